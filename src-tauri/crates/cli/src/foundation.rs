@@ -1,0 +1,287 @@
+//! The foundation's commands: init, station, operator, outage, shift, verify, bench.
+
+use crate::{print_json, Command, Ctx};
+use clap::{Args, Subcommand};
+use downtime_core::station::Setup;
+use downtime_core::time::local_display;
+use downtime_core::view::{OperatorView, OutageView, ShiftView, StationView, VerifyView};
+use downtime_core::{CoreError, Fen, Role};
+use std::process::ExitCode;
+
+type Out = Result<ExitCode, CoreError>;
+
+#[derive(Args)]
+pub struct JsonFlag {
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// 医院名称
+    #[arg(long)]
+    hospital: String,
+    /// 工作站代码，如 MZ01
+    #[arg(long)]
+    station: String,
+    /// 工作站名称，如 门诊收费一号窗
+    #[arg(long)]
+    station_name: String,
+    /// 第一位管理员的姓名
+    #[arg(long)]
+    admin: String,
+    /// 管理员 PIN（4-12 位数字）
+    #[arg(long)]
+    admin_pin: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum StationCmd {
+    /// 显示工作站与公钥指纹
+    Show(JsonFlag),
+}
+
+#[derive(Subcommand)]
+pub enum OperatorCmd {
+    /// 添加操作员（管理员操作）
+    Add {
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long = "pin", id = "new_pin")]
+        new_pin: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出操作员
+    List(JsonFlag),
+}
+
+#[derive(Subcommand)]
+pub enum OutageCmd {
+    /// 启动应急（主管操作）
+    Start {
+        #[arg(long)]
+        reason: String,
+        /// HIS 停机的时间（默认现在），如 "2026-11-26 08:30" 或 "08:30"
+        #[arg(long)]
+        since: Option<String>,
+        /// 通知人（默认为操作的主管）
+        #[arg(long, default_value = "")]
+        announced_by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 结束应急（主管操作）
+    End {
+        /// HIS 恢复的时间（默认现在）
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 当前应急状态
+    Status(JsonFlag),
+}
+
+#[derive(Subcommand)]
+pub enum ShiftCmd {
+    /// 开班，登记备用金（元）
+    Open {
+        #[arg(long, default_value = "0")]
+        float: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 交班，登记清点的现金（元）
+    Close {
+        #[arg(long)]
+        counted: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 当前操作员的班次
+    Status(JsonFlag),
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// 每项测量的次数
+    #[arg(long, default_value_t = 200)]
+    n: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
+    match cmd {
+        Command::Init(a) => init(a, ctx),
+        Command::Station(StationCmd::Show(f)) => {
+            let s = ctx.desk.require_station()?;
+            if f.json {
+                print_json(&StationView::from(&s));
+            } else {
+                println!("{} · {} {}", s.hospital, s.code, s.name);
+                println!("公钥指纹: {}", s.fingerprint());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Operator(c) => operator(c, ctx),
+        Command::Outage(c) => outage(c, ctx),
+        Command::Shift(c) => shift(c, ctx),
+        Command::Verify(f) => verify(f, ctx),
+        Command::Bench(a) => bench(a),
+    }
+}
+
+fn init(a: InitArgs, ctx: &mut Ctx) -> Out {
+    let s = ctx.desk.init_station(&Setup {
+        hospital: a.hospital,
+        code: a.station,
+        station_name: a.station_name,
+        admin_name: a.admin,
+        admin_pin: a.admin_pin,
+    })?;
+    if a.json {
+        print_json(&StationView::from(&s));
+    } else {
+        println!("已建立工作站 {} {}（{}）", s.code, s.name, s.hospital);
+        println!("公钥指纹: {}", s.fingerprint());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn operator(c: OperatorCmd, ctx: &mut Ctx) -> Out {
+    match c {
+        OperatorCmd::Add { name, role, new_pin, json } => {
+            let role = Role::parse(&role)?;
+            let me = ctx.actor()?;
+            let op = ctx.desk.add_operator(&me, &name, role, &new_pin)?;
+            if json {
+                print_json(&OperatorView::from(&op));
+            } else {
+                println!("已添加操作员 {}（{}）", op.name, op.role.zh());
+            }
+        }
+        OperatorCmd::List(f) => {
+            let ops = ctx.desk.operators()?;
+            if f.json {
+                print_json(&ops.iter().map(OperatorView::from).collect::<Vec<_>>());
+            } else {
+                for o in ops {
+                    let lock = o.locked_until.map(|u| format!("  已锁定至 {}", local_display(u))).unwrap_or_default();
+                    println!("{}\t{}{lock}", o.name, o.role.zh());
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_outage(o: &downtime_core::outage::Outage, json: bool) {
+    if json {
+        print_json(&OutageView::from(o));
+    } else if let Some(end) = &o.ended {
+        println!("应急已结束：HIS 于 {} 停机，{} 恢复（{}）", local_display(o.his_down_at), local_display(end.his_up_at), o.reason);
+    } else {
+        println!("应急进行中：HIS 自 {} 停机（{}；通知人 {}）", local_display(o.his_down_at), o.reason, o.announced_by);
+    }
+}
+
+fn outage(c: OutageCmd, ctx: &mut Ctx) -> Out {
+    match c {
+        OutageCmd::Start { reason, since, announced_by, json } => {
+            let since = ctx.desk.typed_time(since.as_deref())?;
+            let me = ctx.actor()?;
+            let o = ctx.desk.start_outage(&me, &reason, since, &announced_by)?;
+            print_outage(&o, json);
+        }
+        OutageCmd::End { at, json } => {
+            let at = ctx.desk.typed_time(at.as_deref())?;
+            let me = ctx.actor()?;
+            let o = ctx.desk.end_outage(&me, at)?;
+            print_outage(&o, json);
+        }
+        OutageCmd::Status(f) => match ctx.desk.active_outage()? {
+            Some(o) => print_outage(&o, f.json),
+            None if f.json => println!("null"),
+            None => println!("当前没有进行中的应急（系统正常）"),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_shift(s: &downtime_core::shift::Shift, json: bool) {
+    if json {
+        print_json(&ShiftView::from(s));
+    } else if let Some(c) = &s.closed {
+        println!("{} 已交班：{} 开班，备用金 {}，清点现金 {}", s.operator, local_display(s.opened_at), s.float, c.counted);
+    } else {
+        println!("{} 已开班：{} 开班，备用金 {}", s.operator, local_display(s.opened_at), s.float);
+    }
+}
+
+fn shift(c: ShiftCmd, ctx: &mut Ctx) -> Out {
+    match c {
+        ShiftCmd::Open { float, json } => {
+            let float = Fen::parse_yuan(&float)?;
+            let me = ctx.actor()?;
+            let s = ctx.desk.open_shift(&me, float)?;
+            print_shift(&s, json);
+        }
+        ShiftCmd::Close { counted, json } => {
+            let counted = Fen::parse_yuan(&counted)?;
+            let me = ctx.actor()?;
+            let s = ctx.desk.close_shift(&me, counted)?;
+            print_shift(&s, json);
+        }
+        ShiftCmd::Status(f) => {
+            let me = ctx.actor()?;
+            match ctx.desk.open_shift_of(&me)? {
+                Some(s) => print_shift(&s, f.json),
+                None if f.json => println!("null"),
+                None => println!("{} 未开班", me.name()),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
+    let report = ctx.desk.verify()?;
+    if f.json {
+        print_json(&VerifyView::from(&report));
+    }
+    match &report.problem {
+        None => {
+            if !f.json {
+                println!("流水完整：共 {} 条，数据库完整性正常，末条哈希 {}", report.entries, &report.head_hash[..16]);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(p) => {
+            eprintln!("{}", if crate::lang() == downtime_core::Lang::En { &p.en } else { &p.zh });
+            Ok(ExitCode::from(3))
+        }
+    }
+}
+
+pub fn bench(a: BenchArgs) -> Out {
+    let report = downtime_core::bench::run(a.n.max(10))?;
+    if a.json {
+        print_json(&report);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("基准测试（临时文件夹 {}）", report.folder);
+    for f in &report.figures {
+        let cmp = match (&f.baseline, f.ratio) {
+            (Some(b), Some(r)) => format!("  = {r:.2}× {b}{}", f.target.as_ref().map(|t| format!("（目标 {t}）")).unwrap_or_default()),
+            _ => String::new(),
+        };
+        println!("{:<48} n={:<5} 中位数 {:>9.1} {}  p99 {:>9.1} {}{cmp}", f.name, f.n, f.median, f.unit, f.p99, f.unit);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,102 @@
+//! `downtime`: the headless command line over `downtime-core`. Every command opens the same
+//! store through the same functions as the app. Conventions: `--db PATH` (or `DOWNTIME_DB`);
+//! the acting operator from `--as NAME --pin PIN` (or `DOWNTIME_OPERATOR`/`DOWNTIME_PIN`);
+//! amounts typed as yuan; `--json` prints money as integer fen in `_fen` fields; an error is
+//! one sentence on stderr, a non-zero exit, and no change.
+
+mod foundation;
+
+use clap::{Parser, Subcommand};
+use downtime_core::{Actor, CoreError, Desk, Lang};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "downtime", version, about = "Downtime Desk 命令行：HIS 停机时的挂号收费应急台")]
+pub struct Cli {
+    /// 数据库文件 (station database file)
+    #[arg(long, global = true, env = "DOWNTIME_DB")]
+    db: Option<PathBuf>,
+    /// 操作员姓名 (acting operator)
+    #[arg(long = "as", global = true, env = "DOWNTIME_OPERATOR")]
+    operator: Option<String>,
+    /// 操作员 PIN
+    #[arg(long, global = true, env = "DOWNTIME_PIN", hide_env_values = true)]
+    pin: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 建立工作站（首次设置）
+    Init(foundation::InitArgs),
+    /// 工作站信息
+    #[command(subcommand)]
+    Station(foundation::StationCmd),
+    /// 操作员管理
+    #[command(subcommand)]
+    Operator(foundation::OperatorCmd),
+    /// 应急（HIS 停机）的启动、结束与状态
+    #[command(subcommand)]
+    Outage(foundation::OutageCmd),
+    /// 开班与交班
+    #[command(subcommand)]
+    Shift(foundation::ShiftCmd),
+    /// 校验数据库与整条流水链
+    Verify(foundation::JsonFlag),
+    /// 在临时文件夹中运行性能基准
+    Bench(foundation::BenchArgs),
+}
+
+/// What a command needs: the open desk and, when asked, the authenticated operator.
+pub struct Ctx {
+    pub desk: Desk,
+    operator: Option<String>,
+    pin: Option<String>,
+}
+
+impl Ctx {
+    pub fn actor(&mut self) -> Result<Actor, CoreError> {
+        match (&self.operator, &self.pin) {
+            (Some(name), Some(pin)) => self.desk.authenticate(name, pin),
+            _ => Err(CoreError::invalid(
+                "operator_required",
+                "需要操作员：请用 --as 姓名 --pin PIN，或设置环境变量 DOWNTIME_OPERATOR 和 DOWNTIME_PIN",
+                "An operator is needed: pass --as NAME --pin PIN, or set DOWNTIME_OPERATOR and DOWNTIME_PIN",
+            )),
+        }
+    }
+}
+
+pub fn lang() -> Lang {
+    std::env::var("DOWNTIME_LANG")
+        .or_else(|_| std::env::var("LANG"))
+        .map(|l| Lang::from_locale(&l))
+        .unwrap_or_default()
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let db = cli.db.clone().unwrap_or_else(downtime_core::store::default_path);
+    let result = if let Command::Bench(args) = cli.command {
+        foundation::bench(args)
+    } else {
+        Desk::open(&db).and_then(|desk| {
+        let mut ctx = Ctx { desk, operator: cli.operator, pin: cli.pin };
+            foundation::dispatch(cli.command, &mut ctx)
+        })
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}", e.message(lang()));
+            ExitCode::from(1)
+        }
+    }
+}

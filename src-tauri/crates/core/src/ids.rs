@@ -1,0 +1,174 @@
+//! Values parsed once at the door and valid everywhere after: station codes, names, PINs.
+
+use crate::error::{invalid, Result};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// 工作站代码: 2 to 6 capital letters and digits, starting with a letter (`MZ01`, `RY01`).
+/// It prefixes every number the station issues, so it must never be confused with another
+/// station's code or with an HIS number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StationCode(String);
+
+impl StationCode {
+    pub fn parse(text: &str) -> Result<StationCode> {
+        let t = text.trim().to_ascii_uppercase();
+        let ok = (2..=6).contains(&t.len())
+            && t.starts_with(|c: char| c.is_ascii_uppercase())
+            && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if !ok {
+            return Err(invalid!(
+                "station_code_invalid",
+                format!("工作站代码“{text}”无效：用 2 到 6 位大写字母和数字，以字母开头，例如 MZ01"),
+                format!("Invalid station code \"{text}\": use 2 to 6 capital letters and digits starting with a letter, e.g. MZ01")
+            ));
+        }
+        Ok(StationCode(t))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for StationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Free text that a person typed and that will be printed or journalled: trimmed, not empty,
+/// no control characters, at most `max` characters. `what` names the field in both languages.
+pub fn clean_text(text: &str, max: usize, what: (&str, &str)) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(invalid!(
+            "text_empty",
+            format!("{}不能为空", what.0),
+            format!("{} must not be empty", what.1)
+        ));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(invalid!(
+            "text_control_chars",
+            format!("{}含有不可见的控制字符，请重新输入", what.0),
+            format!("{} contains invisible control characters; type it again", what.1)
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(invalid!(
+            "text_too_long",
+            format!("{}太长（最多 {max} 个字）", what.0),
+            format!("{} is too long (at most {max} characters)", what.1)
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// An operator's PIN: 4 to 12 digits.
+#[derive(Clone)]
+pub struct Pin(String);
+
+impl Pin {
+    pub fn parse(text: &str) -> Result<Pin> {
+        if text.is_empty() {
+            return Err(invalid!("pin_empty", "PIN 不能为空", "The PIN must not be empty"));
+        }
+        if !text.chars().all(|c| c.is_ascii_digit()) {
+            return Err(invalid!("pin_not_digits", "PIN 只能由数字组成", "The PIN must be digits only"));
+        }
+        if text.len() < 4 {
+            return Err(invalid!("pin_too_short", "PIN 太短：至少 4 位数字", "The PIN is too short: at least 4 digits"));
+        }
+        if text.len() > 12 {
+            return Err(invalid!("pin_too_long", "PIN 太长：最多 12 位数字", "The PIN is too long: at most 12 digits"));
+        }
+        Ok(Pin(text.to_string()))
+    }
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pin(****)")
+    }
+}
+
+/// 角色: what an operator may do. Checked in the core for every action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Role {
+    /// 收费员
+    Cashier,
+    /// 住院处
+    Admissions,
+    /// 主管
+    Supervisor,
+    /// 财务
+    Finance,
+    /// 管理员
+    Admin,
+}
+
+/// The actions a role may be allowed to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    ManageOperators,
+    ManageOutage,
+    /// Approve voids, refunds, overrides (主管授权).
+    Supervise,
+    OpenShift,
+    ChangeSettings,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Cashier, Role::Admissions, Role::Supervisor, Role::Finance, Role::Admin];
+
+    pub fn parse(text: &str) -> Result<Role> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "cashier" | "收费员" => Ok(Role::Cashier),
+            "admissions" | "住院处" => Ok(Role::Admissions),
+            "supervisor" | "主管" => Ok(Role::Supervisor),
+            "finance" | "财务" => Ok(Role::Finance),
+            "admin" | "管理员" => Ok(Role::Admin),
+            _ => Err(invalid!(
+                "role_invalid",
+                format!("没有“{text}”这个角色：可选 cashier（收费员）、admissions（住院处）、supervisor（主管）、finance（财务）、admin（管理员）"),
+                format!("There is no role \"{text}\": choose cashier, admissions, supervisor, finance or admin")
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Admissions => "admissions",
+            Role::Supervisor => "supervisor",
+            Role::Finance => "finance",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Cashier => "收费员",
+            Role::Admissions => "住院处",
+            Role::Supervisor => "主管",
+            Role::Finance => "财务",
+            Role::Admin => "管理员",
+        }
+    }
+
+    pub fn may(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match p {
+            ManageOperators | ChangeSettings => self == Admin,
+            ManageOutage | Supervise => matches!(self, Supervisor | Admin),
+            OpenShift => matches!(self, Cashier | Admissions | Supervisor),
+        }
+    }
+}

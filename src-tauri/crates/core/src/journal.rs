@@ -1,0 +1,294 @@
+//! The journal (流水): one entry per state change, written in the same transaction as the
+//! change, chained by SHA-256. The entry's payload carries every row the change inserted, so
+//! `verify` can prove both that the chain is whole and that the tables still hold exactly
+//! what the chain says. The byte layout of the hash is documented in ARCHITECTURE.md.
+
+use crate::error::Result;
+use crate::jcs::canonical;
+use crate::store::migrations::APPEND_ONLY;
+use crate::time::stamp;
+use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Tables whose rows travel in journal payloads: everything append-only but the journal
+/// itself and the station's secret key.
+fn covered_tables() -> impl Iterator<Item = &'static str> {
+    APPEND_ONLY
+        .iter()
+        .copied()
+        .filter(|t| !matches!(*t, "journal" | "station_key"))
+}
+
+/// One journal entry as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub seq: i64,
+    pub id: Uuid,
+    pub kind: String,
+    pub actor: String,
+    pub at: String,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// SHA-256 over `DTJ1\n{seq}\n{id}\n{kind}\n{actor}\n{at}\n{prev_hash}\n{payload}`, lowercase hex.
+pub fn entry_hash(seq: i64, id: &Uuid, kind: &str, actor: &str, at: &str, prev_hash: &str, payload: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("DTJ1\n{seq}\n{}\n{kind}\n{actor}\n{at}\n{prev_hash}\n", id.hyphenated()).as_bytes());
+    h.update(payload.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// What a change wrote: the rows it inserted (table, rowid) and any extra facts.
+pub struct Change<'a> {
+    pub kind: &'a str,
+    pub actor: &'a str,
+    pub at: DateTime<Utc>,
+    pub rows: Vec<(&'static str, i64)>,
+    pub extra: Map<String, Value>,
+}
+
+/// Appends the entry for `change` inside the caller's transaction.
+pub fn append(conn: &Connection, change: Change<'_>) -> Result<Entry> {
+    let mut payload = change.extra;
+    if !change.rows.is_empty() {
+        let mut tables: Map<String, Value> = Map::new();
+        for (table, rowid) in &change.rows {
+            let row = read_row(conn, table, *rowid)?;
+            tables
+                .entry(table.to_string())
+                .or_insert_with(|| Value::Array(vec![]))
+                .as_array_mut()
+                .expect("rows are arrays")
+                .push(row);
+        }
+        payload.insert("rows".into(), Value::Object(tables));
+    }
+    let payload = canonical(&Value::Object(payload));
+    let last: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (seq, prev_hash) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_string()),
+    };
+    let id = Uuid::now_v7();
+    let at = stamp(change.at);
+    let hash = entry_hash(seq, &id, change.kind, change.actor, &at, &prev_hash, &payload);
+    conn.execute(
+        "INSERT INTO journal (seq, id, kind, actor, at, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, id.to_string(), change.kind, change.actor, at, payload, prev_hash, hash],
+    )?;
+    Ok(Entry {
+        seq,
+        id,
+        kind: change.kind.to_string(),
+        actor: change.actor.to_string(),
+        at,
+        payload,
+        prev_hash,
+        hash,
+    })
+}
+
+/// A row as a JSON object: integers as numbers, text as strings, blobs as lowercase hex.
+fn row_json(row: &rusqlite::Row<'_>, names: &[String]) -> rusqlite::Result<Value> {
+    let mut obj = Map::new();
+    for (i, name) in names.iter().enumerate() {
+        let v = match row.get_ref(i)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(n) => Value::from(n),
+            ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::from(hex::encode(b)),
+            ValueRef::Real(_) => unreachable!("no REAL column exists in the schema"),
+        };
+        obj.insert(name.clone(), v);
+    }
+    Ok(Value::Object(obj))
+}
+
+fn read_row(conn: &Connection, table: &str, rowid: i64) -> Result<Value> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE rowid = ?1"))?;
+    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    Ok(stmt.query_row([rowid], |r| row_json(r, &names))?)
+}
+
+fn all_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let rows = stmt.query_map([], |r| row_json(r, &names))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub entries: i64,
+    pub head_hash: String,
+    /// `None` when sound.
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The first journal entry that breaks the chain, when one can be named.
+    pub seq: Option<i64>,
+    pub zh: String,
+    pub en: String,
+}
+
+fn problem(seq: Option<i64>, zh: String, en: String) -> Option<Problem> {
+    Some(Problem { seq, zh, en })
+}
+
+/// A row's primary key: every covered table has one of these columns as its key.
+fn row_key(row: &Value) -> Value {
+    ["id", "shift_id", "outage_id", "station_id"]
+        .iter()
+        .find_map(|k| row.get(*k))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// Re-walks the whole chain and the integrity check; names the first broken entry.
+pub fn verify(conn: &Connection) -> Result<VerifyReport> {
+    let integrity: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut report = VerifyReport { entries: 0, head_hash: GENESIS.into(), problem: None };
+    if integrity != ["ok"] {
+        let detail = integrity.join("; ");
+        report.problem = problem(None, format!("数据库完整性检查失败：{detail}"), format!("Database integrity check failed: {detail}"));
+        return Ok(report);
+    }
+    let mut stmt = conn.prepare("SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1;
+    let mut prev = GENESIS.to_string();
+    let mut claimed: std::collections::HashMap<String, Vec<(Value, i64)>> = Default::default();
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let id_text: String = r.get(1)?;
+        let kind: String = r.get(2)?;
+        let actor: String = r.get(3)?;
+        let at: String = r.get(4)?;
+        let payload: String = r.get(5)?;
+        let prev_hash: String = r.get(6)?;
+        let hash: String = r.get(7)?;
+        let fail = |zh: &str, en: &str| problem(Some(seq), format!("流水第 {seq} 条{zh}"), format!("Journal entry {seq} {en}"));
+        if seq != expected_seq {
+            report.problem = problem(
+                Some(expected_seq),
+                format!("流水第 {expected_seq} 条缺失（下一条是第 {seq} 条）：有记录被删除"),
+                format!("Journal entry {expected_seq} is missing (next is {seq}): an entry was removed"),
+            );
+            return Ok(report);
+        }
+        if prev_hash != prev {
+            report.problem = fail("与上一条的链接不符：前后有记录被插入、删除或修改", "does not link to the previous entry: an entry was inserted, removed or altered");
+            return Ok(report);
+        }
+        let Ok(id) = Uuid::parse_str(&id_text) else {
+            report.problem = fail("的编号被修改", "has an altered id");
+            return Ok(report);
+        };
+        if entry_hash(seq, &id, &kind, &actor, &at, &prev_hash, &payload) != hash {
+            report.problem = fail("的内容与其哈希不符：这一条被修改过", "does not match its hash: it was altered");
+            return Ok(report);
+        }
+        let parsed: Value = match serde_json::from_str(&payload) {
+            Ok(v) => v,
+            Err(_) => {
+                report.problem = fail("的内容不是有效的 JSON", "holds invalid JSON");
+                return Ok(report);
+            }
+        };
+        if let Some(Value::Object(tables)) = parsed.get("rows") {
+            for (table, rows) in tables {
+                for row in rows.as_array().into_iter().flatten() {
+                    claimed.entry(table.clone()).or_default().push((row.clone(), seq));
+                }
+            }
+        }
+        prev = hash;
+        expected_seq += 1;
+        report.entries = seq;
+    }
+    report.head_hash = prev;
+    // The tables must hold exactly the rows the chain recorded, byte for byte.
+    for table in covered_tables() {
+        let actual = all_rows(conn, table)?;
+        let mut expected = claimed.remove(table).unwrap_or_default();
+        for row in &actual {
+            let text = canonical(row);
+            if let Some(pos) = expected.iter().position(|(r, _)| canonical(r) == text) {
+                expected.swap_remove(pos);
+                continue;
+            }
+            let key = row_key(row);
+            let owner = expected.iter().find(|(r, _)| row_key(r) == key);
+            report.problem = match owner {
+                Some((_, seq)) => problem(
+                    Some(*seq),
+                    format!("表 {table} 中 {key} 这一行与流水第 {seq} 条记录的不符：数据被修改过"),
+                    format!("Row {key} of table {table} differs from what journal entry {seq} recorded: it was altered"),
+                ),
+                None => problem(
+                    None,
+                    format!("表 {table} 中 {key} 这一行没有对应的流水记录：数据被插入过"),
+                    format!("Row {key} of table {table} has no journal entry: it was inserted behind the journal's back"),
+                ),
+            };
+            return Ok(report);
+        }
+        if let Some((row, seq)) = expected.first() {
+            let key = row_key(row);
+            report.problem = problem(
+                Some(*seq),
+                format!("流水第 {seq} 条记录的表 {table} 中 {key} 这一行已不在数据库中：数据被删除过"),
+                format!("Row {key} of table {table}, recorded by journal entry {seq}, is gone: it was removed"),
+            );
+            return Ok(report);
+        }
+    }
+    Ok(report)
+}
+
+impl crate::store::Desk {
+    /// `downtime verify`: the integrity check plus the whole chain.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        verify(&self.conn)
+    }
+
+    /// The newest `limit` entries, newest first.
+    pub fn journal_tail(&self, limit: i64) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(Entry {
+                seq: r.get(0)?,
+                id: r.get::<_, String>(1)?.parse().unwrap_or_default(),
+                kind: r.get(2)?,
+                actor: r.get(3)?,
+                at: r.get(4)?,
+                payload: r.get(5)?,
+                prev_hash: r.get(6)?,
+                hash: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

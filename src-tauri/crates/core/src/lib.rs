@@ -1,0 +1,27 @@
+//! Downtime Desk's core: every rule and the store, with no window in sight. The CLI
+//! (`downtime`) and the Tauri shell (`downtime-desk`) are adapters over [`Desk`].
+//!
+//! Start reading at [`store::Desk::open`], then `journal`, then the domain modules.
+
+pub mod bench;
+pub mod error;
+pub mod ids;
+pub mod jcs;
+pub mod journal;
+pub mod lang;
+pub mod money;
+pub mod operator;
+pub mod outage;
+pub mod setting;
+pub mod shift;
+pub mod station;
+pub mod store;
+pub mod time;
+pub mod view;
+
+pub use error::{CoreError, Result};
+pub use ids::{Permission, Role, StationCode};
+pub use lang::Lang;
+pub use money::Fen;
+pub use operator::Actor;
+pub use store::Desk;

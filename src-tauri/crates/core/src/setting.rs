@@ -1,0 +1,56 @@
+//! 工作站设置: a few station-wide settings, newest row wins. Each change is journalled.
+
+use crate::error::{invalid, Result};
+use crate::ids::Permission;
+use crate::journal::{self, Change};
+use crate::operator::Actor;
+use crate::store::Desk;
+use crate::time::stamp;
+use rusqlite::{params, OptionalExtension};
+use serde_json::Map;
+use uuid::Uuid;
+
+/// Minutes of inactivity before the screen locks, unless an administrator set another value.
+pub const DEFAULT_IDLE_LOCK_MINUTES: i64 = 5;
+
+impl Desk {
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1 ORDER BY rowid DESC LIMIT 1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_setting(&mut self, by: &Actor, key: &str, value: &str) -> Result<()> {
+        by.require(Permission::ChangeSettings)?;
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO setting (id, key, value, set_at, set_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![Uuid::now_v7().to_string(), key, value, stamp(now), by.id().to_string()],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "setting_changed", actor: by.name(), at: now, rows: vec![("setting", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// 锁屏时间 (minutes of inactivity before the screen locks).
+    pub fn idle_lock_minutes(&self) -> Result<i64> {
+        Ok(self
+            .setting("idle_lock_minutes")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES))
+    }
+
+    pub fn set_idle_lock_minutes(&mut self, by: &Actor, minutes: i64) -> Result<()> {
+        if !(1..=120).contains(&minutes) {
+            return Err(invalid!(
+                "idle_lock_out_of_range",
+                "锁屏时间应在 1 到 120 分钟之间",
+                "The idle lock time must be between 1 and 120 minutes"
+            ));
+        }
+        self.set_setting(by, "idle_lock_minutes", &minutes.to_string())
+    }
+}

@@ -1,0 +1,136 @@
+//! 班次: an operator's shift. Opened with a float (备用金), closed once with the counted cash.
+//! Every money record belongs to the open shift of the operator who took it; nothing can
+//! land in another operator's shift or in a closed one (the schema allows one open shift per
+//! operator and one close per shift).
+
+use crate::error::{invalid, Result};
+use crate::ids::Permission;
+use crate::journal::{self, Change};
+use crate::money::Fen;
+use crate::operator::Actor;
+use crate::store::Desk;
+use crate::time::{local_display, parse_stamp, stamp};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use serde_json::Map;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift {
+    pub id: Uuid,
+    pub operator: String,
+    pub float: Fen,
+    pub outage_id: Option<Uuid>,
+    pub opened_at: DateTime<Utc>,
+    pub closed: Option<ShiftClose>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftClose {
+    pub counted: Fen,
+    pub closed_at: DateTime<Utc>,
+}
+
+impl Desk {
+    /// 开班.
+    pub fn open_shift(&mut self, by: &Actor, float: Fen) -> Result<Shift> {
+        by.require(Permission::OpenShift)?;
+        if let Some(open) = self.open_shift_of(by)? {
+            return Err(invalid!(
+                "shift_already_open",
+                format!("{} 已有一个未交班的班次（{} 开班），请先交班", by.name(), local_display(open.opened_at)),
+                format!("{} already has an open shift (opened {}); close it first", by.name(), local_display(open.opened_at))
+            ));
+        }
+        let outage = self.active_outage()?.map(|o| o.id.to_string());
+        let now = self.clock.now();
+        let id = Uuid::now_v7();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO shift (id, operator_id, float_fen, outage_id, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.to_string(), by.id().to_string(), float.get(), outage, stamp(now)],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "shift_opened", actor: by.name(), at: now, rows: vec![("shift", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(self.shift(id)?.expect("just opened"))
+    }
+
+    /// 交班: records the counted cash and closes the operator's own open shift.
+    pub fn close_shift(&mut self, by: &Actor, counted: Fen) -> Result<Shift> {
+        let Some(open) = self.open_shift_of(by)? else {
+            return Err(invalid!(
+                "shift_not_open",
+                format!("{} 没有未交班的班次：无法交班", by.name()),
+                format!("{} has no open shift to close", by.name())
+            ));
+        };
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO shift_close (shift_id, counted_fen, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4)",
+            params![open.id.to_string(), counted.get(), by.id().to_string(), stamp(now)],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "shift_closed", actor: by.name(), at: now, rows: vec![("shift_close", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(self.shift(open.id)?.expect("exists"))
+    }
+
+    /// The operator's open shift, if any.
+    pub fn open_shift_of(&self, who: &Actor) -> Result<Option<Shift>> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM shift s WHERE operator_id = ?1 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id)",
+                [who.id().to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => self.shift(id.parse().unwrap_or_default()),
+            None => Ok(None),
+        }
+    }
+
+    /// The shift a money record taken by `who` now belongs to: their own open shift, or a
+    /// clear refusal.
+    pub fn shift_for_money(&self, who: &Actor) -> Result<Shift> {
+        self.open_shift_of(who)?.ok_or_else(|| {
+            invalid!(
+                "shift_required",
+                format!("{} 还没有开班：请先开班（F10）再收款", who.name()),
+                format!("{} has no open shift: open one (F10) before taking money", who.name())
+            )
+        })
+    }
+
+    pub fn shift(&self, id: Uuid) -> Result<Option<Shift>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT o.name, s.float_fen, s.outage_id, s.opened_at, c.counted_fen, c.closed_at \
+                 FROM shift s JOIN operator o ON o.id = s.operator_id \
+                 LEFT JOIN shift_close c ON c.shift_id = s.id WHERE s.id = ?1",
+                [id.to_string()],
+                |r| {
+                    let counted: Option<i64> = r.get(4)?;
+                    Ok(Shift {
+                        id,
+                        operator: r.get(0)?,
+                        float: Fen::new(r.get(1)?).unwrap_or_default(),
+                        outage_id: r.get::<_, Option<String>>(2)?.and_then(|s| s.parse().ok()),
+                        opened_at: parse_stamp(&r.get::<_, String>(3)?),
+                        closed: match counted {
+                            Some(c) => Some(ShiftClose {
+                                counted: Fen::new(c).unwrap_or_default(),
+                                closed_at: parse_stamp(&r.get::<_, String>(5)?),
+                            }),
+                            None => None,
+                        },
+                    })
+                },
+            )
+            .optional()?)
+    }
+}

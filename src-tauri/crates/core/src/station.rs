@@ -1,0 +1,151 @@
+//! 工作站: the one station this database belongs to, its code, hospital and signing key.
+//! Setup (首次设置) creates the station, its Ed25519 key pair and the first administrator in
+//! one transaction.
+
+use crate::error::{invalid, CoreError, Result};
+use crate::ids::{clean_text, Pin, Role, StationCode};
+use crate::journal::{self, Change};
+use crate::operator::hash_pin;
+use crate::store::Desk;
+use crate::time::{parse_stamp, stamp};
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signer, SigningKey};
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct Station {
+    pub id: Uuid,
+    pub code: StationCode,
+    pub name: String,
+    pub hospital: String,
+    pub public_key: [u8; 32],
+    pub created_at: DateTime<Utc>,
+}
+
+impl Station {
+    /// The public key's fingerprint as people compare it: the first 16 bytes of its SHA-256,
+    /// in groups of four hex digits (`9f3a 07c1 …`).
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.public_key)
+    }
+}
+
+pub fn fingerprint(public_key: &[u8; 32]) -> String {
+    let digest = Sha256::digest(public_key);
+    hex::encode(&digest[..16])
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).expect("hex is ascii"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the setup screen (or `downtime init`) collects.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub hospital: String,
+    pub code: String,
+    pub station_name: String,
+    pub admin_name: String,
+    pub admin_pin: String,
+}
+
+impl Desk {
+    pub fn station(&self) -> Result<Option<Station>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, code, name, hospital, public_key, created_at FROM station",
+                [],
+                |r| {
+                    let pk: Vec<u8> = r.get(4)?;
+                    Ok(Station {
+                        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                        code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
+                        name: r.get(2)?,
+                        hospital: r.get(3)?,
+                        public_key: pk.try_into().unwrap_or([0; 32]),
+                        created_at: parse_stamp(&r.get::<_, String>(5)?),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The station, or `NotInitialised`.
+    pub fn require_station(&self) -> Result<Station> {
+        self.station()?.ok_or(CoreError::NotInitialised)
+    }
+
+    /// 首次设置: creates the station, its key pair and the first administrator.
+    pub fn init_station(&mut self, setup: &Setup) -> Result<Station> {
+        let hospital = clean_text(&setup.hospital, 60, ("医院名称", "Hospital name"))?;
+        let code = StationCode::parse(&setup.code)?;
+        let name = clean_text(&setup.station_name, 30, ("工作站名称", "Station name"))?;
+        let admin = clean_text(&setup.admin_name, 20, ("管理员姓名", "Administrator name"))?;
+        let pin = Pin::parse(&setup.admin_pin)?;
+        if let Some(existing) = self.station()? {
+            return Err(if existing.code == code {
+                invalid!(
+                    "station_code_taken",
+                    format!("工作站代码 {code} 已经存在：本数据库已经是这个工作站，不能再建一次"),
+                    format!("Station code {code} already exists: this database already is that station")
+                )
+            } else {
+                invalid!(
+                    "station_exists",
+                    format!("本数据库已经是工作站 {}，不能再建立工作站 {code}", existing.code),
+                    format!("This database already is station {}; it cannot become station {code}", existing.code)
+                )
+            });
+        }
+        let mut secret = [0u8; 32];
+        getrandom::getrandom(&mut secret).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let key = SigningKey::from_bytes(&secret);
+        let public = key.verifying_key().to_bytes();
+        let now = self.clock.now();
+        let station_id = Uuid::now_v7();
+        let admin_id = Uuid::now_v7();
+        let pin_hash = hash_pin(&pin)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO station (id, code, name, hospital, public_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![station_id.to_string(), code.as_str(), name, hospital, &public[..], stamp(now)],
+        )?;
+        let station_row = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO station_key (station_id, secret_key) VALUES (?1, ?2)",
+            params![station_id.to_string(), &secret[..]],
+        )?;
+        tx.execute(
+            "INSERT INTO operator (id, name, role, pin_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
+            params![admin_id.to_string(), admin, Role::Admin.as_str(), pin_hash, stamp(now)],
+        )?;
+        let admin_row = tx.last_insert_rowid();
+        journal::append(
+            &tx,
+            Change {
+                kind: "station_initialised",
+                actor: &admin,
+                at: now,
+                rows: vec![("station", station_row), ("operator", admin_row)],
+                extra: Default::default(),
+            },
+        )?;
+        tx.commit()?;
+        self.require_station()
+    }
+
+    /// Signs `message` with the station key (receipts and export batches use this).
+    pub fn sign(&self, message: &[u8]) -> Result<[u8; 64]> {
+        let secret: Vec<u8> = self
+            .conn
+            .query_row("SELECT secret_key FROM station_key", [], |r| r.get(0))
+            .optional()?
+            .ok_or(CoreError::NotInitialised)?;
+        let secret: [u8; 32] = secret.try_into().map_err(|_| CoreError::NotInitialised)?;
+        Ok(SigningKey::from_bytes(&secret).sign(message).to_bytes())
+    }
+}

@@ -1,0 +1,134 @@
+//! The schema, as numbered migrations. `PRAGMA user_version` holds how many have been applied;
+//! all pending ones run in one transaction at open. Never edit a migration that has shipped:
+//! add the next one.
+
+/// Tables that hold facts. Each gets triggers that abort any UPDATE or DELETE: a correction
+/// is a new row pointing at the old one.
+pub const APPEND_ONLY: &[&str] = &[
+    "journal",
+    "station",
+    "station_key",
+    "operator",
+    "setting",
+    "outage",
+    "outage_end",
+    "shift",
+    "shift_close",
+];
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the foundation.
+    r#"
+CREATE TABLE journal (
+    seq        INTEGER PRIMARY KEY,
+    id         TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL UNIQUE
+) STRICT;
+
+-- The chain has no gaps and each entry names the hash of the one before it.
+CREATE TRIGGER journal_gapless BEFORE INSERT ON journal
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM journal)
+  OR NEW.prev_hash IS NOT ifnull((SELECT hash FROM journal ORDER BY seq DESC LIMIT 1),
+                                 '0000000000000000000000000000000000000000000000000000000000000000')
+BEGIN
+    SELECT RAISE(ABORT, 'journal: entry out of sequence or not chained to the previous one');
+END;
+
+CREATE TABLE station (
+    id          TEXT PRIMARY KEY,
+    singleton   INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1),
+    code        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    hospital    TEXT NOT NULL,
+    public_key  BLOB NOT NULL CHECK (length(public_key) = 32),
+    created_at  TEXT NOT NULL
+) STRICT;
+
+-- The station's Ed25519 signing key. Kept apart so that no journal payload or export ever
+-- carries it; the public half is in `station` and in the chain.
+CREATE TABLE station_key (
+    station_id  TEXT PRIMARY KEY REFERENCES station(id),
+    secret_key  BLOB NOT NULL CHECK (length(secret_key) = 32)
+) STRICT;
+
+CREATE TABLE operator (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    role        TEXT NOT NULL CHECK (role IN ('cashier', 'admissions', 'supervisor', 'finance', 'admin')),
+    pin_hash    TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT REFERENCES operator(id)
+) STRICT;
+
+-- Station settings; the newest row for a key is in force.
+CREATE TABLE setting (
+    id      TEXT PRIMARY KEY,
+    key     TEXT NOT NULL,
+    value   TEXT NOT NULL,
+    set_at  TEXT NOT NULL,
+    set_by  TEXT NOT NULL REFERENCES operator(id)
+) STRICT;
+
+-- 应急预案启动: an outage is active from its row until an outage_end row names it.
+CREATE TABLE outage (
+    id            TEXT PRIMARY KEY,
+    reason        TEXT NOT NULL,
+    his_down_at   TEXT NOT NULL,
+    announced_by  TEXT NOT NULL,
+    started_by    TEXT NOT NULL REFERENCES operator(id),
+    recorded_at   TEXT NOT NULL
+) STRICT;
+CREATE TABLE outage_end (
+    outage_id    TEXT PRIMARY KEY REFERENCES outage(id),
+    his_up_at    TEXT NOT NULL,
+    ended_by     TEXT NOT NULL REFERENCES operator(id),
+    recorded_at  TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER outage_one_active BEFORE INSERT ON outage
+WHEN EXISTS (SELECT 1 FROM outage o WHERE NOT EXISTS (SELECT 1 FROM outage_end e WHERE e.outage_id = o.id))
+BEGIN
+    SELECT RAISE(ABORT, 'outage: another outage is still active');
+END;
+
+-- 班次: an operator's shift, open until a shift_close row names it (once).
+CREATE TABLE shift (
+    id           TEXT PRIMARY KEY,
+    operator_id  TEXT NOT NULL REFERENCES operator(id),
+    float_fen    INTEGER NOT NULL CHECK (float_fen >= 0),
+    outage_id    TEXT REFERENCES outage(id),
+    opened_at    TEXT NOT NULL
+) STRICT;
+CREATE TABLE shift_close (
+    shift_id     TEXT PRIMARY KEY REFERENCES shift(id),
+    counted_fen  INTEGER NOT NULL CHECK (counted_fen >= 0),
+    closed_by    TEXT NOT NULL REFERENCES operator(id),
+    closed_at    TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER shift_one_open_per_operator BEFORE INSERT ON shift
+WHEN EXISTS (SELECT 1 FROM shift s WHERE s.operator_id = NEW.operator_id
+             AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'shift: operator already has an open shift');
+END;
+"#,
+];
+
+/// SQL for the append-only triggers of every table in [`APPEND_ONLY`] (re-created after
+/// each migration so that new tables get them too).
+pub fn append_only_triggers() -> String {
+    let mut sql = String::new();
+    for t in APPEND_ONLY {
+        sql.push_str(&format!(
+            "CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} \
+             BEGIN SELECT RAISE(ABORT, 'append-only table {t}: write a correction instead'); END;\n\
+             CREATE TRIGGER IF NOT EXISTS {t}_no_delete BEFORE DELETE ON {t} \
+             BEGIN SELECT RAISE(ABORT, 'append-only table {t}: write a correction instead'); END;\n"
+        ));
+    }
+    sql
+}

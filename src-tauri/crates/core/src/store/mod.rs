@@ -1,0 +1,197 @@
+//! The one door to the station's SQLite file. Opening checks the file before anything is
+//! written (is it SQLite, is it sound, is its schema from this build or older), then sets the
+//! durability pragmas and applies pending migrations in one transaction. Encryption and
+//! backups (later issues) attach here, at the connection, and nowhere else.
+
+pub mod migrations;
+
+use crate::error::{CoreError, Result};
+use crate::time::Clock;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+
+/// The open station database. Every rule of the desk is a method on it (see the modules
+/// `station`, `operator`, `outage`, `shift`, `journal`).
+pub struct Desk {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    pub(crate) clock: Clock,
+}
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    migrations::MIGRATIONS.len() as i64
+}
+
+/// The default database location: the platform's per-user data folder.
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(data_dir)
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("downtime-desk").join("station.db")
+}
+
+fn data_dir() -> Option<PathBuf> {
+    if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+    } else {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share"))
+    }
+}
+
+impl Desk {
+    /// Opens (or creates) the station database at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Desk> {
+        let path = path.as_ref().to_path_buf();
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(CoreError::NotADatabase { path: shown });
+        }
+        if path.exists() {
+            inspect_read_only(&path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|_| CoreError::ReadOnly {
+                path: dir.display().to_string(),
+            })?;
+        }
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if tempfile::Builder::new()
+            .prefix(".downtime-probe")
+            .tempfile_in(dir)
+            .is_err()
+        {
+            return Err(CoreError::ReadOnly {
+                path: dir.display().to_string(),
+            });
+        }
+        let conn = Connection::open(&path).map_err(|e| classify(e, &path))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| classify(e, &path))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(CoreError::ReadOnly { path: shown });
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        let mut desk = Desk {
+            conn,
+            path,
+            clock: Clock::system(),
+        };
+        desk.migrate()?;
+        Ok(desk)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Replaces the clock (tests, simulation, benchmarks).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Now, by the desk's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// A time a person typed (empty or absent: none), read in local time by the desk's clock.
+    pub fn typed_time(&self, text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        match text.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => Ok(Some(crate::time::parse_local(t, self.now())?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current = self.schema_version()?;
+        let latest = latest_version();
+        if current > latest {
+            return Err(CoreError::NewerSchema {
+                found: current,
+                supported: latest,
+            });
+        }
+        if current == latest {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for sql in &migrations::MIGRATIONS[current as usize..] {
+            tx.execute_batch(sql)?;
+        }
+        tx.execute_batch(&migrations::append_only_triggers())?;
+        tx.pragma_update(None, "user_version", latest)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// `PRAGMA quick_check` on the open file; `Ok(())` when sound.
+    pub fn quick_check(&self) -> Result<()> {
+        quick_check(&self.conn, &self.path)
+    }
+}
+
+/// Looks at an existing file without writing a byte to it.
+fn inspect_read_only(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify(e, path))?;
+    quick_check(&conn, path)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| classify(e, path))?;
+    if version > latest_version() {
+        return Err(CoreError::NewerSchema {
+            found: version,
+            supported: latest_version(),
+        });
+    }
+    Ok(())
+}
+
+fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check")
+        .map_err(|e| classify(e, path))?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| classify(e, path))?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        Err(CoreError::Damaged {
+            path: path.display().to_string(),
+            detail: rows.into_iter().take(3).collect::<Vec<_>>().join("; "),
+        })
+    }
+}
+
+fn classify(e: rusqlite::Error, path: &Path) -> CoreError {
+    let shown = path.display().to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => CoreError::NotADatabase { path: shown },
+        Some(ErrorCode::DatabaseCorrupt) => CoreError::Damaged {
+            path: shown,
+            detail: e.to_string(),
+        },
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            CoreError::ReadOnly { path: shown }
+        }
+        _ => CoreError::Sqlite(e),
+    }
+}

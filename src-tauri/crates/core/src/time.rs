@@ -1,0 +1,77 @@
+//! Instants and the clock. Times are stored as UTC instants in one fixed text form
+//! (`2026-11-26T01:02:03.456789Z`, which sorts as it reads) and shown in the station's local
+//! time. The clock is injectable so that tests and the simulator can move time.
+
+use crate::error::{invalid, Result};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use std::sync::Arc;
+
+/// Source of "now" for the desk.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(f))
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+/// The stored form of an instant.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub fn parse_stamp(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// The instant in the station's local time, as shown to people: `2026-11-26 09:02`.
+pub fn local_display(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Parses a time a person typed, in local time unless it says otherwise:
+/// `2026-11-26 08:30`, `2026-11-26T08:30:00`, `08:30` (today), or RFC 3339 with an offset.
+pub fn parse_local(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .or_else(|| {
+            ["%H:%M", "%H:%M:%S"].iter().find_map(|f| {
+                NaiveTime::parse_from_str(t, f)
+                    .ok()
+                    .map(|time| now.with_timezone(&Local).date_naive().and_time(time))
+            })
+        });
+    match naive.and_then(|n| Local.from_local_datetime(&n).earliest()) {
+        Some(local) => Ok(local.with_timezone(&Utc)),
+        None => Err(invalid!(
+            "time_invalid",
+            format!("时间“{text}”无法识别：请写成 2026-11-26 08:30 或 08:30"),
+            format!("Cannot read the time \"{text}\": write it as 2026-11-26 08:30 or 08:30")
+        )),
+    }
+}
+
+/// Parses a calendar date `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        invalid!(
+            "date_invalid",
+            format!("日期“{text}”无效：请写成 2026-11-26"),
+            format!("Invalid date \"{text}\": write it as 2026-11-26")
+        )
+    })
+}

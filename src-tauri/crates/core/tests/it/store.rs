@@ -1,0 +1,107 @@
+use crate::{raw, Fixture};
+use downtime_core::store::{latest_version, migrations::MIGRATIONS};
+use downtime_core::Desk;
+
+#[test]
+fn migrations_apply_once_and_set_the_version() {
+    let f = Fixture::new();
+    assert_eq!(f.desk.schema_version().unwrap(), latest_version());
+    assert_eq!(latest_version(), MIGRATIONS.len() as i64);
+    drop(f.desk);
+    // Reopening applies nothing and keeps every record.
+    let again = Desk::open(f.dir.path().join("station.db")).unwrap();
+    assert_eq!(again.station().unwrap().unwrap().code.as_str(), "MZ01");
+}
+
+#[test]
+fn every_migration_is_valid_sql_on_its_own() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        conn.execute_batch(sql).unwrap_or_else(|e| panic!("migration {} fails: {e}", i + 1));
+    }
+}
+
+#[test]
+fn durability_pragmas_are_set() {
+    let f = Fixture::new();
+    let conn = raw(&f.db_path());
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_alone() {
+    let f = Fixture::new();
+    let path = f.db_path();
+    drop(f.desk);
+    raw(&path).pragma_update(None, "user_version", latest_version() + 1).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let e = Desk::open(&path).err().unwrap();
+    assert_eq!(e.code(), "db_newer_schema");
+    assert!(e.to_string().contains("更新版本"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "这不是数据库，只是一段文字。".repeat(100)).unwrap();
+    let e = Desk::open(&path).err().unwrap();
+    assert_eq!(e.code(), "db_not_database");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "这不是数据库，只是一段文字。".repeat(100));
+}
+
+#[test]
+fn a_damaged_file_is_never_written_to() {
+    let f = Fixture::new();
+    let path = f.db_path();
+    drop(f.desk);
+    // Checkpoint so the data lives in the main file, then damage a page in the middle.
+    let conn = raw(&path);
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    conn.query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    assert!(bytes.len() > 3 * page);
+    for b in &mut bytes[2 * page + 8..2 * page + 400] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let e = Desk::open(&path).err().unwrap();
+    assert!(matches!(e.code(), "db_damaged" | "db_not_database"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the damaged file was written to");
+}
+
+#[test]
+fn financial_tables_refuse_update_and_delete() {
+    let mut f = Fixture::new();
+    let cashier = f.operator("李收费", downtime_core::Role::Cashier);
+    f.desk.start_outage(&f.admin, "HIS 数据库宕机", None, "网管中心").unwrap();
+    f.desk.open_shift(&cashier, downtime_core::Fen::new(20000).unwrap()).unwrap();
+    let conn = raw(&f.db_path());
+    for sql in [
+        "UPDATE shift SET float_fen = 0",
+        "DELETE FROM shift",
+        "UPDATE journal SET actor = 'x'",
+        "DELETE FROM journal WHERE seq = 1",
+        "UPDATE outage SET reason = 'x'",
+        "DELETE FROM operator",
+        "UPDATE station SET code = 'ZZ99'",
+    ] {
+        let e = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(e.contains("append-only"), "{sql}: {e}");
+    }
+}
+
+#[test]
+fn a_read_only_folder_is_reported() {
+    // The folder cannot be created inside a regular file: the same answer as a folder that
+    // cannot be written (a permission test proper runs in the CLI tests as a plain user).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let e = Desk::open(file.join("sub/station.db")).err().unwrap();
+    assert_eq!(e.code(), "db_read_only");
+}

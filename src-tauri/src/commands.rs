@@ -1,0 +1,156 @@
+//! Tauri commands: adapters only. Each one takes the shell lock, calls `downtime-core`, and
+//! returns a wire type or an [`IpcError`].
+
+use crate::{Shell, ShellState};
+use downtime_core::view::*;
+use downtime_core::{Actor, CoreError, Desk, Fen};
+use tauri::State;
+
+type Reply<T> = Result<T, IpcError>;
+
+fn not_logged_in() -> IpcError {
+    CoreError::invalid("not_logged_in", "请先登录", "Please log in first").into()
+}
+
+impl Shell {
+    fn desk(&mut self) -> Reply<&mut Desk> {
+        self.desk.as_mut().map_err(|e| e.clone())
+    }
+
+    fn actor(&self) -> Reply<Actor> {
+        self.session.clone().ok_or_else(not_logged_in)
+    }
+
+    /// The operator who acts for a supervised step: the supervisor whose PIN was typed, or
+    /// the logged-in operator. The core checks the role either way.
+    fn approver(&mut self, supervisor: Option<Credentials>) -> Reply<Actor> {
+        let me = self.actor()?;
+        match supervisor.filter(|c| !c.name.trim().is_empty()) {
+            Some(c) => Ok(self.desk()?.authenticate(&c.name, &c.pin)?),
+            None => Ok(me),
+        }
+    }
+
+    fn status(&mut self) -> Reply<AppStatus> {
+        let session = self.session.clone();
+        let db_path = self.db_path.display().to_string();
+        let desk = self.desk()?;
+        let station = desk.station()?;
+        let shift = match &session {
+            Some(a) => desk.open_shift_of(a)?,
+            None => None,
+        };
+        Ok(AppStatus {
+            station: station.as_ref().map(StationView::from),
+            operator: session.as_ref().map(OperatorView::from),
+            outage: desk.active_outage()?.as_ref().map(OutageView::from),
+            shift: shift.as_ref().map(ShiftView::from),
+            idle_lock_minutes: desk.idle_lock_minutes()?,
+            db_path,
+        })
+    }
+}
+
+#[tauri::command]
+pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
+    state.lock().expect("shell lock").status()
+}
+
+#[tauri::command]
+pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.desk()?.init_station(&downtime_core::station::Setup {
+        hospital: input.hospital,
+        code: input.code,
+        station_name: input.station_name,
+        admin_name: input.admin_name,
+        admin_pin: input.admin_pin,
+    })?;
+    shell.status()
+}
+
+#[tauri::command]
+pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    let actor = shell.desk()?.login(&input.name, &input.pin)?;
+    if let Some(previous) = shell.session.take().filter(|p| p != &actor) {
+        shell.desk()?.logout(&previous)?;
+    }
+    shell.session = Some(actor);
+    shell.status()
+}
+
+#[tauri::command]
+pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    if let Some(actor) = shell.session.take() {
+        shell.desk()?.logout(&actor)?;
+    }
+    shell.status()
+}
+
+#[tauri::command]
+pub fn list_operators(state: State<'_, ShellState>) -> Reply<Vec<OperatorView>> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    Ok(shell.desk()?.operators()?.iter().map(OperatorView::from).collect())
+}
+
+#[tauri::command]
+pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Reply<OperatorView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let op = shell.desk()?.add_operator(&me, &input.name, input.role, &input.pin)?;
+    Ok(OperatorView::from(&op))
+}
+
+#[tauri::command]
+pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    let since = shell.desk()?.typed_time(input.his_down_at.as_deref())?;
+    let by = shell.approver(input.supervisor)?;
+    shell.desk()?.start_outage(&by, &input.reason, since, &input.announced_by)?;
+    shell.status()
+}
+
+#[tauri::command]
+pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    let at = shell.desk()?.typed_time(input.his_up_at.as_deref())?;
+    let by = shell.approver(input.supervisor)?;
+    shell.desk()?.end_outage(&by, at)?;
+    shell.status()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn open_shift(state: State<'_, ShellState>, float_fen: i64) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let float = Fen::new(float_fen)?;
+    shell.desk()?.open_shift(&me, float)?;
+    shell.status()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn close_shift(state: State<'_, ShellState>, counted_fen: i64) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let counted = Fen::new(counted_fen)?;
+    shell.desk()?.close_shift(&me, counted)?;
+    shell.status()
+}
+
+#[tauri::command]
+pub fn verify_journal(state: State<'_, ShellState>) -> Reply<VerifyView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    Ok(VerifyView::from(&shell.desk()?.verify()?))
+}
+
+#[tauri::command]
+pub fn set_idle_lock(state: State<'_, ShellState>, minutes: i64) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    shell.desk()?.set_idle_lock_minutes(&me, minutes)?;
+    shell.status()
+}

@@ -1,0 +1,68 @@
+//! The Tauri shell: opens the station database, keeps who is logged in, and exposes the
+//! commands in [`commands`]. No business rule lives here: each command parses its input,
+//! calls one `downtime-core` function and maps the error to `{ code, message }`.
+
+pub mod commands;
+
+use downtime_core::view::IpcError;
+use downtime_core::{Actor, Desk};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use tauri::{Builder, Runtime};
+
+/// The window's state: the open desk (or why it could not be opened) and the session.
+pub struct Shell {
+    pub db_path: PathBuf,
+    pub desk: Result<Desk, IpcError>,
+    pub session: Option<Actor>,
+}
+
+pub type ShellState = Mutex<Shell>;
+
+/// The database the app opens: `--db PATH`, else `DOWNTIME_DB`, else the per-user default.
+pub fn db_path_from_env() -> PathBuf {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            if let Some(p) = args.next() {
+                return PathBuf::from(p);
+            }
+        } else if let Some(p) = a.strip_prefix("--db=") {
+            return PathBuf::from(p);
+        }
+    }
+    std::env::var_os("DOWNTIME_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(downtime_core::store::default_path)
+}
+
+pub fn open_shell(db_path: PathBuf) -> Shell {
+    let desk = Desk::open(&db_path).map_err(IpcError::from);
+    Shell { db_path, desk, session: None }
+}
+
+/// Registers every command; shared by the app and by tests on the mock runtime.
+pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_status,
+        commands::setup_station,
+        commands::login,
+        commands::logout,
+        commands::list_operators,
+        commands::add_operator,
+        commands::start_outage,
+        commands::end_outage,
+        commands::open_shift,
+        commands::close_shift,
+        commands::verify_journal,
+        commands::set_idle_lock,
+    ])
+}
+
+pub fn run() {
+    let shell = open_shell(db_path_from_env());
+    register(tauri::Builder::default())
+        .manage(Mutex::new(shell))
+        .run(tauri::generate_context!())
+        .expect("error while running Downtime Desk");
+}
