@@ -2,6 +2,7 @@
 //! status-bar button); the choice is remembered on this computer.
 
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import type { Role } from "../bindings/Role";
 import { translate, type Lang, type MsgKey, type Vars } from "./catalog";
 
 export type { Lang, MsgKey } from "./catalog";
@@ -48,4 +49,9 @@ export function useLang(): LangState {
 export function useT(): T {
   const { lang } = useLang();
   return useCallback((key: MsgKey, vars?: Vars) => translate(lang, key, vars), [lang]);
+}
+
+/** Catalog key of a role's label (收费员, 主管, …). */
+export function roleKey(role: Role): MsgKey {
+  return `role.${role}`;
 }

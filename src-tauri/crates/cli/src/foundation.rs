@@ -46,12 +46,15 @@ pub enum StationCmd {
 
 #[derive(Subcommand)]
 pub enum OperatorCmd {
-    /// 添加操作员（管理员操作）
+    /// 添加操作员（管理员操作；管理员的 --as/--pin 写在命令之前，或用 DOWNTIME_OPERATOR/DOWNTIME_PIN）
     Add {
+        /// 新操作员的姓名
         name: String,
+        /// cashier | admissions | supervisor | finance | admin
         #[arg(long)]
         role: String,
-        #[arg(long = "pin", id = "new_pin")]
+        /// 新操作员的 PIN（写在 add 之后的 --pin 即是它）
+        #[arg(long = "new-pin")]
         new_pin: String,
         #[arg(long)]
         json: bool,

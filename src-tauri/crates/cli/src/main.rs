@@ -81,8 +81,29 @@ pub fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));
 }
 
+/// In `downtime operator add NAME --role R --pin PIN` the `--pin` after `add` is the new
+/// operator's PIN (as the product documents it), while a global `--pin` names the acting
+/// operator's. Clap cannot hold both names, so the one after `add` is renamed here.
+fn args() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let pos = args.windows(2).position(|w| w[0] == "operator" && w[1] == "add");
+    if let Some(p) = pos {
+        for a in args.iter_mut().skip(p + 2) {
+            if a == "--pin" {
+                *a = "--new-pin".into();
+                break;
+            }
+            if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--pin=")) {
+                *a = format!("--new-pin={v}").into();
+                break;
+            }
+        }
+    }
+    args
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(args());
     let db = cli.db.clone().unwrap_or_else(downtime_core::store::default_path);
     let result = if let Command::Bench(args) = cli.command {
         foundation::bench(args)

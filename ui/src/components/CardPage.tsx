@@ -1,0 +1,31 @@
+//! The frame of the screens before the shell (setup, login): a centred card, the language
+//! switch, and the key bar.
+
+import type { ReactNode } from "react";
+import { useT } from "../i18n";
+import { FKeyBar, type FKey } from "./FKeyBar";
+import { LangButton } from "./LangButton";
+
+export function CardPage({ title, children, keys }: { title: string; children: ReactNode; keys?: FKey[] }) {
+  const t = useT();
+  const bar = keys ?? [
+    { key: "Enter", label: t("fkey.next") },
+    { key: "Esc", label: t("fkey.back") },
+    { key: "Ctrl+L", label: t("fkey.lang") },
+  ];
+  return (
+    <div className="page">
+      <header className="page-head">
+        <span className="app-name">{t("app.title")}</span>
+        <LangButton />
+      </header>
+      <main className="page-body">
+        <section className="card">
+          <h1>{title}</h1>
+          {children}
+        </section>
+      </main>
+      <FKeyBar keys={bar} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+//! A form driven from the keyboard: Enter moves to the next field and submits from the last;
+//! in a full-screen form Esc steps back to the previous field (nothing typed is lost). When a
+//! problem names a field, that field gets the focus with its text selected.
+
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
+import type { Problem } from "../hooks/useSubmit";
+
+interface Props {
+  onSubmit: () => void;
+  children: ReactNode;
+  problem?: Problem | null;
+  /** False inside dialogs, where Esc closes the dialog instead. */
+  escBack?: boolean;
+  className?: string;
+}
+
+const FIELDS = "input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled])";
+
+export function KeyForm({ onSubmit, children, problem, escBack = true, className }: Props) {
+  const form = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    if (!problem?.field || !form.current) return;
+    const el = form.current.elements.namedItem(problem.field);
+    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) {
+      el.focus();
+      if (el instanceof HTMLInputElement) el.select();
+    }
+  }, [problem]);
+
+  function onKeyDown(e: KeyboardEvent<HTMLFormElement>) {
+    const target = e.target;
+    if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
+    if (e.nativeEvent.isComposing) return; // Enter that confirms a Chinese IME composition
+    const fields = Array.from(form.current?.querySelectorAll<HTMLElement>(FIELDS) ?? []);
+    const i = fields.indexOf(target);
+    if (e.key === "Enter") {
+      e.preventDefault();
+      if (i >= 0 && i < fields.length - 1) fields[i + 1].focus();
+      else form.current?.requestSubmit();
+    } else if (e.key === "Escape" && escBack && i > 0) {
+      e.preventDefault();
+      fields[i - 1].focus();
+    }
+  }
+
+  return (
+    <form
+      ref={form}
+      className={className}
+      noValidate
+      autoComplete="off"
+      onKeyDown={onKeyDown}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}

@@ -1,0 +1,40 @@
+//! The top bar, always visible while logged in: station, operator and role, shift, price list,
+//! language switch.
+
+import type { AppStatus } from "../bindings/AppStatus";
+import type { ShiftView } from "../bindings/ShiftView";
+import { formatFen, formatLocalTime } from "../format";
+import { roleKey, useT } from "../i18n";
+import { LangButton } from "./LangButton";
+
+/** The operator's shift if it is still open (a closed one only matters to finance). */
+export function openShift(shift: ShiftView | null): ShiftView | null {
+  return shift && shift.closed_at === null ? shift : null;
+}
+
+export function StatusBar({ status }: { status: AppStatus }) {
+  const t = useT();
+  const { station, operator } = status;
+  const shift = openShift(status.shift);
+  return (
+    <header className="status-bar" data-testid="status-bar">
+      {station && (
+        <span className="station">
+          {station.hospital} · <b>{station.code}</b> {station.name}
+        </span>
+      )}
+      {operator && (
+        <span data-testid="status-operator">
+          {operator.name} · {t(roleKey(operator.role))}
+        </span>
+      )}
+      <span data-testid="status-shift">
+        {shift
+          ? t("status.shiftOpen", { time: formatLocalTime(shift.opened_at), float: formatFen(shift.float_fen) })
+          : t("status.shiftNone")}
+      </span>
+      <span className="muted">{t("status.catalogNone")}</span>
+      <LangButton />
+    </header>
+  );
+}

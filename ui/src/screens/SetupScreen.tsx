@@ -1,0 +1,91 @@
+//! 首次设置: hospital, station, administrator. The PIN is typed twice and compared here,
+//! before any call; then the station's key fingerprint is shown for people to keep.
+
+import { useState } from "react";
+import { api } from "../api";
+import type { AppStatus } from "../bindings/AppStatus";
+import { CardPage } from "../components/CardPage";
+import { errorIn } from "../components/ErrorText";
+import { Field, PinField } from "../components/Field";
+import { KeyForm } from "../components/KeyForm";
+import { useSubmit, type FieldFor } from "../hooks/useSubmit";
+import { useT } from "../i18n";
+
+const fieldFor: FieldFor = (code) => {
+  if (code.startsWith("station_code")) return "code";
+  if (code.startsWith("pin_")) return "adminPin";
+  return undefined;
+};
+
+export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void }) {
+  const t = useT();
+  const [hospital, setHospital] = useState("");
+  const [code, setCode] = useState("");
+  const [stationName, setStationName] = useState("");
+  const [adminName, setAdminName] = useState("");
+  const [adminPin, setAdminPin] = useState("");
+  const [adminPin2, setAdminPin2] = useState("");
+  const [created, setCreated] = useState<AppStatus | null>(null);
+  const { pending, problem, setProblem, run } = useSubmit(fieldFor);
+
+  if (created?.station) {
+    return (
+      <CardPage title={t("setup.doneTitle")} keys={[{ key: "Enter", label: t("setup.continue") }]}>
+        <p>{t("setup.fingerprint")}</p>
+        <p className="fingerprint" data-testid="setup-fingerprint">
+          {created.station.fingerprint}
+        </p>
+        <p className="muted">{t("setup.fingerprintHint")}</p>
+        <button type="button" className="primary" data-testid="setup-continue" autoFocus onClick={() => onDone(created)}>
+          {t("setup.continue")}
+        </button>
+      </CardPage>
+    );
+  }
+
+  function submit() {
+    if (adminPin !== adminPin2) {
+      setAdminPin2("");
+      setProblem({ key: "setup.pinMismatch", field: "adminPin2" });
+      return;
+    }
+    void run(async () => {
+      const input = { hospital, code, station_name: stationName, admin_name: adminName, admin_pin: adminPin };
+      setCreated(await api.setupStation(input));
+    });
+  }
+
+  const err = (slot: string) => errorIn(problem, slot, "setup-error");
+  return (
+    <CardPage title={t("setup.title")}>
+      <p className="muted">{t("setup.intro")}</p>
+      <KeyForm onSubmit={submit} problem={problem} className="grid-form">
+        <Field name="hospital" label={t("setup.hospital")} testId="setup-hospital" value={hospital} onChange={setHospital} autoFocus />
+        <Field
+          name="code"
+          label={t("setup.code")}
+          hint={t("setup.codeHint")}
+          testId="setup-code"
+          value={code}
+          onChange={(v) => setCode(v.toUpperCase())}
+          error={err("code")}
+        />
+        <Field
+          name="stationName"
+          label={t("setup.stationName")}
+          hint={t("setup.stationNameHint")}
+          testId="setup-station-name"
+          value={stationName}
+          onChange={setStationName}
+        />
+        <Field name="adminName" label={t("setup.adminName")} testId="setup-admin-name" value={adminName} onChange={setAdminName} />
+        <PinField name="adminPin" label={t("setup.adminPin")} testId="setup-admin-pin" value={adminPin} onChange={setAdminPin} error={err("adminPin")} />
+        <PinField name="adminPin2" label={t("setup.adminPin2")} testId="setup-admin-pin2" value={adminPin2} onChange={setAdminPin2} error={err("adminPin2")} />
+        {err("form")}
+        <button type="submit" className="primary" data-testid="setup-submit" disabled={pending}>
+          {pending ? t("common.working") : t("setup.submit")}
+        </button>
+      </KeyForm>
+    </CardPage>
+  );
+}
