@@ -1,7 +1,7 @@
 //! Language context: Simplified Chinese by default, English on request (Ctrl+L or the
 //! status-bar button); the choice is remembered on this computer.
 
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { Role } from "../bindings/Role";
 import { translate, type Lang, type MsgKey, type Vars } from "./catalog";
 
@@ -38,6 +38,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       return next;
     });
   }, []);
+  useEffect(() => {
+    // Lets the platform pick CJK glyph shapes for Simplified Chinese.
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  }, [lang]);
   const value = useMemo(() => ({ lang, toggle }), [lang, toggle]);
   return <LangContext.Provider value={value}>{children}</LangContext.Provider>;
 }

@@ -1,0 +1,205 @@
+//! End-to-end tests: the real built app (`target/debug/downtime-desk`, built with the
+//! `custom-protocol` feature after `npm run build`), driven through `tauri-driver` and
+//! WebKitWebDriver under Xvfb (`make test` wraps this in `xvfb-run`). Each test starts the
+//! app on a fresh database in a temporary HOME and saves screenshots under
+//! `target/e2e-screens/`. Ports 4444/4445 are fixed, so tests run one at a time.
+
+mod foundation;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::Duration;
+use tempfile::TempDir;
+
+pub const ENTER: &str = "\u{E007}";
+pub const ESC: &str = "\u{E00C}";
+pub const F3: &str = "\u{E033}";
+pub const F4: &str = "\u{E034}";
+pub const F10: &str = "\u{E03A}";
+pub const F11: &str = "\u{E03B}";
+pub const F12: &str = "\u{E03C}";
+
+/// One test at a time: WebDriver ports are fixed.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+pub fn app_binary() -> PathBuf {
+    let p = workspace().join("target/debug/downtime-desk");
+    assert!(p.exists(), "build the app first (make build): {}", p.display());
+    p
+}
+
+/// `tauri-driver` in its own process group; on drop, SIGTERM then SIGKILL to the whole group
+/// so no WebKitWebDriver is left holding port 4445 for the next test.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pgid = self.0.id() as i32;
+        unsafe {
+            libc::kill(-pgid, libc::SIGTERM);
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+        let _ = self.0.wait();
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Ok(p) = std::env::var("TAURI_DRIVER") {
+        return p.into();
+    }
+    let home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo")
+    });
+    home.join("bin/tauri-driver")
+}
+
+/// A running app on its own database.
+pub struct App {
+    pub client: Client,
+    pub home: TempDir,
+    _driver: Driver,
+    name: String,
+    shots: u32,
+}
+
+impl App {
+    pub fn db(&self) -> PathBuf {
+        self.home.path().join("station.db")
+    }
+
+    /// Starts the app on a fresh database; `prepare` may fill the database first.
+    pub async fn start(name: &str, prepare: impl FnOnce(&Path)) -> App {
+        let home = tempfile::tempdir().unwrap();
+        let db = home.path().join("station.db");
+        prepare(&db);
+        for port in [4444, 4445] {
+            assert!(
+                std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+                "port {port} is still taken by an earlier run"
+            );
+        }
+        use std::os::unix::process::CommandExt;
+        let child = Command::new(tauri_driver())
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("DOWNTIME_DB", &db)
+            .env("TZ", "Asia/Shanghai")
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver is installed by the setup script");
+        let driver = Driver(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", 4444)).is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app_binary() }
+        });
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect("http://127.0.0.1:4444")
+            .await
+            .expect("connect to tauri-driver");
+        App { client, home, _driver: driver, name: name.to_string(), shots: 0 }
+    }
+
+    pub async fn by_id(&self, id: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(&format!("[data-testid='{id}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no element [data-testid={id}]: {e}"))
+    }
+
+    pub async fn exists(&self, id: &str) -> bool {
+        self.client
+            .find(Locator::Css(&format!("[data-testid='{id}']")))
+            .await
+            .is_ok()
+    }
+
+    /// Waits until `id` is gone.
+    pub async fn gone(&self, id: &str) {
+        for _ in 0..100 {
+            if !self.exists(id).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("[data-testid={id}] is still shown");
+    }
+
+    /// Waits until the element's text contains `needle`, and returns the text.
+    pub async fn text_contains(&self, id: &str, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(e) = self.client.find(Locator::Css(&format!("[data-testid='{id}']"))).await {
+                last = e.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("[data-testid={id}] never said {needle:?}; last text {last:?}");
+    }
+
+    /// Types into the field with `id` (clicking nothing: focus must already be right, or the
+    /// field is focused by keyboard as a person would with Tab).
+    pub async fn type_into(&self, id: &str, text: &str) {
+        let e = self.by_id(id).await;
+        e.send_keys(text).await.unwrap();
+    }
+
+    /// Presses keys wherever the focus is now.
+    pub async fn keys(&self, keys: &str) {
+        let e = self.client.active_element().await.unwrap();
+        e.send_keys(keys).await.unwrap();
+    }
+
+    /// The data-testid of the focused element: keyboard flows assert where focus went.
+    pub async fn focused(&self) -> String {
+        let e = self.client.active_element().await.unwrap();
+        e.attr("data-testid").await.unwrap().unwrap_or_default()
+    }
+
+    pub async fn screenshot(&mut self, label: &str) {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let png = self.client.screenshot().await.unwrap();
+        let dir = workspace().join("target/e2e-screens");
+        std::fs::create_dir_all(&dir).unwrap();
+        self.shots += 1;
+        std::fs::write(dir.join(format!("{}-{:02}-{label}.png", self.name, self.shots)), png).unwrap();
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// Runs one E2E test serially, with a timeout so the driver guard always runs.
+pub async fn e2e<F, Fut>(name: &str, body: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let _serial = SERIAL.lock().await;
+    tokio::time::timeout(Duration::from_secs(240), body(name.to_string()))
+        .await
+        .unwrap_or_else(|_| panic!("E2E test {name} timed out"));
+}

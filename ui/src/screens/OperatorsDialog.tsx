@@ -1,0 +1,124 @@
+//! F3 操作员: the list (role, lock status) and, for administrators, adding an operator and the
+//! idle-lock minutes. Who may add is decided by the core (`role_forbidden` otherwise).
+
+import { useCallback, useEffect, useState } from "react";
+import { api } from "../api";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { OperatorView } from "../bindings/OperatorView";
+import type { Role } from "../bindings/Role";
+import { Dialog } from "../components/Dialog";
+import { ErrorText, errorIn } from "../components/ErrorText";
+import { Field, PinField } from "../components/Field";
+import { KeyForm } from "../components/KeyForm";
+import { formatLocal } from "../format";
+import { useDraft } from "../hooks/useDraft";
+import { useSubmit, type FieldFor } from "../hooks/useSubmit";
+import { roleKey, useT } from "../i18n";
+import type { Notice } from "./notice";
+import { IdleLockForm } from "./IdleLockForm";
+
+const ROLES: Role[] = ["cashier", "admissions", "supervisor", "finance", "admin"];
+
+const fieldFor: FieldFor = (code) => (code.startsWith("pin_") ? "pin" : code === "operator_exists" ? "name" : undefined);
+
+interface Props {
+  status: AppStatus;
+  onStatus: (s: AppStatus, notice: Notice) => void;
+  onClose: () => void;
+}
+
+export function OperatorsDialog({ status, onStatus, onClose }: Props) {
+  const t = useT();
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [operators, setOperators] = useState<OperatorView[] | null>(null);
+  const list = useSubmit();
+  const load = useCallback(() => list.run(async () => setOperators(await api.listOperators())), [list.run]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const [name, setName, clearName] = useDraft("op.name");
+  const [role, setRole] = useDraft("op.role", "cashier");
+  const [pin, setPin] = useState("");
+  const add = useSubmit(fieldFor);
+  const isAdmin = status.operator?.role === "admin";
+
+  function submit() {
+    setNotice(null);
+    void add
+      .run(async () => {
+        const added = await api.addOperator({ name, role: role as Role, pin });
+        clearName();
+        setNotice({ key: "notice.operatorAdded", vars: { name: added.name } });
+        await load();
+      })
+      .then(() => setPin(""));
+  }
+
+  return (
+    <Dialog title={t("ops.title")} onClose={onClose} wide>
+      <div className="two-col">
+        <div className="op-list-box">
+          {operators === null && !list.problem && <p className="muted">{t("ops.loading")}</p>}
+          {list.problem && <ErrorText problem={list.problem} testId="op-list-error" />}
+          {operators && <OperatorTable operators={operators} />}
+        </div>
+        <div>
+          <h3>{t("ops.addTitle")}</h3>
+          {!isAdmin && <p className="field-hint">{t("ops.adminOnly")}</p>}
+          <KeyForm onSubmit={submit} problem={add.problem} escBack={false} className="grid-form">
+            <Field name="name" label={t("ops.name")} testId="op-name" value={name} onChange={setName} autoFocus error={errorIn(add.problem, "name", "op-error")} />
+            <label className="field">
+              <span className="field-label">{t("ops.role")}</span>
+              <select name="role" data-testid="op-role" value={role} onChange={(e) => setRole(e.target.value)}>
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(roleKey(r))}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <PinField name="pin" label={t("ops.pin")} testId="op-pin" value={pin} onChange={setPin} error={errorIn(add.problem, "pin", "op-error")} />
+            {errorIn(add.problem, "form", "op-error")}
+            {notice && (
+              <p className="notice" role="status" data-testid="op-notice">
+                {t(notice.key, notice.vars)}
+              </p>
+            )}
+            <button type="submit" className="primary" data-testid="op-submit" disabled={add.pending}>
+              {t("ops.submit")} <kbd>Enter</kbd>
+            </button>
+          </KeyForm>
+          {isAdmin && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+function OperatorTable({ operators }: { operators: OperatorView[] }) {
+  const t = useT();
+  if (operators.length === 0) return <p className="muted" data-testid="op-list">{t("ops.empty")}</p>;
+  return (
+    <table className="table" data-testid="op-list">
+      <thead>
+        <tr>
+          <th>{t("ops.colName")}</th>
+          <th>{t("ops.colRole")}</th>
+          <th>{t("ops.colStatus")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {operators.map((op) => (
+          <tr key={op.id}>
+            <td>{op.name}</td>
+            <td>{t(roleKey(op.role))}</td>
+            <td className={op.locked_until ? "locked" : undefined}>
+              {op.locked_until ? t("ops.lockedUntil", { time: formatLocal(op.locked_until) }) : t("ops.ok")}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
