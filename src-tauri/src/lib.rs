@@ -56,6 +56,11 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::close_shift,
         commands::verify_journal,
         commands::set_idle_lock,
+        commands::catalog::catalog_preview,
+        commands::catalog::catalog_import,
+        commands::catalog::catalog_import_sample,
+        commands::catalog::catalog_search,
+        commands::catalog::catalog_versions,
     ])
 }
 

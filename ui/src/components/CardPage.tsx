@@ -6,7 +6,14 @@ import { useT } from "../i18n";
 import { FKeyBar, type FKey } from "./FKeyBar";
 import { LangButton } from "./LangButton";
 
-export function CardPage({ title, children, keys }: { title: string; children: ReactNode; keys?: FKey[] }) {
+interface Props {
+  title: string;
+  children: ReactNode;
+  keys?: FKey[];
+  wide?: boolean;
+}
+
+export function CardPage({ title, children, keys, wide }: Props) {
   const t = useT();
   const bar = keys ?? [
     { key: "Enter", label: t("fkey.next") },
@@ -20,7 +27,7 @@ export function CardPage({ title, children, keys }: { title: string; children: R
         <LangButton />
       </header>
       <main className="page-body">
-        <section className="card">
+        <section className={`card ${wide ? "wide" : ""}`}>
           <h1>{title}</h1>
           {children}
         </section>

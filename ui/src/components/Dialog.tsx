@@ -7,14 +7,14 @@ interface Props {
   title: string;
   onClose: () => void;
   children: ReactNode;
-  wide?: boolean;
+  size?: "medium" | "wide";
 }
 
-export function Dialog({ title, onClose, children, wide }: Props) {
+export function Dialog({ title, onClose, children, size }: Props) {
   const t = useT();
   return (
     <div className="overlay">
-      <section className={`dialog ${wide ? "wide" : ""}`} role="dialog" aria-modal="true" aria-label={title}>
+      <section className={`dialog ${size ?? ""}`} role="dialog" aria-modal="true" aria-label={title}>
         <header className="dialog-head">
           <h2>{title}</h2>
           <button type="button" className="quiet" onClick={onClose}>

@@ -1,5 +1,5 @@
-//! The top bar, always visible while logged in: station, operator and role, shift, price list,
-//! language switch.
+//! The top bar, always visible while logged in: station, operator and role, shift, price-list
+//! month, language switch.
 
 import type { AppStatus } from "../bindings/AppStatus";
 import type { ShiftView } from "../bindings/ShiftView";
@@ -14,7 +14,7 @@ export function openShift(shift: ShiftView | null): ShiftView | null {
 
 export function StatusBar({ status }: { status: AppStatus }) {
   const t = useT();
-  const { station, operator } = status;
+  const { station, operator, catalog } = status;
   const shift = openShift(status.shift);
   return (
     <header className="status-bar" data-testid="status-bar">
@@ -33,7 +33,11 @@ export function StatusBar({ status }: { status: AppStatus }) {
           ? t("status.shiftOpen", { time: formatLocalTime(shift.opened_at), float: formatFen(shift.float_fen) })
           : t("status.shiftNone")}
       </span>
-      <span className="muted">{t("status.catalogNone")}</span>
+      <span className="muted" data-testid="status-catalog">
+        {catalog.active
+          ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month })
+          : t("status.catalogNone")}
+      </span>
       <LangButton />
     </header>
   );

@@ -51,6 +51,8 @@ export const en: Catalog = {
   "status.shiftNone": "No shift open",
   "status.shiftOpen": "Shift since {time}, float {float}",
   "status.catalogNone": "Price list: not imported",
+  "status.catalog": "Price list: {month}",
+  "status.catalogStale": "Price list: {month} (old, please update)",
   "status.outage": "HIS DOWN · Downtime mode",
   "status.elapsed": "for",
   "status.downAt": "down since {time}",

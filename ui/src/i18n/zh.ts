@@ -49,6 +49,8 @@ export const zh = {
   "status.shiftNone": "未开班",
   "status.shiftOpen": "开班于 {time} 备用金 {float}",
   "status.catalogNone": "价目表：未导入",
+  "status.catalog": "价目表：{month}",
+  "status.catalogStale": "价目表：{month}（较旧，请更新）",
   "status.outage": "HIS 停机 · 应急模式",
   "status.elapsed": "已持续",
   "status.downAt": "停机于 {time}",

@@ -66,9 +66,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   };
   const doLogout = () => void logout.run(async () => onStatus(await api.logout()));
 
-  // Back on the home screen, the focus returns to the action that was just used.
+  // On the home screen the focus sits on an action: the one just used, else the first.
   useEffect(() => {
-    if (dialog === null && !hidden && lastDialog.current) tiles.current.get(lastDialog.current)?.focus();
+    if (dialog === null && !hidden) tiles.current.get(lastDialog.current ?? "shift")?.focus();
   }, [dialog, hidden]);
 
   const outageActive = status.outage?.active === true;
@@ -93,40 +93,41 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
 
   return (
     <div className="shell" hidden={hidden}>
-      <StatusBar status={status} />
-      <OutageLine outage={status.outage} />
-      <main className="home">
-        <h1 className="home-title">{t("home.title")}</h1>
-        {notice && (
-          <p className="notice" data-testid="notice" role="status">
-            {t(notice.key, notice.vars)}
-          </p>
-        )}
-        {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
-        <nav className="tiles">
-          {actions.map((a) => (
-            <button
-              key={a.id}
-              type="button"
-              className="tile"
-              data-testid={`nav-${a.id}`}
-              ref={(el) => {
-                if (el) tiles.current.set(a.id, el);
-              }}
-              onClick={a.run}
-            >
-              <kbd>{a.key}</kbd>
-              <span>{a.label}</span>
-            </button>
-          ))}
-        </nav>
-      </main>
+      {/* While a dialog is open, Tab and clicks stay inside it. */}
+      <div className="shell-frame" inert={dialog !== null}>
+        <StatusBar status={status} />
+        <OutageLine outage={status.outage} />
+        <main className="home">
+          <h1 className="home-title">{t("home.title")}</h1>
+          {notice && (
+            <p className="notice" data-testid="notice" role="status">
+              {t(notice.key, notice.vars)}
+            </p>
+          )}
+          {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
+          <nav className="tiles">
+            {actions.map((a) => (
+              <button
+                key={a.id}
+                type="button"
+                className="tile"
+                data-testid={`nav-${a.id}`}
+                ref={(el) => {
+                  if (el) tiles.current.set(a.id, el);
+                }}
+                onClick={a.run}
+              >
+                <kbd>{a.key}</kbd>
+                <span>{a.label}</span>
+              </button>
+            ))}
+          </nav>
+        </main>
+      </div>
       <FKeyBar keys={bar} />
       {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
       {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
-      {dialog === "operators" && (
-        <OperatorsDialog status={status} onStatus={done} onClose={close} />
-      )}
+      {dialog === "operators" && <OperatorsDialog status={status} onStatus={done} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
     </div>
   );

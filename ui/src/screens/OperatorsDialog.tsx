@@ -1,7 +1,7 @@
 //! F3 操作员: the list (role, lock status) and, for administrators, adding an operator and the
 //! idle-lock minutes. Who may add is decided by the core (`role_forbidden` otherwise).
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { OperatorView } from "../bindings/OperatorView";
@@ -40,6 +40,7 @@ export function OperatorsDialog({ status, onStatus, onClose }: Props) {
   const [name, setName, clearName] = useDraft("op.name");
   const [role, setRole] = useDraft("op.role", "cashier");
   const [pin, setPin] = useState("");
+  const nameInput = useRef<HTMLInputElement>(null);
   const add = useSubmit(fieldFor);
   const isAdmin = status.operator?.role === "admin";
 
@@ -50,13 +51,14 @@ export function OperatorsDialog({ status, onStatus, onClose }: Props) {
         const added = await api.addOperator({ name, role: role as Role, pin });
         clearName();
         setNotice({ key: "notice.operatorAdded", vars: { name: added.name } });
+        nameInput.current?.focus(); // ready for the next one
         await load();
       })
       .then(() => setPin(""));
   }
 
   return (
-    <Dialog title={t("ops.title")} onClose={onClose} wide>
+    <Dialog title={t("ops.title")} onClose={onClose} size="wide">
       <div className="two-col">
         <div className="op-list-box">
           {operators === null && !list.problem && <p className="muted">{t("ops.loading")}</p>}
@@ -67,7 +69,7 @@ export function OperatorsDialog({ status, onStatus, onClose }: Props) {
           <h3>{t("ops.addTitle")}</h3>
           {!isAdmin && <p className="field-hint">{t("ops.adminOnly")}</p>}
           <KeyForm onSubmit={submit} problem={add.problem} escBack={false} className="grid-form">
-            <Field name="name" label={t("ops.name")} testId="op-name" value={name} onChange={setName} autoFocus error={errorIn(add.problem, "name", "op-error")} />
+            <Field name="name" label={t("ops.name")} testId="op-name" value={name} onChange={setName} ref={nameInput} autoFocus error={errorIn(add.problem, "name", "op-error")} />
             <label className="field">
               <span className="field-label">{t("ops.role")}</span>
               <select name="role" data-testid="op-role" value={role} onChange={(e) => setRole(e.target.value)}>

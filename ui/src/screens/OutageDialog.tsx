@@ -63,11 +63,11 @@ export function OutageDialog({ status, onDone, onClose }: Props) {
 
   const err = (slot: string) => errorIn(problem, slot, "outage-error");
   return (
-    <Dialog title={t(active ? "outage.endTitle" : "outage.startTitle")} onClose={onClose}>
+    <Dialog title={t(active ? "outage.endTitle" : "outage.startTitle")} onClose={onClose} size="medium">
       {active && <p className="muted">{t("outage.activeInfo", { time: formatLocal(active.his_down_at), reason: active.reason })}</p>}
-      <KeyForm onSubmit={submit} problem={problem} escBack={false} className="grid-form">
+      <KeyForm onSubmit={submit} problem={problem} escBack={false} className="cols2">
         {!active && (
-          <Field name="reason" label={t("outage.reason")} testId="outage-reason" value={reason} onChange={setReason} autoFocus />
+          <Field name="reason" className="span2" label={t("outage.reason")} testId="outage-reason" value={reason} onChange={setReason} autoFocus />
         )}
         <Field
           name="time"
@@ -90,14 +90,16 @@ export function OutageDialog({ status, onDone, onClose }: Props) {
           />
         )}
         {askSupervisor && (
-          <fieldset className="supervisor">
+          <fieldset className="supervisor span2">
             <legend>{t("outage.supervisor")}</legend>
             <p className="field-hint">{t("outage.supervisorHint")}</p>
-            <Field name="supName" label={t("outage.supName")} testId="sup-name" value={supName} onChange={setSupName} />
-            <PinField name="supPin" label={t("outage.supPin")} testId="sup-pin" value={supPin} onChange={setSupPin} error={err("supPin")} />
+            <div className="cols2">
+              <Field name="supName" label={t("outage.supName")} testId="sup-name" value={supName} onChange={setSupName} />
+              <PinField name="supPin" label={t("outage.supPin")} testId="sup-pin" value={supPin} onChange={setSupPin} error={err("supPin")} />
+            </div>
           </fieldset>
         )}
-        {err("form")}
+        <div className="span2">{err("form")}</div>
         <button type="submit" className="primary" data-testid="outage-submit" disabled={pending}>
           {t(active ? "outage.submitEnd" : "outage.submitStart")} <kbd>Enter</kbd>
         </button>

@@ -57,10 +57,10 @@ export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void })
 
   const err = (slot: string) => errorIn(problem, slot, "setup-error");
   return (
-    <CardPage title={t("setup.title")}>
+    <CardPage title={t("setup.title")} wide>
       <p className="muted">{t("setup.intro")}</p>
-      <KeyForm onSubmit={submit} problem={problem} className="grid-form">
-        <Field name="hospital" label={t("setup.hospital")} testId="setup-hospital" value={hospital} onChange={setHospital} autoFocus />
+      <KeyForm onSubmit={submit} problem={problem} className="grid-form cols2">
+        <Field name="hospital" className="span2" label={t("setup.hospital")} testId="setup-hospital" value={hospital} onChange={setHospital} autoFocus />
         <Field
           name="code"
           label={t("setup.code")}
@@ -78,10 +78,10 @@ export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void })
           value={stationName}
           onChange={setStationName}
         />
-        <Field name="adminName" label={t("setup.adminName")} testId="setup-admin-name" value={adminName} onChange={setAdminName} />
+        <Field name="adminName" className="span2" label={t("setup.adminName")} testId="setup-admin-name" value={adminName} onChange={setAdminName} />
         <PinField name="adminPin" label={t("setup.adminPin")} testId="setup-admin-pin" value={adminPin} onChange={setAdminPin} error={err("adminPin")} />
         <PinField name="adminPin2" label={t("setup.adminPin2")} testId="setup-admin-pin2" value={adminPin2} onChange={setAdminPin2} error={err("adminPin2")} />
-        {err("form")}
+        <div className="span2">{err("form")}</div>
         <button type="submit" className="primary" data-testid="setup-submit" disabled={pending}>
           {pending ? t("common.working") : t("setup.submit")}
         </button>

@@ -33,6 +33,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     operator: operator(),
     outage: null,
     shift: null,
+    catalog: { active: null, stale: false },
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
     ...over,

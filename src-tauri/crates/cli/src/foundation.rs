@@ -137,6 +137,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Shift(c) => shift(c, ctx),
         Command::Verify(f) => verify(f, ctx),
         Command::Bench(a) => bench(a),
+        Command::Catalog(c) => crate::catalog::run(c, ctx),
     }
 }
 

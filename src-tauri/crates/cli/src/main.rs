@@ -4,6 +4,7 @@
 //! amounts typed as yuan; `--json` prints money as integer fen in `_fen` fields; an error is
 //! one sentence on stderr, a non-zero exit, and no change.
 
+mod catalog;
 mod foundation;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,9 @@ enum Command {
     Shift(foundation::ShiftCmd),
     /// 校验数据库与整条流水链
     Verify(foundation::JsonFlag),
+    /// 价目表：导入、查找、版本
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCmd),
     /// 在临时文件夹中运行性能基准
     Bench(foundation::BenchArgs),
 }
@@ -107,6 +111,8 @@ fn main() -> ExitCode {
     let db = cli.db.clone().unwrap_or_else(downtime_core::store::default_path);
     let result = if let Command::Bench(args) = cli.command {
         foundation::bench(args)
+    } else if let Command::Catalog(catalog::CatalogCmd::Generate { items, seed, out }) = cli.command {
+        catalog::generate(items, seed, &out)
     } else {
         Desk::open(&db).and_then(|desk| {
         let mut ctx = Ctx { desk, operator: cli.operator, pin: cli.pin };

@@ -19,12 +19,12 @@ use uuid::Uuid;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Tables whose rows travel in journal payloads: everything append-only but the journal
-/// itself and the station's secret key.
+/// itself, the station's secret key, and catalog items (a version row carries their digest).
 fn covered_tables() -> impl Iterator<Item = &'static str> {
     APPEND_ONLY
         .iter()
         .copied()
-        .filter(|t| !matches!(*t, "journal" | "station_key"))
+        .filter(|t| !matches!(*t, "journal" | "station_key" | "catalog_item"))
 }
 
 /// One journal entry as stored.
@@ -262,6 +262,13 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
             );
             return Ok(report);
         }
+    }
+    if let Some((version, _)) = crate::catalog::verify_items(conn)? {
+        report.problem = problem(
+            None,
+            format!("价目表版本 {version} 的项目与导入时记录的摘要不符：价目表被修改过"),
+            format!("The items of catalog version {version} differ from the digest recorded at import: the catalog was altered"),
+        );
     }
     Ok(report)
 }

@@ -4,6 +4,7 @@
 //! Start reading at [`store::Desk::open`], then `journal`, then the domain modules.
 
 pub mod bench;
+pub mod catalog;
 pub mod error;
 pub mod ids;
 pub mod jcs;

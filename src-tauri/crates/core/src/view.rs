@@ -4,6 +4,9 @@
 //! Money crosses as an integer number of fen in fields ending `_fen`; instants as UTC
 //! RFC 3339 text.
 
+use crate::catalog::category::FeeCategory;
+use crate::catalog::read::RowProblem;
+use crate::catalog::{CatalogItem, CatalogStatus, CatalogVersion, ImportReport};
 use crate::ids::Role;
 use crate::journal::VerifyReport;
 use crate::operator::{Actor, Operator};
@@ -129,6 +132,7 @@ pub struct AppStatus {
     pub operator: Option<OperatorView>,
     pub outage: Option<OutageView>,
     pub shift: Option<ShiftView>,
+    pub catalog: CatalogStatusView,
     #[ts(type = "number")]
     pub idle_lock_minutes: i64,
     pub db_path: String,
@@ -221,5 +225,141 @@ impl From<crate::CoreError> for IpcError {
             message: e.message(crate::Lang::Zh),
             message_en: e.message(crate::Lang::En),
         }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CatalogVersionView {
+    pub id: String,
+    pub file_name: String,
+    pub sha256: String,
+    /// `YYYY-MM`
+    pub month: String,
+    #[ts(type = "number")]
+    pub rows_read: i64,
+    #[ts(type = "number")]
+    pub items: i64,
+    #[ts(type = "number")]
+    pub rejected: i64,
+    pub imported_by: String,
+    pub imported_at: String,
+}
+
+impl From<&CatalogVersion> for CatalogVersionView {
+    fn from(v: &CatalogVersion) -> Self {
+        CatalogVersionView {
+            id: v.id.to_string(),
+            file_name: v.file_name.clone(),
+            sha256: v.sha256.clone(),
+            month: v.month.clone(),
+            rows_read: v.rows_read,
+            items: v.items,
+            rejected: v.rejected,
+            imported_by: v.imported_by.clone(),
+            imported_at: stamp(v.imported_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CatalogItemView {
+    pub code: String,
+    pub name: String,
+    pub spec: String,
+    pub unit: String,
+    /// Exact decimal text in yuan, up to four decimals: `"0.0125"`.
+    pub unit_price: String,
+    /// The same price as an integer number of 1/10000 yuan.
+    #[ts(type = "number")]
+    pub unit_price_e4: i64,
+    /// The receipt category's Chinese name, e.g. `西药费`.
+    pub category: String,
+    pub category_key: FeeCategory,
+    pub lookup: String,
+    pub insurance_class: String,
+    pub is_drug: bool,
+    pub version_id: String,
+}
+
+impl From<&CatalogItem> for CatalogItemView {
+    fn from(i: &CatalogItem) -> Self {
+        CatalogItemView {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            spec: i.spec.clone(),
+            unit: i.unit.clone(),
+            unit_price: i.price.yuan_text(),
+            unit_price_e4: i.price.e4(),
+            category: i.category.zh().to_string(),
+            category_key: i.category,
+            lookup: i.lookups.join(" "),
+            insurance_class: i.insurance_class.clone(),
+            is_drug: i.is_drug,
+            version_id: i.version_id.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CategoryCount {
+    pub category: String,
+    #[ts(type = "number")]
+    pub items: u64,
+}
+
+/// What an import or a dry run found: counts, each bad row with its number and reason.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReportView {
+    pub file_name: String,
+    pub sha256: String,
+    pub month: String,
+    pub format: String,
+    pub encoding: String,
+    #[ts(type = "number")]
+    pub rows_read: u64,
+    #[ts(type = "number")]
+    pub good: u64,
+    #[ts(type = "number")]
+    pub duplicates: u64,
+    pub problems: Vec<RowProblem>,
+    pub by_category: Vec<CategoryCount>,
+    pub version: Option<CatalogVersionView>,
+    pub already_imported: bool,
+}
+
+impl From<&ImportReport> for ImportReportView {
+    fn from(r: &ImportReport) -> Self {
+        ImportReportView {
+            file_name: r.file_name.clone(),
+            sha256: r.sha256.clone(),
+            month: r.month.clone(),
+            format: r.format.to_string(),
+            encoding: r.encoding.to_string(),
+            rows_read: r.rows_read as u64,
+            good: r.good as u64,
+            duplicates: r.duplicates as u64,
+            problems: r.problems.clone(),
+            by_category: r.by_category.iter().map(|(c, n)| CategoryCount { category: c.zh().to_string(), items: *n as u64 }).collect(),
+            version: r.version.as_ref().map(CatalogVersionView::from),
+            already_imported: r.already_imported,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CatalogStatusView {
+    pub active: Option<CatalogVersionView>,
+    /// Older than 35 days or from a month before last: the charging screen warns.
+    pub stale: bool,
+}
+
+impl From<&CatalogStatus> for CatalogStatusView {
+    fn from(s: &CatalogStatus) -> Self {
+        CatalogStatusView { active: s.active.as_ref().map(CatalogVersionView::from), stale: s.stale }
     }
 }

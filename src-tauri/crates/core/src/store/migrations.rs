@@ -14,6 +14,8 @@ pub const APPEND_ONLY: &[&str] = &[
     "outage_end",
     "shift",
     "shift_close",
+    "catalog_version",
+    "catalog_item",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -115,6 +117,37 @@ WHEN EXISTS (SELECT 1 FROM shift s WHERE s.operator_id = NEW.operator_id
 BEGIN
     SELECT RAISE(ABORT, 'shift: operator already has an open shift');
 END;
+"#,
+    // 2: the price catalog (价目表), one version per imported file.
+    r#"
+CREATE TABLE catalog_version (
+    id             TEXT PRIMARY KEY,
+    file_name      TEXT NOT NULL,
+    file_sha256    TEXT NOT NULL UNIQUE,
+    month          TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    rows_read      INTEGER NOT NULL,
+    items          INTEGER NOT NULL CHECK (items > 0),
+    rows_rejected  INTEGER NOT NULL,
+    -- SHA-256 over the version's items (see catalog::items_digest): the journal carries the
+    -- version row, and through this digest every one of its items.
+    items_sha256   TEXT NOT NULL,
+    imported_by    TEXT NOT NULL REFERENCES operator(id),
+    imported_at    TEXT NOT NULL
+) STRICT;
+CREATE TABLE catalog_item (
+    version_id       TEXT NOT NULL REFERENCES catalog_version(id),
+    code             TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    spec             TEXT NOT NULL,
+    unit             TEXT NOT NULL,
+    unit_price_e4    INTEGER NOT NULL CHECK (unit_price_e4 >= 0),
+    category         TEXT NOT NULL,
+    lookup           TEXT NOT NULL,
+    wubi             TEXT NOT NULL,
+    insurance_class  TEXT NOT NULL,
+    is_drug          INTEGER NOT NULL CHECK (is_drug IN (0, 1)),
+    PRIMARY KEY (version_id, code)
+) STRICT;
 "#,
 ];
 

@@ -16,6 +16,8 @@ pub struct Desk {
     pub(crate) conn: Connection,
     path: PathBuf,
     pub(crate) clock: Clock,
+    /// The active catalog's items and search index, rebuilt when the version changes.
+    pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
 }
 
 /// The schema version this build writes.
@@ -84,6 +86,7 @@ impl Desk {
             conn,
             path,
             clock: Clock::system(),
+            catalog_cache: None,
         };
         desk.migrate()?;
         Ok(desk)

@@ -1,29 +1,32 @@
 //! Tauri commands: adapters only. Each one takes the shell lock, calls `downtime-core`, and
-//! returns a wire type or an [`IpcError`].
+//! returns a wire type or an [`IpcError`]. One submodule per area; the foundation's commands
+//! (session, outage, shift, journal) are here.
+
+pub mod catalog;
 
 use crate::{Shell, ShellState};
 use downtime_core::view::*;
 use downtime_core::{Actor, CoreError, Desk, Fen};
 use tauri::State;
 
-type Reply<T> = Result<T, IpcError>;
+pub(crate) type Reply<T> = Result<T, IpcError>;
 
 fn not_logged_in() -> IpcError {
     CoreError::invalid("not_logged_in", "请先登录", "Please log in first").into()
 }
 
 impl Shell {
-    fn desk(&mut self) -> Reply<&mut Desk> {
+    pub(crate) fn desk(&mut self) -> Reply<&mut Desk> {
         self.desk.as_mut().map_err(|e| e.clone())
     }
 
-    fn actor(&self) -> Reply<Actor> {
+    pub(crate) fn actor(&self) -> Reply<Actor> {
         self.session.clone().ok_or_else(not_logged_in)
     }
 
     /// The operator who acts for a supervised step: the supervisor whose PIN was typed, or
     /// the logged-in operator. The core checks the role either way.
-    fn approver(&mut self, supervisor: Option<Credentials>) -> Reply<Actor> {
+    pub(crate) fn approver(&mut self, supervisor: Option<Credentials>) -> Reply<Actor> {
         let me = self.actor()?;
         match supervisor.filter(|c| !c.name.trim().is_empty()) {
             Some(c) => Ok(self.desk()?.authenticate(&c.name, &c.pin)?),
@@ -31,7 +34,7 @@ impl Shell {
         }
     }
 
-    fn status(&mut self) -> Reply<AppStatus> {
+    pub(crate) fn status(&mut self) -> Reply<AppStatus> {
         let session = self.session.clone();
         let db_path = self.db_path.display().to_string();
         let desk = self.desk()?;
@@ -45,6 +48,7 @@ impl Shell {
             operator: session.as_ref().map(OperatorView::from),
             outage: desk.active_outage()?.as_ref().map(OutageView::from),
             shift: shift.as_ref().map(ShiftView::from),
+            catalog: CatalogStatusView::from(&desk.catalog_status()?),
             idle_lock_minutes: desk.idle_lock_minutes()?,
             db_path,
         })

@@ -1,0 +1,427 @@
+//! 价目表: the month-end price list as versioned snapshots inside the station. Each import is
+//! a catalog version (file name, SHA-256, month, counts, who, when); the same file twice is
+//! recognised and creates nothing. Items are never changed: a new month is a new version,
+//! and every charge line keeps the version and price it was charged at. The newest version
+//! is the active one.
+
+pub mod category;
+pub mod lookup;
+pub mod price;
+pub mod read;
+pub mod synth;
+
+use crate::error::{invalid, Result};
+use crate::jcs::canonical;
+use crate::journal::{self, Change};
+use crate::operator::Actor;
+use crate::store::Desk;
+use crate::time::{parse_stamp, stamp};
+use category::FeeCategory;
+use chrono::{DateTime, Datelike, Duration, Local, Utc};
+use price::UnitPrice;
+use read::{Parsed, ReadOptions, RowProblem};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Map};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A catalog older than this many days deserves a warning on the charging screen.
+pub const STALE_AFTER_DAYS: i64 = 35;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub read: ReadOptions,
+    /// `YYYY-MM`; taken from the file name, else the current month, when absent.
+    pub month: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogVersion {
+    pub id: Uuid,
+    pub file_name: String,
+    pub sha256: String,
+    pub month: String,
+    pub rows_read: i64,
+    pub items: i64,
+    pub rejected: i64,
+    pub imported_by: String,
+    pub imported_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogItem {
+    pub version_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub spec: String,
+    pub unit: String,
+    pub price: UnitPrice,
+    pub category: FeeCategory,
+    pub lookups: Vec<String>,
+    pub wubi: String,
+    pub insurance_class: String,
+    pub is_drug: bool,
+}
+
+/// What an import (or a dry run) found and did.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub file_name: String,
+    pub sha256: String,
+    pub month: String,
+    pub format: &'static str,
+    pub encoding: &'static str,
+    pub rows_read: usize,
+    pub good: usize,
+    pub duplicates: usize,
+    pub problems: Vec<RowProblem>,
+    /// Items per receipt category among the good rows.
+    pub by_category: Vec<(FeeCategory, usize)>,
+    /// The version written now, or the one this same file was imported as before.
+    pub version: Option<CatalogVersion>,
+    pub already_imported: bool,
+}
+
+/// The active catalog and whether it is too old to trust without a second look.
+#[derive(Debug, Clone)]
+pub struct CatalogStatus {
+    pub active: Option<CatalogVersion>,
+    pub stale: bool,
+}
+
+/// The active version's items and their search index, kept while the version stays active.
+pub(crate) struct Cache {
+    version: Uuid,
+    items: Vec<CatalogItem>,
+    index: lookup::Index,
+}
+
+fn file_sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// `YYYY-MM` from the option, else from the file name (`价目表2026-10.csv`, `202610.xlsx`),
+/// else the current local month.
+fn month_of(option: Option<&str>, file_name: &str, now: DateTime<Utc>) -> Result<String> {
+    let valid = |y: i32, m: u32| (2000..=2100).contains(&y) && (1..=12).contains(&m);
+    if let Some(text) = option {
+        let t = text.trim();
+        let ok = t.len() == 7
+            && t.as_bytes()[4] == b'-'
+            && t[..4].parse::<i32>().ok().zip(t[5..].parse::<u32>().ok()).is_some_and(|(y, m)| valid(y, m));
+        if !ok {
+            return Err(invalid!(
+                "catalog_month_invalid",
+                format!("月份“{text}”无效：请写成 2026-11"),
+                format!("Invalid month \"{text}\": write it as 2026-11")
+            ));
+        }
+        return Ok(t.to_string());
+    }
+    let digits: Vec<(usize, char)> = file_name.char_indices().collect();
+    for (i, _) in digits.iter().enumerate() {
+        let rest: String = digits[i..].iter().map(|(_, c)| *c).collect();
+        if !rest.starts_with("20") || (i > 0 && digits[i - 1].1.is_ascii_digit()) {
+            continue;
+        }
+        let year: String = rest.chars().take(4).collect();
+        let after: String = rest.chars().skip(4).collect();
+        let after = after.trim_start_matches(['-', '_', '.', '年']);
+        let month: String = after.chars().take_while(|c| c.is_ascii_digit()).take(2).collect();
+        if let (Ok(y), Ok(m)) = (year.parse::<i32>(), month.parse::<u32>()) {
+            if valid(y, m) {
+                return Ok(format!("{y:04}-{m:02}"));
+            }
+        }
+    }
+    let local = now.with_timezone(&Local);
+    Ok(format!("{:04}-{:02}", local.year(), local.month()))
+}
+
+fn item_json(item: &CatalogItem) -> serde_json::Value {
+    json!({
+        "code": item.code, "name": item.name, "spec": item.spec, "unit": item.unit,
+        "unit_price_e4": item.price.e4(), "category": item.category.key(),
+        "lookup": item.lookups.join(" "), "wubi": item.wubi,
+        "insurance_class": item.insurance_class, "is_drug": item.is_drug,
+    })
+}
+
+/// SHA-256 over the canonical JSON of every item, in code order, one per line: the version
+/// row carries it, so `verify` proves the items are exactly those imported.
+fn items_digest<'a>(items: impl Iterator<Item = &'a CatalogItem>) -> String {
+    let mut h = Sha256::new();
+    for item in items {
+        h.update(canonical(&item_json(item)).as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogVersion> {
+    Ok(CatalogVersion {
+        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        file_name: r.get(1)?,
+        sha256: r.get(2)?,
+        month: r.get(3)?,
+        rows_read: r.get(4)?,
+        items: r.get(5)?,
+        rejected: r.get(6)?,
+        imported_by: r.get(7)?,
+        imported_at: parse_stamp(&r.get::<_, String>(8)?),
+    })
+}
+
+const VERSION_SELECT: &str = "SELECT v.id, v.file_name, v.file_sha256, v.month, v.rows_read, v.items, v.rows_rejected, o.name, v.imported_at \
+     FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
+
+fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
+    let mut stmt = conn.prepare(
+        "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug \
+         FROM catalog_item WHERE version_id = ?1 ORDER BY code",
+    )?;
+    let rows = stmt.query_map([version.to_string()], |r| {
+        let cat: String = r.get(5)?;
+        let lookup: String = r.get(6)?;
+        Ok(CatalogItem {
+            version_id: version,
+            code: r.get(0)?,
+            name: r.get(1)?,
+            spec: r.get(2)?,
+            unit: r.get(3)?,
+            price: UnitPrice::from_e4(r.get(4)?).unwrap_or(UnitPrice::from_e4(0).expect("zero")),
+            category: FeeCategory::ALL.into_iter().find(|c| c.key() == cat).unwrap_or(FeeCategory::Other),
+            lookups: lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
+            wubi: r.get(7)?,
+            insurance_class: r.get(8)?,
+            is_drug: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Re-derives every version's item digest; the first version whose items differ, if any.
+pub(crate) fn verify_items(conn: &Connection) -> Result<Option<(Uuid, String)>> {
+    let mut stmt = conn.prepare("SELECT id, items_sha256 FROM catalog_version ORDER BY rowid")?;
+    let versions: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (id, digest) in versions {
+        let id: Uuid = id.parse().unwrap_or_default();
+        let items = load_items(conn, id)?;
+        if items_digest(items.iter()) != digest {
+            return Ok(Some((id, digest)));
+        }
+    }
+    let orphans: i64 = conn.query_row(
+        "SELECT count(*) FROM catalog_item i WHERE NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = i.version_id)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok((orphans > 0).then(|| (Uuid::nil(), String::new())))
+}
+
+impl Desk {
+    /// Reads the file and reports what an import would do, writing nothing (`--dry-run`).
+    pub fn catalog_preview(&self, bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<ImportReport> {
+        let (report, _) = self.catalog_read(bytes, file_name, opts)?;
+        Ok(report)
+    }
+
+    fn catalog_read(&self, bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<(ImportReport, Parsed)> {
+        let parsed = read::read(bytes, file_name, &opts.read)?;
+        let sha256 = file_sha256(bytes);
+        let existing = self
+            .conn
+            .query_row(&format!("{VERSION_SELECT} WHERE v.file_sha256 = ?1"), [&sha256], version_from_row)
+            .optional()?;
+        let month = match &existing {
+            Some(v) => v.month.clone(),
+            None => month_of(opts.month.as_deref(), file_name, self.now())?,
+        };
+        let mut by_category: Vec<(FeeCategory, usize)> = FeeCategory::ALL
+            .iter()
+            .map(|c| (*c, parsed.items.iter().filter(|i| i.category == *c).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        by_category.sort();
+        let report = ImportReport {
+            file_name: file_name.to_string(),
+            sha256,
+            month,
+            format: parsed.format,
+            encoding: parsed.encoding,
+            rows_read: parsed.rows_read,
+            good: parsed.items.len(),
+            duplicates: parsed.duplicates,
+            problems: parsed.problems.clone(),
+            by_category,
+            already_imported: existing.is_some(),
+            version: existing,
+        };
+        Ok((report, parsed))
+    }
+
+    /// 导入价目表. With bad rows, nothing is written unless `accept_good_rows` says to import
+    /// the good ones. The same file again returns its earlier version and writes nothing.
+    pub fn catalog_import(
+        &mut self,
+        by: &Actor,
+        bytes: &[u8],
+        file_name: &str,
+        opts: &ImportOptions,
+        accept_good_rows: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        let (mut report, parsed) = self.catalog_read(bytes, file_name, opts)?;
+        if report.already_imported {
+            return Ok(report);
+        }
+        if !report.problems.is_empty() && !accept_good_rows {
+            let n = report.problems.len();
+            return Err(invalid!(
+                "catalog_has_bad_rows",
+                format!("价目表中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的项目", report.good),
+                format!("{n} rows of the price list have problems; nothing was imported. Fix them, or choose to import the {} good rows", report.good)
+            ));
+        }
+        if report.good == 0 {
+            return Err(invalid!("catalog_no_good_rows", "价目表中没有一行可以导入", "No row of the price list can be imported"));
+        }
+        let now = self.now();
+        let version_id = Uuid::now_v7();
+        let mut items: Vec<CatalogItem> = parsed
+            .items
+            .into_iter()
+            .map(|p| CatalogItem {
+                version_id,
+                lookups: match p.lookup {
+                    Some(l) => l.split([' ', ',', '/', '|']).filter(|s| !s.is_empty()).map(String::from).collect(),
+                    None => lookup::initials(&p.name),
+                },
+                code: p.code,
+                name: p.name,
+                spec: p.spec,
+                unit: p.unit,
+                price: p.price,
+                category: p.category,
+                wubi: p.wubi,
+                insurance_class: p.insurance_class,
+                is_drug: p.is_drug,
+            })
+            .collect();
+        items.sort_by(|a, b| a.code.cmp(&b.code));
+        let total = items.len();
+        let digest = items_digest(items.iter());
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO catalog_version (id, file_name, file_sha256, month, rows_read, items, rows_rejected, items_sha256, imported_by, imported_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                version_id.to_string(), file_name, report.sha256, report.month, report.rows_read as i64,
+                total as i64, report.problems.len() as i64, digest, by.id().to_string(), stamp(now)
+            ],
+        )?;
+        let version_row = tx.last_insert_rowid();
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO catalog_item (version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            let vid = version_id.to_string();
+            for (n, item) in items.iter().enumerate() {
+                stmt.execute(params![
+                    vid, item.code, item.name, item.spec, item.unit, item.price.e4(), item.category.key(),
+                    item.lookups.join(" "), item.wubi, item.insurance_class, item.is_drug
+                ])?;
+                if n % 2000 == 0 {
+                    progress(n, total);
+                }
+            }
+        }
+        let mut extra = Map::new();
+        extra.insert("items_sha256".into(), json!(digest));
+        journal::append(&tx, Change { kind: "catalog_imported", actor: by.name(), at: now, rows: vec![("catalog_version", version_row)], extra })?;
+        tx.commit()?;
+        progress(total, total);
+        report.version = self.catalog_version(version_id)?;
+        self.catalog_cache = None;
+        Ok(report)
+    }
+
+    pub fn catalog_version(&self, id: Uuid) -> Result<Option<CatalogVersion>> {
+        Ok(self
+            .conn
+            .query_row(&format!("{VERSION_SELECT} WHERE v.id = ?1"), [id.to_string()], version_from_row)
+            .optional()?)
+    }
+
+    /// Every version, newest first.
+    pub fn catalog_versions(&self) -> Result<Vec<CatalogVersion>> {
+        let mut stmt = self.conn.prepare(&format!("{VERSION_SELECT} ORDER BY v.rowid DESC"))?;
+        let rows = stmt.query_map([], version_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The version charges are taken from: the newest import.
+    pub fn active_catalog(&self) -> Result<Option<CatalogVersion>> {
+        Ok(self
+            .conn
+            .query_row(&format!("{VERSION_SELECT} ORDER BY v.rowid DESC LIMIT 1"), [], version_from_row)
+            .optional()?)
+    }
+
+    pub fn catalog_status(&self) -> Result<CatalogStatus> {
+        let active = self.active_catalog()?;
+        let now = self.now();
+        let stale = active.as_ref().is_some_and(|v| {
+            let local = now.with_timezone(&Local);
+            let this_month = local.year() * 12 + local.month() as i32 - 1;
+            let month_index = v.month[..4].parse::<i32>().unwrap_or(0) * 12 + v.month[5..].parse::<i32>().unwrap_or(1) - 1;
+            v.imported_at + Duration::days(STALE_AFTER_DAYS) < now || month_index < this_month - 1
+        });
+        Ok(CatalogStatus { active, stale })
+    }
+
+    /// The active catalog, or the message that tells the cashier how to get one.
+    pub fn require_catalog(&self) -> Result<CatalogVersion> {
+        self.active_catalog()?.ok_or_else(|| {
+            invalid!(
+                "catalog_missing",
+                "尚未导入价目表，无法收费。请在“价目表”页面（F7）导入本月价目表，或用 downtime catalog import 文件",
+                "No price list has been imported, so nothing can be charged. Import this month's list on the price list screen (F7) or with downtime catalog import FILE"
+            )
+        })
+    }
+
+    fn catalog_cache(&mut self) -> Result<Option<Arc<Cache>>> {
+        let Some(active) = self.active_catalog()? else {
+            return Ok(None);
+        };
+        if let Some(c) = &self.catalog_cache {
+            if c.version == active.id {
+                return Ok(Some(c.clone()));
+            }
+        }
+        let items = load_items(&self.conn, active.id)?;
+        let index = lookup::Index::build(items.iter().map(|i| lookup::Entry { code: &i.code, name: &i.name, lookups: &i.lookups }));
+        let cache = Arc::new(Cache { version: active.id, items, index });
+        self.catalog_cache = Some(cache.clone());
+        Ok(Some(cache))
+    }
+
+    /// Finds items of the active catalog, best match first.
+    pub fn catalog_search(&mut self, query: &str, limit: usize) -> Result<Vec<CatalogItem>> {
+        let Some(cache) = self.catalog_cache()? else {
+            return Ok(vec![]);
+        };
+        Ok(cache.index.search(query, limit).into_iter().map(|i| cache.items[i as usize].clone()).collect())
+    }
+
+    /// One item of a version by its code (charging looks items up here).
+    pub fn catalog_item(&mut self, version: Uuid, code: &str) -> Result<Option<CatalogItem>> {
+        if let Some(cache) = self.catalog_cache()?.filter(|c| c.version == version) {
+            return Ok(cache.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| cache.items[i].clone()));
+        }
+        Ok(load_items(&self.conn, version)?.into_iter().find(|i| i.code == code))
+    }
+}

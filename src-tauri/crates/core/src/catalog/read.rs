@@ -1,0 +1,363 @@
+//! Reading a price list as HIS exports really come: CSV in UTF-8 (with or without BOM) or
+//! GBK/GB18030, comma or tab separated, CRLF, quoted fields, stray spaces; or an Excel
+//! workbook (first sheet or a named one). Columns are found by their header, Chinese or
+//! English, in any order; `--map` covers other names. Each row becomes an item or a problem
+//! with its row number and reason: nothing is dropped silently.
+
+use super::category::FeeCategory;
+use super::price::{ScaledError, UnitPrice};
+use crate::error::{invalid, CoreError, Result};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A column the importer understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Code,
+    Name,
+    Spec,
+    Unit,
+    Price,
+    Category,
+    Lookup,
+    Wubi,
+    InsuranceClass,
+    IsDrug,
+}
+
+impl Field {
+    /// Parses a `--map` target: `code`, `name`, `spec`, `unit`, `price`, `category`,
+    /// `pinyin`, `wubi`, `insurance`, `drug`.
+    pub fn parse(text: &str) -> Result<Field> {
+        Ok(match text.trim().to_lowercase().as_str() {
+            "code" => Field::Code,
+            "name" => Field::Name,
+            "spec" => Field::Spec,
+            "unit" => Field::Unit,
+            "price" | "unit_price" => Field::Price,
+            "category" => Field::Category,
+            "pinyin" | "lookup" => Field::Lookup,
+            "wubi" => Field::Wubi,
+            "insurance" | "insurance_class" => Field::InsuranceClass,
+            "drug" | "is_drug" => Field::IsDrug,
+            _ => {
+                return Err(invalid!(
+                    "catalog_map_invalid",
+                    format!("列映射目标“{text}”无效：可用 code、name、spec、unit、price、category、pinyin、wubi、insurance、drug"),
+                    format!("Unknown mapping target \"{text}\": use code, name, spec, unit, price, category, pinyin, wubi, insurance or drug")
+                ))
+            }
+        })
+    }
+
+    fn from_header(h: &str) -> Option<Field> {
+        let h: String = h.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect::<String>().to_lowercase();
+        Some(match h.as_str() {
+            "编码" | "项目编码" | "药品编码" | "收费编码" | "代码" | "项目代码" | "code" | "item_code" => Field::Code,
+            "名称" | "项目名称" | "药品名称" | "收费项目" | "name" | "item_name" => Field::Name,
+            "规格" | "spec" | "specification" => Field::Spec,
+            "单位" | "unit" => Field::Unit,
+            "单价" | "价格" | "零售价" | "单价(元)" | "单价（元）" | "price" | "unit_price" => Field::Price,
+            "费用类别" | "收费类别" | "类别" | "费别" | "category" => Field::Category,
+            "拼音码" | "助记码" | "输入码" | "拼音" | "pinyin" | "lookup" => Field::Lookup,
+            "五笔码" | "五笔" | "wubi" => Field::Wubi,
+            "医保类别" | "医保等级" | "insurance_class" | "insurance" => Field::InsuranceClass,
+            "是否药品" | "药品标志" | "is_drug" | "drug" => Field::IsDrug,
+            _ => return None,
+        })
+    }
+}
+
+/// How to read the file.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// `utf8`, `gbk` or `gb18030`; detected when absent.
+    pub encoding: Option<String>,
+    /// Sheet of a workbook; the first when absent.
+    pub sheet: Option<String>,
+    /// Extra header names: (header as in the file, field).
+    pub map: Vec<(String, Field)>,
+}
+
+/// One good row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedItem {
+    pub row: usize,
+    pub code: String,
+    pub name: String,
+    pub spec: String,
+    pub unit: String,
+    pub price: UnitPrice,
+    pub category: FeeCategory,
+    pub lookup: Option<String>,
+    pub wubi: String,
+    pub insurance_class: String,
+    pub is_drug: bool,
+}
+
+/// A row that cannot be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RowProblem {
+    /// Row number as a spreadsheet shows it (1 = first line of the file).
+    #[ts(type = "number")]
+    pub row: u64,
+    pub code: String,
+    pub reason: String,
+    pub reason_en: String,
+}
+
+/// What reading found.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub format: &'static str,
+    pub encoding: &'static str,
+    pub rows_read: usize,
+    pub items: Vec<ParsedItem>,
+    pub problems: Vec<RowProblem>,
+    /// Rows identical to an earlier one (same code, name and price): skipped, counted.
+    pub duplicates: usize,
+}
+
+fn not_a_catalog(zh: &str, en: &str) -> CoreError {
+    invalid!(
+        "catalog_not_a_price_list",
+        format!("这不是可导入的价目表：{zh}。请导出含“编码、名称、单价、费用类别”表头的 CSV 或 Excel 文件"),
+        format!("This is not a price list that can be imported: {en}. Export a CSV or Excel file with code, name, price and category headers")
+    )
+}
+
+/// Reads and checks every row of `bytes` (the file's whole content).
+pub fn read(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Parsed> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(not_a_catalog("文件是空的", "the file is empty"));
+    }
+    let lower = file_name.to_lowercase();
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    let (format, encoding, rows) = if is_zip || is_ole || lower.ends_with(".xlsx") || lower.ends_with(".xls") {
+        ("xlsx", "", read_workbook(bytes, opts)?)
+    } else {
+        let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
+        ("csv", encoding, read_csv(&text)?)
+    };
+    parse_rows(rows, &opts.map, format, encoding)
+}
+
+/// Text of a CSV file and the encoding it was in.
+fn decode(bytes: &[u8], forced: Option<&str>) -> Result<(String, &'static str)> {
+    let forced = forced.map(|e| e.trim().to_lowercase().replace('-', ""));
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let gb = |bytes: &[u8]| {
+        let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+        (!had_errors).then(|| text.into_owned())
+    };
+    let text = match forced.as_deref() {
+        Some("utf8") => std::str::from_utf8(bytes).ok().map(|s| (s.to_string(), "utf-8")),
+        Some("gbk") | Some("gb18030") | Some("gb2312") => gb(bytes).map(|s| (s, "gb18030")),
+        Some(other) => {
+            return Err(invalid!(
+                "catalog_encoding_unknown",
+                format!("不支持的编码“{other}”：可用 utf8、gbk、gb18030"),
+                format!("Unsupported encoding \"{other}\": use utf8, gbk or gb18030")
+            ))
+        }
+        None => match std::str::from_utf8(bytes) {
+            Ok(s) => Some((s.to_string(), "utf-8")),
+            Err(_) => gb(bytes).map(|s| (s, "gb18030")),
+        },
+    };
+    let Some((text, enc)) = text else {
+        return Err(not_a_catalog("无法识别文件的文字编码（不是 UTF-8，也不是 GBK）", "its text encoding is neither UTF-8 nor GBK"));
+    };
+    let control = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')).count();
+    if control > text.chars().count() / 50 {
+        return Err(not_a_catalog("文件内容像是二进制数据", "the content looks like binary data"));
+    }
+    Ok((text, enc))
+}
+
+type Rows = Vec<(usize, Vec<String>)>;
+
+fn read_csv(text: &str) -> Result<Rows> {
+    // The delimiter is the one the first lines use most; a comma unless another wins outright.
+    let head: String = text.lines().take(10).collect::<Vec<_>>().join("\n");
+    let count = |d: u8| head.bytes().filter(|b| *b == d).count();
+    let delimiter = [b'\t', b';'].into_iter().filter(|d| count(*d) > count(b',')).max_by_key(|d| count(*d)).unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    // Row numbers as a spreadsheet shows them: 1 + the line breaks before the record.
+    let (mut counted_to, mut line) = (0usize, 1usize);
+    for record in reader.records() {
+        let record = record.map_err(|e| not_a_catalog(&format!("CSV 格式错误（{e}）"), &format!("malformed CSV ({e})")))?;
+        let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(counted_to);
+        // After a CRLF the reported start is the LF: the record begins past the line break.
+        while text.as_bytes().get(start).is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            start += 1;
+        }
+        line += text.as_bytes()[counted_to..start].iter().filter(|b| **b == b'\n').count();
+        counted_to = start;
+        rows.push((line, record.iter().map(|f| f.trim().to_string()).collect()));
+    }
+    Ok(rows)
+}
+
+fn read_workbook(bytes: &[u8], opts: &ReadOptions) -> Result<Rows> {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|e| not_a_catalog(&format!("无法打开 Excel 文件（{e}）"), &format!("cannot open the workbook ({e})")))?;
+    let names = wb.sheet_names().to_vec();
+    let sheet = match &opts.sheet {
+        Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
+            invalid!(
+                "catalog_sheet_missing",
+                format!("工作簿中没有名为“{s}”的工作表（有：{}）", names.join("、")),
+                format!("The workbook has no sheet \"{s}\" (it has: {})", names.join(", "))
+            )
+        })?,
+        None => names.first().cloned().ok_or_else(|| not_a_catalog("工作簿中没有工作表", "the workbook has no sheets"))?,
+    };
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| not_a_catalog(&format!("无法读取工作表（{e}）"), &format!("cannot read the sheet ({e})")))?;
+    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let cells = row
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.trim().to_string(),
+                    // Excel keeps numbers as binary floats; the shortest text that reads back
+                    // as the same float is what the person typed (0.0125 stays 0.0125).
+                    Data::Float(f) => format!("{f}"),
+                    Data::Int(n) => n.to_string(),
+                    Data::Bool(b) => if *b { "1".into() } else { "0".into() },
+                    other => other.to_string().trim().to_string(),
+                })
+                .collect();
+            (start_row + i + 1, cells)
+        })
+        .collect())
+}
+
+fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encoding: &'static str) -> Result<Parsed> {
+    let field_of = |h: &str| {
+        map.iter()
+            .find(|(name, _)| name.trim() == h.trim())
+            .map(|(_, f)| *f)
+            .or_else(|| Field::from_header(h))
+    };
+    // The header is the first row (among the first ten) naming code, name and price.
+    let header = rows.iter().take(10).position(|(_, cells)| {
+        let fields: Vec<Field> = cells.iter().filter_map(|c| field_of(c)).collect();
+        [Field::Code, Field::Name, Field::Price].iter().all(|f| fields.contains(f))
+    });
+    let Some(header) = header else {
+        return Err(not_a_catalog("找不到含“编码、名称、单价”的表头行", "no header row naming code, name and price was found"));
+    };
+    let mut columns: HashMap<Field, usize> = HashMap::new();
+    for (i, h) in rows[header].1.iter().enumerate() {
+        if let Some(f) = field_of(h) {
+            columns.entry(f).or_insert(i);
+        }
+    }
+    if !columns.contains_key(&Field::Category) {
+        return Err(not_a_catalog("缺少“费用类别”列（收据需按类别汇总）", "there is no category column (receipts subtotal by category)"));
+    }
+    let mut items: Vec<ParsedItem> = Vec::new();
+    let mut problems = Vec::new();
+    let mut duplicates = 0;
+    let mut by_code: HashMap<String, usize> = HashMap::new();
+    let mut rows_read = 0;
+    for (line, cells) in rows.into_iter().skip(header + 1) {
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        rows_read += 1;
+        let get = |f: Field| columns.get(&f).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
+        let code = get(Field::Code).to_string();
+        let problem = |zh: String, en: String| RowProblem { row: line as u64, code: code.clone(), reason: zh, reason_en: en };
+        let name = get(Field::Name);
+        if code.is_empty() {
+            problems.push(problem("缺少编码".into(), "missing code".into()));
+            continue;
+        }
+        if name.is_empty() {
+            problems.push(problem("缺少名称".into(), "missing name".into()));
+            continue;
+        }
+        if code.chars().chain(name.chars()).any(char::is_control) {
+            problems.push(problem("编码或名称含有控制字符".into(), "code or name contains control characters".into()));
+            continue;
+        }
+        let price_text = get(Field::Price).trim_start_matches(['¥', '￥']).replace(',', "");
+        let price = match UnitPrice::parse_raw(&price_text) {
+            Ok(p) => p,
+            Err(e) => {
+                let (zh, en) = match e {
+                    ScaledError::Negative => (format!("单价为负数（{price_text}）"), format!("negative price ({price_text})")),
+                    ScaledError::TooPrecise => (format!("单价超过 4 位小数（{price_text}）"), format!("price has more than 4 decimals ({price_text})")),
+                    _ if price_text.is_empty() => ("缺少单价".into(), "missing price".into()),
+                    _ => (format!("单价无法识别（{price_text}）"), format!("unreadable price ({price_text})")),
+                };
+                problems.push(problem(zh, en));
+                continue;
+            }
+        };
+        let cat_text = get(Field::Category);
+        let Some(category) = FeeCategory::parse(cat_text) else {
+            let (zh, en) = if cat_text.is_empty() {
+                ("缺少费用类别".to_string(), "missing category".to_string())
+            } else {
+                (format!("未知的费用类别“{cat_text}”"), format!("unknown category \"{cat_text}\""))
+            };
+            problems.push(problem(zh, en));
+            continue;
+        };
+        let drug_text = get(Field::IsDrug);
+        let is_drug = match drug_text {
+            "" => category.is_drug(),
+            t => matches!(t.to_lowercase().as_str(), "1" | "是" | "y" | "yes" | "true" | "药品"),
+        };
+        let lookup = get(Field::Lookup);
+        let item = ParsedItem {
+            row: line,
+            code: code.clone(),
+            name: name.to_string(),
+            spec: get(Field::Spec).to_string(),
+            unit: get(Field::Unit).to_string(),
+            price,
+            category,
+            lookup: (!lookup.is_empty()).then(|| lookup.to_uppercase()),
+            wubi: get(Field::Wubi).to_uppercase(),
+            insurance_class: get(Field::InsuranceClass).to_string(),
+            is_drug,
+        };
+        if let Some(&earlier) = by_code.get(&code) {
+            let first = &items[earlier];
+            if first.price == item.price && first.name == item.name {
+                duplicates += 1;
+            } else {
+                problems.push(problem(
+                    format!("编码 {code} 与第 {} 行重复，但名称或单价不同", first.row),
+                    format!("code {code} repeats row {} with a different name or price", first.row),
+                ));
+            }
+            continue;
+        }
+        by_code.insert(code, items.len());
+        items.push(item);
+    }
+    if items.is_empty() && problems.is_empty() {
+        return Err(not_a_catalog("表头下面没有任何项目", "there are no items under the header"));
+    }
+    Ok(Parsed { format, encoding, rows_read, items, problems, duplicates })
+}

@@ -1,0 +1,102 @@
+//! Price catalog commands: preview and import a file (sent as raw bytes, with its name and
+//! options in headers), import the shipped sample, search, list versions.
+
+use super::Reply;
+use crate::ShellState;
+use downtime_core::catalog::ImportOptions;
+use downtime_core::view::*;
+use downtime_core::CoreError;
+use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, Emitter, State};
+
+/// The sample price list shipped in `assets/catalog/`, importable with one click at setup.
+pub const SAMPLE_NAME: &str = "示例价目表-2026-11.csv";
+pub const SAMPLE: &[u8] = include_bytes!("../../../assets/catalog/sample-price-list-2026-11.csv");
+
+#[derive(Clone, serde::Serialize)]
+struct Progress {
+    done: usize,
+    total: usize,
+}
+
+fn header(request: &Request<'_>, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| percent_decode(v))
+        .filter(|v| !v.is_empty())
+}
+
+/// Header values are ASCII: the UI sends Chinese file names percent-encoded.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn file_of<'a>(request: &'a Request<'_>) -> Reply<(&'a [u8], String, ImportOptions, bool)> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CoreError::invalid("catalog_file_missing", "没有收到文件内容", "No file content was received").into());
+    };
+    let name = header(request, "x-file-name").unwrap_or_else(|| "价目表.csv".into());
+    let mut opts = ImportOptions { month: header(request, "x-month"), ..Default::default() };
+    opts.read.encoding = header(request, "x-encoding");
+    opts.read.sheet = header(request, "x-sheet");
+    let accept = header(request, "x-accept-good-rows").as_deref() == Some("1");
+    Ok((bytes.as_slice(), name, opts, accept))
+}
+
+#[tauri::command]
+pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
+    let (bytes, name, opts, _) = file_of(&request)?;
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    Ok(ImportReportView::from(&shell.desk()?.catalog_preview(bytes, &name, &opts)?))
+}
+
+fn import(app: &AppHandle, state: &ShellState, bytes: &[u8], name: &str, opts: &ImportOptions, accept: bool) -> Reply<ImportReportView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let mut progress = |done: usize, total: usize| {
+        let _ = app.emit("catalog-progress", Progress { done, total });
+    };
+    let report = shell.desk()?.catalog_import(&me, bytes, name, opts, accept, &mut progress)?;
+    Ok(ImportReportView::from(&report))
+}
+
+#[tauri::command]
+pub async fn catalog_import(app: AppHandle, state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
+    let (bytes, name, opts, accept) = file_of(&request)?;
+    import(&app, &state, bytes, &name, &opts, accept)
+}
+
+#[tauri::command]
+pub async fn catalog_import_sample(app: AppHandle, state: State<'_, ShellState>) -> Reply<ImportReportView> {
+    import(&app, &state, SAMPLE, SAMPLE_NAME, &ImportOptions::default(), false)
+}
+
+#[tauri::command]
+pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option<usize>) -> Reply<Vec<CatalogItemView>> {
+    let mut shell = state.lock().expect("shell lock");
+    let items = shell.desk()?.catalog_search(&query, limit.unwrap_or(20).min(100))?;
+    Ok(items.iter().map(CatalogItemView::from).collect())
+}
+
+#[tauri::command]
+pub fn catalog_versions(state: State<'_, ShellState>) -> Reply<Vec<CatalogVersionView>> {
+    let mut shell = state.lock().expect("shell lock");
+    Ok(shell.desk()?.catalog_versions()?.iter().map(CatalogVersionView::from).collect())
+}

@@ -1,0 +1,292 @@
+import { screen, within } from "@testing-library/react";
+import { describe, expect, test } from "vitest";
+import { activeOutage, callsOf, fakeBackend, ipcError, openShiftView, operator, renderApp, status } from "../../test/fixtures";
+
+describe("status bar and outage banner", () => {
+  test("shows station, operator with role, no shift, price list and a plain normal line", async () => {
+    fakeBackend({ app_status: () => status() });
+    renderApp();
+    const bar = await screen.findByTestId("status-bar");
+    expect(bar).toHaveTextContent("市第一人民医院 · MZ01 门诊收费一号窗");
+    expect(screen.getByTestId("status-operator")).toHaveTextContent("张三 · 收费员");
+    expect(screen.getByTestId("status-shift")).toHaveTextContent("未开班");
+    expect(bar).toHaveTextContent("价目表：未导入");
+    expect(screen.getByTestId("no-outage")).toHaveTextContent("系统正常（非应急状态）");
+    expect(screen.queryByTestId("outage-banner")).not.toBeInTheDocument();
+    expect(screen.getByTestId("fkey-bar")).toHaveTextContent("F10");
+  });
+
+  test("an open shift shows its local opening time and float", async () => {
+    fakeBackend({ app_status: () => status({ shift: openShiftView(20050) }) });
+    renderApp();
+    expect(await screen.findByTestId("status-shift")).toHaveTextContent("开班于 09:02 备用金 ¥200.50");
+  });
+
+  test("an imported price list shows its month, and says when it is old", async () => {
+    const active = {
+      id: "cat-1",
+      file_name: "价目表2026-11.csv",
+      sha256: "00",
+      month: "2026-11",
+      rows_read: 10,
+      items: 10,
+      rejected: 0,
+      imported_by: "王管理",
+      imported_at: "2026-11-01T00:00:00Z",
+    };
+    fakeBackend({ app_status: () => status({ catalog: { active, stale: true } }) });
+    renderApp();
+    expect(await screen.findByTestId("status-catalog")).toHaveTextContent("价目表：2026-11（较旧，请更新）");
+  });
+
+  test("an active outage shows the red banner with the elapsed time", async () => {
+    const downAt = new Date(Date.now() - 65 * 60_000 - 5_000).toISOString();
+    fakeBackend({ app_status: () => status({ outage: activeOutage(downAt) }) });
+    renderApp();
+    const banner = await screen.findByTestId("outage-banner");
+    expect(banner).toHaveTextContent("HIS 停机 · 应急模式");
+    expect(screen.getByTestId("outage-elapsed")).toHaveTextContent("1小时05分");
+    expect(screen.queryByTestId("no-outage")).not.toBeInTheDocument();
+  });
+
+  test("an ended outage is not shown as active", async () => {
+    const ended = { ...activeOutage("2026-11-26T00:30:00Z"), active: false, his_up_at: "2026-11-26T02:00:00Z" };
+    fakeBackend({ app_status: () => status({ outage: ended }) });
+    renderApp();
+    expect(await screen.findByTestId("no-outage")).toBeInTheDocument();
+    expect(screen.queryByTestId("outage-banner")).not.toBeInTheDocument();
+  });
+});
+
+describe("shift dialog", () => {
+  test("F10 opens it, Esc closes it and keeps what was typed", async () => {
+    fakeBackend({ app_status: () => status() });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F10}");
+    const float = screen.getByTestId("shift-float");
+    expect(float).toHaveFocus();
+    await user.type(float, "150");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("shift-float")).not.toBeInTheDocument();
+    expect(screen.getByTestId("nav-shift")).toHaveFocus();
+    await user.keyboard("{F10}");
+    expect(screen.getByTestId("shift-float")).toHaveValue("150");
+  });
+
+  test("opening sends the float as integer fen parsed from 200.50", async () => {
+    const calls = fakeBackend({ app_status: () => status(), open_shift: () => status({ shift: openShiftView(20050) }) });
+    const { user } = renderApp();
+    await user.click(await screen.findByTestId("nav-shift"));
+    await user.type(screen.getByTestId("shift-float"), "200.50{Enter}");
+    expect(await screen.findByTestId("notice")).toHaveTextContent("已开班，备用金 ¥200.50");
+    expect(callsOf(calls, "open_shift").map((c) => c.args)).toEqual([{ float_fen: 20050 }]);
+    expect(screen.getByTestId("status-shift")).toHaveTextContent("备用金 ¥200.50");
+    expect(screen.queryByTestId("shift-float")).not.toBeInTheDocument();
+  });
+
+  test("an amount that is not one is refused before any call", async () => {
+    const calls = fakeBackend({ app_status: () => status() });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F10}");
+    await user.type(screen.getByTestId("shift-float"), "12.345{Enter}");
+    expect(screen.getByTestId("shift-error")).toHaveTextContent("金额格式不对");
+    expect(screen.getByTestId("shift-float")).toHaveFocus();
+    expect(callsOf(calls, "open_shift")).toHaveLength(0);
+  });
+
+  test("with a shift open it closes with the counted cash", async () => {
+    const calls = fakeBackend({
+      app_status: () => status({ shift: openShiftView(20000) }),
+      close_shift: () => status(),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    expect(screen.getByTestId("nav-shift")).toHaveTextContent("交班");
+    await user.keyboard("{F10}");
+    await user.type(screen.getByTestId("shift-counted"), "1,234.5{Enter}");
+    expect(await screen.findByTestId("notice")).toHaveTextContent("已交班，清点现金 ¥1,234.50");
+    expect(callsOf(calls, "close_shift").map((c) => c.args)).toEqual([{ counted_fen: 123450 }]);
+  });
+
+  test("the core's refusal is shown in the dialog", async () => {
+    fakeBackend({
+      app_status: () => status(),
+      open_shift: () => {
+        throw ipcError("amount_out_of_range", "备用金超出允许范围");
+      },
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F10}");
+    await user.type(screen.getByTestId("shift-float"), "99999999{Enter}");
+    expect(await screen.findByTestId("shift-error")).toHaveTextContent("备用金超出允许范围");
+  });
+});
+
+describe("outage dialog", () => {
+  test("a cashier starting an outage is asked for a supervisor, and it is sent", async () => {
+    const downAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const calls = fakeBackend({
+      app_status: () => status(),
+      start_outage: () => status({ outage: activeOutage(downAt) }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F11}");
+    expect(screen.getByTestId("outage-reason")).toHaveFocus();
+    await user.keyboard("HIS 服务器宕机{Enter}08:30{Enter}信息科王工{Enter}李主管{Enter}8888{Enter}");
+    expect(await screen.findByTestId("outage-banner")).toBeInTheDocument();
+    expect(callsOf(calls, "start_outage")[0].args).toEqual({
+      input: {
+        reason: "HIS 服务器宕机",
+        his_down_at: "08:30",
+        announced_by: "信息科王工",
+        supervisor: { name: "李主管", pin: "8888" },
+      },
+    });
+  });
+
+  test("a supervisor gets no supervisor fields; empty time goes as null", async () => {
+    const calls = fakeBackend({
+      app_status: () => status({ operator: operator("李主管", "supervisor") }),
+      start_outage: () => status({ operator: operator("李主管", "supervisor"), outage: activeOutage(new Date().toISOString()) }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F11}");
+    expect(screen.queryByTestId("sup-name")).not.toBeInTheDocument();
+    await user.keyboard("网络中断{Enter}{Enter}{Enter}");
+    await screen.findByTestId("outage-banner");
+    expect(callsOf(calls, "start_outage")[0].args).toEqual({
+      input: { reason: "网络中断", his_down_at: null, announced_by: "", supervisor: null },
+    });
+  });
+
+  test("a refused supervisor PIN is shown and the PIN cleared", async () => {
+    fakeBackend({
+      app_status: () => status(),
+      start_outage: () => {
+        throw ipcError("pin_wrong", "主管 PIN 不正确");
+      },
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F11}");
+    await user.keyboard("宕机{Enter}{Enter}{Enter}李主管{Enter}0000{Enter}");
+    expect(await screen.findByTestId("outage-error")).toHaveTextContent("主管 PIN 不正确");
+    expect(screen.getByTestId("sup-pin")).toHaveValue("");
+    expect(screen.getByTestId("sup-pin")).toHaveFocus();
+  });
+
+  test("ending asks for the recovery time and a supervisor", async () => {
+    const outage = activeOutage("2026-11-26T00:30:00.000000Z");
+    const calls = fakeBackend({
+      app_status: () => status({ outage }),
+      end_outage: () => status({ outage: { ...outage, active: false, his_up_at: "2026-11-26T02:00:00Z" } }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("outage-banner");
+    expect(screen.getByTestId("nav-outage")).toHaveTextContent("结束应急");
+    await user.keyboard("{F11}");
+    expect(screen.getByTestId("outage-up-at")).toHaveFocus();
+    await user.keyboard("10:00{Enter}李主管{Enter}8888{Enter}");
+    expect(await screen.findByTestId("no-outage")).toBeInTheDocument();
+    expect(callsOf(calls, "end_outage")[0].args).toEqual({
+      input: { his_up_at: "10:00", supervisor: { name: "李主管", pin: "8888" } },
+    });
+  });
+});
+
+describe("verify, lock and logout", () => {
+  test("F4 shows a sound journal", async () => {
+    fakeBackend({
+      app_status: () => status(),
+      verify_journal: () => ({ sound: true, entries: 42, head_hash: "ab12cd", broken_seq: null, problem: null }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F4}");
+    const result = await screen.findByTestId("verify-result");
+    expect(result).toHaveTextContent("共 42 条记录");
+    expect(result).toHaveTextContent("ab12cd");
+  });
+
+  test("F4 shows where a broken journal breaks", async () => {
+    fakeBackend({
+      app_status: () => status(),
+      verify_journal: () => ({ sound: false, entries: 42, head_hash: "ab12cd", broken_seq: 17, problem: "哈希不符" }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.click(screen.getByTestId("nav-verify"));
+    const result = await screen.findByTestId("verify-result");
+    expect(result).toHaveTextContent("流水在第 17 条处断开");
+    expect(result).toHaveTextContent("哈希不符");
+  });
+
+  test("F12 locks; the PIN unlocks with the same operator name", async () => {
+    const calls = fakeBackend({ app_status: () => status(), login: () => status() });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F12}");
+    expect(screen.getByTestId("lock-pin")).toHaveFocus();
+    expect(screen.getByTestId("lock-screen")).toHaveTextContent("张三");
+    expect(screen.getByTestId("status-bar")).not.toBeVisible();
+    await user.keyboard("{F10}"); // the shell does not listen while locked
+    expect(screen.queryByTestId("shift-float")).not.toBeInTheDocument();
+    await user.keyboard("1234{Enter}");
+    expect(await screen.findByTestId("status-bar")).toBeVisible();
+    expect(screen.queryByTestId("lock-screen")).not.toBeInTheDocument();
+    expect(callsOf(calls, "login")[0].args).toEqual({ input: { name: "张三", pin: "1234" } });
+  });
+
+  test("a wrong PIN keeps the lock and says so", async () => {
+    fakeBackend({
+      app_status: () => status(),
+      login: () => {
+        throw ipcError("pin_wrong", "PIN 不正确");
+      },
+    });
+    const { user } = renderApp();
+    await user.click(await screen.findByTestId("nav-lock"));
+    await user.type(screen.getByTestId("lock-pin"), "0000");
+    await user.click(screen.getByTestId("lock-submit"));
+    expect(await screen.findByTestId("lock-error")).toHaveTextContent("PIN 不正确");
+    expect(screen.getByTestId("lock-screen")).toBeInTheDocument();
+  });
+
+  test("换人登录 logs out to the login screen", async () => {
+    const calls = fakeBackend({ app_status: () => status(), logout: () => status({ operator: null }) });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F12}");
+    await user.click(screen.getByTestId("lock-switch"));
+    expect(await screen.findByTestId("login-name")).toBeInTheDocument();
+    expect(callsOf(calls, "logout")).toHaveLength(1);
+  });
+
+  test("Ctrl+Q logs out", async () => {
+    fakeBackend({ app_status: () => status(), logout: () => status({ operator: null }) });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{Control>}q{/Control}");
+    expect(await screen.findByTestId("login-name")).toBeInTheDocument();
+  });
+
+  test("the home screen lists every action with its key", async () => {
+    fakeBackend({ app_status: () => status() });
+    renderApp();
+    await screen.findByTestId("status-bar");
+    const expected: [string, string][] = [
+      ["nav-shift", "F10"],
+      ["nav-outage", "F11"],
+      ["nav-operators", "F3"],
+      ["nav-verify", "F4"],
+      ["nav-lock", "F12"],
+      ["nav-logout", "Ctrl+Q"],
+    ];
+    for (const [id, key] of expected) expect(within(screen.getByTestId(id)).getByText(key)).toBeInTheDocument();
+  });
+});
