@@ -63,13 +63,18 @@ pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
 #[tauri::command]
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
-    shell.desk()?.init_station(&downtime_core::station::Setup {
+    let desk = shell.desk()?;
+    desk.init_station(&downtime_core::station::Setup {
         hospital: input.hospital,
         code: input.code,
         station_name: input.station_name,
-        admin_name: input.admin_name,
-        admin_pin: input.admin_pin,
+        admin_name: input.admin_name.clone(),
+        admin_pin: input.admin_pin.clone(),
     })?;
+    // The administrator has just typed their PIN twice: they are logged in, so that the
+    // sample price list can be imported from the setup screen with one click.
+    let admin = desk.login(&input.admin_name, &input.admin_pin)?;
+    shell.session = Some(admin);
     shell.status()
 }
 

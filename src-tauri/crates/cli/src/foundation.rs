@@ -115,6 +115,9 @@ pub struct BenchArgs {
     /// 每项测量的次数
     #[arg(long, default_value_t = 200)]
     n: usize,
+    /// 合成价目表的项目数
+    #[arg(long, default_value_t = 100_000)]
+    catalog_items: usize,
     #[arg(long)]
     json: bool,
 }
@@ -274,7 +277,7 @@ fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
 }
 
 pub fn bench(a: BenchArgs) -> Out {
-    let report = downtime_core::bench::run(a.n.max(10))?;
+    let report = downtime_core::bench::run(a.n.max(10), a.catalog_items.max(100))?;
     if a.json {
         print_json(&report);
         return Ok(ExitCode::SUCCESS);

@@ -93,14 +93,42 @@ pub fn scratch_desk(dir: &Path) -> Result<(Desk, crate::Actor)> {
     Ok((desk, admin))
 }
 
-pub fn run(n: usize) -> Result<Report> {
+/// Catalog figures on a synthetic list of `items`: import time (3 runs) and search p99.
+fn catalog(dir: &Path, items: usize, n: usize) -> Result<Vec<Figure>> {
+    use crate::catalog::{synth, ImportOptions};
+    let (mut desk, admin) = {
+        let sub = dir.join("catalog");
+        std::fs::create_dir_all(&sub)?;
+        scratch_desk(&sub)?
+    };
+    let mut import = Vec::new();
+    for seed in 0..3 {
+        let csv = synth::price_list_csv(items, 1000 + seed);
+        let t = Instant::now();
+        desk.catalog_import(&admin, csv.as_bytes(), &format!("bench-{seed}.csv"), &ImportOptions::default(), false, &mut |_, _| {})?;
+        import.push(t.elapsed());
+    }
+    let mut import = summarise(&format!("catalog import, CSV of {items} items"), import);
+    import.unit = "ms".into();
+    import.median /= 1000.0;
+    import.p99 /= 1000.0;
+    import.target = Some("< 3000 ms".into());
+    desk.catalog_search("warm", 20)?;
+    let queries = ["zcf", "amxl", "X0001", "阿莫西林", "血常规", "cz", "C0000", "胶囊", "xcg", "CT", "一次性", "lhqw", "黄芪", "E00", "tl", "注射液"];
+    let samples = time_n(n.max(200), |i| desk.catalog_search(queries[i % queries.len()], 20).map(|_| ()))?;
+    let mut search = summarise(&format!("catalog search top 20 of {items} items"), samples);
+    search.target = Some("p99 < 1000 µs".into());
+    Ok(vec![import, search])
+}
+
+/// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items.
+pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     let dir = tempfile::Builder::new().prefix("downtime-bench").tempdir()?;
     let bare = bare_commit(dir.path(), n)?;
     let (mut desk, admin) = scratch_desk(dir.path())?;
     let samples = time_n(n, |i| desk.set_idle_lock_minutes(&admin, 1 + (i % 60) as i64))?;
     let journalled = compare(summarise("one journalled state change", samples), &bare, "informational");
-    Ok(Report {
-        folder: dir.path().display().to_string(),
-        figures: vec![bare, journalled],
-    })
+    let mut figures = vec![bare, journalled];
+    figures.extend(catalog(dir.path(), catalog_items, n)?);
+    Ok(Report { folder: dir.path().display().to_string(), figures })
 }

@@ -187,7 +187,7 @@ fn a_read_only_folder_is_refused_with_a_clear_message() {
 
 #[test]
 fn bench_prints_each_figure_beside_its_baseline() {
-    let o = Command::new(bin()).args(["bench", "--n", "20", "--json"]).output().unwrap();
+    let o = Command::new(bin()).args(["bench", "--n", "20", "--catalog-items", "2000", "--json"]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let figures = v["figures"].as_array().unwrap();
