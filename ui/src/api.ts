@@ -2,11 +2,15 @@
 //! money goes as integer fen. A rejection is always normalised to an `IpcError`, so callers
 //! branch on `code` and show `message` / `message_en`.
 
-import { invoke } from "@tauri-apps/api/core";
+import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { CatalogItemView } from "./bindings/CatalogItemView";
+import type { CatalogVersionView } from "./bindings/CatalogVersionView";
 import type { Credentials } from "./bindings/Credentials";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
+import type { ImportReportView } from "./bindings/ImportReportView";
 import type { IpcError } from "./bindings/IpcError";
 import type { OperatorView } from "./bindings/OperatorView";
 import type { SetupInput } from "./bindings/SetupInput";
@@ -30,13 +34,41 @@ export function toIpcError(e: unknown): IpcError {
   return { code: "ipc_failed", message: text, message_en: text };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<T>(cmd, args, options);
   } catch (e) {
     throw toIpcError(e);
   }
 }
+
+/** A price-list file as chosen by the user, with the optional reading choices. */
+export interface CatalogFile {
+  bytes: Uint8Array;
+  name: string;
+  /** `YYYY-MM`; empty lets the core take it from the file name. */
+  month?: string;
+  /** `utf8` / `gbk`; empty lets the core detect it. */
+  encoding?: string;
+  /** Worksheet of a workbook; empty reads the first. */
+  sheet?: string;
+}
+
+/** The file goes as the raw invoke body; its name and options as headers. Header values
+ *  must be ASCII, so each is percent-encoded (the core decodes them). */
+function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
+  const headers: Record<string, string> = {
+    "x-file-name": encodeURIComponent(file.name),
+    "x-month": encodeURIComponent(file.month ?? ""),
+    "x-encoding": encodeURIComponent(file.encoding ?? ""),
+    "x-sheet": encodeURIComponent(file.sheet ?? ""),
+  };
+  if (acceptGoodRows) headers["x-accept-good-rows"] = "1";
+  return { headers };
+}
+
+/** Import progress as the core reports it (`catalog-progress` events). */
+export type Progress = { done: number; total: number };
 
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
@@ -51,4 +83,16 @@ export const api = {
   closeShift: (countedFen: number) => call<AppStatus>("close_shift", { counted_fen: countedFen }),
   verifyJournal: () => call<VerifyView>("verify_journal"),
   setIdleLock: (minutes: number) => call<AppStatus>("set_idle_lock", { minutes }),
+
+  /** Reads the file and reports what an import would do; writes nothing. */
+  catalogPreview: (file: CatalogFile) => call<ImportReportView>("catalog_preview", file.bytes, fileOptions(file)),
+  /** Imports; with bad rows the core refuses (`catalog_has_bad_rows`) unless `acceptGoodRows`. */
+  catalogImport: (file: CatalogFile, acceptGoodRows: boolean) =>
+    call<ImportReportView>("catalog_import", file.bytes, fileOptions(file, acceptGoodRows)),
+  catalogImportSample: () => call<ImportReportView>("catalog_import_sample"),
+  catalogVersions: () => call<CatalogVersionView[]>("catalog_versions"),
+  catalogSearch: (query: string, limit: number) => call<CatalogItemView[]>("catalog_search", { query, limit }),
+  /** Calls `onProgress` for each progress event until the returned function is called. */
+  onCatalogProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("catalog-progress", (e) => onProgress(e.payload)),
 };

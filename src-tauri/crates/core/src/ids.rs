@@ -122,6 +122,10 @@ pub enum Permission {
     Supervise,
     OpenShift,
     ChangeSettings,
+    /// Register patients and outpatient visits (挂号), charge (收费).
+    Register,
+    /// Admit inpatients, take deposits (住院处).
+    Admit,
 }
 
 impl Role {
@@ -169,6 +173,8 @@ impl Role {
             ManageOperators | ChangeSettings => self == Admin,
             ManageOutage | Supervise => matches!(self, Supervisor | Admin),
             OpenShift => matches!(self, Cashier | Admissions | Supervisor),
+            Register => matches!(self, Cashier | Admissions | Supervisor),
+            Admit => matches!(self, Admissions | Supervisor),
         }
     }
 }

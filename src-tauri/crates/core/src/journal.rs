@@ -19,12 +19,13 @@ use uuid::Uuid;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Tables whose rows travel in journal payloads: everything append-only but the journal
-/// itself, the station's secret key, and catalog items (a version row carries their digest).
+/// itself, the station's secret key, and the bulk rows of catalog items and HIS patients (their
+/// version rows carry a digest of them instead).
 fn covered_tables() -> impl Iterator<Item = &'static str> {
     APPEND_ONLY
         .iter()
         .copied()
-        .filter(|t| !matches!(*t, "journal" | "station_key" | "catalog_item"))
+        .filter(|t| !matches!(*t, "journal" | "station_key" | "catalog_item" | "his_patient"))
 }
 
 /// One journal entry as stored.
@@ -154,7 +155,7 @@ fn problem(seq: Option<i64>, zh: String, en: String) -> Option<Problem> {
 
 /// A row's primary key: every covered table has one of these columns as its key.
 fn row_key(row: &Value) -> Value {
-    ["id", "shift_id", "outage_id", "station_id"]
+    ["id", "shift_id", "outage_id", "station_id", "registration_id"]
         .iter()
         .find_map(|k| row.get(*k))
         .cloned()
@@ -268,6 +269,13 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
             None,
             format!("价目表版本 {version} 的项目与导入时记录的摘要不符：价目表被修改过"),
             format!("The items of catalog version {version} differ from the digest recorded at import: the catalog was altered"),
+        );
+    }
+    if let Some(snapshot) = crate::patient::snapshot::verify_rows(conn)? {
+        report.problem = problem(
+            None,
+            format!("患者索引快照 {snapshot} 的记录与导入时记录的摘要不符：快照被修改过"),
+            format!("The rows of patient snapshot {snapshot} differ from the digest recorded at import: the snapshot was altered"),
         );
     }
     Ok(report)

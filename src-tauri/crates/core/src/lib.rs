@@ -13,6 +13,8 @@ pub mod lang;
 pub mod money;
 pub mod operator;
 pub mod outage;
+pub mod patient;
+pub mod registration;
 pub mod setting;
 pub mod shift;
 pub mod station;

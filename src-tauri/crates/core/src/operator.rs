@@ -49,6 +49,8 @@ impl Actor {
             Permission::ManageOutage => ("启动或结束应急需要主管", "starting or ending an outage needs a supervisor"),
             Permission::Supervise => ("这一操作需要主管授权", "this needs a supervisor's approval"),
             Permission::OpenShift => ("只有收费员、住院处和主管可以开班", "only cashiers, admissions clerks and supervisors open shifts"),
+            Permission::Register => ("只有收费员、住院处和主管可以登记患者和挂号", "only cashiers, admissions clerks and supervisors register patients"),
+            Permission::Admit => ("只有住院处和主管可以办理入院和预交金", "only admissions clerks and supervisors admit patients and take deposits"),
         };
         Err(CoreError::invalid(
             "role_forbidden",

@@ -363,3 +363,87 @@ impl From<&CatalogStatus> for CatalogStatusView {
         CatalogStatusView { active: s.active.as_ref().map(CatalogVersionView::from), stale: s.stale }
     }
 }
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PatientView {
+    /// The record's UUID (a snapshot patient's own id until registered here).
+    pub id: String,
+    pub source: crate::patient::Source,
+    /// 停机号, e.g. `DT-MZ01-000123`; null for an HIS patient not yet registered here.
+    pub downtime_no: Option<String>,
+    pub name: String,
+    pub sex: crate::patient::Sex,
+    /// `YYYY-MM-DD`
+    pub birth: Option<String>,
+    #[ts(type = "number | null")]
+    pub age: Option<i64>,
+    pub id_number: Option<String>,
+    pub id_old_style: bool,
+    pub phone: String,
+    pub insurance: crate::patient::Insurance,
+    pub insurance_no: String,
+    pub his_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DepartmentView {
+    pub code: String,
+    pub name: String,
+    pub kind: crate::registration::DeptKind,
+    pub doctors: Vec<String>,
+}
+
+impl From<&crate::registration::Department> for DepartmentView {
+    fn from(d: &crate::registration::Department) -> Self {
+        DepartmentView { code: d.code.clone(), name: d.name.clone(), kind: d.kind, doctors: d.doctors.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegistrationView {
+    pub id: String,
+    pub patient_id: String,
+    pub downtime_no: String,
+    pub patient_name: String,
+    /// Department code.
+    pub dept: String,
+    pub dept_name: String,
+    pub doctor: String,
+    pub reg_type: crate::registration::RegType,
+    pub visit_date: String,
+    #[ts(type = "number")]
+    pub queue_no: i64,
+    #[ts(type = "number")]
+    pub fee_fen: i64,
+    pub fee_items: Vec<crate::registration::FeeItem>,
+    pub occurred_at: String,
+    pub back_entered: bool,
+    pub cancelled: bool,
+    pub cancel_reason: Option<String>,
+}
+
+impl From<&crate::registration::Registration> for RegistrationView {
+    fn from(r: &crate::registration::Registration) -> Self {
+        RegistrationView {
+            id: r.id.to_string(),
+            patient_id: r.patient_id.to_string(),
+            downtime_no: r.downtime_no.clone(),
+            patient_name: r.patient_name.clone(),
+            dept: r.dept_code.clone(),
+            dept_name: r.dept_name.clone(),
+            doctor: r.doctor.clone(),
+            reg_type: r.reg_type,
+            visit_date: r.visit_date.to_string(),
+            queue_no: r.queue_no,
+            fee_fen: r.fee.get(),
+            fee_items: r.fee_items.clone(),
+            occurred_at: stamp(r.occurred_at),
+            back_entered: r.back_entered,
+            cancelled: r.cancelled.is_some(),
+            cancel_reason: r.cancelled.as_ref().map(|(reason, _)| reason.clone()),
+        }
+    }
+}

@@ -55,10 +55,9 @@ async fn first_start_to_outage_and_shift() {
         app.screenshot("setup-fingerprint").await;
         app.by_id("setup-continue").await.click().await.unwrap();
 
-        // The administrator adds a cashier.
-        login(&app, "王管理", "123456").await;
+        // The administrator, logged in by setup, adds a cashier.
         app.text_contains("status-operator", "王管理").await;
-        app.keys(F3).await;
+        app.keys(CTRL_O).await;
         app.type_into("op-name", "李收费").await;
         app.by_id("op-role").await.select_by_value("cashier").await.unwrap();
         app.type_into("op-pin", "2468").await;

@@ -20,6 +20,9 @@ pub const F4: &str = "\u{E034}";
 pub const F10: &str = "\u{E03A}";
 pub const F11: &str = "\u{E03B}";
 pub const F12: &str = "\u{E03C}";
+/// Ctrl+O, then release every modifier (WebDriver keeps modifiers down until NULL).
+pub const CTRL_O: &str = "\u{E009}o\u{E000}";
+pub const CTRL_P: &str = "\u{E009}p\u{E000}";
 
 /// One test at a time: WebDriver ports are fixed.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -47,9 +47,11 @@ pub fn initials(name: &str) -> Vec<String> {
     variants
 }
 
-/// What the index needs of an item.
+/// What the index needs of an item (or a patient).
 pub struct Entry<'a> {
-    pub code: &'a str,
+    /// Matched exactly and by prefix, case-insensitively (item code; downtime number, HIS
+    /// ID, ID number and phone of a patient).
+    pub codes: &'a [&'a str],
     pub name: &'a str,
     /// Lookup codes from the file, or generated initials.
     pub lookups: &'a [String],
@@ -65,28 +67,51 @@ pub struct Index {
 
 impl Index {
     pub fn build<'a>(items: impl Iterator<Item = Entry<'a>>) -> Index {
-        let mut codes = Vec::new();
-        let mut lookups = Vec::new();
-        let mut names = Vec::new();
-        let mut by_char: HashMap<char, Vec<u32>> = HashMap::new();
-        for (i, e) in items.enumerate() {
-            let i = i as u32;
-            codes.push((e.code.to_lowercase(), i));
-            for l in e.lookups {
-                lookups.push((l.to_uppercase(), i));
-            }
-            let lower = e.name.to_lowercase();
-            let mut seen: Vec<char> = lower.chars().collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for c in seen {
-                by_char.entry(c).or_default().push(i);
-            }
-            names.push(lower);
+        let mut index = Index { codes: Vec::new(), lookups: Vec::new(), names: Vec::new(), by_char: HashMap::new() };
+        for e in items {
+            index.add(e);
         }
-        codes.sort();
-        lookups.sort();
-        Index { codes, lookups, names, by_char }
+        index.codes.sort();
+        index.lookups.sort();
+        index
+    }
+
+    /// Appends an entry, unsorted (for `build`).
+    fn add(&mut self, e: Entry<'_>) -> u32 {
+        let i = self.names.len() as u32;
+        for c in e.codes.iter().filter(|c| !c.is_empty()) {
+            self.codes.push((c.to_lowercase(), i));
+        }
+        for l in e.lookups {
+            self.lookups.push((l.to_uppercase(), i));
+        }
+        let lower = e.name.to_lowercase();
+        let mut seen: Vec<char> = lower.chars().collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for c in seen {
+            // Positions only grow, so each posting list stays sorted.
+            self.by_char.entry(c).or_default().push(i);
+        }
+        self.names.push(lower);
+        i
+    }
+
+    /// Adds one entry to a built index, keeping it sorted; returns its position.
+    pub fn insert(&mut self, e: Entry<'_>) -> u32 {
+        let (codes_before, lookups_before) = (self.codes.len(), self.lookups.len());
+        let i = self.add(e);
+        let new_codes: Vec<_> = self.codes.drain(codes_before..).collect();
+        for key in new_codes {
+            let at = self.codes.partition_point(|x| *x < key);
+            self.codes.insert(at, key);
+        }
+        let new_lookups: Vec<_> = self.lookups.drain(lookups_before..).collect();
+        for key in new_lookups {
+            let at = self.lookups.partition_point(|x| *x < key);
+            self.lookups.insert(at, key);
+        }
+        i
     }
 
     pub fn len(&self) -> usize {

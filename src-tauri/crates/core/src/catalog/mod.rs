@@ -403,7 +403,8 @@ impl Desk {
             }
         }
         let items = load_items(&self.conn, active.id)?;
-        let index = lookup::Index::build(items.iter().map(|i| lookup::Entry { code: &i.code, name: &i.name, lookups: &i.lookups }));
+        let codes: Vec<[&str; 1]> = items.iter().map(|i| [i.code.as_str()]).collect();
+        let index = lookup::Index::build(items.iter().zip(&codes).map(|(i, c)| lookup::Entry { codes: c, name: &i.name, lookups: &i.lookups }));
         let cache = Arc::new(Cache { version: active.id, items, index });
         self.catalog_cache = Some(cache.clone());
         Ok(Some(cache))

@@ -129,23 +129,32 @@ fn not_a_catalog(zh: &str, en: &str) -> CoreError {
 
 /// Reads and checks every row of `bytes` (the file's whole content).
 pub fn read(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Parsed> {
+    let (format, encoding, rows) = read_table(bytes, file_name, opts, not_a_catalog)?;
+    parse_rows(rows, &opts.map, format, encoding)
+}
+
+/// Builds the "this is not a … file" error from a reason in both languages.
+pub(crate) type NotA = fn(&str, &str) -> CoreError;
+
+/// The cells of a CSV or workbook, with row numbers as a spreadsheet shows them. Shared by
+/// every importer (price list, patient index, departments).
+pub(crate) fn read_table(bytes: &[u8], file_name: &str, opts: &ReadOptions, not_a: NotA) -> Result<(&'static str, &'static str, Rows)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(not_a_catalog("文件是空的", "the file is empty"));
+        return Err(not_a("文件是空的", "the file is empty"));
     }
     let lower = file_name.to_lowercase();
     let is_zip = bytes.starts_with(b"PK\x03\x04");
     let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    let (format, encoding, rows) = if is_zip || is_ole || lower.ends_with(".xlsx") || lower.ends_with(".xls") {
-        ("xlsx", "", read_workbook(bytes, opts)?)
+    if is_zip || is_ole || lower.ends_with(".xlsx") || lower.ends_with(".xls") {
+        Ok(("xlsx", "", read_workbook(bytes, opts, not_a)?))
     } else {
-        let (text, encoding) = decode(bytes, opts.encoding.as_deref())?;
-        ("csv", encoding, read_csv(&text)?)
-    };
-    parse_rows(rows, &opts.map, format, encoding)
+        let (text, encoding) = decode(bytes, opts.encoding.as_deref(), not_a)?;
+        Ok(("csv", encoding, read_csv(&text, not_a)?))
+    }
 }
 
 /// Text of a CSV file and the encoding it was in.
-fn decode(bytes: &[u8], forced: Option<&str>) -> Result<(String, &'static str)> {
+fn decode(bytes: &[u8], forced: Option<&str>, not_a: NotA) -> Result<(String, &'static str)> {
     let forced = forced.map(|e| e.trim().to_lowercase().replace('-', ""));
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let gb = |bytes: &[u8]| {
@@ -168,18 +177,18 @@ fn decode(bytes: &[u8], forced: Option<&str>) -> Result<(String, &'static str)> 
         },
     };
     let Some((text, enc)) = text else {
-        return Err(not_a_catalog("无法识别文件的文字编码（不是 UTF-8，也不是 GBK）", "its text encoding is neither UTF-8 nor GBK"));
+        return Err(not_a("无法识别文件的文字编码（不是 UTF-8，也不是 GBK）", "its text encoding is neither UTF-8 nor GBK"));
     };
     let control = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')).count();
     if control > text.chars().count() / 50 {
-        return Err(not_a_catalog("文件内容像是二进制数据", "the content looks like binary data"));
+        return Err(not_a("文件内容像是二进制数据", "the content looks like binary data"));
     }
     Ok((text, enc))
 }
 
-type Rows = Vec<(usize, Vec<String>)>;
+pub(crate) type Rows = Vec<(usize, Vec<String>)>;
 
-fn read_csv(text: &str) -> Result<Rows> {
+fn read_csv(text: &str, not_a: NotA) -> Result<Rows> {
     // The delimiter is the one the first lines use most; a comma unless another wins outright.
     let head: String = text.lines().take(10).collect::<Vec<_>>().join("\n");
     let count = |d: u8| head.bytes().filter(|b| *b == d).count();
@@ -194,7 +203,7 @@ fn read_csv(text: &str) -> Result<Rows> {
     // Row numbers as a spreadsheet shows them: 1 + the line breaks before the record.
     let (mut counted_to, mut line) = (0usize, 1usize);
     for record in reader.records() {
-        let record = record.map_err(|e| not_a_catalog(&format!("CSV 格式错误（{e}）"), &format!("malformed CSV ({e})")))?;
+        let record = record.map_err(|e| not_a(&format!("CSV 格式错误（{e}）"), &format!("malformed CSV ({e})")))?;
         let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(counted_to);
         // After a CRLF the reported start is the LF: the record begins past the line break.
         while text.as_bytes().get(start).is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -207,10 +216,10 @@ fn read_csv(text: &str) -> Result<Rows> {
     Ok(rows)
 }
 
-fn read_workbook(bytes: &[u8], opts: &ReadOptions) -> Result<Rows> {
+fn read_workbook(bytes: &[u8], opts: &ReadOptions, not_a: NotA) -> Result<Rows> {
     use calamine::{Data, Reader};
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|e| not_a_catalog(&format!("无法打开 Excel 文件（{e}）"), &format!("cannot open the workbook ({e})")))?;
+        .map_err(|e| not_a(&format!("无法打开 Excel 文件（{e}）"), &format!("cannot open the workbook ({e})")))?;
     let names = wb.sheet_names().to_vec();
     let sheet = match &opts.sheet {
         Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
@@ -220,11 +229,11 @@ fn read_workbook(bytes: &[u8], opts: &ReadOptions) -> Result<Rows> {
                 format!("The workbook has no sheet \"{s}\" (it has: {})", names.join(", "))
             )
         })?,
-        None => names.first().cloned().ok_or_else(|| not_a_catalog("工作簿中没有工作表", "the workbook has no sheets"))?,
+        None => names.first().cloned().ok_or_else(|| not_a("工作簿中没有工作表", "the workbook has no sheets"))?,
     };
     let range = wb
         .worksheet_range(&sheet)
-        .map_err(|e| not_a_catalog(&format!("无法读取工作表（{e}）"), &format!("cannot read the sheet ({e})")))?;
+        .map_err(|e| not_a(&format!("无法读取工作表（{e}）"), &format!("cannot read the sheet ({e})")))?;
     let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     Ok(range
         .rows()

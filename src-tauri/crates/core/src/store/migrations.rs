@@ -16,6 +16,12 @@ pub const APPEND_ONLY: &[&str] = &[
     "shift_close",
     "catalog_version",
     "catalog_item",
+    "patient",
+    "patient_snapshot",
+    "his_patient",
+    "department",
+    "registration",
+    "registration_cancel",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -148,6 +154,114 @@ CREATE TABLE catalog_item (
     is_drug          INTEGER NOT NULL CHECK (is_drug IN (0, 1)),
     PRIMARY KEY (version_id, code)
 ) STRICT;
+"#,
+    // 3: patients, the HIS patient index snapshot, departments, outpatient registration.
+    r#"
+CREATE TABLE patient (
+    id            TEXT PRIMARY KEY,
+    seq           INTEGER NOT NULL UNIQUE,
+    downtime_no   TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    sex           TEXT NOT NULL CHECK (sex IN ('M', 'F', 'U')),
+    birth         TEXT,
+    age_years     INTEGER CHECK (age_years BETWEEN 0 AND 150),
+    id_number     TEXT,
+    id_old_style  INTEGER NOT NULL,
+    phone         TEXT NOT NULL,
+    address       TEXT NOT NULL,
+    insurance     TEXT NOT NULL,
+    insurance_no  TEXT NOT NULL,
+    his_id        TEXT,
+    -- Set when the clerk confirmed a possible duplicate: the ids it resembled.
+    duplicate_of  TEXT,
+    created_by    TEXT NOT NULL REFERENCES operator(id),
+    created_at    TEXT NOT NULL,
+    outage_id     TEXT REFERENCES outage(id)
+) STRICT;
+CREATE UNIQUE INDEX patient_id_number ON patient(id_number) WHERE id_number IS NOT NULL;
+CREATE UNIQUE INDEX patient_his_id ON patient(his_id) WHERE his_id IS NOT NULL;
+-- Downtime numbers run without gaps.
+CREATE TRIGGER patient_seq_gapless BEFORE INSERT ON patient
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM patient)
+BEGIN
+    SELECT RAISE(ABORT, 'patient: downtime numbers run without gaps');
+END;
+
+CREATE TABLE patient_snapshot (
+    id            TEXT PRIMARY KEY,
+    file_name     TEXT NOT NULL,
+    file_sha256   TEXT NOT NULL UNIQUE,
+    rows_read     INTEGER NOT NULL,
+    patients      INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    rows_sha256   TEXT NOT NULL,
+    imported_by   TEXT NOT NULL REFERENCES operator(id),
+    imported_at   TEXT NOT NULL
+) STRICT;
+CREATE TABLE his_patient (
+    snapshot_id  TEXT NOT NULL,
+    id           TEXT NOT NULL UNIQUE,
+    his_id       TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    sex          TEXT NOT NULL,
+    birth        TEXT,
+    id_number    TEXT,
+    phone        TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, his_id)
+) STRICT;
+CREATE INDEX his_patient_id_number ON his_patient(snapshot_id, id_number);
+
+CREATE TABLE department (
+    id       TEXT PRIMARY KEY,
+    code     TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('outpatient', 'emergency', 'inpatient')),
+    doctors  TEXT NOT NULL,
+    active   INTEGER NOT NULL CHECK (active IN (0, 1)),
+    set_by   TEXT NOT NULL REFERENCES operator(id),
+    set_at   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE registration (
+    id                  TEXT PRIMARY KEY,
+    patient_id          TEXT NOT NULL REFERENCES patient(id),
+    dept_code           TEXT NOT NULL,
+    dept_name           TEXT NOT NULL,
+    doctor              TEXT NOT NULL,
+    reg_type            TEXT NOT NULL CHECK (reg_type IN ('ordinary', 'expert', 'emergency')),
+    visit_date          TEXT NOT NULL,
+    queue_no            INTEGER NOT NULL CHECK (queue_no > 0),
+    fee_fen             INTEGER NOT NULL CHECK (fee_fen >= 0),
+    fee_items           TEXT NOT NULL,
+    catalog_version_id  TEXT NOT NULL REFERENCES catalog_version(id),
+    operator_id         TEXT NOT NULL REFERENCES operator(id),
+    shift_id            TEXT NOT NULL REFERENCES shift(id),
+    outage_id           TEXT NOT NULL REFERENCES outage(id),
+    occurred_at         TEXT NOT NULL,
+    recorded_at         TEXT NOT NULL,
+    back_entered        INTEGER NOT NULL CHECK (back_entered IN (0, 1)),
+    UNIQUE (dept_code, visit_date, queue_no)
+) STRICT;
+CREATE TABLE registration_cancel (
+    registration_id  TEXT PRIMARY KEY REFERENCES registration(id),
+    reason           TEXT NOT NULL,
+    cancelled_by     TEXT NOT NULL REFERENCES operator(id),
+    shift_id         TEXT NOT NULL REFERENCES shift(id),
+    at               TEXT NOT NULL
+) STRICT;
+-- A money record lands only in the open shift of the operator who took it.
+CREATE TRIGGER registration_own_open_shift BEFORE INSERT ON registration
+WHEN NOT EXISTS (SELECT 1 FROM shift s WHERE s.id = NEW.shift_id AND s.operator_id = NEW.operator_id
+                 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'registration: not the open shift of its operator');
+END;
+CREATE TRIGGER registration_cancel_own_open_shift BEFORE INSERT ON registration_cancel
+WHEN NOT EXISTS (SELECT 1 FROM shift s WHERE s.id = NEW.shift_id AND s.operator_id = NEW.cancelled_by
+                 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'registration_cancel: not the open shift of its operator');
+END;
 "#,
 ];
 

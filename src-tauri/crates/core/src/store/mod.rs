@@ -18,6 +18,8 @@ pub struct Desk {
     pub(crate) clock: Clock,
     /// The active catalog's items and search index, rebuilt when the version changes.
     pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
+    /// Every searchable patient (local and snapshot) and their index.
+    pub(crate) patient_cache: Option<crate::patient::PatientCache>,
 }
 
 /// The schema version this build writes.
@@ -87,6 +89,7 @@ impl Desk {
             path,
             clock: Clock::system(),
             catalog_cache: None,
+            patient_cache: None,
         };
         desk.migrate()?;
         Ok(desk)

@@ -1,0 +1,86 @@
+//! What the core found in a price-list file: before importing (the preview, with every bad
+//! row and its reason in the user's language) and after (the summary, or "imported before").
+
+import type { CategoryCount } from "../bindings/CategoryCount";
+import type { ImportReportView } from "../bindings/ImportReportView";
+import { useLang, useT } from "../i18n";
+
+/** Rows listed one by one; a file can have thousands of bad rows, the rest are counted. */
+const MAX_LISTED = 300;
+
+export function ImportReport({ report }: { report: ImportReportView }) {
+  const t = useT();
+  const { lang } = useLang();
+  const listed = report.problems.slice(0, MAX_LISTED);
+  const more = report.problems.length - listed.length;
+  return (
+    <div className="import-report" data-testid="import-report">
+      <p className="muted">
+        {t("catalog.reportFile", { file: report.file_name, format: report.format, encoding: report.encoding, month: report.month })}
+      </p>
+      <p className="big-text" data-testid="import-counts">
+        {t("catalog.reportCounts", {
+          rows: report.rows_read,
+          good: report.good,
+          duplicates: report.duplicates,
+          problems: report.problems.length,
+        })}
+      </p>
+      <Categories counts={report.by_category} />
+      {report.problems.length > 0 && (
+        <>
+          <h3 className="error">{t("catalog.problemsTitle")}</h3>
+          <div className="problem-box">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th className="num">{t("catalog.colRow")}</th>
+                  <th>{t("catalog.colCode")}</th>
+                  <th>{t("catalog.colReason")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {listed.map((p) => (
+                  <tr key={p.row} data-testid="import-problem">
+                    <td className="num">{p.row}</td>
+                    <td>{p.code}</td>
+                    <td>{lang === "en" ? p.reason_en : p.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {more > 0 && <p className="muted">{t("catalog.problemsMore", { more })}</p>}
+        </>
+      )}
+    </div>
+  );
+}
+
+export function ImportSummary({ report }: { report: ImportReportView }) {
+  const t = useT();
+  const vars = { month: report.version?.month ?? report.month, items: report.version?.items ?? report.good };
+  return (
+    <div className="notice" role="status" data-testid="import-summary">
+      <p className="big-text">{t(report.already_imported ? "catalog.alreadyImported" : "catalog.imported", vars)}</p>
+      {!report.already_imported && <Categories counts={report.by_category} />}
+    </div>
+  );
+}
+
+function Categories({ counts }: { counts: CategoryCount[] }) {
+  const t = useT();
+  if (counts.length === 0) return null;
+  return (
+    <div className="categories">
+      <span className="muted">{t("catalog.byCategory")}</span>
+      <ul className="chips">
+        {counts.map((c) => (
+          <li key={c.category}>
+            {c.category} <b>{c.items}</b>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
