@@ -7,7 +7,7 @@ use downtime_core::catalog::ImportOptions;
 use downtime_core::view::*;
 use downtime_core::CoreError;
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 /// The sample price list shipped in `assets/catalog/`, importable with one click at setup.
 pub const SAMPLE_NAME: &str = "示例价目表-2026-11.csv";
@@ -67,7 +67,7 @@ pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>)
     Ok(ImportReportView::from(&shell.desk()?.catalog_preview(bytes, &name, &opts)?))
 }
 
-fn import(app: &AppHandle, state: &ShellState, bytes: &[u8], name: &str, opts: &ImportOptions, accept: bool) -> Reply<ImportReportView> {
+fn import<R: Runtime>(app: &AppHandle<R>, state: &ShellState, bytes: &[u8], name: &str, opts: &ImportOptions, accept: bool) -> Reply<ImportReportView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let mut progress = |done: usize, total: usize| {
@@ -78,13 +78,13 @@ fn import(app: &AppHandle, state: &ShellState, bytes: &[u8], name: &str, opts: &
 }
 
 #[tauri::command]
-pub async fn catalog_import(app: AppHandle, state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
+pub async fn catalog_import<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
     let (bytes, name, opts, accept) = file_of(&request)?;
     import(&app, &state, bytes, &name, &opts, accept)
 }
 
 #[tauri::command]
-pub async fn catalog_import_sample(app: AppHandle, state: State<'_, ShellState>) -> Reply<ImportReportView> {
+pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>) -> Reply<ImportReportView> {
     import(&app, &state, SAMPLE, SAMPLE_NAME, &ImportOptions::default(), false)
 }
 

@@ -1,6 +1,9 @@
-//! The logged-in window: status bar, outage line, the home actions with their keys, the
-//! function-key bar, and one dialog at a time. F10 shift, F11 outage, F3 operators,
-//! F4 verify, F12 lock, Ctrl+Q log out, Esc closes the dialog (typed text is kept).
+//! The logged-in window: status bar, outage line, the current screen (home or 价目表), the
+//! function-key bar, and one dialog at a time. The key map is fixed for every screen:
+//! F1 help, F2–F9 the counter screens (not built yet: they say so), F10 shift, F11 outage,
+//! F12 lock; Ctrl+P price list, Ctrl+O operators and settings, Ctrl+J verify the journal,
+//! Ctrl+L language (App), Ctrl+Q log out. Esc closes the dialog (typed text is kept), else
+//! goes back to home.
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -13,14 +16,17 @@ import { DraftProvider } from "../hooks/useDraft";
 import { useHotkeys } from "../hooks/useHotkeys";
 import { useIdle } from "../hooks/useIdle";
 import { useSubmit } from "../hooks/useSubmit";
-import { useT } from "../i18n";
+import { useLang, useT, type MsgKey } from "../i18n";
+import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
+import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
 import { OutageDialog } from "./OutageDialog";
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
-type DialogId = "shift" | "outage" | "operators" | "verify";
+type DialogId = "shift" | "outage" | "operators" | "verify" | "help";
+type ScreenId = "home" | "catalog";
 
 interface Action {
   id: string;
@@ -28,6 +34,18 @@ interface Action {
   label: string;
   run: () => void;
 }
+
+/** Keys kept for the counter screens later work adds; until then they only say so. */
+const COMING: [string, MsgKey][] = [
+  ["F2", "nav.newPatient"],
+  ["F3", "nav.findPatient"],
+  ["F4", "nav.register"],
+  ["F5", "nav.charge"],
+  ["F6", "nav.admit"],
+  ["F7", "nav.deposit"],
+  ["F8", "nav.refund"],
+  ["F9", "nav.settle"],
+];
 
 interface Props {
   status: AppStatus;
@@ -47,18 +65,27 @@ export function MainShell(props: Props) {
 
 function Shell({ status, onStatus, onLock, hidden }: Props) {
   const t = useT();
+  const { toggle } = useLang();
+  const [screen, setScreen] = useState<ScreenId>("home");
   const [dialog, setDialog] = useState<DialogId | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const logout = useSubmit();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
-  const lastDialog = useRef<DialogId | null>(null);
+  const lastTile = useRef("shift");
+  const lastFocus = useRef<HTMLElement | null>(null);
 
   const open = (id: DialogId) => {
-    lastDialog.current = id;
+    if (screen === "home" && id !== "help") lastTile.current = id;
     setNotice(null);
     setDialog(id);
   };
   const close = () => setDialog(null);
+  const goto = (next: ScreenId) => {
+    if (next !== "home") lastTile.current = next;
+    setNotice(null);
+    setDialog(null);
+    setScreen(next);
+  };
   const done = (next: AppStatus, n: Notice) => {
     onStatus(next);
     setNotice(n);
@@ -66,69 +93,101 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   };
   const doLogout = () => void logout.run(async () => onStatus(await api.logout()));
 
-  // On the home screen the focus sits on an action: the one just used, else the first.
+  // Back from a dialog or the lock screen, the focus returns where it was; on the home
+  // screen that is an action tile: the one just used, else the first.
   useEffect(() => {
-    if (dialog === null && !hidden) tiles.current.get(lastDialog.current ?? "shift")?.focus();
-  }, [dialog, hidden]);
+    if (dialog !== null || hidden) return;
+    if (screen === "home") tiles.current.get(lastTile.current)?.focus();
+    else if (lastFocus.current?.isConnected) lastFocus.current.focus();
+  }, [dialog, hidden, screen]);
 
   const outageActive = status.outage?.active === true;
   const actions: Action[] = [
     { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), run: () => open("shift") },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
-    { id: "operators", key: "F3", label: t("nav.operators"), run: () => open("operators") },
-    { id: "verify", key: "F4", label: t("nav.verify"), run: () => open("verify") },
+    { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
+    { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
+    { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
     { id: "lock", key: "F12", label: t("nav.lock"), run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
+  const help: FKey = { key: "F1", label: t("nav.help"), run: () => (dialog === "help" ? close() : open("help")) };
+  const lang: FKey = { key: "Ctrl+L", label: t("fkey.lang"), run: toggle };
+  const soon: FKey[] = COMING.map(([key, label]) => ({
+    key,
+    label: t(label),
+    run: () => setNotice({ key: "notice.comingSoon", vars: { key }, nameKey: label }),
+  }));
 
-  const keys: Record<string, () => void> = Object.fromEntries(actions.map((a) => [a.key, a.run]));
+  const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
   if (dialog) keys.Escape = close;
+  else if (screen !== "home") keys.Escape = () => goto("home");
   useHotkeys(keys, !hidden);
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
-  const bar: FKey[] = [
-    ...(dialog ? [{ key: "Enter", label: t("fkey.next") }, { key: "Esc", label: t("fkey.close"), run: close }] : []),
-    ...actions.map((a) => ({ key: a.key, label: a.label, run: a.run })),
+  // The screen's own keys; the bar shows the open dialog's instead, the help always these.
+  const screenKeys: FKey[] =
+    screen === "catalog"
+      ? CATALOG_KEYS.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
+      : [
+          { key: "Tab", label: t("fkey.tab") },
+          { key: "Enter", label: t("fkey.next") },
+        ];
+  const dialogKeys: FKey[] = [
+    { key: "Enter", label: t("fkey.next") },
+    { key: "Esc", label: t("fkey.close"), run: close },
   ];
+  const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...actions, lang];
 
   return (
     <div className="shell" hidden={hidden}>
       {/* While a dialog is open, Tab and clicks stay inside it. */}
-      <div className="shell-frame" inert={dialog !== null}>
+      <div
+        className="shell-frame"
+        inert={dialog !== null}
+        onFocus={(e) => {
+          lastFocus.current = e.target;
+        }}
+      >
         <StatusBar status={status} />
         <OutageLine outage={status.outage} />
-        <main className="home">
-          <h1 className="home-title">{t("home.title")}</h1>
-          {notice && (
-            <p className="notice" data-testid="notice" role="status">
-              {t(notice.key, notice.vars)}
-            </p>
-          )}
-          {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
-          <nav className="tiles">
-            {actions.map((a) => (
-              <button
-                key={a.id}
-                type="button"
-                className="tile"
-                data-testid={`nav-${a.id}`}
-                ref={(el) => {
-                  if (el) tiles.current.set(a.id, el);
-                }}
-                onClick={a.run}
-              >
-                <kbd>{a.key}</kbd>
-                <span>{a.label}</span>
-              </button>
-            ))}
-          </nav>
-        </main>
+        {notice && (
+          <p className="notice shell-notice" data-testid="notice" role="status">
+            {t(notice.key, { ...notice.vars, ...(notice.nameKey ? { name: t(notice.nameKey) } : {}) })}
+          </p>
+        )}
+        {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
+        {screen === "catalog" ? (
+          <CatalogScreen status={status} onStatus={onStatus} />
+        ) : (
+          <main className="home">
+            <h1 className="home-title">{t("home.title")}</h1>
+            <nav className="tiles">
+              {actions.map((a) => (
+                <button
+                  key={a.id}
+                  type="button"
+                  className="tile"
+                  data-testid={`nav-${a.id}`}
+                  ref={(el) => {
+                    if (el) tiles.current.set(a.id, el);
+                  }}
+                  onClick={a.run}
+                >
+                  <kbd>{a.key}</kbd>
+                  <span>{a.label}</span>
+                </button>
+              ))}
+            </nav>
+          </main>
+        )}
       </div>
       <FKeyBar keys={bar} />
       {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
       {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
       {dialog === "operators" && <OperatorsDialog status={status} onStatus={done} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
+      {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
   );
 }

@@ -114,7 +114,6 @@ async fn five_wrong_pins_lock_the_operator_out() {
     e2e("lockout", |name| async move {
         let mut app = App::start(&name, init_station).await;
         for attempt in 1..=5 {
-            app.type_into("login-name", "").await;
             let name_field = app.by_id("login-name").await;
             name_field.clear().await.unwrap();
             name_field.send_keys("李收费").await.unwrap();

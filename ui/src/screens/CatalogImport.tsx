@@ -1,0 +1,231 @@
+//! 导入价目表: choose a file (month, encoding and sheet are optional), see what the core would
+//! import, then import it, import only the good rows, or import nothing. Also one button for
+//! the shipped sample list. The UI only shows the core's counts and reasons; it never parses
+//! the file itself.
+
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
+import { api, toIpcError, type CatalogFile, type Progress } from "../api";
+import type { ImportReportView } from "../bindings/ImportReportView";
+import { ErrorText } from "../components/ErrorText";
+import { Field } from "../components/Field";
+import { ImportReport, ImportSummary } from "../components/ImportReport";
+import { useDraft } from "../hooks/useDraft";
+import { useSubmit, type Problem } from "../hooks/useSubmit";
+import { useT } from "../i18n";
+
+const MONTH = /^\d{4}-\d{2}$/;
+
+interface Props {
+  /** After a finished import (new or "imported before"). */
+  onImported: (report: ImportReportView) => void;
+  /** The file input, for the screen's first focus. */
+  fileRef?: Ref<HTMLInputElement | null>;
+}
+
+type ChosenFile = Pick<CatalogFile, "name" | "bytes">;
+
+function readBytes(file: File): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsArrayBuffer(file);
+  });
+}
+
+export function CatalogImport({ onImported, fileRef }: Props) {
+  const t = useT();
+  const fileInput = useRef<HTMLInputElement>(null);
+  useImperativeHandle(fileRef, () => fileInput.current, []);
+  const decision = useRef<HTMLButtonElement>(null);
+  const [file, setFile] = useState<ChosenFile | null>(null);
+  const [month, setMonth] = useDraft("catalog.month");
+  const [encoding, setEncoding] = useState("");
+  const [sheet, setSheet] = useState("");
+  const [preview, setPreview] = useState<ImportReportView | null>(null);
+  const [reading, setReading] = useState(false);
+  const [readProblem, setReadProblem] = useState<Problem | null>(null);
+  const [result, setResult] = useState<ImportReportView | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const importing = useSubmit();
+
+  // Empty: the core takes the month from the file name. Half-typed: wait (null).
+  const monthArg = month.trim() === "" ? "" : MONTH.test(month.trim()) ? month.trim() : null;
+  const isWorkbook = /\.xlsx?$/i.test(file?.name ?? "");
+  const sheetArg = isWorkbook ? sheet.trim() : "";
+  const options = { month: monthArg ?? "", encoding, sheet: sheetArg };
+
+  // Every change of file or option asks again; a reply to older choices is dropped.
+  useEffect(() => {
+    if (!file || monthArg === null) return;
+    let live = true;
+    setReading(true);
+    setReadProblem(null);
+    setPreview(null);
+    api
+      .catalogPreview({ ...file, month: monthArg, encoding, sheet: sheetArg })
+      .then(
+        (report) => live && setPreview(report),
+        (e: unknown) => live && setReadProblem({ ipc: toIpcError(e) }),
+      )
+      .finally(() => live && setReading(false));
+    return () => {
+      live = false;
+    };
+  }, [file, monthArg, encoding, sheetArg]);
+
+  // A file was just chosen: the next keystroke is the decision.
+  useEffect(() => {
+    if (preview && document.activeElement === fileInput.current) decision.current?.focus();
+  }, [preview]);
+
+  async function choose(chosen: File | undefined) {
+    setResult(null);
+    setCancelled(false);
+    importing.setProblem(null);
+    if (!chosen) return setFile(null);
+    try {
+      setFile({ name: chosen.name, bytes: await readBytes(chosen) });
+    } catch (e) {
+      setReadProblem({ ipc: toIpcError(e) });
+    }
+  }
+
+  function forgetFile() {
+    setFile(null);
+    setPreview(null);
+    setReadProblem(null);
+    if (fileInput.current) fileInput.current.value = "";
+  }
+
+  function runImport(work: () => Promise<ImportReportView>) {
+    setCancelled(false);
+    setResult(null);
+    void importing.run(async () => {
+      setProgress(null);
+      // Progress is only a comfort: an import without it still runs.
+      const unlisten = await api.onCatalogProgress(setProgress).catch(() => () => {});
+      try {
+        const report = await work();
+        setResult(report);
+        forgetFile();
+        onImported(report);
+      } finally {
+        unlisten();
+      }
+    });
+  }
+
+  const importFile = (acceptGoodRows: boolean) => {
+    if (file && monthArg !== null) runImport(() => api.catalogImport({ ...file, ...options }, acceptGoodRows));
+  };
+
+  function cancel() {
+    forgetFile();
+    setCancelled(true);
+    fileInput.current?.focus();
+  }
+
+  const busy = importing.pending;
+  return (
+    <section className="panel">
+      <h2>{t("catalog.importTitle")}</h2>
+      <div className="import-form">
+        <label className="field">
+          <span className="field-label">{t("catalog.file")}</span>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".csv,.xlsx,.xls"
+            data-testid="catalog-file"
+            disabled={busy}
+            onChange={(e) => void choose(e.target.files?.[0])}
+          />
+          <span className="field-hint">{t("catalog.fileHint")}</span>
+        </label>
+        <Field
+          name="month"
+          label={t("catalog.month")}
+          hint={t("catalog.monthHint")}
+          testId="catalog-month"
+          value={month}
+          onChange={setMonth}
+          inputMode="numeric"
+          error={monthArg === null ? <p className="error">{t("catalog.monthInvalid")}</p> : undefined}
+        />
+        <label className="field">
+          <span className="field-label">{t("catalog.encoding")}</span>
+          <select data-testid="catalog-encoding" value={encoding} onChange={(e) => setEncoding(e.target.value)}>
+            <option value="">{t("catalog.encAuto")}</option>
+            <option value="utf8">{t("catalog.encUtf8")}</option>
+            <option value="gbk">{t("catalog.encGbk")}</option>
+          </select>
+        </label>
+        {isWorkbook && (
+          <Field name="sheet" label={t("catalog.sheet")} hint={t("catalog.sheetHint")} testId="catalog-sheet" value={sheet} onChange={setSheet} />
+        )}
+      </div>
+
+      {reading && <p className="muted">{t("catalog.reading")}</p>}
+      {readProblem && <ErrorText problem={readProblem} testId="catalog-error" />}
+      {preview && (
+        <>
+          <ImportReport report={preview} />
+          {preview.already_imported && (
+            <p className="notice" data-testid="catalog-seen">
+              {t("catalog.alreadyImportedPreview", { month: preview.month })}
+            </p>
+          )}
+          <div className="button-row">
+            {preview.problems.length === 0 ? (
+              <button ref={decision} type="button" className="primary" data-testid="catalog-import" disabled={busy || monthArg === null} onClick={() => importFile(false)}>
+                {t("catalog.import")}
+              </button>
+            ) : (
+              <>
+                {preview.good > 0 ? (
+                  <button ref={decision} type="button" className="primary" data-testid="catalog-import-good" disabled={busy || monthArg === null} onClick={() => importFile(true)}>
+                    {t("catalog.importGood", { good: preview.good })}
+                  </button>
+                ) : (
+                  <p className="error">{t("catalog.noGoodRows")}</p>
+                )}
+                <button type="button" data-testid="catalog-import-none" disabled={busy} onClick={cancel}>
+                  {t("catalog.importNone")}
+                </button>
+              </>
+            )}
+          </div>
+        </>
+      )}
+
+      {busy && <ProgressLine progress={progress} />}
+      {importing.problem && <ErrorText problem={importing.problem} testId="catalog-error" />}
+      {cancelled && (
+        <p className="notice" role="status" data-testid="catalog-cancelled">
+          {t("catalog.cancelled")}
+        </p>
+      )}
+      {result && <ImportSummary report={result} />}
+
+      <div className="sample-row">
+        <button type="button" data-testid="catalog-import-sample" disabled={busy} onClick={() => runImport(api.catalogImportSample)}>
+          {t("catalog.importSample")}
+        </button>
+        <span className="field-hint">{t("catalog.sampleHint")}</span>
+      </div>
+    </section>
+  );
+}
+
+function ProgressLine({ progress }: { progress: Progress | null }) {
+  const t = useT();
+  const known = progress !== null && progress.total > 0;
+  return (
+    <div className="progress-line" data-testid="import-progress" role="status">
+      <progress max={known ? progress.total : undefined} value={known ? progress.done : undefined} />
+      <span>{known ? t("catalog.progress", { done: progress.done, total: progress.total }) : t("catalog.importing")}</span>
+    </div>
+  );
+}

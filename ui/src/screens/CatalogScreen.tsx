@@ -1,0 +1,168 @@
+//! 价目表 (Ctrl+P): the version in use (and whether it is old), importing a new one, the
+//! versions imported so far, and a price lookup with the picker the charging screens use.
+//! The focus starts in the lookup, or on the file input while there is no price list.
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api } from "../api";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { CatalogItemView } from "../bindings/CatalogItemView";
+import type { CatalogStatusView } from "../bindings/CatalogStatusView";
+import type { CatalogVersionView } from "../bindings/CatalogVersionView";
+import { ErrorText } from "../components/ErrorText";
+import { ItemPicker, priceText } from "../components/ItemPicker";
+import { formatLocal } from "../format";
+import { useSubmit } from "../hooks/useSubmit";
+import { useT, type MsgKey } from "../i18n";
+import { CatalogImport } from "./CatalogImport";
+
+/** Keys this screen adds to the shell's, for the key bar and the F1 help. */
+export const CATALOG_KEYS: { key: string; label: MsgKey }[] = [
+  { key: "↑ ↓", label: "fkey.move" },
+  { key: "Enter", label: "fkey.pick" },
+  { key: "Tab", label: "fkey.tab" },
+  { key: "Esc", label: "fkey.home" },
+];
+
+interface Props {
+  status: AppStatus;
+  onStatus: (s: AppStatus) => void;
+}
+
+export function CatalogScreen({ status, onStatus }: Props) {
+  const t = useT();
+  const search = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [versions, setVersions] = useState<CatalogVersionView[] | null>(null);
+  const [picked, setPicked] = useState<CatalogItemView | null>(null);
+  const list = useSubmit();
+  const refresh = useSubmit();
+  const loadVersions = useCallback(() => list.run(async () => setVersions(await api.catalogVersions())), [list.run]);
+  useEffect(() => {
+    void loadVersions();
+  }, [loadVersions]);
+
+  const activeId = status.catalog.active?.id ?? null;
+  useEffect(() => {
+    (activeId ? search.current : fileInput.current)?.focus();
+  }, [activeId]);
+
+  function imported() {
+    void loadVersions();
+    // The status bar and the picker learn about the new version from the core.
+    void refresh.run(async () => onStatus(await api.appStatus()));
+  }
+
+  return (
+    <main className="screen" data-testid="catalog-screen">
+      <h1>{t("catalog.title")}</h1>
+      <ActiveVersion catalog={status.catalog} />
+      {refresh.problem && <ErrorText problem={refresh.problem} testId="catalog-refresh-error" />}
+      <div className="catalog-cols">
+        <div className="catalog-col">
+          <CatalogImport onImported={imported} fileRef={fileInput} />
+          <section className="panel">
+            <h2>{t("catalog.versionsTitle")}</h2>
+            {list.problem && <ErrorText problem={list.problem} testId="catalog-versions-error" />}
+            {versions && <Versions versions={versions} activeId={activeId} />}
+          </section>
+        </div>
+        <section className="panel lookup">
+          <h2>{t("catalog.lookupTitle")}</h2>
+          <p className="field-hint">{t("catalog.lookupHint")}</p>
+          <ItemPicker
+            ref={search}
+            catalog={status.catalog}
+            onPick={(item) => {
+              setPicked(item);
+              search.current?.focus();
+            }}
+          />
+          {picked && <PickedItem item={picked} />}
+        </section>
+      </div>
+    </main>
+  );
+}
+
+function ActiveVersion({ catalog }: { catalog: CatalogStatusView }) {
+  const t = useT();
+  const v = catalog.active;
+  return (
+    <div className="catalog-active" data-testid="catalog-active">
+      {v ? (
+        <>
+          <p className="big-text">{t("catalog.active", { month: v.month, items: v.items })}</p>
+          <p className="muted">{t("catalog.activeFile", { file: v.file_name, by: v.imported_by, time: formatLocal(v.imported_at) })}</p>
+        </>
+      ) : (
+        <p className="big-text">{t("catalog.none")}</p>
+      )}
+      {catalog.stale && (
+        <p className="warn" role="alert" data-testid="catalog-stale">
+          {t("catalog.stale")}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Versions({ versions, activeId }: { versions: CatalogVersionView[]; activeId: string | null }) {
+  const t = useT();
+  if (versions.length === 0) return <p className="muted" data-testid="catalog-versions">{t("catalog.versionsEmpty")}</p>;
+  return (
+    <table className="table" data-testid="catalog-versions">
+      <thead>
+        <tr>
+          <th>{t("catalog.colMonth")}</th>
+          <th>{t("catalog.colFile")}</th>
+          <th className="num">{t("catalog.colItems")}</th>
+          <th>{t("catalog.colBy")}</th>
+          <th>{t("catalog.colAt")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {versions.map((v) => (
+          <tr key={v.id} className={v.id === activeId ? "in-use" : undefined}>
+            <td>
+              {v.month} {v.id === activeId && <span className="tag">{t("catalog.inUse")}</span>}
+            </td>
+            <td className="file-name">{v.file_name}</td>
+            <td className="num">{v.items}</td>
+            <td>{v.imported_by}</td>
+            <td>{formatLocal(v.imported_at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function PickedItem({ item }: { item: CatalogItemView }) {
+  const t = useT();
+  const rows: [MsgKey, string][] = [
+    ["picker.code", item.code],
+    ["picker.spec", item.spec],
+    ["picker.unit", item.unit],
+    ["picker.category", item.category],
+    ["picker.insurance", item.insurance_class],
+  ];
+  return (
+    <div className="picked" data-testid="item-picked" role="status">
+      <p className="picked-name">
+        {item.name} {item.is_drug && <span className="tag">{t("picker.drug")}</span>}
+      </p>
+      <p className="picked-price">
+        {priceText(item)}
+        {item.unit && <span className="muted"> / {item.unit}</span>}
+      </p>
+      <dl>
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{t(label)}</dt>
+            <dd>{value || "—"}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
