@@ -18,7 +18,7 @@ interface Props {
   autoFocus?: boolean;
   placeholder?: string;
   /** The search input, so a screen can put the focus back after a pick. */
-  ref?: Ref<HTMLInputElement | null>;
+  ref?: Ref<HTMLInputElement>;
   limit?: number;
 }
 
@@ -28,7 +28,7 @@ export const priceText = (item: CatalogItemView) => `¥${item.unit_price}`;
 export function ItemPicker({ catalog, onPick, autoFocus, placeholder, ref, limit = 20 }: Props) {
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
-  useImperativeHandle(ref, () => input.current, []);
+  useImperativeHandle(ref, () => input.current!, []);
   const listId = useId();
   const [query, setQuery] = useState("");
   /** The latest reply and the text it answers (`for` lags `query` while a search is out). */

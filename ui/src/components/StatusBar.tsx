@@ -1,5 +1,5 @@
 //! The top bar, always visible while logged in: station, operator and role, shift, price-list
-//! month, language switch.
+//! month and size (in warning colours when the core calls it stale), language switch.
 
 import type { AppStatus } from "../bindings/AppStatus";
 import type { ShiftView } from "../bindings/ShiftView";
@@ -33,9 +33,9 @@ export function StatusBar({ status }: { status: AppStatus }) {
           ? t("status.shiftOpen", { time: formatLocalTime(shift.opened_at), float: formatFen(shift.float_fen) })
           : t("status.shiftNone")}
       </span>
-      <span className="muted" data-testid="status-catalog">
+      <span className={catalog.active && !catalog.stale ? "muted" : "status-warn"} data-testid="status-catalog">
         {catalog.active
-          ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month })
+          ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month, items: catalog.active.items })
           : t("status.catalogNone")}
       </span>
       <LangButton />

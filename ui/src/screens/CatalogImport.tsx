@@ -19,7 +19,7 @@ interface Props {
   /** After a finished import (new or "imported before"). */
   onImported: (report: ImportReportView) => void;
   /** The file input, for the screen's first focus. */
-  fileRef?: Ref<HTMLInputElement | null>;
+  fileRef?: Ref<HTMLInputElement>;
 }
 
 type ChosenFile = Pick<CatalogFile, "name" | "bytes">;
@@ -36,7 +36,7 @@ function readBytes(file: File): Promise<Uint8Array> {
 export function CatalogImport({ onImported, fileRef }: Props) {
   const t = useT();
   const fileInput = useRef<HTMLInputElement>(null);
-  useImperativeHandle(fileRef, () => fileInput.current, []);
+  useImperativeHandle(fileRef, () => fileInput.current!, []);
   const decision = useRef<HTMLButtonElement>(null);
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [month, setMonth] = useDraft("catalog.month");

@@ -28,11 +28,11 @@ import { VerifyDialog } from "./VerifyDialog";
 type DialogId = "shift" | "outage" | "operators" | "verify" | "help";
 type ScreenId = "home" | "catalog";
 
-interface Action {
+/** A key with what it does: in the bar, the help, and the window's key map. */
+type Bound = FKey & { run: () => void };
+
+interface Action extends Bound {
   id: string;
-  key: string;
-  label: string;
-  run: () => void;
 }
 
 /** Keys kept for the counter screens later work adds; until then they only say so. */
@@ -111,9 +111,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { id: "lock", key: "F12", label: t("nav.lock"), run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
-  const help: FKey = { key: "F1", label: t("nav.help"), run: () => (dialog === "help" ? close() : open("help")) };
-  const lang: FKey = { key: "Ctrl+L", label: t("fkey.lang"), run: toggle };
-  const soon: FKey[] = COMING.map(([key, label]) => ({
+  const help: Bound = { key: "F1", label: t("nav.help"), run: () => (dialog === "help" ? close() : open("help")) };
+  const lang: Bound = { key: "Ctrl+L", label: t("fkey.lang"), run: toggle };
+  const soon: Bound[] = COMING.map(([key, label]) => ({
     key,
     label: t(label),
     run: () => setNotice({ key: "notice.comingSoon", vars: { key }, nameKey: label }),

@@ -1,12 +1,16 @@
 //! 首次设置: hospital, station, administrator. The PIN is typed twice and compared here,
-//! before any call; then the station's key fingerprint is shown for people to keep.
+//! before any call; then the station's key fingerprint is shown for people to keep, with an
+//! offer to import the sample price list. The administrator is logged in by then, so
+//! "继续" leads straight to the shell.
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { ImportReportView } from "../bindings/ImportReportView";
 import { CardPage } from "../components/CardPage";
-import { errorIn } from "../components/ErrorText";
+import { ErrorText, errorIn } from "../components/ErrorText";
 import { Field, PinField } from "../components/Field";
+import { ImportSummary } from "../components/ImportReport";
 import { KeyForm } from "../components/KeyForm";
 import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { useT } from "../i18n";
@@ -28,20 +32,7 @@ export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void })
   const [created, setCreated] = useState<AppStatus | null>(null);
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
 
-  if (created?.station) {
-    return (
-      <CardPage title={t("setup.doneTitle")} keys={[{ key: "Enter", label: t("setup.continue") }]}>
-        <p>{t("setup.fingerprint")}</p>
-        <p className="fingerprint" data-testid="setup-fingerprint">
-          {created.station.fingerprint}
-        </p>
-        <p className="muted">{t("setup.fingerprintHint")}</p>
-        <button type="button" className="primary" data-testid="setup-continue" autoFocus onClick={() => onDone(created)}>
-          {t("setup.continue")}
-        </button>
-      </CardPage>
-    );
-  }
+  if (created?.station) return <SetupDone created={created} onCreated={setCreated} onDone={onDone} />;
 
   function submit() {
     if (adminPin !== adminPin2) {
@@ -86,6 +77,55 @@ export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void })
           {pending ? t("common.working") : t("setup.submit")}
         </button>
       </KeyForm>
+    </CardPage>
+  );
+}
+
+interface DoneProps {
+  created: AppStatus;
+  onCreated: (status: AppStatus) => void;
+  onDone: (status: AppStatus) => void;
+}
+
+/** The fingerprint, then 继续 (focused) and 导入示例价目表 (Tab reaches it). */
+function SetupDone({ created, onCreated, onDone }: DoneProps) {
+  const t = useT();
+  const [report, setReport] = useState<ImportReportView | null>(null);
+  const sample = useSubmit();
+  const next = useRef<HTMLButtonElement>(null);
+
+  function importSample() {
+    void sample.run(async () => {
+      setReport(await api.catalogImportSample());
+      onCreated(await api.appStatus()); // the status bar should know the new price list
+      next.current?.focus();
+    });
+  }
+
+  return (
+    <CardPage
+      title={t("setup.doneTitle")}
+      keys={[
+        { key: "Enter", label: t("setup.continue") },
+        { key: "Tab", label: t("fkey.tab") },
+      ]}
+    >
+      <p>{t("setup.fingerprint")}</p>
+      <p className="fingerprint" data-testid="setup-fingerprint">
+        {created.station?.fingerprint}
+      </p>
+      <p className="muted">{t("setup.fingerprintHint")}</p>
+      <h2>{t("setup.catalogTitle")}</h2>
+      {report ? <ImportSummary report={report} /> : <p className="muted">{t("setup.catalogHint")}</p>}
+      {sample.problem && <ErrorText problem={sample.problem} testId="setup-error" />}
+      <div className="button-row">
+        <button ref={next} type="button" className="primary" data-testid="setup-continue" autoFocus disabled={sample.pending} onClick={() => onDone(created)}>
+          {t("setup.continue")}
+        </button>
+        <button type="button" data-testid="setup-import-sample" disabled={sample.pending || report !== null} onClick={importSample}>
+          {sample.pending ? t("catalog.importing") : t("catalog.importSample")}
+        </button>
+      </div>
     </CardPage>
   );
 }

@@ -5,6 +5,9 @@ import userEvent from "@testing-library/user-event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../App";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { CatalogItemView } from "../bindings/CatalogItemView";
+import type { CatalogVersionView } from "../bindings/CatalogVersionView";
+import type { ImportReportView } from "../bindings/ImportReportView";
 import type { IpcError } from "../bindings/IpcError";
 import type { OperatorView } from "../bindings/OperatorView";
 import type { OutageView } from "../bindings/OutageView";
@@ -62,22 +65,36 @@ export function ipcError(code: string, message: string, message_en = `EN: ${mess
   return { code, message, message_en };
 }
 
-export type Call = { cmd: string; args: Record<string, unknown> | undefined };
+/** One recorded call: its arguments (or raw bytes) and the headers it was sent with. */
+export type Call = { cmd: string; args: Record<string, unknown> | undefined; headers: Record<string, string> };
 type Handler = (args: Record<string, unknown> | undefined) => unknown;
+
+type Internals = { invoke: (cmd: string, args?: unknown, options?: { headers?: unknown }) => Promise<unknown> };
 
 /**
  * Installs a fake backend: each command's handler returns the reply or throws an `IpcError`.
- * Every call is recorded; a command without a handler fails the call loudly.
+ * Every call is recorded with its headers (`mockIPC` itself drops them); a command without a
+ * handler fails the call loudly. Events work too: a handler may `emit` what the core would.
  */
 export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
-  mockIPC((cmd, args) => {
-    const a = args as Record<string, unknown> | undefined;
-    calls.push({ cmd, args: a });
-    const handler = handlers[cmd];
-    if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
-    return handler(a);
-  });
+  let headers: Record<string, string> = {};
+  mockIPC(
+    (cmd, args) => {
+      const a = args as Record<string, unknown> | undefined;
+      calls.push({ cmd, args: a, headers });
+      const handler = handlers[cmd];
+      if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
+      return handler(a);
+    },
+    { shouldMockEvents: true },
+  );
+  const internals = (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__;
+  const mocked = internals.invoke;
+  internals.invoke = (cmd, args, options) => {
+    headers = Object.fromEntries(new Headers(options?.headers as HeadersInit | undefined));
+    return mocked(cmd, args, options);
+  };
   return calls;
 }
 
@@ -92,4 +109,65 @@ export function renderApp() {
     </I18nProvider>,
   );
   return { user, ...view };
+}
+
+export function catalogVersion(over: Partial<CatalogVersionView> = {}): CatalogVersionView {
+  return {
+    id: "cat-1",
+    file_name: "价目表2026-11.csv",
+    sha256: "00",
+    month: "2026-11",
+    rows_read: 3000,
+    items: 3000,
+    rejected: 0,
+    imported_by: "王管理",
+    imported_at: "2026-11-01T00:30:00Z",
+    ...over,
+  };
+}
+
+export function importReport(over: Partial<ImportReportView> = {}): ImportReportView {
+  return {
+    file_name: "价目表2026-11.csv",
+    sha256: "00",
+    month: "2026-11",
+    format: "csv",
+    encoding: "utf-8",
+    rows_read: 3,
+    good: 3,
+    duplicates: 0,
+    problems: [],
+    by_category: [
+      { category: "西药费", items: 2 },
+      { category: "检查费", items: 1 },
+    ],
+    version: null,
+    already_imported: false,
+    ...over,
+  };
+}
+
+export function catalogItem(code: string, name: string, unitPrice: string, over: Partial<CatalogItemView> = {}): CatalogItemView {
+  return {
+    code,
+    name,
+    spec: "",
+    unit: "支",
+    unit_price: unitPrice,
+    unit_price_e4: 0,
+    category: "西药费",
+    category_key: "western_medicine",
+    lookup: "",
+    insurance_class: "甲",
+    is_drug: true,
+    version_id: "cat-1",
+    ...over,
+  };
+}
+
+/** A reply the test hands out when it chooses, to put replies out of order. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -141,6 +141,11 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Verify(f) => verify(f, ctx),
         Command::Bench(a) => bench(a),
         Command::Catalog(c) => crate::catalog::run(c, ctx),
+        Command::Patient(c) => crate::patients::patient(c, ctx),
+        Command::Patients(c) => crate::patients::patients(c, ctx),
+        Command::Register(a) => crate::patients::register(a, ctx),
+        Command::Registration(c) => crate::patients::registration(c, ctx),
+        Command::Dept(c) => crate::patients::dept(c, ctx),
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod catalog;
 mod foundation;
+mod patients;
 
 use clap::{Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};
@@ -49,6 +50,20 @@ enum Command {
     /// 价目表：导入、查找、版本
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),
+    /// 患者：新建、查找
+    #[command(subcommand)]
+    Patient(patients::PatientCmd),
+    /// HIS 患者索引快照
+    #[command(subcommand)]
+    Patients(patients::PatientsCmd),
+    /// 挂号，输出候诊号
+    Register(patients::RegisterArgs),
+    /// 挂号记录：退号、列表
+    #[command(subcommand)]
+    Registration(patients::RegistrationCmd),
+    /// 科室表
+    #[command(subcommand)]
+    Dept(patients::DeptCmd),
     /// 在临时文件夹中运行性能基准
     Bench(foundation::BenchArgs),
 }
@@ -107,6 +122,11 @@ fn args() -> Vec<std::ffi::OsString> {
 }
 
 fn main() -> ExitCode {
+    // `downtime … | head` must end quietly, as other command-line tools do.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse_from(args());
     let db = cli.db.clone().unwrap_or_else(downtime_core::store::default_path);
     let result = if let Command::Bench(args) = cli.command {

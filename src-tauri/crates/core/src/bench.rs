@@ -122,6 +122,27 @@ fn catalog(dir: &Path, items: usize, n: usize) -> Result<Vec<Figure>> {
 }
 
 /// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items.
+/// Patient search over a synthetic HIS snapshot of `patients` plus a few local patients.
+fn patients(dir: &Path, patients: usize, n: usize) -> Result<Figure> {
+    use crate::patient::{synth, NewPatient};
+    let sub = dir.join("patients");
+    std::fs::create_dir_all(&sub)?;
+    let (mut desk, admin) = scratch_desk(&sub)?;
+    desk.import_patient_snapshot(&admin, synth::his_index_csv(patients, 42).as_bytes(), "his.csv", false, false)?;
+    desk.add_operator(&admin, "收费员", crate::Role::Cashier, "1234")?;
+    let cashier = desk.authenticate("收费员", "1234")?;
+    for name in ["张伟", "王芳", "李娜"] {
+        desk.add_patient(&cashier, &NewPatient { name: name.into(), sex: "U".into(), confirm_duplicate: true, ..Default::default() })?;
+    }
+    desk.find_patients("warm", 20)?;
+    let queries = ["张伟", "zw", "H10000042", "13", "DT-BENCH-000002", "欧阳", "王", "lj", "110105", "芳"];
+    let samples = time_n(n.max(200), |i| desk.find_patients(queries[i % queries.len()], 20).map(|_| ()))?;
+    let mut f = summarise(&format!("patient search top 20 of {} patients", patients + 3), samples);
+    f.target = Some("p99 < 5000 µs".into());
+    Ok(f)
+}
+
+/// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items.
 pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     let dir = tempfile::Builder::new().prefix("downtime-bench").tempdir()?;
     let bare = bare_commit(dir.path(), n)?;
@@ -130,5 +151,6 @@ pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     let journalled = compare(summarise("one journalled state change", samples), &bare, "informational");
     let mut figures = vec![bare, journalled];
     figures.extend(catalog(dir.path(), catalog_items, n)?);
+    figures.push(patients(dir.path(), catalog_items * 2, n)?);
     Ok(Report { folder: dir.path().display().to_string(), figures })
 }

@@ -295,6 +295,13 @@ impl Desk {
                 format!("No department with code \"{}\" (known: {})", new.dept, if known.is_empty() { "none; import the department list first".into() } else { known.join(", ") })
             ));
         };
+        if dept.kind == DeptKind::Inpatient {
+            return Err(invalid!(
+                "dept_not_outpatient",
+                format!("{} 是住院科室，门诊挂号请选门诊或急诊科室；住院请用入院登记", dept.name),
+                format!("{} is an inpatient ward; register outpatients in an outpatient or emergency department, and use admission for inpatients", dept.name)
+            ));
+        }
         let doctor = match new.doctor.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) => clean_text(d, 20, ("医生", "Doctor"))?,
             None => String::new(),

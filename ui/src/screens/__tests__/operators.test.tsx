@@ -14,7 +14,7 @@ describe("operators dialog", () => {
     });
     const { user } = renderApp();
     await screen.findByTestId("status-bar");
-    await user.keyboard("{F3}");
+    await user.keyboard("{Control>}o{/Control}");
     const list = await screen.findByTestId("op-list");
     const rows = within(list).getAllByRole("row");
     expect(rows).toHaveLength(4); // header + 3
@@ -59,7 +59,7 @@ describe("operators dialog", () => {
     });
     const { user } = renderApp();
     await screen.findByTestId("status-bar");
-    await user.keyboard("{F3}");
+    await user.keyboard("{Control>}o{/Control}");
     await screen.findByTestId("op-list");
     await user.keyboard("钱七{Enter}{Enter}1234{Enter}");
     expect(await screen.findByTestId("op-error")).toHaveTextContent("无权执行");
@@ -73,7 +73,7 @@ describe("operators dialog", () => {
     });
     const { user } = renderApp();
     await screen.findByTestId("status-bar");
-    await user.keyboard("{F3}");
+    await user.keyboard("{Control>}o{/Control}");
     await user.clear(screen.getByTestId("idle-minutes"));
     await user.type(screen.getByTestId("idle-minutes"), "10{Enter}");
     expect(await screen.findByTestId("notice")).toHaveTextContent("10 分钟");

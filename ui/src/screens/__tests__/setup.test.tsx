@@ -1,6 +1,6 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
-import { callsOf, fakeBackend, ipcError, renderApp, station, status } from "../../test/fixtures";
+import { callsOf, fakeBackend, ipcError, operator, renderApp, station, status } from "../../test/fixtures";
 
 const fresh = status({ station: null, operator: null });
 
@@ -50,10 +50,10 @@ describe("setup", () => {
     expect(callsOf(calls, "setup_station")).toHaveLength(0);
   });
 
-  test("success sends the input and shows the fingerprint; continue goes to login", async () => {
+  test("success sends the input and shows the fingerprint; continue goes to the shell as the administrator", async () => {
     const calls = fakeBackend({
       app_status: () => fresh,
-      setup_station: () => status({ operator: null }),
+      setup_station: () => status({ operator: operator("王管理", "admin") }),
     });
     const { user } = renderApp();
     await fillSetup(user, "246810{Enter}");
@@ -63,7 +63,8 @@ describe("setup", () => {
     });
     expect(screen.getByTestId("setup-continue")).toHaveFocus();
     await user.keyboard("{Enter}");
-    expect(await screen.findByTestId("login-name")).toHaveFocus();
+    expect(await screen.findByTestId("status-operator")).toHaveTextContent("王管理 · 管理员");
+    expect(screen.queryByTestId("login-name")).not.toBeInTheDocument();
   });
 
   test("a refused station code is shown and its field focused", async () => {

@@ -36,7 +36,8 @@ describe("status bar and outage banner", () => {
     };
     fakeBackend({ app_status: () => status({ catalog: { active, stale: true } }) });
     renderApp();
-    expect(await screen.findByTestId("status-catalog")).toHaveTextContent("价目表：2026-11（较旧，请更新）");
+    expect(await screen.findByTestId("status-catalog")).toHaveTextContent("价目表：2026-11（10 项，较旧，请更新）");
+    expect(screen.getByTestId("status-catalog")).toHaveClass("status-warn");
   });
 
   test("an active outage shows the red banner with the elapsed time", async () => {
@@ -200,20 +201,20 @@ describe("outage dialog", () => {
 });
 
 describe("verify, lock and logout", () => {
-  test("F4 shows a sound journal", async () => {
+  test("Ctrl+J shows a sound journal", async () => {
     fakeBackend({
       app_status: () => status(),
       verify_journal: () => ({ sound: true, entries: 42, head_hash: "ab12cd", broken_seq: null, problem: null }),
     });
     const { user } = renderApp();
     await screen.findByTestId("status-bar");
-    await user.keyboard("{F4}");
+    await user.keyboard("{Control>}j{/Control}");
     const result = await screen.findByTestId("verify-result");
     expect(result).toHaveTextContent("共 42 条记录");
     expect(result).toHaveTextContent("ab12cd");
   });
 
-  test("F4 shows where a broken journal breaks", async () => {
+  test("the verify tile shows where a broken journal breaks", async () => {
     fakeBackend({
       app_status: () => status(),
       verify_journal: () => ({ sound: false, entries: 42, head_hash: "ab12cd", broken_seq: 17, problem: "哈希不符" }),
@@ -282,8 +283,9 @@ describe("verify, lock and logout", () => {
     const expected: [string, string][] = [
       ["nav-shift", "F10"],
       ["nav-outage", "F11"],
-      ["nav-operators", "F3"],
-      ["nav-verify", "F4"],
+      ["nav-catalog", "Ctrl+P"],
+      ["nav-operators", "Ctrl+O"],
+      ["nav-verify", "Ctrl+J"],
       ["nav-lock", "F12"],
       ["nav-logout", "Ctrl+Q"],
     ];

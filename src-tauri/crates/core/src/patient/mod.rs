@@ -7,6 +7,7 @@
 pub mod insurance;
 pub mod resident_id;
 pub mod snapshot;
+pub mod synth;
 
 use crate::catalog::lookup::{self, Index};
 use crate::error::{invalid, Result};

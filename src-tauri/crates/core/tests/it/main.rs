@@ -5,6 +5,7 @@ mod catalog;
 mod counter;
 mod journal;
 mod money;
+mod patients;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -1,0 +1,261 @@
+//! `downtime patient …`, `downtime patients import`, `downtime register`, `downtime
+//! registration …`, `downtime dept …`: patients and outpatient registration.
+
+use crate::{print_json, Ctx};
+use clap::{Args, Subcommand};
+use downtime_core::patient::NewPatient;
+use downtime_core::registration::{NewRegistration, RegType};
+use downtime_core::view::{DepartmentView, PatientView, RegistrationView};
+use downtime_core::CoreError;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+type Out = Result<ExitCode, CoreError>;
+
+#[derive(Subcommand)]
+pub enum PatientCmd {
+    /// 新建患者，输出停机号
+    Add {
+        #[arg(long)]
+        name: String,
+        /// M（男）、F（女）、U（未知）
+        #[arg(long)]
+        sex: String,
+        /// 出生日期 YYYY-MM-DD
+        #[arg(long, conflicts_with = "age")]
+        birth: Option<String>,
+        /// 年龄（不知道出生日期时）
+        #[arg(long)]
+        age: Option<i64>,
+        /// 身份证号
+        #[arg(long)]
+        id_number: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        /// employee、resident、public_funded、commercial、self_pay
+        #[arg(long)]
+        insurance: Option<String>,
+        #[arg(long)]
+        insurance_no: Option<String>,
+        /// 确认不是重复患者（姓名与出生日期或电话相同的另一个人）
+        #[arg(long)]
+        confirm_duplicate: bool,
+        /// 确认填写的出生日期或性别与身份证号不一致
+        #[arg(long)]
+        confirm_mismatch: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 查找患者：姓名、拼音首字母、身份证号、电话、停机号或 HIS 号
+    Find {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PatientsCmd {
+    /// 导入 HIS 患者索引快照（只读）
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        /// 有问题行时仍导入其余正确的行
+        #[arg(long)]
+        skip_bad: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct RegisterArgs {
+    /// 停机号或 HIS 号
+    #[arg(long)]
+    patient: String,
+    /// 科室编码
+    #[arg(long)]
+    dept: String,
+    /// ordinary（普通）、expert（专家）、emergency（急诊）
+    #[arg(long = "type")]
+    reg_type: String,
+    #[arg(long)]
+    doctor: Option<String>,
+    /// 补录纸质记录：实际挂号时间
+    #[arg(long)]
+    back_entry: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum RegistrationCmd {
+    /// 退号
+    Cancel {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 某日的挂号（默认今天）
+    List {
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DeptCmd {
+    /// 导入科室表（CSV：科室编码, 科室名称, 类别, 医生）
+    Import { file: PathBuf },
+    /// 列出科室
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_file(path: &PathBuf) -> Result<Vec<u8>, CoreError> {
+    std::fs::read(path).map_err(|e| {
+        CoreError::invalid("file_unreadable", format!("无法读取文件 {}：{e}", path.display()), format!("Cannot read the file {}: {e}", path.display()))
+    })
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn show_patient(p: &downtime_core::patient::Patient) -> String {
+    let number = p.downtime_no.clone().or(p.his_id.as_ref().map(|h| format!("HIS {h}"))).unwrap_or_default();
+    let birth = p.birth.map(|b| b.to_string()).unwrap_or_default();
+    format!("{number}\t{}\t{}\t{birth}\t{}\t{}", p.name, p.sex.zh(), p.id_number.clone().unwrap_or_default(), p.phone)
+}
+
+pub fn patient(cmd: PatientCmd, ctx: &mut Ctx) -> Out {
+    match cmd {
+        PatientCmd::Add { name, sex, birth, age, id_number, phone, address, insurance, insurance_no, confirm_duplicate, confirm_mismatch, json } => {
+            let me = ctx.actor()?;
+            let p = ctx.desk.add_patient(
+                &me,
+                &NewPatient { name, sex, birth, age, id_number, phone, address, insurance, insurance_no, confirm_duplicate, confirm_id_mismatch: confirm_mismatch },
+            )?;
+            if json {
+                print_json(&PatientView::from(&p));
+            } else {
+                println!("{}", p.downtime_no.unwrap_or_default());
+            }
+        }
+        PatientCmd::Find { query, limit, json } => {
+            let found = ctx.desk.find_patients(&query, limit.clamp(1, 200))?;
+            if json {
+                print_json(&found.iter().map(PatientView::from).collect::<Vec<_>>());
+            } else if found.is_empty() {
+                println!("没有找到“{query}”");
+            } else {
+                for p in &found {
+                    println!("{}", show_patient(p));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
+    let PatientsCmd::Import { file, dry_run, skip_bad, json } = cmd;
+    let bytes = read_file(&file)?;
+    let me = ctx.actor()?;
+    let r = ctx.desk.import_patient_snapshot(&me, &bytes, &file_name(&file), skip_bad, dry_run)?;
+    if json {
+        let v = serde_json::json!({
+            "file_name": r.file_name, "rows_read": r.rows_read, "good": r.good, "already_imported": r.already_imported,
+            "problems": r.problems, "snapshot_id": r.snapshot.as_ref().map(|s| s.id.to_string()),
+        });
+        print_json(&v);
+    } else {
+        println!("{}：{} 行，可导入 {} 人，问题 {} 行", r.file_name, r.rows_read, r.good, r.problems.len());
+        for p in &r.problems {
+            println!("  第 {} 行（{}）：{}", p.row, p.code, p.reason);
+        }
+        match (&r.snapshot, r.already_imported, dry_run) {
+            (Some(_), true, _) => println!("此文件已导入过，未重复导入"),
+            (Some(s), false, false) => println!("已导入 HIS 患者索引：{} 人", s.patients),
+            _ => println!("（试运行：未写入任何内容）"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
+    let reg_type = RegType::parse(&a.reg_type)?;
+    let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
+    let me = ctx.actor()?;
+    let r = ctx.desk.register(&me, &NewRegistration { patient: a.patient, dept: a.dept, reg_type, doctor: a.doctor, back_entered_at: back })?;
+    if a.json {
+        print_json(&RegistrationView::from(&r));
+    } else {
+        println!("{}", r.queue_no);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
+    match cmd {
+        RegistrationCmd::Cancel { id, reason, json } => {
+            let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", format!("挂号编号“{id}”无效"), format!("Invalid registration id \"{id}\"")))?;
+            let me = ctx.actor()?;
+            let r = ctx.desk.cancel_registration(&me, id, &reason)?;
+            if json {
+                print_json(&RegistrationView::from(&r));
+            } else {
+                println!("已退号：{} {} 第 {} 号", r.patient_name, r.dept_name, r.queue_no);
+            }
+        }
+        RegistrationCmd::List { date, json } => {
+            let day = match date {
+                Some(d) => downtime_core::time::parse_date(&d)?,
+                None => ctx.desk.now().with_timezone(&chrono::Local).date_naive(),
+            };
+            let regs = ctx.desk.registrations_on(day)?;
+            if json {
+                print_json(&regs.iter().map(RegistrationView::from).collect::<Vec<_>>());
+            } else {
+                for r in regs {
+                    let mark = if r.cancelled.is_some() { "（已退号）" } else { "" };
+                    println!("{}\t{} 第 {} 号\t{}\t{}\t{}{mark}", r.id, r.dept_name, r.queue_no, r.downtime_no, r.patient_name, r.fee);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn dept(cmd: DeptCmd, ctx: &mut Ctx) -> Out {
+    match cmd {
+        DeptCmd::Import { file } => {
+            let bytes = read_file(&file)?;
+            let me = ctx.actor()?;
+            let depts = ctx.desk.import_departments(&me, &bytes, &file_name(&file))?;
+            println!("已导入科室表：共 {} 个科室", depts.len());
+        }
+        DeptCmd::List { json } => {
+            let depts = ctx.desk.departments()?;
+            if json {
+                print_json(&depts.iter().map(DepartmentView::from).collect::<Vec<_>>());
+            } else {
+                for d in depts {
+                    println!("{}\t{}\t{}", d.code, d.name, d.doctors.join("、"));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
