@@ -61,6 +61,15 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::catalog::catalog_import_sample,
         commands::catalog::catalog_search,
         commands::catalog::catalog_versions,
+        commands::patients::find_patients,
+        commands::patients::add_patient,
+        commands::patients::departments,
+        commands::patients::import_departments,
+        commands::patients::import_sample_departments,
+        commands::patients::import_patient_snapshot,
+        commands::patients::register,
+        commands::patients::cancel_registration,
+        commands::patients::registrations_today,
     ])
 }
 

@@ -19,7 +19,7 @@ struct Progress {
     total: usize,
 }
 
-fn header(request: &Request<'_>, name: &str) -> Option<String> {
+pub(crate) fn header(request: &Request<'_>, name: &str) -> Option<String> {
     request
         .headers()
         .get(name)
@@ -47,7 +47,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn file_of<'a>(request: &'a Request<'_>) -> Reply<(&'a [u8], String, ImportOptions, bool)> {
+pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(&'a [u8], String, ImportOptions, bool)> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(CoreError::invalid("catalog_file_missing", "没有收到文件内容", "No file content was received").into());
     };

@@ -3,6 +3,7 @@
 //! (session, outage, shift, journal) are here.
 
 pub mod catalog;
+pub mod patients;
 
 use crate::{Shell, ShellState};
 use downtime_core::view::*;

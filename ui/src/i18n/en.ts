@@ -24,7 +24,7 @@ export const en: Catalog = {
   "fkey.home": "Back to home",
   "fkey.move": "Move up / down",
   "fkey.pick": "Choose",
-  "fkey.tab": "Move between fields and buttons",
+  "fkey.tab": "Next field or button",
 
   "fatal.title": "The database cannot be opened",
   "fatal.hint": "Downtime Desk has not changed this file. Call IT, then start the program again.",

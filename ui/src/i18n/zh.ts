@@ -22,7 +22,7 @@ export const zh = {
   "fkey.home": "返回主页",
   "fkey.move": "上下选择",
   "fkey.pick": "选中",
-  "fkey.tab": "在输入框和按钮之间移动",
+  "fkey.tab": "下一个输入框或按钮",
 
   "fatal.title": "无法打开数据库",
   "fatal.hint": "本程序没有修改这个文件。请联系信息科处理后再启动。",

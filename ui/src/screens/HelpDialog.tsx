@@ -15,13 +15,13 @@ export function HelpDialog({ keys, soon, onClose }: Props) {
   const t = useT();
   return (
     <Dialog title={t("help.title")} onClose={onClose} size="medium">
-      <div data-testid="help-overlay">
+      <div className="help-cols" data-testid="help-overlay">
         <KeyTable keys={keys} />
         {soon.length > 0 && (
-          <>
+          <div>
             <h3 className="muted help-soon">{t("help.soonTitle")}</h3>
             <KeyTable keys={soon} muted />
-          </>
+          </div>
         )}
       </div>
     </Dialog>

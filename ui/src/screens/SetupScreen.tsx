@@ -3,7 +3,7 @@
 //! offer to import the sample price list. The administrator is logged in by then, so
 //! "继续" leads straight to the shell.
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { ImportReportView } from "../bindings/ImportReportView";
@@ -94,11 +94,16 @@ function SetupDone({ created, onCreated, onDone }: DoneProps) {
   const sample = useSubmit();
   const next = useRef<HTMLButtonElement>(null);
 
+  // Imported: the next keystroke is 继续 (it was disabled while the import ran).
+  const imported = report !== null && !sample.pending;
+  useEffect(() => {
+    if (imported) next.current?.focus();
+  }, [imported]);
+
   function importSample() {
     void sample.run(async () => {
       setReport(await api.catalogImportSample());
       onCreated(await api.appStatus()); // the status bar should know the new price list
-      next.current?.focus();
     });
   }
 

@@ -154,7 +154,7 @@ export function catalogItem(code: string, name: string, unitPrice: string, over:
     spec: "",
     unit: "支",
     unit_price: unitPrice,
-    unit_price_e4: 0,
+    unit_price_e4: priceE4(unitPrice),
     category: "西药费",
     category_key: "western_medicine",
     lookup: "",
@@ -163,6 +163,12 @@ export function catalogItem(code: string, name: string, unitPrice: string, over:
     version_id: "cat-1",
     ...over,
   };
+}
+
+/** `"0.0125"` → 125, as the core sends it beside the text. */
+function priceE4(text: string): number {
+  const [yuan, frac = ""] = text.split(".");
+  return Number(yuan) * 10000 + Number(frac.padEnd(4, "0"));
 }
 
 /** A reply the test hands out when it chooses, to put replies out of order. */

@@ -289,10 +289,13 @@ pub fn bench(a: BenchArgs) -> Out {
     }
     println!("基准测试（临时文件夹 {}）", report.folder);
     for f in &report.figures {
-        let cmp = match (&f.baseline, f.ratio) {
-            (Some(b), Some(r)) => format!("  = {r:.2}× {b}{}", f.target.as_ref().map(|t| format!("（目标 {t}）")).unwrap_or_default()),
+        let mut cmp = match (&f.baseline, f.ratio) {
+            (Some(b), Some(r)) => format!("  = {r:.2}× {b}"),
             _ => String::new(),
         };
+        if let Some(t) = &f.target {
+            cmp.push_str(&format!("（目标 {t}）"));
+        }
         println!("{:<48} n={:<5} 中位数 {:>9.1} {}  p99 {:>9.1} {}{cmp}", f.name, f.n, f.median, f.unit, f.p99, f.unit);
     }
     Ok(ExitCode::SUCCESS)

@@ -66,17 +66,32 @@ fn time_n(n: usize, mut f: impl FnMut(usize) -> Result<()>) -> Result<Vec<Durati
 }
 
 /// A bare one-row commit with the desk's durability settings: the floor for any state change.
-pub fn bare_commit(dir: &Path, n: usize) -> Result<Figure> {
+/// Returns a closure so that it can be interleaved with the figure compared against it (the
+/// disk's mood changes over a run; alternating samples share it fairly).
+pub fn bare_commit(dir: &Path) -> Result<impl FnMut(usize) -> Result<()>> {
     let conn = Connection::open(dir.join("bare.db"))?;
     conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
     conn.execute_batch("PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);")?;
-    let samples = time_n(n, |i| {
+    Ok(move |i: usize| {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         conn.execute("INSERT INTO t (v) VALUES (?1)", [format!("row {i}")])?;
         conn.execute_batch("COMMIT")?;
         Ok(())
-    })?;
-    Ok(summarise("bare one-row commit (WAL, synchronous=FULL)", samples))
+    })
+}
+
+/// Times `a` and `b` alternately, `n` samples each.
+pub fn interleaved(n: usize, mut a: impl FnMut(usize) -> Result<()>, mut b: impl FnMut(usize) -> Result<()>) -> Result<(Vec<Duration>, Vec<Duration>)> {
+    let (mut sa, mut sb) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let t = Instant::now();
+        a(i)?;
+        sa.push(t.elapsed());
+        let t = Instant::now();
+        b(i)?;
+        sb.push(t.elapsed());
+    }
+    Ok((sa, sb))
 }
 
 /// A scratch station with an administrator, for benchmarks and the simulator.
@@ -121,7 +136,6 @@ fn catalog(dir: &Path, items: usize, n: usize) -> Result<Vec<Figure>> {
     Ok(vec![import, search])
 }
 
-/// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items.
 /// Patient search over a synthetic HIS snapshot of `patients` plus a few local patients.
 fn patients(dir: &Path, patients: usize, n: usize) -> Result<Figure> {
     use crate::patient::{synth, NewPatient};
@@ -145,10 +159,10 @@ fn patients(dir: &Path, patients: usize, n: usize) -> Result<Figure> {
 /// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items.
 pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     let dir = tempfile::Builder::new().prefix("downtime-bench").tempdir()?;
-    let bare = bare_commit(dir.path(), n)?;
     let (mut desk, admin) = scratch_desk(dir.path())?;
-    let samples = time_n(n, |i| desk.set_idle_lock_minutes(&admin, 1 + (i % 60) as i64))?;
-    let journalled = compare(summarise("one journalled state change", samples), &bare, "informational");
+    let (bare, journalled) = interleaved(n, bare_commit(dir.path())?, |i| desk.set_idle_lock_minutes(&admin, 1 + (i % 60) as i64))?;
+    let bare = summarise("bare one-row commit (WAL, synchronous=FULL)", bare);
+    let journalled = compare(summarise("one journalled state change", journalled), &bare, "informational");
     let mut figures = vec![bare, journalled];
     figures.extend(catalog(dir.path(), catalog_items, n)?);
     figures.push(patients(dir.path(), catalog_items * 2, n)?);

@@ -447,3 +447,80 @@ impl From<&crate::registration::Registration> for RegistrationView {
         }
     }
 }
+
+/// The new-patient form.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct NewPatientInput {
+    pub name: String,
+    /// `M`, `F` or `U`
+    pub sex: String,
+    pub birth: Option<String>,
+    #[ts(type = "number | null")]
+    pub age: Option<i64>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub insurance: Option<String>,
+    pub insurance_no: Option<String>,
+    pub confirm_duplicate: bool,
+    pub confirm_id_mismatch: bool,
+}
+
+impl From<NewPatientInput> for crate::patient::NewPatient {
+    fn from(i: NewPatientInput) -> Self {
+        crate::patient::NewPatient {
+            name: i.name,
+            sex: i.sex,
+            birth: i.birth,
+            age: i.age,
+            id_number: i.id_number,
+            phone: i.phone,
+            address: i.address,
+            insurance: i.insurance,
+            insurance_no: i.insurance_no,
+            confirm_duplicate: i.confirm_duplicate,
+            confirm_id_mismatch: i.confirm_id_mismatch,
+        }
+    }
+}
+
+/// The registration form.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct RegisterInput {
+    /// Downtime number or HIS ID.
+    pub patient: String,
+    pub dept: String,
+    pub reg_type: crate::registration::RegType,
+    pub doctor: Option<String>,
+    /// Back-entry: when the visit really happened, as typed; absent for now.
+    pub back_entered_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SnapshotReportView {
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub rows_read: u64,
+    #[ts(type = "number")]
+    pub good: u64,
+    pub problems: Vec<RowProblem>,
+    pub already_imported: bool,
+    #[ts(type = "number | null")]
+    pub patients: Option<i64>,
+}
+
+impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
+    fn from(r: &crate::patient::snapshot::SnapshotReport) -> Self {
+        SnapshotReportView {
+            file_name: r.file_name.clone(),
+            rows_read: r.rows_read as u64,
+            good: r.good as u64,
+            problems: r.problems.clone(),
+            already_imported: r.already_imported,
+            patients: r.snapshot.as_ref().map(|s| s.patients),
+        }
+    }
+}

@@ -1,6 +1,16 @@
 import { screen } from "@testing-library/react";
-import { describe, expect, test } from "vitest";
-import { callsOf, fakeBackend, ipcError, operator, renderApp, station, status } from "../../test/fixtures";
+import { describe, expect, test, vi } from "vitest";
+import {
+  callsOf,
+  catalogVersion,
+  fakeBackend,
+  importReport,
+  ipcError,
+  operator,
+  renderApp,
+  station,
+  status,
+} from "../../test/fixtures";
 
 const fresh = status({ station: null, operator: null });
 
@@ -78,5 +88,34 @@ describe("setup", () => {
     await fillSetup(user, "246810{Enter}");
     expect(await screen.findByTestId("setup-error")).toHaveTextContent("工作站代码只能是字母和数字");
     expect(screen.getByTestId("setup-code")).toHaveFocus();
+  });
+
+  test("导入示例价目表 on the fingerprint page shows the summary; continue takes the new price list along", async () => {
+    const admin = operator("王管理", "admin");
+    const version = catalogVersion({ file_name: "示例价目表-2026-11.csv", items: 120 });
+    let current = fresh;
+    const calls = fakeBackend({
+      app_status: () => current,
+      setup_station: () => (current = status({ operator: admin })),
+      catalog_import_sample: () => {
+        current = status({ operator: admin, catalog: { active: version, stale: false } });
+        return importReport({ file_name: version.file_name, good: 120, version });
+      },
+    });
+    const { user } = renderApp();
+    await fillSetup(user, "246810{Enter}");
+    expect(await screen.findByTestId("setup-continue")).toHaveFocus();
+    await user.tab();
+    expect(screen.getByTestId("setup-import-sample")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    const summary = await screen.findByTestId("import-summary");
+    expect(summary).toHaveTextContent("已导入价目表：2026-11，共 120 项。");
+    expect(summary).toHaveTextContent("西药费 2");
+    expect(callsOf(calls, "catalog_import_sample")).toHaveLength(1);
+    expect(screen.getByTestId("setup-import-sample")).toBeDisabled();
+    await vi.waitFor(() => expect(screen.getByTestId("setup-continue")).toHaveFocus());
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("status-catalog")).toHaveTextContent("价目表：2026-11（120 项）");
+    expect(screen.queryByTestId("login-name")).not.toBeInTheDocument();
   });
 });

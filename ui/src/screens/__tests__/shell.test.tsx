@@ -291,4 +291,68 @@ describe("verify, lock and logout", () => {
     ];
     for (const [id, key] of expected) expect(within(screen.getByTestId(id)).getByText(key)).toBeInTheDocument();
   });
+
+  test("the key bar shows the final map", async () => {
+    fakeBackend({ app_status: () => status() });
+    renderApp();
+    const bar = await screen.findByTestId("fkey-bar");
+    for (const text of ["F1 帮助", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
+      expect(bar).toHaveTextContent(text);
+    }
+    expect(bar).not.toHaveTextContent("F5"); // not built yet: not offered
+  });
+
+  test("F1 lists every key of the screen, and the ones still to come; Esc closes it", async () => {
+    fakeBackend({ app_status: () => status() });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F1}");
+    const help = await screen.findByTestId("help-overlay");
+    const keys = within(help).getAllByTestId("help-key").map((row) => row.textContent);
+    expect(keys).toEqual(
+      expect.arrayContaining(["F1帮助", "F10开班", "F11启动应急", "F12锁屏", "Ctrl+P价目表", "Ctrl+O操作员与设置", "Ctrl+J校验流水", "Ctrl+L中 / EN", "Ctrl+Q退出登录", "F5收费", "F9结算"]),
+    );
+    expect(keys).toHaveLength(19); // F1, Tab, Enter, 7 actions, Ctrl+L, F2–F9
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("help-overlay")).not.toBeInTheDocument();
+    expect(screen.getByTestId("nav-shift")).toHaveFocus();
+  });
+
+  test("F1 on the price list screen lists its own keys", async () => {
+    fakeBackend({ app_status: () => status(), catalog_versions: () => [] });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{Control>}p{/Control}{F1}");
+    const help = await screen.findByTestId("help-overlay");
+    expect(help).toHaveTextContent("上下选择");
+    expect(help).toHaveTextContent("返回主页");
+  });
+
+  test("a key kept for a later screen says it is not there yet, and does nothing else", async () => {
+    const calls = fakeBackend({ app_status: () => status() });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F5}");
+    expect(screen.getByTestId("notice")).toHaveTextContent("F5 收费：即将提供");
+    await user.keyboard("{Control>}l{/Control}");
+    expect(screen.getByTestId("notice")).toHaveTextContent("F5 Charge: coming soon");
+    expect(calls.map((c) => c.cmd)).toEqual(["app_status"]);
+  });
+
+  test("Ctrl+O opens operators and settings from the price list screen; Esc returns to the search box", async () => {
+    fakeBackend({
+      app_status: () => status({ catalog: { active: null, stale: false } }),
+      catalog_versions: () => [],
+      list_operators: () => [operator()],
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{Control>}p{/Control}");
+    expect(await screen.findByTestId("catalog-file")).toHaveFocus();
+    await user.keyboard("{Control>}o{/Control}");
+    expect(await screen.findByRole("dialog", { name: "操作员与设置" })).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    expect(screen.getByTestId("catalog-screen")).toBeInTheDocument();
+    expect(screen.getByTestId("catalog-file")).toHaveFocus();
+  });
 });

@@ -1,6 +1,8 @@
 //! CLI tests: run the real `downtime` binary against a temporary database, as a script would.
 
+mod catalog;
 mod foundation;
+mod patients;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

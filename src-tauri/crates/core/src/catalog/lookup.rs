@@ -137,10 +137,8 @@ impl Index {
         let lower = q.to_lowercase();
         // 1 and 2: exact code, then code prefix (the exact one sorts first in its range).
         let start = self.codes.partition_point(|(c, _)| c.as_str() < lower.as_str());
-        for (c, i) in self.codes[start..].iter().take_while(|(c, _)| c.starts_with(&lower)) {
-            if *c == lower {
-                push(&mut out, *i);
-            }
+        for (_, i) in self.codes[start..].iter().take_while(|(c, _)| *c == lower) {
+            push(&mut out, *i);
         }
         for (_, i) in self.codes[start..].iter().take_while(|(c, _)| c.starts_with(&lower)) {
             if out.len() >= limit {

@@ -1,0 +1,87 @@
+//! Patient and registration commands: find and add patients, import the HIS patient index
+//! and the department list, register, cancel, today's registrations.
+
+use super::catalog::{file_of, header};
+use super::Reply;
+use crate::ShellState;
+use downtime_core::registration::NewRegistration;
+use downtime_core::view::*;
+use downtime_core::CoreError;
+use tauri::ipc::Request;
+use tauri::State;
+
+/// The department list shipped in `assets/`, importable with one click.
+pub const SAMPLE_DEPARTMENTS: &[u8] = include_bytes!("../../../assets/departments.csv");
+
+#[tauri::command]
+pub fn find_patients(state: State<'_, ShellState>, query: String, limit: Option<usize>) -> Reply<Vec<PatientView>> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let found = shell.desk()?.find_patients(&query, limit.unwrap_or(20).min(100))?;
+    Ok(found.iter().map(PatientView::from).collect())
+}
+
+#[tauri::command]
+pub fn add_patient(state: State<'_, ShellState>, input: NewPatientInput) -> Reply<PatientView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let p = shell.desk()?.add_patient(&me, &input.into())?;
+    Ok(PatientView::from(&p))
+}
+
+#[tauri::command]
+pub fn departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
+    let mut shell = state.lock().expect("shell lock");
+    Ok(shell.desk()?.departments()?.iter().map(DepartmentView::from).collect())
+}
+
+#[tauri::command]
+pub async fn import_departments(state: State<'_, ShellState>, request: Request<'_>) -> Reply<Vec<DepartmentView>> {
+    let (bytes, name, _, _) = file_of(&request)?;
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(shell.desk()?.import_departments(&me, bytes, &name)?.iter().map(DepartmentView::from).collect())
+}
+
+#[tauri::command]
+pub fn import_sample_departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(shell.desk()?.import_departments(&me, SAMPLE_DEPARTMENTS, "departments.csv")?.iter().map(DepartmentView::from).collect())
+}
+
+#[tauri::command]
+pub async fn import_patient_snapshot(state: State<'_, ShellState>, request: Request<'_>) -> Reply<SnapshotReportView> {
+    let (bytes, name, _, accept) = file_of(&request)?;
+    let dry_run = header(&request, "x-dry-run").as_deref() == Some("1");
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(SnapshotReportView::from(&shell.desk()?.import_patient_snapshot(&me, bytes, &name, accept, dry_run)?))
+}
+
+#[tauri::command]
+pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<RegistrationView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let back = desk.typed_time(input.back_entered_at.as_deref())?;
+    let r = desk.register(&me, &NewRegistration { patient: input.patient, dept: input.dept, reg_type: input.reg_type, doctor: input.doctor, back_entered_at: back })?;
+    Ok(RegistrationView::from(&r))
+}
+
+#[tauri::command]
+pub fn cancel_registration(state: State<'_, ShellState>, id: String, reason: String) -> Reply<RegistrationView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+    Ok(RegistrationView::from(&shell.desk()?.cancel_registration(&me, id, &reason)?))
+}
+
+#[tauri::command]
+pub fn registrations_today(state: State<'_, ShellState>) -> Reply<Vec<RegistrationView>> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let desk = shell.desk()?;
+    let today = desk.now().with_timezone(&chrono::Local).date_naive();
+    Ok(desk.registrations_on(today)?.iter().map(RegistrationView::from).collect())
+}
