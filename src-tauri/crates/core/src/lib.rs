@@ -4,6 +4,8 @@
 //! Start reading at [`store::Desk::open`], then `journal`, then the domain modules.
 
 pub mod bench;
+pub mod calendar;
+pub mod capitals;
 pub mod catalog;
 pub mod error;
 pub mod ids;
@@ -22,6 +24,8 @@ pub mod store;
 pub mod time;
 pub mod view;
 
+pub use calendar::{Calendar, YearCalendar};
+pub use capitals::parse_capitals;
 pub use error::{CoreError, Result};
 pub use ids::{Permission, Role, StationCode};
 pub use lang::Lang;

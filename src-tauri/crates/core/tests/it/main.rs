@@ -1,6 +1,8 @@
 //! Integration tests of downtime-core: one binary, a module per area, all against a
 //! temporary database and no window.
 
+mod calendar;
+mod capitals;
 mod catalog;
 mod counter;
 mod journal;
