@@ -84,7 +84,10 @@ export function CatalogImport({ onImported, fileRef }: Props) {
     setResult(null);
     setCancelled(false);
     importing.setProblem(null);
-    if (!chosen) return setFile(null);
+    if (!chosen) {
+      setFile(null);
+      return;
+    }
     try {
       setFile({ name: chosen.name, bytes: await readBytes(chosen) });
     } catch (e) {

@@ -1,4 +1,4 @@
-//! F3 操作员: the list (role, lock status) and, for administrators, adding an operator and the
+//! Ctrl+O 操作员与设置: the list (role, lock status) and, for administrators, adding an operator and the
 //! idle-lock minutes. Who may add is decided by the core (`role_forbidden` otherwise).
 
 import { useCallback, useEffect, useRef, useState } from "react";

@@ -1,4 +1,4 @@
-//! F4 校验流水: asks the core to re-check the hash chain and shows the verdict.
+//! Ctrl+J 校验流水: asks the core to re-check the hash chain and shows the verdict.
 
 import { useEffect, useState } from "react";
 import { api } from "../api";

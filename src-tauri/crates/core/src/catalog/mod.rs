@@ -387,8 +387,8 @@ impl Desk {
         self.active_catalog()?.ok_or_else(|| {
             invalid!(
                 "catalog_missing",
-                "尚未导入价目表，无法收费。请在“价目表”页面（F7）导入本月价目表，或用 downtime catalog import 文件",
-                "No price list has been imported, so nothing can be charged. Import this month's list on the price list screen (F7) or with downtime catalog import FILE"
+                "尚未导入价目表，无法收费。请在“价目表”页面（Ctrl+P）导入本月价目表，或用 downtime catalog import 文件",
+                "No price list has been imported, so nothing can be charged. Import this month's list on the price list screen (Ctrl+P) or with downtime catalog import FILE"
             )
         })
     }

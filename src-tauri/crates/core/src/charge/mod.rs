@@ -1,0 +1,571 @@
+//! 收费: charging a patient item by item, taking the money, issuing the receipt. A charge is
+//! drafted by the window (lines can change freely there) and becomes facts in one transaction
+//! when paid: the receipt, its lines and its tenders. Its id is made when the draft starts and
+//! is the idempotency key: paying the same draft twice (a retry after a timeout) returns the
+//! receipt already issued, never a second one.
+//!
+//! Receipt numbers (`MZ01-000123`) come from one gapless sequence per station shared by every
+//! kind of receipt (charge, refund, deposit). Corrections (void, refund) live in `correction`.
+
+pub mod correction;
+pub mod qr;
+pub mod tender;
+
+use crate::catalog::category::FeeCategory;
+use crate::catalog::price::{line_amount, Quantity, UnitPrice};
+use crate::error::{invalid, Result};
+use crate::ids::{clean_text, Permission};
+use crate::jcs::canonical;
+use crate::journal::{self, Change};
+use crate::money::Fen;
+use crate::operator::Actor;
+use crate::patient::{Insurance, Patient};
+use crate::store::Desk;
+use crate::time::{parse_stamp, stamp};
+use crate::workdays::{Due, DUE_WORKING_DAYS};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map};
+use sha2::{Digest, Sha256};
+use tender::{settle, Method, Tender, TenderInput};
+use uuid::Uuid;
+
+/// Most lines one charge may hold (a prescription plus its exams; anything longer is a
+/// typing accident, not a visit).
+pub const MAX_LINES: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReceiptKind {
+    /// 门诊收费票据
+    Charge,
+    /// 退费凭证
+    Refund,
+    /// 住院病人预交金收据
+    Deposit,
+    /// 预交金退款凭证
+    DepositRefund,
+}
+
+impl ReceiptKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReceiptKind::Charge => "charge",
+            ReceiptKind::Refund => "refund",
+            ReceiptKind::Deposit => "deposit",
+            ReceiptKind::DepositRefund => "deposit_refund",
+        }
+    }
+    fn parse(text: &str) -> ReceiptKind {
+        match text {
+            "refund" => ReceiptKind::Refund,
+            "deposit" => ReceiptKind::Deposit,
+            "deposit_refund" => ReceiptKind::DepositRefund,
+            _ => ReceiptKind::Charge,
+        }
+    }
+}
+
+/// A line as the cashier entered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineInput {
+    /// An item of the active price list.
+    Item { code: String, qty: Quantity },
+    /// An item missing from the month-end list: needs a supervisor and a reason, and is
+    /// flagged in every report and export.
+    FreeText { name: String, unit: String, unit_price: UnitPrice, qty: Quantity, category: FeeCategory, reason: String },
+}
+
+/// A charge being paid.
+#[derive(Debug, Clone)]
+pub struct ChargeInput {
+    /// Made when the draft started; a retry with the same id finds the receipt issued.
+    pub id: Uuid,
+    /// Downtime number or HIS ID.
+    pub patient: String,
+    /// The registration (visit) this charge belongs to, if any.
+    pub visit: Option<Uuid>,
+    pub lines: Vec<LineInput>,
+    pub tenders: Vec<TenderInput>,
+    pub cash_tendered: Option<Fen>,
+    /// The patient is insured: pays in full now, re-settled after recovery.
+    pub insured: bool,
+    /// Number of the pre-printed paper receipt (手工发票) written as well, if any.
+    pub paper_no: Option<String>,
+    pub back_entered_at: Option<DateTime<Utc>>,
+    /// The supervisor who approved free-text lines.
+    pub approver: Option<Actor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptLine {
+    /// As printed, from 1.
+    pub line_no: i64,
+    pub code: String,
+    pub name: String,
+    pub spec: String,
+    pub unit: String,
+    pub qty: Quantity,
+    pub unit_price: UnitPrice,
+    pub amount: Fen,
+    pub category: FeeCategory,
+    pub is_drug: bool,
+    pub free_text: bool,
+    pub free_reason: String,
+    /// On a refund: the line of the original receipt it pays back.
+    pub refunds_line: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Void {
+    pub reason: String,
+    pub supervisor: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub id: Uuid,
+    pub receipt_no: String,
+    pub kind: ReceiptKind,
+    pub patient: Patient,
+    pub registration_id: Option<Uuid>,
+    pub admission_id: Option<Uuid>,
+    pub department: String,
+    pub refund_of: Option<String>,
+    pub lines: Vec<ReceiptLine>,
+    pub tenders: Vec<Tender>,
+    pub total: Fen,
+    pub change: Fen,
+    pub insured: bool,
+    pub insurance: Insurance,
+    pub insurance_no: String,
+    pub resettle_due: Option<Due>,
+    pub exchange_due: Option<Due>,
+    pub paper_no: Option<String>,
+    pub reason: String,
+    pub supervisor: Option<String>,
+    pub drug_return_by: Option<String>,
+    pub catalog_version: Option<Uuid>,
+    pub cashier: String,
+    pub shift_id: Uuid,
+    pub outage_id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub back_entered: bool,
+    pub qr_payload: String,
+    pub voided: Option<Void>,
+    /// What refunds have paid back against this receipt so far.
+    pub refunded: Fen,
+}
+
+impl Receipt {
+    /// Category subtotals in receipt order.
+    pub fn subtotals(&self) -> Vec<(FeeCategory, Fen)> {
+        let mut out: Vec<(FeeCategory, Fen)> = Vec::new();
+        for c in FeeCategory::ALL {
+            let sum: i64 = self.lines.iter().filter(|l| l.category == c).map(|l| l.amount.get()).sum();
+            if self.lines.iter().any(|l| l.category == c) {
+                out.push((c, Fen::new(sum).unwrap_or_default()));
+            }
+        }
+        out
+    }
+
+    pub fn has_free_text(&self) -> bool {
+        self.lines.iter().any(|l| l.free_text)
+    }
+}
+
+/// What a receipt row needs besides lines and tenders; shared with refunds and deposits.
+pub(crate) struct NewReceipt<'a> {
+    pub id: Uuid,
+    pub kind: ReceiptKind,
+    pub patient: &'a Patient,
+    pub registration_id: Option<Uuid>,
+    pub admission_id: Option<Uuid>,
+    pub department: String,
+    pub refund_of: Option<Uuid>,
+    pub total: Fen,
+    pub change: Fen,
+    pub insured: bool,
+    pub resettle_due: Option<Due>,
+    pub exchange_due: Option<Due>,
+    pub paper_no: Option<String>,
+    pub reason: String,
+    pub supervisor: Option<&'a Actor>,
+    pub drug_return_by: Option<String>,
+    pub catalog_version: Option<Uuid>,
+    pub shift_id: Uuid,
+    pub outage_id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub back_entered: bool,
+    pub request_sha256: String,
+}
+
+impl Desk {
+    /// 收费结算: checks every line and tender, then writes the receipt, its lines and tenders
+    /// and one journal entry in one transaction. Returns the receipt (the one already issued
+    /// when this draft was paid before).
+    pub fn pay_charge(&mut self, by: &Actor, input: &ChargeInput) -> Result<Receipt> {
+        by.require(Permission::Register)?;
+        let request = request_digest(input);
+        if let Some(existing) = self.receipt_by_id(input.id)? {
+            let same: Option<String> = self.conn.query_row("SELECT request_sha256 FROM receipt WHERE id = ?1", [input.id.to_string()], |r| r.get(0)).optional()?;
+            if same.as_deref() == Some(request.as_str()) {
+                return Ok(existing);
+            }
+            return Err(invalid!(
+                "charge_exists_different",
+                format!("这笔收费已经以收据 {} 结算，内容与现在不同：请新建一笔收费", existing.receipt_no),
+                format!("This charge was already paid as receipt {} with different content: start a new charge", existing.receipt_no)
+            ));
+        }
+        if input.lines.is_empty() {
+            return Err(invalid!("charge_empty", "还没有收费项目", "The charge has no lines"));
+        }
+        if input.lines.len() > MAX_LINES {
+            return Err(invalid!(
+                "charge_too_many_lines",
+                format!("一笔收费最多 {MAX_LINES} 行，现在有 {} 行：请分开收费", input.lines.len()),
+                format!("One charge holds at most {MAX_LINES} lines, this one has {}: split it", input.lines.len())
+            ));
+        }
+        let shift = self.shift_for_money(by)?;
+        let now = self.now();
+        let (occurred_at, outage_id) = self.outage_for(input.back_entered_at, now)?;
+        let catalog = self.require_catalog()?;
+        let patient = self.resolve_patient(by, &input.patient)?;
+        let department = match input.visit {
+            Some(v) => {
+                let reg = self.registration(v)?.filter(|r| r.patient_id == patient.id).ok_or_else(|| {
+                    invalid!("visit_unknown", "这次挂号不属于该患者", "That registration does not belong to this patient")
+                })?;
+                reg.dept_name
+            }
+            None => String::new(),
+        };
+        let mut lines = Vec::with_capacity(input.lines.len());
+        let mut total = Fen::ZERO;
+        for (i, l) in input.lines.iter().enumerate() {
+            let line_no = i as i64 + 1;
+            let line = match l {
+                LineInput::Item { code, qty } => {
+                    let item = self.catalog_item(catalog.id, code)?.ok_or_else(|| {
+                        invalid!(
+                            "item_unknown",
+                            format!("第 {line_no} 行：当前价目表（{}）中没有编码为“{code}”的项目", catalog.month),
+                            format!("Line {line_no}: the active price list ({}) has no item \"{code}\"", catalog.month)
+                        )
+                    })?;
+                    ReceiptLine {
+                        line_no,
+                        amount: line_amount(*qty, item.price)?,
+                        code: item.code,
+                        name: item.name,
+                        spec: item.spec,
+                        unit: item.unit,
+                        qty: *qty,
+                        unit_price: item.price,
+                        category: item.category,
+                        is_drug: item.is_drug,
+                        free_text: false,
+                        free_reason: String::new(),
+                        refunds_line: None,
+                    }
+                }
+                LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
+                    let approver = input.approver.as_ref().ok_or_else(|| {
+                        invalid!("free_text_needs_supervisor", "价目表外的项目需要主管授权", "An item outside the price list needs a supervisor's approval")
+                    })?;
+                    approver.require(Permission::Supervise)?;
+                    ReceiptLine {
+                        line_no,
+                        code: String::new(),
+                        name: clean_text(name, 40, ("项目名称", "Item name"))?,
+                        spec: String::new(),
+                        unit: unit.trim().to_string(),
+                        qty: *qty,
+                        unit_price: *unit_price,
+                        amount: line_amount(*qty, *unit_price)?,
+                        category: *category,
+                        is_drug: category.is_drug(),
+                        free_text: true,
+                        free_reason: clean_text(reason, 100, ("原因", "Reason"))?,
+                        refunds_line: None,
+                    }
+                }
+            };
+            total = total.checked_add(line.amount).ok_or_else(|| invalid!("amount_out_of_range", "收费合计超出范围", "The charge total is out of range"))?;
+            lines.push(line);
+        }
+        if total == Fen::ZERO {
+            return Err(invalid!("charge_zero", "收费合计为 0，无需结算", "The charge totals 0: nothing to pay"));
+        }
+        let (tenders, change) = settle(&input.tenders, total, input.cash_tendered, true)?;
+        if input.insured && !patient.insurance.is_insured() {
+            return Err(invalid!(
+                "patient_not_insured",
+                format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
+                format!("{} has no insurance type and card number on record; record them before charging as insured", patient.name)
+            ));
+        }
+        let pay_day = occurred_at.with_timezone(&Local).date_naive();
+        let exchange_due = self.due_after(pay_day, DUE_WORKING_DAYS)?;
+        let resettle_due = input.insured.then_some(exchange_due);
+        let paper_no = match input.paper_no.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => {
+                let p = clean_text(p, 30, ("手工发票号", "Paper receipt number"))?;
+                let used: Option<String> = self.conn.query_row("SELECT receipt_no FROM receipt WHERE paper_no = ?1", [&p], |r| r.get(0)).optional()?;
+                if let Some(no) = used {
+                    return Err(invalid!(
+                        "paper_no_used",
+                        format!("手工发票号 {p} 已用于收据 {no}，不能重复使用"),
+                        format!("Paper receipt number {p} was already used on receipt {no}")
+                    ));
+                }
+                Some(p)
+            }
+            None => None,
+        };
+        let tx = self.conn.transaction()?;
+        let new = NewReceipt {
+            id: input.id,
+            kind: ReceiptKind::Charge,
+            patient: &patient,
+            registration_id: input.visit,
+            admission_id: None,
+            department,
+            refund_of: None,
+            total,
+            change,
+            insured: input.insured,
+            resettle_due,
+            exchange_due: Some(exchange_due),
+            paper_no,
+            reason: String::new(),
+            supervisor: input.approver.as_ref().filter(|_| lines.iter().any(|l| l.free_text)),
+            drug_return_by: None,
+            catalog_version: Some(catalog.id),
+            shift_id: shift.id,
+            outage_id,
+            occurred_at,
+            back_entered: input.back_entered_at.is_some(),
+            request_sha256: request,
+        };
+        insert_receipt(&tx, self, by, &new, &lines, &tenders, now, "receipt_issued")?;
+        tx.commit()?;
+        Ok(self.receipt_by_id(input.id)?.expect("just issued"))
+    }
+
+    pub fn receipt_by_id(&self, id: Uuid) -> Result<Option<Receipt>> {
+        let no: Option<String> = self.conn.query_row("SELECT receipt_no FROM receipt WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+        match no {
+            Some(no) => self.receipt(&no),
+            None => Ok(None),
+        }
+    }
+
+    /// A receipt by its number, with its lines, tenders, void and refunds.
+    pub fn receipt(&self, receipt_no: &str) -> Result<Option<Receipt>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT r.id, r.receipt_no, r.kind, r.patient_id, r.registration_id, r.admission_id, r.department, o.receipt_no, r.total_fen, r.change_fen, \
+                        r.insured, r.insurance, r.insurance_no, r.resettle_due, r.exchange_due, r.due_provisional, r.paper_no, r.reason, s.name, r.drug_return_by, \
+                        r.catalog_version_id, c.name, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, r.qr_payload, \
+                        v.reason, vs.name, v.at, \
+                        (SELECT ifnull(sum(x.total_fen), 0) FROM receipt x WHERE x.refund_of = r.id) \
+                 FROM receipt r JOIN operator c ON c.id = r.operator_id LEFT JOIN operator s ON s.id = r.supervisor_id \
+                 LEFT JOIN receipt o ON o.id = r.refund_of LEFT JOIN receipt_void v ON v.receipt_id = r.id LEFT JOIN operator vs ON vs.id = v.supervisor_id \
+                 WHERE r.receipt_no = ?1",
+                [receipt_no.trim()],
+                |r| {
+                    let due = |d: Option<String>, provisional: bool| d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).map(|date| Due { date, provisional });
+                    let provisional: bool = r.get(15)?;
+                    let void_reason: Option<String> = r.get(27)?;
+                    Ok((
+                        r.get::<_, String>(3)?,
+                        Receipt {
+                            id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                            receipt_no: r.get(1)?,
+                            kind: ReceiptKind::parse(&r.get::<_, String>(2)?),
+                            patient: placeholder_patient(),
+                            registration_id: r.get::<_, Option<String>>(4)?.and_then(|s| s.parse().ok()),
+                            admission_id: r.get::<_, Option<String>>(5)?.and_then(|s| s.parse().ok()),
+                            department: r.get(6)?,
+                            refund_of: r.get(7)?,
+                            lines: vec![],
+                            tenders: vec![],
+                            total: Fen::new(r.get(8)?).unwrap_or_default(),
+                            change: Fen::new(r.get(9)?).unwrap_or_default(),
+                            insured: r.get(10)?,
+                            insurance: Insurance::parse(&r.get::<_, String>(11)?).unwrap_or(Insurance::SelfPay),
+                            insurance_no: r.get(12)?,
+                            resettle_due: due(r.get(13)?, provisional),
+                            exchange_due: due(r.get(14)?, provisional),
+                            paper_no: r.get(16)?,
+                            reason: r.get(17)?,
+                            supervisor: r.get(18)?,
+                            drug_return_by: r.get(19)?,
+                            catalog_version: r.get::<_, Option<String>>(20)?.and_then(|s| s.parse().ok()),
+                            cashier: r.get(21)?,
+                            shift_id: r.get::<_, String>(22)?.parse().unwrap_or_default(),
+                            outage_id: r.get::<_, String>(23)?.parse().unwrap_or_default(),
+                            occurred_at: parse_stamp(&r.get::<_, String>(24)?),
+                            back_entered: r.get(25)?,
+                            qr_payload: r.get(26)?,
+                            voided: match void_reason {
+                                Some(reason) => Some(Void { reason, supervisor: r.get(28)?, at: parse_stamp(&r.get::<_, String>(29)?) }),
+                                None => None,
+                            },
+                            refunded: Fen::new(r.get(30)?).unwrap_or_default(),
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((patient_id, mut receipt)) = row else { return Ok(None) };
+        receipt.patient = self.patient(patient_id.parse().unwrap_or_default())?.unwrap_or_else(placeholder_patient);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line \
+             FROM receipt_line WHERE receipt_id = ?1 ORDER BY line_no",
+        )?;
+        receipt.lines = stmt
+            .query_map([receipt.id.to_string()], |r| {
+                let cat: String = r.get(8)?;
+                Ok(ReceiptLine {
+                    line_no: r.get(0)?,
+                    code: r.get(1)?,
+                    name: r.get(2)?,
+                    spec: r.get(3)?,
+                    unit: r.get(4)?,
+                    qty: Quantity::from_milli(r.get(5)?).unwrap_or(Quantity::from_milli(1).expect("valid")),
+                    unit_price: UnitPrice::from_e4(r.get(6)?).unwrap_or(UnitPrice::from_e4(0).expect("valid")),
+                    amount: Fen::new(r.get(7)?).unwrap_or_default(),
+                    category: FeeCategory::ALL.into_iter().find(|c| c.key() == cat).unwrap_or(FeeCategory::Other),
+                    is_drug: r.get(9)?,
+                    free_text: r.get(10)?,
+                    free_reason: r.get(11)?,
+                    refunds_line: r.get(12)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached("SELECT method, amount_fen, tendered_fen, reference FROM tender WHERE receipt_id = ?1 ORDER BY n")?;
+        receipt.tenders = stmt
+            .query_map([receipt.id.to_string()], |r| {
+                Ok(Tender {
+                    method: Method::parse(&r.get::<_, String>(0)?).unwrap_or(Method::Other),
+                    amount: Fen::new(r.get(1)?).unwrap_or_default(),
+                    tendered: r.get::<_, Option<i64>>(2)?.and_then(|t| Fen::new(t).ok()),
+                    reference: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(receipt))
+    }
+
+    /// Receipts, newest first; of one shift when given.
+    pub fn receipts(&self, shift: Option<Uuid>) -> Result<Vec<Receipt>> {
+        let numbers: Vec<String> = match shift {
+            Some(s) => self.conn.prepare("SELECT receipt_no FROM receipt WHERE shift_id = ?1 ORDER BY seq DESC")?.query_map([s.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?,
+            None => self.conn.prepare("SELECT receipt_no FROM receipt ORDER BY seq DESC")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?,
+        };
+        numbers.iter().filter_map(|n| self.receipt(n).transpose()).collect()
+    }
+}
+
+fn placeholder_patient() -> Patient {
+    Patient {
+        id: Uuid::nil(),
+        source: crate::patient::Source::Local,
+        downtime_no: None,
+        name: String::new(),
+        sex: crate::patient::Sex::Unknown,
+        birth: None,
+        age_years: None,
+        id_number: None,
+        id_old_style: false,
+        phone: String::new(),
+        address: String::new(),
+        insurance: Insurance::SelfPay,
+        insurance_no: String::new(),
+        his_id: None,
+        created_at: None,
+    }
+}
+
+/// The idempotency fingerprint of a charge: what was asked, canonically.
+fn request_digest(input: &ChargeInput) -> String {
+    let lines: Vec<serde_json::Value> = input
+        .lines
+        .iter()
+        .map(|l| match l {
+            LineInput::Item { code, qty } => json!({"code": code, "qty_milli": qty.milli()}),
+            LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
+                json!({"name": name, "unit": unit, "unit_price_e4": unit_price.e4(), "qty_milli": qty.milli(), "category": category.key(), "reason": reason})
+            }
+        })
+        .collect();
+    let tenders: Vec<serde_json::Value> = input.tenders.iter().map(|t| json!({"method": t.method.key(), "amount_fen": t.amount.get(), "reference": t.reference})).collect();
+    let v = json!({
+        "patient": input.patient, "visit": input.visit.map(|v| v.to_string()), "lines": lines, "tenders": tenders,
+        "cash_tendered_fen": input.cash_tendered.map(Fen::get), "insured": input.insured, "paper_no": input.paper_no,
+        "back_entered_at": input.back_entered_at.map(stamp),
+    });
+    hex::encode(Sha256::digest(canonical(&v).as_bytes()))
+}
+
+/// Writes a receipt with its lines and tenders and journals it, inside `tx`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_receipt(
+    tx: &Transaction<'_>,
+    desk: &Desk,
+    by: &Actor,
+    r: &NewReceipt<'_>,
+    lines: &[ReceiptLine],
+    tenders: &[Tender],
+    now: DateTime<Utc>,
+    kind: &str,
+) -> Result<String> {
+    let station = desk.require_station()?;
+    let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
+    let receipt_no = format!("{}-{seq:06}", station.code);
+    let qr_payload = qr::payload(desk, station.code.as_str(), &receipt_no, r.total, r.occurred_at)?;
+    let provisional = r.exchange_due.is_some_and(|d| d.provisional);
+    tx.execute(
+        "INSERT INTO receipt (id, seq, receipt_no, kind, patient_id, registration_id, admission_id, department, refund_of, total_fen, change_fen, insured, insurance, insurance_no, \
+         resettle_due, exchange_due, due_provisional, paper_no, reason, supervisor_id, drug_return_by, catalog_version_id, operator_id, shift_id, outage_id, occurred_at, recorded_at, \
+         back_entered, qr_payload, request_sha256) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+        params![
+            r.id.to_string(), seq, receipt_no, r.kind.key(), r.patient.id.to_string(), r.registration_id.map(|v| v.to_string()), r.admission_id.map(|v| v.to_string()),
+            r.department, r.refund_of.map(|v| v.to_string()), r.total.get(), r.change.get(), r.insured, r.patient.insurance.key(), r.patient.insurance_no,
+            r.resettle_due.map(|d| d.date.to_string()), r.exchange_due.map(|d| d.date.to_string()), provisional, r.paper_no, r.reason,
+            r.supervisor.map(|s| s.id().to_string()), r.drug_return_by, r.catalog_version.map(|v| v.to_string()), by.id().to_string(), r.shift_id.to_string(),
+            r.outage_id.to_string(), stamp(r.occurred_at), stamp(now), r.back_entered, qr_payload, r.request_sha256
+        ],
+    )?;
+    let mut rows = vec![("receipt", tx.last_insert_rowid())];
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO receipt_line (receipt_id, line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?;
+        for l in lines {
+            stmt.execute(params![
+                r.id.to_string(), l.line_no, l.code, l.name, l.spec, l.unit, l.qty.milli(), l.unit_price.e4(), l.amount.get(), l.category.key(),
+                l.is_drug, l.free_text, l.free_reason, l.refunds_line
+            ])?;
+            rows.push(("receipt_line", tx.last_insert_rowid()));
+        }
+        let mut stmt = tx.prepare_cached("INSERT INTO tender (receipt_id, n, method, amount_fen, tendered_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+        for (n, t) in tenders.iter().enumerate() {
+            stmt.execute(params![r.id.to_string(), n as i64 + 1, t.method.key(), t.amount.get(), t.tendered.map(Fen::get), t.reference])?;
+            rows.push(("tender", tx.last_insert_rowid()));
+        }
+    }
+    journal::append(tx, Change { kind, actor: by.name(), at: now, rows, extra: Map::new() })?;
+    Ok(receipt_no)
+}
