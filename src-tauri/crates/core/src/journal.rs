@@ -155,7 +155,7 @@ fn problem(seq: Option<i64>, zh: String, en: String) -> Option<Problem> {
 
 /// A row's primary key: every covered table has one of these columns as its key.
 fn row_key(row: &Value) -> Value {
-    ["id", "shift_id", "outage_id", "station_id", "registration_id"]
+    ["id", "shift_id", "outage_id", "station_id", "registration_id", "receipt_id"]
         .iter()
         .find_map(|k| row.get(*k))
         .cloned()
@@ -230,19 +230,24 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
     report.head_hash = prev;
     // The tables must hold exactly the rows the chain recorded, byte for byte.
     for table in covered_tables() {
-        let actual = all_rows(conn, table)?;
-        let mut expected = claimed.remove(table).unwrap_or_default();
-        for row in &actual {
-            let text = canonical(row);
-            if let Some(pos) = expected.iter().position(|(r, _)| canonical(r) == text) {
-                expected.swap_remove(pos);
-                continue;
+        let mut expected: std::collections::HashMap<String, Vec<(Value, i64)>> = Default::default();
+        for (row, seq) in claimed.remove(table).unwrap_or_default() {
+            expected.entry(canonical(&row)).or_default().push((row, seq));
+        }
+        for row in all_rows(conn, table)? {
+            if let Some(same) = expected.get_mut(&canonical(&row)) {
+                if same.pop().is_some() {
+                    if same.is_empty() {
+                        expected.remove(&canonical(&row));
+                    }
+                    continue;
+                }
             }
-            let key = row_key(row);
-            let owner = expected.iter().find(|(r, _)| row_key(r) == key);
+            let key = row_key(&row);
+            let owner = expected.values().flatten().filter(|(r, _)| row_key(r) == key).map(|(_, seq)| *seq).min();
             report.problem = match owner {
-                Some((_, seq)) => problem(
-                    Some(*seq),
+                Some(seq) => problem(
+                    Some(seq),
                     format!("表 {table} 中 {key} 这一行与流水第 {seq} 条记录的不符：数据被修改过"),
                     format!("Row {key} of table {table} differs from what journal entry {seq} recorded: it was altered"),
                 ),
@@ -254,7 +259,7 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
             };
             return Ok(report);
         }
-        if let Some((row, seq)) = expected.first() {
+        if let Some((row, seq)) = expected.values().flatten().min_by_key(|(_, seq)| *seq) {
             let key = row_key(row);
             report.problem = problem(
                 Some(*seq),

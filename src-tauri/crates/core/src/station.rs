@@ -140,12 +140,16 @@ impl Desk {
 
     /// Signs `message` with the station key (receipts and export batches use this).
     pub fn sign(&self, message: &[u8]) -> Result<[u8; 64]> {
+        Ok(self.signing_key()?.sign(message).to_bytes())
+    }
+
+    pub(crate) fn signing_key(&self) -> Result<SigningKey> {
         let secret: Vec<u8> = self
             .conn
             .query_row("SELECT secret_key FROM station_key", [], |r| r.get(0))
             .optional()?
             .ok_or(CoreError::NotInitialised)?;
         let secret: [u8; 32] = secret.try_into().map_err(|_| CoreError::NotInitialised)?;
-        Ok(SigningKey::from_bytes(&secret).sign(message).to_bytes())
+        Ok(SigningKey::from_bytes(&secret))
     }
 }

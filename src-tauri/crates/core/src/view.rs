@@ -524,3 +524,149 @@ impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
         }
     }
 }
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiptLineView {
+    #[ts(type = "number")]
+    pub line_no: i64,
+    pub code: String,
+    pub name: String,
+    pub spec: String,
+    pub unit: String,
+    /// Exact decimal text, up to three decimals: `"2"`, `"0.5"`.
+    pub qty: String,
+    /// Exact decimal text in yuan, up to four decimals.
+    pub unit_price: String,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+    pub category: String,
+    pub is_drug: bool,
+    /// A line outside the price list, approved by a supervisor.
+    pub free_text: bool,
+    pub free_reason: String,
+    #[ts(type = "number | null")]
+    pub refunds_line: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct TenderView {
+    pub method: crate::charge::tender::Method,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+    #[ts(type = "number | null")]
+    pub tendered_fen: Option<i64>,
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SubtotalView {
+    pub category: String,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiptView {
+    pub id: String,
+    pub receipt_no: String,
+    pub kind: crate::charge::ReceiptKind,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub downtime_no: Option<String>,
+    pub department: String,
+    #[ts(type = "number")]
+    pub total_fen: i64,
+    /// 大写: the total in Chinese capital numerals.
+    pub total_capitals: String,
+    #[ts(type = "number")]
+    pub change_fen: i64,
+    pub lines: Vec<ReceiptLineView>,
+    pub subtotals: Vec<SubtotalView>,
+    pub tenders: Vec<TenderView>,
+    pub insured: bool,
+    pub insurance: crate::patient::Insurance,
+    pub insurance_no: String,
+    /// `YYYY-MM-DD`: re-settlement under insurance due by (insured only).
+    pub resettle_due: Option<String>,
+    /// `YYYY-MM-DD`: exchange of the manual receipt for a computer invoice due by.
+    pub exchange_due: Option<String>,
+    /// The due dates were counted Monday to Friday: the year's holiday schedule is missing.
+    pub due_provisional: bool,
+    pub paper_no: Option<String>,
+    pub refund_of: Option<String>,
+    #[ts(type = "number")]
+    pub refunded_fen: i64,
+    pub reason: String,
+    pub supervisor: Option<String>,
+    pub drug_return_by: Option<String>,
+    pub voided: bool,
+    pub void_reason: Option<String>,
+    pub cashier: String,
+    pub occurred_at: String,
+    pub back_entered: bool,
+    pub qr_payload: String,
+}
+
+impl From<&crate::charge::Receipt> for ReceiptView {
+    fn from(r: &crate::charge::Receipt) -> Self {
+        ReceiptView {
+            id: r.id.to_string(),
+            receipt_no: r.receipt_no.clone(),
+            kind: r.kind,
+            patient_id: r.patient.id.to_string(),
+            patient_name: r.patient.name.clone(),
+            downtime_no: r.patient.downtime_no.clone(),
+            department: r.department.clone(),
+            total_fen: r.total.get(),
+            total_capitals: r.total.capitals(),
+            change_fen: r.change.get(),
+            lines: r
+                .lines
+                .iter()
+                .map(|l| ReceiptLineView {
+                    line_no: l.line_no,
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    spec: l.spec.clone(),
+                    unit: l.unit.clone(),
+                    qty: l.qty.text(),
+                    unit_price: l.unit_price.yuan_text(),
+                    amount_fen: l.amount.get(),
+                    category: l.category.zh().to_string(),
+                    is_drug: l.is_drug,
+                    free_text: l.free_text,
+                    free_reason: l.free_reason.clone(),
+                    refunds_line: l.refunds_line,
+                })
+                .collect(),
+            subtotals: r.subtotals().into_iter().map(|(c, f)| SubtotalView { category: c.zh().to_string(), amount_fen: f.get() }).collect(),
+            tenders: r
+                .tenders
+                .iter()
+                .map(|t| TenderView { method: t.method, amount_fen: t.amount.get(), tendered_fen: t.tendered.map(|f| f.get()), reference: t.reference.clone() })
+                .collect(),
+            insured: r.insured,
+            insurance: r.insurance,
+            insurance_no: r.insurance_no.clone(),
+            resettle_due: r.resettle_due.map(|d| d.date.to_string()),
+            exchange_due: r.exchange_due.map(|d| d.date.to_string()),
+            due_provisional: r.exchange_due.is_some_and(|d| d.provisional),
+            paper_no: r.paper_no.clone(),
+            refund_of: r.refund_of.clone(),
+            refunded_fen: r.refunded.get(),
+            reason: r.reason.clone(),
+            supervisor: r.supervisor.clone(),
+            drug_return_by: r.drug_return_by.clone(),
+            voided: r.voided.is_some(),
+            void_reason: r.voided.as_ref().map(|v| v.reason.clone()),
+            cashier: r.cashier.clone(),
+            occurred_at: stamp(r.occurred_at),
+            back_entered: r.back_entered,
+            qr_payload: r.qr_payload.clone(),
+        }
+    }
+}

@@ -329,6 +329,7 @@ impl Desk {
             }
             None => None,
         };
+        let signer = self.signer()?;
         let tx = self.conn.transaction()?;
         let new = NewReceipt {
             id: input.id,
@@ -354,7 +355,7 @@ impl Desk {
             back_entered: input.back_entered_at.is_some(),
             request_sha256: request,
         };
-        insert_receipt(&tx, self, by, &new, &lines, &tenders, now, "receipt_issued")?;
+        insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_issued")?;
         tx.commit()?;
         Ok(self.receipt_by_id(input.id)?.expect("just issued"))
     }
@@ -517,11 +518,23 @@ fn request_digest(input: &ChargeInput) -> String {
     hex::encode(Sha256::digest(canonical(&v).as_bytes()))
 }
 
+/// The station's code and key, read before a receipt's transaction opens.
+pub(crate) struct Signer {
+    station: String,
+    key: ed25519_dalek::SigningKey,
+}
+
+impl Desk {
+    pub(crate) fn signer(&self) -> Result<Signer> {
+        Ok(Signer { station: self.require_station()?.code.to_string(), key: self.signing_key()? })
+    }
+}
+
 /// Writes a receipt with its lines and tenders and journals it, inside `tx`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_receipt(
     tx: &Transaction<'_>,
-    desk: &Desk,
+    signer: &Signer,
     by: &Actor,
     r: &NewReceipt<'_>,
     lines: &[ReceiptLine],
@@ -529,10 +542,9 @@ pub(crate) fn insert_receipt(
     now: DateTime<Utc>,
     kind: &str,
 ) -> Result<String> {
-    let station = desk.require_station()?;
     let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
-    let receipt_no = format!("{}-{seq:06}", station.code);
-    let qr_payload = qr::payload(desk, station.code.as_str(), &receipt_no, r.total, r.occurred_at)?;
+    let receipt_no = format!("{}-{seq:06}", signer.station);
+    let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
     tx.execute(
         "INSERT INTO receipt (id, seq, receipt_no, kind, patient_id, registration_id, admission_id, department, refund_of, total_fen, change_fen, insured, insurance, insurance_no, \

@@ -22,6 +22,12 @@ pub const APPEND_ONLY: &[&str] = &[
     "department",
     "registration",
     "registration_cancel",
+    "calendar_year",
+    "receipt",
+    "receipt_line",
+    "tender",
+    "receipt_void",
+    "receipt_print",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -262,6 +268,119 @@ WHEN NOT EXISTS (SELECT 1 FROM shift s WHERE s.id = NEW.shift_id AND s.operator_
 BEGIN
     SELECT RAISE(ABORT, 'registration_cancel: not the open shift of its operator');
 END;
+"#,
+    // 4: charges and receipts (收费, 收据), tenders, voids, prints; the working-day calendar.
+    r#"
+CREATE TABLE calendar_year (
+    id           TEXT PRIMARY KEY,
+    year         INTEGER NOT NULL,
+    json         TEXT NOT NULL,
+    imported_by  TEXT NOT NULL REFERENCES operator(id),
+    imported_at  TEXT NOT NULL
+) STRICT;
+
+-- Every receipt of the station: charges, refunds, deposits, deposit refunds, one gapless
+-- sequence. `id` is the client-made idempotency key of the charge.
+CREATE TABLE receipt (
+    id                  TEXT PRIMARY KEY,
+    seq                 INTEGER NOT NULL UNIQUE,
+    receipt_no          TEXT NOT NULL UNIQUE,
+    kind                TEXT NOT NULL CHECK (kind IN ('charge', 'refund', 'deposit', 'deposit_refund')),
+    patient_id          TEXT NOT NULL REFERENCES patient(id),
+    registration_id     TEXT REFERENCES registration(id),
+    admission_id        TEXT,
+    department          TEXT NOT NULL,
+    refund_of           TEXT REFERENCES receipt(id),
+    total_fen           INTEGER NOT NULL CHECK (total_fen > 0),
+    change_fen          INTEGER NOT NULL CHECK (change_fen >= 0),
+    insured             INTEGER NOT NULL CHECK (insured IN (0, 1)),
+    insurance           TEXT NOT NULL,
+    insurance_no        TEXT NOT NULL,
+    resettle_due        TEXT,
+    exchange_due        TEXT,
+    due_provisional     INTEGER NOT NULL CHECK (due_provisional IN (0, 1)),
+    paper_no            TEXT,
+    reason              TEXT NOT NULL,
+    supervisor_id       TEXT REFERENCES operator(id),
+    drug_return_by      TEXT,
+    catalog_version_id  TEXT REFERENCES catalog_version(id),
+    operator_id         TEXT NOT NULL REFERENCES operator(id),
+    shift_id            TEXT NOT NULL REFERENCES shift(id),
+    outage_id           TEXT NOT NULL REFERENCES outage(id),
+    occurred_at         TEXT NOT NULL,
+    recorded_at         TEXT NOT NULL,
+    back_entered        INTEGER NOT NULL CHECK (back_entered IN (0, 1)),
+    qr_payload          TEXT NOT NULL,
+    request_sha256      TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX receipt_paper_no ON receipt(paper_no) WHERE paper_no IS NOT NULL;
+CREATE INDEX receipt_refund_of ON receipt(refund_of) WHERE refund_of IS NOT NULL;
+CREATE INDEX receipt_shift ON receipt(shift_id);
+CREATE TRIGGER receipt_seq_gapless BEFORE INSERT ON receipt
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM receipt)
+BEGIN
+    SELECT RAISE(ABORT, 'receipt: numbers run without gaps');
+END;
+CREATE TRIGGER receipt_own_open_shift BEFORE INSERT ON receipt
+WHEN NOT EXISTS (SELECT 1 FROM shift s WHERE s.id = NEW.shift_id AND s.operator_id = NEW.operator_id
+                 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'receipt: not the open shift of its operator');
+END;
+
+CREATE TABLE receipt_line (
+    receipt_id     TEXT NOT NULL REFERENCES receipt(id),
+    line_no        INTEGER NOT NULL CHECK (line_no > 0),
+    code           TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    spec           TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    qty_milli      INTEGER NOT NULL CHECK (qty_milli > 0),
+    unit_price_e4  INTEGER NOT NULL CHECK (unit_price_e4 >= 0),
+    amount_fen     INTEGER NOT NULL CHECK (amount_fen >= 0),
+    category       TEXT NOT NULL,
+    is_drug        INTEGER NOT NULL CHECK (is_drug IN (0, 1)),
+    free_text      INTEGER NOT NULL CHECK (free_text IN (0, 1)),
+    free_reason    TEXT NOT NULL,
+    refunds_line   INTEGER,
+    PRIMARY KEY (receipt_id, line_no)
+) STRICT;
+
+CREATE TABLE tender (
+    receipt_id    TEXT NOT NULL REFERENCES receipt(id),
+    n             INTEGER NOT NULL,
+    method        TEXT NOT NULL CHECK (method IN ('cash', 'card', 'wechat', 'alipay', 'cheque', 'other')),
+    amount_fen    INTEGER NOT NULL CHECK (amount_fen > 0),
+    tendered_fen  INTEGER,
+    reference     TEXT NOT NULL,
+    PRIMARY KEY (receipt_id, n)
+) STRICT;
+
+CREATE TABLE receipt_void (
+    receipt_id     TEXT PRIMARY KEY REFERENCES receipt(id),
+    reason         TEXT NOT NULL,
+    supervisor_id  TEXT NOT NULL REFERENCES operator(id),
+    operator_id    TEXT NOT NULL REFERENCES operator(id),
+    shift_id       TEXT NOT NULL REFERENCES shift(id),
+    at             TEXT NOT NULL
+) STRICT;
+-- Only a receipt of the voiding operator's open shift can be voided.
+CREATE TRIGGER receipt_void_same_open_shift BEFORE INSERT ON receipt_void
+WHEN NOT EXISTS (SELECT 1 FROM receipt r JOIN shift s ON s.id = r.shift_id
+                 WHERE r.id = NEW.receipt_id AND s.id = NEW.shift_id AND s.operator_id = NEW.operator_id
+                 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'receipt_void: not a receipt of the open shift');
+END;
+
+CREATE TABLE receipt_print (
+    id           TEXT PRIMARY KEY,
+    receipt_id   TEXT NOT NULL REFERENCES receipt(id),
+    copy         INTEGER NOT NULL CHECK (copy IN (0, 1)),
+    layout       TEXT NOT NULL,
+    operator_id  TEXT NOT NULL REFERENCES operator(id),
+    at           TEXT NOT NULL
+) STRICT;
 "#,
 ];
 

@@ -4,6 +4,7 @@
 mod calendar;
 mod capitals;
 mod catalog;
+mod charges;
 mod counter;
 mod journal;
 mod money;

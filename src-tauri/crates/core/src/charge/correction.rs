@@ -1,0 +1,215 @@
+//! Corrections of issued receipts, each a record of its own: void (作废, same shift, with a
+//! supervisor), refund (退费, by line and quantity or whole, with a supervisor, never more than
+//! was paid, with its own numbered refund receipt), and print records (a reprint is a copy,
+//! 副本 COPY, and journalled).
+
+use super::tender::{settle, Method, TenderInput};
+use super::{insert_receipt, NewReceipt, Receipt, ReceiptKind, ReceiptLine};
+use crate::catalog::price::{line_amount, Quantity};
+use crate::error::{invalid, Result};
+use crate::ids::{clean_text, Permission};
+use crate::journal::{self, Change};
+use crate::money::Fen;
+use crate::operator::Actor;
+use crate::store::Desk;
+use crate::time::stamp;
+use rusqlite::params;
+use serde_json::Map;
+use uuid::Uuid;
+
+/// A refund request.
+#[derive(Debug, Clone)]
+pub struct RefundInput {
+    /// Made by the window (idempotency key, like a charge's).
+    pub id: Uuid,
+    pub receipt_no: String,
+    /// (line number as printed, quantity); empty = everything not yet refunded.
+    pub lines: Vec<(i64, Quantity)>,
+    pub reason: String,
+    /// How the money goes back; empty = all in cash.
+    pub tenders: Vec<TenderInput>,
+    /// 退药确认: who in the pharmacy confirmed that the drugs came back.
+    pub drug_return_by: Option<String>,
+}
+
+/// The reason finance looks for: the whole receipt refunded so the HIS can re-settle it.
+pub const RESETTLEMENT_REASON: &str = "医保重新结算";
+
+fn unknown(no: &str) -> crate::CoreError {
+    invalid!("receipt_unknown", format!("找不到收据 {no}"), format!("No receipt {no}"))
+}
+
+impl Desk {
+    /// 作废: a supervisor voids a receipt of the operator's current shift; the number stays
+    /// used and shows as voided everywhere.
+    pub fn void_receipt(&mut self, by: &Actor, supervisor: &Actor, receipt_no: &str, reason: &str) -> Result<Receipt> {
+        supervisor.require(Permission::Supervise)?;
+        let reason = clean_text(reason, 100, ("作废原因", "Reason"))?;
+        let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
+        if r.voided.is_some() {
+            return Err(invalid!("receipt_already_voided", format!("收据 {} 已经作废", r.receipt_no), format!("Receipt {} is already voided", r.receipt_no)));
+        }
+        if matches!(r.kind, ReceiptKind::Refund | ReceiptKind::DepositRefund) {
+            return Err(invalid!("receipt_void_refund", "退费凭证不能作废", "A refund receipt cannot be voided"));
+        }
+        if r.refunded > Fen::ZERO {
+            return Err(invalid!(
+                "receipt_has_refunds",
+                format!("收据 {} 已有退费，不能再作废", r.receipt_no),
+                format!("Receipt {} has refunds; it cannot be voided", r.receipt_no)
+            ));
+        }
+        let shift = self.shift_for_money(by)?;
+        if shift.id != r.shift_id {
+            return Err(invalid!(
+                "receipt_void_other_shift",
+                format!("只能作废本班次的收据；收据 {} 不属于 {} 当前的班次，请改用退费", r.receipt_no, by.name()),
+                format!("Only receipts of the current shift can be voided; {} is not in {}'s current shift: refund it instead", r.receipt_no, by.name())
+            ));
+        }
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO receipt_void (receipt_id, reason, supervisor_id, operator_id, shift_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![r.id.to_string(), reason, supervisor.id().to_string(), by.id().to_string(), shift.id.to_string(), stamp(now)],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "receipt_voided", actor: by.name(), at: now, rows: vec![("receipt_void", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(self.receipt(receipt_no)?.expect("exists"))
+    }
+
+    /// 退费: pays back lines (or the whole receipt) of a charge, never more than was paid per
+    /// line and in total, and issues a numbered refund receipt.
+    pub fn refund_receipt(&mut self, by: &Actor, supervisor: &Actor, input: &RefundInput) -> Result<Receipt> {
+        by.require(Permission::Register)?;
+        supervisor.require(Permission::Supervise)?;
+        if let Some(existing) = self.receipt_by_id(input.id)? {
+            return Ok(existing);
+        }
+        let reason = clean_text(&input.reason, 100, ("退费原因", "Reason"))?;
+        let original = self.receipt(&input.receipt_no)?.ok_or_else(|| unknown(&input.receipt_no))?;
+        if original.kind != ReceiptKind::Charge {
+            return Err(invalid!("receipt_not_refundable", "只有收费收据可以退费", "Only charge receipts can be refunded"));
+        }
+        if original.voided.is_some() {
+            return Err(invalid!("receipt_voided", format!("收据 {} 已作废，不能退费", original.receipt_no), format!("Receipt {} is voided; it cannot be refunded", original.receipt_no)));
+        }
+        let shift = self.shift_for_money(by)?;
+        // What each line has had paid back already.
+        let refunds = self.refunds_of(original.id)?;
+        let returned = |line_no: i64| -> (i64, i64) {
+            refunds.iter().flat_map(|r| &r.lines).filter(|l| l.refunds_line == Some(line_no)).fold((0, 0), |(q, a), l| (q + l.qty.milli(), a + l.amount.get()))
+        };
+        let wanted: Vec<(i64, Option<Quantity>)> = if input.lines.is_empty() {
+            original.lines.iter().map(|l| (l.line_no, None)).collect()
+        } else {
+            input.lines.iter().map(|(n, q)| (*n, Some(*q))).collect()
+        };
+        let mut lines: Vec<ReceiptLine> = Vec::new();
+        let mut total = Fen::ZERO;
+        for (n, qty) in wanted {
+            let line = original.lines.iter().find(|l| l.line_no == n).ok_or_else(|| {
+                invalid!("refund_line_unknown", format!("收据 {} 没有第 {n} 行", original.receipt_no), format!("Receipt {} has no line {n}", original.receipt_no))
+            })?;
+            if lines.iter().any(|l| l.refunds_line == Some(n)) {
+                return Err(invalid!("refund_line_twice", format!("第 {n} 行写了两次"), format!("Line {n} is given twice")));
+            }
+            let (qty_back, amount_back) = returned(n);
+            let qty_left = line.qty.milli() - qty_back;
+            let amount_left = line.amount.get() - amount_back;
+            if qty_left <= 0 || amount_left <= 0 {
+                if input.lines.is_empty() {
+                    continue;
+                }
+                return Err(invalid!("refund_line_done", format!("第 {n} 行（{}）已全部退费", line.name), format!("Line {n} ({}) is already fully refunded", line.name)));
+            }
+            let qty = qty.map(|q| q.milli()).unwrap_or(qty_left);
+            if qty > qty_left {
+                return Err(invalid!(
+                    "refund_exceeds_paid",
+                    format!("第 {n} 行（{}）最多还能退 {}，不能退 {}", line.name, Quantity::from_milli(qty_left)?.text(), Quantity::from_milli(qty)?.text()),
+                    format!("Line {n} ({}) has at most {} left to refund, not {}", line.name, Quantity::from_milli(qty_left)?.text(), Quantity::from_milli(qty)?.text())
+                ));
+            }
+            // The last of a line pays back exactly what is left, so rounding never drifts.
+            let amount = if qty == qty_left { Fen::new(amount_left)? } else { line_amount(Quantity::from_milli(qty)?, line.unit_price)?.min(Fen::new(amount_left)?) };
+            total = total.checked_add(amount).ok_or_else(|| invalid!("amount_out_of_range", "退费合计超出范围", "The refund total is out of range"))?;
+            lines.push(ReceiptLine { line_no: lines.len() as i64 + 1, qty: Quantity::from_milli(qty)?, amount, refunds_line: Some(n), ..line.clone() });
+        }
+        if lines.is_empty() || total == Fen::ZERO {
+            return Err(invalid!("refund_nothing_left", format!("收据 {} 已全部退费", original.receipt_no), format!("Receipt {} is already fully refunded", original.receipt_no)));
+        }
+        let drug_return_by = match input.drug_return_by.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => Some(clean_text(d, 20, ("退药确认人", "Pharmacy confirmation"))?),
+            None if lines.iter().any(|l| l.is_drug) => {
+                return Err(invalid!(
+                    "refund_needs_drug_return",
+                    "退药品需药房确认退药：请填写退药确认人",
+                    "Refunding drugs needs the pharmacy's confirmation that they came back: give who confirmed it"
+                ))
+            }
+            None => None,
+        };
+        let tenders = if input.tenders.is_empty() { vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }] } else { input.tenders.clone() };
+        let (tenders, _) = settle(&tenders, total, None, false)?;
+        let now = self.now();
+        let outage_id = self.active_outage()?.map(|o| o.id).unwrap_or(original.outage_id);
+        let signer = self.signer()?;
+        let tx = self.conn.transaction()?;
+        let new = NewReceipt {
+            id: input.id,
+            kind: ReceiptKind::Refund,
+            patient: &original.patient,
+            registration_id: original.registration_id,
+            admission_id: None,
+            department: original.department.clone(),
+            refund_of: Some(original.id),
+            total,
+            change: Fen::ZERO,
+            insured: original.insured,
+            resettle_due: None,
+            exchange_due: None,
+            paper_no: None,
+            reason,
+            supervisor: Some(supervisor),
+            drug_return_by,
+            catalog_version: original.catalog_version,
+            shift_id: shift.id,
+            outage_id,
+            occurred_at: now,
+            back_entered: false,
+            request_sha256: String::new(),
+        };
+        insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_refunded")?;
+        tx.commit()?;
+        Ok(self.receipt_by_id(input.id)?.expect("just refunded"))
+    }
+
+    /// Refund receipts issued against a receipt, oldest first.
+    pub fn refunds_of(&self, receipt: Uuid) -> Result<Vec<Receipt>> {
+        let numbers: Vec<String> = self
+            .conn
+            .prepare("SELECT receipt_no FROM receipt WHERE refund_of = ?1 ORDER BY seq")?
+            .query_map([receipt.to_string()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        numbers.iter().filter_map(|n| self.receipt(n).transpose()).collect()
+    }
+
+    /// Records that a receipt was printed (`copy` for a reprint, 副本) and returns how many
+    /// times it had been printed before.
+    pub fn record_print(&mut self, by: &Actor, receipt_no: &str, copy: bool, layout: &str) -> Result<i64> {
+        let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
+        let before: i64 = self.conn.query_row("SELECT count(*) FROM receipt_print WHERE receipt_id = ?1", [r.id.to_string()], |x| x.get(0))?;
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO receipt_print (id, receipt_id, copy, layout, operator_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![Uuid::now_v7().to_string(), r.id.to_string(), copy, layout, by.id().to_string(), stamp(now)],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: if copy { "receipt_reprinted" } else { "receipt_printed" }, actor: by.name(), at: now, rows: vec![("receipt_print", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(before)
+    }
+}

@@ -1,0 +1,103 @@
+//! From a receipt record to the printed receipt: maps the stored facts onto
+//! `receipt_pdf::ReceiptDoc` (every value printed comes from the records, none from "now").
+
+use super::{Receipt, ReceiptKind};
+use crate::error::{invalid, Result};
+use crate::patient::resident_id::mask;
+use crate::receipt_pdf::{self, CategorySubtotal, ChargeLine, Charges, Insurance as PdfInsurance, Layout, ReceiptBody, ReceiptDoc, Tender as PdfTender};
+use crate::store::Desk;
+use crate::time::local_display;
+
+/// What the receipt asks the patient to keep in mind.
+pub const NOTICE: &str = "请妥善保管本票据。系统恢复后，请在截止日期前凭本票据到收费窗口换取电脑发票；医保患者同时办理重新结算。";
+
+pub fn parse_layout(text: &str) -> Result<Layout> {
+    match text.trim().to_lowercase().as_str() {
+        "a5" => Ok(Layout::A5),
+        "roll80" | "80" | "roll" => Ok(Layout::Roll80),
+        _ => Err(invalid!("layout_invalid", format!("版式“{text}”无效：可选 a5、roll80"), format!("Unknown layout \"{text}\": use a5 or roll80"))),
+    }
+}
+
+fn charges(r: &Receipt) -> Charges {
+    let due_note = match (r.resettle_due, r.exchange_due) {
+        (Some(d), _) => Some(format!("医保重新结算及换取电脑发票截止日期：{}{}", d.date, if d.provisional { "（暂定）" } else { "" })),
+        (None, Some(d)) => Some(format!("换取电脑发票截止日期：{}{}", d.date, if d.provisional { "（暂定）" } else { "" })),
+        _ => None,
+    };
+    Charges {
+        payer_name: r.patient.name.clone(),
+        masked_id: r.patient.id_number.as_deref().map(mask),
+        downtime_number: r.patient.downtime_no.clone().unwrap_or_default(),
+        department: r.department.clone(),
+        insurance: r.insured.then(|| PdfInsurance { kind: r.insurance.zh().to_string(), number: Some(r.insurance_no.clone()).filter(|n| !n.is_empty()) }),
+        lines: r
+            .lines
+            .iter()
+            .map(|l| ChargeLine {
+                name: if l.free_text { format!("{}（价目表外）", l.name) } else { l.name.clone() },
+                spec: l.spec.clone(),
+                quantity: l.qty.text(),
+                unit: l.unit.clone(),
+                unit_price: l.unit_price.yuan_text(),
+                amount: l.amount,
+                category: l.category.zh().to_string(),
+            })
+            .collect(),
+        subtotals: r.subtotals().into_iter().map(|(c, amount)| CategorySubtotal { category: c.zh().to_string(), amount }).collect(),
+        total: r.total,
+        tenders: r
+            .tenders
+            .iter()
+            .map(|t| PdfTender { method: t.method.zh().to_string(), amount: t.amount, reference: Some(t.reference.clone()).filter(|x| !x.is_empty()) })
+            .collect(),
+        change: r.change,
+        cashier: r.cashier.clone(),
+        due_note,
+    }
+}
+
+impl Desk {
+    /// The printed form of a receipt, as it was issued (with 副本 COPY when `copy`).
+    pub fn receipt_doc(&self, r: &Receipt, copy: bool) -> Result<ReceiptDoc> {
+        let station = self.require_station()?;
+        let body = match r.kind {
+            ReceiptKind::Charge => ReceiptBody::Outpatient(charges(r)),
+            ReceiptKind::Refund | ReceiptKind::DepositRefund => ReceiptBody::Refund { original_receipt: r.refund_of.clone().unwrap_or_default(), charges: charges(r) },
+            ReceiptKind::Deposit => self.deposit_body(r)?,
+        };
+        Ok(ReceiptDoc {
+            hospital: station.hospital.clone(),
+            station: station.code.to_string(),
+            receipt_number: r.receipt_no.clone(),
+            paper_number: r.paper_no.clone(),
+            copy,
+            voided: r.voided.is_some(),
+            issued_at: local_display(r.occurred_at),
+            notice: NOTICE.to_string(),
+            qr_payload: r.qr_payload.clone(),
+            body,
+        })
+    }
+
+    /// Renders a receipt's PDF (`downtime receipt pdf`).
+    pub fn receipt_pdf(&self, receipt_no: &str, layout: &str, copy: bool) -> Result<Vec<u8>> {
+        let layout = parse_layout(layout)?;
+        let r = self.receipt(receipt_no)?.ok_or_else(|| invalid!("receipt_unknown", format!("找不到收据 {receipt_no}"), format!("No receipt {receipt_no}")))?;
+        receipt_pdf::render(&self.receipt_doc(&r, copy)?, layout)
+    }
+
+    /// Checks that every character a receipt will print is in the font, before the charge
+    /// is written: a rare character in a name must never print as an empty box.
+    pub fn check_printable(&self, texts: &[&str]) -> Result<()> {
+        let missing: Vec<char> = texts.iter().flat_map(|t| receipt_pdf::Fonts::get().missing_chars(t)).collect();
+        if let Some(c) = missing.first() {
+            return Err(invalid!(
+                "font_missing_glyph",
+                format!("“{c}”（U+{:04X}）无法打印：收据字体中没有这个字。请用同音字或拼音代替，并在备注中说明", *c as u32),
+                format!("\"{c}\" (U+{:04X}) cannot be printed: the receipt font lacks it. Use a homophone or pinyin and note it", *c as u32)
+            ));
+        }
+        Ok(())
+    }
+}

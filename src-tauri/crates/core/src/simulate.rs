@@ -1,0 +1,204 @@
+//! `downtime simulate`: a realistic outage at one initialised station, driven through the same
+//! core API the window uses — patients (new, some insured, some found again), registrations,
+//! charges of 1 to 15 lines paid with one or several tenders, a few voids and refunds.
+//! Deterministic for a seed (the choices; ids and times are real). It creates the operators,
+//! outage, shifts, departments and price list it needs from the shipped samples when missing.
+
+use crate::catalog::price::Quantity;
+use crate::catalog::{synth, ImportOptions};
+use crate::charge::correction::RefundInput;
+use crate::charge::tender::{Method, TenderInput};
+use crate::charge::{ChargeInput, LineInput, Receipt};
+use crate::error::Result;
+use crate::money::Fen;
+use crate::operator::Actor;
+use crate::patient::NewPatient;
+use crate::registration::{NewRegistration, RegType};
+use crate::store::Desk;
+use crate::Role;
+use uuid::Uuid;
+
+pub const CASHIER: &str = "模拟收费员";
+pub const SUPERVISOR: &str = "模拟主管";
+const PIN: &str = "8642";
+
+/// What happened, for the summary line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub patients: usize,
+    pub registrations: usize,
+    pub receipts: usize,
+    pub voids: usize,
+    pub refunds: usize,
+    pub taken: i64,
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn operator(desk: &mut Desk, admin: &Actor, name: &str, role: Role) -> Result<Actor> {
+    if !desk.operators()?.iter().any(|o| o.name == name) {
+        desk.add_operator(admin, name, role, PIN)?;
+    }
+    desk.authenticate(name, PIN)
+}
+
+/// Gets the station ready: operators, price list, departments, outage, the cashier's shift.
+pub fn prepare(desk: &mut Desk, admin: &Actor) -> Result<(Actor, Actor)> {
+    let cashier = operator(desk, admin, CASHIER, Role::Cashier)?;
+    let supervisor = operator(desk, admin, SUPERVISOR, Role::Supervisor)?;
+    if desk.active_catalog()?.is_none() {
+        let csv = synth::price_list_csv(3000, 2026);
+        desk.catalog_import(&supervisor, csv.as_bytes(), "示例价目表-2026-11.csv", &ImportOptions::default(), false, &mut |_, _| {})?;
+    }
+    if desk.departments()?.is_empty() {
+        desk.import_departments(&supervisor, include_bytes!("../../../../assets/departments.csv"), "departments.csv")?;
+    }
+    if desk.active_outage()?.is_none() {
+        desk.start_outage(&supervisor, "模拟：HIS 数据库服务器宕机", None, "网管中心")?;
+    }
+    if desk.open_shift_of(&cashier)?.is_none() {
+        desk.open_shift(&cashier, Fen::new(50_000)?)?;
+    }
+    Ok((cashier, supervisor))
+}
+
+/// Runs the simulation; `on_receipt` is called right after each receipt's transaction commits.
+pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receipt: &mut dyn FnMut(&Receipt) -> Result<()>) -> Result<Summary> {
+    let (cashier, supervisor) = prepare(desk, admin)?;
+    let mut rng = Rng(seed);
+    let mut sum = Summary::default();
+    let items: Vec<String> = {
+        let queries = ["X0", "Z0", "C0", "E0", "L0", "T0", "M0"];
+        let mut all = Vec::new();
+        for q in queries {
+            all.extend(desk.catalog_search(q, 40)?.into_iter().map(|i| i.code));
+        }
+        all
+    };
+    let depts: Vec<String> = desk.departments()?.into_iter().filter(|d| d.kind != crate::registration::DeptKind::Inpatient).map(|d| d.code).collect();
+    const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+    const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "杰", "秀英", "建华"];
+    let mut issued: Vec<Receipt> = Vec::new();
+    for n in 0..patients {
+        let insured = rng.chance(40);
+        let name = format!("{}{}", SURNAMES[rng.below(SURNAMES.len() as u64) as usize], GIVEN[rng.below(GIVEN.len() as u64) as usize]);
+        let patient = desk.add_patient(
+            &cashier,
+            &NewPatient {
+                name,
+                sex: if rng.chance(50) { "M".into() } else { "F".into() },
+                age: Some(1 + rng.below(90) as i64),
+                phone: Some(format!("139{:08}", seed.wrapping_mul(7919).wrapping_add(n as u64) % 100_000_000)),
+                insurance: Some(if insured { "resident".into() } else { "self_pay".into() }),
+                insurance_no: insured.then(|| format!("YB{:010}", rng.below(10_000_000_000))),
+                confirm_duplicate: true,
+                ..Default::default()
+            },
+        )?;
+        sum.patients += 1;
+        let downtime_no = patient.downtime_no.clone().unwrap_or_default();
+        let reg_type = match rng.below(10) {
+            0 => RegType::Emergency,
+            1..=3 => RegType::Expert,
+            _ => RegType::Ordinary,
+        };
+        let dept = depts[rng.below(depts.len() as u64) as usize].clone();
+        let reg = desk.register(&cashier, &NewRegistration { patient: downtime_no.clone(), dept, reg_type, doctor: None, back_entered_at: None })?;
+        sum.registrations += 1;
+        let mut lines: Vec<LineInput> = reg.fee_items.iter().map(|f| LineInput::Item { code: f.code.clone(), qty: Quantity::from_milli(1000).expect("valid") }).collect();
+        let extra = rng.below(14) as usize;
+        for _ in 0..extra {
+            let code = items[rng.below(items.len() as u64) as usize].clone();
+            if lines.iter().any(|l| matches!(l, LineInput::Item { code: c, .. } if *c == code)) {
+                continue;
+            }
+            let qty = if code.starts_with('C') { 1000 * (5 + rng.below(30) as i64) } else { 1000 * (1 + rng.below(3) as i64) };
+            lines.push(LineInput::Item { code, qty: Quantity::from_milli(qty)? });
+        }
+        // Price the draft the way the window does: the core computes, the simulator reads.
+        let total = price(desk, &lines)?;
+        let (tenders, cash_tendered) = match rng.below(10) {
+            0..=4 => {
+                let over = [0, 100, 500, 1000, 5000][rng.below(5) as usize];
+                let tendered = Fen::new(((total.get() + over + 99) / 100) * 100)?;
+                (vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }], Some(tendered))
+            }
+            5..=6 => (vec![TenderInput { method: Method::Wechat, amount: total, reference: format!("4200{:016}", rng.below(10_000_000_000_000_000)) }], None),
+            7 => (vec![TenderInput { method: Method::Card, amount: total, reference: format!("{:04}/{:06}", rng.below(10_000), rng.below(1_000_000)) }], None),
+            _ => {
+                let part = Fen::new((total.get() / 2).max(1))?;
+                let rest = Fen::new(total.get() - part.get())?;
+                let mut t = vec![TenderInput { method: Method::Alipay, amount: part, reference: format!("2026{:016}", rng.below(10_000_000_000_000_000)) }];
+                if rest > Fen::ZERO {
+                    t.push(TenderInput { method: Method::Cash, amount: rest, reference: String::new() });
+                }
+                (t, None)
+            }
+        };
+        let receipt = desk.pay_charge(
+            &cashier,
+            &ChargeInput { id: Uuid::now_v7(), patient: downtime_no, visit: Some(reg.id), lines, tenders, cash_tendered, insured, paper_no: None, back_entered_at: None, approver: None },
+        )?;
+        on_receipt(&receipt)?;
+        sum.receipts += 1;
+        sum.taken += receipt.total.get();
+        if rng.chance(3) {
+            desk.void_receipt(&cashier, &supervisor, &receipt.receipt_no, "模拟：收错项目")?;
+            sum.voids += 1;
+            sum.taken -= receipt.total.get();
+        } else {
+            issued.push(receipt);
+        }
+        if rng.chance(5) && !issued.is_empty() {
+            let original = issued.remove(rng.below(issued.len() as u64) as usize);
+            let whole = original.insured && rng.chance(50);
+            let lines = if whole { vec![] } else { vec![(original.lines.last().map(|l| l.line_no).unwrap_or(1), original.lines.last().map(|l| l.qty).unwrap_or(Quantity::from_milli(1000)?))] };
+            let refund = desk.refund_receipt(
+                &cashier,
+                &supervisor,
+                &RefundInput {
+                    id: Uuid::now_v7(),
+                    receipt_no: original.receipt_no.clone(),
+                    lines,
+                    reason: if whole { crate::charge::correction::RESETTLEMENT_REASON.into() } else { "模拟：患者不需要".into() },
+                    tenders: vec![],
+                    drug_return_by: Some("模拟药师".into()),
+                },
+            )?;
+            on_receipt(&refund)?;
+            sum.refunds += 1;
+            sum.taken -= refund.total.get();
+        }
+    }
+    Ok(sum)
+}
+
+/// The total a draft would come to, by the core's rules.
+pub fn price(desk: &mut Desk, lines: &[LineInput]) -> Result<Fen> {
+    let catalog = desk.require_catalog()?;
+    let mut total = Fen::ZERO;
+    for l in lines {
+        if let LineInput::Item { code, qty } = l {
+            if let Some(item) = desk.catalog_item(catalog.id, code)? {
+                total = total.checked_add(crate::catalog::price::line_amount(*qty, item.price)?).unwrap_or(total);
+            }
+        }
+    }
+    Ok(total)
+}
