@@ -155,7 +155,7 @@ fn problem(seq: Option<i64>, zh: String, en: String) -> Option<Problem> {
 
 /// A row's primary key: every covered table has one of these columns as its key.
 fn row_key(row: &Value) -> Value {
-    ["id", "shift_id", "outage_id", "station_id", "registration_id", "receipt_id"]
+    ["id", "shift_id", "outage_id", "station_id", "registration_id", "receipt_id", "admission_id"]
         .iter()
         .find_map(|k| row.get(*k))
         .cloned()

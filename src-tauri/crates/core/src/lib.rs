@@ -3,6 +3,7 @@
 //!
 //! Start reading at [`store::Desk::open`], then `journal`, then the domain modules.
 
+pub mod admission;
 pub mod bench;
 pub mod calendar;
 pub mod capitals;

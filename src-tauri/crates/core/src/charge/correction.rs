@@ -59,6 +59,19 @@ impl Desk {
                 format!("Receipt {} has refunds; it cannot be voided", r.receipt_no)
             ));
         }
+        if r.kind == ReceiptKind::Deposit {
+            let admission = r.admission_id.and_then(|id| self.admissions(false).ok()?.into_iter().find(|a| a.id == id));
+            if let Some(a) = admission {
+                let balance = self.deposit_account(&a.inpatient_no)?.balance;
+                if balance < r.total {
+                    return Err(invalid!(
+                        "deposit_void_below_zero",
+                        format!("作废这笔预交金后余额将为负（余额 {balance}，本笔 {}）：已退还的部分请先处理", r.total),
+                        format!("Voiding this deposit would make the balance negative (balance {balance}, this one {})", r.total)
+                    ));
+                }
+            }
+        }
         let shift = self.shift_for_money(by)?;
         if shift.id != r.shift_id {
             return Err(invalid!(

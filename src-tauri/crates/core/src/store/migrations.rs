@@ -28,6 +28,9 @@ pub const APPEND_ONLY: &[&str] = &[
     "tender",
     "receipt_void",
     "receipt_print",
+    "admission",
+    "admission_cancel",
+    "admission_transfer",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -381,6 +384,58 @@ CREATE TABLE receipt_print (
     operator_id  TEXT NOT NULL REFERENCES operator(id),
     at           TEXT NOT NULL
 ) STRICT;
+"#,
+    // 5: inpatient admissions (入院). Deposits are receipts (kind deposit / deposit_refund).
+    r#"
+CREATE TABLE admission (
+    id                  TEXT PRIMARY KEY,
+    seq                 INTEGER NOT NULL UNIQUE,
+    inpatient_no        TEXT NOT NULL UNIQUE,
+    patient_id          TEXT NOT NULL REFERENCES patient(id),
+    dept_code           TEXT NOT NULL,
+    dept_name           TEXT NOT NULL,
+    ward                TEXT NOT NULL,
+    bed                 TEXT NOT NULL,
+    doctor              TEXT NOT NULL,
+    diagnosis           TEXT NOT NULL,
+    admitted_at         TEXT NOT NULL,
+    insurance           TEXT NOT NULL,
+    insurance_no        TEXT NOT NULL,
+    convert_to_insured  INTEGER NOT NULL CHECK (convert_to_insured IN (0, 1)),
+    second_confirmed    INTEGER NOT NULL CHECK (second_confirmed IN (0, 1)),
+    operator_id         TEXT NOT NULL REFERENCES operator(id),
+    outage_id           TEXT NOT NULL REFERENCES outage(id),
+    recorded_at         TEXT NOT NULL,
+    back_entered        INTEGER NOT NULL CHECK (back_entered IN (0, 1))
+) STRICT;
+CREATE TRIGGER admission_seq_gapless BEFORE INSERT ON admission
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM admission)
+BEGIN
+    SELECT RAISE(ABORT, 'admission: inpatient numbers run without gaps');
+END;
+CREATE TABLE admission_cancel (
+    admission_id  TEXT PRIMARY KEY REFERENCES admission(id),
+    reason        TEXT NOT NULL,
+    cancelled_by  TEXT NOT NULL REFERENCES operator(id),
+    at            TEXT NOT NULL
+) STRICT;
+CREATE TABLE admission_transfer (
+    id            TEXT PRIMARY KEY,
+    admission_id  TEXT NOT NULL REFERENCES admission(id),
+    ward          TEXT NOT NULL,
+    bed           TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    by_operator   TEXT NOT NULL REFERENCES operator(id),
+    at            TEXT NOT NULL
+) STRICT;
+-- A deposit (or its refund) belongs to an admission that exists and is not cancelled.
+CREATE TRIGGER receipt_deposit_admission BEFORE INSERT ON receipt
+WHEN NEW.kind IN ('deposit', 'deposit_refund') AND NOT EXISTS (
+    SELECT 1 FROM admission a WHERE a.id = NEW.admission_id
+    AND NOT EXISTS (SELECT 1 FROM admission_cancel c WHERE c.admission_id = a.id))
+BEGIN
+    SELECT RAISE(ABORT, 'receipt: a deposit needs an active admission');
+END;
 "#,
 ];
 

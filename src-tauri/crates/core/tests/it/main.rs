@@ -1,6 +1,7 @@
 //! Integration tests of downtime-core: one binary, a module per area, all against a
 //! temporary database and no window.
 
+mod admissions;
 mod calendar;
 mod capitals;
 mod catalog;

@@ -1,0 +1,392 @@
+//! 入院与预交金: inpatient admissions and deposits. Each admission gets a temporary inpatient
+//! number carrying the station code (`ZY-RY01-000045`) that cannot clash with HIS numbers.
+//! Insured patients are admitted as ordinary (self-pay) patients and flagged "convert to
+//! insured after recovery". Deposits and top-ups (预交 / 补交) are receipts from the station's
+//! one sequence, with the same tenders, void and reprint as charges; a deposit refund
+//! (退预交金) needs a supervisor and never exceeds the balance. The balance is derived from
+//! the receipts, never stored.
+
+use crate::charge::tender::{settle, TenderInput};
+use crate::charge::{insert_receipt, NewReceipt, Receipt, ReceiptKind};
+use crate::error::{invalid, Result};
+use crate::ids::{clean_text, Permission};
+use crate::journal::{self, Change};
+use crate::money::Fen;
+use crate::operator::Actor;
+use crate::patient::Insurance;
+use crate::store::Desk;
+use crate::time::{local_display, parse_stamp, stamp};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use serde_json::Map;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admission {
+    pub id: Uuid,
+    pub inpatient_no: String,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub downtime_no: String,
+    pub dept_code: String,
+    pub dept_name: String,
+    pub ward: String,
+    pub bed: String,
+    pub doctor: String,
+    pub diagnosis: String,
+    pub admitted_at: DateTime<Utc>,
+    pub insurance: Insurance,
+    pub insurance_no: String,
+    /// Declared insured, admitted as self-pay: convert after recovery.
+    pub convert_to_insured: bool,
+    pub back_entered: bool,
+    pub cancelled: Option<String>,
+    pub clerk: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAdmission {
+    pub patient: String,
+    pub dept: String,
+    pub ward: Option<String>,
+    pub bed: Option<String>,
+    pub doctor: Option<String>,
+    pub diagnosis: Option<String>,
+    /// As declared at the desk; the patient record's when absent.
+    pub insurance: Option<String>,
+    pub insurance_no: Option<String>,
+    /// The clerk confirmed a second active admission of the same patient.
+    pub confirm_second: bool,
+    pub back_entered_at: Option<DateTime<Utc>>,
+}
+
+/// A deposit or top-up (预交 / 补交).
+#[derive(Debug, Clone)]
+pub struct DepositInput {
+    pub id: Uuid,
+    pub admission_no: String,
+    pub tenders: Vec<TenderInput>,
+    pub cash_tendered: Option<Fen>,
+    pub back_entered_at: Option<DateTime<Utc>>,
+}
+
+/// A deposit refund (退预交金).
+#[derive(Debug, Clone)]
+pub struct DepositRefundInput {
+    pub id: Uuid,
+    pub admission_no: String,
+    pub amount: Fen,
+    pub tenders: Vec<TenderInput>,
+    pub reason: String,
+}
+
+/// An admission's deposit account: every movement and the balance.
+#[derive(Debug, Clone)]
+pub struct DepositAccount {
+    pub admission: Admission,
+    /// Deposits, top-ups and refunds, oldest first (voided deposits included, marked).
+    pub movements: Vec<Receipt>,
+    pub balance: Fen,
+}
+
+/// The newest transfer's ward and bed stand in for the admission's.
+const ADMISSION_SELECT: &str = "SELECT a.id, a.inpatient_no, a.patient_id, p.name, p.downtime_no, a.dept_code, a.dept_name, \
+     coalesce((SELECT t.ward FROM admission_transfer t WHERE t.admission_id = a.id ORDER BY t.rowid DESC LIMIT 1), a.ward), \
+     coalesce((SELECT t.bed FROM admission_transfer t WHERE t.admission_id = a.id ORDER BY t.rowid DESC LIMIT 1), a.bed), a.doctor, a.diagnosis, \
+     a.admitted_at, a.insurance, a.insurance_no, a.convert_to_insured, a.back_entered, c.reason, o.name \
+     FROM admission a JOIN patient p ON p.id = a.patient_id JOIN operator o ON o.id = a.operator_id \
+     LEFT JOIN admission_cancel c ON c.admission_id = a.id";
+
+fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
+    Ok(Admission {
+        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        inpatient_no: r.get(1)?,
+        patient_id: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+        patient_name: r.get(3)?,
+        downtime_no: r.get(4)?,
+        dept_code: r.get(5)?,
+        dept_name: r.get(6)?,
+        ward: r.get(7)?,
+        bed: r.get(8)?,
+        doctor: r.get(9)?,
+        diagnosis: r.get(10)?,
+        admitted_at: parse_stamp(&r.get::<_, String>(11)?),
+        insurance: Insurance::parse(&r.get::<_, String>(12)?).unwrap_or(Insurance::SelfPay),
+        insurance_no: r.get(13)?,
+        convert_to_insured: r.get(14)?,
+        back_entered: r.get(15)?,
+        cancelled: r.get(16)?,
+        clerk: r.get(17)?,
+    })
+}
+
+fn optional_text(text: Option<&str>, max: usize, what: (&str, &str)) -> Result<String> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => clean_text(t, max, what),
+        None => Ok(String::new()),
+    }
+}
+
+fn unknown(no: &str) -> crate::CoreError {
+    invalid!("admission_unknown", format!("找不到住院号 {no}"), format!("No admission {no}"))
+}
+
+impl Desk {
+    /// 入院登记.
+    pub fn admit(&mut self, by: &Actor, new: &NewAdmission) -> Result<Admission> {
+        by.require(Permission::Admit)?;
+        let station = self.require_station()?;
+        let now = self.now();
+        let (admitted_at, outage_id) = self.outage_for(new.back_entered_at, now)?;
+        let dept = self.department(&new.dept)?.ok_or_else(|| {
+            invalid!("dept_unknown", format!("没有编码为“{}”的科室", new.dept), format!("No department with code \"{}\"", new.dept))
+        })?;
+        let ward = optional_text(new.ward.as_deref(), 30, ("病区", "Ward"))?;
+        let bed = optional_text(new.bed.as_deref(), 10, ("床号", "Bed"))?;
+        let doctor = optional_text(new.doctor.as_deref(), 20, ("医生", "Doctor"))?;
+        let diagnosis = optional_text(new.diagnosis.as_deref(), 100, ("诊断", "Diagnosis"))?;
+        let patient = self.resolve_patient(by, &new.patient)?;
+        let insurance = match new.insurance.as_deref().filter(|i| !i.trim().is_empty()) {
+            Some(i) => Insurance::parse(i)?,
+            None => patient.insurance,
+        };
+        let insurance_no = new.insurance_no.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| if new.insurance.is_some() { String::new() } else { patient.insurance_no.clone() });
+        if insurance.is_insured() && insurance_no.trim().is_empty() {
+            return Err(invalid!(
+                "insurance_no_missing",
+                format!("{}需要填写医保卡号（现按自费入院，恢复后凭卡号转为医保）", insurance.zh()),
+                format!("{} needs the card number (admitted as self-pay now, converted after recovery)", insurance.key())
+            ));
+        }
+        let active: Vec<Admission> = self.admissions_of(patient.id)?.into_iter().filter(|a| a.cancelled.is_none()).collect();
+        if let Some(a) = active.first() {
+            if !new.confirm_second {
+                return Err(invalid!(
+                    "admission_already_active",
+                    format!("{} 已有住院记录 {}（{}，{} 入院）。确是再次入院请确认后继续", patient.name, a.inpatient_no, a.dept_name, local_display(a.admitted_at)),
+                    format!("{} already has admission {} ({}, admitted {}). Confirm if this really is a second admission", patient.name, a.inpatient_no, a.dept_name, local_display(a.admitted_at))
+                ));
+            }
+        }
+        let id = Uuid::now_v7();
+        let tx = self.conn.transaction()?;
+        let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM admission", [], |r| r.get(0))?;
+        let inpatient_no = format!("ZY-{}-{seq:06}", station.code);
+        tx.execute(
+            "INSERT INTO admission (id, seq, inpatient_no, patient_id, dept_code, dept_name, ward, bed, doctor, diagnosis, admitted_at, insurance, insurance_no, \
+             convert_to_insured, second_confirmed, operator_id, outage_id, recorded_at, back_entered) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            params![
+                id.to_string(), seq, inpatient_no, patient.id.to_string(), dept.code, dept.name, ward, bed, doctor, diagnosis, stamp(admitted_at),
+                insurance.key(), insurance_no.trim(), insurance.is_insured(), !active.is_empty(), by.id().to_string(), outage_id.to_string(), stamp(now),
+                new.back_entered_at.is_some()
+            ],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "admitted", actor: by.name(), at: now, rows: vec![("admission", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(self.admission(&inpatient_no)?.expect("just admitted"))
+    }
+
+    pub fn admission(&self, inpatient_no: &str) -> Result<Option<Admission>> {
+        Ok(self.conn.query_row(&format!("{ADMISSION_SELECT} WHERE a.inpatient_no = ?1"), [inpatient_no.trim()], admission_from_row).optional()?)
+    }
+
+    pub fn admissions_of(&self, patient: Uuid) -> Result<Vec<Admission>> {
+        let mut stmt = self.conn.prepare(&format!("{ADMISSION_SELECT} WHERE a.patient_id = ?1 ORDER BY a.seq DESC"))?;
+        let rows = stmt.query_map([patient.to_string()], admission_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Admissions, newest first; active ones only when asked.
+    pub fn admissions(&self, active_only: bool) -> Result<Vec<Admission>> {
+        let mut stmt = self.conn.prepare(&format!("{ADMISSION_SELECT} ORDER BY a.seq DESC"))?;
+        let rows = stmt.query_map([], admission_from_row)?;
+        let all: Vec<Admission> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(all.into_iter().filter(|a| !active_only || a.cancelled.is_none()).collect())
+    }
+
+    fn active_admission(&self, inpatient_no: &str) -> Result<Admission> {
+        let a = self.admission(inpatient_no)?.ok_or_else(|| unknown(inpatient_no))?;
+        if a.cancelled.is_some() {
+            return Err(invalid!(
+                "admission_cancelled",
+                format!("住院号 {} 已取消入院，不能再办理预交金", a.inpatient_no),
+                format!("Admission {} was cancelled; no deposits can be taken for it", a.inpatient_no)
+            ));
+        }
+        Ok(a)
+    }
+
+    /// 取消入院 (no-show, wrong patient): a record of its own; the deposit balance must be
+    /// refunded first.
+    pub fn cancel_admission(&mut self, by: &Actor, inpatient_no: &str, reason: &str) -> Result<Admission> {
+        by.require(Permission::Admit)?;
+        let reason = clean_text(reason, 100, ("取消原因", "Reason"))?;
+        let a = self.active_admission(inpatient_no)?;
+        let balance = self.deposit_account(inpatient_no)?.balance;
+        if balance > Fen::ZERO {
+            return Err(invalid!(
+                "admission_has_balance",
+                format!("住院号 {} 还有预交金余额 {balance}，请先退还再取消入院", a.inpatient_no),
+                format!("Admission {} still holds a deposit balance of {balance}; refund it before cancelling", a.inpatient_no)
+            ));
+        }
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO admission_cancel (admission_id, reason, cancelled_by, at) VALUES (?1, ?2, ?3, ?4)",
+            params![a.id.to_string(), reason, by.id().to_string(), stamp(now)],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "admission_cancelled", actor: by.name(), at: now, rows: vec![("admission_cancel", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(self.admission(inpatient_no)?.expect("exists"))
+    }
+
+    /// 转床 / 转病区: a record of its own; the admission shows the newest ward and bed.
+    pub fn transfer_admission(&mut self, by: &Actor, inpatient_no: &str, ward: &str, bed: Option<&str>, reason: &str) -> Result<Admission> {
+        by.require(Permission::Admit)?;
+        let a = self.active_admission(inpatient_no)?;
+        let ward = clean_text(ward, 30, ("病区", "Ward"))?;
+        let bed = optional_text(bed, 10, ("床号", "Bed"))?;
+        let reason = optional_text(Some(reason), 100, ("原因", "Reason"))?;
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO admission_transfer (id, admission_id, ward, bed, reason, by_operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![Uuid::now_v7().to_string(), a.id.to_string(), ward, bed, reason, by.id().to_string(), stamp(now)],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "admission_transferred", actor: by.name(), at: now, rows: vec![("admission_transfer", row)], extra: Map::new() })?;
+        tx.commit()?;
+        Ok(self.admission(inpatient_no)?.expect("exists"))
+    }
+
+    /// 交预交金 / 补交: a deposit receipt for the admission.
+    pub fn take_deposit(&mut self, by: &Actor, input: &DepositInput) -> Result<Receipt> {
+        by.require(Permission::Admit)?;
+        if let Some(existing) = self.receipt_by_id(input.id)? {
+            return Ok(existing);
+        }
+        let a = self.active_admission(&input.admission_no)?;
+        let total = input.tenders.iter().try_fold(Fen::ZERO, |sum, t| sum.checked_add(t.amount)).ok_or_else(|| invalid!("amount_out_of_range", "金额超出范围", "Amount out of range"))?;
+        if total == Fen::ZERO {
+            return Err(invalid!("deposit_zero", "预交金金额必须大于 0", "The deposit must be above 0"));
+        }
+        let (tenders, change) = settle(&input.tenders, total, input.cash_tendered, true)?;
+        let shift = self.shift_for_money(by)?;
+        let now = self.now();
+        let (occurred_at, outage_id) = self.outage_for(input.back_entered_at, now)?;
+        let patient = self.patient(a.patient_id)?.ok_or_else(|| unknown(&input.admission_no))?;
+        let signer = self.signer()?;
+        let tx = self.conn.transaction()?;
+        let new = NewReceipt {
+            id: input.id,
+            kind: ReceiptKind::Deposit,
+            patient: &patient,
+            registration_id: None,
+            admission_id: Some(a.id),
+            department: a.dept_name.clone(),
+            refund_of: None,
+            total,
+            change,
+            insured: false,
+            resettle_due: None,
+            exchange_due: None,
+            paper_no: None,
+            reason: String::new(),
+            supervisor: None,
+            drug_return_by: None,
+            catalog_version: None,
+            shift_id: shift.id,
+            outage_id,
+            occurred_at,
+            back_entered: input.back_entered_at.is_some(),
+            request_sha256: String::new(),
+        };
+        insert_receipt(&tx, &signer, by, &new, &[], &tenders, now, "deposit_taken")?;
+        tx.commit()?;
+        Ok(self.receipt_by_id(input.id)?.expect("just taken"))
+    }
+
+    /// 退预交金: pays back part or all of the balance, with a supervisor.
+    pub fn refund_deposit(&mut self, by: &Actor, supervisor: &Actor, input: &DepositRefundInput) -> Result<Receipt> {
+        by.require(Permission::Admit)?;
+        supervisor.require(Permission::Supervise)?;
+        if let Some(existing) = self.receipt_by_id(input.id)? {
+            return Ok(existing);
+        }
+        let reason = clean_text(&input.reason, 100, ("退款原因", "Reason"))?;
+        let account = self.deposit_account(&input.admission_no)?;
+        if input.amount == Fen::ZERO {
+            return Err(invalid!("deposit_zero", "退款金额必须大于 0", "The refund must be above 0"));
+        }
+        if input.amount > account.balance {
+            return Err(invalid!(
+                "deposit_refund_exceeds_balance",
+                format!("退款 {} 超过预交金余额 {}", input.amount, account.balance),
+                format!("The refund {} exceeds the deposit balance {}", input.amount, account.balance)
+            ));
+        }
+        let tenders = if input.tenders.is_empty() { vec![TenderInput { method: crate::charge::tender::Method::Cash, amount: input.amount, reference: String::new() }] } else { input.tenders.clone() };
+        let (tenders, _) = settle(&tenders, input.amount, None, false)?;
+        let shift = self.shift_for_money(by)?;
+        let now = self.now();
+        let outage_id = match self.active_outage()? {
+            Some(o) => o.id,
+            None => account.movements.first().map(|m| m.outage_id).unwrap_or_default(),
+        };
+        let patient = self.patient(account.admission.patient_id)?.ok_or_else(|| unknown(&input.admission_no))?;
+        let signer = self.signer()?;
+        let tx = self.conn.transaction()?;
+        let new = NewReceipt {
+            id: input.id,
+            kind: ReceiptKind::DepositRefund,
+            patient: &patient,
+            registration_id: None,
+            admission_id: Some(account.admission.id),
+            department: account.admission.dept_name.clone(),
+            refund_of: None,
+            total: input.amount,
+            change: Fen::ZERO,
+            insured: false,
+            resettle_due: None,
+            exchange_due: None,
+            paper_no: None,
+            reason,
+            supervisor: Some(supervisor),
+            drug_return_by: None,
+            catalog_version: None,
+            shift_id: shift.id,
+            outage_id,
+            occurred_at: now,
+            back_entered: false,
+            request_sha256: String::new(),
+        };
+        insert_receipt(&tx, &signer, by, &new, &[], &tenders, now, "deposit_refunded")?;
+        tx.commit()?;
+        Ok(self.receipt_by_id(input.id)?.expect("just refunded"))
+    }
+
+    /// Every deposit movement of an admission and the balance derived from them: deposits not
+    /// voided, less deposit refunds.
+    pub fn deposit_account(&self, inpatient_no: &str) -> Result<DepositAccount> {
+        let admission = self.admission(inpatient_no)?.ok_or_else(|| unknown(inpatient_no))?;
+        let numbers: Vec<String> = self
+            .conn
+            .prepare("SELECT receipt_no FROM receipt WHERE admission_id = ?1 ORDER BY seq")?
+            .query_map([admission.id.to_string()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let movements: Vec<Receipt> = numbers.iter().filter_map(|n| self.receipt(n).transpose()).collect::<Result<_>>()?;
+        let balance: i64 = movements
+            .iter()
+            .map(|m| match (m.kind, &m.voided) {
+                (ReceiptKind::Deposit, None) => m.total.get(),
+                (ReceiptKind::DepositRefund, None) => -m.total.get(),
+                _ => 0,
+            })
+            .sum();
+        Ok(DepositAccount { admission, movements, balance: Fen::new(balance.max(0))? })
+    }
+}
