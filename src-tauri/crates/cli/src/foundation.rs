@@ -146,6 +146,9 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Register(a) => crate::patients::register(a, ctx),
         Command::Registration(c) => crate::patients::registration(c, ctx),
         Command::Dept(c) => crate::patients::dept(c, ctx),
+        Command::Charge(a) => crate::charges::charge(a, ctx),
+        Command::Receipt(c) => crate::charges::receipt(c, ctx),
+        Command::Calendar(c) => crate::charges::calendar(c, ctx),
     }
 }
 

@@ -5,6 +5,7 @@
 //! one sentence on stderr, a non-zero exit, and no change.
 
 mod catalog;
+mod charges;
 mod foundation;
 mod patients;
 
@@ -64,6 +65,14 @@ enum Command {
     /// 科室表
     #[command(subcommand)]
     Dept(patients::DeptCmd),
+    /// 收费结算，输出收据号
+    Charge(charges::ChargeArgs),
+    /// 收据：查看、列表、作废、退费、重印、PDF、二维码核验
+    #[command(subcommand)]
+    Receipt(charges::ReceiptCmd),
+    /// 工作日历（节假日安排）
+    #[command(subcommand)]
+    Calendar(charges::CalendarCmd),
     /// 在临时文件夹中运行性能基准
     Bench(foundation::BenchArgs),
 }

@@ -390,3 +390,29 @@ impl Desk {
         Ok(DepositAccount { admission, movements, balance: Fen::new(balance.max(0))? })
     }
 }
+
+impl Desk {
+    /// The printed body of a deposit receipt (住院病人预交金收据).
+    pub(crate) fn deposit_body(&self, r: &Receipt) -> Result<crate::receipt_pdf::ReceiptBody> {
+        use crate::receipt_pdf::{Cheque, Deposit, ReceiptBody};
+        let a = r
+            .admission_id
+            .and_then(|id| self.admissions(false).ok()?.into_iter().find(|a| a.id == id))
+            .ok_or_else(|| invalid!("admission_unknown", format!("收据 {} 没有对应的住院记录", r.receipt_no), format!("Receipt {} has no admission", r.receipt_no)))?;
+        let method = r.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、");
+        let cheque = r.tenders.iter().find(|t| t.method == crate::charge::tender::Method::Cheque).map(|t| {
+            let (bank, number) = t.reference.split_once('/').unwrap_or((&t.reference, ""));
+            Cheque { bank: bank.trim().to_string(), number: number.trim().to_string() }
+        });
+        Ok(ReceiptBody::Deposit(Deposit {
+            patient_name: a.patient_name.clone(),
+            admission_number: a.inpatient_no.clone(),
+            ward: if a.ward.is_empty() { a.dept_name.clone() } else { format!("{} {}", a.dept_name, a.ward) },
+            amount: r.total,
+            method,
+            cheque,
+            admission_date: a.admitted_at.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string(),
+            clerk: r.cashier.clone(),
+        }))
+    }
+}

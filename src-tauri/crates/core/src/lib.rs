@@ -18,6 +18,7 @@ pub mod money;
 pub mod operator;
 pub mod outage;
 pub mod patient;
+pub mod receipt_pdf;
 pub mod registration;
 pub mod setting;
 pub mod simulate;

@@ -8,6 +8,7 @@
 //! kind of receipt (charge, refund, deposit). Corrections (void, refund) live in `correction`.
 
 pub mod correction;
+pub mod print;
 pub mod qr;
 pub mod tender;
 

@@ -49,7 +49,8 @@ fn charges(r: &Receipt) -> Charges {
         tenders: r
             .tenders
             .iter()
-            .map(|t| PdfTender { method: t.method.zh().to_string(), amount: t.amount, reference: Some(t.reference.clone()).filter(|x| !x.is_empty()) })
+            // The printed form shows what was handed over (cash tendered); change is the difference.
+            .map(|t| PdfTender { method: t.method.zh().to_string(), amount: t.tendered.unwrap_or(t.amount), reference: Some(t.reference.clone()).filter(|x| !x.is_empty()) })
             .collect(),
         change: r.change,
         cashier: r.cashier.clone(),
@@ -63,8 +64,8 @@ impl Desk {
         let station = self.require_station()?;
         let body = match r.kind {
             ReceiptKind::Charge => ReceiptBody::Outpatient(charges(r)),
-            ReceiptKind::Refund | ReceiptKind::DepositRefund => ReceiptBody::Refund { original_receipt: r.refund_of.clone().unwrap_or_default(), charges: charges(r) },
-            ReceiptKind::Deposit => self.deposit_body(r)?,
+            ReceiptKind::Refund => ReceiptBody::Refund { original_receipt: r.refund_of.clone().unwrap_or_default(), charges: charges(r) },
+            ReceiptKind::Deposit | ReceiptKind::DepositRefund => self.deposit_body(r)?,
         };
         Ok(ReceiptDoc {
             hospital: station.hospital.clone(),

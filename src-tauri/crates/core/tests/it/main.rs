@@ -10,6 +10,7 @@ mod counter;
 mod journal;
 mod money;
 mod patients;
+mod receipt_pdf;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

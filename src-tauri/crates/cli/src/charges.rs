@@ -1,0 +1,332 @@
+//! `downtime charge`, `downtime receipt …`, `downtime calendar …`: charging, receipts and
+//! their corrections, and the working-day calendar the due dates are counted on.
+
+use crate::{print_json, Ctx};
+use clap::{Args, Subcommand};
+use downtime_core::catalog::category::FeeCategory;
+use downtime_core::catalog::price::{Quantity, UnitPrice};
+use downtime_core::charge::correction::RefundInput;
+use downtime_core::charge::tender::TenderInput;
+use downtime_core::charge::{ChargeInput, LineInput, Receipt};
+use downtime_core::time::local_display;
+use downtime_core::view::ReceiptView;
+use downtime_core::{Actor, CoreError, Fen};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+type Out = Result<ExitCode, CoreError>;
+
+fn bad(code: &'static str, zh: String, en: String) -> CoreError {
+    CoreError::invalid(code, zh, en)
+}
+
+#[derive(Args)]
+pub struct ChargeArgs {
+    /// 停机号或 HIS 号
+    #[arg(long)]
+    patient: String,
+    /// 挂号记录编号（就诊）
+    #[arg(long)]
+    visit: Option<String>,
+    /// 收费项目：编码:数量，可重复
+    #[arg(long = "line", value_name = "CODE:QTY")]
+    lines: Vec<String>,
+    /// 价目表外项目（需主管）：名称:单价:数量:费用类别:原因
+    #[arg(long = "free", value_name = "NAME:PRICE:QTY:CATEGORY:REASON")]
+    free: Vec<String>,
+    /// 支付：方式:金额[:参考号]，可重复；方式 cash、card、wechat、alipay、cheque、other
+    #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
+    pays: Vec<String>,
+    /// 现金实收（找零 = 实收 - 现金应付）
+    #[arg(long)]
+    tendered: Option<String>,
+    /// 医保患者：全额自付，恢复后重新结算
+    #[arg(long)]
+    insured: bool,
+    /// 同时填写的手工发票号
+    #[arg(long)]
+    paper_no: Option<String>,
+    /// 补录纸质记录：实际收费时间
+    #[arg(long)]
+    back_entry: Option<String>,
+    /// 主管姓名（价目表外项目）
+    #[arg(long)]
+    supervisor: Option<String>,
+    #[arg(long)]
+    supervisor_pin: Option<String>,
+    /// 这笔收费的编号（UUID；重试时用同一个，不会重复收费）
+    #[arg(long)]
+    id: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ReceiptCmd {
+    /// 显示收据
+    Show {
+        number: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出收据（某班次）
+    List {
+        #[arg(long)]
+        shift: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 作废本班次的收据（需主管）
+    Void {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        supervisor_pin: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 退费（需主管），输出退费凭证号
+    Refund {
+        number: String,
+        /// 收据上的行号:数量，可重复；不写则整张退
+        #[arg(long = "line", value_name = "N:QTY")]
+        lines: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        supervisor_pin: String,
+        /// 退款方式:金额[:参考号]；不写则全部退现金
+        #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
+        pays: Vec<String>,
+        /// 退药确认人（药房）
+        #[arg(long)]
+        drug_return_by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 重印（副本 COPY），记录在流水中
+    Reprint {
+        number: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "a5")]
+        layout: String,
+    },
+    /// 重新生成收据 PDF
+    Pdf {
+        number: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "a5")]
+        layout: String,
+        #[arg(long)]
+        copy: bool,
+    },
+    /// 核验扫描到的收据二维码内容
+    Check {
+        payload: String,
+        /// 其他工作站的公钥（十六进制）
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCmd {
+    /// 导入一年的节假日安排（JSON，格式见 assets/calendar/README.md）
+    Import { file: PathBuf },
+    /// 计算若干个工作日之后的日期（当天不计）
+    Due {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        working_days: u32,
+    },
+}
+
+fn parse_line(text: &str) -> Result<LineInput, CoreError> {
+    let (code, qty) = text.rsplit_once(':').ok_or_else(|| bad("line_invalid", format!("项目“{text}”应写成 编码:数量，例如 X001:2"), format!("Line \"{text}\" must be CODE:QTY, e.g. X001:2")))?;
+    Ok(LineInput::Item { code: code.trim().to_string(), qty: Quantity::parse(qty)? })
+}
+
+fn parse_free(text: &str) -> Result<LineInput, CoreError> {
+    let parts: Vec<&str> = text.split(':').collect();
+    if parts.len() != 5 {
+        return Err(bad("free_line_invalid", format!("价目表外项目“{text}”应写成 名称:单价:数量:费用类别:原因"), format!("Free-text line \"{text}\" must be NAME:PRICE:QTY:CATEGORY:REASON")));
+    }
+    let category = FeeCategory::parse(parts[3]).ok_or_else(|| bad("category_invalid", format!("费用类别“{}”无效", parts[3]), format!("Unknown category \"{}\"", parts[3])))?;
+    Ok(LineInput::FreeText { name: parts[0].into(), unit: String::new(), unit_price: UnitPrice::parse(parts[1])?, qty: Quantity::parse(parts[2])?, category, reason: parts[4].into() })
+}
+
+fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
+    match (name, pin) {
+        (Some(n), Some(p)) => Ok(Some(ctx.desk.authenticate(n, p)?)),
+        (None, None) => Ok(None),
+        _ => Err(bad("supervisor_incomplete", "主管授权需要同时填写 --supervisor 和 --supervisor-pin".into(), "A supervisor's approval needs both --supervisor and --supervisor-pin".into())),
+    }
+}
+
+fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
+    text.trim().parse().map_err(|_| bad("id_invalid", format!("{what}“{text}”不是有效的编号"), format!("{what} \"{text}\" is not a valid id")))
+}
+
+fn print_receipt(r: &Receipt) {
+    println!("{}", r.receipt_no);
+}
+
+fn show(r: &Receipt) {
+    let mark = if r.voided.is_some() { "（已作废）" } else { "" };
+    println!("收据 {}{mark}  {}  {} {}", r.receipt_no, local_display(r.occurred_at), r.patient.name, r.patient.downtime_no.clone().unwrap_or_default());
+    for l in &r.lines {
+        println!("  {:>2} {} {} {} {}×¥{} = {}  {}", l.line_no, l.code, l.name, l.spec, l.qty.text(), l.unit_price.yuan_text(), l.amount, l.category.zh());
+    }
+    for (c, f) in r.subtotals() {
+        println!("  小计 {}：{f}", c.zh());
+    }
+    println!("  合计 {}（{}）", r.total, r.total.capitals());
+    for t in &r.tenders {
+        println!("  {} {} {}", t.method.zh(), t.amount, t.reference);
+    }
+    if r.change > Fen::ZERO {
+        println!("  找零 {}", r.change);
+    }
+    if let Some(d) = r.resettle_due {
+        println!("  医保重新结算截止：{}{}", d.date, if d.provisional { "（暂定）" } else { "" });
+    }
+    if let Some(d) = r.exchange_due {
+        println!("  换取电脑发票截止：{}{}", d.date, if d.provisional { "（暂定）" } else { "" });
+    }
+    if r.refunded > Fen::ZERO {
+        println!("  已退费 {}", r.refunded);
+    }
+}
+
+pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
+    let mut lines = a.lines.iter().map(|l| parse_line(l)).collect::<Result<Vec<_>, _>>()?;
+    lines.extend(a.free.iter().map(|l| parse_free(l)).collect::<Result<Vec<_>, _>>()?);
+    let tenders = a.pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
+    let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
+    let id = match &a.id {
+        Some(i) => uuid_arg(i, "收费编号")?,
+        None => uuid::Uuid::now_v7(),
+    };
+    let visit = a.visit.as_deref().map(|v| uuid_arg(v, "挂号记录")).transpose()?;
+    let approver = supervisor(ctx, a.supervisor.as_deref(), a.supervisor_pin.as_deref())?;
+    let me = ctx.actor()?;
+    let input = ChargeInput { id, patient: a.patient, visit, lines, tenders, cash_tendered, insured: a.insured, paper_no: a.paper_no, back_entered_at: back, approver };
+    let r = ctx.desk.pay_charge(&me, &input)?;
+    if a.json {
+        print_json(&ReceiptView::from(&r));
+    } else {
+        print_receipt(&r);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find(ctx: &Ctx, number: &str) -> Result<Receipt, CoreError> {
+    ctx.desk.receipt(number)?.ok_or_else(|| bad("receipt_unknown", format!("找不到收据 {number}"), format!("No receipt {number}")))
+}
+
+pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
+    match cmd {
+        ReceiptCmd::Show { number, json } => {
+            let r = find(ctx, &number)?;
+            if json { print_json(&ReceiptView::from(&r)) } else { show(&r) }
+        }
+        ReceiptCmd::List { shift, json } => {
+            let shift = shift.as_deref().map(|s| uuid_arg(s, "班次")).transpose()?;
+            let list = ctx.desk.receipts(shift)?;
+            if json {
+                print_json(&list.iter().map(ReceiptView::from).collect::<Vec<_>>());
+            } else {
+                for r in list {
+                    let mark = if r.voided.is_some() { "（已作废）" } else { "" };
+                    println!("{}\t{}\t{}\t{}{mark}", r.receipt_no, local_display(r.occurred_at), r.patient.name, r.total);
+                }
+            }
+        }
+        ReceiptCmd::Void { number, reason, supervisor: s, supervisor_pin, json } => {
+            let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
+            let me = ctx.actor()?;
+            let r = ctx.desk.void_receipt(&me, &sup, &number, &reason)?;
+            if json { print_json(&ReceiptView::from(&r)) } else { println!("已作废收据 {}", r.receipt_no) }
+        }
+        ReceiptCmd::Refund { number, lines, reason, supervisor: s, supervisor_pin, pays, drug_return_by, json } => {
+            let lines = lines
+                .iter()
+                .map(|l| {
+                    let (n, q) = l.split_once(':').ok_or_else(|| bad("refund_line_invalid", format!("退费行“{l}”应写成 行号:数量，例如 2:1"), format!("Refund line \"{l}\" must be N:QTY, e.g. 2:1")))?;
+                    let n: i64 = n.trim().parse().map_err(|_| bad("refund_line_invalid", format!("行号“{n}”无效"), format!("Invalid line number \"{n}\"")))?;
+                    Ok((n, Quantity::parse(q)?))
+                })
+                .collect::<Result<Vec<_>, CoreError>>()?;
+            let tenders = pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+            let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
+            let me = ctx.actor()?;
+            let r = ctx.desk.refund_receipt(&me, &sup, &RefundInput { id: uuid::Uuid::now_v7(), receipt_no: number, lines, reason, tenders, drug_return_by })?;
+            if json { print_json(&ReceiptView::from(&r)) } else { print_receipt(&r) }
+        }
+        ReceiptCmd::Reprint { number, out, layout } => {
+            let me = ctx.actor()?;
+            let bytes = ctx.desk.receipt_pdf(&number, &layout, true)?;
+            std::fs::write(&out, bytes)?;
+            ctx.desk.record_print(&me, &number, true, &layout)?;
+            println!("已重印收据 {number}（副本）：{}", out.display());
+        }
+        ReceiptCmd::Pdf { number, out, layout, copy } => {
+            let bytes = ctx.desk.receipt_pdf(&number, &layout, copy)?;
+            std::fs::write(&out, bytes)?;
+            println!("{}", out.display());
+        }
+        ReceiptCmd::Check { payload, key, json } => {
+            let key = match key {
+                Some(k) => Some(hex::decode(k.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| bad("key_invalid", "公钥应为 64 位十六进制".into(), "The key must be 64 hex digits".into()))?),
+                None => None,
+            };
+            let (checked, record) = ctx.desk.check_receipt_code(&payload, key)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "valid": true, "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
+                    "issued_at": downtime_core::time::stamp(checked.issued), "on_record": record.is_some(),
+                    "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
+                }));
+            } else {
+                println!("签名有效：工作站 {} 收据 {}，金额 {}，开具于 {}", checked.station, checked.receipt_no, checked.total, local_display(checked.issued));
+                if let Some(r) = record {
+                    if r.voided.is_some() {
+                        println!("注意：这张收据已作废");
+                    }
+                    if r.refunded > Fen::ZERO {
+                        println!("注意：这张收据已退费 {}", r.refunded);
+                    }
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn calendar(cmd: CalendarCmd, ctx: &mut Ctx) -> Out {
+    match cmd {
+        CalendarCmd::Import { file } => {
+            let json = std::fs::read_to_string(&file).map_err(|e| bad("file_unreadable", format!("无法读取文件 {}：{e}", file.display()), format!("Cannot read the file {}: {e}", file.display())))?;
+            let me = ctx.actor()?;
+            let year = ctx.desk.import_calendar(&me, &json)?;
+            println!("已导入 {year} 年节假日安排");
+        }
+        CalendarCmd::Due { from, working_days } => {
+            let from = downtime_core::time::parse_date(&from)?;
+            let cal = ctx.desk.calendar()?;
+            println!("{}", cal.add_working_days(from, working_days)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

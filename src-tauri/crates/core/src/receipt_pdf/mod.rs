@@ -1,0 +1,449 @@
+//! Receipt PDFs (票据打印): the outpatient receipt (门诊收费票据), the refund receipt (退费凭证)
+//! and the inpatient deposit receipt (住院病人预交金收据), on A5 paper or an 80 mm roll.
+//!
+//! Contract:
+//! - The input is [`ReceiptDoc`], plain printable values that the caller maps from its
+//!   records; money stays [`Fen`] up to the page, where it is written in figures and in
+//!   capitals ([`Fen::capitals`]). This module reads no database and keeps no state but the
+//!   parsed font.
+//! - Every receipt carries [`OUTAGE_MARK`]: it is not optional, because the desk only ever
+//!   issues outage receipts.
+//! - [`render`] refuses rather than print something wrong: a character the font lacks
+//!   (`font_missing_glyph`, naming it and the field), lines or subtotals or tenders that do
+//!   not add up to the total (`receipt_inconsistent`), a QR payload too long for a QR code
+//!   (`receipt_qr_too_long`).
+//! - Text never overlaps: every cell wraps within its own column. Item names wrap onto at
+//!   most three lines and specs onto two; only beyond that is the last line cut and ended
+//!   with "…". Amounts and quantities are never cut: they shrink to fit their column.
+//! - A5 (148 × 210 mm) continues on further pages when the items do not fit, each page
+//!   numbered and carrying the receipt number and marks. The roll is one page 72 mm wide
+//!   (the printable width of 80 mm paper) whose height grows with the content.
+
+mod draw;
+mod fonts;
+mod layout;
+mod sample;
+
+pub use fonts::Fonts;
+pub use sample::specimen;
+
+use crate::error::{invalid, CoreError, Result};
+use crate::money::Fen;
+use std::time::Instant;
+
+/// Printed on every receipt, under its title.
+pub const OUTAGE_MARK: &str = "手工票据·系统停机应急开具";
+
+/// The paper the receipt is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A5 portrait, 148 × 210 mm, for laser and dot-matrix counter printers.
+    A5,
+    /// 80 mm thermal roll: 72 mm printable (576 dots at 203 dpi), height as needed.
+    Roll80,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptKind {
+    /// 门诊收费票据
+    Outpatient,
+    /// 退费凭证
+    Refund,
+    /// 住院病人预交金收据: a deposit is not revenue, so this is an internal receipt.
+    Deposit,
+}
+
+impl ReceiptKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            ReceiptKind::Outpatient => "门诊收费票据",
+            ReceiptKind::Refund => "退费凭证",
+            ReceiptKind::Deposit => "住院病人预交金收据",
+        }
+    }
+}
+
+/// One receipt as it is printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceiptDoc {
+    /// 收款单位
+    pub hospital: String,
+    /// 工作站代码, e.g. `MZ01`.
+    pub station: String,
+    /// 票据号码, e.g. `MZ01-00000123`.
+    pub receipt_number: String,
+    /// 纸质票据号: the number of the pre-printed paper form, where one is used.
+    pub paper_number: Option<String>,
+    /// A reprint: prints "副本 COPY".
+    pub copy: bool,
+    /// A voided receipt: prints "作废", its number stays used.
+    pub voided: bool,
+    /// 开具时间, as it should read, e.g. `2026-11-26 09:30`.
+    pub issued_at: String,
+    /// A short notice to the patient, e.g. "请妥善保管本票据…".
+    pub notice: String,
+    /// What the QR code carries.
+    pub qr_payload: String,
+    pub body: ReceiptBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReceiptBody {
+    Outpatient(Charges),
+    /// 退费凭证: what is refunded, in the same form as the receipt it refers to.
+    Refund {
+        /// 原票据号码
+        original_receipt: String,
+        charges: Charges,
+    },
+    Deposit(Deposit),
+}
+
+/// The charged (or refunded) items of an outpatient receipt and how they were paid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Charges {
+    /// 交款人
+    pub payer_name: String,
+    /// 身份证号, masked (e.g. `110101********1234`); none for foreigners and infants.
+    pub masked_id: Option<String>,
+    /// 门诊号 / 停机号: the downtime MRN.
+    pub downtime_number: String,
+    /// 科室
+    pub department: String,
+    /// 医保类型 and number, recorded for re-settlement after the outage.
+    pub insurance: Option<Insurance>,
+    pub lines: Vec<ChargeLine>,
+    /// 分类小计, in the order the receipt lists categories.
+    pub subtotals: Vec<CategorySubtotal>,
+    /// 合计: the sum of the lines.
+    pub total: Fen,
+    /// 支付方式: they add up to `total + change`.
+    pub tenders: Vec<Tender>,
+    /// 找零
+    pub change: Fen,
+    /// 收款人
+    pub cashier: String,
+    /// e.g. "医保重新结算/换取电脑发票截止日期：2026-12-17".
+    pub due_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insurance {
+    /// 医保类型, e.g. 城镇职工基本医疗保险.
+    pub kind: String,
+    /// 医保号
+    pub number: Option<String>,
+}
+
+/// One item line (明细): every drug, examination and test is itemised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChargeLine {
+    /// 项目名称
+    pub name: String,
+    /// 规格
+    pub spec: String,
+    /// 数量, as text (`2`, `0.5`).
+    pub quantity: String,
+    /// 单位
+    pub unit: String,
+    /// 单价, as text: prices can have more decimals than fen.
+    pub unit_price: String,
+    /// 金额
+    pub amount: Fen,
+    /// 费用类别, e.g. 西药费: its lines add up to the category's subtotal.
+    pub category: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategorySubtotal {
+    pub category: String,
+    pub amount: Fen,
+}
+
+/// One payment (or refund) of the receipt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tender {
+    /// 支付方式, e.g. 现金, 微信, 支票.
+    pub method: String,
+    pub amount: Fen,
+    /// Transaction or cheque number, bank.
+    pub reference: Option<String>,
+}
+
+/// The body of a 住院病人预交金收据.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deposit {
+    /// 姓名 (the patient)
+    pub patient_name: String,
+    /// 住院号: the temporary inpatient number during an outage.
+    pub admission_number: String,
+    /// 病区/科室
+    pub ward: String,
+    /// 预交金额
+    pub amount: Fen,
+    /// 交款方式, e.g. 现金, 支票.
+    pub method: String,
+    /// 支票: bank and cheque number.
+    pub cheque: Option<Cheque>,
+    /// 入院日期
+    pub admission_date: String,
+    /// 经手人
+    pub clerk: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cheque {
+    /// 开户银行
+    pub bank: String,
+    /// 支票号码
+    pub number: String,
+}
+
+impl ReceiptDoc {
+    pub fn kind(&self) -> ReceiptKind {
+        match self.body {
+            ReceiptBody::Outpatient(_) => ReceiptKind::Outpatient,
+            ReceiptBody::Refund { .. } => ReceiptKind::Refund,
+            ReceiptBody::Deposit(_) => ReceiptKind::Deposit,
+        }
+    }
+
+    /// Every text the caller supplied, with the field's name in Chinese and English.
+    fn texts(&self) -> Vec<(&'static str, &'static str, &str)> {
+        let mut t = vec![
+            ("收款单位", "hospital", self.hospital.as_str()),
+            ("工作站", "station", &self.station),
+            ("票据号码", "receipt number", &self.receipt_number),
+            ("开具时间", "issue time", &self.issued_at),
+            ("提示", "notice", &self.notice),
+            ("二维码", "QR payload", &self.qr_payload),
+        ];
+        t.extend(
+            self.paper_number
+                .as_deref()
+                .map(|p| ("纸质票据号", "paper receipt number", p)),
+        );
+        match &self.body {
+            ReceiptBody::Outpatient(c) => c.texts(&mut t),
+            ReceiptBody::Refund {
+                original_receipt,
+                charges,
+            } => {
+                t.push(("原票据号码", "original receipt number", original_receipt));
+                charges.texts(&mut t);
+            }
+            ReceiptBody::Deposit(d) => {
+                t.extend([
+                    ("姓名", "patient name", d.patient_name.as_str()),
+                    ("住院号", "admission number", &d.admission_number),
+                    ("病区/科室", "ward", &d.ward),
+                    ("交款方式", "payment method", &d.method),
+                    ("入院日期", "admission date", &d.admission_date),
+                    ("经手人", "clerk", &d.clerk),
+                ]);
+                if let Some(c) = &d.cheque {
+                    t.extend([
+                        ("开户银行", "bank", c.bank.as_str()),
+                        ("支票号码", "cheque number", &c.number),
+                    ]);
+                }
+            }
+        }
+        t
+    }
+}
+
+impl Charges {
+    fn texts<'a>(&'a self, t: &mut Vec<(&'static str, &'static str, &'a str)>) {
+        t.extend([
+            ("交款人", "payer name", self.payer_name.as_str()),
+            ("停机号", "downtime number", &self.downtime_number),
+            ("科室", "department", &self.department),
+            ("收款人", "cashier", &self.cashier),
+        ]);
+        t.extend(
+            self.masked_id
+                .as_deref()
+                .map(|v| ("身份证号", "ID number", v)),
+        );
+        t.extend(
+            self.due_note
+                .as_deref()
+                .map(|v| ("截止日期说明", "due-date note", v)),
+        );
+        if let Some(i) = &self.insurance {
+            t.push(("医保类型", "insurance type", &i.kind));
+            t.extend(
+                i.number
+                    .as_deref()
+                    .map(|v| ("医保号", "insurance number", v)),
+            );
+        }
+        for l in &self.lines {
+            t.extend([
+                ("项目名称", "item name", l.name.as_str()),
+                ("规格", "spec", &l.spec),
+                ("数量", "quantity", &l.quantity),
+                ("单位", "unit", &l.unit),
+                ("单价", "unit price", &l.unit_price),
+                ("费用类别", "category", &l.category),
+            ]);
+        }
+        t.extend(
+            self.subtotals
+                .iter()
+                .map(|s| ("费用类别", "category", s.category.as_str())),
+        );
+        for p in &self.tenders {
+            t.push(("支付方式", "payment method", &p.method));
+            t.extend(
+                p.reference
+                    .as_deref()
+                    .map(|v| ("支付凭证号", "payment reference", v)),
+            );
+        }
+    }
+
+    /// Lines, subtotals and tenders must tell the same total.
+    fn check(&self) -> Result<()> {
+        let sum = |it: &mut dyn Iterator<Item = Fen>| it.map(Fen::get).sum::<i64>();
+        let total = self.total.get();
+        let mismatch =
+            |zh: String, en: String| Err(CoreError::invalid("receipt_inconsistent", zh, en));
+        if self.lines.is_empty() {
+            return mismatch(
+                "票据没有任何收费项目".into(),
+                "The receipt has no item lines".into(),
+            );
+        }
+        let lines = sum(&mut self.lines.iter().map(|l| l.amount));
+        if lines != total {
+            return mismatch(
+                format!("项目金额之和 {} 与合计 {} 不符", yuan(lines), self.total),
+                format!(
+                    "The item lines add up to {}, not the total {}",
+                    yuan(lines),
+                    self.total
+                ),
+            );
+        }
+        for s in &self.subtotals {
+            let of_category = sum(&mut self
+                .lines
+                .iter()
+                .filter(|l| l.category == s.category)
+                .map(|l| l.amount));
+            if of_category != s.amount.get() {
+                return mismatch(
+                    format!(
+                        "“{}”小计 {} 与其项目之和 {} 不符",
+                        s.category,
+                        s.amount,
+                        yuan(of_category)
+                    ),
+                    format!(
+                        "Subtotal \"{}\" {} differs from its lines, {}",
+                        s.category,
+                        s.amount,
+                        yuan(of_category)
+                    ),
+                );
+            }
+        }
+        if let Some(l) = self
+            .lines
+            .iter()
+            .find(|l| !self.subtotals.iter().any(|s| s.category == l.category))
+        {
+            return mismatch(
+                format!("项目“{}”的类别“{}”没有小计", l.name, l.category),
+                format!(
+                    "Item \"{}\" is in category \"{}\", which has no subtotal",
+                    l.name, l.category
+                ),
+            );
+        }
+        let paid = sum(&mut self.tenders.iter().map(|t| t.amount));
+        if paid != total + self.change.get() {
+            return mismatch(
+                format!(
+                    "支付金额 {} 不等于合计 {} 加找零 {}",
+                    yuan(paid),
+                    self.total,
+                    self.change
+                ),
+                format!(
+                    "Payments {} do not equal the total {} plus change {}",
+                    yuan(paid),
+                    self.total,
+                    self.change
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn yuan(fen: i64) -> String {
+    match Fen::new(fen) {
+        Ok(f) => f.to_string(),
+        Err(_) => format!("{fen} 分"),
+    }
+}
+
+/// Lays the receipt out for `layout` and returns the PDF file.
+pub fn render(doc: &ReceiptDoc, layout: Layout) -> Result<Vec<u8>> {
+    let fonts = Fonts::get();
+    for (zh, en, text) in doc.texts() {
+        let text = draw::printable(text);
+        if let Some(c) = fonts.missing_chars(&text).first() {
+            return Err(invalid!(
+                "font_missing_glyph",
+                format!("{zh}中的“{c}”（U+{:04X}）字体里没有，打印出来会是空白方框，因此不予打印。请改用常用字，并在纸质票据上手写更正。", *c as u32),
+                format!("The {en} contains \"{c}\" (U+{:04X}), which the receipt font lacks; it would print as an empty box, so the receipt is not printed. Use a common character and correct it by hand on the paper.", *c as u32)
+            ));
+        }
+    }
+    match &doc.body {
+        ReceiptBody::Outpatient(c) | ReceiptBody::Refund { charges: c, .. } => c.check()?,
+        ReceiptBody::Deposit(_) => {}
+    }
+    let qr = draw::Qr::encode(&doc.qr_payload).ok_or_else(|| {
+        invalid!(
+            "receipt_qr_too_long",
+            format!(
+                "二维码内容过长（{} 字节），无法生成二维码",
+                doc.qr_payload.len()
+            ),
+            format!(
+                "The QR payload is too long ({} bytes) for a QR code",
+                doc.qr_payload.len()
+            )
+        )
+    })?;
+    let pages = layout::lay_out(fonts, doc, &qr, layout);
+    let title = format!("{} {}", doc.kind().title(), doc.receipt_number);
+    Ok(draw::write_pdf(fonts, &title, &pages))
+}
+
+/// `downtime bench`: warm render time of the 8-line [`specimen`] on A5, in microseconds
+/// (median, 99th percentile over `n` renders), and the size of the file in bytes.
+/// Targets: under 10 ms, under 60 KB.
+pub fn bench_render(n: usize) -> (u64, u64, usize) {
+    let doc = specimen(ReceiptKind::Outpatient, 8);
+    let once = || {
+        render(&doc, Layout::A5)
+            .expect("the specimen renders (tested)")
+            .len()
+    };
+    let mut bytes = once(); // parses the font
+    let mut samples = Vec::with_capacity(n.max(1));
+    for _ in 0..n.max(1) {
+        let t = Instant::now();
+        bytes = once();
+        samples.push(t.elapsed().as_micros() as u64);
+    }
+    samples.sort_unstable();
+    let pick = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (pick(0.5), pick(0.99), bytes)
+}
