@@ -149,6 +149,10 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Charge(a) => crate::charges::charge(a, ctx),
         Command::Receipt(c) => crate::charges::receipt(c, ctx),
         Command::Calendar(c) => crate::charges::calendar(c, ctx),
+        Command::Admit(a) => crate::admissions::admit(a, ctx),
+        Command::Admission(c) => crate::admissions::admission(c, ctx),
+        Command::Deposit(a) => crate::admissions::deposit(a, ctx),
+        Command::Simulate(a) => crate::admissions::simulate(a, ctx),
     }
 }
 

@@ -4,6 +4,7 @@
 //! amounts typed as yuan; `--json` prints money as integer fen in `_fen` fields; an error is
 //! one sentence on stderr, a non-zero exit, and no change.
 
+mod admissions;
 mod catalog;
 mod charges;
 mod foundation;
@@ -73,6 +74,15 @@ enum Command {
     /// 工作日历（节假日安排）
     #[command(subcommand)]
     Calendar(charges::CalendarCmd),
+    /// 入院登记，输出住院号
+    Admit(admissions::AdmitArgs),
+    /// 入院记录：取消、转床、列表、预交金汇总
+    #[command(subcommand)]
+    Admission(admissions::AdmissionCmd),
+    /// 交预交金（补交），或 refund 退预交金、balance 查询余额
+    Deposit(admissions::DepositArgs),
+    /// 模拟一次停机：挂号、收费、作废、退费、入院、预交金（与界面走同一套核心接口）
+    Simulate(admissions::SimulateArgs),
     /// 在临时文件夹中运行性能基准
     Bench(foundation::BenchArgs),
 }

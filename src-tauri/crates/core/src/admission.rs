@@ -416,3 +416,11 @@ impl Desk {
         }))
     }
 }
+
+impl Desk {
+    /// The deposit summary of an admission as PDF (all deposits, top-ups, refunds, balance).
+    pub fn deposit_summary_pdf(&self, inpatient_no: &str) -> Result<Vec<u8>> {
+        let _account = self.deposit_account(inpatient_no)?;
+        Err(invalid!("not_ready", "预交金汇总打印尚未完成", "The deposit summary print is not ready yet"))
+    }
+}

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 pub const CASHIER: &str = "模拟收费员";
 pub const SUPERVISOR: &str = "模拟主管";
+pub const CLERK: &str = "模拟住院处";
 const PIN: &str = "8642";
 
 /// What happened, for the summary line.
@@ -30,6 +31,9 @@ pub struct Summary {
     pub receipts: usize,
     pub voids: usize,
     pub refunds: usize,
+    pub admissions: usize,
+    pub deposits: usize,
+    pub deposit_refunds: usize,
     pub taken: i64,
 }
 
@@ -74,6 +78,10 @@ pub fn prepare(desk: &mut Desk, admin: &Actor) -> Result<(Actor, Actor)> {
     }
     if desk.open_shift_of(&cashier)?.is_none() {
         desk.open_shift(&cashier, Fen::new(50_000)?)?;
+    }
+    let clerk = operator(desk, admin, CLERK, Role::Admissions)?;
+    if desk.open_shift_of(&clerk)?.is_none() {
+        desk.open_shift(&clerk, Fen::ZERO)?;
     }
     Ok((cashier, supervisor))
 }
@@ -165,6 +173,11 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
         } else {
             issued.push(receipt);
         }
+        // About one patient in eight is admitted: a deposit, sometimes a top-up, rarely a
+        // partial refund of the balance.
+        if rng.chance(12) {
+            admit(desk, admin, &mut rng, &patient, &supervisor, &mut sum, on_receipt)?;
+        }
         if rng.chance(5) && !issued.is_empty() {
             let original = issued.remove(rng.below(issued.len() as u64) as usize);
             let whole = original.insured && rng.chance(50);
@@ -187,6 +200,48 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
         }
     }
     Ok(sum)
+}
+
+fn admit(desk: &mut Desk, admin: &Actor, rng: &mut Rng, patient: &crate::patient::Patient, supervisor: &Actor, sum: &mut Summary, on_receipt: &mut dyn FnMut(&Receipt) -> Result<()>) -> Result<()> {
+    use crate::admission::{DepositInput, DepositRefundInput, NewAdmission};
+    let clerk = operator(desk, admin, CLERK, Role::Admissions)?;
+    let wards: Vec<String> = desk.departments()?.into_iter().filter(|d| d.kind == crate::registration::DeptKind::Inpatient).map(|d| d.code).collect();
+    let Some(dept) = wards.get(rng.below(wards.len() as u64) as usize).cloned() else { return Ok(()) };
+    let a = desk.admit(
+        &clerk,
+        &NewAdmission { patient: patient.downtime_no.clone().unwrap_or_default(), dept, ward: Some(format!("{}病区", 1 + rng.below(3))), bed: Some(format!("{}", 1 + rng.below(40))), confirm_second: true, ..Default::default() },
+    )?;
+    sum.admissions += 1;
+    let deposit = |rng: &mut Rng, desk: &mut Desk| -> Result<Receipt> {
+        let amount = Fen::new(100_000 * (1 + rng.below(5) as i64))?;
+        let tender = if rng.chance(60) {
+            TenderInput { method: Method::Cash, amount, reference: String::new() }
+        } else if rng.chance(50) {
+            TenderInput { method: Method::Card, amount, reference: format!("{:04}/{:06}", rng.below(10_000), rng.below(1_000_000)) }
+        } else {
+            TenderInput { method: Method::Cheque, amount, reference: format!("工商银行/{:08}", rng.below(100_000_000)) }
+        };
+        desk.take_deposit(&clerk, &DepositInput { id: Uuid::now_v7(), admission_no: a.inpatient_no.clone(), tenders: vec![tender], cash_tendered: None, back_entered_at: None })
+    };
+    let first = deposit(rng, desk)?;
+    on_receipt(&first)?;
+    sum.deposits += 1;
+    sum.taken += first.total.get();
+    if rng.chance(40) {
+        let top_up = deposit(rng, desk)?;
+        on_receipt(&top_up)?;
+        sum.deposits += 1;
+        sum.taken += top_up.total.get();
+    }
+    if rng.chance(25) {
+        let balance = desk.deposit_account(&a.inpatient_no)?.balance;
+        let amount = Fen::new((balance.get() / 3).max(1))?;
+        let r = desk.refund_deposit(&clerk, supervisor, &DepositRefundInput { id: Uuid::now_v7(), admission_no: a.inpatient_no.clone(), amount, tenders: vec![], reason: "模拟：部分退还".into() })?;
+        on_receipt(&r)?;
+        sum.deposit_refunds += 1;
+        sum.taken -= r.total.get();
+    }
+    Ok(())
 }
 
 /// The total a draft would come to, by the core's rules.

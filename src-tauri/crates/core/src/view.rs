@@ -670,3 +670,69 @@ impl From<&crate::charge::Receipt> for ReceiptView {
         }
     }
 }
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AdmissionView {
+    pub id: String,
+    /// 住院号, e.g. `ZY-RY01-000045`.
+    pub inpatient_no: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub downtime_no: String,
+    pub dept: String,
+    pub dept_name: String,
+    pub ward: String,
+    pub bed: String,
+    pub doctor: String,
+    pub diagnosis: String,
+    pub admitted_at: String,
+    pub insurance: crate::patient::Insurance,
+    pub insurance_no: String,
+    /// Declared insured, admitted as self-pay: to convert after recovery.
+    pub convert_to_insured: bool,
+    pub back_entered: bool,
+    pub cancelled: bool,
+    pub clerk: String,
+}
+
+impl From<&crate::admission::Admission> for AdmissionView {
+    fn from(a: &crate::admission::Admission) -> Self {
+        AdmissionView {
+            id: a.id.to_string(),
+            inpatient_no: a.inpatient_no.clone(),
+            patient_id: a.patient_id.to_string(),
+            patient_name: a.patient_name.clone(),
+            downtime_no: a.downtime_no.clone(),
+            dept: a.dept_code.clone(),
+            dept_name: a.dept_name.clone(),
+            ward: a.ward.clone(),
+            bed: a.bed.clone(),
+            doctor: a.doctor.clone(),
+            diagnosis: a.diagnosis.clone(),
+            admitted_at: stamp(a.admitted_at),
+            insurance: a.insurance,
+            insurance_no: a.insurance_no.clone(),
+            convert_to_insured: a.convert_to_insured,
+            back_entered: a.back_entered,
+            cancelled: a.cancelled.is_some(),
+            clerk: a.clerk.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DepositAccountView {
+    pub admission: AdmissionView,
+    /// Deposits, top-ups and refunds, oldest first (voided deposits included, marked).
+    pub movements: Vec<ReceiptView>,
+    #[ts(type = "number")]
+    pub balance_fen: i64,
+}
+
+impl From<&crate::admission::DepositAccount> for DepositAccountView {
+    fn from(d: &crate::admission::DepositAccount) -> Self {
+        DepositAccountView { admission: AdmissionView::from(&d.admission), movements: d.movements.iter().map(ReceiptView::from).collect(), balance_fen: d.balance.get() }
+    }
+}

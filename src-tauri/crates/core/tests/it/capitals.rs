@@ -1,5 +1,8 @@
 //! 大写金额: the canonical form written on receipts, and the forms the parser reads back.
 
+// Amounts are written yuan_fen where it helps: `101_000_00` is 101,000.00 yuan.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use downtime_core::money::MAX_FEN;
 use downtime_core::{parse_capitals, Fen};
 use proptest::prelude::*;
@@ -36,6 +39,18 @@ fn the_examples_of_the_brief() {
     check(9_999_999_999, "玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分");
     check(101_000_00, "壹拾万壹仟元整");
     check(1_000_100, "壹万零壹元整");
+}
+
+/// The worked examples of 《正确填写票据和结算凭证的基本规定》, in the form written there.
+#[test]
+fn the_examples_of_the_banking_rules() {
+    check(168032, "壹仟陆佰捌拾元零叁角贰分");
+    check(140950, "壹仟肆佰零玖元伍角");
+    check(600714, "陆仟零柒元壹角肆分");
+    check(107_000_53, "壹拾万柒仟元零伍角叁分");
+    // … where the rules also allow leaving out the 零 at the 元 digit and the 万 digit.
+    check_reads("壹拾万柒仟元伍角叁分", 107_000_53);
+    check_reads("壹拾万零柒仟元零伍角叁分", 107_000_53);
 }
 
 #[test]

@@ -332,7 +332,8 @@ fn the_simulator_runs_through_the_same_api() {
     })
     .unwrap();
     assert_eq!(sum.patients, 30);
-    assert_eq!(acked.len(), sum.receipts + sum.refunds);
+    assert_eq!(acked.len(), sum.receipts + sum.refunds + sum.deposits + sum.deposit_refunds);
+    assert!(sum.admissions > 0 && sum.deposits >= sum.admissions, "{sum:?}");
     for no in &acked {
         assert!(f.desk.receipt(no).unwrap().is_some());
     }
