@@ -70,6 +70,22 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::patients::register,
         commands::patients::cancel_registration,
         commands::patients::registrations_today,
+        commands::charges::price_draft,
+        commands::charges::pay_charge,
+        commands::charges::receipt,
+        commands::charges::shift_receipts,
+        commands::charges::void_receipt,
+        commands::charges::refund_receipt,
+        commands::charges::print_receipt,
+        commands::charges::check_receipt_code,
+        commands::admissions::admit,
+        commands::admissions::admissions,
+        commands::admissions::deposit_account,
+        commands::admissions::take_deposit,
+        commands::admissions::refund_deposit,
+        commands::admissions::cancel_admission,
+        commands::admissions::transfer_admission,
+        commands::admissions::print_deposit_summary,
     ])
 }
 

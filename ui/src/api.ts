@@ -9,11 +9,17 @@ import type { AppStatus } from "./bindings/AppStatus";
 import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
 import type { Credentials } from "./bindings/Credentials";
+import type { DepartmentView } from "./bindings/DepartmentView";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
 import type { ImportReportView } from "./bindings/ImportReportView";
 import type { IpcError } from "./bindings/IpcError";
+import type { NewPatientInput } from "./bindings/NewPatientInput";
 import type { OperatorView } from "./bindings/OperatorView";
+import type { PatientView } from "./bindings/PatientView";
+import type { RegisterInput } from "./bindings/RegisterInput";
+import type { RegistrationView } from "./bindings/RegistrationView";
 import type { SetupInput } from "./bindings/SetupInput";
+import type { SnapshotReportView } from "./bindings/SnapshotReportView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
@@ -67,6 +73,20 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
   return { headers };
 }
 
+/** A file chosen by the user, as bytes with its name (the HIS patient index). */
+export type ChosenFile = Pick<CatalogFile, "name" | "bytes">;
+
+/** The HIS patient index goes like a price list: raw body, name and choices as headers. */
+function snapshotOptions(file: ChosenFile, dryRun: boolean, acceptGoodRows: boolean): InvokeOptions {
+  return {
+    headers: {
+      "x-file-name": encodeURIComponent(file.name),
+      "x-dry-run": dryRun ? "1" : "",
+      "x-accept-good-rows": acceptGoodRows ? "1" : "",
+    },
+  };
+}
+
 /** Import progress as the core reports it (`catalog-progress` events). */
 export type Progress = { done: number; total: number };
 
@@ -95,4 +115,18 @@ export const api = {
   /** Calls `onProgress` for each progress event until the returned function is called. */
   onCatalogProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("catalog-progress", (e) => onProgress(e.payload)),
+
+  /** Local and HIS-snapshot patients matching a name, pinyin initials, ID number, phone,
+   *  downtime number or HIS ID, best first. */
+  findPatients: (query: string, limit: number) => call<PatientView[]>("find_patients", { query, limit }),
+  addPatient: (input: NewPatientInput) => call<PatientView>("add_patient", { input }),
+  departments: () => call<DepartmentView[]>("departments"),
+  importSampleDepartments: () => call<DepartmentView[]>("import_sample_departments"),
+  register: (input: RegisterInput) => call<RegistrationView>("register", { input }),
+  cancelRegistration: (id: string, reason: string) => call<RegistrationView>("cancel_registration", { id, reason }),
+  registrationsToday: () => call<RegistrationView[]>("registrations_today"),
+  /** Reads the HIS patient index and reports (dry run), or imports it; with bad rows the
+   *  core refuses (`patients_have_bad_rows`) unless `acceptGoodRows`. */
+  patientSnapshot: (file: ChosenFile, dryRun: boolean, acceptGoodRows = false) =>
+    call<SnapshotReportView>("import_patient_snapshot", file.bytes, snapshotOptions(file, dryRun, acceptGoodRows)),
 };

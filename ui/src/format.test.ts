@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatElapsed, formatFen, formatLocal, formatLocalTime, parseInstant, parseYuan } from "./format";
+import { formatElapsed, formatFen, formatLocal, formatLocalTime, parseInstant, parseWhole, parseYuan } from "./format";
 
 describe("formatFen", () => {
   const check = (fen: number, expected: string) => test(`${fen} → ${expected}`, () => expect(formatFen(fen)).toBe(expected));
@@ -62,6 +62,20 @@ describe("parseYuan", () => {
   check("12.3.4", null);
   check("NaN", null);
   check("Infinity", null);
+});
+
+describe("parseWhole", () => {
+  const check = (text: string, expected: number | null) =>
+    test(`${JSON.stringify(text)} → ${expected}`, () => expect(parseWhole(text)).toBe(expected));
+  check("35", 35);
+  check(" 0 ", 0);
+  check("３５", 35);
+  check("007", 7);
+  check("", null);
+  check("3.5", null);
+  check("-1", null);
+  check("35岁", null);
+  check("1e2", null);
 });
 
 describe("instants", () => {

@@ -1,4 +1,5 @@
-//! The one place that turns fen and instants into text and typed yuan back into fen.
+//! The one place that turns fen and instants into text and typed yuan (and whole numbers)
+//! back into numbers.
 //! Money is an integer number of fen everywhere; nothing here uses fractional arithmetic
 //! on money: fen are split with `%` and exact integer division, yuan are parsed as digits.
 //! Instants arrive from the core as UTC RFC 3339 text and are shown in the station's local time.
@@ -37,6 +38,13 @@ export function parseYuan(text: string): number | null {
   const centDigits = (m[2] ?? "").padEnd(2, "0");
   const fen = Number(yuanDigits) * 100 + Number(centDigits);
   return Number.isSafeInteger(fen) ? fen : null;
+}
+
+/** A whole number a person typed (an age in years): `"35"` or `"３５"` → 35; `null` when it
+ *  is not digits only. Whether it is plausible is for the core to say. */
+export function parseWhole(text: string): number | null {
+  const plain = toHalfWidth(text).trim();
+  return /^\d{1,6}$/.test(plain) ? Number(plain) : null;
 }
 
 /** Full-width digits, point and comma (as a Chinese input method may type them) to ASCII. */

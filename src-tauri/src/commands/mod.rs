@@ -2,7 +2,9 @@
 //! returns a wire type or an [`IpcError`]. One submodule per area; the foundation's commands
 //! (session, outage, shift, journal) are here.
 
+pub mod admissions;
 pub mod catalog;
+pub mod charges;
 pub mod patients;
 
 use crate::{Shell, ShellState};

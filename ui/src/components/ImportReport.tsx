@@ -1,8 +1,10 @@
 //! What the core found in a price-list file: before importing (the preview, with every bad
 //! row and its reason in the user's language) and after (the summary, or "imported before").
+//! The bad-row table serves the HIS patient index too.
 
 import type { CategoryCount } from "../bindings/CategoryCount";
 import type { ImportReportView } from "../bindings/ImportReportView";
+import type { RowProblem } from "../bindings/RowProblem";
 import { useLang, useT } from "../i18n";
 
 /** Rows listed one by one; a file can have thousands of bad rows, the rest are counted. */
@@ -10,9 +12,6 @@ const MAX_LISTED = 300;
 
 export function ImportReport({ report }: { report: ImportReportView }) {
   const t = useT();
-  const { lang } = useLang();
-  const listed = report.problems.slice(0, MAX_LISTED);
-  const more = report.problems.length - listed.length;
   return (
     <div className="import-report" data-testid="import-report">
       <p className="muted">
@@ -27,33 +26,43 @@ export function ImportReport({ report }: { report: ImportReportView }) {
         })}
       </p>
       <Categories counts={report.by_category} />
-      {report.problems.length > 0 && (
-        <>
-          <h3 className="error">{t("catalog.problemsTitle")}</h3>
-          <div className="problem-box">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th className="num">{t("catalog.colRow")}</th>
-                  <th>{t("catalog.colCode")}</th>
-                  <th>{t("catalog.colReason")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {listed.map((p) => (
-                  <tr key={p.row} data-testid="import-problem">
-                    <td className="num">{p.row}</td>
-                    <td>{p.code}</td>
-                    <td>{lang === "en" ? p.reason_en : p.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {more > 0 && <p className="muted">{t("catalog.problemsMore", { more })}</p>}
-        </>
-      )}
+      <ProblemRows problems={report.problems} />
     </div>
+  );
+}
+
+/** Every bad row of an imported file with its number and reason (price list, patient index). */
+export function ProblemRows({ problems, codeLabel }: { problems: RowProblem[]; codeLabel?: string }) {
+  const t = useT();
+  const { lang } = useLang();
+  if (problems.length === 0) return null;
+  const listed = problems.slice(0, MAX_LISTED);
+  const more = problems.length - listed.length;
+  return (
+    <>
+      <h3 className="error">{t("catalog.problemsTitle")}</h3>
+      <div className="problem-box">
+        <table className="table">
+          <thead>
+            <tr>
+              <th className="num">{t("catalog.colRow")}</th>
+              <th>{codeLabel ?? t("catalog.colCode")}</th>
+              <th>{t("catalog.colReason")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {listed.map((p) => (
+              <tr key={p.row} data-testid="import-problem">
+                <td className="num">{p.row}</td>
+                <td>{p.code}</td>
+                <td>{lang === "en" ? p.reason_en : p.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {more > 0 && <p className="muted">{t("catalog.problemsMore", { more })}</p>}
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 //! A form driven from the keyboard: Enter moves to the next field and submits from the last;
-//! in a full-screen form Esc steps back to the previous field (nothing typed is lost). When a
-//! problem names a field, that field gets the focus with its text selected.
+//! in a full-screen form Esc steps back to the previous field (nothing typed is lost), and from
+//! the first field to where the form was entered from (`onBackOut`), else on to the window.
+//! When a problem names a field, that field gets the focus with its text selected.
 
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 import type { Problem } from "../hooks/useSubmit";
@@ -11,12 +12,15 @@ interface Props {
   problem?: Problem | null;
   /** False inside dialogs, where Esc closes the dialog instead. */
   escBack?: boolean;
+  /** Esc on the first field: the step before this form (e.g. back to the patient search). */
+  onBackOut?: () => void;
   className?: string;
+  testId?: string;
 }
 
 const FIELDS = "input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled])";
 
-export function KeyForm({ onSubmit, children, problem, escBack = true, className }: Props) {
+export function KeyForm({ onSubmit, children, problem, escBack = true, onBackOut, className, testId }: Props) {
   const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
@@ -41,6 +45,9 @@ export function KeyForm({ onSubmit, children, problem, escBack = true, className
     } else if (e.key === "Escape" && escBack && i > 0) {
       e.preventDefault();
       fields[i - 1].focus();
+    } else if (e.key === "Escape" && escBack && i === 0 && onBackOut) {
+      e.preventDefault();
+      onBackOut();
     }
   }
 
@@ -48,6 +55,7 @@ export function KeyForm({ onSubmit, children, problem, escBack = true, className
     <form
       ref={form}
       className={className}
+      data-testid={testId}
       noValidate
       autoComplete="off"
       onKeyDown={onKeyDown}

@@ -4,7 +4,7 @@
 //! the file itself.
 
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { api, toIpcError, type CatalogFile, type Progress } from "../api";
+import { api, toIpcError, type ChosenFile, type Progress } from "../api";
 import type { ImportReportView } from "../bindings/ImportReportView";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
@@ -12,6 +12,7 @@ import { ImportReport, ImportSummary } from "../components/ImportReport";
 import { useDraft } from "../hooks/useDraft";
 import { useSubmit, type Problem } from "../hooks/useSubmit";
 import { useT } from "../i18n";
+import { readBytes } from "../readFile";
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -20,17 +21,6 @@ interface Props {
   onImported: (report: ImportReportView) => void;
   /** The file input, for the screen's first focus. */
   fileRef?: Ref<HTMLInputElement>;
-}
-
-type ChosenFile = Pick<CatalogFile, "name" | "bytes">;
-
-function readBytes(file: File): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsArrayBuffer(file);
-  });
 }
 
 export function CatalogImport({ onImported, fileRef }: Props) {

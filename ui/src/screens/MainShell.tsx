@@ -1,9 +1,10 @@
-//! The logged-in window: status bar, outage line, the current screen (home or 价目表), the
-//! function-key bar, and one dialog at a time. The key map is fixed for every screen:
-//! F1 help, F2–F9 the counter screens (not built yet: they say so), F10 shift, F11 outage,
+//! The logged-in window: status bar, outage line, the current screen (home, 挂号 or 价目表),
+//! the function-key bar, and one dialog at a time. The key map is fixed for every screen:
+//! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
+//! that key), F5–F9 the counter screens still to come (they say so), F10 shift, F11 outage,
 //! F12 lock; Ctrl+P price list, Ctrl+O operators and settings, Ctrl+J verify the journal,
 //! Ctrl+L language (App), Ctrl+Q log out. Esc closes the dialog (typed text is kept), else
-//! goes back to home.
+//! steps back on the screen and from there goes home.
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -22,11 +23,13 @@ import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
 import { OutageDialog } from "./OutageDialog";
+import { PatientIndexDialog } from "./PatientIndexDialog";
+import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScreen";
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
-type DialogId = "shift" | "outage" | "operators" | "verify" | "help";
-type ScreenId = "home" | "catalog";
+type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex";
+type ScreenId = "home" | "catalog" | "register";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -37,9 +40,6 @@ interface Action extends Bound {
 
 /** Keys kept for the counter screens later work adds; until then they only say so. */
 const COMING: [string, MsgKey][] = [
-  ["F2", "nav.newPatient"],
-  ["F3", "nav.findPatient"],
-  ["F4", "nav.register"],
   ["F5", "nav.charge"],
   ["F6", "nav.admit"],
   ["F7", "nav.deposit"],
@@ -68,6 +68,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const { toggle } = useLang();
   const [screen, setScreen] = useState<ScreenId>("home");
   const [dialog, setDialog] = useState<DialogId | null>(null);
+  const [regIntent, setRegIntent] = useState<RegIntent>({ kind: "find", seq: 0 });
   const [notice, setNotice] = useState<Notice | null>(null);
   const logout = useSubmit();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
@@ -86,6 +87,11 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setDialog(null);
     setScreen(next);
   };
+  /** F2 / F3 / F4: the registration screen, told which key it was. */
+  const counter = (kind: RegIntent["kind"]) => {
+    setRegIntent((old) => ({ kind, seq: old.seq + 1 }));
+    goto("register");
+  };
   const done = (next: AppStatus, n: Notice) => {
     onStatus(next);
     setNotice(n);
@@ -103,6 +109,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
 
   const outageActive = status.outage?.active === true;
   const actions: Action[] = [
+    { id: "newPatient", key: "F2", label: t("nav.newPatient"), run: () => counter("new") },
+    { id: "findPatient", key: "F3", label: t("nav.findPatient"), run: () => counter("find") },
+    { id: "register", key: "F4", label: t("nav.register"), run: () => counter("register") },
     { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), run: () => open("shift") },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
@@ -126,13 +135,13 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const screenKeys: FKey[] =
-    screen === "catalog"
-      ? CATALOG_KEYS.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
-      : [
-          { key: "Tab", label: t("fkey.tab") },
-          { key: "Enter", label: t("fkey.next") },
-        ];
+  const ownKeys = screen === "catalog" ? CATALOG_KEYS : screen === "register" ? REG_KEYS : null;
+  const screenKeys: FKey[] = ownKeys
+    ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
+    : [
+        { key: "Tab", label: t("fkey.tab") },
+        { key: "Enter", label: t("fkey.next") },
+      ];
   const dialogKeys: FKey[] = [
     { key: "Enter", label: t("fkey.next") },
     { key: "Esc", label: t("fkey.close"), run: close },
@@ -159,6 +168,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
         {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
         {screen === "catalog" ? (
           <CatalogScreen status={status} onStatus={onStatus} />
+        ) : screen === "register" ? (
+          <RegistrationScreen intent={regIntent} keysOn={!hidden && dialog === null} onOpenIndex={() => open("patientIndex")} />
         ) : (
           <main className="home">
             <h1 className="home-title">{t("home.title")}</h1>
@@ -187,6 +198,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
       {dialog === "operators" && <OperatorsDialog status={status} onStatus={done} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
+      {dialog === "patientIndex" && <PatientIndexDialog onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
   );

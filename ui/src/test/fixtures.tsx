@@ -7,10 +7,13 @@ import { App } from "../App";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CatalogItemView } from "../bindings/CatalogItemView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
+import type { DepartmentView } from "../bindings/DepartmentView";
 import type { ImportReportView } from "../bindings/ImportReportView";
 import type { IpcError } from "../bindings/IpcError";
 import type { OperatorView } from "../bindings/OperatorView";
 import type { OutageView } from "../bindings/OutageView";
+import type { PatientView } from "../bindings/PatientView";
+import type { RegistrationView } from "../bindings/RegistrationView";
 import type { Role } from "../bindings/Role";
 import type { ShiftView } from "../bindings/ShiftView";
 import type { StationView } from "../bindings/StationView";
@@ -176,4 +179,60 @@ export function deferred<T>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** A local patient (with a downtime number) unless `over` says otherwise. */
+export function patient(over: Partial<PatientView> = {}): PatientView {
+  return {
+    id: "pat-1",
+    source: "local",
+    downtime_no: "DT-MZ01-000001",
+    name: "张三",
+    sex: "M",
+    birth: "1990-03-07",
+    age: 36,
+    id_number: null,
+    id_old_style: false,
+    phone: "13800138000",
+    insurance: "self_pay",
+    insurance_no: "",
+    his_id: null,
+    ...over,
+  };
+}
+
+/** A patient of the HIS snapshot: no downtime number yet. */
+export function hisPatient(over: Partial<PatientView> = {}): PatientView {
+  return patient({ id: "his-1", source: "his", downtime_no: null, name: "李四", sex: "F", his_id: "H0012345", ...over });
+}
+
+export const departments: DepartmentView[] = [
+  { code: "NK", name: "内科", kind: "outpatient", doctors: ["张明", "王芳"] },
+  { code: "JZ", name: "急诊科", kind: "emergency", doctors: [] },
+  { code: "ZYNK", name: "内科病区", kind: "inpatient", doctors: [] },
+];
+
+export function registration(over: Partial<RegistrationView> = {}): RegistrationView {
+  return {
+    id: "reg-1",
+    patient_id: "pat-1",
+    downtime_no: "DT-MZ01-000001",
+    patient_name: "张三",
+    dept: "NK",
+    dept_name: "内科",
+    doctor: "",
+    reg_type: "ordinary",
+    visit_date: "2026-11-26",
+    queue_no: 7,
+    fee_fen: 1200,
+    fee_items: [
+      { code: "110100001", name: "挂号费", unit_price_e4: 20000, amount_fen: 200, category: "挂号费" },
+      { code: "110200001", name: "普通门诊诊察费", unit_price_e4: 100000, amount_fen: 1000, category: "诊察费" },
+    ],
+    occurred_at: "2026-11-26T01:30:00.000000Z",
+    back_entered: false,
+    cancelled: false,
+    cancel_reason: null,
+    ...over,
+  };
 }

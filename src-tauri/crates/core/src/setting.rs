@@ -54,3 +54,18 @@ impl Desk {
         self.set_setting(by, "idle_lock_minutes", &minutes.to_string())
     }
 }
+
+impl Desk {
+    /// The CUPS printer receipts go to; none means "save as PDF" only.
+    pub fn printer(&self) -> Result<Option<String>> {
+        Ok(self.setting("printer")?.filter(|p| !p.is_empty()))
+    }
+
+    pub fn set_printer(&mut self, by: &Actor, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.chars().any(|c| c.is_control() || c.is_whitespace()) || name.len() > 60 {
+            return Err(invalid!("printer_invalid", "打印机名称无效（不能含空格或控制字符）", "Invalid printer name (no spaces or control characters)"));
+        }
+        self.set_setting(by, "printer", name)
+    }
+}

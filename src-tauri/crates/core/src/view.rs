@@ -736,3 +736,174 @@ impl From<&crate::admission::DepositAccount> for DepositAccountView {
         DepositAccountView { admission: AdmissionView::from(&d.admission), movements: d.movements.iter().map(ReceiptView::from).collect(), balance_fen: d.balance.get() }
     }
 }
+
+/// A line of a draft charge as the window holds it: a catalog code and the quantity typed,
+/// or an item outside the price list (name, unit price typed in yuan, category, reason).
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct DraftLine {
+    pub code: Option<String>,
+    /// As typed: up to three decimals.
+    pub qty: String,
+    pub free_name: Option<String>,
+    pub free_unit: Option<String>,
+    /// As typed, in yuan, up to four decimals.
+    pub free_unit_price: Option<String>,
+    pub free_category: Option<crate::catalog::category::FeeCategory>,
+    pub free_reason: Option<String>,
+}
+
+impl DraftLine {
+    pub fn to_input(&self) -> crate::Result<crate::charge::LineInput> {
+        use crate::catalog::price::{Quantity, UnitPrice};
+        let qty = Quantity::parse(&self.qty)?;
+        Ok(match (&self.code, &self.free_name) {
+            (Some(code), _) if !code.trim().is_empty() => crate::charge::LineInput::Item { code: code.clone(), qty },
+            _ => crate::charge::LineInput::FreeText {
+                name: self.free_name.clone().unwrap_or_default(),
+                unit: self.free_unit.clone().unwrap_or_default(),
+                unit_price: UnitPrice::parse(self.free_unit_price.as_deref().unwrap_or(""))?,
+                qty,
+                category: self.free_category.unwrap_or(crate::catalog::category::FeeCategory::Other),
+                reason: self.free_reason.clone().unwrap_or_default(),
+            },
+        })
+    }
+}
+
+/// A tender from the payment panel; money as integer fen.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct TenderInputView {
+    pub method: crate::charge::tender::Method,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+    pub reference: String,
+}
+
+impl TenderInputView {
+    pub fn to_input(&self) -> crate::Result<crate::charge::tender::TenderInput> {
+        Ok(crate::charge::tender::TenderInput { method: self.method, amount: crate::Fen::new(self.amount_fen)?, reference: self.reference.clone() })
+    }
+}
+
+/// A draft priced by the core: what the charging screen shows while lines are entered.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PricedDraftView {
+    pub lines: Vec<ReceiptLineView>,
+    pub subtotals: Vec<SubtotalView>,
+    #[ts(type = "number")]
+    pub total_fen: i64,
+    pub total_capitals: String,
+    /// The re-settlement / exchange due date if paid today.
+    pub due_if_paid_today: Option<String>,
+    pub due_provisional: bool,
+}
+
+/// The payment panel's confirm.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct PayInput {
+    /// Made when the draft started; a retry with the same id returns the same receipt.
+    pub id: String,
+    pub patient: String,
+    pub visit: Option<String>,
+    pub lines: Vec<DraftLine>,
+    pub tenders: Vec<TenderInputView>,
+    #[ts(type = "number | null")]
+    pub cash_tendered_fen: Option<i64>,
+    pub insured: bool,
+    pub paper_no: Option<String>,
+    pub back_entered_at: Option<String>,
+    /// Needed for lines outside the price list.
+    pub supervisor: Option<Credentials>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct RefundLineInput {
+    #[ts(type = "number")]
+    pub line_no: i64,
+    pub qty: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct RefundInputView {
+    pub id: String,
+    pub receipt_no: String,
+    /// Empty: the whole receipt.
+    pub lines: Vec<RefundLineInput>,
+    pub reason: String,
+    pub tenders: Vec<TenderInputView>,
+    pub drug_return_by: Option<String>,
+    pub supervisor: Credentials,
+}
+
+/// What printing did: the receipt is committed before it prints, so a printer failure loses
+/// nothing; the PDF is always saved.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PrintResultView {
+    pub receipt_no: String,
+    pub pdf_path: String,
+    pub sent_to_printer: bool,
+    /// Why it was not printed, in both languages, when it was not.
+    pub problem: Option<String>,
+    pub problem_en: Option<String>,
+    pub copy: bool,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct AdmitInput {
+    pub patient: String,
+    pub dept: String,
+    pub ward: Option<String>,
+    pub bed: Option<String>,
+    pub doctor: Option<String>,
+    pub diagnosis: Option<String>,
+    pub insurance: Option<String>,
+    pub insurance_no: Option<String>,
+    pub confirm_second: bool,
+    pub back_entered_at: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct DepositInputView {
+    pub id: String,
+    pub inpatient_no: String,
+    pub tenders: Vec<TenderInputView>,
+    #[ts(type = "number | null")]
+    pub cash_tendered_fen: Option<i64>,
+    pub back_entered_at: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct DepositRefundInputView {
+    pub id: String,
+    pub inpatient_no: String,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+    pub tenders: Vec<TenderInputView>,
+    pub reason: String,
+    pub supervisor: Credentials,
+}
+
+/// A scanned receipt code, verified.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CodeCheckView {
+    pub station: String,
+    pub receipt_no: String,
+    #[ts(type = "number")]
+    pub total_fen: i64,
+    pub issued_at: String,
+    pub on_record: bool,
+    pub voided: bool,
+    #[ts(type = "number")]
+    pub refunded_fen: i64,
+}

@@ -238,6 +238,10 @@ impl Desk {
         let (occurred_at, outage_id) = self.outage_for(input.back_entered_at, now)?;
         let catalog = self.require_catalog()?;
         let patient = self.resolve_patient(by, &input.patient)?;
+        let names: Vec<&str> = input.lines.iter().filter_map(|l| match l { LineInput::FreeText { name, .. } => Some(name.as_str()), _ => None }).collect();
+        let mut printable = vec![patient.name.as_str()];
+        printable.extend(names);
+        self.check_printable(&printable)?;
         let department = match input.visit {
             Some(v) => {
                 let reg = self.registration(v)?.filter(|r| r.patient_id == patient.id).ok_or_else(|| {
@@ -247,60 +251,7 @@ impl Desk {
             }
             None => String::new(),
         };
-        let mut lines = Vec::with_capacity(input.lines.len());
-        let mut total = Fen::ZERO;
-        for (i, l) in input.lines.iter().enumerate() {
-            let line_no = i as i64 + 1;
-            let line = match l {
-                LineInput::Item { code, qty } => {
-                    let item = self.catalog_item(catalog.id, code)?.ok_or_else(|| {
-                        invalid!(
-                            "item_unknown",
-                            format!("第 {line_no} 行：当前价目表（{}）中没有编码为“{code}”的项目", catalog.month),
-                            format!("Line {line_no}: the active price list ({}) has no item \"{code}\"", catalog.month)
-                        )
-                    })?;
-                    ReceiptLine {
-                        line_no,
-                        amount: line_amount(*qty, item.price)?,
-                        code: item.code,
-                        name: item.name,
-                        spec: item.spec,
-                        unit: item.unit,
-                        qty: *qty,
-                        unit_price: item.price,
-                        category: item.category,
-                        is_drug: item.is_drug,
-                        free_text: false,
-                        free_reason: String::new(),
-                        refunds_line: None,
-                    }
-                }
-                LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
-                    let approver = input.approver.as_ref().ok_or_else(|| {
-                        invalid!("free_text_needs_supervisor", "价目表外的项目需要主管授权", "An item outside the price list needs a supervisor's approval")
-                    })?;
-                    approver.require(Permission::Supervise)?;
-                    ReceiptLine {
-                        line_no,
-                        code: String::new(),
-                        name: clean_text(name, 40, ("项目名称", "Item name"))?,
-                        spec: String::new(),
-                        unit: unit.trim().to_string(),
-                        qty: *qty,
-                        unit_price: *unit_price,
-                        amount: line_amount(*qty, *unit_price)?,
-                        category: *category,
-                        is_drug: category.is_drug(),
-                        free_text: true,
-                        free_reason: clean_text(reason, 100, ("原因", "Reason"))?,
-                        refunds_line: None,
-                    }
-                }
-            };
-            total = total.checked_add(line.amount).ok_or_else(|| invalid!("amount_out_of_range", "收费合计超出范围", "The charge total is out of range"))?;
-            lines.push(line);
-        }
+        let (lines, total) = self.price_lines(&input.lines, input.approver.as_ref())?;
         if total == Fen::ZERO {
             return Err(invalid!("charge_zero", "收费合计为 0，无需结算", "The charge totals 0: nothing to pay"));
         }
@@ -359,6 +310,75 @@ impl Desk {
         insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_issued")?;
         tx.commit()?;
         Ok(self.receipt_by_id(input.id)?.expect("just issued"))
+    }
+
+    /// Prices lines against the active catalog by the receipt rules: each line's amount is
+    /// quantity × unit price rounded half-up to the fen; the total is their sum. The window
+    /// calls this on every change of a draft, so that no money is computed outside the core.
+    pub fn price_lines(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<(Vec<ReceiptLine>, Fen)> {
+        if input.len() > MAX_LINES {
+            return Err(invalid!(
+                "charge_too_many_lines",
+                format!("一笔收费最多 {MAX_LINES} 行，现在有 {} 行：请分开收费", input.len()),
+                format!("One charge holds at most {MAX_LINES} lines, this one has {}: split it", input.len())
+            ));
+        }
+        let catalog = self.require_catalog()?;
+        let mut lines = Vec::with_capacity(input.len());
+        let mut total = Fen::ZERO;
+        for (i, l) in input.iter().enumerate() {
+            let line_no = i as i64 + 1;
+            let line = match l {
+                LineInput::Item { code, qty } => {
+                    let item = self.catalog_item(catalog.id, code)?.ok_or_else(|| {
+                        invalid!(
+                            "item_unknown",
+                            format!("第 {line_no} 行：当前价目表（{}）中没有编码为“{code}”的项目", catalog.month),
+                            format!("Line {line_no}: the active price list ({}) has no item \"{code}\"", catalog.month)
+                        )
+                    })?;
+                    ReceiptLine {
+                        line_no,
+                        amount: line_amount(*qty, item.price)?,
+                        code: item.code,
+                        name: item.name,
+                        spec: item.spec,
+                        unit: item.unit,
+                        qty: *qty,
+                        unit_price: item.price,
+                        category: item.category,
+                        is_drug: item.is_drug,
+                        free_text: false,
+                        free_reason: String::new(),
+                        refunds_line: None,
+                    }
+                }
+                LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
+                    let approver = approver.ok_or_else(|| {
+                        invalid!("free_text_needs_supervisor", "价目表外的项目需要主管授权", "An item outside the price list needs a supervisor's approval")
+                    })?;
+                    approver.require(Permission::Supervise)?;
+                    ReceiptLine {
+                        line_no,
+                        code: String::new(),
+                        name: clean_text(name, 40, ("项目名称", "Item name"))?,
+                        spec: String::new(),
+                        unit: unit.trim().to_string(),
+                        qty: *qty,
+                        unit_price: *unit_price,
+                        amount: line_amount(*qty, *unit_price)?,
+                        category: *category,
+                        is_drug: category.is_drug(),
+                        free_text: true,
+                        free_reason: clean_text(reason, 100, ("原因", "Reason"))?,
+                        refunds_line: None,
+                    }
+                }
+            };
+            total = total.checked_add(line.amount).ok_or_else(|| invalid!("amount_out_of_range", "收费合计超出范围", "The charge total is out of range"))?;
+            lines.push(line);
+        }
+        Ok((lines, total))
     }
 
     pub fn receipt_by_id(&self, id: Uuid) -> Result<Option<Receipt>> {
@@ -581,4 +601,41 @@ pub(crate) fn insert_receipt(
     }
     journal::append(tx, Change { kind, actor: by.name(), at: now, rows, extra: Map::new() })?;
     Ok(receipt_no)
+}
+
+/// A receipt-shaped view of priced draft lines (for the charging screen's table and
+/// subtotals; nothing is written).
+pub fn draft_receipt(lines: Vec<ReceiptLine>, total: Fen) -> Receipt {
+    Receipt {
+        id: Uuid::nil(),
+        receipt_no: String::new(),
+        kind: ReceiptKind::Charge,
+        patient: placeholder_patient(),
+        registration_id: None,
+        admission_id: None,
+        department: String::new(),
+        refund_of: None,
+        lines,
+        tenders: vec![],
+        total,
+        change: Fen::ZERO,
+        insured: false,
+        insurance: Insurance::SelfPay,
+        insurance_no: String::new(),
+        resettle_due: None,
+        exchange_due: None,
+        paper_no: None,
+        reason: String::new(),
+        supervisor: None,
+        drug_return_by: None,
+        catalog_version: None,
+        cashier: String::new(),
+        shift_id: Uuid::nil(),
+        outage_id: Uuid::nil(),
+        occurred_at: DateTime::<Utc>::default(),
+        back_entered: false,
+        qr_payload: String::new(),
+        voided: None,
+        refunded: Fen::ZERO,
+    }
 }

@@ -102,3 +102,41 @@ impl Desk {
         Ok(())
     }
 }
+
+/// What printing a receipt did.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub pdf_path: std::path::PathBuf,
+    pub sent_to_printer: bool,
+    pub problem: Option<(String, String)>,
+}
+
+impl Desk {
+    /// Prints a receipt that is already committed: saves its PDF beside the database (in
+    /// `receipts/`), records the print (a reprint is a 副本 COPY) and, when a printer is
+    /// configured, sends the file to it with CUPS `lp`. A printer failure is reported, never
+    /// fatal: the receipt and its PDF stay, and reprint is one key away.
+    pub fn print_receipt(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Printed> {
+        let bytes = self.receipt_pdf(receipt_no, layout, copy)?;
+        let dir = self.path().parent().map(|p| p.join("receipts")).unwrap_or_else(|| "receipts".into());
+        std::fs::create_dir_all(&dir)?;
+        let before = self.record_print(by, receipt_no, copy, layout)?;
+        let name = if copy { format!("{receipt_no}-副本{before}.pdf") } else { format!("{receipt_no}.pdf") };
+        let path = dir.join(name);
+        let mut file = std::fs::File::create(&path)?;
+        std::io::Write::write_all(&mut file, &bytes)?;
+        file.sync_all()?;
+        let (sent, problem) = match self.printer()? {
+            None => (false, Some(("未配置打印机：收据已保存为 PDF，可另行打印".to_string(), "No printer configured: the receipt was saved as PDF".to_string()))),
+            Some(printer) => match std::process::Command::new("lp").arg("-d").arg(&printer).arg(&path).output() {
+                Ok(o) if o.status.success() => (true, None),
+                Ok(o) => {
+                    let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
+                    (false, Some((format!("打印机 {printer} 未能打印（{why}）：收据已保存，可重印"), format!("Printer {printer} failed ({why}): the receipt is saved; reprint it"))))
+                }
+                Err(e) => (false, Some((format!("无法调用打印命令 lp（{e}）：收据已保存为 PDF"), format!("Cannot run lp ({e}): the receipt was saved as PDF")))),
+            },
+        };
+        Ok(Printed { pdf_path: path, sent_to_printer: sent, problem })
+    }
+}

@@ -1,0 +1,105 @@
+//! Admission and deposit commands.
+
+use super::Reply;
+use crate::ShellState;
+use downtime_core::admission::{DepositInput, DepositRefundInput, NewAdmission};
+use downtime_core::view::*;
+use downtime_core::{CoreError, Fen};
+use tauri::State;
+
+fn id_of(text: &str) -> Reply<uuid::Uuid> {
+    text.parse().map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
+}
+
+#[tauri::command]
+pub fn admit(state: State<'_, ShellState>, input: AdmitInput) -> Reply<AdmissionView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let new = NewAdmission {
+        patient: input.patient,
+        dept: input.dept,
+        ward: input.ward,
+        bed: input.bed,
+        doctor: input.doctor,
+        diagnosis: input.diagnosis,
+        insurance: input.insurance,
+        insurance_no: input.insurance_no,
+        confirm_second: input.confirm_second,
+        back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
+    };
+    Ok(AdmissionView::from(&desk.admit(&me, &new)?))
+}
+
+#[tauri::command]
+pub fn admissions(state: State<'_, ShellState>, active_only: bool) -> Reply<Vec<AdmissionView>> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    Ok(shell.desk()?.admissions(active_only)?.iter().map(AdmissionView::from).collect())
+}
+
+#[tauri::command]
+pub fn deposit_account(state: State<'_, ShellState>, inpatient_no: String) -> Reply<DepositAccountView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    Ok(DepositAccountView::from(&shell.desk()?.deposit_account(&inpatient_no)?))
+}
+
+#[tauri::command]
+pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Reply<ReceiptView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let deposit = DepositInput {
+        id: id_of(&input.id)?,
+        admission_no: input.inpatient_no,
+        tenders: input.tenders.iter().map(TenderInputView::to_input).collect::<downtime_core::Result<_>>()?,
+        cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
+        back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
+    };
+    Ok(ReceiptView::from(&desk.take_deposit(&me, &deposit)?))
+}
+
+#[tauri::command]
+pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputView) -> Reply<ReceiptView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let sup = desk.authenticate(&input.supervisor.name, &input.supervisor.pin)?;
+    let refund = DepositRefundInput {
+        id: id_of(&input.id)?,
+        admission_no: input.inpatient_no,
+        amount: Fen::new(input.amount_fen)?,
+        tenders: input.tenders.iter().map(TenderInputView::to_input).collect::<downtime_core::Result<_>>()?,
+        reason: input.reason,
+    };
+    Ok(ReceiptView::from(&desk.refund_deposit(&me, &sup, &refund)?))
+}
+
+#[tauri::command]
+pub fn cancel_admission(state: State<'_, ShellState>, inpatient_no: String, reason: String) -> Reply<AdmissionView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(AdmissionView::from(&shell.desk()?.cancel_admission(&me, &inpatient_no, &reason)?))
+}
+
+#[tauri::command]
+pub fn transfer_admission(state: State<'_, ShellState>, inpatient_no: String, ward: String, bed: Option<String>, reason: String) -> Reply<AdmissionView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(AdmissionView::from(&shell.desk()?.transfer_admission(&me, &inpatient_no, &ward, bed.as_deref(), &reason)?))
+}
+
+/// Saves the deposit summary PDF beside the database and returns its path.
+#[tauri::command]
+pub fn print_deposit_summary(state: State<'_, ShellState>, inpatient_no: String) -> Reply<String> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let desk = shell.desk()?;
+    let bytes = desk.deposit_summary_pdf(&inpatient_no)?;
+    let dir = desk.path().parent().map(|p| p.join("receipts")).unwrap_or_else(|| "receipts".into());
+    std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
+    let path = dir.join(format!("{inpatient_no}-预交金汇总.pdf"));
+    std::fs::write(&path, bytes).map_err(CoreError::from)?;
+    Ok(path.display().to_string())
+}

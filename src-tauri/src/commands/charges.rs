@@ -1,0 +1,153 @@
+//! Charging, receipts and their corrections, printing, and the receipt-code check.
+
+use super::Reply;
+use crate::ShellState;
+use downtime_core::charge::correction::RefundInput;
+use downtime_core::charge::{ChargeInput, LineInput};
+use downtime_core::view::*;
+use downtime_core::workdays::DUE_WORKING_DAYS;
+use downtime_core::{CoreError, Fen};
+use tauri::State;
+use uuid::Uuid;
+
+fn id_of(text: &str) -> Reply<Uuid> {
+    text.parse().map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
+}
+
+fn lines_of(lines: &[DraftLine]) -> Reply<Vec<LineInput>> {
+    Ok(lines.iter().map(DraftLine::to_input).collect::<downtime_core::Result<_>>()?)
+}
+
+fn tenders_of(t: &[TenderInputView]) -> Reply<Vec<downtime_core::charge::tender::TenderInput>> {
+    Ok(t.iter().map(TenderInputView::to_input).collect::<downtime_core::Result<_>>()?)
+}
+
+/// Prices a draft on every change; the screen shows exactly what the receipt will say.
+#[tauri::command]
+pub fn price_draft(state: State<'_, ShellState>, lines: Vec<DraftLine>, supervisor: Option<Credentials>) -> Reply<PricedDraftView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let approver = match supervisor.filter(|c| !c.name.trim().is_empty()) {
+        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
+        None => None,
+    };
+    let input = lines_of(&lines)?;
+    let desk = shell.desk()?;
+    // Free-text lines are priced for display even before a supervisor approves them.
+    let (priced, total) = match desk.price_lines(&input, approver.as_ref()) {
+        Err(e) if e.code() == "free_text_needs_supervisor" => {
+            let items: Vec<LineInput> = input.iter().filter(|l| matches!(l, LineInput::Item { .. })).cloned().collect();
+            desk.price_lines(&items, None)?
+        }
+        other => other?,
+    };
+    let today = desk.now().with_timezone(&chrono::Local).date_naive();
+    let due = desk.due_after(today, DUE_WORKING_DAYS)?;
+    let view = ReceiptView::from(&downtime_core::charge::draft_receipt(priced, total));
+    Ok(PricedDraftView {
+        lines: view.lines,
+        subtotals: view.subtotals,
+        total_fen: total.get(),
+        total_capitals: total.capitals(),
+        due_if_paid_today: Some(due.date.to_string()),
+        due_provisional: due.provisional,
+    })
+}
+
+#[tauri::command]
+pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<ReceiptView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let approver = match input.supervisor.filter(|c| !c.name.trim().is_empty()) {
+        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
+        None => None,
+    };
+    let desk = shell.desk()?;
+    let charge = ChargeInput {
+        id: id_of(&input.id)?,
+        patient: input.patient,
+        visit: input.visit.as_deref().map(id_of).transpose()?,
+        lines: lines_of(&input.lines)?,
+        tenders: tenders_of(&input.tenders)?,
+        cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
+        insured: input.insured,
+        paper_no: input.paper_no,
+        back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
+        approver,
+    };
+    Ok(ReceiptView::from(&desk.pay_charge(&me, &charge)?))
+}
+
+#[tauri::command]
+pub fn receipt(state: State<'_, ShellState>, receipt_no: String) -> Reply<ReceiptView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let r = shell.desk()?.receipt(&receipt_no)?.ok_or_else(|| CoreError::invalid("receipt_unknown", format!("找不到收据 {receipt_no}"), format!("No receipt {receipt_no}")))?;
+    Ok(ReceiptView::from(&r))
+}
+
+/// The logged-in operator's receipts of the open shift, newest first.
+#[tauri::command]
+pub fn shift_receipts(state: State<'_, ShellState>) -> Reply<Vec<ReceiptView>> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let Some(shift) = desk.open_shift_of(&me)? else { return Ok(vec![]) };
+    Ok(desk.receipts(Some(shift.id))?.iter().map(ReceiptView::from).collect())
+}
+
+#[tauri::command]
+pub fn void_receipt(state: State<'_, ShellState>, receipt_no: String, reason: String, supervisor: Credentials) -> Reply<ReceiptView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let sup = desk.authenticate(&supervisor.name, &supervisor.pin)?;
+    Ok(ReceiptView::from(&desk.void_receipt(&me, &sup, &receipt_no, &reason)?))
+}
+
+#[tauri::command]
+pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> Reply<ReceiptView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let sup = desk.authenticate(&input.supervisor.name, &input.supervisor.pin)?;
+    let lines = input
+        .lines
+        .iter()
+        .map(|l| Ok((l.line_no, downtime_core::catalog::price::Quantity::parse(&l.qty)?)))
+        .collect::<downtime_core::Result<Vec<_>>>()?;
+    let refund = RefundInput { id: id_of(&input.id)?, receipt_no: input.receipt_no, lines, reason: input.reason, tenders: tenders_of(&input.tenders)?, drug_return_by: input.drug_return_by };
+    Ok(ReceiptView::from(&desk.refund_receipt(&me, &sup, &refund)?))
+}
+
+/// Prints (or reprints, as 副本 COPY) a committed receipt; always saves its PDF.
+#[tauri::command]
+pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: String, copy: bool) -> Reply<PrintResultView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let printed = shell.desk()?.print_receipt(&me, &receipt_no, &layout, copy)?;
+    Ok(PrintResultView {
+        receipt_no,
+        pdf_path: printed.pdf_path.display().to_string(),
+        sent_to_printer: printed.sent_to_printer,
+        problem: printed.problem.as_ref().map(|p| p.0.clone()),
+        problem_en: printed.problem.as_ref().map(|p| p.1.clone()),
+        copy,
+    })
+}
+
+#[tauri::command]
+pub fn check_receipt_code(state: State<'_, ShellState>, payload: String) -> Reply<CodeCheckView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let (checked, record) = shell.desk()?.check_receipt_code(&payload, None)?;
+    Ok(CodeCheckView {
+        station: checked.station,
+        receipt_no: checked.receipt_no,
+        total_fen: checked.total.get(),
+        issued_at: downtime_core::time::stamp(checked.issued),
+        on_record: record.is_some(),
+        voided: record.as_ref().is_some_and(|r| r.voided.is_some()),
+        refunded_fen: record.as_ref().map(|r| r.refunded.get()).unwrap_or(0),
+    })
+}

@@ -1,0 +1,124 @@
+//! HIS 患者索引 (Ctrl+I on the registration screen): the patient index IT exported from the
+//! HIS (CSV or Excel: HIS号, 姓名, …). Choosing a file asks the core for a dry run; its counts
+//! and bad rows are shown, then: import, import only the good rows, or import nothing — the
+//! same choice as for the price list. Search then finds HIS patients too.
+
+import { useEffect, useRef, useState } from "react";
+import { api, toIpcError, type ChosenFile } from "../api";
+import type { SnapshotReportView } from "../bindings/SnapshotReportView";
+import { Dialog } from "../components/Dialog";
+import { ErrorText } from "../components/ErrorText";
+import { ProblemRows } from "../components/ImportReport";
+import { useSubmit, type Problem } from "../hooks/useSubmit";
+import { useT } from "../i18n";
+import { readBytes } from "../readFile";
+
+export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
+  const t = useT();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const decision = useRef<HTMLButtonElement>(null);
+  const [file, setFile] = useState<ChosenFile | null>(null);
+  const [preview, setPreview] = useState<SnapshotReportView | null>(null);
+  const [readProblem, setReadProblem] = useState<Problem | null>(null);
+  const [result, setResult] = useState<SnapshotReportView | null>(null);
+  const [cancelled, setCancelled] = useState(false);
+  const importing = useSubmit();
+
+  useEffect(() => {
+    fileInput.current?.focus();
+  }, []);
+  // The report is in: the next keystroke is the decision.
+  useEffect(() => {
+    if (preview) decision.current?.focus();
+  }, [preview]);
+
+  async function choose(chosen: File | undefined) {
+    setResult(null);
+    setCancelled(false);
+    setPreview(null);
+    setReadProblem(null);
+    importing.setProblem(null);
+    if (!chosen) return setFile(null);
+    try {
+      const picked = { name: chosen.name, bytes: await readBytes(chosen) };
+      setFile(picked);
+      setPreview(await api.patientSnapshot(picked, true));
+    } catch (e) {
+      setReadProblem({ ipc: toIpcError(e) });
+    }
+  }
+
+  function forget() {
+    setFile(null);
+    setPreview(null);
+    if (fileInput.current) fileInput.current.value = "";
+  }
+
+  function importFile(acceptGoodRows: boolean) {
+    if (!file) return;
+    void importing.run(async () => {
+      setResult(await api.patientSnapshot(file, false, acceptGoodRows));
+      forget();
+    });
+  }
+
+  function cancel() {
+    forget();
+    setCancelled(true);
+    fileInput.current?.focus();
+  }
+
+  const busy = importing.pending;
+  return (
+    <Dialog title={t("index.title")} onClose={onClose} size="medium">
+      <p className="muted">{t("index.intro")}</p>
+      <label className="field">
+        <span className="field-label">{t("catalog.file")}</span>
+        <input ref={fileInput} type="file" accept=".csv,.xlsx,.xls" data-testid="index-file" disabled={busy} onChange={(e) => void choose(e.target.files?.[0])} />
+        <span className="field-hint">{t("index.fileHint")}</span>
+      </label>
+      {readProblem && <ErrorText problem={readProblem} testId="index-error" />}
+      {preview && (
+        <div className="import-report" data-testid="index-report">
+          <p className="big-text">
+            {t("index.reportCounts", { file: preview.file_name, rows: preview.rows_read, good: preview.good, problems: preview.problems.length })}
+          </p>
+          {preview.already_imported && <p className="notice">{t("index.alreadyImportedPreview")}</p>}
+          <ProblemRows problems={preview.problems} codeLabel={t("patient.hisId")} />
+          <div className="button-row">
+            {preview.problems.length === 0 ? (
+              <button ref={decision} type="button" className="primary" data-testid="index-import" disabled={busy} onClick={() => importFile(false)}>
+                {t("catalog.import")}
+              </button>
+            ) : (
+              <>
+                {preview.good > 0 ? (
+                  <button ref={decision} type="button" className="primary" data-testid="index-import-good" disabled={busy} onClick={() => importFile(true)}>
+                    {t("index.importGood", { good: preview.good })}
+                  </button>
+                ) : (
+                  <p className="error">{t("catalog.noGoodRows")}</p>
+                )}
+                <button type="button" data-testid="index-import-none" disabled={busy} onClick={cancel}>
+                  {t("catalog.importNone")}
+                </button>
+              </>
+            )}
+          </div>
+        </div>
+      )}
+      {busy && <p className="muted">{t("catalog.importing")}</p>}
+      {importing.problem && <ErrorText problem={importing.problem} testId="index-error" />}
+      {cancelled && (
+        <p className="notice" role="status" data-testid="index-cancelled">
+          {t("catalog.cancelled")}
+        </p>
+      )}
+      {result && (
+        <p className="notice big-text" role="status" data-testid="index-summary">
+          {result.already_imported ? t("index.alreadyImported") : t("index.imported", { patients: result.patients ?? result.good })}
+        </p>
+      )}
+    </Dialog>
+  );
+}

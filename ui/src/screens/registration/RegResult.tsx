@@ -1,0 +1,63 @@
+//! The registration just made, right and large: the numbers the patient must hear (停机号,
+//! 候诊号), the department, and the fee as due — it is taken at the cashier, not here.
+//! Enter (the focus is on 下一位) or F4 starts the next patient.
+
+import type { Ref } from "react";
+import type { RegistrationView } from "../../bindings/RegistrationView";
+import { formatFen, formatLocal } from "../../format";
+import { useT } from "../../i18n";
+import { REG_TYPE_KEY } from "./RegisterForm";
+
+interface Props {
+  reg: RegistrationView;
+  onNext: () => void;
+  nextRef?: Ref<HTMLButtonElement>;
+}
+
+export function RegResult({ reg, onNext, nextRef }: Props) {
+  const t = useT();
+  return (
+    <section className={`panel reg-result ${reg.cancelled ? "cancelled" : ""}`} data-testid="reg-result" role="status">
+      <p className="result-patient">
+        {reg.patient_name}
+        {reg.back_entered && <span className="tag">{t("reg.backEntered")}</span>}
+        {reg.cancelled && <span className="tag tag-red">{t("reg.cancelled")}</span>}
+      </p>
+      <div className="result-numbers">
+        <div>
+          <span className="result-label">{t("patient.downtimeNo")}</span>
+          <span className="result-dt" data-testid="reg-downtime-no">
+            {reg.downtime_no}
+          </span>
+        </div>
+        <div>
+          <span className="result-label">{t("reg.queueNo")}</span>
+          <span className="result-queue huge" data-testid="reg-queue-no">
+            {reg.queue_no}
+          </span>
+        </div>
+      </div>
+      <p className="result-dept">
+        {reg.dept_name} · {t(REG_TYPE_KEY[reg.reg_type])} · {reg.doctor || t("reg.doctorAny")}
+      </p>
+      <p className="muted">{t("reg.visitAt", { time: formatLocal(reg.occurred_at) })}</p>
+      <div className="result-fee">
+        <span>{t("reg.feeDue")}</span>
+        <b data-testid="reg-fee">{formatFen(reg.fee_fen)}</b>
+      </div>
+      {reg.fee_items.length > 0 && (
+        <ul className="fee-items">
+          {reg.fee_items.map((item) => (
+            <li key={item.code}>
+              <span>{item.name}</span>
+              <span className="num">{formatFen(item.amount_fen)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button ref={nextRef} type="button" className="primary" data-testid="reg-next" onClick={onNext}>
+        {t("reg.next")} <kbd>Enter</kbd> <kbd>F4</kbd>
+      </button>
+    </section>
+  );
+}
