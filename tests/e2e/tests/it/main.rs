@@ -182,7 +182,13 @@ impl App {
     }
 
     pub async fn screenshot(&mut self, label: &str) {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        // WebKit paints asynchronously: let two animation frames pass so the picture shows
+        // the DOM the assertions just saw, not the frame before it.
+        let _ = self
+            .client
+            .execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));", vec![])
+            .await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
         let png = self.client.screenshot().await.unwrap();
         let dir = workspace().join("target/e2e-screens");
         std::fs::create_dir_all(&dir).unwrap();
