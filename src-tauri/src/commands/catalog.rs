@@ -47,16 +47,38 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(&'a [u8], String, ImportOptions, bool)> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CoreError::invalid("catalog_file_missing", "没有收到文件内容", "No file content was received").into());
-    };
+/// The file's bytes: a raw body where the platform's IPC carries one, or (on WebKitGTK,
+/// where invoke travels by postMessage) the same bytes as a JSON array of numbers.
+fn body_bytes<'a>(request: &'a Request<'_>) -> Reply<std::borrow::Cow<'a, [u8]>> {
+    let missing = || CoreError::invalid("catalog_file_missing", "没有收到文件内容", "No file content was received").into();
+    match request.body() {
+        InvokeBody::Raw(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
+        InvokeBody::Json(serde_json::Value::Array(items)) => {
+            let bytes: Option<Vec<u8>> = items.iter().map(|v| v.as_u64().and_then(|b| u8::try_from(b).ok())).collect();
+            bytes.map(std::borrow::Cow::Owned).ok_or_else(missing)
+        }
+        InvokeBody::Json(serde_json::Value::Object(map)) if !map.is_empty() => {
+            // A typed array serialised as {"0": b0, "1": b1, …}.
+            let mut bytes = vec![0u8; map.len()];
+            for (k, v) in map {
+                let i: usize = k.parse().map_err(|_| missing())?;
+                let b = v.as_u64().and_then(|b| u8::try_from(b).ok()).ok_or_else(missing)?;
+                *bytes.get_mut(i).ok_or_else(missing)? = b;
+            }
+            Ok(std::borrow::Cow::Owned(bytes))
+        }
+        _ => Err(missing()),
+    }
+}
+
+pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(std::borrow::Cow<'a, [u8]>, String, ImportOptions, bool)> {
+    let bytes = body_bytes(request)?;
     let name = header(request, "x-file-name").unwrap_or_else(|| "价目表.csv".into());
     let mut opts = ImportOptions { month: header(request, "x-month"), ..Default::default() };
     opts.read.encoding = header(request, "x-encoding");
     opts.read.sheet = header(request, "x-sheet");
     let accept = header(request, "x-accept-good-rows").as_deref() == Some("1");
-    Ok((bytes.as_slice(), name, opts, accept))
+    Ok((bytes, name, opts, accept))
 }
 
 #[tauri::command]
@@ -64,7 +86,7 @@ pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>)
     let (bytes, name, opts, _) = file_of(&request)?;
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
-    Ok(ImportReportView::from(&shell.desk()?.catalog_preview(bytes, &name, &opts)?))
+    Ok(ImportReportView::from(&shell.desk()?.catalog_preview(&bytes, &name, &opts)?))
 }
 
 fn import<R: Runtime>(app: &AppHandle<R>, state: &ShellState, bytes: &[u8], name: &str, opts: &ImportOptions, accept: bool) -> Reply<ImportReportView> {
@@ -80,7 +102,7 @@ fn import<R: Runtime>(app: &AppHandle<R>, state: &ShellState, bytes: &[u8], name
 #[tauri::command]
 pub async fn catalog_import<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
     let (bytes, name, opts, accept) = file_of(&request)?;
-    import(&app, &state, bytes, &name, &opts, accept)
+    import(&app, &state, &bytes, &name, &opts, accept)
 }
 
 #[tauri::command]

@@ -40,7 +40,7 @@ pub async fn import_departments(state: State<'_, ShellState>, request: Request<'
     let (bytes, name, _, _) = file_of(&request)?;
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    Ok(shell.desk()?.import_departments(&me, bytes, &name)?.iter().map(DepartmentView::from).collect())
+    Ok(shell.desk()?.import_departments(&me, &bytes, &name)?.iter().map(DepartmentView::from).collect())
 }
 
 #[tauri::command]
@@ -56,7 +56,7 @@ pub async fn import_patient_snapshot(state: State<'_, ShellState>, request: Requ
     let dry_run = header(&request, "x-dry-run").as_deref() == Some("1");
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    Ok(SnapshotReportView::from(&shell.desk()?.import_patient_snapshot(&me, bytes, &name, accept, dry_run)?))
+    Ok(SnapshotReportView::from(&shell.desk()?.import_patient_snapshot(&me, &bytes, &name, accept, dry_run)?))
 }
 
 #[tauri::command]

@@ -4,6 +4,7 @@
 //! app on a fresh database in a temporary HOME and saves screenshots under
 //! `target/e2e-screens/`. Ports 4444/4445 are fixed, so tests run one at a time.
 
+mod catalog;
 mod foundation;
 
 use fantoccini::elements::Element;
@@ -15,8 +16,17 @@ use tempfile::TempDir;
 
 pub const ENTER: &str = "\u{E007}";
 pub const ESC: &str = "\u{E00C}";
+pub const F2: &str = "\u{E032}";
 pub const F3: &str = "\u{E033}";
 pub const F4: &str = "\u{E034}";
+pub const F5: &str = "\u{E035}";
+pub const F6: &str = "\u{E036}";
+pub const F7: &str = "\u{E037}";
+pub const F8: &str = "\u{E038}";
+pub const F9: &str = "\u{E039}";
+pub const TAB: &str = "\u{E004}";
+pub const ARROW_UP: &str = "\u{E013}";
+pub const ARROW_DOWN: &str = "\u{E015}";
 pub const F10: &str = "\u{E03A}";
 pub const F11: &str = "\u{E03B}";
 pub const F12: &str = "\u{E03C}";
