@@ -6,6 +6,7 @@
 
 mod catalog;
 mod foundation;
+mod registration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -183,6 +184,17 @@ impl App {
     pub async fn keys(&self, keys: &str) {
         let e = self.client.active_element().await.unwrap();
         e.send_keys(keys).await.unwrap();
+    }
+
+    /// Waits until the element with `id` has the keyboard focus.
+    pub async fn wait_focus(&self, id: &str) {
+        for _ in 0..50 {
+            if self.focused().await == id {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("focus never reached {id}; it is on {:?}", self.focused().await);
     }
 
     /// The data-testid of the focused element: keyboard flows assert where focus went.
