@@ -130,6 +130,13 @@ fn copies_and_voided_receipts_say_so() {
     }
     doc.voided = false;
     check(&doc, Layout::A5, &["副本 COPY".to_string()], &["作废"]);
+
+    let mut deposit = specimen(ReceiptKind::Deposit, 0);
+    deposit.voided = true;
+    for layout in [Layout::A5, Layout::Roll80] {
+        let expected = ["作废", "兹收到", "叁仟元整"].map(String::from);
+        check(&deposit, layout, &expected, &["COPY"]);
+    }
 }
 
 #[test]

@@ -1,0 +1,424 @@
+//! What each kind of receipt shows, as blocks at the content width: title and marks, the
+//! header fields, the item table, totals in capitals and figures, payments and the closing
+//! part with the notice and the QR code.
+
+use super::blocks::{cell, para, stack, Block, Cell, Ctx, Para, A5};
+use super::draw::{Align, Draw, Ink, Qr};
+use super::{ChargeLine, Charges, Deposit, Layout, ReceiptDoc, OUTAGE_MARK};
+use crate::money::Fen;
+
+impl Ctx<'_> {
+    /// Hospital, title, outage mark, and the COPY / 作废 marks.
+    pub(super) fn title_blocks(&self, doc: &ReceiptDoc) -> Vec<Block> {
+        let p = self.p;
+        let mut blocks = vec![self.para(&doc.hospital, p.hospital, Ink::Bold, Align::Center, 2)];
+        let mut title = self.para(doc.kind().title(), p.title, Ink::Bold, Align::Center, 2);
+        let marks = marks(doc);
+        if self.layout == Layout::A5 {
+            // The marks flank the title, big and framed: 作废 on the left, COPY on the right.
+            for m in &marks {
+                let w = self.f.width_mm(m, p.mark);
+                let cx = if *m == VOID {
+                    w / 2.0 + 2.0
+                } else {
+                    self.w - w / 2.0 - 2.0
+                };
+                let (d, h) = self.framed(m, p.mark, Ink::Bold, cx, 0.0);
+                title.draws.extend(d);
+                title.h = title.h.max(h);
+            }
+            blocks.push(title);
+        } else {
+            blocks.push(title);
+            for m in &marks {
+                let (d, h) = self.framed(m, p.mark, Ink::Bold, self.w / 2.0, 0.8);
+                blocks.push(Block {
+                    h: h + 1.6,
+                    draws: d,
+                });
+            }
+        }
+        let (d, h) = self.framed(OUTAGE_MARK, p.body + 0.5, Ink::Regular, self.w / 2.0, 0.6);
+        blocks.push(Block {
+            h: h + 1.8,
+            draws: d,
+        });
+        blocks
+    }
+
+    pub(super) fn charges_head(
+        &self,
+        doc: &ReceiptDoc,
+        c: &Charges,
+        original: Option<&str>,
+    ) -> Vec<Block> {
+        let mut blocks = self.title_blocks(doc);
+        let ins = c.insurance.as_ref();
+        blocks.extend(self.fields(
+            &[
+                ("票据号码", Some(&doc.receipt_number)),
+                ("开具时间", Some(&doc.issued_at)),
+                ("工作站", Some(&doc.station)),
+                ("交款人", Some(&c.payer_name)),
+                ("身份证号", c.masked_id.as_deref()),
+                ("停机号", Some(&c.downtime_number)),
+                ("科室", Some(&c.department)),
+                ("医保类型", ins.map(|i| i.kind.as_str())),
+                ("医保号", ins.and_then(|i| i.number.as_deref())),
+                ("纸质票据号", doc.paper_number.as_deref()),
+                ("原票据号码", original),
+            ],
+            self.p.field_cols,
+            self.p.body,
+        ));
+        blocks
+    }
+
+    /// The column header of the item table, between a heavy and a light rule.
+    pub(super) fn table_header(&self) -> Block {
+        let s = self.p.body;
+        let mut b = match self.layout {
+            Layout::A5 => {
+                let c = a5_columns();
+                let titles = [
+                    "序号",
+                    "项目名称",
+                    "规格",
+                    "数量",
+                    "单位",
+                    "单价",
+                    "金额(元)",
+                ];
+                let cells: Vec<Cell> = c
+                    .iter()
+                    .zip(titles)
+                    .map(|((x, w, align), t)| Cell {
+                        ink: Ink::Bold,
+                        ..cell(*x, *w, t, *align, 1)
+                    })
+                    .collect();
+                self.row(s, &cells)
+            }
+            Layout::Roll80 => self.row(
+                s,
+                &[
+                    Cell {
+                        ink: Ink::Bold,
+                        ..cell(
+                            0.0,
+                            self.w - 22.0,
+                            "项目名称 / 规格 数量×单价",
+                            Align::Left,
+                            1,
+                        )
+                    },
+                    Cell {
+                        ink: Ink::Bold,
+                        ..cell(self.w - 22.0, 22.0, "金额(元)", Align::Right, 1)
+                    },
+                ],
+            ),
+        };
+        b.h += 0.8;
+        let y = b.h;
+        b.draws.extend([
+            Draw::Line {
+                x1: 0.0,
+                y1: 0.0,
+                x2: self.w,
+                y2: 0.0,
+                width_pt: 0.8,
+            },
+            Draw::Line {
+                x1: 0.0,
+                y1: y,
+                x2: self.w,
+                y2: y,
+                width_pt: 0.4,
+            },
+        ]);
+        b.h += 0.6;
+        b
+    }
+
+    pub(super) fn item_row(&self, n: usize, l: &ChargeLine) -> Block {
+        let s = self.p.body;
+        let amount = l.amount.plain();
+        match self.layout {
+            Layout::A5 => {
+                let c = a5_columns();
+                let no = n.to_string();
+                let texts = [
+                    no.as_str(),
+                    &l.name,
+                    &l.spec,
+                    &l.quantity,
+                    &l.unit,
+                    &l.unit_price,
+                    &amount,
+                ];
+                // Names wrap onto three lines, specs and units onto two; numbers shrink.
+                let lines = [0, 3, 2, 0, 2, 0, 0];
+                let cells: Vec<Cell> = c
+                    .iter()
+                    .zip(texts)
+                    .zip(lines)
+                    .map(|(((x, w, align), t), m)| cell(*x, *w, t, *align, m))
+                    .collect();
+                let mut b = self.row(s, &cells);
+                b.h += 0.5;
+                b
+            }
+            Layout::Roll80 => {
+                let mut b = self.row(
+                    s,
+                    &[
+                        cell(0.0, self.w - 22.0, &l.name, Align::Left, 3),
+                        cell(self.w - 22.0, 22.0, &amount, Align::Right, 0),
+                    ],
+                );
+                let detail = [
+                    l.spec.trim(),
+                    &format!("{}{} × {}", l.quantity, l.unit, l.unit_price),
+                ]
+                .iter()
+                .filter(|t| !t.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("  ");
+                let d = self.row(
+                    self.p.small,
+                    &[cell(3.0, self.w - 3.0, &detail, Align::Left, 2)],
+                );
+                b.draws
+                    .extend(d.draws.into_iter().map(|x| x.shifted(0.0, b.h)));
+                b.h += d.h + 0.8;
+                b
+            }
+        }
+    }
+
+    /// Subtotals, totals in capitals and figures, payments, signatures, notice, QR.
+    pub(super) fn charges_tail(
+        &self,
+        doc: &ReceiptDoc,
+        c: &Charges,
+        refund: bool,
+        qr: &Qr,
+    ) -> Vec<Block> {
+        let p = self.p;
+        let mut blocks = vec![self.gap(1.0)];
+        blocks.push(self.para("分类小计", p.body, Ink::Bold, Align::Left, 1));
+        let subtotals: Vec<(String, String)> = c
+            .subtotals
+            .iter()
+            .map(|s| (s.category.clone(), s.amount.to_string()))
+            .collect();
+        let pairs: Vec<(&str, Option<&str>)> = subtotals
+            .iter()
+            .map(|(k, v)| (k.as_str(), Some(v.as_str())))
+            .collect();
+        blocks.extend(self.fields(&pairs, &self.even_cols(p.subtotal_cols), p.body));
+        blocks.push(self.rule(2.0, 0.4));
+
+        let (label, figures) = if refund {
+            ("退费合计", "退费合计（小写）")
+        } else {
+            ("合计", "合计（小写）")
+        };
+        let capitals = format!("{label}（大写）：{}", c.total.capitals());
+        let figures = format!("{figures}：{}", c.total);
+        let big = p.body + 1.5;
+        match self.layout {
+            Layout::A5 => blocks.push(self.row(
+                big,
+                &[
+                    Cell {
+                        ink: Ink::Bold,
+                        ..cell(0.0, self.w - 48.0, &capitals, Align::Left, 2)
+                    },
+                    Cell {
+                        ink: Ink::Bold,
+                        ..cell(self.w - 48.0, 48.0, &figures, Align::Right, 0)
+                    },
+                ],
+            )),
+            Layout::Roll80 => {
+                blocks.push(self.para(&capitals, p.body + 0.5, Ink::Bold, Align::Left, 3));
+                blocks.push(self.para(&figures, big, Ink::Bold, Align::Right, 0));
+            }
+        }
+        // During an outage every patient pays as self-pay (个人自费): the fund and the
+        // personal account pay nothing, and the insured are re-settled afterwards.
+        if !refund {
+            let (zero, all) = (Fen::ZERO.to_string(), c.total.to_string());
+            let cols = if self.layout == Layout::A5 {
+                self.even_cols(3)
+            } else {
+                self.even_cols(1)
+            };
+            blocks.extend(self.fields(
+                &[
+                    ("医保统筹支付", Some(&zero)),
+                    ("个人账户支付", Some(&zero)),
+                    ("个人现金支付", Some(&all)),
+                ],
+                &cols,
+                p.body,
+            ));
+        }
+        let tenders: Vec<String> = c
+            .tenders
+            .iter()
+            .map(|t| match &t.reference {
+                Some(r) => format!("{} {}（{}）", t.method, t.amount, r),
+                None => format!("{} {}", t.method, t.amount),
+            })
+            .collect();
+        let (method_label, people_label) = if refund {
+            ("退款方式", "经办人")
+        } else {
+            ("支付方式", "收款人")
+        };
+        let mut left = vec![para(
+            format!("{method_label}：{}", tenders.join("；")),
+            p.body,
+        )];
+        if !refund || c.change != Fen::ZERO {
+            left.push(para(format!("找零：{}", c.change), p.body));
+        }
+        left.push(para(format!("{people_label}：{}", c.cashier), p.body));
+        left.push(para(format!("收款单位（盖章）：{}", doc.hospital), p.body));
+        if let Some(note) = &c.due_note {
+            left.push(Para {
+                ink: Ink::Bold,
+                gap: 0.8,
+                ..para(note.clone(), p.body + 0.5)
+            });
+        }
+        blocks.extend(self.tail(left, doc, qr));
+        blocks
+    }
+
+    /// Title, body (fields, the 兹收到 sentence, payment) and closing part of a deposit receipt.
+    pub(super) fn deposit_blocks(&self, doc: &ReceiptDoc, d: &Deposit, qr: &Qr) -> [Vec<Block>; 3] {
+        let p = self.p;
+        let mut blocks = self.fields(
+            &[
+                ("收据号码", Some(&doc.receipt_number)),
+                ("开具时间", Some(&doc.issued_at)),
+                ("工作站", Some(&doc.station)),
+                ("住院号", Some(&d.admission_number)),
+                ("姓名", Some(&d.patient_name)),
+                ("病区/科室", Some(&d.ward)),
+                ("入院日期", Some(&d.admission_date)),
+                ("纸质票据号", doc.paper_number.as_deref()),
+            ],
+            p.field_cols,
+            p.body,
+        );
+        blocks.push(self.rule(2.4, 0.8));
+        let sentence = format!(
+            "兹收到 {} 住院预交金 人民币（大写）{}（小写 {}）",
+            d.patient_name,
+            d.amount.capitals(),
+            d.amount
+        );
+        blocks.push(self.para(&sentence, p.body + 2.0, Ink::Bold, Align::Left, 4));
+        blocks.push(self.gap(1.0));
+        let cheque = d.cheque.as_ref();
+        let cols = if self.layout == Layout::A5 {
+            A5.field_cols.to_vec()
+        } else {
+            self.even_cols(1)
+        };
+        blocks.extend(self.fields(
+            &[
+                ("交款方式", Some(&d.method)),
+                ("开户银行", cheque.map(|c| c.bank.as_str())),
+                ("支票号码", cheque.map(|c| c.number.as_str())),
+            ],
+            &cols,
+            p.body,
+        ));
+        blocks.push(self.rule(2.4, 0.4));
+        let left = vec![
+            para(format!("经手人：{}", d.clerk), p.body),
+            para(format!("收款单位（盖章）：{}", doc.hospital), p.body),
+        ];
+        [self.title_blocks(doc), blocks, self.tail(left, doc, qr)]
+    }
+
+    /// The closing part: on A5 `left` and the notice beside the QR code, on the roll all
+    /// stacked and the QR code centred under them with the receipt number.
+    fn tail(&self, mut paras: Vec<Para>, doc: &ReceiptDoc, qr: &Qr) -> Vec<Block> {
+        let p = self.p;
+        paras.push(Para {
+            max_lines: 4,
+            gap: 1.0,
+            ..para(doc.notice.clone(), p.small)
+        });
+        let text_w = match self.layout {
+            Layout::A5 => self.w - p.qr - 4.0,
+            Layout::Roll80 => self.w,
+        };
+        let narrow = Ctx { w: text_w, ..*self };
+        let mut text: Vec<Block> = Vec::new();
+        for q in paras {
+            text.push(self.gap(q.gap));
+            text.push(narrow.para(&q.text, q.size, q.ink, Align::Left, q.max_lines));
+        }
+        match self.layout {
+            Layout::A5 => {
+                let mut b = stack(text);
+                b.draws.push(qr.draw(self.w - p.qr, 1.0, p.qr));
+                b.h = b.h.max(p.qr + 2.0);
+                vec![self.gap(1.0), b]
+            }
+            Layout::Roll80 => {
+                text.push(self.gap(2.0));
+                text.push(Block {
+                    h: p.qr + 0.5,
+                    draws: vec![qr.draw((self.w - p.qr) / 2.0, 0.0, p.qr)],
+                });
+                text.push(self.para(&doc.receipt_number, p.small, Ink::Regular, Align::Center, 1));
+                text
+            }
+        }
+    }
+}
+
+/// The A5 item table: (x, width, alignment) of 序号, 项目名称, 规格, 数量, 单位, 单价, 金额.
+fn a5_columns() -> [(f32, f32, Align); 7] {
+    let widths = [8.0, 42.0, 24.0, 12.0, 9.0, 14.0, 19.0];
+    let aligns = [
+        Align::Center,
+        Align::Left,
+        Align::Left,
+        Align::Right,
+        Align::Center,
+        Align::Right,
+        Align::Right,
+    ];
+    let mut x = 0.0;
+    let mut out = [(0.0, 0.0, Align::Left); 7];
+    for i in 0..7 {
+        out[i] = (x, widths[i], aligns[i]);
+        x += widths[i];
+    }
+    out
+}
+
+const COPY: &str = "副本 COPY";
+pub(super) const VOID: &str = "作废";
+
+pub(super) fn marks(doc: &ReceiptDoc) -> Vec<&'static str> {
+    let mut m = Vec::new();
+    if doc.voided {
+        m.push(VOID);
+    }
+    if doc.copy {
+        m.push(COPY);
+    }
+    m
+}
