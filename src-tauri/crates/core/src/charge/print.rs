@@ -4,7 +4,10 @@
 use super::{Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
 use crate::patient::resident_id::mask;
-use crate::receipt_pdf::{self, CategorySubtotal, ChargeLine, Charges, Insurance as PdfInsurance, Layout, ReceiptBody, ReceiptDoc, Tender as PdfTender};
+use crate::receipt_pdf::{
+    self, CategorySubtotal, ChargeLine, Charges, Insurance as PdfInsurance, Layout, ReceiptBody,
+    ReceiptDoc, Tender as PdfTender,
+};
 use crate::store::Desk;
 use crate::time::local_display;
 
@@ -15,14 +18,26 @@ pub fn parse_layout(text: &str) -> Result<Layout> {
     match text.trim().to_lowercase().as_str() {
         "a5" => Ok(Layout::A5),
         "roll80" | "80" | "roll" => Ok(Layout::Roll80),
-        _ => Err(invalid!("layout_invalid", format!("版式“{text}”无效：可选 a5、roll80"), format!("Unknown layout \"{text}\": use a5 or roll80"))),
+        _ => Err(invalid!(
+            "layout_invalid",
+            format!("版式“{text}”无效：可选 a5、roll80"),
+            format!("Unknown layout \"{text}\": use a5 or roll80")
+        )),
     }
 }
 
 fn charges(r: &Receipt) -> Charges {
     let due_note = match (r.resettle_due, r.exchange_due) {
-        (Some(d), _) => Some(format!("医保重新结算及换取电脑发票截止日期：{}{}", d.date, if d.provisional { "（暂定）" } else { "" })),
-        (None, Some(d)) => Some(format!("换取电脑发票截止日期：{}{}", d.date, if d.provisional { "（暂定）" } else { "" })),
+        (Some(d), _) => Some(format!(
+            "医保重新结算及换取电脑发票截止日期：{}{}",
+            d.date,
+            if d.provisional { "（暂定）" } else { "" }
+        )),
+        (None, Some(d)) => Some(format!(
+            "换取电脑发票截止日期：{}{}",
+            d.date,
+            if d.provisional { "（暂定）" } else { "" }
+        )),
         _ => None,
     };
     Charges {
@@ -30,12 +45,19 @@ fn charges(r: &Receipt) -> Charges {
         masked_id: r.patient.id_number.as_deref().map(mask),
         downtime_number: r.patient.downtime_no.clone().unwrap_or_default(),
         department: r.department.clone(),
-        insurance: r.insured.then(|| PdfInsurance { kind: r.insurance.zh().to_string(), number: Some(r.insurance_no.clone()).filter(|n| !n.is_empty()) }),
+        insurance: r.insured.then(|| PdfInsurance {
+            kind: r.insurance.zh().to_string(),
+            number: Some(r.insurance_no.clone()).filter(|n| !n.is_empty()),
+        }),
         lines: r
             .lines
             .iter()
             .map(|l| ChargeLine {
-                name: if l.free_text { format!("{}（价目表外）", l.name) } else { l.name.clone() },
+                name: if l.free_text {
+                    format!("{}（价目表外）", l.name)
+                } else {
+                    l.name.clone()
+                },
                 spec: l.spec.clone(),
                 quantity: l.qty.text(),
                 unit: l.unit.clone(),
@@ -44,13 +66,24 @@ fn charges(r: &Receipt) -> Charges {
                 category: l.category.zh().to_string(),
             })
             .collect(),
-        subtotals: r.subtotals().into_iter().map(|(c, amount)| CategorySubtotal { category: c.zh().to_string(), amount }).collect(),
+        subtotals: r
+            .subtotals()
+            .into_iter()
+            .map(|(c, amount)| CategorySubtotal {
+                category: c.zh().to_string(),
+                amount,
+            })
+            .collect(),
         total: r.total,
         tenders: r
             .tenders
             .iter()
             // The printed form shows what was handed over (cash tendered); change is the difference.
-            .map(|t| PdfTender { method: t.method.zh().to_string(), amount: t.tendered.unwrap_or(t.amount), reference: Some(t.reference.clone()).filter(|x| !x.is_empty()) })
+            .map(|t| PdfTender {
+                method: t.method.zh().to_string(),
+                amount: t.tendered.unwrap_or(t.amount),
+                reference: Some(t.reference.clone()).filter(|x| !x.is_empty()),
+            })
             .collect(),
         change: r.change,
         cashier: r.cashier.clone(),
@@ -64,7 +97,10 @@ impl Desk {
         let station = self.require_station()?;
         let body = match r.kind {
             ReceiptKind::Charge => ReceiptBody::Outpatient(charges(r)),
-            ReceiptKind::Refund => ReceiptBody::Refund { original_receipt: r.refund_of.clone().unwrap_or_default(), charges: charges(r) },
+            ReceiptKind::Refund => ReceiptBody::Refund {
+                original_receipt: r.refund_of.clone().unwrap_or_default(),
+                charges: charges(r),
+            },
             ReceiptKind::Deposit | ReceiptKind::DepositRefund => self.deposit_body(r)?,
         };
         Ok(ReceiptDoc {
@@ -84,14 +120,23 @@ impl Desk {
     /// Renders a receipt's PDF (`downtime receipt pdf`).
     pub fn receipt_pdf(&self, receipt_no: &str, layout: &str, copy: bool) -> Result<Vec<u8>> {
         let layout = parse_layout(layout)?;
-        let r = self.receipt(receipt_no)?.ok_or_else(|| invalid!("receipt_unknown", format!("找不到收据 {receipt_no}"), format!("No receipt {receipt_no}")))?;
+        let r = self.receipt(receipt_no)?.ok_or_else(|| {
+            invalid!(
+                "receipt_unknown",
+                format!("找不到收据 {receipt_no}"),
+                format!("No receipt {receipt_no}")
+            )
+        })?;
         receipt_pdf::render(&self.receipt_doc(&r, copy)?, layout)
     }
 
     /// Checks that every character a receipt will print is in the font, before the charge
     /// is written: a rare character in a name must never print as an empty box.
     pub fn check_printable(&self, texts: &[&str]) -> Result<()> {
-        let missing: Vec<char> = texts.iter().flat_map(|t| receipt_pdf::Fonts::get().missing_chars(t)).collect();
+        let missing: Vec<char> = texts
+            .iter()
+            .flat_map(|t| receipt_pdf::Fonts::get().missing_chars(t))
+            .collect();
         if let Some(c) = missing.first() {
             return Err(invalid!(
                 "font_missing_glyph",
