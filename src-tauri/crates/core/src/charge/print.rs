@@ -3,10 +3,11 @@
 
 use super::{Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
+use crate::money::Fen;
 use crate::patient::resident_id::mask;
 use crate::receipt_pdf::{
-    self, CategorySubtotal, ChargeLine, Charges, Insurance as PdfInsurance, Layout, ReceiptBody,
-    ReceiptDoc, Tender as PdfTender,
+    self, CategorySubtotal, ChargeLine, Charges, DepositRefund, Insurance as PdfInsurance, Layout,
+    ReceiptBody, ReceiptDoc, Tender as PdfTender,
 };
 use crate::store::Desk;
 use crate::time::local_display;
@@ -101,7 +102,8 @@ impl Desk {
                 original_receipt: r.refund_of.clone().unwrap_or_default(),
                 charges: charges(r),
             },
-            ReceiptKind::Deposit | ReceiptKind::DepositRefund => self.deposit_body(r)?,
+            ReceiptKind::Deposit => self.deposit_body(r)?,
+            ReceiptKind::DepositRefund => self.deposit_refund_body(r)?,
         };
         Ok(ReceiptDoc {
             hospital: station.hospital.clone(),
@@ -115,6 +117,49 @@ impl Desk {
             qr_payload: r.qr_payload.clone(),
             body,
         })
+    }
+
+    /// The printed body of a 预交金退款凭证: the admission as on the deposit receipt, how the
+    /// money went back, why, who approved it, and the balance left as it stood when the refund
+    /// was paid (the movements recorded up to it, less deposits already voided then), so that
+    /// a reprint says what the original said.
+    fn deposit_refund_body(&self, r: &Receipt) -> Result<ReceiptBody> {
+        let ReceiptBody::Deposit(d) = self.deposit_body(r)? else {
+            unreachable!("deposit_body gives the body of a deposit receipt")
+        };
+        let account = self.deposit_account(&d.admission_number)?;
+        let mut balance = 0;
+        for m in &account.movements {
+            let voided_before = m.voided.as_ref().is_some_and(|v| v.at <= r.occurred_at);
+            balance += match (m.kind, voided_before && m.id != r.id) {
+                (ReceiptKind::Deposit, false) => m.total.get(),
+                (ReceiptKind::DepositRefund, false) => -m.total.get(),
+                _ => 0,
+            };
+            if m.id == r.id {
+                break;
+            }
+        }
+        Ok(ReceiptBody::DepositRefund(DepositRefund {
+            patient_name: d.patient_name,
+            admission_number: d.admission_number,
+            ward: d.ward,
+            amount: r.total,
+            methods: r
+                .tenders
+                .iter()
+                .map(|t| PdfTender {
+                    method: t.method.zh().to_string(),
+                    amount: t.amount,
+                    reference: Some(t.reference.clone()).filter(|x| !x.is_empty()),
+                })
+                .collect(),
+            admission_date: d.admission_date,
+            reason: r.reason.clone(),
+            clerk: d.clerk,
+            supervisor: r.supervisor.clone().unwrap_or_default(),
+            balance_after: Fen::new(balance.max(0))?,
+        }))
     }
 
     /// Renders a receipt's PDF (`downtime receipt pdf`).

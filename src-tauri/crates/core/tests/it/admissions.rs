@@ -182,6 +182,70 @@ fn deposits_top_ups_and_a_refund_agree_to_the_fen() {
 }
 
 #[test]
+fn a_printed_deposit_refund_says_what_was_paid_back_and_the_balance_left_then() {
+    let mut o = office();
+    let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
+    let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
+    for amount in ["2000", "1500.50"] {
+        let cash = TenderInput {
+            method: Method::Cash,
+            amount: yuan(amount),
+            reference: String::new(),
+        };
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
+            .unwrap();
+    }
+    let refund = |amount: &str| DepositRefundInput {
+        id: Uuid::now_v7(),
+        admission_no: a.inpatient_no.clone(),
+        amount: yuan(amount),
+        tenders: vec![],
+        reason: "出院结算".into(),
+    };
+    let first =
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("1000.25"))
+            .unwrap();
+    o.f.advance(Duration::minutes(5));
+    let second =
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("500"))
+            .unwrap();
+    o.f.advance(Duration::minutes(5));
+    o.f.desk
+        .void_receipt(&clerk, &sup, "MZ01-000002", "金额录错")
+        .unwrap();
+    assert_eq!(
+        o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance,
+        yuan("499.75")
+    );
+    for (r, left) in [(&first, "¥2,500.25"), (&second, "¥2,000.25")] {
+        // A reprint after a later refund and a later void still says what the original said.
+        let text =
+            crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&r.receipt_no, "a5", true).unwrap());
+        for e in [
+            "预交金退款凭证",
+            "兹退还",
+            "王五",
+            &r.total.capitals(),
+            "退款方式：现金",
+            "退款原因：出院结算",
+            "审批主管：陈主管",
+            "经手人：赵住院",
+            &format!("退款后余额：{left}"),
+        ] {
+            assert!(
+                text.contains(e),
+                "{e:?} missing from {}:\n{text}",
+                r.receipt_no
+            );
+        }
+        assert!(!text.contains("兹收到"), "{text}");
+    }
+}
+
+#[test]
 fn bad_deposits_are_refused_and_write_nothing() {
     let mut o = office();
     let (clerk, sup) = (o.clerk.clone(), o.sup.clone());

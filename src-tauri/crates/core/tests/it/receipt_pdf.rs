@@ -31,7 +31,7 @@ fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn text_of(pdf: &[u8]) -> String {
+pub(crate) fn text_of(pdf: &[u8]) -> String {
     poppler("pdftotext", pdf, &[])
 }
 
