@@ -70,6 +70,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::patients::register,
         commands::patients::cancel_registration,
         commands::patients::registrations_today,
+        commands::patients::print_queue_slip,
         commands::charges::price_draft,
         commands::charges::pay_charge,
         commands::charges::receipt,

@@ -94,9 +94,9 @@ pub fn transfer_admission(state: State<'_, ShellState>, inpatient_no: String, wa
 #[tauri::command]
 pub fn print_deposit_summary(state: State<'_, ShellState>, inpatient_no: String) -> Reply<String> {
     let mut shell = state.lock().expect("shell lock");
-    shell.actor()?;
+    let me = shell.actor()?;
     let desk = shell.desk()?;
-    let bytes = desk.deposit_summary_pdf(&inpatient_no)?;
+    let bytes = desk.deposit_summary_pdf(&inpatient_no, me.name(), "a5")?;
     let dir = desk.path().parent().map(|p| p.join("receipts")).unwrap_or_else(|| "receipts".into());
     std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
     let path = dir.join(format!("{inpatient_no}-预交金汇总.pdf"));

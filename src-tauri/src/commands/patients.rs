@@ -85,3 +85,28 @@ pub fn registrations_today(state: State<'_, ShellState>) -> Reply<Vec<Registrati
     let today = desk.now().with_timezone(&chrono::Local).date_naive();
     Ok(desk.registrations_on(today)?.iter().map(RegistrationView::from).collect())
 }
+
+/// 候诊条: saves the queue slip PDF beside the database, sends it to the printer when one is
+/// configured, and returns where it was saved.
+#[tauri::command]
+pub fn print_queue_slip(state: State<'_, ShellState>, id: String) -> Reply<PrintResultView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let desk = shell.desk()?;
+    let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+    let bytes = desk.queue_slip_pdf(id)?;
+    let reg = desk.registration(id)?.ok_or_else(|| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+    let dir = desk.path().parent().map(|p| p.join("receipts")).unwrap_or_else(|| "receipts".into());
+    std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
+    let path = dir.join(format!("候诊条-{}-{}-{}.pdf", reg.visit_date, reg.dept_code, reg.queue_no));
+    std::fs::write(&path, bytes).map_err(CoreError::from)?;
+    let sent = desk.send_to_printer(&path)?;
+    Ok(PrintResultView {
+        receipt_no: String::new(),
+        pdf_path: path.display().to_string(),
+        sent_to_printer: sent.is_ok(),
+        problem: sent.as_ref().err().map(|p| p.0.clone()),
+        problem_en: sent.as_ref().err().map(|p| p.1.clone()),
+        copy: false,
+    })
+}

@@ -74,6 +74,8 @@ pub enum AdmissionCmd {
         inpatient_no: String,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long, default_value = "a5")]
+        layout: String,
     },
 }
 
@@ -187,8 +189,9 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
                 }
             }
         }
-        AdmissionCmd::Summary { inpatient_no, out } => {
-            std::fs::write(&out, ctx.desk.deposit_summary_pdf(&inpatient_no)?)?;
+        AdmissionCmd::Summary { inpatient_no, out, layout } => {
+            let me = ctx.actor()?;
+            std::fs::write(&out, ctx.desk.deposit_summary_pdf(&inpatient_no, me.name(), &layout)?)?;
             println!("{}", out.display());
         }
     }

@@ -103,6 +103,12 @@ pub enum RegistrationCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 打印候诊条 PDF
+    Slip {
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 某日的挂号（默认今天）
     List {
         #[arg(long)]
@@ -218,6 +224,11 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
             } else {
                 println!("已退号：{} {} 第 {} 号", r.patient_name, r.dept_name, r.queue_no);
             }
+        }
+        RegistrationCmd::Slip { id, out } => {
+            let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", format!("挂号编号“{id}”无效"), format!("Invalid registration id \"{id}\"")))?;
+            std::fs::write(&out, ctx.desk.queue_slip_pdf(id)?)?;
+            println!("{}", out.display());
         }
         RegistrationCmd::List { date, json } => {
             let day = match date {

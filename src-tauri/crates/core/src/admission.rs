@@ -419,8 +419,54 @@ impl Desk {
 
 impl Desk {
     /// The deposit summary of an admission as PDF (all deposits, top-ups, refunds, balance).
-    pub fn deposit_summary_pdf(&self, inpatient_no: &str) -> Result<Vec<u8>> {
-        let _account = self.deposit_account(inpatient_no)?;
-        Err(invalid!("not_ready", "预交金汇总打印尚未完成", "The deposit summary print is not ready yet"))
+    pub fn deposit_summary_pdf(&self, inpatient_no: &str, printed_by: &str, layout: &str) -> Result<Vec<u8>> {
+        use crate::receipt_pdf::{render_deposit_summary, DepositSummary, Movement};
+        let layout = crate::charge::print::parse_layout(layout)?;
+        let station = self.require_station()?;
+        let account = self.deposit_account(inpatient_no)?;
+        let a = &account.admission;
+        let mut seen_deposit = false;
+        let movements: Vec<Movement> = account
+            .movements
+            .iter()
+            .map(|m| {
+                let kind = match m.kind {
+                    ReceiptKind::Deposit if !seen_deposit && m.voided.is_none() => {
+                        seen_deposit = true;
+                        "预交"
+                    }
+                    ReceiptKind::Deposit => "补交",
+                    _ => "退款",
+                };
+                Movement {
+                    receipt_number: m.receipt_no.clone(),
+                    time: local_display(m.occurred_at),
+                    kind: kind.to_string(),
+                    method: m.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、"),
+                    amount: m.total,
+                    voided: m.voided.is_some(),
+                }
+            })
+            .collect();
+        let sum = |kind: ReceiptKind| -> Result<Fen> {
+            Fen::new(account.movements.iter().filter(|m| m.kind == kind && m.voided.is_none()).map(|m| m.total.get()).sum())
+        };
+        let doc = DepositSummary {
+            hospital: station.hospital.clone(),
+            station: station.code.to_string(),
+            admission_number: a.inpatient_no.clone(),
+            patient_name: a.patient_name.clone(),
+            downtime_number: a.downtime_no.clone(),
+            ward: if a.ward.is_empty() { a.dept_name.clone() } else { format!("{} {}", a.dept_name, a.ward) },
+            admitted_at: local_display(a.admitted_at),
+            convert_to_insured: a.convert_to_insured,
+            movements,
+            total_deposited: sum(ReceiptKind::Deposit)?,
+            total_refunded: sum(ReceiptKind::DepositRefund)?,
+            balance: account.balance,
+            printed_at: local_display(self.now()),
+            printed_by: printed_by.to_string(),
+        };
+        render_deposit_summary(&doc, layout)
     }
 }

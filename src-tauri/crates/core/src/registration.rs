@@ -421,3 +421,26 @@ impl Desk {
         Ok(self.registration(id)?.expect("exists"))
     }
 }
+
+impl Desk {
+    /// 候诊条: the small slip with the queue number, on the 80 mm roll.
+    pub fn queue_slip_pdf(&self, registration: Uuid) -> Result<Vec<u8>> {
+        use crate::receipt_pdf::{render_queue_slip, QueueSlip};
+        let station = self.require_station()?;
+        let r = self.registration(registration)?.ok_or_else(|| invalid!("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+        render_queue_slip(&QueueSlip {
+            hospital: station.hospital.clone(),
+            station: station.code.to_string(),
+            department: r.dept_name.clone(),
+            queue_number: r.queue_no,
+            patient_name: r.patient_name.clone(),
+            downtime_number: r.downtime_no.clone(),
+            registration_type: r.reg_type.zh().to_string(),
+            doctor: r.doctor.clone(),
+            visit_date: r.visit_date.to_string(),
+            registered_at: local_display(r.occurred_at),
+            fee_due: r.fee,
+            notice: if r.cancelled.is_some() { "本号已退号".into() } else { "请按号候诊，过号请到分诊台重新排队。".into() },
+        })
+    }
+}

@@ -117,7 +117,21 @@ pub(super) struct Ctx<'a> {
     pub(super) w: f32,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The context of `layout`'s paper: its measures and the width inside its margins.
+    pub(super) fn new(f: &'a Fonts, layout: Layout) -> Ctx<'a> {
+        let p = match layout {
+            Layout::A5 => &A5,
+            Layout::Roll80 => &ROLL,
+        };
+        Ctx {
+            f,
+            p,
+            layout,
+            w: p.page_w - 2.0 * p.margin_x,
+        }
+    }
+
     /// A row of cells, as tall as its tallest cell.
     pub(super) fn row(&self, size: f32, cells: &[Cell]) -> Block {
         let lh = line_height(size);
@@ -240,6 +254,30 @@ impl Ctx<'_> {
                 width_pt,
             }],
         }
+    }
+
+    /// A table's column header between a heavy rule above and a light rule below.
+    pub(super) fn ruled(&self, mut b: Block) -> Block {
+        b.h += 0.8;
+        let y = b.h;
+        b.draws.extend([
+            Draw::Line {
+                x1: 0.0,
+                y1: 0.0,
+                x2: self.w,
+                y2: 0.0,
+                width_pt: 0.8,
+            },
+            Draw::Line {
+                x1: 0.0,
+                y1: y,
+                x2: self.w,
+                y2: y,
+                width_pt: 0.4,
+            },
+        ]);
+        b.h += 0.6;
+        b
     }
 
     /// Text in a frame, centred at `cx`.

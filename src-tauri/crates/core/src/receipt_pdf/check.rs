@@ -1,19 +1,25 @@
 //! What is refused before anything is drawn: a character the font lacks (it would print as
-//! an empty box) and charges whose lines, subtotals and payments do not tell the same total.
+//! an empty box), charges whose lines, subtotals and payments do not tell the same total, and
+//! a deposit refund whose methods do not add up to the amount refunded.
 
-use super::{draw, Charges, Fonts, ReceiptBody, ReceiptDoc};
+use super::{draw, Charges, DepositRefund, Fonts, ReceiptBody, ReceiptDoc, Tender};
 use crate::error::{invalid, CoreError, Result};
 use crate::money::Fen;
 
 /// Every character of every text the caller supplied must have a glyph in the font.
 pub(super) fn printable(doc: &ReceiptDoc, fonts: &Fonts) -> Result<()> {
-    for (zh, en, text) in doc.texts() {
+    texts_printable(&doc.texts(), fonts)
+}
+
+/// Every character of `texts` (field name in Chinese and English, text) has a glyph.
+pub(super) fn texts_printable(texts: &[Texts], fonts: &Fonts) -> Result<()> {
+    for &(zh, en, text) in texts {
         let text = draw::printable(text);
         if let Some(c) = fonts.missing_chars(&text).first() {
             return Err(invalid!(
                 "font_missing_glyph",
-                format!("{zh}中的“{c}”（U+{:04X}）字体里没有，打印出来会是空白方框，因此不予打印。请改用常用字，并在纸质票据上手写更正。", *c as u32),
-                format!("The {en} contains \"{c}\" (U+{:04X}), which the receipt font lacks; it would print as an empty box, so the receipt is not printed. Use a common character and correct it by hand on the paper.", *c as u32)
+                format!("{zh}中的“{c}”（U+{:04X}）字体里没有，打印出来会是空白方框，因此不予打印。请改用常用字，并在纸上手写更正。", *c as u32),
+                format!("The {en} contains \"{c}\" (U+{:04X}), which the receipt font lacks; it would print as an empty box, so nothing is printed. Use a common character and correct it by hand on the paper.", *c as u32)
             ));
         }
     }
@@ -25,12 +31,21 @@ pub(super) fn totals(doc: &ReceiptDoc) -> Result<()> {
     match &doc.body {
         ReceiptBody::Outpatient(c) | ReceiptBody::Refund { charges: c, .. } => c.check(),
         ReceiptBody::Deposit(_) => Ok(()),
+        ReceiptBody::DepositRefund(r) => r.check(),
     }
+}
+
+/// A text to print, with the name of its field in Chinese and English.
+pub(super) type Texts<'a> = (&'static str, &'static str, &'a str);
+
+/// The error of a document whose figures do not agree with each other.
+pub(super) fn inconsistent(zh: String, en: String) -> CoreError {
+    CoreError::invalid("receipt_inconsistent", zh, en)
 }
 
 impl ReceiptDoc {
     /// Every text the caller supplied, with the field's name in Chinese and English.
-    fn texts(&self) -> Vec<(&'static str, &'static str, &str)> {
+    fn texts(&self) -> Vec<Texts<'_>> {
         let mut t = vec![
             ("收款单位", "hospital", self.hospital.as_str()),
             ("工作站", "station", &self.station),
@@ -69,13 +84,69 @@ impl ReceiptDoc {
                     ]);
                 }
             }
+            ReceiptBody::DepositRefund(r) => {
+                t.extend([
+                    ("姓名", "patient name", r.patient_name.as_str()),
+                    ("住院号", "admission number", &r.admission_number),
+                    ("病区/科室", "ward", &r.ward),
+                    ("入院日期", "admission date", &r.admission_date),
+                    ("退款原因", "refund reason", &r.reason),
+                    ("经手人", "clerk", &r.clerk),
+                    ("审批主管", "supervisor", &r.supervisor),
+                ]);
+                tender_texts(&r.methods, "退款方式", "refund method", &mut t);
+            }
         }
         t
     }
 }
 
+fn tender_texts<'a>(
+    tenders: &'a [Tender],
+    zh: &'static str,
+    en: &'static str,
+    t: &mut Vec<Texts<'a>>,
+) {
+    for p in tenders {
+        t.push((zh, en, &p.method));
+        t.extend(
+            p.reference
+                .as_deref()
+                .map(|v| ("支付凭证号", "payment reference", v)),
+        );
+    }
+}
+
+impl DepositRefund {
+    /// Something is paid back, and the methods tell how all of it was.
+    fn check(&self) -> Result<()> {
+        if self.amount == Fen::ZERO {
+            return Err(inconsistent(
+                "退款金额为零".into(),
+                "The amount refunded is zero".into(),
+            ));
+        }
+        let paid: i64 = self.methods.iter().map(|m| m.amount.get()).sum();
+        if paid != self.amount.get() {
+            return Err(inconsistent(
+                format!(
+                    "退款方式金额之和 {} 与退款金额 {} 不符",
+                    yuan(paid),
+                    self.amount
+                ),
+                format!(
+                    "The refund methods add up to {}, not the amount refunded {}",
+                    yuan(paid),
+                    self.amount
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Charges {
-    fn texts<'a>(&'a self, t: &mut Vec<(&'static str, &'static str, &'a str)>) {
+    fn texts<'a>(&'a self, t: &mut Vec<Texts<'a>>) {
         t.extend([
             ("交款人", "payer name", self.payer_name.as_str()),
             ("停机号", "downtime number", &self.downtime_number),
@@ -115,14 +186,7 @@ impl Charges {
                 .iter()
                 .map(|s| ("费用类别", "category", s.category.as_str())),
         );
-        for p in &self.tenders {
-            t.push(("支付方式", "payment method", &p.method));
-            t.extend(
-                p.reference
-                    .as_deref()
-                    .map(|v| ("支付凭证号", "payment reference", v)),
-            );
-        }
+        tender_texts(&self.tenders, "支付方式", "payment method", t);
     }
 
     /// Lines, subtotals and tenders must tell the same total.
@@ -205,7 +269,8 @@ impl Charges {
     }
 }
 
-fn yuan(fen: i64) -> String {
+/// A sum of fen as money, or as bare fen where it is out of range.
+pub(super) fn yuan(fen: i64) -> String {
     match Fen::new(fen) {
         Ok(f) => f.to_string(),
         Err(_) => format!("{fen} 分"),

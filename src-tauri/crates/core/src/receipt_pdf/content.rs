@@ -1,10 +1,10 @@
-//! What each kind of receipt shows, as blocks at the content width: title and marks, the
-//! header fields, the item table, totals in capitals and figures, payments and the closing
-//! part with the notice and the QR code.
+//! What a charge receipt shows, as blocks at the content width: title and marks, the header
+//! fields, the item table, totals in capitals and figures, payments and the closing part with
+//! the notice and the QR code (the title and the closing part serve every receipt).
 
-use super::blocks::{cell, para, stack, Block, Cell, Ctx, Para, A5};
-use super::draw::{Align, Draw, Ink, Qr};
-use super::{ChargeLine, Charges, Deposit, Layout, ReceiptDoc, OUTAGE_MARK};
+use super::blocks::{cell, para, stack, Block, Cell, Ctx, Para};
+use super::draw::{Align, Ink, Qr};
+use super::{ChargeLine, Charges, Layout, ReceiptDoc, OUTAGE_MARK};
 use crate::money::Fen;
 
 impl Ctx<'_> {
@@ -77,7 +77,7 @@ impl Ctx<'_> {
     /// The column header of the item table, between a heavy and a light rule.
     pub(super) fn table_header(&self) -> Block {
         let s = self.p.body;
-        let mut b = match self.layout {
+        let b = match self.layout {
             Layout::A5 => {
                 let c = a5_columns();
                 let titles = [
@@ -119,26 +119,7 @@ impl Ctx<'_> {
                 ],
             ),
         };
-        b.h += 0.8;
-        let y = b.h;
-        b.draws.extend([
-            Draw::Line {
-                x1: 0.0,
-                y1: 0.0,
-                x2: self.w,
-                y2: 0.0,
-                width_pt: 0.8,
-            },
-            Draw::Line {
-                x1: 0.0,
-                y1: y,
-                x2: self.w,
-                y2: y,
-                width_pt: 0.4,
-            },
-        ]);
-        b.h += 0.6;
-        b
+        self.ruled(b)
     }
 
     pub(super) fn item_row(&self, n: usize, l: &ChargeLine) -> Block {
@@ -300,58 +281,9 @@ impl Ctx<'_> {
         blocks
     }
 
-    /// Title, body (fields, the 兹收到 sentence, payment) and closing part of a deposit receipt.
-    pub(super) fn deposit_blocks(&self, doc: &ReceiptDoc, d: &Deposit, qr: &Qr) -> [Vec<Block>; 3] {
-        let p = self.p;
-        let mut blocks = self.fields(
-            &[
-                ("收据号码", Some(&doc.receipt_number)),
-                ("开具时间", Some(&doc.issued_at)),
-                ("工作站", Some(&doc.station)),
-                ("住院号", Some(&d.admission_number)),
-                ("姓名", Some(&d.patient_name)),
-                ("病区/科室", Some(&d.ward)),
-                ("入院日期", Some(&d.admission_date)),
-                ("纸质票据号", doc.paper_number.as_deref()),
-            ],
-            p.field_cols,
-            p.body,
-        );
-        blocks.push(self.rule(2.4, 0.8));
-        let sentence = format!(
-            "兹收到 {} 住院预交金 人民币（大写）{}（小写 {}）",
-            d.patient_name,
-            d.amount.capitals(),
-            d.amount
-        );
-        blocks.push(self.para(&sentence, p.body + 2.0, Ink::Bold, Align::Left, 4));
-        blocks.push(self.gap(1.0));
-        let cheque = d.cheque.as_ref();
-        let cols = if self.layout == Layout::A5 {
-            A5.field_cols.to_vec()
-        } else {
-            self.even_cols(1)
-        };
-        blocks.extend(self.fields(
-            &[
-                ("交款方式", Some(&d.method)),
-                ("开户银行", cheque.map(|c| c.bank.as_str())),
-                ("支票号码", cheque.map(|c| c.number.as_str())),
-            ],
-            &cols,
-            p.body,
-        ));
-        blocks.push(self.rule(2.4, 0.4));
-        let left = vec![
-            para(format!("经手人：{}", d.clerk), p.body),
-            para(format!("收款单位（盖章）：{}", doc.hospital), p.body),
-        ];
-        [self.title_blocks(doc), blocks, self.tail(left, doc, qr)]
-    }
-
     /// The closing part: on A5 `left` and the notice beside the QR code, on the roll all
     /// stacked and the QR code centred under them with the receipt number.
-    fn tail(&self, mut paras: Vec<Para>, doc: &ReceiptDoc, qr: &Qr) -> Vec<Block> {
+    pub(super) fn tail(&self, mut paras: Vec<Para>, doc: &ReceiptDoc, qr: &Qr) -> Vec<Block> {
         let p = self.p;
         paras.push(Para {
             max_lines: 4,

@@ -2,8 +2,9 @@
 //! each laid out at the content width and never overlapping the next. A5 stacks them on
 //! pages of fixed height, starting a new page (with a short header and the table header
 //! again) when the next block does not fit; the roll is one page as tall as its blocks.
+//! The deposit summary is laid out by the same two functions, [`paginate`] and [`roll_page`].
 
-use super::blocks::{stack, Block, Ctx, A5, ROLL};
+use super::blocks::{stack, Block, Ctx, Paper};
 use super::content::{marks, VOID};
 use super::draw::{Align, Draw, Ink, Page, Qr};
 use super::fonts::Fonts;
@@ -11,16 +12,8 @@ use super::{Layout, ReceiptBody, ReceiptDoc, OUTAGE_MARK};
 
 /// The pages of the receipt.
 pub(crate) fn lay_out(f: &Fonts, doc: &ReceiptDoc, qr: &Qr, layout: Layout) -> Vec<Page> {
-    let p = match layout {
-        Layout::A5 => &A5,
-        Layout::Roll80 => &ROLL,
-    };
-    let cx = Ctx {
-        f,
-        p,
-        layout,
-        w: p.page_w - 2.0 * p.margin_x,
-    };
+    let cx = Ctx::new(f, layout);
+    let p = cx.p;
     // head, then the item rows (which repeat the table header on a new page), then the rest.
     let (head, rows, tail) = match &doc.body {
         ReceiptBody::Outpatient(c) | ReceiptBody::Refund { charges: c, .. } => {
@@ -46,35 +39,30 @@ pub(crate) fn lay_out(f: &Fonts, doc: &ReceiptDoc, qr: &Qr, layout: Layout) -> V
             let [head, body, tail] = cx.deposit_blocks(doc, d, qr);
             (head, body, tail)
         }
+        ReceiptBody::DepositRefund(r) => {
+            let [head, body, tail] = cx.deposit_refund_blocks(doc, r, qr);
+            (head, body, tail)
+        }
     };
     // Where a 作废 stamp goes on each page: over the item rows, never over the QR code.
     let (mut pages, regions) = match p.page_h {
-        Some(page_h) => paginate(&cx, doc, page_h, head, rows, tail),
+        Some(page_h) => {
+            let cont = |items_go_on| continuation(&cx, doc, items_go_on);
+            let footer = |i, n| format!("{}  第 {i} 页 / 共 {n} 页", doc.receipt_number);
+            paginate(&cx, page_h, head, rows, tail, &cont, &footer)
+        }
         None => {
             let (head_h, rows_h): (f32, f32) = (
                 head.iter().map(|b| b.h).sum(),
                 rows.iter().map(|b| b.h).sum(),
             );
-            let all = stack(head.into_iter().chain(rows).chain(tail).collect());
-            let h = p.margin_top + all.h + p.margin_bottom;
+            let page = roll_page(p, stack(head.into_iter().chain(rows).chain(tail).collect()));
             let region = if rows_h > 0.0 {
                 (p.margin_top + head_h, p.margin_top + head_h + rows_h)
             } else {
-                (p.margin_top, h - p.margin_bottom - p.qr - 15.0)
+                (p.margin_top, page.h - p.margin_bottom - p.qr - 15.0)
             };
-            let draws = all
-                .draws
-                .into_iter()
-                .map(|d| d.shifted(p.margin_x, p.margin_top))
-                .collect();
-            (
-                vec![Page {
-                    w: p.page_w,
-                    h,
-                    draws,
-                }],
-                vec![region],
-            )
+            (vec![page], vec![region])
         }
     };
     if doc.voided {
@@ -85,15 +73,30 @@ pub(crate) fn lay_out(f: &Fonts, doc: &ReceiptDoc, qr: &Qr, layout: Layout) -> V
     pages
 }
 
-/// The A5 pages, and on each the vertical range a 作废 stamp should cover: the item rows
-/// placed there, or else everything above the closing block with the QR code.
-fn paginate(
+/// One page of the roll, as tall as `all` and the margins.
+pub(super) fn roll_page(p: &Paper, all: Block) -> Page {
+    Page {
+        w: p.page_w,
+        h: p.margin_top + all.h + p.margin_bottom,
+        draws: all
+            .draws
+            .into_iter()
+            .map(|d| d.shifted(p.margin_x, p.margin_top))
+            .collect(),
+    }
+}
+
+/// The pages of fixed height `page_h`, and on each the vertical range a 作废 stamp should
+/// cover: the rows placed there, or else everything above the closing blocks. A page after
+/// the first starts with `continuation(rows go on)`; every page ends with `footer(page, of)`.
+pub(super) fn paginate(
     cx: &Ctx,
-    doc: &ReceiptDoc,
     page_h: f32,
     head: Vec<Block>,
     rows: Vec<Block>,
     tail: Vec<Block>,
+    continuation: &dyn Fn(bool) -> Vec<Block>,
+    footer: &dyn Fn(usize, usize) -> String,
 ) -> (Vec<Page>, Vec<(f32, f32)>) {
     let p = cx.p;
     let bottom = page_h - p.margin_bottom;
@@ -109,14 +112,14 @@ fn paginate(
         page.extend(b.draws.into_iter().map(|d| d.shifted(p.margin_x, *y)));
         *y += b.h;
     };
-    let cont_h = continuation_height(cx, doc);
+    let cont_h: f32 = continuation(true).iter().map(|b| b.h).sum();
     for (i, b) in blocks.into_iter().enumerate() {
         // A block that does not fit goes to a new page, unless the page holds nothing else.
         if i >= first_row && y + b.h > bottom && y > top + cont_h + 1.0 {
             pages.push(Vec::new());
             regions.push((None, top));
             y = top;
-            for c in continuation(cx, doc, i < first_row + n_rows) {
+            for c in continuation(i < first_row + n_rows) {
                 place(&mut pages, &mut y, c);
             }
         }
@@ -133,8 +136,7 @@ fn paginate(
         .into_iter()
         .enumerate()
         .map(|(i, mut draws)| {
-            let footer = format!("{}  第 {} 页 / 共 {} 页", doc.receipt_number, i + 1, n);
-            let b = cx.para(&footer, p.small, Ink::Regular, Align::Center, 1);
+            let b = cx.para(&footer(i + 1, n), p.small, Ink::Regular, Align::Center, 1);
             draws.extend(
                 b.draws
                     .into_iter()
@@ -172,14 +174,14 @@ fn continuation(cx: &Ctx, doc: &ReceiptDoc, items_go_on: bool) -> Vec<Block> {
         ),
         cx.gap(1.5),
     ];
-    if items_go_on && !matches!(doc.body, ReceiptBody::Deposit(_)) {
+    let items = matches!(
+        doc.body,
+        ReceiptBody::Outpatient(_) | ReceiptBody::Refund { .. }
+    );
+    if items_go_on && items {
         blocks.push(cx.table_header());
     }
     blocks
-}
-
-fn continuation_height(cx: &Ctx, doc: &ReceiptDoc) -> f32 {
-    continuation(cx, doc, true).iter().map(|b| b.h).sum()
 }
 
 /// A large outlined "作废" centred on the range `(from, to)` of the page, repeated every

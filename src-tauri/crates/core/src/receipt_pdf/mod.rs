@@ -1,5 +1,8 @@
-//! Receipt PDFs (票据打印): the outpatient receipt (门诊收费票据), the refund receipt (退费凭证)
-//! and the inpatient deposit receipt (住院病人预交金收据), on A5 paper or an 80 mm roll.
+//! Receipt PDFs (票据打印): the outpatient receipt (门诊收费票据), the refund receipt (退费凭证),
+//! the inpatient deposit receipt (住院病人预交金收据) and its refund (预交金退款凭证), on A5
+//! paper or an 80 mm roll; beside them two documents that are not receipts, printed the same
+//! way: the deposit summary of an admission ([`render_deposit_summary`]) and the outpatient
+//! queue slip ([`render_queue_slip`]).
 //!
 //! Contract:
 //! - The input is [`ReceiptDoc`], plain printable values that the caller maps from its
@@ -12,25 +15,33 @@
 //!   as self-pay and the insured are re-settled later.
 //! - [`render`] refuses rather than print something wrong: a character the font lacks
 //!   (`font_missing_glyph`, naming it and the field), lines or subtotals or tenders that do
-//!   not add up to the total (`receipt_inconsistent`), a QR payload too long for a QR code
-//!   (`receipt_qr_too_long`).
+//!   not add up to the total, or refund methods that do not add up to the amount refunded
+//!   (`receipt_inconsistent`), a QR payload too long for a QR code (`receipt_qr_too_long`).
 //! - Text never overlaps: every cell wraps within its own column. Item names wrap onto at
 //!   most three lines and specs onto two; only beyond that is the last line cut and ended
 //!   with "…". Amounts and quantities are never cut: they shrink to fit their column.
 //! - A5 (148 × 210 mm) continues on further pages when the items do not fit, each page
 //!   numbered and carrying the receipt number and marks. The roll is one page 72 mm wide
 //!   (the printable width of 80 mm paper) whose height grows with the content.
+//! - The deposit summary and the queue slip take their own plain inputs ([`DepositSummary`],
+//!   [`QueueSlip`]) and hold to the same rules: the outage mark, glyphs checked, figures that
+//!   must agree refused with `receipt_inconsistent`; their modules state the rest.
 
 mod blocks;
 mod check;
 mod content;
+mod deposit;
 mod draw;
 mod fonts;
 mod layout;
+mod queue_slip;
 mod sample;
+mod summary;
 
 pub use fonts::Fonts;
-pub use sample::specimen;
+pub use queue_slip::{render_queue_slip, QueueSlip};
+pub use sample::{specimen, specimen_deposit_summary, specimen_queue_slip};
+pub use summary::{render_deposit_summary, DepositSummary, Movement};
 
 use crate::error::{invalid, Result};
 use crate::money::Fen;
@@ -56,6 +67,8 @@ pub enum ReceiptKind {
     Refund,
     /// 住院病人预交金收据: a deposit is not revenue, so this is an internal receipt.
     Deposit,
+    /// 预交金退款凭证: part or all of the deposit balance paid back, with a supervisor.
+    DepositRefund,
 }
 
 impl ReceiptKind {
@@ -64,6 +77,7 @@ impl ReceiptKind {
             ReceiptKind::Outpatient => "门诊收费票据",
             ReceiptKind::Refund => "退费凭证",
             ReceiptKind::Deposit => "住院病人预交金收据",
+            ReceiptKind::DepositRefund => "预交金退款凭证",
         }
     }
 }
@@ -102,6 +116,7 @@ pub enum ReceiptBody {
         charges: Charges,
     },
     Deposit(Deposit),
+    DepositRefund(DepositRefund),
 }
 
 /// The charged (or refunded) items of an outpatient receipt and how they were paid.
@@ -196,6 +211,32 @@ pub struct Deposit {
     pub clerk: String,
 }
 
+/// The body of a 预交金退款凭证: "兹退还…预交金", how it was paid back, why, who approved
+/// it, and what is left of the deposit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepositRefund {
+    /// 姓名 (the patient)
+    pub patient_name: String,
+    /// 住院号: the temporary inpatient number during an outage.
+    pub admission_number: String,
+    /// 病区/科室
+    pub ward: String,
+    /// 退款金额
+    pub amount: Fen,
+    /// 退款方式: how the money went back (现金, 原路退回微信 …); they add up to `amount`.
+    pub methods: Vec<Tender>,
+    /// 入院日期
+    pub admission_date: String,
+    /// 退款原因
+    pub reason: String,
+    /// 经手人
+    pub clerk: String,
+    /// 审批主管: the supervisor who approved the refund.
+    pub supervisor: String,
+    /// 退款后余额: the deposit balance once this refund is paid.
+    pub balance_after: Fen,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cheque {
     /// 开户银行
@@ -210,6 +251,7 @@ impl ReceiptDoc {
             ReceiptBody::Outpatient(_) => ReceiptKind::Outpatient,
             ReceiptBody::Refund { .. } => ReceiptKind::Refund,
             ReceiptBody::Deposit(_) => ReceiptKind::Deposit,
+            ReceiptBody::DepositRefund(_) => ReceiptKind::DepositRefund,
         }
     }
 }

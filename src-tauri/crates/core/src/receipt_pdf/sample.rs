@@ -1,11 +1,13 @@
-//! The specimen (样张): a made-up receipt of each kind for printer set-up, the benchmark and
-//! the tests. It says on its face that it is a specimen.
+//! The specimen (样张): a made-up receipt of each kind, deposit summary and queue slip for
+//! printer set-up, the benchmark and the tests. Each says on its face that it is a specimen.
 
 use super::{
-    CategorySubtotal, ChargeLine, Charges, Cheque, Deposit, Insurance, ReceiptBody, ReceiptDoc,
-    ReceiptKind, Tender,
+    CategorySubtotal, ChargeLine, Charges, Cheque, Deposit, DepositRefund, DepositSummary,
+    Insurance, Movement, QueueSlip, ReceiptBody, ReceiptDoc, ReceiptKind, Tender,
 };
 use crate::money::Fen;
+
+const HOSPITAL: &str = "示例市第一人民医院（样张）";
 
 /// Typical lines of an outpatient visit: (name, spec, quantity, unit, unit price, fen, category).
 const ITEMS: &[(&str, &str, &str, &str, &str, i64, &str)] = &[
@@ -88,7 +90,7 @@ fn fen(v: i64) -> Fen {
 }
 
 /// A specimen receipt of `kind` with `lines` item lines (the typical eight repeated as
-/// needed; ignored for a deposit).
+/// needed; ignored for a deposit and a deposit refund).
 pub fn specimen(kind: ReceiptKind, lines: usize) -> ReceiptDoc {
     let body = match kind {
         ReceiptKind::Outpatient => ReceiptBody::Outpatient(charges(lines)),
@@ -119,9 +121,32 @@ pub fn specimen(kind: ReceiptKind, lines: usize) -> ReceiptDoc {
             admission_date: "2026-11-26".into(),
             clerk: "赵敏".into(),
         }),
+        ReceiptKind::DepositRefund => ReceiptBody::DepositRefund(DepositRefund {
+            patient_name: "王秀英".into(),
+            admission_number: "ZY-MZ01-T0007".into(),
+            ward: "心内科二病区".into(),
+            amount: fen(100_000),
+            methods: vec![
+                Tender {
+                    method: "现金".into(),
+                    amount: fen(50_000),
+                    reference: None,
+                },
+                Tender {
+                    method: "微信原路退回".into(),
+                    amount: fen(50_000),
+                    reference: Some("4200001234202611260001".into()),
+                },
+            ],
+            admission_date: "2026-11-26".into(),
+            reason: "预交金多交，患者家属申请部分退还".into(),
+            clerk: "赵敏".into(),
+            supervisor: "陈静".into(),
+            balance_after: fen(200_000),
+        }),
     };
     ReceiptDoc {
-        hospital: "示例市第一人民医院（样张）".into(),
+        hospital: HOSPITAL.into(),
         station: "MZ01".into(),
         receipt_number: "MZ01-00000123".into(),
         paper_number: Some("No.0012345".into()),
@@ -133,6 +158,82 @@ pub fn specimen(kind: ReceiptKind, lines: usize) -> ReceiptDoc {
                 .into(),
         qr_payload: "DTD1|MZ01|MZ01-00000123|2026-11-26T01:30:00Z|28510".into(),
         body,
+    }
+}
+
+/// The typical deposit movements of a stay: (kind, method, fen, voided). Each round adds
+/// ¥4,000.00 to the balance, and no prefix of it takes the balance below zero.
+const MOVEMENTS: &[(&str, &str, i64, bool)] = &[
+    ("预交", "支票", 300_000, false),
+    ("补交", "微信", 200_000, false),
+    ("补交", "现金", 100_000, true),
+    ("退款", "现金", 150_000, false),
+    ("补交", "银行卡", 50_000, false),
+];
+
+/// A specimen deposit summary with `movements` movements (the typical five repeated as
+/// needed), its totals and balance those of the movements not voided.
+pub fn specimen_deposit_summary(movements: usize) -> DepositSummary {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .expect("a valid date");
+    let movements: Vec<Movement> = MOVEMENTS
+        .iter()
+        .cycle()
+        .take(movements)
+        .enumerate()
+        .map(|(i, (kind, method, amount, voided))| Movement {
+            receipt_number: format!("MZ01-{:08}", 118 + i),
+            time: (start + chrono::Duration::hours(7 * i as i64))
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            kind: kind.to_string(),
+            method: method.to_string(),
+            amount: fen(*amount),
+            voided: *voided,
+        })
+        .collect();
+    let sum = |refund: bool| -> i64 {
+        (movements.iter())
+            .filter(|m| !m.voided && (m.kind == "退款") == refund)
+            .map(|m| m.amount.get())
+            .sum()
+    };
+    let (deposited, refunded) = (sum(false), sum(true));
+    DepositSummary {
+        hospital: HOSPITAL.into(),
+        station: "MZ01".into(),
+        admission_number: "ZY-MZ01-T0007".into(),
+        patient_name: "王秀英".into(),
+        downtime_number: "MZ01-T000052".into(),
+        ward: "心内科二病区".into(),
+        admitted_at: "2026-11-26 09:10".into(),
+        convert_to_insured: true,
+        movements,
+        total_deposited: fen(deposited),
+        total_refunded: fen(refunded),
+        balance: fen(deposited - refunded),
+        printed_at: "2026-11-28 16:05".into(),
+        printed_by: "赵敏".into(),
+    }
+}
+
+/// A specimen queue slip: an expert registration whose fee is still to be paid.
+pub fn specimen_queue_slip() -> QueueSlip {
+    QueueSlip {
+        hospital: HOSPITAL.into(),
+        station: "MZ01".into(),
+        department: "呼吸内科门诊".into(),
+        queue_number: 27,
+        patient_name: "张伟".into(),
+        downtime_number: "MZ01-T000045".into(),
+        registration_type: "专家".into(),
+        doctor: "刘建国（主任医师）".into(),
+        visit_date: "2026-11-26".into(),
+        registered_at: "2026-11-26 09:12".into(),
+        fee_due: fen(5_000),
+        notice: "样张：仅用于打印测试。请在候诊区等候叫号，过号请到分诊台重新排队；挂号费请到收费窗口缴纳。"
+            .into(),
     }
 }
 

@@ -16,14 +16,29 @@ struct Office {
 fn office() -> Office {
     let mut f = Fixture::new();
     let admin = f.admin.clone();
-    let depts = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets/departments.csv")).unwrap();
-    f.desk.import_departments(&admin, &depts, "departments.csv").unwrap();
+    let depts = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../assets/departments.csv"
+    ))
+    .unwrap();
+    f.desk
+        .import_departments(&admin, &depts, "departments.csv")
+        .unwrap();
     f.desk.start_outage(&admin, "HIS 宕机", None, "").unwrap();
     let clerk = f.operator("赵住院", Role::Admissions);
     let sup = f.operator("陈主管", Role::Supervisor);
     f.desk.open_shift(&clerk, Fen::ZERO).unwrap();
     f.desk
-        .add_patient(&clerk, &NewPatient { name: "王五".into(), sex: "M".into(), insurance: Some("employee".into()), insurance_no: Some("E777".into()), ..Default::default() })
+        .add_patient(
+            &clerk,
+            &NewPatient {
+                name: "王五".into(),
+                sex: "M".into(),
+                insurance: Some("employee".into()),
+                insurance_no: Some("E777".into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     Office { f, clerk, sup }
 }
@@ -33,11 +48,24 @@ fn yuan(y: &str) -> Fen {
 }
 
 fn admit_input() -> NewAdmission {
-    NewAdmission { patient: "DT-MZ01-000001".into(), dept: "ZYNK".into(), ward: Some("内科一病区".into()), bed: Some("12".into()), doctor: Some("张明".into()), ..Default::default() }
+    NewAdmission {
+        patient: "DT-MZ01-000001".into(),
+        dept: "ZYNK".into(),
+        ward: Some("内科一病区".into()),
+        bed: Some("12".into()),
+        doctor: Some("张明".into()),
+        ..Default::default()
+    }
 }
 
 fn deposit(no: &str, tenders: Vec<TenderInput>) -> DepositInput {
-    DepositInput { id: Uuid::now_v7(), admission_no: no.into(), tenders, cash_tendered: None, back_entered_at: None }
+    DepositInput {
+        id: Uuid::now_v7(),
+        admission_no: no.into(),
+        tenders,
+        cash_tendered: None,
+        back_entered_at: None,
+    }
 }
 
 #[test]
@@ -48,11 +76,26 @@ fn an_insured_patient_is_admitted_as_self_pay_and_flagged() {
     assert_eq!(a.inpatient_no, "ZY-MZ01-000001");
     assert!(a.convert_to_insured);
     assert_eq!(a.insurance_no, "E777");
-    assert_eq!(o.f.desk.admit(&clerk, &admit_input()).unwrap_err().code(), "admission_already_active");
-    let second = o.f.desk.admit(&clerk, &NewAdmission { confirm_second: true, ..admit_input() }).unwrap();
+    assert_eq!(
+        o.f.desk.admit(&clerk, &admit_input()).unwrap_err().code(),
+        "admission_already_active"
+    );
+    let second =
+        o.f.desk
+            .admit(
+                &clerk,
+                &NewAdmission {
+                    confirm_second: true,
+                    ..admit_input()
+                },
+            )
+            .unwrap();
     assert_eq!(second.inpatient_no, "ZY-MZ01-000002");
     let cashier = o.f.operator("李收费", Role::Cashier);
-    assert_eq!(o.f.desk.admit(&cashier, &admit_input()).unwrap_err().code(), "role_forbidden");
+    assert_eq!(
+        o.f.desk.admit(&cashier, &admit_input()).unwrap_err().code(),
+        "role_forbidden"
+    );
 }
 
 #[test]
@@ -60,26 +103,146 @@ fn deposits_top_ups_and_a_refund_agree_to_the_fen() {
     let mut o = office();
     let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
     let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
-    let mut first = deposit(&a.inpatient_no, vec![TenderInput { method: Method::Cash, amount: yuan("2000"), reference: String::new() }]);
+    let mut first = deposit(
+        &a.inpatient_no,
+        vec![TenderInput {
+            method: Method::Cash,
+            amount: yuan("2000"),
+            reference: String::new(),
+        }],
+    );
     first.cash_tendered = Some(yuan("2000"));
     let r1 = o.f.desk.take_deposit(&clerk, &first).unwrap();
-    assert_eq!((r1.kind, r1.receipt_no.as_str(), r1.total.get()), (ReceiptKind::Deposit, "MZ01-000001", 200_000));
-    let card = TenderInput { method: Method::Card, amount: yuan("1500.50"), reference: "6222/778899".into() };
-    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![card])).unwrap();
-    let cheque = TenderInput { method: Method::Cheque, amount: yuan("500"), reference: "工商银行/10203040".into() };
-    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cheque])).unwrap();
-    assert_eq!(o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance, yuan("4000.50"));
-    let refund = |amount: &str| DepositRefundInput { id: Uuid::now_v7(), admission_no: a.inpatient_no.clone(), amount: yuan(amount), tenders: vec![], reason: "出院结算".into() };
-    assert_eq!(o.f.desk.refund_deposit(&clerk, &clerk, &refund("100")).unwrap_err().code(), "role_forbidden");
-    assert_eq!(o.f.desk.refund_deposit(&clerk, &sup, &refund("4000.51")).unwrap_err().code(), "deposit_refund_exceeds_balance");
-    let back = o.f.desk.refund_deposit(&clerk, &sup, &refund("1000.25")).unwrap();
+    assert_eq!(
+        (r1.kind, r1.receipt_no.as_str(), r1.total.get()),
+        (ReceiptKind::Deposit, "MZ01-000001", 200_000)
+    );
+    let card = TenderInput {
+        method: Method::Card,
+        amount: yuan("1500.50"),
+        reference: "6222/778899".into(),
+    };
+    o.f.desk
+        .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![card]))
+        .unwrap();
+    let cheque = TenderInput {
+        method: Method::Cheque,
+        amount: yuan("500"),
+        reference: "工商银行/10203040".into(),
+    };
+    o.f.desk
+        .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cheque]))
+        .unwrap();
+    assert_eq!(
+        o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance,
+        yuan("4000.50")
+    );
+    let refund = |amount: &str| DepositRefundInput {
+        id: Uuid::now_v7(),
+        admission_no: a.inpatient_no.clone(),
+        amount: yuan(amount),
+        tenders: vec![],
+        reason: "出院结算".into(),
+    };
+    assert_eq!(
+        o.f.desk
+            .refund_deposit(&clerk, &clerk, &refund("100"))
+            .unwrap_err()
+            .code(),
+        "role_forbidden"
+    );
+    assert_eq!(
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("4000.51"))
+            .unwrap_err()
+            .code(),
+        "deposit_refund_exceeds_balance"
+    );
+    let back =
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("1000.25"))
+            .unwrap();
     assert_eq!(back.kind, ReceiptKind::DepositRefund);
     let account = o.f.desk.deposit_account(&a.inpatient_no).unwrap();
     assert_eq!(account.balance, yuan("3000.25"));
     assert_eq!(account.movements.len(), 4);
-    let sum: i64 = account.movements.iter().map(|m| if m.kind == ReceiptKind::Deposit { m.total.get() } else { -m.total.get() }).sum();
+    let sum: i64 = account
+        .movements
+        .iter()
+        .map(|m| {
+            if m.kind == ReceiptKind::Deposit {
+                m.total.get()
+            } else {
+                -m.total.get()
+            }
+        })
+        .sum();
     assert_eq!(sum, account.balance.get());
     assert_eq!(o.f.desk.verify().unwrap().problem, None);
+}
+
+#[test]
+fn a_printed_deposit_refund_says_what_was_paid_back_and_the_balance_left_then() {
+    let mut o = office();
+    let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
+    let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
+    for amount in ["2000", "1500.50"] {
+        let cash = TenderInput {
+            method: Method::Cash,
+            amount: yuan(amount),
+            reference: String::new(),
+        };
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
+            .unwrap();
+    }
+    let refund = |amount: &str| DepositRefundInput {
+        id: Uuid::now_v7(),
+        admission_no: a.inpatient_no.clone(),
+        amount: yuan(amount),
+        tenders: vec![],
+        reason: "出院结算".into(),
+    };
+    let first =
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("1000.25"))
+            .unwrap();
+    o.f.advance(Duration::minutes(5));
+    let second =
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("500"))
+            .unwrap();
+    o.f.advance(Duration::minutes(5));
+    o.f.desk
+        .void_receipt(&clerk, &sup, "MZ01-000002", "金额录错")
+        .unwrap();
+    assert_eq!(
+        o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance,
+        yuan("499.75")
+    );
+    for (r, left) in [(&first, "¥2,500.25"), (&second, "¥2,000.25")] {
+        // A reprint after a later refund and a later void still says what the original said.
+        let text =
+            crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&r.receipt_no, "a5", true).unwrap());
+        for e in [
+            "预交金退款凭证",
+            "兹退还",
+            "王五",
+            &r.total.capitals(),
+            "退款方式：现金",
+            "退款原因：出院结算",
+            "审批主管：陈主管",
+            "经手人：赵住院",
+            &format!("退款后余额：{left}"),
+        ] {
+            assert!(
+                text.contains(e),
+                "{e:?} missing from {}:\n{text}",
+                r.receipt_no
+            );
+        }
+        assert!(!text.contains("兹收到"), "{text}");
+    }
 }
 
 #[test]
@@ -88,19 +251,85 @@ fn bad_deposits_are_refused_and_write_nothing() {
     let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
     let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
     let before = o.f.entries();
-    assert_eq!(o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![])).unwrap_err().code(), "deposit_zero");
-    let zero = TenderInput { method: Method::Cash, amount: Fen::ZERO, reference: String::new() };
-    assert_eq!(o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![zero])).unwrap_err().code(), "deposit_zero");
-    let no_number = TenderInput { method: Method::Cheque, amount: yuan("500"), reference: "工商银行".into() };
-    assert_eq!(o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![no_number])).unwrap_err().code(), "tender_cheque_reference");
-    assert_eq!(o.f.desk.take_deposit(&clerk, &deposit("ZY-MZ01-999999", vec![TenderInput { method: Method::Cash, amount: yuan("1"), reference: String::new() }])).unwrap_err().code(), "admission_unknown");
-    let refund = DepositRefundInput { id: Uuid::now_v7(), admission_no: a.inpatient_no.clone(), amount: yuan("1"), tenders: vec![], reason: "x".into() };
-    assert_eq!(o.f.desk.refund_deposit(&clerk, &sup, &refund).unwrap_err().code(), "deposit_refund_exceeds_balance");
+    assert_eq!(
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![]))
+            .unwrap_err()
+            .code(),
+        "deposit_zero"
+    );
+    let zero = TenderInput {
+        method: Method::Cash,
+        amount: Fen::ZERO,
+        reference: String::new(),
+    };
+    assert_eq!(
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![zero]))
+            .unwrap_err()
+            .code(),
+        "deposit_zero"
+    );
+    let no_number = TenderInput {
+        method: Method::Cheque,
+        amount: yuan("500"),
+        reference: "工商银行".into(),
+    };
+    assert_eq!(
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![no_number]))
+            .unwrap_err()
+            .code(),
+        "tender_cheque_reference"
+    );
+    assert_eq!(
+        o.f.desk
+            .take_deposit(
+                &clerk,
+                &deposit(
+                    "ZY-MZ01-999999",
+                    vec![TenderInput {
+                        method: Method::Cash,
+                        amount: yuan("1"),
+                        reference: String::new()
+                    }]
+                )
+            )
+            .unwrap_err()
+            .code(),
+        "admission_unknown"
+    );
+    let refund = DepositRefundInput {
+        id: Uuid::now_v7(),
+        admission_no: a.inpatient_no.clone(),
+        amount: yuan("1"),
+        tenders: vec![],
+        reason: "x".into(),
+    };
+    assert_eq!(
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund)
+            .unwrap_err()
+            .code(),
+        "deposit_refund_exceeds_balance"
+    );
     assert_eq!(o.f.entries(), before);
     // A cancelled admission takes no deposit.
-    o.f.desk.cancel_admission(&clerk, &a.inpatient_no, "患者未到").unwrap();
-    let cash = TenderInput { method: Method::Cash, amount: yuan("100"), reference: String::new() };
-    assert_eq!(o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash])).unwrap_err().code(), "admission_cancelled");
+    o.f.desk
+        .cancel_admission(&clerk, &a.inpatient_no, "患者未到")
+        .unwrap();
+    let cash = TenderInput {
+        method: Method::Cash,
+        amount: yuan("100"),
+        reference: String::new(),
+    };
+    assert_eq!(
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
+            .unwrap_err()
+            .code(),
+        "admission_cancelled"
+    );
 }
 
 #[test]
@@ -108,15 +337,46 @@ fn cancel_needs_a_zero_balance_and_transfers_are_records() {
     let mut o = office();
     let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
     let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
-    let cash = TenderInput { method: Method::Cash, amount: yuan("300"), reference: String::new() };
-    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash])).unwrap();
-    assert_eq!(o.f.desk.cancel_admission(&clerk, &a.inpatient_no, "弄错患者").unwrap_err().code(), "admission_has_balance");
-    let moved = o.f.desk.transfer_admission(&clerk, &a.inpatient_no, "内科二病区", Some("3"), "病情需要").unwrap();
-    assert_eq!((moved.ward.as_str(), moved.bed.as_str()), ("内科二病区", "3"));
+    let cash = TenderInput {
+        method: Method::Cash,
+        amount: yuan("300"),
+        reference: String::new(),
+    };
     o.f.desk
-        .refund_deposit(&clerk, &sup, &DepositRefundInput { id: Uuid::now_v7(), admission_no: a.inpatient_no.clone(), amount: yuan("300"), tenders: vec![], reason: "取消入院".into() })
+        .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
         .unwrap();
-    let cancelled = o.f.desk.cancel_admission(&clerk, &a.inpatient_no, "弄错患者").unwrap();
+    assert_eq!(
+        o.f.desk
+            .cancel_admission(&clerk, &a.inpatient_no, "弄错患者")
+            .unwrap_err()
+            .code(),
+        "admission_has_balance"
+    );
+    let moved =
+        o.f.desk
+            .transfer_admission(&clerk, &a.inpatient_no, "内科二病区", Some("3"), "病情需要")
+            .unwrap();
+    assert_eq!(
+        (moved.ward.as_str(), moved.bed.as_str()),
+        ("内科二病区", "3")
+    );
+    o.f.desk
+        .refund_deposit(
+            &clerk,
+            &sup,
+            &DepositRefundInput {
+                id: Uuid::now_v7(),
+                admission_no: a.inpatient_no.clone(),
+                amount: yuan("300"),
+                tenders: vec![],
+                reason: "取消入院".into(),
+            },
+        )
+        .unwrap();
+    let cancelled =
+        o.f.desk
+            .cancel_admission(&clerk, &a.inpatient_no, "弄错患者")
+            .unwrap();
     assert!(cancelled.cancelled.is_some());
     assert_eq!(o.f.desk.verify().unwrap().problem, None);
 }
@@ -126,10 +386,22 @@ fn a_deposit_is_voided_like_a_receipt_and_leaves_the_balance() {
     let mut o = office();
     let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
     let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
-    let cash = TenderInput { method: Method::Cash, amount: yuan("500"), reference: String::new() };
-    let r = o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash])).unwrap();
-    o.f.desk.void_receipt(&clerk, &sup, &r.receipt_no, "金额写错").unwrap();
-    assert_eq!(o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance, Fen::ZERO);
+    let cash = TenderInput {
+        method: Method::Cash,
+        amount: yuan("500"),
+        reference: String::new(),
+    };
+    let r =
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
+            .unwrap();
+    o.f.desk
+        .void_receipt(&clerk, &sup, &r.receipt_no, "金额写错")
+        .unwrap();
+    assert_eq!(
+        o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance,
+        Fen::ZERO
+    );
 }
 
 #[test]
@@ -140,8 +412,18 @@ fn deposits_outside_an_outage_need_back_entry() {
     let admin = o.f.admin.clone();
     o.f.advance(Duration::hours(3));
     o.f.desk.end_outage(&admin, None).unwrap();
-    let cash = || TenderInput { method: Method::Cash, amount: yuan("100"), reference: String::new() };
-    assert_eq!(o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash()])).unwrap_err().code(), "outage_not_active");
+    let cash = || TenderInput {
+        method: Method::Cash,
+        amount: yuan("100"),
+        reference: String::new(),
+    };
+    assert_eq!(
+        o.f.desk
+            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash()]))
+            .unwrap_err()
+            .code(),
+        "outage_not_active"
+    );
     let mut back = deposit(&a.inpatient_no, vec![cash()]);
     back.back_entered_at = Some(o.f.desk.now() - Duration::hours(1));
     assert!(o.f.desk.take_deposit(&clerk, &back).unwrap().back_entered);

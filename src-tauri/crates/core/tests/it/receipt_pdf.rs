@@ -2,8 +2,9 @@
 //! count and size through `pdfinfo` (poppler-utils), never by comparing bytes.
 
 use downtime_core::receipt_pdf::{
-    bench_render, render, specimen, Charges, Fonts, Layout, ReceiptBody, ReceiptDoc, ReceiptKind,
-    OUTAGE_MARK,
+    bench_render, render, render_deposit_summary, render_queue_slip, specimen,
+    specimen_deposit_summary, specimen_queue_slip, Charges, DepositRefund, DepositSummary, Fonts,
+    Layout, ReceiptBody, ReceiptDoc, ReceiptKind, OUTAGE_MARK,
 };
 use downtime_core::Fen;
 use std::process::Command;
@@ -30,7 +31,7 @@ fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn text_of(pdf: &[u8]) -> String {
+pub(crate) fn text_of(pdf: &[u8]) -> String {
     poppler("pdftotext", pdf, &[])
 }
 
@@ -74,8 +75,38 @@ fn check(doc: &ReceiptDoc, layout: Layout, expected: &[String], absent: &[&str])
 fn charges(doc: &mut ReceiptDoc) -> &mut Charges {
     match &mut doc.body {
         ReceiptBody::Outpatient(c) | ReceiptBody::Refund { charges: c, .. } => c,
-        ReceiptBody::Deposit(_) => panic!("not a charge receipt"),
+        _ => panic!("not a charge receipt"),
     }
+}
+
+fn deposit_refund(doc: &mut ReceiptDoc) -> &mut DepositRefund {
+    match &mut doc.body {
+        ReceiptBody::DepositRefund(r) => r,
+        _ => panic!("not a deposit refund"),
+    }
+}
+
+/// Checks that every one of `expected` is in `pdf`'s text, and none of `absent`.
+fn check_text(pdf: &[u8], what: &str, expected: &[&str], absent: &[&str]) {
+    let text = text_of(pdf);
+    for e in expected {
+        assert!(text.contains(e), "{what}: {e:?} missing from\n{text}");
+    }
+    for a in absent {
+        assert!(
+            !text.contains(a),
+            "{what}: {a:?} should not be printed:\n{text}"
+        );
+    }
+}
+
+/// Asserts a refusal with `code` whose English message says `says`.
+fn refused(result: downtime_core::Result<Vec<u8>>, code: &str, says: &str) {
+    let e = result.expect_err("refused");
+    assert_eq!(e.code(), code, "{}", e.message(downtime_core::Lang::En));
+    let en = e.message(downtime_core::Lang::En);
+    assert!(en.contains(says), "{en:?} should say {says:?}");
+    assert!(!e.message(downtime_core::Lang::Zh).is_empty());
 }
 
 /// What an itemised receipt must show: marker, every line, every subtotal, both totals.
@@ -344,4 +375,323 @@ fn the_benchmark_reports_time_and_size() {
     let (median, p99, bytes) = bench_render(3);
     assert!(median > 0 && p99 >= median);
     assert!(bytes > 10_000 && bytes < 60_000, "{bytes} bytes");
+}
+
+#[test]
+fn a_deposit_refund_says_what_is_paid_back_how_why_and_what_is_left() {
+    let refund = specimen(ReceiptKind::DepositRefund, 0);
+    let expected = [
+        OUTAGE_MARK,
+        "预交金退款凭证",
+        "兹退还",
+        "王秀英",
+        "壹仟元整",
+        "¥1,000.00",
+        "住院号：ZY-MZ01-T0007",
+        "病区/科室：心内科二病区",
+        "入院日期：2026-11-26",
+        "退款方式：现金 ¥500.00；微信原路退回 ¥500.00",
+        "4200001234202611260001",
+        "退款原因：预交金多交，患者家属申请部分退还",
+        "退款后余额：¥2,000.00（贰仟元整）",
+        "经手人：赵敏",
+        "审批主管：陈静",
+        "领款人签字",
+    ];
+    for layout in [Layout::A5, Layout::Roll80] {
+        let pdf = render(&refund, layout).unwrap();
+        check_text(
+            &pdf,
+            &format!("{layout:?}"),
+            &expected,
+            &["兹收到", "COPY", "作废"],
+        );
+        assert!(pdf.len() < 60_000, "{layout:?}: {} bytes", pdf.len());
+        assert_eq!(pages_and_size(&pdf).0, 1);
+    }
+
+    let mut marked = refund.clone();
+    (marked.copy, marked.voided) = (true, true);
+    for layout in [Layout::A5, Layout::Roll80] {
+        let pdf = render(&marked, layout).unwrap();
+        check_text(
+            &pdf,
+            &format!("{layout:?}"),
+            &["副本 COPY", "作废", "兹退还"],
+            &[],
+        );
+    }
+}
+
+#[test]
+fn a_deposit_refund_that_does_not_add_up_is_refused() {
+    type Spoil = fn(&mut DepositRefund);
+    let cases: [(Spoil, &str, &str); 4] = [
+        (
+            |r| r.methods[1].amount = Fen::new(40_000).unwrap(),
+            "receipt_inconsistent",
+            "add up to ¥900.00, not the amount refunded ¥1,000.00",
+        ),
+        (
+            |r| r.methods.clear(),
+            "receipt_inconsistent",
+            "add up to ¥0.00",
+        ),
+        (
+            |r| {
+                r.amount = Fen::ZERO;
+                r.methods.clear()
+            },
+            "receipt_inconsistent",
+            "zero",
+        ),
+        (
+            |r| r.supervisor = "陈𠮷".into(),
+            "font_missing_glyph",
+            "supervisor",
+        ),
+    ];
+    for (spoil, code, says) in cases {
+        let mut doc = specimen(ReceiptKind::DepositRefund, 0);
+        spoil(deposit_refund(&mut doc));
+        for layout in [Layout::A5, Layout::Roll80] {
+            refused(render(&doc, layout), code, says);
+        }
+    }
+}
+
+#[test]
+fn the_deposit_summary_lists_every_movement_and_counts_only_those_not_voided() {
+    let summary = specimen_deposit_summary(7);
+    // 3000 + 2000 (+ 1000 voided) - 1500 + 500 + 3000 + 2000
+    assert_eq!(
+        (
+            summary.total_deposited.get(),
+            summary.total_refunded.get(),
+            summary.balance.get()
+        ),
+        (1_050_000, 150_000, 900_000)
+    );
+    let mut expected: Vec<String> = [
+        OUTAGE_MARK,
+        "住院预交金明细汇总",
+        "ZY-MZ01-T0007",
+        "王秀英",
+        "停机号：MZ01-T000052",
+        "心内科二病区",
+        "入院时间：2026-11-26 09:10",
+        "医保患者：停机期间按自费入院，恢复后转医保",
+        "-1500.00",
+        "作废",
+        "¥10,500.00",
+        "退款合计：¥1,500.00",
+        "余额（大写）：玖仟元整",
+        "余额（小写）：¥9,000.00",
+        "打印时间：2026-11-28 16:05",
+        "打印人：赵敏",
+    ]
+    .map(String::from)
+    .to_vec();
+    expected.extend(summary.movements.iter().map(|m| m.receipt_number.clone()));
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    for layout in [Layout::A5, Layout::Roll80] {
+        let pdf = render_deposit_summary(&summary, layout).unwrap();
+        check_text(&pdf, &format!("{layout:?}"), &expected, &["COPY", "续页"]);
+        assert!(pdf.len() < 60_000, "{layout:?}: {} bytes", pdf.len());
+        assert_eq!(pages_and_size(&pdf).0, 1);
+    }
+
+    let mut self_pay = summary.clone();
+    self_pay.convert_to_insured = false;
+    self_pay.movements.retain(|m| !m.voided);
+    let pdf = render_deposit_summary(&self_pay, Layout::A5).unwrap();
+    check_text(&pdf, "self-pay", &["玖仟元整"], &["医保患者", "作废："]);
+
+    let mut empty = summary;
+    empty.movements.clear();
+    (empty.total_deposited, empty.total_refunded, empty.balance) =
+        (Fen::ZERO, Fen::ZERO, Fen::ZERO);
+    let pdf = render_deposit_summary(&empty, Layout::Roll80).unwrap();
+    check_text(&pdf, "empty", &["无预交金记录", "零元整"], &[]);
+}
+
+#[test]
+fn a_long_deposit_summary_continues_on_numbered_a5_pages() {
+    let summary = specimen_deposit_summary(40);
+    let pdf = render_deposit_summary(&summary, Layout::A5).unwrap();
+    assert_eq!(pages_and_size(&pdf).0, 2);
+    let last = &summary.movements[39].receipt_number;
+    check_text(
+        &pdf,
+        "A5",
+        &[
+            "第 1 页 / 共 2 页",
+            "第 2 页 / 共 2 页",
+            "住院预交金明细汇总（续页）",
+            "MZ01-00000118",
+            last,
+            "余额（小写）：¥32,000.00",
+        ],
+        &[],
+    );
+    assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
+
+    let roll = render_deposit_summary(&summary, Layout::Roll80).unwrap();
+    assert_eq!(pages_and_size(&roll).0, 1);
+    check_text(&roll, "roll", &[last, "¥32,000.00"], &["续页"]);
+}
+
+#[test]
+fn a_deposit_summary_that_does_not_add_up_is_refused() {
+    type Spoil = fn(&mut DepositSummary);
+    let cases: [(Spoil, &str, &str); 6] = [
+        (
+            |s| s.total_deposited = Fen::new(s.total_deposited.get() + 1).unwrap(),
+            "receipt_inconsistent",
+            "deposits total ¥10,500.01 does not match",
+        ),
+        (
+            |s| s.total_refunded = Fen::ZERO,
+            "receipt_inconsistent",
+            "refunds total ¥0.00",
+        ),
+        (
+            |s| s.balance = Fen::new(1_050_000).unwrap(),
+            "receipt_inconsistent",
+            "balance total ¥10,500.00",
+        ),
+        // Counting the voided top-up is the mistake the summary exists to prevent.
+        (
+            |s| {
+                s.total_deposited = Fen::new(1_150_000).unwrap();
+                s.balance = Fen::new(1_000_000).unwrap();
+            },
+            "receipt_inconsistent",
+            "those not voided give ¥10,500.00",
+        ),
+        (
+            |s| s.movements[1].kind = "押金".into(),
+            "receipt_inconsistent",
+            "Movement 2 (MZ01-00000119) is of kind \"押金\"",
+        ),
+        (
+            |s| s.printed_by = "𠮷田".into(),
+            "font_missing_glyph",
+            "printed by",
+        ),
+    ];
+    for (spoil, code, says) in cases {
+        let mut summary = specimen_deposit_summary(7);
+        spoil(&mut summary);
+        for layout in [Layout::A5, Layout::Roll80] {
+            refused(render_deposit_summary(&summary, layout), code, says);
+        }
+    }
+}
+
+/// The words of the PDF with their height in pt, from `pdftotext -bbox`.
+fn words(pdf: &[u8]) -> Vec<(String, f32, f32)> {
+    let html = poppler("pdftotext", pdf, &["-bbox"]);
+    let attr = |w: &str, name: &str| -> f32 {
+        let rest = &w[w.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+        rest[..rest.find('"').unwrap()].parse().unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let text = &w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()];
+            let height = attr(w, "yMax") - attr(w, "yMin");
+            (text.to_string(), height, attr(w, "xMax"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_queue_slip_is_short_and_its_number_reads_across_the_counter() {
+    let slip = specimen_queue_slip();
+    let pdf = render_queue_slip(&slip).unwrap();
+    check_text(
+        &pdf,
+        "slip",
+        &[
+            OUTAGE_MARK,
+            "门诊候诊条",
+            "呼吸内科门诊",
+            "27",
+            "号别：专家",
+            "医生：刘建国（主任医师）",
+            "姓名：张伟",
+            "停机号：MZ01-T000045",
+            "就诊日期：2026-11-26",
+            "挂号时间：2026-11-26 09:12",
+            "挂号费 ¥50.00 待收费",
+            "请在候诊区等候叫号",
+        ],
+        &["COPY", "作废"],
+    );
+    let (pages, w, h) = pages_and_size(&pdf);
+    assert_eq!(pages, 1);
+    assert!((w - 204.1).abs() < 0.5, "72 mm is 204.1 pt, got {w}");
+    let mm = h * 25.4 / 72.0;
+    assert!((80.0..=110.0).contains(&mm), "the slip is {mm:.0} mm tall");
+    assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
+
+    // The number is by far the largest text, the department next, the outage mark small.
+    let words = words(&pdf);
+    let height = |t: &str| {
+        words
+            .iter()
+            .find(|(w, ..)| w == t)
+            .unwrap_or_else(|| panic!("{t} not among {words:?}"))
+            .1
+    };
+    let (number, department, name) = (height("27"), height("呼吸内科门诊"), height("姓名：张伟"));
+    assert!(
+        number > 2.5 * department,
+        "number {number} pt, department {department} pt"
+    );
+    assert!(
+        department > 1.8 * name,
+        "department {department} pt, name {name} pt"
+    );
+    assert!(height(OUTAGE_MARK) <= name, "the outage mark is small");
+}
+
+#[test]
+fn a_queue_slip_without_fee_or_doctor_says_nothing_of_them_and_a_long_number_fits() {
+    let mut slip = specimen_queue_slip();
+    slip.fee_due = Fen::ZERO;
+    slip.doctor = String::new();
+    slip.registration_type = "普通".into();
+    slip.queue_number = 1_234_567;
+    slip.notice = "请在候诊区等候叫号。".into();
+    let pdf = render_queue_slip(&slip).unwrap();
+    check_text(
+        &pdf,
+        "slip",
+        &["号别：普通", "1234567"],
+        &["挂号费", "待收费", "医生"],
+    );
+    let (_, page_w, _) = pages_and_size(&pdf);
+    let (_, _, right) = words(&pdf)
+        .into_iter()
+        .find(|(w, ..)| w == "1234567")
+        .unwrap();
+    assert!(
+        right < page_w,
+        "the number ends at {right} pt, the page at {page_w} pt"
+    );
+
+    for (n, says) in [(0, "Queue number 0 is invalid"), (-3, "Queue number -3")] {
+        let mut bad = specimen_queue_slip();
+        bad.queue_number = n;
+        refused(render_queue_slip(&bad), "receipt_inconsistent", says);
+    }
+    let mut rare = specimen_queue_slip();
+    rare.patient_name = "𠮷田".into();
+    refused(
+        render_queue_slip(&rare),
+        "font_missing_glyph",
+        "patient name",
+    );
 }
