@@ -2,7 +2,7 @@
 //! choose it at once, as counter staff type them; every other key keeps the browser's own
 //! meaning (arrows, type-ahead on the label). Enter is left to the form (next field).
 
-import type { KeyboardEvent, ReactNode, Ref, SelectHTMLAttributes } from "react";
+import { useRef, type KeyboardEvent, type ReactNode, type Ref, type SelectHTMLAttributes } from "react";
 
 export interface KeyOption<V extends string> {
   value: V;
@@ -21,16 +21,38 @@ interface Props<V extends string> extends Omit<SelectHTMLAttributes<HTMLSelectEl
   hint?: string;
   error?: ReactNode;
   ref?: Ref<HTMLSelectElement>;
+  /** Letters typed within a second build a code: the first option whose value starts with it
+   * is chosen (department codes). The browser's own type-ahead differs between engines. */
+  codeTypeAhead?: boolean;
 }
 
-export function KeySelect<V extends string>({ label, testId, value, options, onChange, hint, error, className, ...select }: Props<V>) {
+/** How long typed letters keep building one code. */
+const TYPE_AHEAD_MS = 1000;
+
+export function KeySelect<V extends string>({ label, testId, value, options, onChange, hint, error, className, codeTypeAhead, ...select }: Props<V>) {
+  const typed = useRef({ text: "", at: 0 });
   function onKeyDown(e: KeyboardEvent<HTMLSelectElement>) {
-    if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) return;
-    const typed = e.key.toUpperCase();
-    const hit = options.find((o) => o.keys?.some((k) => k.toUpperCase() === typed));
-    if (!hit) return;
+    if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) {
+      typed.current = { text: "", at: 0 }; // Enter, Tab, arrows: the next letter starts a new code
+      return;
+    }
+    const key = e.key.toUpperCase();
+    const hit = options.find((o) => o.keys?.some((k) => k.toUpperCase() === key));
+    if (hit) {
+      e.preventDefault();
+      onChange(hit.value);
+      return;
+    }
+    if (!codeTypeAhead) return;
+    const now = e.timeStamp || Date.now();
+    const buffer = now - typed.current.at < TYPE_AHEAD_MS ? typed.current.text + key : key;
+    typed.current = { text: buffer, at: now };
+    const starts = (text: string) => options.find((o) => o.value !== "" && o.value.toUpperCase().startsWith(text));
+    // Letters that lead nowhere start over from this one, as type-ahead does.
+    const match = starts(buffer) ?? starts(key);
+    if (!starts(buffer)) typed.current = { text: key, at: now };
     e.preventDefault();
-    onChange(hit.value);
+    if (match) onChange(match.value);
   }
   return (
     <div className={`field ${className ?? ""}`}>
@@ -43,6 +65,7 @@ export function KeySelect<V extends string>({ label, testId, value, options, onC
           aria-invalid={error ? true : undefined}
           onChange={(e) => onChange(e.target.value as V)}
           onKeyDown={onKeyDown}
+          onBlur={() => (typed.current = { text: "", at: 0 })}
         >
           {options.map((o) => (
             <option key={o.value} value={o.value}>

@@ -34,6 +34,8 @@ pub const F12: &str = "\u{E03C}";
 /// Ctrl+O, then release every modifier (WebDriver keeps modifiers down until NULL).
 pub const CTRL_O: &str = "\u{E009}o\u{E000}";
 pub const CTRL_P: &str = "\u{E009}p\u{E000}";
+pub const SELECT_ALL: &str = "\u{E009}a\u{E000}";
+pub const BACKSPACE: &str = "\u{E003}";
 
 /// One test at a time: WebDriver ports are fixed.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -485,3 +485,27 @@ describe("HIS patient index (Ctrl+I)", () => {
     expect(screen.getByTestId("reg-screen")).toBeInTheDocument();
   });
 });
+
+describe("department by code", () => {
+  test("typing a department's code chooses it, also after an earlier registration", async () => {
+    const { user } = await openReg("F2", {
+      add_patient: () => patient(),
+      register: () => registration({ queue_no: 1 }),
+      find_patients: () => [hisPatient()],
+    });
+    await user.keyboard("张三{Enter}M{Enter}{Enter}{Enter}{Enter}{Enter}{Enter}{Enter}");
+    const dept = await screen.findByTestId("reg-dept");
+    await waitFor(() => expect(dept).toHaveFocus());
+    await user.keyboard("NK");
+    expect((screen.getByTestId("reg-dept") as HTMLSelectElement).value).toBe("NK");
+    await user.keyboard("{Enter}{Enter}{Enter}");
+    await screen.findByTestId("reg-result");
+    await user.keyboard("{F3}");
+    await user.keyboard("swk");
+    await screen.findAllByTestId("patient-row");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.getByTestId("reg-dept")).toHaveFocus());
+    await user.keyboard("JZ");
+    expect((screen.getByTestId("reg-dept") as HTMLSelectElement).value).toBe("JZ");
+  });
+});

@@ -131,7 +131,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
 
   return (
     <KeyForm onSubmit={submit} problem={problem} onBackOut={onBackOut} className="reg-fields" testId="reg-form">
-      <KeySelect ref={deptSelect} name="dept" label={t("reg.dept")} testId="reg-dept" value={dept} options={deptOptions} onChange={chooseDept} error={err("dept")} />
+      <KeySelect ref={deptSelect} name="dept" label={t("reg.dept")} testId="reg-dept" value={dept} options={deptOptions} onChange={chooseDept} error={err("dept")} codeTypeAhead />
       <KeySelect name="regType" label={t("reg.type")} testId="reg-type" value={regType as RegType} options={typeOptions} onChange={draft.setRegType} />
       {doctors.length > 0 ? (
         <KeySelect name="doctor" label={t("reg.doctor")} testId="reg-doctor" value={doctor} options={doctorOptions} onChange={draft.setDoctor} error={err("doctor")} />
