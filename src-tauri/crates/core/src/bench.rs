@@ -156,6 +156,55 @@ fn patients(dir: &Path, patients: usize, n: usize) -> Result<Figure> {
     Ok(f)
 }
 
+/// Issuing a receipt (a 10-line charge, its payment, receipt and journal entry in one
+/// transaction) against a bare one-row commit, interleaved; then rendering its PDF.
+fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
+    use crate::catalog::price::Quantity;
+    use crate::charge::tender::{Method, TenderInput};
+    use crate::charge::{ChargeInput, LineInput};
+    let sub = dir.join("receipts");
+    std::fs::create_dir_all(&sub)?;
+    let (mut desk, admin) = scratch_desk(&sub)?;
+    let (cashier, _) = crate::simulate::prepare(&mut desk, &admin)?;
+    let patient = desk.add_patient(&cashier, &crate::patient::NewPatient { name: "基准患者".into(), sex: "U".into(), ..Default::default() })?;
+    let codes: Vec<String> = desk.catalog_search("X0", 10)?.into_iter().map(|i| i.code).collect();
+    let lines: Vec<LineInput> = codes.iter().map(|c| LineInput::Item { code: c.clone(), qty: Quantity::from_milli(2000).expect("valid") }).collect();
+    let total = crate::simulate::price(&mut desk, &lines)?;
+    let no = patient.downtime_no.clone().unwrap_or_default();
+    let mut last = String::new();
+    let (bare, issue) = interleaved(n, bare_commit(&sub)?, |_| {
+        let r = desk.pay_charge(
+            &cashier,
+            &ChargeInput {
+                id: uuid::Uuid::now_v7(),
+                patient: no.clone(),
+                visit: None,
+                lines: lines.clone(),
+                tenders: vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }],
+                cash_tendered: None,
+                insured: false,
+                paper_no: None,
+                back_entered_at: None,
+                approver: None,
+            },
+        )?;
+        last = r.receipt_no;
+        Ok(())
+    })?;
+    let bare = summarise("bare one-row commit (same disk, same run)", bare);
+    let issue = compare(summarise(&format!("issue a receipt ({} lines, one transaction)", lines.len()), issue), &bare, "≤ 1.5× bare commit");
+    // Rendering, warm (the font is parsed once per process, by the first render).
+    desk.receipt_pdf(&last, "a5", false)?;
+    let mut size = 0;
+    let samples = time_n(n.max(50), |_| {
+        size = desk.receipt_pdf(&last, "a5", false)?.len();
+        Ok(())
+    })?;
+    let mut render = summarise("render the receipt PDF (A5, warm)", samples);
+    render.target = Some(format!("< 10000 µs, < 60 KB (this one {:.1} KB)", size as f64 / 1024.0));
+    Ok(vec![bare, issue, render])
+}
+
 /// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items.
 pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     let dir = tempfile::Builder::new().prefix("downtime-bench").tempdir()?;
@@ -166,5 +215,6 @@ pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     let mut figures = vec![bare, journalled];
     figures.extend(catalog(dir.path(), catalog_items, n)?);
     figures.push(patients(dir.path(), catalog_items * 2, n)?);
+    figures.extend(receipts(dir.path(), n)?);
     Ok(Report { folder: dir.path().display().to_string(), figures })
 }

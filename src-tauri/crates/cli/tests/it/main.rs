@@ -1,6 +1,8 @@
 //! CLI tests: run the real `downtime` binary against a temporary database, as a script would.
 
+mod admissions;
 mod catalog;
+mod charges;
 mod foundation;
 mod patients;
 
