@@ -10,12 +10,18 @@ import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
 import type { Credentials } from "./bindings/Credentials";
 import type { DepartmentView } from "./bindings/DepartmentView";
+import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
 import type { ImportReportView } from "./bindings/ImportReportView";
 import type { IpcError } from "./bindings/IpcError";
 import type { NewPatientInput } from "./bindings/NewPatientInput";
 import type { OperatorView } from "./bindings/OperatorView";
 import type { PatientView } from "./bindings/PatientView";
+import type { PayInput } from "./bindings/PayInput";
+import type { PricedDraftView } from "./bindings/PricedDraftView";
+import type { PrintResultView } from "./bindings/PrintResultView";
+import type { ReceiptView } from "./bindings/ReceiptView";
+import type { RefundInputView } from "./bindings/RefundInputView";
 import type { RegisterInput } from "./bindings/RegisterInput";
 import type { RegistrationView } from "./bindings/RegistrationView";
 import type { SetupInput } from "./bindings/SetupInput";
@@ -24,6 +30,9 @@ import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
 export type { IpcError };
+
+/** Receipt print layouts the core knows: A5 sheet, or the 80 mm thermal roll. */
+export type PrintLayout = "a5" | "roll80";
 
 /** Codes with which `app_status` says the database itself cannot be used. */
 export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only"];
@@ -129,4 +138,22 @@ export const api = {
    *  core refuses (`patients_have_bad_rows`) unless `acceptGoodRows`. */
   patientSnapshot: (file: ChosenFile, dryRun: boolean, acceptGoodRows = false) =>
     call<SnapshotReportView>("import_patient_snapshot", file.bytes, snapshotOptions(file, dryRun, acceptGoodRows)),
+
+  /** Prices the draft's lines: amounts, subtotals, total and its capitals all come from here.
+   *  Lines outside the price list need `supervisor`. */
+  priceDraft: (lines: DraftLine[], supervisor: Credentials | null) =>
+    call<PricedDraftView>("price_draft", { lines, supervisor }),
+  /** Pays a draft; the same `input.id` again returns the receipt already issued. */
+  payCharge: (input: PayInput) => call<ReceiptView>("pay_charge", { input }),
+  /** One receipt by its number (any shift). */
+  receipt: (receiptNo: string) => call<ReceiptView>("receipt", { receipt_no: receiptNo }),
+  /** The operator's receipts of the open shift, newest first. */
+  shiftReceipts: () => call<ReceiptView[]>("shift_receipts"),
+  voidReceipt: (receiptNo: string, reason: string, supervisor: Credentials) =>
+    call<ReceiptView>("void_receipt", { receipt_no: receiptNo, reason, supervisor }),
+  /** A refund with its own receipt; the same `input.id` again returns the one already issued. */
+  refundReceipt: (input: RefundInputView) => call<ReceiptView>("refund_receipt", { input }),
+  /** Prints a committed receipt (`copy`: a reprint, marked 副本); the PDF is always saved. */
+  printReceipt: (receiptNo: string, layout: PrintLayout, copy: boolean) =>
+    call<PrintResultView>("print_receipt", { receipt_no: receiptNo, layout, copy }),
 };

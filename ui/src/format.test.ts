@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatElapsed, formatFen, formatLocal, formatLocalTime, parseInstant, parseWhole, parseYuan } from "./format";
+import { formatElapsed, formatFen, formatLocal, formatLocalTime, formatYuanInput, parseInstant, parseWhole, parseYuan, toHalfWidth } from "./format";
 
 describe("formatFen", () => {
   const check = (fen: number, expected: string) => test(`${fen} → ${expected}`, () => expect(formatFen(fen)).toBe(expected));
@@ -21,6 +21,26 @@ describe("formatFen", () => {
   check(1.5, "—");
   check(Number.NaN, "—");
   check(Number.POSITIVE_INFINITY, "—");
+});
+
+describe("formatYuanInput", () => {
+  const check = (fen: number, expected: string) => test(`${fen} → ${JSON.stringify(expected)}`, () => expect(formatYuanInput(fen)).toBe(expected));
+  check(0, "0.00");
+  check(5, "0.05");
+  check(123450, "1234.50");
+  check(Number.MAX_SAFE_INTEGER, "90071992547409.91");
+  check(-5, "");
+  check(1.5, "");
+  test("reads back to the same fen", () => {
+    for (const fen of [0, 1, 29, 110, 20050, 123456789]) expect(parseYuan(formatYuanInput(fen))).toBe(fen);
+  });
+});
+
+describe("toHalfWidth", () => {
+  test("full-width digits and point become ASCII; the rest stays", () => {
+    expect(toHalfWidth("１２．５")).toBe("12.5");
+    expect(toHalfWidth("2盒")).toBe("2盒");
+  });
 });
 
 describe("parseYuan", () => {

@@ -9,11 +9,23 @@ import type { Lang } from "./i18n/catalog";
 /** `123450` → `"¥1,234.50"`; negative amounts (differences) get a leading minus. */
 export function formatFen(fen: number): string {
   if (!Number.isSafeInteger(fen)) return "—";
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
+  const [yuan, cents] = yuanAndCents(Math.abs(fen));
+  return `${fen < 0 ? "-" : ""}¥${groupThousands(yuan)}.${cents}`;
+}
+
+/** `123450` → `"1234.50"`: the text a yuan input is preset with (the core's total in the
+ *  cash field); `parseYuan` reads it back to the same fen. `""` for what is not an amount. */
+export function formatYuanInput(fen: number): string {
+  if (!Number.isSafeInteger(fen) || fen < 0) return "";
+  const [yuan, cents] = yuanAndCents(fen);
+  return `${yuan}.${cents}`;
+}
+
+/** Whole yuan and two-digit fen of a non-negative amount, as digits. */
+function yuanAndCents(abs: number): [string, string] {
   const cents = abs % 100;
   const yuan = (abs - cents) / 100; // exact: abs - cents is a multiple of 100
-  return `${sign}¥${groupThousands(String(yuan))}.${String(cents).padStart(2, "0")}`;
+  return [String(yuan), String(cents).padStart(2, "0")];
 }
 
 function groupThousands(digits: string): string {
@@ -47,8 +59,9 @@ export function parseWhole(text: string): number | null {
   return /^\d{1,6}$/.test(plain) ? Number(plain) : null;
 }
 
-/** Full-width digits, point and comma (as a Chinese input method may type them) to ASCII. */
-function toHalfWidth(text: string): string {
+/** Full-width digits, point and comma (as a Chinese input method may type them) to ASCII;
+ *  a typed quantity goes to the core like this, otherwise as typed. */
+export function toHalfWidth(text: string): string {
   return text.replace(/[０-９．，]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 }
 

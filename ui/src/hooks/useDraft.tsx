@@ -33,3 +33,10 @@ export function useKept<T>(key: string, initial: T): [T, (value: T) => void, () 
   }, [store, key, initial]);
   return [value, set, clear];
 }
+
+/** Reads a value another screen keeps, as it is at the moment of asking (收费 takes over the
+ *  patient pinned on 挂号 this way). */
+export function usePeek(): <T>(key: string) => T | undefined {
+  const store = useContext(DraftContext);
+  return useCallback(<T,>(key: string) => store?.get(key) as T | undefined, [store]);
+}

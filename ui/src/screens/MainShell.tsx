@@ -1,10 +1,11 @@
-//! The logged-in window: status bar, outage line, the current screen (home, 挂号 or 价目表),
-//! the function-key bar, and one dialog at a time. The key map is fixed for every screen:
-//! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
-//! that key), F5–F9 the counter screens still to come (they say so), F10 shift, F11 outage,
-//! F12 lock; Ctrl+P price list, Ctrl+O operators and settings, Ctrl+J verify the journal,
-//! Ctrl+L language (App), Ctrl+Q log out. Esc closes the dialog (typed text is kept), else
-//! steps back on the screen and from there goes home.
+//! The logged-in window: status bar, outage line, the current screen (home, 挂号, 收费 or
+//! 价目表), the function-key bar, and one dialog at a time. The key map is fixed for every
+//! screen: F1 help, F2 new patient, F3 find patient, F4 register (the registration screen,
+//! focused for that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise),
+//! F6–F7 the counter screens still to come (they say so), F10 shift, F11 outage, F12 lock;
+//! Ctrl+P price list, Ctrl+O operators and settings, Ctrl+J verify the journal, Ctrl+L language
+//! (App), Ctrl+Q log out. Esc closes the dialog (typed text is kept), else steps back on the
+//! screen and from there goes home. The charge draft lives here, so it outlasts the screen.
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -19,6 +20,9 @@ import { useIdle } from "../hooks/useIdle";
 import { useSubmit } from "../hooks/useSubmit";
 import { useLang, useT, type MsgKey } from "../i18n";
 import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
+import { useChargeDraft } from "./charge/chargeDraft";
+import { FreeItemDialog } from "./charge/FreeItemDialog";
+import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
@@ -28,8 +32,8 @@ import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScre
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
-type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex";
-type ScreenId = "home" | "catalog" | "register";
+type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem";
+type ScreenId = "home" | "catalog" | "register" | "charge";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -40,11 +44,8 @@ interface Action extends Bound {
 
 /** Keys kept for the counter screens later work adds; until then they only say so. */
 const COMING: [string, MsgKey][] = [
-  ["F5", "nav.charge"],
   ["F6", "nav.admit"],
   ["F7", "nav.deposit"],
-  ["F8", "nav.refund"],
-  ["F9", "nav.settle"],
 ];
 
 interface Props {
@@ -69,6 +70,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [screen, setScreen] = useState<ScreenId>("home");
   const [dialog, setDialog] = useState<DialogId | null>(null);
   const [regIntent, setRegIntent] = useState<RegIntent>({ kind: "find", seq: 0 });
+  const [chargeIntent, setChargeIntent] = useState<ChargeIntent>({ kind: "charge", seq: 0 });
+  const charge = useChargeDraft(status.operator?.id ?? "");
   const [notice, setNotice] = useState<Notice | null>(null);
   const logout = useSubmit();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
@@ -92,6 +95,11 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setRegIntent((old) => ({ kind, seq: old.seq + 1 }));
     goto("register");
   };
+  /** F5 / F8 / F9: the cashier screen, told which key it was. */
+  const cashier = (kind: ChargeIntent["kind"]) => {
+    setChargeIntent((old) => ({ kind, seq: old.seq + 1 }));
+    goto("charge");
+  };
   const done = (next: AppStatus, n: Notice) => {
     onStatus(next);
     setNotice(n);
@@ -112,6 +120,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { id: "newPatient", key: "F2", label: t("nav.newPatient"), run: () => counter("new") },
     { id: "findPatient", key: "F3", label: t("nav.findPatient"), run: () => counter("find") },
     { id: "register", key: "F4", label: t("nav.register"), run: () => counter("register") },
+    { id: "charge", key: "F5", label: t("nav.charge"), run: () => cashier("charge") },
+    { id: "refund", key: "F8", label: t("nav.refund"), run: () => cashier("corrections") },
+    { id: "settle", key: "F9", label: t("nav.settle"), run: () => cashier("pay") },
     { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), run: () => open("shift") },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
@@ -135,7 +146,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = screen === "catalog" ? CATALOG_KEYS : screen === "register" ? REG_KEYS : null;
+  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, home: null }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -170,6 +181,15 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           <CatalogScreen status={status} onStatus={onStatus} />
         ) : screen === "register" ? (
           <RegistrationScreen intent={regIntent} keysOn={!hidden && dialog === null} onOpenIndex={() => open("patientIndex")} />
+        ) : screen === "charge" ? (
+          <ChargeScreen
+            status={status}
+            charge={charge}
+            intent={chargeIntent}
+            keysOn={!hidden && dialog === null}
+            onNewPatient={() => counter("new")}
+            onFreeItem={() => open("freeItem")}
+          />
         ) : (
           <main className="home">
             <h1 className="home-title">{t("home.title")}</h1>
@@ -199,6 +219,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "operators" && <OperatorsDialog status={status} onStatus={done} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
       {dialog === "patientIndex" && <PatientIndexDialog onClose={close} />}
+      {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
   );

@@ -13,6 +13,10 @@ import type { IpcError } from "../bindings/IpcError";
 import type { OperatorView } from "../bindings/OperatorView";
 import type { OutageView } from "../bindings/OutageView";
 import type { PatientView } from "../bindings/PatientView";
+import type { PricedDraftView } from "../bindings/PricedDraftView";
+import type { PrintResultView } from "../bindings/PrintResultView";
+import type { ReceiptLineView } from "../bindings/ReceiptLineView";
+import type { ReceiptView } from "../bindings/ReceiptView";
 import type { RegistrationView } from "../bindings/RegistrationView";
 import type { Role } from "../bindings/Role";
 import type { ShiftView } from "../bindings/ShiftView";
@@ -233,6 +237,88 @@ export function registration(over: Partial<RegistrationView> = {}): Registration
     back_entered: false,
     cancelled: false,
     cancel_reason: null,
+    ...over,
+  };
+}
+
+/** A priced line as the core sends it. */
+export function pricedLine(over: Partial<ReceiptLineView> = {}): ReceiptLineView {
+  return {
+    line_no: 1,
+    code: "110200001",
+    name: "普通门诊诊察费",
+    spec: "",
+    unit: "次",
+    qty: "1",
+    unit_price: "10.00",
+    amount_fen: 1000,
+    category: "诊察费",
+    is_drug: false,
+    free_text: false,
+    free_reason: "",
+    refunds_line: null,
+    ...over,
+  };
+}
+
+/** The core's pricing of a draft; the test says what the totals are (the UI adds nothing up). */
+export function pricedDraft(lines: ReceiptLineView[], over: Partial<PricedDraftView> = {}): PricedDraftView {
+  return {
+    lines,
+    subtotals: [{ category: "诊察费", amount_fen: 1000 }],
+    total_fen: 1000,
+    total_capitals: "壹拾元整",
+    due_if_paid_today: "2026-12-10",
+    due_provisional: false,
+    ...over,
+  };
+}
+
+export function receiptView(over: Partial<ReceiptView> = {}): ReceiptView {
+  return {
+    id: "rc-1",
+    receipt_no: "MZ01-000123",
+    kind: "charge",
+    patient_id: "pat-1",
+    patient_name: "张三",
+    downtime_no: "DT-MZ01-000001",
+    department: "",
+    total_fen: 1000,
+    total_capitals: "壹拾元整",
+    change_fen: 0,
+    lines: [pricedLine()],
+    subtotals: [{ category: "诊察费", amount_fen: 1000 }],
+    tenders: [{ method: "cash", amount_fen: 1000, tendered_fen: 1000, reference: "" }],
+    insured: false,
+    insurance: "self_pay",
+    insurance_no: "",
+    resettle_due: null,
+    exchange_due: "2026-12-10",
+    due_provisional: false,
+    paper_no: null,
+    refund_of: null,
+    refunded_fen: 0,
+    reason: "",
+    supervisor: null,
+    drug_return_by: null,
+    voided: false,
+    void_reason: null,
+    cashier: "张三",
+    occurred_at: "2026-11-26T02:00:00.000000Z",
+    back_entered: false,
+    qr_payload: "DD1.x",
+    ...over,
+  };
+}
+
+export function printResult(over: Partial<PrintResultView> = {}): PrintResultView {
+  return {
+    receipt_no: "MZ01-000123",
+    pdf_path: "/home/desk/receipts/MZ01-000123.pdf",
+    sent_to_printer: true,
+    problem: null,
+    problem_en: null,
+    copy: false,
     ...over,
   };
 }

@@ -296,10 +296,10 @@ describe("verify, lock and logout", () => {
     fakeBackend({ app_status: () => status() });
     renderApp();
     const bar = await screen.findByTestId("fkey-bar");
-    for (const text of ["F1 帮助", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
+    for (const text of ["F1 帮助", "F5 收费", "F8 退费 / 作废", "F9 结算", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
       expect(bar).toHaveTextContent(text);
     }
-    expect(bar).not.toHaveTextContent("F5"); // not built yet: not offered
+    expect(bar).not.toHaveTextContent("F6"); // not built yet: not offered
   });
 
   test("F1 lists every key of the screen, and the ones still to come; Esc closes it", async () => {
@@ -312,7 +312,7 @@ describe("verify, lock and logout", () => {
     expect(keys).toEqual(
       expect.arrayContaining(["F1帮助", "F10开班", "F11启动应急", "F12锁屏", "Ctrl+P价目表", "Ctrl+O操作员与设置", "Ctrl+J校验流水", "Ctrl+L中 / EN", "Ctrl+Q退出登录", "F5收费", "F9结算"]),
     );
-    expect(keys).toHaveLength(19); // F1, Tab, Enter, 7 actions, Ctrl+L, F2–F9
+    expect(keys).toHaveLength(19); // F1, Tab, Enter, 13 actions (F2–F5, F8–F12, Ctrl+P/O/J/Q), Ctrl+L, F6–F7 to come
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("help-overlay")).not.toBeInTheDocument();
     expect(screen.getByTestId("nav-shift")).toHaveFocus();
@@ -332,10 +332,10 @@ describe("verify, lock and logout", () => {
     const calls = fakeBackend({ app_status: () => status() });
     const { user } = renderApp();
     await screen.findByTestId("status-bar");
-    await user.keyboard("{F5}");
-    expect(screen.getByTestId("notice")).toHaveTextContent("F5 收费：即将提供");
+    await user.keyboard("{F6}");
+    expect(screen.getByTestId("notice")).toHaveTextContent("F6 入院：即将提供");
     await user.keyboard("{Control>}l{/Control}");
-    expect(screen.getByTestId("notice")).toHaveTextContent("F5 Charge: coming soon");
+    expect(screen.getByTestId("notice")).toHaveTextContent("F6 Admission: coming soon");
     expect(calls.map((c) => c.cmd)).toEqual(["app_status"]);
   });
 

@@ -8,7 +8,7 @@ import type { PatientView } from "../../bindings/PatientView";
 import { ErrorText } from "../../components/ErrorText";
 import type { Problem } from "../../hooks/useSubmit";
 import { useT } from "../../i18n";
-import { maskId, PatientNo, sexAge } from "./PatientCard";
+import { maskId, PatientNo, sexAge } from "../../components/PatientCard";
 
 interface Props {
   problem: Problem;

@@ -20,7 +20,7 @@ import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT } from "../../i18n";
 import { DuplicateBox } from "./DuplicateBox";
-import { SEX_KEY } from "./PatientCard";
+import { SEX_KEY } from "../../components/PatientCard";
 
 /** The input each refusal concerns (the form's name for it). */
 const FIELD_OF: Record<string, string> = {

@@ -1,14 +1,14 @@
-//! 查找患者, left on the registration screen: one box for a name, pinyin initials, ID number,
+//! 查找患者, left on the counter screens (挂号, 收费): one box for a name, pinyin initials, ID number,
 //! phone, downtime number (DT-…) or HIS ID. Every keystroke asks the core (`find_patients`);
 //! only the reply to the latest text is shown. ↑/↓ move the highlight, Enter picks it. Enter
 //! typed before the reply picks only a single match: with several people of one name the
 //! clerk must see the list first (wrong-patient errors are downtime's commonest harm).
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
-import { api, toIpcError, type IpcError } from "../../api";
-import type { PatientView } from "../../bindings/PatientView";
-import { ErrorText } from "../../components/ErrorText";
-import { useT } from "../../i18n";
+import { api, toIpcError, type IpcError } from "../api";
+import type { PatientView } from "../bindings/PatientView";
+import { ErrorText } from "./ErrorText";
+import { useT } from "../i18n";
 import { maskId, PatientNo, sexAge } from "./PatientCard";
 
 const LIMIT = 20;

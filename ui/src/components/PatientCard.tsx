@@ -1,11 +1,11 @@
-//! How a patient reads on the counter screens: the facts that tell two people of one name
-//! apart (sex, age, number, ID number, phone), and the pinned card of the chosen patient.
-//! Everything shown is what the core sent; the UI only masks and labels.
+//! How a patient reads on the counter screens (挂号, 收费): the facts that tell two people of
+//! one name apart (sex, age, number, ID number, phone), and the pinned card of the chosen
+//! patient. Everything shown is what the core sent; the UI only masks and labels.
 
-import type { Insurance } from "../../bindings/Insurance";
-import type { PatientView } from "../../bindings/PatientView";
-import type { Sex } from "../../bindings/Sex";
-import { useT, type MsgKey, type T } from "../../i18n";
+import type { Insurance } from "../bindings/Insurance";
+import type { PatientView } from "../bindings/PatientView";
+import type { Sex } from "../bindings/Sex";
+import { useT, type MsgKey, type T } from "../i18n";
 
 export const SEX_KEY: Record<Sex, MsgKey> = { M: "sex.M", F: "sex.F", U: "sex.U" };
 
@@ -38,7 +38,8 @@ export function PatientNo({ p }: { p: PatientView }) {
   );
 }
 
-export function PatientCard({ patient: p }: { patient: PatientView }) {
+/** The chosen patient, pinned at the left of a counter screen with the insurance type. */
+export function PatientCard({ patient: p, testId = "patient-pinned" }: { patient: PatientView; testId?: string }) {
   const t = useT();
   const rows: [MsgKey, string][] = [
     ["patient.birth", p.birth ?? "—"],
@@ -47,7 +48,7 @@ export function PatientCard({ patient: p }: { patient: PatientView }) {
     ["patient.insurance", `${t(INSURANCE_KEY[p.insurance])}${p.insurance_no ? ` ${p.insurance_no}` : ""}`],
   ];
   return (
-    <section className="pinned" data-testid="patient-pinned" aria-live="polite">
+    <section className="pinned" data-testid={testId} aria-live="polite">
       <p className="pinned-name">
         {p.name} <span className="muted">{sexAge(p, t)}</span>
       </p>

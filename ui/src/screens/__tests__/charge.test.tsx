@@ -1,0 +1,606 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import type { UserEvent } from "@testing-library/user-event";
+import { describe, expect, test } from "vitest";
+import type { AppStatus } from "../../bindings/AppStatus";
+import type { DraftLine } from "../../bindings/DraftLine";
+import type { PayInput } from "../../bindings/PayInput";
+import type { PricedDraftView } from "../../bindings/PricedDraftView";
+import {
+  activeOutage,
+  callsOf,
+  catalogItem,
+  catalogVersion,
+  deferred,
+  departments,
+  fakeBackend,
+  ipcError,
+  openShiftView,
+  patient,
+  pricedDraft,
+  pricedLine,
+  printResult,
+  receiptView,
+  registration,
+  renderApp,
+  status,
+  type Call,
+} from "../../test/fixtures";
+
+type Handlers = Parameters<typeof fakeBackend>[0];
+
+const items = [
+  catalogItem("110200001", "普通门诊诊察费", "10.00", { unit: "次", category: "诊察费", category_key: "consultation", is_drug: false }),
+  catalogItem("120400001", "肌肉注射", "3.50", { unit: "次", category: "治疗费", category_key: "treatment", is_drug: false }),
+];
+
+/** The core's pricing, made up: its total (¥999.99) is not the sum of its lines, so a window
+ *  that added anything up itself would show something else. */
+function fakePricing(lines: DraftLine[]): PricedDraftView {
+  return pricedDraft(
+    lines.map((l, i) =>
+      pricedLine({ line_no: i + 1, code: l.code ?? "", qty: l.qty, name: l.free_name ?? `项目${l.code}`, amount_fen: 1000 + i, free_text: l.code === null, free_reason: l.free_reason ?? "" }),
+    ),
+    { total_fen: 99999, total_capitals: "玖佰玖拾玖元玖角玖分", subtotals: [{ category: "诊察费", amount_fen: 12345 }] },
+  );
+}
+
+const counterStatus = (over: Partial<AppStatus> = {}) =>
+  status({ catalog: { active: catalogVersion(), stale: false }, shift: openShiftView(20000), outage: activeOutage("2026-11-26T00:30:00Z"), ...over });
+
+function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
+  return fakeBackend({
+    app_status: () => counterStatus(over),
+    find_patients: () => [patient()],
+    catalog_search: () => items,
+    price_draft: (a) => fakePricing(a?.lines as DraftLine[]),
+    pay_charge: () => receiptView({ total_fen: 99999, change_fen: 1, tenders: [{ method: "cash", amount_fen: 99999, tendered_fen: 100000, reference: "" }] }),
+    print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean }),
+    shift_receipts: () => [],
+    ...handlers,
+  });
+}
+
+/** The shell with the cashier screen opened by F5. */
+async function openCharge(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
+  const calls = backend(handlers, over);
+  const view = renderApp();
+  await screen.findByTestId("status-bar");
+  await view.user.keyboard("{F5}");
+  await screen.findByTestId("charge-screen");
+  return { calls, ...view };
+}
+
+async function pickPatient(user: UserEvent, text = "DT-MZ01-000001") {
+  expect(screen.getByTestId("patient-search")).toHaveFocus();
+  await user.keyboard(text);
+  await screen.findByTestId("patient-row");
+  await user.keyboard("{Enter}");
+  await screen.findByTestId("charge-patient");
+  expect(screen.getByTestId("item-search")).toHaveFocus();
+}
+
+/** Types `query` into the item entry, moves down `down` rows, picks, types `qty`, Enter. */
+async function addItem(user: UserEvent, query: string, qty: string, down = 0) {
+  expect(screen.getByTestId("item-search")).toHaveFocus();
+  const before = screen.queryAllByTestId("charge-line").length;
+  await user.keyboard(query);
+  await screen.findAllByTestId("item-row");
+  await user.keyboard(`${"{ArrowDown}".repeat(down)}{Enter}`);
+  expect(screen.getByTestId("charge-qty")).toHaveFocus();
+  expect(screen.getByTestId("charge-qty")).toHaveValue("1");
+  await user.clear(screen.getByTestId("charge-qty"));
+  await user.keyboard(`${qty}{Enter}`);
+  await waitFor(() => expect(screen.getAllByTestId("charge-line")).toHaveLength(before + 1));
+  expect(screen.getByTestId("item-search")).toHaveFocus();
+}
+
+const linesSent = (calls: Call[], i = -1) => callsOf(calls, "price_draft").at(i)?.args?.lines as DraftLine[];
+const payInputs = (calls: Call[]) => callsOf(calls, "pay_charge").map((c) => c.args?.input as PayInput);
+const line = (code: string, qty: string): DraftLine => ({ code, qty, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null });
+
+/** F5 → patient → two items → F9, ready to pay. */
+async function readyToPay(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
+  const view = await openCharge(handlers, over);
+  await pickPatient(view.user);
+  await addItem(view.user, "zcf", "2");
+  await addItem(view.user, "jrzs", "12.5", 1);
+  await view.user.keyboard("{F9}");
+  await screen.findByTestId("pay-panel");
+  return view;
+}
+
+describe("line entry", () => {
+  test("by keyboard: patient, items with typed quantities; the lines go as typed and the total is the core's", async () => {
+    const { calls, user } = await openCharge();
+    await pickPatient(user);
+    expect(screen.getByTestId("charge-patient")).toHaveTextContent("DT-MZ01-000001");
+    await addItem(user, "zcf", "2");
+    expect(linesSent(calls)).toEqual([line("110200001", "2")]);
+    await addItem(user, "jrzs", "12.5", 1);
+    expect(linesSent(calls)).toEqual([line("110200001", "2"), line("120400001", "12.5")]);
+
+    const rows = screen.getAllByTestId("charge-line");
+    expect(rows[1]).toHaveTextContent("120400001");
+    expect(rows[1]).toHaveTextContent("12.5");
+    expect(rows[1]).toHaveTextContent("¥10.01"); // the amount the core gave this line
+    // Whatever the lines say, the total shown is exactly the core's.
+    expect(screen.getByTestId("charge-total")).toHaveTextContent("¥999.99");
+    expect(screen.getByTestId("charge-capitals")).toHaveTextContent("玖佰玖拾玖元玖角玖分");
+    expect(screen.getByTestId("charge-subtotals")).toHaveTextContent("诊察费¥123.45");
+    expect(screen.getByTestId("charge-count")).toHaveTextContent("共 2 项");
+  });
+
+  test("a quantity the core refuses is shown at the entry row; the line is not added", async () => {
+    const { calls, user } = await openCharge({
+      price_draft: (a) => {
+        const lines = a?.lines as DraftLine[];
+        if (lines.some((l) => l.qty === "1.2345")) throw ipcError("quantity_too_precise", "数量“1.2345”最多 3 位小数");
+        return fakePricing(lines);
+      },
+    });
+    await pickPatient(user);
+    await user.keyboard("zcf");
+    await screen.findAllByTestId("item-row");
+    await user.keyboard("{Enter}");
+    await user.clear(screen.getByTestId("charge-qty"));
+    await user.keyboard("1.2345{Enter}");
+    expect(await screen.findByTestId("charge-error")).toHaveTextContent("最多 3 位小数");
+    expect(screen.getByTestId("charge-qty")).toHaveFocus();
+    expect(screen.queryAllByTestId("charge-line")).toHaveLength(0);
+    await user.clear(screen.getByTestId("charge-qty"));
+    await user.keyboard("1.5{Enter}");
+    await screen.findByTestId("charge-line");
+    expect(screen.queryByTestId("charge-error")).not.toBeInTheDocument();
+    expect(linesSent(calls)).toEqual([line("110200001", "1.5")]);
+  });
+
+  test("a line can be changed (Enter) and removed (Delete) from the table", async () => {
+    const { calls, user } = await openCharge();
+    await pickPatient(user);
+    await addItem(user, "zcf", "2");
+    await addItem(user, "jrzs", "1", 1);
+    await user.keyboard("{ArrowUp}");
+    expect(screen.getByTestId("charge-lines")).toHaveFocus();
+    await user.keyboard("{ArrowUp}{Enter}");
+    const qty = screen.getByTestId("charge-line-qty");
+    expect(qty).toHaveFocus();
+    await user.clear(qty);
+    await user.keyboard("3{Enter}");
+    await waitFor(() => expect(linesSent(calls)).toEqual([line("110200001", "3"), line("120400001", "1")]));
+    expect(screen.getByTestId("charge-lines")).toHaveFocus();
+    await user.keyboard("{Delete}");
+    await waitFor(() => expect(screen.getAllByTestId("charge-line")).toHaveLength(1));
+    expect(linesSent(calls)).toEqual([line("120400001", "1")]);
+    await user.keyboard("{Escape}");
+    expect(screen.getByTestId("item-search")).toHaveFocus();
+  });
+
+  test("a late reply to an older pricing is ignored", async () => {
+    const late = deferred<PricedDraftView>();
+    let n = 0;
+    localStorage.setItem(
+      "downtime-desk.charge.op-张三",
+      JSON.stringify({ v: 1, draft: { id: "11111111-1111-4111-8111-111111111111", patient: patient(), lines: [line("110200001", "1")] } }),
+    );
+    const { user } = await openCharge({
+      price_draft: (a) => (n++ === 0 ? late.promise : pricedDraft([], { total_fen: 4200, lines: (a?.lines as DraftLine[]).map((_, i) => pricedLine({ line_no: i + 1 })) })),
+    });
+    await addItem(user, "zcf", "2"); // answered at once
+    expect(screen.getByTestId("charge-total")).toHaveTextContent("¥42.00");
+    late.resolve(pricedDraft([pricedLine()], { total_fen: 1 }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByTestId("charge-total")).toHaveTextContent("¥42.00");
+    expect(screen.getAllByTestId("charge-line")).toHaveLength(2);
+  });
+
+  test("an old price list is warned about; without one charging is blocked and says how to import", async () => {
+    await openCharge({}, { catalog: { active: catalogVersion(), stale: true } });
+    expect(screen.getByTestId("charge-stale")).toHaveTextContent("较旧");
+    await screen.findByTestId("patient-search");
+  });
+
+  test("no price list: the item entry is off and says Ctrl+P", async () => {
+    await openCharge({}, { catalog: { active: null, stale: false } });
+    expect(screen.getByTestId("item-search")).toBeDisabled();
+    expect(screen.getByTestId("catalog-missing")).toHaveTextContent("Ctrl+P");
+  });
+
+  test("F9 without a patient or lines says what is missing", async () => {
+    const { user } = await openCharge();
+    await user.keyboard("{F9}");
+    expect(screen.getByTestId("charge-error")).toHaveTextContent("还没有选用患者");
+    expect(screen.queryByTestId("pay-panel")).not.toBeInTheDocument();
+    expect(screen.getByTestId("patient-search")).toHaveFocus();
+    await pickPatient(user);
+    await user.keyboard("{F9}");
+    expect(screen.getByTestId("charge-error")).toHaveTextContent("还没有收费项目");
+  });
+});
+
+describe("paying (F9)", () => {
+  test("the keyboard flow: cash preset to the core's total, tendered, Enter, Enter; fen go to the core; receipt, change and print", async () => {
+    const { calls, user } = await readyToPay();
+    expect(screen.getByTestId("pay-cash")).toHaveFocus();
+    expect(screen.getByTestId("pay-cash")).toHaveValue("999.99");
+    await user.keyboard("{Enter}");
+    expect(screen.getByTestId("pay-tendered")).toHaveFocus();
+    await user.keyboard("1000{Enter}");
+    expect(screen.getByTestId("pay-submit")).toHaveFocus();
+    expect(screen.getByTestId("pay-panel")).toHaveTextContent("找零将在确认后显示");
+    await user.keyboard("{Enter}");
+
+    expect(await screen.findByTestId("receipt-no")).toHaveTextContent("MZ01-000123");
+    expect(screen.getByTestId("receipt-change")).toHaveTextContent("¥0.01"); // the core's change
+    const [input] = payInputs(calls);
+    expect(input).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      patient: "DT-MZ01-000001",
+      visit: null,
+      lines: [line("110200001", "2"), line("120400001", "12.5")],
+      tenders: [{ method: "cash", amount_fen: 99999, reference: "" }],
+      cash_tendered_fen: 100000,
+      insured: false,
+      paper_no: null,
+      back_entered_at: null,
+      supervisor: null,
+    });
+    expect(await screen.findByTestId("print-status")).toHaveTextContent("已发送到打印机");
+    expect(screen.getByTestId("print-path")).toHaveTextContent("/home/desk/receipts/MZ01-000123.pdf");
+    expect(callsOf(calls, "print_receipt").map((c) => c.args)).toEqual([{ receipt_no: "MZ01-000123", layout: "a5", copy: false }]);
+    expect(screen.getByTestId("next-patient")).toHaveFocus();
+  });
+
+  test("a retry after a lost answer sends the same id", async () => {
+    let tries = 0;
+    const { calls, user } = await readyToPay({
+      pay_charge: () => {
+        if (tries++ === 0) throw "connection reset";
+        return receiptView();
+      },
+    });
+    await user.click(screen.getByTestId("pay-submit"));
+    expect(await screen.findByTestId("pay-error")).toHaveTextContent("请再按 Enter 重试");
+    await user.click(screen.getByTestId("pay-submit"));
+    await screen.findByTestId("receipt-no");
+    const [first, second] = payInputs(calls);
+    expect(second.id).toBe(first.id);
+    expect(second).toEqual(first);
+  });
+
+  test("several tenders: cash and a card; the card reference is joined; amounts in fen", async () => {
+    const { calls, user } = await readyToPay();
+    await user.clear(screen.getByTestId("pay-cash"));
+    await user.keyboard("500{Insert}");
+    expect(screen.getByTestId("pay-method")).toHaveFocus();
+    await user.selectOptions(screen.getByTestId("pay-method"), "card");
+    await user.type(screen.getByTestId("pay-amount"), "499.99");
+    await user.type(screen.getByTestId("pay-reference"), "1234");
+    await user.type(screen.getByTestId("pay-reference-2"), "000567");
+    await user.type(screen.getByTestId("pay-paper-no"), "SG0001");
+    await user.click(screen.getByTestId("pay-submit"));
+    await screen.findByTestId("receipt-no");
+    expect(payInputs(calls)[0]).toMatchObject({
+      tenders: [
+        { method: "cash", amount_fen: 50000, reference: "" },
+        { method: "card", amount_fen: 49999, reference: "1234/000567" },
+      ],
+      cash_tendered_fen: null,
+      paper_no: "SG0001",
+    });
+  });
+
+  test("a tender the core refuses is shown in the payment panel at its field", async () => {
+    const { calls, user } = await readyToPay({
+      pay_charge: () => {
+        throw ipcError("tender_cash_short", "现金实收 ¥5.00 少于应付现金 ¥999.99");
+      },
+    });
+    await user.type(screen.getByTestId("pay-tendered"), "5");
+    await user.click(screen.getByTestId("pay-submit"));
+    const error = await screen.findByTestId("pay-error");
+    expect(error).toHaveTextContent("少于应付现金");
+    expect(screen.getByTestId("pay-tendered").closest(".field")).toContainElement(error);
+    expect(screen.getByTestId("pay-tendered")).toHaveFocus();
+    expect(payInputs(calls)[0].cash_tendered_fen).toBe(500);
+  });
+
+  test("an amount that is not one is refused before any call", async () => {
+    const { calls, user } = await readyToPay();
+    await user.keyboard("{Enter}12.345{Enter}{Enter}");
+    expect(screen.getByTestId("pay-error")).toHaveTextContent("金额格式不对");
+    expect(payInputs(calls)).toHaveLength(0);
+  });
+
+  test("an insured patient: the switch shows the due date (provisional) and the receipt shows it", async () => {
+    const insured = patient({ insurance: "employee", insurance_no: "YB123" });
+    const { calls, user } = await readyToPay({
+      find_patients: () => [insured],
+      price_draft: (a) => ({ ...fakePricing(a?.lines as DraftLine[]), due_if_paid_today: "2026-12-10", due_provisional: true }),
+      pay_charge: () => receiptView({ insured: true, insurance: "employee", resettle_due: "2026-12-10", due_provisional: true }),
+    });
+    expect(screen.queryByTestId("pay-due")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("pay-insured"));
+    expect(screen.getByTestId("pay-due")).toHaveTextContent("医保重新结算截止：2026-12-10（暂定）");
+    await user.click(screen.getByTestId("pay-submit"));
+    expect(await screen.findByTestId("receipt-due")).toHaveTextContent("2026-12-10（暂定）");
+    expect(payInputs(calls)[0].insured).toBe(true);
+  });
+
+  test("a self-pay patient has no insured switch", async () => {
+    await readyToPay();
+    expect(screen.queryByTestId("pay-insured")).not.toBeInTheDocument();
+  });
+
+  test("Esc closes the panel and keeps what was typed", async () => {
+    const { user } = await readyToPay();
+    await user.keyboard("{Enter}100");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("pay-panel")).not.toBeInTheDocument();
+    expect(screen.getByTestId("item-search")).toHaveFocus();
+    await user.keyboard("{F9}");
+    expect(screen.getByTestId("pay-tendered")).toHaveValue("100");
+  });
+});
+
+describe("after the receipt", () => {
+  test("a printer problem shows with the saved PDF; Ctrl+R reprints as a copy in the chosen layout", async () => {
+    const { calls, user } = await readyToPay({
+      print_receipt: (a) =>
+        a?.copy
+          ? printResult({ copy: true })
+          : printResult({ sent_to_printer: false, problem: "找不到打印机“HP-1020”", problem_en: "Printer not found" }),
+    });
+    await user.click(screen.getByTestId("pay-submit"));
+    expect(await screen.findByTestId("print-status")).toHaveTextContent("未能打印：找不到打印机“HP-1020”");
+    expect(screen.getByTestId("print-path")).toHaveTextContent("MZ01-000123.pdf");
+    await user.selectOptions(screen.getByTestId("print-layout"), "roll80");
+    expect(localStorage.getItem("downtime-desk.print-layout")).toBe("roll80");
+    await user.keyboard("{Control>}r{/Control}");
+    await waitFor(() => expect(screen.getByTestId("print-status")).toHaveTextContent("副本"));
+    expect(screen.getByTestId("print-status")).toHaveTextContent("已发送到打印机");
+    expect(callsOf(calls, "print_receipt").map((c) => c.args)).toEqual([
+      { receipt_no: "MZ01-000123", layout: "a5", copy: false },
+      { receipt_no: "MZ01-000123", layout: "roll80", copy: true },
+    ]);
+  });
+
+  test("Enter starts the next patient with a new draft id", async () => {
+    const { calls, user } = await readyToPay();
+    await user.click(screen.getByTestId("pay-submit"));
+    await screen.findByTestId("receipt-no");
+    expect(screen.getByTestId("next-patient")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(screen.getByTestId("patient-search")).toHaveFocus();
+    expect(screen.getByTestId("patient-search")).toHaveValue("");
+    expect(screen.queryByTestId("receipt-result")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("charge-patient")).not.toBeInTheDocument();
+    expect(screen.queryAllByTestId("charge-line")).toHaveLength(0);
+    await pickPatient(user);
+    await addItem(user, "zcf", "1");
+    await user.keyboard("{F9}");
+    await user.click(await screen.findByTestId("pay-submit"));
+    await waitFor(() => expect(payInputs(calls)).toHaveLength(2));
+    const [first, second] = payInputs(calls);
+    expect(second.id).not.toBe(first.id);
+  });
+});
+
+describe("the draft", () => {
+  test("survives going home and coming back, and a reload", async () => {
+    const { calls, user, unmount } = await openCharge();
+    await pickPatient(user);
+    await addItem(user, "zcf", "2");
+    await user.keyboard("{Escape}");
+    expect(screen.getByTestId("patient-search")).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("charge-screen")).not.toBeInTheDocument();
+    await user.keyboard("{F5}");
+    expect(screen.getByTestId("charge-patient")).toHaveTextContent("张三");
+    expect(screen.getAllByTestId("charge-line")).toHaveLength(1);
+    expect(screen.getByTestId("item-search")).toHaveFocus();
+
+    unmount(); // as a reload would
+    const again = renderApp();
+    await screen.findByTestId("status-bar");
+    await again.user.keyboard("{F5}");
+    expect(await screen.findByTestId("charge-patient")).toHaveTextContent("张三");
+    expect(screen.getAllByTestId("charge-line")).toHaveLength(1);
+    await waitFor(() => expect(linesSent(calls)).toEqual([line("110200001", "2")]));
+    expect(await screen.findByTestId("charge-total")).toHaveTextContent("¥999.99");
+  });
+
+  test("a patient just registered comes along to 收费 with the visit", async () => {
+    const { calls, user } = await openCharge({
+      departments: () => departments,
+      registrations_today: () => [],
+      register: () => registration({ id: "reg-9", queue_no: 7 }),
+    });
+    await user.keyboard("{F3}");
+    await user.keyboard("张三");
+    await screen.findByTestId("patient-row");
+    await user.keyboard("{Enter}");
+    await user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
+    await user.click(screen.getByTestId("reg-submit"));
+    await screen.findByTestId("reg-result");
+    await user.keyboard("{F5}");
+    expect(await screen.findByTestId("charge-patient")).toHaveTextContent("DT-MZ01-000001");
+    expect(screen.getByTestId("charge-visit")).toHaveTextContent("内科 · 7 号");
+    expect(screen.getByTestId("item-search")).toHaveFocus();
+    await addItem(user, "zcf", "1");
+    await user.keyboard("{F9}");
+    await user.click(await screen.findByTestId("pay-submit"));
+    await waitFor(() => expect(payInputs(calls)[0]?.visit).toBe("reg-9"));
+  });
+});
+
+describe("items outside the price list (Ctrl+F)", () => {
+  test("need a supervisor: the line is priced with the approval, flagged, and paid with it", async () => {
+    const { calls, user } = await openCharge({
+      price_draft: (a) => {
+        const sup = a?.supervisor as { name: string; pin: string } | null;
+        if (sup && sup.pin !== "2468") throw ipcError("pin_wrong", "PIN 不正确");
+        return fakePricing(a?.lines as DraftLine[]);
+      },
+    });
+    await pickPatient(user);
+    await user.keyboard("{Control>}f{/Control}");
+    expect(await screen.findByTestId("free-name")).toHaveFocus();
+    await user.keyboard("特殊敷料{Enter}块{Enter}35.5{Enter}2{Enter}{Enter}新增材料未入价目表{Enter}李主管{Enter}1111{Enter}");
+    expect(await screen.findByTestId("free-error")).toHaveTextContent("PIN 不正确");
+    expect(screen.getByTestId("free-sup-pin")).toHaveFocus();
+    await user.clear(screen.getByTestId("free-sup-pin"));
+    await user.keyboard("2468{Enter}");
+    await waitFor(() => expect(screen.queryByTestId("free-name")).not.toBeInTheDocument());
+    const freeLine: DraftLine = { code: null, qty: "2", free_name: "特殊敷料", free_unit: "块", free_unit_price: "35.5", free_category: "other", free_reason: "新增材料未入价目表" };
+    expect(callsOf(calls, "price_draft").at(-1)?.args).toEqual({ lines: [freeLine], supervisor: { name: "李主管", pin: "2468" } });
+    const row = screen.getByTestId("charge-line");
+    expect(row).toHaveClass("free");
+    expect(row).toHaveTextContent("价目表外");
+    await user.keyboard("{F9}");
+    await user.click(await screen.findByTestId("pay-submit"));
+    await waitFor(() => expect(payInputs(calls)[0]?.supervisor).toEqual({ name: "李主管", pin: "2468" }));
+    expect(localStorage.getItem("downtime-desk.charge.op-张三")).not.toContain("2468");
+  });
+});
+
+describe("corrections (F8)", () => {
+  const voidedOne = receiptView({ receipt_no: "MZ01-000120", voided: true, void_reason: "收错" });
+  const refundedOne = receiptView({ receipt_no: "MZ01-000121", refunded_fen: 500 });
+  const drugs = receiptView({
+    receipt_no: "MZ01-000122",
+    total_fen: 3000,
+    lines: [pricedLine({ line_no: 1, qty: "2" }), pricedLine({ line_no: 2, code: "X01", name: "阿莫西林胶囊", qty: "3", is_drug: true, category: "西药费" })],
+  });
+
+  test("lists the shift's receipts, voided and refunded marked; void sends the reason and the supervisor", async () => {
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [drugs, refundedOne, voidedOne],
+      void_receipt: () => ({ ...drugs, voided: true, void_reason: "重复收费" }),
+    });
+    await user.keyboard("{F8}");
+    const rows = await screen.findAllByTestId("shift-receipt-row");
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent("已退 ¥5.00");
+    expect(rows[2]).toHaveTextContent("作废");
+    expect(screen.getByTestId("receipt-lookup")).toHaveFocus();
+    await user.click(screen.getByTestId("void-open"));
+    expect(screen.getByTestId("void-reason")).toHaveFocus();
+    await user.keyboard("重复收费{Enter}李主管{Enter}2468{Enter}");
+    expect(await screen.findByTestId("void-done")).toHaveTextContent("MZ01-000122 已作废");
+    expect(callsOf(calls, "void_receipt").map((c) => c.args)).toEqual([
+      { receipt_no: "MZ01-000122", reason: "重复收费", supervisor: { name: "李主管", pin: "2468" } },
+    ]);
+    expect(screen.getAllByTestId("shift-receipt-row")[0]).toHaveTextContent("作废");
+  });
+
+  test("a receipt of another shift cannot be voided: it says to refund", async () => {
+    const { user } = await openCharge({
+      shift_receipts: () => [drugs],
+      void_receipt: () => {
+        throw ipcError("receipt_void_other_shift", "只能作废本班次的收据");
+      },
+    });
+    await user.keyboard("{F8}");
+    await screen.findByTestId("shift-receipt-row");
+    await user.keyboard("{Delete}");
+    await user.keyboard("错收{Enter}李主管{Enter}2468{Enter}");
+    expect(await screen.findByTestId("void-error")).toHaveTextContent("请改用退费");
+  });
+
+  test("refund sends the chosen lines and quantities, the drug return and the supervisor; prints the refund receipt", async () => {
+    const refund = receiptView({ receipt_no: "MZ01-000130", kind: "refund", total_fen: 1500, refund_of: "MZ01-000122" });
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [drugs],
+      refund_receipt: (a) => {
+        const input = a?.input as { drug_return_by: string | null };
+        if (!input.drug_return_by) throw ipcError("refund_needs_drug_return", "退药品需药房确认退药：请填写退药确认人");
+        return refund;
+      },
+    });
+    await user.keyboard("{F8}");
+    await screen.findByTestId("shift-receipt-row");
+    await user.keyboard("{Enter}");
+    const qtys = screen.getAllByTestId("refund-line-qty");
+    expect(qtys.map((q) => [q.getAttribute("data-line-no"), (q as HTMLInputElement).value])).toEqual([
+      ["1", "2"],
+      ["2", "3"],
+    ]);
+    expect(qtys[0]).toHaveFocus();
+    await user.clear(qtys[0]);
+    await user.clear(qtys[1]);
+    await user.type(qtys[1], "1");
+    await user.type(screen.getByTestId("refund-reason"), "药物过敏");
+    await user.type(screen.getByTestId("refund-sup-name"), "李主管");
+    await user.type(screen.getByTestId("refund-sup-pin"), "2468");
+    expect(screen.getByTestId("refund-form")).toHaveTextContent("退费金额将由系统计算");
+    await user.click(screen.getByTestId("refund-submit"));
+    const error = await screen.findByTestId("refund-error");
+    expect(error).toHaveTextContent("请填写退药确认人");
+    expect(screen.getByTestId("refund-drug-by")).toHaveFocus();
+    await user.keyboard("王药师");
+    await user.click(screen.getByTestId("refund-submit"));
+
+    const result = await screen.findByTestId("refund-result");
+    expect(result).toHaveTextContent("MZ01-000130");
+    expect(result).toHaveTextContent("¥15.00");
+    const sent = callsOf(calls, "refund_receipt").map((c) => c.args?.input as Record<string, unknown>);
+    expect(sent[1]).toEqual({
+      id: sent[0].id,
+      receipt_no: "MZ01-000122",
+      lines: [{ line_no: 2, qty: "1" }],
+      reason: "药物过敏",
+      tenders: [],
+      drug_return_by: "王药师",
+      supervisor: { name: "李主管", pin: "2468" },
+    });
+    await waitFor(() => expect(callsOf(calls, "print_receipt").map((c) => c.args)).toEqual([{ receipt_no: "MZ01-000130", layout: "a5", copy: false }]));
+    expect(await within(result).findByTestId("print-status")).toHaveTextContent("已发送到打印机");
+  });
+
+  test("a supervisor PIN that belongs to someone else is refused at the PIN", async () => {
+    const { user } = await openCharge({
+      shift_receipts: () => [refundedOne],
+      refund_receipt: () => {
+        throw ipcError("role_forbidden", "这一操作需要主管授权");
+      },
+    });
+    await user.keyboard("{F8}");
+    await screen.findByTestId("shift-receipt-row");
+    await user.click(screen.getByTestId("refund-open"));
+    expect(screen.getByTestId("refund-line-qty")).toHaveValue(""); // refunded before: the core knows what is left
+    await user.type(screen.getByTestId("refund-reason"), "退检查");
+    await user.type(screen.getByTestId("refund-sup-name"), "张三");
+    await user.type(screen.getByTestId("refund-sup-pin"), "1234");
+    await user.click(screen.getByTestId("refund-submit"));
+    expect(await screen.findByTestId("refund-error")).toHaveTextContent("需要主管授权");
+    expect(screen.getByTestId("refund-sup-pin")).toHaveFocus();
+  });
+
+  test("Esc steps back: form → list → charging", async () => {
+    const { user } = await openCharge({ shift_receipts: () => [drugs] });
+    await user.keyboard("{F8}");
+    await screen.findByTestId("shift-receipt-row");
+    await user.keyboard("{Delete}");
+    expect(screen.getByTestId("void-reason")).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("void-reason")).not.toBeInTheDocument();
+    expect(screen.getByTestId("receipt-lookup")).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("shift-receipts")).not.toBeInTheDocument();
+    expect(screen.getByTestId("patient-search")).toHaveFocus();
+  });
+});
+
+describe("keys", () => {
+  test("F5, F8 and F9 are offered, and the cashier keys are in the help", async () => {
+    const { user } = await openCharge();
+    const bar = screen.getByTestId("fkey-bar");
+    for (const text of ["F5 收费", "F8 退费 / 作废", "F9 结算", "Ctrl+F 价目表外项目", "Ctrl+R 重印", "Delete 删除所选项目"]) expect(bar).toHaveTextContent(text);
+    await user.keyboard("{F1}");
+    const help = screen.getByTestId("help-overlay");
+    const soon = within(help).getByText("即将提供（这个版本还不能使用）").parentElement!;
+    expect(within(soon).queryByText("收费")).not.toBeInTheDocument();
+    expect(within(soon).queryByText("结算")).not.toBeInTheDocument();
+    expect(help).toHaveTextContent("价目表外项目");
+  });
+});

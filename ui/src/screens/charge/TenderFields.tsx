@@ -1,0 +1,104 @@
+//! 支付方式 rows (payment panel, refund pay-back): method, amount in yuan, and the reference
+//! the method needs — a card's last four digits and terminal reference (`1234/REF`), the
+//! transaction number of WeChat Pay or Alipay, a cheque's bank and number, what "other" is.
+//! The core checks them; the UI only joins the two halves of a reference.
+
+import type { ReactNode } from "react";
+import type { Method } from "../../bindings/Method";
+import type { TenderInputView } from "../../bindings/TenderInputView";
+import { Field } from "../../components/Field";
+import { KeySelect, type KeyOption } from "../../components/KeySelect";
+import { parseYuan } from "../../format";
+import { useT, type MsgKey } from "../../i18n";
+import type { TenderRow } from "./chargeDraft";
+
+export const METHOD_KEY: Record<Method, MsgKey> = {
+  cash: "method.cash",
+  card: "method.card",
+  wechat: "method.wechat",
+  alipay: "method.alipay",
+  cheque: "method.cheque",
+  other: "method.other",
+};
+export const ALL_METHODS: Method[] = ["cash", "card", "wechat", "alipay", "cheque", "other"];
+
+/** The reference fields' labels by method: one field, or two joined by `/`. */
+const REFERENCE: Record<Method, MsgKey[]> = {
+  cash: [],
+  card: ["pay.refCardLast4", "pay.refCardTerminal"],
+  wechat: ["pay.refTxn"],
+  alipay: ["pay.refTxn"],
+  cheque: ["pay.refChequeBank", "pay.refChequeNo"],
+  other: ["pay.refOther"],
+};
+
+export const blankTender = (method: Method): TenderRow => ({ method, amount: "", reference: "", reference2: "" });
+
+/** `1234` + `REF` → `1234/REF`; a reference typed whole (`1234/REF`) in the first box stays. */
+export function referenceOf(row: TenderRow): string {
+  const first = row.reference.trim();
+  const second = row.reference2.trim();
+  return REFERENCE[row.method].length === 2 && second !== "" ? `${first}/${second}` : first;
+}
+
+/** The row as the core takes it, or null when its amount is not one. */
+export function tenderOf(row: TenderRow): TenderInputView | null {
+  const fen = parseYuan(row.amount);
+  return fen === null ? null : { method: row.method, amount_fen: fen, reference: referenceOf(row) };
+}
+
+interface Props {
+  row: TenderRow;
+  index: number;
+  /** Test ids are `${prefix}-method`, `${prefix}-amount`, `${prefix}-reference`. */
+  prefix: string;
+  methods: Method[];
+  onChange: (row: TenderRow) => void;
+  /** The error that concerns a field of this row, by field name. */
+  errorFor: (field: string) => ReactNode;
+  amountHint?: string;
+  children?: ReactNode;
+}
+
+export function TenderFields({ row, index, prefix, methods, onChange, errorFor, amountHint, children }: Props) {
+  const t = useT();
+  const options: KeyOption<Method>[] = methods.map((m, i) => ({ value: m, label: t(METHOD_KEY[m]), keys: [String(i + 1)] }));
+  const [ref1, ref2] = REFERENCE[row.method];
+  const set = (patch: Partial<TenderRow>) => onChange({ ...row, ...patch });
+  return (
+    <div className="tender-row" data-testid={`${prefix}-tender`}>
+      <KeySelect
+        name={`method-${index}`}
+        label={t("pay.method")}
+        testId={`${prefix}-method`}
+        value={row.method}
+        options={options}
+        onChange={(method) => set({ method })}
+      />
+      <Field
+        name={`amount-${index}`}
+        label={t("pay.amount")}
+        testId={`${prefix}-amount`}
+        inputMode="decimal"
+        value={row.amount}
+        onChange={(amount) => set({ amount })}
+        hint={amountHint}
+        error={errorFor(`amount-${index}`)}
+      />
+      {ref1 && (
+        <Field
+          name={`ref-${index}`}
+          label={t(ref1)}
+          testId={`${prefix}-reference`}
+          value={row.reference}
+          onChange={(reference) => set({ reference })}
+          error={errorFor(`ref-${index}`)}
+        />
+      )}
+      {ref2 && (
+        <Field name={`ref2-${index}`} label={t(ref2)} testId={`${prefix}-reference-2`} value={row.reference2} onChange={(reference2) => set({ reference2 })} />
+      )}
+      {children}
+    </div>
+  );
+}
