@@ -11,7 +11,7 @@ fn id_of(text: &str) -> Reply<uuid::Uuid> {
     text.parse().map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn admit(state: State<'_, ShellState>, input: AdmitInput) -> Reply<AdmissionView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -31,21 +31,21 @@ pub fn admit(state: State<'_, ShellState>, input: AdmitInput) -> Reply<Admission
     Ok(AdmissionView::from(&desk.admit(&me, &new)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn admissions(state: State<'_, ShellState>, active_only: bool) -> Reply<Vec<AdmissionView>> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
     Ok(shell.desk()?.admissions(active_only)?.iter().map(AdmissionView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn deposit_account(state: State<'_, ShellState>, inpatient_no: String) -> Reply<DepositAccountView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
     Ok(DepositAccountView::from(&shell.desk()?.deposit_account(&inpatient_no)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Reply<ReceiptView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -60,7 +60,7 @@ pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Re
     Ok(ReceiptView::from(&desk.take_deposit(&me, &deposit)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputView) -> Reply<ReceiptView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -76,14 +76,14 @@ pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputVie
     Ok(ReceiptView::from(&desk.refund_deposit(&me, &sup, &refund)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn cancel_admission(state: State<'_, ShellState>, inpatient_no: String, reason: String) -> Reply<AdmissionView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     Ok(AdmissionView::from(&shell.desk()?.cancel_admission(&me, &inpatient_no, &reason)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn transfer_admission(state: State<'_, ShellState>, inpatient_no: String, ward: String, bed: Option<String>, reason: String) -> Reply<AdmissionView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -91,7 +91,7 @@ pub fn transfer_admission(state: State<'_, ShellState>, inpatient_no: String, wa
 }
 
 /// Saves the deposit summary PDF beside the database and returns its path.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn print_deposit_summary(state: State<'_, ShellState>, inpatient_no: String) -> Reply<String> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;

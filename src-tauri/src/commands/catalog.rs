@@ -81,7 +81,7 @@ pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(std::borrow::Cow<'
     Ok((bytes, name, opts, accept))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
     let (bytes, name, opts, _) = file_of(&request)?;
     let mut shell = state.lock().expect("shell lock");
@@ -99,25 +99,25 @@ fn import<R: Runtime>(app: &AppHandle<R>, state: &ShellState, bytes: &[u8], name
     Ok(ImportReportView::from(&report))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn catalog_import<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
     let (bytes, name, opts, accept) = file_of(&request)?;
     import(&app, &state, &bytes, &name, &opts, accept)
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>) -> Reply<ImportReportView> {
     import(&app, &state, SAMPLE, SAMPLE_NAME, &ImportOptions::default(), false)
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option<usize>) -> Reply<Vec<CatalogItemView>> {
     let mut shell = state.lock().expect("shell lock");
     let items = shell.desk()?.catalog_search(&query, limit.unwrap_or(20).min(100))?;
     Ok(items.iter().map(CatalogItemView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn catalog_versions(state: State<'_, ShellState>) -> Reply<Vec<CatalogVersionView>> {
     let mut shell = state.lock().expect("shell lock");
     Ok(shell.desk()?.catalog_versions()?.iter().map(CatalogVersionView::from).collect())

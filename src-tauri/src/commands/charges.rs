@@ -23,7 +23,7 @@ fn tenders_of(t: &[TenderInputView]) -> Reply<Vec<downtime_core::charge::tender:
 }
 
 /// Prices a draft on every change; the screen shows exactly what the receipt will say.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn price_draft(state: State<'_, ShellState>, lines: Vec<DraftLine>, supervisor: Option<Credentials>) -> Reply<PricedDraftView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
@@ -54,7 +54,7 @@ pub fn price_draft(state: State<'_, ShellState>, lines: Vec<DraftLine>, supervis
     })
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<ReceiptView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -78,7 +78,7 @@ pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<Receip
     Ok(ReceiptView::from(&desk.pay_charge(&me, &charge)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn receipt(state: State<'_, ShellState>, receipt_no: String) -> Reply<ReceiptView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
@@ -87,7 +87,7 @@ pub fn receipt(state: State<'_, ShellState>, receipt_no: String) -> Reply<Receip
 }
 
 /// The logged-in operator's receipts of the open shift, newest first.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn shift_receipts(state: State<'_, ShellState>) -> Reply<Vec<ReceiptView>> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -96,7 +96,7 @@ pub fn shift_receipts(state: State<'_, ShellState>) -> Reply<Vec<ReceiptView>> {
     Ok(desk.receipts(Some(shift.id))?.iter().map(ReceiptView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn void_receipt(state: State<'_, ShellState>, receipt_no: String, reason: String, supervisor: Credentials) -> Reply<ReceiptView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -105,7 +105,7 @@ pub fn void_receipt(state: State<'_, ShellState>, receipt_no: String, reason: St
     Ok(ReceiptView::from(&desk.void_receipt(&me, &sup, &receipt_no, &reason)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> Reply<ReceiptView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -121,7 +121,7 @@ pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> R
 }
 
 /// Prints (or reprints, as 副本 COPY) a committed receipt; always saves its PDF.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: String, copy: bool) -> Reply<PrintResultView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -136,7 +136,7 @@ pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: S
     })
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn check_receipt_code(state: State<'_, ShellState>, payload: String) -> Reply<CodeCheckView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;

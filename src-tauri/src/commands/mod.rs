@@ -58,12 +58,12 @@ impl Shell {
     }
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
     state.lock().expect("shell lock").status()
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     let desk = shell.desk()?;
@@ -81,7 +81,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
     shell.status()
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     let actor = shell.desk()?.login(&input.name, &input.pin)?;
@@ -92,7 +92,7 @@ pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatu
     shell.status()
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     if let Some(actor) = shell.session.take() {
@@ -101,14 +101,14 @@ pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
     shell.status()
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn list_operators(state: State<'_, ShellState>) -> Reply<Vec<OperatorView>> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
     Ok(shell.desk()?.operators()?.iter().map(OperatorView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Reply<OperatorView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -116,7 +116,7 @@ pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Re
     Ok(OperatorView::from(&op))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     let since = shell.desk()?.typed_time(input.his_down_at.as_deref())?;
@@ -125,7 +125,7 @@ pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Re
     shell.status()
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     let at = shell.desk()?.typed_time(input.his_up_at.as_deref())?;
@@ -152,14 +152,14 @@ pub fn close_shift(state: State<'_, ShellState>, counted_fen: i64) -> Reply<AppS
     shell.status()
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn verify_journal(state: State<'_, ShellState>) -> Reply<VerifyView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
     Ok(VerifyView::from(&shell.desk()?.verify()?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn set_idle_lock(state: State<'_, ShellState>, minutes: i64) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;

@@ -13,7 +13,7 @@ use tauri::State;
 /// The department list shipped in `assets/`, importable with one click.
 pub const SAMPLE_DEPARTMENTS: &[u8] = include_bytes!("../../../assets/departments.csv");
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn find_patients(state: State<'_, ShellState>, query: String, limit: Option<usize>) -> Reply<Vec<PatientView>> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
@@ -21,7 +21,7 @@ pub fn find_patients(state: State<'_, ShellState>, query: String, limit: Option<
     Ok(found.iter().map(PatientView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn add_patient(state: State<'_, ShellState>, input: NewPatientInput) -> Reply<PatientView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -29,13 +29,13 @@ pub fn add_patient(state: State<'_, ShellState>, input: NewPatientInput) -> Repl
     Ok(PatientView::from(&p))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
     let mut shell = state.lock().expect("shell lock");
     Ok(shell.desk()?.departments()?.iter().map(DepartmentView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn import_departments(state: State<'_, ShellState>, request: Request<'_>) -> Reply<Vec<DepartmentView>> {
     let (bytes, name, _, _) = file_of(&request)?;
     let mut shell = state.lock().expect("shell lock");
@@ -43,14 +43,14 @@ pub async fn import_departments(state: State<'_, ShellState>, request: Request<'
     Ok(shell.desk()?.import_departments(&me, &bytes, &name)?.iter().map(DepartmentView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn import_sample_departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     Ok(shell.desk()?.import_departments(&me, SAMPLE_DEPARTMENTS, "departments.csv")?.iter().map(DepartmentView::from).collect())
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn import_patient_snapshot(state: State<'_, ShellState>, request: Request<'_>) -> Reply<SnapshotReportView> {
     let (bytes, name, _, accept) = file_of(&request)?;
     let dry_run = header(&request, "x-dry-run").as_deref() == Some("1");
@@ -59,7 +59,7 @@ pub async fn import_patient_snapshot(state: State<'_, ShellState>, request: Requ
     Ok(SnapshotReportView::from(&shell.desk()?.import_patient_snapshot(&me, &bytes, &name, accept, dry_run)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<RegistrationView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -69,7 +69,7 @@ pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<Reg
     Ok(RegistrationView::from(&r))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn cancel_registration(state: State<'_, ShellState>, id: String, reason: String) -> Reply<RegistrationView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
@@ -77,7 +77,7 @@ pub fn cancel_registration(state: State<'_, ShellState>, id: String, reason: Str
     Ok(RegistrationView::from(&shell.desk()?.cancel_registration(&me, id, &reason)?))
 }
 
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn registrations_today(state: State<'_, ShellState>) -> Reply<Vec<RegistrationView>> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
@@ -88,7 +88,7 @@ pub fn registrations_today(state: State<'_, ShellState>) -> Reply<Vec<Registrati
 
 /// 候诊条: saves the queue slip PDF beside the database, sends it to the printer when one is
 /// configured, and returns where it was saved.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub fn print_queue_slip(state: State<'_, ShellState>, id: String) -> Reply<PrintResultView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;

@@ -5,6 +5,7 @@
 //! `target/e2e-screens/`. Ports 4444/4445 are fixed, so tests run one at a time.
 
 mod catalog;
+mod charge;
 mod foundation;
 mod registration;
 
@@ -36,6 +37,7 @@ pub const CTRL_O: &str = "\u{E009}o\u{E000}";
 pub const CTRL_P: &str = "\u{E009}p\u{E000}";
 pub const SELECT_ALL: &str = "\u{E009}a\u{E000}";
 pub const BACKSPACE: &str = "\u{E003}";
+pub const DELETE: &str = "\u{E017}";
 
 /// One test at a time: WebDriver ports are fixed.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -125,11 +127,26 @@ impl App {
             "browserName": "wry",
             "tauri:options": { "application": app_binary() }
         });
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.as_object().unwrap().clone())
-            .connect("http://127.0.0.1:4444")
-            .await
-            .expect("connect to tauri-driver");
+        // The driver may take a moment to bring up WebKitWebDriver behind it: retry a little.
+        let mut client = None;
+        for attempt in 0..10 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.as_object().unwrap().clone())
+                .connect("http://127.0.0.1:4444")
+                .await
+            {
+                Ok(c) => {
+                    client = Some(c);
+                    break;
+                }
+                Err(e) if attempt < 9 => {
+                    eprintln!("tauri-driver not ready ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("connect to tauri-driver: {e}"),
+            }
+        }
+        let client = client.expect("connected");
         App { client, home, _driver: driver, name: name.to_string(), shots: 0 }
     }
 

@@ -74,7 +74,8 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
       receipt_no: receipt.receipt_no,
       lines: receipt.lines
         .map((l) => ({ line_no: l.line_no, qty: toHalfWidth((qtys[l.line_no] ?? "").trim()) }))
-        .filter((l) => l.qty !== ""),
+        // An empty box or a zero refunds nothing of that line.
+        .filter((l) => l.qty !== "" && !/^0*(\.0*)?$/.test(l.qty)),
       reason: reason.trim(),
       tenders,
       drug_return_by: drugBy.trim() === "" ? null : drugBy.trim(),
