@@ -25,13 +25,23 @@ pub struct Due {
 pub const DUE_WORKING_DAYS: u32 = 15;
 
 impl Desk {
+    /// The calendar in force, parsed once and again only when a year has been imported since
+    /// (by this process or another: the number of imported years is the key).
     pub fn calendar(&self) -> Result<Calendar> {
+        let imported: i64 = self.conn.query_row("SELECT count(*) FROM calendar_year", [], |r| r.get(0))?;
+        let mut cache = self.calendar_cache.lock().expect("calendar cache");
+        if let Some((n, cal)) = cache.as_ref() {
+            if *n == imported {
+                return Ok(cal.clone());
+            }
+        }
         let mut stmt = self.conn.prepare("SELECT json FROM calendar_year ORDER BY rowid")?;
         let jsons: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut cal = Calendar::builtin();
         for j in jsons {
             cal = cal.with_year(Calendar::parse_json(&j)?);
         }
+        *cache = Some((imported, cal.clone()));
         Ok(cal)
     }
 

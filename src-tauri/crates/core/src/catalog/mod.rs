@@ -420,7 +420,13 @@ impl Desk {
 
     /// One item of a version by its code (charging looks items up here).
     pub fn catalog_item(&mut self, version: Uuid, code: &str) -> Result<Option<CatalogItem>> {
-        if let Some(cache) = self.catalog_cache()?.filter(|c| c.version == version) {
+        // A version's items never change, so a cache of that version answers without asking
+        // which version is active.
+        let cached = match &self.catalog_cache {
+            Some(c) if c.version == version => Some(c.clone()),
+            _ => self.catalog_cache()?,
+        };
+        if let Some(cache) = cached.filter(|c| c.version == version) {
             return Ok(cache.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| cache.items[i].clone()));
         }
         Ok(load_items(&self.conn, version)?.into_iter().find(|i| i.code == code))

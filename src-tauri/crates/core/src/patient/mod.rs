@@ -345,8 +345,11 @@ impl Desk {
     /// snapshot for the first time links them (a local record with the HIS ID, journalled).
     pub fn resolve_patient(&mut self, by: &Actor, key: &str) -> Result<Patient> {
         let key = key.trim();
-        if let Some(p) = self.conn.query_row(&format!("{PATIENT_SELECT} WHERE downtime_no = ?1 OR his_id = ?1"), [key], patient_from_row).optional()? {
-            return Ok(p);
+        // Two lookups, each on its own unique index (an OR would scan the table).
+        for column in ["downtime_no", "his_id"] {
+            if let Some(p) = self.conn.query_row(&format!("{PATIENT_SELECT} WHERE {column} = ?1"), [key], patient_from_row).optional()? {
+                return Ok(p);
+            }
         }
         match self.his_patient(key)? {
             Some(his) => self.link_his_patient(by, &his),

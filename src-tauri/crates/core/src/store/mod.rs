@@ -20,6 +20,8 @@ pub struct Desk {
     pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
     /// Every searchable patient (local and snapshot) and their index.
     pub(crate) patient_cache: Option<crate::patient::PatientCache>,
+    /// The working-day calendar and the number of imported years it was built from.
+    pub(crate) calendar_cache: std::sync::Mutex<Option<(i64, crate::calendar::Calendar)>>,
 }
 
 /// The schema version this build writes.
@@ -90,6 +92,7 @@ impl Desk {
             clock: Clock::system(),
             catalog_cache: None,
             patient_cache: None,
+            calendar_cache: Default::default(),
         };
         desk.migrate()?;
         Ok(desk)
