@@ -4,6 +4,7 @@
 //! app on a fresh database in a temporary HOME and saves screenshots under
 //! `target/e2e-screens/`. Ports 4444/4445 are fixed, so tests run one at a time.
 
+mod admission;
 mod catalog;
 mod charge;
 mod foundation;

@@ -307,9 +307,41 @@ impl Desk {
             back_entered: input.back_entered_at.is_some(),
             request_sha256: request,
         };
-        insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_issued")?;
+        let (receipt_no, qr_payload) = insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_issued")?;
         tx.commit()?;
-        Ok(self.receipt_by_id(input.id)?.expect("just issued"))
+        // What was just written, without reading it back.
+        Ok(Receipt {
+            id: input.id,
+            receipt_no,
+            kind: ReceiptKind::Charge,
+            registration_id: input.visit,
+            admission_id: None,
+            department: new.department.clone(),
+            refund_of: None,
+            lines,
+            tenders,
+            total,
+            change,
+            insured: input.insured,
+            insurance: patient.insurance,
+            insurance_no: patient.insurance_no.clone(),
+            resettle_due,
+            exchange_due: Some(exchange_due),
+            paper_no: new.paper_no.clone(),
+            reason: String::new(),
+            supervisor: new.supervisor.map(|s| s.name().to_string()),
+            drug_return_by: None,
+            catalog_version: Some(catalog.id),
+            cashier: by.name().to_string(),
+            shift_id: shift.id,
+            outage_id,
+            occurred_at: crate::time::parse_stamp(&stamp(occurred_at)),
+            back_entered: input.back_entered_at.is_some(),
+            qr_payload,
+            voided: None,
+            refunded: Fen::ZERO,
+            patient,
+        })
     }
 
     /// Prices lines against the active catalog by the receipt rules: each line's amount is
@@ -540,14 +572,22 @@ fn request_digest(input: &ChargeInput) -> String {
 }
 
 /// The station's code and key, read before a receipt's transaction opens.
+#[derive(Clone)]
 pub(crate) struct Signer {
     station: String,
     key: ed25519_dalek::SigningKey,
 }
 
 impl Desk {
+    /// The station's code and key; read once (neither ever changes once set up).
     pub(crate) fn signer(&self) -> Result<Signer> {
-        Ok(Signer { station: self.require_station()?.code.to_string(), key: self.signing_key()? })
+        let mut cached = self.signer_cache.lock().expect("signer cache");
+        if let Some(s) = cached.as_ref() {
+            return Ok(s.clone());
+        }
+        let signer = Signer { station: self.require_station()?.code.to_string(), key: self.signing_key()? };
+        *cached = Some(signer.clone());
+        Ok(signer)
     }
 }
 
@@ -562,7 +602,7 @@ pub(crate) fn insert_receipt(
     tenders: &[Tender],
     now: DateTime<Utc>,
     kind: &str,
-) -> Result<String> {
+) -> Result<(String, String)> {
     let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
     let receipt_no = format!("{}-{seq:06}", signer.station);
     let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
@@ -600,7 +640,7 @@ pub(crate) fn insert_receipt(
         }
     }
     journal::append(tx, Change { kind, actor: by.name(), at: now, rows, extra: Map::new() })?;
-    Ok(receipt_no)
+    Ok((receipt_no, qr_payload))
 }
 
 /// A receipt-shaped view of priced draft lines (for the charging screen's table and

@@ -22,6 +22,8 @@ pub struct Desk {
     pub(crate) patient_cache: Option<crate::patient::PatientCache>,
     /// The working-day calendar and the number of imported years it was built from.
     pub(crate) calendar_cache: std::sync::Mutex<Option<(i64, crate::calendar::Calendar)>>,
+    /// The station code and signing key, once read.
+    pub(crate) signer_cache: std::sync::Mutex<Option<crate::charge::Signer>>,
 }
 
 /// The schema version this build writes.
@@ -93,6 +95,7 @@ impl Desk {
             catalog_cache: None,
             patient_cache: None,
             calendar_cache: Default::default(),
+            signer_cache: Default::default(),
         };
         desk.migrate()?;
         Ok(desk)

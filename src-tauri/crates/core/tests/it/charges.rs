@@ -374,3 +374,14 @@ proptest! {
         prop_assert_eq!(back, r.total.get());
     }
 }
+
+#[test]
+fn the_receipt_returned_is_the_receipt_stored() {
+    let mut c = counter();
+    let mut input = charge("DT-MZ01-000002", vec![item("Y1", "2"), item("E1", "1")], vec![cash("175")]);
+    input.insured = true;
+    input.cash_tendered = Some(Fen::parse_yuan("200").unwrap());
+    input.paper_no = Some("P-1".into());
+    let returned = c.pay(&input).unwrap();
+    assert_eq!(c.f.desk.receipt(&returned.receipt_no).unwrap().unwrap(), returned);
+}
