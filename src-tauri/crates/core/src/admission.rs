@@ -14,6 +14,7 @@ use crate::journal::{self, Change};
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::Insurance;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Utc};
@@ -170,9 +171,9 @@ impl Desk {
         }
         let id = Uuid::now_v7();
         let tx = self.conn.transaction()?;
-        let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM admission", [], |r| r.get(0))?;
+        let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM admission", [], |r| r.get(0))?;
         let inpatient_no = format!("ZY-{}-{seq:06}", station.code);
-        tx.execute(
+        tx.exec(
             "INSERT INTO admission (id, seq, inpatient_no, patient_id, dept_code, dept_name, ward, bed, doctor, diagnosis, admitted_at, insurance, insurance_no, \
              convert_to_insured, second_confirmed, operator_id, outage_id, recorded_at, back_entered) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
@@ -189,7 +190,7 @@ impl Desk {
     }
 
     pub fn admission(&self, inpatient_no: &str) -> Result<Option<Admission>> {
-        Ok(self.conn.query_row(&format!("{ADMISSION_SELECT} WHERE a.inpatient_no = ?1"), [inpatient_no.trim()], admission_from_row).optional()?)
+        Ok(self.conn.qrow(&format!("{ADMISSION_SELECT} WHERE a.inpatient_no = ?1"), [inpatient_no.trim()], admission_from_row).optional()?)
     }
 
     pub fn admissions_of(&self, patient: Uuid) -> Result<Vec<Admission>> {
@@ -234,7 +235,7 @@ impl Desk {
         }
         let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO admission_cancel (admission_id, reason, cancelled_by, at) VALUES (?1, ?2, ?3, ?4)",
             params![a.id.to_string(), reason, by.id().to_string(), stamp(now)],
         )?;
@@ -253,7 +254,7 @@ impl Desk {
         let reason = optional_text(Some(reason), 100, ("原因", "Reason"))?;
         let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO admission_transfer (id, admission_id, ward, bed, reason, by_operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![Uuid::now_v7().to_string(), a.id.to_string(), ward, bed, reason, by.id().to_string(), stamp(now)],
         )?;

@@ -3,6 +3,7 @@
 //! `verify` can prove both that the chain is whole and that the tables still hold exactly
 //! what the chain says. The byte layout of the hash is documented in ARCHITECTURE.md.
 
+use crate::store::cached::Cached;
 use crate::error::Result;
 use crate::jcs::canonical;
 use crate::store::migrations::APPEND_ONLY;
@@ -87,7 +88,7 @@ pub fn append(conn: &Connection, change: Change<'_>) -> Result<Entry> {
     let id = Uuid::now_v7();
     let at = stamp(change.at);
     let hash = entry_hash(seq, &id, change.kind, change.actor, &at, &prev_hash, &payload);
-    conn.execute(
+    conn.exec(
         "INSERT INTO journal (seq, id, kind, actor, at, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![seq, id.to_string(), change.kind, change.actor, at, payload, prev_hash, hash],
     )?;

@@ -7,6 +7,7 @@
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::{clean_text, Permission, Pin, Role};
 use crate::journal::{self, Change};
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -132,7 +133,7 @@ impl Desk {
         let id = Uuid::now_v7();
         let hash = hash_pin(&pin)?;
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO operator (id, name, role, pin_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id.to_string(), name, role.as_str(), hash, stamp(now), by.id.to_string()],
         )?;
@@ -174,7 +175,7 @@ impl Desk {
 
     /// Failed PINs since the last lockout or success, for "N tries left".
     fn recent_failures(&self, name: &str) -> Result<usize> {
-        let n: i64 = self.conn.query_row(
+        let n: i64 = self.conn.qrow(
             "SELECT count(*) FROM journal WHERE actor = ?1 AND kind = 'pin_failed' AND seq > \
              (SELECT ifnull(max(seq), 0) FROM journal WHERE actor = ?1 AND kind <> 'pin_failed')",
             [name],

@@ -6,6 +6,7 @@ use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal::{self, Change};
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Duration, Utc};
@@ -68,7 +69,7 @@ impl Desk {
         }
         let id = Uuid::now_v7();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO outage (id, reason, his_down_at, announced_by, started_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id.to_string(), reason, stamp(down), announced, by.id().to_string(), stamp(now)],
         )?;
@@ -101,7 +102,7 @@ impl Desk {
             ));
         }
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO outage_end (outage_id, his_up_at, ended_by, recorded_at) VALUES (?1, ?2, ?3, ?4)",
             params![active.id.to_string(), stamp(up), by.id().to_string(), stamp(now)],
         )?;

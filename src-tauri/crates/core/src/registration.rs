@@ -13,6 +13,7 @@ use crate::journal::{self, Change};
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::Patient;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Local, NaiveDate, Utc};
@@ -270,7 +271,7 @@ impl Desk {
         let tx = self.conn.transaction()?;
         let mut rows = Vec::new();
         for d in &depts {
-            tx.execute(
+            tx.exec(
                 "INSERT INTO department (id, code, name, kind, doctors, active, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
                 params![Uuid::now_v7().to_string(), d.code, d.name, d.kind.key(), d.doctors.join("、"), by.id().to_string(), stamp(now)],
             )?;
@@ -327,12 +328,12 @@ impl Desk {
             items.iter().map(|i| json!({"code": i.code, "name": i.name, "unit_price_e4": i.unit_price_e4, "amount_fen": i.amount_fen, "category": i.category})).collect(),
         ));
         let tx = self.conn.transaction()?;
-        let queue_no: i64 = tx.query_row(
+        let queue_no: i64 = tx.qrow(
             "SELECT ifnull(max(queue_no), 0) + 1 FROM registration WHERE dept_code = ?1 AND visit_date = ?2",
             params![dept.code, visit_date.to_string()],
             |r| r.get(0),
         )?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO registration (id, patient_id, dept_code, dept_name, doctor, reg_type, visit_date, queue_no, fee_fen, fee_items, catalog_version_id, \
              operator_id, shift_id, outage_id, occurred_at, recorded_at, back_entered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
@@ -383,7 +384,7 @@ impl Desk {
     }
 
     pub fn registration(&self, id: Uuid) -> Result<Option<Registration>> {
-        Ok(self.conn.query_row(&format!("{REG_SELECT} WHERE r.id = ?1"), [id.to_string()], reg_from_row).optional()?)
+        Ok(self.conn.qrow(&format!("{REG_SELECT} WHERE r.id = ?1"), [id.to_string()], reg_from_row).optional()?)
     }
 
     /// Registrations of a patient, newest first.
@@ -411,7 +412,7 @@ impl Desk {
         let shift = self.shift_for_money(by)?;
         let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO registration_cancel (registration_id, reason, cancelled_by, shift_id, at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id.to_string(), reason, by.id().to_string(), shift.id.to_string(), stamp(now)],
         )?;

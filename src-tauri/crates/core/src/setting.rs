@@ -4,6 +4,7 @@ use crate::error::{invalid, Result};
 use crate::ids::Permission;
 use crate::journal::{self, Change};
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use rusqlite::{params, OptionalExtension};
@@ -25,7 +26,7 @@ impl Desk {
         by.require(Permission::ChangeSettings)?;
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO setting (id, key, value, set_at, set_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![Uuid::now_v7().to_string(), key, value, stamp(now), by.id().to_string()],
         )?;

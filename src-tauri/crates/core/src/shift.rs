@@ -8,6 +8,7 @@ use crate::ids::Permission;
 use crate::journal::{self, Change};
 use crate::money::Fen;
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Utc};
@@ -46,7 +47,7 @@ impl Desk {
         let now = self.clock.now();
         let id = Uuid::now_v7();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO shift (id, operator_id, float_fen, outage_id, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id.to_string(), by.id().to_string(), float.get(), outage, stamp(now)],
         )?;
@@ -67,7 +68,7 @@ impl Desk {
         };
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO shift_close (shift_id, counted_fen, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4)",
             params![open.id.to_string(), counted.get(), by.id().to_string(), stamp(now)],
         )?;

@@ -6,6 +6,7 @@ use crate::error::{invalid, CoreError, Result};
 use crate::ids::{clean_text, Pin, Role, StationCode};
 use crate::journal::{self, Change};
 use crate::operator::hash_pin;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use chrono::{DateTime, Utc};
@@ -110,16 +111,16 @@ impl Desk {
         let admin_id = Uuid::now_v7();
         let pin_hash = hash_pin(&pin)?;
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO station (id, code, name, hospital, public_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![station_id.to_string(), code.as_str(), name, hospital, &public[..], stamp(now)],
         )?;
         let station_row = tx.last_insert_rowid();
-        tx.execute(
+        tx.exec(
             "INSERT INTO station_key (station_id, secret_key) VALUES (?1, ?2)",
             params![station_id.to_string(), &secret[..]],
         )?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO operator (id, name, role, pin_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
             params![admin_id.to_string(), admin, Role::Admin.as_str(), pin_hash, stamp(now)],
         )?;

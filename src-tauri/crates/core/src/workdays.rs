@@ -6,6 +6,7 @@ use crate::error::{invalid, Result};
 use crate::ids::Permission;
 use crate::journal::{self, Change};
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -28,7 +29,7 @@ impl Desk {
     /// The calendar in force, parsed once and again only when a year has been imported since
     /// (by this process or another: the number of imported years is the key).
     pub fn calendar(&self) -> Result<Calendar> {
-        let imported: i64 = self.conn.query_row("SELECT count(*) FROM calendar_year", [], |r| r.get(0))?;
+        let imported: i64 = self.conn.qrow("SELECT count(*) FROM calendar_year", [], |r| r.get(0))?;
         let mut cache = self.calendar_cache.lock().expect("calendar cache");
         if let Some((n, cal)) = cache.as_ref() {
             if *n == imported {
@@ -51,7 +52,7 @@ impl Desk {
         let year = Calendar::parse_json(json)?;
         let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO calendar_year (id, year, json, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![Uuid::now_v7().to_string(), year.year(), json, by.id().to_string(), stamp(now)],
         )?;

@@ -14,6 +14,7 @@ use crate::error::{invalid, Result};
 use crate::jcs::canonical;
 use crate::journal::{self, Change};
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use category::FeeCategory;
@@ -212,7 +213,7 @@ pub(crate) fn verify_items(conn: &Connection) -> Result<Option<(Uuid, String)>> 
             return Ok(Some((id, digest)));
         }
     }
-    let orphans: i64 = conn.query_row(
+    let orphans: i64 = conn.qrow(
         "SELECT count(*) FROM catalog_item i WHERE NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = i.version_id)",
         [],
         |r| r.get(0),
@@ -313,7 +314,7 @@ impl Desk {
         let total = items.len();
         let digest = items_digest(items.iter());
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO catalog_version (id, file_name, file_sha256, month, rows_read, items, rows_rejected, items_sha256, imported_by, imported_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![

@@ -11,6 +11,7 @@ use crate::ids::{clean_text, Permission};
 use crate::journal::{self, Change};
 use crate::money::Fen;
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use rusqlite::params;
@@ -82,7 +83,7 @@ impl Desk {
         }
         let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO receipt_void (receipt_id, reason, supervisor_id, operator_id, shift_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![r.id.to_string(), reason, supervisor.id().to_string(), by.id().to_string(), shift.id.to_string(), stamp(now)],
         )?;
@@ -213,10 +214,10 @@ impl Desk {
     /// times it had been printed before.
     pub fn record_print(&mut self, by: &Actor, receipt_no: &str, copy: bool, layout: &str) -> Result<i64> {
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
-        let before: i64 = self.conn.query_row("SELECT count(*) FROM receipt_print WHERE receipt_id = ?1", [r.id.to_string()], |x| x.get(0))?;
+        let before: i64 = self.conn.qrow("SELECT count(*) FROM receipt_print WHERE receipt_id = ?1", [r.id.to_string()], |x| x.get(0))?;
         let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO receipt_print (id, receipt_id, copy, layout, operator_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![Uuid::now_v7().to_string(), r.id.to_string(), copy, layout, by.id().to_string(), stamp(now)],
         )?;

@@ -21,6 +21,7 @@ use crate::journal::{self, Change};
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::{Insurance, Patient};
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use crate::workdays::{Due, DUE_WORKING_DAYS};
@@ -213,7 +214,7 @@ impl Desk {
         by.require(Permission::Register)?;
         let request = request_digest(input);
         if let Some(existing) = self.receipt_by_id(input.id)? {
-            let same: Option<String> = self.conn.query_row("SELECT request_sha256 FROM receipt WHERE id = ?1", [input.id.to_string()], |r| r.get(0)).optional()?;
+            let same: Option<String> = self.conn.qrow("SELECT request_sha256 FROM receipt WHERE id = ?1", [input.id.to_string()], |r| r.get(0)).optional()?;
             if same.as_deref() == Some(request.as_str()) {
                 return Ok(existing);
             }
@@ -269,7 +270,7 @@ impl Desk {
         let paper_no = match input.paper_no.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => {
                 let p = clean_text(p, 30, ("手工发票号", "Paper receipt number"))?;
-                let used: Option<String> = self.conn.query_row("SELECT receipt_no FROM receipt WHERE paper_no = ?1", [&p], |r| r.get(0)).optional()?;
+                let used: Option<String> = self.conn.qrow("SELECT receipt_no FROM receipt WHERE paper_no = ?1", [&p], |r| r.get(0)).optional()?;
                 if let Some(no) = used {
                     return Err(invalid!(
                         "paper_no_used",
@@ -414,7 +415,7 @@ impl Desk {
     }
 
     pub fn receipt_by_id(&self, id: Uuid) -> Result<Option<Receipt>> {
-        let no: Option<String> = self.conn.query_row("SELECT receipt_no FROM receipt WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+        let no: Option<String> = self.conn.qrow("SELECT receipt_no FROM receipt WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
         match no {
             Some(no) => self.receipt(&no),
             None => Ok(None),
@@ -603,11 +604,11 @@ pub(crate) fn insert_receipt(
     now: DateTime<Utc>,
     kind: &str,
 ) -> Result<(String, String)> {
-    let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
+    let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
     let receipt_no = format!("{}-{seq:06}", signer.station);
     let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
-    tx.execute(
+    tx.exec(
         "INSERT INTO receipt (id, seq, receipt_no, kind, patient_id, registration_id, admission_id, department, refund_of, total_fen, change_fen, insured, insurance, insurance_no, \
          resettle_due, exchange_due, due_provisional, paper_no, reason, supervisor_id, drug_return_by, catalog_version_id, operator_id, shift_id, outage_id, occurred_at, recorded_at, \
          back_entered, qr_payload, request_sha256) \

@@ -14,6 +14,7 @@ use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal::{self, Change};
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
@@ -267,7 +268,7 @@ impl Desk {
         }
         // The duplicate guard.
         if let Some(id) = &id {
-            if let Some(existing) = self.conn.query_row(&format!("{PATIENT_SELECT} WHERE id_number = ?1"), [id.as_str()], patient_from_row).optional()? {
+            if let Some(existing) = self.conn.qrow(&format!("{PATIENT_SELECT} WHERE id_number = ?1"), [id.as_str()], patient_from_row).optional()? {
                 return Err(invalid!(
                     "patient_duplicate_id",
                     format!("身份证号 {} 已登记为 {}（{}），请直接选用该患者", id.masked(), existing.name, existing.downtime_no.clone().unwrap_or_default()),
@@ -294,10 +295,10 @@ impl Desk {
         let outage = self.active_outage()?.map(|o| o.id.to_string());
         let pid = Uuid::now_v7();
         let tx = self.conn.transaction()?;
-        let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
+        let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
         let number = downtime_no(station.code.as_str(), seq);
         let override_ids: Option<String> = (!similar.is_empty()).then(|| similar.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(","));
-        tx.execute(
+        tx.exec(
             "INSERT INTO patient (id, seq, downtime_no, name, sex, birth, age_years, id_number, id_old_style, phone, address, insurance, insurance_no, his_id, duplicate_of, created_by, created_at, outage_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL, ?14, ?15, ?16, ?17)",
             params![
@@ -338,7 +339,7 @@ impl Desk {
     }
 
     pub fn patient(&self, id: Uuid) -> Result<Option<Patient>> {
-        Ok(self.conn.query_row(&format!("{PATIENT_SELECT} WHERE id = ?1"), [id.to_string()], patient_from_row).optional()?)
+        Ok(self.conn.qrow(&format!("{PATIENT_SELECT} WHERE id = ?1"), [id.to_string()], patient_from_row).optional()?)
     }
 
     /// A local patient by downtime number, or by HIS ID — registering an HIS patient from the
@@ -347,7 +348,7 @@ impl Desk {
         let key = key.trim();
         // Two lookups, each on its own unique index (an OR would scan the table).
         for column in ["downtime_no", "his_id"] {
-            if let Some(p) = self.conn.query_row(&format!("{PATIENT_SELECT} WHERE {column} = ?1"), [key], patient_from_row).optional()? {
+            if let Some(p) = self.conn.qrow(&format!("{PATIENT_SELECT} WHERE {column} = ?1"), [key], patient_from_row).optional()? {
                 return Ok(p);
             }
         }
@@ -368,8 +369,8 @@ impl Desk {
         let outage = self.active_outage()?.map(|o| o.id.to_string());
         let pid = Uuid::now_v7();
         let tx = self.conn.transaction()?;
-        let seq: i64 = tx.query_row("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
-        tx.execute(
+        let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
+        tx.exec(
             "INSERT INTO patient (id, seq, downtime_no, name, sex, birth, age_years, id_number, id_old_style, phone, address, insurance, insurance_no, his_id, duplicate_of, created_by, created_at, outage_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, 0, ?8, '', 'self_pay', '', ?9, NULL, ?10, ?11, ?12)",
             params![

@@ -12,6 +12,7 @@ use crate::jcs::canonical;
 use crate::journal::{self, Change};
 use crate::operator::Actor;
 use crate::patient::Insurance;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use chrono::{DateTime, Local, NaiveDate, Utc};
@@ -243,7 +244,7 @@ impl Desk {
         let now = self.now();
         let (rows_read, rows, problems) = parse(bytes, file_name, now.with_timezone(&Local).date_naive())?;
         let sha256 = hex::encode(Sha256::digest(bytes));
-        let existing = self.conn.query_row(&format!("{SNAPSHOT_SELECT} WHERE s.file_sha256 = ?1"), [&sha256], snapshot_from_row).optional()?;
+        let existing = self.conn.qrow(&format!("{SNAPSHOT_SELECT} WHERE s.file_sha256 = ?1"), [&sha256], snapshot_from_row).optional()?;
         let mut report = SnapshotReport {
             file_name: file_name.to_string(),
             rows_read,
@@ -272,7 +273,7 @@ impl Desk {
             }
         }
         let rows_digest = digest(&tx, &id.to_string())?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO patient_snapshot (id, file_name, file_sha256, rows_read, patients, rows_rejected, rows_sha256, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![id.to_string(), file_name, sha256, rows_read as i64, rows.len() as i64, report.problems.len() as i64, rows_digest, by.id().to_string(), stamp(now)],
         )?;
@@ -285,7 +286,7 @@ impl Desk {
     }
 
     pub fn active_snapshot(&self) -> Result<Option<Snapshot>> {
-        Ok(self.conn.query_row(&format!("{SNAPSHOT_SELECT} ORDER BY s.rowid DESC LIMIT 1"), [], snapshot_from_row).optional()?)
+        Ok(self.conn.qrow(&format!("{SNAPSHOT_SELECT} ORDER BY s.rowid DESC LIMIT 1"), [], snapshot_from_row).optional()?)
     }
 
     pub(crate) fn his_patients(&self, snapshot: Uuid) -> Result<Vec<Patient>> {

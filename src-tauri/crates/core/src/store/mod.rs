@@ -3,6 +3,7 @@
 //! durability pragmas and applies pending migrations in one transaction. Encryption and
 //! backups (later issues) attach here, at the connection, and nowhere else.
 
+pub mod cached;
 pub mod migrations;
 
 use crate::error::{CoreError, Result};
@@ -81,6 +82,7 @@ impl Desk {
         }
         let conn = Connection::open(&path).map_err(|e| classify(e, &path))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(256);
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(|e| classify(e, &path))?;
