@@ -87,6 +87,10 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::admissions::cancel_admission,
         commands::admissions::transfer_admission,
         commands::admissions::print_deposit_summary,
+        commands::settings::printer,
+        commands::settings::set_printer,
+        commands::settings::set_department,
+        commands::settings::open_pdf,
     ])
 }
 

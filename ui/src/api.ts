@@ -5,11 +5,16 @@
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AddOperatorInput } from "./bindings/AddOperatorInput";
+import type { AdmissionView } from "./bindings/AdmissionView";
+import type { AdmitInput } from "./bindings/AdmitInput";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
 import type { Credentials } from "./bindings/Credentials";
 import type { DepartmentView } from "./bindings/DepartmentView";
+import type { DepositAccountView } from "./bindings/DepositAccountView";
+import type { DepositInputView } from "./bindings/DepositInputView";
+import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
 import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
 import type { ImportReportView } from "./bindings/ImportReportView";
@@ -134,6 +139,8 @@ export const api = {
   register: (input: RegisterInput) => call<RegistrationView>("register", { input }),
   cancelRegistration: (id: string, reason: string) => call<RegistrationView>("cancel_registration", { id, reason }),
   registrationsToday: () => call<RegistrationView[]>("registrations_today"),
+  /** 候诊条 of a registration: the PDF is always saved, and printed when a printer is set. */
+  printQueueSlip: (id: string) => call<PrintResultView>("print_queue_slip", { id }),
   /** Reads the HIS patient index and reports (dry run), or imports it; with bad rows the
    *  core refuses (`patients_have_bad_rows`) unless `acceptGoodRows`. */
   patientSnapshot: (file: ChosenFile, dryRun: boolean, acceptGoodRows = false) =>
@@ -156,4 +163,22 @@ export const api = {
   /** Prints a committed receipt (`copy`: a reprint, marked 副本); the PDF is always saved. */
   printReceipt: (receiptNo: string, layout: PrintLayout, copy: boolean) =>
     call<PrintResultView>("print_receipt", { receipt_no: receiptNo, layout, copy }),
+
+  /** 入院: a temporary inpatient number; a second active admission needs `confirm_second`. */
+  admit: (input: AdmitInput) => call<AdmissionView>("admit", { input }),
+  /** Admissions, newest first; only those not cancelled when `activeOnly`. */
+  admissions: (activeOnly: boolean) => call<AdmissionView[]>("admissions", { active_only: activeOnly }),
+  /** An admission's deposits, top-ups and refunds, and the balance the core derives from them. */
+  depositAccount: (inpatientNo: string) => call<DepositAccountView>("deposit_account", { inpatient_no: inpatientNo }),
+  /** 预交金 / 补交: a deposit receipt; the same `input.id` again returns the one already issued. */
+  takeDeposit: (input: DepositInputView) => call<ReceiptView>("take_deposit", { input }),
+  /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
+  refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
+  cancelAdmission: (inpatientNo: string, reason: string) =>
+    call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
+  /** 转床 / 转病区: the admission then shows the new ward and bed. */
+  transferAdmission: (inpatientNo: string, ward: string, bed: string | null, reason: string) =>
+    call<AdmissionView>("transfer_admission", { inpatient_no: inpatientNo, ward, bed, reason }),
+  /** 预交金汇总: saves the PDF and returns where. */
+  printDepositSummary: (inpatientNo: string) => call<string>("print_deposit_summary", { inpatient_no: inpatientNo }),
 };

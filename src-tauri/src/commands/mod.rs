@@ -6,6 +6,7 @@ pub mod admissions;
 pub mod catalog;
 pub mod charges;
 pub mod patients;
+pub mod settings;
 
 use crate::{Shell, ShellState};
 use downtime_core::view::*;

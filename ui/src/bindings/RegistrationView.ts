@@ -6,4 +6,8 @@ export type RegistrationView = { id: string, patient_id: string, downtime_no: st
 /**
  * Department code.
  */
-dept: string, dept_name: string, doctor: string, reg_type: RegType, visit_date: string, queue_no: number, fee_fen: number, fee_items: Array<FeeItem>, occurred_at: string, back_entered: boolean, cancelled: boolean, cancel_reason: string | null, };
+dept: string, dept_name: string, doctor: string, reg_type: RegType, visit_date: string, queue_no: number, fee_fen: number, fee_items: Array<FeeItem>, occurred_at: string, back_entered: boolean, cancelled: boolean, cancel_reason: string | null, 
+/**
+ * The receipt that paid the registration fee; null while the fee is due.
+ */
+fee_paid_by: string | null, };

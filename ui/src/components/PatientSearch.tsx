@@ -1,8 +1,9 @@
 //! 查找患者, left on the counter screens (挂号, 收费): one box for a name, pinyin initials, ID number,
 //! phone, downtime number (DT-…) or HIS ID. Every keystroke asks the core (`find_patients`);
 //! only the reply to the latest text is shown. ↑/↓ move the highlight, Enter picks it. Enter
-//! typed before the reply picks only a single match: with several people of one name the
-//! clerk must see the list first (wrong-patient errors are downtime's commonest harm).
+//! typed before the reply to the text in the box picks that reply's first row when it comes,
+//! as the item picker does; the pinned card then shows sex, age, number and ID number to
+//! check against the patient (wrong-patient errors are downtime's commonest harm).
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
 import { api, toIpcError, type IpcError } from "../api";
@@ -49,7 +50,7 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: 
         setProblem(null);
         setFound({ for: text, items });
         setActive(0);
-        if (pickOnReply.current && items.length === 1) onPick(items[0]);
+        if (pickOnReply.current && items.length > 0) onPick(items[0]);
         pickOnReply.current = false;
       },
       (e: unknown) => {

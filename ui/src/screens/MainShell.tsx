@@ -1,11 +1,15 @@
-//! The logged-in window: status bar, outage line, the current screen (home, 挂号, 收费 or
-//! 价目表), the function-key bar, and one dialog at a time. The key map is fixed for every
-//! screen: F1 help, F2 new patient, F3 find patient, F4 register (the registration screen,
-//! focused for that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise),
-//! F6–F7 the counter screens still to come (they say so), F10 shift, F11 outage, F12 lock;
-//! Ctrl+P price list, Ctrl+O operators and settings, Ctrl+J verify the journal, Ctrl+L language
-//! (App), Ctrl+Q log out. Esc closes the dialog (typed text is kept), else steps back on the
-//! screen and from there goes home. The charge draft lives here, so it outlasts the screen.
+//! The logged-in window: status bar, outage line, the current screen (home, 挂号, 收费, 入院 /
+//! 预交金 or 价目表), the function-key bar, and one dialog at a time. The key map is fixed:
+//! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
+//! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
+//! F7 deposits (the admission screen), F10 shift, F11 outage, F12 lock; Ctrl+P price list,
+//! Ctrl+O operators and settings, Ctrl+J verify the journal, Ctrl+L language (App), Ctrl+Q log
+//! out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
+//! there goes home. The charge draft lives here, so it outlasts the screen.
+//!
+//! The key bar fits one or two rows at 1366 px: on a screen with keys of its own it shows those
+//! and the counter keys; the rest (F11, Ctrl+P/O/J/Q/L) are on the home tiles and in F1 help.
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -23,6 +27,7 @@ import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
 import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
+import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
@@ -33,20 +38,20 @@ import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
 type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem";
-type ScreenId = "home" | "catalog" | "register" | "charge";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
 
 interface Action extends Bound {
   id: string;
+  /** Shown in the key bar of a screen with keys of its own (else only on the home tiles and
+   *  in F1 help). */
+  counter?: boolean;
 }
 
-/** Keys kept for the counter screens later work adds; until then they only say so. */
-const COMING: [string, MsgKey][] = [
-  ["F6", "nav.admit"],
-  ["F7", "nav.deposit"],
-];
+/** Keys kept for screens later work adds; until then they only say so. */
+const COMING: [string, MsgKey][] = [];
 
 interface Props {
   status: AppStatus;
@@ -71,6 +76,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [dialog, setDialog] = useState<DialogId | null>(null);
   const [regIntent, setRegIntent] = useState<RegIntent>({ kind: "find", seq: 0 });
   const [chargeIntent, setChargeIntent] = useState<ChargeIntent>({ kind: "charge", seq: 0 });
+  const [admIntent, setAdmIntent] = useState<AdmIntent>({ kind: "admit", seq: 0 });
   const charge = useChargeDraft(status.operator?.id ?? "");
   const [notice, setNotice] = useState<Notice | null>(null);
   const logout = useSubmit();
@@ -100,6 +106,11 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setChargeIntent((old) => ({ kind, seq: old.seq + 1 }));
     goto("charge");
   };
+  /** F6 / F7 (and on that screen F2, F3, F8): the admission screen, told which key it was. */
+  const admission = (kind: AdmIntent["kind"]) => {
+    setAdmIntent((old) => ({ kind, seq: old.seq + 1 }));
+    goto("admit");
+  };
   const done = (next: AppStatus, n: Notice) => {
     onStatus(next);
     setNotice(n);
@@ -116,19 +127,28 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   }, [dialog, hidden, screen]);
 
   const outageActive = status.outage?.active === true;
+  const onAdmit = screen === "admit";
   const actions: Action[] = [
-    { id: "newPatient", key: "F2", label: t("nav.newPatient"), run: () => counter("new") },
-    { id: "findPatient", key: "F3", label: t("nav.findPatient"), run: () => counter("find") },
-    { id: "register", key: "F4", label: t("nav.register"), run: () => counter("register") },
-    { id: "charge", key: "F5", label: t("nav.charge"), run: () => cashier("charge") },
-    { id: "refund", key: "F8", label: t("nav.refund"), run: () => cashier("corrections") },
-    { id: "settle", key: "F9", label: t("nav.settle"), run: () => cashier("pay") },
-    { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), run: () => open("shift") },
+    { id: "newPatient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
+    { id: "findPatient", key: "F3", label: t("nav.findPatient"), counter: true, run: () => (onAdmit ? admission("find") : counter("find")) },
+    { id: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
+    { id: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
+    { id: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
+    { id: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
+    {
+      id: "refund",
+      key: "F8",
+      label: t(onAdmit ? "nav.depositRefund" : "nav.refund"),
+      counter: true,
+      run: () => (onAdmit ? admission("refund") : cashier("corrections")),
+    },
+    { id: "settle", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
+    { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), counter: true, run: () => open("shift") },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
-    { id: "lock", key: "F12", label: t("nav.lock"), run: onLock },
+    { id: "lock", key: "F12", label: t("nav.lock"), counter: true, run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
   const help: Bound = { key: "F1", label: t("nav.help"), run: () => (dialog === "help" ? close() : open("help")) };
@@ -146,7 +166,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, home: null }[screen];
+  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, home: null }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -157,7 +177,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { key: "Enter", label: t("fkey.next") },
     { key: "Esc", label: t("fkey.close"), run: close },
   ];
-  const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...actions, lang];
+  // A screen with keys of its own shows those and the counter keys; home and dialogs show all.
+  const barActions = ownKeys && !dialog ? actions.filter((a) => a.counter) : actions;
+  const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...barActions, ...(ownKeys && !dialog ? [] : [lang])];
 
   return (
     <div className="shell" hidden={hidden}>
@@ -181,6 +203,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           <CatalogScreen status={status} onStatus={onStatus} />
         ) : screen === "register" ? (
           <RegistrationScreen intent={regIntent} keysOn={!hidden && dialog === null} onOpenIndex={() => open("patientIndex")} />
+        ) : screen === "admit" ? (
+          <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}

@@ -2,10 +2,11 @@
 //! 挂号), the result right and large with today's registrations under it. The shell says which
 //! key brought the clerk here — F2 new patient, F3 find, F4 register (or, with a result on
 //! screen, the next patient) — and the screen puts the focus where that key's next keystroke
-//! belongs. The pinned patient, the result and everything typed survive a trip home.
+//! belongs. The pinned patient, the result and everything typed survive a trip home. F2 after
+//! a result starts clean, as the next patient does; Ctrl+R prints the result's 候诊条.
 
 import { useEffect, useRef, useState } from "react";
-import { api } from "../api";
+import { api, toIpcError } from "../api";
 import type { DepartmentView } from "../bindings/DepartmentView";
 import type { PatientView } from "../bindings/PatientView";
 import type { RegistrationView } from "../bindings/RegistrationView";
@@ -18,6 +19,7 @@ import { NewPatientForm } from "./registration/NewPatientForm";
 import { PatientCard } from "../components/PatientCard";
 import { PatientSearch } from "../components/PatientSearch";
 import { RegisterForm, registrable, useRegDraft } from "./registration/RegisterForm";
+import { NOT_PRINTED, type PrintState } from "./charge/printing";
 import { RegResult } from "./registration/RegResult";
 import { TodayList } from "./registration/TodayList";
 
@@ -29,6 +31,7 @@ export const REG_KEYS: { key: string; label: MsgKey }[] = [
   { key: "↑ ↓", label: "fkey.move" },
   { key: "Enter", label: "fkey.next" },
   { key: "Ctrl+T", label: "reg.keyToday" },
+  { key: "Ctrl+R", label: "reg.keySlip" },
   { key: "Delete", label: "reg.keyCancel" },
   { key: "Ctrl+I", label: "reg.keyIndex" },
   { key: "Esc", label: "fkey.back" },
@@ -56,6 +59,9 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
   const deptLoad = useSubmit();
   const deptImport = useSubmit();
   const listLoad = useSubmit();
+  /** The 候诊条 printed for the registration on screen (by its id). */
+  const [slip, setSlip] = useState<{ id: string; state: PrintState } | null>(null);
+  const slipState = slip && slip.id === result?.id ? slip.state : NOT_PRINTED;
 
   const search = useRef<HTMLInputElement>(null);
   const npName = useRef<HTMLInputElement>(null);
@@ -90,10 +96,8 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
   }, [depts]); // only the arrival of the list matters here
 
   useEffect(() => {
-    if (intent.kind === "new") {
-      setMode("new");
-      focusOn("np");
-    } else if (intent.kind === "find") focusOn("search");
+    if (intent.kind === "new") startNew();
+    else if (intent.kind === "find") focusOn("search");
     else if (result) next();
     else if (pinned) {
       setMode("register");
@@ -101,7 +105,17 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
     } else focusOn("search");
   }, [intent.seq]); // each key press once; the state it reads is this render's
 
-  useHotkeys({ "Ctrl+T": () => focusOn("list"), "Ctrl+I": onOpenIndex }, keysOn);
+  useHotkeys({ "Ctrl+T": () => focusOn("list"), "Ctrl+I": onOpenIndex, "Ctrl+R": printSlip }, keysOn);
+
+  function printSlip() {
+    if (!result || result.cancelled || slipState.pending) return;
+    const id = result.id;
+    setSlip({ id, state: { ...NOT_PRINTED, pending: true } });
+    api.printQueueSlip(id).then(
+      (r) => setSlip({ id, state: { ...NOT_PRINTED, result: r } }),
+      (e: unknown) => setSlip({ id, state: { ...NOT_PRINTED, problem: toIpcError(e) } }),
+    );
+  }
 
   function pin(p: PatientView) {
     setPinned(p);
@@ -125,6 +139,18 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
     clearQuery();
     setMode("register");
     focusOn("search");
+  }
+
+  /** F2: a new patient; after a result, the last one's card and patient go first. */
+  function startNew() {
+    if (result) {
+      clearResult();
+      clearPinned();
+      draft.clear();
+      clearQuery();
+    }
+    setMode("new");
+    focusOn("np");
   }
 
   function cancelled(r: RegistrationView) {
@@ -169,10 +195,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
             query={query}
             onQuery={setQuery}
             onPick={pin}
-            onNew={() => {
-              setMode("new");
-              focusOn("np");
-            }}
+            onNew={startNew}
             pinnedId={pinned?.id ?? null}
           />
           {pinned && <PatientCard patient={pinned} />}
@@ -195,7 +218,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
         </div>
         <div className="reg-col">
           {result ? (
-            <RegResult reg={result} onNext={next} nextRef={nextButton} />
+            <RegResult reg={result} onNext={next} onPrintSlip={printSlip} slip={slipState} nextRef={nextButton} />
           ) : (
             <section className="panel reg-result-empty">
               <p className="muted">{t("reg.resultEmpty")}</p>

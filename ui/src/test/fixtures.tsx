@@ -4,10 +4,12 @@ import { render } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../App";
+import type { AdmissionView } from "../bindings/AdmissionView";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CatalogItemView } from "../bindings/CatalogItemView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
 import type { DepartmentView } from "../bindings/DepartmentView";
+import type { DepositAccountView } from "../bindings/DepositAccountView";
 import type { ImportReportView } from "../bindings/ImportReportView";
 import type { IpcError } from "../bindings/IpcError";
 import type { OperatorView } from "../bindings/OperatorView";
@@ -237,6 +239,7 @@ export function registration(over: Partial<RegistrationView> = {}): Registration
     back_entered: false,
     cancelled: false,
     cancel_reason: null,
+    fee_paid_by: null,
     ...over,
   };
 }
@@ -321,4 +324,51 @@ export function printResult(over: Partial<PrintResultView> = {}): PrintResultVie
     copy: false,
     ...over,
   };
+}
+
+/** An admission as the core sends it. */
+export function admissionView(over: Partial<AdmissionView> = {}): AdmissionView {
+  return {
+    id: "adm-1",
+    inpatient_no: "ZY-MZ01-000001",
+    patient_id: "pat-1",
+    patient_name: "张三",
+    downtime_no: "DT-MZ01-000001",
+    dept: "ZYNK",
+    dept_name: "内科病区",
+    ward: "3病区",
+    bed: "12",
+    doctor: "",
+    diagnosis: "",
+    admitted_at: "2026-11-26T02:00:00.000000Z",
+    insurance: "self_pay",
+    insurance_no: "",
+    convert_to_insured: false,
+    back_entered: false,
+    cancelled: false,
+    clerk: "王住院",
+    ...over,
+  };
+}
+
+/** A deposit receipt (or, with `kind`, a deposit refund). */
+export function depositReceipt(over: Partial<ReceiptView> = {}): ReceiptView {
+  return receiptView({
+    id: "dep-rc-1",
+    receipt_no: "MZ01-000200",
+    kind: "deposit",
+    department: "内科病区",
+    total_fen: 200000,
+    total_capitals: "贰仟元整",
+    lines: [],
+    subtotals: [],
+    tenders: [{ method: "cash", amount_fen: 200000, tendered_fen: 200000, reference: "" }],
+    exchange_due: null,
+    ...over,
+  });
+}
+
+/** The core's deposit account; the balance is whatever the test says (the UI adds nothing up). */
+export function depositAccount(movements: ReceiptView[], balanceFen: number, over: Partial<AdmissionView> = {}): DepositAccountView {
+  return { admission: admissionView(over), movements, balance_fen: balanceFen };
 }

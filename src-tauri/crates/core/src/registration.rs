@@ -141,6 +141,9 @@ pub struct Registration {
     pub occurred_at: DateTime<Utc>,
     pub back_entered: bool,
     pub cancelled: Option<(String, DateTime<Utc>)>,
+    /// The receipt that paid the registration fee (a charge of this visit, not voided, with
+    /// every fee item on it), once there is one.
+    pub fee_paid_by: Option<String>,
 }
 
 /// What the registration form collects.
@@ -202,6 +205,7 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Registration> {
             Some(reason) => Some((reason, parse_stamp(&r.get::<_, String>(18)?))),
             None => None,
         },
+        fee_paid_by: None,
     })
 }
 
@@ -384,21 +388,41 @@ impl Desk {
     }
 
     pub fn registration(&self, id: Uuid) -> Result<Option<Registration>> {
-        Ok(self.conn.qrow(&format!("{REG_SELECT} WHERE r.id = ?1"), [id.to_string()], reg_from_row).optional()?)
+        let reg = self.conn.qrow(&format!("{REG_SELECT} WHERE r.id = ?1"), [id.to_string()], reg_from_row).optional()?;
+        reg.map(|r| self.with_fee_status(r)).transpose()
+    }
+
+    /// Fills in which receipt paid the fee: the registration fee goes through the charging
+    /// machinery, on a charge of this visit.
+    fn with_fee_status(&self, mut reg: Registration) -> Result<Registration> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT x.receipt_no, group_concat(l.code, char(31)) FROM receipt x JOIN receipt_line l ON l.receipt_id = x.id \
+             WHERE x.registration_id = ?1 AND x.kind = 'charge' AND NOT EXISTS (SELECT 1 FROM receipt_void v WHERE v.receipt_id = x.id) \
+             GROUP BY x.id ORDER BY x.seq",
+        )?;
+        let paid: Vec<(String, String)> = stmt.query_map([reg.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        reg.fee_paid_by = paid
+            .into_iter()
+            .find(|(_, codes)| {
+                let codes: Vec<&str> = codes.split('\u{1f}').collect();
+                reg.fee_items.iter().all(|f| codes.contains(&f.code.as_str()))
+            })
+            .map(|(no, _)| no);
+        Ok(reg)
     }
 
     /// Registrations of a patient, newest first.
     pub fn registrations_of(&self, patient: &Patient) -> Result<Vec<Registration>> {
         let mut stmt = self.conn.prepare(&format!("{REG_SELECT} WHERE r.patient_id = ?1 ORDER BY r.rowid DESC"))?;
-        let rows = stmt.query_map([patient.id.to_string()], reg_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows: Vec<Registration> = stmt.query_map([patient.id.to_string()], reg_from_row)?.collect::<rusqlite::Result<_>>()?;
+        rows.into_iter().map(|r| self.with_fee_status(r)).collect()
     }
 
     /// Today's registrations at this station, newest first.
     pub fn registrations_on(&self, day: NaiveDate) -> Result<Vec<Registration>> {
         let mut stmt = self.conn.prepare(&format!("{REG_SELECT} WHERE r.visit_date = ?1 ORDER BY r.rowid DESC"))?;
-        let rows = stmt.query_map([day.to_string()], reg_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows: Vec<Registration> = stmt.query_map([day.to_string()], reg_from_row)?.collect::<rusqlite::Result<_>>()?;
+        rows.into_iter().map(|r| self.with_fee_status(r)).collect()
     }
 
     /// 退号: cancels a registration by a record of its own; the queue number stays used.
@@ -443,5 +467,35 @@ impl Desk {
             fee_due: r.fee,
             notice: if r.cancelled.is_some() { "本号已退号".into() } else { "请按号候诊，过号请到分诊台重新排队。".into() },
         })
+    }
+}
+
+impl Desk {
+    /// Adds or changes one department (the newest row of a code is in force); `active: false`
+    /// takes it off the list. Registrations keep the name they were made with.
+    pub fn set_department(&mut self, by: &Actor, dept: &Department, active: bool) -> Result<Vec<Department>> {
+        by.require(Permission::ChangeSettings).or_else(|_| by.require(Permission::Supervise))?;
+        let code = dept.code.trim().to_uppercase();
+        if code.is_empty() || code.len() > 10 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(invalid!("dept_code_invalid", "科室编码应为 1 到 10 位字母或数字", "A department code is 1 to 10 letters or digits"));
+        }
+        let name = clean_text(&dept.name, 30, ("科室名称", "Department name"))?;
+        let mut doctors = Vec::new();
+        for d in &dept.doctors {
+            let d = d.trim();
+            if !d.is_empty() {
+                doctors.push(clean_text(d, 20, ("医生", "Doctor"))?);
+            }
+        }
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.exec(
+            "INSERT INTO department (id, code, name, kind, doctors, active, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![Uuid::now_v7().to_string(), code, name, dept.kind.key(), doctors.join("、"), active, by.id().to_string(), stamp(now)],
+        )?;
+        let row = tx.last_insert_rowid();
+        journal::append(&tx, Change { kind: "department_set", actor: by.name(), at: now, rows: vec![("department", row)], extra: Map::new() })?;
+        tx.commit()?;
+        self.departments()
     }
 }

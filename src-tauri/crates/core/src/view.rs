@@ -423,6 +423,8 @@ pub struct RegistrationView {
     pub back_entered: bool,
     pub cancelled: bool,
     pub cancel_reason: Option<String>,
+    /// The receipt that paid the registration fee; null while the fee is due.
+    pub fee_paid_by: Option<String>,
 }
 
 impl From<&crate::registration::Registration> for RegistrationView {
@@ -444,6 +446,7 @@ impl From<&crate::registration::Registration> for RegistrationView {
             back_entered: r.back_entered,
             cancelled: r.cancelled.is_some(),
             cancel_reason: r.cancelled.as_ref().map(|(reason, _)| reason.clone()),
+            fee_paid_by: r.fee_paid_by.clone(),
         }
     }
 }
@@ -906,4 +909,15 @@ pub struct CodeCheckView {
     pub voided: bool,
     #[ts(type = "number")]
     pub refunded_fen: i64,
+}
+
+/// One department as edited on the settings screen.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct DepartmentInput {
+    pub code: String,
+    pub name: String,
+    pub kind: crate::registration::DeptKind,
+    pub doctors: Vec<String>,
+    pub active: bool,
 }

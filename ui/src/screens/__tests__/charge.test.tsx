@@ -433,6 +433,37 @@ describe("the draft", () => {
   });
 });
 
+describe("the registration fee", () => {
+  async function registerThenCharge(paidBy: string | null) {
+    const view = await openCharge({
+      departments: () => departments,
+      registrations_today: () => [],
+      register: () => registration({ id: "reg-9", queue_no: 7, fee_paid_by: paidBy }),
+    });
+    await view.user.keyboard("{F3}");
+    await view.user.keyboard("张三");
+    await screen.findByTestId("patient-row");
+    await view.user.keyboard("{Enter}");
+    await view.user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
+    await view.user.click(screen.getByTestId("reg-submit"));
+    await screen.findByTestId("reg-result");
+    await view.user.keyboard("{F5}");
+    await screen.findByTestId("charge-visit");
+    return view;
+  }
+
+  test("a visit whose fee is due brings its fee items as lines, priced by the core", async () => {
+    const { calls } = await registerThenCharge(null);
+    await waitFor(() => expect(linesSent(calls)).toEqual([line("110100001", "1"), line("110200001", "1")]));
+  });
+
+  test("a fee already paid is not charged again", async () => {
+    const { calls } = await registerThenCharge("MZ01-000001");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(callsOf(calls, "price_draft")).toHaveLength(0);
+  });
+});
+
 describe("items outside the price list (Ctrl+F)", () => {
   test("need a supervisor: the line is priced with the approval, flagged, and paid with it", async () => {
     const { calls, user } = await openCharge({
@@ -598,9 +629,7 @@ describe("keys", () => {
     for (const text of ["F5 收费", "F8 退费 / 作废", "F9 结算", "Ctrl+F 价目表外项目", "Ctrl+R 重印", "Delete 删除所选项目"]) expect(bar).toHaveTextContent(text);
     await user.keyboard("{F1}");
     const help = screen.getByTestId("help-overlay");
-    const soon = within(help).getByText("即将提供（这个版本还不能使用）").parentElement!;
-    expect(within(soon).queryByText("收费")).not.toBeInTheDocument();
-    expect(within(soon).queryByText("结算")).not.toBeInTheDocument();
+    expect(help).not.toHaveTextContent("即将提供");
     expect(help).toHaveTextContent("价目表外项目");
   });
 });

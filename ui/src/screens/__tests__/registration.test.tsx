@@ -2,13 +2,16 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
 import type { NewPatientInput } from "../../bindings/NewPatientInput";
 import type { RegisterInput } from "../../bindings/RegisterInput";
+import type { PatientView } from "../../bindings/PatientView";
 import {
   callsOf,
+  deferred,
   departments,
   fakeBackend,
   hisPatient,
   ipcError,
   patient,
+  printResult,
   registration,
   renderApp,
   status,
@@ -387,6 +390,84 @@ describe("find and register (F3 / F4)", () => {
   });
 });
 
+describe("after a registration", () => {
+  async function registered(handlers: Handlers = {}) {
+    const view = await openReg("F3", { find_patients: () => [patient()], register: () => registration(), ...handlers });
+    await view.user.keyboard("zs{Enter}");
+    await screen.findByTestId("patient-pinned");
+    await view.user.selectOptions(screen.getByTestId("reg-dept"), "NK");
+    await view.user.click(screen.getByTestId("reg-submit"));
+    await screen.findByTestId("reg-result");
+    return view;
+  }
+
+  test("F2 starts clean: the last result and patient go, as with the next patient", async () => {
+    const { user } = await registered();
+    await user.keyboard("{F2}");
+    expect(screen.getByTestId("np-name")).toHaveFocus();
+    expect(screen.queryByTestId("reg-result")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("patient-pinned")).not.toBeInTheDocument();
+    expect(screen.getByTestId("patient-search")).toHaveValue("");
+  });
+
+  test("F2 from the search box's button after a result starts clean too", async () => {
+    const { user } = await registered();
+    await user.click(screen.getByTestId("new-patient"));
+    expect(screen.getByTestId("np-name")).toHaveFocus();
+    expect(screen.queryByTestId("reg-result")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("patient-pinned")).not.toBeInTheDocument();
+  });
+
+  test("打印候诊条 (button or Ctrl+R) prints the registration's queue slip and says where the PDF is", async () => {
+    const { calls, user } = await registered({
+      print_queue_slip: () => printResult({ receipt_no: "", pdf_path: "/home/desk/receipts/候诊条-2026-11-26-NK-7.pdf" }),
+    });
+    await user.click(screen.getByTestId("reg-print-slip"));
+    expect(await screen.findByTestId("slip-status")).toHaveTextContent("已发送到打印机");
+    expect(screen.getByTestId("slip-path")).toHaveTextContent("候诊条-2026-11-26-NK-7.pdf");
+    await user.keyboard("{Control>}r{/Control}");
+    await waitFor(() => expect(callsOf(calls, "print_queue_slip")).toHaveLength(2));
+    expect(callsOf(calls, "print_queue_slip").map((c) => c.args)).toEqual([{ id: "reg-1" }, { id: "reg-1" }]);
+    expect(screen.getByTestId("fkey-bar")).toHaveTextContent("Ctrl+R 打印候诊条");
+  });
+
+  test("a printer problem shows with the saved PDF", async () => {
+    const { user } = await registered({
+      print_queue_slip: () => printResult({ sent_to_printer: false, problem: "未设置打印机", problem_en: "No printer set", pdf_path: "/tmp/slip.pdf" }),
+    });
+    await user.keyboard("{Control>}r{/Control}");
+    expect(await screen.findByTestId("slip-status")).toHaveTextContent("未能打印：未设置打印机");
+    expect(screen.getByTestId("slip-path")).toHaveTextContent("/tmp/slip.pdf");
+  });
+});
+
+describe("Enter before the reply", () => {
+  test("picks the first row of the reply to what was typed, even when it has several", async () => {
+    const a = patient({ id: "a", downtime_no: "DT-MZ01-000001" });
+    const b = patient({ id: "b", downtime_no: "DT-MZ01-000002", birth: "1970-01-01", age: 56 });
+    const late = deferred<PatientView[]>();
+    const { user } = await openReg("F3", { find_patients: (args) => (args?.query === "张三" ? late.promise : [a, b]) });
+    await user.keyboard("张");
+    expect(await screen.findAllByTestId("patient-row")).toHaveLength(2); // the earlier reply: several
+    await user.keyboard("三{Enter}");
+    expect(screen.queryByTestId("patient-pinned")).not.toBeInTheDocument();
+    late.resolve([b, a]);
+    expect(await screen.findByTestId("patient-pinned")).toHaveTextContent("DT-MZ01-000002");
+    await waitFor(() => expect(screen.getByTestId("reg-dept")).toHaveFocus());
+  });
+
+  test("an older reply arriving late picks nothing", async () => {
+    const late = deferred<PatientView[]>();
+    const { user } = await openReg("F3", { find_patients: (args) => (args?.query === "张" ? late.promise : [patient({ id: "c", downtime_no: "DT-MZ01-000003" })]) });
+    await user.keyboard("张");
+    await user.keyboard("三{Enter}");
+    expect(await screen.findByTestId("patient-pinned")).toHaveTextContent("DT-MZ01-000003");
+    late.resolve([patient()]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByTestId("patient-pinned")).toHaveTextContent("DT-MZ01-000003");
+  });
+});
+
 describe("today's registrations and 退号", () => {
   test("Ctrl+T, Delete, a reason and Enter cancel the chosen row; it stays, marked 已退号", async () => {
     const first = registration({ id: "reg-2", queue_no: 8, patient_name: "王五" });
@@ -444,8 +525,7 @@ describe("keys", () => {
     expect(within(screen.getByTestId("nav-register")).getByText("F4")).toBeInTheDocument();
     await user.keyboard("{F1}");
     const help = screen.getByTestId("help-overlay");
-    const soon = within(help).getByText("即将提供（这个版本还不能使用）").parentElement!;
-    expect(within(soon).queryByText("新建患者")).not.toBeInTheDocument();
+    expect(help).not.toHaveTextContent("即将提供");
     const keys = within(help).getAllByTestId("help-key").map((row) => row.textContent);
     expect(keys).toEqual(expect.arrayContaining(["F2新建患者", "F3查找患者", "F4挂号"]));
   });

@@ -296,10 +296,22 @@ describe("verify, lock and logout", () => {
     fakeBackend({ app_status: () => status() });
     renderApp();
     const bar = await screen.findByTestId("fkey-bar");
-    for (const text of ["F1 帮助", "F5 收费", "F8 退费 / 作废", "F9 结算", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
+    for (const text of ["F1 帮助", "F5 收费", "F6 入院", "F7 预交金", "F8 退费 / 作废", "F9 结算", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
       expect(bar).toHaveTextContent(text);
     }
-    expect(bar).not.toHaveTextContent("F6"); // not built yet: not offered
+  });
+
+  test("on a screen with keys of its own the bar keeps to those and the counter keys; F1 still lists every key", async () => {
+    fakeBackend({ app_status: () => status(), catalog_versions: () => [] });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{Control>}p{/Control}");
+    const bar = screen.getByTestId("fkey-bar");
+    for (const text of ["F1 帮助", "Esc 返回主页", "F2 新建患者", "F5 收费", "F7 预交金", "F10 开班", "F12 锁屏"]) expect(bar).toHaveTextContent(text);
+    for (const text of ["F11", "Ctrl+P", "Ctrl+O", "Ctrl+J", "Ctrl+Q", "Ctrl+L"]) expect(bar).not.toHaveTextContent(text);
+    await user.keyboard("{F1}");
+    const keys = within(await screen.findByTestId("help-overlay")).getAllByTestId("help-key").map((row) => row.textContent);
+    expect(keys).toEqual(expect.arrayContaining(["F11启动应急", "Ctrl+O操作员与设置", "Ctrl+Q退出登录", "Ctrl+L中 / EN"]));
   });
 
   test("F1 lists every key of the screen, and the ones still to come; Esc closes it", async () => {
@@ -312,7 +324,8 @@ describe("verify, lock and logout", () => {
     expect(keys).toEqual(
       expect.arrayContaining(["F1帮助", "F10开班", "F11启动应急", "F12锁屏", "Ctrl+P价目表", "Ctrl+O操作员与设置", "Ctrl+J校验流水", "Ctrl+L中 / EN", "Ctrl+Q退出登录", "F5收费", "F9结算"]),
     );
-    expect(keys).toHaveLength(19); // F1, Tab, Enter, 13 actions (F2–F5, F8–F12, Ctrl+P/O/J/Q), Ctrl+L, F6–F7 to come
+    expect(keys).toHaveLength(19); // F1, Tab, Enter, 15 actions (F2–F12, Ctrl+P/O/J/Q), Ctrl+L
+    expect(help).not.toHaveTextContent("即将提供"); // every key does what it says
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("help-overlay")).not.toBeInTheDocument();
     expect(screen.getByTestId("nav-shift")).toHaveFocus();
@@ -326,17 +339,6 @@ describe("verify, lock and logout", () => {
     const help = await screen.findByTestId("help-overlay");
     expect(help).toHaveTextContent("上下选择");
     expect(help).toHaveTextContent("返回主页");
-  });
-
-  test("a key kept for a later screen says it is not there yet, and does nothing else", async () => {
-    const calls = fakeBackend({ app_status: () => status() });
-    const { user } = renderApp();
-    await screen.findByTestId("status-bar");
-    await user.keyboard("{F6}");
-    expect(screen.getByTestId("notice")).toHaveTextContent("F6 入院：即将提供");
-    await user.keyboard("{Control>}l{/Control}");
-    expect(screen.getByTestId("notice")).toHaveTextContent("F6 Admission: coming soon");
-    expect(calls.map((c) => c.cmd)).toEqual(["app_status"]);
   });
 
   test("Ctrl+O opens operators and settings from the price list screen; Esc returns to the search box", async () => {

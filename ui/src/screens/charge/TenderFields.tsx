@@ -22,6 +22,18 @@ export const METHOD_KEY: Record<Method, MsgKey> = {
 };
 export const ALL_METHODS: Method[] = ["cash", "card", "wechat", "alipay", "cheque", "other"];
 
+/** The keys that choose a method, the same on every screen whichever methods a list offers:
+ *  its place in `ALL_METHODS` (cash 1, card 2 …) and a letter (Card, Wechat, Alipay, cheQue,
+ *  Other). */
+export const METHOD_KEYS: Record<Method, string[]> = {
+  cash: ["1"],
+  card: ["2", "C"],
+  wechat: ["3", "W"],
+  alipay: ["4", "A"],
+  cheque: ["5", "Q"],
+  other: ["6", "O"],
+};
+
 /** The reference fields' labels by method: one field, or two joined by `/`. */
 const REFERENCE: Record<Method, MsgKey[]> = {
   cash: [],
@@ -57,12 +69,14 @@ interface Props {
   /** The error that concerns a field of this row, by field name. */
   errorFor: (field: string) => ReactNode;
   amountHint?: string;
+  /** The amount is the form's own (a deposit refund paid back one way): no amount box. */
+  noAmount?: boolean;
   children?: ReactNode;
 }
 
-export function TenderFields({ row, index, prefix, methods, onChange, errorFor, amountHint, children }: Props) {
+export function TenderFields({ row, index, prefix, methods, onChange, errorFor, amountHint, noAmount, children }: Props) {
   const t = useT();
-  const options: KeyOption<Method>[] = methods.map((m, i) => ({ value: m, label: t(METHOD_KEY[m]), keys: [String(i + 1)] }));
+  const options: KeyOption<Method>[] = methods.map((m) => ({ value: m, label: t(METHOD_KEY[m]), keys: METHOD_KEYS[m] }));
   const [ref1, ref2] = REFERENCE[row.method];
   const set = (patch: Partial<TenderRow>) => onChange({ ...row, ...patch });
   return (
@@ -75,16 +89,18 @@ export function TenderFields({ row, index, prefix, methods, onChange, errorFor, 
         options={options}
         onChange={(method) => set({ method })}
       />
-      <Field
-        name={`amount-${index}`}
-        label={t("pay.amount")}
-        testId={`${prefix}-amount`}
-        inputMode="decimal"
-        value={row.amount}
-        onChange={(amount) => set({ amount })}
-        hint={amountHint}
-        error={errorFor(`amount-${index}`)}
-      />
+      {!noAmount && (
+        <Field
+          name={`amount-${index}`}
+          label={t("pay.amount")}
+          testId={`${prefix}-amount`}
+          inputMode="decimal"
+          value={row.amount}
+          onChange={(amount) => set({ amount })}
+          hint={amountHint}
+          error={errorFor(`amount-${index}`)}
+        />
+      )}
       {ref1 && (
         <Field
           name={`ref-${index}`}

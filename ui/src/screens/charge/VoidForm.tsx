@@ -34,9 +34,11 @@ interface Props {
   onVoided: (r: ReceiptView) => void;
   /** Esc on the first field: back to the receipt list. */
   onBackOut: () => void;
+  /** Refusals this screen tells in its own words, over the ones above. */
+  ownWords?: Record<string, MsgKey>;
 }
 
-export function VoidForm({ receipt, onVoided, onBackOut }: Props) {
+export function VoidForm({ receipt, onVoided, onBackOut, ownWords }: Props) {
   const t = useT();
   const [reason, setReason, clearReason] = useDraft(`void.reason.${receipt.receipt_no}`);
   const [supName, setSupName] = useDraft("corr.supName");
@@ -51,7 +53,8 @@ export function VoidForm({ receipt, onVoided, onBackOut }: Props) {
       clearReason();
       onVoided(r);
     }).then((e) => {
-      if (e && OWN_WORDS[e.code]) setProblem({ ipc: e, key: OWN_WORDS[e.code] });
+      const key = e && (ownWords?.[e.code] ?? OWN_WORDS[e.code]);
+      if (e && key) setProblem({ ipc: e, key });
     });
   }
 

@@ -58,30 +58,31 @@ export function LayoutSelect({ layout, onChange }: { layout: PrintLayout; onChan
   return <KeySelect name="layout" label={t("print.layout")} testId="print-layout" value={layout} options={options} onChange={onChange} className="print-layout" />;
 }
 
-/** 已发送到打印机, or why not and where the PDF is. */
-export function PrintStatus({ state }: { state: PrintState }) {
+/** 已发送到打印机, or why not and where the PDF is. Test ids `print-status` / `print-path`
+ *  unless a screen showing two of these names them apart. */
+export function PrintStatus({ state, testId = "print-status", pathTestId = "print-path" }: { state: PrintState; testId?: string; pathTestId?: string }) {
   const t = useT();
   const { lang } = useLang();
   const { pending, result, problem } = state;
   if (pending) {
     return (
-      <p className="print-status muted" data-testid="print-status" role="status">
+      <p className="print-status muted" data-testid={testId} role="status">
         {t("print.printing")}
       </p>
     );
   }
-  if (problem) return <ErrorText problem={{ ipc: problem }} testId="print-status" />;
+  if (problem) return <ErrorText problem={{ ipc: problem }} testId={testId} />;
   if (!result) return null;
   const why = (lang === "en" ? result.problem_en : result.problem) ?? result.problem ?? "";
   return (
     <div className={`print-status ${result.sent_to_printer ? "ok" : "warn"}`} role="status">
-      <p data-testid="print-status">
+      <p data-testid={testId}>
         {result.copy && <span className="tag">{t("print.copy")}</span>}{" "}
         {result.sent_to_printer ? t("print.sent") : t("print.notSent", { why })}
       </p>
       {result.pdf_path && (
         <p className="print-pdf">
-          {t("print.pdfSaved")} <span className="code" data-testid="print-path">{result.pdf_path}</span>
+          {t("print.pdfSaved")} <span className="code" data-testid={pathTestId}>{result.pdf_path}</span>
         </p>
       )}
     </div>

@@ -1,20 +1,24 @@
 //! The registration just made, right and large: the numbers the patient must hear (停机号,
 //! 候诊号), the department, and the fee as due — it is taken at the cashier, not here.
-//! Enter (the focus is on 下一位) or F4 starts the next patient.
+//! Enter (the focus is on 下一位) or F4 starts the next patient; Ctrl+R prints the 候诊条.
 
 import type { Ref } from "react";
 import type { RegistrationView } from "../../bindings/RegistrationView";
 import { formatFen, formatLocal } from "../../format";
 import { useT } from "../../i18n";
+import { PrintStatus, type PrintState } from "../charge/printing";
 import { REG_TYPE_KEY } from "./RegisterForm";
 
 interface Props {
   reg: RegistrationView;
   onNext: () => void;
+  /** 打印候诊条, and how that went. */
+  onPrintSlip: () => void;
+  slip: PrintState;
   nextRef?: Ref<HTMLButtonElement>;
 }
 
-export function RegResult({ reg, onNext, nextRef }: Props) {
+export function RegResult({ reg, onNext, onPrintSlip, slip, nextRef }: Props) {
   const t = useT();
   return (
     <section className={`panel reg-result ${reg.cancelled ? "cancelled" : ""}`} data-testid="reg-result" role="status">
@@ -55,6 +59,12 @@ export function RegResult({ reg, onNext, nextRef }: Props) {
           ))}
         </ul>
       )}
+      <PrintStatus state={slip} testId="slip-status" pathTestId="slip-path" />
+      <div className="button-row reg-actions">
+        <button type="button" data-testid="reg-print-slip" disabled={slip.pending || reg.cancelled} onClick={onPrintSlip}>
+          {t("reg.printSlip")} <kbd>Ctrl+R</kbd>
+        </button>
+      </div>
       <button ref={nextRef} type="button" className="primary" data-testid="reg-next" onClick={onNext}>
         {t("reg.next")} <kbd>Enter</kbd> <kbd>F4</kbd>
       </button>

@@ -223,3 +223,41 @@ fn a_large_snapshot_imports_and_searches() {
     assert_eq!((r.good, r.problems.len()), (5000, 0));
     assert_eq!(f.desk.find_patients("H10000042", 5).unwrap()[0].his_id.as_deref(), Some("H10000042"));
 }
+
+#[test]
+fn departments_are_edited_one_at_a_time() {
+    use downtime_core::registration::{Department, DeptKind};
+    let (mut f, c) = counter();
+    let admin = f.admin.clone();
+    let new = Department { code: "xk".into(), name: "胸外科".into(), kind: DeptKind::Outpatient, doctors: vec!["高医生".into(), " ".into()] };
+    assert_eq!(f.desk.set_department(&c, &new, true).unwrap_err().code(), "role_forbidden");
+    let list = f.desk.set_department(&admin, &new, true).unwrap();
+    let xk = list.iter().find(|d| d.code == "XK").unwrap();
+    assert_eq!(xk.doctors, ["高医生"]);
+    let renamed = Department { name: "胸外科门诊".into(), ..new.clone() };
+    f.desk.set_department(&admin, &renamed, true).unwrap();
+    assert_eq!(f.desk.department("XK").unwrap().unwrap().name, "胸外科门诊");
+    f.desk.set_department(&admin, &renamed, false).unwrap();
+    assert!(f.desk.department("XK").unwrap().is_none());
+    let bad = Department { code: "胸".into(), ..new };
+    assert_eq!(f.desk.set_department(&admin, &bad, true).unwrap_err().code(), "dept_code_invalid");
+    assert_eq!(f.desk.verify().unwrap().problem, None);
+}
+
+#[test]
+fn the_registration_fee_is_paid_through_a_charge_of_the_visit() {
+    use downtime_core::catalog::price::Quantity;
+    use downtime_core::charge::tender::{Method, TenderInput};
+    use downtime_core::charge::{ChargeInput, LineInput};
+    let (mut f, c) = counter();
+    let p = f.desk.add_patient(&c, &patient("甲")).unwrap().downtime_no.unwrap();
+    let r = f.desk.register(&c, &NewRegistration { patient: p.clone(), dept: "NK".into(), reg_type: RegType::Ordinary, doctor: None, back_entered_at: None }).unwrap();
+    assert_eq!(r.fee_paid_by, None);
+    let lines = r.fee_items.iter().map(|i| LineInput::Item { code: i.code.clone(), qty: Quantity::from_milli(1000).unwrap() }).collect();
+    let tenders = vec![TenderInput { method: Method::Cash, amount: r.fee, reference: String::new() }];
+    let receipt = f
+        .desk
+        .pay_charge(&c, &ChargeInput { id: uuid::Uuid::now_v7(), patient: p, visit: Some(r.id), lines, tenders, cash_tendered: None, insured: false, paper_no: None, back_entered_at: None, approver: None })
+        .unwrap();
+    assert_eq!(f.desk.registration(r.id).unwrap().unwrap().fee_paid_by, Some(receipt.receipt_no));
+}

@@ -1,0 +1,52 @@
+//! Station settings from the window: the receipt printer, the department list, and opening a
+//! saved PDF in the system's viewer (whose print dialog then prints it).
+
+use super::Reply;
+use crate::ShellState;
+use downtime_core::registration::Department;
+use downtime_core::view::{DepartmentInput, DepartmentView};
+use downtime_core::CoreError;
+use tauri::State;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn printer(state: State<'_, ShellState>) -> Reply<Option<String>> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    Ok(shell.desk()?.printer()?)
+}
+
+/// Sets the CUPS printer receipts go to; an empty name means "save as PDF only".
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_printer(state: State<'_, ShellState>, name: String) -> Reply<Option<String>> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    desk.set_printer(&me, &name)?;
+    Ok(desk.printer()?)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> Reply<Vec<DepartmentView>> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let dept = Department { code: input.code, name: input.name, kind: input.kind, doctors: input.doctors };
+    Ok(shell.desk()?.set_department(&me, &dept, input.active)?.iter().map(DepartmentView::from).collect())
+}
+
+/// Opens a PDF this desk saved (receipts, summaries, slips) with the system's viewer.
+#[tauri::command(rename_all = "snake_case")]
+pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let receipts = shell.desk()?.path().parent().map(|p| p.join("receipts")).unwrap_or_default();
+    let path = std::path::PathBuf::from(path);
+    // Only files the desk itself saved: the window cannot open arbitrary paths.
+    if !path.starts_with(&receipts) || path.extension().and_then(|e| e.to_str()) != Some("pdf") || !path.exists() {
+        return Err(CoreError::invalid("pdf_unknown", "只能打开本机保存的收据 PDF", "Only receipt PDFs saved by this desk can be opened").into());
+    }
+    let opener = if cfg!(windows) { "explorer" } else if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    std::process::Command::new(opener).arg(&path).spawn().map_err(|e| {
+        CoreError::invalid("pdf_open_failed", format!("无法打开 PDF（{e}）：文件在 {}", path.display()), format!("Cannot open the PDF ({e}): it is at {}", path.display()))
+    })?;
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! 退预交金 (F8): an amount of the balance paid back, how (cash unless another way is chosen,
+//! above the amount), a reason, and a supervisor's name and PIN. Enter goes amount → reason →
+//! supervisor → PIN and refunds from there. The refund is a receipt of its own, printed at once;
+//! an amount over the balance is the core's to refuse, shown at the amount. The request id is
+//! made when the form opens and kept through retries.
+
+import { useState } from "react";
+import { api } from "../../api";
+import type { DepositRefundInputView } from "../../bindings/DepositRefundInputView";
+import type { ReceiptView } from "../../bindings/ReceiptView";
+import type { TenderInputView } from "../../bindings/TenderInputView";
+import { errorIn } from "../../components/ErrorText";
+import { Field, PinField } from "../../components/Field";
+import { KeyForm } from "../../components/KeyForm";
+import { formatFen, parseYuan } from "../../format";
+import { useDraft } from "../../hooks/useDraft";
+import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
+import { useT, type MsgKey } from "../../i18n";
+import { newId, type TenderRow } from "../charge/chargeDraft";
+import { ALL_METHODS, blankTender, referenceOf, TenderFields } from "../charge/TenderFields";
+import { SUPERVISED_FIELDS } from "../charge/VoidForm";
+import { ADMIT_WORDS } from "./AdmitForm";
+
+const FIELD_OF: Record<string, string> = {
+  ...SUPERVISED_FIELDS,
+  deposit_refund_exceeds_balance: "amount",
+  deposit_zero: "amount",
+  amount_out_of_range: "amount",
+  tender_zero: "amount",
+  tender_sum_mismatch: "amount",
+  tender_card_reference: "ref-0",
+  tender_reference_missing: "ref-0",
+  tender_cheque_reference: "ref-0",
+  tender_other_name: "ref-0",
+  tender_reference_invalid: "ref-0",
+};
+const fieldFor: FieldFor = (code) => FIELD_OF[code];
+
+const OWN_WORDS: Record<string, MsgKey> = {
+  shift_required: ADMIT_WORDS.shift_required,
+  ipc_failed: "pay.retry",
+};
+
+interface Props {
+  inpatientNo: string;
+  /** The core's balance, shown beside the amount. */
+  balanceFen: number | null;
+  onRefunded: (refund: ReceiptView) => void;
+  /** Esc on the first field (the way it is paid back, above the amount): the form closes. */
+  onBackOut: () => void;
+}
+
+export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackOut }: Props) {
+  const t = useT();
+  const [id] = useState(newId);
+  const [amount, setAmount] = useDraft(`depRefund.amount.${inpatientNo}`);
+  const [reason, setReason] = useDraft(`depRefund.reason.${inpatientNo}`);
+  const [supName, setSupName] = useDraft("corr.supName");
+  const [supPin, setSupPin] = useState("");
+  const [payBack, setPayBack] = useState<TenderRow>(blankTender("cash"));
+  const { pending, problem, setProblem, run } = useSubmit(fieldFor);
+
+  function submit() {
+    const fen = parseYuan(amount);
+    if (fen === null) return setProblem({ key: "pay.amountInvalid", field: "amount" });
+    if (reason.trim() === "") return setProblem({ key: "corr.reasonRequired", field: "reason" });
+    if (supName.trim() === "" || supPin === "") return setProblem({ key: "free.supRequired", field: supName.trim() === "" ? "supName" : "supPin" });
+    // Cash: the core pays the whole amount back in cash. Another way carries the whole amount.
+    const tenders: TenderInputView[] = payBack.method === "cash" ? [] : [{ method: payBack.method, amount_fen: fen, reference: referenceOf(payBack) }];
+    const input: DepositRefundInputView = {
+      id,
+      inpatient_no: inpatientNo,
+      amount_fen: fen,
+      tenders,
+      reason: reason.trim(),
+      supervisor: { name: supName.trim(), pin: supPin },
+    };
+    void run(async () => {
+      const refund = await api.refundDeposit(input);
+      setAmount("");
+      setReason("");
+      onRefunded(refund);
+    }).then((e) => {
+      if (e && OWN_WORDS[e.code]) setProblem({ ipc: e, key: OWN_WORDS[e.code], field: fieldFor(e.code) });
+    });
+  }
+
+  const err = (slot: string) => errorIn(problem, slot, "dep-refund-error");
+  return (
+    <KeyForm onSubmit={submit} problem={problem} onBackOut={onBackOut} className="corr-form dep-refund-form" testId="dep-refund-form">
+      <h3>
+        {t("dep.refundTitle")} <kbd>F8</kbd>
+      </h3>
+      <TenderFields row={payBack} index={0} prefix="dep-refund" methods={ALL_METHODS} onChange={setPayBack} errorFor={err} noAmount />
+      <Field
+        name="amount"
+        label={t("dep.refundAmount")}
+        hint={balanceFen === null ? undefined : t("dep.refundBalance", { balance: formatFen(balanceFen) })}
+        testId="dep-refund-amount"
+        inputMode="decimal"
+        big
+        value={amount}
+        onChange={setAmount}
+        autoFocus
+        error={err("amount")}
+      />
+      <Field name="reason" label={t("corr.reason")} testId="dep-refund-reason" value={reason} onChange={setReason} error={err("reason")} />
+      <fieldset className="supervisor">
+        <legend>{t("corr.supervisor")}</legend>
+        <div className="cols2">
+          <Field name="supName" label={t("sup.name")} testId="dep-refund-sup-name" value={supName} onChange={setSupName} error={err("supName")} />
+          <PinField name="supPin" label={t("sup.pin")} testId="dep-refund-sup-pin" value={supPin} onChange={setSupPin} error={err("supPin")} />
+        </div>
+      </fieldset>
+      {err("form")}
+      <div className="button-row">
+        <button type="submit" className="primary" data-testid="dep-refund-submit" disabled={pending}>
+          {t("dep.refundSubmit")} <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="quiet" onClick={onBackOut}>
+          {t("dep.close")} <kbd>Esc</kbd>
+        </button>
+      </div>
+    </KeyForm>
+  );
+}
