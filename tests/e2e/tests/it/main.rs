@@ -39,6 +39,7 @@ pub const CTRL_P: &str = "\u{E009}p\u{E000}";
 pub const SELECT_ALL: &str = "\u{E009}a\u{E000}";
 pub const BACKSPACE: &str = "\u{E003}";
 pub const DELETE: &str = "\u{E017}";
+pub const INSERT: &str = "\u{E016}";
 
 /// One test at a time: WebDriver ports are fixed.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
