@@ -38,7 +38,11 @@ pub fn db_path_from_env() -> PathBuf {
 
 pub fn open_shell(db_path: PathBuf) -> Shell {
     let desk = Desk::open(&db_path).map_err(IpcError::from);
-    Shell { db_path, desk, session: None }
+    Shell {
+        db_path,
+        desk,
+        session: None,
+    }
 }
 
 /// Registers every command; shared by the app and by tests on the mock runtime.

@@ -8,7 +8,8 @@ use downtime_core::{CoreError, Fen};
 use tauri::State;
 
 fn id_of(text: &str) -> Reply<uuid::Uuid> {
-    text.parse().map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
+    text.parse()
+        .map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -53,7 +54,11 @@ pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Re
     let deposit = DepositInput {
         id: id_of(&input.id)?,
         admission_no: input.inpatient_no,
-        tenders: input.tenders.iter().map(TenderInputView::to_input).collect::<downtime_core::Result<_>>()?,
+        tenders: input
+            .tenders
+            .iter()
+            .map(TenderInputView::to_input)
+            .collect::<downtime_core::Result<_>>()?,
         cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
         back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
     };
@@ -70,7 +75,11 @@ pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputVie
         id: id_of(&input.id)?,
         admission_no: input.inpatient_no,
         amount: Fen::new(input.amount_fen)?,
-        tenders: input.tenders.iter().map(TenderInputView::to_input).collect::<downtime_core::Result<_>>()?,
+        tenders: input
+            .tenders
+            .iter()
+            .map(TenderInputView::to_input)
+            .collect::<downtime_core::Result<_>>()?,
         reason: input.reason,
     };
     Ok(ReceiptView::from(&desk.refund_deposit(&me, &sup, &refund)?))
@@ -84,10 +93,22 @@ pub fn cancel_admission(state: State<'_, ShellState>, inpatient_no: String, reas
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn transfer_admission(state: State<'_, ShellState>, inpatient_no: String, ward: String, bed: Option<String>, reason: String) -> Reply<AdmissionView> {
+pub fn transfer_admission(
+    state: State<'_, ShellState>,
+    inpatient_no: String,
+    ward: String,
+    bed: Option<String>,
+    reason: String,
+) -> Reply<AdmissionView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    Ok(AdmissionView::from(&shell.desk()?.transfer_admission(&me, &inpatient_no, &ward, bed.as_deref(), &reason)?))
+    Ok(AdmissionView::from(&shell.desk()?.transfer_admission(
+        &me,
+        &inpatient_no,
+        &ward,
+        bed.as_deref(),
+        &reason,
+    )?))
 }
 
 /// Saves the deposit summary PDF beside the database and returns its path.
@@ -97,7 +118,11 @@ pub fn print_deposit_summary(state: State<'_, ShellState>, inpatient_no: String)
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let bytes = desk.deposit_summary_pdf(&inpatient_no, me.name(), "a5")?;
-    let dir = desk.path().parent().map(|p| p.join("receipts")).unwrap_or_else(|| "receipts".into());
+    let dir = desk
+        .path()
+        .parent()
+        .map(|p| p.join("receipts"))
+        .unwrap_or_else(|| "receipts".into());
     std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
     let path = dir.join(format!("{inpatient_no}-预交金汇总.pdf"));
     std::fs::write(&path, bytes).map_err(CoreError::from)?;

@@ -74,7 +74,10 @@ fn body_bytes<'a>(request: &'a Request<'_>) -> Reply<std::borrow::Cow<'a, [u8]>>
 pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(std::borrow::Cow<'a, [u8]>, String, ImportOptions, bool)> {
     let bytes = body_bytes(request)?;
     let name = header(request, "x-file-name").unwrap_or_else(|| "价目表.csv".into());
-    let mut opts = ImportOptions { month: header(request, "x-month"), ..Default::default() };
+    let mut opts = ImportOptions {
+        month: header(request, "x-month"),
+        ..Default::default()
+    };
     opts.read.encoding = header(request, "x-encoding");
     opts.read.sheet = header(request, "x-sheet");
     let accept = header(request, "x-accept-good-rows").as_deref() == Some("1");
@@ -89,7 +92,14 @@ pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>)
     Ok(ImportReportView::from(&shell.desk()?.catalog_preview(&bytes, &name, &opts)?))
 }
 
-fn import<R: Runtime>(app: &AppHandle<R>, state: &ShellState, bytes: &[u8], name: &str, opts: &ImportOptions, accept: bool) -> Reply<ImportReportView> {
+fn import<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &ShellState,
+    bytes: &[u8],
+    name: &str,
+    opts: &ImportOptions,
+    accept: bool,
+) -> Reply<ImportReportView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let mut progress = |done: usize, total: usize| {

@@ -11,7 +11,8 @@ use tauri::State;
 use uuid::Uuid;
 
 fn id_of(text: &str) -> Reply<Uuid> {
-    text.parse().map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
+    text.parse()
+        .map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
 }
 
 fn lines_of(lines: &[DraftLine]) -> Reply<Vec<LineInput>> {
@@ -82,7 +83,13 @@ pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<Receip
 pub fn receipt(state: State<'_, ShellState>, receipt_no: String) -> Reply<ReceiptView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
-    let r = shell.desk()?.receipt(&receipt_no)?.ok_or_else(|| CoreError::invalid("receipt_unknown", format!("找不到收据 {receipt_no}"), format!("No receipt {receipt_no}")))?;
+    let r = shell.desk()?.receipt(&receipt_no)?.ok_or_else(|| {
+        CoreError::invalid(
+            "receipt_unknown",
+            format!("找不到收据 {receipt_no}"),
+            format!("No receipt {receipt_no}"),
+        )
+    })?;
     Ok(ReceiptView::from(&r))
 }
 
@@ -116,7 +123,14 @@ pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> R
         .iter()
         .map(|l| Ok((l.line_no, downtime_core::catalog::price::Quantity::parse(&l.qty)?)))
         .collect::<downtime_core::Result<Vec<_>>>()?;
-    let refund = RefundInput { id: id_of(&input.id)?, receipt_no: input.receipt_no, lines, reason: input.reason, tenders: tenders_of(&input.tenders)?, drug_return_by: input.drug_return_by };
+    let refund = RefundInput {
+        id: id_of(&input.id)?,
+        receipt_no: input.receipt_no,
+        lines,
+        reason: input.reason,
+        tenders: tenders_of(&input.tenders)?,
+        drug_return_by: input.drug_return_by,
+    };
     Ok(ReceiptView::from(&desk.refund_receipt(&me, &sup, &refund)?))
 }
 

@@ -40,14 +40,24 @@ pub async fn import_departments(state: State<'_, ShellState>, request: Request<'
     let (bytes, name, _, _) = file_of(&request)?;
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    Ok(shell.desk()?.import_departments(&me, &bytes, &name)?.iter().map(DepartmentView::from).collect())
+    Ok(shell
+        .desk()?
+        .import_departments(&me, &bytes, &name)?
+        .iter()
+        .map(DepartmentView::from)
+        .collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn import_sample_departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    Ok(shell.desk()?.import_departments(&me, SAMPLE_DEPARTMENTS, "departments.csv")?.iter().map(DepartmentView::from).collect())
+    Ok(shell
+        .desk()?
+        .import_departments(&me, SAMPLE_DEPARTMENTS, "departments.csv")?
+        .iter()
+        .map(DepartmentView::from)
+        .collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -56,7 +66,9 @@ pub async fn import_patient_snapshot(state: State<'_, ShellState>, request: Requ
     let dry_run = header(&request, "x-dry-run").as_deref() == Some("1");
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    Ok(SnapshotReportView::from(&shell.desk()?.import_patient_snapshot(&me, &bytes, &name, accept, dry_run)?))
+    Ok(SnapshotReportView::from(
+        &shell.desk()?.import_patient_snapshot(&me, &bytes, &name, accept, dry_run)?,
+    ))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -65,7 +77,16 @@ pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<Reg
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let back = desk.typed_time(input.back_entered_at.as_deref())?;
-    let r = desk.register(&me, &NewRegistration { patient: input.patient, dept: input.dept, reg_type: input.reg_type, doctor: input.doctor, back_entered_at: back })?;
+    let r = desk.register(
+        &me,
+        &NewRegistration {
+            patient: input.patient,
+            dept: input.dept,
+            reg_type: input.reg_type,
+            doctor: input.doctor,
+            back_entered_at: back,
+        },
+    )?;
     Ok(RegistrationView::from(&r))
 }
 
@@ -73,7 +94,9 @@ pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<Reg
 pub fn cancel_registration(state: State<'_, ShellState>, id: String, reason: String) -> Reply<RegistrationView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+    let id = id
+        .parse()
+        .map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
     Ok(RegistrationView::from(&shell.desk()?.cancel_registration(&me, id, &reason)?))
 }
 
@@ -93,10 +116,18 @@ pub fn print_queue_slip(state: State<'_, ShellState>, id: String) -> Reply<Print
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
     let desk = shell.desk()?;
-    let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+    let id = id
+        .parse()
+        .map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
     let bytes = desk.queue_slip_pdf(id)?;
-    let reg = desk.registration(id)?.ok_or_else(|| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
-    let dir = desk.path().parent().map(|p| p.join("receipts")).unwrap_or_else(|| "receipts".into());
+    let reg = desk
+        .registration(id)?
+        .ok_or_else(|| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+    let dir = desk
+        .path()
+        .parent()
+        .map(|p| p.join("receipts"))
+        .unwrap_or_else(|| "receipts".into());
     std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
     let path = dir.join(format!("候诊条-{}-{}-{}.pdf", reg.visit_date, reg.dept_code, reg.queue_no));
     std::fs::write(&path, bytes).map_err(CoreError::from)?;

@@ -29,8 +29,18 @@ pub fn set_printer(state: State<'_, ShellState>, name: String) -> Reply<Option<S
 pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> Reply<Vec<DepartmentView>> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    let dept = Department { code: input.code, name: input.name, kind: input.kind, doctors: input.doctors };
-    Ok(shell.desk()?.set_department(&me, &dept, input.active)?.iter().map(DepartmentView::from).collect())
+    let dept = Department {
+        code: input.code,
+        name: input.name,
+        kind: input.kind,
+        doctors: input.doctors,
+    };
+    Ok(shell
+        .desk()?
+        .set_department(&me, &dept, input.active)?
+        .iter()
+        .map(DepartmentView::from)
+        .collect())
 }
 
 /// Opens a PDF this desk saved (receipts, summaries, slips) with the system's viewer.
@@ -42,11 +52,26 @@ pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
     let path = std::path::PathBuf::from(path);
     // Only files the desk itself saved: the window cannot open arbitrary paths.
     if !path.starts_with(&receipts) || path.extension().and_then(|e| e.to_str()) != Some("pdf") || !path.exists() {
-        return Err(CoreError::invalid("pdf_unknown", "只能打开本机保存的收据 PDF", "Only receipt PDFs saved by this desk can be opened").into());
+        return Err(CoreError::invalid(
+            "pdf_unknown",
+            "只能打开本机保存的收据 PDF",
+            "Only receipt PDFs saved by this desk can be opened",
+        )
+        .into());
     }
-    let opener = if cfg!(windows) { "explorer" } else if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let opener = if cfg!(windows) {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
     std::process::Command::new(opener).arg(&path).spawn().map_err(|e| {
-        CoreError::invalid("pdf_open_failed", format!("无法打开 PDF（{e}）：文件在 {}", path.display()), format!("Cannot open the PDF ({e}): it is at {}", path.display()))
+        CoreError::invalid(
+            "pdf_open_failed",
+            format!("无法打开 PDF（{e}）：文件在 {}", path.display()),
+            format!("Cannot open the PDF ({e}): it is at {}", path.display()),
+        )
     })?;
     Ok(())
 }

@@ -173,7 +173,12 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
             let a = ctx.desk.cancel_admission(&me, &inpatient_no, &reason)?;
             println!("已取消入院 {}", a.inpatient_no);
         }
-        AdmissionCmd::Transfer { inpatient_no, ward, bed, reason } => {
+        AdmissionCmd::Transfer {
+            inpatient_no,
+            ward,
+            bed,
+            reason,
+        } => {
             let me = ctx.actor()?;
             let a = ctx.desk.transfer_admission(&me, &inpatient_no, &ward, bed.as_deref(), &reason)?;
             println!("{} 已转至 {} {}", a.inpatient_no, a.ward, a.bed);
@@ -184,8 +189,22 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
                 print_json(&all.iter().map(AdmissionView::from).collect::<Vec<_>>());
             } else {
                 for a in all {
-                    let mark = if a.cancelled.is_some() { "（已取消）" } else if a.convert_to_insured { "（恢复后转医保）" } else { "" };
-                    println!("{}\t{}\t{}\t{} {}\t{}{mark}", a.inpatient_no, a.patient_name, a.dept_name, a.ward, a.bed, local_display(a.admitted_at));
+                    let mark = if a.cancelled.is_some() {
+                        "（已取消）"
+                    } else if a.convert_to_insured {
+                        "（恢复后转医保）"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{}\t{}\t{}\t{} {}\t{}{mark}",
+                        a.inpatient_no,
+                        a.patient_name,
+                        a.dept_name,
+                        a.ward,
+                        a.bed,
+                        local_display(a.admitted_at)
+                    );
                 }
             }
         }
@@ -203,7 +222,10 @@ fn tenders(pays: &[String]) -> Result<Vec<TenderInput>, CoreError> {
 }
 
 fn show_account(acc: &DepositAccount) {
-    println!("{} {}（{}）预交金余额 {}", acc.admission.inpatient_no, acc.admission.patient_name, acc.admission.dept_name, acc.balance);
+    println!(
+        "{} {}（{}）预交金余额 {}",
+        acc.admission.inpatient_no, acc.admission.patient_name, acc.admission.dept_name, acc.balance
+    );
     for m in &acc.movements {
         let what = match m.kind {
             ReceiptKind::Deposit => "预交",
@@ -216,35 +238,74 @@ fn show_account(acc: &DepositAccount) {
 
 pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
     match a.sub {
-        Some(DepositSub::Refund { admission, amount, pays, reason, supervisor, supervisor_pin, json }) => {
+        Some(DepositSub::Refund {
+            admission,
+            amount,
+            pays,
+            reason,
+            supervisor,
+            supervisor_pin,
+            json,
+        }) => {
             let amount = Fen::parse_yuan(&amount)?;
             let tenders = tenders(&pays)?;
             let sup = ctx.desk.authenticate(&supervisor, &supervisor_pin)?;
             let me = ctx.actor()?;
-            let r = ctx.desk.refund_deposit(&me, &sup, &DepositRefundInput { id: uuid::Uuid::now_v7(), admission_no: admission.clone(), amount, tenders, reason })?;
+            let r = ctx.desk.refund_deposit(
+                &me,
+                &sup,
+                &DepositRefundInput {
+                    id: uuid::Uuid::now_v7(),
+                    admission_no: admission.clone(),
+                    amount,
+                    tenders,
+                    reason,
+                },
+            )?;
             let balance = ctx.desk.deposit_account(&admission)?.balance;
             if json {
-                print_json(&serde_json::json!({"receipt_no": r.receipt_no, "amount_fen": r.total.get(), "balance_fen": balance.get(), "receipt": ReceiptView::from(&r)}));
+                print_json(
+                    &serde_json::json!({"receipt_no": r.receipt_no, "amount_fen": r.total.get(), "balance_fen": balance.get(), "receipt": ReceiptView::from(&r)}),
+                );
             } else {
                 println!("{}", r.receipt_no);
             }
         }
         Some(DepositSub::Balance { admission, json }) => {
             let acc = ctx.desk.deposit_account(&admission)?;
-            if json { print_json(&DepositAccountView::from(&acc)) } else { show_account(&acc) }
+            if json {
+                print_json(&DepositAccountView::from(&acc))
+            } else {
+                show_account(&acc)
+            }
         }
         None => {
             let admission = a.admission.ok_or_else(|| {
-                CoreError::invalid("admission_required", "请用 --admission 指定住院号", "Give the inpatient number with --admission")
+                CoreError::invalid(
+                    "admission_required",
+                    "请用 --admission 指定住院号",
+                    "Give the inpatient number with --admission",
+                )
             })?;
             let tenders = tenders(&a.pays)?;
             let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
             let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
             let me = ctx.actor()?;
-            let r = ctx.desk.take_deposit(&me, &DepositInput { id: uuid::Uuid::now_v7(), admission_no: admission.clone(), tenders, cash_tendered, back_entered_at: back })?;
+            let r = ctx.desk.take_deposit(
+                &me,
+                &DepositInput {
+                    id: uuid::Uuid::now_v7(),
+                    admission_no: admission.clone(),
+                    tenders,
+                    cash_tendered,
+                    back_entered_at: back,
+                },
+            )?;
             let balance = ctx.desk.deposit_account(&admission)?.balance;
             if a.json {
-                print_json(&serde_json::json!({"receipt_no": r.receipt_no, "amount_fen": r.total.get(), "balance_fen": balance.get(), "change_fen": r.change.get(), "receipt": ReceiptView::from(&r)}));
+                print_json(
+                    &serde_json::json!({"receipt_no": r.receipt_no, "amount_fen": r.total.get(), "balance_fen": balance.get(), "change_fen": r.change.get(), "receipt": ReceiptView::from(&r)}),
+                );
             } else {
                 println!("{}", r.receipt_no);
             }
@@ -269,7 +330,14 @@ pub fn simulate(a: SimulateArgs, ctx: &mut Ctx) -> Out {
     })?;
     println!(
         "模拟完成：{} 位患者，{} 次挂号，{} 张收费收据，作废 {}，退费 {}，入院 {}，预交金 {} 笔，净收 {}",
-        sum.patients, sum.registrations, sum.receipts, sum.voids, sum.refunds, sum.admissions, sum.deposits, Fen::new(sum.taken.max(0))?
+        sum.patients,
+        sum.registrations,
+        sum.receipts,
+        sum.voids,
+        sum.refunds,
+        sum.admissions,
+        sum.deposits,
+        Fen::new(sum.taken.max(0))?
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -85,21 +85,38 @@ fn print_report(r: &ImportReport, dry_run: bool) {
         r.rows_read,
         r.good,
         r.problems.len(),
-        if r.duplicates > 0 { format!("，重复 {} 行已忽略", r.duplicates) } else { String::new() },
+        if r.duplicates > 0 {
+            format!("，重复 {} 行已忽略", r.duplicates)
+        } else {
+            String::new()
+        },
         r.format,
         r.encoding,
         if r.encoding.is_empty() { "" } else { " 编码" },
         r.month
     );
     for p in &r.problems {
-        println!("  第 {} 行{}：{}", p.row, if p.code.is_empty() { String::new() } else { format!("（{}）", p.code) }, p.reason);
+        println!(
+            "  第 {} 行{}：{}",
+            p.row,
+            if p.code.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", p.code)
+            },
+            p.reason
+        );
     }
     let cats: Vec<String> = r.by_category.iter().map(|(c, n)| format!("{} {n}", c.zh())).collect();
     if !cats.is_empty() {
         println!("  按类别：{}", cats.join("，"));
     }
     match (&r.version, r.already_imported, dry_run) {
-        (Some(v), true, _) => println!("此文件已于 {} 导入为 {} 月价目表，未重复导入", local_display(v.imported_at), v.month),
+        (Some(v), true, _) => println!(
+            "此文件已于 {} 导入为 {} 月价目表，未重复导入",
+            local_display(v.imported_at),
+            v.month
+        ),
         (Some(v), false, _) => println!("已导入 {} 月价目表：{} 项（版本 {}）", v.month, v.items, v.id),
         (None, _, true) => println!("（试运行：未写入任何内容）"),
         _ => {}
@@ -108,7 +125,16 @@ fn print_report(r: &ImportReport, dry_run: bool) {
 
 pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
     match cmd {
-        CatalogCmd::Import { file, month, dry_run, skip_bad, encoding, sheet, map, json } => {
+        CatalogCmd::Import {
+            file,
+            month,
+            dry_run,
+            skip_bad,
+            encoding,
+            sheet,
+            map,
+            json,
+        } => {
             let bytes = std::fs::read(&file).map_err(|e| {
                 CoreError::invalid(
                     "file_unreadable",
@@ -117,7 +143,10 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
                 )
             })?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let mut opts = ImportOptions { month, ..Default::default() };
+            let mut opts = ImportOptions {
+                month,
+                ..Default::default()
+            };
             opts.read.encoding = encoding;
             opts.read.sheet = sheet;
             opts.read.map = parse_map(&map)?;
@@ -141,7 +170,11 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
                     Err(e) if e.code() == "catalog_has_bad_rows" => {
                         // Show the rows that stopped the import, then the one-line reason.
                         if let Ok(r) = ctx.desk.catalog_preview(&bytes, &name, &opts) {
-                            if json { print_json(&ImportReportView::from(&r)) } else { print_report(&r, true) }
+                            if json {
+                                print_json(&ImportReportView::from(&r))
+                            } else {
+                                print_report(&r, true)
+                            }
                         }
                         return Err(e);
                     }
@@ -163,7 +196,15 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
                 println!("没有找到“{query}”");
             } else {
                 for i in items {
-                    println!("{}\t{}\t{}\t{}\t¥{}\t{}", i.code, i.name, i.spec, i.unit, i.price.yuan_text(), i.category.zh());
+                    println!(
+                        "{}\t{}\t{}\t{}\t¥{}\t{}",
+                        i.code,
+                        i.name,
+                        i.spec,
+                        i.unit,
+                        i.price.yuan_text(),
+                        i.category.zh()
+                    );
                 }
             }
         }
@@ -176,8 +217,23 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
             } else {
                 let status = ctx.desk.catalog_status()?;
                 for (i, v) in versions.iter().enumerate() {
-                    let mark = if i == 0 { if status.stale { "（当前，已过期）" } else { "（当前）" } } else { "" };
-                    println!("{}\t{} 项\t{}\t{} 导入\t{}{mark}", v.month, v.items, v.file_name, local_display(v.imported_at), v.imported_by);
+                    let mark = if i == 0 {
+                        if status.stale {
+                            "（当前，已过期）"
+                        } else {
+                            "（当前）"
+                        }
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{}\t{} 项\t{}\t{} 导入\t{}{mark}",
+                        v.month,
+                        v.items,
+                        v.file_name,
+                        local_display(v.imported_at),
+                        v.imported_by
+                    );
                 }
             }
         }

@@ -152,29 +152,65 @@ pub enum CalendarCmd {
 }
 
 fn parse_line(text: &str) -> Result<LineInput, CoreError> {
-    let (code, qty) = text.rsplit_once(':').ok_or_else(|| bad("line_invalid", format!("项目“{text}”应写成 编码:数量，例如 X001:2"), format!("Line \"{text}\" must be CODE:QTY, e.g. X001:2")))?;
-    Ok(LineInput::Item { code: code.trim().to_string(), qty: Quantity::parse(qty)? })
+    let (code, qty) = text.rsplit_once(':').ok_or_else(|| {
+        bad(
+            "line_invalid",
+            format!("项目“{text}”应写成 编码:数量，例如 X001:2"),
+            format!("Line \"{text}\" must be CODE:QTY, e.g. X001:2"),
+        )
+    })?;
+    Ok(LineInput::Item {
+        code: code.trim().to_string(),
+        qty: Quantity::parse(qty)?,
+    })
 }
 
 fn parse_free(text: &str) -> Result<LineInput, CoreError> {
     let parts: Vec<&str> = text.split(':').collect();
     if parts.len() != 5 {
-        return Err(bad("free_line_invalid", format!("价目表外项目“{text}”应写成 名称:单价:数量:费用类别:原因"), format!("Free-text line \"{text}\" must be NAME:PRICE:QTY:CATEGORY:REASON")));
+        return Err(bad(
+            "free_line_invalid",
+            format!("价目表外项目“{text}”应写成 名称:单价:数量:费用类别:原因"),
+            format!("Free-text line \"{text}\" must be NAME:PRICE:QTY:CATEGORY:REASON"),
+        ));
     }
-    let category = FeeCategory::parse(parts[3]).ok_or_else(|| bad("category_invalid", format!("费用类别“{}”无效", parts[3]), format!("Unknown category \"{}\"", parts[3])))?;
-    Ok(LineInput::FreeText { name: parts[0].into(), unit: String::new(), unit_price: UnitPrice::parse(parts[1])?, qty: Quantity::parse(parts[2])?, category, reason: parts[4].into() })
+    let category = FeeCategory::parse(parts[3]).ok_or_else(|| {
+        bad(
+            "category_invalid",
+            format!("费用类别“{}”无效", parts[3]),
+            format!("Unknown category \"{}\"", parts[3]),
+        )
+    })?;
+    Ok(LineInput::FreeText {
+        name: parts[0].into(),
+        unit: String::new(),
+        unit_price: UnitPrice::parse(parts[1])?,
+        qty: Quantity::parse(parts[2])?,
+        category,
+        reason: parts[4].into(),
+    })
 }
 
 fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
     match (name, pin) {
         (Some(n), Some(p)) => Ok(Some(ctx.desk.authenticate(n, p)?)),
         (None, None) => Ok(None),
-        _ => Err(bad("supervisor_incomplete", "主管授权需要同时填写 --supervisor 和 --supervisor-pin".into(), "A supervisor's approval needs both --supervisor and --supervisor-pin".into())),
+        _ => Err(bad(
+            "supervisor_incomplete",
+            "主管授权需要同时填写 --supervisor 和 --supervisor-pin".into(),
+            "A supervisor's approval needs both --supervisor and --supervisor-pin".into(),
+        )),
     }
 }
 
 fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
-    text.trim().parse().map_err(|_| bad("id_invalid", format!("{what}“{text}”不是有效的编号"), format!("{what} \"{text}\" is not a valid id")))
+    text.trim().parse().map_err(|_| {
+        bad(
+            "id_invalid",
+            format!("{what}“{text}”不是有效的编号"),
+            format!("{what} \"{text}\" is not a valid id"),
+        )
+    })
 }
 
 fn print_receipt(r: &Receipt) {
@@ -183,9 +219,25 @@ fn print_receipt(r: &Receipt) {
 
 fn show(r: &Receipt) {
     let mark = if r.voided.is_some() { "（已作废）" } else { "" };
-    println!("收据 {}{mark}  {}  {} {}", r.receipt_no, local_display(r.occurred_at), r.patient.name, r.patient.downtime_no.clone().unwrap_or_default());
+    println!(
+        "收据 {}{mark}  {}  {} {}",
+        r.receipt_no,
+        local_display(r.occurred_at),
+        r.patient.name,
+        r.patient.downtime_no.clone().unwrap_or_default()
+    );
     for l in &r.lines {
-        println!("  {:>2} {} {} {} {}×¥{} = {}  {}", l.line_no, l.code, l.name, l.spec, l.qty.text(), l.unit_price.yuan_text(), l.amount, l.category.zh());
+        println!(
+            "  {:>2} {} {} {} {}×¥{} = {}  {}",
+            l.line_no,
+            l.code,
+            l.name,
+            l.spec,
+            l.qty.text(),
+            l.unit_price.yuan_text(),
+            l.amount,
+            l.category.zh()
+        );
     }
     for (c, f) in r.subtotals() {
         println!("  小计 {}：{f}", c.zh());
@@ -221,7 +273,18 @@ pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
     let visit = a.visit.as_deref().map(|v| uuid_arg(v, "挂号记录")).transpose()?;
     let approver = supervisor(ctx, a.supervisor.as_deref(), a.supervisor_pin.as_deref())?;
     let me = ctx.actor()?;
-    let input = ChargeInput { id, patient: a.patient, visit, lines, tenders, cash_tendered, insured: a.insured, paper_no: a.paper_no, back_entered_at: back, approver };
+    let input = ChargeInput {
+        id,
+        patient: a.patient,
+        visit,
+        lines,
+        tenders,
+        cash_tendered,
+        insured: a.insured,
+        paper_no: a.paper_no,
+        back_entered_at: back,
+        approver,
+    };
     let r = ctx.desk.pay_charge(&me, &input)?;
     if a.json {
         print_json(&ReceiptView::from(&r));
@@ -232,14 +295,20 @@ pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
 }
 
 fn find(ctx: &Ctx, number: &str) -> Result<Receipt, CoreError> {
-    ctx.desk.receipt(number)?.ok_or_else(|| bad("receipt_unknown", format!("找不到收据 {number}"), format!("No receipt {number}")))
+    ctx.desk
+        .receipt(number)?
+        .ok_or_else(|| bad("receipt_unknown", format!("找不到收据 {number}"), format!("No receipt {number}")))
 }
 
 pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
     match cmd {
         ReceiptCmd::Show { number, json } => {
             let r = find(ctx, &number)?;
-            if json { print_json(&ReceiptView::from(&r)) } else { show(&r) }
+            if json {
+                print_json(&ReceiptView::from(&r))
+            } else {
+                show(&r)
+            }
         }
         ReceiptCmd::List { shift, json } => {
             let shift = shift.as_deref().map(|s| uuid_arg(s, "班次")).transpose()?;
@@ -249,30 +318,82 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             } else {
                 for r in list {
                     let mark = if r.voided.is_some() { "（已作废）" } else { "" };
-                    println!("{}\t{}\t{}\t{}{mark}", r.receipt_no, local_display(r.occurred_at), r.patient.name, r.total);
+                    println!(
+                        "{}\t{}\t{}\t{}{mark}",
+                        r.receipt_no,
+                        local_display(r.occurred_at),
+                        r.patient.name,
+                        r.total
+                    );
                 }
             }
         }
-        ReceiptCmd::Void { number, reason, supervisor: s, supervisor_pin, json } => {
+        ReceiptCmd::Void {
+            number,
+            reason,
+            supervisor: s,
+            supervisor_pin,
+            json,
+        } => {
             let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
             let me = ctx.actor()?;
             let r = ctx.desk.void_receipt(&me, &sup, &number, &reason)?;
-            if json { print_json(&ReceiptView::from(&r)) } else { println!("已作废收据 {}", r.receipt_no) }
+            if json {
+                print_json(&ReceiptView::from(&r))
+            } else {
+                println!("已作废收据 {}", r.receipt_no)
+            }
         }
-        ReceiptCmd::Refund { number, lines, reason, supervisor: s, supervisor_pin, pays, drug_return_by, json } => {
+        ReceiptCmd::Refund {
+            number,
+            lines,
+            reason,
+            supervisor: s,
+            supervisor_pin,
+            pays,
+            drug_return_by,
+            json,
+        } => {
             let lines = lines
                 .iter()
                 .map(|l| {
-                    let (n, q) = l.split_once(':').ok_or_else(|| bad("refund_line_invalid", format!("退费行“{l}”应写成 行号:数量，例如 2:1"), format!("Refund line \"{l}\" must be N:QTY, e.g. 2:1")))?;
-                    let n: i64 = n.trim().parse().map_err(|_| bad("refund_line_invalid", format!("行号“{n}”无效"), format!("Invalid line number \"{n}\"")))?;
+                    let (n, q) = l.split_once(':').ok_or_else(|| {
+                        bad(
+                            "refund_line_invalid",
+                            format!("退费行“{l}”应写成 行号:数量，例如 2:1"),
+                            format!("Refund line \"{l}\" must be N:QTY, e.g. 2:1"),
+                        )
+                    })?;
+                    let n: i64 = n.trim().parse().map_err(|_| {
+                        bad(
+                            "refund_line_invalid",
+                            format!("行号“{n}”无效"),
+                            format!("Invalid line number \"{n}\""),
+                        )
+                    })?;
                     Ok((n, Quantity::parse(q)?))
                 })
                 .collect::<Result<Vec<_>, CoreError>>()?;
             let tenders = pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
             let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
             let me = ctx.actor()?;
-            let r = ctx.desk.refund_receipt(&me, &sup, &RefundInput { id: uuid::Uuid::now_v7(), receipt_no: number, lines, reason, tenders, drug_return_by })?;
-            if json { print_json(&ReceiptView::from(&r)) } else { print_receipt(&r) }
+            let r = ctx.desk.refund_receipt(
+                &me,
+                &sup,
+                &RefundInput {
+                    id: uuid::Uuid::now_v7(),
+                    receipt_no: number,
+                    lines,
+                    reason,
+                    tenders,
+                    drug_return_by,
+                },
+            )?;
+            if json {
+                print_json(&ReceiptView::from(&r))
+            } else {
+                print_receipt(&r)
+            }
         }
         ReceiptCmd::Reprint { number, out, layout } => {
             let me = ctx.actor()?;
@@ -288,7 +409,13 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         }
         ReceiptCmd::Check { payload, key, json } => {
             let key = match key {
-                Some(k) => Some(hex::decode(k.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| bad("key_invalid", "公钥应为 64 位十六进制".into(), "The key must be 64 hex digits".into()))?),
+                Some(k) => Some(hex::decode(k.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
+                    bad(
+                        "key_invalid",
+                        "公钥应为 64 位十六进制".into(),
+                        "The key must be 64 hex digits".into(),
+                    )
+                })?),
                 None => None,
             };
             let (checked, record) = ctx.desk.check_receipt_code(&payload, key)?;
@@ -299,7 +426,13 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
                 }));
             } else {
-                println!("签名有效：工作站 {} 收据 {}，金额 {}，开具于 {}", checked.station, checked.receipt_no, checked.total, local_display(checked.issued));
+                println!(
+                    "签名有效：工作站 {} 收据 {}，金额 {}，开具于 {}",
+                    checked.station,
+                    checked.receipt_no,
+                    checked.total,
+                    local_display(checked.issued)
+                );
                 if let Some(r) = record {
                     if r.voided.is_some() {
                         println!("注意：这张收据已作废");
@@ -317,7 +450,13 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
 pub fn calendar(cmd: CalendarCmd, ctx: &mut Ctx) -> Out {
     match cmd {
         CalendarCmd::Import { file } => {
-            let json = std::fs::read_to_string(&file).map_err(|e| bad("file_unreadable", format!("无法读取文件 {}：{e}", file.display()), format!("Cannot read the file {}: {e}", file.display())))?;
+            let json = std::fs::read_to_string(&file).map_err(|e| {
+                bad(
+                    "file_unreadable",
+                    format!("无法读取文件 {}：{e}", file.display()),
+                    format!("Cannot read the file {}: {e}", file.display()),
+                )
+            })?;
             let me = ctx.actor()?;
             let year = ctx.desk.import_calendar(&me, &json)?;
             println!("已导入 {year} 年节假日安排");

@@ -191,7 +191,10 @@ fn operator(c: OperatorCmd, ctx: &mut Ctx) -> Out {
                 print_json(&ops.iter().map(OperatorView::from).collect::<Vec<_>>());
             } else {
                 for o in ops {
-                    let lock = o.locked_until.map(|u| format!("  已锁定至 {}", local_display(u))).unwrap_or_default();
+                    let lock = o
+                        .locked_until
+                        .map(|u| format!("  已锁定至 {}", local_display(u)))
+                        .unwrap_or_default();
                     println!("{}\t{}{lock}", o.name, o.role.zh());
                 }
             }
@@ -204,15 +207,30 @@ fn print_outage(o: &downtime_core::outage::Outage, json: bool) {
     if json {
         print_json(&OutageView::from(o));
     } else if let Some(end) = &o.ended {
-        println!("应急已结束：HIS 于 {} 停机，{} 恢复（{}）", local_display(o.his_down_at), local_display(end.his_up_at), o.reason);
+        println!(
+            "应急已结束：HIS 于 {} 停机，{} 恢复（{}）",
+            local_display(o.his_down_at),
+            local_display(end.his_up_at),
+            o.reason
+        );
     } else {
-        println!("应急进行中：HIS 自 {} 停机（{}；通知人 {}）", local_display(o.his_down_at), o.reason, o.announced_by);
+        println!(
+            "应急进行中：HIS 自 {} 停机（{}；通知人 {}）",
+            local_display(o.his_down_at),
+            o.reason,
+            o.announced_by
+        );
     }
 }
 
 fn outage(c: OutageCmd, ctx: &mut Ctx) -> Out {
     match c {
-        OutageCmd::Start { reason, since, announced_by, json } => {
+        OutageCmd::Start {
+            reason,
+            since,
+            announced_by,
+            json,
+        } => {
             let since = ctx.desk.typed_time(since.as_deref())?;
             let me = ctx.actor()?;
             let o = ctx.desk.start_outage(&me, &reason, since, &announced_by)?;
@@ -237,7 +255,13 @@ fn print_shift(s: &downtime_core::shift::Shift, json: bool) {
     if json {
         print_json(&ShiftView::from(s));
     } else if let Some(c) = &s.closed {
-        println!("{} 已交班：{} 开班，备用金 {}，清点现金 {}", s.operator, local_display(s.opened_at), s.float, c.counted);
+        println!(
+            "{} 已交班：{} 开班，备用金 {}，清点现金 {}",
+            s.operator,
+            local_display(s.opened_at),
+            s.float,
+            c.counted
+        );
     } else {
         println!("{} 已开班：{} 开班，备用金 {}", s.operator, local_display(s.opened_at), s.float);
     }
@@ -277,7 +301,11 @@ fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
     match &report.problem {
         None => {
             if !f.json {
-                println!("流水完整：共 {} 条，数据库完整性正常，末条哈希 {}", report.entries, &report.head_hash[..16]);
+                println!(
+                    "流水完整：共 {} 条，数据库完整性正常，末条哈希 {}",
+                    report.entries,
+                    &report.head_hash[..16]
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -303,7 +331,10 @@ pub fn bench(a: BenchArgs) -> Out {
         if let Some(t) = &f.target {
             cmp.push_str(&format!("（目标 {t}）"));
         }
-        println!("{:<48} n={:<5} 中位数 {:>9.1} {}  p99 {:>9.1} {}{cmp}", f.name, f.n, f.median, f.unit, f.p99, f.unit);
+        println!(
+            "{:<48} n={:<5} 中位数 {:>9.1} {}  p99 {:>9.1} {}{cmp}",
+            f.name, f.n, f.median, f.unit, f.p99, f.unit
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -154,7 +154,11 @@ fn main() -> ExitCode {
         catalog::generate(items, seed, &out)
     } else {
         Desk::open(&db).and_then(|desk| {
-        let mut ctx = Ctx { desk, operator: cli.operator, pin: cli.pin };
+            let mut ctx = Ctx {
+                desk,
+                operator: cli.operator,
+                pin: cli.pin,
+            };
             foundation::dispatch(cli.command, &mut ctx)
         })
     };

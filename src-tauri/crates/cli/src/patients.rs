@@ -131,7 +131,11 @@ pub enum DeptCmd {
 
 fn read_file(path: &PathBuf) -> Result<Vec<u8>, CoreError> {
     std::fs::read(path).map_err(|e| {
-        CoreError::invalid("file_unreadable", format!("无法读取文件 {}：{e}", path.display()), format!("Cannot read the file {}: {e}", path.display()))
+        CoreError::invalid(
+            "file_unreadable",
+            format!("无法读取文件 {}：{e}", path.display()),
+            format!("Cannot read the file {}: {e}", path.display()),
+        )
     })
 }
 
@@ -140,18 +144,53 @@ fn file_name(path: &std::path::Path) -> String {
 }
 
 fn show_patient(p: &downtime_core::patient::Patient) -> String {
-    let number = p.downtime_no.clone().or(p.his_id.as_ref().map(|h| format!("HIS {h}"))).unwrap_or_default();
+    let number = p
+        .downtime_no
+        .clone()
+        .or(p.his_id.as_ref().map(|h| format!("HIS {h}")))
+        .unwrap_or_default();
     let birth = p.birth.map(|b| b.to_string()).unwrap_or_default();
-    format!("{number}\t{}\t{}\t{birth}\t{}\t{}", p.name, p.sex.zh(), p.id_number.clone().unwrap_or_default(), p.phone)
+    format!(
+        "{number}\t{}\t{}\t{birth}\t{}\t{}",
+        p.name,
+        p.sex.zh(),
+        p.id_number.clone().unwrap_or_default(),
+        p.phone
+    )
 }
 
 pub fn patient(cmd: PatientCmd, ctx: &mut Ctx) -> Out {
     match cmd {
-        PatientCmd::Add { name, sex, birth, age, id_number, phone, address, insurance, insurance_no, confirm_duplicate, confirm_mismatch, json } => {
+        PatientCmd::Add {
+            name,
+            sex,
+            birth,
+            age,
+            id_number,
+            phone,
+            address,
+            insurance,
+            insurance_no,
+            confirm_duplicate,
+            confirm_mismatch,
+            json,
+        } => {
             let me = ctx.actor()?;
             let p = ctx.desk.add_patient(
                 &me,
-                &NewPatient { name, sex, birth, age, id_number, phone, address, insurance, insurance_no, confirm_duplicate, confirm_id_mismatch: confirm_mismatch },
+                &NewPatient {
+                    name,
+                    sex,
+                    birth,
+                    age,
+                    id_number,
+                    phone,
+                    address,
+                    insurance,
+                    insurance_no,
+                    confirm_duplicate,
+                    confirm_id_mismatch: confirm_mismatch,
+                },
             )?;
             if json {
                 print_json(&PatientView::from(&p));
@@ -176,10 +215,17 @@ pub fn patient(cmd: PatientCmd, ctx: &mut Ctx) -> Out {
 }
 
 pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
-    let PatientsCmd::Import { file, dry_run, skip_bad, json } = cmd;
+    let PatientsCmd::Import {
+        file,
+        dry_run,
+        skip_bad,
+        json,
+    } = cmd;
     let bytes = read_file(&file)?;
     let me = ctx.actor()?;
-    let r = ctx.desk.import_patient_snapshot(&me, &bytes, &file_name(&file), skip_bad, dry_run)?;
+    let r = ctx
+        .desk
+        .import_patient_snapshot(&me, &bytes, &file_name(&file), skip_bad, dry_run)?;
     if json {
         let v = serde_json::json!({
             "file_name": r.file_name, "rows_read": r.rows_read, "good": r.good, "already_imported": r.already_imported,
@@ -187,7 +233,13 @@ pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
         });
         print_json(&v);
     } else {
-        println!("{}：{} 行，可导入 {} 人，问题 {} 行", r.file_name, r.rows_read, r.good, r.problems.len());
+        println!(
+            "{}：{} 行，可导入 {} 人，问题 {} 行",
+            r.file_name,
+            r.rows_read,
+            r.good,
+            r.problems.len()
+        );
         for p in &r.problems {
             println!("  第 {} 行（{}）：{}", p.row, p.code, p.reason);
         }
@@ -204,7 +256,16 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
     let reg_type = RegType::parse(&a.reg_type)?;
     let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
     let me = ctx.actor()?;
-    let r = ctx.desk.register(&me, &NewRegistration { patient: a.patient, dept: a.dept, reg_type, doctor: a.doctor, back_entered_at: back })?;
+    let r = ctx.desk.register(
+        &me,
+        &NewRegistration {
+            patient: a.patient,
+            dept: a.dept,
+            reg_type,
+            doctor: a.doctor,
+            back_entered_at: back,
+        },
+    )?;
     if a.json {
         print_json(&RegistrationView::from(&r));
     } else {
@@ -216,7 +277,13 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
 pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
     match cmd {
         RegistrationCmd::Cancel { id, reason, json } => {
-            let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", format!("挂号编号“{id}”无效"), format!("Invalid registration id \"{id}\"")))?;
+            let id = id.parse().map_err(|_| {
+                CoreError::invalid(
+                    "registration_unknown",
+                    format!("挂号编号“{id}”无效"),
+                    format!("Invalid registration id \"{id}\""),
+                )
+            })?;
             let me = ctx.actor()?;
             let r = ctx.desk.cancel_registration(&me, id, &reason)?;
             if json {
@@ -226,7 +293,13 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
             }
         }
         RegistrationCmd::Slip { id, out } => {
-            let id = id.parse().map_err(|_| CoreError::invalid("registration_unknown", format!("挂号编号“{id}”无效"), format!("Invalid registration id \"{id}\"")))?;
+            let id = id.parse().map_err(|_| {
+                CoreError::invalid(
+                    "registration_unknown",
+                    format!("挂号编号“{id}”无效"),
+                    format!("Invalid registration id \"{id}\""),
+                )
+            })?;
             std::fs::write(&out, ctx.desk.queue_slip_pdf(id)?)?;
             println!("{}", out.display());
         }
@@ -241,7 +314,10 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
             } else {
                 for r in regs {
                     let mark = if r.cancelled.is_some() { "（已退号）" } else { "" };
-                    println!("{}\t{} 第 {} 号\t{}\t{}\t{}{mark}", r.id, r.dept_name, r.queue_no, r.downtime_no, r.patient_name, r.fee);
+                    println!(
+                        "{}\t{} 第 {} 号\t{}\t{}\t{}{mark}",
+                        r.id, r.dept_name, r.queue_no, r.downtime_no, r.patient_name, r.fee
+                    );
                 }
             }
         }

@@ -140,7 +140,11 @@ impl Desk {
         let now = self.now();
         let (admitted_at, outage_id) = self.outage_for(new.back_entered_at, now)?;
         let dept = self.department(&new.dept)?.ok_or_else(|| {
-            invalid!("dept_unknown", format!("没有编码为“{}”的科室", new.dept), format!("No department with code \"{}\"", new.dept))
+            invalid!(
+                "dept_unknown",
+                format!("没有编码为“{}”的科室", new.dept),
+                format!("No department with code \"{}\"", new.dept)
+            )
         })?;
         let ward = optional_text(new.ward.as_deref(), 30, ("病区", "Ward"))?;
         let bed = optional_text(new.bed.as_deref(), 10, ("床号", "Bed"))?;
@@ -151,21 +155,46 @@ impl Desk {
             Some(i) => Insurance::parse(i)?,
             None => patient.insurance,
         };
-        let insurance_no = new.insurance_no.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| if new.insurance.is_some() { String::new() } else { patient.insurance_no.clone() });
+        let insurance_no = new.insurance_no.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
+            if new.insurance.is_some() {
+                String::new()
+            } else {
+                patient.insurance_no.clone()
+            }
+        });
         if insurance.is_insured() && insurance_no.trim().is_empty() {
             return Err(invalid!(
                 "insurance_no_missing",
                 format!("{}需要填写医保卡号（现按自费入院，恢复后凭卡号转为医保）", insurance.zh()),
-                format!("{} needs the card number (admitted as self-pay now, converted after recovery)", insurance.key())
+                format!(
+                    "{} needs the card number (admitted as self-pay now, converted after recovery)",
+                    insurance.key()
+                )
             ));
         }
-        let active: Vec<Admission> = self.admissions_of(patient.id)?.into_iter().filter(|a| a.cancelled.is_none()).collect();
+        let active: Vec<Admission> = self
+            .admissions_of(patient.id)?
+            .into_iter()
+            .filter(|a| a.cancelled.is_none())
+            .collect();
         if let Some(a) = active.first() {
             if !new.confirm_second {
                 return Err(invalid!(
                     "admission_already_active",
-                    format!("{} 已有住院记录 {}（{}，{} 入院）。确是再次入院请确认后继续", patient.name, a.inpatient_no, a.dept_name, local_display(a.admitted_at)),
-                    format!("{} already has admission {} ({}, admitted {}). Confirm if this really is a second admission", patient.name, a.inpatient_no, a.dept_name, local_display(a.admitted_at))
+                    format!(
+                        "{} 已有住院记录 {}（{}，{} 入院）。确是再次入院请确认后继续",
+                        patient.name,
+                        a.inpatient_no,
+                        a.dept_name,
+                        local_display(a.admitted_at)
+                    ),
+                    format!(
+                        "{} already has admission {} ({}, admitted {}). Confirm if this really is a second admission",
+                        patient.name,
+                        a.inpatient_no,
+                        a.dept_name,
+                        local_display(a.admitted_at)
+                    )
                 ));
             }
         }
@@ -184,17 +213,35 @@ impl Desk {
             ],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "admitted", actor: by.name(), at: now, rows: vec![("admission", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "admitted",
+                actor: by.name(),
+                at: now,
+                rows: vec![("admission", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.admission(&inpatient_no)?.expect("just admitted"))
     }
 
     pub fn admission(&self, inpatient_no: &str) -> Result<Option<Admission>> {
-        Ok(self.conn.qrow(&format!("{ADMISSION_SELECT} WHERE a.inpatient_no = ?1"), [inpatient_no.trim()], admission_from_row).optional()?)
+        Ok(self
+            .conn
+            .qrow(
+                &format!("{ADMISSION_SELECT} WHERE a.inpatient_no = ?1"),
+                [inpatient_no.trim()],
+                admission_from_row,
+            )
+            .optional()?)
     }
 
     pub fn admissions_of(&self, patient: Uuid) -> Result<Vec<Admission>> {
-        let mut stmt = self.conn.prepare(&format!("{ADMISSION_SELECT} WHERE a.patient_id = ?1 ORDER BY a.seq DESC"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{ADMISSION_SELECT} WHERE a.patient_id = ?1 ORDER BY a.seq DESC"))?;
         let rows = stmt.query_map([patient.to_string()], admission_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -230,7 +277,10 @@ impl Desk {
             return Err(invalid!(
                 "admission_has_balance",
                 format!("住院号 {} 还有预交金余额 {balance}，请先退还再取消入院", a.inpatient_no),
-                format!("Admission {} still holds a deposit balance of {balance}; refund it before cancelling", a.inpatient_no)
+                format!(
+                    "Admission {} still holds a deposit balance of {balance}; refund it before cancelling",
+                    a.inpatient_no
+                )
             ));
         }
         let now = self.now();
@@ -240,7 +290,16 @@ impl Desk {
             params![a.id.to_string(), reason, by.id().to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "admission_cancelled", actor: by.name(), at: now, rows: vec![("admission_cancel", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "admission_cancelled",
+                actor: by.name(),
+                at: now,
+                rows: vec![("admission_cancel", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.admission(inpatient_no)?.expect("exists"))
     }
@@ -256,10 +315,27 @@ impl Desk {
         let tx = self.conn.transaction()?;
         tx.exec(
             "INSERT INTO admission_transfer (id, admission_id, ward, bed, reason, by_operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![Uuid::now_v7().to_string(), a.id.to_string(), ward, bed, reason, by.id().to_string(), stamp(now)],
+            params![
+                Uuid::now_v7().to_string(),
+                a.id.to_string(),
+                ward,
+                bed,
+                reason,
+                by.id().to_string(),
+                stamp(now)
+            ],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "admission_transferred", actor: by.name(), at: now, rows: vec![("admission_transfer", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "admission_transferred",
+                actor: by.name(),
+                at: now,
+                rows: vec![("admission_transfer", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.admission(inpatient_no)?.expect("exists"))
     }
@@ -271,7 +347,11 @@ impl Desk {
             return Ok(existing);
         }
         let a = self.active_admission(&input.admission_no)?;
-        let total = input.tenders.iter().try_fold(Fen::ZERO, |sum, t| sum.checked_add(t.amount)).ok_or_else(|| invalid!("amount_out_of_range", "金额超出范围", "Amount out of range"))?;
+        let total = input
+            .tenders
+            .iter()
+            .try_fold(Fen::ZERO, |sum, t| sum.checked_add(t.amount))
+            .ok_or_else(|| invalid!("amount_out_of_range", "金额超出范围", "Amount out of range"))?;
         if total == Fen::ZERO {
             return Err(invalid!("deposit_zero", "预交金金额必须大于 0", "The deposit must be above 0"));
         }
@@ -330,7 +410,15 @@ impl Desk {
                 format!("The refund {} exceeds the deposit balance {}", input.amount, account.balance)
             ));
         }
-        let tenders = if input.tenders.is_empty() { vec![TenderInput { method: crate::charge::tender::Method::Cash, amount: input.amount, reference: String::new() }] } else { input.tenders.clone() };
+        let tenders = if input.tenders.is_empty() {
+            vec![TenderInput {
+                method: crate::charge::tender::Method::Cash,
+                amount: input.amount,
+                reference: String::new(),
+            }]
+        } else {
+            input.tenders.clone()
+        };
         let (tenders, _) = settle(&tenders, input.amount, None, false)?;
         let shift = self.shift_for_money(by)?;
         let now = self.now();
@@ -338,7 +426,9 @@ impl Desk {
             Some(o) => o.id,
             None => account.movements.first().map(|m| m.outage_id).unwrap_or_default(),
         };
-        let patient = self.patient(account.admission.patient_id)?.ok_or_else(|| unknown(&input.admission_no))?;
+        let patient = self
+            .patient(account.admission.patient_id)?
+            .ok_or_else(|| unknown(&input.admission_no))?;
         let signer = self.signer()?;
         let tx = self.conn.transaction()?;
         let new = NewReceipt {
@@ -388,7 +478,11 @@ impl Desk {
                 _ => 0,
             })
             .sum();
-        Ok(DepositAccount { admission, movements, balance: Fen::new(balance.max(0))? })
+        Ok(DepositAccount {
+            admission,
+            movements,
+            balance: Fen::new(balance.max(0))?,
+        })
     }
 }
 
@@ -399,16 +493,33 @@ impl Desk {
         let a = r
             .admission_id
             .and_then(|id| self.admissions(false).ok()?.into_iter().find(|a| a.id == id))
-            .ok_or_else(|| invalid!("admission_unknown", format!("收据 {} 没有对应的住院记录", r.receipt_no), format!("Receipt {} has no admission", r.receipt_no)))?;
+            .ok_or_else(|| {
+                invalid!(
+                    "admission_unknown",
+                    format!("收据 {} 没有对应的住院记录", r.receipt_no),
+                    format!("Receipt {} has no admission", r.receipt_no)
+                )
+            })?;
         let method = r.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、");
-        let cheque = r.tenders.iter().find(|t| t.method == crate::charge::tender::Method::Cheque).map(|t| {
-            let (bank, number) = t.reference.split_once('/').unwrap_or((&t.reference, ""));
-            Cheque { bank: bank.trim().to_string(), number: number.trim().to_string() }
-        });
+        let cheque = r
+            .tenders
+            .iter()
+            .find(|t| t.method == crate::charge::tender::Method::Cheque)
+            .map(|t| {
+                let (bank, number) = t.reference.split_once('/').unwrap_or((&t.reference, ""));
+                Cheque {
+                    bank: bank.trim().to_string(),
+                    number: number.trim().to_string(),
+                }
+            });
         Ok(ReceiptBody::Deposit(Deposit {
             patient_name: a.patient_name.clone(),
             admission_number: a.inpatient_no.clone(),
-            ward: if a.ward.is_empty() { a.dept_name.clone() } else { format!("{} {}", a.dept_name, a.ward) },
+            ward: if a.ward.is_empty() {
+                a.dept_name.clone()
+            } else {
+                format!("{} {}", a.dept_name, a.ward)
+            },
             amount: r.total,
             method,
             cheque,
@@ -450,7 +561,14 @@ impl Desk {
             })
             .collect();
         let sum = |kind: ReceiptKind| -> Result<Fen> {
-            Fen::new(account.movements.iter().filter(|m| m.kind == kind && m.voided.is_none()).map(|m| m.total.get()).sum())
+            Fen::new(
+                account
+                    .movements
+                    .iter()
+                    .filter(|m| m.kind == kind && m.voided.is_none())
+                    .map(|m| m.total.get())
+                    .sum(),
+            )
         };
         let doc = DepositSummary {
             hospital: station.hospital.clone(),
@@ -458,7 +576,11 @@ impl Desk {
             admission_number: a.inpatient_no.clone(),
             patient_name: a.patient_name.clone(),
             downtime_number: a.downtime_no.clone(),
-            ward: if a.ward.is_empty() { a.dept_name.clone() } else { format!("{} {}", a.dept_name, a.ward) },
+            ward: if a.ward.is_empty() {
+                a.dept_name.clone()
+            } else {
+                format!("{} {}", a.dept_name, a.ward)
+            },
             admitted_at: local_display(a.admitted_at),
             convert_to_insured: a.convert_to_insured,
             movements,

@@ -3,8 +3,8 @@
 //! run it on an old counter PC before an outage. Later issues add their figures here.
 
 use crate::error::Result;
-use crate::store::Desk;
 use crate::station::Setup;
+use crate::store::Desk;
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::Path;
@@ -81,7 +81,11 @@ pub fn bare_commit(dir: &Path) -> Result<impl FnMut(usize) -> Result<()>> {
 }
 
 /// Times `a` and `b` alternately, `n` samples each.
-pub fn interleaved(n: usize, mut a: impl FnMut(usize) -> Result<()>, mut b: impl FnMut(usize) -> Result<()>) -> Result<(Vec<Duration>, Vec<Duration>)> {
+pub fn interleaved(
+    n: usize,
+    mut a: impl FnMut(usize) -> Result<()>,
+    mut b: impl FnMut(usize) -> Result<()>,
+) -> Result<(Vec<Duration>, Vec<Duration>)> {
     let (mut sa, mut sb) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for i in 0..n {
         let t = Instant::now();
@@ -120,7 +124,14 @@ fn catalog(dir: &Path, items: usize, n: usize) -> Result<Vec<Figure>> {
     for seed in 0..3 {
         let csv = synth::price_list_csv(items, 1000 + seed);
         let t = Instant::now();
-        desk.catalog_import(&admin, csv.as_bytes(), &format!("bench-{seed}.csv"), &ImportOptions::default(), false, &mut |_, _| {})?;
+        desk.catalog_import(
+            &admin,
+            csv.as_bytes(),
+            &format!("bench-{seed}.csv"),
+            &ImportOptions::default(),
+            false,
+            &mut |_, _| {},
+        )?;
         import.push(t.elapsed());
     }
     let mut import = summarise(&format!("catalog import, CSV of {items} items"), import);
@@ -129,7 +140,24 @@ fn catalog(dir: &Path, items: usize, n: usize) -> Result<Vec<Figure>> {
     import.p99 /= 1000.0;
     import.target = Some("< 3000 ms".into());
     desk.catalog_search("warm", 20)?;
-    let queries = ["zcf", "amxl", "X0001", "阿莫西林", "血常规", "cz", "C0000", "胶囊", "xcg", "CT", "一次性", "lhqw", "黄芪", "E00", "tl", "注射液"];
+    let queries = [
+        "zcf",
+        "amxl",
+        "X0001",
+        "阿莫西林",
+        "血常规",
+        "cz",
+        "C0000",
+        "胶囊",
+        "xcg",
+        "CT",
+        "一次性",
+        "lhqw",
+        "黄芪",
+        "E00",
+        "tl",
+        "注射液",
+    ];
     let samples = time_n(n.max(200), |i| desk.catalog_search(queries[i % queries.len()], 20).map(|_| ()))?;
     let mut search = summarise(&format!("catalog search top 20 of {items} items"), samples);
     search.target = Some("p99 < 1000 µs".into());
@@ -146,10 +174,29 @@ fn patients(dir: &Path, patients: usize, n: usize) -> Result<Figure> {
     desk.add_operator(&admin, "收费员", crate::Role::Cashier, "1234")?;
     let cashier = desk.authenticate("收费员", "1234")?;
     for name in ["张伟", "王芳", "李娜"] {
-        desk.add_patient(&cashier, &NewPatient { name: name.into(), sex: "U".into(), confirm_duplicate: true, ..Default::default() })?;
+        desk.add_patient(
+            &cashier,
+            &NewPatient {
+                name: name.into(),
+                sex: "U".into(),
+                confirm_duplicate: true,
+                ..Default::default()
+            },
+        )?;
     }
     desk.find_patients("warm", 20)?;
-    let queries = ["张伟", "zw", "H10000042", "13", "DT-BENCH-000002", "欧阳", "王", "lj", "110105", "芳"];
+    let queries = [
+        "张伟",
+        "zw",
+        "H10000042",
+        "13",
+        "DT-BENCH-000002",
+        "欧阳",
+        "王",
+        "lj",
+        "110105",
+        "芳",
+    ];
     let samples = time_n(n.max(200), |i| desk.find_patients(queries[i % queries.len()], 20).map(|_| ()))?;
     let mut f = summarise(&format!("patient search top 20 of {} patients", patients + 3), samples);
     f.target = Some("p99 < 5000 µs".into());
@@ -166,9 +213,22 @@ fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
     std::fs::create_dir_all(&sub)?;
     let (mut desk, admin) = scratch_desk(&sub)?;
     let (cashier, _) = crate::simulate::prepare(&mut desk, &admin)?;
-    let patient = desk.add_patient(&cashier, &crate::patient::NewPatient { name: "基准患者".into(), sex: "U".into(), ..Default::default() })?;
+    let patient = desk.add_patient(
+        &cashier,
+        &crate::patient::NewPatient {
+            name: "基准患者".into(),
+            sex: "U".into(),
+            ..Default::default()
+        },
+    )?;
     let codes: Vec<String> = desk.catalog_search("X0", 10)?.into_iter().map(|i| i.code).collect();
-    let lines: Vec<LineInput> = codes.iter().map(|c| LineInput::Item { code: c.clone(), qty: Quantity::from_milli(2000).expect("valid") }).collect();
+    let lines: Vec<LineInput> = codes
+        .iter()
+        .map(|c| LineInput::Item {
+            code: c.clone(),
+            qty: Quantity::from_milli(2000).expect("valid"),
+        })
+        .collect();
     let total = crate::simulate::price(&mut desk, &lines)?;
     let no = patient.downtime_no.clone().unwrap_or_default();
     let mut last = String::new();
@@ -180,7 +240,11 @@ fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
                 patient: no.clone(),
                 visit: None,
                 lines: lines.clone(),
-                tenders: vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }],
+                tenders: vec![TenderInput {
+                    method: Method::Cash,
+                    amount: total,
+                    reference: String::new(),
+                }],
                 cash_tendered: None,
                 insured: false,
                 paper_no: None,
@@ -192,7 +256,11 @@ fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
         Ok(())
     })?;
     let bare = summarise("bare one-row commit (same disk, same run)", bare);
-    let issue = compare(summarise(&format!("issue a receipt ({} lines, one transaction)", lines.len()), issue), &bare, "≤ 1.5× bare commit");
+    let issue = compare(
+        summarise(&format!("issue a receipt ({} lines, one transaction)", lines.len()), issue),
+        &bare,
+        "≤ 1.5× bare commit",
+    );
     // Rendering, warm (the font is parsed once per process, by the first render).
     desk.receipt_pdf(&last, "a5", false)?;
     let mut size = 0;
@@ -209,12 +277,17 @@ fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
 pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     let dir = tempfile::Builder::new().prefix("downtime-bench").tempdir()?;
     let (mut desk, admin) = scratch_desk(dir.path())?;
-    let (bare, journalled) = interleaved(n, bare_commit(dir.path())?, |i| desk.set_idle_lock_minutes(&admin, 1 + (i % 60) as i64))?;
+    let (bare, journalled) = interleaved(n, bare_commit(dir.path())?, |i| {
+        desk.set_idle_lock_minutes(&admin, 1 + (i % 60) as i64)
+    })?;
     let bare = summarise("bare one-row commit (WAL, synchronous=FULL)", bare);
     let journalled = compare(summarise("one journalled state change", journalled), &bare, "informational");
     let mut figures = vec![bare, journalled];
     figures.extend(catalog(dir.path(), catalog_items, n)?);
     figures.push(patients(dir.path(), catalog_items * 2, n)?);
     figures.extend(receipts(dir.path(), n)?);
-    Ok(Report { folder: dir.path().display().to_string(), figures })
+    Ok(Report {
+        folder: dir.path().display().to_string(),
+        figures,
+    })
 }

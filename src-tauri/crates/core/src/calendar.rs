@@ -71,8 +71,7 @@ impl YearCalendar {
     /// How many working days the year has: the figure to check against the notice
     /// (2026: 248) before importing a new year.
     pub fn working_days(&self) -> u32 {
-        let first =
-            NaiveDate::from_ymd_opt(self.year, 1, 1).expect("a parsed year has a 1 January");
+        let first = NaiveDate::from_ymd_opt(self.year, 1, 1).expect("a parsed year has a 1 January");
         first
             .iter_days()
             .take_while(|d| d.year() == self.year)
@@ -91,8 +90,7 @@ impl Calendar {
     /// The years shipped in `assets/calendar/` (2026).
     pub fn builtin() -> Calendar {
         BUILTIN.iter().fold(Calendar::default(), |cal, json| {
-            let year =
-                Calendar::parse_json(json).expect("the shipped calendar files are valid (tested)");
+            let year = Calendar::parse_json(json).expect("the shipped calendar files are valid (tested)");
             cal.with_year(year)
         })
     }
@@ -141,9 +139,7 @@ impl Calendar {
         let mut date = from;
         let mut left = n;
         while left > 0 {
-            date = date
-                .succ_opt()
-                .ok_or_else(|| year_missing(from, n, date.year() + 1))?;
+            date = date.succ_opt().ok_or_else(|| year_missing(from, n, date.year() + 1))?;
             if !self.covers(date.year()) {
                 return Err(year_missing(from, n, date.year()));
             }
@@ -204,9 +200,7 @@ impl RawYear {
             let d = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
                 refuse(
                     format!("{what_zh}的日期“{text}”无效，应写成 YYYY-MM-DD，例如 {year}-10-01"),
-                    format!(
-                        "{what_en}: \"{text}\" is not a date; write YYYY-MM-DD, e.g. {year}-10-01"
-                    ),
+                    format!("{what_en}: \"{text}\" is not a date; write YYYY-MM-DD, e.g. {year}-10-01"),
                 )
             })?;
             if d.year() != year {
@@ -221,9 +215,7 @@ impl RawYear {
         if self.holidays.is_empty() {
             return Err(refuse(
                 format!("{year} 年的工作日历没有任何节假日，文件可能不完整"),
-                format!(
-                    "The calendar for {year} lists no holidays; the file is probably incomplete"
-                ),
+                format!("The calendar for {year} lists no holidays; the file is probably incomplete"),
             ));
         }
         let mut holidays = Vec::new();
@@ -266,9 +258,7 @@ impl RawYear {
             if let Some(name) = days_off.get(&d) {
                 return Err(refuse(
                     format!("{d} 既是节假日“{name}”又是调休上班日"),
-                    format!(
-                        "{d} is both a day of the holiday \"{name}\" and a make-up working day"
-                    ),
+                    format!("{d} is both a day of the holiday \"{name}\" and a make-up working day"),
                 ));
             }
             if !is_weekend(d) {
@@ -287,10 +277,7 @@ impl RawYear {
 
         Ok(YearCalendar {
             year,
-            source: self
-                .source
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty()),
+            source: self.source.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             holidays,
             makeup_workdays,
             days_off: days_off.into_keys().collect(),

@@ -130,19 +130,13 @@ pub fn parse_capitals(text: &str) -> Option<Fen> {
     let (yuan, rest) = match chars.iter().position(|c| *c == '元') {
         Some(i) => {
             let int = &chars[..i];
-            let yuan = if int == ['零'] {
-                0
-            } else {
-                parse_integer(int)?
-            };
+            let yuan = if int == ['零'] { 0 } else { parse_integer(int)? };
             (Some(yuan), &chars[i + 1..])
         }
         None => (None, &chars[..]),
     };
     let (jiao, fen) = parse_fraction(yuan, rest)?;
-    let total = (yuan.unwrap_or(0) as i64)
-        .checked_mul(100)?
-        .checked_add((jiao * 10 + fen) as i64)?;
+    let total = (yuan.unwrap_or(0) as i64).checked_mul(100)?.checked_add((jiao * 10 + fen) as i64)?;
     Fen::new(total).ok()
 }
 
@@ -196,9 +190,7 @@ fn parse_integer(chars: &[char]) -> Option<u64> {
     let mut sections = chars.split(|c| *c == '万');
     let (high, low) = match (sections.next(), sections.next(), sections.next()) {
         (Some(low), None, None) => (&[][..], low),
-        (Some(high), Some(low), None) if !high.is_empty() && high.last() != Some(&'零') => {
-            (high, low)
-        }
+        (Some(high), Some(low), None) if !high.is_empty() && high.last() != Some(&'零') => (high, low),
         _ => return None,
     };
     let mut tokens = section_tokens(high, 4)?;

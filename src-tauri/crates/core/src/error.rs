@@ -9,11 +9,7 @@ use crate::lang::Lang;
 pub enum CoreError {
     /// Input that a person typed and that cannot be accepted as it is.
     #[error("{zh}")]
-    Invalid {
-        code: &'static str,
-        zh: String,
-        en: String,
-    },
+    Invalid { code: &'static str, zh: String, en: String },
     #[error("数据库文件已损坏（{detail}），本程序不会再写入它。请联系信息科，从备份恢复：{path}")]
     Damaged { path: String, detail: String },
     #[error("这个数据库文件由更新版本的 Downtime Desk 创建（结构版本 {found}，本程序支持到 {supported}），请使用更新的版本打开。")]

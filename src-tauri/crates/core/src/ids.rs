@@ -78,10 +78,18 @@ impl Pin {
             return Err(invalid!("pin_not_digits", "PIN 只能由数字组成", "The PIN must be digits only"));
         }
         if text.len() < 4 {
-            return Err(invalid!("pin_too_short", "PIN 太短：至少 4 位数字", "The PIN is too short: at least 4 digits"));
+            return Err(invalid!(
+                "pin_too_short",
+                "PIN 太短：至少 4 位数字",
+                "The PIN is too short: at least 4 digits"
+            ));
         }
         if text.len() > 12 {
-            return Err(invalid!("pin_too_long", "PIN 太长：最多 12 位数字", "The PIN is too long: at most 12 digits"));
+            return Err(invalid!(
+                "pin_too_long",
+                "PIN 太长：最多 12 位数字",
+                "The PIN is too long: at most 12 digits"
+            ));
         }
         Ok(Pin(text.to_string()))
     }

@@ -3,9 +3,9 @@
 //! `verify` can prove both that the chain is whole and that the tables still hold exactly
 //! what the chain says. The byte layout of the hash is documented in ARCHITECTURE.md.
 
-use crate::store::cached::Cached;
 use crate::error::Result;
 use crate::jcs::canonical;
+use crate::store::cached::Cached;
 use crate::store::migrations::APPEND_ONLY;
 use crate::time::stamp;
 use chrono::{DateTime, Utc};
@@ -156,11 +156,19 @@ fn problem(seq: Option<i64>, zh: String, en: String) -> Option<Problem> {
 
 /// A row's primary key: every covered table has one of these columns as its key.
 fn row_key(row: &Value) -> Value {
-    ["id", "shift_id", "outage_id", "station_id", "registration_id", "receipt_id", "admission_id"]
-        .iter()
-        .find_map(|k| row.get(*k))
-        .cloned()
-        .unwrap_or(Value::Null)
+    [
+        "id",
+        "shift_id",
+        "outage_id",
+        "station_id",
+        "registration_id",
+        "receipt_id",
+        "admission_id",
+    ]
+    .iter()
+    .find_map(|k| row.get(*k))
+    .cloned()
+    .unwrap_or(Value::Null)
 }
 
 /// Re-walks the whole chain and the integrity check; names the first broken entry.
@@ -169,10 +177,18 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
         .prepare("PRAGMA integrity_check")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut report = VerifyReport { entries: 0, head_hash: GENESIS.into(), problem: None };
+    let mut report = VerifyReport {
+        entries: 0,
+        head_hash: GENESIS.into(),
+        problem: None,
+    };
     if integrity != ["ok"] {
         let detail = integrity.join("; ");
-        report.problem = problem(None, format!("数据库完整性检查失败：{detail}"), format!("Database integrity check failed: {detail}"));
+        report.problem = problem(
+            None,
+            format!("数据库完整性检查失败：{detail}"),
+            format!("Database integrity check failed: {detail}"),
+        );
         return Ok(report);
     }
     let mut stmt = conn.prepare("SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal ORDER BY seq")?;
@@ -199,7 +215,10 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
             return Ok(report);
         }
         if prev_hash != prev {
-            report.problem = fail("与上一条的链接不符：前后有记录被插入、删除或修改", "does not link to the previous entry: an entry was inserted, removed or altered");
+            report.problem = fail(
+                "与上一条的链接不符：前后有记录被插入、删除或修改",
+                "does not link to the previous entry: an entry was inserted, removed or altered",
+            );
             return Ok(report);
         }
         let Ok(id) = Uuid::parse_str(&id_text) else {
@@ -245,7 +264,12 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
                 }
             }
             let key = row_key(&row);
-            let owner = expected.values().flatten().filter(|(r, _)| row_key(r) == key).map(|(_, seq)| *seq).min();
+            let owner = expected
+                .values()
+                .flatten()
+                .filter(|(r, _)| row_key(r) == key)
+                .map(|(_, seq)| *seq)
+                .min();
             report.problem = match owner {
                 Some(seq) => problem(
                     Some(seq),
@@ -295,9 +319,9 @@ impl crate::store::Desk {
 
     /// The newest `limit` entries, newest first.
     pub fn journal_tail(&self, limit: i64) -> Result<Vec<Entry>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal ORDER BY seq DESC LIMIT ?1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal ORDER BY seq DESC LIMIT ?1")?;
         let rows = stmt.query_map([limit], |r| {
             Ok(Entry {
                 seq: r.get(0)?,

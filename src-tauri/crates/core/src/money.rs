@@ -33,10 +33,7 @@ impl Fen {
     }
 
     pub fn checked_add(self, other: Fen) -> Option<Fen> {
-        self.0
-            .checked_add(other.0)
-            .filter(|v| *v <= MAX_FEN)
-            .map(Fen)
+        self.0.checked_add(other.0).filter(|v| *v <= MAX_FEN).map(Fen)
     }
 
     /// Parses yuan as people type them: `12`, `12.5`, `12.50`, `1,234.50`, `¥12`.
@@ -74,8 +71,16 @@ impl Fen {
         if int_digits.len() > 8 {
             return Fen::new(i64::MAX);
         }
-        let yuan: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| bad())? };
-        let mut frac: i64 = if frac_part.is_empty() { 0 } else { frac_part.parse().map_err(|_| bad())? };
+        let yuan: i64 = if int_digits.is_empty() {
+            0
+        } else {
+            int_digits.parse().map_err(|_| bad())?
+        };
+        let mut frac: i64 = if frac_part.is_empty() {
+            0
+        } else {
+            frac_part.parse().map_err(|_| bad())?
+        };
         if frac_part.len() == 1 {
             frac *= 10;
         }

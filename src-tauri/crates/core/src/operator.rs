@@ -49,9 +49,18 @@ impl Actor {
             Permission::ChangeSettings => ("修改工作站设置需要管理员", "changing station settings needs an administrator"),
             Permission::ManageOutage => ("启动或结束应急需要主管", "starting or ending an outage needs a supervisor"),
             Permission::Supervise => ("这一操作需要主管授权", "this needs a supervisor's approval"),
-            Permission::OpenShift => ("只有收费员、住院处和主管可以开班", "only cashiers, admissions clerks and supervisors open shifts"),
-            Permission::Register => ("只有收费员、住院处和主管可以登记患者和挂号", "only cashiers, admissions clerks and supervisors register patients"),
-            Permission::Admit => ("只有住院处和主管可以办理入院和预交金", "only admissions clerks and supervisors admit patients and take deposits"),
+            Permission::OpenShift => (
+                "只有收费员、住院处和主管可以开班",
+                "only cashiers, admissions clerks and supervisors open shifts",
+            ),
+            Permission::Register => (
+                "只有收费员、住院处和主管可以登记患者和挂号",
+                "only cashiers, admissions clerks and supervisors register patients",
+            ),
+            Permission::Admit => (
+                "只有住院处和主管可以办理入院和预交金",
+                "only admissions clerks and supervisors admit patients and take deposits",
+            ),
         };
         Err(CoreError::invalid(
             "role_forbidden",
@@ -138,9 +147,24 @@ impl Desk {
             params![id.to_string(), name, role.as_str(), hash, stamp(now), by.id.to_string()],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "operator_added", actor: &by.name, at: now, rows: vec![("operator", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "operator_added",
+                actor: &by.name,
+                at: now,
+                rows: vec![("operator", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
-        Ok(Operator { id, name, role, created_at: now, locked_until: None })
+        Ok(Operator {
+            id,
+            name,
+            role,
+            created_at: now,
+            locked_until: None,
+        })
     }
 
     fn operator_row(&self, name: &str) -> Result<Option<(Uuid, Role, String)>> {
@@ -202,14 +226,27 @@ impl Desk {
             ));
         }
         if pin_matches(pin, &hash) {
-            return Ok(Actor { id, name: name.to_string(), role });
+            return Ok(Actor {
+                id,
+                name: name.to_string(),
+                role,
+            });
         }
         let failures = self.recent_failures(name)? + 1;
         let tx = self.conn.transaction()?;
         let mut extra = Map::new();
         extra.insert("operator_id".into(), json!(id.to_string()));
         extra.insert("failures".into(), json!(failures));
-        journal::append(&tx, Change { kind: "pin_failed", actor: name, at: now, rows: vec![], extra })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "pin_failed",
+                actor: name,
+                at: now,
+                rows: vec![],
+                extra,
+            },
+        )?;
         tx.commit()?;
         if failures >= MAX_FAILED_PINS {
             Err(invalid!(
@@ -245,7 +282,16 @@ impl Desk {
         let mut extra = Map::new();
         extra.insert("operator_id".into(), json!(actor.id.to_string()));
         extra.insert("role".into(), json!(actor.role.as_str()));
-        journal::append(&tx, Change { kind, actor: &actor.name, at: now, rows: vec![], extra })?;
+        journal::append(
+            &tx,
+            Change {
+                kind,
+                actor: &actor.name,
+                at: now,
+                rows: vec![],
+                extra,
+            },
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -37,13 +37,7 @@ const CLOCK_SLACK_MINUTES: i64 = 5;
 
 impl Desk {
     /// 启动应急预案.
-    pub fn start_outage(
-        &mut self,
-        by: &Actor,
-        reason: &str,
-        his_down_at: Option<DateTime<Utc>>,
-        announced_by: &str,
-    ) -> Result<Outage> {
+    pub fn start_outage(&mut self, by: &Actor, reason: &str, his_down_at: Option<DateTime<Utc>>, announced_by: &str) -> Result<Outage> {
         by.require(Permission::ManageOutage)?;
         let reason = clean_text(reason, 200, ("停机原因", "Reason"))?;
         let announced = if announced_by.trim().is_empty() {
@@ -64,7 +58,10 @@ impl Desk {
             return Err(invalid!(
                 "outage_already_active",
                 format!("应急已经在进行中（自 {} 起），无需再次启动", local_display(active.his_down_at)),
-                format!("An outage is already active (since {}); no need to start another", local_display(active.his_down_at))
+                format!(
+                    "An outage is already active (since {}); no need to start another",
+                    local_display(active.his_down_at)
+                )
             ));
         }
         let id = Uuid::now_v7();
@@ -74,7 +71,16 @@ impl Desk {
             params![id.to_string(), reason, stamp(down), announced, by.id().to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "outage_started", actor: by.name(), at: now, rows: vec![("outage", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "outage_started",
+                actor: by.name(),
+                at: now,
+                rows: vec![("outage", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.active_outage()?.expect("just started"))
     }
@@ -83,7 +89,11 @@ impl Desk {
     pub fn end_outage(&mut self, by: &Actor, his_up_at: Option<DateTime<Utc>>) -> Result<Outage> {
         by.require(Permission::ManageOutage)?;
         let Some(active) = self.active_outage()? else {
-            return Err(invalid!("outage_not_active", "当前没有进行中的应急，无需结束", "No outage is active; there is nothing to end"));
+            return Err(invalid!(
+                "outage_not_active",
+                "当前没有进行中的应急，无需结束",
+                "No outage is active; there is nothing to end"
+            ));
         };
         let now = self.clock.now();
         let up = his_up_at.unwrap_or(now);
@@ -98,7 +108,11 @@ impl Desk {
             return Err(invalid!(
                 "outage_end_before_start",
                 format!("恢复时间 {} 早于停机时间 {}", local_display(up), local_display(active.his_down_at)),
-                format!("The recovery time {} is before the down time {}", local_display(up), local_display(active.his_down_at))
+                format!(
+                    "The recovery time {} is before the down time {}",
+                    local_display(up),
+                    local_display(active.his_down_at)
+                )
             ));
         }
         let tx = self.conn.transaction()?;
@@ -107,7 +121,16 @@ impl Desk {
             params![active.id.to_string(), stamp(up), by.id().to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "outage_ended", actor: by.name(), at: now, rows: vec![("outage_end", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "outage_ended",
+                actor: by.name(),
+                at: now,
+                rows: vec![("outage_end", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.outage(active.id)?.expect("exists"))
     }

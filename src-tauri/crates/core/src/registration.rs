@@ -166,7 +166,8 @@ fn not_a_dept_list(zh: &str, en: &str) -> CoreError {
     )
 }
 
-const REG_SELECT: &str = "SELECT r.id, r.patient_id, p.downtime_no, p.name, r.dept_code, r.dept_name, r.doctor, r.reg_type, r.visit_date, r.queue_no, \
+const REG_SELECT: &str =
+    "SELECT r.id, r.patient_id, p.downtime_no, p.name, r.dept_code, r.dept_name, r.doctor, r.reg_type, r.visit_date, r.queue_no, \
      r.fee_fen, r.fee_items, r.catalog_version_id, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, c.reason, c.at \
      FROM registration r JOIN patient p ON p.id = r.patient_id LEFT JOIN registration_cancel c ON c.registration_id = r.id";
 
@@ -234,7 +235,8 @@ impl Desk {
     /// `downtime dept import`: adds or updates departments from a CSV (科室编码, 科室名称,
     /// 类别 门诊/急诊/住院, 医生 separated by 、). Bad rows refuse the whole file.
     pub fn import_departments(&mut self, by: &Actor, bytes: &[u8], file_name: &str) -> Result<Vec<Department>> {
-        by.require(Permission::ChangeSettings).or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::ChangeSettings)
+            .or_else(|_| by.require(Permission::Supervise))?;
         let (_, _, rows) = read_table(bytes, file_name, &ReadOptions::default(), not_a_dept_list)?;
         let col = |h: &str| -> Option<usize> {
             let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
@@ -246,27 +248,58 @@ impl Desk {
                 _ => return None,
             })
         };
-        let Some((hline, header)) = rows.first().cloned() else { return Err(not_a_dept_list("文件是空的", "the file is empty")) };
+        let Some((hline, header)) = rows.first().cloned() else {
+            return Err(not_a_dept_list("文件是空的", "the file is empty"));
+        };
         let _ = hline;
         let map: Vec<Option<usize>> = header.iter().map(|h| col(h)).collect();
         if !map.contains(&Some(0)) || !map.contains(&Some(1)) {
-            return Err(not_a_dept_list("第一行不是含“科室编码、科室名称”的表头", "the first row does not name the code and name columns"));
+            return Err(not_a_dept_list(
+                "第一行不是含“科室编码、科室名称”的表头",
+                "the first row does not name the code and name columns",
+            ));
         }
         let mut depts = Vec::new();
         for (line, cells) in rows.into_iter().skip(1) {
             if cells.iter().all(|c| c.is_empty()) {
                 continue;
             }
-            let get = |k: usize| map.iter().position(|m| *m == Some(k)).and_then(|i| cells.get(i)).map(|s| s.trim().to_string()).unwrap_or_default();
-            let bad = |zh: &str, en: &str| invalid!("dept_row_invalid", format!("科室表第 {line} 行：{zh}，未导入任何内容"), format!("Department list row {line}: {en}; nothing was imported"));
+            let get = |k: usize| {
+                map.iter()
+                    .position(|m| *m == Some(k))
+                    .and_then(|i| cells.get(i))
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default()
+            };
+            let bad = |zh: &str, en: &str| {
+                invalid!(
+                    "dept_row_invalid",
+                    format!("科室表第 {line} 行：{zh}，未导入任何内容"),
+                    format!("Department list row {line}: {en}; nothing was imported")
+                )
+            };
             let code = get(0);
             if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(bad("科室编码为空或含字母数字以外的字符", "the code is empty or not letters and digits"));
+                return Err(bad(
+                    "科室编码为空或含字母数字以外的字符",
+                    "the code is empty or not letters and digits",
+                ));
             }
-            let name = clean_text(&get(1), 30, ("科室名称", "Department name")).map_err(|_| bad("科室名称为空或无效", "the name is empty or invalid"))?;
+            let name = clean_text(&get(1), 30, ("科室名称", "Department name"))
+                .map_err(|_| bad("科室名称为空或无效", "the name is empty or invalid"))?;
             let kind = DeptKind::parse(&get(2)).ok_or_else(|| bad("类别应为 门诊、急诊 或 住院", "the kind must be 门诊, 急诊 or 住院"))?;
-            let doctors: Vec<String> = get(3).split(['、', ';', '；', '/']).map(str::trim).filter(|d| !d.is_empty()).map(String::from).collect();
-            depts.push(Department { code: code.to_uppercase(), name, kind, doctors });
+            let doctors: Vec<String> = get(3)
+                .split(['、', ';', '；', '/'])
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(String::from)
+                .collect();
+            depts.push(Department {
+                code: code.to_uppercase(),
+                name,
+                kind,
+                doctors,
+            });
         }
         if depts.is_empty() {
             return Err(not_a_dept_list("表头下面没有任何科室", "there are no departments under the header"));
@@ -277,11 +310,28 @@ impl Desk {
         for d in &depts {
             tx.exec(
                 "INSERT INTO department (id, code, name, kind, doctors, active, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
-                params![Uuid::now_v7().to_string(), d.code, d.name, d.kind.key(), d.doctors.join("、"), by.id().to_string(), stamp(now)],
+                params![
+                    Uuid::now_v7().to_string(),
+                    d.code,
+                    d.name,
+                    d.kind.key(),
+                    d.doctors.join("、"),
+                    by.id().to_string(),
+                    stamp(now)
+                ],
             )?;
             rows.push(("department", tx.last_insert_rowid()));
         }
-        journal::append(&tx, Change { kind: "departments_imported", actor: by.name(), at: now, rows, extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "departments_imported",
+                actor: by.name(),
+                at: now,
+                rows,
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         self.departments()
     }
@@ -296,8 +346,24 @@ impl Desk {
             let known: Vec<String> = self.departments()?.into_iter().map(|d| format!("{} {}", d.code, d.name)).collect();
             return Err(invalid!(
                 "dept_unknown",
-                format!("没有编码为“{}”的科室（现有：{}）", new.dept, if known.is_empty() { "无，请先导入科室表".into() } else { known.join("、") }),
-                format!("No department with code \"{}\" (known: {})", new.dept, if known.is_empty() { "none; import the department list first".into() } else { known.join(", ") })
+                format!(
+                    "没有编码为“{}”的科室（现有：{}）",
+                    new.dept,
+                    if known.is_empty() {
+                        "无，请先导入科室表".into()
+                    } else {
+                        known.join("、")
+                    }
+                ),
+                format!(
+                    "No department with code \"{}\" (known: {})",
+                    new.dept,
+                    if known.is_empty() {
+                        "none; import the department list first".into()
+                    } else {
+                        known.join(", ")
+                    }
+                )
             ));
         };
         if dept.kind == DeptKind::Inpatient {
@@ -318,11 +384,20 @@ impl Desk {
                 invalid!(
                     "reg_fee_item_missing",
                     format!("价目表中没有“{name}”，无法计算{}挂号的费用", new.reg_type.zh()),
-                    format!("The price list has no \"{name}\", so the {} registration fee cannot be computed", new.reg_type.key())
+                    format!(
+                        "The price list has no \"{name}\", so the {} registration fee cannot be computed",
+                        new.reg_type.key()
+                    )
                 )
             })?;
             let amount = line_amount(Quantity::from_milli(1000)?, found.price)?;
-            items.push(FeeItem { code: found.code, name: found.name, unit_price_e4: found.price.e4(), amount_fen: amount.get(), category: found.category.zh().into() });
+            items.push(FeeItem {
+                code: found.code,
+                name: found.name,
+                unit_price_e4: found.price.e4(),
+                amount_fen: amount.get(),
+                category: found.category.zh().into(),
+            });
         }
         let fee = Fen::new(items.iter().map(|i| i.amount_fen).sum())?;
         let patient = self.resolve_patient(by, &new.patient)?;
@@ -346,7 +421,16 @@ impl Desk {
             ],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "registered", actor: by.name(), at: now, rows: vec![("registration", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "registered",
+                actor: by.name(),
+                at: now,
+                rows: vec![("registration", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.registration(id)?.expect("just registered"))
     }
@@ -388,7 +472,10 @@ impl Desk {
     }
 
     pub fn registration(&self, id: Uuid) -> Result<Option<Registration>> {
-        let reg = self.conn.qrow(&format!("{REG_SELECT} WHERE r.id = ?1"), [id.to_string()], reg_from_row).optional()?;
+        let reg = self
+            .conn
+            .qrow(&format!("{REG_SELECT} WHERE r.id = ?1"), [id.to_string()], reg_from_row)
+            .optional()?;
         reg.map(|r| self.with_fee_status(r)).transpose()
     }
 
@@ -400,7 +487,9 @@ impl Desk {
              WHERE x.registration_id = ?1 AND x.kind = 'charge' AND NOT EXISTS (SELECT 1 FROM receipt_void v WHERE v.receipt_id = x.id) \
              GROUP BY x.id ORDER BY x.seq",
         )?;
-        let paid: Vec<(String, String)> = stmt.query_map([reg.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let paid: Vec<(String, String)> = stmt
+            .query_map([reg.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         reg.fee_paid_by = paid
             .into_iter()
             .find(|(_, codes)| {
@@ -413,14 +502,20 @@ impl Desk {
 
     /// Registrations of a patient, newest first.
     pub fn registrations_of(&self, patient: &Patient) -> Result<Vec<Registration>> {
-        let mut stmt = self.conn.prepare(&format!("{REG_SELECT} WHERE r.patient_id = ?1 ORDER BY r.rowid DESC"))?;
-        let rows: Vec<Registration> = stmt.query_map([patient.id.to_string()], reg_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{REG_SELECT} WHERE r.patient_id = ?1 ORDER BY r.rowid DESC"))?;
+        let rows: Vec<Registration> = stmt
+            .query_map([patient.id.to_string()], reg_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
         rows.into_iter().map(|r| self.with_fee_status(r)).collect()
     }
 
     /// Today's registrations at this station, newest first.
     pub fn registrations_on(&self, day: NaiveDate) -> Result<Vec<Registration>> {
-        let mut stmt = self.conn.prepare(&format!("{REG_SELECT} WHERE r.visit_date = ?1 ORDER BY r.rowid DESC"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{REG_SELECT} WHERE r.visit_date = ?1 ORDER BY r.rowid DESC"))?;
         let rows: Vec<Registration> = stmt.query_map([day.to_string()], reg_from_row)?.collect::<rusqlite::Result<_>>()?;
         rows.into_iter().map(|r| self.with_fee_status(r)).collect()
     }
@@ -429,9 +524,15 @@ impl Desk {
     pub fn cancel_registration(&mut self, by: &Actor, id: Uuid, reason: &str) -> Result<Registration> {
         by.require(Permission::Register)?;
         let reason = clean_text(reason, 100, ("退号原因", "Reason"))?;
-        let reg = self.registration(id)?.ok_or_else(|| invalid!("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+        let reg = self
+            .registration(id)?
+            .ok_or_else(|| invalid!("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
         if reg.cancelled.is_some() {
-            return Err(invalid!("registration_cancelled", "这条挂号已经退号", "This registration is already cancelled"));
+            return Err(invalid!(
+                "registration_cancelled",
+                "这条挂号已经退号",
+                "This registration is already cancelled"
+            ));
         }
         let shift = self.shift_for_money(by)?;
         let now = self.now();
@@ -441,7 +542,16 @@ impl Desk {
             params![id.to_string(), reason, by.id().to_string(), shift.id.to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "registration_cancelled", actor: by.name(), at: now, rows: vec![("registration_cancel", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "registration_cancelled",
+                actor: by.name(),
+                at: now,
+                rows: vec![("registration_cancel", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.registration(id)?.expect("exists"))
     }
@@ -452,7 +562,9 @@ impl Desk {
     pub fn queue_slip_pdf(&self, registration: Uuid) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_queue_slip, QueueSlip};
         let station = self.require_station()?;
-        let r = self.registration(registration)?.ok_or_else(|| invalid!("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
+        let r = self
+            .registration(registration)?
+            .ok_or_else(|| invalid!("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
         render_queue_slip(&QueueSlip {
             hospital: station.hospital.clone(),
             station: station.code.to_string(),
@@ -465,7 +577,11 @@ impl Desk {
             visit_date: r.visit_date.to_string(),
             registered_at: local_display(r.occurred_at),
             fee_due: r.fee,
-            notice: if r.cancelled.is_some() { "本号已退号".into() } else { "请按号候诊，过号请到分诊台重新排队。".into() },
+            notice: if r.cancelled.is_some() {
+                "本号已退号".into()
+            } else {
+                "请按号候诊，过号请到分诊台重新排队。".into()
+            },
         })
     }
 }
@@ -474,10 +590,15 @@ impl Desk {
     /// Adds or changes one department (the newest row of a code is in force); `active: false`
     /// takes it off the list. Registrations keep the name they were made with.
     pub fn set_department(&mut self, by: &Actor, dept: &Department, active: bool) -> Result<Vec<Department>> {
-        by.require(Permission::ChangeSettings).or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::ChangeSettings)
+            .or_else(|_| by.require(Permission::Supervise))?;
         let code = dept.code.trim().to_uppercase();
         if code.is_empty() || code.len() > 10 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(invalid!("dept_code_invalid", "科室编码应为 1 到 10 位字母或数字", "A department code is 1 to 10 letters or digits"));
+            return Err(invalid!(
+                "dept_code_invalid",
+                "科室编码应为 1 到 10 位字母或数字",
+                "A department code is 1 to 10 letters or digits"
+            ));
         }
         let name = clean_text(&dept.name, 30, ("科室名称", "Department name"))?;
         let mut doctors = Vec::new();
@@ -491,10 +612,28 @@ impl Desk {
         let tx = self.conn.transaction()?;
         tx.exec(
             "INSERT INTO department (id, code, name, kind, doctors, active, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![Uuid::now_v7().to_string(), code, name, dept.kind.key(), doctors.join("、"), active, by.id().to_string(), stamp(now)],
+            params![
+                Uuid::now_v7().to_string(),
+                code,
+                name,
+                dept.kind.key(),
+                doctors.join("、"),
+                active,
+                by.id().to_string(),
+                stamp(now)
+            ],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "department_set", actor: by.name(), at: now, rows: vec![("department", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "department_set",
+                actor: by.name(),
+                at: now,
+                rows: vec![("department", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         self.departments()
     }

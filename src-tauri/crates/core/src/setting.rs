@@ -18,7 +18,9 @@ impl Desk {
     fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1 ORDER BY rowid DESC LIMIT 1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM setting WHERE key = ?1 ORDER BY rowid DESC LIMIT 1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -31,7 +33,16 @@ impl Desk {
             params![Uuid::now_v7().to_string(), key, value, stamp(now), by.id().to_string()],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "setting_changed", actor: by.name(), at: now, rows: vec![("setting", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "setting_changed",
+                actor: by.name(),
+                at: now,
+                rows: vec![("setting", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -65,7 +76,11 @@ impl Desk {
     pub fn set_printer(&mut self, by: &Actor, name: &str) -> Result<()> {
         let name = name.trim();
         if name.chars().any(|c| c.is_control() || c.is_whitespace()) || name.len() > 60 {
-            return Err(invalid!("printer_invalid", "打印机名称无效（不能含空格或控制字符）", "Invalid printer name (no spaces or control characters)"));
+            return Err(invalid!(
+                "printer_invalid",
+                "打印机名称无效（不能含空格或控制字符）",
+                "Invalid printer name (no spaces or control characters)"
+            ));
         }
         self.set_setting(by, "printer", name)
     }

@@ -39,8 +39,16 @@ impl Desk {
         if let Some(open) = self.open_shift_of(by)? {
             return Err(invalid!(
                 "shift_already_open",
-                format!("{} 已有一个未交班的班次（{} 开班），请先交班", by.name(), local_display(open.opened_at)),
-                format!("{} already has an open shift (opened {}); close it first", by.name(), local_display(open.opened_at))
+                format!(
+                    "{} 已有一个未交班的班次（{} 开班），请先交班",
+                    by.name(),
+                    local_display(open.opened_at)
+                ),
+                format!(
+                    "{} already has an open shift (opened {}); close it first",
+                    by.name(),
+                    local_display(open.opened_at)
+                )
             ));
         }
         let outage = self.active_outage()?.map(|o| o.id.to_string());
@@ -52,7 +60,16 @@ impl Desk {
             params![id.to_string(), by.id().to_string(), float.get(), outage, stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "shift_opened", actor: by.name(), at: now, rows: vec![("shift", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "shift_opened",
+                actor: by.name(),
+                at: now,
+                rows: vec![("shift", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.shift(id)?.expect("just opened"))
     }
@@ -73,7 +90,16 @@ impl Desk {
             params![open.id.to_string(), counted.get(), by.id().to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "shift_closed", actor: by.name(), at: now, rows: vec![("shift_close", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "shift_closed",
+                actor: by.name(),
+                at: now,
+                rows: vec![("shift_close", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.shift(open.id)?.expect("exists"))
     }

@@ -68,7 +68,14 @@ pub fn prepare(desk: &mut Desk, admin: &Actor) -> Result<(Actor, Actor)> {
     let supervisor = operator(desk, admin, SUPERVISOR, Role::Supervisor)?;
     if desk.active_catalog()?.is_none() {
         let csv = synth::price_list_csv(3000, 2026);
-        desk.catalog_import(&supervisor, csv.as_bytes(), "示例价目表-2026-11.csv", &ImportOptions::default(), false, &mut |_, _| {})?;
+        desk.catalog_import(
+            &supervisor,
+            csv.as_bytes(),
+            "示例价目表-2026-11.csv",
+            &ImportOptions::default(),
+            false,
+            &mut |_, _| {},
+        )?;
     }
     if desk.departments()?.is_empty() {
         desk.import_departments(&supervisor, include_bytes!("../../../../assets/departments.csv"), "departments.csv")?;
@@ -87,7 +94,13 @@ pub fn prepare(desk: &mut Desk, admin: &Actor) -> Result<(Actor, Actor)> {
 }
 
 /// Runs the simulation; `on_receipt` is called right after each receipt's transaction commits.
-pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receipt: &mut dyn FnMut(&Receipt) -> Result<()>) -> Result<Summary> {
+pub fn run(
+    desk: &mut Desk,
+    admin: &Actor,
+    patients: usize,
+    seed: u64,
+    on_receipt: &mut dyn FnMut(&Receipt) -> Result<()>,
+) -> Result<Summary> {
     let (cashier, supervisor) = prepare(desk, admin)?;
     let mut rng = Rng(seed);
     let mut sum = Summary::default();
@@ -99,13 +112,22 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
         }
         all
     };
-    let depts: Vec<String> = desk.departments()?.into_iter().filter(|d| d.kind != crate::registration::DeptKind::Inpatient).map(|d| d.code).collect();
+    let depts: Vec<String> = desk
+        .departments()?
+        .into_iter()
+        .filter(|d| d.kind != crate::registration::DeptKind::Inpatient)
+        .map(|d| d.code)
+        .collect();
     const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
     const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "杰", "秀英", "建华"];
     let mut issued: Vec<Receipt> = Vec::new();
     for n in 0..patients {
         let insured = rng.chance(40);
-        let name = format!("{}{}", SURNAMES[rng.below(SURNAMES.len() as u64) as usize], GIVEN[rng.below(GIVEN.len() as u64) as usize]);
+        let name = format!(
+            "{}{}",
+            SURNAMES[rng.below(SURNAMES.len() as u64) as usize],
+            GIVEN[rng.below(GIVEN.len() as u64) as usize]
+        );
         let patient = desk.add_patient(
             &cashier,
             &NewPatient {
@@ -127,17 +149,40 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
             _ => RegType::Ordinary,
         };
         let dept = depts[rng.below(depts.len() as u64) as usize].clone();
-        let reg = desk.register(&cashier, &NewRegistration { patient: downtime_no.clone(), dept, reg_type, doctor: None, back_entered_at: None })?;
+        let reg = desk.register(
+            &cashier,
+            &NewRegistration {
+                patient: downtime_no.clone(),
+                dept,
+                reg_type,
+                doctor: None,
+                back_entered_at: None,
+            },
+        )?;
         sum.registrations += 1;
-        let mut lines: Vec<LineInput> = reg.fee_items.iter().map(|f| LineInput::Item { code: f.code.clone(), qty: Quantity::from_milli(1000).expect("valid") }).collect();
+        let mut lines: Vec<LineInput> = reg
+            .fee_items
+            .iter()
+            .map(|f| LineInput::Item {
+                code: f.code.clone(),
+                qty: Quantity::from_milli(1000).expect("valid"),
+            })
+            .collect();
         let extra = rng.below(14) as usize;
         for _ in 0..extra {
             let code = items[rng.below(items.len() as u64) as usize].clone();
             if lines.iter().any(|l| matches!(l, LineInput::Item { code: c, .. } if *c == code)) {
                 continue;
             }
-            let qty = if code.starts_with('C') { 1000 * (5 + rng.below(30) as i64) } else { 1000 * (1 + rng.below(3) as i64) };
-            lines.push(LineInput::Item { code, qty: Quantity::from_milli(qty)? });
+            let qty = if code.starts_with('C') {
+                1000 * (5 + rng.below(30) as i64)
+            } else {
+                1000 * (1 + rng.below(3) as i64)
+            };
+            lines.push(LineInput::Item {
+                code,
+                qty: Quantity::from_milli(qty)?,
+            });
         }
         // Price the draft the way the window does: the core computes, the simulator reads.
         let total = price(desk, &lines)?;
@@ -145,23 +190,63 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
             0..=4 => {
                 let over = [0, 100, 500, 1000, 5000][rng.below(5) as usize];
                 let tendered = Fen::new(((total.get() + over + 99) / 100) * 100)?;
-                (vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }], Some(tendered))
+                (
+                    vec![TenderInput {
+                        method: Method::Cash,
+                        amount: total,
+                        reference: String::new(),
+                    }],
+                    Some(tendered),
+                )
             }
-            5..=6 => (vec![TenderInput { method: Method::Wechat, amount: total, reference: format!("4200{:016}", rng.below(10_000_000_000_000_000)) }], None),
-            7 => (vec![TenderInput { method: Method::Card, amount: total, reference: format!("{:04}/{:06}", rng.below(10_000), rng.below(1_000_000)) }], None),
+            5..=6 => (
+                vec![TenderInput {
+                    method: Method::Wechat,
+                    amount: total,
+                    reference: format!("4200{:016}", rng.below(10_000_000_000_000_000)),
+                }],
+                None,
+            ),
+            7 => (
+                vec![TenderInput {
+                    method: Method::Card,
+                    amount: total,
+                    reference: format!("{:04}/{:06}", rng.below(10_000), rng.below(1_000_000)),
+                }],
+                None,
+            ),
             _ => {
                 let part = Fen::new((total.get() / 2).max(1))?;
                 let rest = Fen::new(total.get() - part.get())?;
-                let mut t = vec![TenderInput { method: Method::Alipay, amount: part, reference: format!("2026{:016}", rng.below(10_000_000_000_000_000)) }];
+                let mut t = vec![TenderInput {
+                    method: Method::Alipay,
+                    amount: part,
+                    reference: format!("2026{:016}", rng.below(10_000_000_000_000_000)),
+                }];
                 if rest > Fen::ZERO {
-                    t.push(TenderInput { method: Method::Cash, amount: rest, reference: String::new() });
+                    t.push(TenderInput {
+                        method: Method::Cash,
+                        amount: rest,
+                        reference: String::new(),
+                    });
                 }
                 (t, None)
             }
         };
         let receipt = desk.pay_charge(
             &cashier,
-            &ChargeInput { id: Uuid::now_v7(), patient: downtime_no, visit: Some(reg.id), lines, tenders, cash_tendered, insured, paper_no: None, back_entered_at: None, approver: None },
+            &ChargeInput {
+                id: Uuid::now_v7(),
+                patient: downtime_no,
+                visit: Some(reg.id),
+                lines,
+                tenders,
+                cash_tendered,
+                insured,
+                paper_no: None,
+                back_entered_at: None,
+                approver: None,
+            },
         )?;
         on_receipt(&receipt)?;
         sum.receipts += 1;
@@ -181,7 +266,14 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
         if rng.chance(5) && !issued.is_empty() {
             let original = issued.remove(rng.below(issued.len() as u64) as usize);
             let whole = original.insured && rng.chance(50);
-            let lines = if whole { vec![] } else { vec![(original.lines.last().map(|l| l.line_no).unwrap_or(1), original.lines.last().map(|l| l.qty).unwrap_or(Quantity::from_milli(1000)?))] };
+            let lines = if whole {
+                vec![]
+            } else {
+                vec![(
+                    original.lines.last().map(|l| l.line_no).unwrap_or(1),
+                    original.lines.last().map(|l| l.qty).unwrap_or(Quantity::from_milli(1000)?),
+                )]
+            };
             let refund = desk.refund_receipt(
                 &cashier,
                 &supervisor,
@@ -189,7 +281,11 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
                     id: Uuid::now_v7(),
                     receipt_no: original.receipt_no.clone(),
                     lines,
-                    reason: if whole { crate::charge::correction::RESETTLEMENT_REASON.into() } else { "模拟：患者不需要".into() },
+                    reason: if whole {
+                        crate::charge::correction::RESETTLEMENT_REASON.into()
+                    } else {
+                        "模拟：患者不需要".into()
+                    },
                     tenders: vec![],
                     drug_return_by: Some("模拟药师".into()),
                 },
@@ -202,26 +298,69 @@ pub fn run(desk: &mut Desk, admin: &Actor, patients: usize, seed: u64, on_receip
     Ok(sum)
 }
 
-fn admit(desk: &mut Desk, admin: &Actor, rng: &mut Rng, patient: &crate::patient::Patient, supervisor: &Actor, sum: &mut Summary, on_receipt: &mut dyn FnMut(&Receipt) -> Result<()>) -> Result<()> {
+fn admit(
+    desk: &mut Desk,
+    admin: &Actor,
+    rng: &mut Rng,
+    patient: &crate::patient::Patient,
+    supervisor: &Actor,
+    sum: &mut Summary,
+    on_receipt: &mut dyn FnMut(&Receipt) -> Result<()>,
+) -> Result<()> {
     use crate::admission::{DepositInput, DepositRefundInput, NewAdmission};
     let clerk = operator(desk, admin, CLERK, Role::Admissions)?;
-    let wards: Vec<String> = desk.departments()?.into_iter().filter(|d| d.kind == crate::registration::DeptKind::Inpatient).map(|d| d.code).collect();
-    let Some(dept) = wards.get(rng.below(wards.len() as u64) as usize).cloned() else { return Ok(()) };
+    let wards: Vec<String> = desk
+        .departments()?
+        .into_iter()
+        .filter(|d| d.kind == crate::registration::DeptKind::Inpatient)
+        .map(|d| d.code)
+        .collect();
+    let Some(dept) = wards.get(rng.below(wards.len() as u64) as usize).cloned() else {
+        return Ok(());
+    };
     let a = desk.admit(
         &clerk,
-        &NewAdmission { patient: patient.downtime_no.clone().unwrap_or_default(), dept, ward: Some(format!("{}病区", 1 + rng.below(3))), bed: Some(format!("{}", 1 + rng.below(40))), confirm_second: true, ..Default::default() },
+        &NewAdmission {
+            patient: patient.downtime_no.clone().unwrap_or_default(),
+            dept,
+            ward: Some(format!("{}病区", 1 + rng.below(3))),
+            bed: Some(format!("{}", 1 + rng.below(40))),
+            confirm_second: true,
+            ..Default::default()
+        },
     )?;
     sum.admissions += 1;
     let deposit = |rng: &mut Rng, desk: &mut Desk| -> Result<Receipt> {
         let amount = Fen::new(100_000 * (1 + rng.below(5) as i64))?;
         let tender = if rng.chance(60) {
-            TenderInput { method: Method::Cash, amount, reference: String::new() }
+            TenderInput {
+                method: Method::Cash,
+                amount,
+                reference: String::new(),
+            }
         } else if rng.chance(50) {
-            TenderInput { method: Method::Card, amount, reference: format!("{:04}/{:06}", rng.below(10_000), rng.below(1_000_000)) }
+            TenderInput {
+                method: Method::Card,
+                amount,
+                reference: format!("{:04}/{:06}", rng.below(10_000), rng.below(1_000_000)),
+            }
         } else {
-            TenderInput { method: Method::Cheque, amount, reference: format!("工商银行/{:08}", rng.below(100_000_000)) }
+            TenderInput {
+                method: Method::Cheque,
+                amount,
+                reference: format!("工商银行/{:08}", rng.below(100_000_000)),
+            }
         };
-        desk.take_deposit(&clerk, &DepositInput { id: Uuid::now_v7(), admission_no: a.inpatient_no.clone(), tenders: vec![tender], cash_tendered: None, back_entered_at: None })
+        desk.take_deposit(
+            &clerk,
+            &DepositInput {
+                id: Uuid::now_v7(),
+                admission_no: a.inpatient_no.clone(),
+                tenders: vec![tender],
+                cash_tendered: None,
+                back_entered_at: None,
+            },
+        )
     };
     let first = deposit(rng, desk)?;
     on_receipt(&first)?;
@@ -236,7 +375,17 @@ fn admit(desk: &mut Desk, admin: &Actor, rng: &mut Rng, patient: &crate::patient
     if rng.chance(25) {
         let balance = desk.deposit_account(&a.inpatient_no)?.balance;
         let amount = Fen::new((balance.get() / 3).max(1))?;
-        let r = desk.refund_deposit(&clerk, supervisor, &DepositRefundInput { id: Uuid::now_v7(), admission_no: a.inpatient_no.clone(), amount, tenders: vec![], reason: "模拟：部分退还".into() })?;
+        let r = desk.refund_deposit(
+            &clerk,
+            supervisor,
+            &DepositRefundInput {
+                id: Uuid::now_v7(),
+                admission_no: a.inpatient_no.clone(),
+                amount,
+                tenders: vec![],
+                reason: "模拟：部分退还".into(),
+            },
+        )?;
         on_receipt(&r)?;
         sum.deposit_refunds += 1;
         sum.taken -= r.total.get();
@@ -251,7 +400,9 @@ pub fn price(desk: &mut Desk, lines: &[LineInput]) -> Result<Fen> {
     for l in lines {
         if let LineInput::Item { code, qty } = l {
             if let Some(item) = desk.catalog_item(catalog.id, code)? {
-                total = total.checked_add(crate::catalog::price::line_amount(*qty, item.price)?).unwrap_or(total);
+                total = total
+                    .checked_add(crate::catalog::price::line_amount(*qty, item.price)?)
+                    .unwrap_or(total);
             }
         }
     }

@@ -57,21 +57,17 @@ impl Desk {
     pub fn station(&self) -> Result<Option<Station>> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT id, code, name, hospital, public_key, created_at FROM station",
-                [],
-                |r| {
-                    let pk: Vec<u8> = r.get(4)?;
-                    Ok(Station {
-                        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-                        code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
-                        name: r.get(2)?,
-                        hospital: r.get(3)?,
-                        public_key: pk.try_into().unwrap_or([0; 32]),
-                        created_at: parse_stamp(&r.get::<_, String>(5)?),
-                    })
-                },
-            )
+            .query_row("SELECT id, code, name, hospital, public_key, created_at FROM station", [], |r| {
+                let pk: Vec<u8> = r.get(4)?;
+                Ok(Station {
+                    id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                    code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
+                    name: r.get(2)?,
+                    hospital: r.get(3)?,
+                    public_key: pk.try_into().unwrap_or([0; 32]),
+                    created_at: parse_stamp(&r.get::<_, String>(5)?),
+                })
+            })
             .optional()?)
     }
 
@@ -98,7 +94,10 @@ impl Desk {
                 invalid!(
                     "station_exists",
                     format!("本数据库已经是工作站 {}，不能再建立工作站 {code}", existing.code),
-                    format!("This database already is station {}; it cannot become station {code}", existing.code)
+                    format!(
+                        "This database already is station {}; it cannot become station {code}",
+                        existing.code
+                    )
                 )
             });
         }

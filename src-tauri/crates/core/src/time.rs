@@ -28,9 +28,7 @@ pub fn stamp(t: DateTime<Utc>) -> String {
 }
 
 pub fn parse_stamp(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 
 /// The instant in the station's local time, as shown to people: `2026-11-26 09:02`.

@@ -55,13 +55,23 @@ pub struct OperatorView {
 
 impl From<&Operator> for OperatorView {
     fn from(o: &Operator) -> Self {
-        OperatorView { id: o.id.to_string(), name: o.name.clone(), role: o.role, locked_until: o.locked_until.map(stamp) }
+        OperatorView {
+            id: o.id.to_string(),
+            name: o.name.clone(),
+            role: o.role,
+            locked_until: o.locked_until.map(stamp),
+        }
     }
 }
 
 impl From<&Actor> for OperatorView {
     fn from(a: &Actor) -> Self {
-        OperatorView { id: a.id().to_string(), name: a.name().to_string(), role: a.role(), locked_until: None }
+        OperatorView {
+            id: a.id().to_string(),
+            name: a.name().to_string(),
+            role: a.role(),
+            locked_until: None,
+        }
     }
 }
 
@@ -343,7 +353,14 @@ impl From<&ImportReport> for ImportReportView {
             good: r.good as u64,
             duplicates: r.duplicates as u64,
             problems: r.problems.clone(),
-            by_category: r.by_category.iter().map(|(c, n)| CategoryCount { category: c.zh().to_string(), items: *n as u64 }).collect(),
+            by_category: r
+                .by_category
+                .iter()
+                .map(|(c, n)| CategoryCount {
+                    category: c.zh().to_string(),
+                    items: *n as u64,
+                })
+                .collect(),
             version: r.version.as_ref().map(CatalogVersionView::from),
             already_imported: r.already_imported,
         }
@@ -360,7 +377,10 @@ pub struct CatalogStatusView {
 
 impl From<&CatalogStatus> for CatalogStatusView {
     fn from(s: &CatalogStatus) -> Self {
-        CatalogStatusView { active: s.active.as_ref().map(CatalogVersionView::from), stale: s.stale }
+        CatalogStatusView {
+            active: s.active.as_ref().map(CatalogVersionView::from),
+            stale: s.stale,
+        }
     }
 }
 
@@ -397,7 +417,12 @@ pub struct DepartmentView {
 
 impl From<&crate::registration::Department> for DepartmentView {
     fn from(d: &crate::registration::Department) -> Self {
-        DepartmentView { code: d.code.clone(), name: d.name.clone(), kind: d.kind, doctors: d.doctors.clone() }
+        DepartmentView {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            kind: d.kind,
+            doctors: d.doctors.clone(),
+        }
     }
 }
 
@@ -646,11 +671,23 @@ impl From<&crate::charge::Receipt> for ReceiptView {
                     refunds_line: l.refunds_line,
                 })
                 .collect(),
-            subtotals: r.subtotals().into_iter().map(|(c, f)| SubtotalView { category: c.zh().to_string(), amount_fen: f.get() }).collect(),
+            subtotals: r
+                .subtotals()
+                .into_iter()
+                .map(|(c, f)| SubtotalView {
+                    category: c.zh().to_string(),
+                    amount_fen: f.get(),
+                })
+                .collect(),
             tenders: r
                 .tenders
                 .iter()
-                .map(|t| TenderView { method: t.method, amount_fen: t.amount.get(), tendered_fen: t.tendered.map(|f| f.get()), reference: t.reference.clone() })
+                .map(|t| TenderView {
+                    method: t.method,
+                    amount_fen: t.amount.get(),
+                    tendered_fen: t.tendered.map(|f| f.get()),
+                    reference: t.reference.clone(),
+                })
                 .collect(),
             insured: r.insured,
             insurance: r.insurance,
@@ -736,7 +773,11 @@ pub struct DepositAccountView {
 
 impl From<&crate::admission::DepositAccount> for DepositAccountView {
     fn from(d: &crate::admission::DepositAccount) -> Self {
-        DepositAccountView { admission: AdmissionView::from(&d.admission), movements: d.movements.iter().map(ReceiptView::from).collect(), balance_fen: d.balance.get() }
+        DepositAccountView {
+            admission: AdmissionView::from(&d.admission),
+            movements: d.movements.iter().map(ReceiptView::from).collect(),
+            balance_fen: d.balance.get(),
+        }
     }
 }
 
@@ -786,7 +827,11 @@ pub struct TenderInputView {
 
 impl TenderInputView {
     pub fn to_input(&self) -> crate::Result<crate::charge::tender::TenderInput> {
-        Ok(crate::charge::tender::TenderInput { method: self.method, amount: crate::Fen::new(self.amount_fen)?, reference: self.reference.clone() })
+        Ok(crate::charge::tender::TenderInput {
+            method: self.method,
+            amount: crate::Fen::new(self.amount_fen)?,
+            reference: self.reference.clone(),
+        })
     }
 }
 

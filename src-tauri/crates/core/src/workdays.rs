@@ -48,7 +48,8 @@ impl Desk {
 
     /// `downtime calendar import`: a year of the State Council schedule, as data.
     pub fn import_calendar(&mut self, by: &Actor, json: &str) -> Result<i32> {
-        by.require(Permission::ChangeSettings).or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::ChangeSettings)
+            .or_else(|_| by.require(Permission::Supervise))?;
         let year = Calendar::parse_json(json)?;
         let now = self.now();
         let tx = self.conn.transaction()?;
@@ -57,7 +58,16 @@ impl Desk {
             params![Uuid::now_v7().to_string(), year.year(), json, by.id().to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "calendar_imported", actor: by.name(), at: now, rows: vec![("calendar_year", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "calendar_imported",
+                actor: by.name(),
+                at: now,
+                rows: vec![("calendar_year", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(year.year())
     }
@@ -73,8 +83,14 @@ impl Desk {
                 let mut date = from;
                 let mut left = n;
                 while left > 0 {
-                    date = date.succ_opt().ok_or_else(|| invalid!("date_out_of_range", "日期超出范围", "Date out of range"))?;
-                    let working = if cal.covers(date.year()) { cal.is_working_day(date) } else { !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) };
+                    date = date
+                        .succ_opt()
+                        .ok_or_else(|| invalid!("date_out_of_range", "日期超出范围", "Date out of range"))?;
+                    let working = if cal.covers(date.year()) {
+                        cal.is_working_day(date)
+                    } else {
+                        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+                    };
                     if working {
                         left -= 1;
                     }

@@ -14,18 +14,38 @@ fn office(db: &Path) {
     let mut desk = Desk::open(db).unwrap();
     let admin = desk.authenticate("王管理", "123456").unwrap();
     let root = workspace().join("assets");
-    desk.import_departments(&admin, &std::fs::read(root.join("departments.csv")).unwrap(), "departments.csv").unwrap();
+    desk.import_departments(&admin, &std::fs::read(root.join("departments.csv")).unwrap(), "departments.csv")
+        .unwrap();
     desk.add_operator(&admin, "赵住院", Role::Admissions, "3579").unwrap();
     desk.add_operator(&admin, "陈主管", Role::Supervisor, "1357").unwrap();
     desk.start_outage(&admin, "HIS 数据库宕机", None, "网管中心").unwrap();
     let clerk = desk.authenticate("赵住院", "3579").unwrap();
     desk.open_shift(&clerk, Fen::ZERO).unwrap();
-    desk.add_patient(&clerk, &NewPatient { name: "王五".into(), sex: "M".into(), birth: Some("1960-06-06".into()), insurance: Some("resident".into()), insurance_no: Some("R777".into()), ..Default::default() })
-        .unwrap();
+    desk.add_patient(
+        &clerk,
+        &NewPatient {
+            name: "王五".into(),
+            sex: "M".into(),
+            birth: Some("1960-06-06".into()),
+            insurance: Some("resident".into()),
+            insurance_no: Some("R777".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
 }
 
 fn pdf_text(path: &str) -> String {
-    String::from_utf8(std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output().unwrap().stdout).unwrap()
+    String::from_utf8(
+        std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(path)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
 }
 
 fn path_in(text: &str) -> String {
@@ -58,7 +78,11 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         app.wait_focus("patient-search").await;
         app.keys("ww").await;
         for _ in 0..50 {
-            let rows = app.client.find_all(Locator::Css("[data-testid='patient-row']")).await.unwrap_or_default();
+            let rows = app
+                .client
+                .find_all(Locator::Css("[data-testid='patient-row']"))
+                .await
+                .unwrap_or_default();
             if let Some(first) = rows.first() {
                 if first.text().await.unwrap_or_default().contains("王五") {
                     break;
@@ -100,7 +124,10 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         let first_pdf = path_in(&app.text_contains("print-path", ".pdf").await);
         keep(&first_pdf, "admission-deposit.pdf");
         let text = pdf_text(&first_pdf);
-        assert!(text.contains("住院病人预交金收据") && text.contains("贰仟元整") && text.contains("ZY-MZ01-000001"), "{text}");
+        assert!(
+            text.contains("住院病人预交金收据") && text.contains("贰仟元整") && text.contains("ZY-MZ01-000001"),
+            "{text}"
+        );
         app.text_contains("dep-balance", "2,000.00").await;
         app.screenshot("deposit").await;
 

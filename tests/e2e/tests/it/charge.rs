@@ -16,8 +16,28 @@ fn counter(db: &Path) {
     let admin = desk.authenticate("王管理", "123456").unwrap();
     desk.add_operator(&admin, "陈主管", Role::Supervisor, "1357").unwrap();
     let cashier = desk.authenticate("李收费", "2468").unwrap();
-    desk.add_patient(&cashier, &NewPatient { name: "张三".into(), sex: "M".into(), birth: Some("1970-01-01".into()), ..Default::default() }).unwrap();
-    desk.add_patient(&cashier, &NewPatient { name: "李四".into(), sex: "F".into(), birth: Some("1985-05-05".into()), insurance: Some("employee".into()), insurance_no: Some("E20260001".into()), ..Default::default() }).unwrap();
+    desk.add_patient(
+        &cashier,
+        &NewPatient {
+            name: "张三".into(),
+            sex: "M".into(),
+            birth: Some("1970-01-01".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    desk.add_patient(
+        &cashier,
+        &NewPatient {
+            name: "李四".into(),
+            sex: "F".into(),
+            birth: Some("1985-05-05".into()),
+            insurance: Some("employee".into()),
+            insurance_no: Some("E20260001".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
 }
 
 /// The first item the picker offers for `initials`, as the core ranks it.
@@ -26,7 +46,12 @@ fn first_item(db: &Path, initials: &str) -> String {
 }
 
 fn pdf_text(path: &str) -> String {
-    let out = std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output().expect("pdftotext is installed by the setup script");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed by the setup script");
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -42,7 +67,11 @@ async fn pick_patient(app: &App, query: &str, expect: &str) {
     app.keys(BACKSPACE).await;
     app.keys(query).await;
     for _ in 0..50 {
-        let rows = app.client.find_all(Locator::Css("[data-testid='patient-row']")).await.unwrap_or_default();
+        let rows = app
+            .client
+            .find_all(Locator::Css("[data-testid='patient-row']"))
+            .await
+            .unwrap_or_default();
         if let Some(first) = rows.first() {
             if first.text().await.unwrap_or_default().contains(expect) {
                 break;
@@ -73,10 +102,17 @@ async fn add_item(app: &App, initials: &str, name: &str, qty: &str) {
 async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
     e2e("charge", |name| async move {
         let mut app = App::start(&name, counter).await;
-        let items: Vec<(&str, String, &str)> = [("ptmzzcf", "1"), ("amxl", "2"), ("wssc", "30"), ("hq", "12.5"), ("xcg", "1"), ("ycxzsq", "3")]
-            .into_iter()
-            .map(|(q, n)| (q, first_item(&app.db(), q), n))
-            .collect();
+        let items: Vec<(&str, String, &str)> = [
+            ("ptmzzcf", "1"),
+            ("amxl", "2"),
+            ("wssc", "30"),
+            ("hq", "12.5"),
+            ("xcg", "1"),
+            ("ycxzsq", "3"),
+        ]
+        .into_iter()
+        .map(|(q, n)| (q, first_item(&app.db(), q), n))
+        .collect();
         login(&app, "李收费", "2468").await;
 
         // F5, the patient, six items by initials, all from the keyboard.
@@ -86,7 +122,14 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
         for (q, item, qty) in &items {
             add_item(&app, q, item, qty).await;
         }
-        assert_eq!(app.client.find_all(Locator::Css("[data-testid='charge-line']")).await.unwrap().len(), 6);
+        assert_eq!(
+            app.client
+                .find_all(Locator::Css("[data-testid='charge-line']"))
+                .await
+                .unwrap()
+                .len(),
+            6
+        );
         let total = app.by_id("charge-total").await.text().await.unwrap();
         app.screenshot("six-lines").await;
 
@@ -107,7 +150,11 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
         assert!(total.contains(&r.total.to_string()[3..]), "{total} vs {}", r.total);
         assert_eq!(r.change.get(), 50_000 - r.total.get());
         assert!(change.contains(&r.change.to_string()[3..]), "{change}");
-        let pdf = path.trim().trim_start_matches(|c: char| !c.is_ascii() && c != '/').trim().to_string();
+        let pdf = path
+            .trim()
+            .trim_start_matches(|c: char| !c.is_ascii() && c != '/')
+            .trim()
+            .to_string();
         let pdf = pdf[pdf.find('/').unwrap()..].to_string();
         keep_pdf(&pdf, "charge-receipt-a5.pdf");
         let text = pdf_text(&pdf);
@@ -143,7 +190,10 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
         let text = pdf_text(&pdf);
         let r2 = Desk::open(app.db()).unwrap().receipt("MZ01-000002").unwrap().unwrap();
         let due_date = r2.resettle_due.unwrap().date.to_string();
-        assert!(due.contains(&due_date) && text.contains(&due_date) && text.contains("医保"), "{due}\n{text}");
+        assert!(
+            due.contains(&due_date) && text.contains(&due_date) && text.contains("医保"),
+            "{due}\n{text}"
+        );
 
         // F8: void the insured receipt (this shift), then refund part of the first one.
         app.keys(F8).await;
@@ -162,7 +212,13 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
         app.keys(ENTER).await;
         app.by_id("void-done").await;
         app.screenshot("voided").await;
-        assert!(Desk::open(app.db()).unwrap().receipt("MZ01-000002").unwrap().unwrap().voided.is_some());
+        assert!(Desk::open(app.db())
+            .unwrap()
+            .receipt("MZ01-000002")
+            .unwrap()
+            .unwrap()
+            .voided
+            .is_some());
 
         app.keys("MZ01-000001").await;
         app.keys(ENTER).await;

@@ -98,7 +98,15 @@ async fn first_start_to_outage_and_shift() {
         let report = desk.verify().unwrap();
         assert_eq!(report.problem, None);
         let kinds: Vec<String> = desk.journal_tail(50).unwrap().into_iter().rev().map(|e| e.kind).collect();
-        for k in ["station_initialised", "login", "operator_added", "logout", "outage_started", "shift_opened", "shift_closed"] {
+        for k in [
+            "station_initialised",
+            "login",
+            "operator_added",
+            "logout",
+            "outage_started",
+            "shift_opened",
+            "shift_closed",
+        ] {
             assert!(kinds.iter().any(|x| x == k), "{k} missing from {kinds:?}");
         }
         let outage = desk.active_outage().unwrap().unwrap();

@@ -76,9 +76,9 @@ fn tauri_driver() -> PathBuf {
     if let Ok(p) = std::env::var("TAURI_DRIVER") {
         return p.into();
     }
-    let home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo")
-    });
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
     home.join("bin/tauri-driver")
 }
 
@@ -149,7 +149,13 @@ impl App {
             }
         }
         let client = client.expect("connected");
-        App { client, home, _driver: driver, name: name.to_string(), shots: 0 }
+        App {
+            client,
+            home,
+            _driver: driver,
+            name: name.to_string(),
+            shots: 0,
+        }
     }
 
     pub async fn by_id(&self, id: &str) -> Element {
@@ -162,10 +168,7 @@ impl App {
     }
 
     pub async fn exists(&self, id: &str) -> bool {
-        self.client
-            .find(Locator::Css(&format!("[data-testid='{id}']")))
-            .await
-            .is_ok()
+        self.client.find(Locator::Css(&format!("[data-testid='{id}']"))).await.is_ok()
     }
 
     /// Waits until `id` is gone.
@@ -229,7 +232,10 @@ impl App {
         // the DOM the assertions just saw, not the frame before it.
         let _ = self
             .client
-            .execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));", vec![])
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
             .await;
         tokio::time::sleep(Duration::from_millis(250)).await;
         let png = self.client.screenshot().await.unwrap();

@@ -19,13 +19,23 @@ pub fn counter(db: &Path) {
     let admin = desk.authenticate("王管理", "123456").unwrap();
     let root = workspace().join("assets");
     let catalog = std::fs::read(root.join("catalog/sample-price-list-2026-11.csv")).unwrap();
-    desk.catalog_import(&admin, &catalog, "示例价目表-2026-11.csv", &Default::default(), false, &mut |_, _| {}).unwrap();
-    desk.import_departments(&admin, &std::fs::read(root.join("departments.csv")).unwrap(), "departments.csv").unwrap();
+    desk.catalog_import(
+        &admin,
+        &catalog,
+        "示例价目表-2026-11.csv",
+        &Default::default(),
+        false,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    desk.import_departments(&admin, &std::fs::read(root.join("departments.csv")).unwrap(), "departments.csv")
+        .unwrap();
     let his = format!(
         "HIS号,姓名,性别,出生日期,身份证号,联系电话\r\nH001,孙悟空,男,1975-03-03,{},13700000001\r\nH002,猪八戒,男,1980-01-01,,13700000002\r\nH003,沙和尚,男,1982-02-02,,13700000003\r\n",
         id_number("31010419750303001")
     );
-    desk.import_patient_snapshot(&admin, his.as_bytes(), "his.csv", false, false).unwrap();
+    desk.import_patient_snapshot(&admin, his.as_bytes(), "his.csv", false, false)
+        .unwrap();
     desk.add_operator(&admin, "李收费", Role::Cashier, "2468").unwrap();
     desk.start_outage(&admin, "HIS 数据库宕机", None, "网管中心").unwrap();
     let cashier = desk.authenticate("李收费", "2468").unwrap();
@@ -66,7 +76,11 @@ async fn find_patient(app: &App, query: &str, expect: &str) {
     app.keys(query).await;
     // The list answers each keystroke; wait for the answer to the whole query.
     for _ in 0..50 {
-        let rows = app.client.find_all(Locator::Css("[data-testid='patient-row']")).await.unwrap_or_default();
+        let rows = app
+            .client
+            .find_all(Locator::Css("[data-testid='patient-row']"))
+            .await
+            .unwrap_or_default();
         if let Some(first) = rows.first() {
             if first.text().await.unwrap_or_default().contains(expect) {
                 break;
@@ -117,7 +131,16 @@ async fn ten_patients_in_a_row_from_the_keyboard() {
         results.push(register(&mut app, "JZ", "3").await);
 
         // 4. New patient with a phone.
-        new_patient(&app, &[("np-name", "李四"), ("np-sex", "F"), ("np-birth", "1990-01-01"), ("np-phone", "13800000004")]).await;
+        new_patient(
+            &app,
+            &[
+                ("np-name", "李四"),
+                ("np-sex", "F"),
+                ("np-birth", "1990-01-01"),
+                ("np-phone", "13800000004"),
+            ],
+        )
+        .await;
         results.push(register(&mut app, "WK", "1").await);
 
         // 5. The same person again: the duplicate guard catches it; the clerk picks the one known.
@@ -134,7 +157,17 @@ async fn ten_patients_in_a_row_from_the_keyboard() {
         results.push(register(&mut app, "EK", "1").await);
 
         // 7. A new insured patient.
-        new_patient(&app, &[("np-name", "周七"), ("np-sex", "M"), ("np-age", "52"), ("np-insurance", "1"), ("np-insurance-no", "E20261126")]).await;
+        new_patient(
+            &app,
+            &[
+                ("np-name", "周七"),
+                ("np-sex", "M"),
+                ("np-age", "52"),
+                ("np-insurance", "1"),
+                ("np-insurance-no", "E20261126"),
+            ],
+        )
+        .await;
         results.push(register(&mut app, "NK", "1").await);
 
         // 8. A patient registered earlier, found by downtime number, for a second department.

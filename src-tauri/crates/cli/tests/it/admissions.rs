@@ -4,11 +4,30 @@ fn office() -> Station {
     let s = Station::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets");
     s.admin(&["dept", "import", &format!("{root}/departments.csv")]).out();
-    s.admin(&["operator", "add", "赵住院", "--role", "admissions", "--pin", "3579"]).out();
-    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"]).out();
+    s.admin(&["operator", "add", "赵住院", "--role", "admissions", "--pin", "3579"])
+        .out();
+    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
+        .out();
     s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
     clerk(&s, &["shift", "open"]).out();
-    clerk(&s, &["patient", "add", "--name", "王五", "--sex", "M", "--birth", "1960-06-06", "--insurance", "resident", "--insurance-no", "R777"]).out();
+    clerk(
+        &s,
+        &[
+            "patient",
+            "add",
+            "--name",
+            "王五",
+            "--sex",
+            "M",
+            "--birth",
+            "1960-06-06",
+            "--insurance",
+            "resident",
+            "--insurance-no",
+            "R777",
+        ],
+    )
+    .out();
     s
 }
 
@@ -19,18 +38,64 @@ fn clerk(s: &Station, args: &[&str]) -> Run {
 #[test]
 fn admit_insured_as_self_pay_take_deposits_and_refund_part() {
     let s = office();
-    let a = clerk(&s, &["admit", "--patient", "DT-MZ01-000001", "--dept", "ZYNK", "--ward", "内科一病区", "--bed", "12", "--json"]).json();
-    assert_eq!((a["inpatient_no"].as_str(), a["convert_to_insured"].as_bool()), (Some("ZY-MZ01-000001"), Some(true)));
+    let a = clerk(
+        &s,
+        &[
+            "admit",
+            "--patient",
+            "DT-MZ01-000001",
+            "--dept",
+            "ZYNK",
+            "--ward",
+            "内科一病区",
+            "--bed",
+            "12",
+            "--json",
+        ],
+    )
+    .json();
+    assert_eq!(
+        (a["inpatient_no"].as_str(), a["convert_to_insured"].as_bool()),
+        (Some("ZY-MZ01-000001"), Some(true))
+    );
     assert!(a["id"].is_string());
     clerk(&s, &["admit", "--patient", "DT-MZ01-000001", "--dept", "ZYNK"]).fails_with("已有住院记录");
     let d = clerk(&s, &["deposit", "--admission", "ZY-MZ01-000001", "--pay", "cash:2000", "--json"]).json();
-    assert_eq!((d["receipt_no"].as_str(), d["amount_fen"].as_i64(), d["balance_fen"].as_i64()), (Some("MZ01-000001"), Some(200_000), Some(200_000)));
-    let top = clerk(&s, &["deposit", "--admission", "ZY-MZ01-000001", "--pay", "card:1000:6222/000123", "--json"]).json();
+    assert_eq!(
+        (d["receipt_no"].as_str(), d["amount_fen"].as_i64(), d["balance_fen"].as_i64()),
+        (Some("MZ01-000001"), Some(200_000), Some(200_000))
+    );
+    let top = clerk(
+        &s,
+        &[
+            "deposit",
+            "--admission",
+            "ZY-MZ01-000001",
+            "--pay",
+            "card:1000:6222/000123",
+            "--json",
+        ],
+    )
+    .json();
     assert_eq!(top["balance_fen"], 300_000);
     clerk(&s, &["deposit", "--admission", "ZY-MZ01-000001", "--pay", "cheque:500:工商银行"]).fails_with("支票请填写开户银行和支票号码");
     clerk(&s, &["deposit", "--admission", "ZY-MZ01-000001", "--pay", "cash:0"]).fails_with("必须大于 0");
     let refund_args = |amount: &'static str| -> Vec<&'static str> {
-        vec!["deposit", "refund", "--admission", "ZY-MZ01-000001", "--amount", amount, "--reason", "出院结算", "--supervisor", "陈主管", "--supervisor-pin", "1357", "--json"]
+        vec![
+            "deposit",
+            "refund",
+            "--admission",
+            "ZY-MZ01-000001",
+            "--amount",
+            amount,
+            "--reason",
+            "出院结算",
+            "--supervisor",
+            "陈主管",
+            "--supervisor-pin",
+            "1357",
+            "--json",
+        ]
     };
     clerk(&s, &refund_args("3000.01")).fails_with("超过预交金余额");
     let r = clerk(&s, &refund_args("1200.50")).json();
@@ -46,7 +111,15 @@ fn admit_insured_as_self_pay_take_deposits_and_refund_part() {
     assert!(summary.contains("ZY-MZ01-000001") && summary.contains("1,799.50"), "{summary}");
     let receipt = s.dir.path().join("deposit.pdf");
     s.run(&["receipt", "pdf", "MZ01-000001", "--out", receipt.to_str().unwrap()]).out();
-    let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&receipt).arg("-").output().unwrap().stdout).unwrap();
+    let text = String::from_utf8(
+        std::process::Command::new("pdftotext")
+            .arg(&receipt)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     assert!(text.contains("住院病人预交金收据") && text.contains("贰仟元整"), "{text}");
     s.run(&["verify"]).out();
 }
@@ -58,5 +131,10 @@ fn a_cancelled_admission_takes_no_deposit() {
     clerk(&s, &["admission", "cancel", "ZY-MZ01-000001", "--reason", "患者未到"]).out();
     clerk(&s, &["deposit", "--admission", "ZY-MZ01-000001", "--pay", "cash:100"]).fails_with("已取消入院");
     clerk(&s, &["deposit", "--pay", "cash:100"]).fails_with("--admission");
-    s.as_("陈主管", "1357", &["admit", "--patient", "DT-MZ01-000001", "--dept", "ZYWK", "--confirm-second"]).out();
+    s.as_(
+        "陈主管",
+        "1357",
+        &["admit", "--patient", "DT-MZ01-000001", "--dept", "ZYWK", "--confirm-second"],
+    )
+    .out();
 }

@@ -39,7 +39,11 @@ fn four_decimal_prices_come_out_exact() {
 fn bad_rows_are_listed_and_nothing_is_imported_unless_asked() {
     let s = Station::new();
     let file = s.dir.path().join("bad.csv");
-    std::fs::write(&file, "编码,名称,单价,费用类别\nA1,好项目,1,检查费\nA2,坏价格,x,检查费\nA3,怪类别,1,麻醉费\n").unwrap();
+    std::fs::write(
+        &file,
+        "编码,名称,单价,费用类别\nA1,好项目,1,检查费\nA2,坏价格,x,检查费\nA3,怪类别,1,麻醉费\n",
+    )
+    .unwrap();
     let dry = s.admin(&["catalog", "import", file.to_str().unwrap(), "--dry-run"]);
     assert!(dry.out().contains("第 3 行（A2）：单价无法识别"), "{}", dry.stdout);
     assert!(dry.out().contains("第 4 行（A3）：未知的费用类别“麻醉费”"));
@@ -47,7 +51,9 @@ fn bad_rows_are_listed_and_nothing_is_imported_unless_asked() {
     refused.fails_with("有 2 行有问题，未导入任何内容");
     assert!(refused.stdout.contains("第 3 行"));
     assert!(s.run(&["catalog", "versions", "--json"]).json().as_array().unwrap().is_empty());
-    let partial = s.admin(&["catalog", "import", file.to_str().unwrap(), "--skip-bad", "--json"]).json();
+    let partial = s
+        .admin(&["catalog", "import", file.to_str().unwrap(), "--skip-bad", "--json"])
+        .json();
     assert_eq!(partial["version"]["items"], 1);
     assert_eq!(partial["version"]["rejected"], 2);
 }
@@ -58,10 +64,28 @@ fn gbk_files_with_a_mapping() {
     let file = s.dir.path().join("gbk.csv");
     let text = "收费代码,项目,标准价,归类\r\nA1,诊查费,10,诊察费\r\n";
     std::fs::write(&file, encoding_rs::GBK.encode(text).0).unwrap();
-    s.admin(&["catalog", "import", file.to_str().unwrap(), "--dry-run"]).fails_with("这不是可导入的价目表");
-    let ok = s.admin(&["catalog", "import", file.to_str().unwrap(), "--encoding", "gbk", "--map", "收费代码=code", "--map", "项目=name", "--map", "标准价=price", "--map", "归类=category", "--month", "2026-10"]);
+    s.admin(&["catalog", "import", file.to_str().unwrap(), "--dry-run"])
+        .fails_with("这不是可导入的价目表");
+    let ok = s.admin(&[
+        "catalog",
+        "import",
+        file.to_str().unwrap(),
+        "--encoding",
+        "gbk",
+        "--map",
+        "收费代码=code",
+        "--map",
+        "项目=name",
+        "--map",
+        "标准价=price",
+        "--map",
+        "归类=category",
+        "--month",
+        "2026-10",
+    ]);
     assert!(ok.out().contains("2026-10"), "{}", ok.stdout);
-    s.admin(&["catalog", "import", file.to_str().unwrap(), "--map", "收费代码"]).fails_with("表头=字段");
+    s.admin(&["catalog", "import", file.to_str().unwrap(), "--map", "收费代码"])
+        .fails_with("表头=字段");
 }
 
 #[test]

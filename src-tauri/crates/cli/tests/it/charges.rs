@@ -13,11 +13,27 @@ fn counter() -> Station {
     .unwrap();
     s.admin(&["catalog", "import", file.to_str().unwrap()]).out();
     s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
-    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"]).out();
+    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
+        .out();
     s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
     cashier(&s, &["shift", "open", "--float", "200"]).out();
     cashier(&s, &["patient", "add", "--name", "张三", "--sex", "M"]).out();
-    cashier(&s, &["patient", "add", "--name", "李四", "--sex", "F", "--insurance", "employee", "--insurance-no", "E123"]).out();
+    cashier(
+        &s,
+        &[
+            "patient",
+            "add",
+            "--name",
+            "李四",
+            "--sex",
+            "F",
+            "--insurance",
+            "employee",
+            "--insurance-no",
+            "E123",
+        ],
+    )
+    .out();
     s
 }
 
@@ -38,10 +54,34 @@ fn a_six_item_charge_with_cash_and_change() {
     let s = counter();
     let r = cashier(
         &s,
-        &["charge", "--patient", "DT-MZ01-000001", "--line", "Y1:2", "--line", "Y2:30", "--line", "C1:12.5", "--line", "E1:1", "--line", "L1:1", "--line", "M1:3", "--pay", "cash:197.28", "--tendered", "200", "--json"],
+        &[
+            "charge",
+            "--patient",
+            "DT-MZ01-000001",
+            "--line",
+            "Y1:2",
+            "--line",
+            "Y2:30",
+            "--line",
+            "C1:12.5",
+            "--line",
+            "E1:1",
+            "--line",
+            "L1:1",
+            "--line",
+            "M1:3",
+            "--pay",
+            "cash:197.28",
+            "--tendered",
+            "200",
+            "--json",
+        ],
     )
     .json();
-    assert_eq!((r["receipt_no"].as_str(), r["total_fen"].as_i64(), r["change_fen"].as_i64()), (Some("MZ01-000001"), Some(19728), Some(272)));
+    assert_eq!(
+        (r["receipt_no"].as_str(), r["total_fen"].as_i64(), r["change_fen"].as_i64()),
+        (Some("MZ01-000001"), Some(19728), Some(272))
+    );
     let lines = r["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 6);
     for key in ["code", "name", "qty", "unit_price", "amount_fen", "category"] {
@@ -60,21 +100,83 @@ fn a_six_item_charge_with_cash_and_change() {
 #[test]
 fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     let s = counter();
-    cashier(&s, &["charge", "--patient", "DT-MZ01-000002", "--line", "Y1:2", "--line", "E1:1", "--pay", "cash:175", "--insured"]).out();
+    cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "DT-MZ01-000002",
+            "--line",
+            "Y1:2",
+            "--line",
+            "E1:1",
+            "--pay",
+            "cash:175",
+            "--insured",
+        ],
+    )
+    .out();
     let pdf = s.dir.path().join("r.pdf");
     s.run(&["receipt", "pdf", "MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.len() < 60 * 1024, "{} bytes", bytes.len());
-    let text = String::from_utf8(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed by the setup script").stdout).unwrap();
-    for needle in ["手工票据·系统停机应急开具", "阿莫西林胶囊", "CT平扫(头颅)", "西药费", "检查费", "壹佰柒拾伍元整", "MZ01-000001", "2026-", "医保重新结算"] {
+    let text = String::from_utf8(
+        Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) is installed by the setup script")
+            .stdout,
+    )
+    .unwrap();
+    for needle in [
+        "手工票据·系统停机应急开具",
+        "阿莫西林胶囊",
+        "CT平扫(头颅)",
+        "西药费",
+        "检查费",
+        "壹佰柒拾伍元整",
+        "MZ01-000001",
+        "2026-",
+        "医保重新结算",
+    ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
     let roll = s.dir.path().join("roll.pdf");
-    s.run(&["receipt", "pdf", "MZ01-000001", "--out", roll.to_str().unwrap(), "--layout", "roll80"]).out();
-    cashier(&s, &["receipt", "reprint", "MZ01-000001", "--out", s.dir.path().join("copy.pdf").to_str().unwrap()]).out();
-    let copy = String::from_utf8(Command::new("pdftotext").arg(s.dir.path().join("copy.pdf")).arg("-").output().unwrap().stdout).unwrap();
+    s.run(&[
+        "receipt",
+        "pdf",
+        "MZ01-000001",
+        "--out",
+        roll.to_str().unwrap(),
+        "--layout",
+        "roll80",
+    ])
+    .out();
+    cashier(
+        &s,
+        &[
+            "receipt",
+            "reprint",
+            "MZ01-000001",
+            "--out",
+            s.dir.path().join("copy.pdf").to_str().unwrap(),
+        ],
+    )
+    .out();
+    let copy = String::from_utf8(
+        Command::new("pdftotext")
+            .arg(s.dir.path().join("copy.pdf"))
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     assert!(copy.contains("副本"), "{copy}");
-    s.run(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"]).fails_with("版式“a4”无效");
+    s.run(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"])
+        .fails_with("版式“a4”无效");
 }
 
 #[test]
@@ -90,7 +192,13 @@ fn bad_charges_are_refused_and_write_nothing() {
         (vec!["--line", "Y1:1", "--pay", "cash:12.50", "--tendered", "10"], "少于应付现金"),
         (vec!["--line", "Y1:1", "--pay", "card:12.50:12"], "卡号后四位"),
         (vec!["--line", "Y1:1", "--pay", "bitcoin:12.50"], "支付方式“bitcoin”无效"),
-        (vec!["--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--pay", "cash:1"], "超出范围"),
+        (
+            vec![
+                "--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--line", "E1:99999", "--line",
+                "E1:99999", "--line", "E1:99999", "--pay", "cash:1",
+            ],
+            "超出范围",
+        ),
         (vec!["--line", "Y1:1", "--pay", "cash:12.50", "--insured"], "没有登记医保"),
     ] {
         let mut all = vec!["charge", "--patient", "DT-MZ01-000001"];
@@ -102,7 +210,12 @@ fn bad_charges_are_refused_and_write_nothing() {
     all.extend(many.iter().map(String::as_str));
     cashier(&s, &all).fails_with("最多 200 行");
     s.admin(&["operator", "add", "张收费", "--role", "cashier", "--pin", "1111"]).out();
-    s.as_("张收费", "1111", &["charge", "--patient", "DT-MZ01-000001", "--line", "Y1:1", "--pay", "cash:12.5"]).fails_with("还没有开班");
+    s.as_(
+        "张收费",
+        "1111",
+        &["charge", "--patient", "DT-MZ01-000001", "--line", "Y1:1", "--pay", "cash:12.5"],
+    )
+    .fails_with("还没有开班");
     assert_eq!(s.snapshot(), before + 1, "only the new operator was written");
 }
 
@@ -110,7 +223,17 @@ fn bad_charges_are_refused_and_write_nothing() {
 fn retrying_with_the_same_id_returns_the_same_receipt() {
     let s = counter();
     let id = "0190f0f0-0000-7000-8000-000000000001";
-    let args = ["charge", "--patient", "DT-MZ01-000001", "--line", "L1:1", "--pay", "cash:20", "--id", id];
+    let args = [
+        "charge",
+        "--patient",
+        "DT-MZ01-000001",
+        "--line",
+        "L1:1",
+        "--pay",
+        "cash:20",
+        "--id",
+        id,
+    ];
     assert_eq!(cashier(&s, &args).out().trim(), "MZ01-000001");
     assert_eq!(cashier(&s, &args).out().trim(), "MZ01-000001");
     assert_eq!(s.run(&["receipt", "list", "--json"]).json().as_array().unwrap().len(), 1);
@@ -119,26 +242,149 @@ fn retrying_with_the_same_id_returns_the_same_receipt() {
 #[test]
 fn an_insured_charge_has_its_due_dates() {
     let s = counter();
-    let r = cashier(&s, &["charge", "--patient", "DT-MZ01-000002", "--line", "E1:1", "--pay", "wechat:150:4200001234", "--insured", "--paper-no", "0001234", "--json"]).json();
+    let r = cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "DT-MZ01-000002",
+            "--line",
+            "E1:1",
+            "--pay",
+            "wechat:150:4200001234",
+            "--insured",
+            "--paper-no",
+            "0001234",
+            "--json",
+        ],
+    )
+    .json();
     assert!(r["resettle_due"].as_str().unwrap().len() == 10);
     assert_eq!(r["resettle_due"], r["exchange_due"]);
-    cashier(&s, &["charge", "--patient", "DT-MZ01-000002", "--line", "E1:1", "--pay", "cash:150", "--paper-no", "0001234"]).fails_with("手工发票号 0001234 已用于收据 MZ01-000001");
+    cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "DT-MZ01-000002",
+            "--line",
+            "E1:1",
+            "--pay",
+            "cash:150",
+            "--paper-no",
+            "0001234",
+        ],
+    )
+    .fails_with("手工发票号 0001234 已用于收据 MZ01-000001");
 }
 
 #[test]
 fn void_and_refund_with_a_supervisor() {
     let s = counter();
     cashier(&s, &["charge", "--patient", "DT-MZ01-000001", "--line", "L1:1", "--pay", "cash:20"]).out();
-    cashier(&s, &["charge", "--patient", "DT-MZ01-000001", "--line", "Y1:2", "--line", "E1:1", "--pay", "cash:175"]).out();
-    cashier(&s, &["receipt", "void", "MZ01-000001", "--reason", "收错", "--supervisor", "陈主管", "--supervisor-pin", "0000"]).fails_with("PIN 不正确");
-    cashier(&s, &["receipt", "void", "MZ01-000001", "--reason", "收错", "--supervisor", "李收费", "--supervisor-pin", "2468"]).fails_with("需要主管授权");
+    cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "DT-MZ01-000001",
+            "--line",
+            "Y1:2",
+            "--line",
+            "E1:1",
+            "--pay",
+            "cash:175",
+        ],
+    )
+    .out();
+    cashier(
+        &s,
+        &[
+            "receipt",
+            "void",
+            "MZ01-000001",
+            "--reason",
+            "收错",
+            "--supervisor",
+            "陈主管",
+            "--supervisor-pin",
+            "0000",
+        ],
+    )
+    .fails_with("PIN 不正确");
+    cashier(
+        &s,
+        &[
+            "receipt",
+            "void",
+            "MZ01-000001",
+            "--reason",
+            "收错",
+            "--supervisor",
+            "李收费",
+            "--supervisor-pin",
+            "2468",
+        ],
+    )
+    .fails_with("需要主管授权");
     cashier(&s, &with_sup(&["receipt", "void", "MZ01-000001", "--reason", "收错"])).out();
     assert_eq!(s.run(&["receipt", "show", "MZ01-000001", "--json"]).json()["voided"], true);
-    cashier(&s, &with_sup(&["receipt", "refund", "MZ01-000002", "--line", "1:1", "--reason", "患者不要"])).fails_with("退药品需药房确认");
-    cashier(&s, &with_sup(&["receipt", "refund", "MZ01-000002", "--line", "1:3", "--reason", "x", "--drug-return-by", "王药师"])).fails_with("最多还能退 2");
-    let refund = cashier(&s, &with_sup(&["receipt", "refund", "MZ01-000002", "--line", "1:1", "--reason", "患者不要", "--drug-return-by", "王药师", "--json"])).json();
-    assert_eq!((refund["receipt_no"].as_str(), refund["total_fen"].as_i64(), refund["refund_of"].as_str()), (Some("MZ01-000003"), Some(1250), Some("MZ01-000002")));
-    let plain = cashier(&s, &with_sup(&["receipt", "refund", "MZ01-000002", "--reason", "医保重新结算", "--drug-return-by", "王药师"]));
+    cashier(
+        &s,
+        &with_sup(&["receipt", "refund", "MZ01-000002", "--line", "1:1", "--reason", "患者不要"]),
+    )
+    .fails_with("退药品需药房确认");
+    cashier(
+        &s,
+        &with_sup(&[
+            "receipt",
+            "refund",
+            "MZ01-000002",
+            "--line",
+            "1:3",
+            "--reason",
+            "x",
+            "--drug-return-by",
+            "王药师",
+        ]),
+    )
+    .fails_with("最多还能退 2");
+    let refund = cashier(
+        &s,
+        &with_sup(&[
+            "receipt",
+            "refund",
+            "MZ01-000002",
+            "--line",
+            "1:1",
+            "--reason",
+            "患者不要",
+            "--drug-return-by",
+            "王药师",
+            "--json",
+        ]),
+    )
+    .json();
+    assert_eq!(
+        (
+            refund["receipt_no"].as_str(),
+            refund["total_fen"].as_i64(),
+            refund["refund_of"].as_str()
+        ),
+        (Some("MZ01-000003"), Some(1250), Some("MZ01-000002"))
+    );
+    let plain = cashier(
+        &s,
+        &with_sup(&[
+            "receipt",
+            "refund",
+            "MZ01-000002",
+            "--reason",
+            "医保重新结算",
+            "--drug-return-by",
+            "王药师",
+        ]),
+    );
     assert_eq!(plain.out().trim(), "MZ01-000004");
     cashier(&s, &with_sup(&["receipt", "refund", "MZ01-000002", "--reason", "again"])).fails_with("已全部退费");
     s.run(&["verify"]).out();
@@ -147,7 +393,20 @@ fn void_and_refund_with_a_supervisor() {
 #[test]
 fn a_scanned_code_is_checked() {
     let s = counter();
-    let r = cashier(&s, &["charge", "--patient", "DT-MZ01-000001", "--line", "E1:1", "--pay", "cash:150", "--json"]).json();
+    let r = cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "DT-MZ01-000001",
+            "--line",
+            "E1:1",
+            "--pay",
+            "cash:150",
+            "--json",
+        ],
+    )
+    .json();
     let payload = r["qr_payload"].as_str().unwrap();
     let ok = s.run(&["receipt", "check", payload, "--json"]).json();
     assert_eq!((ok["valid"].as_bool(), ok["total_fen"].as_i64()), (Some(true), Some(15000)));
@@ -158,13 +417,31 @@ fn a_scanned_code_is_checked() {
 #[test]
 fn the_calendar_counts_working_days_and_takes_new_years() {
     let s = Station::new();
-    assert_eq!(s.run(&["calendar", "due", "--from", "2026-11-26", "--working-days", "15"]).out().trim(), "2026-12-17");
-    assert_eq!(s.run(&["calendar", "due", "--from", "2026-09-30", "--working-days", "1"]).out().trim(), "2026-10-08");
-    s.run(&["calendar", "due", "--from", "2026-12-20", "--working-days", "15"]).fails_with("2027");
+    assert_eq!(
+        s.run(&["calendar", "due", "--from", "2026-11-26", "--working-days", "15"])
+            .out()
+            .trim(),
+        "2026-12-17"
+    );
+    assert_eq!(
+        s.run(&["calendar", "due", "--from", "2026-09-30", "--working-days", "1"])
+            .out()
+            .trim(),
+        "2026-10-08"
+    );
+    s.run(&["calendar", "due", "--from", "2026-12-20", "--working-days", "15"])
+        .fails_with("2027");
     let file = s.dir.path().join("2027.json");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/it/data/cn-2027-test.json"), &file).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/it/data/cn-2027-test.json"),
+        &file,
+    )
+    .unwrap();
     s.admin(&["calendar", "import", file.to_str().unwrap()]).out();
-    assert!(s.run(&["calendar", "due", "--from", "2026-12-20", "--working-days", "15"]).out().starts_with("2027-"));
+    assert!(s
+        .run(&["calendar", "due", "--from", "2026-12-20", "--working-days", "15"])
+        .out()
+        .starts_with("2027-"));
     std::fs::write(&file, "{\"year\": 2028}").unwrap();
     s.admin(&["calendar", "import", file.to_str().unwrap()]).fails_with("工作日历");
 }

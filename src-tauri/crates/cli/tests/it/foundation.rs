@@ -3,7 +3,12 @@ use std::process::Command;
 
 #[test]
 fn help_is_everywhere() {
-    for args in [vec!["--help"], vec!["outage", "--help"], vec!["shift", "open", "--help"], vec!["operator", "add", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["outage", "--help"],
+        vec!["shift", "open", "--help"],
+        vec!["operator", "add", "--help"],
+    ] {
         let o = Command::new(bin()).args(&args).output().unwrap();
         assert!(o.status.success(), "{args:?}");
         assert!(!o.stdout.is_empty());
@@ -18,15 +23,44 @@ fn init_shows_the_fingerprint_and_refuses_a_second_time() {
     assert_eq!(shown["fingerprint"].as_str().unwrap().len(), 39);
     let text = s.run(&["station", "show"]);
     assert!(text.out().contains(shown["fingerprint"].as_str().unwrap()));
-    let again = s.run(&["init", "--hospital", "医院", "--station", "MZ01", "--station-name", "二号窗", "--admin", "赵", "--admin-pin", "123456"]);
+    let again = s.run(&[
+        "init",
+        "--hospital",
+        "医院",
+        "--station",
+        "MZ01",
+        "--station-name",
+        "二号窗",
+        "--admin",
+        "赵",
+        "--admin-pin",
+        "123456",
+    ]);
     again.fails_with("工作站代码 MZ01 已经存在");
 }
 
 #[test]
 fn init_rejects_bad_fields_and_writes_nothing() {
     let s = Station::empty();
-    for (code, pin, msg) in [("M", "123456", "工作站代码"), ("MZ01", "", "PIN 不能为空"), ("MZ01", "12", "PIN 太短")] {
-        s.run(&["init", "--hospital", "医院", "--station", code, "--station-name", "窗", "--admin", "赵", "--admin-pin", pin]).fails_with(msg);
+    for (code, pin, msg) in [
+        ("M", "123456", "工作站代码"),
+        ("MZ01", "", "PIN 不能为空"),
+        ("MZ01", "12", "PIN 太短"),
+    ] {
+        s.run(&[
+            "init",
+            "--hospital",
+            "医院",
+            "--station",
+            code,
+            "--station-name",
+            "窗",
+            "--admin",
+            "赵",
+            "--admin-pin",
+            pin,
+        ])
+        .fails_with(msg);
     }
     s.run(&["station", "show"]).fails_with("尚未建立工作站");
 }
@@ -36,10 +70,14 @@ fn operators_need_an_administrator_and_a_real_role() {
     let s = Station::new();
     s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
     let before = s.snapshot();
-    s.as_("李收费", "2468", &["operator", "add", "新人", "--role", "cashier", "--pin", "1111"]).fails_with("需要管理员");
-    s.admin(&["operator", "add", "新人", "--role", "boss", "--pin", "1111"]).fails_with("没有“boss”这个角色");
-    s.admin(&["operator", "add", "新人", "--role", "cashier", "--pin", ""]).fails_with("PIN 不能为空");
-    s.run(&["operator", "add", "新人", "--role", "cashier", "--pin", "1111"]).fails_with("需要操作员");
+    s.as_("李收费", "2468", &["operator", "add", "新人", "--role", "cashier", "--pin", "1111"])
+        .fails_with("需要管理员");
+    s.admin(&["operator", "add", "新人", "--role", "boss", "--pin", "1111"])
+        .fails_with("没有“boss”这个角色");
+    s.admin(&["operator", "add", "新人", "--role", "cashier", "--pin", ""])
+        .fails_with("PIN 不能为空");
+    s.run(&["operator", "add", "新人", "--role", "cashier", "--pin", "1111"])
+        .fails_with("需要操作员");
     assert_eq!(s.snapshot(), before);
     let list = s.run(&["operator", "list", "--json"]).json();
     assert_eq!(list.as_array().unwrap().len(), 2);
@@ -74,16 +112,37 @@ fn five_wrong_pins_lock_the_operator() {
 #[test]
 fn an_outage_and_a_shift_from_start_to_end() {
     let s = Station::new();
-    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"]).out();
+    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
+        .out();
     s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
     assert_eq!(s.run(&["outage", "status", "--json"]).out().trim(), "null");
-    s.as_("李收费", "2468", &["outage", "start", "--reason", "HIS 宕机"]).fails_with("需要主管");
-    let since = (chrono::Local::now() - chrono::Duration::minutes(45)).format("%Y-%m-%d %H:%M").to_string();
-    let o = s.as_("陈主管", "1357", &["outage", "start", "--reason", "HIS 数据库宕机", "--since", &since, "--announced-by", "网管中心", "--json"]).json();
+    s.as_("李收费", "2468", &["outage", "start", "--reason", "HIS 宕机"])
+        .fails_with("需要主管");
+    let since = (chrono::Local::now() - chrono::Duration::minutes(45))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let o = s
+        .as_(
+            "陈主管",
+            "1357",
+            &[
+                "outage",
+                "start",
+                "--reason",
+                "HIS 数据库宕机",
+                "--since",
+                &since,
+                "--announced-by",
+                "网管中心",
+                "--json",
+            ],
+        )
+        .json();
     assert_eq!(o["active"], true);
     assert_eq!(o["announced_by"], "网管中心");
     assert!(s.run(&["outage", "status"]).out().contains("应急进行中"));
-    s.as_("陈主管", "1357", &["outage", "start", "--reason", "again"]).fails_with("应急已经在进行中");
+    s.as_("陈主管", "1357", &["outage", "start", "--reason", "again"])
+        .fails_with("应急已经在进行中");
 
     let cashier = |args: &[&str]| s.as_("李收费", "2468", args);
     cashier(&["shift", "close", "--counted", "0"]).fails_with("没有未交班的班次");
@@ -97,7 +156,8 @@ fn an_outage_and_a_shift_from_start_to_end() {
     assert_eq!(closed["counted_fen"], 20050);
     cashier(&["shift", "close", "--counted", "200.5"]).fails_with("没有未交班的班次");
 
-    s.as_("陈主管", "1357", &["outage", "end", "--at", "2020-01-01 00:00"]).fails_with("早于停机时间");
+    s.as_("陈主管", "1357", &["outage", "end", "--at", "2020-01-01 00:00"])
+        .fails_with("早于停机时间");
     let ended = s.as_("陈主管", "1357", &["outage", "end", "--json"]).json();
     assert_eq!(ended["active"], false);
     s.run(&["verify"]).out();
@@ -131,13 +191,20 @@ fn a_file_that_is_not_a_database_is_refused_untouched() {
     let path = dir.path().join("notes.db");
     std::fs::write(&path, "hello, not sqlite at all, just some words long enough").unwrap();
     run_db(&path, &["outage", "status"]).fails_with("不是 Downtime Desk 的数据库文件");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello, not sqlite at all, just some words long enough");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "hello, not sqlite at all, just some words long enough"
+    );
 }
 
 #[test]
 fn a_newer_schema_is_refused() {
     let s = Station::new();
-    let o = Command::new("sqlite3").arg(s.db()).arg("PRAGMA user_version = 99;").output().unwrap();
+    let o = Command::new("sqlite3")
+        .arg(s.db())
+        .arg("PRAGMA user_version = 99;")
+        .output()
+        .unwrap();
     assert!(o.status.success());
     s.run(&["outage", "status"]).fails_with("更新版本");
 }
@@ -146,7 +213,8 @@ fn a_newer_schema_is_refused() {
 fn english_messages_on_request() {
     let s = Station::new();
     let o = Command::new(bin())
-        .args(["--db"]).arg(s.db())
+        .args(["--db"])
+        .arg(s.db())
         .args(["--as", "王管理", "--pin", "123456", "shift", "open", "--float", "1.234"])
         .env("DOWNTIME_LANG", "en_US.UTF-8")
         .output()
@@ -163,7 +231,11 @@ fn a_read_only_folder_is_refused_with_a_clear_message() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false);
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false);
     let mut cmd = if is_root {
         // root writes anywhere: drop to an unprivileged user, as a counter PC's clerk would be.
         // That user may not reach the build folder (a clone under /root), so run a copy.
@@ -179,7 +251,19 @@ fn a_read_only_folder_is_refused_with_a_clear_message() {
     let o = cmd
         .arg("--db")
         .arg(&db)
-        .args(["init", "--hospital", "医院", "--station", "MZ01", "--station-name", "窗", "--admin", "赵", "--admin-pin", "123456"])
+        .args([
+            "init",
+            "--hospital",
+            "医院",
+            "--station",
+            "MZ01",
+            "--station-name",
+            "窗",
+            "--admin",
+            "赵",
+            "--admin-pin",
+            "123456",
+        ])
         .env("DOWNTIME_LANG", "zh_CN.UTF-8")
         .output()
         .unwrap();
@@ -191,7 +275,10 @@ fn a_read_only_folder_is_refused_with_a_clear_message() {
 
 #[test]
 fn bench_prints_each_figure_beside_its_baseline() {
-    let o = Command::new(bin()).args(["bench", "--n", "20", "--catalog-items", "2000", "--json"]).output().unwrap();
+    let o = Command::new(bin())
+        .args(["bench", "--n", "20", "--catalog-items", "2000", "--json"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let figures = v["figures"].as_array().unwrap();

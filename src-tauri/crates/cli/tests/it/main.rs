@@ -75,12 +75,27 @@ impl Station {
     /// `MZ01` with administrator 王管理 (PIN 123456).
     pub fn new() -> Station {
         let s = Station::empty();
-        s.run(&["init", "--hospital", "市第一人民医院", "--station", "MZ01", "--station-name", "门诊收费一号窗", "--admin", "王管理", "--admin-pin", "123456"]).out();
+        s.run(&[
+            "init",
+            "--hospital",
+            "市第一人民医院",
+            "--station",
+            "MZ01",
+            "--station-name",
+            "门诊收费一号窗",
+            "--admin",
+            "王管理",
+            "--admin-pin",
+            "123456",
+        ])
+        .out();
         s
     }
 
     pub fn empty() -> Station {
-        Station { dir: tempfile::tempdir().unwrap() }
+        Station {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn db(&self) -> PathBuf {

@@ -3,7 +3,8 @@ use crate::Station;
 fn outage_station() -> Station {
     let s = Station::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets");
-    s.admin(&["catalog", "import", &format!("{root}/catalog/sample-price-list-2026-11.csv")]).out();
+    s.admin(&["catalog", "import", &format!("{root}/catalog/sample-price-list-2026-11.csv")])
+        .out();
     s.admin(&["dept", "import", &format!("{root}/departments.csv")]).out();
     s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
     s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
@@ -18,9 +19,41 @@ fn cashier(s: &Station, args: &[&str]) -> crate::Run {
 #[test]
 fn add_find_and_register() {
     let s = outage_station();
-    let no = cashier(&s, &["patient", "add", "--name", "张三", "--sex", "F", "--id-number", "11010519491231002X"]);
+    let no = cashier(
+        &s,
+        &[
+            "patient",
+            "add",
+            "--name",
+            "张三",
+            "--sex",
+            "F",
+            "--id-number",
+            "11010519491231002X",
+        ],
+    );
     assert_eq!(no.out().trim(), "DT-MZ01-000001");
-    let p = cashier(&s, &["patient", "add", "--name", "李四", "--sex", "M", "--age", "40", "--phone", "13800000000", "--insurance", "employee", "--insurance-no", "E1", "--json"]).json();
+    let p = cashier(
+        &s,
+        &[
+            "patient",
+            "add",
+            "--name",
+            "李四",
+            "--sex",
+            "M",
+            "--age",
+            "40",
+            "--phone",
+            "13800000000",
+            "--insurance",
+            "employee",
+            "--insurance-no",
+            "E1",
+            "--json",
+        ],
+    )
+    .json();
     for key in ["id", "downtime_no", "name", "sex", "birth", "id_number", "his_id"] {
         assert!(p.get(key).is_some(), "{key}");
     }
@@ -28,13 +61,45 @@ fn add_find_and_register() {
     let found = s.run(&["patient", "find", "zs", "--json"]).json();
     assert_eq!(found[0]["name"], "张三");
     assert_eq!(found[0]["birth"], "1949-12-31");
-    let q = cashier(&s, &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"]);
+    let q = cashier(
+        &s,
+        &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"],
+    );
     assert_eq!(q.out().trim(), "1");
-    let r = cashier(&s, &["register", "--patient", "DT-MZ01-000002", "--dept", "NK", "--type", "expert", "--doctor", "张明", "--json"]).json();
-    assert_eq!((r["queue_no"].as_i64(), r["dept"].as_str(), r["fee_fen"].as_i64()), (Some(2), Some("NK"), Some(4000)));
+    let r = cashier(
+        &s,
+        &[
+            "register",
+            "--patient",
+            "DT-MZ01-000002",
+            "--dept",
+            "NK",
+            "--type",
+            "expert",
+            "--doctor",
+            "张明",
+            "--json",
+        ],
+    )
+    .json();
+    assert_eq!(
+        (r["queue_no"].as_i64(), r["dept"].as_str(), r["fee_fen"].as_i64()),
+        (Some(2), Some("NK"), Some(4000))
+    );
     let list = cashier(&s, &["registration", "list", "--json"]).json();
     assert_eq!(list.as_array().unwrap().len(), 2);
-    let cancelled = cashier(&s, &["registration", "cancel", r["id"].as_str().unwrap(), "--reason", "挂错科室", "--json"]).json();
+    let cancelled = cashier(
+        &s,
+        &[
+            "registration",
+            "cancel",
+            r["id"].as_str().unwrap(),
+            "--reason",
+            "挂错科室",
+            "--json",
+        ],
+    )
+    .json();
     assert_eq!(cancelled["cancelled"], true);
     let depts = s.run(&["dept", "list", "--json"]).json();
     assert!(depts.as_array().unwrap().iter().any(|d| d["code"] == "JZ"));
@@ -45,7 +110,10 @@ fn bad_input_is_refused_with_one_sentence() {
     let s = outage_station();
     let before = s.snapshot();
     for (args, msg) in [
-        (vec!["--name", "甲", "--sex", "M", "--id-number", "110105194912310021"], "校验位错误"),
+        (
+            vec!["--name", "甲", "--sex", "M", "--id-number", "110105194912310021"],
+            "校验位错误",
+        ),
         (vec!["--name", "甲", "--sex", "M", "--birth", "2001-02-30"], "日期“2001-02-30”无效"),
         (vec!["--name", "甲", "--sex", "M", "--birth", "2999-01-01"], "晚于今天"),
         (vec!["--name", "", "--sex", "M"], "姓名不能为空"),
@@ -56,15 +124,32 @@ fn bad_input_is_refused_with_one_sentence() {
         all.extend(args);
         cashier(&s, &all).fails_with(msg);
     }
-    cashier(&s, &["register", "--patient", "DT-MZ01-000009", "--dept", "NK", "--type", "ordinary"]).fails_with("找不到患者");
+    cashier(
+        &s,
+        &["register", "--patient", "DT-MZ01-000009", "--dept", "NK", "--type", "ordinary"],
+    )
+    .fails_with("找不到患者");
     assert_eq!(s.snapshot(), before);
     cashier(&s, &["patient", "add", "--name", "甲", "--sex", "M"]).out();
-    cashier(&s, &["register", "--patient", "DT-MZ01-000001", "--dept", "XX", "--type", "ordinary"]).fails_with("没有编码为“XX”的科室");
+    cashier(
+        &s,
+        &["register", "--patient", "DT-MZ01-000001", "--dept", "XX", "--type", "ordinary"],
+    )
+    .fails_with("没有编码为“XX”的科室");
     cashier(&s, &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "vip"]).fails_with("挂号类别“vip”无效");
     s.admin(&["operator", "add", "张收费", "--role", "cashier", "--pin", "1111"]).out();
-    s.as_("张收费", "1111", &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"]).fails_with("还没有开班");
+    s.as_(
+        "张收费",
+        "1111",
+        &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"],
+    )
+    .fails_with("还没有开班");
     s.admin(&["outage", "end"]).out();
-    cashier(&s, &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"]).fails_with("当前不在应急状态");
+    cashier(
+        &s,
+        &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"],
+    )
+    .fails_with("当前不在应急状态");
 }
 
 #[test]
@@ -72,14 +157,36 @@ fn duplicates_need_confirmation() {
     let s = outage_station();
     cashier(&s, &["patient", "add", "--name", "王五", "--sex", "M", "--birth", "1980-01-01"]).out();
     cashier(&s, &["patient", "add", "--name", "王五", "--sex", "M", "--birth", "1980-01-01"]).fails_with("可能重复");
-    assert_eq!(cashier(&s, &["patient", "add", "--name", "王五", "--sex", "M", "--birth", "1980-01-01", "--confirm-duplicate"]).out().trim(), "DT-MZ01-000002");
+    assert_eq!(
+        cashier(
+            &s,
+            &[
+                "patient",
+                "add",
+                "--name",
+                "王五",
+                "--sex",
+                "M",
+                "--birth",
+                "1980-01-01",
+                "--confirm-duplicate"
+            ]
+        )
+        .out()
+        .trim(),
+        "DT-MZ01-000002"
+    );
 }
 
 #[test]
 fn the_his_index_snapshot() {
     let s = outage_station();
     let file = s.dir.path().join("his.csv");
-    std::fs::write(&file, "HIS号,姓名,性别,出生日期,身份证号,联系电话\nH001,孙悟空,男,1975-03-03,,13700000001\nH002,,男,,,\n").unwrap();
+    std::fs::write(
+        &file,
+        "HIS号,姓名,性别,出生日期,身份证号,联系电话\nH001,孙悟空,男,1975-03-03,,13700000001\nH002,,男,,,\n",
+    )
+    .unwrap();
     let dry = s.admin(&["patients", "import", file.to_str().unwrap(), "--dry-run"]);
     assert!(dry.out().contains("第 3 行（H002）：缺少姓名"), "{}", dry.stdout);
     s.admin(&["patients", "import", file.to_str().unwrap()]).fails_with("有 1 行有问题");
@@ -87,7 +194,12 @@ fn the_his_index_snapshot() {
     let found = s.run(&["patient", "find", "孙悟空", "--json"]).json();
     assert_eq!(found[0]["his_id"], "H001");
     assert!(found[0]["downtime_no"].is_null());
-    assert_eq!(cashier(&s, &["register", "--patient", "H001", "--dept", "JZ", "--type", "emergency"]).out().trim(), "1");
+    assert_eq!(
+        cashier(&s, &["register", "--patient", "H001", "--dept", "JZ", "--type", "emergency"])
+            .out()
+            .trim(),
+        "1"
+    );
     let linked = s.run(&["patient", "find", "H001", "--json"]).json();
     assert_eq!(linked[0]["downtime_no"], "DT-MZ01-000001");
     s.run(&["verify"]).out();

@@ -101,7 +101,12 @@ impl FeeCategory {
     /// receipt category. `None` for text that names no known category.
     pub fn parse(text: &str) -> Option<FeeCategory> {
         use FeeCategory::*;
-        let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        let t: String = text
+            .trim()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
         let t = t.trim_end_matches('类');
         if let Some(c) = FeeCategory::ALL.iter().find(|c| c.key() == t || c.zh() == t) {
             return Some(*c);
@@ -120,7 +125,9 @@ impl FeeCategory {
             "中成药" => PatentMedicine,
             "一般诊疗" | "一般诊疗费用" => GeneralService,
             "挂号" => Registration,
-            "其他费" | "其他费用" | "其它" | "其它费" | "其他门(急)诊收费" | "其他门（急）诊收费" | "其他住院收费" => Other,
+            "其他费" | "其他费用" | "其它" | "其它费" | "其他门(急)诊收费" | "其他门（急）诊收费" | "其他住院收费" => {
+                Other
+            }
             _ => return None,
         };
         Some(c)
@@ -128,7 +135,10 @@ impl FeeCategory {
 
     /// Drugs are dispensed by the pharmacy (退药确认 on refunds).
     pub fn is_drug(self) -> bool {
-        matches!(self, FeeCategory::WesternMedicine | FeeCategory::HerbalPieces | FeeCategory::PatentMedicine)
+        matches!(
+            self,
+            FeeCategory::WesternMedicine | FeeCategory::HerbalPieces | FeeCategory::PatentMedicine
+        )
     }
 }
 

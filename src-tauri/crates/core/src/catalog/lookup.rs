@@ -17,7 +17,11 @@ pub fn initials(name: &str) -> Vec<String> {
     for (ch, multi) in name.chars().zip(name.to_pinyin_multi()) {
         let letters: Vec<char> = match multi {
             Some(m) => {
-                let mut l: Vec<char> = m.into_iter().filter_map(|p| p.first_letter().chars().next()).map(|c| c.to_ascii_uppercase()).collect();
+                let mut l: Vec<char> = m
+                    .into_iter()
+                    .filter_map(|p| p.first_letter().chars().next())
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect();
                 l.dedup();
                 l.sort();
                 l.dedup();
@@ -67,7 +71,12 @@ pub struct Index {
 
 impl Index {
     pub fn build<'a>(items: impl Iterator<Item = Entry<'a>>) -> Index {
-        let mut index = Index { codes: Vec::new(), lookups: Vec::new(), names: Vec::new(), by_char: HashMap::new() };
+        let mut index = Index {
+            codes: Vec::new(),
+            lookups: Vec::new(),
+            names: Vec::new(),
+            by_char: HashMap::new(),
+        };
         for e in items {
             index.add(e);
         }
@@ -181,7 +190,12 @@ mod tests {
 
     #[test]
     fn initials_of_plain_names() {
-        for (name, expected) in [("诊查费", "ZCF"), ("阿莫西林胶囊", "AMXLJN"), ("维生素C片", "WSSCP"), ("CT平扫(头颅)", "CTPSTL")] {
+        for (name, expected) in [
+            ("诊查费", "ZCF"),
+            ("阿莫西林胶囊", "AMXLJN"),
+            ("维生素C片", "WSSCP"),
+            ("CT平扫(头颅)", "CTPSTL"),
+        ] {
             let got = initials(name);
             assert!(got.contains(&expected.to_string()), "{name}: {got:?}");
         }

@@ -110,7 +110,11 @@ fn month_of(option: Option<&str>, file_name: &str, now: DateTime<Utc>) -> Result
         let t = text.trim();
         let ok = t.len() == 7
             && t.as_bytes()[4] == b'-'
-            && t[..4].parse::<i32>().ok().zip(t[5..].parse::<u32>().ok()).is_some_and(|(y, m)| valid(y, m));
+            && t[..4]
+                .parse::<i32>()
+                .ok()
+                .zip(t[5..].parse::<u32>().ok())
+                .is_some_and(|(y, m)| valid(y, m));
         if !ok {
             return Err(invalid!(
                 "catalog_month_invalid",
@@ -174,7 +178,8 @@ fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogVersion> {
     })
 }
 
-const VERSION_SELECT: &str = "SELECT v.id, v.file_name, v.file_sha256, v.month, v.rows_read, v.items, v.rows_rejected, o.name, v.imported_at \
+const VERSION_SELECT: &str =
+    "SELECT v.id, v.file_name, v.file_sha256, v.month, v.rows_read, v.items, v.rows_rejected, o.name, v.imported_at \
      FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
 
 fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
@@ -205,7 +210,9 @@ fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
 /// Re-derives every version's item digest; the first version whose items differ, if any.
 pub(crate) fn verify_items(conn: &Connection) -> Result<Option<(Uuid, String)>> {
     let mut stmt = conn.prepare("SELECT id, items_sha256 FROM catalog_version ORDER BY rowid")?;
-    let versions: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let versions: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     for (id, digest) in versions {
         let id: Uuid = id.parse().unwrap_or_default();
         let items = load_items(conn, id)?;
@@ -281,12 +288,22 @@ impl Desk {
             let n = report.problems.len();
             return Err(invalid!(
                 "catalog_has_bad_rows",
-                format!("价目表中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的项目", report.good),
-                format!("{n} rows of the price list have problems; nothing was imported. Fix them, or choose to import the {} good rows", report.good)
+                format!(
+                    "价目表中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的项目",
+                    report.good
+                ),
+                format!(
+                    "{n} rows of the price list have problems; nothing was imported. Fix them, or choose to import the {} good rows",
+                    report.good
+                )
             ));
         }
         if report.good == 0 {
-            return Err(invalid!("catalog_no_good_rows", "价目表中没有一行可以导入", "No row of the price list can be imported"));
+            return Err(invalid!(
+                "catalog_no_good_rows",
+                "价目表中没有一行可以导入",
+                "No row of the price list can be imported"
+            ));
         }
         let now = self.now();
         let version_id = Uuid::now_v7();
@@ -331,8 +348,17 @@ impl Desk {
             let vid = version_id.to_string();
             for (n, item) in items.iter().enumerate() {
                 stmt.execute(params![
-                    vid, item.code, item.name, item.spec, item.unit, item.price.e4(), item.category.key(),
-                    item.lookups.join(" "), item.wubi, item.insurance_class, item.is_drug
+                    vid,
+                    item.code,
+                    item.name,
+                    item.spec,
+                    item.unit,
+                    item.price.e4(),
+                    item.category.key(),
+                    item.lookups.join(" "),
+                    item.wubi,
+                    item.insurance_class,
+                    item.is_drug
                 ])?;
                 if n % 2000 == 0 {
                     progress(n, total);
@@ -341,7 +367,16 @@ impl Desk {
         }
         let mut extra = Map::new();
         extra.insert("items_sha256".into(), json!(digest));
-        journal::append(&tx, Change { kind: "catalog_imported", actor: by.name(), at: now, rows: vec![("catalog_version", version_row)], extra })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "catalog_imported",
+                actor: by.name(),
+                at: now,
+                rows: vec![("catalog_version", version_row)],
+                extra,
+            },
+        )?;
         tx.commit()?;
         progress(total, total);
         report.version = self.catalog_version(version_id)?;
@@ -405,8 +440,16 @@ impl Desk {
         }
         let items = load_items(&self.conn, active.id)?;
         let codes: Vec<[&str; 1]> = items.iter().map(|i| [i.code.as_str()]).collect();
-        let index = lookup::Index::build(items.iter().zip(&codes).map(|(i, c)| lookup::Entry { codes: c, name: &i.name, lookups: &i.lookups }));
-        let cache = Arc::new(Cache { version: active.id, items, index });
+        let index = lookup::Index::build(items.iter().zip(&codes).map(|(i, c)| lookup::Entry {
+            codes: c,
+            name: &i.name,
+            lookups: &i.lookups,
+        }));
+        let cache = Arc::new(Cache {
+            version: active.id,
+            items,
+            index,
+        });
         self.catalog_cache = Some(cache.clone());
         Ok(Some(cache))
     }
@@ -416,7 +459,12 @@ impl Desk {
         let Some(cache) = self.catalog_cache()? else {
             return Ok(vec![]);
         };
-        Ok(cache.index.search(query, limit).into_iter().map(|i| cache.items[i as usize].clone()).collect())
+        Ok(cache
+            .index
+            .search(query, limit)
+            .into_iter()
+            .map(|i| cache.items[i as usize].clone())
+            .collect())
     }
 
     /// One item of a version by its code (charging looks items up here).
@@ -428,7 +476,11 @@ impl Desk {
             _ => self.catalog_cache()?,
         };
         if let Some(cache) = cached.filter(|c| c.version == version) {
-            return Ok(cache.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| cache.items[i].clone()));
+            return Ok(cache
+                .items
+                .binary_search_by(|i| i.code.as_str().cmp(code))
+                .ok()
+                .map(|i| cache.items[i].clone()));
         }
         Ok(load_items(&self.conn, version)?.into_iter().find(|i| i.code == code))
     }

@@ -48,8 +48,16 @@ fn parse_scaled(text: &str, scale: u32) -> std::result::Result<i64, ScaledError>
     if int_digits.len() > 12 {
         return Err(ScaledError::TooLarge);
     }
-    let whole: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| ScaledError::NotANumber)? };
-    let mut frac: i64 = if frac_trimmed.is_empty() { 0 } else { frac_trimmed.parse().map_err(|_| ScaledError::NotANumber)? };
+    let whole: i64 = if int_digits.is_empty() {
+        0
+    } else {
+        int_digits.parse().map_err(|_| ScaledError::NotANumber)?
+    };
+    let mut frac: i64 = if frac_trimmed.is_empty() {
+        0
+    } else {
+        frac_trimmed.parse().map_err(|_| ScaledError::NotANumber)?
+    };
     frac *= 10i64.pow(scale - frac_trimmed.len() as u32);
     Ok(whole * 10i64.pow(scale) + frac)
 }
@@ -66,7 +74,11 @@ fn scaled_text(v: i64, scale: u32, min_decimals: usize) -> String {
     let p = 10i64.pow(scale);
     let frac = format!("{:0width$}", v % p, width = scale as usize);
     let trimmed = frac.trim_end_matches('0');
-    let shown = if trimmed.len() < min_decimals { &frac[..min_decimals] } else { trimmed };
+    let shown = if trimmed.len() < min_decimals {
+        &frac[..min_decimals]
+    } else {
+        trimmed
+    };
     if shown.is_empty() {
         format!("{}", v / p)
     } else {
@@ -98,8 +110,16 @@ impl UnitPrice {
                 format!("单价“{text}”超过 4 位小数"),
                 format!("Unit price \"{text}\" has more than 4 decimals")
             ),
-            ScaledError::Negative => invalid!("price_negative", format!("单价“{text}”为负数"), format!("Unit price \"{text}\" is negative")),
-            _ => invalid!("price_invalid", format!("单价“{text}”无法识别"), format!("Cannot read the unit price \"{text}\"")),
+            ScaledError::Negative => invalid!(
+                "price_negative",
+                format!("单价“{text}”为负数"),
+                format!("Unit price \"{text}\" is negative")
+            ),
+            _ => invalid!(
+                "price_invalid",
+                format!("单价“{text}”无法识别"),
+                format!("Cannot read the unit price \"{text}\"")
+            ),
         })
     }
 
@@ -135,7 +155,11 @@ impl Quantity {
     pub fn parse(text: &str) -> Result<Quantity> {
         let q = parse_scaled(text, 3).map_err(|e| quantity_error(text, e))?;
         if q == 0 {
-            return Err(invalid!("quantity_zero", format!("数量“{text}”必须大于 0"), format!("The quantity \"{text}\" must be above 0")));
+            return Err(invalid!(
+                "quantity_zero",
+                format!("数量“{text}”必须大于 0"),
+                format!("The quantity \"{text}\" must be above 0")
+            ));
         }
         Quantity::from_milli(q)
     }
@@ -162,7 +186,11 @@ fn quantity_error(text: &str, e: ScaledError) -> CoreError {
             format!("数量“{text}”必须大于 0"),
             format!("The quantity \"{text}\" must be above 0")
         ),
-        _ => invalid!("quantity_invalid", format!("数量“{text}”无法识别"), format!("Cannot read the quantity \"{text}\"")),
+        _ => invalid!(
+            "quantity_invalid",
+            format!("数量“{text}”无法识别"),
+            format!("Cannot read the quantity \"{text}\"")
+        ),
     }
 }
 
@@ -186,7 +214,9 @@ mod tests {
     use super::*;
 
     fn amount(qty: &str, price: &str) -> i64 {
-        line_amount(Quantity::parse(qty).unwrap(), UnitPrice::parse(price).unwrap()).unwrap().get()
+        line_amount(Quantity::parse(qty).unwrap(), UnitPrice::parse(price).unwrap())
+            .unwrap()
+            .get()
     }
 
     #[test]
@@ -203,7 +233,13 @@ mod tests {
 
     #[test]
     fn prices_keep_four_decimals_exactly() {
-        for (text, e4, shown) in [("0.0125", 125, "0.0125"), ("12.5", 125000, "12.50"), ("3", 30000, "3.00"), ("0.10000", 1000, "0.10"), ("1234.5678", 12345678, "1234.5678")] {
+        for (text, e4, shown) in [
+            ("0.0125", 125, "0.0125"),
+            ("12.5", 125000, "12.50"),
+            ("3", 30000, "3.00"),
+            ("0.10000", 1000, "0.10"),
+            ("1234.5678", 12345678, "1234.5678"),
+        ] {
             let p = UnitPrice::parse(text).unwrap();
             assert_eq!(p.e4(), e4, "{text}");
             assert_eq!(p.yuan_text(), shown, "{text}");

@@ -44,14 +44,20 @@ impl Field {
                 return Err(invalid!(
                     "catalog_map_invalid",
                     format!("列映射目标“{text}”无效：可用 code、name、spec、unit、price、category、pinyin、wubi、insurance、drug"),
-                    format!("Unknown mapping target \"{text}\": use code, name, spec, unit, price, category, pinyin, wubi, insurance or drug")
+                    format!(
+                        "Unknown mapping target \"{text}\": use code, name, spec, unit, price, category, pinyin, wubi, insurance or drug"
+                    )
                 ))
             }
         })
     }
 
     fn from_header(h: &str) -> Option<Field> {
-        let h: String = h.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect::<String>().to_lowercase();
+        let h: String = h
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+            .collect::<String>()
+            .to_lowercase();
         Some(match h.as_str() {
             "编码" | "项目编码" | "药品编码" | "收费编码" | "代码" | "项目代码" | "code" | "item_code" => Field::Code,
             "名称" | "项目名称" | "药品名称" | "收费项目" | "name" | "item_name" => Field::Name,
@@ -123,7 +129,9 @@ fn not_a_catalog(zh: &str, en: &str) -> CoreError {
     invalid!(
         "catalog_not_a_price_list",
         format!("这不是可导入的价目表：{zh}。请导出含“编码、名称、单价、费用类别”表头的 CSV 或 Excel 文件"),
-        format!("This is not a price list that can be imported: {en}. Export a CSV or Excel file with code, name, price and category headers")
+        format!(
+            "This is not a price list that can be imported: {en}. Export a CSV or Excel file with code, name, price and category headers"
+        )
     )
 }
 
@@ -177,7 +185,10 @@ fn decode(bytes: &[u8], forced: Option<&str>, not_a: NotA) -> Result<(String, &'
         },
     };
     let Some((text, enc)) = text else {
-        return Err(not_a("无法识别文件的文字编码（不是 UTF-8，也不是 GBK）", "its text encoding is neither UTF-8 nor GBK"));
+        return Err(not_a(
+            "无法识别文件的文字编码（不是 UTF-8，也不是 GBK）",
+            "its text encoding is neither UTF-8 nor GBK",
+        ));
     };
     let control = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')).count();
     if control > text.chars().count() / 50 {
@@ -192,7 +203,11 @@ fn read_csv(text: &str, not_a: NotA) -> Result<Rows> {
     // The delimiter is the one the first lines use most; a comma unless another wins outright.
     let head: String = text.lines().take(10).collect::<Vec<_>>().join("\n");
     let count = |d: u8| head.bytes().filter(|b| *b == d).count();
-    let delimiter = [b'\t', b';'].into_iter().filter(|d| count(*d) > count(b',')).max_by_key(|d| count(*d)).unwrap_or(b',');
+    let delimiter = [b'\t', b';']
+        .into_iter()
+        .filter(|d| count(*d) > count(b','))
+        .max_by_key(|d| count(*d))
+        .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -229,7 +244,10 @@ fn read_workbook(bytes: &[u8], opts: &ReadOptions, not_a: NotA) -> Result<Rows> 
                 format!("The workbook has no sheet \"{s}\" (it has: {})", names.join(", "))
             )
         })?,
-        None => names.first().cloned().ok_or_else(|| not_a("工作簿中没有工作表", "the workbook has no sheets"))?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| not_a("工作簿中没有工作表", "the workbook has no sheets"))?,
     };
     let range = wb
         .worksheet_range(&sheet)
@@ -248,7 +266,13 @@ fn read_workbook(bytes: &[u8], opts: &ReadOptions, not_a: NotA) -> Result<Rows> 
                     // as the same float is what the person typed (0.0125 stays 0.0125).
                     Data::Float(f) => format!("{f}"),
                     Data::Int(n) => n.to_string(),
-                    Data::Bool(b) => if *b { "1".into() } else { "0".into() },
+                    Data::Bool(b) => {
+                        if *b {
+                            "1".into()
+                        } else {
+                            "0".into()
+                        }
+                    }
                     other => other.to_string().trim().to_string(),
                 })
                 .collect();
@@ -270,7 +294,10 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
         [Field::Code, Field::Name, Field::Price].iter().all(|f| fields.contains(f))
     });
     let Some(header) = header else {
-        return Err(not_a_catalog("找不到含“编码、名称、单价”的表头行", "no header row naming code, name and price was found"));
+        return Err(not_a_catalog(
+            "找不到含“编码、名称、单价”的表头行",
+            "no header row naming code, name and price was found",
+        ));
     };
     let mut columns: HashMap<Field, usize> = HashMap::new();
     for (i, h) in rows[header].1.iter().enumerate() {
@@ -279,7 +306,10 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
         }
     }
     if !columns.contains_key(&Field::Category) {
-        return Err(not_a_catalog("缺少“费用类别”列（收据需按类别汇总）", "there is no category column (receipts subtotal by category)"));
+        return Err(not_a_catalog(
+            "缺少“费用类别”列（收据需按类别汇总）",
+            "there is no category column (receipts subtotal by category)",
+        ));
     }
     let mut items: Vec<ParsedItem> = Vec::new();
     let mut problems = Vec::new();
@@ -293,7 +323,12 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
         rows_read += 1;
         let get = |f: Field| columns.get(&f).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
         let code = get(Field::Code).to_string();
-        let problem = |zh: String, en: String| RowProblem { row: line as u64, code: code.clone(), reason: zh, reason_en: en };
+        let problem = |zh: String, en: String| RowProblem {
+            row: line as u64,
+            code: code.clone(),
+            reason: zh,
+            reason_en: en,
+        };
         let name = get(Field::Name);
         if code.is_empty() {
             problems.push(problem("缺少编码".into(), "missing code".into()));
@@ -304,7 +339,10 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
             continue;
         }
         if code.chars().chain(name.chars()).any(char::is_control) {
-            problems.push(problem("编码或名称含有控制字符".into(), "code or name contains control characters".into()));
+            problems.push(problem(
+                "编码或名称含有控制字符".into(),
+                "code or name contains control characters".into(),
+            ));
             continue;
         }
         let price_text = get(Field::Price).trim_start_matches(['¥', '￥']).replace(',', "");
@@ -313,7 +351,10 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
             Err(e) => {
                 let (zh, en) = match e {
                     ScaledError::Negative => (format!("单价为负数（{price_text}）"), format!("negative price ({price_text})")),
-                    ScaledError::TooPrecise => (format!("单价超过 4 位小数（{price_text}）"), format!("price has more than 4 decimals ({price_text})")),
+                    ScaledError::TooPrecise => (
+                        format!("单价超过 4 位小数（{price_text}）"),
+                        format!("price has more than 4 decimals ({price_text})"),
+                    ),
                     _ if price_text.is_empty() => ("缺少单价".into(), "missing price".into()),
                     _ => (format!("单价无法识别（{price_text}）"), format!("unreadable price ({price_text})")),
                 };
@@ -368,5 +409,12 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
     if items.is_empty() && problems.is_empty() {
         return Err(not_a_catalog("表头下面没有任何项目", "there are no items under the header"));
     }
-    Ok(Parsed { format, encoding, rows_read, items, problems, duplicates })
+    Ok(Parsed {
+        format,
+        encoding,
+        rows_read,
+        items,
+        problems,
+        duplicates,
+    })
 }

@@ -48,10 +48,18 @@ impl Desk {
         let reason = clean_text(reason, 100, ("作废原因", "Reason"))?;
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
         if r.voided.is_some() {
-            return Err(invalid!("receipt_already_voided", format!("收据 {} 已经作废", r.receipt_no), format!("Receipt {} is already voided", r.receipt_no)));
+            return Err(invalid!(
+                "receipt_already_voided",
+                format!("收据 {} 已经作废", r.receipt_no),
+                format!("Receipt {} is already voided", r.receipt_no)
+            ));
         }
         if matches!(r.kind, ReceiptKind::Refund | ReceiptKind::DepositRefund) {
-            return Err(invalid!("receipt_void_refund", "退费凭证不能作废", "A refund receipt cannot be voided"));
+            return Err(invalid!(
+                "receipt_void_refund",
+                "退费凭证不能作废",
+                "A refund receipt cannot be voided"
+            ));
         }
         if r.refunded > Fen::ZERO {
             return Err(invalid!(
@@ -61,14 +69,22 @@ impl Desk {
             ));
         }
         if r.kind == ReceiptKind::Deposit {
-            let admission = r.admission_id.and_then(|id| self.admissions(false).ok()?.into_iter().find(|a| a.id == id));
+            let admission = r
+                .admission_id
+                .and_then(|id| self.admissions(false).ok()?.into_iter().find(|a| a.id == id));
             if let Some(a) = admission {
                 let balance = self.deposit_account(&a.inpatient_no)?.balance;
                 if balance < r.total {
                     return Err(invalid!(
                         "deposit_void_below_zero",
-                        format!("作废这笔预交金后余额将为负（余额 {balance}，本笔 {}）：已退还的部分请先处理", r.total),
-                        format!("Voiding this deposit would make the balance negative (balance {balance}, this one {})", r.total)
+                        format!(
+                            "作废这笔预交金后余额将为负（余额 {balance}，本笔 {}）：已退还的部分请先处理",
+                            r.total
+                        ),
+                        format!(
+                            "Voiding this deposit would make the balance negative (balance {balance}, this one {})",
+                            r.total
+                        )
                     ));
                 }
             }
@@ -77,18 +93,42 @@ impl Desk {
         if shift.id != r.shift_id {
             return Err(invalid!(
                 "receipt_void_other_shift",
-                format!("只能作废本班次的收据；收据 {} 不属于 {} 当前的班次，请改用退费", r.receipt_no, by.name()),
-                format!("Only receipts of the current shift can be voided; {} is not in {}'s current shift: refund it instead", r.receipt_no, by.name())
+                format!(
+                    "只能作废本班次的收据；收据 {} 不属于 {} 当前的班次，请改用退费",
+                    r.receipt_no,
+                    by.name()
+                ),
+                format!(
+                    "Only receipts of the current shift can be voided; {} is not in {}'s current shift: refund it instead",
+                    r.receipt_no,
+                    by.name()
+                )
             ));
         }
         let now = self.now();
         let tx = self.conn.transaction()?;
         tx.exec(
             "INSERT INTO receipt_void (receipt_id, reason, supervisor_id, operator_id, shift_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![r.id.to_string(), reason, supervisor.id().to_string(), by.id().to_string(), shift.id.to_string(), stamp(now)],
+            params![
+                r.id.to_string(),
+                reason,
+                supervisor.id().to_string(),
+                by.id().to_string(),
+                shift.id.to_string(),
+                stamp(now)
+            ],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "receipt_voided", actor: by.name(), at: now, rows: vec![("receipt_void", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "receipt_voided",
+                actor: by.name(),
+                at: now,
+                rows: vec![("receipt_void", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(self.receipt(receipt_no)?.expect("exists"))
     }
@@ -104,16 +144,28 @@ impl Desk {
         let reason = clean_text(&input.reason, 100, ("退费原因", "Reason"))?;
         let original = self.receipt(&input.receipt_no)?.ok_or_else(|| unknown(&input.receipt_no))?;
         if original.kind != ReceiptKind::Charge {
-            return Err(invalid!("receipt_not_refundable", "只有收费收据可以退费", "Only charge receipts can be refunded"));
+            return Err(invalid!(
+                "receipt_not_refundable",
+                "只有收费收据可以退费",
+                "Only charge receipts can be refunded"
+            ));
         }
         if original.voided.is_some() {
-            return Err(invalid!("receipt_voided", format!("收据 {} 已作废，不能退费", original.receipt_no), format!("Receipt {} is voided; it cannot be refunded", original.receipt_no)));
+            return Err(invalid!(
+                "receipt_voided",
+                format!("收据 {} 已作废，不能退费", original.receipt_no),
+                format!("Receipt {} is voided; it cannot be refunded", original.receipt_no)
+            ));
         }
         let shift = self.shift_for_money(by)?;
         // What each line has had paid back already.
         let refunds = self.refunds_of(original.id)?;
         let returned = |line_no: i64| -> (i64, i64) {
-            refunds.iter().flat_map(|r| &r.lines).filter(|l| l.refunds_line == Some(line_no)).fold((0, 0), |(q, a), l| (q + l.qty.milli(), a + l.amount.get()))
+            refunds
+                .iter()
+                .flat_map(|r| &r.lines)
+                .filter(|l| l.refunds_line == Some(line_no))
+                .fold((0, 0), |(q, a), l| (q + l.qty.milli(), a + l.amount.get()))
         };
         let wanted: Vec<(i64, Option<Quantity>)> = if input.lines.is_empty() {
             original.lines.iter().map(|l| (l.line_no, None)).collect()
@@ -124,10 +176,18 @@ impl Desk {
         let mut total = Fen::ZERO;
         for (n, qty) in wanted {
             let line = original.lines.iter().find(|l| l.line_no == n).ok_or_else(|| {
-                invalid!("refund_line_unknown", format!("收据 {} 没有第 {n} 行", original.receipt_no), format!("Receipt {} has no line {n}", original.receipt_no))
+                invalid!(
+                    "refund_line_unknown",
+                    format!("收据 {} 没有第 {n} 行", original.receipt_no),
+                    format!("Receipt {} has no line {n}", original.receipt_no)
+                )
             })?;
             if lines.iter().any(|l| l.refunds_line == Some(n)) {
-                return Err(invalid!("refund_line_twice", format!("第 {n} 行写了两次"), format!("Line {n} is given twice")));
+                return Err(invalid!(
+                    "refund_line_twice",
+                    format!("第 {n} 行写了两次"),
+                    format!("Line {n} is given twice")
+                ));
             }
             let (qty_back, amount_back) = returned(n);
             let qty_left = line.qty.milli() - qty_back;
@@ -136,23 +196,53 @@ impl Desk {
                 if input.lines.is_empty() {
                     continue;
                 }
-                return Err(invalid!("refund_line_done", format!("第 {n} 行（{}）已全部退费", line.name), format!("Line {n} ({}) is already fully refunded", line.name)));
+                return Err(invalid!(
+                    "refund_line_done",
+                    format!("第 {n} 行（{}）已全部退费", line.name),
+                    format!("Line {n} ({}) is already fully refunded", line.name)
+                ));
             }
             let qty = qty.map(|q| q.milli()).unwrap_or(qty_left);
             if qty > qty_left {
                 return Err(invalid!(
                     "refund_exceeds_paid",
-                    format!("第 {n} 行（{}）最多还能退 {}，不能退 {}", line.name, Quantity::from_milli(qty_left)?.text(), Quantity::from_milli(qty)?.text()),
-                    format!("Line {n} ({}) has at most {} left to refund, not {}", line.name, Quantity::from_milli(qty_left)?.text(), Quantity::from_milli(qty)?.text())
+                    format!(
+                        "第 {n} 行（{}）最多还能退 {}，不能退 {}",
+                        line.name,
+                        Quantity::from_milli(qty_left)?.text(),
+                        Quantity::from_milli(qty)?.text()
+                    ),
+                    format!(
+                        "Line {n} ({}) has at most {} left to refund, not {}",
+                        line.name,
+                        Quantity::from_milli(qty_left)?.text(),
+                        Quantity::from_milli(qty)?.text()
+                    )
                 ));
             }
             // The last of a line pays back exactly what is left, so rounding never drifts.
-            let amount = if qty == qty_left { Fen::new(amount_left)? } else { line_amount(Quantity::from_milli(qty)?, line.unit_price)?.min(Fen::new(amount_left)?) };
-            total = total.checked_add(amount).ok_or_else(|| invalid!("amount_out_of_range", "退费合计超出范围", "The refund total is out of range"))?;
-            lines.push(ReceiptLine { line_no: lines.len() as i64 + 1, qty: Quantity::from_milli(qty)?, amount, refunds_line: Some(n), ..line.clone() });
+            let amount = if qty == qty_left {
+                Fen::new(amount_left)?
+            } else {
+                line_amount(Quantity::from_milli(qty)?, line.unit_price)?.min(Fen::new(amount_left)?)
+            };
+            total = total
+                .checked_add(amount)
+                .ok_or_else(|| invalid!("amount_out_of_range", "退费合计超出范围", "The refund total is out of range"))?;
+            lines.push(ReceiptLine {
+                line_no: lines.len() as i64 + 1,
+                qty: Quantity::from_milli(qty)?,
+                amount,
+                refunds_line: Some(n),
+                ..line.clone()
+            });
         }
         if lines.is_empty() || total == Fen::ZERO {
-            return Err(invalid!("refund_nothing_left", format!("收据 {} 已全部退费", original.receipt_no), format!("Receipt {} is already fully refunded", original.receipt_no)));
+            return Err(invalid!(
+                "refund_nothing_left",
+                format!("收据 {} 已全部退费", original.receipt_no),
+                format!("Receipt {} is already fully refunded", original.receipt_no)
+            ));
         }
         let drug_return_by = match input.drug_return_by.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) => Some(clean_text(d, 20, ("退药确认人", "Pharmacy confirmation"))?),
@@ -165,7 +255,15 @@ impl Desk {
             }
             None => None,
         };
-        let tenders = if input.tenders.is_empty() { vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }] } else { input.tenders.clone() };
+        let tenders = if input.tenders.is_empty() {
+            vec![TenderInput {
+                method: Method::Cash,
+                amount: total,
+                reference: String::new(),
+            }]
+        } else {
+            input.tenders.clone()
+        };
         let (tenders, _) = settle(&tenders, total, None, false)?;
         let now = self.now();
         let outage_id = self.active_outage()?.map(|o| o.id).unwrap_or(original.outage_id);
@@ -214,15 +312,35 @@ impl Desk {
     /// times it had been printed before.
     pub fn record_print(&mut self, by: &Actor, receipt_no: &str, copy: bool, layout: &str) -> Result<i64> {
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
-        let before: i64 = self.conn.qrow("SELECT count(*) FROM receipt_print WHERE receipt_id = ?1", [r.id.to_string()], |x| x.get(0))?;
+        let before: i64 = self.conn.qrow(
+            "SELECT count(*) FROM receipt_print WHERE receipt_id = ?1",
+            [r.id.to_string()],
+            |x| x.get(0),
+        )?;
         let now = self.now();
         let tx = self.conn.transaction()?;
         tx.exec(
             "INSERT INTO receipt_print (id, receipt_id, copy, layout, operator_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![Uuid::now_v7().to_string(), r.id.to_string(), copy, layout, by.id().to_string(), stamp(now)],
+            params![
+                Uuid::now_v7().to_string(),
+                r.id.to_string(),
+                copy,
+                layout,
+                by.id().to_string(),
+                stamp(now)
+            ],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: if copy { "receipt_reprinted" } else { "receipt_printed" }, actor: by.name(), at: now, rows: vec![("receipt_print", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: if copy { "receipt_reprinted" } else { "receipt_printed" },
+                actor: by.name(),
+                at: now,
+                rows: vec![("receipt_print", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         Ok(before)
     }

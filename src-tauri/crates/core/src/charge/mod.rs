@@ -77,7 +77,14 @@ pub enum LineInput {
     Item { code: String, qty: Quantity },
     /// An item missing from the month-end list: needs a supervisor and a reason, and is
     /// flagged in every report and export.
-    FreeText { name: String, unit: String, unit_price: UnitPrice, qty: Quantity, category: FeeCategory, reason: String },
+    FreeText {
+        name: String,
+        unit: String,
+        unit_price: UnitPrice,
+        qty: Quantity,
+        category: FeeCategory,
+        reason: String,
+    },
 }
 
 /// A charge being paid.
@@ -214,14 +221,22 @@ impl Desk {
         by.require(Permission::Register)?;
         let request = request_digest(input);
         if let Some(existing) = self.receipt_by_id(input.id)? {
-            let same: Option<String> = self.conn.qrow("SELECT request_sha256 FROM receipt WHERE id = ?1", [input.id.to_string()], |r| r.get(0)).optional()?;
+            let same: Option<String> = self
+                .conn
+                .qrow("SELECT request_sha256 FROM receipt WHERE id = ?1", [input.id.to_string()], |r| {
+                    r.get(0)
+                })
+                .optional()?;
             if same.as_deref() == Some(request.as_str()) {
                 return Ok(existing);
             }
             return Err(invalid!(
                 "charge_exists_different",
                 format!("这笔收费已经以收据 {} 结算，内容与现在不同：请新建一笔收费", existing.receipt_no),
-                format!("This charge was already paid as receipt {} with different content: start a new charge", existing.receipt_no)
+                format!(
+                    "This charge was already paid as receipt {} with different content: start a new charge",
+                    existing.receipt_no
+                )
             ));
         }
         if input.lines.is_empty() {
@@ -231,7 +246,10 @@ impl Desk {
             return Err(invalid!(
                 "charge_too_many_lines",
                 format!("一笔收费最多 {MAX_LINES} 行，现在有 {} 行：请分开收费", input.lines.len()),
-                format!("One charge holds at most {MAX_LINES} lines, this one has {}: split it", input.lines.len())
+                format!(
+                    "One charge holds at most {MAX_LINES} lines, this one has {}: split it",
+                    input.lines.len()
+                )
             ));
         }
         let shift = self.shift_for_money(by)?;
@@ -239,14 +257,25 @@ impl Desk {
         let (occurred_at, outage_id) = self.outage_for(input.back_entered_at, now)?;
         let catalog = self.require_catalog()?;
         let patient = self.resolve_patient(by, &input.patient)?;
-        let names: Vec<&str> = input.lines.iter().filter_map(|l| match l { LineInput::FreeText { name, .. } => Some(name.as_str()), _ => None }).collect();
+        let names: Vec<&str> = input
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                LineInput::FreeText { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
         let mut printable = vec![patient.name.as_str()];
         printable.extend(names);
         self.check_printable(&printable)?;
         let department = match input.visit {
             Some(v) => {
                 let reg = self.registration(v)?.filter(|r| r.patient_id == patient.id).ok_or_else(|| {
-                    invalid!("visit_unknown", "这次挂号不属于该患者", "That registration does not belong to this patient")
+                    invalid!(
+                        "visit_unknown",
+                        "这次挂号不属于该患者",
+                        "That registration does not belong to this patient"
+                    )
                 })?;
                 reg.dept_name
             }
@@ -254,14 +283,21 @@ impl Desk {
         };
         let (lines, total) = self.price_lines(&input.lines, input.approver.as_ref())?;
         if total == Fen::ZERO {
-            return Err(invalid!("charge_zero", "收费合计为 0，无需结算", "The charge totals 0: nothing to pay"));
+            return Err(invalid!(
+                "charge_zero",
+                "收费合计为 0，无需结算",
+                "The charge totals 0: nothing to pay"
+            ));
         }
         let (tenders, change) = settle(&input.tenders, total, input.cash_tendered, true)?;
         if input.insured && !patient.insurance.is_insured() {
             return Err(invalid!(
                 "patient_not_insured",
                 format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
-                format!("{} has no insurance type and card number on record; record them before charging as insured", patient.name)
+                format!(
+                    "{} has no insurance type and card number on record; record them before charging as insured",
+                    patient.name
+                )
             ));
         }
         let pay_day = occurred_at.with_timezone(&Local).date_naive();
@@ -270,7 +306,10 @@ impl Desk {
         let paper_no = match input.paper_no.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => {
                 let p = clean_text(p, 30, ("手工发票号", "Paper receipt number"))?;
-                let used: Option<String> = self.conn.qrow("SELECT receipt_no FROM receipt WHERE paper_no = ?1", [&p], |r| r.get(0)).optional()?;
+                let used: Option<String> = self
+                    .conn
+                    .qrow("SELECT receipt_no FROM receipt WHERE paper_no = ?1", [&p], |r| r.get(0))
+                    .optional()?;
                 if let Some(no) = used {
                     return Err(invalid!(
                         "paper_no_used",
@@ -386,9 +425,20 @@ impl Desk {
                         refunds_line: None,
                     }
                 }
-                LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
+                LineInput::FreeText {
+                    name,
+                    unit,
+                    unit_price,
+                    qty,
+                    category,
+                    reason,
+                } => {
                     let approver = approver.ok_or_else(|| {
-                        invalid!("free_text_needs_supervisor", "价目表外的项目需要主管授权", "An item outside the price list needs a supervisor's approval")
+                        invalid!(
+                            "free_text_needs_supervisor",
+                            "价目表外的项目需要主管授权",
+                            "An item outside the price list needs a supervisor's approval"
+                        )
                     })?;
                     approver.require(Permission::Supervise)?;
                     ReceiptLine {
@@ -408,14 +458,19 @@ impl Desk {
                     }
                 }
             };
-            total = total.checked_add(line.amount).ok_or_else(|| invalid!("amount_out_of_range", "收费合计超出范围", "The charge total is out of range"))?;
+            total = total
+                .checked_add(line.amount)
+                .ok_or_else(|| invalid!("amount_out_of_range", "收费合计超出范围", "The charge total is out of range"))?;
             lines.push(line);
         }
         Ok((lines, total))
     }
 
     pub fn receipt_by_id(&self, id: Uuid) -> Result<Option<Receipt>> {
-        let no: Option<String> = self.conn.qrow("SELECT receipt_no FROM receipt WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+        let no: Option<String> = self
+            .conn
+            .qrow("SELECT receipt_no FROM receipt WHERE id = ?1", [id.to_string()], |r| r.get(0))
+            .optional()?;
         match no {
             Some(no) => self.receipt(&no),
             None => Ok(None),
@@ -482,7 +537,9 @@ impl Desk {
             )
             .optional()?;
         let Some((patient_id, mut receipt)) = row else { return Ok(None) };
-        receipt.patient = self.patient(patient_id.parse().unwrap_or_default())?.unwrap_or_else(placeholder_patient);
+        receipt.patient = self
+            .patient(patient_id.parse().unwrap_or_default())?
+            .unwrap_or_else(placeholder_patient);
         let mut stmt = self.conn.prepare_cached(
             "SELECT line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line \
              FROM receipt_line WHERE receipt_id = ?1 ORDER BY line_no",
@@ -507,7 +564,9 @@ impl Desk {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn.prepare_cached("SELECT method, amount_fen, tendered_fen, reference FROM tender WHERE receipt_id = ?1 ORDER BY n")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT method, amount_fen, tendered_fen, reference FROM tender WHERE receipt_id = ?1 ORDER BY n")?;
         receipt.tenders = stmt
             .query_map([receipt.id.to_string()], |r| {
                 Ok(Tender {
@@ -524,8 +583,16 @@ impl Desk {
     /// Receipts, newest first; of one shift when given.
     pub fn receipts(&self, shift: Option<Uuid>) -> Result<Vec<Receipt>> {
         let numbers: Vec<String> = match shift {
-            Some(s) => self.conn.prepare("SELECT receipt_no FROM receipt WHERE shift_id = ?1 ORDER BY seq DESC")?.query_map([s.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?,
-            None => self.conn.prepare("SELECT receipt_no FROM receipt ORDER BY seq DESC")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?,
+            Some(s) => self
+                .conn
+                .prepare("SELECT receipt_no FROM receipt WHERE shift_id = ?1 ORDER BY seq DESC")?
+                .query_map([s.to_string()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => self
+                .conn
+                .prepare("SELECT receipt_no FROM receipt ORDER BY seq DESC")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
         };
         numbers.iter().filter_map(|n| self.receipt(n).transpose()).collect()
     }
@@ -563,7 +630,11 @@ fn request_digest(input: &ChargeInput) -> String {
             }
         })
         .collect();
-    let tenders: Vec<serde_json::Value> = input.tenders.iter().map(|t| json!({"method": t.method.key(), "amount_fen": t.amount.get(), "reference": t.reference})).collect();
+    let tenders: Vec<serde_json::Value> = input
+        .tenders
+        .iter()
+        .map(|t| json!({"method": t.method.key(), "amount_fen": t.amount.get(), "reference": t.reference}))
+        .collect();
     let v = json!({
         "patient": input.patient, "visit": input.visit.map(|v| v.to_string()), "lines": lines, "tenders": tenders,
         "cash_tendered_fen": input.cash_tendered.map(Fen::get), "insured": input.insured, "paper_no": input.paper_no,
@@ -586,7 +657,10 @@ impl Desk {
         if let Some(s) = cached.as_ref() {
             return Ok(s.clone());
         }
-        let signer = Signer { station: self.require_station()?.code.to_string(), key: self.signing_key()? };
+        let signer = Signer {
+            station: self.require_station()?.code.to_string(),
+            key: self.signing_key()?,
+        };
         *cached = Some(signer.clone());
         Ok(signer)
     }
@@ -629,18 +703,48 @@ pub(crate) fn insert_receipt(
         )?;
         for l in lines {
             stmt.execute(params![
-                r.id.to_string(), l.line_no, l.code, l.name, l.spec, l.unit, l.qty.milli(), l.unit_price.e4(), l.amount.get(), l.category.key(),
-                l.is_drug, l.free_text, l.free_reason, l.refunds_line
+                r.id.to_string(),
+                l.line_no,
+                l.code,
+                l.name,
+                l.spec,
+                l.unit,
+                l.qty.milli(),
+                l.unit_price.e4(),
+                l.amount.get(),
+                l.category.key(),
+                l.is_drug,
+                l.free_text,
+                l.free_reason,
+                l.refunds_line
             ])?;
             rows.push(("receipt_line", tx.last_insert_rowid()));
         }
-        let mut stmt = tx.prepare_cached("INSERT INTO tender (receipt_id, n, method, amount_fen, tendered_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO tender (receipt_id, n, method, amount_fen, tendered_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
         for (n, t) in tenders.iter().enumerate() {
-            stmt.execute(params![r.id.to_string(), n as i64 + 1, t.method.key(), t.amount.get(), t.tendered.map(Fen::get), t.reference])?;
+            stmt.execute(params![
+                r.id.to_string(),
+                n as i64 + 1,
+                t.method.key(),
+                t.amount.get(),
+                t.tendered.map(Fen::get),
+                t.reference
+            ])?;
             rows.push(("tender", tx.last_insert_rowid()));
         }
     }
-    journal::append(tx, Change { kind, actor: by.name(), at: now, rows, extra: Map::new() })?;
+    journal::append(
+        tx,
+        Change {
+            kind,
+            actor: by.name(),
+            at: now,
+            rows,
+            extra: Map::new(),
+        },
+    )?;
     Ok((receipt_no, qr_payload))
 }
 

@@ -6,8 +6,8 @@ use crate::error::{invalid, Result};
 use crate::money::Fen;
 use crate::patient::resident_id::mask;
 use crate::receipt_pdf::{
-    self, CategorySubtotal, ChargeLine, Charges, DepositRefund, Insurance as PdfInsurance, Layout,
-    ReceiptBody, ReceiptDoc, Tender as PdfTender,
+    self, CategorySubtotal, ChargeLine, Charges, DepositRefund, Insurance as PdfInsurance, Layout, ReceiptBody, ReceiptDoc,
+    Tender as PdfTender,
 };
 use crate::store::Desk;
 use crate::time::local_display;
@@ -178,15 +178,18 @@ impl Desk {
     /// Checks that every character a receipt will print is in the font, before the charge
     /// is written: a rare character in a name must never print as an empty box.
     pub fn check_printable(&self, texts: &[&str]) -> Result<()> {
-        let missing: Vec<char> = texts
-            .iter()
-            .flat_map(|t| receipt_pdf::Fonts::get().missing_chars(t))
-            .collect();
+        let missing: Vec<char> = texts.iter().flat_map(|t| receipt_pdf::Fonts::get().missing_chars(t)).collect();
         if let Some(c) = missing.first() {
             return Err(invalid!(
                 "font_missing_glyph",
-                format!("“{c}”（U+{:04X}）无法打印：收据字体中没有这个字。请用同音字或拼音代替，并在备注中说明", *c as u32),
-                format!("\"{c}\" (U+{:04X}) cannot be printed: the receipt font lacks it. Use a homophone or pinyin and note it", *c as u32)
+                format!(
+                    "“{c}”（U+{:04X}）无法打印：收据字体中没有这个字。请用同音字或拼音代替，并在备注中说明",
+                    *c as u32
+                ),
+                format!(
+                    "\"{c}\" (U+{:04X}) cannot be printed: the receipt font lacks it. Use a homophone or pinyin and note it",
+                    *c as u32
+                )
             ));
         }
         Ok(())
@@ -198,14 +201,23 @@ impl Desk {
     /// (no printer configured, or the printer failed), in both languages; never fatal.
     pub fn send_to_printer(&self, path: &std::path::Path) -> Result<std::result::Result<(), (String, String)>> {
         Ok(match self.printer()? {
-            None => Err(("未配置打印机：已保存为 PDF，可另行打印".to_string(), "No printer configured: saved as PDF".to_string())),
+            None => Err((
+                "未配置打印机：已保存为 PDF，可另行打印".to_string(),
+                "No printer configured: saved as PDF".to_string(),
+            )),
             Some(printer) => match std::process::Command::new("lp").arg("-d").arg(&printer).arg(path).output() {
                 Ok(o) if o.status.success() => Ok(()),
                 Ok(o) => {
                     let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
-                    Err((format!("打印机 {printer} 未能打印（{why}）：已保存，可重印"), format!("Printer {printer} failed ({why}): saved; reprint it")))
+                    Err((
+                        format!("打印机 {printer} 未能打印（{why}）：已保存，可重印"),
+                        format!("Printer {printer} failed ({why}): saved; reprint it"),
+                    ))
                 }
-                Err(e) => Err((format!("无法调用打印命令 lp（{e}）：已保存为 PDF"), format!("Cannot run lp ({e}): saved as PDF"))),
+                Err(e) => Err((
+                    format!("无法调用打印命令 lp（{e}）：已保存为 PDF"),
+                    format!("Cannot run lp ({e}): saved as PDF"),
+                )),
             },
         })
     }
@@ -226,10 +238,18 @@ impl Desk {
     /// fatal: the receipt and its PDF stay, and reprint is one key away.
     pub fn print_receipt(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Printed> {
         let bytes = self.receipt_pdf(receipt_no, layout, copy)?;
-        let dir = self.path().parent().map(|p| p.join("receipts")).unwrap_or_else(|| "receipts".into());
+        let dir = self
+            .path()
+            .parent()
+            .map(|p| p.join("receipts"))
+            .unwrap_or_else(|| "receipts".into());
         std::fs::create_dir_all(&dir)?;
         let before = self.record_print(by, receipt_no, copy, layout)?;
-        let name = if copy { format!("{receipt_no}-副本{before}.pdf") } else { format!("{receipt_no}.pdf") };
+        let name = if copy {
+            format!("{receipt_no}-副本{before}.pdf")
+        } else {
+            format!("{receipt_no}.pdf")
+        };
         let path = dir.join(name);
         let mut file = std::fs::File::create(&path)?;
         std::io::Write::write_all(&mut file, &bytes)?;
@@ -238,6 +258,10 @@ impl Desk {
             Ok(()) => (true, None),
             Err(p) => (false, Some(p)),
         };
-        Ok(Printed { pdf_path: path, sent_to_printer: sent, problem })
+        Ok(Printed {
+            pdf_path: path,
+            sent_to_printer: sent,
+            problem,
+        })
     }
 }

@@ -34,7 +34,11 @@ pub struct Checked {
 }
 
 fn unreadable() -> crate::CoreError {
-    invalid!("qr_unreadable", "扫描内容不是 Downtime Desk 收据二维码", "The scanned text is not a Downtime Desk receipt code")
+    invalid!(
+        "qr_unreadable",
+        "扫描内容不是 Downtime Desk 收据二维码",
+        "The scanned text is not a Downtime Desk receipt code"
+    )
 }
 
 /// Verifies `text` against `public_key`. Refuses a payload that is malformed or whose
@@ -48,16 +52,28 @@ pub fn check(text: &str, public_key: &[u8; 32]) -> Result<Checked> {
     }
     let sig: [u8; 64] = hex::decode(sig_hex).ok().and_then(|b| b.try_into().ok()).ok_or_else(unreadable)?;
     let total = parts[3].parse::<i64>().ok().and_then(|f| Fen::new(f).ok()).ok_or_else(unreadable)?;
-    let issued = parts[4].parse::<i64>().ok().and_then(|s| Utc.timestamp_opt(s, 0).single()).ok_or_else(unreadable)?;
+    let issued = parts[4]
+        .parse::<i64>()
+        .ok()
+        .and_then(|s| Utc.timestamp_opt(s, 0).single())
+        .ok_or_else(unreadable)?;
     let key = VerifyingKey::from_bytes(public_key).map_err(|_| unreadable())?;
     key.verify_strict(body.as_bytes(), &Signature::from_bytes(&sig)).map_err(|_| {
         invalid!(
             "qr_signature_invalid",
             format!("收据 {} 的签名不符：这张收据被改动过，或不是由工作站 {} 开具", parts[2], parts[1]),
-            format!("The signature of receipt {} does not match: it was altered, or not issued by station {}", parts[2], parts[1])
+            format!(
+                "The signature of receipt {} does not match: it was altered, or not issued by station {}",
+                parts[2], parts[1]
+            )
         )
     })?;
-    Ok(Checked { station: parts[1].to_string(), receipt_no: parts[2].to_string(), total, issued })
+    Ok(Checked {
+        station: parts[1].to_string(),
+        receipt_no: parts[2].to_string(),
+        total,
+        issued,
+    })
 }
 
 impl Desk {
@@ -67,13 +83,20 @@ impl Desk {
         let station = self.require_station()?;
         let key = public_key.unwrap_or(station.public_key);
         let checked = check(text, &key)?;
-        let record = if checked.station == station.code.as_str() { self.receipt(&checked.receipt_no)? } else { None };
+        let record = if checked.station == station.code.as_str() {
+            self.receipt(&checked.receipt_no)?
+        } else {
+            None
+        };
         if let Some(r) = &record {
             if r.total != checked.total {
                 return Err(invalid!(
                     "qr_mismatch",
                     format!("二维码金额 {} 与收据 {} 的记录 {} 不符", checked.total, r.receipt_no, r.total),
-                    format!("The code's amount {} differs from receipt {}'s record {}", checked.total, r.receipt_no, r.total)
+                    format!(
+                        "The code's amount {} differs from receipt {}'s record {}",
+                        checked.total, r.receipt_no, r.total
+                    )
                 ));
             }
         }

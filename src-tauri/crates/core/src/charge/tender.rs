@@ -24,7 +24,14 @@ pub enum Method {
 }
 
 impl Method {
-    pub const ALL: [Method; 6] = [Method::Cash, Method::Card, Method::Wechat, Method::Alipay, Method::Cheque, Method::Other];
+    pub const ALL: [Method; 6] = [
+        Method::Cash,
+        Method::Card,
+        Method::Wechat,
+        Method::Alipay,
+        Method::Cheque,
+        Method::Other,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -76,9 +83,17 @@ impl TenderInput {
         let mut parts = text.splitn(3, ':');
         let method = Method::parse(parts.next().unwrap_or(""))?;
         let amount = Fen::parse_yuan(parts.next().ok_or_else(|| {
-            invalid!("tender_invalid", format!("支付“{text}”应写成 方式:金额[:参考号]，例如 cash:50"), format!("Payment \"{text}\" must be METHOD:YUAN[:REF], e.g. cash:50"))
+            invalid!(
+                "tender_invalid",
+                format!("支付“{text}”应写成 方式:金额[:参考号]，例如 cash:50"),
+                format!("Payment \"{text}\" must be METHOD:YUAN[:REF], e.g. cash:50")
+            )
         })?)?;
-        Ok(TenderInput { method, amount, reference: parts.next().unwrap_or("").trim().to_string() })
+        Ok(TenderInput {
+            method,
+            amount,
+            reference: parts.next().unwrap_or("").trim().to_string(),
+        })
     }
 }
 
@@ -107,7 +122,11 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
     }
     for t in tenders {
         if t.amount == Fen::ZERO {
-            return Err(invalid!("tender_zero", format!("{}金额不能为 0", t.method.zh()), format!("The {} amount must be above 0", t.method.key())));
+            return Err(invalid!(
+                "tender_zero",
+                format!("{}金额不能为 0", t.method.zh()),
+                format!("The {} amount must be above 0", t.method.key())
+            ));
         }
         let reference = t.reference.trim().to_string();
         match t.method {
@@ -139,15 +158,30 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
                 }
             }
             Method::Other if reference.is_empty() => {
-                return Err(invalid!("tender_other_name", "“其他”支付方式请写明是什么", "Name the \"other\" payment method"))
+                return Err(invalid!(
+                    "tender_other_name",
+                    "“其他”支付方式请写明是什么",
+                    "Name the \"other\" payment method"
+                ))
             }
             _ => {}
         }
         if reference.chars().any(char::is_control) || reference.chars().count() > 60 {
-            return Err(invalid!("tender_reference_invalid", "参考号含控制字符或太长", "The reference contains control characters or is too long"));
+            return Err(invalid!(
+                "tender_reference_invalid",
+                "参考号含控制字符或太长",
+                "The reference contains control characters or is too long"
+            ));
         }
-        sum = sum.checked_add(t.amount).ok_or_else(|| invalid!("amount_out_of_range", "付款合计超出范围", "The payments add up beyond range"))?;
-        out.push(Tender { method: t.method, amount: t.amount, tendered: None, reference });
+        sum = sum
+            .checked_add(t.amount)
+            .ok_or_else(|| invalid!("amount_out_of_range", "付款合计超出范围", "The payments add up beyond range"))?;
+        out.push(Tender {
+            method: t.method,
+            amount: t.amount,
+            tendered: None,
+            reference,
+        });
     }
     if sum != total {
         return Err(invalid!(
@@ -162,7 +196,11 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
             return Err(invalid!("tender_no_change", "退款不涉及找零", "Paying back involves no change"));
         }
         let Some(cash) = out.iter_mut().find(|t| t.method == Method::Cash) else {
-            return Err(invalid!("tender_tendered_without_cash", "填写了现金实收，但付款中没有现金", "Cash tendered was given, but no payment is in cash"));
+            return Err(invalid!(
+                "tender_tendered_without_cash",
+                "填写了现金实收，但付款中没有现金",
+                "Cash tendered was given, but no payment is in cash"
+            ));
         };
         if given < cash.amount {
             return Err(invalid!(

@@ -21,7 +21,13 @@ pub enum Insurance {
 }
 
 impl Insurance {
-    pub const ALL: [Insurance; 5] = [Insurance::Employee, Insurance::Resident, Insurance::PublicFunded, Insurance::Commercial, Insurance::SelfPay];
+    pub const ALL: [Insurance; 5] = [
+        Insurance::Employee,
+        Insurance::Resident,
+        Insurance::PublicFunded,
+        Insurance::Commercial,
+        Insurance::SelfPay,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -50,14 +56,19 @@ impl Insurance {
 
     pub fn parse(text: &str) -> Result<Insurance> {
         let t = text.trim().to_lowercase();
-        let found = Insurance::ALL.into_iter().find(|i| i.key() == t || i.zh() == t).or(match t.as_str() {
-            "" | "self" | "selfpay" | "自费" | "无" => Some(Insurance::SelfPay),
-            "职工" | "职工医保" | "城镇职工" | "employee_basic" => Some(Insurance::Employee),
-            "居民" | "居民医保" | "城乡居民" | "新农合" | "新型农村合作医疗" | "resident_basic" => Some(Insurance::Resident),
-            "公费" | "public" => Some(Insurance::PublicFunded),
-            "商保" | "商业" => Some(Insurance::Commercial),
-            _ => None,
-        });
+        let found = Insurance::ALL
+            .into_iter()
+            .find(|i| i.key() == t || i.zh() == t)
+            .or(match t.as_str() {
+                "" | "self" | "selfpay" | "自费" | "无" => Some(Insurance::SelfPay),
+                "职工" | "职工医保" | "城镇职工" | "employee_basic" => Some(Insurance::Employee),
+                "居民" | "居民医保" | "城乡居民" | "新农合" | "新型农村合作医疗" | "resident_basic" => {
+                    Some(Insurance::Resident)
+                }
+                "公费" | "public" => Some(Insurance::PublicFunded),
+                "商保" | "商业" => Some(Insurance::Commercial),
+                _ => None,
+            });
         found.ok_or_else(|| {
             invalid!(
                 "insurance_invalid",

@@ -57,7 +57,11 @@ impl Sex {
             "M" | "男" | "1" | "MALE" => Ok(Sex::Male),
             "F" | "女" | "2" | "FEMALE" => Ok(Sex::Female),
             "U" | "未知" | "0" | "9" | "" => Ok(Sex::Unknown),
-            _ => Err(invalid!("sex_invalid", format!("性别“{text}”无效：请用 M（男）、F（女）或 U（未知）"), format!("Invalid sex \"{text}\": use M, F or U"))),
+            _ => Err(invalid!(
+                "sex_invalid",
+                format!("性别“{text}”无效：请用 M（男）、F（女）或 U（未知）"),
+                format!("Invalid sex \"{text}\": use M, F or U")
+            )),
         }
     }
 }
@@ -144,7 +148,9 @@ fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         downtime_no: r.get(1)?,
         name: r.get(2)?,
         sex: Sex::parse(&r.get::<_, String>(3)?).unwrap_or(Sex::Unknown),
-        birth: r.get::<_, Option<String>>(4)?.and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
+        birth: r
+            .get::<_, Option<String>>(4)?
+            .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
         age_years: r.get(5)?,
         id_number: r.get(6)?,
         id_old_style: r.get(7)?,
@@ -177,7 +183,11 @@ fn insert_into(index: &mut Index, p: &Patient) -> u32 {
     let lookups = lookup::initials(&p.name);
     let (codes, lookups) = index_entry(p, &lookups);
     let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    index.insert(lookup::Entry { codes: &code_refs, name: &p.name, lookups: &lookups })
+    index.insert(lookup::Entry {
+        codes: &code_refs,
+        name: &p.name,
+        lookups: &lookups,
+    })
 }
 
 impl Desk {
@@ -193,10 +203,18 @@ impl Desk {
             Some(b) => {
                 let d = crate::time::parse_date(b)?;
                 if d > today {
-                    return Err(invalid!("birth_in_future", format!("出生日期 {d} 晚于今天"), format!("The birth date {d} is after today")));
+                    return Err(invalid!(
+                        "birth_in_future",
+                        format!("出生日期 {d} 晚于今天"),
+                        format!("The birth date {d} is after today")
+                    ));
                 }
                 if today.year() - d.year() > MAX_AGE as i32 {
-                    return Err(invalid!("age_too_high", format!("出生日期 {d} 意味着年龄超过 {MAX_AGE} 岁"), format!("The birth date {d} means an age above {MAX_AGE}")));
+                    return Err(invalid!(
+                        "age_too_high",
+                        format!("出生日期 {d} 意味着年龄超过 {MAX_AGE} 岁"),
+                        format!("The birth date {d} means an age above {MAX_AGE}")
+                    ));
                 }
                 Some(d)
             }
@@ -204,10 +222,18 @@ impl Desk {
         };
         let age = match new.age {
             Some(a) if !(0..=MAX_AGE).contains(&a) => {
-                return Err(invalid!("age_too_high", format!("年龄 {a} 不合理（0 到 {MAX_AGE} 岁）"), format!("Age {a} is not plausible (0 to {MAX_AGE})")))
+                return Err(invalid!(
+                    "age_too_high",
+                    format!("年龄 {a} 不合理（0 到 {MAX_AGE} 岁）"),
+                    format!("Age {a} is not plausible (0 to {MAX_AGE})")
+                ))
             }
             Some(_) if birth.is_some() => {
-                return Err(invalid!("birth_and_age", "出生日期和年龄只填一项", "Give either the birth date or the age, not both"))
+                return Err(invalid!(
+                    "birth_and_age",
+                    "出生日期和年龄只填一项",
+                    "Give either the birth date or the age, not both"
+                ))
             }
             a => a,
         };
@@ -244,7 +270,11 @@ impl Desk {
         let phone = match new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => {
                 if !p.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ')) || !(5..=20).contains(&p.len()) {
-                    return Err(invalid!("phone_invalid", format!("电话“{p}”无效：只能含数字、+、-"), format!("Invalid phone \"{p}\": digits, + and - only")));
+                    return Err(invalid!(
+                        "phone_invalid",
+                        format!("电话“{p}”无效：只能含数字、+、-"),
+                        format!("Invalid phone \"{p}\": digits, + and - only")
+                    ));
                 }
                 p.to_string()
             }
@@ -260,7 +290,10 @@ impl Desk {
             return Err(invalid!(
                 "insurance_no_missing",
                 format!("{}需要填写医保卡号（停机期间按自费结算，恢复后凭卡号重新结算）", insurance.zh()),
-                format!("{} needs the insurance card number (paid as self-pay now, re-settled with it after recovery)", insurance.key())
+                format!(
+                    "{} needs the insurance card number (paid as self-pay now, re-settled with it after recovery)",
+                    insurance.key()
+                )
             ));
         }
         if !insurance_no.is_empty() {
@@ -268,24 +301,51 @@ impl Desk {
         }
         // The duplicate guard.
         if let Some(id) = &id {
-            if let Some(existing) = self.conn.qrow(&format!("{PATIENT_SELECT} WHERE id_number = ?1"), [id.as_str()], patient_from_row).optional()? {
+            if let Some(existing) = self
+                .conn
+                .qrow(&format!("{PATIENT_SELECT} WHERE id_number = ?1"), [id.as_str()], patient_from_row)
+                .optional()?
+            {
                 return Err(invalid!(
                     "patient_duplicate_id",
-                    format!("身份证号 {} 已登记为 {}（{}），请直接选用该患者", id.masked(), existing.name, existing.downtime_no.clone().unwrap_or_default()),
-                    format!("ID number {} is already registered as {} ({}); use that patient", id.masked(), existing.name, existing.downtime_no.clone().unwrap_or_default())
+                    format!(
+                        "身份证号 {} 已登记为 {}（{}），请直接选用该患者",
+                        id.masked(),
+                        existing.name,
+                        existing.downtime_no.clone().unwrap_or_default()
+                    ),
+                    format!(
+                        "ID number {} is already registered as {} ({}); use that patient",
+                        id.masked(),
+                        existing.name,
+                        existing.downtime_no.clone().unwrap_or_default()
+                    )
                 ));
             }
             if let Some(his) = self.his_patient_by_id_number(id.as_str())? {
                 return Err(invalid!(
                     "patient_in_his",
-                    format!("身份证号 {} 属于 HIS 患者 {}（HIS 号 {}），请直接选用该患者，不要新建", id.masked(), his.name, his.his_id.clone().unwrap_or_default()),
-                    format!("ID number {} belongs to HIS patient {} (HIS ID {}); choose that patient instead of creating a new one", id.masked(), his.name, his.his_id.clone().unwrap_or_default())
+                    format!(
+                        "身份证号 {} 属于 HIS 患者 {}（HIS 号 {}），请直接选用该患者，不要新建",
+                        id.masked(),
+                        his.name,
+                        his.his_id.clone().unwrap_or_default()
+                    ),
+                    format!(
+                        "ID number {} belongs to HIS patient {} (HIS ID {}); choose that patient instead of creating a new one",
+                        id.masked(),
+                        his.name,
+                        his.his_id.clone().unwrap_or_default()
+                    )
                 ));
             }
         }
         let similar = self.similar_patients(&name, birth, sex, &phone)?;
         if !similar.is_empty() && !new.confirm_duplicate {
-            let who: Vec<String> = similar.iter().map(|p| format!("{}（{}）", p.name, p.downtime_no.clone().or(p.his_id.clone()).unwrap_or_default())).collect();
+            let who: Vec<String> = similar
+                .iter()
+                .map(|p| format!("{}（{}）", p.name, p.downtime_no.clone().or(p.his_id.clone()).unwrap_or_default()))
+                .collect();
             return Err(invalid!(
                 "patient_possible_duplicate",
                 format!("可能重复：已有 {}，姓名与出生日期或电话相同。请先查找确认；确是另一个人请确认后再建", who.join("、")),
@@ -297,7 +357,8 @@ impl Desk {
         let tx = self.conn.transaction()?;
         let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
         let number = downtime_no(station.code.as_str(), seq);
-        let override_ids: Option<String> = (!similar.is_empty()).then(|| similar.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(","));
+        let override_ids: Option<String> =
+            (!similar.is_empty()).then(|| similar.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(","));
         tx.exec(
             "INSERT INTO patient (id, seq, downtime_no, name, sex, birth, age_years, id_number, id_old_style, phone, address, insurance, insurance_no, his_id, duplicate_of, created_by, created_at, outage_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL, ?14, ?15, ?16, ?17)",
@@ -315,7 +376,16 @@ impl Desk {
         if new.confirm_id_mismatch && id.is_some() {
             extra.insert("id_mismatch_confirmed".into(), json!(true));
         }
-        journal::append(&tx, Change { kind: "patient_added", actor: by.name(), at: now, rows: vec![("patient", row)], extra })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "patient_added",
+                actor: by.name(),
+                at: now,
+                rows: vec![("patient", row)],
+                extra,
+            },
+        )?;
         tx.commit()?;
         let patient = self.patient(pid)?.expect("just added");
         if let Some(cache) = self.patient_cache.as_mut() {
@@ -339,7 +409,10 @@ impl Desk {
     }
 
     pub fn patient(&self, id: Uuid) -> Result<Option<Patient>> {
-        Ok(self.conn.qrow(&format!("{PATIENT_SELECT} WHERE id = ?1"), [id.to_string()], patient_from_row).optional()?)
+        Ok(self
+            .conn
+            .qrow(&format!("{PATIENT_SELECT} WHERE id = ?1"), [id.to_string()], patient_from_row)
+            .optional()?)
     }
 
     /// A local patient by downtime number, or by HIS ID — registering an HIS patient from the
@@ -348,7 +421,11 @@ impl Desk {
         let key = key.trim();
         // Two lookups, each on its own unique index (an OR would scan the table).
         for column in ["downtime_no", "his_id"] {
-            if let Some(p) = self.conn.qrow(&format!("{PATIENT_SELECT} WHERE {column} = ?1"), [key], patient_from_row).optional()? {
+            if let Some(p) = self
+                .conn
+                .qrow(&format!("{PATIENT_SELECT} WHERE {column} = ?1"), [key], patient_from_row)
+                .optional()?
+            {
                 return Ok(p);
             }
         }
@@ -381,7 +458,16 @@ impl Desk {
         let row = tx.last_insert_rowid();
         let mut extra = Map::new();
         extra.insert("his_patient".into(), json!(his.id.to_string()));
-        journal::append(&tx, Change { kind: "patient_linked", actor: by.name(), at: now, rows: vec![("patient", row)], extra })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "patient_linked",
+                actor: by.name(),
+                at: now,
+                rows: vec![("patient", row)],
+                extra,
+            },
+        )?;
         tx.commit()?;
         self.patient_cache = None;
         Ok(self.patient(pid)?.expect("just linked"))
@@ -398,12 +484,24 @@ impl Desk {
             };
             let linked: std::collections::HashSet<String> = patients.iter().filter_map(|p| p.his_id.clone()).collect();
             if let Some(s) = snapshot {
-                patients.extend(self.his_patients(s)?.into_iter().filter(|p| !p.his_id.as_ref().is_some_and(|h| linked.contains(h))));
+                patients.extend(
+                    self.his_patients(s)?
+                        .into_iter()
+                        .filter(|p| !p.his_id.as_ref().is_some_and(|h| linked.contains(h))),
+                );
             }
             let entries: Vec<(Vec<String>, Vec<String>)> = patients.iter().map(|p| index_entry(p, &lookup::initials(&p.name))).collect();
             let refs: Vec<Vec<&str>> = entries.iter().map(|(c, _)| c.iter().map(String::as_str).collect()).collect();
             let index = Index::build(
-                patients.iter().zip(entries.iter()).zip(refs.iter()).map(|((p, (_, l)), c)| lookup::Entry { codes: c, name: &p.name, lookups: l }),
+                patients
+                    .iter()
+                    .zip(entries.iter())
+                    .zip(refs.iter())
+                    .map(|((p, (_, l)), c)| lookup::Entry {
+                        codes: c,
+                        name: &p.name,
+                        lookups: l,
+                    }),
             );
             self.patient_cache = Some(PatientCache { snapshot, patients, index });
         }

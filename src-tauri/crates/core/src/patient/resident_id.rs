@@ -47,7 +47,9 @@ impl ResidentId {
                     return Err(invalid!(
                         "id_number_checksum",
                         format!("身份证号“{shown}”校验位错误：最后一位应为 {expected}，请核对是否输错"),
-                        format!("ID number \"{shown}\" fails its checksum: the last character should be {expected}; check for a typing error")
+                        format!(
+                            "ID number \"{shown}\" fails its checksum: the last character should be {expected}; check for a typing error"
+                        )
                     ));
                 }
                 (t[6..14].to_string(), t.as_bytes()[16], false)
@@ -85,7 +87,12 @@ impl ResidentId {
             ));
         }
         let sex = if (seq_digit - b'0') % 2 == 1 { Sex::Male } else { Sex::Female };
-        Ok(ResidentId { number: t, birth, sex, old_style })
+        Ok(ResidentId {
+            number: t,
+            birth,
+            sex,
+            old_style,
+        })
     }
 
     pub fn as_str(&self) -> &str {

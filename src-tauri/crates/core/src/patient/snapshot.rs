@@ -63,7 +63,11 @@ enum Col {
 }
 
 fn col_of(header: &str) -> Option<Col> {
-    let h: String = header.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}').collect::<String>().to_lowercase();
+    let h: String = header
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+        .collect::<String>()
+        .to_lowercase();
     Some(match h.as_str() {
         "his号" | "hisid" | "his_id" | "病人id" | "患者id" | "病案号" | "门诊号" | "病人编号" | "patient_id" => Col::HisId,
         "姓名" | "患者姓名" | "name" => Col::Name,
@@ -93,7 +97,12 @@ fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<
             let cols: Vec<Col> = cells.iter().filter_map(|c| col_of(c)).collect();
             cols.contains(&Col::HisId) && cols.contains(&Col::Name)
         })
-        .ok_or_else(|| not_an_index("找不到含“HIS号、姓名”的表头行", "no header row naming the HIS ID and name was found"))?;
+        .ok_or_else(|| {
+            not_an_index(
+                "找不到含“HIS号、姓名”的表头行",
+                "no header row naming the HIS ID and name was found",
+            )
+        })?;
     let mut columns: HashMap<Col, usize> = HashMap::new();
     for (i, h) in rows[header].1.iter().enumerate() {
         if let Some(c) = col_of(h) {
@@ -108,20 +117,31 @@ fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<
         read += 1;
         let get = |c: Col| columns.get(&c).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
         let his_id = get(Col::HisId).to_string();
-        let bad = |zh: String, en: String| RowProblem { row: line as u64, code: his_id.clone(), reason: zh, reason_en: en };
+        let bad = |zh: String, en: String| RowProblem {
+            row: line as u64,
+            code: his_id.clone(),
+            reason: zh,
+            reason_en: en,
+        };
         if his_id.is_empty() {
             problems.push(bad("缺少 HIS 号".into(), "missing HIS ID".into()));
             continue;
         }
         let name = get(Col::Name);
         if name.is_empty() || name.chars().any(char::is_control) {
-            problems.push(bad("缺少姓名或姓名含控制字符".into(), "missing name or control characters in it".into()));
+            problems.push(bad(
+                "缺少姓名或姓名含控制字符".into(),
+                "missing name or control characters in it".into(),
+            ));
             continue;
         }
         let sex = match Sex::parse(get(Col::Sex)) {
             Ok(s) => s,
             Err(_) => {
-                problems.push(bad(format!("性别“{}”无法识别", get(Col::Sex)), format!("unreadable sex \"{}\"", get(Col::Sex))));
+                problems.push(bad(
+                    format!("性别“{}”无法识别", get(Col::Sex)),
+                    format!("unreadable sex \"{}\"", get(Col::Sex)),
+                ));
                 continue;
             }
         };
@@ -133,7 +153,10 @@ fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<
             match NaiveDate::parse_from_str(&t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(&t, "%Y%m%d")) {
                 Ok(d) if d <= today => Some(d),
                 _ => {
-                    problems.push(bad(format!("出生日期“{birth_text}”无效"), format!("invalid birth date \"{birth_text}\"")));
+                    problems.push(bad(
+                        format!("出生日期“{birth_text}”无效"),
+                        format!("invalid birth date \"{birth_text}\""),
+                    ));
                     continue;
                 }
             }
@@ -154,7 +177,14 @@ fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<
             problems.push(bad(format!("HIS 号 {his_id} 重复"), format!("HIS ID {his_id} repeats")));
             continue;
         }
-        good.push(Row { his_id, name: name.to_string(), sex, birth, id_number, phone: get(Col::Phone).to_string() });
+        good.push(Row {
+            his_id,
+            name: name.to_string(),
+            sex,
+            birth,
+            id_number,
+            phone: get(Col::Phone).to_string(),
+        });
     }
     if good.is_empty() && problems.is_empty() {
         return Err(not_an_index("表头下面没有任何患者", "there are no patients under the header"));
@@ -191,7 +221,9 @@ fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         his_id: Some(r.get(1)?),
         name: r.get(2)?,
         sex: Sex::parse(&r.get::<_, String>(3)?).unwrap_or(Sex::Unknown),
-        birth: r.get::<_, Option<String>>(4)?.and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
+        birth: r
+            .get::<_, Option<String>>(4)?
+            .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
         age_years: None,
         id_number: r.get(5)?,
         id_old_style: false,
@@ -207,7 +239,8 @@ const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone 
 
 /// Digest of a snapshot's rows in HIS-ID order, kept on the snapshot row.
 fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
-    let mut stmt = conn.prepare("SELECT his_id, name, sex, birth, id_number, phone FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id")?;
+    let mut stmt =
+        conn.prepare("SELECT his_id, name, sex, birth, id_number, phone FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id")?;
     let mut rows = stmt.query([snapshot])?;
     let mut h = Sha256::new();
     while let Some(r) = rows.next()? {
@@ -215,7 +248,9 @@ fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
             his_id: r.get(0)?,
             name: r.get(1)?,
             sex: Sex::parse(&r.get::<_, String>(2)?).unwrap_or(Sex::Unknown),
-            birth: r.get::<_, Option<String>>(3)?.and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
+            birth: r
+                .get::<_, Option<String>>(3)?
+                .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
             id_number: r.get(4)?,
             phone: r.get(5)?,
         };
@@ -228,7 +263,9 @@ fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
 /// The first snapshot whose rows no longer match the digest taken at import.
 pub(crate) fn verify_rows(conn: &Connection) -> Result<Option<Uuid>> {
     let mut stmt = conn.prepare("SELECT id, rows_sha256 FROM patient_snapshot ORDER BY rowid")?;
-    let all: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let all: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     for (id, expected) in all {
         if digest(conn, &id)? != expected {
             return Ok(Some(id.parse().unwrap_or_default()));
@@ -240,11 +277,21 @@ pub(crate) fn verify_rows(conn: &Connection) -> Result<Option<Uuid>> {
 impl Desk {
     /// `downtime patients import`: loads the HIS patient index. With bad rows nothing is
     /// written unless `accept_good_rows`; `dry_run` only reports.
-    pub fn import_patient_snapshot(&mut self, by: &Actor, bytes: &[u8], file_name: &str, accept_good_rows: bool, dry_run: bool) -> Result<SnapshotReport> {
+    pub fn import_patient_snapshot(
+        &mut self,
+        by: &Actor,
+        bytes: &[u8],
+        file_name: &str,
+        accept_good_rows: bool,
+        dry_run: bool,
+    ) -> Result<SnapshotReport> {
         let now = self.now();
         let (rows_read, rows, problems) = parse(bytes, file_name, now.with_timezone(&Local).date_naive())?;
         let sha256 = hex::encode(Sha256::digest(bytes));
-        let existing = self.conn.qrow(&format!("{SNAPSHOT_SELECT} WHERE s.file_sha256 = ?1"), [&sha256], snapshot_from_row).optional()?;
+        let existing = self
+            .conn
+            .qrow(&format!("{SNAPSHOT_SELECT} WHERE s.file_sha256 = ?1"), [&sha256], snapshot_from_row)
+            .optional()?;
         let mut report = SnapshotReport {
             file_name: file_name.to_string(),
             rows_read,
@@ -260,8 +307,14 @@ impl Desk {
             let n = report.problems.len();
             return Err(invalid!(
                 "patients_have_bad_rows",
-                format!("患者索引中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的记录", report.good),
-                format!("{n} rows of the patient index have problems; nothing was imported. Fix them, or choose to import the {} good rows", report.good)
+                format!(
+                    "患者索引中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的记录",
+                    report.good
+                ),
+                format!(
+                    "{n} rows of the patient index have problems; nothing was imported. Fix them, or choose to import the {} good rows",
+                    report.good
+                )
             ));
         }
         let id = Uuid::now_v7();
@@ -269,7 +322,16 @@ impl Desk {
         {
             let mut stmt = tx.prepare("INSERT INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
             for r in &rows {
-                stmt.execute(params![id.to_string(), Uuid::now_v7().to_string(), r.his_id, r.name, r.sex.key(), r.birth.map(|b| b.to_string()), r.id_number, r.phone])?;
+                stmt.execute(params![
+                    id.to_string(),
+                    Uuid::now_v7().to_string(),
+                    r.his_id,
+                    r.name,
+                    r.sex.key(),
+                    r.birth.map(|b| b.to_string()),
+                    r.id_number,
+                    r.phone
+                ])?;
             }
         }
         let rows_digest = digest(&tx, &id.to_string())?;
@@ -278,7 +340,16 @@ impl Desk {
             params![id.to_string(), file_name, sha256, rows_read as i64, rows.len() as i64, report.problems.len() as i64, rows_digest, by.id().to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
-        journal::append(&tx, Change { kind: "patients_imported", actor: by.name(), at: now, rows: vec![("patient_snapshot", row)], extra: Map::new() })?;
+        journal::append(
+            &tx,
+            Change {
+                kind: "patients_imported",
+                actor: by.name(),
+                at: now,
+                rows: vec![("patient_snapshot", row)],
+                extra: Map::new(),
+            },
+        )?;
         tx.commit()?;
         self.patient_cache = None;
         report.snapshot = self.active_snapshot()?;
@@ -286,7 +357,10 @@ impl Desk {
     }
 
     pub fn active_snapshot(&self) -> Result<Option<Snapshot>> {
-        Ok(self.conn.qrow(&format!("{SNAPSHOT_SELECT} ORDER BY s.rowid DESC LIMIT 1"), [], snapshot_from_row).optional()?)
+        Ok(self
+            .conn
+            .qrow(&format!("{SNAPSHOT_SELECT} ORDER BY s.rowid DESC LIMIT 1"), [], snapshot_from_row)
+            .optional()?)
     }
 
     pub(crate) fn his_patients(&self, snapshot: Uuid) -> Result<Vec<Patient>> {
@@ -300,7 +374,11 @@ impl Desk {
         let Some(s) = self.active_snapshot()? else { return Ok(None) };
         Ok(self
             .conn
-            .query_row(&format!("{HIS_SELECT} WHERE snapshot_id = ?1 AND his_id = ?2"), [s.id.to_string(), his_id.to_string()], his_from_row)
+            .query_row(
+                &format!("{HIS_SELECT} WHERE snapshot_id = ?1 AND his_id = ?2"),
+                [s.id.to_string(), his_id.to_string()],
+                his_from_row,
+            )
             .optional()?)
     }
 
@@ -308,7 +386,11 @@ impl Desk {
         let Some(s) = self.active_snapshot()? else { return Ok(None) };
         Ok(self
             .conn
-            .query_row(&format!("{HIS_SELECT} WHERE snapshot_id = ?1 AND id_number = ?2"), [s.id.to_string(), id_number.to_string()], his_from_row)
+            .query_row(
+                &format!("{HIS_SELECT} WHERE snapshot_id = ?1 AND id_number = ?2"),
+                [s.id.to_string(), id_number.to_string()],
+                his_from_row,
+            )
             .optional()?)
     }
 }

@@ -144,10 +144,7 @@ impl<'a> Ctx<'a> {
             // Numbers shrink to fit, down to 60 %; text shrinks by up to 15 % before it wraps.
             let nominal = size;
             let (lines, size) = match c.max_lines {
-                0 => (
-                    vec![c.text.to_string()],
-                    self.f.fit_size(c.text, size, size * 0.6, inner),
-                ),
+                0 => (vec![c.text.to_string()], self.f.fit_size(c.text, size, size * 0.6, inner)),
                 _ => match self.f.fit_size(c.text, size, size * 0.85, inner) {
                     s if self.f.width_mm(c.text, s) <= inner => (vec![c.text.to_string()], s),
                     _ => (self.f.wrap(c.text, size, inner, c.max_lines), size),
@@ -180,14 +177,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A paragraph across the whole width.
-    pub(super) fn para(
-        &self,
-        text: &str,
-        size: f32,
-        ink: Ink,
-        align: Align,
-        max_lines: usize,
-    ) -> Block {
+    pub(super) fn para(&self, text: &str, size: f32, ink: Ink, align: Align, max_lines: usize) -> Block {
         self.row(
             size,
             &[Cell {
@@ -202,12 +192,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// "label：value" pairs in the paper's field columns; pairs without a value are left out.
-    pub(super) fn fields(
-        &self,
-        pairs: &[(&str, Option<&str>)],
-        cols: &[f32],
-        size: f32,
-    ) -> Vec<Block> {
+    pub(super) fn fields(&self, pairs: &[(&str, Option<&str>)], cols: &[f32], size: f32) -> Vec<Block> {
         let texts: Vec<String> = pairs
             .iter()
             .filter_map(|(label, value)| value.map(|v| format!("{label}：{v}")))
@@ -235,10 +220,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn gap(&self, h: f32) -> Block {
-        Block {
-            h,
-            draws: Vec::new(),
-        }
+        Block { h, draws: Vec::new() }
     }
 
     /// A horizontal rule in the middle of a `h` mm block.
@@ -281,14 +263,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Text in a frame, centred at `cx`.
-    pub(super) fn framed(
-        &self,
-        text: &str,
-        size: f32,
-        ink: Ink,
-        cx: f32,
-        top: f32,
-    ) -> (Vec<Draw>, f32) {
+    pub(super) fn framed(&self, text: &str, size: f32, ink: Ink, cx: f32, top: f32) -> (Vec<Draw>, f32) {
         let tw = self.f.width_mm(text, size);
         let (pad_x, pad_y) = (size * 0.18, size * 0.06);
         let h = line_height(size) + 2.0 * pad_y;
@@ -316,13 +291,9 @@ impl<'a> Ctx<'a> {
 
 /// Blocks on top of each other as one block.
 pub(super) fn stack(blocks: Vec<Block>) -> Block {
-    let mut out = Block {
-        h: 0.0,
-        draws: Vec::new(),
-    };
+    let mut out = Block { h: 0.0, draws: Vec::new() };
     for b in blocks {
-        out.draws
-            .extend(b.draws.into_iter().map(|d| d.shifted(0.0, out.h)));
+        out.draws.extend(b.draws.into_iter().map(|d| d.shifted(0.0, out.h)));
         out.h += b.h;
     }
     out

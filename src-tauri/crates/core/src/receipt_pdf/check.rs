@@ -54,17 +54,10 @@ impl ReceiptDoc {
             ("提示", "notice", &self.notice),
             ("二维码", "QR payload", &self.qr_payload),
         ];
-        t.extend(
-            self.paper_number
-                .as_deref()
-                .map(|p| ("纸质票据号", "paper receipt number", p)),
-        );
+        t.extend(self.paper_number.as_deref().map(|p| ("纸质票据号", "paper receipt number", p)));
         match &self.body {
             ReceiptBody::Outpatient(c) => c.texts(&mut t),
-            ReceiptBody::Refund {
-                original_receipt,
-                charges,
-            } => {
+            ReceiptBody::Refund { original_receipt, charges } => {
                 t.push(("原票据号码", "original receipt number", original_receipt));
                 charges.texts(&mut t);
             }
@@ -78,10 +71,7 @@ impl ReceiptDoc {
                     ("经手人", "clerk", &d.clerk),
                 ]);
                 if let Some(c) = &d.cheque {
-                    t.extend([
-                        ("开户银行", "bank", c.bank.as_str()),
-                        ("支票号码", "cheque number", &c.number),
-                    ]);
+                    t.extend([("开户银行", "bank", c.bank.as_str()), ("支票号码", "cheque number", &c.number)]);
                 }
             }
             ReceiptBody::DepositRefund(r) => {
@@ -101,19 +91,10 @@ impl ReceiptDoc {
     }
 }
 
-fn tender_texts<'a>(
-    tenders: &'a [Tender],
-    zh: &'static str,
-    en: &'static str,
-    t: &mut Vec<Texts<'a>>,
-) {
+fn tender_texts<'a>(tenders: &'a [Tender], zh: &'static str, en: &'static str, t: &mut Vec<Texts<'a>>) {
     for p in tenders {
         t.push((zh, en, &p.method));
-        t.extend(
-            p.reference
-                .as_deref()
-                .map(|v| ("支付凭证号", "payment reference", v)),
-        );
+        t.extend(p.reference.as_deref().map(|v| ("支付凭证号", "payment reference", v)));
     }
 }
 
@@ -121,19 +102,12 @@ impl DepositRefund {
     /// Something is paid back, and the methods tell how all of it was.
     fn check(&self) -> Result<()> {
         if self.amount == Fen::ZERO {
-            return Err(inconsistent(
-                "退款金额为零".into(),
-                "The amount refunded is zero".into(),
-            ));
+            return Err(inconsistent("退款金额为零".into(), "The amount refunded is zero".into()));
         }
         let paid: i64 = self.methods.iter().map(|m| m.amount.get()).sum();
         if paid != self.amount.get() {
             return Err(inconsistent(
-                format!(
-                    "退款方式金额之和 {} 与退款金额 {} 不符",
-                    yuan(paid),
-                    self.amount
-                ),
+                format!("退款方式金额之和 {} 与退款金额 {} 不符", yuan(paid), self.amount),
                 format!(
                     "The refund methods add up to {}, not the amount refunded {}",
                     yuan(paid),
@@ -153,23 +127,11 @@ impl Charges {
             ("科室", "department", &self.department),
             ("收款人", "cashier", &self.cashier),
         ]);
-        t.extend(
-            self.masked_id
-                .as_deref()
-                .map(|v| ("身份证号", "ID number", v)),
-        );
-        t.extend(
-            self.due_note
-                .as_deref()
-                .map(|v| ("截止日期说明", "due-date note", v)),
-        );
+        t.extend(self.masked_id.as_deref().map(|v| ("身份证号", "ID number", v)));
+        t.extend(self.due_note.as_deref().map(|v| ("截止日期说明", "due-date note", v)));
         if let Some(i) = &self.insurance {
             t.push(("医保类型", "insurance type", &i.kind));
-            t.extend(
-                i.number
-                    .as_deref()
-                    .map(|v| ("医保号", "insurance number", v)),
-            );
+            t.extend(i.number.as_deref().map(|v| ("医保号", "insurance number", v)));
         }
         for l in &self.lines {
             t.extend([
@@ -181,11 +143,7 @@ impl Charges {
                 ("费用类别", "category", &l.category),
             ]);
         }
-        t.extend(
-            self.subtotals
-                .iter()
-                .map(|s| ("费用类别", "category", s.category.as_str())),
-        );
+        t.extend(self.subtotals.iter().map(|s| ("费用类别", "category", s.category.as_str())));
         tender_texts(&self.tenders, "支付方式", "payment method", t);
     }
 
@@ -193,39 +151,22 @@ impl Charges {
     fn check(&self) -> Result<()> {
         let sum = |it: &mut dyn Iterator<Item = Fen>| it.map(Fen::get).sum::<i64>();
         let total = self.total.get();
-        let mismatch =
-            |zh: String, en: String| Err(CoreError::invalid("receipt_inconsistent", zh, en));
+        let mismatch = |zh: String, en: String| Err(CoreError::invalid("receipt_inconsistent", zh, en));
         if self.lines.is_empty() {
-            return mismatch(
-                "票据没有任何收费项目".into(),
-                "The receipt has no item lines".into(),
-            );
+            return mismatch("票据没有任何收费项目".into(), "The receipt has no item lines".into());
         }
         let lines = sum(&mut self.lines.iter().map(|l| l.amount));
         if lines != total {
             return mismatch(
                 format!("项目金额之和 {} 与合计 {} 不符", yuan(lines), self.total),
-                format!(
-                    "The item lines add up to {}, not the total {}",
-                    yuan(lines),
-                    self.total
-                ),
+                format!("The item lines add up to {}, not the total {}", yuan(lines), self.total),
             );
         }
         for s in &self.subtotals {
-            let of_category = sum(&mut self
-                .lines
-                .iter()
-                .filter(|l| l.category == s.category)
-                .map(|l| l.amount));
+            let of_category = sum(&mut self.lines.iter().filter(|l| l.category == s.category).map(|l| l.amount));
             if of_category != s.amount.get() {
                 return mismatch(
-                    format!(
-                        "“{}”小计 {} 与其项目之和 {} 不符",
-                        s.category,
-                        s.amount,
-                        yuan(of_category)
-                    ),
+                    format!("“{}”小计 {} 与其项目之和 {} 不符", s.category, s.amount, yuan(of_category)),
                     format!(
                         "Subtotal \"{}\" {} differs from its lines, {}",
                         s.category,
@@ -235,28 +176,16 @@ impl Charges {
                 );
             }
         }
-        if let Some(l) = self
-            .lines
-            .iter()
-            .find(|l| !self.subtotals.iter().any(|s| s.category == l.category))
-        {
+        if let Some(l) = self.lines.iter().find(|l| !self.subtotals.iter().any(|s| s.category == l.category)) {
             return mismatch(
                 format!("项目“{}”的类别“{}”没有小计", l.name, l.category),
-                format!(
-                    "Item \"{}\" is in category \"{}\", which has no subtotal",
-                    l.name, l.category
-                ),
+                format!("Item \"{}\" is in category \"{}\", which has no subtotal", l.name, l.category),
             );
         }
         let paid = sum(&mut self.tenders.iter().map(|t| t.amount));
         if paid != total + self.change.get() {
             return mismatch(
-                format!(
-                    "支付金额 {} 不等于合计 {} 加找零 {}",
-                    yuan(paid),
-                    self.total,
-                    self.change
-                ),
+                format!("支付金额 {} 不等于合计 {} 加找零 {}", yuan(paid), self.total, self.change),
                 format!(
                     "Payments {} do not equal the total {} plus change {}",
                     yuan(paid),

@@ -18,11 +18,7 @@ impl Ctx<'_> {
             // The marks flank the title, big and framed: 作废 on the left, COPY on the right.
             for m in &marks {
                 let w = self.f.width_mm(m, p.mark);
-                let cx = if *m == VOID {
-                    w / 2.0 + 2.0
-                } else {
-                    self.w - w / 2.0 - 2.0
-                };
+                let cx = if *m == VOID { w / 2.0 + 2.0 } else { self.w - w / 2.0 - 2.0 };
                 let (d, h) = self.framed(m, p.mark, Ink::Bold, cx, 0.0);
                 title.draws.extend(d);
                 title.h = title.h.max(h);
@@ -32,26 +28,15 @@ impl Ctx<'_> {
             blocks.push(title);
             for m in &marks {
                 let (d, h) = self.framed(m, p.mark, Ink::Bold, self.w / 2.0, 0.8);
-                blocks.push(Block {
-                    h: h + 1.6,
-                    draws: d,
-                });
+                blocks.push(Block { h: h + 1.6, draws: d });
             }
         }
         let (d, h) = self.framed(OUTAGE_MARK, p.body + 0.5, Ink::Regular, self.w / 2.0, 0.6);
-        blocks.push(Block {
-            h: h + 1.8,
-            draws: d,
-        });
+        blocks.push(Block { h: h + 1.8, draws: d });
         blocks
     }
 
-    pub(super) fn charges_head(
-        &self,
-        doc: &ReceiptDoc,
-        c: &Charges,
-        original: Option<&str>,
-    ) -> Vec<Block> {
+    pub(super) fn charges_head(&self, doc: &ReceiptDoc, c: &Charges, original: Option<&str>) -> Vec<Block> {
         let mut blocks = self.title_blocks(doc);
         let ins = c.insurance.as_ref();
         blocks.extend(self.fields(
@@ -80,15 +65,7 @@ impl Ctx<'_> {
         let b = match self.layout {
             Layout::A5 => {
                 let c = a5_columns();
-                let titles = [
-                    "序号",
-                    "项目名称",
-                    "规格",
-                    "数量",
-                    "单位",
-                    "单价",
-                    "金额(元)",
-                ];
+                let titles = ["序号", "项目名称", "规格", "数量", "单位", "单价", "金额(元)"];
                 let cells: Vec<Cell> = c
                     .iter()
                     .zip(titles)
@@ -104,13 +81,7 @@ impl Ctx<'_> {
                 &[
                     Cell {
                         ink: Ink::Bold,
-                        ..cell(
-                            0.0,
-                            self.w - 22.0,
-                            "项目名称 / 规格 数量×单价",
-                            Align::Left,
-                            1,
-                        )
+                        ..cell(0.0, self.w - 22.0, "项目名称 / 规格 数量×单价", Align::Left, 1)
                     },
                     Cell {
                         ink: Ink::Bold,
@@ -129,15 +100,7 @@ impl Ctx<'_> {
             Layout::A5 => {
                 let c = a5_columns();
                 let no = n.to_string();
-                let texts = [
-                    no.as_str(),
-                    &l.name,
-                    &l.spec,
-                    &l.quantity,
-                    &l.unit,
-                    &l.unit_price,
-                    &amount,
-                ];
+                let texts = [no.as_str(), &l.name, &l.spec, &l.quantity, &l.unit, &l.unit_price, &amount];
                 // Names wrap onto three lines, specs and units onto two; numbers shrink.
                 let lines = [0, 3, 2, 0, 2, 0, 0];
                 let cells: Vec<Cell> = c
@@ -158,21 +121,14 @@ impl Ctx<'_> {
                         cell(self.w - 22.0, 22.0, &amount, Align::Right, 0),
                     ],
                 );
-                let detail = [
-                    l.spec.trim(),
-                    &format!("{}{} × {}", l.quantity, l.unit, l.unit_price),
-                ]
-                .iter()
-                .filter(|t| !t.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join("  ");
-                let d = self.row(
-                    self.p.small,
-                    &[cell(3.0, self.w - 3.0, &detail, Align::Left, 2)],
-                );
-                b.draws
-                    .extend(d.draws.into_iter().map(|x| x.shifted(0.0, b.h)));
+                let detail = [l.spec.trim(), &format!("{}{} × {}", l.quantity, l.unit, l.unit_price)]
+                    .iter()
+                    .filter(|t| !t.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("  ");
+                let d = self.row(self.p.small, &[cell(3.0, self.w - 3.0, &detail, Align::Left, 2)]);
+                b.draws.extend(d.draws.into_iter().map(|x| x.shifted(0.0, b.h)));
                 b.h += d.h + 0.8;
                 b
             }
@@ -180,25 +136,12 @@ impl Ctx<'_> {
     }
 
     /// Subtotals, totals in capitals and figures, payments, signatures, notice, QR.
-    pub(super) fn charges_tail(
-        &self,
-        doc: &ReceiptDoc,
-        c: &Charges,
-        refund: bool,
-        qr: &Qr,
-    ) -> Vec<Block> {
+    pub(super) fn charges_tail(&self, doc: &ReceiptDoc, c: &Charges, refund: bool, qr: &Qr) -> Vec<Block> {
         let p = self.p;
         let mut blocks = vec![self.gap(1.0)];
         blocks.push(self.para("分类小计", p.body, Ink::Bold, Align::Left, 1));
-        let subtotals: Vec<(String, String)> = c
-            .subtotals
-            .iter()
-            .map(|s| (s.category.clone(), s.amount.to_string()))
-            .collect();
-        let pairs: Vec<(&str, Option<&str>)> = subtotals
-            .iter()
-            .map(|(k, v)| (k.as_str(), Some(v.as_str())))
-            .collect();
+        let subtotals: Vec<(String, String)> = c.subtotals.iter().map(|s| (s.category.clone(), s.amount.to_string())).collect();
+        let pairs: Vec<(&str, Option<&str>)> = subtotals.iter().map(|(k, v)| (k.as_str(), Some(v.as_str()))).collect();
         blocks.extend(self.fields(&pairs, &self.even_cols(p.subtotal_cols), p.body));
         blocks.push(self.rule(2.0, 0.4));
 
@@ -261,10 +204,7 @@ impl Ctx<'_> {
         } else {
             ("支付方式", "收款人")
         };
-        let mut left = vec![para(
-            format!("{method_label}：{}", tenders.join("；")),
-            p.body,
-        )];
+        let mut left = vec![para(format!("{method_label}：{}", tenders.join("；")), p.body)];
         if !refund || c.change != Fen::ZERO {
             left.push(para(format!("找零：{}", c.change), p.body));
         }

@@ -12,16 +12,7 @@ impl Ctx<'_> {
     /// Title, body (fields, the 兹收到 sentence, payment) and closing part of a deposit receipt.
     pub(super) fn deposit_blocks(&self, doc: &ReceiptDoc, d: &Deposit, qr: &Qr) -> [Vec<Block>; 3] {
         let p = self.p;
-        let mut blocks = self.admission_fields(
-            doc,
-            "收据号码",
-            [
-                &d.admission_number,
-                &d.patient_name,
-                &d.ward,
-                &d.admission_date,
-            ],
-        );
+        let mut blocks = self.admission_fields(doc, "收据号码", [&d.admission_number, &d.patient_name, &d.ward, &d.admission_date]);
         blocks.push(self.rule(2.4, 0.8));
         blocks.push(self.sentence("兹收到", &d.patient_name, d.amount));
         blocks.push(self.gap(1.0));
@@ -45,23 +36,9 @@ impl Ctx<'_> {
 
     /// Title, body (fields, the 兹退还 sentence, methods, reason, balance) and closing part
     /// of a deposit refund receipt.
-    pub(super) fn deposit_refund_blocks(
-        &self,
-        doc: &ReceiptDoc,
-        r: &DepositRefund,
-        qr: &Qr,
-    ) -> [Vec<Block>; 3] {
+    pub(super) fn deposit_refund_blocks(&self, doc: &ReceiptDoc, r: &DepositRefund, qr: &Qr) -> [Vec<Block>; 3] {
         let p = self.p;
-        let mut blocks = self.admission_fields(
-            doc,
-            "凭证号码",
-            [
-                &r.admission_number,
-                &r.patient_name,
-                &r.ward,
-                &r.admission_date,
-            ],
-        );
+        let mut blocks = self.admission_fields(doc, "凭证号码", [&r.admission_number, &r.patient_name, &r.ward, &r.admission_date]);
         blocks.push(self.rule(2.4, 0.8));
         blocks.push(self.sentence("兹退还", &r.patient_name, r.amount));
         blocks.push(self.gap(1.0));
@@ -73,18 +50,11 @@ impl Ctx<'_> {
                 None => format!("{} {}", t.method, t.amount),
             })
             .collect();
-        let lines = [
-            format!("退款方式：{}", methods.join("；")),
-            format!("退款原因：{}", r.reason),
-        ];
+        let lines = [format!("退款方式：{}", methods.join("；")), format!("退款原因：{}", r.reason)];
         for l in &lines {
             blocks.push(self.para(l, p.body, Ink::Regular, Align::Left, 3));
         }
-        let balance = format!(
-            "退款后余额：{}（{}）",
-            r.balance_after,
-            r.balance_after.capitals()
-        );
+        let balance = format!("退款后余额：{}（{}）", r.balance_after, r.balance_after.capitals());
         blocks.push(self.para(&balance, p.body + 1.0, Ink::Bold, Align::Left, 2));
         blocks.push(self.rule(2.4, 0.4));
         // 领款人签字 is left blank for the patient to sign on paper.
@@ -105,12 +75,7 @@ impl Ctx<'_> {
 
     /// The number, time and station of the receipt and the admission it belongs to:
     /// `admission` is 住院号, 姓名, 病区/科室, 入院日期.
-    fn admission_fields(
-        &self,
-        doc: &ReceiptDoc,
-        number_label: &str,
-        admission: [&str; 4],
-    ) -> Vec<Block> {
+    fn admission_fields(&self, doc: &ReceiptDoc, number_label: &str, admission: [&str; 4]) -> Vec<Block> {
         let [number, name, ward, date] = admission.map(Some);
         self.fields(
             &[
@@ -130,10 +95,7 @@ impl Ctx<'_> {
 
     /// "兹收到 / 兹退还 <name> 住院预交金 人民币（大写）…（小写 ¥…）", large and bold.
     fn sentence(&self, verb: &str, name: &str, amount: Fen) -> Block {
-        let text = format!(
-            "{verb} {name} 住院预交金 人民币（大写）{}（小写 {amount}）",
-            amount.capitals()
-        );
+        let text = format!("{verb} {name} 住院预交金 人民币（大写）{}（小写 {amount}）", amount.capitals());
         self.para(&text, self.p.body + 2.0, Ink::Bold, Align::Left, 4)
     }
 

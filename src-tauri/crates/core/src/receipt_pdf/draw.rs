@@ -4,8 +4,8 @@
 
 use super::fonts::{Fonts, MM_PER_PT};
 use printpdf::{
-    Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Polygon, PolygonRing, Pt, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
+    Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, TextItem,
+    TextMatrix, TextRenderingMode, WindingOrder,
 };
 use std::borrow::Cow;
 
@@ -18,11 +18,7 @@ pub(crate) const ELLIPSIS: char = '…';
 /// Text as it will be printed: control characters (line breaks, tabs) become spaces.
 pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     if text.chars().any(char::is_control) {
-        Cow::Owned(
-            text.chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect(),
-        )
+        Cow::Owned(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
     } else {
         Cow::Borrowed(text)
     }
@@ -80,7 +76,9 @@ pub(crate) enum Draw {
         width_pt: f32,
     },
     /// Filled rectangles `[x, y, w, h]`, drawn as one path.
-    Fill { rects: Vec<[f32; 4]> },
+    Fill {
+        rects: Vec<[f32; 4]>,
+    },
 }
 
 impl Draw {
@@ -134,20 +132,11 @@ impl Fonts {
                 end += 1;
             }
             if end < chars.len() {
-                if let Some(b) = (start + 1..=end)
-                    .rev()
-                    .find(|i| may_break(chars[i - 1], chars[*i]))
-                {
+                if let Some(b) = (start + 1..=end).rev().find(|i| may_break(chars[i - 1], chars[*i])) {
                     end = b;
                 }
             }
-            lines.push(
-                chars[start..end]
-                    .iter()
-                    .collect::<String>()
-                    .trim_end()
-                    .to_string(),
-            );
+            lines.push(chars[start..end].iter().collect::<String>().trim_end().to_string());
             start = end;
             while start < chars.len() && chars[start] == ' ' {
                 start += 1;
@@ -198,18 +187,9 @@ pub(crate) struct Qr {
 impl Qr {
     /// `None` when the payload does not fit in a QR code (error correction level M).
     pub(crate) fn encode(payload: &str) -> Option<Qr> {
-        let code =
-            qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
-                .ok()?;
-        let dark = code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == qrcode::Color::Dark)
-            .collect();
-        Some(Qr {
-            width: code.width(),
-            dark,
-        })
+        let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
+        let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
+        Some(Qr { width: code.width(), dark })
     }
 
     /// The code `size` mm square with its top-left corner at (`x`, `y`); each run of dark
@@ -228,12 +208,7 @@ impl Qr {
                 while col < self.width && self.dark[row * self.width + col] {
                     col += 1;
                 }
-                rects.push([
-                    x + start as f32 * m,
-                    y + row as f32 * m,
-                    (col - start) as f32 * m,
-                    m,
-                ]);
+                rects.push([x + start as f32 * m, y + row as f32 * m, (col - start) as f32 * m, m]);
             }
         }
         Draw::Fill { rects }
@@ -272,11 +247,7 @@ pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
                             Ink::Bold => TextRenderingMode::FillStroke,
                             Ink::Outline => TextRenderingMode::Stroke,
                         };
-                        let stroke = if *ink == Ink::Outline {
-                            0.8
-                        } else {
-                            size * 0.035
-                        };
+                        let stroke = if *ink == Ink::Outline { 0.8 } else { size * 0.035 };
                         ops.extend([
                             Op::SetOutlineThickness { pt: Pt(stroke) },
                             Op::StartTextSection,
@@ -298,13 +269,7 @@ pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
                             Op::EndTextSection,
                         ]);
                     }
-                    Draw::Line {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        width_pt,
-                    } => ops.extend([
+                    Draw::Line { x1, y1, x2, y2, width_pt } => ops.extend([
                         Op::SetOutlineThickness { pt: Pt(*width_pt) },
                         Op::DrawLine {
                             line: Line {
@@ -316,25 +281,14 @@ pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
                             },
                         },
                     ]),
-                    Draw::Frame {
-                        x,
-                        y,
-                        w,
-                        h,
-                        width_pt,
-                    } => ops.extend([
+                    Draw::Frame { x, y, w, h, width_pt } => ops.extend([
                         Op::SetOutlineThickness { pt: Pt(*width_pt) },
                         Op::DrawLine {
                             line: Line {
-                                points: [
-                                    at(*x, *y),
-                                    at(x + w, *y),
-                                    at(x + w, y + h),
-                                    at(*x, y + h),
-                                ]
-                                .into_iter()
-                                .map(|p| LinePoint { p, bezier: false })
-                                .collect(),
+                                points: [at(*x, *y), at(x + w, *y), at(x + w, y + h), at(*x, y + h)]
+                                    .into_iter()
+                                    .map(|p| LinePoint { p, bezier: false })
+                                    .collect(),
                                 is_closed: true,
                             },
                         },
@@ -344,15 +298,10 @@ pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
                             rings: rects
                                 .iter()
                                 .map(|[x, y, w, h]| PolygonRing {
-                                    points: [
-                                        at(*x, *y),
-                                        at(x + w, *y),
-                                        at(x + w, y + h),
-                                        at(*x, y + h),
-                                    ]
-                                    .into_iter()
-                                    .map(|p| LinePoint { p, bezier: false })
-                                    .collect(),
+                                    points: [at(*x, *y), at(x + w, *y), at(x + w, y + h), at(*x, y + h)]
+                                        .into_iter()
+                                        .map(|p| LinePoint { p, bezier: false })
+                                        .collect(),
                                 })
                                 .collect(),
                             mode: PaintMode::Fill,

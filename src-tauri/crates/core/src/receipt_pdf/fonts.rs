@@ -8,8 +8,7 @@
 use printpdf::ParsedFont;
 use std::sync::OnceLock;
 
-const NOTO_SANS_SC_REGULAR: &[u8] =
-    include_bytes!("../../../../../assets/fonts/NotoSansSC-Regular.ttf");
+const NOTO_SANS_SC_REGULAR: &[u8] = include_bytes!("../../../../../assets/fonts/NotoSansSC-Regular.ttf");
 
 pub struct Fonts {
     pub(crate) regular: ParsedFont,
@@ -22,13 +21,10 @@ impl Fonts {
     /// The parsed font, parsed on first use (tens of milliseconds) and kept for the process.
     pub fn get() -> &'static Fonts {
         FONTS.get_or_init(|| {
-            let regular = ParsedFont::from_bytes(NOTO_SANS_SC_REGULAR, 0, &mut Vec::new())
-                .expect("the embedded Noto Sans SC parses (tested)");
+            let regular =
+                ParsedFont::from_bytes(NOTO_SANS_SC_REGULAR, 0, &mut Vec::new()).expect("the embedded Noto Sans SC parses (tested)");
             let units_per_em = f32::from(regular.font_metrics.units_per_em.max(1));
-            Fonts {
-                regular,
-                units_per_em,
-            }
+            Fonts { regular, units_per_em }
         })
     }
 

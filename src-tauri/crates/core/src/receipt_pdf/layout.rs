@@ -18,20 +18,13 @@ pub(crate) fn lay_out(f: &Fonts, doc: &ReceiptDoc, qr: &Qr, layout: Layout) -> V
     let (head, rows, tail) = match &doc.body {
         ReceiptBody::Outpatient(c) | ReceiptBody::Refund { charges: c, .. } => {
             let (original, refund) = match &doc.body {
-                ReceiptBody::Refund {
-                    original_receipt, ..
-                } => (Some(original_receipt.as_str()), true),
+                ReceiptBody::Refund { original_receipt, .. } => (Some(original_receipt.as_str()), true),
                 _ => (None, false),
             };
             let mut head = cx.charges_head(doc, c, original);
             head.push(cx.gap(1.2));
             head.push(cx.table_header());
-            let rows = c
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(i, l)| cx.item_row(i + 1, l))
-                .collect();
+            let rows = c.lines.iter().enumerate().map(|(i, l)| cx.item_row(i + 1, l)).collect();
             (head, rows, cx.charges_tail(doc, c, refund, qr))
         }
         // The body of a deposit receipt stands where the item rows would, under the stamp.
@@ -52,10 +45,7 @@ pub(crate) fn lay_out(f: &Fonts, doc: &ReceiptDoc, qr: &Qr, layout: Layout) -> V
             paginate(&cx, page_h, head, rows, tail, &cont, &footer)
         }
         None => {
-            let (head_h, rows_h): (f32, f32) = (
-                head.iter().map(|b| b.h).sum(),
-                rows.iter().map(|b| b.h).sum(),
-            );
+            let (head_h, rows_h): (f32, f32) = (head.iter().map(|b| b.h).sum(), rows.iter().map(|b| b.h).sum());
             let page = roll_page(p, stack(head.into_iter().chain(rows).chain(tail).collect()));
             let region = if rows_h > 0.0 {
                 (p.margin_top + head_h, p.margin_top + head_h + rows_h)
@@ -78,11 +68,7 @@ pub(super) fn roll_page(p: &Paper, all: Block) -> Page {
     Page {
         w: p.page_w,
         h: p.margin_top + all.h + p.margin_bottom,
-        draws: all
-            .draws
-            .into_iter()
-            .map(|d| d.shifted(p.margin_x, p.margin_top))
-            .collect(),
+        draws: all.draws.into_iter().map(|d| d.shifted(p.margin_x, p.margin_top)).collect(),
     }
 }
 
@@ -137,11 +123,7 @@ pub(super) fn paginate(
         .enumerate()
         .map(|(i, mut draws)| {
             let b = cx.para(&footer(i + 1, n), p.small, Ink::Regular, Align::Center, 1);
-            draws.extend(
-                b.draws
-                    .into_iter()
-                    .map(|d| d.shifted(p.margin_x, bottom + 3.0)),
-            );
+            draws.extend(b.draws.into_iter().map(|d| d.shifted(p.margin_x, bottom + 3.0)));
             Page {
                 w: p.page_w,
                 h: page_h,
@@ -174,10 +156,7 @@ fn continuation(cx: &Ctx, doc: &ReceiptDoc, items_go_on: bool) -> Vec<Block> {
         ),
         cx.gap(1.5),
     ];
-    let items = matches!(
-        doc.body,
-        ReceiptBody::Outpatient(_) | ReceiptBody::Refund { .. }
-    );
+    let items = matches!(doc.body, ReceiptBody::Outpatient(_) | ReceiptBody::Refund { .. });
     if items_go_on && items {
         blocks.push(cx.table_header());
     }
@@ -198,10 +177,7 @@ fn stamp_void(cx: &Ctx, page: &mut Page, (from, to): (f32, f32)) {
     let h = size * 0.8 * super::fonts::MM_PER_PT;
     let n = (span / 120.0).ceil().max(1.0) as usize;
     for i in 0..n {
-        let (cx_, cy) = (
-            page.w / 2.0,
-            from + span * (2 * i + 1) as f32 / (2 * n) as f32,
-        );
+        let (cx_, cy) = (page.w / 2.0, from + span * (2 * i + 1) as f32 / (2 * n) as f32);
         // Start of the baseline so that the rotated text is centred on (cx_, cy).
         let x = cx_ - (w / 2.0 * cos - h / 2.0 * sin);
         let y = cy + (w / 2.0 * sin + h / 2.0 * cos);

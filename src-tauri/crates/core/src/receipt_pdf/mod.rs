@@ -264,14 +264,8 @@ pub fn render(doc: &ReceiptDoc, layout: Layout) -> Result<Vec<u8>> {
     let qr = draw::Qr::encode(&doc.qr_payload).ok_or_else(|| {
         invalid!(
             "receipt_qr_too_long",
-            format!(
-                "二维码内容过长（{} 字节），无法生成二维码",
-                doc.qr_payload.len()
-            ),
-            format!(
-                "The QR payload is too long ({} bytes) for a QR code",
-                doc.qr_payload.len()
-            )
+            format!("二维码内容过长（{} 字节），无法生成二维码", doc.qr_payload.len()),
+            format!("The QR payload is too long ({} bytes) for a QR code", doc.qr_payload.len())
         )
     })?;
     let pages = layout::lay_out(fonts, doc, &qr, layout);
@@ -284,11 +278,7 @@ pub fn render(doc: &ReceiptDoc, layout: Layout) -> Result<Vec<u8>> {
 /// Targets: under 10 ms, under 60 KB.
 pub fn bench_render(n: usize) -> (u64, u64, usize) {
     let doc = specimen(ReceiptKind::Outpatient, 8);
-    let once = || {
-        render(&doc, Layout::A5)
-            .expect("the specimen renders (tested)")
-            .len()
-    };
+    let once = || render(&doc, Layout::A5).expect("the specimen renders (tested)").len();
     let mut bytes = once(); // parses the font
     let mut samples = Vec::with_capacity(n.max(1));
     for _ in 0..n.max(1) {

@@ -62,10 +62,7 @@ pub fn render_queue_slip(doc: &QueueSlip) -> Result<Vec<u8>> {
     if doc.queue_number < 1 {
         return Err(inconsistent(
             format!("候诊号 {} 无效：应从 1 开始", doc.queue_number),
-            format!(
-                "Queue number {} is invalid: numbers start at 1",
-                doc.queue_number
-            ),
+            format!("Queue number {} is invalid: numbers start at 1", doc.queue_number),
         ));
     }
     let cx = Ctx::new(fonts, Layout::Roll80);
@@ -99,10 +96,7 @@ impl Ctx<'_> {
             self.para(TITLE, p.body + 1.0, Ink::Regular, Align::Center, 1),
         ];
         let (d, h) = self.framed(OUTAGE_MARK, p.small - 0.5, Ink::Regular, self.w / 2.0, 0.4);
-        blocks.push(Block {
-            h: h + 0.8,
-            draws: d,
-        });
+        blocks.push(Block { h: h + 0.8, draws: d });
         blocks.push(self.rule(2.0, 0.8));
         blocks.push(self.para(&doc.department, DEPARTMENT, Ink::Bold, Align::Center, 2));
         let kind = match doc.doctor.trim() {
@@ -127,22 +121,13 @@ impl Ctx<'_> {
         if doc.fee_due > Fen::ZERO {
             let fee = format!("挂号费 {} 待收费", doc.fee_due);
             let (d, h) = self.framed(&fee, p.body + 3.0, Ink::Bold, self.w / 2.0, 1.2);
-            blocks.push(Block {
-                h: h + 2.0,
-                draws: d,
-            });
+            blocks.push(Block { h: h + 2.0, draws: d });
         }
         if !doc.notice.trim().is_empty() {
             blocks.push(self.gap(0.8));
             blocks.push(self.para(&doc.notice, p.small, Ink::Regular, Align::Left, 4));
         }
-        blocks.push(self.para(
-            &format!("工作站 {}", doc.station),
-            p.small,
-            Ink::Regular,
-            Align::Right,
-            1,
-        ));
+        blocks.push(self.para(&format!("工作站 {}", doc.station), p.small, Ink::Regular, Align::Right, 1));
         blocks
     }
 

@@ -2,8 +2,8 @@
 //! printer set-up, the benchmark and the tests. Each says on its face that it is a specimen.
 
 use super::{
-    CategorySubtotal, ChargeLine, Charges, Cheque, Deposit, DepositRefund, DepositSummary,
-    Insurance, Movement, QueueSlip, ReceiptBody, ReceiptDoc, ReceiptKind, Tender,
+    CategorySubtotal, ChargeLine, Charges, Cheque, Deposit, DepositRefund, DepositSummary, Insurance, Movement, QueueSlip, ReceiptBody,
+    ReceiptDoc, ReceiptKind, Tender,
 };
 use crate::money::Fen;
 
@@ -11,62 +11,14 @@ const HOSPITAL: &str = "示例市第一人民医院（样张）";
 
 /// Typical lines of an outpatient visit: (name, spec, quantity, unit, unit price, fen, category).
 const ITEMS: &[(&str, &str, &str, &str, &str, i64, &str)] = &[
-    (
-        "诊查费（副主任医师）",
-        "",
-        "1",
-        "次",
-        "25.00",
-        2500,
-        "诊察费",
-    ),
+    ("诊查费（副主任医师）", "", "1", "次", "25.00", 2500, "诊察费"),
     ("血常规（五分类）", "", "1", "项", "20.00", 2000, "化验费"),
     ("C反应蛋白测定", "", "1", "项", "30.00", 3000, "化验费"),
-    (
-        "胸部正侧位DR摄影",
-        "2张",
-        "1",
-        "次",
-        "120.00",
-        12000,
-        "检查费",
-    ),
-    (
-        "阿莫西林胶囊",
-        "0.25g×24粒/盒",
-        "2",
-        "盒",
-        "12.50",
-        2500,
-        "西药费",
-    ),
-    (
-        "布洛芬缓释胶囊",
-        "0.3g×20粒/盒",
-        "1",
-        "盒",
-        "18.60",
-        1860,
-        "西药费",
-    ),
-    (
-        "连花清瘟胶囊",
-        "0.35g×24粒/盒",
-        "1",
-        "盒",
-        "14.80",
-        1480,
-        "中成药费",
-    ),
-    (
-        "一次性使用无菌注射器",
-        "5ml",
-        "2",
-        "支",
-        "0.85",
-        170,
-        "卫生材料费",
-    ),
+    ("胸部正侧位DR摄影", "2张", "1", "次", "120.00", 12000, "检查费"),
+    ("阿莫西林胶囊", "0.25g×24粒/盒", "2", "盒", "12.50", 2500, "西药费"),
+    ("布洛芬缓释胶囊", "0.3g×20粒/盒", "1", "盒", "18.60", 1860, "西药费"),
+    ("连花清瘟胶囊", "0.35g×24粒/盒", "1", "盒", "14.80", 1480, "中成药费"),
+    ("一次性使用无菌注射器", "5ml", "2", "支", "0.85", 170, "卫生材料费"),
 ];
 
 /// The order categories are listed in on an outpatient receipt.
@@ -153,9 +105,7 @@ pub fn specimen(kind: ReceiptKind, lines: usize) -> ReceiptDoc {
         copy: false,
         voided: false,
         issued_at: "2026-11-26 09:30".into(),
-        notice:
-            "样张：仅用于打印测试，不是收费凭证。请妥善保管本票据，系统恢复后凭本票据换取电脑票据。"
-                .into(),
+        notice: "样张：仅用于打印测试，不是收费凭证。请妥善保管本票据，系统恢复后凭本票据换取电脑票据。".into(),
         qr_payload: "DTD1|MZ01|MZ01-00000123|2026-11-26T01:30:00Z|28510".into(),
         body,
     }
@@ -184,9 +134,7 @@ pub fn specimen_deposit_summary(movements: usize) -> DepositSummary {
         .enumerate()
         .map(|(i, (kind, method, amount, voided))| Movement {
             receipt_number: format!("MZ01-{:08}", 118 + i),
-            time: (start + chrono::Duration::hours(7 * i as i64))
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+            time: (start + chrono::Duration::hours(7 * i as i64)).format("%Y-%m-%d %H:%M").to_string(),
             kind: kind.to_string(),
             method: method.to_string(),
             amount: fen(*amount),
@@ -232,8 +180,7 @@ pub fn specimen_queue_slip() -> QueueSlip {
         visit_date: "2026-11-26".into(),
         registered_at: "2026-11-26 09:12".into(),
         fee_due: fen(5_000),
-        notice: "样张：仅用于打印测试。请在候诊区等候叫号，过号请到分诊台重新排队；挂号费请到收费窗口缴纳。"
-            .into(),
+        notice: "样张：仅用于打印测试。请在候诊区等候叫号，过号请到分诊台重新排队；挂号费请到收费窗口缴纳。".into(),
     }
 }
 
@@ -242,26 +189,20 @@ fn charges(lines: usize) -> Charges {
         .iter()
         .cycle()
         .take(lines.max(1))
-        .map(
-            |(name, spec, qty, unit, price, amount, category)| ChargeLine {
-                name: name.to_string(),
-                spec: spec.to_string(),
-                quantity: qty.to_string(),
-                unit: unit.to_string(),
-                unit_price: price.to_string(),
-                amount: fen(*amount),
-                category: category.to_string(),
-            },
-        )
+        .map(|(name, spec, qty, unit, price, amount, category)| ChargeLine {
+            name: name.to_string(),
+            spec: spec.to_string(),
+            quantity: qty.to_string(),
+            unit: unit.to_string(),
+            unit_price: price.to_string(),
+            amount: fen(*amount),
+            category: category.to_string(),
+        })
         .collect();
     let subtotals: Vec<CategorySubtotal> = CATEGORY_ORDER
         .iter()
         .filter_map(|c| {
-            let sum: i64 = lines
-                .iter()
-                .filter(|l| l.category == *c)
-                .map(|l| l.amount.get())
-                .sum();
+            let sum: i64 = lines.iter().filter(|l| l.category == *c).map(|l| l.amount.get()).sum();
             (sum > 0).then(|| CategorySubtotal {
                 category: c.to_string(),
                 amount: fen(sum),

@@ -96,9 +96,7 @@ pub fn render_deposit_summary(doc: &DepositSummary, layout: Layout) -> Result<Ve
         let none = cx.para("（无预交金记录）", p.body, Ink::Regular, Align::Center, 1);
         vec![none]
     } else {
-        (doc.movements.iter().enumerate())
-            .map(|(i, m)| cx.movement_row(i + 1, m))
-            .collect()
+        (doc.movements.iter().enumerate()).map(|(i, m)| cx.movement_row(i + 1, m)).collect()
     };
     let tail = cx.summary_tail(doc);
     let pages = match p.page_h {
@@ -107,10 +105,7 @@ pub fn render_deposit_summary(doc: &DepositSummary, layout: Layout) -> Result<Ve
             let footer = |i, n| format!("住院号 {}  第 {i} 页 / 共 {n} 页", doc.admission_number);
             paginate(&cx, page_h, head, rows, tail, &cont, &footer).0
         }
-        None => vec![roll_page(
-            p,
-            stack(head.into_iter().chain(rows).chain(tail).collect()),
-        )],
+        None => vec![roll_page(p, stack(head.into_iter().chain(rows).chain(tail).collect()))],
     };
     let title = format!("{TITLE} {}", doc.admission_number);
     Ok(write_pdf(fonts, &title, &pages))
@@ -143,8 +138,7 @@ impl DepositSummary {
     /// Every kind is known, and the totals and the balance are those of the movements not
     /// voided.
     fn check(&self) -> Result<()> {
-        if let Some((i, m)) = (self.movements.iter().enumerate())
-            .find(|(_, m)| !m.is_refund() && !DEPOSIT_KINDS.contains(&m.kind.as_str()))
+        if let Some((i, m)) = (self.movements.iter().enumerate()).find(|(_, m)| !m.is_refund() && !DEPOSIT_KINDS.contains(&m.kind.as_str()))
         {
             return Err(inconsistent(
                 format!(
@@ -176,10 +170,7 @@ impl DepositSummary {
         for (zh, en, expected, stated) in totals {
             if expected != stated.get() {
                 return Err(inconsistent(
-                    format!(
-                        "{zh} {stated} 与明细不符：未作废的票据得出 {}",
-                        yuan(expected)
-                    ),
+                    format!("{zh} {stated} 与明细不符：未作废的票据得出 {}", yuan(expected)),
                     format!(
                         "The {en} total {stated} does not match the movements: those not voided give {}",
                         yuan(expected)
@@ -213,10 +204,7 @@ impl Ctx<'_> {
             self.para(TITLE, p.title, Ink::Bold, Align::Center, 2),
         ];
         let (d, h) = self.framed(OUTAGE_MARK, p.body + 0.5, Ink::Regular, self.w / 2.0, 0.6);
-        blocks.push(Block {
-            h: h + 1.8,
-            draws: d,
-        });
+        blocks.push(Block { h: h + 1.8, draws: d });
         blocks.extend(self.fields(
             &[
                 ("住院号", Some(&doc.admission_number)),
@@ -240,21 +228,10 @@ impl Ctx<'_> {
     }
 
     fn movements_header(&self) -> Block {
-        let bold = |c: Cell<'static>| Cell {
-            ink: Ink::Bold,
-            ..c
-        };
+        let bold = |c: Cell<'static>| Cell { ink: Ink::Bold, ..c };
         let b = match self.layout {
             Layout::A5 => {
-                let titles = [
-                    "序号",
-                    "票据号码",
-                    "时间",
-                    "类别",
-                    "方式",
-                    "金额(元)",
-                    "状态",
-                ];
+                let titles = ["序号", "票据号码", "时间", "类别", "方式", "金额(元)", "状态"];
                 let cells: Vec<Cell> = (A5_COLUMNS.iter().zip(titles))
                     .map(|((x, w, align), t)| bold(cell(*x, *w, t, *align, 1)))
                     .collect();
@@ -286,15 +263,7 @@ impl Ctx<'_> {
         let (mut b, strike) = match self.layout {
             Layout::A5 => {
                 let no = n.to_string();
-                let texts = [
-                    no.as_str(),
-                    &m.receipt_number,
-                    &m.time,
-                    &m.kind,
-                    &m.method,
-                    &amount,
-                    status,
-                ];
+                let texts = [no.as_str(), &m.receipt_number, &m.time, &m.kind, &m.method, &amount, status];
                 let lines = [0, 2, 2, 0, 2, 0, 0];
                 let mut cells: Vec<Cell> = (A5_COLUMNS.iter().zip(texts).zip(lines))
                     .map(|(((x, w, align), t), l)| cell(*x, *w, t, *align, l))
@@ -318,12 +287,8 @@ impl Ctx<'_> {
                 if m.voided {
                     detail.push_str("  【作废，不计入合计】");
                 }
-                let d = self.row(
-                    self.p.small,
-                    &[cell(3.0, self.w - 3.0, &detail, Align::Left, 2)],
-                );
-                b.draws
-                    .extend(d.draws.into_iter().map(|x| x.shifted(0.0, b.h)));
+                let d = self.row(self.p.small, &[cell(3.0, self.w - 3.0, &detail, Align::Left, 2)]);
+                b.draws.extend(d.draws.into_iter().map(|x| x.shifted(0.0, b.h)));
                 b.h += d.h;
                 (b, (0.0, self.w))
             }
@@ -390,10 +355,7 @@ impl Ctx<'_> {
         }
         blocks.push(self.rule(2.4, 0.4));
         blocks.extend(self.fields(
-            &[
-                ("打印时间", Some(&doc.printed_at)),
-                ("打印人", Some(&doc.printed_by)),
-            ],
+            &[("打印时间", Some(&doc.printed_at)), ("打印人", Some(&doc.printed_by))],
             &self.even_cols(if self.layout == Layout::A5 { 2 } else { 1 }),
             p.body,
         ));
@@ -407,10 +369,7 @@ impl Ctx<'_> {
     fn summary_continuation(&self, doc: &DepositSummary, rows_go_on: bool) -> Vec<Block> {
         let p = self.p;
         let title = format!("{}  {TITLE}（续页）", doc.hospital);
-        let who = format!(
-            "{OUTAGE_MARK}  住院号：{}  姓名：{}",
-            doc.admission_number, doc.patient_name
-        );
+        let who = format!("{OUTAGE_MARK}  住院号：{}  姓名：{}", doc.admission_number, doc.patient_name);
         let mut blocks = vec![
             self.para(&title, p.body + 1.5, Ink::Bold, Align::Center, 2),
             self.para(&who, p.body, Ink::Regular, Align::Center, 2),

@@ -67,15 +67,8 @@ impl Desk {
                 path: dir.display().to_string(),
             })?;
         }
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if tempfile::Builder::new()
-            .prefix(".downtime-probe")
-            .tempfile_in(dir)
-            .is_err()
-        {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if tempfile::Builder::new().prefix(".downtime-probe").tempfile_in(dir).is_err() {
             return Err(CoreError::ReadOnly {
                 path: dir.display().to_string(),
             });
@@ -159,11 +152,8 @@ impl Desk {
 
 /// Looks at an existing file without writing a byte to it.
 fn inspect_read_only(path: &Path) -> Result<()> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| classify(e, path))?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| classify(e, path))?;
     quick_check(&conn, path)?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -178,9 +168,7 @@ fn inspect_read_only(path: &Path) -> Result<()> {
 }
 
 fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
-    let mut stmt = conn
-        .prepare("PRAGMA quick_check")
-        .map_err(|e| classify(e, path))?;
+    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(|e| classify(e, path))?;
     let rows: Vec<String> = stmt
         .query_map([], |r| r.get(0))
         .and_then(|rows| rows.collect())
@@ -203,9 +191,7 @@ fn classify(e: rusqlite::Error, path: &Path) -> CoreError {
             path: shown,
             detail: e.to_string(),
         },
-        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
-            CoreError::ReadOnly { path: shown }
-        }
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => CoreError::ReadOnly { path: shown },
         _ => CoreError::Sqlite(e),
     }
 }

@@ -16,14 +16,8 @@ struct Office {
 fn office() -> Office {
     let mut f = Fixture::new();
     let admin = f.admin.clone();
-    let depts = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../assets/departments.csv"
-    ))
-    .unwrap();
-    f.desk
-        .import_departments(&admin, &depts, "departments.csv")
-        .unwrap();
+    let depts = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets/departments.csv")).unwrap();
+    f.desk.import_departments(&admin, &depts, "departments.csv").unwrap();
     f.desk.start_outage(&admin, "HIS 宕机", None, "").unwrap();
     let clerk = f.operator("赵住院", Role::Admissions);
     let sup = f.operator("陈主管", Role::Supervisor);
@@ -92,10 +86,7 @@ fn an_insured_patient_is_admitted_as_self_pay_and_flagged() {
             .unwrap();
     assert_eq!(second.inpatient_no, "ZY-MZ01-000002");
     let cashier = o.f.operator("李收费", Role::Cashier);
-    assert_eq!(
-        o.f.desk.admit(&cashier, &admit_input()).unwrap_err().code(),
-        "role_forbidden"
-    );
+    assert_eq!(o.f.desk.admit(&cashier, &admit_input()).unwrap_err().code(), "role_forbidden");
 }
 
 #[test]
@@ -122,21 +113,14 @@ fn deposits_top_ups_and_a_refund_agree_to_the_fen() {
         amount: yuan("1500.50"),
         reference: "6222/778899".into(),
     };
-    o.f.desk
-        .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![card]))
-        .unwrap();
+    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![card])).unwrap();
     let cheque = TenderInput {
         method: Method::Cheque,
         amount: yuan("500"),
         reference: "工商银行/10203040".into(),
     };
-    o.f.desk
-        .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cheque]))
-        .unwrap();
-    assert_eq!(
-        o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance,
-        yuan("4000.50")
-    );
+    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cheque])).unwrap();
+    assert_eq!(o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance, yuan("4000.50"));
     let refund = |amount: &str| DepositRefundInput {
         id: Uuid::now_v7(),
         admission_no: a.inpatient_no.clone(),
@@ -145,23 +129,14 @@ fn deposits_top_ups_and_a_refund_agree_to_the_fen() {
         reason: "出院结算".into(),
     };
     assert_eq!(
-        o.f.desk
-            .refund_deposit(&clerk, &clerk, &refund("100"))
-            .unwrap_err()
-            .code(),
+        o.f.desk.refund_deposit(&clerk, &clerk, &refund("100")).unwrap_err().code(),
         "role_forbidden"
     );
     assert_eq!(
-        o.f.desk
-            .refund_deposit(&clerk, &sup, &refund("4000.51"))
-            .unwrap_err()
-            .code(),
+        o.f.desk.refund_deposit(&clerk, &sup, &refund("4000.51")).unwrap_err().code(),
         "deposit_refund_exceeds_balance"
     );
-    let back =
-        o.f.desk
-            .refund_deposit(&clerk, &sup, &refund("1000.25"))
-            .unwrap();
+    let back = o.f.desk.refund_deposit(&clerk, &sup, &refund("1000.25")).unwrap();
     assert_eq!(back.kind, ReceiptKind::DepositRefund);
     let account = o.f.desk.deposit_account(&a.inpatient_no).unwrap();
     assert_eq!(account.balance, yuan("3000.25"));
@@ -192,9 +167,7 @@ fn a_printed_deposit_refund_says_what_was_paid_back_and_the_balance_left_then() 
             amount: yuan(amount),
             reference: String::new(),
         };
-        o.f.desk
-            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
-            .unwrap();
+        o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash])).unwrap();
     }
     let refund = |amount: &str| DepositRefundInput {
         id: Uuid::now_v7(),
@@ -203,27 +176,15 @@ fn a_printed_deposit_refund_says_what_was_paid_back_and_the_balance_left_then() 
         tenders: vec![],
         reason: "出院结算".into(),
     };
-    let first =
-        o.f.desk
-            .refund_deposit(&clerk, &sup, &refund("1000.25"))
-            .unwrap();
+    let first = o.f.desk.refund_deposit(&clerk, &sup, &refund("1000.25")).unwrap();
     o.f.advance(Duration::minutes(5));
-    let second =
-        o.f.desk
-            .refund_deposit(&clerk, &sup, &refund("500"))
-            .unwrap();
+    let second = o.f.desk.refund_deposit(&clerk, &sup, &refund("500")).unwrap();
     o.f.advance(Duration::minutes(5));
-    o.f.desk
-        .void_receipt(&clerk, &sup, "MZ01-000002", "金额录错")
-        .unwrap();
-    assert_eq!(
-        o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance,
-        yuan("499.75")
-    );
+    o.f.desk.void_receipt(&clerk, &sup, "MZ01-000002", "金额录错").unwrap();
+    assert_eq!(o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance, yuan("499.75"));
     for (r, left) in [(&first, "¥2,500.25"), (&second, "¥2,000.25")] {
         // A reprint after a later refund and a later void still says what the original said.
-        let text =
-            crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&r.receipt_no, "a5", true).unwrap());
+        let text = crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&r.receipt_no, "a5", true).unwrap());
         for e in [
             "预交金退款凭证",
             "兹退还",
@@ -235,11 +196,7 @@ fn a_printed_deposit_refund_says_what_was_paid_back_and_the_balance_left_then() 
             "经手人：赵住院",
             &format!("退款后余额：{left}"),
         ] {
-            assert!(
-                text.contains(e),
-                "{e:?} missing from {}:\n{text}",
-                r.receipt_no
-            );
+            assert!(text.contains(e), "{e:?} missing from {}:\n{text}", r.receipt_no);
         }
         assert!(!text.contains("兹收到"), "{text}");
     }
@@ -252,10 +209,7 @@ fn bad_deposits_are_refused_and_write_nothing() {
     let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
     let before = o.f.entries();
     assert_eq!(
-        o.f.desk
-            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![]))
-            .unwrap_err()
-            .code(),
+        o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![])).unwrap_err().code(),
         "deposit_zero"
     );
     let zero = TenderInput {
@@ -307,17 +261,12 @@ fn bad_deposits_are_refused_and_write_nothing() {
         reason: "x".into(),
     };
     assert_eq!(
-        o.f.desk
-            .refund_deposit(&clerk, &sup, &refund)
-            .unwrap_err()
-            .code(),
+        o.f.desk.refund_deposit(&clerk, &sup, &refund).unwrap_err().code(),
         "deposit_refund_exceeds_balance"
     );
     assert_eq!(o.f.entries(), before);
     // A cancelled admission takes no deposit.
-    o.f.desk
-        .cancel_admission(&clerk, &a.inpatient_no, "患者未到")
-        .unwrap();
+    o.f.desk.cancel_admission(&clerk, &a.inpatient_no, "患者未到").unwrap();
     let cash = TenderInput {
         method: Method::Cash,
         amount: yuan("100"),
@@ -342,24 +291,16 @@ fn cancel_needs_a_zero_balance_and_transfers_are_records() {
         amount: yuan("300"),
         reference: String::new(),
     };
-    o.f.desk
-        .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
-        .unwrap();
+    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash])).unwrap();
     assert_eq!(
-        o.f.desk
-            .cancel_admission(&clerk, &a.inpatient_no, "弄错患者")
-            .unwrap_err()
-            .code(),
+        o.f.desk.cancel_admission(&clerk, &a.inpatient_no, "弄错患者").unwrap_err().code(),
         "admission_has_balance"
     );
     let moved =
         o.f.desk
             .transfer_admission(&clerk, &a.inpatient_no, "内科二病区", Some("3"), "病情需要")
             .unwrap();
-    assert_eq!(
-        (moved.ward.as_str(), moved.bed.as_str()),
-        ("内科二病区", "3")
-    );
+    assert_eq!((moved.ward.as_str(), moved.bed.as_str()), ("内科二病区", "3"));
     o.f.desk
         .refund_deposit(
             &clerk,
@@ -373,10 +314,7 @@ fn cancel_needs_a_zero_balance_and_transfers_are_records() {
             },
         )
         .unwrap();
-    let cancelled =
-        o.f.desk
-            .cancel_admission(&clerk, &a.inpatient_no, "弄错患者")
-            .unwrap();
+    let cancelled = o.f.desk.cancel_admission(&clerk, &a.inpatient_no, "弄错患者").unwrap();
     assert!(cancelled.cancelled.is_some());
     assert_eq!(o.f.desk.verify().unwrap().problem, None);
 }
@@ -391,17 +329,9 @@ fn a_deposit_is_voided_like_a_receipt_and_leaves_the_balance() {
         amount: yuan("500"),
         reference: String::new(),
     };
-    let r =
-        o.f.desk
-            .take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash]))
-            .unwrap();
-    o.f.desk
-        .void_receipt(&clerk, &sup, &r.receipt_no, "金额写错")
-        .unwrap();
-    assert_eq!(
-        o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance,
-        Fen::ZERO
-    );
+    let r = o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash])).unwrap();
+    o.f.desk.void_receipt(&clerk, &sup, &r.receipt_no, "金额写错").unwrap();
+    assert_eq!(o.f.desk.deposit_account(&a.inpatient_no).unwrap().balance, Fen::ZERO);
 }
 
 #[test]

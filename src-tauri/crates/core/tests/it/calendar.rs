@@ -17,19 +17,11 @@ fn check(from: &str, n: u32, due: &str) {
 }
 
 fn check_on(cal: &Calendar, from: &str, n: u32, due: &str) {
-    assert_eq!(
-        cal.add_working_days(day(from), n).unwrap(),
-        day(due),
-        "{from} + {n} working days"
-    );
+    assert_eq!(cal.add_working_days(day(from), n).unwrap(), day(due), "{from} + {n} working days");
 }
 
 fn check_working(date: &str, working: bool) {
-    assert_eq!(
-        Calendar::builtin().is_working_day(day(date)),
-        working,
-        "is {date} a working day?"
-    );
+    assert_eq!(Calendar::builtin().is_working_day(day(date)), working, "is {date} a working day?");
 }
 
 fn with_2027() -> Calendar {
@@ -170,10 +162,7 @@ fn an_imported_year_extends_the_calendar() {
     check_on(&cal, "2026-12-20", 15, "2027-01-11");
     check_on(&cal, "2027-02-04", 1, "2027-02-15");
     check_on(&cal, "2027-01-29", 1, "2027-01-30");
-    assert_eq!(
-        cal.years().map(|y| y.year()).collect::<Vec<_>>(),
-        [2026, 2027]
-    );
+    assert_eq!(cal.years().map(|y| y.year()).collect::<Vec<_>>(), [2026, 2027]);
 }
 
 #[test]
@@ -191,12 +180,18 @@ fn bad_files_are_refused_with_a_reason() {
     for (json, says) in [
         ("not json".to_string(), "not in the expected format"),
         (r#"{"holidays": [], "makeup_workdays": []}"#.to_string(), "missing field `year`"),
-        (format!(r#"{{"year": 2027, "holidays": [{ok_holiday}]}}"#), "missing field `makeup_workdays`"),
+        (
+            format!(r#"{{"year": 2027, "holidays": [{ok_holiday}]}}"#),
+            "missing field `makeup_workdays`",
+        ),
         (
             format!(r#"{{"year": 2027, "holidays": [{ok_holiday}], "makeup_workday": []}}"#),
             "unknown field `makeup_workday`",
         ),
-        (r#"{"year": 2027, "holidays": [], "makeup_workdays": []}"#.to_string(), "lists no holidays"),
+        (
+            r#"{"year": 2027, "holidays": [], "makeup_workdays": []}"#.to_string(),
+            "lists no holidays",
+        ),
         (
             format!(r#"{{"year": 2027, "holidays": [{ok_holiday}], "makeup_workdays": ["2027/01/09"]}}"#),
             "\"2027/01/09\" is not a date",
@@ -228,15 +223,19 @@ fn bad_files_are_refused_with_a_reason() {
             "listed twice",
         ),
         (
-            format!(r#"{{"year": 2027, "holidays": [{ok_holiday}, {{"name": "又一个", "from": "2027-01-03", "to": "2027-01-04"}}], "makeup_workdays": []}}"#),
+            format!(
+                r#"{{"year": 2027, "holidays": [{ok_holiday}, {{"name": "又一个", "from": "2027-01-03", "to": "2027-01-04"}}], "makeup_workdays": []}}"#
+            ),
             "2027-01-03 belongs to both holidays",
         ),
         (
-            r#"{"year": 2027, "holidays": [{"name": " ", "from": "2027-01-01", "to": "2027-01-01"}], "makeup_workdays": []}"#
-                .to_string(),
+            r#"{"year": 2027, "holidays": [{"name": " ", "from": "2027-01-01", "to": "2027-01-01"}], "makeup_workdays": []}"#.to_string(),
             "has no name",
         ),
-        (r#"{"year": 27, "holidays": [], "makeup_workdays": []}"#.to_string(), "not plausible"),
+        (
+            r#"{"year": 27, "holidays": [], "makeup_workdays": []}"#.to_string(),
+            "not plausible",
+        ),
     ] {
         check_refused(&json, says);
     }

@@ -15,11 +15,7 @@ fn check(fen: i64, capitals: &str) {
 
 /// Other spellings the rules allow, read as the same amount.
 fn check_reads(text: &str, fen: i64) {
-    assert_eq!(
-        parse_capitals(text).map(Fen::get),
-        Some(fen),
-        "reading {text:?}"
-    );
+    assert_eq!(parse_capitals(text).map(Fen::get), Some(fen), "reading {text:?}");
 }
 
 fn check_refused(text: &str) {
@@ -157,12 +153,7 @@ fn what_is_not_an_amount_in_capitals() {
 fn every_amount_below_two_thousand_yuan_round_trips() {
     for fen in 0..200_000 {
         let f = Fen::new(fen).unwrap();
-        assert_eq!(
-            parse_capitals(&f.capitals()),
-            Some(f),
-            "{fen} fen → {}",
-            f.capitals()
-        );
+        assert_eq!(parse_capitals(&f.capitals()), Some(f), "{fen} fen → {}", f.capitals());
     }
 }
 

@@ -6,7 +6,10 @@ use downtime_core::catalog::{synth, ImportOptions, ImportReport};
 const HEADER: &str = "编码,名称,规格,单位,单价,费用类别\r\n";
 
 fn opts() -> ImportOptions {
-    ImportOptions { month: Some("2026-11".into()), ..Default::default() }
+    ImportOptions {
+        month: Some("2026-11".into()),
+        ..Default::default()
+    }
 }
 
 fn preview(f: &Fixture, bytes: &[u8]) -> ImportReport {
@@ -36,7 +39,11 @@ fn reads_every_encoding_and_delimiter() {
         ("utf-8 with BOM", [b"\xEF\xBB\xBF".as_slice(), utf8.as_bytes()].concat(), "utf-8"),
         ("utf-8", utf8.clone().into_bytes(), "utf-8"),
         ("gbk", gbk(&utf8), "gb18030"),
-        ("tab separated, LF", utf8.replace(',', "\t").replace("\r\n", "\n").into_bytes(), "utf-8"),
+        (
+            "tab separated, LF",
+            utf8.replace(',', "\t").replace("\r\n", "\n").into_bytes(),
+            "utf-8",
+        ),
         ("semicolons", utf8.replace(',', ";").into_bytes(), "utf-8"),
     ];
     for (what, bytes, encoding) in cases {
@@ -53,17 +60,22 @@ fn forced_encoding_is_obeyed_and_checked() {
     o.read.encoding = Some("gbk".into());
     assert_eq!(f.desk.catalog_preview(&bytes, "a.csv", &o).unwrap().good, 1);
     o.read.encoding = Some("utf8".into());
-    assert_eq!(f.desk.catalog_preview(&bytes, "a.csv", &o).unwrap_err().code(), "catalog_not_a_price_list");
+    assert_eq!(
+        f.desk.catalog_preview(&bytes, "a.csv", &o).unwrap_err().code(),
+        "catalog_not_a_price_list"
+    );
     o.read.encoding = Some("latin9".into());
-    assert_eq!(f.desk.catalog_preview(&bytes, "a.csv", &o).unwrap_err().code(), "catalog_encoding_unknown");
+    assert_eq!(
+        f.desk.catalog_preview(&bytes, "a.csv", &o).unwrap_err().code(),
+        "catalog_encoding_unknown"
+    );
 }
 
 #[test]
 fn quoting_and_stray_spaces() {
     let mut f = Fixture::new();
-    let csv = format!(
-        "{HEADER}  Y002 ,\"复方甘草片,含\"\"阿片\"\"\",\"100片\",瓶 , 8.5 , 西药费 \r\nT001,\"换药(小)\",,次,\"12.00\",治疗费\r\n"
-    );
+    let csv =
+        format!("{HEADER}  Y002 ,\"复方甘草片,含\"\"阿片\"\"\",\"100片\",瓶 , 8.5 , 西药费 \r\nT001,\"换药(小)\",,次,\"12.00\",治疗费\r\n");
     let r = import(&mut f, csv.as_bytes(), false).unwrap();
     assert_eq!(r.good, 2);
     let item = f.desk.catalog_search("Y002", 1).unwrap().remove(0);
@@ -89,16 +101,25 @@ fn headers_in_any_order_chinese_or_english_after_a_title_line() {
 fn a_mapping_covers_other_header_names() {
     let f = Fixture::new();
     let csv = "收费代码,项目,标准价,归类\r\nA1,诊查费,10,诊察费\r\n";
-    assert_eq!(f.desk.catalog_preview(csv.as_bytes(), "a.csv", &opts()).unwrap_err().code(), "catalog_not_a_price_list");
+    assert_eq!(
+        f.desk.catalog_preview(csv.as_bytes(), "a.csv", &opts()).unwrap_err().code(),
+        "catalog_not_a_price_list"
+    );
     let mut o = opts();
-    o.read.map = vec![("收费代码".into(), Field::Code), ("项目".into(), Field::Name), ("标准价".into(), Field::Price), ("归类".into(), Field::Category)];
+    o.read.map = vec![
+        ("收费代码".into(), Field::Code),
+        ("项目".into(), Field::Name),
+        ("标准价".into(), Field::Price),
+        ("归类".into(), Field::Category),
+    ];
     assert_eq!(f.desk.catalog_preview(csv.as_bytes(), "a.csv", &o).unwrap().good, 1);
 }
 
 #[test]
 fn four_decimal_prices_are_exact() {
     let mut f = Fixture::new();
-    let csv = format!("{HEADER}Y1,维生素C片,100mg,片,0.0125,西药费\r\nC1,黄芪,统货,克,0.068,中药饮片\r\nE1,CT平扫(头颅),,次,150,检查费\r\n");
+    let csv =
+        format!("{HEADER}Y1,维生素C片,100mg,片,0.0125,西药费\r\nC1,黄芪,统货,克,0.068,中药饮片\r\nE1,CT平扫(头颅),,次,150,检查费\r\n");
     import(&mut f, csv.as_bytes(), false).unwrap();
     for (q, e4, text) in [("Y1", 125, "0.0125"), ("C1", 680, "0.068"), ("E1", 1_500_000, "150.00")] {
         let item = f.desk.catalog_search(q, 1).unwrap().remove(0);
@@ -194,8 +215,20 @@ fn a_new_month_is_a_new_version_and_old_ones_stay_readable() {
     import(&mut f, format!("{HEADER}Y1,阿莫西林胶囊,,盒,12.5,西药费\r\n").as_bytes(), false).unwrap();
     let old = f.desk.active_catalog().unwrap().unwrap();
     let admin = f.admin.clone();
-    let o = ImportOptions { month: Some("2026-12".into()), ..Default::default() };
-    f.desk.catalog_import(&admin, format!("{HEADER}Y1,阿莫西林胶囊,,盒,13,西药费\r\n").as_bytes(), "b.csv", &o, false, &mut |_, _| {}).unwrap();
+    let o = ImportOptions {
+        month: Some("2026-12".into()),
+        ..Default::default()
+    };
+    f.desk
+        .catalog_import(
+            &admin,
+            format!("{HEADER}Y1,阿莫西林胶囊,,盒,13,西药费\r\n").as_bytes(),
+            "b.csv",
+            &o,
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
     assert_eq!(f.desk.catalog_search("Y1", 1).unwrap()[0].price.yuan_text(), "13.00");
     assert_eq!(f.desk.catalog_item(old.id, "Y1").unwrap().unwrap().price.yuan_text(), "12.50");
     assert_eq!(f.desk.catalog_versions().unwrap().len(), 2);
@@ -206,7 +239,10 @@ fn the_month_comes_from_the_option_the_file_name_or_today() {
     let f = Fixture::new();
     let csv = format!("{HEADER}Y1,阿莫西林胶囊,,盒,12.5,西药费\r\n");
     let month = |name: &str, opt: Option<&str>| {
-        let o = ImportOptions { month: opt.map(String::from), ..Default::default() };
+        let o = ImportOptions {
+            month: opt.map(String::from),
+            ..Default::default()
+        };
         f.desk.catalog_preview(csv.as_bytes(), name, &o).map(|r| r.month)
     };
     assert_eq!(month("价目表2026-10.csv", None).unwrap(), "2026-10");
@@ -221,7 +257,12 @@ fn the_month_comes_from_the_option_the_file_name_or_today() {
 fn an_old_catalog_is_stale_and_none_blocks_charging() {
     let mut f = Fixture::new();
     assert_eq!(f.desk.require_catalog().unwrap_err().code(), "catalog_missing");
-    assert!(f.desk.require_catalog().unwrap_err().to_string().contains("downtime catalog import"));
+    assert!(f
+        .desk
+        .require_catalog()
+        .unwrap_err()
+        .to_string()
+        .contains("downtime catalog import"));
     import(&mut f, format!("{HEADER}Y1,阿莫西林胶囊,,盒,12.5,西药费\r\n").as_bytes(), false).unwrap();
     assert!(!f.desk.catalog_status().unwrap().stale);
     f.advance(Duration::days(36));
@@ -251,12 +292,18 @@ fn excel_workbooks_first_or_named_sheet() {
     sheet.write_string(2, 5, "化验费").unwrap();
     let bytes = wb.save_to_buffer().unwrap();
     let mut o = opts();
-    assert_eq!(f.desk.catalog_preview(&bytes, "价目表.xlsx", &o).unwrap_err().code(), "catalog_not_a_price_list");
+    assert_eq!(
+        f.desk.catalog_preview(&bytes, "价目表.xlsx", &o).unwrap_err().code(),
+        "catalog_not_a_price_list"
+    );
     o.read.sheet = Some("价目表".into());
     let r = f.desk.catalog_preview(&bytes, "价目表.xlsx", &o).unwrap();
     assert_eq!((r.good, r.problems.len(), r.format), (2, 0, "xlsx"));
     o.read.sheet = Some("无此表".into());
-    assert_eq!(f.desk.catalog_preview(&bytes, "价目表.xlsx", &o).unwrap_err().code(), "catalog_sheet_missing");
+    assert_eq!(
+        f.desk.catalog_preview(&bytes, "价目表.xlsx", &o).unwrap_err().code(),
+        "catalog_sheet_missing"
+    );
 }
 
 #[test]
@@ -266,7 +313,14 @@ fn search_ranks_code_then_initials_then_name() {
         "{HEADER}ZCF1,其他项目,,次,1,其他\r\nF1,诊查费,,次,10,诊察费\r\nF2,诊查费(住院),,日,12,诊察费\r\nX1,重组人胰岛素注射液,,支,50,西药费\r\nL1,血常规,,项,20,化验费\r\nL2,血常规+CRP,,项,35,化验费\r\n"
     );
     import(&mut f, csv.as_bytes(), false).unwrap();
-    let mut codes = |q: &str| f.desk.catalog_search(q, 20).unwrap().into_iter().map(|i| i.code).collect::<Vec<_>>();
+    let mut codes = |q: &str| {
+        f.desk
+            .catalog_search(q, 20)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.code)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(codes("zcf"), ["ZCF1", "F1", "F2"], "code prefix first, then initials");
     assert_eq!(codes("ZCF"), ["ZCF1", "F1", "F2"], "case-insensitive");
     assert_eq!(codes("f1"), ["F1"]);
@@ -282,11 +336,19 @@ fn search_ranks_code_then_initials_then_name() {
 #[test]
 fn the_sample_catalog_imports_cleanly() {
     let mut f = Fixture::new();
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets/catalog/sample-price-list-2026-11.csv")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../assets/catalog/sample-price-list-2026-11.csv"
+    ))
+    .unwrap();
     let r = import(&mut f, &bytes, false).unwrap();
     assert!(r.good >= 3000 && r.problems.is_empty());
     assert!(r.by_category.len() >= 13);
-    assert_eq!(synth::price_list_csv(3000, 2026).as_bytes(), bytes.as_slice(), "the sample is what the generator makes");
+    assert_eq!(
+        synth::price_list_csv(3000, 2026).as_bytes(),
+        bytes.as_slice(),
+        "the sample is what the generator makes"
+    );
     assert!(!f.desk.catalog_search("zcf", 5).unwrap().is_empty());
 }
 

@@ -26,26 +26,73 @@ fn counter() -> Counter {
     let csv = format!(
         "{HEADER}Y1,阿莫西林胶囊,0.25g×24粒,盒,12.5,西药费\r\nY2,维生素C片,100mg,片,0.0125,西药费\r\nC1,黄芪,统货,克,0.068,中药饮片\r\nE1,CT平扫(头颅),,次,150,检查费\r\nL1,血常规,,项,20,化验费\r\nT1,静脉输液(第一组),,次,8,治疗费\r\nM1,一次性注射器,5ml,支,0.35,卫生材料费\r\nF1,普通门诊诊察费,,次,10,诊察费\r\n"
     );
-    f.desk.catalog_import(&admin, csv.as_bytes(), "价目表2026-11.csv", &Default::default(), false, &mut |_, _| {}).unwrap();
+    f.desk
+        .catalog_import(
+            &admin,
+            csv.as_bytes(),
+            "价目表2026-11.csv",
+            &Default::default(),
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
     f.desk.start_outage(&admin, "HIS 宕机", None, "").unwrap();
     let cashier = f.operator("李收费", Role::Cashier);
     let sup = f.operator("陈主管", Role::Supervisor);
     f.desk.open_shift(&cashier, Fen::new(20000).unwrap()).unwrap();
-    f.desk.add_patient(&cashier, &NewPatient { name: "张三".into(), sex: "M".into(), ..Default::default() }).unwrap();
-    f.desk.add_patient(&cashier, &NewPatient { name: "李四".into(), sex: "F".into(), insurance: Some("employee".into()), insurance_no: Some("E12345".into()), ..Default::default() }).unwrap();
+    f.desk
+        .add_patient(
+            &cashier,
+            &NewPatient {
+                name: "张三".into(),
+                sex: "M".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    f.desk
+        .add_patient(
+            &cashier,
+            &NewPatient {
+                name: "李四".into(),
+                sex: "F".into(),
+                insurance: Some("employee".into()),
+                insurance_no: Some("E12345".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     Counter { f, cashier, sup }
 }
 
 fn item(code: &str, qty: &str) -> LineInput {
-    LineInput::Item { code: code.into(), qty: Quantity::parse(qty).unwrap() }
+    LineInput::Item {
+        code: code.into(),
+        qty: Quantity::parse(qty).unwrap(),
+    }
 }
 
 fn cash(yuan: &str) -> TenderInput {
-    TenderInput { method: Method::Cash, amount: Fen::parse_yuan(yuan).unwrap(), reference: String::new() }
+    TenderInput {
+        method: Method::Cash,
+        amount: Fen::parse_yuan(yuan).unwrap(),
+        reference: String::new(),
+    }
 }
 
 fn charge(patient: &str, lines: Vec<LineInput>, tenders: Vec<TenderInput>) -> ChargeInput {
-    ChargeInput { id: Uuid::now_v7(), patient: patient.into(), visit: None, lines, tenders, cash_tendered: None, insured: false, paper_no: None, back_entered_at: None, approver: None }
+    ChargeInput {
+        id: Uuid::now_v7(),
+        patient: patient.into(),
+        visit: None,
+        lines,
+        tenders,
+        cash_tendered: None,
+        insured: false,
+        paper_no: None,
+        back_entered_at: None,
+        approver: None,
+    }
 }
 
 impl Counter {
@@ -60,7 +107,14 @@ fn a_six_item_prescription_with_cash_and_change() {
     let mut c = counter();
     let mut input = charge(
         "DT-MZ01-000001",
-        vec![item("Y1", "2"), item("Y2", "30"), item("C1", "12.5"), item("E1", "1"), item("L1", "1"), item("M1", "3")],
+        vec![
+            item("Y1", "2"),
+            item("Y2", "30"),
+            item("C1", "12.5"),
+            item("E1", "1"),
+            item("L1", "1"),
+            item("M1", "3"),
+        ],
         vec![cash("0")],
     );
     // 25.00 + 0.38 (0.375 half-up) + 0.85 + 150.00 + 20.00 + 1.05 = 197.28
@@ -68,13 +122,22 @@ fn a_six_item_prescription_with_cash_and_change() {
     input.cash_tendered = Some(Fen::parse_yuan("200").unwrap());
     let r = c.pay(&input).unwrap();
     assert_eq!(r.receipt_no, "MZ01-000001");
-    assert_eq!(r.lines.iter().map(|l| l.amount.get()).collect::<Vec<_>>(), [2500, 38, 85, 15000, 2000, 105]);
+    assert_eq!(
+        r.lines.iter().map(|l| l.amount.get()).collect::<Vec<_>>(),
+        [2500, 38, 85, 15000, 2000, 105]
+    );
     assert_eq!((r.total.get(), r.change.get()), (19728, 272));
     assert_eq!(r.total.capitals(), "壹佰玖拾柒元贰角捌分");
     let subtotals: Vec<(FeeCategory, i64)> = r.subtotals().into_iter().map(|(c, f)| (c, f.get())).collect();
     assert_eq!(
         subtotals,
-        [(FeeCategory::Examination, 15000), (FeeCategory::Laboratory, 2000), (FeeCategory::Materials, 105), (FeeCategory::WesternMedicine, 2538), (FeeCategory::HerbalPieces, 85)]
+        [
+            (FeeCategory::Examination, 15000),
+            (FeeCategory::Laboratory, 2000),
+            (FeeCategory::Materials, 105),
+            (FeeCategory::WesternMedicine, 2538),
+            (FeeCategory::HerbalPieces, 85)
+        ]
     );
     assert!(r.exchange_due.is_some() && r.resettle_due.is_none());
     assert_eq!(c.f.desk.verify().unwrap().problem, None);
@@ -83,9 +146,19 @@ fn a_six_item_prescription_with_cash_and_change() {
 #[test]
 fn several_tenders_must_sum_exactly() {
     let mut c = counter();
-    let card = TenderInput { method: Method::Card, amount: Fen::parse_yuan("100").unwrap(), reference: "1234/000987".into() };
-    let wechat = TenderInput { method: Method::Wechat, amount: Fen::parse_yuan("50").unwrap(), reference: "4200000123".into() };
-    let r = c.pay(&charge("DT-MZ01-000001", vec![item("E1", "1")], vec![card.clone(), wechat.clone()])).unwrap();
+    let card = TenderInput {
+        method: Method::Card,
+        amount: Fen::parse_yuan("100").unwrap(),
+        reference: "1234/000987".into(),
+    };
+    let wechat = TenderInput {
+        method: Method::Wechat,
+        amount: Fen::parse_yuan("50").unwrap(),
+        reference: "4200000123".into(),
+    };
+    let r = c
+        .pay(&charge("DT-MZ01-000001", vec![item("E1", "1")], vec![card.clone(), wechat.clone()]))
+        .unwrap();
     assert_eq!(r.tenders.len(), 2);
     let before = c.f.entries();
     for (tenders, tendered, code) in [
@@ -93,9 +166,37 @@ fn several_tenders_must_sum_exactly() {
         (vec![card.clone(), wechat.clone(), cash("1")], None, "tender_sum_mismatch"),
         (vec![cash("150")], Some("149.99"), "tender_cash_short"),
         (vec![card.clone(), wechat.clone()], Some("200"), "tender_tendered_without_cash"),
-        (vec![TenderInput { reference: "12/3".into(), ..card.clone() }, wechat.clone()], None, "tender_card_reference"),
-        (vec![card.clone(), TenderInput { reference: "".into(), ..wechat.clone() }], None, "tender_reference_missing"),
-        (vec![TenderInput { method: Method::Cheque, amount: Fen::parse_yuan("150").unwrap(), reference: "12345".into() }], None, "tender_cheque_reference"),
+        (
+            vec![
+                TenderInput {
+                    reference: "12/3".into(),
+                    ..card.clone()
+                },
+                wechat.clone(),
+            ],
+            None,
+            "tender_card_reference",
+        ),
+        (
+            vec![
+                card.clone(),
+                TenderInput {
+                    reference: "".into(),
+                    ..wechat.clone()
+                },
+            ],
+            None,
+            "tender_reference_missing",
+        ),
+        (
+            vec![TenderInput {
+                method: Method::Cheque,
+                amount: Fen::parse_yuan("150").unwrap(),
+                reference: "12345".into(),
+            }],
+            None,
+            "tender_cheque_reference",
+        ),
         (vec![], None, "tender_missing"),
         (vec![cash("100"), cash("50")], None, "tender_cash_twice"),
     ] {
@@ -114,7 +215,16 @@ fn bad_lines_are_refused() {
         (vec![], "charge_empty"),
         (vec![item("NOPE", "1")], "item_unknown"),
         ((0..10_000).map(|_| item("Y1", "1")).collect(), "charge_too_many_lines"),
-        (vec![LineInput::Item { code: "E1".into(), qty: Quantity::from_milli(99_999_999).unwrap() }; 200], "amount_out_of_range"),
+        (
+            vec![
+                LineInput::Item {
+                    code: "E1".into(),
+                    qty: Quantity::from_milli(99_999_999).unwrap()
+                };
+                200
+            ],
+            "amount_out_of_range",
+        ),
     ];
     for (lines, code) in cases {
         assert_eq!(c.pay(&charge("DT-MZ01-000001", lines, vec![cash("1")])).unwrap_err().code(), code);
@@ -129,9 +239,21 @@ fn bad_lines_are_refused() {
 fn a_charge_needs_an_open_shift_and_a_catalog() {
     let mut c = counter();
     let other = c.f.operator("张收费", Role::Cashier);
-    assert_eq!(c.f.desk.pay_charge(&other, &charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")])).unwrap_err().code(), "shift_required");
+    assert_eq!(
+        c.f.desk
+            .pay_charge(&other, &charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")]))
+            .unwrap_err()
+            .code(),
+        "shift_required"
+    );
     let finance = c.f.operator("周财务", Role::Finance);
-    assert_eq!(c.f.desk.pay_charge(&finance, &charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")])).unwrap_err().code(), "role_forbidden");
+    assert_eq!(
+        c.f.desk
+            .pay_charge(&finance, &charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")]))
+            .unwrap_err()
+            .code(),
+        "role_forbidden"
+    );
 }
 
 #[test]
@@ -219,7 +341,13 @@ fn free_text_lines_need_a_supervisor_and_are_flagged() {
 #[test]
 fn receipt_numbers_are_gapless_and_carry_the_station() {
     let mut c = counter();
-    let numbers: Vec<String> = (0..3).map(|_| c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap().receipt_no).collect();
+    let numbers: Vec<String> = (0..3)
+        .map(|_| {
+            c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")]))
+                .unwrap()
+                .receipt_no
+        })
+        .collect();
     assert_eq!(numbers, ["MZ01-000001", "MZ01-000002", "MZ01-000003"]);
 }
 
@@ -228,25 +356,43 @@ fn void_needs_a_supervisor_and_the_current_shift() {
     let mut c = counter();
     let r = c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
-    assert_eq!(c.f.desk.void_receipt(&cashier, &cashier, &r.receipt_no, "收错").unwrap_err().code(), "role_forbidden");
-    assert_eq!(c.f.desk.void_receipt(&cashier, &sup, &r.receipt_no, "").unwrap_err().code(), "text_empty");
+    assert_eq!(
+        c.f.desk.void_receipt(&cashier, &cashier, &r.receipt_no, "收错").unwrap_err().code(),
+        "role_forbidden"
+    );
+    assert_eq!(
+        c.f.desk.void_receipt(&cashier, &sup, &r.receipt_no, "").unwrap_err().code(),
+        "text_empty"
+    );
     let voided = c.f.desk.void_receipt(&cashier, &sup, &r.receipt_no, "收错项目").unwrap();
     assert_eq!(voided.voided.as_ref().unwrap().supervisor, "陈主管");
-    assert_eq!(c.f.desk.void_receipt(&cashier, &sup, &r.receipt_no, "again").unwrap_err().code(), "receipt_already_voided");
+    assert_eq!(
+        c.f.desk.void_receipt(&cashier, &sup, &r.receipt_no, "again").unwrap_err().code(),
+        "receipt_already_voided"
+    );
     // The number stays used: the next receipt is 000002.
     let next = c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
     assert_eq!(next.receipt_no, "MZ01-000002");
     // After the shift closes, its receipts can no longer be voided.
     c.f.desk.close_shift(&cashier, Fen::new(22000).unwrap()).unwrap();
     c.f.desk.open_shift(&cashier, Fen::ZERO).unwrap();
-    assert_eq!(c.f.desk.void_receipt(&cashier, &sup, &next.receipt_no, "晚了").unwrap_err().code(), "receipt_void_other_shift");
+    assert_eq!(
+        c.f.desk.void_receipt(&cashier, &sup, &next.receipt_no, "晚了").unwrap_err().code(),
+        "receipt_void_other_shift"
+    );
     assert_eq!(c.f.desk.verify().unwrap().problem, None);
 }
 
 #[test]
 fn refunds_by_line_never_exceed_what_was_paid() {
     let mut c = counter();
-    let r = c.pay(&charge("DT-MZ01-000001", vec![item("Y2", "30"), item("E1", "1"), item("L1", "1")], vec![cash("170.38")])).unwrap();
+    let r = c
+        .pay(&charge(
+            "DT-MZ01-000001",
+            vec![item("Y2", "30"), item("E1", "1"), item("L1", "1")],
+            vec![cash("170.38")],
+        ))
+        .unwrap();
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let refund = |lines: Vec<(i64, &str)>, drug: Option<&str>| RefundInput {
         id: Uuid::now_v7(),
@@ -256,26 +402,68 @@ fn refunds_by_line_never_exceed_what_was_paid() {
         tenders: vec![],
         drug_return_by: drug.map(String::from),
     };
-    assert_eq!(c.f.desk.refund_receipt(&cashier, &cashier, &refund(vec![(2, "1")], None)).unwrap_err().code(), "role_forbidden");
-    assert_eq!(c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(1, "10")], None)).unwrap_err().code(), "refund_needs_drug_return");
-    assert_eq!(c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(9, "1")], None)).unwrap_err().code(), "refund_line_unknown");
-    assert_eq!(c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(2, "2")], None)).unwrap_err().code(), "refund_exceeds_paid");
+    assert_eq!(
+        c.f.desk
+            .refund_receipt(&cashier, &cashier, &refund(vec![(2, "1")], None))
+            .unwrap_err()
+            .code(),
+        "role_forbidden"
+    );
+    assert_eq!(
+        c.f.desk
+            .refund_receipt(&cashier, &sup, &refund(vec![(1, "10")], None))
+            .unwrap_err()
+            .code(),
+        "refund_needs_drug_return"
+    );
+    assert_eq!(
+        c.f.desk
+            .refund_receipt(&cashier, &sup, &refund(vec![(9, "1")], None))
+            .unwrap_err()
+            .code(),
+        "refund_line_unknown"
+    );
+    assert_eq!(
+        c.f.desk
+            .refund_receipt(&cashier, &sup, &refund(vec![(2, "2")], None))
+            .unwrap_err()
+            .code(),
+        "refund_exceeds_paid"
+    );
     // 10 of 30 tablets at 0.0125: 0.125 → 0.13; then the remaining 20 get exactly what is left.
-    let first = c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(1, "10")], Some("王药师"))).unwrap();
+    let first =
+        c.f.desk
+            .refund_receipt(&cashier, &sup, &refund(vec![(1, "10")], Some("王药师")))
+            .unwrap();
     assert_eq!((first.receipt_no.as_str(), first.total.get()), ("MZ01-000002", 13));
     assert_eq!(first.refund_of.as_deref(), Some("MZ01-000001"));
     assert_eq!(first.drug_return_by.as_deref(), Some("王药师"));
-    assert_eq!(c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(1, "21")], Some("王药师"))).unwrap_err().code(), "refund_exceeds_paid");
-    let rest = c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(1, "20")], Some("王药师"))).unwrap();
+    assert_eq!(
+        c.f.desk
+            .refund_receipt(&cashier, &sup, &refund(vec![(1, "21")], Some("王药师")))
+            .unwrap_err()
+            .code(),
+        "refund_exceeds_paid"
+    );
+    let rest =
+        c.f.desk
+            .refund_receipt(&cashier, &sup, &refund(vec![(1, "20")], Some("王药师")))
+            .unwrap();
     assert_eq!(rest.total.get(), 38 - 13);
     // The whole receipt: only what is left.
     let all = c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![], None)).unwrap();
     assert_eq!(all.total.get(), 15000 + 2000);
-    assert_eq!(c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![], None)).unwrap_err().code(), "refund_nothing_left");
+    assert_eq!(
+        c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![], None)).unwrap_err().code(),
+        "refund_nothing_left"
+    );
     let original = c.f.desk.receipt(&r.receipt_no).unwrap().unwrap();
     assert_eq!(original.refunded, original.total);
     // A refunded receipt cannot be voided.
-    assert_eq!(c.f.desk.void_receipt(&cashier, &sup, &r.receipt_no, "x").unwrap_err().code(), "receipt_has_refunds");
+    assert_eq!(
+        c.f.desk.void_receipt(&cashier, &sup, &r.receipt_no, "x").unwrap_err().code(),
+        "receipt_has_refunds"
+    );
     assert_eq!(c.f.desk.verify().unwrap().problem, None);
 }
 
@@ -286,11 +474,21 @@ fn insurance_resettlement_is_one_whole_refund() {
     input.insured = true;
     let r = c.pay(&input).unwrap();
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
-    let back = c
-        .f
-        .desk
-        .refund_receipt(&cashier, &sup, &RefundInput { id: Uuid::now_v7(), receipt_no: r.receipt_no.clone(), lines: vec![], reason: RESETTLEMENT_REASON.into(), tenders: vec![], drug_return_by: None })
-        .unwrap();
+    let back =
+        c.f.desk
+            .refund_receipt(
+                &cashier,
+                &sup,
+                &RefundInput {
+                    id: Uuid::now_v7(),
+                    receipt_no: r.receipt_no.clone(),
+                    lines: vec![],
+                    reason: RESETTLEMENT_REASON.into(),
+                    tenders: vec![],
+                    drug_return_by: None,
+                },
+            )
+            .unwrap();
     assert_eq!(back.total, r.total);
     assert_eq!(back.reason, RESETTLEMENT_REASON);
 }
@@ -303,12 +501,18 @@ fn the_qr_code_verifies_offline_and_catches_alterations() {
     assert_eq!((checked.receipt_no.as_str(), checked.total.get()), ("MZ01-000001", 15000));
     assert!(record.is_some());
     let altered = r.qr_payload.replacen(".15000.", ".1500.", 1);
-    assert_eq!(c.f.desk.check_receipt_code(&altered, None).unwrap_err().code(), "qr_signature_invalid");
+    assert_eq!(
+        c.f.desk.check_receipt_code(&altered, None).unwrap_err().code(),
+        "qr_signature_invalid"
+    );
     assert_eq!(c.f.desk.check_receipt_code("hello", None).unwrap_err().code(), "qr_unreadable");
     let other_key = [7u8; 32];
     let other = ed25519_dalek::SigningKey::from_bytes(&other_key);
     let forged = qr::payload(&other, "MZ01", "MZ01-000001", Fen::new(15000).unwrap(), r.occurred_at);
-    assert_eq!(c.f.desk.check_receipt_code(&forged, None).unwrap_err().code(), "qr_signature_invalid");
+    assert_eq!(
+        c.f.desk.check_receipt_code(&forged, None).unwrap_err().code(),
+        "qr_signature_invalid"
+    );
 }
 
 #[test]

@@ -46,7 +46,8 @@ fn the_station_key_signs_and_has_a_fingerprint() {
     assert_eq!(fp.len(), 39, "{fp}");
     let sig = f.desk.sign(b"MZ01-000001").unwrap();
     let key = ed25519_dalek::VerifyingKey::from_bytes(&station.public_key).unwrap();
-    key.verify_strict(b"MZ01-000001", &ed25519_dalek::Signature::from_bytes(&sig)).unwrap();
+    key.verify_strict(b"MZ01-000001", &ed25519_dalek::Signature::from_bytes(&sig))
+        .unwrap();
 }
 
 #[test]
@@ -55,8 +56,14 @@ fn roles_are_checked_in_the_core() {
     let cashier = f.operator("李收费", Role::Cashier);
     let finance = f.operator("周财务", Role::Finance);
     let before = f.entries();
-    assert_eq!(f.desk.add_operator(&cashier, "新人", Role::Cashier, "1111").unwrap_err().code(), "role_forbidden");
-    assert_eq!(f.desk.start_outage(&cashier, "宕机", None, "").unwrap_err().code(), "role_forbidden");
+    assert_eq!(
+        f.desk.add_operator(&cashier, "新人", Role::Cashier, "1111").unwrap_err().code(),
+        "role_forbidden"
+    );
+    assert_eq!(
+        f.desk.start_outage(&cashier, "宕机", None, "").unwrap_err().code(),
+        "role_forbidden"
+    );
     assert_eq!(f.desk.open_shift(&finance, yuan(0)).unwrap_err().code(), "role_forbidden");
     assert_eq!(f.desk.open_shift(&f.admin.clone(), yuan(0)).unwrap_err().code(), "role_forbidden");
     assert_eq!(f.desk.set_idle_lock_minutes(&cashier, 3).unwrap_err().code(), "role_forbidden");
@@ -74,7 +81,11 @@ fn operator_names_and_pins_are_checked() {
         ("新人", "", "pin_empty"),
         ("新人", "123", "pin_too_short"),
     ] {
-        assert_eq!(f.desk.add_operator(&admin, name, Role::Cashier, pin).unwrap_err().code(), code, "{name:?}");
+        assert_eq!(
+            f.desk.add_operator(&admin, name, Role::Cashier, pin).unwrap_err().code(),
+            code,
+            "{name:?}"
+        );
     }
 }
 
@@ -119,13 +130,22 @@ fn outage_starts_once_and_ends_after_it_started() {
     let o = f.desk.start_outage(&sup, "核心交换机故障", Some(down), "网管中心 刘科长").unwrap();
     assert_eq!(o.his_down_at, down);
     assert_eq!(o.started_by, "陈主管");
-    assert_eq!(f.desk.start_outage(&sup, "再次", None, "").unwrap_err().code(), "outage_already_active");
-    assert_eq!(f.desk.end_outage(&sup, Some(down - Duration::minutes(1))).unwrap_err().code(), "outage_end_before_start");
+    assert_eq!(
+        f.desk.start_outage(&sup, "再次", None, "").unwrap_err().code(),
+        "outage_already_active"
+    );
+    assert_eq!(
+        f.desk.end_outage(&sup, Some(down - Duration::minutes(1))).unwrap_err().code(),
+        "outage_end_before_start"
+    );
     let ended = f.desk.end_outage(&sup, None).unwrap();
     assert!(ended.ended.is_some());
     assert!(f.desk.active_outage().unwrap().is_none());
     assert_eq!(
-        f.desk.start_outage(&sup, "x", Some(f.desk.now() + Duration::hours(2)), "").unwrap_err().code(),
+        f.desk
+            .start_outage(&sup, "x", Some(f.desk.now() + Duration::hours(2)), "")
+            .unwrap_err()
+            .code(),
         "time_in_future"
     );
 }
@@ -161,6 +181,9 @@ fn idle_lock_is_a_journalled_setting() {
     assert_eq!(f.desk.idle_lock_minutes().unwrap(), 5);
     f.desk.set_idle_lock_minutes(&f.admin.clone(), 10).unwrap();
     assert_eq!(f.desk.idle_lock_minutes().unwrap(), 10);
-    assert_eq!(f.desk.set_idle_lock_minutes(&f.admin.clone(), 0).unwrap_err().code(), "idle_lock_out_of_range");
+    assert_eq!(
+        f.desk.set_idle_lock_minutes(&f.admin.clone(), 0).unwrap_err().code(),
+        "idle_lock_out_of_range"
+    );
     assert_eq!(f.desk.journal_tail(1).unwrap()[0].kind, "setting_changed");
 }

@@ -37,7 +37,15 @@ fn every_state_change_is_one_chained_entry() {
     let kinds: Vec<&str> = tail.iter().rev().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["station_initialised", "operator_added", "login", "outage_started", "shift_opened", "shift_closed", "logout"]
+        [
+            "station_initialised",
+            "operator_added",
+            "login",
+            "outage_started",
+            "shift_opened",
+            "shift_closed",
+            "logout"
+        ]
     );
     let first = tail.last().unwrap();
     assert_eq!(first.prev_hash, GENESIS);
@@ -57,7 +65,10 @@ fn the_hash_follows_the_documented_layout() {
     for e in f.desk.journal_tail(100).unwrap() {
         assert_eq!(entry_hash(e.seq, &e.id, &e.kind, &e.actor, &e.at, &e.prev_hash, &e.payload), e.hash);
         // The layout by hand, as ARCHITECTURE.md writes it.
-        let bytes = format!("DTJ1\n{}\n{}\n{}\n{}\n{}\n{}\n{}", e.seq, e.id, e.kind, e.actor, e.at, e.prev_hash, e.payload);
+        let bytes = format!(
+            "DTJ1\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            e.seq, e.id, e.kind, e.actor, e.at, e.prev_hash, e.payload
+        );
         use sha2::Digest;
         assert_eq!(hex::encode(sha2::Sha256::digest(bytes.as_bytes())), e.hash);
     }
@@ -130,7 +141,9 @@ fn an_altered_fact_row_names_the_entry_that_recorded_it() {
 fn a_fact_row_without_an_entry_is_caught() {
     let f = busy_station();
     let conn = raw(&f.db_path());
-    let op: String = conn.query_row("SELECT id FROM operator WHERE name = '李收费'", [], |r| r.get(0)).unwrap();
+    let op: String = conn
+        .query_row("SELECT id FROM operator WHERE name = '李收费'", [], |r| r.get(0))
+        .unwrap();
     conn.execute(
         "INSERT INTO shift (id, operator_id, float_fen, outage_id, opened_at) VALUES ('x', ?1, 0, NULL, '2026-11-26T03:00:00.000000Z')",
         [op],

@@ -10,15 +10,25 @@ fn id_number(first17: &str) -> String {
 }
 
 fn patient(name: &str) -> NewPatient {
-    NewPatient { name: name.into(), sex: "M".into(), ..Default::default() }
+    NewPatient {
+        name: name.into(),
+        sex: "M".into(),
+        ..Default::default()
+    }
 }
 
 /// A station in an outage with the sample catalog and departments, and a cashier on shift.
 fn counter() -> (Fixture, Actor) {
     let mut f = Fixture::new();
     let admin = f.admin.clone();
-    let catalog = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets/catalog/sample-price-list-2026-11.csv")).unwrap();
-    f.desk.catalog_import(&admin, &catalog, "sample.csv", &Default::default(), false, &mut |_, _| {}).unwrap();
+    let catalog = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../assets/catalog/sample-price-list-2026-11.csv"
+    ))
+    .unwrap();
+    f.desk
+        .catalog_import(&admin, &catalog, "sample.csv", &Default::default(), false, &mut |_, _| {})
+        .unwrap();
     let depts = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets/departments.csv")).unwrap();
     f.desk.import_departments(&admin, &depts, "departments.csv").unwrap();
     f.desk.start_outage(&admin, "HIS 宕机", None, "").unwrap();
@@ -30,7 +40,10 @@ fn counter() -> (Fixture, Actor) {
 #[test]
 fn downtime_numbers_carry_the_station_and_run_without_gaps() {
     let (mut f, c) = counter();
-    let numbers: Vec<String> = ["甲", "乙", "丙"].iter().map(|n| f.desk.add_patient(&c, &patient(n)).unwrap().downtime_no.unwrap()).collect();
+    let numbers: Vec<String> = ["甲", "乙", "丙"]
+        .iter()
+        .map(|n| f.desk.add_patient(&c, &patient(n)).unwrap().downtime_no.unwrap())
+        .collect();
     assert_eq!(numbers, ["DT-MZ01-000001", "DT-MZ01-000002", "DT-MZ01-000003"]);
 }
 
@@ -38,16 +51,42 @@ fn downtime_numbers_carry_the_station_and_run_without_gaps() {
 fn the_id_number_fills_in_birth_and_sex_or_is_cross_checked() {
     let (mut f, c) = counter();
     let id = id_number("44030419900101231");
-    let p = f.desk.add_patient(&c, &NewPatient { name: "王五".into(), sex: "U".into(), id_number: Some(id.clone()), ..Default::default() }).unwrap();
+    let p = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "王五".into(),
+                sex: "U".into(),
+                id_number: Some(id.clone()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!((p.birth.unwrap().to_string().as_str(), p.sex), ("1990-01-01", Sex::Male));
     let other = id_number("44030419900101232");
-    let typed_wrong = NewPatient { name: "赵六".into(), sex: "M".into(), birth: Some("1990-01-02".into()), id_number: Some(other), ..Default::default() };
+    let typed_wrong = NewPatient {
+        name: "赵六".into(),
+        sex: "M".into(),
+        birth: Some("1990-01-02".into()),
+        id_number: Some(other),
+        ..Default::default()
+    };
     let before = f.entries();
     let e = f.desk.add_patient(&c, &typed_wrong).unwrap_err();
     assert_eq!(e.code(), "id_mismatch");
     assert!(e.to_string().contains("1990-01-01"));
     assert_eq!(f.entries(), before);
-    let confirmed = f.desk.add_patient(&c, &NewPatient { confirm_id_mismatch: true, ..typed_wrong }).unwrap();
+    let confirmed = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                confirm_id_mismatch: true,
+                ..typed_wrong
+            },
+        )
+        .unwrap();
     assert_eq!(confirmed.birth.unwrap().to_string(), "1990-01-02");
     assert!(f.desk.journal_tail(1).unwrap()[0].payload.contains("id_mismatch_confirmed"));
 }
@@ -55,7 +94,18 @@ fn the_id_number_fills_in_birth_and_sex_or_is_cross_checked() {
 #[test]
 fn old_fifteen_digit_numbers_are_accepted_and_flagged() {
     let (mut f, c) = counter();
-    let p = f.desk.add_patient(&c, &NewPatient { name: "老证".into(), sex: "F".into(), id_number: Some("110105491231002".into()), ..Default::default() }).unwrap();
+    let p = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "老证".into(),
+                sex: "F".into(),
+                id_number: Some("110105491231002".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert!(p.id_old_style);
 }
 
@@ -65,17 +115,71 @@ fn bad_input_gets_a_clear_message_and_writes_nothing() {
     let before = f.entries();
     let future = (f.desk.now() + Duration::days(3)).format("%Y-%m-%d").to_string();
     for (new, code) in [
-        (NewPatient { id_number: Some("110105194912310021".into()), ..patient("甲") }, "id_number_checksum"),
-        (NewPatient { id_number: Some(id_number("11010519490231002")), ..patient("甲") }, "id_number_date"),
-        (NewPatient { birth: Some("2001-02-30".into()), ..patient("甲") }, "date_invalid"),
-        (NewPatient { birth: Some(future), ..patient("甲") }, "birth_in_future"),
+        (
+            NewPatient {
+                id_number: Some("110105194912310021".into()),
+                ..patient("甲")
+            },
+            "id_number_checksum",
+        ),
+        (
+            NewPatient {
+                id_number: Some(id_number("11010519490231002")),
+                ..patient("甲")
+            },
+            "id_number_date",
+        ),
+        (
+            NewPatient {
+                birth: Some("2001-02-30".into()),
+                ..patient("甲")
+            },
+            "date_invalid",
+        ),
+        (
+            NewPatient {
+                birth: Some(future),
+                ..patient("甲")
+            },
+            "birth_in_future",
+        ),
         (patient(""), "text_empty"),
         (patient("张\u{1b}三"), "text_control_chars"),
-        (NewPatient { age: Some(151), ..patient("甲") }, "age_too_high"),
-        (NewPatient { sex: "X".into(), ..patient("甲") }, "sex_invalid"),
-        (NewPatient { insurance: Some("employee".into()), ..patient("甲") }, "insurance_no_missing"),
-        (NewPatient { insurance: Some("火星医保".into()), ..patient("甲") }, "insurance_invalid"),
-        (NewPatient { phone: Some("call me".into()), ..patient("甲") }, "phone_invalid"),
+        (
+            NewPatient {
+                age: Some(151),
+                ..patient("甲")
+            },
+            "age_too_high",
+        ),
+        (
+            NewPatient {
+                sex: "X".into(),
+                ..patient("甲")
+            },
+            "sex_invalid",
+        ),
+        (
+            NewPatient {
+                insurance: Some("employee".into()),
+                ..patient("甲")
+            },
+            "insurance_no_missing",
+        ),
+        (
+            NewPatient {
+                insurance: Some("火星医保".into()),
+                ..patient("甲")
+            },
+            "insurance_invalid",
+        ),
+        (
+            NewPatient {
+                phone: Some("call me".into()),
+                ..patient("甲")
+            },
+            "phone_invalid",
+        ),
     ] {
         assert_eq!(f.desk.add_patient(&c, &new).unwrap_err().code(), code);
     }
@@ -85,7 +189,18 @@ fn bad_input_gets_a_clear_message_and_writes_nothing() {
 #[test]
 fn infants_foreigners_and_rare_names_are_registrable() {
     let (mut f, c) = counter();
-    let infant = f.desk.add_patient(&c, &NewPatient { name: "李小宝之子".into(), sex: "U".into(), age: Some(0), ..Default::default() }).unwrap();
+    let infant = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "李小宝之子".into(),
+                sex: "U".into(),
+                age: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(infant.age_years, Some(0));
     f.desk.add_patient(&c, &patient("John Smith")).unwrap();
     let rare = f.desk.add_patient(&c, &patient("𠮷野䶮")).unwrap();
@@ -96,32 +211,100 @@ fn infants_foreigners_and_rare_names_are_registrable() {
 fn the_duplicate_guard() {
     let (mut f, c) = counter();
     let id = id_number("11010519800505123");
-    let first = f.desk.add_patient(&c, &NewPatient { id_number: Some(id.clone()), phone: Some("13900001111".into()), ..patient("钱七") }).unwrap();
-    let e = f.desk.add_patient(&c, &NewPatient { id_number: Some(id), ..patient("钱七") }).unwrap_err();
+    let first = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                id_number: Some(id.clone()),
+                phone: Some("13900001111".into()),
+                ..patient("钱七")
+            },
+        )
+        .unwrap();
+    let e = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                id_number: Some(id),
+                ..patient("钱七")
+            },
+        )
+        .unwrap_err();
     assert_eq!(e.code(), "patient_duplicate_id");
     assert!(e.to_string().contains(first.downtime_no.as_deref().unwrap()));
     // Same name and birth date and sex; same name and phone.
-    let same_birth = NewPatient { birth: Some("1980-05-05".into()), ..patient("钱七") };
-    assert_eq!(f.desk.add_patient(&c, &same_birth).unwrap_err().code(), "patient_possible_duplicate");
-    let same_phone = NewPatient { phone: Some("13900001111".into()), ..patient("钱七") };
-    assert_eq!(f.desk.add_patient(&c, &same_phone).unwrap_err().code(), "patient_possible_duplicate");
+    let same_birth = NewPatient {
+        birth: Some("1980-05-05".into()),
+        ..patient("钱七")
+    };
+    assert_eq!(
+        f.desk.add_patient(&c, &same_birth).unwrap_err().code(),
+        "patient_possible_duplicate"
+    );
+    let same_phone = NewPatient {
+        phone: Some("13900001111".into()),
+        ..patient("钱七")
+    };
+    assert_eq!(
+        f.desk.add_patient(&c, &same_phone).unwrap_err().code(),
+        "patient_possible_duplicate"
+    );
     // Confirmed, the override is journalled with the record it resembled.
-    let second = f.desk.add_patient(&c, &NewPatient { confirm_duplicate: true, ..same_phone }).unwrap();
+    let second = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                confirm_duplicate: true,
+                ..same_phone
+            },
+        )
+        .unwrap();
     assert_ne!(second.id, first.id);
     let entry = &f.desk.journal_tail(1).unwrap()[0];
     assert!(entry.payload.contains("duplicate_override") && entry.payload.contains(&first.id.to_string()));
     // A different birth date and no phone is simply another person.
-    f.desk.add_patient(&c, &NewPatient { birth: Some("1999-01-01".into()), ..patient("钱七") }).unwrap();
+    f.desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                birth: Some("1999-01-01".into()),
+                ..patient("钱七")
+            },
+        )
+        .unwrap();
 }
 
 #[test]
 fn search_by_every_key() {
     let (mut f, c) = counter();
     let id = id_number("11010519800505123");
-    let p = f.desk.add_patient(&c, &NewPatient { id_number: Some(id.clone()), phone: Some("13900001111".into()), ..patient("欧阳明") }).unwrap();
+    let p = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                id_number: Some(id.clone()),
+                phone: Some("13900001111".into()),
+                ..patient("欧阳明")
+            },
+        )
+        .unwrap();
     f.desk.add_patient(&c, &patient("欧阳晓")).unwrap();
     let first = |f: &mut Fixture, q: &str| f.desk.find_patients(q, 10).unwrap().first().map(|p| p.name.clone());
-    for q in ["欧阳明", "阳明", "oym", "OYM", &id, "13900001111", "1390000", p.downtime_no.as_deref().unwrap(), "dt-mz01-000001"] {
+    for q in [
+        "欧阳明",
+        "阳明",
+        "oym",
+        "OYM",
+        &id,
+        "13900001111",
+        "1390000",
+        p.downtime_no.as_deref().unwrap(),
+        "dt-mz01-000001",
+    ] {
         assert_eq!(first(&mut f, q).as_deref(), Some("欧阳明"), "{q}");
     }
     assert_eq!(f.desk.find_patients("欧阳", 10).unwrap().len(), 2);
@@ -136,18 +319,50 @@ fn the_his_snapshot_is_searched_and_registering_links_instead_of_creating_a_stra
         "HIS号,姓名,性别,出生日期,身份证号,联系电话\r\nH001,孙悟空,男,1975-03-03,{good},13700000001\r\nH002,猪八戒,男,1980/01/01,,\r\n,无号,男,,,\r\nH004,坏证,女,,110105194912310021,\r\nH001,重复,男,,,\r\n"
     );
     let admin = f.admin.clone();
-    let dry = f.desk.import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, true).unwrap();
+    let dry = f
+        .desk
+        .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, true)
+        .unwrap();
     assert_eq!((dry.good, dry.problems.len()), (2, 3));
     assert!(f.desk.active_snapshot().unwrap().is_none(), "a dry run writes nothing");
-    assert_eq!(f.desk.import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false).unwrap_err().code(), "patients_have_bad_rows");
-    f.desk.import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", true, false).unwrap();
+    assert_eq!(
+        f.desk
+            .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false)
+            .unwrap_err()
+            .code(),
+        "patients_have_bad_rows"
+    );
+    f.desk
+        .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", true, false)
+        .unwrap();
     let found = f.desk.find_patients("swk", 5).unwrap();
     assert_eq!((found[0].source, found[0].his_id.as_deref()), (Source::His, Some("H001")));
     // Creating a stranger with an HIS patient's ID number is refused.
-    let e = f.desk.add_patient(&c, &NewPatient { id_number: Some(good), ..patient("孙悟空") }).unwrap_err();
+    let e = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                id_number: Some(good),
+                ..patient("孙悟空")
+            },
+        )
+        .unwrap_err();
     assert_eq!(e.code(), "patient_in_his");
     // Registering by HIS ID links: a local record with the HIS ID and a downtime number.
-    let r = f.desk.register(&c, &NewRegistration { patient: "H001".into(), dept: "NK".into(), reg_type: RegType::Ordinary, doctor: None, back_entered_at: None }).unwrap();
+    let r = f
+        .desk
+        .register(
+            &c,
+            &NewRegistration {
+                patient: "H001".into(),
+                dept: "NK".into(),
+                reg_type: RegType::Ordinary,
+                doctor: None,
+                back_entered_at: None,
+            },
+        )
+        .unwrap();
     let linked = f.desk.resolve_patient(&c, "H001").unwrap();
     assert_eq!(linked.id, r.patient_id);
     assert_eq!(linked.his_id.as_deref(), Some("H001"));
@@ -162,8 +377,28 @@ fn the_his_snapshot_is_searched_and_registering_links_instead_of_creating_a_stra
 fn queue_numbers_run_per_department_per_day() {
     let (mut f, c) = counter();
     let reg = |f: &mut Fixture, dept: &str| {
-        let p = f.desk.add_patient(&c, &NewPatient { confirm_duplicate: true, ..patient("病人") }).unwrap();
-        f.desk.register(&c, &NewRegistration { patient: p.downtime_no.unwrap(), dept: dept.into(), reg_type: RegType::Ordinary, doctor: Some("张明".into()), back_entered_at: None }).unwrap()
+        let p = f
+            .desk
+            .add_patient(
+                &c,
+                &NewPatient {
+                    confirm_duplicate: true,
+                    ..patient("病人")
+                },
+            )
+            .unwrap();
+        f.desk
+            .register(
+                &c,
+                &NewRegistration {
+                    patient: p.downtime_no.unwrap(),
+                    dept: dept.into(),
+                    reg_type: RegType::Ordinary,
+                    doctor: Some("张明".into()),
+                    back_entered_at: None,
+                },
+            )
+            .unwrap()
     };
     assert_eq!(reg(&mut f, "NK").queue_no, 1);
     assert_eq!(reg(&mut f, "NK").queue_no, 2);
@@ -179,11 +414,29 @@ fn queue_numbers_run_per_department_per_day() {
 fn registration_needs_a_shift_an_outage_and_a_real_department() {
     let (mut f, c) = counter();
     let p = f.desk.add_patient(&c, &patient("甲")).unwrap().downtime_no.unwrap();
-    let new = |dept: &str| NewRegistration { patient: p.clone(), dept: dept.into(), reg_type: RegType::Expert, doctor: None, back_entered_at: None };
+    let new = |dept: &str| NewRegistration {
+        patient: p.clone(),
+        dept: dept.into(),
+        reg_type: RegType::Expert,
+        doctor: None,
+        back_entered_at: None,
+    };
     let before = f.entries();
     assert_eq!(f.desk.register(&c, &new("XX")).unwrap_err().code(), "dept_unknown");
     assert_eq!(f.desk.register(&c, &new("ZYNK")).unwrap_err().code(), "dept_not_outpatient");
-    assert_eq!(f.desk.register(&c, &NewRegistration { patient: "DT-MZ01-999999".into(), ..new("NK") }).unwrap_err().code(), "patient_unknown");
+    assert_eq!(
+        f.desk
+            .register(
+                &c,
+                &NewRegistration {
+                    patient: "DT-MZ01-999999".into(),
+                    ..new("NK")
+                }
+            )
+            .unwrap_err()
+            .code(),
+        "patient_unknown"
+    );
     let other = f.operator("张收费", Role::Cashier);
     assert_eq!(f.desk.register(&other, &new("NK")).unwrap_err().code(), "shift_required");
     let admin = f.admin.clone();
@@ -195,22 +448,52 @@ fn registration_needs_a_shift_an_outage_and_a_real_department() {
     assert!(before2 > before, "only the outage end was written");
     // Back-entry of a paper record from during the outage is allowed and marked.
     let during = f.desk.now() - Duration::minutes(30);
-    let r = f.desk.register(&c, &NewRegistration { back_entered_at: Some(during), ..new("NK") }).unwrap();
+    let r = f
+        .desk
+        .register(
+            &c,
+            &NewRegistration {
+                back_entered_at: Some(during),
+                ..new("NK")
+            },
+        )
+        .unwrap();
     assert!(r.back_entered);
     let long_ago = f.desk.now() - Duration::days(30);
-    assert_eq!(f.desk.register(&c, &NewRegistration { back_entered_at: Some(long_ago), ..new("NK") }).unwrap_err().code(), "back_entry_outside_outage");
+    assert_eq!(
+        f.desk
+            .register(
+                &c,
+                &NewRegistration {
+                    back_entered_at: Some(long_ago),
+                    ..new("NK")
+                }
+            )
+            .unwrap_err()
+            .code(),
+        "back_entry_outside_outage"
+    );
 }
 
 #[test]
 fn a_cancelled_registration_keeps_its_number() {
     let (mut f, c) = counter();
     let p = f.desk.add_patient(&c, &patient("甲")).unwrap().downtime_no.unwrap();
-    let new = NewRegistration { patient: p, dept: "NK".into(), reg_type: RegType::Ordinary, doctor: None, back_entered_at: None };
+    let new = NewRegistration {
+        patient: p,
+        dept: "NK".into(),
+        reg_type: RegType::Ordinary,
+        doctor: None,
+        back_entered_at: None,
+    };
     let r = f.desk.register(&c, &new).unwrap();
     assert_eq!(f.desk.cancel_registration(&c, r.id, "").unwrap_err().code(), "text_empty");
     let cancelled = f.desk.cancel_registration(&c, r.id, "患者离开").unwrap();
     assert!(cancelled.cancelled.is_some());
-    assert_eq!(f.desk.cancel_registration(&c, r.id, "再退").unwrap_err().code(), "registration_cancelled");
+    assert_eq!(
+        f.desk.cancel_registration(&c, r.id, "再退").unwrap_err().code(),
+        "registration_cancelled"
+    );
     assert_eq!(f.desk.register(&c, &new).unwrap().queue_no, 2);
 }
 
@@ -219,9 +502,15 @@ fn a_large_snapshot_imports_and_searches() {
     let (mut f, _) = counter();
     let admin = f.admin.clone();
     let csv = synth::his_index_csv(5000, 7);
-    let r = f.desk.import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false).unwrap();
+    let r = f
+        .desk
+        .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false)
+        .unwrap();
     assert_eq!((r.good, r.problems.len()), (5000, 0));
-    assert_eq!(f.desk.find_patients("H10000042", 5).unwrap()[0].his_id.as_deref(), Some("H10000042"));
+    assert_eq!(
+        f.desk.find_patients("H10000042", 5).unwrap()[0].his_id.as_deref(),
+        Some("H10000042")
+    );
 }
 
 #[test]
@@ -229,12 +518,20 @@ fn departments_are_edited_one_at_a_time() {
     use downtime_core::registration::{Department, DeptKind};
     let (mut f, c) = counter();
     let admin = f.admin.clone();
-    let new = Department { code: "xk".into(), name: "胸外科".into(), kind: DeptKind::Outpatient, doctors: vec!["高医生".into(), " ".into()] };
+    let new = Department {
+        code: "xk".into(),
+        name: "胸外科".into(),
+        kind: DeptKind::Outpatient,
+        doctors: vec!["高医生".into(), " ".into()],
+    };
     assert_eq!(f.desk.set_department(&c, &new, true).unwrap_err().code(), "role_forbidden");
     let list = f.desk.set_department(&admin, &new, true).unwrap();
     let xk = list.iter().find(|d| d.code == "XK").unwrap();
     assert_eq!(xk.doctors, ["高医生"]);
-    let renamed = Department { name: "胸外科门诊".into(), ..new.clone() };
+    let renamed = Department {
+        name: "胸外科门诊".into(),
+        ..new.clone()
+    };
     f.desk.set_department(&admin, &renamed, true).unwrap();
     assert_eq!(f.desk.department("XK").unwrap().unwrap().name, "胸外科门诊");
     f.desk.set_department(&admin, &renamed, false).unwrap();
@@ -251,13 +548,50 @@ fn the_registration_fee_is_paid_through_a_charge_of_the_visit() {
     use downtime_core::charge::{ChargeInput, LineInput};
     let (mut f, c) = counter();
     let p = f.desk.add_patient(&c, &patient("甲")).unwrap().downtime_no.unwrap();
-    let r = f.desk.register(&c, &NewRegistration { patient: p.clone(), dept: "NK".into(), reg_type: RegType::Ordinary, doctor: None, back_entered_at: None }).unwrap();
+    let r = f
+        .desk
+        .register(
+            &c,
+            &NewRegistration {
+                patient: p.clone(),
+                dept: "NK".into(),
+                reg_type: RegType::Ordinary,
+                doctor: None,
+                back_entered_at: None,
+            },
+        )
+        .unwrap();
     assert_eq!(r.fee_paid_by, None);
-    let lines = r.fee_items.iter().map(|i| LineInput::Item { code: i.code.clone(), qty: Quantity::from_milli(1000).unwrap() }).collect();
-    let tenders = vec![TenderInput { method: Method::Cash, amount: r.fee, reference: String::new() }];
+    let lines = r
+        .fee_items
+        .iter()
+        .map(|i| LineInput::Item {
+            code: i.code.clone(),
+            qty: Quantity::from_milli(1000).unwrap(),
+        })
+        .collect();
+    let tenders = vec![TenderInput {
+        method: Method::Cash,
+        amount: r.fee,
+        reference: String::new(),
+    }];
     let receipt = f
         .desk
-        .pay_charge(&c, &ChargeInput { id: uuid::Uuid::now_v7(), patient: p, visit: Some(r.id), lines, tenders, cash_tendered: None, insured: false, paper_no: None, back_entered_at: None, approver: None })
+        .pay_charge(
+            &c,
+            &ChargeInput {
+                id: uuid::Uuid::now_v7(),
+                patient: p,
+                visit: Some(r.id),
+                lines,
+                tenders,
+                cash_tendered: None,
+                insured: false,
+                paper_no: None,
+                back_entered_at: None,
+                approver: None,
+            },
+        )
         .unwrap();
     assert_eq!(f.desk.registration(r.id).unwrap().unwrap().fee_paid_by, Some(receipt.receipt_no));
 }

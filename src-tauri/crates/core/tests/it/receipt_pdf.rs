@@ -2,9 +2,8 @@
 //! count and size through `pdfinfo` (poppler-utils), never by comparing bytes.
 
 use downtime_core::receipt_pdf::{
-    bench_render, render, render_deposit_summary, render_queue_slip, specimen,
-    specimen_deposit_summary, specimen_queue_slip, Charges, DepositRefund, DepositSummary, Fonts,
-    Layout, ReceiptBody, ReceiptDoc, ReceiptKind, OUTAGE_MARK,
+    bench_render, render, render_deposit_summary, render_queue_slip, specimen, specimen_deposit_summary, specimen_queue_slip, Charges,
+    DepositRefund, DepositSummary, Fonts, Layout, ReceiptBody, ReceiptDoc, ReceiptKind, OUTAGE_MARK,
 };
 use downtime_core::Fen;
 use std::process::Command;
@@ -23,11 +22,7 @@ fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
     let out = out.unwrap_or_else(|e| {
         panic!("`{tool}` is needed to read receipts back ({e}); install poppler-utils (apt-get install poppler-utils)")
     });
-    assert!(
-        out.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -45,10 +40,7 @@ fn pages_and_size(pdf: &[u8]) -> (usize, f32, f32) {
             .trim()
             .to_string()
     };
-    let size: Vec<f32> = field("Page size:")
-        .split_whitespace()
-        .filter_map(|t| t.parse().ok())
-        .collect();
+    let size: Vec<f32> = field("Page size:").split_whitespace().filter_map(|t| t.parse().ok()).collect();
     (field("Pages:").parse().unwrap(), size[0], size[1])
 }
 
@@ -58,16 +50,10 @@ fn check(doc: &ReceiptDoc, layout: Layout, expected: &[String], absent: &[&str])
     let pdf = render(doc, layout).unwrap();
     let text = text_of(&pdf);
     for e in expected {
-        assert!(
-            text.contains(e.as_str()),
-            "{layout:?}: {e:?} missing from\n{text}"
-        );
+        assert!(text.contains(e.as_str()), "{layout:?}: {e:?} missing from\n{text}");
     }
     for a in absent {
-        assert!(
-            !text.contains(a),
-            "{layout:?}: {a:?} should not be printed:\n{text}"
-        );
+        assert!(!text.contains(a), "{layout:?}: {a:?} should not be printed:\n{text}");
     }
     pdf
 }
@@ -93,10 +79,7 @@ fn check_text(pdf: &[u8], what: &str, expected: &[&str], absent: &[&str]) {
         assert!(text.contains(e), "{what}: {e:?} missing from\n{text}");
     }
     for a in absent {
-        assert!(
-            !text.contains(a),
-            "{what}: {a:?} should not be printed:\n{text}"
-        );
+        assert!(!text.contains(a), "{what}: {a:?} should not be printed:\n{text}");
     }
 }
 
@@ -114,17 +97,9 @@ fn itemised(doc: &ReceiptDoc) -> Vec<String> {
     let (ReceiptBody::Outpatient(c) | ReceiptBody::Refund { charges: c, .. }) = &doc.body else {
         unreachable!()
     };
-    let mut e = vec![
-        OUTAGE_MARK.to_string(),
-        doc.kind().title().to_string(),
-        doc.receipt_number.clone(),
-    ];
+    let mut e = vec![OUTAGE_MARK.to_string(), doc.kind().title().to_string(), doc.receipt_number.clone()];
     e.extend(c.lines.iter().map(|l| l.name.clone()));
-    e.extend(
-        c.subtotals
-            .iter()
-            .map(|s| format!("{}：{}", s.category, s.amount)),
-    );
+    e.extend(c.subtotals.iter().map(|s| format!("{}：{}", s.category, s.amount)));
     e.push(c.total.capitals());
     e.push(c.total.to_string());
     e.push(c.payer_name.clone());
@@ -136,14 +111,7 @@ fn itemised(doc: &ReceiptDoc) -> Vec<String> {
 fn an_eight_line_receipt_shows_every_line_in_both_layouts() {
     let doc = specimen(ReceiptKind::Outpatient, 8);
     let mut expected = itemised(&doc);
-    expected.extend(
-        [
-            "贰佰伍拾伍元壹角",
-            "¥255.10",
-            "医保重新结算/换取电脑发票截止日期：2026-12-17",
-        ]
-        .map(String::from),
-    );
+    expected.extend(["贰佰伍拾伍元壹角", "¥255.10", "医保重新结算/换取电脑发票截止日期：2026-12-17"].map(String::from));
     for layout in [Layout::A5, Layout::Roll80] {
         check(&doc, layout, &expected, &["COPY", "副本", "作废"]);
     }
@@ -179,19 +147,13 @@ fn a5_is_a5_and_small() {
         (w - 419.5).abs() < 1.0 && (h - 595.3).abs() < 1.0,
         "A5 is 148 × 210 mm, got {w} × {h} pt"
     );
-    assert!(
-        pdf.len() < 60_000,
-        "an A5 receipt is {} bytes, over 60 KB",
-        pdf.len()
-    );
+    assert!(pdf.len() < 60_000, "an A5 receipt is {} bytes, over 60 KB", pdf.len());
 }
 
 #[test]
 fn the_roll_is_72_mm_wide_and_grows_with_the_lines() {
     let height = |lines| {
-        let (pages, w, h) = pages_and_size(
-            &render(&specimen(ReceiptKind::Outpatient, lines), Layout::Roll80).unwrap(),
-        );
+        let (pages, w, h) = pages_and_size(&render(&specimen(ReceiptKind::Outpatient, lines), Layout::Roll80).unwrap());
         assert_eq!(pages, 1);
         assert!((w - 204.1).abs() < 0.5, "72 mm is 204.1 pt, got {w}");
         h
@@ -229,10 +191,7 @@ fn long_names_wrap_within_their_column_and_are_cut_after_three_lines() {
         );
         assert!(text.contains("复方甘草酸苷注射液"), "{layout:?}: {text}");
         if layout == Layout::A5 {
-            assert!(
-                text.contains('…'),
-                "the over-long name is cut with …: {text}"
-            );
+            assert!(text.contains('…'), "the over-long name is cut with …: {text}");
             assert!(!text.contains("电解质及血压变化"), "{text}");
         }
     }
@@ -242,14 +201,7 @@ fn long_names_wrap_within_their_column_and_are_cut_after_three_lines() {
 fn refunds_and_deposits() {
     let refund = specimen(ReceiptKind::Refund, 3);
     let mut expected = itemised(&refund);
-    expected.extend(
-        [
-            "原票据号码：MZ01-00000117",
-            "退费合计（大写）：柒拾伍元整",
-            "退款方式：现金退款",
-        ]
-        .map(String::from),
-    );
+    expected.extend(["原票据号码：MZ01-00000117", "退费合计（大写）：柒拾伍元整", "退款方式：现金退款"].map(String::from));
     for layout in [Layout::A5, Layout::Roll80] {
         check(&refund, layout, &expected, &["医保重新结算"]);
     }
@@ -308,14 +260,8 @@ fn a_character_the_font_lacks_is_refused_not_printed_as_a_box() {
             assert_eq!(e.code(), "font_missing_glyph");
             let zh = e.message(downtime_core::Lang::Zh);
             let en = e.message(downtime_core::Lang::En);
-            assert!(
-                zh.contains('𠮷') && zh.contains("U+20BB7") && zh.contains(field_zh),
-                "{zh}"
-            );
-            assert!(
-                en.contains('𠮷') && en.contains("U+20BB7") && en.contains(field_en),
-                "{en}"
-            );
+            assert!(zh.contains('𠮷') && zh.contains("U+20BB7") && zh.contains(field_zh), "{zh}");
+            assert!(en.contains('𠮷') && en.contains("U+20BB7") && en.contains(field_en), "{en}");
         }
     }
 }
@@ -324,18 +270,9 @@ fn a_character_the_font_lacks_is_refused_not_printed_as_a_box() {
 fn totals_that_do_not_add_up_are_refused() {
     type Spoil = fn(&mut Charges);
     let cases: [(Spoil, &str); 5] = [
-        (
-            |c| c.total = Fen::new(c.total.get() + 1).unwrap(),
-            "add up to",
-        ),
-        (
-            |c| c.subtotals[0].amount = Fen::new(1).unwrap(),
-            "differs from its lines",
-        ),
-        (
-            |c| c.subtotals.remove(0).category.clear(),
-            "which has no subtotal",
-        ),
+        (|c| c.total = Fen::new(c.total.get() + 1).unwrap(), "add up to"),
+        (|c| c.subtotals[0].amount = Fen::new(1).unwrap(), "differs from its lines"),
+        (|c| c.subtotals.remove(0).category.clear(), "which has no subtotal"),
         (|c| c.change = Fen::ZERO, "do not equal the total"),
         (|c| c.lines.clear(), "no item lines"),
     ];
@@ -364,10 +301,7 @@ fn line_breaks_in_typed_text_print_as_spaces() {
 fn a_qr_payload_too_long_is_refused() {
     let mut doc = specimen(ReceiptKind::Outpatient, 8);
     doc.qr_payload = "x".repeat(4000);
-    assert_eq!(
-        render(&doc, Layout::A5).unwrap_err().code(),
-        "receipt_qr_too_long"
-    );
+    assert_eq!(render(&doc, Layout::A5).unwrap_err().code(), "receipt_qr_too_long");
 }
 
 #[test]
@@ -400,12 +334,7 @@ fn a_deposit_refund_says_what_is_paid_back_how_why_and_what_is_left() {
     ];
     for layout in [Layout::A5, Layout::Roll80] {
         let pdf = render(&refund, layout).unwrap();
-        check_text(
-            &pdf,
-            &format!("{layout:?}"),
-            &expected,
-            &["兹收到", "COPY", "作废"],
-        );
+        check_text(&pdf, &format!("{layout:?}"), &expected, &["兹收到", "COPY", "作废"]);
         assert!(pdf.len() < 60_000, "{layout:?}: {} bytes", pdf.len());
         assert_eq!(pages_and_size(&pdf).0, 1);
     }
@@ -414,12 +343,7 @@ fn a_deposit_refund_says_what_is_paid_back_how_why_and_what_is_left() {
     (marked.copy, marked.voided) = (true, true);
     for layout in [Layout::A5, Layout::Roll80] {
         let pdf = render(&marked, layout).unwrap();
-        check_text(
-            &pdf,
-            &format!("{layout:?}"),
-            &["副本 COPY", "作废", "兹退还"],
-            &[],
-        );
+        check_text(&pdf, &format!("{layout:?}"), &["副本 COPY", "作废", "兹退还"], &[]);
     }
 }
 
@@ -432,11 +356,7 @@ fn a_deposit_refund_that_does_not_add_up_is_refused() {
             "receipt_inconsistent",
             "add up to ¥900.00, not the amount refunded ¥1,000.00",
         ),
-        (
-            |r| r.methods.clear(),
-            "receipt_inconsistent",
-            "add up to ¥0.00",
-        ),
+        (|r| r.methods.clear(), "receipt_inconsistent", "add up to ¥0.00"),
         (
             |r| {
                 r.amount = Fen::ZERO;
@@ -445,11 +365,7 @@ fn a_deposit_refund_that_does_not_add_up_is_refused() {
             "receipt_inconsistent",
             "zero",
         ),
-        (
-            |r| r.supervisor = "陈𠮷".into(),
-            "font_missing_glyph",
-            "supervisor",
-        ),
+        (|r| r.supervisor = "陈𠮷".into(), "font_missing_glyph", "supervisor"),
     ];
     for (spoil, code, says) in cases {
         let mut doc = specimen(ReceiptKind::DepositRefund, 0);
@@ -465,11 +381,7 @@ fn the_deposit_summary_lists_every_movement_and_counts_only_those_not_voided() {
     let summary = specimen_deposit_summary(7);
     // 3000 + 2000 (+ 1000 voided) - 1500 + 500 + 3000 + 2000
     assert_eq!(
-        (
-            summary.total_deposited.get(),
-            summary.total_refunded.get(),
-            summary.balance.get()
-        ),
+        (summary.total_deposited.get(), summary.total_refunded.get(), summary.balance.get()),
         (1_050_000, 150_000, 900_000)
     );
     let mut expected: Vec<String> = [
@@ -509,8 +421,7 @@ fn the_deposit_summary_lists_every_movement_and_counts_only_those_not_voided() {
 
     let mut empty = summary;
     empty.movements.clear();
-    (empty.total_deposited, empty.total_refunded, empty.balance) =
-        (Fen::ZERO, Fen::ZERO, Fen::ZERO);
+    (empty.total_deposited, empty.total_refunded, empty.balance) = (Fen::ZERO, Fen::ZERO, Fen::ZERO);
     let pdf = render_deposit_summary(&empty, Layout::Roll80).unwrap();
     check_text(&pdf, "empty", &["无预交金记录", "零元整"], &[]);
 }
@@ -550,11 +461,7 @@ fn a_deposit_summary_that_does_not_add_up_is_refused() {
             "receipt_inconsistent",
             "deposits total ¥10,500.01 does not match",
         ),
-        (
-            |s| s.total_refunded = Fen::ZERO,
-            "receipt_inconsistent",
-            "refunds total ¥0.00",
-        ),
+        (|s| s.total_refunded = Fen::ZERO, "receipt_inconsistent", "refunds total ¥0.00"),
         (
             |s| s.balance = Fen::new(1_050_000).unwrap(),
             "receipt_inconsistent",
@@ -574,11 +481,7 @@ fn a_deposit_summary_that_does_not_add_up_is_refused() {
             "receipt_inconsistent",
             "Movement 2 (MZ01-00000119) is of kind \"押金\"",
         ),
-        (
-            |s| s.printed_by = "𠮷田".into(),
-            "font_missing_glyph",
-            "printed by",
-        ),
+        (|s| s.printed_by = "𠮷田".into(), "font_missing_glyph", "printed by"),
     ];
     for (spoil, code, says) in cases {
         let mut summary = specimen_deposit_summary(7);
@@ -646,14 +549,8 @@ fn the_queue_slip_is_short_and_its_number_reads_across_the_counter() {
             .1
     };
     let (number, department, name) = (height("27"), height("呼吸内科门诊"), height("姓名：张伟"));
-    assert!(
-        number > 2.5 * department,
-        "number {number} pt, department {department} pt"
-    );
-    assert!(
-        department > 1.8 * name,
-        "department {department} pt, name {name} pt"
-    );
+    assert!(number > 2.5 * department, "number {number} pt, department {department} pt");
+    assert!(department > 1.8 * name, "department {department} pt, name {name} pt");
     assert!(height(OUTAGE_MARK) <= name, "the outage mark is small");
 }
 
@@ -666,21 +563,10 @@ fn a_queue_slip_without_fee_or_doctor_says_nothing_of_them_and_a_long_number_fit
     slip.queue_number = 1_234_567;
     slip.notice = "请在候诊区等候叫号。".into();
     let pdf = render_queue_slip(&slip).unwrap();
-    check_text(
-        &pdf,
-        "slip",
-        &["号别：普通", "1234567"],
-        &["挂号费", "待收费", "医生"],
-    );
+    check_text(&pdf, "slip", &["号别：普通", "1234567"], &["挂号费", "待收费", "医生"]);
     let (_, page_w, _) = pages_and_size(&pdf);
-    let (_, _, right) = words(&pdf)
-        .into_iter()
-        .find(|(w, ..)| w == "1234567")
-        .unwrap();
-    assert!(
-        right < page_w,
-        "the number ends at {right} pt, the page at {page_w} pt"
-    );
+    let (_, _, right) = words(&pdf).into_iter().find(|(w, ..)| w == "1234567").unwrap();
+    assert!(right < page_w, "the number ends at {right} pt, the page at {page_w} pt");
 
     for (n, says) in [(0, "Queue number 0 is invalid"), (-3, "Queue number -3")] {
         let mut bad = specimen_queue_slip();
@@ -689,9 +575,5 @@ fn a_queue_slip_without_fee_or_doctor_says_nothing_of_them_and_a_long_number_fit
     }
     let mut rare = specimen_queue_slip();
     rare.patient_name = "𠮷田".into();
-    refused(
-        render_queue_slip(&rare),
-        "font_missing_glyph",
-        "patient name",
-    );
+    refused(render_queue_slip(&rare), "font_missing_glyph", "patient name");
 }
