@@ -363,28 +363,11 @@ impl Desk {
         let signer = self.signer()?;
         let tx = self.conn.transaction()?;
         let new = NewReceipt {
-            id: input.id,
-            kind: ReceiptKind::Deposit,
-            patient: &patient,
-            registration_id: None,
             admission_id: Some(a.id),
             department: a.dept_name.clone(),
-            refund_of: None,
-            total,
             change,
-            insured: false,
-            resettle_due: None,
-            exchange_due: None,
-            paper_no: None,
-            reason: String::new(),
-            supervisor: None,
-            drug_return_by: None,
-            catalog_version: None,
-            shift_id: shift.id,
-            outage_id,
-            occurred_at,
             back_entered: input.back_entered_at.is_some(),
-            request_sha256: String::new(),
+            ..NewReceipt::new(ReceiptKind::Deposit, input.id, &patient, total, shift.id, outage_id, occurred_at)
         };
         insert_receipt(&tx, &signer, by, &new, &[], &tenders, now, "deposit_taken")?;
         tx.commit()?;
@@ -432,28 +415,19 @@ impl Desk {
         let signer = self.signer()?;
         let tx = self.conn.transaction()?;
         let new = NewReceipt {
-            id: input.id,
-            kind: ReceiptKind::DepositRefund,
-            patient: &patient,
-            registration_id: None,
             admission_id: Some(account.admission.id),
             department: account.admission.dept_name.clone(),
-            refund_of: None,
-            total: input.amount,
-            change: Fen::ZERO,
-            insured: false,
-            resettle_due: None,
-            exchange_due: None,
-            paper_no: None,
             reason,
             supervisor: Some(supervisor),
-            drug_return_by: None,
-            catalog_version: None,
-            shift_id: shift.id,
-            outage_id,
-            occurred_at: now,
-            back_entered: false,
-            request_sha256: String::new(),
+            ..NewReceipt::new(
+                ReceiptKind::DepositRefund,
+                input.id,
+                &patient,
+                input.amount,
+                shift.id,
+                outage_id,
+                now,
+            )
         };
         insert_receipt(&tx, &signer, by, &new, &[], &tenders, now, "deposit_refunded")?;
         tx.commit()?;

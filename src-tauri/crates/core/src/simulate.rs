@@ -14,6 +14,7 @@ use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::NewPatient;
 use crate::registration::{NewRegistration, RegType};
+use crate::rng::Rng;
 use crate::store::Desk;
 use crate::Role;
 use uuid::Uuid;
@@ -35,24 +36,6 @@ pub struct Summary {
     pub deposits: usize,
     pub deposit_refunds: usize,
     pub taken: i64,
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
 }
 
 fn operator(desk: &mut Desk, admin: &Actor, name: &str, role: Role) -> Result<Actor> {

@@ -270,28 +270,15 @@ impl Desk {
         let signer = self.signer()?;
         let tx = self.conn.transaction()?;
         let new = NewReceipt {
-            id: input.id,
-            kind: ReceiptKind::Refund,
-            patient: &original.patient,
             registration_id: original.registration_id,
-            admission_id: None,
             department: original.department.clone(),
             refund_of: Some(original.id),
-            total,
-            change: Fen::ZERO,
             insured: original.insured,
-            resettle_due: None,
-            exchange_due: None,
-            paper_no: None,
             reason,
             supervisor: Some(supervisor),
             drug_return_by,
             catalog_version: original.catalog_version,
-            shift_id: shift.id,
-            outage_id,
-            occurred_at: now,
-            back_entered: false,
-            request_sha256: String::new(),
+            ..NewReceipt::new(ReceiptKind::Refund, input.id, &original.patient, total, shift.id, outage_id, now)
         };
         insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_refunded")?;
         tx.commit()?;

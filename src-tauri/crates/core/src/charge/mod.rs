@@ -213,6 +213,45 @@ pub(crate) struct NewReceipt<'a> {
     pub request_sha256: String,
 }
 
+impl<'a> NewReceipt<'a> {
+    /// A receipt of `kind` with every optional fact empty; callers fill in what theirs has.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        kind: ReceiptKind,
+        id: Uuid,
+        patient: &'a Patient,
+        total: Fen,
+        shift_id: Uuid,
+        outage_id: Uuid,
+        occurred_at: DateTime<Utc>,
+    ) -> Self {
+        NewReceipt {
+            id,
+            kind,
+            patient,
+            registration_id: None,
+            admission_id: None,
+            department: String::new(),
+            refund_of: None,
+            total,
+            change: Fen::ZERO,
+            insured: false,
+            resettle_due: None,
+            exchange_due: None,
+            paper_no: None,
+            reason: String::new(),
+            supervisor: None,
+            drug_return_by: None,
+            catalog_version: None,
+            shift_id,
+            outage_id,
+            occurred_at,
+            back_entered: false,
+            request_sha256: String::new(),
+        }
+    }
+}
+
 impl Desk {
     /// 收费结算: checks every line and tender, then writes the receipt, its lines and tenders
     /// and one journal entry in one transaction. Returns the receipt (the one already issued
@@ -324,28 +363,18 @@ impl Desk {
         let signer = self.signer()?;
         let tx = self.conn.transaction()?;
         let new = NewReceipt {
-            id: input.id,
-            kind: ReceiptKind::Charge,
-            patient: &patient,
             registration_id: input.visit,
-            admission_id: None,
             department,
-            refund_of: None,
-            total,
             change,
             insured: input.insured,
             resettle_due,
             exchange_due: Some(exchange_due),
             paper_no,
-            reason: String::new(),
             supervisor: input.approver.as_ref().filter(|_| lines.iter().any(|l| l.free_text)),
-            drug_return_by: None,
             catalog_version: Some(catalog.id),
-            shift_id: shift.id,
-            outage_id,
-            occurred_at,
             back_entered: input.back_entered_at.is_some(),
             request_sha256: request,
+            ..NewReceipt::new(ReceiptKind::Charge, input.id, &patient, total, shift.id, outage_id, occurred_at)
         };
         let (receipt_no, qr_payload) = insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_issued")?;
         tx.commit()?;
