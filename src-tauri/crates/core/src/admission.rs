@@ -284,23 +284,14 @@ impl Desk {
             ));
         }
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "admission_cancelled",
+            "admission_cancel",
+            now,
             "INSERT INTO admission_cancel (admission_id, reason, cancelled_by, at) VALUES (?1, ?2, ?3, ?4)",
             params![a.id.to_string(), reason, by.id().to_string(), stamp(now)],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "admission_cancelled",
-                actor: by.name(),
-                at: now,
-                rows: vec![("admission_cancel", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.admission(inpatient_no)?.expect("exists"))
     }
 
@@ -312,8 +303,11 @@ impl Desk {
         let bed = optional_text(bed, 10, ("床号", "Bed"))?;
         let reason = optional_text(Some(reason), 100, ("原因", "Reason"))?;
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "admission_transferred",
+            "admission_transfer",
+            now,
             "INSERT INTO admission_transfer (id, admission_id, ward, bed, reason, by_operator, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 Uuid::now_v7().to_string(),
@@ -325,18 +319,6 @@ impl Desk {
                 stamp(now)
             ],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "admission_transferred",
-                actor: by.name(),
-                at: now,
-                rows: vec![("admission_transfer", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.admission(inpatient_no)?.expect("exists"))
     }
 

@@ -337,3 +337,34 @@ impl crate::store::Desk {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+impl crate::store::Desk {
+    /// The common shape of a state change: one fact row inserted by `sql` into `table` and its
+    /// journal entry, in one transaction.
+    pub(crate) fn record_one<P: rusqlite::Params>(
+        &mut self,
+        actor: &str,
+        kind: &str,
+        table: &'static str,
+        at: DateTime<Utc>,
+        sql: &str,
+        params: P,
+    ) -> Result<()> {
+        use crate::store::cached::Cached;
+        let tx = self.conn.transaction()?;
+        tx.exec(sql, params)?;
+        let row = tx.last_insert_rowid();
+        append(
+            &tx,
+            Change {
+                kind,
+                actor,
+                at,
+                rows: vec![(table, row)],
+                extra: Map::new(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -141,23 +141,14 @@ impl Desk {
         let now = self.clock.now();
         let id = Uuid::now_v7();
         let hash = hash_pin(&pin)?;
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            &by.name,
+            "operator_added",
+            "operator",
+            now,
             "INSERT INTO operator (id, name, role, pin_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id.to_string(), name, role.as_str(), hash, stamp(now), by.id.to_string()],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "operator_added",
-                actor: &by.name,
-                at: now,
-                rows: vec![("operator", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(Operator {
             id,
             name,

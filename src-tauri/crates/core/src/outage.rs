@@ -4,14 +4,11 @@
 
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
-use crate::journal::{self, Change};
 use crate::operator::Actor;
-use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension};
-use serde_json::Map;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,23 +62,14 @@ impl Desk {
             ));
         }
         let id = Uuid::now_v7();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "outage_started",
+            "outage",
+            now,
             "INSERT INTO outage (id, reason, his_down_at, announced_by, started_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id.to_string(), reason, stamp(down), announced, by.id().to_string(), stamp(now)],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "outage_started",
-                actor: by.name(),
-                at: now,
-                rows: vec![("outage", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.active_outage()?.expect("just started"))
     }
 
@@ -115,23 +103,14 @@ impl Desk {
                 )
             ));
         }
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "outage_ended",
+            "outage_end",
+            now,
             "INSERT INTO outage_end (outage_id, his_up_at, ended_by, recorded_at) VALUES (?1, ?2, ?3, ?4)",
             params![active.id.to_string(), stamp(up), by.id().to_string(), stamp(now)],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "outage_ended",
-                actor: by.name(),
-                at: now,
-                rows: vec![("outage_end", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.outage(active.id)?.expect("exists"))
     }
 

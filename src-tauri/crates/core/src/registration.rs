@@ -536,23 +536,14 @@ impl Desk {
         }
         let shift = self.shift_for_money(by)?;
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "registration_cancelled",
+            "registration_cancel",
+            now,
             "INSERT INTO registration_cancel (registration_id, reason, cancelled_by, shift_id, at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id.to_string(), reason, by.id().to_string(), shift.id.to_string(), stamp(now)],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "registration_cancelled",
-                actor: by.name(),
-                at: now,
-                rows: vec![("registration_cancel", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.registration(id)?.expect("exists"))
     }
 }
@@ -609,8 +600,11 @@ impl Desk {
             }
         }
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "department_set",
+            "department",
+            now,
             "INSERT INTO department (id, code, name, kind, doctors, active, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 Uuid::now_v7().to_string(),
@@ -623,18 +617,6 @@ impl Desk {
                 stamp(now)
             ],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "department_set",
-                actor: by.name(),
-                at: now,
-                rows: vec![("department", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         self.departments()
     }
 }

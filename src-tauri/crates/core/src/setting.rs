@@ -2,13 +2,10 @@
 
 use crate::error::{invalid, Result};
 use crate::ids::Permission;
-use crate::journal::{self, Change};
 use crate::operator::Actor;
-use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use rusqlite::{params, OptionalExtension};
-use serde_json::Map;
 use uuid::Uuid;
 
 /// Minutes of inactivity before the screen locks, unless an administrator set another value.
@@ -27,23 +24,14 @@ impl Desk {
     fn set_setting(&mut self, by: &Actor, key: &str, value: &str) -> Result<()> {
         by.require(Permission::ChangeSettings)?;
         let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "setting_changed",
+            "setting",
+            now,
             "INSERT INTO setting (id, key, value, set_at, set_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![Uuid::now_v7().to_string(), key, value, stamp(now), by.id().to_string()],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "setting_changed",
-                actor: by.name(),
-                at: now,
-                rows: vec![("setting", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(())
     }
 

@@ -5,15 +5,12 @@
 
 use crate::error::{invalid, Result};
 use crate::ids::Permission;
-use crate::journal::{self, Change};
 use crate::money::Fen;
 use crate::operator::Actor;
-use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use serde_json::Map;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,23 +51,14 @@ impl Desk {
         let outage = self.active_outage()?.map(|o| o.id.to_string());
         let now = self.clock.now();
         let id = Uuid::now_v7();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "shift_opened",
+            "shift",
+            now,
             "INSERT INTO shift (id, operator_id, float_fen, outage_id, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id.to_string(), by.id().to_string(), float.get(), outage, stamp(now)],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "shift_opened",
-                actor: by.name(),
-                at: now,
-                rows: vec![("shift", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.shift(id)?.expect("just opened"))
     }
 
@@ -84,23 +72,14 @@ impl Desk {
             ));
         };
         let now = self.clock.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "shift_closed",
+            "shift_close",
+            now,
             "INSERT INTO shift_close (shift_id, counted_fen, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4)",
             params![open.id.to_string(), counted.get(), by.id().to_string(), stamp(now)],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "shift_closed",
-                actor: by.name(),
-                at: now,
-                rows: vec![("shift_close", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.shift(open.id)?.expect("exists"))
     }
 

@@ -4,14 +4,12 @@
 use crate::calendar::Calendar;
 use crate::error::{invalid, Result};
 use crate::ids::Permission;
-use crate::journal::{self, Change};
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::params;
-use serde_json::Map;
 use uuid::Uuid;
 
 /// A due date, and whether it had to be counted Monday to Friday because the year's holiday
@@ -52,23 +50,14 @@ impl Desk {
             .or_else(|_| by.require(Permission::Supervise))?;
         let year = Calendar::parse_json(json)?;
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "calendar_imported",
+            "calendar_year",
+            now,
             "INSERT INTO calendar_year (id, year, json, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![Uuid::now_v7().to_string(), year.year(), json, by.id().to_string(), stamp(now)],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "calendar_imported",
-                actor: by.name(),
-                at: now,
-                rows: vec![("calendar_year", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(year.year())
     }
 

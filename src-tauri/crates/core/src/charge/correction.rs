@@ -8,14 +8,12 @@ use super::{insert_receipt, NewReceipt, Receipt, ReceiptKind, ReceiptLine};
 use crate::catalog::price::{line_amount, Quantity};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
-use crate::journal::{self, Change};
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use rusqlite::params;
-use serde_json::Map;
 use uuid::Uuid;
 
 /// A refund request.
@@ -106,8 +104,11 @@ impl Desk {
             ));
         }
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            "receipt_voided",
+            "receipt_void",
+            now,
             "INSERT INTO receipt_void (receipt_id, reason, supervisor_id, operator_id, shift_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 r.id.to_string(),
@@ -118,18 +119,6 @@ impl Desk {
                 stamp(now)
             ],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: "receipt_voided",
-                actor: by.name(),
-                at: now,
-                rows: vec![("receipt_void", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(self.receipt(receipt_no)?.expect("exists"))
     }
 
@@ -305,8 +294,11 @@ impl Desk {
             |x| x.get(0),
         )?;
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        tx.exec(
+        self.record_one(
+            by.name(),
+            if copy { "receipt_reprinted" } else { "receipt_printed" },
+            "receipt_print",
+            now,
             "INSERT INTO receipt_print (id, receipt_id, copy, layout, operator_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 Uuid::now_v7().to_string(),
@@ -317,18 +309,6 @@ impl Desk {
                 stamp(now)
             ],
         )?;
-        let row = tx.last_insert_rowid();
-        journal::append(
-            &tx,
-            Change {
-                kind: if copy { "receipt_reprinted" } else { "receipt_printed" },
-                actor: by.name(),
-                at: now,
-                rows: vec![("receipt_print", row)],
-                extra: Map::new(),
-            },
-        )?;
-        tx.commit()?;
         Ok(before)
     }
 }
