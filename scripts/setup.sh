@@ -22,6 +22,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null; then
+  echo "Node.js 20 or newer is needed to build the window (found: $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi
+
 if ! command -v cargo >/dev/null; then
   echo "Rust (cargo) is missing: install it with rustup (https://rustup.rs), then run this again." >&2
   exit 1
