@@ -10,7 +10,9 @@ import type { AdmitInput } from "./bindings/AdmitInput";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
+import type { CodeCheckView } from "./bindings/CodeCheckView";
 import type { Credentials } from "./bindings/Credentials";
+import type { DepartmentInput } from "./bindings/DepartmentInput";
 import type { DepartmentView } from "./bindings/DepartmentView";
 import type { DepositAccountView } from "./bindings/DepositAccountView";
 import type { DepositInputView } from "./bindings/DepositInputView";
@@ -117,6 +119,14 @@ export const api = {
   closeShift: (countedFen: number) => call<AppStatus>("close_shift", { counted_fen: countedFen }),
   verifyJournal: () => call<VerifyView>("verify_journal"),
   setIdleLock: (minutes: number) => call<AppStatus>("set_idle_lock", { minutes }),
+  /** The CUPS printer receipts go to; null: PDFs are only saved. */
+  printer: () => call<string | null>("printer"),
+  /** Sets it (administrators); an empty name means "save the PDF only". Returns the new one. */
+  setPrinter: (name: string) => call<string | null>("set_printer", { name }),
+  /** Opens a PDF this desk saved in the system's viewer (whose print dialog can print it). */
+  openPdf: (path: string) => call<null>("open_pdf", { path }),
+  /** 收据核验: verifies a scanned receipt QR payload with this station's key. */
+  checkReceiptCode: (payload: string) => call<CodeCheckView>("check_receipt_code", { payload }),
 
   /** Reads the file and reports what an import would do; writes nothing. */
   catalogPreview: (file: CatalogFile) => call<ImportReportView>("catalog_preview", file.bytes, fileOptions(file)),
@@ -136,6 +146,12 @@ export const api = {
   addPatient: (input: NewPatientInput) => call<PatientView>("add_patient", { input }),
   departments: () => call<DepartmentView[]>("departments"),
   importSampleDepartments: () => call<DepartmentView[]>("import_sample_departments"),
+  /** 科室表 CSV (科室编码, 科室名称, 类别, 医生): raw body, name as a header; bad rows refuse
+   *  the whole file. Returns the new list. */
+  importDepartments: (file: ChosenFile) =>
+    call<DepartmentView[]>("import_departments", file.bytes, { headers: { "x-file-name": encodeURIComponent(file.name) } }),
+  /** Adds or changes one department; `active: false` takes it off the list. Returns the new list. */
+  setDepartment: (input: DepartmentInput) => call<DepartmentView[]>("set_department", { input }),
   register: (input: RegisterInput) => call<RegistrationView>("register", { input }),
   cancelRegistration: (id: string, reason: string) => call<RegistrationView>("cancel_registration", { id, reason }),
   registrationsToday: () => call<RegistrationView[]>("registrations_today"),

@@ -5,7 +5,9 @@
 //! it. The shell says which key brought the clerk here and the screen puts the focus where
 //! that key's next keystroke belongs: F6 the search (or the form, with a patient pinned; after
 //! a result, the next patient), F7 the deposit form of the chosen admission (or the list, to
-//! choose one), F8 退预交金. What was pinned, chosen and typed survives a trip home.
+//! choose one), F8 退预交金. What was pinned, chosen and typed survives a trip home. Without
+//! departments the form offers the 科室表 editor; a change there (`deptSeq`) reloads the list,
+//! and back from the editor the focus goes to the form.
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -46,9 +48,13 @@ interface Props {
   intent: AdmIntent;
   /** False while a dialog or the lock screen covers the screen. */
   keysOn: boolean;
+  /** Opens the 科室表 editor. */
+  onOpenDepts: () => void;
+  /** Counts changes to the 科室表: the list is loaded again at each. */
+  deptSeq: number;
 }
 
-export function AdmissionScreen({ intent, keysOn }: Props) {
+export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props) {
   const t = useT();
   const [query, setQuery, clearQuery] = useDraft("adm.search");
   const [mode, setMode] = useKept<Mode>("adm.mode", "admit");
@@ -73,9 +79,21 @@ export function AdmissionScreen({ intent, keysOn }: Props) {
 
   const reloadList = () => listLoad.run(async () => setAdmissions(await api.admissions(true)));
   useEffect(() => {
-    void deptLoad.run(async () => setDepts(await api.departments()));
     void reloadList();
   }, []); // once, on arrival
+  /** The 科室表 changed while the editor covered the screen: once it closes, the form. */
+  const deptsChanged = useRef(false);
+  const seenDeptSeq = useRef(deptSeq);
+  useEffect(() => {
+    if (deptSeq !== seenDeptSeq.current) deptsChanged.current = true;
+    seenDeptSeq.current = deptSeq;
+    void deptLoad.run(async () => setDepts(await api.departments()));
+  }, [deptLoad.run, deptSeq]);
+  useEffect(() => {
+    if (!keysOn || !deptsChanged.current) return;
+    deptsChanged.current = false;
+    if (pinned && mode === "admit") focusOn("admit");
+  }, [keysOn]); // when the editor closes; the state it reads is this render's
 
   function applyFocus(target: Target) {
     ({ search: search.current, np: npName.current, admit: deptSelect.current, result: depositButton.current, list: list.current })[target]?.focus();
@@ -175,7 +193,12 @@ export function AdmissionScreen({ intent, keysOn }: Props) {
         ) : depts === null ? (
           deptLoad.problem ? <ErrorText problem={deptLoad.problem} testId="adm-error" /> : <p className="muted">{t("common.working")}</p>
         ) : depts.length === 0 ? (
-          <p className="warn">{t("adm.deptNone")}</p>
+          <div className="dept-empty">
+            <p className="warn">{t("adm.deptNone")}</p>
+            <button type="button" data-testid="dept-open-editor" onClick={onOpenDepts}>
+              {t("dept.open")}
+            </button>
+          </div>
         ) : (
           <AdmitForm patient={pinned} depts={admissible(depts)} draft={draft} onAdmitted={admitted} onBackOut={toSearch} deptRef={deptSelect} />
         )}

@@ -3,13 +3,14 @@
 //! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
 //! F7 deposits (the admission screen), F10 shift, F11 outage, F12 lock; Ctrl+P price list,
-//! Ctrl+O operators and settings, Ctrl+J verify the journal, Ctrl+L language (App), Ctrl+Q log
-//! out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
+//! check a scanned receipt code, Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
 //! The key bar fits one or two rows at 1366 px: on a screen with keys of its own it shows those
-//! and the counter keys; the rest (F11, Ctrl+P/O/J/Q/L) are on the home tiles and in F1 help.
+//! and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q/L) are on the home tiles and in F1 help.
+//! A change to the 科室表 makes the screens holding the list load it again (`deptSeq`).
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -33,11 +34,13 @@ import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
 import { OutageDialog } from "./OutageDialog";
 import { PatientIndexDialog } from "./PatientIndexDialog";
+import { ReceiptCheckDialog } from "./ReceiptCheckDialog";
+import { DepartmentsDialog } from "./settings/DepartmentsDialog";
 import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScreen";
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
-type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem";
+type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem" | "departments" | "receiptCheck";
 type ScreenId = "home" | "catalog" | "register" | "charge" | "admit";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
@@ -83,13 +86,29 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const tiles = useRef(new Map<string, HTMLButtonElement>());
   const lastTile = useRef("shift");
   const lastFocus = useRef<HTMLElement | null>(null);
+  /** The 科室表 was opened from this dialog (操作员与设置): Esc goes back there. */
+  const [deptsFrom, setDeptsFrom] = useState<DialogId | null>(null);
+  const [backFromDepts, setBackFromDepts] = useState(false);
+  /** Counts changes to the 科室表, so the screens holding it load it again. */
+  const [deptSeq, setDeptSeq] = useState(0);
 
   const open = (id: DialogId) => {
-    if (screen === "home" && id !== "help") lastTile.current = id;
+    if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
     setNotice(null);
+    setBackFromDepts(false);
     setDialog(id);
   };
-  const close = () => setDialog(null);
+  const openDepts = (from: DialogId | null) => {
+    setDeptsFrom(from);
+    open("departments");
+  };
+  const close =
+    dialog === "departments" && deptsFrom
+      ? () => {
+          setBackFromDepts(true);
+          setDialog(deptsFrom);
+        }
+      : () => setDialog(null);
   const goto = (next: ScreenId) => {
     if (next !== "home") lastTile.current = next;
     setNotice(null);
@@ -148,6 +167,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
+    { id: "receiptCheck", key: "Ctrl+K", label: t("nav.receiptCheck"), run: () => open("receiptCheck") },
     { id: "lock", key: "F12", label: t("nav.lock"), counter: true, run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
@@ -175,7 +195,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       ];
   const dialogKeys: FKey[] = [
     { key: "Enter", label: t("fkey.next") },
-    { key: "Esc", label: t("fkey.close"), run: close },
+    ...(dialog === "departments" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("dept.new") }] : []),
+    { key: "Esc", label: t(dialog === "departments" && deptsFrom ? "fkey.back" : "fkey.close"), run: close },
   ];
   // A screen with keys of its own shows those and the counter keys; home and dialogs show all.
   const barActions = ownKeys && !dialog ? actions.filter((a) => a.counter) : actions;
@@ -202,9 +223,15 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
         {screen === "catalog" ? (
           <CatalogScreen status={status} onStatus={onStatus} />
         ) : screen === "register" ? (
-          <RegistrationScreen intent={regIntent} keysOn={!hidden && dialog === null} onOpenIndex={() => open("patientIndex")} />
+          <RegistrationScreen
+            intent={regIntent}
+            keysOn={!hidden && dialog === null}
+            onOpenIndex={() => open("patientIndex")}
+            onOpenDepts={() => openDepts(null)}
+            deptSeq={deptSeq}
+          />
         ) : screen === "admit" ? (
-          <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} />
+          <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -240,8 +267,12 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       <FKeyBar keys={bar} />
       {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
       {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
-      {dialog === "operators" && <OperatorsDialog status={status} onStatus={done} onClose={close} />}
+      {dialog === "operators" && (
+        <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />
+      )}
+      {dialog === "departments" && <DepartmentsDialog role={status.operator?.role} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
+      {dialog === "receiptCheck" && <ReceiptCheckDialog onClose={close} />}
       {dialog === "patientIndex" && <PatientIndexDialog onClose={close} />}
       {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}

@@ -1,5 +1,7 @@
-//! Ctrl+O 操作员与设置: the list (role, lock status) and, for administrators, adding an operator and the
-//! idle-lock minutes. Who may add is decided by the core (`role_forbidden` otherwise).
+//! Ctrl+O 操作员与设置: the list (role, lock status) and, for administrators, adding an operator, the
+//! idle-lock minutes and the receipt printer (everyone sees which printer is in use); under the
+//! list, 编辑科室表 opens the department list (Esc there comes back here). Who may change what is
+//! decided by the core (`role_forbidden` otherwise).
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -16,6 +18,7 @@ import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { roleKey, useT } from "../i18n";
 import type { Notice } from "./notice";
 import { IdleLockForm } from "./IdleLockForm";
+import { PrinterForm } from "./settings/PrinterForm";
 
 const ROLES: Role[] = ["cashier", "admissions", "supervisor", "finance", "admin"];
 
@@ -25,9 +28,13 @@ interface Props {
   status: AppStatus;
   onStatus: (s: AppStatus, notice: Notice) => void;
   onClose: () => void;
+  /** Opens the department list (科室表). */
+  onOpenDepts: () => void;
+  /** Back from the department list: the focus returns to its button. */
+  focusDepts?: boolean;
 }
 
-export function OperatorsDialog({ status, onStatus, onClose }: Props) {
+export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusDepts }: Props) {
   const t = useT();
   const [notice, setNotice] = useState<Notice | null>(null);
   const [operators, setOperators] = useState<OperatorView[] | null>(null);
@@ -41,6 +48,10 @@ export function OperatorsDialog({ status, onStatus, onClose }: Props) {
   const [role, setRole] = useDraft("op.role", "cashier");
   const [pin, setPin] = useState("");
   const nameInput = useRef<HTMLInputElement>(null);
+  const deptsButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (focusDepts) deptsButton.current?.focus();
+  }, [focusDepts]);
   const add = useSubmit(fieldFor);
   const isAdmin = status.operator?.role === "admin";
 
@@ -60,10 +71,20 @@ export function OperatorsDialog({ status, onStatus, onClose }: Props) {
   return (
     <Dialog title={t("ops.title")} onClose={onClose} size="wide">
       <div className="two-col">
-        <div className="op-list-box">
-          {operators === null && !list.problem && <p className="muted">{t("ops.loading")}</p>}
-          {list.problem && <ErrorText problem={list.problem} testId="op-list-error" />}
-          {operators && <OperatorTable operators={operators} />}
+        <div>
+          <div className="op-list-box">
+            {operators === null && !list.problem && <p className="muted">{t("ops.loading")}</p>}
+            {list.problem && <ErrorText problem={list.problem} testId="op-list-error" />}
+            {operators && <OperatorTable operators={operators} />}
+          </div>
+          <section className="inline-form">
+            <h3>{t("dept.title")}</h3>
+            <div className="button-row">
+              <button ref={deptsButton} type="button" data-testid="dept-open" onClick={onOpenDepts}>
+                {t("dept.open")}
+              </button>
+            </div>
+          </section>
         </div>
         <div>
           <h3>{t("ops.addTitle")}</h3>
@@ -92,6 +113,7 @@ export function OperatorsDialog({ status, onStatus, onClose }: Props) {
             </button>
           </KeyForm>
           {isAdmin && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
+          <PrinterForm isAdmin={isAdmin} />
         </div>
       </div>
     </Dialog>

@@ -3,7 +3,9 @@
 //! key brought the clerk here — F2 new patient, F3 find, F4 register (or, with a result on
 //! screen, the next patient) — and the screen puts the focus where that key's next keystroke
 //! belongs. The pinned patient, the result and everything typed survive a trip home. F2 after
-//! a result starts clean, as the next patient does; Ctrl+R prints the result's 候诊条.
+//! a result starts clean, as the next patient does; Ctrl+R prints the result's 候诊条. Without
+//! departments to register in, the form offers the sample list and the 科室表 editor; a change
+//! there (`deptSeq`) reloads the list, and back from the editor the focus goes to the form.
 
 import { useEffect, useRef, useState } from "react";
 import { api, toIpcError } from "../api";
@@ -45,9 +47,13 @@ interface Props {
   keysOn: boolean;
   /** Opens the HIS 患者索引 dialog. */
   onOpenIndex: () => void;
+  /** Opens the 科室表 editor. */
+  onOpenDepts: () => void;
+  /** Counts changes to the 科室表: the list is loaded again at each. */
+  deptSeq: number;
 }
 
-export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
+export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, deptSeq }: Props) {
   const t = useT();
   const [query, setQuery, clearQuery] = useDraft("reg.search");
   const [mode, setMode] = useKept<"new" | "register">("reg.mode", "register");
@@ -73,9 +79,21 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
   const focusOn = (target: Target) => setFocus((f) => ({ target, seq: (f?.seq ?? 0) + 1 }));
 
   useEffect(() => {
-    void deptLoad.run(async () => setDepts(await api.departments()));
     void listLoad.run(async () => setRegs(await api.registrationsToday()));
-  }, [deptLoad.run, listLoad.run]);
+  }, [listLoad.run]);
+  /** The 科室表 changed while the editor covered the screen: once it closes, the form. */
+  const deptsChanged = useRef(false);
+  const seenDeptSeq = useRef(deptSeq);
+  useEffect(() => {
+    if (deptSeq !== seenDeptSeq.current) deptsChanged.current = true;
+    seenDeptSeq.current = deptSeq;
+    void deptLoad.run(async () => setDepts(await api.departments()));
+  }, [deptLoad.run, deptSeq]);
+  useEffect(() => {
+    if (!keysOn || !deptsChanged.current) return;
+    deptsChanged.current = false;
+    if (pinned && mode === "register" && !result) focusOn("reg");
+  }, [keysOn]); // when the editor closes; the state it reads is this render's
 
   function applyFocus(target: Target) {
     const el = {
@@ -179,10 +197,21 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex }: Props) {
             {t("reg.deptImportSample")}
           </button>
           <p className="field-hint">{t("reg.deptSampleHint")}</p>
+          <button type="button" data-testid="dept-open-editor" onClick={onOpenDepts}>
+            {t("dept.open")}
+          </button>
           {deptImport.problem && <ErrorText problem={deptImport.problem} testId="reg-error" />}
         </div>
       );
-    if (open.length === 0) return <p className="warn">{t("reg.deptNoOutpatient")}</p>;
+    if (open.length === 0)
+      return (
+        <div className="dept-empty">
+          <p className="warn">{t("reg.deptNoOutpatient")}</p>
+          <button ref={importButton} type="button" data-testid="dept-open-editor" onClick={onOpenDepts}>
+            {t("dept.open")}
+          </button>
+        </div>
+      );
     return <RegisterForm patient={pinned} depts={open} draft={draft} onRegistered={registered} onBackOut={toSearch} deptRef={deptSelect} />;
   }
 

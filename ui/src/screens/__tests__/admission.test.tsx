@@ -436,15 +436,18 @@ describe("deposits (F7)", () => {
     ]);
   });
 
-  test("打印预交金汇总 shows where the PDF was saved", async () => {
+  test("打印预交金汇总 shows where the PDF was saved, and opens it", async () => {
     const { calls, user } = await openAdm("F6", {
       admissions: () => [admitted],
       print_deposit_summary: () => "/home/desk/receipts/ZY-MZ01-000001-预交金汇总.pdf",
+      open_pdf: () => null,
     });
     await user.click(screen.getAllByTestId("adm-row")[0]);
     await user.click(await screen.findByTestId("dep-summary-print"));
     expect(await screen.findByTestId("dep-summary-path")).toHaveTextContent("ZY-MZ01-000001-预交金汇总.pdf");
     expect(callsOf(calls, "print_deposit_summary").map((c) => c.args)).toEqual([{ inpatient_no: "ZY-MZ01-000001" }]);
+    await user.click(screen.getByTestId("dep-summary-open-pdf"));
+    await waitFor(() => expect(callsOf(calls, "open_pdf").map((c) => c.args)).toEqual([{ path: "/home/desk/receipts/ZY-MZ01-000001-预交金汇总.pdf" }]));
   });
 
   test("cancelling with a balance says to refund first; a transfer sends ward, bed and reason", async () => {

@@ -364,6 +364,24 @@ describe("after the receipt", () => {
     ]);
   });
 
+  test("打开 PDF opens the saved receipt in the system's viewer; its refusal shows beside it", async () => {
+    let opened = 0;
+    const { calls, user } = await readyToPay({
+      open_pdf: () => {
+        if (opened++ > 0) throw ipcError("pdf_open_failed", "无法打开 PDF（No such file）：文件在 /home/desk/receipts/MZ01-000123.pdf");
+        return null;
+      },
+    });
+    await user.click(screen.getByTestId("pay-submit"));
+    const open = await screen.findByTestId("open-pdf");
+    expect(open).toHaveTextContent("打开 PDF（可用系统打印对话框打印）");
+    await user.click(open);
+    await waitFor(() => expect(callsOf(calls, "open_pdf").map((c) => c.args)).toEqual([{ path: "/home/desk/receipts/MZ01-000123.pdf" }]));
+    expect(screen.queryByTestId("open-pdf-error")).not.toBeInTheDocument();
+    await user.click(open);
+    expect(await screen.findByTestId("open-pdf-error")).toHaveTextContent("无法打开 PDF");
+  });
+
   test("Enter starts the next patient with a new draft id", async () => {
     const { calls, user } = await readyToPay();
     await user.click(screen.getByTestId("pay-submit"));

@@ -431,13 +431,19 @@ describe("after a registration", () => {
     expect(screen.getByTestId("fkey-bar")).toHaveTextContent("Ctrl+R 打印候诊条");
   });
 
-  test("a printer problem shows with the saved PDF", async () => {
-    const { user } = await registered({
+  test("a printer problem shows with the saved PDF; 打开 PDF says when the PDF is not one the desk saved", async () => {
+    const { calls, user } = await registered({
       print_queue_slip: () => printResult({ sent_to_printer: false, problem: "未设置打印机", problem_en: "No printer set", pdf_path: "/tmp/slip.pdf" }),
+      open_pdf: () => {
+        throw ipcError("pdf_unknown", "只能打开本机保存的收据 PDF");
+      },
     });
     await user.keyboard("{Control>}r{/Control}");
     expect(await screen.findByTestId("slip-status")).toHaveTextContent("未能打印：未设置打印机");
     expect(screen.getByTestId("slip-path")).toHaveTextContent("/tmp/slip.pdf");
+    await user.click(screen.getByTestId("open-pdf"));
+    expect(await screen.findByTestId("open-pdf-error")).toHaveTextContent("只能打开本机保存的收据 PDF");
+    expect(callsOf(calls, "open_pdf").map((c) => c.args)).toEqual([{ path: "/tmp/slip.pdf" }]);
   });
 });
 

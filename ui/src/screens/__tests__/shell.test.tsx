@@ -286,6 +286,7 @@ describe("verify, lock and logout", () => {
       ["nav-catalog", "Ctrl+P"],
       ["nav-operators", "Ctrl+O"],
       ["nav-verify", "Ctrl+J"],
+      ["nav-receiptCheck", "Ctrl+K"],
       ["nav-lock", "F12"],
       ["nav-logout", "Ctrl+Q"],
     ];
@@ -296,7 +297,7 @@ describe("verify, lock and logout", () => {
     fakeBackend({ app_status: () => status() });
     renderApp();
     const bar = await screen.findByTestId("fkey-bar");
-    for (const text of ["F1 帮助", "F5 收费", "F6 入院", "F7 预交金", "F8 退费 / 作废", "F9 结算", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
+    for (const text of ["F1 帮助", "F5 收费", "F6 入院", "F7 预交金", "F8 退费 / 作废", "F9 结算", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+K 收据核验", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
       expect(bar).toHaveTextContent(text);
     }
   });
@@ -308,10 +309,10 @@ describe("verify, lock and logout", () => {
     await user.keyboard("{Control>}p{/Control}");
     const bar = screen.getByTestId("fkey-bar");
     for (const text of ["F1 帮助", "Esc 返回主页", "F2 新建患者", "F5 收费", "F7 预交金", "F10 开班", "F12 锁屏"]) expect(bar).toHaveTextContent(text);
-    for (const text of ["F11", "Ctrl+P", "Ctrl+O", "Ctrl+J", "Ctrl+Q", "Ctrl+L"]) expect(bar).not.toHaveTextContent(text);
+    for (const text of ["F11", "Ctrl+P", "Ctrl+O", "Ctrl+J", "Ctrl+K", "Ctrl+Q", "Ctrl+L"]) expect(bar).not.toHaveTextContent(text);
     await user.keyboard("{F1}");
     const keys = within(await screen.findByTestId("help-overlay")).getAllByTestId("help-key").map((row) => row.textContent);
-    expect(keys).toEqual(expect.arrayContaining(["F11启动应急", "Ctrl+O操作员与设置", "Ctrl+Q退出登录", "Ctrl+L中 / EN"]));
+    expect(keys).toEqual(expect.arrayContaining(["F11启动应急", "Ctrl+O操作员与设置", "Ctrl+K收据核验", "Ctrl+Q退出登录", "Ctrl+L中 / EN"]));
   });
 
   test("F1 lists every key of the screen, and the ones still to come; Esc closes it", async () => {
@@ -322,9 +323,9 @@ describe("verify, lock and logout", () => {
     const help = await screen.findByTestId("help-overlay");
     const keys = within(help).getAllByTestId("help-key").map((row) => row.textContent);
     expect(keys).toEqual(
-      expect.arrayContaining(["F1帮助", "F10开班", "F11启动应急", "F12锁屏", "Ctrl+P价目表", "Ctrl+O操作员与设置", "Ctrl+J校验流水", "Ctrl+L中 / EN", "Ctrl+Q退出登录", "F5收费", "F9结算"]),
+      expect.arrayContaining(["F1帮助", "F10开班", "F11启动应急", "F12锁屏", "Ctrl+P价目表", "Ctrl+O操作员与设置", "Ctrl+J校验流水", "Ctrl+K收据核验", "Ctrl+L中 / EN", "Ctrl+Q退出登录", "F5收费", "F9结算"]),
     );
-    expect(keys).toHaveLength(19); // F1, Tab, Enter, 15 actions (F2–F12, Ctrl+P/O/J/Q), Ctrl+L
+    expect(keys).toHaveLength(20); // F1, Tab, Enter, 16 actions (F2–F12, Ctrl+P/O/J/K/Q), Ctrl+L
     expect(help).not.toHaveTextContent("即将提供"); // every key does what it says
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("help-overlay")).not.toBeInTheDocument();

@@ -1,12 +1,12 @@
 //! 预交金, right and large: the balance as the core derives it, the receipt just issued (a
 //! deposit's number or a refund's) with its amount in figures and capitals, the change, and
 //! whether it printed; Ctrl+R reprints it as a copy. 打印预交金汇总 saves the account's summary
-//! PDF and says where.
+//! PDF and says where; either PDF opens in the system's viewer from here.
 
 import { ErrorText } from "../../components/ErrorText";
 import { formatFen } from "../../format";
 import { useT } from "../../i18n";
-import { LayoutSelect, PrintStatus } from "../charge/printing";
+import { LayoutSelect, PrintStatus, SavedPdf } from "../charge/printing";
 import { METHOD_KEY } from "../charge/TenderFields";
 import type { DepositDesk } from "./depositDesk";
 
@@ -71,11 +71,7 @@ export function DepositSide({ desk }: { desk: DepositDesk }) {
           {t("dep.summaryPrint")}
         </button>
       </div>
-      {desk.summaryPath && (
-        <p className="print-pdf">
-          {t("print.pdfSaved")} <span className="code" data-testid="dep-summary-path">{desk.summaryPath}</span>
-        </p>
-      )}
+      {desk.summaryPath && <SavedPdf path={desk.summaryPath} pathTestId="dep-summary-path" openTestId="dep-summary-open-pdf" />}
       {desk.summaryProblem && <ErrorText problem={desk.summaryProblem} testId="dep-summary-error" />}
     </section>
   );

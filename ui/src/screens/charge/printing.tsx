@@ -1,11 +1,14 @@
 //! 打印: the receipt is committed before it prints, so printing only reports. The core always
 //! saves the PDF; it says whether it reached the printer and, if not, why. The layout (A5 or
 //! the 80 mm roll) is a property of this counter's printer, remembered on this computer.
+//! Wherever the saved PDF's path shows, 打开 PDF opens it in the system's viewer, whose own
+//! print dialog can then print it (a printer the desk is not set up for, or a second copy).
 
 import { useCallback, useState } from "react";
 import { api, toIpcError, type IpcError, type PrintLayout } from "../../api";
 import type { PrintResultView } from "../../bindings/PrintResultView";
 import { ErrorText } from "../../components/ErrorText";
+import { useSubmit } from "../../hooks/useSubmit";
 import { KeySelect, type KeyOption } from "../../components/KeySelect";
 import { useLang, useT } from "../../i18n";
 
@@ -80,11 +83,24 @@ export function PrintStatus({ state, testId = "print-status", pathTestId = "prin
         {result.copy && <span className="tag">{t("print.copy")}</span>}{" "}
         {result.sent_to_printer ? t("print.sent") : t("print.notSent", { why })}
       </p>
-      {result.pdf_path && (
-        <p className="print-pdf">
-          {t("print.pdfSaved")} <span className="code" data-testid={pathTestId}>{result.pdf_path}</span>
-        </p>
-      )}
+      {result.pdf_path && <SavedPdf path={result.pdf_path} pathTestId={pathTestId} />}
+    </div>
+  );
+}
+
+/** PDF 已保存: the path, and 打开 PDF with its error (`pdf_unknown`, `pdf_open_failed`) beside it. */
+export function SavedPdf({ path, pathTestId, openTestId = "open-pdf" }: { path: string; pathTestId: string; openTestId?: string }) {
+  const t = useT();
+  const opening = useSubmit();
+  return (
+    <div className="saved-pdf">
+      <p className="print-pdf">
+        {t("print.pdfSaved")} <span className="code" data-testid={pathTestId}>{path}</span>
+      </p>
+      <button type="button" className="open-pdf" data-testid={openTestId} disabled={opening.pending} onClick={() => void opening.run(async () => void (await api.openPdf(path)))}>
+        {t("print.openPdf")}
+      </button>
+      {opening.problem && <ErrorText problem={opening.problem} testId={`${openTestId}-error`} />}
     </div>
   );
 }
