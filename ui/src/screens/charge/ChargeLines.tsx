@@ -173,7 +173,7 @@ export function ChargeLines({ rows, readOnly, selected, onSelect, onQty, onDelet
                 </td>
                 <td className="num">{p ? `¥${p.unit_price}` : "—"}</td>
                 <td className="num amount">{p ? formatFen(p.amount_fen) : "—"}</td>
-                <td>{p?.category ?? ""}</td>
+                <td className="cat">{p?.category ?? ""}</td>
               </tr>
             );
           })}
