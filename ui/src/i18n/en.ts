@@ -365,7 +365,7 @@ export const en: Catalog = {
   "charge.fixLines": "A line is wrong (see the message): correct or remove it before settling.",
   "charge.needApproval": "Items not in the price list need a supervisor's approval to be priced: press Ctrl+F and have the supervisor enter name and PIN.",
   "charge.shiftRequired": "No shift is open: press F10 to open one, then charge or refund.",
-  "charge.outageNotActive": "No outage is active: charge in the HIS.",
+  "charge.outageNotActive": "No outage is active: charge in the HIS. To back-enter a paper receipt from the outage, tick “Back-entry” and give the real time of the payment.",
   "charge.keyDelete": "Remove the chosen line",
   "charge.keyFree": "Item not in the price list",
 
@@ -389,6 +389,9 @@ export const en: Catalog = {
   "pay.insuredHint": "(Space ticks it) pays as self-pay now, re-settled after recovery",
   "pay.due": "Insurance re-settlement due by {date}",
   "pay.paperNo": "Paper receipt number",
+  "pay.backEntryHint": "(Space to tick) a receipt written on paper during the outage, entered at the real time of the payment",
+  "pay.backAt": "Real time of payment",
+  "pay.backAtRequired": "Give the real time of the payment being back-entered",
   "pay.submit": "Confirm payment",
   "pay.amountInvalid": "Not an amount: type e.g. 50 or 50.50 (at most two decimals, no minus sign)",
   "pay.retry": "No answer from the system: press Enter to try again (it will not be charged twice).",

@@ -363,7 +363,7 @@ export const zh = {
   "charge.fixLines": "收费项目有误（见提示），改正或删除后再结算。",
   "charge.needApproval": "价目表外项目需主管授权才能计价：请按 Ctrl+F，由主管输入姓名和 PIN。",
   "charge.shiftRequired": "还没有开班：请先按 F10 开班，再收费或退费。",
-  "charge.outageNotActive": "当前不在应急状态：收费请在 HIS 中办理。",
+  "charge.outageNotActive": "当前不在应急状态：收费请在 HIS 中办理。补录停机期间手写的收费收据时，请勾选“补录”并填写实际收费时间。",
   "charge.keyDelete": "删除所选项目",
   "charge.keyFree": "价目表外项目",
 
@@ -387,6 +387,9 @@ export const zh = {
   "pay.insuredHint": "（空格键勾选）现按自费收，恢复后凭收据重新结算",
   "pay.due": "医保重新结算截止：{date}",
   "pay.paperNo": "手工发票号",
+  "pay.backEntryHint": "（空格键勾选）停机期间手写的收费收据，按实际收费时间录入",
+  "pay.backAt": "实际收费时间",
+  "pay.backAtRequired": "补录请填写实际收费时间",
   "pay.submit": "确认收费",
   "pay.amountInvalid": "金额格式不对：请输入如 50 或 50.50（最多两位小数，不要负号）",
   "pay.retry": "没有收到系统的答复：请再按 Enter 重试（同一笔不会重复收费）。",

@@ -342,6 +342,91 @@ describe("paying (F9)", () => {
   });
 });
 
+describe("back-entry (补录)", () => {
+  /** pay_charge refuses with `outage_not_active` until 补录 is sent, then answers `then`. */
+  const outsideOutage = (then: (input: PayInput) => unknown = () => receiptView()) => ({
+    pay_charge: (a: Record<string, unknown> | undefined) => {
+      const input = a?.input as PayInput;
+      if (input.back_entered_at === null) throw ipcError("outage_not_active", "当前不在应急状态");
+      return then(input);
+    },
+  });
+
+  /** Ready to pay, confirmed once: the core has said there is no outage. */
+  async function refused(then?: (input: PayInput) => unknown) {
+    const view = await readyToPay(outsideOutage(then));
+    expect(screen.queryByTestId("pay-back-toggle")).not.toBeInTheDocument();
+    await view.user.click(screen.getByTestId("pay-submit"));
+    expect(await screen.findByTestId("pay-error")).toHaveTextContent("收费请在 HIS 中办理");
+    return view;
+  }
+
+  test("a refusal outside an outage offers 补录; ticked with a time, the next confirm sends back_entered_at (trimmed, same id)", async () => {
+    const { calls, user } = await refused();
+    const toggle = screen.getByTestId("pay-back-toggle");
+    expect(toggle).toHaveFocus();
+    expect(toggle).not.toBeChecked();
+    expect(screen.getByTestId("pay-panel")).toHaveTextContent("停机期间手写的收费收据");
+    expect(screen.queryByTestId("pay-back-entry")).not.toBeInTheDocument();
+    await user.keyboard(" ");
+    expect(toggle).toBeChecked();
+    const time = screen.getByTestId("pay-back-entry");
+    expect(time).toHaveFocus();
+    expect(time.closest(".field")).toHaveTextContent("实际收费时间");
+    await user.keyboard(" 2026-11-26 08:30 {Enter}");
+    expect(screen.getByTestId("pay-submit")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    await screen.findByTestId("receipt-no");
+    const [first, second] = payInputs(calls);
+    expect(first.back_entered_at).toBeNull();
+    expect(second).toEqual({ ...first, back_entered_at: "2026-11-26 08:30" });
+  });
+
+  test("ticked with no time: a form error at the time field, no call", async () => {
+    const { calls, user } = await refused();
+    await user.keyboard(" ");
+    await user.click(screen.getByTestId("pay-submit"));
+    const error = screen.getByTestId("pay-error");
+    expect(error).toHaveTextContent("补录请填写实际收费时间");
+    expect(screen.getByTestId("pay-back-entry").closest(".field")).toContainElement(error);
+    expect(screen.getByTestId("pay-back-entry")).toHaveFocus();
+    expect(payInputs(calls)).toHaveLength(1);
+  });
+
+  test("a time the core refuses is shown at the time field", async () => {
+    const { calls, user } = await refused(() => {
+      throw ipcError("back_entry_outside_outage", "补录时间 07:00 不在任何停机期间内");
+    });
+    await user.keyboard(" 07:00{Enter}{Enter}");
+    const error = await screen.findByTestId("pay-error");
+    expect(error).toHaveTextContent("不在任何停机期间内");
+    expect(screen.getByTestId("pay-back-entry").closest(".field")).toContainElement(error);
+    expect(screen.getByTestId("pay-back-entry")).toHaveFocus();
+    expect(payInputs(calls)[1].back_entered_at).toBe("07:00");
+  });
+
+  test("kept through Esc and leaving the screen; the next patient starts without it", async () => {
+    const { user } = await refused();
+    await user.keyboard(" 08:30{Escape}");
+    expect(screen.queryByTestId("pay-panel")).not.toBeInTheDocument();
+    await user.keyboard("{Escape}{Escape}");
+    expect(screen.queryByTestId("charge-screen")).not.toBeInTheDocument();
+    await user.keyboard("{F5}");
+    await screen.findByTestId("charge-screen");
+    await user.keyboard("{F9}");
+    expect(await screen.findByTestId("pay-back-toggle")).toBeChecked();
+    expect(screen.getByTestId("pay-back-entry")).toHaveValue("08:30");
+    await user.click(screen.getByTestId("pay-submit"));
+    await screen.findByTestId("receipt-no");
+    await user.keyboard("{Enter}");
+    await pickPatient(user);
+    await addItem(user, "zcf", "1");
+    await user.keyboard("{F9}");
+    await screen.findByTestId("pay-panel");
+    expect(screen.queryByTestId("pay-back-toggle")).not.toBeInTheDocument();
+  });
+});
+
 describe("after the receipt", () => {
   test("a printer problem shows with the saved PDF; Ctrl+R reprints as a copy in the chosen layout", async () => {
     const { calls, user } = await readyToPay({

@@ -14,13 +14,15 @@ interface Props {
   onAt: (at: string) => void;
   /** What is being entered late, e.g. 停机期间手写的入院单. */
   hint: MsgKey;
+  /** The time field's label; 实际时间 unless said. */
+  label?: MsgKey;
   /** `${prefix}-back-toggle`, `${prefix}-back-entry` */
   prefix: string;
   /** The error that concerns the box (`backEntry`) or the time (`backAt`). */
   errorFor: (slot: string) => ReactNode;
 }
 
-export function BackEntry({ on, onToggle, at, onAt, hint, prefix, errorFor }: Props) {
+export function BackEntry({ on, onToggle, at, onAt, hint, label = "reg.backAt", prefix, errorFor }: Props) {
   const t = useT();
   const toggle = useRef<HTMLInputElement>(null);
   const time = useRef<HTMLInputElement>(null);
@@ -36,7 +38,7 @@ export function BackEntry({ on, onToggle, at, onAt, hint, prefix, errorFor }: Pr
         {t("reg.backEntry")} <span className="field-hint">{t(hint)}</span>
       </label>
       {on && (
-        <Field ref={time} name="backAt" label={t("reg.backAt")} hint={t("reg.backAtHint")} testId={`${prefix}-back-entry`} value={at} onChange={onAt} error={errorFor("backAt")} />
+        <Field ref={time} name="backAt" label={t(label)} hint={t("reg.backAtHint")} testId={`${prefix}-back-entry`} value={at} onChange={onAt} error={errorFor("backAt")} />
       )}
     </fieldset>
   );

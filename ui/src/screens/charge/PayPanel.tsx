@@ -4,7 +4,9 @@
 //! patient, with the re-settlement due date; an optional paper receipt number. Enter goes cash
 //! → 实收 → 确认收费; Esc closes the panel and keeps everything typed. Amounts typed in yuan go
 //! as integer fen; a retry sends the same `id`, so a payment whose answer was lost is not
-//! charged twice.
+//! charged twice. Outside an outage the core refuses (`outage_not_active`) unless a paper
+//! receipt written during the outage is being back-entered: 补录 then asks for the real time of
+//! the payment, sent as typed (`back_entered_at`) and kept in the draft like the rest.
 
 import { useEffect, useRef, type KeyboardEvent, type Ref } from "react";
 import { api } from "../../api";
@@ -16,10 +18,12 @@ import { Field } from "../../components/Field";
 import { formatFen, parseYuan } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
+import { BACK_ENTRY_FIELDS, BackEntry } from "../admission/BackEntry";
 import { hasFree, type ChargeState, type TenderRow } from "./chargeDraft";
 import { blankTender, tenderOf, TenderFields } from "./TenderFields";
 
 const FIELD_OF: Record<string, string> = {
+  ...BACK_ENTRY_FIELDS,
   tender_cash_short: "tendered",
   tender_tendered_without_cash: "tendered",
   tender_sum_mismatch: "cash",
@@ -68,6 +72,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
   const insurable = patient !== null && patient.insurance !== "self_pay";
   const priced = draft.priced;
   const tenderedFen = parseYuan(draft.tendered);
+  const showBackEntry = draft.backEntry || problem?.ipc?.code === "outage_not_active";
 
   // A problem that names a field puts the focus there, its text selected.
   useEffect(() => {
@@ -109,6 +114,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
     }
     const tenderedText = draft.tendered.trim();
     if (tenderedText !== "" && tenderedFen === null) return setProblem({ key: "pay.amountInvalid", field: "tendered" });
+    if (draft.backEntry && draft.backAt.trim() === "") return setProblem({ key: "pay.backAtRequired", field: "backAt" });
     const input: PayInput = {
       id: draft.id,
       patient: patient.downtime_no ?? patient.his_id ?? "",
@@ -118,7 +124,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
       cash_tendered_fen: tenderedText === "" ? null : tenderedFen,
       insured: insurable && draft.insured,
       paper_no: draft.paperNo.trim() === "" ? null : draft.paperNo.trim(),
-      back_entered_at: null,
+      back_entered_at: draft.backEntry ? draft.backAt.trim() : null,
       supervisor: hasFree(draft.lines) ? charge.approval : null,
     };
     void run(async () => onPaid(await api.payCharge(input))).then((e) => {
@@ -222,6 +228,18 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
           onChange={(paperNo) => update({ paperNo })}
           error={err("paperNo")}
         />
+        {showBackEntry && (
+          <BackEntry
+            on={draft.backEntry}
+            onToggle={(backEntry) => update({ backEntry })}
+            at={draft.backAt}
+            onAt={(backAt) => update({ backAt })}
+            hint="pay.backEntryHint"
+            label="pay.backAt"
+            prefix="pay"
+            errorFor={err}
+          />
+        )}
         {err("form")}
         <button ref={submitButton} type="submit" className="primary pay-submit" data-testid="pay-submit" disabled={pending}>
           {t("pay.submit")} <kbd>Enter</kbd>

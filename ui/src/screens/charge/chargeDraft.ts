@@ -49,6 +49,10 @@ export interface ChargeDraft {
   tenders: TenderRow[];
   insured: boolean;
   paperNo: string;
+  /** 补录: a paper receipt written during the outage, entered afterwards at its real time
+   *  (`PayInput.back_entered_at`, as typed). */
+  backEntry: boolean;
+  backAt: string;
   /** The supervisor who approved the lines outside the price list. */
   approvedBy: string;
   receipt: ReceiptView | null;
@@ -83,6 +87,8 @@ export function freshDraft(adopted = ""): ChargeDraft {
     tenders: [],
     insured: false,
     paperNo: "",
+    backEntry: false,
+    backAt: "",
     approvedBy: "",
     receipt: null,
     print: null,
