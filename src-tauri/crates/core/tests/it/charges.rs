@@ -589,3 +589,31 @@ fn the_receipt_returned_is_the_receipt_stored() {
     let returned = c.pay(&input).unwrap();
     assert_eq!(c.f.desk.receipt(&returned.receipt_no).unwrap().unwrap(), returned);
 }
+
+#[test]
+fn a_name_the_receipt_font_cannot_print_is_refused_before_anything_is_issued() {
+    let mut c = counter();
+    let cashier = c.cashier.clone();
+    let rare =
+        c.f.desk
+            .add_patient(
+                &cashier,
+                &NewPatient {
+                    name: "𠮷田".into(),
+                    sex: "M".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    let before = c.f.entries();
+    let e = c
+        .pay(&charge(
+            rare.downtime_no.as_deref().unwrap(),
+            vec![item("L1", "1")],
+            vec![cash("20")],
+        ))
+        .unwrap_err();
+    assert_eq!(e.code(), "font_missing_glyph");
+    assert!(e.to_string().contains("U+20BB7"), "{e}");
+    assert_eq!(c.f.entries(), before);
+}
