@@ -7,6 +7,7 @@
 mod admission;
 mod catalog;
 mod charge;
+mod counter;
 mod foundation;
 mod registration;
 
@@ -36,6 +37,8 @@ pub const F12: &str = "\u{E03C}";
 /// Ctrl+O, then release every modifier (WebDriver keeps modifiers down until NULL).
 pub const CTRL_O: &str = "\u{E009}o\u{E000}";
 pub const CTRL_P: &str = "\u{E009}p\u{E000}";
+pub const CTRL_K: &str = "\u{E009}k\u{E000}";
+pub const CTRL_L: &str = "\u{E009}l\u{E000}";
 pub const SELECT_ALL: &str = "\u{E009}a\u{E000}";
 pub const BACKSPACE: &str = "\u{E003}";
 pub const DELETE: &str = "\u{E017}";
