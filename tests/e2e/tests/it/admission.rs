@@ -75,23 +75,7 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         // F6: find the patient, then department, ward and bed from the keyboard.
         app.keys(F6).await;
         app.by_id("adm-screen").await;
-        app.wait_focus("patient-search").await;
-        app.keys("ww").await;
-        for _ in 0..50 {
-            let rows = app
-                .client
-                .find_all(Locator::Css("[data-testid='patient-row']"))
-                .await
-                .unwrap_or_default();
-            if let Some(first) = rows.first() {
-                if first.text().await.unwrap_or_default().contains("王五") {
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        app.keys(ENTER).await;
+        app.pick_patient("ww", "王五").await;
         app.wait_focus("adm-dept").await;
         app.keys("ZYNK").await;
         app.keys(ENTER).await;

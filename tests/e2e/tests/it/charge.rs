@@ -62,25 +62,7 @@ fn keep_pdf(path: &str, name: &str) {
 }
 
 async fn pick_patient(app: &App, query: &str, expect: &str) {
-    app.wait_focus("patient-search").await;
-    app.keys(SELECT_ALL).await;
-    app.keys(BACKSPACE).await;
-    app.keys(query).await;
-    for _ in 0..50 {
-        let rows = app
-            .client
-            .find_all(Locator::Css("[data-testid='patient-row']"))
-            .await
-            .unwrap_or_default();
-        if let Some(first) = rows.first() {
-            if first.text().await.unwrap_or_default().contains(expect) {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    app.keys(ENTER).await;
+    app.pick_patient(query, expect).await;
     app.text_contains("charge-patient", expect).await;
 }
 

@@ -213,6 +213,31 @@ impl App {
         e.send_keys(keys).await.unwrap();
     }
 
+    /// In the focused patient search box: types `query` over what is there (WebDriver's clear
+    /// would take the focus away), waits for the list's answer to the whole query (it answers
+    /// every keystroke) to show `expect` first, and picks it with Enter.
+    pub async fn pick_patient(&self, query: &str, expect: &str) {
+        self.wait_focus("patient-search").await;
+        self.keys(SELECT_ALL).await;
+        self.keys(BACKSPACE).await;
+        self.keys(query).await;
+        for _ in 0..50 {
+            let rows = self
+                .client
+                .find_all(Locator::Css("[data-testid='patient-row']"))
+                .await
+                .unwrap_or_default();
+            if let Some(first) = rows.first() {
+                if first.text().await.unwrap_or_default().contains(expect) {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.keys(ENTER).await;
+    }
+
     /// Waits until the element with `id` has the keyboard focus.
     pub async fn wait_focus(&self, id: &str) {
         for _ in 0..50 {

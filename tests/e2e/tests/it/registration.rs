@@ -69,27 +69,7 @@ async fn new_patient(app: &App, fields: &[(&str, &str)]) {
 /// Finds a patient with F3 and picks the first match with Enter.
 async fn find_patient(app: &App, query: &str, expect: &str) {
     app.keys(F3).await;
-    app.wait_focus("patient-search").await;
-    // Select what is there and type over it (WebDriver's clear would take the focus away).
-    app.keys(SELECT_ALL).await;
-    app.keys(BACKSPACE).await;
-    app.keys(query).await;
-    // The list answers each keystroke; wait for the answer to the whole query.
-    for _ in 0..50 {
-        let rows = app
-            .client
-            .find_all(Locator::Css("[data-testid='patient-row']"))
-            .await
-            .unwrap_or_default();
-        if let Some(first) = rows.first() {
-            if first.text().await.unwrap_or_default().contains(expect) {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    app.keys(ENTER).await;
+    app.pick_patient(query, expect).await;
     app.text_contains("patient-pinned", expect).await;
 }
 
