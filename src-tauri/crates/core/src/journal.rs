@@ -61,11 +61,43 @@ pub struct Change<'a> {
 
 /// Appends the entry for `change` inside the caller's transaction.
 pub fn append(conn: &Connection, change: Change<'_>) -> Result<Entry> {
+    let rows = change
+        .rows
+        .iter()
+        .map(|(table, rowid)| Ok((*table, read_row(conn, table, *rowid)?)))
+        .collect::<Result<Vec<_>>>()?;
+    append_rows(conn, change.kind, change.actor, change.at, rows, change.extra)
+}
+
+/// Inserts a row with `INSERT … RETURNING *` and gives it back as the journal payload shows
+/// it, so that a change with many rows need not read each one again.
+pub(crate) fn insert_returning<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> Result<Value> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    Ok(stmt.query_row(params, |r| row_json(r, &names))?)
+}
+
+/// Appends the entry for rows already read (by `insert_returning`), inside the caller's
+/// transaction.
+pub(crate) fn append_rows(
+    conn: &Connection,
+    kind: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+    rows: Vec<(&'static str, Value)>,
+    extra: Map<String, Value>,
+) -> Result<Entry> {
+    let change = Change {
+        kind,
+        actor,
+        at,
+        rows: vec![],
+        extra,
+    };
     let mut payload = change.extra;
-    if !change.rows.is_empty() {
+    if !rows.is_empty() {
         let mut tables: Map<String, Value> = Map::new();
-        for (table, rowid) in &change.rows {
-            let row = read_row(conn, table, *rowid)?;
+        for (table, row) in rows {
             tables
                 .entry(table.to_string())
                 .or_insert_with(|| Value::Array(vec![]))
@@ -77,7 +109,7 @@ pub fn append(conn: &Connection, change: Change<'_>) -> Result<Entry> {
     }
     let payload = canonical(&Value::Object(payload));
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+        .qrow("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;

@@ -161,7 +161,7 @@ impl Desk {
     fn operator_row(&self, name: &str) -> Result<Option<(Uuid, Role, String)>> {
         let row: Option<(String, String, String)> = self
             .conn
-            .query_row("SELECT id, role, pin_hash FROM operator WHERE name = ?1", [name], |r| {
+            .qrow("SELECT id, role, pin_hash FROM operator WHERE name = ?1", [name], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;

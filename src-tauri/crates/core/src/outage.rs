@@ -5,6 +5,7 @@
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Duration, Utc};
@@ -117,7 +118,7 @@ impl Desk {
     pub fn active_outage(&self) -> Result<Option<Outage>> {
         let id: Option<String> = self
             .conn
-            .query_row(
+            .qrow(
                 "SELECT id FROM outage o WHERE NOT EXISTS (SELECT 1 FROM outage_end e WHERE e.outage_id = o.id)",
                 [],
                 |r| r.get(0),
@@ -133,7 +134,7 @@ impl Desk {
     pub fn last_outage(&self) -> Result<Option<Outage>> {
         let id: Option<String> = self
             .conn
-            .query_row("SELECT id FROM outage ORDER BY rowid DESC LIMIT 1", [], |r| r.get(0))
+            .qrow("SELECT id FROM outage ORDER BY rowid DESC LIMIT 1", [], |r| r.get(0))
             .optional()?;
         match id {
             Some(id) => self.outage(id.parse().unwrap_or_default()),
@@ -144,7 +145,7 @@ impl Desk {
     pub fn outage(&self, id: Uuid) -> Result<Option<Outage>> {
         Ok(self
             .conn
-            .query_row(
+            .qrow(
                 "SELECT o.id, o.reason, o.his_down_at, o.announced_by, so.name, o.recorded_at, \
                         e.his_up_at, eo.name, e.recorded_at \
                  FROM outage o JOIN operator so ON so.id = o.started_by \

@@ -453,7 +453,7 @@ impl Desk {
                 }
                 let id: Option<String> = self
                     .conn
-                    .query_row(
+                    .qrow(
                         "SELECT o.id FROM outage o LEFT JOIN outage_end e ON e.outage_id = o.id WHERE o.his_down_at <= ?1 AND (e.his_up_at IS NULL OR e.his_up_at >= ?1) ORDER BY o.rowid DESC LIMIT 1",
                         [stamp(t)],
                         |r| r.get(0),

@@ -3,6 +3,7 @@
 use crate::error::{invalid, Result};
 use crate::ids::Permission;
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use rusqlite::{params, OptionalExtension};
@@ -15,7 +16,7 @@ impl Desk {
     fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1 ORDER BY rowid DESC LIMIT 1", [key], |r| {
+            .qrow("SELECT value FROM setting WHERE key = ?1 ORDER BY rowid DESC LIMIT 1", [key], |r| {
                 r.get(0)
             })
             .optional()?)

@@ -7,6 +7,7 @@ use crate::error::{invalid, Result};
 use crate::ids::Permission;
 use crate::money::Fen;
 use crate::operator::Actor;
+use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Utc};
@@ -87,7 +88,7 @@ impl Desk {
     pub fn open_shift_of(&self, who: &Actor) -> Result<Option<Shift>> {
         let id: Option<String> = self
             .conn
-            .query_row(
+            .qrow(
                 "SELECT id FROM shift s WHERE operator_id = ?1 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id)",
                 [who.id().to_string()],
                 |r| r.get(0),
@@ -114,7 +115,7 @@ impl Desk {
     pub fn shift(&self, id: Uuid) -> Result<Option<Shift>> {
         Ok(self
             .conn
-            .query_row(
+            .qrow(
                 "SELECT o.name, s.float_fen, s.outage_id, s.opened_at, c.counted_fen, c.closed_at \
                  FROM shift s JOIN operator o ON o.id = s.operator_id \
                  LEFT JOIN shift_close c ON c.shift_id = s.id WHERE s.id = ?1",

@@ -57,7 +57,7 @@ impl Desk {
     pub fn station(&self) -> Result<Option<Station>> {
         Ok(self
             .conn
-            .query_row("SELECT id, code, name, hospital, public_key, created_at FROM station", [], |r| {
+            .qrow("SELECT id, code, name, hospital, public_key, created_at FROM station", [], |r| {
                 let pk: Vec<u8> = r.get(4)?;
                 Ok(Station {
                     id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
@@ -146,7 +146,7 @@ impl Desk {
     pub(crate) fn signing_key(&self) -> Result<SigningKey> {
         let secret: Vec<u8> = self
             .conn
-            .query_row("SELECT secret_key FROM station_key", [], |r| r.get(0))
+            .qrow("SELECT secret_key FROM station_key", [], |r| r.get(0))
             .optional()?
             .ok_or(CoreError::NotInitialised)?;
         let secret: [u8; 32] = secret.try_into().map_err(|_| CoreError::NotInitialised)?;

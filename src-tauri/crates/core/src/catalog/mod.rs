@@ -240,7 +240,7 @@ impl Desk {
         let sha256 = file_sha256(bytes);
         let existing = self
             .conn
-            .query_row(&format!("{VERSION_SELECT} WHERE v.file_sha256 = ?1"), [&sha256], version_from_row)
+            .qrow(&format!("{VERSION_SELECT} WHERE v.file_sha256 = ?1"), [&sha256], version_from_row)
             .optional()?;
         let month = match &existing {
             Some(v) => v.month.clone(),
@@ -387,7 +387,7 @@ impl Desk {
     pub fn catalog_version(&self, id: Uuid) -> Result<Option<CatalogVersion>> {
         Ok(self
             .conn
-            .query_row(&format!("{VERSION_SELECT} WHERE v.id = ?1"), [id.to_string()], version_from_row)
+            .qrow(&format!("{VERSION_SELECT} WHERE v.id = ?1"), [id.to_string()], version_from_row)
             .optional()?)
     }
 
@@ -402,7 +402,7 @@ impl Desk {
     pub fn active_catalog(&self) -> Result<Option<CatalogVersion>> {
         Ok(self
             .conn
-            .query_row(&format!("{VERSION_SELECT} ORDER BY v.rowid DESC LIMIT 1"), [], version_from_row)
+            .qrow(&format!("{VERSION_SELECT} ORDER BY v.rowid DESC LIMIT 1"), [], version_from_row)
             .optional()?)
     }
 

@@ -17,7 +17,7 @@ use crate::catalog::price::{line_amount, Quantity, UnitPrice};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::jcs::canonical;
-use crate::journal::{self, Change};
+use crate::journal;
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::{Insurance, Patient};
@@ -510,7 +510,7 @@ impl Desk {
     pub fn receipt(&self, receipt_no: &str) -> Result<Option<Receipt>> {
         let row = self
             .conn
-            .query_row(
+            .qrow(
                 "SELECT r.id, r.receipt_no, r.kind, r.patient_id, r.registration_id, r.admission_id, r.department, o.receipt_no, r.total_fen, r.change_fen, \
                         r.insured, r.insurance, r.insurance_no, r.resettle_due, r.exchange_due, r.due_provisional, r.paper_no, r.reason, s.name, r.drug_return_by, \
                         r.catalog_version_id, c.name, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, r.qr_payload, \
@@ -711,11 +711,13 @@ pub(crate) fn insert_receipt(
     let receipt_no = format!("{}-{seq:06}", signer.station);
     let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
-    tx.exec(
+    // RETURNING gives each row back as the journal records it, without reading it again.
+    let receipt = journal::insert_returning(
+        tx,
         "INSERT INTO receipt (id, seq, receipt_no, kind, patient_id, registration_id, admission_id, department, refund_of, total_fen, change_fen, insured, insurance, insurance_no, \
          resettle_due, exchange_due, due_provisional, paper_no, reason, supervisor_id, drug_return_by, catalog_version_id, operator_id, shift_id, outage_id, occurred_at, recorded_at, \
          back_entered, qr_payload, request_sha256) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) RETURNING *",
         params![
             r.id.to_string(), seq, receipt_no, r.kind.key(), r.patient.id.to_string(), r.registration_id.map(|v| v.to_string()), r.admission_id.map(|v| v.to_string()),
             r.department, r.refund_of.map(|v| v.to_string()), r.total.get(), r.change.get(), r.insured, r.patient.insurance.key(), r.patient.insurance_no,
@@ -724,14 +726,14 @@ pub(crate) fn insert_receipt(
             r.outage_id.to_string(), stamp(r.occurred_at), stamp(now), r.back_entered, qr_payload, r.request_sha256
         ],
     )?;
-    let mut rows = vec![("receipt", tx.last_insert_rowid())];
+    let mut rows = vec![("receipt", receipt)];
     {
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO receipt_line (receipt_id, line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?;
         for l in lines {
-            stmt.execute(params![
+            let row = journal::insert_returning(
+                tx,
+                "INSERT INTO receipt_line (receipt_id, line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING *",
+                params![
                 r.id.to_string(),
                 l.line_no,
                 l.code,
@@ -746,34 +748,27 @@ pub(crate) fn insert_receipt(
                 l.free_text,
                 l.free_reason,
                 l.refunds_line
-            ])?;
-            rows.push(("receipt_line", tx.last_insert_rowid()));
+                ],
+            )?;
+            rows.push(("receipt_line", row));
         }
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO tender (receipt_id, n, method, amount_fen, tendered_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
         for (n, t) in tenders.iter().enumerate() {
-            stmt.execute(params![
+            let row = journal::insert_returning(
+                tx,
+                "INSERT INTO tender (receipt_id, n, method, amount_fen, tendered_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING *",
+                params![
                 r.id.to_string(),
                 n as i64 + 1,
                 t.method.key(),
                 t.amount.get(),
                 t.tendered.map(Fen::get),
                 t.reference
-            ])?;
-            rows.push(("tender", tx.last_insert_rowid()));
+                ],
+            )?;
+            rows.push(("tender", row));
         }
     }
-    journal::append(
-        tx,
-        Change {
-            kind,
-            actor: by.name(),
-            at: now,
-            rows,
-            extra: Map::new(),
-        },
-    )?;
+    journal::append_rows(tx, kind, by.name(), now, rows, Map::new())?;
     Ok((receipt_no, qr_payload))
 }
 

@@ -374,7 +374,7 @@ impl Desk {
         let Some(s) = self.active_snapshot()? else { return Ok(None) };
         Ok(self
             .conn
-            .query_row(
+            .qrow(
                 &format!("{HIS_SELECT} WHERE snapshot_id = ?1 AND his_id = ?2"),
                 [s.id.to_string(), his_id.to_string()],
                 his_from_row,
@@ -386,7 +386,7 @@ impl Desk {
         let Some(s) = self.active_snapshot()? else { return Ok(None) };
         Ok(self
             .conn
-            .query_row(
+            .qrow(
                 &format!("{HIS_SELECT} WHERE snapshot_id = ?1 AND id_number = ?2"),
                 [s.id.to_string(), id_number.to_string()],
                 his_from_row,
