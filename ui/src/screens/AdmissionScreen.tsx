@@ -12,7 +12,6 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AdmissionView } from "../bindings/AdmissionView";
-import type { DepartmentView } from "../bindings/DepartmentView";
 import type { PatientView } from "../bindings/PatientView";
 import { ErrorText } from "../components/ErrorText";
 import { PatientCard } from "../components/PatientCard";
@@ -26,6 +25,7 @@ import { AdmResult } from "./admission/AdmResult";
 import { useDepositDesk } from "./admission/depositDesk";
 import { DepositPanel, type DepositIntent } from "./admission/DepositPanel";
 import { DepositSide } from "./admission/DepositSide";
+import { useDeskFocus } from "./deskFocus";
 import { NewPatientForm } from "./registration/NewPatientForm";
 
 /** Which key opened the screen; `seq` makes a repeated key a new request. */
@@ -64,9 +64,7 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props)
   const [depIntent, setDepIntent] = useState<DepositIntent>({ kind: "deposit", seq: 0 });
   const draft = useAdmDraft();
   const desk = useDepositDesk(selectedNo);
-  const [depts, setDepts] = useState<DepartmentView[] | null>(null);
   const [admissions, setAdmissions] = useState<AdmissionView[] | null>(null);
-  const deptLoad = useSubmit();
   const listLoad = useSubmit();
 
   const search = useRef<HTMLInputElement>(null);
@@ -74,37 +72,18 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props)
   const deptSelect = useRef<HTMLSelectElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const depositButton = useRef<HTMLButtonElement>(null);
-  const [focus, setFocus] = useState<{ target: Target; seq: number } | null>(null);
-  const focusOn = (target: Target) => setFocus((f) => ({ target, seq: (f?.seq ?? 0) + 1 }));
 
   const reloadList = () => listLoad.run(async () => setAdmissions(await api.admissions(true)));
   useEffect(() => {
     void reloadList();
   }, []); // once, on arrival
-  /** The 科室表 changed while the editor covered the screen: once it closes, the form. */
-  const deptsChanged = useRef(false);
-  const seenDeptSeq = useRef(deptSeq);
-  useEffect(() => {
-    if (deptSeq !== seenDeptSeq.current) deptsChanged.current = true;
-    seenDeptSeq.current = deptSeq;
-    void deptLoad.run(async () => setDepts(await api.departments()));
-  }, [deptLoad.run, deptSeq]);
-  useEffect(() => {
-    if (!keysOn || !deptsChanged.current) return;
-    deptsChanged.current = false;
-    if (pinned && mode === "admit") focusOn("admit");
-  }, [keysOn]); // when the editor closes; the state it reads is this render's
-
-  function applyFocus(target: Target) {
-    ({ search: search.current, np: npName.current, admit: deptSelect.current, result: depositButton.current, list: list.current })[target]?.focus();
-  }
-  useEffect(() => {
-    if (focus) applyFocus(focus.target);
-  }, [focus]);
-  // The admission form waits for the department list; it then gets the focus it was asked for.
-  useEffect(() => {
-    if (focus?.target === "admit" && document.activeElement === document.body) applyFocus("admit");
-  }, [depts]); // only the arrival of the list matters here
+  const { focusOn, depts, deptLoad } = useDeskFocus<Target>({
+    targets: () => ({ search: search.current, np: npName.current, admit: deptSelect.current, result: depositButton.current, list: list.current }),
+    form: "admit",
+    formShown: !!pinned && mode === "admit",
+    deptSeq,
+    keysOn,
+  });
 
   /** Clears the last admission's result, patient and form: the next patient. */
   function clearLast() {

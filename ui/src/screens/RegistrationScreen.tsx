@@ -9,7 +9,6 @@
 
 import { useEffect, useRef, useState } from "react";
 import { api, toIpcError } from "../api";
-import type { DepartmentView } from "../bindings/DepartmentView";
 import type { PatientView } from "../bindings/PatientView";
 import type { RegistrationView } from "../bindings/RegistrationView";
 import { ErrorText } from "../components/ErrorText";
@@ -24,6 +23,7 @@ import { RegisterForm, registrable, useRegDraft } from "./registration/RegisterF
 import { NOT_PRINTED, type PrintState } from "./charge/printing";
 import { RegResult } from "./registration/RegResult";
 import { TodayList } from "./registration/TodayList";
+import { useDeskFocus } from "./deskFocus";
 
 /** Which counter key opened the screen; `seq` makes a repeated key a new request. */
 export type RegIntent = { kind: "new" | "find" | "register"; seq: number };
@@ -60,9 +60,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, d
   const [pinned, setPinned, clearPinned] = useKept<PatientView | null>("reg.pinned", null);
   const [result, setResult, clearResult] = useKept<RegistrationView | null>("reg.result", null);
   const draft = useRegDraft();
-  const [depts, setDepts] = useState<DepartmentView[] | null>(null);
   const [regs, setRegs] = useState<RegistrationView[] | null>(null);
-  const deptLoad = useSubmit();
   const deptImport = useSubmit();
   const listLoad = useSubmit();
   /** The 候诊条 printed for the registration on screen (by its id). */
@@ -75,43 +73,23 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, d
   const importButton = useRef<HTMLButtonElement>(null);
   const nextButton = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLUListElement>(null);
-  const [focus, setFocus] = useState<{ target: Target; seq: number } | null>(null);
-  const focusOn = (target: Target) => setFocus((f) => ({ target, seq: (f?.seq ?? 0) + 1 }));
 
   useEffect(() => {
     void listLoad.run(async () => setRegs(await api.registrationsToday()));
   }, [listLoad.run]);
-  /** The 科室表 changed while the editor covered the screen: once it closes, the form. */
-  const deptsChanged = useRef(false);
-  const seenDeptSeq = useRef(deptSeq);
-  useEffect(() => {
-    if (deptSeq !== seenDeptSeq.current) deptsChanged.current = true;
-    seenDeptSeq.current = deptSeq;
-    void deptLoad.run(async () => setDepts(await api.departments()));
-  }, [deptLoad.run, deptSeq]);
-  useEffect(() => {
-    if (!keysOn || !deptsChanged.current) return;
-    deptsChanged.current = false;
-    if (pinned && mode === "register" && !result) focusOn("reg");
-  }, [keysOn]); // when the editor closes; the state it reads is this render's
-
-  function applyFocus(target: Target) {
-    const el = {
+  const { focusOn, depts, setDepts, deptLoad } = useDeskFocus<Target>({
+    targets: () => ({
       search: search.current,
       np: npName.current,
       reg: deptSelect.current ?? importButton.current,
       next: nextButton.current,
       list: list.current,
-    }[target];
-    el?.focus();
-  }
-  useEffect(() => {
-    if (focus) applyFocus(focus.target);
-  }, [focus]);
-  // The registration form waits for the department list; it then gets the focus it was asked for.
-  useEffect(() => {
-    if (focus?.target === "reg" && document.activeElement === document.body) applyFocus("reg");
-  }, [depts]); // only the arrival of the list matters here
+    }),
+    form: "reg",
+    formShown: !!pinned && mode === "register" && !result,
+    deptSeq,
+    keysOn,
+  });
 
   useEffect(() => {
     if (intent.kind === "new") startNew();

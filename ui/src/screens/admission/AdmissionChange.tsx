@@ -7,6 +7,7 @@ import { api } from "../../api";
 import type { AdmissionView } from "../../bindings/AdmissionView";
 import { errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
+import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
@@ -44,14 +45,7 @@ export function CancelAdmissionForm({ admission, onDone, onBackOut }: Props) {
       <p className="field-hint">{t("adm.cancelHint")}</p>
       <Field name="reason" label={t("adm.cancelReason")} testId="adm-cancel-reason" value={reason} onChange={setReason} autoFocus error={err("reason")} />
       {err("form")}
-      <div className="button-row">
-        <button type="submit" className="primary danger" data-testid="adm-cancel-submit" disabled={pending}>
-          {t("adm.cancelSubmit")} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="quiet" onClick={onBackOut}>
-          {t("dep.close")} <kbd>Esc</kbd>
-        </button>
-      </div>
+      <FormButtons submit="adm.cancelSubmit" testId="adm-cancel-submit" kind="danger" pending={pending} back="dep.close" onBack={onBackOut} />
     </KeyForm>
   );
 }
@@ -81,14 +75,7 @@ export function TransferForm({ admission, onDone, onBackOut }: Props) {
       </div>
       <Field name="reason" label={`${t("corr.reason")}（${t("common.optional")}）`} testId="adm-transfer-reason" value={reason} onChange={setReason} />
       {err("form")}
-      <div className="button-row">
-        <button type="submit" className="primary" data-testid="adm-transfer-submit" disabled={pending}>
-          {t("adm.transferSubmit")} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="quiet" onClick={onBackOut}>
-          {t("dep.close")} <kbd>Esc</kbd>
-        </button>
-      </div>
+      <FormButtons submit="adm.transferSubmit" testId="adm-transfer-submit" pending={pending} back="dep.close" onBack={onBackOut} />
     </KeyForm>
   );
 }

@@ -10,15 +10,16 @@ import type { DepositRefundInputView } from "../../bindings/DepositRefundInputVi
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import type { TenderInputView } from "../../bindings/TenderInputView";
 import { errorIn } from "../../components/ErrorText";
-import { Field, PinField } from "../../components/Field";
+import { Field } from "../../components/Field";
+import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
+import { SUPERVISED_FIELDS, SupervisorFields, useSupervisor } from "../../components/SupervisorFields";
 import { formatFen, parseYuan } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { newId, type TenderRow } from "../charge/chargeDraft";
 import { ALL_METHODS, blankTender, referenceOf, TenderFields } from "../charge/TenderFields";
-import { SUPERVISED_FIELDS } from "../charge/VoidForm";
 import { ADMIT_WORDS } from "./AdmitForm";
 
 const FIELD_OF: Record<string, string> = {
@@ -55,8 +56,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
   const [id] = useState(newId);
   const [amount, setAmount] = useDraft(`depRefund.amount.${inpatientNo}`);
   const [reason, setReason] = useDraft(`depRefund.reason.${inpatientNo}`);
-  const [supName, setSupName] = useDraft("corr.supName");
-  const [supPin, setSupPin] = useState("");
+  const sup = useSupervisor(useDraft("corr.supName"));
   const [payBack, setPayBack] = useState<TenderRow>(blankTender("cash"));
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
 
@@ -64,7 +64,8 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
     const fen = parseYuan(amount);
     if (fen === null) return setProblem({ key: "pay.amountInvalid", field: "amount" });
     if (reason.trim() === "") return setProblem({ key: "corr.reasonRequired", field: "reason" });
-    if (supName.trim() === "" || supPin === "") return setProblem({ key: "free.supRequired", field: supName.trim() === "" ? "supName" : "supPin" });
+    const missing = sup.missing();
+    if (missing) return setProblem(missing);
     // Cash: the core pays the whole amount back in cash. Another way carries the whole amount.
     const tenders: TenderInputView[] = payBack.method === "cash" ? [] : [{ method: payBack.method, amount_fen: fen, reference: referenceOf(payBack) }];
     const input: DepositRefundInputView = {
@@ -73,7 +74,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
       amount_fen: fen,
       tenders,
       reason: reason.trim(),
-      supervisor: { name: supName.trim(), pin: supPin },
+      supervisor: sup.credentials(),
     };
     void run(async () => {
       const refund = await api.refundDeposit(input);
@@ -105,22 +106,9 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
         error={err("amount")}
       />
       <Field name="reason" label={t("corr.reason")} testId="dep-refund-reason" value={reason} onChange={setReason} error={err("reason")} />
-      <fieldset className="supervisor">
-        <legend>{t("corr.supervisor")}</legend>
-        <div className="cols2">
-          <Field name="supName" label={t("sup.name")} testId="dep-refund-sup-name" value={supName} onChange={setSupName} error={err("supName")} />
-          <PinField name="supPin" label={t("sup.pin")} testId="dep-refund-sup-pin" value={supPin} onChange={setSupPin} error={err("supPin")} />
-        </div>
-      </fieldset>
+      <SupervisorFields sup={sup} prefix="dep-refund" errorFor={err} />
       {err("form")}
-      <div className="button-row">
-        <button type="submit" className="primary" data-testid="dep-refund-submit" disabled={pending}>
-          {t("dep.refundSubmit")} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="quiet" onClick={onBackOut}>
-          {t("dep.close")} <kbd>Esc</kbd>
-        </button>
-      </div>
+      <FormButtons submit="dep.refundSubmit" testId="dep-refund-submit" pending={pending} back="dep.close" onBack={onBackOut} />
     </KeyForm>
   );
 }

@@ -7,7 +7,7 @@ import { ErrorText } from "../../components/ErrorText";
 import { formatFen } from "../../format";
 import { useT } from "../../i18n";
 import { LayoutSelect, PrintStatus, SavedPdf } from "../charge/printing";
-import { METHOD_KEY } from "../charge/TenderFields";
+import { ReceiptTenders } from "../charge/ReceiptTenders";
 import type { DepositDesk } from "./depositDesk";
 
 export function DepositSide({ desk }: { desk: DepositDesk }) {
@@ -38,18 +38,7 @@ export function DepositSide({ desk }: { desk: DepositDesk }) {
           <p className="receipt-total">
             {t(refund ? "dep.refunded" : "dep.taken")} <b data-testid="dep-last-amount">{formatFen(last.total_fen)}</b> <span className="muted">{last.total_capitals}</span>
           </p>
-          <ul className="fee-items receipt-tenders">
-            {last.tenders.map((x, i) => (
-              <li key={i}>
-                <span>
-                  {t(METHOD_KEY[x.method])}
-                  {x.reference && ` ${x.reference}`}
-                  {x.tendered_fen !== null && x.tendered_fen !== x.amount_fen && ` · ${t("receipt.tendered", { amount: formatFen(x.tendered_fen) })}`}
-                </span>
-                <span className="num">{formatFen(x.amount_fen)}</span>
-              </li>
-            ))}
-          </ul>
+          <ReceiptTenders tenders={last.tenders} />
           {last.change_fen > 0 && (
             <p className="dep-change">
               {t("receipt.change")} <b data-testid="dep-change">{formatFen(last.change_fen)}</b>

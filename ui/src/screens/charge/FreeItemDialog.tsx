@@ -9,9 +9,10 @@ import type { DraftLine } from "../../bindings/DraftLine";
 import type { FeeCategory } from "../../bindings/FeeCategory";
 import { Dialog } from "../../components/Dialog";
 import { errorIn } from "../../components/ErrorText";
-import { Field, PinField } from "../../components/Field";
+import { Field } from "../../components/Field";
 import { KeyForm } from "../../components/KeyForm";
 import { KeySelect, type KeyOption } from "../../components/KeySelect";
+import { SUPERVISOR_FIELDS, SupervisorFields, useSupervisor } from "../../components/SupervisorFields";
 import { toHalfWidth } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
@@ -44,10 +45,7 @@ const FIELD_OF: Record<string, string> = {
   quantity_zero: "qty",
   quantity_too_precise: "qty",
   quantity_out_of_range: "qty",
-  operator_unknown: "supName",
-  pin_wrong: "supPin",
-  role_forbidden: "supPin",
-  operator_locked: "supPin",
+  ...SUPERVISOR_FIELDS,
 };
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
@@ -64,8 +62,7 @@ export function FreeItemDialog({ charge, onClose }: Props) {
   const [qty, setQty, clearQty] = useDraft("free.qty", "1");
   const [category, setCategory] = useDraft("free.category", "other");
   const [reason, setReason, clearReason] = useDraft("free.reason");
-  const [supName, setSupName] = useState(charge.draft.approvedBy);
-  const [supPin, setSupPin] = useState("");
+  const sup = useSupervisor(useState(charge.draft.approvedBy));
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
   const renewOnly = hasFree(charge.draft.lines) && charge.approval === null;
 
@@ -75,11 +72,12 @@ export function FreeItemDialog({ charge, onClose }: Props) {
       setProblem({ key: "free.required", field: name.trim() === "" ? "name" : price.trim() === "" ? "price" : "reason" });
       return;
     }
-    if (supName.trim() === "" || supPin === "") {
-      setProblem({ key: "free.supRequired", field: supName.trim() === "" ? "supName" : "supPin" });
+    const missing = sup.missing();
+    if (missing) {
+      setProblem(missing);
       return;
     }
-    const supervisor = { name: supName.trim(), pin: supPin };
+    const supervisor = sup.credentials();
     const line: DraftLine = {
       code: null,
       qty: toHalfWidth(qty.trim()),
@@ -115,13 +113,7 @@ export function FreeItemDialog({ charge, onClose }: Props) {
         <Field name="qty" label={t("charge.qty")} testId="free-qty" inputMode="decimal" value={qty} onChange={setQty} error={err("qty")} />
         <KeySelect name="category" label={t("picker.category")} testId="free-category" value={category} options={options} onChange={setCategory} />
         <Field name="reason" label={t("free.reason")} hint={t("free.reasonHint")} testId="free-reason" value={reason} onChange={setReason} error={err("reason")} className="span2" />
-        <fieldset className="supervisor span2">
-          <legend>{t("free.supervisor")}</legend>
-          <div className="cols2">
-            <Field name="supName" label={t("sup.name")} testId="free-sup-name" value={supName} onChange={setSupName} error={err("supName")} />
-            <PinField name="supPin" label={t("sup.pin")} testId="free-sup-pin" value={supPin} onChange={setSupPin} error={err("supPin")} />
-          </div>
-        </fieldset>
+        <SupervisorFields sup={sup} prefix="free" errorFor={err} legend="free.supervisor" className="supervisor span2" />
         <div className="span2">{err("form")}</div>
         <button type="submit" className="primary" data-testid="free-submit" disabled={pending}>
           {t(renewOnly && name.trim() === "" ? "free.renew" : "free.submit")} <kbd>Enter</kbd>

@@ -8,19 +8,18 @@
 //! receipt written during the outage is being back-entered: 补录 then asks for the real time of
 //! the payment, sent as typed (`back_entered_at`) and kept in the draft like the rest.
 
-import { useEffect, useRef, type KeyboardEvent, type Ref } from "react";
+import type { Ref } from "react";
 import { api } from "../../api";
 import type { PayInput } from "../../bindings/PayInput";
 import type { ReceiptView } from "../../bindings/ReceiptView";
-import type { TenderInputView } from "../../bindings/TenderInputView";
 import { errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
-import { formatFen, parseYuan } from "../../format";
+import { formatFen } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { BACK_ENTRY_FIELDS, BackEntry } from "../admission/BackEntry";
-import { hasFree, type ChargeState, type TenderRow } from "./chargeDraft";
-import { blankTender, tenderOf, TenderFields } from "./TenderFields";
+import { hasFree, type ChargeState } from "./chargeDraft";
+import { readTenders, referenceField, TenderSection, useTenderSection } from "./TenderSection";
 
 const FIELD_OF: Record<string, string> = {
   ...BACK_ENTRY_FIELDS,
@@ -36,23 +35,12 @@ const FIELD_OF: Record<string, string> = {
 };
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
-/** Which method a reference error is about: the first row of that method gets the focus. */
-const REFERENCE_OF: Record<string, TenderRow["method"][]> = {
-  tender_card_reference: ["card"],
-  tender_reference_missing: ["wechat", "alipay"],
-  tender_cheque_reference: ["cheque"],
-  tender_other_name: ["other"],
-};
-
 /** Refusals told in the counter's own words, with the key that helps. */
 const OWN_WORDS: Record<string, MsgKey> = {
   shift_required: "charge.shiftRequired",
   outage_not_active: "charge.outageNotActive",
   ipc_failed: "pay.retry",
 };
-
-const STOPS = "input:not([disabled]), select:not([disabled]), button[type=submit]";
-const EXTRA_METHODS: TenderRow["method"][] = ["card", "wechat", "alipay", "cheque", "other"];
 
 interface Props {
   charge: ChargeState;
@@ -65,63 +53,25 @@ interface Props {
 export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
   const t = useT();
   const { draft, update } = charge;
-  const form = useRef<HTMLFormElement>(null);
-  const submitButton = useRef<HTMLButtonElement>(null);
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
+  const section = useTenderSection({ draft, change: update, prefix: "pay", problem, onSubmit: submit, onBackOut });
   const patient = draft.patient;
   const insurable = patient !== null && patient.insurance !== "self_pay";
   const priced = draft.priced;
-  const tenderedFen = parseYuan(draft.tendered);
   const showBackEntry = draft.backEntry || problem?.ipc?.code === "outage_not_active";
-
-  // A problem that names a field puts the focus there, its text selected.
-  useEffect(() => {
-    if (!problem?.field || !form.current) return;
-    const el = form.current.elements.namedItem(problem.field);
-    if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) {
-      el.focus();
-      if (el instanceof HTMLInputElement && el.type === "text") el.select();
-    }
-  }, [problem]);
-
-  const addedRow = useRef(false);
-  useEffect(() => {
-    if (!addedRow.current) return;
-    addedRow.current = false;
-    const selects = form.current?.querySelectorAll<HTMLSelectElement>("[data-testid=pay-method]");
-    selects?.[selects.length - 1]?.focus();
-  }, [draft.tenders.length]);
-
-  function addTender() {
-    addedRow.current = true;
-    update((d) => ({ tenders: [...d.tenders, blankTender("card")] }));
-  }
-  const setRow = (i: number, row: TenderRow) => update((d) => ({ tenders: d.tenders.map((r, j) => (j === i ? row : r)) }));
-  const removeRow = (i: number) => update((d) => ({ tenders: d.tenders.filter((_, j) => j !== i) }));
 
   function submit() {
     if (!patient) return;
-    const cashText = draft.cash.trim();
-    const cash = cashText === "" ? null : parseYuan(cashText);
-    if (cashText !== "" && cash === null) return setProblem({ key: "pay.amountInvalid", field: "cash" });
-    const tenders: TenderInputView[] = [];
-    // A cash amount of 0 beside other tenders means "no cash"; alone, the core says what is wrong.
-    if (cash !== null && (cash !== 0 || draft.tenders.length === 0)) tenders.push({ method: "cash", amount_fen: cash, reference: "" });
-    for (const [i, row] of draft.tenders.entries()) {
-      const tender = tenderOf(row);
-      if (!tender) return setProblem({ key: "pay.amountInvalid", field: `amount-${i}` });
-      tenders.push(tender);
-    }
-    const tenderedText = draft.tendered.trim();
-    if (tenderedText !== "" && tenderedFen === null) return setProblem({ key: "pay.amountInvalid", field: "tendered" });
+    const typed = readTenders(draft);
+    if ("problem" in typed) return setProblem(typed.problem);
     if (draft.backEntry && draft.backAt.trim() === "") return setProblem({ key: "pay.backAtRequired", field: "backAt" });
     const input: PayInput = {
       id: draft.id,
       patient: patient.downtime_no ?? patient.his_id ?? "",
       visit: draft.visit?.id ?? null,
       lines: draft.lines,
-      tenders,
-      cash_tendered_fen: tenderedText === "" ? null : tenderedFen,
+      tenders: typed.tenders,
+      cash_tendered_fen: typed.cashTenderedFen,
       insured: insurable && draft.insured,
       paper_no: draft.paperNo.trim() === "" ? null : draft.paperNo.trim(),
       back_entered_at: draft.backEntry ? draft.backAt.trim() : null,
@@ -129,32 +79,8 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
     };
     void run(async () => onPaid(await api.payCharge(input))).then((e) => {
       if (!e) return;
-      const methods = REFERENCE_OF[e.code];
-      const row = methods ? draft.tenders.findIndex((r) => methods.includes(r.method)) : -1;
-      const field = row >= 0 ? `ref-${row}` : fieldFor(e.code);
-      setProblem({ ipc: e, key: OWN_WORDS[e.code], field });
+      setProblem({ ipc: e, key: OWN_WORDS[e.code], field: referenceField(draft.tenders, e.code) ?? fieldFor(e.code) });
     });
-  }
-
-  function onKeyDown(e: KeyboardEvent<HTMLFormElement>) {
-    if (e.nativeEvent.isComposing) return;
-    if (e.key === "Escape") {
-      e.preventDefault();
-      onBackOut();
-      return;
-    }
-    if (e.key === "Insert") {
-      e.preventDefault();
-      addTender();
-      return;
-    }
-    const target = e.target;
-    if (e.key !== "Enter" || !(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
-    e.preventDefault();
-    // 实收 is the last thing the patient waits for: from there Enter goes to 确认收费.
-    if (target.name === "tendered") return submitButton.current?.focus();
-    const stops = Array.from(form.current?.querySelectorAll<HTMLElement>(STOPS) ?? []);
-    (stops[stops.indexOf(target) + 1] ?? submitButton.current)?.focus();
   }
 
   const err = (slot: string) => errorIn(problem, slot, "pay-error");
@@ -166,45 +92,8 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
       <p className="pay-due-total">
         <span className="muted">{t("pay.total")}</span> <b>{priced ? formatFen(priced.total_fen) : "—"}</b>
       </p>
-      <form
-        ref={form}
-        noValidate
-        autoComplete="off"
-        onKeyDown={onKeyDown}
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <div className="pay-amounts">
-          <Field ref={cashRef} name="cash" label={t("pay.cash")} testId="pay-cash" inputMode="decimal" big value={draft.cash} onChange={(cash) => update({ cash })} error={err("cash")} />
-          <Field
-            name="tendered"
-            label={t("pay.tendered")}
-            testId="pay-tendered"
-            inputMode="decimal"
-            big
-            value={draft.tendered}
-            onChange={(tendered) => update({ tendered })}
-            hint={t("pay.changeLater")}
-            error={err("tendered")}
-          />
-        </div>
-        {tenderedFen !== null && (
-          <p className="amount-echo" aria-live="polite">
-            {t("pay.tenderedEcho", { amount: formatFen(tenderedFen) })}
-          </p>
-        )}
-        {draft.tenders.map((row, i) => (
-          <TenderFields key={i} row={row} index={i} prefix="pay" methods={EXTRA_METHODS} onChange={(r) => setRow(i, r)} errorFor={err}>
-            <button type="button" className="quiet" onClick={() => removeRow(i)}>
-              {t("pay.removeTender")}
-            </button>
-          </TenderFields>
-        ))}
-        <button type="button" className="quiet add-tender" data-testid="pay-add-tender" onClick={addTender}>
-          {t("pay.addTender")} <kbd>Insert</kbd>
-        </button>
+      <form {...section.formProps}>
+        <TenderSection section={section} cashLabel="pay.cash" tenderedHint="pay.changeLater" cashRef={cashRef} errorFor={err} />
         {insurable && (
           <div className="pay-insured">
             <label className="check">
@@ -241,7 +130,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
           />
         )}
         {err("form")}
-        <button ref={submitButton} type="submit" className="primary pay-submit" data-testid="pay-submit" disabled={pending}>
+        <button ref={section.submitButton} type="submit" className="primary pay-submit" data-testid="pay-submit" disabled={pending}>
           {t("pay.submit")} <kbd>Enter</kbd>
         </button>
       </form>

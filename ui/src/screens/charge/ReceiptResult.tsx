@@ -9,7 +9,7 @@ import type { ReceiptView } from "../../bindings/ReceiptView";
 import { formatFen } from "../../format";
 import { useT } from "../../i18n";
 import { LayoutSelect, PrintStatus, type PrintState } from "./printing";
-import { METHOD_KEY } from "./TenderFields";
+import { ReceiptTenders } from "./ReceiptTenders";
 
 interface Props {
   receipt: ReceiptView;
@@ -44,18 +44,7 @@ export function ReceiptResult({ receipt: r, print, layout, onLayout, onReprint, 
       <p className="receipt-total">
         {t("receipt.total")} <b>{formatFen(r.total_fen)}</b> <span className="muted">{r.total_capitals}</span>
       </p>
-      <ul className="fee-items receipt-tenders">
-        {r.tenders.map((x, i) => (
-          <li key={i}>
-            <span>
-              {t(METHOD_KEY[x.method])}
-              {x.reference && ` ${x.reference}`}
-              {x.tendered_fen !== null && x.tendered_fen !== x.amount_fen && ` · ${t("receipt.tendered", { amount: formatFen(x.tendered_fen) })}`}
-            </span>
-            <span className="num">{formatFen(x.amount_fen)}</span>
-          </li>
-        ))}
-      </ul>
+      <ReceiptTenders tenders={r.tenders} />
       {r.insured && r.resettle_due && (
         <p className="pay-due" data-testid="receipt-due">
           {t("receipt.resettleDue", { date: r.resettle_due })}

@@ -9,15 +9,16 @@ import type { RefundInputView } from "../../bindings/RefundInputView";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import type { TenderInputView } from "../../bindings/TenderInputView";
 import { errorIn } from "../../components/ErrorText";
-import { Field, PinField } from "../../components/Field";
+import { Field } from "../../components/Field";
+import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
+import { SUPERVISED_FIELDS, SupervisorFields, useSupervisor } from "../../components/SupervisorFields";
 import { formatFen, toHalfWidth } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { newId, type TenderRow } from "./chargeDraft";
 import { ALL_METHODS, blankTender, tenderOf, TenderFields } from "./TenderFields";
-import { SUPERVISED_FIELDS } from "./VoidForm";
 
 const FIELD_OF: Record<string, string> = {
   ...SUPERVISED_FIELDS,
@@ -53,15 +54,15 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   );
   const [reason, setReason] = useDraft(`refund.reason.${receipt.receipt_no}`);
   const [drugBy, setDrugBy] = useDraft(`refund.drugBy.${receipt.receipt_no}`);
-  const [supName, setSupName] = useDraft("corr.supName");
-  const [supPin, setSupPin] = useState("");
+  const sup = useSupervisor(useDraft("corr.supName"));
   const [payBack, setPayBack] = useState<TenderRow>(blankTender("cash"));
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
   const hasDrugs = receipt.lines.some((l) => l.is_drug);
 
   function submit() {
     if (reason.trim() === "") return setProblem({ key: "corr.reasonRequired", field: "reason" });
-    if (supName.trim() === "" || supPin === "") return setProblem({ key: "free.supRequired", field: supName.trim() === "" ? "supName" : "supPin" });
+    const missing = sup.missing();
+    if (missing) return setProblem(missing);
     // Cash with no amount: the core pays the whole refund back in cash.
     let tenders: TenderInputView[] = [];
     if (payBack.method !== "cash" || payBack.amount.trim() !== "") {
@@ -79,7 +80,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
       reason: reason.trim(),
       tenders,
       drug_return_by: drugBy.trim() === "" ? null : drugBy.trim(),
-      supervisor: { name: supName.trim(), pin: supPin },
+      supervisor: sup.credentials(),
     };
     void run(async () => onRefunded(await api.refundReceipt(input))).then((e) => {
       if (e && OWN_WORDS[e.code]) setProblem({ ipc: e, key: OWN_WORDS[e.code], field: fieldFor(e.code) });
@@ -139,22 +140,9 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
       <p className="muted" data-testid="refund-amount-note">
         {t("corr.amountBySystem")}
       </p>
-      <fieldset className="supervisor">
-        <legend>{t("corr.supervisor")}</legend>
-        <div className="cols2">
-          <Field name="supName" label={t("sup.name")} testId="refund-sup-name" value={supName} onChange={setSupName} error={err("supName")} />
-          <PinField name="supPin" label={t("sup.pin")} testId="refund-sup-pin" value={supPin} onChange={setSupPin} error={err("supPin")} />
-        </div>
-      </fieldset>
+      <SupervisorFields sup={sup} prefix="refund" errorFor={err} />
       {err("form")}
-      <div className="button-row">
-        <button type="submit" className="primary" data-testid="refund-submit" disabled={pending}>
-          {t("corr.refundSubmit")} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="quiet" onClick={onBackOut}>
-          {t("corr.back")} <kbd>Esc</kbd>
-        </button>
-      </div>
+      <FormButtons submit="corr.refundSubmit" testId="refund-submit" pending={pending} back="corr.back" onBack={onBackOut} />
     </KeyForm>
   );
 }

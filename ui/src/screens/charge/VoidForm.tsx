@@ -2,26 +2,17 @@
 //! PIN. The number stays used and shows as 作废 everywhere; a receipt of an earlier shift is
 //! refunded instead (the core says so with `receipt_void_other_shift`).
 
-import { useState } from "react";
 import { api } from "../../api";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { errorIn } from "../../components/ErrorText";
-import { Field, PinField } from "../../components/Field";
+import { Field } from "../../components/Field";
+import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
+import { SUPERVISED_FIELDS, SupervisorFields, useSupervisor } from "../../components/SupervisorFields";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 
-/** Where a refusal belongs in a form asking a reason and a supervisor (void and refund). */
-export const SUPERVISED_FIELDS: Record<string, string> = {
-  text_empty: "reason",
-  text_control_chars: "reason",
-  text_too_long: "reason",
-  operator_unknown: "supName",
-  pin_wrong: "supPin",
-  role_forbidden: "supPin",
-  operator_locked: "supPin",
-};
 const fieldFor: FieldFor = (code) => SUPERVISED_FIELDS[code];
 
 const OWN_WORDS: Record<string, MsgKey> = {
@@ -41,15 +32,15 @@ interface Props {
 export function VoidForm({ receipt, onVoided, onBackOut, ownWords }: Props) {
   const t = useT();
   const [reason, setReason, clearReason] = useDraft(`void.reason.${receipt.receipt_no}`);
-  const [supName, setSupName] = useDraft("corr.supName");
-  const [supPin, setSupPin] = useState("");
+  const sup = useSupervisor(useDraft("corr.supName"));
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
 
   function submit() {
     if (reason.trim() === "") return setProblem({ key: "corr.reasonRequired", field: "reason" });
-    if (supName.trim() === "" || supPin === "") return setProblem({ key: "free.supRequired", field: supName.trim() === "" ? "supName" : "supPin" });
+    const missing = sup.missing();
+    if (missing) return setProblem(missing);
     void run(async () => {
-      const r = await api.voidReceipt(receipt.receipt_no, reason.trim(), { name: supName.trim(), pin: supPin });
+      const r = await api.voidReceipt(receipt.receipt_no, reason.trim(), sup.credentials());
       clearReason();
       onVoided(r);
     }).then((e) => {
@@ -63,22 +54,9 @@ export function VoidForm({ receipt, onVoided, onBackOut, ownWords }: Props) {
     <KeyForm onSubmit={submit} problem={problem} onBackOut={onBackOut} className="corr-form" testId="void-form">
       <h3>{t("corr.voidTitle", { no: receipt.receipt_no })}</h3>
       <Field name="reason" label={t("corr.reason")} testId="void-reason" value={reason} onChange={setReason} autoFocus error={err("reason")} />
-      <fieldset className="supervisor">
-        <legend>{t("corr.supervisor")}</legend>
-        <div className="cols2">
-          <Field name="supName" label={t("sup.name")} testId="void-sup-name" value={supName} onChange={setSupName} error={err("supName")} />
-          <PinField name="supPin" label={t("sup.pin")} testId="void-sup-pin" value={supPin} onChange={setSupPin} error={err("supPin")} />
-        </div>
-      </fieldset>
+      <SupervisorFields sup={sup} prefix="void" errorFor={err} />
       {err("form")}
-      <div className="button-row">
-        <button type="submit" className="primary danger" data-testid="void-submit" disabled={pending}>
-          {t("corr.voidSubmit")} <kbd>Enter</kbd>
-        </button>
-        <button type="button" className="quiet" onClick={onBackOut}>
-          {t("corr.back")} <kbd>Esc</kbd>
-        </button>
-      </div>
+      <FormButtons submit="corr.voidSubmit" testId="void-submit" kind="danger" pending={pending} back="corr.back" onBack={onBackOut} />
     </KeyForm>
   );
 }

@@ -7,6 +7,7 @@ import { api } from "../../api";
 import type { RegistrationView } from "../../bindings/RegistrationView";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
+import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
 import { formatLocalTime } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
@@ -166,14 +167,7 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
             error={errorIn(cancel.problem, "reason", "reg-cancel-error")}
           />
           {errorIn(cancel.problem, "form", "reg-cancel-error")}
-          <div className="button-row">
-            <button type="submit" className="primary" data-testid="reg-cancel-submit" disabled={cancel.pending}>
-              {t("reg.cancelSubmit")} <kbd>Enter</kbd>
-            </button>
-            <button type="button" className="quiet" onClick={stopAsking}>
-              {t("reg.cancelBack")} <kbd>Esc</kbd>
-            </button>
-          </div>
+          <FormButtons submit="reg.cancelSubmit" testId="reg-cancel-submit" pending={cancel.pending} back="reg.cancelBack" onBack={stopAsking} />
         </KeyForm>
       )}
       {done && (
