@@ -35,29 +35,6 @@ fn office(db: &Path) {
     .unwrap();
 }
 
-fn pdf_text(path: &str) -> String {
-    String::from_utf8(
-        std::process::Command::new("pdftotext")
-            .arg("-layout")
-            .arg(path)
-            .arg("-")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-}
-
-fn path_in(text: &str) -> String {
-    text[text.find('/').expect("a path")..].trim().to_string()
-}
-
-fn keep(path: &str, name: &str) {
-    let dir = workspace().join("target/e2e-screens");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(path, dir.join(name)).unwrap();
-}
-
 async fn set_field(app: &App, id: &str, text: &str) {
     let e = app.by_id(id).await;
     e.clear().await.unwrap();
@@ -106,7 +83,7 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         app.keys(ENTER).await;
         app.text_contains("dep-receipt-no", "MZ01-000001").await;
         let first_pdf = path_in(&app.text_contains("print-path", ".pdf").await);
-        keep(&first_pdf, "admission-deposit.pdf");
+        keep_pdf(&first_pdf, "admission-deposit.pdf");
         let text = pdf_text(&first_pdf);
         assert!(
             text.contains("住院病人预交金收据") && text.contains("贰仟元整") && text.contains("ZY-MZ01-000001"),
@@ -127,7 +104,7 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         app.by_id("dep-submit").await.click().await.unwrap();
         app.text_contains("dep-receipt-no", "MZ01-000002").await;
         let second_pdf = path_in(&app.text_contains("print-path", "MZ01-000002").await);
-        keep(&second_pdf, "admission-top-up.pdf");
+        keep_pdf(&second_pdf, "admission-top-up.pdf");
         assert!(pdf_text(&second_pdf).contains("银行卡"));
         app.text_contains("dep-balance", "3,500.50").await;
 
@@ -147,7 +124,7 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         // The summary agrees with the screen and with the records.
         app.by_id("dep-summary-print").await.click().await.unwrap();
         let summary = path_in(&app.text_contains("dep-summary-path", ".pdf").await);
-        keep(&summary, "admission-summary.pdf");
+        keep_pdf(&summary, "admission-summary.pdf");
         let text = pdf_text(&summary);
         assert!(text.contains("2,300.25") && text.contains("MZ01-000003"), "{text}");
         let desk = Desk::open(app.db()).unwrap();

@@ -45,22 +45,6 @@ fn first_item(db: &Path, initials: &str) -> String {
     Desk::open(db).unwrap().catalog_search(initials, 1).unwrap().remove(0).name
 }
 
-fn pdf_text(path: &str) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed by the setup script");
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn keep_pdf(path: &str, name: &str) {
-    let dir = workspace().join("target/e2e-screens");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(path, dir.join(name)).unwrap();
-}
-
 async fn pick_patient(app: &App, query: &str, expect: &str) {
     app.pick_patient(query, expect).await;
     app.text_contains("charge-patient", expect).await;
@@ -132,12 +116,7 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
         assert!(total.contains(&r.total.to_string()[3..]), "{total} vs {}", r.total);
         assert_eq!(r.change.get(), 50_000 - r.total.get());
         assert!(change.contains(&r.change.to_string()[3..]), "{change}");
-        let pdf = path
-            .trim()
-            .trim_start_matches(|c: char| !c.is_ascii() && c != '/')
-            .trim()
-            .to_string();
-        let pdf = pdf[pdf.find('/').unwrap()..].to_string();
+        let pdf = path_in(&path);
         keep_pdf(&pdf, "charge-receipt-a5.pdf");
         let text = pdf_text(&pdf);
         for (_, item, _) in &items {
@@ -167,7 +146,7 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
         app.text_contains("receipt-no", "MZ01-000002").await;
         let due = app.text_contains("receipt-due", "2026-").await;
         let path = app.text_contains("print-path", ".pdf").await;
-        let pdf = path[path.find('/').unwrap()..].trim().to_string();
+        let pdf = path_in(&path);
         keep_pdf(&pdf, "charge-receipt-insured.pdf");
         let text = pdf_text(&pdf);
         let r2 = Desk::open(app.db()).unwrap().receipt("MZ01-000002").unwrap().unwrap();

@@ -278,6 +278,29 @@ impl App {
     }
 }
 
+/// The text of a PDF the app saved, as `pdftotext -layout` reads it.
+pub fn pdf_text(path: &str) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed by the setup script");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The file path in a status line such as "PDF 已保存：/tmp/…/MZ01-000001.pdf".
+pub fn path_in(text: &str) -> String {
+    text[text.find('/').expect("a path")..].trim().to_string()
+}
+
+/// Keeps a PDF the test printed beside the screenshots, to be looked at.
+pub fn keep_pdf(path: &str, name: &str) {
+    let dir = workspace().join("target/e2e-screens");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(path, dir.join(name)).unwrap();
+}
+
 /// Runs one E2E test serially, with a timeout so the driver guard always runs.
 pub async fn e2e<F, Fut>(name: &str, body: F)
 where

@@ -1,4 +1,4 @@
-use crate::{Run, Station};
+use crate::{pdf_text, Run, Station};
 
 fn office() -> Station {
     let s = Station::new();
@@ -107,19 +107,11 @@ fn admit_insured_as_self_pay_take_deposits_and_refund_part() {
     assert!(text.out().contains("¥1,799.50"), "{}", text.stdout);
     let pdf = s.dir.path().join("summary.pdf");
     clerk(&s, &["admission", "summary", "ZY-MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
-    let summary = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+    let summary = pdf_text(&pdf);
     assert!(summary.contains("ZY-MZ01-000001") && summary.contains("1,799.50"), "{summary}");
     let receipt = s.dir.path().join("deposit.pdf");
     s.run(&["receipt", "pdf", "MZ01-000001", "--out", receipt.to_str().unwrap()]).out();
-    let text = String::from_utf8(
-        std::process::Command::new("pdftotext")
-            .arg(&receipt)
-            .arg("-")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let text = pdf_text(&receipt);
     assert!(text.contains("住院病人预交金收据") && text.contains("贰仟元整"), "{text}");
     s.run(&["verify"]).out();
 }

@@ -1,5 +1,4 @@
-use crate::{Run, Station};
-use std::process::Command;
+use crate::{cashier, pdf_text, Station};
 
 /// A station in an outage with a small price list, a cashier on shift, a supervisor and two
 /// patients (DT-MZ01-000001 self-pay, DT-MZ01-000002 insured).
@@ -35,10 +34,6 @@ fn counter() -> Station {
     )
     .out();
     s
-}
-
-fn cashier(s: &Station, args: &[&str]) -> Run {
-    s.as_("李收费", "2468", args)
 }
 
 const SUP: [&str; 4] = ["--supervisor", "陈主管", "--supervisor-pin", "1357"];
@@ -120,16 +115,7 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     s.run(&["receipt", "pdf", "MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.len() < 60 * 1024, "{} bytes", bytes.len());
-    let text = String::from_utf8(
-        Command::new("pdftotext")
-            .arg("-layout")
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext (poppler-utils) is installed by the setup script")
-            .stdout,
-    )
-    .unwrap();
+    let text = pdf_text(&pdf);
     for needle in [
         "手工票据·系统停机应急开具",
         "阿莫西林胶囊",
@@ -165,15 +151,7 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
         ],
     )
     .out();
-    let copy = String::from_utf8(
-        Command::new("pdftotext")
-            .arg(s.dir.path().join("copy.pdf"))
-            .arg("-")
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let copy = pdf_text(&s.dir.path().join("copy.pdf"));
     assert!(copy.contains("副本"), "{copy}");
     s.run(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"])
         .fails_with("版式“a4”无效");

@@ -122,3 +122,19 @@ impl Station {
         self.run(&["verify", "--json"]).json()["entries"].as_i64().unwrap()
     }
 }
+
+/// The text of a PDF the CLI wrote, as `pdftotext -layout` reads it.
+pub fn pdf_text(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by the setup script");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs as the cashier 李收费 (PIN 2468) that the counter fixtures add.
+pub fn cashier(s: &Station, args: &[&str]) -> Run {
+    s.as_("李收费", "2468", args)
+}

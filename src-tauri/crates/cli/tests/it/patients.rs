@@ -1,4 +1,4 @@
-use crate::Station;
+use crate::{cashier, Station};
 
 fn outage_station() -> Station {
     let s = Station::new();
@@ -10,10 +10,6 @@ fn outage_station() -> Station {
     s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
     s.as_("李收费", "2468", &["shift", "open", "--float", "100"]).out();
     s
-}
-
-fn cashier(s: &Station, args: &[&str]) -> crate::Run {
-    s.as_("李收费", "2468", args)
 }
 
 #[test]
