@@ -133,6 +133,32 @@ impl<'a> Ctx<'a> {
     }
 
     /// A row of cells, as tall as its tallest cell.
+    /// An amount in capitals (大写) and in figures (小写), bold: side by side on A5, one under the
+    /// other on the roll.
+    pub(super) fn amount_in_words_and_figures(&self, capitals: &str, figures: &str) -> Vec<Block> {
+        let p = self.p;
+        let big = p.body + 1.5;
+        match self.layout {
+            Layout::A5 => vec![self.row(
+                big,
+                &[
+                    Cell {
+                        ink: Ink::Bold,
+                        ..cell(0.0, self.w - 48.0, capitals, Align::Left, 2)
+                    },
+                    Cell {
+                        ink: Ink::Bold,
+                        ..cell(self.w - 48.0, 48.0, figures, Align::Right, 0)
+                    },
+                ],
+            )],
+            Layout::Roll80 => vec![
+                self.para(capitals, p.body + 0.5, Ink::Bold, Align::Left, 3),
+                self.para(figures, big, Ink::Bold, Align::Right, 0),
+            ],
+        }
+    }
+
     pub(super) fn row(&self, size: f32, cells: &[Cell]) -> Block {
         let lh = line_height(size);
         let mut draws = Vec::new();

@@ -152,26 +152,7 @@ impl Ctx<'_> {
         };
         let capitals = format!("{label}（大写）：{}", c.total.capitals());
         let figures = format!("{figures}：{}", c.total);
-        let big = p.body + 1.5;
-        match self.layout {
-            Layout::A5 => blocks.push(self.row(
-                big,
-                &[
-                    Cell {
-                        ink: Ink::Bold,
-                        ..cell(0.0, self.w - 48.0, &capitals, Align::Left, 2)
-                    },
-                    Cell {
-                        ink: Ink::Bold,
-                        ..cell(self.w - 48.0, 48.0, &figures, Align::Right, 0)
-                    },
-                ],
-            )),
-            Layout::Roll80 => {
-                blocks.push(self.para(&capitals, p.body + 0.5, Ink::Bold, Align::Left, 3));
-                blocks.push(self.para(&figures, big, Ink::Bold, Align::Right, 0));
-            }
-        }
+        blocks.extend(self.amount_in_words_and_figures(&capitals, &figures));
         // During an outage every patient pays as self-pay (个人自费): the fund and the
         // personal account pay nothing, and the insured are re-settled afterwards.
         if !refund {

@@ -333,26 +333,7 @@ impl Ctx<'_> {
         blocks.push(self.gap(1.0));
         let capitals = format!("余额（大写）：{}", doc.balance.capitals());
         let figures = format!("余额（小写）：{}", doc.balance);
-        let big = p.body + 1.5;
-        match self.layout {
-            Layout::A5 => blocks.push(self.row(
-                big,
-                &[
-                    Cell {
-                        ink: Ink::Bold,
-                        ..cell(0.0, self.w - 48.0, &capitals, Align::Left, 2)
-                    },
-                    Cell {
-                        ink: Ink::Bold,
-                        ..cell(self.w - 48.0, 48.0, &figures, Align::Right, 0)
-                    },
-                ],
-            )),
-            Layout::Roll80 => {
-                blocks.push(self.para(&capitals, p.body + 0.5, Ink::Bold, Align::Left, 3));
-                blocks.push(self.para(&figures, big, Ink::Bold, Align::Right, 0));
-            }
-        }
+        blocks.extend(self.amount_in_words_and_figures(&capitals, &figures));
         blocks.push(self.rule(2.4, 0.4));
         blocks.extend(self.fields(
             &[("打印时间", Some(&doc.printed_at)), ("打印人", Some(&doc.printed_by))],
