@@ -26,7 +26,7 @@ use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use crate::workdays::{Due, DUE_WORKING_DAYS};
 use chrono::{DateTime, Local, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
@@ -259,6 +259,11 @@ impl Desk {
     pub fn pay_charge(&mut self, by: &Actor, input: &ChargeInput) -> Result<Receipt> {
         by.require(Permission::Register)?;
         let request = request_digest(input);
+        let signer = self.signer()?;
+        self.in_write_tx(|desk| desk.pay_charge_in_tx(by, input, request, &signer))
+    }
+
+    fn pay_charge_in_tx(&mut self, by: &Actor, input: &ChargeInput, request: String, signer: &Signer) -> Result<Receipt> {
         if let Some(existing) = self.receipt_by_id(input.id)? {
             let same: Option<String> = self
                 .conn
@@ -360,8 +365,6 @@ impl Desk {
             }
             None => None,
         };
-        let signer = self.signer()?;
-        let tx = self.conn.transaction()?;
         let new = NewReceipt {
             registration_id: input.visit,
             department,
@@ -376,8 +379,7 @@ impl Desk {
             request_sha256: request,
             ..NewReceipt::new(ReceiptKind::Charge, input.id, &patient, total, shift.id, outage_id, occurred_at)
         };
-        let (receipt_no, qr_payload) = insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_issued")?;
-        tx.commit()?;
+        let (receipt_no, qr_payload) = insert_receipt(&self.conn, signer, by, &new, &lines, &tenders, now, "receipt_issued")?;
         // What was just written, without reading it back.
         Ok(Receipt {
             id: input.id,
@@ -695,10 +697,10 @@ impl Desk {
     }
 }
 
-/// Writes a receipt with its lines and tenders and journals it, inside `tx`.
+/// Writes a receipt with its lines and tenders and journals it, inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_receipt(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     signer: &Signer,
     by: &Actor,
     r: &NewReceipt<'_>,

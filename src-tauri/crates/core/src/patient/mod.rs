@@ -354,7 +354,8 @@ impl Desk {
         }
         let outage = self.active_outage()?.map(|o| o.id.to_string());
         let pid = Uuid::now_v7();
-        let tx = self.conn.transaction()?;
+        // A savepoint, not a transaction: a charge links its HIS patient inside its own.
+        let tx = self.conn.savepoint()?;
         let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
         let number = downtime_no(station.code.as_str(), seq);
         let override_ids: Option<String> =
@@ -445,7 +446,8 @@ impl Desk {
         let now = self.now();
         let outage = self.active_outage()?.map(|o| o.id.to_string());
         let pid = Uuid::now_v7();
-        let tx = self.conn.transaction()?;
+        // A savepoint, not a transaction: a charge links its HIS patient inside its own.
+        let tx = self.conn.savepoint()?;
         let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
         tx.exec(
             "INSERT INTO patient (id, seq, downtime_no, name, sex, birth, age_years, id_number, id_old_style, phone, address, insurance, insurance_no, his_id, duplicate_of, created_by, created_at, outage_id) \
