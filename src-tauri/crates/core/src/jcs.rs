@@ -12,13 +12,18 @@ pub fn canonical(value: &Value) -> String {
     out
 }
 
-fn write_value(value: &Value, out: &mut String) {
+pub(crate) fn write_value(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
-            assert!(n.is_i64() || n.is_u64(), "no floats in canonical JSON: {n}");
-            out.push_str(&n.to_string());
+            if let Some(i) = n.as_i64() {
+                write_integer(i, out);
+            } else if let Some(u) = n.as_u64() {
+                out.push_str(itoa::Buffer::new().format(u));
+            } else {
+                panic!("no floats in canonical JSON: {n}");
+            }
         }
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
@@ -33,7 +38,7 @@ fn write_value(value: &Value, out: &mut String) {
         }
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            sort_keys(&mut keys);
             out.push('{');
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -48,8 +53,29 @@ fn write_value(value: &Value, out: &mut String) {
     }
 }
 
-fn write_string(s: &str, out: &mut String) {
+pub(crate) fn write_integer(i: i64, out: &mut String) {
+    out.push_str(itoa::Buffer::new().format(i));
+}
+
+/// Orders keys by UTF-16 code units, as JCS requires. For keys without characters from
+/// U+E000 up, that is the order of their UTF-8 bytes, which is cheaper to compare.
+pub(crate) fn sort_keys<K: AsRef<str>>(keys: &mut [K]) {
+    // UTF-8 starts U+E000 and above with a byte of 0xEE or more.
+    if keys.iter().all(|k| k.as_ref().bytes().all(|b| b < 0xEE)) {
+        keys.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
+    } else {
+        keys.sort_by(|a, b| a.as_ref().encode_utf16().cmp(b.as_ref().encode_utf16()));
+    }
+}
+
+pub(crate) fn write_string(s: &str, out: &mut String) {
     out.push('"');
+    // Most text needs no escape at all: copy it whole.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -91,6 +117,21 @@ mod tests {
     fn escapes_like_ecmascript() {
         check(json!("a\"b\\c\nd\u{1}é收"), "\"a\\\"b\\\\c\\nd\\u0001é收\"");
         check(json!("/"), "\"/\"");
+    }
+
+    #[test]
+    fn sorts_ascii_keys_and_big_integers() {
+        check(json!({"b_": 1, "b": 2, "B": 3, "a1": i64::MIN, "a0": u64::MAX}), &format!("{{\"B\":3,\"a0\":{},\"a1\":{},\"b\":2,\"b_\":1}}", u64::MAX, i64::MIN));
+    }
+
+    #[test]
+    fn escapes_every_control_character() {
+        for c in 0u32..0x20 {
+            let text = format!("x{}y", char::from_u32(c).expect("control"));
+            let out = canonical(&json!(text));
+            assert!(!out.chars().any(|ch| (ch as u32) < 0x20), "U+{c:04X} left raw: {out:?}");
+            assert_eq!(serde_json::from_str::<String>(&out).expect("valid JSON"), text);
+        }
     }
 
     #[test]

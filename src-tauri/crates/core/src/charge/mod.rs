@@ -26,7 +26,7 @@ use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use crate::workdays::{Due, DUE_WORKING_DAYS};
 use chrono::{DateTime, Local, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
@@ -713,62 +713,82 @@ pub(crate) fn insert_receipt(
     let receipt_no = format!("{}-{seq:06}", signer.station);
     let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
-    // RETURNING gives each row back as the journal records it, without reading it again.
-    let receipt = journal::insert_returning(
+    let id = r.id.to_string();
+    let receipt = journal::insert_row(
         tx,
-        "INSERT INTO receipt (id, seq, receipt_no, kind, patient_id, registration_id, admission_id, department, refund_of, total_fen, change_fen, insured, insurance, insurance_no, \
-         resettle_due, exchange_due, due_provisional, paper_no, reason, supervisor_id, drug_return_by, catalog_version_id, operator_id, shift_id, outage_id, occurred_at, recorded_at, \
-         back_entered, qr_payload, request_sha256) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30) RETURNING *",
-        params![
-            r.id.to_string(), seq, receipt_no, r.kind.key(), r.patient.id.to_string(), r.registration_id.map(|v| v.to_string()), r.admission_id.map(|v| v.to_string()),
-            r.department, r.refund_of.map(|v| v.to_string()), r.total.get(), r.change.get(), r.insured, r.patient.insurance.key(), r.patient.insurance_no,
-            r.resettle_due.map(|d| d.date.to_string()), r.exchange_due.map(|d| d.date.to_string()), provisional, r.paper_no, r.reason,
-            r.supervisor.map(|s| s.id().to_string()), r.drug_return_by, r.catalog_version.map(|v| v.to_string()), by.id().to_string(), r.shift_id.to_string(),
-            r.outage_id.to_string(), stamp(r.occurred_at), stamp(now), r.back_entered, qr_payload, r.request_sha256
+        "receipt",
+        &[
+            ("id", &id),
+            ("seq", &seq),
+            ("receipt_no", &receipt_no),
+            ("kind", &r.kind.key()),
+            ("patient_id", &r.patient.id.to_string()),
+            ("registration_id", &r.registration_id.map(|v| v.to_string())),
+            ("admission_id", &r.admission_id.map(|v| v.to_string())),
+            ("department", &r.department),
+            ("refund_of", &r.refund_of.map(|v| v.to_string())),
+            ("total_fen", &r.total.get()),
+            ("change_fen", &r.change.get()),
+            ("insured", &r.insured),
+            ("insurance", &r.patient.insurance.key()),
+            ("insurance_no", &r.patient.insurance_no),
+            ("resettle_due", &r.resettle_due.map(|d| d.date.to_string())),
+            ("exchange_due", &r.exchange_due.map(|d| d.date.to_string())),
+            ("due_provisional", &provisional),
+            ("paper_no", &r.paper_no),
+            ("reason", &r.reason),
+            ("supervisor_id", &r.supervisor.map(|s| s.id().to_string())),
+            ("drug_return_by", &r.drug_return_by),
+            ("catalog_version_id", &r.catalog_version.map(|v| v.to_string())),
+            ("operator_id", &by.id().to_string()),
+            ("shift_id", &r.shift_id.to_string()),
+            ("outage_id", &r.outage_id.to_string()),
+            ("occurred_at", &stamp(r.occurred_at)),
+            ("recorded_at", &stamp(now)),
+            ("back_entered", &r.back_entered),
+            ("qr_payload", &qr_payload),
+            ("request_sha256", &r.request_sha256),
         ],
     )?;
-    let mut rows = vec![("receipt", receipt)];
-    {
-        for l in lines {
-            let row = journal::insert_returning(
-                tx,
-                "INSERT INTO receipt_line (receipt_id, line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING *",
-                params![
-                r.id.to_string(),
-                l.line_no,
-                l.code,
-                l.name,
-                l.spec,
-                l.unit,
-                l.qty.milli(),
-                l.unit_price.e4(),
-                l.amount.get(),
-                l.category.key(),
-                l.is_drug,
-                l.free_text,
-                l.free_reason,
-                l.refunds_line
-                ],
-            )?;
-            rows.push(("receipt_line", row));
-        }
-        for (n, t) in tenders.iter().enumerate() {
-            let row = journal::insert_returning(
-                tx,
-                "INSERT INTO tender (receipt_id, n, method, amount_fen, tendered_fen, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING *",
-                params![
-                r.id.to_string(),
-                n as i64 + 1,
-                t.method.key(),
-                t.amount.get(),
-                t.tendered.map(Fen::get),
-                t.reference
-                ],
-            )?;
-            rows.push(("tender", row));
-        }
+    let mut rows = Vec::with_capacity(1 + lines.len() + tenders.len());
+    rows.push(("receipt", receipt));
+    for l in lines {
+        let row = journal::insert_row(
+            tx,
+            "receipt_line",
+            &[
+                ("receipt_id", &id),
+                ("line_no", &l.line_no),
+                ("code", &l.code),
+                ("name", &l.name),
+                ("spec", &l.spec),
+                ("unit", &l.unit),
+                ("qty_milli", &l.qty.milli()),
+                ("unit_price_e4", &l.unit_price.e4()),
+                ("amount_fen", &l.amount.get()),
+                ("category", &l.category.key()),
+                ("is_drug", &l.is_drug),
+                ("free_text", &l.free_text),
+                ("free_reason", &l.free_reason),
+                ("refunds_line", &l.refunds_line),
+            ],
+        )?;
+        rows.push(("receipt_line", row));
+    }
+    for (n, t) in tenders.iter().enumerate() {
+        let row = journal::insert_row(
+            tx,
+            "tender",
+            &[
+                ("receipt_id", &id),
+                ("n", &(n as i64 + 1)),
+                ("method", &t.method.key()),
+                ("amount_fen", &t.amount.get()),
+                ("tendered_fen", &t.tendered.map(Fen::get)),
+                ("reference", &t.reference),
+            ],
+        )?;
+        rows.push(("tender", row));
     }
     journal::append_rows(tx, kind, by.name(), now, rows, Map::new())?;
     Ok((receipt_no, qr_payload))
