@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn sorts_ascii_keys_and_big_integers() {
-        check(json!({"b_": 1, "b": 2, "B": 3, "a1": i64::MIN, "a0": u64::MAX}), &format!("{{\"B\":3,\"a0\":{},\"a1\":{},\"b\":2,\"b_\":1}}", u64::MAX, i64::MIN));
+        check(
+            json!({"b_": 1, "b": 2, "B": 3, "a1": i64::MIN, "a0": u64::MAX}),
+            &format!("{{\"B\":3,\"a0\":{},\"a1\":{},\"b\":2,\"b_\":1}}", u64::MAX, i64::MIN),
+        );
     }
 
     #[test]

@@ -91,11 +91,17 @@ pub(crate) fn insert_row(conn: &Connection, table: &str, row: &[(&str, &dyn ToSq
         sql.push_str(itoa::Buffer::new().format(i));
     }
     sql.push(')');
-    let values = row.iter().map(|(_, v)| v.to_sql()).collect::<rusqlite::Result<Vec<ToSqlOutput<'_>>>>()?;
+    let values = row
+        .iter()
+        .map(|(_, v)| v.to_sql())
+        .collect::<rusqlite::Result<Vec<ToSqlOutput<'_>>>>()?;
     conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values.iter()))?;
     let mut order: Vec<usize> = (0..row.len()).collect();
     order.sort_by(|a, b| row[*a].0.cmp(row[*b].0));
-    debug_assert!(row.iter().all(|(c, _)| c.is_ascii()), "column names are ASCII, so byte order is JCS order");
+    debug_assert!(
+        row.iter().all(|(c, _)| c.is_ascii()),
+        "column names are ASCII, so byte order is JCS order"
+    );
     let mut out = String::with_capacity(64 * row.len());
     out.push('{');
     for (n, i) in order.into_iter().enumerate() {
@@ -235,7 +241,13 @@ fn read_row(conn: &Connection, table: &str, rowid: i64) -> Result<Value> {
 }
 
 fn all_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+    // Insertion order where the table has one; key order for the WITHOUT ROWID tables.
+    let order = match table {
+        "receipt_line" => "receipt_id, line_no",
+        "tender" => "receipt_id, n",
+        _ => "rowid",
+    };
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
     let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
     let rows = stmt.query_map([], |r| row_json(r, &names))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -515,10 +527,22 @@ mod tests {
     #[test]
     fn insert_row_gives_the_row_as_reading_it_back_would() {
         let conn = Connection::open_in_memory().expect("memory");
-        conn.execute_batch("CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER NOT NULL, flag INTEGER NOT NULL, note TEXT, b BLOB, z TEXT NOT NULL) STRICT")
-            .expect("table");
+        conn.execute_batch(
+            "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER NOT NULL, flag INTEGER NOT NULL, note TEXT, b BLOB, z TEXT NOT NULL) STRICT",
+        )
+        .expect("table");
         let none: Option<String> = None;
-        let text = journal_row(&conn, &[("z", &"收费\t\"x\"\\"), ("id", &"a1"), ("n", &-42i64), ("flag", &true), ("note", &none), ("b", &vec![0u8, 255])]);
+        let text = journal_row(
+            &conn,
+            &[
+                ("z", &"收费\t\"x\"\\"),
+                ("id", &"a1"),
+                ("n", &-42i64),
+                ("flag", &true),
+                ("note", &none),
+                ("b", &vec![0u8, 255]),
+            ],
+        );
         let rowid = conn.last_insert_rowid();
         assert_eq!(text, canonical(&read_row(&conn, "t", rowid).expect("read back")));
         assert_eq!(text, r#"{"b":"00ff","flag":1,"id":"a1","n":-42,"note":null,"z":"收费\t\"x\"\\"}"#);

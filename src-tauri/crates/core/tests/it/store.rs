@@ -105,3 +105,59 @@ fn a_read_only_folder_is_reported() {
     let e = Desk::open(file.join("sub/station.db")).err().unwrap();
     assert_eq!(e.code(), "db_read_only");
 }
+
+#[test]
+fn migration_6_keeps_every_receipt_line_tender_and_journal_entry() {
+    // A station that worked a whole simulated outage on schema 5 (before lines, tenders and
+    // the journal were rebuilt) ...
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.db");
+    let mut old = Desk::open_at_schema(&path, 5).unwrap();
+    assert_eq!(old.schema_version().unwrap(), 5);
+    old.init_station(&downtime_core::station::Setup {
+        hospital: "市第一人民医院".into(),
+        code: "MZ01".into(),
+        station_name: "门诊收费一号窗".into(),
+        admin_name: "王管理".into(),
+        admin_pin: "123456".into(),
+    })
+    .unwrap();
+    let admin = old.authenticate("王管理", "123456").unwrap();
+    let sum = downtime_core::simulate::run(&mut old, &admin, 25, 11, &mut |_| Ok(())).unwrap();
+    assert!(sum.refunds > 0 && sum.deposits > 0, "{sum:?}");
+    let receipts = old.receipts(None).unwrap();
+    let before = old.verify().unwrap();
+    assert_eq!(before.problem, None);
+    drop(old);
+
+    // ... opens on the current schema with every receipt, line, tender and entry as it was.
+    let mut desk = Desk::open(&path).unwrap();
+    assert_eq!(desk.schema_version().unwrap(), latest_version());
+    assert_eq!(desk.verify().unwrap(), before);
+    assert_eq!(desk.receipts(None).unwrap(), receipts);
+    let conn = raw(&path);
+    for table in ["receipt_line", "tender"] {
+        let sql: String = conn
+            .query_row("SELECT sql FROM sqlite_schema WHERE name = ?1", [table], |r| r.get(0))
+            .unwrap();
+        assert!(sql.ends_with("WITHOUT ROWID"), "{table}: {sql}");
+    }
+    let leftovers: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v5'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(leftovers, 0);
+    // The rebuilt tables are append-only and chained as before.
+    for sql in [
+        "UPDATE receipt_line SET amount_fen = 1",
+        "DELETE FROM tender",
+        "UPDATE journal SET actor = 'x' WHERE seq = 1",
+        "INSERT INTO journal (seq, id, kind, actor, at, payload, prev_hash, hash) VALUES (1, 'x', 'k', 'a', 't', '{}', 'p', 'h')",
+    ] {
+        assert!(conn.execute(sql, []).is_err(), "{sql} was allowed");
+    }
+    // And the station goes on issuing receipts after the migration.
+    let admin = desk.authenticate("王管理", "123456").unwrap();
+    let more = downtime_core::simulate::run(&mut desk, &admin, 5, 12, &mut |_| Ok(())).unwrap();
+    assert!(more.receipts > 0);
+    assert_eq!(desk.verify().unwrap().problem, None);
+}
