@@ -74,7 +74,8 @@ pub fn bare_commit(dir: &Path) -> Result<impl FnMut(usize) -> Result<()>> {
     conn.execute_batch("PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL);")?;
     Ok(move |i: usize| {
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        conn.execute("INSERT INTO t (v) VALUES (?1)", [format!("row {i}")])?;
+        conn.prepare_cached("INSERT INTO t (v) VALUES (?1)")?
+            .execute([format!("row {i}")])?;
         conn.execute_batch("COMMIT")?;
         Ok(())
     })

@@ -241,9 +241,8 @@ fn read_row(conn: &Connection, table: &str, rowid: i64) -> Result<Value> {
 }
 
 fn all_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
-    // Insertion order where the table has one; key order for the WITHOUT ROWID tables.
+    // Insertion order where the table has one; key order for the WITHOUT ROWID table.
     let order = match table {
-        "receipt_line" => "receipt_id, line_no",
         "tender" => "receipt_id, n",
         _ => "rowid",
     };
