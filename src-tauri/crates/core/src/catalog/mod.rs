@@ -469,6 +469,12 @@ impl Desk {
 
     /// One item of a version by its code (charging looks items up here).
     pub fn catalog_item(&mut self, version: Uuid, code: &str) -> Result<Option<CatalogItem>> {
+        self.with_catalog_item(version, code, CatalogItem::clone)
+    }
+
+    /// `f` of the item `code` of catalog `version`, without copying the whole item (pricing a
+    /// charge needs a few fields of each of its items).
+    pub(crate) fn with_catalog_item<T>(&mut self, version: Uuid, code: &str, f: impl FnOnce(&CatalogItem) -> T) -> Result<Option<T>> {
         // A version's items never change, so a cache of that version answers without asking
         // which version is active.
         let cached = match &self.catalog_cache {
@@ -480,8 +486,8 @@ impl Desk {
                 .items
                 .binary_search_by(|i| i.code.as_str().cmp(code))
                 .ok()
-                .map(|i| cache.items[i].clone()));
+                .map(|i| f(&cache.items[i])));
         }
-        Ok(load_items(&self.conn, version)?.into_iter().find(|i| i.code == code))
+        Ok(load_items(&self.conn, version)?.iter().find(|i| i.code == code).map(f))
     }
 }
