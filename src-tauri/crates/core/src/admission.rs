@@ -324,6 +324,10 @@ impl Desk {
 
     /// 交预交金 / 补交: a deposit receipt for the admission.
     pub fn take_deposit(&mut self, by: &Actor, input: &DepositInput) -> Result<Receipt> {
+        self.in_write_tx(|desk| desk.take_deposit_in_tx(by, input))
+    }
+
+    fn take_deposit_in_tx(&mut self, by: &Actor, input: &DepositInput) -> Result<Receipt> {
         by.require(Permission::Admit)?;
         if let Some(existing) = self.receipt_by_id(input.id)? {
             return Ok(existing);
@@ -343,7 +347,6 @@ impl Desk {
         let (occurred_at, outage_id) = self.outage_for(input.back_entered_at, now)?;
         let patient = self.patient(a.patient_id)?.ok_or_else(|| unknown(&input.admission_no))?;
         let signer = self.signer()?;
-        let tx = self.conn.transaction()?;
         let new = NewReceipt {
             admission_id: Some(a.id),
             department: a.dept_name.clone(),
@@ -351,13 +354,16 @@ impl Desk {
             back_entered: input.back_entered_at.is_some(),
             ..NewReceipt::new(ReceiptKind::Deposit, input.id, &patient, total, shift.id, outage_id, occurred_at)
         };
-        insert_receipt(&tx, &signer, by, &new, &[], &tenders, now, "deposit_taken")?;
-        tx.commit()?;
+        insert_receipt(&self.conn, &signer, by, &new, &[], &tenders, now, "deposit_taken")?;
         Ok(self.receipt_by_id(input.id)?.expect("just taken"))
     }
 
     /// 退预交金: pays back part or all of the balance, with a supervisor.
     pub fn refund_deposit(&mut self, by: &Actor, supervisor: &Actor, input: &DepositRefundInput) -> Result<Receipt> {
+        self.in_write_tx(|desk| desk.refund_deposit_in_tx(by, supervisor, input))
+    }
+
+    fn refund_deposit_in_tx(&mut self, by: &Actor, supervisor: &Actor, input: &DepositRefundInput) -> Result<Receipt> {
         by.require(Permission::Admit)?;
         supervisor.require(Permission::Supervise)?;
         if let Some(existing) = self.receipt_by_id(input.id)? {
@@ -395,7 +401,6 @@ impl Desk {
             .patient(account.admission.patient_id)?
             .ok_or_else(|| unknown(&input.admission_no))?;
         let signer = self.signer()?;
-        let tx = self.conn.transaction()?;
         let new = NewReceipt {
             admission_id: Some(account.admission.id),
             department: account.admission.dept_name.clone(),
@@ -411,8 +416,7 @@ impl Desk {
                 now,
             )
         };
-        insert_receipt(&tx, &signer, by, &new, &[], &tenders, now, "deposit_refunded")?;
-        tx.commit()?;
+        insert_receipt(&self.conn, &signer, by, &new, &[], &tenders, now, "deposit_refunded")?;
         Ok(self.receipt_by_id(input.id)?.expect("just refunded"))
     }
 

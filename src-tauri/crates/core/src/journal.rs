@@ -236,7 +236,7 @@ fn row_json(row: &rusqlite::Row<'_>, names: &[String]) -> rusqlite::Result<Value
 
 fn read_row(conn: &Connection, table: &str, rowid: i64) -> Result<Value> {
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE rowid = ?1"))?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let names: Vec<String> = stmt.column_names().map(String::from).collect();
     Ok(stmt.query_row([rowid], |r| row_json(r, &names))?)
 }
 
@@ -247,7 +247,7 @@ fn all_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
         _ => "rowid",
     };
     let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let names: Vec<String> = stmt.column_names().map(String::from).collect();
     let rows = stmt.query_map([], |r| row_json(r, &names))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -470,7 +470,9 @@ impl crate::store::Desk {
         params: P,
     ) -> Result<()> {
         use crate::store::cached::Cached;
-        let tx = self.conn.transaction()?;
+        // A savepoint: on its own it is the change's transaction; inside `in_write_tx` (a void
+        // checked and written in one) it nests.
+        let tx = self.conn.savepoint()?;
         tx.exec(sql, params)?;
         let row = tx.last_insert_rowid();
         append(

@@ -42,6 +42,10 @@ impl Desk {
     /// 作废: a supervisor voids a receipt of the operator's current shift; the number stays
     /// used and shows as voided everywhere.
     pub fn void_receipt(&mut self, by: &Actor, supervisor: &Actor, receipt_no: &str, reason: &str) -> Result<Receipt> {
+        self.in_write_tx(|desk| desk.void_receipt_in_tx(by, supervisor, receipt_no, reason))
+    }
+
+    fn void_receipt_in_tx(&mut self, by: &Actor, supervisor: &Actor, receipt_no: &str, reason: &str) -> Result<Receipt> {
         supervisor.require(Permission::Supervise)?;
         let reason = clean_text(reason, 100, ("作废原因", "Reason"))?;
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
@@ -125,6 +129,10 @@ impl Desk {
     /// 退费: pays back lines (or the whole receipt) of a charge, never more than was paid per
     /// line and in total, and issues a numbered refund receipt.
     pub fn refund_receipt(&mut self, by: &Actor, supervisor: &Actor, input: &RefundInput) -> Result<Receipt> {
+        self.in_write_tx(|desk| desk.refund_receipt_in_tx(by, supervisor, input))
+    }
+
+    fn refund_receipt_in_tx(&mut self, by: &Actor, supervisor: &Actor, input: &RefundInput) -> Result<Receipt> {
         by.require(Permission::Register)?;
         supervisor.require(Permission::Supervise)?;
         if let Some(existing) = self.receipt_by_id(input.id)? {
@@ -257,7 +265,6 @@ impl Desk {
         let now = self.now();
         let outage_id = self.active_outage()?.map(|o| o.id).unwrap_or(original.outage_id);
         let signer = self.signer()?;
-        let tx = self.conn.transaction()?;
         let new = NewReceipt {
             registration_id: original.registration_id,
             department: original.department.clone(),
@@ -269,8 +276,7 @@ impl Desk {
             catalog_version: original.catalog_version,
             ..NewReceipt::new(ReceiptKind::Refund, input.id, &original.patient, total, shift.id, outage_id, now)
         };
-        insert_receipt(&tx, &signer, by, &new, &lines, &tenders, now, "receipt_refunded")?;
-        tx.commit()?;
+        insert_receipt(&self.conn, &signer, by, &new, &lines, &tenders, now, "receipt_refunded")?;
         Ok(self.receipt_by_id(input.id)?.expect("just refunded"))
     }
 

@@ -617,3 +617,60 @@ fn a_name_the_receipt_font_cannot_print_is_refused_before_anything_is_issued() {
     assert!(e.to_string().contains("U+20BB7"), "{e}");
     assert_eq!(c.f.entries(), before);
 }
+
+#[test]
+fn two_windows_refunding_the_same_receipt_at_once_pay_it_back_once() {
+    // The app and the CLI (or two windows) on one station file: each refund's checks and its
+    // write are one transaction, so the second sees the first and is refused.
+    let mut c = counter();
+    let receipts: Vec<Receipt> = (0..12)
+        .map(|_| c.pay(&charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")])).unwrap())
+        .collect();
+    let path = c.f.db_path();
+    let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let windows: Vec<_> = (0..2)
+        .map(|_| {
+            let (path, cashier, sup, barrier) = (path.clone(), cashier.clone(), sup.clone(), barrier.clone());
+            let numbers: Vec<String> = receipts.iter().map(|r| r.receipt_no.clone()).collect();
+            std::thread::spawn(move || {
+                let mut desk = downtime_core::Desk::open(&path).unwrap();
+                numbers
+                    .iter()
+                    .map(|no| {
+                        barrier.wait();
+                        desk.refund_receipt(
+                            &cashier,
+                            &sup,
+                            &RefundInput {
+                                id: Uuid::now_v7(),
+                                receipt_no: no.clone(),
+                                lines: vec![],
+                                reason: "患者要求".into(),
+                                tenders: vec![],
+                                drug_return_by: None,
+                            },
+                        )
+                        .map(|r| r.total)
+                        .map_err(|e| e.code().to_string())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let outcomes: Vec<Vec<Result<Fen, String>>> = windows.into_iter().map(|w| w.join().unwrap()).collect();
+    for (i, r) in receipts.iter().enumerate() {
+        let paid_back: Vec<Fen> = outcomes.iter().filter_map(|o| o[i].clone().ok()).collect();
+        assert_eq!(
+            paid_back,
+            vec![r.total],
+            "receipt {}: {:?}",
+            r.receipt_no,
+            outcomes.iter().map(|o| &o[i]).collect::<Vec<_>>()
+        );
+        let refused: Vec<&String> = outcomes.iter().filter_map(|o| o[i].as_ref().err()).collect();
+        assert_eq!(refused, vec!["refund_nothing_left"]);
+        assert_eq!(c.f.desk.receipt(&r.receipt_no).unwrap().unwrap().refunded, r.total);
+    }
+    assert_eq!(c.f.desk.verify().unwrap().problem, None);
+}
