@@ -263,21 +263,13 @@ fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
         .collect();
     let total = crate::simulate::price(&mut desk, &lines)?;
     let no = patient.downtime_no.clone().unwrap_or_default();
-    let input = || ChargeInput {
-        id: uuid::Uuid::now_v7(),
-        patient: no.clone(),
-        visit: None,
-        lines: lines.clone(),
-        tenders: vec![TenderInput {
+    let input = || {
+        let cash = TenderInput {
             method: Method::Cash,
             amount: total,
             reference: String::new(),
-        }],
-        cash_tendered: None,
-        insured: false,
-        paper_no: None,
-        back_entered_at: None,
-        approver: None,
+        };
+        ChargeInput::new(no.clone(), lines.clone(), vec![cash])
     };
     settle(&mut desk, |d, _| d.pay_charge(&cashier, &input()).map(|_| ()))?;
     let mut last = String::new();

@@ -219,16 +219,10 @@ pub fn run(
         let receipt = desk.pay_charge(
             &cashier,
             &ChargeInput {
-                id: Uuid::now_v7(),
-                patient: downtime_no,
                 visit: Some(reg.id),
-                lines,
-                tenders,
                 cash_tendered,
                 insured,
-                paper_no: None,
-                back_entered_at: None,
-                approver: None,
+                ..ChargeInput::new(downtime_no, lines, tenders)
             },
         )?;
         on_receipt(&receipt)?;

@@ -32,22 +32,15 @@ fn with_a_receipt(db: &Path) {
     let total = downtime_core::simulate::price(&mut desk, &lines).unwrap();
     desk.pay_charge(
         &cashier,
-        &ChargeInput {
-            id: uuid::Uuid::now_v7(),
-            patient: p.downtime_no.unwrap(),
-            visit: None,
+        &ChargeInput::new(
+            p.downtime_no.unwrap(),
             lines,
-            tenders: vec![TenderInput {
+            vec![TenderInput {
                 method: Method::Cash,
                 amount: total,
                 reference: String::new(),
             }],
-            cash_tendered: None,
-            insured: false,
-            paper_no: None,
-            back_entered_at: None,
-            approver: None,
-        },
+        ),
     )
     .unwrap();
 }

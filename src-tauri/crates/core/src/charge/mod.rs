@@ -107,6 +107,25 @@ pub struct ChargeInput {
     pub approver: Option<Actor>,
 }
 
+impl ChargeInput {
+    /// A new draft of `lines` for `patient` paid by `tenders`: a fresh id, no visit, no cash
+    /// handed over beyond the tenders, self-pay, no paper receipt, not back-entered.
+    pub fn new(patient: impl Into<String>, lines: Vec<LineInput>, tenders: Vec<TenderInput>) -> ChargeInput {
+        ChargeInput {
+            id: Uuid::now_v7(),
+            patient: patient.into(),
+            visit: None,
+            lines,
+            tenders,
+            cash_tendered: None,
+            insured: false,
+            paper_no: None,
+            back_entered_at: None,
+            approver: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptLine {
     /// As printed, from 1.
@@ -932,25 +951,18 @@ mod tests {
     #[test]
     fn the_request_digest_is_the_one_receipts_were_paid_with() {
         let qty = |m| Quantity::from_milli(m).expect("quantity");
-        let mut input = ChargeInput {
-            id: Uuid::now_v7(),
-            patient: "DT-MZ01-000001".into(),
-            visit: None,
-            lines: vec![LineInput::Item {
+        let mut input = ChargeInput::new(
+            "DT-MZ01-000001",
+            vec![LineInput::Item {
                 code: "Y0001".into(),
                 qty: qty(2500),
             }],
-            tenders: vec![TenderInput {
+            vec![TenderInput {
                 method: Method::Cash,
                 amount: Fen::new(1234).expect("fen"),
                 reference: String::new(),
             }],
-            cash_tendered: None,
-            insured: false,
-            paper_no: None,
-            back_entered_at: None,
-            approver: None,
-        };
+        );
         assert_eq!(request_digest(&input), request_digest_as_json_value(&input));
         input.visit = Some(Uuid::now_v7());
         input.insured = true;

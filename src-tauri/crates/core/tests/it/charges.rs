@@ -81,18 +81,7 @@ fn cash(yuan: &str) -> TenderInput {
 }
 
 fn charge(patient: &str, lines: Vec<LineInput>, tenders: Vec<TenderInput>) -> ChargeInput {
-    ChargeInput {
-        id: Uuid::now_v7(),
-        patient: patient.into(),
-        visit: None,
-        lines,
-        tenders,
-        cash_tendered: None,
-        insured: false,
-        paper_no: None,
-        back_entered_at: None,
-        approver: None,
-    }
+    ChargeInput::new(patient, lines, tenders)
 }
 
 impl Counter {

@@ -35,14 +35,7 @@ impl Fixture {
         let now = Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap()));
         let n = now.clone();
         desk.set_clock(Clock::from_fn(move || *n.lock().unwrap()));
-        desk.init_station(&Setup {
-            hospital: "市第一人民医院".into(),
-            code: "MZ01".into(),
-            station_name: "门诊收费一号窗".into(),
-            admin_name: "王管理".into(),
-            admin_pin: "123456".into(),
-        })
-        .unwrap();
+        desk.init_station(&station_setup()).unwrap();
         let admin = desk.authenticate("王管理", "123456").unwrap();
         Fixture { dir, desk, admin, now }
     }
@@ -64,6 +57,17 @@ impl Fixture {
     /// How many journal entries exist: tests use it to prove a refusal wrote nothing.
     pub fn entries(&self) -> i64 {
         self.desk.verify().unwrap().entries
+    }
+}
+
+/// The station every fixture sets up: `MZ01`, administrator 王管理 with PIN 123456.
+pub fn station_setup() -> Setup {
+    Setup {
+        hospital: "市第一人民医院".into(),
+        code: "MZ01".into(),
+        station_name: "门诊收费一号窗".into(),
+        admin_name: "王管理".into(),
+        admin_pin: "123456".into(),
     }
 }
 

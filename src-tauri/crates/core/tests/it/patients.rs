@@ -580,16 +580,8 @@ fn the_registration_fee_is_paid_through_a_charge_of_the_visit() {
         .pay_charge(
             &c,
             &ChargeInput {
-                id: uuid::Uuid::now_v7(),
-                patient: p,
                 visit: Some(r.id),
-                lines,
-                tenders,
-                cash_tendered: None,
-                insured: false,
-                paper_no: None,
-                back_entered_at: None,
-                approver: None,
+                ..ChargeInput::new(p, lines, tenders)
             },
         )
         .unwrap();

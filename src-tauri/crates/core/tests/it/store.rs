@@ -114,14 +114,7 @@ fn migration_6_keeps_every_receipt_tender_and_journal_entry() {
     let path = dir.path().join("station.db");
     let mut old = Desk::open_at_schema(&path, 5).unwrap();
     assert_eq!(old.schema_version().unwrap(), 5);
-    old.init_station(&downtime_core::station::Setup {
-        hospital: "市第一人民医院".into(),
-        code: "MZ01".into(),
-        station_name: "门诊收费一号窗".into(),
-        admin_name: "王管理".into(),
-        admin_pin: "123456".into(),
-    })
-    .unwrap();
+    old.init_station(&crate::station_setup()).unwrap();
     let admin = old.authenticate("王管理", "123456").unwrap();
     let sum = downtime_core::simulate::run(&mut old, &admin, 25, 11, &mut |_| Ok(())).unwrap();
     assert!(sum.refunds > 0 && sum.deposits > 0, "{sum:?}");
