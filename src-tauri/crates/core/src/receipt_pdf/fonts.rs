@@ -6,20 +6,14 @@
 //! box; the renderer refuses such text (`font_missing_glyph`) instead of printing it.
 
 use printpdf::ParsedFont;
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 const NOTO_SANS_SC_REGULAR: &[u8] = include_bytes!("../../../../../assets/fonts/NotoSansSC-Regular.ttf");
 
 pub struct Fonts {
     pub(crate) regular: ParsedFont,
     units_per_em: f32,
-    /// Texts already found whole (patients' names come back with every charge).
-    printable: Mutex<HashSet<String>>,
 }
-
-/// How many known-printable texts are remembered before the memory starts over.
-const PRINTABLE_MEMORY: usize = 4096;
 
 static FONTS: OnceLock<Fonts> = OnceLock::new();
 
@@ -30,32 +24,18 @@ impl Fonts {
             let regular =
                 ParsedFont::from_bytes(NOTO_SANS_SC_REGULAR, 0, &mut Vec::new()).expect("the embedded Noto Sans SC parses (tested)");
             let units_per_em = f32::from(regular.font_metrics.units_per_em.max(1));
-            Fonts {
-                regular,
-                units_per_em,
-                printable: Mutex::new(HashSet::new()),
-            }
+            Fonts { regular, units_per_em }
         })
     }
 
     /// The characters of `text` the font has no glyph for, each once, in order of appearance.
     /// Control characters are not text and are reported too.
     pub fn missing_chars(&self, text: &str) -> Vec<char> {
-        let mut known = self.printable.lock().unwrap_or_else(|e| e.into_inner());
-        if known.contains(text) {
-            return Vec::new();
-        }
         let mut missing = Vec::new();
         for c in text.chars() {
             if !self.has_glyph(c) && !missing.contains(&c) {
                 missing.push(c);
             }
-        }
-        if missing.is_empty() {
-            if known.len() >= PRINTABLE_MEMORY {
-                known.clear();
-            }
-            known.insert(text.to_string());
         }
         missing
     }
