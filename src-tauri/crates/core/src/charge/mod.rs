@@ -16,6 +16,7 @@ use crate::catalog::category::FeeCategory;
 use crate::catalog::price::{line_amount, Quantity, UnitPrice};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
+use crate::jcs::canonical;
 use crate::journal;
 use crate::money::Fen;
 use crate::operator::Actor;
@@ -27,7 +28,7 @@ use crate::workdays::{Due, DUE_WORKING_DAYS};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
-use serde_json::Map;
+use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
 use tender::{settle, Method, Tender, TenderInput};
 use uuid::Uuid;
@@ -679,83 +680,29 @@ fn placeholder_patient() -> Patient {
     }
 }
 
-/// The idempotency fingerprint of a charge: SHA-256 of what was asked, as canonical JSON
-/// (`{"back_entered_at", "cash_tendered_fen", "insured", "lines", "paper_no", "patient",
-/// "tenders", "visit"}`), written directly in key order.
+/// The idempotency fingerprint of a charge: what was asked, canonically.
 fn request_digest(input: &ChargeInput) -> String {
-    use crate::jcs::{write_integer as int, write_string as text};
-    fn opt_text(v: Option<&str>, out: &mut String) {
-        match v {
-            Some(t) => text(t, out),
-            None => out.push_str("null"),
-        }
-    }
-    let mut out = String::with_capacity(256 + 48 * input.lines.len());
-    out.push_str("{\"back_entered_at\":");
-    opt_text(input.back_entered_at.map(stamp).as_deref(), &mut out);
-    out.push_str(",\"cash_tendered_fen\":");
-    match input.cash_tendered {
-        Some(f) => int(f.get(), &mut out),
-        None => out.push_str("null"),
-    }
-    out.push_str(if input.insured { ",\"insured\":true" } else { ",\"insured\":false" });
-    out.push_str(",\"lines\":[");
-    for (i, l) in input.lines.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        match l {
-            LineInput::Item { code, qty } => {
-                out.push_str("{\"code\":");
-                text(code, &mut out);
-                out.push_str(",\"qty_milli\":");
-                int(qty.milli(), &mut out);
+    let lines: Vec<serde_json::Value> = input
+        .lines
+        .iter()
+        .map(|l| match l {
+            LineInput::Item { code, qty } => json!({"code": code, "qty_milli": qty.milli()}),
+            LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
+                json!({"name": name, "unit": unit, "unit_price_e4": unit_price.e4(), "qty_milli": qty.milli(), "category": category.key(), "reason": reason})
             }
-            LineInput::FreeText {
-                name,
-                unit,
-                unit_price,
-                qty,
-                category,
-                reason,
-            } => {
-                out.push_str("{\"category\":");
-                text(category.key(), &mut out);
-                out.push_str(",\"name\":");
-                text(name, &mut out);
-                out.push_str(",\"qty_milli\":");
-                int(qty.milli(), &mut out);
-                out.push_str(",\"reason\":");
-                text(reason, &mut out);
-                out.push_str(",\"unit\":");
-                text(unit, &mut out);
-                out.push_str(",\"unit_price_e4\":");
-                int(unit_price.e4(), &mut out);
-            }
-        }
-        out.push('}');
-    }
-    out.push_str("],\"paper_no\":");
-    opt_text(input.paper_no.as_deref(), &mut out);
-    out.push_str(",\"patient\":");
-    text(&input.patient, &mut out);
-    out.push_str(",\"tenders\":[");
-    for (i, t) in input.tenders.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"amount_fen\":");
-        int(t.amount.get(), &mut out);
-        out.push_str(",\"method\":");
-        text(t.method.key(), &mut out);
-        out.push_str(",\"reference\":");
-        text(&t.reference, &mut out);
-        out.push('}');
-    }
-    out.push_str("],\"visit\":");
-    opt_text(input.visit.map(|v| v.to_string()).as_deref(), &mut out);
-    out.push('}');
-    hex::encode(Sha256::digest(out.as_bytes()))
+        })
+        .collect();
+    let tenders: Vec<serde_json::Value> = input
+        .tenders
+        .iter()
+        .map(|t| json!({"method": t.method.key(), "amount_fen": t.amount.get(), "reference": t.reference}))
+        .collect();
+    let v = json!({
+        "patient": input.patient, "visit": input.visit.map(|v| v.to_string()), "lines": lines, "tenders": tenders,
+        "cash_tendered_fen": input.cash_tendered.map(Fen::get), "insured": input.insured, "paper_no": input.paper_no,
+        "back_entered_at": input.back_entered_at.map(stamp),
+    });
+    hex::encode(Sha256::digest(canonical(&v).as_bytes()))
 }
 
 /// The station's code and key, read before a receipt's transaction opens.
@@ -912,76 +859,5 @@ pub fn draft_receipt(lines: Vec<ReceiptLine>, total: Fen) -> Receipt {
         qr_payload: String::new(),
         voided: None,
         refunded: Fen::ZERO,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::price::{Quantity, UnitPrice};
-    use crate::jcs::canonical;
-    use serde_json::json;
-
-    /// The fingerprint as first written (through a JSON value): retries of drafts paid
-    /// before must keep matching.
-    fn request_digest_as_json_value(input: &ChargeInput) -> String {
-        let lines: Vec<serde_json::Value> = input
-            .lines
-            .iter()
-            .map(|l| match l {
-                LineInput::Item { code, qty } => json!({"code": code, "qty_milli": qty.milli()}),
-                LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
-                    json!({"name": name, "unit": unit, "unit_price_e4": unit_price.e4(), "qty_milli": qty.milli(), "category": category.key(), "reason": reason})
-                }
-            })
-            .collect();
-        let tenders: Vec<serde_json::Value> = input
-            .tenders
-            .iter()
-            .map(|t| json!({"method": t.method.key(), "amount_fen": t.amount.get(), "reference": t.reference}))
-            .collect();
-        let v = json!({
-            "patient": input.patient, "visit": input.visit.map(|v| v.to_string()), "lines": lines, "tenders": tenders,
-            "cash_tendered_fen": input.cash_tendered.map(Fen::get), "insured": input.insured, "paper_no": input.paper_no,
-            "back_entered_at": input.back_entered_at.map(stamp),
-        });
-        hex::encode(Sha256::digest(canonical(&v).as_bytes()))
-    }
-
-    #[test]
-    fn the_request_digest_is_the_one_receipts_were_paid_with() {
-        let qty = |m| Quantity::from_milli(m).expect("quantity");
-        let mut input = ChargeInput::new(
-            "DT-MZ01-000001",
-            vec![LineInput::Item {
-                code: "Y0001".into(),
-                qty: qty(2500),
-            }],
-            vec![TenderInput {
-                method: Method::Cash,
-                amount: Fen::new(1234).expect("fen"),
-                reference: String::new(),
-            }],
-        );
-        assert_eq!(request_digest(&input), request_digest_as_json_value(&input));
-        input.visit = Some(Uuid::now_v7());
-        input.insured = true;
-        input.paper_no = Some("No.\"0042\"".into());
-        input.cash_tendered = Some(Fen::new(2000).expect("fen"));
-        input.back_entered_at = Some(chrono::Utc::now());
-        input.lines.push(LineInput::FreeText {
-            name: "自备\t敷料\\".into(),
-            unit: "包".into(),
-            unit_price: UnitPrice::from_e4(123_456).expect("price"),
-            qty: qty(1),
-            category: FeeCategory::Treatment,
-            reason: "价目表未收录".into(),
-        });
-        input.tenders.push(TenderInput {
-            method: Method::Wechat,
-            amount: Fen::new(1).expect("fen"),
-            reference: "4200001234".into(),
-        });
-        assert_eq!(request_digest(&input), request_digest_as_json_value(&input));
     }
 }
