@@ -194,7 +194,6 @@ fn payload_text(extra: &Map<String, Value>, rows: &[(&'static str, String)]) -> 
             continue;
         }
         let mut tables: Vec<&str> = rows.iter().map(|(t, _)| *t).collect();
-        tables.dedup();
         jcs::sort_keys(&mut tables);
         tables.dedup();
         out.push('{');
