@@ -34,14 +34,7 @@ pub fn price_draft(state: State<'_, ShellState>, lines: Vec<DraftLine>, supervis
     };
     let input = lines_of(&lines)?;
     let desk = shell.desk()?;
-    // Free-text lines are priced for display even before a supervisor approves them.
-    let (priced, total) = match desk.price_lines(&input, approver.as_ref()) {
-        Err(e) if e.code() == "free_text_needs_supervisor" => {
-            let items: Vec<LineInput> = input.iter().filter(|l| matches!(l, LineInput::Item { .. })).cloned().collect();
-            desk.price_lines(&items, None)?
-        }
-        other => other?,
-    };
+    let (priced, total) = desk.price_draft(&input, approver.as_ref())?;
     let today = desk.now().with_timezone(&chrono::Local).date_naive();
     let due = desk.due_after(today, DUE_WORKING_DAYS)?;
     let view = ReceiptView::from(&downtime_core::charge::draft_receipt(priced, total));

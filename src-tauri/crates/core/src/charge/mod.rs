@@ -449,6 +449,18 @@ impl Desk {
         self.price_lines_in(&catalog, input, approver)
     }
 
+    /// Prices a draft for the charging window, as `price_lines` does, except that without a
+    /// supervisor the free-text lines are left out instead of refusing the whole draft: the
+    /// window shows them unpriced (and out of the total) until a supervisor approves them
+    /// again, for instance after a reload.
+    pub fn price_draft(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<(Vec<ReceiptLine>, Fen)> {
+        if approver.is_some() {
+            return self.price_lines(input, approver);
+        }
+        let items: Vec<LineInput> = input.iter().filter(|l| matches!(l, LineInput::Item { .. })).cloned().collect();
+        self.price_lines(&items, None)
+    }
+
     /// `price_lines` against `catalog`, already looked up by the caller.
     fn price_lines_in(
         &mut self,

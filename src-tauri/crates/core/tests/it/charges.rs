@@ -328,6 +328,30 @@ fn free_text_lines_need_a_supervisor_and_are_flagged() {
 }
 
 #[test]
+fn a_draft_without_its_supervisor_is_priced_without_its_free_text_lines() {
+    let mut c = counter();
+    let free = LineInput::FreeText {
+        name: "自制膏药".into(),
+        unit: "贴".into(),
+        unit_price: UnitPrice::parse("5").unwrap(),
+        qty: Quantity::parse("2").unwrap(),
+        category: FeeCategory::Treatment,
+        reason: "价目表遗漏".into(),
+    };
+    let lines = vec![item("L1", "1"), free];
+    let (priced, total) = c.f.desk.price_draft(&lines, None).unwrap();
+    assert_eq!(priced.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["血常规"]);
+    assert_eq!(total, Fen::parse_yuan("20").unwrap());
+    let sup = c.sup.clone();
+    let (priced, total) = c.f.desk.price_draft(&lines, Some(&sup)).unwrap();
+    assert_eq!(priced.len(), 2);
+    assert!(priced[1].free_text);
+    assert_eq!(total, Fen::parse_yuan("30").unwrap());
+    let cashier = c.cashier.clone();
+    assert_eq!(c.f.desk.price_draft(&lines, Some(&cashier)).unwrap_err().code(), "role_forbidden");
+}
+
+#[test]
 fn receipt_numbers_are_gapless_and_carry_the_station() {
     let mut c = counter();
     let numbers: Vec<String> = (0..3)
