@@ -24,7 +24,7 @@ pub(crate) fn header(request: &Request<'_>, name: &str) -> Option<String> {
         .headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
-        .map(|v| percent_decode(v))
+        .map(percent_decode)
         .filter(|v| !v.is_empty())
 }
 
