@@ -5,6 +5,7 @@
 //! one sentence on stderr, a non-zero exit, and no change.
 
 mod admissions;
+mod bench_search;
 mod catalog;
 mod charges;
 mod foundation;

@@ -5,6 +5,7 @@
 
 pub mod admission;
 pub mod bench;
+pub mod bench_search;
 pub mod calendar;
 pub mod capitals;
 pub mod catalog;
