@@ -24,6 +24,7 @@ pub mod registration;
 mod rng;
 pub mod setting;
 pub mod shift;
+mod search_index;
 pub mod simulate;
 pub mod station;
 pub mod store;

@@ -5,6 +5,7 @@
 //! is the active one.
 
 pub mod category;
+mod index;
 pub mod lookup;
 pub mod price;
 pub mod read;
@@ -24,7 +25,6 @@ use read::{Parsed, ReadOptions, RowProblem};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 use uuid::Uuid;
 
 /// A catalog older than this many days deserves a warning on the charging screen.
@@ -91,12 +91,15 @@ pub struct CatalogStatus {
     pub stale: bool,
 }
 
-/// The active version's items and their search index, kept while the version stays active.
+/// Items already looked up for charging, by version and code (a version's items never
+/// change). Holds what was charged, not the whole list: cleared when it grows past `CACHED`.
+#[derive(Default)]
 pub(crate) struct Cache {
-    version: Uuid,
-    items: Vec<CatalogItem>,
-    index: lookup::Index,
+    items: std::collections::HashMap<(Uuid, String), CatalogItem>,
 }
+
+/// At most this many items are kept in `Cache`.
+const CACHED: usize = 4096;
 
 fn file_sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -182,29 +185,38 @@ const VERSION_SELECT: &str =
     "SELECT v.id, v.file_name, v.file_sha256, v.month, v.rows_read, v.items, v.rows_rejected, o.name, v.imported_at \
      FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
 
+const ITEM_COLUMNS: &str = "version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug";
+
+fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
+    let cat: String = r.get(6)?;
+    let lookup: String = r.get(7)?;
+    Ok(CatalogItem {
+        version_id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        code: r.get(1)?,
+        name: r.get(2)?,
+        spec: r.get(3)?,
+        unit: r.get(4)?,
+        price: UnitPrice::from_e4(r.get(5)?).unwrap_or(UnitPrice::from_e4(0).expect("zero")),
+        category: FeeCategory::ALL.into_iter().find(|c| c.key() == cat).unwrap_or(FeeCategory::Other),
+        lookups: lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
+        wubi: r.get(8)?,
+        insurance_class: r.get(9)?,
+        is_drug: r.get(10)?,
+    })
+}
+
 fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
-    let mut stmt = conn.prepare(
-        "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug \
-         FROM catalog_item WHERE version_id = ?1 ORDER BY code",
-    )?;
-    let rows = stmt.query_map([version.to_string()], |r| {
-        let cat: String = r.get(5)?;
-        let lookup: String = r.get(6)?;
-        Ok(CatalogItem {
-            version_id: version,
-            code: r.get(0)?,
-            name: r.get(1)?,
-            spec: r.get(2)?,
-            unit: r.get(3)?,
-            price: UnitPrice::from_e4(r.get(4)?).unwrap_or(UnitPrice::from_e4(0).expect("zero")),
-            category: FeeCategory::ALL.into_iter().find(|c| c.key() == cat).unwrap_or(FeeCategory::Other),
-            lookups: lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
-            wubi: r.get(7)?,
-            insurance_class: r.get(8)?,
-            is_drug: r.get(9)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!("SELECT {ITEM_COLUMNS} FROM catalog_item WHERE version_id = ?1 ORDER BY code"))?;
+    let rows = stmt.query_map([version.to_string()], item_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The item stored at `rowid` (the search index points at items by rowid).
+pub(crate) fn load_item_at(conn: &Connection, rowid: i64) -> Result<Option<CatalogItem>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM catalog_item WHERE rowid = ?1"))?
+        .query_row([rowid], item_from_row)
+        .optional()?)
 }
 
 /// Re-derives every version's item digest; the first version whose items differ, if any.
@@ -365,6 +377,7 @@ impl Desk {
                 }
             }
         }
+        index::rebuild(&tx)?;
         let mut extra = Map::new();
         extra.insert("items_sha256".into(), json!(digest));
         journal::append(
@@ -380,7 +393,6 @@ impl Desk {
         tx.commit()?;
         progress(total, total);
         report.version = self.catalog_version(version_id)?;
-        self.catalog_cache = None;
         Ok(report)
     }
 
@@ -429,44 +441,6 @@ impl Desk {
         })
     }
 
-    fn catalog_cache(&mut self) -> Result<Option<Arc<Cache>>> {
-        let Some(active) = self.active_catalog()? else {
-            return Ok(None);
-        };
-        if let Some(c) = &self.catalog_cache {
-            if c.version == active.id {
-                return Ok(Some(c.clone()));
-            }
-        }
-        let items = load_items(&self.conn, active.id)?;
-        let codes: Vec<[&str; 1]> = items.iter().map(|i| [i.code.as_str()]).collect();
-        let index = lookup::Index::build(items.iter().zip(&codes).map(|(i, c)| lookup::Entry {
-            codes: c,
-            name: &i.name,
-            lookups: &i.lookups,
-        }));
-        let cache = Arc::new(Cache {
-            version: active.id,
-            items,
-            index,
-        });
-        self.catalog_cache = Some(cache.clone());
-        Ok(Some(cache))
-    }
-
-    /// Finds items of the active catalog, best match first.
-    pub fn catalog_search(&mut self, query: &str, limit: usize) -> Result<Vec<CatalogItem>> {
-        let Some(cache) = self.catalog_cache()? else {
-            return Ok(vec![]);
-        };
-        Ok(cache
-            .index
-            .search(query, limit)
-            .into_iter()
-            .map(|i| cache.items[i as usize].clone())
-            .collect())
-    }
-
     /// One item of a version by its code (charging looks items up here).
     pub fn catalog_item(&mut self, version: Uuid, code: &str) -> Result<Option<CatalogItem>> {
         self.with_catalog_item(version, code, CatalogItem::clone)
@@ -475,19 +449,21 @@ impl Desk {
     /// `f` of the item `code` of catalog `version`, without copying the whole item (pricing a
     /// charge needs a few fields of each of its items).
     pub(crate) fn with_catalog_item<T>(&mut self, version: Uuid, code: &str, f: impl FnOnce(&CatalogItem) -> T) -> Result<Option<T>> {
-        // A version's items never change, so a cache of that version answers without asking
-        // which version is active.
-        let cached = match &self.catalog_cache {
-            Some(c) if c.version == version => Some(c.clone()),
-            _ => self.catalog_cache()?,
-        };
-        if let Some(cache) = cached.filter(|c| c.version == version) {
-            return Ok(cache
-                .items
-                .binary_search_by(|i| i.code.as_str().cmp(code))
-                .ok()
-                .map(|i| f(&cache.items[i])));
+        let key = (version, code.to_string());
+        if let Some(item) = self.catalog_cache.items.get(&key) {
+            return Ok(Some(f(item)));
         }
-        Ok(load_items(&self.conn, version)?.iter().find(|i| i.code == code).map(f))
+        let found = self
+            .conn
+            .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM catalog_item WHERE version_id = ?1 AND code = ?2"))?
+            .query_row([version.to_string(), code.to_string()], item_from_row)
+            .optional()?;
+        let Some(item) = found else { return Ok(None) };
+        let out = f(&item);
+        if self.catalog_cache.items.len() >= CACHED {
+            self.catalog_cache.items.clear();
+        }
+        self.catalog_cache.items.insert(key, item);
+        Ok(Some(out))
     }
 }

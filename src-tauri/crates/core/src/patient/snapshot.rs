@@ -213,7 +213,7 @@ fn snapshot_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Snapshot> {
     })
 }
 
-fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
+pub(super) fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     Ok(Patient {
         id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
         source: Source::His,
@@ -235,7 +235,7 @@ fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     })
 }
 
-const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone FROM his_patient";
+pub(super) const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone FROM his_patient";
 
 /// Digest of a snapshot's rows in HIS-ID order, kept on the snapshot row.
 fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
@@ -350,8 +350,8 @@ impl Desk {
                 extra: Map::new(),
             },
         )?;
+        super::index::rebuild(&tx)?;
         tx.commit()?;
-        self.patient_cache = None;
         report.snapshot = self.active_snapshot()?;
         Ok(report)
     }
@@ -361,12 +361,6 @@ impl Desk {
             .conn
             .qrow(&format!("{SNAPSHOT_SELECT} ORDER BY s.rowid DESC LIMIT 1"), [], snapshot_from_row)
             .optional()?)
-    }
-
-    pub(crate) fn his_patients(&self, snapshot: Uuid) -> Result<Vec<Patient>> {
-        let mut stmt = self.conn.prepare(&format!("{HIS_SELECT} WHERE snapshot_id = ?1 ORDER BY his_id"))?;
-        let rows = stmt.query_map([snapshot.to_string()], his_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// An HIS patient of the active snapshot by HIS ID.

@@ -17,10 +17,8 @@ pub struct Desk {
     pub(crate) conn: Connection,
     path: PathBuf,
     pub(crate) clock: Clock,
-    /// The active catalog's items and search index, rebuilt when the version changes.
-    pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
-    /// Every searchable patient (local and snapshot) and their index.
-    pub(crate) patient_cache: Option<crate::patient::PatientCache>,
+    /// Catalog items already looked up for charging (the search index is in the file).
+    pub(crate) catalog_cache: crate::catalog::Cache,
     /// The working-day calendar and the number of imported years it was built from.
     pub(crate) calendar_cache: std::sync::Mutex<Option<(i64, crate::calendar::Calendar)>>,
     /// The station code and signing key, once read.
@@ -98,12 +96,12 @@ impl Desk {
             conn,
             path,
             clock: Clock::system(),
-            catalog_cache: None,
-            patient_cache: None,
+            catalog_cache: Default::default(),
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
         };
         desk.migrate(version.min(latest_version()))?;
+        crate::search_index::create_tables(&desk.conn)?;
         Ok(desk)
     }
 
@@ -181,7 +179,7 @@ impl Desk {
         done
     }
 
-    /// `PRAGMA quick_check` on the open file; `Ok(())` when sound.
+    /// `PRAGMA quick_check` of the tables this station wrote; `Ok(())` when sound.
     pub fn quick_check(&self) -> Result<()> {
         quick_check(&self.conn, &self.path)
     }
@@ -204,20 +202,42 @@ fn inspect_read_only(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Tables left out of the check at open: the bulk rows imported from the HIS (price list
+/// items, the patient index) and the search indexes derived from them. They grow with the
+/// hospital, not with the outage, and checking them made every start of the app or the
+/// command line read the whole file (seconds at a million patients). `verify` checks them
+/// (`PRAGMA integrity_check`), and a damaged page among them is reported as damage when read.
+fn checked_at_open(table: &str) -> bool {
+    !matches!(table, "catalog_item" | "his_patient")
+        && !["item_", "patient_key", "patient_slot", "patient_gram"].iter().any(|p| table.starts_with(p))
+}
+
+/// `PRAGMA quick_check` of every table this station wrote (see `checked_at_open`).
 fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
-    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(|e| classify(e, path))?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(|e| classify(e, path))?;
-    if rows.len() == 1 && rows[0] == "ok" {
-        Ok(())
-    } else {
-        Err(CoreError::Damaged {
-            path: path.display().to_string(),
-            detail: rows.into_iter().take(3).collect::<Vec<_>>().join("; "),
-        })
+    let damaged = |detail: String| CoreError::Damaged {
+        path: path.display().to_string(),
+        detail,
+    };
+    // The schema's own pages first: everything else is found through them.
+    let mut tables = vec!["sqlite_schema".to_string()];
+    tables.extend(
+        conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+            .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| classify(e, path))?,
+    );
+    for table in tables.iter().filter(|t| checked_at_open(t)) {
+        let mut stmt = conn
+            .prepare(&format!("PRAGMA quick_check(\"{}\")", table.replace('"', "\"\"")))
+            .map_err(|e| classify(e, path))?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| classify(e, path))?;
+        if !(rows.len() == 1 && rows[0] == "ok") {
+            return Err(damaged(rows.into_iter().take(3).collect::<Vec<_>>().join("; ")));
+        }
     }
+    Ok(())
 }
 
 fn classify(e: rusqlite::Error, path: &Path) -> CoreError {

@@ -1,0 +1,70 @@
+//! The price list's search index in the station file (see `search_index`): which versions
+//! are searched, (re)building their index, and the search itself. Kept apart from reading
+//! and importing rows so that what "active" means can change without touching either.
+
+use super::{load_item_at, CatalogItem};
+use crate::error::Result;
+use crate::search_index::{self, Domain, Entry, Writer};
+use crate::store::Desk;
+use rusqlite::{Connection, OptionalExtension};
+
+/// The versions whose items are searched and charged: the newest import.
+pub(crate) fn active_versions(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM catalog_version ORDER BY rowid DESC LIMIT 1")?
+        .query_row([], |r| r.get::<_, String>(0))
+        .optional()?
+        .into_iter()
+        .collect())
+}
+
+/// Rebuilds the index from the active versions' items, in code order, inside the caller's
+/// transaction.
+pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
+    let versions = active_versions(conn)?;
+    search_index::clear(conn, Domain::Items)?;
+    {
+        let mut w = Writer::new(conn, Domain::Items)?;
+        let mut stmt = conn.prepare(
+            "SELECT rowid, code, name, lookup FROM catalog_item WHERE version_id IN (SELECT value FROM json_each(?1)) ORDER BY code",
+        )?;
+        let mut rows = stmt.query([serde_json::to_string(&versions).expect("strings")])?;
+        let mut pos = 0;
+        while let Some(r) = rows.next()? {
+            pos += 1;
+            let (code, name, lookup): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            let lookups: Vec<String> = lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect();
+            w.add(&Entry {
+                pos,
+                row: r.get(0)?,
+                codes: &[code.as_str()],
+                name: &name,
+                lookups: &lookups,
+            })?;
+        }
+    }
+    search_index::optimize(conn, Domain::Items)?;
+    search_index::set_built_from(conn, Domain::Items, &versions.join(" "))
+}
+
+impl Desk {
+    /// Rebuilds the item index if it was built from other versions than the active ones
+    /// (only after an upgrade from a build without it: imports write it).
+    fn ensure_item_index(&mut self) -> Result<()> {
+        let active = active_versions(&self.conn)?.join(" ");
+        if search_index::built_from(&self.conn, Domain::Items)?.as_deref() == Some(active.as_str()) {
+            return Ok(());
+        }
+        self.in_write_tx(|d| rebuild(&d.conn))
+    }
+
+    /// Finds items of the active catalog, best match first: exact code, code prefix, pinyin
+    /// initials prefix, any part of the name.
+    pub fn catalog_search(&mut self, query: &str, limit: usize) -> Result<Vec<CatalogItem>> {
+        self.ensure_item_index()?;
+        search_index::search(&self.conn, Domain::Items, query, limit, |_, row, lower, check_name| {
+            let item = load_item_at(&self.conn, row)?;
+            Ok(item.filter(|i| !check_name || i.name.to_lowercase().contains(lower)))
+        })
+    }
+}
