@@ -10,6 +10,7 @@ mod catalog;
 mod charges;
 mod foundation;
 mod patients;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};

@@ -9,6 +9,7 @@ mod index;
 pub mod lookup;
 pub mod price;
 pub mod read;
+pub mod stream;
 pub mod synth;
 
 use crate::error::{invalid, Result};

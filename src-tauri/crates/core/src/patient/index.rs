@@ -49,6 +49,18 @@ pub(crate) fn add_local(conn: &Connection, seq: i64, rowid: i64, p: &Patient) ->
 /// caller's transaction.
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
     let source = active_source(conn)?;
+    rebuild_with(conn, &source, &mut |_| {}, &mut |_| {})
+}
+
+/// Rebuilds the index over this station's patients and snapshot `snapshot` (empty: none),
+/// calling `on_his` with each snapshot patient in HIS-ID order and `progress` with how many
+/// were indexed.
+pub(crate) fn rebuild_with(
+    conn: &Connection,
+    snapshot: &str,
+    on_his: &mut dyn FnMut(&Patient),
+    progress: &mut dyn FnMut(u64),
+) -> Result<()> {
     search_index::clear(conn, Domain::Patients)?;
     {
         // The row's own columns first (as `patient_from_row` reads them), then rowid and seq.
@@ -59,32 +71,31 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
             add_local(conn, r.get(15)?, r.get(14)?, &p)?;
         }
     }
-    if !source.is_empty() {
-        add_snapshot(conn, &source)?;
+    if !snapshot.is_empty() {
+        let mut w = Writer::new(conn, Domain::Patients)?;
+        let mut stmt = conn.prepare(&HIS_SELECT.replace(" FROM his_patient", ", rowid FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id"))?;
+        let mut rows = stmt.query([snapshot])?;
+        let mut pos = HIS_BASE;
+        while let Some(r) = rows.next()? {
+            pos += 1;
+            let p = his_from_row(r)?;
+            on_his(&p);
+            let lookups = lookup::initials(&p.name);
+            w.add(&Entry {
+                pos,
+                row: r.get(7)?,
+                codes: &codes(&p),
+                name: &p.name,
+                lookups: &lookups,
+            })?;
+            if (pos - HIS_BASE) % 8192 == 0 {
+                progress((pos - HIS_BASE) as u64);
+            }
+        }
+        progress((pos - HIS_BASE) as u64);
     }
     search_index::optimize(conn, Domain::Patients)?;
-    search_index::set_built_from(conn, Domain::Patients, &source)
-}
-
-/// Adds every patient of snapshot `id`, in HIS-ID order.
-fn add_snapshot(conn: &Connection, id: &str) -> Result<()> {
-    let mut w = Writer::new(conn, Domain::Patients)?;
-    let mut stmt = conn.prepare(&HIS_SELECT.replace(" FROM his_patient", ", rowid FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id"))?;
-    let mut rows = stmt.query([id])?;
-    let mut pos = HIS_BASE;
-    while let Some(r) = rows.next()? {
-        pos += 1;
-        let p = his_from_row(r)?;
-        let lookups = lookup::initials(&p.name);
-        w.add(&Entry {
-            pos,
-            row: r.get(7)?,
-            codes: &codes(&p),
-            name: &p.name,
-            lookups: &lookups,
-        })?;
-    }
-    Ok(())
+    search_index::set_built_from(conn, Domain::Patients, snapshot)
 }
 
 impl Desk {

@@ -25,6 +25,9 @@ pub struct Desk {
     pub(crate) signer_cache: std::sync::Mutex<Option<crate::charge::Signer>>,
 }
 
+/// The page cache of a bulk import, in KiB: bounds its memory whatever the file's size.
+const BULK_CACHE_KIB: i64 = 96 * 1024;
+
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
     migrations::MIGRATIONS.len() as i64
@@ -176,6 +179,19 @@ impl Desk {
             // Best effort: the error being returned matters more than a failed rollback.
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+        done
+    }
+
+    /// Runs a bulk import `f` with a page cache big enough for its index writes and temporary
+    /// files on disk (never in memory, whatever the build's default), then restores both.
+    pub(crate) fn bulk<T>(&mut self, f: impl FnOnce(&mut Desk) -> Result<T>) -> Result<T> {
+        let (cache, temp): (i64, i64) = (
+            self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
+            self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
+        );
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE;", BULK_CACHE_KIB))?;
+        let done = f(self);
+        let _ = self.conn.execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp};"));
         done
     }
 
