@@ -153,16 +153,41 @@ pub(crate) struct Entry<'a> {
 
 /// Writes entries into one domain's index inside the caller's transaction.
 pub(crate) struct Writer<'c> {
+    conn: &'c Connection,
+    domain: Domain,
+    /// Keys go to a staging table first, then into the index in key order (`finish`).
+    staged: bool,
     key: rusqlite::CachedStatement<'c>,
     slot: rusqlite::CachedStatement<'c>,
     gram: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> Writer<'c> {
+    /// For a few entries: each key goes straight into the index.
     pub fn new(conn: &'c Connection, domain: Domain) -> Result<Writer<'c>> {
+        Writer::open(conn, domain, false)
+    }
+
+    /// For a whole import: keys are staged in a temporary table and written in key order by
+    /// `finish`, so that the index is filled from one end (SQLite's sorter spills to disk, its
+    /// memory stays bounded) instead of with one descent of a growing tree per key.
+    pub fn bulk(conn: &'c Connection, domain: Domain) -> Result<Writer<'c>> {
+        conn.execute_batch("DROP TABLE IF EXISTS temp.search_key_stage; CREATE TEMP TABLE search_key_stage (key BLOB NOT NULL, pos INTEGER NOT NULL);")?;
+        Writer::open(conn, domain, true)
+    }
+
+    fn open(conn: &'c Connection, domain: Domain, staged: bool) -> Result<Writer<'c>> {
         let d = domain.name();
+        let key = if staged {
+            "INSERT INTO temp.search_key_stage (key, pos) VALUES (?1, ?2)".to_string()
+        } else {
+            format!("INSERT OR IGNORE INTO {d}_key (key, pos) VALUES (?1, ?2)")
+        };
         Ok(Writer {
-            key: conn.prepare_cached(&format!("INSERT OR IGNORE INTO {d}_key (key, pos) VALUES (?1, ?2)"))?,
+            conn,
+            domain,
+            staged,
+            key: conn.prepare_cached(&key)?,
             slot: conn.prepare_cached(&format!("INSERT INTO {d}_slot (pos, row) VALUES (?1, ?2)"))?,
             gram: conn.prepare_cached(&format!("INSERT INTO {d}_gram (rowid, tokens) VALUES (?1, ?2)"))?,
         })
@@ -179,6 +204,20 @@ impl<'c> Writer<'c> {
         let tokens = gram_tokens(&e.name.to_lowercase());
         if !tokens.is_empty() {
             self.gram.execute(params![e.pos, tokens])?;
+        }
+        Ok(())
+    }
+
+    /// Writes the staged keys into the index (a bulk writer must end with this).
+    pub fn finish(self) -> Result<()> {
+        if self.staged {
+            let d = self.domain.name();
+            let (key, slot, gram, conn) = (self.key, self.slot, self.gram, self.conn);
+            drop((key, slot, gram));
+            conn.execute_batch(&format!(
+                "INSERT OR IGNORE INTO {d}_key (key, pos) SELECT key, pos FROM temp.search_key_stage ORDER BY key, pos; \
+                 DROP TABLE temp.search_key_stage;"
+            ))?;
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
     let versions = active_versions(conn)?;
     search_index::clear(conn, Domain::Items)?;
     {
-        let mut w = Writer::new(conn, Domain::Items)?;
+        let mut w = Writer::bulk(conn, Domain::Items)?;
         let mut stmt = conn.prepare(
             "SELECT rowid, code, name, lookup FROM catalog_item WHERE version_id IN (SELECT value FROM json_each(?1)) ORDER BY code",
         )?;
@@ -42,6 +42,9 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
                 lookups: &lookups,
             })?;
         }
+        drop(rows);
+        drop(stmt);
+        w.finish()?;
     }
     search_index::optimize(conn, Domain::Items)?;
     search_index::set_built_from(conn, Domain::Items, &versions.join(" "))
@@ -55,7 +58,7 @@ impl Desk {
         if search_index::built_from(&self.conn, Domain::Items)?.as_deref() == Some(active.as_str()) {
             return Ok(());
         }
-        self.in_write_tx(|d| rebuild(&d.conn))
+        self.bulk(|d| d.in_write_tx(|d| rebuild(&d.conn)))
     }
 
     /// Finds items of the active catalog, best match first: exact code, code prefix, pinyin

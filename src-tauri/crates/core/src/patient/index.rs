@@ -49,15 +49,17 @@ pub(crate) fn add_local(conn: &Connection, seq: i64, rowid: i64, p: &Patient) ->
 /// caller's transaction.
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
     let source = active_source(conn)?;
-    rebuild_with(conn, &source, &mut |_| {}, &mut |_| {})
+    rebuild_with(conn, &source, None, &mut |_| {}, &mut |_| {})
 }
 
 /// Rebuilds the index over this station's patients and snapshot `snapshot` (empty: none),
 /// calling `on_his` with each snapshot patient in HIS-ID order and `progress` with how many
-/// were indexed.
+/// were indexed. `in_order`: the snapshot's rows are exactly the rowids from the first to the
+/// last, written in HIS-ID order.
 pub(crate) fn rebuild_with(
     conn: &Connection,
     snapshot: &str,
+    in_order: Option<(i64, i64)>,
     on_his: &mut dyn FnMut(&Patient),
     progress: &mut dyn FnMut(u64),
 ) -> Result<()> {
@@ -72,9 +74,17 @@ pub(crate) fn rebuild_with(
         }
     }
     if !snapshot.is_empty() {
-        let mut w = Writer::new(conn, Domain::Patients)?;
-        let mut stmt = conn.prepare(&HIS_SELECT.replace(" FROM his_patient", ", rowid FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id"))?;
-        let mut rows = stmt.query([snapshot])?;
+        let mut w = Writer::bulk(conn, Domain::Patients)?;
+        // Rows written in HIS-ID order (as most HIS exports are) are read in table order,
+        // without going through the HIS-ID index.
+        let mut stmt = match in_order {
+            Some(_) => conn.prepare(&HIS_SELECT.replace(" FROM his_patient", ", rowid FROM his_patient WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"))?,
+            None => conn.prepare(&HIS_SELECT.replace(" FROM his_patient", ", rowid FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id"))?,
+        };
+        let mut rows = match in_order {
+            Some((first, last)) => stmt.query(rusqlite::params![first, last])?,
+            None => stmt.query([snapshot])?,
+        };
         let mut pos = HIS_BASE;
         while let Some(r) = rows.next()? {
             pos += 1;
@@ -93,6 +103,9 @@ pub(crate) fn rebuild_with(
             }
         }
         progress((pos - HIS_BASE) as u64);
+        drop(rows);
+        drop(stmt);
+        w.finish()?;
     }
     search_index::optimize(conn, Domain::Patients)?;
     search_index::set_built_from(conn, Domain::Patients, snapshot)
@@ -106,7 +119,7 @@ impl Desk {
         if search_index::built_from(&self.conn, Domain::Patients)?.as_deref() == Some(active.as_str()) {
             return Ok(());
         }
-        self.in_write_tx(|d| rebuild(&d.conn))
+        self.bulk(|d| d.in_write_tx(|d| rebuild(&d.conn)))
     }
 
     /// 查找患者: by name, pinyin initials, ID number, phone, downtime number or HIS ID; local

@@ -92,6 +92,14 @@ struct Row {
     phone: String,
 }
 
+/// Whether the rows were written in HIS-ID order, and where they are.
+struct Order {
+    first: Option<i64>,
+    last: Option<String>,
+    last_rowid: i64,
+    sorted: bool,
+}
+
 /// At most this many bad rows are kept for the report (all are counted).
 const PROBLEMS_KEPT: usize = 1000;
 
@@ -377,12 +385,19 @@ impl Desk {
         let today = now.with_timezone(&Local).date_naive();
         let tx = self.conn.transaction()?;
         let mut checker = Checker::new(today);
+        let mut order = Order {
+            first: None,
+            last: None,
+            last_rowid: 0,
+            sorted: true,
+        };
         {
             let mut stmt = tx.prepare(
                 "INSERT OR IGNORE INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let sid = id.to_string();
             let mut sink = |r: &Row| -> Result<bool> {
+                let ascending = order.last.as_deref().is_none_or(|last| last < r.his_id.as_str());
                 let n = stmt.execute(params![
                     sid,
                     Uuid::now_v7().to_string(),
@@ -393,6 +408,13 @@ impl Desk {
                     r.id_number,
                     r.phone
                 ])?;
+                if n == 1 {
+                    let rowid = tx.last_insert_rowid();
+                    order.first.get_or_insert(rowid);
+                    order.sorted &= ascending;
+                    order.last = Some(r.his_id.clone());
+                    order.last_rowid = rowid;
+                }
                 Ok(n == 1)
             };
             stream_table(
@@ -435,9 +457,11 @@ impl Desk {
         // One pass over the new rows in HIS-ID order: their digest and their search index.
         let mut h = Sha256::new();
         let good = report.good as u64;
+        let in_order = order.first.filter(|_| order.sorted).map(|first| (first, order.last_rowid));
         super::index::rebuild_with(
             &tx,
             &id.to_string(),
+            in_order,
             &mut |p| {
                 h.update(digest_line(p).as_bytes());
                 h.update(b"\n");
