@@ -202,6 +202,8 @@ export const en: Catalog = {
   "index.importGood": "Import only the {good} good rows",
   "index.imported": "HIS patient index imported: {patients} patients.",
   "index.alreadyImported": "This file was imported before; nothing new was created.",
+  "index.progressReading": "Reading and checking the file: {percent}%",
+  "index.progressIndexing": "Writing the search index: {percent}%",
 
   "catalog.title": "Price list",
   "catalog.active": "Current price list: {month} ({items} items)",
