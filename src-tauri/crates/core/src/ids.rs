@@ -134,6 +134,9 @@ pub enum Permission {
     Register,
     /// Admit inpatients, take deposits (住院处).
     Admit,
+    /// Read any operator's handover sheet, the day and outage reports (an operator reads
+    /// their own shift's without it).
+    ReadReports,
 }
 
 impl Role {
@@ -183,6 +186,7 @@ impl Role {
             OpenShift => matches!(self, Cashier | Admissions | Supervisor),
             Register => matches!(self, Cashier | Admissions | Supervisor),
             Admit => matches!(self, Admissions | Supervisor),
+            ReadReports => matches!(self, Supervisor | Admin | Finance),
         }
     }
 }
