@@ -191,7 +191,7 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
     })
 }
 
-fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
+pub fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
     match (name, pin) {
         (Some(n), Some(p)) => Ok(Some(ctx.desk.authenticate(n, p)?)),
         (None, None) => Ok(None),

@@ -240,6 +240,15 @@ fn read_row(conn: &Connection, table: &str, rowid: i64) -> Result<Value> {
 }
 
 fn all_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
+    // A database opened at an older schema lacks the newer tables: they hold nothing.
+    let exists: bool = conn.qrow(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+        [table],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(Vec::new());
+    }
     // Insertion order where the table has one; key order for the WITHOUT ROWID table.
     let order = match table {
         "tender" => "receipt_id, n",

@@ -216,6 +216,9 @@ pub struct StartOutageInput {
 pub struct EndOutageInput {
     pub his_up_at: Option<String>,
     pub supervisor: Option<Credentials>,
+    /// The supervisor confirms ending it while shifts are still open.
+    #[serde(default)]
+    pub with_open_shifts: bool,
 }
 
 /// The one error shape at the IPC boundary: the UI branches on `code` and shows the message

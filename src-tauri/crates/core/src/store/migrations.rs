@@ -31,6 +31,7 @@ pub const APPEND_ONLY: &[&str] = &[
     "admission",
     "admission_cancel",
     "admission_transfer",
+    "shift_count",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -477,6 +478,25 @@ WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM journal)
                                  '0000000000000000000000000000000000000000000000000000000000000000')
 BEGIN
     SELECT RAISE(ABORT, 'journal: entry out of sequence or not chained to the previous one');
+END;
+"#,
+    // 7: the handover (交班). How the cash was counted (one total, or by denomination), why it
+    // differs from what the records expect, and who approved a difference above the threshold;
+    // written with the shift_close row, in the same journal entry. What was expected is not
+    // stored: it is derived from the shift's records.
+    r#"
+CREATE TABLE shift_count (
+    shift_id       TEXT PRIMARY KEY REFERENCES shift_close(shift_id),
+    -- JSON [{"count": n, "value_fen": v}, ...], largest note first; NULL when counted as one total.
+    denominations  TEXT,
+    reason         TEXT NOT NULL,
+    supervisor_id  TEXT REFERENCES operator(id)
+) STRICT;
+-- An approver is never the person whose count they approve.
+CREATE TRIGGER shift_count_not_own_approval BEFORE INSERT ON shift_count
+WHEN NEW.supervisor_id IS NOT NULL AND NEW.supervisor_id IS (SELECT operator_id FROM shift WHERE id = NEW.shift_id)
+BEGIN
+    SELECT RAISE(ABORT, 'shift_count: the operator of the shift cannot approve its difference');
 END;
 "#,
 ];
