@@ -175,6 +175,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Admission(c) => crate::admissions::admission(c, ctx),
         Command::Deposit(a) => crate::admissions::deposit(a, ctx),
         Command::Simulate(a) => crate::admissions::simulate(a, ctx),
+        Command::Report(c) => crate::report::run(c, ctx),
     }
 }
 

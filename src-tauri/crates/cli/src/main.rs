@@ -9,6 +9,7 @@ mod catalog;
 mod charges;
 mod foundation;
 mod patients;
+mod report;
 
 use clap::{Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};
@@ -81,6 +82,9 @@ enum Command {
     Admission(admissions::AdmissionCmd),
     /// 交预交金（补交），或 refund 退预交金、balance 查询余额
     Deposit(admissions::DepositArgs),
+    /// 交班单（X/Z 报表）、日结与应急期间报表：文本、JSON 或 PDF
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// 模拟一次停机：挂号、收费、作废、退费、入院、预交金（与界面走同一套核心接口）
     Simulate(admissions::SimulateArgs),
     /// 在临时文件夹中运行性能基准

@@ -611,6 +611,9 @@ pub struct ReceiptView {
     pub department: String,
     #[ts(type = "number")]
     pub total_fen: i64,
+    /// The total with the direction of the money: negative for refunds and deposit refunds.
+    #[ts(type = "number")]
+    pub signed_total_fen: i64,
     /// 大写: the total in Chinese capital numerals.
     pub total_capitals: String,
     #[ts(type = "number")]
@@ -653,6 +656,7 @@ impl From<&crate::charge::Receipt> for ReceiptView {
             downtime_no: r.patient.downtime_no.clone(),
             department: r.department.clone(),
             total_fen: r.total.get(),
+            signed_total_fen: r.signed_total(),
             total_capitals: r.total.capitals(),
             change_fen: r.change.get(),
             lines: r

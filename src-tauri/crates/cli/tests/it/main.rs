@@ -5,6 +5,7 @@ mod catalog;
 mod charges;
 mod foundation;
 mod patients;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

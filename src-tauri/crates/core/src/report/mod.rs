@@ -24,6 +24,8 @@
 pub mod close;
 mod derive;
 mod paper;
+pub mod pdf;
+pub mod receipts;
 mod records;
 pub mod text;
 

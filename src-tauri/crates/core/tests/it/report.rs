@@ -164,6 +164,7 @@ fn simulated() -> Outage {
         .shift_report(&cashier, f.desk.open_shift_of(&cashier).unwrap().unwrap().id)
         .unwrap();
     close_exactly(&mut f, &cashier, &first);
+    f.advance(chrono::Duration::hours(2));
     f.desk.open_shift(&cashier, Fen::new(30_000).unwrap()).unwrap();
     downtime_core::simulate::run(&mut f.desk, &admin, 30, 7, &mut |_| Ok(())).unwrap();
     Outage {
@@ -736,4 +737,72 @@ fn ending_an_outage_with_open_shifts_needs_a_confirmation_and_is_journalled() {
     assert!(ended.ended.is_some());
     let payload: serde_json::Value = serde_json::from_str(&g.desk.journal_tail(1).unwrap()[0].payload).unwrap();
     assert!(payload.get("open_shifts").is_none());
+}
+
+/// Text, JSON and PDF (A4 and roll) of a report say the same figures.
+fn says(text: &str, figures: &Figures, what: &str) {
+    use downtime_core::money::signed_yuan as y;
+    // pdftotext may break a line between a label and its amount: compare without spaces.
+    let flat: String = text.split_whitespace().collect();
+    for (label, fen) in [
+        ("应有现金", figures.expected_cash_fen),
+        ("实收", figures.net_fen),
+        ("备用金", figures.opening_float_fen),
+        ("现金", figures.totals_by_tender_fen.cash),
+        ("微信", figures.totals_by_tender_fen.wechat),
+        ("作废", figures.groups.voids.amount_fen),
+        ("退费", figures.groups.refunds.amount_fen),
+    ] {
+        assert!(flat.contains(&y(fen)), "{what}: {label} {} missing in\n{text}", y(fen));
+    }
+}
+
+#[test]
+fn every_format_says_the_same_figures() {
+    use downtime_core::receipt_pdf::SheetLayout;
+    use downtime_core::report::{pdf, text};
+    let o = simulated();
+    let outage = o.f.desk.outage_report(&o.supervisor, None).unwrap();
+    assert!(
+        outage.hourly.len() >= 3,
+        "the second round came two hours later: {:?}",
+        outage.hourly
+    );
+    for line in &outage.shifts {
+        let r = o.f.desk.shift_report(&o.supervisor, line.shift_id.parse().unwrap()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(json["expected_cash_fen"], r.figures.expected_cash_fen);
+        assert_eq!(json["totals_by_tender_fen"]["cash"], r.figures.totals_by_tender_fen.cash);
+        says(&text::shift(&r), &r.figures, "text");
+        for layout in [SheetLayout::A4, SheetLayout::Roll80] {
+            let bytes = pdf::shift_pdf(&r, layout).unwrap();
+            let t = crate::receipt_pdf::text_of(&bytes);
+            says(&t, &r.figures, &format!("{layout:?} PDF of {}", line.operator));
+            assert!(t.contains(&r.journal_hash_prefix), "{t}");
+            assert!(t.contains("收费员签字") && t.contains("接收主管签字"), "{t}");
+            assert_eq!(t.contains("副本"), r.copy);
+        }
+    }
+    says(&text::period(&outage), &outage.figures, "outage text");
+    for layout in [SheetLayout::A4, SheetLayout::Roll80] {
+        let bytes = pdf::period_pdf(&outage, layout).unwrap();
+        let t = crate::receipt_pdf::text_of(&bytes);
+        says(&t, &outage.figures, &format!("{layout:?} outage PDF"));
+        // The charts are there, drawn as vectors: their labels are text and no image is embedded.
+        assert!(t.contains("每小时收款") && t.contains("支付方式构成"), "{t}");
+        for o in &outage.operators {
+            assert!(t.contains(&o.operator));
+        }
+        let images = poppler_images(&bytes);
+        assert_eq!(images.lines().count(), 2, "no raster images: {images}");
+    }
+}
+
+/// `pdfimages -list` of a PDF: two header lines, then one per embedded image.
+fn poppler_images(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdfimages").arg("-list").arg(&path).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
 }
