@@ -153,6 +153,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Admission(c) => crate::admissions::admission(c, ctx),
         Command::Deposit(a) => crate::admissions::deposit(a, ctx),
         Command::Simulate(a) => crate::admissions::simulate(a, ctx),
+        Command::Export(a) => crate::export::run(a, ctx),
     }
 }
 

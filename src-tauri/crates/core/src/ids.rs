@@ -134,6 +134,8 @@ pub enum Permission {
     Register,
     /// Admit inpatients, take deposits (住院处).
     Admit,
+    /// Export batches for reconciliation (导出批次).
+    Export,
 }
 
 impl Role {
@@ -183,6 +185,7 @@ impl Role {
             OpenShift => matches!(self, Cashier | Admissions | Supervisor),
             Register => matches!(self, Cashier | Admissions | Supervisor),
             Admit => matches!(self, Admissions | Supervisor),
+            Export => matches!(self, Supervisor | Admin | Finance),
         }
     }
 }

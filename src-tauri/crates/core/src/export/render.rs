@@ -1,0 +1,163 @@
+//! Renders a recorded batch into a folder: one pass over the batch's journal range feeds
+//! `records.jsonl`, the tally and every other file at once; the manifest is written last,
+//! signed by the station key.
+
+use super::{Batch, Progress};
+use crate::batch::{self, Exception, FileEntry, Manifest, Tally, Voided};
+use crate::error::Result;
+use crate::store::Desk;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// A file being written, hashed and counted as it goes.
+pub(crate) struct Hashed {
+    name: &'static str,
+    w: BufWriter<File>,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl Hashed {
+    pub(crate) fn create(dir: &Path, name: &'static str) -> Result<Hashed> {
+        Ok(Hashed {
+            name,
+            w: BufWriter::with_capacity(1 << 16, File::create(dir.join(name))?),
+            hasher: Sha256::new(),
+            bytes: 0,
+        })
+    }
+
+    /// Flushes the file to the disk and gives its manifest entry.
+    pub(crate) fn finish(mut self) -> Result<FileEntry> {
+        self.w.flush()?;
+        self.w.get_ref().sync_all()?;
+        Ok(FileEntry {
+            name: self.name.to_string(),
+            bytes: self.bytes,
+            sha256: hex::encode(self.hasher.finalize()),
+        })
+    }
+}
+
+impl Write for Hashed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.w.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Receipts voided by entries of the batch, as the manifest lists them.
+fn voided(desk: &Desk, batch: &Batch) -> Result<Vec<Voided>> {
+    let mut stmt = desk.conn.prepare(
+        "SELECT seq, payload FROM journal WHERE seq BETWEEN ?1 AND ?2 AND kind = 'receipt_voided' ORDER BY seq",
+    )?;
+    let entries: Vec<(i64, String)> = stmt
+        .query_map([batch.journal_first_seq, batch.journal_last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (seq, payload) in entries {
+        let payload: Value = serde_json::from_str(&payload).unwrap_or_default();
+        for (table, row) in batch::payload_rows(&payload) {
+            if table != "receipt_void" {
+                continue;
+            }
+            let id = row.get("receipt_id").and_then(Value::as_str).unwrap_or_default();
+            let (receipt_no, kind, total): (String, String, i64) = desk.conn.query_row(
+                "SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            out.push(Voided {
+                receipt_id: id.to_string(),
+                total_fen: batch::tally::receipt_sign(&kind) * total,
+                receipt_no,
+                kind,
+                reason: row.get("reason").and_then(Value::as_str).unwrap_or_default().to_string(),
+                journal_seq: seq,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
+    let station = desk.require_station()?;
+    let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
+    let steps = total + 1;
+    let mut records = Hashed::create(dir, batch::RECORDS)?;
+    let mut tally = Tally::default();
+    let exceptions: Vec<Exception> = Vec::new();
+    let mut stmt = desk.conn.prepare(
+        "SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([b.journal_first_seq, b.journal_last_seq])?;
+    let mut line = String::with_capacity(4096);
+    let mut done = 0u64;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let payload = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        line.clear();
+        batch::write_record_line(
+            &mut line,
+            seq,
+            r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?,
+            payload,
+            r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?,
+        );
+        line.push('\n');
+        records.write_all(line.as_bytes())?;
+        let value: Value = serde_json::from_str(payload).unwrap_or_default();
+        tally.add(&value);
+        done += 1;
+        if done.is_multiple_of(512) {
+            progress(Progress { done, total: steps });
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    let files = vec![records.finish()?];
+    let voided = voided(desk, b)?;
+    let mut manifest = Manifest {
+        format: batch::FORMAT.to_string(),
+        hospital: station.hospital.clone(),
+        station_code: station.code.to_string(),
+        station_name: station.name.clone(),
+        batch_seq: b.seq,
+        created_at: b.created_at.clone(),
+        journal_first_seq: b.journal_first_seq,
+        journal_last_seq: b.journal_last_seq,
+        prev_chain_head: if b.journal_first_seq == 1 {
+            String::new()
+        } else {
+            b.prev_chain_head.clone()
+        },
+        chain_head: b.chain_head.clone(),
+        counts: tally.counts(),
+        totals_fen: tally.totals(&voided),
+        receipt_ranges: tally.receipt_ranges(),
+        voided,
+        exceptions,
+        files,
+        public_key: hex::encode(station.public_key),
+        signature: String::new(),
+    };
+    manifest.signature = hex::encode(desk.sign(&manifest.signed_bytes())?);
+    let text = manifest.to_canonical();
+    let mut f = File::create(dir.join(batch::MANIFEST))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    progress(Progress { done: steps, total: steps });
+    Ok(manifest)
+}

@@ -1,0 +1,209 @@
+//! Export batches: complete, idempotent, signed, re-rendered byte for byte, checked offline.
+
+use crate::Fixture;
+use downtime_core::batch::{self, verify_batch, Manifest};
+use downtime_core::export::{ExportOutcome, Written};
+use downtime_core::Role;
+use std::path::{Path, PathBuf};
+
+fn no_progress() -> impl FnMut(downtime_core::export::Progress) {
+    |_| {}
+}
+
+/// A station after a small simulated outage, and a folder to export into.
+fn simulated(patients: usize, seed: u64) -> (Fixture, PathBuf) {
+    let mut f = Fixture::new();
+    let admin = f.admin.clone();
+    downtime_core::simulate::run(&mut f.desk, &admin, patients, seed, &mut |_| Ok(())).unwrap();
+    let out = f.dir.path().join("usb");
+    std::fs::create_dir(&out).unwrap();
+    (f, out)
+}
+
+fn export(f: &mut Fixture, out: &Path) -> Written {
+    let admin = f.admin.clone();
+    match f.desk.export_batch(&admin, out, &mut no_progress()).unwrap() {
+        ExportOutcome::Written(w) => *w,
+        other => panic!("expected a batch, got {other:?}"),
+    }
+}
+
+fn sound(dir: &Path, previous: Option<&Path>) -> Manifest {
+    let check = verify_batch(dir, previous);
+    assert_eq!(check.problem, None, "{}", dir.display());
+    check.manifest.unwrap()
+}
+
+#[test]
+fn a_batch_holds_every_entry_since_the_last_and_nothing_twice() {
+    let (mut f, out) = simulated(12, 3);
+    let first = export(&mut f, &out);
+    assert_eq!(first.path, out.canonicalize().unwrap().join("MZ01-batch-000001"));
+    let m1 = sound(&first.path, None);
+    assert_eq!((m1.batch_seq, m1.journal_first_seq, m1.prev_chain_head.as_str()), (1, 1, ""));
+    // The batch's own entry closes it: the journal ends where the batch does.
+    assert_eq!(m1.journal_last_seq, f.entries());
+    assert_eq!(m1.chain_head, f.desk.verify().unwrap().head_hash);
+    assert_eq!(m1.counts.journal_entries, m1.journal_last_seq);
+    assert_eq!(m1.counts.rows["export_batch"], 1);
+
+    // Nothing new: nothing recorded, nothing written.
+    let admin = f.admin.clone();
+    let before = f.entries();
+    let again = f.desk.export_batch(&admin, &out, &mut no_progress()).unwrap();
+    assert_eq!(again, ExportOutcome::NothingNew { last_batch: Some(1) });
+    assert_eq!(f.entries(), before);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+
+    // More work, then the second batch starts right after the first and links to it.
+    downtime_core::simulate::run(&mut f.desk, &admin, 5, 4, &mut |_| Ok(())).unwrap();
+    let second = export(&mut f, &out);
+    let m2 = sound(&second.path, Some(&first.path));
+    assert_eq!((m2.batch_seq, m2.journal_first_seq), (2, m1.journal_last_seq + 1));
+    assert_eq!(m2.prev_chain_head, m1.chain_head);
+    // No receipt number in both.
+    let last1 = &m1.receipt_ranges.last().unwrap().last;
+    let first2 = &m2.receipt_ranges.first().unwrap().first;
+    assert!(first2 > last1, "{first2} after {last1}");
+    let ids = |dir: &Path| -> Vec<String> {
+        batch::records(dir).unwrap().map(|r| r.unwrap().id.to_string()).collect()
+    };
+    let (a, b) = (ids(&first.path), ids(&second.path));
+    assert!(a.iter().all(|id| !b.contains(id)));
+    assert_eq!((a.len() + b.len()) as i64, f.entries());
+    let listed: Vec<i64> = f.desk.batches().unwrap().iter().map(|b| b.seq).collect();
+    assert_eq!(listed, [2, 1]);
+}
+
+#[test]
+fn rerendering_gives_the_same_bytes_whatever_happened_since() {
+    let (mut f, out) = simulated(10, 5);
+    let first = export(&mut f, &out);
+    // Later work must not leak into batch 1, re-rendered.
+    let admin = f.admin.clone();
+    downtime_core::simulate::run(&mut f.desk, &admin, 4, 6, &mut |_| Ok(())).unwrap();
+    let again_dir = f.dir.path().join("again");
+    std::fs::create_dir(&again_dir).unwrap();
+    let again = f.desk.rerender_batch(&admin, 1, &again_dir, &mut no_progress()).unwrap();
+    let names: Vec<String> = first.manifest.files.iter().map(|f| f.name.clone()).chain([batch::MANIFEST.to_string()]).collect();
+    for name in names {
+        let a = std::fs::read(first.path.join(&name)).unwrap();
+        let b = std::fs::read(again.path.join(&name)).unwrap();
+        assert!(a == b, "{name} differs after re-rendering");
+    }
+    assert!(again.path.join(batch::COVER).is_file() || !first.path.join(batch::COVER).exists());
+    // Re-rendering is not a new batch.
+    assert_eq!(f.desk.batches().unwrap().len(), 1);
+    let unknown = f.desk.rerender_batch(&admin, 7, &again_dir, &mut no_progress()).unwrap_err();
+    assert_eq!(unknown.code(), "batch_unknown");
+}
+
+fn flip_one_byte(path: &Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn verify_names_the_file_with_a_flipped_byte_a_missing_or_extra_file() {
+    let (mut f, out) = simulated(8, 9);
+    let w = export(&mut f, &out);
+    let mut names: Vec<String> = w.manifest.files.iter().map(|f| f.name.clone()).collect();
+    names.push(batch::MANIFEST.into());
+    for name in &names {
+        let copy = f.dir.path().join(format!("flip-{name}"));
+        copy_dir(&w.path, &copy);
+        flip_one_byte(&copy.join(name));
+        let p = verify_batch(&copy, None).problem.unwrap_or_else(|| panic!("a flipped byte in {name} went unnoticed"));
+        assert_eq!(p.file.as_deref(), Some(name.as_str()), "{p:?}");
+        assert!(p.zh.contains(name.as_str()), "{}", p.zh);
+    }
+    let missing = f.dir.path().join("missing");
+    copy_dir(&w.path, &missing);
+    std::fs::remove_file(missing.join(batch::RECORDS)).unwrap();
+    let p = verify_batch(&missing, None).problem.unwrap();
+    assert_eq!((p.code, p.file.as_deref()), ("batch_file_missing", Some(batch::RECORDS)));
+    let extra = f.dir.path().join("extra");
+    copy_dir(&w.path, &extra);
+    std::fs::write(extra.join("notes.txt"), "x").unwrap();
+    let p = verify_batch(&extra, None).problem.unwrap();
+    assert_eq!((p.code, p.file.as_deref()), ("batch_file_extra", Some("notes.txt")));
+}
+
+#[test]
+fn a_manifest_signed_by_another_key_is_a_forgery() {
+    let (mut f, out) = simulated(3, 1);
+    let w = export(&mut f, &out);
+    // Someone edits the totals and re-signs with a key of their own.
+    let mut m = w.manifest.clone();
+    m.totals_fen.net += 100;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    use ed25519_dalek::Signer;
+    m.signature = hex::encode(key.sign(&m.signed_bytes()).to_bytes());
+    let forged = f.dir.path().join("forged");
+    copy_dir(&w.path, &forged);
+    std::fs::write(forged.join(batch::MANIFEST), m.to_canonical()).unwrap();
+    assert_eq!(verify_batch(&forged, None).problem.unwrap().code, "batch_signature_invalid");
+    // Swapping in their public key too still cannot make the totals agree with the records.
+    m.public_key = hex::encode(key.verifying_key().to_bytes());
+    m.signature = hex::encode(key.sign(&m.signed_bytes()).to_bytes());
+    std::fs::write(forged.join(batch::MANIFEST), m.to_canonical()).unwrap();
+    assert_eq!(verify_batch(&forged, None).problem.unwrap().code, "batch_totals_mismatch");
+}
+
+#[test]
+fn previous_catches_a_missing_batch_between_two() {
+    let (mut f, out) = simulated(4, 2);
+    let admin = f.admin.clone();
+    let b1 = export(&mut f, &out);
+    downtime_core::simulate::run(&mut f.desk, &admin, 2, 3, &mut |_| Ok(())).unwrap();
+    let b2 = export(&mut f, &out);
+    downtime_core::simulate::run(&mut f.desk, &admin, 2, 4, &mut |_| Ok(())).unwrap();
+    let b3 = export(&mut f, &out);
+    sound(&b2.path, Some(&b1.path));
+    sound(&b3.path, Some(&b2.path));
+    std::fs::remove_dir_all(&b2.path).unwrap();
+    let p = verify_batch(&b3.path, Some(&b1.path)).problem.unwrap();
+    assert_eq!(p.code, "batch_gap");
+    assert!(p.zh.contains("缺少批次"), "{}", p.zh);
+}
+
+#[test]
+fn exporting_needs_a_supervisor_administrator_or_finance_and_a_usable_folder() {
+    let (mut f, out) = simulated(2, 8);
+    let cashier = f.operator("李收费", Role::Cashier);
+    let before = f.entries();
+    let e = f.desk.export_batch(&cashier, &out, &mut no_progress()).unwrap_err();
+    assert_eq!(e.code(), "role_forbidden");
+    let admin = f.admin.clone();
+    let e = f
+        .desk
+        .export_batch(&admin, &f.dir.path().join("no-such-stick"), &mut no_progress())
+        .unwrap_err();
+    assert_eq!(e.code(), "export_folder_missing");
+    std::fs::create_dir(out.join("MZ01-batch-000001")).unwrap();
+    let e = f.desk.export_batch(&admin, &out, &mut no_progress()).unwrap_err();
+    assert_eq!(e.code(), "export_folder_exists");
+    assert_eq!(f.entries(), before, "a refusal records nothing");
+    std::fs::remove_dir(out.join("MZ01-batch-000001")).unwrap();
+    let finance = f.operator("赵财务", Role::Finance);
+    let w = match f.desk.export_batch(&finance, &out, &mut no_progress()).unwrap() {
+        ExportOutcome::Written(w) => *w,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(w.batch.created_by, "赵财务");
+    let last = f.desk.journal_tail(1).unwrap().remove(0);
+    assert_eq!((last.kind.as_str(), last.actor.as_str()), ("batch_exported", "赵财务"));
+    // No partial folder is left behind.
+    let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["MZ01-batch-000001"]);
+}
