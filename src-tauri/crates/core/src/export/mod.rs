@@ -16,6 +16,12 @@
 //! - Memory stays flat as batches grow: entries are streamed from the journal to every file
 //!   at once; only small indexes (ids and sort keys) are kept.
 
+mod back_entry;
+mod csv;
+mod finance;
+mod labels;
+mod lookup;
+mod pdf;
 mod render;
 pub mod view;
 

@@ -2,12 +2,16 @@
 //! `records.jsonl`, the tally and every other file at once; the manifest is written last,
 //! signed by the station key.
 
+use super::back_entry::{BackEntry, Heading};
+use super::finance::Finance;
+use super::lookup::Lookup;
 use super::{Batch, Progress};
 use crate::batch::{self, Exception, FileEntry, Manifest, Tally, Voided};
 use crate::error::Result;
 use crate::store::Desk;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -92,6 +96,11 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
     let station = desk.require_station()?;
     let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
     let steps = total + 1;
+    let voided = voided(desk, b)?;
+    let voided_ids: HashSet<String> = voided.iter().map(|v| v.receipt_id.clone()).collect();
+    let lookup = Lookup::new(&desk.conn)?;
+    let mut finance = Finance::create(dir)?;
+    let mut back_entry = BackEntry::default();
     let mut records = Hashed::create(dir, batch::RECORDS)?;
     let mut tally = Tally::default();
     let exceptions: Vec<Exception> = Vec::new();
@@ -120,6 +129,8 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
         records.write_all(line.as_bytes())?;
         let value: Value = serde_json::from_str(payload).unwrap_or_default();
         tally.add(&value);
+        finance.entry(&lookup, seq, &value, &voided_ids)?;
+        back_entry.entry(&lookup, seq, &value)?;
         done += 1;
         if done.is_multiple_of(512) {
             progress(Progress { done, total: steps });
@@ -127,8 +138,15 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
     }
     drop(rows);
     drop(stmt);
-    let files = vec![records.finish()?];
-    let voided = voided(desk, b)?;
+    let mut files = vec![records.finish()?];
+    files.extend(finance.finish(&lookup)?);
+    let heading = Heading {
+        hospital: station.hospital.clone(),
+        station: format!("{} {}", station.code, station.name),
+        batch_seq: b.seq,
+        created_at: b.created_at.clone(),
+    };
+    files.extend(back_entry.finish(&lookup, dir, &heading, &voided_ids)?);
     let mut manifest = Manifest {
         format: batch::FORMAT.to_string(),
         hospital: station.hospital.clone(),

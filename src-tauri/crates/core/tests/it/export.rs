@@ -207,3 +207,139 @@ fn exporting_needs_a_supervisor_administrator_or_finance_and_a_usable_folder() {
     let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["MZ01-batch-000001"]);
 }
+
+/// Reads a CSV of the batch: checks the BOM, returns its header and rows.
+fn csv(dir: &Path, name: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = std::fs::read(dir.join(name)).unwrap();
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "{name} has no BOM");
+    let mut r = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect();
+    (header, rows)
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+#[test]
+fn the_csvs_open_with_a_csv_parser_and_add_up_to_the_manifest() {
+    let (mut f, out) = simulated(30, 21);
+    let w = export(&mut f, &out);
+    let m = &w.manifest;
+    assert!(m.counts.receipts.len() >= 2, "{:?}", m.counts);
+    // Receipts: signed amounts per kind, yuan beside fen.
+    let (h, rows) = csv(&w.path, "receipts.csv");
+    let (kind, fen, yuan) = (column(&h, "类型"), column(&h, "金额_fen"), column(&h, "金额(元)"));
+    let mut by_kind: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in &rows {
+        let v: i64 = r[fen].parse().unwrap();
+        assert_eq!(r[yuan], format!("{}{}.{:02}", if v < 0 { "-" } else { "" }, v.abs() / 100, v.abs() % 100));
+        let k = match r[kind].as_str() {
+            "收费" => "charge",
+            "退费" => "refund",
+            "预交金" => "deposit",
+            "退预交金" => "deposit_refund",
+            other => panic!("{other}"),
+        };
+        *by_kind.entry(k.into()).or_default() += v;
+    }
+    assert_eq!(by_kind, m.totals_fen.receipts);
+    assert_eq!(rows.len() as i64, m.counts.receipts.values().sum::<i64>());
+    // Tenders: per method.
+    let (h, rows) = csv(&w.path, "tenders.csv");
+    let (method, fen) = (column(&h, "支付方式"), column(&h, "金额_fen"));
+    let mut by_method: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in &rows {
+        let key = downtime_core::charge::tender::Method::parse(&r[method]).unwrap().key();
+        *by_method.entry(key.into()).or_default() += r[fen].parse::<i64>().unwrap();
+    }
+    assert_eq!(by_method, m.totals_fen.tenders);
+    // Lines add up to their receipts; voids carry the voided totals.
+    let (h, lines) = csv(&w.path, "receipt-lines.csv");
+    let line_sum: i64 = lines.iter().map(|r| r[column(&h, "金额_fen")].parse::<i64>().unwrap()).sum();
+    let charges_and_refunds = m.totals_fen.receipts.get("charge").copied().unwrap_or(0) + m.totals_fen.receipts.get("refund").copied().unwrap_or(0);
+    assert_eq!(line_sum, charges_and_refunds);
+    let (h, corrections) = csv(&w.path, "voids-refunds.csv");
+    let voids: i64 = corrections
+        .iter()
+        .filter(|r| r[0] == "作废")
+        .map(|r| r[column(&h, "金额_fen")].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(voids, -m.totals_fen.voided);
+    let (_, patients) = csv(&w.path, "patients.csv");
+    assert_eq!(patients.len() as i64, m.counts.rows["patient"]);
+    let (h, shifts) = csv(&w.path, "shifts.csv");
+    assert_eq!(h[0], "班次ID");
+    assert_eq!(shifts.len() as i64, m.counts.rows["shift"]);
+}
+
+#[test]
+fn a_text_cell_that_looks_like_a_formula_stays_text() {
+    let mut f = Fixture::new();
+    let admin = f.admin.clone();
+    let (cashier, _) = downtime_core::simulate::prepare(&mut f.desk, &admin).unwrap();
+    f.desk
+        .add_patient(
+            &cashier,
+            &downtime_core::patient::NewPatient {
+                name: "=HYPERLINK(\"http://x\",\"点我\")".into(),
+                sex: "U".into(),
+                address: Some("@SUM(1+1)".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let out = f.dir.path().join("usb");
+    std::fs::create_dir(&out).unwrap();
+    let w = export(&mut f, &out);
+    let (h, rows) = csv(&w.path, "patients.csv");
+    assert_eq!(rows[0][column(&h, "姓名")], "'=HYPERLINK(\"http://x\",\"点我\")");
+    assert_eq!(rows[0][column(&h, "地址")], "'@SUM(1+1)");
+    let (h, rows) = csv(&w.path, "back-entry.csv");
+    assert_eq!(rows[0][column(&h, "姓名")], "'=HYPERLINK(\"http://x\",\"点我\")");
+}
+
+#[test]
+fn the_back_entry_list_is_in_the_order_the_his_team_keys_it_in() {
+    let (mut f, out) = simulated(40, 13);
+    let w = export(&mut f, &out);
+    let (h, rows) = csv(&w.path, "back-entry.csv");
+    let (kind, no, original, his) = (column(&h, "类别"), column(&h, "单据号"), column(&h, "原单据号"), column(&h, "HIS号"));
+    // Patients first, all of them.
+    let patients = rows.iter().take_while(|r| r[kind] == "患者建档").count();
+    assert_eq!(patients as i64, w.manifest.counts.rows["patient"]);
+    assert!(rows[patients..].iter().all(|r| r[kind] != "患者建档"));
+    let position = |doc: &str, k: &str| rows.iter().position(|r| r[no] == doc && r[kind] == k);
+    let mut refunds = 0;
+    for (at, r) in rows.iter().enumerate() {
+        assert_eq!(r[0], (at + 1).to_string());
+        assert_eq!(r[his], "", "the HIS number column is left empty");
+        match r[kind].as_str() {
+            "退费" | "作废" => {
+                let k = if r[kind] == "作废" { None } else { Some("收费") };
+                let orig = k.map_or_else(|| rows.iter().position(|x| x[no] == r[original] && x[kind] != "作废"), |k| position(&r[original], k));
+                assert!(orig.is_some_and(|o| o < at), "{} {} comes after {}", r[kind], r[no], r[original]);
+                refunds += 1;
+            }
+            "预交金" | "退预交金" => {
+                let inpatient = r[column(&h, "明细")].split("住院号 ").nth(1).unwrap().to_string();
+                assert!(position(&inpatient, "入院").is_some_and(|a| a < at), "deposit {} before its admission", r[no]);
+            }
+            "收费" => {
+                // The visit's registration comes just before its first charge.
+                assert!(rows[..at].iter().any(|x| x[kind] == "挂号" && x[3] == r[3]), "charge {} without its registration before it", r[no]);
+            }
+            _ => {}
+        }
+    }
+    assert!(refunds > 0);
+    let docs = w.manifest.counts.rows.iter().filter(|(t, _)| ["patient", "registration", "receipt", "receipt_void", "admission"].contains(&t.as_str())).map(|(_, n)| n).sum::<i64>();
+    assert_eq!(rows.len() as i64, docs);
+    // The PDF lists the same documents.
+    let text = crate::receipt_pdf::text_of(&std::fs::read(w.path.join("back-entry.pdf")).unwrap());
+    assert!(text.contains("补录清单"), "{text}");
+    for r in rows.iter().filter(|r| r[kind] == "收费").take(5) {
+        assert!(text.contains(&r[no]), "{} missing from the PDF", r[no]);
+    }
+}
