@@ -84,3 +84,62 @@ fn export_is_refused_clearly() {
     assert_eq!(s.snapshot(), before);
     verify(Path::new("/no/such/batch"), None).fails_with("找不到批次文件夹");
 }
+
+/// Runs the independent FHIR R4 validator (`scripts/fhir-validate.py` with fhir.resources
+/// 6.4.0 from the virtual environment `scripts/setup.sh` makes) on a bundle.
+fn fhir_validate(bundle: &Path) -> crate::Run {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
+    let python = std::env::var_os("DOWNTIME_FHIR_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target/fhir-venv/bin/python"));
+    assert!(
+        python.exists(),
+        "the FHIR validator is missing: run scripts/setup.sh (it installs fhir.resources 6.4.0 into target/fhir-venv)"
+    );
+    let out = std::process::Command::new(python)
+        .arg(root.join("scripts/fhir-validate.py"))
+        .arg(bundle)
+        .output()
+        .unwrap();
+    crate::Run {
+        ok: out.status.success(),
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn the_fhir_bundles_validate_as_r4_transactions() {
+    let s = Station::new();
+    s.admin(&["simulate", "--patients", "50", "--seed", "3"]).out();
+    let usb = s.dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let usb_s = usb.display().to_string();
+    s.admin(&["export", "--out", &usb_s]).out();
+    // A second batch whose refunds and voids may concern receipts of the first.
+    s.admin(&["simulate", "--patients", "20", "--seed", "4"]).out();
+    s.admin(&["export", "--out", &usb_s]).out();
+    for n in [1, 2] {
+        let bundle = usb.join(format!("MZ01-batch-00000{n}")).join("fhir-bundle.json");
+        let v = fhir_validate(&bundle);
+        let counts = v.json();
+        for kind in ["Patient", "Encounter", "ChargeItem", "Invoice", "Account"] {
+            assert!(counts[kind].as_i64().unwrap_or(0) > 0, "batch {n} has no {kind}: {counts}");
+        }
+    }
+    // The validator is not a rubber stamp: a broken element fails it.
+    let bundle = usb.join("MZ01-batch-000001").join("fhir-bundle.json");
+    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    let invoice = b["entry"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["resource"]["resourceType"] == "Invoice")
+        .unwrap();
+    invoice["resource"]["totalNet"]["value"] = serde_json::json!("十二元");
+    let broken = s.dir.path().join("broken.json");
+    std::fs::write(&broken, serde_json::to_vec(&b).unwrap()).unwrap();
+    let v = fhir_validate(&broken);
+    assert!(!v.ok && v.stderr.contains("not a valid FHIR R4 Bundle"), "{}", v.stderr);
+}

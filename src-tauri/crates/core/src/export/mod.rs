@@ -18,6 +18,7 @@
 
 mod back_entry;
 mod csv;
+mod fhir;
 mod finance;
 mod labels;
 mod lookup;
@@ -47,8 +48,6 @@ pub struct Batch {
     pub journal_last_seq: i64,
     /// Receipts issued up to this batch (the highest receipt sequence number).
     pub receipt_seq_last: i64,
-    /// Voids recorded up to this batch (the highest `receipt_void` rowid).
-    pub void_rowid_last: i64,
     /// The folder it was first written to.
     pub written_to: String,
     pub created_by: String,
@@ -86,7 +85,7 @@ pub struct Written {
     pub manifest: Manifest,
 }
 
-const BATCH_SELECT: &str = "SELECT b.id, b.seq, b.journal_first_seq, b.journal_last_seq, b.receipt_seq_last, b.void_rowid_last, \
+const BATCH_SELECT: &str = "SELECT b.id, b.seq, b.journal_first_seq, b.journal_last_seq, b.receipt_seq_last, \
      b.written_to, o.name, b.created_at, \
      ifnull((SELECT j.prev_hash FROM journal j WHERE j.seq = b.journal_first_seq), ''), \
      ifnull((SELECT j.hash FROM journal j WHERE j.seq = b.journal_last_seq), ''), \
@@ -95,20 +94,19 @@ const BATCH_SELECT: &str = "SELECT b.id, b.seq, b.journal_first_seq, b.journal_l
 
 fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Batch> {
     let seq: i64 = r.get(1)?;
-    let code: String = r.get(12)?;
+    let code: String = r.get(11)?;
     Ok(Batch {
         id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
         seq,
         journal_first_seq: r.get(2)?,
         journal_last_seq: r.get(3)?,
         receipt_seq_last: r.get(4)?,
-        void_rowid_last: r.get(5)?,
-        written_to: r.get(6)?,
-        created_by: r.get(7)?,
-        created_at: r.get(8)?,
-        prev_chain_head: r.get(9)?,
-        chain_head: r.get(10)?,
-        receipts: r.get(11)?,
+        written_to: r.get(5)?,
+        created_by: r.get(6)?,
+        created_at: r.get(7)?,
+        prev_chain_head: r.get(8)?,
+        chain_head: r.get(9)?,
+        receipts: r.get(10)?,
         folder: batch::folder_name(&code, seq),
     })
 }
@@ -190,14 +188,13 @@ impl Desk {
     /// Inserts the batch row and its journal entry, which closes the batch's range. Runs
     /// inside `in_write_tx`.
     fn record_batch(&mut self, by: &Actor, written_to: &str) -> Result<i64> {
-        let (seq, first, last, receipts, voids): (i64, i64, i64, i64, i64) = self.conn.qrow(
+        let (seq, first, last, receipts): (i64, i64, i64, i64) = self.conn.qrow(
             "SELECT ifnull((SELECT max(seq) FROM export_batch), 0) + 1, \
                     ifnull((SELECT max(journal_last_seq) FROM export_batch), 0) + 1, \
                     ifnull((SELECT max(seq) FROM journal), 0) + 1, \
-                    ifnull((SELECT max(seq) FROM receipt), 0), \
-                    ifnull((SELECT max(rowid) FROM receipt_void), 0)",
+                    ifnull((SELECT max(seq) FROM receipt), 0)",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         if last == first {
             // Another window exported everything in the meantime.
@@ -218,7 +215,6 @@ impl Desk {
                 ("journal_first_seq", &first),
                 ("journal_last_seq", &last),
                 ("receipt_seq_last", &receipts),
-                ("void_rowid_last", &voids),
                 ("written_to", &written_to),
                 ("created_by", &by.id().to_string()),
                 ("created_at", &stamp(now)),

@@ -3,10 +3,11 @@
 //! signed by the station key.
 
 use super::back_entry::{BackEntry, Heading};
+use super::fhir::Fhir;
 use super::finance::Finance;
 use super::lookup::Lookup;
 use super::{Batch, Progress};
-use crate::batch::{self, Exception, FileEntry, Manifest, Tally, Voided};
+use crate::batch::{self, FileEntry, Manifest, Tally, Voided};
 use crate::error::Result;
 use crate::store::Desk;
 use serde_json::Value;
@@ -58,35 +59,60 @@ impl Write for Hashed {
     }
 }
 
-/// Receipts voided by entries of the batch, as the manifest lists them.
-fn voided(desk: &Desk, batch: &Batch) -> Result<Vec<Voided>> {
+/// Corrections as they stand at the end of the batch: the receipts voided by its own entries
+/// (as the manifest lists them), and every receipt voided and every visit or admission
+/// cancelled up to its last entry (never after: a re-rendering must not see later ones).
+struct AsOf {
+    voided_in_batch: Vec<Voided>,
+    voided: HashSet<String>,
+    cancelled: HashSet<String>,
+}
+
+fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
     let mut stmt = desk.conn.prepare(
-        "SELECT seq, payload FROM journal WHERE seq BETWEEN ?1 AND ?2 AND kind = 'receipt_voided' ORDER BY seq",
+        "SELECT seq, payload FROM journal WHERE seq <= ?1 \
+         AND kind IN ('receipt_voided', 'registration_cancelled', 'admission_cancelled') ORDER BY seq",
     )?;
     let entries: Vec<(i64, String)> = stmt
-        .query_map([batch.journal_first_seq, batch.journal_last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([batch.journal_last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut out = Vec::new();
+    let mut out = AsOf {
+        voided_in_batch: Vec::new(),
+        voided: HashSet::new(),
+        cancelled: HashSet::new(),
+    };
     for (seq, payload) in entries {
         let payload: Value = serde_json::from_str(&payload).unwrap_or_default();
         for (table, row) in batch::payload_rows(&payload) {
-            if table != "receipt_void" {
-                continue;
+            let text = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            match table {
+                "registration_cancel" => {
+                    out.cancelled.insert(text("registration_id"));
+                }
+                "admission_cancel" => {
+                    out.cancelled.insert(text("admission_id"));
+                }
+                "receipt_void" => {
+                    let id = text("receipt_id");
+                    if seq >= batch.journal_first_seq {
+                        let (receipt_no, kind, total): (String, String, i64) = desk.conn.query_row(
+                            "SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1",
+                            [&id],
+                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                        )?;
+                        out.voided_in_batch.push(Voided {
+                            receipt_id: id.clone(),
+                            total_fen: batch::tally::receipt_sign(&kind) * total,
+                            receipt_no,
+                            kind,
+                            reason: text("reason"),
+                            journal_seq: seq,
+                        });
+                    }
+                    out.voided.insert(id);
+                }
+                _ => {}
             }
-            let id = row.get("receipt_id").and_then(Value::as_str).unwrap_or_default();
-            let (receipt_no, kind, total): (String, String, i64) = desk.conn.query_row(
-                "SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-            out.push(Voided {
-                receipt_id: id.to_string(),
-                total_fen: batch::tally::receipt_sign(&kind) * total,
-                receipt_no,
-                kind,
-                reason: row.get("reason").and_then(Value::as_str).unwrap_or_default().to_string(),
-                journal_seq: seq,
-            });
         }
     }
     Ok(out)
@@ -96,14 +122,25 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
     let station = desk.require_station()?;
     let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
     let steps = total + 1;
-    let voided = voided(desk, b)?;
-    let voided_ids: HashSet<String> = voided.iter().map(|v| v.receipt_id.clone()).collect();
+    let AsOf {
+        voided_in_batch: voided,
+        voided: voided_ids,
+        cancelled,
+    } = as_of(desk, b)?;
     let lookup = Lookup::new(&desk.conn)?;
+    let mut fhir = Fhir::create(
+        dir,
+        &b.id.to_string(),
+        &b.folder,
+        &b.created_at,
+        voided_ids.clone(),
+        cancelled,
+        b.receipt_seq_last,
+    )?;
     let mut finance = Finance::create(dir)?;
     let mut back_entry = BackEntry::default();
     let mut records = Hashed::create(dir, batch::RECORDS)?;
     let mut tally = Tally::default();
-    let exceptions: Vec<Exception> = Vec::new();
     let mut stmt = desk.conn.prepare(
         "SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
     )?;
@@ -131,6 +168,7 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
         tally.add(&value);
         finance.entry(&lookup, seq, &value, &voided_ids)?;
         back_entry.entry(&lookup, seq, &value)?;
+        fhir.entry(&lookup, seq, &value)?;
         done += 1;
         if done.is_multiple_of(512) {
             progress(Progress { done, total: steps });
@@ -147,6 +185,8 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
         created_at: b.created_at.clone(),
     };
     files.extend(back_entry.finish(&lookup, dir, &heading, &voided_ids)?);
+    let (bundle, exceptions) = fhir.finish(&lookup, b.journal_last_seq)?;
+    files.push(bundle);
     let mut manifest = Manifest {
         format: batch::FORMAT.to_string(),
         hospital: station.hospital.clone(),

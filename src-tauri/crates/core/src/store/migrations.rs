@@ -482,9 +482,9 @@ END;
 "#,
     // 7: export batches (导出批次). A batch is the journal range since the previous batch; its
     // row is inserted by the journal entry that closes that range (`journal_last_seq` is that
-    // entry's own seq), so batches cover the journal without gap or overlap. The two high-water
-    // marks let a later re-rendering see the receipts and voids exactly as they were when the
-    // batch was made (a deposit account's movements "as of" the batch).
+    // entry's own seq), so batches cover the journal without gap or overlap. `receipt_seq_last`
+    // lets a later re-rendering see the receipts exactly as they were when the batch was made
+    // (a deposit account's movements "as of" the batch).
     r#"
 CREATE TABLE export_batch (
     id                 TEXT PRIMARY KEY,
@@ -492,7 +492,6 @@ CREATE TABLE export_batch (
     journal_first_seq  INTEGER NOT NULL CHECK (journal_first_seq > 0),
     journal_last_seq   INTEGER NOT NULL,
     receipt_seq_last   INTEGER NOT NULL CHECK (receipt_seq_last >= 0),
-    void_rowid_last    INTEGER NOT NULL CHECK (void_rowid_last >= 0),
     written_to         TEXT NOT NULL,
     created_by         TEXT NOT NULL REFERENCES operator(id),
     created_at         TEXT NOT NULL,

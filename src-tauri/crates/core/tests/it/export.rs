@@ -343,3 +343,126 @@ fn the_back_entry_list_is_in_the_order_the_his_team_keys_it_in() {
         assert!(text.contains(&r[no]), "{} missing from the PDF", r[no]);
     }
 }
+
+/// Appends a patient row and its journal entry behind the desk's back, as a faulty import of
+/// an older build might have: copied from an existing patient, with `birth` set as given.
+fn insert_patient_with_birth(path: &Path, birth: &str) -> String {
+    use downtime_core::jcs::canonical;
+    use serde_json::{json, Value};
+    let conn = crate::raw(path);
+    let mut stmt = conn.prepare("SELECT * FROM patient ORDER BY seq DESC LIMIT 1").unwrap();
+    let names: Vec<String> = stmt.column_names().map(|n| n.to_string()).collect();
+    let mut row: serde_json::Map<String, Value> = stmt
+        .query_row([], |r| {
+            Ok(names
+                .iter()
+                .enumerate()
+                .map(|(n, name)| {
+                    let v = match r.get_ref(n).unwrap() {
+                        rusqlite::types::ValueRef::Null => Value::Null,
+                        rusqlite::types::ValueRef::Integer(i) => json!(i),
+                        rusqlite::types::ValueRef::Text(t) => json!(String::from_utf8_lossy(t)),
+                        other => panic!("{other:?}"),
+                    };
+                    (name.clone(), v)
+                })
+                .collect())
+        })
+        .unwrap();
+    drop(stmt);
+    let seq = row["seq"].as_i64().unwrap() + 1;
+    let id = uuid::Uuid::now_v7().to_string();
+    row.insert("id".into(), json!(id));
+    row.insert("seq".into(), json!(seq));
+    row.insert("downtime_no".into(), json!(format!("DT-MZ01-{seq:06}")));
+    row.insert("birth".into(), json!(birth));
+    row.insert("id_number".into(), Value::Null);
+    row.insert("his_id".into(), Value::Null);
+    let cols: Vec<&String> = row.keys().collect();
+    let sql = format!(
+        "INSERT INTO patient ({}) VALUES ({})",
+        cols.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        (1..=cols.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ")
+    );
+    let values: Vec<rusqlite::types::Value> = row
+        .values()
+        .map(|v| match v {
+            Value::Null => rusqlite::types::Value::Null,
+            Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap()),
+            Value::String(s) => rusqlite::types::Value::Text(s.clone()),
+            other => panic!("{other}"),
+        })
+        .collect();
+    conn.execute(&sql, rusqlite::params_from_iter(values)).unwrap();
+    let payload = canonical(&json!({"rows": {"patient": [Value::Object(row)]}}));
+    let (last, prev): (i64, String) = conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    let entry_id = uuid::Uuid::now_v7();
+    let at = "2026-11-26T02:00:00.000000Z";
+    let hash = downtime_core::journal::entry_hash(last + 1, &entry_id, "patient_added", "模拟收费员", at, &prev, &payload);
+    conn.execute(
+        "INSERT INTO journal (seq, id, kind, actor, at, payload, prev_hash, hash) VALUES (?1, ?2, 'patient_added', '模拟收费员', ?3, ?4, ?5, ?6)",
+        rusqlite::params![last + 1, entry_id.to_string(), at, payload, prev, hash],
+    )
+    .unwrap();
+    id
+}
+
+#[test]
+fn a_record_fhir_cannot_take_is_an_exception_not_a_blocked_batch() {
+    let (mut f, out) = simulated(3, 17);
+    let bad = insert_patient_with_birth(&f.db_path(), "1990-02-30");
+    assert_eq!(f.desk.verify().unwrap().problem, None, "the injected record is a sound part of the chain");
+    let w = export(&mut f, &out);
+    let m = sound(&w.path, None);
+    assert_eq!(m.exceptions.len(), 1, "{:?}", m.exceptions);
+    let e = &m.exceptions[0];
+    assert_eq!((e.table.as_str(), e.record_id.as_str()), ("patient", bad.as_str()));
+    assert!(e.reason.contains("1990-02-30"), "{}", e.reason);
+    // Still in the records and the CSVs; only the bundle leaves it out.
+    let in_records = batch::records(&w.path).unwrap().any(|r| r.unwrap().rows().any(|(t, row)| t == "patient" && row["id"] == bad.as_str()));
+    assert!(in_records);
+    let (h, rows) = csv(&w.path, "patients.csv");
+    assert!(rows.iter().any(|r| r[column(&h, "患者ID")] == bad && r[column(&h, "出生日期")] == "1990-02-30"));
+    let bundle = std::fs::read_to_string(w.path.join("fhir-bundle.json")).unwrap();
+    assert!(!bundle.contains(&bad));
+    let b: serde_json::Value = serde_json::from_str(&bundle).unwrap();
+    let patients = b["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == "Patient").count();
+    assert_eq!(patients as i64, m.counts.rows["patient"] - 1);
+}
+
+#[test]
+fn every_bundle_entry_creates_or_updates_conditionally_on_the_record_uuid() {
+    let (mut f, out) = simulated(25, 23);
+    let w = export(&mut f, &out);
+    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(w.path.join("fhir-bundle.json")).unwrap()).unwrap();
+    assert_eq!((b["resourceType"].as_str(), b["type"].as_str()), (Some("Bundle"), Some("transaction")));
+    assert_eq!(b["timestamp"], w.manifest.created_at);
+    let mut ids = std::collections::HashSet::new();
+    let receipt_ids: std::collections::HashSet<String> = batch::records(&w.path)
+        .unwrap()
+        .flat_map(|r| r.unwrap().rows().filter(|(t, _)| *t == "receipt").map(|(_, row)| row["id"].as_str().unwrap().to_string()).collect::<Vec<_>>())
+        .collect();
+    let mut invoices = 0;
+    for e in b["entry"].as_array().unwrap() {
+        let res = &e["resource"];
+        let id = res["id"].as_str().unwrap();
+        assert!(ids.insert(id.to_string()), "{id} twice");
+        let own = format!("identifier=urn:ietf:rfc:3986|urn:uuid:{id}");
+        match e["request"]["method"].as_str().unwrap() {
+            "POST" => assert_eq!(e["request"]["ifNoneExist"], own.as_str()),
+            "PUT" => assert_eq!(e["request"]["url"], format!("{}?{own}", res["resourceType"].as_str().unwrap()).as_str()),
+            other => panic!("{other}"),
+        }
+        if res["resourceType"] == "Invoice" {
+            invoices += 1;
+            assert!(receipt_ids.contains(id), "an Invoice's id is its receipt's UUID");
+            let status = res["status"].as_str().unwrap();
+            let voided = w.manifest.voided.iter().any(|v| v.receipt_id == id);
+            assert_eq!(status, if voided { "cancelled" } else { "balanced" });
+        }
+    }
+    let charges_and_refunds = w.manifest.counts.receipts.get("charge").copied().unwrap_or(0) + w.manifest.counts.receipts.get("refund").copied().unwrap_or(0);
+    assert_eq!(invoices, charges_and_refunds);
+}
