@@ -136,6 +136,9 @@ pub enum Permission {
     Admit,
     /// Export batches for reconciliation (导出批次).
     Export,
+    /// Read any operator's handover sheet, the day and outage reports (an operator reads
+    /// their own shift's without it).
+    ReadReports,
 }
 
 impl Role {
@@ -186,6 +189,7 @@ impl Role {
             Register => matches!(self, Cashier | Admissions | Supervisor),
             Admit => matches!(self, Admissions | Supervisor),
             Export => matches!(self, Supervisor | Admin | Finance),
+            ReadReports => matches!(self, Supervisor | Admin | Finance),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod outage;
 pub mod patient;
 pub mod receipt_pdf;
 pub mod registration;
+pub mod report;
 mod rng;
 pub mod setting;
 pub mod shift;

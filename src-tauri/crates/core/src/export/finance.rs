@@ -7,6 +7,8 @@ use super::lookup::{b, i, s, Lookup, Row};
 use crate::batch::tally::receipt_sign;
 use crate::batch::{payload_rows, FileEntry};
 use crate::error::Result;
+use crate::operator::Actor;
+use crate::store::Desk;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -367,7 +369,7 @@ impl Finance {
         ])
     }
 
-    pub(crate) fn finish(self, lk: &Lookup<'_>) -> Result<Vec<FileEntry>> {
+    pub(crate) fn finish(self, lk: &Lookup<'_>, desk: &Desk, by: &Actor) -> Result<Vec<FileEntry>> {
         let mut files = vec![
             self.patients.finish()?,
             self.registrations.finish()?,
@@ -378,7 +380,7 @@ impl Finance {
             self.admissions.finish()?,
             self.deposits.finish()?,
         ];
-        files.push(write_shifts(&self.dir, lk, &self.shifts)?);
+        files.push(write_shifts(&self.dir, lk, desk, by, &self.shifts)?);
         files.push(write_outages(&self.dir, lk, &self.outages)?);
         Ok(files)
     }
@@ -430,47 +432,19 @@ pub(crate) fn tender_summary(lk: &Lookup<'_>, receipt_id: &str) -> Result<String
     Ok(parts.join("；"))
 }
 
-/// The handover figures of a closed shift: what its receipts (not voided) took and paid back,
-/// and the cash that should be in the drawer.
-struct ShiftFigures {
-    receipts: i64,
-    voided: i64,
-    taken: i64,
-    paid_back: i64,
-    expected_cash: i64,
-}
-
-fn shift_figures(lk: &Lookup<'_>, shift_id: &str, float: i64) -> Result<ShiftFigures> {
-    let (receipts, voided, taken, paid_back): (i64, i64, i64, i64) = lk.conn.query_row(
-        "SELECT count(*), count(v.receipt_id), \
-                ifnull(sum(CASE WHEN v.receipt_id IS NULL AND r.kind IN ('charge', 'deposit') THEN r.total_fen END), 0), \
-                ifnull(sum(CASE WHEN v.receipt_id IS NULL AND r.kind IN ('refund', 'deposit_refund') THEN r.total_fen END), 0) \
-         FROM receipt r LEFT JOIN receipt_void v ON v.receipt_id = r.id WHERE r.shift_id = ?1",
-        [shift_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    let cash: i64 = lk.conn.query_row(
-        "SELECT ifnull(sum(CASE WHEN r.kind IN ('refund', 'deposit_refund') THEN -t.amount_fen ELSE t.amount_fen END), 0) \
-         FROM tender t JOIN receipt r ON r.id = t.receipt_id LEFT JOIN receipt_void v ON v.receipt_id = r.id \
-         WHERE r.shift_id = ?1 AND t.method = 'cash' AND v.receipt_id IS NULL",
-        [shift_id],
-        |r| r.get(0),
-    )?;
-    Ok(ShiftFigures {
-        receipts,
-        voided,
-        taken,
-        paid_back: -paid_back,
-        expected_cash: float + cash,
-    })
-}
-
-fn write_shifts(dir: &Path, lk: &Lookup<'_>, shifts: &[(String, Option<Row>, Option<Row>)]) -> Result<FileEntry> {
-    let mut csv = CsvFile::create(
-        dir,
-        SHIFTS,
-        &["班次ID", "操作员", "开班时间", "备用金(元)", "备用金_fen", "交班时间", "清点现金(元)", "清点现金_fen", "应有现金(元)", "应有现金_fen", "差额(元)", "差额_fen", "收据张数", "作废张数", "收款(元)", "收款_fen", "退款(元)", "退款_fen", "交班人", "应急ID"],
-    )?;
+/// shifts.csv: each shift opened or closed in the batch, with the handover sheet's figures
+/// (from `report`, the one derivation of them) once it is closed. A shift still open at the
+/// end of the batch gets its figures in the batch that holds its close.
+fn write_shifts(dir: &Path, lk: &Lookup<'_>, desk: &Desk, by: &Actor, shifts: &[(String, Option<Row>, Option<Row>)]) -> Result<FileEntry> {
+    let mut headers = vec![
+        "班次ID", "操作员", "开班时间", "备用金(元)", "备用金_fen", "交班时间", "清点现金(元)", "清点现金_fen", "应有现金(元)", "应有现金_fen",
+        "差额(元)", "差额_fen", "挂号费(元)", "门诊收费(元)", "退费(元)", "作废(元)", "预交金(元)", "退预交金(元)", "实收(元)", "实收_fen",
+    ];
+    let methods = crate::charge::tender::Method::ALL;
+    let method_headers: Vec<String> = methods.iter().map(|m| format!("{}(元)", m.zh())).collect();
+    headers.extend(method_headers.iter().map(String::as_str));
+    headers.extend(["交班人", "应急ID"]);
+    let mut csv = CsvFile::create(dir, SHIFTS, &headers)?;
     for (id, opened, closed) in shifts {
         let shift = match opened {
             Some(row) => row.clone(),
@@ -484,33 +458,34 @@ fn write_shifts(dir: &Path, lk: &Lookup<'_>, shifts: &[(String, Option<Row>, Opt
             Yuan(float),
             Int(float),
         ];
-        // Figures are final only once the shift is closed; a shift still open at the end of
-        // the batch gets them in the batch that holds its close.
-        let figures = match closed {
-            Some(c) => Some((c, shift_figures(lk, id, float)?)),
-            None => None,
-        };
-        match &figures {
-            Some((c, f)) => {
-                let counted = i(c, "counted_fen");
+        match closed {
+            Some(c) => {
+                let report = desk.shift_report(by, id.parse().unwrap_or_default())?;
+                let f = &report.figures;
+                let g = &f.groups;
+                let counted = f.counted_cash_fen.unwrap_or_else(|| i(c, "counted_fen"));
+                let difference = f.difference_fen.unwrap_or(counted - f.expected_cash_fen);
                 cells.extend([
                     Owned(local(s(c, "closed_at"))),
                     Yuan(counted),
                     Int(counted),
-                    Yuan(f.expected_cash),
-                    Int(f.expected_cash),
-                    Yuan(counted - f.expected_cash),
-                    Int(counted - f.expected_cash),
-                    Int(f.receipts),
-                    Int(f.voided),
-                    Yuan(f.taken),
-                    Int(f.taken),
-                    Yuan(f.paid_back),
-                    Int(f.paid_back),
-                    Text(lk.operator(s(c, "closed_by"))),
+                    Yuan(f.expected_cash_fen),
+                    Int(f.expected_cash_fen),
+                    Yuan(difference),
+                    Int(difference),
+                    Yuan(g.registration.amount_fen),
+                    Yuan(g.outpatient.amount_fen),
+                    Yuan(-g.refunds.amount_fen),
+                    Yuan(-g.voids.amount_fen),
+                    Yuan(g.deposits.amount_fen),
+                    Yuan(-g.deposit_refunds.amount_fen),
+                    Yuan(f.net_fen),
+                    Int(f.net_fen),
                 ]);
+                cells.extend(methods.iter().map(|m| Yuan(f.totals_by_tender_fen.get(*m))));
+                cells.push(Text(lk.operator(s(c, "closed_by"))));
             }
-            None => cells.extend((0..14).map(|_| Plain(""))),
+            None => cells.extend((0..16 + methods.len()).map(|_| Plain(""))),
         }
         cells.push(Plain(s(&shift, "outage_id")));
         csv.row(&cells)?;

@@ -17,6 +17,7 @@
 //!   at once; only small indexes (ids and sort keys) are kept.
 
 mod back_entry;
+mod cover;
 mod csv;
 mod fhir;
 mod finance;
@@ -151,7 +152,7 @@ impl Desk {
         let written_to = target.out.display().to_string();
         let seq = self.in_write_tx(|desk| desk.record_batch(by, &written_to))?;
         let batch = self.batch(seq)?.expect("just recorded");
-        self.write_batch(batch, target, progress).map(|w| ExportOutcome::Written(Box::new(w))).map_err(|e| {
+        self.write_batch(by, batch, target, false, progress).map(|w| ExportOutcome::Written(Box::new(w))).map_err(|e| {
             let (zh, en) = (e.to_string(), e.message(crate::Lang::En));
             CoreError::invalid(
                 "export_write_failed",
@@ -182,7 +183,7 @@ impl Desk {
             ));
         };
         let target = prepare_target(out, &batch.folder)?;
-        self.write_batch(batch, target, progress)
+        self.write_batch(by, batch, target, true, progress)
     }
 
     /// Inserts the batch row and its journal entry, which closes the batch's range. Runs
@@ -225,8 +226,8 @@ impl Desk {
         Ok(seq)
     }
 
-    fn write_batch(&self, batch: Batch, target: Target, progress: &mut dyn FnMut(Progress)) -> Result<Written> {
-        let manifest = render::render(self, &batch, target.partial.path(), progress)?;
+    fn write_batch(&self, by: &Actor, batch: Batch, target: Target, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Written> {
+        let manifest = render::render(self, by, &batch, target.partial.path(), rerender, progress)?;
         let path = target.out.join(&batch.folder);
         let partial = target.partial.keep();
         if let Err(e) = std::fs::rename(&partial, &path) {

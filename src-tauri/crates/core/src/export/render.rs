@@ -9,6 +9,7 @@ use super::lookup::Lookup;
 use super::{Batch, Progress};
 use crate::batch::{self, FileEntry, Manifest, Tally, Voided};
 use crate::error::Result;
+use crate::operator::Actor;
 use crate::store::Desk;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -118,7 +119,9 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
     Ok(out)
 }
 
-pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
+/// Writes every file of batch `b` into `dir`; `rerender` when it is not the first time (the
+/// cover sheet then says when and by whom it was made again).
+pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
     let station = desk.require_station()?;
     let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
     let steps = total + 1;
@@ -177,7 +180,7 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
     drop(rows);
     drop(stmt);
     let mut files = vec![records.finish()?];
-    files.extend(finance.finish(&lookup)?);
+    files.extend(finance.finish(&lookup, desk, by)?);
     let heading = Heading {
         hospital: station.hospital.clone(),
         station: format!("{} {}", station.code, station.name),
@@ -216,6 +219,9 @@ pub(super) fn render(desk: &Desk, b: &Batch, dir: &Path, progress: &mut dyn FnMu
     let mut f = File::create(dir.join(batch::MANIFEST))?;
     f.write_all(text.as_bytes())?;
     f.sync_all()?;
+    let manifest_sha256 = hex::encode(Sha256::digest(text.as_bytes()));
+    let now = crate::time::stamp(desk.now());
+    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())))?;
     progress(Progress { done: steps, total: steps });
     Ok(manifest)
 }

@@ -91,7 +91,14 @@ fn rerendering_gives_the_same_bytes_whatever_happened_since() {
         let b = std::fs::read(again.path.join(&name)).unwrap();
         assert!(a == b, "{name} differs after re-rendering");
     }
-    assert!(again.path.join(batch::COVER).is_file() || !first.path.join(batch::COVER).exists());
+    // The cover pins the paper to this batch; a re-rendered one says it is one.
+    let cover = |dir: &Path| crate::receipt_pdf::text_of(&std::fs::read(dir.join(batch::COVER)).unwrap());
+    let manifest_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(std::fs::read(first.path.join(batch::MANIFEST)).unwrap()));
+    let (c1, c2) = (cover(&first.path), cover(&again.path));
+    for needle in [first.manifest.chain_head.as_str(), manifest_sha.as_str(), &first.manifest.fingerprint().unwrap(), "签字"] {
+        assert!(c1.contains(needle) && c2.contains(needle), "{needle} missing from the cover");
+    }
+    assert!(!c1.contains("重新生成") && c2.contains("重新生成"), "{c2}");
     // Re-rendering is not a new batch.
     assert_eq!(f.desk.batches().unwrap().len(), 1);
     let unknown = f.desk.rerender_batch(&admin, 7, &again_dir, &mut no_progress()).unwrap_err();
@@ -225,6 +232,8 @@ fn column(header: &[String], name: &str) -> usize {
 #[test]
 fn the_csvs_open_with_a_csv_parser_and_add_up_to_the_manifest() {
     let (mut f, out) = simulated(30, 21);
+    let cashier = f.desk.authenticate(downtime_core::simulate::CASHIER, "8642").unwrap();
+    f.desk.close_shift(&cashier, downtime_core::Fen::new(12_345).unwrap()).unwrap();
     let w = export(&mut f, &out);
     let m = &w.manifest;
     assert!(m.counts.receipts.len() >= 2, "{:?}", m.counts);
@@ -272,6 +281,12 @@ fn the_csvs_open_with_a_csv_parser_and_add_up_to_the_manifest() {
     let (h, shifts) = csv(&w.path, "shifts.csv");
     assert_eq!(h[0], "班次ID");
     assert_eq!(shifts.len() as i64, m.counts.rows["shift"]);
+    // The closed shift carries the handover sheet's figures.
+    let closed = shifts.iter().find(|r| !r[column(&h, "交班时间")].is_empty()).expect("the cashier's shift was closed");
+    let report = f.desk.shift_report(&f.admin, closed[0].parse().unwrap()).unwrap();
+    assert_eq!(closed[column(&h, "应有现金_fen")], report.figures.expected_cash_fen.to_string());
+    assert_eq!(closed[column(&h, "实收_fen")], report.figures.net_fen.to_string());
+    assert_eq!(closed[column(&h, "差额_fen")], report.figures.difference_fen.unwrap().to_string());
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod journal;
 mod money;
 mod patients;
 mod receipt_pdf;
+mod report;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
