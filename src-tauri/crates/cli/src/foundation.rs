@@ -176,6 +176,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Deposit(a) => crate::admissions::deposit(a, ctx),
         Command::Simulate(a) => crate::admissions::simulate(a, ctx),
         Command::Report(c) => crate::report::run(c, ctx),
+        Command::Export(a) => crate::export::run(a, ctx),
     }
 }
 

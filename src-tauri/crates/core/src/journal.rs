@@ -376,7 +376,12 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
     }
     report.head_hash = prev;
     // The tables must hold exactly the rows the chain recorded, byte for byte.
-    for table in covered_tables() {
+    // A file kept at an older schema (tests of migrations) lacks the newer tables.
+    let existing: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in covered_tables().filter(|t| existing.iter().any(|e| e == t)) {
         let mut expected: std::collections::HashMap<String, Vec<(Value, i64)>> = Default::default();
         for (row, seq) in claimed.remove(table).unwrap_or_default() {
             expected.entry(canonical(&row)).or_default().push((row, seq));

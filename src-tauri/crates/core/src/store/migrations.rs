@@ -32,6 +32,7 @@ pub const APPEND_ONLY: &[&str] = &[
     "admission_cancel",
     "admission_transfer",
     "shift_count",
+    "export_batch",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -497,6 +498,31 @@ CREATE TRIGGER shift_count_not_own_approval BEFORE INSERT ON shift_count
 WHEN NEW.supervisor_id IS NOT NULL AND NEW.supervisor_id IS (SELECT operator_id FROM shift WHERE id = NEW.shift_id)
 BEGIN
     SELECT RAISE(ABORT, 'shift_count: the operator of the shift cannot approve its difference');
+END;
+"#,
+    // 8: export batches (导出批次). A batch is the journal range since the previous batch; its
+    // row is inserted by the journal entry that closes that range (`journal_last_seq` is that
+    // entry's own seq), so batches cover the journal without gap or overlap. `receipt_seq_last`
+    // lets a later re-rendering see the receipts exactly as they were when the batch was made
+    // (a deposit account's movements "as of" the batch).
+    r#"
+CREATE TABLE export_batch (
+    id                 TEXT PRIMARY KEY,
+    seq                INTEGER NOT NULL UNIQUE CHECK (seq > 0),
+    journal_first_seq  INTEGER NOT NULL CHECK (journal_first_seq > 0),
+    journal_last_seq   INTEGER NOT NULL,
+    receipt_seq_last   INTEGER NOT NULL CHECK (receipt_seq_last >= 0),
+    written_to         TEXT NOT NULL,
+    created_by         TEXT NOT NULL REFERENCES operator(id),
+    created_at         TEXT NOT NULL,
+    CHECK (journal_last_seq >= journal_first_seq)
+) STRICT;
+CREATE TRIGGER export_batch_gapless BEFORE INSERT ON export_batch
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM export_batch)
+  OR NEW.journal_first_seq IS NOT (SELECT ifnull(max(journal_last_seq), 0) + 1 FROM export_batch)
+  OR NEW.journal_last_seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM journal)
+BEGIN
+    SELECT RAISE(ABORT, 'export_batch: batches run without gaps and cover the journal up to their own entry');
 END;
 "#,
 ];

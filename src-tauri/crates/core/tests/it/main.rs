@@ -7,6 +7,7 @@ mod capitals;
 mod catalog;
 mod charges;
 mod counter;
+mod export;
 mod journal;
 mod money;
 mod patients;

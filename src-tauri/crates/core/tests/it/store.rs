@@ -68,6 +68,11 @@ fn a_damaged_file_is_never_written_to() {
         })
         .unwrap() as usize;
     drop(conn);
+    // A page that holds rows: the journal's root (an empty table's page has nothing to break).
+    let root: i64 = raw(&path)
+        .query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'journal'", [], |r| r.get(0))
+        .unwrap();
+    let root = root as usize;
     let mut bytes = std::fs::read(&path).unwrap();
     let page = 4096;
     assert!(bytes.len() > root * page);
