@@ -5,6 +5,7 @@ mod catalog;
 mod charges;
 mod foundation;
 mod patients;
+mod registration;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

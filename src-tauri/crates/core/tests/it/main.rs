@@ -11,6 +11,7 @@ mod journal;
 mod money;
 mod patients;
 mod receipt_pdf;
+mod registration;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
