@@ -167,6 +167,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Patients(c) => crate::patients::patients(c, ctx),
         Command::Register(a) => crate::patients::register(a, ctx),
         Command::Registration(c) => crate::patients::registration(c, ctx),
+        Command::Regtype(c) => crate::patients::regtype(c, ctx),
         Command::Dept(c) => crate::patients::dept(c, ctx),
         Command::Charge(a) => crate::charges::charge(a, ctx),
         Command::Receipt(c) => crate::charges::receipt(c, ctx),
