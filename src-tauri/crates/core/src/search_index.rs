@@ -239,17 +239,21 @@ pub(crate) fn optimize(conn: &Connection, domain: Domain) -> Result<()> {
     Ok(())
 }
 
-/// What the index of `domain` was built from, if it was.
+/// The layout of the index rows; an index written in another layout is rebuilt.
+const LAYOUT: &str = "2";
+
+/// What the index of `domain` was built from, if it was built in this build's layout.
 pub(crate) fn built_from(conn: &Connection, domain: Domain) -> Result<Option<String>> {
-    Ok(conn
+    let stored: Option<String> = conn
         .prepare_cached("SELECT source FROM search_index_state WHERE domain = ?1")?
         .query_row([domain.name()], |r| r.get(0))
-        .optional()?)
+        .optional()?;
+    Ok(stored.and_then(|s| s.strip_prefix(&format!("{LAYOUT}:")).map(String::from)))
 }
 
 pub(crate) fn set_built_from(conn: &Connection, domain: Domain, source: &str) -> Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO search_index_state (domain, source) VALUES (?1, ?2)")?
-        .execute([domain.name(), source])?;
+        .execute([domain.name(), &format!("{LAYOUT}:{source}")])?;
     Ok(())
 }
 

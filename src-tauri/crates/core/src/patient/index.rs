@@ -1,6 +1,6 @@
 //! The patients' search index in the station file (see `search_index`): this station's
-//! patients at positions 1, 2, … (their downtime-number sequence), then the active HIS
-//! snapshot's from `HIS_BASE` on, in HIS-ID order. A snapshot patient already registered here
+//! patients first, in downtime-number order, then the active HIS snapshot's, in HIS-ID
+//! order (see `LOCAL_BASE`). A snapshot patient already registered here
 //! stays in the index and is passed over when found, so each person appears once, as the
 //! local record. Kept apart from reading the snapshot's rows.
 
@@ -12,8 +12,11 @@ use crate::search_index::{self, Domain, Entry, Writer};
 use crate::store::Desk;
 use rusqlite::{Connection, OptionalExtension};
 
-/// Positions of snapshot patients start here; below it, a position is a downtime sequence.
-pub(crate) const HIS_BASE: i64 = 1 << 40;
+/// This station's patient number `seq` is at position `LOCAL_BASE + seq` (negative: before
+/// every snapshot patient, who are at 1, 2, … in HIS-ID order). Positions are stored in every
+/// key, and SQLite stores an integer between -2^23 and 2^23 in 3 bytes: small positions keep
+/// the index small.
+const LOCAL_BASE: i64 = -(1 << 23);
 
 /// What the index is built from: the active snapshot's id, or nothing.
 fn active_source(conn: &Connection) -> Result<String> {
@@ -37,7 +40,7 @@ fn codes(p: &Patient) -> Vec<&str> {
 pub(crate) fn add_local(conn: &Connection, seq: i64, rowid: i64, p: &Patient) -> Result<()> {
     let lookups = lookup::initials(&p.name);
     Writer::new(conn, Domain::Patients)?.add(&Entry {
-        pos: seq,
+        pos: LOCAL_BASE + seq,
         row: rowid,
         codes: &codes(p),
         name: &p.name,
@@ -85,7 +88,7 @@ pub(crate) fn rebuild_with(
             Some((first, last)) => stmt.query(rusqlite::params![first, last])?,
             None => stmt.query([snapshot])?,
         };
-        let mut pos = HIS_BASE;
+        let mut pos = 0;
         while let Some(r) = rows.next()? {
             pos += 1;
             let p = his_from_row(r)?;
@@ -98,11 +101,11 @@ pub(crate) fn rebuild_with(
                 name: &p.name,
                 lookups: &lookups,
             })?;
-            if (pos - HIS_BASE) % 8192 == 0 {
-                progress((pos - HIS_BASE) as u64);
+            if pos % 8192 == 0 {
+                progress(pos as u64);
             }
         }
-        progress((pos - HIS_BASE) as u64);
+        progress(pos as u64);
         drop(rows);
         drop(stmt);
         w.finish()?;
@@ -129,7 +132,7 @@ impl Desk {
         self.ensure_patient_index()?;
         let conn = &self.conn;
         search_index::search(conn, Domain::Patients, query, limit, |pos, row, lower, check_name| {
-            let found = if pos < HIS_BASE {
+            let found = if pos < 0 {
                 conn.prepare_cached(&format!("{PATIENT_SELECT} WHERE rowid = ?1"))?
                     .query_row([row], patient_from_row)
                     .optional()?
