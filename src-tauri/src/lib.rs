@@ -63,6 +63,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::catalog::catalog_preview,
         commands::catalog::catalog_import,
         commands::catalog::catalog_import_sample,
+        commands::catalog::catalog_activate,
         commands::catalog::catalog_search,
         commands::catalog::catalog_versions,
         commands::patients::find_patients,

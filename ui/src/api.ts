@@ -4,6 +4,7 @@
 
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ActivationView } from "./bindings/ActivationView";
 import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AdmissionView } from "./bindings/AdmissionView";
 import type { AdmitInput } from "./bindings/AdmitInput";
@@ -77,6 +78,10 @@ export interface CatalogFile {
   encoding?: string;
   /** Worksheet of a workbook; empty reads the first. */
   sheet?: string;
+  /** The part of the price list this file is (药品, 医疗服务项目 …); empty: the whole list. */
+  part?: string;
+  /** The file may have less than half the items of what it replaces. */
+  confirmShrink?: boolean;
 }
 
 /** The file goes as the raw invoke body; its name and options as headers. Header values
@@ -87,7 +92,9 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
     "x-month": encodeURIComponent(file.month ?? ""),
     "x-encoding": encodeURIComponent(file.encoding ?? ""),
     "x-sheet": encodeURIComponent(file.sheet ?? ""),
+    "x-part": encodeURIComponent(file.part ?? ""),
   };
+  if (file.confirmShrink) headers["x-confirm-shrink"] = "1";
   if (acceptGoodRows) headers["x-accept-good-rows"] = "1";
   return { headers };
 }
@@ -138,6 +145,8 @@ export const api = {
     call<ImportReportView>("catalog_import", file.bytes, fileOptions(file, acceptGoodRows)),
   catalogImportSample: () => call<ImportReportView>("catalog_import_sample"),
   catalogVersions: () => call<CatalogVersionView[]>("catalog_versions"),
+  /** Puts an earlier version back in force for its part; a shrink by more than half needs `confirmShrink`. */
+  catalogActivate: (version: string, confirmShrink: boolean) => call<ActivationView>("catalog_activate", { version, confirm_shrink: confirmShrink }),
   catalogSearch: (query: string, limit: number) => call<CatalogItemView[]>("catalog_search", { query, limit }),
   /** Calls `onProgress` for each progress event until the returned function is called. */
   onCatalogProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>

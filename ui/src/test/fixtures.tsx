@@ -7,6 +7,7 @@ import { App } from "../App";
 import type { AdmissionView } from "../bindings/AdmissionView";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CatalogItemView } from "../bindings/CatalogItemView";
+import type { CatalogStatusView } from "../bindings/CatalogStatusView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
 import type { DepartmentView } from "../bindings/DepartmentView";
 import type { DepositAccountView } from "../bindings/DepositAccountView";
@@ -46,7 +47,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     operator: operator(),
     outage: null,
     shift: null,
-    catalog: { active: null, stale: false },
+    catalog: catalogStatus(null, false),
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
     ...over,
@@ -132,8 +133,14 @@ export function catalogVersion(over: Partial<CatalogVersionView> = {}): CatalogV
     rejected: 0,
     imported_by: "王管理",
     imported_at: "2026-11-01T00:30:00Z",
+    part: "",
     ...over,
   };
+}
+
+/** The catalog as the status bar has it: one version in force (or none). */
+export function catalogStatus(active: CatalogVersionView | null, stale = false): CatalogStatusView {
+  return { active, parts: active ? [active] : [], items: active?.items ?? 0, stale };
 }
 
 export function importReport(over: Partial<ImportReportView> = {}): ImportReportView {
@@ -153,6 +160,12 @@ export function importReport(over: Partial<ImportReportView> = {}): ImportReport
     ],
     version: null,
     already_imported: false,
+    in_force: false,
+    part: "",
+    replaces: [],
+    replaced_items: 0,
+    shrinks: false,
+    conflicts: [],
     reg_types_missing: [],
     ...over,
   };

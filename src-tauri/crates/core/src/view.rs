@@ -254,6 +254,8 @@ pub struct CatalogVersionView {
     pub rejected: i64,
     pub imported_by: String,
     pub imported_at: String,
+    /// The part it was imported as; empty for the whole list.
+    pub part: String,
 }
 
 impl From<&CatalogVersion> for CatalogVersionView {
@@ -268,6 +270,7 @@ impl From<&CatalogVersion> for CatalogVersionView {
             rejected: v.rejected,
             imported_by: v.imported_by.clone(),
             imported_at: stamp(v.imported_at),
+            part: v.part.clone(),
         }
     }
 }
@@ -339,8 +342,64 @@ pub struct ImportReportView {
     pub by_category: Vec<CategoryCount>,
     pub version: Option<CatalogVersionView>,
     pub already_imported: bool,
-    /// Registration types whose fee codes this price list lacks.
+    /// The version (this file's, imported before) is in force; else `catalog activate` puts it back.
+    pub in_force: bool,
+    /// The part this file is (empty: the whole list).
+    pub part: String,
+    /// What importing puts out of force, and how many items that has.
+    pub replaces: Vec<CatalogVersionView>,
+    #[ts(type = "number")]
+    pub replaced_items: i64,
+    /// Fewer than half the items of what it replaces: importing needs a confirmation.
+    pub shrinks: bool,
+    /// Codes of this file that another part in force has (importing is refused).
+    pub conflicts: Vec<CodeConflictView>,
+    /// Registration types whose fee codes the price list would then lack.
     pub reg_types_missing: Vec<RegTypeMissingView>,
+}
+
+/// A code in this file and in another part in force.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CodeConflictView {
+    pub code: String,
+    pub part: String,
+}
+
+/// `downtime catalog activate --json`: the version put back in force and what that changed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ActivationView {
+    pub version: CatalogVersionView,
+    pub part: String,
+    pub replaces: Vec<CatalogVersionView>,
+    #[ts(type = "number")]
+    pub replaced_items: i64,
+    pub reg_types_missing: Vec<RegTypeMissingView>,
+}
+
+fn missing_view(change: &crate::catalog::parts::Change) -> Vec<RegTypeMissingView> {
+    change
+        .reg_types_missing
+        .iter()
+        .map(|(t, codes)| RegTypeMissingView {
+            key: t.key.clone(),
+            name: t.name.clone(),
+            codes: codes.clone(),
+        })
+        .collect()
+}
+
+impl ActivationView {
+    pub fn new(version: &CatalogVersion, change: &crate::catalog::parts::Change) -> Self {
+        ActivationView {
+            version: CatalogVersionView::from(version),
+            part: change.part.clone(),
+            replaces: change.replaces.iter().map(CatalogVersionView::from).collect(),
+            replaced_items: change.replaced_items,
+            reg_types_missing: missing_view(change),
+        }
+    }
 }
 
 /// A registration type a price list would leave without some of its fee items.
@@ -374,15 +433,21 @@ impl From<&ImportReport> for ImportReportView {
                 .collect(),
             version: r.version.as_ref().map(CatalogVersionView::from),
             already_imported: r.already_imported,
-            reg_types_missing: r
-                .reg_types_missing
+            in_force: r.in_force,
+            part: r.change.part.clone(),
+            replaces: r.change.replaces.iter().map(CatalogVersionView::from).collect(),
+            replaced_items: r.change.replaced_items,
+            shrinks: r.change.shrinks,
+            conflicts: r
+                .change
+                .conflicts
                 .iter()
-                .map(|(t, codes)| RegTypeMissingView {
-                    key: t.key.clone(),
-                    name: t.name.clone(),
-                    codes: codes.clone(),
+                .map(|(code, part)| CodeConflictView {
+                    code: code.clone(),
+                    part: part.clone(),
                 })
                 .collect(),
+            reg_types_missing: missing_view(&r.change),
         }
     }
 }
@@ -390,8 +455,14 @@ impl From<&ImportReport> for ImportReportView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CatalogStatusView {
+    /// The version activated last.
     pub active: Option<CatalogVersionView>,
-    /// Older than 35 days or from a month before last: the charging screen warns.
+    /// Every part in force (one for a list kept whole).
+    pub parts: Vec<CatalogVersionView>,
+    /// Items in force, all parts together.
+    #[ts(type = "number")]
+    pub items: i64,
+    /// A part is older than 35 days or from a month before last: the charging screen warns.
     pub stale: bool,
 }
 
@@ -399,6 +470,8 @@ impl From<&CatalogStatus> for CatalogStatusView {
     fn from(s: &CatalogStatus) -> Self {
         CatalogStatusView {
             active: s.active.as_ref().map(CatalogVersionView::from),
+            parts: s.parts.iter().map(CatalogVersionView::from).collect(),
+            items: s.parts.iter().map(|p| p.items).sum(),
             stale: s.stale,
         }
     }

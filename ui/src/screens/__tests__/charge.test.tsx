@@ -25,6 +25,7 @@ import {
   renderApp,
   status,
   type Call,
+  catalogStatus,
 } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof fakeBackend>[0];
@@ -46,7 +47,7 @@ function fakePricing(lines: DraftLine[]): PricedDraftView {
 }
 
 const counterStatus = (over: Partial<AppStatus> = {}) =>
-  status({ catalog: { active: catalogVersion(), stale: false }, shift: openShiftView(20000), outage: activeOutage("2026-11-26T00:30:00Z"), ...over });
+  status({ catalog: catalogStatus(catalogVersion(), false), shift: openShiftView(20000), outage: activeOutage("2026-11-26T00:30:00Z"), ...over });
 
 function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
   return fakeBackend({
@@ -196,13 +197,13 @@ describe("line entry", () => {
   });
 
   test("an old price list is warned about; without one charging is blocked and says how to import", async () => {
-    await openCharge({}, { catalog: { active: catalogVersion(), stale: true } });
+    await openCharge({}, { catalog: catalogStatus(catalogVersion(), true) });
     expect(screen.getByTestId("charge-stale")).toHaveTextContent("较旧");
     await screen.findByTestId("patient-search");
   });
 
   test("no price list: the item entry is off and says Ctrl+P", async () => {
-    await openCharge({}, { catalog: { active: null, stale: false } });
+    await openCharge({}, { catalog: catalogStatus(null, false) });
     expect(screen.getByTestId("item-search")).toBeDisabled();
     expect(screen.getByTestId("catalog-missing")).toHaveTextContent("Ctrl+P");
   });

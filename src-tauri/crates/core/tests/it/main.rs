@@ -9,6 +9,7 @@ mod charges;
 mod counter;
 mod journal;
 mod money;
+mod parts;
 mod patients;
 mod receipt_pdf;
 mod registration;
