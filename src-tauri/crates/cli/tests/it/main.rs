@@ -3,9 +3,11 @@
 mod admissions;
 mod catalog;
 mod charges;
+mod export;
 mod foundation;
 mod patients;
 mod registration;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

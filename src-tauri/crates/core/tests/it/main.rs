@@ -7,12 +7,14 @@ mod capitals;
 mod catalog;
 mod charges;
 mod counter;
+mod export;
 mod journal;
 mod money;
 mod parts;
 mod patients;
 mod receipt_pdf;
 mod registration;
+mod report;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
