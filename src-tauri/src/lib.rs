@@ -73,6 +73,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::patients::import_patient_snapshot,
         commands::patients::register,
         commands::patients::cancel_registration,
+        commands::patients::reg_types,
+        commands::patients::set_reg_type,
         commands::patients::registrations_today,
         commands::patients::print_queue_slip,
         commands::charges::price_draft,

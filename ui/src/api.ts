@@ -31,7 +31,10 @@ import type { PricedDraftView } from "./bindings/PricedDraftView";
 import type { PrintResultView } from "./bindings/PrintResultView";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { RefundInputView } from "./bindings/RefundInputView";
+import type { CancelRegistrationInput } from "./bindings/CancelRegistrationInput";
 import type { RegisterInput } from "./bindings/RegisterInput";
+import type { RegTypeInput } from "./bindings/RegTypeInput";
+import type { RegTypeView } from "./bindings/RegTypeView";
 import type { RegistrationView } from "./bindings/RegistrationView";
 import type { SetupInput } from "./bindings/SetupInput";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
@@ -154,8 +157,14 @@ export const api = {
     call<DepartmentView[]>("import_departments", file.bytes, { headers: { "x-file-name": encodeURIComponent(file.name) } }),
   /** Adds or changes one department; `active: false` takes it off the list. Returns the new list. */
   setDepartment: (input: DepartmentInput) => call<DepartmentView[]>("set_department", { input }),
+  /** Registers and takes the fee in one; the same `input.id` again returns the registration made. */
   register: (input: RegisterInput) => call<RegistrationView>("register", { input }),
-  cancelRegistration: (id: string, reason: string) => call<RegistrationView>("cancel_registration", { id, reason }),
+  /** 退号: a paid registration's fee goes back with a refund voucher, approved by `input.supervisor`. */
+  cancelRegistration: (input: CancelRegistrationInput) => call<RegistrationView>("cancel_registration", { input }),
+  /** 号别 with their fee items as the active price list prices them. */
+  regTypes: () => call<RegTypeView[]>("reg_types"),
+  /** Adds or changes one registration type; returns them all. */
+  setRegType: (input: RegTypeInput) => call<RegTypeView[]>("set_reg_type", { input }),
   registrationsToday: () => call<RegistrationView[]>("registrations_today"),
   /** 候诊条 of a registration: the PDF is always saved, and printed when a printer is set. */
   printQueueSlip: (id: string) => call<PrintResultView>("print_queue_slip", { id }),

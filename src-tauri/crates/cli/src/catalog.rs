@@ -107,6 +107,9 @@ fn print_report(r: &ImportReport, dry_run: bool) {
             p.reason
         );
     }
+    for (t, codes) in &r.reg_types_missing {
+        println!("  注意：号别 {}（{}）的费用项目 {} 不在这份价目表中，导入后须在设置中修改该号别", t.name, t.key, codes.join("、"));
+    }
     let cats: Vec<String> = r.by_category.iter().map(|(c, n)| format!("{} {n}", c.zh())).collect();
     if !cats.is_empty() {
         println!("  按类别：{}", cats.join("，"));

@@ -10,6 +10,7 @@ mod charges;
 mod export;
 mod foundation;
 mod patients;
+mod report;
 
 use clap::{Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};
@@ -64,6 +65,9 @@ enum Command {
     /// 挂号记录：退号、列表
     #[command(subcommand)]
     Registration(patients::RegistrationCmd),
+    /// 号别：列出、新增或修改（费用项目按价目表编码）
+    #[command(subcommand)]
+    Regtype(patients::RegtypeCmd),
     /// 科室表
     #[command(subcommand)]
     Dept(patients::DeptCmd),
@@ -82,6 +86,9 @@ enum Command {
     Admission(admissions::AdmissionCmd),
     /// 交预交金（补交），或 refund 退预交金、balance 查询余额
     Deposit(admissions::DepositArgs),
+    /// 交班单（X/Z 报表）、日结与应急期间报表：文本、JSON 或 PDF
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// 模拟一次停机：挂号、收费、作废、退费、入院、预交金（与界面走同一套核心接口）
     Simulate(admissions::SimulateArgs),
     /// 在临时文件夹中运行性能基准

@@ -216,6 +216,9 @@ pub struct StartOutageInput {
 pub struct EndOutageInput {
     pub his_up_at: Option<String>,
     pub supervisor: Option<Credentials>,
+    /// The supervisor confirms ending it while shifts are still open.
+    #[serde(default)]
+    pub with_open_shifts: bool,
 }
 
 /// The one error shape at the IPC boundary: the UI branches on `code` and shows the message
@@ -339,6 +342,17 @@ pub struct ImportReportView {
     pub by_category: Vec<CategoryCount>,
     pub version: Option<CatalogVersionView>,
     pub already_imported: bool,
+    /// Registration types whose fee codes this price list lacks.
+    pub reg_types_missing: Vec<RegTypeMissingView>,
+}
+
+/// A registration type a price list would leave without some of its fee items.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegTypeMissingView {
+    pub key: String,
+    pub name: String,
+    pub codes: Vec<String>,
 }
 
 impl From<&ImportReport> for ImportReportView {
@@ -363,6 +377,15 @@ impl From<&ImportReport> for ImportReportView {
                 .collect(),
             version: r.version.as_ref().map(CatalogVersionView::from),
             already_imported: r.already_imported,
+            reg_types_missing: r
+                .reg_types_missing
+                .iter()
+                .map(|(t, codes)| RegTypeMissingView {
+                    key: t.key.clone(),
+                    name: t.name.clone(),
+                    codes: codes.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -437,23 +460,33 @@ pub struct RegistrationView {
     pub dept: String,
     pub dept_name: String,
     pub doctor: String,
-    pub reg_type: crate::registration::RegType,
+    /// The registration type's key, and its name when registered.
+    pub reg_type: String,
+    pub reg_type_name: String,
     pub visit_date: String,
     #[ts(type = "number")]
     pub queue_no: i64,
+    /// The fee (0 for a type without fees).
     #[ts(type = "number")]
-    pub fee_fen: i64,
+    pub total_fen: i64,
     pub fee_items: Vec<crate::registration::FeeItem>,
+    /// The receipt that paid the fee; null for a type without fees.
+    pub receipt_no: Option<String>,
+    #[ts(type = "number")]
+    pub change_fen: i64,
     pub occurred_at: String,
     pub back_entered: bool,
     pub cancelled: bool,
     pub cancel_reason: Option<String>,
-    /// The receipt that paid the registration fee; null while the fee is due.
-    pub fee_paid_by: Option<String>,
+    /// 退号 of a paid registration: the refund voucher and what it paid back.
+    pub refund_receipt_no: Option<String>,
+    #[ts(type = "number")]
+    pub refund_fen: i64,
 }
 
 impl From<&crate::registration::Registration> for RegistrationView {
     fn from(r: &crate::registration::Registration) -> Self {
+        let refund = r.cancelled.as_ref().and_then(|c| c.refund.clone());
         RegistrationView {
             id: r.id.to_string(),
             patient_id: r.patient_id.to_string(),
@@ -462,18 +495,112 @@ impl From<&crate::registration::Registration> for RegistrationView {
             dept: r.dept_code.clone(),
             dept_name: r.dept_name.clone(),
             doctor: r.doctor.clone(),
-            reg_type: r.reg_type,
+            reg_type: r.reg_type.clone(),
+            reg_type_name: r.reg_type_name.clone(),
             visit_date: r.visit_date.to_string(),
             queue_no: r.queue_no,
-            fee_fen: r.fee.get(),
+            total_fen: r.fee.get(),
             fee_items: r.fee_items.clone(),
+            receipt_no: r.fee_receipt.clone(),
+            change_fen: r.change.get(),
             occurred_at: stamp(r.occurred_at),
             back_entered: r.back_entered,
             cancelled: r.cancelled.is_some(),
-            cancel_reason: r.cancelled.as_ref().map(|(reason, _)| reason.clone()),
-            fee_paid_by: r.fee_paid_by.clone(),
+            cancel_reason: r.cancelled.as_ref().map(|c| c.reason.clone()),
+            refund_fen: refund.as_ref().map(|(_, f)| f.get()).unwrap_or(0),
+            refund_receipt_no: refund.map(|(no, _)| no),
         }
     }
+}
+
+/// What `downtime registration cancel --json` prints: the refund voucher (`receipt_no`) and
+/// what it paid back, beside the registration as it now stands.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegistrationCancelView {
+    pub id: String,
+    #[ts(type = "number")]
+    pub queue_no: i64,
+    /// The refund voucher; null when the registration had no fee.
+    pub receipt_no: Option<String>,
+    #[ts(type = "number")]
+    pub refund_fen: i64,
+    pub supervisor: Option<String>,
+    pub registration: RegistrationView,
+}
+
+impl From<&crate::registration::Registration> for RegistrationCancelView {
+    fn from(r: &crate::registration::Registration) -> Self {
+        let view = RegistrationView::from(r);
+        RegistrationCancelView {
+            id: view.id.clone(),
+            queue_no: view.queue_no,
+            receipt_no: view.refund_receipt_no.clone(),
+            refund_fen: view.refund_fen,
+            supervisor: r.cancelled.as_ref().and_then(|c| c.supervisor.clone()),
+            registration: view,
+        }
+    }
+}
+
+/// One fee item of a registration type, as the active price list prices it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegFeeItemView {
+    pub code: String,
+    /// Empty when the active price list has no such item.
+    pub name: String,
+    /// Exact decimal text in yuan; null when the item is missing.
+    pub unit_price: Option<String>,
+    pub category: Option<String>,
+    pub missing: bool,
+}
+
+/// A registration type (号别) with its fee items by code.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegTypeView {
+    pub key: String,
+    pub name: String,
+    pub active: bool,
+    pub fee_items: Vec<RegFeeItemView>,
+    /// The fee; null while a fee item is missing from the active price list.
+    #[ts(type = "number | null")]
+    pub total_fen: Option<i64>,
+    pub missing_codes: Vec<String>,
+}
+
+impl From<&crate::registration::types::RegTypeFees> for RegTypeView {
+    fn from(f: &crate::registration::types::RegTypeFees) -> Self {
+        RegTypeView {
+            key: f.reg_type.key.clone(),
+            name: f.reg_type.name.clone(),
+            active: f.reg_type.active,
+            fee_items: f
+                .items
+                .iter()
+                .map(|(code, item)| RegFeeItemView {
+                    code: code.clone(),
+                    name: item.as_ref().map(|i| i.name.clone()).unwrap_or_default(),
+                    unit_price: item.as_ref().map(|i| i.price.yuan_text()),
+                    category: item.as_ref().map(|i| i.category.zh().to_string()),
+                    missing: item.is_none(),
+                })
+                .collect(),
+            total_fen: f.total().map(|t| t.get()),
+            missing_codes: f.missing().into_iter().map(String::from).collect(),
+        }
+    }
+}
+
+/// A registration type as edited in settings.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct RegTypeInput {
+    pub key: String,
+    pub name: String,
+    pub fee_codes: Vec<String>,
+    pub active: bool,
 }
 
 /// The new-patient form.
@@ -513,17 +640,35 @@ impl From<NewPatientInput> for crate::patient::NewPatient {
     }
 }
 
-/// The registration form.
+/// The registration form with its payment.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct RegisterInput {
+    /// Made when the form started; a retry with the same id finds the registration made.
+    pub id: String,
     /// Downtime number or HIS ID.
     pub patient: String,
     pub dept: String,
-    pub reg_type: crate::registration::RegType,
+    /// The registration type's key.
+    pub reg_type: String,
     pub doctor: Option<String>,
     /// Back-entry: when the visit really happened, as typed; absent for now.
     pub back_entered_at: Option<String>,
+    /// Empty for a type without fees.
+    pub tenders: Vec<TenderInputView>,
+    #[ts(type = "number | null")]
+    pub cash_tendered_fen: Option<i64>,
+    pub insured: bool,
+}
+
+/// 退号 from the registration screen.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct CancelRegistrationInput {
+    pub id: String,
+    pub reason: String,
+    /// Needed when the fee is refunded.
+    pub supervisor: Option<Credentials>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -608,6 +753,9 @@ pub struct ReceiptView {
     pub department: String,
     #[ts(type = "number")]
     pub total_fen: i64,
+    /// The total with the direction of the money: negative for refunds and deposit refunds.
+    #[ts(type = "number")]
+    pub signed_total_fen: i64,
     /// 大写: the total in Chinese capital numerals.
     pub total_capitals: String,
     #[ts(type = "number")]
@@ -650,6 +798,7 @@ impl From<&crate::charge::Receipt> for ReceiptView {
             downtime_no: r.patient.downtime_no.clone(),
             department: r.department.clone(),
             total_fen: r.total.get(),
+            signed_total_fen: r.signed_total(),
             total_capitals: r.total.capitals(),
             change_fen: r.change.get(),
             lines: r

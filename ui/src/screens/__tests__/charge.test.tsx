@@ -21,6 +21,7 @@ import {
   printResult,
   receiptView,
   registration,
+  regTypes,
   renderApp,
   status,
   type Call,
@@ -56,6 +57,7 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     pay_charge: () => receiptView({ total_fen: 99999, change_fen: 1, tenders: [{ method: "cash", amount_fen: 99999, tendered_fen: 100000, reference: "" }] }),
     print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean }),
     shift_receipts: () => [],
+    reg_types: () => regTypes,
     ...handlers,
   });
 }
@@ -524,6 +526,7 @@ describe("the draft", () => {
     await user.keyboard("{Enter}");
     await user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
     await user.click(screen.getByTestId("reg-submit"));
+    await user.click(await screen.findByTestId("reg-pay-submit"));
     await screen.findByTestId("reg-result");
     await user.keyboard("{F5}");
     expect(await screen.findByTestId("charge-patient")).toHaveTextContent("DT-MZ01-000001");
@@ -537,11 +540,11 @@ describe("the draft", () => {
 });
 
 describe("the registration fee", () => {
-  async function registerThenCharge(paidBy: string | null) {
+  test("paid at registration, it is not charged again: the visit comes along with no lines", async () => {
     const view = await openCharge({
       departments: () => departments,
       registrations_today: () => [],
-      register: () => registration({ id: "reg-9", queue_no: 7, fee_paid_by: paidBy }),
+      register: () => registration({ id: "reg-9", queue_no: 7 }),
     });
     await view.user.keyboard("{F3}");
     await view.user.keyboard("张三");
@@ -549,21 +552,12 @@ describe("the registration fee", () => {
     await view.user.keyboard("{Enter}");
     await view.user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
     await view.user.click(screen.getByTestId("reg-submit"));
+    await view.user.click(await screen.findByTestId("reg-pay-submit"));
     await screen.findByTestId("reg-result");
     await view.user.keyboard("{F5}");
     await screen.findByTestId("charge-visit");
-    return view;
-  }
-
-  test("a visit whose fee is due brings its fee items as lines, priced by the core", async () => {
-    const { calls } = await registerThenCharge(null);
-    await waitFor(() => expect(linesSent(calls)).toEqual([line("110100001", "1"), line("110200001", "1")]));
-  });
-
-  test("a fee already paid is not charged again", async () => {
-    const { calls } = await registerThenCharge("MZ01-000001");
     await new Promise((r) => setTimeout(r, 50));
-    expect(callsOf(calls, "price_draft")).toHaveLength(0);
+    expect(callsOf(view.calls, "price_draft")).toHaveLength(0);
   });
 });
 

@@ -82,6 +82,8 @@ pub struct ImportReport {
     /// The version written now, or the one this same file was imported as before.
     pub version: Option<CatalogVersion>,
     pub already_imported: bool,
+    /// The registration types whose fee codes the price list would lack, with those codes.
+    pub reg_types_missing: Vec<(crate::registration::RegType, Vec<String>)>,
 }
 
 /// The active catalog and whether it is too old to trust without a second look.
@@ -252,6 +254,8 @@ impl Desk {
             .filter(|(_, n)| *n > 0)
             .collect();
         by_category.sort();
+        let codes: std::collections::HashSet<&str> = parsed.items.iter().map(|i| i.code.as_str()).collect();
+        let reg_types_missing = self.reg_types_missing(|c| codes.contains(c))?;
         let report = ImportReport {
             file_name: file_name.to_string(),
             sha256,
@@ -265,6 +269,7 @@ impl Desk {
             by_category,
             already_imported: existing.is_some(),
             version: existing,
+            reg_types_missing,
         };
         Ok((report, parsed))
     }
@@ -465,6 +470,14 @@ impl Desk {
             .into_iter()
             .map(|i| cache.items[i as usize].clone())
             .collect())
+    }
+
+    /// The item `code` of the price list in force, if it has one.
+    pub fn active_catalog_item(&mut self, code: &str) -> Result<Option<CatalogItem>> {
+        match self.active_catalog()? {
+            Some(v) => self.catalog_item(v.id, code.trim()),
+            None => Ok(None),
+        }
     }
 
     /// One item of a version by its code (charging looks items up here).

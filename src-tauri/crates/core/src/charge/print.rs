@@ -97,7 +97,7 @@ impl Desk {
     pub fn receipt_doc(&self, r: &Receipt, copy: bool) -> Result<ReceiptDoc> {
         let station = self.require_station()?;
         let body = match r.kind {
-            ReceiptKind::Charge => ReceiptBody::Outpatient(charges(r)),
+            ReceiptKind::Charge | ReceiptKind::Registration => ReceiptBody::Outpatient(charges(r)),
             ReceiptKind::Refund => ReceiptBody::Refund {
                 original_receipt: r.refund_of.clone().unwrap_or_default(),
                 charges: charges(r),

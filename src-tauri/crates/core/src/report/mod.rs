@@ -21,8 +21,11 @@
 //! - A report of a closed shift is its Z report; printed after the close it is a copy (副本).
 //! - Who may read: an operator their own shifts; supervisors, administrators and finance any.
 
+pub mod close;
 mod derive;
 mod paper;
+pub mod pdf;
+pub mod receipts;
 mod records;
 pub mod text;
 
@@ -350,6 +353,12 @@ pub struct ShiftReport {
     pub outage_id: Option<String>,
     #[serde(flatten)]
     pub figures: Figures,
+    /// The count by denomination, when the cash was counted so.
+    pub denominations: Option<Vec<close::Denomination>>,
+    /// Why the count differs from the expected cash.
+    pub difference_reason: Option<String>,
+    /// The supervisor who approved a difference above the threshold.
+    pub difference_approved_by: Option<String>,
     #[serde(flatten)]
     pub lists: Lists,
     /// Journal position when the report was made, anchoring the paper to the record.
@@ -499,6 +508,9 @@ impl Desk {
             closed_at: record.close.as_ref().map(|c| stamp(c.closed_at)),
             outage_id: record.outage_id.map(|o| o.to_string()),
             figures,
+            denominations: record.close.as_ref().and_then(|c| c.notes.clone()),
+            difference_reason: record.close.as_ref().map(|c| c.reason.clone()).filter(|r| !r.is_empty()),
+            difference_approved_by: record.close.as_ref().and_then(|c| c.supervisor.clone()),
             lists,
             journal_seq,
             journal_hash_prefix: hash.chars().take(16).collect(),

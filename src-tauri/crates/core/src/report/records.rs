@@ -2,6 +2,7 @@
 //! receipt of those shifts with its tenders, lines, void and refunds, and the admissions a
 //! list needs. Nothing is summed here; [`super::derive`] does that.
 
+use super::close::Denomination;
 use crate::catalog::category::FeeCategory;
 use crate::charge::tender::Method;
 use crate::charge::ReceiptKind;
@@ -28,6 +29,10 @@ pub(crate) struct ShiftRecord {
 pub(crate) struct CloseRecord {
     pub counted: i64,
     pub closed_at: DateTime<Utc>,
+    /// By denomination, when counted so.
+    pub notes: Option<Vec<Denomination>>,
+    pub reason: String,
+    pub supervisor: Option<String>,
 }
 
 /// One receipt as a report needs it.
@@ -81,8 +86,10 @@ pub(crate) struct AdmissionRecord {
     pub admitted_at: DateTime<Utc>,
 }
 
-const SHIFT_SELECT: &str = "SELECT s.id, o.name, s.operator_id, s.float_fen, s.outage_id, s.opened_at, c.counted_fen, c.closed_at \
-     FROM shift s JOIN operator o ON o.id = s.operator_id LEFT JOIN shift_close c ON c.shift_id = s.id";
+const SHIFT_SELECT: &str = "SELECT s.id, o.name, s.operator_id, s.float_fen, s.outage_id, s.opened_at, c.counted_fen, c.closed_at, \
+     k.denominations, k.reason, ks.name \
+     FROM shift s JOIN operator o ON o.id = s.operator_id LEFT JOIN shift_close c ON c.shift_id = s.id \
+     LEFT JOIN shift_count k ON k.shift_id = s.id LEFT JOIN operator ks ON ks.id = k.supervisor_id";
 
 fn shift_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ShiftRecord> {
     let counted: Option<i64> = r.get(6)?;
@@ -97,6 +104,9 @@ fn shift_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ShiftRecord> {
             Some(counted) => Some(CloseRecord {
                 counted,
                 closed_at: parse_stamp(&r.get::<_, String>(7)?),
+                notes: r.get::<_, Option<String>>(8)?.and_then(|n| serde_json::from_str(&n).ok()),
+                reason: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                supervisor: r.get(10)?,
             }),
             None => None,
         },

@@ -60,6 +60,17 @@ pub fn shift(r: &ShiftReport) -> String {
     let closed = r.closed_at.as_deref().map(local).unwrap_or_else(|| "未交班".into());
     let _ = writeln!(s, "收费员：{}  开班：{}  交班：{}", r.operator, local(&r.opened_at), closed);
     figures(&mut s, &r.figures);
+    if let Some(notes) = &r.denominations {
+        let notes: Vec<String> = notes.iter().map(|n| format!("{}×{}", y(n.value_fen), n.count)).collect();
+        let _ = writeln!(s, "  点钞明细  {}", notes.join("  "));
+    }
+    if let Some(reason) = &r.difference_reason {
+        let _ = writeln!(s, "  差额原因  {reason}");
+    }
+    if let Some(sup) = &r.difference_approved_by {
+        let _ = writeln!(s, "  差额确认主管  {sup}");
+    }
+    receipts(&mut s, &r.figures);
     lists(&mut s, &r.lists, false);
     anchor(&mut s, r.journal_seq, &r.journal_hash_prefix, &r.generated_at);
     let _ = writeln!(s, "收费员签字：____________    接收主管签字：____________");
@@ -92,9 +103,11 @@ pub fn period(r: &PeriodReport) -> String {
     for o in &r.operators {
         let _ = writeln!(s, "\n【{}】（{} 个班次）", o.operator, o.shifts.len());
         figures(&mut s, &o.figures);
+        receipts(&mut s, &o.figures);
     }
     let _ = writeln!(s, "\n【合计】");
     figures(&mut s, &r.figures);
+    receipts(&mut s, &r.figures);
     if !r.hourly.is_empty() {
         let _ = writeln!(s, "每小时收款：");
         for h in r.hourly.iter().filter(|h| h.taken_fen != 0 || h.given_back_fen != 0) {
@@ -106,6 +119,7 @@ pub fn period(r: &PeriodReport) -> String {
     s
 }
 
+/// 一 to 四: groups, tenders, categories, cash.
 fn figures(s: &mut String, f: &Figures) {
     let _ = writeln!(s, "一、分组");
     for (name, key) in GROUPS {
@@ -138,6 +152,10 @@ fn figures(s: &mut String, f: &Figures) {
             let _ = writeln!(s, "  清点现金  未清点");
         }
     }
+}
+
+/// 五、票据: receipt ranges and refunds.
+fn receipts(s: &mut String, f: &Figures) {
     let _ = writeln!(s, "五、票据");
     if f.receipts_used.is_empty() {
         let _ = writeln!(s, "  未开具收据");

@@ -12,6 +12,7 @@ mod journal;
 mod money;
 mod patients;
 mod receipt_pdf;
+mod registration;
 mod report;
 mod store;
 
