@@ -98,12 +98,17 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::settings::set_printer,
         commands::settings::set_department,
         commands::settings::open_pdf,
+        commands::export::export_overview,
+        commands::export::export_batch,
+        commands::export::rerender_batch,
+        commands::export::pick_export_folder,
     ])
 }
 
 pub fn run() {
     let shell = open_shell(db_path_from_env());
     register(tauri::Builder::default())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(shell))
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");

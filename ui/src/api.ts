@@ -20,6 +20,8 @@ import type { DepositInputView } from "./bindings/DepositInputView";
 import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
 import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
+import type { ExportOverview } from "./bindings/ExportOverview";
+import type { ExportResultView } from "./bindings/ExportResultView";
 import type { ImportReportView } from "./bindings/ImportReportView";
 import type { IpcError } from "./bindings/IpcError";
 import type { NewPatientInput } from "./bindings/NewPatientInput";
@@ -215,4 +217,16 @@ export const api = {
     call<AdmissionView>("transfer_admission", { inpatient_no: inpatientNo, ward, bed, reason }),
   /** 预交金汇总: saves the PDF and returns where. */
   printDepositSummary: (inpatientNo: string) => call<string>("print_deposit_summary", { inpatient_no: inpatientNo }),
+
+  /** 导出批次: what is not yet exported, and the batches made (supervisor, admin, finance). */
+  exportOverview: () => call<ExportOverview>("export_overview"),
+  /** Writes the next batch into `folder`; `written: false` when nothing is new. */
+  exportBatch: (folder: string) => call<ExportResultView>("export_batch", { folder }),
+  /** Writes batch `seq` again into `folder` (the same bytes but the cover). */
+  rerenderBatch: (seq: number, folder: string) => call<ExportResultView>("rerender_batch", { seq, folder }),
+  /** The system folder picker; null when cancelled. */
+  pickExportFolder: () => call<string | null>("pick_export_folder"),
+  /** Calls `onProgress` for each `export-progress` event until the returned function is called. */
+  onExportProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("export-progress", (e) => onProgress(e.payload)),
 };
