@@ -81,6 +81,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::charges::shift_receipts,
         commands::charges::void_receipt,
         commands::charges::refund_receipt,
+        commands::charges::refund_preview,
+        commands::charges::cash_change,
         commands::charges::print_receipt,
         commands::charges::check_receipt_code,
         commands::admissions::admit,
@@ -88,6 +90,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::admissions::deposit_account,
         commands::admissions::take_deposit,
         commands::admissions::refund_deposit,
+        commands::admissions::deposit_refund_preview,
         commands::admissions::cancel_admission,
         commands::admissions::transfer_admission,
         commands::admissions::print_deposit_summary,
@@ -101,6 +104,10 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 pub fn run() {
     let shell = open_shell(db_path_from_env());
     register(tauri::Builder::default())
+        // Opens maximized the first time (tauri.conf.json) and then as the counter left it:
+        // size, place and maximized, saved on close.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(shell))
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");

@@ -47,6 +47,10 @@ impl Shell {
             Some(a) => desk.open_shift_of(a)?,
             None => None,
         };
+        let doors = match &session {
+            Some(a) => DoorView::list(desk.doors(a)?),
+            None => vec![],
+        };
         Ok(AppStatus {
             station: station.as_ref().map(StationView::from),
             operator: session.as_ref().map(OperatorView::from),
@@ -55,6 +59,7 @@ impl Shell {
             catalog: CatalogStatusView::from(&desk.catalog_status()?),
             idle_lock_minutes: desk.idle_lock_minutes()?,
             db_path,
+            doors,
         })
     }
 }

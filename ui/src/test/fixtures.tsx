@@ -48,6 +48,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     catalog: { active: null, stale: false },
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
+    doors: [],
     ...over,
   };
 }
@@ -310,6 +311,8 @@ export function receiptView(over: Partial<ReceiptView> = {}): ReceiptView {
     occurred_at: "2026-11-26T02:00:00.000000Z",
     back_entered: false,
     qr_payload: "DD1.x",
+    refundable: true,
+    voidable: true,
     ...over,
   };
 }

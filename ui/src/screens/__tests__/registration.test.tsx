@@ -120,6 +120,18 @@ describe("new patient (F2)", () => {
     expect(screen.queryByTestId("patient-pinned")).not.toBeInTheDocument();
   });
 
+  test("name, sex and birth date, then Ctrl+Enter: saved without an Enter through the empty fields; a date typed into 性别 changes nothing", async () => {
+    const { calls, user } = await openReg("F2", { add_patient: () => patient() });
+    await user.keyboard("张三{Enter}");
+    expect(screen.getByTestId("np-sex")).toHaveFocus();
+    await user.keyboard("1990");
+    expect(screen.getByTestId("np-sex")).toHaveValue("U");
+    expect(screen.getByTestId("np-sex-keys")).toHaveTextContent("这里只能按 M / F / U");
+    await user.keyboard("f{Enter}1990-03-07{Control>}{Enter}{/Control}");
+    await screen.findByTestId("patient-pinned");
+    expect(inputOf(calls, "add_patient")).toEqual({ ...blankPatient, name: "张三", sex: "F", birth: "1990-03-07" });
+  });
+
   test("a typed age goes as a number; an age that is not one is refused before any call", async () => {
     const { calls, user } = await openReg("F2", { add_patient: () => patient({ birth: null, age: 40 }) });
     await user.keyboard("王五{Enter}F{Enter}{Enter}四十{Enter}");

@@ -10,6 +10,7 @@ mod counter;
 mod journal;
 mod money;
 mod patients;
+mod pressure;
 mod receipt_pdf;
 mod store;
 
