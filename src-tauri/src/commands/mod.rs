@@ -136,7 +136,7 @@ pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<
     let mut shell = state.lock().expect("shell lock");
     let at = shell.desk()?.typed_time(input.his_up_at.as_deref())?;
     let by = shell.approver(input.supervisor)?;
-    shell.desk()?.end_outage(&by, at)?;
+    shell.desk()?.end_outage(&by, at, input.with_open_shifts)?;
     shell.status()
 }
 
@@ -154,7 +154,7 @@ pub fn close_shift(state: State<'_, ShellState>, counted_fen: i64) -> Reply<AppS
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let counted = Fen::new(counted_fen)?;
-    shell.desk()?.close_shift(&me, counted)?;
+    shell.desk()?.close_shift(&me, &downtime_core::report::close::CashCount::total(counted))?;
     shell.status()
 }
 

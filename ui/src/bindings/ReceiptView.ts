@@ -7,6 +7,10 @@ import type { TenderView } from "./TenderView";
 
 export type ReceiptView = { id: string, receipt_no: string, kind: ReceiptKind, patient_id: string, patient_name: string, downtime_no: string | null, department: string, total_fen: number, 
 /**
+ * The total with the direction of the money: negative for refunds and deposit refunds.
+ */
+signed_total_fen: number, 
+/**
  * 大写: the total in Chinese capital numerals.
  */
 total_capitals: string, change_fen: number, lines: Array<ReceiptLineView>, subtotals: Array<SubtotalView>, tenders: Array<TenderView>, insured: boolean, insurance: Insurance, insurance_no: string, 

@@ -52,7 +52,7 @@ export function OutageDialog({ status, onDone, onClose }: Props) {
     const when = time.trim() === "" ? null : time.trim();
     void run(async () => {
       const next = active
-        ? await api.endOutage({ his_up_at: when, supervisor: supervisor() })
+        ? await api.endOutage({ his_up_at: when, supervisor: supervisor(), with_open_shifts: false })
         : await api.startOutage({ reason, his_down_at: when, announced_by: announced, supervisor: supervisor() });
       [clearReason, clearTime, clearAnnounced, clearSupName].forEach((clear) => clear());
       onDone(next, { key: active ? "notice.outageEnded" : "notice.outageStarted" });

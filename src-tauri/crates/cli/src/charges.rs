@@ -8,6 +8,8 @@ use downtime_core::catalog::price::{Quantity, UnitPrice};
 use downtime_core::charge::correction::RefundInput;
 use downtime_core::charge::tender::TenderInput;
 use downtime_core::charge::{ChargeInput, LineInput, Receipt};
+use downtime_core::money::signed_yuan;
+use downtime_core::report::receipts::receipt_totals;
 use downtime_core::time::local_display;
 use downtime_core::view::ReceiptView;
 use downtime_core::{Actor, CoreError, Fen};
@@ -69,7 +71,7 @@ pub enum ReceiptCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 列出收据（某班次）
+    /// 列出收据（某班次）：类别、带方向的金额（退款为负）与各类合计
     List {
         #[arg(long)]
         shift: Option<String>,
@@ -191,7 +193,7 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
     })
 }
 
-fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
+pub fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
     match (name, pin) {
         (Some(n), Some(p)) => Ok(Some(ctx.desk.authenticate(n, p)?)),
         (None, None) => Ok(None),
@@ -313,19 +315,36 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         ReceiptCmd::List { shift, json } => {
             let shift = shift.as_deref().map(|s| uuid_arg(s, "班次")).transpose()?;
             let list = ctx.desk.receipts(shift)?;
+            let totals = receipt_totals(&list);
             if json {
-                print_json(&list.iter().map(ReceiptView::from).collect::<Vec<_>>());
+                print_json(&serde_json::json!({
+                    "receipts": list.iter().map(ReceiptView::from).collect::<Vec<_>>(),
+                    "totals": totals,
+                }));
             } else {
-                for r in list {
-                    let mark = if r.voided.is_some() { "（已作废）" } else { "" };
+                for r in &list {
+                    let mark = if r.voided.is_some() { "（已作废，不计入）" } else { "" };
                     println!(
-                        "{}\t{}\t{}\t{}{mark}",
+                        "{}\t{}\t{}\t{}\t{:>12}{mark}",
                         r.receipt_no,
+                        r.kind.zh(),
                         local_display(r.occurred_at),
                         r.patient.name,
-                        r.total
+                        signed_yuan(r.signed_total())
                     );
                 }
+                let kinds: Vec<String> = totals
+                    .by_kind
+                    .iter()
+                    .map(|t| format!("{} {} 张 {}", t.kind.zh(), t.count, signed_yuan(t.amount_fen)))
+                    .collect();
+                println!(
+                    "合计：{}；作废 {} 张 {}（不计入）；净额 {}",
+                    kinds.join("；"),
+                    totals.voided.count,
+                    signed_yuan(totals.voided.amount_fen),
+                    signed_yuan(totals.net_fen)
+                );
             }
         }
         ReceiptCmd::Void {

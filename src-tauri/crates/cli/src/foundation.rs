@@ -2,6 +2,7 @@
 
 use crate::{print_json, Command, Ctx};
 use clap::{Args, Subcommand};
+use downtime_core::report::close::{CashCount, Counted};
 use downtime_core::station::Setup;
 use downtime_core::time::local_display;
 use downtime_core::view::{OperatorView, OutageView, ShiftView, StationView, VerifyView};
@@ -78,11 +79,14 @@ pub enum OutageCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 结束应急（主管操作）
+    /// 结束应急（主管操作）；还有未交班的班次时拒绝，除非 --with-open-shifts
     End {
         /// HIS 恢复的时间（默认现在）
         #[arg(long)]
         at: Option<String>,
+        /// 主管确认：仍有班次未交班也结束应急（记入流水）
+        #[arg(long)]
+        with_open_shifts: bool,
         #[arg(long)]
         json: bool,
     },
@@ -99,10 +103,28 @@ pub enum ShiftCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 交班，登记清点的现金（元）
+    /// 交班：清点现金（一个总数，或按面额点钞），输出交班单（Z 报表）
     Close {
+        /// 清点的现金总数（元）
+        #[arg(long, conflicts_with = "count", required_unless_present = "count")]
+        counted: Option<String>,
+        /// 按面额点钞：面额x张数，逗号分隔，例如 100x3,50x2,0.5x1（面额以元计）
         #[arg(long)]
-        counted: String,
+        count: Option<String>,
+        /// 差额原因（清点与应有现金不符时必填）
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// 确认超限差额的主管姓名（不能是交班本人）
+        #[arg(long)]
+        supervisor: Option<String>,
+        #[arg(long)]
+        supervisor_pin: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 差额审批限额（元）：不写金额则显示；写金额则修改（管理员）
+    Threshold {
+        yuan: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -153,6 +175,8 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Admission(c) => crate::admissions::admission(c, ctx),
         Command::Deposit(a) => crate::admissions::deposit(a, ctx),
         Command::Simulate(a) => crate::admissions::simulate(a, ctx),
+        Command::Report(c) => crate::report::run(c, ctx),
+        Command::Export(a) => crate::export::run(a, ctx),
     }
 }
 
@@ -236,11 +260,18 @@ fn outage(c: OutageCmd, ctx: &mut Ctx) -> Out {
             let o = ctx.desk.start_outage(&me, &reason, since, &announced_by)?;
             print_outage(&o, json);
         }
-        OutageCmd::End { at, json } => {
+        OutageCmd::End {
+            at,
+            with_open_shifts,
+            json,
+        } => {
             let at = ctx.desk.typed_time(at.as_deref())?;
             let me = ctx.actor()?;
-            let o = ctx.desk.end_outage(&me, at)?;
+            let o = ctx.desk.end_outage(&me, at, with_open_shifts)?;
             print_outage(&o, json);
+            if !json {
+                println!("应急报表：downtime report outage --outage {}", o.id);
+            }
         }
         OutageCmd::Status(f) => match ctx.desk.active_outage()? {
             Some(o) => print_outage(&o, f.json),
@@ -275,11 +306,47 @@ fn shift(c: ShiftCmd, ctx: &mut Ctx) -> Out {
             let s = ctx.desk.open_shift(&me, float)?;
             print_shift(&s, json);
         }
-        ShiftCmd::Close { counted, json } => {
-            let counted = Fen::parse_yuan(&counted)?;
+        ShiftCmd::Close {
+            counted,
+            count,
+            reason,
+            supervisor,
+            supervisor_pin,
+            json,
+        } => {
+            let counted = match (counted, count) {
+                (Some(total), _) => Counted::Total(Fen::parse_yuan(&total)?),
+                (None, Some(notes)) => Counted::parse_notes(&notes)?,
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let supervisor = crate::charges::supervisor(ctx, supervisor.as_deref(), supervisor_pin.as_deref())?;
             let me = ctx.actor()?;
-            let s = ctx.desk.close_shift(&me, counted)?;
-            print_shift(&s, json);
+            let z = ctx.desk.close_shift(
+                &me,
+                &CashCount {
+                    counted,
+                    reason,
+                    supervisor,
+                },
+            )?;
+            if json {
+                print_json(&z);
+            } else {
+                print!("{}", downtime_core::report::text::shift(&z));
+            }
+        }
+        ShiftCmd::Threshold { yuan, json } => {
+            if let Some(yuan) = yuan {
+                let threshold = Fen::parse_yuan(&yuan)?;
+                let me = ctx.actor()?;
+                ctx.desk.set_cash_difference_threshold(&me, threshold)?;
+            }
+            let threshold = ctx.desk.cash_difference_threshold()?;
+            if json {
+                print_json(&serde_json::json!({ "threshold_fen": threshold.get() }));
+            } else {
+                println!("交班差额超过 {threshold} 需要主管确认");
+            }
         }
         ShiftCmd::Status(f) => {
             let me = ctx.actor()?;

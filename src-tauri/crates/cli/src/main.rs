@@ -7,8 +7,10 @@
 mod admissions;
 mod catalog;
 mod charges;
+mod export;
 mod foundation;
 mod patients;
+mod report;
 
 use clap::{Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};
@@ -81,10 +83,15 @@ enum Command {
     Admission(admissions::AdmissionCmd),
     /// 交预交金（补交），或 refund 退预交金、balance 查询余额
     Deposit(admissions::DepositArgs),
+    /// 交班单（X/Z 报表）、日结与应急期间报表：文本、JSON 或 PDF
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// 模拟一次停机：挂号、收费、作废、退费、入院、预交金（与界面走同一套核心接口）
     Simulate(admissions::SimulateArgs),
     /// 在临时文件夹中运行性能基准
     Bench(foundation::BenchArgs),
+    /// 导出批次（交财务与 HIS 补录）、重新生成第 N 批、离线校验批次文件夹
+    Export(export::ExportArgs),
 }
 
 /// What a command needs: the open desk and, when asked, the authenticated operator.
@@ -150,6 +157,9 @@ fn main() -> ExitCode {
     let db = cli.db.clone().unwrap_or_else(downtime_core::store::default_path);
     let result = if let Command::Bench(args) = cli.command {
         foundation::bench(args)
+    } else if matches!(&cli.command, Command::Export(a) if export::is_verify(a)) {
+        let Command::Export(args) = cli.command else { unreachable!() };
+        export::verify(args)
     } else if let Command::Catalog(catalog::CatalogCmd::Generate { items, seed, out }) = cli.command {
         catalog::generate(items, seed, &out)
     } else {

@@ -4,6 +4,7 @@
 //! Start reading at [`store::Desk::open`], then `journal`, then the domain modules.
 
 pub mod admission;
+pub mod batch;
 pub mod bench;
 pub mod calendar;
 pub mod capitals;
@@ -11,6 +12,7 @@ pub mod catalog;
 pub mod charge;
 pub mod door;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod jcs;
 pub mod journal;
@@ -21,6 +23,7 @@ pub mod outage;
 pub mod patient;
 pub mod receipt_pdf;
 pub mod registration;
+pub mod report;
 mod rng;
 pub mod setting;
 pub mod shift;

@@ -95,6 +95,11 @@ impl Fen {
     }
 }
 
+/// A signed amount (a difference, a net figure, money given back) as `¥1,234.50` or `-¥12.00`.
+pub fn signed_yuan(fen: i64) -> String {
+    Fen(fen).to_string()
+}
+
 /// `¥1,234.50`: the one display format for money (the UI has its twin in `ui/src/format.ts`).
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

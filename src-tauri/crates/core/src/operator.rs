@@ -61,6 +61,14 @@ impl Actor {
                 "只有住院处和主管可以办理入院和预交金",
                 "only admissions clerks and supervisors admit patients and take deposits",
             ),
+            Permission::Export => (
+                "只有主管、管理员和财务可以导出批次",
+                "only supervisors, administrators and finance export batches",
+            ),
+            Permission::ReadReports => (
+                "他人的交班单和日结、应急报表只有主管、管理员和财务可以查看",
+                "only supervisors, administrators and finance read other operators' sheets and the day and outage reports",
+            ),
         };
         Err(CoreError::invalid(
             "role_forbidden",

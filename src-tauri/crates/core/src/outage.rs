@@ -4,12 +4,14 @@
 
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
+use crate::journal;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Map};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +76,16 @@ impl Desk {
         Ok(self.active_outage()?.expect("just started"))
     }
 
-    /// 结束应急: the HIS is back.
-    pub fn end_outage(&mut self, by: &Actor, his_up_at: Option<DateTime<Utc>>) -> Result<Outage> {
+    /// 结束应急: the HIS is back. Refused while shifts are open (naming them), unless the
+    /// supervisor ending it confirms ending anyway (`with_open_shifts`); the shifts left open
+    /// are then named in the journal entry.
+    pub fn end_outage(&mut self, by: &Actor, his_up_at: Option<DateTime<Utc>>, with_open_shifts: bool) -> Result<Outage> {
         by.require(Permission::ManageOutage)?;
+        let id = self.in_write_tx(|desk| desk.end_outage_in_tx(by, his_up_at, with_open_shifts))?;
+        Ok(self.outage(id)?.expect("exists"))
+    }
+
+    fn end_outage_in_tx(&mut self, by: &Actor, his_up_at: Option<DateTime<Utc>>, with_open_shifts: bool) -> Result<Uuid> {
         let Some(active) = self.active_outage()? else {
             return Err(invalid!(
                 "outage_not_active",
@@ -104,15 +113,44 @@ impl Desk {
                 )
             ));
         }
-        self.record_one(
-            by.name(),
-            "outage_ended",
+        let open = self.open_shifts()?;
+        if !open.is_empty() && !with_open_shifts {
+            let names = |at: &str| {
+                open.iter()
+                    .map(|s| format!("{}（{} {at}）", s.operator, local_display(s.opened_at)))
+                    .collect::<Vec<_>>()
+            };
+            return Err(invalid!(
+                "outage_shifts_open",
+                format!(
+                    "还有 {} 个班次未交班：{}。请先交班，或由主管确认仍然结束应急",
+                    open.len(),
+                    names("开班").join("、")
+                ),
+                format!(
+                    "{} shifts are still open: {}. Close them first, or have a supervisor confirm ending anyway",
+                    open.len(),
+                    names("opened").join(", ")
+                )
+            ));
+        }
+        let mut facts = Map::new();
+        if !open.is_empty() {
+            let ids: Vec<String> = open.iter().map(|s| s.id.to_string()).collect();
+            facts.insert("open_shifts".into(), json!(ids));
+        }
+        let row = journal::insert_row(
+            &self.conn,
             "outage_end",
-            now,
-            "INSERT INTO outage_end (outage_id, his_up_at, ended_by, recorded_at) VALUES (?1, ?2, ?3, ?4)",
-            params![active.id.to_string(), stamp(up), by.id().to_string(), stamp(now)],
+            &[
+                ("outage_id", &active.id.to_string()),
+                ("his_up_at", &stamp(up)),
+                ("ended_by", &by.id().to_string()),
+                ("recorded_at", &stamp(now)),
+            ],
         )?;
-        Ok(self.outage(active.id)?.expect("exists"))
+        journal::append_rows(&self.conn, "outage_ended", by.name(), now, vec![("outage_end", row)], facts)?;
+        Ok(active.id)
     }
 
     pub fn active_outage(&self) -> Result<Option<Outage>> {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 pub const DEFAULT_IDLE_LOCK_MINUTES: i64 = 5;
 
 impl Desk {
-    fn setting(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .qrow("SELECT value FROM setting WHERE key = ?1 ORDER BY rowid DESC LIMIT 1", [key], |r| {
@@ -22,7 +22,7 @@ impl Desk {
             .optional()?)
     }
 
-    fn set_setting(&mut self, by: &Actor, key: &str, value: &str) -> Result<()> {
+    pub(crate) fn set_setting(&mut self, by: &Actor, key: &str, value: &str) -> Result<()> {
         by.require(Permission::ChangeSettings)?;
         let now = self.clock.now();
         self.record_one(

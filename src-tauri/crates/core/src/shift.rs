@@ -1,4 +1,5 @@
-//! 班次: an operator's shift. Opened with a float (备用金), closed once with the counted cash.
+//! 班次: an operator's shift. Opened with a float (备用金), closed once with the counted cash
+//! (交班, in `report::close`, where the count is held against the figures).
 //! Every money record belongs to the open shift of the operator who took it; nothing can
 //! land in another operator's shift or in a closed one (the schema allows one open shift per
 //! operator and one close per shift).
@@ -63,25 +64,16 @@ impl Desk {
         Ok(self.shift(id)?.expect("just opened"))
     }
 
-    /// 交班: records the counted cash and closes the operator's own open shift.
-    pub fn close_shift(&mut self, by: &Actor, counted: Fen) -> Result<Shift> {
-        let Some(open) = self.open_shift_of(by)? else {
-            return Err(invalid!(
-                "shift_not_open",
-                format!("{} 没有未交班的班次：无法交班", by.name()),
-                format!("{} has no open shift to close", by.name())
-            ));
-        };
-        let now = self.clock.now();
-        self.record_one(
-            by.name(),
-            "shift_closed",
-            "shift_close",
-            now,
-            "INSERT INTO shift_close (shift_id, counted_fen, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4)",
-            params![open.id.to_string(), counted.get(), by.id().to_string(), stamp(now)],
-        )?;
-        Ok(self.shift(open.id)?.expect("exists"))
+    /// Every shift of the station not closed yet, oldest first.
+    pub fn open_shifts(&self) -> Result<Vec<Shift>> {
+        let ids: Vec<String> = self
+            .conn
+            .prepare("SELECT id FROM shift s WHERE NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id) ORDER BY opened_at")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.iter()
+            .filter_map(|id| self.shift(id.parse().unwrap_or_default()).transpose())
+            .collect()
     }
 
     /// The operator's open shift, if any.

@@ -239,6 +239,9 @@ pub struct StartOutageInput {
 pub struct EndOutageInput {
     pub his_up_at: Option<String>,
     pub supervisor: Option<Credentials>,
+    /// The supervisor confirms ending it while shifts are still open.
+    #[serde(default)]
+    pub with_open_shifts: bool,
 }
 
 /// The one error shape at the IPC boundary: the UI branches on `code` and shows the message
@@ -631,6 +634,9 @@ pub struct ReceiptView {
     pub department: String,
     #[ts(type = "number")]
     pub total_fen: i64,
+    /// The total with the direction of the money: negative for refunds and deposit refunds.
+    #[ts(type = "number")]
+    pub signed_total_fen: i64,
     /// 大写: the total in Chinese capital numerals.
     pub total_capitals: String,
     #[ts(type = "number")]
@@ -678,6 +684,7 @@ impl From<&crate::charge::Receipt> for ReceiptView {
             downtime_no: r.patient.downtime_no.clone(),
             department: r.department.clone(),
             total_fen: r.total.get(),
+            signed_total_fen: r.signed_total(),
             total_capitals: r.total.capitals(),
             change_fen: r.change.get(),
             lines: r

@@ -195,7 +195,7 @@ describe("outage dialog", () => {
     await user.keyboard("10:00{Enter}李主管{Enter}8888{Enter}");
     expect(await screen.findByTestId("no-outage")).toBeInTheDocument();
     expect(callsOf(calls, "end_outage")[0].args).toEqual({
-      input: { his_up_at: "10:00", supervisor: { name: "李主管", pin: "8888" } },
+      input: { his_up_at: "10:00", supervisor: { name: "李主管", pin: "8888" }, with_open_shifts: false },
     });
   });
 });

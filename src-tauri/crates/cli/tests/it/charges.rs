@@ -214,7 +214,10 @@ fn retrying_with_the_same_id_returns_the_same_receipt() {
     ];
     assert_eq!(cashier(&s, &args).out().trim(), "MZ01-000001");
     assert_eq!(cashier(&s, &args).out().trim(), "MZ01-000001");
-    assert_eq!(s.run(&["receipt", "list", "--json"]).json().as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.run(&["receipt", "list", "--json"]).json()["receipts"].as_array().unwrap().len(),
+        1
+    );
 }
 
 #[test]

@@ -153,7 +153,8 @@ fn an_outage_and_a_shift_from_start_to_end() {
     cashier(&["shift", "close", "--counted", "12.345"]).fails_with("最多只能有两位小数");
     cashier(&["shift", "close", "--counted", "abc"]).fails_with("金额“abc”无效");
     let closed = cashier(&["shift", "close", "--counted", "200.5", "--json"]).json();
-    assert_eq!(closed["counted_fen"], 20050);
+    assert_eq!(closed["counted_cash_fen"], 20050);
+    assert_eq!(closed["difference_fen"], 0);
     cashier(&["shift", "close", "--counted", "200.5"]).fails_with("没有未交班的班次");
 
     s.as_("陈主管", "1357", &["outage", "end", "--at", "2020-01-01 00:00"])

@@ -140,7 +140,8 @@ fn bad_input_is_refused_with_one_sentence() {
         &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"],
     )
     .fails_with("还没有开班");
-    s.admin(&["outage", "end"]).out();
+    s.admin(&["outage", "end"]).fails_with("还有 1 个班次未交班：李收费");
+    s.admin(&["outage", "end", "--with-open-shifts"]).out();
     cashier(
         &s,
         &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"],

@@ -60,7 +60,21 @@ impl ReceiptKind {
             ReceiptKind::DepositRefund => "deposit_refund",
         }
     }
-    fn parse(text: &str) -> ReceiptKind {
+    /// What the receipt lists and reports call it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            ReceiptKind::Charge => "收费",
+            ReceiptKind::Refund => "退费",
+            ReceiptKind::Deposit => "预交金",
+            ReceiptKind::DepositRefund => "退预交金",
+        }
+    }
+    /// Money going back to the patient (refunds, deposit refunds): stored as a positive
+    /// total, shown and summed as negative.
+    pub fn pays_back(self) -> bool {
+        matches!(self, ReceiptKind::Refund | ReceiptKind::DepositRefund)
+    }
+    pub(crate) fn parse(text: &str) -> ReceiptKind {
         match text {
             "refund" => ReceiptKind::Refund,
             "deposit" => ReceiptKind::Deposit,
@@ -199,6 +213,15 @@ impl Receipt {
             }
         }
         out
+    }
+
+    /// The total with the direction of the money: negative for money paid back.
+    pub fn signed_total(&self) -> i64 {
+        if self.kind.pays_back() {
+            -self.total.get()
+        } else {
+            self.total.get()
+        }
     }
 
     pub fn has_free_text(&self) -> bool {

@@ -109,6 +109,24 @@ pub(super) const ROLL: Paper = Paper {
     subtotal_cols: 2,
 };
 
+/// A4 portrait, for report sheets (交班单, 日结, the outage report).
+pub(super) const A4: Paper = Paper {
+    page_w: 210.0,
+    page_h: Some(297.0),
+    margin_x: 15.0,
+    margin_top: 12.0,
+    margin_bottom: 14.0,
+    body: 9.5,
+    small: 8.0,
+    hospital: 14.0,
+    title: 17.0,
+    mark: 13.0,
+    qr: 0.0,
+    field_cols: &[90.0, 90.0],
+    subtotal_cols: 3,
+};
+
+#[derive(Clone, Copy)]
 pub(super) struct Ctx<'a> {
     pub(super) f: &'a Fonts,
     pub(super) p: &'static Paper,
@@ -124,6 +142,17 @@ impl<'a> Ctx<'a> {
             Layout::A5 => &A5,
             Layout::Roll80 => &ROLL,
         };
+        Ctx {
+            f,
+            p,
+            layout,
+            w: p.page_w - 2.0 * p.margin_x,
+        }
+    }
+
+    /// The context of `paper`, laid out as `layout` lays out its own (a sheet like A5, or a
+    /// roll): how report sheets get A4.
+    pub(super) fn on_paper(f: &'a Fonts, p: &'static Paper, layout: Layout) -> Ctx<'a> {
         Ctx {
             f,
             p,

@@ -79,6 +79,11 @@ pub(crate) enum Draw {
     Fill {
         rects: Vec<[f32; 4]>,
     },
+    /// Filled rectangles in a shade of grey (0 black, 1 white): the bars of a chart.
+    Shade {
+        rects: Vec<[f32; 4]>,
+        grey: f32,
+    },
 }
 
 impl Draw {
@@ -94,7 +99,7 @@ impl Draw {
                 *y1 += dy;
                 *y2 += dy;
             }
-            Draw::Fill { rects } => rects.iter_mut().for_each(|r| {
+            Draw::Fill { rects } | Draw::Shade { rects, .. } => rects.iter_mut().for_each(|r| {
                 r[0] += dx;
                 r[1] += dy;
             }),
@@ -219,6 +224,32 @@ fn pt(mm: f32) -> Pt {
     Pt(mm / MM_PER_PT)
 }
 
+/// One path of filled rectangles.
+fn filled(rects: &[[f32; 4]], at: &dyn Fn(f32, f32) -> Point) -> Op {
+    Op::DrawPolygon {
+        polygon: Polygon {
+            rings: rects
+                .iter()
+                .map(|[x, y, w, h]| PolygonRing {
+                    points: [at(*x, *y), at(x + w, *y), at(x + w, y + h), at(*x, y + h)]
+                        .into_iter()
+                        .map(|p| LinePoint { p, bezier: false })
+                        .collect(),
+                })
+                .collect(),
+            mode: PaintMode::Fill,
+            winding_order: WindingOrder::NonZero,
+        },
+    }
+}
+
+fn grey_color(grey: f32) -> printpdf::Color {
+    printpdf::Color::Greyscale(printpdf::Greyscale {
+        percent: grey,
+        icc_profile: None,
+    })
+}
+
 /// The PDF file of `pages`, with the font subset to the glyphs used.
 pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
     let mut doc = PdfDocument::new(title);
@@ -293,21 +324,12 @@ pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
                             },
                         },
                     ]),
-                    Draw::Fill { rects } => ops.push(Op::DrawPolygon {
-                        polygon: Polygon {
-                            rings: rects
-                                .iter()
-                                .map(|[x, y, w, h]| PolygonRing {
-                                    points: [at(*x, *y), at(x + w, *y), at(x + w, y + h), at(*x, y + h)]
-                                        .into_iter()
-                                        .map(|p| LinePoint { p, bezier: false })
-                                        .collect(),
-                                })
-                                .collect(),
-                            mode: PaintMode::Fill,
-                            winding_order: WindingOrder::NonZero,
-                        },
-                    }),
+                    Draw::Fill { rects } => ops.push(filled(rects, &at)),
+                    Draw::Shade { rects, grey } => ops.extend([
+                        Op::SetFillColor { col: grey_color(*grey) },
+                        filled(rects, &at),
+                        Op::SetFillColor { col: grey_color(0.0) },
+                    ]),
                 }
             }
             PdfPage::new(Mm(page.w), Mm(page.h), ops)

@@ -23,11 +23,14 @@
 //! - A5 (148 × 210 mm) continues on further pages when the items do not fit, each page
 //!   numbered and carrying the receipt number and marks. The roll is one page 72 mm wide
 //!   (the printable width of 80 mm paper) whose height grows with the content.
+//! - Report sheets (交班单, 日结, the outage report; `sheet.rs`, charts in `chart.rs`) are laid
+//!   out on A4 or the roll from a plain [`Sheet`] of sections, tables and charts.
 //! - The deposit summary and the queue slip take their own plain inputs ([`DepositSummary`],
 //!   [`QueueSlip`]) and hold to the same rules: the outage mark, glyphs checked, figures that
 //!   must agree refused with `receipt_inconsistent`; their modules state the rest.
 
 mod blocks;
+mod chart;
 mod check;
 mod content;
 mod deposit;
@@ -36,11 +39,13 @@ mod fonts;
 mod layout;
 mod queue_slip;
 mod sample;
+mod sheet;
 mod summary;
 
 pub use fonts::Fonts;
 pub use queue_slip::{render_queue_slip, QueueSlip};
 pub use sample::{specimen, specimen_deposit_summary, specimen_queue_slip};
+pub use sheet::{render_sheet, Column, Item, Pair, Section, Sheet, SheetLayout, Table};
 pub use summary::{render_deposit_summary, DepositSummary, Movement};
 
 use crate::error::{invalid, Result};

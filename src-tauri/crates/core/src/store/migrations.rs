@@ -31,6 +31,8 @@ pub const APPEND_ONLY: &[&str] = &[
     "admission",
     "admission_cancel",
     "admission_transfer",
+    "shift_count",
+    "export_batch",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -477,6 +479,50 @@ WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM journal)
                                  '0000000000000000000000000000000000000000000000000000000000000000')
 BEGIN
     SELECT RAISE(ABORT, 'journal: entry out of sequence or not chained to the previous one');
+END;
+"#,
+    // 7: the handover (交班). How the cash was counted (one total, or by denomination), why it
+    // differs from what the records expect, and who approved a difference above the threshold;
+    // written with the shift_close row, in the same journal entry. What was expected is not
+    // stored: it is derived from the shift's records.
+    r#"
+CREATE TABLE shift_count (
+    shift_id       TEXT PRIMARY KEY REFERENCES shift_close(shift_id),
+    -- JSON [{"count": n, "value_fen": v}, ...], largest note first; NULL when counted as one total.
+    denominations  TEXT,
+    reason         TEXT NOT NULL,
+    supervisor_id  TEXT REFERENCES operator(id)
+) STRICT;
+-- An approver is never the person whose count they approve.
+CREATE TRIGGER shift_count_not_own_approval BEFORE INSERT ON shift_count
+WHEN NEW.supervisor_id IS NOT NULL AND NEW.supervisor_id IS (SELECT operator_id FROM shift WHERE id = NEW.shift_id)
+BEGIN
+    SELECT RAISE(ABORT, 'shift_count: the operator of the shift cannot approve its difference');
+END;
+"#,
+    // 8: export batches (导出批次). A batch is the journal range since the previous batch; its
+    // row is inserted by the journal entry that closes that range (`journal_last_seq` is that
+    // entry's own seq), so batches cover the journal without gap or overlap. `receipt_seq_last`
+    // lets a later re-rendering see the receipts exactly as they were when the batch was made
+    // (a deposit account's movements "as of" the batch).
+    r#"
+CREATE TABLE export_batch (
+    id                 TEXT PRIMARY KEY,
+    seq                INTEGER NOT NULL UNIQUE CHECK (seq > 0),
+    journal_first_seq  INTEGER NOT NULL CHECK (journal_first_seq > 0),
+    journal_last_seq   INTEGER NOT NULL,
+    receipt_seq_last   INTEGER NOT NULL CHECK (receipt_seq_last >= 0),
+    written_to         TEXT NOT NULL,
+    created_by         TEXT NOT NULL REFERENCES operator(id),
+    created_at         TEXT NOT NULL,
+    CHECK (journal_last_seq >= journal_first_seq)
+) STRICT;
+CREATE TRIGGER export_batch_gapless BEFORE INSERT ON export_batch
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM export_batch)
+  OR NEW.journal_first_seq IS NOT (SELECT ifnull(max(journal_last_seq), 0) + 1 FROM export_batch)
+  OR NEW.journal_last_seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM journal)
+BEGIN
+    SELECT RAISE(ABORT, 'export_batch: batches run without gaps and cover the journal up to their own entry');
 END;
 "#,
 ];

@@ -341,7 +341,7 @@ fn deposits_outside_an_outage_need_back_entry() {
     let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
     let admin = o.f.admin.clone();
     o.f.advance(Duration::hours(3));
-    o.f.desk.end_outage(&admin, None).unwrap();
+    o.f.desk.end_outage(&admin, None, true).unwrap();
     let cash = || TenderInput {
         method: Method::Cash,
         amount: yuan("100"),

@@ -387,7 +387,9 @@ fn void_needs_a_supervisor_and_the_current_shift() {
     let next = c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
     assert_eq!(next.receipt_no, "MZ01-000002");
     // After the shift closes, its receipts can no longer be voided.
-    c.f.desk.close_shift(&cashier, Fen::new(22000).unwrap()).unwrap();
+    c.f.desk
+        .close_shift(&cashier, &downtime_core::report::close::CashCount::total(Fen::new(22000).unwrap()))
+        .unwrap();
     c.f.desk.open_shift(&cashier, Fen::ZERO).unwrap();
     assert_eq!(
         c.f.desk.void_receipt(&cashier, &sup, &next.receipt_no, "晚了").unwrap_err().code(),

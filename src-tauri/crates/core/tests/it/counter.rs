@@ -1,5 +1,6 @@
 use crate::Fixture;
 use chrono::Duration;
+use downtime_core::report::close::CashCount;
 use downtime_core::{Fen, Role};
 
 fn yuan(y: i64) -> Fen {
@@ -125,7 +126,7 @@ fn unknown_operator_is_named_and_writes_nothing() {
 fn outage_starts_once_and_ends_after_it_started() {
     let mut f = Fixture::new();
     let sup = f.operator("陈主管", Role::Supervisor);
-    assert_eq!(f.desk.end_outage(&sup, None).unwrap_err().code(), "outage_not_active");
+    assert_eq!(f.desk.end_outage(&sup, None, false).unwrap_err().code(), "outage_not_active");
     let down = f.desk.now() - Duration::minutes(40);
     let o = f.desk.start_outage(&sup, "核心交换机故障", Some(down), "网管中心 刘科长").unwrap();
     assert_eq!(o.his_down_at, down);
@@ -135,10 +136,13 @@ fn outage_starts_once_and_ends_after_it_started() {
         "outage_already_active"
     );
     assert_eq!(
-        f.desk.end_outage(&sup, Some(down - Duration::minutes(1))).unwrap_err().code(),
+        f.desk
+            .end_outage(&sup, Some(down - Duration::minutes(1)), false)
+            .unwrap_err()
+            .code(),
         "outage_end_before_start"
     );
-    let ended = f.desk.end_outage(&sup, None).unwrap();
+    let ended = f.desk.end_outage(&sup, None, false).unwrap();
     assert!(ended.ended.is_some());
     assert!(f.desk.active_outage().unwrap().is_none());
     assert_eq!(
@@ -156,7 +160,10 @@ fn a_shift_opens_once_closes_once_and_belongs_to_its_operator() {
     let li = f.operator("李收费", Role::Cashier);
     let zhang = f.operator("张收费", Role::Cashier);
     f.desk.start_outage(&f.admin.clone(), "宕机", None, "").unwrap();
-    assert_eq!(f.desk.close_shift(&li, yuan(0)).unwrap_err().code(), "shift_not_open");
+    assert_eq!(
+        f.desk.close_shift(&li, &CashCount::total(yuan(0))).unwrap_err().code(),
+        "shift_not_open"
+    );
     assert_eq!(f.desk.shift_for_money(&li).unwrap_err().code(), "shift_required");
     let s = f.desk.open_shift(&li, yuan(200)).unwrap();
     assert_eq!(s.float, yuan(200));
@@ -165,10 +172,17 @@ fn a_shift_opens_once_closes_once_and_belongs_to_its_operator() {
     // Another operator's money never lands in 李's shift.
     assert_eq!(f.desk.shift_for_money(&zhang).unwrap_err().code(), "shift_required");
     assert_eq!(f.desk.shift_for_money(&li).unwrap().id, s.id);
-    let closed = f.desk.close_shift(&li, Fen::new(20050).unwrap()).unwrap();
-    assert_eq!(closed.closed.unwrap().counted.get(), 20050);
+    let count = CashCount {
+        reason: "多收五角".into(),
+        ..CashCount::total(Fen::new(20050).unwrap())
+    };
+    let closed = f.desk.close_shift(&li, &count).unwrap();
+    assert_eq!(closed.figures.counted_cash_fen, Some(20050));
     let before = f.entries();
-    assert_eq!(f.desk.close_shift(&li, yuan(0)).unwrap_err().code(), "shift_not_open");
+    assert_eq!(
+        f.desk.close_shift(&li, &CashCount::total(yuan(0))).unwrap_err().code(),
+        "shift_not_open"
+    );
     assert_eq!(f.desk.shift_for_money(&li).unwrap_err().code(), "shift_required");
     assert_eq!(f.entries(), before);
     // A new shift after closing is fine.

@@ -8,7 +8,9 @@ fn busy_station() -> Fixture {
     f.desk.login("李收费", "2468").unwrap();
     f.desk.start_outage(&f.admin, "HIS 数据库宕机", None, "网管中心").unwrap();
     f.desk.open_shift(&cashier, Fen::new(20000).unwrap()).unwrap();
-    f.desk.close_shift(&cashier, Fen::new(20000).unwrap()).unwrap();
+    f.desk
+        .close_shift(&cashier, &downtime_core::report::close::CashCount::total(Fen::new(20000).unwrap()))
+        .unwrap();
     f.desk.logout(&cashier).unwrap();
     f
 }

@@ -7,11 +7,13 @@ mod capitals;
 mod catalog;
 mod charges;
 mod counter;
+mod export;
 mod journal;
 mod money;
 mod patients;
 mod pressure;
 mod receipt_pdf;
+mod report;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -441,7 +441,7 @@ fn registration_needs_a_shift_an_outage_and_a_real_department() {
     assert_eq!(f.desk.register(&other, &new("NK")).unwrap_err().code(), "shift_required");
     let admin = f.admin.clone();
     f.advance(Duration::hours(2));
-    f.desk.end_outage(&admin, None).unwrap();
+    f.desk.end_outage(&admin, None, true).unwrap();
     let before2 = f.entries();
     assert_eq!(f.desk.register(&c, &new("NK")).unwrap_err().code(), "outage_not_active");
     assert_eq!(f.entries(), before2);

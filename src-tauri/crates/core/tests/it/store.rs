@@ -57,15 +57,26 @@ fn a_damaged_file_is_never_written_to() {
     let f = Fixture::new();
     let path = f.db_path();
     drop(f.desk);
-    // Checkpoint so the data lives in the main file, then damage a page in the middle.
+    // Checkpoint so the data lives in the main file, then damage a page in the middle that
+    // holds rows: the journal's first page.
     let conn = raw(&path);
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     conn.query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(())).unwrap();
+    let root: usize = conn
+        .query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'journal'", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap() as usize;
     drop(conn);
+    // A page that holds rows: the journal's root (an empty table's page has nothing to break).
+    let root: i64 = raw(&path)
+        .query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'journal'", [], |r| r.get(0))
+        .unwrap();
+    let root = root as usize;
     let mut bytes = std::fs::read(&path).unwrap();
     let page = 4096;
-    assert!(bytes.len() > 3 * page);
-    for b in &mut bytes[2 * page + 8..2 * page + 400] {
+    assert!(bytes.len() > root * page);
+    for b in &mut bytes[(root - 1) * page + 8..(root - 1) * page + 400] {
         *b = 0xA5;
     }
     std::fs::write(&path, &bytes).unwrap();
