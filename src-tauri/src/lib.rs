@@ -98,6 +98,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::settings::set_printer,
         commands::settings::set_department,
         commands::settings::open_pdf,
+        commands::files::pick_file,
+        commands::files::picked_file_bytes,
     ])
 }
 
@@ -109,6 +111,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(shell))
+        .manage(commands::files::Picked::default())
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");
 }

@@ -181,6 +181,10 @@ export const api = {
     call<ReceiptView>("void_receipt", { receipt_no: receiptNo, reason, supervisor }),
   /** A refund with its own receipt; the same `input.id` again returns the one already issued. */
   refundReceipt: (input: RefundInputView) => call<ReceiptView>("refund_receipt", { input }),
+  /** The system's file dialog; the chosen file's name, or null when cancelled. */
+  pickFile: (title: string, filter_name: string, extensions: string[]) => call<string | null>("pick_file", { title, filter_name, extensions }),
+  /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
+  pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
   /** What a refund of the marked lines would pay back, and how; nothing is written. */
   refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
     call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),

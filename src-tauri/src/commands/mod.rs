@@ -5,6 +5,7 @@
 pub mod admissions;
 pub mod catalog;
 pub mod charges;
+pub mod files;
 pub mod patients;
 pub mod settings;
 
@@ -154,7 +155,9 @@ pub fn close_shift(state: State<'_, ShellState>, counted_fen: i64) -> Reply<AppS
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let counted = Fen::new(counted_fen)?;
-    shell.desk()?.close_shift(&me, &downtime_core::report::close::CashCount::total(counted))?;
+    shell
+        .desk()?
+        .close_shift(&me, &downtime_core::report::close::CashCount::total(counted))?;
     shell.status()
 }
 

@@ -615,4 +615,11 @@ export const en: Catalog = {
   "corr.refundSpace": "Space=all",
   "corr.refundKeysHint": "Space: all that is left (again: unmark) · digits: quantity · ↑↓ lines · Enter: reason",
   "dep.refundAfter": "Balance after {balance}",
+  "file.choose": "Choose a file…",
+  "file.none": "No file chosen yet",
+  "file.dialogCatalog": "Choose the price list file",
+  "file.dialogDepartments": "Choose the department list file",
+  "file.dialogPatients": "Choose the HIS patient index file",
+  "file.filterTable": "Tables (CSV, Excel)",
+  "file.filterCsv": "CSV files",
 };

@@ -613,4 +613,11 @@ export const zh = {
   "corr.refundSpace": "空格=全退",
   "corr.refundKeysHint": "空格：该行全退（再按取消）· 数字：退数量 · ↑↓ 换行 · Enter 填原因",
   "dep.refundAfter": "退后余额 {balance}",
+  "file.choose": "选择文件…",
+  "file.none": "还没有选择文件",
+  "file.dialogCatalog": "选择价目表文件",
+  "file.dialogDepartments": "选择科室表文件",
+  "file.dialogPatients": "选择 HIS 患者索引文件",
+  "file.filterTable": "表格文件（CSV、Excel）",
+  "file.filterCsv": "CSV 文件",
 } as const;

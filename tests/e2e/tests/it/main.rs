@@ -135,6 +135,8 @@ impl App {
             .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("DOWNTIME_DB", &db)
+            // The system file dialog cannot be clicked here: `will_pick` answers it instead.
+            .env("DOWNTIME_PICK_FILE", home.path().join("pick-file"))
             .env("TZ", "Asia/Shanghai")
             .process_group(0)
             .spawn()
@@ -226,6 +228,11 @@ impl App {
     pub async fn type_into(&self, id: &str, text: &str) {
         let e = self.by_id(id).await;
         e.send_keys(text).await.unwrap();
+    }
+
+    /// The next system file dialog chooses `path` (as a person would, without showing it).
+    pub fn will_pick(&self, path: &Path) {
+        std::fs::write(self.home.path().join("pick-file"), path.to_str().unwrap()).unwrap();
     }
 
     /// Presses keys wherever the focus is now.

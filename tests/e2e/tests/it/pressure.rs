@@ -149,7 +149,12 @@ async fn add_item(app: &App, initials: &str, name: &str, qty: Option<&str>) {
 
 /// Yuan handed over for `total_text` (e.g. "¥146.83"): the next whole hundred above it.
 fn handed_over(total_text: &str) -> String {
-    let fen: i64 = total_text.chars().filter(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap();
+    let fen: i64 = total_text
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .unwrap();
     format!("{}", (fen / 10_000 + 1) * 100)
 }
 

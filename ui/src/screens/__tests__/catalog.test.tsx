@@ -9,6 +9,7 @@ import {
   catalogVersion,
   deferred,
   fakeBackend,
+  willPick,
   importReport,
   operator,
   renderApp,
@@ -17,7 +18,8 @@ import {
 
 const admin = operator("王管理", "admin");
 const before = status({ operator: admin });
-const csv = () => new File(["编码,名称,单价\nX0001,注射用头孢呋辛钠,12.50\n"], "价目表2026-11.csv", { type: "text/csv" });
+/** The price list the file dialog chooses. */
+const csv = () => willPick("价目表2026-11.csv", "编码,名称,单价\nX0001,注射用头孢呋辛钠,12.50\n");
 
 const withProblems = importReport({
   rows_read: 5,
@@ -77,7 +79,8 @@ describe("price list screen", () => {
       },
     });
     await user.type(screen.getByTestId("catalog-month"), "2026-11");
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
 
     const report = await screen.findByTestId("import-report");
     expect(report).toHaveTextContent("读取 5 行：正确 3 行，重复已忽略 1 行，有问题 2 行");
@@ -119,7 +122,8 @@ describe("price list screen", () => {
       catalog_import: () => importReport({ version: catalogVersion({ items: 3 }) }),
     });
     await user.selectOptions(screen.getByTestId("catalog-encoding"), "gbk");
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     await user.click(await screen.findByTestId("catalog-import"));
     await screen.findByTestId("import-summary");
     const [sent] = callsOf(calls, "catalog_import");
@@ -129,7 +133,8 @@ describe("price list screen", () => {
 
   test("changing the encoding after choosing the file asks for a new preview", async () => {
     const { calls, user } = await openCatalog({ catalog_preview: () => importReport() });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     await screen.findByTestId("import-report");
     await user.selectOptions(screen.getByTestId("catalog-encoding"), "utf8");
     await screen.findByTestId("import-report");
@@ -138,7 +143,8 @@ describe("price list screen", () => {
 
   test("取消，全部不导入 imports nothing and says so", async () => {
     const { calls, user } = await openCatalog({ catalog_preview: () => withProblems });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     await user.click(await screen.findByTestId("catalog-import-none"));
     expect(screen.getByTestId("catalog-cancelled")).toHaveTextContent("没有导入任何内容");
     expect(screen.queryByTestId("import-report")).not.toBeInTheDocument();
@@ -152,7 +158,8 @@ describe("price list screen", () => {
       catalog_preview: () => importReport({ already_imported: true, version: earlier }),
       catalog_import: () => importReport({ already_imported: true, version: earlier }),
     });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     expect(await screen.findByTestId("catalog-seen")).toHaveTextContent("这个文件以前已经导入过（2026-11）");
     await user.click(screen.getByTestId("catalog-import"));
     expect(await screen.findByTestId("import-summary")).toHaveTextContent(
@@ -166,7 +173,8 @@ describe("price list screen", () => {
         throw { code: "catalog_not_a_catalog", message: "这不是价目表：找不到“编码”列", message_en: "Not a price list" };
       },
     });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     expect(await screen.findByTestId("catalog-error")).toHaveTextContent("这不是价目表");
   });
 

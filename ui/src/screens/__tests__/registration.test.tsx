@@ -15,6 +15,7 @@ import {
   registration,
   renderApp,
   status,
+  willPick,
 } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof fakeBackend>[0];
@@ -566,7 +567,8 @@ describe("HIS patient index (Ctrl+I)", () => {
     await user.keyboard("{Control>}i{/Control}");
     const file = await screen.findByTestId("index-file");
     expect(file).toHaveFocus();
-    await user.upload(file, new File(["HIS号,姓名\nH1,李四\n"], "his.csv", { type: "text/csv" }));
+    willPick("his.csv", "HIS号,姓名\nH1,李四\n");
+    await user.keyboard("{Enter}");
     expect(await screen.findByTestId("index-report")).toHaveTextContent("读取 3 行，正确 2 行，有问题 1 行");
     expect(screen.getByTestId("import-problem")).toHaveTextContent("3H9缺少姓名");
     const good = screen.getByTestId("index-import-good");
