@@ -16,6 +16,7 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
+import { DoorProvider, DoorRefusal, refusalOf, roleRefused } from "../components/Door";
 import { ErrorText } from "../components/ErrorText";
 import { FKeyBar, type FKey } from "../components/FKeyBar";
 import { OutageLine } from "../components/OutageLine";
@@ -23,6 +24,9 @@ import { openShift, StatusBar } from "../components/StatusBar";
 import { DraftProvider } from "../hooks/useDraft";
 import { useHotkeys } from "../hooks/useHotkeys";
 import { useIdle } from "../hooks/useIdle";
+import { useKeepFocusInView } from "../components/keepInView";
+import type { IpcError } from "../bindings/IpcError";
+import type { Task } from "../bindings/Task";
 import { useSubmit } from "../hooks/useSubmit";
 import { useLang, useT, type MsgKey } from "../i18n";
 import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
@@ -50,9 +54,13 @@ type Bound = FKey & { run: () => void };
 
 interface Action extends Bound {
   id: string;
+  /** The counter task the key starts: refused at the door when the core says so. */
+  task?: Task;
   /** Shown in the key bar of a screen with keys of its own (else only on the home tiles and
    *  in F1 help). */
   counter?: boolean;
+  /** The role may not do it at all: its tile is shown as not offered. */
+  refused?: boolean;
 }
 
 /** Keys kept for screens later work adds; until then they only say so. */
@@ -84,7 +92,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [admIntent, setAdmIntent] = useState<AdmIntent>({ kind: "admit", seq: 0 });
   const charge = useChargeDraft(status.operator?.id ?? "");
   const [notice, setNotice] = useState<Notice | null>(null);
+  /** The last key refused at the door, with the core's reason (who may, or open a shift). */
+  const [refused, setRefused] = useState<IpcError | null>(null);
   const logout = useSubmit();
+  useKeepFocusInView();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
   const lastTile = useRef("shift");
   const lastFocus = useRef<HTMLElement | null>(null);
@@ -101,6 +112,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
     setNotice(null);
+    setRefused(null);
     setBackFromDepts(false);
     setDialog(id);
   };
@@ -118,6 +130,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const goto = (next: ScreenId) => {
     if (next !== "home") lastTile.current = next;
     setNotice(null);
+    setRefused(null);
     setDialog(null);
     setScreen(next);
   };
@@ -154,20 +167,21 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const outageActive = status.outage?.active === true;
   const onAdmit = screen === "admit";
   const actions: Action[] = [
-    { id: "newPatient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
+    { id: "newPatient", task: "new_patient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
     { id: "findPatient", key: "F3", label: t("nav.findPatient"), counter: true, run: () => (onAdmit ? admission("find") : counter("find")) },
-    { id: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
-    { id: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
-    { id: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
-    { id: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
+    { id: "register", task: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
+    { id: "charge", task: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
+    { id: "admit", task: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
+    { id: "deposit", task: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
     {
       id: "refund",
+      task: onAdmit ? "deposit_refund" : "correct",
       key: "F8",
       label: t(onAdmit ? "nav.depositRefund" : "nav.refund"),
       counter: true,
       run: () => (onAdmit ? admission("refund") : cashier("corrections")),
     },
-    { id: "settle", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
+    { id: "settle", task: "pay", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
     { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), counter: true, run: () => open("shift") },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
@@ -189,6 +203,17 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     run: () => setNotice({ key: "notice.comingSoon", vars: { key }, nameKey: label }),
   }));
 
+  // Refuse at the door: a task the core refuses now (role, shift) does not open its screen or
+  // form; the reason, naming who may, shows at once.
+  for (const a of actions) {
+    const refusal = a.task ? refusalOf(status.doors, a.task) : null;
+    if (!refusal) continue;
+    a.run = () => {
+      setNotice(null);
+      setRefused(refusal);
+    };
+    a.refused = roleRefused(refusal);
+  }
   const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
   if (!mayExport) keys["Ctrl+E"] = () => setNotice({ key: "notice.exportForbidden" });
   if (dialog) keys.Escape = close;
@@ -214,6 +239,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...barActions, ...(ownKeys && !dialog ? [] : [lang])];
 
   return (
+    <DoorProvider doors={status.doors}>
     <div className="shell" hidden={hidden}>
       {/* While a dialog is open, Tab and clicks stay inside it. */}
       <div
@@ -231,6 +257,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           </p>
         )}
         {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
+        {refused && <DoorRefusal refusal={refused} />}
         {screen === "catalog" ? (
           <CatalogScreen status={status} onStatus={onStatus} />
         ) : screen === "register" ? (
@@ -262,8 +289,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
                 <button
                   key={a.id}
                   type="button"
-                  className="tile"
+                  className={a.refused ? "tile refused" : "tile"}
                   data-testid={`nav-${a.id}`}
+                  aria-disabled={a.refused || undefined}
                   ref={(el) => {
                     if (el) tiles.current.set(a.id, el);
                   }}
@@ -303,5 +331,6 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
+    </DoorProvider>
   );
 }
