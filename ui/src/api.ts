@@ -4,10 +4,12 @@
 
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ActivationView } from "./bindings/ActivationView";
 import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AdmissionView } from "./bindings/AdmissionView";
 import type { AdmitInput } from "./bindings/AdmitInput";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { CashChangeView } from "./bindings/CashChangeView";
 import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
 import type { CodeCheckView } from "./bindings/CodeCheckView";
@@ -17,8 +19,11 @@ import type { DepartmentView } from "./bindings/DepartmentView";
 import type { DepositAccountView } from "./bindings/DepositAccountView";
 import type { DepositInputView } from "./bindings/DepositInputView";
 import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
+import type { DepositRefundPreviewView } from "./bindings/DepositRefundPreviewView";
 import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
+import type { ExportOverview } from "./bindings/ExportOverview";
+import type { ExportResultView } from "./bindings/ExportResultView";
 import type { ImportReportView } from "./bindings/ImportReportView";
 import type { IpcError } from "./bindings/IpcError";
 import type { NewPatientInput } from "./bindings/NewPatientInput";
@@ -30,6 +35,9 @@ import type { PrintResultView } from "./bindings/PrintResultView";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { RefundInputView } from "./bindings/RefundInputView";
 import type { CancelRegistrationInput } from "./bindings/CancelRegistrationInput";
+import type { RefundLineInput } from "./bindings/RefundLineInput";
+import type { RefundPreviewView } from "./bindings/RefundPreviewView";
+import type { Method } from "./bindings/Method";
 import type { RegisterInput } from "./bindings/RegisterInput";
 import type { RegTypeInput } from "./bindings/RegTypeInput";
 import type { RegTypeView } from "./bindings/RegTypeView";
@@ -78,6 +86,10 @@ export interface CatalogFile {
   encoding?: string;
   /** Worksheet of a workbook; empty reads the first. */
   sheet?: string;
+  /** The part of the price list this file is (药品, 医疗服务项目 …); empty: the whole list. */
+  part?: string;
+  /** The file may have less than half the items of what it replaces. */
+  confirmShrink?: boolean;
 }
 
 /** The file goes as the raw invoke body; its name and options as headers. Header values
@@ -88,7 +100,9 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
     "x-month": encodeURIComponent(file.month ?? ""),
     "x-encoding": encodeURIComponent(file.encoding ?? ""),
     "x-sheet": encodeURIComponent(file.sheet ?? ""),
+    "x-part": encodeURIComponent(file.part ?? ""),
   };
+  if (file.confirmShrink) headers["x-confirm-shrink"] = "1";
   if (acceptGoodRows) headers["x-accept-good-rows"] = "1";
   return { headers };
 }
@@ -139,6 +153,8 @@ export const api = {
     call<ImportReportView>("catalog_import", file.bytes, fileOptions(file, acceptGoodRows)),
   catalogImportSample: () => call<ImportReportView>("catalog_import_sample"),
   catalogVersions: () => call<CatalogVersionView[]>("catalog_versions"),
+  /** Puts an earlier version back in force for its part; a shrink by more than half needs `confirmShrink`. */
+  catalogActivate: (version: string, confirmShrink: boolean) => call<ActivationView>("catalog_activate", { version, confirm_shrink: confirmShrink }),
   catalogSearch: (query: string, limit: number) => call<CatalogItemView[]>("catalog_search", { query, limit }),
   /** Calls `onProgress` for each progress event until the returned function is called. */
   onCatalogProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
@@ -189,6 +205,15 @@ export const api = {
     call<ReceiptView>("void_receipt", { receipt_no: receiptNo, reason, supervisor }),
   /** A refund with its own receipt; the same `input.id` again returns the one already issued. */
   refundReceipt: (input: RefundInputView) => call<ReceiptView>("refund_receipt", { input }),
+  /** The system's file dialog; the chosen file's name, or null when cancelled. */
+  pickFile: (title: string, filter_name: string, extensions: string[]) => call<string | null>("pick_file", { title, filter_name, extensions }),
+  /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
+  pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
+  /** What a refund of the marked lines would pay back, and how; nothing is written. */
+  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
+    call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),
+  /** 找零 while the cash handed over is typed (the core subtracts, not the window). */
+  cashChange: (cash_fen: number, tendered_fen: number) => call<CashChangeView>("cash_change", { cash_fen, tendered_fen }),
   /** Prints a committed receipt (`copy`: a reprint, marked 副本); the PDF is always saved. */
   printReceipt: (receiptNo: string, layout: PrintLayout, copy: boolean) =>
     call<PrintResultView>("print_receipt", { receipt_no: receiptNo, layout, copy }),
@@ -203,6 +228,9 @@ export const api = {
   takeDeposit: (input: DepositInputView) => call<ReceiptView>("take_deposit", { input }),
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
   refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
+  /** The balance now and after refunding `amount_fen`; nothing is written. */
+  depositRefundPreview: (inpatient_no: string, amount_fen: number) =>
+    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen }),
   cancelAdmission: (inpatientNo: string, reason: string) =>
     call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
   /** 转床 / 转病区: the admission then shows the new ward and bed. */
@@ -210,4 +238,16 @@ export const api = {
     call<AdmissionView>("transfer_admission", { inpatient_no: inpatientNo, ward, bed, reason }),
   /** 预交金汇总: saves the PDF and returns where. */
   printDepositSummary: (inpatientNo: string) => call<string>("print_deposit_summary", { inpatient_no: inpatientNo }),
+
+  /** 导出批次: what is not yet exported, and the batches made (supervisor, admin, finance). */
+  exportOverview: () => call<ExportOverview>("export_overview"),
+  /** Writes the next batch into `folder`; `written: false` when nothing is new. */
+  exportBatch: (folder: string) => call<ExportResultView>("export_batch", { folder }),
+  /** Writes batch `seq` again into `folder` (the same bytes but the cover). */
+  rerenderBatch: (seq: number, folder: string) => call<ExportResultView>("rerender_batch", { seq, folder }),
+  /** The system folder picker; null when cancelled. */
+  pickExportFolder: () => call<string | null>("pick_export_folder"),
+  /** Calls `onProgress` for each `export-progress` event until the returned function is called. */
+  onExportProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("export-progress", (e) => onProgress(e.payload)),
 };

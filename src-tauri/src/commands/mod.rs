@@ -5,6 +5,8 @@
 pub mod admissions;
 pub mod catalog;
 pub mod charges;
+pub mod export;
+pub mod files;
 pub mod patients;
 pub mod settings;
 
@@ -47,6 +49,10 @@ impl Shell {
             Some(a) => desk.open_shift_of(a)?,
             None => None,
         };
+        let doors = match &session {
+            Some(a) => DoorView::list(desk.doors(a)?),
+            None => vec![],
+        };
         Ok(AppStatus {
             station: station.as_ref().map(StationView::from),
             operator: session.as_ref().map(OperatorView::from),
@@ -55,6 +61,7 @@ impl Shell {
             catalog: CatalogStatusView::from(&desk.catalog_status()?),
             idle_lock_minutes: desk.idle_lock_minutes()?,
             db_path,
+            doors,
         })
     }
 }
@@ -149,7 +156,9 @@ pub fn close_shift(state: State<'_, ShellState>, counted_fen: i64) -> Reply<AppS
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let counted = Fen::new(counted_fen)?;
-    shell.desk()?.close_shift(&me, &downtime_core::report::close::CashCount::total(counted))?;
+    shell
+        .desk()?
+        .close_shift(&me, &downtime_core::report::close::CashCount::total(counted))?;
     shell.status()
 }
 

@@ -4,7 +4,8 @@
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
 //! F7 deposits (the admission screen), F10 shift, F11 outage, F12 lock; Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
-//! check a scanned receipt code, Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
+//! ending the outage opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
@@ -15,6 +16,7 @@
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
+import { DoorProvider, DoorRefusal, refusalOf, roleRefused } from "../components/Door";
 import { ErrorText } from "../components/ErrorText";
 import { FKeyBar, type FKey } from "../components/FKeyBar";
 import { OutageLine } from "../components/OutageLine";
@@ -22,12 +24,16 @@ import { openShift, StatusBar } from "../components/StatusBar";
 import { DraftProvider } from "../hooks/useDraft";
 import { useHotkeys } from "../hooks/useHotkeys";
 import { useIdle } from "../hooks/useIdle";
+import { useKeepFocusInView } from "../components/keepInView";
+import type { IpcError } from "../bindings/IpcError";
+import type { Task } from "../bindings/Task";
 import { useSubmit } from "../hooks/useSubmit";
 import { useLang, useT, type MsgKey } from "../i18n";
 import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
 import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
+import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
@@ -41,16 +47,20 @@ import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
 type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem" | "departments" | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "export";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
 
 interface Action extends Bound {
   id: string;
+  /** The counter task the key starts: refused at the door when the core says so. */
+  task?: Task;
   /** Shown in the key bar of a screen with keys of its own (else only on the home tiles and
    *  in F1 help). */
   counter?: boolean;
+  /** The role may not do it at all: its tile is shown as not offered. */
+  refused?: boolean;
 }
 
 /** Keys kept for screens later work adds; until then they only say so. */
@@ -82,7 +92,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [admIntent, setAdmIntent] = useState<AdmIntent>({ kind: "admit", seq: 0 });
   const charge = useChargeDraft(status.operator?.id ?? "");
   const [notice, setNotice] = useState<Notice | null>(null);
+  /** The last key refused at the door, with the core's reason (who may, or open a shift). */
+  const [refused, setRefused] = useState<IpcError | null>(null);
   const logout = useSubmit();
+  useKeepFocusInView();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
   const lastTile = useRef("shift");
   const lastFocus = useRef<HTMLElement | null>(null);
@@ -91,10 +104,15 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [backFromDepts, setBackFromDepts] = useState(false);
   /** Counts changes to the 科室表, so the screens holding it load it again. */
   const [deptSeq, setDeptSeq] = useState(0);
+  /** The Export screen was opened by ending the outage: the final batch. */
+  const [finalExport, setFinalExport] = useState(false);
+  const role = status.operator?.role;
+  const mayExport = role === "supervisor" || role === "admin" || role === "finance";
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
     setNotice(null);
+    setRefused(null);
     setBackFromDepts(false);
     setDialog(id);
   };
@@ -112,6 +130,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const goto = (next: ScreenId) => {
     if (next !== "home") lastTile.current = next;
     setNotice(null);
+    setRefused(null);
     setDialog(null);
     setScreen(next);
   };
@@ -148,26 +167,31 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const outageActive = status.outage?.active === true;
   const onAdmit = screen === "admit";
   const actions: Action[] = [
-    { id: "newPatient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
+    { id: "newPatient", task: "new_patient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
     { id: "findPatient", key: "F3", label: t("nav.findPatient"), counter: true, run: () => (onAdmit ? admission("find") : counter("find")) },
-    { id: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
-    { id: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
-    { id: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
-    { id: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
+    { id: "register", task: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
+    { id: "charge", task: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
+    { id: "admit", task: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
+    { id: "deposit", task: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
     {
       id: "refund",
+      task: onAdmit ? "deposit_refund" : "correct",
       key: "F8",
       label: t(onAdmit ? "nav.depositRefund" : "nav.refund"),
       counter: true,
       run: () => (onAdmit ? admission("refund") : cashier("corrections")),
     },
-    { id: "settle", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
+    { id: "settle", task: "pay", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
     { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), counter: true, run: () => open("shift") },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
     { id: "receiptCheck", key: "Ctrl+K", label: t("nav.receiptCheck"), run: () => open("receiptCheck") },
+    // Offered only to those who may export; for others the key says why not.
+    ...(mayExport
+      ? [{ id: "export", key: "Ctrl+E", label: t("nav.export"), run: () => { setFinalExport(false); goto("export"); } }]
+      : []),
     { id: "lock", key: "F12", label: t("nav.lock"), counter: true, run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
@@ -179,14 +203,26 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     run: () => setNotice({ key: "notice.comingSoon", vars: { key }, nameKey: label }),
   }));
 
+  // Refuse at the door: a task the core refuses now (role, shift) does not open its screen or
+  // form; the reason, naming who may, shows at once.
+  for (const a of actions) {
+    const refusal = a.task ? refusalOf(status.doors, a.task) : null;
+    if (!refusal) continue;
+    a.run = () => {
+      setNotice(null);
+      setRefused(refusal);
+    };
+    a.refused = roleRefused(refusal);
+  }
   const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
+  if (!mayExport) keys["Ctrl+E"] = () => setNotice({ key: "notice.exportForbidden" });
   if (dialog) keys.Escape = close;
   else if (screen !== "home") keys.Escape = () => goto("home");
   useHotkeys(keys, !hidden);
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, home: null }[screen];
+  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, export: EXPORT_KEYS, home: null }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -203,6 +239,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...barActions, ...(ownKeys && !dialog ? [] : [lang])];
 
   return (
+    <DoorProvider doors={status.doors}>
     <div className="shell" hidden={hidden}>
       {/* While a dialog is open, Tab and clicks stay inside it. */}
       <div
@@ -220,6 +257,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           </p>
         )}
         {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
+        {refused && <DoorRefusal refusal={refused} />}
         {screen === "catalog" ? (
           <CatalogScreen status={status} onStatus={onStatus} />
         ) : screen === "register" ? (
@@ -232,6 +270,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           />
         ) : screen === "admit" ? (
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
+        ) : screen === "export" ? (
+          <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -249,8 +289,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
                 <button
                   key={a.id}
                   type="button"
-                  className="tile"
+                  className={a.refused ? "tile refused" : "tile"}
                   data-testid={`nav-${a.id}`}
+                  aria-disabled={a.refused || undefined}
                   ref={(el) => {
                     if (el) tiles.current.set(a.id, el);
                   }}
@@ -266,7 +307,20 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       </div>
       <FKeyBar keys={bar} />
       {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
-      {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
+      {dialog === "outage" && (
+        <OutageDialog
+          status={status}
+          onDone={(next, n) => {
+            done(next, n);
+            // Ending the outage offers the final batch.
+            if (n.key === "notice.outageEnded" && mayExport) {
+              setFinalExport(true);
+              goto("export");
+            }
+          }}
+          onClose={close}
+        />
+      )}
       {dialog === "operators" && (
         <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />
       )}
@@ -277,5 +331,6 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
+    </DoorProvider>
   );
 }

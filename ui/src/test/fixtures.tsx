@@ -7,6 +7,7 @@ import { App } from "../App";
 import type { AdmissionView } from "../bindings/AdmissionView";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CatalogItemView } from "../bindings/CatalogItemView";
+import type { CatalogStatusView } from "../bindings/CatalogStatusView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
 import type { DepartmentView } from "../bindings/DepartmentView";
 import type { DepositAccountView } from "../bindings/DepositAccountView";
@@ -46,9 +47,10 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     operator: operator(),
     outage: null,
     shift: null,
-    catalog: { active: null, stale: false },
+    catalog: catalogStatus(null, false),
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
+    doors: [],
     ...over,
   };
 }
@@ -88,12 +90,13 @@ type Internals = { invoke: (cmd: string, args?: unknown, options?: { headers?: u
  */
 export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
+  nextPick = null;
   let headers: Record<string, string> = {};
   mockIPC(
     (cmd, args) => {
       const a = args as Record<string, unknown> | undefined;
       calls.push({ cmd, args: a, headers });
-      const handler = handlers[cmd];
+      const handler = handlers[cmd] ?? systemDialog[cmd];
       if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
       return handler(a);
     },
@@ -107,6 +110,20 @@ export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   };
   return calls;
 }
+
+/** The file the system's file dialog chooses next (null: the person cancels it). */
+let nextPick: { name: string; bytes: number[] } | null = null;
+
+/** The next file dialog chooses this file, as the person would. */
+export function willPick(name: string, content: string) {
+  nextPick = { name, bytes: Array.from(new TextEncoder().encode(content)) };
+}
+
+/** The shell's file dialog commands, answered from `willPick`. */
+const systemDialog: Record<string, Handler> = {
+  pick_file: () => nextPick?.name ?? null,
+  picked_file_bytes: () => nextPick?.bytes ?? [],
+};
 
 /** The calls of one command, in order. */
 export const callsOf = (calls: Call[], cmd: string) => calls.filter((c) => c.cmd === cmd);
@@ -132,8 +149,14 @@ export function catalogVersion(over: Partial<CatalogVersionView> = {}): CatalogV
     rejected: 0,
     imported_by: "王管理",
     imported_at: "2026-11-01T00:30:00Z",
+    part: "",
     ...over,
   };
+}
+
+/** The catalog as the status bar has it: one version in force (or none). */
+export function catalogStatus(active: CatalogVersionView | null, stale = false): CatalogStatusView {
+  return { active, parts: active ? [active] : [], items: active?.items ?? 0, stale };
 }
 
 export function importReport(over: Partial<ImportReportView> = {}): ImportReportView {
@@ -153,6 +176,12 @@ export function importReport(over: Partial<ImportReportView> = {}): ImportReport
     ],
     version: null,
     already_imported: false,
+    in_force: false,
+    part: "",
+    replaces: [],
+    replaced_items: 0,
+    shrinks: false,
+    conflicts: [],
     reg_types_missing: [],
     ...over,
   };
@@ -336,6 +365,8 @@ export function receiptView(over: Partial<ReceiptView> = {}): ReceiptView {
     occurred_at: "2026-11-26T02:00:00.000000Z",
     back_entered: false,
     qr_payload: "DD1.x",
+    refundable: true,
+    voidable: true,
     ...over,
   };
 }

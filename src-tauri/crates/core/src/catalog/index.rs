@@ -1,34 +1,24 @@
-//! The price list's search index in the station file (see `search_index`): which versions
-//! are searched, (re)building their index, and the search itself. Kept apart from reading
-//! and importing rows so that what "active" means can change without touching either.
+//! The price list's search index in the station file (see `search_index`): the items of the
+//! versions in force (every part's, `Desk::active_set`), in code order; (re)building it when
+//! the versions in force change (after an import or an activation, or on the first search
+//! after an upgrade), and the search itself. Kept apart from reading and importing rows.
 
 use super::{load_item_at, CatalogItem};
 use crate::error::Result;
 use crate::search_index::{self, Domain, Entry, Writer};
 use crate::store::Desk;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
-/// The versions whose items are searched and charged: the newest import.
-pub(crate) fn active_versions(conn: &Connection) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM catalog_version ORDER BY rowid DESC LIMIT 1")?
-        .query_row([], |r| r.get::<_, String>(0))
-        .optional()?
-        .into_iter()
-        .collect())
-}
-
-/// Rebuilds the index from the active versions' items, in code order, inside the caller's
+/// Rebuilds the index from the items of `versions`, in code order, inside the caller's
 /// transaction.
-pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
-    let versions = active_versions(conn)?;
+fn rebuild(conn: &Connection, versions: &[String]) -> Result<()> {
     search_index::clear(conn, Domain::Items)?;
     {
         let mut w = Writer::bulk(conn, Domain::Items)?;
         let mut stmt = conn.prepare(
             "SELECT rowid, code, name, lookup FROM catalog_item WHERE version_id IN (SELECT value FROM json_each(?1)) ORDER BY code",
         )?;
-        let mut rows = stmt.query([serde_json::to_string(&versions).expect("strings")])?;
+        let mut rows = stmt.query([serde_json::to_string(versions).expect("strings")])?;
         let mut pos = 0;
         while let Some(r) = rows.next()? {
             pos += 1;
@@ -51,14 +41,18 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
 }
 
 impl Desk {
-    /// Rebuilds the item index if it was built from other versions than the active ones
-    /// (only after an upgrade from a build without it: imports write it).
-    fn ensure_item_index(&mut self) -> Result<()> {
-        let active = active_versions(&self.conn)?.join(" ");
-        if search_index::built_from(&self.conn, Domain::Items)?.as_deref() == Some(active.as_str()) {
+    /// Rebuilds the item index if it was built from other versions than those in force
+    /// (imports and activations call this as they finish; a search, after an upgrade).
+    pub(crate) fn ensure_item_index(&mut self) -> Result<()> {
+        let versions: Vec<String> = self
+            .active_set()?
+            .map(|s| s.ids().iter().map(|v| v.to_string()).collect())
+            .unwrap_or_default();
+        let source = versions.join(" ");
+        if search_index::built_from(&self.conn, Domain::Items)?.as_deref() == Some(source.as_str()) {
             return Ok(());
         }
-        self.bulk(|d| d.in_write_tx(|d| rebuild(&d.conn)))
+        self.bulk(|d| d.in_write_tx(|d| rebuild(&d.conn, &versions)))
     }
 
     /// Finds items of the active catalog, best match first: exact code, code prefix, pinyin

@@ -17,8 +17,12 @@ pub struct Desk {
     pub(crate) conn: Connection,
     path: PathBuf,
     pub(crate) clock: Clock,
-    /// Catalog items already looked up for charging (the search index is in the file).
-    pub(crate) catalog_cache: crate::catalog::Cache,
+    /// The items in force, rebuilt when the versions in force change (the search index is in
+    /// the file).
+    pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
+    /// The versions in force, by the generation (newest version and activation rowids) they
+    /// were read at.
+    pub(crate) catalog_set: crate::catalog::parts::SetCache,
     /// The working-day calendar and the number of imported years it was built from.
     pub(crate) calendar_cache: std::sync::Mutex<Option<(i64, crate::calendar::Calendar)>>,
     /// The station code and signing key, once read.
@@ -101,7 +105,8 @@ impl Desk {
             conn,
             path,
             clock: Clock::system(),
-            catalog_cache: Default::default(),
+            catalog_cache: None,
+            catalog_set: Default::default(),
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
         };

@@ -176,3 +176,31 @@ fn a_fresh_process_finds_at_once_and_an_old_file_gets_its_index_on_the_first_sea
     assert_eq!(upgraded.find_patients("swk", 5).unwrap()[0].name, "孙悟空");
     assert_eq!(upgraded.verify().unwrap().problem, None);
 }
+
+#[test]
+fn the_item_index_follows_the_parts_in_force() {
+    use downtime_core::catalog::ImportOptions;
+    let mut f = Fixture::new();
+    let admin = f.admin.clone();
+    let import = |f: &mut Fixture, csv: &str, name: &str, part: &str| {
+        let opts = ImportOptions {
+            part: Some(part.into()),
+            confirm_shrink: true,
+            ..Default::default()
+        };
+        f.desk.catalog_import(&admin, csv.as_bytes(), name, &opts, false, &mut |_, _| {}).unwrap()
+    };
+    let head = "编码,名称,单价,费用类别\r\n";
+    let drugs1 = import(&mut f, &format!("{head}Y1,阿莫西林胶囊,1.00,西药费\r\n"), "drugs-1.csv", "药品");
+    import(&mut f, &format!("{head}S1,血常规,20.00,化验费\r\n"), "services.csv", "医疗服务项目");
+    let codes = |f: &mut Fixture, q: &str| f.desk.catalog_search(q, 10).unwrap().into_iter().map(|i| i.code).collect::<Vec<_>>();
+    assert_eq!(codes(&mut f, "amxl"), ["Y1"]);
+    assert_eq!(codes(&mut f, "xcg"), ["S1"], "both parts are searched");
+    import(&mut f, &format!("{head}Y2,头孢克肟胶囊,2.00,西药费\r\n"), "drugs-2.csv", "药品");
+    assert!(codes(&mut f, "amxl").is_empty(), "the drug part's old version is out of force");
+    assert_eq!(codes(&mut f, "胶囊"), ["Y2"]);
+    let old = drugs1.version.unwrap().id.to_string();
+    f.desk.catalog_activate(&admin, &old, true).unwrap();
+    assert_eq!(codes(&mut f, "胶囊"), ["Y1"], "activating the old version brings its items back");
+    assert_eq!(codes(&mut f, "S"), ["S1"]);
+}
