@@ -28,11 +28,13 @@ import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
 import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
+import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
 import { OutageDialog } from "./OutageDialog";
+import { OutageReportDialog } from "./OutageReportDialog";
 import { PatientIndexDialog } from "./PatientIndexDialog";
 import { ReceiptCheckDialog } from "./ReceiptCheckDialog";
 import { DepartmentsDialog } from "./settings/DepartmentsDialog";
@@ -40,8 +42,18 @@ import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScre
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
-type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem" | "departments" | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit";
+type DialogId =
+  | "shift"
+  | "outage"
+  | "outageReport"
+  | "operators"
+  | "verify"
+  | "help"
+  | "patientIndex"
+  | "freeItem"
+  | "departments"
+  | "receiptCheck";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -91,6 +103,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [backFromDepts, setBackFromDepts] = useState(false);
   /** Counts changes to the 科室表, so the screens holding it load it again. */
   const [deptSeq, setDeptSeq] = useState(0);
+  /** The outage whose report is shown (null: the active or last one). */
+  const [reportOutage, setReportOutage] = useState<string | null>(null);
+  const role = status.operator?.role;
+  const readsReports = role === "supervisor" || role === "admin" || role === "finance";
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
@@ -162,8 +178,27 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       run: () => (onAdmit ? admission("refund") : cashier("corrections")),
     },
     { id: "settle", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
-    { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), counter: true, run: () => open("shift") },
+    {
+      id: "shift",
+      key: "F10",
+      label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"),
+      counter: true,
+      run: () => (openShift(status.shift) ? goto("handover") : open("shift")),
+    },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
+    ...(readsReports
+      ? [
+          {
+            id: "outageReport",
+            key: "Ctrl+E",
+            label: t("nav.outageReport"),
+            run: () => {
+              setReportOutage(null);
+              open("outageReport");
+            },
+          },
+        ]
+      : []),
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
@@ -186,7 +221,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, home: null }[screen];
+  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, handover: HANDOVER_KEYS, home: null }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -232,6 +267,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           />
         ) : screen === "admit" ? (
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
+        ) : screen === "handover" ? (
+          <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -265,8 +302,23 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
         )}
       </div>
       <FKeyBar keys={bar} />
-      {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
-      {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
+      {dialog === "shift" && <ShiftDialog onDone={done} onClose={close} />}
+      {dialog === "outage" && (
+        <OutageDialog
+          status={status}
+          onDone={done}
+          onEnded={(next, id) => {
+            // Ending the outage offers its report, to whoever may read it.
+            if (!readsReports) return done(next, { key: "notice.outageEnded" });
+            onStatus(next);
+            setNotice({ key: "notice.outageEnded" });
+            setReportOutage(id);
+            setDialog("outageReport");
+          }}
+          onClose={close}
+        />
+      )}
+      {dialog === "outageReport" && <OutageReportDialog outageId={reportOutage} onClose={close} />}
       {dialog === "operators" && (
         <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />
       )}

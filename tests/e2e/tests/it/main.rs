@@ -9,6 +9,7 @@ mod catalog;
 mod charge;
 mod counter;
 mod foundation;
+mod handover;
 mod registration;
 
 use fantoccini::elements::Element;
