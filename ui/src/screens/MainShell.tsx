@@ -2,10 +2,12 @@
 //! 预交金 or 价目表), the function-key bar, and one dialog at a time. The key map is fixed:
 //! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
-//! F7 deposits (the admission screen), F10 shift, F11 outage, F12 lock; Ctrl+P price list,
+//! F7 deposits (the admission screen), F10 shift (the handover sheet while a shift is open),
+//! F11 outage, F12 lock; Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
 //! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
-//! ending the outage opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! ending the outage shows its report, then opens it for the final batch), Ctrl+B the outage
+//! report (the same roles), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
@@ -34,11 +36,13 @@ import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
 import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
+import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
 import { OutageDialog } from "./OutageDialog";
+import { OutageReportDialog } from "./OutageReportDialog";
 import { PatientIndexDialog } from "./PatientIndexDialog";
 import { ReceiptCheckDialog } from "./ReceiptCheckDialog";
 import { DepartmentsDialog } from "./settings/DepartmentsDialog";
@@ -46,8 +50,18 @@ import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScre
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
-type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem" | "departments" | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "export";
+type DialogId =
+  | "shift"
+  | "outage"
+  | "outageReport"
+  | "operators"
+  | "verify"
+  | "help"
+  | "patientIndex"
+  | "freeItem"
+  | "departments"
+  | "receiptCheck";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "export" | "handover";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -106,8 +120,13 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [deptSeq, setDeptSeq] = useState(0);
   /** The Export screen was opened by ending the outage: the final batch. */
   const [finalExport, setFinalExport] = useState(false);
+  /** The outage whose report is shown (null: the active or last one). */
+  const [reportOutage, setReportOutage] = useState<string | null>(null);
+  /** Closing the outage report goes on to the final batch (the outage was just ended). */
+  const [exportAfterReport, setExportAfterReport] = useState(false);
   const role = status.operator?.role;
   const mayExport = role === "supervisor" || role === "admin" || role === "finance";
+  const readsReports = mayExport;
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
@@ -182,8 +201,27 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       run: () => (onAdmit ? admission("refund") : cashier("corrections")),
     },
     { id: "settle", task: "pay", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
-    { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), counter: true, run: () => open("shift") },
+    {
+      id: "shift",
+      key: "F10",
+      label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"),
+      counter: true,
+      run: () => (openShift(status.shift) ? goto("handover") : open("shift")),
+    },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
+    ...(readsReports
+      ? [
+          {
+            id: "outageReport",
+            key: "Ctrl+B",
+            label: t("nav.outageReport"),
+            run: () => {
+              setReportOutage(null);
+              open("outageReport");
+            },
+          },
+        ]
+      : []),
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
@@ -222,7 +260,15 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, export: EXPORT_KEYS, home: null }[screen];
+  const ownKeys = {
+    catalog: CATALOG_KEYS,
+    register: REG_KEYS,
+    charge: CHARGE_KEYS,
+    admit: ADM_KEYS,
+    export: EXPORT_KEYS,
+    handover: HANDOVER_KEYS,
+    home: null,
+  }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -272,6 +318,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
         ) : screen === "export" ? (
           <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
+        ) : screen === "handover" ? (
+          <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -306,19 +354,34 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
         )}
       </div>
       <FKeyBar keys={bar} />
-      {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
+      {dialog === "shift" && <ShiftDialog onDone={done} onClose={close} />}
       {dialog === "outage" && (
         <OutageDialog
           status={status}
-          onDone={(next, n) => {
-            done(next, n);
-            // Ending the outage offers the final batch.
-            if (n.key === "notice.outageEnded" && mayExport) {
+          onDone={done}
+          onEnded={(next, id) => {
+            // Ending the outage offers its report to whoever may read it, then the final batch.
+            if (!readsReports) return done(next, { key: "notice.outageEnded" });
+            onStatus(next);
+            setNotice({ key: "notice.outageEnded" });
+            setReportOutage(id);
+            setExportAfterReport(mayExport);
+            setDialog("outageReport");
+          }}
+          onClose={close}
+        />
+      )}
+      {dialog === "outageReport" && (
+        <OutageReportDialog
+          outageId={reportOutage}
+          onClose={() => {
+            close();
+            if (exportAfterReport) {
+              setExportAfterReport(false);
               setFinalExport(true);
               goto("export");
             }
           }}
-          onClose={close}
         />
       )}
       {dialog === "operators" && (
