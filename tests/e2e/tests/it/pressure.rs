@@ -442,3 +442,43 @@ async fn refused_at_the_door_and_the_outage_shown_on_the_lock_and_login_screens(
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dialogs_pages_and_the_english_home_fit_the_counter_screen() {
+    e2e("pressure-dialogs", |name| async move {
+        let mut app = App::start(&name, counter).await;
+        login(&app, "王管理", "123456").await;
+        counter_size(&app).await;
+        app.by_id("nav-shift").await;
+        step(&mut app, "home", true).await;
+        // English: the key bar stays within its rows, nothing over the tiles.
+        app.keys(CTRL_L).await;
+        app.text_contains("fkey-bar", "Help").await;
+        step(&mut app, "home-english", true).await;
+        app.keys(CTRL_L).await;
+        app.text_contains("fkey-bar", "帮助").await;
+        // F1 help.
+        app.keys("\u{E031}").await;
+        app.by_id("help-overlay").await;
+        step(&mut app, "help", true).await;
+        app.keys(ESC).await;
+        app.gone("help-overlay").await;
+        // Operators and settings, then the 科室表 from there.
+        app.keys(CTRL_O).await;
+        app.by_id("op-list").await;
+        step(&mut app, "operators", true).await;
+        app.by_id("dept-open").await.send_keys(ENTER).await.unwrap();
+        app.by_id("dept-editor").await;
+        step(&mut app, "departments", true).await;
+        app.keys(ESC).await;
+        app.by_id("op-list").await;
+        app.keys(ESC).await;
+        app.gone("op-list").await;
+        // The price list page.
+        app.keys(CTRL_P).await;
+        app.by_id("catalog-screen").await;
+        step(&mut app, "price-list", true).await;
+        app.close().await;
+    })
+    .await;
+}
