@@ -482,3 +482,46 @@ async fn dialogs_pages_and_the_english_home_fit_the_counter_screen() {
     })
     .await;
 }
+
+/// Waits until the first screen (login) is painted: found, then two animation frames later.
+/// Returns the page's own clock then (ms since the WebView began loading the page).
+async fn first_screen_painted(app: &App) -> f64 {
+    app.by_id("login-name").await;
+    let v = app
+        .client
+        .execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now())));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_f64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn start_up_time_to_the_first_painted_screen_is_printed() {
+    e2e("pressure-start", |name| async move {
+        let app = App::start(&name, counter).await;
+        let in_page = first_screen_painted(&app).await;
+        let painted = app.asked_at.elapsed();
+        // Baseline from the same run: one WebDriver round trip, the harness's own latency.
+        let rt = std::time::Instant::now();
+        app.client.execute("return 1;", vec![]).await.unwrap();
+        let round_trip = rt.elapsed();
+        let build = std::env::var("DOWNTIME_E2E_APP").unwrap_or_else(|_| "target/debug/downtime-desk".into());
+        let report = format!(
+            "start-up ({build}): first screen painted {:.0} ms after asking the driver for the app \
+             (session up after {:.0} ms; the page painted {in_page:.0} ms after the WebView began loading it); \
+             baseline: one WebDriver round trip {:.1} ms\n",
+            painted.as_secs_f64() * 1000.0,
+            app.session_up.as_secs_f64() * 1000.0,
+            round_trip.as_secs_f64() * 1000.0,
+        );
+        print!("{report}");
+        let dir = workspace().join("target/e2e-screens");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("start-up.txt"), &report).unwrap();
+        app.close().await;
+    })
+    .await;
+}
