@@ -11,8 +11,10 @@
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
-//! The key bar fits one or two rows at 1366 px: on a screen with keys of its own it shows those
-//! and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q/L) are on the home tiles and in F1 help.
+//! The key bar fits one or two rows at 1366 px in either language: it shows the screen's (or the
+//! dialog's) keys and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles
+//! and in F1 help. A counter key the core refuses now (role, shift) refuses at once, with the
+//! core's reason (`AppStatus.doors`), and a tile the role cannot use is shown as not offered.
 //! A change to the 科室表 makes the screens holding the list load it again (`deptSeq`).
 
 import { useEffect, useRef, useState } from "react";
@@ -280,8 +282,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     ...(dialog === "departments" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("dept.new") }] : []),
     { key: "Esc", label: t(dialog === "departments" && deptsFrom ? "fkey.back" : "fkey.close"), run: close },
   ];
-  // A screen with keys of its own shows those and the counter keys; home and dialogs show all.
-  const barActions = ownKeys && !dialog ? actions.filter((a) => a.counter) : actions;
+  // The bar shows this screen's (or dialog's) keys and the counter keys, in one or two rows at
+  // 1366 px in either language; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles with their
+  // keys, and all of them in F1 help.
+  const barActions = actions.filter((a) => a.counter);
   const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...barActions, ...(ownKeys && !dialog ? [] : [lang])];
 
   return (
