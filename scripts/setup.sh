@@ -9,11 +9,13 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth
-  webkit2gtk-driver poppler-utils sqlite3 fonts-noto-cjk nodejs npm)
+  webkit2gtk-driver poppler-utils sqlite3 fonts-noto-cjk nodejs npm python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   # nodejs/npm may come from elsewhere (nvm, NodeSource): a working command is enough.
-  case "$p" in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
+  case "$p" in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;;
+    python3) command -v python3 >/dev/null && continue ;;
+    python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -36,6 +38,16 @@ driver="${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver"
 if [ ! -x "$driver" ]; then
   echo "==> cargo install tauri-driver"
   cargo install tauri-driver --version '^2' --locked
+fi
+
+# The independent FHIR R4 validator the export's tests run (fhir.resources 6.4 carries the R4
+# models; 7.x and later are R4B/R5). Kept under target/ beside the other build products.
+venv=target/fhir-venv
+if ! "$venv/bin/python" -c 'import fhir.resources' 2>/dev/null; then
+  echo "==> FHIR validator (fhir.resources 6.4.0) in $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "fhir.resources==6.4.0" "pydantic<2"
 fi
 
 echo "==> npm ci (ui/)"

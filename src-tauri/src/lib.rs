@@ -62,6 +62,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::catalog::catalog_preview,
         commands::catalog::catalog_import,
         commands::catalog::catalog_import_sample,
+        commands::catalog::catalog_activate,
         commands::catalog::catalog_search,
         commands::catalog::catalog_versions,
         commands::patients::find_patients,
@@ -72,6 +73,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::patients::import_patient_snapshot,
         commands::patients::register,
         commands::patients::cancel_registration,
+        commands::patients::reg_types,
+        commands::patients::set_reg_type,
         commands::patients::registrations_today,
         commands::patients::print_queue_slip,
         commands::charges::price_draft,
@@ -103,12 +106,17 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::report::cash_threshold,
         commands::report::set_cash_threshold,
         commands::report::shift_receipt_totals,
+        commands::export::export_overview,
+        commands::export::export_batch,
+        commands::export::rerender_batch,
+        commands::export::pick_export_folder,
     ])
 }
 
 pub fn run() {
     let shell = open_shell(db_path_from_env());
     register(tauri::Builder::default())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(shell))
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");

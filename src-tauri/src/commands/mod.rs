@@ -5,6 +5,7 @@
 pub mod admissions;
 pub mod catalog;
 pub mod charges;
+pub mod export;
 pub mod patients;
 pub mod report;
 pub mod settings;

@@ -2,9 +2,12 @@
 //! 预交金 or 价目表), the function-key bar, and one dialog at a time. The key map is fixed:
 //! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
-//! F7 deposits (the admission screen), F10 shift, F11 outage, F12 lock; Ctrl+P price list,
+//! F7 deposits (the admission screen), F10 shift (open it, or the handover screen), F11 outage,
+//! F12 lock; Ctrl+B the outage report (supervisors, administrators, finance; ending the
+//! outage offers it, over the Export screen); Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
-//! check a scanned receipt code, Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
+//! ending the outage opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
@@ -29,6 +32,7 @@ import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
 import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
+import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
@@ -53,7 +57,7 @@ type DialogId =
   | "freeItem"
   | "departments"
   | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -105,8 +109,14 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [deptSeq, setDeptSeq] = useState(0);
   /** The outage whose report is shown (null: the active or last one). */
   const [reportOutage, setReportOutage] = useState<string | null>(null);
+  /** The Export screen was opened by ending the outage: the final batch. */
+  const [finalExport, setFinalExport] = useState(false);
+  /** The outage was just ended: its report first, then the final batch. */
+  const [exportAfterReport, setExportAfterReport] = useState(false);
   const role = status.operator?.role;
-  const readsReports = role === "supervisor" || role === "admin" || role === "finance";
+  /** Supervisors, administrators and finance read reports and export batches. */
+  const mayExport = role === "supervisor" || role === "admin" || role === "finance";
+  const readsReports = mayExport;
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
@@ -118,19 +128,26 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setDeptsFrom(from);
     open("departments");
   };
-  const close =
-    dialog === "departments" && deptsFrom
-      ? () => {
-          setBackFromDepts(true);
-          setDialog(deptsFrom);
-        }
-      : () => setDialog(null);
   const goto = (next: ScreenId) => {
     if (next !== "home") lastTile.current = next;
     setNotice(null);
     setDialog(null);
     setScreen(next);
   };
+  const close =
+    dialog === "departments" && deptsFrom
+      ? () => {
+          setBackFromDepts(true);
+          setDialog(deptsFrom);
+        }
+      : dialog === "outageReport" && exportAfterReport
+        ? () => {
+            // The outage was just ended: on to its final batch.
+            setExportAfterReport(false);
+            setFinalExport(true);
+            goto("export");
+          }
+        : () => setDialog(null);
   /** F2 / F3 / F4: the registration screen, told which key it was. */
   const counter = (kind: RegIntent["kind"]) => {
     setRegIntent((old) => ({ kind, seq: old.seq + 1 }));
@@ -190,7 +207,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       ? [
           {
             id: "outageReport",
-            key: "Ctrl+E",
+            key: "Ctrl+B",
             label: t("nav.outageReport"),
             run: () => {
               setReportOutage(null);
@@ -203,6 +220,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
     { id: "receiptCheck", key: "Ctrl+K", label: t("nav.receiptCheck"), run: () => open("receiptCheck") },
+    // Offered only to those who may export; for others the key says why not.
+    ...(mayExport
+      ? [{ id: "export", key: "Ctrl+E", label: t("nav.export"), run: () => { setFinalExport(false); goto("export"); } }]
+      : []),
     { id: "lock", key: "F12", label: t("nav.lock"), counter: true, run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
@@ -215,13 +236,22 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   }));
 
   const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
+  if (!mayExport) keys["Ctrl+E"] = () => setNotice({ key: "notice.exportForbidden" });
   if (dialog) keys.Escape = close;
   else if (screen !== "home") keys.Escape = () => goto("home");
   useHotkeys(keys, !hidden);
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, handover: HANDOVER_KEYS, home: null }[screen];
+  const ownKeys = {
+    catalog: CATALOG_KEYS,
+    register: REG_KEYS,
+    charge: CHARGE_KEYS,
+    admit: ADM_KEYS,
+    handover: HANDOVER_KEYS,
+    export: EXPORT_KEYS,
+    home: null,
+  }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -269,6 +299,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
         ) : screen === "handover" ? (
           <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
+        ) : screen === "export" ? (
+          <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -308,17 +340,20 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           status={status}
           onDone={done}
           onEnded={(next, id) => {
-            // Ending the outage offers its report, to whoever may read it.
             if (!readsReports) return done(next, { key: "notice.outageEnded" });
+            // Ending the outage offers its report, then the Export screen for the final batch.
             onStatus(next);
             setNotice({ key: "notice.outageEnded" });
+            setExportAfterReport(true);
             setReportOutage(id);
             setDialog("outageReport");
           }}
           onClose={close}
         />
       )}
-      {dialog === "outageReport" && <OutageReportDialog outageId={reportOutage} onClose={close} />}
+      {dialog === "outageReport" && (
+        <OutageReportDialog outageId={reportOutage} onClose={close} />
+      )}
       {dialog === "operators" && (
         <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />
       )}

@@ -7,6 +7,7 @@
 mod admissions;
 mod catalog;
 mod charges;
+mod export;
 mod foundation;
 mod patients;
 mod report;
@@ -64,6 +65,9 @@ enum Command {
     /// 挂号记录：退号、列表
     #[command(subcommand)]
     Registration(patients::RegistrationCmd),
+    /// 号别：列出、新增或修改（费用项目按价目表编码）
+    #[command(subcommand)]
+    Regtype(patients::RegtypeCmd),
     /// 科室表
     #[command(subcommand)]
     Dept(patients::DeptCmd),
@@ -89,6 +93,8 @@ enum Command {
     Simulate(admissions::SimulateArgs),
     /// 在临时文件夹中运行性能基准
     Bench(foundation::BenchArgs),
+    /// 导出批次（交财务与 HIS 补录）、重新生成第 N 批、离线校验批次文件夹
+    Export(export::ExportArgs),
 }
 
 /// What a command needs: the open desk and, when asked, the authenticated operator.
@@ -154,6 +160,9 @@ fn main() -> ExitCode {
     let db = cli.db.clone().unwrap_or_else(downtime_core::store::default_path);
     let result = if let Command::Bench(args) = cli.command {
         foundation::bench(args)
+    } else if matches!(&cli.command, Command::Export(a) if export::is_verify(a)) {
+        let Command::Export(args) = cli.command else { unreachable!() };
+        export::verify(args)
     } else if let Command::Catalog(catalog::CatalogCmd::Generate { items, seed, out }) = cli.command {
         catalog::generate(items, seed, &out)
     } else {

@@ -134,6 +134,8 @@ pub enum Permission {
     Register,
     /// Admit inpatients, take deposits (住院处).
     Admit,
+    /// Export batches for reconciliation (导出批次).
+    Export,
     /// Read any operator's handover sheet, the day and outage reports (an operator reads
     /// their own shift's without it).
     ReadReports,
@@ -186,6 +188,7 @@ impl Role {
             OpenShift => matches!(self, Cashier | Admissions | Supervisor),
             Register => matches!(self, Cashier | Admissions | Supervisor),
             Admit => matches!(self, Admissions | Supervisor),
+            Export => matches!(self, Supervisor | Admin | Finance),
             ReadReports => matches!(self, Supervisor | Admin | Finance),
         }
     }

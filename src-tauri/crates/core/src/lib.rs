@@ -4,12 +4,14 @@
 //! Start reading at [`store::Desk::open`], then `journal`, then the domain modules.
 
 pub mod admission;
+pub mod batch;
 pub mod bench;
 pub mod calendar;
 pub mod capitals;
 pub mod catalog;
 pub mod charge;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod jcs;
 pub mod journal;

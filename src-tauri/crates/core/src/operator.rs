@@ -39,6 +39,20 @@ impl Actor {
         self.role
     }
 
+    /// Refuses unless this operator may approve what `by` does: a supervisor (or an
+    /// administrator) who is not `by`: nobody approves their own action.
+    pub fn approve(&self, by: &Actor) -> Result<()> {
+        self.require(Permission::Supervise)?;
+        if self.id == by.id {
+            return Err(crate::error::invalid!(
+                "approver_is_actor",
+                format!("{} 不能为自己的操作授权：请另一位主管输入姓名和 PIN", self.name),
+                format!("{} cannot approve their own action: another supervisor must enter their name and PIN", self.name)
+            ));
+        }
+        Ok(())
+    }
+
     /// Refuses unless this operator's role allows `p`.
     pub fn require(&self, p: Permission) -> Result<()> {
         if self.role.may(p) {
@@ -60,6 +74,10 @@ impl Actor {
             Permission::Admit => (
                 "只有住院处和主管可以办理入院和预交金",
                 "only admissions clerks and supervisors admit patients and take deposits",
+            ),
+            Permission::Export => (
+                "只有主管、管理员和财务可以导出批次",
+                "only supervisors, administrators and finance export batches",
             ),
             Permission::ReadReports => (
                 "他人的交班单和日结、应急报表只有主管、管理员和财务可以查看",

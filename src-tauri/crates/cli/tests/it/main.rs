@@ -3,8 +3,10 @@
 mod admissions;
 mod catalog;
 mod charges;
+mod export;
 mod foundation;
 mod patients;
+mod registration;
 mod report;
 
 use std::path::{Path, PathBuf};

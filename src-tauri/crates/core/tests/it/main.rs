@@ -7,10 +7,13 @@ mod capitals;
 mod catalog;
 mod charges;
 mod counter;
+mod export;
 mod journal;
 mod money;
+mod parts;
 mod patients;
 mod receipt_pdf;
+mod registration;
 mod report;
 mod store;
 

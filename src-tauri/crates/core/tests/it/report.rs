@@ -61,6 +61,7 @@ impl Expected {
                         bump(&mut e, "outpatient", r.total.get() - fee);
                     }
                 }
+                ReceiptKind::Registration => bump(&mut e, "registration", r.total.get()),
                 ReceiptKind::Refund => bump(&mut e, "refunds", r.total.get()),
                 ReceiptKind::Deposit => bump(&mut e, "deposits", r.total.get()),
                 ReceiptKind::DepositRefund => bump(&mut e, "deposit_refunds", r.total.get()),
@@ -84,7 +85,7 @@ impl Expected {
             for t in &r.tenders {
                 *e.tenders.entry(t.method.key()).or_default() += sign * t.amount.get();
             }
-            if matches!(r.kind, ReceiptKind::Charge | ReceiptKind::Refund) {
+            if matches!(r.kind, ReceiptKind::Charge | ReceiptKind::Registration | ReceiptKind::Refund) {
                 for l in &r.lines {
                     *e.categories.entry(l.category.key().to_string()).or_default() += sign * l.amount.get();
                 }

@@ -1,0 +1,329 @@
+//! 批次 (export batch) as finance receives it: a folder `<STATION>-batch-<NNNNNN>` holding a
+//! signed `manifest.json`, the journal range in `records.jsonl`, CSVs for finance, the
+//! back-entry list, a FHIR bundle and a cover sheet. This module reads and checks such a
+//! folder **without any station store**: it needs no `Desk`, so the finance workspace (and
+//! anyone with a copy of the folder) verifies batches with exactly the code the station used
+//! to write them. Writing batches is `export`, one floor up.
+//!
+//! Contract:
+//! - Every JSON file of a batch is RFC 8785 canonical; `manifest.json` is signed with the
+//!   station's Ed25519 key over its own canonical bytes without the `signature` key.
+//! - `records.jsonl` holds one journal entry a line, in order, with everything needed to
+//!   recompute its hash ([`crate::journal::entry_hash`]); [`Tally`] derives the manifest's
+//!   counts, totals and receipt ranges from those lines alone, for the writer and the checker
+//!   alike.
+//! - [`verify_batch`] names the first thing wrong (a file, a link, the signature) and never
+//!   changes anything.
+
+pub mod tally;
+mod verify;
+
+pub use tally::Tally;
+pub use verify::{verify_batch, BatchCheck, BatchProblem};
+
+use crate::error::{CoreError, Result};
+use crate::jcs;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+use uuid::Uuid;
+
+/// The `format` of the manifests this build writes and reads.
+pub const FORMAT: &str = "downtime-batch/1";
+pub const MANIFEST: &str = "manifest.json";
+pub const RECORDS: &str = "records.jsonl";
+/// The printed cover sheet: outside the manifest's `files`, because it carries the
+/// manifest's own SHA-256 (and it is the one file a re-rendering may change).
+pub const COVER: &str = "cover.pdf";
+
+/// The folder a batch is written to: `MZ01-batch-000001`.
+pub fn folder_name(station_code: &str, batch_seq: i64) -> String {
+    format!("{station_code}-batch-{batch_seq:06}")
+}
+
+/// `manifest.json`. Field names are the batch format's public surface: never rename one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub hospital: String,
+    pub station_code: String,
+    pub station_name: String,
+    pub batch_seq: i64,
+    /// When the batch was made (the stamp of its journal entry).
+    pub created_at: String,
+    pub journal_first_seq: i64,
+    pub journal_last_seq: i64,
+    /// Hash of the entry before `journal_first_seq`; empty for the station's first batch.
+    pub prev_chain_head: String,
+    /// Hash of entry `journal_last_seq`.
+    pub chain_head: String,
+    pub counts: Counts,
+    pub totals_fen: Totals,
+    pub receipt_ranges: Vec<ReceiptRange>,
+    pub voided: Vec<Voided>,
+    pub exceptions: Vec<Exception>,
+    pub files: Vec<FileEntry>,
+    /// The station's Ed25519 public key, lowercase hex.
+    pub public_key: String,
+    /// Ed25519 signature (hex) over the canonical manifest without this field.
+    pub signature: String,
+}
+
+/// How many of each kind of record the batch holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub journal_entries: i64,
+    /// Rows inserted, per table (`patient`, `receipt`, `receipt_line`, `tender`, …).
+    pub rows: BTreeMap<String, i64>,
+    /// Receipts per kind (`charge`, `refund`, `deposit`, `deposit_refund`).
+    pub receipts: BTreeMap<String, i64>,
+}
+
+/// Money in the batch, integer fen. Money paid back (refunds, deposit refunds) is negative.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Receipts issued in the batch, signed, per kind (voided ones included).
+    pub receipts: BTreeMap<String, i64>,
+    /// Their tenders, signed, per payment method.
+    pub tenders: BTreeMap<String, i64>,
+    /// The signed totals of the receipts voided in the batch (the sum of `voided`).
+    pub voided: i64,
+    /// `receipts` summed, less `voided`.
+    pub net: i64,
+}
+
+/// A run of receipt numbers without a gap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptRange {
+    pub first: String,
+    pub last: String,
+    pub count: i64,
+}
+
+/// A receipt voided by an entry of this batch (it may have been issued in an earlier one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voided {
+    pub receipt_id: String,
+    pub receipt_no: String,
+    pub kind: String,
+    /// Its total, signed as in `totals_fen.receipts`.
+    pub total_fen: i64,
+    pub reason: String,
+    pub journal_seq: i64,
+}
+
+/// A record exported in `records.jsonl` and the CSVs that the FHIR bundle does not carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exception {
+    pub table: String,
+    pub record_id: String,
+    pub journal_seq: i64,
+    pub reason: String,
+    pub reason_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub name: String,
+    pub bytes: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+}
+
+impl Manifest {
+    /// The canonical bytes the signature is made over: the manifest without `signature`.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let mut value = serde_json::to_value(self).expect("a manifest serialises");
+        value.as_object_mut().expect("an object").remove("signature");
+        jcs::canonical(&value).into_bytes()
+    }
+
+    /// `manifest.json` as written: canonical JSON, no trailing newline.
+    pub fn to_canonical(&self) -> String {
+        jcs::canonical(&serde_json::to_value(self).expect("a manifest serialises"))
+    }
+
+    /// The station key's fingerprint, as printed on the cover sheet and the setup screen.
+    pub fn fingerprint(&self) -> Option<String> {
+        let key: [u8; 32] = hex::decode(&self.public_key).ok()?.try_into().ok()?;
+        Some(crate::station::fingerprint(&key))
+    }
+}
+
+fn bad_batch(zh: String, en: String) -> CoreError {
+    CoreError::invalid("batch_invalid", zh, en)
+}
+
+/// Reads `manifest.json` of the batch folder `dir`. The signature is not checked here
+/// ([`verify_batch`] does); the text must be the canonical form of what it holds.
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        bad_batch(
+            format!("{} 中没有可读的 {MANIFEST}：这不是一个批次文件夹", dir.display()),
+            format!("{} has no readable {MANIFEST}: it is not a batch folder", dir.display()),
+        )
+    })?;
+    parse_manifest(&text)
+}
+
+pub(crate) fn parse_manifest(text: &str) -> Result<Manifest> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        bad_batch(
+            format!("{MANIFEST} 不是有效的 JSON（{e}）：文件被修改或损坏"),
+            format!("{MANIFEST} is not valid JSON ({e}): the file was altered or damaged"),
+        )
+    })?;
+    let manifest: Manifest = serde_json::from_value(value.clone()).map_err(|e| {
+        bad_batch(
+            format!("{MANIFEST} 的内容不符合批次格式（{e}）"),
+            format!("{MANIFEST} does not follow the batch format ({e})"),
+        )
+    })?;
+    if manifest.format != FORMAT {
+        return Err(bad_batch(
+            format!("{MANIFEST} 的格式是“{}”，本程序只认识“{FORMAT}”", manifest.format),
+            format!("{MANIFEST} has format \"{}\"; this build reads \"{FORMAT}\"", manifest.format),
+        ));
+    }
+    if value.as_object().map(|o| o.len()) != Some(18) || jcs::canonical(&value) != text {
+        return Err(bad_batch(
+            format!("{MANIFEST} 不是规范形式（RFC 8785）或含有多余的字段：文件被修改过"),
+            format!("{MANIFEST} is not in canonical form (RFC 8785) or has extra fields: it was altered"),
+        ));
+    }
+    Ok(manifest)
+}
+
+/// One line of `records.jsonl`: a journal entry with its payload as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub seq: i64,
+    pub id: Uuid,
+    pub kind: String,
+    pub actor: String,
+    pub at: String,
+    pub payload: Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Record {
+    /// The hash this entry's fields give (equal to `hash` when nothing was altered).
+    pub fn computed_hash(&self) -> String {
+        crate::journal::entry_hash(
+            self.seq,
+            &self.id,
+            &self.kind,
+            &self.actor,
+            &self.at,
+            &self.prev_hash,
+            &jcs::canonical(&self.payload),
+        )
+    }
+
+    /// Every row the entry inserted, as `(table, row)`, tables in payload order.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, &Map<String, Value>)> {
+        payload_rows(&self.payload)
+    }
+}
+
+/// The rows of a journal payload (`{"rows": {table: [row, …]}}`) as `(table, row)`.
+pub fn payload_rows(payload: &Value) -> impl Iterator<Item = (&str, &Map<String, Value>)> {
+    payload
+        .get("rows")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(table, rows)| {
+            rows.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object)
+                .map(move |row| (table.as_str(), row))
+        })
+}
+
+/// Writes the `records.jsonl` line of a journal entry (without the newline): canonical JSON
+/// with the payload embedded as the object it is (its text is already canonical).
+#[allow(clippy::too_many_arguments)]
+pub fn write_record_line(out: &mut String, seq: i64, id: &str, kind: &str, actor: &str, at: &str, payload: &str, prev_hash: &str, hash: &str) {
+    out.push_str("{\"actor\":");
+    jcs::write_string(actor, out);
+    out.push_str(",\"at\":");
+    jcs::write_string(at, out);
+    out.push_str(",\"hash\":");
+    jcs::write_string(hash, out);
+    out.push_str(",\"id\":");
+    jcs::write_string(id, out);
+    out.push_str(",\"kind\":");
+    jcs::write_string(kind, out);
+    out.push_str(",\"payload\":");
+    out.push_str(payload);
+    out.push_str(",\"prev_hash\":");
+    jcs::write_string(prev_hash, out);
+    out.push_str(",\"seq\":");
+    jcs::write_integer(seq, out);
+    out.push('}');
+}
+
+/// The records of a batch, read one line at a time (memory stays flat however large the
+/// batch). Each item is a record or the reason line `n` cannot be read.
+pub struct BatchRecords<R> {
+    lines: std::io::Lines<R>,
+    line_no: usize,
+}
+
+impl<R: BufRead> BatchRecords<R> {
+    pub fn new(reader: R) -> Self {
+        BatchRecords {
+            lines: reader.lines(),
+            line_no: 0,
+        }
+    }
+}
+
+/// Opens `records.jsonl` of the batch folder `dir`.
+pub fn records(dir: &Path) -> Result<BatchRecords<std::io::BufReader<std::fs::File>>> {
+    let file = std::fs::File::open(dir.join(RECORDS)).map_err(|_| {
+        bad_batch(
+            format!("{} 中没有 {RECORDS}", dir.display()),
+            format!("{} has no {RECORDS}", dir.display()),
+        )
+    })?;
+    Ok(BatchRecords::new(std::io::BufReader::with_capacity(1 << 16, file)))
+}
+
+impl<R: BufRead> Iterator for BatchRecords<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.lines.next()?;
+        self.line_no += 1;
+        let n = self.line_no;
+        let bad = || {
+            bad_batch(
+                format!("{RECORDS} 第 {n} 行无法读取：文件被修改或损坏"),
+                format!("Line {n} of {RECORDS} cannot be read: the file was altered or damaged"),
+            )
+        };
+        Some(line.map_err(|_| bad()).and_then(|line| parse_record(&line).ok_or_else(bad)))
+    }
+}
+
+fn parse_record(line: &str) -> Option<Record> {
+    let v: Value = serde_json::from_str(line).ok()?;
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    Some(Record {
+        seq: v.get("seq")?.as_i64()?,
+        id: Uuid::parse_str(v.get("id")?.as_str()?).ok()?,
+        kind: text("kind")?,
+        actor: text("actor")?,
+        at: text("at")?,
+        payload: v.get("payload")?.clone(),
+        prev_hash: text("prev_hash")?,
+        hash: text("hash")?,
+    })
+}

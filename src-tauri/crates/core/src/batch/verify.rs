@@ -1,0 +1,353 @@
+//! `downtime export verify DIR [--previous DIR]`: checks a batch folder offline and names the
+//! first thing wrong. In order: the manifest (readable, canonical, known format), its
+//! signature, the set of files (none missing, none extra), each file's size and SHA-256, the
+//! chain inside `records.jsonl` (sequence, links, hashes, ends), the manifest's counts and
+//! totals against the records, and, when the previous batch is given, the link to it (same
+//! station and key, next sequence number, chain head to chain head, no journal entry skipped).
+
+use super::{parse_manifest, records, Manifest, Tally, COVER, MANIFEST, RECORDS};
+use crate::journal::GENESIS;
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::Path;
+
+/// What [`verify_batch`] found.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchCheck {
+    pub folder: String,
+    /// The manifest, when it could be read.
+    pub manifest: Option<Manifest>,
+    /// Fingerprint of the key that signed it: compare it with the cover sheet and the
+    /// station's setup screen.
+    pub fingerprint: Option<String>,
+    /// `None` when the batch is sound.
+    pub problem: Option<BatchProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchProblem {
+    /// Stable: `batch_manifest_invalid`, `batch_signature_invalid`, `batch_file_missing`,
+    /// `batch_file_extra`, `batch_file_changed`, `batch_chain_broken`, `batch_totals_mismatch`,
+    /// `batch_previous_invalid`, `batch_previous_other_station`, `batch_gap`, `batch_link_broken`.
+    pub code: &'static str,
+    /// The file concerned, when there is one.
+    pub file: Option<String>,
+    pub zh: String,
+    pub en: String,
+}
+
+fn problem(code: &'static str, file: Option<&str>, zh: String, en: String) -> BatchProblem {
+    BatchProblem {
+        code,
+        file: file.map(str::to_string),
+        zh,
+        en,
+    }
+}
+
+/// Checks the batch folder `dir` (and its link to `previous`, when given). Writes nothing.
+pub fn verify_batch(dir: &Path, previous: Option<&Path>) -> BatchCheck {
+    let mut check = BatchCheck {
+        folder: dir.display().to_string(),
+        manifest: None,
+        fingerprint: None,
+        problem: None,
+    };
+    let manifest = match manifest_of(dir) {
+        Ok(m) => m,
+        Err(p) => {
+            check.problem = Some(p);
+            return check;
+        }
+    };
+    check.fingerprint = manifest.fingerprint();
+    check.problem = check_signature(&manifest)
+        .err()
+        .or_else(|| check_files(dir, &manifest).err())
+        .or_else(|| check_records(dir, &manifest).err())
+        .or_else(|| previous.and_then(|p| check_previous(&manifest, p).err()));
+    check.manifest = Some(manifest);
+    check
+}
+
+fn manifest_of(dir: &Path) -> Result<Manifest, BatchProblem> {
+    if !dir.is_dir() {
+        return Err(problem(
+            "batch_not_found",
+            None,
+            format!("找不到批次文件夹 {}", dir.display()),
+            format!("There is no batch folder {}", dir.display()),
+        ));
+    }
+    let text = std::fs::read(dir.join(MANIFEST)).map_err(|_| {
+        problem(
+            "batch_file_missing",
+            Some(MANIFEST),
+            format!("缺少文件 {MANIFEST}：这不是完整的批次文件夹"),
+            format!("{MANIFEST} is missing: this is not a whole batch folder"),
+        )
+    })?;
+    let text = String::from_utf8(text).map_err(|_| {
+        problem(
+            "batch_manifest_invalid",
+            Some(MANIFEST),
+            format!("{MANIFEST} 不是 UTF-8 文本：文件被修改或损坏"),
+            format!("{MANIFEST} is not UTF-8 text: the file was altered or damaged"),
+        )
+    })?;
+    parse_manifest(&text).map_err(|e| {
+        let en = e.message(crate::Lang::En);
+        problem("batch_manifest_invalid", Some(MANIFEST), e.to_string(), en)
+    })
+}
+
+fn check_signature(m: &Manifest) -> Result<(), BatchProblem> {
+    let forged = || {
+        problem(
+            "batch_signature_invalid",
+            Some(MANIFEST),
+            format!("{MANIFEST} 的签名不符：清单被修改过，或不是这个工作站的密钥签的"),
+            format!("The signature of {MANIFEST} does not match: the manifest was altered or not signed by this station's key"),
+        )
+    };
+    let key: [u8; 32] = hex::decode(&m.public_key)
+        .ok()
+        .and_then(|k| k.try_into().ok())
+        .ok_or_else(forged)?;
+    let sig: [u8; 64] = hex::decode(&m.signature)
+        .ok()
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(forged)?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| forged())?;
+    key.verify_strict(&m.signed_bytes(), &Signature::from_bytes(&sig))
+        .map_err(|_| forged())
+}
+
+/// SHA-256 (lowercase hex) and size of a file, read in blocks.
+pub(crate) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((hex::encode(hasher.finalize()), total))
+}
+
+fn check_files(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
+    for f in &m.files {
+        let path = dir.join(&f.name);
+        if f.name.contains(['/', '\\']) || f.name == MANIFEST || f.name == COVER || !path.is_file() {
+            return Err(problem(
+                "batch_file_missing",
+                Some(&f.name),
+                format!("缺少文件 {}：清单列出了它，文件夹里没有", f.name),
+                format!("{} is missing: the manifest lists it but the folder does not hold it", f.name),
+            ));
+        }
+    }
+    let mut present: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    present.sort();
+    for name in present {
+        if name != MANIFEST && name != COVER && !m.files.iter().any(|f| f.name == name) {
+            return Err(problem(
+                "batch_file_extra",
+                Some(&name),
+                format!("多出文件 {name}：清单中没有它，可能是后来放进去的"),
+                format!("{name} is extra: the manifest does not list it; it may have been put there later"),
+            ));
+        }
+    }
+    for f in &m.files {
+        let (sha, bytes) = hash_file(&dir.join(&f.name)).map_err(|_| {
+            problem(
+                "batch_file_missing",
+                Some(&f.name),
+                format!("文件 {} 无法读取", f.name),
+                format!("{} cannot be read", f.name),
+            )
+        })?;
+        if bytes != f.bytes || sha != f.sha256 {
+            return Err(problem(
+                "batch_file_changed",
+                Some(&f.name),
+                format!(
+                    "文件 {} 被修改过：{} 字节、SHA-256 {}，清单记录的是 {} 字节、{}",
+                    f.name, bytes, sha, f.bytes, f.sha256
+                ),
+                format!(
+                    "{} was altered: {} bytes, SHA-256 {}, where the manifest says {} bytes, {}",
+                    f.name, bytes, sha, f.bytes, f.sha256
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn chain(zh: String, en: String) -> BatchProblem {
+    problem("batch_chain_broken", Some(RECORDS), zh, en)
+}
+
+fn check_records(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
+    let lines = records(dir).map_err(|e| {
+        let en = e.message(crate::Lang::En);
+        chain(e.to_string(), en)
+    })?;
+    let mut expected_seq = m.journal_first_seq;
+    let mut prev = if m.prev_chain_head.is_empty() {
+        GENESIS.to_string()
+    } else {
+        m.prev_chain_head.clone()
+    };
+    if m.prev_chain_head.is_empty() && m.journal_first_seq != 1 {
+        return Err(chain(
+            format!("清单没有上一批的链头，却从流水第 {} 条开始", m.journal_first_seq),
+            format!("The manifest has no previous chain head but starts at journal entry {}", m.journal_first_seq),
+        ));
+    }
+    let mut tally = Tally::default();
+    for record in lines {
+        let r = record.map_err(|e| {
+            let en = e.message(crate::Lang::En);
+            chain(e.to_string(), en)
+        })?;
+        let seq = r.seq;
+        if seq != expected_seq {
+            return Err(chain(
+                format!("{RECORDS} 中应为流水第 {expected_seq} 条，却是第 {seq} 条：有记录缺失或多出"),
+                format!("{RECORDS} should hold journal entry {expected_seq} here but holds {seq}: an entry is missing or extra"),
+            ));
+        }
+        if r.prev_hash != prev {
+            return Err(chain(
+                format!("流水第 {seq} 条与前一条的链接不符"),
+                format!("Journal entry {seq} does not link to the one before it"),
+            ));
+        }
+        if r.computed_hash() != r.hash {
+            return Err(chain(
+                format!("流水第 {seq} 条的内容与其哈希不符：这一条被修改过"),
+                format!("Journal entry {seq} does not match its hash: it was altered"),
+            ));
+        }
+        tally.add(&r.payload);
+        prev = r.hash;
+        expected_seq += 1;
+    }
+    if expected_seq - 1 != m.journal_last_seq || prev != m.chain_head {
+        return Err(chain(
+            format!(
+                "{RECORDS} 结束于流水第 {} 条，清单写的是第 {} 条（链头 {}）",
+                expected_seq - 1,
+                m.journal_last_seq,
+                m.chain_head
+            ),
+            format!(
+                "{RECORDS} ends at journal entry {}, the manifest says {} (chain head {})",
+                expected_seq - 1,
+                m.journal_last_seq,
+                m.chain_head
+            ),
+        ));
+    }
+    let (counts, totals, ranges) = (tally.counts(), tally.totals(&m.voided), tally.receipt_ranges());
+    let mismatch = if counts != m.counts {
+        Some(("counts", "笔数"))
+    } else if totals != m.totals_fen {
+        Some(("totals_fen", "金额合计"))
+    } else if ranges != m.receipt_ranges {
+        Some(("receipt_ranges", "收据号段"))
+    } else {
+        None
+    };
+    match mismatch {
+        Some((key, zh)) => Err(problem(
+            "batch_totals_mismatch",
+            Some(MANIFEST),
+            format!("{MANIFEST} 的{zh}（{key}）与 {RECORDS} 中的记录不符"),
+            format!("The {key} of {MANIFEST} disagree with the records in {RECORDS}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_previous(m: &Manifest, previous: &Path) -> Result<(), BatchProblem> {
+    let prev_check = verify_batch(previous, None);
+    let prev = match (prev_check.problem, prev_check.manifest) {
+        (None, Some(p)) => p,
+        (Some(p), _) => {
+            return Err(problem(
+                "batch_previous_invalid",
+                None,
+                format!("上一批 {} 本身未通过校验：{}", previous.display(), p.zh),
+                format!("The previous batch {} fails its own check: {}", previous.display(), p.en),
+            ))
+        }
+        (None, None) => unreachable!("a sound batch has a manifest"),
+    };
+    if prev.station_code != m.station_code || prev.public_key != m.public_key {
+        return Err(problem(
+            "batch_previous_other_station",
+            None,
+            format!(
+                "上一批来自工作站 {}（密钥指纹 {}），本批来自 {}（{}）：不是同一个工作站的批次",
+                prev.station_code,
+                prev.fingerprint().unwrap_or_default(),
+                m.station_code,
+                m.fingerprint().unwrap_or_default()
+            ),
+            format!(
+                "The previous batch is from station {} (key {}), this one from {} ({}): not the same station",
+                prev.station_code,
+                prev.fingerprint().unwrap_or_default(),
+                m.station_code,
+                m.fingerprint().unwrap_or_default()
+            ),
+        ));
+    }
+    if prev.batch_seq + 1 != m.batch_seq || prev.journal_last_seq + 1 != m.journal_first_seq {
+        return Err(problem(
+            "batch_gap",
+            None,
+            format!(
+                "给出的上一批是第 {} 批（流水至第 {} 条），本批是第 {} 批（流水从第 {} 条起）：中间缺少批次",
+                prev.batch_seq, prev.journal_last_seq, m.batch_seq, m.journal_first_seq
+            ),
+            format!(
+                "The previous batch given is batch {} (journal up to {}), this is batch {} (journal from {}): a batch is missing between them",
+                prev.batch_seq, prev.journal_last_seq, m.batch_seq, m.journal_first_seq
+            ),
+        ));
+    }
+    if prev.chain_head != m.prev_chain_head {
+        return Err(problem(
+            "batch_link_broken",
+            None,
+            format!(
+                "本批的上一链头 {} 与上一批的链头 {} 不符：两批之间的流水对不上",
+                m.prev_chain_head, prev.chain_head
+            ),
+            format!(
+                "This batch's previous chain head {} differs from the previous batch's chain head {}: the journal does not join up",
+                m.prev_chain_head, prev.chain_head
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Rows the export needs beside the journal range: the patient of a receipt, the receipt a
+//! refund or a void refers to, operators' names. Facts never change, so reading them again
+//! at a re-rendering gives what the first rendering read. Rows come back as the journal shows
+//! them (column name to JSON value), so the export reads whatever columns the schema has.
+
+use crate::error::Result;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+pub(crate) type Row = Map<String, Value>;
+
+pub(crate) struct Lookup<'a> {
+    pub(crate) conn: &'a Connection,
+    operators: HashMap<String, String>,
+}
+
+/// A text column ("" when absent or null).
+pub(crate) fn s<'r>(row: &'r Row, key: &str) -> &'r str {
+    row.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// An integer column (0 when absent or null).
+pub(crate) fn i(row: &Row, key: &str) -> i64 {
+    row.get(key).and_then(Value::as_i64).unwrap_or(0)
+}
+
+/// A 0/1 column.
+pub(crate) fn b(row: &Row, key: &str) -> bool {
+    i(row, key) != 0
+}
+
+impl<'a> Lookup<'a> {
+    pub(crate) fn new(conn: &'a Connection) -> Result<Lookup<'a>> {
+        let mut stmt = conn.prepare("SELECT id, name FROM operator")?;
+        let operators = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Lookup { conn, operators })
+    }
+
+    /// An operator's name by id ("" for none).
+    pub(crate) fn operator(&self, id: &str) -> &str {
+        self.operators.get(id).map(String::as_str).unwrap_or("")
+    }
+
+    /// The row of `table` whose `key` column is `id`.
+    pub(crate) fn row(&self, table: &str, key: &str, id: &str) -> Result<Option<Row>> {
+        if id.is_empty() {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
+        let names: Vec<String> = stmt.column_names().map(String::from).collect();
+        Ok(stmt
+            .query_row([id], |r| {
+                let mut row = Map::new();
+                for (n, name) in names.iter().enumerate() {
+                    let v = match r.get_ref(n)? {
+                        ValueRef::Null => Value::Null,
+                        ValueRef::Integer(x) => Value::from(x),
+                        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+                        ValueRef::Blob(b) => Value::from(hex::encode(b)),
+                        ValueRef::Real(_) => Value::Null,
+                    };
+                    row.insert(name.clone(), v);
+                }
+                Ok(row)
+            })
+            .optional()?)
+    }
+
+    /// The name a registration's type (号别) had when the registration was recorded: the
+    /// newest `reg_type` row of its key set by then (rows are facts, so a re-rendering reads
+    /// the same name); the key itself when there is none.
+    pub(crate) fn reg_type_name(&self, registration: &Row) -> Result<String> {
+        let key = s(registration, "reg_type");
+        let name: Option<String> = self
+            .conn
+            .prepare_cached("SELECT name FROM reg_type WHERE key = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
+            .query_row([key, s(registration, "recorded_at")], |r| r.get(0))
+            .optional()?;
+        Ok(name.unwrap_or_else(|| key.to_string()))
+    }
+
+    /// The kind (outpatient, emergency, inpatient) of a registration's department as it was
+    /// when the registration was recorded.
+    pub(crate) fn dept_kind(&self, registration: &Row) -> Result<String> {
+        let kind: Option<String> = self
+            .conn
+            .prepare_cached("SELECT kind FROM department WHERE code = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
+            .query_row([s(registration, "dept_code"), s(registration, "recorded_at")], |r| r.get(0))
+            .optional()?;
+        Ok(kind.unwrap_or_default())
+    }
+
+    pub(crate) fn patient(&self, id: &str) -> Result<Option<Row>> {
+        self.row("patient", "id", id)
+    }
+
+    pub(crate) fn receipt(&self, id: &str) -> Result<Option<Row>> {
+        self.row("receipt", "id", id)
+    }
+}

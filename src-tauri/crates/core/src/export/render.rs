@@ -1,0 +1,227 @@
+//! Renders a recorded batch into a folder: one pass over the batch's journal range feeds
+//! `records.jsonl`, the tally and every other file at once; the manifest is written last,
+//! signed by the station key.
+
+use super::back_entry::{BackEntry, Heading};
+use super::fhir::Fhir;
+use super::finance::Finance;
+use super::lookup::Lookup;
+use super::{Batch, Progress};
+use crate::batch::{self, FileEntry, Manifest, Tally, Voided};
+use crate::error::Result;
+use crate::operator::Actor;
+use crate::store::Desk;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// A file being written, hashed and counted as it goes.
+pub(crate) struct Hashed {
+    name: &'static str,
+    w: BufWriter<File>,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl Hashed {
+    pub(crate) fn create(dir: &Path, name: &'static str) -> Result<Hashed> {
+        Ok(Hashed {
+            name,
+            w: BufWriter::with_capacity(1 << 16, File::create(dir.join(name))?),
+            hasher: Sha256::new(),
+            bytes: 0,
+        })
+    }
+
+    /// Flushes the file to the disk and gives its manifest entry.
+    pub(crate) fn finish(mut self) -> Result<FileEntry> {
+        self.w.flush()?;
+        self.w.get_ref().sync_all()?;
+        Ok(FileEntry {
+            name: self.name.to_string(),
+            bytes: self.bytes,
+            sha256: hex::encode(self.hasher.finalize()),
+        })
+    }
+}
+
+impl Write for Hashed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.w.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Corrections as they stand at the end of the batch: the receipts voided by its own entries
+/// (as the manifest lists them), and every receipt voided and every visit or admission
+/// cancelled up to its last entry (never after: a re-rendering must not see later ones).
+struct AsOf {
+    voided_in_batch: Vec<Voided>,
+    voided: HashSet<String>,
+    cancelled: HashSet<String>,
+}
+
+fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
+    let mut stmt = desk.conn.prepare(
+        "SELECT seq, payload FROM journal WHERE seq <= ?1 \
+         AND kind IN ('receipt_voided', 'registration_cancelled', 'admission_cancelled') ORDER BY seq",
+    )?;
+    let entries: Vec<(i64, String)> = stmt
+        .query_map([batch.journal_last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = AsOf {
+        voided_in_batch: Vec::new(),
+        voided: HashSet::new(),
+        cancelled: HashSet::new(),
+    };
+    for (seq, payload) in entries {
+        let payload: Value = serde_json::from_str(&payload).unwrap_or_default();
+        for (table, row) in batch::payload_rows(&payload) {
+            let text = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            match table {
+                "registration_cancel" => {
+                    out.cancelled.insert(text("registration_id"));
+                }
+                "admission_cancel" => {
+                    out.cancelled.insert(text("admission_id"));
+                }
+                "receipt_void" => {
+                    let id = text("receipt_id");
+                    if seq >= batch.journal_first_seq {
+                        let (receipt_no, kind, total): (String, String, i64) = desk.conn.query_row(
+                            "SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1",
+                            [&id],
+                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                        )?;
+                        out.voided_in_batch.push(Voided {
+                            receipt_id: id.clone(),
+                            total_fen: batch::tally::receipt_sign(&kind) * total,
+                            receipt_no,
+                            kind,
+                            reason: text("reason"),
+                            journal_seq: seq,
+                        });
+                    }
+                    out.voided.insert(id);
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes every file of batch `b` into `dir`; `rerender` when it is not the first time (the
+/// cover sheet then says when and by whom it was made again).
+pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
+    let station = desk.require_station()?;
+    let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
+    let steps = total + 1;
+    let AsOf {
+        voided_in_batch: voided,
+        voided: voided_ids,
+        cancelled,
+    } = as_of(desk, b)?;
+    let lookup = Lookup::new(&desk.conn)?;
+    let mut fhir = Fhir::create(
+        dir,
+        &b.id.to_string(),
+        &b.folder,
+        &b.created_at,
+        voided_ids.clone(),
+        cancelled,
+        b.receipt_seq_last,
+    )?;
+    let mut finance = Finance::create(dir)?;
+    let mut back_entry = BackEntry::default();
+    let mut records = Hashed::create(dir, batch::RECORDS)?;
+    let mut tally = Tally::default();
+    let mut stmt = desk.conn.prepare(
+        "SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([b.journal_first_seq, b.journal_last_seq])?;
+    let mut line = String::with_capacity(4096);
+    let mut done = 0u64;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let payload = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        line.clear();
+        batch::write_record_line(
+            &mut line,
+            seq,
+            r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?,
+            payload,
+            r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?,
+            r.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?,
+        );
+        line.push('\n');
+        records.write_all(line.as_bytes())?;
+        let value: Value = serde_json::from_str(payload).unwrap_or_default();
+        tally.add(&value);
+        finance.entry(&lookup, seq, &value, &voided_ids)?;
+        back_entry.entry(&lookup, seq, &value)?;
+        fhir.entry(&lookup, seq, &value)?;
+        done += 1;
+        if done.is_multiple_of(512) {
+            progress(Progress { done, total: steps });
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    let mut files = vec![records.finish()?];
+    files.extend(finance.finish(&lookup, desk, by)?);
+    let heading = Heading {
+        hospital: station.hospital.clone(),
+        station: format!("{} {}", station.code, station.name),
+        batch_seq: b.seq,
+        created_at: b.created_at.clone(),
+    };
+    files.extend(back_entry.finish(&lookup, dir, &heading, &voided_ids)?);
+    let (bundle, exceptions) = fhir.finish(&lookup, b.journal_last_seq)?;
+    files.push(bundle);
+    let mut manifest = Manifest {
+        format: batch::FORMAT.to_string(),
+        hospital: station.hospital.clone(),
+        station_code: station.code.to_string(),
+        station_name: station.name.clone(),
+        batch_seq: b.seq,
+        created_at: b.created_at.clone(),
+        journal_first_seq: b.journal_first_seq,
+        journal_last_seq: b.journal_last_seq,
+        prev_chain_head: if b.journal_first_seq == 1 {
+            String::new()
+        } else {
+            b.prev_chain_head.clone()
+        },
+        chain_head: b.chain_head.clone(),
+        counts: tally.counts(),
+        totals_fen: tally.totals(&voided),
+        receipt_ranges: tally.receipt_ranges(),
+        voided,
+        exceptions,
+        files,
+        public_key: hex::encode(station.public_key),
+        signature: String::new(),
+    };
+    manifest.signature = hex::encode(desk.sign(&manifest.signed_bytes())?);
+    let text = manifest.to_canonical();
+    let mut f = File::create(dir.join(batch::MANIFEST))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    let manifest_sha256 = hex::encode(Sha256::digest(text.as_bytes()));
+    let now = crate::time::stamp(desk.now());
+    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())))?;
+    progress(Progress { done: steps, total: steps });
+    Ok(manifest)
+}
