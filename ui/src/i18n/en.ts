@@ -738,6 +738,7 @@ export const en: Catalog = {
   "handover.openPdf": "Open PDF",
 
   "kind.charge": "Charge",
+  "kind.registration": "Registration",
   "kind.refund": "Refund",
   "kind.deposit": "Deposit",
   "kind.deposit_refund": "Deposit refund",
@@ -776,4 +777,5 @@ export const en: Catalog = {
   "threshold.hint": "0: every difference needs a supervisor",
   "threshold.submit": "Save threshold",
   "notice.thresholdSet": "Set: a difference above {amount} needs a supervisor",
+
 };

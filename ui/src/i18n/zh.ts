@@ -736,6 +736,7 @@ export const zh = {
   "handover.openPdf": "打开 PDF",
 
   "kind.charge": "收费",
+  "kind.registration": "挂号",
   "kind.refund": "退费",
   "kind.deposit": "预交金",
   "kind.deposit_refund": "退预交金",
@@ -774,4 +775,5 @@ export const zh = {
   "threshold.hint": "0 表示任何差额都要主管确认",
   "threshold.submit": "保存限额",
   "notice.thresholdSet": "已设置：交班差额超过 {amount} 需要主管确认",
+
 } as const;

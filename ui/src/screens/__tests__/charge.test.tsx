@@ -65,6 +65,7 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     shift_receipt_totals: () => ({
       by_kind: [
         { kind: "charge", count: 0, amount_fen: 0 },
+        { kind: "registration", count: 0, amount_fen: 0 },
         { kind: "refund", count: 0, amount_fen: 0 },
         { kind: "deposit", count: 0, amount_fen: 0 },
         { kind: "deposit_refund", count: 0, amount_fen: 0 },
@@ -686,6 +687,7 @@ describe("corrections (F8)", () => {
       shift_receipt_totals: () => ({
         by_kind: [
           { kind: "charge", count: 1, amount_fen: 3000 },
+          { kind: "registration", count: 0, amount_fen: 0 },
           { kind: "refund", count: 1, amount_fen: -500 },
           { kind: "deposit", count: 0, amount_fen: 0 },
           { kind: "deposit_refund", count: 0, amount_fen: 0 },
