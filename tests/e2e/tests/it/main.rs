@@ -11,6 +11,7 @@ mod counter;
 mod export;
 mod foundation;
 mod pressure;
+mod handover;
 mod registration;
 
 use fantoccini::elements::Element;
@@ -111,6 +112,8 @@ pub struct App {
     /// From asking the driver for the app to the WebDriver session being up (process start,
     /// WebView and driver), as the harness saw it.
     pub session_up: Duration,
+    /// When the driver was asked for the app (the start of the start-up figure).
+    pub asked_at: std::time::Instant,
 }
 
 impl App {
@@ -182,6 +185,7 @@ impl App {
             shots: 0,
             presses: Default::default(),
             session_up: asked.elapsed(),
+            asked_at: asked,
         }
     }
 

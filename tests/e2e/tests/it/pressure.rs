@@ -442,3 +442,86 @@ async fn refused_at_the_door_and_the_outage_shown_on_the_lock_and_login_screens(
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dialogs_pages_and_the_english_home_fit_the_counter_screen() {
+    e2e("pressure-dialogs", |name| async move {
+        let mut app = App::start(&name, counter).await;
+        login(&app, "王管理", "123456").await;
+        counter_size(&app).await;
+        app.by_id("nav-shift").await;
+        step(&mut app, "home", true).await;
+        // English: the key bar stays within its rows, nothing over the tiles.
+        app.keys(CTRL_L).await;
+        app.text_contains("fkey-bar", "Help").await;
+        step(&mut app, "home-english", true).await;
+        app.keys(CTRL_L).await;
+        app.text_contains("fkey-bar", "帮助").await;
+        // F1 help.
+        app.keys("\u{E031}").await;
+        app.by_id("help-overlay").await;
+        step(&mut app, "help", true).await;
+        app.keys(ESC).await;
+        app.gone("help-overlay").await;
+        // Operators and settings, then the 科室表 from there.
+        app.keys(CTRL_O).await;
+        app.by_id("op-list").await;
+        step(&mut app, "operators", true).await;
+        app.by_id("dept-open").await.send_keys(ENTER).await.unwrap();
+        app.by_id("dept-editor").await;
+        step(&mut app, "departments", true).await;
+        app.keys(ESC).await;
+        app.by_id("op-list").await;
+        app.keys(ESC).await;
+        app.gone("op-list").await;
+        // The price list page.
+        app.keys(CTRL_P).await;
+        app.by_id("catalog-screen").await;
+        step(&mut app, "price-list", true).await;
+        app.close().await;
+    })
+    .await;
+}
+
+/// Waits until the first screen (login) is painted: found, then two animation frames later.
+/// Returns the page's own clock then (ms since the WebView began loading the page).
+async fn first_screen_painted(app: &App) -> f64 {
+    app.by_id("login-name").await;
+    let v = app
+        .client
+        .execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now())));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_f64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn start_up_time_to_the_first_painted_screen_is_printed() {
+    e2e("pressure-start", |name| async move {
+        let app = App::start(&name, counter).await;
+        let in_page = first_screen_painted(&app).await;
+        let painted = app.asked_at.elapsed();
+        // Baseline from the same run: one WebDriver round trip, the harness's own latency.
+        let rt = std::time::Instant::now();
+        app.client.execute("return 1;", vec![]).await.unwrap();
+        let round_trip = rt.elapsed();
+        let build = std::env::var("DOWNTIME_E2E_APP").unwrap_or_else(|_| "target/debug/downtime-desk".into());
+        let report = format!(
+            "start-up ({build}): first screen painted {:.0} ms after asking the driver for the app \
+             (session up after {:.0} ms; the page painted {in_page:.0} ms after the WebView began loading it); \
+             baseline: one WebDriver round trip {:.1} ms\n",
+            painted.as_secs_f64() * 1000.0,
+            app.session_up.as_secs_f64() * 1000.0,
+            round_trip.as_secs_f64() * 1000.0,
+        );
+        print!("{report}");
+        let dir = workspace().join("target/e2e-screens");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("start-up.txt"), &report).unwrap();
+        app.close().await;
+    })
+    .await;
+}

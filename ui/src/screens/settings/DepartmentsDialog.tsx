@@ -158,14 +158,15 @@ export function DepartmentsDialog({ role, onChanged, onClose }: Props) {
   const saveProblem = op === "save" ? write.problem : null;
 
   return (
-    <Dialog title={t("dept.title")} onClose={onClose} size="wide">
+    <Dialog title={t("dept.title")} onClose={onClose} size="full">
       <div data-testid="dept-editor">
         {notice && (
           <p className="notice" role="status" data-testid="dept-notice">
             {t(notice.key, notice.vars)}
           </p>
         )}
-        <div className="two-col dept-cols">
+        {/* The list, the import and the form side by side: all of it seen on a 1366×700 window. */}
+        <div className="ops-cols dept-cols">
           <div>
             {load.problem && <ErrorText problem={load.problem} testId="dept-load-error" />}
             <ul
@@ -198,6 +199,8 @@ export function DepartmentsDialog({ role, onChanged, onClose }: Props) {
               ))}
             </ul>
             <p className="field-hint">{t("dept.listHint")}</p>
+          </div>
+          <div>
             <section className="inline-form">
               <h3>{t("dept.importTitle")}</h3>
               <FilePicker
