@@ -65,7 +65,7 @@ export type PrintLayout = "a5" | "roll80";
 export type ReportLayout = "a4" | "roll80";
 
 /** Codes with which `app_status` says the database itself cannot be used. */
-export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only"];
+export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only", "db_empty"];
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && typeof (e as IpcError).code === "string"

@@ -44,6 +44,24 @@ impl Shell {
     pub(crate) fn status(&mut self) -> Reply<AppStatus> {
         let session = self.session.clone();
         let db_path = self.db_path.display().to_string();
+        if self.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
+            // The first start: no station yet, the setup screen creates it (`setup_station`).
+            return Ok(AppStatus {
+                station: None,
+                operator: None,
+                outage: None,
+                shift: None,
+                catalog: CatalogStatusView {
+                    active: None,
+                    parts: vec![],
+                    items: 0,
+                    stale: false,
+                },
+                idle_lock_minutes: downtime_core::setting::DEFAULT_IDLE_LOCK_MINUTES,
+                db_path,
+                doors: vec![],
+            });
+        }
         let desk = self.desk()?;
         let station = desk.station()?;
         let shift = match &session {
@@ -75,14 +93,20 @@ pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
 #[tauri::command(rename_all = "snake_case")]
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
-    let desk = shell.desk()?;
-    desk.init_station(&downtime_core::station::Setup {
+    let setup = downtime_core::station::Setup {
         hospital: input.hospital,
         code: input.code,
         station_name: input.station_name,
         admin_name: input.admin_name.clone(),
         admin_pin: input.admin_pin.clone(),
-    })?;
+    };
+    // Setup is the app's `downtime init`: the only way it creates a station file.
+    if shell.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
+        shell.desk = Ok(Desk::init(&shell.db_path, &setup)?);
+    } else {
+        shell.desk()?.init_station(&setup)?;
+    }
+    let desk = shell.desk()?;
     // The administrator has just typed their PIN twice: they are logged in, so that the
     // sample price list can be imported from the setup screen with one click.
     let admin = desk.login(&input.admin_name, &input.admin_pin)?;

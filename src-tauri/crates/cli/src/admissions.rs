@@ -83,7 +83,7 @@ pub enum AdmissionCmd {
 #[command(args_conflicts_with_subcommands = true)]
 pub struct DepositArgs {
     #[command(subcommand)]
-    sub: Option<DepositSub>,
+    pub(crate) sub: Option<DepositSub>,
     /// 住院号
     #[arg(long)]
     admission: Option<String>,
@@ -184,6 +184,7 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
             println!("{} 已转至 {} {}", a.inpatient_no, a.ward, a.bed);
         }
         AdmissionCmd::List { json } => {
+            ctx.actor()?;
             let all = ctx.desk.admissions(false)?;
             if json {
                 print_json(&all.iter().map(AdmissionView::from).collect::<Vec<_>>());
@@ -272,6 +273,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
             }
         }
         Some(DepositSub::Balance { admission, json }) => {
+            ctx.actor()?;
             let acc = ctx.desk.deposit_account(&admission)?;
             if json {
                 print_json(&DepositAccountView::from(&acc))

@@ -305,6 +305,7 @@ fn find(ctx: &Ctx, number: &str) -> Result<Receipt, CoreError> {
 pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
     match cmd {
         ReceiptCmd::Show { number, json } => {
+            ctx.actor()?;
             let r = find(ctx, &number)?;
             if json {
                 print_json(&ReceiptView::from(&r))
@@ -313,6 +314,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             }
         }
         ReceiptCmd::List { shift, json } => {
+            ctx.actor()?;
             let shift = shift.as_deref().map(|s| uuid_arg(s, "班次")).transpose()?;
             let list = ctx.desk.receipts(shift)?;
             let totals = receipt_totals(&list);
@@ -423,11 +425,13 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             println!("已重印收据 {number}（副本）：{}", out.display());
         }
         ReceiptCmd::Pdf { number, out, layout, copy } => {
+            ctx.actor()?;
             let bytes = ctx.desk.receipt_pdf(&number, &layout, copy)?;
             std::fs::write(&out, bytes)?;
             println!("{}", out.display());
         }
         ReceiptCmd::Check { payload, key, json } => {
+            ctx.actor()?;
             let key = match key {
                 Some(k) => Some(hex::decode(k.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
                     bad(
@@ -443,6 +447,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 print_json(&serde_json::json!({
                     "valid": true, "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
                     "issued_at": downtime_core::time::stamp(checked.issued), "on_record": record.is_some(),
+                    "kind": checked.kind, "anchor": checked.anchor.as_ref().map(|a| a.to_string()),
                     "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
                 }));
             } else {
@@ -453,6 +458,9 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     checked.total,
                     local_display(checked.issued)
                 );
+                if let Some(a) = &checked.anchor {
+                    println!("流水锚点 {a} 与本机流水相符");
+                }
                 if let Some(r) = record {
                     if r.voided.is_some() {
                         println!("注意：这张收据已作废");

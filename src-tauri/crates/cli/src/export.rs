@@ -45,6 +45,11 @@ pub enum ExportCmd {
     },
 }
 
+/// `export list` only reads.
+pub fn is_list(a: &ExportArgs) -> bool {
+    matches!(a.command, Some(ExportCmd::List { .. }))
+}
+
 /// `export verify` needs no station: it runs before any database is opened.
 pub fn is_verify(a: &ExportArgs) -> bool {
     matches!(a.command, Some(ExportCmd::Verify { .. }))

@@ -19,6 +19,16 @@ pub struct JsonFlag {
 }
 
 #[derive(Args)]
+pub struct VerifyArgs {
+    /// 纸面上的锚点（收据二维码、交班单、批次封面上的 序号:哈希前缀），可重复
+    #[arg(long = "anchor", value_name = "SEQ:HASHPREFIX")]
+    anchors: Vec<String>,
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 pub struct InitArgs {
     /// 医院名称
     #[arg(long)]
@@ -151,7 +161,7 @@ pub struct BenchArgs {
 
 pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
     match cmd {
-        Command::Init(a) => init(a, ctx),
+        Command::Init(_) => unreachable!("init opens no station: see main"),
         Command::Station(StationCmd::Show(f)) => {
             let s = ctx.desk.require_station()?;
             if f.json {
@@ -186,14 +196,19 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
     }
 }
 
-fn init(a: InitArgs, ctx: &mut Ctx) -> Out {
-    let s = ctx.desk.init_station(&Setup {
-        hospital: a.hospital,
-        code: a.station,
-        station_name: a.station_name,
-        admin_name: a.admin,
-        admin_pin: a.admin_pin,
-    })?;
+/// `downtime init`: the one command that creates a station.
+pub fn init(a: InitArgs, db: &std::path::Path) -> Out {
+    let desk = downtime_core::Desk::init(
+        db,
+        &Setup {
+            hospital: a.hospital,
+            code: a.station,
+            station_name: a.station_name,
+            admin_name: a.admin,
+            admin_pin: a.admin_pin,
+        },
+    )?;
+    let s = desk.require_station()?;
     if a.json {
         print_json(&StationView::from(&s));
     } else {
@@ -366,8 +381,13 @@ fn shift(c: ShiftCmd, ctx: &mut Ctx) -> Out {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
-    let report = ctx.desk.verify()?;
+fn verify(f: VerifyArgs, ctx: &mut Ctx) -> Out {
+    let anchors = f
+        .anchors
+        .iter()
+        .map(|a| downtime_core::anchor::Anchor::parse(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let report = ctx.desk.verify_with(&anchors)?;
     if f.json {
         print_json(&VerifyView::from(&report));
     }
@@ -375,10 +395,15 @@ fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
         None => {
             if !f.json {
                 println!(
-                    "流水完整：共 {} 条，数据库完整性正常，末条哈希 {}",
+                    "流水完整：共 {} 条，数据库完整性正常，{} 张收据金额无误，末条锚点 {}:{}",
                     report.entries,
+                    report.receipts_checked,
+                    report.head_seq,
                     &report.head_hash[..16]
                 );
+                if !anchors.is_empty() {
+                    println!("纸面锚点 {} 个，全部与流水相符", anchors.len());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -11,6 +11,7 @@ mod charges;
 mod export;
 mod foundation;
 mod patients;
+mod pin_prompt;
 mod progress;
 mod report;
 
@@ -51,8 +52,8 @@ enum Command {
     /// 开班与交班
     #[command(subcommand)]
     Shift(foundation::ShiftCmd),
-    /// 校验数据库与整条流水链
-    Verify(foundation::JsonFlag),
+    /// 校验数据库、整条流水链、每张收据的金额，以及纸面上的锚点
+    Verify(foundation::VerifyArgs),
     /// 价目表：导入、查找、版本
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),
@@ -107,16 +108,27 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The acting operator, their PIN checked. Without `--pin` (or `DOWNTIME_PIN`) the PIN is
+    /// asked for on the terminal, without echo, so that it never shows in `ps` or the shell's
+    /// history; a script without a terminal must give it.
     pub fn actor(&mut self) -> Result<Actor, CoreError> {
-        match (&self.operator, &self.pin) {
-            (Some(name), Some(pin)) => self.desk.authenticate(name, pin),
-            _ => Err(CoreError::invalid(
-                "operator_required",
-                "需要操作员：请用 --as 姓名 --pin PIN，或设置环境变量 DOWNTIME_OPERATOR 和 DOWNTIME_PIN",
-                "An operator is needed: pass --as NAME --pin PIN, or set DOWNTIME_OPERATOR and DOWNTIME_PIN",
-            )),
+        let Some(name) = self.operator.clone() else {
+            return Err(operator_required());
+        };
+        if self.pin.is_none() {
+            self.pin = Some(pin_prompt::ask(&format!("{name} 的 PIN：")).ok_or_else(operator_required)?);
         }
+        let pin = self.pin.clone().unwrap_or_default();
+        self.desk.authenticate(&name, &pin)
     }
+}
+
+fn operator_required() -> CoreError {
+    CoreError::invalid(
+        "operator_required",
+        "需要操作员：请用 --as 姓名（在终端上会询问 PIN），或 --as 姓名 --pin PIN，或设置环境变量 DOWNTIME_OPERATOR 和 DOWNTIME_PIN",
+        "An operator is needed: pass --as NAME (the PIN is asked for on a terminal), or --as NAME --pin PIN, or set DOWNTIME_OPERATOR and DOWNTIME_PIN",
+    )
 }
 
 pub fn lang() -> Lang {
@@ -152,6 +164,32 @@ fn args() -> Vec<std::ffi::OsString> {
     args
 }
 
+/// Commands that change nothing in the station: they open it read-only (and so work on
+/// read-only media). A wrong PIN typed for one of them is still counted.
+fn reads_only(c: &Command) -> bool {
+    use admissions::{AdmissionCmd as A, DepositSub as D};
+    use catalog::CatalogCmd as K;
+    use charges::{CalendarCmd as Cal, ReceiptCmd as R};
+    use foundation::{OperatorCmd as Op, OutageCmd as O, ShiftCmd as S, StationCmd as St};
+    use patients::{DeptCmd as Dp, PatientCmd as P, RegistrationCmd as Rg, RegtypeCmd as T};
+    match c {
+        Command::Verify(_) | Command::Report(_) => true,
+        Command::Station(St::Show(_)) | Command::Operator(Op::List(_)) | Command::Outage(O::Status(_)) => true,
+        Command::Shift(S::Status(_)) => true,
+        Command::Shift(S::Threshold { yuan, .. }) => yuan.is_none(),
+        Command::Catalog(K::Search { .. } | K::Versions { .. }) => true,
+        Command::Patient(P::Find { .. }) => true,
+        Command::Registration(Rg::List { .. } | Rg::Slip { .. }) => true,
+        Command::Regtype(T::List { .. }) | Command::Dept(Dp::List { .. }) => true,
+        Command::Receipt(R::Show { .. } | R::List { .. } | R::Pdf { .. } | R::Check { .. }) => true,
+        Command::Calendar(Cal::Due { .. }) => true,
+        Command::Admission(A::List { .. } | A::Summary { .. }) => true,
+        Command::Deposit(a) => matches!(a.sub, Some(D::Balance { .. })),
+        Command::Export(a) => export::is_list(a),
+        _ => false,
+    }
+}
+
 fn main() -> ExitCode {
     // `downtime … | head` must end quietly, as other command-line tools do.
     #[cfg(unix)]
@@ -167,8 +205,12 @@ fn main() -> ExitCode {
         export::verify(args)
     } else if let Command::Catalog(catalog::CatalogCmd::Generate { items, seed, out }) = cli.command {
         catalog::generate(items, seed, &out)
+    } else if let Command::Init(a) = cli.command {
+        // Only `init` creates a station; every other command refuses a path without one.
+        foundation::init(a, &db)
     } else {
-        Desk::open(&db).and_then(|desk| {
+        let open = if reads_only(&cli.command) { Desk::open_read_only } else { Desk::open };
+        open(&db).and_then(|desk| {
             let mut ctx = Ctx {
                 desk,
                 operator: cli.operator,

@@ -245,6 +245,7 @@ pub fn patient(cmd: PatientCmd, ctx: &mut Ctx) -> Out {
             }
         }
         PatientCmd::Find { query, limit, json } => {
+            ctx.actor()?;
             let found = ctx.desk.find_patients(&query, limit.clamp(1, 200))?;
             if json {
                 print_json(&found.iter().map(PatientView::from).collect::<Vec<_>>());
@@ -376,11 +377,13 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
             }
         }
         RegistrationCmd::Slip { id, out } => {
+            ctx.actor()?;
             let id = registration_id(&id)?;
             std::fs::write(&out, ctx.desk.queue_slip_pdf(id)?)?;
             println!("{}", out.display());
         }
         RegistrationCmd::List { date, json } => {
+            ctx.actor()?;
             let day = match date {
                 Some(d) => downtime_core::time::parse_date(&d)?,
                 None => ctx.desk.now().with_timezone(&chrono::Local).date_naive(),

@@ -132,14 +132,16 @@ pub fn interleaved(
 
 /// A scratch station with an administrator, for benchmarks and the simulator.
 pub fn scratch_desk(dir: &Path) -> Result<(Desk, crate::Actor)> {
-    let mut desk = Desk::open(dir.join("station.db"))?;
-    desk.init_station(&Setup {
-        hospital: "基准测试医院".into(),
-        code: "BENCH".into(),
-        station_name: "基准".into(),
-        admin_name: "管理员".into(),
-        admin_pin: "123456".into(),
-    })?;
+    let mut desk = Desk::init(
+        dir.join("station.db"),
+        &Setup {
+            hospital: "基准测试医院".into(),
+            code: "BENCH".into(),
+            station_name: "基准".into(),
+            admin_name: "管理员".into(),
+            admin_pin: "123456".into(),
+        },
+    )?;
     let admin = desk.authenticate("管理员", "123456")?;
     Ok((desk, admin))
 }

@@ -263,8 +263,18 @@ fn all_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
+    /// Entries in the file (counted, whether sound or not).
     pub entries: i64,
+    /// The newest entry's sequence number and hash as the file holds them (genesis when
+    /// empty), whether sound or not: never zeros for a broken chain.
+    pub head_seq: i64,
     pub head_hash: String,
+    /// Entries checked good from the first, before any break.
+    pub verified_entries: i64,
+    /// Receipts whose arithmetic was checked.
+    pub receipts_checked: i64,
+    /// Anchors read from paper and what the chain says of each.
+    pub anchors: Vec<crate::audit::AnchorCheck>,
     /// `None` when sound.
     pub problem: Option<Problem>,
 }
@@ -317,17 +327,30 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
         .prepare("PRAGMA integrity_check")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // The file's own count and head, reported whatever the walk below finds.
+    let (entries, head_seq, head_hash): (i64, i64, String) = conn
+        .query_row(
+            "SELECT count(*), ifnull(max(seq), 0), ifnull((SELECT hash FROM journal ORDER BY seq DESC LIMIT 1), ?1) FROM journal",
+            [GENESIS],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap_or((0, 0, GENESIS.to_string()));
     let mut report = VerifyReport {
-        entries: 0,
-        head_hash: GENESIS.into(),
+        entries,
+        head_seq,
+        head_hash,
+        verified_entries: 0,
+        receipts_checked: 0,
+        anchors: Vec::new(),
         problem: None,
     };
     if integrity != ["ok"] {
-        let detail = integrity.join("; ");
+        // One sentence: the first thing SQLite found, not its pages of findings.
+        let detail: String = integrity.first().map(|d| d.chars().take(120).collect()).unwrap_or_default();
         report.problem = problem(
             None,
-            format!("数据库完整性检查失败：{detail}"),
-            format!("Database integrity check failed: {detail}"),
+            format!("数据库文件已损坏（完整性检查：{detail}），请从备份恢复"),
+            format!("The database file is damaged (integrity check: {detail}); restore it from a backup"),
         );
         return Ok(report);
     }
@@ -385,9 +408,8 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
         }
         prev = hash;
         expected_seq += 1;
-        report.entries = seq;
+        report.verified_entries = seq;
     }
-    report.head_hash = prev;
     // The tables must hold exactly the rows the chain recorded, byte for byte.
     // A file kept at an older schema (tests of migrations) lacks the newer tables.
     let existing: Vec<String> = conn
@@ -458,11 +480,6 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
 }
 
 impl crate::store::Desk {
-    /// `downtime verify`: the integrity check plus the whole chain.
-    pub fn verify(&self) -> Result<VerifyReport> {
-        verify(&self.conn)
-    }
-
     /// The newest `limit` entries, newest first.
     pub fn journal_tail(&self, limit: i64) -> Result<Vec<Entry>> {
         let mut stmt = self

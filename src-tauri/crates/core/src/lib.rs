@@ -4,6 +4,8 @@
 //! Start reading at [`store::Desk::open`], then `journal`, then the domain modules.
 
 pub mod admission;
+pub mod anchor;
+pub mod audit;
 pub mod batch;
 pub mod bench;
 pub mod bench_search;

@@ -13,7 +13,7 @@ use crate::time::{parse_stamp, stamp};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde_json::{json, Map};
 use uuid::Uuid;
 
@@ -118,6 +118,45 @@ fn pin_matches(pin: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Characters that show nothing or turn the text around: format characters (zero-width
+/// space and joiners, soft hyphen, word joiner, byte-order mark, direction marks, embeddings,
+/// overrides and isolates), variation selectors, the combining grapheme joiner and the
+/// Hangul fillers. Two names that look the same on screen must be the same name.
+fn invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x2800 | 0x3164
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB | 0x0600..=0x0605 | 0x06DD | 0x070F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
+/// An operator's name as the desk keeps it: typed text checked by `clean_text`, in Unicode
+/// NFC, without invisible or direction-changing characters, spaces collapsed to one.
+pub(crate) fn operator_name(text: &str, what: (&str, &str)) -> Result<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let t: String = text.nfc().collect();
+    if t.chars().any(invisible) {
+        return Err(invalid!(
+            "name_invisible_chars",
+            format!("{}含有看不见的字符（零宽字符、软连字符或文字方向控制符），请重新输入", what.0),
+            format!(
+                "{} contains invisible characters (zero-width, soft hyphen or direction controls); type it again",
+                what.1
+            )
+        ));
+    }
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    clean_text(&t, 20, what)
+}
+
+/// What makes two names the same: compatibility forms (full-width letters), case and
+/// composition do not count.
+pub(crate) fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name.nfkc().collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect()
+}
+
 fn unknown_operator(name: &str) -> CoreError {
     invalid!(
         "operator_unknown",
@@ -151,26 +190,30 @@ impl Desk {
     /// 添加操作员 (an administrator acts).
     pub fn add_operator(&mut self, by: &Actor, name: &str, role: Role, pin: &str) -> Result<Operator> {
         by.require(Permission::ManageOperators)?;
-        let name = clean_text(name, 20, ("操作员姓名", "Operator name"))?;
+        let name = operator_name(name, ("操作员姓名", "Operator name"))?;
         let pin = Pin::parse(pin)?;
-        if self.operator_row(&name)?.is_some() {
-            return Err(invalid!(
-                "operator_exists",
-                format!("操作员“{name}”已经存在"),
-                format!("Operator \"{name}\" already exists")
-            ));
-        }
         let now = self.clock.now();
         let id = Uuid::now_v7();
         let hash = hash_pin(&pin)?;
-        self.record_one(
-            &by.name,
-            "operator_added",
-            "operator",
-            now,
-            "INSERT INTO operator (id, name, role, pin_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id.to_string(), name, role.as_str(), hash, stamp(now), by.id.to_string()],
-        )?;
+        // Checked and written in one transaction: two windows adding the same name at once
+        // get "already exists", never a constraint error.
+        self.in_write_tx(|desk| {
+            if let Some((_, existing, _, _)) = desk.operator_row(&name)? {
+                return Err(invalid!(
+                    "operator_exists",
+                    format!("操作员“{existing}”已经存在（姓名只差大小写、全角半角或字形组合的，算同一个人）"),
+                    format!("Operator \"{existing}\" already exists (names differing only in case, width or composition are the same)")
+                ));
+            }
+            desk.record_one(
+                &by.name,
+                "operator_added",
+                "operator",
+                now,
+                "INSERT INTO operator (id, name, role, pin_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id.to_string(), name, role.as_str(), hash, stamp(now), by.id.to_string()],
+            )
+        })?;
         Ok(Operator {
             id,
             name,
@@ -180,15 +223,21 @@ impl Desk {
         })
     }
 
-    fn operator_row(&self, name: &str) -> Result<Option<(Uuid, Role, String)>> {
-        let row: Option<(String, String, String)> = self
-            .conn
-            .qrow("SELECT id, role, pin_hash FROM operator WHERE name = ?1", [name], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        row.map(|(id, role, hash)| Ok((id.parse().unwrap_or_default(), Role::parse(&role)?, hash)))
-            .transpose()
+    /// The operator whose name is the same as `name` (see `name_key`): id, name as stored,
+    /// role, PIN hash.
+    fn operator_row(&self, name: &str) -> Result<Option<(Uuid, String, Role, String)>> {
+        let key = name_key(name);
+        let mut stmt = self.conn.prepare_cached("SELECT id, name, role, pin_hash FROM operator ORDER BY rowid")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let stored: String = r.get(1)?;
+            if name_key(&stored) == key {
+                let id: String = r.get(0)?;
+                let role: String = r.get(2)?;
+                return Ok(Some((id.parse().unwrap_or_default(), stored, Role::parse(&role)?, r.get(3)?)));
+            }
+        }
+        Ok(None)
     }
 
     /// When the operator's lockout ends, if one is in force at `now`.
@@ -210,25 +259,15 @@ impl Desk {
         Ok(until.filter(|u| *u > now))
     }
 
-    /// Failed PINs since the last lockout or success, for "N tries left".
-    fn recent_failures(&self, name: &str) -> Result<usize> {
-        let n: i64 = self.conn.qrow(
-            "SELECT count(*) FROM journal WHERE actor = ?1 AND kind = 'pin_failed' AND seq > \
-             (SELECT ifnull(max(seq), 0) FROM journal WHERE actor = ?1 AND kind <> 'pin_failed')",
-            [name],
-            |r| r.get(0),
-        )?;
-        Ok(n as usize % MAX_FAILED_PINS)
-    }
-
     /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
     /// toward the lockout), so this is the one check that writes on failure.
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<Actor> {
         self.require_station()?;
-        let name = name.trim();
-        let Some((id, role, hash)) = self.operator_row(name)? else {
-            return Err(unknown_operator(name));
+        let typed = name.trim();
+        let Some((id, stored, role, hash)) = self.operator_row(typed)? else {
+            return Err(unknown_operator(typed));
         };
+        let name = stored.as_str();
         let now = self.clock.now();
         if let Some(until) = self.locked_until(name, now)? {
             let mins = ((until - now).num_seconds() + 59) / 60;
@@ -245,22 +284,17 @@ impl Desk {
                 role,
             });
         }
-        let failures = self.recent_failures(name)? + 1;
-        let tx = self.conn.transaction()?;
-        let mut extra = Map::new();
-        extra.insert("operator_id".into(), json!(id.to_string()));
-        extra.insert("failures".into(), json!(failures));
-        journal::append(
-            &tx,
-            Change {
-                kind: "pin_failed",
-                actor: name,
-                at: now,
-                rows: vec![],
-                extra,
-            },
-        )?;
-        tx.commit()?;
+        // Counted and written in one transaction, so that two windows typing wrong PINs at
+        // once count every one. A desk opened to read counts through a connection of its own
+        // (on read-only media nothing can be written: the count cannot grow there).
+        let failures = if self.is_read_only() {
+            match self.side_writer() {
+                Some(conn) => record_pin_failure(&conn, id, name, now)?,
+                None => recent_failures(&self.conn, name)? + 1,
+            }
+        } else {
+            record_pin_failure(&self.conn, id, name, now)?
+        };
         if failures >= MAX_FAILED_PINS {
             Err(invalid!(
                 "operator_locked",
@@ -308,4 +342,42 @@ impl Desk {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Failed PINs since the last lockout or success, for "N tries left".
+fn recent_failures(conn: &rusqlite::Connection, name: &str) -> Result<usize> {
+    let n: i64 = conn.qrow(
+        "SELECT count(*) FROM journal WHERE actor = ?1 AND kind = 'pin_failed' AND seq > \
+         (SELECT ifnull(max(seq), 0) FROM journal WHERE actor = ?1 AND kind <> 'pin_failed')",
+        [name],
+        |r| r.get(0),
+    )?;
+    Ok(n as usize % MAX_FAILED_PINS)
+}
+
+/// Journals a wrong PIN (`pin_failed`) and returns how many in a row it makes.
+fn record_pin_failure(conn: &rusqlite::Connection, id: Uuid, name: &str, now: DateTime<Utc>) -> Result<usize> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let done = (|| {
+        let failures = recent_failures(conn, name)? + 1;
+        let mut extra = Map::new();
+        extra.insert("operator_id".into(), json!(id.to_string()));
+        extra.insert("failures".into(), json!(failures));
+        journal::append(
+            conn,
+            Change {
+                kind: "pin_failed",
+                actor: name,
+                at: now,
+                rows: vec![],
+                extra,
+            },
+        )?;
+        conn.execute_batch("COMMIT")?;
+        Ok(failures)
+    })();
+    if done.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    done
 }

@@ -53,6 +53,26 @@ pub struct Setup {
     pub admin_pin: String,
 }
 
+/// The setup's fields, parsed.
+pub(crate) struct Checked {
+    hospital: String,
+    code: StationCode,
+    name: String,
+    admin: String,
+    pin: Pin,
+}
+
+/// Checks what the setup screen collected before anything is created.
+pub(crate) fn check_setup(setup: &Setup) -> Result<Checked> {
+    Ok(Checked {
+        hospital: clean_text(&setup.hospital, 60, ("医院名称", "Hospital name"))?,
+        code: StationCode::parse(&setup.code)?,
+        name: clean_text(&setup.station_name, 30, ("工作站名称", "Station name"))?,
+        admin: crate::operator::operator_name(&setup.admin_name, ("管理员姓名", "Administrator name"))?,
+        pin: Pin::parse(&setup.admin_pin)?,
+    })
+}
+
 impl Desk {
     pub fn station(&self) -> Result<Option<Station>> {
         Ok(self
@@ -78,11 +98,13 @@ impl Desk {
 
     /// 首次设置: creates the station, its key pair and the first administrator.
     pub fn init_station(&mut self, setup: &Setup) -> Result<Station> {
-        let hospital = clean_text(&setup.hospital, 60, ("医院名称", "Hospital name"))?;
-        let code = StationCode::parse(&setup.code)?;
-        let name = clean_text(&setup.station_name, 30, ("工作站名称", "Station name"))?;
-        let admin = clean_text(&setup.admin_name, 20, ("管理员姓名", "Administrator name"))?;
-        let pin = Pin::parse(&setup.admin_pin)?;
+        let Checked {
+            hospital,
+            code,
+            name,
+            admin,
+            pin,
+        } = check_setup(setup)?;
         if let Some(existing) = self.station()? {
             return Err(if existing.code == code {
                 invalid!(

@@ -175,12 +175,34 @@ impl DoorView {
 #[ts(export)]
 pub struct VerifyView {
     pub sound: bool,
+    /// Entries in the file, sound or not.
     #[ts(type = "number")]
     pub entries: i64,
+    /// The file's newest entry (its anchor is `head_seq:` and the hash's first 16 digits).
+    #[ts(type = "number")]
+    pub head_seq: i64,
     pub head_hash: String,
+    /// Entries checked good from the first, before any break.
+    #[ts(type = "number")]
+    pub verified_entries: i64,
+    #[ts(type = "number")]
+    pub receipts_checked: i64,
+    /// The first bad entry, where one can be named.
     #[ts(type = "number | null")]
     pub broken_seq: Option<i64>,
     pub problem: Option<String>,
+    pub problem_en: Option<String>,
+    pub anchors: Vec<AnchorCheckView>,
+}
+
+/// An anchor read from paper and whether the chain holds it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AnchorCheckView {
+    /// `SEQ:HASHPREFIX`
+    pub anchor: String,
+    /// `matches`, `differs` (history rewritten) or `missing` (history cut off).
+    pub found: String,
 }
 
 impl From<&VerifyReport> for VerifyView {
@@ -188,9 +210,26 @@ impl From<&VerifyReport> for VerifyView {
         VerifyView {
             sound: r.problem.is_none(),
             entries: r.entries,
+            head_seq: r.head_seq,
             head_hash: r.head_hash.clone(),
+            verified_entries: r.verified_entries,
+            receipts_checked: r.receipts_checked,
             broken_seq: r.problem.as_ref().and_then(|p| p.seq),
             problem: r.problem.as_ref().map(|p| p.zh.clone()),
+            problem_en: r.problem.as_ref().map(|p| p.en.clone()),
+            anchors: r
+                .anchors
+                .iter()
+                .map(|a| AnchorCheckView {
+                    anchor: a.anchor.to_string(),
+                    found: match a.found {
+                        crate::anchor::Found::Matches => "matches",
+                        crate::anchor::Found::Differs => "differs",
+                        crate::anchor::Found::Missing => "missing",
+                    }
+                    .into(),
+                })
+                .collect(),
         }
     }
 }

@@ -6,14 +6,16 @@ use downtime_core::Desk;
 
 /// A station with its administrator logged in by the test.
 pub fn station(db: &Path) {
-    let mut desk = Desk::open(db).unwrap();
-    desk.init_station(&downtime_core::station::Setup {
-        hospital: "市第一人民医院".into(),
-        code: "MZ01".into(),
-        station_name: "门诊收费一号窗".into(),
-        admin_name: "王管理".into(),
-        admin_pin: "123456".into(),
-    })
+    Desk::init(
+        db,
+        &downtime_core::station::Setup {
+            hospital: "市第一人民医院".into(),
+            code: "MZ01".into(),
+            station_name: "门诊收费一号窗".into(),
+            admin_name: "王管理".into(),
+            admin_pin: "123456".into(),
+        },
+    )
     .unwrap();
 }
 

@@ -6,14 +6,16 @@ use downtime_core::station::Setup;
 use downtime_core::Desk;
 
 fn init_station(db: &Path) {
-    let mut desk = Desk::open(db).unwrap();
-    desk.init_station(&Setup {
-        hospital: "市第一人民医院".into(),
-        code: "MZ01".into(),
-        station_name: "门诊收费一号窗".into(),
-        admin_name: "王管理".into(),
-        admin_pin: "123456".into(),
-    })
+    let mut desk = Desk::init(
+        db,
+        &Setup {
+            hospital: "市第一人民医院".into(),
+            code: "MZ01".into(),
+            station_name: "门诊收费一号窗".into(),
+            admin_name: "王管理".into(),
+            admin_pin: "123456".into(),
+        },
+    )
     .unwrap();
     let admin = desk.authenticate("王管理", "123456").unwrap();
     desk.add_operator(&admin, "李收费", downtime_core::Role::Cashier, "2468").unwrap();

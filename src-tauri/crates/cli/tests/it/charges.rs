@@ -112,7 +112,7 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     )
     .out();
     let pdf = s.dir.path().join("r.pdf");
-    s.run(&["receipt", "pdf", "MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
+    s.admin(&["receipt", "pdf", "MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.len() < 60 * 1024, "{} bytes", bytes.len());
     let text = pdf_text(&pdf);
@@ -130,7 +130,7 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
     let roll = s.dir.path().join("roll.pdf");
-    s.run(&[
+    s.admin(&[
         "receipt",
         "pdf",
         "MZ01-000001",
@@ -153,7 +153,7 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     .out();
     let copy = pdf_text(&s.dir.path().join("copy.pdf"));
     assert!(copy.contains("副本"), "{copy}");
-    s.run(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"])
+    s.admin(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"])
         .fails_with("版式“a4”无效");
 }
 
@@ -215,7 +215,7 @@ fn retrying_with_the_same_id_returns_the_same_receipt() {
     assert_eq!(cashier(&s, &args).out().trim(), "MZ01-000001");
     assert_eq!(cashier(&s, &args).out().trim(), "MZ01-000001");
     assert_eq!(
-        s.run(&["receipt", "list", "--json"]).json()["receipts"].as_array().unwrap().len(),
+        s.admin(&["receipt", "list", "--json"]).json()["receipts"].as_array().unwrap().len(),
         1
     );
 }
@@ -309,7 +309,7 @@ fn void_and_refund_with_a_supervisor() {
     )
     .fails_with("需要主管授权");
     cashier(&s, &with_sup(&["receipt", "void", "MZ01-000001", "--reason", "收错"])).out();
-    assert_eq!(s.run(&["receipt", "show", "MZ01-000001", "--json"]).json()["voided"], true);
+    assert_eq!(s.admin(&["receipt", "show", "MZ01-000001", "--json"]).json()["voided"], true);
     cashier(
         &s,
         &with_sup(&["receipt", "refund", "MZ01-000002", "--line", "1:1", "--reason", "患者不要"]),
@@ -389,10 +389,24 @@ fn a_scanned_code_is_checked() {
     )
     .json();
     let payload = r["qr_payload"].as_str().unwrap();
-    let ok = s.run(&["receipt", "check", payload, "--json"]).json();
+    let ok = s.admin(&["receipt", "check", payload, "--json"]).json();
     assert_eq!((ok["valid"].as_bool(), ok["total_fen"].as_i64()), (Some(true), Some(15000)));
     let altered = payload.replacen(".15000.", ".15.", 1);
-    s.run(&["receipt", "check", &altered]).fails_with("签名不符");
+    s.admin(&["receipt", "check", &altered]).fails_with("签名不符");
+    // The anchor it carries: the entry before its own, checked on the station and on paper.
+    let anchor = ok["anchor"].as_str().unwrap().to_string();
+    assert_eq!(ok["kind"], "charge");
+    let v = s.run(&["verify", "--anchor", &anchor, "--json"]).json();
+    assert_eq!((v["sound"].as_bool(), v["anchors"][0]["found"].as_str()), (Some(true), Some("matches")));
+    assert!(v["receipts_checked"].as_i64().unwrap() >= 1);
+    let (seq, _) = anchor.split_once(':').unwrap();
+    let wrong = format!("{seq}:0000000000000000");
+    let r = s.run(&["verify", "--anchor", &anchor, "--anchor", &wrong]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("被改写"), "{}", r.stderr);
+    let far = format!("{}:{}", seq.parse::<i64>().unwrap() + 1000, "0123456789abcdef");
+    assert!(s.run(&["verify", "--anchor", &far]).stderr.contains("截断"));
+    s.run(&["verify", "--anchor", "12-abc"]).fails_with("序号:哈希前缀");
 }
 
 #[test]
@@ -436,7 +450,7 @@ fn simulate_acknowledges_every_receipt_it_commits() {
     let acked: Vec<String> = std::fs::read_to_string(&ack).unwrap().lines().map(String::from).collect();
     assert!(acked.len() >= 25);
     for no in &acked {
-        s.run(&["receipt", "show", no, "--json"]).json();
+        s.admin(&["receipt", "show", no, "--json"]).json();
     }
     s.run(&["verify"]).out();
     // Deterministic for a seed: the same counts on a second station.

@@ -62,7 +62,8 @@ fn init_rejects_bad_fields_and_writes_nothing() {
         ])
         .fails_with(msg);
     }
-    s.run(&["station", "show"]).fails_with("尚未建立工作站");
+    s.run(&["station", "show"]).fails_with("这里没有工作站数据库");
+    assert!(!s.db().exists(), "a refused init leaves no file");
 }
 
 #[test]

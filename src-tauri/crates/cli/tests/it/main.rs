@@ -8,6 +8,7 @@ mod foundation;
 mod patients;
 mod registration;
 mod report;
+mod station_file;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,7 +26,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(o: Output) -> Run {
+    pub fn from(o: Output) -> Run {
         Run {
             ok: o.status.success(),
             code: o.status.code().unwrap_or(-1),

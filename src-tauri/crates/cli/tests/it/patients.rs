@@ -54,7 +54,7 @@ fn add_find_and_register() {
         assert!(p.get(key).is_some(), "{key}");
     }
     assert_eq!(p["downtime_no"], "DT-MZ01-000002");
-    let found = s.run(&["patient", "find", "zs", "--json"]).json();
+    let found = s.admin(&["patient", "find", "zs", "--json"]).json();
     assert_eq!(found[0]["name"], "张三");
     assert_eq!(found[0]["birth"], "1949-12-31");
     let q = cashier(
@@ -202,7 +202,7 @@ fn the_his_index_snapshot() {
     let imported = s.admin(&["patients", "import", file.to_str().unwrap(), "--skip-bad"]);
     imported.out();
     assert_eq!(imported.stderr, "", "no progress bar when standard error is not a terminal");
-    let found = s.run(&["patient", "find", "孙悟空", "--json"]).json();
+    let found = s.admin(&["patient", "find", "孙悟空", "--json"]).json();
     assert_eq!(found[0]["his_id"], "H001");
     assert!(found[0]["downtime_no"].is_null());
     assert_eq!(
@@ -211,7 +211,7 @@ fn the_his_index_snapshot() {
             .trim(),
         "急诊科 第 1 号  收据 MZ01-000001  挂号费 ¥17.00"
     );
-    let linked = s.run(&["patient", "find", "H001", "--json"]).json();
+    let linked = s.admin(&["patient", "find", "H001", "--json"]).json();
     assert_eq!(linked[0]["downtime_no"], "DT-MZ01-000001");
     s.run(&["verify"]).out();
 }

@@ -72,11 +72,11 @@ fn register_and_pay_then_cancel_with_a_refund_back_to_the_card() {
     }
     assert_eq!((r["total_fen"].as_i64(), r["change_fen"].as_i64()), (Some(3000), Some(0)));
     let no = r["receipt_no"].as_str().unwrap().to_string();
-    let receipt = s.run(&["receipt", "show", &no, "--json"]).json();
+    let receipt = s.admin(&["receipt", "show", &no, "--json"]).json();
     assert_eq!(receipt["kind"], "registration");
     // The slip says the fee is paid, with its receipt.
     let slip = s.dir.path().join("slip.pdf");
-    s.run(&["registration", "slip", r["id"].as_str().unwrap(), "--out", slip.to_str().unwrap()]).out();
+    s.admin(&["registration", "slip", r["id"].as_str().unwrap(), "--out", slip.to_str().unwrap()]).out();
     assert!(crate::pdf_text(&slip).contains(&format!("已收 收据 {no}")));
     let id = r["id"].as_str().unwrap();
     cashier(&s, &["registration", "cancel", id, "--reason", "挂错号"]).fails_with("需要主管授权");
@@ -87,7 +87,7 @@ fn register_and_pay_then_cancel_with_a_refund_back_to_the_card() {
     )
     .json();
     assert_eq!(c["refund_fen"], 3000);
-    let voucher = s.run(&["receipt", "show", c["receipt_no"].as_str().unwrap(), "--json"]).json();
+    let voucher = s.admin(&["receipt", "show", c["receipt_no"].as_str().unwrap(), "--json"]).json();
     assert_eq!((voucher["kind"].as_str(), voucher["refund_of"].as_str()), (Some("refund"), Some(no.as_str())));
     assert_eq!((voucher["tenders"][0]["method"].as_str(), voucher["tenders"][0]["reference"].as_str()), (Some("card"), Some("8888/123456")));
     // A free registration is cancelled without a supervisor.

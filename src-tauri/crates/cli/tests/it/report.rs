@@ -174,7 +174,7 @@ fn the_receipt_list_gives_kinds_signed_amounts_and_totals() {
     let mut refund = vec!["receipt", "refund", paid.as_str(), "--reason", "未做检查"];
     refund.extend(SUP);
     let refund_no = cashier(&s, &refund).out().trim().to_string();
-    let list = s.run(&["receipt", "list", "--json"]).json();
+    let list = s.admin(&["receipt", "list", "--json"]).json();
     let rows = list["receipts"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     let row = |no: &str| rows.iter().find(|r| r["receipt_no"] == no).unwrap().clone();
@@ -188,7 +188,7 @@ fn the_receipt_list_gives_kinds_signed_amounts_and_totals() {
     assert_eq!(totals["by_kind"][2]["amount_fen"], -6716);
     assert_eq!(totals["voided"]["count"], 1);
     assert_eq!(totals["net_fen"], 0);
-    let text = s.run(&["receipt", "list"]).out().to_string();
+    let text = s.admin(&["receipt", "list"]).out().to_string();
     assert!(text.contains("退费") && text.contains("-¥67.16"), "{text}");
     assert!(text.contains("合计：收费 1 张 ¥67.16；退费 1 张 -¥67.16"), "{text}");
 }

@@ -816,7 +816,19 @@ pub(crate) fn insert_receipt_rows(
 ) -> Result<WrittenReceipt> {
     let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
     let receipt_no = format!("{}-{seq:06}", signer.station);
-    let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
+    // The chain position it is issued on: the entry just before its own (see `anchor`).
+    let anchor = crate::anchor::head(tx)?.ok_or(crate::CoreError::NotInitialised)?;
+    let qr_payload = qr::payload(
+        &signer.key,
+        &qr::Body {
+            station: &signer.station,
+            receipt_no: &receipt_no,
+            kind: r.kind.key(),
+            total: r.total,
+            issued: r.occurred_at,
+            anchor: &anchor,
+        },
+    );
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
     let id = r.id.to_string();
     let receipt = journal::insert_row(

@@ -81,7 +81,9 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
         y += 17.0;
     }
     y += 10.0;
+    let anchor = format!("{}:{}", m.journal_last_seq, &m.chain_head[..16.min(m.chain_head.len())]);
     let hashes = [
+        ("流水锚点（downtime verify --anchor 可核对）", anchor.as_str()),
         ("链头（最后一条流水的哈希）", m.chain_head.as_str()),
         (
             "上一批链头",

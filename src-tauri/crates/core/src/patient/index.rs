@@ -117,7 +117,7 @@ pub(crate) fn rebuild_with(
 impl Desk {
     /// Rebuilds the patient index if it was built from another snapshot than the active one
     /// (only after an upgrade from a build without it: imports write it).
-    fn ensure_patient_index(&mut self) -> Result<()> {
+    pub(crate) fn ensure_patient_index(&mut self) -> Result<()> {
         let active = active_source(&self.conn)?;
         if search_index::built_from(&self.conn, Domain::Patients)?.as_deref() == Some(active.as_str()) {
             return Ok(());

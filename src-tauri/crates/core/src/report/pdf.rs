@@ -58,7 +58,7 @@ fn table(columns: Vec<Column>, rows: Vec<Vec<String>>, total_row: bool, empty: &
 
 fn anchor(seq: i64, hash: &str, at: &str) -> String {
     format!(
-        "流水位置：第 {seq} 条，哈希前 16 位 {hash}；打印时间 {}。本单据由记录推算，可凭流水核对。",
+        "流水锚点 {seq}:{hash}（第 {seq} 条及其哈希前 16 位，可用 downtime verify --anchor 核对）；打印时间 {}。本单据由记录推算。",
         local(at)
     )
 }

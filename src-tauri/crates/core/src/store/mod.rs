@@ -4,6 +4,7 @@
 //! backups (later issues) attach here, at the connection, and nowhere else.
 
 pub mod cached;
+mod file;
 pub mod migrations;
 
 use crate::error::{CoreError, Result};
@@ -16,6 +17,8 @@ use std::path::{Path, PathBuf};
 pub struct Desk {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Opened with [`Desk::open_read_only`]: nothing is written through `conn`.
+    read_only: bool,
     pub(crate) clock: Clock,
     /// The items in force, rebuilt when the versions in force change (the search index is in
     /// the file).
@@ -58,7 +61,8 @@ fn data_dir() -> Option<PathBuf> {
 }
 
 impl Desk {
-    /// Opens (or creates) the station database at `path`.
+    /// Opens the station at `path` to read and write. A missing, empty or foreign file is
+    /// refused with one sentence and never written to: only [`Desk::init`] creates a station.
     pub fn open(path: impl AsRef<Path>) -> Result<Desk> {
         Desk::open_at_schema(path, latest_version())
     }
@@ -68,30 +72,104 @@ impl Desk {
     #[doc(hidden)]
     pub fn open_at_schema(path: impl AsRef<Path>, version: i64) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
-        let shown = path.display().to_string();
-        if path.is_dir() {
-            return Err(CoreError::NotADatabase { path: shown });
+        file::require_existing(&path)?;
+        drop(inspect(&path)?);
+        Desk::open_writable(path, version)
+    }
+
+    /// Opens the station at `path` only to read: commands that change nothing. Works on
+    /// read-only media (a station copied to a CD or a write-protected stick). A file whose
+    /// schema is older than this build is upgraded first when its folder can be written.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Desk> {
+        let path = path.as_ref().to_path_buf();
+        file::require_existing(&path)?;
+        let (conn, version) = inspect(&path)?;
+        if version < latest_version() {
+            drop(conn);
+            if file::folder_writable(&file::folder(&path)) {
+                drop(Desk::open_writable(path.clone(), latest_version())?);
+                return Desk::open_read_only(path);
+            }
+            return Err(CoreError::ReadOnly {
+                path: path.display().to_string(),
+            });
         }
+        Ok(Desk::with_conn(conn, path, true))
+    }
+
+    /// 首次设置 at a path where no station exists yet (or an empty file): the station is built
+    /// in a new file beside it (0600, in a folder made 0700) and moved into place only when
+    /// complete, so a refused or interrupted setup leaves nothing behind. An existing station
+    /// file is opened and refused by [`Desk::init_station`] (it already is a station).
+    pub fn init(path: impl AsRef<Path>, setup: &crate::station::Setup) -> Result<Desk> {
+        Desk::init_at(path, setup, Clock::system())
+    }
+
+    /// [`Desk::init`] by `clock` (tests and the simulator set the time).
+    pub fn init_at(path: impl AsRef<Path>, setup: &crate::station::Setup, clock: Clock) -> Result<Desk> {
+        let path = path.as_ref().to_path_buf();
+        match file::look(&path)? {
+            file::Found::Missing | file::Found::Empty => {}
+            _ => {
+                let mut desk = Desk::open(&path)?;
+                desk.set_clock(clock);
+                desk.init_station(setup)?;
+                return Ok(desk);
+            }
+        }
+        crate::station::check_setup(setup)?;
+        let dir = file::folder(&path);
+        file::create_private_folder(&dir)?;
+        let shown = || CoreError::ReadOnly {
+            path: dir.display().to_string(),
+        };
+        let staging = tempfile::Builder::new()
+            .prefix(".downtime-init-")
+            .tempdir_in(&dir)
+            .map_err(|_| shown())?;
+        let new = staging.path().join("station.db");
+        file::create_private_file(&new).map_err(|_| shown())?;
+        {
+            let mut desk = Desk::open_writable(new.clone(), latest_version())?;
+            desk.set_clock(clock.clone());
+            desk.init_station(setup)?;
+            // The (empty) search indexes are current from the start, so that a search on a
+            // station opened only to read never needs to write them.
+            desk.ensure_patient_index()?;
+            desk.ensure_item_index()?;
+            // Closing checkpoints the WAL into the file and removes it.
+        }
+        if file::look(&path)? == file::Found::Empty {
+            std::fs::remove_file(&path)?;
+        }
+        // Never over a station that appeared meanwhile.
         if path.exists() {
-            inspect_read_only(&path)?;
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|_| CoreError::ReadOnly {
-                path: dir.display().to_string(),
-            })?;
+            return Err(CoreError::invalid(
+                "station_exists",
+                format!("{} 已经有工作站数据库，不能再建立一次", path.display()),
+                format!("{} already holds a station database", path.display()),
+            ));
         }
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        if tempfile::Builder::new().prefix(".downtime-probe").tempfile_in(dir).is_err() {
+        std::fs::rename(&new, &path)?;
+        let mut desk = Desk::open(&path)?;
+        desk.set_clock(clock);
+        Ok(desk)
+    }
+
+    fn open_writable(path: PathBuf, version: i64) -> Result<Desk> {
+        let shown = path.display().to_string();
+        let dir = file::folder(&path);
+        if !file::folder_writable(&dir) {
             return Err(CoreError::ReadOnly {
                 path: dir.display().to_string(),
             });
         }
-        let conn = Connection::open(&path).map_err(|e| classify(e, &path))?;
+        file::recover_stale_shm(&path);
+        file::tighten(&path);
+        // No CREATE flag: a file removed meanwhile is not made again here.
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| classify(e, &path))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.set_prepared_statement_cache_capacity(256);
-        // Plans are made once per statement. Without this, SQLite (built with STAT4) re-plans
-        // some cached statements whenever a bound value changes, which cost a receipt more
-        // than all its inserts.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(|e| classify(e, &path))?;
@@ -100,19 +178,48 @@ impl Desk {
         }
         // A big import writes gigabytes through the WAL; once checkpointed, the WAL file is cut
         // back to 64 MiB instead of staying that big on the counter PC's disk.
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;")?;
-        let mut desk = Desk {
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;")
+            .map_err(|e| classify(e, &path))?;
+        let mut desk = Desk::with_conn(conn, path, false);
+        desk.migrate(version.min(latest_version()))?;
+        crate::search_index::create_tables(&desk.conn)?;
+        Ok(desk)
+    }
+
+    fn with_conn(conn: Connection, path: PathBuf, read_only: bool) -> Desk {
+        let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+        conn.set_prepared_statement_cache_capacity(256);
+        // Plans are made once per statement. Without this, SQLite (built with STAT4) re-plans
+        // some cached statements whenever a bound value changes, which cost a receipt more
+        // than all its inserts.
+        let _ = conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true);
+        Desk {
             conn,
             path,
+            read_only,
             clock: Clock::system(),
             catalog_cache: None,
             catalog_set: Default::default(),
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
-        };
-        desk.migrate(version.min(latest_version()))?;
-        crate::search_index::create_tables(&desk.conn)?;
-        Ok(desk)
+        }
+    }
+
+    /// A connection that may write, beside a desk opened to read (a wrong PIN typed for a
+    /// read-only command still counts toward the lockout); none on read-only media.
+    pub(crate) fn side_writer(&self) -> Option<Connection> {
+        if !file::folder_writable(&file::folder(&self.path)) {
+            return None;
+        }
+        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
+        conn.execute_batch("PRAGMA synchronous=FULL").ok()?;
+        Some(conn)
+    }
+
+    /// Whether this desk was opened only to read.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn path(&self) -> &Path {
@@ -227,21 +334,73 @@ impl Desk {
     }
 }
 
-/// Looks at an existing file without writing a byte to it.
-fn inspect_read_only(path: &Path) -> Result<()> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+/// Looks at an existing file without writing a byte to it: a station of this build or an
+/// older one, and sound. Returns the read-only connection and the schema version.
+fn inspect(path: &Path) -> Result<(Connection, i64)> {
+    let conn = connect_read_only(path)?;
+    let ours: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('journal', 'station', 'operator')",
+            [],
+            |r| r.get(0),
+        )
         .map_err(|e| classify(e, path))?;
-    quick_check(&conn, path)?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| classify(e, path))?;
+    if ours != 3 || version < 1 {
+        return Err(CoreError::NotADatabase {
+            path: path.display().to_string(),
+        });
+    }
     if version > latest_version() {
         return Err(CoreError::NewerSchema {
             found: version,
             supported: latest_version(),
         });
     }
-    Ok(())
+    quick_check(&conn, path)?;
+    Ok((conn, version))
+}
+
+/// A read-only connection. On read-only media a WAL file cannot get its `-shm`: when no
+/// `-wal` is left (the station was closed cleanly) the file is read as immutable, which
+/// needs neither; with a `-wal` left behind, it must be copied to a writable disk first.
+fn connect_read_only(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(e, path))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => return Ok(conn),
+        Err(e) if !matches!(e.sqlite_error_code(), Some(ErrorCode::CannotOpen) | Some(ErrorCode::ReadOnly)) => {
+            return Err(classify(e, path))
+        }
+        Err(_) => drop(conn),
+    }
+    let wal = file::sidecar(path, "-wal");
+    if std::fs::metadata(&wal).map(|m| m.len() > 0).unwrap_or(false) || file::folder_writable(&file::folder(path)) {
+        return Err(CoreError::ReadOnly {
+            path: path.display().to_string(),
+        });
+    }
+    let conn = Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags).map_err(|e| classify(e, path))?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| classify(e, path))?;
+    Ok(conn)
+}
+
+/// `path` as an SQLite `file:` URI (RFC 3986 percent-encoding of everything but unreserved
+/// characters and `/`).
+fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file:");
+    for b in absolute.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
 }
 
 /// Tables left out of the check at open: the bulk rows imported from the HIS (price list

@@ -14,13 +14,13 @@ const HEADER: &str = "编码,名称,规格,单位,单价,费用类别\r\n";
 
 /// A counter in an outage: a small price list, a cashier on shift, a supervisor, two patients
 /// (DT-MZ01-000001 self-pay, DT-MZ01-000002 insured).
-struct Counter {
-    f: Fixture,
-    cashier: Actor,
-    sup: Actor,
+pub struct Counter {
+    pub f: Fixture,
+    pub cashier: Actor,
+    pub sup: Actor,
 }
 
-fn counter() -> Counter {
+pub fn counter() -> Counter {
     let mut f = Fixture::new();
     let admin = f.admin.clone();
     let csv = format!(
@@ -65,14 +65,14 @@ fn counter() -> Counter {
     Counter { f, cashier, sup }
 }
 
-fn item(code: &str, qty: &str) -> LineInput {
+pub fn item(code: &str, qty: &str) -> LineInput {
     LineInput::Item {
         code: code.into(),
         qty: Quantity::parse(qty).unwrap(),
     }
 }
 
-fn cash(yuan: &str) -> TenderInput {
+pub fn cash(yuan: &str) -> TenderInput {
     TenderInput {
         method: Method::Cash,
         amount: Fen::parse_yuan(yuan).unwrap(),
@@ -80,12 +80,12 @@ fn cash(yuan: &str) -> TenderInput {
     }
 }
 
-fn charge(patient: &str, lines: Vec<LineInput>, tenders: Vec<TenderInput>) -> ChargeInput {
+pub fn charge(patient: &str, lines: Vec<LineInput>, tenders: Vec<TenderInput>) -> ChargeInput {
     ChargeInput::new(patient, lines, tenders)
 }
 
 impl Counter {
-    fn pay(&mut self, input: &ChargeInput) -> Result<Receipt, downtime_core::CoreError> {
+    pub fn pay(&mut self, input: &ChargeInput) -> Result<Receipt, downtime_core::CoreError> {
         let c = self.cashier.clone();
         self.f.desk.pay_charge(&c, input)
     }
@@ -523,7 +523,18 @@ fn the_qr_code_verifies_offline_and_catches_alterations() {
     assert_eq!(c.f.desk.check_receipt_code("hello", None).unwrap_err().code(), "qr_unreadable");
     let other_key = [7u8; 32];
     let other = ed25519_dalek::SigningKey::from_bytes(&other_key);
-    let forged = qr::payload(&other, "MZ01", "MZ01-000001", Fen::new(15000).unwrap(), r.occurred_at);
+    let anchor = checked.anchor.clone().expect("version 2 carries its anchor");
+    let forged = qr::payload(
+        &other,
+        &qr::Body {
+            station: "MZ01",
+            receipt_no: "MZ01-000001",
+            kind: "charge",
+            total: Fen::new(9_999_900).unwrap(),
+            issued: r.occurred_at,
+            anchor: &anchor,
+        },
+    );
     assert_eq!(
         c.f.desk.check_receipt_code(&forged, None).unwrap_err().code(),
         "qr_signature_invalid"

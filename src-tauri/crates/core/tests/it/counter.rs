@@ -24,7 +24,7 @@ fn setup_refuses_a_second_station_and_bad_fields() {
     assert_eq!(f.entries(), before);
 
     let dir = tempfile::tempdir().unwrap();
-    let mut fresh = downtime_core::Desk::open(dir.path().join("s.db")).unwrap();
+    let fresh = dir.path().join("s.db");
     for (code, pin, expected) in [
         ("M", "123456", "station_code_invalid"),
         ("门诊1", "123456", "station_code_invalid"),
@@ -34,9 +34,10 @@ fn setup_refuses_a_second_station_and_bad_fields() {
     ] {
         setup.code = code.into();
         setup.admin_pin = pin.into();
-        assert_eq!(fresh.init_station(&setup).unwrap_err().code(), expected, "{code} {pin}");
+        assert_eq!(downtime_core::Desk::init(&fresh, &setup).err().unwrap().code(), expected, "{code} {pin}");
     }
-    assert!(fresh.station().unwrap().is_none());
+    // A refused setup leaves nothing behind: no file, no half-built station.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 #[test]

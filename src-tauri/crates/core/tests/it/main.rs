@@ -18,6 +18,7 @@ mod registration;
 mod report;
 mod search;
 mod store;
+mod tamper;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use downtime_core::station::Setup;
@@ -37,11 +38,9 @@ pub struct Fixture {
 impl Fixture {
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let mut desk = Desk::open(dir.path().join("station.db")).unwrap();
         let now = Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap()));
         let n = now.clone();
-        desk.set_clock(Clock::from_fn(move || *n.lock().unwrap()));
-        desk.init_station(&station_setup()).unwrap();
+        let mut desk = Desk::init_at(dir.path().join("station.db"), &station_setup(), Clock::from_fn(move || *n.lock().unwrap())).unwrap();
         let admin = desk.authenticate("王管理", "123456").unwrap();
         Fixture { dir, desk, admin, now }
     }

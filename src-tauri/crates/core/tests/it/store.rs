@@ -45,6 +45,80 @@ fn a_newer_schema_is_refused_and_left_alone() {
 }
 
 #[test]
+fn only_init_creates_a_station() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo").join("station.db");
+    assert_eq!(Desk::open(&missing).err().unwrap().code(), "db_missing");
+    assert_eq!(Desk::open_read_only(&missing).err().unwrap().code(), "db_missing");
+    assert!(!dir.path().join("typo").exists(), "nothing created");
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(Desk::open(&empty).err().unwrap().code(), "db_empty");
+    assert_eq!(Desk::open_read_only(&empty).err().unwrap().code(), "db_empty");
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+
+    // Another program's SQLite file is neither migrated nor written.
+    let foreign = dir.path().join("foreign.db");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('x');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&foreign).unwrap();
+    for e in [Desk::open(&foreign).err().unwrap(), Desk::open_read_only(&foreign).err().unwrap()] {
+        assert_eq!(e.code(), "db_not_database");
+    }
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+    // init: a new file only when complete; then the station opens both ways.
+    let db = dir.path().join("new").join("station.db");
+    let mut bad = crate::station_setup();
+    bad.admin_pin = "1".into();
+    assert_eq!(Desk::init(&db, &bad).err().unwrap().code(), "pin_too_short");
+    assert!(!db.exists());
+    Desk::init(&db, &crate::station_setup()).unwrap();
+    assert!(Desk::open_read_only(&db).unwrap().is_read_only());
+    assert!(!Desk::open(&db).unwrap().is_read_only());
+    // An empty file where the station should be is replaced by init.
+    std::fs::write(&empty, b"").unwrap();
+    Desk::init(&empty, &crate::station_setup()).unwrap();
+    assert_eq!(Desk::open(&empty).unwrap().station().unwrap().unwrap().code.as_str(), "MZ01");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_station_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("downtime-desk").join("station.db");
+    let desk = Desk::init(&db, &crate::station_setup()).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    // SQLite gives the -wal and -shm the main file's mode.
+    assert_eq!(mode(&dir.path().join("downtime-desk/station.db-wal")), 0o600);
+    assert_eq!(mode(&dir.path().join("downtime-desk/station.db-shm")), 0o600);
+    drop(desk);
+}
+
+#[test]
+fn a_read_only_desk_writes_nothing_and_says_so() {
+    let f = Fixture::new();
+    let path = f.db_path();
+    drop(f.desk);
+    let mut desk = Desk::open_read_only(&path).unwrap();
+    assert_eq!(desk.verify().unwrap().problem, None);
+    let admin = desk.authenticate("王管理", "123456").unwrap();
+    let e = desk.start_outage(&admin, "HIS 宕机", None, "").err().unwrap();
+    assert_eq!(e.code(), "db_read_only", "{e}");
+    assert!(!e.to_string().contains("readonly"), "{e}");
+    // A wrong PIN typed for a read-only command still counts toward the lockout.
+    let before = Desk::open(&path).unwrap().verify().unwrap().entries;
+    assert_eq!(desk.authenticate("王管理", "000000").err().unwrap().code(), "pin_wrong");
+    assert_eq!(Desk::open(&path).unwrap().verify().unwrap().entries, before + 1);
+}
+
+#[test]
 fn a_file_that_is_not_sqlite_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.db");
@@ -77,8 +151,12 @@ fn a_damaged_file_is_never_written_to() {
         *b = 0xA5;
     }
     std::fs::write(&path, &bytes).unwrap();
-    let e = Desk::open(&path).err().unwrap();
-    assert!(matches!(e.code(), "db_damaged" | "db_not_database"), "{e}");
+    for e in [Desk::open(&path).err().unwrap(), Desk::open_read_only(&path).err().unwrap()] {
+        assert!(matches!(e.code(), "db_damaged" | "db_not_database"), "{e}");
+        // One sentence for people, not pages of `quick_check` output.
+        let text = e.to_string();
+        assert!(!text.contains("Page ") && !text.contains("btree") && text.lines().count() == 1, "{text}");
+    }
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "the damaged file was written to");
 }
 
