@@ -4,12 +4,17 @@
 
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ActivationView } from "./bindings/ActivationView";
 import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AdmissionView } from "./bindings/AdmissionView";
 import type { AdmitInput } from "./bindings/AdmitInput";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { CashChangeView } from "./bindings/CashChangeView";
 import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
+import type { CloseShiftInput } from "./bindings/CloseShiftInput";
+import type { CountCheck } from "./bindings/CountCheck";
+import type { CountInput } from "./bindings/CountInput";
 import type { CodeCheckView } from "./bindings/CodeCheckView";
 import type { Credentials } from "./bindings/Credentials";
 import type { DepartmentInput } from "./bindings/DepartmentInput";
@@ -17,6 +22,7 @@ import type { DepartmentView } from "./bindings/DepartmentView";
 import type { DepositAccountView } from "./bindings/DepositAccountView";
 import type { DepositInputView } from "./bindings/DepositInputView";
 import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
+import type { DepositRefundPreviewView } from "./bindings/DepositRefundPreviewView";
 import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
 import type { ExportOverview } from "./bindings/ExportOverview";
@@ -27,16 +33,24 @@ import type { NewPatientInput } from "./bindings/NewPatientInput";
 import type { OperatorView } from "./bindings/OperatorView";
 import type { PatientView } from "./bindings/PatientView";
 import type { PayInput } from "./bindings/PayInput";
+import type { PeriodReport } from "./bindings/PeriodReport";
 import type { PricedDraftView } from "./bindings/PricedDraftView";
 import type { PrintResultView } from "./bindings/PrintResultView";
+import type { ReceiptTotals } from "./bindings/ReceiptTotals";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { RefundInputView } from "./bindings/RefundInputView";
 import type { CancelRegistrationInput } from "./bindings/CancelRegistrationInput";
+import type { RefundLineInput } from "./bindings/RefundLineInput";
+import type { RefundPreviewView } from "./bindings/RefundPreviewView";
+import type { Method } from "./bindings/Method";
 import type { RegisterInput } from "./bindings/RegisterInput";
 import type { RegTypeInput } from "./bindings/RegTypeInput";
 import type { RegTypeView } from "./bindings/RegTypeView";
 import type { RegistrationView } from "./bindings/RegistrationView";
+import type { ReportPrintView } from "./bindings/ReportPrintView";
 import type { SetupInput } from "./bindings/SetupInput";
+import type { ShiftClosedView } from "./bindings/ShiftClosedView";
+import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
@@ -45,6 +59,9 @@ export type { IpcError };
 
 /** Receipt print layouts the core knows: A5 sheet, or the 80 mm thermal roll. */
 export type PrintLayout = "a5" | "roll80";
+
+/** Report sheet layouts: A4, or the 80 mm thermal roll. */
+export type ReportLayout = "a4" | "roll80";
 
 /** Codes with which `app_status` says the database itself cannot be used. */
 export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only"];
@@ -79,6 +96,10 @@ export interface CatalogFile {
   encoding?: string;
   /** Worksheet of a workbook; empty reads the first. */
   sheet?: string;
+  /** The part of the price list this file is (药品, 医疗服务项目 …); empty: the whole list. */
+  part?: string;
+  /** The file may have less than half the items of what it replaces. */
+  confirmShrink?: boolean;
 }
 
 /** The file goes as the raw invoke body; its name and options as headers. Header values
@@ -89,7 +110,9 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
     "x-month": encodeURIComponent(file.month ?? ""),
     "x-encoding": encodeURIComponent(file.encoding ?? ""),
     "x-sheet": encodeURIComponent(file.sheet ?? ""),
+    "x-part": encodeURIComponent(file.part ?? ""),
   };
+  if (file.confirmShrink) headers["x-confirm-shrink"] = "1";
   if (acceptGoodRows) headers["x-accept-good-rows"] = "1";
   return { headers };
 }
@@ -121,7 +144,22 @@ export const api = {
   startOutage: (input: StartOutageInput) => call<AppStatus>("start_outage", { input }),
   endOutage: (input: EndOutageInput) => call<AppStatus>("end_outage", { input }),
   openShift: (floatFen: number) => call<AppStatus>("open_shift", { float_fen: floatFen }),
-  closeShift: (countedFen: number) => call<AppStatus>("close_shift", { counted_fen: countedFen }),
+  /** The handover sheet of a shift (null: the operator's open shift, else their last). */
+  shiftReport: (shiftId: string | null) => call<ShiftReport>("shift_report", { shift_id: shiftId }),
+  /** What a count would mean against the open shift: expected, difference, what it needs. */
+  checkCount: (count: CountInput) => call<CountCheck>("check_count", { count }),
+  /** 交班: closes the operator's shift; its Z report is printed (the original) on A4. */
+  closeShift: (input: CloseShiftInput) => call<ShiftClosedView>("close_shift", { input }),
+  /** Prints a shift's sheet; a closed shift's is a copy (副本). */
+  printShiftReport: (shiftId: string | null, layout: ReportLayout) =>
+    call<ReportPrintView>("print_shift_report", { shift_id: shiftId, layout }),
+  /** The outage report (null: the active or last outage): per operator, in total, charts. */
+  outageReport: (outageId: string | null) => call<PeriodReport>("outage_report", { outage_id: outageId }),
+  printOutageReport: (outageId: string | null, layout: ReportLayout) =>
+    call<ReportPrintView>("print_outage_report", { outage_id: outageId, layout }),
+  /** 差额审批限额 in fen; administrators set it. */
+  cashThreshold: () => call<number>("cash_threshold"),
+  setCashThreshold: (fen: number) => call<number>("set_cash_threshold", { threshold_fen: fen }),
   verifyJournal: () => call<VerifyView>("verify_journal"),
   setIdleLock: (minutes: number) => call<AppStatus>("set_idle_lock", { minutes }),
   /** The CUPS printer receipts go to; null: PDFs are only saved. */
@@ -140,6 +178,8 @@ export const api = {
     call<ImportReportView>("catalog_import", file.bytes, fileOptions(file, acceptGoodRows)),
   catalogImportSample: () => call<ImportReportView>("catalog_import_sample"),
   catalogVersions: () => call<CatalogVersionView[]>("catalog_versions"),
+  /** Puts an earlier version back in force for its part; a shrink by more than half needs `confirmShrink`. */
+  catalogActivate: (version: string, confirmShrink: boolean) => call<ActivationView>("catalog_activate", { version, confirm_shrink: confirmShrink }),
   catalogSearch: (query: string, limit: number) => call<CatalogItemView[]>("catalog_search", { query, limit }),
   /** Calls `onProgress` for each progress event until the returned function is called. */
   onCatalogProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
@@ -183,10 +223,21 @@ export const api = {
   receipt: (receiptNo: string) => call<ReceiptView>("receipt", { receipt_no: receiptNo }),
   /** The operator's receipts of the open shift, newest first. */
   shiftReceipts: () => call<ReceiptView[]>("shift_receipts"),
+  /** The totals per kind under that list (signed: money paid back is negative). */
+  shiftReceiptTotals: () => call<ReceiptTotals>("shift_receipt_totals"),
   voidReceipt: (receiptNo: string, reason: string, supervisor: Credentials) =>
     call<ReceiptView>("void_receipt", { receipt_no: receiptNo, reason, supervisor }),
   /** A refund with its own receipt; the same `input.id` again returns the one already issued. */
   refundReceipt: (input: RefundInputView) => call<ReceiptView>("refund_receipt", { input }),
+  /** The system's file dialog; the chosen file's name, or null when cancelled. */
+  pickFile: (title: string, filter_name: string, extensions: string[]) => call<string | null>("pick_file", { title, filter_name, extensions }),
+  /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
+  pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
+  /** What a refund of the marked lines would pay back, and how; nothing is written. */
+  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
+    call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),
+  /** 找零 while the cash handed over is typed (the core subtracts, not the window). */
+  cashChange: (cash_fen: number, tendered_fen: number) => call<CashChangeView>("cash_change", { cash_fen, tendered_fen }),
   /** Prints a committed receipt (`copy`: a reprint, marked 副本); the PDF is always saved. */
   printReceipt: (receiptNo: string, layout: PrintLayout, copy: boolean) =>
     call<PrintResultView>("print_receipt", { receipt_no: receiptNo, layout, copy }),
@@ -201,6 +252,9 @@ export const api = {
   takeDeposit: (input: DepositInputView) => call<ReceiptView>("take_deposit", { input }),
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
   refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
+  /** The balance now and after refunding `amount_fen`; nothing is written. */
+  depositRefundPreview: (inpatient_no: string, amount_fen: number) =>
+    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen }),
   cancelAdmission: (inpatientNo: string, reason: string) =>
     call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
   /** 转床 / 转病区: the admission then shows the new ward and bed. */

@@ -379,11 +379,11 @@ fn admit(
 
 /// The total a draft would come to, by the core's rules.
 pub fn price(desk: &mut Desk, lines: &[LineInput]) -> Result<Fen> {
-    let catalog = desk.require_catalog()?;
+    desk.require_catalog()?;
     let mut total = Fen::ZERO;
     for l in lines {
         if let LineInput::Item { code, qty } = l {
-            if let Some(item) = desk.catalog_item(catalog.id, code)? {
+            if let Some(item) = desk.active_catalog_item(code)? {
                 total = total
                     .checked_add(crate::catalog::price::line_amount(*qty, item.price)?)
                     .unwrap_or(total);

@@ -146,6 +146,29 @@ pub struct AppStatus {
     #[ts(type = "number")]
     pub idle_lock_minutes: i64,
     pub db_path: String,
+    /// Each counter task with the refusal its key meets now (role, open shift): the window
+    /// refuses at the door instead of after the form. Empty when nobody is logged in.
+    pub doors: Vec<DoorView>,
+}
+
+/// A counter task and why it cannot be started now (none: it can).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DoorView {
+    pub task: crate::door::Task,
+    pub refusal: Option<IpcError>,
+}
+
+impl DoorView {
+    pub fn list(doors: Vec<(crate::door::Task, Option<crate::CoreError>)>) -> Vec<DoorView> {
+        doors
+            .into_iter()
+            .map(|(task, e)| DoorView {
+                task,
+                refusal: e.map(IpcError::from),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -257,6 +280,8 @@ pub struct CatalogVersionView {
     pub rejected: i64,
     pub imported_by: String,
     pub imported_at: String,
+    /// The part it was imported as; empty for the whole list.
+    pub part: String,
 }
 
 impl From<&CatalogVersion> for CatalogVersionView {
@@ -271,6 +296,7 @@ impl From<&CatalogVersion> for CatalogVersionView {
             rejected: v.rejected,
             imported_by: v.imported_by.clone(),
             imported_at: stamp(v.imported_at),
+            part: v.part.clone(),
         }
     }
 }
@@ -342,8 +368,64 @@ pub struct ImportReportView {
     pub by_category: Vec<CategoryCount>,
     pub version: Option<CatalogVersionView>,
     pub already_imported: bool,
-    /// Registration types whose fee codes this price list lacks.
+    /// The version (this file's, imported before) is in force; else `catalog activate` puts it back.
+    pub in_force: bool,
+    /// The part this file is (empty: the whole list).
+    pub part: String,
+    /// What importing puts out of force, and how many items that has.
+    pub replaces: Vec<CatalogVersionView>,
+    #[ts(type = "number")]
+    pub replaced_items: i64,
+    /// Fewer than half the items of what it replaces: importing needs a confirmation.
+    pub shrinks: bool,
+    /// Codes of this file that another part in force has (importing is refused).
+    pub conflicts: Vec<CodeConflictView>,
+    /// Registration types whose fee codes the price list would then lack.
     pub reg_types_missing: Vec<RegTypeMissingView>,
+}
+
+/// A code in this file and in another part in force.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CodeConflictView {
+    pub code: String,
+    pub part: String,
+}
+
+/// `downtime catalog activate --json`: the version put back in force and what that changed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ActivationView {
+    pub version: CatalogVersionView,
+    pub part: String,
+    pub replaces: Vec<CatalogVersionView>,
+    #[ts(type = "number")]
+    pub replaced_items: i64,
+    pub reg_types_missing: Vec<RegTypeMissingView>,
+}
+
+fn missing_view(change: &crate::catalog::parts::Change) -> Vec<RegTypeMissingView> {
+    change
+        .reg_types_missing
+        .iter()
+        .map(|(t, codes)| RegTypeMissingView {
+            key: t.key.clone(),
+            name: t.name.clone(),
+            codes: codes.clone(),
+        })
+        .collect()
+}
+
+impl ActivationView {
+    pub fn new(version: &CatalogVersion, change: &crate::catalog::parts::Change) -> Self {
+        ActivationView {
+            version: CatalogVersionView::from(version),
+            part: change.part.clone(),
+            replaces: change.replaces.iter().map(CatalogVersionView::from).collect(),
+            replaced_items: change.replaced_items,
+            reg_types_missing: missing_view(change),
+        }
+    }
 }
 
 /// A registration type a price list would leave without some of its fee items.
@@ -377,15 +459,21 @@ impl From<&ImportReport> for ImportReportView {
                 .collect(),
             version: r.version.as_ref().map(CatalogVersionView::from),
             already_imported: r.already_imported,
-            reg_types_missing: r
-                .reg_types_missing
+            in_force: r.in_force,
+            part: r.change.part.clone(),
+            replaces: r.change.replaces.iter().map(CatalogVersionView::from).collect(),
+            replaced_items: r.change.replaced_items,
+            shrinks: r.change.shrinks,
+            conflicts: r
+                .change
+                .conflicts
                 .iter()
-                .map(|(t, codes)| RegTypeMissingView {
-                    key: t.key.clone(),
-                    name: t.name.clone(),
-                    codes: codes.clone(),
+                .map(|(code, part)| CodeConflictView {
+                    code: code.clone(),
+                    part: part.clone(),
                 })
                 .collect(),
+            reg_types_missing: missing_view(&r.change),
         }
     }
 }
@@ -393,8 +481,14 @@ impl From<&ImportReport> for ImportReportView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CatalogStatusView {
+    /// The version activated last.
     pub active: Option<CatalogVersionView>,
-    /// Older than 35 days or from a month before last: the charging screen warns.
+    /// Every part in force (one for a list kept whole).
+    pub parts: Vec<CatalogVersionView>,
+    /// Items in force, all parts together.
+    #[ts(type = "number")]
+    pub items: i64,
+    /// A part is older than 35 days or from a month before last: the charging screen warns.
     pub stale: bool,
 }
 
@@ -402,6 +496,8 @@ impl From<&CatalogStatus> for CatalogStatusView {
     fn from(s: &CatalogStatus) -> Self {
         CatalogStatusView {
             active: s.active.as_ref().map(CatalogVersionView::from),
+            parts: s.parts.iter().map(CatalogVersionView::from).collect(),
+            items: s.parts.iter().map(|p| p.items).sum(),
             stale: s.stale,
         }
     }
@@ -785,6 +881,11 @@ pub struct ReceiptView {
     pub occurred_at: String,
     pub back_entered: bool,
     pub qr_payload: String,
+    /// 退费 may be offered: a charge receipt, not voided, not wholly refunded.
+    pub refundable: bool,
+    /// 作废 may be offered: not voided, not a refund, nothing refunded (the shift is checked
+    /// on confirm).
+    pub voidable: bool,
 }
 
 impl From<&crate::charge::Receipt> for ReceiptView {
@@ -856,6 +957,13 @@ impl From<&crate::charge::Receipt> for ReceiptView {
             occurred_at: stamp(r.occurred_at),
             back_entered: r.back_entered,
             qr_payload: r.qr_payload.clone(),
+            refundable: r.kind == crate::charge::ReceiptKind::Charge && r.voided.is_none() && r.refunded < r.total,
+            voidable: r.voided.is_none()
+                && !matches!(
+                    r.kind,
+                    crate::charge::ReceiptKind::Refund | crate::charge::ReceiptKind::DepositRefund
+                )
+                && r.refunded == crate::Fen::ZERO,
         }
     }
 }
@@ -1114,4 +1222,110 @@ pub struct DepartmentInput {
     pub kind: crate::registration::DeptKind,
     pub doctors: Vec<String>,
     pub active: bool,
+}
+
+/// 找零, live while the cash handed over is typed: the change, or what is still missing.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CashChangeView {
+    #[ts(type = "number | null")]
+    pub change_fen: Option<i64>,
+    #[ts(type = "number | null")]
+    pub short_fen: Option<i64>,
+}
+
+impl From<crate::charge::tender::CashChange> for CashChangeView {
+    fn from(c: crate::charge::tender::CashChange) -> Self {
+        use crate::charge::tender::CashChange::*;
+        match c {
+            Change(f) => CashChangeView {
+                change_fen: Some(f.get()),
+                short_fen: None,
+            },
+            Short(f) => CashChangeView {
+                change_fen: None,
+                short_fen: Some(f.get()),
+            },
+        }
+    }
+}
+
+/// A line of a refund preview: the line as charged, what is left of it, what this refund takes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RefundPreviewLineView {
+    #[ts(type = "number")]
+    pub line_no: i64,
+    pub name: String,
+    pub spec: String,
+    pub unit: String,
+    pub is_drug: bool,
+    /// Quantity paid on the receipt.
+    pub paid_qty: String,
+    /// Quantity not yet refunded ("0" when the line is done).
+    pub left_qty: String,
+    #[ts(type = "number")]
+    pub left_fen: i64,
+    /// Refunded now; null when the line is not marked.
+    pub qty: Option<String>,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+}
+
+/// 退费预览: the refund's lines, total and how it goes back, before it is confirmed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RefundPreviewView {
+    pub receipt_no: String,
+    pub lines: Vec<RefundPreviewLineView>,
+    #[ts(type = "number")]
+    pub total_fen: i64,
+    pub pay_back: Vec<TenderView>,
+}
+
+impl From<&crate::charge::correction::RefundPreview> for RefundPreviewView {
+    fn from(p: &crate::charge::correction::RefundPreview) -> Self {
+        RefundPreviewView {
+            receipt_no: p.receipt_no.clone(),
+            lines: p
+                .lines
+                .iter()
+                .map(|l| RefundPreviewLineView {
+                    line_no: l.left.line.line_no,
+                    name: l.left.line.name.clone(),
+                    spec: l.left.line.spec.clone(),
+                    unit: l.left.line.unit.clone(),
+                    is_drug: l.left.line.is_drug,
+                    paid_qty: l.left.line.qty.text(),
+                    left_qty: crate::catalog::price::Quantity::from_milli(l.left.qty_left)
+                        .map(|q| q.text())
+                        .unwrap_or_else(|_| "0".into()),
+                    left_fen: l.left.amount_left.get(),
+                    qty: l.qty.map(|q| q.text()),
+                    amount_fen: l.amount.get(),
+                })
+                .collect(),
+            total_fen: p.total.get(),
+            pay_back: p
+                .pay_back
+                .iter()
+                .map(|(m, f)| TenderView {
+                    method: *m,
+                    amount_fen: f.get(),
+                    tendered_fen: None,
+                    reference: String::new(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// 退预交金预览: the balance now and after the refund being typed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DepositRefundPreviewView {
+    #[ts(type = "number")]
+    pub balance_fen: i64,
+    #[ts(type = "number")]
+    pub balance_after_fen: i64,
 }

@@ -102,11 +102,11 @@ fn register_and_pay_then_cancel_with_a_refund_back_to_the_card() {
 fn a_price_list_without_a_types_fee_codes_says_so_in_its_dry_run_and_import() {
     let s = outage_station();
     let services = sample("his-services-2026-12.csv");
-    let dry = s.admin(&["catalog", "import", &services, "--dry-run", "--json"]).json();
+    let dry = s.admin(&["catalog", "import", &services, "--confirm-shrink", "--dry-run", "--json"]).json();
     let missing = dry["reg_types_missing"].as_array().unwrap();
     assert_eq!(missing.len(), 4);
     assert_eq!((missing[0]["key"].as_str(), missing[0]["codes"][0].as_str()), (Some("ordinary"), Some("F00000006")));
-    let text = s.admin(&["catalog", "import", &services]).out().to_string();
+    let text = s.admin(&["catalog", "import", &services, "--confirm-shrink"]).out().to_string();
     assert!(text.contains("号别 普通号（ordinary）的费用项目 F00000006、F00000001 不在这份价目表中"), "{text}");
     let p = new_patient(&s);
     cashier(&s, &["register", "--patient", &p, "--dept", "NK", "--type", "ordinary", "--pay", "cash:11"])

@@ -503,11 +503,13 @@ impl Desk {
     ) -> Result<(Vec<ReceiptLine>, Fen)> {
         let mut lines = Vec::with_capacity(input.len());
         let mut total = Fen::ZERO;
+        // The items in force, looked up once for the whole draft.
+        let in_force = self.items_in_force()?;
         for (i, l) in input.iter().enumerate() {
             let line_no = i as i64 + 1;
             let line = match l {
                 LineInput::Item { code, qty } => {
-                    let line = self.with_catalog_item(catalog.id, code, |item| {
+                    let line = in_force.as_ref().and_then(|c| c.get(code)).map(|item| {
                         Ok::<_, crate::error::CoreError>(ReceiptLine {
                             line_no,
                             amount: line_amount(*qty, item.price)?,
@@ -525,7 +527,7 @@ impl Desk {
                             insurance_class: item.insurance_class.clone(),
                             doses: None,
                         })
-                    })?;
+                    });
                     line.ok_or_else(|| {
                         invalid!(
                             "item_unknown",

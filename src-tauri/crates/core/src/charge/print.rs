@@ -65,6 +65,7 @@ fn charges(r: &Receipt) -> Charges {
                 unit_price: l.unit_price.yuan_text(),
                 amount: l.amount,
                 category: l.category.zh().to_string(),
+                insurance_class: l.insurance_class.clone(),
             })
             .collect(),
         subtotals: r

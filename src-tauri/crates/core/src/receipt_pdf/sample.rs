@@ -197,6 +197,12 @@ fn charges(lines: usize) -> Charges {
             unit: unit.to_string(),
             unit_price: price.to_string(),
             amount: fen(*amount),
+            insurance_class: match *category {
+                "西药费" => "乙",
+                "中成药费" => "自付10%",
+                _ => "甲",
+            }
+            .to_string(),
             category: category.to_string(),
         })
         .collect();

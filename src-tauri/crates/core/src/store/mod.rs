@@ -17,8 +17,11 @@ pub struct Desk {
     pub(crate) conn: Connection,
     path: PathBuf,
     pub(crate) clock: Clock,
-    /// The active catalog's items and search index, rebuilt when the version changes.
+    /// The items in force and their search index, rebuilt when the versions in force change.
     pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
+    /// The versions in force, by the generation (newest version and activation rowids) they
+    /// were read at.
+    pub(crate) catalog_set: crate::catalog::parts::SetCache,
     /// Every searchable patient (local and snapshot) and their index.
     pub(crate) patient_cache: Option<crate::patient::PatientCache>,
     /// The working-day calendar and the number of imported years it was built from.
@@ -99,6 +102,7 @@ impl Desk {
             path,
             clock: Clock::system(),
             catalog_cache: None,
+            catalog_set: Default::default(),
             patient_cache: None,
             calendar_cache: Default::default(),
             signer_cache: Default::default(),

@@ -30,6 +30,11 @@ pub(crate) fn text_of(pdf: &[u8]) -> String {
     poppler("pdftotext", pdf, &[])
 }
 
+/// The text laid out as on the page: a table row stays one line.
+pub(crate) fn layout_text_of(pdf: &[u8]) -> String {
+    poppler("pdftotext", pdf, &["-layout"])
+}
+
 /// (pages, width pt, height pt) of the first page.
 fn pages_and_size(pdf: &[u8]) -> (usize, f32, f32) {
     let info = poppler("pdfinfo", pdf, &[]);

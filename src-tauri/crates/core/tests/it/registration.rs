@@ -3,6 +3,7 @@
 
 use crate::patients::{counter, reg};
 use crate::Fixture;
+use downtime_core::catalog::ImportOptions;
 use downtime_core::charge::tender::{Method, TenderInput};
 use downtime_core::charge::{ChargeInput, LineInput, ReceiptKind};
 use downtime_core::patient::NewPatient;
@@ -153,16 +154,21 @@ fn a_real_his_price_list_works_once_the_types_name_its_codes() {
     let admin = f.admin.clone();
     // The HIS services list has other codes: its dry run names every type it leaves without fees.
     let services = samples("his-services-2026-12.csv");
-    let preview = f.desk.catalog_preview(&services, "his-services-2026-12.csv", &Default::default()).unwrap();
+    // Imported as the whole list, it replaces the 3,000-item sample: a confirmed shrink.
+    let whole = ImportOptions {
+        confirm_shrink: true,
+        ..Default::default()
+    };
+    let preview = f.desk.catalog_preview(&services, "his-services-2026-12.csv", &whole).unwrap();
     assert_eq!(preview.good, 12);
-    let missing: Vec<&str> = preview.reg_types_missing.iter().map(|(t, _)| t.key.as_str()).collect();
+    let missing: Vec<&str> = preview.change.reg_types_missing.iter().map(|(t, _)| t.key.as_str()).collect();
     assert_eq!(missing, ["ordinary", "associate", "chief", "emergency"]);
-    assert_eq!(preview.reg_types_missing[0].1, ["F00000006", "F00000001"]);
+    assert_eq!(preview.change.reg_types_missing[0].1, ["F00000006", "F00000001"]);
     let r = f
         .desk
-        .catalog_import(&admin, &services, "his-services-2026-12.csv", &Default::default(), false, &mut |_, _| {})
+        .catalog_import(&admin, &services, "his-services-2026-12.csv", &whole, false, &mut |_, _| {})
         .unwrap();
-    assert_eq!(r.reg_types_missing.len(), 4);
+    assert_eq!(r.change.reg_types_missing.len(), 4);
     let p = patient(&mut f, &c, "丁");
     let e = f.desk.register(&c, &reg(&p, "NK", "ordinary", "11")).unwrap_err();
     assert_eq!(e.code(), "reg_fee_item_missing");
