@@ -4,6 +4,7 @@
 
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ActivationView } from "./bindings/ActivationView";
 import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AdmissionView } from "./bindings/AdmissionView";
 import type { AdmitInput } from "./bindings/AdmitInput";
@@ -21,6 +22,8 @@ import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
 import type { DepositRefundPreviewView } from "./bindings/DepositRefundPreviewView";
 import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
+import type { ExportOverview } from "./bindings/ExportOverview";
+import type { ExportResultView } from "./bindings/ExportResultView";
 import type { ImportReportView } from "./bindings/ImportReportView";
 import type { IpcError } from "./bindings/IpcError";
 import type { NewPatientInput } from "./bindings/NewPatientInput";
@@ -31,10 +34,13 @@ import type { PricedDraftView } from "./bindings/PricedDraftView";
 import type { PrintResultView } from "./bindings/PrintResultView";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { RefundInputView } from "./bindings/RefundInputView";
+import type { CancelRegistrationInput } from "./bindings/CancelRegistrationInput";
 import type { RefundLineInput } from "./bindings/RefundLineInput";
 import type { RefundPreviewView } from "./bindings/RefundPreviewView";
 import type { Method } from "./bindings/Method";
 import type { RegisterInput } from "./bindings/RegisterInput";
+import type { RegTypeInput } from "./bindings/RegTypeInput";
+import type { RegTypeView } from "./bindings/RegTypeView";
 import type { RegistrationView } from "./bindings/RegistrationView";
 import type { SetupInput } from "./bindings/SetupInput";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
@@ -79,6 +85,10 @@ export interface CatalogFile {
   encoding?: string;
   /** Worksheet of a workbook; empty reads the first. */
   sheet?: string;
+  /** The part of the price list this file is (药品, 医疗服务项目 …); empty: the whole list. */
+  part?: string;
+  /** The file may have less than half the items of what it replaces. */
+  confirmShrink?: boolean;
 }
 
 /** The file goes as the raw invoke body; its name and options as headers. Header values
@@ -89,7 +99,9 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
     "x-month": encodeURIComponent(file.month ?? ""),
     "x-encoding": encodeURIComponent(file.encoding ?? ""),
     "x-sheet": encodeURIComponent(file.sheet ?? ""),
+    "x-part": encodeURIComponent(file.part ?? ""),
   };
+  if (file.confirmShrink) headers["x-confirm-shrink"] = "1";
   if (acceptGoodRows) headers["x-accept-good-rows"] = "1";
   return { headers };
 }
@@ -140,6 +152,8 @@ export const api = {
     call<ImportReportView>("catalog_import", file.bytes, fileOptions(file, acceptGoodRows)),
   catalogImportSample: () => call<ImportReportView>("catalog_import_sample"),
   catalogVersions: () => call<CatalogVersionView[]>("catalog_versions"),
+  /** Puts an earlier version back in force for its part; a shrink by more than half needs `confirmShrink`. */
+  catalogActivate: (version: string, confirmShrink: boolean) => call<ActivationView>("catalog_activate", { version, confirm_shrink: confirmShrink }),
   catalogSearch: (query: string, limit: number) => call<CatalogItemView[]>("catalog_search", { query, limit }),
   /** Calls `onProgress` for each progress event until the returned function is called. */
   onCatalogProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
@@ -157,8 +171,14 @@ export const api = {
     call<DepartmentView[]>("import_departments", file.bytes, { headers: { "x-file-name": encodeURIComponent(file.name) } }),
   /** Adds or changes one department; `active: false` takes it off the list. Returns the new list. */
   setDepartment: (input: DepartmentInput) => call<DepartmentView[]>("set_department", { input }),
+  /** Registers and takes the fee in one; the same `input.id` again returns the registration made. */
   register: (input: RegisterInput) => call<RegistrationView>("register", { input }),
-  cancelRegistration: (id: string, reason: string) => call<RegistrationView>("cancel_registration", { id, reason }),
+  /** 退号: a paid registration's fee goes back with a refund voucher, approved by `input.supervisor`. */
+  cancelRegistration: (input: CancelRegistrationInput) => call<RegistrationView>("cancel_registration", { input }),
+  /** 号别 with their fee items as the active price list prices them. */
+  regTypes: () => call<RegTypeView[]>("reg_types"),
+  /** Adds or changes one registration type; returns them all. */
+  setRegType: (input: RegTypeInput) => call<RegTypeView[]>("set_reg_type", { input }),
   registrationsToday: () => call<RegistrationView[]>("registrations_today"),
   /** 候诊条 of a registration: the PDF is always saved, and printed when a printer is set. */
   printQueueSlip: (id: string) => call<PrintResultView>("print_queue_slip", { id }),
@@ -214,4 +234,16 @@ export const api = {
     call<AdmissionView>("transfer_admission", { inpatient_no: inpatientNo, ward, bed, reason }),
   /** 预交金汇总: saves the PDF and returns where. */
   printDepositSummary: (inpatientNo: string) => call<string>("print_deposit_summary", { inpatient_no: inpatientNo }),
+
+  /** 导出批次: what is not yet exported, and the batches made (supervisor, admin, finance). */
+  exportOverview: () => call<ExportOverview>("export_overview"),
+  /** Writes the next batch into `folder`; `written: false` when nothing is new. */
+  exportBatch: (folder: string) => call<ExportResultView>("export_batch", { folder }),
+  /** Writes batch `seq` again into `folder` (the same bytes but the cover). */
+  rerenderBatch: (seq: number, folder: string) => call<ExportResultView>("rerender_batch", { seq, folder }),
+  /** The system folder picker; null when cancelled. */
+  pickExportFolder: () => call<string | null>("pick_export_folder"),
+  /** Calls `onProgress` for each `export-progress` event until the returned function is called. */
+  onExportProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("export-progress", (e) => onProgress(e.payload)),
 };

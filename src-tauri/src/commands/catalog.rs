@@ -1,5 +1,6 @@
 //! Price catalog commands: preview and import a file (sent as raw bytes, with its name and
-//! options in headers), import the shipped sample, search, list versions.
+//! options — part, month, confirmations — in headers), import the shipped sample, search,
+//! list versions, put an earlier version back in force.
 
 use super::Reply;
 use crate::ShellState;
@@ -76,6 +77,8 @@ pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(std::borrow::Cow<'
     let name = header(request, "x-file-name").unwrap_or_else(|| "价目表.csv".into());
     let mut opts = ImportOptions {
         month: header(request, "x-month"),
+        part: header(request, "x-part"),
+        confirm_shrink: header(request, "x-confirm-shrink").as_deref() == Some("1"),
         ..Default::default()
     };
     opts.read.encoding = header(request, "x-encoding");
@@ -125,6 +128,16 @@ pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option
     let mut shell = state.lock().expect("shell lock");
     let items = shell.desk()?.catalog_search(&query, limit.unwrap_or(20).min(100))?;
     Ok(items.iter().map(CatalogItemView::from).collect())
+}
+
+/// Puts an earlier version back in force for its part (the price list screen's version list).
+#[tauri::command(rename_all = "snake_case")]
+pub fn catalog_activate(state: State<'_, ShellState>, version: String, confirm_shrink: bool) -> Reply<ActivationView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let change = desk.catalog_activate(&me, &version, confirm_shrink)?;
+    Ok(ActivationView::new(&desk.find_catalog_version(&version)?, &change))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -5,6 +5,7 @@
 pub mod admissions;
 pub mod catalog;
 pub mod charges;
+pub mod export;
 pub mod files;
 pub mod patients;
 pub mod settings;

@@ -77,27 +77,72 @@ pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<Reg
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let back = desk.typed_time(input.back_entered_at.as_deref())?;
+    let id = input
+        .id
+        .parse()
+        .map_err(|_| CoreError::invalid("id_invalid", "挂号编号无效", "Invalid registration id"))?;
+    let tenders = input.tenders.iter().map(TenderInputView::to_input).collect::<Result<Vec<_>, _>>()?;
+    let cash_tendered = input.cash_tendered_fen.map(downtime_core::Fen::new).transpose()?;
     let r = desk.register(
         &me,
         &NewRegistration {
-            patient: input.patient,
-            dept: input.dept,
-            reg_type: input.reg_type,
+            id,
             doctor: input.doctor,
             back_entered_at: back,
+            cash_tendered,
+            insured: input.insured,
+            ..NewRegistration::new(input.patient, input.dept, input.reg_type, tenders)
         },
     )?;
     Ok(RegistrationView::from(&r))
 }
 
+/// 退号: a paid registration needs the supervisor's name and PIN on the form.
 #[tauri::command(rename_all = "snake_case")]
-pub fn cancel_registration(state: State<'_, ShellState>, id: String, reason: String) -> Reply<RegistrationView> {
+pub fn cancel_registration(state: State<'_, ShellState>, input: CancelRegistrationInput) -> Reply<RegistrationView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    let id = id
+    let id = input
+        .id
         .parse()
         .map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
-    Ok(RegistrationView::from(&shell.desk()?.cancel_registration(&me, id, &reason)?))
+    let desk = shell.desk()?;
+    let sup = match input.supervisor.filter(|c| !c.name.trim().is_empty()) {
+        Some(c) => Some(desk.authenticate(&c.name, &c.pin)?),
+        None => None,
+    };
+    Ok(RegistrationView::from(&desk.cancel_registration(
+        &me,
+        id,
+        &input.reason,
+        sup.as_ref(),
+    )?))
+}
+
+/// The registration types with their fees as the active price list prices them.
+#[tauri::command(rename_all = "snake_case")]
+pub fn reg_types(state: State<'_, ShellState>) -> Reply<Vec<RegTypeView>> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let desk = shell.desk()?;
+    let mut out = Vec::new();
+    for t in desk.reg_types()? {
+        out.push(RegTypeView::from(&desk.reg_type_fees(&t)?));
+    }
+    Ok(out)
+}
+
+/// Adds or changes a registration type (settings, Ctrl+O); returns them all.
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_reg_type(state: State<'_, ShellState>, input: RegTypeInput) -> Reply<Vec<RegTypeView>> {
+    {
+        let mut shell = state.lock().expect("shell lock");
+        let me = shell.actor()?;
+        shell
+            .desk()?
+            .set_reg_type(&me, &input.key, &input.name, &input.fee_codes, input.active)?;
+    }
+    reg_types(state)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -4,4 +4,8 @@ export type CatalogVersionView = { id: string, file_name: string, sha256: string
 /**
  * `YYYY-MM`
  */
-month: string, rows_read: number, items: number, rejected: number, imported_by: string, imported_at: string, };
+month: string, rows_read: number, items: number, rejected: number, imported_by: string, imported_at: string, 
+/**
+ * The part it was imported as; empty for the whole list.
+ */
+part: string, };

@@ -26,7 +26,24 @@ export function ImportReport({ report }: { report: ImportReportView }) {
         })}
       </p>
       <Categories counts={report.by_category} />
+      <RegTypesMissing report={report} />
       <ProblemRows problems={report.problems} />
+    </div>
+  );
+}
+
+/** The registration types this price list would leave without some of their fee items. */
+export function RegTypesMissing({ report }: { report: ImportReportView }) {
+  const t = useT();
+  if (report.reg_types_missing.length === 0) return null;
+  return (
+    <div className="warn" data-testid="import-reg-types-missing">
+      <p>{t("catalog.regTypesMissing")}</p>
+      <ul>
+        {report.reg_types_missing.map((m) => (
+          <li key={m.key}>{t("catalog.regTypeMissing", { name: m.name, codes: m.codes.join("、") })}</li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -73,6 +90,7 @@ export function ImportSummary({ report }: { report: ImportReportView }) {
     <div className="notice" role="status" data-testid="import-summary">
       <p className="big-text">{t(report.already_imported ? "catalog.alreadyImported" : "catalog.imported", vars)}</p>
       {!report.already_imported && <Categories counts={report.by_category} />}
+      {!report.already_imported && <RegTypesMissing report={report} />}
     </div>
   );
 }

@@ -35,7 +35,7 @@ export function StatusBar({ status }: { status: AppStatus }) {
       </span>
       <span className={catalog.active && !catalog.stale ? "muted" : "status-warn"} data-testid="status-catalog">
         {catalog.active
-          ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month, items: catalog.active.items })
+          ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month, items: catalog.items })
           : t("status.catalogNone")}
       </span>
       <LangButton />

@@ -1,7 +1,10 @@
-//! 导入价目表: choose a file (month, encoding and sheet are optional), see what the core would
-//! import, then import it, import only the good rows, or import nothing. Also one button for
-//! the shipped sample list. The UI only shows the core's counts and reasons; it never parses
-//! the file itself.
+//! 导入价目表: choose a file (part, month, encoding and sheet are optional), see what the core
+//! would import — which part it replaces, codes another part already has, registration types
+//! it would leave without fees — then import it, import only the good rows, or import
+//! nothing. A file with less than half the items of what it replaces needs its own button
+//! showing both counts; a file imported before and no longer in force is put back with
+//! 重新启用. Also one button for the shipped sample list. The UI only shows the core's counts
+//! and reasons; it never parses the file itself.
 
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import { api, toIpcError, type ChosenFile, type Progress } from "../api";
@@ -30,6 +33,7 @@ export function CatalogImport({ onImported, fileRef }: Props) {
   const decision = useRef<HTMLButtonElement>(null);
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [month, setMonth] = useDraft("catalog.month");
+  const [part, setPart] = useDraft("catalog.part");
   const [encoding, setEncoding] = useState("");
   const [sheet, setSheet] = useState("");
   const [preview, setPreview] = useState<ImportReportView | null>(null);
@@ -44,7 +48,8 @@ export function CatalogImport({ onImported, fileRef }: Props) {
   const monthArg = month.trim() === "" ? "" : MONTH.test(month.trim()) ? month.trim() : null;
   const isWorkbook = /\.xlsx?$/i.test(file?.name ?? "");
   const sheetArg = isWorkbook ? sheet.trim() : "";
-  const options = { month: monthArg ?? "", encoding, sheet: sheetArg };
+  const partArg = part.trim();
+  const options = { month: monthArg ?? "", encoding, sheet: sheetArg, part: partArg };
 
   // Every change of file or option asks again; a reply to older choices is dropped.
   useEffect(() => {
@@ -54,7 +59,7 @@ export function CatalogImport({ onImported, fileRef }: Props) {
     setReadProblem(null);
     setPreview(null);
     api
-      .catalogPreview({ ...file, month: monthArg, encoding, sheet: sheetArg })
+      .catalogPreview({ ...file, month: monthArg, encoding, sheet: sheetArg, part: partArg })
       .then(
         (report) => live && setPreview(report),
         (e: unknown) => live && setReadProblem({ ipc: toIpcError(e) }),
@@ -63,7 +68,7 @@ export function CatalogImport({ onImported, fileRef }: Props) {
     return () => {
       live = false;
     };
-  }, [file, monthArg, encoding, sheetArg]);
+  }, [file, monthArg, encoding, sheetArg, partArg]);
 
   // A file was just chosen: the next keystroke is the decision.
   useEffect(() => {
@@ -102,8 +107,19 @@ export function CatalogImport({ onImported, fileRef }: Props) {
   }
 
   const importFile = (acceptGoodRows: boolean) => {
-    if (file && monthArg !== null) runImport(() => api.catalogImport({ ...file, ...options }, acceptGoodRows));
+    const confirmShrink = preview?.shrinks ?? false;
+    if (file && monthArg !== null) runImport(() => api.catalogImport({ ...file, ...options, confirmShrink }, acceptGoodRows));
   };
+
+  /** The file was imported before and is no longer in force: its version goes back. */
+  function activateSeen() {
+    const version = preview?.version;
+    if (!version) return;
+    runImport(async () => {
+      await api.catalogActivate(version.id, preview.shrinks);
+      return { ...preview, in_force: true };
+    });
+  }
 
   function cancel() {
     forgetFile();
@@ -126,6 +142,14 @@ export function CatalogImport({ onImported, fileRef }: Props) {
           disabled={busy}
           onPick={choose}
           hint={t("catalog.fileHint")}
+        />
+        <Field
+          name="part"
+          label={t("catalog.part")}
+          hint={t("catalog.partHint")}
+          testId="catalog-part"
+          value={part}
+          onChange={setPart}
         />
         <Field
           name="month"
@@ -157,13 +181,29 @@ export function CatalogImport({ onImported, fileRef }: Props) {
           <ImportReport report={preview} />
           {preview.already_imported && (
             <p className="notice" data-testid="catalog-seen">
-              {t("catalog.alreadyImportedPreview", { month: preview.month })}
+              {t(preview.in_force ? "catalog.alreadyImportedPreview" : "catalog.alreadyImportedIdle", { month: preview.month })}
             </p>
           )}
+          {!preview.already_imported && <PartChange report={preview} />}
           <div className="button-row">
-            {preview.problems.length === 0 ? (
-              <button ref={decision} type="button" className="primary" data-testid="catalog-import" disabled={busy || monthArg === null} onClick={() => importFile(false)}>
-                {t("catalog.import")}
+            {preview.already_imported && !preview.in_force ? (
+              <button ref={decision} type="button" className="primary" data-testid="catalog-activate-seen" disabled={busy} onClick={activateSeen}>
+                {t("catalog.activateSeen")}
+              </button>
+            ) : preview.conflicts.length > 0 ? (
+              <button ref={decision} type="button" data-testid="catalog-import-none" disabled={busy} onClick={cancel}>
+                {t("catalog.importNone")}
+              </button>
+            ) : preview.problems.length === 0 ? (
+              <button
+                ref={decision}
+                type="button"
+                className={preview.shrinks ? "primary danger" : "primary"}
+                data-testid="catalog-import"
+                disabled={busy || monthArg === null}
+                onClick={() => importFile(false)}
+              >
+                {preview.shrinks ? t("catalog.importShrink", { good: preview.good, replaced: preview.replaced_items }) : t("catalog.import")}
               </button>
             ) : (
               <>
@@ -199,6 +239,35 @@ export function CatalogImport({ onImported, fileRef }: Props) {
         <span className="field-hint">{t("catalog.sampleHint")}</span>
       </div>
     </section>
+  );
+}
+
+/** Which part the file is, what importing it puts out of force, a shrink, codes in two parts. */
+function PartChange({ report }: { report: ImportReportView }) {
+  const t = useT();
+  const replaced = report.replaces.map((v) => t("catalog.partVersion", { part: v.part || t("catalog.wholeList"), month: v.month, items: v.items })).join("、");
+  return (
+    <div className="part-change" data-testid="catalog-part-change">
+      <p>
+        {t("catalog.partIs", { part: report.part || t("catalog.wholeList") })}
+        {replaced && t("catalog.partReplaces", { replaced })}
+      </p>
+      {report.shrinks && (
+        <p className="warn" role="alert" data-testid="catalog-shrink">
+          {t("catalog.shrinkWarn", { good: report.good, replaced: report.replaced_items })}
+        </p>
+      )}
+      {report.conflicts.length > 0 && (
+        <div className="error" role="alert" data-testid="catalog-conflicts">
+          <p>{t("catalog.conflicts")}</p>
+          <ul>
+            {report.conflicts.map((c) => (
+              <li key={c.code}>{t("catalog.conflict", { code: c.code, part: c.part || t("catalog.wholeList") })}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
   );
 }
 

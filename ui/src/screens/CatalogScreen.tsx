@@ -63,7 +63,7 @@ export function CatalogScreen({ status, onStatus }: Props) {
           <section className="panel">
             <h2>{t("catalog.versionsTitle")}</h2>
             {list.problem && <ErrorText problem={list.problem} testId="catalog-versions-error" />}
-            {versions && <Versions versions={versions} activeId={activeId} />}
+            {versions && <Versions versions={versions} inForce={status.catalog.parts.map((p) => p.id)} onActivated={imported} />}
           </section>
         </div>
         <section className="panel lookup">
@@ -87,12 +87,21 @@ export function CatalogScreen({ status, onStatus }: Props) {
 function ActiveVersion({ catalog }: { catalog: CatalogStatusView }) {
   const t = useT();
   const v = catalog.active;
+  const several = catalog.parts.length > 1;
   return (
     <div className="catalog-active" data-testid="catalog-active">
       {v ? (
         <>
-          <p className="big-text">{t("catalog.active", { month: v.month, items: v.items })}</p>
-          <p className="muted">{t("catalog.activeFile", { file: v.file_name, by: v.imported_by, time: formatLocal(v.imported_at) })}</p>
+          <p className="big-text">{several ? t("catalog.activeParts", { parts: catalog.parts.length, items: catalog.items }) : t("catalog.active", { month: v.month, items: v.items })}</p>
+          {several ? (
+            <ul className="catalog-parts" data-testid="catalog-parts">
+              {catalog.parts.map((p) => (
+                <li key={p.id}>{t("catalog.partLine", { part: p.part || t("catalog.wholeList"), month: p.month, items: p.items, file: p.file_name })}</li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t("catalog.activeFile", { file: v.file_name, by: v.imported_by, time: formatLocal(v.imported_at) })}</p>
+          )}
         </>
       ) : (
         <p className="big-text">{t("catalog.none")}</p>
@@ -106,34 +115,63 @@ function ActiveVersion({ catalog }: { catalog: CatalogStatusView }) {
   );
 }
 
-function Versions({ versions, activeId }: { versions: CatalogVersionView[]; activeId: string | null }) {
+/** Every version imported; one not in force can be put back (重新启用), a shrink by more than
+ *  half after a second, explicit confirmation that shows both counts. */
+function Versions({ versions, inForce, onActivated }: { versions: CatalogVersionView[]; inForce: string[]; onActivated: () => void }) {
   const t = useT();
+  const activating = useSubmit();
+  const [shrinking, setShrinking] = useState<string | null>(null);
   if (versions.length === 0) return <p className="muted" data-testid="catalog-versions">{t("catalog.versionsEmpty")}</p>;
+  function activate(id: string, confirmShrink: boolean) {
+    void activating
+      .run(async () => {
+        await api.catalogActivate(id, confirmShrink);
+        setShrinking(null);
+        onActivated();
+      })
+      .then((e) => setShrinking(e?.code === "catalog_shrink_unconfirmed" ? id : null));
+  }
   return (
-    <table className="table" data-testid="catalog-versions">
-      <thead>
-        <tr>
-          <th>{t("catalog.colMonth")}</th>
-          <th>{t("catalog.colFile")}</th>
-          <th className="num">{t("catalog.colItems")}</th>
-          <th>{t("catalog.colBy")}</th>
-          <th>{t("catalog.colAt")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((v) => (
-          <tr key={v.id} className={v.id === activeId ? "in-use" : undefined}>
-            <td>
-              {v.month} {v.id === activeId && <span className="tag">{t("catalog.inUse")}</span>}
-            </td>
-            <td className="file-name">{v.file_name}</td>
-            <td className="num">{v.items}</td>
-            <td>{v.imported_by}</td>
-            <td>{formatLocal(v.imported_at)}</td>
+    <>
+      <table className="table" data-testid="catalog-versions">
+        <thead>
+          <tr>
+            <th>{t("catalog.colMonth")}</th>
+            <th>{t("catalog.colPart")}</th>
+            <th>{t("catalog.colFile")}</th>
+            <th className="num">{t("catalog.colItems")}</th>
+            <th>{t("catalog.colBy")}</th>
+            <th>{t("catalog.colAt")}</th>
+            <th />
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {versions.map((v) => {
+            const used = inForce.includes(v.id);
+            return (
+              <tr key={v.id} className={used ? "in-use" : undefined} data-testid="catalog-version">
+                <td>
+                  {v.month} {used && <span className="tag">{t("catalog.inUse")}</span>}
+                </td>
+                <td>{v.part || t("catalog.wholeList")}</td>
+                <td className="file-name">{v.file_name}</td>
+                <td className="num">{v.items}</td>
+                <td>{v.imported_by}</td>
+                <td>{formatLocal(v.imported_at)}</td>
+                <td>
+                  {!used && (
+                    <button type="button" className="quiet" data-testid="catalog-activate" disabled={activating.pending} onClick={() => activate(v.id, shrinking === v.id)}>
+                      {shrinking === v.id ? t("catalog.activateShrink") : t("catalog.activate")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {activating.problem && <ErrorText problem={activating.problem} testId="catalog-activate-error" />}
+    </>
   );
 }
 

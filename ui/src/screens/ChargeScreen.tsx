@@ -9,7 +9,6 @@ import { useEffect, useRef, useState } from "react";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { PatientView } from "../bindings/PatientView";
 import type { ReceiptView } from "../bindings/ReceiptView";
-import type { DraftLine } from "../bindings/DraftLine";
 import type { RegistrationView } from "../bindings/RegistrationView";
 import { ErrorText } from "../components/ErrorText";
 import { PatientCard } from "../components/PatientCard";
@@ -103,14 +102,6 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
     return { id: reg.id, dept: reg.dept_name, queue: reg.queue_no };
   }
 
-  /** The registration fee items of a visit whose fee is still due: paying them is how the
-   *  registration fee goes through the charging machinery. Nothing when already paid. */
-  function feeLines(patch: Partial<ChargeDraft> | null): DraftLine[] | null {
-    const reg = peek<RegistrationView | null>("reg.result");
-    if (!patch?.visit || !reg || reg.id !== patch.visit.id || reg.fee_paid_by !== null || reg.fee_items.length === 0) return null;
-    return reg.fee_items.map((f) => ({ code: f.code, qty: "1", free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null }));
-  }
-
   /** The patient pinned on 挂号 (with the visit), taken over once — never over a draft in
    *  progress for someone else. */
   function takeOver(base: ChargeDraft): Partial<ChargeDraft> | null {
@@ -133,8 +124,6 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
     setPrintState(NOT_PRINTED);
     const patch = takeOver(freshDraft(draft.adopted));
     if (patch) update(patch);
-    const fee = feeLines(patch);
-    if (fee) void charge.propose(fee);
     focusOn(patch?.patient ? "item" : "search");
   }
 
@@ -172,8 +161,6 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
     setPayOpen(false);
     const patch = takeOver(draft);
     if (patch) update(patch);
-    const fee = draft.lines.length === 0 ? feeLines(patch) : null;
-    if (fee) void charge.propose(fee);
     focusOn((patch?.patient ?? draft.patient) ? "item" : "search");
   }, [intent.seq]); // each key press once; the state it reads is this render's
 

@@ -4,7 +4,8 @@
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
 //! F7 deposits (the admission screen), F10 shift, F11 outage, F12 lock; Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
-//! check a scanned receipt code, Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
+//! ending the outage opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
@@ -34,6 +35,7 @@ import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
 import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
+import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
@@ -47,7 +49,7 @@ import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
 type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem" | "departments" | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "export";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -104,6 +106,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [backFromDepts, setBackFromDepts] = useState(false);
   /** Counts changes to the 科室表, so the screens holding it load it again. */
   const [deptSeq, setDeptSeq] = useState(0);
+  /** The Export screen was opened by ending the outage: the final batch. */
+  const [finalExport, setFinalExport] = useState(false);
+  const role = status.operator?.role;
+  const mayExport = role === "supervisor" || role === "admin" || role === "finance";
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
@@ -184,6 +190,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
     { id: "receiptCheck", key: "Ctrl+K", label: t("nav.receiptCheck"), run: () => open("receiptCheck") },
+    // Offered only to those who may export; for others the key says why not.
+    ...(mayExport
+      ? [{ id: "export", key: "Ctrl+E", label: t("nav.export"), run: () => { setFinalExport(false); goto("export"); } }]
+      : []),
     { id: "lock", key: "F12", label: t("nav.lock"), counter: true, run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
@@ -207,13 +217,14 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     a.refused = roleRefused(refusal);
   }
   const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
+  if (!mayExport) keys["Ctrl+E"] = () => setNotice({ key: "notice.exportForbidden" });
   if (dialog) keys.Escape = close;
   else if (screen !== "home") keys.Escape = () => goto("home");
   useHotkeys(keys, !hidden);
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, home: null }[screen];
+  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, export: EXPORT_KEYS, home: null }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -263,6 +274,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           />
         ) : screen === "admit" ? (
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
+        ) : screen === "export" ? (
+          <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -298,7 +311,20 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       </div>
       <FKeyBar keys={bar} />
       {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
-      {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
+      {dialog === "outage" && (
+        <OutageDialog
+          status={status}
+          onDone={(next, n) => {
+            done(next, n);
+            // Ending the outage offers the final batch.
+            if (n.key === "notice.outageEnded" && mayExport) {
+              setFinalExport(true);
+              goto("export");
+            }
+          }}
+          onClose={close}
+        />
+      )}
       {dialog === "operators" && (
         <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />
       )}

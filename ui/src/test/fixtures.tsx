@@ -7,6 +7,7 @@ import { App } from "../App";
 import type { AdmissionView } from "../bindings/AdmissionView";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CatalogItemView } from "../bindings/CatalogItemView";
+import type { CatalogStatusView } from "../bindings/CatalogStatusView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
 import type { DepartmentView } from "../bindings/DepartmentView";
 import type { DepositAccountView } from "../bindings/DepositAccountView";
@@ -20,6 +21,7 @@ import type { PrintResultView } from "../bindings/PrintResultView";
 import type { ReceiptLineView } from "../bindings/ReceiptLineView";
 import type { ReceiptView } from "../bindings/ReceiptView";
 import type { RegistrationView } from "../bindings/RegistrationView";
+import type { RegTypeView } from "../bindings/RegTypeView";
 import type { Role } from "../bindings/Role";
 import type { ShiftView } from "../bindings/ShiftView";
 import type { StationView } from "../bindings/StationView";
@@ -45,7 +47,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     operator: operator(),
     outage: null,
     shift: null,
-    catalog: { active: null, stale: false },
+    catalog: catalogStatus(null, false),
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
     doors: [],
@@ -147,8 +149,14 @@ export function catalogVersion(over: Partial<CatalogVersionView> = {}): CatalogV
     rejected: 0,
     imported_by: "王管理",
     imported_at: "2026-11-01T00:30:00Z",
+    part: "",
     ...over,
   };
+}
+
+/** The catalog as the status bar has it: one version in force (or none). */
+export function catalogStatus(active: CatalogVersionView | null, stale = false): CatalogStatusView {
+  return { active, parts: active ? [active] : [], items: active?.items ?? 0, stale };
 }
 
 export function importReport(over: Partial<ImportReportView> = {}): ImportReportView {
@@ -168,6 +176,13 @@ export function importReport(over: Partial<ImportReportView> = {}): ImportReport
     ],
     version: null,
     already_imported: false,
+    in_force: false,
+    part: "",
+    replaces: [],
+    replaced_items: 0,
+    shrinks: false,
+    conflicts: [],
+    reg_types_missing: [],
     ...over,
   };
 }
@@ -234,6 +249,25 @@ export const departments: DepartmentView[] = [
   { code: "ZYNK", name: "内科病区", kind: "inpatient", doctors: [] },
 ];
 
+/** The registration types as the core lists them: 普通号 ¥11.00, 主任医师号 ¥21.00, 便民门诊 free. */
+export const regTypes: RegTypeView[] = [
+  regType("ordinary", "普通号", [["110200001", "挂号费", "1.00"], ["110200002", "门诊诊查费(普通)", "10.00"]], 1100),
+  regType("chief", "主任医师号", [["110200001", "挂号费", "1.00"], ["110200004", "门诊诊查费(主任医师)", "20.00"]], 2100),
+  regType("convenience", "便民门诊", [], 0),
+];
+
+export function regType(key: string, name: string, items: [string, string, string][], total: number | null, over: Partial<RegTypeView> = {}): RegTypeView {
+  return {
+    key,
+    name,
+    active: true,
+    fee_items: items.map(([code, itemName, price]) => ({ code, name: itemName, unit_price: price, category: "诊察费", missing: false })),
+    total_fen: total,
+    missing_codes: [],
+    ...over,
+  };
+}
+
 export function registration(over: Partial<RegistrationView> = {}): RegistrationView {
   return {
     id: "reg-1",
@@ -244,18 +278,22 @@ export function registration(over: Partial<RegistrationView> = {}): Registration
     dept_name: "内科",
     doctor: "",
     reg_type: "ordinary",
+    reg_type_name: "普通号",
     visit_date: "2026-11-26",
     queue_no: 7,
-    fee_fen: 1200,
+    total_fen: 1100,
     fee_items: [
-      { code: "110100001", name: "挂号费", unit_price_e4: 20000, amount_fen: 200, category: "挂号费" },
-      { code: "110200001", name: "普通门诊诊察费", unit_price_e4: 100000, amount_fen: 1000, category: "诊察费" },
+      { code: "110200001", name: "挂号费", unit_price_e4: 10000, amount_fen: 100, category: "挂号费" },
+      { code: "110200002", name: "门诊诊查费(普通)", unit_price_e4: 100000, amount_fen: 1000, category: "诊察费" },
     ],
+    receipt_no: "MZ01-000001",
+    change_fen: 0,
     occurred_at: "2026-11-26T01:30:00.000000Z",
     back_entered: false,
     cancelled: false,
     cancel_reason: null,
-    fee_paid_by: null,
+    refund_receipt_no: null,
+    refund_fen: 0,
     ...over,
   };
 }

@@ -3,10 +3,11 @@
 
 use crate::{print_json, Ctx};
 use clap::Subcommand;
+use downtime_core::catalog::parts::part_label;
 use downtime_core::catalog::read::Field;
 use downtime_core::catalog::{synth, ImportOptions, ImportReport};
 use downtime_core::time::local_display;
-use downtime_core::view::{CatalogItemView, CatalogVersionView, ImportReportView};
+use downtime_core::view::{ActivationView, CatalogItemView, CatalogVersionView, ImportReportView};
 use downtime_core::CoreError;
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,6 +21,12 @@ pub enum CatalogCmd {
         /// 价目表所属月份 YYYY-MM（默认取自文件名，否则为本月）
         #[arg(long)]
         month: Option<String>,
+        /// 价目表的部分，如 药品、医疗服务项目（默认：整表，替换现用的全部部分）
+        #[arg(long)]
+        part: Option<String>,
+        /// 新文件的项目不到所替换的一半时，确认仍要导入
+        #[arg(long)]
+        confirm_shrink: bool,
         /// 只检查并报告，不写入
         #[arg(long)]
         dry_run: bool,
@@ -46,8 +53,18 @@ pub enum CatalogCmd {
         #[arg(long)]
         json: bool,
     },
-    /// 列出已导入的价目表版本
+    /// 列出已导入的价目表版本（部分、是否在用）
     Versions {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 重新启用一个已导入的版本（替换其所属部分现用的版本）
+    Activate {
+        /// 版本编号（downtime catalog versions 列出；可只输入开头或结尾至少 8 位）
+        version: String,
+        /// 这个版本的项目不到所替换的一半时，确认仍要启用
+        #[arg(long)]
+        confirm_shrink: bool,
         #[arg(long)]
         json: bool,
     },
@@ -107,17 +124,64 @@ fn print_report(r: &ImportReport, dry_run: bool) {
             p.reason
         );
     }
+    for (t, codes) in &r.change.reg_types_missing {
+        println!(
+            "  注意：号别 {}（{}）的费用项目 {} 不在这份价目表中，导入后须在设置中修改该号别",
+            t.name,
+            t.key,
+            codes.join("、")
+        );
+    }
     let cats: Vec<String> = r.by_category.iter().map(|(c, n)| format!("{} {n}", c.zh())).collect();
     if !cats.is_empty() {
         println!("  按类别：{}", cats.join("，"));
     }
+    let c = &r.change;
+    if !r.already_imported {
+        let replaced: Vec<String> = c
+            .replaces
+            .iter()
+            .map(|v| format!("{} {}（{} 项）", part_label(&v.part), v.month, v.items))
+            .collect();
+        println!(
+            "  部分：{}{}",
+            part_label(&c.part),
+            if replaced.is_empty() {
+                String::new()
+            } else {
+                format!("，替换 {}", replaced.join("、"))
+            }
+        );
+        if c.shrinks {
+            println!("  注意：新文件只有 {} 项，不到所替换的 {} 项的一半", r.good, c.replaced_items);
+        }
+        for (code, part) in &c.conflicts {
+            println!("  冲突：编码 {code} 已在现用的“{}”中", part_label(part));
+        }
+    }
     match (&r.version, r.already_imported, dry_run) {
-        (Some(v), true, _) => println!(
-            "此文件已于 {} 导入为 {} 月价目表，未重复导入",
+        (Some(v), true, _) if r.in_force => println!(
+            "此文件已于 {} 导入为 {} 月价目表（{}，版本 {}），正在使用，未重复导入",
             local_display(v.imported_at),
-            v.month
+            v.month,
+            part_label(&v.part),
+            v.id
         ),
-        (Some(v), false, _) => println!("已导入 {} 月价目表：{} 项（版本 {}）", v.month, v.items, v.id),
+        (Some(v), true, _) => println!(
+            "此文件已于 {} 导入为 {} 月价目表（{}，版本 {}），现在未在使用：要重新启用请用 downtime catalog activate {}",
+            local_display(v.imported_at),
+            v.month,
+            part_label(&v.part),
+            v.id,
+            v.id
+        ),
+        (Some(v), false, _) => println!(
+            "已导入 {} 月价目表（{}）：{} 项（版本 {}）",
+            v.month,
+            part_label(&v.part),
+            v.items,
+            v.id
+        ),
         (None, _, true) => println!("（试运行：未写入任何内容）"),
         _ => {}
     }
@@ -128,6 +192,8 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
         CatalogCmd::Import {
             file,
             month,
+            part,
+            confirm_shrink,
             dry_run,
             skip_bad,
             encoding,
@@ -145,6 +211,8 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mut opts = ImportOptions {
                 month,
+                part,
+                confirm_shrink,
                 ..Default::default()
             };
             opts.read.encoding = encoding;
@@ -210,29 +278,67 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
         }
         CatalogCmd::Versions { json } => {
             let versions = ctx.desk.catalog_versions()?;
+            let status = ctx.desk.catalog_status()?;
+            let in_force = |v: &downtime_core::catalog::CatalogVersion| status.parts.iter().any(|p| p.id == v.id);
             if json {
-                print_json(&versions.iter().map(CatalogVersionView::from).collect::<Vec<_>>());
+                let list: Vec<serde_json::Value> = versions
+                    .iter()
+                    .map(|v| {
+                        let mut j = serde_json::to_value(CatalogVersionView::from(v)).expect("serialisable");
+                        j["in_force"] = in_force(v).into();
+                        j
+                    })
+                    .collect();
+                print_json(&list);
             } else if versions.is_empty() {
                 println!("尚未导入价目表");
             } else {
-                let status = ctx.desk.catalog_status()?;
-                for (i, v) in versions.iter().enumerate() {
-                    let mark = if i == 0 {
-                        if status.stale {
-                            "（当前，已过期）"
-                        } else {
-                            "（当前）"
-                        }
-                    } else {
-                        ""
+                for v in &versions {
+                    let mark = match (in_force(v), status.stale) {
+                        (true, true) => "（在用，已过期）",
+                        (true, false) => "（在用）",
+                        _ => "",
                     };
                     println!(
-                        "{}\t{} 项\t{}\t{} 导入\t{}{mark}",
+                        "{}\t{}\t{}\t{} 项\t{}\t{} 导入\t{}{mark}",
+                        v.id,
+                        part_label(&v.part),
                         v.month,
                         v.items,
                         v.file_name,
                         local_display(v.imported_at),
                         v.imported_by
+                    );
+                }
+            }
+        }
+        CatalogCmd::Activate {
+            version,
+            confirm_shrink,
+            json,
+        } => {
+            let me = ctx.actor()?;
+            let change = ctx.desk.catalog_activate(&me, &version, confirm_shrink)?;
+            let v = ctx.desk.find_catalog_version(&version)?;
+            if json {
+                print_json(&ActivationView::new(&v, &change));
+            } else {
+                println!(
+                    "已重新启用 {} 月价目表（{}，{} 项，版本 {}）",
+                    v.month,
+                    part_label(&v.part),
+                    v.items,
+                    v.id
+                );
+                for r in &change.replaces {
+                    println!("  停用：{} {}（{} 项，版本 {}）", part_label(&r.part), r.month, r.items, r.id);
+                }
+                for (t, codes) in &change.reg_types_missing {
+                    println!(
+                        "  注意：号别 {}（{}）的费用项目 {} 不在现用价目表中，须在设置中修改该号别",
+                        t.name,
+                        t.key,
+                        codes.join("、")
                     );
                 }
             }

@@ -193,7 +193,7 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
     })
 }
 
-pub fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
+pub(crate) fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
     match (name, pin) {
         (Some(n), Some(p)) => Ok(Some(ctx.desk.authenticate(n, p)?)),
         (None, None) => Ok(None),
@@ -205,7 +205,7 @@ pub fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Resul
     }
 }
 
-fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
+pub(crate) fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
     text.trim().parse().map_err(|_| {
         bad(
             "id_invalid",

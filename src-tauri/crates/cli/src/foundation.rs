@@ -140,6 +140,9 @@ pub struct BenchArgs {
     /// 合成价目表的项目数
     #[arg(long, default_value_t = 100_000)]
     catalog_items: usize,
+    /// 导出基准：模拟的就诊人次（每人一张多行收费收据，约八分之一入院交预交金），可写多个，如 5000,50000；0 跳过
+    #[arg(long, value_delimiter = ',', default_value = "5000")]
+    export_patients: Vec<usize>,
     #[arg(long)]
     json: bool,
 }
@@ -167,6 +170,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Patients(c) => crate::patients::patients(c, ctx),
         Command::Register(a) => crate::patients::register(a, ctx),
         Command::Registration(c) => crate::patients::registration(c, ctx),
+        Command::Regtype(c) => crate::patients::regtype(c, ctx),
         Command::Dept(c) => crate::patients::dept(c, ctx),
         Command::Charge(a) => crate::charges::charge(a, ctx),
         Command::Receipt(c) => crate::charges::receipt(c, ctx),
@@ -384,7 +388,8 @@ fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
 }
 
 pub fn bench(a: BenchArgs) -> Out {
-    let report = downtime_core::bench::run(a.n.max(10), a.catalog_items.max(100))?;
+    let export: Vec<usize> = a.export_patients.into_iter().filter(|n| *n > 0).collect();
+    let report = downtime_core::bench::run(a.n.max(10), a.catalog_items.max(100), &export)?;
     if a.json {
         print_json(&report);
         return Ok(ExitCode::SUCCESS);

@@ -65,6 +65,9 @@ enum Command {
     /// 挂号记录：退号、列表
     #[command(subcommand)]
     Registration(patients::RegistrationCmd),
+    /// 号别：列出、新增或修改（费用项目按价目表编码）
+    #[command(subcommand)]
+    Regtype(patients::RegtypeCmd),
     /// 科室表
     #[command(subcommand)]
     Dept(patients::DeptCmd),

@@ -3,10 +3,11 @@
 
 use crate::{print_json, Ctx};
 use clap::{Args, Subcommand};
+use downtime_core::charge::tender::TenderInput;
 use downtime_core::patient::NewPatient;
-use downtime_core::registration::{NewRegistration, RegType};
-use downtime_core::view::{DepartmentView, PatientView, RegistrationView};
-use downtime_core::CoreError;
+use downtime_core::registration::NewRegistration;
+use downtime_core::view::{DepartmentView, PatientView, RegTypeView, RegistrationCancelView, RegistrationView};
+use downtime_core::{CoreError, Fen};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,25 +82,42 @@ pub struct RegisterArgs {
     /// 科室编码
     #[arg(long)]
     dept: String,
-    /// ordinary（普通）、expert（专家）、emergency（急诊）
+    /// 号别编码或名称（downtime regtype list 列出）
     #[arg(long = "type")]
     reg_type: String,
     #[arg(long)]
     doctor: Option<String>,
+    /// 挂号费支付：方式:金额[:参考号]，可重复；免费号别不填
+    #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
+    pays: Vec<String>,
+    /// 现金实收（找零 = 实收 - 现金应付）
+    #[arg(long)]
+    tendered: Option<String>,
+    /// 医保患者：全额自付，恢复后重新结算
+    #[arg(long)]
+    insured: bool,
     /// 补录纸质记录：实际挂号时间
     #[arg(long)]
     back_entry: Option<String>,
+    /// 这次挂号的编号（UUID；重试时用同一个，不会重复挂号收费）
+    #[arg(long)]
+    id: Option<String>,
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Subcommand)]
 pub enum RegistrationCmd {
-    /// 退号
+    /// 退号：已收挂号费的原路退还（需主管）
     Cancel {
         id: String,
         #[arg(long)]
         reason: String,
+        /// 主管姓名（退还挂号费时）
+        #[arg(long)]
+        supervisor: Option<String>,
+        #[arg(long)]
+        supervisor_pin: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -113,6 +131,31 @@ pub enum RegistrationCmd {
     List {
         #[arg(long)]
         date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RegtypeCmd {
+    /// 列出号别及其费用项目（按当前价目表计价）
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 新增或修改号别（主管或管理员）
+    Set {
+        /// 号别编码，如 ordinary
+        key: String,
+        /// 号别名称，如 普通号
+        #[arg(long)]
+        name: String,
+        /// 费用项目的价目表编码，按收费顺序，可重复；不填为免费号别
+        #[arg(long = "fee", value_name = "CODE")]
+        fees: Vec<String>,
+        /// 停用（不再供挂号选择）
+        #[arg(long)]
+        inactive: bool,
         #[arg(long)]
         json: bool,
     },
@@ -253,53 +296,74 @@ pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
 }
 
 pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
-    let reg_type = RegType::parse(&a.reg_type)?;
+    let tenders = a.pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
     let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
+    let id = match &a.id {
+        Some(i) => crate::charges::uuid_arg(i, "挂号编号")?,
+        None => uuid::Uuid::now_v7(),
+    };
     let me = ctx.actor()?;
     let r = ctx.desk.register(
         &me,
         &NewRegistration {
-            patient: a.patient,
-            dept: a.dept,
-            reg_type,
+            id,
             doctor: a.doctor,
             back_entered_at: back,
+            cash_tendered,
+            insured: a.insured,
+            ..NewRegistration::new(a.patient, a.dept, a.reg_type, tenders)
         },
     )?;
     if a.json {
         print_json(&RegistrationView::from(&r));
     } else {
-        println!("{}", r.queue_no);
+        match &r.fee_receipt {
+            Some(no) if r.change > Fen::ZERO => println!(
+                "{} 第 {} 号  收据 {no}  挂号费 {}  找零 {}",
+                r.dept_name, r.queue_no, r.fee, r.change
+            ),
+            Some(no) => println!("{} 第 {} 号  收据 {no}  挂号费 {}", r.dept_name, r.queue_no, r.fee),
+            None => println!("{} 第 {} 号", r.dept_name, r.queue_no),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+fn registration_id(text: &str) -> Result<uuid::Uuid, CoreError> {
+    text.trim().parse().map_err(|_| {
+        CoreError::invalid(
+            "registration_unknown",
+            format!("挂号编号“{text}”无效"),
+            format!("Invalid registration id \"{text}\""),
+        )
+    })
+}
+
 pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
     match cmd {
-        RegistrationCmd::Cancel { id, reason, json } => {
-            let id = id.parse().map_err(|_| {
-                CoreError::invalid(
-                    "registration_unknown",
-                    format!("挂号编号“{id}”无效"),
-                    format!("Invalid registration id \"{id}\""),
-                )
-            })?;
+        RegistrationCmd::Cancel {
+            id,
+            reason,
+            supervisor,
+            supervisor_pin,
+            json,
+        } => {
+            let id = registration_id(&id)?;
+            let sup = crate::charges::supervisor(ctx, supervisor.as_deref(), supervisor_pin.as_deref())?;
             let me = ctx.actor()?;
-            let r = ctx.desk.cancel_registration(&me, id, &reason)?;
+            let r = ctx.desk.cancel_registration(&me, id, &reason, sup.as_ref())?;
             if json {
-                print_json(&RegistrationView::from(&r));
+                print_json(&RegistrationCancelView::from(&r));
             } else {
                 println!("已退号：{} {} 第 {} 号", r.patient_name, r.dept_name, r.queue_no);
+                if let Some((no, amount)) = r.cancelled.as_ref().and_then(|c| c.refund.clone()) {
+                    println!("退费凭证 {no}：退还挂号费 {amount}");
+                }
             }
         }
         RegistrationCmd::Slip { id, out } => {
-            let id = id.parse().map_err(|_| {
-                CoreError::invalid(
-                    "registration_unknown",
-                    format!("挂号编号“{id}”无效"),
-                    format!("Invalid registration id \"{id}\""),
-                )
-            })?;
+            let id = registration_id(&id)?;
             std::fs::write(&out, ctx.desk.queue_slip_pdf(id)?)?;
             println!("{}", out.display());
         }
@@ -315,10 +379,76 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
                 for r in regs {
                     let mark = if r.cancelled.is_some() { "（已退号）" } else { "" };
                     println!(
-                        "{}\t{} 第 {} 号\t{}\t{}\t{}{mark}",
-                        r.id, r.dept_name, r.queue_no, r.downtime_no, r.patient_name, r.fee
+                        "{}\t{} 第 {} 号\t{}\t{}\t{}\t{}\t{}{mark}",
+                        r.id,
+                        r.dept_name,
+                        r.queue_no,
+                        r.reg_type_name,
+                        r.downtime_no,
+                        r.patient_name,
+                        r.fee,
+                        r.fee_receipt.as_deref().unwrap_or("")
                     );
                 }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn regtype(cmd: RegtypeCmd, ctx: &mut Ctx) -> Out {
+    match cmd {
+        RegtypeCmd::List { json } => {
+            let types = ctx.desk.reg_types()?;
+            let mut priced = Vec::new();
+            for t in &types {
+                priced.push(ctx.desk.reg_type_fees(t)?);
+            }
+            if json {
+                print_json(&priced.iter().map(RegTypeView::from).collect::<Vec<_>>());
+            } else if priced.is_empty() {
+                println!("还没有号别：用 downtime regtype set 添加");
+            } else {
+                for f in &priced {
+                    let items: Vec<String> = f
+                        .items
+                        .iter()
+                        .map(|(code, item)| match item {
+                            Some(i) => format!("{code} {} ¥{}", i.name, i.price.yuan_text()),
+                            None => format!("{code}（价目表中没有）"),
+                        })
+                        .collect();
+                    let total = f.total().map(|t| t.to_string()).unwrap_or_else(|| "—".into());
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        f.reg_type.key,
+                        f.reg_type.name,
+                        if f.reg_type.active { "启用" } else { "停用" },
+                        total,
+                        if items.is_empty() { "免费".into() } else { items.join(" + ") }
+                    );
+                }
+            }
+        }
+        RegtypeCmd::Set {
+            key,
+            name,
+            fees,
+            inactive,
+            json,
+        } => {
+            let me = ctx.actor()?;
+            let t = ctx.desk.set_reg_type(&me, &key, &name, &fees, !inactive)?;
+            let f = ctx.desk.reg_type_fees(&t)?;
+            if json {
+                print_json(&RegTypeView::from(&f));
+            } else {
+                println!(
+                    "已保存号别 {} {}：挂号费 {}",
+                    t.key,
+                    t.name,
+                    f.total().map(|t| t.to_string()).unwrap_or_default()
+                );
             }
         }
     }

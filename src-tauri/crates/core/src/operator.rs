@@ -39,6 +39,23 @@ impl Actor {
         self.role
     }
 
+    /// Refuses unless this operator may approve what `by` does: a supervisor (or an
+    /// administrator) who is not `by`: nobody approves their own action.
+    pub fn approve(&self, by: &Actor) -> Result<()> {
+        self.require(Permission::Supervise)?;
+        if self.id == by.id {
+            return Err(crate::error::invalid!(
+                "approver_is_actor",
+                format!("{} 不能为自己的操作授权：请另一位主管输入姓名和 PIN", self.name),
+                format!(
+                    "{} cannot approve their own action: another supervisor must enter their name and PIN",
+                    self.name
+                )
+            ));
+        }
+        Ok(())
+    }
+
     /// Refuses unless this operator's role allows `p`.
     pub fn require(&self, p: Permission) -> Result<()> {
         if self.role.may(p) {

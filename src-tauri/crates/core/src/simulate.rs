@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::NewPatient;
-use crate::registration::{NewRegistration, RegType};
+use crate::registration::NewRegistration;
 use crate::rng::Rng;
 use crate::store::Desk;
 use crate::Role;
@@ -60,6 +60,9 @@ pub fn prepare(desk: &mut Desk, admin: &Actor) -> Result<(Actor, Actor)> {
             &mut |_, _| {},
         )?;
     }
+    if desk.reg_types()?.is_empty() {
+        desk.seed_reg_types(&supervisor)?;
+    }
     if desk.departments()?.is_empty() {
         desk.import_departments(&supervisor, include_bytes!("../../../../assets/departments.csv"), "departments.csv")?;
     }
@@ -101,6 +104,20 @@ pub fn run(
         .filter(|d| d.kind != crate::registration::DeptKind::Inpatient)
         .map(|d| d.code)
         .collect();
+    // The types whose fees the price list holds (the shipped types fit the shipped list).
+    let mut reg_types = Vec::new();
+    for t in desk.reg_types()?.into_iter().filter(|t| t.active) {
+        if desk.reg_type_fees(&t)?.missing().is_empty() {
+            reg_types.push(t);
+        }
+    }
+    if reg_types.is_empty() {
+        return Err(crate::error::invalid!(
+            "simulate_no_reg_types",
+            "没有费用项目齐全的号别，无法模拟挂号",
+            "No registration type has all its fee items in the price list: nothing to simulate"
+        ));
+    }
     const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
     const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "杰", "秀英", "建华"];
     let mut issued: Vec<Receipt> = Vec::new();
@@ -126,32 +143,25 @@ pub fn run(
         )?;
         sum.patients += 1;
         let downtime_no = patient.downtime_no.clone().unwrap_or_default();
-        let reg_type = match rng.below(10) {
-            0 => RegType::Emergency,
-            1..=3 => RegType::Expert,
-            _ => RegType::Ordinary,
-        };
+        let reg_type = &reg_types[rng.below(reg_types.len() as u64) as usize];
         let dept = depts[rng.below(depts.len() as u64) as usize].clone();
+        let fee = desk.reg_type_fees(reg_type)?.total().unwrap_or(Fen::ZERO);
+        let pay = if fee > Fen::ZERO {
+            vec![TenderInput {
+                method: Method::Cash,
+                amount: fee,
+                reference: String::new(),
+            }]
+        } else {
+            vec![]
+        };
         let reg = desk.register(
             &cashier,
-            &NewRegistration {
-                patient: downtime_no.clone(),
-                dept,
-                reg_type,
-                doctor: None,
-                back_entered_at: None,
-            },
+            &NewRegistration::new(downtime_no.clone(), dept, reg_type.key.clone(), pay),
         )?;
         sum.registrations += 1;
-        let mut lines: Vec<LineInput> = reg
-            .fee_items
-            .iter()
-            .map(|f| LineInput::Item {
-                code: f.code.clone(),
-                qty: Quantity::from_milli(1000).expect("valid"),
-            })
-            .collect();
-        let extra = rng.below(14) as usize;
+        let mut lines: Vec<LineInput> = Vec::new();
+        let extra = 1 + rng.below(13) as usize;
         for _ in 0..extra {
             let code = items[rng.below(items.len() as u64) as usize].clone();
             if lines.iter().any(|l| matches!(l, LineInput::Item { code: c, .. } if *c == code)) {
@@ -372,11 +382,11 @@ fn admit(
 
 /// The total a draft would come to, by the core's rules.
 pub fn price(desk: &mut Desk, lines: &[LineInput]) -> Result<Fen> {
-    let catalog = desk.require_catalog()?;
+    desk.require_catalog()?;
     let mut total = Fen::ZERO;
     for l in lines {
         if let LineInput::Item { code, qty } = l {
-            if let Some(item) = desk.catalog_item(catalog.id, code)? {
+            if let Some(item) = desk.active_catalog_item(code)? {
                 total = total
                     .checked_add(crate::catalog::price::line_amount(*qty, item.price)?)
                     .unwrap_or(total);

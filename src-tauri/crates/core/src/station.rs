@@ -124,13 +124,18 @@ impl Desk {
             params![admin_id.to_string(), admin, Role::Admin.as_str(), pin_hash, stamp(now)],
         )?;
         let admin_row = tx.last_insert_rowid();
+        // The registration types that fit the shipped sample price list (the hospital edits them).
+        let seeded = crate::registration::types::seed(&tx, admin_id, now)?;
         journal::append(
             &tx,
             Change {
                 kind: "station_initialised",
                 actor: &admin,
                 at: now,
-                rows: vec![("station", station_row), ("operator", admin_row)],
+                rows: [("station", station_row), ("operator", admin_row)]
+                    .into_iter()
+                    .chain(seeded)
+                    .collect(),
                 extra: Default::default(),
             },
         )?;

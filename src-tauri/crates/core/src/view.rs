@@ -280,6 +280,8 @@ pub struct CatalogVersionView {
     pub rejected: i64,
     pub imported_by: String,
     pub imported_at: String,
+    /// The part it was imported as; empty for the whole list.
+    pub part: String,
 }
 
 impl From<&CatalogVersion> for CatalogVersionView {
@@ -294,6 +296,7 @@ impl From<&CatalogVersion> for CatalogVersionView {
             rejected: v.rejected,
             imported_by: v.imported_by.clone(),
             imported_at: stamp(v.imported_at),
+            part: v.part.clone(),
         }
     }
 }
@@ -365,6 +368,73 @@ pub struct ImportReportView {
     pub by_category: Vec<CategoryCount>,
     pub version: Option<CatalogVersionView>,
     pub already_imported: bool,
+    /// The version (this file's, imported before) is in force; else `catalog activate` puts it back.
+    pub in_force: bool,
+    /// The part this file is (empty: the whole list).
+    pub part: String,
+    /// What importing puts out of force, and how many items that has.
+    pub replaces: Vec<CatalogVersionView>,
+    #[ts(type = "number")]
+    pub replaced_items: i64,
+    /// Fewer than half the items of what it replaces: importing needs a confirmation.
+    pub shrinks: bool,
+    /// Codes of this file that another part in force has (importing is refused).
+    pub conflicts: Vec<CodeConflictView>,
+    /// Registration types whose fee codes the price list would then lack.
+    pub reg_types_missing: Vec<RegTypeMissingView>,
+}
+
+/// A code in this file and in another part in force.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CodeConflictView {
+    pub code: String,
+    pub part: String,
+}
+
+/// `downtime catalog activate --json`: the version put back in force and what that changed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ActivationView {
+    pub version: CatalogVersionView,
+    pub part: String,
+    pub replaces: Vec<CatalogVersionView>,
+    #[ts(type = "number")]
+    pub replaced_items: i64,
+    pub reg_types_missing: Vec<RegTypeMissingView>,
+}
+
+fn missing_view(change: &crate::catalog::parts::Change) -> Vec<RegTypeMissingView> {
+    change
+        .reg_types_missing
+        .iter()
+        .map(|(t, codes)| RegTypeMissingView {
+            key: t.key.clone(),
+            name: t.name.clone(),
+            codes: codes.clone(),
+        })
+        .collect()
+}
+
+impl ActivationView {
+    pub fn new(version: &CatalogVersion, change: &crate::catalog::parts::Change) -> Self {
+        ActivationView {
+            version: CatalogVersionView::from(version),
+            part: change.part.clone(),
+            replaces: change.replaces.iter().map(CatalogVersionView::from).collect(),
+            replaced_items: change.replaced_items,
+            reg_types_missing: missing_view(change),
+        }
+    }
+}
+
+/// A registration type a price list would leave without some of its fee items.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegTypeMissingView {
+    pub key: String,
+    pub name: String,
+    pub codes: Vec<String>,
 }
 
 impl From<&ImportReport> for ImportReportView {
@@ -389,6 +459,21 @@ impl From<&ImportReport> for ImportReportView {
                 .collect(),
             version: r.version.as_ref().map(CatalogVersionView::from),
             already_imported: r.already_imported,
+            in_force: r.in_force,
+            part: r.change.part.clone(),
+            replaces: r.change.replaces.iter().map(CatalogVersionView::from).collect(),
+            replaced_items: r.change.replaced_items,
+            shrinks: r.change.shrinks,
+            conflicts: r
+                .change
+                .conflicts
+                .iter()
+                .map(|(code, part)| CodeConflictView {
+                    code: code.clone(),
+                    part: part.clone(),
+                })
+                .collect(),
+            reg_types_missing: missing_view(&r.change),
         }
     }
 }
@@ -396,8 +481,14 @@ impl From<&ImportReport> for ImportReportView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CatalogStatusView {
+    /// The version activated last.
     pub active: Option<CatalogVersionView>,
-    /// Older than 35 days or from a month before last: the charging screen warns.
+    /// Every part in force (one for a list kept whole).
+    pub parts: Vec<CatalogVersionView>,
+    /// Items in force, all parts together.
+    #[ts(type = "number")]
+    pub items: i64,
+    /// A part is older than 35 days or from a month before last: the charging screen warns.
     pub stale: bool,
 }
 
@@ -405,6 +496,8 @@ impl From<&CatalogStatus> for CatalogStatusView {
     fn from(s: &CatalogStatus) -> Self {
         CatalogStatusView {
             active: s.active.as_ref().map(CatalogVersionView::from),
+            parts: s.parts.iter().map(CatalogVersionView::from).collect(),
+            items: s.parts.iter().map(|p| p.items).sum(),
             stale: s.stale,
         }
     }
@@ -463,23 +556,33 @@ pub struct RegistrationView {
     pub dept: String,
     pub dept_name: String,
     pub doctor: String,
-    pub reg_type: crate::registration::RegType,
+    /// The registration type's key, and its name when registered.
+    pub reg_type: String,
+    pub reg_type_name: String,
     pub visit_date: String,
     #[ts(type = "number")]
     pub queue_no: i64,
+    /// The fee (0 for a type without fees).
     #[ts(type = "number")]
-    pub fee_fen: i64,
+    pub total_fen: i64,
     pub fee_items: Vec<crate::registration::FeeItem>,
+    /// The receipt that paid the fee; null for a type without fees.
+    pub receipt_no: Option<String>,
+    #[ts(type = "number")]
+    pub change_fen: i64,
     pub occurred_at: String,
     pub back_entered: bool,
     pub cancelled: bool,
     pub cancel_reason: Option<String>,
-    /// The receipt that paid the registration fee; null while the fee is due.
-    pub fee_paid_by: Option<String>,
+    /// 退号 of a paid registration: the refund voucher and what it paid back.
+    pub refund_receipt_no: Option<String>,
+    #[ts(type = "number")]
+    pub refund_fen: i64,
 }
 
 impl From<&crate::registration::Registration> for RegistrationView {
     fn from(r: &crate::registration::Registration) -> Self {
+        let refund = r.cancelled.as_ref().and_then(|c| c.refund.clone());
         RegistrationView {
             id: r.id.to_string(),
             patient_id: r.patient_id.to_string(),
@@ -488,18 +591,112 @@ impl From<&crate::registration::Registration> for RegistrationView {
             dept: r.dept_code.clone(),
             dept_name: r.dept_name.clone(),
             doctor: r.doctor.clone(),
-            reg_type: r.reg_type,
+            reg_type: r.reg_type.clone(),
+            reg_type_name: r.reg_type_name.clone(),
             visit_date: r.visit_date.to_string(),
             queue_no: r.queue_no,
-            fee_fen: r.fee.get(),
+            total_fen: r.fee.get(),
             fee_items: r.fee_items.clone(),
+            receipt_no: r.fee_receipt.clone(),
+            change_fen: r.change.get(),
             occurred_at: stamp(r.occurred_at),
             back_entered: r.back_entered,
             cancelled: r.cancelled.is_some(),
-            cancel_reason: r.cancelled.as_ref().map(|(reason, _)| reason.clone()),
-            fee_paid_by: r.fee_paid_by.clone(),
+            cancel_reason: r.cancelled.as_ref().map(|c| c.reason.clone()),
+            refund_fen: refund.as_ref().map(|(_, f)| f.get()).unwrap_or(0),
+            refund_receipt_no: refund.map(|(no, _)| no),
         }
     }
+}
+
+/// What `downtime registration cancel --json` prints: the refund voucher (`receipt_no`) and
+/// what it paid back, beside the registration as it now stands.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegistrationCancelView {
+    pub id: String,
+    #[ts(type = "number")]
+    pub queue_no: i64,
+    /// The refund voucher; null when the registration had no fee.
+    pub receipt_no: Option<String>,
+    #[ts(type = "number")]
+    pub refund_fen: i64,
+    pub supervisor: Option<String>,
+    pub registration: RegistrationView,
+}
+
+impl From<&crate::registration::Registration> for RegistrationCancelView {
+    fn from(r: &crate::registration::Registration) -> Self {
+        let view = RegistrationView::from(r);
+        RegistrationCancelView {
+            id: view.id.clone(),
+            queue_no: view.queue_no,
+            receipt_no: view.refund_receipt_no.clone(),
+            refund_fen: view.refund_fen,
+            supervisor: r.cancelled.as_ref().and_then(|c| c.supervisor.clone()),
+            registration: view,
+        }
+    }
+}
+
+/// One fee item of a registration type, as the active price list prices it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegFeeItemView {
+    pub code: String,
+    /// Empty when the active price list has no such item.
+    pub name: String,
+    /// Exact decimal text in yuan; null when the item is missing.
+    pub unit_price: Option<String>,
+    pub category: Option<String>,
+    pub missing: bool,
+}
+
+/// A registration type (号别) with its fee items by code.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RegTypeView {
+    pub key: String,
+    pub name: String,
+    pub active: bool,
+    pub fee_items: Vec<RegFeeItemView>,
+    /// The fee; null while a fee item is missing from the active price list.
+    #[ts(type = "number | null")]
+    pub total_fen: Option<i64>,
+    pub missing_codes: Vec<String>,
+}
+
+impl From<&crate::registration::types::RegTypeFees> for RegTypeView {
+    fn from(f: &crate::registration::types::RegTypeFees) -> Self {
+        RegTypeView {
+            key: f.reg_type.key.clone(),
+            name: f.reg_type.name.clone(),
+            active: f.reg_type.active,
+            fee_items: f
+                .items
+                .iter()
+                .map(|(code, item)| RegFeeItemView {
+                    code: code.clone(),
+                    name: item.as_ref().map(|i| i.name.clone()).unwrap_or_default(),
+                    unit_price: item.as_ref().map(|i| i.price.yuan_text()),
+                    category: item.as_ref().map(|i| i.category.zh().to_string()),
+                    missing: item.is_none(),
+                })
+                .collect(),
+            total_fen: f.total().map(|t| t.get()),
+            missing_codes: f.missing().into_iter().map(String::from).collect(),
+        }
+    }
+}
+
+/// A registration type as edited in settings.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct RegTypeInput {
+    pub key: String,
+    pub name: String,
+    pub fee_codes: Vec<String>,
+    pub active: bool,
 }
 
 /// The new-patient form.
@@ -539,17 +736,35 @@ impl From<NewPatientInput> for crate::patient::NewPatient {
     }
 }
 
-/// The registration form.
+/// The registration form with its payment.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct RegisterInput {
+    /// Made when the form started; a retry with the same id finds the registration made.
+    pub id: String,
     /// Downtime number or HIS ID.
     pub patient: String,
     pub dept: String,
-    pub reg_type: crate::registration::RegType,
+    /// The registration type's key.
+    pub reg_type: String,
     pub doctor: Option<String>,
     /// Back-entry: when the visit really happened, as typed; absent for now.
     pub back_entered_at: Option<String>,
+    /// Empty for a type without fees.
+    pub tenders: Vec<TenderInputView>,
+    #[ts(type = "number | null")]
+    pub cash_tendered_fen: Option<i64>,
+    pub insured: bool,
+}
+
+/// 退号 from the registration screen.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct CancelRegistrationInput {
+    pub id: String,
+    pub reason: String,
+    /// Needed when the fee is refunded.
+    pub supervisor: Option<Credentials>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -8,6 +8,7 @@ mod admission;
 mod catalog;
 mod charge;
 mod counter;
+mod export;
 mod foundation;
 mod pressure;
 mod registration;

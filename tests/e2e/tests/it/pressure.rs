@@ -181,15 +181,19 @@ async fn the_common_flow_key_by_key_new_patient_registered_five_items_cash_with_
         step(&mut app, "new-patient", true).await;
         app.keys(CTRL_ENTER).await;
 
-        // Registered: the department by its code, Ctrl+Enter.
+        // Register and pay: the department by its code, Ctrl+Enter; the fee preset in cash and
+        // selected, Ctrl+Enter pays it exactly.
         app.wait_focus("reg-dept").await;
         app.keys("NK").await;
         step(&mut app, "register-form", true).await;
         app.keys(CTRL_ENTER).await;
+        app.wait_focus("regpay-cash").await;
+        step(&mut app, "register-pay", true).await;
+        app.keys(CTRL_ENTER).await;
         app.by_id("reg-queue-no").await;
         step(&mut app, "registered", true).await;
 
-        // F5: the registration fee comes along; five items by pinyin initials.
+        // F5: five items by pinyin initials.
         app.keys(F5).await;
         app.by_id("charge-screen").await;
         app.wait_focus("item-search").await;
@@ -217,10 +221,10 @@ async fn the_common_flow_key_by_key_new_patient_registered_five_items_cash_with_
 
         let desk = Desk::open(app.db()).unwrap();
         let r = desk.receipt(receipt_no.trim()).unwrap().unwrap();
-        assert_eq!(r.lines.len(), 5 + 2, "five items and the registration fee's lines");
+        assert_eq!(r.lines.len(), 5, "five items (the registration fee was paid when registering)");
         assert!(r.change.get() > 0);
         let report = format!(
-            "key presses, new patient (name, sex, birth date) → registered → five items by pinyin initials → cash with change → printed: {presses}\n"
+            "key presses, new patient (name, sex, birth date) → register and pay → five items by pinyin initials → cash with change → printed: {presses}\n"
         );
         print!("{report}");
         std::fs::write(workspace().join("target/e2e-screens/key-presses.txt"), &report).unwrap();

@@ -4,10 +4,12 @@ import { describe, expect, test, vi } from "vitest";
 import type { CatalogItemView } from "../../bindings/CatalogItemView";
 import type { CatalogStatusView } from "../../bindings/CatalogStatusView";
 import { I18nProvider } from "../../i18n";
-import { callsOf, catalogItem, catalogVersion, deferred, fakeBackend } from "../../test/fixtures";
+import { callsOf, catalogItem, catalogVersion, deferred, fakeBackend,
+  catalogStatus,
+} from "../../test/fixtures";
 import { ItemPicker } from "../ItemPicker";
 
-const imported: CatalogStatusView = { active: catalogVersion(), stale: false };
+const imported: CatalogStatusView = catalogStatus(catalogVersion(), false);
 
 const zcf = [
   catalogItem("X0001", "注射用头孢呋辛钠", "12.5000", { spec: "0.75g" }),
@@ -108,7 +110,7 @@ describe("item picker", () => {
 
   test("without a price list it says how to import one and searches nothing", async () => {
     const calls = fakeBackend({ catalog_search: () => zcf });
-    renderPicker({ active: null, stale: false });
+    renderPicker(catalogStatus(null, false));
     expect(screen.getByTestId("catalog-missing")).toHaveTextContent("尚未导入价目表，无法查价或收费");
     expect(screen.getByTestId("item-search")).toBeDisabled();
     expect(callsOf(calls, "catalog_search")).toHaveLength(0);

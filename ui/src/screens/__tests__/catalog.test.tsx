@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { emit } from "@tauri-apps/api/event";
 import { describe, expect, test } from "vitest";
 import type { AppStatus } from "../../bindings/AppStatus";
@@ -11,9 +11,11 @@ import {
   fakeBackend,
   willPick,
   importReport,
+  ipcError,
   operator,
   renderApp,
   status,
+  catalogStatus,
 } from "../../test/fixtures";
 
 const admin = operator("王管理", "admin");
@@ -46,12 +48,12 @@ describe("price list screen", () => {
     const older = catalogVersion({ id: "cat-0", month: "2026-10", items: 2990, file_name: "价目表2026-10.csv" });
     const { user } = await openCatalog(
       { catalog_versions: () => [active, older] },
-      status({ catalog: { active, stale: true } }),
+      status({ catalog: catalogStatus(active, true) }),
     );
     expect(screen.getByTestId("catalog-active")).toHaveTextContent("当前价目表：2026-11（3000 项）");
     expect(screen.getByTestId("catalog-stale")).toHaveTextContent("这份价目表较旧");
     const versions = await screen.findByTestId("catalog-versions");
-    expect(within(versions).getAllByRole("row")[1]).toHaveTextContent("2026-11 使用中价目表2026-11.csv3000王管理");
+    expect(within(versions).getAllByRole("row")[1]).toHaveTextContent("2026-11 使用中整表价目表2026-11.csv3000王管理");
     expect(within(versions).getAllByRole("row")[2]).not.toHaveTextContent("使用中");
     expect(screen.getByTestId("item-search")).toHaveFocus();
     await user.keyboard("{Escape}");
@@ -102,6 +104,7 @@ describe("price list screen", () => {
       "x-month": "2026-11",
       "x-encoding": "",
       "x-sheet": "",
+      "x-part": "",
     });
 
     await user.keyboard("{Enter}");
@@ -155,8 +158,8 @@ describe("price list screen", () => {
   test("a file imported before is said so plainly", async () => {
     const earlier = catalogVersion();
     const { user } = await openCatalog({
-      catalog_preview: () => importReport({ already_imported: true, version: earlier }),
-      catalog_import: () => importReport({ already_imported: true, version: earlier }),
+      catalog_preview: () => importReport({ already_imported: true, in_force: true, version: earlier }),
+      catalog_import: () => importReport({ already_imported: true, in_force: true, version: earlier }),
     });
     csv();
     await user.click(screen.getByTestId("catalog-file"));
@@ -184,7 +187,7 @@ describe("price list screen", () => {
     const { user } = await openCatalog({
       app_status: () => current,
       catalog_import_sample: () => {
-        current = status({ operator: admin, catalog: { active: version, stale: false } });
+        current = status({ operator: admin, catalog: catalogStatus(version, false) });
         return importReport({ file_name: version.file_name, good: 120, version });
       },
     });
@@ -198,7 +201,7 @@ describe("price list screen", () => {
     const item = catalogItem("X0002", "注射用长春西汀", "0.0125", { spec: "10mg" });
     const { calls, user } = await openCatalog(
       { catalog_search: () => [catalogItem("X0001", "注射用头孢呋辛钠", "12.50"), item] },
-      status({ catalog: { active: catalogVersion(), stale: false } }),
+      status({ catalog: catalogStatus(catalogVersion(), false) }),
     );
     await user.keyboard("zcf");
     await screen.findByTestId("item-results");
@@ -211,5 +214,74 @@ describe("price list screen", () => {
     // Esc with the list closed leaves the screen.
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("catalog-screen")).not.toBeInTheDocument();
+  });
+});
+
+describe("the price list in parts", () => {
+  test("a part is named; a shrink shows both counts on its own button and goes with the confirmation", async () => {
+    const whole = catalogVersion({ items: 3000 });
+    const shrinking = importReport({ good: 12, part: "医疗服务项目", replaces: [whole], replaced_items: 3000, shrinks: true });
+    const { calls, user } = await openCatalog({ catalog_preview: () => shrinking, catalog_import: () => ({ ...shrinking, version: catalogVersion({ items: 12 }) }) });
+    await user.type(screen.getByTestId("catalog-part"), "医疗服务项目");
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
+    const change = await screen.findByTestId("catalog-part-change");
+    expect(change).toHaveTextContent("这个文件是价目表的“医疗服务项目”部分，导入后替换：整表 2026-11（3000 项）");
+    expect(screen.getByTestId("catalog-shrink")).toHaveTextContent("新文件只有 12 项，不到所替换的 3000 项的一半");
+    const button = screen.getByTestId("catalog-import");
+    expect(button).toHaveTextContent("确认缩减并导入（12 项替换 3000 项）");
+    await user.click(button);
+    await screen.findByTestId("import-summary");
+    const [sent] = callsOf(calls, "catalog_import");
+    expect(sent.headers).toMatchObject({ "x-part": encodeURIComponent("医疗服务项目"), "x-confirm-shrink": "1" });
+  });
+
+  test("codes already in another part are listed and nothing can be imported", async () => {
+    const { calls, user } = await openCatalog({ catalog_preview: () => importReport({ part: "材料", conflicts: [{ code: "110200001", part: "医疗服务项目" }] }) });
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
+    expect(await screen.findByTestId("catalog-conflicts")).toHaveTextContent("110200001（在“医疗服务项目”中）");
+    expect(screen.queryByTestId("catalog-import")).not.toBeInTheDocument();
+    expect(screen.getByTestId("catalog-import-none")).toHaveFocus();
+    expect(callsOf(calls, "catalog_import")).toHaveLength(0);
+  });
+
+  test("a file imported before and no longer in force is put back with 重新启用", async () => {
+    const earlier = catalogVersion({ id: "cat-real" });
+    const { calls, user } = await openCatalog({
+      catalog_preview: () => importReport({ already_imported: true, in_force: false, version: earlier }),
+      catalog_activate: () => ({ version: earlier, part: "", replaces: [], replaced_items: 13, reg_types_missing: [] }),
+    });
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
+    expect(await screen.findByTestId("catalog-seen")).toHaveTextContent("现在未在使用");
+    await user.click(screen.getByTestId("catalog-activate-seen"));
+    await waitFor(() => expect(callsOf(calls, "catalog_activate").map((c) => c.args)).toEqual([{ version: "cat-real", confirm_shrink: false }]));
+  });
+
+  test("an earlier version is put back from the list; a shrink asks once more", async () => {
+    const active = catalogVersion({ id: "cat-13", items: 13 });
+    const older = catalogVersion({ id: "cat-0", items: 5 });
+    let tries = 0;
+    const { calls, user } = await openCatalog(
+      {
+        catalog_versions: () => [active, older],
+        catalog_activate: () => {
+          if (tries++ === 0) throw ipcError("catalog_shrink_unconfirmed", "新的整表只有 5 项，不到现在的 13 项的一半");
+          return { version: older, part: "", replaces: [active], replaced_items: 13, reg_types_missing: [] };
+        },
+      },
+      status({ catalog: catalogStatus(active) }),
+    );
+    const rows = await screen.findAllByTestId("catalog-version");
+    expect(within(rows[0]).queryByTestId("catalog-activate")).not.toBeInTheDocument();
+    await user.click(within(rows[1]).getByTestId("catalog-activate"));
+    expect(await screen.findByTestId("catalog-activate-error")).toHaveTextContent("不到现在的 13 项的一半");
+    expect(within(rows[1]).getByTestId("catalog-activate")).toHaveTextContent("确认缩减并启用");
+    await user.click(within(rows[1]).getByTestId("catalog-activate"));
+    await waitFor(() => expect(callsOf(calls, "catalog_activate").map((c) => c.args)).toEqual([
+      { version: "cat-0", confirm_shrink: false },
+      { version: "cat-0", confirm_shrink: true },
+    ]));
   });
 });

@@ -21,9 +21,11 @@ import {
   printResult,
   receiptView,
   registration,
+  regTypes,
   renderApp,
   status,
   type Call,
+  catalogStatus,
 } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof fakeBackend>[0];
@@ -45,7 +47,7 @@ function fakePricing(lines: DraftLine[]): PricedDraftView {
 }
 
 const counterStatus = (over: Partial<AppStatus> = {}) =>
-  status({ catalog: { active: catalogVersion(), stale: false }, shift: openShiftView(20000), outage: activeOutage("2026-11-26T00:30:00Z"), ...over });
+  status({ catalog: catalogStatus(catalogVersion(), false), shift: openShiftView(20000), outage: activeOutage("2026-11-26T00:30:00Z"), ...over });
 
 function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
   return fakeBackend({
@@ -56,6 +58,7 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     pay_charge: () => receiptView({ total_fen: 99999, change_fen: 1, tenders: [{ method: "cash", amount_fen: 99999, tendered_fen: 100000, reference: "" }] }),
     print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean }),
     shift_receipts: () => [],
+    reg_types: () => regTypes,
     // The core's change, made up: 1 fen whatever is typed, so a window that subtracted itself
     // would show something else.
     cash_change: () => ({ change_fen: 1, short_fen: null }),
@@ -197,13 +200,13 @@ describe("line entry", () => {
   });
 
   test("an old price list is warned about; without one charging is blocked and says how to import", async () => {
-    await openCharge({}, { catalog: { active: catalogVersion(), stale: true } });
+    await openCharge({}, { catalog: catalogStatus(catalogVersion(), true) });
     expect(screen.getByTestId("charge-stale")).toHaveTextContent("较旧");
     await screen.findByTestId("patient-search");
   });
 
   test("no price list: the item entry is off and says Ctrl+P", async () => {
-    await openCharge({}, { catalog: { active: null, stale: false } });
+    await openCharge({}, { catalog: catalogStatus(null, false) });
     expect(screen.getByTestId("item-search")).toBeDisabled();
     expect(screen.getByTestId("catalog-missing")).toHaveTextContent("Ctrl+P");
   });
@@ -571,6 +574,7 @@ describe("the draft", () => {
     await user.keyboard("{Enter}");
     await user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
     await user.click(screen.getByTestId("reg-submit"));
+    await user.click(await screen.findByTestId("reg-pay-submit"));
     await screen.findByTestId("reg-result");
     await user.keyboard("{F5}");
     expect(await screen.findByTestId("charge-patient")).toHaveTextContent("DT-MZ01-000001");
@@ -584,11 +588,11 @@ describe("the draft", () => {
 });
 
 describe("the registration fee", () => {
-  async function registerThenCharge(paidBy: string | null) {
+  test("paid at registration, it is not charged again: the visit comes along with no lines", async () => {
     const view = await openCharge({
       departments: () => departments,
       registrations_today: () => [],
-      register: () => registration({ id: "reg-9", queue_no: 7, fee_paid_by: paidBy }),
+      register: () => registration({ id: "reg-9", queue_no: 7 }),
     });
     await view.user.keyboard("{F3}");
     await view.user.keyboard("张三");
@@ -596,21 +600,12 @@ describe("the registration fee", () => {
     await view.user.keyboard("{Enter}");
     await view.user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
     await view.user.click(screen.getByTestId("reg-submit"));
+    await view.user.click(await screen.findByTestId("reg-pay-submit"));
     await screen.findByTestId("reg-result");
     await view.user.keyboard("{F5}");
     await screen.findByTestId("charge-visit");
-    return view;
-  }
-
-  test("a visit whose fee is due brings its fee items as lines, priced by the core", async () => {
-    const { calls } = await registerThenCharge(null);
-    await waitFor(() => expect(linesSent(calls)).toEqual([line("110100001", "1"), line("110200001", "1")]));
-  });
-
-  test("a fee already paid is not charged again", async () => {
-    const { calls } = await registerThenCharge("MZ01-000001");
     await new Promise((r) => setTimeout(r, 50));
-    expect(callsOf(calls, "price_draft")).toHaveLength(0);
+    expect(callsOf(view.calls, "price_draft")).toHaveLength(0);
   });
 });
 

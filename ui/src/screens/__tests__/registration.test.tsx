@@ -13,6 +13,7 @@ import {
   patient,
   printResult,
   registration,
+  regTypes,
   renderApp,
   status,
   willPick,
@@ -27,6 +28,7 @@ async function openReg(key: "F2" | "F3" | "F4", handlers: Handlers = {}) {
     departments: () => departments,
     registrations_today: () => [],
     find_patients: () => [],
+    reg_types: () => regTypes,
     ...handlers,
   });
   const view = renderApp();
@@ -37,7 +39,16 @@ async function openReg(key: "F2" | "F3" | "F4", handlers: Handlers = {}) {
   return { calls, ...view };
 }
 
-const inputOf = (calls: ReturnType<typeof fakeBackend>, cmd: string, i = 0) => callsOf(calls, cmd)[i]?.args?.input;
+const inputOf = (calls: ReturnType<typeof fakeBackend>, cmd: string, i = 0) => callsOf(calls, cmd)[i]?.args?.input as Record<string, unknown> | undefined;
+
+/** 挂号收费 with the mouse: the form, then the payment with the cash preset to the fee. */
+async function registerAndPay(user: Awaited<ReturnType<typeof openReg>>["user"]) {
+  await user.click(screen.getByTestId("reg-submit"));
+  await user.click(await screen.findByTestId("reg-pay-submit"));
+}
+
+/** The cash tender of the fee as the payment form sends it. */
+const cashOf = (fen: number) => [{ method: "cash", amount_fen: fen, reference: "" }];
 
 const blankPatient: NewPatientInput = {
   name: "",
@@ -99,18 +110,41 @@ describe("new patient (F2)", () => {
     expect(within(dept).getAllByRole("option").map((o) => o.getAttribute("value"))).toEqual(["", "NK", "JZ"]);
     await user.selectOptions(dept, "NK");
     await user.keyboard("{Enter}");
-    expect(screen.getByTestId("reg-type")).toHaveFocus();
+    const type = screen.getByTestId("reg-type");
+    expect(type).toHaveFocus();
+    expect(within(type).getAllByRole("option").map((o) => o.textContent)).toEqual(["普通号 ¥11.00（1）", "主任医师号 ¥21.00（2）", "便民门诊（免费）（3）"]);
     await user.keyboard("2{Enter}");
+    expect(screen.getByTestId("reg-fee-items")).toHaveTextContent("挂号费 ¥1.00 + 门诊诊查费(主任医师) ¥20.00");
     expect(screen.getByTestId("reg-doctor")).toHaveFocus();
     await user.keyboard("1{Enter}");
 
+    // The fee is taken at once: cash preset to the fee, then what was handed over.
+    expect(await screen.findByTestId("reg-pay-total")).toHaveTextContent("¥21.00");
+    expect(screen.getByTestId("reg-pay-for")).toHaveTextContent("内科 · 主任医师号 · 张明");
+    expect(screen.getByTestId("regpay-cash")).toHaveFocus();
+    expect(screen.getByTestId("regpay-cash")).toHaveValue("21.00");
+    await user.keyboard("{Enter}50{Enter}");
+    expect(screen.getByTestId("reg-pay-submit")).toHaveFocus();
+    await user.keyboard("{Enter}");
+
     const result = await screen.findByTestId("reg-result");
-    const sent: RegisterInput = { patient: "DT-MZ01-000001", dept: "NK", reg_type: "expert", doctor: "张明", back_entered_at: null };
-    expect(inputOf(calls, "register")).toEqual(sent);
+    const sent = inputOf(calls, "register") as RegisterInput;
+    expect(sent).toEqual({
+      id: sent.id,
+      patient: "DT-MZ01-000001",
+      dept: "NK",
+      reg_type: "chief",
+      doctor: "张明",
+      back_entered_at: null,
+      tenders: cashOf(2100),
+      cash_tendered_fen: 5000,
+      insured: false,
+    });
+    expect(sent.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(within(result).getByTestId("reg-downtime-no")).toHaveTextContent("DT-MZ01-000001");
     expect(within(result).getByTestId("reg-queue-no")).toHaveTextContent("12");
-    expect(within(result).getByTestId("reg-fee")).toHaveTextContent("¥12.00");
-    expect(result).toHaveTextContent("应收挂号费（待收费）");
+    expect(within(result).getByTestId("reg-fee")).toHaveTextContent("¥11.00");
+    expect(result).toHaveTextContent("挂号费已收 · 收据 MZ01-000001");
     expect(screen.getAllByTestId("reg-row")[0]).toHaveTextContent("张三");
 
     // Enter on the result (the focus is on 下一位患者) starts the next patient.
@@ -286,9 +320,11 @@ describe("find and register (F3 / F4)", () => {
     expect(screen.getByTestId("reg-dept")).toHaveFocus();
     await user.selectOptions(screen.getByTestId("reg-dept"), "NK");
     await user.keyboard("{Enter}{Enter}{Enter}");
+    expect(await screen.findByTestId("regpay-cash")).toHaveFocus();
+    await user.keyboard("{Enter}{Enter}{Enter}");
 
     expect(await screen.findByTestId("reg-downtime-no")).toHaveTextContent("DT-MZ01-000042");
-    expect(inputOf(calls, "register")).toEqual({ patient: "H0012345", dept: "NK", reg_type: "ordinary", doctor: null, back_entered_at: null });
+    expect(inputOf(calls, "register")).toMatchObject({ patient: "H0012345", dept: "NK", reg_type: "ordinary", doctor: null, back_entered_at: null, tenders: cashOf(1100) });
     expect(screen.getByTestId("patient-pinned")).toHaveTextContent("DT-MZ01-000042");
   });
 
@@ -309,19 +345,53 @@ describe("find and register (F3 / F4)", () => {
     await user.keyboard("DT-MZ01-000001{Enter}");
     await screen.findByTestId("patient-pinned");
     await user.selectOptions(screen.getByTestId("reg-dept"), "NK");
-    await user.click(screen.getByTestId("reg-submit"));
+    await registerAndPay(user);
     const queue = await screen.findByTestId("reg-queue-no");
     expect(queue).toHaveTextContent("58");
     expect(queue).toHaveClass("huge");
     expect(screen.getByTestId("reg-downtime-no")).toHaveClass("result-dt");
   });
 
-  test("an emergency department makes the type emergency", async () => {
-    const { user } = await openReg("F3", { find_patients: () => [patient()] });
+  test("a type without fees registers without a payment; Esc from the payment goes back to the form", async () => {
+    const { calls, user } = await openReg("F3", { find_patients: () => [patient()], register: () => registration({ total_fen: 0, receipt_no: null }) });
     await user.keyboard("zs{Enter}");
     await screen.findByTestId("patient-pinned");
-    await user.selectOptions(screen.getByTestId("reg-dept"), "JZ");
-    expect(screen.getByTestId("reg-type")).toHaveValue("emergency");
+    await user.selectOptions(screen.getByTestId("reg-dept"), "NK");
+    await user.keyboard("{Enter}");
+    await user.click(screen.getByTestId("reg-submit"));
+    await screen.findByTestId("regpay-cash");
+    await user.keyboard("{Escape}");
+    expect(screen.getByTestId("reg-type")).toHaveFocus();
+    await user.keyboard("3{Enter}{Enter}");
+    expect(await screen.findByTestId("reg-result")).toHaveTextContent("本号别不收挂号费");
+    expect(inputOf(calls, "register")).toMatchObject({ reg_type: "convenience", tenders: [], cash_tendered_fen: null });
+  });
+
+  test("a type whose fee items the price list lacks says so and sends nothing", async () => {
+    const broken = { ...regTypes[0], total_fen: null, missing_codes: ["110200002"], fee_items: [{ ...regTypes[0].fee_items[1], name: "", unit_price: null, missing: true }] };
+    const { calls, user } = await openReg("F3", { find_patients: () => [patient()], reg_types: () => [broken] });
+    await user.keyboard("zs{Enter}");
+    await screen.findByTestId("patient-pinned");
+    await user.selectOptions(screen.getByTestId("reg-dept"), "NK");
+    expect(screen.getByTestId("reg-fee-items")).toHaveTextContent("110200002（价目表中没有）");
+    await user.click(screen.getByTestId("reg-submit"));
+    expect(screen.getByTestId("reg-error")).toHaveTextContent("费用项目不在当前价目表中");
+    expect(callsOf(calls, "register")).toHaveLength(0);
+  });
+
+  test("each registration is a new request: a second patient after a result gets a new id", async () => {
+    const { calls, user } = await openReg("F3", { find_patients: () => [patient()], register: () => registration() });
+    await user.keyboard("zs{Enter}");
+    await user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
+    await registerAndPay(user);
+    await screen.findByTestId("reg-result");
+    await user.keyboard("{F3}zs");
+    await screen.findByTestId("patient-row");
+    await user.keyboard("{Enter}");
+    await user.selectOptions(await screen.findByTestId("reg-dept"), "NK");
+    await registerAndPay(user);
+    await waitFor(() => expect(callsOf(calls, "register")).toHaveLength(2));
+    expect(inputOf(calls, "register", 0)?.id).not.toEqual(inputOf(calls, "register", 1)?.id);
   });
 
   test("without a department chosen nothing is sent", async () => {
@@ -344,7 +414,7 @@ describe("find and register (F3 / F4)", () => {
     await user.keyboard("zs{Enter}");
     await screen.findByTestId("patient-pinned");
     await user.selectOptions(screen.getByTestId("reg-dept"), "NK");
-    await user.click(screen.getByTestId("reg-submit"));
+    await registerAndPay(user);
     expect(await screen.findByTestId("reg-error")).toHaveTextContent("还没有开班：请先按 F10 开班");
     expect(screen.queryByTestId("reg-result")).not.toBeInTheDocument();
   });
@@ -362,12 +432,13 @@ describe("find and register (F3 / F4)", () => {
     await screen.findByTestId("patient-pinned");
     expect(screen.queryByTestId("reg-back-toggle")).not.toBeInTheDocument();
     await user.selectOptions(screen.getByTestId("reg-dept"), "NK");
-    await user.click(screen.getByTestId("reg-submit"));
+    await registerAndPay(user);
     expect(await screen.findByTestId("reg-error")).toHaveTextContent("挂号请在 HIS 中办理");
     expect(screen.getByTestId("reg-back-toggle")).toHaveFocus();
     await user.keyboard(" ");
     expect(screen.getByTestId("reg-back-entry")).toHaveFocus();
     await user.keyboard("08:30{Enter}");
+    await user.click(await screen.findByTestId("reg-pay-submit"));
     expect(await screen.findByTestId("reg-result")).toHaveTextContent("补录");
     expect(inputOf(calls, "register", 1)).toMatchObject({ back_entered_at: "08:30" });
   });
@@ -380,7 +451,7 @@ describe("find and register (F3 / F4)", () => {
     await user.keyboard("{F4}");
     expect(screen.getByTestId("reg-dept")).toHaveFocus();
     await user.selectOptions(screen.getByTestId("reg-dept"), "NK");
-    await user.click(screen.getByTestId("reg-submit"));
+    await registerAndPay(user);
     await screen.findByTestId("reg-result");
     await user.keyboard("{F4}");
     expect(screen.getByTestId("patient-search")).toHaveFocus();
@@ -409,7 +480,7 @@ describe("after a registration", () => {
     await view.user.keyboard("zs{Enter}");
     await screen.findByTestId("patient-pinned");
     await view.user.selectOptions(screen.getByTestId("reg-dept"), "NK");
-    await view.user.click(screen.getByTestId("reg-submit"));
+    await registerAndPay(view.user);
     await screen.findByTestId("reg-result");
     return view;
   }
@@ -490,7 +561,7 @@ describe("Enter before the reply", () => {
 describe("today's registrations and 退号", () => {
   test("Ctrl+T, Delete, a reason and Enter cancel the chosen row; it stays, marked 已退号", async () => {
     const first = registration({ id: "reg-2", queue_no: 8, patient_name: "王五" });
-    const second = registration({ id: "reg-1", queue_no: 7 });
+    const second = registration({ id: "reg-1", queue_no: 7, total_fen: 0, receipt_no: null });
     const { calls, user } = await openReg("F4", {
       registrations_today: () => [first, second],
       cancel_registration: () => ({ ...second, cancelled: true, cancel_reason: "挂错科室" }),
@@ -506,16 +577,44 @@ describe("today's registrations and 退号", () => {
     await user.keyboard("挂错科室{Enter}");
 
     await waitFor(() => expect(screen.getAllByTestId("reg-row")[1]).toHaveTextContent("已退号"));
-    expect(callsOf(calls, "cancel_registration").map((c) => c.args)).toEqual([{ id: "reg-1", reason: "挂错科室" }]);
+    expect(callsOf(calls, "cancel_registration").map((c) => c.args)).toEqual([{ input: { id: "reg-1", reason: "挂错科室", supervisor: null } }]);
     expect(screen.getAllByTestId("reg-row")).toHaveLength(2);
     expect(screen.getAllByTestId("reg-row")[0]).not.toHaveTextContent("已退号");
     expect(screen.getByTestId("reg-list")).toHaveFocus();
     expect(screen.queryByTestId("reg-cancel")).not.toBeInTheDocument(); // a cancelled row offers nothing
   });
 
+  test("a paid registration shows the refund and asks a supervisor; the refund voucher is named", async () => {
+    const paid = registration({ id: "reg-1", queue_no: 7, receipt_no: "MZ01-000001", total_fen: 1100 });
+    const { calls, user } = await openReg("F4", {
+      registrations_today: () => [paid],
+      cancel_registration: (a) => {
+        const input = a?.input as { supervisor: { pin: string } | null };
+        if (input.supervisor?.pin !== "1357") throw ipcError("pin_wrong", "PIN 不正确");
+        return { ...paid, cancelled: true, cancel_reason: "挂错科室", refund_receipt_no: "MZ01-000002", refund_fen: 1100 };
+      },
+    });
+    await screen.findByTestId("reg-row");
+    await user.keyboard("{Control>}t{/Control}{Delete}");
+    expect(screen.getByTestId("reg-cancel-refund")).toHaveTextContent("原路退还挂号费 ¥11.00（收据 MZ01-000001）");
+    await user.keyboard("挂错科室{Enter}");
+    expect(screen.getByTestId("reg-cancel-sup-name")).toHaveFocus();
+    await user.keyboard("{Enter}{Enter}");
+    expect(screen.getByTestId("reg-cancel-error")).toBeInTheDocument();
+    expect(screen.getByTestId("reg-cancel-sup-name")).toHaveFocus();
+    expect(callsOf(calls, "cancel_registration")).toHaveLength(0);
+    await user.keyboard("陈主管{Enter}1111{Enter}");
+    expect(await screen.findByTestId("reg-cancel-error")).toHaveTextContent("PIN 不正确");
+    expect(screen.getByTestId("reg-cancel-sup-pin")).toHaveFocus();
+    await user.clear(screen.getByTestId("reg-cancel-sup-pin"));
+    await user.keyboard("1357{Enter}");
+    expect(await screen.findByTestId("reg-cancel-done")).toHaveTextContent("已退还挂号费 ¥11.00（退费凭证 MZ01-000002）");
+    expect(callsOf(calls, "cancel_registration").at(-1)?.args).toEqual({ input: { id: "reg-1", reason: "挂错科室", supervisor: { name: "陈主管", pin: "1357" } } });
+  });
+
   test("Esc leaves the reason without losing it; the core's refusal is shown", async () => {
     const { calls, user } = await openReg("F4", {
-      registrations_today: () => [registration()],
+      registrations_today: () => [registration({ receipt_no: null, total_fen: 0 })],
       cancel_registration: () => {
         throw ipcError("shift_required", "张三 还没有开班");
       },
@@ -598,6 +697,8 @@ describe("department by code", () => {
     await waitFor(() => expect(dept).toHaveFocus());
     await user.keyboard("NK");
     expect((screen.getByTestId("reg-dept") as HTMLSelectElement).value).toBe("NK");
+    await user.keyboard("{Enter}{Enter}{Enter}");
+    await screen.findByTestId("regpay-cash");
     await user.keyboard("{Enter}{Enter}{Enter}");
     await screen.findByTestId("reg-result");
     await user.keyboard("{F3}");

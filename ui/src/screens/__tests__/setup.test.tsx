@@ -10,6 +10,7 @@ import {
   renderApp,
   station,
   status,
+  catalogStatus,
 } from "../../test/fixtures";
 
 const fresh = status({ station: null, operator: null });
@@ -98,7 +99,7 @@ describe("setup", () => {
       app_status: () => current,
       setup_station: () => (current = status({ operator: admin })),
       catalog_import_sample: () => {
-        current = status({ operator: admin, catalog: { active: version, stale: false } });
+        current = status({ operator: admin, catalog: catalogStatus(version, false) });
         return importReport({ file_name: version.file_name, good: 120, version });
       },
     });

@@ -1,6 +1,8 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
-import { activeOutage, callsOf, fakeBackend, ipcError, openShiftView, operator, renderApp, status } from "../../test/fixtures";
+import { activeOutage, callsOf, fakeBackend, ipcError, openShiftView, operator, renderApp, status,
+  catalogStatus,
+} from "../../test/fixtures";
 
 describe("status bar and outage banner", () => {
   test("shows station, operator with role, no shift, price list and a plain normal line", async () => {
@@ -33,8 +35,9 @@ describe("status bar and outage banner", () => {
       rejected: 0,
       imported_by: "王管理",
       imported_at: "2026-11-01T00:00:00Z",
+      part: "",
     };
-    fakeBackend({ app_status: () => status({ catalog: { active, stale: true } }) });
+    fakeBackend({ app_status: () => status({ catalog: catalogStatus(active, true) }) });
     renderApp();
     expect(await screen.findByTestId("status-catalog")).toHaveTextContent("价目表：2026-11（10 项，较旧，请更新）");
     expect(screen.getByTestId("status-catalog")).toHaveClass("status-warn");
@@ -371,7 +374,7 @@ describe("verify, lock and logout", () => {
 
   test("Ctrl+O opens operators and settings from the price list screen; Esc returns to the search box", async () => {
     fakeBackend({
-      app_status: () => status({ catalog: { active: null, stale: false } }),
+      app_status: () => status({ catalog: catalogStatus(null, false) }),
       catalog_versions: () => [],
       list_operators: () => [operator()],
     });

@@ -1,5 +1,5 @@
 //! The registration just made, right and large: the numbers the patient must hear (停机号,
-//! 候诊号), the department, and the fee as due — it is taken at the cashier, not here.
+//! 候诊号, the change), the department and type, and the fee with the receipt that paid it.
 //! Enter (the focus is on 下一位) or F4 starts the next patient; Ctrl+R prints the 候诊条.
 
 import type { Ref } from "react";
@@ -7,7 +7,6 @@ import type { RegistrationView } from "../../bindings/RegistrationView";
 import { formatFen, formatLocal } from "../../format";
 import { useT } from "../../i18n";
 import { PrintStatus, type PrintState } from "../charge/printing";
-import { REG_TYPE_KEY } from "./RegisterForm";
 
 interface Props {
   reg: RegistrationView;
@@ -42,13 +41,26 @@ export function RegResult({ reg, onNext, onPrintSlip, slip, nextRef }: Props) {
         </div>
       </div>
       <p className="result-dept">
-        {reg.dept_name} · {t(REG_TYPE_KEY[reg.reg_type])} · {reg.doctor || t("reg.doctorAny")}
+        {reg.dept_name} · {reg.reg_type_name} · {reg.doctor || t("reg.doctorAny")}
       </p>
       <p className="muted">{t("reg.visitAt", { time: formatLocal(reg.occurred_at) })}</p>
+      {reg.change_fen > 0 && (
+        <div className="result-change">
+          <span className="result-label">{t("reg.change")}</span>
+          <span className="huge" data-testid="reg-change">
+            {formatFen(reg.change_fen)}
+          </span>
+        </div>
+      )}
       <div className="result-fee">
-        <span>{t("reg.feeDue")}</span>
-        <b data-testid="reg-fee">{formatFen(reg.fee_fen)}</b>
+        <span>{reg.receipt_no ? t("reg.feePaid", { receipt: reg.receipt_no }) : t("reg.feeNone")}</span>
+        <b data-testid="reg-fee">{formatFen(reg.total_fen)}</b>
       </div>
+      {reg.refund_receipt_no && (
+        <p className="notice" data-testid="reg-refunded">
+          {t("reg.refunded", { amount: formatFen(reg.refund_fen), receipt: reg.refund_receipt_no })}
+        </p>
+      )}
       {reg.fee_items.length > 0 && (
         <ul className="fee-items">
           {reg.fee_items.map((item) => (

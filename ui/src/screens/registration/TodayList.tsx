@@ -1,6 +1,7 @@
 //! 今日挂号 (Ctrl+T): today's registrations, newest first. ↑/↓ choose a row, Delete (or the
-//! 退号 button) asks for the reason, Enter cancels it. A cancelled registration stays in the
-//! list marked 已退号 — nothing is deleted, its queue number stays used.
+//! 退号 button) asks for the reason — and, when the fee was paid, a supervisor's name and PIN,
+//! the amount going back shown first — Enter cancels it. A cancelled registration stays in the
+//! list marked 已退号 — nothing is deleted, its queue number stays used — with its refund.
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
 import { api } from "../../api";
@@ -9,13 +10,14 @@ import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
 import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
-import { formatLocalTime } from "../../format";
+import { SUPERVISED_FIELDS, SupervisorFields, useSupervisor } from "../../components/SupervisorFields";
+import { formatFen, formatLocalTime } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor, type Problem } from "../../hooks/useSubmit";
 import { useT } from "../../i18n";
-import { REG_TYPE_KEY } from "./RegisterForm";
 
-const fieldFor: FieldFor = (code) => (code.startsWith("text_") ? "reason" : undefined);
+const FIELD_OF: Record<string, string> = { ...SUPERVISED_FIELDS, reg_cancel_needs_supervisor: "supName", approver_is_actor: "supName" };
+const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
 interface Props {
   regs: RegistrationView[] | null;
@@ -36,6 +38,7 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
   const [reason, setReason, clearReason] = useDraft("reg.cancelReason");
+  const sup = useSupervisor(useDraft("reg.cancelSup"));
   const [done, setDone] = useState<RegistrationView | null>(null);
   const cancel = useSubmit(fieldFor);
   const rows = regs ?? [];
@@ -87,9 +90,13 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
 
   function submit() {
     if (!selected) return;
+    const paid = selected.receipt_no !== null;
+    const missing = paid ? sup.missing() : null;
+    if (missing) return cancel.setProblem(missing);
     void cancel.run(async () => {
-      const r = await api.cancelRegistration(selected.id, reason.trim());
+      const r = await api.cancelRegistration({ id: selected.id, reason: reason.trim(), supervisor: paid ? sup.credentials() : null });
       clearReason();
+      sup.setPin("");
       setAsking(false);
       setDone(r);
       onCancelled(r);
@@ -139,7 +146,7 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
                 <span className="today-who">{r.patient_name}</span> <span className="row-facts code">{r.downtime_no}</span>
                 <br />
                 <span className="row-facts">
-                  {r.dept_name} · {t(REG_TYPE_KEY[r.reg_type])}
+                  {r.dept_name} · {r.reg_type_name}{r.receipt_no && ` · ${formatFen(r.total_fen)}`}
                 </span>
               </span>
               <span className="today-side">
@@ -166,6 +173,14 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
             onChange={setReason}
             error={errorIn(cancel.problem, "reason", "reg-cancel-error")}
           />
+          {selected.receipt_no && (
+            <>
+              <p className="refund-preview" data-testid="reg-cancel-refund">
+                {t("reg.cancelRefund", { amount: formatFen(selected.total_fen), receipt: selected.receipt_no })}
+              </p>
+              <SupervisorFields sup={sup} prefix="reg-cancel" errorFor={(f) => errorIn(cancel.problem, f, "reg-cancel-error")} />
+            </>
+          )}
           {errorIn(cancel.problem, "form", "reg-cancel-error")}
           <FormButtons submit="reg.cancelSubmit" testId="reg-cancel-submit" pending={cancel.pending} back="reg.cancelBack" onBack={stopAsking} />
         </KeyForm>
@@ -173,6 +188,7 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
       {done && (
         <p className="notice" role="status" data-testid="reg-cancel-done">
           {t("reg.cancelDone", { queue: done.queue_no, name: done.patient_name })}
+          {done.refund_receipt_no && t("reg.cancelDoneRefund", { amount: formatFen(done.refund_fen), receipt: done.refund_receipt_no })}
         </p>
       )}
     </section>

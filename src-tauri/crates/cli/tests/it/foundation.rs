@@ -277,7 +277,7 @@ fn a_read_only_folder_is_refused_with_a_clear_message() {
 #[test]
 fn bench_prints_each_figure_beside_its_baseline() {
     let o = Command::new(bin())
-        .args(["bench", "--n", "20", "--catalog-items", "2000", "--json"])
+        .args(["bench", "--n", "20", "--catalog-items", "2000", "--export-patients", "40", "--json"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -286,4 +286,12 @@ fn bench_prints_each_figure_beside_its_baseline() {
     assert!(figures[0]["name"].as_str().unwrap().contains("bare"));
     assert!(figures[1]["ratio"].as_f64().unwrap() > 0.0);
     assert!(figures.iter().all(|f| f["median"].as_f64().unwrap() > 0.0));
+    let export = figures
+        .iter()
+        .find(|f| f["name"].as_str().unwrap().starts_with("export a batch"))
+        .expect("the export figure");
+    assert!(export["baseline"].as_str().unwrap().contains("journal range"));
+    assert!(figures
+        .iter()
+        .any(|f| f["name"].as_str().unwrap().starts_with("peak memory while exporting") && f["unit"] == "MB"));
 }

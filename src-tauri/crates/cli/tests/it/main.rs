@@ -6,6 +6,7 @@ mod charges;
 mod export;
 mod foundation;
 mod patients;
+mod registration;
 mod report;
 
 use std::path::{Path, PathBuf};

@@ -1,16 +1,19 @@
 //! 价目表: the month-end price list as versioned snapshots inside the station. Each import is
-//! a catalog version (file name, SHA-256, month, counts, who, when); the same file twice is
-//! recognised and creates nothing. Items are never changed: a new month is a new version,
-//! and every charge line keeps the version and price it was charged at. The newest version
-//! is the active one.
+//! a catalog version (file name, SHA-256, month, counts, who, when) of one part of the list
+//! (`parts`: 药品, 医疗服务项目 … or the whole list); the same file twice is recognised and
+//! creates nothing. Items are never changed: a new month is a new version, and every charge
+//! line keeps the price it was charged at. The price list in force is the newest activated
+//! version of each part.
 
 pub mod category;
 pub mod lookup;
+pub mod parts;
 pub mod price;
 pub mod read;
 pub mod synth;
 
 use crate::error::{invalid, Result};
+use crate::ids::Permission;
 use crate::jcs::canonical;
 use crate::journal::{self, Change};
 use crate::operator::Actor;
@@ -35,6 +38,10 @@ pub struct ImportOptions {
     pub read: ReadOptions,
     /// `YYYY-MM`; taken from the file name, else the current month, when absent.
     pub month: Option<String>,
+    /// The part of the price list this file is (`--part`); the whole list when absent.
+    pub part: Option<String>,
+    /// The file may have less than half the items of what it replaces (`--confirm-shrink`).
+    pub confirm_shrink: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +55,8 @@ pub struct CatalogVersion {
     pub rejected: i64,
     pub imported_by: String,
     pub imported_at: DateTime<Utc>,
+    /// The part it was imported as (empty: the whole list).
+    pub part: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,20 +91,39 @@ pub struct ImportReport {
     /// The version written now, or the one this same file was imported as before.
     pub version: Option<CatalogVersion>,
     pub already_imported: bool,
+    /// That earlier version is in force (else `catalog activate` puts it back).
+    pub in_force: bool,
+    /// The part, what importing puts out of force, codes in another part, and the
+    /// registration types whose fee codes the price list would then lack.
+    pub change: parts::Change,
 }
 
-/// The active catalog and whether it is too old to trust without a second look.
+/// The price list in force and whether it is too old to trust without a second look.
 #[derive(Debug, Clone)]
 pub struct CatalogStatus {
+    /// The version activated last.
     pub active: Option<CatalogVersion>,
+    /// Every part in force.
+    pub parts: Vec<CatalogVersion>,
     pub stale: bool,
 }
 
-/// The active version's items and their search index, kept while the version stays active.
+/// The items in force (every part's, by code) and their search index, kept while the same
+/// versions stay in force.
 pub(crate) struct Cache {
-    version: Uuid,
+    versions: Vec<Uuid>,
     items: Vec<CatalogItem>,
     index: lookup::Index,
+}
+
+impl Cache {
+    /// The item `code` in force.
+    pub(crate) fn get(&self, code: &str) -> Option<&CatalogItem> {
+        self.items
+            .binary_search_by(|i| i.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.items[i])
+    }
 }
 
 fn file_sha256(bytes: &[u8]) -> String {
@@ -164,7 +192,7 @@ fn items_digest<'a>(items: impl Iterator<Item = &'a CatalogItem>) -> String {
     hex::encode(h.finalize())
 }
 
-fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogVersion> {
+pub(crate) fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogVersion> {
     Ok(CatalogVersion {
         id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
         file_name: r.get(1)?,
@@ -175,14 +203,16 @@ fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogVersion> {
         rejected: r.get(6)?,
         imported_by: r.get(7)?,
         imported_at: parse_stamp(&r.get::<_, String>(8)?),
+        part: r.get(9)?,
     })
 }
 
 const VERSION_SELECT: &str =
-    "SELECT v.id, v.file_name, v.file_sha256, v.month, v.rows_read, v.items, v.rows_rejected, o.name, v.imported_at \
+    "SELECT v.id, v.file_name, v.file_sha256, v.month, v.rows_read, v.items, v.rows_rejected, o.name, v.imported_at, \
+     ifnull((SELECT a.part FROM catalog_activation a WHERE a.version_id = v.id ORDER BY a.rowid LIMIT 1), '') \
      FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
 
-fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
+pub(crate) fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
     let mut stmt = conn.prepare(
         "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug \
          FROM catalog_item WHERE version_id = ?1 ORDER BY code",
@@ -252,6 +282,16 @@ impl Desk {
             .filter(|(_, n)| *n > 0)
             .collect();
         by_category.sort();
+        let part = match &existing {
+            Some(v) => v.part.clone(),
+            None => parts::parse_part(opts.part.as_deref())?,
+        };
+        let codes: std::collections::HashSet<&str> = parsed.items.iter().map(|i| i.code.as_str()).collect();
+        let change = self.plan_activation(&part, &codes, existing.as_ref().map(|v| v.id))?;
+        let in_force = match (&existing, self.active_set()?) {
+            (Some(v), Some(set)) => set.parts.iter().any(|p| p.id == v.id),
+            _ => false,
+        };
         let report = ImportReport {
             file_name: file_name.to_string(),
             sha256,
@@ -265,6 +305,8 @@ impl Desk {
             by_category,
             already_imported: existing.is_some(),
             version: existing,
+            in_force,
+            change,
         };
         Ok((report, parsed))
     }
@@ -280,6 +322,8 @@ impl Desk {
         accept_good_rows: bool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
+        by.require(Permission::ChangeSettings)
+            .or_else(|_| by.require(Permission::Supervise))?;
         let (mut report, parsed) = self.catalog_read(bytes, file_name, opts)?;
         if report.already_imported {
             return Ok(report);
@@ -305,6 +349,7 @@ impl Desk {
                 "No row of the price list can be imported"
             ));
         }
+        self.check_activation(&report.change, report.good, opts.confirm_shrink)?;
         let now = self.now();
         let version_id = Uuid::now_v7();
         let mut items: Vec<CatalogItem> = parsed
@@ -365,6 +410,8 @@ impl Desk {
                 }
             }
         }
+        parts::insert_activation(&tx, version_id, &report.change.part, &report.change, by, now)?;
+        let activation_row = tx.last_insert_rowid();
         let mut extra = Map::new();
         extra.insert("items_sha256".into(), json!(digest));
         journal::append(
@@ -373,13 +420,14 @@ impl Desk {
                 kind: "catalog_imported",
                 actor: by.name(),
                 at: now,
-                rows: vec![("catalog_version", version_row)],
+                rows: vec![("catalog_version", version_row), ("catalog_activation", activation_row)],
                 extra,
             },
         )?;
         tx.commit()?;
         progress(total, total);
         report.version = self.catalog_version(version_id)?;
+        report.in_force = true;
         self.catalog_cache = None;
         Ok(report)
     }
@@ -398,24 +446,26 @@ impl Desk {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The version charges are taken from: the newest import.
+    /// The version activated last among those in force (what a receipt names as its price
+    /// list; every part in force is in `active_set`).
     pub fn active_catalog(&self) -> Result<Option<CatalogVersion>> {
-        Ok(self
-            .conn
-            .qrow(&format!("{VERSION_SELECT} ORDER BY v.rowid DESC LIMIT 1"), [], version_from_row)
-            .optional()?)
+        Ok(self.active_set()?.map(|s| s.latest.clone()))
     }
 
     pub fn catalog_status(&self) -> Result<CatalogStatus> {
-        let active = self.active_catalog()?;
+        let set = self.active_set()?;
         let now = self.now();
-        let stale = active.as_ref().is_some_and(|v| {
-            let local = now.with_timezone(&Local);
-            let this_month = local.year() * 12 + local.month() as i32 - 1;
+        let local = now.with_timezone(&Local);
+        let this_month = local.year() * 12 + local.month() as i32 - 1;
+        let stale_one = |v: &CatalogVersion| {
             let month_index = v.month[..4].parse::<i32>().unwrap_or(0) * 12 + v.month[5..].parse::<i32>().unwrap_or(1) - 1;
             v.imported_at + Duration::days(STALE_AFTER_DAYS) < now || month_index < this_month - 1
-        });
-        Ok(CatalogStatus { active, stale })
+        };
+        Ok(CatalogStatus {
+            active: set.as_ref().map(|s| s.latest.clone()),
+            stale: set.as_ref().is_some_and(|s| s.parts.iter().any(stale_one)),
+            parts: set.map(|s| s.parts.clone()).unwrap_or_default(),
+        })
     }
 
     /// The active catalog, or the message that tells the cashier how to get one.
@@ -430,26 +480,28 @@ impl Desk {
     }
 
     fn catalog_cache(&mut self) -> Result<Option<Arc<Cache>>> {
-        let Some(active) = self.active_catalog()? else {
+        let Some(set) = self.active_set()? else {
             return Ok(None);
         };
+        let versions = set.ids();
         if let Some(c) = &self.catalog_cache {
-            if c.version == active.id {
+            if c.versions == versions {
                 return Ok(Some(c.clone()));
             }
         }
-        let items = load_items(&self.conn, active.id)?;
+        let mut items = Vec::new();
+        for v in &versions {
+            items.extend(load_items(&self.conn, *v)?);
+        }
+        // No code is in two parts in force (refused at import and activation).
+        items.sort_by(|a, b| a.code.cmp(&b.code));
         let codes: Vec<[&str; 1]> = items.iter().map(|i| [i.code.as_str()]).collect();
         let index = lookup::Index::build(items.iter().zip(&codes).map(|(i, c)| lookup::Entry {
             codes: c,
             name: &i.name,
             lookups: &i.lookups,
         }));
-        let cache = Arc::new(Cache {
-            version: active.id,
-            items,
-            index,
-        });
+        let cache = Arc::new(Cache { versions, items, index });
         self.catalog_cache = Some(cache.clone());
         Ok(Some(cache))
     }
@@ -467,27 +519,26 @@ impl Desk {
             .collect())
     }
 
-    /// One item of a version by its code (charging looks items up here).
-    pub fn catalog_item(&mut self, version: Uuid, code: &str) -> Result<Option<CatalogItem>> {
-        self.with_catalog_item(version, code, CatalogItem::clone)
+    /// The item `code` of the price list in force, if it has one.
+    pub fn active_catalog_item(&mut self, code: &str) -> Result<Option<CatalogItem>> {
+        Ok(self.items_in_force()?.and_then(|c| c.get(code.trim()).cloned()))
     }
 
-    /// `f` of the item `code` of catalog `version`, without copying the whole item (pricing a
-    /// charge needs a few fields of each of its items).
-    pub(crate) fn with_catalog_item<T>(&mut self, version: Uuid, code: &str, f: impl FnOnce(&CatalogItem) -> T) -> Result<Option<T>> {
-        // A version's items never change, so a cache of that version answers without asking
-        // which version is active.
-        let cached = match &self.catalog_cache {
-            Some(c) if c.version == version => Some(c.clone()),
-            _ => self.catalog_cache()?,
-        };
-        if let Some(cache) = cached.filter(|c| c.version == version) {
+    /// Every item in force, by code (pricing a draft looks its lines up here, once).
+    pub(crate) fn items_in_force(&mut self) -> Result<Option<Arc<Cache>>> {
+        self.catalog_cache()
+    }
+
+    /// One item of a version by its code, in force or not.
+    pub fn catalog_item(&mut self, version: Uuid, code: &str) -> Result<Option<CatalogItem>> {
+        if let Some(cache) = self.catalog_cache()?.filter(|c| c.versions.contains(&version)) {
             return Ok(cache
                 .items
                 .binary_search_by(|i| i.code.as_str().cmp(code))
                 .ok()
-                .map(|i| f(&cache.items[i])));
+                .map(|i| cache.items[i].clone())
+                .filter(|i| i.version_id == version));
         }
-        Ok(load_items(&self.conn, version)?.iter().find(|i| i.code == code).map(f))
+        Ok(load_items(&self.conn, version)?.into_iter().find(|i| i.code == code))
     }
 }

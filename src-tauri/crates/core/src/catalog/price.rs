@@ -194,6 +194,18 @@ fn quantity_error(text: &str, e: ScaledError) -> CoreError {
     }
 }
 
+/// A percentage in hundredths of a per cent from `text`, which is a percentage (`shift` 0:
+/// `10`, `12.5`) or a fraction of one (`shift` 2: `0.1`); at most two decimals of a per cent.
+pub(crate) fn parse_percent(text: &str, shift: u32) -> Option<i64> {
+    let v = parse_scaled(text, 2 + shift).ok()?;
+    Some(v)
+}
+
+/// `1000` → `10`, `1250` → `12.5`.
+pub(crate) fn percent_text(hundredths: i64) -> String {
+    scaled_text(hundredths, 2, 0)
+}
+
 /// 金额 = 数量 × 单价, rounded half-up to the fen.
 pub fn line_amount(qty: Quantity, price: UnitPrice) -> Result<Fen> {
     // qty is in 1/1000, price in 1/10000 yuan = 1/100 fen: the product is in 1/100000 fen.

@@ -59,10 +59,12 @@ impl Field {
             .collect::<String>()
             .to_lowercase();
         Some(match h.as_str() {
-            "编码" | "项目编码" | "药品编码" | "收费编码" | "代码" | "项目代码" | "code" | "item_code" => Field::Code,
-            "名称" | "项目名称" | "药品名称" | "收费项目" | "name" | "item_name" => Field::Name,
-            "规格" | "spec" | "specification" => Field::Spec,
-            "单位" | "unit" => Field::Unit,
+            "编码" | "项目编码" | "药品编码" | "收费编码" | "收费项目编码" | "代码" | "项目代码" | "code" | "item_code" => {
+                Field::Code
+            }
+            "名称" | "项目名称" | "药品名称" | "收费项目" | "收费项目名称" | "name" | "item_name" => Field::Name,
+            "规格" | "说明" | "项目说明" | "spec" | "specification" => Field::Spec,
+            "单位" | "计价单位" | "计量单位" | "unit" => Field::Unit,
             "单价" | "价格" | "零售价" | "单价(元)" | "单价（元）" | "price" | "unit_price" => Field::Price,
             "费用类别" | "收费类别" | "类别" | "费别" | "category" => Field::Category,
             "拼音码" | "助记码" | "输入码" | "拼音" | "pinyin" | "lookup" => Field::Lookup,
@@ -281,6 +283,29 @@ fn read_workbook(bytes: &[u8], opts: &ReadOptions, not_a: NotA) -> Result<Rows> 
         .collect())
 }
 
+/// 医保类别 as a price list writes it: 甲/乙/丙 (甲类, A …), or the share the patient pays
+/// themselves (10%, 0.1, 自付10%), kept as `甲`, `乙`, `丙` or `自付10%`. Empty stays empty;
+/// `None` for anything else.
+pub fn insurance_class(text: &str) -> Option<String> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let t = t.trim_end_matches('类');
+    let class = match t {
+        "" => return Some(String::new()),
+        "甲" | "A" => "甲",
+        "乙" | "B" => "乙",
+        "丙" | "C" | "自费" => "丙",
+        _ => {
+            let ratio = t.trim_start_matches("自付比例").trim_start_matches("自付");
+            let percent = match ratio.strip_suffix('%').or_else(|| ratio.strip_suffix('％')) {
+                Some(p) => super::price::parse_percent(p, 0)?,
+                None => super::price::parse_percent(ratio, 2)?,
+            };
+            return (percent <= 10_000).then(|| format!("自付{}%", super::price::percent_text(percent)));
+        }
+    };
+    Some(class.to_string())
+}
+
 fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encoding: &'static str) -> Result<Parsed> {
     let field_of = |h: &str| {
         map.iter()
@@ -377,6 +402,14 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
             "" => category.is_drug(),
             t => matches!(t.to_lowercase().as_str(), "1" | "是" | "y" | "yes" | "true" | "药品"),
         };
+        let class_text = get(Field::InsuranceClass);
+        let Some(insurance_class) = insurance_class(class_text) else {
+            problems.push(problem(
+                format!("医保类别“{class_text}”无法识别：应为 甲、乙、丙 或自付比例（如 10%）"),
+                format!("unreadable insurance class \"{class_text}\": use 甲, 乙, 丙 or a self-pay ratio (e.g. 10%)"),
+            ));
+            continue;
+        };
         let lookup = get(Field::Lookup);
         let item = ParsedItem {
             row: line,
@@ -388,7 +421,7 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
             category,
             lookup: (!lookup.is_empty()).then(|| lookup.to_uppercase()),
             wubi: get(Field::Wubi).to_uppercase(),
-            insurance_class: get(Field::InsuranceClass).to_string(),
+            insurance_class,
             is_drug,
         };
         if let Some(&earlier) = by_code.get(&code) {

@@ -67,6 +67,15 @@ fn unknown(no: &str) -> crate::CoreError {
     invalid!("receipt_unknown", format!("找不到收据 {no}"), format!("No receipt {no}"))
 }
 
+/// A registration's fee receipt goes back only with its registration.
+fn registration_receipt(no: &str) -> crate::CoreError {
+    invalid!(
+        "receipt_is_registration",
+        format!("收据 {no} 是挂号费收据：请在挂号页面（F4）办理退号，挂号费随退号退还"),
+        format!("Receipt {no} pays a registration fee: cancel the registration on the registration screen (F4), which refunds it")
+    )
+}
+
 impl Desk {
     /// 作废: a supervisor voids a receipt of the operator's current shift; the number stays
     /// used and shows as voided everywhere.
@@ -84,6 +93,9 @@ impl Desk {
                 format!("收据 {} 已经作废", r.receipt_no),
                 format!("Receipt {} is already voided", r.receipt_no)
             ));
+        }
+        if r.kind == ReceiptKind::Registration {
+            return Err(registration_receipt(&r.receipt_no));
         }
         if matches!(r.kind, ReceiptKind::Refund | ReceiptKind::DepositRefund) {
             return Err(invalid!(
@@ -225,6 +237,9 @@ impl Desk {
     /// A charge receipt that may be refunded: it exists, is a charge, and is not voided.
     fn refundable(&self, receipt_no: &str) -> Result<Receipt> {
         let original = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
+        if original.kind == ReceiptKind::Registration {
+            return Err(registration_receipt(&original.receipt_no));
+        }
         if original.kind != ReceiptKind::Charge {
             return Err(invalid!(
                 "receipt_not_refundable",

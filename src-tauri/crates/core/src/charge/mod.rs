@@ -43,6 +43,9 @@ pub const MAX_LINES: usize = 200;
 pub enum ReceiptKind {
     /// 门诊收费票据
     Charge,
+    /// 门诊收费票据 of a registration's fee (挂号费 + 诊查费), written with the registration;
+    /// given back only by 退号.
+    Registration,
     /// 退费凭证
     Refund,
     /// 住院病人预交金收据
@@ -55,6 +58,7 @@ impl ReceiptKind {
     pub fn key(self) -> &'static str {
         match self {
             ReceiptKind::Charge => "charge",
+            ReceiptKind::Registration => "registration",
             ReceiptKind::Refund => "refund",
             ReceiptKind::Deposit => "deposit",
             ReceiptKind::DepositRefund => "deposit_refund",
@@ -64,6 +68,7 @@ impl ReceiptKind {
     pub fn zh(self) -> &'static str {
         match self {
             ReceiptKind::Charge => "收费",
+            ReceiptKind::Registration => "挂号",
             ReceiptKind::Refund => "退费",
             ReceiptKind::Deposit => "预交金",
             ReceiptKind::DepositRefund => "退预交金",
@@ -76,6 +81,7 @@ impl ReceiptKind {
     }
     pub(crate) fn parse(text: &str) -> ReceiptKind {
         match text {
+            "registration" => ReceiptKind::Registration,
             "refund" => ReceiptKind::Refund,
             "deposit" => ReceiptKind::Deposit,
             "deposit_refund" => ReceiptKind::DepositRefund,
@@ -158,6 +164,10 @@ pub struct ReceiptLine {
     pub free_reason: String,
     /// On a refund: the line of the original receipt it pays back.
     pub refunds_line: Option<i64>,
+    /// 医保类别 of the item as the price list gave it (甲/乙/丙 or a self-pay ratio), printed.
+    pub insurance_class: String,
+    /// 付数: a herbal line's quantity is `qty / doses` per dose, taken `doses` times.
+    pub doses: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -493,11 +503,13 @@ impl Desk {
     ) -> Result<(Vec<ReceiptLine>, Fen)> {
         let mut lines = Vec::with_capacity(input.len());
         let mut total = Fen::ZERO;
+        // The items in force, looked up once for the whole draft.
+        let in_force = self.items_in_force()?;
         for (i, l) in input.iter().enumerate() {
             let line_no = i as i64 + 1;
             let line = match l {
                 LineInput::Item { code, qty } => {
-                    let line = self.with_catalog_item(catalog.id, code, |item| {
+                    let line = in_force.as_ref().and_then(|c| c.get(code)).map(|item| {
                         Ok::<_, crate::error::CoreError>(ReceiptLine {
                             line_no,
                             amount: line_amount(*qty, item.price)?,
@@ -512,8 +524,10 @@ impl Desk {
                             free_text: false,
                             free_reason: String::new(),
                             refunds_line: None,
+                            insurance_class: item.insurance_class.clone(),
+                            doses: None,
                         })
-                    })?;
+                    });
                     line.ok_or_else(|| {
                         invalid!(
                             "item_unknown",
@@ -552,6 +566,8 @@ impl Desk {
                         free_text: true,
                         free_reason: clean_text(reason, 100, ("原因", "Reason"))?,
                         refunds_line: None,
+                        insurance_class: String::new(),
+                        doses: None,
                     }
                 }
             };
@@ -638,7 +654,8 @@ impl Desk {
             .patient(patient_id.parse().unwrap_or_default())?
             .unwrap_or_else(placeholder_patient);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line \
+            "SELECT line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line, \
+                    ifnull(insurance_class, ''), doses \
              FROM receipt_line WHERE receipt_id = ?1 ORDER BY line_no",
         )?;
         receipt.lines = stmt
@@ -658,6 +675,8 @@ impl Desk {
                     free_text: r.get(10)?,
                     free_reason: r.get(11)?,
                     refunds_line: r.get(12)?,
+                    insurance_class: r.get(13)?,
+                    doses: r.get(14)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -775,6 +794,26 @@ pub(crate) fn insert_receipt(
     now: DateTime<Utc>,
     kind: &str,
 ) -> Result<(String, String)> {
+    let (receipt_no, qr_payload, rows) = insert_receipt_rows(tx, signer, by, r, lines, tenders, now)?;
+    journal::append_rows(tx, kind, by.name(), now, rows, Map::new())?;
+    Ok((receipt_no, qr_payload))
+}
+
+/// A receipt as written: its number, its QR payload, and its rows as the journal records them.
+pub(crate) type WrittenReceipt = (String, String, Vec<(&'static str, String)>);
+
+/// Writes a receipt with its lines and tenders inside the caller's transaction, and returns
+/// its number, its QR payload and its rows for the journal entry of the change it is part of
+/// (a registration writes its fee receipt in its own entry).
+pub(crate) fn insert_receipt_rows(
+    tx: &rusqlite::Connection,
+    signer: &Signer,
+    by: &Actor,
+    r: &NewReceipt<'_>,
+    lines: &[ReceiptLine],
+    tenders: &[Tender],
+    now: DateTime<Utc>,
+) -> Result<WrittenReceipt> {
     let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
     let receipt_no = format!("{}-{seq:06}", signer.station);
     let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
@@ -837,6 +876,8 @@ pub(crate) fn insert_receipt(
                 ("free_text", &l.free_text),
                 ("free_reason", &l.free_reason),
                 ("refunds_line", &l.refunds_line),
+                ("insurance_class", &l.insurance_class),
+                ("doses", &l.doses),
             ],
         )?;
         rows.push(("receipt_line", row));
@@ -856,8 +897,7 @@ pub(crate) fn insert_receipt(
         )?;
         rows.push(("tender", row));
     }
-    journal::append_rows(tx, kind, by.name(), now, rows, Map::new())?;
-    Ok((receipt_no, qr_payload))
+    Ok((receipt_no, qr_payload, rows))
 }
 
 /// A receipt-shaped view of priced draft lines (for the charging screen's table and

@@ -65,6 +65,7 @@ fn charges(r: &Receipt) -> Charges {
                 unit_price: l.unit_price.yuan_text(),
                 amount: l.amount,
                 category: l.category.zh().to_string(),
+                insurance_class: l.insurance_class.clone(),
             })
             .collect(),
         subtotals: r
@@ -97,7 +98,7 @@ impl Desk {
     pub fn receipt_doc(&self, r: &Receipt, copy: bool) -> Result<ReceiptDoc> {
         let station = self.require_station()?;
         let body = match r.kind {
-            ReceiptKind::Charge => ReceiptBody::Outpatient(charges(r)),
+            ReceiptKind::Charge | ReceiptKind::Registration => ReceiptBody::Outpatient(charges(r)),
             ReceiptKind::Refund => ReceiptBody::Refund {
                 original_receipt: r.refund_of.clone().unwrap_or_default(),
                 charges: charges(r),

@@ -280,7 +280,7 @@ fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
                 // The fee is charged on the visit's receipt, so it is no amount of its own here.
                 r.details = vec![format!(
                     "{}号 {}{} 挂号费 {}（在收费单据中收取）",
-                    labels::reg_type(s(&reg, "reg_type")),
+                    lk.reg_type_name(&reg)?,
                     s(&reg, "dept_name"),
                     if s(&reg, "doctor").is_empty() {
                         String::new()
@@ -337,6 +337,7 @@ fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
             let mut r = shown(
                 match kind {
                     "charge" => "收费",
+                    "registration" => "挂号",
                     "refund" => "退费",
                     "deposit" => "预交金",
                     "deposit_refund" => "退预交金",

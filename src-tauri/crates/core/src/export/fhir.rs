@@ -66,6 +66,9 @@ const NOT_FOR_FHIR: &[&str] = &[
     "receipt_print",
     "admission_transfer",
     "export_batch",
+    // The hospital's registration types and which price-list version is in force: settings.
+    "reg_type",
+    "catalog_activation",
 ];
 
 /// A JSON value as the bundle needs it: objects with ASCII keys, and decimals.
@@ -489,7 +492,7 @@ impl Fhir {
             self.dependant_failed("registration", id, seq, why);
             return Ok(false);
         }
-        let (class, display) = if s(reg, "reg_type") == "emergency" {
+        let (class, display) = if lk.dept_kind(reg)? == "emergency" {
             ("EMER", "emergency")
         } else {
             ("AMB", "ambulatory")
@@ -504,10 +507,7 @@ impl Fhir {
                 "class",
                 o(vec![("system", st(ACT_CODE)), ("code", st(class)), ("display", st(display))]),
             ),
-            (
-                "type",
-                J::A(vec![o(vec![("text", J::S(format!("{}号", labels::reg_type(s(reg, "reg_type")))))])]),
-            ),
+            ("type", J::A(vec![o(vec![("text", J::S(format!("{}号", lk.reg_type_name(reg)?)))])])),
             (
                 "serviceType",
                 o(vec![(

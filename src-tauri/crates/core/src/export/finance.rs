@@ -394,7 +394,7 @@ impl Finance {
             Text(s(row, "dept_code")),
             Text(s(row, "dept_name")),
             Text(s(row, "doctor")),
-            Plain(&labels::reg_type(s(row, "reg_type"))),
+            Plain(&lk.reg_type_name(row)?),
             Plain(s(row, "visit_date")),
             Int(i(row, "queue_no")),
             Yuan(i(row, "fee_fen")),

@@ -9,6 +9,7 @@ use chrono::Local;
 pub(crate) fn receipt_kind(kind: &str) -> &str {
     match kind {
         "charge" => "收费",
+        "registration" => "挂号",
         "refund" => "退费",
         "deposit" => "预交金",
         "deposit_refund" => "退预交金",
@@ -35,10 +36,6 @@ pub(crate) fn sex(key: &str) -> &str {
         "U" => "未知",
         other => other,
     }
-}
-
-pub(crate) fn reg_type(key: &str) -> String {
-    crate::registration::RegType::parse(key).map_or_else(|_| key.to_string(), |t| t.zh().to_string())
 }
 
 pub(crate) fn yes(flag: bool) -> &'static str {

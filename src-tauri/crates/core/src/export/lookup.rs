@@ -70,6 +70,30 @@ impl<'a> Lookup<'a> {
             .optional()?)
     }
 
+    /// The name a registration's type (号别) had when the registration was recorded: the
+    /// newest `reg_type` row of its key set by then (rows are facts, so a re-rendering reads
+    /// the same name); the key itself when there is none.
+    pub(crate) fn reg_type_name(&self, registration: &Row) -> Result<String> {
+        let key = s(registration, "reg_type");
+        let name: Option<String> = self
+            .conn
+            .prepare_cached("SELECT name FROM reg_type WHERE key = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
+            .query_row([key, s(registration, "recorded_at")], |r| r.get(0))
+            .optional()?;
+        Ok(name.unwrap_or_else(|| key.to_string()))
+    }
+
+    /// The kind (outpatient, emergency, inpatient) of a registration's department as it was
+    /// when the registration was recorded.
+    pub(crate) fn dept_kind(&self, registration: &Row) -> Result<String> {
+        let kind: Option<String> = self
+            .conn
+            .prepare_cached("SELECT kind FROM department WHERE code = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
+            .query_row([s(registration, "dept_code"), s(registration, "recorded_at")], |r| r.get(0))
+            .optional()?;
+        Ok(kind.unwrap_or_default())
+    }
+
     pub(crate) fn patient(&self, id: &str) -> Result<Option<Row>> {
         self.row("patient", "id", id)
     }

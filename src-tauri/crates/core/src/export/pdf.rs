@@ -15,8 +15,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
-const MM_PER_PT: f32 = 25.4 / 72.0;
-
 pub(crate) const A4_LANDSCAPE: (f32, f32) = (841.89, 595.28);
 #[allow(dead_code)]
 pub(crate) const A4_PORTRAIT: (f32, f32) = (595.28, 841.89);
@@ -43,7 +41,11 @@ pub(crate) struct Pdf<W: Write> {
     ops: String,
     /// Glyph id (used as CID) → the text it stands for.
     used: BTreeMap<u16, String>,
+    /// Each character met so far: its glyph id and advance (in font units), or `None` when
+    /// the font lacks it. Looking glyphs up in the font is the writer's costliest step.
+    glyphs: std::cell::RefCell<std::collections::HashMap<char, Option<(u16, u16)>>>,
     fonts: &'static Fonts,
+    upem: f32,
 }
 
 impl<W: Write> Pdf<W> {
@@ -58,17 +60,55 @@ impl<W: Write> Pdf<W> {
             size,
             ops: String::with_capacity(1 << 16),
             used: BTreeMap::new(),
+            glyphs: Default::default(),
             fonts: Fonts::get(),
+            upem: f32::from(Fonts::get().regular.pdf_font_metrics.units_per_em.max(1)),
         })
+    }
+
+    fn glyph(&self, c: char) -> Option<(u16, u16)> {
+        *self.glyphs.borrow_mut().entry(c).or_insert_with(|| {
+            if !self.fonts.missing_chars(c.encode_utf8(&mut [0; 4])).is_empty() {
+                return None;
+            }
+            let gid = self.fonts.regular.lookup_glyph_index(c as u32).unwrap_or(0);
+            Some((gid, self.fonts.regular.get_horizontal_advance(gid)))
+        })
+    }
+
+    /// `text` with every character the font lacks written as `[U+XXXX]`.
+    fn printable(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            if self.glyph(c).is_some() {
+                out.push(c);
+            } else if !c.is_control() {
+                let _ = write!(out, "[U+{:04X}]", c as u32);
+            }
+        }
+        out
     }
 
     pub(crate) fn size(&self) -> (f32, f32) {
         self.size
     }
 
+    /// Width of one character at `size` points (one the font lacks: as its `[U+XXXX]`).
+    fn char_width(&self, c: char, size: f32) -> f32 {
+        match self.glyph(c) {
+            Some((_, adv)) => f32::from(adv) / self.upem * size,
+            None => self.width(&c.to_string(), size),
+        }
+    }
+
     /// Width of `text` at `size` points, in points.
     pub(crate) fn width(&self, text: &str, size: f32) -> f32 {
-        self.fonts.width_mm(&printable(self.fonts, text), size) / MM_PER_PT
+        let units: u32 = self
+            .printable(text)
+            .chars()
+            .map(|c| self.glyph(c).map_or(0, |(_, adv)| u32::from(adv)))
+            .sum();
+        units as f32 / self.upem * size
     }
 
     /// Draws `text` with its left end at `x` and its baseline `y` points below the top.
@@ -76,10 +116,10 @@ impl<W: Write> Pdf<W> {
         if text.is_empty() {
             return;
         }
-        let text = printable(self.fonts, text);
+        let text = self.printable(text);
         let _ = write!(self.ops, "BT /F1 {size:.2} Tf {x:.2} {:.2} Td <", self.size.1 - y);
         for c in text.chars() {
-            let gid = self.fonts.regular.lookup_glyph_index(c as u32).unwrap_or(0);
+            let gid = self.glyph(c).map_or(0, |(gid, _)| gid);
             self.used.entry(gid).or_insert_with(|| c.to_string());
             let _ = write!(self.ops, "{gid:04X}");
         }
@@ -260,32 +300,15 @@ impl<W: Write> Pdf<W> {
     }
 }
 
-/// `text` with every character the font lacks written as `[U+XXXX]`.
-fn printable(fonts: &Fonts, text: &str) -> String {
-    if fonts.missing_chars(text).is_empty() {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if fonts.missing_chars(c.encode_utf8(&mut [0; 4])).is_empty() {
-            out.push(c);
-        } else if !c.is_control() {
-            let _ = write!(out, "[U+{:04X}]", c as u32);
-        }
-    }
-    out
-}
-
 /// Breaks `text` into lines no wider than `width` points at `size`, at most `max` lines (the
 /// last one ended with "…" when something is cut).
 pub(crate) fn wrap<W: Write>(pdf: &Pdf<W>, text: &str, size: f32, width: f32, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
-    let mut buf = [0u8; 4];
     for para in text.split('\n') {
         let mut line = String::new();
         let mut used = 0.0;
         for c in para.chars() {
-            let w = pdf.width(c.encode_utf8(&mut buf), size);
+            let w = pdf.char_width(c, size);
             if !line.is_empty() && used + w > width {
                 lines.push(std::mem::take(&mut line));
                 used = 0.0;

@@ -136,3 +136,33 @@ impl From<&BatchCheck> for BatchCheckView {
         }
     }
 }
+
+/// What the Export screen opens with.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportOverview {
+    /// Journal entries not yet in any batch.
+    #[ts(type = "number")]
+    pub pending_entries: i64,
+    /// Newest first.
+    pub batches: Vec<BatchView>,
+}
+
+/// Sent while a batch is being written: `done` of `total` steps.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportProgressView {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+impl From<super::Progress> for ExportProgressView {
+    fn from(p: super::Progress) -> Self {
+        ExportProgressView {
+            done: p.done,
+            total: p.total,
+        }
+    }
+}

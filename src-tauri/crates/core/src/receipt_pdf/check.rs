@@ -141,6 +141,7 @@ impl Charges {
                 ("单位", "unit", &l.unit),
                 ("单价", "unit price", &l.unit_price),
                 ("费用类别", "category", &l.category),
+                ("医保类别", "insurance class", &l.insurance_class),
             ]);
         }
         t.extend(self.subtotals.iter().map(|s| ("费用类别", "category", s.category.as_str())));

@@ -65,7 +65,7 @@ impl Ctx<'_> {
         let b = match self.layout {
             Layout::A5 => {
                 let c = a5_columns();
-                let titles = ["序号", "项目名称", "规格", "数量", "单位", "单价", "金额(元)"];
+                let titles = ["序号", "项目名称", "规格", "医保", "数量", "单位", "单价", "金额(元)"];
                 let cells: Vec<Cell> = c
                     .iter()
                     .zip(titles)
@@ -100,9 +100,19 @@ impl Ctx<'_> {
             Layout::A5 => {
                 let c = a5_columns();
                 let no = n.to_string();
-                let texts = [no.as_str(), &l.name, &l.spec, &l.quantity, &l.unit, &l.unit_price, &amount];
-                // Names wrap onto three lines, specs and units onto two; numbers shrink.
-                let lines = [0, 3, 2, 0, 2, 0, 0];
+                let texts = [
+                    no.as_str(),
+                    &l.name,
+                    &l.spec,
+                    &l.insurance_class,
+                    &l.quantity,
+                    &l.unit,
+                    &l.unit_price,
+                    &amount,
+                ];
+                // Names wrap onto three lines, specs, insurance classes and units onto two;
+                // numbers shrink.
+                let lines = [0, 3, 2, 2, 0, 2, 0, 0];
                 let cells: Vec<Cell> = c
                     .iter()
                     .zip(texts)
@@ -121,7 +131,12 @@ impl Ctx<'_> {
                         cell(self.w - 22.0, 22.0, &amount, Align::Right, 0),
                     ],
                 );
-                let detail = [l.spec.trim(), &format!("{}{} × {}", l.quantity, l.unit, l.unit_price)]
+                let class = if l.insurance_class.is_empty() {
+                    String::new()
+                } else {
+                    format!("医保{}", l.insurance_class)
+                };
+                let detail = [l.spec.trim(), &format!("{}{} × {}", l.quantity, l.unit, l.unit_price), &class]
                     .iter()
                     .filter(|t| !t.is_empty())
                     .copied()
@@ -241,21 +256,23 @@ impl Ctx<'_> {
     }
 }
 
-/// The A5 item table: (x, width, alignment) of 序号, 项目名称, 规格, 数量, 单位, 单价, 金额.
-fn a5_columns() -> [(f32, f32, Align); 7] {
-    let widths = [8.0, 42.0, 24.0, 12.0, 9.0, 14.0, 19.0];
+/// The A5 item table: (x, width, alignment) of 序号, 项目名称, 规格, 医保 (类别), 数量, 单位,
+/// 单价, 金额.
+fn a5_columns() -> [(f32, f32, Align); 8] {
+    let widths = [8.0, 37.0, 20.0, 9.0, 12.0, 9.0, 14.0, 19.0];
     let aligns = [
         Align::Center,
         Align::Left,
         Align::Left,
+        Align::Center,
         Align::Right,
         Align::Center,
         Align::Right,
         Align::Right,
     ];
     let mut x = 0.0;
-    let mut out = [(0.0, 0.0, Align::Left); 7];
-    for i in 0..7 {
+    let mut out = [(0.0, 0.0, Align::Left); 8];
+    for i in 0..8 {
         out[i] = (x, widths[i], aligns[i]);
         x += widths[i];
     }

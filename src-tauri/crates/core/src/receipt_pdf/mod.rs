@@ -177,6 +177,9 @@ pub struct ChargeLine {
     pub amount: Fen,
     /// 费用类别, e.g. 西药费: its lines add up to the category's subtotal.
     pub category: String,
+    /// 医保类别 as the price list gave it (甲, 乙, 丙, 自付10%), printed beside the item;
+    /// empty when the list gave none.
+    pub insurance_class: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,12 +1,14 @@
 //! The queue slip (候诊条) handed over at outpatient registration: which department, which
-//! number, and whether the registration fee is still to be paid. It is printed on the 80 mm
+//! number, and the registration fee with the receipt that paid it. It is printed on the 80 mm
 //! roll only, and kept short (about 90 mm).
 //!
 //! Contract:
 //! - The queue number is the largest thing on the slip (the patient reads it across the
 //!   counter and listens for it), the department next; [`OUTAGE_MARK`] is small but always
 //!   there. The number shrinks only if it would not fit the width.
-//! - "挂号费 ¥x 待收费" is printed when `fee_due` is above zero, nothing about fees otherwise.
+//! - "挂号费 ¥x 已收 收据 N" is printed when the fee was paid by receipt N, "挂号费 ¥x 待收费"
+//!   when a fee above zero has no receipt (registrations older than register-and-pay), nothing
+//!   about fees for a type without fees.
 //! - [`render_queue_slip`] refuses a queue number below 1 (`receipt_inconsistent`) and a
 //!   character the font lacks (`font_missing_glyph`). It is not a receipt: no receipt number,
 //!   QR code or COPY mark.
@@ -41,7 +43,7 @@ pub struct QueueSlip {
     pub patient_name: String,
     /// 停机号: the downtime MRN.
     pub downtime_number: String,
-    /// 号别: 普通, 专家 or 急诊.
+    /// 号别, as the hospital names it (普通号, 主任医师号 …).
     pub registration_type: String,
     /// 医生; empty when the registration is not for a named doctor.
     pub doctor: String,
@@ -49,8 +51,10 @@ pub struct QueueSlip {
     pub visit_date: String,
     /// 挂号时间
     pub registered_at: String,
-    /// 挂号费 still to be paid at the charging window; zero when paid or free.
-    pub fee_due: Fen,
+    /// 挂号费 (zero for a type without fees).
+    pub fee: Fen,
+    /// The receipt that paid the fee.
+    pub fee_receipt: Option<String>,
     /// A short notice, e.g. "请在候诊区等候叫号，过号请到分诊台重新排队。".
     pub notice: String,
 }
@@ -84,6 +88,7 @@ impl QueueSlip {
             ("就诊日期", "visit date", &self.visit_date),
             ("挂号时间", "registration time", &self.registered_at),
             ("提示", "notice", &self.notice),
+            ("收据号", "receipt number", self.fee_receipt.as_deref().unwrap_or("")),
         ]
     }
 }
@@ -118,8 +123,11 @@ impl Ctx<'_> {
             &[31.0, 38.0],
             p.body,
         ));
-        if doc.fee_due > Fen::ZERO {
-            let fee = format!("挂号费 {} 待收费", doc.fee_due);
+        if doc.fee > Fen::ZERO {
+            let fee = match &doc.fee_receipt {
+                Some(no) => format!("挂号费 {} 已收 收据 {no}", doc.fee),
+                None => format!("挂号费 {} 待收费", doc.fee),
+            };
             let (d, h) = self.framed(&fee, p.body + 3.0, Ink::Bold, self.w / 2.0, 1.2);
             blocks.push(Block { h: h + 2.0, draws: d });
         }

@@ -179,8 +179,9 @@ pub fn specimen_queue_slip() -> QueueSlip {
         doctor: "刘建国（主任医师）".into(),
         visit_date: "2026-11-26".into(),
         registered_at: "2026-11-26 09:12".into(),
-        fee_due: fen(5_000),
-        notice: "样张：仅用于打印测试。请在候诊区等候叫号，过号请到分诊台重新排队；挂号费请到收费窗口缴纳。".into(),
+        fee: fen(1_100),
+        fee_receipt: Some("MZ01-000123".into()),
+        notice: "样张：仅用于打印测试。请在候诊区等候叫号，过号请到分诊台重新排队。".into(),
     }
 }
 
@@ -196,6 +197,12 @@ fn charges(lines: usize) -> Charges {
             unit: unit.to_string(),
             unit_price: price.to_string(),
             amount: fen(*amount),
+            insurance_class: match *category {
+                "西药费" => "乙",
+                "中成药费" => "自付10%",
+                _ => "甲",
+            }
+            .to_string(),
             category: category.to_string(),
         })
         .collect();

@@ -48,6 +48,7 @@ pub(crate) fn figures(shifts: &[ShiftRecord], receipts: &[ReceiptRecord]) -> Fig
                     add(&mut f.groups.outpatient, other);
                 }
             }
+            ReceiptKind::Registration => add(&mut f.groups.registration, r.total),
             ReceiptKind::Deposit => add(&mut f.groups.deposits, r.total),
             ReceiptKind::Refund => add(&mut f.groups.refunds, r.total),
             ReceiptKind::DepositRefund => add(&mut f.groups.deposit_refunds, r.total),

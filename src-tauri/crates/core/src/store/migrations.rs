@@ -33,6 +33,10 @@ pub const APPEND_ONLY: &[&str] = &[
     "admission_transfer",
     "shift_count",
     "export_batch",
+    "reg_type",
+    "catalog_activation",
+    "patient_correction",
+    "patient_merge",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -524,6 +528,174 @@ WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM export_batch)
 BEGIN
     SELECT RAISE(ABORT, 'export_batch: batches run without gaps and cover the journal up to their own entry');
 END;
+"#,
+    // 9: a real hospital's data. Registration types (号别) and their fee items by price-list
+    // code are rows the hospital edits; a registration's fee is paid with it, on a receipt of
+    // kind 'registration' (so `receipt` and `registration` are rebuilt with wider CHECKs, same
+    // columns, same rows). The price list comes in parts, each activated by an import or by
+    // `catalog activate`. Receipt lines keep the insurance class they printed and the doses
+    // (付数) of herbal lines; the HIS patient index keeps insurance columns. Patients are
+    // corrected and merged by records of their own. Added columns are NULL in older rows:
+    // `verify` reads an absent column in an older journal payload as NULL.
+    r#"
+ALTER TABLE registration RENAME TO registration_v6;
+CREATE TABLE registration (
+    id                  TEXT PRIMARY KEY,
+    patient_id          TEXT NOT NULL REFERENCES patient(id),
+    dept_code           TEXT NOT NULL,
+    dept_name           TEXT NOT NULL,
+    doctor              TEXT NOT NULL,
+    -- The key of a row of `reg_type` (older rows: ordinary, expert, emergency).
+    reg_type            TEXT NOT NULL CHECK (reg_type <> ''),
+    visit_date          TEXT NOT NULL,
+    queue_no            INTEGER NOT NULL CHECK (queue_no > 0),
+    fee_fen             INTEGER NOT NULL CHECK (fee_fen >= 0),
+    fee_items           TEXT NOT NULL,
+    catalog_version_id  TEXT NOT NULL REFERENCES catalog_version(id),
+    operator_id         TEXT NOT NULL REFERENCES operator(id),
+    shift_id            TEXT NOT NULL REFERENCES shift(id),
+    outage_id           TEXT NOT NULL REFERENCES outage(id),
+    occurred_at         TEXT NOT NULL,
+    recorded_at         TEXT NOT NULL,
+    back_entered        INTEGER NOT NULL CHECK (back_entered IN (0, 1)),
+    UNIQUE (dept_code, visit_date, queue_no)
+) STRICT;
+INSERT INTO registration SELECT * FROM registration_v6 ORDER BY rowid;
+DROP TABLE registration_v6;
+CREATE TRIGGER registration_own_open_shift BEFORE INSERT ON registration
+WHEN NOT EXISTS (SELECT 1 FROM shift s WHERE s.id = NEW.shift_id AND s.operator_id = NEW.operator_id
+                 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'registration: not the open shift of its operator');
+END;
+
+ALTER TABLE receipt RENAME TO receipt_v6;
+CREATE TABLE receipt (
+    id                  TEXT PRIMARY KEY,
+    seq                 INTEGER NOT NULL UNIQUE,
+    receipt_no          TEXT NOT NULL UNIQUE,
+    kind                TEXT NOT NULL CHECK (kind IN ('charge', 'registration', 'refund', 'deposit', 'deposit_refund')),
+    patient_id          TEXT NOT NULL REFERENCES patient(id),
+    registration_id     TEXT REFERENCES registration(id),
+    admission_id        TEXT,
+    department          TEXT NOT NULL,
+    refund_of           TEXT REFERENCES receipt(id),
+    total_fen           INTEGER NOT NULL CHECK (total_fen > 0),
+    change_fen          INTEGER NOT NULL CHECK (change_fen >= 0),
+    insured             INTEGER NOT NULL CHECK (insured IN (0, 1)),
+    insurance           TEXT NOT NULL,
+    insurance_no        TEXT NOT NULL,
+    resettle_due        TEXT,
+    exchange_due        TEXT,
+    due_provisional     INTEGER NOT NULL CHECK (due_provisional IN (0, 1)),
+    paper_no            TEXT,
+    reason              TEXT NOT NULL,
+    supervisor_id       TEXT REFERENCES operator(id),
+    drug_return_by      TEXT,
+    catalog_version_id  TEXT REFERENCES catalog_version(id),
+    operator_id         TEXT NOT NULL REFERENCES operator(id),
+    shift_id            TEXT NOT NULL REFERENCES shift(id),
+    outage_id           TEXT NOT NULL REFERENCES outage(id),
+    occurred_at         TEXT NOT NULL,
+    recorded_at         TEXT NOT NULL,
+    back_entered        INTEGER NOT NULL CHECK (back_entered IN (0, 1)),
+    qr_payload          TEXT NOT NULL,
+    request_sha256      TEXT NOT NULL,
+    CHECK (kind <> 'registration' OR registration_id IS NOT NULL)
+) STRICT;
+INSERT INTO receipt SELECT * FROM receipt_v6 ORDER BY rowid;
+DROP TABLE receipt_v6;
+CREATE UNIQUE INDEX receipt_paper_no ON receipt(paper_no) WHERE paper_no IS NOT NULL;
+CREATE INDEX receipt_refund_of ON receipt(refund_of) WHERE refund_of IS NOT NULL;
+CREATE INDEX receipt_shift ON receipt(shift_id);
+-- A registration's fee is paid once, by the receipt written with it.
+CREATE UNIQUE INDEX receipt_registration_fee ON receipt(registration_id) WHERE kind = 'registration';
+CREATE TRIGGER receipt_seq_gapless BEFORE INSERT ON receipt
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM receipt)
+BEGIN
+    SELECT RAISE(ABORT, 'receipt: numbers run without gaps');
+END;
+CREATE TRIGGER receipt_own_open_shift BEFORE INSERT ON receipt
+WHEN NOT EXISTS (SELECT 1 FROM shift s WHERE s.id = NEW.shift_id AND s.operator_id = NEW.operator_id
+                 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'receipt: not the open shift of its operator');
+END;
+CREATE TRIGGER receipt_deposit_admission BEFORE INSERT ON receipt
+WHEN NEW.kind IN ('deposit', 'deposit_refund') AND NOT EXISTS (
+    SELECT 1 FROM admission a WHERE a.id = NEW.admission_id
+    AND NOT EXISTS (SELECT 1 FROM admission_cancel c WHERE c.admission_id = a.id))
+BEGIN
+    SELECT RAISE(ABORT, 'receipt: a deposit needs an active admission');
+END;
+
+-- 号别: the newest row of a key is in force; types are listed in the order first set.
+CREATE TABLE reg_type (
+    id         TEXT PRIMARY KEY,
+    key        TEXT NOT NULL CHECK (key <> ''),
+    name       TEXT NOT NULL CHECK (name <> ''),
+    active     INTEGER NOT NULL CHECK (active IN (0, 1)),
+    -- JSON array of price-list codes, in the order they are charged.
+    fee_codes  TEXT NOT NULL,
+    set_by     TEXT NOT NULL REFERENCES operator(id),
+    set_at     TEXT NOT NULL
+) STRICT;
+
+-- A price-list version put in force for its part ('' = the whole list), by its import or
+-- by `catalog activate`. A version without any row (imported before parts existed) was put
+-- in force, for the whole list, when it was imported.
+CREATE TABLE catalog_activation (
+    id            TEXT PRIMARY KEY,
+    version_id    TEXT NOT NULL REFERENCES catalog_version(id),
+    part          TEXT NOT NULL,
+    -- Items of what it replaced, when that was more than twice as many (confirmed shrink).
+    shrink_from   INTEGER,
+    activated_by  TEXT NOT NULL REFERENCES operator(id),
+    activated_at  TEXT NOT NULL
+) STRICT;
+-- Items the price list marks as counted in whole units only.
+ALTER TABLE catalog_item ADD COLUMN whole INTEGER CHECK (whole IN (0, 1));
+
+-- What a receipt line printed beside the item: its insurance class (甲/乙/丙 or a self-pay
+-- ratio), and for a herbal line the number of doses (付数) its quantity per dose was taken by.
+ALTER TABLE receipt_line ADD COLUMN insurance_class TEXT;
+ALTER TABLE receipt_line ADD COLUMN doses INTEGER CHECK (doses > 0);
+
+ALTER TABLE his_patient ADD COLUMN insurance TEXT;
+ALTER TABLE his_patient ADD COLUMN insurance_no TEXT;
+
+-- 更正: a patient's details as corrected; the newest row is in force from `at`. Documents
+-- issued before keep what they printed.
+CREATE TABLE patient_correction (
+    id            TEXT PRIMARY KEY,
+    patient_id    TEXT NOT NULL REFERENCES patient(id),
+    name          TEXT NOT NULL,
+    sex           TEXT NOT NULL CHECK (sex IN ('M', 'F', 'U')),
+    birth         TEXT,
+    age_years     INTEGER CHECK (age_years BETWEEN 0 AND 150),
+    id_number     TEXT,
+    id_old_style  INTEGER NOT NULL CHECK (id_old_style IN (0, 1)),
+    phone         TEXT NOT NULL,
+    address       TEXT NOT NULL,
+    insurance     TEXT NOT NULL,
+    insurance_no  TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    corrected_by  TEXT NOT NULL REFERENCES operator(id),
+    at            TEXT NOT NULL
+) STRICT;
+CREATE INDEX patient_correction_patient ON patient_correction(patient_id);
+
+-- 合并: two downtime records found to be one person; `merged_id` is found as `into_id`.
+CREATE TABLE patient_merge (
+    id             TEXT PRIMARY KEY,
+    merged_id      TEXT NOT NULL UNIQUE REFERENCES patient(id),
+    into_id        TEXT NOT NULL REFERENCES patient(id),
+    reason         TEXT NOT NULL,
+    merged_by      TEXT NOT NULL REFERENCES operator(id),
+    supervisor_id  TEXT NOT NULL REFERENCES operator(id),
+    at             TEXT NOT NULL,
+    CHECK (merged_id <> into_id)
+) STRICT;
 "#,
 ];
 

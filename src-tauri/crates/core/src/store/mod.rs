@@ -8,7 +8,7 @@ pub mod migrations;
 
 use crate::error::{CoreError, Result};
 use crate::time::Clock;
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 
 /// The open station database. Every rule of the desk is a method on it (see the modules
@@ -17,8 +17,11 @@ pub struct Desk {
     pub(crate) conn: Connection,
     path: PathBuf,
     pub(crate) clock: Clock,
-    /// The active catalog's items and search index, rebuilt when the version changes.
+    /// The items in force and their search index, rebuilt when the versions in force change.
     pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
+    /// The versions in force, by the generation (newest version and activation rowids) they
+    /// were read at.
+    pub(crate) catalog_set: crate::catalog::parts::SetCache,
     /// Every searchable patient (local and snapshot) and their index.
     pub(crate) patient_cache: Option<crate::patient::PatientCache>,
     /// The working-day calendar and the number of imported years it was built from.
@@ -99,6 +102,7 @@ impl Desk {
             path,
             clock: Clock::system(),
             catalog_cache: None,
+            catalog_set: Default::default(),
             patient_cache: None,
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
@@ -145,6 +149,16 @@ impl Desk {
         if current >= target {
             return Ok(());
         }
+        // SQLite's documented way to rebuild a table that others reference: foreign keys off
+        // (they cannot be switched inside a transaction) and the legacy rename, which leaves
+        // the references to the old name alone, then `foreign_key_check` before committing.
+        self.conn.execute_batch("PRAGMA foreign_keys=OFF; PRAGMA legacy_alter_table=ON;")?;
+        let done = self.apply_migrations(current, target);
+        self.conn.execute_batch("PRAGMA legacy_alter_table=OFF; PRAGMA foreign_keys=ON;")?;
+        done
+    }
+
+    fn apply_migrations(&mut self, current: i64, target: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
         for sql in &migrations::MIGRATIONS[current as usize..target as usize] {
             tx.execute_batch(sql)?;
@@ -154,6 +168,15 @@ impl Desk {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         tx.execute_batch(&migrations::append_only_triggers(|t| tables.iter().any(|n| n == t)))?;
+        let broken: Option<String> = tx
+            .query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(CoreError::Damaged {
+                path: self.path.display().to_string(),
+                detail: format!("foreign key check failed in {table} after migrating"),
+            });
+        }
         tx.pragma_update(None, "user_version", target)?;
         tx.commit()?;
         Ok(())

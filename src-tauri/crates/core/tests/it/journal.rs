@@ -154,3 +154,21 @@ fn a_fact_row_without_an_entry_is_caught() {
     let report = f.desk.verify().unwrap();
     assert!(report.problem.unwrap().zh.contains("没有对应的流水记录"));
 }
+
+#[test]
+fn a_column_added_later_reads_as_null_in_older_entries_and_nothing_hides_behind_it() {
+    // A station from schema 6: its receipt lines have no insurance class column in the journal.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("station.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/data/station-schema6.sqlite"), &path).unwrap();
+    let desk = downtime_core::Desk::open(&path).unwrap();
+    assert_eq!(desk.verify().unwrap().problem, None);
+    // Setting the new column on an old row behind the journal's back is caught.
+    let conn = raw(&path);
+    conn.execute_batch(
+        "DROP TRIGGER receipt_line_no_update; UPDATE receipt_line SET insurance_class = '甲' WHERE rowid = (SELECT min(rowid) FROM receipt_line)",
+    )
+    .unwrap();
+    let problem = desk.verify().unwrap().problem.expect("caught");
+    assert!(problem.zh.contains("receipt_line"), "{}", problem.zh);
+}

@@ -10,9 +10,11 @@ mod counter;
 mod export;
 mod journal;
 mod money;
+mod parts;
 mod patients;
 mod pressure;
 mod receipt_pdf;
+mod registration;
 mod report;
 mod store;
 

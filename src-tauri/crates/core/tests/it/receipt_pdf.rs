@@ -30,6 +30,11 @@ pub(crate) fn text_of(pdf: &[u8]) -> String {
     poppler("pdftotext", pdf, &[])
 }
 
+/// The text laid out as on the page: a table row stays one line.
+pub(crate) fn layout_text_of(pdf: &[u8]) -> String {
+    poppler("pdftotext", pdf, &["-layout"])
+}
+
 /// (pages, width pt, height pt) of the first page.
 fn pages_and_size(pdf: &[u8]) -> (usize, f32, f32) {
     let info = poppler("pdfinfo", pdf, &[]);
@@ -527,7 +532,7 @@ fn the_queue_slip_is_short_and_its_number_reads_across_the_counter() {
             "停机号：MZ01-T000045",
             "就诊日期：2026-11-26",
             "挂号时间：2026-11-26 09:12",
-            "挂号费 ¥50.00 待收费",
+            "挂号费 ¥11.00 已收 收据 MZ01-000123",
             "请在候诊区等候叫号",
         ],
         &["COPY", "作废"],
@@ -557,7 +562,7 @@ fn the_queue_slip_is_short_and_its_number_reads_across_the_counter() {
 #[test]
 fn a_queue_slip_without_fee_or_doctor_says_nothing_of_them_and_a_long_number_fits() {
     let mut slip = specimen_queue_slip();
-    slip.fee_due = Fen::ZERO;
+    slip.fee = Fen::ZERO;
     slip.doctor = String::new();
     slip.registration_type = "普通".into();
     slip.queue_number = 1_234_567;

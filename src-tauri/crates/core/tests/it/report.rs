@@ -61,6 +61,7 @@ impl Expected {
                         bump(&mut e, "outpatient", r.total.get() - fee);
                     }
                 }
+                ReceiptKind::Registration => bump(&mut e, "registration", r.total.get()),
                 ReceiptKind::Refund => bump(&mut e, "refunds", r.total.get()),
                 ReceiptKind::Deposit => bump(&mut e, "deposits", r.total.get()),
                 ReceiptKind::DepositRefund => bump(&mut e, "deposit_refunds", r.total.get()),
