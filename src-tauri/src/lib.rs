@@ -57,7 +57,6 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::start_outage,
         commands::end_outage,
         commands::open_shift,
-        commands::close_shift,
         commands::verify_journal,
         commands::set_idle_lock,
         commands::catalog::catalog_preview,
@@ -107,6 +106,15 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::export::pick_export_folder,
         commands::files::pick_file,
         commands::files::picked_file_bytes,
+        commands::report::shift_report,
+        commands::report::check_count,
+        commands::report::close_shift,
+        commands::report::print_shift_report,
+        commands::report::outage_report,
+        commands::report::print_outage_report,
+        commands::report::cash_threshold,
+        commands::report::set_cash_threshold,
+        commands::report::shift_receipt_totals,
     ])
 }
 

@@ -8,6 +8,7 @@ pub mod charges;
 pub mod export;
 pub mod files;
 pub mod patients;
+pub mod report;
 pub mod settings;
 
 use crate::{Shell, ShellState};
@@ -148,17 +149,6 @@ pub fn open_shift(state: State<'_, ShellState>, float_fen: i64) -> Reply<AppStat
     let me = shell.actor()?;
     let float = Fen::new(float_fen)?;
     shell.desk()?.open_shift(&me, float)?;
-    shell.status()
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn close_shift(state: State<'_, ShellState>, counted_fen: i64) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
-    let me = shell.actor()?;
-    let counted = Fen::new(counted_fen)?;
-    shell
-        .desk()?
-        .close_shift(&me, &downtime_core::report::close::CashCount::total(counted))?;
     shell.status()
 }
 

@@ -19,6 +19,7 @@ import { roleKey, useT } from "../i18n";
 import type { Notice } from "./notice";
 import { IdleLockForm } from "./IdleLockForm";
 import { PrinterForm } from "./settings/PrinterForm";
+import { ThresholdForm } from "./settings/ThresholdForm";
 
 const ROLES: Role[] = ["cashier", "admissions", "supervisor", "finance", "admin"];
 
@@ -117,6 +118,7 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
         <div>
           {isAdmin && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
           <PrinterForm isAdmin={isAdmin} />
+          <ThresholdForm isAdmin={isAdmin} />
         </div>
       </div>
     </Dialog>

@@ -11,6 +11,7 @@ mod counter;
 mod export;
 mod foundation;
 mod pressure;
+mod handover;
 mod registration;
 
 use fantoccini::elements::Element;

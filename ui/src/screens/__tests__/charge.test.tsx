@@ -62,6 +62,17 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     // The core's change, made up: 1 fen whatever is typed, so a window that subtracted itself
     // would show something else.
     cash_change: () => ({ change_fen: 1, short_fen: null }),
+    shift_receipt_totals: () => ({
+      by_kind: [
+        { kind: "charge", count: 0, amount_fen: 0 },
+        { kind: "registration", count: 0, amount_fen: 0 },
+        { kind: "refund", count: 0, amount_fen: 0 },
+        { kind: "deposit", count: 0, amount_fen: 0 },
+        { kind: "deposit_refund", count: 0, amount_fen: 0 },
+      ],
+      voided: { count: 0, amount_fen: 0 },
+      net_fen: 0,
+    }),
     ...handlers,
   });
 }
@@ -667,6 +678,33 @@ describe("corrections (F8)", () => {
       { receipt_no: "MZ01-000122", reason: "重复收费", supervisor: { name: "李主管", pin: "2468" } },
     ]);
     expect(screen.getAllByTestId("shift-receipt-row")[0]).toHaveTextContent("作废");
+  });
+
+  test("each receipt shows its kind and its amount signed; the core's totals per kind are under the list", async () => {
+    const refund = receiptView({ receipt_no: "MZ01-000123", kind: "refund", total_fen: 500, signed_total_fen: -500, refund_of: "MZ01-000121" });
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [refund, drugs, voidedOne],
+      shift_receipt_totals: () => ({
+        by_kind: [
+          { kind: "charge", count: 1, amount_fen: 3000 },
+          { kind: "registration", count: 0, amount_fen: 0 },
+          { kind: "refund", count: 1, amount_fen: -500 },
+          { kind: "deposit", count: 0, amount_fen: 0 },
+          { kind: "deposit_refund", count: 0, amount_fen: 0 },
+        ],
+        voided: { count: 1, amount_fen: 1000 },
+        net_fen: 2500,
+      }),
+    });
+    await user.keyboard("{F8}");
+    const rows = await screen.findAllByTestId("shift-receipt-row");
+    expect(rows[0]).toHaveTextContent("-¥5.00");
+    expect(rows[0]).toHaveTextContent("退费");
+    expect(rows[1]).toHaveTextContent("¥30.00");
+    expect(await screen.findByTestId("shift-receipt-totals")).toHaveTextContent(
+      "合计：收费 1 张 ¥30.00；退费 1 张 -¥5.00；作废 1 张（不计入）；净额 ¥25.00",
+    );
+    expect(callsOf(calls, "shift_receipt_totals")).toHaveLength(1);
   });
 
   test("a receipt of another shift cannot be voided: it says to refund", async () => {

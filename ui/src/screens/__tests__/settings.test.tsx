@@ -16,6 +16,7 @@ async function openSettings(who = admin, handlers: Handlers = {}) {
     app_status: () => status({ operator: who }),
     list_operators: () => [who],
     printer: () => "HP_LaserJet_M404",
+    cash_threshold: () => 1000,
     departments: () => departments,
     ...handlers,
   });
@@ -36,6 +37,25 @@ async function openDepts(role: Role = "supervisor", handlers: Handlers = {}) {
 }
 
 const inputsOf = (calls: ReturnType<typeof fakeBackend>) => callsOf(calls, "set_department").map((c) => c.args?.input as DepartmentInput);
+
+describe("handover difference threshold", () => {
+  test("an administrator sees it and changes it; the new one is shown", async () => {
+    const { calls, user } = await openSettings(admin, { set_cash_threshold: (a) => a?.threshold_fen as number });
+    expect(await screen.findByTestId("threshold-current")).toHaveTextContent("交班差额超过 ¥10.00 需要主管确认");
+    const field = screen.getByTestId("threshold-value");
+    expect(field).toHaveValue("10.00");
+    await user.clear(field);
+    await user.type(field, "20{Enter}");
+    expect(await screen.findByTestId("threshold-notice")).toHaveTextContent("已设置：交班差额超过 ¥20.00 需要主管确认");
+    expect(callsOf(calls, "set_cash_threshold").map((c) => c.args)).toEqual([{ threshold_fen: 2000 }]);
+  });
+
+  test("a supervisor sees it but is not offered to change it", async () => {
+    await openSettings(supervisor);
+    expect(await screen.findByTestId("threshold-current")).toHaveTextContent("¥10.00");
+    expect(screen.queryByTestId("threshold-value")).not.toBeInTheDocument();
+  });
+});
 
 describe("receipt printer", () => {
   test("an administrator sees the printer in use, and the field starts with it; a new name is sent and shown", async () => {

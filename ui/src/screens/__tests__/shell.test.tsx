@@ -100,20 +100,6 @@ describe("shift dialog", () => {
     expect(callsOf(calls, "open_shift")).toHaveLength(0);
   });
 
-  test("with a shift open it closes with the counted cash", async () => {
-    const calls = fakeBackend({
-      app_status: () => status({ shift: openShiftView(20000) }),
-      close_shift: () => status(),
-    });
-    const { user } = renderApp();
-    await screen.findByTestId("status-bar");
-    expect(screen.getByTestId("nav-shift")).toHaveTextContent("交班");
-    await user.keyboard("{F10}");
-    await user.type(screen.getByTestId("shift-counted"), "1,234.5{Enter}");
-    expect(await screen.findByTestId("notice")).toHaveTextContent("已交班，清点现金 ¥1,234.50");
-    expect(callsOf(calls, "close_shift").map((c) => c.args)).toEqual([{ counted_fen: 123450 }]);
-  });
-
   test("the core's refusal is shown in the dialog", async () => {
     fakeBackend({
       app_status: () => status(),
