@@ -68,7 +68,11 @@ async fn export_rerender_and_the_final_batch() {
         app.text_contains("export-result", &usb2.display().to_string()).await;
         let again = usb2.join("MZ01-batch-000001");
         for file in m1.files.iter().map(|f| f.name.as_str()).chain([MANIFEST]) {
-            assert_eq!(std::fs::read(b1.join(file)).unwrap(), std::fs::read(again.join(file)).unwrap(), "{file}");
+            assert_eq!(
+                std::fs::read(b1.join(file)).unwrap(),
+                std::fs::read(again.join(file)).unwrap(),
+                "{file}"
+            );
         }
         app.screenshot("rerendered").await;
 

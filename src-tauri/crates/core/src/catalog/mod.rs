@@ -15,9 +15,9 @@ pub mod stream;
 pub mod synth;
 
 use crate::error::{invalid, Result};
+use crate::ids::Permission;
 use crate::jcs::canonical;
 use crate::journal::{self, Change};
-use crate::ids::Permission;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
@@ -120,7 +120,10 @@ pub(crate) struct Cache {
 impl Cache {
     /// The item `code` in force.
     pub(crate) fn get(&self, code: &str) -> Option<&CatalogItem> {
-        self.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| &self.items[i])
+        self.items
+            .binary_search_by(|i| i.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.items[i])
     }
 }
 

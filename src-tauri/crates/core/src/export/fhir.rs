@@ -503,7 +503,10 @@ impl Fhir {
             ("id", st(id)),
             ("identifier", J::A(vec![identifier(ID_SYSTEM, &urn(id))])),
             ("status", st(if cancelled { "cancelled" } else { "arrived" })),
-            ("class", o(vec![("system", st(ACT_CODE)), ("code", st(class)), ("display", st(display))])),
+            (
+                "class",
+                o(vec![("system", st(ACT_CODE)), ("code", st(class)), ("display", st(display))]),
+            ),
             ("type", J::A(vec![o(vec![("text", J::S(format!("{}号", lk.reg_type_name(reg)?)))])])),
             (
                 "serviceType",
