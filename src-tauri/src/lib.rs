@@ -83,6 +83,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::charges::shift_receipts,
         commands::charges::void_receipt,
         commands::charges::refund_receipt,
+        commands::charges::refund_preview,
+        commands::charges::cash_change,
         commands::charges::print_receipt,
         commands::charges::check_receipt_code,
         commands::admissions::admit,
@@ -90,6 +92,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::admissions::deposit_account,
         commands::admissions::take_deposit,
         commands::admissions::refund_deposit,
+        commands::admissions::deposit_refund_preview,
         commands::admissions::cancel_admission,
         commands::admissions::transfer_admission,
         commands::admissions::print_deposit_summary,
@@ -97,6 +100,12 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::settings::set_printer,
         commands::settings::set_department,
         commands::settings::open_pdf,
+        commands::export::export_overview,
+        commands::export::export_batch,
+        commands::export::rerender_batch,
+        commands::export::pick_export_folder,
+        commands::files::pick_file,
+        commands::files::picked_file_bytes,
         commands::report::shift_report,
         commands::report::check_count,
         commands::report::close_shift,
@@ -106,18 +115,18 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::report::cash_threshold,
         commands::report::set_cash_threshold,
         commands::report::shift_receipt_totals,
-        commands::export::export_overview,
-        commands::export::export_batch,
-        commands::export::rerender_batch,
-        commands::export::pick_export_folder,
     ])
 }
 
 pub fn run() {
     let shell = open_shell(db_path_from_env());
     register(tauri::Builder::default())
+        // Opens maximized the first time (tauri.conf.json) and then as the counter left it:
+        // size, place and maximized, saved on close.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(shell))
+        .manage(commands::files::Picked::default())
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");
 }

@@ -9,6 +9,7 @@ import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AdmissionView } from "./bindings/AdmissionView";
 import type { AdmitInput } from "./bindings/AdmitInput";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { CashChangeView } from "./bindings/CashChangeView";
 import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
 import type { CloseShiftInput } from "./bindings/CloseShiftInput";
@@ -21,6 +22,7 @@ import type { DepartmentView } from "./bindings/DepartmentView";
 import type { DepositAccountView } from "./bindings/DepositAccountView";
 import type { DepositInputView } from "./bindings/DepositInputView";
 import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
+import type { DepositRefundPreviewView } from "./bindings/DepositRefundPreviewView";
 import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
 import type { ExportOverview } from "./bindings/ExportOverview";
@@ -38,6 +40,9 @@ import type { ReceiptTotals } from "./bindings/ReceiptTotals";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { RefundInputView } from "./bindings/RefundInputView";
 import type { CancelRegistrationInput } from "./bindings/CancelRegistrationInput";
+import type { RefundLineInput } from "./bindings/RefundLineInput";
+import type { RefundPreviewView } from "./bindings/RefundPreviewView";
+import type { Method } from "./bindings/Method";
 import type { RegisterInput } from "./bindings/RegisterInput";
 import type { RegTypeInput } from "./bindings/RegTypeInput";
 import type { RegTypeView } from "./bindings/RegTypeView";
@@ -224,6 +229,15 @@ export const api = {
     call<ReceiptView>("void_receipt", { receipt_no: receiptNo, reason, supervisor }),
   /** A refund with its own receipt; the same `input.id` again returns the one already issued. */
   refundReceipt: (input: RefundInputView) => call<ReceiptView>("refund_receipt", { input }),
+  /** The system's file dialog; the chosen file's name, or null when cancelled. */
+  pickFile: (title: string, filter_name: string, extensions: string[]) => call<string | null>("pick_file", { title, filter_name, extensions }),
+  /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
+  pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
+  /** What a refund of the marked lines would pay back, and how; nothing is written. */
+  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
+    call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),
+  /** 找零 while the cash handed over is typed (the core subtracts, not the window). */
+  cashChange: (cash_fen: number, tendered_fen: number) => call<CashChangeView>("cash_change", { cash_fen, tendered_fen }),
   /** Prints a committed receipt (`copy`: a reprint, marked 副本); the PDF is always saved. */
   printReceipt: (receiptNo: string, layout: PrintLayout, copy: boolean) =>
     call<PrintResultView>("print_receipt", { receipt_no: receiptNo, layout, copy }),
@@ -238,6 +252,9 @@ export const api = {
   takeDeposit: (input: DepositInputView) => call<ReceiptView>("take_deposit", { input }),
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
   refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
+  /** The balance now and after refunding `amount_fen`; nothing is written. */
+  depositRefundPreview: (inpatient_no: string, amount_fen: number) =>
+    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen }),
   cancelAdmission: (inpatientNo: string, reason: string) =>
     call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
   /** 转床 / 转病区: the admission then shows the new ward and bed. */

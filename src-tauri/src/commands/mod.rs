@@ -6,6 +6,7 @@ pub mod admissions;
 pub mod catalog;
 pub mod charges;
 pub mod export;
+pub mod files;
 pub mod patients;
 pub mod report;
 pub mod settings;
@@ -49,6 +50,10 @@ impl Shell {
             Some(a) => desk.open_shift_of(a)?,
             None => None,
         };
+        let doors = match &session {
+            Some(a) => DoorView::list(desk.doors(a)?),
+            None => vec![],
+        };
         Ok(AppStatus {
             station: station.as_ref().map(StationView::from),
             operator: session.as_ref().map(OperatorView::from),
@@ -57,6 +62,7 @@ impl Shell {
             catalog: CatalogStatusView::from(&desk.catalog_status()?),
             idle_lock_minutes: desk.idle_lock_minutes()?,
             db_path,
+            doors,
         })
     }
 }

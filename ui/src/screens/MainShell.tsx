@@ -2,22 +2,25 @@
 //! 预交金 or 价目表), the function-key bar, and one dialog at a time. The key map is fixed:
 //! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
-//! F7 deposits (the admission screen), F10 shift (open it, or the handover screen), F11 outage,
-//! F12 lock; Ctrl+B the outage report (supervisors, administrators, finance; ending the
-//! outage offers it, over the Export screen); Ctrl+P price list,
+//! F7 deposits (the admission screen), F10 shift (the handover sheet while a shift is open),
+//! F11 outage, F12 lock; Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
 //! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
-//! ending the outage opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! ending the outage shows its report, then opens it for the final batch), Ctrl+B the outage
+//! report (the same roles), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
-//! The key bar fits one or two rows at 1366 px: on a screen with keys of its own it shows those
-//! and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q/L) are on the home tiles and in F1 help.
+//! The key bar fits one or two rows at 1366 px in either language: it shows the screen's (or the
+//! dialog's) keys and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles
+//! and in F1 help. A counter key the core refuses now (role, shift) refuses at once, with the
+//! core's reason (`AppStatus.doors`), and a tile the role cannot use is shown as not offered.
 //! A change to the 科室表 makes the screens holding the list load it again (`deptSeq`).
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
+import { DoorProvider, DoorRefusal, refusalOf, roleRefused } from "../components/Door";
 import { ErrorText } from "../components/ErrorText";
 import { FKeyBar, type FKey } from "../components/FKeyBar";
 import { OutageLine } from "../components/OutageLine";
@@ -25,14 +28,17 @@ import { openShift, StatusBar } from "../components/StatusBar";
 import { DraftProvider } from "../hooks/useDraft";
 import { useHotkeys } from "../hooks/useHotkeys";
 import { useIdle } from "../hooks/useIdle";
+import { useKeepFocusInView } from "../components/keepInView";
+import type { IpcError } from "../bindings/IpcError";
+import type { Task } from "../bindings/Task";
 import { useSubmit } from "../hooks/useSubmit";
 import { useLang, useT, type MsgKey } from "../i18n";
 import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
 import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
-import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
 import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
+import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
@@ -57,16 +63,20 @@ type DialogId =
   | "freeItem"
   | "departments"
   | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "export" | "handover";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
 
 interface Action extends Bound {
   id: string;
+  /** The counter task the key starts: refused at the door when the core says so. */
+  task?: Task;
   /** Shown in the key bar of a screen with keys of its own (else only on the home tiles and
    *  in F1 help). */
   counter?: boolean;
+  /** The role may not do it at all: its tile is shown as not offered. */
+  refused?: boolean;
 }
 
 /** Keys kept for screens later work adds; until then they only say so. */
@@ -98,7 +108,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [admIntent, setAdmIntent] = useState<AdmIntent>({ kind: "admit", seq: 0 });
   const charge = useChargeDraft(status.operator?.id ?? "");
   const [notice, setNotice] = useState<Notice | null>(null);
+  /** The last key refused at the door, with the core's reason (who may, or open a shift). */
+  const [refused, setRefused] = useState<IpcError | null>(null);
   const logout = useSubmit();
+  useKeepFocusInView();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
   const lastTile = useRef("shift");
   const lastFocus = useRef<HTMLElement | null>(null);
@@ -107,20 +120,20 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [backFromDepts, setBackFromDepts] = useState(false);
   /** Counts changes to the 科室表, so the screens holding it load it again. */
   const [deptSeq, setDeptSeq] = useState(0);
-  /** The outage whose report is shown (null: the active or last one). */
-  const [reportOutage, setReportOutage] = useState<string | null>(null);
   /** The Export screen was opened by ending the outage: the final batch. */
   const [finalExport, setFinalExport] = useState(false);
-  /** The outage was just ended: its report first, then the final batch. */
+  /** The outage whose report is shown (null: the active or last one). */
+  const [reportOutage, setReportOutage] = useState<string | null>(null);
+  /** Closing the outage report goes on to the final batch (the outage was just ended). */
   const [exportAfterReport, setExportAfterReport] = useState(false);
   const role = status.operator?.role;
-  /** Supervisors, administrators and finance read reports and export batches. */
   const mayExport = role === "supervisor" || role === "admin" || role === "finance";
   const readsReports = mayExport;
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
     setNotice(null);
+    setRefused(null);
     setBackFromDepts(false);
     setDialog(id);
   };
@@ -131,9 +144,12 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const goto = (next: ScreenId) => {
     if (next !== "home") lastTile.current = next;
     setNotice(null);
+    setRefused(null);
     setDialog(null);
     setScreen(next);
   };
+  // Esc and the close button both come here: the outage report of an outage just ended goes
+  // on to its final batch either way.
   const close =
     dialog === "departments" && deptsFrom
       ? () => {
@@ -142,7 +158,6 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
         }
       : dialog === "outageReport" && exportAfterReport
         ? () => {
-            // The outage was just ended: on to its final batch.
             setExportAfterReport(false);
             setFinalExport(true);
             goto("export");
@@ -181,20 +196,21 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const outageActive = status.outage?.active === true;
   const onAdmit = screen === "admit";
   const actions: Action[] = [
-    { id: "newPatient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
+    { id: "newPatient", task: "new_patient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
     { id: "findPatient", key: "F3", label: t("nav.findPatient"), counter: true, run: () => (onAdmit ? admission("find") : counter("find")) },
-    { id: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
-    { id: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
-    { id: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
-    { id: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
+    { id: "register", task: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
+    { id: "charge", task: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
+    { id: "admit", task: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
+    { id: "deposit", task: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
     {
       id: "refund",
+      task: onAdmit ? "deposit_refund" : "correct",
       key: "F8",
       label: t(onAdmit ? "nav.depositRefund" : "nav.refund"),
       counter: true,
       run: () => (onAdmit ? admission("refund") : cashier("corrections")),
     },
-    { id: "settle", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
+    { id: "settle", task: "pay", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
     {
       id: "shift",
       key: "F10",
@@ -235,6 +251,17 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     run: () => setNotice({ key: "notice.comingSoon", vars: { key }, nameKey: label }),
   }));
 
+  // Refuse at the door: a task the core refuses now (role, shift) does not open its screen or
+  // form; the reason, naming who may, shows at once.
+  for (const a of actions) {
+    const refusal = a.task ? refusalOf(status.doors, a.task) : null;
+    if (!refusal) continue;
+    a.run = () => {
+      setNotice(null);
+      setRefused(refusal);
+    };
+    a.refused = roleRefused(refusal);
+  }
   const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
   if (!mayExport) keys["Ctrl+E"] = () => setNotice({ key: "notice.exportForbidden" });
   if (dialog) keys.Escape = close;
@@ -248,8 +275,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     register: REG_KEYS,
     charge: CHARGE_KEYS,
     admit: ADM_KEYS,
-    handover: HANDOVER_KEYS,
     export: EXPORT_KEYS,
+    handover: HANDOVER_KEYS,
     home: null,
   }[screen];
   const screenKeys: FKey[] = ownKeys
@@ -263,11 +290,14 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     ...(dialog === "departments" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("dept.new") }] : []),
     { key: "Esc", label: t(dialog === "departments" && deptsFrom ? "fkey.back" : "fkey.close"), run: close },
   ];
-  // A screen with keys of its own shows those and the counter keys; home and dialogs show all.
-  const barActions = ownKeys && !dialog ? actions.filter((a) => a.counter) : actions;
+  // The bar shows this screen's (or dialog's) keys and the counter keys, in one or two rows at
+  // 1366 px in either language; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles with their
+  // keys, and all of them in F1 help.
+  const barActions = actions.filter((a) => a.counter);
   const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...barActions, ...(ownKeys && !dialog ? [] : [lang])];
 
   return (
+    <DoorProvider doors={status.doors}>
     <div className="shell" hidden={hidden}>
       {/* While a dialog is open, Tab and clicks stay inside it. */}
       <div
@@ -285,6 +315,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           </p>
         )}
         {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
+        {refused && <DoorRefusal refusal={refused} />}
         {screen === "catalog" ? (
           <CatalogScreen status={status} onStatus={onStatus} />
         ) : screen === "register" ? (
@@ -297,10 +328,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           />
         ) : screen === "admit" ? (
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
-        ) : screen === "handover" ? (
-          <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
         ) : screen === "export" ? (
           <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
+        ) : screen === "handover" ? (
+          <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -318,8 +349,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
                 <button
                   key={a.id}
                   type="button"
-                  className="tile"
+                  className={a.refused ? "tile refused" : "tile"}
                   data-testid={`nav-${a.id}`}
+                  aria-disabled={a.refused || undefined}
                   ref={(el) => {
                     if (el) tiles.current.set(a.id, el);
                   }}
@@ -340,12 +372,12 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           status={status}
           onDone={done}
           onEnded={(next, id) => {
+            // Ending the outage offers its report to whoever may read it, then the final batch.
             if (!readsReports) return done(next, { key: "notice.outageEnded" });
-            // Ending the outage offers its report, then the Export screen for the final batch.
             onStatus(next);
             setNotice({ key: "notice.outageEnded" });
-            setExportAfterReport(true);
             setReportOutage(id);
+            setExportAfterReport(mayExport);
             setDialog("outageReport");
           }}
           onClose={close}
@@ -364,5 +396,6 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
+    </DoorProvider>
   );
 }

@@ -1,6 +1,6 @@
 //! 应急期间报表: every shift of the outage per operator and in total, takings per hour and the
 //! split by payment method as charts, the lists to chase, and printing on A4 or the roll.
-//! Opened when an outage is ended, and by supervisors, administrators and finance (Ctrl+E).
+//! Opened when an outage is ended, and by supervisors, administrators and finance (Ctrl+B).
 
 import { useEffect, useState } from "react";
 import { api, type ReportLayout } from "../api";

@@ -11,11 +11,11 @@ import { ErrorText } from "../components/ErrorText";
 import { ProblemRows } from "../components/ImportReport";
 import { useSubmit, type Problem } from "../hooks/useSubmit";
 import { useT } from "../i18n";
-import { readBytes } from "../readFile";
+import { FilePicker, type PickedFile } from "../components/FilePicker";
 
 export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
-  const fileInput = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLButtonElement>(null);
   const decision = useRef<HTMLButtonElement>(null);
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [preview, setPreview] = useState<SnapshotReportView | null>(null);
@@ -32,15 +32,13 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
     if (preview) decision.current?.focus();
   }, [preview]);
 
-  async function choose(chosen: File | undefined) {
+  async function choose(picked: PickedFile) {
     setResult(null);
     setCancelled(false);
     setPreview(null);
     setReadProblem(null);
     importing.setProblem(null);
-    if (!chosen) return setFile(null);
     try {
-      const picked = { name: chosen.name, bytes: await readBytes(chosen) };
       setFile(picked);
       setPreview(await api.patientSnapshot(picked, true));
     } catch (e) {
@@ -51,7 +49,6 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
   function forget() {
     setFile(null);
     setPreview(null);
-    if (fileInput.current) fileInput.current.value = "";
   }
 
   function importFile(acceptGoodRows: boolean) {
@@ -72,11 +69,17 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title={t("index.title")} onClose={onClose} size="medium">
       <p className="muted">{t("index.intro")}</p>
-      <label className="field">
-        <span className="field-label">{t("catalog.file")}</span>
-        <input ref={fileInput} type="file" accept=".csv,.xlsx,.xls" data-testid="index-file" disabled={busy} onChange={(e) => void choose(e.target.files?.[0])} />
-        <span className="field-hint">{t("index.fileHint")}</span>
-      </label>
+      <FilePicker
+        ref={fileInput}
+        label={t("catalog.file")}
+        title={t("file.dialogPatients")}
+        filterName={t("file.filterTable")}
+        extensions={["csv", "xlsx", "xls"]}
+        testId="index-file"
+        disabled={busy}
+        onPick={(f) => void choose(f)}
+        hint={t("index.fileHint")}
+      />
       {readProblem && <ErrorText problem={readProblem} testId="index-error" />}
       {preview && (
         <div className="import-report" data-testid="index-report">

@@ -52,6 +52,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     catalog: catalogStatus(null, false),
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
+    doors: [],
     ...over,
   };
 }
@@ -91,12 +92,13 @@ type Internals = { invoke: (cmd: string, args?: unknown, options?: { headers?: u
  */
 export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
+  nextPick = null;
   let headers: Record<string, string> = {};
   mockIPC(
     (cmd, args) => {
       const a = args as Record<string, unknown> | undefined;
       calls.push({ cmd, args: a, headers });
-      const handler = handlers[cmd];
+      const handler = handlers[cmd] ?? systemDialog[cmd];
       if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
       return handler(a);
     },
@@ -110,6 +112,20 @@ export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   };
   return calls;
 }
+
+/** The file the system's file dialog chooses next (null: the person cancels it). */
+let nextPick: { name: string; bytes: number[] } | null = null;
+
+/** The next file dialog chooses this file, as the person would. */
+export function willPick(name: string, content: string) {
+  nextPick = { name, bytes: Array.from(new TextEncoder().encode(content)) };
+}
+
+/** The shell's file dialog commands, answered from `willPick`. */
+const systemDialog: Record<string, Handler> = {
+  pick_file: () => nextPick?.name ?? null,
+  picked_file_bytes: () => nextPick?.bytes ?? [],
+};
 
 /** The calls of one command, in order. */
 export const callsOf = (calls: Call[], cmd: string) => calls.filter((c) => c.cmd === cmd);
@@ -352,6 +368,8 @@ export function receiptView(over: Partial<ReceiptView> = {}): ReceiptView {
     occurred_at: "2026-11-26T02:00:00.000000Z",
     back_entered: false,
     qr_payload: "DD1.x",
+    refundable: true,
+    voidable: true,
     ...over,
   };
 }

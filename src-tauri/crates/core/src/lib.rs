@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod capitals;
 pub mod catalog;
 pub mod charge;
+pub mod door;
 pub mod error;
 pub mod export;
 pub mod ids;

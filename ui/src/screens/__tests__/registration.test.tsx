@@ -16,6 +16,7 @@ import {
   regTypes,
   renderApp,
   status,
+  willPick,
 } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof fakeBackend>[0];
@@ -111,7 +112,7 @@ describe("new patient (F2)", () => {
     await user.keyboard("{Enter}");
     const type = screen.getByTestId("reg-type");
     expect(type).toHaveFocus();
-    expect(within(type).getAllByRole("option").map((o) => o.textContent)).toEqual(["普通号 ¥11.00 · 1", "主任医师号 ¥21.00 · 2", "便民门诊（免费） · 3"]);
+    expect(within(type).getAllByRole("option").map((o) => o.textContent)).toEqual(["普通号 ¥11.00（1）", "主任医师号 ¥21.00（2）", "便民门诊（免费）（3）"]);
     await user.keyboard("2{Enter}");
     expect(screen.getByTestId("reg-fee-items")).toHaveTextContent("挂号费 ¥1.00 + 门诊诊查费(主任医师) ¥20.00");
     expect(screen.getByTestId("reg-doctor")).toHaveFocus();
@@ -152,6 +153,18 @@ describe("new patient (F2)", () => {
     expect(screen.getByTestId("patient-search")).toHaveFocus();
     expect(screen.queryByTestId("reg-result")).not.toBeInTheDocument();
     expect(screen.queryByTestId("patient-pinned")).not.toBeInTheDocument();
+  });
+
+  test("name, sex and birth date, then Ctrl+Enter: saved without an Enter through the empty fields; a date typed into 性别 changes nothing", async () => {
+    const { calls, user } = await openReg("F2", { add_patient: () => patient() });
+    await user.keyboard("张三{Enter}");
+    expect(screen.getByTestId("np-sex")).toHaveFocus();
+    await user.keyboard("1990");
+    expect(screen.getByTestId("np-sex")).toHaveValue("U");
+    expect(screen.getByTestId("np-sex-keys")).toHaveTextContent("这里只能按 M / F / U");
+    await user.keyboard("f{Enter}1990-03-07{Control>}{Enter}{/Control}");
+    await screen.findByTestId("patient-pinned");
+    expect(inputOf(calls, "add_patient")).toEqual({ ...blankPatient, name: "张三", sex: "F", birth: "1990-03-07" });
   });
 
   test("a typed age goes as a number; an age that is not one is refused before any call", async () => {
@@ -653,7 +666,8 @@ describe("HIS patient index (Ctrl+I)", () => {
     await user.keyboard("{Control>}i{/Control}");
     const file = await screen.findByTestId("index-file");
     expect(file).toHaveFocus();
-    await user.upload(file, new File(["HIS号,姓名\nH1,李四\n"], "his.csv", { type: "text/csv" }));
+    willPick("his.csv", "HIS号,姓名\nH1,李四\n");
+    await user.keyboard("{Enter}");
     expect(await screen.findByTestId("index-report")).toHaveTextContent("读取 3 行，正确 2 行，有问题 1 行");
     expect(screen.getByTestId("import-problem")).toHaveTextContent("3H9缺少姓名");
     const good = screen.getByTestId("index-import-good");

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import type { DepartmentInput } from "../../bindings/DepartmentInput";
 import type { DepartmentView } from "../../bindings/DepartmentView";
 import type { Role } from "../../bindings/Role";
-import { callsOf, departments, fakeBackend, ipcError, operator, patient, renderApp, status } from "../../test/fixtures";
+import { callsOf, departments, fakeBackend, ipcError, operator, patient, renderApp, status, willPick } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof fakeBackend>[0];
 
@@ -207,8 +207,9 @@ describe("科室表", () => {
       import_departments: () => importReply(),
       import_sample_departments: () => departments,
     });
-    const file = () => new File(["科室编码,科室名称,类别,医生\nEK,儿科,门诊,\n"], "科室表.csv", { type: "text/csv" });
-    await user.upload(screen.getByTestId("dept-file"), file());
+    const file = () => willPick("科室表.csv", "科室编码,科室名称,类别,医生\nEK,儿科,门诊,\n");
+    file();
+    await user.click(screen.getByTestId("dept-file"));
     expect(await screen.findByTestId("dept-notice")).toHaveTextContent("已导入科室表：现有 4 个科室");
     expect(screen.getAllByTestId("dept-row")).toHaveLength(4);
     const [sent] = callsOf(calls, "import_departments");
@@ -219,7 +220,8 @@ describe("科室表", () => {
     importReply = () => {
       throw ipcError("dept_row_invalid", "科室表第 2 行：类别应为 门诊、急诊 或 住院，未导入任何内容");
     };
-    await user.upload(screen.getByTestId("dept-file"), file());
+    file();
+    await user.click(screen.getByTestId("dept-file"));
     expect(await screen.findByTestId("dept-error")).toHaveTextContent("科室表第 2 行");
     expect(screen.getAllByTestId("dept-row")).toHaveLength(4); // the list as it was
 

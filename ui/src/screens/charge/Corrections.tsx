@@ -63,6 +63,8 @@ export function Corrections({ onBack }: Props) {
 
   function open(next: Mode) {
     if (!selected) return;
+    // Not offered on a receipt that cannot take it (voided, wholly refunded, a refund itself).
+    if ((next === "refund" && !selected.refundable) || (next === "void" && !selected.voidable)) return;
     setVoided(null);
     setRefund(null);
     setMode(next);
@@ -138,7 +140,7 @@ export function Corrections({ onBack }: Props) {
   }
 
   return (
-    <div className="corr-cols" onKeyDown={onKeyDown}>
+    <div className={`corr-cols ${mode === "refund" ? "refunding" : ""}`} onKeyDown={onKeyDown}>
       <section className="panel corr-list">
         <h2>
           {t("corr.title")} <kbd>F8</kbd>
@@ -234,17 +236,27 @@ export function Corrections({ onBack }: Props) {
         )}
         {selected ? (
           <>
-            <ReceiptFacts receipt={selected} />
-            {mode === "list" && (
-              <div className="button-row">
-                <button type="button" data-testid="refund-open" onClick={() => open("refund")}>
-                  {t("corr.refund")} <kbd>Enter</kbd>
-                </button>
-                <button type="button" data-testid="void-open" onClick={() => open("void")}>
-                  {t("corr.void")} <kbd>Delete</kbd>
-                </button>
-              </div>
-            )}
+            {/* The refund form lists the lines itself, with what is left of each. */}
+            {mode !== "refund" && <ReceiptFacts receipt={selected} />}
+            {mode === "list" &&
+              (selected.refundable || selected.voidable ? (
+                <div className="button-row">
+                  {selected.refundable && (
+                    <button type="button" data-testid="refund-open" onClick={() => open("refund")}>
+                      {t("corr.refund")} <kbd>Enter</kbd>
+                    </button>
+                  )}
+                  {selected.voidable && (
+                    <button type="button" data-testid="void-open" onClick={() => open("void")}>
+                      {t("corr.void")} <kbd>Delete</kbd>
+                    </button>
+                  )}
+                </div>
+              ) : (
+                <p className="muted" data-testid="corr-nothing">
+                  {t(selected.voided ? "corr.nothingVoided" : selected.kind === "charge" ? "corr.nothingRefunded" : "corr.nothingRefund")}
+                </p>
+              ))}
             {mode === "void" && <VoidForm key={selected.receipt_no} receipt={selected} onVoided={onVoided} onBackOut={backToList} />}
             {mode === "refund" && <RefundForm key={selected.receipt_no} receipt={selected} onRefunded={onRefunded} onBackOut={backToList} />}
           </>

@@ -249,7 +249,17 @@ pub fn payload_rows(payload: &Value) -> impl Iterator<Item = (&str, &Map<String,
 /// Writes the `records.jsonl` line of a journal entry (without the newline): canonical JSON
 /// with the payload embedded as the object it is (its text is already canonical).
 #[allow(clippy::too_many_arguments)]
-pub fn write_record_line(out: &mut String, seq: i64, id: &str, kind: &str, actor: &str, at: &str, payload: &str, prev_hash: &str, hash: &str) {
+pub fn write_record_line(
+    out: &mut String,
+    seq: i64,
+    id: &str,
+    kind: &str,
+    actor: &str,
+    at: &str,
+    payload: &str,
+    prev_hash: &str,
+    hash: &str,
+) {
     out.push_str("{\"actor\":");
     jcs::write_string(actor, out);
     out.push_str(",\"at\":");

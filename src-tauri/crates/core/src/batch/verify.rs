@@ -112,14 +112,8 @@ fn check_signature(m: &Manifest) -> Result<(), BatchProblem> {
             format!("The signature of {MANIFEST} does not match: the manifest was altered or not signed by this station's key"),
         )
     };
-    let key: [u8; 32] = hex::decode(&m.public_key)
-        .ok()
-        .and_then(|k| k.try_into().ok())
-        .ok_or_else(forged)?;
-    let sig: [u8; 64] = hex::decode(&m.signature)
-        .ok()
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(forged)?;
+    let key: [u8; 32] = hex::decode(&m.public_key).ok().and_then(|k| k.try_into().ok()).ok_or_else(forged)?;
+    let sig: [u8; 64] = hex::decode(&m.signature).ok().and_then(|s| s.try_into().ok()).ok_or_else(forged)?;
     let key = VerifyingKey::from_bytes(&key).map_err(|_| forged())?;
     key.verify_strict(&m.signed_bytes(), &Signature::from_bytes(&sig))
         .map_err(|_| forged())
@@ -218,7 +212,10 @@ fn check_records(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
     if m.prev_chain_head.is_empty() && m.journal_first_seq != 1 {
         return Err(chain(
             format!("清单没有上一批的链头，却从流水第 {} 条开始", m.journal_first_seq),
-            format!("The manifest has no previous chain head but starts at journal entry {}", m.journal_first_seq),
+            format!(
+                "The manifest has no previous chain head but starts at journal entry {}",
+                m.journal_first_seq
+            ),
         ));
     }
     let mut tally = Tally::default();

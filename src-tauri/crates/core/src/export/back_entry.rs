@@ -84,7 +84,11 @@ impl BackEntry {
             let (kind, group, id) = match table {
                 "patient" => (Kind::Patient, String::new(), s(row, "id")),
                 "registration" => (Kind::Registration, s(row, "id").to_string(), s(row, "id")),
-                "registration_cancel" => (Kind::RegistrationCancel, s(row, "registration_id").to_string(), s(row, "registration_id")),
+                "registration_cancel" => (
+                    Kind::RegistrationCancel,
+                    s(row, "registration_id").to_string(),
+                    s(row, "registration_id"),
+                ),
                 "receipt" => (Kind::Receipt, receipt_group(lk, row)?, s(row, "id")),
                 "receipt_void" => {
                     let r = lk.receipt(s(row, "receipt_id"))?.unwrap_or_default();
@@ -116,7 +120,12 @@ impl BackEntry {
         let rank: Vec<(bool, i64)> = self
             .docs
             .iter()
-            .map(|d| (d.kind != Kind::Patient, if d.kind == Kind::Patient { 0 } else { first[d.group.as_str()] }))
+            .map(|d| {
+                (
+                    d.kind != Kind::Patient,
+                    if d.kind == Kind::Patient { 0 } else { first[d.group.as_str()] },
+                )
+            })
             .collect();
         let mut order: Vec<usize> = (0..self.docs.len()).collect();
         order.sort_by_key(|&k| (rank[k], self.docs[k].seq, self.docs[k].n));
@@ -125,13 +134,41 @@ impl BackEntry {
         let mut csv = CsvFile::create(
             dir,
             CSV_NAME,
-            &["顺序", "类别", "单据号", "停机号", "姓名", "性别", "出生日期", "年龄", "身份证号", "电话", "医保类型", "医保卡号", "HIS患者ID", "科室", "明细", "金额(元)", "金额_fen", "支付方式", "原单据号", "发生时间", "操作员", "备注", "HIS号"],
+            &[
+                "顺序",
+                "类别",
+                "单据号",
+                "停机号",
+                "姓名",
+                "性别",
+                "出生日期",
+                "年龄",
+                "身份证号",
+                "电话",
+                "医保类型",
+                "医保卡号",
+                "HIS患者ID",
+                "科室",
+                "明细",
+                "金额(元)",
+                "金额_fen",
+                "支付方式",
+                "原单据号",
+                "发生时间",
+                "操作员",
+                "备注",
+                "HIS号",
+            ],
         )?;
         let mut pdf = ListPdf::new(Hashed::create(dir, PDF_NAME)?, heading)?;
         for (no, k) in order.into_iter().enumerate() {
             let row = render(lk, &docs[k], voided)?;
             let p = &row.patient;
-            let age = p.get("age_years").and_then(Value::as_i64).map(|a| a.to_string()).unwrap_or_default();
+            let age = p
+                .get("age_years")
+                .and_then(Value::as_i64)
+                .map(|a| a.to_string())
+                .unwrap_or_default();
             csv.row(&[
                 Int(no as i64 + 1),
                 Plain(row.kind),
@@ -205,7 +242,11 @@ fn receipt_lines(lk: &Lookup<'_>, receipt_id: &str, sign: i64) -> Result<Vec<Str
             let (qty, amount, free): (i64, i64, bool) = (r.get(3)?, r.get(4)?, r.get(5)?);
             let spec = if spec.is_empty() { String::new() } else { format!(" {spec}") };
             let free = if free { "（价目表外）" } else { "" };
-            Ok(format!("{name}{spec} ×{}{unit} {}{free}", labels::qty(sign * qty), yuan(sign * amount)))
+            Ok(format!(
+                "{name}{spec} ×{}{unit} {}{free}",
+                labels::qty(sign * qty),
+                yuan(sign * amount)
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(lines)
@@ -241,7 +282,11 @@ fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
                     "{}号 {}{} 挂号费 {}（在收费单据中收取）",
                     lk.reg_type_name(&reg)?,
                     s(&reg, "dept_name"),
-                    if s(&reg, "doctor").is_empty() { String::new() } else { format!(" {}", s(&reg, "doctor")) },
+                    if s(&reg, "doctor").is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", s(&reg, "doctor"))
+                    },
                     yuan(i(&reg, "fee_fen"))
                 )];
                 r.at = s(&reg, "occurred_at").to_string();
@@ -274,10 +319,19 @@ fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
                 r.doc_no = s(&rc, "receipt_no").to_string();
                 r.original = s(&rc, "receipt_no").to_string();
                 r.dept = s(&rc, "department").to_string();
-                r.details = vec![format!("作废{} {}：{}", labels::receipt_kind(kind), s(&rc, "receipt_no"), s(&v, "reason"))];
+                r.details = vec![format!(
+                    "作废{} {}：{}",
+                    labels::receipt_kind(kind),
+                    s(&rc, "receipt_no"),
+                    s(&v, "reason")
+                )];
                 r.amount = Some(-sign * i(&rc, "total_fen"));
                 r.at = s(&v, "at").to_string();
-                r.operator = format!("{}（主管 {}）", lk.operator(s(&v, "operator_id")), lk.operator(s(&v, "supervisor_id")));
+                r.operator = format!(
+                    "{}（主管 {}）",
+                    lk.operator(s(&v, "operator_id")),
+                    lk.operator(s(&v, "supervisor_id"))
+                );
                 return Ok(r);
             }
             let mut r = shown(

@@ -25,15 +25,27 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
     let ranges: Vec<String> = m
         .receipt_ranges
         .iter()
-        .map(|r| if r.first == r.last { r.first.clone() } else { format!("{} 至 {}（{} 张）", r.first, r.last, r.count) })
+        .map(|r| {
+            if r.first == r.last {
+                r.first.clone()
+            } else {
+                format!("{} 至 {}（{} 张）", r.first, r.last, r.count)
+            }
+        })
         .collect();
     let rows_of = |t: &str| m.counts.rows.get(t).copied().unwrap_or(0);
     let mut lines: Vec<(String, String)> = vec![
-        ("批次".into(), format!("第 {} 批（{}-batch-{:06}）", m.batch_seq, m.station_code, m.batch_seq)),
+        (
+            "批次".into(),
+            format!("第 {} 批（{}-batch-{:06}）", m.batch_seq, m.station_code, m.batch_seq),
+        ),
         ("生成时间".into(), local(&m.created_at)),
         (
             "流水范围".into(),
-            format!("第 {} 至 {} 条（共 {} 条）", m.journal_first_seq, m.journal_last_seq, m.counts.journal_entries),
+            format!(
+                "第 {} 至 {} 条（共 {} 条）",
+                m.journal_first_seq, m.journal_last_seq, m.counts.journal_entries
+            ),
         ),
         ("收据号段".into(), if ranges.is_empty() { "无".into() } else { ranges.join("；") }),
         (
@@ -71,7 +83,14 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
     y += 10.0;
     let hashes = [
         ("链头（最后一条流水的哈希）", m.chain_head.as_str()),
-        ("上一批链头", if m.prev_chain_head.is_empty() { "（第一批，无）" } else { m.prev_chain_head.as_str() }),
+        (
+            "上一批链头",
+            if m.prev_chain_head.is_empty() {
+                "（第一批，无）"
+            } else {
+                m.prev_chain_head.as_str()
+            },
+        ),
         ("清单 manifest.json 的 SHA-256", manifest_sha256),
     ];
     for (label, hash) in hashes {
@@ -98,7 +117,10 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
     if let Some((at, by)) = rerendered {
         pdf.text(x, y, 9.0, &format!("本页为重新生成：{} · {by}", local(at)));
     }
-    let mut out = pdf.finish(&format!("导出批次交接单 {}-batch-{:06}", m.station_code, m.batch_seq), &m.created_at)?;
+    let mut out = pdf.finish(
+        &format!("导出批次交接单 {}-batch-{:06}", m.station_code, m.batch_seq),
+        &m.created_at,
+    )?;
     use std::io::Write;
     out.flush()?;
     out.get_ref().sync_all()?;

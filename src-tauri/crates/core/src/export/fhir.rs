@@ -255,10 +255,7 @@ impl Fhir {
                 "meta",
                 o(vec![(
                     "tag",
-                    J::A(vec![o(vec![
-                        ("system", J::S(format!("{EXT}batch"))),
-                        ("code", st(folder)),
-                    ])]),
+                    J::A(vec![o(vec![("system", J::S(format!("{EXT}batch"))), ("code", st(folder))])]),
                 )]),
             ),
             ("resourceType", st("Bundle")),
@@ -280,7 +277,11 @@ impl Fhir {
         let request = if update {
             o(vec![("method", st("PUT")), ("url", J::S(format!("{resource_type}?{query}")))])
         } else {
-            o(vec![("method", st("POST")), ("url", st(resource_type)), ("ifNoneExist", J::S(query))])
+            o(vec![
+                ("method", st("POST")),
+                ("url", st(resource_type)),
+                ("ifNoneExist", J::S(query)),
+            ])
         };
         o(vec![("fullUrl", J::S(urn(id))), ("resource", resource), ("request", request)]).write(&mut text);
         self.out.write_all(text.as_bytes())?;
@@ -352,7 +353,12 @@ impl Fhir {
                 "receipt_line" | "tender" => {}
                 t if NOT_FOR_FHIR.contains(&t) => {}
                 other => {
-                    let id = ["id", "receipt_id", "patient_id"].iter().map(|k| s(row, k)).find(|v| !v.is_empty()).unwrap_or("").to_string();
+                    let id = ["id", "receipt_id", "patient_id"]
+                        .iter()
+                        .map(|k| s(row, k))
+                        .find(|v| !v.is_empty())
+                        .unwrap_or("")
+                        .to_string();
                     self.exception(
                         other,
                         &id,
@@ -533,10 +539,20 @@ impl Fhir {
             ("id", st(id)),
             (
                 "identifier",
-                non_empty(vec![identifier(ID_SYSTEM, &urn(id)), identifier(SYS_INPATIENT_NO, s(a, "inpatient_no"))]),
+                non_empty(vec![
+                    identifier(ID_SYSTEM, &urn(id)),
+                    identifier(SYS_INPATIENT_NO, s(a, "inpatient_no")),
+                ]),
             ),
             ("status", st(if cancelled { "cancelled" } else { "in-progress" })),
-            ("class", o(vec![("system", st(ACT_CODE)), ("code", st("IMP")), ("display", st("inpatient encounter"))])),
+            (
+                "class",
+                o(vec![
+                    ("system", st(ACT_CODE)),
+                    ("code", st("IMP")),
+                    ("display", st("inpatient encounter")),
+                ]),
+            ),
             (
                 "serviceType",
                 o(vec![(
@@ -588,7 +604,18 @@ impl Fhir {
         )?;
         let lines: Vec<(i64, String, String, String, i64, i64, i64, String, bool, String)> = stmt
             .query_map([&id], |x| {
-                Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?, x.get(6)?, x.get(7)?, x.get(8)?, x.get(9)?))
+                Ok((
+                    x.get(0)?,
+                    x.get(1)?,
+                    x.get(2)?,
+                    x.get(3)?,
+                    x.get(4)?,
+                    x.get(5)?,
+                    x.get(6)?,
+                    x.get(7)?,
+                    x.get(8)?,
+                    x.get(9)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
@@ -606,7 +633,14 @@ impl Fhir {
                 ("status", st("billed")),
                 ("code", o(vec![("coding", non_empty(vec![coding])), ("text", st(&name))])),
                 ("subject", reference(s(r, "patient_id"))),
-                ("context", if visit.is_empty() || !self.emitted.contains(visit) { J::O(vec![]) } else { reference(visit) }),
+                (
+                    "context",
+                    if visit.is_empty() || !self.emitted.contains(visit) {
+                        J::O(vec![])
+                    } else {
+                        reference(visit)
+                    },
+                ),
                 ("occurrenceDateTime", st(s(r, "occurred_at"))),
                 ("enteredDate", st(s(r, "recorded_at"))),
                 ("quantity", o(vec![("value", decimal(sign * qty, 3)), ("unit", st(&unit))])),
@@ -615,11 +649,19 @@ impl Fhir {
                     "extension",
                     non_empty(vec![
                         // Unit price in 1/10000 yuan: hundredths of fen, four decimals of yuan.
-                        ext("unit-price", "valueMoney", o(vec![("currency", st("CNY")), ("value", decimal(price_e4, 4))])),
+                        ext(
+                            "unit-price",
+                            "valueMoney",
+                            o(vec![("currency", st("CNY")), ("value", decimal(price_e4, 4))]),
+                        ),
                         ext(
                             "fee-category",
                             "valueCoding",
-                            o(vec![("system", st(SYS_FEE_CATEGORY)), ("code", st(&category)), ("display", st(labels::category(&category)))]),
+                            o(vec![
+                                ("system", st(SYS_FEE_CATEGORY)),
+                                ("code", st(&category)),
+                                ("display", st(labels::category(&category))),
+                            ]),
                         ),
                         if free {
                             ext("outside-price-list", "valueString", st(&free_reason))
@@ -637,14 +679,19 @@ impl Fhir {
             .prepare_cached("SELECT method, amount_fen, tendered_fen, reference FROM tender WHERE receipt_id = ?1 ORDER BY n")?;
         let tenders: Vec<J> = stmt
             .query_map([&id], |x| {
-                let (method, amount, tendered, reference): (String, i64, Option<i64>, String) = (x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?);
+                let (method, amount, tendered, reference): (String, i64, Option<i64>, String) =
+                    (x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?);
                 Ok(ext_complex(
                     "tender",
                     non_empty_vec(vec![
                         part(
                             "method",
                             "valueCoding",
-                            o(vec![("system", st(SYS_METHOD)), ("code", st(&method)), ("display", st(labels::method(&method)))]),
+                            o(vec![
+                                ("system", st(SYS_METHOD)),
+                                ("code", st(&method)),
+                                ("display", st(labels::method(&method))),
+                            ]),
                         ),
                         part("amount", "valueMoney", money(sign * amount)),
                         tendered.map_or(J::O(vec![]), |t| part("tendered", "valueMoney", money(t))),
@@ -656,7 +703,9 @@ impl Fhir {
         drop(stmt);
         let voided = update || self.voided.contains(&id);
         let void_reason = if voided {
-            lk.row("receipt_void", "receipt_id", &id)?.map(|v| s(&v, "reason").to_string()).unwrap_or_default()
+            lk.row("receipt_void", "receipt_id", &id)?
+                .map(|v| s(&v, "reason").to_string())
+                .unwrap_or_default()
         } else {
             String::new()
         };
@@ -677,11 +726,17 @@ impl Fhir {
             ("id", st(&id)),
             (
                 "identifier",
-                non_empty(vec![identifier(ID_SYSTEM, &urn(&id)), identifier(SYS_RECEIPT_NO, s(r, "receipt_no"))]),
+                non_empty(vec![
+                    identifier(ID_SYSTEM, &urn(&id)),
+                    identifier(SYS_RECEIPT_NO, s(r, "receipt_no")),
+                ]),
             ),
             ("status", st(if voided { "cancelled" } else { "balanced" })),
             ("cancelledReason", st(&void_reason)),
-            ("type", o(vec![("text", st(if kind == "refund" { "退费凭证" } else { "门诊收费票据" }))])),
+            (
+                "type",
+                o(vec![("text", st(if kind == "refund" { "退费凭证" } else { "门诊收费票据" }))]),
+            ),
             ("subject", reference(s(r, "patient_id"))),
             ("date", st(s(r, "occurred_at"))),
             ("lineItem", J::A(items)),
@@ -697,7 +752,9 @@ impl Fhir {
     /// deposit refunds up to the batch's last receipt, each voided or not as of then.
     fn accounts(&mut self, lk: &Lookup<'_>, seq: i64) -> Result<()> {
         for admission_id in std::mem::take(&mut self.accounts) {
-            let Some(a) = lk.row("admission", "id", &admission_id)? else { continue };
+            let Some(a) = lk.row("admission", "id", &admission_id)? else {
+                continue;
+            };
             if !self.encounter_of_admission(lk, &a, seq, false)? {
                 continue;
             }
@@ -736,7 +793,10 @@ impl Fhir {
                 ("id", st(&id)),
                 (
                     "identifier",
-                    non_empty(vec![identifier(ID_SYSTEM, &urn(&id)), identifier(SYS_INPATIENT_NO, s(&a, "inpatient_no"))]),
+                    non_empty(vec![
+                        identifier(ID_SYSTEM, &urn(&id)),
+                        identifier(SYS_INPATIENT_NO, s(&a, "inpatient_no")),
+                    ]),
                 ),
                 ("status", st(if cancelled { "inactive" } else { "active" })),
                 ("type", o(vec![("text", st("住院预交金"))])),
@@ -774,7 +834,15 @@ mod tests {
 
     #[test]
     fn decimals_are_written_as_ecmascript_writes_numbers() {
-        for (units, places, expected) in [(1250, 2, "12.5"), (1200, 2, "12"), (1205, 2, "12.05"), (-1250, 2, "-12.5"), (0, 2, "0"), (2500, 3, "2.5"), (375, 4, "0.0375")] {
+        for (units, places, expected) in [
+            (1250, 2, "12.5"),
+            (1200, 2, "12"),
+            (1205, 2, "12.05"),
+            (-1250, 2, "-12.5"),
+            (0, 2, "0"),
+            (2500, 3, "2.5"),
+            (375, 4, "0.0375"),
+        ] {
             assert_eq!(text(&decimal(units, places)), expected);
         }
     }

@@ -266,7 +266,10 @@ impl<W: Write> Pdf<W> {
             ),
         )?;
         let kids: Vec<String> = self.pages.iter().map(|p| format!("{p} 0 R")).collect();
-        self.object(PAGES, &format!("<< /Type /Pages /Count {} /Kids [{}] >>", self.pages.len(), kids.join(" ")))?;
+        self.object(
+            PAGES,
+            &format!("<< /Type /Pages /Count {} /Kids [{}] >>", self.pages.len(), kids.join(" ")),
+        )?;
         self.object(CATALOG, &format!("<< /Type /Catalog /Pages {PAGES} 0 R >>"))?;
         let title_hex: String = std::iter::once(0xFEFFu16)
             .chain(title.encode_utf16())

@@ -96,11 +96,11 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
                 "receipt_void" => {
                     let id = text("receipt_id");
                     if seq >= batch.journal_first_seq {
-                        let (receipt_no, kind, total): (String, String, i64) = desk.conn.query_row(
-                            "SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1",
-                            [&id],
-                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                        )?;
+                        let (receipt_no, kind, total): (String, String, i64) =
+                            desk.conn
+                                .query_row("SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1", [&id], |r| {
+                                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                                })?;
                         out.voided_in_batch.push(Voided {
                             receipt_id: id.clone(),
                             total_fen: batch::tally::receipt_sign(&kind) * total,
@@ -121,7 +121,14 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
 
 /// Writes every file of batch `b` into `dir`; `rerender` when it is not the first time (the
 /// cover sheet then says when and by whom it was made again).
-pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
+pub(super) fn render(
+    desk: &Desk,
+    by: &Actor,
+    b: &Batch,
+    dir: &Path,
+    rerender: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Manifest> {
     let station = desk.require_station()?;
     let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
     let steps = total + 1;
@@ -144,9 +151,9 @@ pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: b
     let mut back_entry = BackEntry::default();
     let mut records = Hashed::create(dir, batch::RECORDS)?;
     let mut tally = Tally::default();
-    let mut stmt = desk.conn.prepare(
-        "SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
-    )?;
+    let mut stmt = desk
+        .conn
+        .prepare("SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
     let mut rows = stmt.query([b.journal_first_seq, b.journal_last_seq])?;
     let mut line = String::with_capacity(4096);
     let mut done = 0u64;

@@ -65,9 +65,7 @@ fn a_batch_holds_every_entry_since_the_last_and_nothing_twice() {
     let last1 = &m1.receipt_ranges.last().unwrap().last;
     let first2 = &m2.receipt_ranges.first().unwrap().first;
     assert!(first2 > last1, "{first2} after {last1}");
-    let ids = |dir: &Path| -> Vec<String> {
-        batch::records(dir).unwrap().map(|r| r.unwrap().id.to_string()).collect()
-    };
+    let ids = |dir: &Path| -> Vec<String> { batch::records(dir).unwrap().map(|r| r.unwrap().id.to_string()).collect() };
     let (a, b) = (ids(&first.path), ids(&second.path));
     assert!(a.iter().all(|id| !b.contains(id)));
     assert_eq!((a.len() + b.len()) as i64, f.entries());
@@ -85,7 +83,13 @@ fn rerendering_gives_the_same_bytes_whatever_happened_since() {
     let again_dir = f.dir.path().join("again");
     std::fs::create_dir(&again_dir).unwrap();
     let again = f.desk.rerender_batch(&admin, 1, &again_dir, &mut no_progress()).unwrap();
-    let names: Vec<String> = first.manifest.files.iter().map(|f| f.name.clone()).chain([batch::MANIFEST.to_string()]).collect();
+    let names: Vec<String> = first
+        .manifest
+        .files
+        .iter()
+        .map(|f| f.name.clone())
+        .chain([batch::MANIFEST.to_string()])
+        .collect();
     for name in names {
         let a = std::fs::read(first.path.join(&name)).unwrap();
         let b = std::fs::read(again.path.join(&name)).unwrap();
@@ -93,9 +97,16 @@ fn rerendering_gives_the_same_bytes_whatever_happened_since() {
     }
     // The cover pins the paper to this batch; a re-rendered one says it is one.
     let cover = |dir: &Path| crate::receipt_pdf::text_of(&std::fs::read(dir.join(batch::COVER)).unwrap());
-    let manifest_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(std::fs::read(first.path.join(batch::MANIFEST)).unwrap()));
+    let manifest_sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        std::fs::read(first.path.join(batch::MANIFEST)).unwrap(),
+    ));
     let (c1, c2) = (cover(&first.path), cover(&again.path));
-    for needle in [first.manifest.chain_head.as_str(), manifest_sha.as_str(), &first.manifest.fingerprint().unwrap(), "签字"] {
+    for needle in [
+        first.manifest.chain_head.as_str(),
+        manifest_sha.as_str(),
+        &first.manifest.fingerprint().unwrap(),
+        "签字",
+    ] {
         assert!(c1.contains(needle) && c2.contains(needle), "{needle} missing from the cover");
     }
     assert!(!c1.contains("重新生成") && c2.contains("重新生成"), "{c2}");
@@ -130,7 +141,9 @@ fn verify_names_the_file_with_a_flipped_byte_a_missing_or_extra_file() {
         let copy = f.dir.path().join(format!("flip-{name}"));
         copy_dir(&w.path, &copy);
         flip_one_byte(&copy.join(name));
-        let p = verify_batch(&copy, None).problem.unwrap_or_else(|| panic!("a flipped byte in {name} went unnoticed"));
+        let p = verify_batch(&copy, None)
+            .problem
+            .unwrap_or_else(|| panic!("a flipped byte in {name} went unnoticed"));
         assert_eq!(p.file.as_deref(), Some(name.as_str()), "{p:?}");
         assert!(p.zh.contains(name.as_str()), "{}", p.zh);
     }
@@ -211,7 +224,10 @@ fn exporting_needs_a_supervisor_administrator_or_finance_and_a_usable_folder() {
     let last = f.desk.journal_tail(1).unwrap().remove(0);
     assert_eq!((last.kind.as_str(), last.actor.as_str()), ("batch_exported", "赵财务"));
     // No partial folder is left behind.
-    let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names, ["MZ01-batch-000001"]);
 }
 
@@ -226,7 +242,10 @@ fn csv(dir: &Path, name: &str) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 fn column(header: &[String], name: &str) -> usize {
-    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
 }
 
 #[test]
@@ -245,7 +264,10 @@ fn the_csvs_open_with_a_csv_parser_and_add_up_to_the_manifest() {
     let mut by_kind: std::collections::BTreeMap<String, i64> = Default::default();
     for r in &rows {
         let v: i64 = r[fen].parse().unwrap();
-        assert_eq!(r[yuan], format!("{}{}.{:02}", if v < 0 { "-" } else { "" }, v.abs() / 100, v.abs() % 100));
+        assert_eq!(
+            r[yuan],
+            format!("{}{}.{:02}", if v < 0 { "-" } else { "" }, v.abs() / 100, v.abs() % 100)
+        );
         let k = match r[kind].as_str() {
             "收费" => "charge",
             "挂号" => "registration",
@@ -285,7 +307,10 @@ fn the_csvs_open_with_a_csv_parser_and_add_up_to_the_manifest() {
     assert_eq!(h[0], "班次ID");
     assert_eq!(shifts.len() as i64, m.counts.rows["shift"]);
     // The closed shift carries the handover sheet's figures.
-    let closed = shifts.iter().find(|r| !r[column(&h, "交班时间")].is_empty()).expect("the cashier's shift was closed");
+    let closed = shifts
+        .iter()
+        .find(|r| !r[column(&h, "交班时间")].is_empty())
+        .expect("the cashier's shift was closed");
     let report = f.desk.shift_report(&f.admin, closed[0].parse().unwrap()).unwrap();
     assert_eq!(closed[column(&h, "应有现金_fen")], report.figures.expected_cash_fen.to_string());
     assert_eq!(closed[column(&h, "实收_fen")], report.figures.net_fen.to_string());
@@ -323,7 +348,12 @@ fn the_back_entry_list_is_in_the_order_the_his_team_keys_it_in() {
     let (mut f, out) = simulated(40, 13);
     let w = export(&mut f, &out);
     let (h, rows) = csv(&w.path, "back-entry.csv");
-    let (kind, no, original, his) = (column(&h, "类别"), column(&h, "单据号"), column(&h, "原单据号"), column(&h, "HIS号"));
+    let (kind, no, original, his) = (
+        column(&h, "类别"),
+        column(&h, "单据号"),
+        column(&h, "原单据号"),
+        column(&h, "HIS号"),
+    );
     // Patients first, all of them.
     let patients = rows.iter().take_while(|r| r[kind] == "患者建档").count();
     assert_eq!(patients as i64, w.manifest.counts.rows["patient"]);
@@ -336,23 +366,41 @@ fn the_back_entry_list_is_in_the_order_the_his_team_keys_it_in() {
         match r[kind].as_str() {
             "退费" | "作废" => {
                 let k = if r[kind] == "作废" { None } else { Some("收费") };
-                let orig = k.map_or_else(|| rows.iter().position(|x| x[no] == r[original] && x[kind] != "作废"), |k| position(&r[original], k));
+                let orig = k.map_or_else(
+                    || rows.iter().position(|x| x[no] == r[original] && x[kind] != "作废"),
+                    |k| position(&r[original], k),
+                );
                 assert!(orig.is_some_and(|o| o < at), "{} {} comes after {}", r[kind], r[no], r[original]);
                 refunds += 1;
             }
             "预交金" | "退预交金" => {
                 let inpatient = r[column(&h, "明细")].split("住院号 ").nth(1).unwrap().to_string();
-                assert!(position(&inpatient, "入院").is_some_and(|a| a < at), "deposit {} before its admission", r[no]);
+                assert!(
+                    position(&inpatient, "入院").is_some_and(|a| a < at),
+                    "deposit {} before its admission",
+                    r[no]
+                );
             }
             "收费" => {
                 // The visit's registration comes just before its first charge.
-                assert!(rows[..at].iter().any(|x| x[kind] == "挂号" && x[3] == r[3]), "charge {} without its registration before it", r[no]);
+                assert!(
+                    rows[..at].iter().any(|x| x[kind] == "挂号" && x[3] == r[3]),
+                    "charge {} without its registration before it",
+                    r[no]
+                );
             }
             _ => {}
         }
     }
     assert!(refunds > 0);
-    let docs = w.manifest.counts.rows.iter().filter(|(t, _)| ["patient", "registration", "receipt", "receipt_void", "admission"].contains(&t.as_str())).map(|(_, n)| n).sum::<i64>();
+    let docs = w
+        .manifest
+        .counts
+        .rows
+        .iter()
+        .filter(|(t, _)| ["patient", "registration", "receipt", "receipt_void", "admission"].contains(&t.as_str()))
+        .map(|(_, n)| n)
+        .sum::<i64>();
     assert_eq!(rows.len() as i64, docs);
     // The PDF lists the same documents.
     let text = crate::receipt_pdf::text_of(&std::fs::read(w.path.join("back-entry.pdf")).unwrap());
@@ -414,7 +462,9 @@ fn insert_patient_with_birth(path: &Path, birth: &str) -> String {
     conn.execute(&sql, rusqlite::params_from_iter(values)).unwrap();
     let payload = canonical(&json!({"rows": {"patient": [Value::Object(row)]}}));
     let (last, prev): (i64, String) = conn
-        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     let entry_id = uuid::Uuid::now_v7();
     let at = "2026-11-26T02:00:00.000000Z";
@@ -431,7 +481,11 @@ fn insert_patient_with_birth(path: &Path, birth: &str) -> String {
 fn a_record_fhir_cannot_take_is_an_exception_not_a_blocked_batch() {
     let (mut f, out) = simulated(3, 17);
     let bad = insert_patient_with_birth(&f.db_path(), "1990-02-30");
-    assert_eq!(f.desk.verify().unwrap().problem, None, "the injected record is a sound part of the chain");
+    assert_eq!(
+        f.desk.verify().unwrap().problem,
+        None,
+        "the injected record is a sound part of the chain"
+    );
     let w = export(&mut f, &out);
     let m = sound(&w.path, None);
     assert_eq!(m.exceptions.len(), 1, "{:?}", m.exceptions);
@@ -439,14 +493,23 @@ fn a_record_fhir_cannot_take_is_an_exception_not_a_blocked_batch() {
     assert_eq!((e.table.as_str(), e.record_id.as_str()), ("patient", bad.as_str()));
     assert!(e.reason.contains("1990-02-30"), "{}", e.reason);
     // Still in the records and the CSVs; only the bundle leaves it out.
-    let in_records = batch::records(&w.path).unwrap().any(|r| r.unwrap().rows().any(|(t, row)| t == "patient" && row["id"] == bad.as_str()));
+    let in_records = batch::records(&w.path)
+        .unwrap()
+        .any(|r| r.unwrap().rows().any(|(t, row)| t == "patient" && row["id"] == bad.as_str()));
     assert!(in_records);
     let (h, rows) = csv(&w.path, "patients.csv");
-    assert!(rows.iter().any(|r| r[column(&h, "患者ID")] == bad && r[column(&h, "出生日期")] == "1990-02-30"));
+    assert!(rows
+        .iter()
+        .any(|r| r[column(&h, "患者ID")] == bad && r[column(&h, "出生日期")] == "1990-02-30"));
     let bundle = std::fs::read_to_string(w.path.join("fhir-bundle.json")).unwrap();
     assert!(!bundle.contains(&bad));
     let b: serde_json::Value = serde_json::from_str(&bundle).unwrap();
-    let patients = b["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == "Patient").count();
+    let patients = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "Patient")
+        .count();
     assert_eq!(patients as i64, m.counts.rows["patient"] - 1);
 }
 
@@ -455,12 +518,21 @@ fn every_bundle_entry_creates_or_updates_conditionally_on_the_record_uuid() {
     let (mut f, out) = simulated(25, 23);
     let w = export(&mut f, &out);
     let b: serde_json::Value = serde_json::from_slice(&std::fs::read(w.path.join("fhir-bundle.json")).unwrap()).unwrap();
-    assert_eq!((b["resourceType"].as_str(), b["type"].as_str()), (Some("Bundle"), Some("transaction")));
+    assert_eq!(
+        (b["resourceType"].as_str(), b["type"].as_str()),
+        (Some("Bundle"), Some("transaction"))
+    );
     assert_eq!(b["timestamp"], w.manifest.created_at);
     let mut ids = std::collections::HashSet::new();
     let receipt_ids: std::collections::HashSet<String> = batch::records(&w.path)
         .unwrap()
-        .flat_map(|r| r.unwrap().rows().filter(|(t, _)| *t == "receipt").map(|(_, row)| row["id"].as_str().unwrap().to_string()).collect::<Vec<_>>())
+        .flat_map(|r| {
+            r.unwrap()
+                .rows()
+                .filter(|(t, _)| *t == "receipt")
+                .map(|(_, row)| row["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
         .collect();
     let mut invoices = 0;
     for e in b["entry"].as_array().unwrap() {
@@ -470,7 +542,10 @@ fn every_bundle_entry_creates_or_updates_conditionally_on_the_record_uuid() {
         let own = format!("identifier=urn:ietf:rfc:3986|urn:uuid:{id}");
         match e["request"]["method"].as_str().unwrap() {
             "POST" => assert_eq!(e["request"]["ifNoneExist"], own.as_str()),
-            "PUT" => assert_eq!(e["request"]["url"], format!("{}?{own}", res["resourceType"].as_str().unwrap()).as_str()),
+            "PUT" => assert_eq!(
+                e["request"]["url"],
+                format!("{}?{own}", res["resourceType"].as_str().unwrap()).as_str()
+            ),
             other => panic!("{other}"),
         }
         if res["resourceType"] == "Invoice" {

@@ -12,6 +12,7 @@ mod journal;
 mod money;
 mod parts;
 mod patients;
+mod pressure;
 mod receipt_pdf;
 mod registration;
 mod report;
