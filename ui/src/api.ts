@@ -52,6 +52,7 @@ import type { SetupInput } from "./bindings/SetupInput";
 import type { ShiftClosedView } from "./bindings/ShiftClosedView";
 import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
+import type { ImportProgressView } from "./bindings/ImportProgressView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
@@ -212,6 +213,9 @@ export const api = {
    *  core refuses (`patients_have_bad_rows`) unless `acceptGoodRows`. */
   patientSnapshot: (file: ChosenFile, dryRun: boolean, acceptGoodRows = false) =>
     call<SnapshotReportView>("import_patient_snapshot", file.bytes, snapshotOptions(file, dryRun, acceptGoodRows)),
+  /** Calls `onProgress` with the patient index import's progress until the returned function is called. */
+  onPatientsProgress: (onProgress: (p: ImportProgressView) => void): Promise<UnlistenFn> =>
+    listen<ImportProgressView>("patients-progress", (e) => onProgress(e.payload)),
 
   /** Prices the draft's lines: amounts, subtotals, total and its capitals all come from here.
    *  Lines outside the price list need `supervisor`. */

@@ -213,6 +213,8 @@ export const en: Catalog = {
   "index.importGood": "Import only the {good} good rows",
   "index.imported": "HIS patient index imported: {patients} patients.",
   "index.alreadyImported": "This file was imported before; nothing new was created.",
+  "index.progressReading": "Reading and checking the file: {percent}%",
+  "index.progressIndexing": "Writing the search index: {percent}%",
 
   "catalog.title": "Price list",
   "catalog.part": "Part of the price list (optional)",
@@ -777,4 +779,5 @@ export const en: Catalog = {
   "threshold.hint": "0: every difference needs a supervisor",
   "threshold.submit": "Save threshold",
   "notice.thresholdSet": "Set: a difference above {amount} needs a supervisor",
+
 };

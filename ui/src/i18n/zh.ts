@@ -211,6 +211,8 @@ export const zh = {
   "index.importGood": "只导入 {good} 行正确的记录",
   "index.imported": "已导入 HIS 患者索引：{patients} 位患者。",
   "index.alreadyImported": "这个文件以前已经导入过，这次没有新建任何内容。",
+  "index.progressReading": "正在读取并检查文件：{percent}%",
+  "index.progressIndexing": "正在写入查找索引：{percent}%",
 
   "catalog.title": "价目表",
   "catalog.part": "价目表部分（可选）",
@@ -775,4 +777,5 @@ export const zh = {
   "threshold.hint": "0 表示任何差额都要主管确认",
   "threshold.submit": "保存限额",
   "notice.thresholdSet": "已设置：交班差额超过 {amount} 需要主管确认",
+
 } as const;

@@ -3,13 +3,13 @@
 
 use crate::{print_json, Ctx};
 use clap::Subcommand;
+use downtime_core::catalog::stream::ImportStage;
 use downtime_core::catalog::parts::part_label;
 use downtime_core::catalog::read::Field;
 use downtime_core::catalog::{synth, ImportOptions, ImportReport};
 use downtime_core::time::local_display;
 use downtime_core::view::{ActivationView, CatalogItemView, CatalogVersionView, ImportReportView};
 use downtime_core::CoreError;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -203,17 +203,10 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
                 ctx.desk.catalog_preview(&bytes, &name, &opts)?
             } else {
                 let me = ctx.actor()?;
-                let shown = !json && bytes.len() > 2_000_000;
-                let mut progress = |done: usize, total: usize| {
-                    if shown {
-                        eprint!("\r导入中 {done}/{total}");
-                        let _ = std::io::stderr().flush();
-                    }
-                };
+                let mut bar = crate::progress::Bar::on_terminal(json);
+                let mut progress = |done: usize, total: usize| bar.show(ImportStage::Indexing, done as u64, total as u64);
                 let r = ctx.desk.catalog_import(&me, &bytes, &name, &opts, skip_bad, &mut progress);
-                if shown {
-                    eprintln!();
-                }
+                bar.finish();
                 match r {
                     Ok(r) => r,
                     Err(e) if e.code() == "catalog_has_bad_rows" => {

@@ -781,6 +781,18 @@ pub struct SnapshotReportView {
     pub patients: Option<i64>,
 }
 
+/// How far an import is (`patients-progress` events): bytes while reading the file, records
+/// while writing the search index.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProgressView {
+    pub stage: crate::catalog::stream::ImportStage,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
 impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
     fn from(r: &crate::patient::snapshot::SnapshotReport) -> Self {
         SnapshotReportView {

@@ -9,6 +9,7 @@ fn import_search_and_versions() {
     let s = Station::new();
     let out = s.admin(&["catalog", "import", &sample()]);
     assert!(out.out().contains("已导入 2026-11 月价目表（整表）：3000 项"), "{}", out.stdout);
+    assert_eq!(out.stderr, "", "no progress when standard error is not a terminal");
     let again = s.admin(&["catalog", "import", &sample()]);
     assert!(again.out().contains("未重复导入"));
     let found = s.run(&["catalog", "search", "zcf", "--json"]).json();

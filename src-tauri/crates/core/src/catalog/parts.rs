@@ -260,6 +260,7 @@ impl Desk {
             Ok(())
         })?;
         self.catalog_cache = None;
+        self.ensure_item_index()?;
         Ok(change)
     }
 }

@@ -16,6 +16,7 @@ mod pressure;
 mod receipt_pdf;
 mod registration;
 mod report;
+mod search;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
