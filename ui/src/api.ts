@@ -121,13 +121,15 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
 /** A file chosen by the user, as bytes with its name (the HIS patient index). */
 export type ChosenFile = Pick<CatalogFile, "name" | "bytes">;
 
-/** The HIS patient index goes like a price list: raw body, name and choices as headers. */
-function snapshotOptions(file: ChosenFile, dryRun: boolean, acceptGoodRows: boolean): InvokeOptions {
+/** The HIS patient index goes like a price list: raw body, name and choices as headers; a
+ *  file left on disk (`onDisk`) is read there by the core (`x-picked`), with an empty body. */
+function snapshotOptions(file: ChosenFile & { onDisk?: boolean }, dryRun: boolean, acceptGoodRows: boolean): InvokeOptions {
   return {
     headers: {
       "x-file-name": encodeURIComponent(file.name),
       "x-dry-run": dryRun ? "1" : "",
       "x-accept-good-rows": acceptGoodRows ? "1" : "",
+      ...(file.onDisk ? { "x-picked": "1" } : {}),
     },
   };
 }
@@ -211,7 +213,7 @@ export const api = {
   printQueueSlip: (id: string) => call<PrintResultView>("print_queue_slip", { id }),
   /** Reads the HIS patient index and reports (dry run), or imports it; with bad rows the
    *  core refuses (`patients_have_bad_rows`) unless `acceptGoodRows`. */
-  patientSnapshot: (file: ChosenFile, dryRun: boolean, acceptGoodRows = false) =>
+  patientSnapshot: (file: ChosenFile & { onDisk?: boolean }, dryRun: boolean, acceptGoodRows = false) =>
     call<SnapshotReportView>("import_patient_snapshot", file.bytes, snapshotOptions(file, dryRun, acceptGoodRows)),
   /** Calls `onProgress` with the patient index import's progress until the returned function is called. */
   onPatientsProgress: (onProgress: (p: ImportProgressView) => void): Promise<UnlistenFn> =>

@@ -67,10 +67,21 @@ pub fn import_sample_departments(state: State<'_, ShellState>) -> Reply<Vec<Depa
 pub async fn import_patient_snapshot<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, ShellState>,
+    picked: State<'_, super::files::Picked>,
     request: Request<'_>,
 ) -> Reply<SnapshotReportView> {
     let (bytes, name, _, accept) = file_of(&request)?;
     let dry_run = header(&request, "x-dry-run").as_deref() == Some("1");
+    // `x-picked`: the file the user just chose in the system dialog, read from disk as it is
+    // imported (a big hospital's index never has to be in memory).
+    let path = match header(&request, "x-picked").as_deref() {
+        Some("1") => Some(picked.path()?),
+        _ => None,
+    };
+    let input = match &path {
+        Some(p) => Input::Path(p),
+        None => Input::Bytes(&bytes),
+    };
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let mut last = (None, u64::MAX);
@@ -84,7 +95,7 @@ pub async fn import_patient_snapshot<R: Runtime>(
     };
     Ok(SnapshotReportView::from(&shell.desk()?.import_patient_snapshot_from(
         &me,
-        Input::Bytes(&bytes),
+        input,
         &name,
         accept,
         dry_run,

@@ -5,7 +5,7 @@
 //! index (millions of patients) takes a while: both steps show a progress bar.
 
 import { useEffect, useRef, useState } from "react";
-import { api, toIpcError, type ChosenFile } from "../api";
+import { api, toIpcError } from "../api";
 import type { ImportProgressView } from "../bindings/ImportProgressView";
 import type { SnapshotReportView } from "../bindings/SnapshotReportView";
 import { Dialog } from "../components/Dialog";
@@ -19,7 +19,7 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
   const fileInput = useRef<HTMLButtonElement>(null);
   const decision = useRef<HTMLButtonElement>(null);
-  const [file, setFile] = useState<ChosenFile | null>(null);
+  const [file, setFile] = useState<PickedFile | null>(null);
   const [preview, setPreview] = useState<SnapshotReportView | null>(null);
   const [readProblem, setReadProblem] = useState<Problem | null>(null);
   const [result, setResult] = useState<SnapshotReportView | null>(null);
@@ -96,6 +96,7 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
         filterName={t("file.filterTable")}
         extensions={["csv", "xlsx", "xls"]}
         testId="index-file"
+        fromDisk
         disabled={busy}
         onPick={(f) => void choose(f)}
         hint={t("index.fileHint")}

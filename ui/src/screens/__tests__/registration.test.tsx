@@ -675,12 +675,15 @@ describe("HIS patient index (Ctrl+I)", () => {
     expect(good).toHaveFocus();
     expect(screen.getByTestId("index-import-none")).toBeInTheDocument();
     const [dry] = callsOf(calls, "import_patient_snapshot");
-    expect(dry.headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "1", "x-accept-good-rows": "" });
+    // The file stays on disk: the core reads the path just chosen (a big index never crosses
+    // to the window), so no bytes are fetched and the body is empty.
+    expect(dry.headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "1", "x-accept-good-rows": "", "x-picked": "1" });
+    expect(callsOf(calls, "picked_file_bytes")).toHaveLength(0);
 
     report.patients = 2 as unknown as null;
     await user.keyboard("{Enter}");
     expect(await screen.findByTestId("index-summary")).toHaveTextContent("已导入 HIS 患者索引：2 位患者");
-    expect(callsOf(calls, "import_patient_snapshot")[1].headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "", "x-accept-good-rows": "1" });
+    expect(callsOf(calls, "import_patient_snapshot")[1].headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "", "x-accept-good-rows": "1", "x-picked": "1" });
     await user.keyboard("{Escape}");
     expect(screen.getByTestId("reg-screen")).toBeInTheDocument();
   });

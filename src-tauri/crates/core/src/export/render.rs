@@ -123,13 +123,13 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
 /// cover sheet then says when and by whom it was made again).
 pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
     // Rendering reads the journal range once in order and looks rows up all over the file:
-    // read it through a memory map and a larger page cache while it runs (the counter's own
-    // settings come back afterwards, whatever happens).
-    let mmap: i64 = desk.conn.query_row("PRAGMA mmap_size", [], |r| r.get(0))?;
+    // a larger page cache while it runs (32 MB, whatever the batch's size: no memory map,
+    // whose pages would count against the process as the file grows). The counter's own
+    // setting comes back afterwards, whatever happens.
     let cache: i64 = desk.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    desk.conn.execute_batch("PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;")?;
+    desk.conn.execute_batch("PRAGMA cache_size = -32768;")?;
     let done = render_files(desk, by, b, dir, rerender, progress);
-    desk.conn.execute_batch(&format!("PRAGMA mmap_size = {mmap}; PRAGMA cache_size = {cache};"))?;
+    desk.conn.execute_batch(&format!("PRAGMA cache_size = {cache};"))?;
     done
 }
 
