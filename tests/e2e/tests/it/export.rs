@@ -77,6 +77,11 @@ async fn export_rerender_and_the_final_batch() {
         app.keys(F11).await;
         app.wait_focus("outage-up-at").await;
         app.keys(ENTER).await;
+        // The simulation left its shifts open: the supervisor confirms ending anyway, reads
+        // the outage report it offers, and goes on to the final batch.
+        app.text_contains("outage-error", "未交班").await;
+        app.by_id("outage-with-open-shifts").await.click().await.unwrap();
+        app.by_id("outage-submit").await.click().await.unwrap();
         app.by_id("outage-report").await;
         app.keys(ESC).await;
         app.text_contains("export-final", "应急已结束").await;
