@@ -775,8 +775,7 @@ export const en: Catalog = {
 
   "threshold.title": "Handover difference threshold",
   "threshold.current": "A difference above {amount} needs a supervisor",
-  "threshold.name": "Threshold (yuan)",
-  "threshold.hint": "0: every difference needs a supervisor",
+  "threshold.name": "Threshold (yuan; 0: every difference needs a supervisor)",
   "threshold.submit": "Save threshold",
   "notice.thresholdSet": "Set: a difference above {amount} needs a supervisor",
 

@@ -773,8 +773,7 @@ export const zh = {
 
   "threshold.title": "交班差额审批限额",
   "threshold.current": "交班差额超过 {amount} 需要主管确认",
-  "threshold.name": "限额（元）",
-  "threshold.hint": "0 表示任何差额都要主管确认",
+  "threshold.name": "限额（元，0 表示任何差额都要主管确认）",
   "threshold.submit": "保存限额",
   "notice.thresholdSet": "已设置：交班差额超过 {amount} 需要主管确认",
 
