@@ -207,10 +207,19 @@ impl App {
         e.send_keys(text).await.unwrap();
     }
 
-    /// Presses keys wherever the focus is now.
+    /// Presses keys wherever the focus is now. When the focused element is replaced between
+    /// finding it and typing (a form re-rendered by the previous key), the new one is found.
     pub async fn keys(&self, keys: &str) {
-        let e = self.client.active_element().await.unwrap();
-        e.send_keys(keys).await.unwrap();
+        for _ in 0..3 {
+            let e = self.client.active_element().await.unwrap();
+            match e.send_keys(keys).await {
+                Err(fantoccini::error::CmdError::Standard(w)) if w.error == fantoccini::error::ErrorStatus::StaleElementReference => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                other => return other.unwrap(),
+            }
+        }
+        panic!("the focused element kept being replaced while typing {keys:?}");
     }
 
     /// In the focused patient search box: types `query` over what is there (WebDriver's clear

@@ -11,6 +11,7 @@ mod export;
 mod journal;
 mod money;
 mod parts;
+mod quantities;
 mod patients;
 mod receipt_pdf;
 mod registration;
