@@ -23,11 +23,13 @@ pub enum Field {
     Wubi,
     InsuranceClass,
     IsDrug,
+    /// Counted in whole units only (beyond the units that always are: 次, 项 …).
+    Whole,
 }
 
 impl Field {
     /// Parses a `--map` target: `code`, `name`, `spec`, `unit`, `price`, `category`,
-    /// `pinyin`, `wubi`, `insurance`, `drug`.
+    /// `pinyin`, `wubi`, `insurance`, `drug`, `whole`.
     pub fn parse(text: &str) -> Result<Field> {
         Ok(match text.trim().to_lowercase().as_str() {
             "code" => Field::Code,
@@ -40,6 +42,7 @@ impl Field {
             "wubi" => Field::Wubi,
             "insurance" | "insurance_class" => Field::InsuranceClass,
             "drug" | "is_drug" => Field::IsDrug,
+            "whole" => Field::Whole,
             _ => {
                 return Err(invalid!(
                     "catalog_map_invalid",
@@ -71,6 +74,7 @@ impl Field {
             "五笔码" | "五笔" | "wubi" => Field::Wubi,
             "医保类别" | "医保等级" | "insurance_class" | "insurance" => Field::InsuranceClass,
             "是否药品" | "药品标志" | "is_drug" | "drug" => Field::IsDrug,
+            "整数计量" | "按整数" | "整数" | "只收整数" | "whole" => Field::Whole,
             _ => return None,
         })
     }
@@ -101,6 +105,7 @@ pub struct ParsedItem {
     pub wubi: String,
     pub insurance_class: String,
     pub is_drug: bool,
+    pub whole: bool,
 }
 
 /// A row that cannot be imported, and why.
@@ -423,6 +428,7 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
             wubi: get(Field::Wubi).to_uppercase(),
             insurance_class,
             is_drug,
+            whole: matches!(get(Field::Whole).to_lowercase().as_str(), "1" | "是" | "y" | "yes" | "true" | "整数"),
         };
         if let Some(&earlier) = by_code.get(&code) {
             let first = &items[earlier];
