@@ -365,11 +365,11 @@ fn the_back_entry_list_is_in_the_order_the_his_team_keys_it_in() {
         assert_eq!(r[his], "", "the HIS number column is left empty");
         match r[kind].as_str() {
             "退费" | "作废" => {
-                let k = if r[kind] == "作废" { None } else { Some("收费") };
-                let orig = k.map_or_else(
-                    || rows.iter().position(|x| x[no] == r[original] && x[kind] != "作废"),
-                    |k| position(&r[original], k),
-                );
+                let orig = if r[kind] == "作废" {
+                    rows.iter().position(|x| x[no] == r[original] && x[kind] != "作废")
+                } else {
+                    position(&r[original], "收费").or_else(|| position(&r[original], "挂号费"))
+                };
                 assert!(orig.is_some_and(|o| o < at), "{} {} comes after {}", r[kind], r[no], r[original]);
                 refunds += 1;
             }
@@ -408,6 +408,66 @@ fn the_back_entry_list_is_in_the_order_the_his_team_keys_it_in() {
     for r in rows.iter().filter(|r| r[kind] == "收费").take(5) {
         assert!(text.contains(&r[no]), "{} missing from the PDF", r[no]);
     }
+}
+
+#[test]
+fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancellation_before_its_voucher() {
+    use downtime_core::charge::tender::TenderInput;
+    use downtime_core::charge::{ChargeInput, LineInput};
+    let (mut f, c) = crate::patients::counter();
+    let sup = f.operator("陈主管", Role::Supervisor);
+    let p = f
+        .desk
+        .add_patient(&c, &downtime_core::patient::NewPatient { name: "孙七".into(), sex: "M".into(), ..Default::default() })
+        .unwrap()
+        .downtime_no
+        .unwrap();
+    let r = f.desk.register(&c, &crate::patients::reg(&p, "NK", "ordinary", "11")).unwrap();
+    let line = LineInput::Item { code: "F00000009".into(), qty: downtime_core::catalog::price::Quantity::parse("1").unwrap() };
+    let charge = f
+        .desk
+        .pay_charge(&c, &ChargeInput { visit: Some(r.id), ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()]) })
+        .unwrap();
+    f.desk.void_receipt(&c, &sup, &charge.receipt_no, "收错").unwrap();
+    let cancelled = f.desk.cancel_registration(&c, r.id, "患者离开", Some(&sup)).unwrap();
+    let fee_no = cancelled.fee_receipt.clone().unwrap();
+    let (voucher_no, _) = cancelled.cancelled.unwrap().refund.unwrap();
+    f.desk.register(&c, &crate::patients::reg(&p, "WK", "convenience", "0")).unwrap();
+    let out = f.dir.path().join("usb");
+    std::fs::create_dir(&out).unwrap();
+    let w = export(&mut f, &out);
+    let (h, rows) = csv(&w.path, "back-entry.csv");
+    let (kind, no, details, amount, note) = (
+        column(&h, "类别"),
+        column(&h, "单据号"),
+        column(&h, "明细"),
+        column(&h, "金额_fen"),
+        column(&h, "备注"),
+    );
+    let shown: Vec<(&str, &str)> = rows.iter().map(|r| (r[kind].as_str(), r[no].as_str())).collect();
+    let label = format!("{} {}号", r.visit_date, r.queue_no);
+    assert_eq!(
+        shown[..7],
+        [
+            ("患者建档", p.as_str()),
+            ("挂号", label.as_str()),
+            ("挂号费", fee_no.as_str()),
+            ("收费", charge.receipt_no.as_str()),
+            ("作废", charge.receipt_no.as_str()),
+            ("退号", label.as_str()),
+            ("退费", voucher_no.as_str()),
+        ]
+    );
+    // The registration names the receipt its fee was paid on, and carries no amount itself.
+    assert!(rows[1][details].contains(&format!("挂号时已收，挂号收据 {fee_no}")), "{}", rows[1][details]);
+    assert!(!rows[1][details].contains("在收费单据中收取"), "{}", rows[1][details]);
+    assert_eq!((rows[1][amount].as_str(), rows[2][amount].as_str()), ("", "1100"));
+    assert_eq!(rows[6][amount], "-1100");
+    assert!(rows[6][note].contains("随退号退还挂号费"), "{}", rows[6][note]);
+    // A free type has no receipt at all.
+    assert_eq!(rows[7][kind], "挂号");
+    assert!(rows[7][details].ends_with("免挂号费"), "{}", rows[7][details]);
+    assert_eq!(rows.len(), 8);
 }
 
 /// Appends a patient row and its journal entry behind the desk's back, as a faulty import of
