@@ -233,7 +233,9 @@ fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, 
     f.sync_all()?;
     let manifest_sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let now = crate::time::stamp(desk.now());
-    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())))?;
+    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())), |bytes| {
+        desk.sign(bytes)
+    })?;
     progress(Progress { done: steps, total: steps });
     Ok(manifest)
 }

@@ -110,6 +110,9 @@ fn rerendering_gives_the_same_bytes_whatever_happened_since() {
         assert!(c1.contains(needle) && c2.contains(needle), "{needle} missing from the cover");
     }
     assert!(!c1.contains("重新生成") && c2.contains("重新生成"), "{c2}");
+    // A re-rendered cover is signed again for the same manifest.
+    sound(&again.path, None);
+    assert_eq!(verify_batch(&again.path, None).manifest_sha256.as_deref(), Some(manifest_sha.as_str()));
     // Re-rendering is not a new batch.
     assert_eq!(f.desk.batches().unwrap().len(), 1);
     let unknown = f.desk.rerender_batch(&admin, 7, &again_dir, &mut no_progress()).unwrap_err();
@@ -137,6 +140,7 @@ fn verify_names_the_file_with_a_flipped_byte_a_missing_or_extra_file() {
     let w = export(&mut f, &out);
     let mut names: Vec<String> = w.manifest.files.iter().map(|f| f.name.clone()).collect();
     names.push(batch::MANIFEST.into());
+    names.push(batch::COVER.into());
     for name in &names {
         let copy = f.dir.path().join(format!("flip-{name}"));
         copy_dir(&w.path, &copy);
@@ -152,6 +156,18 @@ fn verify_names_the_file_with_a_flipped_byte_a_missing_or_extra_file() {
     std::fs::remove_file(missing.join(batch::RECORDS)).unwrap();
     let p = verify_batch(&missing, None).problem.unwrap();
     assert_eq!((p.code, p.file.as_deref()), ("batch_file_missing", Some(batch::RECORDS)));
+    // The cover is signed for this very manifest: another batch's cover does not pass.
+    let admin = f.admin.clone();
+    downtime_core::simulate::run(&mut f.desk, &admin, 2, 10, &mut |_| Ok(())).unwrap();
+    let w2 = export(&mut f, &out);
+    let swapped = f.dir.path().join("swapped");
+    copy_dir(&w.path, &swapped);
+    std::fs::copy(w2.path.join(batch::COVER), swapped.join(batch::COVER)).unwrap();
+    let p = verify_batch(&swapped, None).problem.unwrap();
+    assert_eq!((p.code, p.file.as_deref()), ("batch_cover_invalid", Some(batch::COVER)));
+    std::fs::remove_file(swapped.join(batch::COVER)).unwrap();
+    let p = verify_batch(&swapped, None).problem.unwrap();
+    assert_eq!((p.code, p.file.as_deref()), ("batch_cover_missing", Some(batch::COVER)));
     let extra = f.dir.path().join("extra");
     copy_dir(&w.path, &extra);
     std::fs::write(extra.join("notes.txt"), "x").unwrap();
@@ -177,6 +193,14 @@ fn a_manifest_signed_by_another_key_is_a_forgery() {
     m.public_key = hex::encode(key.verifying_key().to_bytes());
     m.signature = hex::encode(key.sign(&m.signed_bytes()).to_bytes());
     std::fs::write(forged.join(batch::MANIFEST), m.to_canonical()).unwrap();
+    // The cover, still signed by the station for the real manifest, gives them away...
+    assert_eq!(verify_batch(&forged, None).problem.unwrap().code, "batch_cover_invalid");
+    // ...so they re-sign it too.
+    let cover = std::fs::read(forged.join(batch::COVER)).unwrap();
+    let (pdf, _) = batch::cover_signature(&cover).unwrap();
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(m.to_canonical().as_bytes()));
+    let signature = hex::encode(key.sign(&batch::cover_signed_bytes(&sha, &pdf)).to_bytes());
+    std::fs::write(forged.join(batch::COVER), batch::cover_with_signature(&pdf, &signature)).unwrap();
     assert_eq!(verify_batch(&forged, None).problem.unwrap().code, "batch_totals_mismatch");
 }
 
