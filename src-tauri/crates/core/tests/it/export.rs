@@ -561,6 +561,155 @@ fn insert_patient_with_birth(path: &Path, birth: &str) -> String {
     id
 }
 
+/// Inserts `row` into `table` with its journal entry of `kind`, as the desk would journal it
+/// (used for records whose API has not landed in this build).
+fn append_row(path: &Path, kind: &str, table: &str, row: serde_json::Map<String, serde_json::Value>) {
+    use downtime_core::jcs::canonical;
+    use serde_json::{json, Value};
+    let conn = crate::raw(path);
+    let cols: Vec<&String> = row.keys().collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        cols.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        (1..=cols.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ")
+    );
+    let values: Vec<rusqlite::types::Value> = row
+        .values()
+        .map(|v| match v {
+            Value::Null => rusqlite::types::Value::Null,
+            Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap()),
+            Value::String(s) => rusqlite::types::Value::Text(s.clone()),
+            other => panic!("{other}"),
+        })
+        .collect();
+    conn.execute(&sql, rusqlite::params_from_iter(values)).unwrap();
+    let payload = canonical(&json!({"rows": {table: [Value::Object(row)]}}));
+    let (last, prev): (i64, String) = conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    let entry_id = uuid::Uuid::now_v7();
+    let at = "2026-11-26T03:00:00.000000Z";
+    let hash = downtime_core::journal::entry_hash(last + 1, &entry_id, kind, "王管理", at, &prev, &payload);
+    conn.execute(
+        "INSERT INTO journal (seq, id, kind, actor, at, payload, prev_hash, hash) VALUES (?1, ?2, ?3, '王管理', ?4, ?5, ?6, ?7)",
+        rusqlite::params![last + 1, entry_id.to_string(), kind, at, payload, prev, hash],
+    )
+    .unwrap();
+}
+
+/// 更正: the whole corrected record of a patient, as `patient_corrected` journals it.
+fn correct(f: &Fixture, patient_id: &str, name: &str, phone: &str) -> String {
+    let id = uuid::Uuid::now_v7().to_string();
+    let admin = f.admin.id().to_string();
+    let row = serde_json::json!({
+        "id": id, "patient_id": patient_id, "name": name, "sex": "F", "birth": "1980-02-29",
+        "age_years": null, "id_number": null, "id_old_style": 0, "phone": phone, "address": "更正后的地址",
+        "insurance": "self_pay", "insurance_no": "", "reason": "姓名登记错误", "corrected_by": admin,
+        "at": "2026-11-26T03:00:00.000000Z",
+    });
+    append_row(&f.db_path(), "patient_corrected", "patient_correction", row.as_object().unwrap().clone());
+    id
+}
+
+/// 合并: `merged` is found as `into`, as `patients_merged` journals it.
+fn merge(f: &mut Fixture, merged: &str, into: &str) {
+    let sup = f.operator("陈主管", Role::Supervisor).id().to_string();
+    let row = serde_json::json!({
+        "id": uuid::Uuid::now_v7().to_string(), "merged_id": merged, "into_id": into, "reason": "同一人",
+        "merged_by": f.admin.id().to_string(), "supervisor_id": sup, "at": "2026-11-26T03:00:00.000000Z",
+    });
+    append_row(&f.db_path(), "patients_merged", "patient_merge", row.as_object().unwrap().clone());
+}
+
+fn bundle_of(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("fhir-bundle.json")).unwrap()).unwrap()
+}
+
+/// The bundle's Patient entries by id.
+fn patients_in(b: &serde_json::Value) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in b["entry"].as_array().unwrap() {
+        if e["resource"]["resourceType"] == "Patient" {
+            let id = e["resource"]["id"].as_str().unwrap().to_string();
+            assert!(out.insert(id.clone(), e.clone()).is_none(), "Patient {id} twice in one bundle");
+        }
+    }
+    out
+}
+
+#[test]
+fn a_corrected_or_merged_patient_is_updated_once_per_bundle_as_of_the_batch() {
+    let (mut f, out) = simulated(6, 31);
+    let ids: Vec<String> = {
+        let conn = crate::raw(&f.db_path());
+        let mut stmt = conn.prepare("SELECT id FROM patient ORDER BY seq").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let first = export(&mut f, &out);
+    // Batch 2: patient 0 corrected twice (the newest counts), 1 merged into 2.
+    correct(&f, &ids[0], "张三丰", "13800000001");
+    correct(&f, &ids[0], "张三峰", "13800000002");
+    merge(&mut f, &ids[1], &ids[2]);
+    assert_eq!(f.desk.verify().unwrap().problem, None);
+    let second = export(&mut f, &out);
+    let m = sound(&second.path, Some(&first.path));
+    assert_eq!(m.exceptions, vec![], "corrections and merges map to FHIR");
+    let b = bundle_of(&second.path);
+    let p = patients_in(&b);
+    assert_eq!(p.len(), 3, "{:?}", p.keys());
+    let put = |id: &str| format!("Patient?identifier=urn:ietf:rfc:3986|urn:uuid:{id}");
+    let corrected = &p[&ids[0]];
+    assert_eq!(corrected["request"]["method"], "PUT");
+    assert_eq!(corrected["request"]["url"], put(&ids[0]).as_str());
+    assert_eq!(corrected["resource"]["name"][0]["text"], "张三峰");
+    assert_eq!(corrected["resource"]["telecom"][0]["value"], "13800000002");
+    assert_eq!(corrected["resource"]["birthDate"], "1980-02-29");
+    let (merged, into) = (&p[&ids[1]]["resource"], &p[&ids[2]]["resource"]);
+    assert_eq!(merged["active"], false);
+    assert_eq!(merged["link"], serde_json::json!([{"other": {"reference": format!("urn:uuid:{}", ids[2])}, "type": "replaced-by"}]));
+    assert_eq!(into["link"], serde_json::json!([{"other": {"reference": format!("urn:uuid:{}", ids[1])}, "type": "replaces"}]));
+    assert_eq!(into.get("active"), None);
+    assert_eq!((p[&ids[1]]["request"]["method"].as_str(), p[&ids[2]]["request"]["method"].as_str()), (Some("PUT"), Some("PUT")));
+
+    // A later correction never reaches a re-rendering of batch 2.
+    correct(&f, &ids[0], "张三", "13800000003");
+    let admin = f.admin.clone();
+    let again = f.dir.path().join("again");
+    std::fs::create_dir(&again).unwrap();
+    let again = f.desk.rerender_batch(&admin, 2, &again, &mut no_progress()).unwrap();
+    assert!(
+        std::fs::read(second.path.join("fhir-bundle.json")).unwrap() == std::fs::read(again.path.join("fhir-bundle.json")).unwrap(),
+        "the re-rendered bundle differs"
+    );
+    // Batch 3 carries the newest correction; a receipt of a corrected patient in the same
+    // batch does not bring them in twice.
+    downtime_core::simulate::run(&mut f.desk, &admin, 2, 32, &mut |_| Ok(())).unwrap();
+    let third = export(&mut f, &out);
+    let p = patients_in(&bundle_of(&third.path));
+    assert_eq!(p[&ids[0]]["resource"]["name"][0]["text"], "张三");
+    // Batch 1, re-rendered now, still shows the patients as they were created.
+    let again1 = f.dir.path().join("again1");
+    std::fs::create_dir(&again1).unwrap();
+    let again1 = f.desk.rerender_batch(&admin, 1, &again1, &mut no_progress()).unwrap();
+    assert!(std::fs::read(first.path.join("fhir-bundle.json")).unwrap() == std::fs::read(again1.path.join("fhir-bundle.json")).unwrap());
+    let p1 = patients_in(&bundle_of(&first.path));
+    assert_eq!(p1[&ids[0]]["request"]["method"], "POST");
+    assert_eq!(p1[&ids[1]]["resource"].get("link"), None);
+}
+
+#[test]
+fn a_patient_created_and_corrected_in_one_batch_is_sent_once_corrected() {
+    let (mut f, out) = simulated(3, 33);
+    let id: String = crate::raw(&f.db_path()).query_row("SELECT id FROM patient ORDER BY seq LIMIT 1", [], |r| r.get(0)).unwrap();
+    correct(&f, &id, "李四", "");
+    let w = export(&mut f, &out);
+    let p = patients_in(&bundle_of(&w.path));
+    assert_eq!(p[&id]["resource"]["name"][0]["text"], "李四");
+    assert_eq!(p[&id]["request"]["method"], "PUT");
+    assert_eq!(p[&id]["resource"].get("telecom"), None);
+    assert_eq!(w.manifest.exceptions, vec![]);
+}
+
 #[test]
 fn a_record_fhir_cannot_take_is_an_exception_not_a_blocked_batch() {
     let (mut f, out) = simulated(3, 17);
