@@ -143,7 +143,12 @@ pub fn cancel_registration(state: State<'_, ShellState>, input: CancelRegistrati
         Some(c) => Some(desk.authenticate(&c.name, &c.pin)?),
         None => None,
     };
-    Ok(RegistrationView::from(&desk.cancel_registration(&me, id, &input.reason, sup.as_ref())?))
+    Ok(RegistrationView::from(&desk.cancel_registration(
+        &me,
+        id,
+        &input.reason,
+        sup.as_ref(),
+    )?))
 }
 
 /// The registration types with their fees as the active price list prices them.

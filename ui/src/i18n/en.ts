@@ -383,6 +383,9 @@ export const en: Catalog = {
   "charge.colQty": "Qty",
   "charge.colAmount": "Amount",
   "charge.free": "Not listed",
+  "charge.perDose": "Per dose",
+  "charge.doses": "Doses",
+  "charge.byDose": "{qty}×{doses} doses",
   "charge.qty": "Quantity",
   "charge.entryHint": "type the quantity, Enter adds it, Esc goes back to the item",
   "charge.keysHint": "↑ goes into the lines: Enter changes the quantity, Delete removes; Ctrl+F item not in the price list; F9 settle",
@@ -775,8 +778,7 @@ export const en: Catalog = {
 
   "threshold.title": "Handover difference threshold",
   "threshold.current": "A difference above {amount} needs a supervisor",
-  "threshold.name": "Threshold (yuan)",
-  "threshold.hint": "0: every difference needs a supervisor",
+  "threshold.name": "Threshold (yuan; 0: every difference needs a supervisor)",
   "threshold.submit": "Save threshold",
   "notice.thresholdSet": "Set: a difference above {amount} needs a supervisor",
 

@@ -381,6 +381,9 @@ export const zh = {
   "charge.colQty": "数量",
   "charge.colAmount": "金额",
   "charge.free": "价目表外",
+  "charge.perDose": "每付用量",
+  "charge.doses": "付数",
+  "charge.byDose": "{qty}×{doses}付",
   "charge.qty": "数量",
   "charge.entryHint": "输入数量后按 Enter 加入，Esc 返回项目",
   "charge.keysHint": "↑ 进入已录项目：Enter 改数量，Delete 删除；Ctrl+F 价目表外项目；F9 结算",
@@ -773,8 +776,7 @@ export const zh = {
 
   "threshold.title": "交班差额审批限额",
   "threshold.current": "交班差额超过 {amount} 需要主管确认",
-  "threshold.name": "限额（元）",
-  "threshold.hint": "0 表示任何差额都要主管确认",
+  "threshold.name": "限额（元，0 表示任何差额都要主管确认）",
   "threshold.submit": "保存限额",
   "notice.thresholdSet": "已设置：交班差额超过 {amount} 需要主管确认",
 

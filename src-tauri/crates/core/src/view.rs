@@ -359,6 +359,10 @@ pub struct CatalogItemView {
     pub insurance_class: String,
     pub is_drug: bool,
     pub version_id: String,
+    /// 中药饮片: entered as a quantity per dose and a number of doses (付数).
+    pub by_dose: bool,
+    /// Counted in whole units only (次, 项 …, or as the price list marks it).
+    pub whole: bool,
 }
 
 impl From<&CatalogItem> for CatalogItemView {
@@ -376,6 +380,8 @@ impl From<&CatalogItem> for CatalogItemView {
             insurance_class: i.insurance_class.clone(),
             is_drug: i.is_drug,
             version_id: i.version_id.to_string(),
+            by_dose: i.by_dose(),
+            whole: i.whole_units(),
         }
     }
 }
@@ -814,7 +820,11 @@ pub struct SnapshotReportView {
     pub rows_read: u64,
     #[ts(type = "number")]
     pub good: u64,
+    /// The first bad rows (at most 1000), each with its reason.
     pub problems: Vec<RowProblem>,
+    /// Every bad row, counted (more than `problems` holds when the file has over 1000).
+    #[ts(type = "number")]
+    pub problems_total: u64,
     pub already_imported: bool,
     #[ts(type = "number | null")]
     pub patients: Option<i64>,
@@ -839,6 +849,7 @@ impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
             rows_read: r.rows_read as u64,
             good: r.good as u64,
             problems: r.problems.clone(),
+            problems_total: r.problems_total as u64,
             already_imported: r.already_imported,
             patients: r.snapshot.as_ref().map(|s| s.patients),
         }
@@ -867,6 +878,12 @@ pub struct ReceiptLineView {
     pub free_reason: String,
     #[ts(type = "number | null")]
     pub refunds_line: Option<i64>,
+    /// 医保类别 as printed (甲, 乙, 丙, 自付10%); empty when the list gave none.
+    pub insurance_class: String,
+    /// 付数 of a herbal line; `per_dose` is then its quantity per dose (`qty` = per_dose × doses).
+    #[ts(type = "number | null")]
+    pub doses: Option<i64>,
+    pub per_dose: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -970,6 +987,9 @@ impl From<&crate::charge::Receipt> for ReceiptView {
                     free_text: l.free_text,
                     free_reason: l.free_reason.clone(),
                     refunds_line: l.refunds_line,
+                    insurance_class: l.insurance_class.clone(),
+                    doses: l.doses,
+                    per_dose: l.doses.map(|_| l.per_dose().text()),
                 })
                 .collect(),
             subtotals: r
@@ -1095,8 +1115,10 @@ impl From<&crate::admission::DepositAccount> for DepositAccountView {
 #[ts(export)]
 pub struct DraftLine {
     pub code: Option<String>,
-    /// As typed: up to three decimals.
+    /// As typed: up to three decimals; for a herbal line, the quantity per dose.
     pub qty: String,
+    /// 付数 of a herbal line, as typed.
+    pub doses: Option<String>,
     pub free_name: Option<String>,
     pub free_unit: Option<String>,
     /// As typed, in yuan, up to four decimals.
@@ -1109,8 +1131,16 @@ impl DraftLine {
     pub fn to_input(&self) -> crate::Result<crate::charge::LineInput> {
         use crate::catalog::price::{Quantity, UnitPrice};
         let qty = Quantity::parse(&self.qty)?;
+        let doses = self.doses.as_deref().map(str::trim).filter(|d| !d.is_empty());
         Ok(match (&self.code, &self.free_name) {
-            (Some(code), _) if !code.trim().is_empty() => crate::charge::LineInput::Item { code: code.clone(), qty },
+            (Some(code), _) if !code.trim().is_empty() => match doses {
+                Some(d) => crate::charge::LineInput::Herbal {
+                    code: code.clone(),
+                    per_dose: qty,
+                    doses: parse_doses(d)?,
+                },
+                None => crate::charge::LineInput::Item { code: code.clone(), qty },
+            },
             _ => crate::charge::LineInput::FreeText {
                 name: self.free_name.clone().unwrap_or_default(),
                 unit: self.free_unit.clone().unwrap_or_default(),
@@ -1121,6 +1151,17 @@ impl DraftLine {
             },
         })
     }
+}
+
+/// 付数 as typed: a whole number.
+pub fn parse_doses(text: &str) -> crate::Result<i64> {
+    text.trim().parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
+        crate::error::CoreError::invalid(
+            "doses_invalid",
+            format!("付数“{text}”无效：应为 1 到 {} 的整数", crate::charge::MAX_DOSES),
+            format!("Invalid number of doses \"{text}\": a whole number from 1 to {}", crate::charge::MAX_DOSES),
+        )
+    })
 }
 
 /// A tender from the payment panel; money as integer fen.

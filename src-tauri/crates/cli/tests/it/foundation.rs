@@ -287,9 +287,14 @@ fn bench_prints_each_figure_beside_its_baseline() {
     assert!(figures[0]["name"].as_str().unwrap().contains("bare"));
     assert!(figures[1]["ratio"].as_f64().unwrap() > 0.0);
     assert!(figures.iter().all(|f| f["median"].as_f64().unwrap() > 0.0));
-    let export = figures.iter().find(|f| f["name"].as_str().unwrap().starts_with("export a batch")).expect("the export figure");
+    let export = figures
+        .iter()
+        .find(|f| f["name"].as_str().unwrap().starts_with("export a batch"))
+        .expect("the export figure");
     assert!(export["baseline"].as_str().unwrap().contains("journal range"));
-    assert!(figures.iter().any(|f| f["name"].as_str().unwrap().starts_with("peak memory while exporting") && f["unit"] == "MB"));
+    assert!(figures
+        .iter()
+        .any(|f| f["name"].as_str().unwrap().starts_with("peak memory while exporting") && f["unit"] == "MB"));
 }
 
 #[test]

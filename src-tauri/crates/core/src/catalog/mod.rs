@@ -15,9 +15,9 @@ pub mod stream;
 pub mod synth;
 
 use crate::error::{invalid, Result};
+use crate::ids::Permission;
 use crate::jcs::canonical;
 use crate::journal::{self, Change};
-use crate::ids::Permission;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
@@ -74,6 +74,24 @@ pub struct CatalogItem {
     pub wubi: String,
     pub insurance_class: String,
     pub is_drug: bool,
+    /// The price list marks it as counted in whole units only.
+    pub whole: bool,
+}
+
+/// Units that count visits or tests: a quantity in them is a whole number, whatever the price
+/// list says (it can mark further items as whole).
+pub const WHOLE_UNITS: &[&str] = &["次", "项", "例", "人次"];
+
+impl CatalogItem {
+    /// A quantity of it must be a whole number.
+    pub fn whole_units(&self) -> bool {
+        self.whole || WHOLE_UNITS.contains(&self.unit.trim())
+    }
+
+    /// 中药饮片: charged as a quantity per dose × the number of doses (付数).
+    pub fn by_dose(&self) -> bool {
+        self.category == FeeCategory::HerbalPieces
+    }
 }
 
 /// What an import (or a dry run) found and did.
@@ -120,7 +138,10 @@ pub(crate) struct Cache {
 impl Cache {
     /// The item `code` in force.
     pub(crate) fn get(&self, code: &str) -> Option<&CatalogItem> {
-        self.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| &self.items[i])
+        self.items
+            .binary_search_by(|i| i.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.items[i])
     }
 }
 
@@ -171,12 +192,17 @@ fn month_of(option: Option<&str>, file_name: &str, now: DateTime<Utc>) -> Result
 }
 
 fn item_json(item: &CatalogItem) -> serde_json::Value {
-    json!({
+    let mut v = json!({
         "code": item.code, "name": item.name, "spec": item.spec, "unit": item.unit,
         "unit_price_e4": item.price.e4(), "category": item.category.key(),
         "lookup": item.lookups.join(" "), "wubi": item.wubi,
         "insurance_class": item.insurance_class, "is_drug": item.is_drug,
-    })
+    });
+    // Added later: absent unless set, so that older versions keep the digest taken at import.
+    if item.whole {
+        v["whole"] = json!(true);
+    }
+    v
 }
 
 /// SHA-256 over the canonical JSON of every item, in code order, one per line: the version
@@ -210,7 +236,7 @@ const VERSION_SELECT: &str =
      ifnull((SELECT a.part FROM catalog_activation a WHERE a.version_id = v.id ORDER BY a.rowid LIMIT 1), '') \
      FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
 
-const ITEM_COLUMNS: &str = "version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug";
+const ITEM_COLUMNS: &str = "version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0)";
 
 fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
     let cat: String = r.get(6)?;
@@ -227,12 +253,13 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
         wubi: r.get(8)?,
         insurance_class: r.get(9)?,
         is_drug: r.get(10)?,
+        whole: r.get(11)?,
     })
 }
 
 pub(crate) fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
     let mut stmt = conn.prepare(
-        "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug \
+        "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0) \
          FROM catalog_item WHERE version_id = ?1 ORDER BY code",
     )?;
     let rows = stmt.query_map([version.to_string()], |r| {
@@ -250,6 +277,7 @@ pub(crate) fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<Catalog
             wubi: r.get(7)?,
             insurance_class: r.get(8)?,
             is_drug: r.get(9)?,
+            whole: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -396,6 +424,7 @@ impl Desk {
                 wubi: p.wubi,
                 insurance_class: p.insurance_class,
                 is_drug: p.is_drug,
+                whole: p.whole,
             })
             .collect();
         items.sort_by(|a, b| a.code.cmp(&b.code));
@@ -413,8 +442,8 @@ impl Desk {
         let version_row = tx.last_insert_rowid();
         {
             let mut stmt = tx.prepare(
-                "INSERT INTO catalog_item (version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO catalog_item (version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, whole) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let vid = version_id.to_string();
             for (n, item) in items.iter().enumerate() {
@@ -429,7 +458,8 @@ impl Desk {
                     item.lookups.join(" "),
                     item.wubi,
                     item.insurance_class,
-                    item.is_drug
+                    item.is_drug,
+                    item.whole.then_some(1)
                 ])?;
                 if n % 2000 == 0 {
                     progress(n, total);

@@ -11,6 +11,7 @@ mod export;
 mod journal;
 mod money;
 mod parts;
+mod quantities;
 mod patients;
 mod pressure;
 mod receipt_pdf;
