@@ -139,6 +139,9 @@ pub enum Permission {
     /// Read any operator's handover sheet, the day and outage reports (an operator reads
     /// their own shift's without it).
     ReadReports,
+    /// Replace reference data the counter charges and registers by: price lists and the HIS
+    /// patient index (主管或管理员).
+    ImportReference,
 }
 
 impl Role {
@@ -190,6 +193,7 @@ impl Role {
             Admit => matches!(self, Admissions | Supervisor),
             Export => matches!(self, Supervisor | Admin | Finance),
             ReadReports => matches!(self, Supervisor | Admin | Finance),
+            ImportReference => matches!(self, Supervisor | Admin),
         }
     }
 }

@@ -236,7 +236,26 @@ fn row_json(row: &rusqlite::Row<'_>, names: &[String]) -> rusqlite::Result<Value
 fn read_row(conn: &Connection, table: &str, rowid: i64) -> Result<Value> {
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE rowid = ?1"))?;
     let names: Vec<String> = stmt.column_names().map(String::from).collect();
-    Ok(stmt.query_row([rowid], |r| row_json(r, &names))?)
+    let mut row = stmt.query_row([rowid], |r| row_json(r, &names))?;
+    commit_secrets(&mut row);
+    Ok(row)
+}
+
+/// What the journal records of a secret column: not the value but its commitment, so that
+/// the journal — exported in every batch's `records.jsonl`, carried on a USB stick — never
+/// holds anything to brute-force offline. An operator's `pin_hash` (Argon2 of a 4-6 digit
+/// PIN, salt included) is recorded as `sha256:` and the SHA-256 of the stored text: `verify`
+/// still proves the table holds exactly what was recorded, and without the salt the
+/// commitment says nothing about the PIN. Entries written before this recorded the Argon2
+/// text itself; they are compared as they are.
+pub const SECRET_COMMITMENT: &str = "sha256:";
+
+fn commit_secrets(row: &mut Value) {
+    if let Some(Value::String(h)) = row.get_mut("pin_hash") {
+        if !h.starts_with(SECRET_COMMITMENT) {
+            *h = format!("{SECRET_COMMITMENT}{}", hex::encode(Sha256::digest(h.as_bytes())));
+        }
+    }
 }
 
 fn all_rows(conn: &Connection, table: &str) -> Result<Vec<Value>> {
@@ -312,6 +331,16 @@ fn row_key(row: &Value) -> Value {
 /// a later migration is NULL in the rows written before it and absent from their payloads;
 /// both read the same. Nothing can hide behind it: a value changed to or from NULL differs.
 fn comparable(row: &Value) -> String {
+    // Secrets compare by commitment: a table row (the Argon2 text) against an entry that
+    // recorded either the text (older entries) or its commitment.
+    let mut committed;
+    let row = if row.get("pin_hash").is_some() {
+        committed = row.clone();
+        commit_secrets(&mut committed);
+        &committed
+    } else {
+        row
+    };
     match row {
         Value::Object(columns) if columns.values().any(Value::is_null) => {
             let set: Map<String, Value> = columns

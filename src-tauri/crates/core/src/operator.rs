@@ -82,6 +82,10 @@ impl Actor {
                 "只有主管、管理员和财务可以导出批次",
                 "only supervisors, administrators and finance export batches",
             ),
+            Permission::ImportReference => (
+                "导入价目表和 HIS 患者索引需要主管或管理员",
+                "importing price lists and the HIS patient index needs a supervisor or an administrator",
+            ),
             Permission::ReadReports => (
                 "他人的交班单和日结、应急报表只有主管、管理员和财务可以查看",
                 "only supervisors, administrators and finance read other operators' sheets and the day and outage reports",

@@ -3,6 +3,7 @@
 mod admissions;
 mod catalog;
 mod charges;
+mod crash;
 mod export;
 mod foundation;
 mod patients;

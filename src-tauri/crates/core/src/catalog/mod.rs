@@ -376,8 +376,7 @@ impl Desk {
         accept_good_rows: bool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
-        by.require(Permission::ChangeSettings)
-            .or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::ImportReference)?;
         let (mut report, parsed) = self.catalog_read(bytes, file_name, opts)?;
         if report.already_imported {
             return Ok(report);

@@ -238,8 +238,7 @@ impl Desk {
 
     /// `downtime catalog activate`: puts an earlier version back in force for its part.
     pub fn catalog_activate(&mut self, by: &Actor, version: &str, confirm_shrink: bool) -> Result<Change> {
-        by.require(Permission::ChangeSettings)
-            .or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::ImportReference)?;
         let v = self.find_catalog_version(version)?;
         if self.active_set()?.is_some_and(|s| s.parts.iter().any(|p| p.id == v.id)) {
             return Err(invalid!(

@@ -459,6 +459,9 @@ impl Desk {
             }
             None => String::new(),
         };
+        if let Some(a) = input.approver.as_ref().filter(|_| input.lines.iter().any(|l| matches!(l, LineInput::FreeText { .. }))) {
+            a.approve(by)?;
+        }
         let (lines, total) = self.price_lines_in(&catalog, &input.lines, input.approver.as_ref())?;
         if total == Fen::ZERO {
             return Err(invalid!(

@@ -364,6 +364,7 @@ impl Desk {
         dry_run: bool,
         progress: &mut dyn FnMut(ImportStage, u64, u64),
     ) -> Result<SnapshotReport> {
+        by.require(crate::ids::Permission::ImportReference)?;
         let now = self.now();
         let sha256 = input.sha256()?;
         let existing = self

@@ -798,3 +798,18 @@ fn every_bundle_entry_creates_or_updates_conditionally_on_the_record_uuid() {
         .sum();
     assert_eq!(invoices, charges_and_refunds);
 }
+
+#[test]
+fn a_batch_carries_no_pin_hash_to_brute_force_and_still_verifies() {
+    let (mut f, out) = simulated(3, 4);
+    let w = export(&mut f, &out);
+    let records = std::fs::read_to_string(w.path.join(batch::RECORDS)).unwrap();
+    assert!(records.contains("\"pin_hash\":\"sha256:"), "operators are in the batch, their PIN hash as a commitment");
+    assert!(!records.contains("$argon2"), "no Argon2 hash of a short PIN leaves the station");
+    assert_eq!(verify_batch(&w.path, None).problem, None);
+    assert_eq!(f.desk.verify().unwrap().problem, None);
+    // The table keeps the Argon2 hash: PINs still work.
+    let stored: String = crate::raw(&f.db_path()).query_row("SELECT pin_hash FROM operator LIMIT 1", [], |r| r.get(0)).unwrap();
+    assert!(stored.starts_with("$argon2"));
+    f.desk.authenticate("王管理", "123456").unwrap();
+}

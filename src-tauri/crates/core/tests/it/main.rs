@@ -17,6 +17,7 @@ mod pressure;
 mod receipt_pdf;
 mod registration;
 mod report;
+mod roles;
 mod search;
 mod store;
 mod tamper;

@@ -1,0 +1,102 @@
+//! Roles (#17): every privileged action refuses a wrong role in `downtime-core`, and an
+//! approver is never the operator whose action they approve. The IPC layer reaches the same
+//! functions with the session's operator (see the shell's `commands`), so the refusals here are
+//! the ones the window sees.
+
+use crate::charges::{cash, charge, counter, item};
+use downtime_core::catalog::category::FeeCategory;
+use downtime_core::catalog::price::{Quantity, UnitPrice};
+use downtime_core::charge::correction::RefundInput;
+use downtime_core::charge::LineInput;
+use downtime_core::Role;
+use uuid::Uuid;
+
+const PRICE_LIST: &str = "编码,名称,规格,单位,单价,费用类别\r\nX1,低价项目,,次,0.01,治疗费\r\n";
+
+#[test]
+fn price_lists_and_the_his_index_need_a_supervisor_or_an_administrator() {
+    let mut c = counter();
+    let finance = c.f.operator("赵财务", Role::Finance);
+    let admissions = c.f.operator("钱住院", Role::Admissions);
+    let his = "HIS号,姓名,性别,出生日期,身份证号,联系电话\r\nH001,孙悟空,男,1975-03-03,,13700000001\r\n";
+    let mut tried = 0;
+    for who in [c.cashier.clone(), finance.clone(), admissions.clone()] {
+        let e = c.f.desk.catalog_import(&who, PRICE_LIST.as_bytes(), "cheap.csv", &Default::default(), true, &mut |_, _| {});
+        assert_eq!(e.unwrap_err().code(), "role_forbidden", "{} imported a price list", who.name());
+        let versions = c.f.desk.catalog_versions().unwrap();
+        let e = c.f.desk.catalog_activate(&who, &versions[0].id.to_string(), true);
+        assert_eq!(e.unwrap_err().code(), "role_forbidden");
+        let e = c.f.desk.import_patient_snapshot(&who, his.as_bytes(), "his.csv", true, false);
+        assert_eq!(e.unwrap_err().code(), "role_forbidden", "{} imported the HIS index", who.name());
+        tried += 3;
+    }
+    // Nothing was charged at ¥0.01: the price list in force is the one the administrator imported.
+    assert_eq!(c.pay(&charge("DT-MZ01-000001", vec![item("X1", "1")], vec![cash("0.01")])).unwrap_err().code(), "item_unknown");
+    let sup = c.sup.clone();
+    c.f.desk.import_patient_snapshot(&sup, his.as_bytes(), "his.csv", true, false).unwrap();
+    let confirmed = downtime_core::catalog::ImportOptions {
+        confirm_shrink: true,
+        ..Default::default()
+    };
+    c.f.desk.catalog_import(&sup, PRICE_LIST.as_bytes(), "cheap.csv", &confirmed, true, &mut |_, _| {}).unwrap();
+    println!("reference-data imports refused for wrong roles: {tried}");
+}
+
+#[test]
+fn a_supervisor_never_approves_their_own_void_refund_or_free_text_line() {
+    let mut c = counter();
+    let sup = c.sup.clone();
+    let other = c.f.operator("孙主管", Role::Supervisor);
+    c.f.desk.open_shift(&sup, downtime_core::Fen::ZERO).unwrap();
+    // A supervisor at the counter charges; they cannot be their own approver.
+    let r = c.f.desk.pay_charge(&sup, &charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
+    let e = c.f.desk.void_receipt(&sup, &sup, &r.receipt_no, "收错").unwrap_err();
+    assert_eq!(e.code(), "approver_is_actor", "{e}");
+    let refund = RefundInput {
+        id: Uuid::now_v7(),
+        receipt_no: r.receipt_no.clone(),
+        lines: vec![],
+        reason: "未做检查".into(),
+        tenders: vec![],
+        drug_return_by: None,
+    };
+    assert_eq!(c.f.desk.refund_receipt(&sup, &sup, &refund).unwrap_err().code(), "approver_is_actor");
+    let free = LineInput::FreeText {
+        name: "自制膏药".into(),
+        unit: "贴".into(),
+        unit_price: UnitPrice::parse("5").unwrap(),
+        qty: Quantity::parse("1").unwrap(),
+        category: FeeCategory::Treatment,
+        reason: "价目表遗漏".into(),
+    };
+    let mut own = charge("DT-MZ01-000001", vec![free], vec![cash("5")]);
+    own.approver = Some(sup.clone());
+    assert_eq!(c.f.desk.pay_charge(&sup, &own).unwrap_err().code(), "approver_is_actor");
+    // Another supervisor may approve each.
+    own.approver = Some(other.clone());
+    own.id = Uuid::now_v7();
+    c.f.desk.pay_charge(&sup, &own).unwrap();
+    c.f.desk.refund_receipt(&sup, &other, &refund).unwrap();
+    // Wrong roles as approver.
+    let r2 = c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
+    let cashier = c.cashier.clone();
+    assert_eq!(c.f.desk.void_receipt(&cashier, &cashier, &r2.receipt_no, "收错").unwrap_err().code(), "role_forbidden");
+}
+
+#[test]
+fn operators_outages_and_exports_refuse_wrong_roles() {
+    let mut c = counter();
+    let cashier = c.cashier.clone();
+    let sup = c.sup.clone();
+    let finance = c.f.operator("赵财务", Role::Finance);
+    for who in [&cashier, &sup, &finance] {
+        assert_eq!(c.f.desk.add_operator(who, "新人", Role::Cashier, "135790").unwrap_err().code(), "role_forbidden");
+    }
+    for who in [&cashier, &finance] {
+        assert_eq!(c.f.desk.end_outage(who, None, true).unwrap_err().code(), "role_forbidden");
+    }
+    let out = tempfile::tempdir().unwrap();
+    let e = c.f.desk.export_batch(&cashier, out.path(), &mut |_| {}).unwrap_err();
+    assert_eq!(e.code(), "role_forbidden");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing written for a refused export");
+}
