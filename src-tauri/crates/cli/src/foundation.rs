@@ -193,6 +193,8 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Simulate(a) => crate::admissions::simulate(a, ctx),
         Command::Report(c) => crate::report::run(c, ctx),
         Command::Export(a) => crate::export::run(a, ctx),
+        Command::Backup(a) => crate::backup::backup(a, ctx),
+        Command::Restore(_) => unreachable!("restore opens no station: see main"),
     }
 }
 

@@ -5,6 +5,7 @@
 //! one sentence on stderr, a non-zero exit, and no change.
 
 mod admissions;
+mod backup;
 mod bench_search;
 mod catalog;
 mod charges;
@@ -98,6 +99,10 @@ enum Command {
     Bench(foundation::BenchArgs),
     /// 导出批次（交财务与 HIS 补录）、重新生成第 N 批、离线校验批次文件夹
     Export(export::ExportArgs),
+    /// 备份工作站到另一个文件夹（U 盘、另一块硬盘），写完即校验；--auto 设为自动备份
+    Backup(backup::BackupArgs),
+    /// 从备份恢复工作站（管理员；不接受别的工作站的备份，较旧的备份需确认）
+    Restore(backup::RestoreArgs),
 }
 
 /// What a command needs: the open desk and, when asked, the authenticated operator.
@@ -123,7 +128,7 @@ impl Ctx {
     }
 }
 
-fn operator_required() -> CoreError {
+pub(crate) fn operator_required() -> CoreError {
     CoreError::invalid(
         "operator_required",
         "需要操作员：请用 --as 姓名（在终端上会询问 PIN），或 --as 姓名 --pin PIN，或设置环境变量 DOWNTIME_OPERATOR 和 DOWNTIME_PIN",
@@ -186,6 +191,7 @@ fn reads_only(c: &Command) -> bool {
         Command::Admission(A::List { .. } | A::Summary { .. }) => true,
         Command::Deposit(a) => matches!(a.sub, Some(D::Balance { .. })),
         Command::Export(a) => export::is_list(a),
+        Command::Backup(a) => backup::reads_only(a),
         _ => false,
     }
 }
@@ -205,6 +211,8 @@ fn main() -> ExitCode {
         export::verify(args)
     } else if let Command::Catalog(catalog::CatalogCmd::Generate { items, seed, out }) = cli.command {
         catalog::generate(items, seed, &out)
+    } else if let Command::Restore(a) = cli.command {
+        backup::restore(a, &db, cli.operator, cli.pin)
     } else if let Command::Init(a) = cli.command {
         // Only `init` creates a station; every other command refuses a path without one.
         foundation::init(a, &db)
@@ -216,7 +224,12 @@ fn main() -> ExitCode {
                 operator: cli.operator,
                 pin: cli.pin,
             };
-            foundation::dispatch(cli.command, &mut ctx)
+            let done = foundation::dispatch(cli.command, &mut ctx);
+            // What was saved stays saved; a failed automatic backup is told, once.
+            if let Some(e) = ctx.desk.take_backup_problem() {
+                eprintln!("{}", e.message(lang()));
+            }
+            done
         })
     };
     match result {

@@ -1,6 +1,7 @@
 //! CLI tests: run the real `downtime` binary against a temporary database, as a script would.
 
 mod admissions;
+mod backup;
 mod catalog;
 mod charges;
 mod crash;

@@ -4,6 +4,7 @@
 //! backups (later issues) attach here, at the connection, and nowhere else.
 
 pub mod cached;
+pub mod backup;
 mod file;
 pub mod migrations;
 
@@ -19,6 +20,7 @@ pub struct Desk {
     path: PathBuf,
     /// Opened with [`Desk::open_read_only`]: nothing is written through `conn`.
     read_only: bool,
+    backup_problem: Option<CoreError>,
     pub(crate) clock: Clock,
     /// The items in force, rebuilt when the versions in force change (the search index is in
     /// the file).
@@ -202,6 +204,7 @@ impl Desk {
             catalog_set: Default::default(),
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
+            backup_problem: None,
         }
     }
 
@@ -304,6 +307,8 @@ impl Desk {
             self.conn.execute_batch("ROLLBACK")?;
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        // Where the automatic backup stood before this write (none without a backup folder).
+        let before = self.backup_mark().unwrap_or(None);
         let done = f(self).and_then(|v| {
             self.conn.execute_batch("COMMIT")?;
             Ok(v)
@@ -312,7 +317,43 @@ impl Desk {
             // Best effort: the error being returned matters more than a failed rollback.
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+        if let (Ok(_), Some(before)) = (&done, before) {
+            self.auto_backup(before);
+        }
         done
+    }
+
+    /// (receipts / backup_every, shift closes) when a backup folder is set.
+    fn backup_mark(&self) -> Result<Option<(i64, i64)>> {
+        if self.backup_dir()?.is_none() {
+            return Ok(None);
+        }
+        let (receipts, closes): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM receipt), (SELECT count(*) FROM shift_close)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Some((receipts / self.backup_every()?, closes)))
+    }
+
+    /// After a committed write: the automatic backup when [`backup_every`](Desk::backup_every)
+    /// more receipts were issued since the last one, or a shift was just closed. What was
+    /// saved stays saved whatever happens here; a failed backup is kept for the window to
+    /// show ([`Desk::take_backup_problem`]).
+    fn auto_backup(&mut self, before: (i64, i64)) {
+        let done = match self.backup_mark() {
+            Ok(Some(after)) if after != before => self.auto_backup_now().map(|_| ()),
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            self.backup_problem = Some(e);
+        }
+    }
+
+    /// The last automatic backup's failure, once.
+    pub fn take_backup_problem(&mut self) -> Option<CoreError> {
+        self.backup_problem.take()
     }
 
     /// Runs a bulk import `f` with a page cache big enough for its index writes and temporary

@@ -1,0 +1,92 @@
+//! `downtime backup --to DIR` and `downtime restore FROM` (#17).
+
+use crate::{print_json, Ctx};
+
+type Out = Result<ExitCode, downtime_core::CoreError>;
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct BackupArgs {
+    /// 备份到此文件夹（U 盘或另一块硬盘）
+    #[arg(long)]
+    to: PathBuf,
+    /// 同时设为自动备份的文件夹（每隔 --every 张收据和每次交班自动备份；管理员）
+    #[arg(long)]
+    auto: bool,
+    /// 自动备份：每隔多少张收据备份一次
+    #[arg(long, requires = "auto")]
+    every: Option<i64>,
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// 备份文件
+    from: PathBuf,
+    /// 备份比现在的数据库旧时，确认恢复（之后的记录会丢失）
+    #[arg(long)]
+    confirm_older: bool,
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
+/// `backup` without `--auto` only reads the station.
+pub fn reads_only(a: &BackupArgs) -> bool {
+    !a.auto
+}
+
+pub fn backup(a: BackupArgs, ctx: &mut Ctx) -> Out {
+    let me = ctx.actor()?;
+    let b = if a.auto {
+        ctx.desk.set_backup(&me, &a.to, a.every)?
+    } else {
+        ctx.desk.backup_to(&me, &a.to)?
+    };
+    if a.json {
+        print_json(&b);
+    } else {
+        println!(
+            "已备份并校验：{}（{} 条流水，末条锚点 {}:{}，{} 字节）",
+            b.path.display(),
+            b.entries,
+            b.head_seq,
+            &b.head_hash[..16.min(b.head_hash.len())],
+            b.bytes
+        );
+        if b.rotated > 0 {
+            println!("文件夹中只保留最近 {} 份备份：删除了 {} 份较早的", downtime_core::store::backup::KEEP, b.rotated);
+        }
+        if a.auto {
+            println!("自动备份已设到 {}：每隔 {} 张收据和每次交班各备份一次", a.to.display(), ctx.desk.backup_every()?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs before any station is opened: the station file may be the damaged thing.
+pub fn restore(a: RestoreArgs, db: &Path, operator: Option<String>, pin: Option<String>) -> Out {
+    let name = operator.ok_or_else(crate::operator_required)?;
+    let pin = match pin {
+        Some(p) => p,
+        None => crate::pin_prompt::ask(&format!("{name} 的 PIN：")).ok_or_else(crate::operator_required)?,
+    };
+    let r = downtime_core::store::backup::restore(db, &a.from, &name, &pin, a.confirm_older)?;
+    if a.json {
+        print_json(&r);
+    } else {
+        println!(
+            "已从 {} 恢复工作站 {}：{} 条流水，末条为第 {} 条。请运行 downtime verify 确认",
+            r.from.display(),
+            r.station_code,
+            r.entries,
+            r.head_seq
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
