@@ -137,6 +137,6 @@ pub fn print_deposit_summary(state: State<'_, ShellState>, inpatient_no: String)
         .unwrap_or_else(|| "receipts".into());
     std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
     let path = dir.join(format!("{inpatient_no}-预交金汇总.pdf"));
-    std::fs::write(&path, bytes).map_err(CoreError::from)?;
+    downtime_core::store::write_whole(&path, &bytes)?;
     Ok(path.display().to_string())
 }

@@ -207,7 +207,7 @@ pub fn print_queue_slip(state: State<'_, ShellState>, id: String) -> Reply<Print
         .unwrap_or_else(|| "receipts".into());
     std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
     let path = dir.join(format!("候诊条-{}-{}-{}.pdf", reg.visit_date, reg.dept_code, reg.queue_no));
-    std::fs::write(&path, bytes).map_err(CoreError::from)?;
+    downtime_core::store::write_whole(&path, &bytes)?;
     let sent = desk.send_to_printer(&path)?;
     Ok(PrintResultView {
         receipt_no: String::new(),

@@ -211,7 +211,7 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
         }
         AdmissionCmd::Summary { inpatient_no, out, layout } => {
             let me = ctx.actor()?;
-            std::fs::write(&out, ctx.desk.deposit_summary_pdf(&inpatient_no, me.name(), &layout)?)?;
+            downtime_core::store::write_whole(&out, &ctx.desk.deposit_summary_pdf(&inpatient_no, me.name(), &layout)?)?;
             println!("{}", out.display());
         }
     }

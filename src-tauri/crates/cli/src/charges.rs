@@ -427,14 +427,14 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         ReceiptCmd::Reprint { number, out, layout } => {
             let me = ctx.actor()?;
             let bytes = ctx.desk.receipt_pdf(&number, &layout, true)?;
-            std::fs::write(&out, bytes)?;
+            downtime_core::store::write_whole(&out, &bytes)?;
             ctx.desk.record_print(&me, &number, true, &layout)?;
             println!("已重印收据 {number}（副本）：{}", out.display());
         }
         ReceiptCmd::Pdf { number, out, layout, copy } => {
             ctx.actor()?;
             let bytes = ctx.desk.receipt_pdf(&number, &layout, copy)?;
-            std::fs::write(&out, bytes)?;
+            downtime_core::store::write_whole(&out, &bytes)?;
             println!("{}", out.display());
         }
         ReceiptCmd::Check { payload, key, json } => {

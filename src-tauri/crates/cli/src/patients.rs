@@ -379,7 +379,7 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
         RegistrationCmd::Slip { id, out } => {
             ctx.actor()?;
             let id = registration_id(&id)?;
-            std::fs::write(&out, ctx.desk.queue_slip_pdf(id)?)?;
+            downtime_core::store::write_whole(&out, &ctx.desk.queue_slip_pdf(id)?)?;
             println!("{}", out.display());
         }
         RegistrationCmd::List { date, json } => {

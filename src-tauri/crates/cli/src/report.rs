@@ -87,7 +87,7 @@ impl OutArgs {
     fn emit(&self, body: Vec<u8>) -> Out {
         match &self.out {
             Some(path) => {
-                std::fs::write(path, body)?;
+                downtime_core::store::write_whole(path, &body)?;
                 println!("{}", path.display());
             }
             None => {

@@ -296,11 +296,11 @@ impl Desk {
         // (on read-only media nothing can be written: the count cannot grow there).
         let failures = if self.is_read_only() {
             match self.side_writer() {
-                Some(conn) => record_pin_failure(&conn, id, name, now)?,
+                Some(conn) => crate::store::with_reserve(self.path(), || record_pin_failure(&conn, id, name, now))?,
                 None => recent_failures(&self.conn, name)? + 1,
             }
         } else {
-            record_pin_failure(&self.conn, id, name, now)?
+            crate::store::with_reserve(self.path(), || record_pin_failure(&self.conn, id, name, now))?
         };
         if failures >= MAX_FAILED_PINS {
             Err(invalid!(

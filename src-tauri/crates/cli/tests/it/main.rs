@@ -5,6 +5,7 @@ mod backup;
 mod catalog;
 mod charges;
 mod crash;
+mod disk_full;
 mod export;
 mod foundation;
 mod patients;

@@ -253,9 +253,7 @@ impl Desk {
             format!("{receipt_no}.pdf")
         };
         let path = dir.join(name);
-        let mut file = std::fs::File::create(&path)?;
-        std::io::Write::write_all(&mut file, &bytes)?;
-        file.sync_all()?;
+        crate::store::write_whole(&path, &bytes)?;
         let (sent, problem) = match self.send_to_printer(&path)? {
             Ok(()) => (true, None),
             Err(p) => (false, Some(p)),

@@ -145,3 +145,76 @@ pub(crate) fn recover_stale_shm(path: &Path) {
 pub(crate) fn folder_writable(dir: &Path) -> bool {
     tempfile::Builder::new().prefix(".downtime-probe").tempfile_in(dir).is_ok()
 }
+
+/// Bytes kept free beside the station (`<file>-reserve`) for what must be written even on a
+/// full disk: a wrong PIN still counts toward the lockout. Given up when the disk is full and
+/// made again when the station is next opened with space.
+const RESERVE_BYTES: usize = 512 * 1024;
+
+pub(crate) fn keep_reserve(path: &Path) {
+    let reserve = sidecar(path, "-reserve");
+    if std::fs::metadata(&reserve).is_ok_and(|m| m.len() as usize >= RESERVE_BYTES) {
+        return;
+    }
+    let _ = std::fs::remove_file(&reserve);
+    if create_private_file(&reserve).is_ok() {
+        let filled = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&reserve)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &vec![0u8; RESERVE_BYTES]).and_then(|_| f.sync_all()));
+        if filled.is_err() {
+            let _ = std::fs::remove_file(&reserve);
+        }
+    }
+}
+
+/// Runs `f`; when it fails because the disk is full, frees the reserve and runs it once more.
+pub(crate) fn with_reserve<T>(path: &Path, mut f: impl FnMut() -> crate::error::Result<T>) -> crate::error::Result<T> {
+    match f() {
+        Err(crate::CoreError::DiskFull) if std::fs::remove_file(sidecar(path, "-reserve")).is_ok() => f(),
+        other => other,
+    }
+}
+
+/// Writes a whole file (a PDF, an export) or nothing: into a new file beside it, synced, then
+/// renamed into place. On a full disk no 0-byte or cut-off file is left behind.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".downtime-").suffix(".partial").tempfile_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| crate::CoreError::from(e.error))?;
+    Ok(())
+}
+
+/// Free bytes for this user on the disk holding `dir`, where the OS tells.
+pub(crate) fn free_bytes(dir: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        // SAFETY: a zeroed statvfs is valid storage for statvfs to fill; `c` is a valid C string.
+        let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
+            return None;
+        }
+        Some(s.f_bavail as u64 * s.f_frsize as u64)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// Whether the disk is (nearly) full: less free than the reserve and a margin. Then the
+/// reserve is given up, so that the station can still be opened (SQLite needs room for its
+/// `-shm`), read, and a wrong PIN still counted; the desk refuses every other write as "disk
+/// full" until space is back.
+pub(crate) fn open_on_reserve(path: &Path) -> bool {
+    let low = free_bytes(&folder(path)).is_some_and(|b| b < (RESERVE_BYTES + 256 * 1024) as u64);
+    if low {
+        let _ = std::fs::remove_file(sidecar(path, "-reserve"));
+    }
+    low
+}

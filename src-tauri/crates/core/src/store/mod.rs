@@ -6,6 +6,8 @@
 pub mod cached;
 pub mod backup;
 mod file;
+pub use file::write_whole;
+pub(crate) use file::with_reserve;
 pub mod migrations;
 
 use crate::error::{CoreError, Result};
@@ -21,6 +23,8 @@ pub struct Desk {
     /// Opened with [`Desk::open_read_only`]: nothing is written through `conn`.
     read_only: bool,
     backup_problem: Option<CoreError>,
+    /// Opened on a full disk by giving up the reserve: only a wrong PIN may still be written.
+    on_reserve: bool,
     pub(crate) clock: Clock,
     /// The items in force, rebuilt when the versions in force change (the search index is in
     /// the file).
@@ -168,6 +172,10 @@ impl Desk {
         }
         file::recover_stale_shm(&path);
         file::tighten(&path);
+        let on_reserve = file::open_on_reserve(&path);
+        if !on_reserve {
+            file::keep_reserve(&path);
+        }
         // No CREATE flag: a file removed meanwhile is not made again here.
         let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| classify(e, &path))?;
@@ -183,6 +191,7 @@ impl Desk {
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;")
             .map_err(|e| classify(e, &path))?;
         let mut desk = Desk::with_conn(conn, path, false);
+        desk.on_reserve = on_reserve;
         desk.migrate(version.min(latest_version()))?;
         crate::search_index::create_tables(&desk.conn)?;
         Ok(desk)
@@ -205,6 +214,7 @@ impl Desk {
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
             backup_problem: None,
+            on_reserve: false,
         }
     }
 
@@ -305,6 +315,9 @@ impl Desk {
         if !self.conn.is_autocommit() {
             // Left open by a panic in an earlier call: nothing of it was acknowledged.
             self.conn.execute_batch("ROLLBACK")?;
+        }
+        if self.on_reserve {
+            return Err(CoreError::DiskFull);
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         // Where the automatic backup stood before this write (none without a backup folder).
@@ -408,6 +421,7 @@ fn inspect(path: &Path) -> Result<(Connection, i64)> {
 /// `-wal` is left (the station was closed cleanly) the file is read as immutable, which
 /// needs neither; with a `-wal` left behind, it must be copied to a writable disk first.
 fn connect_read_only(path: &Path) -> Result<Connection> {
+    file::open_on_reserve(path);
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(e, path))?;
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
