@@ -311,6 +311,12 @@ pub fn insurance_class(text: &str) -> Option<String> {
     Some(class.to_string())
 }
 
+/// Longest cells a price list may carry (characters): what a receipt line prints.
+pub const MAX_CODE_CHARS: usize = 32;
+pub const MAX_NAME_CHARS: usize = 40;
+pub const MAX_SPEC_CHARS: usize = 40;
+pub const MAX_UNIT_CHARS: usize = 8;
+
 fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encoding: &'static str) -> Result<Parsed> {
     let field_of = |h: &str| {
         map.iter()
@@ -366,6 +372,23 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
         }
         if name.is_empty() {
             problems.push(problem("缺少名称".into(), "missing name".into()));
+            continue;
+        }
+        // As long as a receipt line can print; a longer cell is a wrong column or a broken file.
+        if let Some((what, en, max)) = [
+            ("编码", "code", MAX_CODE_CHARS, code.as_str()),
+            ("名称", "name", MAX_NAME_CHARS, name),
+            ("规格", "spec", MAX_SPEC_CHARS, get(Field::Spec)),
+            ("单位", "unit", MAX_UNIT_CHARS, get(Field::Unit)),
+        ]
+        .into_iter()
+        .find(|(_, _, max, text)| text.chars().count() > *max)
+        .map(|(w, e, m, _)| (w, e, m))
+        {
+            problems.push(problem(
+                format!("{what}超过 {max} 个字（收据上印不下）"),
+                format!("{en} longer than {max} characters (a receipt cannot print it)"),
+            ));
             continue;
         }
         if code.chars().chain(name.chars()).any(char::is_control) {

@@ -8,6 +8,7 @@ mod catalog;
 mod charges;
 mod counter;
 mod export;
+mod fuzz;
 mod journal;
 mod money;
 mod parts;
