@@ -105,6 +105,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::export::rerender_batch,
         commands::export::pick_export_folder,
         commands::files::pick_file,
+        commands::recovery::unlock_station,
+        commands::recovery::restore_backup,
         commands::files::picked_file_bytes,
         commands::report::shift_report,
         commands::report::check_count,

@@ -29,7 +29,12 @@ export function App() {
     setLocked(false);
   };
 
-  if (fatal) return <FatalScreen error={fatal} />;
+  const recovered = (next: AppStatus) => {
+    setFatal(null);
+    setStatus(next);
+  };
+
+  if (fatal) return <FatalScreen error={fatal} onStatus={recovered} />;
   if (!status) return <p className="loading">{t("common.working")}</p>;
   if (!status.station) return <SetupScreen onDone={setStatus} />;
   if (!status.operator) return <LoginScreen status={status} onStatus={setStatus} />;

@@ -65,7 +65,7 @@ export type PrintLayout = "a5" | "roll80";
 export type ReportLayout = "a4" | "roll80";
 
 /** Codes with which `app_status` says the database itself cannot be used. */
-export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only", "db_empty"];
+export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only", "db_empty", "db_key_needed", "db_key_wrong"];
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && typeof (e as IpcError).code === "string"
@@ -139,6 +139,9 @@ export type Progress = { done: number; total: number };
 
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
+  unlockStation: (key: string) => call<AppStatus>("unlock_station", { key }),
+  restoreBackup: (admin_name: string, admin_pin: string, confirm_older: boolean) =>
+    call<AppStatus>("restore_backup", { admin_name, admin_pin, confirm_older }),
   setupStation: (input: SetupInput) => call<AppStatus>("setup_station", { input }),
   login: (input: Credentials) => call<AppStatus>("login", { input }),
   logout: () => call<AppStatus>("logout"),

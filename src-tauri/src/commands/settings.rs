@@ -48,17 +48,17 @@ pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> R
 pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
-    let receipts = shell.desk()?.path().parent().map(|p| p.join("receipts")).unwrap_or_default();
-    let path = std::path::PathBuf::from(path);
-    // Only files the desk itself saved: the window cannot open arbitrary paths.
-    if !path.starts_with(&receipts) || path.extension().and_then(|e| e.to_str()) != Some("pdf") || !path.exists() {
+    let base = shell.desk()?.path().parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    // Only files the desk itself saved, by their canonical path: the window cannot open
+    // arbitrary paths (`receipts/../x.pdf`, a link out of the folder).
+    let Some(path) = downtime_core::store::saved_pdf(&[base.join("receipts"), base.join("reports")], std::path::Path::new(&path)) else {
         return Err(CoreError::invalid(
             "pdf_unknown",
-            "只能打开本机保存的收据 PDF",
-            "Only receipt PDFs saved by this desk can be opened",
+            "只能打开本机保存的收据和报表 PDF",
+            "Only receipt and report PDFs saved by this desk can be opened",
         )
         .into());
-    }
+    };
     let opener = if cfg!(windows) {
         "explorer"
     } else if cfg!(target_os = "macos") {

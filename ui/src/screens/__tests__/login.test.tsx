@@ -1,6 +1,6 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
-import { callsOf, fakeBackend, ipcError, renderApp, status } from "../../test/fixtures";
+import { callsOf, fakeBackend, ipcError, renderApp, status, willPick } from "../../test/fixtures";
 
 const loggedOut = status({ operator: null });
 
@@ -58,13 +58,60 @@ describe("database errors", () => {
   test("an unusable database gets a full-screen error and nothing else", async () => {
     fakeBackend({
       app_status: () => {
-        throw ipcError("db_damaged", "数据库文件已损坏（校验失败），本程序不会再写入它。");
+        throw ipcError("db_newer_schema", "这个数据库文件由更新版本的 Downtime Desk 创建。");
       },
     });
     renderApp();
-    expect(await screen.findByTestId("fatal-error")).toHaveTextContent("数据库文件已损坏");
-    expect(screen.getByText("db_damaged")).toBeInTheDocument();
+    expect(await screen.findByTestId("fatal-error")).toHaveTextContent("更新版本");
+    expect(screen.getByText("db_newer_schema")).toBeInTheDocument();
     expect(screen.queryByRole("button")).not.toBeInTheDocument();
     expect(screen.queryByRole("textbox")).not.toBeInTheDocument();
+  });
+
+  test("a damaged database offers restore from a backup chosen in the system dialog", async () => {
+    const calls = fakeBackend({
+      app_status: () => {
+        throw ipcError("db_damaged", "数据库文件已损坏，本程序不会再写入它：请从备份恢复。");
+      },
+      restore_backup: (a) => {
+        if (!a?.confirm_older) throw ipcError("backup_older", "这份备份比现在的数据库旧：恢复会丢掉之后的 3 条流水。");
+        return status({ operator: null });
+      },
+    });
+    const { user } = renderApp();
+    expect(await screen.findByTestId("fatal-error")).toHaveTextContent("数据库文件已损坏");
+    await user.type(screen.getByTestId("restore-name"), "王管理{Enter}");
+    await user.keyboard("123456");
+    willPick("MZ01-20261206T190000Z-000000120.downtime-backup", "");
+    await user.click(screen.getByTestId("restore-submit"));
+    expect(await screen.findByTestId("restore-error")).toHaveTextContent("比现在的数据库旧");
+    await user.click(screen.getByTestId("restore-older"));
+    await user.click(screen.getByTestId("restore-submit"));
+    expect(await screen.findByTestId("login-name")).toBeInTheDocument();
+    expect(callsOf(calls, "pick_file")[0].args?.extensions).toEqual(["downtime-backup"]);
+    expect(callsOf(calls, "restore_backup").map((c) => c.args)).toEqual([
+      { admin_name: "王管理", admin_pin: "123456", confirm_older: false },
+      { admin_name: "王管理", admin_pin: "123456", confirm_older: true },
+    ]);
+  });
+
+  test("an encrypted station asks an administrator for its key; a wrong key says so", async () => {
+    const calls = fakeBackend({
+      app_status: () => {
+        throw ipcError("db_key_needed", "这是加密的工作站数据库：请提供密钥。");
+      },
+      unlock_station: (a) => {
+        if (a?.key !== "正确的密钥") throw ipcError("db_key_wrong", "工作站数据库的密钥不对，无法打开。");
+        return status({ operator: null });
+      },
+    });
+    const { user } = renderApp();
+    expect(await screen.findByTestId("unlock-key")).toHaveFocus();
+    await user.keyboard("错的{Enter}");
+    expect(await screen.findByTestId("unlock-error")).toHaveTextContent("密钥不对");
+    await user.clear(screen.getByTestId("unlock-key"));
+    await user.type(screen.getByTestId("unlock-key"), "正确的密钥{Enter}");
+    expect(await screen.findByTestId("login-name")).toBeInTheDocument();
+    expect(callsOf(calls, "unlock_station")).toHaveLength(2);
   });
 });

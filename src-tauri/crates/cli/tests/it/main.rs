@@ -6,6 +6,7 @@ mod catalog;
 mod charges;
 mod crash;
 mod disk_full;
+mod encryption;
 mod export;
 mod foundation;
 mod patients;

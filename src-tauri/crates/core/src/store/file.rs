@@ -218,3 +218,20 @@ pub(crate) fn open_on_reserve(path: &Path) -> bool {
     }
     low
 }
+
+/// `path` when it is a PDF that the desk saved itself — a regular file whose canonical path
+/// lies in one of the desk's own folders `saved` (receipts, reports) — so the window cannot
+/// open anything else: `receipts/../x.pdf`, a symbolic link out of the folder and a folder
+/// named `x.pdf` are refused.
+pub fn saved_pdf(saved: &[PathBuf], path: &Path) -> Option<PathBuf> {
+    let real = path.canonicalize().ok()?;
+    let is_pdf = real.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let inside = saved.iter().filter_map(|d| d.canonicalize().ok()).any(|d| real.starts_with(&d) && real != d);
+    (is_pdf && inside && real.is_file()).then_some(real)
+}
+
+/// Whether an opaque file could be an encrypted station: SQLCipher writes whole pages (at
+/// least 1 KiB, a multiple of 512 bytes); a note or a document is refused as "not a station".
+pub(crate) fn looks_encrypted(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() >= 1024 && m.len() % 512 == 0)
+}

@@ -6,7 +6,7 @@
 pub mod cached;
 pub mod backup;
 mod file;
-pub use file::write_whole;
+pub use file::{saved_pdf, write_whole};
 pub(crate) use file::with_reserve;
 pub mod migrations;
 
@@ -78,7 +78,15 @@ impl Desk {
     #[doc(hidden)]
     pub fn open_at_schema(path: impl AsRef<Path>, version: i64) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
-        file::require_existing(&path)?;
+        if file::require_existing(&path)? == file::Found::Opaque && db_key().is_none() {
+            return Err(if file::looks_encrypted(&path) {
+                key_refused(&path, false)
+            } else {
+                CoreError::NotADatabase {
+                    path: path.display().to_string(),
+                }
+            });
+        }
         drop(inspect(&path)?);
         Desk::open_writable(path, version)
     }
@@ -88,7 +96,15 @@ impl Desk {
     /// schema is older than this build is upgraded first when its folder can be written.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
-        file::require_existing(&path)?;
+        if file::require_existing(&path)? == file::Found::Opaque && db_key().is_none() {
+            return Err(if file::looks_encrypted(&path) {
+                key_refused(&path, false)
+            } else {
+                CoreError::NotADatabase {
+                    path: path.display().to_string(),
+                }
+            });
+        }
         let (conn, version) = inspect(&path)?;
         if version < latest_version() {
             drop(conn);
@@ -179,6 +195,7 @@ impl Desk {
         // No CREATE flag: a file removed meanwhile is not made again here.
         let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| classify(e, &path))?;
+        unlock(&conn, &path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
@@ -225,6 +242,7 @@ impl Desk {
             return None;
         }
         let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX).ok()?;
+        unlock(&conn, &self.path).ok()?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
         conn.execute_batch("PRAGMA synchronous=FULL").ok()?;
         Some(conn)
@@ -417,6 +435,55 @@ fn inspect(path: &Path) -> Result<(Connection, i64)> {
     Ok((conn, version))
 }
 
+/// The station's encryption key (SQLCipher): `DOWNTIME_DB_KEY` for scripts, tests and
+/// headless use, or what the app's start-up asked for ([`set_db_key`]). None: the station is
+/// (or will be) a plain SQLite file.
+pub fn db_key() -> Option<String> {
+    if let Some(k) = KEY.lock().ok().and_then(|k| k.clone()) {
+        return Some(k);
+    }
+    std::env::var("DOWNTIME_DB_KEY").ok().filter(|k| !k.is_empty())
+}
+
+static KEY: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The key an administrator typed at start-up (the app), for this process.
+pub fn set_db_key(key: Option<String>) {
+    if let Ok(mut k) = KEY.lock() {
+        *k = key.filter(|k| !k.is_empty());
+    }
+}
+
+/// Gives a new connection the key, first thing; with a wrong key (or none for an encrypted
+/// file) the first read fails, and says so in one sentence.
+fn unlock(conn: &Connection, path: &Path) -> Result<()> {
+    let Some(key) = db_key() else { return Ok(()) };
+    // SQLCipher's own log goes to stderr by default: the person reads one sentence instead.
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    conn.pragma_update(None, "key", &key).map_err(|e| classify(e, path))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => Err(key_refused(path, true)),
+        _ => Ok(()),
+    }
+}
+
+fn key_refused(path: &Path, given: bool) -> CoreError {
+    let shown = path.display();
+    if given {
+        crate::error::invalid!(
+            "db_key_wrong",
+            format!("工作站数据库的密钥不对，无法打开：{shown}。请检查 DOWNTIME_DB_KEY 或输入的密码"),
+            format!("The station database's key is wrong; it cannot be opened: {shown}. Check DOWNTIME_DB_KEY or the passphrase")
+        )
+    } else {
+        crate::error::invalid!(
+            "db_key_needed",
+            format!("{shown} 是加密的工作站数据库（或不是工作站）：请提供密钥（环境变量 DOWNTIME_DB_KEY，或启动时输入）"),
+            format!("{shown} is an encrypted station (or not a station): give its key (DOWNTIME_DB_KEY, or type it at start-up)")
+        )
+    }
+}
+
 /// A read-only connection. On read-only media a WAL file cannot get its `-shm`: when no
 /// `-wal` is left (the station was closed cleanly) the file is read as immutable, which
 /// needs neither; with a `-wal` left behind, it must be copied to a writable disk first.
@@ -424,6 +491,7 @@ fn connect_read_only(path: &Path) -> Result<Connection> {
     file::open_on_reserve(path);
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(e, path))?;
+    unlock(&conn, path)?;
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => return Ok(conn),
         Err(e) if !matches!(e.sqlite_error_code(), Some(ErrorCode::CannotOpen) | Some(ErrorCode::ReadOnly)) => {
@@ -438,6 +506,7 @@ fn connect_read_only(path: &Path) -> Result<Connection> {
         });
     }
     let conn = Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags).map_err(|e| classify(e, path))?;
+    unlock(&conn, path)?;
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
         .map_err(|e| classify(e, path))?;
     Ok(conn)

@@ -307,3 +307,25 @@ fn older_schemas_migrate_keeping_every_row_entry_trigger_and_index() {
         assert_eq!(desk.verify().unwrap().problem, None);
     }
 }
+
+#[test]
+fn only_pdfs_the_desk_saved_can_be_opened() {
+    use downtime_core::store::saved_pdf;
+    let dir = tempfile::tempdir().unwrap();
+    let receipts = dir.path().join("receipts");
+    std::fs::create_dir_all(receipts.join("sub.pdf")).unwrap();
+    std::fs::write(receipts.join("MZ01-000001.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(dir.path().join("x.pdf"), b"%PDF-1.7").unwrap();
+    std::fs::write(receipts.join("notes.txt"), b"x").unwrap();
+    let allowed = [receipts.clone(), dir.path().join("reports")];
+    assert!(saved_pdf(&allowed, &receipts.join("MZ01-000001.pdf")).is_some());
+    assert_eq!(saved_pdf(&allowed, &receipts.join("../x.pdf")), None, "escapes by ..");
+    assert_eq!(saved_pdf(&allowed, &receipts.join("sub.pdf")), None, "a folder");
+    assert_eq!(saved_pdf(&allowed, &receipts.join("notes.txt")), None);
+    assert_eq!(saved_pdf(&allowed, &receipts.join("missing.pdf")), None);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("x.pdf"), receipts.join("link.pdf")).unwrap();
+        assert_eq!(saved_pdf(&allowed, &receipts.join("link.pdf")), None, "a link out of the folder");
+    }
+}

@@ -1,0 +1,45 @@
+//! When the station cannot be opened: the key of an encrypted station typed by an
+//! administrator at start-up, and restore from a backup (the file chosen in the system dialog)
+//! for a damaged one. Both reopen the station and return the new status.
+
+use super::files::Picked;
+use super::Reply;
+use crate::ShellState;
+use downtime_core::view::AppStatus;
+use downtime_core::Desk;
+use tauri::State;
+
+/// The key of an encrypted station, for this run of the app (never stored by the app).
+#[tauri::command(rename_all = "snake_case")]
+pub fn unlock_station(state: State<'_, ShellState>, key: String) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    downtime_core::store::set_db_key(Some(key));
+    let opened = Desk::open(&shell.db_path);
+    if opened.is_err() {
+        downtime_core::store::set_db_key(None);
+    }
+    shell.desk = Ok(opened?);
+    shell.session = None;
+    shell.status()
+}
+
+/// Restores the backup the user just chose (`pick_file`), authorised by an administrator of
+/// that backup's station; an older backup than a readable station needs `confirm_older`.
+#[tauri::command(rename_all = "snake_case")]
+pub fn restore_backup(
+    state: State<'_, ShellState>,
+    picked: State<'_, Picked>,
+    admin_name: String,
+    admin_pin: String,
+    confirm_older: bool,
+) -> Reply<AppStatus> {
+    let from = picked.path()?;
+    let mut shell = state.lock().expect("shell lock");
+    // The damaged desk (if it opened at all) lets go of the file first.
+    shell.desk = Err(downtime_core::CoreError::NotInitialised.into());
+    shell.session = None;
+    let restored = downtime_core::store::backup::restore(&shell.db_path, &from, &admin_name, &admin_pin, confirm_older);
+    shell.desk = Desk::open(&shell.db_path).map_err(Into::into);
+    restored?;
+    shell.status()
+}
