@@ -152,3 +152,51 @@ async fn five_wrong_pins_lock_the_operator_out() {
     })
     .await;
 }
+
+/// #17: a damaged station file is refused at start with one sentence, and an administrator
+/// restores the backup from the stick on that same screen; the counter goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_station_is_restored_from_its_backup() {
+    e2e("restore", |name| async move {
+        let backup = std::sync::Mutex::new(None);
+        let mut app = App::start(&name, |db| {
+            init_station(db);
+            let desk = Desk::open(db).unwrap();
+            let admin = {
+                let mut d = Desk::open(db).unwrap();
+                d.authenticate("王管理", "123456").unwrap()
+            };
+            let usb = db.parent().unwrap().join("usb");
+            let b = desk.backup_to(&admin, &usb).unwrap();
+            drop(desk);
+            *backup.lock().unwrap() = Some(b.path);
+            // Damaged after the backup: everything after the first page overwritten.
+            let mut bytes = std::fs::read(db).unwrap();
+            let n = bytes.len();
+            bytes[4096..n].fill(0x5a);
+            std::fs::write(db, bytes).unwrap();
+        })
+        .await;
+        let backup = backup.lock().unwrap().clone().unwrap();
+        app.text_contains("fatal-error", "已损坏").await;
+        app.wait_focus("restore-name").await;
+        app.screenshot("damaged").await;
+        app.keys("王管理").await;
+        app.keys(ENTER).await;
+        app.keys("123456").await;
+        app.will_pick(&backup);
+        app.by_id("restore-submit").await.click().await.unwrap();
+        app.by_id("login-name").await;
+        let kept = std::fs::read_dir(app.db().parent().unwrap())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".damaged-"))
+            .count();
+        assert_eq!(kept, 1, "the damaged file is kept aside");
+        login(&app, "李收费", "2468").await;
+        app.text_contains("status-operator", "李收费").await;
+        assert_eq!(Desk::open(app.db()).unwrap().verify().unwrap().problem, None);
+        app.screenshot("restored").await;
+        app.close().await;
+    })
+    .await;
+}
