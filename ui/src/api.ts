@@ -240,7 +240,7 @@ export const api = {
   /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
   pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
   /** What a refund of the marked lines would pay back, and how; nothing is written. */
-  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
+  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method | null) =>
     call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),
   /** 找零 while the cash handed over is typed (the core subtracts, not the window). */
   cashChange: (cash_fen: number, tendered_fen: number) => call<CashChangeView>("cash_change", { cash_fen, tendered_fen }),

@@ -102,9 +102,12 @@ pub enum ReceiptCmd {
         supervisor: String,
         #[arg(long)]
         supervisor_pin: String,
-        /// 退款方式:金额[:参考号]；不写则全部退现金
+        /// 退款方式:金额[:参考号]，可重复；不写则原路退回（现金不超过所收现金，银行卡、微信、支付宝退回原交易）
         #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
         pays: Vec<String>,
+        /// 不按原路退回时的原因（打印在退费凭证上）
+        #[arg(long)]
+        pay_back_reason: Option<String>,
         /// 退药确认人（药房）
         #[arg(long)]
         drug_return_by: Option<String>,
@@ -378,6 +381,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             supervisor: s,
             supervisor_pin,
             pays,
+            pay_back_reason,
             drug_return_by,
             json,
         } => {
@@ -413,6 +417,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     lines,
                     reason,
                     tenders,
+                    pay_back_reason,
                     drug_return_by,
                 },
             )?;

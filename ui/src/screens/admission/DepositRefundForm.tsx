@@ -80,6 +80,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
       amount_fen: fen,
       tenders,
       reason: reason.trim(),
+      pay_back_reason: null,
       supervisor: sup.credentials(),
     };
     void run(async () => {

@@ -79,7 +79,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   // The core prices what is marked at each change: amounts, total, how it goes back.
   useEffect(() => {
     let current = true;
-    api.refundPreview(receipt.receipt_no, marked, payBack.method).then(
+    api.refundPreview(receipt.receipt_no, marked, payBack.method === "cash" ? null : payBack.method).then(
       (p) => {
         if (!current) return;
         setPreview(p);
@@ -146,6 +146,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
       lines: marked,
       reason: reason.trim(),
       tenders,
+      pay_back_reason: null,
       drug_return_by: drugBy.trim() === "" ? null : drugBy.trim(),
       supervisor: sup.credentials(),
     };

@@ -58,6 +58,7 @@ fn deposit(no: &str, tenders: Vec<TenderInput>) -> DepositInput {
         admission_no: no.into(),
         tenders,
         cash_tendered: None,
+        payer: None,
         back_entered_at: None,
     }
 }
@@ -126,6 +127,7 @@ fn deposits_top_ups_and_a_refund_agree_to_the_fen() {
         admission_no: a.inpatient_no.clone(),
         amount: yuan(amount),
         tenders: vec![],
+        pay_back_reason: None,
         reason: "出院结算".into(),
     };
     assert_eq!(
@@ -174,6 +176,7 @@ fn a_printed_deposit_refund_says_what_was_paid_back_and_the_balance_left_then() 
         admission_no: a.inpatient_no.clone(),
         amount: yuan(amount),
         tenders: vec![],
+        pay_back_reason: None,
         reason: "出院结算".into(),
     };
     let first = o.f.desk.refund_deposit(&clerk, &sup, &refund("1000.25")).unwrap();
@@ -258,6 +261,7 @@ fn bad_deposits_are_refused_and_write_nothing() {
         admission_no: a.inpatient_no.clone(),
         amount: yuan("1"),
         tenders: vec![],
+        pay_back_reason: None,
         reason: "x".into(),
     };
     assert_eq!(
@@ -310,7 +314,8 @@ fn cancel_needs_a_zero_balance_and_transfers_are_records() {
                 admission_no: a.inpatient_no.clone(),
                 amount: yuan("300"),
                 tenders: vec![],
-                reason: "取消入院".into(),
+                pay_back_reason: None,
+        reason: "取消入院".into(),
             },
         )
         .unwrap();
