@@ -259,8 +259,8 @@ export const api = {
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
   refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
   /** The balance now and after refunding `amount_fen`; nothing is written. */
-  depositRefundPreview: (inpatient_no: string, amount_fen: number) =>
-    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen }),
+  depositRefundPreview: (inpatient_no: string, amount_fen: number, pay_back: Method | null) =>
+    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen, pay_back }),
   cancelAdmission: (inpatientNo: string, reason: string) =>
     call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
   /** 转床 / 转病区: the admission then shows the new ward and bed. */
