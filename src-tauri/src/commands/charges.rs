@@ -170,7 +170,7 @@ pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: S
         sent_to_printer: printed.sent_to_printer,
         problem: printed.problem.as_ref().map(|p| p.0.clone()),
         problem_en: printed.problem.as_ref().map(|p| p.1.clone()),
-        copy,
+        copy: printed.copy,
     })
 }
 
@@ -180,6 +180,8 @@ pub fn check_receipt_code(state: State<'_, ShellState>, payload: String) -> Repl
     shell.actor()?;
     let (checked, record) = shell.desk()?.check_receipt_code(&payload, None)?;
     Ok(CodeCheckView {
+        kind: checked.kind.or(record.as_ref().map(|r| r.kind)),
+        state: record.as_ref().map(|r| downtime_core::charge::qr::state(r).to_string()),
         station: checked.station,
         receipt_no: checked.receipt_no,
         total_fen: checked.total.get(),

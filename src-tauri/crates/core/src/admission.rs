@@ -499,7 +499,8 @@ impl Desk {
                     format!("Receipt {} has no admission", r.receipt_no)
                 )
             })?;
-        let method = r.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、");
+        // Each way with the amount it brought; a cheque's bank and number have their own fields.
+        let method = r.tenders.iter().map(|t| format!("{} {}", t.method.zh(), t.amount)).collect::<Vec<_>>().join("、");
         let cheque = r
             .tenders
             .iter()
@@ -514,17 +515,45 @@ impl Desk {
         Ok(ReceiptBody::Deposit(Deposit {
             patient_name: a.patient_name.clone(),
             admission_number: a.inpatient_no.clone(),
-            ward: if a.ward.is_empty() {
-                a.dept_name.clone()
-            } else {
-                format!("{} {}", a.dept_name, a.ward)
+            ward: match (a.ward.is_empty(), a.bed.is_empty()) {
+                (true, _) => a.dept_name.clone(),
+                (false, true) => format!("{} {}", a.dept_name, a.ward),
+                (false, false) => format!("{} {} {}床", a.dept_name, a.ward, a.bed),
             },
             amount: r.total,
             method,
             cheque,
             admission_date: a.admitted_at.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string(),
             clerk: r.cashier.clone(),
+            payer: r.payer.as_ref().map(|p| {
+                let relation = if p.relation.is_empty() { String::new() } else { format!("（{}）", p.relation) };
+                format!("{}{relation} {}", p.name, p.phone).trim().to_string()
+            }),
+            balance_after: match r.kind {
+                ReceiptKind::Deposit => Some(self.balance_as_of(&a.inpatient_no, r)?),
+                _ => None,
+            },
         }))
+    }
+
+    /// The deposit balance of an admission as it stood once `r` (one of its movements) was
+    /// recorded: the movements up to it, less deposits already voided then — so that a
+    /// reprint says what the original said.
+    pub(crate) fn balance_as_of(&self, inpatient_no: &str, r: &Receipt) -> Result<Fen> {
+        let account = self.deposit_account(inpatient_no)?;
+        let mut balance = 0;
+        for m in &account.movements {
+            let voided_before = m.voided.as_ref().is_some_and(|v| v.at <= r.occurred_at);
+            balance += match (m.kind, voided_before && m.id != r.id) {
+                (ReceiptKind::Deposit, false) => m.total.get(),
+                (ReceiptKind::DepositRefund, false) => -m.total.get(),
+                _ => 0,
+            };
+            if m.id == r.id {
+                break;
+            }
+        }
+        Fen::new(balance.max(0))
     }
 }
 

@@ -1283,6 +1283,11 @@ pub struct DepositRefundInputView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CodeCheckView {
+    /// What the paper is: as signed in the code, or from this station's records for a code
+    /// printed before kinds were signed; none when neither says.
+    pub kind: Option<crate::charge::ReceiptKind>,
+    /// On the issuing station: `valid`, `voided`, `partly_refunded` or `refunded`.
+    pub state: Option<String>,
     pub station: String,
     pub receipt_no: String,
     #[ts(type = "number")]

@@ -456,15 +456,20 @@ impl Desk {
         numbers.iter().filter_map(|n| self.receipt(n).transpose()).collect()
     }
 
+    /// How many times `r` has been printed.
+    pub fn times_printed(&self, r: &Receipt) -> Result<i64> {
+        Ok(self.conn.qrow(
+            "SELECT count(*) FROM receipt_print WHERE receipt_id = ?1",
+            [r.id.to_string()],
+            |x| x.get(0),
+        )?)
+    }
+
     /// Records that a receipt was printed (`copy` for a reprint, 副本) and returns how many
     /// times it had been printed before.
     pub fn record_print(&mut self, by: &Actor, receipt_no: &str, copy: bool, layout: &str) -> Result<i64> {
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
-        let before: i64 = self.conn.qrow(
-            "SELECT count(*) FROM receipt_print WHERE receipt_id = ?1",
-            [r.id.to_string()],
-            |x| x.get(0),
-        )?;
+        let before = self.times_printed(&r)?;
         let now = self.now();
         self.record_one(
             by.name(),

@@ -149,6 +149,28 @@ impl ReceiptKind {
     pub fn pays_back(self) -> bool {
         matches!(self, ReceiptKind::Refund | ReceiptKind::DepositRefund)
     }
+    /// The kind named by `key` (as [`ReceiptKind::key`] writes it), or none.
+    pub fn from_key(text: &str) -> Option<ReceiptKind> {
+        [
+            ReceiptKind::Charge,
+            ReceiptKind::Registration,
+            ReceiptKind::Refund,
+            ReceiptKind::Deposit,
+            ReceiptKind::DepositRefund,
+        ]
+        .into_iter()
+        .find(|k| k.key() == text)
+    }
+    /// The printed title of a document of this kind.
+    pub fn title(self) -> &'static str {
+        match self {
+            ReceiptKind::Charge => "门诊收费票据",
+            ReceiptKind::Registration => "门诊挂号收费票据",
+            ReceiptKind::Refund => "退费凭证",
+            ReceiptKind::Deposit => "住院病人预交金收据",
+            ReceiptKind::DepositRefund => "预交金退款凭证",
+        }
+    }
     pub(crate) fn parse(text: &str) -> ReceiptKind {
         match text {
             "registration" => ReceiptKind::Registration,
@@ -915,7 +937,7 @@ pub(crate) fn insert_receipt_rows(
 ) -> Result<WrittenReceipt> {
     let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
     let receipt_no = format!("{}-{seq:06}", signer.station);
-    let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
+    let qr_payload = qr::payload(&signer.key, r.kind, &signer.station, &receipt_no, r.total, r.occurred_at);
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
     let id = r.id.to_string();
     let receipt = journal::insert_row(

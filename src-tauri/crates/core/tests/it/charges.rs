@@ -4,7 +4,7 @@ use downtime_core::catalog::category::FeeCategory;
 use downtime_core::catalog::price::{Quantity, UnitPrice};
 use downtime_core::charge::correction::{RefundInput, RESETTLEMENT_REASON};
 use downtime_core::charge::tender::{Method, TenderInput};
-use downtime_core::charge::{qr, ChargeInput, LineInput, Receipt};
+use downtime_core::charge::{qr, ChargeInput, LineInput, Receipt, ReceiptKind};
 use downtime_core::patient::NewPatient;
 use downtime_core::{Actor, Fen, Role};
 use proptest::prelude::*;
@@ -529,11 +529,63 @@ fn the_qr_code_verifies_offline_and_catches_alterations() {
     assert_eq!(c.f.desk.check_receipt_code("hello", None).unwrap_err().code(), "qr_unreadable");
     let other_key = [7u8; 32];
     let other = ed25519_dalek::SigningKey::from_bytes(&other_key);
-    let forged = qr::payload(&other, "MZ01", "MZ01-000001", Fen::new(15000).unwrap(), r.occurred_at);
+    let forged = qr::payload(&other, ReceiptKind::Charge, "MZ01", "MZ01-000001", Fen::new(15000).unwrap(), r.occurred_at);
     assert_eq!(
         c.f.desk.check_receipt_code(&forged, None).unwrap_err().code(),
         "qr_signature_invalid"
     );
+}
+
+#[test]
+fn the_code_says_what_the_paper_is_and_the_station_what_became_of_it() {
+    let mut c = counter();
+    let r = c.pay(&charge("DT-MZ01-000001", vec![item("E1", "1"), item("L1", "1")], vec![cash("170")])).unwrap();
+    assert!(r.qr_payload.starts_with("DDR2.charge.MZ01.MZ01-000001.17000."), "{}", r.qr_payload);
+    let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
+    let refund = |lines: Vec<(i64, &str)>| RefundInput {
+        id: Uuid::now_v7(),
+        receipt_no: r.receipt_no.clone(),
+        lines: lines.into_iter().map(|(n, q)| (n, Quantity::parse(q).unwrap())).collect(),
+        reason: "未做检查".into(),
+        tenders: vec![],
+        pay_back_reason: None,
+        drug_return_by: None,
+    };
+    let state = |desk: &downtime_core::Desk, payload: &str| {
+        let (checked, record) = desk.check_receipt_code(payload, None).unwrap();
+        (checked.kind, record.as_ref().map(qr::state))
+    };
+    assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("valid")));
+    let back = c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(2, "1")])).unwrap();
+    assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("partly_refunded")));
+    assert_eq!(state(&c.f.desk, &back.qr_payload), (Some(ReceiptKind::Refund), Some("valid")));
+    c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![])).unwrap();
+    assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("refunded")));
+    // A refund voucher relabelled as a receipt fails the signature.
+    let relabelled = back.qr_payload.replacen(".refund.", ".charge.", 1);
+    assert_eq!(c.f.desk.check_receipt_code(&relabelled, None).unwrap_err().code(), "qr_signature_invalid");
+    // What `receipt check` says first.
+    for (text, what) in [(qr::kind_verdict(Some(ReceiptKind::Refund)).0, "退费凭证"), (qr::kind_verdict(None).0, "旧版")] {
+        assert!(text.starts_with(what), "{text}");
+    }
+}
+
+#[test]
+fn only_the_first_printing_is_the_original() {
+    let mut c = counter();
+    let r = c.pay(&charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")])).unwrap();
+    let cashier = c.cashier.clone();
+    let first = c.f.desk.issue_pdf(&cashier, &r.receipt_no, "a5", false).unwrap();
+    assert_eq!((first.copy, first.before), (false, 0));
+    assert_eq!(c.f.desk.journal_tail(1).unwrap()[0].kind, "receipt_printed");
+    // Asked as an original again: a copy all the same, journalled as a reprint.
+    let second = c.f.desk.issue_pdf(&cashier, &r.receipt_no, "roll80", false).unwrap();
+    assert_eq!((second.copy, second.before), (true, 1));
+    assert_eq!(c.f.desk.journal_tail(1).unwrap()[0].kind, "receipt_reprinted");
+    // A layout that is not one prints nothing and records nothing.
+    let before = c.f.entries();
+    assert_eq!(c.f.desk.issue_pdf(&cashier, &r.receipt_no, "a4", false).unwrap_err().code(), "layout_invalid");
+    assert_eq!(c.f.entries(), before);
 }
 
 #[test]
