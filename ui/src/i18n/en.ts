@@ -675,6 +675,7 @@ export const en: Catalog = {
   "corr.refundNoneMarked": "Mark what to refund first: Space on a line refunds all that is left, or type a quantity",
   "corr.refundFixLines": "A quantity is wrong: correct it as the note under the line says, then confirm",
   "corr.refundTotal": "Refund total",
+  "corr.reprint": "Reprint (copy)",
   "corr.payBackAs": "back as {method} {amount}",
   "corr.payBackWay": "Pay back",
   "corr.payBackOriginal": "The way it was paid",

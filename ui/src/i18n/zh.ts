@@ -673,6 +673,7 @@ export const zh = {
   "corr.refundNoneMarked": "请先选要退的项目：在该行按空格键退全部剩余，或输入退数量",
   "corr.refundFixLines": "退数量有误：请按行下的提示改正后再确认",
   "corr.refundTotal": "退费合计",
+  "corr.reprint": "重印副本",
   "corr.payBackAs": "退回{method} {amount}",
   "corr.payBackWay": "退款方式",
   "corr.payBackOriginal": "原路退回",

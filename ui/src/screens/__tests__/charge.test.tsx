@@ -680,6 +680,19 @@ describe("corrections (F8)", () => {
     expect(screen.getAllByTestId("shift-receipt-row")[0]).toHaveTextContent("作废");
   });
 
+  test("Ctrl+R reprints the chosen receipt as a copy; the core's answer (副本, where the PDF is) shows beside it", async () => {
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [drugs, refundedOne],
+      print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: true, pdf_path: `/home/desk/receipts/${a?.receipt_no as string}-副本1.pdf` }),
+    });
+    await user.keyboard("{F8}");
+    await screen.findAllByTestId("shift-receipt-row");
+    await user.keyboard("{ArrowDown}{Control>}r{/Control}");
+    expect(await screen.findByTestId("reprint-path")).toHaveTextContent(`${refundedOne.receipt_no}-副本1.pdf`);
+    expect(callsOf(calls, "print_receipt").map((c) => c.args)).toEqual([{ receipt_no: refundedOne.receipt_no, layout: "a5", copy: true }]);
+    expect(screen.getByTestId("receipt-lookup")).toHaveFocus();
+  });
+
   test("each receipt shows its kind and its amount signed; the core's totals per kind are under the list", async () => {
     const refund = receiptView({ receipt_no: "MZ01-000123", kind: "refund", total_fen: 500, signed_total_fen: -500, refund_of: "MZ01-000121" });
     const { calls, user } = await openCharge({
