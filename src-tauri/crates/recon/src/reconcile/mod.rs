@@ -1,0 +1,101 @@
+//! The reconciliation (对账结果): everything the workspace holds, derived afresh each time —
+//! nothing of it is stored. Its JSON form is `reconciliation.json`; its field names are the
+//! product's public surface (`balanced`, `stations`, `rejected`, `duplicates`, `conflicts`,
+//! …): never rename one.
+
+pub mod stations;
+
+use crate::store::Workspace;
+use downtime_core::error::Result;
+use serde::Serialize;
+pub use stations::ReceiptGap;
+use std::collections::BTreeMap;
+
+/// One station, keyed by its code in [`Reconciliation::stations`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StationReport {
+    pub name: String,
+    pub hospital: String,
+    /// The pinned key's fingerprint, to compare with the signed cover sheet.
+    pub fingerprint: String,
+    /// Batch numbers present (verified and taken in).
+    pub batches: Vec<i64>,
+    /// Batch numbers that never arrived.
+    pub missing_batches: Vec<i64>,
+    /// Receipt numbers that never arrived and that no missing or rejected batch explains.
+    pub receipt_gaps: Vec<ReceiptGap>,
+    /// Receipts in the batches present, voided ones included.
+    pub receipts: i64,
+    /// Their signed net total (voids taken off), as the batches' manifests state it.
+    pub net_fen: i64,
+}
+
+/// A batch folder that was not taken in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    pub path: String,
+    /// `tampered_file`, `forged_key` or `broken_chain`.
+    pub reason: String,
+    /// The first thing wrong, as the verifier names it (`batch_file_changed`, …).
+    pub problem: String,
+    /// The file concerned, when there is one.
+    pub file: Option<String>,
+    pub message: String,
+    pub message_en: String,
+    pub station: Option<String>,
+    pub batch_seq: Option<i64>,
+    #[serde(skip)]
+    pub receipt_first: Option<i64>,
+    #[serde(skip)]
+    pub receipt_last: Option<i64>,
+}
+
+/// A batch copy or a record met twice. `kind` is `batch` (the same batch in a second folder:
+/// counted once) or `record` (a record id in two batches).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Duplicate {
+    pub kind: String,
+    pub station: String,
+    pub batch_seq: i64,
+    /// The folder of the second copy, or of the batch where the record was met again.
+    pub path: Option<String>,
+    /// The folder the batch (or the record's first batch) was taken in from.
+    pub first_path: Option<String>,
+    pub record_table: Option<String>,
+    pub record_uuid: Option<String>,
+    pub receipt_no: Option<String>,
+    /// Records counted once (a batch copy's receipts; 1 for a record).
+    pub records: i64,
+}
+
+/// `reconciliation.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reconciliation {
+    /// True only when every list is empty and every difference zero.
+    pub balanced: bool,
+    pub stations: BTreeMap<String, StationReport>,
+    pub rejected: Vec<Rejection>,
+    pub duplicates: Vec<Duplicate>,
+    pub conflicts: Vec<Duplicate>,
+}
+
+impl Workspace {
+    /// Derives the reconciliation from everything the workspace holds.
+    pub fn reconcile(&self) -> Result<Reconciliation> {
+        let rejected = self.rejections()?;
+        let stations = self.station_reports(&rejected)?;
+        let duplicates = self.clashes(true)?;
+        let conflicts = self.clashes(false)?;
+        let balanced = rejected.is_empty()
+            && duplicates.is_empty()
+            && conflicts.is_empty()
+            && stations.values().all(|s| s.missing_batches.is_empty() && s.receipt_gaps.is_empty());
+        Ok(Reconciliation {
+            balanced,
+            stations,
+            rejected,
+            duplicates,
+            conflicts,
+        })
+    }
+}
