@@ -10,6 +10,7 @@
 //! batch format is written twice. Start reading at [`store`], then [`load`].
 
 pub mod clerk;
+pub mod his;
 pub mod load;
 pub mod reconcile;
 pub mod store;

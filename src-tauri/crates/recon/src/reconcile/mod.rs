@@ -3,6 +3,8 @@
 //! product's public surface (`balanced`, `stations`, `rejected`, `duplicates`, `conflicts`,
 //! …): never rename one.
 
+pub mod his;
+pub mod records;
 pub mod stations;
 
 use crate::store::Workspace;
@@ -28,6 +30,15 @@ pub struct StationReport {
     pub receipts: i64,
     /// Their signed net total (voids taken off), as the batches' manifests state it.
     pub net_fen: i64,
+    /// The receipt numbers of the batches not held (missing or rejected).
+    #[serde(skip)]
+    pub absent: Vec<stations::Absent>,
+    /// The highest receipt number known (present or rejected batches).
+    #[serde(skip)]
+    pub last_receipt: i64,
+    /// The highest batch number known (present or rejected).
+    #[serde(skip)]
+    pub last_batch: i64,
 }
 
 /// A batch folder that was not taken in.
@@ -77,25 +88,53 @@ pub struct Reconciliation {
     pub rejected: Vec<Rejection>,
     pub duplicates: Vec<Duplicate>,
     pub conflicts: Vec<Duplicate>,
+    pub his: his::HisReport,
+    pub totals_fen: his::Totals,
 }
 
 impl Workspace {
     /// Derives the reconciliation from everything the workspace holds.
     pub fn reconcile(&self) -> Result<Reconciliation> {
         let rejected = self.rejections()?;
-        let stations = self.station_reports(&rejected)?;
+        let mut stations = self.station_reports(&rejected)?;
         let duplicates = self.clashes(true)?;
         let conflicts = self.clashes(false)?;
+        let records = self.records()?;
+        let postings = self.postings()?;
+        let matched = his::match_postings(
+            &records,
+            &postings,
+            self.his_files()?,
+            &his::admission_keys(self.admission_ids()?),
+            &mut stations,
+        );
         let balanced = rejected.is_empty()
             && duplicates.is_empty()
             && conflicts.is_empty()
-            && stations.values().all(|s| s.missing_batches.is_empty() && s.receipt_gaps.is_empty());
+            && stations.values().all(|s| s.missing_batches.is_empty() && s.receipt_gaps.is_empty())
+            && matched.report.imported
+            && matched.report.exceptions() == 0
+            && matched.totals.even();
         Ok(Reconciliation {
             balanced,
             stations,
             rejected,
             duplicates,
             conflicts,
+            his: matched.report,
+            totals_fen: matched.totals,
         })
+    }
+
+    fn his_files(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT file_name FROM his_import ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn admission_ids(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare("SELECT id, inpatient_no FROM admission")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

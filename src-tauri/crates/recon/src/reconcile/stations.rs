@@ -17,6 +17,23 @@ struct Present {
     runs: Vec<(i64, i64)>,
 }
 
+/// A batch finance does not hold — missing, or rejected — and the receipt numbers it covers
+/// (as far as the batches around it tell; `last` is open for a batch after the last one known).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absent {
+    pub batch_seq: i64,
+    /// `missing` or `rejected`.
+    pub status: &'static str,
+    pub first: i64,
+    pub last: Option<i64>,
+}
+
+impl Absent {
+    pub fn covers(&self, seq: i64) -> bool {
+        seq >= self.first && self.last.is_none_or(|l| seq <= l)
+    }
+}
+
 /// A run of receipt numbers that never arrived.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReceiptGap {
@@ -69,6 +86,19 @@ impl Workspace {
             }
             let rejected_here: Vec<&Rejection> = rejected.iter().filter(|r| r.station.as_deref() == Some(code.as_str())).collect();
             let (missing, gaps) = missing_and_gaps(&code, &present, &rejected_here);
+            let absent = absent_spans(&present, &missing, &rejected_here);
+            let last_receipt = present
+                .iter()
+                .flat_map(|p| p.runs.iter().map(|r| r.1))
+                .chain(rejected_here.iter().filter_map(|r| r.receipt_last))
+                .max()
+                .unwrap_or(0);
+            let last_batch = present
+                .iter()
+                .map(|p| p.seq)
+                .chain(rejected_here.iter().filter_map(|r| r.batch_seq))
+                .max()
+                .unwrap_or(0);
             out.insert(
                 code.clone(),
                 StationReport {
@@ -80,6 +110,9 @@ impl Workspace {
                     receipt_gaps: gaps,
                     receipts,
                     net_fen,
+                    absent,
+                    last_receipt,
+                    last_batch,
                 },
             );
         }
@@ -164,6 +197,42 @@ impl Workspace {
         out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         Ok(out)
     }
+}
+
+/// The receipt numbers each missing or rejected batch covers: a rejected batch's own ranges,
+/// or for a missing one the numbers between the batches present around it.
+fn absent_spans(present: &[Present], missing: &[i64], rejected: &[&Rejection]) -> Vec<Absent> {
+    let mut out: Vec<Absent> = rejected
+        .iter()
+        .filter_map(|r| {
+            Some(Absent {
+                batch_seq: r.batch_seq?,
+                status: "rejected",
+                first: r.receipt_first?,
+                last: Some(r.receipt_last?),
+            })
+        })
+        .collect();
+    for &k in missing {
+        let before = present
+            .iter()
+            .filter(|p| p.seq < k)
+            .flat_map(|p| p.runs.iter().map(|r| r.1))
+            .max()
+            .unwrap_or(0);
+        let after = present.iter().filter(|p| p.seq > k).flat_map(|p| p.runs.iter().map(|r| r.0)).min();
+        // Consecutive missing batches share one span: the first of them is named.
+        if out.iter().any(|a| a.status == "missing" && a.first == before + 1) {
+            continue;
+        }
+        out.push(Absent {
+            batch_seq: k,
+            status: "missing",
+            first: before + 1,
+            last: after.map(|a| a - 1),
+        });
+    }
+    out
 }
 
 /// The batch numbers missing (before the last one known) and the receipt gaps no missing

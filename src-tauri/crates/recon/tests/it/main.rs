@@ -1,2 +1,3 @@
 mod fixture;
+mod his;
 mod workspace;
