@@ -12,6 +12,7 @@
 pub mod clerk;
 pub mod his;
 pub mod load;
+pub mod marks;
 pub mod reconcile;
 pub mod store;
 

@@ -3,15 +3,18 @@
 //! product's public surface (`balanced`, `stations`, `rejected`, `duplicates`, `conflicts`,
 //! …): never rename one.
 
+pub mod deadlines;
 pub mod his;
 pub mod records;
 pub mod stations;
 
 use crate::store::Workspace;
+use chrono::NaiveDate;
+use downtime_core::calendar::Calendar;
 use downtime_core::error::Result;
 use serde::Serialize;
 pub use stations::ReceiptGap;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One station, keyed by its code in [`Reconciliation::stations`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,23 +93,34 @@ pub struct Reconciliation {
     pub conflicts: Vec<Duplicate>,
     pub his: his::HisReport,
     pub totals_fen: his::Totals,
+    pub deadlines: deadlines::Deadlines,
 }
 
 impl Workspace {
-    /// Derives the reconciliation from everything the workspace holds.
-    pub fn reconcile(&self) -> Result<Reconciliation> {
+    /// Derives the reconciliation from everything the workspace holds, with the worklists as
+    /// of `as_of` (today, by the workspace's clock, when not given).
+    pub fn reconcile(&self, as_of: Option<NaiveDate>) -> Result<Reconciliation> {
+        let as_of = as_of.unwrap_or_else(|| self.clock.now().with_timezone(&chrono::Local).date_naive());
         let rejected = self.rejections()?;
         let mut stations = self.station_reports(&rejected)?;
         let duplicates = self.clashes(true)?;
         let conflicts = self.clashes(false)?;
         let records = self.records()?;
         let postings = self.postings()?;
-        let matched = his::match_postings(
-            &records,
-            &postings,
-            self.his_files()?,
-            &his::admission_keys(self.admission_ids()?),
-            &mut stations,
+        let admissions = self.admissions_to_convert()?;
+        let keys = his::admission_keys(self.admission_ids()?);
+        let matched = his::match_postings(&records, &postings, self.his_files()?, &keys, &mut stations);
+        let worklists = deadlines::deadlines(
+            &deadlines::Inputs {
+                records: &records,
+                people: &self.people()?,
+                admissions: &admissions,
+                calendar: &self.calendar()?,
+                posted: &matched.posted,
+                converted: &matched.converted,
+                marks: &self.marks()?,
+            },
+            as_of,
         );
         let balanced = rejected.is_empty()
             && duplicates.is_empty()
@@ -123,7 +137,62 @@ impl Workspace {
             conflicts,
             his: matched.report,
             totals_fen: matched.totals,
+            deadlines: worklists,
         })
+    }
+
+    /// The working-day calendar: the shipped years, and the years the stations imported
+    /// (as their batches carry them), the newest import of a year winning.
+    pub fn calendar(&self) -> Result<Calendar> {
+        let mut stmt = self.conn.prepare("SELECT json FROM calendar_year ORDER BY imported_at, rowid")?;
+        let jsons: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut cal = Calendar::builtin();
+        for j in jsons {
+            if let Ok(year) = Calendar::parse_json(&j) {
+                cal = cal.with_year(year);
+            }
+        }
+        Ok(cal)
+    }
+
+    /// Patients by id, as last corrected.
+    fn people(&self) -> Result<HashMap<String, deadlines::Person>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.id, coalesce(c.name, p.name), p.downtime_no, coalesce(c.phone, p.phone) FROM patient p \
+             LEFT JOIN patient_correction c ON c.rowid = (SELECT rowid FROM patient_correction x WHERE x.patient_id = p.id \
+                                                          ORDER BY x.at DESC, x.rowid DESC LIMIT 1)",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                deadlines::Person {
+                    name: r.get(1)?,
+                    downtime_no: r.get(2)?,
+                    phone: r.get(3)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Admissions of insured patients, not cancelled.
+    fn admissions_to_convert(&self) -> Result<Vec<deadlines::Admission>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.station_code, a.inpatient_no, a.patient_id, a.admitted_at, a.insurance_no FROM admission a \
+             WHERE a.convert_to_insured = 1 AND NOT EXISTS (SELECT 1 FROM admission_cancel c WHERE c.admission_id = a.id) \
+             ORDER BY a.station_code, a.inpatient_no",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(deadlines::Admission {
+                id: r.get(0)?,
+                station: r.get(1)?,
+                inpatient_no: r.get(2)?,
+                patient_id: r.get(3)?,
+                admitted_day: crate::local_day(r.get_ref(4)?.as_str().unwrap_or("")),
+                insurance_no: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn his_files(&self) -> Result<Vec<String>> {

@@ -19,7 +19,7 @@ fn reconciled(batches: &[PathBuf], csv: &str) -> (tempfile::TempDir, Workspace, 
     ws.load_batches(&clerk(), &[usb], &mut |_| {}).unwrap();
     let file = read_postings(csv.as_bytes(), "his.csv", &[]).unwrap();
     ws.import_his(&clerk(), &file).unwrap();
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     (dir, ws, r)
 }
 
@@ -277,7 +277,7 @@ fn importing_the_same_postings_again_adds_nothing() {
     // A later export repeating every posting and adding none: still nothing new.
     let later = read_postings(format!("{csv}\n").as_bytes(), "his-later.csv", &[]).unwrap();
     assert_eq!(ws.import_his(&clerk(), &later).unwrap().added, 0);
-    let r2 = ws.reconcile().unwrap();
+    let r2 = ws.reconcile(None).unwrap();
     assert_eq!(r2.his.matched, r.his.matched);
     assert!(r2.balanced);
 }

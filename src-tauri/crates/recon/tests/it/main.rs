@@ -1,3 +1,4 @@
 mod fixture;
 mod his;
+mod worklists;
 mod workspace;

@@ -52,7 +52,7 @@ fn findings(r: &Reconciliation) -> Vec<String> {
 fn a_fresh_workspace_is_created_on_first_use_and_refuses_a_station_database() {
     let (dir, ws) = workspace();
     assert!(ws.path().is_file());
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert!(r.stations.is_empty());
     drop(ws);
     let station = dir.path().join("station.db");
@@ -82,7 +82,7 @@ fn clean_batches_from_three_counters_load_with_nothing_missing() {
     assert_eq!(report.found, 7);
     assert_eq!(report.loaded.len(), 7);
     assert!(report.rejected.is_empty());
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert_eq!(findings(&r), Vec::<String>::new());
     assert_eq!(r.stations["MZ01"].batches, vec![1, 2, 3]);
     assert_eq!(r.stations["MZ02"].batches, vec![1, 2]);
@@ -99,11 +99,11 @@ fn loading_the_same_batches_again_changes_nothing() {
     let f = fixture();
     let (_dir, mut ws) = workspace();
     load(&mut ws, &[f.clean()]);
-    let before = ws.reconcile().unwrap();
+    let before = ws.reconcile(None).unwrap();
     let entries = ws.verify().unwrap().entries;
     let again = load(&mut ws, &[f.clean()]);
     assert_eq!((again.loaded.len(), again.already), (0, 7));
-    assert_eq!(ws.reconcile().unwrap(), before);
+    assert_eq!(ws.reconcile(None).unwrap(), before);
     assert_eq!(ws.verify().unwrap().entries, entries, "a no-op is not journalled");
 }
 
@@ -113,10 +113,10 @@ fn batches_may_arrive_in_any_order_and_in_several_loads() {
     let (_dir, mut ws) = workspace();
     let (_a, later) = folder_with(&[f.batch("MZ01", 3), f.batch("MZ01", 2)]);
     load(&mut ws, &[later]);
-    assert_eq!(ws.reconcile().unwrap().stations["MZ01"].missing_batches, vec![1]);
+    assert_eq!(ws.reconcile(None).unwrap().stations["MZ01"].missing_batches, vec![1]);
     let (_b, first) = folder_with(&[f.batch("MZ01", 1)]);
     load(&mut ws, &[first]);
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert_eq!(findings(&r), Vec::<String>::new());
     assert_eq!(r.stations["MZ01"].batches, vec![1, 2, 3]);
 }
@@ -127,7 +127,7 @@ fn a_missing_batch_is_named_once_and_explains_its_receipt_numbers() {
     let (_dir, mut ws) = workspace();
     let (_d, usb) = folder_with(&clean_batches(f, &[("MZ01", 2)]));
     load(&mut ws, &[usb]);
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert_eq!(findings(&r), vec!["missing_batch MZ01 2"]);
     assert!(!r.balanced);
 }
@@ -142,7 +142,7 @@ fn a_tampered_csv_rejects_its_batch_and_nothing_else() {
     std::fs::write(&csv, text.replacen(",", ";", 1)).unwrap();
     let report = load(&mut ws, &[usb.clone()]);
     assert_eq!(report.rejected.len(), 1);
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert_eq!(findings(&r), vec!["rejected tampered_file MZ01 2"]);
     let x = &r.rejected[0];
     assert_eq!(x.path, usb.join("MZ01-batch-000002").display().to_string());
@@ -152,7 +152,7 @@ fn a_tampered_csv_rejects_its_batch_and_nothing_else() {
     );
     // Loading the same folders again records the rejection once.
     load(&mut ws, &[usb]);
-    assert_eq!(ws.reconcile().unwrap().rejected.len(), 1);
+    assert_eq!(ws.reconcile(None).unwrap().rejected.len(), 1);
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn a_batch_signed_with_another_key_is_rejected_as_forged() {
     let (_d, usb) = folder_with(&clean_batches(f, &[]));
     copy_dir(&f.forged(), &usb.join("from-a-stranger").join("MZ02-batch-000003"));
     load(&mut ws, &[usb]);
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert_eq!(findings(&r), vec!["rejected forged_key MZ02 3"]);
     assert!(
         r.rejected[0].message.contains(&f.fingerprints[1].1),
@@ -178,12 +178,12 @@ fn a_second_copy_of_a_batch_is_counted_once_and_named_once() {
     let (_d, usb) = folder_with(&clean_batches(f, &[]));
     copy_dir(&f.batch("JZ01", 1), &usb.join("copy").join("JZ01-batch-000001"));
     load(&mut ws, &[usb.clone()]);
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert_eq!(findings(&r), vec!["duplicate batch JZ01 1"]);
     let (_c, only_clean) = folder_with(&clean_batches(f, &[]));
     let (_e, mut clean_ws) = workspace();
     load(&mut clean_ws, &[only_clean]);
-    let clean = clean_ws.reconcile().unwrap();
+    let clean = clean_ws.reconcile(None).unwrap();
     assert_eq!(r.stations, clean.stations, "the copy's records are counted once");
 }
 
@@ -194,7 +194,7 @@ fn a_forked_batch_breaks_the_chain() {
     let (_d, usb) = folder_with(&clean_batches(f, &[]));
     copy_dir(&f.fork(), &usb.join("restored-pc").join("MZ02-batch-000002"));
     load(&mut ws, &[usb]);
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     assert_eq!(findings(&r), vec!["rejected broken_chain MZ02 2"]);
 }
 
@@ -208,7 +208,7 @@ fn a_folder_that_is_not_there_or_holds_no_batch_changes_nothing() {
         let e = ws.load_batches(&clerk(), &roots, &mut |_| {}).err().expect("refused");
         assert!(["recon_folder_missing", "recon_no_batches"].contains(&e.code()), "{}", e.code());
     }
-    assert!(ws.reconcile().unwrap().stations.is_empty());
+    assert!(ws.reconcile(None).unwrap().stations.is_empty());
     assert_eq!(ws.verify().unwrap().entries, 0);
 }
 
@@ -271,7 +271,7 @@ fn a_record_met_again_is_a_duplicate_and_with_other_content_a_conflict() {
         },
     );
     load(&mut ws, &[usb.clone()]);
-    let r = ws.reconcile().unwrap();
+    let r = ws.reconcile(None).unwrap();
     let receipt_id = their_receipt["id"].as_str().unwrap();
     // Batches are taken in by station code, so JZ01's came first and MZ01's meets them again.
     assert_eq!(
