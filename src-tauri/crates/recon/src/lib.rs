@@ -14,6 +14,7 @@ pub mod his;
 pub mod load;
 pub mod marks;
 pub mod reconcile;
+pub mod report;
 pub mod store;
 
 pub use clerk::Clerk;

@@ -4,6 +4,7 @@
 //! …): never rename one.
 
 pub mod deadlines;
+pub mod exceptions;
 pub mod his;
 pub mod records;
 pub mod stations;
@@ -82,11 +83,29 @@ pub struct Duplicate {
     pub records: i64,
 }
 
+/// The figures of the summary strip and page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub stations: i64,
+    pub batches: i64,
+    /// Receipts in the batches present.
+    pub receipts: i64,
+    pub postings: i64,
+    /// Exceptions, one by one (see [`Reconciliation::exceptions`]).
+    pub exceptions: i64,
+    /// Items still on a worklist.
+    pub pending: i64,
+    /// Items overdue (re-settlement and exchange).
+    pub overdue: i64,
+}
+
 /// `reconciliation.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reconciliation {
-    /// True only when every list is empty and every difference zero.
+    /// True only when every list is empty and every difference zero (and the HIS postings
+    /// were imported: without them nothing is proven posted).
     pub balanced: bool,
+    pub summary: Summary,
     pub stations: BTreeMap<String, StationReport>,
     pub rejected: Vec<Rejection>,
     pub duplicates: Vec<Duplicate>,
@@ -129,8 +148,9 @@ impl Workspace {
             && matched.report.imported
             && matched.report.exceptions() == 0
             && matched.totals.even();
-        Ok(Reconciliation {
+        let mut r = Reconciliation {
             balanced,
+            summary: Summary::default(),
             stations,
             rejected,
             duplicates,
@@ -138,7 +158,19 @@ impl Workspace {
             his: matched.report,
             totals_fen: matched.totals,
             deadlines: worklists,
-        })
+        };
+        let d = &r.deadlines;
+        let overdue = (d.resettle_overdue.len() + d.exchange_overdue.len()) as i64;
+        r.summary = Summary {
+            stations: r.stations.len() as i64,
+            batches: r.stations.values().map(|s| s.batches.len() as i64).sum(),
+            receipts: r.stations.values().map(|s| s.receipts).sum(),
+            postings: r.his.postings,
+            exceptions: r.exceptions().len() as i64,
+            pending: overdue + (d.resettle_due.len() + d.exchange_due.len() + d.convert_pending.len()) as i64,
+            overdue,
+        };
+        Ok(r)
     }
 
     /// The working-day calendar: the shipped years, and the years the stations imported

@@ -1,4 +1,5 @@
 mod fixture;
 mod his;
-mod worklists;
+mod report;
 mod workspace;
+mod worklists;
