@@ -52,6 +52,7 @@ import type { SetupInput } from "./bindings/SetupInput";
 import type { ShiftClosedView } from "./bindings/ShiftClosedView";
 import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
+import type { ImportProgressView } from "./bindings/ImportProgressView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
@@ -120,13 +121,15 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
 /** A file chosen by the user, as bytes with its name (the HIS patient index). */
 export type ChosenFile = Pick<CatalogFile, "name" | "bytes">;
 
-/** The HIS patient index goes like a price list: raw body, name and choices as headers. */
-function snapshotOptions(file: ChosenFile, dryRun: boolean, acceptGoodRows: boolean): InvokeOptions {
+/** The HIS patient index goes like a price list: raw body, name and choices as headers; a
+ *  file left on disk (`onDisk`) is read there by the core (`x-picked`), with an empty body. */
+function snapshotOptions(file: ChosenFile & { onDisk?: boolean }, dryRun: boolean, acceptGoodRows: boolean): InvokeOptions {
   return {
     headers: {
       "x-file-name": encodeURIComponent(file.name),
       "x-dry-run": dryRun ? "1" : "",
       "x-accept-good-rows": acceptGoodRows ? "1" : "",
+      ...(file.onDisk ? { "x-picked": "1" } : {}),
     },
   };
 }
@@ -210,8 +213,11 @@ export const api = {
   printQueueSlip: (id: string) => call<PrintResultView>("print_queue_slip", { id }),
   /** Reads the HIS patient index and reports (dry run), or imports it; with bad rows the
    *  core refuses (`patients_have_bad_rows`) unless `acceptGoodRows`. */
-  patientSnapshot: (file: ChosenFile, dryRun: boolean, acceptGoodRows = false) =>
+  patientSnapshot: (file: ChosenFile & { onDisk?: boolean }, dryRun: boolean, acceptGoodRows = false) =>
     call<SnapshotReportView>("import_patient_snapshot", file.bytes, snapshotOptions(file, dryRun, acceptGoodRows)),
+  /** Calls `onProgress` with the patient index import's progress until the returned function is called. */
+  onPatientsProgress: (onProgress: (p: ImportProgressView) => void): Promise<UnlistenFn> =>
+    listen<ImportProgressView>("patients-progress", (e) => onProgress(e.payload)),
 
   /** Prices the draft's lines: amounts, subtotals, total and its capitals all come from here.
    *  Lines outside the price list need `supervisor`. */

@@ -19,6 +19,18 @@ use tauri_plugin_dialog::DialogExt;
 #[derive(Default)]
 pub struct Picked(Mutex<Option<PathBuf>>);
 
+impl Picked {
+    /// The path chosen last (an import that streams from disk reads it itself, instead of
+    /// its bytes crossing to the window and back).
+    pub fn path(&self) -> Reply<PathBuf> {
+        self.0
+            .lock()
+            .expect("picked lock")
+            .clone()
+            .ok_or_else(|| CoreError::invalid("file_not_chosen", "请先选择文件", "Choose a file first").into())
+    }
+}
+
 fn answered_by_test() -> Option<PathBuf> {
     let pointer = std::env::var_os("DOWNTIME_PICK_FILE")?;
     let text = std::fs::read_to_string(pointer).ok()?;

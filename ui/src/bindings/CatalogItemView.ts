@@ -13,4 +13,12 @@ unit_price_e4: number,
 /**
  * The receipt category's Chinese name, e.g. `西药费`.
  */
-category: string, category_key: FeeCategory, lookup: string, insurance_class: string, is_drug: boolean, version_id: string, };
+category: string, category_key: FeeCategory, lookup: string, insurance_class: string, is_drug: boolean, version_id: string, 
+/**
+ * 中药饮片: entered as a quantity per dose and a number of doses (付数).
+ */
+by_dose: boolean, 
+/**
+ * Counted in whole units only (次, 项 …, or as the price list marks it).
+ */
+whole: boolean, };

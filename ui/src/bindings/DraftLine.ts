@@ -7,9 +7,13 @@ import type { FeeCategory } from "./FeeCategory";
  */
 export type DraftLine = { code: string | null, 
 /**
- * As typed: up to three decimals.
+ * As typed: up to three decimals; for a herbal line, the quantity per dose.
  */
-qty: string, free_name: string | null, free_unit: string | null, 
+qty: string, 
+/**
+ * 付数 of a herbal line, as typed.
+ */
+doses: string | null, free_name: string | null, free_unit: string | null, 
 /**
  * As typed, in yuan, up to four decimals.
  */

@@ -12,4 +12,12 @@ unit_price: string, amount_fen: number, category: string, is_drug: boolean,
 /**
  * A line outside the price list, approved by a supervisor.
  */
-free_text: boolean, free_reason: string, refunds_line: number | null, };
+free_text: boolean, free_reason: string, refunds_line: number | null, 
+/**
+ * 医保类别 as printed (甲, 乙, 丙, 自付10%); empty when the list gave none.
+ */
+insurance_class: string, 
+/**
+ * 付数 of a herbal line; `per_dose` is then its quantity per dose (`qty` = per_dose × doses).
+ */
+doses: number | null, per_dose: string | null, };

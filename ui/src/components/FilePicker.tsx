@@ -11,6 +11,8 @@ import { ErrorText } from "./ErrorText";
 export interface PickedFile {
   name: string;
   bytes: Uint8Array;
+  /** The bytes were left on disk (`fromDisk`): the import reads the chosen path itself. */
+  onDisk?: boolean;
 }
 
 interface Props {
@@ -24,10 +26,12 @@ interface Props {
   onPick: (file: PickedFile) => void;
   hint?: string;
   disabled?: boolean;
+  /** The import reads the chosen file from disk itself (a big file never crosses to the window). */
+  fromDisk?: boolean;
   ref?: Ref<HTMLButtonElement>;
 }
 
-export function FilePicker({ label, title, filterName, extensions, testId, onPick, hint, disabled, ref }: Props) {
+export function FilePicker({ label, title, filterName, extensions, testId, onPick, hint, disabled, fromDisk, ref }: Props) {
   const t = useT();
   const [name, setName] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -39,9 +43,9 @@ export function FilePicker({ label, title, filterName, extensions, testId, onPic
     try {
       const chosen = await api.pickFile(title, filterName, extensions);
       if (chosen === null) return; // cancelled: what was chosen before stays
-      const bytes = await api.pickedFileBytes();
+      const bytes = fromDisk ? new Uint8Array() : await api.pickedFileBytes();
       setName(chosen);
-      onPick({ name: chosen, bytes });
+      onPick({ name: chosen, bytes, onDisk: fromDisk });
     } catch (e) {
       setProblem(toIpcError(e));
     } finally {

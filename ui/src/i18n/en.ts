@@ -213,6 +213,8 @@ export const en: Catalog = {
   "index.importGood": "Import only the {good} good rows",
   "index.imported": "HIS patient index imported: {patients} patients.",
   "index.alreadyImported": "This file was imported before; nothing new was created.",
+  "index.progressReading": "Reading and checking the file: {percent}%",
+  "index.progressIndexing": "Writing the search index: {percent}%",
 
   "catalog.title": "Price list",
   "catalog.part": "Part of the price list (optional)",
@@ -381,6 +383,9 @@ export const en: Catalog = {
   "charge.colQty": "Qty",
   "charge.colAmount": "Amount",
   "charge.free": "Not listed",
+  "charge.perDose": "Per dose",
+  "charge.doses": "Doses",
+  "charge.byDose": "{qty}×{doses} doses",
   "charge.qty": "Quantity",
   "charge.entryHint": "type the quantity, Enter adds it, Esc goes back to the item",
   "charge.keysHint": "↑ goes into the lines: Enter changes the quantity, Delete removes; Ctrl+F item not in the price list; F9 settle",
@@ -738,6 +743,7 @@ export const en: Catalog = {
   "handover.openPdf": "Open PDF",
 
   "kind.charge": "Charge",
+  "kind.registration": "Registration",
   "kind.refund": "Refund",
   "kind.deposit": "Deposit",
   "kind.deposit_refund": "Deposit refund",
@@ -772,8 +778,8 @@ export const en: Catalog = {
 
   "threshold.title": "Handover difference threshold",
   "threshold.current": "A difference above {amount} needs a supervisor",
-  "threshold.name": "Threshold (yuan)",
-  "threshold.hint": "0: every difference needs a supervisor",
+  "threshold.name": "Threshold (yuan; 0: every difference needs a supervisor)",
   "threshold.submit": "Save threshold",
   "notice.thresholdSet": "Set: a difference above {amount} needs a supervisor",
+
 };

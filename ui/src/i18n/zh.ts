@@ -211,6 +211,8 @@ export const zh = {
   "index.importGood": "只导入 {good} 行正确的记录",
   "index.imported": "已导入 HIS 患者索引：{patients} 位患者。",
   "index.alreadyImported": "这个文件以前已经导入过，这次没有新建任何内容。",
+  "index.progressReading": "正在读取并检查文件：{percent}%",
+  "index.progressIndexing": "正在写入查找索引：{percent}%",
 
   "catalog.title": "价目表",
   "catalog.part": "价目表部分（可选）",
@@ -379,6 +381,9 @@ export const zh = {
   "charge.colQty": "数量",
   "charge.colAmount": "金额",
   "charge.free": "价目表外",
+  "charge.perDose": "每付用量",
+  "charge.doses": "付数",
+  "charge.byDose": "{qty}×{doses}付",
   "charge.qty": "数量",
   "charge.entryHint": "输入数量后按 Enter 加入，Esc 返回项目",
   "charge.keysHint": "↑ 进入已录项目：Enter 改数量，Delete 删除；Ctrl+F 价目表外项目；F9 结算",
@@ -736,6 +741,7 @@ export const zh = {
   "handover.openPdf": "打开 PDF",
 
   "kind.charge": "收费",
+  "kind.registration": "挂号",
   "kind.refund": "退费",
   "kind.deposit": "预交金",
   "kind.deposit_refund": "退预交金",
@@ -770,8 +776,8 @@ export const zh = {
 
   "threshold.title": "交班差额审批限额",
   "threshold.current": "交班差额超过 {amount} 需要主管确认",
-  "threshold.name": "限额（元）",
-  "threshold.hint": "0 表示任何差额都要主管确认",
+  "threshold.name": "限额（元，0 表示任何差额都要主管确认）",
   "threshold.submit": "保存限额",
   "notice.thresholdSet": "已设置：交班差额超过 {amount} 需要主管确认",
+
 } as const;

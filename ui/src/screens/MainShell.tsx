@@ -2,12 +2,12 @@
 //! 预交金 or 价目表), the function-key bar, and one dialog at a time. The key map is fixed:
 //! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
-//! F7 deposits (the admission screen), F10 shift (the handover sheet while a shift is open),
-//! F11 outage, F12 lock; Ctrl+P price list,
+//! F7 deposits (the admission screen), F10 shift (open it, or the handover screen), F11 outage,
+//! F12 lock; Ctrl+B the outage report (supervisors, administrators, finance; ending the
+//! outage offers it, over the Export screen); Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
 //! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
-//! ending the outage shows its report, then opens it for the final batch), Ctrl+B the outage
-//! report (the same roles), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! ending the outage shows its report, then opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
@@ -37,8 +37,8 @@ import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
 import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
-import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
 import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
+import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
@@ -63,7 +63,7 @@ type DialogId =
   | "freeItem"
   | "departments"
   | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "export" | "handover";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -120,13 +120,14 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [backFromDepts, setBackFromDepts] = useState(false);
   /** Counts changes to the 科室表, so the screens holding it load it again. */
   const [deptSeq, setDeptSeq] = useState(0);
-  /** The Export screen was opened by ending the outage: the final batch. */
-  const [finalExport, setFinalExport] = useState(false);
   /** The outage whose report is shown (null: the active or last one). */
   const [reportOutage, setReportOutage] = useState<string | null>(null);
-  /** Closing the outage report goes on to the final batch (the outage was just ended). */
+  /** The Export screen was opened by ending the outage: the final batch. */
+  const [finalExport, setFinalExport] = useState(false);
+  /** The outage was just ended: its report first, then the final batch. */
   const [exportAfterReport, setExportAfterReport] = useState(false);
   const role = status.operator?.role;
+  /** Supervisors, administrators and finance read reports and export batches. */
   const mayExport = role === "supervisor" || role === "admin" || role === "finance";
   const readsReports = mayExport;
 
@@ -141,13 +142,6 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setDeptsFrom(from);
     open("departments");
   };
-  const close =
-    dialog === "departments" && deptsFrom
-      ? () => {
-          setBackFromDepts(true);
-          setDialog(deptsFrom);
-        }
-      : () => setDialog(null);
   const goto = (next: ScreenId) => {
     if (next !== "home") lastTile.current = next;
     setNotice(null);
@@ -155,6 +149,20 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setDialog(null);
     setScreen(next);
   };
+  const close =
+    dialog === "departments" && deptsFrom
+      ? () => {
+          setBackFromDepts(true);
+          setDialog(deptsFrom);
+        }
+      : dialog === "outageReport" && exportAfterReport
+        ? () => {
+            // The outage was just ended: on to its final batch.
+            setExportAfterReport(false);
+            setFinalExport(true);
+            goto("export");
+          }
+        : () => setDialog(null);
   /** F2 / F3 / F4: the registration screen, told which key it was. */
   const counter = (kind: RegIntent["kind"]) => {
     setRegIntent((old) => ({ kind, seq: old.seq + 1 }));
@@ -267,8 +275,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     register: REG_KEYS,
     charge: CHARGE_KEYS,
     admit: ADM_KEYS,
-    export: EXPORT_KEYS,
     handover: HANDOVER_KEYS,
+    export: EXPORT_KEYS,
     home: null,
   }[screen];
   const screenKeys: FKey[] = ownKeys
@@ -320,10 +328,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           />
         ) : screen === "admit" ? (
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
-        ) : screen === "export" ? (
-          <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
         ) : screen === "handover" ? (
           <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
+        ) : screen === "export" ? (
+          <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -364,29 +372,19 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           status={status}
           onDone={done}
           onEnded={(next, id) => {
-            // Ending the outage offers its report to whoever may read it, then the final batch.
             if (!readsReports) return done(next, { key: "notice.outageEnded" });
+            // Ending the outage offers its report, then the Export screen for the final batch.
             onStatus(next);
             setNotice({ key: "notice.outageEnded" });
+            setExportAfterReport(true);
             setReportOutage(id);
-            setExportAfterReport(mayExport);
             setDialog("outageReport");
           }}
           onClose={close}
         />
       )}
       {dialog === "outageReport" && (
-        <OutageReportDialog
-          outageId={reportOutage}
-          onClose={() => {
-            close();
-            if (exportAfterReport) {
-              setExportAfterReport(false);
-              setFinalExport(true);
-              goto("export");
-            }
-          }}
-        />
+        <OutageReportDialog outageId={reportOutage} onClose={close} />
       )}
       {dialog === "operators" && (
         <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />

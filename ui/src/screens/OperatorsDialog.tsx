@@ -87,6 +87,7 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
               </button>
             </div>
           </section>
+          <ThresholdForm isAdmin={isAdmin} />
         </div>
         <div>
           <h3>{t("ops.addTitle")}</h3>
@@ -118,7 +119,6 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
         <div>
           {isAdmin && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
           <PrinterForm isAdmin={isAdmin} />
-          <ThresholdForm isAdmin={isAdmin} />
         </div>
       </div>
     </Dialog>

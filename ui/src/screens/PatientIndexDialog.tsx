@@ -1,10 +1,12 @@
 //! HIS 患者索引 (Ctrl+I on the registration screen): the patient index IT exported from the
 //! HIS (CSV or Excel: HIS号, 姓名, …). Choosing a file asks the core for a dry run; its counts
 //! and bad rows are shown, then: import, import only the good rows, or import nothing — the
-//! same choice as for the price list. Search then finds HIS patients too.
+//! same choice as for the price list. Search then finds HIS patients too. A big hospital's
+//! index (millions of patients) takes a while: both steps show a progress bar.
 
 import { useEffect, useRef, useState } from "react";
-import { api, toIpcError, type ChosenFile } from "../api";
+import { api, toIpcError } from "../api";
+import type { ImportProgressView } from "../bindings/ImportProgressView";
 import type { SnapshotReportView } from "../bindings/SnapshotReportView";
 import { Dialog } from "../components/Dialog";
 import { ErrorText } from "../components/ErrorText";
@@ -17,12 +19,28 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
   const fileInput = useRef<HTMLButtonElement>(null);
   const decision = useRef<HTMLButtonElement>(null);
-  const [file, setFile] = useState<ChosenFile | null>(null);
+  const [file, setFile] = useState<PickedFile | null>(null);
   const [preview, setPreview] = useState<SnapshotReportView | null>(null);
   const [readProblem, setReadProblem] = useState<Problem | null>(null);
   const [result, setResult] = useState<SnapshotReportView | null>(null);
   const [cancelled, setCancelled] = useState(false);
+  const [reading, setReading] = useState(false);
+  const [progress, setProgress] = useState<ImportProgressView | null>(null);
   const importing = useSubmit();
+  const busy = importing.pending || reading;
+
+  /** Runs a call to the core while its progress events move the bar (only a comfort: the
+   *  call runs without them too). */
+  async function withProgress<T>(work: () => Promise<T>): Promise<T> {
+    setProgress(null);
+    const unlisten = await api.onPatientsProgress(setProgress).catch(() => () => {});
+    try {
+      return await work();
+    } finally {
+      unlisten();
+      setProgress(null);
+    }
+  }
 
   useEffect(() => {
     fileInput.current?.focus();
@@ -38,11 +56,14 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
     setPreview(null);
     setReadProblem(null);
     importing.setProblem(null);
+    setReading(true);
     try {
       setFile(picked);
-      setPreview(await api.patientSnapshot(picked, true));
+      setPreview(await withProgress(() => api.patientSnapshot(picked, true)));
     } catch (e) {
       setReadProblem({ ipc: toIpcError(e) });
+    } finally {
+      setReading(false);
     }
   }
 
@@ -54,7 +75,7 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
   function importFile(acceptGoodRows: boolean) {
     if (!file) return;
     void importing.run(async () => {
-      setResult(await api.patientSnapshot(file, false, acceptGoodRows));
+      setResult(await withProgress(() => api.patientSnapshot(file, false, acceptGoodRows)));
       forget();
     });
   }
@@ -65,7 +86,6 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
     fileInput.current?.focus();
   }
 
-  const busy = importing.pending;
   return (
     <Dialog title={t("index.title")} onClose={onClose} size="medium">
       <p className="muted">{t("index.intro")}</p>
@@ -76,6 +96,7 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
         filterName={t("file.filterTable")}
         extensions={["csv", "xlsx", "xls"]}
         testId="index-file"
+        fromDisk
         disabled={busy}
         onPick={(f) => void choose(f)}
         hint={t("index.fileHint")}
@@ -110,7 +131,7 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
           </div>
         </div>
       )}
-      {busy && <p className="muted">{t("catalog.importing")}</p>}
+      {busy && <ProgressLine progress={progress} />}
       {importing.problem && <ErrorText problem={importing.problem} testId="index-error" />}
       {cancelled && (
         <p className="notice" role="status" data-testid="index-cancelled">
@@ -123,5 +144,21 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
         </p>
       )}
     </Dialog>
+  );
+}
+
+/** The bar of a reading or an import: percent of the file read, then of the index written. */
+function ProgressLine({ progress }: { progress: ImportProgressView | null }) {
+  const t = useT();
+  const percent = progress && progress.total > 0 ? Math.floor((progress.done * 100) / progress.total) : null;
+  return (
+    <div className="progress-line" data-testid="index-progress" role="status">
+      <progress max={100} value={percent ?? undefined} />
+      <span>
+        {progress === null || percent === null
+          ? t("catalog.importing")
+          : t(progress.stage === "reading" ? "index.progressReading" : "index.progressIndexing", { percent })}
+      </span>
+    </div>
   );
 }

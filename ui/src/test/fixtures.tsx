@@ -200,6 +200,8 @@ export function catalogItem(code: string, name: string, unitPrice: string, over:
     category: "西药费",
     category_key: "western_medicine",
     lookup: "",
+    by_dose: false,
+    whole: false,
     insurance_class: "甲",
     is_drug: true,
     version_id: "cat-1",
@@ -316,6 +318,9 @@ export function pricedLine(over: Partial<ReceiptLineView> = {}): ReceiptLineView
     free_text: false,
     free_reason: "",
     refunds_line: null,
+    insurance_class: "",
+    doses: null,
+    per_dose: null,
     ...over,
   };
 }

@@ -30,7 +30,7 @@ pub struct ChargeArgs {
     /// 挂号记录编号（就诊）
     #[arg(long)]
     visit: Option<String>,
-    /// 收费项目：编码:数量，可重复
+    /// 收费项目：编码:数量，可重复；中药饮片：编码:每付用量:付数
     #[arg(long = "line", value_name = "CODE:QTY")]
     lines: Vec<String>,
     /// 价目表外项目（需主管）：名称:单价:数量:费用类别:原因
@@ -153,18 +153,25 @@ pub enum CalendarCmd {
     },
 }
 
+/// `CODE:QTY`, or for 中药饮片 `CODE:QTY_PER_DOSE:DOSES` (10 g a dose, 7 doses: `C1:10:7`).
 fn parse_line(text: &str) -> Result<LineInput, CoreError> {
-    let (code, qty) = text.rsplit_once(':').ok_or_else(|| {
-        bad(
+    let parts: Vec<&str> = text.split(':').map(str::trim).collect();
+    match parts.as_slice() {
+        [code, qty] if !code.is_empty() => Ok(LineInput::Item {
+            code: code.to_string(),
+            qty: Quantity::parse(qty)?,
+        }),
+        [code, per_dose, doses] if !code.is_empty() => Ok(LineInput::Herbal {
+            code: code.to_string(),
+            per_dose: Quantity::parse(per_dose)?,
+            doses: downtime_core::view::parse_doses(doses)?,
+        }),
+        _ => Err(bad(
             "line_invalid",
-            format!("项目“{text}”应写成 编码:数量，例如 X001:2"),
-            format!("Line \"{text}\" must be CODE:QTY, e.g. X001:2"),
-        )
-    })?;
-    Ok(LineInput::Item {
-        code: code.trim().to_string(),
-        qty: Quantity::parse(qty)?,
-    })
+            format!("项目“{text}”应写成 编码:数量（中药饮片：编码:每付用量:付数），例如 X001:2 或 C1:10:7"),
+            format!("Line \"{text}\" must be CODE:QTY (herbal pieces: CODE:PER_DOSE:DOSES), e.g. X001:2 or C1:10:7"),
+        )),
+    }
 }
 
 fn parse_free(text: &str) -> Result<LineInput, CoreError> {
@@ -336,6 +343,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 let kinds: Vec<String> = totals
                     .by_kind
                     .iter()
+                    .filter(|t| t.count > 0)
                     .map(|t| format!("{} {} 张 {}", t.kind.zh(), t.count, signed_yuan(t.amount_fen)))
                     .collect();
                 println!(

@@ -134,6 +134,8 @@ pub enum ShiftCmd {
 
 #[derive(Args)]
 pub struct BenchArgs {
+    #[command(subcommand)]
+    what: Option<crate::bench_search::BenchCmd>,
     /// 每项测量的次数
     #[arg(long, default_value_t = 200)]
     n: usize,
@@ -389,6 +391,9 @@ fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
 }
 
 pub fn bench(a: BenchArgs) -> Out {
+    if let Some(what) = a.what {
+        return crate::bench_search::run(what);
+    }
     let export: Vec<usize> = a.export_patients.into_iter().filter(|n| *n > 0).collect();
     let report = downtime_core::bench::run(a.n.max(10), a.catalog_items.max(100), &export)?;
     if a.json {

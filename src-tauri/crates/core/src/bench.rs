@@ -328,13 +328,27 @@ pub fn run(n: usize, catalog_items: usize, export_patients: &[usize]) -> Result<
 /// `None` elsewhere).
 fn peak_memory_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
     Some(kb / 1024.0)
 }
 
 fn resident_memory_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
     Some(kb / 1024.0)
 }
 
@@ -378,7 +392,9 @@ pub fn export(dir: &Path, patients: usize, n: usize) -> Result<Vec<Figure>> {
     let bare = |desk: &Desk| -> Result<()> {
         use std::io::Write;
         let mut f = std::io::BufWriter::new(std::fs::File::create(&bare_path)?);
-        let mut stmt = desk.conn.prepare("SELECT payload FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
+        let mut stmt = desk
+            .conn
+            .prepare("SELECT payload FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
         let mut rows = stmt.query([batch.journal_first_seq, batch.journal_last_seq])?;
         while let Some(r) = rows.next()? {
             f.write_all(r.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?)?;

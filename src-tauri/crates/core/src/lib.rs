@@ -6,6 +6,7 @@
 pub mod admission;
 pub mod batch;
 pub mod bench;
+pub mod bench_search;
 pub mod calendar;
 pub mod capitals;
 pub mod catalog;
@@ -27,6 +28,7 @@ pub mod report;
 mod rng;
 pub mod setting;
 pub mod shift;
+mod search_index;
 pub mod simulate;
 pub mod station;
 pub mod store;

@@ -155,24 +155,34 @@ pub fn run(
         } else {
             vec![]
         };
-        let reg = desk.register(&cashier, &NewRegistration::new(downtime_no.clone(), dept, reg_type.key.clone(), pay))?;
+        let reg = desk.register(
+            &cashier,
+            &NewRegistration::new(downtime_no.clone(), dept, reg_type.key.clone(), pay),
+        )?;
         sum.registrations += 1;
         let mut lines: Vec<LineInput> = Vec::new();
         let extra = 1 + rng.below(13) as usize;
         for _ in 0..extra {
             let code = items[rng.below(items.len() as u64) as usize].clone();
-            if lines.iter().any(|l| matches!(l, LineInput::Item { code: c, .. } if *c == code)) {
+            if lines
+                .iter()
+                .any(|l| matches!(l, LineInput::Item { code: c, .. } | LineInput::Herbal { code: c, .. } if *c == code))
+            {
                 continue;
             }
-            let qty = if code.starts_with('C') {
-                1000 * (5 + rng.below(30) as i64)
+            let herbal = desk.active_catalog_item(&code)?.is_some_and(|i| i.by_dose());
+            if herbal {
+                lines.push(LineInput::Herbal {
+                    code,
+                    per_dose: Quantity::from_milli(1000 * (5 + rng.below(26) as i64))?,
+                    doses: 3 + rng.below(5) as i64,
+                });
             } else {
-                1000 * (1 + rng.below(3) as i64)
-            };
-            lines.push(LineInput::Item {
-                code,
-                qty: Quantity::from_milli(qty)?,
-            });
+                lines.push(LineInput::Item {
+                    code,
+                    qty: Quantity::from_milli(1000 * (1 + rng.below(3) as i64))?,
+                });
+            }
         }
         // Price the draft the way the window does: the core computes, the simulator reads.
         let total = price(desk, &lines)?;
@@ -382,12 +392,15 @@ pub fn price(desk: &mut Desk, lines: &[LineInput]) -> Result<Fen> {
     desk.require_catalog()?;
     let mut total = Fen::ZERO;
     for l in lines {
-        if let LineInput::Item { code, qty } = l {
-            if let Some(item) = desk.active_catalog_item(code)? {
-                total = total
-                    .checked_add(crate::catalog::price::line_amount(*qty, item.price)?)
-                    .unwrap_or(total);
-            }
+        let (code, milli) = match l {
+            LineInput::Item { code, qty } => (code, qty.milli()),
+            LineInput::Herbal { code, per_dose, doses } => (code, per_dose.milli() * doses),
+            LineInput::FreeText { .. } => continue,
+        };
+        if let Some(item) = desk.active_catalog_item(code)? {
+            total = total
+                .checked_add(crate::catalog::price::line_amount(Quantity::from_milli(milli)?, item.price)?)
+                .unwrap_or(total);
         }
     }
     Ok(total)

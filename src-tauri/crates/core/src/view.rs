@@ -320,6 +320,10 @@ pub struct CatalogItemView {
     pub insurance_class: String,
     pub is_drug: bool,
     pub version_id: String,
+    /// 中药饮片: entered as a quantity per dose and a number of doses (付数).
+    pub by_dose: bool,
+    /// Counted in whole units only (次, 项 …, or as the price list marks it).
+    pub whole: bool,
 }
 
 impl From<&CatalogItem> for CatalogItemView {
@@ -337,6 +341,8 @@ impl From<&CatalogItem> for CatalogItemView {
             insurance_class: i.insurance_class.clone(),
             is_drug: i.is_drug,
             version_id: i.version_id.to_string(),
+            by_dose: i.by_dose(),
+            whole: i.whole_units(),
         }
     }
 }
@@ -781,6 +787,18 @@ pub struct SnapshotReportView {
     pub patients: Option<i64>,
 }
 
+/// How far an import is (`patients-progress` events): bytes while reading the file, records
+/// while writing the search index.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProgressView {
+    pub stage: crate::catalog::stream::ImportStage,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
 impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
     fn from(r: &crate::patient::snapshot::SnapshotReport) -> Self {
         SnapshotReportView {
@@ -816,6 +834,12 @@ pub struct ReceiptLineView {
     pub free_reason: String,
     #[ts(type = "number | null")]
     pub refunds_line: Option<i64>,
+    /// 医保类别 as printed (甲, 乙, 丙, 自付10%); empty when the list gave none.
+    pub insurance_class: String,
+    /// 付数 of a herbal line; `per_dose` is then its quantity per dose (`qty` = per_dose × doses).
+    #[ts(type = "number | null")]
+    pub doses: Option<i64>,
+    pub per_dose: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -919,6 +943,9 @@ impl From<&crate::charge::Receipt> for ReceiptView {
                     free_text: l.free_text,
                     free_reason: l.free_reason.clone(),
                     refunds_line: l.refunds_line,
+                    insurance_class: l.insurance_class.clone(),
+                    doses: l.doses,
+                    per_dose: l.doses.map(|_| l.per_dose().text()),
                 })
                 .collect(),
             subtotals: r
@@ -1044,8 +1071,10 @@ impl From<&crate::admission::DepositAccount> for DepositAccountView {
 #[ts(export)]
 pub struct DraftLine {
     pub code: Option<String>,
-    /// As typed: up to three decimals.
+    /// As typed: up to three decimals; for a herbal line, the quantity per dose.
     pub qty: String,
+    /// 付数 of a herbal line, as typed.
+    pub doses: Option<String>,
     pub free_name: Option<String>,
     pub free_unit: Option<String>,
     /// As typed, in yuan, up to four decimals.
@@ -1058,8 +1087,16 @@ impl DraftLine {
     pub fn to_input(&self) -> crate::Result<crate::charge::LineInput> {
         use crate::catalog::price::{Quantity, UnitPrice};
         let qty = Quantity::parse(&self.qty)?;
+        let doses = self.doses.as_deref().map(str::trim).filter(|d| !d.is_empty());
         Ok(match (&self.code, &self.free_name) {
-            (Some(code), _) if !code.trim().is_empty() => crate::charge::LineInput::Item { code: code.clone(), qty },
+            (Some(code), _) if !code.trim().is_empty() => match doses {
+                Some(d) => crate::charge::LineInput::Herbal {
+                    code: code.clone(),
+                    per_dose: qty,
+                    doses: parse_doses(d)?,
+                },
+                None => crate::charge::LineInput::Item { code: code.clone(), qty },
+            },
             _ => crate::charge::LineInput::FreeText {
                 name: self.free_name.clone().unwrap_or_default(),
                 unit: self.free_unit.clone().unwrap_or_default(),
@@ -1070,6 +1107,17 @@ impl DraftLine {
             },
         })
     }
+}
+
+/// 付数 as typed: a whole number.
+pub fn parse_doses(text: &str) -> crate::Result<i64> {
+    text.trim().parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
+        crate::error::CoreError::invalid(
+            "doses_invalid",
+            format!("付数“{text}”无效：应为 1 到 {} 的整数", crate::charge::MAX_DOSES),
+            format!("Invalid number of doses \"{text}\": a whole number from 1 to {}", crate::charge::MAX_DOSES),
+        )
+    })
 }
 
 /// A tender from the payment panel; money as integer fen.

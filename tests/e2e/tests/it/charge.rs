@@ -50,7 +50,8 @@ async fn pick_patient(app: &App, query: &str, expect: &str) {
     app.text_contains("charge-patient", expect).await;
 }
 
-/// Types initials into the item entry, picks the first match and enters the quantity.
+/// Types initials into the item entry, picks the first match and enters the quantity — for
+/// a herbal item `PER_DOSE*DOSES`, the quantity per dose and then the number of doses.
 async fn add_item(app: &App, initials: &str, name: &str, qty: &str) {
     app.wait_focus("item-search").await;
     app.keys(initials).await;
@@ -59,8 +60,15 @@ async fn add_item(app: &App, initials: &str, name: &str, qty: &str) {
     app.keys(ENTER).await;
     app.wait_focus("charge-qty").await;
     app.keys(SELECT_ALL).await;
-    app.keys(qty).await;
+    let (per_dose, doses) = qty.split_once('*').map_or((qty, None), |(q, d)| (q, Some(d)));
+    app.keys(per_dose).await;
     app.keys(ENTER).await;
+    if let Some(doses) = doses {
+        app.wait_focus("charge-doses").await;
+        app.keys(doses).await;
+        app.keys(ENTER).await;
+        app.text_contains("charge-lines", &format!("{per_dose}×{doses}付")).await;
+    }
     app.text_contains("charge-lines", name).await;
 }
 
@@ -72,7 +80,7 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
             ("ptmzzcf", "1"),
             ("amxl", "2"),
             ("wssc", "30"),
-            ("hq", "12.5"),
+            ("hq", "2.5*5"),
             ("xcg", "1"),
             ("ycxzsq", "3"),
         ]

@@ -240,11 +240,20 @@ impl App {
         std::fs::write(self.home.path().join("pick-file"), path.to_str().unwrap()).unwrap();
     }
 
-    /// Presses keys wherever the focus is now.
+    /// Presses keys wherever the focus is now. When the focused element is replaced between
+    /// finding it and typing (a form re-rendered by the previous key), the new one is found.
     pub async fn keys(&self, keys: &str) {
         self.presses.fetch_add(key_presses(keys), std::sync::atomic::Ordering::Relaxed);
-        let e = self.client.active_element().await.unwrap();
-        e.send_keys(keys).await.unwrap();
+        for _ in 0..3 {
+            let e = self.client.active_element().await.unwrap();
+            match e.send_keys(keys).await {
+                Err(fantoccini::error::CmdError::Standard(w)) if w.error == fantoccini::error::ErrorStatus::StaleElementReference => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                other => return other.unwrap(),
+            }
+        }
+        panic!("the focused element kept being replaced while typing {keys:?}");
     }
 
     /// Key presses sent through `keys` so far.

@@ -65,6 +65,7 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     shift_receipt_totals: () => ({
       by_kind: [
         { kind: "charge", count: 0, amount_fen: 0 },
+        { kind: "registration", count: 0, amount_fen: 0 },
         { kind: "refund", count: 0, amount_fen: 0 },
         { kind: "deposit", count: 0, amount_fen: 0 },
         { kind: "deposit_refund", count: 0, amount_fen: 0 },
@@ -112,7 +113,7 @@ async function addItem(user: UserEvent, query: string, qty: string, down = 0) {
 
 const linesSent = (calls: Call[], i = -1) => callsOf(calls, "price_draft").at(i)?.args?.lines as DraftLine[];
 const payInputs = (calls: Call[]) => callsOf(calls, "pay_charge").map((c) => c.args?.input as PayInput);
-const line = (code: string, qty: string): DraftLine => ({ code, qty, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null });
+const line = (code: string, qty: string): DraftLine => ({ code, qty, doses: null, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null });
 
 /** F5 → patient → two items → F9, ready to pay. */
 async function readyToPay(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
@@ -637,7 +638,7 @@ describe("items outside the price list (Ctrl+F)", () => {
     await user.clear(screen.getByTestId("free-sup-pin"));
     await user.keyboard("2468{Enter}");
     await waitFor(() => expect(screen.queryByTestId("free-name")).not.toBeInTheDocument());
-    const freeLine: DraftLine = { code: null, qty: "2", free_name: "特殊敷料", free_unit: "块", free_unit_price: "35.5", free_category: "other", free_reason: "新增材料未入价目表" };
+    const freeLine: DraftLine = { code: null, qty: "2", doses: null, free_name: "特殊敷料", free_unit: "块", free_unit_price: "35.5", free_category: "other", free_reason: "新增材料未入价目表" };
     expect(callsOf(calls, "price_draft").at(-1)?.args).toEqual({ lines: [freeLine], supervisor: { name: "李主管", pin: "2468" } });
     const row = screen.getByTestId("charge-line");
     expect(row).toHaveClass("free");
@@ -686,6 +687,7 @@ describe("corrections (F8)", () => {
       shift_receipt_totals: () => ({
         by_kind: [
           { kind: "charge", count: 1, amount_fen: 3000 },
+          { kind: "registration", count: 0, amount_fen: 0 },
           { kind: "refund", count: 1, amount_fen: -500 },
           { kind: "deposit", count: 0, amount_fen: 0 },
           { kind: "deposit_refund", count: 0, amount_fen: 0 },

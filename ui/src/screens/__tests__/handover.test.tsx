@@ -158,6 +158,7 @@ describe("ending the outage", () => {
       },
       outage_report: () => periodReport(),
       print_outage_report: () => ({ ...printed, pdf_path: "/tmp/reports/应急报表-A4.pdf" }),
+      export_overview: () => ({ pending_entries: 3, batches: [] }),
     });
     const { user } = renderApp();
     await screen.findByTestId("outage-banner");
@@ -174,6 +175,10 @@ describe("ending the outage", () => {
     expect(screen.getByTestId("report-print")).toHaveFocus();
     await user.keyboard("{Enter}");
     expect(await screen.findByTestId("report-printed")).toHaveTextContent("/tmp/reports/应急报表-A4.pdf");
+    // Then on to the final batch.
+    await user.keyboard("{Escape}");
+    expect(await screen.findByTestId("export-final")).toBeInTheDocument();
+    expect(screen.queryByTestId("outage-report")).not.toBeInTheDocument();
   });
 
   test("a cashier ending it with a supervisor's PIN is not offered what they may not read", async () => {

@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
+import { emit } from "@tauri-apps/api/event";
 import { describe, expect, test } from "vitest";
 import type { NewPatientInput } from "../../bindings/NewPatientInput";
 import type { RegisterInput } from "../../bindings/RegisterInput";
@@ -674,14 +675,48 @@ describe("HIS patient index (Ctrl+I)", () => {
     expect(good).toHaveFocus();
     expect(screen.getByTestId("index-import-none")).toBeInTheDocument();
     const [dry] = callsOf(calls, "import_patient_snapshot");
-    expect(dry.headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "1", "x-accept-good-rows": "" });
+    // The file stays on disk: the core reads the path just chosen (a big index never crosses
+    // to the window), so no bytes are fetched and the body is empty.
+    expect(dry.headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "1", "x-accept-good-rows": "", "x-picked": "1" });
+    expect(callsOf(calls, "picked_file_bytes")).toHaveLength(0);
 
     report.patients = 2 as unknown as null;
     await user.keyboard("{Enter}");
     expect(await screen.findByTestId("index-summary")).toHaveTextContent("已导入 HIS 患者索引：2 位患者");
-    expect(callsOf(calls, "import_patient_snapshot")[1].headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "", "x-accept-good-rows": "1" });
+    expect(callsOf(calls, "import_patient_snapshot")[1].headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "", "x-accept-good-rows": "1", "x-picked": "1" });
     await user.keyboard("{Escape}");
     expect(screen.getByTestId("reg-screen")).toBeInTheDocument();
+  });
+
+  test("a big index shows how far reading and indexing are", async () => {
+    const report = { file_name: "his.csv", rows_read: 2, good: 2, problems: [], already_imported: false, patients: 2 };
+    const reading = deferred<typeof report>();
+    const importing = deferred<typeof report>();
+    let call = 0;
+    const { user } = await openReg("F3", {
+      import_patient_snapshot: async () => {
+        call += 1;
+        if (call === 1) {
+          await emit("patients-progress", { stage: "reading", done: 450, total: 1000 });
+          return reading.promise;
+        }
+        await emit("patients-progress", { stage: "indexing", done: 1, total: 3 });
+        return importing.promise;
+      },
+    });
+    await user.keyboard("{Control>}i{/Control}");
+    expect(await screen.findByTestId("index-file")).toHaveFocus();
+    willPick("his.csv", "HIS号,姓名\nH1,李四\n");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("index-progress")).toHaveTextContent("正在读取并检查文件：45%");
+    reading.resolve(report);
+    expect(await screen.findByTestId("index-report")).toBeInTheDocument();
+    expect(screen.queryByTestId("index-progress")).not.toBeInTheDocument();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("index-progress")).toHaveTextContent("正在写入查找索引：33%");
+    importing.resolve(report);
+    expect(await screen.findByTestId("index-summary")).toHaveTextContent("已导入 HIS 患者索引：2 位患者");
+    expect(screen.queryByTestId("index-progress")).not.toBeInTheDocument();
   });
 });
 

@@ -41,9 +41,9 @@ const inputsOf = (calls: ReturnType<typeof fakeBackend>) => callsOf(calls, "set_
 describe("handover difference threshold", () => {
   test("an administrator sees it and changes it; the new one is shown", async () => {
     const { calls, user } = await openSettings(admin, { set_cash_threshold: (a) => a?.threshold_fen as number });
-    expect(await screen.findByTestId("threshold-current")).toHaveTextContent("交班差额超过 ¥10.00 需要主管确认");
-    const field = screen.getByTestId("threshold-value");
-    expect(field).toHaveValue("10.00");
+    const field = await screen.findByTestId("threshold-value");
+    await waitFor(() => expect(field).toHaveValue("10.00"));
+    expect(screen.getByTestId("threshold-settings")).toHaveTextContent("交班差额超过 ¥10.00 需要主管确认");
     await user.clear(field);
     await user.type(field, "20{Enter}");
     expect(await screen.findByTestId("threshold-notice")).toHaveTextContent("已设置：交班差额超过 ¥20.00 需要主管确认");

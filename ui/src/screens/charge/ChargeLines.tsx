@@ -132,7 +132,10 @@ export function ChargeLines({ rows, readOnly, selected, onSelect, onQty, onDelet
           {rows.map((row, i) => {
             const p = row.priced;
             const free = row.line ? row.line.code === null : p?.free_text === true;
-            const qty = row.line?.qty ?? p?.qty ?? "";
+            const doses = row.line?.doses ?? (p?.doses != null ? String(p.doses) : null);
+            const perDose = row.line?.qty ?? p?.per_dose ?? p?.qty ?? "";
+            // A herbal line reads as the prescription writes it: per dose × doses.
+            const qty = doses ? t("charge.byDose", { qty: perDose, doses }) : perDose;
             return (
               <tr
                 key={i}

@@ -1,7 +1,8 @@
 //! The item entry row under the lines: the picker (code, pinyin initials or name; ↑/↓ and
-//! Enter choose), then the quantity (1 unless retyped); Enter asks the core to price the draft
-//! with the new line, and only when it has does the line join and the focus return to the
-//! picker. A quantity the core refuses keeps the row as typed, with the reason under it.
+//! Enter choose), then the quantity (1 unless retyped) — for 中药饮片 the quantity per dose and
+//! then the number of doses (付数), as the prescription writes them; Enter asks the core to
+//! price the draft with the new line, and only when it has does the line join and the focus
+//! return to the picker. A quantity the core refuses keeps the row as typed, with the reason under it.
 //! ↑ from the picker goes up into the lines, Esc back to the patient.
 
 import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
@@ -32,9 +33,11 @@ export function EntryRow({ catalog, charge, onAdded, onPicked, onRefused, onUp, 
   const t = useT();
   const item = useRef<HTMLInputElement>(null);
   const qtyInput = useRef<HTMLInputElement>(null);
+  const dosesInput = useRef<HTMLInputElement>(null);
   useImperativeHandle(itemRef, () => item.current!, []);
   const [picked, setPicked] = useState<CatalogItemView | null>(null);
   const [qty, setQty] = useState("1");
+  const [doses, setDoses] = useState("");
   const adding = useRef(false);
   /** Bumped on each pick: the quantity box (enabled by that render) then takes the focus. */
   const [picks, setPicks] = useState(0);
@@ -44,7 +47,8 @@ export function EntryRow({ catalog, charge, onAdded, onPicked, onRefused, onUp, 
 
   function pick(found: CatalogItemView) {
     setPicked(found);
-    setQty("1");
+    setQty(found.by_dose ? "" : "1");
+    setDoses("");
     onPicked();
     setPicks((n) => n + 1);
   }
@@ -52,12 +56,13 @@ export function EntryRow({ catalog, charge, onAdded, onPicked, onRefused, onUp, 
   async function add() {
     if (!picked || adding.current) return;
     adding.current = true;
-    const next = [...charge.lines(), itemLine(picked.code, toHalfWidth(qty.trim()))];
+    const next = [...charge.lines(), itemLine(picked.code, toHalfWidth(qty.trim()), picked.by_dose ? toHalfWidth(doses.trim()) : null)];
     const r = await charge.propose(next);
     adding.current = false;
     if (r.ok) {
       setPicked(null);
       setQty("1");
+      setDoses("");
       onAdded(next.length - 1);
     } else if ("error" in r) {
       onRefused(r.error);
@@ -82,7 +87,12 @@ export function EntryRow({ catalog, charge, onAdded, onPicked, onRefused, onUp, 
     if (e.nativeEvent.isComposing) return;
     if (e.key === "Enter") {
       e.preventDefault();
-      void add();
+      // A herbal line asks the number of doses next.
+      if (picked?.by_dose && e.currentTarget === qtyInput.current) dosesInput.current?.focus();
+      else void add();
+    } else if (e.key === "Escape" && e.currentTarget === dosesInput.current) {
+      e.preventDefault();
+      qtyInput.current?.focus();
     } else if (e.key === "Escape") {
       e.preventDefault();
       item.current?.focus();
@@ -97,7 +107,7 @@ export function EntryRow({ catalog, charge, onAdded, onPicked, onRefused, onUp, 
           <ItemPicker ref={item} catalog={catalog} onPick={pick} />
         </div>
         <label className="field entry-qty">
-          <span className="field-label">{t("charge.qty")}</span>
+          <span className="field-label">{t(picked?.by_dose ? "charge.perDose" : "charge.qty")}</span>
           <input
             ref={qtyInput}
             type="text"
@@ -111,6 +121,22 @@ export function EntryRow({ catalog, charge, onAdded, onPicked, onRefused, onUp, 
             onKeyDown={onQtyKey}
           />
         </label>
+        {picked?.by_dose && (
+          <label className="field entry-qty">
+            <span className="field-label">{t("charge.doses")}</span>
+            <input
+              ref={dosesInput}
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              data-testid="charge-doses"
+              value={doses}
+              onChange={(e) => setDoses(e.target.value)}
+              onFocus={(e) => e.target.select()}
+              onKeyDown={onQtyKey}
+            />
+          </label>
+        )}
       </div>
       {picked && (
         <p className="entry-picked" data-testid="charge-picked">

@@ -81,6 +81,7 @@ export function FreeItemDialog({ charge, onClose }: Props) {
     const line: DraftLine = {
       code: null,
       qty: toHalfWidth(qty.trim()),
+      doses: null,
       free_name: name.trim(),
       free_unit: unit.trim(),
       free_unit_price: toHalfWidth(price.trim()),

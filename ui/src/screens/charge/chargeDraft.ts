@@ -215,7 +215,8 @@ export function pairPriced(lines: DraftLine[], priced: PricedDraftView | null): 
   return lines.map((l) => (l.code === null ? free[f++] : items[i++]) ?? null);
 }
 
-/** A draft line for an item of the price list, with the quantity as typed. */
-export function itemLine(code: string, qty: string): DraftLine {
-  return { code, qty, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null };
+/** A draft line for an item of the price list, with the quantity as typed — for 中药饮片
+ *  the quantity per dose and the number of doses (付数). */
+export function itemLine(code: string, qty: string, doses: string | null = null): DraftLine {
+  return { code, qty, doses, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null };
 }

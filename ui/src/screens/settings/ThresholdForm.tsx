@@ -43,20 +43,18 @@ export function ThresholdForm({ isAdmin }: { isAdmin: boolean }) {
     });
   }
 
+  const currentText = current === null ? t("ops.loading") : t("threshold.current", { amount: formatFen(current) });
   return (
     <section className="inline-form" data-testid="threshold-settings">
       <h3>{t("threshold.title")}</h3>
-      {load.problem ? (
-        <ErrorText problem={load.problem} testId="threshold-current" />
-      ) : (
-        <p data-testid="threshold-current">{current === null ? t("ops.loading") : t("threshold.current", { amount: formatFen(current) })}</p>
-      )}
+      {load.problem && <ErrorText problem={load.problem} testId="threshold-current" />}
+      {!load.problem && !isAdmin && <p data-testid="threshold-current">{currentText}</p>}
       {isAdmin && (
-        <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="grid-form">
+        <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="threshold-row">
           <Field
             name="threshold"
             label={t("threshold.name")}
-            hint={t("threshold.hint")}
+            hint={load.problem ? undefined : currentText}
             testId="threshold-value"
             inputMode="decimal"
             value={value}
@@ -64,15 +62,15 @@ export function ThresholdForm({ isAdmin }: { isAdmin: boolean }) {
             disabled={current === null && !load.problem}
             error={errorIn(save.problem, "threshold", "threshold-error")}
           />
+          <button type="submit" data-testid="threshold-submit" disabled={save.pending || (current === null && !load.problem)}>
+            {t("threshold.submit")}
+          </button>
           {errorIn(save.problem, "form", "threshold-error")}
           {saved !== null && (
             <p className="notice" role="status" data-testid="threshold-notice">
               {t("notice.thresholdSet", { amount: formatFen(saved) })}
             </p>
           )}
-          <button type="submit" data-testid="threshold-submit" disabled={save.pending || (current === null && !load.problem)}>
-            {t("threshold.submit")}
-          </button>
         </KeyForm>
       )}
     </section>

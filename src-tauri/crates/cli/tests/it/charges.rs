@@ -58,7 +58,7 @@ fn a_six_item_charge_with_cash_and_change() {
             "--line",
             "Y2:30",
             "--line",
-            "C1:12.5",
+            "C1:2.5:5",
             "--line",
             "E1:1",
             "--line",
@@ -84,6 +84,9 @@ fn a_six_item_charge_with_cash_and_change() {
     }
     assert_eq!(lines[1]["unit_price"], "0.0125");
     assert_eq!(lines[1]["amount_fen"], 38);
+    // The herbal line: 2.5 g a dose, 5 doses.
+    assert_eq!((lines[2]["qty"].as_str(), lines[2]["per_dose"].as_str(), lines[2]["doses"].as_i64()), (Some("12.5"), Some("2.5"), Some(5)));
+    assert_eq!(lines[2]["amount_fen"], 85);
     assert_eq!(r["total_capitals"], "壹佰玖拾柒元贰角捌分");
     assert!(r["tenders"].is_array());
     assert!(r["resettle_due"].is_null());
@@ -178,6 +181,12 @@ fn bad_charges_are_refused_and_write_nothing() {
             "超出范围",
         ),
         (vec!["--line", "Y1:1", "--pay", "cash:12.50", "--insured"], "没有登记医保"),
+        (vec!["--line", "E1:62.5", "--pay", "cash:9375"], "CT平扫(头颅)按“次”计，数量须为整数，不能是 62.5"),
+        (vec!["--line", "C1:10", "--pay", "cash:0.68"], "请按每付用量和付数录入"),
+        (vec!["--line", "Y1:1:3", "--pay", "cash:37.50"], "不是中药饮片"),
+        (vec!["--line", "C1:10:0", "--pay", "cash:1"], "付数“0”无效"),
+        (vec!["--line", "C1:10:abc", "--pay", "cash:1"], "付数“abc”无效"),
+        (vec!["--line", "C1:10:100", "--pay", "cash:1"], "付数应为 1 到 99"),
     ] {
         let mut all = vec!["charge", "--patient", "DT-MZ01-000001"];
         all.extend(args);

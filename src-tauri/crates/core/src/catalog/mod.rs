@@ -6,16 +6,18 @@
 //! version of each part.
 
 pub mod category;
+mod index;
 pub mod lookup;
 pub mod parts;
 pub mod price;
 pub mod read;
+pub mod stream;
 pub mod synth;
 
 use crate::error::{invalid, Result};
+use crate::ids::Permission;
 use crate::jcs::canonical;
 use crate::journal::{self, Change};
-use crate::ids::Permission;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
@@ -72,6 +74,24 @@ pub struct CatalogItem {
     pub wubi: String,
     pub insurance_class: String,
     pub is_drug: bool,
+    /// The price list marks it as counted in whole units only.
+    pub whole: bool,
+}
+
+/// Units that count visits or tests: a quantity in them is a whole number, whatever the price
+/// list says (it can mark further items as whole).
+pub const WHOLE_UNITS: &[&str] = &["次", "项", "例", "人次"];
+
+impl CatalogItem {
+    /// A quantity of it must be a whole number.
+    pub fn whole_units(&self) -> bool {
+        self.whole || WHOLE_UNITS.contains(&self.unit.trim())
+    }
+
+    /// 中药饮片: charged as a quantity per dose × the number of doses (付数).
+    pub fn by_dose(&self) -> bool {
+        self.category == FeeCategory::HerbalPieces
+    }
 }
 
 /// What an import (or a dry run) found and did.
@@ -108,18 +128,20 @@ pub struct CatalogStatus {
     pub stale: bool,
 }
 
-/// The items in force (every part's, by code) and their search index, kept while the same
-/// versions stay in force.
+/// The items in force (every part's, by code), kept while the same versions stay in force:
+/// pricing a draft looks its lines up here. The search index is in the file (`index.rs`).
 pub(crate) struct Cache {
     versions: Vec<Uuid>,
     items: Vec<CatalogItem>,
-    index: lookup::Index,
 }
 
 impl Cache {
     /// The item `code` in force.
     pub(crate) fn get(&self, code: &str) -> Option<&CatalogItem> {
-        self.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| &self.items[i])
+        self.items
+            .binary_search_by(|i| i.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.items[i])
     }
 }
 
@@ -170,12 +192,17 @@ fn month_of(option: Option<&str>, file_name: &str, now: DateTime<Utc>) -> Result
 }
 
 fn item_json(item: &CatalogItem) -> serde_json::Value {
-    json!({
+    let mut v = json!({
         "code": item.code, "name": item.name, "spec": item.spec, "unit": item.unit,
         "unit_price_e4": item.price.e4(), "category": item.category.key(),
         "lookup": item.lookups.join(" "), "wubi": item.wubi,
         "insurance_class": item.insurance_class, "is_drug": item.is_drug,
-    })
+    });
+    // Added later: absent unless set, so that older versions keep the digest taken at import.
+    if item.whole {
+        v["whole"] = json!(true);
+    }
+    v
 }
 
 /// SHA-256 over the canonical JSON of every item, in code order, one per line: the version
@@ -209,9 +236,30 @@ const VERSION_SELECT: &str =
      ifnull((SELECT a.part FROM catalog_activation a WHERE a.version_id = v.id ORDER BY a.rowid LIMIT 1), '') \
      FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
 
+const ITEM_COLUMNS: &str = "version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0)";
+
+fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
+    let cat: String = r.get(6)?;
+    let lookup: String = r.get(7)?;
+    Ok(CatalogItem {
+        version_id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        code: r.get(1)?,
+        name: r.get(2)?,
+        spec: r.get(3)?,
+        unit: r.get(4)?,
+        price: UnitPrice::from_e4(r.get(5)?).unwrap_or(UnitPrice::from_e4(0).expect("zero")),
+        category: FeeCategory::ALL.into_iter().find(|c| c.key() == cat).unwrap_or(FeeCategory::Other),
+        lookups: lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
+        wubi: r.get(8)?,
+        insurance_class: r.get(9)?,
+        is_drug: r.get(10)?,
+        whole: r.get(11)?,
+    })
+}
+
 pub(crate) fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
     let mut stmt = conn.prepare(
-        "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug \
+        "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0) \
          FROM catalog_item WHERE version_id = ?1 ORDER BY code",
     )?;
     let rows = stmt.query_map([version.to_string()], |r| {
@@ -229,9 +277,18 @@ pub(crate) fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<Catalog
             wubi: r.get(7)?,
             insurance_class: r.get(8)?,
             is_drug: r.get(9)?,
+            whole: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The item stored at `rowid` (the search index points at items by rowid).
+pub(crate) fn load_item_at(conn: &Connection, rowid: i64) -> Result<Option<CatalogItem>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM catalog_item WHERE rowid = ?1"))?
+        .query_row([rowid], item_from_row)
+        .optional()?)
 }
 
 /// Re-derives every version's item digest; the first version whose items differ, if any.
@@ -367,6 +424,7 @@ impl Desk {
                 wubi: p.wubi,
                 insurance_class: p.insurance_class,
                 is_drug: p.is_drug,
+                whole: p.whole,
             })
             .collect();
         items.sort_by(|a, b| a.code.cmp(&b.code));
@@ -384,8 +442,8 @@ impl Desk {
         let version_row = tx.last_insert_rowid();
         {
             let mut stmt = tx.prepare(
-                "INSERT INTO catalog_item (version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO catalog_item (version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, whole) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let vid = version_id.to_string();
             for (n, item) in items.iter().enumerate() {
@@ -400,7 +458,8 @@ impl Desk {
                     item.lookups.join(" "),
                     item.wubi,
                     item.insurance_class,
-                    item.is_drug
+                    item.is_drug,
+                    item.whole.then_some(1)
                 ])?;
                 if n % 2000 == 0 {
                     progress(n, total);
@@ -426,6 +485,7 @@ impl Desk {
         report.version = self.catalog_version(version_id)?;
         report.in_force = true;
         self.catalog_cache = None;
+        self.ensure_item_index()?;
         Ok(report)
     }
 
@@ -492,28 +552,9 @@ impl Desk {
         }
         // No code is in two parts in force (refused at import and activation).
         items.sort_by(|a, b| a.code.cmp(&b.code));
-        let codes: Vec<[&str; 1]> = items.iter().map(|i| [i.code.as_str()]).collect();
-        let index = lookup::Index::build(items.iter().zip(&codes).map(|(i, c)| lookup::Entry {
-            codes: c,
-            name: &i.name,
-            lookups: &i.lookups,
-        }));
-        let cache = Arc::new(Cache { versions, items, index });
+        let cache = Arc::new(Cache { versions, items });
         self.catalog_cache = Some(cache.clone());
         Ok(Some(cache))
-    }
-
-    /// Finds items of the active catalog, best match first.
-    pub fn catalog_search(&mut self, query: &str, limit: usize) -> Result<Vec<CatalogItem>> {
-        let Some(cache) = self.catalog_cache()? else {
-            return Ok(vec![]);
-        };
-        Ok(cache
-            .index
-            .search(query, limit)
-            .into_iter()
-            .map(|i| cache.items[i as usize].clone())
-            .collect())
     }
 
     /// The item `code` of the price list in force, if it has one.

@@ -23,11 +23,13 @@ pub enum Field {
     Wubi,
     InsuranceClass,
     IsDrug,
+    /// Counted in whole units only (beyond the units that always are: 次, 项 …).
+    Whole,
 }
 
 impl Field {
     /// Parses a `--map` target: `code`, `name`, `spec`, `unit`, `price`, `category`,
-    /// `pinyin`, `wubi`, `insurance`, `drug`.
+    /// `pinyin`, `wubi`, `insurance`, `drug`, `whole`.
     pub fn parse(text: &str) -> Result<Field> {
         Ok(match text.trim().to_lowercase().as_str() {
             "code" => Field::Code,
@@ -40,6 +42,7 @@ impl Field {
             "wubi" => Field::Wubi,
             "insurance" | "insurance_class" => Field::InsuranceClass,
             "drug" | "is_drug" => Field::IsDrug,
+            "whole" => Field::Whole,
             _ => {
                 return Err(invalid!(
                     "catalog_map_invalid",
@@ -59,7 +62,9 @@ impl Field {
             .collect::<String>()
             .to_lowercase();
         Some(match h.as_str() {
-            "编码" | "项目编码" | "药品编码" | "收费编码" | "收费项目编码" | "代码" | "项目代码" | "code" | "item_code" => Field::Code,
+            "编码" | "项目编码" | "药品编码" | "收费编码" | "收费项目编码" | "代码" | "项目代码" | "code" | "item_code" => {
+                Field::Code
+            }
             "名称" | "项目名称" | "药品名称" | "收费项目" | "收费项目名称" | "name" | "item_name" => Field::Name,
             "规格" | "说明" | "项目说明" | "spec" | "specification" => Field::Spec,
             "单位" | "计价单位" | "计量单位" | "unit" => Field::Unit,
@@ -69,6 +74,7 @@ impl Field {
             "五笔码" | "五笔" | "wubi" => Field::Wubi,
             "医保类别" | "医保等级" | "insurance_class" | "insurance" => Field::InsuranceClass,
             "是否药品" | "药品标志" | "is_drug" | "drug" => Field::IsDrug,
+            "整数计量" | "按整数" | "整数" | "只收整数" | "whole" => Field::Whole,
             _ => return None,
         })
     }
@@ -99,6 +105,7 @@ pub struct ParsedItem {
     pub wubi: String,
     pub insurance_class: String,
     pub is_drug: bool,
+    pub whole: bool,
 }
 
 /// A row that cannot be imported, and why.
@@ -421,6 +428,7 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
             wubi: get(Field::Wubi).to_uppercase(),
             insurance_class,
             is_drug,
+            whole: matches!(get(Field::Whole).to_lowercase().as_str(), "1" | "是" | "y" | "yes" | "true" | "整数"),
         };
         if let Some(&earlier) = by_code.get(&code) {
             let first = &items[earlier];

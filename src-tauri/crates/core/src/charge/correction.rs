@@ -338,6 +338,32 @@ impl Desk {
                     )
                 ));
             }
+            // A herbal line goes back by whole doses, a visit or a test by whole units.
+            let doses = match line.doses {
+                Some(d) if d > 0 => {
+                    let per_dose = line.qty.milli() / d;
+                    if per_dose == 0 || qty % per_dose != 0 {
+                        return Err(invalid!(
+                            "refund_not_whole_doses",
+                            format!(
+                                "第 {n} 行（{}）按付退费：数量须为每付用量 {} 的整数倍",
+                                line.name,
+                                Quantity::from_milli(per_dose.max(1))?.text()
+                            ),
+                            format!(
+                                "Line {n} ({}) is refunded by doses: the quantity must be a multiple of {} per dose",
+                                line.name,
+                                Quantity::from_milli(per_dose.max(1))?.text()
+                            )
+                        ));
+                    }
+                    Some(qty / per_dose)
+                }
+                _ => {
+                    super::check_whole(n, &line.name, &line.unit, Quantity::from_milli(qty)?, crate::catalog::WHOLE_UNITS.contains(&line.unit.trim()))?;
+                    None
+                }
+            };
             // The last of a line pays back exactly what is left, so rounding never drifts.
             let amount = if qty == qty_left {
                 Fen::new(amount_left)?
@@ -352,6 +378,7 @@ impl Desk {
                 qty: Quantity::from_milli(qty)?,
                 amount,
                 refunds_line: Some(n),
+                doses,
                 ..line.clone()
             });
         }

@@ -33,6 +33,75 @@ use sha2::{Digest, Sha256};
 use tender::{settle, Method, Tender, TenderInput};
 use uuid::Uuid;
 
+/// Most doses (付) one herbal line may have.
+pub const MAX_DOSES: i64 = 99;
+
+/// A line of a price-list item: `doses` for a herbal line (中药饮片 only, and always), a whole
+/// quantity where the item counts whole units (次, 项 …).
+fn item_line(
+    line_no: i64,
+    item: Option<&crate::catalog::CatalogItem>,
+    month: &str,
+    code: &str,
+    qty: Quantity,
+    doses: Option<i64>,
+) -> Result<ReceiptLine> {
+    let item = item.ok_or_else(|| {
+        invalid!(
+            "item_unknown",
+            format!("第 {line_no} 行：当前价目表（{month}）中没有编码为“{code}”的项目"),
+            format!("Line {line_no}: the active price list ({month}) has no item \"{code}\"")
+        )
+    })?;
+    match (item.by_dose(), doses) {
+        (true, None) => {
+            return Err(invalid!(
+                "herbal_needs_doses",
+                format!("第 {line_no} 行：{}是中药饮片，请按每付用量和付数录入（如 10 克 × 7 付）", item.name),
+                format!("Line {line_no}: {} is a herbal piece: enter the quantity per dose and the number of doses (e.g. 10 g × 7)", item.name)
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(invalid!(
+                "doses_not_herbal",
+                format!("第 {line_no} 行：{}不是中药饮片，不按付数收费", item.name),
+                format!("Line {line_no}: {} is not a herbal piece; it is not charged by doses", item.name)
+            ))
+        }
+        _ => {}
+    }
+    check_whole(line_no, &item.name, &item.unit, qty, item.whole_units())?;
+    Ok(ReceiptLine {
+        line_no,
+        amount: line_amount(qty, item.price)?,
+        code: item.code.clone(),
+        name: item.name.clone(),
+        spec: item.spec.clone(),
+        unit: item.unit.clone(),
+        qty,
+        unit_price: item.price,
+        category: item.category,
+        is_drug: item.is_drug,
+        free_text: false,
+        free_reason: String::new(),
+        refunds_line: None,
+        insurance_class: item.insurance_class.clone(),
+        doses,
+    })
+}
+
+/// Refuses a fraction of a unit that counts visits or tests.
+pub(crate) fn check_whole(line_no: i64, name: &str, unit: &str, qty: Quantity, whole: bool) -> Result<()> {
+    if whole && qty.milli() % 1000 != 0 {
+        return Err(invalid!(
+            "quantity_not_whole",
+            format!("第 {line_no} 行：{name}按“{unit}”计，数量须为整数，不能是 {}", qty.text()),
+            format!("Line {line_no}: {name} counts in whole \"{unit}\", not {}", qty.text())
+        ));
+    }
+    Ok(())
+}
+
 /// Most lines one charge may hold (a prescription plus its exams; anything longer is a
 /// typing accident, not a visit).
 pub const MAX_LINES: usize = 200;
@@ -95,6 +164,9 @@ impl ReceiptKind {
 pub enum LineInput {
     /// An item of the active price list.
     Item { code: String, qty: Quantity },
+    /// 中药饮片: a quantity per dose (剂/付) taken `doses` times; the line's quantity is their
+    /// product.
+    Herbal { code: String, per_dose: Quantity, doses: i64 },
     /// An item missing from the month-end list: needs a supervisor and a reason, and is
     /// flagged in every report and export.
     FreeText {
@@ -210,6 +282,16 @@ pub struct Receipt {
     pub voided: Option<Void>,
     /// What refunds have paid back against this receipt so far.
     pub refunded: Fen,
+}
+
+impl ReceiptLine {
+    /// The quantity per dose of a herbal line; the quantity of any other.
+    pub fn per_dose(&self) -> Quantity {
+        match self.doses {
+            Some(d) if d > 0 => Quantity::from_milli(self.qty.milli() / d).unwrap_or(self.qty),
+            _ => self.qty,
+        }
+    }
 }
 
 impl Receipt {
@@ -490,7 +572,7 @@ impl Desk {
         if approver.is_some() {
             return self.price_lines(input, approver);
         }
-        let items: Vec<LineInput> = input.iter().filter(|l| matches!(l, LineInput::Item { .. })).cloned().collect();
+        let items: Vec<LineInput> = input.iter().filter(|l| !matches!(l, LineInput::FreeText { .. })).cloned().collect();
         self.price_lines(&items, None)
     }
 
@@ -509,32 +591,18 @@ impl Desk {
             let line_no = i as i64 + 1;
             let line = match l {
                 LineInput::Item { code, qty } => {
-                    let line = in_force.as_ref().and_then(|c| c.get(code)).map(|item| {
-                        Ok::<_, crate::error::CoreError>(ReceiptLine {
-                            line_no,
-                            amount: line_amount(*qty, item.price)?,
-                            code: item.code.clone(),
-                            name: item.name.clone(),
-                            spec: item.spec.clone(),
-                            unit: item.unit.clone(),
-                            qty: *qty,
-                            unit_price: item.price,
-                            category: item.category,
-                            is_drug: item.is_drug,
-                            free_text: false,
-                            free_reason: String::new(),
-                            refunds_line: None,
-                            insurance_class: item.insurance_class.clone(),
-                            doses: None,
-                        })
-                    });
-                    line.ok_or_else(|| {
-                        invalid!(
-                            "item_unknown",
-                            format!("第 {line_no} 行：当前价目表（{}）中没有编码为“{code}”的项目", catalog.month),
-                            format!("Line {line_no}: the active price list ({}) has no item \"{code}\"", catalog.month)
-                        )
-                    })??
+                    item_line(line_no, in_force.as_ref().and_then(|c| c.get(code)), &catalog.month, code, *qty, None)?
+                }
+                LineInput::Herbal { code, per_dose, doses } => {
+                    if !(1..=MAX_DOSES).contains(doses) {
+                        return Err(invalid!(
+                            "doses_invalid",
+                            format!("第 {line_no} 行：付数应为 1 到 {MAX_DOSES} 的整数"),
+                            format!("Line {line_no}: the number of doses must be a whole number from 1 to {MAX_DOSES}")
+                        ));
+                    }
+                    let qty = Quantity::from_milli(per_dose.milli().saturating_mul(*doses))?;
+                    item_line(line_no, in_force.as_ref().and_then(|c| c.get(code)), &catalog.month, code, qty, Some(*doses))?
                 }
                 LineInput::FreeText {
                     name,
@@ -552,6 +620,7 @@ impl Desk {
                         )
                     })?;
                     approver.require(Permission::Supervise)?;
+                    check_whole(line_no, name, unit, *qty, crate::catalog::WHOLE_UNITS.contains(&unit.trim()))?;
                     ReceiptLine {
                         line_no,
                         code: String::new(),
@@ -741,6 +810,7 @@ fn request_digest(input: &ChargeInput) -> String {
         .iter()
         .map(|l| match l {
             LineInput::Item { code, qty } => json!({"code": code, "qty_milli": qty.milli()}),
+            LineInput::Herbal { code, per_dose, doses } => json!({"code": code, "per_dose_milli": per_dose.milli(), "doses": doses}),
             LineInput::FreeText { name, unit, unit_price, qty, category, reason } => {
                 json!({"name": name, "unit": unit, "unit_price_e4": unit_price.e4(), "qty_milli": qty.milli(), "category": category.key(), "reason": reason})
             }

@@ -60,7 +60,8 @@ fn charges(r: &Receipt) -> Charges {
                     l.name.clone()
                 },
                 spec: l.spec.clone(),
-                quantity: l.qty.text(),
+                quantity: l.per_dose().text(),
+                doses: l.doses,
                 unit: l.unit.clone(),
                 unit_price: l.unit_price.yuan_text(),
                 amount: l.amount,

@@ -503,7 +503,10 @@ impl Fhir {
             ("id", st(id)),
             ("identifier", J::A(vec![identifier(ID_SYSTEM, &urn(id))])),
             ("status", st(if cancelled { "cancelled" } else { "arrived" })),
-            ("class", o(vec![("system", st(ACT_CODE)), ("code", st(class)), ("display", st(display))])),
+            (
+                "class",
+                o(vec![("system", st(ACT_CODE)), ("code", st(class)), ("display", st(display))]),
+            ),
             ("type", J::A(vec![o(vec![("text", J::S(format!("{}号", lk.reg_type_name(reg)?)))])])),
             (
                 "serviceType",
@@ -751,24 +754,34 @@ impl Fhir {
     /// Each admission's Account as it stands at the end of the batch: its deposits and
     /// deposit refunds up to the batch's last receipt, each voided or not as of then.
     fn accounts(&mut self, lk: &Lookup<'_>, seq: i64) -> Result<()> {
-        for admission_id in std::mem::take(&mut self.accounts) {
-            let Some(a) = lk.row("admission", "id", &admission_id)? else {
-                continue;
-            };
+        let accounts = std::mem::take(&mut self.accounts);
+        // Every movement of these accounts up to the batch's last receipt, read in one pass
+        // (receipts are not indexed by admission: one query per account would scan them all
+        // each time).
+        let wanted: HashSet<&str> = accounts.iter().map(String::as_str).collect();
+        let mut by_account: HashMap<String, Vec<(String, String, String, i64, String)>> = HashMap::new();
+        let mut stmt = lk.conn.prepare_cached(
+            "SELECT r.admission_id, r.id, r.receipt_no, r.kind, r.total_fen, r.occurred_at FROM receipt r \
+             WHERE r.admission_id IS NOT NULL AND r.seq <= ?1 ORDER BY r.seq",
+        )?;
+        let mut rows = stmt.query([self.batch_receipt_seq_last])?;
+        while let Some(x) = rows.next()? {
+            let admission: String = x.get(0)?;
+            if wanted.contains(admission.as_str()) {
+                by_account.entry(admission).or_default().push((x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?));
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        for admission_id in accounts {
+            let Some(a) = lk.row("admission", "id", &admission_id)? else { continue };
             if !self.encounter_of_admission(lk, &a, seq, false)? {
                 continue;
             }
             let cancelled = self.cancelled.contains(&admission_id);
-            let mut stmt = lk.conn.prepare_cached(
-                "SELECT r.id, r.receipt_no, r.kind, r.total_fen, r.occurred_at FROM receipt r \
-                 WHERE r.admission_id = ?1 AND r.seq <= ?2 ORDER BY r.seq",
-            )?;
-            let movements: Vec<J> = stmt
-                .query_map(rusqlite::params![admission_id, self.batch_receipt_seq_last], |x| {
-                    let row: (String, String, String, i64, String) = (x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?);
-                    Ok(row)
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+            let movements: Vec<J> = by_account
+                .remove(&admission_id)
+                .unwrap_or_default()
                 .into_iter()
                 .map(|(receipt_id, no, kind, total, at)| {
                     let voided = self.voided.contains(&receipt_id);
@@ -784,7 +797,6 @@ impl Fhir {
                     )
                 })
                 .collect();
-            drop(stmt);
             let id = derived_id(&admission_id, "account");
             let mut extensions = movements;
             extensions.push(Self::outage_ext(&a));

@@ -41,9 +41,11 @@ pub(crate) struct Pdf<W: Write> {
     ops: String,
     /// Glyph id (used as CID) → the text it stands for.
     used: BTreeMap<u16, String>,
-    /// Each character met so far: its glyph id and advance (in font units), or `None` when
-    /// the font lacks it. Looking glyphs up in the font is the writer's costliest step.
-    glyphs: std::cell::RefCell<std::collections::HashMap<char, Option<(u16, u16)>>>,
+    /// Each character of the Basic Multilingual Plane met so far, by code point: its glyph id
+    /// and advance (in font units) packed as `1 << 32 | gid << 16 | advance`, `MISSING` when the
+    /// font lacks it, 0 when not looked up yet. Looking glyphs up in the font is the writer's
+    /// costliest step; characters beyond the BMP are looked up each time (they are rare).
+    glyphs: std::cell::RefCell<Vec<u64>>,
     fonts: &'static Fonts,
     upem: f32,
 }
@@ -60,20 +62,33 @@ impl<W: Write> Pdf<W> {
             size,
             ops: String::with_capacity(1 << 16),
             used: BTreeMap::new(),
-            glyphs: Default::default(),
+            glyphs: std::cell::RefCell::new(vec![0; 0x1_0000]),
             fonts: Fonts::get(),
             upem: f32::from(Fonts::get().regular.pdf_font_metrics.units_per_em.max(1)),
         })
     }
 
     fn glyph(&self, c: char) -> Option<(u16, u16)> {
-        *self.glyphs.borrow_mut().entry(c).or_insert_with(|| {
+        const MISSING: u64 = 1 << 40;
+        let look = || {
             if !self.fonts.missing_chars(c.encode_utf8(&mut [0; 4])).is_empty() {
                 return None;
             }
             let gid = self.fonts.regular.lookup_glyph_index(c as u32).unwrap_or(0);
             Some((gid, self.fonts.regular.get_horizontal_advance(gid)))
-        })
+        };
+        let Some(slot) = usize::try_from(c as u32).ok().filter(|&i| i < 0x1_0000) else {
+            return look();
+        };
+        let cached = self.glyphs.borrow()[slot];
+        let packed = if cached != 0 {
+            cached
+        } else {
+            let found = look().map_or(MISSING, |(gid, adv)| 1 << 32 | u64::from(gid) << 16 | u64::from(adv));
+            self.glyphs.borrow_mut()[slot] = found;
+            found
+        };
+        (packed != MISSING).then_some(((packed >> 16) as u16, packed as u16))
     }
 
     /// `text` with every character the font lacks written as `[U+XXXX]`.
@@ -117,11 +132,20 @@ impl<W: Write> Pdf<W> {
             return;
         }
         let text = self.printable(text);
-        let _ = write!(self.ops, "BT /F1 {size:.2} Tf {x:.2} {:.2} Td <", self.size.1 - y);
+        self.ops.push_str("BT /F1 ");
+        fixed(size, &mut self.ops);
+        self.ops.push_str(" Tf ");
+        fixed(x, &mut self.ops);
+        self.ops.push(' ');
+        fixed(self.size.1 - y, &mut self.ops);
+        self.ops.push_str(" Td <");
         for c in text.chars() {
             let gid = self.glyph(c).map_or(0, |(gid, _)| gid);
             self.used.entry(gid).or_insert_with(|| c.to_string());
-            let _ = write!(self.ops, "{gid:04X}");
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            for shift in [12, 8, 4, 0] {
+                self.ops.push(char::from(HEX[usize::from((gid >> shift) & 0xF)]));
+            }
         }
         self.ops.push_str("> Tj ET\n");
     }
@@ -298,6 +322,20 @@ impl<W: Write> Pdf<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// `v` with two decimals, written without float formatting (the writer's hottest path).
+fn fixed(v: f32, out: &mut String) {
+    let hundredths = (v * 100.0).round() as i64;
+    if hundredths < 0 {
+        out.push('-');
+    }
+    let a = hundredths.unsigned_abs();
+    out.push_str(itoa::Buffer::new().format(a / 100));
+    out.push('.');
+    let frac = a % 100;
+    out.push(char::from(b'0' + (frac / 10) as u8));
+    out.push(char::from(b'0' + (frac % 10) as u8));
 }
 
 /// Breaks `text` into lines no wider than `width` points at `size`, at most `max` lines (the

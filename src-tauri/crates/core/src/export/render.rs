@@ -121,14 +121,19 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
 
 /// Writes every file of batch `b` into `dir`; `rerender` when it is not the first time (the
 /// cover sheet then says when and by whom it was made again).
-pub(super) fn render(
-    desk: &Desk,
-    by: &Actor,
-    b: &Batch,
-    dir: &Path,
-    rerender: bool,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Manifest> {
+pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
+    // Rendering reads the journal range once in order and looks rows up all over the file:
+    // a larger page cache while it runs (32 MB, whatever the batch's size: no memory map,
+    // whose pages would count against the process as the file grows). The counter's own
+    // setting comes back afterwards, whatever happens.
+    let cache: i64 = desk.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    desk.conn.execute_batch("PRAGMA cache_size = -32768;")?;
+    let done = render_files(desk, by, b, dir, rerender, progress);
+    desk.conn.execute_batch(&format!("PRAGMA cache_size = {cache};"))?;
+    done
+}
+
+fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
     let station = desk.require_station()?;
     let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
     let steps = total + 1;

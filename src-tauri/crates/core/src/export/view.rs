@@ -160,6 +160,9 @@ pub struct ExportProgressView {
 
 impl From<super::Progress> for ExportProgressView {
     fn from(p: super::Progress) -> Self {
-        ExportProgressView { done: p.done, total: p.total }
+        ExportProgressView {
+            done: p.done,
+            total: p.total,
+        }
     }
 }

@@ -100,7 +100,11 @@ impl Ctx<'_> {
             Layout::A5 => {
                 let c = a5_columns();
                 let no = n.to_string();
-                let texts = [no.as_str(), &l.name, &l.spec, &l.insurance_class, &l.quantity, &l.unit, &l.unit_price, &amount];
+                let quantity = match l.doses {
+                    Some(d) => format!("{}×{d}付", l.quantity),
+                    None => l.quantity.clone(),
+                };
+                let texts = [no.as_str(), &l.name, &l.spec, &l.insurance_class, &quantity, &l.unit, &l.unit_price, &amount];
                 // Names wrap onto three lines, specs, insurance classes and units onto two;
                 // numbers shrink.
                 let lines = [0, 3, 2, 2, 0, 2, 0, 0];
@@ -123,7 +127,11 @@ impl Ctx<'_> {
                     ],
                 );
                 let class = if l.insurance_class.is_empty() { String::new() } else { format!("医保{}", l.insurance_class) };
-                let detail = [l.spec.trim(), &format!("{}{} × {}", l.quantity, l.unit, l.unit_price), &class]
+                let quantity = match l.doses {
+                    Some(d) => format!("{}{}×{d}付", l.quantity, l.unit),
+                    None => format!("{}{}", l.quantity, l.unit),
+                };
+                let detail = [l.spec.trim(), &format!("{quantity} × {}", l.unit_price), &class]
                     .iter()
                     .filter(|t| !t.is_empty())
                     .copied()

@@ -167,8 +167,10 @@ pub struct ChargeLine {
     pub name: String,
     /// 规格
     pub spec: String,
-    /// 数量, as text (`2`, `0.5`).
+    /// 数量, as text (`2`, `0.5`); for a herbal line, the quantity per dose.
     pub quantity: String,
+    /// 付数 of a herbal line: printed as quantity per dose × doses (`10×7付`).
+    pub doses: Option<i64>,
     /// 单位
     pub unit: String,
     /// 单价, as text: prices can have more decimals than fen.

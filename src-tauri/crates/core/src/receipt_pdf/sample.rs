@@ -194,6 +194,7 @@ fn charges(lines: usize) -> Charges {
             name: name.to_string(),
             spec: spec.to_string(),
             quantity: qty.to_string(),
+            doses: None,
             unit: unit.to_string(),
             unit_price: price.to_string(),
             amount: fen(*amount),

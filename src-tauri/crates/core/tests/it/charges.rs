@@ -99,7 +99,11 @@ fn a_six_item_prescription_with_cash_and_change() {
         vec![
             item("Y1", "2"),
             item("Y2", "30"),
-            item("C1", "12.5"),
+            LineInput::Herbal {
+                code: "C1".into(),
+                per_dose: Quantity::parse("2.5").unwrap(),
+                doses: 5,
+            },
             item("E1", "1"),
             item("L1", "1"),
             item("M1", "3"),
@@ -208,7 +212,7 @@ fn bad_lines_are_refused() {
             vec![
                 LineInput::Item {
                     code: "E1".into(),
-                    qty: Quantity::from_milli(99_999_999).unwrap()
+                    qty: Quantity::from_milli(99_999_000).unwrap()
                 };
                 200
             ],
@@ -565,7 +569,12 @@ proptest! {
     fn totals_are_sums_and_change_is_exact(qtys in proptest::collection::vec(1i64..50_000, 1..6), extra in 0i64..100_000) {
         let mut c = counter();
         let codes = ["Y1", "Y2", "C1", "L1", "M1", "T1"];
-        let lines: Vec<LineInput> = qtys.iter().enumerate().map(|(i, q)| LineInput::Item { code: codes[i].into(), qty: Quantity::from_milli(*q).unwrap() }).collect();
+        // Herbs by dose; tests (项) and treatments (次) in whole units.
+        let lines: Vec<LineInput> = qtys.iter().enumerate().map(|(i, q)| match codes[i] {
+            "C1" => LineInput::Herbal { code: "C1".into(), per_dose: Quantity::from_milli(*q).unwrap(), doses: 1 + q % 7 },
+            "L1" | "T1" => LineInput::Item { code: codes[i].into(), qty: Quantity::from_milli((q / 1000).max(1) * 1000).unwrap() },
+            _ => LineInput::Item { code: codes[i].into(), qty: Quantity::from_milli(*q).unwrap() },
+        }).collect();
         let total = downtime_core::simulate::price(&mut c.f.desk, &lines).unwrap();
         prop_assume!(total.get() > 0);
         let mut input = charge("DT-MZ01-000001", lines, vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }]);

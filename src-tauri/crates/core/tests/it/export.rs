@@ -292,7 +292,10 @@ fn the_csvs_open_with_a_csv_parser_and_add_up_to_the_manifest() {
     // Lines add up to their receipts; voids carry the voided totals.
     let (h, lines) = csv(&w.path, "receipt-lines.csv");
     let line_sum: i64 = lines.iter().map(|r| r[column(&h, "金额_fen")].parse::<i64>().unwrap()).sum();
-    let charges_and_refunds: i64 = ["charge", "registration", "refund"].iter().map(|k| m.totals_fen.receipts.get(*k).copied().unwrap_or(0)).sum();
+    let charges_and_refunds: i64 = ["charge", "registration", "refund"]
+        .iter()
+        .map(|k| m.totals_fen.receipts.get(*k).copied().unwrap_or(0))
+        .sum();
     assert_eq!(line_sum, charges_and_refunds);
     let (h, corrections) = csv(&w.path, "voids-refunds.csv");
     let voids: i64 = corrections
@@ -556,7 +559,9 @@ fn every_bundle_entry_creates_or_updates_conditionally_on_the_record_uuid() {
             assert_eq!(status, if voided { "cancelled" } else { "balanced" });
         }
     }
-    let charges_and_refunds: i64 =
-        ["charge", "registration", "refund"].iter().map(|k| w.manifest.counts.receipts.get(*k).copied().unwrap_or(0)).sum();
+    let charges_and_refunds: i64 = ["charge", "registration", "refund"]
+        .iter()
+        .map(|k| w.manifest.counts.receipts.get(*k).copied().unwrap_or(0))
+        .sum();
     assert_eq!(invoices, charges_and_refunds);
 }

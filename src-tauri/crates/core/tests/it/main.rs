@@ -11,11 +11,13 @@ mod export;
 mod journal;
 mod money;
 mod parts;
+mod quantities;
 mod patients;
 mod pressure;
 mod receipt_pdf;
 mod registration;
 mod report;
+mod search;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
