@@ -105,12 +105,12 @@ export function PatientIndexDialog({ onClose }: { onClose: () => void }) {
       {preview && (
         <div className="import-report" data-testid="index-report">
           <p className="big-text">
-            {t("index.reportCounts", { file: preview.file_name, rows: preview.rows_read, good: preview.good, problems: preview.problems.length })}
+            {t("index.reportCounts", { file: preview.file_name, rows: preview.rows_read, good: preview.good, problems: preview.problems_total })}
           </p>
           {preview.already_imported && <p className="notice">{t("index.alreadyImportedPreview")}</p>}
-          <ProblemRows problems={preview.problems} codeLabel={t("patient.hisId")} />
+          <ProblemRows problems={preview.problems} total={preview.problems_total} codeLabel={t("patient.hisId")} />
           <div className="button-row">
-            {preview.problems.length === 0 ? (
+            {preview.problems_total === 0 ? (
               <button ref={decision} type="button" className="primary" data-testid="index-import" disabled={busy} onClick={() => importFile(false)}>
                 {t("catalog.import")}
               </button>

@@ -781,7 +781,11 @@ pub struct SnapshotReportView {
     pub rows_read: u64,
     #[ts(type = "number")]
     pub good: u64,
+    /// The first bad rows (at most 1000), each with its reason.
     pub problems: Vec<RowProblem>,
+    /// Every bad row, counted (more than `problems` holds when the file has over 1000).
+    #[ts(type = "number")]
+    pub problems_total: u64,
     pub already_imported: bool,
     #[ts(type = "number | null")]
     pub patients: Option<i64>,
@@ -806,6 +810,7 @@ impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
             rows_read: r.rows_read as u64,
             good: r.good as u64,
             problems: r.problems.clone(),
+            problems_total: r.problems_total as u64,
             already_imported: r.already_imported,
             patients: r.snapshot.as_ref().map(|s| s.patients),
         }

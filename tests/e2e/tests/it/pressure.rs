@@ -107,9 +107,21 @@ fn counter(db: &Path) {
     desk.add_operator(&admin, "赵住院", Role::Admissions, "3579").unwrap();
 }
 
-/// The first item the picker offers for `initials`, as the core ranks it.
-fn first_item(db: &Path, initials: &str) -> String {
-    Desk::open(db).unwrap().catalog_search(initials, 1).unwrap().remove(0).name
+/// Five items found by initials, none of them 中药饮片 (whose entry asks for 付数 as well, two
+/// more keys that would make the count depend on the sample list): each of `wanted` whose first
+/// match is herbal is replaced by an unused stand-in of the same length.
+fn five_items(db: &Path) -> Vec<(&'static str, String)> {
+    let mut desk = Desk::open(db).unwrap();
+    let mut first = |q: &str| desk.catalog_search(q, 1).unwrap().into_iter().next().filter(|i| !i.by_dose());
+    let stand_ins = ["gg", "dg", "sm", "xb", "bzs", "lhn", "ncg", "xdl", "jrzs", "jmzs", "hxyy", "ptsy"];
+    let mut items: Vec<(&'static str, String)> = Vec::new();
+    for q in ["amxl", "wssc", "xcg", "hq", "ycxzsq"] {
+        let found = std::iter::once(q)
+            .chain(stand_ins.into_iter().filter(|s| s.len() == q.len()))
+            .find_map(|c| first(c).filter(|i| items.iter().all(|(_, n)| *n != i.name)).map(|i| (c, i.name)));
+        items.push(found.unwrap_or_else(|| panic!("no item for {q} or a stand-in")));
+    }
+    items
 }
 
 /// Ten different items of the sample price list and the initials that find each first.
@@ -120,7 +132,8 @@ fn ten_items(db: &Path) -> Vec<(&'static str, String)> {
         "amxl", "wssc", "xcg", "hq", "ycxzsq", "ptmzzcf", "jrzs", "jmzs", "ncg", "xdl", "gg", "dg", "bzs", "hxyy", "ptsy", "lhn", "sm",
         "xb",
     ] {
-        let Some(first) = desk.catalog_search(q, 1).unwrap().into_iter().next() else {
+        // 中药饮片 ask for 付数 too: this flow keeps to items charged by quantity alone.
+        let Some(first) = desk.catalog_search(q, 1).unwrap().into_iter().next().filter(|i| !i.by_dose()) else {
             continue;
         };
         if items.iter().all(|(_, n)| *n != first.name) && items.len() < 10 {
@@ -162,10 +175,7 @@ fn handed_over(total_text: &str) -> String {
 async fn the_common_flow_key_by_key_new_patient_registered_five_items_cash_with_change_printed() {
     e2e("pressure-keys", |name| async move {
         let mut app = App::start(&name, counter).await;
-        let items: Vec<(&str, String)> = ["amxl", "wssc", "xcg", "hq", "ycxzsq"]
-            .into_iter()
-            .map(|q| (q, first_item(&app.db(), q)))
-            .collect();
+        let items = five_items(&app.db());
         login(&app, "李收费", "2468").await;
         counter_size(&app).await;
         let before = app.presses();
@@ -470,9 +480,7 @@ async fn dialogs_pages_and_the_english_home_fit_the_counter_screen() {
         // Operators and settings, then the 科室表 from there.
         app.keys(CTRL_O).await;
         app.by_id("op-list").await;
-        // Left to do: the settings that later work added (registration types, thresholds) make
-        // this dialog taller than the window; the focus is still checked to be in view.
-        step(&mut app, "operators", false).await;
+        step(&mut app, "operators", true).await;
         app.by_id("dept-open").await.send_keys(ENTER).await.unwrap();
         app.by_id("dept-editor").await;
         step(&mut app, "departments", true).await;

@@ -660,7 +660,7 @@ describe("keys", () => {
 
 describe("HIS patient index (Ctrl+I)", () => {
   test("a dry run first; then only the good rows, with the accept header", async () => {
-    const report = { file_name: "his.csv", rows_read: 3, good: 2, problems: [{ row: 3, code: "H9", reason: "缺少姓名", reason_en: "Name missing" }], already_imported: false, patients: null };
+    const report = { file_name: "his.csv", rows_read: 3, good: 2, problems: [{ row: 3, code: "H9", reason: "缺少姓名", reason_en: "Name missing" }], problems_total: 1, already_imported: false, patients: null };
     const { calls, user } = await openReg("F3", {
       import_patient_snapshot: () => report,
     });
@@ -688,8 +688,22 @@ describe("HIS patient index (Ctrl+I)", () => {
     expect(screen.getByTestId("reg-screen")).toBeInTheDocument();
   });
 
+  test("a file with more bad rows than the core keeps counts them all", async () => {
+    const problems = Array.from({ length: 1000 }, (_, n) => ({ row: n + 2, code: `H${n}`, reason: "缺少姓名", reason_en: "Name missing" }));
+    const report = { file_name: "his.csv", rows_read: 5000, good: 2500, problems, problems_total: 2500, already_imported: false, patients: null };
+    const { user } = await openReg("F3", { import_patient_snapshot: () => report });
+    await user.keyboard("{Control>}i{/Control}");
+    await screen.findByTestId("index-file");
+    willPick("his.csv", "HIS号,姓名\nH1,李四\n");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("index-report")).toHaveTextContent("读取 5000 行，正确 2500 行，有问题 2500 行");
+    expect(screen.getAllByTestId("import-problem")).toHaveLength(300);
+    expect(screen.getByTestId("index-report")).toHaveTextContent("另有 2200 行有问题，未逐一列出");
+    expect(screen.getByTestId("index-import-good")).toHaveFocus();
+  });
+
   test("a big index shows how far reading and indexing are", async () => {
-    const report = { file_name: "his.csv", rows_read: 2, good: 2, problems: [], already_imported: false, patients: 2 };
+    const report = { file_name: "his.csv", rows_read: 2, good: 2, problems: [], problems_total: 0, already_imported: false, patients: 2 };
     const reading = deferred<typeof report>();
     const importing = deferred<typeof report>();
     let call = 0;

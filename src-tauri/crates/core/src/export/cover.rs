@@ -2,19 +2,26 @@
 //! station, the batch and its journal range, counts, totals per kind and per tender, the chain
 //! head, the manifest's SHA-256 and the station key's fingerprint, so that the paper pins down
 //! exactly one batch. A re-rendering says when and by whom it was made (the only thing that
-//! differs from the first cover).
+//! differs from the first cover). The manifest cannot hash the cover (the cover shows the
+//! manifest's hash), so the station key signs the cover itself, bound to the manifest's
+//! SHA-256 (`batch::cover_signed_bytes`): `export verify` then notices a changed byte in it.
 
 use super::csv::yuan;
 use super::labels::{self, local};
 use super::pdf::{Pdf, A4_PORTRAIT};
-use crate::batch::{Manifest, COVER};
+use crate::batch::{self, Manifest, COVER};
 use crate::error::Result;
-use std::io::BufWriter;
 use std::path::Path;
 
-pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered: Option<(&str, &str)>) -> Result<()> {
-    let file = std::fs::File::create(dir.join(COVER))?;
-    let mut pdf = Pdf::new(BufWriter::new(file), A4_PORTRAIT)?;
+/// Writes the cover, signed by `sign` (the station key).
+pub(crate) fn write(
+    dir: &Path,
+    m: &Manifest,
+    manifest_sha256: &str,
+    rerendered: Option<(&str, &str)>,
+    sign: impl FnOnce(&[u8]) -> Result<[u8; 64]>,
+) -> Result<()> {
+    let mut pdf = Pdf::new(Vec::with_capacity(1 << 16), A4_PORTRAIT)?;
     let x = 56.0;
     let mut y = 70.0;
     pdf.text(x, y, 18.0, "导出批次交接单");
@@ -117,12 +124,14 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
     if let Some((at, by)) = rerendered {
         pdf.text(x, y, 9.0, &format!("本页为重新生成：{} · {by}", local(at)));
     }
-    let mut out = pdf.finish(
+    let pdf = pdf.finish(
         &format!("导出批次交接单 {}-batch-{:06}", m.station_code, m.batch_seq),
         &m.created_at,
     )?;
+    let signature = hex::encode(sign(&batch::cover_signed_bytes(manifest_sha256, &pdf))?);
     use std::io::Write;
-    out.flush()?;
-    out.get_ref().sync_all()?;
+    let mut out = std::fs::File::create(dir.join(COVER))?;
+    out.write_all(&batch::cover_with_signature(&pdf, &signature))?;
+    out.sync_all()?;
     Ok(())
 }

@@ -14,6 +14,12 @@
 //!   Invoice or Encounter posted in an earlier batch and voided or cancelled in this one.
 //! - Records this bundle refers to but an earlier batch created (a returning patient, the
 //!   receipt a refund pays back) are included again, conditionally: the bundle stands alone.
+//! - A patient appears once, as they stand at the end of the batch: with the newest
+//!   correction (更正: a whole corrected record) made up to its last entry, and with
+//!   `Patient.link` for each merge (合并) made up to then — `replaced-by` (and `active` false)
+//!   on the record merged away, `replaces` on the one it was merged into, both in the bundle.
+//!   A corrected or merged patient is sent by conditional update (`PUT`), since an earlier
+//!   batch may have created them; later corrections never reach a re-rendering.
 //! - Payment tenders, deposit movements and the outage marker go in the extensions named
 //!   below (`urn:downtime-desk:fhir:extension:*`, documented in ARCHITECTURE.md).
 //! - A record that cannot be mapped (an impossible birth date, a kind of record this build
@@ -204,6 +210,72 @@ fn valid_date(d: &str) -> bool {
     chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok() && d.len() == 10
 }
 
+/// Patients as they stand at the end of a batch: the newest correction of each (read from
+/// the journal up to the batch's last entry, never after) and the links of the merges made
+/// up to then.
+#[derive(Default)]
+pub(crate) struct PatientsAsOf {
+    /// Patient id → their newest correction row.
+    pub(crate) corrected: HashMap<String, Row>,
+    /// Patient id → (`replaced-by` or `replaces`, the other patient's id), in merge order.
+    pub(crate) links: HashMap<String, Vec<(&'static str, String)>>,
+}
+
+impl PatientsAsOf {
+    /// Takes in one row of a journal entry up to the batch's end (in journal order).
+    pub(crate) fn add(&mut self, table: &str, row: &Row) {
+        match table {
+            "patient_correction" => {
+                self.corrected.insert(s(row, "patient_id").to_string(), row.clone());
+            }
+            "patient_merge" => {
+                let (merged, into) = (s(row, "merged_id").to_string(), s(row, "into_id").to_string());
+                self.links.entry(merged.clone()).or_default().push(("replaced-by", into.clone()));
+                self.links.entry(into).or_default().push(("replaces", merged));
+            }
+            _ => {}
+        }
+    }
+
+    /// The patient row `base` with their newest correction applied.
+    fn patient(&self, base: &Row) -> Row {
+        let mut p = base.clone();
+        if let Some(c) = self.corrected.get(s(base, "id")) {
+            for key in CORRECTED {
+                if let Some(v) = c.get(key) {
+                    p.insert(key.to_string(), v.clone());
+                }
+            }
+        }
+        p
+    }
+}
+
+/// The columns of a patient a correction holds in full.
+const CORRECTED: [&str; 10] = [
+    "name",
+    "sex",
+    "birth",
+    "age_years",
+    "id_number",
+    "id_old_style",
+    "phone",
+    "address",
+    "insurance",
+    "insurance_no",
+];
+
+/// Why a patient row cannot be a FHIR Patient (zh, en), if it cannot.
+fn unmappable_patient(p: &Row) -> Option<(String, String)> {
+    let birth = s(p, "birth");
+    (!birth.is_empty() && !valid_date(birth)).then(|| {
+        (
+            format!("患者 {} 的出生日期“{birth}”不是有效日期", s(p, "downtime_no")),
+            format!("Patient {} has an impossible birth date \"{birth}\"", s(p, "downtime_no")),
+        )
+    })
+}
+
 pub(crate) struct Fhir {
     out: Hashed,
     buf: String,
@@ -219,6 +291,7 @@ pub(crate) struct Fhir {
     cancelled: HashSet<String>,
     pub(crate) exceptions: Vec<Exception>,
     batch_receipt_seq_last: i64,
+    patients: PatientsAsOf,
 }
 
 impl Fhir {
@@ -231,6 +304,7 @@ impl Fhir {
         voided: HashSet<String>,
         cancelled: HashSet<String>,
         receipt_seq_last: i64,
+        patients: PatientsAsOf,
     ) -> Result<Fhir> {
         let mut out = Hashed::create(dir, NAME)?;
         // The Bundle's keys in canonical order: "entry" first, the rest written at the end.
@@ -246,6 +320,7 @@ impl Fhir {
             cancelled,
             exceptions: Vec::new(),
             batch_receipt_seq_last: receipt_seq_last,
+            patients,
         };
         let mut tail = String::from("],");
         let rest = o(vec![
@@ -306,7 +381,20 @@ impl Fhir {
         for (table, row) in payload_rows(payload) {
             match table {
                 "patient" => {
-                    self.patient(row, seq)?;
+                    self.patient(lk, row, seq)?;
+                }
+                "patient_correction" => {
+                    if let Some(why) = self.need_patient(lk, s(row, "patient_id"), seq)? {
+                        self.dependant_failed("patient_correction", s(row, "id"), seq, why);
+                    }
+                }
+                "patient_merge" => {
+                    for key in ["merged_id", "into_id"] {
+                        if let Some(why) = self.need_patient(lk, s(row, key), seq)? {
+                            self.dependant_failed("patient_merge", s(row, "id"), seq, why);
+                            break;
+                        }
+                    }
                 }
                 "registration" => {
                     self.encounter_of_visit(lk, row, seq, false)?;
@@ -378,26 +466,34 @@ impl Fhir {
         }
     }
 
-    /// The Patient, unless already in the bundle; false when it cannot be mapped.
-    fn patient(&mut self, p: &Row, seq: i64) -> Result<bool> {
-        let id = s(p, "id");
+    /// The Patient as they stand at the end of the batch (`base` is their row as created),
+    /// unless already in the bundle, with the patients a merge links them to; false when it
+    /// cannot be mapped.
+    fn patient(&mut self, lk: &Lookup<'_>, base: &Row, seq: i64) -> Result<bool> {
+        let id = s(base, "id");
         if self.emitted.contains(id) {
             return Ok(true);
         }
         if self.failed.contains_key(id) {
             return Ok(false);
         }
-        let birth = s(p, "birth");
-        if !birth.is_empty() && !valid_date(birth) {
-            self.exception(
-                "patient",
-                id,
-                seq,
-                format!("患者 {} 的出生日期“{birth}”不是有效日期", s(p, "downtime_no")),
-                format!("Patient {} has an impossible birth date \"{birth}\"", s(p, "downtime_no")),
-            );
+        let p = self.patients.patient(base);
+        if let Some((zh, en)) = unmappable_patient(&p) {
+            self.exception("patient", id, seq, zh, en);
             return Ok(false);
         }
+        // Links only to patients the bundle can carry too (a reference must resolve in it).
+        let mut links = Vec::new();
+        for (kind, other) in self.patients.links.get(id).cloned().unwrap_or_default() {
+            let mappable = match lk.patient(&other)? {
+                Some(o) => !self.failed.contains_key(&other) && unmappable_patient(&self.patients.patient(&o)).is_none(),
+                None => false,
+            };
+            if mappable {
+                links.push((kind, other));
+            }
+        }
+        let replaced = links.iter().any(|(kind, _)| *kind == "replaced-by");
         let resource = o(vec![
             ("resourceType", st("Patient")),
             ("id", st(id)),
@@ -405,46 +501,61 @@ impl Fhir {
                 "identifier",
                 non_empty(vec![
                     identifier(ID_SYSTEM, &urn(id)),
-                    identifier(SYS_DOWNTIME_NO, s(p, "downtime_no")),
-                    identifier(SYS_RESIDENT_ID, s(p, "id_number")),
-                    identifier(SYS_HIS_PATIENT, s(p, "his_id")),
+                    identifier(SYS_DOWNTIME_NO, s(&p, "downtime_no")),
+                    identifier(SYS_RESIDENT_ID, s(&p, "id_number")),
+                    identifier(SYS_HIS_PATIENT, s(&p, "his_id")),
                 ]),
             ),
-            ("name", J::A(vec![o(vec![("text", st(s(p, "name")))])])),
+            ("active", if replaced { J::B(false) } else { J::O(vec![]) }),
+            ("name", J::A(vec![o(vec![("text", st(s(&p, "name")))])])),
             (
                 "gender",
-                st(match s(p, "sex") {
+                st(match s(&p, "sex") {
                     "M" => "male",
                     "F" => "female",
                     _ => "unknown",
                 }),
             ),
-            ("birthDate", st(birth)),
+            ("birthDate", st(s(&p, "birth"))),
             (
                 "telecom",
-                non_empty(vec![if s(p, "phone").is_empty() {
+                non_empty(vec![if s(&p, "phone").is_empty() {
                     J::O(vec![])
                 } else {
-                    o(vec![("system", st("phone")), ("value", st(s(p, "phone")))])
+                    o(vec![("system", st("phone")), ("value", st(s(&p, "phone")))])
                 }]),
             ),
-            ("address", non_empty(vec![o(vec![("text", st(s(p, "address")))])])),
+            ("address", non_empty(vec![o(vec![("text", st(s(&p, "address")))])])),
+            (
+                "link",
+                J::A(
+                    links
+                        .iter()
+                        .map(|(kind, other)| o(vec![("other", reference(other)), ("type", st(kind))]))
+                        .collect(),
+                ),
+            ),
             (
                 "extension",
-                non_empty(vec![if s(p, "insurance").is_empty() || s(p, "insurance") == "self_pay" {
+                non_empty(vec![if s(&p, "insurance").is_empty() || s(&p, "insurance") == "self_pay" {
                     J::O(vec![])
                 } else {
                     ext_complex(
                         "insurance",
                         non_empty_vec(vec![
-                            part("type", "valueString", st(labels::insurance(s(p, "insurance")))),
-                            part("number", "valueString", st(s(p, "insurance_no"))),
+                            part("type", "valueString", st(labels::insurance(s(&p, "insurance")))),
+                            part("number", "valueString", st(s(&p, "insurance_no"))),
                         ]),
                     )
                 }]),
             ),
         ]);
-        self.put("Patient", id, resource, false)?;
+        // Created in an earlier batch, perhaps: a changed patient is updated, not created.
+        let update = self.patients.corrected.contains_key(id) || self.patients.links.contains_key(id);
+        self.put("Patient", id, resource, update)?;
+        for (_, other) in links {
+            self.need_patient(lk, &other, seq)?;
+        }
         Ok(true)
     }
 
@@ -458,7 +569,7 @@ impl Fhir {
             return Ok(Some(why.clone()));
         }
         match lk.patient(id)? {
-            Some(p) if self.patient(&p, seq)? => Ok(None),
+            Some(p) if self.patient(lk, &p, seq)? => Ok(None),
             Some(_) => Ok(self.failed.get(id).cloned()),
             None => Ok(Some(format!("找不到患者 {id}"))),
         }

@@ -3,7 +3,7 @@
 //! signed by the station key.
 
 use super::back_entry::{BackEntry, Heading};
-use super::fhir::Fhir;
+use super::fhir::{Fhir, PatientsAsOf};
 use super::finance::Finance;
 use super::lookup::Lookup;
 use super::{Batch, Progress};
@@ -61,18 +61,21 @@ impl Write for Hashed {
 }
 
 /// Corrections as they stand at the end of the batch: the receipts voided by its own entries
-/// (as the manifest lists them), and every receipt voided and every visit or admission
-/// cancelled up to its last entry (never after: a re-rendering must not see later ones).
+/// (as the manifest lists them), every receipt voided and every visit or admission
+/// cancelled, and every patient corrected or merged, up to its last entry (never after: a
+/// re-rendering must not see later ones).
 struct AsOf {
     voided_in_batch: Vec<Voided>,
     voided: HashSet<String>,
     cancelled: HashSet<String>,
+    patients: PatientsAsOf,
 }
 
 fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
     let mut stmt = desk.conn.prepare(
         "SELECT seq, payload FROM journal WHERE seq <= ?1 \
-         AND kind IN ('receipt_voided', 'registration_cancelled', 'admission_cancelled') ORDER BY seq",
+         AND kind IN ('receipt_voided', 'registration_cancelled', 'admission_cancelled', 'patient_corrected', 'patients_merged') \
+         ORDER BY seq",
     )?;
     let entries: Vec<(i64, String)> = stmt
         .query_map([batch.journal_last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -81,6 +84,7 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
         voided_in_batch: Vec::new(),
         voided: HashSet::new(),
         cancelled: HashSet::new(),
+        patients: PatientsAsOf::default(),
     };
     for (seq, payload) in entries {
         let payload: Value = serde_json::from_str(&payload).unwrap_or_default();
@@ -112,6 +116,7 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
                     }
                     out.voided.insert(id);
                 }
+                "patient_correction" | "patient_merge" => out.patients.add(table, row),
                 _ => {}
             }
         }
@@ -141,6 +146,7 @@ fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, 
         voided_in_batch: voided,
         voided: voided_ids,
         cancelled,
+        patients,
     } = as_of(desk, b)?;
     let lookup = Lookup::new(&desk.conn)?;
     let mut fhir = Fhir::create(
@@ -151,6 +157,7 @@ fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, 
         voided_ids.clone(),
         cancelled,
         b.receipt_seq_last,
+        patients,
     )?;
     let mut finance = Finance::create(dir)?;
     let mut back_entry = BackEntry::default();
@@ -233,7 +240,9 @@ fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, 
     f.sync_all()?;
     let manifest_sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let now = crate::time::stamp(desk.now());
-    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())))?;
+    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())), |bytes| {
+        desk.sign(bytes)
+    })?;
     progress(Progress { done: steps, total: steps });
     Ok(manifest)
 }

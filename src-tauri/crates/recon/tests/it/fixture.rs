@@ -221,7 +221,14 @@ pub fn rewrite_batch(folder: &Path, secret: [u8; 32], edit: &mut dyn FnMut(usize
     }
     let key = ed25519_dalek::SigningKey::from_bytes(&secret);
     m.signature = hex::encode(key.sign(&m.signed_bytes()).to_bytes());
-    std::fs::write(folder.join(batch::MANIFEST), m.to_canonical()).unwrap();
+    let manifest = m.to_canonical();
+    std::fs::write(folder.join(batch::MANIFEST), &manifest).unwrap();
+    // The cover sheet is signed over the manifest's SHA-256: sign it again too.
+    let cover = std::fs::read(folder.join(batch::COVER)).unwrap();
+    let (pdf, _) = batch::cover_signature(&cover).unwrap();
+    let sha = hex::encode(sha2::Sha256::digest(manifest.as_bytes()));
+    let signature = hex::encode(key.sign(&batch::cover_signed_bytes(&sha, &pdf)).to_bytes());
+    std::fs::write(folder.join(batch::COVER), batch::cover_with_signature(&pdf, &signature)).unwrap();
 }
 
 /// The first row of `table` in the batch in `folder`, as journalled.
