@@ -56,6 +56,20 @@ pub enum ReconcileCmd {
         #[arg(long)]
         reason: String,
     },
+    /// 对账基准：若干工作站各若干张收据及同样多的 HIS 入账，载入、验证、匹配的时间与内存峰值
+    Bench {
+        /// 工作站数（逗号分隔）
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 10, 30])]
+        stations: Vec<usize>,
+        /// 每个工作站的收据数
+        #[arg(long, default_value_t = 10_000)]
+        receipts: usize,
+        /// 保留生成的批次于此文件夹，下次直接使用
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Who runs it: `--as NAME`, else the login name of the computer, else 财务.
@@ -115,6 +129,12 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
             println!("已撤销 {item} 的完成标记");
             return Ok(ExitCode::SUCCESS);
         }
+        Some(ReconcileCmd::Bench {
+            stations,
+            receipts,
+            data,
+            json,
+        }) => return bench(&stations, receipts, data.as_deref(), json),
         None => {}
     }
     let Some(out) = a.out else {
@@ -202,4 +222,33 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
 
 fn y(fen: i64) -> String {
     downtime_core::money::signed_yuan(fen)
+}
+
+fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -> Out {
+    let stations: Vec<usize> = stations.iter().copied().filter(|n| *n > 0).collect();
+    let figures = downtime_recon::bench::run(&stations, receipts.max(1), data)?;
+    if json {
+        crate::print_json(&figures);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("对账基准（每站 {receipts} 张收据，HIS 入账同样多；目标：30 站 < 5000 ms，< 300 MB）");
+    println!("本机基线 = 同一次运行中读取并计算 SHA-256 同样的批次文件与入账文件");
+    for f in &figures {
+        println!(
+            "{:>2} 站 {:>7} 张收据 {:>7} 笔入账：载入验证 {:>8.0} ms + 入账导入 {:>6.0} ms + 匹配 {:>6.0} ms = {:>8.0} ms \
+             （基线 {:>6.0} ms，{:.1}×）内存峰值 {}{}",
+            f.stations,
+            f.receipts,
+            f.postings,
+            f.load_ms,
+            f.his_ms,
+            f.match_ms,
+            f.total_ms,
+            f.floor_ms,
+            f.ratio_to_floor,
+            f.peak_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "—".into()),
+            if f.balanced { "，平衡" } else { "，不平衡（基准数据有误）" }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@
 //! verifier (`downtime_core::batch`), exactly as `downtime export verify` does: nothing of the
 //! batch format is written twice. Start reading at [`store`], then [`load`].
 
+pub mod bench;
 pub mod clerk;
 pub mod his;
 pub mod load;
@@ -16,6 +17,7 @@ pub mod marks;
 pub mod reconcile;
 pub mod report;
 pub mod store;
+pub mod view;
 
 pub use clerk::Clerk;
 pub use store::Workspace;
