@@ -241,7 +241,7 @@ export const api = {
   /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
   pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
   /** What a refund of the marked lines would pay back, and how; nothing is written. */
-  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
+  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method | null) =>
     call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),
   /** 找零 while the cash handed over is typed (the core subtracts, not the window). */
   cashChange: (cash_fen: number, tendered_fen: number) => call<CashChangeView>("cash_change", { cash_fen, tendered_fen }),
@@ -260,8 +260,8 @@ export const api = {
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
   refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
   /** The balance now and after refunding `amount_fen`; nothing is written. */
-  depositRefundPreview: (inpatient_no: string, amount_fen: number) =>
-    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen }),
+  depositRefundPreview: (inpatient_no: string, amount_fen: number, pay_back: Method | null) =>
+    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen, pay_back }),
   cancelAdmission: (inpatientNo: string, reason: string) =>
     call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
   /** 转床 / 转病区: the admission then shows the new ward and bed. */

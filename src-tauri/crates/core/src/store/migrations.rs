@@ -697,6 +697,15 @@ CREATE TABLE patient_merge (
     CHECK (merged_id <> into_id)
 ) STRICT;
 "#,
+    // 10: papers that say what they are (#16). A refund paid back another way than the money
+    // came keeps the reason (`pay_back_reason`, NULL when it went back the way it came); a
+    // deposit paid by a relative keeps who paid (交款人, relationship, phone).
+    r#"
+ALTER TABLE receipt ADD COLUMN pay_back_reason TEXT;
+ALTER TABLE receipt ADD COLUMN payer TEXT;
+ALTER TABLE receipt ADD COLUMN payer_relation TEXT;
+ALTER TABLE receipt ADD COLUMN payer_phone TEXT;
+"#,
 ];
 
 /// SQL for the append-only triggers of every table in `tables` (such as [`APPEND_ONLY`]) that
