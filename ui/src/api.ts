@@ -53,6 +53,7 @@ import type { ShiftClosedView } from "./bindings/ShiftClosedView";
 import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
 import type { ImportProgressView } from "./bindings/ImportProgressView";
+import type { ReconView } from "./bindings/ReconView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
@@ -280,4 +281,20 @@ export const api = {
   /** Calls `onProgress` for each `export-progress` event until the returned function is called. */
   onExportProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("export-progress", (e) => onProgress(e.payload)),
+
+  /** 财务对账 (finance, administrators): the workspace's reconciliation, worklists as of `asOf`. */
+  reconcileView: (asOf: string | null) => call<ReconView>("reconcile_view", { as_of: asOf }),
+  /** Loads batch folders and (when `his`) the HIS file chosen last; then reconciles. */
+  reconcileLoad: (folders: string[], his: boolean, asOf: string | null) =>
+    call<ReconView>("reconcile_load", { folders, his, as_of: asOf }),
+  /** Writes reconciliation.json, .csv and .pdf into `folder`; their paths. */
+  reconcileWrite: (folder: string, asOf: string | null) => call<string[]>("reconcile_write", { folder, as_of: asOf }),
+  reconcileMark: (item: string, hisNo: string, note: string, asOf: string | null) =>
+    call<ReconView>("reconcile_mark", { item, his_no: hisNo, note, as_of: asOf }),
+  reconcileUnmark: (item: string, reason: string, asOf: string | null) =>
+    call<ReconView>("reconcile_unmark", { item, reason, as_of: asOf }),
+  /** The system folder picker; null when cancelled. */
+  reconcilePickFolder: (title: string) => call<string | null>("reconcile_pick_folder", { title }),
+  onReconcileProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("reconcile-progress", (e) => onProgress(e.payload)),
 };

@@ -11,6 +11,7 @@ mod counter;
 mod export;
 mod foundation;
 mod pressure;
+mod reconcile;
 mod handover;
 mod payback;
 mod registration;

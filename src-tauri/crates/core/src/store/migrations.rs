@@ -708,11 +708,11 @@ ALTER TABLE receipt ADD COLUMN payer_phone TEXT;
 "#,
 ];
 
-/// SQL for the append-only triggers of every table in [`APPEND_ONLY`] that `exists` (re-created
-/// after each migration so that new and rebuilt tables get them too).
-pub fn append_only_triggers(exists: impl Fn(&str) -> bool) -> String {
+/// SQL for the append-only triggers of every table in `tables` (such as [`APPEND_ONLY`]) that
+/// `exists` (re-created after each migration so that new and rebuilt tables get them too).
+pub fn append_only_triggers(tables: &[&str], exists: impl Fn(&str) -> bool) -> String {
     let mut sql = String::new();
-    for t in APPEND_ONLY.iter().filter(|t| exists(t)) {
+    for t in tables.iter().filter(|t| exists(t)) {
         sql.push_str(&format!(
             "CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} \
              BEGIN SELECT RAISE(ABORT, 'append-only table {t}: write a correction instead'); END;\n\
