@@ -9,6 +9,7 @@ pub mod export;
 pub mod files;
 pub mod patients;
 pub mod recovery;
+pub mod reconcile;
 pub mod report;
 pub mod settings;
 

@@ -88,7 +88,7 @@ fn shipped_schema(version: i64) -> Result<BTreeMap<String, (String, String, Opti
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    mem.execute_batch(&append_only_triggers(|t| tables.iter().any(|n| n == t)))?;
+    mem.execute_batch(&append_only_triggers(crate::store::migrations::APPEND_ONLY, |t| tables.iter().any(|n| n == t)))?;
     schema_of(&mem)
 }
 
@@ -273,7 +273,7 @@ fn stored_anchor_problem(conn: &Connection) -> Result<Option<Problem>> {
         let Some(a) = crate::charge::qr::anchor_of(&payload) else { continue };
         let (no, kind, total): (String, String, i64) = (r.get(0)?, r.get(2)?, r.get(3)?);
         // What the paper says of the receipt is what the row says.
-        if !payload.contains(&format!(".{no}.{kind}.{total}.")) {
+        if !(payload.starts_with(&format!("{}.{kind}.", crate::charge::qr::PREFIX)) && payload.contains(&format!(".{no}.{total}."))) {
             return Ok(problem(
                 None,
                 format!("收据 {no} 的记录与它印出的二维码不符：金额或种类被改动过"),

@@ -142,6 +142,8 @@ pub enum Permission {
     /// Replace reference data the counter charges and registers by: price lists and the HIS
     /// patient index (主管或管理员).
     ImportReference,
+    /// Reconcile batches with the HIS and work the recovery lists (财务对账).
+    Reconcile,
 }
 
 impl Role {
@@ -194,6 +196,7 @@ impl Role {
             Export => matches!(self, Supervisor | Admin | Finance),
             ReadReports => matches!(self, Supervisor | Admin | Finance),
             ImportReference => matches!(self, Supervisor | Admin),
+            Reconcile => matches!(self, Finance | Admin),
         }
     }
 }

@@ -1,22 +1,21 @@
 //! The receipt's QR code payload: what a pharmacy or finance scans (keyboard-wedge scanners
 //! type it in) to check a paper receipt offline against the station's public key.
 //!
-//! Layout, version 2 (ASCII, dot-separated, fields in this order):
-//! `DDR2.<station>.<receipt_no>.<kind>.<total_fen>.<issued_unix_seconds>.<anchor_seq>.<anchor_hash16>.<signature>`
-//! - `kind`: the document's kind (`charge`, `registration`, `refund`, `deposit`,
-//!   `deposit_refund`, …); later document kinds add values here, not fields;
-//! - `anchor_seq`, `anchor_hash16`: the journal entry just before the document's own entry and
-//!   the first 16 hex digits of its hash (see `anchor`): the chain position it was issued on,
-//!   written on paper where no rewrite of the file can reach it;
-//! - `signature`: lowercase hex Ed25519 signature by the station key over the bytes of
-//!   everything before the last dot.
-//!
-//! New fields are appended before the signature under a new version prefix (`DDR3`); a reader
-//! accepts every version it knows. Version 1 (`DDR1.<station>.<receipt_no>.<total_fen>.<issued>.<sig>`,
-//! no kind, no anchor) is still read. A photocopy carries the same payload, so the paper's
-//! COPY mark and the journal's print records tell copies apart; an altered amount or number
-//! fails the signature.
+//! Layout (ASCII, dot-separated), version 3:
+//! `DDR3.<kind>.<station>.<receipt_no>.<total_fen>.<issued_unix_seconds>.<anchor_seq>.<anchor_hash16>.<signature>`
+//! where `kind` is the document's kind (`charge`, `registration`, `refund`, `deposit`,
+//! `deposit_refund`: a refund voucher can never pass for a receipt to dispense against);
+//! `anchor_seq`, `anchor_hash16` are the journal entry just before the document's own entry
+//! and the first 16 hex digits of its hash (see `anchor`): the chain position it was issued
+//! on, written on paper where no rewrite of the file can reach it; and `signature` is the
+//! lowercase hex Ed25519 signature by the station key over the bytes of everything before the
+//! last dot. Older papers still verify: `DDR2.<kind>.<station>.<receipt_no>.<total_fen>.<issued>.<signature>`
+//! (no anchor) and `DDR1.<station>.<receipt_no>.<total_fen>.<issued>.<signature>` (no kind
+//! either: only the issuing station's records can say what they are).
+//! A photocopy carries the same payload, so the paper's COPY mark and the journal's print
+//! records tell copies apart; an altered amount, number or kind fails the signature.
 
+use super::{Receipt, ReceiptKind};
 use crate::anchor::{self, Anchor};
 use crate::error::{invalid, Result};
 use crate::money::Fen;
@@ -24,31 +23,30 @@ use crate::store::Desk;
 use chrono::{DateTime, TimeZone, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 
-pub const PREFIX: &str = "DDR2";
+pub const PREFIX: &str = "DDR3";
+/// Papers printed before the anchor was signed.
+const PREFIX_V2: &str = "DDR2";
+/// Papers printed before the kind was signed.
 const PREFIX_V1: &str = "DDR1";
 
-/// What a payload carries, before signing.
-pub struct Body<'a> {
-    pub station: &'a str,
-    pub receipt_no: &'a str,
-    pub kind: &'a str,
-    pub total: Fen,
-    pub issued: DateTime<Utc>,
-    pub anchor: &'a Anchor,
-}
-
 /// Builds and signs the payload.
-pub fn payload(key: &ed25519_dalek::SigningKey, b: &Body<'_>) -> String {
+pub fn payload(
+    key: &ed25519_dalek::SigningKey,
+    kind: ReceiptKind,
+    station: &str,
+    receipt_no: &str,
+    total: Fen,
+    issued: DateTime<Utc>,
+    anchor: &Anchor,
+) -> String {
     use ed25519_dalek::Signer;
     let body = format!(
-        "{PREFIX}.{}.{}.{}.{}.{}.{}.{}",
-        b.station,
-        b.receipt_no,
-        b.kind,
-        b.total.get(),
-        b.issued.timestamp(),
-        b.anchor.seq,
-        b.anchor.hash_prefix
+        "{PREFIX}.{}.{station}.{receipt_no}.{}.{}.{}.{}",
+        kind.key(),
+        total.get(),
+        issued.timestamp(),
+        anchor.seq,
+        anchor.hash_prefix
     );
     let sig = key.sign(body.as_bytes()).to_bytes();
     format!("{body}.{}", hex::encode(sig))
@@ -57,13 +55,13 @@ pub fn payload(key: &ed25519_dalek::SigningKey, b: &Body<'_>) -> String {
 /// What a verified payload says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
+    /// What the document is, as signed; none on a paper printed before kinds were signed.
+    pub kind: Option<ReceiptKind>,
     pub station: String,
     pub receipt_no: String,
-    /// None on a version 1 payload.
-    pub kind: Option<String>,
     pub total: Fen,
     pub issued: DateTime<Utc>,
-    /// The chain position it was issued on; none on a version 1 payload.
+    /// The chain position it was issued on; none on a paper printed before anchors.
     pub anchor: Option<Anchor>,
 }
 
@@ -90,25 +88,20 @@ pub fn anchor_of(text: &str) -> Option<Anchor> {
 pub fn check(text: &str, public_key: &[u8; 32]) -> Result<Checked> {
     let text = text.trim();
     let (body, sig_hex) = text.rsplit_once('.').ok_or_else(unreadable)?;
-    let parts: Vec<&str> = body.split('.').collect();
-    let (station, receipt_no, kind, total, issued, anchor) = match (parts.first().copied(), parts.len()) {
-        (Some(PREFIX), 8) => (
-            parts[1],
-            parts[2],
-            Some(parts[3]),
-            parts[4],
-            parts[5],
-            Some(Anchor::parse(&format!("{}:{}", parts[6], parts[7])).map_err(|_| unreadable())?),
+    let all: Vec<&str> = body.split('.').collect();
+    let (kind, parts, anchor) = match all.first() {
+        Some(&PREFIX) if all.len() == 8 => (
+            Some(ReceiptKind::from_key(all[1]).ok_or_else(unreadable)?),
+            &all[1..6],
+            Some(Anchor::parse(&format!("{}:{}", all[6], all[7])).map_err(|_| unreadable())?),
         ),
-        (Some(PREFIX_V1), 5) => (parts[1], parts[2], None, parts[3], parts[4], None),
+        Some(&PREFIX_V2) if all.len() == 6 => (Some(ReceiptKind::from_key(all[1]).ok_or_else(unreadable)?), &all[1..], None),
+        Some(&PREFIX_V1) if all.len() == 5 => (None, &all[..], None),
         _ => return Err(unreadable()),
     };
-    if kind.is_some_and(|k| k.is_empty() || !k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')) {
-        return Err(unreadable());
-    }
     let sig: [u8; 64] = hex::decode(sig_hex).ok().and_then(|b| b.try_into().ok()).ok_or_else(unreadable)?;
-    let total = total.parse::<i64>().ok().and_then(|f| Fen::new(f).ok()).ok_or_else(unreadable)?;
-    let issued = issued
+    let total = parts[3].parse::<i64>().ok().and_then(|f| Fen::new(f).ok()).ok_or_else(unreadable)?;
+    let issued = parts[4]
         .parse::<i64>()
         .ok()
         .and_then(|s| Utc.timestamp_opt(s, 0).single())
@@ -117,14 +110,17 @@ pub fn check(text: &str, public_key: &[u8; 32]) -> Result<Checked> {
     key.verify_strict(body.as_bytes(), &Signature::from_bytes(&sig)).map_err(|_| {
         invalid!(
             "qr_signature_invalid",
-            format!("收据 {receipt_no} 的签名不符：这张收据被改动过，或不是由工作站 {station} 开具"),
-            format!("The signature of receipt {receipt_no} does not match: it was altered, or not issued by station {station}")
+            format!("收据 {} 的签名不符：这张收据被改动过，或不是由工作站 {} 开具", parts[2], parts[1]),
+            format!(
+                "The signature of receipt {} does not match: it was altered, or not issued by station {}",
+                parts[2], parts[1]
+            )
         )
     })?;
     Ok(Checked {
-        station: station.to_string(),
-        receipt_no: receipt_no.to_string(),
-        kind: kind.map(str::to_string),
+        kind,
+        station: parts[1].to_string(),
+        receipt_no: parts[2].to_string(),
         total,
         issued,
         anchor,
@@ -154,6 +150,13 @@ impl Desk {
         }
         let record = if ours { self.receipt(&checked.receipt_no)? } else { None };
         if let Some(r) = &record {
+            if checked.kind.is_some_and(|k| k != r.kind) {
+                return Err(invalid!(
+                    "qr_mismatch",
+                    format!("二维码所示票据类型与收据 {} 的记录（{}）不符", r.receipt_no, r.kind.title()),
+                    format!("The code's kind differs from receipt {}'s record ({})", r.receipt_no, r.kind.key())
+                ));
+            }
             if r.total != checked.total {
                 return Err(invalid!(
                     "qr_mismatch",
@@ -166,5 +169,41 @@ impl Desk {
             }
         }
         Ok((checked, record))
+    }
+}
+
+/// What a document is now, on the station that issued it: `valid`, `voided`, `partly_refunded`
+/// or `refunded` (a charge or registration whose refunds took all of it).
+pub fn state(r: &Receipt) -> &'static str {
+    if r.voided.is_some() {
+        "voided"
+    } else if r.kind.pays_back() || r.refunded == Fen::ZERO {
+        "valid"
+    } else if r.refunded >= r.total {
+        "refunded"
+    } else {
+        "partly_refunded"
+    }
+}
+
+/// What `receipt check` says first about a document of `kind` (none: a paper printed before
+/// kinds were signed), in Chinese and English: what it is and what it may be used for.
+pub fn kind_verdict(kind: Option<ReceiptKind>) -> (&'static str, &'static str) {
+    match kind {
+        Some(ReceiptKind::Charge) => ("门诊收费票据", "Outpatient charge receipt"),
+        Some(ReceiptKind::Registration) => ("门诊挂号收费票据", "Registration fee receipt"),
+        Some(ReceiptKind::Refund) => (
+            "退费凭证：钱已退回患者，不能据此发药、检查或换取发票",
+            "Refund voucher: money paid back; never dispense, examine or exchange an invoice against it",
+        ),
+        Some(ReceiptKind::Deposit) => ("住院预交金收据：出院结算时使用，不能据此发药", "Inpatient deposit receipt: for settlement at discharge; not for dispensing"),
+        Some(ReceiptKind::DepositRefund) => (
+            "预交金退款凭证：钱已退回，不能据此发药或结算",
+            "Deposit refund voucher: money paid back; never dispense or settle against it",
+        ),
+        None => (
+            "旧版二维码，未标明票据类型：请在开具工作站查询后再使用",
+            "Old code without the document's kind: check it on the issuing station before use",
+        ),
     }
 }

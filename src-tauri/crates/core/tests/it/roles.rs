@@ -59,6 +59,7 @@ fn a_supervisor_never_approves_their_own_void_refund_or_free_text_line() {
         reason: "未做检查".into(),
         tenders: vec![],
         drug_return_by: None,
+        pay_back_reason: None,
     };
     assert_eq!(c.f.desk.refund_receipt(&sup, &sup, &refund).unwrap_err().code(), "approver_is_actor");
     let free = LineInput::FreeText {

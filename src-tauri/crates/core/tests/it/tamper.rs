@@ -25,7 +25,7 @@ fn counter_with_receipts(n: usize) -> (Counter, Vec<String>) {
 }
 
 fn paper_anchor(payload: &str) -> Anchor {
-    qr::anchor_of(payload).expect("a version 2 payload carries its anchor")
+    qr::anchor_of(payload).expect("a version 3 payload carries its anchor")
 }
 
 /// The guards a tamperer drops first, and puts back exactly as shipped afterwards.
@@ -72,14 +72,12 @@ fn rehash_from(conn: &rusqlite::Connection, from: i64) {
                 let c = qr::check(&old, &public).unwrap();
                 let resigned = qr::payload(
                     &key,
-                    &qr::Body {
-                        station: &c.station,
-                        receipt_no: &c.receipt_no,
-                        kind: c.kind.as_deref().unwrap(),
-                        total: downtime_core::Fen::new(row["total_fen"].as_i64().unwrap()).unwrap(),
-                        issued: c.issued,
-                        anchor: &Anchor::of(seq - 1, &prev),
-                    },
+                    c.kind.unwrap(),
+                    &c.station,
+                    &c.receipt_no,
+                    downtime_core::Fen::new(row["total_fen"].as_i64().unwrap()).unwrap(),
+                    c.issued,
+                    &Anchor::of(seq - 1, &prev),
                 );
                 row["qr_payload"] = Value::from(resigned.clone());
                 conn.execute("UPDATE receipt SET qr_payload = ?1 WHERE id = ?2", [resigned, row["id"].as_str().unwrap().to_string()])
@@ -171,7 +169,7 @@ fn dropped_or_altered_guards_are_caught() {
     let p = c.f.desk.verify().unwrap().problem.expect("an altered trigger");
     assert!(p.zh.contains("receipt_no_update") && p.zh.contains("定义"), "{}", p.zh);
     conn.execute_batch("DROP TRIGGER receipt_no_update").unwrap();
-    conn.execute_batch(&append_only_triggers(|t| t == "receipt")).unwrap();
+    conn.execute_batch(&append_only_triggers(downtime_core::store::migrations::APPEND_ONLY, |t| t == "receipt")).unwrap();
     assert_eq!(c.f.desk.verify().unwrap().problem, None, "restored exactly as shipped");
     // A trigger added (one that would, say, change amounts as they are written).
     conn.execute_batch("CREATE TRIGGER sneaky AFTER INSERT ON tender BEGIN SELECT 1; END;").unwrap();
@@ -293,7 +291,7 @@ fn receipts_printed_carry_the_entry_before_their_own() {
         assert_eq!(a.seq, own - 1);
         let prev: String = conn.query_row("SELECT prev_hash FROM journal WHERE seq = ?1", [own], |r| r.get(0)).unwrap();
         assert!(prev.starts_with(&a.hash_prefix) && a.hash_prefix.len() == 16);
-        assert!(p.starts_with("DDR2.MZ01.") && p.contains(".charge."), "{p}");
+        assert!(p.starts_with("DDR3.charge.MZ01."), "{p}");
     }
     let report = c.f.desk.verify().unwrap();
     assert_eq!(report.receipts_checked, 2);
