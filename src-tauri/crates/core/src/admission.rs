@@ -139,13 +139,14 @@ impl Desk {
         let station = self.require_station()?;
         let now = self.now();
         let (admitted_at, outage_id) = self.outage_for(new.back_entered_at, now)?;
-        let dept = self.department(&new.dept)?.ok_or_else(|| {
-            invalid!(
-                "dept_unknown",
-                format!("没有编码为“{}”的科室", new.dept),
-                format!("No department with code \"{}\"", new.dept)
-            )
-        })?;
+        let dept = self.department_or_refuse(&new.dept)?;
+        if dept.kind != crate::registration::DeptKind::Inpatient {
+            return Err(invalid!(
+                "dept_not_inpatient",
+                format!("{} 不是住院病区：入院请选择住院病区（门诊、急诊科室请用挂号）", dept.name),
+                format!("{} is not an inpatient ward: admit into a ward (outpatient and emergency departments register visits)", dept.name)
+            ));
+        }
         let ward = optional_text(new.ward.as_deref(), 30, ("病区", "Ward"))?;
         let bed = optional_text(new.bed.as_deref(), 10, ("床号", "Bed"))?;
         let doctor = optional_text(new.doctor.as_deref(), 20, ("医生", "Doctor"))?;

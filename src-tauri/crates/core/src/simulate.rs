@@ -235,7 +235,7 @@ pub fn run(
             &ChargeInput {
                 visit: Some(reg.id),
                 cash_tendered,
-                insured,
+                // Insured patients are charged as insured: the default.
                 ..ChargeInput::new(downtime_no, lines, tenders)
             },
         )?;

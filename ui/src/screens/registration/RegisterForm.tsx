@@ -21,6 +21,7 @@ import { useDraft, useKept } from "../../hooks/useDraft";
 import { formatFen } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
+import { insurable } from "../charge/PayerFields";
 import { freshRegPay, payField, RegPay, type RegPayDraft } from "./RegPay";
 
 const FIELD_OF: Record<string, string> = {
@@ -123,7 +124,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
     if (backEntry && backAt.trim() === "") return setProblem({ key: "reg.backAtRequired", field: "backAt" });
     setProblem(null);
     if (type.total_fen > 0) setPaying(true);
-    else send([], null);
+    else send([], null, insurable(patient), null);
   }
 
   // Back from the payment (Esc): the form again, on the type.
@@ -137,7 +138,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
     setBackFromPay((n) => n + 1);
   }
 
-  function send(tenders: TenderInputView[], cashTenderedFen: number | null) {
+  function send(tenders: TenderInputView[], cashTenderedFen: number | null, insured: boolean, selfPayReason: string | null) {
     if (!chosen || !type) return;
     void run(async () => {
       const r = await api.register({
@@ -149,7 +150,8 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
         back_entered_at: backEntry ? backAt.trim() : null,
         tenders,
         cash_tendered_fen: cashTenderedFen,
-        insured: false,
+        insured,
+        self_pay_reason: selfPayReason,
       });
       setPaying(false);
       draft.setPay(freshRegPay()); // made: the next registration is a new request
@@ -182,6 +184,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
           {chosen.name} · {type.name} · {doctor || t("reg.doctorAny")}
         </p>
         <RegPay
+          patient={patient}
           type={type}
           draft={pay}
           onChange={(patch) => draft.setPay({ ...pay, ...patch })}

@@ -259,12 +259,12 @@ impl<W: Write> Pdf<W> {
 
 /// `text` with every character the font lacks written as `[U+XXXX]`.
 fn printable(fonts: &Fonts, text: &str) -> String {
-    if fonts.missing_chars(text).is_empty() {
+    if fonts.missing_from_main(text).is_empty() {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if fonts.missing_chars(c.encode_utf8(&mut [0; 4])).is_empty() {
+        if fonts.missing_from_main(c.encode_utf8(&mut [0; 4])).is_empty() {
             out.push(c);
         } else if !c.is_control() {
             let _ = write!(out, "[U+{:04X}]", c as u32);

@@ -1,5 +1,5 @@
 //! HIS 患者索引快照: IT may export the HIS patient index before or during the outage (CSV or
-//! Excel: HIS ID, name, sex, birth date, ID number, phone). It is loaded read-only as a
+//! Excel: HIS ID, name, sex, birth date, ID number, phone, insurance type and number). It is loaded read-only as a
 //! snapshot version, with the same encoding and bad-row rules as the price list; search then
 //! finds HIS patients too, and registering one links to the HIS ID instead of making a
 //! stranger. The newest snapshot is the one searched.
@@ -60,6 +60,8 @@ enum Col {
     Birth,
     IdNumber,
     Phone,
+    Insurance,
+    InsuranceNo,
 }
 
 fn col_of(header: &str) -> Option<Col> {
@@ -75,6 +77,8 @@ fn col_of(header: &str) -> Option<Col> {
         "出生日期" | "生日" | "birth" | "birth_date" | "dob" => Col::Birth,
         "身份证号" | "身份证" | "证件号码" | "id_number" => Col::IdNumber,
         "电话" | "联系电话" | "手机" | "手机号" | "phone" => Col::Phone,
+        "医保类型" | "医保类别" | "险种" | "insurance" => Col::Insurance,
+        "医保卡号" | "医保号" | "社保卡号" | "医疗证号" | "insurance_no" => Col::InsuranceNo,
         _ => return None,
     })
 }
@@ -86,6 +90,8 @@ struct Row {
     birth: Option<NaiveDate>,
     id_number: Option<String>,
     phone: String,
+    insurance: Insurance,
+    insurance_no: String,
 }
 
 fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<Row>, Vec<RowProblem>)> {
@@ -173,6 +179,21 @@ fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<
                 }
             }
         };
+        let insurance = match Insurance::parse(get(Col::Insurance)) {
+            Ok(i) => i,
+            Err(e) => {
+                problems.push(bad(e.message(crate::Lang::Zh), e.message(crate::Lang::En)));
+                continue;
+            }
+        };
+        let insurance_no = get(Col::InsuranceNo).to_string();
+        if insurance.is_insured() && insurance_no.is_empty() {
+            problems.push(bad(
+                format!("{}缺少医保卡号", insurance.zh()),
+                format!("{} without an insurance card number", insurance.key()),
+            ));
+            continue;
+        }
         if !seen.insert(his_id.clone()) {
             problems.push(bad(format!("HIS 号 {his_id} 重复"), format!("HIS ID {his_id} repeats")));
             continue;
@@ -184,6 +205,8 @@ fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<
             birth,
             id_number,
             phone: get(Col::Phone).to_string(),
+            insurance,
+            insurance_no,
         });
     }
     if good.is_empty() && problems.is_empty() {
@@ -193,8 +216,14 @@ fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<
 }
 
 fn row_json(r: &Row) -> serde_json::Value {
-    json!({"his_id": r.his_id, "name": r.name, "sex": r.sex.key(), "birth": r.birth.map(|b| b.to_string()),
-           "id_number": r.id_number, "phone": r.phone})
+    let mut v = json!({"his_id": r.his_id, "name": r.name, "sex": r.sex.key(), "birth": r.birth.map(|b| b.to_string()),
+           "id_number": r.id_number, "phone": r.phone});
+    // Added later: absent when empty, so snapshots imported before keep their digest.
+    if r.insurance.is_insured() || !r.insurance_no.is_empty() {
+        v["insurance"] = json!(r.insurance.key());
+        v["insurance_no"] = json!(r.insurance_no);
+    }
+    v
 }
 
 const SNAPSHOT_SELECT: &str = "SELECT s.id, s.file_name, s.file_sha256, s.rows_read, s.patients, s.rows_rejected, o.name, s.imported_at \
@@ -229,18 +258,18 @@ fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         id_old_style: false,
         phone: r.get(6)?,
         address: String::new(),
-        insurance: Insurance::SelfPay,
-        insurance_no: String::new(),
+        insurance: Insurance::parse(&r.get::<_, Option<String>>(7)?.unwrap_or_default()).unwrap_or(Insurance::SelfPay),
+        insurance_no: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
         created_at: None,
     })
 }
 
-const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone FROM his_patient";
+const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no FROM his_patient";
 
 /// Digest of a snapshot's rows in HIS-ID order, kept on the snapshot row.
 fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
     let mut stmt =
-        conn.prepare("SELECT his_id, name, sex, birth, id_number, phone FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id")?;
+        conn.prepare("SELECT his_id, name, sex, birth, id_number, phone, insurance, insurance_no FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id")?;
     let mut rows = stmt.query([snapshot])?;
     let mut h = Sha256::new();
     while let Some(r) = rows.next()? {
@@ -253,6 +282,8 @@ fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
                 .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
             id_number: r.get(4)?,
             phone: r.get(5)?,
+            insurance: Insurance::parse(&r.get::<_, Option<String>>(6)?.unwrap_or_default()).unwrap_or(Insurance::SelfPay),
+            insurance_no: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
         };
         h.update(canonical(&row_json(&row)).as_bytes());
         h.update(b"\n");
@@ -320,7 +351,9 @@ impl Desk {
         let id = Uuid::now_v7();
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare("INSERT INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
             for r in &rows {
                 stmt.execute(params![
                     id.to_string(),
@@ -330,7 +363,9 @@ impl Desk {
                     r.sex.key(),
                     r.birth.map(|b| b.to_string()),
                     r.id_number,
-                    r.phone
+                    r.phone,
+                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then(|| r.insurance.key()),
+                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then_some(r.insurance_no.as_str())
                 ])?;
             }
         }

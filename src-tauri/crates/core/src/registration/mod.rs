@@ -102,8 +102,8 @@ pub struct NewRegistration {
     /// How the fee is paid; empty for a type without fees.
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
-    /// The patient is charged as insured (pays in full now, re-settled after recovery).
-    pub insured: bool,
+    /// Insured (the default for a patient with insurance on file) or self-pay.
+    pub payer: crate::charge::Payer,
 }
 
 impl NewRegistration {
@@ -118,13 +118,14 @@ impl NewRegistration {
             back_entered_at: None,
             tenders,
             cash_tendered: None,
-            insured: false,
+            payer: crate::charge::Payer::AsRecorded,
         }
     }
 }
 
 const REG_SELECT: &str =
-    "SELECT r.id, r.patient_id, p.downtime_no, p.name, r.dept_code, r.dept_name, r.doctor, r.reg_type, r.visit_date, r.queue_no, \
+    "SELECT r.id, r.patient_id, p.downtime_no, \
+     coalesce((SELECT x.name FROM patient_correction x WHERE x.patient_id = p.id AND x.at <= r.recorded_at ORDER BY x.rowid DESC LIMIT 1), p.name), r.dept_code, r.dept_name, r.doctor, r.reg_type, r.visit_date, r.queue_no, \
      r.fee_fen, r.fee_items, r.catalog_version_id, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, c.reason, c.at, \
      f.receipt_no, f.change_fen, x.receipt_no, x.total_fen, co.name, xs.name, r.recorded_at \
      FROM registration r JOIN patient p ON p.id = r.patient_id \
@@ -281,13 +282,7 @@ impl Desk {
         };
         let patient = self.resolve_patient(by, &new.patient)?;
         self.check_printable(&[patient.name.as_str()])?;
-        if new.insured && !patient.insurance.is_insured() {
-            return Err(invalid!(
-                "patient_not_insured",
-                format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
-                format!("{} has no insurance type and card number on record; record them before charging as insured", patient.name)
-            ));
-        }
+        let (insured, reason) = new.payer.resolve(&patient)?;
         let visit_date = occurred_at.with_timezone(&Local).date_naive();
         let items_json = canonical(&serde_json::Value::Array(
             lines
@@ -335,8 +330,9 @@ impl Desk {
                 registration_id: Some(new.id),
                 department: dept.name.clone(),
                 change,
-                insured: new.insured,
-                resettle_due: new.insured.then_some(exchange_due),
+                insured,
+                resettle_due: insured.then_some(exchange_due),
+                reason,
                 exchange_due: Some(exchange_due),
                 catalog_version: Some(catalog.id),
                 back_entered: new.back_entered_at.is_some(),

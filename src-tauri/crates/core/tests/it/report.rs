@@ -455,7 +455,12 @@ fn charge(f: &mut Fixture, who: &Actor, patient: &str, code: &str, paper: Option
             who,
             &ChargeInput {
                 paper_no: paper.map(str::to_string),
-                insured,
+                // The patient is insured: `false` charges them as self-pay, as chosen.
+                payer: if insured {
+                    downtime_core::charge::Payer::Insured
+                } else {
+                    downtime_core::charge::Payer::SelfPay("患者选择自费".into())
+                },
                 ..ChargeInput::new(patient, lines, tenders)
             },
         )
