@@ -253,7 +253,8 @@ fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
             ..Default::default()
         },
     )?;
-    let codes: Vec<String> = desk.catalog_search("X0", 10)?.into_iter().map(|i| i.code).collect();
+    // Ten western drugs of the shipped sample (YP000101…), two boxes each.
+    let codes: Vec<String> = desk.catalog_search("YP0001", 10)?.into_iter().map(|i| i.code).collect();
     let lines: Vec<LineInput> = codes
         .iter()
         .map(|c| LineInput::Item {

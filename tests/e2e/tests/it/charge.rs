@@ -77,7 +77,7 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
     e2e("charge", |name| async move {
         let mut app = App::start(&name, counter).await;
         let items: Vec<(&str, String, &str)> = [
-            ("ptmzzcf", "1"),
+            ("mzzcfpt", "1"),
             ("amxl", "2"),
             ("wssc", "30"),
             ("hq", "2.5*5"),

@@ -18,16 +18,7 @@ pub fn counter(db: &Path) {
     let mut desk = Desk::open(db).unwrap();
     let admin = desk.authenticate("王管理", "123456").unwrap();
     let root = workspace().join("assets");
-    let catalog = std::fs::read(root.join("catalog/sample-price-list-2026-11.csv")).unwrap();
-    desk.catalog_import(
-        &admin,
-        &catalog,
-        "示例价目表-2026-11.csv",
-        &Default::default(),
-        false,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    desk.import_sample_catalog(&admin, &mut |_, _| {}).unwrap();
     desk.import_departments(&admin, &std::fs::read(root.join("departments.csv")).unwrap(), "departments.csv")
         .unwrap();
     let his = format!(

@@ -10,6 +10,7 @@ pub mod lookup;
 pub mod parts;
 pub mod price;
 pub mod read;
+pub mod sample;
 pub mod synth;
 
 use crate::error::{invalid, Result};
@@ -135,6 +136,11 @@ pub(crate) struct Cache {
 }
 
 impl Cache {
+    /// Every item in force, by code.
+    pub(crate) fn all(&self) -> &[CatalogItem] {
+        &self.items
+    }
+
     /// The item `code` in force.
     pub(crate) fn get(&self, code: &str) -> Option<&CatalogItem> {
         self.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| &self.items[i])

@@ -32,7 +32,7 @@ fn insured(f: &mut Fixture, c: &Actor, name: &str) -> String {
 
 fn one_line(patient: &str) -> ChargeInput {
     let line = LineInput::Item {
-        code: "F00000009".into(),
+        code: "111000001".into(),
         qty: Quantity::parse("1").unwrap(),
     };
     ChargeInput::new(patient, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
