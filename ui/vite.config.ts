@@ -14,5 +14,6 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     // Local-time helpers are tested against the time zone the counters run in.
     env: { TZ: "Asia/Shanghai" },
+    testTimeout: 20000,
   },
 });

@@ -57,7 +57,6 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::start_outage,
         commands::end_outage,
         commands::open_shift,
-        commands::close_shift,
         commands::verify_journal,
         commands::set_idle_lock,
         commands::catalog::catalog_preview,
@@ -86,6 +85,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::charges::shift_receipts,
         commands::charges::void_receipt,
         commands::charges::refund_receipt,
+        commands::charges::refund_preview,
+        commands::charges::cash_change,
         commands::charges::print_receipt,
         commands::charges::check_receipt_code,
         commands::admissions::admit,
@@ -93,6 +94,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::admissions::deposit_account,
         commands::admissions::take_deposit,
         commands::admissions::refund_deposit,
+        commands::admissions::deposit_refund_preview,
         commands::admissions::cancel_admission,
         commands::admissions::transfer_admission,
         commands::admissions::print_deposit_summary,
@@ -100,13 +102,33 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::settings::set_printer,
         commands::settings::set_department,
         commands::settings::open_pdf,
+        commands::export::export_overview,
+        commands::export::export_batch,
+        commands::export::rerender_batch,
+        commands::export::pick_export_folder,
+        commands::files::pick_file,
+        commands::files::picked_file_bytes,
+        commands::report::shift_report,
+        commands::report::check_count,
+        commands::report::close_shift,
+        commands::report::print_shift_report,
+        commands::report::outage_report,
+        commands::report::print_outage_report,
+        commands::report::cash_threshold,
+        commands::report::set_cash_threshold,
+        commands::report::shift_receipt_totals,
     ])
 }
 
 pub fn run() {
     let shell = open_shell(db_path_from_env());
     register(tauri::Builder::default())
+        // Opens maximized the first time (tauri.conf.json) and then as the counter left it:
+        // size, place and maximized, saved on close.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(shell))
+        .manage(commands::files::Picked::default())
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");
 }

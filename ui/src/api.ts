@@ -9,8 +9,12 @@ import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AdmissionView } from "./bindings/AdmissionView";
 import type { AdmitInput } from "./bindings/AdmitInput";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { CashChangeView } from "./bindings/CashChangeView";
 import type { CatalogItemView } from "./bindings/CatalogItemView";
 import type { CatalogVersionView } from "./bindings/CatalogVersionView";
+import type { CloseShiftInput } from "./bindings/CloseShiftInput";
+import type { CountCheck } from "./bindings/CountCheck";
+import type { CountInput } from "./bindings/CountInput";
 import type { CodeCheckView } from "./bindings/CodeCheckView";
 import type { Credentials } from "./bindings/Credentials";
 import type { DepartmentInput } from "./bindings/DepartmentInput";
@@ -18,25 +22,37 @@ import type { DepartmentView } from "./bindings/DepartmentView";
 import type { DepositAccountView } from "./bindings/DepositAccountView";
 import type { DepositInputView } from "./bindings/DepositInputView";
 import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
+import type { DepositRefundPreviewView } from "./bindings/DepositRefundPreviewView";
 import type { DraftLine } from "./bindings/DraftLine";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
+import type { ExportOverview } from "./bindings/ExportOverview";
+import type { ExportResultView } from "./bindings/ExportResultView";
 import type { ImportReportView } from "./bindings/ImportReportView";
 import type { IpcError } from "./bindings/IpcError";
 import type { NewPatientInput } from "./bindings/NewPatientInput";
 import type { OperatorView } from "./bindings/OperatorView";
 import type { PatientView } from "./bindings/PatientView";
 import type { PayInput } from "./bindings/PayInput";
+import type { PeriodReport } from "./bindings/PeriodReport";
 import type { PricedDraftView } from "./bindings/PricedDraftView";
 import type { PrintResultView } from "./bindings/PrintResultView";
+import type { ReceiptTotals } from "./bindings/ReceiptTotals";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { RefundInputView } from "./bindings/RefundInputView";
 import type { CancelRegistrationInput } from "./bindings/CancelRegistrationInput";
+import type { RefundLineInput } from "./bindings/RefundLineInput";
+import type { RefundPreviewView } from "./bindings/RefundPreviewView";
+import type { Method } from "./bindings/Method";
 import type { RegisterInput } from "./bindings/RegisterInput";
 import type { RegTypeInput } from "./bindings/RegTypeInput";
 import type { RegTypeView } from "./bindings/RegTypeView";
 import type { RegistrationView } from "./bindings/RegistrationView";
+import type { ReportPrintView } from "./bindings/ReportPrintView";
 import type { SetupInput } from "./bindings/SetupInput";
+import type { ShiftClosedView } from "./bindings/ShiftClosedView";
+import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
+import type { ImportProgressView } from "./bindings/ImportProgressView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
@@ -44,6 +60,9 @@ export type { IpcError };
 
 /** Receipt print layouts the core knows: A5 sheet, or the 80 mm thermal roll. */
 export type PrintLayout = "a5" | "roll80";
+
+/** Report sheet layouts: A4, or the 80 mm thermal roll. */
+export type ReportLayout = "a4" | "roll80";
 
 /** Codes with which `app_status` says the database itself cannot be used. */
 export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only"];
@@ -102,13 +121,15 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
 /** A file chosen by the user, as bytes with its name (the HIS patient index). */
 export type ChosenFile = Pick<CatalogFile, "name" | "bytes">;
 
-/** The HIS patient index goes like a price list: raw body, name and choices as headers. */
-function snapshotOptions(file: ChosenFile, dryRun: boolean, acceptGoodRows: boolean): InvokeOptions {
+/** The HIS patient index goes like a price list: raw body, name and choices as headers; a
+ *  file left on disk (`onDisk`) is read there by the core (`x-picked`), with an empty body. */
+function snapshotOptions(file: ChosenFile & { onDisk?: boolean }, dryRun: boolean, acceptGoodRows: boolean): InvokeOptions {
   return {
     headers: {
       "x-file-name": encodeURIComponent(file.name),
       "x-dry-run": dryRun ? "1" : "",
       "x-accept-good-rows": acceptGoodRows ? "1" : "",
+      ...(file.onDisk ? { "x-picked": "1" } : {}),
     },
   };
 }
@@ -126,7 +147,22 @@ export const api = {
   startOutage: (input: StartOutageInput) => call<AppStatus>("start_outage", { input }),
   endOutage: (input: EndOutageInput) => call<AppStatus>("end_outage", { input }),
   openShift: (floatFen: number) => call<AppStatus>("open_shift", { float_fen: floatFen }),
-  closeShift: (countedFen: number) => call<AppStatus>("close_shift", { counted_fen: countedFen }),
+  /** The handover sheet of a shift (null: the operator's open shift, else their last). */
+  shiftReport: (shiftId: string | null) => call<ShiftReport>("shift_report", { shift_id: shiftId }),
+  /** What a count would mean against the open shift: expected, difference, what it needs. */
+  checkCount: (count: CountInput) => call<CountCheck>("check_count", { count }),
+  /** 交班: closes the operator's shift; its Z report is printed (the original) on A4. */
+  closeShift: (input: CloseShiftInput) => call<ShiftClosedView>("close_shift", { input }),
+  /** Prints a shift's sheet; a closed shift's is a copy (副本). */
+  printShiftReport: (shiftId: string | null, layout: ReportLayout) =>
+    call<ReportPrintView>("print_shift_report", { shift_id: shiftId, layout }),
+  /** The outage report (null: the active or last outage): per operator, in total, charts. */
+  outageReport: (outageId: string | null) => call<PeriodReport>("outage_report", { outage_id: outageId }),
+  printOutageReport: (outageId: string | null, layout: ReportLayout) =>
+    call<ReportPrintView>("print_outage_report", { outage_id: outageId, layout }),
+  /** 差额审批限额 in fen; administrators set it. */
+  cashThreshold: () => call<number>("cash_threshold"),
+  setCashThreshold: (fen: number) => call<number>("set_cash_threshold", { threshold_fen: fen }),
   verifyJournal: () => call<VerifyView>("verify_journal"),
   setIdleLock: (minutes: number) => call<AppStatus>("set_idle_lock", { minutes }),
   /** The CUPS printer receipts go to; null: PDFs are only saved. */
@@ -178,8 +214,11 @@ export const api = {
   printQueueSlip: (id: string) => call<PrintResultView>("print_queue_slip", { id }),
   /** Reads the HIS patient index and reports (dry run), or imports it; with bad rows the
    *  core refuses (`patients_have_bad_rows`) unless `acceptGoodRows`. */
-  patientSnapshot: (file: ChosenFile, dryRun: boolean, acceptGoodRows = false) =>
+  patientSnapshot: (file: ChosenFile & { onDisk?: boolean }, dryRun: boolean, acceptGoodRows = false) =>
     call<SnapshotReportView>("import_patient_snapshot", file.bytes, snapshotOptions(file, dryRun, acceptGoodRows)),
+  /** Calls `onProgress` with the patient index import's progress until the returned function is called. */
+  onPatientsProgress: (onProgress: (p: ImportProgressView) => void): Promise<UnlistenFn> =>
+    listen<ImportProgressView>("patients-progress", (e) => onProgress(e.payload)),
 
   /** Prices the draft's lines: amounts, subtotals, total and its capitals all come from here.
    *  Lines outside the price list need `supervisor`. */
@@ -191,10 +230,21 @@ export const api = {
   receipt: (receiptNo: string) => call<ReceiptView>("receipt", { receipt_no: receiptNo }),
   /** The operator's receipts of the open shift, newest first. */
   shiftReceipts: () => call<ReceiptView[]>("shift_receipts"),
+  /** The totals per kind under that list (signed: money paid back is negative). */
+  shiftReceiptTotals: () => call<ReceiptTotals>("shift_receipt_totals"),
   voidReceipt: (receiptNo: string, reason: string, supervisor: Credentials) =>
     call<ReceiptView>("void_receipt", { receipt_no: receiptNo, reason, supervisor }),
   /** A refund with its own receipt; the same `input.id` again returns the one already issued. */
   refundReceipt: (input: RefundInputView) => call<ReceiptView>("refund_receipt", { input }),
+  /** The system's file dialog; the chosen file's name, or null when cancelled. */
+  pickFile: (title: string, filter_name: string, extensions: string[]) => call<string | null>("pick_file", { title, filter_name, extensions }),
+  /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
+  pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
+  /** What a refund of the marked lines would pay back, and how; nothing is written. */
+  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
+    call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),
+  /** 找零 while the cash handed over is typed (the core subtracts, not the window). */
+  cashChange: (cash_fen: number, tendered_fen: number) => call<CashChangeView>("cash_change", { cash_fen, tendered_fen }),
   /** Prints a committed receipt (`copy`: a reprint, marked 副本); the PDF is always saved. */
   printReceipt: (receiptNo: string, layout: PrintLayout, copy: boolean) =>
     call<PrintResultView>("print_receipt", { receipt_no: receiptNo, layout, copy }),
@@ -209,6 +259,9 @@ export const api = {
   takeDeposit: (input: DepositInputView) => call<ReceiptView>("take_deposit", { input }),
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
   refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
+  /** The balance now and after refunding `amount_fen`; nothing is written. */
+  depositRefundPreview: (inpatient_no: string, amount_fen: number) =>
+    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen }),
   cancelAdmission: (inpatientNo: string, reason: string) =>
     call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
   /** 转床 / 转病区: the admission then shows the new ward and bed. */
@@ -216,4 +269,16 @@ export const api = {
     call<AdmissionView>("transfer_admission", { inpatient_no: inpatientNo, ward, bed, reason }),
   /** 预交金汇总: saves the PDF and returns where. */
   printDepositSummary: (inpatientNo: string) => call<string>("print_deposit_summary", { inpatient_no: inpatientNo }),
+
+  /** 导出批次: what is not yet exported, and the batches made (supervisor, admin, finance). */
+  exportOverview: () => call<ExportOverview>("export_overview"),
+  /** Writes the next batch into `folder`; `written: false` when nothing is new. */
+  exportBatch: (folder: string) => call<ExportResultView>("export_batch", { folder }),
+  /** Writes batch `seq` again into `folder` (the same bytes but the cover). */
+  rerenderBatch: (seq: number, folder: string) => call<ExportResultView>("rerender_batch", { seq, folder }),
+  /** The system folder picker; null when cancelled. */
+  pickExportFolder: () => call<string | null>("pick_export_folder"),
+  /** Calls `onProgress` for each `export-progress` event until the returned function is called. */
+  onExportProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("export-progress", (e) => onProgress(e.payload)),
 };

@@ -85,6 +85,18 @@ pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputVie
     Ok(ReceiptView::from(&desk.refund_deposit(&me, &sup, &refund)?))
 }
 
+/// 退预交金预览: the balance now and after refunding the amount being typed.
+#[tauri::command(rename_all = "snake_case")]
+pub fn deposit_refund_preview(state: State<'_, ShellState>, inpatient_no: String, amount_fen: i64) -> Reply<DepositRefundPreviewView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let (balance, after) = shell.desk()?.deposit_refund_preview(&inpatient_no, Fen::new(amount_fen)?)?;
+    Ok(DepositRefundPreviewView {
+        balance_fen: balance.get(),
+        balance_after_fen: after.get(),
+    })
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub fn cancel_admission(state: State<'_, ShellState>, inpatient_no: String, reason: String) -> Reply<AdmissionView> {
     let mut shell = state.lock().expect("shell lock");

@@ -111,11 +111,7 @@ pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> R
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let sup = desk.authenticate(&input.supervisor.name, &input.supervisor.pin)?;
-    let lines = input
-        .lines
-        .iter()
-        .map(|l| Ok((l.line_no, downtime_core::catalog::price::Quantity::parse(&l.qty)?)))
-        .collect::<downtime_core::Result<Vec<_>>>()?;
+    let lines = refund_lines_of(&input.lines)?;
     let refund = RefundInput {
         id: id_of(&input.id)?,
         receipt_no: input.receipt_no,
@@ -125,6 +121,39 @@ pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> R
         drug_return_by: input.drug_return_by,
     };
     Ok(ReceiptView::from(&desk.refund_receipt(&me, &sup, &refund)?))
+}
+
+/// 找零 while the cash handed over is typed: the cash due and what was handed over, in fen.
+#[tauri::command(rename_all = "snake_case")]
+pub fn cash_change(state: State<'_, ShellState>, cash_fen: i64, tendered_fen: i64) -> Reply<CashChangeView> {
+    state.lock().expect("shell lock").actor()?;
+    let change = downtime_core::charge::tender::cash_change(Fen::new(cash_fen)?, Fen::new(tendered_fen)?);
+    Ok(CashChangeView::from(change))
+}
+
+/// 退费预览: the marked lines' amounts, the total and how it goes back, before confirming.
+#[tauri::command(rename_all = "snake_case")]
+pub fn refund_preview(
+    state: State<'_, ShellState>,
+    receipt_no: String,
+    lines: Vec<RefundLineInput>,
+    pay_back: downtime_core::charge::tender::Method,
+) -> Reply<RefundPreviewView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let lines = refund_lines_of(&lines)?;
+    Ok(RefundPreviewView::from(&shell.desk()?.refund_preview(
+        &receipt_no,
+        &lines,
+        pay_back,
+    )?))
+}
+
+fn refund_lines_of(lines: &[RefundLineInput]) -> Reply<Vec<(i64, downtime_core::catalog::price::Quantity)>> {
+    Ok(lines
+        .iter()
+        .map(|l| Ok((l.line_no, downtime_core::catalog::price::Quantity::parse(&l.qty)?)))
+        .collect::<downtime_core::Result<Vec<_>>>()?)
 }
 
 /// Prints (or reprints, as 副本 COPY) a committed receipt; always saves its PDF.

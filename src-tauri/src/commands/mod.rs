@@ -5,7 +5,10 @@
 pub mod admissions;
 pub mod catalog;
 pub mod charges;
+pub mod export;
+pub mod files;
 pub mod patients;
+pub mod report;
 pub mod settings;
 
 use crate::{Shell, ShellState};
@@ -47,6 +50,10 @@ impl Shell {
             Some(a) => desk.open_shift_of(a)?,
             None => None,
         };
+        let doors = match &session {
+            Some(a) => DoorView::list(desk.doors(a)?),
+            None => vec![],
+        };
         Ok(AppStatus {
             station: station.as_ref().map(StationView::from),
             operator: session.as_ref().map(OperatorView::from),
@@ -55,6 +62,7 @@ impl Shell {
             catalog: CatalogStatusView::from(&desk.catalog_status()?),
             idle_lock_minutes: desk.idle_lock_minutes()?,
             db_path,
+            doors,
         })
     }
 }
@@ -141,15 +149,6 @@ pub fn open_shift(state: State<'_, ShellState>, float_fen: i64) -> Reply<AppStat
     let me = shell.actor()?;
     let float = Fen::new(float_fen)?;
     shell.desk()?.open_shift(&me, float)?;
-    shell.status()
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub fn close_shift(state: State<'_, ShellState>, counted_fen: i64) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
-    let me = shell.actor()?;
-    let counted = Fen::new(counted_fen)?;
-    shell.desk()?.close_shift(&me, &downtime_core::report::close::CashCount::total(counted))?;
     shell.status()
 }
 

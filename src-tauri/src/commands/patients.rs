@@ -4,11 +4,12 @@
 use super::catalog::{file_of, header};
 use super::Reply;
 use crate::ShellState;
+use downtime_core::catalog::stream::{ImportStage, Input};
 use downtime_core::registration::NewRegistration;
 use downtime_core::view::*;
 use downtime_core::CoreError;
 use tauri::ipc::Request;
-use tauri::State;
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 /// The department list shipped in `assets/`, importable with one click.
 pub const SAMPLE_DEPARTMENTS: &[u8] = include_bytes!("../../../assets/departments.csv");
@@ -79,15 +80,46 @@ pub fn import_sample_departments(state: State<'_, ShellState>) -> Reply<Vec<Depa
         .collect())
 }
 
+/// Reads (dry run) or imports the HIS patient index, reporting progress as
+/// `patients-progress` events (a big hospital's index takes a while).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn import_patient_snapshot(state: State<'_, ShellState>, request: Request<'_>) -> Reply<SnapshotReportView> {
+pub async fn import_patient_snapshot<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, ShellState>,
+    picked: State<'_, super::files::Picked>,
+    request: Request<'_>,
+) -> Reply<SnapshotReportView> {
     let (bytes, name, _, accept) = file_of(&request)?;
     let dry_run = header(&request, "x-dry-run").as_deref() == Some("1");
+    // `x-picked`: the file the user just chose in the system dialog, read from disk as it is
+    // imported (a big hospital's index never has to be in memory).
+    let path = match header(&request, "x-picked").as_deref() {
+        Some("1") => Some(picked.path()?),
+        _ => None,
+    };
+    let input = match &path {
+        Some(p) => Input::Path(p),
+        None => Input::Bytes(&bytes),
+    };
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
-    Ok(SnapshotReportView::from(
-        &shell.desk()?.import_patient_snapshot(&me, &bytes, &name, accept, dry_run)?,
-    ))
+    let mut last = (None, u64::MAX);
+    let mut progress = |stage: ImportStage, done: u64, total: u64| {
+        // One event per percent is enough for a progress bar.
+        let percent = if total == 0 { 100 } else { done * 100 / total };
+        if last != (Some(stage), percent) {
+            last = (Some(stage), percent);
+            let _ = app.emit("patients-progress", ImportProgressView { stage, done, total });
+        }
+    };
+    Ok(SnapshotReportView::from(&shell.desk()?.import_patient_snapshot_from(
+        &me,
+        input,
+        &name,
+        accept,
+        dry_run,
+        &mut progress,
+    )?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -130,7 +162,12 @@ pub fn cancel_registration(state: State<'_, ShellState>, input: CancelRegistrati
         Some(c) => Some(desk.authenticate(&c.name, &c.pin)?),
         None => None,
     };
-    Ok(RegistrationView::from(&desk.cancel_registration(&me, id, &input.reason, sup.as_ref())?))
+    Ok(RegistrationView::from(&desk.cancel_registration(
+        &me,
+        id,
+        &input.reason,
+        sup.as_ref(),
+    )?))
 }
 
 /// The registration types with their fees as the active price list prices them.

@@ -5,6 +5,10 @@
  */
 export type BatchCheckView = { folder: string, sound: boolean, station_code: string | null, batch_seq: number | null, chain_head: string | null, fingerprint: string | null, 
 /**
+ * SHA-256 of `manifest.json`, as the cover sheet shows it.
+ */
+manifest_sha256: string | null, 
+/**
  * The problem's stable code (`batch_file_changed`, …).
  */
 code: string | null, 

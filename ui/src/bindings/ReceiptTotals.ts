@@ -7,7 +7,7 @@ import type { KindTotal } from "./KindTotal";
  */
 export type ReceiptTotals = { 
 /**
- * Every kind, in the order charge, refund, deposit, deposit refund.
+ * Every kind, in the order charge, registration, refund, deposit, deposit refund.
  */
 by_kind: Array<KindTotal>, 
 /**

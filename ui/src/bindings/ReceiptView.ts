@@ -25,4 +25,13 @@ exchange_due: string | null,
 /**
  * The due dates were counted Monday to Friday: the year's holiday schedule is missing.
  */
-due_provisional: boolean, paper_no: string | null, refund_of: string | null, refunded_fen: number, reason: string, supervisor: string | null, drug_return_by: string | null, voided: boolean, void_reason: string | null, cashier: string, occurred_at: string, back_entered: boolean, qr_payload: string, };
+due_provisional: boolean, paper_no: string | null, refund_of: string | null, refunded_fen: number, reason: string, supervisor: string | null, drug_return_by: string | null, voided: boolean, void_reason: string | null, cashier: string, occurred_at: string, back_entered: boolean, qr_payload: string, 
+/**
+ * 退费 may be offered: a charge receipt, not voided, not wholly refunded.
+ */
+refundable: boolean, 
+/**
+ * 作废 may be offered: not voided, not a refund, nothing refunded (the shift is checked
+ * on confirm).
+ */
+voidable: boolean, };

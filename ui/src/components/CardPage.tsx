@@ -1,5 +1,5 @@
 //! The frame of the screens before the shell (setup, login): a centred card, the language
-//! switch, and the key bar.
+//! switch, the outage banner when one is on (`banner`), and the key bar.
 
 import type { ReactNode } from "react";
 import { useT } from "../i18n";
@@ -11,9 +11,11 @@ interface Props {
   children: ReactNode;
   keys?: FKey[];
   wide?: boolean;
+  /** Under the head: the outage banner (login), so nobody logs in unaware of the outage. */
+  banner?: ReactNode;
 }
 
-export function CardPage({ title, children, keys, wide }: Props) {
+export function CardPage({ title, children, keys, wide, banner }: Props) {
   const t = useT();
   const bar = keys ?? [
     { key: "Enter", label: t("fkey.next") },
@@ -26,6 +28,7 @@ export function CardPage({ title, children, keys, wide }: Props) {
         <span className="app-name">{t("app.title")}</span>
         <LangButton />
       </header>
+      {banner}
       <main className="page-body">
         <section className={`card ${wide ? "wide" : ""}`}>
           <h1>{title}</h1>

@@ -16,7 +16,7 @@ interface Props extends Omit<InputHTMLAttributes<HTMLInputElement>, "onChange"> 
   ref?: Ref<HTMLInputElement>;
 }
 
-export function Field({ label, testId, onChange, hint, error, big, className, ...input }: Props) {
+export function Field({ label, testId, onChange, hint, error, big, className, onFocus, ...input }: Props) {
   return (
     <div className={`field ${className ?? ""}`}>
       <label>
@@ -29,7 +29,10 @@ export function Field({ label, testId, onChange, hint, error, big, className, ..
           data-testid={testId}
           aria-invalid={error ? true : undefined}
           onChange={(e) => onChange(e.target.value)}
-          onFocus={(e) => e.target.select()}
+          onFocus={(e) => {
+            e.target.select();
+            onFocus?.(e);
+          }}
         />
       </label>
       {hint && <span className="field-hint">{hint}</span>}

@@ -1,4 +1,5 @@
-//! The foot of a counter form: the submit button (Enter), disabled while the request is out,
+//! The foot of a counter form: the submit button (Enter from the last field, Ctrl+Enter from
+//! any), disabled while the request is out,
 //! and the way back (Esc).
 
 import type { Ref } from "react";
@@ -20,7 +21,7 @@ export function FormButtons({ submit, testId, pending, back, onBack, kind, submi
   return (
     <div className="button-row">
       <button ref={submitRef} type="submit" className={kind ? `primary ${kind}` : "primary"} data-testid={testId} disabled={pending}>
-        {t(submit)} <kbd>Enter</kbd>
+        {t(submit)} <kbd>Enter</kbd> <kbd>Ctrl+Enter</kbd>
       </button>
       <button type="button" className="quiet" onClick={onBack}>
         {t(back)} <kbd>Esc</kbd>

@@ -48,13 +48,14 @@ export function RegTypesMissing({ report }: { report: ImportReportView }) {
   );
 }
 
-/** Every bad row of an imported file with its number and reason (price list, patient index). */
-export function ProblemRows({ problems, codeLabel }: { problems: RowProblem[]; codeLabel?: string }) {
+/** Every bad row of an imported file with its number and reason (price list, patient index);
+ * `total` counts them all when the core kept only the first ones. */
+export function ProblemRows({ problems, total, codeLabel }: { problems: RowProblem[]; total?: number; codeLabel?: string }) {
   const t = useT();
   const { lang } = useLang();
   if (problems.length === 0) return null;
   const listed = problems.slice(0, MAX_LISTED);
-  const more = problems.length - listed.length;
+  const more = Math.max(total ?? 0, problems.length) - listed.length;
   return (
     <>
       <h3 className="error">{t("catalog.problemsTitle")}</h3>

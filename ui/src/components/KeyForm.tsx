@@ -1,7 +1,8 @@
 //! A form driven from the keyboard: Enter moves to the next field and submits from the last;
 //! in a full-screen form Esc steps back to the previous field (nothing typed is lost), and from
 //! the first field to where the form was entered from (`onBackOut`), else on to the window.
-//! When a problem names a field, that field gets the focus with its text selected.
+//! When a problem names a field, that field gets the focus with its text selected. Ctrl+Enter
+//! submits from any field (optional fields need no Enter each).
 
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 import type { Problem } from "../hooks/useSubmit";
@@ -33,9 +34,14 @@ export function KeyForm({ onSubmit, children, problem, escBack = true, onBackOut
   }, [problem]);
 
   function onKeyDown(e: KeyboardEvent<HTMLFormElement>) {
+    if (e.nativeEvent.isComposing) return; // Enter that confirms a Chinese IME composition
+    if (isSaveKey(e)) {
+      e.preventDefault();
+      form.current?.requestSubmit();
+      return;
+    }
     const target = e.target;
     if (!(target instanceof HTMLInputElement || target instanceof HTMLSelectElement)) return;
-    if (e.nativeEvent.isComposing) return; // Enter that confirms a Chinese IME composition
     const fields = Array.from(form.current?.querySelectorAll<HTMLElement>(FIELDS) ?? []);
     const i = fields.indexOf(target);
     if (e.key === "Enter") {
@@ -67,4 +73,9 @@ export function KeyForm({ onSubmit, children, problem, escBack = true, onBackOut
       {children}
     </form>
   );
+}
+
+/** Ctrl+Enter: save the form from whichever field has the focus. */
+export function isSaveKey(e: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): boolean {
+  return e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.altKey;
 }

@@ -1,8 +1,11 @@
 //! A labelled choice list that answers single keys: an option may name keys (`M`, `1`) that
-//! choose it at once, as counter staff type them; every other key keeps the browser's own
-//! meaning (arrows, type-ahead on the label). Enter is left to the form (next field).
+//! choose it at once, as counter staff type them. It takes only its own keys: any other
+//! character typed is refused with a hint naming the keys it takes — never the browser's
+//! type-ahead, which would silently change the choice while someone types the next field's
+//! text (a birth date typed into 性别). Arrows still move; Enter is left to the form.
 
-import { useRef, type KeyboardEvent, type ReactNode, type Ref, type SelectHTMLAttributes } from "react";
+import { useRef, useState, type KeyboardEvent, type ReactNode, type Ref, type SelectHTMLAttributes } from "react";
+import { useT } from "../i18n";
 
 export interface KeyOption<V extends string> {
   value: V;
@@ -31,8 +34,12 @@ const TYPE_AHEAD_MS = 1000;
 
 export function KeySelect<V extends string>({ label, testId, value, options, onChange, hint, error, className, codeTypeAhead, ...select }: Props<V>) {
   const typed = useRef({ text: "", at: 0 });
+  const t = useT();
+  /** A key this list does not take was typed: say which it takes. */
+  const [refused, setRefused] = useState(false);
+  const ownKeys = options.flatMap((o) => o.keys ?? []);
   function onKeyDown(e: KeyboardEvent<HTMLSelectElement>) {
-    if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1) {
+    if (e.ctrlKey || e.altKey || e.metaKey || e.key.length !== 1 || e.nativeEvent.isComposing) {
       typed.current = { text: "", at: 0 }; // Enter, Tab, arrows: the next letter starts a new code
       return;
     }
@@ -40,10 +47,16 @@ export function KeySelect<V extends string>({ label, testId, value, options, onC
     const hit = options.find((o) => o.keys?.some((k) => k.toUpperCase() === key));
     if (hit) {
       e.preventDefault();
+      setRefused(false);
       onChange(hit.value);
       return;
     }
-    if (!codeTypeAhead) return;
+    if (!codeTypeAhead) {
+      if (ownKeys.length === 0) return; // a list without keys of its own: the browser's type-ahead
+      e.preventDefault();
+      setRefused(true);
+      return;
+    }
     const now = e.timeStamp || Date.now();
     const buffer = now - typed.current.at < TYPE_AHEAD_MS ? typed.current.text + key : key;
     typed.current = { text: buffer, at: now };
@@ -65,16 +78,25 @@ export function KeySelect<V extends string>({ label, testId, value, options, onC
           aria-invalid={error ? true : undefined}
           onChange={(e) => onChange(e.target.value as V)}
           onKeyDown={onKeyDown}
-          onBlur={() => (typed.current = { text: "", at: 0 })}
+          onBlur={() => {
+            typed.current = { text: "", at: 0 };
+            setRefused(false);
+          }}
         >
           {options.map((o) => (
             <option key={o.value} value={o.value}>
-              {o.keys?.length ? `${o.label} · ${o.keys.join("/")}` : o.label}
+              {o.keys?.length ? `${o.label}（${o.keys.join("/")}）` : o.label}
             </option>
           ))}
         </select>
       </label>
-      {hint && <span className="field-hint">{hint}</span>}
+      {refused && ownKeys.length > 0 ? (
+        <span className="field-hint select-keys" role="status" data-testid={`${testId}-keys`}>
+          {t("select.onlyKeys", { keys: ownKeys.join(" / ") })}
+        </span>
+      ) : (
+        hint && <span className="field-hint">{hint}</span>
+      )}
       {error}
     </div>
   );

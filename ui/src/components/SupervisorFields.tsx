@@ -7,6 +7,7 @@ import { useState, type ReactNode } from "react";
 import type { Credentials } from "../bindings/Credentials";
 import type { Problem } from "../hooks/useSubmit";
 import { useT, type MsgKey } from "../i18n";
+import type { Vars } from "../i18n/catalog";
 import { Field, PinField } from "./Field";
 
 /** Where the core's refusal of a supervisor shows. */
@@ -58,14 +59,16 @@ interface Props {
   prefix: string;
   errorFor: (field: string) => ReactNode;
   legend?: MsgKey;
+  /** Values for the legend's placeholders (e.g. the threshold a difference is above). */
+  legendVars?: Vars;
   className?: string;
 }
 
-export function SupervisorFields({ sup, prefix, errorFor, legend = "corr.supervisor", className = "supervisor" }: Props) {
+export function SupervisorFields({ sup, prefix, errorFor, legend = "corr.supervisor", legendVars, className = "supervisor" }: Props) {
   const t = useT();
   return (
     <fieldset className={className}>
-      <legend>{t(legend)}</legend>
+      <legend>{t(legend, legendVars)}</legend>
       <div className="cols2">
         <Field name="supName" label={t("sup.name")} testId={`${prefix}-sup-name`} value={sup.name} onChange={sup.setName} error={errorFor("supName")} />
         <PinField name="supPin" label={t("sup.pin")} testId={`${prefix}-sup-pin`} value={sup.pin} onChange={sup.setPin} error={errorFor("supPin")} />

@@ -1,8 +1,7 @@
-//! 入院 (F6) and 预交金 (F7): the patient left (search, results, the pinned patient; F2 creates
-//! one with the registration screen's form), the form centre (新建患者, 入院, or the chosen
-//! admission's deposit account), and right and large the result — the temporary inpatient
-//! number, or the balance and the receipt just issued — with the admissions in hospital under
-//! it. The shell says which key brought the clerk here and the screen puts the focus where
+//! 入院 (F6) and 预交金 (F7): the patient left (search, results, the pinned patient, and the
+//! admissions in hospital under them; F2 creates one with the registration screen's form), the
+//! form centre (新建患者, 入院, or the chosen admission's deposit account), and right and large
+//! the result — the temporary inpatient number, or the balance and the receipt just issued. The shell says which key brought the clerk here and the screen puts the focus where
 //! that key's next keystroke belongs: F6 the search (or the form, with a patient pinned; after
 //! a result, the next patient), F7 the deposit form of the chosen admission (or the list, to
 //! choose one), F8 退预交金. What was pinned, chosen and typed survives a trip home. Without
@@ -203,6 +202,16 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props)
             pinnedId={pinned?.id ?? null}
           />
           {pinned && <PatientCard patient={pinned} />}
+          {/* The admissions in hospital sit with the patient search: the right column is the result's. */}
+          <AdmissionList
+            admissions={admissions}
+            loadProblem={listLoad.problem}
+            selectedNo={selectedNo}
+            onSelect={choose}
+            onOpen={openAccount}
+            onBackOut={toSearch}
+            listRef={list}
+          />
         </div>
         <div className="reg-col">
           {deposit ? <DepositPanel desk={desk} intent={depIntent} keysOn={keysOn} onChanged={changed} /> : centre()}
@@ -217,15 +226,6 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props)
               <p className="muted">{t("adm.resultEmpty")}</p>
             </section>
           )}
-          <AdmissionList
-            admissions={admissions}
-            loadProblem={listLoad.problem}
-            selectedNo={selectedNo}
-            onSelect={choose}
-            onOpen={openAccount}
-            onBackOut={toSearch}
-            listRef={list}
-          />
         </div>
       </div>
     </main>

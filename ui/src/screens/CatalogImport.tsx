@@ -15,7 +15,7 @@ import { ImportReport, ImportSummary } from "../components/ImportReport";
 import { useDraft } from "../hooks/useDraft";
 import { useSubmit, type Problem } from "../hooks/useSubmit";
 import { useT } from "../i18n";
-import { readBytes } from "../readFile";
+import { FilePicker, type PickedFile } from "../components/FilePicker";
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -23,12 +23,12 @@ interface Props {
   /** After a finished import (new or "imported before"). */
   onImported: (report: ImportReportView) => void;
   /** The file input, for the screen's first focus. */
-  fileRef?: Ref<HTMLInputElement>;
+  fileRef?: Ref<HTMLButtonElement>;
 }
 
 export function CatalogImport({ onImported, fileRef }: Props) {
   const t = useT();
-  const fileInput = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLButtonElement>(null);
   useImperativeHandle(fileRef, () => fileInput.current!, []);
   const decision = useRef<HTMLButtonElement>(null);
   const [file, setFile] = useState<ChosenFile | null>(null);
@@ -75,26 +75,17 @@ export function CatalogImport({ onImported, fileRef }: Props) {
     if (preview && document.activeElement === fileInput.current) decision.current?.focus();
   }, [preview]);
 
-  async function choose(chosen: File | undefined) {
+  function choose(chosen: PickedFile) {
     setResults([]);
     setCancelled(false);
     importing.setProblem(null);
-    if (!chosen) {
-      setFile(null);
-      return;
-    }
-    try {
-      setFile({ name: chosen.name, bytes: await readBytes(chosen) });
-    } catch (e) {
-      setReadProblem({ ipc: toIpcError(e) });
-    }
+    setFile(chosen);
   }
 
   function forgetFile() {
     setFile(null);
     setPreview(null);
     setReadProblem(null);
-    if (fileInput.current) fileInput.current.value = "";
   }
 
   /** Runs an import (the sample imports each of its parts); the summaries show when done. */
@@ -143,18 +134,17 @@ export function CatalogImport({ onImported, fileRef }: Props) {
     <section className="panel">
       <h2>{t("catalog.importTitle")}</h2>
       <div className="import-form">
-        <label className="field">
-          <span className="field-label">{t("catalog.file")}</span>
-          <input
-            ref={fileInput}
-            type="file"
-            accept=".csv,.xlsx,.xls"
-            data-testid="catalog-file"
-            disabled={busy}
-            onChange={(e) => void choose(e.target.files?.[0])}
-          />
-          <span className="field-hint">{t("catalog.fileHint")}</span>
-        </label>
+        <FilePicker
+          ref={fileInput}
+          label={t("catalog.file")}
+          title={t("file.dialogCatalog")}
+          filterName={t("file.filterTable")}
+          extensions={["csv", "xlsx", "xls"]}
+          testId="catalog-file"
+          disabled={busy}
+          onPick={choose}
+          hint={t("catalog.fileHint")}
+        />
         <Field
           name="part"
           label={t("catalog.part")}

@@ -31,7 +31,7 @@ interface Props {
 export function CatalogScreen({ status, onStatus }: Props) {
   const t = useT();
   const search = useRef<HTMLInputElement>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLButtonElement>(null);
   const [versions, setVersions] = useState<CatalogVersionView[] | null>(null);
   const [picked, setPicked] = useState<CatalogItemView | null>(null);
   const list = useSubmit();

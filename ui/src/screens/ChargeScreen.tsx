@@ -13,6 +13,7 @@ import type { RegistrationView } from "../bindings/RegistrationView";
 import { ErrorText } from "../components/ErrorText";
 import { PatientCard } from "../components/PatientCard";
 import { PatientSearch } from "../components/PatientSearch";
+import { useDoor } from "../components/Door";
 import { formatYuanInput } from "../format";
 import { usePeek } from "../hooks/useDraft";
 import { useHotkeys } from "../hooks/useHotkeys";
@@ -65,6 +66,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
   const [selected, setSelected] = useState(0);
   const [printState, setPrintState] = useState<PrintState>(() => (draft.print ? { ...NOT_PRINTED, result: draft.print } : NOT_PRINTED));
   const printer = usePrinter();
+  const payDoor = useDoor("pay");
 
   const search = useRef<HTMLInputElement>(null);
   const item = useRef<HTMLInputElement>(null);
@@ -128,6 +130,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
 
   function openPay() {
     if (draft.receipt) return focusOn("next");
+    if (payDoor) return setProblem({ ipc: payDoor }); // no shift: said before the panel opens
     const why: [MsgKey, Target] | null = !draft.patient
       ? ["charge.needPatient", "search"]
       : draft.lines.length === 0
@@ -219,6 +222,9 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
     ? receipt.lines.map((l) => ({ line: null, priced: l }))
     : pairPriced(draft.lines, priced).map((p, i) => ({ line: draft.lines[i], priced: p }));
   const patient = receipt ? null : draft.patient;
+  /** The payment panel takes the right-hand columns' width; the total moves left under the
+   *  patient, and the search (not needed while paying) makes room for it. */
+  const paying = payOpen && !receipt;
 
   if (view === "corrections") {
     return (
@@ -235,16 +241,18 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
 
   return (
     <main className="screen charge-screen" data-testid="charge-screen">
-      <div className="charge-cols">
+      <div className={`charge-cols ${paying ? "paying" : ""} ${receipt ? "receipted" : ""}`}>
         <div className="charge-col">
-          <PatientSearch
-            ref={search}
-            query={draft.query}
-            onQuery={(query) => update({ query })}
-            onPick={pick}
-            onNew={onNewPatient}
-            pinnedId={patient?.id ?? null}
-          />
+          {!paying && (
+            <PatientSearch
+              ref={search}
+              query={draft.query}
+              onQuery={(query) => update({ query })}
+              onPick={pick}
+              onNew={onNewPatient}
+              pinnedId={patient?.id ?? null}
+            />
+          )}
           {patient ? (
             <>
               <PatientCard patient={patient} testId="charge-patient" />
@@ -257,6 +265,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
           ) : (
             !receipt && <p className="muted">{t("charge.noPatient")}</p>
           )}
+          {paying && <ChargeSummary priced={priced} lineCount={draft.lines.length} pricing={charge.pricing} />}
         </div>
 
         <section className="panel charge-centre">
@@ -283,7 +292,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
             onLeave={() => focusOn("item")}
             tableRef={lines}
           />
-          {!receipt && (
+          {!receipt && !paying && (
             <EntryRow
               catalog={status.catalog}
               charge={charge}
@@ -300,7 +309,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
             />
           )}
           {problem && <ErrorText problem={problem} testId="charge-error" />}
-          {!receipt && (
+          {!receipt && !paying && (
             <p className="field-hint">
               {t("charge.keysHint")}
             </p>
@@ -320,7 +329,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
             />
           ) : (
             <>
-              <ChargeSummary priced={priced} lineCount={draft.lines.length} pricing={charge.pricing} />
+              {!paying && <ChargeSummary priced={priced} lineCount={draft.lines.length} pricing={charge.pricing} />}
               {payOpen ? (
                 <PayPanel
                   charge={charge}

@@ -14,9 +14,12 @@ interface Props {
 export function HelpDialog({ keys, soon, onClose }: Props) {
   const t = useT();
   return (
-    <Dialog title={t("help.title")} onClose={onClose} size="medium">
+    <Dialog title={t("help.title")} onClose={onClose} size="wide">
       <div className="help-cols" data-testid="help-overlay">
-        <KeyTable keys={keys} />
+        {/* In columns side by side, so every key is seen at once on a 1366×700 window. */}
+        {columns(keys, 3).map((part, i) => (
+          <KeyTable key={i} keys={part} />
+        ))}
         {soon.length > 0 && (
           <div>
             <h3 className="muted help-soon">{t("help.soonTitle")}</h3>
@@ -50,4 +53,10 @@ function KeyTable({ keys, muted }: { keys: FKey[]; muted?: boolean }) {
       </tbody>
     </table>
   );
+}
+
+/** `keys` cut into `n` columns of nearly equal length, in order. */
+function columns(keys: FKey[], n: number): FKey[][] {
+  const per = Math.ceil(keys.length / n);
+  return Array.from({ length: n }, (_, i) => keys.slice(i * per, (i + 1) * per)).filter((c) => c.length > 0);
 }

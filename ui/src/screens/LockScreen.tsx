@@ -1,5 +1,6 @@
 //! 锁屏: hides the shell until the same operator types the PIN again (a `login` with the same
-//! name), or someone else takes over (logout, then the login screen).
+//! name), or someone else takes over (logout, then the login screen). The outage banner stays
+//! on top, so a locked counter still says the HIS is down.
 
 import { useState } from "react";
 import { api } from "../api";
@@ -7,6 +8,7 @@ import type { AppStatus } from "../bindings/AppStatus";
 import { ErrorText } from "../components/ErrorText";
 import { PinField } from "../components/Field";
 import { KeyForm } from "../components/KeyForm";
+import { OutageLine } from "../components/OutageLine";
 import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { roleKey, useT } from "../i18n";
 
@@ -32,6 +34,8 @@ export function LockScreen({ status, onUnlocked, onSwitched }: Props) {
 
   const problem = unlock.problem ?? leave.problem;
   return (
+    <div className="lock-page">
+    <OutageLine outage={status.outage} />
     <main className="lock" data-testid="lock-screen">
       <h1>{t("lock.title")}</h1>
       <p className="lock-operator">{t("lock.operator", { name: operator.name, role: t(roleKey(operator.role)) })}</p>
@@ -52,5 +56,6 @@ export function LockScreen({ status, onUnlocked, onSwitched }: Props) {
         {t("lock.switch")}
       </button>
     </main>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 //! 操作员登录: name and PIN; Enter from the PIN logs in. Errors stay under the form and the
-//! field to correct gets the focus.
+//! field to correct gets the focus. The outage banner (or the plain "normal" line) is shown
+//! above, as in the shell.
 
 import { useState } from "react";
 import { api } from "../api";
@@ -8,6 +9,7 @@ import { CardPage } from "../components/CardPage";
 import { ErrorText } from "../components/ErrorText";
 import { Field, PinField } from "../components/Field";
 import { KeyForm } from "../components/KeyForm";
+import { OutageLine } from "../components/OutageLine";
 import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { useT } from "../i18n";
 
@@ -25,7 +27,7 @@ export function LoginScreen({ status, onStatus }: { status: AppStatus; onStatus:
 
   const station = status.station;
   return (
-    <CardPage title={t("login.title")}>
+    <CardPage title={t("login.title")} banner={<OutageLine outage={status.outage} />}>
       {station && (
         <p className="muted">
           {station.hospital} · {station.code} {station.name}

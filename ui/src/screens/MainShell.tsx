@@ -2,19 +2,25 @@
 //! 预交金 or 价目表), the function-key bar, and one dialog at a time. The key map is fixed:
 //! F1 help, F2 new patient, F3 find patient, F4 register (the registration screen, focused for
 //! that key), F5 charge, F8 refund / void, F9 settle (the cashier screen, likewise), F6 admit,
-//! F7 deposits (the admission screen), F10 shift, F11 outage, F12 lock; Ctrl+P price list,
+//! F7 deposits (the admission screen), F10 shift (open it, or the handover screen), F11 outage,
+//! F12 lock; Ctrl+B the outage report (supervisors, administrators, finance; ending the
+//! outage offers it, over the Export screen); Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
-//! check a scanned receipt code, Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
+//! ending the outage shows its report, then opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
-//! The key bar fits one or two rows at 1366 px: on a screen with keys of its own it shows those
-//! and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q/L) are on the home tiles and in F1 help.
+//! The key bar fits one or two rows at 1366 px in either language: it shows the screen's (or the
+//! dialog's) keys and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles
+//! and in F1 help. A counter key the core refuses now (role, shift) refuses at once, with the
+//! core's reason (`AppStatus.doors`), and a tile the role cannot use is shown as not offered.
 //! A change to the 科室表 makes the screens holding the list load it again (`deptSeq`).
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
+import { DoorProvider, DoorRefusal, refusalOf, roleRefused } from "../components/Door";
 import { ErrorText } from "../components/ErrorText";
 import { FKeyBar, type FKey } from "../components/FKeyBar";
 import { OutageLine } from "../components/OutageLine";
@@ -22,17 +28,23 @@ import { openShift, StatusBar } from "../components/StatusBar";
 import { DraftProvider } from "../hooks/useDraft";
 import { useHotkeys } from "../hooks/useHotkeys";
 import { useIdle } from "../hooks/useIdle";
+import { useKeepFocusInView } from "../components/keepInView";
+import type { IpcError } from "../bindings/IpcError";
+import type { Task } from "../bindings/Task";
 import { useSubmit } from "../hooks/useSubmit";
 import { useLang, useT, type MsgKey } from "../i18n";
 import { CATALOG_KEYS, CatalogScreen } from "./CatalogScreen";
 import { useChargeDraft } from "./charge/chargeDraft";
 import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
+import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
+import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
 import { OperatorsDialog } from "./OperatorsDialog";
 import { OutageDialog } from "./OutageDialog";
+import { OutageReportDialog } from "./OutageReportDialog";
 import { PatientIndexDialog } from "./PatientIndexDialog";
 import { ReceiptCheckDialog } from "./ReceiptCheckDialog";
 import { DepartmentsDialog } from "./settings/DepartmentsDialog";
@@ -40,17 +52,31 @@ import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScre
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
 
-type DialogId = "shift" | "outage" | "operators" | "verify" | "help" | "patientIndex" | "freeItem" | "departments" | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit";
+type DialogId =
+  | "shift"
+  | "outage"
+  | "outageReport"
+  | "operators"
+  | "verify"
+  | "help"
+  | "patientIndex"
+  | "freeItem"
+  | "departments"
+  | "receiptCheck";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
 
 interface Action extends Bound {
   id: string;
+  /** The counter task the key starts: refused at the door when the core says so. */
+  task?: Task;
   /** Shown in the key bar of a screen with keys of its own (else only on the home tiles and
    *  in F1 help). */
   counter?: boolean;
+  /** The role may not do it at all: its tile is shown as not offered. */
+  refused?: boolean;
 }
 
 /** Keys kept for screens later work adds; until then they only say so. */
@@ -82,7 +108,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [admIntent, setAdmIntent] = useState<AdmIntent>({ kind: "admit", seq: 0 });
   const charge = useChargeDraft(status.operator?.id ?? "");
   const [notice, setNotice] = useState<Notice | null>(null);
+  /** The last key refused at the door, with the core's reason (who may, or open a shift). */
+  const [refused, setRefused] = useState<IpcError | null>(null);
   const logout = useSubmit();
+  useKeepFocusInView();
   const tiles = useRef(new Map<string, HTMLButtonElement>());
   const lastTile = useRef("shift");
   const lastFocus = useRef<HTMLElement | null>(null);
@@ -91,10 +120,21 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [backFromDepts, setBackFromDepts] = useState(false);
   /** Counts changes to the 科室表, so the screens holding it load it again. */
   const [deptSeq, setDeptSeq] = useState(0);
+  /** The outage whose report is shown (null: the active or last one). */
+  const [reportOutage, setReportOutage] = useState<string | null>(null);
+  /** The Export screen was opened by ending the outage: the final batch. */
+  const [finalExport, setFinalExport] = useState(false);
+  /** The outage was just ended: its report first, then the final batch. */
+  const [exportAfterReport, setExportAfterReport] = useState(false);
+  const role = status.operator?.role;
+  /** Supervisors, administrators and finance read reports and export batches. */
+  const mayExport = role === "supervisor" || role === "admin" || role === "finance";
+  const readsReports = mayExport;
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
     setNotice(null);
+    setRefused(null);
     setBackFromDepts(false);
     setDialog(id);
   };
@@ -102,19 +142,27 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setDeptsFrom(from);
     open("departments");
   };
+  const goto = (next: ScreenId) => {
+    if (next !== "home") lastTile.current = next;
+    setNotice(null);
+    setRefused(null);
+    setDialog(null);
+    setScreen(next);
+  };
   const close =
     dialog === "departments" && deptsFrom
       ? () => {
           setBackFromDepts(true);
           setDialog(deptsFrom);
         }
-      : () => setDialog(null);
-  const goto = (next: ScreenId) => {
-    if (next !== "home") lastTile.current = next;
-    setNotice(null);
-    setDialog(null);
-    setScreen(next);
-  };
+      : dialog === "outageReport" && exportAfterReport
+        ? () => {
+            // The outage was just ended: on to its final batch.
+            setExportAfterReport(false);
+            setFinalExport(true);
+            goto("export");
+          }
+        : () => setDialog(null);
   /** F2 / F3 / F4: the registration screen, told which key it was. */
   const counter = (kind: RegIntent["kind"]) => {
     setRegIntent((old) => ({ kind, seq: old.seq + 1 }));
@@ -148,26 +196,50 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const outageActive = status.outage?.active === true;
   const onAdmit = screen === "admit";
   const actions: Action[] = [
-    { id: "newPatient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
+    { id: "newPatient", task: "new_patient", key: "F2", label: t("nav.newPatient"), counter: true, run: () => (onAdmit ? admission("new") : counter("new")) },
     { id: "findPatient", key: "F3", label: t("nav.findPatient"), counter: true, run: () => (onAdmit ? admission("find") : counter("find")) },
-    { id: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
-    { id: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
-    { id: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
-    { id: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
+    { id: "register", task: "register", key: "F4", label: t("nav.register"), counter: true, run: () => counter("register") },
+    { id: "charge", task: "charge", key: "F5", label: t("nav.charge"), counter: true, run: () => cashier("charge") },
+    { id: "admit", task: "admit", key: "F6", label: t("nav.admit"), counter: true, run: () => admission("admit") },
+    { id: "deposit", task: "deposit", key: "F7", label: t("nav.deposit"), counter: true, run: () => admission("deposit") },
     {
       id: "refund",
+      task: onAdmit ? "deposit_refund" : "correct",
       key: "F8",
       label: t(onAdmit ? "nav.depositRefund" : "nav.refund"),
       counter: true,
       run: () => (onAdmit ? admission("refund") : cashier("corrections")),
     },
-    { id: "settle", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
-    { id: "shift", key: "F10", label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"), counter: true, run: () => open("shift") },
+    { id: "settle", task: "pay", key: "F9", label: t("nav.settle"), counter: true, run: () => cashier("pay") },
+    {
+      id: "shift",
+      key: "F10",
+      label: t(openShift(status.shift) ? "nav.shiftClose" : "nav.shiftOpen"),
+      counter: true,
+      run: () => (openShift(status.shift) ? goto("handover") : open("shift")),
+    },
     { id: "outage", key: "F11", label: t(outageActive ? "nav.outageEnd" : "nav.outageStart"), run: () => open("outage") },
+    ...(readsReports
+      ? [
+          {
+            id: "outageReport",
+            key: "Ctrl+B",
+            label: t("nav.outageReport"),
+            run: () => {
+              setReportOutage(null);
+              open("outageReport");
+            },
+          },
+        ]
+      : []),
     { id: "catalog", key: "Ctrl+P", label: t("nav.catalog"), run: () => goto("catalog") },
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
     { id: "receiptCheck", key: "Ctrl+K", label: t("nav.receiptCheck"), run: () => open("receiptCheck") },
+    // Offered only to those who may export; for others the key says why not.
+    ...(mayExport
+      ? [{ id: "export", key: "Ctrl+E", label: t("nav.export"), run: () => { setFinalExport(false); goto("export"); } }]
+      : []),
     { id: "lock", key: "F12", label: t("nav.lock"), counter: true, run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
@@ -179,14 +251,34 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     run: () => setNotice({ key: "notice.comingSoon", vars: { key }, nameKey: label }),
   }));
 
+  // Refuse at the door: a task the core refuses now (role, shift) does not open its screen or
+  // form; the reason, naming who may, shows at once.
+  for (const a of actions) {
+    const refusal = a.task ? refusalOf(status.doors, a.task) : null;
+    if (!refusal) continue;
+    a.run = () => {
+      setNotice(null);
+      setRefused(refusal);
+    };
+    a.refused = roleRefused(refusal);
+  }
   const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
+  if (!mayExport) keys["Ctrl+E"] = () => setNotice({ key: "notice.exportForbidden" });
   if (dialog) keys.Escape = close;
   else if (screen !== "home") keys.Escape = () => goto("home");
   useHotkeys(keys, !hidden);
   useIdle(status.idle_lock_minutes, onLock, !hidden);
 
   // The screen's own keys; the bar shows the open dialog's instead, the help always these.
-  const ownKeys = { catalog: CATALOG_KEYS, register: REG_KEYS, charge: CHARGE_KEYS, admit: ADM_KEYS, home: null }[screen];
+  const ownKeys = {
+    catalog: CATALOG_KEYS,
+    register: REG_KEYS,
+    charge: CHARGE_KEYS,
+    admit: ADM_KEYS,
+    handover: HANDOVER_KEYS,
+    export: EXPORT_KEYS,
+    home: null,
+  }[screen];
   const screenKeys: FKey[] = ownKeys
     ? ownKeys.map((k) => ({ key: k.key, label: t(k.label), run: k.key === "Esc" ? () => goto("home") : undefined }))
     : [
@@ -198,11 +290,14 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     ...(dialog === "departments" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("dept.new") }] : []),
     { key: "Esc", label: t(dialog === "departments" && deptsFrom ? "fkey.back" : "fkey.close"), run: close },
   ];
-  // A screen with keys of its own shows those and the counter keys; home and dialogs show all.
-  const barActions = ownKeys && !dialog ? actions.filter((a) => a.counter) : actions;
+  // The bar shows this screen's (or dialog's) keys and the counter keys, in one or two rows at
+  // 1366 px in either language; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles with their
+  // keys, and all of them in F1 help.
+  const barActions = actions.filter((a) => a.counter);
   const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...barActions, ...(ownKeys && !dialog ? [] : [lang])];
 
   return (
+    <DoorProvider doors={status.doors}>
     <div className="shell" hidden={hidden}>
       {/* While a dialog is open, Tab and clicks stay inside it. */}
       <div
@@ -220,6 +315,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           </p>
         )}
         {logout.problem && <ErrorText problem={logout.problem} testId="logout-error" />}
+        {refused && <DoorRefusal refusal={refused} />}
         {screen === "catalog" ? (
           <CatalogScreen status={status} onStatus={onStatus} />
         ) : screen === "register" ? (
@@ -232,6 +328,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           />
         ) : screen === "admit" ? (
           <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
+        ) : screen === "handover" ? (
+          <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
+        ) : screen === "export" ? (
+          <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}
@@ -249,8 +349,9 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
                 <button
                   key={a.id}
                   type="button"
-                  className="tile"
+                  className={a.refused ? "tile refused" : "tile"}
                   data-testid={`nav-${a.id}`}
+                  aria-disabled={a.refused || undefined}
                   ref={(el) => {
                     if (el) tiles.current.set(a.id, el);
                   }}
@@ -265,8 +366,26 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
         )}
       </div>
       <FKeyBar keys={bar} />
-      {dialog === "shift" && <ShiftDialog status={status} onDone={done} onClose={close} />}
-      {dialog === "outage" && <OutageDialog status={status} onDone={done} onClose={close} />}
+      {dialog === "shift" && <ShiftDialog onDone={done} onClose={close} />}
+      {dialog === "outage" && (
+        <OutageDialog
+          status={status}
+          onDone={done}
+          onEnded={(next, id) => {
+            if (!readsReports) return done(next, { key: "notice.outageEnded" });
+            // Ending the outage offers its report, then the Export screen for the final batch.
+            onStatus(next);
+            setNotice({ key: "notice.outageEnded" });
+            setExportAfterReport(true);
+            setReportOutage(id);
+            setDialog("outageReport");
+          }}
+          onClose={close}
+        />
+      )}
+      {dialog === "outageReport" && (
+        <OutageReportDialog outageId={reportOutage} onClose={close} />
+      )}
       {dialog === "operators" && (
         <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />
       )}
@@ -277,5 +396,6 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
+    </DoorProvider>
   );
 }

@@ -19,6 +19,7 @@ import { roleKey, useT } from "../i18n";
 import type { Notice } from "./notice";
 import { IdleLockForm } from "./IdleLockForm";
 import { PrinterForm } from "./settings/PrinterForm";
+import { ThresholdForm } from "./settings/ThresholdForm";
 
 const ROLES: Role[] = ["cashier", "admissions", "supervisor", "finance", "admin"];
 
@@ -69,8 +70,9 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
   }
 
   return (
-    <Dialog title={t("ops.title")} onClose={onClose} size="wide">
-      <div className="two-col">
+    <Dialog title={t("ops.title")} onClose={onClose} size="full">
+      {/* Three columns, so the whole dialog is seen at once on a 1366×700 window. */}
+      <div className="ops-cols">
         <div>
           <div className="op-list-box">
             {operators === null && !list.problem && <p className="muted">{t("ops.loading")}</p>}
@@ -85,6 +87,7 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
               </button>
             </div>
           </section>
+          <ThresholdForm isAdmin={isAdmin} />
         </div>
         <div>
           <h3>{t("ops.addTitle")}</h3>
@@ -112,6 +115,8 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
               {t("ops.submit")} <kbd>Enter</kbd>
             </button>
           </KeyForm>
+        </div>
+        <div>
           {isAdmin && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
           <PrinterForm isAdmin={isAdmin} />
         </div>

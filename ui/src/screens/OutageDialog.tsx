@@ -1,7 +1,9 @@
 //! F11 启动 / 结束应急. Starting asks the reason, when the HIS went down (optional, "08:30"),
 //! and who announced it; ending asks when it came back (optional). When the operator is not
 //! a supervisor or administrator, a supervisor's name and PIN are asked too and sent along;
-//! whether they suffice is for the core to say.
+//! whether they suffice is for the core to say. Ending while shifts are still open is refused
+//! with their list; the supervisor may then confirm ending anyway (a box to tick, journalled).
+//! Once ended, the shell offers the outage report.
 
 import { useState } from "react";
 import { api } from "../api";
@@ -28,10 +30,12 @@ const withSupervisor: FieldFor = (code) =>
 interface Props {
   status: AppStatus;
   onDone: (s: AppStatus, notice: Notice) => void;
+  /** The outage `id` was ended. */
+  onEnded: (s: AppStatus, id: string) => void;
   onClose: () => void;
 }
 
-export function OutageDialog({ status, onDone, onClose }: Props) {
+export function OutageDialog({ status, onDone, onEnded, onClose }: Props) {
   const t = useT();
   const active = status.outage?.active ? status.outage : null;
   const role = status.operator?.role;
@@ -41,6 +45,9 @@ export function OutageDialog({ status, onDone, onClose }: Props) {
   const [announced, setAnnounced, clearAnnounced] = useDraft("outage.announced");
   const [supName, setSupName, clearSupName] = useDraft("outage.supName");
   const [supPin, setSupPin] = useState("");
+  /** The shifts still open were named by the core: the supervisor may end it anyway. */
+  const [openShifts, setOpenShifts] = useState(false);
+  const [anyway, setAnyway] = useState(false);
   const { pending, problem, run } = useSubmit(askSupervisor ? withSupervisor : timeOnly);
 
   function supervisor(): Credentials | null {
@@ -52,12 +59,14 @@ export function OutageDialog({ status, onDone, onClose }: Props) {
     const when = time.trim() === "" ? null : time.trim();
     void run(async () => {
       const next = active
-        ? await api.endOutage({ his_up_at: when, supervisor: supervisor(), with_open_shifts: false })
+        ? await api.endOutage({ his_up_at: when, supervisor: supervisor(), with_open_shifts: anyway })
         : await api.startOutage({ reason, his_down_at: when, announced_by: announced, supervisor: supervisor() });
       [clearReason, clearTime, clearAnnounced, clearSupName].forEach((clear) => clear());
-      onDone(next, { key: active ? "notice.outageEnded" : "notice.outageStarted" });
+      if (active) onEnded(next, active.id);
+      else onDone(next, { key: "notice.outageStarted" });
     }).then((failed) => {
       if (failed) setSupPin("");
+      if (failed?.code === "outage_shifts_open") setOpenShifts(true);
     });
   }
 
@@ -100,6 +109,12 @@ export function OutageDialog({ status, onDone, onClose }: Props) {
           </fieldset>
         )}
         <div className="span2">{err("form")}</div>
+        {active && openShifts && (
+          <label className="span2 check-line">
+            <input type="checkbox" data-testid="outage-with-open-shifts" checked={anyway} onChange={(e) => setAnyway(e.target.checked)} />
+            {t("outage.withOpenShifts")}
+          </label>
+        )}
         <button type="submit" className="primary" data-testid="outage-submit" disabled={pending}>
           {t(active ? "outage.submitEnd" : "outage.submitStart")} <kbd>Enter</kbd>
         </button>

@@ -1,14 +1,13 @@
-//! F10 开班 / 交班: the float when opening, the counted cash when closing. The amount is read
-//! by `parseYuan` and sent as integer fen; the core checks the range.
+//! F10 开班 (without an open shift): the float. The amount is read by `parseYuan` and sent as
+//! integer fen; the core checks the range. With a shift open, F10 is the handover screen.
 
-import type { AppStatus } from "../bindings/AppStatus";
 import { api } from "../api";
+import type { AppStatus } from "../bindings/AppStatus";
 import { Dialog } from "../components/Dialog";
 import { errorIn } from "../components/ErrorText";
 import { Field } from "../components/Field";
 import { KeyForm } from "../components/KeyForm";
-import { openShift } from "../components/StatusBar";
-import { formatFen, formatLocal, parseYuan } from "../format";
+import { formatFen, parseYuan } from "../format";
 import { useDraft } from "../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { useT } from "../i18n";
@@ -17,16 +16,13 @@ import type { Notice } from "./notice";
 const fieldFor: FieldFor = (code) => (code.startsWith("amount_") ? "amount" : undefined);
 
 interface Props {
-  status: AppStatus;
   onDone: (s: AppStatus, notice: Notice) => void;
   onClose: () => void;
 }
 
-export function ShiftDialog({ status, onDone, onClose }: Props) {
+export function ShiftDialog({ onDone, onClose }: Props) {
   const t = useT();
-  const shift = openShift(status.shift);
-  const closing = shift !== null;
-  const [amount, setAmount, clearAmount] = useDraft(closing ? "shift.counted" : "shift.float");
+  const [amount, setAmount, clearAmount] = useDraft("shift.float");
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
   const fen = parseYuan(amount);
 
@@ -36,26 +32,20 @@ export function ShiftDialog({ status, onDone, onClose }: Props) {
       return;
     }
     void run(async () => {
-      const next = closing ? await api.closeShift(fen) : await api.openShift(fen);
+      const next = await api.openShift(fen);
       clearAmount();
-      onDone(
-        next,
-        closing
-          ? { key: "notice.shiftClosed", vars: { counted: formatFen(fen) } }
-          : { key: "notice.shiftOpened", vars: { float: formatFen(fen) } },
-      );
+      onDone(next, { key: "notice.shiftOpened", vars: { float: formatFen(fen) } });
     });
   }
 
   return (
-    <Dialog title={t(closing ? "shift.closeTitle" : "shift.openTitle")} onClose={onClose}>
-      {shift && <p className="muted">{t("shift.openInfo", { time: formatLocal(shift.opened_at), float: formatFen(shift.float_fen) })}</p>}
+    <Dialog title={t("shift.openTitle")} onClose={onClose}>
       <KeyForm onSubmit={submit} problem={problem} escBack={false}>
         <Field
           name="amount"
-          label={t(closing ? "shift.counted" : "shift.float")}
+          label={t("shift.float")}
           hint={t("shift.amountHint")}
-          testId={closing ? "shift-counted" : "shift-float"}
+          testId="shift-float"
           value={amount}
           onChange={setAmount}
           inputMode="decimal"
@@ -68,7 +58,7 @@ export function ShiftDialog({ status, onDone, onClose }: Props) {
         </p>
         {errorIn(problem, "form", "shift-error")}
         <button type="submit" className="primary" data-testid="shift-submit" disabled={pending}>
-          {t(closing ? "nav.shiftClose" : "nav.shiftOpen")} <kbd>Enter</kbd>
+          {t("nav.shiftOpen")} <kbd>Enter</kbd>
         </button>
       </KeyForm>
     </Dialog>

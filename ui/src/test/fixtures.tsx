@@ -16,6 +16,7 @@ import type { IpcError } from "../bindings/IpcError";
 import type { OperatorView } from "../bindings/OperatorView";
 import type { OutageView } from "../bindings/OutageView";
 import type { PatientView } from "../bindings/PatientView";
+import type { PeriodReport } from "../bindings/PeriodReport";
 import type { PricedDraftView } from "../bindings/PricedDraftView";
 import type { PrintResultView } from "../bindings/PrintResultView";
 import type { ReceiptLineView } from "../bindings/ReceiptLineView";
@@ -23,6 +24,7 @@ import type { ReceiptView } from "../bindings/ReceiptView";
 import type { RegistrationView } from "../bindings/RegistrationView";
 import type { RegTypeView } from "../bindings/RegTypeView";
 import type { Role } from "../bindings/Role";
+import type { ShiftReport } from "../bindings/ShiftReport";
 import type { ShiftView } from "../bindings/ShiftView";
 import type { StationView } from "../bindings/StationView";
 import { I18nProvider } from "../i18n";
@@ -50,6 +52,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     catalog: catalogStatus(null, false),
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
+    doors: [],
     ...over,
   };
 }
@@ -89,12 +92,13 @@ type Internals = { invoke: (cmd: string, args?: unknown, options?: { headers?: u
  */
 export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
+  nextPick = null;
   let headers: Record<string, string> = {};
   mockIPC(
     (cmd, args) => {
       const a = args as Record<string, unknown> | undefined;
       calls.push({ cmd, args: a, headers });
-      const handler = handlers[cmd];
+      const handler = handlers[cmd] ?? systemDialog[cmd];
       if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
       return handler(a);
     },
@@ -108,6 +112,20 @@ export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   };
   return calls;
 }
+
+/** The file the system's file dialog chooses next (null: the person cancels it). */
+let nextPick: { name: string; bytes: number[] } | null = null;
+
+/** The next file dialog chooses this file, as the person would. */
+export function willPick(name: string, content: string) {
+  nextPick = { name, bytes: Array.from(new TextEncoder().encode(content)) };
+}
+
+/** The shell's file dialog commands, answered from `willPick`. */
+const systemDialog: Record<string, Handler> = {
+  pick_file: () => nextPick?.name ?? null,
+  picked_file_bytes: () => nextPick?.bytes ?? [],
+};
 
 /** The calls of one command, in order. */
 export const callsOf = (calls: Call[], cmd: string) => calls.filter((c) => c.cmd === cmd);
@@ -330,7 +348,8 @@ export function receiptView(over: Partial<ReceiptView> = {}): ReceiptView {
     downtime_no: "DT-MZ01-000001",
     department: "",
     total_fen: 1000,
-    signed_total_fen: 1000,
+    // The core signs money paid back; a fixture of another kind says its own.
+    signed_total_fen: over.total_fen ?? 1000,
     total_capitals: "壹拾元整",
     change_fen: 0,
     lines: [pricedLine()],
@@ -354,6 +373,8 @@ export function receiptView(over: Partial<ReceiptView> = {}): ReceiptView {
     occurred_at: "2026-11-26T02:00:00.000000Z",
     back_entered: false,
     qr_payload: "DD1.x",
+    refundable: true,
+    voidable: true,
     ...over,
   };
 }
@@ -416,4 +437,113 @@ export function depositReceipt(over: Partial<ReceiptView> = {}): ReceiptView {
 /** The core's deposit account; the balance is whatever the test says (the UI adds nothing up). */
 export function depositAccount(movements: ReceiptView[], balanceFen: number, over: Partial<AdmissionView> = {}): DepositAccountView {
   return { admission: admissionView(over), movements, balance_fen: balanceFen };
+}
+
+const noGroup = { count: 0, amount_fen: 0 };
+
+/** The core's handover sheet of an open shift; the test says every figure (the UI adds nothing up). */
+export function shiftReport(over: Partial<ShiftReport> = {}): ShiftReport {
+  return {
+    station: { hospital: "市第一人民医院", code: "MZ01", name: "门诊收费一号窗" },
+    kind: "x",
+    copy: false,
+    shift_id: "shift-1",
+    operator: "张三",
+    opened_at: "2026-11-26T01:02:03.456789Z",
+    closed_at: null,
+    outage_id: "outage-1",
+    opening_float_fen: 50000,
+    cash_taken_fen: 7716,
+    cash_given_back_fen: 1000,
+    expected_cash_fen: 56716,
+    counted_cash_fen: null,
+    difference_fen: null,
+    net_fen: 6716,
+    totals_by_tender_fen: { cash: 6716, card: 0, wechat: 0, alipay: 0, cheque: 0, other: 0 },
+    totals_by_category_fen: { examination: 6716 },
+    groups: {
+      registration: noGroup,
+      outpatient: { count: 2, amount_fen: 7716 },
+      refunds: noGroup,
+      voids: { count: 1, amount_fen: 1000 },
+      deposits: noGroup,
+      deposit_refunds: noGroup,
+    },
+    receipts_used: [{ first: "MZ01-000001", last: "MZ01-000002", count: 2 }],
+    voided: ["MZ01-000002"],
+    refunds: [],
+    denominations: null,
+    difference_reason: null,
+    difference_approved_by: null,
+    void_details: [],
+    deposit_refunds: [],
+    paper_numbers: { used: [], skipped: [], repeated: [] },
+    insured: [],
+    exchange_pending: [],
+    admissions_to_convert: [],
+    journal_seq: 42,
+    journal_hash_prefix: "0123456789abcdef",
+    generated_at: "2026-11-26T05:00:00.000000Z",
+    ...over,
+  };
+}
+
+/** The core's outage report; every figure as the test says. */
+export function periodReport(over: Partial<PeriodReport> = {}): PeriodReport {
+  const sheet = shiftReport();
+  return {
+    station: sheet.station,
+    scope: "outage",
+    date: null,
+    outage: { ...activeOutage("2026-11-26T00:30:00.000000Z"), active: false, his_up_at: "2026-11-26T06:00:00.000000Z" },
+    shifts: [
+      {
+        shift_id: "shift-1",
+        operator: "张三",
+        opened_at: sheet.opened_at,
+        closed_at: null,
+        opening_float_fen: 50000,
+        expected_cash_fen: 56716,
+        counted_cash_fen: null,
+        difference_fen: null,
+        net_fen: 6716,
+      },
+    ],
+    operators: [{ operator: "张三", shifts: ["shift-1"], ...figuresOf(sheet) }],
+    ...figuresOf(sheet),
+    void_details: [],
+    deposit_refunds: [],
+    paper_numbers: { used: [], skipped: [], repeated: [] },
+    insured: [],
+    exchange_pending: [],
+    admissions_to_convert: [],
+    hourly: [
+      { hour: "2026-11-26 09:00", taken_fen: 7716, given_back_fen: 0 },
+      { hour: "2026-11-26 10:00", taken_fen: 0, given_back_fen: 1000 },
+    ],
+    journal_seq: 42,
+    journal_hash_prefix: "0123456789abcdef",
+    generated_at: "2026-11-26T06:00:00.000000Z",
+    ...over,
+  };
+}
+
+function figuresOf(r: ShiftReport) {
+  const { opening_float_fen, cash_taken_fen, cash_given_back_fen, expected_cash_fen, counted_cash_fen, difference_fen, net_fen } = r;
+  const { totals_by_tender_fen, totals_by_category_fen, groups, receipts_used, voided, refunds } = r;
+  return {
+    opening_float_fen,
+    cash_taken_fen,
+    cash_given_back_fen,
+    expected_cash_fen,
+    counted_cash_fen,
+    difference_fen,
+    net_fen,
+    totals_by_tender_fen,
+    totals_by_category_fen,
+    groups,
+    receipts_used,
+    voided,
+    refunds,
+  };
 }

@@ -3,13 +3,13 @@
 
 use crate::{print_json, Ctx};
 use clap::Subcommand;
+use downtime_core::catalog::stream::ImportStage;
 use downtime_core::catalog::parts::part_label;
 use downtime_core::catalog::read::Field;
 use downtime_core::catalog::{synth, ImportOptions, ImportReport};
 use downtime_core::time::local_display;
 use downtime_core::view::{ActivationView, CatalogItemView, CatalogVersionView, ImportReportView};
 use downtime_core::CoreError;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -125,7 +125,12 @@ fn print_report(r: &ImportReport, dry_run: bool) {
         );
     }
     for (t, codes) in &r.change.reg_types_missing {
-        println!("  注意：号别 {}（{}）的费用项目 {} 不在这份价目表中，导入后须在设置中修改该号别", t.name, t.key, codes.join("、"));
+        println!(
+            "  注意：号别 {}（{}）的费用项目 {} 不在这份价目表中，导入后须在设置中修改该号别",
+            t.name,
+            t.key,
+            codes.join("、")
+        );
     }
     let cats: Vec<String> = r.by_category.iter().map(|(c, n)| format!("{} {n}", c.zh())).collect();
     if !cats.is_empty() {
@@ -133,11 +138,19 @@ fn print_report(r: &ImportReport, dry_run: bool) {
     }
     let c = &r.change;
     if !r.already_imported {
-        let replaced: Vec<String> = c.replaces.iter().map(|v| format!("{} {}（{} 项）", part_label(&v.part), v.month, v.items)).collect();
+        let replaced: Vec<String> = c
+            .replaces
+            .iter()
+            .map(|v| format!("{} {}（{} 项）", part_label(&v.part), v.month, v.items))
+            .collect();
         println!(
             "  部分：{}{}",
             part_label(&c.part),
-            if replaced.is_empty() { String::new() } else { format!("，替换 {}", replaced.join("、")) }
+            if replaced.is_empty() {
+                String::new()
+            } else {
+                format!("，替换 {}", replaced.join("、"))
+            }
         );
         if c.shrinks {
             println!("  注意：新文件只有 {} 项，不到所替换的 {} 项的一半", r.good, c.replaced_items);
@@ -162,7 +175,13 @@ fn print_report(r: &ImportReport, dry_run: bool) {
             v.id,
             v.id
         ),
-        (Some(v), false, _) => println!("已导入 {} 月价目表（{}）：{} 项（版本 {}）", v.month, part_label(&v.part), v.items, v.id),
+        (Some(v), false, _) => println!(
+            "已导入 {} 月价目表（{}）：{} 项（版本 {}）",
+            v.month,
+            part_label(&v.part),
+            v.items,
+            v.id
+        ),
         (None, _, true) => println!("（试运行：未写入任何内容）"),
         _ => {}
     }
@@ -203,17 +222,10 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
                 ctx.desk.catalog_preview(&bytes, &name, &opts)?
             } else {
                 let me = ctx.actor()?;
-                let shown = !json && bytes.len() > 2_000_000;
-                let mut progress = |done: usize, total: usize| {
-                    if shown {
-                        eprint!("\r导入中 {done}/{total}");
-                        let _ = std::io::stderr().flush();
-                    }
-                };
+                let mut bar = crate::progress::Bar::on_terminal(json);
+                let mut progress = |done: usize, total: usize| bar.show(ImportStage::Indexing, done as u64, total as u64);
                 let r = ctx.desk.catalog_import(&me, &bytes, &name, &opts, skip_bad, &mut progress);
-                if shown {
-                    eprintln!();
-                }
+                bar.finish();
                 match r {
                     Ok(r) => r,
                     Err(e) if e.code() == "catalog_has_bad_rows" => {
@@ -304,12 +316,23 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
             if json {
                 print_json(&ActivationView::new(&v, &change));
             } else {
-                println!("已重新启用 {} 月价目表（{}，{} 项，版本 {}）", v.month, part_label(&v.part), v.items, v.id);
+                println!(
+                    "已重新启用 {} 月价目表（{}，{} 项，版本 {}）",
+                    v.month,
+                    part_label(&v.part),
+                    v.items,
+                    v.id
+                );
                 for r in &change.replaces {
                     println!("  停用：{} {}（{} 项，版本 {}）", part_label(&r.part), r.month, r.items, r.id);
                 }
                 for (t, codes) in &change.reg_types_missing {
-                    println!("  注意：号别 {}（{}）的费用项目 {} 不在现用价目表中，须在设置中修改该号别", t.name, t.key, codes.join("、"));
+                    println!(
+                        "  注意：号别 {}（{}）的费用项目 {} 不在现用价目表中，须在设置中修改该号别",
+                        t.name,
+                        t.key,
+                        codes.join("、")
+                    );
                 }
             }
         }

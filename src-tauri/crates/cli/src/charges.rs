@@ -346,6 +346,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 let kinds: Vec<String> = totals
                     .by_kind
                     .iter()
+                    .filter(|t| t.count > 0)
                     .map(|t| format!("{} {} 张 {}", t.kind.zh(), t.count, signed_yuan(t.amount_fen)))
                     .collect();
                 println!(

@@ -66,6 +66,11 @@ pub fn verify(a: ExportArgs) -> Result<ExitCode, CoreError> {
                     m.station_code, m.batch_seq, m.journal_first_seq, m.journal_last_seq, m.chain_head
                 );
                 println!("签名密钥指纹: {}", check.fingerprint.clone().unwrap_or_default());
+                println!(
+                    "交接单 {} 由同一密钥签名，对应清单 SHA-256 {}（与纸质交接单上的核对）",
+                    downtime_core::batch::COVER,
+                    check.manifest_sha256.clone().unwrap_or_default()
+                );
                 if previous.is_some() {
                     println!("与上一批衔接无误");
                 }

@@ -134,12 +134,17 @@ pub enum ShiftCmd {
 
 #[derive(Args)]
 pub struct BenchArgs {
+    #[command(subcommand)]
+    what: Option<crate::bench_search::BenchCmd>,
     /// 每项测量的次数
     #[arg(long, default_value_t = 200)]
     n: usize,
     /// 合成价目表的项目数
     #[arg(long, default_value_t = 100_000)]
     catalog_items: usize,
+    /// 导出基准：模拟的就诊人次（每人一张多行收费收据，约八分之一入院交预交金），可写多个，如 5000,50000；0 跳过
+    #[arg(long, value_delimiter = ',', default_value = "5000")]
+    export_patients: Vec<usize>,
     #[arg(long)]
     json: bool,
 }
@@ -385,7 +390,11 @@ fn verify(f: JsonFlag, ctx: &mut Ctx) -> Out {
 }
 
 pub fn bench(a: BenchArgs) -> Out {
-    let report = downtime_core::bench::run(a.n.max(10), a.catalog_items.max(100))?;
+    if let Some(what) = a.what {
+        return crate::bench_search::run(what);
+    }
+    let export: Vec<usize> = a.export_patients.into_iter().filter(|n| *n > 0).collect();
+    let report = downtime_core::bench::run(a.n.max(10), a.catalog_items.max(100), &export)?;
     if a.json {
         print_json(&report);
         return Ok(ExitCode::SUCCESS);

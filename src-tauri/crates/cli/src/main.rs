@@ -5,11 +5,13 @@
 //! one sentence on stderr, a non-zero exit, and no change.
 
 mod admissions;
+mod bench_search;
 mod catalog;
 mod charges;
 mod export;
 mod foundation;
 mod patients;
+mod progress;
 mod report;
 
 use clap::{Parser, Subcommand};

@@ -3,6 +3,7 @@
 
 use crate::{print_json, Ctx};
 use clap::{Args, Subcommand};
+use downtime_core::catalog::stream::Input;
 use downtime_core::patient::NewPatient;
 use downtime_core::charge::tender::TenderInput;
 use downtime_core::registration::NewRegistration;
@@ -225,14 +226,16 @@ pub enum DeptCmd {
     },
 }
 
+fn unreadable(path: &std::path::Path, e: std::io::Error) -> CoreError {
+    CoreError::invalid(
+        "file_unreadable",
+        format!("无法读取文件 {}：{e}", path.display()),
+        format!("Cannot read the file {}: {e}", path.display()),
+    )
+}
+
 fn read_file(path: &PathBuf) -> Result<Vec<u8>, CoreError> {
-    std::fs::read(path).map_err(|e| {
-        CoreError::invalid(
-            "file_unreadable",
-            format!("无法读取文件 {}：{e}", path.display()),
-            format!("Cannot read the file {}: {e}", path.display()),
-        )
-    })
+    std::fs::read(path).map_err(|e| unreadable(path, e))
 }
 
 fn file_name(path: &std::path::Path) -> String {
@@ -381,15 +384,25 @@ pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
         skip_bad,
         json,
     } = cmd;
-    let bytes = read_file(&file)?;
+    // Read as it is imported (a big hospital's index is millions of rows); an unreadable
+    // file gets the same message as before.
+    drop(std::fs::File::open(&file).map_err(|e| unreadable(&file, e))?);
     let me = ctx.actor()?;
-    let r = ctx
-        .desk
-        .import_patient_snapshot(&me, &bytes, &file_name(&file), skip_bad, dry_run)?;
+    let mut bar = crate::progress::Bar::on_terminal(json);
+    let r = ctx.desk.import_patient_snapshot_from(
+        &me,
+        Input::Path(&file),
+        &file_name(&file),
+        skip_bad,
+        dry_run,
+        &mut |stage, done, total| bar.show(stage, done, total),
+    );
+    bar.finish();
+    let r = r?;
     if json {
         let v = serde_json::json!({
             "file_name": r.file_name, "rows_read": r.rows_read, "good": r.good, "already_imported": r.already_imported,
-            "problems": r.problems, "snapshot_id": r.snapshot.as_ref().map(|s| s.id.to_string()),
+            "problems": r.problems, "problems_total": r.problems_total, "snapshot_id": r.snapshot.as_ref().map(|s| s.id.to_string()),
         });
         print_json(&v);
     } else {
@@ -398,10 +411,13 @@ pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
             r.file_name,
             r.rows_read,
             r.good,
-            r.problems.len()
+            r.problems_total
         );
         for p in &r.problems {
             println!("  第 {} 行（{}）：{}", p.row, p.code, p.reason);
+        }
+        if r.problems_total > r.problems.len() {
+            println!("  ……另有 {} 行问题未列出", r.problems_total - r.problems.len());
         }
         match (&r.snapshot, r.already_imported, dry_run) {
             (Some(_), true, _) => println!("此文件已导入过，未重复导入"),

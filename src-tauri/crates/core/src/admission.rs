@@ -372,16 +372,7 @@ impl Desk {
         }
         let reason = clean_text(&input.reason, 100, ("退款原因", "Reason"))?;
         let account = self.deposit_account(&input.admission_no)?;
-        if input.amount == Fen::ZERO {
-            return Err(invalid!("deposit_zero", "退款金额必须大于 0", "The refund must be above 0"));
-        }
-        if input.amount > account.balance {
-            return Err(invalid!(
-                "deposit_refund_exceeds_balance",
-                format!("退款 {} 超过预交金余额 {}", input.amount, account.balance),
-                format!("The refund {} exceeds the deposit balance {}", input.amount, account.balance)
-            ));
-        }
+        balance_after_refund(account.balance, input.amount)?;
         let tenders = if input.tenders.is_empty() {
             vec![TenderInput {
                 method: crate::charge::tender::Method::Cash,
@@ -419,6 +410,13 @@ impl Desk {
         };
         insert_receipt(&self.conn, &signer, by, &new, &[], &tenders, now, "deposit_refunded")?;
         Ok(self.receipt_by_id(input.id)?.expect("just refunded"))
+    }
+
+    /// 退预交金预览: the balance now and after refunding `amount`, shown before the refund is
+    /// confirmed; refused as the refund itself would be (zero, or more than the balance).
+    pub fn deposit_refund_preview(&self, inpatient_no: &str, amount: Fen) -> Result<(Fen, Fen)> {
+        let balance = self.deposit_account(inpatient_no)?.balance;
+        Ok((balance, balance_after_refund(balance, amount)?))
     }
 
     /// Every deposit movement of an admission and the balance derived from them: deposits not
@@ -553,4 +551,19 @@ impl Desk {
         };
         render_deposit_summary(&doc, layout)
     }
+}
+
+/// The balance left after a deposit refund of `amount`, or why it cannot be refunded.
+fn balance_after_refund(balance: Fen, amount: Fen) -> Result<Fen> {
+    if amount == Fen::ZERO {
+        return Err(invalid!("deposit_zero", "退款金额必须大于 0", "The refund must be above 0"));
+    }
+    if amount > balance {
+        return Err(invalid!(
+            "deposit_refund_exceeds_balance",
+            format!("退款 {amount} 超过预交金余额 {balance}"),
+            format!("The refund {amount} exceeds the deposit balance {balance}")
+        ));
+    }
+    Fen::new(balance.get() - amount.get())
 }

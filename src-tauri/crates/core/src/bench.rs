@@ -338,8 +338,9 @@ fn rare_names(n: usize, plain: &Figure) -> Result<Vec<Figure>> {
     Ok(out)
 }
 
-/// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items.
-pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
+/// Runs every benchmark: `n` samples per figure, a catalog of `catalog_items` items, and an
+/// export of a simulated outage of each size in `export_patients`.
+pub fn run(n: usize, catalog_items: usize, export_patients: &[usize]) -> Result<Report> {
     let dir = tempfile::Builder::new().prefix("downtime-bench").tempdir()?;
     let (mut desk, admin) = scratch_desk(dir.path())?;
     let change = |d: &mut Desk, i: usize| d.set_idle_lock_minutes(&admin, 1 + (i % 60) as i64);
@@ -351,8 +352,131 @@ pub fn run(n: usize, catalog_items: usize) -> Result<Report> {
     figures.extend(catalog(dir.path(), catalog_items, n)?);
     figures.push(patients(dir.path(), catalog_items * 2, n)?);
     figures.extend(receipts(dir.path(), n)?);
+    for &patients in export_patients {
+        figures.extend(export(dir.path(), patients, (n / 40).clamp(1, 5))?);
+    }
     Ok(Report {
         folder: dir.path().display().to_string(),
         figures,
     })
+}
+
+/// Peak resident memory of this process since the last [`reset_peak_memory`], in MB (Linux;
+/// `None` elsewhere).
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn resident_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Starts a new peak for [`peak_memory_mb`] (writing 5 to `clear_refs` resets `VmHWM`).
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Exporting a busy counter's outage: `patients` simulated visits (a charge of several lines
+/// each, one patient in eight admitted with deposits), exported as one batch and then
+/// re-rendered `n` times, each beside the floor any export has to pay (the same journal range
+/// streamed to a file and synced), interleaved. Also the peak memory while exporting, above
+/// what the process held before, which must stay flat as batches grow.
+pub fn export(dir: &Path, patients: usize, n: usize) -> Result<Vec<Figure>> {
+    let sub = dir.join(format!("export-{patients}"));
+    std::fs::create_dir_all(&sub)?;
+    let (mut desk, admin) = scratch_desk(&sub)?;
+    // Making the data is not what is measured: no syncs while the outage is simulated.
+    desk.conn.execute_batch("PRAGMA synchronous=OFF")?;
+    crate::simulate::run(&mut desk, &admin, patients, 2026, &mut |_| Ok(()))?;
+    desk.conn.execute_batch("PRAGMA synchronous=FULL")?;
+    let (receipts, lines, deposits): (i64, i64, i64) = desk.conn.query_row(
+        "SELECT (SELECT count(*) FROM receipt), (SELECT count(*) FROM receipt_line), \
+                (SELECT count(*) FROM receipt WHERE kind = 'deposit')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let out = sub.join("usb");
+    std::fs::create_dir_all(&out)?;
+    let before = resident_memory_mb();
+    reset_peak_memory();
+    let first = Instant::now();
+    let batch = match desk.export_batch(&admin, &out, &mut |_| {})? {
+        crate::export::ExportOutcome::Written(w) => w.batch,
+        crate::export::ExportOutcome::NothingNew { .. } => unreachable!("a simulated outage is new"),
+    };
+    let first = first.elapsed();
+    let peak = peak_memory_mb();
+    let what = format!("{receipts} receipts, {lines} lines, {deposits} deposits");
+    let bare_path = sub.join("bare.jsonl");
+    let bare = |desk: &Desk| -> Result<()> {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&bare_path)?);
+        let mut stmt = desk
+            .conn
+            .prepare("SELECT payload FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
+        let mut rows = stmt.query([batch.journal_first_seq, batch.journal_last_seq])?;
+        while let Some(r) = rows.next()? {
+            f.write_all(r.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?)?;
+            f.write_all(b"\n")?;
+        }
+        f.flush()?;
+        f.get_ref().sync_all()?;
+        Ok(())
+    };
+    let mut k = 0;
+    let mut samples_bare = Vec::new();
+    let mut samples = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        bare(&desk)?;
+        samples_bare.push(t.elapsed());
+        k += 1;
+        let again = sub.join(format!("again-{k}"));
+        std::fs::create_dir_all(&again)?;
+        let t = Instant::now();
+        desk.rerender_batch(&admin, batch.seq, &again, &mut |_| {})?;
+        samples.push(t.elapsed());
+        std::fs::remove_dir_all(&again)?;
+    }
+    let ms = |mut f: Figure| {
+        f.unit = "ms".into();
+        f.median /= 1000.0;
+        f.p99 /= 1000.0;
+        f
+    };
+    let bare = summarise(&format!("stream the same journal range to a file ({what})"), samples_bare);
+    let mut rerender = ms(compare(
+        summarise(&format!("export a batch: every file ({what})"), samples),
+        &bare,
+        "< 1000 ms for 5,000 receipts",
+    ));
+    let bare = ms(bare);
+    rerender.name = format!("{} [first export {:.0} ms]", rerender.name, first.as_secs_f64() * 1000.0);
+    let mut memory = summarise(&format!("peak memory while exporting ({what})"), vec![Duration::ZERO]);
+    memory.unit = "MB".into();
+    memory.median = peak.unwrap_or(f64::NAN);
+    memory.p99 = peak.unwrap_or(f64::NAN) - before.unwrap_or(f64::NAN);
+    memory.target = Some(format!(
+        "flat as batches grow (p99 column: above the {:.0} MB held before)",
+        before.unwrap_or(f64::NAN)
+    ));
+    Ok(vec![bare, rerender, memory])
 }

@@ -304,7 +304,11 @@ fn row_key(row: &Value) -> Value {
 fn comparable(row: &Value) -> String {
     match row {
         Value::Object(columns) if columns.values().any(Value::is_null) => {
-            let set: Map<String, Value> = columns.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+            let set: Map<String, Value> = columns
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             canonical(&Value::Object(set))
         }
         _ => canonical(row),

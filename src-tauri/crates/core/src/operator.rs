@@ -47,7 +47,10 @@ impl Actor {
             return Err(crate::error::invalid!(
                 "approver_is_actor",
                 format!("{} 不能为自己的操作授权：请另一位主管输入姓名和 PIN", self.name),
-                format!("{} cannot approve their own action: another supervisor must enter their name and PIN", self.name)
+                format!(
+                    "{} cannot approve their own action: another supervisor must enter their name and PIN",
+                    self.name
+                )
             ));
         }
         Ok(())

@@ -150,7 +150,10 @@ pub fn run(
         } else {
             vec![]
         };
-        let reg = desk.register(&cashier, &NewRegistration::new(downtime_no.clone(), dept, reg_type.key.clone(), pay))?;
+        let reg = desk.register(
+            &cashier,
+            &NewRegistration::new(downtime_no.clone(), dept, reg_type.key.clone(), pay),
+        )?;
         sum.registrations += 1;
         let mut lines: Vec<LineInput> = Vec::new();
         let extra = 1 + rng.below(13) as usize;

@@ -132,7 +132,10 @@ impl Desk {
                 kind: "station_initialised",
                 actor: &admin,
                 at: now,
-                rows: [("station", station_row), ("operator", admin_row)].into_iter().chain(seeded).collect(),
+                rows: [("station", station_row), ("operator", admin_row)]
+                    .into_iter()
+                    .chain(seeded)
+                    .collect(),
                 extra: Default::default(),
             },
         )?;

@@ -146,6 +146,29 @@ pub struct AppStatus {
     #[ts(type = "number")]
     pub idle_lock_minutes: i64,
     pub db_path: String,
+    /// Each counter task with the refusal its key meets now (role, open shift): the window
+    /// refuses at the door instead of after the form. Empty when nobody is logged in.
+    pub doors: Vec<DoorView>,
+}
+
+/// A counter task and why it cannot be started now (none: it can).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DoorView {
+    pub task: crate::door::Task,
+    pub refusal: Option<IpcError>,
+}
+
+impl DoorView {
+    pub fn list(doors: Vec<(crate::door::Task, Option<crate::CoreError>)>) -> Vec<DoorView> {
+        doors
+            .into_iter()
+            .map(|(task, e)| DoorView {
+                task,
+                refusal: e.map(IpcError::from),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -761,10 +784,26 @@ pub struct SnapshotReportView {
     pub rows_read: u64,
     #[ts(type = "number")]
     pub good: u64,
+    /// The first bad rows (at most 1000), each with its reason.
     pub problems: Vec<RowProblem>,
+    /// Every bad row, counted (more than `problems` holds when the file has over 1000).
+    #[ts(type = "number")]
+    pub problems_total: u64,
     pub already_imported: bool,
     #[ts(type = "number | null")]
     pub patients: Option<i64>,
+}
+
+/// How far an import is (`patients-progress` events): bytes while reading the file, records
+/// while writing the search index.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProgressView {
+    pub stage: crate::catalog::stream::ImportStage,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
 }
 
 impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
@@ -774,6 +813,7 @@ impl From<&crate::patient::snapshot::SnapshotReport> for SnapshotReportView {
             rows_read: r.rows_read as u64,
             good: r.good as u64,
             problems: r.problems.clone(),
+            problems_total: r.problems_total as u64,
             already_imported: r.already_imported,
             patients: r.snapshot.as_ref().map(|s| s.patients),
         }
@@ -873,6 +913,11 @@ pub struct ReceiptView {
     pub occurred_at: String,
     pub back_entered: bool,
     pub qr_payload: String,
+    /// 退费 may be offered: a charge receipt, not voided, not wholly refunded.
+    pub refundable: bool,
+    /// 作废 may be offered: not voided, not a refund, nothing refunded (the shift is checked
+    /// on confirm).
+    pub voidable: bool,
 }
 
 impl From<&crate::charge::Receipt> for ReceiptView {
@@ -947,6 +992,13 @@ impl From<&crate::charge::Receipt> for ReceiptView {
             occurred_at: stamp(r.occurred_at),
             back_entered: r.back_entered,
             qr_payload: r.qr_payload.clone(),
+            refundable: r.kind == crate::charge::ReceiptKind::Charge && r.voided.is_none() && r.refunded < r.total,
+            voidable: r.voided.is_none()
+                && !matches!(
+                    r.kind,
+                    crate::charge::ReceiptKind::Refund | crate::charge::ReceiptKind::DepositRefund
+                )
+                && r.refunded == crate::Fen::ZERO,
         }
     }
 }
@@ -1239,4 +1291,110 @@ pub struct DepartmentInput {
     pub kind: crate::registration::DeptKind,
     pub doctors: Vec<String>,
     pub active: bool,
+}
+
+/// 找零, live while the cash handed over is typed: the change, or what is still missing.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CashChangeView {
+    #[ts(type = "number | null")]
+    pub change_fen: Option<i64>,
+    #[ts(type = "number | null")]
+    pub short_fen: Option<i64>,
+}
+
+impl From<crate::charge::tender::CashChange> for CashChangeView {
+    fn from(c: crate::charge::tender::CashChange) -> Self {
+        use crate::charge::tender::CashChange::*;
+        match c {
+            Change(f) => CashChangeView {
+                change_fen: Some(f.get()),
+                short_fen: None,
+            },
+            Short(f) => CashChangeView {
+                change_fen: None,
+                short_fen: Some(f.get()),
+            },
+        }
+    }
+}
+
+/// A line of a refund preview: the line as charged, what is left of it, what this refund takes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RefundPreviewLineView {
+    #[ts(type = "number")]
+    pub line_no: i64,
+    pub name: String,
+    pub spec: String,
+    pub unit: String,
+    pub is_drug: bool,
+    /// Quantity paid on the receipt.
+    pub paid_qty: String,
+    /// Quantity not yet refunded ("0" when the line is done).
+    pub left_qty: String,
+    #[ts(type = "number")]
+    pub left_fen: i64,
+    /// Refunded now; null when the line is not marked.
+    pub qty: Option<String>,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+}
+
+/// 退费预览: the refund's lines, total and how it goes back, before it is confirmed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RefundPreviewView {
+    pub receipt_no: String,
+    pub lines: Vec<RefundPreviewLineView>,
+    #[ts(type = "number")]
+    pub total_fen: i64,
+    pub pay_back: Vec<TenderView>,
+}
+
+impl From<&crate::charge::correction::RefundPreview> for RefundPreviewView {
+    fn from(p: &crate::charge::correction::RefundPreview) -> Self {
+        RefundPreviewView {
+            receipt_no: p.receipt_no.clone(),
+            lines: p
+                .lines
+                .iter()
+                .map(|l| RefundPreviewLineView {
+                    line_no: l.left.line.line_no,
+                    name: l.left.line.name.clone(),
+                    spec: l.left.line.spec.clone(),
+                    unit: l.left.line.unit.clone(),
+                    is_drug: l.left.line.is_drug,
+                    paid_qty: l.left.line.qty.text(),
+                    left_qty: crate::catalog::price::Quantity::from_milli(l.left.qty_left)
+                        .map(|q| q.text())
+                        .unwrap_or_else(|_| "0".into()),
+                    left_fen: l.left.amount_left.get(),
+                    qty: l.qty.map(|q| q.text()),
+                    amount_fen: l.amount.get(),
+                })
+                .collect(),
+            total_fen: p.total.get(),
+            pay_back: p
+                .pay_back
+                .iter()
+                .map(|(m, f)| TenderView {
+                    method: *m,
+                    amount_fen: f.get(),
+                    tendered_fen: None,
+                    reference: String::new(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// 退预交金预览: the balance now and after the refund being typed.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DepositRefundPreviewView {
+    #[ts(type = "number")]
+    pub balance_fen: i64,
+    #[ts(type = "number")]
+    pub balance_after_fen: i64,
 }

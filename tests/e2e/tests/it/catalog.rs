@@ -79,7 +79,11 @@ async fn a_gbk_file_with_bad_rows_is_explained_and_the_good_rows_chosen() {
         std::fs::write(&file, encoding_rs::GBK.encode(text).0).unwrap();
         login(&app, "王管理", "123456").await;
         app.keys(CTRL_P).await;
-        app.by_id("catalog-file").await.send_keys(file.to_str().unwrap()).await.unwrap();
+        // The system's file dialog, from the keyboard: the chooser has the focus, Enter opens it.
+        app.will_pick(&file);
+        app.wait_focus("catalog-file").await;
+        app.keys(ENTER).await;
+        app.text_contains("catalog-file-name", "价目表2026-11.csv").await;
         let report = app.text_contains("import-report", "单价无法识别（十二）").await;
         assert!(report.contains("gb18030") && report.contains("未知的费用类别“麻醉费”"), "{report}");
         let rows = app.client.find_all(Locator::Css("[data-testid='import-problem']")).await.unwrap();

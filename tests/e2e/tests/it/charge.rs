@@ -196,13 +196,15 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
         app.keys(BACKSPACE).await;
         app.keys(ENTER).await;
         app.by_id("refund-form").await;
-        // Refund one box of amoxicillin (line 2) only: the other quantities are emptied.
-        for q in app.client.find_all(Locator::Css("[data-testid='refund-line-qty']")).await.unwrap() {
-            let n = q.attr("data-line-no").await.unwrap().unwrap_or_default();
-            q.clear().await.unwrap();
-            q.send_keys(if n == "2" { "1" } else { "0" }).await.unwrap();
-        }
-        app.by_id("refund-reason").await.send_keys("患者不需要").await.unwrap();
+        // Refund one box of amoxicillin (line 2) only: nothing is marked until it is, so ↓ to
+        // line 2, type its quantity, Enter to the reason.
+        app.wait_focus("refund-line-qty").await;
+        app.keys(ARROW_DOWN).await;
+        app.keys("1").await;
+        app.text_contains("refund-preview-total", "¥").await;
+        app.keys(ENTER).await;
+        app.wait_focus("refund-reason").await;
+        app.keys("患者不需要").await;
         app.by_id("refund-drug-by").await.send_keys("王药师").await.unwrap();
         app.by_id("refund-sup-name").await.send_keys("陈主管").await.unwrap();
         let pin = app.by_id("refund-sup-pin").await;

@@ -89,8 +89,11 @@ async fn first_start_to_outage_and_shift() {
         app.screenshot("shift-open").await;
         app.keys(F10).await;
         app.type_into("shift-counted", "200.50").await;
+        app.text_contains("count-difference", "¥0.00").await;
+        app.keys(ENTER).await;
         app.keys(ENTER).await;
         app.text_contains("status-shift", "未开班").await;
+        app.text_contains("handover-closed-diff", "¥0.00").await;
         app.screenshot("shift-closed").await;
 
         // Everything the window did is in the store and the chain is sound.

@@ -8,7 +8,10 @@ mod admission;
 mod catalog;
 mod charge;
 mod counter;
+mod export;
 mod foundation;
+mod pressure;
+mod handover;
 mod registration;
 
 use fantoccini::elements::Element;
@@ -44,6 +47,14 @@ pub const BACKSPACE: &str = "\u{E003}";
 pub const DELETE: &str = "\u{E017}";
 pub const INSERT: &str = "\u{E016}";
 
+/// How many key presses a WebDriver key string is: each character or key one press; a modifier
+/// held with a key (Ctrl+Enter) adds none, nor does releasing it (NULL).
+pub fn key_presses(keys: &str) -> usize {
+    keys.chars()
+        .filter(|c| !matches!(c, '\u{E000}' | '\u{E008}'..='\u{E00A}' | '\u{E03D}'))
+        .count()
+}
+
 /// One test at a time: WebDriver ports are fixed.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -51,8 +62,12 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
+/// The app under test: `target/debug/downtime-desk`, or `DOWNTIME_E2E_APP` (e.g. a release
+/// build, for the start-up figure).
 pub fn app_binary() -> PathBuf {
-    let p = workspace().join("target/debug/downtime-desk");
+    let p = std::env::var_os("DOWNTIME_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/debug/downtime-desk"));
     assert!(p.exists(), "build the app first (make build): {}", p.display());
     p
 }
@@ -92,6 +107,13 @@ pub struct App {
     _driver: Driver,
     name: String,
     shots: u32,
+    /// Key presses sent by `keys` (a chord such as Ctrl+Enter is one press).
+    presses: std::sync::atomic::AtomicUsize,
+    /// From asking the driver for the app to the WebDriver session being up (process start,
+    /// WebView and driver), as the harness saw it.
+    pub session_up: Duration,
+    /// When the driver was asked for the app (the start of the start-up figure).
+    pub asked_at: std::time::Instant,
 }
 
 impl App {
@@ -117,6 +139,8 @@ impl App {
             .env("XDG_CACHE_HOME", home.path().join("cache"))
             .env("XDG_CONFIG_HOME", home.path().join("config"))
             .env("DOWNTIME_DB", &db)
+            // The system file dialog cannot be clicked here: `will_pick` answers it instead.
+            .env("DOWNTIME_PICK_FILE", home.path().join("pick-file"))
             .env("TZ", "Asia/Shanghai")
             .process_group(0)
             .spawn()
@@ -128,6 +152,7 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let asked = std::time::Instant::now();
         let caps = serde_json::json!({
             "browserName": "wry",
             "tauri:options": { "application": app_binary() }
@@ -158,6 +183,9 @@ impl App {
             _driver: driver,
             name: name.to_string(),
             shots: 0,
+            presses: Default::default(),
+            session_up: asked.elapsed(),
+            asked_at: asked,
         }
     }
 
@@ -207,9 +235,15 @@ impl App {
         e.send_keys(text).await.unwrap();
     }
 
+    /// The next system file dialog chooses `path` (as a person would, without showing it).
+    pub fn will_pick(&self, path: &Path) {
+        std::fs::write(self.home.path().join("pick-file"), path.to_str().unwrap()).unwrap();
+    }
+
     /// Presses keys wherever the focus is now. When the focused element is replaced between
     /// finding it and typing (a form re-rendered by the previous key), the new one is found.
     pub async fn keys(&self, keys: &str) {
+        self.presses.fetch_add(key_presses(keys), std::sync::atomic::Ordering::Relaxed);
         for _ in 0..3 {
             let e = self.client.active_element().await.unwrap();
             match e.send_keys(keys).await {
@@ -220,6 +254,11 @@ impl App {
             }
         }
         panic!("the focused element kept being replaced while typing {keys:?}");
+    }
+
+    /// Key presses sent through `keys` so far.
+    pub fn presses(&self) -> usize {
+        self.presses.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// In the focused patient search box: types `query` over what is there (WebDriver's clear
@@ -260,8 +299,15 @@ impl App {
 
     /// The data-testid of the focused element: keyboard flows assert where focus went.
     pub async fn focused(&self) -> String {
-        let e = self.client.active_element().await.unwrap();
-        e.attr("data-testid").await.unwrap().unwrap_or_default()
+        // The focused element may be replaced between the two calls (a re-render): ask again.
+        for _ in 0..5 {
+            let e = self.client.active_element().await.unwrap();
+            if let Ok(id) = e.attr("data-testid").await {
+                return id.unwrap_or_default();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the focused element kept being replaced");
     }
 
     pub async fn screenshot(&mut self, label: &str) {

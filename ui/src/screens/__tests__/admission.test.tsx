@@ -39,6 +39,13 @@ async function openAdm(key: "F6" | "F7" | "F8", handlers: Handlers = {}) {
     find_patients: () => [patient()],
     admit: () => admitted,
     deposit_account: () => depositAccount([], 0),
+    // The core's balance after a refund, made up (always ¥12.34), so a window that subtracted
+    // itself would show something else; over ¥2,000 it refuses as the core would.
+    deposit_refund_preview: (a) => {
+      if ((a?.amount_fen as number) > 200000) throw ipcError("deposit_refund_exceeds_balance", "退款 ¥3,000.00 超过预交金余额 ¥2,000.00");
+      return { balance_fen: 200000, balance_after_fen: 1234 };
+    },
+    cash_change: () => ({ change_fen: 1, short_fen: null }),
     print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean, pdf_path: `/home/desk/receipts/${a?.receipt_no as string}.pdf` }),
     ...handlers,
   });
@@ -273,14 +280,18 @@ describe("deposits (F7)", () => {
     expect(next.tenders).toEqual([{ method: "cash", amount_fen: 30000, reference: "" }]);
   });
 
-  test("a card top-up: Insert adds a tender, 2 chooses the card, the reference goes as typed", async () => {
+  test("a card top-up: Insert adds a tender, C chooses the card, a digit changes nothing, the reference goes as typed", async () => {
     const { calls, user } = await readyToDeposit({ take_deposit: () => depositReceipt({ tenders: [{ method: "card", amount_fen: 50000, tendered_fen: null, reference: "6222/000123" }] }) });
     await user.keyboard("{Insert}");
     const method = screen.getByTestId("dep-method");
     expect(method).toHaveFocus();
-    await user.keyboard("3");
+    await user.keyboard("w");
     expect(method).toHaveValue("wechat");
-    await user.keyboard("2{Enter}");
+    // An amount typed while the method has the focus does not change the method: it says which keys it takes.
+    await user.keyboard("2");
+    expect(method).toHaveValue("wechat");
+    expect(screen.getByTestId("dep-method-keys")).toHaveTextContent("这里只能按 C / W / A / Q / O");
+    await user.keyboard("c{Enter}");
     expect(method).toHaveValue("card");
     expect(screen.getByTestId("dep-amount")).toHaveFocus();
     await user.keyboard("500{Enter}6222/000123");
@@ -338,7 +349,10 @@ describe("deposits (F7)", () => {
     await user.keyboard("{Enter}");
     await screen.findByTestId("dep-panel");
     await waitFor(() => expect(screen.getByTestId("dep-balance")).toHaveTextContent("¥0.07"));
-    const rows = screen.getAllByTestId("dep-movement");
+    // The deposit form open, the movements make room for it; Esc closes the form and shows them.
+    expect(screen.queryByTestId("dep-movement")).not.toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    const rows = await screen.findAllByTestId("dep-movement");
     expect(rows.map((r) => r.textContent)).toEqual([
       expect.stringMatching(/MZ01-000200预交.*¥2,000\.00$/),
       expect.stringMatching(/MZ01-000201补交.*银行卡 6222\/000123.*¥500\.00作废/),
@@ -368,7 +382,14 @@ describe("deposits (F7)", () => {
     const amount = await screen.findByTestId("dep-refund-amount");
     expect(amount).toHaveFocus();
     await waitFor(() => expect(screen.getByTestId("dep-refund-form")).toHaveTextContent("当前余额 ¥2,000.00"));
-    await user.keyboard("3000{Enter}退院结算{Enter}李主管{Enter}2468{Enter}");
+    // Before anything is confirmed: the balance after the refund, or why it cannot be.
+    await user.keyboard("300");
+    expect(await screen.findByTestId("dep-refund-after")).toHaveTextContent("退后余额 ¥12.34");
+    expect(callsOf(calls, "deposit_refund_preview").at(-1)?.args).toEqual({ inpatient_no: "ZY-MZ01-000001", amount_fen: 30000 });
+    await user.keyboard("0");
+    expect(await screen.findByTestId("dep-refund-after-error")).toHaveTextContent("超过预交金余额");
+    expect(screen.queryByTestId("dep-refund-after")).not.toBeInTheDocument();
+    await user.keyboard("{Enter}退院结算{Enter}李主管{Enter}2468{Enter}");
     const error = await screen.findByTestId("dep-refund-error");
     expect(error).toHaveTextContent("超过预交金余额");
     expect(amount.closest(".field")).toContainElement(error);

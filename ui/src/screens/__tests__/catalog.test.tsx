@@ -9,6 +9,7 @@ import {
   catalogVersion,
   deferred,
   fakeBackend,
+  willPick,
   importReport,
   ipcError,
   operator,
@@ -19,7 +20,8 @@ import {
 
 const admin = operator("王管理", "admin");
 const before = status({ operator: admin });
-const csv = () => new File(["编码,名称,单价\nX0001,注射用头孢呋辛钠,12.50\n"], "价目表2026-11.csv", { type: "text/csv" });
+/** The price list the file dialog chooses. */
+const csv = () => willPick("价目表2026-11.csv", "编码,名称,单价\nX0001,注射用头孢呋辛钠,12.50\n");
 
 const withProblems = importReport({
   rows_read: 5,
@@ -79,7 +81,8 @@ describe("price list screen", () => {
       },
     });
     await user.type(screen.getByTestId("catalog-month"), "2026-11");
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
 
     const report = await screen.findByTestId("import-report");
     expect(report).toHaveTextContent("读取 5 行：正确 3 行，重复已忽略 1 行，有问题 2 行");
@@ -122,7 +125,8 @@ describe("price list screen", () => {
       catalog_import: () => importReport({ version: catalogVersion({ items: 3 }) }),
     });
     await user.selectOptions(screen.getByTestId("catalog-encoding"), "gbk");
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     await user.click(await screen.findByTestId("catalog-import"));
     await screen.findByTestId("import-summary");
     const [sent] = callsOf(calls, "catalog_import");
@@ -132,7 +136,8 @@ describe("price list screen", () => {
 
   test("changing the encoding after choosing the file asks for a new preview", async () => {
     const { calls, user } = await openCatalog({ catalog_preview: () => importReport() });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     await screen.findByTestId("import-report");
     await user.selectOptions(screen.getByTestId("catalog-encoding"), "utf8");
     await screen.findByTestId("import-report");
@@ -141,7 +146,8 @@ describe("price list screen", () => {
 
   test("取消，全部不导入 imports nothing and says so", async () => {
     const { calls, user } = await openCatalog({ catalog_preview: () => withProblems });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     await user.click(await screen.findByTestId("catalog-import-none"));
     expect(screen.getByTestId("catalog-cancelled")).toHaveTextContent("没有导入任何内容");
     expect(screen.queryByTestId("import-report")).not.toBeInTheDocument();
@@ -155,7 +161,8 @@ describe("price list screen", () => {
       catalog_preview: () => importReport({ already_imported: true, in_force: true, version: earlier }),
       catalog_import: () => importReport({ already_imported: true, in_force: true, version: earlier }),
     });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     expect(await screen.findByTestId("catalog-seen")).toHaveTextContent("这个文件以前已经导入过（2026-11）");
     await user.click(screen.getByTestId("catalog-import"));
     expect(await screen.findByTestId("import-summary")).toHaveTextContent(
@@ -169,7 +176,8 @@ describe("price list screen", () => {
         throw { code: "catalog_not_a_catalog", message: "这不是价目表：找不到“编码”列", message_en: "Not a price list" };
       },
     });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     expect(await screen.findByTestId("catalog-error")).toHaveTextContent("这不是价目表");
   });
 
@@ -215,7 +223,8 @@ describe("the price list in parts", () => {
     const shrinking = importReport({ good: 12, part: "医疗服务项目", replaces: [whole], replaced_items: 3000, shrinks: true });
     const { calls, user } = await openCatalog({ catalog_preview: () => shrinking, catalog_import: () => ({ ...shrinking, version: catalogVersion({ items: 12 }) }) });
     await user.type(screen.getByTestId("catalog-part"), "医疗服务项目");
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     const change = await screen.findByTestId("catalog-part-change");
     expect(change).toHaveTextContent("这个文件是价目表的“医疗服务项目”部分，导入后替换：整表 2026-11（3000 项）");
     expect(screen.getByTestId("catalog-shrink")).toHaveTextContent("新文件只有 12 项，不到所替换的 3000 项的一半");
@@ -229,7 +238,8 @@ describe("the price list in parts", () => {
 
   test("codes already in another part are listed and nothing can be imported", async () => {
     const { calls, user } = await openCatalog({ catalog_preview: () => importReport({ part: "材料", conflicts: [{ code: "110200001", part: "医疗服务项目" }] }) });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     expect(await screen.findByTestId("catalog-conflicts")).toHaveTextContent("110200001（在“医疗服务项目”中）");
     expect(screen.queryByTestId("catalog-import")).not.toBeInTheDocument();
     expect(screen.getByTestId("catalog-import-none")).toHaveFocus();
@@ -242,7 +252,8 @@ describe("the price list in parts", () => {
       catalog_preview: () => importReport({ already_imported: true, in_force: false, version: earlier }),
       catalog_activate: () => ({ version: earlier, part: "", replaces: [], replaced_items: 13, reg_types_missing: [] }),
     });
-    await user.upload(screen.getByTestId("catalog-file"), csv());
+    csv();
+    await user.click(screen.getByTestId("catalog-file"));
     expect(await screen.findByTestId("catalog-seen")).toHaveTextContent("现在未在使用");
     await user.click(screen.getByTestId("catalog-activate-seen"));
     await waitFor(() => expect(callsOf(calls, "catalog_activate").map((c) => c.args)).toEqual([{ version: "cat-real", confirm_shrink: false }]));

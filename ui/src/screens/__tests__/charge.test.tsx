@@ -59,6 +59,20 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean }),
     shift_receipts: () => [],
     reg_types: () => regTypes,
+    // The core's change, made up: 1 fen whatever is typed, so a window that subtracted itself
+    // would show something else.
+    cash_change: () => ({ change_fen: 1, short_fen: null }),
+    shift_receipt_totals: () => ({
+      by_kind: [
+        { kind: "charge", count: 0, amount_fen: 0 },
+        { kind: "registration", count: 0, amount_fen: 0 },
+        { kind: "refund", count: 0, amount_fen: 0 },
+        { kind: "deposit", count: 0, amount_fen: 0 },
+        { kind: "deposit_refund", count: 0, amount_fen: 0 },
+      ],
+      voided: { count: 0, amount_fen: 0 },
+      net_fen: 0,
+    }),
     ...handlers,
   });
 }
@@ -221,15 +235,59 @@ describe("line entry", () => {
 });
 
 describe("paying (F9)", () => {
+  test("the preset cash is selected: the first key typed replaces it instead of appending", async () => {
+    const { user } = await readyToPay();
+    await waitFor(() => expect(screen.getByTestId("pay-cash")).toHaveValue("999.99"));
+    await user.keyboard("0");
+    expect(screen.getByTestId("pay-cash")).toHaveValue("0");
+    // Leaving and coming back selects it again.
+    await user.keyboard("{Enter}");
+    await user.keyboard("{Shift>}{Tab}{/Shift}");
+    expect(screen.getByTestId("pay-cash")).toHaveFocus();
+    await user.keyboard("12");
+    expect(screen.getByTestId("pay-cash")).toHaveValue("12");
+  });
+
+  test("cash short of what is due says how much is missing, as the core works it out", async () => {
+    const { user } = await readyToPay({ cash_change: () => ({ change_fen: null, short_fen: 4321 }) });
+    await user.keyboard("{Enter}900");
+    expect(await screen.findByTestId("pay-short")).toHaveTextContent("还差 ¥43.21");
+    expect(screen.queryByTestId("pay-change")).not.toBeInTheDocument();
+  });
+
+  test("Ctrl+Enter confirms from any field", async () => {
+    const { calls, user } = await readyToPay();
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    expect(await screen.findByTestId("receipt-no")).toHaveTextContent("MZ01-000123");
+    expect(payInputs(calls)).toHaveLength(1);
+  });
+
+  test("without an open shift F9 is refused at the door, before the panel opens", async () => {
+    const refusal = ipcError("shift_required", "李收费 还没有开班：请先开班（F10）再收款");
+    const { user } = await openCharge({}, { shift: null, doors: [{ task: "pay", refusal }] });
+    await pickPatient(user);
+    await addItem(user, "zcf", "2");
+    await user.keyboard("{F9}");
+    expect(screen.getByTestId("door-refusal")).toHaveTextContent("请先开班（F10）再收款");
+    expect(screen.getByTestId("door-refusal")).toHaveAttribute("role", "alert");
+    expect(screen.queryByTestId("pay-panel")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("pay-open"));
+    expect(screen.getByTestId("charge-error")).toHaveTextContent("请先开班");
+    expect(screen.queryByTestId("pay-panel")).not.toBeInTheDocument();
+  });
+
   test("the keyboard flow: cash preset to the core's total, tendered, Enter, Enter; fen go to the core; receipt, change and print", async () => {
     const { calls, user } = await readyToPay();
     expect(screen.getByTestId("pay-cash")).toHaveFocus();
     expect(screen.getByTestId("pay-cash")).toHaveValue("999.99");
     await user.keyboard("{Enter}");
     expect(screen.getByTestId("pay-tendered")).toHaveFocus();
-    await user.keyboard("1000{Enter}");
+    await user.keyboard("1000");
+    // The change shows while the cash is typed, before anything is committed: the core's.
+    expect(await screen.findByTestId("pay-change")).toHaveTextContent("¥0.01");
+    expect(callsOf(calls, "cash_change").at(-1)?.args).toEqual({ cash_fen: 99999, tendered_fen: 100000 });
+    await user.keyboard("{Enter}");
     expect(screen.getByTestId("pay-submit")).toHaveFocus();
-    expect(screen.getByTestId("pay-panel")).toHaveTextContent("找零将在确认后显示");
     await user.keyboard("{Enter}");
 
     expect(await screen.findByTestId("receipt-no")).toHaveTextContent("MZ01-000123");
@@ -644,6 +702,33 @@ describe("corrections (F8)", () => {
     expect(screen.getAllByTestId("shift-receipt-row")[0]).toHaveTextContent("作废");
   });
 
+  test("each receipt shows its kind and its amount signed; the core's totals per kind are under the list", async () => {
+    const refund = receiptView({ receipt_no: "MZ01-000123", kind: "refund", total_fen: 500, signed_total_fen: -500, refund_of: "MZ01-000121" });
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [refund, drugs, voidedOne],
+      shift_receipt_totals: () => ({
+        by_kind: [
+          { kind: "charge", count: 1, amount_fen: 3000 },
+          { kind: "registration", count: 0, amount_fen: 0 },
+          { kind: "refund", count: 1, amount_fen: -500 },
+          { kind: "deposit", count: 0, amount_fen: 0 },
+          { kind: "deposit_refund", count: 0, amount_fen: 0 },
+        ],
+        voided: { count: 1, amount_fen: 1000 },
+        net_fen: 2500,
+      }),
+    });
+    await user.keyboard("{F8}");
+    const rows = await screen.findAllByTestId("shift-receipt-row");
+    expect(rows[0]).toHaveTextContent("-¥5.00");
+    expect(rows[0]).toHaveTextContent("退费");
+    expect(rows[1]).toHaveTextContent("¥30.00");
+    expect(await screen.findByTestId("shift-receipt-totals")).toHaveTextContent(
+      "合计：收费 1 张 ¥30.00；退费 1 张 -¥5.00；作废 1 张（不计入）；净额 ¥25.00",
+    );
+    expect(callsOf(calls, "shift_receipt_totals")).toHaveLength(1);
+  });
+
   test("a receipt of another shift cannot be voided: it says to refund", async () => {
     const { user } = await openCharge({
       shift_receipts: () => [drugs],
@@ -658,10 +743,28 @@ describe("corrections (F8)", () => {
     expect(await screen.findByTestId("void-error")).toHaveTextContent("请改用退费");
   });
 
-  test("refund sends the chosen lines and quantities, the drug return and the supervisor; prints the refund receipt", async () => {
+  /** The core's refund preview, made up: each marked line refunds 1001 fen per unit marked,
+   *  whatever it cost, and the total is 7777 — a window that added up itself would differ. */
+  function fakePreview(a: Record<string, unknown> | undefined, receipt = drugs) {
+    const marked = a?.lines as { line_no: number; qty: string }[];
+    const method = a?.pay_back as string;
+    const total = marked.length === 0 ? 0 : 7777;
+    return {
+      receipt_no: receipt.receipt_no,
+      lines: receipt.lines.map((l) => {
+        const m = marked.find((x) => x.line_no === l.line_no);
+        return { line_no: l.line_no, name: l.name, spec: "", unit: l.unit, is_drug: l.is_drug, paid_qty: l.qty, left_qty: l.qty, left_fen: l.amount_fen, qty: m?.qty ?? null, amount_fen: m ? 1001 * Number(m.qty) : 0 };
+      }),
+      total_fen: total,
+      pay_back: total === 0 ? [] : [{ method, amount_fen: total, tendered_fen: null, reference: "" }],
+    };
+  }
+
+  test("refund reads the right way round: nothing marked at first, Space marks a whole line, a number changes it; amounts and the split are the core's, before confirming", async () => {
     const refund = receiptView({ receipt_no: "MZ01-000130", kind: "refund", total_fen: 1500, refund_of: "MZ01-000122" });
     const { calls, user } = await openCharge({
       shift_receipts: () => [drugs],
+      refund_preview: (a) => fakePreview(a),
       refund_receipt: (a) => {
         const input = a?.input as { drug_return_by: string | null };
         if (!input.drug_return_by) throw ipcError("refund_needs_drug_return", "退药品需药房确认退药：请填写退药确认人");
@@ -673,23 +776,34 @@ describe("corrections (F8)", () => {
     await user.keyboard("{Enter}");
     const qtys = screen.getAllByTestId("refund-line-qty");
     expect(qtys.map((q) => [q.getAttribute("data-line-no"), (q as HTMLInputElement).value])).toEqual([
-      ["1", "2"],
-      ["2", "3"],
+      ["1", ""],
+      ["2", ""],
     ]);
     expect(qtys[0]).toHaveFocus();
-    await user.clear(qtys[0]);
-    await user.clear(qtys[1]);
-    await user.type(qtys[1], "1");
-    await user.type(screen.getByTestId("refund-reason"), "药物过敏");
+    await waitFor(() => expect(screen.getAllByTestId("refund-line-left")[1]).toHaveTextContent("3"));
+    expect(screen.getByTestId("refund-preview-total")).toHaveTextContent("¥0.00");
+    // Space marks line 1 whole; ↓ then a number marks 1 of line 2; Space again unmarks line 1.
+    await user.keyboard(" ");
+    expect(qtys[0]).toHaveValue("2");
+    await waitFor(() => expect(screen.getByTestId("refund-preview-total")).toHaveTextContent("¥77.77"));
+    expect(screen.getAllByTestId("refund-line-amount")[0]).toHaveTextContent("¥20.02");
+    await user.keyboard("{ArrowDown}1{ArrowUp} ");
+    expect(qtys[0]).toHaveValue("");
+    expect(qtys[1]).toHaveValue("1");
+    await waitFor(() => expect(screen.getAllByTestId("refund-line-amount")[1]).toHaveTextContent("¥10.01"));
+    expect(screen.getByTestId("refund-preview-split")).toHaveTextContent("退回现金 ¥77.77");
+    expect(callsOf(calls, "refund_preview").at(-1)?.args).toEqual({ receipt_no: "MZ01-000122", lines: [{ line_no: 2, qty: "1" }], pay_back: "cash" });
+    // Enter from a line goes to the reason; a drug marked asks who in the pharmacy confirmed.
+    await user.keyboard("{Enter}");
+    expect(screen.getByTestId("refund-reason")).toHaveFocus();
+    await user.keyboard("药物过敏");
     await user.type(screen.getByTestId("refund-sup-name"), "李主管");
     await user.type(screen.getByTestId("refund-sup-pin"), "2468");
-    expect(screen.getByTestId("refund-form")).toHaveTextContent("退费金额将由系统计算");
     await user.click(screen.getByTestId("refund-submit"));
     const error = await screen.findByTestId("refund-error");
     expect(error).toHaveTextContent("请填写退药确认人");
     expect(screen.getByTestId("refund-drug-by")).toHaveFocus();
-    await user.keyboard("王药师");
-    await user.click(screen.getByTestId("refund-submit"));
+    await user.keyboard("王药师{Control>}{Enter}{/Control}");
 
     const result = await screen.findByTestId("refund-result");
     expect(result).toHaveTextContent("MZ01-000130");
@@ -708,9 +822,73 @@ describe("corrections (F8)", () => {
     expect(await within(result).findByTestId("print-status")).toHaveTextContent("已发送到打印机");
   });
 
+  test("a refund paid back another way carries the core's total; a quantity the core refuses is said under its line", async () => {
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [drugs],
+      refund_preview: (a) => {
+        const marked = a?.lines as { line_no: number; qty: string }[];
+        if (marked.some((m) => m.qty === "9")) throw ipcError("refund_exceeds_paid", "第 2 行（阿莫西林胶囊）最多还能退 3，不能退 9");
+        return fakePreview(a);
+      },
+      refund_receipt: () => receiptView({ receipt_no: "MZ01-000131", kind: "refund" }),
+    });
+    await user.keyboard("{F8}");
+    await screen.findByTestId("shift-receipt-row");
+    await user.keyboard("{Enter}");
+    await user.keyboard("{ArrowDown}9");
+    expect(await screen.findByTestId("refund-line-error")).toHaveTextContent("最多还能退 3");
+    await user.keyboard("{Enter}");
+    await user.type(screen.getByTestId("refund-reason"), "退检查");
+    await user.click(screen.getByTestId("refund-submit"));
+    expect(await screen.findByTestId("refund-error")).toHaveTextContent("退数量有误");
+    expect(callsOf(calls, "refund_receipt")).toHaveLength(0);
+    await user.clear(screen.getAllByTestId("refund-line-qty")[1]);
+    await user.type(screen.getAllByTestId("refund-line-qty")[1], "1");
+    await waitFor(() => expect(screen.queryByTestId("refund-line-error")).not.toBeInTheDocument());
+    screen.getByTestId("refund-method").focus();
+    await user.keyboard("w");
+    await waitFor(() => expect(screen.getByTestId("refund-preview-split")).toHaveTextContent("退回微信支付 ¥77.77"));
+    await user.type(screen.getByTestId("refund-reference"), "4200001234567890123456789012");
+    await user.type(screen.getByTestId("refund-drug-by"), "王药师");
+    await user.type(screen.getByTestId("refund-sup-name"), "李主管");
+    await user.type(screen.getByTestId("refund-sup-pin"), "2468{Enter}");
+    await screen.findByTestId("refund-result");
+    expect(callsOf(calls, "refund_receipt")[0].args?.input).toMatchObject({
+      lines: [{ line_no: 2, qty: "1" }],
+      tenders: [{ method: "wechat", amount_fen: 7777, reference: "4200001234567890123456789012" }],
+    });
+  });
+
+  test("nothing marked: the refund is refused at the lines, not sent", async () => {
+    const { calls, user } = await openCharge({ shift_receipts: () => [drugs], refund_preview: (a) => fakePreview(a) });
+    await user.keyboard("{F8}");
+    await screen.findByTestId("shift-receipt-row");
+    await user.keyboard("{Enter}{Enter}退检查{Control>}{Enter}{/Control}");
+    expect(await screen.findByTestId("refund-error")).toHaveTextContent("在该行按空格键");
+    expect(screen.getAllByTestId("refund-line-qty")[0]).toHaveFocus();
+    expect(callsOf(calls, "refund_receipt")).toHaveLength(0);
+  });
+
+  test("a voided or wholly refunded receipt offers neither refund nor void; Enter and Delete do nothing", async () => {
+    const whole = receiptView({ receipt_no: "MZ01-000125", refunded_fen: 1000, refundable: false, voidable: false });
+    const { calls, user } = await openCharge({ shift_receipts: () => [{ ...voidedOne, refundable: false, voidable: false }, whole] });
+    await user.keyboard("{F8}");
+    await screen.findAllByTestId("shift-receipt-row");
+    expect(screen.queryByTestId("refund-open")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("void-open")).not.toBeInTheDocument();
+    expect(screen.getByTestId("corr-nothing")).toHaveTextContent("已作废");
+    await user.keyboard("{Enter}{Delete}");
+    expect(screen.queryByTestId("refund-form")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("void-form")).not.toBeInTheDocument();
+    await user.keyboard("{ArrowDown}");
+    expect(screen.getByTestId("corr-nothing")).toHaveTextContent("已全部退费");
+    expect(callsOf(calls, "refund_preview")).toHaveLength(0);
+  });
+
   test("a supervisor PIN that belongs to someone else is refused at the PIN", async () => {
     const { user } = await openCharge({
       shift_receipts: () => [refundedOne],
+      refund_preview: (a) => fakePreview(a, refundedOne),
       refund_receipt: () => {
         throw ipcError("role_forbidden", "这一操作需要主管授权");
       },
@@ -718,7 +896,7 @@ describe("corrections (F8)", () => {
     await user.keyboard("{F8}");
     await screen.findByTestId("shift-receipt-row");
     await user.click(screen.getByTestId("refund-open"));
-    expect(screen.getByTestId("refund-line-qty")).toHaveValue(""); // refunded before: the core knows what is left
+    await user.keyboard(" ");
     await user.type(screen.getByTestId("refund-reason"), "退检查");
     await user.type(screen.getByTestId("refund-sup-name"), "张三");
     await user.type(screen.getByTestId("refund-sup-pin"), "1234");

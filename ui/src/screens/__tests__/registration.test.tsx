@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
+import { emit } from "@tauri-apps/api/event";
 import { describe, expect, test } from "vitest";
 import type { NewPatientInput } from "../../bindings/NewPatientInput";
 import type { RegisterInput } from "../../bindings/RegisterInput";
@@ -16,6 +17,7 @@ import {
   regTypes,
   renderApp,
   status,
+  willPick,
 } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof fakeBackend>[0];
@@ -111,7 +113,7 @@ describe("new patient (F2)", () => {
     await user.keyboard("{Enter}");
     const type = screen.getByTestId("reg-type");
     expect(type).toHaveFocus();
-    expect(within(type).getAllByRole("option").map((o) => o.textContent)).toEqual(["普通号 ¥11.00 · 1", "主任医师号 ¥21.00 · 2", "便民门诊（免费） · 3"]);
+    expect(within(type).getAllByRole("option").map((o) => o.textContent)).toEqual(["普通号 ¥11.00（1）", "主任医师号 ¥21.00（2）", "便民门诊（免费）（3）"]);
     await user.keyboard("2{Enter}");
     expect(screen.getByTestId("reg-fee-items")).toHaveTextContent("挂号费 ¥1.00 + 门诊诊查费(主任医师) ¥20.00");
     expect(screen.getByTestId("reg-doctor")).toHaveFocus();
@@ -153,6 +155,18 @@ describe("new patient (F2)", () => {
     expect(screen.getByTestId("patient-search")).toHaveFocus();
     expect(screen.queryByTestId("reg-result")).not.toBeInTheDocument();
     expect(screen.queryByTestId("patient-pinned")).not.toBeInTheDocument();
+  });
+
+  test("name, sex and birth date, then Ctrl+Enter: saved without an Enter through the empty fields; a date typed into 性别 changes nothing", async () => {
+    const { calls, user } = await openReg("F2", { add_patient: () => patient() });
+    await user.keyboard("张三{Enter}");
+    expect(screen.getByTestId("np-sex")).toHaveFocus();
+    await user.keyboard("1990");
+    expect(screen.getByTestId("np-sex")).toHaveValue("U");
+    expect(screen.getByTestId("np-sex-keys")).toHaveTextContent("这里只能按 M / F / U");
+    await user.keyboard("f{Enter}1990-03-07{Control>}{Enter}{/Control}");
+    await screen.findByTestId("patient-pinned");
+    expect(inputOf(calls, "add_patient")).toEqual({ ...blankPatient, name: "张三", sex: "F", birth: "1990-03-07" });
   });
 
   test("a typed age goes as a number; an age that is not one is refused before any call", async () => {
@@ -647,28 +661,77 @@ describe("keys", () => {
 
 describe("HIS patient index (Ctrl+I)", () => {
   test("a dry run first; then only the good rows, with the accept header", async () => {
-    const report = { file_name: "his.csv", rows_read: 3, good: 2, problems: [{ row: 3, code: "H9", reason: "缺少姓名", reason_en: "Name missing" }], already_imported: false, patients: null };
+    const report = { file_name: "his.csv", rows_read: 3, good: 2, problems: [{ row: 3, code: "H9", reason: "缺少姓名", reason_en: "Name missing" }], problems_total: 1, already_imported: false, patients: null };
     const { calls, user } = await openReg("F3", {
       import_patient_snapshot: () => report,
     });
     await user.keyboard("{Control>}i{/Control}");
     const file = await screen.findByTestId("index-file");
     expect(file).toHaveFocus();
-    await user.upload(file, new File(["HIS号,姓名\nH1,李四\n"], "his.csv", { type: "text/csv" }));
+    willPick("his.csv", "HIS号,姓名\nH1,李四\n");
+    await user.keyboard("{Enter}");
     expect(await screen.findByTestId("index-report")).toHaveTextContent("读取 3 行，正确 2 行，有问题 1 行");
     expect(screen.getByTestId("import-problem")).toHaveTextContent("3H9缺少姓名");
     const good = screen.getByTestId("index-import-good");
     expect(good).toHaveFocus();
     expect(screen.getByTestId("index-import-none")).toBeInTheDocument();
     const [dry] = callsOf(calls, "import_patient_snapshot");
-    expect(dry.headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "1", "x-accept-good-rows": "" });
+    // The file stays on disk: the core reads the path just chosen (a big index never crosses
+    // to the window), so no bytes are fetched and the body is empty.
+    expect(dry.headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "1", "x-accept-good-rows": "", "x-picked": "1" });
+    expect(callsOf(calls, "picked_file_bytes")).toHaveLength(0);
 
     report.patients = 2 as unknown as null;
     await user.keyboard("{Enter}");
     expect(await screen.findByTestId("index-summary")).toHaveTextContent("已导入 HIS 患者索引：2 位患者");
-    expect(callsOf(calls, "import_patient_snapshot")[1].headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "", "x-accept-good-rows": "1" });
+    expect(callsOf(calls, "import_patient_snapshot")[1].headers).toEqual({ "x-file-name": "his.csv", "x-dry-run": "", "x-accept-good-rows": "1", "x-picked": "1" });
     await user.keyboard("{Escape}");
     expect(screen.getByTestId("reg-screen")).toBeInTheDocument();
+  });
+
+  test("a file with more bad rows than the core keeps counts them all", async () => {
+    const problems = Array.from({ length: 1000 }, (_, n) => ({ row: n + 2, code: `H${n}`, reason: "缺少姓名", reason_en: "Name missing" }));
+    const report = { file_name: "his.csv", rows_read: 5000, good: 2500, problems, problems_total: 2500, already_imported: false, patients: null };
+    const { user } = await openReg("F3", { import_patient_snapshot: () => report });
+    await user.keyboard("{Control>}i{/Control}");
+    await screen.findByTestId("index-file");
+    willPick("his.csv", "HIS号,姓名\nH1,李四\n");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("index-report")).toHaveTextContent("读取 5000 行，正确 2500 行，有问题 2500 行");
+    expect(screen.getAllByTestId("import-problem")).toHaveLength(300);
+    expect(screen.getByTestId("index-report")).toHaveTextContent("另有 2200 行有问题，未逐一列出");
+    expect(screen.getByTestId("index-import-good")).toHaveFocus();
+  });
+
+  test("a big index shows how far reading and indexing are", async () => {
+    const report = { file_name: "his.csv", rows_read: 2, good: 2, problems: [], problems_total: 0, already_imported: false, patients: 2 };
+    const reading = deferred<typeof report>();
+    const importing = deferred<typeof report>();
+    let call = 0;
+    const { user } = await openReg("F3", {
+      import_patient_snapshot: async () => {
+        call += 1;
+        if (call === 1) {
+          await emit("patients-progress", { stage: "reading", done: 450, total: 1000 });
+          return reading.promise;
+        }
+        await emit("patients-progress", { stage: "indexing", done: 1, total: 3 });
+        return importing.promise;
+      },
+    });
+    await user.keyboard("{Control>}i{/Control}");
+    expect(await screen.findByTestId("index-file")).toHaveFocus();
+    willPick("his.csv", "HIS号,姓名\nH1,李四\n");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("index-progress")).toHaveTextContent("正在读取并检查文件：45%");
+    reading.resolve(report);
+    expect(await screen.findByTestId("index-report")).toBeInTheDocument();
+    expect(screen.queryByTestId("index-progress")).not.toBeInTheDocument();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("index-progress")).toHaveTextContent("正在写入查找索引：33%");
+    importing.resolve(report);
+    expect(await screen.findByTestId("index-summary")).toHaveTextContent("已导入 HIS 患者索引：2 位患者");
+    expect(screen.queryByTestId("index-progress")).not.toBeInTheDocument();
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import type { DepartmentInput } from "../../bindings/DepartmentInput";
 import type { DepartmentView } from "../../bindings/DepartmentView";
 import type { Role } from "../../bindings/Role";
-import { callsOf, departments, fakeBackend, ipcError, operator, patient, renderApp, status } from "../../test/fixtures";
+import { callsOf, departments, fakeBackend, ipcError, operator, patient, renderApp, status, willPick } from "../../test/fixtures";
 
 type Handlers = Parameters<typeof fakeBackend>[0];
 
@@ -16,6 +16,7 @@ async function openSettings(who = admin, handlers: Handlers = {}) {
     app_status: () => status({ operator: who }),
     list_operators: () => [who],
     printer: () => "HP_LaserJet_M404",
+    cash_threshold: () => 1000,
     departments: () => departments,
     ...handlers,
   });
@@ -36,6 +37,25 @@ async function openDepts(role: Role = "supervisor", handlers: Handlers = {}) {
 }
 
 const inputsOf = (calls: ReturnType<typeof fakeBackend>) => callsOf(calls, "set_department").map((c) => c.args?.input as DepartmentInput);
+
+describe("handover difference threshold", () => {
+  test("an administrator sees it and changes it; the new one is shown", async () => {
+    const { calls, user } = await openSettings(admin, { set_cash_threshold: (a) => a?.threshold_fen as number });
+    const field = await screen.findByTestId("threshold-value");
+    await waitFor(() => expect(field).toHaveValue("10.00"));
+    expect(screen.getByTestId("threshold-settings")).toHaveTextContent("交班差额超过 ¥10.00 需要主管确认");
+    await user.clear(field);
+    await user.type(field, "20{Enter}");
+    expect(await screen.findByTestId("threshold-notice")).toHaveTextContent("已设置：交班差额超过 ¥20.00 需要主管确认");
+    expect(callsOf(calls, "set_cash_threshold").map((c) => c.args)).toEqual([{ threshold_fen: 2000 }]);
+  });
+
+  test("a supervisor sees it but is not offered to change it", async () => {
+    await openSettings(supervisor);
+    expect(await screen.findByTestId("threshold-current")).toHaveTextContent("¥10.00");
+    expect(screen.queryByTestId("threshold-value")).not.toBeInTheDocument();
+  });
+});
 
 describe("receipt printer", () => {
   test("an administrator sees the printer in use, and the field starts with it; a new name is sent and shown", async () => {
@@ -187,8 +207,9 @@ describe("科室表", () => {
       import_departments: () => importReply(),
       import_sample_departments: () => departments,
     });
-    const file = () => new File(["科室编码,科室名称,类别,医生\nEK,儿科,门诊,\n"], "科室表.csv", { type: "text/csv" });
-    await user.upload(screen.getByTestId("dept-file"), file());
+    const file = () => willPick("科室表.csv", "科室编码,科室名称,类别,医生\nEK,儿科,门诊,\n");
+    file();
+    await user.click(screen.getByTestId("dept-file"));
     expect(await screen.findByTestId("dept-notice")).toHaveTextContent("已导入科室表：现有 4 个科室");
     expect(screen.getAllByTestId("dept-row")).toHaveLength(4);
     const [sent] = callsOf(calls, "import_departments");
@@ -199,7 +220,8 @@ describe("科室表", () => {
     importReply = () => {
       throw ipcError("dept_row_invalid", "科室表第 2 行：类别应为 门诊、急诊 或 住院，未导入任何内容");
     };
-    await user.upload(screen.getByTestId("dept-file"), file());
+    file();
+    await user.click(screen.getByTestId("dept-file"));
     expect(await screen.findByTestId("dept-error")).toHaveTextContent("科室表第 2 行");
     expect(screen.getAllByTestId("dept-row")).toHaveLength(4); // the list as it was
 

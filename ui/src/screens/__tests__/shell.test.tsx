@@ -100,20 +100,6 @@ describe("shift dialog", () => {
     expect(callsOf(calls, "open_shift")).toHaveLength(0);
   });
 
-  test("with a shift open it closes with the counted cash", async () => {
-    const calls = fakeBackend({
-      app_status: () => status({ shift: openShiftView(20000) }),
-      close_shift: () => status(),
-    });
-    const { user } = renderApp();
-    await screen.findByTestId("status-bar");
-    expect(screen.getByTestId("nav-shift")).toHaveTextContent("交班");
-    await user.keyboard("{F10}");
-    await user.type(screen.getByTestId("shift-counted"), "1,234.5{Enter}");
-    expect(await screen.findByTestId("notice")).toHaveTextContent("已交班，清点现金 ¥1,234.50");
-    expect(callsOf(calls, "close_shift").map((c) => c.args)).toEqual([{ counted_fen: 123450 }]);
-  });
-
   test("the core's refusal is shown in the dialog", async () => {
     fakeBackend({
       app_status: () => status(),
@@ -296,13 +282,40 @@ describe("verify, lock and logout", () => {
     for (const [id, key] of expected) expect(within(screen.getByTestId(id)).getByText(key)).toBeInTheDocument();
   });
 
-  test("the key bar shows the final map", async () => {
+  test("the key bar shows the counter keys; the rest are on the tiles with their keys", async () => {
     fakeBackend({ app_status: () => status() });
     renderApp();
     const bar = await screen.findByTestId("fkey-bar");
-    for (const text of ["F1 帮助", "F5 收费", "F6 入院", "F7 预交金", "F8 退费 / 作废", "F9 结算", "F10 开班", "F11 启动应急", "F12 锁屏", "Ctrl+P 价目表", "Ctrl+O 操作员与设置", "Ctrl+J 校验流水", "Ctrl+K 收据核验", "Ctrl+L 中 / EN", "Ctrl+Q 退出登录"]) {
+    for (const text of ["F1 帮助", "F5 收费", "F6 入院", "F7 预交金", "F8 退费 / 作废", "F9 结算", "F10 开班", "F12 锁屏", "Ctrl+L 中 / EN"]) {
       expect(bar).toHaveTextContent(text);
     }
+    for (const text of ["F11", "Ctrl+P", "Ctrl+O", "Ctrl+J", "Ctrl+K", "Ctrl+Q"]) expect(bar).not.toHaveTextContent(text);
+    for (const [id, key] of [["nav-outage", "F11"], ["nav-catalog", "Ctrl+P"], ["nav-operators", "Ctrl+O"], ["nav-verify", "Ctrl+J"], ["nav-receiptCheck", "Ctrl+K"], ["nav-logout", "Ctrl+Q"]]) {
+      expect(screen.getByTestId(id)).toHaveTextContent(key);
+    }
+  });
+
+  test("a cashier's F6 is refused at once, naming who may; the tile is shown as not offered", async () => {
+    const refusal = ipcError("role_forbidden", "张三（收费员）无权执行：只有住院处和主管可以办理入院和预交金");
+    fakeBackend({ app_status: () => status({ doors: [{ task: "admit", refusal }] }) });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    expect(screen.getByTestId("nav-admit")).toHaveClass("refused");
+    await user.keyboard("{F6}");
+    const shown = screen.getByTestId("door-refusal");
+    expect(shown).toHaveTextContent("只有住院处和主管可以办理入院");
+    expect(shown).toHaveAttribute("role", "alert");
+    expect(screen.queryByTestId("adm-screen")).not.toBeInTheDocument();
+    // A key that is open clears the refusal.
+    await user.keyboard("{F5}");
+    expect(screen.queryByTestId("door-refusal")).not.toBeInTheDocument();
+  });
+
+  test("the lock and login screens show the outage banner", async () => {
+    fakeBackend({ app_status: () => status({ operator: null, outage: activeOutage("2026-11-26T00:30:00Z") }) });
+    renderApp();
+    await screen.findByTestId("login-name");
+    expect(screen.getByTestId("outage-banner")).toHaveTextContent("HIS 停机");
   });
 
   test("on a screen with keys of its own the bar keeps to those and the counter keys; F1 still lists every key", async () => {

@@ -111,7 +111,7 @@ export function DepositPanel({ desk, intent, keysOn, onChanged }: Props) {
 
   const a = account?.admission ?? null;
   return (
-    <section className="panel dep-panel" data-testid="dep-panel">
+    <section className={`panel dep-panel ${sub !== "none" && sub !== "void" ? "form-open" : ""}`} data-testid="dep-panel">
       <h2>
         {t("nav.deposit")} <kbd>F7</kbd>
         {a && (
@@ -160,7 +160,8 @@ export function DepositPanel({ desk, intent, keysOn, onChanged }: Props) {
           {t("corr.voidDone", { no: voided })}
         </p>
       )}
-      {account && (
+      {/* While a form is open the movements make room for it (the balance stays on the right). */}
+      {account && (sub === "none" || sub === "void") && (
         <>
           <Movements
             movements={movements}

@@ -1,15 +1,20 @@
 //! 退预交金 (F8): an amount of the balance paid back, how (cash unless another way is chosen,
-//! above the amount), a reason, and a supervisor's name and PIN. Enter goes amount → reason →
+//! above the amount), a reason, and a supervisor's name and PIN. While the amount is typed the
+//! core says what the balance will be after it (or why it cannot be refunded), before anything
+//! is confirmed. Enter goes amount → reason →
 //! supervisor → PIN and refunds from there. The refund is a receipt of its own, printed at once;
 //! an amount over the balance is the core's to refuse, shown at the amount. The request id is
 //! made when the form opens and kept through retries.
 
-import { useState } from "react";
-import { api } from "../../api";
+import { useEffect, useState } from "react";
+import { api, toIpcError } from "../../api";
+import type { DepositRefundPreviewView } from "../../bindings/DepositRefundPreviewView";
+import type { IpcError } from "../../bindings/IpcError";
 import type { DepositRefundInputView } from "../../bindings/DepositRefundInputView";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import type { TenderInputView } from "../../bindings/TenderInputView";
-import { errorIn } from "../../components/ErrorText";
+import { ErrorText, errorIn } from "../../components/ErrorText";
+import { AmountField } from "../../components/AmountField";
 import { Field } from "../../components/Field";
 import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
@@ -59,6 +64,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
   const sup = useSupervisor(useDraft("corr.supName"));
   const [payBack, setPayBack] = useState<TenderRow>(blankTender("cash"));
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
+  const after = useBalanceAfter(inpatientNo, amount);
 
   function submit() {
     const fen = parseYuan(amount);
@@ -93,22 +99,51 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
         {t("dep.refundTitle")} <kbd>F8</kbd>
       </h3>
       <TenderFields row={payBack} index={0} prefix="dep-refund" methods={ALL_METHODS} onChange={setPayBack} errorFor={err} noAmount />
-      <Field
+      <AmountField
         name="amount"
         label={t("dep.refundAmount")}
         hint={balanceFen === null ? undefined : t("dep.refundBalance", { balance: formatFen(balanceFen) })}
         testId="dep-refund-amount"
-        inputMode="decimal"
-        big
+        className="dep-refund-amount"
         value={amount}
         onChange={setAmount}
         autoFocus
-        error={err("amount")}
+        error={
+          err("amount") ??
+          (after && "refusal" in after ? <ErrorText problem={{ ipc: after.refusal }} testId="dep-refund-after-error" /> : null)
+        }
       />
-      <Field name="reason" label={t("corr.reason")} testId="dep-refund-reason" value={reason} onChange={setReason} error={err("reason")} />
+      {after && "view" in after && (
+        <p className="dep-after" aria-live="polite" data-testid="dep-refund-after">
+          {t("dep.refundAfter", { balance: formatFen(after.view.balance_after_fen) })}
+        </p>
+      )}
+      <Field name="reason" className="dep-refund-reason" label={t("corr.reason")} testId="dep-refund-reason" value={reason} onChange={setReason} error={err("reason")} />
       <SupervisorFields sup={sup} prefix="dep-refund" errorFor={err} />
       {err("form")}
       <FormButtons submit="dep.refundSubmit" testId="dep-refund-submit" pending={pending} back="dep.close" onBack={onBackOut} />
     </KeyForm>
   );
+}
+
+/** The core's balance after refunding what is typed, or its refusal; null while nothing
+ *  readable is typed. */
+function useBalanceAfter(inpatientNo: string, amount: string): { view: DepositRefundPreviewView } | { refusal: IpcError } | null {
+  const [after, setAfter] = useState<{ view: DepositRefundPreviewView } | { refusal: IpcError } | null>(null);
+  useEffect(() => {
+    const fen = amount.trim() === "" ? null : parseYuan(amount);
+    if (fen === null) {
+      setAfter(null);
+      return;
+    }
+    let current = true;
+    api.depositRefundPreview(inpatientNo, fen).then(
+      (view) => current && setAfter({ view }),
+      (e: unknown) => current && setAfter({ refusal: toIpcError(e) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [inpatientNo, amount]);
+  return after;
 }

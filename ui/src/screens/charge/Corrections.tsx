@@ -1,15 +1,17 @@
-//! F8 退费 / 作废: this shift's receipts (newest first; voided ones marked 作废, refunds paid back
-//! shown), a box to type a receipt number (one of an earlier shift is fetched), and for the
+//! F8 退费 / 作废: this shift's receipts (newest first; each with its kind and its amount signed
+//! — money paid back is negative; voided ones marked 作废, refunds paid back shown; the core's
+//! totals per kind under them), a box to type a receipt number (one of an earlier shift is fetched), and for the
 //! chosen receipt 作废 (Delete) or 退费 (Enter). A refund prints at once, like a charge. Nothing
 //! is changed in place: each correction is a record of its own, and the list is the core's.
 
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { api } from "../../api";
+import type { ReceiptTotals } from "../../bindings/ReceiptTotals";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { ErrorText } from "../../components/ErrorText";
 import { formatFen, formatLocalTime } from "../../format";
 import { useSubmit } from "../../hooks/useSubmit";
-import { useT } from "../../i18n";
+import { useT, type MsgKey } from "../../i18n";
 import { METHOD_KEY } from "./TenderFields";
 import { NOT_PRINTED, PrintStatus, type PrintState, usePrinter } from "./printing";
 import { RefundForm } from "./RefundForm";
@@ -27,6 +29,7 @@ export function Corrections({ onBack }: Props) {
   const listId = useId();
   const lookupInput = useRef<HTMLInputElement>(null);
   const [receipts, setReceipts] = useState<ReceiptView[] | null>(null);
+  const [totals, setTotals] = useState<ReceiptTotals | null>(null);
   /** A receipt found by number that is not in this shift's list. */
   const [other, setOther] = useState<ReceiptView | null>(null);
   const [selectedNo, setSelectedNo] = useState<string | null>(null);
@@ -39,7 +42,11 @@ export function Corrections({ onBack }: Props) {
   const load = useSubmit();
   const find = useSubmit();
 
-  const reload = () => load.run(async () => setReceipts(await api.shiftReceipts()));
+  const reload = () =>
+    load.run(async () => {
+      setReceipts(await api.shiftReceipts());
+      setTotals(await api.shiftReceiptTotals());
+    });
   useEffect(() => {
     void reload();
     lookupInput.current?.focus();
@@ -56,6 +63,8 @@ export function Corrections({ onBack }: Props) {
 
   function open(next: Mode) {
     if (!selected) return;
+    // Not offered on a receipt that cannot take it (voided, wholly refunded, a refund itself).
+    if ((next === "refund" && !selected.refundable) || (next === "void" && !selected.voidable)) return;
     setVoided(null);
     setRefund(null);
     setMode(next);
@@ -111,6 +120,7 @@ export function Corrections({ onBack }: Props) {
     if (other?.receipt_no === r.receipt_no) setOther(r);
     setVoided(r);
     backToList();
+    void api.shiftReceiptTotals().then(setTotals, () => setTotals(null));
   }
 
   function onRefunded(r: ReceiptView) {
@@ -130,7 +140,7 @@ export function Corrections({ onBack }: Props) {
   }
 
   return (
-    <div className="corr-cols" onKeyDown={onKeyDown}>
+    <div className={`corr-cols ${mode === "refund" ? "refunding" : ""}`} onKeyDown={onKeyDown}>
       <section className="panel corr-list">
         <h2>
           {t("corr.title")} <kbd>F8</kbd>
@@ -176,16 +186,28 @@ export function Corrections({ onBack }: Props) {
               >
                 <span className="code receipt-row-no">{r.receipt_no}</span>
                 <span className="receipt-row-who">{r.patient_name}</span>
-                <span className="num receipt-row-total">{formatFen(r.total_fen)}</span>
+                <span className={`num receipt-row-total ${r.signed_total_fen < 0 ? "money-out" : ""}`}>{formatFen(r.signed_total_fen)}</span>
                 <span className="row-facts">{formatLocalTime(r.occurred_at)}</span>
                 <span className="receipt-row-tags">
-                  {r.kind === "refund" && <span className="tag">{t("corr.kindRefund")}</span>}
+                  {r.kind !== "charge" && <span className="tag">{t(`kind.${r.kind}` as MsgKey)}</span>}
                   {r.voided && <span className="tag tag-red">{t("corr.voided")}</span>}
                   {r.refunded_fen > 0 && <span className="tag tag-warn">{t("corr.refunded", { amount: formatFen(r.refunded_fen) })}</span>}
                 </span>
               </li>
             ))}
           </ul>
+        )}
+        {totals && rows.length > 0 && (
+          <p className="row-facts receipt-totals" data-testid="shift-receipt-totals">
+            {t("corr.totals", {
+              kinds: totals.by_kind
+                .filter((k) => k.count > 0)
+                .map((k) => t("corr.kindTotal", { kind: t(`kind.${k.kind}` as MsgKey), count: k.count, amount: formatFen(k.amount_fen) }))
+                .join("；"),
+              voided: totals.voided.count,
+              net: formatFen(totals.net_fen),
+            })}
+          </p>
         )}
       </section>
       <section className="panel corr-detail">
@@ -214,17 +236,27 @@ export function Corrections({ onBack }: Props) {
         )}
         {selected ? (
           <>
-            <ReceiptFacts receipt={selected} />
-            {mode === "list" && (
-              <div className="button-row">
-                <button type="button" data-testid="refund-open" onClick={() => open("refund")}>
-                  {t("corr.refund")} <kbd>Enter</kbd>
-                </button>
-                <button type="button" data-testid="void-open" onClick={() => open("void")}>
-                  {t("corr.void")} <kbd>Delete</kbd>
-                </button>
-              </div>
-            )}
+            {/* The refund form lists the lines itself, with what is left of each. */}
+            {mode !== "refund" && <ReceiptFacts receipt={selected} />}
+            {mode === "list" &&
+              (selected.refundable || selected.voidable ? (
+                <div className="button-row">
+                  {selected.refundable && (
+                    <button type="button" data-testid="refund-open" onClick={() => open("refund")}>
+                      {t("corr.refund")} <kbd>Enter</kbd>
+                    </button>
+                  )}
+                  {selected.voidable && (
+                    <button type="button" data-testid="void-open" onClick={() => open("void")}>
+                      {t("corr.void")} <kbd>Delete</kbd>
+                    </button>
+                  )}
+                </div>
+              ) : (
+                <p className="muted" data-testid="corr-nothing">
+                  {t(selected.voided ? "corr.nothingVoided" : selected.kind === "charge" ? "corr.nothingRefunded" : "corr.nothingRefund")}
+                </p>
+              ))}
             {mode === "void" && <VoidForm key={selected.receipt_no} receipt={selected} onVoided={onVoided} onBackOut={backToList} />}
             {mode === "refund" && <RefundForm key={selected.receipt_no} receipt={selected} onRefunded={onRefunded} onBackOut={backToList} />}
           </>

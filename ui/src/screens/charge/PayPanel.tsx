@@ -1,8 +1,9 @@
-//! F9 结算: how the patient pays. Cash first — its amount preset to the core's total, then what
-//! was handed over (实收); the change is the core's and shows once the receipt is issued. Other
-//! tenders (Insert adds one) each with the reference its method needs; 医保患者 (ticked for a
-//! patient with insurance on file, the re-settlement due date under it; unticked, the reason
-//! for self-pay); an optional paper receipt number. Enter goes cash
+//! F9 结算: how the patient pays, across the width of two columns. Cash first — its amount
+//! preset to the core's total and selected, so typing replaces it — then what was handed over
+//! (实收), with the change (the core's) shown large as it is typed. Other tenders (Insert adds
+//! one) each with the reference its method needs; 医保患者 (ticked for a patient with insurance
+//! on file, the re-settlement due date under it; unticked, the reason for self-pay); an
+//! optional paper receipt number. Enter goes cash
 //! → 实收 → 确认收费; Esc closes the panel and keeps everything typed. Amounts typed in yuan go
 //! as integer fen; a retry sends the same `id`, so a payment whose answer was lost is not
 //! charged twice. Outside an outage the core refuses (`outage_not_active`) unless a paper
@@ -96,7 +97,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
         <span className="muted">{t("pay.total")}</span> <b>{priced ? formatFen(priced.total_fen) : "—"}</b>
       </p>
       <form {...section.formProps}>
-        <TenderSection section={section} cashLabel="pay.cash" tenderedHint="pay.changeLater" cashRef={cashRef} errorFor={err} />
+        <TenderSection section={section} cashLabel="pay.cash" tenderedHint="pay.changeLater" cashRef={cashRef} errorFor={err}>
         <PayerFields
           patient={patient}
           insured={draft.insured}
@@ -137,6 +138,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
         <button ref={section.submitButton} type="submit" className="primary pay-submit" data-testid="pay-submit" disabled={pending}>
           {t("pay.submit")} <kbd>Enter</kbd>
         </button>
+        </TenderSection>
       </form>
     </section>
   );

@@ -1,14 +1,21 @@
-//! 退费: pays back lines of a charge receipt (or all that is left of it) with a reason, the
-//! pharmacy's confirmation for drugs (退药确认人), how the money goes back, and a supervisor's
-//! name and PIN. The amount is the core's: it comes back on the refund receipt, which has its
-//! own number. The request id is made when the form opens and kept through retries.
+//! 退费: the lines of a charge receipt with what is left to refund of each, read the right way
+//! round — nothing is refunded until it is marked. Space marks a line with all that is left of
+//! it (and unmarks it), a number typed changes the quantity, ↑ ↓ move between lines, Enter goes
+//! on to the reason. Every amount is the core's (`refund_preview`), shown as lines are marked:
+//! each line's refund, the total, and how it goes back — before the refund is confirmed. Then
+//! the reason, the pharmacy's confirmation when a drug is marked (退药确认人), the way the money
+//! goes back (cash unless another is chosen; the whole refund one way), and the supervisor's
+//! name and PIN on the form. Ctrl+Enter confirms from any field. The request id is made when
+//! the form opens and kept through retries.
 
-import { useState } from "react";
-import { api } from "../../api";
-import type { RefundInputView } from "../../bindings/RefundInputView";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { api, toIpcError, type IpcError } from "../../api";
 import type { ReceiptView } from "../../bindings/ReceiptView";
+import type { RefundInputView } from "../../bindings/RefundInputView";
+import type { RefundLineInput } from "../../bindings/RefundLineInput";
+import type { RefundPreviewView } from "../../bindings/RefundPreviewView";
 import type { TenderInputView } from "../../bindings/TenderInputView";
-import { errorIn } from "../../components/ErrorText";
+import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
 import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
@@ -18,65 +25,125 @@ import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { newId, type TenderRow } from "./chargeDraft";
-import { ALL_METHODS, blankTender, tenderOf, TenderFields } from "./TenderFields";
+import { ALL_METHODS, blankTender, METHOD_KEY, referenceOf, TenderFields } from "./TenderFields";
 
 const FIELD_OF: Record<string, string> = {
   ...SUPERVISED_FIELDS,
   refund_needs_drug_return: "drugBy",
-  tender_sum_mismatch: "amount-0",
-  tender_zero: "amount-0",
+  tender_sum_mismatch: "line-qty",
   tender_card_reference: "ref-0",
   tender_reference_missing: "ref-0",
   tender_cheque_reference: "ref-0",
   tender_other_name: "ref-0",
 };
-const fieldFor: FieldFor = (code) => FIELD_OF[code] ?? (code.startsWith("quantity_") ? "line-qty" : undefined);
+const fieldFor: FieldFor = (code) => FIELD_OF[code] ?? (code.startsWith("quantity_") || code.startsWith("refund_") ? "line-qty" : undefined);
 
 const OWN_WORDS: Record<string, MsgKey> = {
   shift_required: "charge.shiftRequired",
   ipc_failed: "pay.retry",
 };
 
+/** A typed quantity as the core reads it; "" when the line is not marked. */
+const qtyOf = (text: string) => toHalfWidth(text.trim());
+const isZero = (q: string) => /^0*(\.0*)?$/.test(q);
+
 interface Props {
   receipt: ReceiptView;
   onRefunded: (refund: ReceiptView) => void;
-  /** Esc on the first field: back to the receipt list. */
+  /** Esc on the first line: back to the receipt list. */
   onBackOut: () => void;
 }
 
 export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   const t = useT();
   const [id] = useState(newId);
-  // Untouched, a receipt without refunds offers every line whole; after a refund the core
-  // knows what is left, so the boxes start empty (all empty = all that is left).
-  const [qtys, setQtys] = useState<Record<number, string>>(() =>
-    Object.fromEntries(receipt.lines.map((l) => [l.line_no, receipt.refunded_fen === 0 ? l.qty : ""])),
-  );
+  /** What is marked: line number → quantity as typed. Nothing marked, nothing refunded. */
+  const [marks, setMarks] = useState<Record<number, string>>({});
   const [reason, setReason] = useDraft(`refund.reason.${receipt.receipt_no}`);
   const [drugBy, setDrugBy] = useDraft(`refund.drugBy.${receipt.receipt_no}`);
   const sup = useSupervisor(useDraft("corr.supName"));
   const [payBack, setPayBack] = useState<TenderRow>(blankTender("cash"));
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
-  const hasDrugs = receipt.lines.some((l) => l.is_drug);
+  const [preview, setPreview] = useState<RefundPreviewView | null>(null);
+  /** The core refused what is marked: shown under the line last changed. */
+  const [lineProblem, setLineProblem] = useState<{ line: number; ipc: IpcError } | null>(null);
+  const lastLine = useRef<number>(receipt.lines[0]?.line_no ?? 1);
+  const rows = useRef(new Map<number, HTMLInputElement>());
+  const reasonBox = useRef<HTMLInputElement>(null);
+
+  const marked: RefundLineInput[] = receipt.lines
+    .map((l) => ({ line_no: l.line_no, qty: qtyOf(marks[l.line_no] ?? "") }))
+    .filter((l) => l.qty !== "" && !isZero(l.qty));
+  const markedKey = JSON.stringify(marked);
+
+  // The core prices what is marked at each change: amounts, total, how it goes back.
+  useEffect(() => {
+    let current = true;
+    api.refundPreview(receipt.receipt_no, marked, payBack.method).then(
+      (p) => {
+        if (!current) return;
+        setPreview(p);
+        setLineProblem(null);
+      },
+      (e: unknown) => current && setLineProblem({ line: lastLine.current, ipc: toIpcError(e) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [markedKey, payBack.method]);
+
+  const lineOf = (n: number) => preview?.lines.find((l) => l.line_no === n) ?? null;
+  const done = (n: number) => lineOf(n)?.left_qty === "0";
+  const drugMarked = marked.some((m) => receipt.lines.find((l) => l.line_no === m.line_no)?.is_drug);
+  const fresh = preview !== null && lineProblem === null;
+
+  function setMark(n: number, text: string) {
+    lastLine.current = n;
+    setMarks((m) => ({ ...m, [n]: text }));
+  }
+
+  function onRowKey(e: KeyboardEvent<HTMLInputElement>, i: number, n: number) {
+    if (e.nativeEvent.isComposing || e.ctrlKey || e.altKey || e.metaKey) return;
+    const open = receipt.lines.filter((l) => !done(l.line_no));
+    const at = open.findIndex((l) => l.line_no === n);
+    if (e.key === " ") {
+      e.preventDefault();
+      const left = lineOf(n)?.left_qty;
+      if (!left) return;
+      setMark(n, (marks[n] ?? "") === "" ? left : "");
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const next = open[at + (e.key === "ArrowDown" ? 1 : -1)];
+      if (next) rows.current.get(next.line_no)?.focus();
+    } else if (e.key === "Enter") {
+      e.preventDefault();
+      e.stopPropagation();
+      reasonBox.current?.focus();
+    } else if (e.key === "Escape" && i > 0) {
+      // Back up the lines, then out of the form (KeyForm's Esc on the first line).
+      const prev = open[at - 1];
+      if (prev) {
+        e.preventDefault();
+        e.stopPropagation();
+        rows.current.get(prev.line_no)?.focus();
+      }
+    }
+  }
 
   function submit() {
+    if (marked.length === 0) return setProblem({ key: "corr.refundNoneMarked", field: "line-qty" });
+    if (!fresh || !preview) return setProblem({ key: "corr.refundFixLines", field: "line-qty" });
     if (reason.trim() === "") return setProblem({ key: "corr.reasonRequired", field: "reason" });
     const missing = sup.missing();
     if (missing) return setProblem(missing);
-    // Cash with no amount: the core pays the whole refund back in cash.
-    let tenders: TenderInputView[] = [];
-    if (payBack.method !== "cash" || payBack.amount.trim() !== "") {
-      const tender = tenderOf(payBack);
-      if (!tender) return setProblem({ key: "pay.amountInvalid", field: "amount-0" });
-      tenders = [tender];
-    }
+    // Cash: the core pays the whole refund back in cash. Another way carries the whole refund,
+    // the amount the core worked out for what is marked.
+    const tenders: TenderInputView[] =
+      payBack.method === "cash" ? [] : [{ method: payBack.method, amount_fen: preview.total_fen, reference: referenceOf(payBack) }];
     const input: RefundInputView = {
       id,
       receipt_no: receipt.receipt_no,
-      lines: receipt.lines
-        .map((l) => ({ line_no: l.line_no, qty: toHalfWidth((qtys[l.line_no] ?? "").trim()) }))
-        // An empty box or a zero refunds nothing of that line.
-        .filter((l) => l.qty !== "" && !/^0*(\.0*)?$/.test(l.qty)),
+      lines: marked,
       reason: reason.trim(),
       tenders,
       drug_return_by: drugBy.trim() === "" ? null : drugBy.trim(),
@@ -88,59 +155,103 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   }
 
   const err = (slot: string) => errorIn(problem, slot, "refund-error");
+  const firstOpen = receipt.lines.find((l) => !done(l.line_no))?.line_no;
   return (
-    <KeyForm onSubmit={submit} problem={problem} onBackOut={onBackOut} className="corr-form" testId="refund-form">
-      <h3>{t("corr.refundTitle", { no: receipt.receipt_no })}</h3>
+    <KeyForm onSubmit={submit} problem={problem} onBackOut={onBackOut} className="corr-form refund-form" testId="refund-form">
+      <div className="refund-head">
+        <div>
+          <h3>
+            {t("corr.refundTitle", { no: receipt.receipt_no })} <span className="muted">{receipt.patient_name}</span>
+          </h3>
+          <p className="field-hint refund-keys">{t("corr.refundKeysHint")}</p>
+        </div>
+        <p className="refund-total" aria-live="polite">
+          <span className="muted">{t("corr.refundTotal")}</span>{" "}
+          <b data-testid="refund-preview-total">{preview ? formatFen(preview.total_fen) : "—"}</b>
+          {preview && preview.pay_back.length > 0 && (
+            <span className="refund-split" data-testid="refund-preview-split">
+              {preview.pay_back.map((x, i) => (
+                <span key={i}>
+                  {t("corr.payBackAs", { method: t(METHOD_KEY[x.method]), amount: formatFen(x.amount_fen) })}
+                </span>
+              ))}
+            </span>
+          )}
+        </p>
+      </div>
       <table className="table refund-lines">
         <thead>
           <tr>
             <th className="num">#</th>
             <th>{t("picker.name")}</th>
             <th className="num">{t("corr.paidQty")}</th>
-            <th className="num">{t("charge.colAmount")}</th>
+            <th className="num">{t("corr.leftQty")}</th>
             <th className="num">{t("corr.refundQty")}</th>
+            <th className="num">{t("corr.refundLineAmount")}</th>
           </tr>
         </thead>
         <tbody>
-          {receipt.lines.map((l) => (
-            <tr key={l.line_no}>
-              <td className="num">{l.line_no}</td>
-              <td>
-                {l.name} {l.is_drug && <span className="tag">{t("picker.drug")}</span>}
-              </td>
-              <td className="num">
-                {l.qty} {l.unit}
-              </td>
-              <td className="num">{formatFen(l.amount_fen)}</td>
-              <td className="num">
-                <input
-                  name={l.line_no === receipt.lines[0]?.line_no ? "line-qty" : `line-qty-${l.line_no}`}
-                  className="line-qty"
-                  data-testid="refund-line-qty"
-                  data-line-no={l.line_no}
-                  aria-label={t("corr.refundQtyOf", { line: l.line_no })}
-                  inputMode="decimal"
-                  placeholder={t("corr.refundLeft")}
-                  value={qtys[l.line_no] ?? ""}
-                  onChange={(e) => setQtys({ ...qtys, [l.line_no]: e.target.value })}
-                  onFocus={(e) => e.target.select()}
-                  autoFocus={l.line_no === receipt.lines[0]?.line_no}
-                />
-              </td>
-            </tr>
-          ))}
+          {receipt.lines.map((l, i) => {
+            const p = lineOf(l.line_no);
+            const isDone = done(l.line_no);
+            const value = marks[l.line_no] ?? "";
+            return [
+              <tr key={l.line_no} className={`${value !== "" ? "marked" : ""} ${isDone ? "done" : ""}`} data-testid="refund-line">
+                <td className="num">{l.line_no}</td>
+                <td>
+                  {l.name} {l.is_drug && <span className="tag">{t("picker.drug")}</span>}
+                </td>
+                <td className="num">
+                  {l.qty} {l.unit}
+                </td>
+                <td className="num" data-testid="refund-line-left">
+                  {p ? (isDone ? t("corr.lineDone") : `${p.left_qty} ${l.unit}`) : ""}
+                </td>
+                <td className="num">
+                  <input
+                    ref={(el) => {
+                      if (el) rows.current.set(l.line_no, el);
+                      else rows.current.delete(l.line_no);
+                    }}
+                    name={l.line_no === firstOpen ? "line-qty" : `line-qty-${l.line_no}`}
+                    className="line-qty"
+                    data-testid="refund-line-qty"
+                    data-line-no={l.line_no}
+                    aria-label={t("corr.refundQtyOf", { line: l.line_no })}
+                    inputMode="decimal"
+                    disabled={isDone}
+                    placeholder={isDone ? "" : t("corr.refundSpace")}
+                    value={value}
+                    onChange={(e) => setMark(l.line_no, e.target.value)}
+                    onKeyDown={(e) => onRowKey(e, i, l.line_no)}
+                    onFocus={(e) => e.target.select()}
+                    autoFocus={l.line_no === firstOpen}
+                  />
+                </td>
+                <td className="num amount" data-testid="refund-line-amount">
+                  {p?.qty ? formatFen(p.amount_fen) : ""}
+                </td>
+              </tr>,
+              lineProblem?.line === l.line_no && (
+                <tr key={`${l.line_no}-error`} className="refund-line-error">
+                  <td colSpan={6}>
+                    <ErrorText problem={{ ipc: lineProblem.ipc }} testId="refund-line-error" />
+                  </td>
+                </tr>
+              ),
+            ];
+          })}
         </tbody>
       </table>
-      <p className="field-hint">{t("corr.refundQtyHint")}</p>
       {err("line-qty")}
-      <Field name="reason" label={t("corr.reason")} testId="refund-reason" value={reason} onChange={setReason} error={err("reason")} />
-      {hasDrugs && <Field name="drugBy" label={t("corr.drugBy")} hint={t("corr.drugByHint")} testId="refund-drug-by" value={drugBy} onChange={setDrugBy} error={err("drugBy")} />}
-      <h4>{t("corr.payBack")}</h4>
-      <TenderFields row={payBack} index={0} prefix="refund" methods={ALL_METHODS} onChange={setPayBack} errorFor={err} amountHint={t("corr.payBackHint")} />
-      <p className="muted" data-testid="refund-amount-note">
-        {t("corr.amountBySystem")}
-      </p>
-      <SupervisorFields sup={sup} prefix="refund" errorFor={err} />
+      <div className="refund-fields">
+        <Field ref={reasonBox} name="reason" label={t("corr.reason")} testId="refund-reason" value={reason} onChange={setReason} error={err("reason")} />
+        {(drugMarked || problem?.field === "drugBy") && (
+          <Field name="drugBy" label={t("corr.drugBy")} testId="refund-drug-by" value={drugBy} onChange={setDrugBy} error={err("drugBy")} />
+        )}
+        <TenderFields row={payBack} index={0} prefix="refund" methods={ALL_METHODS} onChange={setPayBack} errorFor={err} noAmount />
+        <SupervisorFields sup={sup} prefix="refund" errorFor={err} />
+      </div>
       {err("form")}
       <FormButtons submit="corr.refundSubmit" testId="refund-submit" pending={pending} back="corr.back" onBack={onBackOut} />
     </KeyForm>

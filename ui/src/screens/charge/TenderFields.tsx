@@ -6,6 +6,7 @@
 import type { ReactNode } from "react";
 import type { Method } from "../../bindings/Method";
 import type { TenderInputView } from "../../bindings/TenderInputView";
+import { AmountField } from "../../components/AmountField";
 import { Field } from "../../components/Field";
 import { KeySelect, type KeyOption } from "../../components/KeySelect";
 import { parseYuan } from "../../format";
@@ -23,15 +24,15 @@ export const METHOD_KEY: Record<Method, MsgKey> = {
 export const ALL_METHODS: Method[] = ["cash", "card", "wechat", "alipay", "cheque", "other"];
 
 /** The keys that choose a method, the same on every screen whichever methods a list offers:
- *  its place in `ALL_METHODS` (cash 1, card 2 …) and a letter (Card, Wechat, Alipay, cheQue,
- *  Other). */
+ *  a letter (现金 Xianjin, Card, Wechat, Alipay, cheQue, Other). No digits: an amount typed
+ *  while the method has the focus must not change the method. */
 export const METHOD_KEYS: Record<Method, string[]> = {
-  cash: ["1"],
-  card: ["2", "C"],
-  wechat: ["3", "W"],
-  alipay: ["4", "A"],
-  cheque: ["5", "Q"],
-  other: ["6", "O"],
+  cash: ["X"],
+  card: ["C"],
+  wechat: ["W"],
+  alipay: ["A"],
+  cheque: ["Q"],
+  other: ["O"],
 };
 
 /** The reference fields' labels by method: one field, or two joined by `/`. */
@@ -80,7 +81,7 @@ export function TenderFields({ row, index, prefix, methods, onChange, errorFor, 
   const [ref1, ref2] = REFERENCE[row.method];
   const set = (patch: Partial<TenderRow>) => onChange({ ...row, ...patch });
   return (
-    <div className="tender-row" data-testid={`${prefix}-tender`}>
+    <div className={`tender-row ${noAmount ? "no-amount" : ""}`} data-testid={`${prefix}-tender`}>
       <KeySelect
         name={`method-${index}`}
         label={t("pay.method")}
@@ -90,11 +91,12 @@ export function TenderFields({ row, index, prefix, methods, onChange, errorFor, 
         onChange={(method) => set({ method })}
       />
       {!noAmount && (
-        <Field
+        <AmountField
           name={`amount-${index}`}
           label={t("pay.amount")}
           testId={`${prefix}-amount`}
-          inputMode="decimal"
+          big={false}
+          className="tender-amount"
           value={row.amount}
           onChange={(amount) => set({ amount })}
           hint={amountHint}
@@ -104,6 +106,7 @@ export function TenderFields({ row, index, prefix, methods, onChange, errorFor, 
       {ref1 && (
         <Field
           name={`ref-${index}`}
+          className={`tender-ref ${ref2 ? "" : "tender-ref-wide"}`}
           label={t(ref1)}
           testId={`${prefix}-reference`}
           value={row.reference}
@@ -112,7 +115,7 @@ export function TenderFields({ row, index, prefix, methods, onChange, errorFor, 
         />
       )}
       {ref2 && (
-        <Field name={`ref2-${index}`} label={t(ref2)} testId={`${prefix}-reference-2`} value={row.reference2} onChange={(reference2) => set({ reference2 })} />
+        <Field name={`ref2-${index}`} className="tender-ref" label={t(ref2)} testId={`${prefix}-reference-2`} value={row.reference2} onChange={(reference2) => set({ reference2 })} />
       )}
       {children}
     </div>

@@ -1,13 +1,18 @@
 //! How the money is handed over, as F9 结算 and F7 交预交金 both ask it: cash first (the amount,
-//! then what was handed over, 实收, echoed large), other tenders below (Insert adds one and its
-//! method takes the focus). `useTenderSection` gives the form its keyboard — Enter goes cash →
-//! 实收 → the confirm button, Esc backs out with everything typed kept — and puts the focus on
-//! the field a problem names; `readTenders` turns what was typed into the core's tenders.
+//! then what was handed over, 实收, with the change — the core's — shown large while it is
+//! typed), other tenders below (Insert adds one and its method takes the focus). Amount boxes
+//! select their content on focus, so typing replaces a preset amount. `useTenderSection` gives
+//! the form its keyboard — Enter goes cash → 实收 → the confirm button, Ctrl+Enter confirms from
+//! any field, Esc backs out with everything typed kept — and puts the focus on the field a
+//! problem names; `readTenders` turns what was typed into the core's tenders.
 
-import { useEffect, useRef, type FormEvent, type KeyboardEvent, type ReactNode, type Ref } from "react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode, type Ref } from "react";
+import { api } from "../../api";
+import type { CashChangeView } from "../../bindings/CashChangeView";
 import type { Method } from "../../bindings/Method";
 import type { TenderInputView } from "../../bindings/TenderInputView";
-import { Field } from "../../components/Field";
+import { AmountField } from "../../components/AmountField";
+import { isSaveKey } from "../../components/KeyForm";
 import { formatFen, parseYuan } from "../../format";
 import type { Problem } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
@@ -105,6 +110,11 @@ export function useTenderSection({ draft, change, prefix, problem, onSubmit, onB
 
   function onKeyDown(e: KeyboardEvent<HTMLFormElement>) {
     if (e.nativeEvent.isComposing) return;
+    if (isSaveKey(e)) {
+      e.preventDefault();
+      form.current?.requestSubmit();
+      return;
+    }
     if (e.key === "Escape") {
       e.preventDefault();
       onBackOut();
@@ -139,40 +149,78 @@ export function useTenderSection({ draft, change, prefix, problem, onSubmit, onB
 
 interface Props {
   section: TenderSectionState;
+  /** Beside the other tenders (the payment panel's insured switch, paper number, confirm). */
+  children?: ReactNode;
   cashLabel: MsgKey;
   tenderedHint: MsgKey;
   cashRef?: Ref<HTMLInputElement>;
   errorFor: (field: string) => ReactNode;
 }
 
-/** Cash, 实收 and its echo, the other tenders and the button that adds one. */
-export function TenderSection({ section, cashLabel, tenderedHint, cashRef, errorFor }: Props) {
+/** The change for what is typed — the core's answer, asked at each keystroke — or null while
+ *  either box is empty or unreadable. */
+export function useCashChange(cash: string, tendered: string): CashChangeView | null {
+  const [view, setView] = useState<CashChangeView | null>(null);
+  useEffect(() => {
+    const due = parseYuan(cash);
+    const given = tendered.trim() === "" ? null : parseYuan(tendered);
+    if (due === null || given === null) {
+      setView(null);
+      return;
+    }
+    let current = true;
+    api.cashChange(due, given).then(
+      (v) => current && setView(v),
+      () => current && setView(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [cash, tendered]);
+  return view;
+}
+
+/** Cash, 实收 and the change, the other tenders and the button that adds one. */
+export function TenderSection({ section, cashLabel, tenderedHint, cashRef, errorFor, children }: Props) {
   const t = useT();
   const { draft, change, prefix, addTender } = section;
   const tenderedFen = parseYuan(draft.tendered);
+  const cashChange = useCashChange(draft.cash, draft.tendered);
   const setRow = (i: number, row: TenderRow) => change((d) => ({ tenders: d.tenders.map((r, j) => (j === i ? row : r)) }));
   const removeRow = (i: number) => change((d) => ({ tenders: d.tenders.filter((_, j) => j !== i) }));
   return (
     <>
+      <div className="tender-main">
       <div className="pay-amounts">
-        <Field ref={cashRef} name="cash" label={t(cashLabel)} testId={`${prefix}-cash`} inputMode="decimal" big value={draft.cash} onChange={(cash) => change({ cash })} error={errorFor("cash")} />
-        <Field
+        <AmountField ref={cashRef} name="cash" label={t(cashLabel)} testId={`${prefix}-cash`} value={draft.cash} onChange={(cash) => change({ cash })} error={errorFor("cash")} />
+        <AmountField
           name="tendered"
           label={t("pay.tendered")}
           testId={`${prefix}-tendered`}
-          inputMode="decimal"
-          big
           value={draft.tendered}
           onChange={(tendered) => change({ tendered })}
-          hint={t(tenderedHint)}
           error={errorFor("tendered")}
         />
       </div>
-      {tenderedFen !== null && (
-        <p className="amount-echo" aria-live="polite">
-          {t("pay.tenderedEcho", { amount: formatFen(tenderedFen) })}
-        </p>
-      )}
+      <div className="pay-change" aria-live="polite" data-testid={`${prefix}-change-live`}>
+        {cashChange?.change_fen != null ? (
+          <>
+            <span className="pay-change-label">{t("pay.changeLive")}</span>
+            <b className="pay-change-big" data-testid={`${prefix}-change`}>
+              {formatFen(cashChange.change_fen)}
+            </b>
+          </>
+        ) : cashChange?.short_fen != null ? (
+          <span className="pay-short" data-testid={`${prefix}-short`}>
+            {t("pay.shortLive", { amount: formatFen(cashChange.short_fen) })}
+          </span>
+        ) : (
+          <span className="muted">{t(tenderedHint)}</span>
+        )}
+        {tenderedFen !== null && <span className="muted pay-tendered-echo">{t("pay.tenderedEcho", { amount: formatFen(tenderedFen) })}</span>}
+      </div>
+      </div>
+      <div className="tender-more">
       {draft.tenders.map((row, i) => (
         <TenderFields key={i} row={row} index={i} prefix={prefix} methods={EXTRA_METHODS} onChange={(r) => setRow(i, r)} errorFor={errorFor}>
           <button type="button" className="quiet" onClick={() => removeRow(i)}>
@@ -183,6 +231,8 @@ export function TenderSection({ section, cashLabel, tenderedHint, cashRef, error
       <button type="button" className="quiet add-tender" data-testid={`${prefix}-add-tender`} onClick={addTender}>
         {t("pay.addTender")} <kbd>Insert</kbd>
       </button>
+      {children}
+      </div>
     </>
   );
 }

@@ -1,5 +1,7 @@
 //! 新建患者 (F2): name, sex, birth date or age, ID number, phone, address, insurance. Enter
-//! goes field to field and saves from the last; Esc steps back, and from the name to the
+//! goes field to field and saves from the last; Ctrl+Enter saves from any field, so a patient
+//! with only a name, sex and birth date needs no Enter through the empty ones (性别 takes only
+//! M/F/U: a birth date typed into it changes nothing). Esc steps back, and from the name to the
 //! search box. The core checks everything and derives birth date and sex from the ID number;
 //! its refusals appear at the field they concern. Two need a decision: an ID number that
 //! disagrees with the typed birth date or sex (tick 确认不一致 to save anyway), and a patient
@@ -46,10 +48,11 @@ const fieldFor: FieldFor = (code) => FIELD_OF[code];
 const POSSIBLE_DUPLICATE = "patient_possible_duplicate";
 const KNOWN_ID = ["patient_duplicate_id", "patient_in_his"];
 
+/** 性别 takes only its letters: a digit (a birth date typed one field early) changes nothing. */
 const SEXES: { value: Sex; keys: string[] }[] = [
-  { value: "M", keys: ["M", "1"] },
-  { value: "F", keys: ["F", "2"] },
-  { value: "U", keys: ["U", "0"] },
+  { value: "M", keys: ["M"] },
+  { value: "F", keys: ["F"] },
+  { value: "U", keys: ["U"] },
 ];
 const INSURANCES: Insurance[] = ["self_pay", "employee", "resident", "public_funded", "commercial"];
 
@@ -234,7 +237,7 @@ export function NewPatientForm({ onCreated, onUseExisting, onBackOut, nameRef }:
           )}
         </div>
         <button type="submit" className="primary" data-testid="np-submit" disabled={pending}>
-          {t("np.submit")} <kbd>Enter</kbd>
+          {t("np.submit")} <kbd>Ctrl+Enter</kbd>
         </button>
       </KeyForm>
     </section>

@@ -21,7 +21,7 @@ import { useKept } from "../../hooks/useDraft";
 import { useHotkeys } from "../../hooks/useHotkeys";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { readBytes } from "../../readFile";
+import { FilePicker, type PickedFile } from "../../components/FilePicker";
 import type { Notice } from "../notice";
 
 export const KIND_KEY: Record<DeptKind, MsgKey> = {
@@ -69,7 +69,6 @@ export function DepartmentsDialog({ role, onChanged, onClose }: Props) {
   const list = useRef<HTMLUListElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const nameInput = useRef<HTMLInputElement>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const [focus, setFocus] = useState<{ target: Target; seq: number } | null>(null);
   const focusOn = (target: Target) => setFocus((f) => ({ target, seq: (f?.seq ?? 0) + 1 }));
   const canEdit = role === "admin" || role === "supervisor";
@@ -151,25 +150,23 @@ export function DepartmentsDialog({ role, onChanged, onClose }: Props) {
 
   const imported = (next: DepartmentView[]) => setNotice({ key: "notice.deptImported", vars: { count: next.length } });
 
-  function importFile(file: File | undefined) {
-    if (!file) return;
-    void changed("import", async () => api.importDepartments({ name: file.name, bytes: await readBytes(file) }), imported).then(() => {
-      if (fileInput.current) fileInput.current.value = "";
-    });
+  function importFile(file: PickedFile) {
+    void changed("import", () => api.importDepartments(file), imported);
   }
 
   const kinds: KeyOption<DeptKind>[] = KINDS.map((k, i) => ({ value: k, label: t(KIND_KEY[k]), keys: [String(i + 1)] }));
   const saveProblem = op === "save" ? write.problem : null;
 
   return (
-    <Dialog title={t("dept.title")} onClose={onClose} size="wide">
+    <Dialog title={t("dept.title")} onClose={onClose} size="full">
       <div data-testid="dept-editor">
         {notice && (
           <p className="notice" role="status" data-testid="dept-notice">
             {t(notice.key, notice.vars)}
           </p>
         )}
-        <div className="two-col dept-cols">
+        {/* The list, the import and the form side by side: all of it seen on a 1366×700 window. */}
+        <div className="ops-cols dept-cols">
           <div>
             {load.problem && <ErrorText problem={load.problem} testId="dept-load-error" />}
             <ul
@@ -202,13 +199,20 @@ export function DepartmentsDialog({ role, onChanged, onClose }: Props) {
               ))}
             </ul>
             <p className="field-hint">{t("dept.listHint")}</p>
+          </div>
+          <div>
             <section className="inline-form">
               <h3>{t("dept.importTitle")}</h3>
-              <label className="field">
-                <span className="field-label">{t("catalog.file")}</span>
-                <input ref={fileInput} type="file" accept=".csv" data-testid="dept-file" disabled={write.pending} onChange={(e) => importFile(e.target.files?.[0])} />
-                <span className="field-hint">{t("dept.fileHint")}</span>
-              </label>
+              <FilePicker
+                label={t("catalog.file")}
+                title={t("file.dialogDepartments")}
+                filterName={t("file.filterCsv")}
+                extensions={["csv"]}
+                testId="dept-file"
+                disabled={write.pending}
+                onPick={importFile}
+                hint={t("dept.fileHint")}
+              />
               <div className="button-row">
                 <button type="button" data-testid="dept-sample" disabled={write.pending} onClick={() => void changed("import", api.importSampleDepartments, imported)}>
                   {t("reg.deptImportSample")}

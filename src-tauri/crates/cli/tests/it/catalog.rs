@@ -14,6 +14,7 @@ fn import_search_and_versions() {
     let s = Station::new();
     let out = s.admin(&["catalog", "import", &big(&s)]);
     assert!(out.out().contains("已导入 2026-11 月价目表（整表）：3000 项"), "{}", out.stdout);
+    assert_eq!(out.stderr, "", "no progress when standard error is not a terminal");
     let again = s.admin(&["catalog", "import", &big(&s)]);
     assert!(again.out().contains("未重复导入"));
     let found = s.run(&["catalog", "search", "zcf", "--json"]).json();
@@ -110,39 +111,74 @@ fn samples(name: &str) -> String {
 fn the_price_list_in_parts_a_confirmed_shrink_and_activate() {
     let s = Station::new();
     // The HIS drug part (GBK, CRLF) and service part (UTF-8 with BOM), each in its own part.
-    let drugs = s.admin(&["catalog", "import", &samples("his-drugs-2026-12.csv"), "--part", "药品", "--json"]).json();
-    assert_eq!((drugs["part"].as_str(), drugs["good"].as_i64(), drugs["encoding"].as_str()), (Some("药品"), Some(12), Some("gb18030")));
-    let services = s.admin(&["catalog", "import", &samples("his-services-2026-12.csv"), "--part", "医疗服务项目"]).out().to_string();
+    let drugs = s
+        .admin(&["catalog", "import", &samples("his-drugs-2026-12.csv"), "--part", "药品", "--json"])
+        .json();
+    assert_eq!(
+        (drugs["part"].as_str(), drugs["good"].as_i64(), drugs["encoding"].as_str()),
+        (Some("药品"), Some(12), Some("gb18030"))
+    );
+    let services = s
+        .admin(&["catalog", "import", &samples("his-services-2026-12.csv"), "--part", "医疗服务项目"])
+        .out()
+        .to_string();
     assert!(services.contains("部分：医疗服务项目") && !services.contains("替换"), "{services}");
     let found = s.run(&["catalog", "search", "ASPLCRP", "--json"]).json();
     assert_eq!(found[0]["code"], "YP000101");
     let versions = s.run(&["catalog", "versions", "--json"]).json();
-    let in_force: Vec<(&str, bool)> = versions.as_array().unwrap().iter().map(|v| (v["part"].as_str().unwrap(), v["in_force"].as_bool().unwrap())).collect();
+    let in_force: Vec<(&str, bool)> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["part"].as_str().unwrap(), v["in_force"].as_bool().unwrap()))
+        .collect();
     assert_eq!(in_force, [("医疗服务项目", true), ("药品", true)]);
 
     // The whole 3,000-item list replaces both parts; the 12-item services list then shrinks
     // it by more than half: refused without --confirm-shrink, naming both counts.
     s.admin(&["catalog", "import", &big(&s)]).out();
     let before = s.snapshot();
-    let dry = s.admin(&["catalog", "import", &samples("his-services-2026-12.csv"), "--month", "2026-12", "--dry-run"]).out().to_string();
+    let dry = s
+        .admin(&[
+            "catalog",
+            "import",
+            &samples("his-services-2026-12.csv"),
+            "--month",
+            "2026-12",
+            "--dry-run",
+        ])
+        .out()
+        .to_string();
     assert!(dry.contains("此文件已于"), "{dry}");
     let small = s.dir.path().join("13项.csv");
     std::fs::write(&small, "编码,名称,单位,单价,费用类别\nA1,挂号费,次,1,挂号费\n").unwrap();
-    let dry = s.admin(&["catalog", "import", small.to_str().unwrap(), "--dry-run", "--json"]).json();
+    let dry = s
+        .admin(&["catalog", "import", small.to_str().unwrap(), "--dry-run", "--json"])
+        .json();
     assert_eq!((dry["shrinks"].as_bool(), dry["replaced_items"].as_i64()), (Some(true), Some(3000)));
-    s.admin(&["catalog", "import", small.to_str().unwrap()]).fails_with("不到现在的 3000 项的一半");
+    s.admin(&["catalog", "import", small.to_str().unwrap()])
+        .fails_with("不到现在的 3000 项的一半");
     assert_eq!(s.snapshot(), before);
     s.admin(&["catalog", "import", small.to_str().unwrap(), "--confirm-shrink"]).out();
 
     // Re-importing the real file says it is not in force and how to put it back.
     let again = s.admin(&["catalog", "import", &big(&s)]).out().to_string();
-    assert!(again.contains("现在未在使用") && again.contains("downtime catalog activate"), "{again}");
+    assert!(
+        again.contains("现在未在使用") && again.contains("downtime catalog activate"),
+        "{again}"
+    );
     let versions = s.run(&["catalog", "versions", "--json"]).json();
-    let real = versions.as_array().unwrap().iter().find(|v| v["items"] == 3000).unwrap()["id"].as_str().unwrap().to_string();
+    let real = versions.as_array().unwrap().iter().find(|v| v["items"] == 3000).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     s.run(&["catalog", "activate", &real]).fails_with("需要操作员");
     s.admin(&["catalog", "activate", "0123"]).fails_with("至少输入 8 位");
     let activated = s.admin(&["catalog", "activate", &real[..13], "--json"]).json();
-    assert_eq!((activated["version"]["id"].as_str(), activated["replaced_items"].as_i64()), (Some(real.as_str()), Some(1)));
+    assert_eq!(
+        (activated["version"]["id"].as_str(), activated["replaced_items"].as_i64()),
+        (Some(real.as_str()), Some(1))
+    );
     s.admin(&["catalog", "activate", &real]).fails_with("已在使用中");
     let found = s.run(&["catalog", "search", "F00000001", "--json"]).json();
     assert_eq!(found[0]["code"], "F00000001");

@@ -30,6 +30,9 @@ fn export_verify_and_export_again() {
     let b1 = usb.join("MZ01-batch-000001");
     let v = verify(&b1, None);
     assert!(v.out().contains("批次完好"), "{}", v.stdout);
+    let sha256sum = std::process::Command::new("sha256sum").arg(b1.join("manifest.json")).output().unwrap();
+    let manifest_sha = String::from_utf8(sha256sum.stdout).unwrap()[..64].to_string();
+    assert!(v.out().contains(&format!("交接单 cover.pdf 由同一密钥签名，对应清单 SHA-256 {manifest_sha}")), "{}", v.stdout);
     let j = s.admin(&["export", "--out", &usb_s, "--json"]).json();
     assert_eq!(j["written"], false);
     assert_eq!(j["last_batch"], 1);
@@ -54,6 +57,21 @@ fn export_verify_and_export_again() {
             "{name}"
         );
     }
+
+    // A changed byte in the cover is noticed too.
+    let copy = s.dir.path().join("cover-changed");
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(&b1).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    let mut cover = std::fs::read(copy.join("cover.pdf")).unwrap();
+    let at = cover.len() / 3;
+    cover[at] ^= 1;
+    std::fs::write(copy.join("cover.pdf"), cover).unwrap();
+    let v = verify(&copy, None);
+    assert_eq!(v.code, 3);
+    assert!(v.stderr.contains("交接单 cover.pdf 被修改过"), "{}", v.stderr);
 
     // A changed byte is named, with exit code 3.
     let records = b1.join("records.jsonl");

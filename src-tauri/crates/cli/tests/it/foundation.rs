@@ -277,7 +277,7 @@ fn a_read_only_folder_is_refused_with_a_clear_message() {
 #[test]
 fn bench_prints_each_figure_beside_its_baseline() {
     let o = Command::new(bin())
-        .args(["bench", "--n", "20", "--catalog-items", "2000", "--json"])
+        .args(["bench", "--n", "20", "--catalog-items", "2000", "--export-patients", "40", "--json"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -286,4 +286,32 @@ fn bench_prints_each_figure_beside_its_baseline() {
     assert!(figures[0]["name"].as_str().unwrap().contains("bare"));
     assert!(figures[1]["ratio"].as_f64().unwrap() > 0.0);
     assert!(figures.iter().all(|f| f["median"].as_f64().unwrap() > 0.0));
+    let export = figures
+        .iter()
+        .find(|f| f["name"].as_str().unwrap().starts_with("export a batch"))
+        .expect("the export figure");
+    assert!(export["baseline"].as_str().unwrap().contains("journal range"));
+    assert!(figures
+        .iter()
+        .any(|f| f["name"].as_str().unwrap().starts_with("peak memory while exporting") && f["unit"] == "MB"));
+}
+
+#[test]
+fn bench_search_measures_each_size_in_fresh_processes() {
+    let o = Command::new(bin())
+        .args(["bench", "search", "--patients", "2000", "--items", "1500", "--n", "20", "--cold-runs", "1", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let what: Vec<(&str, u64)> = rows.iter().map(|r| (r["what"].as_str().unwrap(), r["rows"].as_u64().unwrap())).collect();
+    assert_eq!(what, [("patients", 2000), ("items", 1500)]);
+    for r in &rows {
+        for k in ["file_mb", "bytes_per_row", "open_ms", "first_search_ms", "warm_p50_us", "warm_p99_us"] {
+            assert!(r[k].as_f64().unwrap() > 0.0, "{k}: {r}");
+        }
+        for k in ["import", "cold_cli", "baseline"] {
+            assert!(r[k]["wall_ms"].as_f64().unwrap() > 0.0, "{k}: {r}");
+        }
+    }
 }

@@ -60,7 +60,17 @@ fn add_find_and_register() {
     assert_eq!(found[0]["birth"], "1949-12-31");
     let q = cashier(
         &s,
-        &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary", "--pay", "cash:11"],
+        &[
+            "register",
+            "--patient",
+            "DT-MZ01-000001",
+            "--dept",
+            "NK",
+            "--type",
+            "ordinary",
+            "--pay",
+            "cash:11",
+        ],
     );
     assert_eq!(q.out().trim(), "内科 第 1 号  收据 MZ01-000001  挂号费 ¥11.00");
     let r = cashier(
@@ -84,7 +94,12 @@ fn add_find_and_register() {
     )
     .json();
     assert_eq!(
-        (r["queue_no"].as_i64(), r["dept"].as_str(), r["total_fen"].as_i64(), r["change_fen"].as_i64()),
+        (
+            r["queue_no"].as_i64(),
+            r["dept"].as_str(),
+            r["total_fen"].as_i64(),
+            r["change_fen"].as_i64()
+        ),
         (Some(2), Some("NK"), Some(2100), Some(1000))
     );
     assert_eq!(r["receipt_no"], "MZ01-000002");
@@ -107,7 +122,10 @@ fn add_find_and_register() {
     )
     .json();
     assert_eq!(cancelled["registration"]["cancelled"], true);
-    assert_eq!((cancelled["refund_fen"].as_i64(), cancelled["receipt_no"].as_str()), (Some(2100), Some("MZ01-000003")));
+    assert_eq!(
+        (cancelled["refund_fen"].as_i64(), cancelled["receipt_no"].as_str()),
+        (Some(2100), Some("MZ01-000003"))
+    );
     let depts = s.run(&["dept", "list", "--json"]).json();
     assert!(depts.as_array().unwrap().iter().any(|d| d["code"] == "JZ"));
 }
@@ -133,30 +151,74 @@ fn bad_input_is_refused_with_one_sentence() {
     }
     cashier(
         &s,
-        &["register", "--patient", "DT-MZ01-000009", "--dept", "NK", "--type", "ordinary", "--pay", "cash:11"],
+        &[
+            "register",
+            "--patient",
+            "DT-MZ01-000009",
+            "--dept",
+            "NK",
+            "--type",
+            "ordinary",
+            "--pay",
+            "cash:11",
+        ],
     )
     .fails_with("找不到患者");
     assert_eq!(s.snapshot(), before);
     cashier(&s, &["patient", "add", "--name", "甲", "--sex", "M"]).out();
     cashier(
         &s,
-        &["register", "--patient", "DT-MZ01-000001", "--dept", "XX", "--type", "ordinary", "--pay", "cash:11"],
+        &[
+            "register",
+            "--patient",
+            "DT-MZ01-000001",
+            "--dept",
+            "XX",
+            "--type",
+            "ordinary",
+            "--pay",
+            "cash:11",
+        ],
     )
     .fails_with("没有编码为“XX”的科室");
     cashier(&s, &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "vip"]).fails_with("没有“vip”这个号别");
-    cashier(&s, &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"]).fails_with("须当场收取");
+    cashier(
+        &s,
+        &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary"],
+    )
+    .fails_with("须当场收取");
     s.admin(&["operator", "add", "张收费", "--role", "cashier", "--pin", "1111"]).out();
     s.as_(
         "张收费",
         "1111",
-        &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary", "--pay", "cash:11"],
+        &[
+            "register",
+            "--patient",
+            "DT-MZ01-000001",
+            "--dept",
+            "NK",
+            "--type",
+            "ordinary",
+            "--pay",
+            "cash:11",
+        ],
     )
     .fails_with("还没有开班");
     s.admin(&["outage", "end"]).fails_with("还有 1 个班次未交班：李收费");
     s.admin(&["outage", "end", "--with-open-shifts"]).out();
     cashier(
         &s,
-        &["register", "--patient", "DT-MZ01-000001", "--dept", "NK", "--type", "ordinary", "--pay", "cash:11"],
+        &[
+            "register",
+            "--patient",
+            "DT-MZ01-000001",
+            "--dept",
+            "NK",
+            "--type",
+            "ordinary",
+            "--pay",
+            "cash:11",
+        ],
     )
     .fails_with("当前不在应急状态");
 }
@@ -189,6 +251,7 @@ fn duplicates_need_confirmation() {
 
 #[test]
 fn the_his_index_snapshot() {
+    // (Read from the file as it is imported: a big hospital's index is millions of rows.)
     let s = outage_station();
     let file = s.dir.path().join("his.csv");
     std::fs::write(
@@ -199,14 +262,29 @@ fn the_his_index_snapshot() {
     let dry = s.admin(&["patients", "import", file.to_str().unwrap(), "--dry-run"]);
     assert!(dry.out().contains("第 3 行（H002）：缺少姓名"), "{}", dry.stdout);
     s.admin(&["patients", "import", file.to_str().unwrap()]).fails_with("有 1 行有问题");
-    s.admin(&["patients", "import", file.to_str().unwrap(), "--skip-bad"]).out();
+    let imported = s.admin(&["patients", "import", file.to_str().unwrap(), "--skip-bad"]);
+    imported.out();
+    assert_eq!(imported.stderr, "", "no progress bar when standard error is not a terminal");
     let found = s.run(&["patient", "find", "孙悟空", "--json"]).json();
     assert_eq!(found[0]["his_id"], "H001");
     assert!(found[0]["downtime_no"].is_null());
     assert_eq!(
-        cashier(&s, &["register", "--patient", "H001", "--dept", "JZ", "--type", "emergency", "--pay", "wechat:13:4200001"])
-            .out()
-            .trim(),
+        cashier(
+            &s,
+            &[
+                "register",
+                "--patient",
+                "H001",
+                "--dept",
+                "JZ",
+                "--type",
+                "emergency",
+                "--pay",
+                "wechat:13:4200001"
+            ]
+        )
+        .out()
+        .trim(),
         "急诊科 第 1 号  收据 MZ01-000001  挂号费 ¥13.00"
     );
     let linked = s.run(&["patient", "find", "H001", "--json"]).json();

@@ -35,8 +35,46 @@ pub const FORMAT: &str = "downtime-batch/1";
 pub const MANIFEST: &str = "manifest.json";
 pub const RECORDS: &str = "records.jsonl";
 /// The printed cover sheet: outside the manifest's `files`, because it carries the
-/// manifest's own SHA-256 (and it is the one file a re-rendering may change).
+/// manifest's own SHA-256 (and it is the one file a re-rendering may change). It is signed
+/// by the station key instead, over the manifest's SHA-256 and its own bytes
+/// ([`cover_signed_bytes`]): the signature is a PDF comment line just before `startxref`,
+/// which every PDF reader skips.
 pub const COVER: &str = "cover.pdf";
+const COVER_SIGNATURE: &[u8] = b"%downtime-cover-signature ";
+
+/// What the station key signs for a cover sheet: a domain tag, the SHA-256 of the manifest it
+/// belongs to, and the PDF's bytes without the signature line.
+pub fn cover_signed_bytes(manifest_sha256: &str, pdf: &[u8]) -> Vec<u8> {
+    let mut out = format!("DTCOVER1\n{manifest_sha256}\n").into_bytes();
+    out.extend_from_slice(pdf);
+    out
+}
+
+/// A cover PDF with its signature line (`signature` in hex) put in before `startxref`.
+pub fn cover_with_signature(pdf: &[u8], signature: &str) -> Vec<u8> {
+    let at = pdf
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .unwrap_or(pdf.len());
+    let mut out = Vec::with_capacity(pdf.len() + COVER_SIGNATURE.len() + signature.len() + 1);
+    out.extend_from_slice(&pdf[..at]);
+    out.extend_from_slice(COVER_SIGNATURE);
+    out.extend_from_slice(signature.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(&pdf[at..]);
+    out
+}
+
+/// A signed cover split into the PDF without its signature line and the signature (hex);
+/// `None` when it carries none.
+pub fn cover_signature(cover: &[u8]) -> Option<(Vec<u8>, &str)> {
+    let start = cover.windows(COVER_SIGNATURE.len()).rposition(|w| w == COVER_SIGNATURE)?;
+    let len = cover[start..].iter().position(|&b| b == b'\n')?;
+    let signature = std::str::from_utf8(&cover[start + COVER_SIGNATURE.len()..start + len]).ok()?;
+    let mut pdf = cover[..start].to_vec();
+    pdf.extend_from_slice(&cover[start + len + 1..]);
+    Some((pdf, signature))
+}
 
 /// The folder a batch is written to: `MZ01-batch-000001`.
 pub fn folder_name(station_code: &str, batch_seq: i64) -> String {
@@ -249,7 +287,17 @@ pub fn payload_rows(payload: &Value) -> impl Iterator<Item = (&str, &Map<String,
 /// Writes the `records.jsonl` line of a journal entry (without the newline): canonical JSON
 /// with the payload embedded as the object it is (its text is already canonical).
 #[allow(clippy::too_many_arguments)]
-pub fn write_record_line(out: &mut String, seq: i64, id: &str, kind: &str, actor: &str, at: &str, payload: &str, prev_hash: &str, hash: &str) {
+pub fn write_record_line(
+    out: &mut String,
+    seq: i64,
+    id: &str,
+    kind: &str,
+    actor: &str,
+    at: &str,
+    payload: &str,
+    prev_hash: &str,
+    hash: &str,
+) {
     out.push_str("{\"actor\":");
     jcs::write_string(actor, out);
     out.push_str(",\"at\":");

@@ -1,11 +1,12 @@
 //! `downtime export verify DIR [--previous DIR]`: checks a batch folder offline and names the
 //! first thing wrong. In order: the manifest (readable, canonical, known format), its
 //! signature, the set of files (none missing, none extra), each file's size and SHA-256, the
-//! chain inside `records.jsonl` (sequence, links, hashes, ends), the manifest's counts and
+//! cover sheet (signed by the same key, for this very manifest), the chain inside
+//! `records.jsonl` (sequence, links, hashes, ends), the manifest's counts and
 //! totals against the records, and, when the previous batch is given, the link to it (same
 //! station and key, next sequence number, chain head to chain head, no journal entry skipped).
 
-use super::{parse_manifest, records, Manifest, Tally, COVER, MANIFEST, RECORDS};
+use super::{cover_signature, cover_signed_bytes, parse_manifest, records, Manifest, Tally, COVER, MANIFEST, RECORDS};
 use crate::journal::GENESIS;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
@@ -22,6 +23,8 @@ pub struct BatchCheck {
     /// Fingerprint of the key that signed it: compare it with the cover sheet and the
     /// station's setup screen.
     pub fingerprint: Option<String>,
+    /// SHA-256 of `manifest.json` as read: the cover sheet on paper shows it.
+    pub manifest_sha256: Option<String>,
     /// `None` when the batch is sound.
     pub problem: Option<BatchProblem>,
 }
@@ -29,8 +32,8 @@ pub struct BatchCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BatchProblem {
     /// Stable: `batch_manifest_invalid`, `batch_signature_invalid`, `batch_file_missing`,
-    /// `batch_file_extra`, `batch_file_changed`, `batch_chain_broken`, `batch_totals_mismatch`,
-    /// `batch_previous_invalid`, `batch_previous_other_station`, `batch_gap`, `batch_link_broken`.
+    /// `batch_file_extra`, `batch_file_changed`, `batch_cover_missing`, `batch_cover_invalid`,
+    /// `batch_chain_broken`, `batch_totals_mismatch`, `batch_previous_invalid`, `batch_previous_other_station`, `batch_gap`, `batch_link_broken`.
     pub code: &'static str,
     /// The file concerned, when there is one.
     pub file: Option<String>,
@@ -53,6 +56,7 @@ pub fn verify_batch(dir: &Path, previous: Option<&Path>) -> BatchCheck {
         folder: dir.display().to_string(),
         manifest: None,
         fingerprint: None,
+        manifest_sha256: None,
         problem: None,
     };
     let manifest = match manifest_of(dir) {
@@ -63,6 +67,7 @@ pub fn verify_batch(dir: &Path, previous: Option<&Path>) -> BatchCheck {
         }
     };
     check.fingerprint = manifest.fingerprint();
+    check.manifest_sha256 = std::fs::read(dir.join(MANIFEST)).ok().map(|b| hex::encode(Sha256::digest(b)));
     check.problem = check_signature(&manifest)
         .err()
         .or_else(|| check_files(dir, &manifest).err())
@@ -112,14 +117,8 @@ fn check_signature(m: &Manifest) -> Result<(), BatchProblem> {
             format!("The signature of {MANIFEST} does not match: the manifest was altered or not signed by this station's key"),
         )
     };
-    let key: [u8; 32] = hex::decode(&m.public_key)
-        .ok()
-        .and_then(|k| k.try_into().ok())
-        .ok_or_else(forged)?;
-    let sig: [u8; 64] = hex::decode(&m.signature)
-        .ok()
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(forged)?;
+    let key: [u8; 32] = hex::decode(&m.public_key).ok().and_then(|k| k.try_into().ok()).ok_or_else(forged)?;
+    let sig: [u8; 64] = hex::decode(&m.signature).ok().and_then(|s| s.try_into().ok()).ok_or_else(forged)?;
     let key = VerifyingKey::from_bytes(&key).map_err(|_| forged())?;
     key.verify_strict(&m.signed_bytes(), &Signature::from_bytes(&sig))
         .map_err(|_| forged())
@@ -197,7 +196,35 @@ fn check_files(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
             ));
         }
     }
-    Ok(())
+    check_cover(dir, m)
+}
+
+/// The cover sheet is signed by the station key over the manifest's SHA-256 and its own
+/// bytes: a changed byte, a cover of another batch or one signed by another key fails.
+fn check_cover(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
+    let cover = std::fs::read(dir.join(COVER)).map_err(|_| {
+        problem(
+            "batch_cover_missing",
+            Some(COVER),
+            format!("缺少交接单 {COVER}：批次文件夹不完整"),
+            format!("The cover sheet {COVER} is missing: the batch folder is not whole"),
+        )
+    })?;
+    let invalid = || {
+        problem(
+            "batch_cover_invalid",
+            Some(COVER),
+            format!("交接单 {COVER} 被修改过，或不是这份清单的交接单：它的工作站签名不符"),
+            format!("The cover sheet {COVER} was altered or belongs to another manifest: its station signature does not match"),
+        )
+    };
+    let manifest = std::fs::read(dir.join(MANIFEST)).map_err(|_| invalid())?;
+    let (pdf, signature) = cover_signature(&cover).ok_or_else(invalid)?;
+    let key: [u8; 32] = hex::decode(&m.public_key).ok().and_then(|k| k.try_into().ok()).ok_or_else(invalid)?;
+    let sig: [u8; 64] = hex::decode(signature).ok().and_then(|s| s.try_into().ok()).ok_or_else(invalid)?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| invalid())?;
+    let signed = cover_signed_bytes(&hex::encode(Sha256::digest(&manifest)), &pdf);
+    key.verify_strict(&signed, &Signature::from_bytes(&sig)).map_err(|_| invalid())
 }
 
 fn chain(zh: String, en: String) -> BatchProblem {
@@ -218,7 +245,10 @@ fn check_records(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
     if m.prev_chain_head.is_empty() && m.journal_first_seq != 1 {
         return Err(chain(
             format!("清单没有上一批的链头，却从流水第 {} 条开始", m.journal_first_seq),
-            format!("The manifest has no previous chain head but starts at journal entry {}", m.journal_first_seq),
+            format!(
+                "The manifest has no previous chain head but starts at journal entry {}",
+                m.journal_first_seq
+            ),
         ));
     }
     let mut tally = Tally::default();

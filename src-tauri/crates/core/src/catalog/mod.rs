@@ -6,17 +6,19 @@
 //! version of each part.
 
 pub mod category;
+mod index;
 pub mod lookup;
 pub mod parts;
 pub mod price;
 pub mod read;
 pub mod sample;
+pub mod stream;
 pub mod synth;
 
 use crate::error::{invalid, Result};
+use crate::ids::Permission;
 use crate::jcs::canonical;
 use crate::journal::{self, Change};
-use crate::ids::Permission;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
@@ -127,12 +129,11 @@ pub struct CatalogStatus {
     pub stale: bool,
 }
 
-/// The items in force (every part's, by code) and their search index, kept while the same
-/// versions stay in force.
+/// The items in force (every part's, by code), kept while the same versions stay in force:
+/// pricing a draft looks its lines up here. The search index is in the file (`index.rs`).
 pub(crate) struct Cache {
     versions: Vec<Uuid>,
     items: Vec<CatalogItem>,
-    index: lookup::Index,
 }
 
 impl Cache {
@@ -143,7 +144,10 @@ impl Cache {
 
     /// The item `code` in force.
     pub(crate) fn get(&self, code: &str) -> Option<&CatalogItem> {
-        self.items.binary_search_by(|i| i.code.as_str().cmp(code)).ok().map(|i| &self.items[i])
+        self.items
+            .binary_search_by(|i| i.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.items[i])
     }
 }
 
@@ -238,6 +242,27 @@ const VERSION_SELECT: &str =
      ifnull((SELECT a.part FROM catalog_activation a WHERE a.version_id = v.id ORDER BY a.rowid LIMIT 1), '') \
      FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
 
+const ITEM_COLUMNS: &str = "version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0)";
+
+fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
+    let cat: String = r.get(6)?;
+    let lookup: String = r.get(7)?;
+    Ok(CatalogItem {
+        version_id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        code: r.get(1)?,
+        name: r.get(2)?,
+        spec: r.get(3)?,
+        unit: r.get(4)?,
+        price: UnitPrice::from_e4(r.get(5)?).unwrap_or(UnitPrice::from_e4(0).expect("zero")),
+        category: FeeCategory::ALL.into_iter().find(|c| c.key() == cat).unwrap_or(FeeCategory::Other),
+        lookups: lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect(),
+        wubi: r.get(8)?,
+        insurance_class: r.get(9)?,
+        is_drug: r.get(10)?,
+        whole: r.get(11)?,
+    })
+}
+
 pub(crate) fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<CatalogItem>> {
     let mut stmt = conn.prepare(
         "SELECT code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0) \
@@ -262,6 +287,14 @@ pub(crate) fn load_items(conn: &Connection, version: Uuid) -> Result<Vec<Catalog
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The item stored at `rowid` (the search index points at items by rowid).
+pub(crate) fn load_item_at(conn: &Connection, rowid: i64) -> Result<Option<CatalogItem>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM catalog_item WHERE rowid = ?1"))?
+        .query_row([rowid], item_from_row)
+        .optional()?)
 }
 
 /// Re-derives every version's item digest; the first version whose items differ, if any.
@@ -458,6 +491,7 @@ impl Desk {
         report.version = self.catalog_version(version_id)?;
         report.in_force = true;
         self.catalog_cache = None;
+        self.ensure_item_index()?;
         Ok(report)
     }
 
@@ -524,28 +558,9 @@ impl Desk {
         }
         // No code is in two parts in force (refused at import and activation).
         items.sort_by(|a, b| a.code.cmp(&b.code));
-        let codes: Vec<[&str; 1]> = items.iter().map(|i| [i.code.as_str()]).collect();
-        let index = lookup::Index::build(items.iter().zip(&codes).map(|(i, c)| lookup::Entry {
-            codes: c,
-            name: &i.name,
-            lookups: &i.lookups,
-        }));
-        let cache = Arc::new(Cache { versions, items, index });
+        let cache = Arc::new(Cache { versions, items });
         self.catalog_cache = Some(cache.clone());
         Ok(Some(cache))
-    }
-
-    /// Finds items of the active catalog, best match first.
-    pub fn catalog_search(&mut self, query: &str, limit: usize) -> Result<Vec<CatalogItem>> {
-        let Some(cache) = self.catalog_cache()? else {
-            return Ok(vec![]);
-        };
-        Ok(cache
-            .index
-            .search(query, limit)
-            .into_iter()
-            .map(|i| cache.items[i as usize].clone())
-            .collect())
     }
 
     /// The item `code` of the price list in force, if it has one.

@@ -110,7 +110,9 @@ impl Desk {
                WHERE NOT EXISTS (SELECT 1 FROM catalog_activation a WHERE a.version_id = v.id)) \
              ORDER BY at, k, n",
         )?;
-        let events: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let events: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut parts: BTreeMap<String, String> = BTreeMap::new();
         let mut latest = None;
         for (version, part) in events {
@@ -243,7 +245,12 @@ impl Desk {
             return Err(invalid!(
                 "catalog_already_active",
                 format!("价目表版本 {}（{} {}）已在使用中", v.id, part_label(&v.part), v.month),
-                format!("Price-list version {} ({} {}) is already in force", v.id, part_label(&v.part), v.month)
+                format!(
+                    "Price-list version {} ({} {}) is already in force",
+                    v.id,
+                    part_label(&v.part),
+                    v.month
+                )
             ));
         }
         let items = super::load_items(&self.conn, v.id)?;
@@ -256,10 +263,18 @@ impl Desk {
             let row = insert_activation(&desk.conn, v.id, &v.part, &change, by, now)?;
             let mut extra = Map::new();
             extra.insert("replaces".into(), json!(replaced));
-            journal::append_rows(&desk.conn, "catalog_activated", by.name(), now, vec![("catalog_activation", row)], extra)?;
+            journal::append_rows(
+                &desk.conn,
+                "catalog_activated",
+                by.name(),
+                now,
+                vec![("catalog_activation", row)],
+                extra,
+            )?;
             Ok(())
         })?;
         self.catalog_cache = None;
+        self.ensure_item_index()?;
         Ok(change)
     }
 }

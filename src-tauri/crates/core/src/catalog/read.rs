@@ -62,7 +62,9 @@ impl Field {
             .collect::<String>()
             .to_lowercase();
         Some(match h.as_str() {
-            "编码" | "项目编码" | "药品编码" | "收费编码" | "收费项目编码" | "代码" | "项目代码" | "code" | "item_code" => Field::Code,
+            "编码" | "项目编码" | "药品编码" | "收费编码" | "收费项目编码" | "代码" | "项目代码" | "code" | "item_code" => {
+                Field::Code
+            }
             "名称" | "项目名称" | "药品名称" | "收费项目" | "收费项目名称" | "name" | "item_name" => Field::Name,
             "规格" | "说明" | "项目说明" | "spec" | "specification" => Field::Spec,
             "单位" | "计价单位" | "计量单位" | "unit" => Field::Unit,

@@ -31,6 +31,35 @@ pub struct RefundInput {
     pub drug_return_by: Option<String>,
 }
 
+/// What is left to refund of one line of a charge receipt.
+#[derive(Debug, Clone)]
+pub struct LineLeft {
+    /// The line as charged.
+    pub line: ReceiptLine,
+    /// Quantity not yet refunded, in thousandths.
+    pub qty_left: i64,
+    pub amount_left: Fen,
+}
+
+/// One line of a refund preview: what is left of it, and what this refund takes.
+#[derive(Debug, Clone)]
+pub struct RefundPreviewLine {
+    pub left: LineLeft,
+    /// Refunded now (none: not marked).
+    pub qty: Option<Quantity>,
+    pub amount: Fen,
+}
+
+/// A refund worked out before it is confirmed.
+#[derive(Debug, Clone)]
+pub struct RefundPreview {
+    pub receipt_no: String,
+    pub lines: Vec<RefundPreviewLine>,
+    pub total: Fen,
+    /// How the money goes back: method and amount.
+    pub pay_back: Vec<(Method, Fen)>,
+}
+
 /// The reason finance looks for: the whole receipt refunded so the HIS can re-settle it.
 pub const RESETTLEMENT_REASON: &str = "医保重新结算";
 
@@ -151,7 +180,63 @@ impl Desk {
             return Ok(existing);
         }
         let reason = clean_text(&input.reason, 100, ("退费原因", "Reason"))?;
-        let original = self.receipt(&input.receipt_no)?.ok_or_else(|| unknown(&input.receipt_no))?;
+        let original = self.refundable(&input.receipt_no)?;
+        let shift = self.shift_for_money(by)?;
+        let wanted: Vec<(i64, Option<Quantity>)> = if input.lines.is_empty() {
+            original.lines.iter().map(|l| (l.line_no, None)).collect()
+        } else {
+            input.lines.iter().map(|(n, q)| (*n, Some(*q))).collect()
+        };
+        let (lines, total) = self.plan_refund_lines(&original, &wanted, input.lines.is_empty())?;
+        if lines.is_empty() || total == Fen::ZERO {
+            return Err(invalid!(
+                "refund_nothing_left",
+                format!("收据 {} 已全部退费", original.receipt_no),
+                format!("Receipt {} is already fully refunded", original.receipt_no)
+            ));
+        }
+        let drug_return_by = match input.drug_return_by.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => Some(clean_text(d, 20, ("退药确认人", "Pharmacy confirmation"))?),
+            None if lines.iter().any(|l| l.is_drug) => {
+                return Err(invalid!(
+                    "refund_needs_drug_return",
+                    "退药品需药房确认退药：请填写退药确认人",
+                    "Refunding drugs needs the pharmacy's confirmation that they came back: give who confirmed it"
+                ))
+            }
+            None => None,
+        };
+        let tenders = if input.tenders.is_empty() {
+            vec![TenderInput {
+                method: Method::Cash,
+                amount: total,
+                reference: String::new(),
+            }]
+        } else {
+            input.tenders.clone()
+        };
+        let (tenders, _) = settle(&tenders, total, None, false)?;
+        let now = self.now();
+        let outage_id = self.active_outage()?.map(|o| o.id).unwrap_or(original.outage_id);
+        let signer = self.signer()?;
+        let new = NewReceipt {
+            registration_id: original.registration_id,
+            department: original.department.clone(),
+            refund_of: Some(original.id),
+            insured: original.insured,
+            reason,
+            supervisor: Some(supervisor),
+            drug_return_by,
+            catalog_version: original.catalog_version,
+            ..NewReceipt::new(ReceiptKind::Refund, input.id, &original.patient, total, shift.id, outage_id, now)
+        };
+        insert_receipt(&self.conn, &signer, by, &new, &lines, &tenders, now, "receipt_refunded")?;
+        Ok(self.receipt_by_id(input.id)?.expect("just refunded"))
+    }
+
+    /// A charge receipt that may be refunded: it exists, is a charge, and is not voided.
+    fn refundable(&self, receipt_no: &str) -> Result<Receipt> {
+        let original = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
         if original.kind == ReceiptKind::Registration {
             return Err(registration_receipt(&original.receipt_no));
         }
@@ -169,31 +254,55 @@ impl Desk {
                 format!("Receipt {} is voided; it cannot be refunded", original.receipt_no)
             ));
         }
-        let shift = self.shift_for_money(by)?;
-        // What each line has had paid back already.
+        Ok(original)
+    }
+
+    /// What is left to refund of each line of `original` (quantity in thousandths, amount).
+    fn left_to_refund(&self, original: &Receipt) -> Result<Vec<LineLeft>> {
         let refunds = self.refunds_of(original.id)?;
-        let returned = |line_no: i64| -> (i64, i64) {
-            refunds
-                .iter()
-                .flat_map(|r| &r.lines)
-                .filter(|l| l.refunds_line == Some(line_no))
-                .fold((0, 0), |(q, a), l| (q + l.qty.milli(), a + l.amount.get()))
-        };
-        let wanted: Vec<(i64, Option<Quantity>)> = if input.lines.is_empty() {
-            original.lines.iter().map(|l| (l.line_no, None)).collect()
-        } else {
-            input.lines.iter().map(|(n, q)| (*n, Some(*q))).collect()
-        };
+        Ok(original
+            .lines
+            .iter()
+            .map(|line| {
+                let (qty_back, amount_back) = refunds
+                    .iter()
+                    .flat_map(|r| &r.lines)
+                    .filter(|l| l.refunds_line == Some(line.line_no))
+                    .fold((0, 0), |(q, a), l| (q + l.qty.milli(), a + l.amount.get()));
+                LineLeft {
+                    line: line.clone(),
+                    qty_left: (line.qty.milli() - qty_back).max(0),
+                    amount_left: Fen::new(line.amount.get() - amount_back).unwrap_or(Fen::ZERO),
+                }
+            })
+            .collect())
+    }
+
+    /// The refund lines for `wanted` (line number, quantity; none = all that is left) and
+    /// their total. `skip_done`: a line already wholly refunded is passed over, not refused
+    /// (a refund of "everything left").
+    fn plan_refund_lines(
+        &self,
+        original: &Receipt,
+        wanted: &[(i64, Option<Quantity>)],
+        skip_done: bool,
+    ) -> Result<(Vec<ReceiptLine>, Fen)> {
+        let left = self.left_to_refund(original)?;
         let mut lines: Vec<ReceiptLine> = Vec::new();
         let mut total = Fen::ZERO;
-        for (n, qty) in wanted {
-            let line = original.lines.iter().find(|l| l.line_no == n).ok_or_else(|| {
+        for &(n, qty) in wanted {
+            let LineLeft {
+                line,
+                qty_left,
+                amount_left,
+            } = left.iter().find(|l| l.line.line_no == n).ok_or_else(|| {
                 invalid!(
                     "refund_line_unknown",
                     format!("收据 {} 没有第 {n} 行", original.receipt_no),
                     format!("Receipt {} has no line {n}", original.receipt_no)
                 )
             })?;
+            let (qty_left, amount_left) = (*qty_left, amount_left.get());
             if lines.iter().any(|l| l.refunds_line == Some(n)) {
                 return Err(invalid!(
                     "refund_line_twice",
@@ -201,11 +310,8 @@ impl Desk {
                     format!("Line {n} is given twice")
                 ));
             }
-            let (qty_back, amount_back) = returned(n);
-            let qty_left = line.qty.milli() - qty_back;
-            let amount_left = line.amount.get() - amount_back;
             if qty_left <= 0 || amount_left <= 0 {
-                if input.lines.is_empty() {
+                if skip_done {
                     continue;
                 }
                 return Err(invalid!(
@@ -276,50 +382,35 @@ impl Desk {
                 ..line.clone()
             });
         }
-        if lines.is_empty() || total == Fen::ZERO {
-            return Err(invalid!(
-                "refund_nothing_left",
-                format!("收据 {} 已全部退费", original.receipt_no),
-                format!("Receipt {} is already fully refunded", original.receipt_no)
-            ));
-        }
-        let drug_return_by = match input.drug_return_by.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            Some(d) => Some(clean_text(d, 20, ("退药确认人", "Pharmacy confirmation"))?),
-            None if lines.iter().any(|l| l.is_drug) => {
-                return Err(invalid!(
-                    "refund_needs_drug_return",
-                    "退药品需药房确认退药：请填写退药确认人",
-                    "Refunding drugs needs the pharmacy's confirmation that they came back: give who confirmed it"
-                ))
-            }
-            None => None,
-        };
-        let tenders = if input.tenders.is_empty() {
-            vec![TenderInput {
-                method: Method::Cash,
-                amount: total,
-                reference: String::new(),
-            }]
-        } else {
-            input.tenders.clone()
-        };
-        let (tenders, _) = settle(&tenders, total, None, false)?;
-        let now = self.now();
-        let outage_id = self.active_outage()?.map(|o| o.id).unwrap_or(original.outage_id);
-        let signer = self.signer()?;
-        let new = NewReceipt {
-            registration_id: original.registration_id,
-            department: original.department.clone(),
-            refund_of: Some(original.id),
-            insured: original.insured,
-            reason,
-            supervisor: Some(supervisor),
-            drug_return_by,
-            catalog_version: original.catalog_version,
-            ..NewReceipt::new(ReceiptKind::Refund, input.id, &original.patient, total, shift.id, outage_id, now)
-        };
-        insert_receipt(&self.conn, &signer, by, &new, &lines, &tenders, now, "receipt_refunded")?;
-        Ok(self.receipt_by_id(input.id)?.expect("just refunded"))
+        Ok((lines, total))
+    }
+
+    /// 退费预览: what a refund of `lines` would pay back, before anything is written — each
+    /// line of the receipt with what is left of it and what this refund takes, the total, and
+    /// the whole paid back by `pay_back`. No line given: nothing is refunded yet (the form
+    /// shows the receipt). The same rules as [`Desk::refund_receipt`]; no role or shift check.
+    pub fn refund_preview(&self, receipt_no: &str, lines: &[(i64, Quantity)], pay_back: Method) -> Result<RefundPreview> {
+        let original = self.refundable(receipt_no)?;
+        let left = self.left_to_refund(&original)?;
+        let wanted: Vec<(i64, Option<Quantity>)> = lines.iter().map(|(n, q)| (*n, Some(*q))).collect();
+        let (planned, total) = self.plan_refund_lines(&original, &wanted, false)?;
+        let lines = left
+            .into_iter()
+            .map(|l| {
+                let refund = planned.iter().find(|p| p.refunds_line == Some(l.line.line_no));
+                RefundPreviewLine {
+                    qty: refund.map(|p| p.qty),
+                    amount: refund.map(|p| p.amount).unwrap_or(Fen::ZERO),
+                    left: l,
+                }
+            })
+            .collect();
+        Ok(RefundPreview {
+            receipt_no: original.receipt_no,
+            lines,
+            total,
+            pay_back: if total == Fen::ZERO { vec![] } else { vec![(pay_back, total)] },
+        })
     }
 
     /// Refund receipts issued against a receipt, oldest first.

@@ -216,3 +216,21 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
     }
     Ok((out, change))
 }
+
+/// What the cash handed over (实收) comes to against the cash due, shown live while it is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CashChange {
+    /// 找零: what goes back to the patient.
+    Change(Fen),
+    /// 还差: what is still missing.
+    Short(Fen),
+}
+
+/// The change for `tendered` against `cash_due`, as `settle` will work it out on confirm.
+pub fn cash_change(cash_due: Fen, tendered: Fen) -> CashChange {
+    if tendered >= cash_due {
+        CashChange::Change(Fen::new(tendered.get() - cash_due.get()).unwrap_or_default())
+    } else {
+        CashChange::Short(Fen::new(cash_due.get() - tendered.get()).unwrap_or_default())
+    }
+}

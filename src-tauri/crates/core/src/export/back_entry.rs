@@ -1,9 +1,13 @@
 //! 补录清单 (`back-entry.csv`, `back-entry.pdf`): what the HIS team keys in, one row per
 //! document, in the order it must be entered: every new patient first, then visit by visit
-//! (a registration, its charges, each refund after what it refunds, a void after what it
-//! voids), each admission before its deposits. Visits come in the order they began; within
-//! one, documents in the order they were made. Each row names the patient, the items, the
-//! amounts and the tenders, and leaves a column empty for the HIS number.
+//! (a registration, then the receipt its fee was paid on at once — kind `registration` —,
+//! its charges, each refund after what it refunds, a void after what it voids, a 退号 before
+//! the voucher that gives its fee back), each admission before its deposits. Visits come in
+//! the order they began; within one, documents in the order they were made, and within one
+//! journal entry the record before the money (a registration or an admission before its
+//! receipt; a payload lists its tables alphabetically, which would put the receipt first).
+//! Each row names the patient, the items, the amounts and the tenders, and leaves a column
+//! empty for the HIS number.
 //!
 //! Only ids and sort keys are kept while the journal range is read (a few dozen bytes per
 //! document); each row is rendered from the store when it is written.
@@ -17,6 +21,7 @@ use super::render::Hashed;
 use crate::batch::tally::receipt_sign;
 use crate::batch::{payload_rows, FileEntry};
 use crate::error::Result;
+use rusqlite::OptionalExtension;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -24,16 +29,17 @@ use std::path::Path;
 pub(crate) const CSV_NAME: &str = "back-entry.csv";
 pub(crate) const PDF_NAME: &str = "back-entry.pdf";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// In the order documents of one journal entry are keyed in: the record, then its money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
     Patient,
     Registration,
     RegistrationCancel,
-    Receipt,
-    Void,
     Admission,
     AdmissionCancel,
     AdmissionTransfer,
+    Receipt,
+    Void,
 }
 
 struct Doc {
@@ -84,7 +90,11 @@ impl BackEntry {
             let (kind, group, id) = match table {
                 "patient" => (Kind::Patient, String::new(), s(row, "id")),
                 "registration" => (Kind::Registration, s(row, "id").to_string(), s(row, "id")),
-                "registration_cancel" => (Kind::RegistrationCancel, s(row, "registration_id").to_string(), s(row, "registration_id")),
+                "registration_cancel" => (
+                    Kind::RegistrationCancel,
+                    s(row, "registration_id").to_string(),
+                    s(row, "registration_id"),
+                ),
                 "receipt" => (Kind::Receipt, receipt_group(lk, row)?, s(row, "id")),
                 "receipt_void" => {
                     let r = lk.receipt(s(row, "receipt_id"))?.unwrap_or_default();
@@ -116,22 +126,55 @@ impl BackEntry {
         let rank: Vec<(bool, i64)> = self
             .docs
             .iter()
-            .map(|d| (d.kind != Kind::Patient, if d.kind == Kind::Patient { 0 } else { first[d.group.as_str()] }))
+            .map(|d| {
+                (
+                    d.kind != Kind::Patient,
+                    if d.kind == Kind::Patient { 0 } else { first[d.group.as_str()] },
+                )
+            })
             .collect();
         let mut order: Vec<usize> = (0..self.docs.len()).collect();
-        order.sort_by_key(|&k| (rank[k], self.docs[k].seq, self.docs[k].n));
+        order.sort_by_key(|&k| (rank[k], self.docs[k].seq, self.docs[k].kind, self.docs[k].n));
         let docs = std::mem::take(&mut self.docs);
 
         let mut csv = CsvFile::create(
             dir,
             CSV_NAME,
-            &["顺序", "类别", "单据号", "停机号", "姓名", "性别", "出生日期", "年龄", "身份证号", "电话", "医保类型", "医保卡号", "HIS患者ID", "科室", "明细", "金额(元)", "金额_fen", "支付方式", "原单据号", "发生时间", "操作员", "备注", "HIS号"],
+            &[
+                "顺序",
+                "类别",
+                "单据号",
+                "停机号",
+                "姓名",
+                "性别",
+                "出生日期",
+                "年龄",
+                "身份证号",
+                "电话",
+                "医保类型",
+                "医保卡号",
+                "HIS患者ID",
+                "科室",
+                "明细",
+                "金额(元)",
+                "金额_fen",
+                "支付方式",
+                "原单据号",
+                "发生时间",
+                "操作员",
+                "备注",
+                "HIS号",
+            ],
         )?;
         let mut pdf = ListPdf::new(Hashed::create(dir, PDF_NAME)?, heading)?;
         for (no, k) in order.into_iter().enumerate() {
             let row = render(lk, &docs[k], voided)?;
             let p = &row.patient;
-            let age = p.get("age_years").and_then(Value::as_i64).map(|a| a.to_string()).unwrap_or_default();
+            let age = p
+                .get("age_years")
+                .and_then(Value::as_i64)
+                .map(|a| a.to_string())
+                .unwrap_or_default();
             csv.row(&[
                 Int(no as i64 + 1),
                 Plain(row.kind),
@@ -205,10 +248,22 @@ fn receipt_lines(lk: &Lookup<'_>, receipt_id: &str, sign: i64) -> Result<Vec<Str
             let (qty, amount, free): (i64, i64, bool) = (r.get(3)?, r.get(4)?, r.get(5)?);
             let spec = if spec.is_empty() { String::new() } else { format!(" {spec}") };
             let free = if free { "（价目表外）" } else { "" };
-            Ok(format!("{name}{spec} ×{}{unit} {}{free}", labels::qty(sign * qty), yuan(sign * amount)))
+            Ok(format!(
+                "{name}{spec} ×{}{unit} {}{free}",
+                labels::qty(sign * qty),
+                yuan(sign * amount)
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(lines)
+}
+
+/// The number of the receipt a registration's fee was paid on (register-and-pay), if any.
+fn fee_receipt_no(lk: &Lookup<'_>, registration_id: &str) -> Result<Option<String>> {
+    let mut stmt = lk
+        .conn
+        .prepare_cached("SELECT receipt_no FROM receipt WHERE registration_id = ?1 AND kind = 'registration'")?;
+    Ok(stmt.query_row([registration_id], |r| r.get(0)).optional()?)
 }
 
 fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
@@ -236,14 +291,20 @@ fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
                 let mut r = shown("挂号", p);
                 r.doc_no = label;
                 r.dept = s(&reg, "dept_name").to_string();
-                // The fee is charged on the visit's receipt, so it is no amount of its own here.
-                r.details = vec![format!(
-                    "{}号 {}{} 挂号费 {}（在收费单据中收取）",
-                    lk.reg_type_name(&reg)?,
-                    s(&reg, "dept_name"),
-                    if s(&reg, "doctor").is_empty() { String::new() } else { format!(" {}", s(&reg, "doctor")) },
-                    yuan(i(&reg, "fee_fen"))
-                )];
+                let doctor = if s(&reg, "doctor").is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", s(&reg, "doctor"))
+                };
+                let what = format!("{}号 {}{doctor}", lk.reg_type_name(&reg)?, s(&reg, "dept_name"));
+                // Since register-and-pay the fee is paid at once on a receipt of its own (the
+                // next row); it is no amount of the registration's own here.
+                let fee = i(&reg, "fee_fen");
+                r.details = vec![match fee_receipt_no(lk, &d.id)? {
+                    Some(no) => format!("{what} 挂号费 {}（挂号时已收，挂号收据 {no}）", yuan(fee)),
+                    None if fee == 0 => format!("{what} 免挂号费"),
+                    None => format!("{what} 挂号费 {}（在收费单据中收取）", yuan(fee)),
+                }];
                 r.at = s(&reg, "occurred_at").to_string();
                 r.operator = lk.operator(s(&reg, "operator_id")).to_string();
                 if b(&reg, "back_entered") {
@@ -274,16 +335,25 @@ fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
                 r.doc_no = s(&rc, "receipt_no").to_string();
                 r.original = s(&rc, "receipt_no").to_string();
                 r.dept = s(&rc, "department").to_string();
-                r.details = vec![format!("作废{} {}：{}", labels::receipt_kind(kind), s(&rc, "receipt_no"), s(&v, "reason"))];
+                r.details = vec![format!(
+                    "作废{} {}：{}",
+                    labels::receipt_kind(kind),
+                    s(&rc, "receipt_no"),
+                    s(&v, "reason")
+                )];
                 r.amount = Some(-sign * i(&rc, "total_fen"));
                 r.at = s(&v, "at").to_string();
-                r.operator = format!("{}（主管 {}）", lk.operator(s(&v, "operator_id")), lk.operator(s(&v, "supervisor_id")));
+                r.operator = format!(
+                    "{}（主管 {}）",
+                    lk.operator(s(&v, "operator_id")),
+                    lk.operator(s(&v, "supervisor_id"))
+                );
                 return Ok(r);
             }
             let mut r = shown(
                 match kind {
                     "charge" => "收费",
-                    "registration" => "挂号",
+                    "registration" => "挂号费",
                     "refund" => "退费",
                     "deposit" => "预交金",
                     "deposit_refund" => "退预交金",
@@ -320,6 +390,9 @@ fn render(lk: &Lookup<'_>, d: &Doc, voided: &HashSet<String>) -> Result<Shown> {
             }
             if !s(&rc, "reason").is_empty() {
                 notes.push(s(&rc, "reason").to_string());
+            }
+            if kind == "refund" && s(&original, "kind") == "registration" {
+                notes.push("随退号退还挂号费".to_string());
             }
             r.note = notes.join("；");
             r
@@ -425,7 +498,7 @@ impl ListPdf {
             MARGIN,
             MARGIN + 24.0,
             7.0,
-            "按此顺序补录：先为新患者建档，再逐次就诊录入挂号、收费，退费在原收费之后，入院在预交金之前。录入后把 HIS 号写在最右一栏。",
+            "按此顺序补录：先为新患者建档，再逐次就诊录入挂号及其挂号费、收费，退费在原收费之后，入院在预交金之前。录入后把 HIS 号写在最右一栏。",
         );
         let mut x = MARGIN;
         let y = MARGIN + 40.0;

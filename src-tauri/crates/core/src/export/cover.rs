@@ -2,19 +2,26 @@
 //! station, the batch and its journal range, counts, totals per kind and per tender, the chain
 //! head, the manifest's SHA-256 and the station key's fingerprint, so that the paper pins down
 //! exactly one batch. A re-rendering says when and by whom it was made (the only thing that
-//! differs from the first cover).
+//! differs from the first cover). The manifest cannot hash the cover (the cover shows the
+//! manifest's hash), so the station key signs the cover itself, bound to the manifest's
+//! SHA-256 (`batch::cover_signed_bytes`): `export verify` then notices a changed byte in it.
 
 use super::csv::yuan;
 use super::labels::{self, local};
 use super::pdf::{Pdf, A4_PORTRAIT};
-use crate::batch::{Manifest, COVER};
+use crate::batch::{self, Manifest, COVER};
 use crate::error::Result;
-use std::io::BufWriter;
 use std::path::Path;
 
-pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered: Option<(&str, &str)>) -> Result<()> {
-    let file = std::fs::File::create(dir.join(COVER))?;
-    let mut pdf = Pdf::new(BufWriter::new(file), A4_PORTRAIT)?;
+/// Writes the cover, signed by `sign` (the station key).
+pub(crate) fn write(
+    dir: &Path,
+    m: &Manifest,
+    manifest_sha256: &str,
+    rerendered: Option<(&str, &str)>,
+    sign: impl FnOnce(&[u8]) -> Result<[u8; 64]>,
+) -> Result<()> {
+    let mut pdf = Pdf::new(Vec::with_capacity(1 << 16), A4_PORTRAIT)?;
     let x = 56.0;
     let mut y = 70.0;
     pdf.text(x, y, 18.0, "导出批次交接单");
@@ -25,15 +32,27 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
     let ranges: Vec<String> = m
         .receipt_ranges
         .iter()
-        .map(|r| if r.first == r.last { r.first.clone() } else { format!("{} 至 {}（{} 张）", r.first, r.last, r.count) })
+        .map(|r| {
+            if r.first == r.last {
+                r.first.clone()
+            } else {
+                format!("{} 至 {}（{} 张）", r.first, r.last, r.count)
+            }
+        })
         .collect();
     let rows_of = |t: &str| m.counts.rows.get(t).copied().unwrap_or(0);
     let mut lines: Vec<(String, String)> = vec![
-        ("批次".into(), format!("第 {} 批（{}-batch-{:06}）", m.batch_seq, m.station_code, m.batch_seq)),
+        (
+            "批次".into(),
+            format!("第 {} 批（{}-batch-{:06}）", m.batch_seq, m.station_code, m.batch_seq),
+        ),
         ("生成时间".into(), local(&m.created_at)),
         (
             "流水范围".into(),
-            format!("第 {} 至 {} 条（共 {} 条）", m.journal_first_seq, m.journal_last_seq, m.counts.journal_entries),
+            format!(
+                "第 {} 至 {} 条（共 {} 条）",
+                m.journal_first_seq, m.journal_last_seq, m.counts.journal_entries
+            ),
         ),
         ("收据号段".into(), if ranges.is_empty() { "无".into() } else { ranges.join("；") }),
         (
@@ -71,7 +90,14 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
     y += 10.0;
     let hashes = [
         ("链头（最后一条流水的哈希）", m.chain_head.as_str()),
-        ("上一批链头", if m.prev_chain_head.is_empty() { "（第一批，无）" } else { m.prev_chain_head.as_str() }),
+        (
+            "上一批链头",
+            if m.prev_chain_head.is_empty() {
+                "（第一批，无）"
+            } else {
+                m.prev_chain_head.as_str()
+            },
+        ),
         ("清单 manifest.json 的 SHA-256", manifest_sha256),
     ];
     for (label, hash) in hashes {
@@ -98,9 +124,14 @@ pub(crate) fn write(dir: &Path, m: &Manifest, manifest_sha256: &str, rerendered:
     if let Some((at, by)) = rerendered {
         pdf.text(x, y, 9.0, &format!("本页为重新生成：{} · {by}", local(at)));
     }
-    let mut out = pdf.finish(&format!("导出批次交接单 {}-batch-{:06}", m.station_code, m.batch_seq), &m.created_at)?;
+    let pdf = pdf.finish(
+        &format!("导出批次交接单 {}-batch-{:06}", m.station_code, m.batch_seq),
+        &m.created_at,
+    )?;
+    let signature = hex::encode(sign(&batch::cover_signed_bytes(manifest_sha256, &pdf))?);
     use std::io::Write;
-    out.flush()?;
-    out.get_ref().sync_all()?;
+    let mut out = std::fs::File::create(dir.join(COVER))?;
+    out.write_all(&batch::cover_with_signature(&pdf, &signature))?;
+    out.sync_all()?;
     Ok(())
 }

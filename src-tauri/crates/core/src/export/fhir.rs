@@ -14,6 +14,12 @@
 //!   Invoice or Encounter posted in an earlier batch and voided or cancelled in this one.
 //! - Records this bundle refers to but an earlier batch created (a returning patient, the
 //!   receipt a refund pays back) are included again, conditionally: the bundle stands alone.
+//! - A patient appears once, as they stand at the end of the batch: with the newest
+//!   correction (更正: a whole corrected record) made up to its last entry, and with
+//!   `Patient.link` for each merge (合并) made up to then — `replaced-by` (and `active` false)
+//!   on the record merged away, `replaces` on the one it was merged into, both in the bundle.
+//!   A corrected or merged patient is sent by conditional update (`PUT`), since an earlier
+//!   batch may have created them; later corrections never reach a re-rendering.
 //! - Payment tenders, deposit movements and the outage marker go in the extensions named
 //!   below (`urn:downtime-desk:fhir:extension:*`, documented in ARCHITECTURE.md).
 //! - A record that cannot be mapped (an impossible birth date, a kind of record this build
@@ -204,6 +210,72 @@ fn valid_date(d: &str) -> bool {
     chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok() && d.len() == 10
 }
 
+/// Patients as they stand at the end of a batch: the newest correction of each (read from
+/// the journal up to the batch's last entry, never after) and the links of the merges made
+/// up to then.
+#[derive(Default)]
+pub(crate) struct PatientsAsOf {
+    /// Patient id → their newest correction row.
+    pub(crate) corrected: HashMap<String, Row>,
+    /// Patient id → (`replaced-by` or `replaces`, the other patient's id), in merge order.
+    pub(crate) links: HashMap<String, Vec<(&'static str, String)>>,
+}
+
+impl PatientsAsOf {
+    /// Takes in one row of a journal entry up to the batch's end (in journal order).
+    pub(crate) fn add(&mut self, table: &str, row: &Row) {
+        match table {
+            "patient_correction" => {
+                self.corrected.insert(s(row, "patient_id").to_string(), row.clone());
+            }
+            "patient_merge" => {
+                let (merged, into) = (s(row, "merged_id").to_string(), s(row, "into_id").to_string());
+                self.links.entry(merged.clone()).or_default().push(("replaced-by", into.clone()));
+                self.links.entry(into).or_default().push(("replaces", merged));
+            }
+            _ => {}
+        }
+    }
+
+    /// The patient row `base` with their newest correction applied.
+    fn patient(&self, base: &Row) -> Row {
+        let mut p = base.clone();
+        if let Some(c) = self.corrected.get(s(base, "id")) {
+            for key in CORRECTED {
+                if let Some(v) = c.get(key) {
+                    p.insert(key.to_string(), v.clone());
+                }
+            }
+        }
+        p
+    }
+}
+
+/// The columns of a patient a correction holds in full.
+const CORRECTED: [&str; 10] = [
+    "name",
+    "sex",
+    "birth",
+    "age_years",
+    "id_number",
+    "id_old_style",
+    "phone",
+    "address",
+    "insurance",
+    "insurance_no",
+];
+
+/// Why a patient row cannot be a FHIR Patient (zh, en), if it cannot.
+fn unmappable_patient(p: &Row) -> Option<(String, String)> {
+    let birth = s(p, "birth");
+    (!birth.is_empty() && !valid_date(birth)).then(|| {
+        (
+            format!("患者 {} 的出生日期“{birth}”不是有效日期", s(p, "downtime_no")),
+            format!("Patient {} has an impossible birth date \"{birth}\"", s(p, "downtime_no")),
+        )
+    })
+}
+
 pub(crate) struct Fhir {
     out: Hashed,
     buf: String,
@@ -219,6 +291,7 @@ pub(crate) struct Fhir {
     cancelled: HashSet<String>,
     pub(crate) exceptions: Vec<Exception>,
     batch_receipt_seq_last: i64,
+    patients: PatientsAsOf,
 }
 
 impl Fhir {
@@ -231,6 +304,7 @@ impl Fhir {
         voided: HashSet<String>,
         cancelled: HashSet<String>,
         receipt_seq_last: i64,
+        patients: PatientsAsOf,
     ) -> Result<Fhir> {
         let mut out = Hashed::create(dir, NAME)?;
         // The Bundle's keys in canonical order: "entry" first, the rest written at the end.
@@ -246,6 +320,7 @@ impl Fhir {
             cancelled,
             exceptions: Vec::new(),
             batch_receipt_seq_last: receipt_seq_last,
+            patients,
         };
         let mut tail = String::from("],");
         let rest = o(vec![
@@ -255,10 +330,7 @@ impl Fhir {
                 "meta",
                 o(vec![(
                     "tag",
-                    J::A(vec![o(vec![
-                        ("system", J::S(format!("{EXT}batch"))),
-                        ("code", st(folder)),
-                    ])]),
+                    J::A(vec![o(vec![("system", J::S(format!("{EXT}batch"))), ("code", st(folder))])]),
                 )]),
             ),
             ("resourceType", st("Bundle")),
@@ -280,7 +352,11 @@ impl Fhir {
         let request = if update {
             o(vec![("method", st("PUT")), ("url", J::S(format!("{resource_type}?{query}")))])
         } else {
-            o(vec![("method", st("POST")), ("url", st(resource_type)), ("ifNoneExist", J::S(query))])
+            o(vec![
+                ("method", st("POST")),
+                ("url", st(resource_type)),
+                ("ifNoneExist", J::S(query)),
+            ])
         };
         o(vec![("fullUrl", J::S(urn(id))), ("resource", resource), ("request", request)]).write(&mut text);
         self.out.write_all(text.as_bytes())?;
@@ -305,7 +381,20 @@ impl Fhir {
         for (table, row) in payload_rows(payload) {
             match table {
                 "patient" => {
-                    self.patient(row, seq)?;
+                    self.patient(lk, row, seq)?;
+                }
+                "patient_correction" => {
+                    if let Some(why) = self.need_patient(lk, s(row, "patient_id"), seq)? {
+                        self.dependant_failed("patient_correction", s(row, "id"), seq, why);
+                    }
+                }
+                "patient_merge" => {
+                    for key in ["merged_id", "into_id"] {
+                        if let Some(why) = self.need_patient(lk, s(row, key), seq)? {
+                            self.dependant_failed("patient_merge", s(row, "id"), seq, why);
+                            break;
+                        }
+                    }
                 }
                 "registration" => {
                     self.encounter_of_visit(lk, row, seq, false)?;
@@ -352,7 +441,12 @@ impl Fhir {
                 "receipt_line" | "tender" => {}
                 t if NOT_FOR_FHIR.contains(&t) => {}
                 other => {
-                    let id = ["id", "receipt_id", "patient_id"].iter().map(|k| s(row, k)).find(|v| !v.is_empty()).unwrap_or("").to_string();
+                    let id = ["id", "receipt_id", "patient_id"]
+                        .iter()
+                        .map(|k| s(row, k))
+                        .find(|v| !v.is_empty())
+                        .unwrap_or("")
+                        .to_string();
                     self.exception(
                         other,
                         &id,
@@ -372,26 +466,34 @@ impl Fhir {
         }
     }
 
-    /// The Patient, unless already in the bundle; false when it cannot be mapped.
-    fn patient(&mut self, p: &Row, seq: i64) -> Result<bool> {
-        let id = s(p, "id");
+    /// The Patient as they stand at the end of the batch (`base` is their row as created),
+    /// unless already in the bundle, with the patients a merge links them to; false when it
+    /// cannot be mapped.
+    fn patient(&mut self, lk: &Lookup<'_>, base: &Row, seq: i64) -> Result<bool> {
+        let id = s(base, "id");
         if self.emitted.contains(id) {
             return Ok(true);
         }
         if self.failed.contains_key(id) {
             return Ok(false);
         }
-        let birth = s(p, "birth");
-        if !birth.is_empty() && !valid_date(birth) {
-            self.exception(
-                "patient",
-                id,
-                seq,
-                format!("患者 {} 的出生日期“{birth}”不是有效日期", s(p, "downtime_no")),
-                format!("Patient {} has an impossible birth date \"{birth}\"", s(p, "downtime_no")),
-            );
+        let p = self.patients.patient(base);
+        if let Some((zh, en)) = unmappable_patient(&p) {
+            self.exception("patient", id, seq, zh, en);
             return Ok(false);
         }
+        // Links only to patients the bundle can carry too (a reference must resolve in it).
+        let mut links = Vec::new();
+        for (kind, other) in self.patients.links.get(id).cloned().unwrap_or_default() {
+            let mappable = match lk.patient(&other)? {
+                Some(o) => !self.failed.contains_key(&other) && unmappable_patient(&self.patients.patient(&o)).is_none(),
+                None => false,
+            };
+            if mappable {
+                links.push((kind, other));
+            }
+        }
+        let replaced = links.iter().any(|(kind, _)| *kind == "replaced-by");
         let resource = o(vec![
             ("resourceType", st("Patient")),
             ("id", st(id)),
@@ -399,46 +501,61 @@ impl Fhir {
                 "identifier",
                 non_empty(vec![
                     identifier(ID_SYSTEM, &urn(id)),
-                    identifier(SYS_DOWNTIME_NO, s(p, "downtime_no")),
-                    identifier(SYS_RESIDENT_ID, s(p, "id_number")),
-                    identifier(SYS_HIS_PATIENT, s(p, "his_id")),
+                    identifier(SYS_DOWNTIME_NO, s(&p, "downtime_no")),
+                    identifier(SYS_RESIDENT_ID, s(&p, "id_number")),
+                    identifier(SYS_HIS_PATIENT, s(&p, "his_id")),
                 ]),
             ),
-            ("name", J::A(vec![o(vec![("text", st(s(p, "name")))])])),
+            ("active", if replaced { J::B(false) } else { J::O(vec![]) }),
+            ("name", J::A(vec![o(vec![("text", st(s(&p, "name")))])])),
             (
                 "gender",
-                st(match s(p, "sex") {
+                st(match s(&p, "sex") {
                     "M" => "male",
                     "F" => "female",
                     _ => "unknown",
                 }),
             ),
-            ("birthDate", st(birth)),
+            ("birthDate", st(s(&p, "birth"))),
             (
                 "telecom",
-                non_empty(vec![if s(p, "phone").is_empty() {
+                non_empty(vec![if s(&p, "phone").is_empty() {
                     J::O(vec![])
                 } else {
-                    o(vec![("system", st("phone")), ("value", st(s(p, "phone")))])
+                    o(vec![("system", st("phone")), ("value", st(s(&p, "phone")))])
                 }]),
             ),
-            ("address", non_empty(vec![o(vec![("text", st(s(p, "address")))])])),
+            ("address", non_empty(vec![o(vec![("text", st(s(&p, "address")))])])),
+            (
+                "link",
+                J::A(
+                    links
+                        .iter()
+                        .map(|(kind, other)| o(vec![("other", reference(other)), ("type", st(kind))]))
+                        .collect(),
+                ),
+            ),
             (
                 "extension",
-                non_empty(vec![if s(p, "insurance").is_empty() || s(p, "insurance") == "self_pay" {
+                non_empty(vec![if s(&p, "insurance").is_empty() || s(&p, "insurance") == "self_pay" {
                     J::O(vec![])
                 } else {
                     ext_complex(
                         "insurance",
                         non_empty_vec(vec![
-                            part("type", "valueString", st(labels::insurance(s(p, "insurance")))),
-                            part("number", "valueString", st(s(p, "insurance_no"))),
+                            part("type", "valueString", st(labels::insurance(s(&p, "insurance")))),
+                            part("number", "valueString", st(s(&p, "insurance_no"))),
                         ]),
                     )
                 }]),
             ),
         ]);
-        self.put("Patient", id, resource, false)?;
+        // Created in an earlier batch, perhaps: a changed patient is updated, not created.
+        let update = self.patients.corrected.contains_key(id) || self.patients.links.contains_key(id);
+        self.put("Patient", id, resource, update)?;
+        for (_, other) in links {
+            self.need_patient(lk, &other, seq)?;
+        }
         Ok(true)
     }
 
@@ -452,7 +569,7 @@ impl Fhir {
             return Ok(Some(why.clone()));
         }
         match lk.patient(id)? {
-            Some(p) if self.patient(&p, seq)? => Ok(None),
+            Some(p) if self.patient(lk, &p, seq)? => Ok(None),
             Some(_) => Ok(self.failed.get(id).cloned()),
             None => Ok(Some(format!("找不到患者 {id}"))),
         }
@@ -497,7 +614,10 @@ impl Fhir {
             ("id", st(id)),
             ("identifier", J::A(vec![identifier(ID_SYSTEM, &urn(id))])),
             ("status", st(if cancelled { "cancelled" } else { "arrived" })),
-            ("class", o(vec![("system", st(ACT_CODE)), ("code", st(class)), ("display", st(display))])),
+            (
+                "class",
+                o(vec![("system", st(ACT_CODE)), ("code", st(class)), ("display", st(display))]),
+            ),
             ("type", J::A(vec![o(vec![("text", J::S(format!("{}号", lk.reg_type_name(reg)?)))])])),
             (
                 "serviceType",
@@ -533,10 +653,20 @@ impl Fhir {
             ("id", st(id)),
             (
                 "identifier",
-                non_empty(vec![identifier(ID_SYSTEM, &urn(id)), identifier(SYS_INPATIENT_NO, s(a, "inpatient_no"))]),
+                non_empty(vec![
+                    identifier(ID_SYSTEM, &urn(id)),
+                    identifier(SYS_INPATIENT_NO, s(a, "inpatient_no")),
+                ]),
             ),
             ("status", st(if cancelled { "cancelled" } else { "in-progress" })),
-            ("class", o(vec![("system", st(ACT_CODE)), ("code", st("IMP")), ("display", st("inpatient encounter"))])),
+            (
+                "class",
+                o(vec![
+                    ("system", st(ACT_CODE)),
+                    ("code", st("IMP")),
+                    ("display", st("inpatient encounter")),
+                ]),
+            ),
             (
                 "serviceType",
                 o(vec![(
@@ -588,7 +718,18 @@ impl Fhir {
         )?;
         let lines: Vec<(i64, String, String, String, i64, i64, i64, String, bool, String)> = stmt
             .query_map([&id], |x| {
-                Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?, x.get(6)?, x.get(7)?, x.get(8)?, x.get(9)?))
+                Ok((
+                    x.get(0)?,
+                    x.get(1)?,
+                    x.get(2)?,
+                    x.get(3)?,
+                    x.get(4)?,
+                    x.get(5)?,
+                    x.get(6)?,
+                    x.get(7)?,
+                    x.get(8)?,
+                    x.get(9)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
@@ -606,7 +747,14 @@ impl Fhir {
                 ("status", st("billed")),
                 ("code", o(vec![("coding", non_empty(vec![coding])), ("text", st(&name))])),
                 ("subject", reference(s(r, "patient_id"))),
-                ("context", if visit.is_empty() || !self.emitted.contains(visit) { J::O(vec![]) } else { reference(visit) }),
+                (
+                    "context",
+                    if visit.is_empty() || !self.emitted.contains(visit) {
+                        J::O(vec![])
+                    } else {
+                        reference(visit)
+                    },
+                ),
                 ("occurrenceDateTime", st(s(r, "occurred_at"))),
                 ("enteredDate", st(s(r, "recorded_at"))),
                 ("quantity", o(vec![("value", decimal(sign * qty, 3)), ("unit", st(&unit))])),
@@ -615,11 +763,19 @@ impl Fhir {
                     "extension",
                     non_empty(vec![
                         // Unit price in 1/10000 yuan: hundredths of fen, four decimals of yuan.
-                        ext("unit-price", "valueMoney", o(vec![("currency", st("CNY")), ("value", decimal(price_e4, 4))])),
+                        ext(
+                            "unit-price",
+                            "valueMoney",
+                            o(vec![("currency", st("CNY")), ("value", decimal(price_e4, 4))]),
+                        ),
                         ext(
                             "fee-category",
                             "valueCoding",
-                            o(vec![("system", st(SYS_FEE_CATEGORY)), ("code", st(&category)), ("display", st(labels::category(&category)))]),
+                            o(vec![
+                                ("system", st(SYS_FEE_CATEGORY)),
+                                ("code", st(&category)),
+                                ("display", st(labels::category(&category))),
+                            ]),
                         ),
                         if free {
                             ext("outside-price-list", "valueString", st(&free_reason))
@@ -637,14 +793,19 @@ impl Fhir {
             .prepare_cached("SELECT method, amount_fen, tendered_fen, reference FROM tender WHERE receipt_id = ?1 ORDER BY n")?;
         let tenders: Vec<J> = stmt
             .query_map([&id], |x| {
-                let (method, amount, tendered, reference): (String, i64, Option<i64>, String) = (x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?);
+                let (method, amount, tendered, reference): (String, i64, Option<i64>, String) =
+                    (x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?);
                 Ok(ext_complex(
                     "tender",
                     non_empty_vec(vec![
                         part(
                             "method",
                             "valueCoding",
-                            o(vec![("system", st(SYS_METHOD)), ("code", st(&method)), ("display", st(labels::method(&method)))]),
+                            o(vec![
+                                ("system", st(SYS_METHOD)),
+                                ("code", st(&method)),
+                                ("display", st(labels::method(&method))),
+                            ]),
                         ),
                         part("amount", "valueMoney", money(sign * amount)),
                         tendered.map_or(J::O(vec![]), |t| part("tendered", "valueMoney", money(t))),
@@ -656,7 +817,9 @@ impl Fhir {
         drop(stmt);
         let voided = update || self.voided.contains(&id);
         let void_reason = if voided {
-            lk.row("receipt_void", "receipt_id", &id)?.map(|v| s(&v, "reason").to_string()).unwrap_or_default()
+            lk.row("receipt_void", "receipt_id", &id)?
+                .map(|v| s(&v, "reason").to_string())
+                .unwrap_or_default()
         } else {
             String::new()
         };
@@ -677,11 +840,17 @@ impl Fhir {
             ("id", st(&id)),
             (
                 "identifier",
-                non_empty(vec![identifier(ID_SYSTEM, &urn(&id)), identifier(SYS_RECEIPT_NO, s(r, "receipt_no"))]),
+                non_empty(vec![
+                    identifier(ID_SYSTEM, &urn(&id)),
+                    identifier(SYS_RECEIPT_NO, s(r, "receipt_no")),
+                ]),
             ),
             ("status", st(if voided { "cancelled" } else { "balanced" })),
             ("cancelledReason", st(&void_reason)),
-            ("type", o(vec![("text", st(if kind == "refund" { "退费凭证" } else { "门诊收费票据" }))])),
+            (
+                "type",
+                o(vec![("text", st(if kind == "refund" { "退费凭证" } else { "门诊收费票据" }))]),
+            ),
             ("subject", reference(s(r, "patient_id"))),
             ("date", st(s(r, "occurred_at"))),
             ("lineItem", J::A(items)),
@@ -696,22 +865,34 @@ impl Fhir {
     /// Each admission's Account as it stands at the end of the batch: its deposits and
     /// deposit refunds up to the batch's last receipt, each voided or not as of then.
     fn accounts(&mut self, lk: &Lookup<'_>, seq: i64) -> Result<()> {
-        for admission_id in std::mem::take(&mut self.accounts) {
+        let accounts = std::mem::take(&mut self.accounts);
+        // Every movement of these accounts up to the batch's last receipt, read in one pass
+        // (receipts are not indexed by admission: one query per account would scan them all
+        // each time).
+        let wanted: HashSet<&str> = accounts.iter().map(String::as_str).collect();
+        let mut by_account: HashMap<String, Vec<(String, String, String, i64, String)>> = HashMap::new();
+        let mut stmt = lk.conn.prepare_cached(
+            "SELECT r.admission_id, r.id, r.receipt_no, r.kind, r.total_fen, r.occurred_at FROM receipt r \
+             WHERE r.admission_id IS NOT NULL AND r.seq <= ?1 ORDER BY r.seq",
+        )?;
+        let mut rows = stmt.query([self.batch_receipt_seq_last])?;
+        while let Some(x) = rows.next()? {
+            let admission: String = x.get(0)?;
+            if wanted.contains(admission.as_str()) {
+                by_account.entry(admission).or_default().push((x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?));
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        for admission_id in accounts {
             let Some(a) = lk.row("admission", "id", &admission_id)? else { continue };
             if !self.encounter_of_admission(lk, &a, seq, false)? {
                 continue;
             }
             let cancelled = self.cancelled.contains(&admission_id);
-            let mut stmt = lk.conn.prepare_cached(
-                "SELECT r.id, r.receipt_no, r.kind, r.total_fen, r.occurred_at FROM receipt r \
-                 WHERE r.admission_id = ?1 AND r.seq <= ?2 ORDER BY r.seq",
-            )?;
-            let movements: Vec<J> = stmt
-                .query_map(rusqlite::params![admission_id, self.batch_receipt_seq_last], |x| {
-                    let row: (String, String, String, i64, String) = (x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?);
-                    Ok(row)
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+            let movements: Vec<J> = by_account
+                .remove(&admission_id)
+                .unwrap_or_default()
                 .into_iter()
                 .map(|(receipt_id, no, kind, total, at)| {
                     let voided = self.voided.contains(&receipt_id);
@@ -727,7 +908,6 @@ impl Fhir {
                     )
                 })
                 .collect();
-            drop(stmt);
             let id = derived_id(&admission_id, "account");
             let mut extensions = movements;
             extensions.push(Self::outage_ext(&a));
@@ -736,7 +916,10 @@ impl Fhir {
                 ("id", st(&id)),
                 (
                     "identifier",
-                    non_empty(vec![identifier(ID_SYSTEM, &urn(&id)), identifier(SYS_INPATIENT_NO, s(&a, "inpatient_no"))]),
+                    non_empty(vec![
+                        identifier(ID_SYSTEM, &urn(&id)),
+                        identifier(SYS_INPATIENT_NO, s(&a, "inpatient_no")),
+                    ]),
                 ),
                 ("status", st(if cancelled { "inactive" } else { "active" })),
                 ("type", o(vec![("text", st("住院预交金"))])),
@@ -774,7 +957,15 @@ mod tests {
 
     #[test]
     fn decimals_are_written_as_ecmascript_writes_numbers() {
-        for (units, places, expected) in [(1250, 2, "12.5"), (1200, 2, "12"), (1205, 2, "12.05"), (-1250, 2, "-12.5"), (0, 2, "0"), (2500, 3, "2.5"), (375, 4, "0.0375")] {
+        for (units, places, expected) in [
+            (1250, 2, "12.5"),
+            (1200, 2, "12"),
+            (1205, 2, "12.05"),
+            (-1250, 2, "-12.5"),
+            (0, 2, "0"),
+            (2500, 3, "2.5"),
+            (375, 4, "0.0375"),
+        ] {
             assert_eq!(text(&decimal(units, places)), expected);
         }
     }

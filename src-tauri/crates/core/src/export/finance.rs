@@ -52,42 +52,188 @@ impl Finance {
             patients: CsvFile::create(
                 dir,
                 PATIENTS,
-                &["停机号", "姓名", "性别", "出生日期", "年龄", "身份证号", "电话", "地址", "医保类型", "医保卡号", "HIS患者ID", "疑似重复", "登记人", "登记时间", "患者ID", "流水号"],
+                &[
+                    "停机号",
+                    "姓名",
+                    "性别",
+                    "出生日期",
+                    "年龄",
+                    "身份证号",
+                    "电话",
+                    "地址",
+                    "医保类型",
+                    "医保卡号",
+                    "HIS患者ID",
+                    "疑似重复",
+                    "登记人",
+                    "登记时间",
+                    "患者ID",
+                    "流水号",
+                ],
             )?,
             registrations: CsvFile::create(
                 dir,
                 REGISTRATIONS,
-                &["停机号", "患者姓名", "科室编码", "科室", "医生", "号别", "就诊日期", "候诊号", "挂号费(元)", "挂号费_fen", "收费员", "发生时间", "记录时间", "补录", "挂号ID", "患者ID", "班次ID", "流水号"],
+                &[
+                    "停机号",
+                    "患者姓名",
+                    "科室编码",
+                    "科室",
+                    "医生",
+                    "号别",
+                    "就诊日期",
+                    "候诊号",
+                    "挂号费(元)",
+                    "挂号费_fen",
+                    "收费员",
+                    "发生时间",
+                    "记录时间",
+                    "补录",
+                    "挂号ID",
+                    "患者ID",
+                    "班次ID",
+                    "流水号",
+                ],
             )?,
             receipts: CsvFile::create(
                 dir,
                 RECEIPTS,
-                &["收据号", "类型", "金额(元)", "金额_fen", "找零(元)", "找零_fen", "停机号", "患者姓名", "科室", "住院号", "原收据号", "按医保患者", "医保类型", "医保卡号", "医保结算截止", "换票截止", "日期暂定", "手工发票号", "原因", "主管", "收费员", "发生时间", "记录时间", "补录", "本批作废", "收据ID", "班次ID", "应急ID", "流水号"],
+                &[
+                    "收据号",
+                    "类型",
+                    "金额(元)",
+                    "金额_fen",
+                    "找零(元)",
+                    "找零_fen",
+                    "停机号",
+                    "患者姓名",
+                    "科室",
+                    "住院号",
+                    "原收据号",
+                    "按医保患者",
+                    "医保类型",
+                    "医保卡号",
+                    "医保结算截止",
+                    "换票截止",
+                    "日期暂定",
+                    "手工发票号",
+                    "原因",
+                    "主管",
+                    "收费员",
+                    "发生时间",
+                    "记录时间",
+                    "补录",
+                    "本批作废",
+                    "收据ID",
+                    "班次ID",
+                    "应急ID",
+                    "流水号",
+                ],
             )?,
             lines: CsvFile::create(
                 dir,
                 LINES,
-                &["收据号", "类型", "行号", "编码", "名称", "规格", "单位", "数量", "单价(元)", "金额(元)", "金额_fen", "费用类别", "药品", "价目表外", "价目表外原因", "退费对应行", "收据ID"],
+                &[
+                    "收据号",
+                    "类型",
+                    "行号",
+                    "编码",
+                    "名称",
+                    "规格",
+                    "单位",
+                    "数量",
+                    "单价(元)",
+                    "金额(元)",
+                    "金额_fen",
+                    "费用类别",
+                    "药品",
+                    "价目表外",
+                    "价目表外原因",
+                    "退费对应行",
+                    "收据ID",
+                ],
             )?,
             tenders: CsvFile::create(
                 dir,
                 TENDERS,
-                &["收据号", "类型", "序号", "支付方式", "金额(元)", "金额_fen", "实收(元)", "实收_fen", "参考号", "收据ID"],
+                &[
+                    "收据号",
+                    "类型",
+                    "序号",
+                    "支付方式",
+                    "金额(元)",
+                    "金额_fen",
+                    "实收(元)",
+                    "实收_fen",
+                    "参考号",
+                    "收据ID",
+                ],
             )?,
             corrections: CsvFile::create(
                 dir,
                 CORRECTIONS,
-                &["类别", "单据号", "原单据号", "金额(元)", "金额_fen", "原因", "主管", "操作员", "时间", "记录ID", "原记录ID", "流水号"],
+                &[
+                    "类别",
+                    "单据号",
+                    "原单据号",
+                    "金额(元)",
+                    "金额_fen",
+                    "原因",
+                    "主管",
+                    "操作员",
+                    "时间",
+                    "记录ID",
+                    "原记录ID",
+                    "流水号",
+                ],
             )?,
             admissions: CsvFile::create(
                 dir,
                 ADMISSIONS,
-                &["类别", "住院号", "停机号", "姓名", "科室编码", "科室", "病区", "床号", "医生", "诊断", "入院时间", "医保类型", "医保卡号", "待转医保", "原因", "经办人", "记录时间", "补录", "入院ID", "流水号"],
+                &[
+                    "类别",
+                    "住院号",
+                    "停机号",
+                    "姓名",
+                    "科室编码",
+                    "科室",
+                    "病区",
+                    "床号",
+                    "医生",
+                    "诊断",
+                    "入院时间",
+                    "医保类型",
+                    "医保卡号",
+                    "待转医保",
+                    "原因",
+                    "经办人",
+                    "记录时间",
+                    "补录",
+                    "入院ID",
+                    "流水号",
+                ],
             )?,
             deposits: CsvFile::create(
                 dir,
                 DEPOSITS,
-                &["收据号", "类型", "金额(元)", "金额_fen", "住院号", "停机号", "姓名", "科室", "支付方式", "原因", "主管", "经办人", "发生时间", "本批作废", "收据ID", "流水号"],
+                &[
+                    "收据号",
+                    "类型",
+                    "金额(元)",
+                    "金额_fen",
+                    "住院号",
+                    "停机号",
+                    "姓名",
+                    "科室",
+                    "支付方式",
+                    "原因",
+                    "主管",
+                    "经办人",
+                    "发生时间",
+                    "本批作废",
+                    "收据ID",
+                    "流水号",
+                ],
             )?,
             shifts: Vec::new(),
             outages: Vec::new(),
@@ -137,7 +283,11 @@ impl Finance {
                     let head = heads.get(s(row, "receipt_id"));
                     let kind = head.map_or("", |h| h.kind.as_str());
                     let sign = receipt_sign(kind);
-                    let refunds_line = row.get("refunds_line").and_then(Value::as_i64).map(|n| n.to_string()).unwrap_or_default();
+                    let refunds_line = row
+                        .get("refunds_line")
+                        .and_then(Value::as_i64)
+                        .map(|n| n.to_string())
+                        .unwrap_or_default();
                     self.lines.row(&[
                         Plain(head.map_or("", |h| h.no.as_str())),
                         Plain(labels::receipt_kind(kind)),
@@ -211,7 +361,11 @@ impl Finance {
     }
 
     fn patient(&mut self, lk: &Lookup<'_>, row: &Row, seq: &Cell<'_>) -> Result<()> {
-        let age = row.get("age_years").and_then(Value::as_i64).map(|a| a.to_string()).unwrap_or_default();
+        let age = row
+            .get("age_years")
+            .and_then(Value::as_i64)
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         self.patients.row(&[
             Plain(s(row, "downtime_no")),
             Text(s(row, "name")),
@@ -343,8 +497,16 @@ impl Finance {
         } else {
             (s(a, "ward"), s(a, "bed"))
         };
-        let by = ["operator_id", "cancelled_by", "by_operator"].iter().map(|k| s(row, k)).find(|v| !v.is_empty()).unwrap_or("");
-        let at = ["recorded_at", "at"].iter().map(|k| s(row, k)).find(|v| !v.is_empty()).unwrap_or("");
+        let by = ["operator_id", "cancelled_by", "by_operator"]
+            .iter()
+            .map(|k| s(row, k))
+            .find(|v| !v.is_empty())
+            .unwrap_or("");
+        let at = ["recorded_at", "at"]
+            .iter()
+            .map(|k| s(row, k))
+            .find(|v| !v.is_empty())
+            .unwrap_or("");
         self.admissions.row(&[
             Plain(what),
             Plain(s(a, "inpatient_no")),
@@ -437,8 +599,26 @@ pub(crate) fn tender_summary(lk: &Lookup<'_>, receipt_id: &str) -> Result<String
 /// end of the batch gets its figures in the batch that holds its close.
 fn write_shifts(dir: &Path, lk: &Lookup<'_>, desk: &Desk, by: &Actor, shifts: &[(String, Option<Row>, Option<Row>)]) -> Result<FileEntry> {
     let mut headers = vec![
-        "班次ID", "操作员", "开班时间", "备用金(元)", "备用金_fen", "交班时间", "清点现金(元)", "清点现金_fen", "应有现金(元)", "应有现金_fen",
-        "差额(元)", "差额_fen", "挂号费(元)", "门诊收费(元)", "退费(元)", "作废(元)", "预交金(元)", "退预交金(元)", "实收(元)", "实收_fen",
+        "班次ID",
+        "操作员",
+        "开班时间",
+        "备用金(元)",
+        "备用金_fen",
+        "交班时间",
+        "清点现金(元)",
+        "清点现金_fen",
+        "应有现金(元)",
+        "应有现金_fen",
+        "差额(元)",
+        "差额_fen",
+        "挂号费(元)",
+        "门诊收费(元)",
+        "退费(元)",
+        "作废(元)",
+        "预交金(元)",
+        "退预交金(元)",
+        "实收(元)",
+        "实收_fen",
     ];
     let methods = crate::charge::tender::Method::ALL;
     let method_headers: Vec<String> = methods.iter().map(|m| format!("{}(元)", m.zh())).collect();
@@ -497,7 +677,17 @@ fn write_outages(dir: &Path, lk: &Lookup<'_>, outages: &[(String, Option<Row>, O
     let mut csv = CsvFile::create(
         dir,
         OUTAGES,
-        &["应急ID", "停机原因", "HIS停机时间", "通知人", "启动人", "启动记录时间", "HIS恢复时间", "结束人", "结束记录时间"],
+        &[
+            "应急ID",
+            "停机原因",
+            "HIS停机时间",
+            "通知人",
+            "启动人",
+            "启动记录时间",
+            "HIS恢复时间",
+            "结束人",
+            "结束记录时间",
+        ],
     )?;
     for (id, started, ended) in outages {
         let o = match started {

@@ -74,7 +74,9 @@ pub struct Progress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportOutcome {
     /// Nothing was journalled since the last batch: nothing was recorded or written.
-    NothingNew { last_batch: Option<i64> },
+    NothingNew {
+        last_batch: Option<i64>,
+    },
     Written(Box<Written>),
 }
 
@@ -221,7 +223,14 @@ impl Desk {
                 ("created_at", &stamp(now)),
             ],
         )?;
-        let entry = journal::append_rows(&self.conn, "batch_exported", by.name(), now, vec![("export_batch", row)], Map::new())?;
+        let entry = journal::append_rows(
+            &self.conn,
+            "batch_exported",
+            by.name(),
+            now,
+            vec![("export_batch", row)],
+            Map::new(),
+        )?;
         debug_assert_eq!(entry.seq, last);
         Ok(seq)
     }
@@ -250,7 +259,10 @@ fn prepare_target(out: &Path, folder: &str) -> Result<Target> {
         return Err(invalid!(
             "export_folder_missing",
             format!("导出位置 {} 不存在或不是文件夹：请选择已有的文件夹（例如 U 盘）", out.display()),
-            format!("{} does not exist or is not a folder: choose an existing folder (a USB stick, say)", out.display())
+            format!(
+                "{} does not exist or is not a folder: choose an existing folder (a USB stick, say)",
+                out.display()
+            )
         ));
     }
     let out = out.canonicalize()?;
@@ -258,7 +270,10 @@ fn prepare_target(out: &Path, folder: &str) -> Result<Target> {
         return Err(invalid!(
             "export_folder_exists",
             format!("{} 中已经有 {folder}：请换一个文件夹，或先把已有的移走", out.display()),
-            format!("{} already holds {folder}: choose another folder or move the existing one away", out.display())
+            format!(
+                "{} already holds {folder}: choose another folder or move the existing one away",
+                out.display()
+            )
         ));
     }
     let partial = tempfile::Builder::new()
@@ -268,7 +283,10 @@ fn prepare_target(out: &Path, folder: &str) -> Result<Target> {
             invalid!(
                 "export_folder_read_only",
                 format!("无法写入 {}：请检查磁盘空间和写保护开关", out.display()),
-                format!("Cannot write to {}: check the free space and the write-protect switch", out.display())
+                format!(
+                    "Cannot write to {}: check the free space and the write-protect switch",
+                    out.display()
+                )
             )
         })?;
     Ok(Target { out, partial })

@@ -15,8 +15,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
-const MM_PER_PT: f32 = 25.4 / 72.0;
-
 pub(crate) const A4_LANDSCAPE: (f32, f32) = (841.89, 595.28);
 #[allow(dead_code)]
 pub(crate) const A4_PORTRAIT: (f32, f32) = (595.28, 841.89);
@@ -43,7 +41,13 @@ pub(crate) struct Pdf<W: Write> {
     ops: String,
     /// Glyph id (used as CID) → the text it stands for.
     used: BTreeMap<u16, String>,
+    /// Each character of the Basic Multilingual Plane met so far, by code point: its glyph id
+    /// and advance (in font units) packed as `1 << 32 | gid << 16 | advance`, `MISSING` when the
+    /// font lacks it, 0 when not looked up yet. Looking glyphs up in the font is the writer's
+    /// costliest step; characters beyond the BMP are looked up each time (they are rare).
+    glyphs: std::cell::RefCell<Vec<u64>>,
     fonts: &'static Fonts,
+    upem: f32,
 }
 
 impl<W: Write> Pdf<W> {
@@ -58,17 +62,68 @@ impl<W: Write> Pdf<W> {
             size,
             ops: String::with_capacity(1 << 16),
             used: BTreeMap::new(),
+            glyphs: std::cell::RefCell::new(vec![0; 0x1_0000]),
             fonts: Fonts::get(),
+            upem: f32::from(Fonts::get().regular.pdf_font_metrics.units_per_em.max(1)),
         })
+    }
+
+    fn glyph(&self, c: char) -> Option<(u16, u16)> {
+        const MISSING: u64 = 1 << 40;
+        let look = || {
+            if !self.fonts.missing_from_main(c.encode_utf8(&mut [0; 4])).is_empty() {
+                return None;
+            }
+            let gid = self.fonts.regular.lookup_glyph_index(c as u32).unwrap_or(0);
+            Some((gid, self.fonts.regular.get_horizontal_advance(gid)))
+        };
+        let Some(slot) = usize::try_from(c as u32).ok().filter(|&i| i < 0x1_0000) else {
+            return look();
+        };
+        let cached = self.glyphs.borrow()[slot];
+        let packed = if cached != 0 {
+            cached
+        } else {
+            let found = look().map_or(MISSING, |(gid, adv)| 1 << 32 | u64::from(gid) << 16 | u64::from(adv));
+            self.glyphs.borrow_mut()[slot] = found;
+            found
+        };
+        (packed != MISSING).then_some(((packed >> 16) as u16, packed as u16))
+    }
+
+    /// `text` with every character the font lacks written as `[U+XXXX]`.
+    fn printable(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            if self.glyph(c).is_some() {
+                out.push(c);
+            } else if !c.is_control() {
+                let _ = write!(out, "[U+{:04X}]", c as u32);
+            }
+        }
+        out
     }
 
     pub(crate) fn size(&self) -> (f32, f32) {
         self.size
     }
 
+    /// Width of one character at `size` points (one the font lacks: as its `[U+XXXX]`).
+    fn char_width(&self, c: char, size: f32) -> f32 {
+        match self.glyph(c) {
+            Some((_, adv)) => f32::from(adv) / self.upem * size,
+            None => self.width(&c.to_string(), size),
+        }
+    }
+
     /// Width of `text` at `size` points, in points.
     pub(crate) fn width(&self, text: &str, size: f32) -> f32 {
-        self.fonts.width_mm(&printable(self.fonts, text), size) / MM_PER_PT
+        let units: u32 = self
+            .printable(text)
+            .chars()
+            .map(|c| self.glyph(c).map_or(0, |(_, adv)| u32::from(adv)))
+            .sum();
+        units as f32 / self.upem * size
     }
 
     /// Draws `text` with its left end at `x` and its baseline `y` points below the top.
@@ -76,12 +131,21 @@ impl<W: Write> Pdf<W> {
         if text.is_empty() {
             return;
         }
-        let text = printable(self.fonts, text);
-        let _ = write!(self.ops, "BT /F1 {size:.2} Tf {x:.2} {:.2} Td <", self.size.1 - y);
+        let text = self.printable(text);
+        self.ops.push_str("BT /F1 ");
+        fixed(size, &mut self.ops);
+        self.ops.push_str(" Tf ");
+        fixed(x, &mut self.ops);
+        self.ops.push(' ');
+        fixed(self.size.1 - y, &mut self.ops);
+        self.ops.push_str(" Td <");
         for c in text.chars() {
-            let gid = self.fonts.regular.lookup_glyph_index(c as u32).unwrap_or(0);
+            let gid = self.glyph(c).map_or(0, |(gid, _)| gid);
             self.used.entry(gid).or_insert_with(|| c.to_string());
-            let _ = write!(self.ops, "{gid:04X}");
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            for shift in [12, 8, 4, 0] {
+                self.ops.push(char::from(HEX[usize::from((gid >> shift) & 0xF)]));
+            }
         }
         self.ops.push_str("> Tj ET\n");
     }
@@ -226,7 +290,10 @@ impl<W: Write> Pdf<W> {
             ),
         )?;
         let kids: Vec<String> = self.pages.iter().map(|p| format!("{p} 0 R")).collect();
-        self.object(PAGES, &format!("<< /Type /Pages /Count {} /Kids [{}] >>", self.pages.len(), kids.join(" ")))?;
+        self.object(
+            PAGES,
+            &format!("<< /Type /Pages /Count {} /Kids [{}] >>", self.pages.len(), kids.join(" ")),
+        )?;
         self.object(CATALOG, &format!("<< /Type /Catalog /Pages {PAGES} 0 R >>"))?;
         let title_hex: String = std::iter::once(0xFEFFu16)
             .chain(title.encode_utf16())
@@ -257,32 +324,29 @@ impl<W: Write> Pdf<W> {
     }
 }
 
-/// `text` with every character the font lacks written as `[U+XXXX]`.
-fn printable(fonts: &Fonts, text: &str) -> String {
-    if fonts.missing_from_main(text).is_empty() {
-        return text.to_string();
+/// `v` with two decimals, written without float formatting (the writer's hottest path).
+fn fixed(v: f32, out: &mut String) {
+    let hundredths = (v * 100.0).round() as i64;
+    if hundredths < 0 {
+        out.push('-');
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if fonts.missing_from_main(c.encode_utf8(&mut [0; 4])).is_empty() {
-            out.push(c);
-        } else if !c.is_control() {
-            let _ = write!(out, "[U+{:04X}]", c as u32);
-        }
-    }
-    out
+    let a = hundredths.unsigned_abs();
+    out.push_str(itoa::Buffer::new().format(a / 100));
+    out.push('.');
+    let frac = a % 100;
+    out.push(char::from(b'0' + (frac / 10) as u8));
+    out.push(char::from(b'0' + (frac % 10) as u8));
 }
 
 /// Breaks `text` into lines no wider than `width` points at `size`, at most `max` lines (the
 /// last one ended with "…" when something is cut).
 pub(crate) fn wrap<W: Write>(pdf: &Pdf<W>, text: &str, size: f32, width: f32, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
-    let mut buf = [0u8; 4];
     for para in text.split('\n') {
         let mut line = String::new();
         let mut used = 0.0;
         for c in para.chars() {
-            let w = pdf.width(c.encode_utf8(&mut buf), size);
+            let w = pdf.char_width(c, size);
             if !line.is_empty() && used + w > width {
                 lines.push(std::mem::take(&mut line));
                 used = 0.0;

@@ -3,7 +3,7 @@
 //! signed by the station key.
 
 use super::back_entry::{BackEntry, Heading};
-use super::fhir::Fhir;
+use super::fhir::{Fhir, PatientsAsOf};
 use super::finance::Finance;
 use super::lookup::Lookup;
 use super::{Batch, Progress};
@@ -61,18 +61,21 @@ impl Write for Hashed {
 }
 
 /// Corrections as they stand at the end of the batch: the receipts voided by its own entries
-/// (as the manifest lists them), and every receipt voided and every visit or admission
-/// cancelled up to its last entry (never after: a re-rendering must not see later ones).
+/// (as the manifest lists them), every receipt voided and every visit or admission
+/// cancelled, and every patient corrected or merged, up to its last entry (never after: a
+/// re-rendering must not see later ones).
 struct AsOf {
     voided_in_batch: Vec<Voided>,
     voided: HashSet<String>,
     cancelled: HashSet<String>,
+    patients: PatientsAsOf,
 }
 
 fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
     let mut stmt = desk.conn.prepare(
         "SELECT seq, payload FROM journal WHERE seq <= ?1 \
-         AND kind IN ('receipt_voided', 'registration_cancelled', 'admission_cancelled') ORDER BY seq",
+         AND kind IN ('receipt_voided', 'registration_cancelled', 'admission_cancelled', 'patient_corrected', 'patients_merged') \
+         ORDER BY seq",
     )?;
     let entries: Vec<(i64, String)> = stmt
         .query_map([batch.journal_last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -81,6 +84,7 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
         voided_in_batch: Vec::new(),
         voided: HashSet::new(),
         cancelled: HashSet::new(),
+        patients: PatientsAsOf::default(),
     };
     for (seq, payload) in entries {
         let payload: Value = serde_json::from_str(&payload).unwrap_or_default();
@@ -96,11 +100,11 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
                 "receipt_void" => {
                     let id = text("receipt_id");
                     if seq >= batch.journal_first_seq {
-                        let (receipt_no, kind, total): (String, String, i64) = desk.conn.query_row(
-                            "SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1",
-                            [&id],
-                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                        )?;
+                        let (receipt_no, kind, total): (String, String, i64) =
+                            desk.conn
+                                .query_row("SELECT receipt_no, kind, total_fen FROM receipt WHERE id = ?1", [&id], |r| {
+                                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                                })?;
                         out.voided_in_batch.push(Voided {
                             receipt_id: id.clone(),
                             total_fen: batch::tally::receipt_sign(&kind) * total,
@@ -112,6 +116,7 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
                     }
                     out.voided.insert(id);
                 }
+                "patient_correction" | "patient_merge" => out.patients.add(table, row),
                 _ => {}
             }
         }
@@ -122,6 +127,18 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
 /// Writes every file of batch `b` into `dir`; `rerender` when it is not the first time (the
 /// cover sheet then says when and by whom it was made again).
 pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
+    // Rendering reads the journal range once in order and looks rows up all over the file:
+    // a larger page cache while it runs (32 MB, whatever the batch's size: no memory map,
+    // whose pages would count against the process as the file grows). The counter's own
+    // setting comes back afterwards, whatever happens.
+    let cache: i64 = desk.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    desk.conn.execute_batch("PRAGMA cache_size = -32768;")?;
+    let done = render_files(desk, by, b, dir, rerender, progress);
+    desk.conn.execute_batch(&format!("PRAGMA cache_size = {cache};"))?;
+    done
+}
+
+fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
     let station = desk.require_station()?;
     let total = (b.journal_last_seq - b.journal_first_seq + 1) as u64;
     let steps = total + 1;
@@ -129,6 +146,7 @@ pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: b
         voided_in_batch: voided,
         voided: voided_ids,
         cancelled,
+        patients,
     } = as_of(desk, b)?;
     let lookup = Lookup::new(&desk.conn)?;
     let mut fhir = Fhir::create(
@@ -139,14 +157,15 @@ pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: b
         voided_ids.clone(),
         cancelled,
         b.receipt_seq_last,
+        patients,
     )?;
     let mut finance = Finance::create(dir)?;
     let mut back_entry = BackEntry::default();
     let mut records = Hashed::create(dir, batch::RECORDS)?;
     let mut tally = Tally::default();
-    let mut stmt = desk.conn.prepare(
-        "SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
-    )?;
+    let mut stmt = desk
+        .conn
+        .prepare("SELECT seq, id, kind, actor, at, payload, prev_hash, hash FROM journal WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
     let mut rows = stmt.query([b.journal_first_seq, b.journal_last_seq])?;
     let mut line = String::with_capacity(4096);
     let mut done = 0u64;
@@ -221,7 +240,9 @@ pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: b
     f.sync_all()?;
     let manifest_sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let now = crate::time::stamp(desk.now());
-    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())))?;
+    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())), |bytes| {
+        desk.sign(bytes)
+    })?;
     progress(Progress { done: steps, total: steps });
     Ok(manifest)
 }

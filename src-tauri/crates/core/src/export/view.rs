@@ -112,6 +112,8 @@ pub struct BatchCheckView {
     pub batch_seq: Option<i64>,
     pub chain_head: Option<String>,
     pub fingerprint: Option<String>,
+    /// SHA-256 of `manifest.json`, as the cover sheet shows it.
+    pub manifest_sha256: Option<String>,
     /// The problem's stable code (`batch_file_changed`, …).
     pub code: Option<String>,
     /// The file the problem is in, when there is one.
@@ -129,10 +131,41 @@ impl From<&BatchCheck> for BatchCheckView {
             batch_seq: c.manifest.as_ref().map(|m| m.batch_seq),
             chain_head: c.manifest.as_ref().map(|m| m.chain_head.clone()),
             fingerprint: c.fingerprint.clone(),
+            manifest_sha256: c.manifest_sha256.clone(),
             code: c.problem.as_ref().map(|p| p.code.to_string()),
             file: c.problem.as_ref().and_then(|p| p.file.clone()),
             problem: c.problem.as_ref().map(|p| p.zh.clone()),
             problem_en: c.problem.as_ref().map(|p| p.en.clone()),
+        }
+    }
+}
+
+/// What the Export screen opens with.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportOverview {
+    /// Journal entries not yet in any batch.
+    #[ts(type = "number")]
+    pub pending_entries: i64,
+    /// Newest first.
+    pub batches: Vec<BatchView>,
+}
+
+/// Sent while a batch is being written: `done` of `total` steps.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportProgressView {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+impl From<super::Progress> for ExportProgressView {
+    fn from(p: super::Progress) -> Self {
+        ExportProgressView {
+            done: p.done,
+            total: p.total,
         }
     }
 }

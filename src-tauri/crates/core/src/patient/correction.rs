@@ -109,9 +109,10 @@ impl Desk {
                 ],
             )?;
             journal::append_rows(&desk.conn, "patient_corrected", by.name(), now, vec![("patient_correction", row)], Map::new())?;
-            Ok(())
+            // Found by the corrected details too (search maps a hit to the patient as they stand).
+            let corrected = desk.patient(patient.id)?.expect("exists");
+            desk.index_corrected(&patient, &corrected)
         })?;
-        self.patient_cache = None;
         Ok(self.patient(patient.id)?.expect("exists"))
     }
 
@@ -147,7 +148,7 @@ impl Desk {
             journal::append_rows(&desk.conn, "patients_merged", by.name(), now, vec![("patient_merge", row)], Map::new())?;
             Ok(())
         })?;
-        self.patient_cache = None;
+        // Search finds the record merged away as the patient kept (`find_patients`).
         Ok(self.patient(to.id)?.expect("exists"))
     }
 

@@ -5,12 +5,12 @@
 //! when name + birth date + sex, or name + phone, match someone already known.
 
 pub mod correction;
+mod index;
 pub mod insurance;
 pub mod resident_id;
 pub mod snapshot;
 pub mod synth;
 
-use crate::catalog::lookup::{self, Index};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal::{self, Change};
@@ -198,33 +198,6 @@ fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         insurance_no: r.get(11)?,
         his_id: r.get(12)?,
         created_at: Some(parse_stamp(&r.get::<_, String>(13)?)),
-    })
-}
-
-/// The patients search cache: every local and snapshot patient, and their index.
-pub(crate) struct PatientCache {
-    snapshot: Option<Uuid>,
-    patients: Vec<Patient>,
-    index: Index,
-}
-
-fn index_entry(p: &Patient, lookups: &[String]) -> (Vec<String>, Vec<String>) {
-    let codes: Vec<String> = [p.downtime_no.clone(), p.his_id.clone(), p.id_number.clone(), Some(p.phone.clone())]
-        .into_iter()
-        .flatten()
-        .filter(|c| !c.is_empty())
-        .collect();
-    (codes, lookups.to_vec())
-}
-
-fn insert_into(index: &mut Index, p: &Patient) -> u32 {
-    let lookups = lookup::initials(&p.name);
-    let (codes, lookups) = index_entry(p, &lookups);
-    let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    index.insert(lookup::Entry {
-        codes: &code_refs,
-        name: &p.name,
-        lookups: &lookups,
     })
 }
 
@@ -458,13 +431,9 @@ impl Desk {
                 extra,
             },
         )?;
+        let patient = tx.qrow(&format!("{PATIENT_SELECT} WHERE p.rowid = ?1"), [row], patient_from_row)?;
+        index::add_local(&tx, seq, row, &patient)?;
         tx.commit()?;
-        let patient = self.patient(pid)?.expect("just added");
-        if let Some(cache) = self.patient_cache.as_mut() {
-            let p = patient.clone();
-            insert_into(&mut cache.index, &p);
-            cache.patients.push(p);
-        }
         Ok(patient)
     }
 
@@ -543,82 +512,10 @@ impl Desk {
                 extra,
             },
         )?;
+        let patient = tx.qrow(&format!("{PATIENT_SELECT} WHERE p.rowid = ?1"), [row], patient_from_row)?;
+        index::add_local(&tx, seq, row, &patient)?;
         tx.commit()?;
-        self.patient_cache = None;
-        Ok(self.patient(pid)?.expect("just linked"))
-    }
-
-    fn patient_cache(&mut self) -> Result<&mut PatientCache> {
-        let snapshot = self.active_snapshot()?.map(|s| s.id);
-        let stale = self.patient_cache.as_ref().is_none_or(|c| c.snapshot != snapshot);
-        if stale {
-            let mut patients: Vec<Patient> = {
-                let mut stmt = self.conn.prepare(&format!("{PATIENT_SELECT} ORDER BY p.seq"))?;
-                let rows = stmt.query_map([], patient_from_row)?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            let linked: std::collections::HashSet<String> = patients.iter().filter_map(|p| p.his_id.clone()).collect();
-            if let Some(s) = snapshot {
-                patients.extend(
-                    self.his_patients(s)?
-                        .into_iter()
-                        .filter(|p| !p.his_id.as_ref().is_some_and(|h| linked.contains(h))),
-                );
-            }
-            let mut entries: Vec<(Vec<String>, Vec<String>)> = patients.iter().map(|p| index_entry(p, &lookup::initials(&p.name))).collect();
-            // A record merged away is not listed; its numbers find the patient it became.
-            let merged: Vec<(Uuid, Uuid)> = {
-                let mut stmt = self.conn.prepare("SELECT merged_id, into_id FROM patient_merge ORDER BY rowid")?;
-                let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
-                    .into_iter()
-                    .map(|(a, b)| (a.parse().unwrap_or_default(), b.parse().unwrap_or_default()))
-                    .collect()
-            };
-            if !merged.is_empty() {
-                let gone: std::collections::HashSet<Uuid> = merged.iter().map(|(a, _)| *a).collect();
-                for (from, _) in &merged {
-                    let target = self.merged_into(*from)?;
-                    let (Some(i), Some(t)) = (patients.iter().position(|p| p.id == *from), patients.iter().position(|p| p.id == target)) else {
-                        continue;
-                    };
-                    let codes = entries[i].0.clone();
-                    entries[t].0.extend(codes);
-                }
-                let keep: Vec<bool> = patients.iter().map(|p| !gone.contains(&p.id)).collect();
-                let mut k = keep.iter();
-                patients.retain(|_| *k.next().expect("one flag per patient"));
-                let mut k = keep.iter();
-                entries.retain(|_| *k.next().expect("one flag per entry"));
-            }
-            let refs: Vec<Vec<&str>> = entries.iter().map(|(c, _)| c.iter().map(String::as_str).collect()).collect();
-            let index = Index::build(
-                patients
-                    .iter()
-                    .zip(entries.iter())
-                    .zip(refs.iter())
-                    .map(|((p, (_, l)), c)| lookup::Entry {
-                        codes: c,
-                        name: &p.name,
-                        lookups: l,
-                    }),
-            );
-            self.patient_cache = Some(PatientCache { snapshot, patients, index });
-        }
-        Ok(self.patient_cache.as_mut().expect("just built"))
-    }
-
-    /// 查找患者: by name, pinyin initials, ID number, phone, downtime number or HIS ID; local
-    /// and snapshot patients, best match first. A snapshot patient already registered here
-    /// appears once, as the local record.
-    pub fn find_patients(&mut self, query: &str, limit: usize) -> Result<Vec<Patient>> {
-        let cache = self.patient_cache()?;
-        let mut out: Vec<Patient> = Vec::new();
-        // Linking a snapshot patient drops the cache, so each person appears once.
-        for i in cache.index.search(query, limit) {
-            out.push(cache.patients[i as usize].clone());
-        }
-        Ok(out)
+        Ok(patient)
     }
 }
 

@@ -6,7 +6,8 @@
 
 use super::resident_id::ResidentId;
 use super::{Patient, Sex, Source};
-use crate::catalog::read::{read_table, ReadOptions, RowProblem};
+use crate::catalog::read::{ReadOptions, RowProblem};
+use crate::catalog::stream::{stream_table, ImportStage, Input};
 use crate::error::{invalid, CoreError, Result};
 use crate::jcs::canonical;
 use crate::journal::{self, Change};
@@ -19,7 +20,7 @@ use chrono::{DateTime, Local, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +40,10 @@ pub struct SnapshotReport {
     pub file_name: String,
     pub rows_read: usize,
     pub good: usize,
+    /// The first bad rows (at most `PROBLEMS_KEPT`).
     pub problems: Vec<RowProblem>,
+    /// Every bad row, counted.
+    pub problems_total: usize,
     pub snapshot: Option<Snapshot>,
     pub already_imported: bool,
 }
@@ -94,136 +98,189 @@ struct Row {
     insurance_no: String,
 }
 
-fn parse(bytes: &[u8], file_name: &str, today: NaiveDate) -> Result<(usize, Vec<Row>, Vec<RowProblem>)> {
-    let (_, _, rows) = read_table(bytes, file_name, &ReadOptions::default(), not_an_index)?;
-    let header = rows
-        .iter()
-        .take(10)
-        .position(|(_, cells)| {
-            let cols: Vec<Col> = cells.iter().filter_map(|c| col_of(c)).collect();
-            cols.contains(&Col::HisId) && cols.contains(&Col::Name)
-        })
-        .ok_or_else(|| {
-            not_an_index(
-                "找不到含“HIS号、姓名”的表头行",
-                "no header row naming the HIS ID and name was found",
-            )
-        })?;
-    let mut columns: HashMap<Col, usize> = HashMap::new();
-    for (i, h) in rows[header].1.iter().enumerate() {
-        if let Some(c) = col_of(h) {
-            columns.entry(c).or_insert(i);
-        }
-    }
-    let (mut good, mut problems, mut seen, mut read) = (Vec::new(), Vec::new(), HashSet::new(), 0);
-    for (line, cells) in rows.into_iter().skip(header + 1) {
-        if cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
-        read += 1;
-        let get = |c: Col| columns.get(&c).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
-        let his_id = get(Col::HisId).to_string();
-        let bad = |zh: String, en: String| RowProblem {
-            row: line as u64,
-            code: his_id.clone(),
-            reason: zh,
-            reason_en: en,
-        };
-        if his_id.is_empty() {
-            problems.push(bad("缺少 HIS 号".into(), "missing HIS ID".into()));
-            continue;
-        }
-        let name = get(Col::Name);
-        if name.is_empty() || name.chars().any(char::is_control) {
-            problems.push(bad(
-                "缺少姓名或姓名含控制字符".into(),
-                "missing name or control characters in it".into(),
-            ));
-            continue;
-        }
-        let sex = match Sex::parse(get(Col::Sex)) {
-            Ok(s) => s,
-            Err(_) => {
-                problems.push(bad(
-                    format!("性别“{}”无法识别", get(Col::Sex)),
-                    format!("unreadable sex \"{}\"", get(Col::Sex)),
-                ));
-                continue;
-            }
-        };
-        let birth_text = get(Col::Birth);
-        let birth = if birth_text.is_empty() {
-            None
-        } else {
-            let t = birth_text.replace(['/', '.'], "-");
-            match NaiveDate::parse_from_str(&t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(&t, "%Y%m%d")) {
-                Ok(d) if d <= today => Some(d),
-                _ => {
-                    problems.push(bad(
-                        format!("出生日期“{birth_text}”无效"),
-                        format!("invalid birth date \"{birth_text}\""),
-                    ));
-                    continue;
-                }
-            }
-        };
-        let id_text = get(Col::IdNumber);
-        let id_number = if id_text.is_empty() {
-            None
-        } else {
-            match ResidentId::parse(id_text, today) {
-                Ok(id) => Some(id.as_str().to_string()),
-                Err(e) => {
-                    problems.push(bad(e.message(crate::Lang::Zh), e.message(crate::Lang::En)));
-                    continue;
-                }
-            }
-        };
-        let insurance = match Insurance::parse(get(Col::Insurance)) {
-            Ok(i) => i,
-            Err(e) => {
-                problems.push(bad(e.message(crate::Lang::Zh), e.message(crate::Lang::En)));
-                continue;
-            }
-        };
-        let insurance_no = get(Col::InsuranceNo).to_string();
-        if insurance.is_insured() && insurance_no.is_empty() {
-            problems.push(bad(
-                format!("{}缺少医保卡号", insurance.zh()),
-                format!("{} without an insurance card number", insurance.key()),
-            ));
-            continue;
-        }
-        if !seen.insert(his_id.clone()) {
-            problems.push(bad(format!("HIS 号 {his_id} 重复"), format!("HIS ID {his_id} repeats")));
-            continue;
-        }
-        good.push(Row {
-            his_id,
-            name: name.to_string(),
-            sex,
-            birth,
-            id_number,
-            phone: get(Col::Phone).to_string(),
-            insurance,
-            insurance_no,
-        });
-    }
-    if good.is_empty() && problems.is_empty() {
-        return Err(not_an_index("表头下面没有任何患者", "there are no patients under the header"));
-    }
-    Ok((read, good, problems))
+/// Whether the rows were written in HIS-ID order, and where they are.
+struct Order {
+    first: Option<i64>,
+    last: Option<String>,
+    last_rowid: i64,
+    sorted: bool,
 }
 
-fn row_json(r: &Row) -> serde_json::Value {
-    let mut v = json!({"his_id": r.his_id, "name": r.name, "sex": r.sex.key(), "birth": r.birth.map(|b| b.to_string()),
-           "id_number": r.id_number, "phone": r.phone});
-    // Added later: absent when empty, so snapshots imported before keep their digest.
-    if r.insurance.is_insured() || !r.insurance_no.is_empty() {
-        v["insurance"] = json!(r.insurance.key());
-        v["insurance_no"] = json!(r.insurance_no);
+/// At most this many bad rows are kept for the report (all are counted).
+const PROBLEMS_KEPT: usize = 1000;
+
+/// Checks the rows of an index one at a time as they are read, keeping nothing of the file:
+/// the header among the first ten rows, then each row, handed to `sink` when good.
+struct Checker {
+    today: NaiveDate,
+    columns: Option<HashMap<Col, usize>>,
+    before_header: usize,
+    read: usize,
+    good: usize,
+    problems: Vec<RowProblem>,
+    problems_total: usize,
+}
+
+impl Checker {
+    fn new(today: NaiveDate) -> Checker {
+        Checker {
+            today,
+            columns: None,
+            before_header: 0,
+            read: 0,
+            good: 0,
+            problems: Vec::new(),
+            problems_total: 0,
+        }
     }
-    v
+
+    fn problem(&mut self, p: RowProblem) {
+        self.problems_total += 1;
+        if self.problems.len() < PROBLEMS_KEPT {
+            self.problems.push(p);
+        }
+    }
+
+    /// One row of the file; `sink` stores a good one and says whether its HIS ID was new.
+    fn row(&mut self, line: usize, cells: Vec<String>, sink: &mut dyn FnMut(&Row) -> Result<bool>) -> Result<()> {
+        let Some(columns) = &self.columns else {
+            let cols: Vec<Col> = cells.iter().filter_map(|c| col_of(c)).collect();
+            if cols.contains(&Col::HisId) && cols.contains(&Col::Name) {
+                let mut columns = HashMap::new();
+                for (i, h) in cells.iter().enumerate() {
+                    if let Some(c) = col_of(h) {
+                        columns.entry(c).or_insert(i);
+                    }
+                }
+                self.columns = Some(columns);
+                return Ok(());
+            }
+            self.before_header += 1;
+            if self.before_header >= 10 {
+                return Err(no_header());
+            }
+            return Ok(());
+        };
+        if cells.iter().all(|c| c.is_empty()) {
+            return Ok(());
+        }
+        self.read += 1;
+        match check(columns, line, &cells, self.today) {
+            Ok(row) => {
+                if sink(&row)? {
+                    self.good += 1;
+                } else {
+                    self.problem(RowProblem {
+                        row: line as u64,
+                        code: row.his_id.clone(),
+                        reason: format!("HIS 号 {} 重复", row.his_id),
+                        reason_en: format!("HIS ID {} repeats", row.his_id),
+                    });
+                }
+            }
+            Err(p) => self.problem(p),
+        }
+        Ok(())
+    }
+
+    fn finish(&self) -> Result<()> {
+        if self.columns.is_none() {
+            return Err(no_header());
+        }
+        if self.good == 0 && self.problems_total == 0 {
+            return Err(not_an_index("表头下面没有任何患者", "there are no patients under the header"));
+        }
+        Ok(())
+    }
+}
+
+fn no_header() -> CoreError {
+    not_an_index(
+        "找不到含“HIS号、姓名”的表头行",
+        "no header row naming the HIS ID and name was found",
+    )
+}
+
+/// One row after the header: a good row, or why not.
+fn check(columns: &HashMap<Col, usize>, line: usize, cells: &[String], today: NaiveDate) -> std::result::Result<Row, RowProblem> {
+    let get = |c: Col| columns.get(&c).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
+    let his_id = get(Col::HisId).to_string();
+    let bad = |zh: String, en: String| RowProblem {
+        row: line as u64,
+        code: his_id.clone(),
+        reason: zh,
+        reason_en: en,
+    };
+    if his_id.is_empty() {
+        return Err(bad("缺少 HIS 号".into(), "missing HIS ID".into()));
+    }
+    let name = get(Col::Name);
+    if name.is_empty() || name.chars().any(char::is_control) {
+        return Err(bad(
+            "缺少姓名或姓名含控制字符".into(),
+            "missing name or control characters in it".into(),
+        ));
+    }
+    let sex = Sex::parse(get(Col::Sex)).map_err(|_| {
+        bad(
+            format!("性别“{}”无法识别", get(Col::Sex)),
+            format!("unreadable sex \"{}\"", get(Col::Sex)),
+        )
+    })?;
+    let birth_text = get(Col::Birth);
+    let birth = if birth_text.is_empty() {
+        None
+    } else {
+        let t = birth_text.replace(['/', '.'], "-");
+        match NaiveDate::parse_from_str(&t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(&t, "%Y%m%d")) {
+            Ok(d) if d <= today => Some(d),
+            _ => {
+                return Err(bad(
+                    format!("出生日期“{birth_text}”无效"),
+                    format!("invalid birth date \"{birth_text}\""),
+                ))
+            }
+        }
+    };
+    let id_text = get(Col::IdNumber);
+    let id_number = if id_text.is_empty() {
+        None
+    } else {
+        match ResidentId::parse(id_text, today) {
+            Ok(id) => Some(id.as_str().to_string()),
+            Err(e) => return Err(bad(e.message(crate::Lang::Zh), e.message(crate::Lang::En))),
+        }
+    };
+    let insurance = Insurance::parse(get(Col::Insurance)).map_err(|e| bad(e.message(crate::Lang::Zh), e.message(crate::Lang::En)))?;
+    let insurance_no = get(Col::InsuranceNo).to_string();
+    if insurance.is_insured() && insurance_no.is_empty() {
+        return Err(bad(
+            format!("{}缺少医保卡号", insurance.zh()),
+            format!("{} without an insurance card number", insurance.key()),
+        ));
+    }
+    Ok(Row {
+        his_id,
+        name: name.to_string(),
+        sex,
+        birth,
+        id_number,
+        phone: get(Col::Phone).to_string(),
+        insurance,
+        insurance_no,
+    })
+}
+
+/// One line of a snapshot's digest: the canonical JSON of an HIS patient's imported fields.
+pub(super) fn digest_line(p: &Patient) -> String {
+    let mut v = json!({"his_id": p.his_id, "name": p.name, "sex": p.sex.key(), "birth": p.birth.map(|b| b.to_string()),
+           "id_number": p.id_number, "phone": p.phone});
+    // Added later: absent when empty, so snapshots imported before keep their digest.
+    if p.insurance.is_insured() || !p.insurance_no.is_empty() {
+        v["insurance"] = json!(p.insurance.key());
+        v["insurance_no"] = json!(p.insurance_no);
+    }
+    canonical(&v)
 }
 
 const SNAPSHOT_SELECT: &str = "SELECT s.id, s.file_name, s.file_sha256, s.rows_read, s.patients, s.rows_rejected, o.name, s.imported_at \
@@ -242,7 +299,7 @@ fn snapshot_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Snapshot> {
     })
 }
 
-fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
+pub(super) fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     Ok(Patient {
         id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
         source: Source::His,
@@ -264,28 +321,16 @@ fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     })
 }
 
-const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no FROM his_patient";
+/// The columns `his_from_row` reads; the index adds the rowid after them (column 9).
+pub(super) const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no FROM his_patient";
 
 /// Digest of a snapshot's rows in HIS-ID order, kept on the snapshot row.
 fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
-    let mut stmt =
-        conn.prepare("SELECT his_id, name, sex, birth, id_number, phone, insurance, insurance_no FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id")?;
+    let mut stmt = conn.prepare(&format!("{HIS_SELECT} WHERE snapshot_id = ?1 ORDER BY his_id"))?;
     let mut rows = stmt.query([snapshot])?;
     let mut h = Sha256::new();
     while let Some(r) = rows.next()? {
-        let row = Row {
-            his_id: r.get(0)?,
-            name: r.get(1)?,
-            sex: Sex::parse(&r.get::<_, String>(2)?).unwrap_or(Sex::Unknown),
-            birth: r
-                .get::<_, Option<String>>(3)?
-                .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
-            id_number: r.get(4)?,
-            phone: r.get(5)?,
-            insurance: Insurance::parse(&r.get::<_, Option<String>>(6)?.unwrap_or_default()).unwrap_or(Insurance::SelfPay),
-            insurance_no: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-        };
-        h.update(canonical(&row_json(&row)).as_bytes());
+        h.update(digest_line(&his_from_row(r)?).as_bytes());
         h.update(b"\n");
     }
     Ok(hex::encode(h.finalize()))
@@ -316,26 +361,112 @@ impl Desk {
         accept_good_rows: bool,
         dry_run: bool,
     ) -> Result<SnapshotReport> {
+        self.import_patient_snapshot_from(by, Input::Bytes(bytes), file_name, accept_good_rows, dry_run, &mut |_, _, _| {})
+    }
+
+    /// The same from a file read as it is imported: memory does not grow with the file.
+    /// `progress(stage, done, total)`: bytes while reading, patients while indexing.
+    pub fn import_patient_snapshot_from(
+        &mut self,
+        by: &Actor,
+        input: Input<'_>,
+        file_name: &str,
+        accept_good_rows: bool,
+        dry_run: bool,
+        progress: &mut dyn FnMut(ImportStage, u64, u64),
+    ) -> Result<SnapshotReport> {
+        self.bulk(|d| d.import_snapshot(by, input, file_name, accept_good_rows, dry_run, progress))
+    }
+
+    fn import_snapshot(
+        &mut self,
+        by: &Actor,
+        input: Input<'_>,
+        file_name: &str,
+        accept_good_rows: bool,
+        dry_run: bool,
+        progress: &mut dyn FnMut(ImportStage, u64, u64),
+    ) -> Result<SnapshotReport> {
         let now = self.now();
-        let (rows_read, rows, problems) = parse(bytes, file_name, now.with_timezone(&Local).date_naive())?;
-        let sha256 = hex::encode(Sha256::digest(bytes));
+        let sha256 = input.sha256()?;
         let existing = self
             .conn
             .qrow(&format!("{SNAPSHOT_SELECT} WHERE s.file_sha256 = ?1"), [&sha256], snapshot_from_row)
             .optional()?;
+        if let Some(s) = existing {
+            return Ok(SnapshotReport {
+                file_name: file_name.to_string(),
+                rows_read: s.rows_read as usize,
+                good: s.patients as usize,
+                problems: Vec::new(),
+                problems_total: s.rejected as usize,
+                already_imported: true,
+                snapshot: Some(s),
+            });
+        }
+        let id = Uuid::now_v7();
+        let today = now.with_timezone(&Local).date_naive();
+        let tx = self.conn.transaction()?;
+        let mut checker = Checker::new(today);
+        let mut order = Order {
+            first: None,
+            last: None,
+            last_rowid: 0,
+            sorted: true,
+        };
+        {
+            let mut stmt = tx.prepare(
+                "INSERT OR IGNORE INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            let sid = id.to_string();
+            let mut sink = |r: &Row| -> Result<bool> {
+                let ascending = order.last.as_deref().is_none_or(|last| last < r.his_id.as_str());
+                let n = stmt.execute(params![
+                    sid,
+                    Uuid::now_v7().to_string(),
+                    r.his_id,
+                    r.name,
+                    r.sex.key(),
+                    r.birth.map(|b| b.to_string()),
+                    r.id_number,
+                    r.phone,
+                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then(|| r.insurance.key()),
+                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then_some(r.insurance_no.as_str())
+                ])?;
+                if n == 1 {
+                    let rowid = tx.last_insert_rowid();
+                    order.first.get_or_insert(rowid);
+                    order.sorted &= ascending;
+                    order.last = Some(r.his_id.clone());
+                    order.last_rowid = rowid;
+                }
+                Ok(n == 1)
+            };
+            stream_table(
+                input,
+                file_name,
+                &ReadOptions::default(),
+                not_an_index,
+                &mut |done, total| progress(ImportStage::Reading, done, total),
+                &mut |line, cells| checker.row(line, cells, &mut sink),
+            )?;
+        }
+        checker.finish()?;
         let mut report = SnapshotReport {
             file_name: file_name.to_string(),
-            rows_read,
-            good: rows.len(),
-            problems,
-            already_imported: existing.is_some(),
-            snapshot: existing,
+            rows_read: checker.read,
+            good: checker.good,
+            problems_total: checker.problems_total,
+            problems: checker.problems,
+            already_imported: false,
+            snapshot: None,
         };
-        if dry_run || report.already_imported {
+        if dry_run {
+            // Dropping the transaction rolls back every row written to check for repeats.
             return Ok(report);
         }
-        if !report.problems.is_empty() && !accept_good_rows {
-            let n = report.problems.len();
+        if report.problems_total > 0 && !accept_good_rows {
+            let n = report.problems_total;
             return Err(invalid!(
                 "patients_have_bad_rows",
                 format!(
@@ -348,31 +479,24 @@ impl Desk {
                 )
             ));
         }
-        let id = Uuid::now_v7();
-        let tx = self.conn.transaction()?;
-        {
-            let mut stmt = tx.prepare(
-                "INSERT INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for r in &rows {
-                stmt.execute(params![
-                    id.to_string(),
-                    Uuid::now_v7().to_string(),
-                    r.his_id,
-                    r.name,
-                    r.sex.key(),
-                    r.birth.map(|b| b.to_string()),
-                    r.id_number,
-                    r.phone,
-                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then(|| r.insurance.key()),
-                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then_some(r.insurance_no.as_str())
-                ])?;
-            }
-        }
-        let rows_digest = digest(&tx, &id.to_string())?;
+        // One pass over the new rows in HIS-ID order: their digest and their search index.
+        let mut h = Sha256::new();
+        let good = report.good as u64;
+        let in_order = order.first.filter(|_| order.sorted).map(|first| (first, order.last_rowid));
+        super::index::rebuild_with(
+            &tx,
+            &id.to_string(),
+            in_order,
+            &mut |p| {
+                h.update(digest_line(p).as_bytes());
+                h.update(b"\n");
+            },
+            &mut |done| progress(ImportStage::Indexing, done, good),
+        )?;
+        let rows_digest = hex::encode(h.finalize());
         tx.exec(
             "INSERT INTO patient_snapshot (id, file_name, file_sha256, rows_read, patients, rows_rejected, rows_sha256, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id.to_string(), file_name, sha256, rows_read as i64, rows.len() as i64, report.problems.len() as i64, rows_digest, by.id().to_string(), stamp(now)],
+            params![id.to_string(), file_name, sha256, report.rows_read as i64, report.good as i64, report.problems_total as i64, rows_digest, by.id().to_string(), stamp(now)],
         )?;
         let row = tx.last_insert_rowid();
         journal::append(
@@ -386,7 +510,6 @@ impl Desk {
             },
         )?;
         tx.commit()?;
-        self.patient_cache = None;
         report.snapshot = self.active_snapshot()?;
         Ok(report)
     }
@@ -396,12 +519,6 @@ impl Desk {
             .conn
             .qrow(&format!("{SNAPSHOT_SELECT} ORDER BY s.rowid DESC LIMIT 1"), [], snapshot_from_row)
             .optional()?)
-    }
-
-    pub(crate) fn his_patients(&self, snapshot: Uuid) -> Result<Vec<Patient>> {
-        let mut stmt = self.conn.prepare(&format!("{HIS_SELECT} WHERE snapshot_id = ?1 ORDER BY his_id"))?;
-        let rows = stmt.query_map([snapshot.to_string()], his_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// An HIS patient of the active snapshot by HIS ID.

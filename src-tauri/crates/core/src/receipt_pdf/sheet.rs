@@ -337,6 +337,8 @@ impl Ctx<'_> {
                 let ink = if pair.strong { Ink::Bold } else { Ink::Regular };
                 let numeric = pair.value.starts_with('¥') || pair.value.starts_with("-¥");
                 let (align, lines) = if numeric { (Align::Right, 0) } else { (Align::Left, 4) };
+                // Text (a reason, a name) gets the room a number does not need.
+                let label_w = if numeric { label_w } else { label_w.min(self.w * 0.4) };
                 let value_w = if numeric { value_w } else { self.w - label_w };
                 self.row(
                     s,

@@ -91,11 +91,19 @@ impl Desk {
             "dept_unknown",
             format!(
                 "没有编码为“{code}”的科室（现有：{}）",
-                if known.is_empty() { "无，请先导入科室表".into() } else { known.join("、") }
+                if known.is_empty() {
+                    "无，请先导入科室表".into()
+                } else {
+                    known.join("、")
+                }
             ),
             format!(
                 "No department with code \"{code}\" (known: {})",
-                if known.is_empty() { "none; import the department list first".into() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none; import the department list first".into()
+                } else {
+                    known.join(", ")
+                }
             )
         ))
     }

@@ -163,19 +163,34 @@ impl Desk {
             Some(r) => Err(invalid!(
                 "reg_type_inactive",
                 format!("号别“{}”已停用：请选用其他号别，或在设置（Ctrl+O）中重新启用", r.name),
-                format!("Registration type \"{}\" is not offered: choose another, or offer it again in settings (Ctrl+O)", r.name)
+                format!(
+                    "Registration type \"{}\" is not offered: choose another, or offer it again in settings (Ctrl+O)",
+                    r.name
+                )
             )),
             None => {
-                let offered: Vec<String> = all.iter().filter(|r| r.active).map(|r| format!("{}（{}）", r.key, r.name)).collect();
+                let offered: Vec<String> = all
+                    .iter()
+                    .filter(|r| r.active)
+                    .map(|r| format!("{}（{}）", r.key, r.name))
+                    .collect();
                 Err(invalid!(
                     "reg_type_unknown",
                     format!(
                         "没有“{t}”这个号别（可选：{}）",
-                        if offered.is_empty() { "无，请在设置（Ctrl+O）中添加".into() } else { offered.join("、") }
+                        if offered.is_empty() {
+                            "无，请在设置（Ctrl+O）中添加".into()
+                        } else {
+                            offered.join("、")
+                        }
                     ),
                     format!(
                         "There is no registration type \"{t}\" (offered: {})",
-                        if offered.is_empty() { "none; add them in settings (Ctrl+O)".into() } else { offered.join(", ") }
+                        if offered.is_empty() {
+                            "none; add them in settings (Ctrl+O)".into()
+                        } else {
+                            offered.join(", ")
+                        }
                     )
                 ))
             }
@@ -188,7 +203,10 @@ impl Desk {
         for code in &t.fee_codes {
             items.push((code.clone(), self.active_catalog_item(code)?));
         }
-        Ok(RegTypeFees { reg_type: t.clone(), items })
+        Ok(RegTypeFees {
+            reg_type: t.clone(),
+            items,
+        })
     }
 
     /// `downtime regtype set`: adds or changes a type. Every fee code must be in the active
@@ -216,7 +234,10 @@ impl Desk {
                     return Err(invalid!(
                         "reg_fee_code_unknown",
                         format!("当前价目表（{}）中没有编码为“{c}”的项目，不能作为挂号费用", catalog.month),
-                        format!("The active price list ({}) has no item \"{c}\"; it cannot be a registration fee", catalog.month)
+                        format!(
+                            "The active price list ({}) has no item \"{c}\"; it cannot be a registration fee",
+                            catalog.month
+                        )
                     ));
                 }
             }

@@ -292,3 +292,41 @@ fn not_open(by: &Actor) -> crate::CoreError {
         format!("{} has no open shift to close", by.name())
     )
 }
+
+/// A count as the window sends it: one total, or the denominations counted.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct CountInput {
+    #[ts(type = "number | null")]
+    pub counted_fen: Option<i64>,
+    pub denominations: Option<Vec<Denomination>>,
+}
+
+impl CountInput {
+    pub fn to_counted(&self) -> Result<Counted> {
+        match (&self.denominations, self.counted_fen) {
+            (Some(notes), _) => Counted::notes(notes.clone()),
+            (None, Some(fen)) => Ok(Counted::Total(Fen::new(fen)?)),
+            (None, None) => Err(invalid!("cash_count_missing", "请填写清点的现金", "Give the cash counted")),
+        }
+    }
+}
+
+/// 交班 as the window sends it.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct CloseShiftInput {
+    pub count: CountInput,
+    pub reason: String,
+    /// Approves a difference above the threshold, in place.
+    pub supervisor: Option<crate::view::Credentials>,
+}
+
+/// What closing from the window returns: the new status, the Z report and its printing.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ShiftClosedView {
+    pub status: crate::view::AppStatus,
+    pub report: ShiftReport,
+    pub print: super::print::ReportPrintView,
+}

@@ -74,7 +74,7 @@ pub(crate) fn figures(shifts: &[ShiftRecord], receipts: &[ReceiptRecord]) -> Fig
             for (m, amount) in &r.tenders {
                 f.totals_by_tender_fen.add(*m, sign * amount);
             }
-            if matches!(r.kind, ReceiptKind::Charge | ReceiptKind::Refund) {
+            if matches!(r.kind, ReceiptKind::Charge | ReceiptKind::Registration | ReceiptKind::Refund) {
                 for (c, amount, _) in &r.lines {
                     *categories.entry(*c).or_default() += sign * amount;
                 }
@@ -176,7 +176,7 @@ pub(crate) fn lists(shifts: &[ShiftRecord], receipts: &[ReceiptRecord], admissio
                 reason: r.reason.clone(),
                 supervisor: r.supervisor.clone(),
             }),
-            ReceiptKind::Charge => {
+            ReceiptKind::Charge | ReceiptKind::Registration => {
                 if r.insured {
                     l.insured.push(InsuredItem {
                         receipt_no: r.receipt_no.clone(),

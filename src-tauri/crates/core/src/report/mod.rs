@@ -25,6 +25,7 @@ pub mod close;
 mod derive;
 mod paper;
 pub mod pdf;
+pub mod print;
 pub mod receipts;
 mod records;
 pub mod text;

@@ -23,7 +23,7 @@ pub struct KindTotal {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ReceiptTotals {
-    /// Every kind, in the order charge, refund, deposit, deposit refund.
+    /// Every kind, in the order charge, registration, refund, deposit, deposit refund.
     pub by_kind: Vec<KindTotal>,
     /// Voided receipts (their amount as issued, positive).
     pub voided: Group,
@@ -32,8 +32,9 @@ pub struct ReceiptTotals {
     pub net_fen: i64,
 }
 
-const KINDS: [ReceiptKind; 4] = [
+const KINDS: [ReceiptKind; 5] = [
     ReceiptKind::Charge,
+    ReceiptKind::Registration,
     ReceiptKind::Refund,
     ReceiptKind::Deposit,
     ReceiptKind::DepositRefund,

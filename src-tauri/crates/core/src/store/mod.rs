@@ -17,18 +17,20 @@ pub struct Desk {
     pub(crate) conn: Connection,
     path: PathBuf,
     pub(crate) clock: Clock,
-    /// The items in force and their search index, rebuilt when the versions in force change.
+    /// The items in force, rebuilt when the versions in force change (the search index is in
+    /// the file).
     pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
     /// The versions in force, by the generation (newest version and activation rowids) they
     /// were read at.
     pub(crate) catalog_set: crate::catalog::parts::SetCache,
-    /// Every searchable patient (local and snapshot) and their index.
-    pub(crate) patient_cache: Option<crate::patient::PatientCache>,
     /// The working-day calendar and the number of imported years it was built from.
     pub(crate) calendar_cache: std::sync::Mutex<Option<(i64, crate::calendar::Calendar)>>,
     /// The station code and signing key, once read.
     pub(crate) signer_cache: std::sync::Mutex<Option<crate::charge::Signer>>,
 }
+
+/// The page cache of a bulk import, in KiB: bounds its memory whatever the file's size.
+const BULK_CACHE_KIB: i64 = 96 * 1024;
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
@@ -96,18 +98,20 @@ impl Desk {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(CoreError::ReadOnly { path: shown });
         }
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        // A big import writes gigabytes through the WAL; once checkpointed, the WAL file is cut
+        // back to 64 MiB instead of staying that big on the counter PC's disk.
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;")?;
         let mut desk = Desk {
             conn,
             path,
             clock: Clock::system(),
             catalog_cache: None,
             catalog_set: Default::default(),
-            patient_cache: None,
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
         };
         desk.migrate(version.min(latest_version()))?;
+        crate::search_index::create_tables(&desk.conn)?;
         Ok(desk)
     }
 
@@ -204,7 +208,20 @@ impl Desk {
         done
     }
 
-    /// `PRAGMA quick_check` on the open file; `Ok(())` when sound.
+    /// Runs a bulk import `f` with a page cache big enough for its index writes and temporary
+    /// files on disk (never in memory, whatever the build's default), then restores both.
+    pub(crate) fn bulk<T>(&mut self, f: impl FnOnce(&mut Desk) -> Result<T>) -> Result<T> {
+        let (cache, temp): (i64, i64) = (
+            self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
+            self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
+        );
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE;", BULK_CACHE_KIB))?;
+        let done = f(self);
+        let _ = self.conn.execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp};"));
+        done
+    }
+
+    /// `PRAGMA quick_check` of the tables this station wrote; `Ok(())` when sound.
     pub fn quick_check(&self) -> Result<()> {
         quick_check(&self.conn, &self.path)
     }
@@ -227,20 +244,42 @@ fn inspect_read_only(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Tables left out of the check at open: the bulk rows imported from the HIS (price list
+/// items, the patient index) and the search indexes derived from them. They grow with the
+/// hospital, not with the outage, and checking them made every start of the app or the
+/// command line read the whole file (seconds at a million patients). `verify` checks them
+/// (`PRAGMA integrity_check`), and a damaged page among them is reported as damage when read.
+fn checked_at_open(table: &str) -> bool {
+    !matches!(table, "catalog_item" | "his_patient")
+        && !["item_", "patient_key", "patient_slot", "patient_gram"].iter().any(|p| table.starts_with(p))
+}
+
+/// `PRAGMA quick_check` of every table this station wrote (see `checked_at_open`).
 fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
-    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(|e| classify(e, path))?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(|e| classify(e, path))?;
-    if rows.len() == 1 && rows[0] == "ok" {
-        Ok(())
-    } else {
-        Err(CoreError::Damaged {
-            path: path.display().to_string(),
-            detail: rows.into_iter().take(3).collect::<Vec<_>>().join("; "),
-        })
+    let damaged = |detail: String| CoreError::Damaged {
+        path: path.display().to_string(),
+        detail,
+    };
+    // The schema's own pages first: everything else is found through them.
+    let mut tables = vec!["sqlite_schema".to_string()];
+    tables.extend(
+        conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+            .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| classify(e, path))?,
+    );
+    for table in tables.iter().filter(|t| checked_at_open(t)) {
+        let mut stmt = conn
+            .prepare(&format!("PRAGMA quick_check(\"{}\")", table.replace('"', "\"\"")))
+            .map_err(|e| classify(e, path))?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| classify(e, path))?;
+        if !(rows.len() == 1 && rows[0] == "ok") {
+            return Err(damaged(rows.into_iter().take(3).collect::<Vec<_>>().join("; ")));
+        }
     }
+    Ok(())
 }
 
 fn classify(e: rusqlite::Error, path: &Path) -> CoreError {

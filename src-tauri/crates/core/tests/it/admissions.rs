@@ -358,3 +358,40 @@ fn deposits_outside_an_outage_need_back_entry() {
     back.back_entered_at = Some(o.f.desk.now() - Duration::hours(1));
     assert!(o.f.desk.take_deposit(&clerk, &back).unwrap().back_entered);
 }
+
+#[test]
+fn a_deposit_refund_shows_the_balance_after_it_before_it_is_confirmed() {
+    let mut o = office();
+    let clerk = o.clerk.clone();
+    let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
+    o.f.desk
+        .take_deposit(
+            &clerk,
+            &deposit(
+                &a.inpatient_no,
+                vec![TenderInput {
+                    method: Method::Cash,
+                    amount: yuan("3000"),
+                    reference: String::new(),
+                }],
+            ),
+        )
+        .unwrap();
+    let before = o.f.entries();
+    assert_eq!(
+        o.f.desk.deposit_refund_preview(&a.inpatient_no, yuan("1200.5")).unwrap(),
+        (yuan("3000"), yuan("1799.5"))
+    );
+    assert_eq!(o.f.desk.deposit_refund_preview(&a.inpatient_no, yuan("3000")).unwrap().1, Fen::ZERO);
+    for (amount, code) in [("3000.01", "deposit_refund_exceeds_balance"), ("0", "deposit_zero")] {
+        assert_eq!(
+            o.f.desk.deposit_refund_preview(&a.inpatient_no, yuan(amount)).unwrap_err().code(),
+            code
+        );
+    }
+    assert_eq!(
+        o.f.desk.deposit_refund_preview("ZY-MZ01-999999", yuan("1")).unwrap_err().code(),
+        "admission_unknown"
+    );
+    assert_eq!(o.f.entries(), before);
+}

@@ -692,3 +692,101 @@ fn two_windows_refunding_the_same_receipt_at_once_pay_it_back_once() {
     }
     assert_eq!(c.f.desk.verify().unwrap().problem, None);
 }
+
+#[test]
+fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
+    let mut c = counter();
+    let r = c
+        .pay(&charge(
+            "DT-MZ01-000001",
+            vec![item("Y2", "30"), item("E1", "1"), item("L1", "1")],
+            vec![cash("170.38")],
+        ))
+        .unwrap();
+    let q = |t: &str| Quantity::parse(t).unwrap();
+    let before = c.f.entries();
+    // Nothing marked: every line with all of it left, nothing refunded.
+    let p = c.f.desk.refund_preview(&r.receipt_no, &[], Method::Cash).unwrap();
+    let left: Vec<(i64, i64, Option<i64>, i64)> = p
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.left.line.line_no,
+                l.left.amount_left.get(),
+                l.qty.map(|q| q.milli()),
+                l.amount.get(),
+            )
+        })
+        .collect();
+    assert_eq!(left, vec![(1, 38, None, 0), (2, 15000, None, 0), (3, 2000, None, 0)]);
+    assert_eq!((p.total, p.pay_back.len()), (Fen::ZERO, 0));
+    // 10 tablets and the blood test, back by card: the amounts the refund itself will take.
+    let p =
+        c.f.desk
+            .refund_preview(&r.receipt_no, &[(1, q("10")), (3, q("1"))], Method::Card)
+            .unwrap();
+    assert_eq!(p.lines[0].amount.get(), 13);
+    assert_eq!(p.lines[2].amount.get(), 2000);
+    assert_eq!(p.total.get(), 2013);
+    assert_eq!(p.pay_back, vec![(Method::Card, Fen::new(2013).unwrap())]);
+    // The preview refuses what the refund would refuse, and writes nothing.
+    for (lines, code) in [
+        (vec![(1, q("31"))], "refund_exceeds_paid"),
+        (vec![(9, q("1"))], "refund_line_unknown"),
+        (vec![(2, q("1")), (2, q("1"))], "refund_line_twice"),
+    ] {
+        assert_eq!(
+            c.f.desk.refund_preview(&r.receipt_no, &lines, Method::Cash).unwrap_err().code(),
+            code
+        );
+    }
+    assert_eq!(c.f.entries(), before);
+    // After a refund, the preview shows what is left; the refund took what the preview said.
+    let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
+    let done =
+        c.f.desk
+            .refund_receipt(
+                &cashier,
+                &sup,
+                &RefundInput {
+                    id: Uuid::now_v7(),
+                    receipt_no: r.receipt_no.clone(),
+                    lines: vec![(1, q("10")), (3, q("1"))],
+                    reason: "患者要求".into(),
+                    tenders: vec![],
+                    drug_return_by: Some("王药师".into()),
+                },
+            )
+            .unwrap();
+    assert_eq!(done.total.get(), 2013);
+    let p = c.f.desk.refund_preview(&r.receipt_no, &[], Method::Cash).unwrap();
+    let left: Vec<(i64, i64)> = p.lines.iter().map(|l| (l.left.qty_left, l.left.amount_left.get())).collect();
+    assert_eq!(left, vec![(20_000, 25), (1_000, 15000), (0, 0)]);
+    assert_eq!(
+        c.f.desk
+            .refund_preview(&r.receipt_no, &[(3, q("1"))], Method::Cash)
+            .unwrap_err()
+            .code(),
+        "refund_line_done"
+    );
+    // A voided receipt or a refund receipt has no refund to preview.
+    assert_eq!(
+        c.f.desk.refund_preview(&done.receipt_no, &[], Method::Cash).unwrap_err().code(),
+        "receipt_not_refundable"
+    );
+}
+
+#[test]
+fn the_change_is_worked_out_as_the_cash_is_typed() {
+    use downtime_core::charge::tender::{cash_change, CashChange};
+    let f = |y: i64| Fen::new(y).unwrap();
+    for (due, given, expected) in [
+        (50592, 60000, CashChange::Change(f(9408))),
+        (50592, 50592, CashChange::Change(f(0))),
+        (50592, 50000, CashChange::Short(f(592))),
+        (0, 100, CashChange::Change(f(100))),
+    ] {
+        assert_eq!(cash_change(f(due), f(given)), expected, "{due} {given}");
+    }
+}

@@ -14,9 +14,11 @@ mod parts;
 mod patient_records;
 mod quantities;
 mod patients;
+mod pressure;
 mod receipt_pdf;
 mod registration;
 mod report;
+mod search;
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -3,11 +3,11 @@
 
 use crate::registration::samples;
 use crate::Fixture;
+use downtime_core::catalog::price::Quantity;
 use downtime_core::catalog::read::insurance_class;
 use downtime_core::catalog::ImportOptions;
 use downtime_core::charge::tender::TenderInput;
 use downtime_core::charge::{ChargeInput, LineInput};
-use downtime_core::catalog::price::Quantity;
 use downtime_core::patient::NewPatient;
 use downtime_core::{Fen, Role};
 
@@ -28,7 +28,13 @@ fn two_parts() -> Fixture {
     let mut f = Fixture::new();
     let drugs = import(&mut f, &samples("his-drugs-2026-12.csv"), "his-drugs-2026-12.csv", &part("药品")).unwrap();
     assert_eq!((drugs.encoding, drugs.good, drugs.problems.len()), ("gb18030", 12, 0));
-    let services = import(&mut f, &samples("his-services-2026-12.csv"), "his-services-2026-12.csv", &part("医疗服务项目")).unwrap();
+    let services = import(
+        &mut f,
+        &samples("his-services-2026-12.csv"),
+        "his-services-2026-12.csv",
+        &part("医疗服务项目"),
+    )
+    .unwrap();
     assert_eq!((services.encoding, services.good, services.problems.len()), ("utf-8", 12, 0));
     assert!(services.change.replaces.is_empty(), "the drugs stay in force");
     f
@@ -45,7 +51,10 @@ fn drugs_and_services_are_in_force_side_by_side() {
     assert_eq!(f.desk.catalog_search("ASPLCRP", 5).unwrap()[0].code, "YP000101");
     assert_eq!(f.desk.catalog_search("血细胞", 5).unwrap()[0].code, "250101015");
     let aspirin = f.desk.active_catalog_item("YP000101").unwrap().unwrap();
-    assert_eq!((aspirin.insurance_class.as_str(), aspirin.spec.as_str(), aspirin.unit.as_str()), ("甲", "100mg*30片", "盒"));
+    assert_eq!(
+        (aspirin.insurance_class.as_str(), aspirin.spec.as_str(), aspirin.unit.as_str()),
+        ("甲", "100mg*30片", "盒")
+    );
     let ecg = f.desk.active_catalog_item("220600001").unwrap().unwrap();
     assert_eq!((ecg.insurance_class.as_str(), ecg.price.yuan_text()), ("乙", "180.00".to_string()));
     assert_eq!(f.desk.verify().unwrap().problem, None);
@@ -54,7 +63,14 @@ fn drugs_and_services_are_in_force_side_by_side() {
 #[test]
 fn a_new_month_of_one_part_replaces_that_part_only() {
     let mut f = two_parts();
-    let drugs = String::from_utf8(encoding_rs::GB18030.decode(&samples("his-drugs-2026-12.csv")).0.into_owned().into_bytes()).unwrap();
+    let drugs = String::from_utf8(
+        encoding_rs::GB18030
+            .decode(&samples("his-drugs-2026-12.csv"))
+            .0
+            .into_owned()
+            .into_bytes(),
+    )
+    .unwrap();
     let january = drugs.replace("15.8000", "16.2000");
     let r = import(&mut f, january.as_bytes(), "his-drugs-2027-01.csv", &part("药品")).unwrap();
     let replaced: Vec<(&str, &str)> = r.change.replaces.iter().map(|v| (v.part.as_str(), v.month.as_str())).collect();
@@ -77,7 +93,10 @@ fn a_code_in_two_parts_is_refused_naming_both() {
     let e = import(&mut f, csv.as_bytes(), "材料.csv", &part("材料")).unwrap_err();
     assert_eq!(e.code(), "catalog_code_in_two_parts");
     let text = e.to_string();
-    assert!(text.contains("110200001") && text.contains("“材料”") && text.contains("“医疗服务项目”"), "{text}");
+    assert!(
+        text.contains("110200001") && text.contains("“材料”") && text.contains("“医疗服务项目”"),
+        "{text}"
+    );
     assert_eq!(f.entries(), before, "nothing was written");
 }
 
@@ -87,7 +106,10 @@ fn a_list_less_than_half_the_size_needs_a_confirmation() {
     let big = downtime_core::catalog::synth::price_list_csv(3000, 2026);
     import(&mut f, big.as_bytes(), "价目表2026-11.csv", &ImportOptions::default()).unwrap();
     let small = samples("his-services-2026-12.csv");
-    let preview = f.desk.catalog_preview(&small, "his-services-2026-12.csv", &ImportOptions::default()).unwrap();
+    let preview = f
+        .desk
+        .catalog_preview(&small, "his-services-2026-12.csv", &ImportOptions::default())
+        .unwrap();
     assert!(preview.change.shrinks);
     assert_eq!(preview.change.replaced_items, 3000);
     let before = f.entries();
@@ -121,14 +143,20 @@ fn an_earlier_version_is_put_back_in_force_journalled() {
     let cashier = f.operator("李收费", Role::Cashier);
     let id = real_id.to_string();
     assert_eq!(f.desk.catalog_activate(&cashier, &id, false).unwrap_err().code(), "role_forbidden");
-    assert_eq!(f.desk.catalog_activate(&f.admin.clone(), "nope", false).unwrap_err().code(), "catalog_version_unknown");
+    assert_eq!(
+        f.desk.catalog_activate(&f.admin.clone(), "nope", false).unwrap_err().code(),
+        "catalog_version_unknown"
+    );
     let admin = f.admin.clone();
     let change = f.desk.catalog_activate(&admin, &id[id.len() - 12..], false).unwrap();
     assert_eq!(change.replaces.len(), 1);
     assert_eq!(f.desk.active_catalog().unwrap().unwrap().id, real_id);
     assert_eq!(f.desk.catalog_status().unwrap().parts.len(), 1);
     assert_eq!(f.desk.journal_tail(1).unwrap()[0].kind, "catalog_activated");
-    assert_eq!(f.desk.catalog_activate(&admin, &id, false).unwrap_err().code(), "catalog_already_active");
+    assert_eq!(
+        f.desk.catalog_activate(&admin, &id, false).unwrap_err().code(),
+        "catalog_already_active"
+    );
     assert!(f.desk.active_catalog_item("F00000001").unwrap().is_some());
     assert!(f.desk.active_catalog_item("110200001").unwrap().is_none());
     assert_eq!(f.desk.verify().unwrap().problem, None);
@@ -168,15 +196,31 @@ fn a_receipt_prints_each_lines_insurance_class() {
     f.desk.open_shift(&c, Fen::ZERO).unwrap();
     let p = f
         .desk
-        .add_patient(&c, &NewPatient { name: "张三".into(), sex: "M".into(), ..Default::default() })
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "张三".into(),
+                sex: "M".into(),
+                ..Default::default()
+            },
+        )
         .unwrap()
         .downtime_no
         .unwrap();
     let lines = vec![
-        LineInput::Item { code: "YP000102".into(), qty: Quantity::parse("1").unwrap() },
-        LineInput::Item { code: "250101015".into(), qty: Quantity::parse("1").unwrap() },
+        LineInput::Item {
+            code: "YP000102".into(),
+            qty: Quantity::parse("1").unwrap(),
+        },
+        LineInput::Item {
+            code: "250101015".into(),
+            qty: Quantity::parse("1").unwrap(),
+        },
     ];
-    let r = f.desk.pay_charge(&c, &ChargeInput::new(p, lines, vec![TenderInput::parse("cash:53.50").unwrap()])).unwrap();
+    let r = f
+        .desk
+        .pay_charge(&c, &ChargeInput::new(p, lines, vec![TenderInput::parse("cash:53.50").unwrap()]))
+        .unwrap();
     assert_eq!(r.lines[0].insurance_class, "乙");
     let again = f.desk.receipt(&r.receipt_no).unwrap().unwrap();
     assert_eq!(again.lines, r.lines, "kept as printed");

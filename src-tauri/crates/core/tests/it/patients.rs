@@ -1,8 +1,8 @@
 use crate::Fixture;
 use chrono::Duration;
+use downtime_core::charge::tender::TenderInput;
 use downtime_core::patient::resident_id::check_char;
 use downtime_core::patient::{synth, NewPatient, Sex, Source};
-use downtime_core::charge::tender::TenderInput;
 use downtime_core::registration::NewRegistration;
 use downtime_core::{Actor, Fen, Role};
 
@@ -20,7 +20,11 @@ fn patient(name: &str) -> NewPatient {
 
 /// A registration of `patient` in `dept` with type `key`, its fee paid in cash (`yuan`).
 pub fn reg(patient: &str, dept: &str, key: &str, yuan: &str) -> NewRegistration {
-    let pay = if yuan == "0" { vec![] } else { vec![TenderInput::parse(&format!("cash:{yuan}")).unwrap()] };
+    let pay = if yuan == "0" {
+        vec![]
+    } else {
+        vec![TenderInput::parse(&format!("cash:{yuan}")).unwrap()]
+    };
     NewRegistration::new(patient, dept, key, pay)
 }
 
@@ -350,13 +354,7 @@ fn the_his_snapshot_is_searched_and_registering_links_instead_of_creating_a_stra
         .unwrap_err();
     assert_eq!(e.code(), "patient_in_his");
     // Registering by HIS ID links: a local record with the HIS ID and a downtime number.
-    let r = f
-        .desk
-        .register(
-            &c,
-            &reg("H001", "NK", "ordinary", "11"),
-        )
-        .unwrap();
+    let r = f.desk.register(&c, &reg("H001", "NK", "ordinary", "11")).unwrap();
     let linked = f.desk.resolve_patient(&c, "H001").unwrap();
     assert_eq!(linked.id, r.patient_id);
     assert_eq!(linked.his_id.as_deref(), Some("H001"));

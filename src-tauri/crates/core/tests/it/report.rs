@@ -85,7 +85,7 @@ impl Expected {
             for t in &r.tenders {
                 *e.tenders.entry(t.method.key()).or_default() += sign * t.amount.get();
             }
-            if matches!(r.kind, ReceiptKind::Charge | ReceiptKind::Refund) {
+            if matches!(r.kind, ReceiptKind::Charge | ReceiptKind::Registration | ReceiptKind::Refund) {
                 for l in &r.lines {
                     *e.categories.entry(l.category.key().to_string()).or_default() += sign * l.amount.get();
                 }

@@ -155,7 +155,11 @@ fn older_schemas_migrate_keeping_every_row_entry_trigger_and_index() {
     for from in [5, 6] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("station.db");
-        std::fs::copy(format!("{}/tests/it/data/station-schema{from}.sqlite", env!("CARGO_MANIFEST_DIR")), &path).unwrap();
+        std::fs::copy(
+            format!("{}/tests/it/data/station-schema{from}.sqlite", env!("CARGO_MANIFEST_DIR")),
+            &path,
+        )
+        .unwrap();
         let conn = raw(&path);
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, from);
@@ -168,7 +172,9 @@ fn older_schemas_migrate_keeping_every_row_entry_trigger_and_index() {
             .unwrap();
         let (rows, schema) = contents(&conn, &tables);
         let head: (i64, String) = conn
-            .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap();
         drop(conn);
 
@@ -194,10 +200,16 @@ fn older_schemas_migrate_keeping_every_row_entry_trigger_and_index() {
             .unwrap();
         assert_eq!(journal_indexes, 1, "only the entry id stays indexed");
         let leftovers: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v5' OR name LIKE '%_v6'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v5' OR name LIKE '%_v6'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(leftovers, 0);
-        let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(broken, 0);
         // The rebuilt tables are append-only and chained as before.
         for sql in [

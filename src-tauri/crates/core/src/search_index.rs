@@ -1,0 +1,365 @@
+//! The search indexes of the price list and of the patients, kept in the station file and
+//! written with each import, so that the first search of a fresh process is as fast as the
+//! thousandth and memory does not grow with the hospital (issue 19).
+//!
+//! One index per domain (`item_…`, `patient_…` tables). Every searchable record has a
+//! position (`pos`): its rank in the order results are listed in (items by code; patients:
+//! this station's by downtime number, then the HIS snapshot's by HIS ID). Three structures:
+//! - `<d>_key (key, pos)`, a `WITHOUT ROWID` B-tree of codes (tag `c`, lower case) and pinyin
+//!   initials (tag `i`, upper case): an exact code, a code prefix and an initials prefix are
+//!   one range scan each, in key order, as cashiers expect them listed;
+//! - `<d>_gram`, an FTS5 table (contentless, `detail=none`) whose rowid is the position and
+//!   whose tokens are every character and every pair of adjacent characters of the lower-case
+//!   name, spelled in hex (`张伟` → `5f20 4f1f 5f20x4f1f`) so that no tokenizer rule decides
+//!   what a character is: one or two typed characters are one posting list, read in position
+//!   order; longer text is the intersection of its pairs, then checked against the name;
+//! - `<d>_slot (pos → row)`, the record's rowid in its own table.
+//!
+//! The ranking is the one cashiers had before the index moved to disk: exact code, code
+//! prefix, initials prefix, name substring; within a tier by key then position.
+//! `search_index_state` names what each index was built from (the active catalog versions,
+//! the active snapshot); a search that finds it stale rebuilds first (once, after an upgrade).
+//! These tables are derived, not facts: they are deleted and rebuilt, never journalled, and
+//! they are not part of the numbered migrations: `create_tables` makes them when missing at
+//! open (a change of their layout would drop and remake them, and rebuild).
+
+use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A search index in the station file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Domain {
+    Items,
+    Patients,
+}
+
+impl Domain {
+    fn name(self) -> &'static str {
+        match self {
+            Domain::Items => "item",
+            Domain::Patients => "patient",
+        }
+    }
+}
+
+const SCHEMA: &str = r#"
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS search_index_state (domain TEXT PRIMARY KEY, source TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS item_key (key BLOB NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (key, pos)) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS item_slot (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL) STRICT;
+CREATE VIRTUAL TABLE IF NOT EXISTS item_gram USING fts5(tokens, content='', detail=none, columnsize=0, tokenize='ascii');
+CREATE TABLE IF NOT EXISTS patient_key (key BLOB NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (key, pos)) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS patient_slot (pos INTEGER PRIMARY KEY, row INTEGER NOT NULL) STRICT;
+CREATE VIRTUAL TABLE IF NOT EXISTS patient_gram USING fts5(tokens, content='', detail=none, columnsize=0, tokenize='ascii');
+COMMIT;
+"#;
+
+/// Creates the index tables where they are missing (at open; a file that has them is not
+/// written to).
+pub(crate) fn create_tables(conn: &Connection) -> Result<()> {
+    let present: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE name IN ('search_index_state', 'item_key', 'item_slot', 'item_gram', 'patient_key', 'patient_slot', 'patient_gram')",
+        [],
+        |r| r.get(0),
+    )?;
+    if present < 7 {
+        conn.execute_batch(SCHEMA)?;
+    }
+    Ok(())
+}
+
+const CODE: u8 = b'c';
+const INITIALS: u8 = b'i';
+
+fn tagged(tag: u8, text: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(text.len() + 1);
+    k.push(tag);
+    k.extend_from_slice(text.as_bytes());
+    k
+}
+
+/// The first key after every key that starts with `prefix` (UTF-8 never has a 0xFF byte, so
+/// the last byte can always be raised).
+fn after_prefix(prefix: &[u8]) -> Vec<u8> {
+    let mut k = prefix.to_vec();
+    match k.last_mut() {
+        Some(b) if *b < 0xFF => *b += 1,
+        _ => k.push(0xFF),
+    }
+    k
+}
+
+fn hex_char(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let _ = write!(out, "{:x}", c as u32);
+}
+
+/// FTS tokens of a lower-case name: each character, and each pair of adjacent ones.
+pub(crate) fn gram_tokens(lower: &str) -> String {
+    let chars: Vec<char> = lower.chars().collect();
+    let mut grams: Vec<String> = Vec::with_capacity(chars.len() * 2);
+    for (i, c) in chars.iter().enumerate() {
+        let mut t = String::new();
+        hex_char(&mut t, *c);
+        grams.push(t.clone());
+        if let Some(next) = chars.get(i + 1) {
+            t.push('x');
+            hex_char(&mut t, *next);
+            grams.push(t);
+        }
+    }
+    grams.sort_unstable();
+    grams.dedup();
+    grams.join(" ")
+}
+
+/// The FTS query for text typed into a search box (lower case): its only character, or all
+/// of its pairs of adjacent characters.
+fn gram_query(lower: &str) -> Option<String> {
+    let chars: Vec<char> = lower.chars().collect();
+    let tokens: Vec<String> = match chars.len() {
+        0 => return None,
+        1 => {
+            let mut t = String::new();
+            hex_char(&mut t, chars[0]);
+            vec![t]
+        }
+        _ => chars
+            .windows(2)
+            .map(|w| {
+                let mut t = String::new();
+                hex_char(&mut t, w[0]);
+                t.push('x');
+                hex_char(&mut t, w[1]);
+                t
+            })
+            .collect(),
+    };
+    Some(tokens.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" AND "))
+}
+
+/// What the index keeps of one record.
+pub(crate) struct Entry<'a> {
+    pub pos: i64,
+    /// The record's rowid in its own table.
+    pub row: i64,
+    /// Matched exactly and by prefix, case-insensitively (item code; downtime number, HIS ID,
+    /// ID number and phone of a patient).
+    pub codes: &'a [&'a str],
+    pub name: &'a str,
+    /// Lookup codes from the file, or generated initials.
+    pub lookups: &'a [String],
+}
+
+/// Writes entries into one domain's index inside the caller's transaction.
+pub(crate) struct Writer<'c> {
+    conn: &'c Connection,
+    domain: Domain,
+    /// Keys go to a staging table first, then into the index in key order (`finish`).
+    staged: bool,
+    key: rusqlite::CachedStatement<'c>,
+    slot: rusqlite::CachedStatement<'c>,
+    gram: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> Writer<'c> {
+    /// For a few entries: each key goes straight into the index.
+    pub fn new(conn: &'c Connection, domain: Domain) -> Result<Writer<'c>> {
+        Writer::open(conn, domain, false)
+    }
+
+    /// For a whole import: keys are staged in a temporary table and written in key order by
+    /// `finish`, so that the index is filled from one end (SQLite's sorter spills to disk, its
+    /// memory stays bounded) instead of with one descent of a growing tree per key.
+    pub fn bulk(conn: &'c Connection, domain: Domain) -> Result<Writer<'c>> {
+        conn.execute_batch("DROP TABLE IF EXISTS temp.search_key_stage; CREATE TEMP TABLE search_key_stage (key BLOB NOT NULL, pos INTEGER NOT NULL);")?;
+        Writer::open(conn, domain, true)
+    }
+
+    fn open(conn: &'c Connection, domain: Domain, staged: bool) -> Result<Writer<'c>> {
+        let d = domain.name();
+        let key = if staged {
+            "INSERT INTO temp.search_key_stage (key, pos) VALUES (?1, ?2)".to_string()
+        } else {
+            format!("INSERT OR IGNORE INTO {d}_key (key, pos) VALUES (?1, ?2)")
+        };
+        Ok(Writer {
+            conn,
+            domain,
+            staged,
+            key: conn.prepare_cached(&key)?,
+            slot: conn.prepare_cached(&format!("INSERT INTO {d}_slot (pos, row) VALUES (?1, ?2)"))?,
+            gram: conn.prepare_cached(&format!("INSERT INTO {d}_gram (rowid, tokens) VALUES (?1, ?2)"))?,
+        })
+    }
+
+    pub fn add(&mut self, e: &Entry<'_>) -> Result<()> {
+        self.slot.execute(params![e.pos, e.row])?;
+        for c in e.codes.iter().filter(|c| !c.is_empty()) {
+            self.key.execute(params![tagged(CODE, &c.to_lowercase()), e.pos])?;
+        }
+        for l in e.lookups.iter().filter(|l| !l.is_empty()) {
+            self.key.execute(params![tagged(INITIALS, &l.to_uppercase()), e.pos])?;
+        }
+        let tokens = gram_tokens(&e.name.to_lowercase());
+        if !tokens.is_empty() {
+            self.gram.execute(params![e.pos, tokens])?;
+        }
+        Ok(())
+    }
+
+    /// Writes the staged keys into the index (a bulk writer must end with this).
+    pub fn finish(self) -> Result<()> {
+        if self.staged {
+            let d = self.domain.name();
+            let (key, slot, gram, conn) = (self.key, self.slot, self.gram, self.conn);
+            drop((key, slot, gram));
+            conn.execute_batch(&format!(
+                "INSERT OR IGNORE INTO {d}_key (key, pos) SELECT key, pos FROM temp.search_key_stage ORDER BY key, pos; \
+                 DROP TABLE temp.search_key_stage;"
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+/// Indexes entry `e.pos` again as amended (a corrected record, at the same position and row):
+/// its codes and initials are added beside the ones it had; its name replaces `old_name`.
+pub(crate) fn amend(conn: &Connection, domain: Domain, e: &Entry<'_>, old_name: &str) -> Result<()> {
+    let d = domain.name();
+    let mut key = conn.prepare_cached(&format!("INSERT OR IGNORE INTO {d}_key (key, pos) VALUES (?1, ?2)"))?;
+    for c in e.codes.iter().filter(|c| !c.is_empty()) {
+        key.execute(params![tagged(CODE, &c.to_lowercase()), e.pos])?;
+    }
+    for l in e.lookups.iter().filter(|l| !l.is_empty()) {
+        key.execute(params![tagged(INITIALS, &l.to_uppercase()), e.pos])?;
+    }
+    // A contentless FTS row is deleted by giving the tokens it was written with.
+    let old = gram_tokens(&old_name.to_lowercase());
+    if !old.is_empty() {
+        conn.prepare_cached(&format!("INSERT INTO {d}_gram ({d}_gram, rowid, tokens) VALUES ('delete', ?1, ?2)"))?
+            .execute(params![e.pos, old])?;
+    }
+    let new = gram_tokens(&e.name.to_lowercase());
+    if !new.is_empty() {
+        conn.prepare_cached(&format!("INSERT INTO {d}_gram (rowid, tokens) VALUES (?1, ?2)"))?
+            .execute(params![e.pos, new])?;
+    }
+    Ok(())
+}
+
+/// Empties one domain's index (before a rebuild).
+pub(crate) fn clear(conn: &Connection, domain: Domain) -> Result<()> {
+    let d = domain.name();
+    conn.execute_batch(&format!(
+        "DELETE FROM {d}_key; DELETE FROM {d}_slot; INSERT INTO {d}_gram ({d}_gram) VALUES ('delete-all');"
+    ))?;
+    Ok(())
+}
+
+/// Merges the FTS segments written by a bulk load into one (smaller and faster to read).
+pub(crate) fn optimize(conn: &Connection, domain: Domain) -> Result<()> {
+    let d = domain.name();
+    conn.execute_batch(&format!("INSERT INTO {d}_gram ({d}_gram) VALUES ('optimize');"))?;
+    Ok(())
+}
+
+/// The layout of the index rows; an index written in another layout is rebuilt.
+const LAYOUT: &str = "2";
+
+/// What the index of `domain` was built from, if it was built in this build's layout.
+pub(crate) fn built_from(conn: &Connection, domain: Domain) -> Result<Option<String>> {
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT source FROM search_index_state WHERE domain = ?1")?
+        .query_row([domain.name()], |r| r.get(0))
+        .optional()?;
+    Ok(stored.and_then(|s| s.strip_prefix(&format!("{LAYOUT}:")).map(String::from)))
+}
+
+pub(crate) fn set_built_from(conn: &Connection, domain: Domain, source: &str) -> Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO search_index_state (domain, source) VALUES (?1, ?2)")?
+        .execute([domain.name(), &format!("{LAYOUT}:{source}")])?;
+    Ok(())
+}
+
+/// Up to `limit` records for `query`, best first. `accept(pos, row, lower_query, check_name)`
+/// loads a candidate and returns it, or `None` to pass over it (a record that does not
+/// qualify, or, with `check_name`, whose lower-case name does not contain the query).
+pub(crate) fn search<T>(
+    conn: &Connection,
+    domain: Domain,
+    query: &str,
+    limit: usize,
+    mut accept: impl FnMut(i64, i64, &str, bool) -> Result<Option<T>>,
+) -> Result<Vec<T>> {
+    let q = query.trim();
+    let mut out: Vec<T> = Vec::with_capacity(limit.min(100));
+    if q.is_empty() || limit == 0 {
+        return Ok(out);
+    }
+    let d = domain.name();
+    let lower = q.to_lowercase();
+    let mut seen: Vec<i64> = Vec::with_capacity(limit);
+    let mut take = |out: &mut Vec<T>, seen: &mut Vec<i64>, pos: i64, row: i64, check: bool| -> Result<()> {
+        if out.len() < limit && !seen.contains(&pos) {
+            if let Some(t) = accept(pos, row, &lower, check)? {
+                seen.push(pos);
+                out.push(t);
+            }
+        }
+        Ok(())
+    };
+    // 1 to 3: exact code and code prefix (the exact key sorts first in its range), then
+    // initials prefix.
+    let mut ranges = vec![tagged(CODE, &lower)];
+    if q.chars().all(|c| c.is_ascii_alphanumeric()) {
+        ranges.push(tagged(INITIALS, &q.to_uppercase()));
+    }
+    let mut by_key = conn.prepare_cached(&format!(
+        "SELECT k.pos, s.row FROM {d}_key k JOIN {d}_slot s ON s.pos = k.pos \
+         WHERE k.key >= ?1 AND k.key < ?2 ORDER BY k.key, k.pos"
+    ))?;
+    for from in ranges {
+        let mut rows = by_key.query(params![from, after_prefix(&from)])?;
+        while let Some(r) = rows.next()? {
+            if out.len() >= limit {
+                return Ok(out);
+            }
+            take(&mut out, &mut seen, r.get(0)?, r.get(1)?, false)?;
+        }
+    }
+    // 4: name substring, in position order.
+    let Some(fts) = gram_query(&lower) else { return Ok(out) };
+    let mut by_gram = conn.prepare_cached(&format!(
+        "SELECT g.rowid, s.row FROM {d}_gram g JOIN {d}_slot s ON s.pos = g.rowid \
+         WHERE {d}_gram MATCH ?1 ORDER BY g.rowid"
+    ))?;
+    let mut rows = by_gram.query([fts])?;
+    while let Some(r) = rows.next()? {
+        if out.len() >= limit {
+            break;
+        }
+        take(&mut out, &mut seen, r.get(0)?, r.get(1)?, true)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grams_are_characters_and_pairs_in_hex() {
+        assert_eq!(gram_tokens("张伟"), "4f1f 5f20 5f20x4f1f");
+        assert_eq!(gram_tokens("a(b"), "28 28x62 61 61x28 62");
+        assert_eq!(gram_query("张").as_deref(), Some("\"5f20\""));
+        assert_eq!(gram_query("欧阳明").as_deref(), Some("\"6b27x9633\" AND \"9633x660e\""));
+        assert_eq!(gram_query(""), None);
+    }
+
+    #[test]
+    fn a_prefix_range_ends_after_its_last_key() {
+        assert_eq!(after_prefix(b"cab"), b"cac");
+        assert!(tagged(CODE, "ab\u{10FFFF}") < after_prefix(&tagged(CODE, "ab")));
+    }
+}
