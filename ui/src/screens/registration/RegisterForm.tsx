@@ -77,9 +77,11 @@ interface Props {
   onRegistered: (r: RegistrationView) => void;
   onBackOut: () => void;
   deptRef?: Ref<HTMLSelectElement>;
+  /** Changes when the 号别 were edited in settings: the types load again. */
+  typesSeq?: number;
 }
 
-export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, deptRef }: Props) {
+export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, deptRef, typesSeq }: Props) {
   const t = useT();
   const deptSelect = useRef<HTMLSelectElement>(null);
   const typeSelect = useRef<HTMLSelectElement>(null);
@@ -100,7 +102,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
 
   useEffect(() => {
     void typesLoad.run(async () => setTypes(await api.regTypes()));
-  }, [typesLoad.run]);
+  }, [typesLoad.run, typesSeq]);
   // The first type offered until the clerk chooses another.
   useEffect(() => {
     if (types && !type && offered.length > 0) draft.setRegType(offered[0].key);
