@@ -89,16 +89,11 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
             {operators && <OperatorTable operators={operators} />}
           </div>
           <section className="inline-form">
-            <h3>{t("dept.title")}</h3>
+            <h3>{t("ops.listsTitle")}</h3>
             <div className="button-row">
               <button ref={deptsButton} type="button" data-testid="dept-open" onClick={onOpenDepts}>
                 {t("dept.open")}
               </button>
-            </div>
-          </section>
-          <section className="inline-form">
-            <h3>{t("regtype.title")}</h3>
-            <div className="button-row">
               <button ref={regTypesButton} type="button" data-testid="regtype-open" onClick={onOpenRegTypes}>
                 {t("regtype.open")}
               </button>

@@ -3,7 +3,7 @@
 //! one and Enter edits it; Ctrl+N 新增号别. The form right: key (fixed once the type exists),
 //! name, the fee items by price-list code (several separated by spaces or commas; none: a
 //! free type), and 启用 — unticked, the type is no longer offered at registration. Under the
-//! form, the fee items of the type being edited, each with its name and price. Every change
+//! list, the fee items of the type being edited, each with its name and price. Every change
 //! returns the new list from the core, which also decides who may change it (supervisors and
 //! administrators) and refuses a code the price list lacks, naming it. Typed text survives Esc.
 
@@ -182,6 +182,32 @@ export function RegTypesDialog({ role, onChanged, onClose }: Props) {
               ))}
             </ul>
             <p className="field-hint">{t("regtype.listHint")}</p>
+            {editing && (
+              <table className="table regtype-fees" data-testid="regtype-fees">
+                <thead>
+                  <tr>
+                    <th>{t("regtype.colCode")}</th>
+                    <th>{t("regtype.colItem")}</th>
+                    <th className="num">{t("regtype.colPrice")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {editing.fee_items.map((f) => (
+                    <tr key={f.code}>
+                      <td>{f.code}</td>
+                      <td className={f.missing ? "locked" : undefined}>{f.missing ? t("regtype.itemMissing") : f.name}</td>
+                      <td className="num">{f.unit_price ? `¥${f.unit_price}` : "—"}</td>
+                    </tr>
+                  ))}
+                  <tr>
+                    <td colSpan={2}>{t("regtype.total")}</td>
+                    <td className="num">
+                      <b>{editing.total_fen != null ? formatFen(editing.total_fen) : "—"}</b>
+                    </td>
+                  </tr>
+                </tbody>
+              </table>
+            )}
           </div>
           <div>
             <div className="dept-form-head">
@@ -222,32 +248,6 @@ export function RegTypesDialog({ role, onChanged, onClose }: Props) {
                 {t("regtype.save")} <kbd>Enter</kbd>
               </button>
             </KeyForm>
-            {editing && (
-              <table className="table regtype-fees" data-testid="regtype-fees">
-                <thead>
-                  <tr>
-                    <th>{t("regtype.colCode")}</th>
-                    <th>{t("regtype.colItem")}</th>
-                    <th className="num">{t("regtype.colPrice")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {editing.fee_items.map((f) => (
-                    <tr key={f.code}>
-                      <td>{f.code}</td>
-                      <td className={f.missing ? "locked" : undefined}>{f.missing ? t("regtype.itemMissing") : f.name}</td>
-                      <td className="num">{f.unit_price ? `¥${f.unit_price}` : "—"}</td>
-                    </tr>
-                  ))}
-                  <tr>
-                    <td colSpan={2}>{t("regtype.total")}</td>
-                    <td className="num">
-                      <b>{editing.total_fen != null ? formatFen(editing.total_fen) : "—"}</b>
-                    </td>
-                  </tr>
-                </tbody>
-              </table>
-            )}
           </div>
         </div>
       </div>
