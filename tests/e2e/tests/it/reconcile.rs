@@ -15,14 +15,16 @@ const CTRL_ENTER: &str = "\u{E009}\u{E007}\u{E000}";
 
 /// A counter `code` after a small simulated outage, exported as one batch into `usb`.
 fn counter(home: &Path, code: &str, seed: u64, usb: &Path) {
-    let mut desk = Desk::open(home.join(format!("{code}.db"))).unwrap();
-    desk.init_station(&downtime_core::station::Setup {
+    let mut desk = Desk::init(
+        home.join(format!("{code}.db")),
+        &downtime_core::station::Setup {
         hospital: "市第一人民医院".into(),
         code: code.into(),
         station_name: format!("门诊收费 {code}"),
         admin_name: "王管理".into(),
         admin_pin: "123456".into(),
-    })
+        },
+    )
     .unwrap();
     let admin = desk.authenticate("王管理", "123456").unwrap();
     downtime_core::simulate::run(&mut desk, &admin, 6, seed, &mut |_| Ok(())).unwrap();
@@ -67,14 +69,16 @@ fn yuan(fen: i64) -> String {
 /// amount and one missing. Returns nothing: the test reads the planted receipts back.
 fn finance_pc(db: &Path) {
     let home = db.parent().unwrap();
-    let mut desk = Desk::open(db).unwrap();
-    desk.init_station(&downtime_core::station::Setup {
+    let mut desk = Desk::init(
+        db,
+        &downtime_core::station::Setup {
         hospital: "市第一人民医院".into(),
         code: "CW01".into(),
         station_name: "财务科".into(),
         admin_name: "王管理".into(),
         admin_pin: "123456".into(),
-    })
+        },
+    )
     .unwrap();
     let admin = desk.authenticate("王管理", "123456").unwrap();
     desk.add_operator(&admin, "李财务", Role::Finance, "2468").unwrap();
@@ -171,6 +175,12 @@ async fn finance_loads_batches_and_reads_the_report() {
         app.by_id("recon-tab-totals").await.click().await.unwrap();
         app.text_contains("recon-by-station", "MZ02").await;
         app.screenshot("totals").await;
+
+        // The stations registry: each key's fingerprint, to compare with the signed cover sheet.
+        app.by_id("recon-tab-stations").await.click().await.unwrap();
+        let mz01 = batch::read_manifest(&home.join("usb").join(batch::folder_name("MZ01", 1))).unwrap();
+        app.text_contains("recon-station-MZ01", &mz01.fingerprint().unwrap()).await;
+        app.screenshot("stations").await;
 
         // The report, written out.
         let out = home.join("report");

@@ -12,6 +12,7 @@ mod fuzz;
 mod journal;
 mod money;
 mod parts;
+mod patient_records;
 mod quantities;
 mod patients;
 mod pressure;
