@@ -151,14 +151,16 @@ pub fn scratch_desk(dir: &Path) -> Result<(Desk, crate::Actor)> {
 /// the data is made: making it is not what is measured), then exported as one batch into
 /// `out`. Returns the batch folder.
 pub fn simulated_batch(dir: &Path, code: &str, receipts: usize, seed: u64, out: &Path) -> Result<std::path::PathBuf> {
-    let mut desk = Desk::open(dir.join(format!("{code}.db")))?;
-    desk.init_station(&Setup {
-        hospital: "基准测试医院".into(),
-        code: code.into(),
-        station_name: format!("基准 {code}"),
-        admin_name: "管理员".into(),
-        admin_pin: "123456".into(),
-    })?;
+    let mut desk = Desk::init(
+        dir.join(format!("{code}.db")),
+        &Setup {
+            hospital: "基准测试医院".into(),
+            code: code.into(),
+            station_name: format!("基准 {code}"),
+            admin_name: "管理员".into(),
+            admin_pin: "123456".into(),
+        },
+    )?;
     let admin = desk.authenticate("管理员", "123456")?;
     desk.conn.execute_batch("PRAGMA synchronous=OFF")?;
     let count = |desk: &Desk| -> Result<usize> {
