@@ -715,7 +715,7 @@ export const zh = {
   "corr.refundLineAmount": "退金额",
   "corr.lineDone": "已退完",
   "corr.refundSpace": "空格=全退",
-  "corr.refundKeysHint": "空格：该行全退（再按取消）· 数字：退数量 · ↑↓ 换行 · Enter 填原因",
+  "corr.refundKeysHint": "空格 全退/取消 · 数字 退数量 · ↑↓ 换行 · Enter 填原因",
   "dep.refundAfter": "退后余额 {balance}",
   "file.choose": "选择文件…",
   "file.none": "还没有选择文件",

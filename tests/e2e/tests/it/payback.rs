@@ -33,7 +33,7 @@ fn paid_three_ways(db: &Path) {
             },
         )
         .unwrap();
-    let lines: Vec<LineInput> = ["ptmzzcf", "xcg"]
+    let lines: Vec<LineInput> = ["cgxdt", "xcg"]
         .iter()
         .map(|q| LineInput::Item {
             code: desk.catalog_search(q, 1).unwrap().remove(0).code,
