@@ -23,7 +23,7 @@ use crate::batch::{payload_rows, FileEntry};
 use crate::error::Result;
 use rusqlite::OptionalExtension;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::Path;
 
 pub(crate) const CSV_NAME: &str = "back-entry.csv";

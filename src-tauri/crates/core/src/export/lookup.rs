@@ -7,7 +7,7 @@ use crate::error::Result;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub(crate) type Row = Map<String, Value>;
 
@@ -51,11 +51,12 @@ impl<'a> Lookup<'a> {
             return Ok(None);
         }
         let mut stmt = self.conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
-        let names: Vec<String> = stmt.column_names().map(String::from).collect();
         Ok(stmt
             .query_row([id], |r| {
                 let mut row = Map::new();
-                for (n, name) in names.iter().enumerate() {
+                let stmt: &rusqlite::Statement<'_> = r.as_ref();
+                for n in 0..stmt.column_count() {
+                    let name = stmt.column_name(n)?;
                     let v = match r.get_ref(n)? {
                         ValueRef::Null => Value::Null,
                         ValueRef::Integer(x) => Value::from(x),
@@ -63,7 +64,7 @@ impl<'a> Lookup<'a> {
                         ValueRef::Blob(b) => Value::from(hex::encode(b)),
                         ValueRef::Real(_) => Value::Null,
                     };
-                    row.insert(name.clone(), v);
+                    row.insert(name.to_string(), v);
                 }
                 Ok(row)
             })
