@@ -14,6 +14,30 @@ pub(crate) type Row = Map<String, Value>;
 pub(crate) struct Lookup<'a> {
     pub(crate) conn: &'a Connection,
     operators: HashMap<String, String>,
+    /// Registration types' names and departments' kinds by key, each key's rows newest first
+    /// (`set_at`, then insertion): a hospital has dozens, every registration asks.
+    reg_type_names: History,
+    dept_kinds: History,
+}
+
+/// Rows of a settings table by key: (set_at, value), newest first.
+type History = HashMap<String, Vec<(String, String)>>;
+
+/// `SELECT key, set_at, value … ORDER BY set_at DESC, rowid DESC` grouped by key.
+fn history(conn: &Connection, sql: &str) -> Result<History> {
+    let mut out = History::default();
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?));
+    }
+    Ok(out)
+}
+
+/// The value a key had at `at` (the newest row set up to then), as the store's
+/// `WHERE key = ? AND set_at <= ? ORDER BY set_at DESC, rowid DESC LIMIT 1` gives it.
+fn as_at<'h>(h: &'h History, key: &str, at: &str) -> Option<&'h str> {
+    h.get(key)?.iter().find(|(set_at, _)| set_at.as_str() <= at).map(|(_, v)| v.as_str())
 }
 
 /// A text column ("" when absent or null).
@@ -37,7 +61,14 @@ impl<'a> Lookup<'a> {
         let operators = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(Lookup { conn, operators })
+        let reg_type_names = history(conn, "SELECT key, set_at, name FROM reg_type ORDER BY set_at DESC, rowid DESC")?;
+        let dept_kinds = history(conn, "SELECT code, set_at, kind FROM department ORDER BY set_at DESC, rowid DESC")?;
+        Ok(Lookup {
+            conn,
+            operators,
+            reg_type_names,
+            dept_kinds,
+        })
     }
 
     /// An operator's name by id ("" for none).
@@ -76,23 +107,15 @@ impl<'a> Lookup<'a> {
     /// the same name); the key itself when there is none.
     pub(crate) fn reg_type_name(&self, registration: &Row) -> Result<String> {
         let key = s(registration, "reg_type");
-        let name: Option<String> = self
-            .conn
-            .prepare_cached("SELECT name FROM reg_type WHERE key = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
-            .query_row([key, s(registration, "recorded_at")], |r| r.get(0))
-            .optional()?;
-        Ok(name.unwrap_or_else(|| key.to_string()))
+        let name = as_at(&self.reg_type_names, key, s(registration, "recorded_at"));
+        Ok(name.unwrap_or(key).to_string())
     }
 
     /// The kind (outpatient, emergency, inpatient) of a registration's department as it was
     /// when the registration was recorded.
     pub(crate) fn dept_kind(&self, registration: &Row) -> Result<String> {
-        let kind: Option<String> = self
-            .conn
-            .prepare_cached("SELECT kind FROM department WHERE code = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
-            .query_row([s(registration, "dept_code"), s(registration, "recorded_at")], |r| r.get(0))
-            .optional()?;
-        Ok(kind.unwrap_or_default())
+        let kind = as_at(&self.dept_kinds, s(registration, "dept_code"), s(registration, "recorded_at"));
+        Ok(kind.unwrap_or_default().to_string())
     }
 
     pub(crate) fn patient(&self, id: &str) -> Result<Option<Row>> {
