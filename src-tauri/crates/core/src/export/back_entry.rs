@@ -211,7 +211,7 @@ impl BackEntry {
 struct Shown {
     kind: &'static str,
     doc_no: String,
-    patient: Row,
+    patient: std::rc::Rc<Row>,
     dept: String,
     details: Vec<String>,
     amount: Option<i64>,
@@ -222,7 +222,7 @@ struct Shown {
     note: String,
 }
 
-fn shown(kind: &'static str, patient: Row) -> Shown {
+fn shown(kind: &'static str, patient: std::rc::Rc<Row>) -> Shown {
     Shown {
         kind,
         doc_no: String::new(),

@@ -8,6 +8,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
 use foldhash::HashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 pub(crate) type Row = Map<String, Value>;
 
@@ -18,7 +20,13 @@ pub(crate) struct Lookup<'a> {
     /// (`set_at`, then insertion): a hospital has dozens, every registration asks.
     reg_type_names: History,
     dept_kinds: History,
+    /// Patients recently looked up: each is asked for by their registration, every receipt
+    /// and the back-entry list, close together. Emptied when full, so it stays small.
+    patients: RefCell<HashMap<String, Rc<Row>>>,
 }
+
+/// How many patients [`Lookup::patient`] keeps (a few MB).
+const PATIENTS_KEPT: usize = 4096;
 
 /// Rows of a settings table by key: (set_at, value), newest first.
 type History = HashMap<String, Vec<(String, String)>>;
@@ -68,6 +76,7 @@ impl<'a> Lookup<'a> {
             operators,
             reg_type_names,
             dept_kinds,
+            patients: RefCell::default(),
         })
     }
 
@@ -118,8 +127,22 @@ impl<'a> Lookup<'a> {
         Ok(kind.unwrap_or_default().to_string())
     }
 
-    pub(crate) fn patient(&self, id: &str) -> Result<Option<Row>> {
-        self.row("patient", "id", id)
+    /// A patient's row (rendering reads inside one transaction: rows cannot change under
+    /// the cache).
+    pub(crate) fn patient(&self, id: &str) -> Result<Option<Rc<Row>>> {
+        if let Some(p) = self.patients.borrow().get(id) {
+            return Ok(Some(Rc::clone(p)));
+        }
+        let Some(p) = self.row("patient", "id", id)? else {
+            return Ok(None);
+        };
+        let p = Rc::new(p);
+        let mut kept = self.patients.borrow_mut();
+        if kept.len() >= PATIENTS_KEPT {
+            kept.clear();
+        }
+        kept.insert(id.to_string(), Rc::clone(&p));
+        Ok(Some(p))
     }
 
     pub(crate) fn receipt(&self, id: &str) -> Result<Option<Row>> {
