@@ -88,6 +88,7 @@ fn busy_shift(db: &Path) {
             lines: vec![],
             reason: "患者未就诊".into(),
             tenders: vec![],
+            pay_back_reason: None,
             drug_return_by: None,
         },
     )

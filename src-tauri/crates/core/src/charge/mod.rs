@@ -8,6 +8,7 @@
 //! kind of receipt (charge, refund, deposit). Corrections (void, refund) live in `correction`.
 
 pub mod correction;
+pub mod payback;
 pub mod print;
 pub mod qr;
 pub mod tender;
@@ -148,6 +149,28 @@ impl ReceiptKind {
     pub fn pays_back(self) -> bool {
         matches!(self, ReceiptKind::Refund | ReceiptKind::DepositRefund)
     }
+    /// The kind named by `key` (as [`ReceiptKind::key`] writes it), or none.
+    pub fn from_key(text: &str) -> Option<ReceiptKind> {
+        [
+            ReceiptKind::Charge,
+            ReceiptKind::Registration,
+            ReceiptKind::Refund,
+            ReceiptKind::Deposit,
+            ReceiptKind::DepositRefund,
+        ]
+        .into_iter()
+        .find(|k| k.key() == text)
+    }
+    /// The printed title of a document of this kind.
+    pub fn title(self) -> &'static str {
+        match self {
+            ReceiptKind::Charge => "门诊收费票据",
+            ReceiptKind::Registration => "门诊挂号收费票据",
+            ReceiptKind::Refund => "退费凭证",
+            ReceiptKind::Deposit => "住院病人预交金收据",
+            ReceiptKind::DepositRefund => "预交金退款凭证",
+        }
+    }
     pub(crate) fn parse(text: &str) -> ReceiptKind {
         match text {
             "registration" => ReceiptKind::Registration,
@@ -282,6 +305,19 @@ pub struct Receipt {
     pub voided: Option<Void>,
     /// What refunds have paid back against this receipt so far.
     pub refunded: Fen,
+    /// A refund paid back (some of it) another way than the money came: why.
+    pub pay_back_reason: Option<String>,
+    /// 交款人 of a deposit when it is not the patient.
+    pub payer: Option<Payer>,
+}
+
+/// Who paid a deposit for the patient (a relative): name, relationship, phone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Payer {
+    pub name: String,
+    /// 与患者关系, e.g. 子女, 配偶.
+    pub relation: String,
+    pub phone: String,
 }
 
 impl ReceiptLine {
@@ -345,6 +381,8 @@ pub(crate) struct NewReceipt<'a> {
     pub occurred_at: DateTime<Utc>,
     pub back_entered: bool,
     pub request_sha256: String,
+    pub pay_back_reason: Option<String>,
+    pub payer: Option<Payer>,
 }
 
 impl<'a> NewReceipt<'a> {
@@ -382,6 +420,8 @@ impl<'a> NewReceipt<'a> {
             occurred_at,
             back_entered: false,
             request_sha256: String::new(),
+            pay_back_reason: None,
+            payer: None,
         }
     }
 }
@@ -545,6 +585,8 @@ impl Desk {
             qr_payload,
             voided: None,
             refunded: Fen::ZERO,
+            pay_back_reason: None,
+            payer: None,
             patient,
         })
     }
@@ -668,7 +710,8 @@ impl Desk {
                         r.insured, r.insurance, r.insurance_no, r.resettle_due, r.exchange_due, r.due_provisional, r.paper_no, r.reason, s.name, r.drug_return_by, \
                         r.catalog_version_id, c.name, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, r.qr_payload, \
                         v.reason, vs.name, v.at, \
-                        (SELECT ifnull(sum(x.total_fen), 0) FROM receipt x WHERE x.refund_of = r.id) \
+                        (SELECT ifnull(sum(x.total_fen), 0) FROM receipt x WHERE x.refund_of = r.id), \
+                        r.pay_back_reason, r.payer, r.payer_relation, r.payer_phone \
                  FROM receipt r JOIN operator c ON c.id = r.operator_id LEFT JOIN operator s ON s.id = r.supervisor_id \
                  LEFT JOIN receipt o ON o.id = r.refund_of LEFT JOIN receipt_void v ON v.receipt_id = r.id LEFT JOIN operator vs ON vs.id = v.supervisor_id \
                  WHERE r.receipt_no = ?1",
@@ -713,6 +756,14 @@ impl Desk {
                                 None => None,
                             },
                             refunded: Fen::new(r.get(30)?).unwrap_or_default(),
+                            pay_back_reason: r.get(31)?,
+                            payer: r.get::<_, Option<String>>(32)?.map(|name| -> rusqlite::Result<Payer> {
+                                Ok(Payer {
+                                    name,
+                                    relation: r.get::<_, Option<String>>(33)?.unwrap_or_default(),
+                                    phone: r.get::<_, Option<String>>(34)?.unwrap_or_default(),
+                                })
+                            }).transpose()?,
                         },
                     ))
                 },
@@ -886,7 +937,7 @@ pub(crate) fn insert_receipt_rows(
 ) -> Result<WrittenReceipt> {
     let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
     let receipt_no = format!("{}-{seq:06}", signer.station);
-    let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
+    let qr_payload = qr::payload(&signer.key, r.kind, &signer.station, &receipt_no, r.total, r.occurred_at);
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
     let id = r.id.to_string();
     let receipt = journal::insert_row(
@@ -923,6 +974,10 @@ pub(crate) fn insert_receipt_rows(
             ("back_entered", &r.back_entered),
             ("qr_payload", &qr_payload),
             ("request_sha256", &r.request_sha256),
+            ("pay_back_reason", &r.pay_back_reason),
+            ("payer", &r.payer.as_ref().map(|p| p.name.clone())),
+            ("payer_relation", &r.payer.as_ref().map(|p| p.relation.clone())),
+            ("payer_phone", &r.payer.as_ref().map(|p| p.phone.clone())),
         ],
     )?;
     let mut rows = Vec::with_capacity(1 + lines.len() + tenders.len());
@@ -1004,5 +1059,7 @@ pub fn draft_receipt(lines: Vec<ReceiptLine>, total: Fen) -> Receipt {
         qr_payload: String::new(),
         voided: None,
         refunded: Fen::ZERO,
+        pay_back_reason: None,
+        payer: None,
     }
 }
