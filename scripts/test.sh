@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 echo "==> cargo test (core, CLI)"
-cargo test -p downtime-core -p downtime-cli
+cargo test -p downtime-core -p downtime-recon -p downtime-cli
 
 echo "==> generated bindings are committed"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

@@ -53,6 +53,7 @@ import type { ShiftClosedView } from "./bindings/ShiftClosedView";
 import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
 import type { ImportProgressView } from "./bindings/ImportProgressView";
+import type { ReconView } from "./bindings/ReconView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
@@ -241,7 +242,7 @@ export const api = {
   /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
   pickedFileBytes: async () => new Uint8Array(await call<ArrayBuffer | number[]>("picked_file_bytes")),
   /** What a refund of the marked lines would pay back, and how; nothing is written. */
-  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method) =>
+  refundPreview: (receipt_no: string, lines: RefundLineInput[], pay_back: Method | null) =>
     call<RefundPreviewView>("refund_preview", { receipt_no, lines, pay_back }),
   /** 找零 while the cash handed over is typed (the core subtracts, not the window). */
   cashChange: (cash_fen: number, tendered_fen: number) => call<CashChangeView>("cash_change", { cash_fen, tendered_fen }),
@@ -260,8 +261,8 @@ export const api = {
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
   refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
   /** The balance now and after refunding `amount_fen`; nothing is written. */
-  depositRefundPreview: (inpatient_no: string, amount_fen: number) =>
-    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen }),
+  depositRefundPreview: (inpatient_no: string, amount_fen: number, pay_back: Method | null) =>
+    call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen, pay_back }),
   cancelAdmission: (inpatientNo: string, reason: string) =>
     call<AdmissionView>("cancel_admission", { inpatient_no: inpatientNo, reason }),
   /** 转床 / 转病区: the admission then shows the new ward and bed. */
@@ -281,4 +282,20 @@ export const api = {
   /** Calls `onProgress` for each `export-progress` event until the returned function is called. */
   onExportProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("export-progress", (e) => onProgress(e.payload)),
+
+  /** 财务对账 (finance, administrators): the workspace's reconciliation, worklists as of `asOf`. */
+  reconcileView: (asOf: string | null) => call<ReconView>("reconcile_view", { as_of: asOf }),
+  /** Loads batch folders and (when `his`) the HIS file chosen last; then reconciles. */
+  reconcileLoad: (folders: string[], his: boolean, asOf: string | null) =>
+    call<ReconView>("reconcile_load", { folders, his, as_of: asOf }),
+  /** Writes reconciliation.json, .csv and .pdf into `folder`; their paths. */
+  reconcileWrite: (folder: string, asOf: string | null) => call<string[]>("reconcile_write", { folder, as_of: asOf }),
+  reconcileMark: (item: string, hisNo: string, note: string, asOf: string | null) =>
+    call<ReconView>("reconcile_mark", { item, his_no: hisNo, note, as_of: asOf }),
+  reconcileUnmark: (item: string, reason: string, asOf: string | null) =>
+    call<ReconView>("reconcile_unmark", { item, reason, as_of: asOf }),
+  /** The system folder picker; null when cancelled. */
+  reconcilePickFolder: (title: string) => call<string | null>("reconcile_pick_folder", { title }),
+  onReconcileProgress: (onProgress: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("reconcile-progress", (e) => onProgress(e.payload)),
 };

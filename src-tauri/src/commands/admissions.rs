@@ -61,6 +61,11 @@ pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Re
             .collect::<downtime_core::Result<_>>()?,
         cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
         back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
+        payer: input.payer.filter(|p| !p.name.trim().is_empty()).map(|p| downtime_core::charge::Payer {
+            name: p.name,
+            relation: p.relation,
+            phone: p.phone,
+        }),
     };
     Ok(ReceiptView::from(&desk.take_deposit(&me, &deposit)?))
 }
@@ -81,19 +86,32 @@ pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputVie
             .map(TenderInputView::to_input)
             .collect::<downtime_core::Result<_>>()?,
         reason: input.reason,
+        pay_back_reason: input.pay_back_reason,
     };
     Ok(ReceiptView::from(&desk.refund_deposit(&me, &sup, &refund)?))
 }
 
-/// 退预交金预览: the balance now and after refunding the amount being typed.
+/// 退预交金预览: the balance now and after refunding the amount being typed, and how it goes
+/// back (`pay_back` none: the way the deposits came).
 #[tauri::command(rename_all = "snake_case")]
-pub fn deposit_refund_preview(state: State<'_, ShellState>, inpatient_no: String, amount_fen: i64) -> Reply<DepositRefundPreviewView> {
+pub fn deposit_refund_preview(
+    state: State<'_, ShellState>,
+    inpatient_no: String,
+    amount_fen: i64,
+    pay_back: Option<downtime_core::charge::tender::Method>,
+) -> Reply<DepositRefundPreviewView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
-    let (balance, after) = shell.desk()?.deposit_refund_preview(&inpatient_no, Fen::new(amount_fen)?)?;
+    let desk = shell.desk()?;
+    let amount = Fen::new(amount_fen)?;
+    let (balance, after) = desk.deposit_refund_preview(&inpatient_no, amount)?;
+    let (way, channels) = desk.deposit_pay_back(&inpatient_no, amount, pay_back)?;
+    let (pay_back, channels) = pay_back_views(&way, &channels);
     Ok(DepositRefundPreviewView {
         balance_fen: balance.get(),
         balance_after_fen: after.get(),
+        pay_back,
+        channels,
     })
 }
 

@@ -118,6 +118,7 @@ pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> R
         lines,
         reason: input.reason,
         tenders: tenders_of(&input.tenders)?,
+        pay_back_reason: input.pay_back_reason,
         drug_return_by: input.drug_return_by,
     };
     Ok(ReceiptView::from(&desk.refund_receipt(&me, &sup, &refund)?))
@@ -131,13 +132,14 @@ pub fn cash_change(state: State<'_, ShellState>, cash_fen: i64, tendered_fen: i6
     Ok(CashChangeView::from(change))
 }
 
-/// 退费预览: the marked lines' amounts, the total and how it goes back, before confirming.
+/// 退费预览: the marked lines' amounts, the total and how it goes back (`pay_back` none: the
+/// way the money came), before confirming.
 #[tauri::command(rename_all = "snake_case")]
 pub fn refund_preview(
     state: State<'_, ShellState>,
     receipt_no: String,
     lines: Vec<RefundLineInput>,
-    pay_back: downtime_core::charge::tender::Method,
+    pay_back: Option<downtime_core::charge::tender::Method>,
 ) -> Reply<RefundPreviewView> {
     let mut shell = state.lock().expect("shell lock");
     shell.actor()?;
@@ -168,7 +170,7 @@ pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: S
         sent_to_printer: printed.sent_to_printer,
         problem: printed.problem.as_ref().map(|p| p.0.clone()),
         problem_en: printed.problem.as_ref().map(|p| p.1.clone()),
-        copy,
+        copy: printed.copy,
     })
 }
 
@@ -178,6 +180,8 @@ pub fn check_receipt_code(state: State<'_, ShellState>, payload: String) -> Repl
     shell.actor()?;
     let (checked, record) = shell.desk()?.check_receipt_code(&payload, None)?;
     Ok(CodeCheckView {
+        kind: checked.kind.or(record.as_ref().map(|r| r.kind)),
+        state: record.as_ref().map(|r| downtime_core::charge::qr::state(r).to_string()),
         station: checked.station,
         receipt_no: checked.receipt_no,
         total_fen: checked.total.get(),

@@ -8,6 +8,7 @@ pub mod charges;
 pub mod export;
 pub mod files;
 pub mod patients;
+pub mod reconcile;
 pub mod report;
 pub mod settings;
 

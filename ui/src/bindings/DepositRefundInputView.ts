@@ -2,4 +2,12 @@
 import type { Credentials } from "./Credentials";
 import type { TenderInputView } from "./TenderInputView";
 
-export type DepositRefundInputView = { id: string, inpatient_no: string, amount_fen: number, tenders: Array<TenderInputView>, reason: string, supervisor: Credentials, };
+export type DepositRefundInputView = { id: string, inpatient_no: string, amount_fen: number, 
+/**
+ * Empty: back the way the deposits came (原路退回).
+ */
+tenders: Array<TenderInputView>, reason: string, 
+/**
+ * Why the money goes back another way (needed then, printed on the voucher).
+ */
+pay_back_reason: string | null, supervisor: Credentials, };

@@ -7,4 +7,12 @@ export type RefundInputView = { id: string, receipt_no: string,
 /**
  * Empty: the whole receipt.
  */
-lines: Array<RefundLineInput>, reason: string, tenders: Array<TenderInputView>, drug_return_by: string | null, supervisor: Credentials, };
+lines: Array<RefundLineInput>, reason: string, 
+/**
+ * Empty: back the way the money came (原路退回).
+ */
+tenders: Array<TenderInputView>, 
+/**
+ * Why the money goes back another way (needed then, printed on the voucher).
+ */
+pay_back_reason: string | null, drug_return_by: string | null, supervisor: Credentials, };

@@ -7,7 +7,8 @@
 //! outage offers it, over the Export screen); Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
 //! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
-//! ending the outage shows its report, then opens it for the final batch), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
+//! ending the outage shows its report, then opens it for the final batch), Ctrl+G finance
+//! reconciliation (finance, administrators), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
 //! there goes home. The charge draft lives here, so it outlasts the screen.
 //!
@@ -39,6 +40,7 @@ import { FreeItemDialog } from "./charge/FreeItemDialog";
 import { CHARGE_KEYS, ChargeScreen, type ChargeIntent } from "./ChargeScreen";
 import { HANDOVER_KEYS, HandoverScreen } from "./HandoverScreen";
 import { EXPORT_KEYS, ExportScreen } from "./ExportScreen";
+import { RECON_KEYS, ReconcileScreen } from "./ReconcileScreen";
 import { ADM_KEYS, AdmissionScreen, type AdmIntent } from "./AdmissionScreen";
 import { HelpDialog } from "./HelpDialog";
 import type { Notice } from "./notice";
@@ -65,7 +67,7 @@ type DialogId =
   | "departments"
   | "regTypes"
   | "receiptCheck";
-type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export";
+type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export" | "reconcile";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
 type Bound = FKey & { run: () => void };
@@ -134,6 +136,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   /** Supervisors, administrators and finance read reports and export batches. */
   const mayExport = role === "supervisor" || role === "admin" || role === "finance";
   const readsReports = mayExport;
+  /** Finance and administrators reconcile (the core checks it again). */
+  const mayReconcile = role === "admin" || role === "finance";
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
@@ -250,6 +254,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     ...(mayExport
       ? [{ id: "export", key: "Ctrl+E", label: t("nav.export"), run: () => { setFinalExport(false); goto("export"); } }]
       : []),
+    ...(mayReconcile ? [{ id: "reconcile", key: "Ctrl+G", label: t("nav.reconcile"), run: () => goto("reconcile") }] : []),
     { id: "lock", key: "F12", label: t("nav.lock"), counter: true, run: onLock },
     { id: "logout", key: "Ctrl+Q", label: t("nav.logout"), run: doLogout },
   ];
@@ -274,6 +279,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   }
   const keys: Record<string, () => void> = Object.fromEntries([help, ...soon, ...actions].map((a) => [a.key, a.run]));
   if (!mayExport) keys["Ctrl+E"] = () => setNotice({ key: "notice.exportForbidden" });
+  if (!mayReconcile) keys["Ctrl+G"] = () => setNotice({ key: "notice.reconcileForbidden" });
   if (dialog) keys.Escape = close;
   else if (screen !== "home") keys.Escape = () => goto("home");
   useHotkeys(keys, !hidden);
@@ -287,6 +293,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     admit: ADM_KEYS,
     handover: HANDOVER_KEYS,
     export: EXPORT_KEYS,
+    reconcile: RECON_KEYS,
     home: null,
   }[screen];
   const screenKeys: FKey[] = ownKeys
@@ -343,6 +350,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
           <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
         ) : screen === "export" ? (
           <ExportScreen final={finalExport} keysOn={!hidden && dialog === null} />
+        ) : screen === "reconcile" ? (
+          <ReconcileScreen keysOn={!hidden && dialog === null} />
         ) : screen === "charge" ? (
           <ChargeScreen
             status={status}

@@ -1,13 +1,16 @@
 //! Ctrl+K 收据核验: a keyboard-wedge scanner types the receipt's QR payload into the one input
 //! and presses Enter; the core verifies the signature with this station's key and looks the
-//! receipt up. 签名有效 shows the station, number, amount and time the code carries, with a
-//! warning when the receipt is void, refunded or not on this station's records; a code that
+//! receipt up. What the paper is comes first (the kind signed in the code: a refund voucher
+//! says in large letters that nothing may be dispensed against it), then 签名有效 with the
+//! station, number, amount and time the code carries, with a warning when the receipt is
+//! void, refunded or not on this station's records; a code that
 //! is not ours or was altered shows in red. The input is emptied and keeps the focus at once,
 //! so the next scan can follow; scans that come faster than the answers are checked in turn.
 
 import { useRef, useState } from "react";
 import { api, toIpcError, type IpcError } from "../api";
 import type { CodeCheckView } from "../bindings/CodeCheckView";
+import type { ReceiptKind } from "../bindings/ReceiptKind";
 import { Dialog } from "../components/Dialog";
 import { Field } from "../components/Field";
 import { KeyForm } from "../components/KeyForm";
@@ -74,11 +77,26 @@ export function ReceiptCheckDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+/** What each kind of paper may not be used for; charges and registrations are what they say. */
+const KIND_USE: Partial<Record<ReceiptKind | "unknown", MsgKey>> = {
+  refund: "qr.kindUse.refund",
+  deposit_refund: "qr.kindUse.deposit_refund",
+  deposit: "qr.kindUse.deposit",
+  unknown: "qr.kindUse.unknown",
+};
+
 function Valid({ view: v, n }: { view: CodeCheckView; n: number }) {
   const t = useT();
-  const warned = v.voided || v.refunded_fen > 0 || !v.on_record;
+  const kind = v.kind ?? "unknown";
+  const use = KIND_USE[kind];
+  const whole = v.state === "refunded";
+  const warned = v.voided || v.refunded_fen > 0 || !v.on_record || (kind !== "charge" && kind !== "registration");
   return (
     <section className={`qr-result ${warned ? "warned" : "ok"}`} data-testid="qr-result" role="status">
+      <p className={`qr-kind ${use ? "warn" : ""}`} data-testid="qr-kind" data-kind={kind}>
+        <b>{t(`qr.kind.${kind}` as MsgKey)}</b>
+        {use && <span className="qr-kind-use">{t(use)}</span>}
+      </p>
       <p className="qr-verdict">
         {t("qr.valid")} <span className="muted qr-scan-no">{t("qr.scanNo", { n })}</span>
       </p>
@@ -93,7 +111,11 @@ function Valid({ view: v, n }: { view: CodeCheckView; n: number }) {
         <dd data-testid="qr-issued">{formatLocal(v.issued_at)}</dd>
       </dl>
       {v.voided && <p className="warn" data-testid="qr-voided">{t("qr.voided")}</p>}
-      {v.refunded_fen > 0 && <p className="warn" data-testid="qr-refunded">{t("qr.refunded", { amount: formatFen(v.refunded_fen) })}</p>}
+      {v.refunded_fen > 0 && (
+        <p className="warn" data-testid="qr-refunded">
+          {t(whole ? "qr.wholeRefunded" : "qr.refunded", { amount: formatFen(v.refunded_fen) })}
+        </p>
+      )}
       {v.on_record ? (
         !v.voided && v.refunded_fen === 0 && <p className="qr-on-record">{t("qr.onRecord")}</p>
       ) : (

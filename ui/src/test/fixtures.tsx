@@ -375,6 +375,8 @@ export function receiptView(over: Partial<ReceiptView> = {}): ReceiptView {
     qr_payload: "DD1.x",
     refundable: true,
     voidable: true,
+    pay_back_reason: null,
+    payer: null,
     ...over,
   };
 }

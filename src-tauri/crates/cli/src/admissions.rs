@@ -96,6 +96,15 @@ pub struct DepositArgs {
     /// 补录：实际交款时间
     #[arg(long)]
     back_entry: Option<String>,
+    /// 交款人（亲属代交时；不写则为患者本人）
+    #[arg(long)]
+    payer: Option<String>,
+    /// 交款人与患者关系，如 子女、配偶
+    #[arg(long)]
+    relation: Option<String>,
+    /// 交款人电话
+    #[arg(long)]
+    payer_phone: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -108,10 +117,14 @@ pub enum DepositSub {
         admission: String,
         #[arg(long)]
         amount: String,
+        /// 退款方式:金额[:参考号]，可重复；不写则原路退回（按交款方式）
         #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
         pays: Vec<String>,
         #[arg(long)]
         reason: String,
+        /// 不按原路退回时的原因（打印在凭证上）
+        #[arg(long)]
+        pay_back_reason: Option<String>,
         #[arg(long)]
         supervisor: String,
         #[arg(long)]
@@ -243,6 +256,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
             amount,
             pays,
             reason,
+            pay_back_reason,
             supervisor,
             supervisor_pin,
             json,
@@ -260,6 +274,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
                     amount,
                     tenders,
                     reason,
+                    pay_back_reason,
                 },
             )?;
             let balance = ctx.desk.deposit_account(&admission)?.balance;
@@ -299,6 +314,11 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
                     tenders,
                     cash_tendered,
                     back_entered_at: back,
+                    payer: a.payer.map(|name| downtime_core::charge::Payer {
+                        name,
+                        relation: a.relation.unwrap_or_default(),
+                        phone: a.payer_phone.unwrap_or_default(),
+                    }),
                 },
             )?;
             let balance = ctx.desk.deposit_account(&admission)?.balance;

@@ -105,9 +105,12 @@ pub enum ReceiptCmd {
         supervisor: String,
         #[arg(long)]
         supervisor_pin: String,
-        /// 退款方式:金额[:参考号]；不写则全部退现金
+        /// 退款方式:金额[:参考号]，可重复；不写则原路退回（现金不超过所收现金，银行卡、微信、支付宝退回原交易）
         #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
         pays: Vec<String>,
+        /// 不按原路退回时的原因（打印在退费凭证上）
+        #[arg(long)]
+        pay_back_reason: Option<String>,
         /// 退药确认人（药房）
         #[arg(long)]
         drug_return_by: Option<String>,
@@ -122,7 +125,7 @@ pub enum ReceiptCmd {
         #[arg(long, default_value = "a5")]
         layout: String,
     },
-    /// 重新生成收据 PDF
+    /// 生成收据 PDF：首次为正本，此后均为副本（COPY），每次记录在流水中
     Pdf {
         number: String,
         #[arg(long)]
@@ -381,6 +384,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             supervisor: s,
             supervisor_pin,
             pays,
+            pay_back_reason,
             drug_return_by,
             json,
         } => {
@@ -416,6 +420,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     lines,
                     reason,
                     tenders,
+                    pay_back_reason,
                     drug_return_by,
                 },
             )?;
@@ -427,15 +432,20 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         }
         ReceiptCmd::Reprint { number, out, layout } => {
             let me = ctx.actor()?;
-            let bytes = ctx.desk.receipt_pdf(&number, &layout, true)?;
-            std::fs::write(&out, bytes)?;
-            ctx.desk.record_print(&me, &number, true, &layout)?;
+            let issued = ctx.desk.issue_pdf(&me, &number, &layout, true)?;
+            std::fs::write(&out, issued.bytes)?;
             println!("已重印收据 {number}（副本）：{}", out.display());
         }
+        // Every printing is journalled; only the first is the original, later ones are copies.
         ReceiptCmd::Pdf { number, out, layout, copy } => {
-            let bytes = ctx.desk.receipt_pdf(&number, &layout, copy)?;
-            std::fs::write(&out, bytes)?;
-            println!("{}", out.display());
+            let me = ctx.actor()?;
+            let issued = ctx.desk.issue_pdf(&me, &number, &layout, copy)?;
+            std::fs::write(&out, issued.bytes)?;
+            if issued.copy {
+                println!("{}（副本，第 {} 次打印）", out.display(), issued.before + 1);
+            } else {
+                println!("{}", out.display());
+            }
         }
         ReceiptCmd::Check { payload, key, json } => {
             let key = match key {
@@ -449,27 +459,41 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 None => None,
             };
             let (checked, record) = ctx.desk.check_receipt_code(&payload, key)?;
+            use downtime_core::charge::qr;
+            // The issuing station knows what the paper is now; a code from before kinds were
+            // signed takes its kind from the record when there is one.
+            let kind = checked.kind.or(record.as_ref().map(|r| r.kind));
+            let state = record.as_ref().map(qr::state);
             if json {
                 print_json(&serde_json::json!({
-                    "valid": true, "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
+                    "kind": kind.map(|k| k.key()), "valid": true, "state": state,
+                    "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
                     "issued_at": downtime_core::time::stamp(checked.issued), "on_record": record.is_some(),
                     "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
                 }));
             } else {
+                println!("{}", qr::kind_verdict(kind).0);
+                let amount = if kind.is_some_and(|k| k.pays_back()) { "退款金额" } else { "金额" };
                 println!(
-                    "签名有效：工作站 {} 收据 {}，金额 {}，开具于 {}",
+                    "签名有效：工作站 {} 票据 {}，{amount} {}，开具于 {}",
                     checked.station,
                     checked.receipt_no,
                     checked.total,
                     local_display(checked.issued)
                 );
                 if let Some(r) = record {
-                    if r.voided.is_some() {
-                        println!("注意：这张收据已作废");
+                    match qr::state(&r) {
+                        "voided" => println!("状态：已作废，不能据此发药、退费或换取发票"),
+                        "refunded" => println!("状态：已全额退费（{}），不能据此发药或换取发票", r.refunded),
+                        "partly_refunded" => println!(
+                            "状态：已部分退费 {}，余 {}",
+                            r.refunded,
+                            Fen::new(r.total.get() - r.refunded.get()).unwrap_or_default()
+                        ),
+                        _ => println!("状态：有效"),
                     }
-                    if r.refunded > Fen::ZERO {
-                        println!("注意：这张收据已退费 {}", r.refunded);
-                    }
+                } else {
+                    println!("状态：本工作站没有这张票据的记录，请到开具工作站查询");
                 }
             }
         }

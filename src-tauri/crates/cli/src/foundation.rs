@@ -183,6 +183,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Simulate(a) => crate::admissions::simulate(a, ctx),
         Command::Report(c) => crate::report::run(c, ctx),
         Command::Export(a) => crate::export::run(a, ctx),
+        Command::Reconcile(_) => unreachable!("reconcile opens its own workspace, never a station (main)"),
     }
 }
 

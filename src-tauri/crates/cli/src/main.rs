@@ -12,9 +12,10 @@ mod export;
 mod foundation;
 mod patients;
 mod progress;
+mod reconcile;
 mod report;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -97,6 +98,8 @@ enum Command {
     Bench(foundation::BenchArgs),
     /// 导出批次（交财务与 HIS 补录）、重新生成第 N 批、离线校验批次文件夹
     Export(export::ExportArgs),
+    /// 财务对账：载入各工作站的批次，与 HIS 入账逐笔比对，列出异常与待办（对账工作区用 --db 指定，无需工作站和登录）
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 /// What a command needs: the open desk and, when asked, the authenticated operator.
@@ -127,12 +130,12 @@ pub fn lang() -> Lang {
 }
 
 /// `--insured` / `--self-pay REASON` / neither (as the patient's record says).
-pub fn payer(insured: bool, self_pay: Option<String>) -> downtime_core::charge::Payer {
-    use downtime_core::charge::Payer;
+pub fn payer(insured: bool, self_pay: Option<String>) -> downtime_core::charge::ChargeAs {
+    use downtime_core::charge::ChargeAs;
     match (insured, self_pay) {
-        (_, Some(reason)) => Payer::SelfPay(reason),
-        (true, None) => Payer::Insured,
-        (false, None) => Payer::AsRecorded,
+        (_, Some(reason)) => ChargeAs::SelfPay(reason),
+        (true, None) => ChargeAs::Insured,
+        (false, None) => ChargeAs::AsRecorded,
     }
 }
 
@@ -168,9 +171,15 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse_from(args());
+    let matches = Cli::command().get_matches_from(args());
+    // The finance workspace is its own file: `--db` names it, but DOWNTIME_DB (a station's) does not.
+    let db_given = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let db = cli.db.clone().unwrap_or_else(downtime_core::store::default_path);
-    let result = if let Command::Bench(args) = cli.command {
+    let result = if let Command::Reconcile(args) = cli.command {
+        let workspace = cli.db.filter(|_| db_given).unwrap_or_else(downtime_recon::store::default_path);
+        reconcile::run(args, workspace, cli.operator)
+    } else if let Command::Bench(args) = cli.command {
         foundation::bench(args)
     } else if matches!(&cli.command, Command::Export(a) if export::is_verify(a)) {
         let Command::Export(args) = cli.command else { unreachable!() };

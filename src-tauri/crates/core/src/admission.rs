@@ -6,6 +6,7 @@
 //! (退预交金) needs a supervisor and never exceeds the balance. The balance is derived from
 //! the receipts, never stored.
 
+use crate::charge::payback::{self, Channel, PayBack};
 use crate::charge::tender::{settle, TenderInput};
 use crate::charge::{insert_receipt, NewReceipt, Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
@@ -69,6 +70,8 @@ pub struct DepositInput {
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
     pub back_entered_at: Option<DateTime<Utc>>,
+    /// 交款人 when a relative pays for the patient.
+    pub payer: Option<crate::charge::Payer>,
 }
 
 /// A deposit refund (退预交金).
@@ -77,8 +80,11 @@ pub struct DepositRefundInput {
     pub id: Uuid,
     pub admission_no: String,
     pub amount: Fen,
+    /// How it goes back; empty = the way the deposits came (原路退回).
     pub tenders: Vec<TenderInput>,
     pub reason: String,
+    /// Why any of `tenders` goes another way than the deposits came (printed on the voucher).
+    pub pay_back_reason: Option<String>,
 }
 
 /// An admission's deposit account: every movement and the balance.
@@ -118,6 +124,15 @@ fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
         back_entered: r.get(15)?,
         cancelled: r.get(16)?,
         clerk: r.get(17)?,
+    })
+}
+
+/// A relative's name, relationship and phone, checked as typed text.
+fn payer(p: &crate::charge::Payer) -> Result<crate::charge::Payer> {
+    Ok(crate::charge::Payer {
+        name: clean_text(&p.name, 20, ("交款人", "Payer"))?,
+        relation: optional_text(Some(&p.relation), 10, ("与患者关系", "Relationship"))?,
+        phone: optional_text(Some(&p.phone), 20, ("电话", "Phone"))?,
     })
 }
 
@@ -353,6 +368,7 @@ impl Desk {
             department: a.dept_name.clone(),
             change,
             back_entered: input.back_entered_at.is_some(),
+            payer: input.payer.as_ref().map(payer).transpose()?,
             ..NewReceipt::new(ReceiptKind::Deposit, input.id, &patient, total, shift.id, outage_id, occurred_at)
         };
         insert_receipt(&self.conn, &signer, by, &new, &[], &tenders, now, "deposit_taken")?;
@@ -366,23 +382,20 @@ impl Desk {
 
     fn refund_deposit_in_tx(&mut self, by: &Actor, supervisor: &Actor, input: &DepositRefundInput) -> Result<Receipt> {
         by.require(Permission::Admit)?;
-        supervisor.require(Permission::Supervise)?;
+        supervisor.approve(by)?;
         if let Some(existing) = self.receipt_by_id(input.id)? {
             return Ok(existing);
         }
         let reason = clean_text(&input.reason, 100, ("退款原因", "Reason"))?;
         let account = self.deposit_account(&input.admission_no)?;
         balance_after_refund(account.balance, input.amount)?;
-        let tenders = if input.tenders.is_empty() {
-            vec![TenderInput {
-                method: crate::charge::tender::Method::Cash,
-                amount: input.amount,
-                reference: String::new(),
-            }]
-        } else {
-            input.tenders.clone()
-        };
-        let (tenders, _) = settle(&tenders, input.amount, None, false)?;
+        let way = payback::plan(
+            &deposit_channels(&account),
+            input.amount,
+            &input.tenders,
+            input.pay_back_reason.as_deref(),
+        )?;
+        let (tenders, _) = settle(&way.tenders, input.amount, None, false)?;
         let shift = self.shift_for_money(by)?;
         let now = self.now();
         let outage_id = match self.active_outage()? {
@@ -398,6 +411,7 @@ impl Desk {
             department: account.admission.dept_name.clone(),
             reason,
             supervisor: Some(supervisor),
+            pay_back_reason: way.reason,
             ..NewReceipt::new(
                 ReceiptKind::DepositRefund,
                 input.id,
@@ -417,6 +431,33 @@ impl Desk {
     pub fn deposit_refund_preview(&self, inpatient_no: &str, amount: Fen) -> Result<(Fen, Fen)> {
         let balance = self.deposit_account(inpatient_no)?.balance;
         Ok((balance, balance_after_refund(balance, amount)?))
+    }
+
+    /// How a deposit refund of `amount` goes back: the way the deposits came (`method` none),
+    /// or all of it by `method`; and the ways the deposits came in, with what is left on each.
+    pub fn deposit_pay_back(
+        &self,
+        inpatient_no: &str,
+        amount: Fen,
+        method: Option<crate::charge::tender::Method>,
+    ) -> Result<(PayBack, Vec<Channel>)> {
+        let channels = deposit_channels(&self.deposit_account(inpatient_no)?);
+        let way = match method {
+            None => payback::plan(&channels, amount, &[], None)?,
+            Some(method) => {
+                let tenders = vec![TenderInput {
+                    method,
+                    amount,
+                    reference: String::new(),
+                }];
+                PayBack {
+                    other_way: payback::other_way(&channels, &tenders),
+                    tenders,
+                    reason: None,
+                }
+            }
+        };
+        Ok((way, channels))
     }
 
     /// Every deposit movement of an admission and the balance derived from them: deposits not
@@ -459,7 +500,8 @@ impl Desk {
                     format!("Receipt {} has no admission", r.receipt_no)
                 )
             })?;
-        let method = r.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、");
+        // Each way with the amount it brought; a cheque's bank and number have their own fields.
+        let method = r.tenders.iter().map(|t| format!("{} {}", t.method.zh(), t.amount)).collect::<Vec<_>>().join("、");
         let cheque = r
             .tenders
             .iter()
@@ -474,17 +516,45 @@ impl Desk {
         Ok(ReceiptBody::Deposit(Deposit {
             patient_name: a.patient_name.clone(),
             admission_number: a.inpatient_no.clone(),
-            ward: if a.ward.is_empty() {
-                a.dept_name.clone()
-            } else {
-                format!("{} {}", a.dept_name, a.ward)
+            ward: match (a.ward.is_empty(), a.bed.is_empty()) {
+                (true, _) => a.dept_name.clone(),
+                (false, true) => format!("{} {}", a.dept_name, a.ward),
+                (false, false) => format!("{} {} {}床", a.dept_name, a.ward, a.bed),
             },
             amount: r.total,
             method,
             cheque,
             admission_date: a.admitted_at.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string(),
             clerk: r.cashier.clone(),
+            payer: r.payer.as_ref().map(|p| {
+                let relation = if p.relation.is_empty() { String::new() } else { format!("（{}）", p.relation) };
+                format!("{}{relation} {}", p.name, p.phone).trim().to_string()
+            }),
+            balance_after: match r.kind {
+                ReceiptKind::Deposit => Some(self.balance_as_of(&a.inpatient_no, r)?),
+                _ => None,
+            },
         }))
+    }
+
+    /// The deposit balance of an admission as it stood once `r` (one of its movements) was
+    /// recorded: the movements up to it, less deposits already voided then — so that a
+    /// reprint says what the original said.
+    pub(crate) fn balance_as_of(&self, inpatient_no: &str, r: &Receipt) -> Result<Fen> {
+        let account = self.deposit_account(inpatient_no)?;
+        let mut balance = 0;
+        for m in &account.movements {
+            let voided_before = m.voided.as_ref().is_some_and(|v| v.at <= r.occurred_at);
+            balance += match (m.kind, voided_before && m.id != r.id) {
+                (ReceiptKind::Deposit, false) => m.total.get(),
+                (ReceiptKind::DepositRefund, false) => -m.total.get(),
+                _ => 0,
+            };
+            if m.id == r.id {
+                break;
+            }
+        }
+        Fen::new(balance.max(0))
     }
 }
 
@@ -551,6 +621,19 @@ impl Desk {
         };
         render_deposit_summary(&doc, layout)
     }
+}
+
+/// The ways an account's deposits came in (deposits not voided), less what its refunds sent back.
+fn deposit_channels(account: &DepositAccount) -> Vec<Channel> {
+    let of = |kind: ReceiptKind| -> Vec<crate::charge::tender::Tender> {
+        account
+            .movements
+            .iter()
+            .filter(|m| m.kind == kind && m.voided.is_none())
+            .flat_map(|m| m.tenders.iter().cloned())
+            .collect()
+    };
+    payback::channels(&of(ReceiptKind::Deposit), &of(ReceiptKind::DepositRefund))
 }
 
 /// The balance left after a deposit refund of `amount`, or why it cannot be refunded.

@@ -144,6 +144,38 @@ pub fn scratch_desk(dir: &Path) -> Result<(Desk, crate::Actor)> {
     Ok((desk, admin))
 }
 
+/// A counter's whole outage as one batch, for the finance benchmark: station `code` set up in
+/// `dir`, simulated visits until it has issued at least `receipts` receipts (no syncs while
+/// the data is made: making it is not what is measured), then exported as one batch into
+/// `out`. Returns the batch folder.
+pub fn simulated_batch(dir: &Path, code: &str, receipts: usize, seed: u64, out: &Path) -> Result<std::path::PathBuf> {
+    let mut desk = Desk::open(dir.join(format!("{code}.db")))?;
+    desk.init_station(&Setup {
+        hospital: "基准测试医院".into(),
+        code: code.into(),
+        station_name: format!("基准 {code}"),
+        admin_name: "管理员".into(),
+        admin_pin: "123456".into(),
+    })?;
+    let admin = desk.authenticate("管理员", "123456")?;
+    desk.conn.execute_batch("PRAGMA synchronous=OFF")?;
+    let count = |desk: &Desk| -> Result<usize> {
+        Ok(desk.conn.query_row("SELECT count(*) FROM receipt", [], |r| r.get::<_, i64>(0))? as usize)
+    };
+    let mut round = 0;
+    while count(&desk)? < receipts {
+        // A visit issues two receipts or so: ask for a bit less than what is left.
+        let patients = ((receipts - count(&desk)?) * 2 / 5).max(1);
+        crate::simulate::run(&mut desk, &admin, patients, seed.wrapping_add(round * 7919), &mut |_| Ok(()))?;
+        round += 1;
+    }
+    desk.conn.execute_batch("PRAGMA synchronous=FULL")?;
+    match desk.export_batch(&admin, out, &mut |_| {})? {
+        crate::export::ExportOutcome::Written(w) => Ok(w.path),
+        crate::export::ExportOutcome::NothingNew { .. } => unreachable!("a simulated outage is new"),
+    }
+}
+
 /// Catalog figures on a synthetic list of `items`: import time (3 runs) and search p99.
 fn catalog(dir: &Path, items: usize, n: usize) -> Result<Vec<Figure>> {
     use crate::catalog::{synth, ImportOptions};
@@ -363,7 +395,7 @@ pub fn run(n: usize, catalog_items: usize, export_patients: &[usize]) -> Result<
 
 /// Peak resident memory of this process since the last [`reset_peak_memory`], in MB (Linux;
 /// `None` elsewhere).
-fn peak_memory_mb() -> Option<f64> {
+pub fn peak_memory_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status
         .lines()
@@ -390,7 +422,7 @@ fn resident_memory_mb() -> Option<f64> {
 }
 
 /// Starts a new peak for [`peak_memory_mb`] (writing 5 to `clear_refs` resets `VmHWM`).
-fn reset_peak_memory() {
+pub fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 

@@ -80,6 +80,14 @@ impl YearCalendar {
     }
 }
 
+/// A due date, and whether it had to be counted Monday to Friday because the year's holiday
+/// schedule was not imported yet (printed as provisional; finance re-checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub date: NaiveDate,
+    pub provisional: bool,
+}
+
 /// The working-day calendar: the years it knows, and Monday to Friday elsewhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
@@ -148,6 +156,29 @@ impl Calendar {
             }
         }
         Ok(date)
+    }
+
+    /// `n` working days after `from` (the day itself does not count). Where the schedule of a
+    /// year is missing the date is counted Monday to Friday and marked provisional, so that a
+    /// payment is never refused, nor a deadline left out, for want of next year's notice.
+    pub fn due_after(&self, from: NaiveDate, n: u32) -> Result<Due> {
+        match self.add_working_days(from, n) {
+            Ok(date) => Ok(Due { date, provisional: false }),
+            Err(e) if e.code() == "calendar_year_missing" => {
+                let mut date = from;
+                let mut left = n;
+                while left > 0 {
+                    date = date
+                        .succ_opt()
+                        .ok_or_else(|| invalid!("date_out_of_range", "日期超出范围", "Date out of range"))?;
+                    if self.is_working_day(date) {
+                        left -= 1;
+                    }
+                }
+                Ok(Due { date, provisional: true })
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 

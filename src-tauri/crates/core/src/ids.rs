@@ -139,6 +139,8 @@ pub enum Permission {
     /// Read any operator's handover sheet, the day and outage reports (an operator reads
     /// their own shift's without it).
     ReadReports,
+    /// Reconcile batches with the HIS and work the recovery lists (财务对账).
+    Reconcile,
 }
 
 impl Role {
@@ -190,6 +192,7 @@ impl Role {
             Admit => matches!(self, Admissions | Supervisor),
             Export => matches!(self, Supervisor | Admin | Finance),
             ReadReports => matches!(self, Supervisor | Admin | Finance),
+            Reconcile => matches!(self, Finance | Admin),
         }
     }
 }

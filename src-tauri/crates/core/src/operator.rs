@@ -86,6 +86,10 @@ impl Actor {
                 "他人的交班单和日结、应急报表只有主管、管理员和财务可以查看",
                 "only supervisors, administrators and finance read other operators' sheets and the day and outage reports",
             ),
+            Permission::Reconcile => (
+                "只有财务和管理员可以对账",
+                "only finance and administrators reconcile batches with the HIS",
+            ),
         };
         Err(CoreError::invalid(
             "role_forbidden",

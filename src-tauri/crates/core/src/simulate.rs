@@ -276,6 +276,7 @@ pub fn run(
                         "模拟：患者不需要".into()
                     },
                     tenders: vec![],
+                    pay_back_reason: None,
                     drug_return_by: Some("模拟药师".into()),
                 },
             )?;
@@ -348,6 +349,7 @@ fn admit(
                 tenders: vec![tender],
                 cash_tendered: None,
                 back_entered_at: None,
+                payer: None,
             },
         )
     };
@@ -373,6 +375,7 @@ fn admit(
                 amount,
                 tenders: vec![],
                 reason: "模拟：部分退还".into(),
+                pay_back_reason: None,
             },
         )?;
         on_receipt(&r)?;

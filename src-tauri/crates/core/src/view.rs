@@ -918,6 +918,10 @@ pub struct ReceiptView {
     /// 作废 may be offered: not voided, not a refund, nothing refunded (the shift is checked
     /// on confirm).
     pub voidable: bool,
+    /// A refund paid back (some of it) another way than the money came: why.
+    pub pay_back_reason: Option<String>,
+    /// 交款人 of a deposit paid by a relative.
+    pub payer: Option<PayerView>,
 }
 
 impl From<&crate::charge::Receipt> for ReceiptView {
@@ -999,6 +1003,12 @@ impl From<&crate::charge::Receipt> for ReceiptView {
                     crate::charge::ReceiptKind::Refund | crate::charge::ReceiptKind::DepositRefund
                 )
                 && r.refunded == crate::Fen::ZERO,
+            pay_back_reason: r.pay_back_reason.clone(),
+            payer: r.payer.as_ref().map(|p| PayerView {
+                name: p.name.clone(),
+                relation: p.relation.clone(),
+                phone: p.phone.clone(),
+            }),
         }
     }
 }
@@ -1119,11 +1129,11 @@ impl DraftLine {
 
 /// The payment panel's choice as the core takes it: insured, or self-pay with the reason
 /// typed (an insured patient without one is refused by the core).
-pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge::Payer {
+pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge::ChargeAs {
     if insured {
-        crate::charge::Payer::Insured
+        crate::charge::ChargeAs::Insured
     } else {
-        crate::charge::Payer::SelfPay(self_pay_reason.unwrap_or_default())
+        crate::charge::ChargeAs::SelfPay(self_pay_reason.unwrap_or_default())
     }
 }
 
@@ -1210,7 +1220,10 @@ pub struct RefundInputView {
     /// Empty: the whole receipt.
     pub lines: Vec<RefundLineInput>,
     pub reason: String,
+    /// Empty: back the way the money came (原路退回).
     pub tenders: Vec<TenderInputView>,
+    /// Why the money goes back another way (needed then, printed on the voucher).
+    pub pay_back_reason: Option<String>,
     pub drug_return_by: Option<String>,
     pub supervisor: Credentials,
 }
@@ -1253,6 +1266,18 @@ pub struct DepositInputView {
     #[ts(type = "number | null")]
     pub cash_tendered_fen: Option<i64>,
     pub back_entered_at: Option<String>,
+    /// 交款人 when a relative pays: name (empty: the patient pays), relationship, phone.
+    #[serde(default)]
+    pub payer: Option<PayerView>,
+}
+
+/// Who paid a deposit for the patient.
+#[derive(Debug, Clone, serde::Deserialize, Serialize, TS)]
+#[ts(export)]
+pub struct PayerView {
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
 }
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]
@@ -1262,8 +1287,11 @@ pub struct DepositRefundInputView {
     pub inpatient_no: String,
     #[ts(type = "number")]
     pub amount_fen: i64,
+    /// Empty: back the way the deposits came (原路退回).
     pub tenders: Vec<TenderInputView>,
     pub reason: String,
+    /// Why the money goes back another way (needed then, printed on the voucher).
+    pub pay_back_reason: Option<String>,
     pub supervisor: Credentials,
 }
 
@@ -1271,6 +1299,11 @@ pub struct DepositRefundInputView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CodeCheckView {
+    /// What the paper is: as signed in the code, or from this station's records for a code
+    /// printed before kinds were signed; none when neither says.
+    pub kind: Option<crate::charge::ReceiptKind>,
+    /// On the issuing station: `valid`, `voided`, `partly_refunded` or `refunded`.
+    pub state: Option<String>,
     pub station: String,
     pub receipt_no: String,
     #[ts(type = "number")]
@@ -1349,7 +1382,63 @@ pub struct RefundPreviewView {
     pub lines: Vec<RefundPreviewLineView>,
     #[ts(type = "number")]
     pub total_fen: i64,
-    pub pay_back: Vec<TenderView>,
+    /// How the money goes back, each part marked when it is not the way the money came.
+    pub pay_back: Vec<PayBackView>,
+    /// The ways the money came in, with what is left on each (原支付方式).
+    pub channels: Vec<ChannelView>,
+}
+
+/// One part of a refund's way back.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PayBackView {
+    pub method: crate::charge::tender::Method,
+    #[ts(type = "number")]
+    pub amount_fen: i64,
+    pub reference: String,
+    /// Not the way the money came: the refund needs a reason, printed on the voucher.
+    pub other_way: bool,
+}
+
+/// One way the money came in (原支付方式): cash together, or one card / transaction.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ChannelView {
+    pub method: crate::charge::tender::Method,
+    pub reference: String,
+    #[ts(type = "number")]
+    pub paid_fen: i64,
+    /// What may still go back on it.
+    #[ts(type = "number")]
+    pub left_fen: i64,
+}
+
+/// The views of a way back and of the channels it was worked out from.
+pub fn pay_back_views(
+    way: &crate::charge::payback::PayBack,
+    channels: &[crate::charge::payback::Channel],
+) -> (Vec<PayBackView>, Vec<ChannelView>) {
+    (
+        way.tenders
+            .iter()
+            .enumerate()
+            .map(|(i, t)| PayBackView {
+                method: t.method,
+                amount_fen: t.amount.get(),
+                reference: t.reference.clone(),
+                other_way: way.other_way.contains(&i),
+            })
+            .collect(),
+        channels
+            .iter()
+            .map(|c| ChannelView {
+                method: c.method,
+                reference: c.reference.clone(),
+                paid_fen: c.paid.get(),
+                left_fen: c.left.get(),
+            })
+            .collect(),
+    )
 }
 
 impl From<&crate::charge::correction::RefundPreview> for RefundPreviewView {
@@ -1375,16 +1464,8 @@ impl From<&crate::charge::correction::RefundPreview> for RefundPreviewView {
                 })
                 .collect(),
             total_fen: p.total.get(),
-            pay_back: p
-                .pay_back
-                .iter()
-                .map(|(m, f)| TenderView {
-                    method: *m,
-                    amount_fen: f.get(),
-                    tendered_fen: None,
-                    reference: String::new(),
-                })
-                .collect(),
+            pay_back: pay_back_views(&p.pay_back, &p.channels).0,
+            channels: pay_back_views(&p.pay_back, &p.channels).1,
         }
     }
 }
@@ -1397,4 +1478,8 @@ pub struct DepositRefundPreviewView {
     pub balance_fen: i64,
     #[ts(type = "number")]
     pub balance_after_fen: i64,
+    /// How the refund goes back (the way the deposits came unless another is chosen).
+    pub pay_back: Vec<PayBackView>,
+    /// The ways the deposits came in, with what is left on each.
+    pub channels: Vec<ChannelView>,
 }

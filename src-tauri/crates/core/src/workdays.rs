@@ -2,23 +2,17 @@
 //! (`downtime calendar import`), newest import of a year winning. Due dates are counted on it.
 
 use crate::calendar::Calendar;
-use crate::error::{invalid, Result};
+use crate::error::Result;
 use crate::ids::Permission;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use rusqlite::params;
 use uuid::Uuid;
 
-/// A due date, and whether it had to be counted Monday to Friday because the year's holiday
-/// schedule was not imported yet (printed as provisional; finance re-checks it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Due {
-    pub date: NaiveDate,
-    pub provisional: bool,
-}
+pub use crate::calendar::Due;
 
 /// Working days the outage procedure allows for re-settlement and invoice exchange.
 pub const DUE_WORKING_DAYS: u32 = 15;
@@ -61,32 +55,9 @@ impl Desk {
         Ok(year.year())
     }
 
-    /// `n` working days after `from` (the day itself does not count). Where the schedule of a
-    /// year is missing the date is counted Monday to Friday and marked provisional, so that a
-    /// payment is never refused for want of next year's holiday notice.
+    /// `n` working days after `from` (the day itself does not count), on the station's
+    /// calendar: see [`Calendar::due_after`].
     pub fn due_after(&self, from: NaiveDate, n: u32) -> Result<Due> {
-        let cal = self.calendar()?;
-        match cal.add_working_days(from, n) {
-            Ok(date) => Ok(Due { date, provisional: false }),
-            Err(e) if e.code() == "calendar_year_missing" => {
-                let mut date = from;
-                let mut left = n;
-                while left > 0 {
-                    date = date
-                        .succ_opt()
-                        .ok_or_else(|| invalid!("date_out_of_range", "日期超出范围", "Date out of range"))?;
-                    let working = if cal.covers(date.year()) {
-                        cal.is_working_day(date)
-                    } else {
-                        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-                    };
-                    if working {
-                        left -= 1;
-                    }
-                }
-                Ok(Due { date, provisional: true })
-            }
-            Err(e) => Err(e),
-        }
+        self.calendar()?.due_after(from, n)
     }
 }

@@ -43,7 +43,21 @@ async function openAdm(key: "F6" | "F7" | "F8", handlers: Handlers = {}) {
     // itself would show something else; over ¥2,000 it refuses as the core would.
     deposit_refund_preview: (a) => {
       if ((a?.amount_fen as number) > 200000) throw ipcError("deposit_refund_exceeds_balance", "退款 ¥3,000.00 超过预交金余额 ¥2,000.00");
-      return { balance_fen: 200000, balance_after_fen: 1234 };
+      // The way the deposits came: the card first, then cash; another way is marked.
+      const method = a?.pay_back as string | null;
+      const amount = a?.amount_fen as number;
+      return {
+        balance_fen: 200000,
+        balance_after_fen: 1234,
+        pay_back:
+          method === null
+            ? [{ method: "card", amount_fen: Math.min(amount, 100000), reference: "6222/000123", other_way: false }, ...(amount > 100000 ? [{ method: "cash", amount_fen: amount - 100000, reference: "", other_way: false }] : [])]
+            : [{ method, amount_fen: amount, reference: "", other_way: true }],
+        channels: [
+          { method: "card", reference: "6222/000123", paid_fen: 100000, left_fen: 100000 },
+          { method: "cash", reference: "", paid_fen: 100000, left_fen: 100000 },
+        ],
+      };
     },
     cash_change: () => ({ change_fen: 1, short_fen: null }),
     print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean, pdf_path: `/home/desk/receipts/${a?.receipt_no as string}.pdf` }),
@@ -243,6 +257,7 @@ describe("deposits (F7)", () => {
       tenders: [{ method: "cash", amount_fen: 200000, reference: "" }],
       cash_tendered_fen: 200050,
       back_entered_at: null,
+      payer: null,
     });
     expect(await screen.findByTestId("print-status")).toHaveTextContent("已发送到打印机");
     expect(screen.getByTestId("print-path")).toHaveTextContent("MZ01-000200.pdf");
@@ -385,7 +400,10 @@ describe("deposits (F7)", () => {
     // Before anything is confirmed: the balance after the refund, or why it cannot be.
     await user.keyboard("300");
     expect(await screen.findByTestId("dep-refund-after")).toHaveTextContent("退后余额 ¥12.34");
-    expect(callsOf(calls, "deposit_refund_preview").at(-1)?.args).toEqual({ inpatient_no: "ZY-MZ01-000001", amount_fen: 30000 });
+    expect(callsOf(calls, "deposit_refund_preview").at(-1)?.args).toEqual({ inpatient_no: "ZY-MZ01-000001", amount_fen: 30000, pay_back: null });
+    // 原路退回 by default: to the card the deposit came on, shown before confirming.
+    expect(screen.getByTestId("dep-refund-split")).toHaveTextContent("退回银行卡 ¥300.00（6222/000123）");
+    expect(screen.queryByTestId("dep-refund-channels")).toBeNull();
     await user.keyboard("0");
     expect(await screen.findByTestId("dep-refund-after-error")).toHaveTextContent("超过预交金余额");
     expect(screen.queryByTestId("dep-refund-after")).not.toBeInTheDocument();
@@ -406,29 +424,47 @@ describe("deposits (F7)", () => {
       amount_fen: 50000,
       tenders: [],
       reason: "退院结算",
+      pay_back_reason: null,
       supervisor: { name: "李主管", pin: "2468" },
     });
     await waitFor(() => expect(callsOf(calls, "print_receipt").map((c) => c.args)).toEqual([{ receipt_no: "MZ01-000210", layout: "a5", copy: false }]));
     await waitFor(() => expect(screen.getByTestId("dep-balance")).toHaveTextContent("¥1,500.00"));
   });
 
-  test("a refund paid back by card carries the whole amount and the reference", async () => {
+  test("a refund paid back another way carries the whole amount and the reference, and the reason the core asks for", async () => {
     const { calls, user } = await openAdm("F6", {
       admissions: () => [admitted],
       deposit_account: () => depositAccount([depositReceipt()], 200000),
-      refund_deposit: () => depositReceipt({ receipt_no: "MZ01-000211", kind: "deposit_refund" }),
+      refund_deposit: (a) => {
+        const input = a?.input as DepositRefundInputView;
+        if (!input.pay_back_reason) throw ipcError("refund_other_way_needs_reason", "银行卡 ¥100.00 不是原路退回（原支付：银行卡 ¥1,000.00（6222/000123））：请填写原因，原因将打印在退费凭证上");
+        return depositReceipt({ receipt_no: "MZ01-000211", kind: "deposit_refund" });
+      },
     });
     await user.click(screen.getAllByTestId("adm-row")[0]);
     await user.click(await screen.findByTestId("dep-refund-open"));
     await user.keyboard("100");
-    await user.selectOptions(screen.getByTestId("dep-refund-method"), "card");
+    await user.selectOptions(screen.getByTestId("dep-refund-way"), "card");
     await user.type(screen.getByTestId("dep-refund-reference"), "6222/000999");
+    await waitFor(() => expect(screen.getByTestId("dep-refund-split")).toHaveTextContent("退回银行卡 ¥100.00非原路"));
+    // Another way chosen: how the deposits came shows, to compare.
+    expect(screen.getByTestId("dep-refund-channels")).toHaveTextContent("原支付：银行卡 ¥1,000.00（6222/000123）、现金 ¥1,000.00");
     await user.type(screen.getByTestId("dep-refund-reason"), "多交");
     await user.type(screen.getByTestId("dep-refund-sup-name"), "李主管");
     await user.type(screen.getByTestId("dep-refund-sup-pin"), "2468");
     await user.click(screen.getByTestId("dep-refund-submit"));
+    // No reason for the other way: the core's refusal sits at the field that asks for it.
+    const error = await screen.findByTestId("dep-refund-error");
+    expect(error).toHaveTextContent("不是原路退回");
+    expect(screen.getByTestId("dep-refund-way-reason").closest(".field")).toContainElement(error);
+    await user.type(screen.getByTestId("dep-refund-way-reason"), "原卡已注销");
+    await user.click(screen.getByTestId("dep-refund-submit"));
     await screen.findByTestId("dep-refund-receipt-no");
-    expect(refundInputs(calls)[0]).toMatchObject({ amount_fen: 10000, tenders: [{ method: "card", amount_fen: 10000, reference: "6222/000999" }] });
+    expect(refundInputs(calls)[1]).toMatchObject({
+      amount_fen: 10000,
+      tenders: [{ method: "card", amount_fen: 10000, reference: "6222/000999" }],
+      pay_back_reason: "原卡已注销",
+    });
   });
 
   test("Delete voids the chosen deposit receipt with a supervisor; one already partly refunded is explained", async () => {

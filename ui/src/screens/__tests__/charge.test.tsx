@@ -702,6 +702,19 @@ describe("corrections (F8)", () => {
     expect(screen.getAllByTestId("shift-receipt-row")[0]).toHaveTextContent("作废");
   });
 
+  test("Ctrl+R reprints the chosen receipt as a copy; the core's answer (副本, where the PDF is) shows beside it", async () => {
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [drugs, refundedOne],
+      print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: true, pdf_path: `/home/desk/receipts/${a?.receipt_no as string}-副本1.pdf` }),
+    });
+    await user.keyboard("{F8}");
+    await screen.findAllByTestId("shift-receipt-row");
+    await user.keyboard("{ArrowDown}{Control>}r{/Control}");
+    expect(await screen.findByTestId("reprint-path")).toHaveTextContent(`${refundedOne.receipt_no}-副本1.pdf`);
+    expect(callsOf(calls, "print_receipt").map((c) => c.args)).toEqual([{ receipt_no: refundedOne.receipt_no, layout: "a5", copy: true }]);
+    expect(screen.getByTestId("receipt-lookup")).toHaveFocus();
+  });
+
   test("each receipt shows its kind and its amount signed; the core's totals per kind are under the list", async () => {
     const refund = receiptView({ receipt_no: "MZ01-000123", kind: "refund", total_fen: 500, signed_total_fen: -500, refund_of: "MZ01-000121" });
     const { calls, user } = await openCharge({
@@ -747,7 +760,7 @@ describe("corrections (F8)", () => {
    *  whatever it cost, and the total is 7777 — a window that added up itself would differ. */
   function fakePreview(a: Record<string, unknown> | undefined, receipt = drugs) {
     const marked = a?.lines as { line_no: number; qty: string }[];
-    const method = a?.pay_back as string;
+    const method = a?.pay_back as string | null;
     const total = marked.length === 0 ? 0 : 7777;
     return {
       receipt_no: receipt.receipt_no,
@@ -756,7 +769,20 @@ describe("corrections (F8)", () => {
         return { line_no: l.line_no, name: l.name, spec: "", unit: l.unit, is_drug: l.is_drug, paid_qty: l.qty, left_qty: l.qty, left_fen: l.amount_fen, qty: m?.qty ?? null, amount_fen: m ? 1001 * Number(m.qty) : 0 };
       }),
       total_fen: total,
-      pay_back: total === 0 ? [] : [{ method, amount_fen: total, tendered_fen: null, reference: "" }],
+      // The way it came: WeChat's transaction first, the rest in cash; another way is marked.
+      pay_back:
+        total === 0
+          ? []
+          : method === null
+            ? [
+                { method: "wechat", amount_fen: 5000, reference: "W1", other_way: false },
+                { method: "cash", amount_fen: total - 5000, reference: "", other_way: false },
+              ]
+            : [{ method, amount_fen: total, reference: "", other_way: true }],
+      channels: [
+        { method: "cash", reference: "", paid_fen: 10000, left_fen: 10000 },
+        { method: "wechat", reference: "W1", paid_fen: 5000, left_fen: 5000 },
+      ],
     };
   }
 
@@ -791,8 +817,11 @@ describe("corrections (F8)", () => {
     expect(qtys[0]).toHaveValue("");
     expect(qtys[1]).toHaveValue("1");
     await waitFor(() => expect(screen.getAllByTestId("refund-line-amount")[1]).toHaveTextContent("¥10.01"));
-    expect(screen.getByTestId("refund-preview-split")).toHaveTextContent("退回现金 ¥77.77");
-    expect(callsOf(calls, "refund_preview").at(-1)?.args).toEqual({ receipt_no: "MZ01-000122", lines: [{ line_no: 2, qty: "1" }], pay_back: "cash" });
+    // 原路退回 by default: the core's split over the ways the money came, shown before confirming.
+    expect(screen.getByTestId("refund-split")).toHaveTextContent("退回微信支付 ¥50.00（W1）退回现金 ¥27.77");
+    expect(screen.getByTestId("refund-channels")).toHaveTextContent("原支付：现金 ¥100.00、微信支付 ¥50.00（W1）");
+    expect(screen.queryByTestId("refund-way-reason")).toBeNull();
+    expect(callsOf(calls, "refund_preview").at(-1)?.args).toEqual({ receipt_no: "MZ01-000122", lines: [{ line_no: 2, qty: "1" }], pay_back: null });
     // Enter from a line goes to the reason; a drug marked asks who in the pharmacy confirmed.
     await user.keyboard("{Enter}");
     expect(screen.getByTestId("refund-reason")).toHaveFocus();
@@ -815,6 +844,7 @@ describe("corrections (F8)", () => {
       lines: [{ line_no: 2, qty: "1" }],
       reason: "药物过敏",
       tenders: [],
+      pay_back_reason: null,
       drug_return_by: "王药师",
       supervisor: { name: "李主管", pin: "2468" },
     });
@@ -845,10 +875,12 @@ describe("corrections (F8)", () => {
     await user.clear(screen.getAllByTestId("refund-line-qty")[1]);
     await user.type(screen.getAllByTestId("refund-line-qty")[1], "1");
     await waitFor(() => expect(screen.queryByTestId("refund-line-error")).not.toBeInTheDocument());
-    screen.getByTestId("refund-method").focus();
+    // Another way than the money came: the core marks it, and the form asks why (printed).
+    screen.getByTestId("refund-way").focus();
     await user.keyboard("w");
-    await waitFor(() => expect(screen.getByTestId("refund-preview-split")).toHaveTextContent("退回微信支付 ¥77.77"));
+    await waitFor(() => expect(screen.getByTestId("refund-split")).toHaveTextContent("退回微信支付 ¥77.77非原路"));
     await user.type(screen.getByTestId("refund-reference"), "4200001234567890123456789012");
+    await user.type(screen.getByTestId("refund-way-reason"), "患者现金不足，要求退微信");
     await user.type(screen.getByTestId("refund-drug-by"), "王药师");
     await user.type(screen.getByTestId("refund-sup-name"), "李主管");
     await user.type(screen.getByTestId("refund-sup-pin"), "2468{Enter}");
@@ -856,6 +888,7 @@ describe("corrections (F8)", () => {
     expect(callsOf(calls, "refund_receipt")[0].args?.input).toMatchObject({
       lines: [{ line_no: 2, qty: "1" }],
       tenders: [{ method: "wechat", amount_fen: 7777, reference: "4200001234567890123456789012" }],
+      pay_back_reason: "患者现金不足，要求退微信",
     });
   });
 

@@ -9,6 +9,8 @@ const PAYLOAD = "DD1.MZ01.MZ01-000123.1000.1764122400.5f3a";
 
 function checked(over: Partial<CodeCheckView> = {}): CodeCheckView {
   return {
+    kind: "charge",
+    state: "valid",
     station: "MZ01",
     receipt_no: "MZ01-000123",
     total_fen: 123450,
@@ -59,6 +61,25 @@ describe("收据核验 (Ctrl+K)", () => {
     expect(await screen.findByTestId("qr-not-on-record")).toHaveTextContent("本站记录中没有这张收据：请到开具的工作站 MZ02 核对");
     expect(screen.getByTestId("qr-result")).toHaveTextContent("第 2 次扫描");
     expect(screen.queryByTestId("qr-voided")).not.toBeInTheDocument();
+  });
+
+  test("the kind comes first: a refund voucher says nothing may be dispensed against it; a wholly refunded receipt says so", async () => {
+    let reply = checked({ kind: "refund", total_fen: 27639 });
+    const { user } = await openCheck({ check_receipt_code: () => reply });
+    await user.keyboard(`${PAYLOAD}{Enter}`);
+    const kind = await screen.findByTestId("qr-kind");
+    expect(kind).toHaveTextContent("退费凭证钱已退回患者：不能据此发药、检查或换取发票");
+    expect(screen.getByTestId("qr-result")).toHaveClass("warned");
+    expect(screen.getByTestId("qr-result").firstElementChild).toBe(kind);
+
+    reply = checked({ kind: "charge", state: "refunded", refunded_fen: 123450 });
+    await user.keyboard(`${PAYLOAD}{Enter}`);
+    await waitFor(() => expect(screen.getByTestId("qr-kind")).toHaveTextContent("门诊收费票据"));
+    expect(screen.getByTestId("qr-refunded")).toHaveTextContent("已全额退费 ¥1,234.50：不能据此发药或换取发票");
+
+    reply = checked({ kind: null, state: null, on_record: false });
+    await user.keyboard(`${PAYLOAD}{Enter}`);
+    await waitFor(() => expect(screen.getByTestId("qr-kind")).toHaveTextContent("未标明票据类型（旧版二维码）请到开具工作站查询后再使用"));
   });
 
   test("an altered or foreign code shows in red, an unreadable one too; the next scan can follow at once", async () => {

@@ -94,6 +94,7 @@ export function DepositForm({ draft, onChange, onTaken, onBackOut, cashRef }: Pr
           tenders: typed.tenders,
           cash_tendered_fen: typed.cashTenderedFen,
           back_entered_at: draft.backEntry ? draft.backAt.trim() : null,
+          payer: null,
         }),
       ),
     ).then((e) => {

@@ -1,5 +1,5 @@
-//! 退预交金 (F8): an amount of the balance paid back, how (cash unless another way is chosen,
-//! above the amount), a reason, and a supervisor's name and PIN. While the amount is typed the
+//! 退预交金 (F8): an amount of the balance paid back, how (原路退回 — the way the deposits came —
+//! unless another way is chosen, `PayBackFields`), a reason, and a supervisor's name and PIN. While the amount is typed the
 //! core says what the balance will be after it (or why it cannot be refunded), before anything
 //! is confirmed. Enter goes amount → reason →
 //! supervisor → PIN and refunds from there. The refund is a receipt of its own, printed at once;
@@ -10,9 +10,9 @@ import { useEffect, useState } from "react";
 import { api, toIpcError } from "../../api";
 import type { DepositRefundPreviewView } from "../../bindings/DepositRefundPreviewView";
 import type { IpcError } from "../../bindings/IpcError";
+import type { Method } from "../../bindings/Method";
 import type { DepositRefundInputView } from "../../bindings/DepositRefundInputView";
 import type { ReceiptView } from "../../bindings/ReceiptView";
-import type { TenderInputView } from "../../bindings/TenderInputView";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { AmountField } from "../../components/AmountField";
 import { Field } from "../../components/Field";
@@ -23,12 +23,13 @@ import { formatFen, parseYuan } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { newId, type TenderRow } from "../charge/chargeDraft";
-import { ALL_METHODS, blankTender, referenceOf, TenderFields } from "../charge/TenderFields";
+import { newId } from "../charge/chargeDraft";
+import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "../charge/PayBackFields";
 import { ADMIT_WORDS } from "./AdmitForm";
 
 const FIELD_OF: Record<string, string> = {
   ...SUPERVISED_FIELDS,
+  ...PAY_BACK_FIELDS,
   deposit_refund_exceeds_balance: "amount",
   deposit_zero: "amount",
   amount_out_of_range: "amount",
@@ -52,7 +53,7 @@ interface Props {
   /** The core's balance, shown beside the amount. */
   balanceFen: number | null;
   onRefunded: (refund: ReceiptView) => void;
-  /** Esc on the first field (the way it is paid back, above the amount): the form closes. */
+  /** Esc on the first field (the amount): the form closes. */
   onBackOut: () => void;
 }
 
@@ -62,9 +63,10 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
   const [amount, setAmount] = useDraft(`depRefund.amount.${inpatientNo}`);
   const [reason, setReason] = useDraft(`depRefund.reason.${inpatientNo}`);
   const sup = useSupervisor(useDraft("corr.supName"));
-  const [payBack, setPayBack] = useState<TenderRow>(blankTender("cash"));
+  const [way, setWay] = useState<PayBackWay>(ORIGINAL_WAY);
+  const [wayReason, setWayReason] = useDraft(`depRefund.wayReason.${inpatientNo}`);
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
-  const after = useBalanceAfter(inpatientNo, amount);
+  const after = useBalanceAfter(inpatientNo, amount, previewMethod(way));
 
   function submit() {
     const fen = parseYuan(amount);
@@ -72,20 +74,22 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
     if (reason.trim() === "") return setProblem({ key: "corr.reasonRequired", field: "reason" });
     const missing = sup.missing();
     if (missing) return setProblem(missing);
-    // Cash: the core pays the whole amount back in cash. Another way carries the whole amount.
-    const tenders: TenderInputView[] = payBack.method === "cash" ? [] : [{ method: payBack.method, amount_fen: fen, reference: referenceOf(payBack) }];
+    // The way the deposits came: the core splits it. Another way carries the whole amount.
+    const tenders = payBackTenders(way, fen);
     const input: DepositRefundInputView = {
       id,
       inpatient_no: inpatientNo,
       amount_fen: fen,
       tenders,
       reason: reason.trim(),
+      pay_back_reason: wayReason.trim() === "" ? null : wayReason.trim(),
       supervisor: sup.credentials(),
     };
     void run(async () => {
       const refund = await api.refundDeposit(input);
       setAmount("");
       setReason("");
+      setWayReason("");
       onRefunded(refund);
     }).then((e) => {
       if (e && OWN_WORDS[e.code]) setProblem({ ipc: e, key: OWN_WORDS[e.code], field: fieldFor(e.code) });
@@ -98,7 +102,18 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
       <h3>
         {t("dep.refundTitle")} <kbd>F8</kbd>
       </h3>
-      <TenderFields row={payBack} index={0} prefix="dep-refund" methods={ALL_METHODS} onChange={setPayBack} errorFor={err} noAmount />
+      <PayBackFields
+        way={way}
+        onWay={setWay}
+        payBack={after && "view" in after ? after.view.pay_back : null}
+        channels={after && "view" in after ? after.view.channels : null}
+        reason={wayReason}
+        onReason={setWayReason}
+        prefix="dep-refund"
+        compact
+        errorFor={err}
+        reasonAsked={problem?.ipc?.code === "refund_other_way_needs_reason"}
+      />
       <AmountField
         name="amount"
         label={t("dep.refundAmount")}
@@ -119,7 +134,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
         </p>
       )}
       <Field name="reason" className="dep-refund-reason" label={t("corr.reason")} testId="dep-refund-reason" value={reason} onChange={setReason} error={err("reason")} />
-      <SupervisorFields sup={sup} prefix="dep-refund" errorFor={err} />
+      <SupervisorFields sup={sup} prefix="dep-refund" errorFor={err} className="supervisor tight" />
       {err("form")}
       <FormButtons submit="dep.refundSubmit" testId="dep-refund-submit" pending={pending} back="dep.close" onBack={onBackOut} />
     </KeyForm>
@@ -128,7 +143,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
 
 /** The core's balance after refunding what is typed, or its refusal; null while nothing
  *  readable is typed. */
-function useBalanceAfter(inpatientNo: string, amount: string): { view: DepositRefundPreviewView } | { refusal: IpcError } | null {
+function useBalanceAfter(inpatientNo: string, amount: string, method: Method | null): { view: DepositRefundPreviewView } | { refusal: IpcError } | null {
   const [after, setAfter] = useState<{ view: DepositRefundPreviewView } | { refusal: IpcError } | null>(null);
   useEffect(() => {
     const fen = amount.trim() === "" ? null : parseYuan(amount);
@@ -137,13 +152,13 @@ function useBalanceAfter(inpatientNo: string, amount: string): { view: DepositRe
       return;
     }
     let current = true;
-    api.depositRefundPreview(inpatientNo, fen).then(
+    api.depositRefundPreview(inpatientNo, fen, method).then(
       (view) => current && setAfter({ view }),
       (e: unknown) => current && setAfter({ refusal: toIpcError(e) }),
     );
     return () => {
       current = false;
     };
-  }, [inpatientNo, amount]);
+  }, [inpatientNo, amount, method]);
   return after;
 }

@@ -4,7 +4,8 @@
 //! on to the reason. Every amount is the core's (`refund_preview`), shown as lines are marked:
 //! each line's refund, the total, and how it goes back — before the refund is confirmed. Then
 //! the reason, the pharmacy's confirmation when a drug is marked (退药确认人), the way the money
-//! goes back (cash unless another is chosen; the whole refund one way), and the supervisor's
+//! goes back (原路退回 unless another is chosen — then the whole refund one way, and a reason
+//! when the core says it is not the way the money came, `PayBackFields`), and the supervisor's
 //! name and PIN on the form. Ctrl+Enter confirms from any field. The request id is made when
 //! the form opens and kept through retries.
 
@@ -14,7 +15,6 @@ import type { ReceiptView } from "../../bindings/ReceiptView";
 import type { RefundInputView } from "../../bindings/RefundInputView";
 import type { RefundLineInput } from "../../bindings/RefundLineInput";
 import type { RefundPreviewView } from "../../bindings/RefundPreviewView";
-import type { TenderInputView } from "../../bindings/TenderInputView";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
 import { FormButtons } from "../../components/FormButtons";
@@ -24,11 +24,12 @@ import { formatFen, toHalfWidth } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { newId, type TenderRow } from "./chargeDraft";
-import { ALL_METHODS, blankTender, METHOD_KEY, referenceOf, TenderFields } from "./TenderFields";
+import { newId } from "./chargeDraft";
+import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "./PayBackFields";
 
 const FIELD_OF: Record<string, string> = {
   ...SUPERVISED_FIELDS,
+  ...PAY_BACK_FIELDS,
   refund_needs_drug_return: "drugBy",
   tender_sum_mismatch: "line-qty",
   tender_card_reference: "ref-0",
@@ -62,7 +63,8 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   const [reason, setReason] = useDraft(`refund.reason.${receipt.receipt_no}`);
   const [drugBy, setDrugBy] = useDraft(`refund.drugBy.${receipt.receipt_no}`);
   const sup = useSupervisor(useDraft("corr.supName"));
-  const [payBack, setPayBack] = useState<TenderRow>(blankTender("cash"));
+  const [way, setWay] = useState<PayBackWay>(ORIGINAL_WAY);
+  const [wayReason, setWayReason] = useDraft(`refund.wayReason.${receipt.receipt_no}`);
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
   const [preview, setPreview] = useState<RefundPreviewView | null>(null);
   /** The core refused what is marked: shown under the line last changed. */
@@ -79,7 +81,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   // The core prices what is marked at each change: amounts, total, how it goes back.
   useEffect(() => {
     let current = true;
-    api.refundPreview(receipt.receipt_no, marked, payBack.method).then(
+    api.refundPreview(receipt.receipt_no, marked, previewMethod(way)).then(
       (p) => {
         if (!current) return;
         setPreview(p);
@@ -90,7 +92,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
     return () => {
       current = false;
     };
-  }, [markedKey, payBack.method]);
+  }, [markedKey, previewMethod(way)]);
 
   const lineOf = (n: number) => preview?.lines.find((l) => l.line_no === n) ?? null;
   const done = (n: number) => lineOf(n)?.left_qty === "0";
@@ -136,16 +138,16 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
     if (reason.trim() === "") return setProblem({ key: "corr.reasonRequired", field: "reason" });
     const missing = sup.missing();
     if (missing) return setProblem(missing);
-    // Cash: the core pays the whole refund back in cash. Another way carries the whole refund,
-    // the amount the core worked out for what is marked.
-    const tenders: TenderInputView[] =
-      payBack.method === "cash" ? [] : [{ method: payBack.method, amount_fen: preview.total_fen, reference: referenceOf(payBack) }];
+    // The way it came: the core splits it. Another way carries the whole refund, the amount the
+    // core worked out for what is marked.
+    const tenders = payBackTenders(way, preview.total_fen);
     const input: RefundInputView = {
       id,
       receipt_no: receipt.receipt_no,
       lines: marked,
       reason: reason.trim(),
       tenders,
+      pay_back_reason: wayReason.trim() === "" ? null : wayReason.trim(),
       drug_return_by: drugBy.trim() === "" ? null : drugBy.trim(),
       supervisor: sup.credentials(),
     };
@@ -168,15 +170,6 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
         <p className="refund-total" aria-live="polite">
           <span className="muted">{t("corr.refundTotal")}</span>{" "}
           <b data-testid="refund-preview-total">{preview ? formatFen(preview.total_fen) : "—"}</b>
-          {preview && preview.pay_back.length > 0 && (
-            <span className="refund-split" data-testid="refund-preview-split">
-              {preview.pay_back.map((x, i) => (
-                <span key={i}>
-                  {t("corr.payBackAs", { method: t(METHOD_KEY[x.method]), amount: formatFen(x.amount_fen) })}
-                </span>
-              ))}
-            </span>
-          )}
         </p>
       </div>
       <table className="table refund-lines">
@@ -249,7 +242,17 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
         {(drugMarked || problem?.field === "drugBy") && (
           <Field name="drugBy" label={t("corr.drugBy")} testId="refund-drug-by" value={drugBy} onChange={setDrugBy} error={err("drugBy")} />
         )}
-        <TenderFields row={payBack} index={0} prefix="refund" methods={ALL_METHODS} onChange={setPayBack} errorFor={err} noAmount />
+        <PayBackFields
+          way={way}
+          onWay={setWay}
+          payBack={preview && preview.total_fen > 0 ? preview.pay_back : null}
+          channels={preview?.channels ?? null}
+          reason={wayReason}
+          onReason={setWayReason}
+          prefix="refund"
+          errorFor={err}
+          reasonAsked={problem?.ipc?.code === "refund_other_way_needs_reason"}
+        />
         <SupervisorFields sup={sup} prefix="refund" errorFor={err} />
       </div>
       {err("form")}

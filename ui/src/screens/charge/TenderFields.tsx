@@ -36,7 +36,7 @@ export const METHOD_KEYS: Record<Method, string[]> = {
 };
 
 /** The reference fields' labels by method: one field, or two joined by `/`. */
-const REFERENCE: Record<Method, MsgKey[]> = {
+export const REFERENCE: Record<Method, MsgKey[]> = {
   cash: [],
   card: ["pay.refCardLast4", "pay.refCardTerminal"],
   wechat: ["pay.refTxn"],

@@ -110,7 +110,7 @@ fn admit_insured_as_self_pay_take_deposits_and_refund_part() {
     let summary = pdf_text(&pdf);
     assert!(summary.contains("ZY-MZ01-000001") && summary.contains("1,799.50"), "{summary}");
     let receipt = s.dir.path().join("deposit.pdf");
-    s.run(&["receipt", "pdf", "MZ01-000001", "--out", receipt.to_str().unwrap()]).out();
+    clerk(&s, &["receipt", "pdf", "MZ01-000001", "--out", receipt.to_str().unwrap()]).out();
     let text = pdf_text(&receipt);
     assert!(text.contains("住院病人预交金收据") && text.contains("贰仟元整"), "{text}");
     s.run(&["verify"]).out();

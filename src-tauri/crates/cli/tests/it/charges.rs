@@ -115,7 +115,7 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     )
     .out();
     let pdf = s.dir.path().join("r.pdf");
-    s.run(&["receipt", "pdf", "MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
+    cashier(&s, &["receipt", "pdf", "MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.len() < 60 * 1024, "{} bytes", bytes.len());
     let text = pdf_text(&pdf);
@@ -132,17 +132,12 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
+    assert!(!text.contains("副本"), "the first printing is the original:\n{text}");
+    // Every later printing, from `receipt pdf` too, is a copy and journalled as a reprint.
     let roll = s.dir.path().join("roll.pdf");
-    s.run(&[
-        "receipt",
-        "pdf",
-        "MZ01-000001",
-        "--out",
-        roll.to_str().unwrap(),
-        "--layout",
-        "roll80",
-    ])
-    .out();
+    let second = cashier(&s, &["receipt", "pdf", "MZ01-000001", "--out", roll.to_str().unwrap(), "--layout", "roll80"]);
+    assert!(second.out().contains("副本"), "{}", second.stdout);
+    assert!(pdf_text(&roll).contains("副本"));
     cashier(
         &s,
         &[
@@ -156,7 +151,8 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     .out();
     let copy = pdf_text(&s.dir.path().join("copy.pdf"));
     assert!(copy.contains("副本"), "{copy}");
-    s.run(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"])
+    s.run(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf"]).fails_with("需要操作员");
+    cashier(&s, &["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"])
         .fails_with("版式“a4”无效");
 }
 
@@ -452,4 +448,68 @@ fn simulate_acknowledges_every_receipt_it_commits() {
     let t = Station::new();
     let again = t.admin(&["simulate", "--patients", "25", "--seed", "3"]);
     assert_eq!(again.out(), out.out());
+}
+
+#[test]
+fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
+    let s = counter();
+    let paid = cashier(
+        &s,
+        &[
+            "charge", "--patient", "DT-MZ01-000001", "--line", "E1:1", "--line", "L1:1",
+            "--pay", "cash:50", "--pay", "card:100:1234/000123", "--pay", "wechat:20:4200001", "--json",
+        ],
+    )
+    .json();
+    let ways = |r: &serde_json::Value| -> Vec<(String, i64, String)> {
+        r["tenders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["method"].as_str().unwrap().into(), t["amount_fen"].as_i64().unwrap(), t["reference"].as_str().unwrap().into()))
+            .collect()
+    };
+    // No --pay: back the way it came, the card first (traceable), never cash beyond cash taken.
+    let first = cashier(&s, &with_sup(&["receipt", "refund", "MZ01-000001", "--line", "2:1", "--reason", "未做检验", "--json"])).json();
+    assert_eq!(ways(&first), vec![("card".into(), 2000, "1234/000123".into())]);
+    assert_eq!(first["pay_back_reason"], serde_json::Value::Null);
+    // All in cash is not the way it came: refused without a reason, and nothing written.
+    let all_cash = ["receipt", "refund", "MZ01-000001", "--reason", "患者不做检查", "--pay", "cash:150"];
+    cashier(&s, &with_sup(&all_cash)).fails_with("不是原路退回");
+    let mut with_reason = with_sup(&all_cash);
+    with_reason.extend(["--pay-back-reason", "银行卡已挂失", "--json"]);
+    let second = cashier(&s, &with_reason).json();
+    assert_eq!((ways(&second), second["pay_back_reason"].as_str()), (vec![("cash".into(), 15000, "".into())], Some("银行卡已挂失")));
+
+    // The QR code says what the paper is; the issuing station says what became of it.
+    let check = |payload: &str| s.run(&["receipt", "check", payload, "--json"]).json();
+    let original = check(paid["qr_payload"].as_str().unwrap());
+    assert_eq!((original["kind"].as_str(), original["state"].as_str()), (Some("charge"), Some("refunded")));
+    let voucher = check(second["qr_payload"].as_str().unwrap());
+    assert_eq!((voucher["kind"].as_str(), voucher["state"].as_str(), voucher["total_fen"].as_i64()), (Some("refund"), Some("valid"), Some(15000)));
+    let said = s.run(&["receipt", "check", second["qr_payload"].as_str().unwrap()]);
+    let said = said.out();
+    assert!(said.starts_with("退费凭证：钱已退回患者，不能据此发药"), "{said}");
+    // Changing the kind breaks the signature: a voucher cannot be made into a receipt.
+    let forged = second["qr_payload"].as_str().unwrap().replacen(".refund.", ".charge.", 1);
+    s.run(&["receipt", "check", &forged]).fails_with("签名不符");
+
+    // The voucher prints why, who approved, the way back and where the patient signs; no notice.
+    let pdf = |no: &str, name: &str| {
+        let path = s.dir.path().join(name);
+        cashier(&s, &["receipt", "pdf", no, "--out", path.to_str().unwrap()]).out();
+        pdf_text(&path)
+    };
+    let text = pdf("MZ01-000003", "voucher.pdf");
+    for needle in ["退费凭证", "MZ01-000001", "退费原因：患者不做检查", "审批主管：陈主管", "非原路退回，原因：银行卡已挂失", "领款人（患者）签字", "现金 ¥150.00"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    assert!(!text.contains("换取电脑发票"), "{text}");
+    // The receipt printed after its refunds says so, and what remains.
+    let text = pdf("MZ01-000001", "after.pdf");
+    assert!(text.contains("已退 ¥170.00（MZ01-000002、MZ01-000003），剩余 ¥0.00"), "{text}");
+    assert!(text.contains("换取电脑发票"), "{text}");
+    // Each tender as applied to the receipt.
+    assert!(text.contains("银行卡 ¥100.00（1234/000123）"), "{text}");
+    s.run(&["verify"]).out();
 }

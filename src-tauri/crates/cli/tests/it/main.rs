@@ -6,6 +6,7 @@ mod charges;
 mod export;
 mod foundation;
 mod patients;
+mod reconcile;
 mod registration;
 mod report;
 

@@ -19,7 +19,7 @@ pub mod tally;
 mod verify;
 
 pub use tally::Tally;
-pub use verify::{verify_batch, BatchCheck, BatchProblem};
+pub use verify::{verify_batch, verify_batch_with, BatchCheck, BatchProblem};
 
 use crate::error::{CoreError, Result};
 use crate::jcs;

@@ -6,7 +6,7 @@
 //! totals against the records, and, when the previous batch is given, the link to it (same
 //! station and key, next sequence number, chain head to chain head, no journal entry skipped).
 
-use super::{cover_signature, cover_signed_bytes, parse_manifest, records, Manifest, Tally, COVER, MANIFEST, RECORDS};
+use super::{cover_signature, cover_signed_bytes, parse_manifest, records, Manifest, Record, Tally, COVER, MANIFEST, RECORDS};
 use crate::journal::GENESIS;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
@@ -52,6 +52,13 @@ fn problem(code: &'static str, file: Option<&str>, zh: String, en: String) -> Ba
 
 /// Checks the batch folder `dir` (and its link to `previous`, when given). Writes nothing.
 pub fn verify_batch(dir: &Path, previous: Option<&Path>) -> BatchCheck {
+    verify_batch_with(dir, previous, &mut |_| {})
+}
+
+/// [`verify_batch`], handing each record of `records.jsonl` to `visit` as the chain check
+/// reads it, so that a reader (the finance workspace) takes what it needs in the same single
+/// pass. What `visit` saw counts only when the check finds no problem.
+pub fn verify_batch_with(dir: &Path, previous: Option<&Path>, visit: &mut dyn FnMut(&Record)) -> BatchCheck {
     let mut check = BatchCheck {
         folder: dir.display().to_string(),
         manifest: None,
@@ -71,7 +78,7 @@ pub fn verify_batch(dir: &Path, previous: Option<&Path>) -> BatchCheck {
     check.problem = check_signature(&manifest)
         .err()
         .or_else(|| check_files(dir, &manifest).err())
-        .or_else(|| check_records(dir, &manifest).err())
+        .or_else(|| check_records(dir, &manifest, visit).err())
         .or_else(|| previous.and_then(|p| check_previous(&manifest, p).err()));
     check.manifest = Some(manifest);
     check
@@ -231,7 +238,7 @@ fn chain(zh: String, en: String) -> BatchProblem {
     problem("batch_chain_broken", Some(RECORDS), zh, en)
 }
 
-fn check_records(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
+fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Record)) -> Result<(), BatchProblem> {
     let lines = records(dir).map_err(|e| {
         let en = e.message(crate::Lang::En);
         chain(e.to_string(), en)
@@ -277,6 +284,7 @@ fn check_records(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
             ));
         }
         tally.add(&r.payload);
+        visit(&r);
         prev = r.hash;
         expected_seq += 1;
     }

@@ -149,11 +149,11 @@ pub fn read(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Parsed>
 }
 
 /// Builds the "this is not a … file" error from a reason in both languages.
-pub(crate) type NotA = fn(&str, &str) -> CoreError;
+pub type NotA = fn(&str, &str) -> CoreError;
 
 /// The cells of a CSV or workbook, with row numbers as a spreadsheet shows them. Shared by
 /// every importer (price list, patient index, departments).
-pub(crate) fn read_table(bytes: &[u8], file_name: &str, opts: &ReadOptions, not_a: NotA) -> Result<(&'static str, &'static str, Rows)> {
+pub fn read_table(bytes: &[u8], file_name: &str, opts: &ReadOptions, not_a: NotA) -> Result<(&'static str, &'static str, Rows)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(not_a("文件是空的", "the file is empty"));
     }
@@ -204,7 +204,7 @@ fn decode(bytes: &[u8], forced: Option<&str>, not_a: NotA) -> Result<(String, &'
     Ok((text, enc))
 }
 
-pub(crate) type Rows = Vec<(usize, Vec<String>)>;
+pub type Rows = Vec<(usize, Vec<String>)>;
 
 fn read_csv(text: &str, not_a: NotA) -> Result<Rows> {
     // The delimiter is the one the first lines use most; a comma unless another wins outright.

@@ -3,6 +3,7 @@
 //! was paid, with its own numbered refund receipt), and print records (a reprint is a copy,
 //! 副本 COPY, and journalled).
 
+use super::payback::{self, Channel, PayBack};
 use super::tender::{settle, Method, TenderInput};
 use super::{insert_receipt, NewReceipt, Receipt, ReceiptKind, ReceiptLine};
 use crate::catalog::price::{line_amount, Quantity};
@@ -25,8 +26,10 @@ pub struct RefundInput {
     /// (line number as printed, quantity); empty = everything not yet refunded.
     pub lines: Vec<(i64, Quantity)>,
     pub reason: String,
-    /// How the money goes back; empty = all in cash.
+    /// How the money goes back; empty = the way it came (原路退回, [`payback`]).
     pub tenders: Vec<TenderInput>,
+    /// Why any of `tenders` goes another way than the money came (printed on the voucher).
+    pub pay_back_reason: Option<String>,
     /// 退药确认: who in the pharmacy confirmed that the drugs came back.
     pub drug_return_by: Option<String>,
 }
@@ -56,8 +59,10 @@ pub struct RefundPreview {
     pub receipt_no: String,
     pub lines: Vec<RefundPreviewLine>,
     pub total: Fen,
-    /// How the money goes back: method and amount.
-    pub pay_back: Vec<(Method, Fen)>,
+    /// How the money goes back: the way it came unless another was asked for.
+    pub pay_back: PayBack,
+    /// The ways the money came in, with what is left on each.
+    pub channels: Vec<Channel>,
 }
 
 /// The reason finance looks for: the whole receipt refunded so the HIS can re-settle it.
@@ -84,7 +89,7 @@ impl Desk {
     }
 
     fn void_receipt_in_tx(&mut self, by: &Actor, supervisor: &Actor, receipt_no: &str, reason: &str) -> Result<Receipt> {
-        supervisor.require(Permission::Supervise)?;
+        supervisor.approve(by)?;
         let reason = clean_text(reason, 100, ("作废原因", "Reason"))?;
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
         if r.voided.is_some() {
@@ -175,7 +180,7 @@ impl Desk {
 
     fn refund_receipt_in_tx(&mut self, by: &Actor, supervisor: &Actor, input: &RefundInput) -> Result<Receipt> {
         by.require(Permission::Register)?;
-        supervisor.require(Permission::Supervise)?;
+        supervisor.approve(by)?;
         if let Some(existing) = self.receipt_by_id(input.id)? {
             return Ok(existing);
         }
@@ -206,16 +211,13 @@ impl Desk {
             }
             None => None,
         };
-        let tenders = if input.tenders.is_empty() {
-            vec![TenderInput {
-                method: Method::Cash,
-                amount: total,
-                reference: String::new(),
-            }]
-        } else {
-            input.tenders.clone()
-        };
-        let (tenders, _) = settle(&tenders, total, None, false)?;
+        let way = payback::plan(
+            &self.channels_of(&original)?,
+            total,
+            &input.tenders,
+            input.pay_back_reason.as_deref(),
+        )?;
+        let (tenders, _) = settle(&way.tenders, total, None, false)?;
         let now = self.now();
         let outage_id = self.active_outage()?.map(|o| o.id).unwrap_or(original.outage_id);
         let signer = self.signer()?;
@@ -228,6 +230,7 @@ impl Desk {
             supervisor: Some(supervisor),
             drug_return_by,
             catalog_version: original.catalog_version,
+            pay_back_reason: way.reason,
             ..NewReceipt::new(ReceiptKind::Refund, input.id, &original.patient, total, shift.id, outage_id, now)
         };
         insert_receipt(&self.conn, &signer, by, &new, &lines, &tenders, now, "receipt_refunded")?;
@@ -389,7 +392,9 @@ impl Desk {
     /// line of the receipt with what is left of it and what this refund takes, the total, and
     /// the whole paid back by `pay_back`. No line given: nothing is refunded yet (the form
     /// shows the receipt). The same rules as [`Desk::refund_receipt`]; no role or shift check.
-    pub fn refund_preview(&self, receipt_no: &str, lines: &[(i64, Quantity)], pay_back: Method) -> Result<RefundPreview> {
+    /// `pay_back`: none = the way the money came; a method = the whole refund that way (no
+    /// reference: a non-cash method shows as another way until the form gives one).
+    pub fn refund_preview(&self, receipt_no: &str, lines: &[(i64, Quantity)], pay_back: Option<Method>) -> Result<RefundPreview> {
         let original = self.refundable(receipt_no)?;
         let left = self.left_to_refund(&original)?;
         let wanted: Vec<(i64, Option<Quantity>)> = lines.iter().map(|(n, q)| (*n, Some(*q))).collect();
@@ -405,12 +410,40 @@ impl Desk {
                 }
             })
             .collect();
+        let channels = self.channels_of(&original)?;
+        let pay_back = match (total == Fen::ZERO, pay_back) {
+            (true, _) => PayBack {
+                tenders: vec![],
+                other_way: vec![],
+                reason: None,
+            },
+            (false, None) => payback::plan(&channels, total, &[], None)?,
+            (false, Some(method)) => {
+                let tenders = vec![TenderInput {
+                    method,
+                    amount: total,
+                    reference: String::new(),
+                }];
+                PayBack {
+                    other_way: payback::other_way(&channels, &tenders),
+                    tenders,
+                    reason: None,
+                }
+            }
+        };
         Ok(RefundPreview {
             receipt_no: original.receipt_no,
             lines,
             total,
-            pay_back: if total == Fen::ZERO { vec![] } else { vec![(pay_back, total)] },
+            pay_back,
+            channels,
         })
+    }
+
+    /// The ways the money of `original` came in, less what its refunds sent back.
+    pub(crate) fn channels_of(&self, original: &Receipt) -> Result<Vec<Channel>> {
+        let back: Vec<super::tender::Tender> = self.refunds_of(original.id)?.into_iter().flat_map(|r| r.tenders).collect();
+        Ok(payback::channels(&original.tenders, &back))
     }
 
     /// Refund receipts issued against a receipt, oldest first.
@@ -423,15 +456,20 @@ impl Desk {
         numbers.iter().filter_map(|n| self.receipt(n).transpose()).collect()
     }
 
+    /// How many times `r` has been printed.
+    pub fn times_printed(&self, r: &Receipt) -> Result<i64> {
+        Ok(self.conn.qrow(
+            "SELECT count(*) FROM receipt_print WHERE receipt_id = ?1",
+            [r.id.to_string()],
+            |x| x.get(0),
+        )?)
+    }
+
     /// Records that a receipt was printed (`copy` for a reprint, 副本) and returns how many
     /// times it had been printed before.
     pub fn record_print(&mut self, by: &Actor, receipt_no: &str, copy: bool, layout: &str) -> Result<i64> {
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
-        let before: i64 = self.conn.qrow(
-            "SELECT count(*) FROM receipt_print WHERE receipt_id = ?1",
-            [r.id.to_string()],
-            |x| x.get(0),
-        )?;
+        let before = self.times_printed(&r)?;
         let now = self.now();
         self.record_one(
             by.name(),

@@ -8,6 +8,7 @@
 //! kind of receipt (charge, refund, deposit). Corrections (void, refund) live in `correction`.
 
 pub mod correction;
+pub mod payback;
 pub mod print;
 pub mod qr;
 pub mod tender;
@@ -37,7 +38,7 @@ use uuid::Uuid;
 /// insured by default — pays in full now, re-settled after recovery — or as self-pay with a
 /// reason, which the receipt keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Payer {
+pub enum ChargeAs {
     /// As the patient's record says.
     #[default]
     AsRecorded,
@@ -47,15 +48,15 @@ pub enum Payer {
     SelfPay(String),
 }
 
-impl Payer {
+impl ChargeAs {
     /// Whether the receipt is insured, and the reason it records (empty unless an insured
     /// patient pays as self-pay).
     pub(crate) fn resolve(&self, patient: &Patient) -> Result<(bool, String)> {
         let on_file = patient.insurance.is_insured();
         match self {
-            Payer::AsRecorded => Ok((on_file, String::new())),
-            Payer::Insured if on_file => Ok((true, String::new())),
-            Payer::Insured => Err(invalid!(
+            ChargeAs::AsRecorded => Ok((on_file, String::new())),
+            ChargeAs::Insured if on_file => Ok((true, String::new())),
+            ChargeAs::Insured => Err(invalid!(
                 "patient_not_insured",
                 format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
                 format!(
@@ -63,22 +64,22 @@ impl Payer {
                     patient.name
                 )
             )),
-            Payer::SelfPay(_) if !on_file => Ok((false, String::new())),
-            Payer::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
+            ChargeAs::SelfPay(_) if !on_file => Ok((false, String::new())),
+            ChargeAs::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
                 "self_pay_reason_missing",
                 format!("{} 登记了{}：按自费收费请写明原因（默认按医保患者收费）", patient.name, patient.insurance.zh()),
                 format!("{} is insured: charging as self-pay needs a reason (insured is the default)", patient.name)
             )),
-            Payer::SelfPay(reason) => Ok((false, format!("按自费收费：{}", clean_text(reason, 60, ("自费原因", "Self-pay reason"))?))),
+            ChargeAs::SelfPay(reason) => Ok((false, format!("按自费收费：{}", clean_text(reason, 60, ("自费原因", "Self-pay reason"))?))),
         }
     }
 
     /// For the idempotency fingerprint.
     fn key(&self) -> serde_json::Value {
         match self {
-            Payer::AsRecorded => json!("as_recorded"),
-            Payer::Insured => json!("insured"),
-            Payer::SelfPay(reason) => json!({ "self_pay": reason }),
+            ChargeAs::AsRecorded => json!("as_recorded"),
+            ChargeAs::Insured => json!("insured"),
+            ChargeAs::SelfPay(reason) => json!({ "self_pay": reason }),
         }
     }
 }
@@ -198,6 +199,28 @@ impl ReceiptKind {
     pub fn pays_back(self) -> bool {
         matches!(self, ReceiptKind::Refund | ReceiptKind::DepositRefund)
     }
+    /// The kind named by `key` (as [`ReceiptKind::key`] writes it), or none.
+    pub fn from_key(text: &str) -> Option<ReceiptKind> {
+        [
+            ReceiptKind::Charge,
+            ReceiptKind::Registration,
+            ReceiptKind::Refund,
+            ReceiptKind::Deposit,
+            ReceiptKind::DepositRefund,
+        ]
+        .into_iter()
+        .find(|k| k.key() == text)
+    }
+    /// The printed title of a document of this kind.
+    pub fn title(self) -> &'static str {
+        match self {
+            ReceiptKind::Charge => "门诊收费票据",
+            ReceiptKind::Registration => "门诊挂号收费票据",
+            ReceiptKind::Refund => "退费凭证",
+            ReceiptKind::Deposit => "住院病人预交金收据",
+            ReceiptKind::DepositRefund => "预交金退款凭证",
+        }
+    }
     pub(crate) fn parse(text: &str) -> ReceiptKind {
         match text {
             "registration" => ReceiptKind::Registration,
@@ -242,7 +265,7 @@ pub struct ChargeInput {
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
     /// Insured (pays in full now, re-settled after recovery) or self-pay.
-    pub payer: Payer,
+    pub payer: ChargeAs,
     /// Number of the pre-printed paper receipt (手工发票) written as well, if any.
     pub paper_no: Option<String>,
     pub back_entered_at: Option<DateTime<Utc>>,
@@ -261,7 +284,7 @@ impl ChargeInput {
             lines,
             tenders,
             cash_tendered: None,
-            payer: Payer::AsRecorded,
+            payer: ChargeAs::AsRecorded,
             paper_no: None,
             back_entered_at: None,
             approver: None,
@@ -332,6 +355,19 @@ pub struct Receipt {
     pub voided: Option<Void>,
     /// What refunds have paid back against this receipt so far.
     pub refunded: Fen,
+    /// A refund paid back (some of it) another way than the money came: why.
+    pub pay_back_reason: Option<String>,
+    /// 交款人 of a deposit when it is not the patient.
+    pub payer: Option<Payer>,
+}
+
+/// Who paid a deposit for the patient (a relative): name, relationship, phone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Payer {
+    pub name: String,
+    /// 与患者关系, e.g. 子女, 配偶.
+    pub relation: String,
+    pub phone: String,
 }
 
 impl ReceiptLine {
@@ -395,6 +431,8 @@ pub(crate) struct NewReceipt<'a> {
     pub occurred_at: DateTime<Utc>,
     pub back_entered: bool,
     pub request_sha256: String,
+    pub pay_back_reason: Option<String>,
+    pub payer: Option<Payer>,
 }
 
 impl<'a> NewReceipt<'a> {
@@ -432,6 +470,8 @@ impl<'a> NewReceipt<'a> {
             occurred_at,
             back_entered: false,
             request_sha256: String::new(),
+            pay_back_reason: None,
+            payer: None,
         }
     }
 }
@@ -587,6 +627,8 @@ impl Desk {
             qr_payload,
             voided: None,
             refunded: Fen::ZERO,
+            pay_back_reason: None,
+            payer: None,
             patient,
         })
     }
@@ -710,7 +752,8 @@ impl Desk {
                         r.insured, r.insurance, r.insurance_no, r.resettle_due, r.exchange_due, r.due_provisional, r.paper_no, r.reason, s.name, r.drug_return_by, \
                         r.catalog_version_id, c.name, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, r.qr_payload, \
                         v.reason, vs.name, v.at, \
-                        (SELECT ifnull(sum(x.total_fen), 0) FROM receipt x WHERE x.refund_of = r.id), r.recorded_at \
+                        (SELECT ifnull(sum(x.total_fen), 0) FROM receipt x WHERE x.refund_of = r.id), \
+                        r.pay_back_reason, r.payer, r.payer_relation, r.payer_phone, r.recorded_at \
                  FROM receipt r JOIN operator c ON c.id = r.operator_id LEFT JOIN operator s ON s.id = r.supervisor_id \
                  LEFT JOIN receipt o ON o.id = r.refund_of LEFT JOIN receipt_void v ON v.receipt_id = r.id LEFT JOIN operator vs ON vs.id = v.supervisor_id \
                  WHERE r.receipt_no = ?1",
@@ -720,7 +763,7 @@ impl Desk {
                     let provisional: bool = r.get(15)?;
                     let void_reason: Option<String> = r.get(27)?;
                     Ok((
-                        (r.get::<_, String>(3)?, r.get::<_, String>(31)?),
+                        (r.get::<_, String>(3)?, r.get::<_, String>(35)?),
                         Receipt {
                             id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
                             receipt_no: r.get(1)?,
@@ -755,6 +798,14 @@ impl Desk {
                                 None => None,
                             },
                             refunded: Fen::new(r.get(30)?).unwrap_or_default(),
+                            pay_back_reason: r.get(31)?,
+                            payer: r.get::<_, Option<String>>(32)?.map(|name| -> rusqlite::Result<Payer> {
+                                Ok(Payer {
+                                    name,
+                                    relation: r.get::<_, Option<String>>(33)?.unwrap_or_default(),
+                                    phone: r.get::<_, Option<String>>(34)?.unwrap_or_default(),
+                                })
+                            }).transpose()?,
                         },
                     ))
                 },
@@ -929,7 +980,7 @@ pub(crate) fn insert_receipt_rows(
 ) -> Result<WrittenReceipt> {
     let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM receipt", [], |row| row.get(0))?;
     let receipt_no = format!("{}-{seq:06}", signer.station);
-    let qr_payload = qr::payload(&signer.key, &signer.station, &receipt_no, r.total, r.occurred_at);
+    let qr_payload = qr::payload(&signer.key, r.kind, &signer.station, &receipt_no, r.total, r.occurred_at);
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
     let id = r.id.to_string();
     let receipt = journal::insert_row(
@@ -966,6 +1017,10 @@ pub(crate) fn insert_receipt_rows(
             ("back_entered", &r.back_entered),
             ("qr_payload", &qr_payload),
             ("request_sha256", &r.request_sha256),
+            ("pay_back_reason", &r.pay_back_reason),
+            ("payer", &r.payer.as_ref().map(|p| p.name.clone())),
+            ("payer_relation", &r.payer.as_ref().map(|p| p.relation.clone())),
+            ("payer_phone", &r.payer.as_ref().map(|p| p.phone.clone())),
         ],
     )?;
     let mut rows = Vec::with_capacity(1 + lines.len() + tenders.len());
@@ -1047,5 +1102,7 @@ pub fn draft_receipt(lines: Vec<ReceiptLine>, total: Fen) -> Receipt {
         qr_payload: String::new(),
         voided: None,
         refunded: Fen::ZERO,
+        pay_back_reason: None,
+        payer: None,
     }
 }

@@ -12,8 +12,20 @@ use crate::receipt_pdf::{
 use crate::store::Desk;
 use crate::time::local_display;
 
-/// What the receipt asks the patient to keep in mind.
+/// What a charge or registration receipt asks the patient to keep in mind.
 pub const NOTICE: &str = "请妥善保管本票据。系统恢复后，请在截止日期前凭本票据到收费窗口换取电脑发票；医保患者同时办理重新结算。";
+/// What a deposit receipt asks: it is kept for the settlement at discharge, not exchanged.
+pub const DEPOSIT_NOTICE: &str = "请妥善保管本收据，出院结算时凭本收据结算预交金；本收据不能换取发票，遗失请及时到住院处挂失。";
+
+/// The notice at the bottom of a document of `kind`: none on refunds, which ask nothing more
+/// of the patient and must never read as something to exchange.
+pub fn notice(kind: ReceiptKind) -> &'static str {
+    match kind {
+        ReceiptKind::Charge | ReceiptKind::Registration => NOTICE,
+        ReceiptKind::Deposit => DEPOSIT_NOTICE,
+        ReceiptKind::Refund | ReceiptKind::DepositRefund => "",
+    }
+}
 
 pub fn parse_layout(text: &str) -> Result<Layout> {
     match text.trim().to_lowercase().as_str() {
@@ -28,6 +40,20 @@ pub fn parse_layout(text: &str) -> Result<Layout> {
 }
 
 fn charges(r: &Receipt) -> Charges {
+    let today = r.occurred_at.with_timezone(&chrono::Local).date_naive();
+    let sex_age = match (r.patient.sex, r.patient.age_on(today)) {
+        (crate::patient::Sex::Unknown, None) => None,
+        (sex, None) => Some(sex.zh().to_string()),
+        (sex, Some(age)) => Some(format!("{} {age}岁", sex.zh())),
+    };
+    // The insurance type whenever the patient has one, paid as self-pay or not.
+    let (insurance, insurance_no) = if r.insured || r.insurance != crate::patient::Insurance::SelfPay {
+        (Some(r.insurance), r.insurance_no.clone())
+    } else if r.patient.insurance != crate::patient::Insurance::SelfPay {
+        (Some(r.patient.insurance), r.patient.insurance_no.clone())
+    } else {
+        (None, String::new())
+    };
     let due_note = match (r.resettle_due, r.exchange_due) {
         (Some(d), _) => Some(format!(
             "医保重新结算及换取电脑发票截止日期：{}{}",
@@ -43,12 +69,13 @@ fn charges(r: &Receipt) -> Charges {
     };
     Charges {
         payer_name: r.patient.name.clone(),
+        sex_age,
         masked_id: r.patient.id_number.as_deref().map(mask),
         downtime_number: r.patient.downtime_no.clone().unwrap_or_default(),
         department: r.department.clone(),
-        insurance: r.insured.then(|| PdfInsurance {
-            kind: r.insurance.zh().to_string(),
-            number: Some(r.insurance_no.clone()).filter(|n| !n.is_empty()),
+        insurance: insurance.map(|kind| PdfInsurance {
+            kind: kind.zh().to_string(),
+            number: Some(insurance_no).filter(|n| !n.is_empty()),
         }),
         lines: r
             .lines
@@ -81,13 +108,14 @@ fn charges(r: &Receipt) -> Charges {
         tenders: r
             .tenders
             .iter()
-            // The printed form shows what was handed over (cash tendered); change is the difference.
+            // Each tender as applied to this receipt; the cash handed over has its own line.
             .map(|t| PdfTender {
                 method: t.method.zh().to_string(),
-                amount: t.tendered.unwrap_or(t.amount),
+                amount: t.amount,
                 reference: Some(t.reference.clone()).filter(|x| !x.is_empty()),
             })
             .collect(),
+        cash_tendered: r.tenders.iter().find_map(|t| t.tendered),
         change: r.change,
         cashier: r.cashier.clone(),
         due_note,
@@ -115,10 +143,55 @@ impl Desk {
             copy,
             voided: r.voided.is_some(),
             issued_at: local_display(r.occurred_at),
-            notice: NOTICE.to_string(),
+            notice: notice(r.kind).to_string(),
+            remarks: self.remarks(r)?,
+            signatures: match r.kind {
+                ReceiptKind::Refund => vec!["领款人（患者）签字".to_string()],
+                ReceiptKind::Deposit => vec!["交款人签字".to_string()],
+                _ => vec![],
+            },
             qr_payload: r.qr_payload.clone(),
             body,
         })
+    }
+
+    /// What the paper must say about what happened to it: a refund's reason, approver and
+    /// pharmacy confirmation, and money paid back another way than it came; what has been
+    /// refunded of a receipt and what remains; 补录 with its real time; 作废 with when, why
+    /// and who approved.
+    fn remarks(&self, r: &Receipt) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        if r.kind == ReceiptKind::Refund {
+            out.push(format!("退费原因：{}", r.reason));
+            out.push(format!("审批主管：{}", r.supervisor.clone().unwrap_or_default()));
+            if let Some(by) = &r.drug_return_by {
+                out.push(format!("退药确认人（药房）：{by}"));
+            }
+        }
+        if let Some(why) = &r.pay_back_reason {
+            out.push(format!("非原路退回，原因：{why}"));
+        }
+        if !r.kind.pays_back() && r.refunded > Fen::ZERO {
+            let numbers: Vec<String> = self
+                .refunds_of(r.id)?
+                .iter()
+                .map(|x| x.receipt_no.clone())
+                .collect();
+            let left = Fen::new((r.total.get() - r.refunded.get()).max(0))?;
+            out.push(format!("已退 {}（{}），剩余 {left}", r.refunded, numbers.join("、")));
+        }
+        if r.back_entered {
+            out.push(format!("补录：实际发生时间 {}", local_display(r.occurred_at)));
+        }
+        if let Some(v) = &r.voided {
+            out.push(format!(
+                "已作废：{}，原因：{}，审批主管：{}",
+                local_display(v.at),
+                v.reason,
+                v.supervisor
+            ));
+        }
+        Ok(out)
     }
 
     /// The printed body of a 预交金退款凭证: the admission as on the deposit receipt, how the
@@ -129,19 +202,7 @@ impl Desk {
         let ReceiptBody::Deposit(d) = self.deposit_body(r)? else {
             unreachable!("deposit_body gives the body of a deposit receipt")
         };
-        let account = self.deposit_account(&d.admission_number)?;
-        let mut balance = 0;
-        for m in &account.movements {
-            let voided_before = m.voided.as_ref().is_some_and(|v| v.at <= r.occurred_at);
-            balance += match (m.kind, voided_before && m.id != r.id) {
-                (ReceiptKind::Deposit, false) => m.total.get(),
-                (ReceiptKind::DepositRefund, false) => -m.total.get(),
-                _ => 0,
-            };
-            if m.id == r.id {
-                break;
-            }
-        }
+        let balance_after = self.balance_as_of(&d.admission_number, r)?;
         Ok(ReceiptBody::DepositRefund(DepositRefund {
             patient_name: d.patient_name,
             admission_number: d.admission_number,
@@ -160,7 +221,7 @@ impl Desk {
             reason: r.reason.clone(),
             clerk: d.clerk,
             supervisor: r.supervisor.clone().unwrap_or_default(),
-            balance_after: Fen::new(balance.max(0))?,
+            balance_after,
         }))
     }
 
@@ -229,8 +290,38 @@ impl Desk {
 #[derive(Debug, Clone)]
 pub struct Printed {
     pub pdf_path: std::path::PathBuf,
+    /// A reprint, marked 副本 COPY: only the first printing is the original.
+    pub copy: bool,
     pub sent_to_printer: bool,
     pub problem: Option<(String, String)>,
+}
+
+/// One printing of a receipt as a PDF: the file, and whether it is a copy.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub bytes: Vec<u8>,
+    pub copy: bool,
+    /// How many times the receipt had been printed before.
+    pub before: i64,
+}
+
+impl Desk {
+    /// Prints a receipt as PDF and journals the printing. Only the first printing is the
+    /// original: every later one is a 副本 COPY (and `copy` asks for one even the first
+    /// time). Nothing is recorded when the receipt cannot be rendered.
+    pub fn issue_pdf(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Issued> {
+        let r = self.receipt(receipt_no)?.ok_or_else(|| {
+            invalid!(
+                "receipt_unknown",
+                format!("找不到收据 {receipt_no}"),
+                format!("No receipt {receipt_no}")
+            )
+        })?;
+        let copy = copy || self.times_printed(&r)? > 0;
+        let bytes = receipt_pdf::render(&self.receipt_doc(&r, copy)?, parse_layout(layout)?)?;
+        let before = self.record_print(by, receipt_no, copy, layout)?;
+        Ok(Issued { bytes, copy, before })
+    }
 }
 
 impl Desk {
@@ -239,14 +330,13 @@ impl Desk {
     /// configured, sends the file to it with CUPS `lp`. A printer failure is reported, never
     /// fatal: the receipt and its PDF stay, and reprint is one key away.
     pub fn print_receipt(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Printed> {
-        let bytes = self.receipt_pdf(receipt_no, layout, copy)?;
         let dir = self
             .path()
             .parent()
             .map(|p| p.join("receipts"))
             .unwrap_or_else(|| "receipts".into());
         std::fs::create_dir_all(&dir)?;
-        let before = self.record_print(by, receipt_no, copy, layout)?;
+        let Issued { bytes, copy, before } = self.issue_pdf(by, receipt_no, layout, copy)?;
         let name = if copy {
             format!("{receipt_no}-副本{before}.pdf")
         } else {
@@ -262,6 +352,7 @@ impl Desk {
         };
         Ok(Printed {
             pdf_path: path,
+            copy,
             sent_to_printer: sent,
             problem,
         })

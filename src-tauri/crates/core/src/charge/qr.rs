@@ -2,24 +2,38 @@
 //! type it in) to check a paper receipt offline against the station's public key.
 //!
 //! Layout (ASCII, dot-separated):
-//! `DDR1.<station>.<receipt_no>.<total_fen>.<issued_unix_seconds>.<signature>` where
+//! `DDR2.<kind>.<station>.<receipt_no>.<total_fen>.<issued_unix_seconds>.<signature>` where
+//! `kind` is the document's kind (`charge`, `registration`, `refund`, `deposit`,
+//! `deposit_refund`: a refund voucher can never pass for a receipt to dispense against) and
 //! `signature` is the lowercase hex Ed25519 signature by the station key over the bytes of
-//! everything before the last dot (`DDR1.<station>.<receipt_no>.<total_fen>.<issued>`).
+//! everything before the last dot. Papers printed before kinds were signed carry
+//! `DDR1.<station>.<receipt_no>.<total_fen>.<issued>.<signature>`: they still verify, with no
+//! kind, and only the issuing station's records can say what they are.
 //! A photocopy carries the same payload, so the paper's COPY mark and the journal's print
-//! records tell copies apart; an altered amount or number fails the signature.
+//! records tell copies apart; an altered amount, number or kind fails the signature.
 
+use super::{Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
 use crate::money::Fen;
 use crate::store::Desk;
 use chrono::{DateTime, TimeZone, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 
-pub const PREFIX: &str = "DDR1";
+pub const PREFIX: &str = "DDR2";
+/// Papers printed before the kind was signed.
+const PREFIX_V1: &str = "DDR1";
 
 /// Builds and signs the payload.
-pub fn payload(key: &ed25519_dalek::SigningKey, station: &str, receipt_no: &str, total: Fen, issued: DateTime<Utc>) -> String {
+pub fn payload(
+    key: &ed25519_dalek::SigningKey,
+    kind: ReceiptKind,
+    station: &str,
+    receipt_no: &str,
+    total: Fen,
+    issued: DateTime<Utc>,
+) -> String {
     use ed25519_dalek::Signer;
-    let body = format!("{PREFIX}.{station}.{receipt_no}.{}.{}", total.get(), issued.timestamp());
+    let body = format!("{PREFIX}.{}.{station}.{receipt_no}.{}.{}", kind.key(), total.get(), issued.timestamp());
     let sig = key.sign(body.as_bytes()).to_bytes();
     format!("{body}.{}", hex::encode(sig))
 }
@@ -27,6 +41,8 @@ pub fn payload(key: &ed25519_dalek::SigningKey, station: &str, receipt_no: &str,
 /// What a verified payload says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
+    /// What the document is, as signed; none on a paper printed before kinds were signed.
+    pub kind: Option<ReceiptKind>,
     pub station: String,
     pub receipt_no: String,
     pub total: Fen,
@@ -46,10 +62,12 @@ fn unreadable() -> crate::CoreError {
 pub fn check(text: &str, public_key: &[u8; 32]) -> Result<Checked> {
     let text = text.trim();
     let (body, sig_hex) = text.rsplit_once('.').ok_or_else(unreadable)?;
-    let parts: Vec<&str> = body.split('.').collect();
-    if parts.len() != 5 || parts[0] != PREFIX {
-        return Err(unreadable());
-    }
+    let all: Vec<&str> = body.split('.').collect();
+    let (kind, parts) = match all.first() {
+        Some(&PREFIX) if all.len() == 6 => (Some(ReceiptKind::from_key(all[1]).ok_or_else(unreadable)?), &all[1..]),
+        Some(&PREFIX_V1) if all.len() == 5 => (None, &all[..]),
+        _ => return Err(unreadable()),
+    };
     let sig: [u8; 64] = hex::decode(sig_hex).ok().and_then(|b| b.try_into().ok()).ok_or_else(unreadable)?;
     let total = parts[3].parse::<i64>().ok().and_then(|f| Fen::new(f).ok()).ok_or_else(unreadable)?;
     let issued = parts[4]
@@ -69,6 +87,7 @@ pub fn check(text: &str, public_key: &[u8; 32]) -> Result<Checked> {
         )
     })?;
     Ok(Checked {
+        kind,
         station: parts[1].to_string(),
         receipt_no: parts[2].to_string(),
         total,
@@ -89,6 +108,13 @@ impl Desk {
             None
         };
         if let Some(r) = &record {
+            if checked.kind.is_some_and(|k| k != r.kind) {
+                return Err(invalid!(
+                    "qr_mismatch",
+                    format!("二维码所示票据类型与收据 {} 的记录（{}）不符", r.receipt_no, r.kind.title()),
+                    format!("The code's kind differs from receipt {}'s record ({})", r.receipt_no, r.kind.key())
+                ));
+            }
             if r.total != checked.total {
                 return Err(invalid!(
                     "qr_mismatch",
@@ -101,5 +127,41 @@ impl Desk {
             }
         }
         Ok((checked, record))
+    }
+}
+
+/// What a document is now, on the station that issued it: `valid`, `voided`, `partly_refunded`
+/// or `refunded` (a charge or registration whose refunds took all of it).
+pub fn state(r: &Receipt) -> &'static str {
+    if r.voided.is_some() {
+        "voided"
+    } else if r.kind.pays_back() || r.refunded == Fen::ZERO {
+        "valid"
+    } else if r.refunded >= r.total {
+        "refunded"
+    } else {
+        "partly_refunded"
+    }
+}
+
+/// What `receipt check` says first about a document of `kind` (none: a paper printed before
+/// kinds were signed), in Chinese and English: what it is and what it may be used for.
+pub fn kind_verdict(kind: Option<ReceiptKind>) -> (&'static str, &'static str) {
+    match kind {
+        Some(ReceiptKind::Charge) => ("门诊收费票据", "Outpatient charge receipt"),
+        Some(ReceiptKind::Registration) => ("门诊挂号收费票据", "Registration fee receipt"),
+        Some(ReceiptKind::Refund) => (
+            "退费凭证：钱已退回患者，不能据此发药、检查或换取发票",
+            "Refund voucher: money paid back; never dispense, examine or exchange an invoice against it",
+        ),
+        Some(ReceiptKind::Deposit) => ("住院预交金收据：出院结算时使用，不能据此发药", "Inpatient deposit receipt: for settlement at discharge; not for dispensing"),
+        Some(ReceiptKind::DepositRefund) => (
+            "预交金退款凭证：钱已退回，不能据此发药或结算",
+            "Deposit refund voucher: money paid back; never dispense or settle against it",
+        ),
+        None => (
+            "旧版二维码，未标明票据类型：请在开具工作站查询后再使用",
+            "Old code without the document's kind: check it on the issuing station before use",
+        ),
     }
 }

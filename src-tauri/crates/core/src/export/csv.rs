@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// One cell of a row.
-pub(crate) enum Cell<'a> {
+pub enum Cell<'a> {
     /// Free text: names, specs, reasons, references. Made formula-safe.
     Text(&'a str),
     /// Text the desk itself made (numbers, codes, stamps, labels): written as it is.
@@ -41,22 +41,7 @@ impl CsvFile {
 
     pub(crate) fn row(&mut self, cells: &[Cell<'_>]) -> Result<()> {
         self.line.clear();
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                self.line.push(',');
-            }
-            match c {
-                Cell::Text(t) => {
-                    let risky = t.starts_with(['=', '+', '-', '@', '\t', '\r']);
-                    quote(if risky { Some('\'') } else { None }, t, &mut self.line);
-                }
-                Cell::Plain(t) => quote(None, t, &mut self.line),
-                Cell::Owned(t) => quote(None, t, &mut self.line),
-                Cell::Yuan(fen) => self.line.push_str(&yuan(*fen)),
-                Cell::Int(n) => self.line.push_str(itoa::Buffer::new().format(*n)),
-            }
-        }
-        self.line.push_str("\r\n");
+        line(cells, &mut self.line);
         self.out.write_all(self.line.as_bytes())?;
         Ok(())
     }
@@ -64,6 +49,27 @@ impl CsvFile {
     pub(crate) fn finish(self) -> Result<FileEntry> {
         self.out.finish()
     }
+}
+
+/// Appends one row, CRLF included, as every CSV for finance writes it (the finance workspace's
+/// report too).
+pub fn line(cells: &[Cell<'_>], out: &mut String) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match c {
+            Cell::Text(t) => {
+                let risky = t.starts_with(['=', '+', '-', '@', '\t', '\r']);
+                quote(if risky { Some('\'') } else { None }, t, out);
+            }
+            Cell::Plain(t) => quote(None, t, out),
+            Cell::Owned(t) => quote(None, t, out),
+            Cell::Yuan(fen) => out.push_str(&yuan(*fen)),
+            Cell::Int(n) => out.push_str(itoa::Buffer::new().format(*n)),
+        }
+    }
+    out.push_str("\r\n");
 }
 
 fn quote(prefix: Option<char>, t: &str, out: &mut String) {

@@ -18,7 +18,7 @@
 
 mod back_entry;
 mod cover;
-mod csv;
+pub mod csv;
 mod fhir;
 mod finance;
 mod labels;

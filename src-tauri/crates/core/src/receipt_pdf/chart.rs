@@ -205,6 +205,49 @@ impl Ctx<'_> {
         Block { h: y + 1.0, draws }
     }
 
+    /// Signed amounts as horizontal bars from a zero line in the middle: positive to the right
+    /// (dark), negative to the left (light), the amount written at the end of the row.
+    pub(super) fn signed_chart(&self, caption: &str, rows: &[(String, i64)]) -> Block {
+        let roll = self.layout == Layout::Roll80;
+        let s = self.p.body - 0.5;
+        let label_w = if roll { 12.0 } else { 18.0 };
+        let value_w = if roll { 22.0 } else { 30.0 };
+        let half = (self.w - label_w - value_w - 2.0) / 2.0;
+        let zero = label_w + half;
+        let head = self.caption(caption);
+        let mut draws = head.draws;
+        let mut y = head.h + 1.0;
+        let max = rows.iter().map(|r| r.1.unsigned_abs()).max().unwrap_or(0).max(1) as f32;
+        let row_h = line_height(s) + 1.6;
+        let (mut right, mut left) = (Vec::new(), Vec::new());
+        for (name, fen) in rows {
+            self.text(&mut draws, 0.0, y + 0.8, s, name, Align::Left);
+            let w = half * fen.unsigned_abs() as f32 / max;
+            if *fen > 0 {
+                right.push([zero, y + 0.6, w, row_h - 1.2]);
+            } else if *fen < 0 {
+                left.push([zero - w, y + 0.6, w, row_h - 1.2]);
+            }
+            let value = signed_yuan(*fen);
+            let size = self.f.fit_size(&value, s, s * 0.7, value_w);
+            self.text(&mut draws, self.w, y + 0.8, size, &value, Align::Right);
+            y += row_h;
+        }
+        draws.push(Draw::Shade { rects: right, grey: TAKEN });
+        draws.push(Draw::Shade {
+            rects: left,
+            grey: GIVEN_BACK,
+        });
+        draws.push(Draw::Line {
+            x1: zero,
+            y1: head.h + 0.5,
+            x2: zero,
+            y2: y,
+            width_pt: 0.6,
+        });
+        Block { h: y + 1.0, draws }
+    }
+
     fn legend(&self, draws: &mut Vec<Draw>, top: f32, size: f32, keys: &[(&str, f32)]) {
         let sq = line_height(size) * 0.7;
         let mut x = self.w;

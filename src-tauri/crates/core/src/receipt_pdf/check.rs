@@ -55,6 +55,8 @@ impl ReceiptDoc {
             ("二维码", "QR payload", &self.qr_payload),
         ];
         t.extend(self.paper_number.as_deref().map(|p| ("纸质票据号", "paper receipt number", p)));
+        t.extend(self.remarks.iter().map(|r| ("备注", "remark", r.as_str())));
+        t.extend(self.signatures.iter().map(|r| ("签字栏", "signature line", r.as_str())));
         match &self.body {
             ReceiptBody::Outpatient(c) => c.texts(&mut t),
             ReceiptBody::Refund { original_receipt, charges } => {
@@ -70,6 +72,7 @@ impl ReceiptDoc {
                     ("入院日期", "admission date", &d.admission_date),
                     ("经手人", "clerk", &d.clerk),
                 ]);
+                t.extend(d.payer.as_deref().map(|p| ("交款人", "payer", p)));
                 if let Some(c) = &d.cheque {
                     t.extend([("开户银行", "bank", c.bank.as_str()), ("支票号码", "cheque number", &c.number)]);
                 }
@@ -128,6 +131,7 @@ impl Charges {
             ("收款人", "cashier", &self.cashier),
         ]);
         t.extend(self.masked_id.as_deref().map(|v| ("身份证号", "ID number", v)));
+        t.extend(self.sex_age.as_deref().map(|v| ("性别/年龄", "sex and age", v)));
         t.extend(self.due_note.as_deref().map(|v| ("截止日期说明", "due-date note", v)));
         if let Some(i) = &self.insurance {
             t.push(("医保类型", "insurance type", &i.kind));
@@ -184,15 +188,18 @@ impl Charges {
             );
         }
         let paid = sum(&mut self.tenders.iter().map(|t| t.amount));
-        if paid != total + self.change.get() {
+        if paid != total {
             return mismatch(
-                format!("支付金额 {} 不等于合计 {} 加找零 {}", yuan(paid), self.total, self.change),
-                format!(
-                    "Payments {} do not equal the total {} plus change {}",
-                    yuan(paid),
-                    self.total,
-                    self.change
-                ),
+                format!("支付金额 {} 不等于合计 {}", yuan(paid), self.total),
+                format!("Payments {} do not equal the total {}", yuan(paid), self.total),
+            );
+        }
+        let cash = sum(&mut self.tenders.iter().filter(|t| t.method == "现金").map(|t| t.amount));
+        let handed = self.cash_tendered.map_or(cash, Fen::get);
+        if handed - cash != self.change.get() {
+            return mismatch(
+                format!("实收现金 {} 减现金 {} 不等于找零 {}", yuan(handed), yuan(cash), self.change),
+                format!("Cash handed over {} less cash {} is not the change {}", yuan(handed), yuan(cash), self.change),
             );
         }
         Ok(())

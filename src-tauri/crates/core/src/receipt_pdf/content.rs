@@ -45,6 +45,7 @@ impl Ctx<'_> {
                 ("开具时间", Some(&doc.issued_at)),
                 ("工作站", Some(&doc.station)),
                 ("交款人", Some(&c.payer_name)),
+                ("性别/年龄", c.sex_age.as_deref()),
                 ("身份证号", c.masked_id.as_deref()),
                 ("停机号", Some(&c.downtime_number)),
                 ("科室", Some(&c.department)),
@@ -196,11 +197,14 @@ impl Ctx<'_> {
             ("支付方式", "收款人")
         };
         let mut left = vec![para(format!("{method_label}：{}", tenders.join("；")), p.body)];
-        if !refund || c.change != Fen::ZERO {
-            left.push(para(format!("找零：{}", c.change), p.body));
+        // The cash handed over and the change on a line of their own: the tenders say what
+        // was applied to this receipt.
+        if let Some(handed) = c.cash_tendered.filter(|_| c.change != Fen::ZERO) {
+            left.push(para(format!("实收现金：{handed}　找零：{}", c.change), p.body));
         }
         left.push(para(format!("{people_label}：{}", c.cashier), p.body));
         left.push(para(format!("收款单位（盖章）：{}", doc.hospital), p.body));
+        left.extend(self.remarks_and_signatures(doc));
         if let Some(note) = &c.due_note {
             left.push(Para {
                 ink: Ink::Bold,
@@ -216,11 +220,13 @@ impl Ctx<'_> {
     /// stacked and the QR code centred under them with the receipt number.
     pub(super) fn tail(&self, mut paras: Vec<Para>, doc: &ReceiptDoc, qr: &Qr) -> Vec<Block> {
         let p = self.p;
-        paras.push(Para {
-            max_lines: 4,
-            gap: 1.0,
-            ..para(doc.notice.clone(), p.small)
-        });
+        if !doc.notice.trim().is_empty() {
+            paras.push(Para {
+                max_lines: 4,
+                gap: 1.0,
+                ..para(doc.notice.clone(), p.small)
+            });
+        }
         let text_w = match self.layout {
             Layout::A5 => self.w - p.qr - 4.0,
             Layout::Roll80 => self.w,
@@ -248,6 +254,29 @@ impl Ctx<'_> {
                 text
             }
         }
+    }
+}
+
+impl Ctx<'_> {
+    /// The document's remarks, bold (what happened to it, why), then its signature lines with
+    /// room to sign.
+    pub(super) fn remarks_and_signatures(&self, doc: &ReceiptDoc) -> Vec<Para> {
+        let p = self.p;
+        let mut out: Vec<Para> = doc
+            .remarks
+            .iter()
+            .map(|r| Para {
+                ink: Ink::Bold,
+                max_lines: 3,
+                ..para(r.clone(), p.body)
+            })
+            .collect();
+        let date = if self.layout == Layout::A5 { "　日期：__________" } else { "" };
+        out.extend(doc.signatures.iter().map(|s| Para {
+            gap: 2.5,
+            ..para(format!("{s}：________________{date}"), p.body)
+        }));
+        out
     }
 }
 

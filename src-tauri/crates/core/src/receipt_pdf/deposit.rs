@@ -26,11 +26,19 @@ impl Ctx<'_> {
             &self.detail_cols(),
             p.body,
         ));
+        if let Some(payer) = &d.payer {
+            blocks.push(self.para(&format!("交款人：{payer}（代患者 {} 交款）", d.patient_name), p.body, Ink::Regular, Align::Left, 2));
+        }
+        if let Some(balance) = d.balance_after {
+            let text = format!("本次交款后预交金余额：{balance}（{}）", balance.capitals());
+            blocks.push(self.para(&text, p.body + 1.0, Ink::Bold, Align::Left, 2));
+        }
         blocks.push(self.rule(2.4, 0.4));
-        let left = vec![
+        let mut left = vec![
             para(format!("经手人：{}", d.clerk), p.body),
             para(format!("收款单位（盖章）：{}", doc.hospital), p.body),
         ];
+        left.extend(self.remarks_and_signatures(doc));
         [self.title_blocks(doc), blocks, self.tail(left, doc, qr)]
     }
 
@@ -69,7 +77,8 @@ impl Ctx<'_> {
         ));
         // Room for the patient's signature: beside its label on A5, under it on the roll.
         blocks.push(self.gap(if self.layout == Layout::A5 { 3.0 } else { 6.0 }));
-        let left = vec![para(format!("退款单位（盖章）：{}", doc.hospital), p.body)];
+        let mut left = vec![para(format!("退款单位（盖章）：{}", doc.hospital), p.body)];
+        left.extend(self.remarks_and_signatures(doc));
         [self.title_blocks(doc), blocks, self.tail(left, doc, qr)]
     }
 

@@ -104,8 +104,15 @@ pub struct ReceiptDoc {
     pub voided: bool,
     /// 开具时间, as it should read, e.g. `2026-11-26 09:30`.
     pub issued_at: String,
-    /// A short notice to the patient, e.g. "请妥善保管本票据…".
+    /// A short notice to the patient fitting the kind, e.g. "请妥善保管本票据…"; empty: none
+    /// (a refund voucher asks nothing of the patient).
     pub notice: String,
+    /// Lines printed above the closing part, saying what happened to the document or why:
+    /// a refund's reason, approver and pharmacy confirmation, money paid back another way,
+    /// what was refunded of a receipt and what remains, 补录, 作废 (when, why, who approved).
+    pub remarks: Vec<String>,
+    /// Signature lines left blank for a person to sign on paper, by label (领款人签字).
+    pub signatures: Vec<String>,
     /// What the QR code carries.
     pub qr_payload: String,
     pub body: ReceiptBody,
@@ -129,6 +136,8 @@ pub enum ReceiptBody {
 pub struct Charges {
     /// 交款人
     pub payer_name: String,
+    /// 性别/年龄, e.g. "男 45岁"; none when unknown.
+    pub sex_age: Option<String>,
     /// 身份证号, masked (e.g. `110101********1234`); none for foreigners and infants.
     pub masked_id: Option<String>,
     /// 门诊号 / 停机号: the downtime MRN.
@@ -142,9 +151,11 @@ pub struct Charges {
     pub subtotals: Vec<CategorySubtotal>,
     /// 合计: the sum of the lines.
     pub total: Fen,
-    /// 支付方式: they add up to `total + change`.
+    /// 支付方式, each the amount applied to this receipt: they add up to `total`.
     pub tenders: Vec<Tender>,
-    /// 找零
+    /// 实收现金: the cash handed over, when it was more than the cash applied.
+    pub cash_tendered: Option<Fen>,
+    /// 找零: `cash_tendered` less the cash applied.
     pub change: Fen,
     /// 收款人
     pub cashier: String,
@@ -219,6 +230,10 @@ pub struct Deposit {
     pub admission_date: String,
     /// 经手人
     pub clerk: String,
+    /// 交款人 when a relative pays: name, relationship and phone as printed.
+    pub payer: Option<String>,
+    /// 本次交款后余额: the deposit balance once this deposit was taken.
+    pub balance_after: Option<Fen>,
 }
 
 /// The body of a 预交金退款凭证: "兹退还…预交金", how it was paid back, why, who approved

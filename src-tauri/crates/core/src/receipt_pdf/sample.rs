@@ -54,6 +54,7 @@ pub fn specimen(kind: ReceiptKind, lines: usize) -> ReceiptDoc {
                 reference: None,
             }];
             refunded.change = Fen::ZERO;
+            refunded.cash_tendered = None;
             refunded.due_note = None;
             ReceiptBody::Refund {
                 original_receipt: "MZ01-00000117".into(),
@@ -72,6 +73,8 @@ pub fn specimen(kind: ReceiptKind, lines: usize) -> ReceiptDoc {
             }),
             admission_date: "2026-11-26".into(),
             clerk: "赵敏".into(),
+            payer: Some("王建国（子女） 13800138000".into()),
+            balance_after: Some(fen(300_000)),
         }),
         ReceiptKind::DepositRefund => ReceiptBody::DepositRefund(DepositRefund {
             patient_name: "王秀英".into(),
@@ -106,6 +109,8 @@ pub fn specimen(kind: ReceiptKind, lines: usize) -> ReceiptDoc {
         voided: false,
         issued_at: "2026-11-26 09:30".into(),
         notice: "样张：仅用于打印测试，不是收费凭证。请妥善保管本票据，系统恢复后凭本票据换取电脑票据。".into(),
+        remarks: vec![],
+        signatures: vec![],
         qr_payload: "DTD1|MZ01|MZ01-00000123|2026-11-26T01:30:00Z|28510".into(),
         body,
     }
@@ -221,6 +226,7 @@ fn charges(lines: usize) -> Charges {
     let cash = (total / 10_000 + 1) * 10_000;
     Charges {
         payer_name: "张伟".into(),
+        sex_age: Some("男 45岁".into()),
         masked_id: Some("110101********1234".into()),
         downtime_number: "MZ01-T000045".into(),
         department: "呼吸内科门诊".into(),
@@ -233,9 +239,10 @@ fn charges(lines: usize) -> Charges {
         total: fen(total),
         tenders: vec![Tender {
             method: "现金".into(),
-            amount: fen(cash),
+            amount: fen(total),
             reference: None,
         }],
+        cash_tendered: Some(fen(cash)),
         change: fen(cash - total),
         cashier: "李娜".into(),
         due_note: Some("医保重新结算/换取电脑发票截止日期：2026-12-17".into()),

@@ -89,6 +89,11 @@ pub enum Item {
         caption: String,
         methods: Vec<(String, i64)>,
     },
+    /// Signed amounts (differences) as horizontal bars either side of a zero line: (label, fen).
+    SignedBars {
+        caption: String,
+        rows: Vec<(String, i64)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +216,10 @@ impl Sheet {
                         t.push(("图表", "chart", caption));
                         t.extend(methods.iter().map(|m| ("图表", "chart", m.0.as_str())));
                     }
+                    Item::SignedBars { caption, rows } => {
+                        t.push(("图表", "chart", caption));
+                        t.extend(rows.iter().map(|m| ("图表", "chart", m.0.as_str())));
+                    }
                 }
             }
         }
@@ -299,6 +308,7 @@ impl Ctx<'_> {
                 }
                 Item::HourBars { caption, hours } => blocks.push(self.hour_chart(caption, hours)),
                 Item::MethodBars { caption, methods } => blocks.push(self.method_chart(caption, methods)),
+                Item::SignedBars { caption, rows } => blocks.push(self.signed_chart(caption, rows)),
             }
             blocks.push(self.gap(1.0));
         }

@@ -54,6 +54,7 @@ impl Desk {
         };
         Ok(Printed {
             pdf_path: path,
+            copy: false,
             sent_to_printer: sent,
             problem,
         })

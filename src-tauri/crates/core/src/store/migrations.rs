@@ -697,13 +697,22 @@ CREATE TABLE patient_merge (
     CHECK (merged_id <> into_id)
 ) STRICT;
 "#,
+    // 10: papers that say what they are (#16). A refund paid back another way than the money
+    // came keeps the reason (`pay_back_reason`, NULL when it went back the way it came); a
+    // deposit paid by a relative keeps who paid (交款人, relationship, phone).
+    r#"
+ALTER TABLE receipt ADD COLUMN pay_back_reason TEXT;
+ALTER TABLE receipt ADD COLUMN payer TEXT;
+ALTER TABLE receipt ADD COLUMN payer_relation TEXT;
+ALTER TABLE receipt ADD COLUMN payer_phone TEXT;
+"#,
 ];
 
-/// SQL for the append-only triggers of every table in [`APPEND_ONLY`] that `exists` (re-created
-/// after each migration so that new and rebuilt tables get them too).
-pub fn append_only_triggers(exists: impl Fn(&str) -> bool) -> String {
+/// SQL for the append-only triggers of every table in `tables` (such as [`APPEND_ONLY`]) that
+/// `exists` (re-created after each migration so that new and rebuilt tables get them too).
+pub fn append_only_triggers(tables: &[&str], exists: impl Fn(&str) -> bool) -> String {
     let mut sql = String::new();
-    for t in APPEND_ONLY.iter().filter(|t| exists(t)) {
+    for t in tables.iter().filter(|t| exists(t)) {
         sql.push_str(&format!(
             "CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} \
              BEGIN SELECT RAISE(ABORT, 'append-only table {t}: write a correction instead'); END;\n\

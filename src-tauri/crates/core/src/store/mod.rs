@@ -1,7 +1,8 @@
-//! The one door to the station's SQLite file. Opening checks the file before anything is
-//! written (is it SQLite, is it sound, is its schema from this build or older), then sets the
-//! durability pragmas and applies pending migrations in one transaction. Encryption and
-//! backups (later issues) attach here, at the connection, and nowhere else.
+//! The one door to the station's SQLite file (and, through [`open_file`] with a [`Schema`] of
+//! its own, to the finance workspace's). Opening checks the file before anything is written
+//! (is it SQLite, is it sound, is it the right kind of file, is its schema from this build or
+//! older), then sets the durability pragmas and applies pending migrations in one transaction.
+//! Encryption and backups (later issues) attach here, at the connection, and nowhere else.
 
 pub mod cached;
 pub mod migrations;
@@ -37,14 +38,36 @@ pub fn latest_version() -> i64 {
     migrations::MIGRATIONS.len() as i64
 }
 
-/// The default database location: the platform's per-user data folder.
-pub fn default_path() -> PathBuf {
+/// What a kind of file holds: its numbered migrations, its append-only tables and the
+/// `PRAGMA application_id` that tells it from the product's other kinds of file.
+pub struct Schema {
+    pub migrations: &'static [&'static str],
+    pub append_only: &'static [&'static str],
+    /// 0 for the station database (as every station file was made); others pick their own.
+    pub application_id: i32,
+}
+
+/// The station database's schema.
+pub const STATION: Schema = Schema {
+    migrations: migrations::MIGRATIONS,
+    append_only: migrations::APPEND_ONLY,
+    application_id: 0,
+};
+
+/// The per-user data folder of the platform (`~/.local/share/downtime-desk`,
+/// `%APPDATA%\downtime-desk`), or `XDG_DATA_HOME` when it is set.
+pub fn data_folder() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(data_dir)
         .unwrap_or_else(|| PathBuf::from("."));
-    base.join("downtime-desk").join("station.db")
+    base.join("downtime-desk")
+}
+
+/// The default database location: the platform's per-user data folder.
+pub fn default_path() -> PathBuf {
+    data_folder().join("station.db")
 }
 
 fn data_dir() -> Option<PathBuf> {
@@ -68,40 +91,9 @@ impl Desk {
     #[doc(hidden)]
     pub fn open_at_schema(path: impl AsRef<Path>, version: i64) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
-        let shown = path.display().to_string();
-        if path.is_dir() {
-            return Err(CoreError::NotADatabase { path: shown });
-        }
-        if path.exists() {
-            inspect_read_only(&path)?;
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|_| CoreError::ReadOnly {
-                path: dir.display().to_string(),
-            })?;
-        }
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        if tempfile::Builder::new().prefix(".downtime-probe").tempfile_in(dir).is_err() {
-            return Err(CoreError::ReadOnly {
-                path: dir.display().to_string(),
-            });
-        }
-        let conn = Connection::open(&path).map_err(|e| classify(e, &path))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.set_prepared_statement_cache_capacity(256);
-        // Plans are made once per statement. Without this, SQLite (built with STAT4) re-plans
-        // some cached statements whenever a bound value changes, which cost a receipt more
-        // than all its inserts.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| classify(e, &path))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(CoreError::ReadOnly { path: shown });
-        }
-        // A big import writes gigabytes through the WAL; once checkpointed, the WAL file is cut
-        // back to 64 MiB instead of staying that big on the counter PC's disk.
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;")?;
-        let mut desk = Desk {
+        let conn = open_file(&path, &STATION, version)?;
+        crate::search_index::create_tables(&conn)?;
+        Ok(Desk {
             conn,
             path,
             clock: Clock::system(),
@@ -109,10 +101,7 @@ impl Desk {
             catalog_set: Default::default(),
             calendar_cache: Default::default(),
             signer_cache: Default::default(),
-        };
-        desk.migrate(version.min(latest_version()))?;
-        crate::search_index::create_tables(&desk.conn)?;
-        Ok(desk)
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -141,71 +130,13 @@ impl Desk {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    fn migrate(&mut self, target: i64) -> Result<()> {
-        let current = self.schema_version()?;
-        let latest = latest_version();
-        if current > latest {
-            return Err(CoreError::NewerSchema {
-                found: current,
-                supported: latest,
-            });
-        }
-        if current >= target {
-            return Ok(());
-        }
-        // SQLite's documented way to rebuild a table that others reference: foreign keys off
-        // (they cannot be switched inside a transaction) and the legacy rename, which leaves
-        // the references to the old name alone, then `foreign_key_check` before committing.
-        self.conn.execute_batch("PRAGMA foreign_keys=OFF; PRAGMA legacy_alter_table=ON;")?;
-        let done = self.apply_migrations(current, target);
-        self.conn.execute_batch("PRAGMA legacy_alter_table=OFF; PRAGMA foreign_keys=ON;")?;
-        done
-    }
-
-    fn apply_migrations(&mut self, current: i64, target: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        for sql in &migrations::MIGRATIONS[current as usize..target as usize] {
-            tx.execute_batch(sql)?;
-        }
-        let tables: Vec<String> = tx
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        tx.execute_batch(&migrations::append_only_triggers(|t| tables.iter().any(|n| n == t)))?;
-        let broken: Option<String> = tx
-            .query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| r.get(0))
-            .optional()?;
-        if let Some(table) = broken {
-            return Err(CoreError::Damaged {
-                path: self.path.display().to_string(),
-                detail: format!("foreign key check failed in {table} after migrating"),
-            });
-        }
-        tx.pragma_update(None, "user_version", target)?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction and commits when it returns `Ok`
     /// (anything else rolls back, and nothing of it stays). Checks and writes then see one
     /// state of the file: another window or the CLI cannot close the shift or pay the same
     /// draft between the check and the write. It also takes SQLite's locks once instead of
     /// once per statement. `f` must not open a transaction of its own.
     pub(crate) fn in_write_tx<T>(&mut self, f: impl FnOnce(&mut Desk) -> Result<T>) -> Result<T> {
-        if !self.conn.is_autocommit() {
-            // Left open by a panic in an earlier call: nothing of it was acknowledged.
-            self.conn.execute_batch("ROLLBACK")?;
-        }
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let done = f(self).and_then(|v| {
-            self.conn.execute_batch("COMMIT")?;
-            Ok(v)
-        });
-        if done.is_err() && !self.conn.is_autocommit() {
-            // Best effort: the error being returned matters more than a failed rollback.
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
-        done
+        in_write_tx(self, |d| &d.conn, f)
     }
 
     /// Runs a bulk import `f` with a page cache big enough for its index writes and temporary
@@ -227,18 +158,146 @@ impl Desk {
     }
 }
 
+/// Opens (or creates) a file of `schema` at `path` and migrates it to schema `version`: an
+/// existing file is inspected read-only first (is it SQLite, `PRAGMA quick_check`, the right
+/// kind of file, a schema not newer than this build), the folder is probed for writing, then
+/// the durability pragmas are set and the pending migrations applied in one transaction.
+pub fn open_file(path: &Path, schema: &Schema, version: i64) -> Result<Connection> {
+    let shown = path.display().to_string();
+    let latest = schema.migrations.len() as i64;
+    if path.is_dir() {
+        return Err(CoreError::NotADatabase { path: shown });
+    }
+    if path.exists() {
+        inspect_read_only(path, schema)?;
+    } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|_| CoreError::ReadOnly {
+            path: dir.display().to_string(),
+        })?;
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if tempfile::Builder::new().prefix(".downtime-probe").tempfile_in(dir).is_err() {
+        return Err(CoreError::ReadOnly {
+            path: dir.display().to_string(),
+        });
+    }
+    let conn = Connection::open(path).map_err(|e| classify(e, path))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(256);
+    // Plans are made once per statement. Without this, SQLite (built with STAT4) re-plans
+    // some cached statements whenever a bound value changes, which cost a receipt more
+    // than all its inserts.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .map_err(|e| classify(e, path))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(CoreError::ReadOnly { path: shown });
+    }
+    // A big import writes gigabytes through the WAL; once checkpointed, the WAL file is cut
+    // back to 64 MiB instead of staying that big on the counter PC's disk.
+    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;")?;
+    migrate(&conn, path, schema, version.min(latest))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection, path: &Path, schema: &Schema, target: i64) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let latest = schema.migrations.len() as i64;
+    if current > latest {
+        return Err(CoreError::NewerSchema {
+            found: current,
+            supported: latest,
+        });
+    }
+    if current >= target {
+        return Ok(());
+    }
+    // SQLite's documented way to rebuild a table that others reference: foreign keys off
+    // (they cannot be switched inside a transaction) and the legacy rename, which leaves
+    // the references to the old name alone, then `foreign_key_check` before committing.
+    conn.execute_batch("PRAGMA foreign_keys=OFF; PRAGMA legacy_alter_table=ON;")?;
+    let done = apply_migrations(conn, path, schema, current, target);
+    conn.execute_batch("PRAGMA legacy_alter_table=OFF; PRAGMA foreign_keys=ON;")?;
+    done
+}
+
+fn apply_migrations(conn: &Connection, path: &Path, schema: &Schema, current: i64, target: i64) -> Result<()> {
+    conn.execute_batch("BEGIN")?;
+    let done = (|| {
+        for sql in &schema.migrations[current as usize..target as usize] {
+            conn.execute_batch(sql)?;
+        }
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        conn.execute_batch(&migrations::append_only_triggers(schema.append_only, |t| {
+            tables.iter().any(|n| n == t)
+        }))?;
+        let broken: Option<String> = conn
+            .query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(CoreError::Damaged {
+                path: path.display().to_string(),
+                detail: format!("foreign key check failed in {table} after migrating"),
+            });
+        }
+        conn.pragma_update(None, "application_id", schema.application_id)?;
+        conn.pragma_update(None, "user_version", target)?;
+        Ok(())
+    })();
+    match done {
+        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Runs `f` on `store` inside one `BEGIN IMMEDIATE` transaction of its connection and commits
+/// when it returns `Ok` (anything else rolls back, and nothing of it stays). See
+/// [`Desk::in_write_tx`]; the finance workspace runs its loads and marks the same way.
+pub fn in_write_tx<S, T>(store: &mut S, conn: fn(&S) -> &Connection, f: impl FnOnce(&mut S) -> Result<T>) -> Result<T> {
+    if !conn(store).is_autocommit() {
+        // Left open by a panic in an earlier call: nothing of it was acknowledged.
+        conn(store).execute_batch("ROLLBACK")?;
+    }
+    conn(store).execute_batch("BEGIN IMMEDIATE")?;
+    let done = f(store).and_then(|v| {
+        conn(store).execute_batch("COMMIT")?;
+        Ok(v)
+    });
+    if done.is_err() && !conn(store).is_autocommit() {
+        // Best effort: the error being returned matters more than a failed rollback.
+        let _ = conn(store).execute_batch("ROLLBACK");
+    }
+    done
+}
+
 /// Looks at an existing file without writing a byte to it.
-fn inspect_read_only(path: &Path) -> Result<()> {
+fn inspect_read_only(path: &Path, schema: &Schema) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| classify(e, path))?;
     quick_check(&conn, path)?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| classify(e, path))?;
-    if version > latest_version() {
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| classify(e, path))?;
+    if application_id != schema.application_id && version > 0 {
+        return Err(CoreError::NotADatabase {
+            path: path.display().to_string(),
+        });
+    }
+    let latest = schema.migrations.len() as i64;
+    if version > latest {
         return Err(CoreError::NewerSchema {
             found: version,
-            supported: latest_version(),
+            supported: latest,
         });
     }
     Ok(())

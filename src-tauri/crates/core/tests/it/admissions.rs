@@ -58,6 +58,7 @@ fn deposit(no: &str, tenders: Vec<TenderInput>) -> DepositInput {
         admission_no: no.into(),
         tenders,
         cash_tendered: None,
+        payer: None,
         back_entered_at: None,
     }
 }
@@ -126,6 +127,7 @@ fn deposits_top_ups_and_a_refund_agree_to_the_fen() {
         admission_no: a.inpatient_no.clone(),
         amount: yuan(amount),
         tenders: vec![],
+        pay_back_reason: None,
         reason: "出院结算".into(),
     };
     assert_eq!(
@@ -174,6 +176,7 @@ fn a_printed_deposit_refund_says_what_was_paid_back_and_the_balance_left_then() 
         admission_no: a.inpatient_no.clone(),
         amount: yuan(amount),
         tenders: vec![],
+        pay_back_reason: None,
         reason: "出院结算".into(),
     };
     let first = o.f.desk.refund_deposit(&clerk, &sup, &refund("1000.25")).unwrap();
@@ -258,6 +261,7 @@ fn bad_deposits_are_refused_and_write_nothing() {
         admission_no: a.inpatient_no.clone(),
         amount: yuan("1"),
         tenders: vec![],
+        pay_back_reason: None,
         reason: "x".into(),
     };
     assert_eq!(
@@ -310,7 +314,8 @@ fn cancel_needs_a_zero_balance_and_transfers_are_records() {
                 admission_no: a.inpatient_no.clone(),
                 amount: yuan("300"),
                 tenders: vec![],
-                reason: "取消入院".into(),
+                pay_back_reason: None,
+        reason: "取消入院".into(),
             },
         )
         .unwrap();
@@ -394,4 +399,75 @@ fn a_deposit_refund_shows_the_balance_after_it_before_it_is_confirmed() {
         "admission_unknown"
     );
     assert_eq!(o.f.entries(), before);
+}
+
+#[test]
+fn a_deposit_goes_back_the_way_it_came_and_both_papers_say_what_they_are() {
+    let mut o = office();
+    let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
+    let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
+    let mut by_son = deposit(
+        &a.inpatient_no,
+        vec![
+            TenderInput {
+                method: Method::Cash,
+                amount: yuan("500"),
+                reference: String::new(),
+            },
+            TenderInput {
+                method: Method::Wechat,
+                amount: yuan("1500"),
+                reference: "4200001234".into(),
+            },
+        ],
+    );
+    by_son.payer = Some(downtime_core::charge::Payer {
+        name: "王小明".into(),
+        relation: "子女".into(),
+        phone: "13800138000".into(),
+    });
+    let d = o.f.desk.take_deposit(&clerk, &by_son).unwrap();
+    let text = crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&d.receipt_no, "a5", false).unwrap());
+    for needle in ["住院病人预交金收据", "王小明（子女） 13800138000", "12床", "现金 ¥500.00", "微信支付 ¥1,500.00", "本次交款后预交金余额：¥2,000.00", "交款人签字", "出院结算时凭本收据结算"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    assert!(!text.contains("换取电脑发票"), "{text}");
+
+    let refund = |amount: &str, tenders: Vec<TenderInput>, why: Option<&str>| DepositRefundInput {
+        id: Uuid::now_v7(),
+        admission_no: a.inpatient_no.clone(),
+        amount: yuan(amount),
+        tenders,
+        reason: "出院结算".into(),
+        pay_back_reason: why.map(String::from),
+    };
+    // The operator cannot approve their own refund.
+    let self_approved = o.f.desk.refund_deposit(&sup, &sup, &refund("100", vec![], None));
+    assert!(self_approved.is_err());
+    // By default the WeChat transaction first, then cash — never more cash than was taken.
+    let back = o.f.desk.refund_deposit(&clerk, &sup, &refund("1800", vec![], None)).unwrap();
+    let ways: Vec<(Method, i64, &str)> = back.tenders.iter().map(|t| (t.method, t.amount.get(), t.reference.as_str())).collect();
+    assert_eq!(ways, vec![(Method::Wechat, 150_000, "4200001234"), (Method::Cash, 30_000, "")]);
+    // What is left (¥200 in cash) cannot go to a card without a reason.
+    let card = || {
+        vec![TenderInput {
+            method: Method::Card,
+            amount: yuan("200"),
+            reference: "6222/1".into(),
+        }]
+    };
+    let before = o.f.entries();
+    assert_eq!(
+        o.f.desk.refund_deposit(&clerk, &sup, &refund("200", card(), None)).unwrap_err().code(),
+        "refund_other_way_needs_reason"
+    );
+    assert_eq!(o.f.entries(), before);
+    let last = o.f.desk.refund_deposit(&clerk, &sup, &refund("200", card(), Some("现金不足"))).unwrap();
+    let text = crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&last.receipt_no, "a5", false).unwrap());
+    for needle in ["预交金退款凭证", "非原路退回，原因：现金不足", "领款人签字", "陈主管"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    assert!(!text.contains("请妥善保管"), "no notice on a refund:\n{text}");
+    let (checked, _) = o.f.desk.check_receipt_code(&last.qr_payload, None).unwrap();
+    assert_eq!(checked.kind, Some(ReceiptKind::DepositRefund));
 }

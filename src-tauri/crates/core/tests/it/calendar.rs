@@ -240,3 +240,15 @@ fn bad_files_are_refused_with_a_reason() {
         check_refused(&json, says);
     }
 }
+
+#[test]
+fn a_due_date_reaching_a_year_not_covered_is_counted_monday_to_friday_and_provisional() {
+    let cal = Calendar::builtin();
+    let due = cal.due_after(day("2026-12-20"), 15).unwrap();
+    // 21-25, 28-31 December (9), then 1, 4-8 January 2027 Monday to Friday (6).
+    assert_eq!((due.date, due.provisional), (day("2027-01-08"), true));
+    let due = with_2027().due_after(day("2026-12-20"), 15).unwrap();
+    assert_eq!((due.date, due.provisional), (day("2027-01-11"), false));
+    let due = cal.due_after(day("2026-09-18"), 1).unwrap();
+    assert_eq!((due.date, due.provisional), (day("2026-09-20"), false));
+}

@@ -4,7 +4,7 @@ use downtime_core::catalog::category::FeeCategory;
 use downtime_core::catalog::price::{Quantity, UnitPrice};
 use downtime_core::charge::correction::{RefundInput, RESETTLEMENT_REASON};
 use downtime_core::charge::tender::{Method, TenderInput};
-use downtime_core::charge::{qr, ChargeInput, LineInput, Payer, Receipt};
+use downtime_core::charge::{qr, ChargeAs, ChargeInput, LineInput, Receipt, ReceiptKind};
 use downtime_core::patient::NewPatient;
 use downtime_core::{Actor, Fen, Role};
 use proptest::prelude::*;
@@ -268,7 +268,7 @@ fn retrying_the_same_draft_never_charges_twice() {
 fn insured_patients_pay_in_full_with_a_due_date_fifteen_working_days_on() {
     let mut c = counter();
     let mut input = charge("DT-MZ01-000002", vec![item("E1", "1")], vec![cash("150")]);
-    input.payer = Payer::Insured;
+    input.payer = ChargeAs::Insured;
     let r = c.pay(&input).unwrap();
     // Paid Thursday 2026-11-26 (09:00 in Shanghai); the day itself does not count.
     let due = r.resettle_due.unwrap();
@@ -277,7 +277,7 @@ fn insured_patients_pay_in_full_with_a_due_date_fifteen_working_days_on() {
     assert_eq!(r.exchange_due, r.resettle_due);
     assert_eq!(r.insurance_no, "E12345");
     let mut not_insured = charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")]);
-    not_insured.payer = Payer::Insured;
+    not_insured.payer = ChargeAs::Insured;
     assert_eq!(c.pay(&not_insured).unwrap_err().code(), "patient_not_insured");
 }
 
@@ -286,14 +286,14 @@ fn a_due_date_in_a_year_without_its_schedule_is_provisional() {
     let mut c = counter();
     c.f.advance(Duration::days(20)); // 2026-12-16: 15 working days reach into 2027
     let mut input = charge("DT-MZ01-000002", vec![item("E1", "1")], vec![cash("150")]);
-    input.payer = Payer::Insured;
+    input.payer = ChargeAs::Insured;
     let r = c.pay(&input).unwrap();
     assert!(r.resettle_due.unwrap().provisional);
     assert_eq!(r.resettle_due.unwrap().date.to_string(), "2027-01-06");
     let admin = c.f.admin.clone();
     c.f.desk.import_calendar(&admin, include_str!("data/cn-2027-test.json")).unwrap();
     let mut again = charge("DT-MZ01-000002", vec![item("E1", "1")], vec![cash("150")]);
-    again.payer = Payer::Insured;
+    again.payer = ChargeAs::Insured;
     assert!(!c.pay(&again).unwrap().resettle_due.unwrap().provisional);
 }
 
@@ -419,6 +419,7 @@ fn refunds_by_line_never_exceed_what_was_paid() {
         lines: lines.into_iter().map(|(n, q)| (n, Quantity::parse(q).unwrap())).collect(),
         reason: "患者要求".into(),
         tenders: vec![],
+        pay_back_reason: None,
         drug_return_by: drug.map(String::from),
     };
     assert_eq!(
@@ -490,7 +491,7 @@ fn refunds_by_line_never_exceed_what_was_paid() {
 fn insurance_resettlement_is_one_whole_refund() {
     let mut c = counter();
     let mut input = charge("DT-MZ01-000002", vec![item("E1", "1"), item("L1", "1")], vec![cash("170")]);
-    input.payer = Payer::Insured;
+    input.payer = ChargeAs::Insured;
     let r = c.pay(&input).unwrap();
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let back =
@@ -504,7 +505,8 @@ fn insurance_resettlement_is_one_whole_refund() {
                     lines: vec![],
                     reason: RESETTLEMENT_REASON.into(),
                     tenders: vec![],
-                    drug_return_by: None,
+                    pay_back_reason: None,
+        drug_return_by: None,
                 },
             )
             .unwrap();
@@ -527,11 +529,63 @@ fn the_qr_code_verifies_offline_and_catches_alterations() {
     assert_eq!(c.f.desk.check_receipt_code("hello", None).unwrap_err().code(), "qr_unreadable");
     let other_key = [7u8; 32];
     let other = ed25519_dalek::SigningKey::from_bytes(&other_key);
-    let forged = qr::payload(&other, "MZ01", "MZ01-000001", Fen::new(15000).unwrap(), r.occurred_at);
+    let forged = qr::payload(&other, ReceiptKind::Charge, "MZ01", "MZ01-000001", Fen::new(15000).unwrap(), r.occurred_at);
     assert_eq!(
         c.f.desk.check_receipt_code(&forged, None).unwrap_err().code(),
         "qr_signature_invalid"
     );
+}
+
+#[test]
+fn the_code_says_what_the_paper_is_and_the_station_what_became_of_it() {
+    let mut c = counter();
+    let r = c.pay(&charge("DT-MZ01-000001", vec![item("E1", "1"), item("L1", "1")], vec![cash("170")])).unwrap();
+    assert!(r.qr_payload.starts_with("DDR2.charge.MZ01.MZ01-000001.17000."), "{}", r.qr_payload);
+    let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
+    let refund = |lines: Vec<(i64, &str)>| RefundInput {
+        id: Uuid::now_v7(),
+        receipt_no: r.receipt_no.clone(),
+        lines: lines.into_iter().map(|(n, q)| (n, Quantity::parse(q).unwrap())).collect(),
+        reason: "未做检查".into(),
+        tenders: vec![],
+        pay_back_reason: None,
+        drug_return_by: None,
+    };
+    let state = |desk: &downtime_core::Desk, payload: &str| {
+        let (checked, record) = desk.check_receipt_code(payload, None).unwrap();
+        (checked.kind, record.as_ref().map(qr::state))
+    };
+    assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("valid")));
+    let back = c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(2, "1")])).unwrap();
+    assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("partly_refunded")));
+    assert_eq!(state(&c.f.desk, &back.qr_payload), (Some(ReceiptKind::Refund), Some("valid")));
+    c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![])).unwrap();
+    assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("refunded")));
+    // A refund voucher relabelled as a receipt fails the signature.
+    let relabelled = back.qr_payload.replacen(".refund.", ".charge.", 1);
+    assert_eq!(c.f.desk.check_receipt_code(&relabelled, None).unwrap_err().code(), "qr_signature_invalid");
+    // What `receipt check` says first.
+    for (text, what) in [(qr::kind_verdict(Some(ReceiptKind::Refund)).0, "退费凭证"), (qr::kind_verdict(None).0, "旧版")] {
+        assert!(text.starts_with(what), "{text}");
+    }
+}
+
+#[test]
+fn only_the_first_printing_is_the_original() {
+    let mut c = counter();
+    let r = c.pay(&charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")])).unwrap();
+    let cashier = c.cashier.clone();
+    let first = c.f.desk.issue_pdf(&cashier, &r.receipt_no, "a5", false).unwrap();
+    assert_eq!((first.copy, first.before), (false, 0));
+    assert_eq!(c.f.desk.journal_tail(1).unwrap()[0].kind, "receipt_printed");
+    // Asked as an original again: a copy all the same, journalled as a reprint.
+    let second = c.f.desk.issue_pdf(&cashier, &r.receipt_no, "roll80", false).unwrap();
+    assert_eq!((second.copy, second.before), (true, 1));
+    assert_eq!(c.f.desk.journal_tail(1).unwrap()[0].kind, "receipt_reprinted");
+    // A layout that is not one prints nothing and records nothing.
+    let before = c.f.entries();
+    assert_eq!(c.f.desk.issue_pdf(&cashier, &r.receipt_no, "a4", false).unwrap_err().code(), "layout_invalid");
+    assert_eq!(c.f.entries(), before);
 }
 
 #[test]
@@ -591,13 +645,15 @@ proptest! {
             for q in [half, l.qty.milli() - half].into_iter().filter(|q| *q > 0) {
                 let res = c.f.desk.refund_receipt(&cashier, &sup, &RefundInput {
                     id: Uuid::now_v7(), receipt_no: r.receipt_no.clone(), lines: vec![(l.line_no, Quantity::from_milli(q).unwrap())],
-                    reason: "测试".into(), tenders: vec![], drug_return_by: Some("药师".into()),
+                    reason: "测试".into(), tenders: vec![], pay_back_reason: None,
+        drug_return_by: Some("药师".into()),
                 });
                 if let Ok(x) = res { back += x.total.get(); }
             }
         }
         prop_assert!(back <= r.total.get());
-        let left = c.f.desk.refund_receipt(&cashier, &sup, &RefundInput { id: Uuid::now_v7(), receipt_no: r.receipt_no.clone(), lines: vec![], reason: "测试".into(), tenders: vec![], drug_return_by: Some("药师".into()) });
+        let left = c.f.desk.refund_receipt(&cashier, &sup, &RefundInput { id: Uuid::now_v7(), receipt_no: r.receipt_no.clone(), lines: vec![], reason: "测试".into(), tenders: vec![], pay_back_reason: None,
+        drug_return_by: Some("药师".into()) });
         if let Ok(x) = left { back += x.total.get(); }
         prop_assert_eq!(back, r.total.get());
     }
@@ -607,7 +663,7 @@ proptest! {
 fn the_receipt_returned_is_the_receipt_stored() {
     let mut c = counter();
     let mut input = charge("DT-MZ01-000002", vec![item("Y1", "2"), item("E1", "1")], vec![cash("175")]);
-    input.payer = Payer::Insured;
+    input.payer = ChargeAs::Insured;
     input.cash_tendered = Some(Fen::parse_yuan("200").unwrap());
     input.paper_no = Some("P-1".into());
     let returned = c.pay(&input).unwrap();
@@ -666,7 +722,8 @@ fn two_windows_refunding_the_same_receipt_at_once_pay_it_back_once() {
                                 lines: vec![],
                                 reason: "患者要求".into(),
                                 tenders: vec![],
-                                drug_return_by: None,
+                                pay_back_reason: None,
+        drug_return_by: None,
                             },
                         )
                         .map(|r| r.total)
@@ -706,7 +763,7 @@ fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
     let q = |t: &str| Quantity::parse(t).unwrap();
     let before = c.f.entries();
     // Nothing marked: every line with all of it left, nothing refunded.
-    let p = c.f.desk.refund_preview(&r.receipt_no, &[], Method::Cash).unwrap();
+    let p = c.f.desk.refund_preview(&r.receipt_no, &[], None).unwrap();
     let left: Vec<(i64, i64, Option<i64>, i64)> = p
         .lines
         .iter()
@@ -720,16 +777,21 @@ fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
         })
         .collect();
     assert_eq!(left, vec![(1, 38, None, 0), (2, 15000, None, 0), (3, 2000, None, 0)]);
-    assert_eq!((p.total, p.pay_back.len()), (Fen::ZERO, 0));
+    assert_eq!((p.total, p.pay_back.tenders.len()), (Fen::ZERO, 0));
     // 10 tablets and the blood test, back by card: the amounts the refund itself will take.
     let p =
         c.f.desk
-            .refund_preview(&r.receipt_no, &[(1, q("10")), (3, q("1"))], Method::Card)
+            .refund_preview(&r.receipt_no, &[(1, q("10")), (3, q("1"))], Some(Method::Card))
             .unwrap();
     assert_eq!(p.lines[0].amount.get(), 13);
     assert_eq!(p.lines[2].amount.get(), 2000);
     assert_eq!(p.total.get(), 2013);
-    assert_eq!(p.pay_back, vec![(Method::Card, Fen::new(2013).unwrap())]);
+    // Paid in cash, so a card refund is another way: shown as such, needing a reason.
+    let way: Vec<(Method, i64)> = p.pay_back.tenders.iter().map(|t| (t.method, t.amount.get())).collect();
+    assert_eq!((way, p.pay_back.other_way.clone()), (vec![(Method::Card, 2013)], vec![0]));
+    let p = c.f.desk.refund_preview(&r.receipt_no, &[(1, q("10")), (3, q("1"))], None).unwrap();
+    let way: Vec<(Method, i64)> = p.pay_back.tenders.iter().map(|t| (t.method, t.amount.get())).collect();
+    assert_eq!((way, p.pay_back.other_way.len()), (vec![(Method::Cash, 2013)], 0));
     // The preview refuses what the refund would refuse, and writes nothing.
     for (lines, code) in [
         (vec![(1, q("31"))], "refund_exceeds_paid"),
@@ -737,7 +799,7 @@ fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
         (vec![(2, q("1")), (2, q("1"))], "refund_line_twice"),
     ] {
         assert_eq!(
-            c.f.desk.refund_preview(&r.receipt_no, &lines, Method::Cash).unwrap_err().code(),
+            c.f.desk.refund_preview(&r.receipt_no, &lines, None).unwrap_err().code(),
             code
         );
     }
@@ -755,24 +817,25 @@ fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
                     lines: vec![(1, q("10")), (3, q("1"))],
                     reason: "患者要求".into(),
                     tenders: vec![],
-                    drug_return_by: Some("王药师".into()),
+                    pay_back_reason: None,
+        drug_return_by: Some("王药师".into()),
                 },
             )
             .unwrap();
     assert_eq!(done.total.get(), 2013);
-    let p = c.f.desk.refund_preview(&r.receipt_no, &[], Method::Cash).unwrap();
+    let p = c.f.desk.refund_preview(&r.receipt_no, &[], None).unwrap();
     let left: Vec<(i64, i64)> = p.lines.iter().map(|l| (l.left.qty_left, l.left.amount_left.get())).collect();
     assert_eq!(left, vec![(20_000, 25), (1_000, 15000), (0, 0)]);
     assert_eq!(
         c.f.desk
-            .refund_preview(&r.receipt_no, &[(3, q("1"))], Method::Cash)
+            .refund_preview(&r.receipt_no, &[(3, q("1"))], None)
             .unwrap_err()
             .code(),
         "refund_line_done"
     );
     // A voided receipt or a refund receipt has no refund to preview.
     assert_eq!(
-        c.f.desk.refund_preview(&done.receipt_no, &[], Method::Cash).unwrap_err().code(),
+        c.f.desk.refund_preview(&done.receipt_no, &[], None).unwrap_err().code(),
         "receipt_not_refundable"
     );
 }

@@ -120,6 +120,7 @@ fn herbs_go_back_by_whole_doses() {
                 lines: vec![(line, Quantity::parse(qty).unwrap())],
                 reason: "未取药".into(),
                 tenders: vec![],
+                pay_back_reason: None,
                 drug_return_by: Some("药师王".into()),
             },
         )

@@ -294,11 +294,12 @@ fn a_rare_name_prints_with_the_fallback_font_in_both_layouts() {
 #[test]
 fn totals_that_do_not_add_up_are_refused() {
     type Spoil = fn(&mut Charges);
-    let cases: [(Spoil, &str); 5] = [
+    let cases: [(Spoil, &str); 6] = [
         (|c| c.total = Fen::new(c.total.get() + 1).unwrap(), "add up to"),
         (|c| c.subtotals[0].amount = Fen::new(1).unwrap(), "differs from its lines"),
         (|c| c.subtotals.remove(0).category.clear(), "which has no subtotal"),
-        (|c| c.change = Fen::ZERO, "do not equal the total"),
+        (|c| c.tenders[0].amount = Fen::new(c.tenders[0].amount.get() + 1).unwrap(), "do not equal the total"),
+        (|c| c.change = Fen::ZERO, "is not the change"),
         (|c| c.lines.clear(), "no item lines"),
     ];
     for (spoil, says) in cases {

@@ -1,0 +1,186 @@
+//! `downtime reconcile bench`: the target — 30 stations × 10,000 receipts with an HIS
+//! postings file of the same size, loaded, verified and matched in under 5 s with under
+//! 300 MB — measured for several station counts so that the growth shows. Each count gets a
+//! fresh workspace; the figures are printed beside the floor of the same machine in the same
+//! run: reading and hashing (SHA-256) every byte of the same batch folders and postings file,
+//! which no verification can do without.
+//!
+//! Making the data is not what is measured: every station is a scratch counter that runs
+//! `simulate` until it has issued the receipts asked for and exports them as one batch (the
+//! core's own export), and the postings file posts every receipt not voided. With `data` the
+//! batches are kept there and reused by the next run.
+
+use crate::his::read_postings;
+use crate::{Clerk, Workspace};
+use downtime_core::batch;
+use downtime_core::bench::{peak_memory_mb, reset_peak_memory};
+use downtime_core::error::Result;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The figures for one station count.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub stations: usize,
+    pub receipts: i64,
+    pub postings: i64,
+    /// The floor: read and SHA-256 every batch file and the postings file, in ms.
+    pub floor_ms: f64,
+    /// Loading and verifying the batches into a fresh workspace, in ms.
+    pub load_ms: f64,
+    /// Reading and importing the postings file, in ms.
+    pub his_ms: f64,
+    /// Deriving the reconciliation (matching, totals, worklists), in ms.
+    pub match_ms: f64,
+    /// All three: the figure the target is for.
+    pub total_ms: f64,
+    pub ratio_to_floor: f64,
+    /// Peak resident memory of the process during the three steps, in MB (Linux).
+    pub peak_mb: Option<f64>,
+    pub balanced: bool,
+}
+
+/// The station code of the `i`-th scratch counter.
+fn code(i: usize) -> String {
+    format!("BJ{:02}", i + 1)
+}
+
+/// Makes (or, when kept from an earlier run, finds) the batches of `stations` counters with
+/// at least `receipts` receipts each, and their postings file. Returns the batch folders.
+fn prepare(data: &Path, stations: usize, receipts: usize) -> Result<Vec<PathBuf>> {
+    let mut folders = Vec::new();
+    for i in 0..stations {
+        let code = code(i);
+        let out = data.join("batches").join(&code);
+        let folder = out.join(batch::folder_name(&code, 1));
+        if !folder.join(batch::MANIFEST).exists() {
+            let scratch = data.join("counters");
+            std::fs::create_dir_all(&scratch)?;
+            let _ = std::fs::remove_dir_all(&out);
+            std::fs::create_dir_all(&out)?;
+            eprintln!("准备数据：工作站 {code}，{receipts} 张收据……");
+            downtime_core::bench::simulated_batch(&scratch, &code, receipts, 2026 + i as u64, &out)?;
+            let _ = std::fs::remove_file(scratch.join(format!("{code}.db")));
+        }
+        folders.push(out);
+    }
+    Ok(folders)
+}
+
+/// The HIS postings file for the batches under `folders`: every receipt not voided posted
+/// once with its signed amount in yuan, in the issue's own header.
+fn postings_csv(folders: &[PathBuf]) -> Result<String> {
+    let mut receipts = Vec::new();
+    let mut voided = HashSet::new();
+    for root in folders {
+        for dir in crate::load::find_batches(std::slice::from_ref(root))? {
+            for r in batch::records(&dir)? {
+                let r = r?;
+                for (table, row) in r.rows() {
+                    let text = |k: &str| row.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                    match table {
+                        "receipt" => {
+                            let sign = if matches!(row.get("kind").and_then(|v| v.as_str()), Some("refund" | "deposit_refund")) {
+                                -1
+                            } else {
+                                1
+                            };
+                            let fen = row.get("total_fen").and_then(|v| v.as_i64()).unwrap_or(0);
+                            receipts.push((text("id"), text("receipt_no"), sign * fen));
+                        }
+                        "receipt_void" => {
+                            voided.insert(text("receipt_id"));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let mut csv = String::from("record_uuid,receipt_no,his_no,amount,posted_at\n");
+    for (n, (id, no, fen)) in receipts.iter().filter(|r| !voided.contains(&r.0)).enumerate() {
+        let sign = if *fen < 0 { "-" } else { "" };
+        csv.push_str(&format!(
+            "{id},{no},HIS{n:08},{sign}{}.{:02},2026-12-20 10:00\n",
+            fen.abs() / 100,
+            fen.abs() % 100
+        ));
+    }
+    Ok(csv)
+}
+
+/// Reads and hashes every file under `dir`: the floor of verifying it.
+fn hash_tree(dir: &Path, hasher: &mut Sha256) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>()?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            hash_tree(&p, hasher)?;
+        } else {
+            hasher.update(std::fs::read(&p)?);
+        }
+    }
+    Ok(())
+}
+
+/// Runs the benchmark for each count in `stations` (each at most the largest), counters of
+/// `receipts` receipts. `data`: where the batches are kept for the next run (else a
+/// temporary folder).
+pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>) -> Result<Vec<Figures>> {
+    let temp = tempfile::Builder::new().prefix("downtime-recon-bench").tempdir()?;
+    let data = data.unwrap_or(temp.path());
+    std::fs::create_dir_all(data)?;
+    let most = stations.iter().copied().max().unwrap_or(0);
+    let all = prepare(data, most, receipts)?;
+    let by = Clerk::command_line("基准测试")?;
+    let mut out = Vec::new();
+    for &n in stations {
+        let folders = &all[..n];
+        let his_path = data.join(format!("his-{n}.csv"));
+        std::fs::write(&his_path, postings_csv(folders)?)?;
+        let ws_path = temp.path().join(format!("reconcile-{n}.sqlite3"));
+        // The floor, then the real thing, on files the page cache holds alike.
+        let t = Instant::now();
+        let mut hasher = Sha256::new();
+        for f in folders {
+            hash_tree(f, &mut hasher)?;
+        }
+        hasher.update(std::fs::read(&his_path)?);
+        let _ = hasher.finalize();
+        let floor = t.elapsed().as_secs_f64() * 1000.0;
+        reset_peak_memory();
+        let t = Instant::now();
+        let mut ws = Workspace::open(&ws_path)?;
+        ws.load_batches(&by, folders, &mut |_| {})?;
+        let load = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
+        let bytes = std::fs::read(&his_path)?;
+        let file = read_postings(&bytes, "his.csv", &[])?;
+        drop(bytes);
+        ws.import_his(&by, &file)?;
+        drop(file);
+        let his = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
+        let r = ws.reconcile(None)?;
+        let matched = t.elapsed().as_secs_f64() * 1000.0;
+        let peak = peak_memory_mb();
+        let total = load + his + matched;
+        out.push(Figures {
+            stations: n,
+            receipts: r.summary.receipts,
+            postings: r.summary.postings,
+            floor_ms: floor,
+            load_ms: load,
+            his_ms: his,
+            match_ms: matched,
+            total_ms: total,
+            ratio_to_floor: total / floor.max(0.001),
+            peak_mb: peak,
+            balanced: r.balanced,
+        });
+    }
+    Ok(out)
+}

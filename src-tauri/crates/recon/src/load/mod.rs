@@ -1,0 +1,765 @@
+//! 载入批次: finance points the workspace at folders (a USB stick, a folder tree, several
+//! folders) and every batch folder under them is verified with the core's own verifier, as
+//! `downtime export verify` does, and either taken in or rejected with its reason.
+//!
+//! Contract:
+//! - A folder that does not exist, or holds no batch folder at all, is refused before anything
+//!   is written. Everything else is decided batch by batch in one transaction: a load is whole
+//!   or absent, and one bad batch never blocks the others.
+//! - Loading a batch the workspace already holds is a no-op. The same batch found in two
+//!   folders by one load is counted once and recorded as a duplicate copy.
+//! - 工作站登记: the first batch of a station pins its public key. A later batch of that station
+//!   signed with another key, or a batch signed with a key pinned to another station, is
+//!   rejected as forged (`forged_key`); a batch whose files or records fail the check is
+//!   `tampered_file`; one that does not continue its station's chain (the previous batch's
+//!   chain head and journal range, or a different batch with the same number already loaded)
+//!   is `broken_chain`. A rejection is itself recorded, once per folder and problem.
+//! - Batches are verified on every core at once, then decided and written in the order
+//!   (station, batch number, folder), so the outcome never depends on which thread was faster.
+
+pub mod extract;
+
+use crate::store::Workspace;
+use crate::Clerk;
+use downtime_core::batch::{self, verify_batch_with, BatchCheck, Manifest};
+use downtime_core::error::{CoreError, Result};
+use downtime_core::time::stamp;
+use extract::Extract;
+use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+/// How far a load has got: `done` of `total` batch folders verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProgress {
+    pub done: usize,
+    pub total: usize,
+    /// The folder just finished.
+    pub folder: String,
+}
+
+/// Why a folder was not taken in. The names are the report's public surface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// A file or record was altered, is missing or extra, or the manifest is unreadable.
+    TamperedFile,
+    /// Signed with a key other than the one the station's first batch pinned, or with
+    /// another station's key.
+    ForgedKey,
+    /// Does not continue its station's chain of batches.
+    BrokenChain,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::TamperedFile => "tampered_file",
+            Reason::ForgedKey => "forged_key",
+            Reason::BrokenChain => "broken_chain",
+        }
+    }
+}
+
+/// A folder rejected by this load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub folder: String,
+    pub station_code: Option<String>,
+    pub batch_seq: Option<i64>,
+    pub reason: Reason,
+    pub message: String,
+    pub message_en: String,
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// Batch folders found under the folders given.
+    pub found: usize,
+    /// Taken in: (station, batch number).
+    pub loaded: Vec<(String, i64)>,
+    /// Already in the workspace: nothing was done.
+    pub already: usize,
+    /// Second copies of a batch found by this load.
+    pub copies: usize,
+    /// Rejected by this load (a rejection recorded before is not repeated).
+    pub rejected: Vec<Rejected>,
+}
+
+/// Every batch folder under `roots`: a folder holding `manifest.json`, or named like one
+/// (`MZ01-batch-000001`) even if its manifest is gone. Refuses a root that is not a readable
+/// folder or holds no batch at all, naming it.
+pub fn find_batches(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for root in roots {
+        if !root.is_dir() {
+            return Err(CoreError::invalid(
+                "recon_folder_missing",
+                format!("找不到文件夹 {}：请指定存放批次的文件夹（例如 U 盘）", root.display()),
+                format!(
+                    "There is no folder {}: give the folder that holds the batches (a USB stick, say)",
+                    root.display()
+                ),
+            ));
+        }
+        let before = found.len();
+        walk(root, 0, &mut found)?;
+        if found.len() == before {
+            return Err(CoreError::invalid(
+                "recon_no_batches",
+                format!(
+                    "{} 中没有任何批次文件夹（含 manifest.json 的 <工作站>-batch-<序号> 文件夹）",
+                    root.display()
+                ),
+                format!(
+                    "{} holds no batch folder (a <STATION>-batch-<NNNNNN> folder with a manifest.json)",
+                    root.display()
+                ),
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
+    Ok(found)
+}
+
+fn looks_like_batch(dir: &Path) -> bool {
+    dir.join(batch::MANIFEST).is_file()
+        || dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.rsplit_once("-batch-")
+                .is_some_and(|(_, seq)| seq.len() == 6 && seq.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<()> {
+    if looks_like_batch(dir) {
+        found.push(dir.to_path_buf());
+        return Ok(());
+    }
+    if depth >= 8 {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        CoreError::invalid(
+            "recon_folder_unreadable",
+            format!("无法读取文件夹 {}（{e}）", dir.display()),
+            format!("Cannot read the folder {} ({e})", dir.display()),
+        )
+    })?;
+    let mut subdirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    subdirs.sort();
+    for sub in subdirs {
+        walk(&sub, depth + 1, found)?;
+    }
+    Ok(())
+}
+
+/// A folder to load, with its manifest when one can be read (for the order and the decision).
+struct Candidate {
+    folder: PathBuf,
+    manifest: Option<Manifest>,
+    /// SHA-256 of the manifest's canonical text (its file, byte for byte).
+    manifest_sha256: Option<String>,
+}
+
+impl Candidate {
+    fn read(folder: PathBuf) -> Candidate {
+        let manifest = batch::read_manifest(&folder).ok();
+        let manifest_sha256 = manifest.as_ref().map(|m| hex::encode(Sha256::digest(m.to_canonical().as_bytes())));
+        Candidate {
+            folder,
+            manifest,
+            manifest_sha256,
+        }
+    }
+
+    fn shown(&self) -> String {
+        self.folder.display().to_string()
+    }
+
+    fn order_key(&self) -> (u8, String, i64, PathBuf) {
+        match &self.manifest {
+            Some(m) => (0, m.station_code.clone(), m.batch_seq, self.folder.clone()),
+            None => (1, String::new(), 0, self.folder.clone()),
+        }
+    }
+}
+
+/// The verifier's verdict on a folder and, when sound, what finance keeps of it.
+struct Verified {
+    check: BatchCheck,
+    extract: Extract,
+}
+
+fn verify(folder: &Path) -> Verified {
+    let mut extract = Extract::default();
+    let check = verify_batch_with(folder, None, &mut |r| extract.add(r));
+    if check.problem.is_some() {
+        extract = Extract::default();
+    }
+    Verified { check, extract }
+}
+
+/// Verifies `candidates` on every core, handing each verdict to `each` in the candidates'
+/// order. Memory stays bounded: workers never run more than a few batches ahead.
+fn verify_in_order(candidates: &[Candidate], each: &mut dyn FnMut(usize, Verified) -> Result<()>) -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(candidates.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let consumed = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel::<(usize, Verified)>();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, consumed) = (&next, &consumed);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= candidates.len() {
+                    break;
+                }
+                while i > consumed.load(Ordering::SeqCst) + 2 * workers {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                if tx.send((i, verify(&candidates[i].folder))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting: BTreeMap<usize, Verified> = BTreeMap::new();
+        let mut want = 0;
+        let mut result = Ok(());
+        for (i, v) in rx {
+            waiting.insert(i, v);
+            while let Some(v) = waiting.remove(&want) {
+                if result.is_ok() {
+                    result = each(want, v);
+                }
+                want += 1;
+                consumed.store(want, Ordering::SeqCst);
+            }
+        }
+        result
+    })
+}
+
+/// A station as the registry holds it.
+struct Pinned {
+    public_key: String,
+}
+
+/// A stored batch, as the chain checks need it.
+struct Stored {
+    manifest_sha256: String,
+    journal_first_seq: i64,
+    journal_last_seq: i64,
+    prev_chain_head: String,
+    chain_head: String,
+}
+
+/// The receipt sequence number of a receipt number (`MZ01-000123` → 123).
+pub fn receipt_seq(receipt_no: &str) -> Option<i64> {
+    receipt_no.rsplit_once('-').and_then(|(_, n)| n.parse().ok())
+}
+
+impl Workspace {
+    /// Loads every batch folder under `roots` (see the module's contract).
+    pub fn load_batches(&mut self, by: &Clerk, roots: &[PathBuf], progress: &mut dyn FnMut(LoadProgress)) -> Result<LoadReport> {
+        let folders = find_batches(roots)?;
+        let mut candidates: Vec<Candidate> = folders.into_iter().map(Candidate::read).collect();
+        candidates.sort_by_key(Candidate::order_key);
+        let total = candidates.len();
+        self.in_write_tx(|w| {
+            let mut load = Load {
+                w,
+                by,
+                report: LoadReport {
+                    found: total,
+                    ..Default::default()
+                },
+                seen: HashMap::new(),
+                rows: Vec::new(),
+                counts: BTreeMap::new(),
+            };
+            verify_in_order(&candidates, &mut |i, verified| {
+                let c = &candidates[i];
+                load.take(c, verified)?;
+                progress(LoadProgress {
+                    done: i + 1,
+                    total,
+                    folder: c.shown(),
+                });
+                Ok(())
+            })?;
+            load.finish()
+        })
+    }
+}
+
+/// One load in progress, inside its transaction.
+struct Load<'a> {
+    w: &'a mut Workspace,
+    by: &'a Clerk,
+    report: LoadReport,
+    /// Batches met by this load: manifest SHA-256 → (batch id, folder).
+    seen: HashMap<String, (String, String)>,
+    /// Small rows written, for the journal entry.
+    rows: Vec<(&'static str, i64)>,
+    /// Bulk rows written, per table, for the journal entry.
+    counts: BTreeMap<&'static str, i64>,
+}
+
+impl Load<'_> {
+    fn take(&mut self, c: &Candidate, v: Verified) -> Result<()> {
+        let (manifest, sha) = match (&v.check.problem, &v.check.manifest, &c.manifest_sha256) {
+            (None, Some(m), Some(sha)) => (m, sha),
+            _ => {
+                let p = v.check.problem.clone();
+                let (code, file, zh, en) = match p {
+                    Some(p) => (p.code, p.file, p.zh, p.en),
+                    None => (
+                        "batch_manifest_invalid",
+                        None,
+                        "清单无法读取".into(),
+                        "The manifest cannot be read".into(),
+                    ),
+                };
+                return self.reject(c, batch_reason(code), code, file, zh, en);
+            }
+        };
+        if let Some((batch_id, first)) = self.seen.get(sha).cloned() {
+            if first != c.shown() {
+                self.copy(&batch_id, c)?;
+            }
+            return Ok(());
+        }
+        let stored_id: Option<String> = self
+            .w
+            .conn
+            .query_row("SELECT id FROM batch WHERE manifest_sha256 = ?1", [sha], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = stored_id {
+            self.report.already += 1;
+            self.seen.insert(sha.clone(), (id, c.shown()));
+            return Ok(());
+        }
+        if let Some((zh, en)) = self.key_problem(manifest)? {
+            return self.reject(c, Reason::ForgedKey, "forged_key", Some(batch::MANIFEST.into()), zh, en);
+        }
+        if let Some((zh, en)) = self.chain_problem(manifest)? {
+            return self.reject(c, Reason::BrokenChain, "broken_chain", None, zh, en);
+        }
+        let id = self.accept(c, manifest, sha, v.extract)?;
+        self.seen.insert(sha.clone(), (id, c.shown()));
+        self.report.loaded.push((manifest.station_code.clone(), manifest.batch_seq));
+        Ok(())
+    }
+
+    fn pinned(&self, code: &str) -> Result<Option<Pinned>> {
+        Ok(self
+            .w
+            .conn
+            .query_row("SELECT public_key FROM station WHERE code = ?1", [code], |r| {
+                Ok(Pinned { public_key: r.get(0)? })
+            })
+            .optional()?)
+    }
+
+    fn key_problem(&self, m: &Manifest) -> Result<Option<(String, String)>> {
+        let fp = m.fingerprint().unwrap_or_default();
+        if let Some(p) = self.pinned(&m.station_code)? {
+            if p.public_key != m.public_key {
+                let pinned_fp = pinned_fingerprint(&p.public_key);
+                return Ok(Some((
+                    format!(
+                        "签名密钥不符：工作站 {} 登记的密钥指纹是 {pinned_fp}，这一批（第 {} 批）由指纹 {fp} 的密钥签名，疑为伪造",
+                        m.station_code, m.batch_seq
+                    ),
+                    format!(
+                        "Signed with another key: station {} is registered with key {pinned_fp}, this batch ({}) was signed by key {fp}; it may be forged",
+                        m.station_code, m.batch_seq
+                    ),
+                )));
+            }
+            return Ok(None);
+        }
+        let other: Option<String> = self
+            .w
+            .conn
+            .query_row("SELECT code FROM station WHERE public_key = ?1", [&m.public_key], |r| r.get(0))
+            .optional()?;
+        Ok(other.map(|other| {
+            (
+                format!(
+                    "这一批自称来自工作站 {}，却由工作站 {other} 的密钥（指纹 {fp}）签名，疑为伪造",
+                    m.station_code
+                ),
+                format!(
+                    "This batch says it comes from station {} but was signed with station {other}'s key ({fp}); it may be forged",
+                    m.station_code
+                ),
+            )
+        }))
+    }
+
+    fn stored(&self, code: &str, seq: i64) -> Result<Option<Stored>> {
+        Ok(self
+            .w
+            .conn
+            .query_row(
+                "SELECT manifest_sha256, journal_first_seq, journal_last_seq, prev_chain_head, chain_head \
+                 FROM batch WHERE station_code = ?1 AND seq = ?2",
+                params![code, seq],
+                |r| {
+                    Ok(Stored {
+                        manifest_sha256: r.get(0)?,
+                        journal_first_seq: r.get(1)?,
+                        journal_last_seq: r.get(2)?,
+                        prev_chain_head: r.get(3)?,
+                        chain_head: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Does `m` continue its station's chain: the batch before it and the one after it, as
+    /// far as the workspace holds them?
+    fn chain_problem(&self, m: &Manifest) -> Result<Option<(String, String)>> {
+        let (code, seq) = (&m.station_code, m.batch_seq);
+        if let Some(same) = self.stored(code, seq)? {
+            debug_assert_ne!(same.manifest_sha256, "", "a stored batch has a manifest digest");
+            return Ok(Some((
+                format!("工作站 {code} 的第 {seq} 批已经载入过，而这一份内容不同：同一批号出现了两个不同的批次（流水分叉）"),
+                format!("Batch {seq} of station {code} is already loaded with other content: two different batches carry the same number (the journal forked)"),
+            )));
+        }
+        if seq == 1 && (m.journal_first_seq != 1 || !m.prev_chain_head.is_empty()) {
+            return Ok(Some((
+                format!(
+                    "工作站 {code} 的第 1 批应从流水第 1 条开始，这一批从第 {} 条开始",
+                    m.journal_first_seq
+                ),
+                format!(
+                    "Batch 1 of station {code} should start at journal entry 1; this one starts at {}",
+                    m.journal_first_seq
+                ),
+            )));
+        }
+        if let Some(prev) = self.stored(code, seq - 1)? {
+            if prev.chain_head != m.prev_chain_head || prev.journal_last_seq + 1 != m.journal_first_seq {
+                return Ok(Some((
+                    format!(
+                        "工作站 {code} 的第 {seq} 批接不上第 {} 批：上一批的链头是 {}（流水至第 {} 条），这一批记载的是 {}（从第 {} 条起）",
+                        seq - 1,
+                        prev.chain_head,
+                        prev.journal_last_seq,
+                        m.prev_chain_head,
+                        m.journal_first_seq
+                    ),
+                    format!(
+                        "Batch {seq} of station {code} does not continue batch {}: that one ends with chain head {} (journal entry {}), this one starts after {} (at entry {})",
+                        seq - 1,
+                        prev.chain_head,
+                        prev.journal_last_seq,
+                        m.prev_chain_head,
+                        m.journal_first_seq
+                    ),
+                )));
+            }
+        }
+        if let Some(next) = self.stored(code, seq + 1)? {
+            if next.prev_chain_head != m.chain_head || m.journal_last_seq + 1 != next.journal_first_seq {
+                return Ok(Some((
+                    format!(
+                        "工作站 {code} 的第 {seq} 批与已载入的第 {} 批接不上：链头 {} 与下一批记载的 {} 不同",
+                        seq + 1,
+                        m.chain_head,
+                        next.prev_chain_head
+                    ),
+                    format!(
+                        "Batch {seq} of station {code} does not lead into the loaded batch {}: its chain head {} differs from the {} that batch names",
+                        seq + 1,
+                        m.chain_head,
+                        next.prev_chain_head
+                    ),
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    fn reject(&mut self, c: &Candidate, reason: Reason, problem: &str, file: Option<String>, zh: String, en: String) -> Result<()> {
+        let m = c.manifest.as_ref();
+        let fingerprint = hex::encode(Sha256::digest(
+            format!(
+                "{}\n{problem}\n{}\n{}",
+                c.shown(),
+                c.manifest_sha256.as_deref().unwrap_or(""),
+                file.as_deref().unwrap_or("")
+            )
+            .as_bytes(),
+        ));
+        let known: bool = self.w.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM rejection WHERE fingerprint = ?1)",
+            [&fingerprint],
+            |r| r.get(0),
+        )?;
+        if known {
+            return Ok(());
+        }
+        let ranges = m.map(|m| m.receipt_ranges.as_slice()).unwrap_or_default();
+        let first = ranges.first().and_then(|r| receipt_seq(&r.first));
+        let last = ranges.last().and_then(|r| receipt_seq(&r.last));
+        self.w.conn.execute(
+            "INSERT INTO rejection (id, folder, station_code, batch_seq, manifest_sha256, reason, problem, file, message, message_en, \
+             receipt_first, receipt_last, fingerprint, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                Uuid::now_v7().to_string(),
+                c.shown(),
+                m.map(|m| m.station_code.clone()),
+                m.map(|m| m.batch_seq),
+                c.manifest_sha256,
+                reason.as_str(),
+                problem,
+                file,
+                zh,
+                en,
+                first,
+                last,
+                fingerprint,
+                stamp(self.w.clock.now()),
+            ],
+        )?;
+        self.rows.push(("rejection", self.w.conn.last_insert_rowid()));
+        self.report.rejected.push(Rejected {
+            folder: c.shown(),
+            station_code: m.map(|m| m.station_code.clone()),
+            batch_seq: m.map(|m| m.batch_seq),
+            reason,
+            message: zh,
+            message_en: en,
+        });
+        Ok(())
+    }
+
+    fn copy(&mut self, batch_id: &str, c: &Candidate) -> Result<()> {
+        let n = self.w.conn.execute(
+            "INSERT OR IGNORE INTO batch_copy (batch_id, folder, seen_at) VALUES (?1, ?2, ?3)",
+            params![batch_id, c.shown(), stamp(self.w.clock.now())],
+        )?;
+        if n == 1 {
+            self.rows.push(("batch_copy", self.w.conn.last_insert_rowid()));
+            self.report.copies += 1;
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, c: &Candidate, m: &Manifest, sha: &str, x: Extract) -> Result<String> {
+        let now = stamp(self.w.clock.now());
+        let id = Uuid::now_v7().to_string();
+        if self.pinned(&m.station_code)?.is_none() {
+            self.w.conn.execute(
+                "INSERT INTO station (code, hospital, name, public_key, fingerprint, pinned_by, pinned_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    m.station_code,
+                    m.hospital,
+                    m.station_name,
+                    m.public_key,
+                    m.fingerprint().unwrap_or_default(),
+                    id,
+                    now
+                ],
+            )?;
+            self.rows.push(("station", self.w.conn.last_insert_rowid()));
+        }
+        self.w.conn.execute(
+            "INSERT INTO batch (id, station_code, seq, manifest_sha256, manifest, folder, created_at, journal_first_seq, \
+             journal_last_seq, prev_chain_head, chain_head, receipts, net_fen, loaded_by, loaded_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                id,
+                m.station_code,
+                m.batch_seq,
+                sha,
+                m.to_canonical(),
+                c.shown(),
+                m.created_at,
+                m.journal_first_seq,
+                m.journal_last_seq,
+                m.prev_chain_head,
+                m.chain_head,
+                m.counts.receipts.values().sum::<i64>(),
+                m.totals_fen.net,
+                self.by.name(),
+                now,
+            ],
+        )?;
+        self.rows.push(("batch", self.w.conn.last_insert_rowid()));
+        self.store(&id, &m.station_code, x)?;
+        Ok(id)
+    }
+
+    /// Writes what finance keeps of an accepted batch. A record id met before is not written
+    /// again: it is recorded as a duplicate (same content) or a conflict (different content).
+    fn store(&mut self, batch_id: &str, station: &str, x: Extract) -> Result<()> {
+        let conn = &self.w.conn;
+        let clash = |table: &str, id: &str, sha: &str| -> Result<()> {
+            let existing: String = conn.query_row(&format!("SELECT content_sha256 FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO record_clash (record_table, record_id, batch_id, same_content) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![table, id, batch_id, existing == sha])?;
+            Ok(())
+        };
+        let mut counts: BTreeMap<&'static str, i64> = BTreeMap::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "INSERT INTO receipt (id, batch_id, station_code, seq, receipt_no, kind, total_fen, tenders, occurred_at, day, \
+                 patient_id, admission_id, refund_of, insured, insurance, insurance_no, content_sha256) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (id) DO NOTHING",
+            )?;
+            for r in &x.receipts {
+                let tenders = Value::Object(r.tenders.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+                let n = stmt.execute(params![
+                    r.id,
+                    batch_id,
+                    station,
+                    r.seq,
+                    r.receipt_no,
+                    r.kind,
+                    r.total_fen,
+                    downtime_core::jcs::canonical(&tenders),
+                    r.occurred_at,
+                    crate::local_day(&r.occurred_at),
+                    r.patient_id,
+                    r.admission_id,
+                    r.refund_of,
+                    r.insured,
+                    r.insurance,
+                    r.insurance_no,
+                    r.content_sha256,
+                ])?;
+                if n == 0 {
+                    clash("receipt", &r.id, &r.content_sha256)?;
+                }
+            }
+            *counts.entry("receipt").or_default() += x.receipts.len() as i64;
+        }
+        {
+            let mut stmt = conn.prepare_cached(
+                "INSERT INTO patient (id, batch_id, station_code, downtime_no, name, phone, insurance, insurance_no, content_sha256) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
+            )?;
+            for p in &x.patients {
+                let n = stmt.execute(params![
+                    p.id,
+                    batch_id,
+                    station,
+                    p.downtime_no,
+                    p.name,
+                    p.phone,
+                    p.insurance,
+                    p.insurance_no,
+                    p.content_sha256
+                ])?;
+                if n == 0 {
+                    clash("patient", &p.id, &p.content_sha256)?;
+                }
+            }
+            *counts.entry("patient").or_default() += x.patients.len() as i64;
+        }
+        {
+            let mut stmt = conn.prepare_cached(
+                "INSERT INTO admission (id, batch_id, station_code, inpatient_no, patient_id, dept_name, admitted_at, insurance, \
+                 insurance_no, convert_to_insured, content_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                 ON CONFLICT (id) DO NOTHING",
+            )?;
+            for a in &x.admissions {
+                let n = stmt.execute(params![
+                    a.id,
+                    batch_id,
+                    station,
+                    a.inpatient_no,
+                    a.patient_id,
+                    a.dept_name,
+                    a.admitted_at,
+                    a.insurance,
+                    a.insurance_no,
+                    a.convert_to_insured,
+                    a.content_sha256
+                ])?;
+                if n == 0 {
+                    clash("admission", &a.id, &a.content_sha256)?;
+                }
+            }
+            *counts.entry("admission").or_default() += x.admissions.len() as i64;
+        }
+        let mut stmt =
+            conn.prepare_cached("INSERT OR IGNORE INTO receipt_void (receipt_id, batch_id, reason, at) VALUES (?1, ?2, ?3, ?4)")?;
+        for v in &x.voids {
+            stmt.execute(params![v.receipt_id, batch_id, v.reason, v.at])?;
+        }
+        *counts.entry("receipt_void").or_default() += x.voids.len() as i64;
+        let mut stmt = conn.prepare_cached(
+            "INSERT OR IGNORE INTO patient_correction (id, batch_id, patient_id, name, phone, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for p in &x.corrections {
+            stmt.execute(params![p.id, batch_id, p.patient_id, p.name, p.phone, p.at])?;
+        }
+        *counts.entry("patient_correction").or_default() += x.corrections.len() as i64;
+        let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO admission_cancel (admission_id, batch_id, at) VALUES (?1, ?2, ?3)")?;
+        for a in &x.cancels {
+            stmt.execute(params![a.admission_id, batch_id, a.at])?;
+        }
+        *counts.entry("admission_cancel").or_default() += x.cancels.len() as i64;
+        let mut stmt =
+            conn.prepare_cached("INSERT OR IGNORE INTO calendar_year (id, batch_id, year, json, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for y in &x.calendar {
+            stmt.execute(params![y.id, batch_id, y.year, y.json, y.imported_at])?;
+        }
+        *counts.entry("calendar_year").or_default() += x.calendar.len() as i64;
+        for (table, n) in counts {
+            *self.counts.entry(table).or_default() += n;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<LoadReport> {
+        if !self.rows.is_empty() {
+            let mut extra = Map::new();
+            extra.insert("folders".into(), json!(self.report.found));
+            extra.insert("records".into(), json!(self.counts));
+            self.w.journal("batches_loaded", self.by.name(), self.rows, extra)?;
+        }
+        Ok(self.report)
+    }
+}
+
+/// The reason a verifier's problem code gives.
+fn batch_reason(code: &str) -> Reason {
+    match code {
+        "batch_gap" | "batch_link_broken" => Reason::BrokenChain,
+        _ => Reason::TamperedFile,
+    }
+}
+
+fn pinned_fingerprint(public_key: &str) -> String {
+    hex::decode(public_key)
+        .ok()
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+        .map(|k| downtime_core::station::fingerprint(&k))
+        .unwrap_or_default()
+}
