@@ -312,7 +312,7 @@ async fn ten_lines_two_tenders_and_a_refund_every_step_in_view() {
         app.keys(ARROW_DOWN).await;
         app.keys(ARROW_DOWN).await;
         app.keys("1").await;
-        app.text_contains("refund-preview-split", "现金").await;
+        app.text_contains("refund-split", "现金").await;
         step(&mut app, "refund-marked", true).await;
         app.keys(ENTER).await;
         app.wait_focus("refund-reason").await;
