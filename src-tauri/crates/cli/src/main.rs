@@ -130,12 +130,12 @@ pub fn lang() -> Lang {
 }
 
 /// `--insured` / `--self-pay REASON` / neither (as the patient's record says).
-pub fn payer(insured: bool, self_pay: Option<String>) -> downtime_core::charge::ChargeAs {
-    use downtime_core::charge::ChargeAs;
+pub fn payer(insured: bool, self_pay: Option<String>) -> downtime_core::charge::Payer {
+    use downtime_core::charge::Payer;
     match (insured, self_pay) {
-        (_, Some(reason)) => ChargeAs::SelfPay(reason),
-        (true, None) => ChargeAs::Insured,
-        (false, None) => ChargeAs::AsRecorded,
+        (_, Some(reason)) => Payer::SelfPay(reason),
+        (true, None) => Payer::Insured,
+        (false, None) => Payer::AsRecorded,
     }
 }
 

@@ -71,7 +71,7 @@ pub struct DepositInput {
     pub cash_tendered: Option<Fen>,
     pub back_entered_at: Option<DateTime<Utc>>,
     /// 交款人 when a relative pays for the patient.
-    pub payer: Option<crate::charge::Payer>,
+    pub payer: Option<crate::charge::Depositor>,
 }
 
 /// A deposit refund (退预交金).
@@ -128,8 +128,8 @@ fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
 }
 
 /// A relative's name, relationship and phone, checked as typed text.
-fn payer(p: &crate::charge::Payer) -> Result<crate::charge::Payer> {
-    Ok(crate::charge::Payer {
+fn payer(p: &crate::charge::Depositor) -> Result<crate::charge::Depositor> {
+    Ok(crate::charge::Depositor {
         name: clean_text(&p.name, 20, ("交款人", "Payer"))?,
         relation: optional_text(Some(&p.relation), 10, ("与患者关系", "Relationship"))?,
         phone: optional_text(Some(&p.phone), 20, ("电话", "Phone"))?,

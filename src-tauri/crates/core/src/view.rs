@@ -1129,11 +1129,11 @@ impl DraftLine {
 
 /// The payment panel's choice as the core takes it: insured, or self-pay with the reason
 /// typed (an insured patient without one is refused by the core).
-pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge::ChargeAs {
+pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge::Payer {
     if insured {
-        crate::charge::ChargeAs::Insured
+        crate::charge::Payer::Insured
     } else {
-        crate::charge::ChargeAs::SelfPay(self_pay_reason.unwrap_or_default())
+        crate::charge::Payer::SelfPay(self_pay_reason.unwrap_or_default())
     }
 }
 

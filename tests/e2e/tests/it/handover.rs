@@ -10,7 +10,7 @@ use crate::*;
 use downtime_core::catalog::price::Quantity;
 use downtime_core::charge::correction::RefundInput;
 use downtime_core::charge::tender::{Method, TenderInput};
-use downtime_core::charge::{ChargeAs, ChargeInput, LineInput};
+use downtime_core::charge::{ChargeInput, LineInput, Payer};
 use downtime_core::patient::NewPatient;
 use downtime_core::{Desk, Fen, Role};
 
@@ -59,7 +59,7 @@ fn busy_shift(db: &Path) {
             &cashier,
             &ChargeInput {
                 paper_no: paper.map(str::to_string),
-                payer: if insured { ChargeAs::Insured } else { ChargeAs::SelfPay("未带医保卡".into()) },
+                payer: if insured { Payer::Insured } else { Payer::SelfPay("未带医保卡".into()) },
                 ..ChargeInput::new(
                     who,
                     lines,

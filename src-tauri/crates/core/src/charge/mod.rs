@@ -38,7 +38,7 @@ use uuid::Uuid;
 /// insured by default — pays in full now, re-settled after recovery — or as self-pay with a
 /// reason, which the receipt keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum ChargeAs {
+pub enum Payer {
     /// As the patient's record says.
     #[default]
     AsRecorded,
@@ -48,15 +48,15 @@ pub enum ChargeAs {
     SelfPay(String),
 }
 
-impl ChargeAs {
+impl Payer {
     /// Whether the receipt is insured, and the reason it records (empty unless an insured
     /// patient pays as self-pay).
     pub(crate) fn resolve(&self, patient: &Patient) -> Result<(bool, String)> {
         let on_file = patient.insurance.is_insured();
         match self {
-            ChargeAs::AsRecorded => Ok((on_file, String::new())),
-            ChargeAs::Insured if on_file => Ok((true, String::new())),
-            ChargeAs::Insured => Err(invalid!(
+            Payer::AsRecorded => Ok((on_file, String::new())),
+            Payer::Insured if on_file => Ok((true, String::new())),
+            Payer::Insured => Err(invalid!(
                 "patient_not_insured",
                 format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
                 format!(
@@ -64,22 +64,22 @@ impl ChargeAs {
                     patient.name
                 )
             )),
-            ChargeAs::SelfPay(_) if !on_file => Ok((false, String::new())),
-            ChargeAs::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
+            Payer::SelfPay(_) if !on_file => Ok((false, String::new())),
+            Payer::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
                 "self_pay_reason_missing",
                 format!("{} 登记了{}：按自费收费请写明原因（默认按医保患者收费）", patient.name, patient.insurance.zh()),
                 format!("{} is insured: charging as self-pay needs a reason (insured is the default)", patient.name)
             )),
-            ChargeAs::SelfPay(reason) => Ok((false, format!("按自费收费：{}", clean_text(reason, 60, ("自费原因", "Self-pay reason"))?))),
+            Payer::SelfPay(reason) => Ok((false, format!("按自费收费：{}", clean_text(reason, 60, ("自费原因", "Self-pay reason"))?))),
         }
     }
 
     /// For the idempotency fingerprint.
     fn key(&self) -> serde_json::Value {
         match self {
-            ChargeAs::AsRecorded => json!("as_recorded"),
-            ChargeAs::Insured => json!("insured"),
-            ChargeAs::SelfPay(reason) => json!({ "self_pay": reason }),
+            Payer::AsRecorded => json!("as_recorded"),
+            Payer::Insured => json!("insured"),
+            Payer::SelfPay(reason) => json!({ "self_pay": reason }),
         }
     }
 }
@@ -265,7 +265,7 @@ pub struct ChargeInput {
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
     /// Insured (pays in full now, re-settled after recovery) or self-pay.
-    pub payer: ChargeAs,
+    pub payer: Payer,
     /// Number of the pre-printed paper receipt (手工发票) written as well, if any.
     pub paper_no: Option<String>,
     pub back_entered_at: Option<DateTime<Utc>>,
@@ -284,7 +284,7 @@ impl ChargeInput {
             lines,
             tenders,
             cash_tendered: None,
-            payer: ChargeAs::AsRecorded,
+            payer: Payer::AsRecorded,
             paper_no: None,
             back_entered_at: None,
             approver: None,
@@ -358,12 +358,12 @@ pub struct Receipt {
     /// A refund paid back (some of it) another way than the money came: why.
     pub pay_back_reason: Option<String>,
     /// 交款人 of a deposit when it is not the patient.
-    pub payer: Option<Payer>,
+    pub payer: Option<Depositor>,
 }
 
 /// Who paid a deposit for the patient (a relative): name, relationship, phone.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Payer {
+pub struct Depositor {
     pub name: String,
     /// 与患者关系, e.g. 子女, 配偶.
     pub relation: String,
@@ -432,7 +432,7 @@ pub(crate) struct NewReceipt<'a> {
     pub back_entered: bool,
     pub request_sha256: String,
     pub pay_back_reason: Option<String>,
-    pub payer: Option<Payer>,
+    pub payer: Option<Depositor>,
 }
 
 impl<'a> NewReceipt<'a> {
@@ -799,8 +799,8 @@ impl Desk {
                             },
                             refunded: Fen::new(r.get(30)?).unwrap_or_default(),
                             pay_back_reason: r.get(31)?,
-                            payer: r.get::<_, Option<String>>(32)?.map(|name| -> rusqlite::Result<Payer> {
-                                Ok(Payer {
+                            payer: r.get::<_, Option<String>>(32)?.map(|name| -> rusqlite::Result<Depositor> {
+                                Ok(Depositor {
                                     name,
                                     relation: r.get::<_, Option<String>>(33)?.unwrap_or_default(),
                                     phone: r.get::<_, Option<String>>(34)?.unwrap_or_default(),

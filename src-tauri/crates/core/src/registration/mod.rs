@@ -103,7 +103,7 @@ pub struct NewRegistration {
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
     /// Insured (the default for a patient with insurance on file) or self-pay.
-    pub payer: crate::charge::ChargeAs,
+    pub payer: crate::charge::Payer,
 }
 
 impl NewRegistration {
@@ -118,7 +118,7 @@ impl NewRegistration {
             back_entered_at: None,
             tenders,
             cash_tendered: None,
-            payer: crate::charge::ChargeAs::AsRecorded,
+            payer: crate::charge::Payer::AsRecorded,
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::Fixture;
 use downtime_core::admission::NewAdmission;
 use downtime_core::catalog::price::Quantity;
 use downtime_core::charge::tender::TenderInput;
-use downtime_core::charge::{ChargeAs, ChargeInput, LineInput};
+use downtime_core::charge::{ChargeInput, LineInput, Payer};
 use downtime_core::patient::{Insurance, NewPatient};
 use downtime_core::receipt_pdf::{render, Layout};
 use downtime_core::{Actor, Role};
@@ -44,11 +44,11 @@ fn an_insured_patient_is_charged_as_insured_unless_a_reason_says_otherwise() {
     let p = insured(&mut f, &c, "王医保");
     let r = f.desk.pay_charge(&c, &one_line(&p)).unwrap();
     assert!(r.insured && r.resettle_due.is_some(), "insured by default");
-    let e = f.desk.pay_charge(&c, &ChargeInput { payer: ChargeAs::SelfPay("  ".into()), ..one_line(&p) }).unwrap_err();
+    let e = f.desk.pay_charge(&c, &ChargeInput { payer: Payer::SelfPay("  ".into()), ..one_line(&p) }).unwrap_err();
     assert_eq!(e.code(), "self_pay_reason_missing");
     let r = f
         .desk
-        .pay_charge(&c, &ChargeInput { payer: ChargeAs::SelfPay("未带医保卡".into()), ..one_line(&p) })
+        .pay_charge(&c, &ChargeInput { payer: Payer::SelfPay("未带医保卡".into()), ..one_line(&p) })
         .unwrap();
     assert!(!r.insured && r.resettle_due.is_none());
     assert_eq!(r.reason, "按自费收费：未带医保卡");
@@ -64,7 +64,7 @@ fn an_insured_patient_is_charged_as_insured_unless_a_reason_says_otherwise() {
         .downtime_no
         .unwrap();
     assert!(!f.desk.pay_charge(&c, &one_line(&plain)).unwrap().insured);
-    assert_eq!(f.desk.pay_charge(&c, &ChargeInput { payer: ChargeAs::Insured, ..one_line(&plain) }).unwrap_err().code(), "patient_not_insured");
+    assert_eq!(f.desk.pay_charge(&c, &ChargeInput { payer: Payer::Insured, ..one_line(&plain) }).unwrap_err().code(), "patient_not_insured");
 }
 
 #[test]
