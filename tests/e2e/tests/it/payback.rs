@@ -14,7 +14,7 @@ use downtime_core::{Desk, Fen, Role};
 
 const CTRL_R: &str = "\u{E009}r\u{E000}";
 
-/// The registration counter, a supervisor, and 张三's receipt MZ01-000001 for a consultation
+/// The registration counter, a supervisor, and 张三's receipt MZ01-000001 for an ECG (心电图)
 /// and a blood test, paid ¥30 by card, ¥5 by WeChat and the rest in cash.
 fn paid_three_ways(db: &Path) {
     crate::registration::counter(db);
