@@ -13,6 +13,7 @@ mod foundation;
 mod pressure;
 mod reconcile;
 mod handover;
+mod payback;
 mod registration;
 
 use fantoccini::elements::Element;
@@ -302,7 +303,11 @@ impl App {
     pub async fn focused(&self) -> String {
         // The focused element may be replaced between the two calls (a re-render): ask again.
         for _ in 0..5 {
-            let e = self.client.active_element().await.unwrap();
+            // WebKit may say the active element is stale while it is being replaced.
+            let Ok(e) = self.client.active_element().await else {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            };
             if let Ok(id) = e.attr("data-testid").await {
                 return id.unwrap_or_default();
             }

@@ -106,9 +106,9 @@ describe("admission (F6)", () => {
     const { calls, user } = await openAdm("F6");
     expect(screen.getByTestId("patient-search")).toHaveFocus();
     await admitByKeyboard(user);
-    // Inpatient departments first, then the others.
+    // Inpatient wards only.
     const options = within(screen.getByTestId("adm-dept")).getAllByRole("option").map((o) => o.getAttribute("value"));
-    expect(options).toEqual(["", "ZYNK", "NK", "JZ"]);
+    expect(options).toEqual(["", "ZYNK"]);
     expect(screen.queryByTestId("adm-insurance-no")).not.toBeInTheDocument(); // self-pay
     await user.keyboard("{Enter}");
 
@@ -403,7 +403,7 @@ describe("deposits (F7)", () => {
     expect(callsOf(calls, "deposit_refund_preview").at(-1)?.args).toEqual({ inpatient_no: "ZY-MZ01-000001", amount_fen: 30000, pay_back: null });
     // 原路退回 by default: to the card the deposit came on, shown before confirming.
     expect(screen.getByTestId("dep-refund-split")).toHaveTextContent("退回银行卡 ¥300.00（6222/000123）");
-    expect(screen.getByTestId("dep-refund-channels")).toHaveTextContent("原支付：银行卡 ¥1,000.00（6222/000123）、现金 ¥1,000.00");
+    expect(screen.queryByTestId("dep-refund-channels")).toBeNull();
     await user.keyboard("0");
     expect(await screen.findByTestId("dep-refund-after-error")).toHaveTextContent("超过预交金余额");
     expect(screen.queryByTestId("dep-refund-after")).not.toBeInTheDocument();
@@ -447,6 +447,8 @@ describe("deposits (F7)", () => {
     await user.selectOptions(screen.getByTestId("dep-refund-way"), "card");
     await user.type(screen.getByTestId("dep-refund-reference"), "6222/000999");
     await waitFor(() => expect(screen.getByTestId("dep-refund-split")).toHaveTextContent("退回银行卡 ¥100.00非原路"));
+    // Another way chosen: how the deposits came shows, to compare.
+    expect(screen.getByTestId("dep-refund-channels")).toHaveTextContent("原支付：银行卡 ¥1,000.00（6222/000123）、现金 ¥1,000.00");
     await user.type(screen.getByTestId("dep-refund-reason"), "多交");
     await user.type(screen.getByTestId("dep-refund-sup-name"), "李主管");
     await user.type(screen.getByTestId("dep-refund-sup-pin"), "2468");

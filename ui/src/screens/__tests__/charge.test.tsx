@@ -301,6 +301,7 @@ describe("paying (F9)", () => {
       tenders: [{ method: "cash", amount_fen: 99999, reference: "" }],
       cash_tendered_fen: 100000,
       insured: false,
+      self_pay_reason: null,
       paper_no: null,
       back_entered_at: null,
       supervisor: null,
@@ -379,12 +380,33 @@ describe("paying (F9)", () => {
       price_draft: (a) => ({ ...fakePricing(a?.lines as DraftLine[]), due_if_paid_today: "2026-12-10", due_provisional: true }),
       pay_charge: () => receiptView({ insured: true, insurance: "employee", resettle_due: "2026-12-10", due_provisional: true }),
     });
-    expect(screen.queryByTestId("pay-due")).not.toBeInTheDocument();
-    await user.click(screen.getByTestId("pay-insured"));
+    // Insured is the default for a patient with insurance on file.
+    expect(screen.getByTestId("pay-insured")).toBeChecked();
     expect(screen.getByTestId("pay-due")).toHaveTextContent("医保重新结算截止：2026-12-10（暂定）");
     await user.click(screen.getByTestId("pay-submit"));
     expect(await screen.findByTestId("receipt-due")).toHaveTextContent("2026-12-10（暂定）");
-    expect(payInputs(calls)[0].insured).toBe(true);
+    expect(payInputs(calls)[0]).toMatchObject({ insured: true, self_pay_reason: null });
+  });
+
+  test("an insured patient paying as self-pay says why; the reason goes with the payment", async () => {
+    const insured = patient({ insurance: "employee", insurance_no: "YB123" });
+    const { calls, user } = await readyToPay({
+      find_patients: () => [insured],
+      pay_charge: (a) => {
+        const input = a?.input as { self_pay_reason: string | null };
+        if (!input.self_pay_reason) throw ipcError("self_pay_reason_missing", "张三 登记了城镇职工基本医疗保险：按自费收费请写明原因");
+        return receiptView();
+      },
+    });
+    await user.click(screen.getByTestId("pay-insured"));
+    expect(screen.queryByTestId("pay-due")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("pay-submit"));
+    expect(await screen.findByTestId("pay-error")).toHaveTextContent("按自费收费请写明原因");
+    expect(screen.getByTestId("pay-self-pay-reason")).toHaveFocus();
+    await user.keyboard("未带医保卡");
+    await user.click(screen.getByTestId("pay-submit"));
+    await screen.findByTestId("receipt-no");
+    expect(payInputs(calls)[1]).toMatchObject({ insured: false, self_pay_reason: "未带医保卡" });
   });
 
   test("a self-pay patient has no insured switch", async () => {
@@ -678,6 +700,19 @@ describe("corrections (F8)", () => {
       { receipt_no: "MZ01-000122", reason: "重复收费", supervisor: { name: "李主管", pin: "2468" } },
     ]);
     expect(screen.getAllByTestId("shift-receipt-row")[0]).toHaveTextContent("作废");
+  });
+
+  test("Ctrl+R reprints the chosen receipt as a copy; the core's answer (副本, where the PDF is) shows beside it", async () => {
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [drugs, refundedOne],
+      print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: true, pdf_path: `/home/desk/receipts/${a?.receipt_no as string}-副本1.pdf` }),
+    });
+    await user.keyboard("{F8}");
+    await screen.findAllByTestId("shift-receipt-row");
+    await user.keyboard("{ArrowDown}{Control>}r{/Control}");
+    expect(await screen.findByTestId("reprint-path")).toHaveTextContent(`${refundedOne.receipt_no}-副本1.pdf`);
+    expect(callsOf(calls, "print_receipt").map((c) => c.args)).toEqual([{ receipt_no: refundedOne.receipt_no, layout: "a5", copy: true }]);
+    expect(screen.getByTestId("receipt-lookup")).toHaveFocus();
   });
 
   test("each receipt shows its kind and its amount signed; the core's totals per kind are under the list", async () => {

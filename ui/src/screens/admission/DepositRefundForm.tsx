@@ -110,6 +110,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
         reason={wayReason}
         onReason={setWayReason}
         prefix="dep-refund"
+        compact
         errorFor={err}
         reasonAsked={problem?.ipc?.code === "refund_other_way_needs_reason"}
       />
@@ -133,7 +134,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
         </p>
       )}
       <Field name="reason" className="dep-refund-reason" label={t("corr.reason")} testId="dep-refund-reason" value={reason} onChange={setReason} error={err("reason")} />
-      <SupervisorFields sup={sup} prefix="dep-refund" errorFor={err} />
+      <SupervisorFields sup={sup} prefix="dep-refund" errorFor={err} className="supervisor tight" />
       {err("form")}
       <FormButtons submit="dep.refundSubmit" testId="dep-refund-submit" pending={pending} back="dep.close" onBack={onBackOut} />
     </KeyForm>

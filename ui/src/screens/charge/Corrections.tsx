@@ -1,8 +1,10 @@
 //! F8 退费 / 作废: this shift's receipts (newest first; each with its kind and its amount signed
 //! — money paid back is negative; voided ones marked 作废, refunds paid back shown; the core's
 //! totals per kind under them), a box to type a receipt number (one of an earlier shift is fetched), and for the
-//! chosen receipt 作废 (Delete) or 退费 (Enter). A refund prints at once, like a charge. Nothing
-//! is changed in place: each correction is a record of its own, and the list is the core's.
+//! chosen receipt 作废 (Delete) or 退费 (Enter), or 重印 (Ctrl+R: the core prints every
+//! printing after the first as a journalled 副本, with what has been refunded since). A refund
+//! prints at once, like a charge. Nothing is changed in place: each correction is a record of
+//! its own, and the list is the core's.
 
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { api } from "../../api";
@@ -38,6 +40,8 @@ export function Corrections({ onBack }: Props) {
   const [voided, setVoided] = useState<ReceiptView | null>(null);
   const [refund, setRefund] = useState<ReceiptView | null>(null);
   const [printState, setPrintState] = useState<PrintState>(NOT_PRINTED);
+  /** The reprint of the chosen receipt, by its number. */
+  const [reprint, setReprint] = useState<{ no: string; state: PrintState } | null>(null);
   const printer = usePrinter();
   const load = useSubmit();
   const find = useSubmit();
@@ -57,6 +61,11 @@ export function Corrections({ onBack }: Props) {
   const index = selected ? rows.findIndex((r) => r.receipt_no === selected.receipt_no) : -1;
 
   function choose(r: ReceiptView | null) {
+    // Another receipt chosen: what was done to the last one makes room for it.
+    if (r?.receipt_no !== selectedNo) {
+      setRefund(null);
+      setVoided(null);
+    }
     setSelectedNo(r?.receipt_no ?? null);
     setMode("list");
   }
@@ -131,8 +140,20 @@ export function Corrections({ onBack }: Props) {
     void reload();
   }
 
+  function reprintSelected() {
+    if (!selected || mode !== "list") return;
+    const no = selected.receipt_no;
+    void printer.print(no, true, (state) => setReprint({ no, state }));
+  }
+
   // Esc that no field took: one step back — from a form to the list, from the list to charging.
+  // Ctrl+R reprints the chosen receipt (never the window's reload).
   function onKeyDown(e: KeyboardEvent<HTMLElement>) {
+    if (e.ctrlKey && e.key.toLowerCase() === "r") {
+      e.preventDefault();
+      reprintSelected();
+      return;
+    }
     if (e.key !== "Escape" || e.defaultPrevented) return;
     e.preventDefault();
     if (mode !== "list") backToList();
@@ -238,6 +259,14 @@ export function Corrections({ onBack }: Props) {
           <>
             {/* The refund form lists the lines itself, with what is left of each. */}
             {mode !== "refund" && <ReceiptFacts receipt={selected} />}
+            {mode === "list" && (
+              <div className="button-row">
+                <button type="button" data-testid="corr-reprint" disabled={reprint?.state.pending} onClick={reprintSelected}>
+                  {t("corr.reprint")} <kbd>Ctrl+R</kbd>
+                </button>
+                {reprint?.no === selected.receipt_no && <PrintStatus state={reprint.state} testId="reprint-status" pathTestId="reprint-path" />}
+              </div>
+            )}
             {mode === "list" &&
               (selected.refundable || selected.voidable ? (
                 <div className="button-row">

@@ -49,11 +49,14 @@ interface Props {
   errorFor: (field: string) => ReactNode;
   /** The core refused for want of a reason: the field shows even before a preview says so. */
   reasonAsked?: boolean;
+  /** A form short of room shows how the money came only when another way is chosen (the split
+   *  of the way it came names its references already). */
+  compact?: boolean;
 }
 
 type WayValue = "original" | Method;
 
-export function PayBackFields({ way, onWay, payBack, channels, reason, onReason, prefix, errorFor, reasonAsked }: Props) {
+export function PayBackFields({ way, onWay, payBack, channels, reason, onReason, prefix, errorFor, reasonAsked, compact }: Props) {
   const t = useT();
   const options: KeyOption<WayValue>[] = [
     { value: "original", label: t("corr.payBackOriginal"), keys: ["Y"] },
@@ -95,7 +98,7 @@ export function PayBackFields({ way, onWay, payBack, channels, reason, onReason,
           <Field name="ref2-0" className="tender-ref" label={t(ref2)} testId={`${prefix}-reference-2`} value={row.reference2} onChange={(reference2) => setRow({ reference2 })} />
         )}
       </div>
-      {channels && channels.length > 0 && (
+      {channels && channels.length > 0 && !(compact && way.original) && (
         <p className="pay-back-came muted" data-testid={`${prefix}-channels`}>
           {t("corr.paidBy", { ways: channels.map((c) => describe(c.method, c.paid_fen, c.reference)).join("、") })}
         </p>
