@@ -67,6 +67,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::catalog::catalog_versions,
         commands::patients::find_patients,
         commands::patients::add_patient,
+        commands::patients::correct_patient,
+        commands::patients::merge_patients,
         commands::patients::departments,
         commands::patients::import_departments,
         commands::patients::import_sample_departments,

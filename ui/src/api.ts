@@ -180,7 +180,8 @@ export const api = {
   /** Imports; with bad rows the core refuses (`catalog_has_bad_rows`) unless `acceptGoodRows`. */
   catalogImport: (file: CatalogFile, acceptGoodRows: boolean) =>
     call<ImportReportView>("catalog_import", file.bytes, fileOptions(file, acceptGoodRows)),
-  catalogImportSample: () => call<ImportReportView>("catalog_import_sample"),
+  /** The shipped sample, each of its parts (services, drugs) imported in turn. */
+  catalogImportSample: () => call<ImportReportView[]>("catalog_import_sample"),
   catalogVersions: () => call<CatalogVersionView[]>("catalog_versions"),
   /** Puts an earlier version back in force for its part; a shrink by more than half needs `confirmShrink`. */
   catalogActivate: (version: string, confirmShrink: boolean) => call<ActivationView>("catalog_activate", { version, confirm_shrink: confirmShrink }),

@@ -10,10 +10,6 @@ use downtime_core::CoreError;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-/// The sample price list shipped in `assets/catalog/`, importable with one click at setup.
-pub const SAMPLE_NAME: &str = "示例价目表-2026-11.csv";
-pub const SAMPLE: &[u8] = include_bytes!("../../../assets/catalog/sample-price-list-2026-11.csv");
-
 #[derive(Clone, serde::Serialize)]
 struct Progress {
     done: usize,
@@ -118,9 +114,17 @@ pub async fn catalog_import<R: Runtime>(app: AppHandle<R>, state: State<'_, Shel
     import(&app, &state, &bytes, &name, &opts, accept)
 }
 
+/// The sample price list shipped in `assets/catalog/` (its services and drug parts), with
+/// one click at setup or on the price list screen.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>) -> Reply<ImportReportView> {
-    import(&app, &state, SAMPLE, SAMPLE_NAME, &ImportOptions::default(), false)
+pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>) -> Reply<Vec<ImportReportView>> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let mut progress = |done: usize, total: usize| {
+        let _ = app.emit("catalog-progress", Progress { done, total });
+    };
+    let reports = shell.desk()?.import_sample_catalog(&me, &mut progress)?;
+    Ok(reports.iter().map(ImportReportView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -64,7 +64,7 @@ pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<Receip
         lines: lines_of(&input.lines)?,
         tenders: tenders_of(&input.tenders)?,
         cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
-        insured: input.insured,
+        payer: payer_of(input.insured, input.self_pay_reason),
         paper_no: input.paper_no,
         back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
         approver,

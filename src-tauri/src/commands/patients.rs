@@ -30,6 +30,25 @@ pub fn add_patient(state: State<'_, ShellState>, input: NewPatientInput) -> Repl
     Ok(PatientView::from(&p))
 }
 
+/// 更正: the whole of the patient's details as corrected on the form, and why.
+#[tauri::command(rename_all = "snake_case")]
+pub fn correct_patient(state: State<'_, ShellState>, patient: String, input: NewPatientInput, reason: String) -> Reply<PatientView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let p = shell.desk()?.correct_patient(&me, &patient, &input.into(), &reason)?;
+    Ok(PatientView::from(&p))
+}
+
+/// 合并 two downtime records of one person, with a supervisor's name and PIN on the form.
+#[tauri::command(rename_all = "snake_case")]
+pub fn merge_patients(state: State<'_, ShellState>, merged: String, into: String, reason: String, supervisor: Credentials) -> Reply<PatientView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let sup = desk.authenticate(&supervisor.name, &supervisor.pin)?;
+    Ok(PatientView::from(&desk.merge_patients(&me, &sup, &merged, &into, &reason)?))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub fn departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
     let mut shell = state.lock().expect("shell lock");
@@ -122,7 +141,7 @@ pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<Reg
             doctor: input.doctor,
             back_entered_at: back,
             cash_tendered,
-            insured: input.insured,
+            payer: payer_of(input.insured, input.self_pay_reason),
             ..NewRegistration::new(input.patient, input.dept, input.reg_type, tenders)
         },
     )?;

@@ -10,7 +10,15 @@ export type PayInput = {
 /**
  * Made when the draft started; a retry with the same id returns the same receipt.
  */
-id: string, patient: string, visit: string | null, lines: Array<DraftLine>, tenders: Array<TenderInputView>, cash_tendered_fen: number | null, insured: boolean, paper_no: string | null, back_entered_at: string | null, 
+id: string, patient: string, visit: string | null, lines: Array<DraftLine>, tenders: Array<TenderInputView>, cash_tendered_fen: number | null, 
+/**
+ * Charged as insured (the default shown for a patient with insurance on file).
+ */
+insured: boolean, 
+/**
+ * Why an insured patient pays as self-pay (needed then).
+ */
+self_pay_reason: string | null, paper_no: string | null, back_entered_at: string | null, 
 /**
  * Needed for lines outside the price list.
  */

@@ -24,4 +24,12 @@ back_entered_at: string | null,
 /**
  * Empty for a type without fees.
  */
-tenders: Array<TenderInputView>, cash_tendered_fen: number | null, insured: boolean, };
+tenders: Array<TenderInputView>, cash_tendered_fen: number | null, 
+/**
+ * Charged as insured (the default shown for a patient with insurance on file).
+ */
+insured: boolean, 
+/**
+ * Why an insured patient pays as self-pay (needed then).
+ */
+self_pay_reason: string | null, };

@@ -86,7 +86,8 @@ export function ProblemRows({ problems, total, codeLabel }: { problems: RowProbl
 
 export function ImportSummary({ report }: { report: ImportReportView }) {
   const t = useT();
-  const vars = { month: report.version?.month ?? report.month, items: report.version?.items ?? report.good };
+  const part = report.version?.part ?? report.part;
+  const vars = { month: `${part ? `${part} ` : ""}${report.version?.month ?? report.month}`, items: report.version?.items ?? report.good };
   return (
     <div className="notice" role="status" data-testid="import-summary">
       <p className="big-text">{t(report.already_imported ? "catalog.alreadyImported" : "catalog.imported", vars)}</p>

@@ -39,7 +39,7 @@ export function CatalogImport({ onImported, fileRef }: Props) {
   const [preview, setPreview] = useState<ImportReportView | null>(null);
   const [reading, setReading] = useState(false);
   const [readProblem, setReadProblem] = useState<Problem | null>(null);
-  const [result, setResult] = useState<ImportReportView | null>(null);
+  const [results, setResults] = useState<ImportReportView[]>([]);
   const [cancelled, setCancelled] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
   const importing = useSubmit();
@@ -76,7 +76,7 @@ export function CatalogImport({ onImported, fileRef }: Props) {
   }, [preview]);
 
   function choose(chosen: PickedFile) {
-    setResult(null);
+    setResults([]);
     setCancelled(false);
     importing.setProblem(null);
     setFile(chosen);
@@ -88,18 +88,20 @@ export function CatalogImport({ onImported, fileRef }: Props) {
     setReadProblem(null);
   }
 
-  function runImport(work: () => Promise<ImportReportView>) {
+  /** Runs an import (the sample imports each of its parts); the summaries show when done. */
+  function runImport(work: () => Promise<ImportReportView | ImportReportView[]>) {
     setCancelled(false);
-    setResult(null);
+    setResults([]);
     void importing.run(async () => {
       setProgress(null);
       // Progress is only a comfort: an import without it still runs.
       const unlisten = await api.onCatalogProgress(setProgress).catch(() => () => {});
       try {
-        const report = await work();
-        setResult(report);
+        const done = await work();
+        const reports = Array.isArray(done) ? done : [done];
+        setResults(reports);
         forgetFile();
-        onImported(report);
+        reports.forEach(onImported);
       } finally {
         unlisten();
       }
@@ -230,7 +232,9 @@ export function CatalogImport({ onImported, fileRef }: Props) {
           {t("catalog.cancelled")}
         </p>
       )}
-      {result && <ImportSummary report={result} />}
+      {results.map((r) => (
+        <ImportSummary key={r.sha256 + r.part} report={r} />
+      ))}
 
       <div className="sample-row">
         <button type="button" data-testid="catalog-import-sample" disabled={busy} onClick={() => runImport(api.catalogImportSample)}>

@@ -89,7 +89,7 @@ function ActiveVersion({ catalog }: { catalog: CatalogStatusView }) {
   const v = catalog.active;
   const several = catalog.parts.length > 1;
   return (
-    <div className="catalog-active" data-testid="catalog-active">
+    <div className={`catalog-active ${v && several ? "several" : ""}`} data-testid="catalog-active">
       {v ? (
         <>
           <p className="big-text">{several ? t("catalog.activeParts", { parts: catalog.parts.length, items: catalog.items }) : t("catalog.active", { month: v.month, items: v.items })}</p>

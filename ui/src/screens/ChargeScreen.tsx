@@ -25,6 +25,7 @@ import { ChargeSummary } from "./charge/ChargeSummary";
 import { Corrections } from "./charge/Corrections";
 import { EntryRow } from "./charge/EntryRow";
 import { PayPanel } from "./charge/PayPanel";
+import { insurable } from "./charge/PayerFields";
 import { NOT_PRINTED, usePrinter, type PrintState } from "./charge/printing";
 import { ReceiptResult } from "./charge/ReceiptResult";
 
@@ -112,7 +113,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
     if (handoff === base.adopted) return null;
     if (base.patient?.id === p.id) return { patient: p, visit: visit ?? base.visit, adopted: handoff };
     if (base.lines.length > 0 || base.receipt) return null;
-    return { patient: p, visit, adopted: handoff, insured: false };
+    return { patient: p, visit, adopted: handoff, insured: insurable(p), selfPayReason: "" };
   }
 
   /** A new draft (new id); the patient just registered on 挂号 comes along if there is one. */
@@ -166,7 +167,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
 
   function pick(p: PatientView) {
     if (draft.receipt) nextPatient();
-    update({ patient: p, visit: visitOf(p), insured: false });
+    update({ patient: p, visit: visitOf(p), insured: insurable(p), selfPayReason: "" });
     focusOn("item");
   }
 

@@ -16,7 +16,7 @@
 //! dialog's) keys and the counter keys; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles
 //! and in F1 help. A counter key the core refuses now (role, shift) refuses at once, with the
 //! core's reason (`AppStatus.doors`), and a tile the role cannot use is shown as not offered.
-//! A change to the 科室表 makes the screens holding the list load it again (`deptSeq`).
+//! A change to the 科室表 or the 号别 makes the screens holding them load them again (`deptSeq`).
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -50,6 +50,7 @@ import { OutageReportDialog } from "./OutageReportDialog";
 import { PatientIndexDialog } from "./PatientIndexDialog";
 import { ReceiptCheckDialog } from "./ReceiptCheckDialog";
 import { DepartmentsDialog } from "./settings/DepartmentsDialog";
+import { RegTypesDialog } from "./settings/RegTypesDialog";
 import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScreen";
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
@@ -64,6 +65,7 @@ type DialogId =
   | "patientIndex"
   | "freeItem"
   | "departments"
+  | "regTypes"
   | "receiptCheck";
 type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export" | "reconcile";
 
@@ -120,6 +122,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   /** The 科室表 was opened from this dialog (操作员与设置): Esc goes back there. */
   const [deptsFrom, setDeptsFrom] = useState<DialogId | null>(null);
   const [backFromDepts, setBackFromDepts] = useState(false);
+  /** The 号别与挂号费 are opened from 操作员与设置: Esc goes back there, to their button. */
+  const [backFromRegTypes, setBackFromRegTypes] = useState(false);
   /** Counts changes to the 科室表, so the screens holding it load it again. */
   const [deptSeq, setDeptSeq] = useState(0);
   /** The outage whose report is shown (null: the active or last one). */
@@ -140,6 +144,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setNotice(null);
     setRefused(null);
     setBackFromDepts(false);
+    setBackFromRegTypes(false);
     setDialog(id);
   };
   const openDepts = (from: DialogId | null) => {
@@ -154,7 +159,12 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     setScreen(next);
   };
   const close =
-    dialog === "departments" && deptsFrom
+    dialog === "regTypes"
+      ? () => {
+          setBackFromRegTypes(true);
+          setDialog("operators");
+        }
+      : dialog === "departments" && deptsFrom
       ? () => {
           setBackFromDepts(true);
           setDialog(deptsFrom);
@@ -295,7 +305,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const dialogKeys: FKey[] = [
     { key: "Enter", label: t("fkey.next") },
     ...(dialog === "departments" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("dept.new") }] : []),
-    { key: "Esc", label: t(dialog === "departments" && deptsFrom ? "fkey.back" : "fkey.close"), run: close },
+    ...(dialog === "regTypes" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("regtype.new") }] : []),
+    { key: "Esc", label: t((dialog === "departments" && deptsFrom) || dialog === "regTypes" ? "fkey.back" : "fkey.close"), run: close },
   ];
   // The bar shows this screen's (or dialog's) keys and the counter keys, in one or two rows at
   // 1366 px in either language; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles with their
@@ -396,9 +407,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
         <OutageReportDialog outageId={reportOutage} onClose={close} />
       )}
       {dialog === "operators" && (
-        <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} />
+        <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} onOpenRegTypes={() => open("regTypes")} focusRegTypes={backFromRegTypes} />
       )}
       {dialog === "departments" && <DepartmentsDialog role={status.operator?.role} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
+      {dialog === "regTypes" && <RegTypesDialog role={status.operator?.role} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
       {dialog === "receiptCheck" && <ReceiptCheckDialog onClose={close} />}
       {dialog === "patientIndex" && <PatientIndexDialog onClose={close} />}

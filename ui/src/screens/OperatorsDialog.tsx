@@ -1,6 +1,7 @@
 //! Ctrl+O 操作员与设置: the list (role, lock status) and, for administrators, adding an operator, the
 //! idle-lock minutes and the receipt printer (everyone sees which printer is in use); under the
-//! list, 编辑科室表 opens the department list (Esc there comes back here). Who may change what is
+//! list, 编辑科室表 opens the department list and 编辑号别与挂号费 the registration types (Esc
+//! there comes back here). Who may change what is
 //! decided by the core (`role_forbidden` otherwise).
 
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -33,9 +34,13 @@ interface Props {
   onOpenDepts: () => void;
   /** Back from the department list: the focus returns to its button. */
   focusDepts?: boolean;
+  /** Opens the registration types and their fees (号别与挂号费). */
+  onOpenRegTypes: () => void;
+  /** Back from the registration types: the focus returns to its button. */
+  focusRegTypes?: boolean;
 }
 
-export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusDepts }: Props) {
+export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusDepts, onOpenRegTypes, focusRegTypes }: Props) {
   const t = useT();
   const [notice, setNotice] = useState<Notice | null>(null);
   const [operators, setOperators] = useState<OperatorView[] | null>(null);
@@ -50,9 +55,13 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
   const [pin, setPin] = useState("");
   const nameInput = useRef<HTMLInputElement>(null);
   const deptsButton = useRef<HTMLButtonElement>(null);
+  const regTypesButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (focusDepts) deptsButton.current?.focus();
   }, [focusDepts]);
+  useEffect(() => {
+    if (focusRegTypes) regTypesButton.current?.focus();
+  }, [focusRegTypes]);
   const add = useSubmit(fieldFor);
   const isAdmin = status.operator?.role === "admin";
 
@@ -80,10 +89,13 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
             {operators && <OperatorTable operators={operators} />}
           </div>
           <section className="inline-form">
-            <h3>{t("dept.title")}</h3>
+            <h3>{t("ops.listsTitle")}</h3>
             <div className="button-row">
               <button ref={deptsButton} type="button" data-testid="dept-open" onClick={onOpenDepts}>
                 {t("dept.open")}
+              </button>
+              <button ref={regTypesButton} type="button" data-testid="regtype-open" onClick={onOpenRegTypes}>
+                {t("regtype.open")}
               </button>
             </div>
           </section>

@@ -25,7 +25,7 @@ export const RECON_KEYS: { key: string; label: MsgKey }[] = [
   { key: "Esc", label: "fkey.home" },
 ];
 
-type Tab = "exceptions" | "worklist" | "marks" | "totals";
+type Tab = "exceptions" | "worklist" | "marks" | "totals" | "stations";
 
 const EXCEPTION_LISTS = [
   "missing_batch",
@@ -243,7 +243,7 @@ export function ReconcileScreen({ keysOn }: Props) {
           </p>
           <div className="recon-filters">
             <div className="recon-tabs" role="tablist">
-              {(["exceptions", "worklist", "marks", "totals"] as Tab[]).map((id) => (
+              {(["exceptions", "worklist", "marks", "totals", "stations"] as Tab[]).map((id) => (
                 <button
                   key={id}
                   type="button"
@@ -345,6 +345,40 @@ export function ReconcileScreen({ keysOn }: Props) {
                 rows={view.by_tender.map((r) => ({ ...r, label: methodLabel(t, r) }))}
                 testId="recon-by-tender"
               />
+            </div>
+          )}
+          {tab === "stations" && (
+            <div className="table-scroll recon-table">
+              <table className="batches" data-testid="recon-stations">
+                <thead>
+                  <tr>
+                    <th>{t("recon.station")}</th>
+                    <th>{t("recon.col.fingerprint")}</th>
+                    <th>{t("recon.col.batches")}</th>
+                    <th>{t("recon.col.missing")}</th>
+                    <th className="num">{t("recon.col.receipts")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {view.stations
+                    .filter((s) => !station || s.code === station)
+                    .map((s) => (
+                      <tr key={s.code} data-testid={`recon-station-${s.code}`}>
+                        <td>
+                          {s.code} {s.name}
+                        </td>
+                        <td>
+                          <code className="recon-fp">{s.fingerprint}</code>
+                        </td>
+                        <td>{s.batches.join("、")}</td>
+                        <td className={s.missing_batches.length > 0 ? "recon-missing" : undefined}>
+                          {s.missing_batches.length > 0 ? s.missing_batches.join("、") : "—"}
+                        </td>
+                        <td className="num">{s.receipts}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
             </div>
           )}
           <div className="export-target recon-write">

@@ -190,7 +190,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, d
           </button>
         </div>
       );
-    return <RegisterForm patient={pinned} depts={open} draft={draft} onRegistered={registered} onBackOut={toSearch} deptRef={deptSelect} />;
+    return <RegisterForm patient={pinned} depts={open} draft={draft} onRegistered={registered} onBackOut={toSearch} deptRef={deptSelect} typesSeq={deptSeq} />;
   }
 
   return (

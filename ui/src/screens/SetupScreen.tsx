@@ -90,19 +90,19 @@ interface DoneProps {
 /** The fingerprint, then 继续 (focused) and 导入示例价目表 (Tab reaches it). */
 function SetupDone({ created, onCreated, onDone }: DoneProps) {
   const t = useT();
-  const [report, setReport] = useState<ImportReportView | null>(null);
+  const [reports, setReports] = useState<ImportReportView[] | null>(null);
   const sample = useSubmit();
   const next = useRef<HTMLButtonElement>(null);
 
   // Imported: the next keystroke is 继续 (it was disabled while the import ran).
-  const imported = report !== null && !sample.pending;
+  const imported = reports !== null && !sample.pending;
   useEffect(() => {
     if (imported) next.current?.focus();
   }, [imported]);
 
   function importSample() {
     void sample.run(async () => {
-      setReport(await api.catalogImportSample());
+      setReports(await api.catalogImportSample());
       onCreated(await api.appStatus()); // the status bar should know the new price list
     });
   }
@@ -121,13 +121,13 @@ function SetupDone({ created, onCreated, onDone }: DoneProps) {
       </p>
       <p className="muted">{t("setup.fingerprintHint")}</p>
       <h2>{t("setup.catalogTitle")}</h2>
-      {report ? <ImportSummary report={report} /> : <p className="muted">{t("setup.catalogHint")}</p>}
+      {reports ? reports.map((r) => <ImportSummary key={r.sha256} report={r} />) : <p className="muted">{t("setup.catalogHint")}</p>}
       {sample.problem && <ErrorText problem={sample.problem} testId="setup-error" />}
       <div className="button-row">
         <button ref={next} type="button" className="primary" data-testid="setup-continue" autoFocus disabled={sample.pending} onClick={() => onDone(created)}>
           {t("setup.continue")}
         </button>
-        <button type="button" data-testid="setup-import-sample" disabled={sample.pending || report !== null} onClick={importSample}>
+        <button type="button" data-testid="setup-import-sample" disabled={sample.pending || reports !== null} onClick={importSample}>
           {sample.pending ? t("catalog.importing") : t("catalog.importSample")}
         </button>
       </div>

@@ -314,7 +314,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
                     tenders,
                     cash_tendered,
                     back_entered_at: back,
-                    payer: a.payer.map(|name| downtime_core::charge::Payer {
+                    payer: a.payer.map(|name| downtime_core::charge::Depositor {
                         name,
                         relation: a.relation.unwrap_or_default(),
                         phone: a.payer_phone.unwrap_or_default(),

@@ -42,9 +42,12 @@ pub struct ChargeArgs {
     /// 现金实收（找零 = 实收 - 现金应付）
     #[arg(long)]
     tendered: Option<String>,
-    /// 医保患者：全额自付，恢复后重新结算
-    #[arg(long)]
+    /// 按医保患者收费（登记了医保的患者默认如此）：全额自付，恢复后重新结算
+    #[arg(long, conflicts_with = "self_pay")]
     insured: bool,
+    /// 登记了医保的患者按自费收费，并写明原因
+    #[arg(long, value_name = "原因")]
+    self_pay: Option<String>,
     /// 同时填写的手工发票号
     #[arg(long)]
     paper_no: Option<String>,
@@ -298,7 +301,7 @@ pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
         lines,
         tenders,
         cash_tendered,
-        insured: a.insured,
+        payer: crate::payer(a.insured, a.self_pay),
         paper_no: a.paper_no,
         back_entered_at: back,
         approver,

@@ -132,6 +132,16 @@ pub fn lang() -> Lang {
         .unwrap_or_default()
 }
 
+/// `--insured` / `--self-pay REASON` / neither (as the patient's record says).
+pub fn payer(insured: bool, self_pay: Option<String>) -> downtime_core::charge::Payer {
+    use downtime_core::charge::Payer;
+    match (insured, self_pay) {
+        (_, Some(reason)) => Payer::SelfPay(reason),
+        (true, None) => Payer::Insured,
+        (false, None) => Payer::AsRecorded,
+    }
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).expect("serialisable"));

@@ -50,6 +50,56 @@ pub enum PatientCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 更正患者信息（只写要改的项；留下更正记录，已开具的票据不变）
+    Correct {
+        /// 停机号
+        patient: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// M（男）、F（女）、U（未知）
+        #[arg(long)]
+        sex: Option<String>,
+        /// 出生日期 YYYY-MM-DD
+        #[arg(long, conflicts_with = "age")]
+        birth: Option<String>,
+        #[arg(long)]
+        age: Option<i64>,
+        /// 身份证号（写 none 清除）
+        #[arg(long)]
+        id_number: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        /// employee、resident、public_funded、commercial、self_pay
+        #[arg(long)]
+        insurance: Option<String>,
+        #[arg(long)]
+        insurance_no: Option<String>,
+        /// 确认填写的出生日期或性别与身份证号不一致
+        #[arg(long)]
+        confirm_mismatch: bool,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 合并两条属于同一人的停机登记（需主管）；两个停机号都能找到合并后的患者
+    Merge {
+        /// 并入另一条的停机号
+        merged: String,
+        /// 保留的停机号
+        #[arg(long)]
+        into: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        supervisor: String,
+        #[arg(long)]
+        supervisor_pin: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// 查找患者：姓名、拼音首字母、身份证号、电话、停机号或 HIS 号
     Find {
         query: String,
@@ -94,9 +144,12 @@ pub struct RegisterArgs {
     /// 现金实收（找零 = 实收 - 现金应付）
     #[arg(long)]
     tendered: Option<String>,
-    /// 医保患者：全额自付，恢复后重新结算
-    #[arg(long)]
+    /// 按医保患者收费（登记了医保的患者默认如此）：全额自付，恢复后重新结算
+    #[arg(long, conflicts_with = "self_pay")]
     insured: bool,
+    /// 登记了医保的患者按自费收费，并写明原因
+    #[arg(long, value_name = "原因")]
+    self_pay: Option<String>,
     /// 补录纸质记录：实际挂号时间
     #[arg(long)]
     back_entry: Option<String>,
@@ -244,6 +297,70 @@ pub fn patient(cmd: PatientCmd, ctx: &mut Ctx) -> Out {
                 println!("{}", p.downtime_no.unwrap_or_default());
             }
         }
+        PatientCmd::Correct {
+            patient,
+            name,
+            sex,
+            birth,
+            age,
+            id_number,
+            phone,
+            address,
+            insurance,
+            insurance_no,
+            confirm_mismatch,
+            reason,
+            json,
+        } => {
+            let me = ctx.actor()?;
+            let now = ctx.desk.resolve_patient(&me, &patient)?;
+            let keep = |typed: Option<String>, current: String| Some(typed.unwrap_or(current));
+            let (birth, age) = match (birth, age) {
+                (Some(b), _) => (Some(b), None),
+                (None, Some(a)) => (None, Some(a)),
+                (None, None) => (now.birth.map(|b| b.to_string()), if now.birth.is_none() { now.age_years } else { None }),
+            };
+            let details = NewPatient {
+                name: name.unwrap_or(now.name.clone()),
+                sex: sex.unwrap_or(now.sex.key().to_string()),
+                birth,
+                age,
+                id_number: match id_number.as_deref() {
+                    Some("none") => None,
+                    Some(n) => Some(n.to_string()),
+                    None => now.id_number.clone(),
+                },
+                phone: keep(phone, now.phone.clone()),
+                address: keep(address, now.address.clone()),
+                insurance: keep(insurance, now.insurance.key().to_string()),
+                insurance_no: keep(insurance_no, now.insurance_no.clone()),
+                confirm_duplicate: true,
+                confirm_id_mismatch: confirm_mismatch,
+            };
+            let p = ctx.desk.correct_patient(&me, &patient, &details, &reason)?;
+            if json {
+                print_json(&PatientView::from(&p));
+            } else {
+                println!("已更正：{}", show_patient(&p));
+            }
+        }
+        PatientCmd::Merge {
+            merged,
+            into,
+            reason,
+            supervisor,
+            supervisor_pin,
+            json,
+        } => {
+            let sup = ctx.desk.authenticate(&supervisor, &supervisor_pin)?;
+            let me = ctx.actor()?;
+            let p = ctx.desk.merge_patients(&me, &sup, &merged, &into, &reason)?;
+            if json {
+                print_json(&PatientView::from(&p));
+            } else {
+                println!("已合并：{} 并入 {}", merged.trim(), show_patient(&p));
+            }
+        }
         PatientCmd::Find { query, limit, json } => {
             let found = ctx.desk.find_patients(&query, limit.clamp(1, 200))?;
             if json {
@@ -327,7 +444,7 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
             doctor: a.doctor,
             back_entered_at: back,
             cash_tendered,
-            insured: a.insured,
+            payer: crate::payer(a.insured, a.self_pay),
             ..NewRegistration::new(a.patient, a.dept, a.reg_type, tenders)
         },
     )?;

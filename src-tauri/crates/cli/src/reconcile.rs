@@ -226,14 +226,14 @@ fn y(fen: i64) -> String {
 
 fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -> Out {
     let stations: Vec<usize> = stations.iter().copied().filter(|n| *n > 0).collect();
-    let figures = downtime_recon::bench::run(&stations, receipts.max(1), data)?;
-    if json {
-        crate::print_json(&figures);
-        return Ok(ExitCode::SUCCESS);
+    if !json {
+        println!("对账基准（每站 {receipts} 张收据，HIS 入账同样多；目标：30 站 < 5000 ms，< 300 MB）");
+        println!("本机基线 = 同一次运行中读取并计算 SHA-256 同样的批次文件与入账文件");
     }
-    println!("对账基准（每站 {receipts} 张收据，HIS 入账同样多；目标：30 站 < 5000 ms，< 300 MB）");
-    println!("本机基线 = 同一次运行中读取并计算 SHA-256 同样的批次文件与入账文件");
-    for f in &figures {
+    let figures = downtime_recon::bench::run(&stations, receipts.max(1), data, &mut |f| {
+        if json {
+            return;
+        }
         println!(
             "{:>2} 站 {:>7} 张收据 {:>7} 笔入账：载入验证 {:>8.0} ms + 入账导入 {:>6.0} ms + 匹配 {:>6.0} ms = {:>8.0} ms \
              （基线 {:>6.0} ms，{:.1}×）内存峰值 {}{}",
@@ -249,6 +249,9 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
             f.peak_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "—".into()),
             if f.balanced { "，平衡" } else { "，不平衡（基准数据有误）" }
         );
+    })?;
+    if json {
+        crate::print_json(&figures);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -71,7 +71,7 @@ pub struct DepositInput {
     pub cash_tendered: Option<Fen>,
     pub back_entered_at: Option<DateTime<Utc>>,
     /// 交款人 when a relative pays for the patient.
-    pub payer: Option<crate::charge::Payer>,
+    pub payer: Option<crate::charge::Depositor>,
 }
 
 /// A deposit refund (退预交金).
@@ -128,8 +128,8 @@ fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
 }
 
 /// A relative's name, relationship and phone, checked as typed text.
-fn payer(p: &crate::charge::Payer) -> Result<crate::charge::Payer> {
-    Ok(crate::charge::Payer {
+fn payer(p: &crate::charge::Depositor) -> Result<crate::charge::Depositor> {
+    Ok(crate::charge::Depositor {
         name: clean_text(&p.name, 20, ("交款人", "Payer"))?,
         relation: optional_text(Some(&p.relation), 10, ("与患者关系", "Relationship"))?,
         phone: optional_text(Some(&p.phone), 20, ("电话", "Phone"))?,
@@ -154,13 +154,14 @@ impl Desk {
         let station = self.require_station()?;
         let now = self.now();
         let (admitted_at, outage_id) = self.outage_for(new.back_entered_at, now)?;
-        let dept = self.department(&new.dept)?.ok_or_else(|| {
-            invalid!(
-                "dept_unknown",
-                format!("没有编码为“{}”的科室", new.dept),
-                format!("No department with code \"{}\"", new.dept)
-            )
-        })?;
+        let dept = self.department_or_refuse(&new.dept)?;
+        if dept.kind != crate::registration::DeptKind::Inpatient {
+            return Err(invalid!(
+                "dept_not_inpatient",
+                format!("{} 不是住院病区：入院请选择住院病区（门诊、急诊科室请用挂号）", dept.name),
+                format!("{} is not an inpatient ward: admit into a ward (outpatient and emergency departments register visits)", dept.name)
+            ));
+        }
         let ward = optional_text(new.ward.as_deref(), 30, ("病区", "Ward"))?;
         let bed = optional_text(new.bed.as_deref(), 10, ("床号", "Bed"))?;
         let doctor = optional_text(new.doctor.as_deref(), 20, ("医生", "Doctor"))?;

@@ -223,6 +223,31 @@ impl<'c> Writer<'c> {
     }
 }
 
+/// Indexes entry `e.pos` again as amended (a corrected record, at the same position and row):
+/// its codes and initials are added beside the ones it had; its name replaces `old_name`.
+pub(crate) fn amend(conn: &Connection, domain: Domain, e: &Entry<'_>, old_name: &str) -> Result<()> {
+    let d = domain.name();
+    let mut key = conn.prepare_cached(&format!("INSERT OR IGNORE INTO {d}_key (key, pos) VALUES (?1, ?2)"))?;
+    for c in e.codes.iter().filter(|c| !c.is_empty()) {
+        key.execute(params![tagged(CODE, &c.to_lowercase()), e.pos])?;
+    }
+    for l in e.lookups.iter().filter(|l| !l.is_empty()) {
+        key.execute(params![tagged(INITIALS, &l.to_uppercase()), e.pos])?;
+    }
+    // A contentless FTS row is deleted by giving the tokens it was written with.
+    let old = gram_tokens(&old_name.to_lowercase());
+    if !old.is_empty() {
+        conn.prepare_cached(&format!("INSERT INTO {d}_gram ({d}_gram, rowid, tokens) VALUES ('delete', ?1, ?2)"))?
+            .execute(params![e.pos, old])?;
+    }
+    let new = gram_tokens(&e.name.to_lowercase());
+    if !new.is_empty() {
+        conn.prepare_cached(&format!("INSERT INTO {d}_gram (rowid, tokens) VALUES (?1, ?2)"))?
+            .execute(params![e.pos, new])?;
+    }
+    Ok(())
+}
+
 /// Empties one domain's index (before a rebuild).
 pub(crate) fn clear(conn: &Connection, domain: Domain) -> Result<()> {
     let d = domain.name();

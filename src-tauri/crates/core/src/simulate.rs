@@ -5,7 +5,6 @@
 //! outage, shifts, departments and price list it needs from the shipped samples when missing.
 
 use crate::catalog::price::Quantity;
-use crate::catalog::{synth, ImportOptions};
 use crate::charge::correction::RefundInput;
 use crate::charge::tender::{Method, TenderInput};
 use crate::charge::{ChargeInput, LineInput, Receipt};
@@ -50,15 +49,7 @@ pub fn prepare(desk: &mut Desk, admin: &Actor) -> Result<(Actor, Actor)> {
     let cashier = operator(desk, admin, CASHIER, Role::Cashier)?;
     let supervisor = operator(desk, admin, SUPERVISOR, Role::Supervisor)?;
     if desk.active_catalog()?.is_none() {
-        let csv = synth::price_list_csv(3000, 2026);
-        desk.catalog_import(
-            &supervisor,
-            csv.as_bytes(),
-            "示例价目表-2026-11.csv",
-            &ImportOptions::default(),
-            false,
-            &mut |_, _| {},
-        )?;
+        desk.import_sample_catalog(&supervisor, &mut |_, _| {})?;
     }
     if desk.reg_types()?.is_empty() {
         desk.seed_reg_types(&supervisor)?;
@@ -90,13 +81,17 @@ pub fn run(
     let (cashier, supervisor) = prepare(desk, admin)?;
     let mut rng = Rng(seed);
     let mut sum = Summary::default();
+    // What a visit is charged: drugs, herbs, tests, examinations, treatments, materials (not
+    // the registration fees, beds or nursing, which are not outpatient charges).
     let items: Vec<String> = {
-        let queries = ["X0", "Z0", "C0", "E0", "L0", "T0", "M0"];
-        let mut all = Vec::new();
-        for q in queries {
-            all.extend(desk.catalog_search(q, 40)?.into_iter().map(|i| i.code));
-        }
-        all
+        use crate::catalog::category::FeeCategory::*;
+        let in_force = desk.items_in_force()?.ok_or_else(|| crate::error::invalid!("catalog_missing", "尚未导入价目表", "No price list"))?;
+        in_force
+            .all()
+            .iter()
+            .filter(|i| !matches!(i.category, Registration | Consultation | Bed | Nursing | GeneralService | Other))
+            .map(|i| i.code.clone())
+            .collect()
     };
     let depts: Vec<String> = desk
         .departments()?
@@ -238,7 +233,7 @@ pub fn run(
             &ChargeInput {
                 visit: Some(reg.id),
                 cash_tendered,
-                insured,
+                // Insured patients are charged as insured: the default.
                 ..ChargeInput::new(downtime_no, lines, tenders)
             },
         )?;

@@ -760,7 +760,10 @@ pub struct RegisterInput {
     pub tenders: Vec<TenderInputView>,
     #[ts(type = "number | null")]
     pub cash_tendered_fen: Option<i64>,
+    /// Charged as insured (the default shown for a patient with insurance on file).
     pub insured: bool,
+    /// Why an insured patient pays as self-pay (needed then).
+    pub self_pay_reason: Option<String>,
 }
 
 /// 退号 from the registration screen.
@@ -1124,6 +1127,16 @@ impl DraftLine {
     }
 }
 
+/// The payment panel's choice as the core takes it: insured, or self-pay with the reason
+/// typed (an insured patient without one is refused by the core).
+pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge::Payer {
+    if insured {
+        crate::charge::Payer::Insured
+    } else {
+        crate::charge::Payer::SelfPay(self_pay_reason.unwrap_or_default())
+    }
+}
+
 /// 付数 as typed: a whole number.
 pub fn parse_doses(text: &str) -> crate::Result<i64> {
     text.trim().parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
@@ -1181,7 +1194,10 @@ pub struct PayInput {
     pub tenders: Vec<TenderInputView>,
     #[ts(type = "number | null")]
     pub cash_tendered_fen: Option<i64>,
+    /// Charged as insured (the default shown for a patient with insurance on file).
     pub insured: bool,
+    /// Why an insured patient pays as self-pay (needed then).
+    pub self_pay_reason: Option<String>,
     pub paper_no: Option<String>,
     pub back_entered_at: Option<String>,
     /// Needed for lines outside the price list.

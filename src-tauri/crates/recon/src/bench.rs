@@ -128,8 +128,8 @@ fn hash_tree(dir: &Path, hasher: &mut Sha256) -> Result<()> {
 
 /// Runs the benchmark for each count in `stations` (each at most the largest), counters of
 /// `receipts` receipts. `data`: where the batches are kept for the next run (else a
-/// temporary folder).
-pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>) -> Result<Vec<Figures>> {
+/// temporary folder). `done` is told each count's figures as soon as they are measured.
+pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut dyn FnMut(&Figures)) -> Result<Vec<Figures>> {
     let temp = tempfile::Builder::new().prefix("downtime-recon-bench").tempdir()?;
     let data = data.unwrap_or(temp.path());
     std::fs::create_dir_all(data)?;
@@ -168,7 +168,7 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>) -> Result<V
         let matched = t.elapsed().as_secs_f64() * 1000.0;
         let peak = peak_memory_mb();
         let total = load + his + matched;
-        out.push(Figures {
+        let f = Figures {
             stations: n,
             receipts: r.summary.receipts,
             postings: r.summary.postings,
@@ -180,7 +180,9 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>) -> Result<V
             ratio_to_floor: total / floor.max(0.001),
             peak_mb: peak,
             balanced: r.balanced,
-        });
+        };
+        done(&f);
+        out.push(f);
     }
     Ok(out)
 }

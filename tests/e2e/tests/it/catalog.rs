@@ -35,7 +35,11 @@ async fn import_the_sample_and_pick_by_initials() {
         app.by_id("catalog-screen").await;
         app.screenshot("empty").await;
         app.by_id("catalog-import-sample").await.click().await.unwrap();
-        app.text_contains("import-summary", "3000").await;
+        // Both parts of the sample: the services, then the drugs.
+        app.text_contains("import-summary", "115").await;
+        let summaries = app.client.find_all(Locator::Css("[data-testid='import-summary']")).await.unwrap();
+        assert_eq!(summaries.len(), 2);
+        assert!(summaries[1].text().await.unwrap().contains("药品"));
         app.text_contains("status-catalog", "2026-11").await;
         app.screenshot("sample-imported").await;
 
@@ -52,14 +56,14 @@ async fn import_the_sample_and_pick_by_initials() {
         app.screenshot("picker-zcf").await;
         app.keys(ENTER).await;
         let picked = app.text_contains("item-picked", "诊查费").await;
-        assert!(picked.contains("12.00"), "{picked}");
+        assert!(picked.contains("10.00"), "{picked}");
         // A 4-decimal drug price is shown exactly.
-        app.keys("阿莫西林口服溶液").await;
-        app.text_contains("item-results", "15.5617").await;
+        app.keys("复方甘草片").await;
+        app.text_contains("item-results", "0.0465").await;
         app.keys(ARROW_DOWN).await;
         app.keys(ARROW_UP).await;
         app.keys(ENTER).await;
-        app.text_contains("item-picked", "15.5617").await;
+        app.text_contains("item-picked", "0.0465").await;
         app.screenshot("picked").await;
         app.close().await;
     })

@@ -77,7 +77,7 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
     e2e("charge", |name| async move {
         let mut app = App::start(&name, counter).await;
         let items: Vec<(&str, String, &str)> = [
-            ("ptmzzcf", "1"),
+            ("mzzcfpt", "1"),
             ("amxl", "2"),
             ("wssc", "30"),
             ("hq", "2.5*5"),
@@ -138,14 +138,15 @@ async fn a_prescription_paid_in_cash_an_insured_receipt_a_void_and_a_refund() {
             assert!(text.contains(cat.zh()), "{} missing", cat.zh());
         }
 
-        // The next patient is insured: the receipt carries the due date.
+        // The next patient is insured, and charged as insured by default: the receipt carries
+        // the due date.
         app.keys(F5).await;
         pick_patient(&app, "ls", "李四").await;
         add_item(&app, &items[4].0, &items[4].1, "1").await;
         app.keys(F9).await;
         app.wait_focus("pay-cash").await;
         let insured = app.by_id("pay-insured").await;
-        insured.send_keys(" ").await.unwrap();
+        assert!(insured.is_selected().await.unwrap(), "insured is ticked for an insured patient");
         app.text_contains("pay-due", "2026-").await;
         app.screenshot("insured-pay").await;
         app.by_id("pay-cash").await.send_keys(ENTER).await.unwrap();

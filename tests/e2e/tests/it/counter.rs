@@ -24,7 +24,7 @@ fn with_a_receipt(db: &Path) {
             },
         )
         .unwrap();
-    let code = desk.catalog_search("ptghf", 1).unwrap().remove(0);
+    let code = desk.catalog_search("ghf", 1).unwrap().remove(0);
     let lines = vec![LineInput::Item {
         code: code.code,
         qty: Quantity::from_milli(1000).unwrap(),

@@ -10,7 +10,7 @@ use crate::*;
 use downtime_core::catalog::price::Quantity;
 use downtime_core::charge::correction::RefundInput;
 use downtime_core::charge::tender::{Method, TenderInput};
-use downtime_core::charge::{ChargeInput, LineInput};
+use downtime_core::charge::{ChargeInput, LineInput, Payer};
 use downtime_core::patient::NewPatient;
 use downtime_core::{Desk, Fen, Role};
 
@@ -43,7 +43,7 @@ fn busy_shift(db: &Path) {
         .unwrap()
     };
     let (zhang, li) = (patient("张三", false), patient("李四", true));
-    let item = desk.catalog_search("诊察费", 1).unwrap().remove(0).code;
+    let item = desk.catalog_search("诊查费", 1).unwrap().remove(0).code;
     let mut pay = |who: &str, qty: &str, method: Method, paper: Option<&str>, insured: bool| {
         let lines = vec![LineInput::Item {
             code: item.clone(),
@@ -59,7 +59,7 @@ fn busy_shift(db: &Path) {
             &cashier,
             &ChargeInput {
                 paper_no: paper.map(str::to_string),
-                insured,
+                payer: if insured { Payer::Insured } else { Payer::SelfPay("未带医保卡".into()) },
                 ..ChargeInput::new(
                     who,
                     lines,

@@ -129,7 +129,7 @@ fn ten_items(db: &Path) -> Vec<(&'static str, String)> {
     let mut desk = Desk::open(db).unwrap();
     let mut items: Vec<(&'static str, String)> = Vec::new();
     for q in [
-        "amxl", "wssc", "xcg", "hq", "ycxzsq", "ptmzzcf", "jrzs", "jmzs", "ncg", "xdl", "gg", "dg", "bzs", "hxyy", "ptsy", "lhn", "sm",
+        "amxl", "wssc", "xcg", "hq", "ycxzsq", "mzzcfpt", "jrzs", "jmzs", "ncg", "xdt", "yg", "gg", "dg", "bzs", "hxyy", "ptsy", "lhn", "sm",
         "xb",
     ] {
         // 中药饮片 ask for 付数 too: this flow keeps to items charged by quantity alone.

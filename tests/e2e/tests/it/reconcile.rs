@@ -172,6 +172,12 @@ async fn finance_loads_batches_and_reads_the_report() {
         app.text_contains("recon-by-station", "MZ02").await;
         app.screenshot("totals").await;
 
+        // The stations registry: each key's fingerprint, to compare with the signed cover sheet.
+        app.by_id("recon-tab-stations").await.click().await.unwrap();
+        let mz01 = batch::read_manifest(&home.join("usb").join(batch::folder_name("MZ01", 1))).unwrap();
+        app.text_contains("recon-station-MZ01", &mz01.fingerprint().unwrap()).await;
+        app.screenshot("stations").await;
+
         // The report, written out.
         let out = home.join("report");
         app.type_into("recon-out", &out.display().to_string()).await;

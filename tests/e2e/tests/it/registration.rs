@@ -18,16 +18,7 @@ pub fn counter(db: &Path) {
     let mut desk = Desk::open(db).unwrap();
     let admin = desk.authenticate("王管理", "123456").unwrap();
     let root = workspace().join("assets");
-    let catalog = std::fs::read(root.join("catalog/sample-price-list-2026-11.csv")).unwrap();
-    desk.catalog_import(
-        &admin,
-        &catalog,
-        "示例价目表-2026-11.csv",
-        &Default::default(),
-        false,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    desk.import_sample_catalog(&admin, &mut |_, _| {}).unwrap();
     desk.import_departments(&admin, &std::fs::read(root.join("departments.csv")).unwrap(), "departments.csv")
         .unwrap();
     let his = format!(
@@ -190,6 +181,129 @@ async fn ten_patients_in_a_row_from_the_keyboard() {
         let linked = desk.find_patients("孙悟空", 5).unwrap();
         assert_eq!((linked.len(), linked[0].his_id.as_deref()), (1, Some("H001")));
         assert_eq!(desk.find_patients("李四", 5).unwrap().len(), 1, "the duplicate was not created");
+        assert_eq!(desk.verify().unwrap().problem, None);
+        app.close().await;
+    })
+    .await;
+}
+
+const CTRL_N: &str = "\u{E009}n\u{E000}";
+const CTRL_Q: &str = "\u{E009}q\u{E000}";
+const CTRL_T: &str = "\u{E009}t\u{E000}";
+
+/// The counter plus a supervisor, 陈主管, who edits the registration types and approves 退号.
+fn counter_with_supervisor(db: &Path) {
+    counter(db);
+    let mut desk = Desk::open(db).unwrap();
+    let admin = desk.authenticate("王管理", "123456").unwrap();
+    desk.add_operator(&admin, "陈主管", Role::Supervisor, "1357").unwrap();
+}
+
+/// Issue 10: a supervisor sets a registration type's fees (by price-list code) in settings;
+/// the cashier registers a patient for it and takes the fee in the same step; 退号 then gives
+/// the fee back on a refund voucher, approved by the supervisor's PIN.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_type_set_in_settings_is_paid_at_registration_and_refunded_on_cancel() {
+    e2e("regfees", |name| async move {
+        let mut app = App::start(&name, counter_with_supervisor).await;
+
+        // 陈主管: Ctrl+O → 编辑号别与挂号费 → Ctrl+N, a night clinic of 挂号费 + 急诊诊查费.
+        login(&app, "陈主管", "1357").await;
+        app.keys(CTRL_O).await;
+        app.by_id("regtype-open").await.click().await.unwrap();
+        app.wait_focus("regtype-list").await;
+        let rows = app.text_contains("regtype-list", "普通号").await;
+        assert!(rows.contains("¥11.00") && rows.contains("免费"), "{rows}");
+        app.keys(CTRL_N).await;
+        app.wait_focus("regtype-key").await;
+        app.keys("night").await;
+        app.keys(ENTER).await;
+        app.wait_focus("regtype-name").await;
+        app.keys("夜间门诊").await;
+        app.keys(ENTER).await;
+        app.wait_focus("regtype-codes").await;
+        // A code the price list lacks is refused, naming it; nothing is saved.
+        app.keys("110200001 NOPE01").await;
+        app.keys(ENTER).await;
+        app.keys(ENTER).await;
+        app.text_contains("regtype-error", "NOPE01").await;
+        app.wait_focus("regtype-codes").await;
+        app.keys(SELECT_ALL).await;
+        app.keys("110200001 110200005").await;
+        app.keys(ENTER).await;
+        app.keys(ENTER).await;
+        app.text_contains("regtype-notice", "已保存号别 夜间门诊：挂号费 ¥13.00").await;
+        app.wait_focus("regtype-list").await;
+        app.keys(ENTER).await; // the saved type, with its fee items
+        app.text_contains("regtype-fees", "急诊诊查费").await;
+        app.screenshot("regtype-settings").await;
+        app.keys(ESC).await;
+        app.wait_focus("regtype-open").await;
+        app.keys(ESC).await;
+        app.keys(CTRL_Q).await;
+
+        // 李收费 at the counter: a new patient, 夜间门诊 (the sixth type), paid in cash.
+        login(&app, "李收费", "2468").await;
+        new_patient(&app, &[("np-name", "郑十"), ("np-sex", "M"), ("np-birth", "1966-06-06")]).await;
+        app.wait_focus("reg-dept").await;
+        app.keys("JZ").await;
+        app.keys(ENTER).await;
+        app.wait_focus("reg-type").await;
+        app.keys("6").await;
+        let chosen = app.by_id("reg-type").await.prop("value").await.unwrap().unwrap_or_default();
+        assert_eq!(chosen, "night");
+        app.keys(ENTER).await;
+        app.keys(ENTER).await;
+        app.wait_focus("regpay-cash").await;
+        let preset = app.by_id("regpay-cash").await.prop("value").await.unwrap().unwrap_or_default();
+        assert_eq!(preset, "13.00", "cash preset to the fee");
+        app.keys(ENTER).await;
+        app.wait_focus("regpay-tendered").await;
+        app.keys("20").await;
+        app.screenshot("regfee-paying").await;
+        app.keys(ENTER).await;
+        app.keys(ENTER).await;
+        let fee = app.text_contains("reg-fee", "13.00").await;
+        let change = app.text_contains("reg-change", "7.00").await;
+        let result = app.text_contains("reg-result", "MZ01-000001").await;
+        app.screenshot("regfee-paid").await;
+        assert!(fee.contains("¥13.00") && change.contains("¥7.00"), "{fee} {change}\n{result}");
+
+        // 退号 from today's list: the refund is shown first; 陈主管's name and PIN approve it.
+        // (The day's first registration: the list appeared after the screen did.)
+        app.keys(CTRL_T).await;
+        app.wait_focus("reg-list").await;
+        app.keys(DELETE).await;
+        app.wait_focus("reg-cancel-reason").await;
+        app.text_contains("reg-cancel-refund", "¥13.00").await;
+        app.keys("患者等不及离开").await;
+        app.keys(ENTER).await;
+        app.wait_focus("reg-cancel-sup-name").await;
+        app.keys("陈主管").await;
+        app.keys(ENTER).await;
+        app.wait_focus("reg-cancel-sup-pin").await;
+        app.keys("1357").await;
+        app.screenshot("regfee-cancel-asked").await;
+        app.keys(ENTER).await;
+        for _ in 0..40 {
+            if app.exists("reg-cancel-done").await {
+                break;
+            }
+            app.keys(ENTER).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let done = app.text_contains("reg-cancel-done", "MZ01-000002").await;
+        assert!(done.contains("¥13.00"), "{done}");
+        app.text_contains("reg-list", "已退号").await;
+        app.screenshot("regfee-refunded").await;
+
+        let mut desk = Desk::open(app.db()).unwrap();
+        let voucher = desk.receipt("MZ01-000002").unwrap().unwrap();
+        assert_eq!((voucher.kind, voucher.total.get().abs()), (downtime_core::charge::ReceiptKind::Refund, 1300));
+        assert_eq!(voucher.refund_of.as_deref(), Some("MZ01-000001"));
+        assert!(voucher.reason.contains("患者等不及离开"), "{}", voucher.reason);
+        let t = desk.reg_types().unwrap().into_iter().find(|t| t.key == "night").unwrap();
+        assert_eq!(desk.reg_type_fees(&t).unwrap().total(), Some(Fen::new(1300).unwrap()));
         assert_eq!(desk.verify().unwrap().problem, None);
         app.close().await;
     })

@@ -106,9 +106,9 @@ describe("admission (F6)", () => {
     const { calls, user } = await openAdm("F6");
     expect(screen.getByTestId("patient-search")).toHaveFocus();
     await admitByKeyboard(user);
-    // Inpatient departments first, then the others.
+    // Inpatient wards only.
     const options = within(screen.getByTestId("adm-dept")).getAllByRole("option").map((o) => o.getAttribute("value"));
-    expect(options).toEqual(["", "ZYNK", "NK", "JZ"]);
+    expect(options).toEqual(["", "ZYNK"]);
     expect(screen.queryByTestId("adm-insurance-no")).not.toBeInTheDocument(); // self-pay
     await user.keyboard("{Enter}");
 

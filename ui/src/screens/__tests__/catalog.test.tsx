@@ -188,7 +188,7 @@ describe("price list screen", () => {
       app_status: () => current,
       catalog_import_sample: () => {
         current = status({ operator: admin, catalog: catalogStatus(version, false) });
-        return importReport({ file_name: version.file_name, good: 120, version });
+        return [importReport({ file_name: version.file_name, good: 120, version })];
       },
     });
     await user.click(screen.getByTestId("catalog-import-sample"));

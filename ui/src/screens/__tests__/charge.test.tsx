@@ -301,6 +301,7 @@ describe("paying (F9)", () => {
       tenders: [{ method: "cash", amount_fen: 99999, reference: "" }],
       cash_tendered_fen: 100000,
       insured: false,
+      self_pay_reason: null,
       paper_no: null,
       back_entered_at: null,
       supervisor: null,
@@ -379,12 +380,33 @@ describe("paying (F9)", () => {
       price_draft: (a) => ({ ...fakePricing(a?.lines as DraftLine[]), due_if_paid_today: "2026-12-10", due_provisional: true }),
       pay_charge: () => receiptView({ insured: true, insurance: "employee", resettle_due: "2026-12-10", due_provisional: true }),
     });
-    expect(screen.queryByTestId("pay-due")).not.toBeInTheDocument();
-    await user.click(screen.getByTestId("pay-insured"));
+    // Insured is the default for a patient with insurance on file.
+    expect(screen.getByTestId("pay-insured")).toBeChecked();
     expect(screen.getByTestId("pay-due")).toHaveTextContent("医保重新结算截止：2026-12-10（暂定）");
     await user.click(screen.getByTestId("pay-submit"));
     expect(await screen.findByTestId("receipt-due")).toHaveTextContent("2026-12-10（暂定）");
-    expect(payInputs(calls)[0].insured).toBe(true);
+    expect(payInputs(calls)[0]).toMatchObject({ insured: true, self_pay_reason: null });
+  });
+
+  test("an insured patient paying as self-pay says why; the reason goes with the payment", async () => {
+    const insured = patient({ insurance: "employee", insurance_no: "YB123" });
+    const { calls, user } = await readyToPay({
+      find_patients: () => [insured],
+      pay_charge: (a) => {
+        const input = a?.input as { self_pay_reason: string | null };
+        if (!input.self_pay_reason) throw ipcError("self_pay_reason_missing", "张三 登记了城镇职工基本医疗保险：按自费收费请写明原因");
+        return receiptView();
+      },
+    });
+    await user.click(screen.getByTestId("pay-insured"));
+    expect(screen.queryByTestId("pay-due")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("pay-submit"));
+    expect(await screen.findByTestId("pay-error")).toHaveTextContent("按自费收费请写明原因");
+    expect(screen.getByTestId("pay-self-pay-reason")).toHaveFocus();
+    await user.keyboard("未带医保卡");
+    await user.click(screen.getByTestId("pay-submit"));
+    await screen.findByTestId("receipt-no");
+    expect(payInputs(calls)[1]).toMatchObject({ insured: false, self_pay_reason: "未带医保卡" });
   });
 
   test("a self-pay patient has no insured switch", async () => {

@@ -139,7 +139,8 @@ describe("new patient (F2)", () => {
       back_entered_at: null,
       tenders: cashOf(2100),
       cash_tendered_fen: 5000,
-      insured: false,
+      insured: true,
+      self_pay_reason: null,
     });
     expect(sent.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(within(result).getByTestId("reg-downtime-no")).toHaveTextContent("DT-MZ01-000001");

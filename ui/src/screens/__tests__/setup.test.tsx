@@ -100,7 +100,7 @@ describe("setup", () => {
       setup_station: () => (current = status({ operator: admin })),
       catalog_import_sample: () => {
         current = status({ operator: admin, catalog: catalogStatus(version, false) });
-        return importReport({ file_name: version.file_name, good: 120, version });
+        return [importReport({ file_name: version.file_name, good: 120, version })];
       },
     });
     const { user } = renderApp();

@@ -1,4 +1,4 @@
-//! 入院 for the pinned patient: department (inpatient wards first; its code typed chooses it),
+//! 入院 for the pinned patient: department (inpatient wards only; its code typed chooses it),
 //! ward, bed, doctor, diagnosis, insurance (the patient's by default). Enter goes field to
 //! field and admits from the last; Esc steps back, and from the department to the search box.
 //! An insured patient is admitted as self-pay during the outage and converted after recovery:
@@ -22,6 +22,7 @@ import { BACK_ENTRY_FIELDS, BackEntry } from "./BackEntry";
 const FIELD_OF: Record<string, string> = {
   ...BACK_ENTRY_FIELDS,
   dept_unknown: "dept",
+  dept_not_inpatient: "dept",
   insurance_invalid: "insurance",
   insurance_no_missing: "insuranceNo",
 };
@@ -63,8 +64,8 @@ export function useAdmDraft() {
 }
 export type AdmDraft = ReturnType<typeof useAdmDraft>;
 
-/** Inpatient departments first, then the others (an admission may go anywhere). */
-export const admissible = (depts: DepartmentView[]) => [...depts.filter((d) => d.kind === "inpatient"), ...depts.filter((d) => d.kind !== "inpatient")];
+/** Inpatient wards only: the core refuses an admission anywhere else. */
+export const admissible = (depts: DepartmentView[]) => depts.filter((d) => d.kind === "inpatient");
 
 const blankToNull = (text: string) => (text.trim() === "" ? null : text.trim());
 

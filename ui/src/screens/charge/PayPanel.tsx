@@ -1,8 +1,9 @@
 //! F9 结算: how the patient pays, across the width of two columns. Cash first — its amount
 //! preset to the core's total and selected, so typing replaces it — then what was handed over
-//! (实收), with the change (the core's) shown large as it is typed. Other
-//! tenders (Insert adds one) each with the reference its method needs; 医保患者 for an insured
-//! patient, with the re-settlement due date; an optional paper receipt number. Enter goes cash
+//! (实收), with the change (the core's) shown large as it is typed. Other tenders (Insert adds
+//! one) each with the reference its method needs; 医保患者 (ticked for a patient with insurance
+//! on file, the re-settlement due date under it; unticked, the reason for self-pay); an
+//! optional paper receipt number. Enter goes cash
 //! → 实收 → 确认收费; Esc closes the panel and keeps everything typed. Amounts typed in yuan go
 //! as integer fen; a retry sends the same `id`, so a payment whose answer was lost is not
 //! charged twice. Outside an outage the core refuses (`outage_not_active`) unless a paper
@@ -20,15 +21,16 @@ import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { BACK_ENTRY_FIELDS, BackEntry } from "../admission/BackEntry";
 import { hasFree, type ChargeState } from "./chargeDraft";
+import { insurable as insurableOf, PAYER_FIELDS, PayerFields } from "./PayerFields";
 import { readTenders, referenceField, TenderSection, useTenderSection } from "./TenderSection";
 
 const FIELD_OF: Record<string, string> = {
   ...BACK_ENTRY_FIELDS,
+  ...PAYER_FIELDS,
   tender_cash_short: "tendered",
   tender_tendered_without_cash: "tendered",
   tender_sum_mismatch: "cash",
   tender_cash_twice: "cash",
-  patient_not_insured: "insured",
   paper_no_used: "paperNo",
   text_empty: "paperNo",
   text_control_chars: "paperNo",
@@ -57,7 +59,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
   const section = useTenderSection({ draft, change: update, prefix: "pay", problem, onSubmit: submit, onBackOut });
   const patient = draft.patient;
-  const insurable = patient !== null && patient.insurance !== "self_pay";
+  const insurable = insurableOf(patient);
   const priced = draft.priced;
   const showBackEntry = draft.backEntry || problem?.ipc?.code === "outage_not_active";
 
@@ -74,6 +76,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
       tenders: typed.tenders,
       cash_tendered_fen: typed.cashTenderedFen,
       insured: insurable && draft.insured,
+      self_pay_reason: insurable && !draft.insured ? draft.selfPayReason?.trim() || null : null,
       paper_no: draft.paperNo.trim() === "" ? null : draft.paperNo.trim(),
       back_entered_at: draft.backEntry ? draft.backAt.trim() : null,
       supervisor: hasFree(draft.lines) ? charge.approval : null,
@@ -95,21 +98,22 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
       </p>
       <form {...section.formProps}>
         <TenderSection section={section} cashLabel="pay.cash" tenderedHint="pay.changeLater" cashRef={cashRef} errorFor={err}>
-        {insurable && (
-          <div className="pay-insured">
-            <label className="check">
-              <input type="checkbox" name="insured" data-testid="pay-insured" checked={draft.insured} onChange={(e) => update({ insured: e.target.checked })} />
-              {t("pay.insured")} <span className="field-hint">{t("pay.insuredHint")}</span>
-            </label>
-            {draft.insured && priced?.due_if_paid_today && (
-              <p className="pay-due" data-testid="pay-due">
-                {t("pay.due", { date: priced.due_if_paid_today })}
-                {priced.due_provisional && t("due.provisional")}
-              </p>
-            )}
-            {err("insured")}
-          </div>
-        )}
+        <PayerFields
+          patient={patient}
+          insured={draft.insured}
+          reason={draft.selfPayReason ?? ""}
+          onInsured={(insured) => update({ insured })}
+          onReason={(selfPayReason) => update({ selfPayReason })}
+          prefix="pay"
+          errorFor={err}
+        >
+          {priced?.due_if_paid_today && (
+            <p className="pay-due" data-testid="pay-due">
+              {t("pay.due", { date: priced.due_if_paid_today })}
+              {priced.due_provisional && t("due.provisional")}
+            </p>
+          )}
+        </PayerFields>
         <Field
           name="paperNo"
           label={`${t("pay.paperNo")}（${t("common.optional")}）`}

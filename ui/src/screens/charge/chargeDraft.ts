@@ -48,6 +48,8 @@ export interface ChargeDraft {
   tendered: string;
   tenders: TenderRow[];
   insured: boolean;
+  /** Why an insured patient pays as self-pay (when `insured` is unticked). */
+  selfPayReason?: string;
   paperNo: string;
   /** 补录: a paper receipt written during the outage, entered afterwards at its real time
    *  (`PayInput.back_entered_at`, as typed). */

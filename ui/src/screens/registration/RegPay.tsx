@@ -1,12 +1,14 @@
 //! 挂号收费: the registration's fee is paid at once, as on the payment panel — cash first (its
 //! amount preset to the core's fee for the chosen type, then 实收), other tenders with Insert,
-//! each with the reference its method needs. Enter goes cash → 实收 → 确认挂号收费; Esc goes
+//! each with the reference its method needs, 医保患者 ticked for an insured patient. Enter goes cash → 实收 → 确认挂号收费; Esc goes
 //! back to the form with everything typed kept. The registration and its receipt are one
 //! request: its `id` is made when the form starts and sent again on a retry, so a registration
 //! whose answer was lost is neither made nor paid twice.
 
 import { useEffect, useRef } from "react";
+import type { PatientView } from "../../bindings/PatientView";
 import type { RegTypeView } from "../../bindings/RegTypeView";
+import { insurable, PAYER_FIELDS, PayerFields } from "../charge/PayerFields";
 import { errorIn } from "../../components/ErrorText";
 import { FormButtons } from "../../components/FormButtons";
 import { formatFen, formatYuanInput } from "../../format";
@@ -21,12 +23,16 @@ export interface RegPayDraft extends TenderDraft {
   id: string;
   /** The type and fee the cash amount was preset for. */
   presetFor: string;
+  /** Charged as insured; unset: as the patient's record says. */
+  insured?: boolean;
+  selfPayReason?: string;
 }
 
 export const freshRegPay = (): RegPayDraft => ({ id: newId(), cash: "", tendered: "", tenders: [], presetFor: "" });
 
 /** Where the core's refusals of a payment belong. */
 export const PAY_FIELDS: Record<string, string> = {
+  ...PAYER_FIELDS,
   tender_cash_short: "tendered",
   tender_tendered_without_cash: "tendered",
   tender_sum_mismatch: "cash",
@@ -37,11 +43,12 @@ export const PAY_FIELDS: Record<string, string> = {
 export const payFieldFor: FieldFor = (code) => PAY_FIELDS[code];
 
 interface Props {
+  patient: PatientView;
   type: RegTypeView;
   draft: RegPayDraft;
   onChange: (patch: Partial<RegPayDraft>) => void;
   /** Sends the registration with these tenders. */
-  onPay: (tenders: TenderInputView[], cashTenderedFen: number | null) => void;
+  onPay: (tenders: TenderInputView[], cashTenderedFen: number | null, insured: boolean, selfPayReason: string | null) => void;
   pending: boolean;
   problem: Problem | null;
   setProblem: (p: Problem | null) => void;
@@ -49,12 +56,13 @@ interface Props {
   onBackOut: () => void;
 }
 
-export function RegPay({ type, draft, onChange, onPay, pending, problem, setProblem, onBackOut }: Props) {
+export function RegPay({ patient, type, draft, onChange, onPay, pending, problem, setProblem, onBackOut }: Props) {
   const t = useT();
   const cash = useRef<HTMLInputElement>(null);
   const change: TenderChange = (patch) => onChange(typeof patch === "function" ? patch(draft) : patch);
   const section = useTenderSection({ draft, change, prefix: "regpay", problem, onSubmit: submit, onBackOut });
   const fee = type.total_fen ?? 0;
+  const insured = insurable(patient) && (draft.insured ?? true);
   const presetKey = `${type.key}/${fee}`;
 
   // The cash amount starts as the fee of the chosen type; the focus goes to it.
@@ -67,7 +75,7 @@ export function RegPay({ type, draft, onChange, onPay, pending, problem, setProb
   function submit() {
     const typed = readTenders(draft);
     if ("problem" in typed) return setProblem(typed.problem);
-    onPay(typed.tenders, typed.cashTenderedFen);
+    onPay(typed.tenders, typed.cashTenderedFen, insured, insured ? null : draft.selfPayReason?.trim() || null);
   }
 
   const err = (slot: string) => errorIn(problem, slot, "regpay-error");
@@ -77,6 +85,15 @@ export function RegPay({ type, draft, onChange, onPay, pending, problem, setProb
         <span className="muted">{t("reg.payFor", { type: type.name })}</span> <b data-testid="reg-pay-total">{formatFen(fee)}</b>
       </p>
       <TenderSection section={section} cashLabel="pay.cash" tenderedHint="pay.changeLater" cashRef={cash} errorFor={err} />
+      <PayerFields
+        patient={patient}
+        insured={insured}
+        reason={draft.selfPayReason ?? ""}
+        onInsured={(insured) => onChange({ insured })}
+        onReason={(selfPayReason) => onChange({ selfPayReason })}
+        prefix="regpay"
+        errorFor={err}
+      />
       {err("form")}
       <FormButtons submit="reg.paySubmit" testId="reg-pay-submit" kind="pay-submit" submitRef={section.submitButton} pending={pending} back="reg.payBack" onBack={onBackOut} />
     </form>

@@ -21,6 +21,7 @@ import { useDraft, useKept } from "../../hooks/useDraft";
 import { formatFen } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
+import { insurable } from "../charge/PayerFields";
 import { freshRegPay, payField, RegPay, type RegPayDraft } from "./RegPay";
 
 const FIELD_OF: Record<string, string> = {
@@ -76,9 +77,11 @@ interface Props {
   onRegistered: (r: RegistrationView) => void;
   onBackOut: () => void;
   deptRef?: Ref<HTMLSelectElement>;
+  /** Changes when the 号别 were edited in settings: the types load again. */
+  typesSeq?: number;
 }
 
-export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, deptRef }: Props) {
+export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, deptRef, typesSeq }: Props) {
   const t = useT();
   const deptSelect = useRef<HTMLSelectElement>(null);
   const typeSelect = useRef<HTMLSelectElement>(null);
@@ -99,7 +102,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
 
   useEffect(() => {
     void typesLoad.run(async () => setTypes(await api.regTypes()));
-  }, [typesLoad.run]);
+  }, [typesLoad.run, typesSeq]);
   // The first type offered until the clerk chooses another.
   useEffect(() => {
     if (types && !type && offered.length > 0) draft.setRegType(offered[0].key);
@@ -123,7 +126,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
     if (backEntry && backAt.trim() === "") return setProblem({ key: "reg.backAtRequired", field: "backAt" });
     setProblem(null);
     if (type.total_fen > 0) setPaying(true);
-    else send([], null);
+    else send([], null, insurable(patient), null);
   }
 
   // Back from the payment (Esc): the form again, on the type.
@@ -137,7 +140,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
     setBackFromPay((n) => n + 1);
   }
 
-  function send(tenders: TenderInputView[], cashTenderedFen: number | null) {
+  function send(tenders: TenderInputView[], cashTenderedFen: number | null, insured: boolean, selfPayReason: string | null) {
     if (!chosen || !type) return;
     void run(async () => {
       const r = await api.register({
@@ -149,7 +152,8 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
         back_entered_at: backEntry ? backAt.trim() : null,
         tenders,
         cash_tendered_fen: cashTenderedFen,
-        insured: false,
+        insured,
+        self_pay_reason: selfPayReason,
       });
       setPaying(false);
       draft.setPay(freshRegPay()); // made: the next registration is a new request
@@ -182,6 +186,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
           {chosen.name} · {type.name} · {doctor || t("reg.doctorAny")}
         </p>
         <RegPay
+          patient={patient}
           type={type}
           draft={pay}
           onChange={(patch) => draft.setPay({ ...pay, ...patch })}

@@ -33,7 +33,9 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
   const t = useT();
   const listId = useId();
   const list = useRef<HTMLUListElement>(null);
-  useImperativeHandle(listRef, () => list.current!, []);
+  // The list element appears with the first registration (before it, a line saying none).
+  const empty = regs !== null && (regs ?? []).length === 0;
+  useImperativeHandle(listRef, () => list.current!, [empty]);
   const reasonInput = useRef<HTMLInputElement>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [asking, setAsking] = useState(false);
@@ -107,7 +109,7 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
   }
 
   return (
-    <section className="panel reg-today">
+    <section className={`panel reg-today ${asking || done ? "has-form" : ""} ${asking ? "asking" : ""}`}>
       <h2>
         {t("reg.todayTitle")} <kbd>Ctrl+T</kbd>
       </h2>

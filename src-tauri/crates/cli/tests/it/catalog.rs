@@ -1,16 +1,21 @@
 use crate::Station;
 
-fn sample() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets/catalog/sample-price-list-2026-11.csv").to_string()
+/// A whole 3,000-item list (`catalog generate`, the synthetic list of tests and benchmarks).
+fn big(s: &Station) -> String {
+    let path = s.dir.path().join("价目表-2026-11.csv");
+    if !path.exists() {
+        s.run(&["catalog", "generate", "--items", "3000", "--seed", "2026", "--out", path.to_str().unwrap()]).out();
+    }
+    path.to_str().unwrap().to_string()
 }
 
 #[test]
 fn import_search_and_versions() {
     let s = Station::new();
-    let out = s.admin(&["catalog", "import", &sample()]);
+    let out = s.admin(&["catalog", "import", &big(&s)]);
     assert!(out.out().contains("已导入 2026-11 月价目表（整表）：3000 项"), "{}", out.stdout);
     assert_eq!(out.stderr, "", "no progress when standard error is not a terminal");
-    let again = s.admin(&["catalog", "import", &sample()]);
+    let again = s.admin(&["catalog", "import", &big(&s)]);
     assert!(again.out().contains("未重复导入"));
     let found = s.run(&["catalog", "search", "zcf", "--json"]).json();
     let first = &found[0];
@@ -129,9 +134,9 @@ fn the_price_list_in_parts_a_confirmed_shrink_and_activate() {
         .collect();
     assert_eq!(in_force, [("医疗服务项目", true), ("药品", true)]);
 
-    // The whole 3,000-item sample replaces both parts; the 12-item services list then shrinks
+    // The whole 3,000-item list replaces both parts; the 12-item services list then shrinks
     // it by more than half: refused without --confirm-shrink, naming both counts.
-    s.admin(&["catalog", "import", &sample()]).out();
+    s.admin(&["catalog", "import", &big(&s)]).out();
     let before = s.snapshot();
     let dry = s
         .admin(&[
@@ -157,7 +162,7 @@ fn the_price_list_in_parts_a_confirmed_shrink_and_activate() {
     s.admin(&["catalog", "import", small.to_str().unwrap(), "--confirm-shrink"]).out();
 
     // Re-importing the real file says it is not in force and how to put it back.
-    let again = s.admin(&["catalog", "import", &sample()]).out().to_string();
+    let again = s.admin(&["catalog", "import", &big(&s)]).out().to_string();
     assert!(
         again.contains("现在未在使用") && again.contains("downtime catalog activate"),
         "{again}"

@@ -473,3 +473,28 @@ fn no_station_and_no_login_the_workspace_is_the_per_user_default() {
     assert!(home.path().join("data/downtime-desk/reconcile.sqlite3").is_file());
     assert!(!station_db.exists(), "DOWNTIME_DB names a station, not the workspace");
 }
+
+/// The benchmark measures what it says: two small scratch counters, their batches loaded,
+/// verified and matched against a postings file of the same size, balanced, with the floor.
+#[test]
+fn bench_loads_verifies_and_matches_what_it_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_arg = data.display().to_string();
+    let run = run_db(
+        &dir.path().join("unused.sqlite3"),
+        &["reconcile", "bench", "--stations", "1,2", "--receipts", "30", "--data", &data_arg, "--json"],
+    );
+    let figures = run.json();
+    let figures = figures.as_array().unwrap();
+    assert_eq!(figures.len(), 2);
+    for (f, n) in figures.iter().zip([1, 2]) {
+        assert_eq!(f["stations"], n);
+        assert_eq!(f["balanced"], true, "{f}");
+        assert!(f["receipts"].as_i64().unwrap() >= 30 * n, "{f}");
+        assert!(f["postings"].as_i64().unwrap() > 0, "{f}");
+        assert!(f["floor_ms"].as_f64().unwrap() > 0.0, "{f}");
+    }
+    // The batches are kept for the next run.
+    assert!(data.join("batches").join("BJ02").join("BJ02-batch-000001").join("manifest.json").exists());
+}

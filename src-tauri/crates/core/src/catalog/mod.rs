@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod parts;
 pub mod price;
 pub mod read;
+pub mod sample;
 pub mod stream;
 pub mod synth;
 
@@ -136,6 +137,11 @@ pub(crate) struct Cache {
 }
 
 impl Cache {
+    /// Every item in force, by code.
+    pub(crate) fn all(&self) -> &[CatalogItem] {
+        &self.items
+    }
+
     /// The item `code` in force.
     pub(crate) fn get(&self, code: &str) -> Option<&CatalogItem> {
         self.items

@@ -208,8 +208,12 @@ pub(crate) fn stream_table(
         done: false,
         malformed: malformed.clone(),
     };
+    // Records end at LF only: with the default CR/LF/CRLF ending, a record after a CRLF is
+    // reported as starting at its LF, one line early (row numbers off by one in every file
+    // made on Windows). A CR before the LF is trimmed from the last field like other space.
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter as u8)
+        .terminator(csv::Terminator::Any(b'\n'))
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)

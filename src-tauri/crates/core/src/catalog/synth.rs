@@ -1,5 +1,5 @@
-//! Synthetic price lists: the shipped sample (`assets/catalog/`) and the large catalogs used
-//! by tests and benchmarks come from here, deterministic for a seed. Names, specs, units and
+//! Synthetic price lists: the large catalogs used by tests and benchmarks (`downtime catalog
+//! generate`) come from here, deterministic for a seed (the shipped sample is `sample.rs`). Names, specs, units and
 //! prices are realistic in shape; none is copied from a real hospital's list.
 
 use crate::rng::Rng;

@@ -34,6 +34,56 @@ use sha2::{Digest, Sha256};
 use tender::{settle, Method, Tender, TenderInput};
 use uuid::Uuid;
 
+/// How a patient is charged: an insured patient (insurance type and number on file) as
+/// insured by default — pays in full now, re-settled after recovery — or as self-pay with a
+/// reason, which the receipt keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Payer {
+    /// As the patient's record says.
+    #[default]
+    AsRecorded,
+    /// As insured; refused for a patient with no insurance on file (`--insured`).
+    Insured,
+    /// As self-pay (`--self-pay REASON`); an insured patient needs the reason.
+    SelfPay(String),
+}
+
+impl Payer {
+    /// Whether the receipt is insured, and the reason it records (empty unless an insured
+    /// patient pays as self-pay).
+    pub(crate) fn resolve(&self, patient: &Patient) -> Result<(bool, String)> {
+        let on_file = patient.insurance.is_insured();
+        match self {
+            Payer::AsRecorded => Ok((on_file, String::new())),
+            Payer::Insured if on_file => Ok((true, String::new())),
+            Payer::Insured => Err(invalid!(
+                "patient_not_insured",
+                format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
+                format!(
+                    "{} has no insurance type and card number on record; record them before charging as insured",
+                    patient.name
+                )
+            )),
+            Payer::SelfPay(_) if !on_file => Ok((false, String::new())),
+            Payer::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
+                "self_pay_reason_missing",
+                format!("{} 登记了{}：按自费收费请写明原因（默认按医保患者收费）", patient.name, patient.insurance.zh()),
+                format!("{} is insured: charging as self-pay needs a reason (insured is the default)", patient.name)
+            )),
+            Payer::SelfPay(reason) => Ok((false, format!("按自费收费：{}", clean_text(reason, 60, ("自费原因", "Self-pay reason"))?))),
+        }
+    }
+
+    /// For the idempotency fingerprint.
+    fn key(&self) -> serde_json::Value {
+        match self {
+            Payer::AsRecorded => json!("as_recorded"),
+            Payer::Insured => json!("insured"),
+            Payer::SelfPay(reason) => json!({ "self_pay": reason }),
+        }
+    }
+}
+
 /// Most doses (付) one herbal line may have.
 pub const MAX_DOSES: i64 = 99;
 
@@ -214,8 +264,8 @@ pub struct ChargeInput {
     pub lines: Vec<LineInput>,
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
-    /// The patient is insured: pays in full now, re-settled after recovery.
-    pub insured: bool,
+    /// Insured (pays in full now, re-settled after recovery) or self-pay.
+    pub payer: Payer,
     /// Number of the pre-printed paper receipt (手工发票) written as well, if any.
     pub paper_no: Option<String>,
     pub back_entered_at: Option<DateTime<Utc>>,
@@ -234,7 +284,7 @@ impl ChargeInput {
             lines,
             tenders,
             cash_tendered: None,
-            insured: false,
+            payer: Payer::AsRecorded,
             paper_no: None,
             back_entered_at: None,
             approver: None,
@@ -308,12 +358,12 @@ pub struct Receipt {
     /// A refund paid back (some of it) another way than the money came: why.
     pub pay_back_reason: Option<String>,
     /// 交款人 of a deposit when it is not the patient.
-    pub payer: Option<Payer>,
+    pub payer: Option<Depositor>,
 }
 
 /// Who paid a deposit for the patient (a relative): name, relationship, phone.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Payer {
+pub struct Depositor {
     pub name: String,
     /// 与患者关系, e.g. 子女, 配偶.
     pub relation: String,
@@ -382,7 +432,7 @@ pub(crate) struct NewReceipt<'a> {
     pub back_entered: bool,
     pub request_sha256: String,
     pub pay_back_reason: Option<String>,
-    pub payer: Option<Payer>,
+    pub payer: Option<Depositor>,
 }
 
 impl<'a> NewReceipt<'a> {
@@ -508,19 +558,10 @@ impl Desk {
             ));
         }
         let (tenders, change) = settle(&input.tenders, total, input.cash_tendered, true)?;
-        if input.insured && !patient.insurance.is_insured() {
-            return Err(invalid!(
-                "patient_not_insured",
-                format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
-                format!(
-                    "{} has no insurance type and card number on record; record them before charging as insured",
-                    patient.name
-                )
-            ));
-        }
+        let (insured, reason) = input.payer.resolve(&patient)?;
         let pay_day = occurred_at.with_timezone(&Local).date_naive();
         let exchange_due = self.due_after(pay_day, DUE_WORKING_DAYS)?;
-        let resettle_due = input.insured.then_some(exchange_due);
+        let resettle_due = insured.then_some(exchange_due);
         let paper_no = match input.paper_no.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => {
                 let p = clean_text(p, 30, ("手工发票号", "Paper receipt number"))?;
@@ -543,10 +584,11 @@ impl Desk {
             registration_id: input.visit,
             department,
             change,
-            insured: input.insured,
+            insured,
             resettle_due,
             exchange_due: Some(exchange_due),
             paper_no,
+            reason: reason.clone(),
             supervisor: input.approver.as_ref().filter(|_| lines.iter().any(|l| l.free_text)),
             catalog_version: Some(catalog.id),
             back_entered: input.back_entered_at.is_some(),
@@ -567,13 +609,13 @@ impl Desk {
             tenders,
             total,
             change,
-            insured: input.insured,
+            insured,
             insurance: patient.insurance,
             insurance_no: patient.insurance_no.clone(),
             resettle_due,
             exchange_due: Some(exchange_due),
             paper_no: new.paper_no.clone(),
-            reason: String::new(),
+            reason,
             supervisor: new.supervisor.map(|s| s.name().to_string()),
             drug_return_by: None,
             catalog_version: Some(catalog.id),
@@ -711,7 +753,7 @@ impl Desk {
                         r.catalog_version_id, c.name, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, r.qr_payload, \
                         v.reason, vs.name, v.at, \
                         (SELECT ifnull(sum(x.total_fen), 0) FROM receipt x WHERE x.refund_of = r.id), \
-                        r.pay_back_reason, r.payer, r.payer_relation, r.payer_phone \
+                        r.pay_back_reason, r.payer, r.payer_relation, r.payer_phone, r.recorded_at \
                  FROM receipt r JOIN operator c ON c.id = r.operator_id LEFT JOIN operator s ON s.id = r.supervisor_id \
                  LEFT JOIN receipt o ON o.id = r.refund_of LEFT JOIN receipt_void v ON v.receipt_id = r.id LEFT JOIN operator vs ON vs.id = v.supervisor_id \
                  WHERE r.receipt_no = ?1",
@@ -721,7 +763,7 @@ impl Desk {
                     let provisional: bool = r.get(15)?;
                     let void_reason: Option<String> = r.get(27)?;
                     Ok((
-                        r.get::<_, String>(3)?,
+                        (r.get::<_, String>(3)?, r.get::<_, String>(35)?),
                         Receipt {
                             id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
                             receipt_no: r.get(1)?,
@@ -757,8 +799,8 @@ impl Desk {
                             },
                             refunded: Fen::new(r.get(30)?).unwrap_or_default(),
                             pay_back_reason: r.get(31)?,
-                            payer: r.get::<_, Option<String>>(32)?.map(|name| -> rusqlite::Result<Payer> {
-                                Ok(Payer {
+                            payer: r.get::<_, Option<String>>(32)?.map(|name| -> rusqlite::Result<Depositor> {
+                                Ok(Depositor {
                                     name,
                                     relation: r.get::<_, Option<String>>(33)?.unwrap_or_default(),
                                     phone: r.get::<_, Option<String>>(34)?.unwrap_or_default(),
@@ -769,9 +811,10 @@ impl Desk {
                 },
             )
             .optional()?;
-        let Some((patient_id, mut receipt)) = row else { return Ok(None) };
+        let Some(((patient_id, recorded_at), mut receipt)) = row else { return Ok(None) };
+        // As printed: a correction made since changes nothing on an issued receipt.
         receipt.patient = self
-            .patient(patient_id.parse().unwrap_or_default())?
+            .patient_as_of(patient_id.parse().unwrap_or_default(), parse_stamp(&recorded_at))?
             .unwrap_or_else(placeholder_patient);
         let mut stmt = self.conn.prepare_cached(
             "SELECT line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line, \
@@ -874,7 +917,7 @@ fn request_digest(input: &ChargeInput) -> String {
         .collect();
     let v = json!({
         "patient": input.patient, "visit": input.visit.map(|v| v.to_string()), "lines": lines, "tenders": tenders,
-        "cash_tendered_fen": input.cash_tendered.map(Fen::get), "insured": input.insured, "paper_no": input.paper_no,
+        "cash_tendered_fen": input.cash_tendered.map(Fen::get), "payer": input.payer.key(), "paper_no": input.paper_no,
         "back_entered_at": input.back_entered_at.map(stamp),
     });
     hex::encode(Sha256::digest(canonical(&v).as_bytes()))

@@ -71,7 +71,7 @@ impl<W: Write> Pdf<W> {
     fn glyph(&self, c: char) -> Option<(u16, u16)> {
         const MISSING: u64 = 1 << 40;
         let look = || {
-            if !self.fonts.missing_chars(c.encode_utf8(&mut [0; 4])).is_empty() {
+            if !self.fonts.missing_from_main(c.encode_utf8(&mut [0; 4])).is_empty() {
                 return None;
             }
             let gid = self.fonts.regular.lookup_glyph_index(c as u32).unwrap_or(0);

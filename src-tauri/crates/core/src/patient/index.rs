@@ -69,7 +69,7 @@ pub(crate) fn rebuild_with(
     search_index::clear(conn, Domain::Patients)?;
     {
         // The row's own columns first (as `patient_from_row` reads them), then rowid and seq.
-        let mut stmt = conn.prepare(&PATIENT_SELECT.replace(" FROM patient", ", rowid, seq FROM patient ORDER BY seq"))?;
+        let mut stmt = conn.prepare(&format!("{} ORDER BY p.seq", PATIENT_SELECT.replacen(" FROM patient p ", ", p.rowid, p.seq FROM patient p ", 1)))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let p = patient_from_row(r)?;
@@ -96,7 +96,7 @@ pub(crate) fn rebuild_with(
             let lookups = lookup::initials(&p.name);
             w.add(&Entry {
                 pos,
-                row: r.get(7)?,
+                row: r.get(9)?,
                 codes: &codes(&p),
                 name: &p.name,
                 lookups: &lookups,
@@ -125,17 +125,51 @@ impl Desk {
         self.bulk(|d| d.in_write_tx(|d| rebuild(&d.conn)))
     }
 
+    /// Indexes a patient of this station again as corrected (更正) from `before`: found by the
+    /// corrected codes and initials as well as the old ones, and by the corrected name
+    /// (inside the caller's transaction).
+    pub(crate) fn index_corrected(&self, before: &Patient, p: &Patient) -> Result<()> {
+        let (rowid, seq): (i64, i64) = self
+            .conn
+            .prepare_cached("SELECT rowid, seq FROM patient WHERE id = ?1")?
+            .query_row([p.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let lookups = lookup::initials(&p.name);
+        search_index::amend(
+            &self.conn,
+            Domain::Patients,
+            &Entry {
+                pos: LOCAL_BASE + seq,
+                row: rowid,
+                codes: &codes(p),
+                name: &p.name,
+                lookups: &lookups,
+            },
+            &before.name,
+        )
+    }
+
     /// 查找患者: by name, pinyin initials, ID number, phone, downtime number or HIS ID; local
     /// and snapshot patients, best match first. A snapshot patient already registered here
-    /// appears once, as the local record.
+    /// appears once, as the local record; a record merged into another (合并) is found as
+    /// the patient it became, listed once.
     pub fn find_patients(&mut self, query: &str, limit: usize) -> Result<Vec<Patient>> {
         self.ensure_patient_index()?;
+        let desk = &*self;
         let conn = &self.conn;
-        search_index::search(conn, Domain::Patients, query, limit, |pos, row, lower, check_name| {
+        let mut found = search_index::search(conn, Domain::Patients, query, limit, |pos, row, lower, check_name| {
             let found = if pos < 0 {
-                conn.prepare_cached(&format!("{PATIENT_SELECT} WHERE rowid = ?1"))?
+                let local = conn
+                    .prepare_cached(&format!("{PATIENT_SELECT} WHERE p.rowid = ?1"))?
                     .query_row([row], patient_from_row)
                     .optional()?
+                    .filter(|p| !check_name || p.name.to_lowercase().contains(lower));
+                return match local {
+                    Some(p) => match desk.merged_into(p.id)? {
+                        into if into == p.id => Ok(Some(p)),
+                        into => desk.patient(into),
+                    },
+                    None => Ok(None),
+                };
             } else {
                 let his = conn
                     .prepare_cached(&format!("{HIS_SELECT} WHERE rowid = ?1"))?
@@ -147,7 +181,10 @@ impl Desk {
                 }
             };
             Ok(found.filter(|p| !check_name || p.name.to_lowercase().contains(lower)))
-        })
+        })?;
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|p| seen.insert(p.id));
+        Ok(found)
     }
 }
 

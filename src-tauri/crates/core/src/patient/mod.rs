@@ -4,6 +4,7 @@
 //! refuses a second patient with the same ID number and asks for an explicit confirmation
 //! when name + birth date + sex, or name + phone, match someone already known.
 
+pub mod correction;
 mod index;
 pub mod insurance;
 pub mod resident_id;
@@ -132,6 +133,19 @@ pub struct NewPatient {
     pub confirm_id_mismatch: bool,
 }
 
+/// A patient's details, checked.
+pub(crate) struct Details {
+    pub name: String,
+    pub sex: Sex,
+    pub birth: Option<NaiveDate>,
+    pub age: Option<i64>,
+    pub id: Option<ResidentId>,
+    pub phone: String,
+    pub address: String,
+    pub insurance: Insurance,
+    pub insurance_no: String,
+}
+
 /// Oldest age accepted.
 const MAX_AGE: i64 = 150;
 
@@ -139,7 +153,31 @@ fn downtime_no(station: &str, seq: i64) -> String {
     format!("DT-{station}-{seq:06}")
 }
 
-const PATIENT_SELECT: &str = "SELECT id, downtime_no, name, sex, birth, age_years, id_number, id_old_style, phone, address, insurance, insurance_no, his_id, created_at FROM patient";
+/// A patient's columns as their newest correction (更正) left them (`c`, joined by the query).
+macro_rules! patient_columns {
+    () => {
+        concat!(
+            "SELECT p.id, p.downtime_no, ",
+            "CASE WHEN c.id IS NULL THEN p.name ELSE c.name END, CASE WHEN c.id IS NULL THEN p.sex ELSE c.sex END, ",
+            "CASE WHEN c.id IS NULL THEN p.birth ELSE c.birth END, CASE WHEN c.id IS NULL THEN p.age_years ELSE c.age_years END, ",
+            "CASE WHEN c.id IS NULL THEN p.id_number ELSE c.id_number END, CASE WHEN c.id IS NULL THEN p.id_old_style ELSE c.id_old_style END, ",
+            "CASE WHEN c.id IS NULL THEN p.phone ELSE c.phone END, CASE WHEN c.id IS NULL THEN p.address ELSE c.address END, ",
+            "CASE WHEN c.id IS NULL THEN p.insurance ELSE c.insurance END, CASE WHEN c.id IS NULL THEN p.insurance_no ELSE c.insurance_no END, ",
+            "p.his_id, p.created_at FROM patient p "
+        )
+    };
+}
+/// A patient as they stand now.
+const PATIENT_SELECT: &str = concat!(
+    patient_columns!(),
+    "LEFT JOIN patient_correction c ON c.rowid = (SELECT max(x.rowid) FROM patient_correction x WHERE x.patient_id = p.id)"
+);
+/// Patient `?1` as they stood at `?2` (what a document issued then printed).
+pub(crate) const PATIENT_AS_OF: &str = concat!(
+    patient_columns!(),
+    "LEFT JOIN patient_correction c ON c.rowid = (SELECT max(x.rowid) FROM patient_correction x WHERE x.patient_id = p.id AND x.at <= ?2) ",
+    "WHERE p.id = ?1"
+);
 
 fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     Ok(Patient {
@@ -164,13 +202,12 @@ fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
 }
 
 impl Desk {
-    /// 新建患者: validates everything, guards against duplicates, issues the downtime number.
-    pub fn add_patient(&mut self, by: &Actor, new: &NewPatient) -> Result<Patient> {
-        by.require(Permission::Register)?;
-        let station = self.require_station()?;
-        let now = self.now();
-        let today = now.with_timezone(&Local).date_naive();
+    /// The details a person typed, each checked (and birth and sex taken from the ID number
+    /// when not typed): what adding and correcting a patient share.
+    pub(crate) fn checked_details(&self, new: &NewPatient, today: NaiveDate) -> Result<Details> {
         let name = clean_text(&new.name, 40, ("姓名", "Name"))?;
+        // Refused now, naming the character, rather than at the first receipt.
+        self.check_printable(&[&name])?;
         let mut sex = Sex::parse(&new.sex)?;
         let mut birth = match new.birth.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
             Some(b) => {
@@ -272,11 +309,45 @@ impl Desk {
         if !insurance_no.is_empty() {
             clean_text(&insurance_no, 40, ("医保卡号", "Insurance number"))?;
         }
+        Ok(Details {
+            name,
+            sex,
+            birth,
+            age,
+            id,
+            phone,
+            address,
+            insurance,
+            insurance_no,
+        })
+    }
+
+    /// 新建患者: validates everything, guards against duplicates, issues the downtime number.
+    pub fn add_patient(&mut self, by: &Actor, new: &NewPatient) -> Result<Patient> {
+        by.require(Permission::Register)?;
+        let station = self.require_station()?;
+        let now = self.now();
+        let today = now.with_timezone(&Local).date_naive();
+        let Details {
+            name,
+            sex,
+            birth,
+            age,
+            id,
+            phone,
+            address,
+            insurance,
+            insurance_no,
+        } = self.checked_details(new, today)?;
         // The duplicate guard.
         if let Some(id) = &id {
             if let Some(existing) = self
                 .conn
-                .qrow(&format!("{PATIENT_SELECT} WHERE id_number = ?1"), [id.as_str()], patient_from_row)
+                .qrow(
+                    &format!("{PATIENT_SELECT} WHERE CASE WHEN c.id IS NULL THEN p.id_number ELSE c.id_number END = ?1"),
+                    [id.as_str()],
+                    patient_from_row,
+                )
                 .optional()?
             {
                 return Err(invalid!(
@@ -360,8 +431,7 @@ impl Desk {
                 extra,
             },
         )?;
-        let patient = tx
-            .qrow(&format!("{PATIENT_SELECT} WHERE rowid = ?1"), [row], patient_from_row)?;
+        let patient = tx.qrow(&format!("{PATIENT_SELECT} WHERE p.rowid = ?1"), [row], patient_from_row)?;
         index::add_local(&tx, seq, row, &patient)?;
         tx.commit()?;
         Ok(patient)
@@ -382,7 +452,7 @@ impl Desk {
     pub fn patient(&self, id: Uuid) -> Result<Option<Patient>> {
         Ok(self
             .conn
-            .qrow(&format!("{PATIENT_SELECT} WHERE id = ?1"), [id.to_string()], patient_from_row)
+            .qrow(&format!("{PATIENT_SELECT} WHERE p.id = ?1"), [id.to_string()], patient_from_row)
             .optional()?)
     }
 
@@ -394,10 +464,12 @@ impl Desk {
         for column in ["downtime_no", "his_id"] {
             if let Some(p) = self
                 .conn
-                .qrow(&format!("{PATIENT_SELECT} WHERE {column} = ?1"), [key], patient_from_row)
+                .qrow(&format!("{PATIENT_SELECT} WHERE p.{column} = ?1"), [key], patient_from_row)
                 .optional()?
             {
-                return Ok(p);
+                // A record merged into another finds that one.
+                let into = self.merged_into(p.id)?;
+                return if into == p.id { Ok(p) } else { Ok(self.patient(into)?.expect("merged into an existing patient")) };
             }
         }
         match self.his_patient(key)? {
@@ -421,10 +493,10 @@ impl Desk {
         let seq: i64 = tx.qrow("SELECT ifnull(max(seq), 0) + 1 FROM patient", [], |r| r.get(0))?;
         tx.exec(
             "INSERT INTO patient (id, seq, downtime_no, name, sex, birth, age_years, id_number, id_old_style, phone, address, insurance, insurance_no, his_id, duplicate_of, created_by, created_at, outage_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, 0, ?8, '', 'self_pay', '', ?9, NULL, ?10, ?11, ?12)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, 0, ?8, '', ?9, ?10, ?11, NULL, ?12, ?13, ?14)",
             params![
                 pid.to_string(), seq, downtime_no(station.code.as_str(), seq), his.name, his.sex.key(), his.birth.map(|b| b.to_string()),
-                his.id_number, his.phone, his.his_id, by.id().to_string(), stamp(now), outage
+                his.id_number, his.phone, his.insurance.key(), his.insurance_no, his.his_id, by.id().to_string(), stamp(now), outage
             ],
         )?;
         let row = tx.last_insert_rowid();
@@ -440,8 +512,7 @@ impl Desk {
                 extra,
             },
         )?;
-        let patient = tx
-            .qrow(&format!("{PATIENT_SELECT} WHERE rowid = ?1"), [row], patient_from_row)?;
+        let patient = tx.qrow(&format!("{PATIENT_SELECT} WHERE p.rowid = ?1"), [row], patient_from_row)?;
         index::add_local(&tx, seq, row, &patient)?;
         tx.commit()?;
         Ok(patient)

@@ -1,5 +1,5 @@
 //! HIS 患者索引快照: IT may export the HIS patient index before or during the outage (CSV or
-//! Excel: HIS ID, name, sex, birth date, ID number, phone). It is loaded read-only as a
+//! Excel: HIS ID, name, sex, birth date, ID number, phone, insurance type and number). It is loaded read-only as a
 //! snapshot version, with the same encoding and bad-row rules as the price list; search then
 //! finds HIS patients too, and registering one links to the HIS ID instead of making a
 //! stranger. The newest snapshot is the one searched.
@@ -64,6 +64,8 @@ enum Col {
     Birth,
     IdNumber,
     Phone,
+    Insurance,
+    InsuranceNo,
 }
 
 fn col_of(header: &str) -> Option<Col> {
@@ -79,6 +81,8 @@ fn col_of(header: &str) -> Option<Col> {
         "出生日期" | "生日" | "birth" | "birth_date" | "dob" => Col::Birth,
         "身份证号" | "身份证" | "证件号码" | "id_number" => Col::IdNumber,
         "电话" | "联系电话" | "手机" | "手机号" | "phone" => Col::Phone,
+        "医保类型" | "医保类别" | "险种" | "insurance" => Col::Insurance,
+        "医保卡号" | "医保号" | "社保卡号" | "医疗证号" | "insurance_no" => Col::InsuranceNo,
         _ => return None,
     })
 }
@@ -90,6 +94,8 @@ struct Row {
     birth: Option<NaiveDate>,
     id_number: Option<String>,
     phone: String,
+    insurance: Insurance,
+    insurance_no: String,
 }
 
 /// Whether the rows were written in HIS-ID order, and where they are.
@@ -245,6 +251,14 @@ fn check(columns: &HashMap<Col, usize>, line: usize, cells: &[String], today: Na
             Err(e) => return Err(bad(e.message(crate::Lang::Zh), e.message(crate::Lang::En))),
         }
     };
+    let insurance = Insurance::parse(get(Col::Insurance)).map_err(|e| bad(e.message(crate::Lang::Zh), e.message(crate::Lang::En)))?;
+    let insurance_no = get(Col::InsuranceNo).to_string();
+    if insurance.is_insured() && insurance_no.is_empty() {
+        return Err(bad(
+            format!("{}缺少医保卡号", insurance.zh()),
+            format!("{} without an insurance card number", insurance.key()),
+        ));
+    }
     Ok(Row {
         his_id,
         name: name.to_string(),
@@ -252,13 +266,21 @@ fn check(columns: &HashMap<Col, usize>, line: usize, cells: &[String], today: Na
         birth,
         id_number,
         phone: get(Col::Phone).to_string(),
+        insurance,
+        insurance_no,
     })
 }
 
 /// One line of a snapshot's digest: the canonical JSON of an HIS patient's imported fields.
 pub(super) fn digest_line(p: &Patient) -> String {
-    canonical(&json!({"his_id": p.his_id, "name": p.name, "sex": p.sex.key(), "birth": p.birth.map(|b| b.to_string()),
-           "id_number": p.id_number, "phone": p.phone}))
+    let mut v = json!({"his_id": p.his_id, "name": p.name, "sex": p.sex.key(), "birth": p.birth.map(|b| b.to_string()),
+           "id_number": p.id_number, "phone": p.phone});
+    // Added later: absent when empty, so snapshots imported before keep their digest.
+    if p.insurance.is_insured() || !p.insurance_no.is_empty() {
+        v["insurance"] = json!(p.insurance.key());
+        v["insurance_no"] = json!(p.insurance_no);
+    }
+    canonical(&v)
 }
 
 const SNAPSHOT_SELECT: &str = "SELECT s.id, s.file_name, s.file_sha256, s.rows_read, s.patients, s.rows_rejected, o.name, s.imported_at \
@@ -293,13 +315,14 @@ pub(super) fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         id_old_style: false,
         phone: r.get(6)?,
         address: String::new(),
-        insurance: Insurance::SelfPay,
-        insurance_no: String::new(),
+        insurance: Insurance::parse(&r.get::<_, Option<String>>(7)?.unwrap_or_default()).unwrap_or(Insurance::SelfPay),
+        insurance_no: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
         created_at: None,
     })
 }
 
-pub(super) const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone FROM his_patient";
+/// The columns `his_from_row` reads; the index adds the rowid after them (column 9).
+pub(super) const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no FROM his_patient";
 
 /// Digest of a snapshot's rows in HIS-ID order, kept on the snapshot row.
 fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
@@ -393,7 +416,7 @@ impl Desk {
         };
         {
             let mut stmt = tx.prepare(
-                "INSERT OR IGNORE INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR IGNORE INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let sid = id.to_string();
             let mut sink = |r: &Row| -> Result<bool> {
@@ -406,7 +429,9 @@ impl Desk {
                     r.sex.key(),
                     r.birth.map(|b| b.to_string()),
                     r.id_number,
-                    r.phone
+                    r.phone,
+                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then(|| r.insurance.key()),
+                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then_some(r.insurance_no.as_str())
                 ])?;
                 if n == 1 {
                     let rowid = tx.last_insert_rowid();

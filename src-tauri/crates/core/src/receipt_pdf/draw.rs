@@ -2,7 +2,7 @@
 //! (measure, wrap, shrink), the QR code as filled rectangles, and the translation of it all
 //! into a printpdf document with the font subset to the glyphs used.
 
-use super::fonts::{Fonts, MM_PER_PT};
+use super::fonts::{Fonts, Which, MM_PER_PT};
 use printpdf::{
     Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, TextItem,
     TextMatrix, TextRenderingMode, WindingOrder,
@@ -254,6 +254,12 @@ fn grey_color(grey: f32) -> printpdf::Color {
 pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
     let mut doc = PdfDocument::new(title);
     let font = PdfFontHandle::External(doc.add_font(&fonts.regular));
+    // The fallback (rare characters) is added only to documents that use it.
+    let needs_fallback = pages.iter().flat_map(|p| &p.draws).any(|d| match d {
+        Draw::Text { text, .. } => text.chars().any(|c| fonts.which(c) == Some(Which::Fallback)),
+        _ => false,
+    });
+    let fallback = needs_fallback.then(|| PdfFontHandle::External(doc.add_font(&fonts.fallback().font)));
     let pdf_pages = pages
         .iter()
         .map(|page| {
@@ -272,33 +278,47 @@ pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
                         angle,
                         text,
                     } => {
-                        let p = at(*x, *y);
                         let mode = match ink {
                             Ink::Regular => TextRenderingMode::Fill,
                             Ink::Bold => TextRenderingMode::FillStroke,
                             Ink::Outline => TextRenderingMode::Stroke,
                         };
                         let stroke = if *ink == Ink::Outline { 0.8 } else { size * 0.035 };
-                        ops.extend([
-                            Op::SetOutlineThickness { pt: Pt(stroke) },
-                            Op::StartTextSection,
-                            Op::SetFont {
-                                font: font.clone(),
-                                size: Pt(*size),
-                            },
-                            Op::SetTextRenderingMode { mode },
-                            Op::SetTextMatrix {
-                                matrix: if *angle == 0.0 {
-                                    TextMatrix::Translate(p.x, p.y)
-                                } else {
-                                    TextMatrix::TranslateRotate(p.x, p.y, *angle)
+                        // One text section per run of one font, each starting where the
+                        // previous one ended (along the text's direction).
+                        let (sin, cos) = angle.to_radians().sin_cos();
+                        let mut along = 0.0;
+                        for (which, run) in fonts.runs(text) {
+                            let p = at(x + along * cos, y - along * sin);
+                            let face = match (which, &fallback) {
+                                (Which::Fallback, Some(f)) => f.clone(),
+                                _ => font.clone(),
+                            };
+                            // The fallback is a Mincho with thin strokes: outlined a little, it
+                            // matches the weight of the sans-serif text around it.
+                            let (mode, stroke) = match (which, mode) {
+                                (Which::Fallback, TextRenderingMode::Fill) => (TextRenderingMode::FillStroke, size * 0.03),
+                                _ => (mode, stroke),
+                            };
+                            ops.extend([
+                                Op::SetOutlineThickness { pt: Pt(stroke) },
+                                Op::StartTextSection,
+                                Op::SetFont { font: face, size: Pt(*size) },
+                                Op::SetTextRenderingMode { mode },
+                                Op::SetTextMatrix {
+                                    matrix: if *angle == 0.0 {
+                                        TextMatrix::Translate(p.x, p.y)
+                                    } else {
+                                        TextMatrix::TranslateRotate(p.x, p.y, *angle)
+                                    },
                                 },
-                            },
-                            Op::ShowText {
-                                items: vec![TextItem::Text(text.clone())],
-                            },
-                            Op::EndTextSection,
-                        ]);
+                                Op::ShowText {
+                                    items: vec![TextItem::Text(run.to_string())],
+                                },
+                                Op::EndTextSection,
+                            ]);
+                            along += fonts.width_mm(run, *size);
+                        }
                     }
                     Draw::Line { x1, y1, x2, y2, width_pt } => ops.extend([
                         Op::SetOutlineThickness { pt: Pt(*width_pt) },

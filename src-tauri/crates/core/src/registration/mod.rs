@@ -102,8 +102,8 @@ pub struct NewRegistration {
     /// How the fee is paid; empty for a type without fees.
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
-    /// The patient is charged as insured (pays in full now, re-settled after recovery).
-    pub insured: bool,
+    /// Insured (the default for a patient with insurance on file) or self-pay.
+    pub payer: crate::charge::Payer,
 }
 
 impl NewRegistration {
@@ -118,13 +118,14 @@ impl NewRegistration {
             back_entered_at: None,
             tenders,
             cash_tendered: None,
-            insured: false,
+            payer: crate::charge::Payer::AsRecorded,
         }
     }
 }
 
 const REG_SELECT: &str =
-    "SELECT r.id, r.patient_id, p.downtime_no, p.name, r.dept_code, r.dept_name, r.doctor, r.reg_type, r.visit_date, r.queue_no, \
+    "SELECT r.id, r.patient_id, p.downtime_no, \
+     coalesce((SELECT x.name FROM patient_correction x WHERE x.patient_id = p.id AND x.at <= r.recorded_at ORDER BY x.rowid DESC LIMIT 1), p.name), r.dept_code, r.dept_name, r.doctor, r.reg_type, r.visit_date, r.queue_no, \
      r.fee_fen, r.fee_items, r.catalog_version_id, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, c.reason, c.at, \
      f.receipt_no, f.change_fen, x.receipt_no, x.total_fen, co.name, xs.name, r.recorded_at \
      FROM registration r JOIN patient p ON p.id = r.patient_id \
@@ -206,10 +207,7 @@ impl Desk {
             }
             return Err(invalid!(
                 "registration_exists_different",
-                format!(
-                    "这次挂号已经办理（{} 第 {} 号），内容与现在不同：请重新开始挂号",
-                    existing.dept_name, existing.queue_no
-                ),
+                format!("这次挂号已经办理（{} 第 {} 号），内容与现在不同：请重新开始挂号", existing.dept_name, existing.queue_no),
                 format!(
                     "This registration was already made ({} number {}) with different details: start a new one",
                     existing.dept_name, existing.queue_no
@@ -284,16 +282,7 @@ impl Desk {
         };
         let patient = self.resolve_patient(by, &new.patient)?;
         self.check_printable(&[patient.name.as_str()])?;
-        if new.insured && !patient.insurance.is_insured() {
-            return Err(invalid!(
-                "patient_not_insured",
-                format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
-                format!(
-                    "{} has no insurance type and card number on record; record them before charging as insured",
-                    patient.name
-                )
-            ));
-        }
+        let (insured, reason) = new.payer.resolve(&patient)?;
         let visit_date = occurred_at.with_timezone(&Local).date_naive();
         let items_json = canonical(&serde_json::Value::Array(
             lines
@@ -341,21 +330,14 @@ impl Desk {
                 registration_id: Some(new.id),
                 department: dept.name.clone(),
                 change,
-                insured: new.insured,
-                resettle_due: new.insured.then_some(exchange_due),
+                insured,
+                resettle_due: insured.then_some(exchange_due),
+                reason,
                 exchange_due: Some(exchange_due),
                 catalog_version: Some(catalog.id),
                 back_entered: new.back_entered_at.is_some(),
                 request_sha256: request,
-                ..NewReceipt::new(
-                    ReceiptKind::Registration,
-                    Uuid::now_v7(),
-                    &patient,
-                    fee,
-                    shift.id,
-                    outage_id,
-                    occurred_at,
-                )
+                ..NewReceipt::new(ReceiptKind::Registration, Uuid::now_v7(), &patient, fee, shift.id, outage_id, occurred_at)
             };
             let (_, _, receipt_rows) = insert_receipt_rows(&self.conn, signer, by, &receipt, &lines, &tenders, now)?;
             rows.extend(receipt_rows);
@@ -414,9 +396,7 @@ impl Desk {
     }
 
     fn registrations_where(&self, clause: &str, param: &str) -> Result<Vec<Registration>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{REG_SELECT} WHERE {clause} ORDER BY r.rowid DESC"))?;
+        let mut stmt = self.conn.prepare_cached(&format!("{REG_SELECT} WHERE {clause} ORDER BY r.rowid DESC"))?;
         let rows: Vec<(Registration, String)> = stmt.query_map([param], reg_from_row)?.collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
             .map(|(mut reg, recorded_at)| {
@@ -451,21 +431,10 @@ impl Desk {
         Ok(self.registration(id)?.expect("exists"))
     }
 
-    fn cancel_in_tx(
-        &mut self,
-        by: &Actor,
-        id: Uuid,
-        reason: &str,
-        supervisor: Option<&Actor>,
-        signer: &crate::charge::Signer,
-    ) -> Result<()> {
+    fn cancel_in_tx(&mut self, by: &Actor, id: Uuid, reason: &str, supervisor: Option<&Actor>, signer: &crate::charge::Signer) -> Result<()> {
         let reg = self.registration(id)?.ok_or_else(unknown_registration)?;
         if reg.cancelled.is_some() {
-            return Err(invalid!(
-                "registration_cancelled",
-                "这条挂号已经退号",
-                "This registration is already cancelled"
-            ));
+            return Err(invalid!("registration_cancelled", "这条挂号已经退号", "This registration is already cancelled"));
         }
         let charged: Option<String> = self
             .conn
@@ -496,10 +465,7 @@ impl Desk {
                 invalid!(
                     "reg_cancel_needs_supervisor",
                     format!("退号将退还挂号费 {}（收据 {}），需要主管授权", paid.total, paid.receipt_no),
-                    format!(
-                        "Cancelling refunds the fee of {} (receipt {}): a supervisor must approve",
-                        paid.total, paid.receipt_no
-                    )
+                    format!("Cancelling refunds the fee of {} (receipt {}): a supervisor must approve", paid.total, paid.receipt_no)
                 )
             })?;
             supervisor.approve(by)?;
@@ -562,15 +528,7 @@ impl Desk {
             reason: format!("退号：{reason}"),
             supervisor: Some(supervisor),
             catalog_version: paid.catalog_version,
-            ..NewReceipt::new(
-                ReceiptKind::Refund,
-                Uuid::now_v7(),
-                &paid.patient,
-                paid.total,
-                shift,
-                outage_id,
-                now,
-            )
+            ..NewReceipt::new(ReceiptKind::Refund, Uuid::now_v7(), &paid.patient, paid.total, shift, outage_id, now)
         };
         let (_, _, rows) = insert_receipt_rows(&self.conn, signer, by, &voucher, &lines, &tenders, now)?;
         Ok(rows)

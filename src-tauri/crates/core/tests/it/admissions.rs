@@ -421,7 +421,7 @@ fn a_deposit_goes_back_the_way_it_came_and_both_papers_say_what_they_are() {
             },
         ],
     );
-    by_son.payer = Some(downtime_core::charge::Payer {
+    by_son.payer = Some(downtime_core::charge::Depositor {
         name: "王小明".into(),
         relation: "子女".into(),
         phone: "13800138000".into(),

@@ -1,7 +1,8 @@
 use crate::{raw, Fixture};
 use chrono::Duration;
 use downtime_core::catalog::read::Field;
-use downtime_core::catalog::{synth, ImportOptions, ImportReport};
+use downtime_core::catalog::category::FeeCategory;
+use downtime_core::catalog::{ImportOptions, ImportReport};
 
 const HEADER: &str = "编码,名称,规格,单位,单价,费用类别\r\n";
 
@@ -334,22 +335,54 @@ fn search_ranks_code_then_initials_then_name() {
 }
 
 #[test]
-fn the_sample_catalog_imports_cleanly() {
+fn the_sample_price_list_looks_like_a_real_one_in_two_parts() {
     let mut f = Fixture::new();
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../assets/catalog/sample-price-list-2026-11.csv"
-    ))
-    .unwrap();
-    let r = import(&mut f, &bytes, false).unwrap();
-    assert!(r.good >= 3000 && r.problems.is_empty());
-    assert!(r.by_category.len() >= 13);
-    assert_eq!(
-        synth::price_list_csv(3000, 2026).as_bytes(),
-        bytes.as_slice(),
-        "the sample is what the generator makes"
-    );
-    assert!(!f.desk.catalog_search("zcf", 5).unwrap().is_empty());
+    let admin = f.admin.clone();
+    let reports = f.desk.import_sample_catalog(&admin, &mut |_, _| {}).unwrap();
+    let parts: Vec<(&str, usize, usize)> = reports.iter().map(|r| (r.change.part.as_str(), r.good, r.problems.len())).collect();
+    assert_eq!(parts, [("医疗服务项目", 115, 0), ("药品", 110, 0)], "the drugs are a part of their own");
+    assert!(reports[1].change.replaces.is_empty(), "importing the drugs keeps the services");
+    let price = |f: &mut Fixture, code: &str| {
+        let i = f.desk.active_catalog_item(code).unwrap().unwrap();
+        (i.name, i.price.yuan_text())
+    };
+    for (code, name, yuan) in [
+        ("110200001", "挂号费", "1.00"),
+        ("110200002", "门诊诊查费(普通)", "10.00"),
+        ("250101015", "血细胞分析(五分类)", "20.00"),
+        ("310701001", "常规心电图检查", "25.00"),
+        ("250301001", "血清葡萄糖测定", "5.00"),
+        ("YP000107", "阿莫西林胶囊", "12.50"),
+        ("ZY000304", "黄芪", "0.12"),
+    ] {
+        assert_eq!(price(&mut f, code), (name.to_string(), yuan.to_string()), "{code}");
+    }
+    // One blood glucose test, one ECG; cashiers find common items by their usual codes.
+    let glucose: Vec<String> = f.desk.catalog_search("葡萄糖测定", 20).unwrap().into_iter().map(|i| i.code).collect();
+    assert_eq!(glucose, ["250301001"]);
+    assert_eq!(f.desk.catalog_search("xcg", 1).unwrap()[0].code, "250101015");
+    assert_eq!(f.desk.catalog_search("zcf", 1).unwrap()[0].code, "110200002");
+    // Sensible prices per category: no examination over ¥500, no test over ¥200, herbs per gram.
+    let all: Vec<_> = downtime_core::catalog::sample::PARTS
+        .iter()
+        .flat_map(|(_, name, bytes)| downtime_core::catalog::read::read(bytes, name, &Default::default()).unwrap().items)
+        .collect();
+    assert_eq!(all.len(), 225);
+    for i in &all {
+        let yuan = i.price.e4() / 10_000;
+        match i.category {
+            FeeCategory::Examination => assert!(yuan <= 500, "{} {}", i.name, i.price),
+            FeeCategory::Laboratory => assert!(yuan <= 200, "{} {}", i.name, i.price),
+            FeeCategory::HerbalPieces => assert!(i.unit == "克" && yuan <= 20, "{} {}", i.name, i.price),
+            _ => {}
+        }
+    }
+    // The registration types a new station starts with name codes of this list.
+    for t in f.desk.reg_types().unwrap() {
+        let fees = f.desk.reg_type_fees(&t).unwrap();
+        assert!(fees.missing().is_empty(), "{} lacks {:?}", t.name, fees.missing());
+    }
+    assert_eq!(f.desk.verify().unwrap().problem, None);
 }
 
 #[test]

@@ -4,7 +4,7 @@ use downtime_core::catalog::category::FeeCategory;
 use downtime_core::catalog::price::{Quantity, UnitPrice};
 use downtime_core::charge::correction::{RefundInput, RESETTLEMENT_REASON};
 use downtime_core::charge::tender::{Method, TenderInput};
-use downtime_core::charge::{qr, ChargeInput, LineInput, Receipt, ReceiptKind};
+use downtime_core::charge::{qr, ChargeInput, LineInput, Payer, Receipt, ReceiptKind};
 use downtime_core::patient::NewPatient;
 use downtime_core::{Actor, Fen, Role};
 use proptest::prelude::*;
@@ -268,7 +268,7 @@ fn retrying_the_same_draft_never_charges_twice() {
 fn insured_patients_pay_in_full_with_a_due_date_fifteen_working_days_on() {
     let mut c = counter();
     let mut input = charge("DT-MZ01-000002", vec![item("E1", "1")], vec![cash("150")]);
-    input.insured = true;
+    input.payer = Payer::Insured;
     let r = c.pay(&input).unwrap();
     // Paid Thursday 2026-11-26 (09:00 in Shanghai); the day itself does not count.
     let due = r.resettle_due.unwrap();
@@ -277,7 +277,7 @@ fn insured_patients_pay_in_full_with_a_due_date_fifteen_working_days_on() {
     assert_eq!(r.exchange_due, r.resettle_due);
     assert_eq!(r.insurance_no, "E12345");
     let mut not_insured = charge("DT-MZ01-000001", vec![item("E1", "1")], vec![cash("150")]);
-    not_insured.insured = true;
+    not_insured.payer = Payer::Insured;
     assert_eq!(c.pay(&not_insured).unwrap_err().code(), "patient_not_insured");
 }
 
@@ -286,14 +286,14 @@ fn a_due_date_in_a_year_without_its_schedule_is_provisional() {
     let mut c = counter();
     c.f.advance(Duration::days(20)); // 2026-12-16: 15 working days reach into 2027
     let mut input = charge("DT-MZ01-000002", vec![item("E1", "1")], vec![cash("150")]);
-    input.insured = true;
+    input.payer = Payer::Insured;
     let r = c.pay(&input).unwrap();
     assert!(r.resettle_due.unwrap().provisional);
     assert_eq!(r.resettle_due.unwrap().date.to_string(), "2027-01-06");
     let admin = c.f.admin.clone();
     c.f.desk.import_calendar(&admin, include_str!("data/cn-2027-test.json")).unwrap();
     let mut again = charge("DT-MZ01-000002", vec![item("E1", "1")], vec![cash("150")]);
-    again.insured = true;
+    again.payer = Payer::Insured;
     assert!(!c.pay(&again).unwrap().resettle_due.unwrap().provisional);
 }
 
@@ -491,7 +491,7 @@ fn refunds_by_line_never_exceed_what_was_paid() {
 fn insurance_resettlement_is_one_whole_refund() {
     let mut c = counter();
     let mut input = charge("DT-MZ01-000002", vec![item("E1", "1"), item("L1", "1")], vec![cash("170")]);
-    input.insured = true;
+    input.payer = Payer::Insured;
     let r = c.pay(&input).unwrap();
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let back =
@@ -663,7 +663,7 @@ proptest! {
 fn the_receipt_returned_is_the_receipt_stored() {
     let mut c = counter();
     let mut input = charge("DT-MZ01-000002", vec![item("Y1", "2"), item("E1", "1")], vec![cash("175")]);
-    input.insured = true;
+    input.payer = Payer::Insured;
     input.cash_tendered = Some(Fen::parse_yuan("200").unwrap());
     input.paper_no = Some("P-1".into());
     let returned = c.pay(&input).unwrap();
@@ -671,31 +671,25 @@ fn the_receipt_returned_is_the_receipt_stored() {
 }
 
 #[test]
-fn a_name_the_receipt_font_cannot_print_is_refused_before_anything_is_issued() {
+fn a_rare_name_prints_and_one_no_font_has_is_refused_when_the_patient_is_added() {
     let mut c = counter();
     let cashier = c.cashier.clone();
-    let rare =
-        c.f.desk
-            .add_patient(
-                &cashier,
-                &NewPatient {
-                    name: "𠮷田".into(),
-                    sex: "M".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
     let before = c.f.entries();
-    let e = c
-        .pay(&charge(
-            rare.downtime_no.as_deref().unwrap(),
-            vec![item("L1", "1")],
-            vec![cash("20")],
-        ))
-        .unwrap_err();
+    let new = |name: &str| NewPatient {
+        name: name.into(),
+        sex: "M".into(),
+        ..Default::default()
+    };
+    let e = c.f.desk.add_patient(&cashier, &new("𰀀田")).unwrap_err();
     assert_eq!(e.code(), "font_missing_glyph");
-    assert!(e.to_string().contains("U+20BB7"), "{e}");
-    assert_eq!(c.f.entries(), before);
+    assert!(e.to_string().contains("𰀀") && e.to_string().contains("U+30000"), "{e}");
+    assert_eq!(c.f.entries(), before, "refused when added, not at the first charge");
+    let rare = c.f.desk.add_patient(&cashier, &new("𠮷田")).unwrap();
+    let r = c.pay(&charge(rare.downtime_no.as_deref().unwrap(), vec![item("L1", "1")], vec![cash("20")])).unwrap();
+    let doc = c.f.desk.receipt_doc(&r, false).unwrap();
+    let pdf = downtime_core::receipt_pdf::render(&doc, downtime_core::receipt_pdf::Layout::A5).unwrap();
+    assert!(crate::receipt_pdf::text_of(&pdf).contains("交款人：𠮷田"));
+    std::fs::write(std::env::temp_dir().join("rare-name-receipt-a5.pdf"), &pdf).unwrap();
 }
 
 #[test]

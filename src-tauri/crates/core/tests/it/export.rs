@@ -450,7 +450,7 @@ fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancell
         .downtime_no
         .unwrap();
     let r = f.desk.register(&c, &crate::patients::reg(&p, "NK", "ordinary", "11")).unwrap();
-    let line = LineInput::Item { code: "F00000009".into(), qty: downtime_core::catalog::price::Quantity::parse("1").unwrap() };
+    let line = LineInput::Item { code: "111000001".into(), qty: downtime_core::catalog::price::Quantity::parse("1").unwrap() };
     let charge = f
         .desk
         .pay_charge(&c, &ChargeInput { visit: Some(r.id), ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()]) })

@@ -11,6 +11,7 @@ mod export;
 mod journal;
 mod money;
 mod parts;
+mod patient_records;
 mod quantities;
 mod patients;
 mod pressure;

@@ -181,7 +181,7 @@ fn insurance_classes_are_read_in_the_ways_lists_write_them() {
     ] {
         assert_eq!(insurance_class(text).as_deref(), kept, "{text:?}");
     }
-    let mut f = Fixture::new();
+    let f = Fixture::new();
     let csv = "编码,名称,单位,单价,费用类别,医保类别\r\nA1,甲药,盒,1,西药费,甲\r\nA2,怪药,盒,1,西药费,丁类\r\n";
     let r = f.desk.catalog_preview(csv.as_bytes(), "x.csv", &ImportOptions::default()).unwrap();
     assert_eq!(r.problems.len(), 1);

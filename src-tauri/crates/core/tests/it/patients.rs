@@ -32,14 +32,7 @@ pub fn reg(patient: &str, dept: &str, key: &str, yuan: &str) -> NewRegistration 
 pub fn counter() -> (Fixture, Actor) {
     let mut f = Fixture::new();
     let admin = f.admin.clone();
-    let catalog = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../assets/catalog/sample-price-list-2026-11.csv"
-    ))
-    .unwrap();
-    f.desk
-        .catalog_import(&admin, &catalog, "sample.csv", &Default::default(), false, &mut |_, _| {})
-        .unwrap();
+    f.desk.import_sample_catalog(&admin, &mut |_, _| {}).unwrap();
     let depts = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets/departments.csv")).unwrap();
     f.desk.import_departments(&admin, &depts, "departments.csv").unwrap();
     f.desk.start_outage(&admin, "HIS 宕机", None, "").unwrap();
@@ -410,7 +403,7 @@ fn queue_numbers_run_per_department_per_day() {
 fn registration_needs_a_shift_an_outage_and_a_real_department() {
     let (mut f, c) = counter();
     let p = f.desk.add_patient(&c, &patient("甲")).unwrap().downtime_no.unwrap();
-    let new = |dept: &str| reg(&p, dept, "chief", "40");
+    let new = |dept: &str| reg(&p, dept, "chief", "21");
     let before = f.entries();
     assert_eq!(f.desk.register(&c, &new("XX")).unwrap_err().code(), "dept_unknown");
     assert_eq!(f.desk.register(&c, &new("ZYNK")).unwrap_err().code(), "dept_not_outpatient");

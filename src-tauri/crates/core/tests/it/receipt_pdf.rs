@@ -240,20 +240,22 @@ fn a_character_the_font_lacks_is_refused_not_printed_as_a_box() {
     let fonts = Fonts::get();
     for (text, missing) in [
         ("张伟", vec![]),
-        ("𠮷野家", vec!['𠮷']),
-        ("𠮷𠮷田\u{E000}", vec!['𠮷', '\u{E000}']),
+        // 𠮷 (CJK Extension B) prints with the fallback font; 𰀀 (Extension G) with none.
+        ("𠮷野家", vec![]),
+        ("𰀀野家", vec!['𰀀']),
+        ("𰀀𰀀田\u{E000}", vec!['𰀀', '\u{E000}']),
         ("A-01 ¥12.50 （）·…×", vec![]),
     ] {
         assert_eq!(fonts.missing_chars(text), missing, "{text}");
     }
 
     let mut doc = specimen(ReceiptKind::Outpatient, 8);
-    charges(&mut doc).payer_name = "𠮷田".into();
+    charges(&mut doc).payer_name = "𰀀田".into();
     let mut item = specimen(ReceiptKind::Outpatient, 8);
-    charges(&mut item).lines[3].name = "𠮷林胶囊".into();
+    charges(&mut item).lines[3].name = "𰀀林胶囊".into();
     let mut deposit = specimen(ReceiptKind::Deposit, 0);
     if let ReceiptBody::Deposit(d) = &mut deposit.body {
-        d.patient_name = "王𠮷".into();
+        d.patient_name = "王𰀀".into();
     }
     for (doc, field_zh, field_en) in [
         (doc, "交款人", "payer name"),
@@ -265,10 +267,28 @@ fn a_character_the_font_lacks_is_refused_not_printed_as_a_box() {
             assert_eq!(e.code(), "font_missing_glyph");
             let zh = e.message(downtime_core::Lang::Zh);
             let en = e.message(downtime_core::Lang::En);
-            assert!(zh.contains('𠮷') && zh.contains("U+20BB7") && zh.contains(field_zh), "{zh}");
-            assert!(en.contains('𠮷') && en.contains("U+20BB7") && en.contains(field_en), "{en}");
+            assert!(zh.contains('𰀀') && zh.contains("U+30000") && zh.contains(field_zh), "{zh}");
+            assert!(en.contains('𰀀') && en.contains("U+30000") && en.contains(field_en), "{en}");
         }
     }
+}
+
+#[test]
+fn a_rare_name_prints_with_the_fallback_font_in_both_layouts() {
+    let mut doc = specimen(ReceiptKind::Outpatient, 3);
+    charges(&mut doc).payer_name = "𠮷田𪚥".into();
+    for layout in [Layout::A5, Layout::Roll80] {
+        let pdf = render(&doc, layout).unwrap();
+        let text = text_of(&pdf);
+        assert!(text.contains("𠮷田𪚥"), "{layout:?}: {text}");
+        let fonts = poppler("pdffonts", &pdf, &[]);
+        assert!(fonts.contains("HanaMinB") && fonts.contains("NotoSansSC"), "{fonts}");
+        assert!(pdf.len() < 80_000, "{layout:?}: {} bytes", pdf.len());
+        std::fs::write(std::env::temp_dir().join(format!("rare-name-{layout:?}.pdf")), &pdf).unwrap();
+    }
+    // Without a rare character the fallback is not embedded.
+    let plain = render(&specimen(ReceiptKind::Outpatient, 3), Layout::A5).unwrap();
+    assert!(!poppler("pdffonts", &plain, &[]).contains("HanaMinB"));
 }
 
 #[test]
@@ -371,7 +391,7 @@ fn a_deposit_refund_that_does_not_add_up_is_refused() {
             "receipt_inconsistent",
             "zero",
         ),
-        (|r| r.supervisor = "陈𠮷".into(), "font_missing_glyph", "supervisor"),
+        (|r| r.supervisor = "陈𰀀".into(), "font_missing_glyph", "supervisor"),
     ];
     for (spoil, code, says) in cases {
         let mut doc = specimen(ReceiptKind::DepositRefund, 0);
@@ -487,7 +507,7 @@ fn a_deposit_summary_that_does_not_add_up_is_refused() {
             "receipt_inconsistent",
             "Movement 2 (MZ01-00000119) is of kind \"押金\"",
         ),
-        (|s| s.printed_by = "𠮷田".into(), "font_missing_glyph", "printed by"),
+        (|s| s.printed_by = "𰀀田".into(), "font_missing_glyph", "printed by"),
     ];
     for (spoil, code, says) in cases {
         let mut summary = specimen_deposit_summary(7);
@@ -580,6 +600,6 @@ fn a_queue_slip_without_fee_or_doctor_says_nothing_of_them_and_a_long_number_fit
         refused(render_queue_slip(&bad), "receipt_inconsistent", says);
     }
     let mut rare = specimen_queue_slip();
-    rare.patient_name = "𠮷田".into();
+    rare.patient_name = "𰀀田".into();
     refused(render_queue_slip(&rare), "font_missing_glyph", "patient name");
 }

@@ -432,7 +432,7 @@ fn counter() -> (Fixture, Actor, Actor, String, String) {
             },
         )
         .unwrap();
-    let code = f.desk.catalog_search("X0", 1).unwrap()[0].code.clone();
+    let code = "YP000107".to_string(); // 阿莫西林胶囊 in the shipped sample
     (f, cashier, supervisor, patient.downtime_no.unwrap(), code)
 }
 
@@ -455,7 +455,12 @@ fn charge(f: &mut Fixture, who: &Actor, patient: &str, code: &str, paper: Option
             who,
             &ChargeInput {
                 paper_no: paper.map(str::to_string),
-                insured,
+                // The patient is insured: `false` charges them as self-pay, as chosen.
+                payer: if insured {
+                    downtime_core::charge::Payer::Insured
+                } else {
+                    downtime_core::charge::Payer::SelfPay("患者选择自费".into())
+                },
                 ..ChargeInput::new(patient, lines, tenders)
             },
         )
