@@ -9,29 +9,9 @@ use crate::*;
 use downtime_core::charge::tender::{Method, TenderInput};
 use downtime_core::charge::{ChargeInput, LineInput};
 use downtime_core::catalog::price::Quantity;
-use downtime_core::patient::NewPatient;
-use downtime_core::{Desk, Fen, Role};
+use downtime_core::{Desk, Fen};
 
 const CTRL_R: &str = "\u{E009}r\u{E000}";
-
-/// The registration counter, a supervisor, and the patient 张三.
-fn counter(db: &Path) {
-    crate::registration::counter(db);
-    let mut desk = Desk::open(db).unwrap();
-    let admin = desk.authenticate("王管理", "123456").unwrap();
-    desk.add_operator(&admin, "陈主管", Role::Supervisor, "1357").unwrap();
-    let cashier = desk.authenticate("李收费", "2468").unwrap();
-    desk.add_patient(
-        &cashier,
-        &NewPatient {
-            name: "张三".into(),
-            sex: "M".into(),
-            birth: Some("1970-01-01".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-}
 
 /// 张三's receipt MZ01-000001 for a consultation and a blood test, paid ¥10 by card, ¥5 by
 /// WeChat and the rest in cash (written through the core while the app runs, as the items are
@@ -65,7 +45,8 @@ fn paid_three_ways(db: &Path) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refund_goes_back_the_way_it_came_and_a_reprint_is_a_marked_copy() {
     e2e("payback", |name| async move {
-        let mut app = App::start(&name, counter).await;
+        // The charge counter: a supervisor, 张三 (DT-MZ01-000001) and 李四.
+        let mut app = App::start(&name, crate::charge::counter).await;
         paid_three_ways(&app.db());
         login(&app, "李收费", "2468").await;
         app.keys(F5).await;
