@@ -54,6 +54,9 @@ enum Command {
     Shift(foundation::ShiftCmd),
     /// 校验数据库与整条流水链
     Verify(foundation::JsonFlag),
+    /// 工作站设置（管理员）：打印机
+    #[command(subcommand)]
+    Setting(charges::SettingCmd),
     /// 价目表：导入、查找、版本
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),
