@@ -9,7 +9,8 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth
-  webkit2gtk-driver poppler-utils sqlite3 fonts-noto-cjk nodejs npm python3 python3-venv)
+  webkit2gtk-driver poppler-utils sqlite3 fonts-noto-cjk nodejs npm python3 python3-venv
+  cups cups-client printer-driver-cups-pdf)
 missing=()
 for p in "${packages[@]}"; do
   # nodejs/npm may come from elsewhere (nvm, NodeSource): a working command is enough.
@@ -22,6 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "==> apt-get install ${missing[*]}"
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Receipts are printed through a real CUPS PDF queue in the tests; machines without a service
+# manager (CI containers) get the scheduler started here.
+if ! LC_ALL=C lpstat -r 2>/dev/null | grep -q "scheduler is running"; then
+  echo "==> cupsd"
+  $SUDO cupsd || echo "cupsd did not start: the printing test will say why" >&2
 fi
 
 if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null; then

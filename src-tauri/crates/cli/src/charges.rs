@@ -125,6 +125,12 @@ pub enum ReceiptCmd {
         #[arg(long, default_value = "a5")]
         layout: String,
     },
+    /// 打印到设置的打印机（CUPS），随作业送出纸张尺寸；首次为正本，此后均为副本（COPY）
+    Print {
+        number: String,
+        #[arg(long, default_value = "a5")]
+        layout: String,
+    },
     /// 生成收据 PDF：首次为正本，此后均为副本（COPY），每次记录在流水中
     Pdf {
         number: String,
@@ -438,6 +444,22 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             downtime_core::store::write_whole(&out, &issued.bytes)?;
             println!("已重印收据 {number}（副本）：{}", out.display());
         }
+        ReceiptCmd::Print { number, layout } => {
+            let me = ctx.actor()?;
+            let printed = ctx.desk.print_receipt(&me, &number, &layout, false)?;
+            let what = if printed.copy { "副本" } else { "正本" };
+            match printed.problem {
+                None => {
+                    println!("已打印收据 {number}（{what}）：{}", printed.pdf_path.display());
+                }
+                // The document stays issued and its PDF saved; the exit code says it did not print.
+                Some((zh, en)) => {
+                    eprintln!("{}", if crate::lang() == downtime_core::Lang::En { en } else { zh });
+                    println!("{}", printed.pdf_path.display());
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
         // Every printing is journalled; only the first is the original, later ones are copies.
         ReceiptCmd::Pdf { number, out, layout, copy } => {
             let me = ctx.actor()?;
@@ -502,6 +524,41 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 } else {
                     println!("状态：本工作站没有这张票据的记录，请到开具工作站查询");
                 }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum SettingCmd {
+    /// 设置收据打印机（CUPS 队列名）；--none 为只保存 PDF
+    Printer {
+        name: Option<String>,
+        #[arg(long, conflicts_with = "name")]
+        none: bool,
+    },
+}
+
+pub fn setting(cmd: SettingCmd, ctx: &mut Ctx) -> Out {
+    match cmd {
+        SettingCmd::Printer { name, none } => {
+            let me = ctx.actor()?;
+            let name = match (name, none) {
+                (Some(n), false) => n,
+                (None, true) => String::new(),
+                _ => {
+                    return Err(bad(
+                        "printer_invalid",
+                        "请给出打印机名称，或用 --none 表示只保存 PDF".into(),
+                        "Name the printer, or pass --none to save PDFs only".into(),
+                    ))
+                }
+            };
+            ctx.desk.set_printer(&me, &name)?;
+            match ctx.desk.printer()? {
+                Some(p) => println!("收据打印机：{p}"),
+                None => println!("未设置打印机：收据只保存为 PDF"),
             }
         }
     }

@@ -186,6 +186,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Dept(c) => crate::patients::dept(c, ctx),
         Command::Charge(a) => crate::charges::charge(a, ctx),
         Command::Receipt(c) => crate::charges::receipt(c, ctx),
+        Command::Setting(c) => crate::charges::setting(c, ctx),
         Command::Calendar(c) => crate::charges::calendar(c, ctx),
         Command::Admit(a) => crate::admissions::admit(a, ctx),
         Command::Admission(c) => crate::admissions::admission(c, ctx),

@@ -56,6 +56,9 @@ enum Command {
     Shift(foundation::ShiftCmd),
     /// 校验数据库、整条流水链、每张收据的金额，以及纸面上的锚点
     Verify(foundation::VerifyArgs),
+    /// 工作站设置（管理员）：打印机
+    #[command(subcommand)]
+    Setting(charges::SettingCmd),
     /// 价目表：导入、查找、版本
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),

@@ -501,7 +501,15 @@ impl Desk {
                 )
             })?;
         // Each way with the amount it brought; a cheque's bank and number have their own fields.
-        let method = r.tenders.iter().map(|t| format!("{} {}", t.method.zh(), t.amount)).collect::<Vec<_>>().join("、");
+        let method = r
+            .tenders
+            .iter()
+            .map(|t| match t.method {
+                crate::charge::tender::Method::Cash | crate::charge::tender::Method::Cheque => format!("{} {}", t.method.zh(), t.amount),
+                _ => format!("{} {}（{}）", t.method.zh(), t.amount, t.reference),
+            })
+            .collect::<Vec<_>>()
+            .join("、");
         let cheque = r
             .tenders
             .iter()

@@ -101,11 +101,20 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         set_field(&app, "dep-cash", "").await;
         set_field(&app, "dep-amount", "1500.50").await;
         set_field(&app, "dep-reference", "6222/000123").await;
+        // Paid by the patient's son: the receipt names him (#16).
+        app.by_id("dep-by-relative").await.click().await.unwrap();
+        set_field(&app, "dep-payer-name", "王小明").await;
+        set_field(&app, "dep-payer-relation", "子女").await;
+        set_field(&app, "dep-payer-phone", "13800138000").await;
+        app.screenshot("top-up-by-relative").await;
         app.by_id("dep-submit").await.click().await.unwrap();
         app.text_contains("dep-receipt-no", "MZ01-000002").await;
         let second_pdf = path_in(&app.text_contains("print-path", "MZ01-000002").await);
         keep_pdf(&second_pdf, "admission-top-up.pdf");
-        assert!(pdf_text(&second_pdf).contains("银行卡"));
+        let text = pdf_text(&second_pdf);
+        for needle in ["银行卡 ¥1,500.50（6222/000123）", "交款人：王小明（子女） 13800138000", "本次交款后预交金余额：¥3,500.50", "交款人签字"] {
+            assert!(text.contains(needle), "{needle} missing:\n{text}");
+        }
         app.text_contains("dep-balance", "3,500.50").await;
 
         // A partial refund with the supervisor's PIN.

@@ -10,7 +10,7 @@ use downtime_core::{Desk, Role};
 
 /// The registration counter plus a supervisor and two patients: 张三 (self-pay) and 李四
 /// (insured, 城镇职工).
-fn counter(db: &Path) {
+pub(crate) fn counter(db: &Path) {
     crate::registration::counter(db);
     let mut desk = Desk::open(db).unwrap();
     let admin = desk.authenticate("王管理", "123456").unwrap();

@@ -300,7 +300,7 @@ async fn ten_lines_two_tenders_and_a_refund_every_step_in_view() {
         step(&mut app, "paid", true).await;
 
         // F8: the receipt, Enter opens the refund form; Space marks line 1 whole, ↓ ↓ 1 marks
-        // one of line 3; the amount and split show before confirming.
+        // one of line 3; the amount and how it goes back (原路退回) show before confirming.
         app.keys(F8).await;
         app.wait_focus("receipt-lookup").await;
         step(&mut app, "refund-list", true).await;
@@ -312,7 +312,7 @@ async fn ten_lines_two_tenders_and_a_refund_every_step_in_view() {
         app.keys(ARROW_DOWN).await;
         app.keys(ARROW_DOWN).await;
         app.keys("1").await;
-        app.text_contains("refund-preview-split", "现金").await;
+        app.text_contains("refund-split", "退回").await;
         step(&mut app, "refund-marked", true).await;
         app.keys(ENTER).await;
         app.wait_focus("refund-reason").await;
@@ -323,8 +323,8 @@ async fn ten_lines_two_tenders_and_a_refund_every_step_in_view() {
         app.keys("王药师").await;
         step(&mut app, "refund-drug-by", true).await;
         app.keys(ENTER).await;
-        app.wait_focus("refund-method").await;
-        step(&mut app, "refund-method", true).await;
+        app.wait_focus("refund-way").await;
+        step(&mut app, "refund-way", true).await;
         app.keys(ENTER).await;
         app.wait_focus("refund-sup-name").await;
         app.keys("陈主管").await;

@@ -431,6 +431,27 @@ describe("deposits (F7)", () => {
     await waitFor(() => expect(screen.getByTestId("dep-balance")).toHaveTextContent("¥1,500.00"));
   });
 
+  test("亲属代交: ticked, the payer's name, relationship and phone go with the deposit; a refusal of the name shows at it", async () => {
+    let tries = 0;
+    const { calls, user } = await readyToDeposit({
+      take_deposit: () => {
+        if (tries++ === 0) throw ipcError("text_too_long", "交款人不能超过 20 个字");
+        return depositReceipt();
+      },
+    });
+    await user.keyboard("500");
+    await user.click(screen.getByTestId("dep-by-relative"));
+    await user.type(screen.getByTestId("dep-payer-name"), "王小明");
+    await user.type(screen.getByTestId("dep-payer-relation"), "子女");
+    await user.type(screen.getByTestId("dep-payer-phone"), "13800138000");
+    await user.click(screen.getByTestId("dep-submit"));
+    const error = await screen.findByTestId("dep-error");
+    expect(screen.getByTestId("dep-payer-name").closest(".field")).toContainElement(error);
+    await user.click(screen.getByTestId("dep-submit"));
+    await screen.findByTestId("dep-receipt-no");
+    expect(depositInputs(calls)[1].payer).toEqual({ name: "王小明", relation: "子女", phone: "13800138000" });
+  });
+
   test("a refund paid back another way carries the whole amount and the reference, and the reason the core asks for", async () => {
     const { calls, user } = await openAdm("F6", {
       admissions: () => [admitted],

@@ -1,7 +1,8 @@
 //! 交预交金 / 补交 (F7): how the deposit is paid, as on the payment panel — cash first (the
 //! amount, then what was handed over, 实收), other tenders with Insert, each with the reference
 //! its method needs (card last four and terminal reference, WeChat / Alipay transaction number,
-//! cheque bank and number). Enter goes cash → 实收 → 确认收预交金; Esc closes the form and keeps
+//! cheque bank and number). 亲属代交 (a relative pays) asks the payer's name, relationship and
+//! phone, which the receipt prints. Enter goes cash → 实收 → 确认收预交金; Esc closes the form and keeps
 //! everything typed. Amounts go as integer fen; the id is made when the form opens and sent
 //! again on a retry, so a deposit whose answer was lost is not taken twice. A zero deposit is
 //! the core's to refuse.
@@ -11,6 +12,7 @@ import { api } from "../../api";
 import type { Method } from "../../bindings/Method";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { errorIn } from "../../components/ErrorText";
+import { Field } from "../../components/Field";
 import { FormButtons } from "../../components/FormButtons";
 import { parseYuan } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
@@ -30,6 +32,11 @@ export interface DepositDraft {
   tenders: TenderRow[];
   backEntry: boolean;
   backAt: string;
+  /** 亲属代交: who pays for the patient. */
+  byRelative: boolean;
+  payerName: string;
+  payerRelation: string;
+  payerPhone: string;
 }
 
 export const freshDeposit = (inpatientNo: string): DepositDraft => ({
@@ -40,6 +47,10 @@ export const freshDeposit = (inpatientNo: string): DepositDraft => ({
   tenders: [],
   backEntry: false,
   backAt: "",
+  byRelative: false,
+  payerName: "",
+  payerRelation: "",
+  payerPhone: "",
 });
 
 const FIELD_OF: Record<string, string> = {
@@ -51,7 +62,8 @@ const FIELD_OF: Record<string, string> = {
   tender_cash_short: "tendered",
   tender_tendered_without_cash: "tendered",
 };
-const fieldFor: FieldFor = (code) => FIELD_OF[code];
+// The only typed texts of the form are the payer's: the core's text refusals are theirs.
+const fieldFor: FieldFor = (code) => FIELD_OF[code] ?? (code.startsWith("text_") ? "payerName" : undefined);
 
 /** The payment panel's, and a reference the core cannot take at all: the first row with one. */
 const DEP_REFERENCE_OF: Record<string, Method[]> = {
@@ -94,7 +106,7 @@ export function DepositForm({ draft, onChange, onTaken, onBackOut, cashRef }: Pr
           tenders: typed.tenders,
           cash_tendered_fen: typed.cashTenderedFen,
           back_entered_at: draft.backEntry ? draft.backAt.trim() : null,
-          payer: null,
+          payer: draft.byRelative ? { name: draft.payerName.trim(), relation: draft.payerRelation.trim(), phone: draft.payerPhone.trim() } : null,
         }),
       ),
     ).then((e) => {
@@ -114,6 +126,25 @@ export function DepositForm({ draft, onChange, onTaken, onBackOut, cashRef }: Pr
         {t("dep.formTitle")} <kbd>F7</kbd>
       </h3>
       <TenderSection section={section} cashLabel="dep.cash" tenderedHint="dep.tenderedHint" cashRef={cashRef} errorFor={err} />
+      <fieldset className="dep-payer">
+        <label className="check">
+          <input
+            type="checkbox"
+            name="byRelative"
+            data-testid="dep-by-relative"
+            checked={draft.byRelative}
+            onChange={(e) => onChange({ byRelative: e.target.checked })}
+          />
+          {t("dep.byRelative")} <span className="field-hint">{t("dep.byRelativeHint")}</span>
+        </label>
+        {draft.byRelative && (
+          <div className="cols3">
+            <Field name="payerName" label={t("dep.payerName")} testId="dep-payer-name" value={draft.payerName} onChange={(payerName) => onChange({ payerName })} error={err("payerName")} />
+            <Field name="payerRelation" label={t("dep.payerRelation")} testId="dep-payer-relation" value={draft.payerRelation} onChange={(payerRelation) => onChange({ payerRelation })} />
+            <Field name="payerPhone" label={t("dep.payerPhone")} testId="dep-payer-phone" value={draft.payerPhone} onChange={(payerPhone) => onChange({ payerPhone })} inputMode="tel" />
+          </div>
+        )}
+      </fieldset>
       {showBackEntry && (
         <BackEntry
           on={draft.backEntry}

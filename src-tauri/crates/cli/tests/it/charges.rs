@@ -527,3 +527,115 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
     assert!(text.contains("银行卡 ¥100.00（1234/000123）"), "{text}");
     s.run(&["verify"]).out();
 }
+
+/// A CUPS PDF queue of this test's own (cups-pdf writes each job to `$HOME/PDF`), removed on
+/// drop. CUPS is system-wide: the caller holds `/tmp/downtime-cups.lock`.
+struct PdfQueue(String);
+
+impl PdfQueue {
+    fn new() -> PdfQueue {
+        let cups = |cmd: &str, args: &[&str]| {
+            std::process::Command::new(cmd)
+                .args(args)
+                .env("LC_ALL", "C")
+                .output()
+                .unwrap_or_else(|e| panic!("`{cmd}` is needed (scripts/setup.sh installs cups and printer-driver-cups-pdf): {e}"))
+        };
+        if !String::from_utf8_lossy(&cups("lpstat", &["-r"]).stdout).contains("scheduler is running") {
+            // No service manager on CI machines: start the scheduler ourselves.
+            let started = cups("cupsd", &[]);
+            assert!(started.status.success(), "cupsd would not start: {}", String::from_utf8_lossy(&started.stderr));
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        }
+        let name = format!("downtime-test-pdf-{}", std::process::id());
+        let made = cups("lpadmin", &["-p", &name, "-E", "-v", "cups-pdf:/", "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"]);
+        assert!(made.status.success(), "lpadmin: {}", String::from_utf8_lossy(&made.stderr));
+        PdfQueue(name)
+    }
+
+    fn set_enabled(&self, on: bool) {
+        let cmd = if on { "cupsenable" } else { "cupsdisable" };
+        assert!(std::process::Command::new(cmd).arg(&self.0).status().unwrap().success());
+    }
+}
+
+impl Drop for PdfQueue {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("lpadmin").args(["-x", &self.0]).status();
+    }
+}
+
+/// The file cups-pdf spooled for a job titled `title` after `since`, waited for.
+fn spooled(title: &str, since: std::time::SystemTime, taken: &[std::path::PathBuf]) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(std::env::var("HOME").unwrap()).join("PDF");
+    for _ in 0..150 {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                let fresh = e.metadata().and_then(|m| m.modified()).is_ok_and(|m| m >= since);
+                if fresh && !taken.contains(&p) && p.file_name().unwrap().to_string_lossy().contains(title) && p.extension().is_some_and(|x| x == "pdf") {
+                    std::thread::sleep(std::time::Duration::from_millis(300)); // finished writing
+                    return p;
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("cups-pdf never wrote a job titled {title} to {}", dir.display());
+}
+
+/// (pages, width mm, height mm) as `pdfinfo` reads the spooled file.
+fn paper_of(pdf: &std::path::Path) -> (u32, i64, i64) {
+    let info = String::from_utf8(std::process::Command::new("pdfinfo").arg(pdf).output().unwrap().stdout).unwrap();
+    let field = |name: &str| info.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name} in {info}")).to_string();
+    let pages = field("Pages:").split_whitespace().nth(1).unwrap().parse().unwrap();
+    let size: Vec<f64> = field("Page size:").split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let mm = |pt: f64| (pt * 25.4 / 72.0).round() as i64;
+    (pages, mm(size[0]), mm(size[1]))
+}
+
+#[test]
+fn receipts_print_through_a_real_cups_queue_on_their_own_paper() {
+    let lock = std::fs::File::create("/tmp/downtime-cups.lock").unwrap();
+    lock.lock().unwrap();
+    let queue = PdfQueue::new();
+    let s = counter();
+    cashier(&s, &["charge", "--patient", "DT-MZ01-000001", "--line", "Y1:2", "--line", "E1:1", "--pay", "cash:175"]).out();
+    cashier(&s, &["setting", "printer", &queue.0]).fails_with("管理员");
+    s.admin(&["setting", "printer", &queue.0]).out();
+    let since = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+
+    let a5 = cashier(&s, &["receipt", "print", "MZ01-000001", "--layout", "a5"]);
+    assert!(a5.out().contains("正本"), "{}", a5.stdout);
+    let first = spooled("MZ01-000001", since, &[]);
+    let (pages, w, h) = paper_of(&first);
+    assert!(pages == 1 && (w - 148).abs() <= 1 && (h - 210).abs() <= 1, "A5 expected, got {pages} page(s) {w}×{h} mm: {}", first.display());
+    // The roll: 80 mm wide and as long as the receipt, sent as a custom size.
+    let roll = cashier(&s, &["receipt", "print", "MZ01-000001", "--layout", "roll80"]);
+    assert!(roll.out().contains("副本"), "{}", roll.stdout);
+    let saved = roll.stdout.lines().last().unwrap().split('：').next_back().unwrap().trim().to_string();
+    let second = spooled("MZ01-000001", since, &[first.clone()]);
+    let (pages, w, h) = paper_of(&second);
+    let (_, _, doc_h) = paper_of(std::path::Path::new(&saved));
+    assert!(pages == 1 && (w - 80).abs() <= 1, "an 80 mm roll expected, got {pages} page(s) {w} mm wide: {}", second.display());
+    assert!(h >= doc_h && h <= doc_h + 1, "roll {h} mm for a {doc_h} mm receipt");
+    // Keep what reached the queue where the screenshots are, to be looked at.
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/e2e-screens");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (pdf, name) in [(&first, "cups-a5"), (&second, "cups-roll80")] {
+        let png = std::process::Command::new("pdftoppm").args(["-png", "-r", "60", "-singlefile"]).arg(pdf).arg(shots.join(name)).status().unwrap();
+        assert!(png.success());
+    }
+
+    // A paused queue: a clear message, a non-zero exit, and the PDF still saved.
+    queue.set_enabled(false);
+    let paused = cashier(&s, &["receipt", "print", "MZ01-000001"]);
+    assert!(!paused.ok && paused.stderr.contains("已暂停"), "{} {}", paused.stdout, paused.stderr);
+    assert!(std::path::Path::new(paused.stdout.trim()).exists(), "{}", paused.stdout);
+    queue.set_enabled(true);
+    s.admin(&["setting", "printer", "no-such-queue"]).out();
+    let missing = cashier(&s, &["receipt", "print", "MZ01-000001"]);
+    assert!(!missing.ok && missing.stderr.contains("不存在"), "{}", missing.stderr);
+    s.admin(&["setting", "printer", "--none"]).out();
+    s.run(&["verify"]).out();
+}

@@ -259,29 +259,97 @@ impl Desk {
     }
 }
 
+/// The paper a PDF asks for, as CUPS names it (`lp -o media=…`): A5 or A4 when the page is
+/// one, else a custom size — the roll's 80 mm width by the page's length, rounded up to the
+/// millimetre. A job sent without it comes out on the queue's default (A4), which a printer
+/// loaded with A5 or a roll refuses or waits on.
+pub fn media_of(pdf: &[u8]) -> Option<String> {
+    const PT_PER_MM: f64 = 72.0 / 25.4;
+    let text = String::from_utf8_lossy(pdf);
+    let at = text.find("/MediaBox")?;
+    let rest = &text[at + "/MediaBox".len()..];
+    let open = rest.find('[')?;
+    let close = rest.find(']')?;
+    let nums: Vec<f64> = rest[open + 1..close].split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    let [x0, y0, x1, y1] = nums[..] else { return None };
+    let (w, h) = ((x1 - x0) / PT_PER_MM, (y1 - y0) / PT_PER_MM);
+    let near = |a: f64, b: f64| (a - b).abs() < 1.5;
+    Some(if near(w, 148.0) && near(h, 210.0) {
+        "A5".to_string()
+    } else if near(w, 210.0) && near(h, 297.0) {
+        "A4".to_string()
+    } else if w <= 80.0 {
+        format!("Custom.80x{}mm", h.ceil() as i64)
+    } else {
+        format!("Custom.{}x{}mm", w.ceil() as i64, h.ceil() as i64)
+    })
+}
+
+/// Why a CUPS queue will not print now, from `lpstat`: missing, paused (disabled) or
+/// rejecting jobs; none when it is ready.
+fn queue_problem(printer: &str) -> Option<(String, String)> {
+    let run = |args: &[&str]| std::process::Command::new("lpstat").env("LC_ALL", "C").args(args).output().ok();
+    let status = run(&["-p", printer])?;
+    let said = String::from_utf8_lossy(&status.stdout).to_string() + &String::from_utf8_lossy(&status.stderr);
+    if !status.status.success() || said.trim().is_empty() || said.contains("Invalid destination") || said.contains("无效") {
+        return Some((
+            format!("打印机 {printer} 不存在（未在本机 CUPS 中设置）：已保存为 PDF，列为未打印，可重印"),
+            format!("Printer {printer} does not exist in this computer's CUPS: saved as PDF, listed as not printed; reprint it"),
+        ));
+    }
+    if said.contains("disabled") || said.contains("已禁用") {
+        return Some((
+            format!("打印机 {printer} 已暂停：已保存为 PDF，列为未打印；恢复打印机后重印"),
+            format!("Printer {printer} is paused: saved as PDF, listed as not printed; resume the printer and reprint"),
+        ));
+    }
+    let accepting = run(&["-a", printer])?;
+    let said = String::from_utf8_lossy(&accepting.stdout);
+    if said.contains("not accepting") || said.contains("不接受") {
+        return Some((
+            format!("打印机 {printer} 拒绝接收作业：已保存为 PDF，列为未打印；请在打印机上恢复接收后重印"),
+            format!("Printer {printer} is rejecting jobs: saved as PDF, listed as not printed; let it accept jobs and reprint"),
+        ));
+    }
+    None
+}
+
 impl Desk {
-    /// Sends a saved PDF to the configured CUPS printer. `Err` carries why it was not printed
-    /// (no printer configured, or the printer failed), in both languages; never fatal.
+    /// Sends a saved PDF to the configured CUPS printer with its paper size (`-o media=`,
+    /// [`media_of`]) and its name as the job's title. `Err` carries why it was not printed (no
+    /// printer configured, the queue missing, paused or rejecting jobs, or `lp` failing), in
+    /// both languages; never fatal: the document stays issued and its PDF saved.
     pub fn send_to_printer(&self, path: &std::path::Path) -> Result<std::result::Result<(), (String, String)>> {
-        Ok(match self.printer()? {
-            None => Err((
+        let Some(printer) = self.printer()? else {
+            return Ok(Err((
                 "未配置打印机：已保存为 PDF，可另行打印".to_string(),
                 "No printer configured: saved as PDF".to_string(),
+            )));
+        };
+        if let Some(problem) = queue_problem(&printer) {
+            return Ok(Err(problem));
+        }
+        let mut lp = std::process::Command::new("lp");
+        lp.env("LC_ALL", "C").arg("-d").arg(&printer);
+        if let Some(media) = std::fs::read(path).ok().as_deref().and_then(media_of) {
+            lp.arg("-o").arg(format!("media={media}"));
+        }
+        if let Some(title) = path.file_stem() {
+            lp.arg("-t").arg(title);
+        }
+        Ok(match lp.arg(path).output() {
+            Ok(o) if o.status.success() => Ok(()),
+            Ok(o) => {
+                let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
+                Err((
+                    format!("打印机 {printer} 未能打印（{why}）：已保存，可重印"),
+                    format!("Printer {printer} failed ({why}): saved; reprint it"),
+                ))
+            }
+            Err(e) => Err((
+                format!("无法调用打印命令 lp（{e}）：已保存为 PDF"),
+                format!("Cannot run lp ({e}): saved as PDF"),
             )),
-            Some(printer) => match std::process::Command::new("lp").arg("-d").arg(&printer).arg(path).output() {
-                Ok(o) if o.status.success() => Ok(()),
-                Ok(o) => {
-                    let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
-                    Err((
-                        format!("打印机 {printer} 未能打印（{why}）：已保存，可重印"),
-                        format!("Printer {printer} failed ({why}): saved; reprint it"),
-                    ))
-                }
-                Err(e) => Err((
-                    format!("无法调用打印命令 lp（{e}）：已保存为 PDF"),
-                    format!("Cannot run lp ({e}): saved as PDF"),
-                )),
-            },
         })
     }
 }

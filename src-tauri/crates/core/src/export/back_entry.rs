@@ -23,7 +23,7 @@ use crate::batch::{payload_rows, FileEntry};
 use crate::error::Result;
 use rusqlite::OptionalExtension;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::Path;
 
 pub(crate) const CSV_NAME: &str = "back-entry.csv";
@@ -211,7 +211,7 @@ impl BackEntry {
 struct Shown {
     kind: &'static str,
     doc_no: String,
-    patient: Row,
+    patient: std::rc::Rc<Row>,
     dept: String,
     details: Vec<String>,
     amount: Option<i64>,
@@ -222,7 +222,7 @@ struct Shown {
     note: String,
 }
 
-fn shown(kind: &'static str, patient: Row) -> Shown {
+fn shown(kind: &'static str, patient: std::rc::Rc<Row>) -> Shown {
     Shown {
         kind,
         doc_no: String::new(),

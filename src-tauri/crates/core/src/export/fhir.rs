@@ -37,7 +37,7 @@ use crate::batch::{payload_rows, Exception, FileEntry};
 use crate::error::Result;
 use crate::jcs;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::io::Write;
 use std::path::Path;
 
@@ -115,16 +115,15 @@ impl J {
                 out.push(']');
             }
             J::O(fields) => {
-                let mut order: Vec<usize> = (0..fields.len()).collect();
-                order.sort_by_key(|&k| fields[k].0);
+                // Keys are in canonical order already (`o` sorts them).
                 out.push('{');
-                for (n, k) in order.into_iter().enumerate() {
+                for (n, (key, value)) in fields.iter().enumerate() {
                     if n > 0 {
                         out.push(',');
                     }
-                    jcs::write_string(fields[k].0, out);
+                    jcs::write_string(key, out);
                     out.push(':');
-                    fields[k].1.write(out);
+                    value.write(out);
                 }
                 out.push('}');
             }
@@ -132,9 +131,12 @@ impl J {
     }
 }
 
-/// An object, leaving out empty strings, arrays and objects (FHIR allows none).
-fn o(fields: Vec<(&'static str, J)>) -> J {
-    J::O(fields.into_iter().filter(|(_, v)| !v.is_empty()).collect())
+/// An object, leaving out empty strings, arrays and objects (FHIR allows none), its keys in
+/// canonical order (they are ASCII: byte order is RFC 8785's UTF-16 order).
+fn o(mut fields: Vec<(&'static str, J)>) -> J {
+    fields.retain(|(_, v)| !v.is_empty());
+    fields.sort_unstable_by_key(|f| f.0);
+    J::O(fields)
 }
 
 fn st(t: &str) -> J {
@@ -279,6 +281,8 @@ fn unmappable_patient(p: &Row) -> Option<(String, String)> {
 pub(crate) struct Fhir {
     out: Hashed,
     buf: String,
+    /// One entry's text, reused.
+    scratch: String,
     entries: usize,
     /// Resources already in the bundle, by id.
     emitted: HashSet<String>,
@@ -312,6 +316,7 @@ impl Fhir {
         let mut f = Fhir {
             out,
             buf: String::with_capacity(8192),
+            scratch: String::with_capacity(8192),
             entries: 0,
             emitted: HashSet::new(),
             failed: HashMap::new(),
@@ -344,7 +349,8 @@ impl Fhir {
     }
 
     fn put(&mut self, resource_type: &str, id: &str, resource: J, update: bool) -> Result<()> {
-        let mut text = String::with_capacity(1024);
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
         if self.entries > 0 {
             text.push(',');
         }
@@ -360,6 +366,7 @@ impl Fhir {
         };
         o(vec![("fullUrl", J::S(urn(id))), ("resource", resource), ("request", request)]).write(&mut text);
         self.out.write_all(text.as_bytes())?;
+        self.scratch = text;
         self.entries += 1;
         self.emitted.insert(id.to_string());
         Ok(())

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::operator::Actor;
 use crate::store::Desk;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::Path;
 
 pub(crate) const PATIENTS: &str = "patients.csv";

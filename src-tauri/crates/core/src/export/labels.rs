@@ -4,7 +4,7 @@
 use crate::catalog::category::FeeCategory;
 use crate::charge::tender::Method;
 use crate::patient::Insurance;
-use chrono::Local;
+use chrono::{Datelike, Local, Timelike};
 
 pub(crate) fn receipt_kind(kind: &str) -> &str {
     match kind {
@@ -52,10 +52,25 @@ pub(crate) fn local(stamp: &str) -> String {
     if stamp.is_empty() {
         return String::new();
     }
-    crate::time::parse_stamp(stamp)
-        .with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S %:z")
-        .to_string()
+    let t = crate::time::parse_stamp(stamp).with_timezone(&Local);
+    let offset = t.offset().local_minus_utc();
+    if !(0..=9999).contains(&t.year()) || offset % 60 != 0 || t.nanosecond() >= 1_000_000_000 {
+        return t.format("%Y-%m-%d %H:%M:%S %:z").to_string();
+    }
+    // The same text as that format, without parsing the format for every cell (the export
+    // writes several stamps for each of tens of thousands of records).
+    let (sign, off) = (if offset < 0 { '-' } else { '+' }, offset.unsigned_abs() / 60);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {sign}{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        off / 60,
+        off % 60
+    )
 }
 
 /// Quantity in thousandths, without trailing zeros: `2`, `0.5`, `1.25`.
@@ -76,4 +91,19 @@ pub(crate) fn unit_price(e4: i64) -> String {
     let f = format!("{frac:04}");
     let f = f.trim_end_matches('0');
     format!("{whole}.{:0<2}", f)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn local_stamps_read_as_chrono_formats_them() {
+        for stamp in ["2026-11-26T01:30:05.123Z", "2026-12-31T16:00:00Z", "2024-02-29T23:59:59Z", "1999-01-01T00:00:00Z"] {
+            let chrono_text = crate::time::parse_stamp(stamp)
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S %:z")
+                .to_string();
+            assert_eq!(super::local(stamp), chrono_text, "{stamp}");
+        }
+        assert_eq!(super::local(""), "");
+    }
 }

@@ -7,13 +7,45 @@ use crate::error::Result;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use foldhash::HashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 pub(crate) type Row = Map<String, Value>;
 
 pub(crate) struct Lookup<'a> {
     pub(crate) conn: &'a Connection,
     operators: HashMap<String, String>,
+    /// Registration types' names and departments' kinds by key, each key's rows newest first
+    /// (`set_at`, then insertion): a hospital has dozens, every registration asks.
+    reg_type_names: History,
+    dept_kinds: History,
+    /// Patients recently looked up: each is asked for by their registration, every receipt
+    /// and the back-entry list, close together. Emptied when full, so it stays small.
+    patients: RefCell<HashMap<String, Rc<Row>>>,
+}
+
+/// How many patients [`Lookup::patient`] keeps (a few MB).
+const PATIENTS_KEPT: usize = 4096;
+
+/// Rows of a settings table by key: (set_at, value), newest first.
+type History = HashMap<String, Vec<(String, String)>>;
+
+/// `SELECT key, set_at, value … ORDER BY set_at DESC, rowid DESC` grouped by key.
+fn history(conn: &Connection, sql: &str) -> Result<History> {
+    let mut out = History::default();
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?));
+    }
+    Ok(out)
+}
+
+/// The value a key had at `at` (the newest row set up to then), as the store's
+/// `WHERE key = ? AND set_at <= ? ORDER BY set_at DESC, rowid DESC LIMIT 1` gives it.
+fn as_at<'h>(h: &'h History, key: &str, at: &str) -> Option<&'h str> {
+    h.get(key)?.iter().find(|(set_at, _)| set_at.as_str() <= at).map(|(_, v)| v.as_str())
 }
 
 /// A text column ("" when absent or null).
@@ -37,7 +69,15 @@ impl<'a> Lookup<'a> {
         let operators = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(Lookup { conn, operators })
+        let reg_type_names = history(conn, "SELECT key, set_at, name FROM reg_type ORDER BY set_at DESC, rowid DESC")?;
+        let dept_kinds = history(conn, "SELECT code, set_at, kind FROM department ORDER BY set_at DESC, rowid DESC")?;
+        Ok(Lookup {
+            conn,
+            operators,
+            reg_type_names,
+            dept_kinds,
+            patients: RefCell::default(),
+        })
     }
 
     /// An operator's name by id ("" for none).
@@ -51,11 +91,12 @@ impl<'a> Lookup<'a> {
             return Ok(None);
         }
         let mut stmt = self.conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
-        let names: Vec<String> = stmt.column_names().map(String::from).collect();
         Ok(stmt
             .query_row([id], |r| {
                 let mut row = Map::new();
-                for (n, name) in names.iter().enumerate() {
+                let stmt: &rusqlite::Statement<'_> = r.as_ref();
+                for n in 0..stmt.column_count() {
+                    let name = stmt.column_name(n)?;
                     let v = match r.get_ref(n)? {
                         ValueRef::Null => Value::Null,
                         ValueRef::Integer(x) => Value::from(x),
@@ -63,7 +104,7 @@ impl<'a> Lookup<'a> {
                         ValueRef::Blob(b) => Value::from(hex::encode(b)),
                         ValueRef::Real(_) => Value::Null,
                     };
-                    row.insert(name.clone(), v);
+                    row.insert(name.to_string(), v);
                 }
                 Ok(row)
             })
@@ -75,27 +116,33 @@ impl<'a> Lookup<'a> {
     /// the same name); the key itself when there is none.
     pub(crate) fn reg_type_name(&self, registration: &Row) -> Result<String> {
         let key = s(registration, "reg_type");
-        let name: Option<String> = self
-            .conn
-            .prepare_cached("SELECT name FROM reg_type WHERE key = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
-            .query_row([key, s(registration, "recorded_at")], |r| r.get(0))
-            .optional()?;
-        Ok(name.unwrap_or_else(|| key.to_string()))
+        let name = as_at(&self.reg_type_names, key, s(registration, "recorded_at"));
+        Ok(name.unwrap_or(key).to_string())
     }
 
     /// The kind (outpatient, emergency, inpatient) of a registration's department as it was
     /// when the registration was recorded.
     pub(crate) fn dept_kind(&self, registration: &Row) -> Result<String> {
-        let kind: Option<String> = self
-            .conn
-            .prepare_cached("SELECT kind FROM department WHERE code = ?1 AND set_at <= ?2 ORDER BY set_at DESC, rowid DESC LIMIT 1")?
-            .query_row([s(registration, "dept_code"), s(registration, "recorded_at")], |r| r.get(0))
-            .optional()?;
-        Ok(kind.unwrap_or_default())
+        let kind = as_at(&self.dept_kinds, s(registration, "dept_code"), s(registration, "recorded_at"));
+        Ok(kind.unwrap_or_default().to_string())
     }
 
-    pub(crate) fn patient(&self, id: &str) -> Result<Option<Row>> {
-        self.row("patient", "id", id)
+    /// A patient's row (rendering reads inside one transaction: rows cannot change under
+    /// the cache).
+    pub(crate) fn patient(&self, id: &str) -> Result<Option<Rc<Row>>> {
+        if let Some(p) = self.patients.borrow().get(id) {
+            return Ok(Some(Rc::clone(p)));
+        }
+        let Some(p) = self.row("patient", "id", id)? else {
+            return Ok(None);
+        };
+        let p = Rc::new(p);
+        let mut kept = self.patients.borrow_mut();
+        if kept.len() >= PATIENTS_KEPT {
+            kept.clear();
+        }
+        kept.insert(id.to_string(), Rc::clone(&p));
+        Ok(Some(p))
     }
 
     pub(crate) fn receipt(&self, id: &str) -> Result<Option<Row>> {

@@ -92,7 +92,10 @@ impl<W: Write> Pdf<W> {
     }
 
     /// `text` with every character the font lacks written as `[U+XXXX]`.
-    fn printable(&self, text: &str) -> String {
+    fn printable<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if text.chars().all(|c| self.glyph(c).is_some()) {
+            return std::borrow::Cow::Borrowed(text);
+        }
         let mut out = String::with_capacity(text.len() + 8);
         for c in text.chars() {
             if self.glyph(c).is_some() {
@@ -101,7 +104,7 @@ impl<W: Write> Pdf<W> {
                 let _ = write!(out, "[U+{:04X}]", c as u32);
             }
         }
-        out
+        std::borrow::Cow::Owned(out)
     }
 
     pub(crate) fn size(&self) -> (f32, f32) {

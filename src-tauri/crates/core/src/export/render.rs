@@ -13,7 +13,7 @@ use crate::operator::Actor;
 use crate::store::Desk;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -131,9 +131,22 @@ pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: b
     // a larger page cache while it runs (32 MB, whatever the batch's size: no memory map,
     // whose pages would count against the process as the file grows). The counter's own
     // setting comes back afterwards, whatever happens.
+    //
+    // All of it reads inside one read transaction: every file sees the same snapshot, and
+    // the tens of thousands of lookups do not each take and drop the file's shared lock.
     let cache: i64 = desk.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     desk.conn.execute_batch("PRAGMA cache_size = -32768;")?;
+    let own_tx = desk.conn.is_autocommit();
+    if own_tx {
+        desk.conn.execute_batch("BEGIN DEFERRED")?;
+    }
     let done = render_files(desk, by, b, dir, rerender, progress);
+    if own_tx {
+        // Nothing was written in it: ending it cannot lose anything.
+        if desk.conn.execute_batch("COMMIT").is_err() {
+            let _ = desk.conn.execute_batch("ROLLBACK");
+        }
+    }
     desk.conn.execute_batch(&format!("PRAGMA cache_size = {cache};"))?;
     done
 }

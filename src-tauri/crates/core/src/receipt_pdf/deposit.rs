@@ -16,16 +16,15 @@ impl Ctx<'_> {
         blocks.push(self.rule(2.4, 0.8));
         blocks.push(self.sentence("兹收到", &d.patient_name, d.amount));
         blocks.push(self.gap(1.0));
-        let cheque = d.cheque.as_ref();
-        blocks.extend(self.fields(
-            &[
-                ("交款方式", Some(&d.method)),
-                ("开户银行", cheque.map(|c| c.bank.as_str())),
-                ("支票号码", cheque.map(|c| c.number.as_str())),
-            ],
-            &self.detail_cols(),
-            p.body,
-        ));
+        // The ways it was paid, each with its amount and reference, across the width.
+        blocks.push(self.para(&format!("交款方式：{}", d.method), p.body, Ink::Regular, Align::Left, 3));
+        if let Some(c) = &d.cheque {
+            blocks.extend(self.fields(
+                &[("开户银行", Some(c.bank.as_str())), ("支票号码", Some(c.number.as_str()))],
+                &self.even_cols(if self.layout == Layout::A5 { 2 } else { 1 }),
+                p.body,
+            ));
+        }
         if let Some(payer) = &d.payer {
             blocks.push(self.para(&format!("交款人：{payer}（代患者 {} 交款）", d.patient_name), p.body, Ink::Regular, Align::Left, 2));
         }
