@@ -61,11 +61,14 @@ pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Re
             .collect::<downtime_core::Result<_>>()?,
         cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
         back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
-        payer: input.payer.filter(|p| !p.name.trim().is_empty()).map(|p| downtime_core::charge::Depositor {
-            name: p.name,
-            relation: p.relation,
-            phone: p.phone,
-        }),
+        payer: input
+            .payer
+            .filter(|p| !p.name.trim().is_empty())
+            .map(|p| downtime_core::charge::Depositor {
+                name: p.name,
+                relation: p.relation,
+                phone: p.phone,
+            }),
     };
     Ok(ReceiptView::from(&desk.take_deposit(&me, &deposit)?))
 }

@@ -8,8 +8,8 @@ pub mod charges;
 pub mod export;
 pub mod files;
 pub mod patients;
-pub mod recovery;
 pub mod reconcile;
+pub mod recovery;
 pub mod report;
 pub mod settings;
 

@@ -41,7 +41,13 @@ pub fn correct_patient(state: State<'_, ShellState>, patient: String, input: New
 
 /// 合并 two downtime records of one person, with a supervisor's name and PIN on the form.
 #[tauri::command(rename_all = "snake_case")]
-pub fn merge_patients(state: State<'_, ShellState>, merged: String, into: String, reason: String, supervisor: Credentials) -> Reply<PatientView> {
+pub fn merge_patients(
+    state: State<'_, ShellState>,
+    merged: String,
+    into: String,
+    reason: String,
+    supervisor: Credentials,
+) -> Reply<PatientView> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let desk = shell.desk()?;

@@ -28,7 +28,12 @@ fn open(state: &ShellState) -> Reply<(Workspace, Clerk)> {
 }
 
 fn as_of(text: &Option<String>) -> Reply<Option<chrono::NaiveDate>> {
-    Ok(text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(parse_date).transpose()?)
+    Ok(text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(parse_date)
+        .transpose()?)
 }
 
 fn view(ws: &Workspace, as_of: Option<chrono::NaiveDate>) -> Reply<ReconView> {
@@ -55,12 +60,7 @@ pub async fn reconcile_view<R: Runtime>(app: AppHandle<R>, as_of: Option<String>
 /// is a no-op) and, when `his` is set, the HIS postings file chosen last in the system dialog;
 /// then reconciles.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn reconcile_load<R: Runtime>(
-    app: AppHandle<R>,
-    folders: Vec<String>,
-    his: bool,
-    as_of: Option<String>,
-) -> Reply<ReconView> {
+pub async fn reconcile_load<R: Runtime>(app: AppHandle<R>, folders: Vec<String>, his: bool, as_of: Option<String>) -> Reply<ReconView> {
     tauri::async_runtime::spawn_blocking(move || {
         let (mut ws, clerk) = open(&app.state::<ShellState>())?;
         let as_of = self::as_of(&as_of)?;

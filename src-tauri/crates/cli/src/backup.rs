@@ -59,10 +59,18 @@ pub fn backup(a: BackupArgs, ctx: &mut Ctx) -> Out {
             b.bytes
         );
         if b.rotated > 0 {
-            println!("文件夹中只保留最近 {} 份备份：删除了 {} 份较早的", downtime_core::store::backup::KEEP, b.rotated);
+            println!(
+                "文件夹中只保留最近 {} 份备份：删除了 {} 份较早的",
+                downtime_core::store::backup::KEEP,
+                b.rotated
+            );
         }
         if a.auto {
-            println!("自动备份已设到 {}：每隔 {} 张收据和每次交班各备份一次", a.to.display(), ctx.desk.backup_every()?);
+            println!(
+                "自动备份已设到 {}：每隔 {} 张收据和每次交班各备份一次",
+                a.to.display(),
+                ctx.desk.backup_every()?
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -89,4 +97,3 @@ pub fn restore(a: RestoreArgs, db: &Path, operator: Option<String>, pin: Option<
     }
     Ok(ExitCode::SUCCESS)
 }
-

@@ -249,8 +249,21 @@ pub fn run(cmd: BenchCmd) -> Result<ExitCode, CoreError> {
     if !a.json {
         println!(
             "{:<9} {:>9} | {:>9} {:>7} | {:>8} {:>6} | {:>10} {:>7} | {:>9} {:>7} | {:>8} {:>9} {:>7} | {:>8} {:>8}",
-            "", "rows", "import s", "peak MB", "file MB", "B/row", "cold ms", "peak MB", "floor ms", "peak MB", "open ms",
-            "1st ms", "peak MB", "p50 µs", "p99 µs"
+            "",
+            "rows",
+            "import s",
+            "peak MB",
+            "file MB",
+            "B/row",
+            "cold ms",
+            "peak MB",
+            "floor ms",
+            "peak MB",
+            "open ms",
+            "1st ms",
+            "peak MB",
+            "p50 µs",
+            "p99 µs"
         );
     }
     for (kind, n) in plan {

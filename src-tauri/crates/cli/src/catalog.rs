@@ -3,9 +3,9 @@
 
 use crate::{print_json, Ctx};
 use clap::Subcommand;
-use downtime_core::catalog::stream::ImportStage;
 use downtime_core::catalog::parts::part_label;
 use downtime_core::catalog::read::Field;
+use downtime_core::catalog::stream::ImportStage;
 use downtime_core::catalog::{synth, ImportOptions, ImportReport};
 use downtime_core::time::local_display;
 use downtime_core::view::{ActivationView, CatalogItemView, CatalogVersionView, ImportReportView};

@@ -499,7 +499,11 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 }));
             } else {
                 println!("{}", qr::kind_verdict(kind).0);
-                let amount = if kind.is_some_and(|k| k.pays_back()) { "退款金额" } else { "金额" };
+                let amount = if kind.is_some_and(|k| k.pays_back()) {
+                    "退款金额"
+                } else {
+                    "金额"
+                };
                 println!(
                     "签名有效：工作站 {} 票据 {}，{amount} {}，开具于 {}",
                     checked.station,

@@ -240,7 +240,11 @@ fn main() -> ExitCode {
         // Only `init` creates a station; every other command refuses a path without one.
         foundation::init(a, &db)
     } else {
-        let open = if reads_only(&cli.command) { Desk::open_read_only } else { Desk::open };
+        let open = if reads_only(&cli.command) {
+            Desk::open_read_only
+        } else {
+            Desk::open
+        };
         open(&db).and_then(|desk| {
             let mut ctx = Ctx {
                 desk,

@@ -4,8 +4,8 @@
 use crate::{print_json, Ctx};
 use clap::{Args, Subcommand};
 use downtime_core::catalog::stream::Input;
-use downtime_core::patient::NewPatient;
 use downtime_core::charge::tender::TenderInput;
+use downtime_core::patient::NewPatient;
 use downtime_core::registration::NewRegistration;
 use downtime_core::view::{DepartmentView, PatientView, RegTypeView, RegistrationCancelView, RegistrationView};
 use downtime_core::{CoreError, Fen};
@@ -318,7 +318,10 @@ pub fn patient(cmd: PatientCmd, ctx: &mut Ctx) -> Out {
             let (birth, age) = match (birth, age) {
                 (Some(b), _) => (Some(b), None),
                 (None, Some(a)) => (None, Some(a)),
-                (None, None) => (now.birth.map(|b| b.to_string()), if now.birth.is_none() { now.age_years } else { None }),
+                (None, None) => (
+                    now.birth.map(|b| b.to_string()),
+                    if now.birth.is_none() { now.age_years } else { None },
+                ),
             };
             let details = NewPatient {
                 name: name.unwrap_or(now.name.clone()),
@@ -409,10 +412,7 @@ pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
     } else {
         println!(
             "{}：{} 行，可导入 {} 人，问题 {} 行",
-            r.file_name,
-            r.rows_read,
-            r.good,
-            r.problems_total
+            r.file_name, r.rows_read, r.good, r.problems_total
         );
         for p in &r.problems {
             println!("  第 {} 行（{}）：{}", p.row, p.code, p.reason);
@@ -453,7 +453,10 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
         print_json(&RegistrationView::from(&r));
     } else {
         match &r.fee_receipt {
-            Some(no) if r.change > Fen::ZERO => println!("{} 第 {} 号  收据 {no}  挂号费 {}  找零 {}", r.dept_name, r.queue_no, r.fee, r.change),
+            Some(no) if r.change > Fen::ZERO => println!(
+                "{} 第 {} 号  收据 {no}  挂号费 {}  找零 {}",
+                r.dept_name, r.queue_no, r.fee, r.change
+            ),
             Some(no) => println!("{} 第 {} 号  收据 {no}  挂号费 {}", r.dept_name, r.queue_no, r.fee),
             None => println!("{} 第 {} 号", r.dept_name, r.queue_no),
         }

@@ -247,7 +247,11 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
             f.floor_ms,
             f.ratio_to_floor,
             f.peak_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "—".into()),
-            if f.balanced { "，平衡" } else { "，不平衡（基准数据有误）" }
+            if f.balanced {
+                "，平衡"
+            } else {
+                "，不平衡（基准数据有误）"
+            }
         );
     })?;
     if json {

@@ -159,7 +159,10 @@ impl Desk {
             return Err(invalid!(
                 "dept_not_inpatient",
                 format!("{} 不是住院病区：入院请选择住院病区（门诊、急诊科室请用挂号）", dept.name),
-                format!("{} is not an inpatient ward: admit into a ward (outpatient and emergency departments register visits)", dept.name)
+                format!(
+                    "{} is not an inpatient ward: admit into a ward (outpatient and emergency departments register visits)",
+                    dept.name
+                )
             ));
         }
         let ward = optional_text(new.ward.as_deref(), 30, ("病区", "Ward"))?;
@@ -535,7 +538,11 @@ impl Desk {
             admission_date: a.admitted_at.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string(),
             clerk: r.cashier.clone(),
             payer: r.payer.as_ref().map(|p| {
-                let relation = if p.relation.is_empty() { String::new() } else { format!("（{}）", p.relation) };
+                let relation = if p.relation.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", p.relation)
+                };
                 format!("{}{relation} {}", p.name, p.phone).trim().to_string()
             }),
             balance_after: match r.kind {

@@ -93,7 +93,10 @@ pub fn broken(anchor: &Anchor, found: &Found) -> (String, String) {
     match found {
         Found::Differs => (
             format!("锚点 {anchor} 与流水不符：第 {} 条及之前的历史被改写过", anchor.seq),
-            format!("Anchor {anchor} does not match the journal: history up to entry {} was rewritten", anchor.seq),
+            format!(
+                "Anchor {anchor} does not match the journal: history up to entry {} was rewritten",
+                anchor.seq
+            ),
         ),
         _ => (
             format!("锚点 {anchor} 在流水中不存在：流水被截断过（或锚点来自别的工作站）"),

@@ -56,11 +56,7 @@ impl Desk {
             let found = anchor::check(conn, a)?;
             if found != Found::Matches && report.problem.is_none() {
                 let (zh, en) = anchor::broken(a, &found);
-                report.problem = Some(Problem {
-                    seq: Some(a.seq),
-                    zh,
-                    en,
-                });
+                report.problem = Some(Problem { seq: Some(a.seq), zh, en });
             }
             report.anchors.push(AnchorCheck { anchor: a.clone(), found });
         }
@@ -88,7 +84,9 @@ fn shipped_schema(version: i64) -> Result<BTreeMap<String, (String, String, Opti
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    mem.execute_batch(&append_only_triggers(crate::store::migrations::APPEND_ONLY, |t| tables.iter().any(|n| n == t)))?;
+    mem.execute_batch(&append_only_triggers(crate::store::migrations::APPEND_ONLY, |t| {
+        tables.iter().any(|n| n == t)
+    }))?;
     schema_of(&mem)
 }
 
@@ -131,7 +129,11 @@ fn schema_problem(conn: &Connection) -> Result<Option<Problem>> {
             Some(_) => {}
         }
     }
-    if let Some(name) = found.iter().find(|(n, (k, _, _))| k == "trigger" && !shipped.contains_key(*n)).map(|(n, _)| n) {
+    if let Some(name) = found
+        .iter()
+        .find(|(n, (k, _, _))| k == "trigger" && !shipped.contains_key(*n))
+        .map(|(n, _)| n)
+    {
         return Ok(problem(
             None,
             format!("数据库中多出了触发器 {name}：数据库结构被改动过"),
@@ -190,10 +192,20 @@ fn arithmetic(conn: &Connection) -> Result<(i64, Option<Problem>)> {
     drop(rows);
     drop(stmt);
     if let Some(no) = line_amount_problem(conn)? {
-        return Ok((checked, fail(&no, "的明细行金额不等于数量×单价", "a line's amount is not quantity × unit price")));
+        return Ok((
+            checked,
+            fail(&no, "的明细行金额不等于数量×单价", "a line's amount is not quantity × unit price"),
+        ));
     }
     if let Some(no) = line_refund_problem(conn)? {
-        return Ok((checked, fail(&no, "某一行的退费超过了这一行实收的数量或金额", "a line was refunded beyond its quantity or amount")));
+        return Ok((
+            checked,
+            fail(
+                &no,
+                "某一行的退费超过了这一行实收的数量或金额",
+                "a line was refunded beyond its quantity or amount",
+            ),
+        ));
     }
     let overdrawn: Option<String> = conn
         .prepare(
@@ -205,7 +217,13 @@ fn arithmetic(conn: &Connection) -> Result<(i64, Option<Problem>)> {
         )?
         .query_row([], |r| r.get(0))
         .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+        .or_else(|e| {
+            if e == rusqlite::Error::QueryReturnedNoRows {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        })?;
     if let Some(no) = overdrawn {
         return Ok((
             checked,
@@ -252,7 +270,13 @@ fn line_refund_problem(conn: &Connection) -> Result<Option<String>> {
     )?
     .query_row([], |r| r.get(0))
     .map(Some)
-    .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e.into()) })
+    .or_else(|e| {
+        if e == rusqlite::Error::QueryReturnedNoRows {
+            Ok(None)
+        } else {
+            Err(e.into())
+        }
+    })
 }
 
 /// Each stored QR payload's anchor (the chain position its receipt was issued on) must be in
@@ -270,7 +294,9 @@ fn stored_anchor_problem(conn: &Connection) -> Result<Option<Problem>> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let payload: String = r.get(1)?;
-        let Some(a) = crate::charge::qr::anchor_of(&payload) else { continue };
+        let Some(a) = crate::charge::qr::anchor_of(&payload) else {
+            continue;
+        };
         let (no, kind, total): (String, String, i64) = (r.get(0)?, r.get(2)?, r.get(3)?);
         // What the paper says of the receipt is what the row says.
         if !(payload.starts_with(&format!("{}.{kind}.", crate::charge::qr::PREFIX)) && payload.contains(&format!(".{no}.{total}."))) {

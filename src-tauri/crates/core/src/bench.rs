@@ -163,9 +163,8 @@ pub fn simulated_batch(dir: &Path, code: &str, receipts: usize, seed: u64, out: 
     )?;
     let admin = desk.authenticate("管理员", "123456")?;
     desk.conn.execute_batch("PRAGMA synchronous=OFF")?;
-    let count = |desk: &Desk| -> Result<usize> {
-        Ok(desk.conn.query_row("SELECT count(*) FROM receipt", [], |r| r.get::<_, i64>(0))? as usize)
-    };
+    let count =
+        |desk: &Desk| -> Result<usize> { Ok(desk.conn.query_row("SELECT count(*) FROM receipt", [], |r| r.get::<_, i64>(0))? as usize) };
     let mut round = 0;
     while count(&desk)? < receipts {
         // A visit issues two receipts or so: ask for a bit less than what is left.
@@ -368,7 +367,11 @@ fn rare_names(n: usize, plain: &Figure) -> Result<Vec<Figure>> {
         size = render(&doc, Layout::A5)?.len();
         Ok(())
     })?;
-    let mut rare = compare(summarise("render a receipt naming 𠮷田 (A5, warm, fallback font)", samples), plain, "informational");
+    let mut rare = compare(
+        summarise("render a receipt naming 𠮷田 (A5, warm, fallback font)", samples),
+        plain,
+        "informational",
+    );
     rare.target = Some(format!("informational (this one {:.1} KB)", size as f64 / 1024.0));
     out.push(rare);
     Ok(out)

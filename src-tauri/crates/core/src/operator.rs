@@ -238,7 +238,9 @@ impl Desk {
     /// role, PIN hash.
     fn operator_row(&self, name: &str) -> Result<Option<(Uuid, String, Role, String)>> {
         let key = name_key(name);
-        let mut stmt = self.conn.prepare_cached("SELECT id, name, role, pin_hash FROM operator ORDER BY rowid")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, role, pin_hash FROM operator ORDER BY rowid")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let stored: String = r.get(1)?;

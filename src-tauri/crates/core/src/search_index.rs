@@ -172,7 +172,9 @@ impl<'c> Writer<'c> {
     /// `finish`, so that the index is filled from one end (SQLite's sorter spills to disk, its
     /// memory stays bounded) instead of with one descent of a growing tree per key.
     pub fn bulk(conn: &'c Connection, domain: Domain) -> Result<Writer<'c>> {
-        conn.execute_batch("DROP TABLE IF EXISTS temp.search_key_stage; CREATE TEMP TABLE search_key_stage (key BLOB NOT NULL, pos INTEGER NOT NULL);")?;
+        conn.execute_batch(
+            "DROP TABLE IF EXISTS temp.search_key_stage; CREATE TEMP TABLE search_key_stage (key BLOB NOT NULL, pos INTEGER NOT NULL);",
+        )?;
         Writer::open(conn, domain, true)
     }
 

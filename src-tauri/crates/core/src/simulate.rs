@@ -85,7 +85,9 @@ pub fn run(
     // the registration fees, beds or nursing, which are not outpatient charges).
     let items: Vec<String> = {
         use crate::catalog::category::FeeCategory::*;
-        let in_force = desk.items_in_force()?.ok_or_else(|| crate::error::invalid!("catalog_missing", "尚未导入价目表", "No price list"))?;
+        let in_force = desk
+            .items_in_force()?
+            .ok_or_else(|| crate::error::invalid!("catalog_missing", "尚未导入价目表", "No price list"))?;
         in_force
             .all()
             .iter()

@@ -1182,7 +1182,10 @@ pub fn parse_doses(text: &str) -> crate::Result<i64> {
         crate::error::CoreError::invalid(
             "doses_invalid",
             format!("付数“{text}”无效：应为 1 到 {} 的整数", crate::charge::MAX_DOSES),
-            format!("Invalid number of doses \"{text}\": a whole number from 1 to {}", crate::charge::MAX_DOSES),
+            format!(
+                "Invalid number of doses \"{text}\": a whole number from 1 to {}",
+                crate::charge::MAX_DOSES
+            ),
         )
     })
 }

@@ -135,7 +135,9 @@ fn postings_csv(folders: &[PathBuf]) -> Result<String> {
 
 /// Reads and hashes every file under `dir`: the floor of verifying it.
 fn hash_tree(dir: &Path, hasher: &mut Sha256) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<std::io::Result<_>>()?;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
     entries.sort();
     for p in entries {
         if p.is_dir() {

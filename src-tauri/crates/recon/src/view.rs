@@ -258,14 +258,12 @@ impl Workspace {
         marks.sort_by(|a, b| b.marked_at.cmp(&a.marked_at));
         let mut out = Vec::with_capacity(marks.len());
         for m in marks {
-            let number: String = self
-                .conn
-                .query_row(
-                    "SELECT coalesce((SELECT receipt_no FROM receipt WHERE id = ?1), \
+            let number: String = self.conn.query_row(
+                "SELECT coalesce((SELECT receipt_no FROM receipt WHERE id = ?1), \
                                      (SELECT inpatient_no FROM admission WHERE id = ?1), ?1)",
-                    [&m.record_id],
-                    |r| r.get(0),
-                )?;
+                [&m.record_id],
+                |r| r.get(0),
+            )?;
             out.push(ReconMarkView {
                 number,
                 list: m.list,

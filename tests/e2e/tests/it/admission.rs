@@ -112,7 +112,12 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         let second_pdf = path_in(&app.text_contains("print-path", "MZ01-000002").await);
         keep_pdf(&second_pdf, "admission-top-up.pdf");
         let text = pdf_text(&second_pdf);
-        for needle in ["银行卡 ¥1,500.50（6222/000123）", "交款人：王小明（子女） 13800138000", "本次交款后预交金余额：¥3,500.50", "交款人签字"] {
+        for needle in [
+            "银行卡 ¥1,500.50（6222/000123）",
+            "交款人：王小明（子女） 13800138000",
+            "本次交款后预交金余额：¥3,500.50",
+            "交款人签字",
+        ] {
             assert!(text.contains(needle), "{needle} missing:\n{text}");
         }
         app.text_contains("dep-balance", "3,500.50").await;

@@ -59,7 +59,11 @@ fn busy_shift(db: &Path) {
             &cashier,
             &ChargeInput {
                 paper_no: paper.map(str::to_string),
-                payer: if insured { Payer::Insured } else { Payer::SelfPay("未带医保卡".into()) },
+                payer: if insured {
+                    Payer::Insured
+                } else {
+                    Payer::SelfPay("未带医保卡".into())
+                },
                 ..ChargeInput::new(
                     who,
                     lines,

@@ -10,10 +10,10 @@ mod charge;
 mod counter;
 mod export;
 mod foundation;
-mod pressure;
-mod reconcile;
 mod handover;
 mod payback;
+mod pressure;
+mod reconcile;
 mod registration;
 
 use fantoccini::elements::Element;

@@ -6,9 +6,9 @@
 
 use crate::catalog::login;
 use crate::*;
+use downtime_core::catalog::price::Quantity;
 use downtime_core::charge::tender::{Method, TenderInput};
 use downtime_core::charge::{ChargeInput, LineInput};
-use downtime_core::catalog::price::Quantity;
 use downtime_core::{Desk, Fen};
 
 const CTRL_R: &str = "\u{E009}r\u{E000}";
@@ -39,7 +39,8 @@ fn paid_three_ways(db: &Path) {
         tender(Method::Wechat, wechat, "4200001234"),
         tender(Method::Cash, total.get() - card - wechat, ""),
     ];
-    desk.pay_charge(&cashier, &ChargeInput::new("DT-MZ01-000001", lines, tenders)).unwrap();
+    desk.pay_charge(&cashier, &ChargeInput::new("DT-MZ01-000001", lines, tenders))
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -65,7 +66,10 @@ async fn a_refund_goes_back_the_way_it_came_and_a_reprint_is_a_marked_copy() {
         app.keys(ARROW_DOWN).await;
         app.keys(" ").await;
         let channels = app.text_contains("refund-channels", "原支付").await;
-        assert!(channels.contains("银行卡") && channels.contains("6222/000123") && channels.contains("微信"), "{channels}");
+        assert!(
+            channels.contains("银行卡") && channels.contains("6222/000123") && channels.contains("微信"),
+            "{channels}"
+        );
         let split = app.text_contains("refund-split", "退回银行卡").await;
         assert!(split.contains("6222/000123") && !split.contains("非原路"), "{split}");
         assert!(!app.exists("refund-way-reason").await);
@@ -91,7 +95,14 @@ async fn a_refund_goes_back_the_way_it_came_and_a_reprint_is_a_marked_copy() {
         let voucher = path_in(&path);
         keep_pdf(&voucher, "payback-voucher.pdf");
         let text = pdf_text(&voucher);
-        for needle in ["退费凭证", "MZ01-000001", "退费原因：未做检验", "审批主管：陈主管", "非原路退回，原因：患者银行卡已注销", "领款人（患者）签字"] {
+        for needle in [
+            "退费凭证",
+            "MZ01-000001",
+            "退费原因：未做检验",
+            "审批主管：陈主管",
+            "非原路退回，原因：患者银行卡已注销",
+            "领款人（患者）签字",
+        ] {
             assert!(text.contains(needle), "{needle} missing:\n{text}");
         }
         assert!(!text.contains("换取电脑发票"), "{text}");
@@ -109,7 +120,11 @@ async fn a_refund_goes_back_the_way_it_came_and_a_reprint_is_a_marked_copy() {
         let text = pdf_text(&copy);
         let r = desk.receipt("MZ01-000001").unwrap().unwrap();
         let left = Fen::new(r.total.get() - refund.total.get()).unwrap();
-        for needle in ["副本", &format!("已退 {}（MZ01-000002），剩余 {left}", refund.total), "银行卡 ¥10.00（6222/000123）"] {
+        for needle in [
+            "副本",
+            &format!("已退 {}（MZ01-000002），剩余 {left}", refund.total),
+            "银行卡 ¥10.00（6222/000123）",
+        ] {
             assert!(text.contains(needle), "{needle} missing:\n{text}");
         }
         assert_eq!(desk.journal_tail(1).unwrap()[0].kind, "receipt_reprinted");

@@ -129,8 +129,8 @@ fn ten_items(db: &Path) -> Vec<(&'static str, String)> {
     let mut desk = Desk::open(db).unwrap();
     let mut items: Vec<(&'static str, String)> = Vec::new();
     for q in [
-        "amxl", "wssc", "xcg", "hq", "ycxzsq", "mzzcfpt", "jrzs", "jmzs", "ncg", "xdt", "yg", "gg", "dg", "bzs", "hxyy", "ptsy", "lhn", "sm",
-        "xb",
+        "amxl", "wssc", "xcg", "hq", "ycxzsq", "mzzcfpt", "jrzs", "jmzs", "ncg", "xdt", "yg", "gg", "dg", "bzs", "hxyy", "ptsy", "lhn",
+        "sm", "xb",
     ] {
         // 中药饮片 ask for 付数 too: this flow keeps to items charged by quantity alone.
         let Some(first) = desk.catalog_search(q, 1).unwrap().into_iter().next().filter(|i| !i.by_dose()) else {

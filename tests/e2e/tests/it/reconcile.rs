@@ -18,11 +18,11 @@ fn counter(home: &Path, code: &str, seed: u64, usb: &Path) {
     let mut desk = Desk::init(
         home.join(format!("{code}.db")),
         &downtime_core::station::Setup {
-        hospital: "市第一人民医院".into(),
-        code: code.into(),
-        station_name: format!("门诊收费 {code}"),
-        admin_name: "王管理".into(),
-        admin_pin: "123456".into(),
+            hospital: "市第一人民医院".into(),
+            code: code.into(),
+            station_name: format!("门诊收费 {code}"),
+            admin_name: "王管理".into(),
+            admin_pin: "123456".into(),
         },
     )
     .unwrap();
@@ -45,7 +45,11 @@ fn receipts(usb: &Path) -> Vec<(String, String, i64)> {
                 let text = |k: &str| row[k].as_str().unwrap().to_string();
                 match table {
                     "receipt" => {
-                        let sign = if matches!(row["kind"].as_str(), Some("refund" | "deposit_refund")) { -1 } else { 1 };
+                        let sign = if matches!(row["kind"].as_str(), Some("refund" | "deposit_refund")) {
+                            -1
+                        } else {
+                            1
+                        };
                         out.push((text("id"), text("receipt_no"), sign * row["total_fen"].as_i64().unwrap()));
                     }
                     "receipt_void" => {
@@ -72,11 +76,11 @@ fn finance_pc(db: &Path) {
     let mut desk = Desk::init(
         db,
         &downtime_core::station::Setup {
-        hospital: "市第一人民医院".into(),
-        code: "CW01".into(),
-        station_name: "财务科".into(),
-        admin_name: "王管理".into(),
-        admin_pin: "123456".into(),
+            hospital: "市第一人民医院".into(),
+            code: "CW01".into(),
+            station_name: "财务科".into(),
+            admin_name: "王管理".into(),
+            admin_pin: "123456".into(),
         },
     )
     .unwrap();

@@ -299,7 +299,10 @@ async fn a_type_set_in_settings_is_paid_at_registration_and_refunded_on_cancel()
 
         let mut desk = Desk::open(app.db()).unwrap();
         let voucher = desk.receipt("MZ01-000002").unwrap().unwrap();
-        assert_eq!((voucher.kind, voucher.total.get().abs()), (downtime_core::charge::ReceiptKind::Refund, 1300));
+        assert_eq!(
+            (voucher.kind, voucher.total.get().abs()),
+            (downtime_core::charge::ReceiptKind::Refund, 1300)
+        );
         assert_eq!(voucher.refund_of.as_deref(), Some("MZ01-000001"));
         assert!(voucher.reason.contains("患者等不及离开"), "{}", voucher.reason);
         let t = desk.reg_types().unwrap().into_iter().find(|t| t.key == "night").unwrap();

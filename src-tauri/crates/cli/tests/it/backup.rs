@@ -6,7 +6,11 @@ use crate::{run_db, Station};
 
 fn backups(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| Some(e.ok()?.path())).filter(|p| p.to_string_lossy().ends_with(".downtime-backup")).collect())
+        .map(|d| {
+            d.filter_map(|e| Some(e.ok()?.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".downtime-backup"))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -45,7 +49,10 @@ fn a_backup_is_checked_restored_and_verifies() {
     let v = s.run(&["verify", "--json"]).json();
     assert_eq!((v["sound"].as_bool(), v["head_seq"].as_i64()), (Some(true), b["head_seq"].as_i64()));
     // The damaged file is kept beside it, not destroyed.
-    let kept = std::fs::read_dir(s.dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".damaged-")).count();
+    let kept = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".damaged-"))
+        .count();
     assert_eq!(kept, 1);
     // Receipts are there and the counter goes on.
     s.admin(&["simulate", "--patients", "2", "--seed", "9"]).out();
@@ -72,14 +79,20 @@ fn another_stations_backup_and_an_older_one_are_refused() {
     std::fs::write(&junk, b"not a database").unwrap();
     a.admin(&["restore", junk.to_str().unwrap()]).fails_with(junk.to_str().unwrap());
     // A wrong PIN restores nothing.
-    run_db(&a.db(), &["--as", "王管理", "--pin", "000000", "restore", old["path"].as_str().unwrap()]).fails_with("PIN");
+    run_db(
+        &a.db(),
+        &["--as", "王管理", "--pin", "000000", "restore", old["path"].as_str().unwrap()],
+    )
+    .fails_with("PIN");
 }
 
 #[test]
 fn automatic_backups_follow_the_receipts_and_rotate() {
     let s = Station::new();
     let usb = tempfile::tempdir().unwrap();
-    let first = s.admin(&["backup", "--to", usb.path().to_str().unwrap(), "--auto", "--every", "3", "--json"]).json();
+    let first = s
+        .admin(&["backup", "--to", usb.path().to_str().unwrap(), "--auto", "--every", "3", "--json"])
+        .json();
     assert!(first["path"].is_string());
     s.admin(&["simulate", "--patients", "8"]).out();
     let receipts = s.admin(&["receipt", "list", "--json"]).json();

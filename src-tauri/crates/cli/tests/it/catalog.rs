@@ -4,7 +4,17 @@ use crate::Station;
 fn big(s: &Station) -> String {
     let path = s.dir.path().join("价目表-2026-11.csv");
     if !path.exists() {
-        s.run(&["catalog", "generate", "--items", "3000", "--seed", "2026", "--out", path.to_str().unwrap()]).out();
+        s.run(&[
+            "catalog",
+            "generate",
+            "--items",
+            "3000",
+            "--seed",
+            "2026",
+            "--out",
+            path.to_str().unwrap(),
+        ])
+        .out();
     }
     path.to_str().unwrap().to_string()
 }

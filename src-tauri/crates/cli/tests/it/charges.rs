@@ -85,7 +85,10 @@ fn a_six_item_charge_with_cash_and_change() {
     assert_eq!(lines[1]["unit_price"], "0.0125");
     assert_eq!(lines[1]["amount_fen"], 38);
     // The herbal line: 2.5 g a dose, 5 doses.
-    assert_eq!((lines[2]["qty"].as_str(), lines[2]["per_dose"].as_str(), lines[2]["doses"].as_i64()), (Some("12.5"), Some("2.5"), Some(5)));
+    assert_eq!(
+        (lines[2]["qty"].as_str(), lines[2]["per_dose"].as_str(), lines[2]["doses"].as_i64()),
+        (Some("12.5"), Some("2.5"), Some(5))
+    );
     assert_eq!(lines[2]["amount_fen"], 85);
     assert_eq!(r["total_capitals"], "壹佰玖拾柒元贰角捌分");
     assert!(r["tenders"].is_array());
@@ -135,7 +138,18 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     assert!(!text.contains("副本"), "the first printing is the original:\n{text}");
     // Every later printing, from `receipt pdf` too, is a copy and journalled as a reprint.
     let roll = s.dir.path().join("roll.pdf");
-    let second = cashier(&s, &["receipt", "pdf", "MZ01-000001", "--out", roll.to_str().unwrap(), "--layout", "roll80"]);
+    let second = cashier(
+        &s,
+        &[
+            "receipt",
+            "pdf",
+            "MZ01-000001",
+            "--out",
+            roll.to_str().unwrap(),
+            "--layout",
+            "roll80",
+        ],
+    );
     assert!(second.out().contains("副本"), "{}", second.stdout);
     assert!(pdf_text(&roll).contains("副本"));
     cashier(
@@ -152,8 +166,7 @@ fn the_receipt_pdf_shows_every_line_subtotals_capitals_and_the_marker() {
     let copy = pdf_text(&s.dir.path().join("copy.pdf"));
     assert!(copy.contains("副本"), "{copy}");
     s.run(&["receipt", "pdf", "MZ01-000001", "--out", "x.pdf"]).fails_with("需要操作员");
-    cashier(&s, &["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"])
-        .fails_with("版式“a4”无效");
+    cashier(&s, &["receipt", "pdf", "MZ01-000001", "--out", "x.pdf", "--layout", "a4"]).fails_with("版式“a4”无效");
 }
 
 #[test]
@@ -177,7 +190,10 @@ fn bad_charges_are_refused_and_write_nothing() {
             "超出范围",
         ),
         (vec!["--line", "Y1:1", "--pay", "cash:12.50", "--insured"], "没有登记医保"),
-        (vec!["--line", "E1:62.5", "--pay", "cash:9375"], "CT平扫(头颅)按“次”计，数量须为整数，不能是 62.5"),
+        (
+            vec!["--line", "E1:62.5", "--pay", "cash:9375"],
+            "CT平扫(头颅)按“次”计，数量须为整数，不能是 62.5",
+        ),
         (vec!["--line", "C1:10", "--pay", "cash:0.68"], "请按每付用量和付数录入"),
         (vec!["--line", "Y1:1:3", "--pay", "cash:37.50"], "不是中药饮片"),
         (vec!["--line", "C1:10:0", "--pay", "cash:1"], "付数“0”无效"),
@@ -402,7 +418,10 @@ fn a_scanned_code_is_checked() {
     let anchor = ok["anchor"].as_str().unwrap().to_string();
     assert_eq!(ok["kind"], "charge");
     let v = s.run(&["verify", "--anchor", &anchor, "--json"]).json();
-    assert_eq!((v["sound"].as_bool(), v["anchors"][0]["found"].as_str()), (Some(true), Some("matches")));
+    assert_eq!(
+        (v["sound"].as_bool(), v["anchors"][0]["found"].as_str()),
+        (Some(true), Some("matches"))
+    );
     assert!(v["receipts_checked"].as_i64().unwrap() >= 1);
     let (seq, _) = anchor.split_once(':').unwrap();
     let wrong = format!("{seq}:0000000000000000");
@@ -470,8 +489,20 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
     let paid = cashier(
         &s,
         &[
-            "charge", "--patient", "DT-MZ01-000001", "--line", "E1:1", "--line", "L1:1",
-            "--pay", "cash:50", "--pay", "card:100:1234/000123", "--pay", "wechat:20:4200001", "--json",
+            "charge",
+            "--patient",
+            "DT-MZ01-000001",
+            "--line",
+            "E1:1",
+            "--line",
+            "L1:1",
+            "--pay",
+            "cash:50",
+            "--pay",
+            "card:100:1234/000123",
+            "--pay",
+            "wechat:20:4200001",
+            "--json",
         ],
     )
     .json();
@@ -480,11 +511,30 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|t| (t["method"].as_str().unwrap().into(), t["amount_fen"].as_i64().unwrap(), t["reference"].as_str().unwrap().into()))
+            .map(|t| {
+                (
+                    t["method"].as_str().unwrap().into(),
+                    t["amount_fen"].as_i64().unwrap(),
+                    t["reference"].as_str().unwrap().into(),
+                )
+            })
             .collect()
     };
     // No --pay: back the way it came, the card first (traceable), never cash beyond cash taken.
-    let first = cashier(&s, &with_sup(&["receipt", "refund", "MZ01-000001", "--line", "2:1", "--reason", "未做检验", "--json"])).json();
+    let first = cashier(
+        &s,
+        &with_sup(&[
+            "receipt",
+            "refund",
+            "MZ01-000001",
+            "--line",
+            "2:1",
+            "--reason",
+            "未做检验",
+            "--json",
+        ]),
+    )
+    .json();
     assert_eq!(ways(&first), vec![("card".into(), 2000, "1234/000123".into())]);
     assert_eq!(first["pay_back_reason"], serde_json::Value::Null);
     // All in cash is not the way it came: refused without a reason, and nothing written.
@@ -493,14 +543,23 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
     let mut with_reason = with_sup(&all_cash);
     with_reason.extend(["--pay-back-reason", "银行卡已挂失", "--json"]);
     let second = cashier(&s, &with_reason).json();
-    assert_eq!((ways(&second), second["pay_back_reason"].as_str()), (vec![("cash".into(), 15000, "".into())], Some("银行卡已挂失")));
+    assert_eq!(
+        (ways(&second), second["pay_back_reason"].as_str()),
+        (vec![("cash".into(), 15000, "".into())], Some("银行卡已挂失"))
+    );
 
     // The QR code says what the paper is; the issuing station says what became of it.
     let check = |payload: &str| cashier(&s, &["receipt", "check", payload, "--json"]).json();
     let original = check(paid["qr_payload"].as_str().unwrap());
-    assert_eq!((original["kind"].as_str(), original["state"].as_str()), (Some("charge"), Some("refunded")));
+    assert_eq!(
+        (original["kind"].as_str(), original["state"].as_str()),
+        (Some("charge"), Some("refunded"))
+    );
     let voucher = check(second["qr_payload"].as_str().unwrap());
-    assert_eq!((voucher["kind"].as_str(), voucher["state"].as_str(), voucher["total_fen"].as_i64()), (Some("refund"), Some("valid"), Some(15000)));
+    assert_eq!(
+        (voucher["kind"].as_str(), voucher["state"].as_str(), voucher["total_fen"].as_i64()),
+        (Some("refund"), Some("valid"), Some(15000))
+    );
     let said = cashier(&s, &["receipt", "check", second["qr_payload"].as_str().unwrap()]);
     let said = said.out();
     assert!(said.starts_with("退费凭证：钱已退回患者，不能据此发药"), "{said}");
@@ -515,7 +574,15 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
         pdf_text(&path)
     };
     let text = pdf("MZ01-000003", "voucher.pdf");
-    for needle in ["退费凭证", "MZ01-000001", "退费原因：患者不做检查", "审批主管：陈主管", "非原路退回，原因：银行卡已挂失", "领款人（患者）签字", "现金 ¥150.00"] {
+    for needle in [
+        "退费凭证",
+        "MZ01-000001",
+        "退费原因：患者不做检查",
+        "审批主管：陈主管",
+        "非原路退回，原因：银行卡已挂失",
+        "领款人（患者）签字",
+        "现金 ¥150.00",
+    ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
     assert!(!text.contains("换取电脑发票"), "{text}");
@@ -544,11 +611,18 @@ impl PdfQueue {
         if !String::from_utf8_lossy(&cups("lpstat", &["-r"]).stdout).contains("scheduler is running") {
             // No service manager on CI machines: start the scheduler ourselves.
             let started = cups("cupsd", &[]);
-            assert!(started.status.success(), "cupsd would not start: {}", String::from_utf8_lossy(&started.stderr));
+            assert!(
+                started.status.success(),
+                "cupsd would not start: {}",
+                String::from_utf8_lossy(&started.stderr)
+            );
             std::thread::sleep(std::time::Duration::from_secs(2));
         }
         let name = format!("downtime-test-pdf-{}", std::process::id());
-        let made = cups("lpadmin", &["-p", &name, "-E", "-v", "cups-pdf:/", "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"]);
+        let made = cups(
+            "lpadmin",
+            &["-p", &name, "-E", "-v", "cups-pdf:/", "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"],
+        );
         assert!(made.status.success(), "lpadmin: {}", String::from_utf8_lossy(&made.stderr));
         PdfQueue(name)
     }
@@ -573,7 +647,11 @@ fn spooled(title: &str, since: std::time::SystemTime, taken: &[std::path::PathBu
             for e in entries.flatten() {
                 let p = e.path();
                 let fresh = e.metadata().and_then(|m| m.modified()).is_ok_and(|m| m >= since);
-                if fresh && !taken.contains(&p) && p.file_name().unwrap().to_string_lossy().contains(title) && p.extension().is_some_and(|x| x == "pdf") {
+                if fresh
+                    && !taken.contains(&p)
+                    && p.file_name().unwrap().to_string_lossy().contains(title)
+                    && p.extension().is_some_and(|x| x == "pdf")
+                {
                     std::thread::sleep(std::time::Duration::from_millis(300)); // finished writing
                     return p;
                 }
@@ -587,7 +665,12 @@ fn spooled(title: &str, since: std::time::SystemTime, taken: &[std::path::PathBu
 /// (pages, width mm, height mm) as `pdfinfo` reads the spooled file.
 fn paper_of(pdf: &std::path::Path) -> (u32, i64, i64) {
     let info = String::from_utf8(std::process::Command::new("pdfinfo").arg(pdf).output().unwrap().stdout).unwrap();
-    let field = |name: &str| info.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name} in {info}")).to_string();
+    let field = |name: &str| {
+        info.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {info}"))
+            .to_string()
+    };
     let pages = field("Pages:").split_whitespace().nth(1).unwrap().parse().unwrap();
     let size: Vec<f64> = field("Page size:").split_whitespace().filter_map(|w| w.parse().ok()).collect();
     let mm = |pt: f64| (pt * 25.4 / 72.0).round() as i64;
@@ -600,7 +683,21 @@ fn receipts_print_through_a_real_cups_queue_on_their_own_paper() {
     lock.lock().unwrap();
     let queue = PdfQueue::new();
     let s = counter();
-    cashier(&s, &["charge", "--patient", "DT-MZ01-000001", "--line", "Y1:2", "--line", "E1:1", "--pay", "cash:175"]).out();
+    cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "DT-MZ01-000001",
+            "--line",
+            "Y1:2",
+            "--line",
+            "E1:1",
+            "--pay",
+            "cash:175",
+        ],
+    )
+    .out();
     cashier(&s, &["setting", "printer", &queue.0]).fails_with("管理员");
     s.admin(&["setting", "printer", &queue.0]).out();
     let since = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
@@ -609,28 +706,55 @@ fn receipts_print_through_a_real_cups_queue_on_their_own_paper() {
     assert!(a5.out().contains("正本"), "{}", a5.stdout);
     let first = spooled("MZ01-000001", since, &[]);
     let (pages, w, h) = paper_of(&first);
-    assert!(pages == 1 && (w - 148).abs() <= 1 && (h - 210).abs() <= 1, "A5 expected, got {pages} page(s) {w}×{h} mm: {}", first.display());
+    assert!(
+        pages == 1 && (w - 148).abs() <= 1 && (h - 210).abs() <= 1,
+        "A5 expected, got {pages} page(s) {w}×{h} mm: {}",
+        first.display()
+    );
     // The roll: 80 mm wide and as long as the receipt, sent as a custom size.
     let roll = cashier(&s, &["receipt", "print", "MZ01-000001", "--layout", "roll80"]);
     assert!(roll.out().contains("副本"), "{}", roll.stdout);
-    let saved = roll.stdout.lines().last().unwrap().split('：').next_back().unwrap().trim().to_string();
+    let saved = roll
+        .stdout
+        .lines()
+        .last()
+        .unwrap()
+        .split('：')
+        .next_back()
+        .unwrap()
+        .trim()
+        .to_string();
     let second = spooled("MZ01-000001", since, &[first.clone()]);
     let (pages, w, h) = paper_of(&second);
     let (_, _, doc_h) = paper_of(std::path::Path::new(&saved));
-    assert!(pages == 1 && (w - 80).abs() <= 1, "an 80 mm roll expected, got {pages} page(s) {w} mm wide: {}", second.display());
+    assert!(
+        pages == 1 && (w - 80).abs() <= 1,
+        "an 80 mm roll expected, got {pages} page(s) {w} mm wide: {}",
+        second.display()
+    );
     assert!(h >= doc_h && h <= doc_h + 1, "roll {h} mm for a {doc_h} mm receipt");
     // Keep what reached the queue where the screenshots are, to be looked at.
     let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../target/e2e-screens");
     std::fs::create_dir_all(&shots).unwrap();
     for (pdf, name) in [(&first, "cups-a5"), (&second, "cups-roll80")] {
-        let png = std::process::Command::new("pdftoppm").args(["-png", "-r", "60", "-singlefile"]).arg(pdf).arg(shots.join(name)).status().unwrap();
+        let png = std::process::Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile"])
+            .arg(pdf)
+            .arg(shots.join(name))
+            .status()
+            .unwrap();
         assert!(png.success());
     }
 
     // A paused queue: a clear message, a non-zero exit, and the PDF still saved.
     queue.set_enabled(false);
     let paused = cashier(&s, &["receipt", "print", "MZ01-000001"]);
-    assert!(!paused.ok && paused.stderr.contains("已暂停"), "{} {}", paused.stdout, paused.stderr);
+    assert!(
+        !paused.ok && paused.stderr.contains("已暂停"),
+        "{} {}",
+        paused.stdout,
+        paused.stderr
+    );
     assert!(std::path::Path::new(paused.stdout.trim()).exists(), "{}", paused.stdout);
     queue.set_enabled(true);
     s.admin(&["setting", "printer", "no-such-queue"]).out();

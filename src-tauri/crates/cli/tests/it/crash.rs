@@ -10,7 +10,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn kills_wanted() -> usize {
-    std::env::var("DOWNTIME_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200)
+    std::env::var("DOWNTIME_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
 }
 
 /// A small xorshift: the kill moments, reproducible from the seed printed.
@@ -26,7 +29,10 @@ impl Moments {
 
 /// Receipt numbers (`MZ01-000123`) by their sequence.
 fn seq_of(no: &str) -> i64 {
-    no.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("receipt number {no}"))
+    no.rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("receipt number {no}"))
 }
 
 #[cfg(unix)]
@@ -35,7 +41,11 @@ fn sigkill_during_simulate_loses_no_acknowledged_receipt() {
     let s = Station::new();
     let ack = s.dir.path().join("ack.txt");
     let wanted = kills_wanted();
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
     println!("crash loop: {wanted} kills, seed {seed}");
     let mut moments = Moments(seed);
     // The first run sets the counter up (price list, outage, shifts): let it reach its
@@ -47,13 +57,25 @@ fn sigkill_during_simulate_loses_no_acknowledged_receipt() {
         child_runs += 1;
         let mut child = Command::new(bin())
             .args(["--db", s.db().to_str().unwrap(), "--as", "王管理", "--pin", "123456"])
-            .args(["simulate", "--patients", "40", "--seed", &child_runs.to_string(), "--ack", ack.to_str().unwrap()])
+            .args([
+                "simulate",
+                "--patients",
+                "40",
+                "--seed",
+                &child_runs.to_string(),
+                "--ack",
+                ack.to_str().unwrap(),
+            ])
             .env("DOWNTIME_LANG", "zh_CN.UTF-8")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let wait = if child_runs == 1 { Duration::from_secs(600) } else { Duration::from_millis(moments.next_ms(5, 400)) };
+        let wait = if child_runs == 1 {
+            Duration::from_secs(600)
+        } else {
+            Duration::from_millis(moments.next_ms(5, 400))
+        };
         let deadline = Instant::now() + wait;
         // The first run waits for its first acknowledgement, then is killed at once.
         let acked_before = std::fs::read_to_string(&ack).map(|t| t.lines().count()).unwrap_or(0);
@@ -97,7 +119,11 @@ fn check(s: &Station, ack: &std::path::Path, kills: usize) -> usize {
     let desk = Desk::open(s.db()).unwrap_or_else(|e| panic!("after kill {kills}: the station does not open: {e}"));
     let report = desk.verify().unwrap();
     assert_eq!(report.problem, None, "after kill {kills}: verify fails");
-    let acked: BTreeSet<String> = std::fs::read_to_string(ack).unwrap_or_default().lines().map(str::to_string).collect();
+    let acked: BTreeSet<String> = std::fs::read_to_string(ack)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
     for no in &acked {
         let r = desk
             .receipt(no)

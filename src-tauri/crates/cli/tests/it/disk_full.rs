@@ -40,7 +40,20 @@ fn a_full_disk_refuses_clearly_writes_nothing_half_and_recovers() {
         all.extend_from_slice(args);
         run_db(&db, &all)
     };
-    run(&["init", "--hospital", "市第一人民医院", "--station", "MZ01", "--station-name", "门诊收费一号窗", "--admin", "王管理", "--admin-pin", "123456"]).out();
+    run(&[
+        "init",
+        "--hospital",
+        "市第一人民医院",
+        "--station",
+        "MZ01",
+        "--station-name",
+        "门诊收费一号窗",
+        "--admin",
+        "王管理",
+        "--admin-pin",
+        "123456",
+    ])
+    .out();
     let list = mount.path.join("list.csv");
     std::fs::write(&list, "编码,名称,规格,单位,单价,费用类别\nL1,血常规,,项,20,化验费\n").unwrap();
     admin(&["catalog", "import", list.to_str().unwrap()]).out();
@@ -67,7 +80,12 @@ fn a_full_disk_refuses_clearly_writes_nothing_half_and_recovers() {
     let pdf = mount.path.join("receipt.pdf");
     cashier("2468", &["receipt", "pdf", &first, "--out", pdf.to_str().unwrap()]).fails_with("磁盘已满");
     assert!(!pdf.exists(), "no 0-byte PDF left behind");
-    let leftovers: Vec<_> = std::fs::read_dir(&mount.path).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).filter(|n| n.to_string_lossy().contains("partial")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&mount.path)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().contains("partial"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     std::fs::remove_file(filler2).unwrap();
 

@@ -8,7 +8,12 @@ use std::process::Command;
 
 fn with_key(db: &Path, key: Option<&str>, args: &[&str]) -> Run {
     let mut c = Command::new(bin());
-    c.arg("--db").arg(db).args(args).env_remove("DOWNTIME_OPERATOR").env_remove("DOWNTIME_PIN").env("DOWNTIME_LANG", "zh_CN.UTF-8");
+    c.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DOWNTIME_OPERATOR")
+        .env_remove("DOWNTIME_PIN")
+        .env("DOWNTIME_LANG", "zh_CN.UTF-8");
     match key {
         Some(k) => c.env("DOWNTIME_DB_KEY", k),
         None => c.env_remove("DOWNTIME_DB_KEY"),
@@ -30,7 +35,24 @@ fn a_station_made_with_a_key_is_encrypted_with_its_backups() {
         all.extend_from_slice(args);
         with_key(&db, Some(key), &all)
     };
-    with_key(&db, Some(key), &["init", "--hospital", "市第一人民医院", "--station", "MZ01", "--station-name", "门诊收费一号窗", "--admin", "王管理", "--admin-pin", "123456"]).out();
+    with_key(
+        &db,
+        Some(key),
+        &[
+            "init",
+            "--hospital",
+            "市第一人民医院",
+            "--station",
+            "MZ01",
+            "--station-name",
+            "门诊收费一号窗",
+            "--admin",
+            "王管理",
+            "--admin-pin",
+            "123456",
+        ],
+    )
+    .out();
     admin(&["simulate", "--patients", "5"]).out();
     let list = admin(&["receipt", "list", "--json"]).json();
     let name = list["receipts"][0]["patient_name"].as_str().map(str::to_string);
@@ -55,5 +77,8 @@ fn a_station_made_with_a_key_is_encrypted_with_its_backups() {
         let v = with_key(&f, Some(key), &["verify", "--json"]).json();
         assert_eq!(v["sound"], true, "{}", f.display());
     }
-    println!("encryption: station and backup unreadable without the key ({} entries)", b["entries"]);
+    println!(
+        "encryption: station and backup unreadable without the key ({} entries)",
+        b["entries"]
+    );
 }

@@ -30,9 +30,17 @@ fn export_verify_and_export_again() {
     let b1 = usb.join("MZ01-batch-000001");
     let v = verify(&b1, None);
     assert!(v.out().contains("批次完好"), "{}", v.stdout);
-    let sha256sum = std::process::Command::new("sha256sum").arg(b1.join("manifest.json")).output().unwrap();
+    let sha256sum = std::process::Command::new("sha256sum")
+        .arg(b1.join("manifest.json"))
+        .output()
+        .unwrap();
     let manifest_sha = String::from_utf8(sha256sum.stdout).unwrap()[..64].to_string();
-    assert!(v.out().contains(&format!("交接单 cover.pdf 由同一密钥签名，对应清单 SHA-256 {manifest_sha}")), "{}", v.stdout);
+    assert!(
+        v.out()
+            .contains(&format!("交接单 cover.pdf 由同一密钥签名，对应清单 SHA-256 {manifest_sha}")),
+        "{}",
+        v.stdout
+    );
     let j = s.admin(&["export", "--out", &usb_s, "--json"]).json();
     assert_eq!(j["written"], false);
     assert_eq!(j["last_batch"], 1);

@@ -300,15 +300,37 @@ fn bench_prints_each_figure_beside_its_baseline() {
 #[test]
 fn bench_search_measures_each_size_in_fresh_processes() {
     let o = Command::new(bin())
-        .args(["bench", "search", "--patients", "2000", "--items", "1500", "--n", "20", "--cold-runs", "1", "--json"])
+        .args([
+            "bench",
+            "search",
+            "--patients",
+            "2000",
+            "--items",
+            "1500",
+            "--n",
+            "20",
+            "--cold-runs",
+            "1",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-    let what: Vec<(&str, u64)> = rows.iter().map(|r| (r["what"].as_str().unwrap(), r["rows"].as_u64().unwrap())).collect();
+    let what: Vec<(&str, u64)> = rows
+        .iter()
+        .map(|r| (r["what"].as_str().unwrap(), r["rows"].as_u64().unwrap()))
+        .collect();
     assert_eq!(what, [("patients", 2000), ("items", 1500)]);
     for r in &rows {
-        for k in ["file_mb", "bytes_per_row", "open_ms", "first_search_ms", "warm_p50_us", "warm_p99_us"] {
+        for k in [
+            "file_mb",
+            "bytes_per_row",
+            "open_ms",
+            "first_search_ms",
+            "warm_p50_us",
+            "warm_p99_us",
+        ] {
             assert!(r[k].as_f64().unwrap() > 0.0, "{k}: {r}");
         }
         for k in ["import", "cold_cli", "baseline"] {

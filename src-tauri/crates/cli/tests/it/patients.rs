@@ -4,8 +4,22 @@ pub fn outage_station() -> Station {
     let s = Station::new();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../assets");
     // The shipped sample price list, its two parts as a hospital keeps them.
-    s.admin(&["catalog", "import", &format!("{root}/catalog/sample-services-2026-11.csv"), "--part", "医疗服务项目"]).out();
-    s.admin(&["catalog", "import", &format!("{root}/catalog/sample-drugs-2026-11.csv"), "--part", "药品"]).out();
+    s.admin(&[
+        "catalog",
+        "import",
+        &format!("{root}/catalog/sample-services-2026-11.csv"),
+        "--part",
+        "医疗服务项目",
+    ])
+    .out();
+    s.admin(&[
+        "catalog",
+        "import",
+        &format!("{root}/catalog/sample-drugs-2026-11.csv"),
+        "--part",
+        "药品",
+    ])
+    .out();
     s.admin(&["dept", "import", &format!("{root}/departments.csv")]).out();
     s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
     s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
@@ -304,15 +318,78 @@ fn insured_by_default_self_pay_with_a_reason_and_the_index_insurance_columns() {
     assert!(dry.contains("第 2 行（P20190001）") && dry.contains("校验位错误"), "{dry}");
     s.admin(&["patients", "import", &index, "--skip-bad"]).out();
     let found = s.admin(&["patient", "find", "李秀英", "--json"]).json();
-    assert_eq!((found[0]["insurance"].as_str(), found[0]["insurance_no"].as_str()), (Some("resident"), Some("YB1101000002")));
+    assert_eq!(
+        (found[0]["insurance"].as_str(), found[0]["insurance_no"].as_str()),
+        (Some("resident"), Some("YB1101000002"))
+    );
     // Charged as insured without saying so; as self-pay only with a reason.
-    let r = cashier(&s, &["charge", "--patient", "P20190002", "--line", "111000001:1", "--pay", "cash:10", "--json"]).json();
+    let r = cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "P20190002",
+            "--line",
+            "111000001:1",
+            "--pay",
+            "cash:10",
+            "--json",
+        ],
+    )
+    .json();
     assert_eq!(r["insured"], true);
     assert!(r["resettle_due"].is_string());
-    cashier(&s, &["charge", "--patient", "P20190002", "--line", "111000001:1", "--pay", "cash:10", "--self-pay", ""]).fails_with("写明原因");
-    let r = cashier(&s, &["charge", "--patient", "P20190002", "--line", "111000001:1", "--pay", "cash:10", "--self-pay", "未带医保卡", "--json"]).json();
-    assert_eq!((r["insured"].as_bool(), r["reason"].as_str()), (Some(false), Some("按自费收费：未带医保卡")));
-    let reg = cashier(&s, &["register", "--patient", "P20190002", "--dept", "NK", "--type", "ordinary", "--pay", "cash:11", "--json"]).json();
+    cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "P20190002",
+            "--line",
+            "111000001:1",
+            "--pay",
+            "cash:10",
+            "--self-pay",
+            "",
+        ],
+    )
+    .fails_with("写明原因");
+    let r = cashier(
+        &s,
+        &[
+            "charge",
+            "--patient",
+            "P20190002",
+            "--line",
+            "111000001:1",
+            "--pay",
+            "cash:10",
+            "--self-pay",
+            "未带医保卡",
+            "--json",
+        ],
+    )
+    .json();
+    assert_eq!(
+        (r["insured"].as_bool(), r["reason"].as_str()),
+        (Some(false), Some("按自费收费：未带医保卡"))
+    );
+    let reg = cashier(
+        &s,
+        &[
+            "register",
+            "--patient",
+            "P20190002",
+            "--dept",
+            "NK",
+            "--type",
+            "ordinary",
+            "--pay",
+            "cash:11",
+            "--json",
+        ],
+    )
+    .json();
     let fee = s.admin(&["receipt", "show", reg["receipt_no"].as_str().unwrap(), "--json"]).json();
     assert_eq!(fee["insured"], true);
 }
@@ -320,22 +397,98 @@ fn insured_by_default_self_pay_with_a_reason_and_the_index_insurance_columns() {
 #[test]
 fn correct_and_merge_patients() {
     let s = outage_station();
-    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"]).out();
-    let a = cashier(&s, &["patient", "add", "--name", "张三丰", "--sex", "M", "--phone", "13800000001"]).out().trim().to_string();
-    let b = cashier(&s, &["patient", "add", "--name", "张三丰", "--sex", "M", "--age", "60", "--confirm-duplicate"]).out().trim().to_string();
-    let r = cashier(&s, &["charge", "--patient", &a, "--line", "111000001:1", "--pay", "cash:10"]).out().trim().to_string();
+    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
+        .out();
+    let a = cashier(&s, &["patient", "add", "--name", "张三丰", "--sex", "M", "--phone", "13800000001"])
+        .out()
+        .trim()
+        .to_string();
+    let b = cashier(
+        &s,
+        &[
+            "patient",
+            "add",
+            "--name",
+            "张三丰",
+            "--sex",
+            "M",
+            "--age",
+            "60",
+            "--confirm-duplicate",
+        ],
+    )
+    .out()
+    .trim()
+    .to_string();
+    let r = cashier(&s, &["charge", "--patient", &a, "--line", "111000001:1", "--pay", "cash:10"])
+        .out()
+        .trim()
+        .to_string();
     cashier(&s, &["patient", "correct", &a, "--name", "张三风", "--reason", " "]).fails_with("更正原因不能为空");
     let before = s.snapshot();
     cashier(&s, &["patient", "correct", &a, "--name", "𰀀风", "--reason", "笔误"]).fails_with("U+30000");
     assert_eq!(s.snapshot(), before);
-    let p = cashier(&s, &["patient", "correct", &a, "--name", "张三风", "--insurance", "employee", "--insurance-no", "E1", "--reason", "姓名笔误", "--json"]).json();
-    assert_eq!((p["name"].as_str(), p["phone"].as_str(), p["insurance"].as_str()), (Some("张三风"), Some("13800000001"), Some("employee")));
+    let p = cashier(
+        &s,
+        &[
+            "patient",
+            "correct",
+            &a,
+            "--name",
+            "张三风",
+            "--insurance",
+            "employee",
+            "--insurance-no",
+            "E1",
+            "--reason",
+            "姓名笔误",
+            "--json",
+        ],
+    )
+    .json();
+    assert_eq!(
+        (p["name"].as_str(), p["phone"].as_str(), p["insurance"].as_str()),
+        (Some("张三风"), Some("13800000001"), Some("employee"))
+    );
     // The receipt issued before still says what it printed.
     let old = s.admin(&["receipt", "show", &r, "--json"]).json();
     assert_eq!(old["patient_name"], "张三丰");
     // Merging needs a supervisor; afterwards both numbers find the patient kept.
-    cashier(&s, &["patient", "merge", &b, "--into", &a, "--reason", "同一人", "--supervisor", "李收费", "--supervisor-pin", "2468"]).fails_with("无权执行");
-    let m = cashier(&s, &["patient", "merge", &b, "--into", &a, "--reason", "同一人", "--supervisor", "陈主管", "--supervisor-pin", "1357", "--json"]).json();
+    cashier(
+        &s,
+        &[
+            "patient",
+            "merge",
+            &b,
+            "--into",
+            &a,
+            "--reason",
+            "同一人",
+            "--supervisor",
+            "李收费",
+            "--supervisor-pin",
+            "2468",
+        ],
+    )
+    .fails_with("无权执行");
+    let m = cashier(
+        &s,
+        &[
+            "patient",
+            "merge",
+            &b,
+            "--into",
+            &a,
+            "--reason",
+            "同一人",
+            "--supervisor",
+            "陈主管",
+            "--supervisor-pin",
+            "1357",
+            "--json",
+        ],
+    )
+    .json();
     assert_eq!(m["downtime_no"].as_str(), Some(a.as_str()));
     let found = s.admin(&["patient", "find", &b, "--json"]).json();
     assert_eq!(found[0]["downtime_no"].as_str(), Some(a.as_str()));

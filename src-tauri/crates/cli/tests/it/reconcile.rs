@@ -483,7 +483,17 @@ fn bench_loads_verifies_and_matches_what_it_made() {
     let data_arg = data.display().to_string();
     let run = run_db(
         &dir.path().join("unused.sqlite3"),
-        &["reconcile", "bench", "--stations", "1,2", "--receipts", "30", "--data", &data_arg, "--json"],
+        &[
+            "reconcile",
+            "bench",
+            "--stations",
+            "1,2",
+            "--receipts",
+            "30",
+            "--data",
+            &data_arg,
+            "--json",
+        ],
     );
     let figures = run.json();
     let figures = figures.as_array().unwrap();
@@ -496,5 +506,10 @@ fn bench_loads_verifies_and_matches_what_it_made() {
         assert!(f["floor_ms"].as_f64().unwrap() > 0.0, "{f}");
     }
     // The batches are kept for the next run.
-    assert!(data.join("batches").join("BJ02").join("BJ02-batch-000001").join("manifest.json").exists());
+    assert!(data
+        .join("batches")
+        .join("BJ02")
+        .join("BJ02-batch-000001")
+        .join("manifest.json")
+        .exists());
 }

@@ -23,7 +23,19 @@ const EVERY_KIND: &[&[&str]] = &[
     &["station", "show"],
     &["--as", "王管理", "--pin", "123456", "patient", "find", "张"],
     &["--as", "王管理", "--pin", "123456", "receipt", "list"],
-    &["--as", "王管理", "--pin", "123456", "operator", "add", "李收费", "--role", "cashier", "--pin", "2468"],
+    &[
+        "--as",
+        "王管理",
+        "--pin",
+        "123456",
+        "operator",
+        "add",
+        "李收费",
+        "--role",
+        "cashier",
+        "--pin",
+        "2468",
+    ],
     &["--as", "王管理", "--pin", "123456", "outage", "start", "--reason", "HIS 宕机"],
     &["catalog", "search", "zcf"],
 ];
@@ -102,8 +114,13 @@ fn init_makes_the_station_private_and_never_overwrites_one() {
     init("MZ01").out();
     assert_eq!(mode(db.parent().unwrap()), 0o700, "the folder");
     assert_eq!(mode(&db), 0o600, "the file");
-    s.as_in(&db, "王管理", "123456", &["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"])
-        .out();
+    s.as_in(
+        &db,
+        "王管理",
+        "123456",
+        &["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"],
+    )
+    .out();
     assert_eq!(mode(&db), 0o600, "the file after writing");
     let before = digest(&db);
     init("MZ02").fails_with("本数据库已经是工作站 MZ01");
@@ -170,7 +187,11 @@ fn plain_station() -> (tempfile::TempDir, PathBuf) {
         ],
     )
     .out();
-    run_plain(&db, &["--as", "王管理", "--pin", "123456", "outage", "start", "--reason", "HIS 宕机"]).out();
+    run_plain(
+        &db,
+        &["--as", "王管理", "--pin", "123456", "outage", "start", "--reason", "HIS 宕机"],
+    )
+    .out();
     (dir, db)
 }
 
@@ -181,7 +202,22 @@ fn a_stale_read_only_shm_is_recovered() {
     let shm = dir.path().join("station.db-shm");
     std::fs::write(&shm, vec![0u8; 32768]).unwrap();
     std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let r = run_plain(&db, &["--as", "王管理", "--pin", "123456", "operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]);
+    let r = run_plain(
+        &db,
+        &[
+            "--as",
+            "王管理",
+            "--pin",
+            "123456",
+            "operator",
+            "add",
+            "李收费",
+            "--role",
+            "cashier",
+            "--pin",
+            "2468",
+        ],
+    );
     assert!(r.ok, "{}", r.stderr);
     assert!(!r.stderr.contains("readonly"), "{}", r.stderr);
     run_plain(&db, &["verify"]).out();
@@ -191,8 +227,23 @@ fn a_stale_read_only_shm_is_recovered() {
 #[test]
 fn read_only_commands_work_on_read_only_media() {
     let (dir, db) = plain_station();
-    run_plain(&db, &["--as", "王管理", "--pin", "123456", "operator", "add", "李收费", "--role", "cashier", "--pin", "2468"])
-        .out();
+    run_plain(
+        &db,
+        &[
+            "--as",
+            "王管理",
+            "--pin",
+            "123456",
+            "operator",
+            "add",
+            "李收费",
+            "--role",
+            "cashier",
+            "--pin",
+            "2468",
+        ],
+    )
+    .out();
     // Write-protected: the folder and the file, as a stick with its switch set or a CD.
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
@@ -215,7 +266,10 @@ fn read_only_commands_work_on_read_only_media() {
     run_plain(&db, &["--as", "王管理", "--pin", "123456", "outage", "end"]).fails_with("无法写入");
     assert_eq!((digest(&db), listing()), before, "nothing was written on the read-only media");
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    println!("read-only media: write-protected folder and file, as {}", if is_root() { "nobody" } else { "this user" });
+    println!(
+        "read-only media: write-protected folder and file, as {}",
+        if is_root() { "nobody" } else { "this user" }
+    );
 }
 
 /// A read-only mount (a small tmpfs remounted read-only) where the machine allows mounting.
@@ -297,10 +351,18 @@ fn a_damaged_file_is_one_sentence_and_never_written() {
         *b = 0xA5;
     }
     std::fs::write(&db, &bytes).unwrap();
-    for args in [&["verify"][..], &["station", "show"], &["--as", "王管理", "--pin", "123456", "outage", "start", "--reason", "x"]] {
+    for args in [
+        &["verify"][..],
+        &["station", "show"],
+        &["--as", "王管理", "--pin", "123456", "outage", "start", "--reason", "x"],
+    ] {
         let r = run_db(&db, args);
         r.fails_with("已损坏");
-        assert!(!r.stderr.contains("Page") && !r.stderr.contains("btree"), "no quick_check pages: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("Page") && !r.stderr.contains("btree"),
+            "no quick_check pages: {}",
+            r.stderr
+        );
         assert_eq!(std::fs::read(&db).unwrap(), bytes, "{args:?} wrote to the damaged file");
     }
 }

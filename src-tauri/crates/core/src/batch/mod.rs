@@ -52,10 +52,7 @@ pub fn cover_signed_bytes(manifest_sha256: &str, pdf: &[u8]) -> Vec<u8> {
 
 /// A cover PDF with its signature line (`signature` in hex) put in before `startxref`.
 pub fn cover_with_signature(pdf: &[u8], signature: &str) -> Vec<u8> {
-    let at = pdf
-        .windows(10)
-        .rposition(|w| w == b"startxref\n")
-        .unwrap_or(pdf.len());
+    let at = pdf.windows(10).rposition(|w| w == b"startxref\n").unwrap_or(pdf.len());
     let mut out = Vec::with_capacity(pdf.len() + COVER_SIGNATURE.len() + signature.len() + 1);
     out.extend_from_slice(&pdf[..at]);
     out.extend_from_slice(COVER_SIGNATURE);

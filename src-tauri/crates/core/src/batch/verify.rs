@@ -227,7 +227,10 @@ fn check_cover(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
     };
     let manifest = std::fs::read(dir.join(MANIFEST)).map_err(|_| invalid())?;
     let (pdf, signature) = cover_signature(&cover).ok_or_else(invalid)?;
-    let key: [u8; 32] = hex::decode(&m.public_key).ok().and_then(|k| k.try_into().ok()).ok_or_else(invalid)?;
+    let key: [u8; 32] = hex::decode(&m.public_key)
+        .ok()
+        .and_then(|k| k.try_into().ok())
+        .ok_or_else(invalid)?;
     let sig: [u8; 64] = hex::decode(signature).ok().and_then(|s| s.try_into().ok()).ok_or_else(invalid)?;
     let key = VerifyingKey::from_bytes(&key).map_err(|_| invalid())?;
     let signed = cover_signed_bytes(&hex::encode(Sha256::digest(&manifest)), &pdf);

@@ -242,7 +242,8 @@ const VERSION_SELECT: &str =
      ifnull((SELECT a.part FROM catalog_activation a WHERE a.version_id = v.id ORDER BY a.rowid LIMIT 1), '') \
      FROM catalog_version v JOIN operator o ON o.id = v.imported_by";
 
-const ITEM_COLUMNS: &str = "version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0)";
+const ITEM_COLUMNS: &str =
+    "version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, ifnull(whole, 0)";
 
 fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
     let cat: String = r.get(6)?;

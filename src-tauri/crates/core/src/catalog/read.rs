@@ -451,7 +451,10 @@ fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encodin
             wubi: get(Field::Wubi).to_uppercase(),
             insurance_class,
             is_drug,
-            whole: matches!(get(Field::Whole).to_lowercase().as_str(), "1" | "是" | "y" | "yes" | "true" | "整数"),
+            whole: matches!(
+                get(Field::Whole).to_lowercase().as_str(),
+                "1" | "是" | "y" | "yes" | "true" | "整数"
+            ),
         };
         if let Some(&earlier) = by_code.get(&code) {
             let first = &items[earlier];

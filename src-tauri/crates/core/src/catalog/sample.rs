@@ -17,7 +17,11 @@ pub const PARTS: &[(&str, &str, &[u8])] = &[
         "示例价目表-医疗服务项目-2026-11.csv",
         include_bytes!("../../../../../assets/catalog/sample-services-2026-11.csv"),
     ),
-    ("药品", "示例价目表-药品-2026-11.csv", include_bytes!("../../../../../assets/catalog/sample-drugs-2026-11.csv")),
+    (
+        "药品",
+        "示例价目表-药品-2026-11.csv",
+        include_bytes!("../../../../../assets/catalog/sample-drugs-2026-11.csv"),
+    ),
 ];
 
 impl Desk {

@@ -363,7 +363,13 @@ impl Desk {
                     Some(qty / per_dose)
                 }
                 _ => {
-                    super::check_whole(n, &line.name, &line.unit, Quantity::from_milli(qty)?, crate::catalog::WHOLE_UNITS.contains(&line.unit.trim()))?;
+                    super::check_whole(
+                        n,
+                        &line.name,
+                        &line.unit,
+                        Quantity::from_milli(qty)?,
+                        crate::catalog::WHOLE_UNITS.contains(&line.unit.trim()),
+                    )?;
                     None
                 }
             };

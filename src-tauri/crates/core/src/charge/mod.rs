@@ -67,10 +67,20 @@ impl Payer {
             Payer::SelfPay(_) if !on_file => Ok((false, String::new())),
             Payer::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
                 "self_pay_reason_missing",
-                format!("{} 登记了{}：按自费收费请写明原因（默认按医保患者收费）", patient.name, patient.insurance.zh()),
-                format!("{} is insured: charging as self-pay needs a reason (insured is the default)", patient.name)
+                format!(
+                    "{} 登记了{}：按自费收费请写明原因（默认按医保患者收费）",
+                    patient.name,
+                    patient.insurance.zh()
+                ),
+                format!(
+                    "{} is insured: charging as self-pay needs a reason (insured is the default)",
+                    patient.name
+                )
             )),
-            Payer::SelfPay(reason) => Ok((false, format!("按自费收费：{}", clean_text(reason, 60, ("自费原因", "Self-pay reason"))?))),
+            Payer::SelfPay(reason) => Ok((
+                false,
+                format!("按自费收费：{}", clean_text(reason, 60, ("自费原因", "Self-pay reason"))?),
+            )),
         }
     }
 
@@ -108,8 +118,14 @@ fn item_line(
         (true, None) => {
             return Err(invalid!(
                 "herbal_needs_doses",
-                format!("第 {line_no} 行：{}是中药饮片，请按每付用量和付数录入（如 10 克 × 7 付）", item.name),
-                format!("Line {line_no}: {} is a herbal piece: enter the quantity per dose and the number of doses (e.g. 10 g × 7)", item.name)
+                format!(
+                    "第 {line_no} 行：{}是中药饮片，请按每付用量和付数录入（如 10 克 × 7 付）",
+                    item.name
+                ),
+                format!(
+                    "Line {line_no}: {} is a herbal piece: enter the quantity per dose and the number of doses (e.g. 10 g × 7)",
+                    item.name
+                )
             ))
         }
         (false, Some(_)) => {
@@ -549,7 +565,11 @@ impl Desk {
             }
             None => String::new(),
         };
-        if let Some(a) = input.approver.as_ref().filter(|_| input.lines.iter().any(|l| matches!(l, LineInput::FreeText { .. }))) {
+        if let Some(a) = input
+            .approver
+            .as_ref()
+            .filter(|_| input.lines.iter().any(|l| matches!(l, LineInput::FreeText { .. })))
+        {
             a.approve(by)?;
         }
         let (lines, total) = self.price_lines_in(&catalog, &input.lines, input.approver.as_ref())?;
@@ -677,9 +697,14 @@ impl Desk {
         for (i, l) in input.iter().enumerate() {
             let line_no = i as i64 + 1;
             let line = match l {
-                LineInput::Item { code, qty } => {
-                    item_line(line_no, in_force.as_ref().and_then(|c| c.get(code)), &catalog.month, code, *qty, None)?
-                }
+                LineInput::Item { code, qty } => item_line(
+                    line_no,
+                    in_force.as_ref().and_then(|c| c.get(code)),
+                    &catalog.month,
+                    code,
+                    *qty,
+                    None,
+                )?,
                 LineInput::Herbal { code, per_dose, doses } => {
                     if !(1..=MAX_DOSES).contains(doses) {
                         return Err(invalid!(
@@ -689,7 +714,14 @@ impl Desk {
                         ));
                     }
                     let qty = Quantity::from_milli(per_dose.milli().saturating_mul(*doses))?;
-                    item_line(line_no, in_force.as_ref().and_then(|c| c.get(code)), &catalog.month, code, qty, Some(*doses))?
+                    item_line(
+                        line_no,
+                        in_force.as_ref().and_then(|c| c.get(code)),
+                        &catalog.month,
+                        code,
+                        qty,
+                        Some(*doses),
+                    )?
                 }
                 LineInput::FreeText {
                     name,
@@ -814,7 +846,9 @@ impl Desk {
                 },
             )
             .optional()?;
-        let Some(((patient_id, recorded_at), mut receipt)) = row else { return Ok(None) };
+        let Some(((patient_id, recorded_at), mut receipt)) = row else {
+            return Ok(None);
+        };
         // As printed: a correction made since changes nothing on an issued receipt.
         receipt.patient = self
             .patient_as_of(patient_id.parse().unwrap_or_default(), parse_stamp(&recorded_at))?

@@ -41,7 +41,11 @@ impl Channel {
 pub fn channels(paid: &[Tender], back: &[Tender]) -> Vec<Channel> {
     let mut out: Vec<Channel> = Vec::new();
     for t in paid {
-        let reference = if t.method == Method::Cash { String::new() } else { t.reference.trim().to_string() };
+        let reference = if t.method == Method::Cash {
+            String::new()
+        } else {
+            t.reference.trim().to_string()
+        };
         match out.iter_mut().find(|c| c.takes(t.method, &reference)) {
             Some(c) => c.paid = Fen::new(c.paid.get() + t.amount.get()).unwrap_or(c.paid),
             None => out.push(Channel {
@@ -141,11 +145,19 @@ pub struct PayBack {
 /// The way `amount` goes back over `channels`: `given` tenders (none: the default split),
 /// with `reason` required when any of them goes another way.
 pub fn plan(channels: &[Channel], amount: Fen, given: &[TenderInput], reason: Option<&str>) -> Result<PayBack> {
-    let tenders = if given.is_empty() { default_split(channels, amount)? } else { given.to_vec() };
+    let tenders = if given.is_empty() {
+        default_split(channels, amount)?
+    } else {
+        given.to_vec()
+    };
     let other = other_way(channels, &tenders);
     let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
         _ if other.is_empty() => None,
-        Some(r) => Some(crate::ids::clean_text(r, 100, ("非原路退回原因", "Reason for paying back another way"))?),
+        Some(r) => Some(crate::ids::clean_text(
+            r,
+            100,
+            ("非原路退回原因", "Reason for paying back another way"),
+        )?),
         None => {
             let ways: Vec<String> = other
                 .iter()
@@ -162,7 +174,11 @@ pub fn plan(channels: &[Channel], amount: Fen, given: &[TenderInput], reason: Op
                 format!(
                     "{} does not go back the way it was paid ({}): give a reason, which the voucher prints",
                     ways.join(", "),
-                    channels.iter().map(|c| format!("{} {}", c.method.key(), c.paid)).collect::<Vec<_>>().join(", ")
+                    channels
+                        .iter()
+                        .map(|c| format!("{} {}", c.method.key(), c.paid))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             ));
         }
@@ -229,7 +245,9 @@ mod tests {
         let elsewhere = [t(Method::Alipay, 15000, "X")];
         assert_eq!(split(&paid, &elsewhere, 12639), vec![(Method::Wechat, 4612), (Method::Cash, 8027)]);
         assert_eq!(
-            default_split(&channels(&paid, &elsewhere), Fen::new(12640).unwrap()).unwrap_err().code(),
+            default_split(&channels(&paid, &elsewhere), Fen::new(12640).unwrap())
+                .unwrap_err()
+                .code(),
             "refund_no_way_back"
         );
     }

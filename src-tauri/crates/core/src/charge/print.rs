@@ -172,11 +172,7 @@ impl Desk {
             out.push(format!("非原路退回，原因：{why}"));
         }
         if !r.kind.pays_back() && r.refunded > Fen::ZERO {
-            let numbers: Vec<String> = self
-                .refunds_of(r.id)?
-                .iter()
-                .map(|x| x.receipt_no.clone())
-                .collect();
+            let numbers: Vec<String> = self.refunds_of(r.id)?.iter().map(|x| x.receipt_no.clone()).collect();
             let left = Fen::new((r.total.get() - r.refunded.get()).max(0))?;
             out.push(format!("已退 {}（{}），剩余 {left}", r.refunded, numbers.join("、")));
         }

@@ -196,7 +196,10 @@ pub fn kind_verdict(kind: Option<ReceiptKind>) -> (&'static str, &'static str) {
             "退费凭证：钱已退回患者，不能据此发药、检查或换取发票",
             "Refund voucher: money paid back; never dispense, examine or exchange an invoice against it",
         ),
-        Some(ReceiptKind::Deposit) => ("住院预交金收据：出院结算时使用，不能据此发药", "Inpatient deposit receipt: for settlement at discharge; not for dispensing"),
+        Some(ReceiptKind::Deposit) => (
+            "住院预交金收据：出院结算时使用，不能据此发药",
+            "Inpatient deposit receipt: for settlement at discharge; not for dispensing",
+        ),
         Some(ReceiptKind::DepositRefund) => (
             "预交金退款凭证：钱已退回，不能据此发药或结算",
             "Deposit refund voucher: money paid back; never dispense or settle against it",

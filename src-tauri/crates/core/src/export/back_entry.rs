@@ -21,9 +21,9 @@ use super::render::Hashed;
 use crate::batch::tally::receipt_sign;
 use crate::batch::{payload_rows, FileEntry};
 use crate::error::Result;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use rusqlite::OptionalExtension;
 use serde_json::Value;
-use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::Path;
 
 pub(crate) const CSV_NAME: &str = "back-entry.csv";

@@ -36,8 +36,8 @@ use crate::batch::tally::receipt_sign;
 use crate::batch::{payload_rows, Exception, FileEntry};
 use crate::error::Result;
 use crate::jcs;
-use serde_json::Value;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
@@ -886,13 +886,18 @@ impl Fhir {
         while let Some(x) = rows.next()? {
             let admission: String = x.get(0)?;
             if wanted.contains(admission.as_str()) {
-                by_account.entry(admission).or_default().push((x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?));
+                by_account
+                    .entry(admission)
+                    .or_default()
+                    .push((x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?, x.get(5)?));
             }
         }
         drop(rows);
         drop(stmt);
         for admission_id in accounts {
-            let Some(a) = lk.row("admission", "id", &admission_id)? else { continue };
+            let Some(a) = lk.row("admission", "id", &admission_id)? else {
+                continue;
+            };
             if !self.encounter_of_admission(lk, &a, seq, false)? {
                 continue;
             }

@@ -9,8 +9,8 @@ use crate::batch::{payload_rows, FileEntry};
 use crate::error::Result;
 use crate::operator::Actor;
 use crate::store::Desk;
-use serde_json::Value;
 use foldhash::{HashMap, HashMapExt, HashSet};
+use serde_json::Value;
 use std::path::Path;
 
 pub(crate) const PATIENTS: &str = "patients.csv";

@@ -97,7 +97,12 @@ pub(crate) fn unit_price(e4: i64) -> String {
 mod tests {
     #[test]
     fn local_stamps_read_as_chrono_formats_them() {
-        for stamp in ["2026-11-26T01:30:05.123Z", "2026-12-31T16:00:00Z", "2024-02-29T23:59:59Z", "1999-01-01T00:00:00Z"] {
+        for stamp in [
+            "2026-11-26T01:30:05.123Z",
+            "2026-12-31T16:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "1999-01-01T00:00:00Z",
+        ] {
             let chrono_text = crate::time::parse_stamp(stamp)
                 .with_timezone(&chrono::Local)
                 .format("%Y-%m-%d %H:%M:%S %:z")

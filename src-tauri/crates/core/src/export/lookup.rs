@@ -4,10 +4,10 @@
 //! them (column name to JSON value), so the export reads whatever columns the schema has.
 
 use crate::error::Result;
+use foldhash::HashMap;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
-use foldhash::HashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -45,7 +45,10 @@ fn history(conn: &Connection, sql: &str) -> Result<History> {
 /// The value a key had at `at` (the newest row set up to then), as the store's
 /// `WHERE key = ? AND set_at <= ? ORDER BY set_at DESC, rowid DESC LIMIT 1` gives it.
 fn as_at<'h>(h: &'h History, key: &str, at: &str) -> Option<&'h str> {
-    h.get(key)?.iter().find(|(set_at, _)| set_at.as_str() <= at).map(|(_, v)| v.as_str())
+    h.get(key)?
+        .iter()
+        .find(|(set_at, _)| set_at.as_str() <= at)
+        .map(|(_, v)| v.as_str())
 }
 
 /// A text column ("" when absent or null).

@@ -11,9 +11,9 @@ use crate::batch::{self, FileEntry, Manifest, Tally, Voided};
 use crate::error::Result;
 use crate::operator::Actor;
 use crate::store::Desk;
+use foldhash::{HashSet, HashSetExt};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use foldhash::{HashSet, HashSetExt};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -126,7 +126,14 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
 
 /// Writes every file of batch `b` into `dir`; `rerender` when it is not the first time (the
 /// cover sheet then says when and by whom it was made again).
-pub(super) fn render(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, progress: &mut dyn FnMut(Progress)) -> Result<Manifest> {
+pub(super) fn render(
+    desk: &Desk,
+    by: &Actor,
+    b: &Batch,
+    dir: &Path,
+    rerender: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Manifest> {
     // Rendering reads the journal range once in order and looks rows up all over the file:
     // a larger page cache while it runs (32 MB, whatever the batch's size: no memory map,
     // whose pages would count against the process as the file grows). The counter's own
@@ -253,9 +260,13 @@ fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, 
     f.sync_all()?;
     let manifest_sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let now = crate::time::stamp(desk.now());
-    super::cover::write(dir, &manifest, &manifest_sha256, rerender.then_some((now.as_str(), by.name())), |bytes| {
-        desk.sign(bytes)
-    })?;
+    super::cover::write(
+        dir,
+        &manifest,
+        &manifest_sha256,
+        rerender.then_some((now.as_str(), by.name())),
+        |bytes| desk.sign(bytes),
+    )?;
     progress(Progress { done: steps, total: steps });
     Ok(manifest)
 }

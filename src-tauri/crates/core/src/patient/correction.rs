@@ -51,7 +51,10 @@ impl Desk {
         let now = self.now();
         let d = self.checked_details(details, now.with_timezone(&Local).date_naive())?;
         if let Some(id) = &d.id {
-            let other = self.find_patients(id.as_str(), 5)?.into_iter().find(|p| p.id_number.as_deref() == Some(id.as_str()) && p.id != patient.id);
+            let other = self
+                .find_patients(id.as_str(), 5)?
+                .into_iter()
+                .find(|p| p.id_number.as_deref() == Some(id.as_str()) && p.id != patient.id);
             if let Some(other) = other {
                 return Err(invalid!(
                     "patient_duplicate_id",
@@ -108,7 +111,14 @@ impl Desk {
                     ("at", &stamp(now)),
                 ],
             )?;
-            journal::append_rows(&desk.conn, "patient_corrected", by.name(), now, vec![("patient_correction", row)], Map::new())?;
+            journal::append_rows(
+                &desk.conn,
+                "patient_corrected",
+                by.name(),
+                now,
+                vec![("patient_correction", row)],
+                Map::new(),
+            )?;
             // Found by the corrected details too (search maps a hit to the patient as they stand).
             let corrected = desk.patient(patient.id)?.expect("exists");
             desk.index_corrected(&patient, &corrected)
@@ -145,7 +155,14 @@ impl Desk {
                     ("at", &stamp(now)),
                 ],
             )?;
-            journal::append_rows(&desk.conn, "patients_merged", by.name(), now, vec![("patient_merge", row)], Map::new())?;
+            journal::append_rows(
+                &desk.conn,
+                "patients_merged",
+                by.name(),
+                now,
+                vec![("patient_merge", row)],
+                Map::new(),
+            )?;
             Ok(())
         })?;
         // Search finds the record merged away as the patient kept (`find_patients`).
@@ -159,7 +176,11 @@ impl Desk {
         for _ in 0..16 {
             let next: Option<String> = self
                 .conn
-                .qrow("SELECT into_id FROM patient_merge WHERE merged_id = ?1", [current.to_string()], |r| r.get(0))
+                .qrow(
+                    "SELECT into_id FROM patient_merge WHERE merged_id = ?1",
+                    [current.to_string()],
+                    |r| r.get(0),
+                )
                 .optional()?;
             match next.and_then(|n| n.parse().ok()) {
                 Some(n) => current = n,

@@ -29,11 +29,16 @@ fn active_source(conn: &Connection) -> Result<String> {
 
 /// The codes a patient is found by: downtime number, HIS ID, ID number, phone.
 fn codes(p: &Patient) -> Vec<&str> {
-    [p.downtime_no.as_deref(), p.his_id.as_deref(), p.id_number.as_deref(), Some(p.phone.as_str())]
-        .into_iter()
-        .flatten()
-        .filter(|c| !c.is_empty())
-        .collect()
+    [
+        p.downtime_no.as_deref(),
+        p.his_id.as_deref(),
+        p.id_number.as_deref(),
+        Some(p.phone.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|c| !c.is_empty())
+    .collect()
 }
 
 /// Adds one patient of this station (inside the caller's transaction).
@@ -69,7 +74,10 @@ pub(crate) fn rebuild_with(
     search_index::clear(conn, Domain::Patients)?;
     {
         // The row's own columns first (as `patient_from_row` reads them), then rowid and seq.
-        let mut stmt = conn.prepare(&format!("{} ORDER BY p.seq", PATIENT_SELECT.replacen(" FROM patient p ", ", p.rowid, p.seq FROM patient p ", 1)))?;
+        let mut stmt = conn.prepare(&format!(
+            "{} ORDER BY p.seq",
+            PATIENT_SELECT.replacen(" FROM patient p ", ", p.rowid, p.seq FROM patient p ", 1)
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let p = patient_from_row(r)?;
@@ -81,8 +89,14 @@ pub(crate) fn rebuild_with(
         // Rows written in HIS-ID order (as most HIS exports are) are read in table order,
         // without going through the HIS-ID index.
         let mut stmt = match in_order {
-            Some(_) => conn.prepare(&HIS_SELECT.replace(" FROM his_patient", ", rowid FROM his_patient WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"))?,
-            None => conn.prepare(&HIS_SELECT.replace(" FROM his_patient", ", rowid FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id"))?,
+            Some(_) => conn.prepare(&HIS_SELECT.replace(
+                " FROM his_patient",
+                ", rowid FROM his_patient WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid",
+            ))?,
+            None => conn.prepare(&HIS_SELECT.replace(
+                " FROM his_patient",
+                ", rowid FROM his_patient WHERE snapshot_id = ?1 ORDER BY his_id",
+            ))?,
         };
         let mut rows = match in_order {
             Some((first, last)) => stmt.query(rusqlite::params![first, last])?,

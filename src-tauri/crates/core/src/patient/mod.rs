@@ -469,7 +469,11 @@ impl Desk {
             {
                 // A record merged into another finds that one.
                 let into = self.merged_into(p.id)?;
-                return if into == p.id { Ok(p) } else { Ok(self.patient(into)?.expect("merged into an existing patient")) };
+                return if into == p.id {
+                    Ok(p)
+                } else {
+                    Ok(self.patient(into)?.expect("merged into an existing patient"))
+                };
             }
         }
         match self.his_patient(key)? {

@@ -199,7 +199,12 @@ impl Charges {
         if handed - cash != self.change.get() {
             return mismatch(
                 format!("实收现金 {} 减现金 {} 不等于找零 {}", yuan(handed), yuan(cash), self.change),
-                format!("Cash handed over {} less cash {} is not the change {}", yuan(handed), yuan(cash), self.change),
+                format!(
+                    "Cash handed over {} less cash {} is not the change {}",
+                    yuan(handed),
+                    yuan(cash),
+                    self.change
+                ),
             );
         }
         Ok(())

@@ -105,7 +105,16 @@ impl Ctx<'_> {
                     Some(d) => format!("{}×{d}付", l.quantity),
                     None => l.quantity.clone(),
                 };
-                let texts = [no.as_str(), &l.name, &l.spec, &l.insurance_class, &quantity, &l.unit, &l.unit_price, &amount];
+                let texts = [
+                    no.as_str(),
+                    &l.name,
+                    &l.spec,
+                    &l.insurance_class,
+                    &quantity,
+                    &l.unit,
+                    &l.unit_price,
+                    &amount,
+                ];
                 // Names wrap onto three lines, specs, insurance classes and units onto two;
                 // numbers shrink.
                 let lines = [0, 3, 2, 2, 0, 2, 0, 0];
@@ -127,7 +136,11 @@ impl Ctx<'_> {
                         cell(self.w - 22.0, 22.0, &amount, Align::Right, 0),
                     ],
                 );
-                let class = if l.insurance_class.is_empty() { String::new() } else { format!("医保{}", l.insurance_class) };
+                let class = if l.insurance_class.is_empty() {
+                    String::new()
+                } else {
+                    format!("医保{}", l.insurance_class)
+                };
                 let quantity = match l.doses {
                     Some(d) => format!("{}{}×{d}付", l.quantity, l.unit),
                     None => format!("{}{}", l.quantity, l.unit),

@@ -26,7 +26,13 @@ impl Ctx<'_> {
             ));
         }
         if let Some(payer) = &d.payer {
-            blocks.push(self.para(&format!("交款人：{payer}（代患者 {} 交款）", d.patient_name), p.body, Ink::Regular, Align::Left, 2));
+            blocks.push(self.para(
+                &format!("交款人：{payer}（代患者 {} 交款）", d.patient_name),
+                p.body,
+                Ink::Regular,
+                Align::Left,
+                2,
+            ));
         }
         if let Some(balance) = d.balance_after {
             let text = format!("本次交款后预交金余额：{balance}（{}）", balance.capitals());

@@ -303,7 +303,10 @@ pub(crate) fn write_pdf(fonts: &Fonts, title: &str, pages: &[Page]) -> Vec<u8> {
                             ops.extend([
                                 Op::SetOutlineThickness { pt: Pt(stroke) },
                                 Op::StartTextSection,
-                                Op::SetFont { font: face, size: Pt(*size) },
+                                Op::SetFont {
+                                    font: face,
+                                    size: Pt(*size),
+                                },
                                 Op::SetTextRenderingMode { mode },
                                 Op::SetTextMatrix {
                                     matrix: if *angle == 0.0 {

@@ -207,7 +207,10 @@ impl Desk {
             }
             return Err(invalid!(
                 "registration_exists_different",
-                format!("这次挂号已经办理（{} 第 {} 号），内容与现在不同：请重新开始挂号", existing.dept_name, existing.queue_no),
+                format!(
+                    "这次挂号已经办理（{} 第 {} 号），内容与现在不同：请重新开始挂号",
+                    existing.dept_name, existing.queue_no
+                ),
                 format!(
                     "This registration was already made ({} number {}) with different details: start a new one",
                     existing.dept_name, existing.queue_no
@@ -337,7 +340,15 @@ impl Desk {
                 catalog_version: Some(catalog.id),
                 back_entered: new.back_entered_at.is_some(),
                 request_sha256: request,
-                ..NewReceipt::new(ReceiptKind::Registration, Uuid::now_v7(), &patient, fee, shift.id, outage_id, occurred_at)
+                ..NewReceipt::new(
+                    ReceiptKind::Registration,
+                    Uuid::now_v7(),
+                    &patient,
+                    fee,
+                    shift.id,
+                    outage_id,
+                    occurred_at,
+                )
             };
             let (_, _, receipt_rows) = insert_receipt_rows(&self.conn, signer, by, &receipt, &lines, &tenders, now)?;
             rows.extend(receipt_rows);
@@ -396,7 +407,9 @@ impl Desk {
     }
 
     fn registrations_where(&self, clause: &str, param: &str) -> Result<Vec<Registration>> {
-        let mut stmt = self.conn.prepare_cached(&format!("{REG_SELECT} WHERE {clause} ORDER BY r.rowid DESC"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{REG_SELECT} WHERE {clause} ORDER BY r.rowid DESC"))?;
         let rows: Vec<(Registration, String)> = stmt.query_map([param], reg_from_row)?.collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
             .map(|(mut reg, recorded_at)| {
@@ -431,10 +444,21 @@ impl Desk {
         Ok(self.registration(id)?.expect("exists"))
     }
 
-    fn cancel_in_tx(&mut self, by: &Actor, id: Uuid, reason: &str, supervisor: Option<&Actor>, signer: &crate::charge::Signer) -> Result<()> {
+    fn cancel_in_tx(
+        &mut self,
+        by: &Actor,
+        id: Uuid,
+        reason: &str,
+        supervisor: Option<&Actor>,
+        signer: &crate::charge::Signer,
+    ) -> Result<()> {
         let reg = self.registration(id)?.ok_or_else(unknown_registration)?;
         if reg.cancelled.is_some() {
-            return Err(invalid!("registration_cancelled", "这条挂号已经退号", "This registration is already cancelled"));
+            return Err(invalid!(
+                "registration_cancelled",
+                "这条挂号已经退号",
+                "This registration is already cancelled"
+            ));
         }
         let charged: Option<String> = self
             .conn
@@ -465,7 +489,10 @@ impl Desk {
                 invalid!(
                     "reg_cancel_needs_supervisor",
                     format!("退号将退还挂号费 {}（收据 {}），需要主管授权", paid.total, paid.receipt_no),
-                    format!("Cancelling refunds the fee of {} (receipt {}): a supervisor must approve", paid.total, paid.receipt_no)
+                    format!(
+                        "Cancelling refunds the fee of {} (receipt {}): a supervisor must approve",
+                        paid.total, paid.receipt_no
+                    )
                 )
             })?;
             supervisor.approve(by)?;
@@ -528,7 +555,15 @@ impl Desk {
             reason: format!("退号：{reason}"),
             supervisor: Some(supervisor),
             catalog_version: paid.catalog_version,
-            ..NewReceipt::new(ReceiptKind::Refund, Uuid::now_v7(), &paid.patient, paid.total, shift, outage_id, now)
+            ..NewReceipt::new(
+                ReceiptKind::Refund,
+                Uuid::now_v7(),
+                &paid.patient,
+                paid.total,
+                shift,
+                outage_id,
+                now,
+            )
         };
         let (_, _, rows) = insert_receipt_rows(&self.conn, signer, by, &voucher, &lines, &tenders, now)?;
         Ok(rows)

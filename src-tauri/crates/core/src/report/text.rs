@@ -260,5 +260,9 @@ fn lists(s: &mut String, l: &Lists, period: bool) {
 }
 
 fn anchor(s: &mut String, seq: i64, hash: &str, at: &str) {
-    let _ = writeln!(s, "流水锚点：{seq}:{hash}（第 {seq} 条，downtime verify --anchor 可核对）  打印时间 {}", local(at));
+    let _ = writeln!(
+        s,
+        "流水锚点：{seq}:{hash}（第 {seq} 条，downtime verify --anchor 可核对）  打印时间 {}",
+        local(at)
+    );
 }

@@ -36,8 +36,14 @@ pub struct Backup {
 fn backup_failed(dir: &Path, why: &str) -> CoreError {
     invalid!(
         "backup_failed",
-        format!("备份到 {} 没有成功（{why}）：请检查 U 盘或备份盘是否插好、是否有空间；工作站的数据没有受影响", dir.display()),
-        format!("The backup to {} failed ({why}): check that the stick or disk is present and has space; the station's data is unaffected", dir.display())
+        format!(
+            "备份到 {} 没有成功（{why}）：请检查 U 盘或备份盘是否插好、是否有空间；工作站的数据没有受影响",
+            dir.display()
+        ),
+        format!(
+            "The backup to {} failed ({why}): check that the stick or disk is present and has space; the station's data is unaffected",
+            dir.display()
+        )
     )
 }
 
@@ -72,7 +78,9 @@ impl Desk {
                 return Err(e);
             }
         };
-        std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| backup_failed(dir, &e.to_string()))?;
+        std::fs::File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| backup_failed(dir, &e.to_string()))?;
         std::fs::rename(&partial, &target).map_err(|e| backup_failed(dir, &e.to_string()))?;
         let rotated = rotate(dir, station.code.as_str());
         Ok(Backup {
@@ -93,7 +101,11 @@ impl Desk {
 
     /// Receipts between automatic backups.
     pub fn backup_every(&self) -> Result<i64> {
-        Ok(self.setting("backup_every")?.and_then(|v| v.parse().ok()).filter(|n| *n >= 1).unwrap_or(DEFAULT_EVERY))
+        Ok(self
+            .setting("backup_every")?
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n >= 1)
+            .unwrap_or(DEFAULT_EVERY))
     }
 
     /// 设置备份文件夹 (an administrator): where automatic backups go, and after how many
@@ -210,7 +222,10 @@ fn rotate(dir: &Path, code: &str) -> usize {
     // Names sort by time, then by chain position.
     ours.sort();
     let excess = ours.len().saturating_sub(KEEP);
-    ours.iter().take(excess).filter(|n| std::fs::remove_file(dir.join(n)).is_ok()).count()
+    ours.iter()
+        .take(excess)
+        .filter(|n| std::fs::remove_file(dir.join(n)).is_ok())
+        .count()
 }
 
 /// What `restore` did.

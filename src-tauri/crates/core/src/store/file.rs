@@ -225,8 +225,14 @@ pub(crate) fn open_on_reserve(path: &Path) -> bool {
 /// named `x.pdf` are refused.
 pub fn saved_pdf(saved: &[PathBuf], path: &Path) -> Option<PathBuf> {
     let real = path.canonicalize().ok()?;
-    let is_pdf = real.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    let inside = saved.iter().filter_map(|d| d.canonicalize().ok()).any(|d| real.starts_with(&d) && real != d);
+    let is_pdf = real
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let inside = saved
+        .iter()
+        .filter_map(|d| d.canonicalize().ok())
+        .any(|d| real.starts_with(&d) && real != d);
     (is_pdf && inside && real.is_file()).then_some(real)
 }
 

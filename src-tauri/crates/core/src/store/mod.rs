@@ -4,11 +4,11 @@
 //! older), then sets the durability pragmas and applies pending migrations in one transaction.
 //! Encryption and backups (later issues) attach here, at the connection, and nowhere else.
 
-pub mod cached;
 pub mod backup;
+pub mod cached;
 mod file;
-pub use file::{saved_pdf, write_whole};
 pub(crate) use file::with_reserve;
+pub use file::{saved_pdf, write_whole};
 pub mod migrations;
 
 use crate::error::{CoreError, Result};
@@ -314,10 +314,14 @@ impl Desk {
         // Where the automatic backup stood before this write (none without a backup folder),
         // read inside the transaction.
         let mut before = None;
-        let done = in_write_tx(self, |d| &d.conn, |d| {
-            before = d.backup_mark().unwrap_or(None);
-            f(d)
-        });
+        let done = in_write_tx(
+            self,
+            |d| &d.conn,
+            |d| {
+                before = d.backup_mark().unwrap_or(None);
+                f(d)
+            },
+        );
         if let (Ok(_), Some(before)) = (&done, before) {
             self.auto_backup(before);
         }
@@ -364,9 +368,12 @@ impl Desk {
             self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
             self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
         );
-        self.conn.execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE;", BULK_CACHE_KIB))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE;", BULK_CACHE_KIB))?;
         let done = f(self);
-        let _ = self.conn.execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp};"));
+        let _ = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp};"));
         done
     }
 
@@ -654,7 +661,9 @@ fn inspect_file(path: &Path, schema: &Schema) -> Result<()> {
 /// (`PRAGMA integrity_check`), and a damaged page among them is reported as damage when read.
 fn checked_at_open(table: &str) -> bool {
     !matches!(table, "catalog_item" | "his_patient")
-        && !["item_", "patient_key", "patient_slot", "patient_gram"].iter().any(|p| table.starts_with(p))
+        && !["item_", "patient_key", "patient_slot", "patient_gram"]
+            .iter()
+            .any(|p| table.starts_with(p))
 }
 
 /// `PRAGMA quick_check` of every table this station wrote (see `checked_at_open`).

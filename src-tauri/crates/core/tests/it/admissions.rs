@@ -315,7 +315,7 @@ fn cancel_needs_a_zero_balance_and_transfers_are_records() {
                 amount: yuan("300"),
                 tenders: vec![],
                 pay_back_reason: None,
-        reason: "取消入院".into(),
+                reason: "取消入院".into(),
             },
         )
         .unwrap();
@@ -428,7 +428,16 @@ fn a_deposit_goes_back_the_way_it_came_and_both_papers_say_what_they_are() {
     });
     let d = o.f.desk.take_deposit(&clerk, &by_son).unwrap();
     let text = crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&d.receipt_no, "a5", false).unwrap());
-    for needle in ["住院病人预交金收据", "王小明（子女） 13800138000", "12床", "现金 ¥500.00", "微信支付 ¥1,500.00", "本次交款后预交金余额：¥2,000.00", "交款人签字", "出院结算时凭本收据结算"] {
+    for needle in [
+        "住院病人预交金收据",
+        "王小明（子女） 13800138000",
+        "12床",
+        "现金 ¥500.00",
+        "微信支付 ¥1,500.00",
+        "本次交款后预交金余额：¥2,000.00",
+        "交款人签字",
+        "出院结算时凭本收据结算",
+    ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
     assert!(!text.contains("换取电脑发票"), "{text}");
@@ -446,7 +455,11 @@ fn a_deposit_goes_back_the_way_it_came_and_both_papers_say_what_they_are() {
     assert!(self_approved.is_err());
     // By default the WeChat transaction first, then cash — never more cash than was taken.
     let back = o.f.desk.refund_deposit(&clerk, &sup, &refund("1800", vec![], None)).unwrap();
-    let ways: Vec<(Method, i64, &str)> = back.tenders.iter().map(|t| (t.method, t.amount.get(), t.reference.as_str())).collect();
+    let ways: Vec<(Method, i64, &str)> = back
+        .tenders
+        .iter()
+        .map(|t| (t.method, t.amount.get(), t.reference.as_str()))
+        .collect();
     assert_eq!(ways, vec![(Method::Wechat, 150_000, "4200001234"), (Method::Cash, 30_000, "")]);
     // What is left (¥200 in cash) cannot go to a card without a reason.
     let card = || {
@@ -458,11 +471,17 @@ fn a_deposit_goes_back_the_way_it_came_and_both_papers_say_what_they_are() {
     };
     let before = o.f.entries();
     assert_eq!(
-        o.f.desk.refund_deposit(&clerk, &sup, &refund("200", card(), None)).unwrap_err().code(),
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("200", card(), None))
+            .unwrap_err()
+            .code(),
         "refund_other_way_needs_reason"
     );
     assert_eq!(o.f.entries(), before);
-    let last = o.f.desk.refund_deposit(&clerk, &sup, &refund("200", card(), Some("现金不足"))).unwrap();
+    let last =
+        o.f.desk
+            .refund_deposit(&clerk, &sup, &refund("200", card(), Some("现金不足")))
+            .unwrap();
     let text = crate::receipt_pdf::text_of(&o.f.desk.receipt_pdf(&last.receipt_no, "a5", false).unwrap());
     for needle in ["预交金退款凭证", "非原路退回，原因：现金不足", "领款人签字", "陈主管"] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");

@@ -1,7 +1,7 @@
 use crate::{raw, Fixture};
 use chrono::Duration;
-use downtime_core::catalog::read::Field;
 use downtime_core::catalog::category::FeeCategory;
+use downtime_core::catalog::read::Field;
 use downtime_core::catalog::{ImportOptions, ImportReport};
 
 const HEADER: &str = "编码,名称,规格,单位,单价,费用类别\r\n";
@@ -340,7 +340,11 @@ fn the_sample_price_list_looks_like_a_real_one_in_two_parts() {
     let admin = f.admin.clone();
     let reports = f.desk.import_sample_catalog(&admin, &mut |_, _| {}).unwrap();
     let parts: Vec<(&str, usize, usize)> = reports.iter().map(|r| (r.change.part.as_str(), r.good, r.problems.len())).collect();
-    assert_eq!(parts, [("医疗服务项目", 115, 0), ("药品", 110, 0)], "the drugs are a part of their own");
+    assert_eq!(
+        parts,
+        [("医疗服务项目", 115, 0), ("药品", 110, 0)],
+        "the drugs are a part of their own"
+    );
     assert!(reports[1].change.replaces.is_empty(), "importing the drugs keeps the services");
     let price = |f: &mut Fixture, code: &str| {
         let i = f.desk.active_catalog_item(code).unwrap().unwrap();
@@ -358,7 +362,13 @@ fn the_sample_price_list_looks_like_a_real_one_in_two_parts() {
         assert_eq!(price(&mut f, code), (name.to_string(), yuan.to_string()), "{code}");
     }
     // One blood glucose test, one ECG; cashiers find common items by their usual codes.
-    let glucose: Vec<String> = f.desk.catalog_search("葡萄糖测定", 20).unwrap().into_iter().map(|i| i.code).collect();
+    let glucose: Vec<String> = f
+        .desk
+        .catalog_search("葡萄糖测定", 20)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
     assert_eq!(glucose, ["250301001"]);
     assert_eq!(f.desk.catalog_search("xcg", 1).unwrap()[0].code, "250101015");
     assert_eq!(f.desk.catalog_search("zcf", 1).unwrap()[0].code, "110200002");

@@ -506,7 +506,7 @@ fn insurance_resettlement_is_one_whole_refund() {
                     reason: RESETTLEMENT_REASON.into(),
                     tenders: vec![],
                     pay_back_reason: None,
-        drug_return_by: None,
+                    drug_return_by: None,
                 },
             )
             .unwrap();
@@ -530,7 +530,15 @@ fn the_qr_code_verifies_offline_and_catches_alterations() {
     let other_key = [7u8; 32];
     let other = ed25519_dalek::SigningKey::from_bytes(&other_key);
     let anchor = checked.anchor.clone().expect("version 3 carries its anchor");
-    let forged = qr::payload(&other, ReceiptKind::Charge, "MZ01", "MZ01-000001", Fen::new(9_999_900).unwrap(), r.occurred_at, &anchor);
+    let forged = qr::payload(
+        &other,
+        ReceiptKind::Charge,
+        "MZ01",
+        "MZ01-000001",
+        Fen::new(9_999_900).unwrap(),
+        r.occurred_at,
+        &anchor,
+    );
     assert_eq!(
         c.f.desk.check_receipt_code(&forged, None).unwrap_err().code(),
         "qr_signature_invalid"
@@ -540,7 +548,9 @@ fn the_qr_code_verifies_offline_and_catches_alterations() {
 #[test]
 fn the_code_says_what_the_paper_is_and_the_station_what_became_of_it() {
     let mut c = counter();
-    let r = c.pay(&charge("DT-MZ01-000001", vec![item("E1", "1"), item("L1", "1")], vec![cash("170")])).unwrap();
+    let r = c
+        .pay(&charge("DT-MZ01-000001", vec![item("E1", "1"), item("L1", "1")], vec![cash("170")]))
+        .unwrap();
     assert!(r.qr_payload.starts_with("DDR3.charge.MZ01.MZ01-000001.17000."), "{}", r.qr_payload);
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let refund = |lines: Vec<(i64, &str)>| RefundInput {
@@ -558,15 +568,24 @@ fn the_code_says_what_the_paper_is_and_the_station_what_became_of_it() {
     };
     assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("valid")));
     let back = c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(2, "1")])).unwrap();
-    assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("partly_refunded")));
+    assert_eq!(
+        state(&c.f.desk, &r.qr_payload),
+        (Some(ReceiptKind::Charge), Some("partly_refunded"))
+    );
     assert_eq!(state(&c.f.desk, &back.qr_payload), (Some(ReceiptKind::Refund), Some("valid")));
     c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![])).unwrap();
     assert_eq!(state(&c.f.desk, &r.qr_payload), (Some(ReceiptKind::Charge), Some("refunded")));
     // A refund voucher relabelled as a receipt fails the signature.
     let relabelled = back.qr_payload.replacen(".refund.", ".charge.", 1);
-    assert_eq!(c.f.desk.check_receipt_code(&relabelled, None).unwrap_err().code(), "qr_signature_invalid");
+    assert_eq!(
+        c.f.desk.check_receipt_code(&relabelled, None).unwrap_err().code(),
+        "qr_signature_invalid"
+    );
     // What `receipt check` says first.
-    for (text, what) in [(qr::kind_verdict(Some(ReceiptKind::Refund)).0, "退费凭证"), (qr::kind_verdict(None).0, "旧版")] {
+    for (text, what) in [
+        (qr::kind_verdict(Some(ReceiptKind::Refund)).0, "退费凭证"),
+        (qr::kind_verdict(None).0, "旧版"),
+    ] {
         assert!(text.starts_with(what), "{text}");
     }
 }
@@ -585,7 +604,10 @@ fn only_the_first_printing_is_the_original() {
     assert_eq!(c.f.desk.journal_tail(1).unwrap()[0].kind, "receipt_reprinted");
     // A layout that is not one prints nothing and records nothing.
     let before = c.f.entries();
-    assert_eq!(c.f.desk.issue_pdf(&cashier, &r.receipt_no, "a4", false).unwrap_err().code(), "layout_invalid");
+    assert_eq!(
+        c.f.desk.issue_pdf(&cashier, &r.receipt_no, "a4", false).unwrap_err().code(),
+        "layout_invalid"
+    );
     assert_eq!(c.f.entries(), before);
 }
 
@@ -686,7 +708,13 @@ fn a_rare_name_prints_and_one_no_font_has_is_refused_when_the_patient_is_added()
     assert!(e.to_string().contains("𰀀") && e.to_string().contains("U+30000"), "{e}");
     assert_eq!(c.f.entries(), before, "refused when added, not at the first charge");
     let rare = c.f.desk.add_patient(&cashier, &new("𠮷田")).unwrap();
-    let r = c.pay(&charge(rare.downtime_no.as_deref().unwrap(), vec![item("L1", "1")], vec![cash("20")])).unwrap();
+    let r = c
+        .pay(&charge(
+            rare.downtime_no.as_deref().unwrap(),
+            vec![item("L1", "1")],
+            vec![cash("20")],
+        ))
+        .unwrap();
     let doc = c.f.desk.receipt_doc(&r, false).unwrap();
     let pdf = downtime_core::receipt_pdf::render(&doc, downtime_core::receipt_pdf::Layout::A5).unwrap();
     assert!(crate::receipt_pdf::text_of(&pdf).contains("交款人：𠮷田"));
@@ -724,7 +752,7 @@ fn two_windows_refunding_the_same_receipt_at_once_pay_it_back_once() {
                                 reason: "患者要求".into(),
                                 tenders: vec![],
                                 pay_back_reason: None,
-        drug_return_by: None,
+                                drug_return_by: None,
                             },
                         )
                         .map(|r| r.total)
@@ -799,10 +827,7 @@ fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
         (vec![(9, q("1"))], "refund_line_unknown"),
         (vec![(2, q("1")), (2, q("1"))], "refund_line_twice"),
     ] {
-        assert_eq!(
-            c.f.desk.refund_preview(&r.receipt_no, &lines, None).unwrap_err().code(),
-            code
-        );
+        assert_eq!(c.f.desk.refund_preview(&r.receipt_no, &lines, None).unwrap_err().code(), code);
     }
     assert_eq!(c.f.entries(), before);
     // After a refund, the preview shows what is left; the refund took what the preview said.
@@ -819,7 +844,7 @@ fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
                     reason: "患者要求".into(),
                     tenders: vec![],
                     pay_back_reason: None,
-        drug_return_by: Some("王药师".into()),
+                    drug_return_by: Some("王药师".into()),
                 },
             )
             .unwrap();
@@ -828,10 +853,7 @@ fn a_refund_is_previewed_line_by_line_before_it_is_confirmed() {
     let left: Vec<(i64, i64)> = p.lines.iter().map(|l| (l.left.qty_left, l.left.amount_left.get())).collect();
     assert_eq!(left, vec![(20_000, 25), (1_000, 15000), (0, 0)]);
     assert_eq!(
-        c.f.desk
-            .refund_preview(&r.receipt_no, &[(3, q("1"))], None)
-            .unwrap_err()
-            .code(),
+        c.f.desk.refund_preview(&r.receipt_no, &[(3, q("1"))], None).unwrap_err().code(),
         "refund_line_done"
     );
     // A voided receipt or a refund receipt has no refund to preview.

@@ -34,7 +34,11 @@ fn setup_refuses_a_second_station_and_bad_fields() {
     ] {
         setup.code = code.into();
         setup.admin_pin = pin.into();
-        assert_eq!(downtime_core::Desk::init(&fresh, &setup).err().unwrap().code(), expected, "{code} {pin}");
+        assert_eq!(
+            downtime_core::Desk::init(&fresh, &setup).err().unwrap().code(),
+            expected,
+            "{code} {pin}"
+        );
     }
     // A refused setup leaves nothing behind: no file, no half-built station.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

@@ -112,7 +112,10 @@ fn rerendering_gives_the_same_bytes_whatever_happened_since() {
     assert!(!c1.contains("重新生成") && c2.contains("重新生成"), "{c2}");
     // A re-rendered cover is signed again for the same manifest.
     sound(&again.path, None);
-    assert_eq!(verify_batch(&again.path, None).manifest_sha256.as_deref(), Some(manifest_sha.as_str()));
+    assert_eq!(
+        verify_batch(&again.path, None).manifest_sha256.as_deref(),
+        Some(manifest_sha.as_str())
+    );
     // Re-rendering is not a new batch.
     assert_eq!(f.desk.batches().unwrap().len(), 1);
     let unknown = f.desk.rerender_batch(&admin, 7, &again_dir, &mut no_progress()).unwrap_err();
@@ -445,15 +448,31 @@ fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancell
     let sup = f.operator("陈主管", Role::Supervisor);
     let p = f
         .desk
-        .add_patient(&c, &downtime_core::patient::NewPatient { name: "孙七".into(), sex: "M".into(), ..Default::default() })
+        .add_patient(
+            &c,
+            &downtime_core::patient::NewPatient {
+                name: "孙七".into(),
+                sex: "M".into(),
+                ..Default::default()
+            },
+        )
         .unwrap()
         .downtime_no
         .unwrap();
     let r = f.desk.register(&c, &crate::patients::reg(&p, "NK", "ordinary", "11")).unwrap();
-    let line = LineInput::Item { code: "111000001".into(), qty: downtime_core::catalog::price::Quantity::parse("1").unwrap() };
+    let line = LineInput::Item {
+        code: "111000001".into(),
+        qty: downtime_core::catalog::price::Quantity::parse("1").unwrap(),
+    };
     let charge = f
         .desk
-        .pay_charge(&c, &ChargeInput { visit: Some(r.id), ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()]) })
+        .pay_charge(
+            &c,
+            &ChargeInput {
+                visit: Some(r.id),
+                ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
+            },
+        )
         .unwrap();
     f.desk.void_receipt(&c, &sup, &charge.receipt_no, "收错").unwrap();
     let cancelled = f.desk.cancel_registration(&c, r.id, "患者离开", Some(&sup)).unwrap();
@@ -486,7 +505,11 @@ fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancell
         ]
     );
     // The registration names the receipt its fee was paid on, and carries no amount itself.
-    assert!(rows[1][details].contains(&format!("挂号时已收，挂号收据 {fee_no}")), "{}", rows[1][details]);
+    assert!(
+        rows[1][details].contains(&format!("挂号时已收，挂号收据 {fee_no}")),
+        "{}",
+        rows[1][details]
+    );
     assert!(!rows[1][details].contains("在收费单据中收取"), "{}", rows[1][details]);
     assert_eq!((rows[1][amount].as_str(), rows[2][amount].as_str()), ("", "1100"));
     assert_eq!(rows[6][amount], "-1100");
@@ -588,7 +611,9 @@ fn append_row(path: &Path, kind: &str, table: &str, row: serde_json::Map<String,
     conn.execute(&sql, rusqlite::params_from_iter(values)).unwrap();
     let payload = canonical(&json!({"rows": {table: [Value::Object(row)]}}));
     let (last, prev): (i64, String) = conn
-        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     let entry_id = uuid::Uuid::now_v7();
     let at = "2026-11-26T03:00:00.000000Z";
@@ -610,7 +635,12 @@ fn correct(f: &Fixture, patient_id: &str, name: &str, phone: &str) -> String {
         "insurance": "self_pay", "insurance_no": "", "reason": "姓名登记错误", "corrected_by": admin,
         "at": "2026-11-26T03:00:00.000000Z",
     });
-    append_row(&f.db_path(), "patient_corrected", "patient_correction", row.as_object().unwrap().clone());
+    append_row(
+        &f.db_path(),
+        "patient_corrected",
+        "patient_correction",
+        row.as_object().unwrap().clone(),
+    );
     id
 }
 
@@ -669,10 +699,19 @@ fn a_corrected_or_merged_patient_is_updated_once_per_bundle_as_of_the_batch() {
     assert_eq!(corrected["resource"]["birthDate"], "1980-02-29");
     let (merged, into) = (&p[&ids[1]]["resource"], &p[&ids[2]]["resource"]);
     assert_eq!(merged["active"], false);
-    assert_eq!(merged["link"], serde_json::json!([{"other": {"reference": format!("urn:uuid:{}", ids[2])}, "type": "replaced-by"}]));
-    assert_eq!(into["link"], serde_json::json!([{"other": {"reference": format!("urn:uuid:{}", ids[1])}, "type": "replaces"}]));
+    assert_eq!(
+        merged["link"],
+        serde_json::json!([{"other": {"reference": format!("urn:uuid:{}", ids[2])}, "type": "replaced-by"}])
+    );
+    assert_eq!(
+        into["link"],
+        serde_json::json!([{"other": {"reference": format!("urn:uuid:{}", ids[1])}, "type": "replaces"}])
+    );
     assert_eq!(into.get("active"), None);
-    assert_eq!((p[&ids[1]]["request"]["method"].as_str(), p[&ids[2]]["request"]["method"].as_str()), (Some("PUT"), Some("PUT")));
+    assert_eq!(
+        (p[&ids[1]]["request"]["method"].as_str(), p[&ids[2]]["request"]["method"].as_str()),
+        (Some("PUT"), Some("PUT"))
+    );
 
     // A later correction never reaches a re-rendering of batch 2.
     correct(&f, &ids[0], "张三", "13800000003");
@@ -703,7 +742,9 @@ fn a_corrected_or_merged_patient_is_updated_once_per_bundle_as_of_the_batch() {
 #[test]
 fn a_patient_created_and_corrected_in_one_batch_is_sent_once_corrected() {
     let (mut f, out) = simulated(3, 33);
-    let id: String = crate::raw(&f.db_path()).query_row("SELECT id FROM patient ORDER BY seq LIMIT 1", [], |r| r.get(0)).unwrap();
+    let id: String = crate::raw(&f.db_path())
+        .query_row("SELECT id FROM patient ORDER BY seq LIMIT 1", [], |r| r.get(0))
+        .unwrap();
     correct(&f, &id, "李四", "");
     let w = export(&mut f, &out);
     let p = patients_in(&bundle_of(&w.path));
@@ -804,12 +845,17 @@ fn a_batch_carries_no_pin_hash_to_brute_force_and_still_verifies() {
     let (mut f, out) = simulated(3, 4);
     let w = export(&mut f, &out);
     let records = std::fs::read_to_string(w.path.join(batch::RECORDS)).unwrap();
-    assert!(records.contains("\"pin_hash\":\"sha256:"), "operators are in the batch, their PIN hash as a commitment");
+    assert!(
+        records.contains("\"pin_hash\":\"sha256:"),
+        "operators are in the batch, their PIN hash as a commitment"
+    );
     assert!(!records.contains("$argon2"), "no Argon2 hash of a short PIN leaves the station");
     assert_eq!(verify_batch(&w.path, None).problem, None);
     assert_eq!(f.desk.verify().unwrap().problem, None);
     // The table keeps the Argon2 hash: PINs still work.
-    let stored: String = crate::raw(&f.db_path()).query_row("SELECT pin_hash FROM operator LIMIT 1", [], |r| r.get(0)).unwrap();
+    let stored: String = crate::raw(&f.db_path())
+        .query_row("SELECT pin_hash FROM operator LIMIT 1", [], |r| r.get(0))
+        .unwrap();
     assert!(stored.starts_with("$argon2"));
     f.desk.authenticate("王管理", "123456").unwrap();
 }

@@ -30,7 +30,10 @@ fn mutated(valid: &'static str) -> impl Strategy<Value = Vec<u8>> {
             b
         }),
         any::<usize>().prop_map(move |cut| valid.as_bytes()[..cut % valid.len()].to_vec()),
-        (1usize..5000, any::<char>()).prop_map(move |(n, c)| valid.replacen("孙悟空", &c.to_string().repeat(n), 1).replacen("阿莫西林胶囊", &"药".repeat(n), 1).into_bytes()),
+        (1usize..5000, any::<char>()).prop_map(move |(n, c)| valid
+            .replacen("孙悟空", &c.to_string().repeat(n), 1)
+            .replacen("阿莫西林胶囊", &"药".repeat(n), 1)
+            .into_bytes()),
     ]
 }
 
@@ -65,7 +68,9 @@ fn the_readers_never_panic_and_write_nothing_when_they_refuse() {
     let mut total = 0;
     total += run("price list", PRICE_LIST, |f, b| {
         let admin = f.admin.clone();
-        f.desk.catalog_import(&admin, b, "price.csv", &Default::default(), false, &mut |_, _| {}).map(drop)
+        f.desk
+            .catalog_import(&admin, b, "price.csv", &Default::default(), false, &mut |_, _| {})
+            .map(drop)
     });
     total += run("HIS index", HIS, |f, b| {
         let admin = f.admin.clone();
@@ -86,9 +91,14 @@ fn the_readers_never_panic_and_write_nothing_when_they_refuse() {
 fn a_name_longer_than_a_receipt_prints_is_refused() {
     let mut f = Fixture::new();
     let admin = f.admin.clone();
-    let long = format!("编码,名称,规格,单位,单价,费用类别\r\nX1,{},,次,1,治疗费\r\n", "名".repeat(1_048_576));
+    let long = format!(
+        "编码,名称,规格,单位,单价,费用类别\r\nX1,{},,次,1,治疗费\r\n",
+        "名".repeat(1_048_576)
+    );
     let before = f.entries();
-    let r = f.desk.catalog_import(&admin, long.as_bytes(), "long.csv", &Default::default(), false, &mut |_, _| {});
+    let r = f
+        .desk
+        .catalog_import(&admin, long.as_bytes(), "long.csv", &Default::default(), false, &mut |_, _| {});
     assert!(r.is_err(), "a 1,048,576-character name is not imported");
     assert_eq!(f.entries(), before);
 }

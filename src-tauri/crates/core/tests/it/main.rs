@@ -13,9 +13,9 @@ mod journal;
 mod money;
 mod parts;
 mod patient_records;
-mod quantities;
 mod patients;
 mod pressure;
+mod quantities;
 mod receipt_pdf;
 mod registration;
 mod report;
@@ -44,7 +44,12 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let now = Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap()));
         let n = now.clone();
-        let mut desk = Desk::init_at(dir.path().join("station.db"), &station_setup(), Clock::from_fn(move || *n.lock().unwrap())).unwrap();
+        let mut desk = Desk::init_at(
+            dir.path().join("station.db"),
+            &station_setup(),
+            Clock::from_fn(move || *n.lock().unwrap()),
+        )
+        .unwrap();
         let admin = desk.authenticate("王管理", "123456").unwrap();
         Fixture { dir, desk, admin, now }
     }

@@ -44,11 +44,26 @@ fn an_insured_patient_is_charged_as_insured_unless_a_reason_says_otherwise() {
     let p = insured(&mut f, &c, "王医保");
     let r = f.desk.pay_charge(&c, &one_line(&p)).unwrap();
     assert!(r.insured && r.resettle_due.is_some(), "insured by default");
-    let e = f.desk.pay_charge(&c, &ChargeInput { payer: Payer::SelfPay("  ".into()), ..one_line(&p) }).unwrap_err();
+    let e = f
+        .desk
+        .pay_charge(
+            &c,
+            &ChargeInput {
+                payer: Payer::SelfPay("  ".into()),
+                ..one_line(&p)
+            },
+        )
+        .unwrap_err();
     assert_eq!(e.code(), "self_pay_reason_missing");
     let r = f
         .desk
-        .pay_charge(&c, &ChargeInput { payer: Payer::SelfPay("未带医保卡".into()), ..one_line(&p) })
+        .pay_charge(
+            &c,
+            &ChargeInput {
+                payer: Payer::SelfPay("未带医保卡".into()),
+                ..one_line(&p)
+            },
+        )
         .unwrap();
     assert!(!r.insured && r.resettle_due.is_none());
     assert_eq!(r.reason, "按自费收费：未带医保卡");
@@ -59,12 +74,31 @@ fn an_insured_patient_is_charged_as_insured_unless_a_reason_says_otherwise() {
     // A self-pay patient is self-pay, whatever is asked short of insured.
     let plain = f
         .desk
-        .add_patient(&c, &NewPatient { name: "自费者".into(), sex: "M".into(), ..Default::default() })
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "自费者".into(),
+                sex: "M".into(),
+                ..Default::default()
+            },
+        )
         .unwrap()
         .downtime_no
         .unwrap();
     assert!(!f.desk.pay_charge(&c, &one_line(&plain)).unwrap().insured);
-    assert_eq!(f.desk.pay_charge(&c, &ChargeInput { payer: Payer::Insured, ..one_line(&plain) }).unwrap_err().code(), "patient_not_insured");
+    assert_eq!(
+        f.desk
+            .pay_charge(
+                &c,
+                &ChargeInput {
+                    payer: Payer::Insured,
+                    ..one_line(&plain)
+                }
+            )
+            .unwrap_err()
+            .code(),
+        "patient_not_insured"
+    );
 }
 
 #[test]
@@ -73,19 +107,31 @@ fn the_his_index_keeps_insurance_type_and_number() {
     let admin = f.admin.clone();
     // The sample's first ID number has a wrong check digit: that row is explained, the others go.
     let index = samples("his-patient-index.csv");
-    let dry = f.desk.import_patient_snapshot(&admin, &index, "his-patient-index.csv", false, true).unwrap();
+    let dry = f
+        .desk
+        .import_patient_snapshot(&admin, &index, "his-patient-index.csv", false, true)
+        .unwrap();
     assert_eq!((dry.good, dry.problems.len()), (2, 1));
     assert!(dry.problems[0].reason.contains("校验位错误"), "{:?}", dry.problems);
-    let r = f.desk.import_patient_snapshot(&admin, &index, "his-patient-index.csv", true, false).unwrap();
+    let r = f
+        .desk
+        .import_patient_snapshot(&admin, &index, "his-patient-index.csv", true, false)
+        .unwrap();
     assert_eq!(r.snapshot.unwrap().patients, 2);
     assert_eq!(f.desk.his_patient("P20210015").unwrap().unwrap().insurance, Insurance::SelfPay);
     // Registering the HIS patient links them with their insurance; they pay as insured.
     let linked = f.desk.resolve_patient(&c, "P20190002").unwrap();
-    assert_eq!((linked.insurance, linked.insurance_no.as_str()), (Insurance::Resident, "YB1101000002"));
+    assert_eq!(
+        (linked.insurance, linked.insurance_no.as_str()),
+        (Insurance::Resident, "YB1101000002")
+    );
     assert!(f.desk.pay_charge(&c, &one_line("P20190002")).unwrap().insured);
     // A row naming an insurance type the desk does not know, or one without a card, is a problem.
     let bad = "病人ID,姓名,医保类型,医保卡号\r\nA1,甲,火星医保,X1\r\nA2,乙,城镇职工,\r\nA3,丙,,\r\n";
-    let r = f.desk.import_patient_snapshot(&admin, bad.as_bytes(), "bad.csv", false, true).unwrap();
+    let r = f
+        .desk
+        .import_patient_snapshot(&admin, bad.as_bytes(), "bad.csv", false, true)
+        .unwrap();
     assert_eq!((r.good, r.problems.len()), (1, 2));
     assert!(r.problems[0].reason.contains("火星医保"), "{:?}", r.problems);
     assert!(r.problems[1].reason.contains("缺少医保卡号"), "{:?}", r.problems);
@@ -108,13 +154,22 @@ fn a_correction_is_a_record_and_documents_issued_before_keep_what_they_printed()
         insurance_no: Some("E777".into()),
         ..Default::default()
     };
-    assert_eq!(f.desk.correct_patient(&c, &p, &details("张三风"), " ").unwrap_err().code(), "text_empty");
-    assert_eq!(f.desk.correct_patient(&c, &p, &details("𰀀风"), "笔误").unwrap_err().code(), "font_missing_glyph");
+    assert_eq!(
+        f.desk.correct_patient(&c, &p, &details("张三风"), " ").unwrap_err().code(),
+        "text_empty"
+    );
+    assert_eq!(
+        f.desk.correct_patient(&c, &p, &details("𰀀风"), "笔误").unwrap_err().code(),
+        "font_missing_glyph"
+    );
     let entries = f.entries();
     let corrected = f.desk.correct_patient(&c, &p, &details("张三风"), "姓名笔误").unwrap();
     assert_eq!(f.entries(), entries + 1);
     assert_eq!(f.desk.journal_tail(1).unwrap()[0].kind, "patient_corrected");
-    assert_eq!((corrected.id, corrected.name.as_str(), corrected.insurance_no.as_str()), (now.id, "张三风", "E777"));
+    assert_eq!(
+        (corrected.id, corrected.name.as_str(), corrected.insurance_no.as_str()),
+        (now.id, "张三风", "E777")
+    );
     assert_eq!(corrected.downtime_no, now.downtime_no, "the same patient, the same number");
     assert_eq!(f.desk.find_patients("张三风", 5).unwrap()[0].id, now.id);
     assert_eq!(
@@ -132,11 +187,27 @@ fn a_correction_is_a_record_and_documents_issued_before_keep_what_they_printed()
     // An ID number already someone else's is refused.
     let id = "11010519491231002X";
     f.desk
-        .add_patient(&c, &NewPatient { name: "别人".into(), sex: "F".into(), id_number: Some(id.into()), ..Default::default() })
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "别人".into(),
+                sex: "F".into(),
+                id_number: Some(id.into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let e = f
         .desk
-        .correct_patient(&c, &p, &NewPatient { id_number: Some(id.into()), ..details("张三风") }, "补身份证")
+        .correct_patient(
+            &c,
+            &p,
+            &NewPatient {
+                id_number: Some(id.into()),
+                ..details("张三风")
+            },
+            "补身份证",
+        )
         .unwrap_err();
     assert_eq!(e.code(), "patient_duplicate_id");
     assert!(e.to_string().contains("合并"), "{e}");
@@ -150,14 +221,32 @@ fn two_downtime_records_of_one_person_are_merged_with_a_supervisor() {
     let keep = insured(&mut f, &c, "李四");
     let twin = f
         .desk
-        .add_patient(&c, &NewPatient { name: "李四".into(), sex: "F".into(), phone: Some("13900009999".into()), confirm_duplicate: true, ..Default::default() })
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "李四".into(),
+                sex: "F".into(),
+                phone: Some("13900009999".into()),
+                confirm_duplicate: true,
+                ..Default::default()
+            },
+        )
         .unwrap()
         .downtime_no
         .unwrap();
     let r = f.desk.pay_charge(&c, &one_line(&twin)).unwrap();
-    assert_eq!(f.desk.merge_patients(&c, &c, &twin, &keep, "同一人").unwrap_err().code(), "role_forbidden");
-    assert_eq!(f.desk.merge_patients(&sup, &sup, &twin, &keep, "同一人").unwrap_err().code(), "approver_is_actor");
-    assert_eq!(f.desk.merge_patients(&c, &sup, &twin, &twin, "同一人").unwrap_err().code(), "patient_merge_same");
+    assert_eq!(
+        f.desk.merge_patients(&c, &c, &twin, &keep, "同一人").unwrap_err().code(),
+        "role_forbidden"
+    );
+    assert_eq!(
+        f.desk.merge_patients(&sup, &sup, &twin, &keep, "同一人").unwrap_err().code(),
+        "approver_is_actor"
+    );
+    assert_eq!(
+        f.desk.merge_patients(&c, &sup, &twin, &twin, "同一人").unwrap_err().code(),
+        "patient_merge_same"
+    );
     let merged = f.desk.merge_patients(&c, &sup, &twin, &keep, "重复建档，同一人").unwrap();
     assert_eq!(merged.downtime_no.as_deref(), Some(keep.as_str()));
     assert_eq!(f.desk.journal_tail(1).unwrap()[0].kind, "patients_merged");
@@ -169,7 +258,10 @@ fn two_downtime_records_of_one_person_are_merged_with_a_supervisor() {
     // New records by the old number land on the merged patient; old ones stay as they were.
     assert_eq!(f.desk.pay_charge(&c, &one_line(&twin)).unwrap().patient.id, merged.id);
     assert_ne!(f.desk.receipt(&r.receipt_no).unwrap().unwrap().patient.id, merged.id);
-    assert_eq!(f.desk.merge_patients(&c, &sup, &twin, &keep, "再合并").unwrap_err().code(), "patient_merge_same");
+    assert_eq!(
+        f.desk.merge_patients(&c, &sup, &twin, &keep, "再合并").unwrap_err().code(),
+        "patient_merge_same"
+    );
     assert_eq!(f.desk.verify().unwrap().problem, None);
 }
 

@@ -24,14 +24,30 @@ fn counter() -> (Fixture, Actor, Actor, String) {
                G1,院内会诊,,人次,50,诊察费,甲,\r\n\
                M1,医用纱布块,8cm×10cm,块,0.5,卫生材料费,丙,是\r\n\
                Y1,阿莫西林胶囊,0.25g×24粒,盒,12.5,西药费,甲,\r\n";
-    f.desk.catalog_import(&admin, csv.as_bytes(), "价目表2026-11.csv", &Default::default(), false, &mut |_, _| {}).unwrap();
+    f.desk
+        .catalog_import(
+            &admin,
+            csv.as_bytes(),
+            "价目表2026-11.csv",
+            &Default::default(),
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
     f.desk.start_outage(&admin, "HIS 宕机", None, "").unwrap();
     let c = f.operator("李收费", Role::Cashier);
     let sup = f.operator("陈主管", Role::Supervisor);
     f.desk.open_shift(&c, Fen::ZERO).unwrap();
     let p = f
         .desk
-        .add_patient(&c, &NewPatient { name: "张三".into(), sex: "M".into(), ..Default::default() })
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "张三".into(),
+                sex: "M".into(),
+                ..Default::default()
+            },
+        )
         .unwrap()
         .downtime_no
         .unwrap();
@@ -39,11 +55,18 @@ fn counter() -> (Fixture, Actor, Actor, String) {
 }
 
 fn item(code: &str, qty: &str) -> LineInput {
-    LineInput::Item { code: code.into(), qty: Quantity::parse(qty).unwrap() }
+    LineInput::Item {
+        code: code.into(),
+        qty: Quantity::parse(qty).unwrap(),
+    }
 }
 
 fn herbal(code: &str, per_dose: &str, doses: i64) -> LineInput {
-    LineInput::Herbal { code: code.into(), per_dose: Quantity::parse(per_dose).unwrap(), doses }
+    LineInput::Herbal {
+        code: code.into(),
+        per_dose: Quantity::parse(per_dose).unwrap(),
+        doses,
+    }
 }
 
 #[test]
@@ -60,7 +83,10 @@ fn visits_and_tests_take_whole_quantities_only() {
         assert_eq!(e.code(), "quantity_not_whole", "{code}");
         assert!(e.to_string().contains(says), "{e}");
     }
-    let (lines, total) = f.desk.price_lines(&[item("T1", "3"), item("M1", "4"), item("Y1", "0.5")], None).unwrap();
+    let (lines, total) = f
+        .desk
+        .price_lines(&[item("T1", "3"), item("M1", "4"), item("Y1", "0.5")], None)
+        .unwrap();
     assert_eq!((lines.len(), total.get()), (3, 2400 + 200 + 625));
     assert!(f.desk.active_catalog_item("M1").unwrap().unwrap().whole, "marked by the price list");
     assert!(!f.desk.active_catalog_item("Y1").unwrap().unwrap().whole_units());
@@ -81,16 +107,34 @@ fn visits_and_tests_take_whole_quantities_only() {
 #[test]
 fn herbs_are_charged_per_dose_times_doses_and_printed_so() {
     let (mut f, c, _, p) = counter();
-    assert_eq!(f.desk.price_lines(&[item("ZY1", "70")], None).unwrap_err().code(), "herbal_needs_doses");
-    assert_eq!(f.desk.price_lines(&[herbal("Y1", "1", 3)], None).unwrap_err().code(), "doses_not_herbal");
-    assert_eq!(f.desk.price_lines(&[herbal("ZY1", "10", 0)], None).unwrap_err().code(), "doses_invalid");
-    assert_eq!(f.desk.price_lines(&[herbal("ZY1", "10", 100)], None).unwrap_err().code(), "doses_invalid");
+    assert_eq!(
+        f.desk.price_lines(&[item("ZY1", "70")], None).unwrap_err().code(),
+        "herbal_needs_doses"
+    );
+    assert_eq!(
+        f.desk.price_lines(&[herbal("Y1", "1", 3)], None).unwrap_err().code(),
+        "doses_not_herbal"
+    );
+    assert_eq!(
+        f.desk.price_lines(&[herbal("ZY1", "10", 0)], None).unwrap_err().code(),
+        "doses_invalid"
+    );
+    assert_eq!(
+        f.desk.price_lines(&[herbal("ZY1", "10", 100)], None).unwrap_err().code(),
+        "doses_invalid"
+    );
     // 10 g × 7 doses of 金银花 at 0.35 = 24.50; 3.3 g × 7 of 甘草 at 0.09 = 23.1 g → 2.079 → 2.08.
     let lines = vec![herbal("ZY1", "10", 7), herbal("ZY2", "3.3", 7)];
     let (priced, total) = f.desk.price_lines(&lines, None).unwrap();
-    assert_eq!((priced[0].qty.text(), priced[0].doses, priced[0].per_dose().text()), ("70".to_string(), Some(7), "10".to_string()));
+    assert_eq!(
+        (priced[0].qty.text(), priced[0].doses, priced[0].per_dose().text()),
+        ("70".to_string(), Some(7), "10".to_string())
+    );
     assert_eq!((priced[1].amount.get(), total.get()), (208, 2658));
-    let r = f.desk.pay_charge(&c, &ChargeInput::new(&p, lines, vec![TenderInput::parse("cash:26.58").unwrap()])).unwrap();
+    let r = f
+        .desk
+        .pay_charge(&c, &ChargeInput::new(&p, lines, vec![TenderInput::parse("cash:26.58").unwrap()]))
+        .unwrap();
     let stored = f.desk.receipt(&r.receipt_no).unwrap().unwrap();
     assert_eq!(stored.lines, r.lines);
     assert_eq!(stored.lines[0].doses, Some(7));
@@ -108,7 +152,14 @@ fn herbs_go_back_by_whole_doses() {
     let (mut f, c, sup, p) = counter();
     let r = f
         .desk
-        .pay_charge(&c, &ChargeInput::new(&p, vec![herbal("ZY1", "10", 7), item("T1", "2")], vec![TenderInput::parse("cash:40.50").unwrap()]))
+        .pay_charge(
+            &c,
+            &ChargeInput::new(
+                &p,
+                vec![herbal("ZY1", "10", 7), item("T1", "2")],
+                vec![TenderInput::parse("cash:40.50").unwrap()],
+            ),
+        )
         .unwrap();
     let refund = |f: &mut Fixture, line: i64, qty: &str| {
         f.desk.refund_receipt(
@@ -130,5 +181,8 @@ fn herbs_go_back_by_whole_doses() {
     assert!(e.to_string().contains("每付用量 10 的整数倍"), "{e}");
     assert_eq!(refund(&mut f, 2, "0.5").unwrap_err().code(), "quantity_not_whole");
     let back = refund(&mut f, 1, "30").unwrap();
-    assert_eq!((back.lines[0].doses, back.lines[0].per_dose().text(), back.total.get()), (Some(3), "10".to_string(), 1050));
+    assert_eq!(
+        (back.lines[0].doses, back.lines[0].per_dose().text(), back.total.get()),
+        (Some(3), "10".to_string(), 1050)
+    );
 }

@@ -298,7 +298,10 @@ fn totals_that_do_not_add_up_are_refused() {
         (|c| c.total = Fen::new(c.total.get() + 1).unwrap(), "add up to"),
         (|c| c.subtotals[0].amount = Fen::new(1).unwrap(), "differs from its lines"),
         (|c| c.subtotals.remove(0).category.clear(), "which has no subtotal"),
-        (|c| c.tenders[0].amount = Fen::new(c.tenders[0].amount.get() + 1).unwrap(), "do not equal the total"),
+        (
+            |c| c.tenders[0].amount = Fen::new(c.tenders[0].amount.get() + 1).unwrap(),
+            "do not equal the total",
+        ),
         (|c| c.change = Fen::ZERO, "is not the change"),
         (|c| c.lines.clear(), "no item lines"),
     ];

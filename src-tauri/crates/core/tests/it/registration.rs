@@ -61,7 +61,10 @@ fn registering_takes_the_fee_on_a_registration_receipt_in_one_journal_entry() {
     };
     let r = f.desk.register(&c, &new).unwrap();
     assert_eq!(f.entries(), before + 1, "registration and receipt are one change");
-    assert_eq!((r.reg_type.as_str(), r.reg_type_name.as_str(), r.fee.get(), r.change.get()), ("ordinary", "普通号", 1100, 900));
+    assert_eq!(
+        (r.reg_type.as_str(), r.reg_type_name.as_str(), r.fee.get(), r.change.get()),
+        ("ordinary", "普通号", 1100, 900)
+    );
     let no = r.fee_receipt.clone().expect("paid");
     let receipt = f.desk.receipt(&no).unwrap().unwrap();
     assert_eq!(receipt.kind, ReceiptKind::Registration);
@@ -80,7 +83,10 @@ fn registering_takes_the_fee_on_a_registration_receipt_in_one_journal_entry() {
     assert_eq!(f.entries(), before + 1);
     // Its receipt goes back only by 退号.
     let sup = f.operator("陈主管", Role::Supervisor);
-    assert_eq!(f.desk.void_receipt(&c, &sup, &no, "错收").unwrap_err().code(), "receipt_is_registration");
+    assert_eq!(
+        f.desk.void_receipt(&c, &sup, &no, "错收").unwrap_err().code(),
+        "receipt_is_registration"
+    );
     // The queue slip says it is paid, and by which receipt.
     let slip = crate::receipt_pdf::text_of(&f.desk.queue_slip_pdf(r.id).unwrap());
     assert!(slip.contains(&format!("挂号费 ¥11.00 已收 收据 {no}")), "{slip}");
@@ -121,16 +127,33 @@ fn types_are_edited_by_code_and_a_code_the_price_list_lacks_is_refused_naming_it
     let sup = f.operator("陈主管", Role::Supervisor);
     let codes = |v: &[&str]| v.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     assert_eq!(
-        f.desk.set_reg_type(&c, "night", "夜间门诊", &codes(&["110200001"]), true).unwrap_err().code(),
+        f.desk
+            .set_reg_type(&c, "night", "夜间门诊", &codes(&["110200001"]), true)
+            .unwrap_err()
+            .code(),
         "role_forbidden"
     );
-    let e = f.desk.set_reg_type(&sup, "night", "夜间门诊", &codes(&["110200001", "NOPE01"]), true).unwrap_err();
+    let e = f
+        .desk
+        .set_reg_type(&sup, "night", "夜间门诊", &codes(&["110200001", "NOPE01"]), true)
+        .unwrap_err();
     assert_eq!(e.code(), "reg_fee_code_unknown");
     assert!(e.to_string().contains("NOPE01"), "{e}");
-    for (key, name, code) in [("bad key", "夜间门诊", "reg_type_key_invalid"), ("night", "普通号", "reg_type_name_taken"), ("night", "", "text_empty")] {
-        assert_eq!(f.desk.set_reg_type(&sup, key, name, &[], true).unwrap_err().code(), code, "{key} {name}");
+    for (key, name, code) in [
+        ("bad key", "夜间门诊", "reg_type_key_invalid"),
+        ("night", "普通号", "reg_type_name_taken"),
+        ("night", "", "text_empty"),
+    ] {
+        assert_eq!(
+            f.desk.set_reg_type(&sup, key, name, &[], true).unwrap_err().code(),
+            code,
+            "{key} {name}"
+        );
     }
-    let t = f.desk.set_reg_type(&sup, "Night", "夜间门诊", &codes(&["110200001", "110200005"]), true).unwrap();
+    let t = f
+        .desk
+        .set_reg_type(&sup, "Night", "夜间门诊", &codes(&["110200001", "110200005"]), true)
+        .unwrap();
     assert_eq!(t.key, "night");
     assert_eq!(f.desk.reg_types().unwrap().last().unwrap(), &t);
     assert_eq!(f.desk.reg_type_fees(&t).unwrap().total(), Some(Fen::new(1300).unwrap()));
@@ -138,13 +161,18 @@ fn types_are_edited_by_code_and_a_code_the_price_list_lacks_is_refused_naming_it
     let p = patient(&mut f, &c, "丙");
     let before = f.desk.register(&c, &reg(&p, "NK", "night", "13")).unwrap();
     f.advance(chrono::Duration::seconds(1));
-    f.desk.set_reg_type(&admin, "night", "夜诊", &codes(&["110200001", "110200005"]), true).unwrap();
+    f.desk
+        .set_reg_type(&admin, "night", "夜诊", &codes(&["110200001", "110200005"]), true)
+        .unwrap();
     assert_eq!(f.desk.registration(before.id).unwrap().unwrap().reg_type_name, "夜间门诊");
     let after = f.desk.register(&c, &reg(&p, "NK", "夜诊", "13")).unwrap();
     assert_eq!(after.reg_type_name, "夜诊");
     // Not offered any more: refused by key and by name.
     f.desk.set_reg_type(&admin, "night", "夜诊", &codes(&["110200001"]), false).unwrap();
-    assert_eq!(f.desk.register(&c, &reg(&p, "NK", "night", "1")).unwrap_err().code(), "reg_type_inactive");
+    assert_eq!(
+        f.desk.register(&c, &reg(&p, "NK", "night", "1")).unwrap_err().code(),
+        "reg_type_inactive"
+    );
     assert_eq!(f.desk.verify().unwrap().problem, None);
 }
 
@@ -168,20 +196,28 @@ fn a_real_his_price_list_works_once_the_types_name_its_codes() {
     let missing: Vec<&str> = preview.change.reg_types_missing.iter().map(|(t, _)| t.key.as_str()).collect();
     assert_eq!(missing, ["ordinary", "associate", "chief", "emergency"]);
     assert_eq!(preview.change.reg_types_missing[0].1, ["110200001", "110200002"]);
-    let r = f.desk.catalog_import(&admin, own.as_bytes(), "本院服务项目.csv", &part, false, &mut |_, _| {}).unwrap();
+    let r = f
+        .desk
+        .catalog_import(&admin, own.as_bytes(), "本院服务项目.csv", &part, false, &mut |_, _| {})
+        .unwrap();
     assert_eq!(r.change.reg_types_missing.len(), 4);
     let p = patient(&mut f, &c, "丁");
     let e = f.desk.register(&c, &reg(&p, "NK", "ordinary", "11")).unwrap_err();
     assert_eq!(e.code(), "reg_fee_item_missing");
     assert!(e.to_string().contains("110200001"), "{e}");
     let codes = |v: &[&str]| v.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-    f.desk.set_reg_type(&admin, "ordinary", "普通号", &codes(&["A1101", "A1102"]), true).unwrap();
+    f.desk
+        .set_reg_type(&admin, "ordinary", "普通号", &codes(&["A1101", "A1102"]), true)
+        .unwrap();
     let r = f.desk.register(&c, &reg(&p, "NK", "ordinary", "11")).unwrap();
     let names: Vec<&str> = r.fee_items.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(names, ["挂号费", "门诊诊查费(普通)"]);
     assert_eq!(r.fee.get(), 1100);
     // The HIS services sample export reads too (UTF-8 with BOM, CRLF, its own headers).
-    let his = f.desk.catalog_preview(&samples("his-services-2026-12.csv"), "his-services-2026-12.csv", &part).unwrap();
+    let his = f
+        .desk
+        .catalog_preview(&samples("his-services-2026-12.csv"), "his-services-2026-12.csv", &part)
+        .unwrap();
     assert_eq!((his.good, his.problems.len(), his.encoding), (12, 0, "utf-8"));
 }
 
@@ -190,7 +226,10 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
     let (mut f, c) = counter();
     let sup = f.operator("陈主管", Role::Supervisor);
     let p = patient(&mut f, &c, "戊");
-    let split = vec![TenderInput::parse("cash:15").unwrap(), TenderInput::parse("card:6:4321/556677").unwrap()];
+    let split = vec![
+        TenderInput::parse("cash:15").unwrap(),
+        TenderInput::parse("card:6:4321/556677").unwrap(),
+    ];
     let r = f
         .desk
         .register(
@@ -206,7 +245,10 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
         f.desk.cancel_registration(&c, r.id, "患者离开", None).unwrap_err().code(),
         "reg_cancel_needs_supervisor"
     );
-    assert_eq!(f.desk.cancel_registration(&c, r.id, "患者离开", Some(&c)).unwrap_err().code(), "role_forbidden");
+    assert_eq!(
+        f.desk.cancel_registration(&c, r.id, "患者离开", Some(&c)).unwrap_err().code(),
+        "role_forbidden"
+    );
     assert_eq!(f.entries(), before);
     let done = f.desk.cancel_registration(&c, r.id, "患者离开", Some(&sup)).unwrap();
     assert_eq!(f.entries(), before + 1, "cancel and voucher are one change");
@@ -216,8 +258,16 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
     let voucher = f.desk.receipt(&voucher_no).unwrap().unwrap();
     assert_eq!(voucher.kind, ReceiptKind::Refund);
     assert_eq!(voucher.refund_of, done.fee_receipt);
-    let back: Vec<(Method, i64, &str)> = voucher.tenders.iter().map(|t| (t.method, t.amount.get(), t.reference.as_str())).collect();
-    assert_eq!(back, [(Method::Cash, 1500, ""), (Method::Card, 600, "4321/556677")], "back the way it came");
+    let back: Vec<(Method, i64, &str)> = voucher
+        .tenders
+        .iter()
+        .map(|t| (t.method, t.amount.get(), t.reference.as_str()))
+        .collect();
+    assert_eq!(
+        back,
+        [(Method::Cash, 1500, ""), (Method::Card, 600, "4321/556677")],
+        "back the way it came"
+    );
     assert!(voucher.reason.contains("患者离开"));
     assert_eq!(
         f.desk.cancel_registration(&c, r.id, "再退", Some(&sup)).unwrap_err().code(),

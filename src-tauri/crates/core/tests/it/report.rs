@@ -410,7 +410,10 @@ fn a_closed_shift_reprinted_is_a_copy_and_text_shows_the_cash_sum() {
         text.contains(&format!("应有现金 = 备用金 + 收取现金 − 退还现金  {expected}")),
         "{text}"
     );
-    assert!(text.contains(&format!("流水锚点：{}:{}", z.journal_seq, z.journal_hash_prefix)), "{text}");
+    assert!(
+        text.contains(&format!("流水锚点：{}:{}", z.journal_seq, z.journal_hash_prefix)),
+        "{text}"
+    );
 }
 
 /// A prepared station (price list, outage, the simulator's cashier on shift) and one patient.

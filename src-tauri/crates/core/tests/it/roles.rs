@@ -21,7 +21,9 @@ fn price_lists_and_the_his_index_need_a_supervisor_or_an_administrator() {
     let his = "HIS号,姓名,性别,出生日期,身份证号,联系电话\r\nH001,孙悟空,男,1975-03-03,,13700000001\r\n";
     let mut tried = 0;
     for who in [c.cashier.clone(), finance.clone(), admissions.clone()] {
-        let e = c.f.desk.catalog_import(&who, PRICE_LIST.as_bytes(), "cheap.csv", &Default::default(), true, &mut |_, _| {});
+        let e =
+            c.f.desk
+                .catalog_import(&who, PRICE_LIST.as_bytes(), "cheap.csv", &Default::default(), true, &mut |_, _| {});
         assert_eq!(e.unwrap_err().code(), "role_forbidden", "{} imported a price list", who.name());
         let versions = c.f.desk.catalog_versions().unwrap();
         let e = c.f.desk.catalog_activate(&who, &versions[0].id.to_string(), true);
@@ -31,14 +33,23 @@ fn price_lists_and_the_his_index_need_a_supervisor_or_an_administrator() {
         tried += 3;
     }
     // Nothing was charged at ¥0.01: the price list in force is the one the administrator imported.
-    assert_eq!(c.pay(&charge("DT-MZ01-000001", vec![item("X1", "1")], vec![cash("0.01")])).unwrap_err().code(), "item_unknown");
+    assert_eq!(
+        c.pay(&charge("DT-MZ01-000001", vec![item("X1", "1")], vec![cash("0.01")]))
+            .unwrap_err()
+            .code(),
+        "item_unknown"
+    );
     let sup = c.sup.clone();
-    c.f.desk.import_patient_snapshot(&sup, his.as_bytes(), "his.csv", true, false).unwrap();
+    c.f.desk
+        .import_patient_snapshot(&sup, his.as_bytes(), "his.csv", true, false)
+        .unwrap();
     let confirmed = downtime_core::catalog::ImportOptions {
         confirm_shrink: true,
         ..Default::default()
     };
-    c.f.desk.catalog_import(&sup, PRICE_LIST.as_bytes(), "cheap.csv", &confirmed, true, &mut |_, _| {}).unwrap();
+    c.f.desk
+        .catalog_import(&sup, PRICE_LIST.as_bytes(), "cheap.csv", &confirmed, true, &mut |_, _| {})
+        .unwrap();
     println!("reference-data imports refused for wrong roles: {tried}");
 }
 
@@ -49,7 +60,10 @@ fn a_supervisor_never_approves_their_own_void_refund_or_free_text_line() {
     let other = c.f.operator("孙主管", Role::Supervisor);
     c.f.desk.open_shift(&sup, downtime_core::Fen::ZERO).unwrap();
     // A supervisor at the counter charges; they cannot be their own approver.
-    let r = c.f.desk.pay_charge(&sup, &charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
+    let r =
+        c.f.desk
+            .pay_charge(&sup, &charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")]))
+            .unwrap();
     let e = c.f.desk.void_receipt(&sup, &sup, &r.receipt_no, "收错").unwrap_err();
     assert_eq!(e.code(), "approver_is_actor", "{e}");
     let refund = RefundInput {
@@ -61,7 +75,10 @@ fn a_supervisor_never_approves_their_own_void_refund_or_free_text_line() {
         drug_return_by: None,
         pay_back_reason: None,
     };
-    assert_eq!(c.f.desk.refund_receipt(&sup, &sup, &refund).unwrap_err().code(), "approver_is_actor");
+    assert_eq!(
+        c.f.desk.refund_receipt(&sup, &sup, &refund).unwrap_err().code(),
+        "approver_is_actor"
+    );
     let free = LineInput::FreeText {
         name: "自制膏药".into(),
         unit: "贴".into(),
@@ -81,7 +98,13 @@ fn a_supervisor_never_approves_their_own_void_refund_or_free_text_line() {
     // Wrong roles as approver.
     let r2 = c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
     let cashier = c.cashier.clone();
-    assert_eq!(c.f.desk.void_receipt(&cashier, &cashier, &r2.receipt_no, "收错").unwrap_err().code(), "role_forbidden");
+    assert_eq!(
+        c.f.desk
+            .void_receipt(&cashier, &cashier, &r2.receipt_no, "收错")
+            .unwrap_err()
+            .code(),
+        "role_forbidden"
+    );
 }
 
 #[test]
@@ -91,7 +114,10 @@ fn operators_outages_and_exports_refuse_wrong_roles() {
     let sup = c.sup.clone();
     let finance = c.f.operator("赵财务", Role::Finance);
     for who in [&cashier, &sup, &finance] {
-        assert_eq!(c.f.desk.add_operator(who, "新人", Role::Cashier, "135790").unwrap_err().code(), "role_forbidden");
+        assert_eq!(
+            c.f.desk.add_operator(who, "新人", Role::Cashier, "135790").unwrap_err().code(),
+            "role_forbidden"
+        );
     }
     for who in [&cashier, &finance] {
         assert_eq!(c.f.desk.end_outage(who, None, true).unwrap_err().code(), "role_forbidden");
@@ -99,5 +125,9 @@ fn operators_outages_and_exports_refuse_wrong_roles() {
     let out = tempfile::tempdir().unwrap();
     let e = c.f.desk.export_batch(&cashier, out.path(), &mut |_| {}).unwrap_err();
     assert_eq!(e.code(), "role_forbidden");
-    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing written for a refused export");
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        0,
+        "nothing written for a refused export"
+    );
 }

@@ -58,7 +58,9 @@ impl Lcg {
     }
 }
 
-const CHARS: &[&str] = &["阿", "莫", "西", "林", "重", "长", "血", "常", "规", "胶", "囊", "(", "小", ")", "C", "T", "维", "生", "素"];
+const CHARS: &[&str] = &[
+    "阿", "莫", "西", "林", "重", "长", "血", "常", "规", "胶", "囊", "(", "小", ")", "C", "T", "维", "生", "素",
+];
 
 #[test]
 fn items_are_ranked_as_the_rule_says() {
@@ -78,10 +80,29 @@ fn items_are_ranked_as_the_rule_says() {
         .unwrap();
     items.sort();
     let records: Vec<_> = items.iter().map(|(c, n)| (vec![c.clone()], n.clone(), initials(n))).collect();
-    let mut queries: Vec<String> = ["y", "Y1", "ya", "x2", "f", "amx", "czs", "zcs", "xcg", "(小", "ct", "CT", "常规", "阿", "规胶囊", " 西 ", "", "不在"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut queries: Vec<String> = [
+        "y",
+        "Y1",
+        "ya",
+        "x2",
+        "f",
+        "amx",
+        "czs",
+        "zcs",
+        "xcg",
+        "(小",
+        "ct",
+        "CT",
+        "常规",
+        "阿",
+        "规胶囊",
+        " 西 ",
+        "",
+        "不在",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for _ in 0..100 {
         let (code, name) = &items[rng.below(items.len())];
         queries.push(code[..1 + rng.below(code.len())].to_string());
@@ -109,14 +130,20 @@ fn patients_are_ranked_as_the_rule_says_local_first_then_his_by_id() {
     let mut his: Vec<(String, String, String)> = (0..300)
         .map(|i| {
             let id = format!("H{:05}", (i * 7919) % 100_000);
-            (id, names[rng.below(names.len())].to_string(), format!("13{:09}", rng.below(1_000_000_000)))
+            (
+                id,
+                names[rng.below(names.len())].to_string(),
+                format!("13{:09}", rng.below(1_000_000_000)),
+            )
         })
         .collect();
     let mut csv = String::from("HIS号,姓名,性别,联系电话\r\n");
     for (id, name, phone) in &his {
         csv.push_str(&format!("{id},{name},男,{phone}\r\n"));
     }
-    f.desk.import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false).unwrap();
+    f.desk
+        .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false)
+        .unwrap();
     let mut local = Vec::new();
     for (i, name) in ["张伟", "明明", "王芳"].iter().enumerate() {
         let p = f
@@ -137,15 +164,47 @@ fn patients_are_ranked_as_the_rule_says_local_first_then_his_by_id() {
     his.sort();
     let mut records: Vec<(Vec<String>, String, Vec<String>)> = local
         .iter()
-        .map(|p| (vec![p.downtime_no.clone().unwrap(), p.phone.clone()], p.name.clone(), initials(&p.name)))
+        .map(|p| {
+            (
+                vec![p.downtime_no.clone().unwrap(), p.phone.clone()],
+                p.name.clone(),
+                initials(&p.name),
+            )
+        })
         .collect();
-    records.extend(his.iter().map(|(id, name, phone)| (vec![id.clone(), phone.clone()], name.clone(), initials(name))));
+    records.extend(
+        his.iter()
+            .map(|(id, name, phone)| (vec![id.clone(), phone.clone()], name.clone(), initials(name))),
+    );
     let key = |p: &downtime_core::patient::Patient| match p.source {
         Source::Local => p.downtime_no.clone().unwrap(),
         Source::His => p.his_id.clone().unwrap(),
     };
-    let record_key = |i: usize| if i < local.len() { local[i].downtime_no.clone().unwrap() } else { his[i - local.len()].0.clone() };
-    for q in ["张伟", "zw", "ZWM", "明", "h0", "H1", "13", "139", "dt-mz01", "欧阳明", "伟明", "cq", "zq", "王", "xyz", ""] {
+    let record_key = |i: usize| {
+        if i < local.len() {
+            local[i].downtime_no.clone().unwrap()
+        } else {
+            his[i - local.len()].0.clone()
+        }
+    };
+    for q in [
+        "张伟",
+        "zw",
+        "ZWM",
+        "明",
+        "h0",
+        "H1",
+        "13",
+        "139",
+        "dt-mz01",
+        "欧阳明",
+        "伟明",
+        "cq",
+        "zq",
+        "王",
+        "xyz",
+        "",
+    ] {
         for limit in [1, 5, 50] {
             let got: Vec<String> = f.desk.find_patients(q, limit).unwrap().iter().map(key).collect();
             let want: Vec<String> = oracle(&records, q, limit).into_iter().map(record_key).collect();
@@ -159,10 +218,14 @@ fn a_fresh_process_finds_at_once_and_an_old_file_gets_its_index_on_the_first_sea
     let mut f = Fixture::new();
     let admin = f.admin.clone();
     let csv = "编码,名称,单价,费用类别\r\nY1,阿莫西林胶囊,1.00,西药费\r\n";
-    f.desk.catalog_import(&admin, csv.as_bytes(), "a.csv", &Default::default(), false, &mut |_, _| {}).unwrap();
+    f.desk
+        .catalog_import(&admin, csv.as_bytes(), "a.csv", &Default::default(), false, &mut |_, _| {})
+        .unwrap();
     let path = f.db_path();
     let his = "HIS号,姓名\r\nH1,孙悟空\r\n";
-    f.desk.import_patient_snapshot(&admin, his.as_bytes(), "his.csv", false, false).unwrap();
+    f.desk
+        .import_patient_snapshot(&admin, his.as_bytes(), "his.csv", false, false)
+        .unwrap();
     // The index was written with the import: a freshly opened desk answers from it.
     let mut again = downtime_core::Desk::open(&path).unwrap();
     assert_eq!(again.catalog_search("amxl", 5).unwrap()[0].code, "Y1");
@@ -188,12 +251,21 @@ fn the_item_index_follows_the_parts_in_force() {
             confirm_shrink: true,
             ..Default::default()
         };
-        f.desk.catalog_import(&admin, csv.as_bytes(), name, &opts, false, &mut |_, _| {}).unwrap()
+        f.desk
+            .catalog_import(&admin, csv.as_bytes(), name, &opts, false, &mut |_, _| {})
+            .unwrap()
     };
     let head = "编码,名称,单价,费用类别\r\n";
     let drugs1 = import(&mut f, &format!("{head}Y1,阿莫西林胶囊,1.00,西药费\r\n"), "drugs-1.csv", "药品");
     import(&mut f, &format!("{head}S1,血常规,20.00,化验费\r\n"), "services.csv", "医疗服务项目");
-    let codes = |f: &mut Fixture, q: &str| f.desk.catalog_search(q, 10).unwrap().into_iter().map(|i| i.code).collect::<Vec<_>>();
+    let codes = |f: &mut Fixture, q: &str| {
+        f.desk
+            .catalog_search(q, 10)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.code)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(codes(&mut f, "amxl"), ["Y1"]);
     assert_eq!(codes(&mut f, "xcg"), ["S1"], "both parts are searched");
     import(&mut f, &format!("{head}Y2,头孢克肟胶囊,2.00,西药费\r\n"), "drugs-2.csv", "药品");

@@ -155,7 +155,10 @@ fn a_damaged_file_is_never_written_to() {
         assert!(matches!(e.code(), "db_damaged" | "db_not_database"), "{e}");
         // One sentence for people, not pages of `quick_check` output.
         let text = e.to_string();
-        assert!(!text.contains("Page ") && !text.contains("btree") && text.lines().count() == 1, "{text}");
+        assert!(
+            !text.contains("Page ") && !text.contains("btree") && text.lines().count() == 1,
+            "{text}"
+        );
     }
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "the damaged file was written to");
 }

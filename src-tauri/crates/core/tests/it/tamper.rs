@@ -18,7 +18,9 @@ fn counter_with_receipts(n: usize) -> (Counter, Vec<String>) {
     let mut paper = Vec::new();
     for i in 0..n {
         let patient = if i % 2 == 0 { "DT-MZ01-000001" } else { "DT-MZ01-000002" };
-        let r = c.pay(&charge(patient, vec![item("E1", "1"), item("L1", "2")], vec![cash("190")])).unwrap();
+        let r = c
+            .pay(&charge(patient, vec![item("E1", "1"), item("L1", "2")], vec![cash("190")]))
+            .unwrap();
         paper.push(r.qr_payload);
     }
     (c, paper)
@@ -80,8 +82,11 @@ fn rehash_from(conn: &rusqlite::Connection, from: i64) {
                     &Anchor::of(seq - 1, &prev),
                 );
                 row["qr_payload"] = Value::from(resigned.clone());
-                conn.execute("UPDATE receipt SET qr_payload = ?1 WHERE id = ?2", [resigned, row["id"].as_str().unwrap().to_string()])
-                    .unwrap();
+                conn.execute(
+                    "UPDATE receipt SET qr_payload = ?1 WHERE id = ?2",
+                    [resigned, row["id"].as_str().unwrap().to_string()],
+                )
+                .unwrap();
             }
         }
         let payload = canonical(&value);
@@ -108,14 +113,18 @@ fn entry_of(conn: &rusqlite::Connection, no: &str) -> i64 {
 /// total, the cash tender), in the tables and in the payload of the entry that recorded it.
 fn lower_by_one_yuan(conn: &rusqlite::Connection, no: &str) -> i64 {
     let seq = entry_of(conn, no);
-    let id: String = conn.query_row("SELECT id FROM receipt WHERE receipt_no = ?1", [no], |r| r.get(0)).unwrap();
+    let id: String = conn
+        .query_row("SELECT id FROM receipt WHERE receipt_no = ?1", [no], |r| r.get(0))
+        .unwrap();
     conn.execute_batch(&format!(
         "UPDATE receipt SET total_fen = total_fen - 100 WHERE id = '{id}';
          UPDATE receipt_line SET amount_fen = amount_fen - 100, unit_price_e4 = unit_price_e4 - 10000 WHERE receipt_id = '{id}' AND line_no = 1;
          UPDATE tender SET amount_fen = amount_fen - 100 WHERE receipt_id = '{id}' AND n = 1;"
     ))
     .unwrap();
-    let payload: String = conn.query_row("SELECT payload FROM journal WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+    let payload: String = conn
+        .query_row("SELECT payload FROM journal WHERE seq = ?1", [seq], |r| r.get(0))
+        .unwrap();
     let mut v: Value = serde_json::from_str(&payload).unwrap();
     for row in v["rows"]["receipt"].as_array_mut().unwrap() {
         row["total_fen"] = Value::from(row["total_fen"].as_i64().unwrap() - 100);
@@ -131,8 +140,11 @@ fn lower_by_one_yuan(conn: &rusqlite::Connection, no: &str) -> i64 {
             row["amount_fen"] = Value::from(row["amount_fen"].as_i64().unwrap() - 100);
         }
     }
-    conn.execute("UPDATE journal SET payload = ?1 WHERE seq = ?2", rusqlite::params![canonical(&v), seq])
-        .unwrap();
+    conn.execute(
+        "UPDATE journal SET payload = ?1 WHERE seq = ?2",
+        rusqlite::params![canonical(&v), seq],
+    )
+    .unwrap();
     seq
 }
 
@@ -143,18 +155,30 @@ fn a_careless_rewrite_is_caught_by_the_receipts_arithmetic() {
     // Only the total, re-hashed: the chain and the table agree, the lines do not.
     without_guards(&path, |conn| {
         let seq = entry_of(conn, "MZ01-000002");
-        conn.execute("UPDATE receipt SET total_fen = total_fen - 100 WHERE receipt_no = 'MZ01-000002'", [])
+        conn.execute(
+            "UPDATE receipt SET total_fen = total_fen - 100 WHERE receipt_no = 'MZ01-000002'",
+            [],
+        )
+        .unwrap();
+        let payload: String = conn
+            .query_row("SELECT payload FROM journal WHERE seq = ?1", [seq], |r| r.get(0))
             .unwrap();
-        let payload: String = conn.query_row("SELECT payload FROM journal WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
         let mut v: Value = serde_json::from_str(&payload).unwrap();
         let t = v["rows"]["receipt"][0]["total_fen"].as_i64().unwrap();
         v["rows"]["receipt"][0]["total_fen"] = Value::from(t - 100);
-        conn.execute("UPDATE journal SET payload = ?1 WHERE seq = ?2", rusqlite::params![canonical(&v), seq])
-            .unwrap();
+        conn.execute(
+            "UPDATE journal SET payload = ?1 WHERE seq = ?2",
+            rusqlite::params![canonical(&v), seq],
+        )
+        .unwrap();
         rehash_from(conn, seq);
     });
     let problem = c.f.desk.verify().unwrap().problem.expect("caught");
-    assert!(problem.zh.contains("MZ01-000002") && problem.zh.contains("明细行合计"), "{}", problem.zh);
+    assert!(
+        problem.zh.contains("MZ01-000002") && problem.zh.contains("明细行合计"),
+        "{}",
+        problem.zh
+    );
 }
 
 #[test]
@@ -165,19 +189,28 @@ fn dropped_or_altered_guards_are_caught() {
     let p = c.f.desk.verify().unwrap().problem.expect("a dropped trigger");
     assert!(p.zh.contains("receipt_no_update") && p.zh.contains("缺少"), "{}", p.zh);
     // Put back with another body: altered.
-    conn.execute_batch("CREATE TRIGGER receipt_no_update BEFORE UPDATE ON receipt BEGIN SELECT 1; END;").unwrap();
+    conn.execute_batch("CREATE TRIGGER receipt_no_update BEFORE UPDATE ON receipt BEGIN SELECT 1; END;")
+        .unwrap();
     let p = c.f.desk.verify().unwrap().problem.expect("an altered trigger");
     assert!(p.zh.contains("receipt_no_update") && p.zh.contains("定义"), "{}", p.zh);
     conn.execute_batch("DROP TRIGGER receipt_no_update").unwrap();
-    conn.execute_batch(&append_only_triggers(downtime_core::store::migrations::APPEND_ONLY, |t| t == "receipt")).unwrap();
+    conn.execute_batch(&append_only_triggers(downtime_core::store::migrations::APPEND_ONLY, |t| {
+        t == "receipt"
+    }))
+    .unwrap();
     assert_eq!(c.f.desk.verify().unwrap().problem, None, "restored exactly as shipped");
     // A trigger added (one that would, say, change amounts as they are written).
-    conn.execute_batch("CREATE TRIGGER sneaky AFTER INSERT ON tender BEGIN SELECT 1; END;").unwrap();
+    conn.execute_batch("CREATE TRIGGER sneaky AFTER INSERT ON tender BEGIN SELECT 1; END;")
+        .unwrap();
     assert!(c.f.desk.verify().unwrap().problem.expect("an added trigger").zh.contains("sneaky"));
     conn.execute_batch("DROP TRIGGER sneaky").unwrap();
     // An index dropped (a unique one keeps two receipts from taking one number).
     let index: String = conn
-        .query_row("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     conn.execute_batch(&format!("DROP INDEX \"{index}\"")).unwrap();
     assert!(c.f.desk.verify().unwrap().problem.expect("a dropped index").zh.contains(&index));
@@ -225,7 +258,10 @@ fn a_careful_rewrite_passes_inside_the_file_but_fails_every_later_anchor() {
         }
     }
     assert_eq!(failed, 4, "receipts 3 to 6 were printed after the change");
-    println!("rewrite of receipt 2 re-hashed from entry {changed_at}: {failed} of {} printed anchors fail", paper.len());
+    println!(
+        "rewrite of receipt 2 re-hashed from entry {changed_at}: {failed} of {} printed anchors fail",
+        paper.len()
+    );
 }
 
 #[test]
@@ -246,7 +282,11 @@ fn a_cut_off_history_fails_every_anchor_printed_after_the_cut() {
         ))
         .unwrap();
     });
-    assert_eq!(desk.verify().unwrap().problem, None, "the shorter chain is consistent inside the file");
+    assert_eq!(
+        desk.verify().unwrap().problem,
+        None,
+        "the shorter chain is consistent inside the file"
+    );
     for p in &paper[4..] {
         let a = paper_anchor(p);
         let report = desk.verify_with(std::slice::from_ref(&a)).unwrap();
@@ -260,7 +300,10 @@ fn a_cut_off_history_fails_every_anchor_printed_after_the_cut() {
     assert_eq!(desk.check_receipt_code(&paper[5], None).unwrap_err().code(), "qr_anchor_mismatch");
     // The head printed on a handover sheet or an export cover after receipt 6 catches it too.
     let last = paper_anchor(&paper[5]);
-    let head_after = Anchor { seq: last.seq + 1, hash_prefix: "0123456789abcdef".into() };
+    let head_after = Anchor {
+        seq: last.seq + 1,
+        hash_prefix: "0123456789abcdef".into(),
+    };
     assert_eq!(desk.verify_with(&[head_after]).unwrap().anchors[0].found, Found::Missing);
 }
 
@@ -269,14 +312,20 @@ fn verify_reports_the_real_head_when_the_chain_is_broken() {
     let (c, _) = counter_with_receipts(2);
     let conn = raw(&c.f.db_path());
     let (count, head_seq, head_hash): (i64, i64, String) = conn
-        .query_row("SELECT count(*), max(seq), (SELECT hash FROM journal ORDER BY seq DESC LIMIT 1) FROM journal", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT count(*), max(seq), (SELECT hash FROM journal ORDER BY seq DESC LIMIT 1) FROM journal",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .unwrap();
-    conn.execute_batch("DROP TRIGGER journal_no_update; UPDATE journal SET actor = '某人' WHERE seq = 3;").unwrap();
+    conn.execute_batch("DROP TRIGGER journal_no_update; UPDATE journal SET actor = '某人' WHERE seq = 3;")
+        .unwrap();
     let view = downtime_core::view::VerifyView::from(&c.f.desk.verify().unwrap());
     assert!(!view.sound);
-    assert_eq!((view.entries, view.head_seq, view.head_hash.as_str()), (count, head_seq, head_hash.as_str()));
+    assert_eq!(
+        (view.entries, view.head_seq, view.head_hash.as_str()),
+        (count, head_seq, head_hash.as_str())
+    );
     assert_ne!(view.head_hash, downtime_core::journal::GENESIS);
     assert_eq!((view.broken_seq, view.verified_entries), (Some(3), 2));
 }
@@ -289,7 +338,9 @@ fn receipts_printed_carry_the_entry_before_their_own() {
         let a = paper_anchor(p);
         let own = entry_of(&conn, &format!("MZ01-{:06}", i + 1));
         assert_eq!(a.seq, own - 1);
-        let prev: String = conn.query_row("SELECT prev_hash FROM journal WHERE seq = ?1", [own], |r| r.get(0)).unwrap();
+        let prev: String = conn
+            .query_row("SELECT prev_hash FROM journal WHERE seq = ?1", [own], |r| r.get(0))
+            .unwrap();
         assert!(prev.starts_with(&a.hash_prefix) && a.hash_prefix.len() == 16);
         assert!(p.starts_with("DDR3.charge.MZ01."), "{p}");
     }

@@ -52,11 +52,11 @@ fn station(dir: &Path, code: &str) -> (Desk, Actor) {
     let mut desk = Desk::init(
         dir.join(format!("{code}.db")),
         &Setup {
-        hospital: "测试市第一人民医院".into(),
-        code: code.into(),
-        station_name: format!("{code} 窗口"),
-        admin_name: "管理员".into(),
-        admin_pin: "123456".into(),
+            hospital: "测试市第一人民医院".into(),
+            code: code.into(),
+            station_name: format!("{code} 窗口"),
+            admin_name: "管理员".into(),
+            admin_pin: "123456".into(),
         },
     )
     .unwrap();

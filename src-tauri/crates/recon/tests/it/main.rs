@@ -1,5 +1,5 @@
 mod fixture;
 mod his;
 mod report;
-mod workspace;
 mod worklists;
+mod workspace;

@@ -27,10 +27,14 @@ fn a_report_names_each_exception_with_what_to_do_and_lists_the_worklists() {
     ws.load_batches(&clerk, &[usb], &mut |_| {}).unwrap();
     let his = std::fs::read_to_string(f.his()).unwrap();
     let extra = format!("{his},QT09-000001,HIS-FP-999999,12.00,2026-12-20 10:00:00\n");
-    ws.import_his(&clerk, &read_postings(extra.as_bytes(), "his.csv", &[]).unwrap()).unwrap();
+    ws.import_his(&clerk, &read_postings(extra.as_bytes(), "his.csv", &[]).unwrap())
+        .unwrap();
     let r = ws.reconcile(None).unwrap();
     let exceptions = r.exceptions();
-    assert_eq!(exceptions.iter().map(|e| e.list.as_str()).collect::<Vec<_>>(), vec!["missing_batch", "unknown_to_downtime"]);
+    assert_eq!(
+        exceptions.iter().map(|e| e.list.as_str()).collect::<Vec<_>>(),
+        vec!["missing_batch", "unknown_to_downtime"]
+    );
     assert!(exceptions.iter().all(|e| !e.todo.is_empty() && !e.todo_en.is_empty()));
     let out = dir.path().join("报告");
     let [json, csv, pdf] = report::write_all(&r, &out, "reconcile.sqlite3", "2026-12-21 09:00").unwrap();
@@ -39,11 +43,24 @@ fn a_report_names_each_exception_with_what_to_do_and_lists_the_worklists() {
     assert_eq!(j["generated_at"], "2026-12-21 09:00");
     let csv = std::fs::read_to_string(csv).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert!(rows.iter().any(|l| l.starts_with("缺少批次,MZ01,2,") && l.contains("索取")), "{csv}");
-    assert!(rows.iter().any(|l| l.starts_with("应急记录中没有,QT09,,QT09-000001,") && l.contains(",12.00,1200,")));
+    assert!(
+        rows.iter().any(|l| l.starts_with("缺少批次,MZ01,2,") && l.contains("索取")),
+        "{csv}"
+    );
+    assert!(rows
+        .iter()
+        .any(|l| l.starts_with("应急记录中没有,QT09,,QT09-000001,") && l.contains(",12.00,1200,")));
     assert!(rows.iter().any(|l| l.starts_with("合计,") && l.contains("不平衡")));
     let pdf = pdf_text(&pdf);
-    for needle in ["对账报告", "不平衡", "缺少第 2 批", "QT09-000001", "各工作站差额", "逾期未换", "对账人"] {
+    for needle in [
+        "对账报告",
+        "不平衡",
+        "缺少第 2 批",
+        "QT09-000001",
+        "各工作站差额",
+        "逾期未换",
+        "对账人",
+    ] {
         assert!(pdf.contains(needle), "the PDF says {needle:?}:\n{pdf}");
     }
     assert!(!out.join(".reconciliation.pdf.partial").exists());

@@ -59,11 +59,11 @@ fn a_fresh_workspace_is_created_on_first_use_and_refuses_a_station_database() {
     let mut desk = downtime_core::Desk::init(
         &station,
         &downtime_core::station::Setup {
-        hospital: "医院".into(),
-        code: "MZ09".into(),
-        station_name: "窗口".into(),
-        admin_name: "管理员".into(),
-        admin_pin: "123456".into(),
+            hospital: "医院".into(),
+            code: "MZ09".into(),
+            station_name: "窗口".into(),
+            admin_name: "管理员".into(),
+            admin_pin: "123456".into(),
         },
     )
     .unwrap();
@@ -220,11 +220,11 @@ fn finance_and_administrators_may_reconcile_and_no_one_else() {
     let mut desk = downtime_core::Desk::init(
         dir.path().join("s.db"),
         &downtime_core::station::Setup {
-        hospital: "医院".into(),
-        code: "CW01".into(),
-        station_name: "财务科".into(),
-        admin_name: "管理员".into(),
-        admin_pin: "123456".into(),
+            hospital: "医院".into(),
+            code: "CW01".into(),
+            station_name: "财务科".into(),
+            admin_name: "管理员".into(),
+            admin_pin: "123456".into(),
         },
     )
     .unwrap();
