@@ -27,6 +27,7 @@ import { EntryRow } from "./charge/EntryRow";
 import { PayPanel } from "./charge/PayPanel";
 import { insurable } from "./charge/PayerFields";
 import { NOT_PRINTED, usePrinter, type PrintState } from "./charge/printing";
+import { openShift } from "../components/StatusBar";
 import { ReceiptResult } from "./charge/ReceiptResult";
 
 /** Which key opened the screen; `seq` makes a repeated key a new request. */
@@ -333,6 +334,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
               {payOpen ? (
                 <PayPanel
                   charge={charge}
+                  paperNext={openShift(status.shift)?.paper_next ?? null}
                   onPaid={onPaid}
                   onBackOut={() => {
                     setPayOpen(false);
