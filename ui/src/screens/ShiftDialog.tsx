@@ -55,10 +55,10 @@ export function ShiftDialog({ onDone, onClose }: Props) {
   return (
     <Dialog title={t("shift.openTitle")} onClose={onClose}>
       <KeyForm onSubmit={submit} problem={problem} escBack={false}>
+        <div className="field-pair">
         <Field
           name="paperFrom"
           label={t("shift.paperFrom")}
-          hint={t("shift.paperHint")}
           testId="shift-paper-from"
           value={paperFrom}
           onChange={setPaperFrom}
@@ -72,6 +72,8 @@ export function ShiftDialog({ onDone, onClose }: Props) {
           onChange={setPaperTo}
           error={errorIn(problem, "paperTo", "shift-error")}
         />
+        </div>
+        <p className="field-hint shift-paper-hint">{t("shift.paperHint")}</p>
         <Field
           name="amount"
           label={t("shift.float")}
