@@ -11,6 +11,7 @@ mod counter;
 mod export;
 mod foundation;
 mod handover;
+mod paper;
 mod payback;
 mod pressure;
 mod reconcile;
