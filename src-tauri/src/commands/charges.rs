@@ -178,8 +178,8 @@ pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: S
 #[tauri::command(rename_all = "snake_case")]
 pub fn unprinted_receipts(state: State<'_, ShellState>) -> Reply<Vec<downtime_core::view::UnprintedView>> {
     let mut shell = state.lock().expect("shell lock");
-    shell.actor()?;
-    Ok(shell.desk()?.unprinted()?.iter().map(Into::into).collect())
+    let me = shell.actor()?;
+    Ok(shell.desk()?.unprinted(&me)?.iter().map(Into::into).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -87,7 +87,7 @@ impl Shell {
             idle_lock_minutes: desk.idle_lock_minutes()?,
             db_path,
             unprinted: match &session {
-                Some(_) => desk.unprinted()?.len() as i64,
+                Some(a) => desk.unprinted(a)?.len() as i64,
                 None => 0,
             },
             doors,

@@ -444,8 +444,8 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             }
         }
         ReceiptCmd::Unprinted { json } => {
-            ctx.actor()?;
-            let list = ctx.desk.unprinted()?;
+            let me = ctx.actor()?;
+            let list = ctx.desk.unprinted(&me)?;
             if json {
                 let views: Vec<downtime_core::view::UnprintedView> = list.iter().map(Into::into).collect();
                 print_json(&views);

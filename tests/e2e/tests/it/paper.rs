@@ -67,7 +67,7 @@ async fn a_paper_book_at_shift_open_and_a_receipt_not_printed() {
         assert!(status.contains("列为未打印"), "{status}");
         app.text_contains("status-unprinted", "未打印 1 张").await;
         app.screenshot("not-printed").await;
-        let desk = Desk::open(app.db()).unwrap();
+        let mut desk = Desk::open(app.db()).unwrap();
         assert_eq!(desk.receipt("MZ01-000001").unwrap().unwrap().paper_no.as_deref(), Some("0001"));
 
         // Ctrl+U: the list with why; Enter prints it again, and it fails again.
@@ -80,7 +80,8 @@ async fn a_paper_book_at_shift_open_and_a_receipt_not_printed() {
         app.text_contains("unprinted-row", "已试 2 次").await;
         app.screenshot("unprinted-list").await;
         app.keys(ESC).await;
-        assert_eq!(desk.unprinted().unwrap().len(), 1);
+        let cashier = desk.authenticate("赵收费", "1111").unwrap();
+        assert_eq!(desk.unprinted(&cashier).unwrap().len(), 1);
 
         // F10: the sheet accounts for the book; Ctrl+N registers the next one.
         app.keys(ESC).await;

@@ -96,8 +96,9 @@ impl Desk {
     }
 
     /// 未打印: the receipts whose last printing sent to a printer did not reach it, in issue
-    /// order. Printing one through a printer that takes it clears it from the list.
-    pub fn unprinted(&self) -> Result<Vec<Unprinted>> {
+    /// order, for any operator (reading them takes an operator: only a PIN check makes an `Actor`), as anyone at the counter may
+    /// print them again. Printing one through a printer that takes it clears it from the list.
+    pub fn unprinted(&self, _by: &Actor) -> Result<Vec<Unprinted>> {
         let mut stmt = self.conn.prepare(
             "SELECT r.receipt_no, p.copy, o.printer, o.problem, o.at, \
                     (SELECT count(*) FROM receipt_print p2 JOIN print_outcome o2 ON o2.print_id = p2.id \

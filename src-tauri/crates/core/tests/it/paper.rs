@@ -97,7 +97,7 @@ fn a_printing_that_never_reached_the_printer_leaves_the_receipt_not_printed() {
     // No printer set: the saved PDF is what is handed out; nothing is listed.
     let saved = c.f.desk.print_receipt(&cashier, &r.receipt_no, "a5", false).unwrap();
     assert!(!saved.sent_to_printer && !saved.copy);
-    assert!(c.f.desk.unprinted().unwrap().is_empty());
+    assert!(c.f.desk.unprinted(&cashier).unwrap().is_empty());
     // A queue that does not exist: a copy (the PDF was the first printing), listed.
     c.f.desk.set_printer(&admin, "downtime-no-such-queue").unwrap();
     let failed = c.f.desk.print_receipt(&cashier, &r.receipt_no, "a5", false).unwrap();
@@ -110,7 +110,7 @@ fn a_printing_that_never_reached_the_printer_leaves_the_receipt_not_printed() {
         let p = c.f.desk.print_receipt(&cashier, &r2.receipt_no, "a5", false).unwrap();
         assert!(!p.copy && p.pdf_path.ends_with(format!("{}.pdf", r2.receipt_no)));
     }
-    let list = c.f.desk.unprinted().unwrap();
+    let list = c.f.desk.unprinted(&cashier).unwrap();
     let listed: Vec<(&str, bool, i64)> = list.iter().map(|u| (u.receipt.receipt_no.as_str(), u.copy, u.attempts)).collect();
     assert_eq!(listed, [(r.receipt_no.as_str(), true, 1), (r2.receipt_no.as_str(), false, 2)]);
     assert_eq!(list[0].printer, "downtime-no-such-queue");
