@@ -73,6 +73,7 @@ fn charges(r: &Receipt) -> Charges {
         masked_id: r.patient.id_number.as_deref().map(mask),
         downtime_number: r.patient.downtime_no.clone().unwrap_or_default(),
         department: r.department.clone(),
+        doctor: None,
         insurance: insurance.map(|kind| PdfInsurance {
             kind: kind.zh().to_string(),
             number: Some(insurance_no).filter(|n| !n.is_empty()),
@@ -127,10 +128,10 @@ impl Desk {
     pub fn receipt_doc(&self, r: &Receipt, copy: bool) -> Result<ReceiptDoc> {
         let station = self.require_station()?;
         let body = match r.kind {
-            ReceiptKind::Charge | ReceiptKind::Registration => ReceiptBody::Outpatient(charges(r)),
+            ReceiptKind::Charge | ReceiptKind::Registration => ReceiptBody::Outpatient(self.with_doctor(r, charges(r))?),
             ReceiptKind::Refund => ReceiptBody::Refund {
                 original_receipt: r.refund_of.clone().unwrap_or_default(),
-                charges: charges(r),
+                charges: self.with_doctor(r, charges(r))?,
             },
             ReceiptKind::Deposit => self.deposit_body(r)?,
             ReceiptKind::DepositRefund => self.deposit_refund_body(r)?,
@@ -153,6 +154,14 @@ impl Desk {
             qr_payload: r.qr_payload.clone(),
             body,
         })
+    }
+
+    /// The doctor (医生) of the visit the receipt charges for, as registered, when there is one.
+    fn with_doctor(&self, r: &Receipt, mut c: Charges) -> Result<Charges> {
+        if let Some(visit) = r.registration_id {
+            c.doctor = self.registration(visit)?.map(|reg| reg.doctor).filter(|d| !d.trim().is_empty());
+        }
+        Ok(c)
     }
 
     /// What the paper must say about what happened to it: a refund's reason, approver and
