@@ -263,7 +263,11 @@ impl Desk {
         let same = identity(&paper_no);
         let used = match exact {
             Some(no) => Some(no),
-            None => self.paper_numbers_used()?.into_iter().find(|(p, _)| identity(p) == same).map(|(_, no)| no),
+            None => self
+                .paper_numbers_used()?
+                .into_iter()
+                .find(|(p, _)| identity(p) == same)
+                .map(|(_, no)| no),
         };
         if let Some(no) = used {
             return Err(invalid!(

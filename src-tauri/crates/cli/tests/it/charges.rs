@@ -790,7 +790,10 @@ fn receipts_print_through_a_real_cups_queue_on_their_own_paper() {
     s.admin(&["setting", "printer", "no-such-queue"]).out();
     let missing = cashier(&s, &["receipt", "print", "MZ01-000001"]);
     assert!(!missing.ok && missing.stderr.contains("不存在"), "{}", missing.stderr);
-    assert_eq!(cashier(&s, &["receipt", "unprinted", "--json"]).json()[0]["receipt_no"], "MZ01-000001");
+    assert_eq!(
+        cashier(&s, &["receipt", "unprinted", "--json"]).json()[0]["receipt_no"],
+        "MZ01-000001"
+    );
     s.admin(&["setting", "printer", "--none"]).out();
     s.run(&["verify"]).out();
 }
@@ -801,7 +804,17 @@ fn a_paper_book_is_registered_and_every_number_is_accounted_for_at_handover() {
     let pay = |paper: &str| {
         cashier(
             &s,
-            &["charge", "--patient", "DT-MZ01-000001", "--line", "L1:1", "--pay", "cash:20", "--paper-no", paper],
+            &[
+                "charge",
+                "--patient",
+                "DT-MZ01-000001",
+                "--line",
+                "L1:1",
+                "--pay",
+                "cash:20",
+                "--paper-no",
+                paper,
+            ],
         )
     };
     // Without a book any number is taken, as before; a book holding it is then refused.
@@ -819,11 +832,17 @@ fn a_paper_book_is_registered_and_every_number_is_accounted_for_at_handover() {
     assert_eq!(s.snapshot(), before, "a refused book writes nothing");
 
     let v = cashier(&s, &["shift", "paper", "--from", "SG0001", "--to", "sg0010", "--json"]).json();
-    assert_eq!((v["paper_books"][0]["first"].as_str(), v["paper_books"][0]["count"].as_i64()), (Some("SG0001"), Some(10)));
+    assert_eq!(
+        (v["paper_books"][0]["first"].as_str(), v["paper_books"][0]["count"].as_i64()),
+        (Some("SG0001"), Some(10))
+    );
     assert_eq!(v["paper_next"], "SG0001");
     // Typed loosely, stored as the book writes it; the next one is proposed.
     pay("sg1").out();
-    assert_eq!(cashier(&s, &["receipt", "show", "MZ01-000002", "--json"]).json()["paper_no"], "SG0001");
+    assert_eq!(
+        cashier(&s, &["receipt", "show", "MZ01-000002", "--json"]).json()["paper_no"],
+        "SG0001"
+    );
     assert_eq!(cashier(&s, &["shift", "status", "--json"]).json()["paper_next"], "SG0002");
     assert!(cashier(&s, &["shift", "status"]).out().contains("下一张手工票据：SG0002"));
     let before = s.snapshot();
@@ -843,8 +862,22 @@ fn a_paper_book_is_registered_and_every_number_is_accounted_for_at_handover() {
     zhao(&["shift", "open", "--float", "100", "--paper-from", "SG0008", "--paper-to", "SG0020"])
         .fails_with("与 李收费 本班已登记的 SG0001–SG0010 重叠");
     assert!(zhao(&["shift", "status"]).out().contains("未开班"));
-    let z = zhao(&["shift", "open", "--float", "100", "--paper-from", "SG0011", "--paper-to", "SG0020", "--json"]).json();
-    assert_eq!((z["paper_books"][0]["last"].as_str(), z["paper_next"].as_str()), (Some("SG0020"), Some("SG0011")));
+    let z = zhao(&[
+        "shift",
+        "open",
+        "--float",
+        "100",
+        "--paper-from",
+        "SG0011",
+        "--paper-to",
+        "SG0020",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (z["paper_books"][0]["last"].as_str(), z["paper_next"].as_str()),
+        (Some("SG0020"), Some("SG0011"))
+    );
     let half = zhao(&["shift", "paper", "--from", "SG0021"]);
     assert!(!half.ok && half.stderr.contains("--to"), "{}", half.stderr);
 
@@ -852,12 +885,23 @@ fn a_paper_book_is_registered_and_every_number_is_accounted_for_at_handover() {
     let report = cashier(&s, &["report", "shift", "--format", "json"]).json();
     let book = &report["paper_numbers"]["books"][0];
     assert_eq!(
-        (book["first"].as_str(), book["used"].as_i64(), book["voided"].as_i64(), book["skipped"].as_i64()),
+        (
+            book["first"].as_str(),
+            book["used"].as_i64(),
+            book["voided"].as_i64(),
+            book["skipped"].as_i64()
+        ),
         (Some("SG0001"), Some(3), Some(1), Some(2))
     );
-    assert_eq!((book["unused"]["first"].as_str(), book["unused"]["count"].as_i64()), (Some("SG0006"), Some(5)));
+    assert_eq!(
+        (book["unused"]["first"].as_str(), book["unused"]["count"].as_i64()),
+        (Some("SG0006"), Some(5))
+    );
     let skipped = &report["paper_numbers"]["skipped"][0];
-    assert_eq!((skipped["first"].as_str(), skipped["last"].as_str()), (Some("SG0002"), Some("SG0003")));
+    assert_eq!(
+        (skipped["first"].as_str(), skipped["last"].as_str()),
+        (Some("SG0002"), Some("SG0003"))
+    );
     let line = "李收费 票据本 SG0001–SG0010（10 张）：已用 3 张（作废 1 张），跳号 2 张，未用 SG0006–SG0010（5 张）";
     let text = cashier(&s, &["report", "shift"]).out().to_string();
     assert!(text.contains(line) && text.contains("跳号：SG0002 — SG0003"), "{text}");

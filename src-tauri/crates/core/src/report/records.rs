@@ -124,7 +124,9 @@ impl Desk {
     pub(crate) fn shift_record(&self, id: Uuid) -> Result<Option<ShiftRecord>> {
         let mut stmt = self.conn.prepare_cached(&format!("{SHIFT_SELECT} WHERE s.id = ?1"))?;
         let mut rows = stmt.query_map([id.to_string()], shift_from_row)?;
-        let Some(mut shift) = rows.next().transpose()? else { return Ok(None) };
+        let Some(mut shift) = rows.next().transpose()? else {
+            return Ok(None);
+        };
         shift.paper_books = self.paper_books(shift.id)?;
         Ok(Some(shift))
     }

@@ -9,7 +9,9 @@ use downtime_core::{Fen, Role};
 fn pay_with(c: &mut Counter, paper: &str) -> Result<String, String> {
     let mut input = charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")]);
     input.paper_no = Some(paper.to_string());
-    c.pay(&input).map(|r| r.paper_no.unwrap_or_default()).map_err(|e| e.code().to_string())
+    c.pay(&input)
+        .map(|r| r.paper_no.unwrap_or_default())
+        .map_err(|e| e.code().to_string())
 }
 
 fn book(from: &str, to: &str) -> PaperBook {
@@ -34,7 +36,11 @@ fn a_number_must_be_in_the_book_and_unused() {
         ("00003", Ok("0003")),
         ("\u{7}3", Err("text_control_chars")),
     ] {
-        assert_eq!(pay_with(&mut c, typed), expected.map(str::to_string).map_err(str::to_string), "{typed}");
+        assert_eq!(
+            pay_with(&mut c, typed),
+            expected.map(str::to_string).map_err(str::to_string),
+            "{typed}"
+        );
     }
     assert_eq!(c.f.entries(), before + 2 * 1, "two receipts, nothing of the refusals");
     assert_eq!(c.f.desk.next_paper_no(&cashier).unwrap().as_deref(), Some("0004"));
@@ -64,7 +70,10 @@ fn a_book_may_not_hold_used_numbers_nor_overlap_an_open_one() {
     assert_eq!(opened.unwrap_err().code(), "paper_book_overlap");
     assert!(c.f.desk.open_shift_of(&other).unwrap().is_none());
     assert_eq!(c.f.entries(), before + 1, "only the one book was written");
-    let shift = c.f.desk.open_shift_with_paper(&other, Fen::ZERO, Some(&book("0151", "0199"))).unwrap();
+    let shift =
+        c.f.desk
+            .open_shift_with_paper(&other, Fen::ZERO, Some(&book("0151", "0199")))
+            .unwrap();
     assert_eq!(shift.paper_books.len(), 1);
     assert_eq!(c.f.desk.next_paper_no(&other).unwrap().as_deref(), Some("0151"));
     c.f.desk.verify().unwrap().problem.map(|p| panic!("{p:?}"));

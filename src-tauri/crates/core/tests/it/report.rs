@@ -464,20 +464,19 @@ fn try_charge(
         amount: total,
         reference: String::new(),
     }];
-    f.desk
-        .pay_charge(
-            who,
-            &ChargeInput {
-                paper_no: paper.map(str::to_string),
-                // The patient is insured: `false` charges them as self-pay, as chosen.
-                payer: if insured {
-                    downtime_core::charge::Payer::Insured
-                } else {
-                    downtime_core::charge::Payer::SelfPay("患者选择自费".into())
-                },
-                ..ChargeInput::new(patient, lines, tenders)
+    f.desk.pay_charge(
+        who,
+        &ChargeInput {
+            paper_no: paper.map(str::to_string),
+            // The patient is insured: `false` charges them as self-pay, as chosen.
+            payer: if insured {
+                downtime_core::charge::Payer::Insured
+            } else {
+                downtime_core::charge::Payer::SelfPay("患者选择自费".into())
             },
-        )
+            ..ChargeInput::new(patient, lines, tenders)
+        },
+    )
 }
 
 #[test]
