@@ -127,3 +127,26 @@ fn a_printing_that_never_reached_the_printer_leaves_the_receipt_not_printed() {
     // `receipts_print_through_a_real_cups_queue_on_their_own_paper` does it through CUPS.
     c.f.desk.verify().unwrap().problem.map(|p| panic!("{p:?}"));
 }
+
+#[test]
+fn books_and_print_outcomes_travel_in_the_batch_and_need_no_fhir_mapping() {
+    use downtime_core::batch::verify_batch;
+    use downtime_core::export::ExportOutcome;
+    let mut c = counter();
+    let (cashier, admin) = (c.cashier.clone(), c.f.admin.clone());
+    c.f.desk.register_paper_book(&cashier, &book("0001", "0050")).unwrap();
+    pay_with(&mut c, "0001").unwrap();
+    c.f.desk.set_printer(&admin, "downtime-no-such-queue").unwrap();
+    c.f.desk.print_receipt(&cashier, "MZ01-000001", "a5", false).unwrap();
+    let out = c.f.dir.path().join("usb");
+    std::fs::create_dir(&out).unwrap();
+    let ExportOutcome::Written(w) = c.f.desk.export_batch(&admin, &out, &mut |_| {}).unwrap() else {
+        panic!("expected a batch")
+    };
+    let check = verify_batch(&w.path, None);
+    assert_eq!(check.problem, None);
+    let m = check.manifest.unwrap();
+    assert_eq!(m.exceptions, vec![], "a paper book and a print outcome are not FHIR resources");
+    let records = std::fs::read_to_string(w.path.join("records.jsonl")).unwrap();
+    assert!(records.contains("paper_book_registered") && records.contains("print_failed"));
+}
