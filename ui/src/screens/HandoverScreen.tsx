@@ -92,6 +92,11 @@ export function HandoverScreen({ onStatus, keysOn, onHome }: Props) {
           <button type="button" className="quiet" data-testid="handover-print-roll" disabled={!sheet || print.pending} onClick={() => printSheet("roll80")}>
             {t("handover.printRoll")}
           </button>
+          {sheet?.kind === "x" && !closed && (
+            <button type="button" className="quiet" data-testid="book-open" onClick={() => setBookOpen((o) => !o)}>
+              {t("handover.newBook")} <kbd>Ctrl+N</kbd>
+            </button>
+          )}
         </div>
       </div>
       {load.problem && <ErrorText problem={load.problem} testId="handover-load-error" />}
@@ -105,12 +110,7 @@ export function HandoverScreen({ onStatus, keysOn, onHome }: Props) {
             (bookOpen ? (
               <PaperBookForm onDone={onBook} />
             ) : (
-              <>
-                <CloseForm keysOn={keysOn} onClosed={onClosed} onBack={onHome} />
-                <button type="button" className="quiet" data-testid="book-open" onClick={() => setBookOpen(true)}>
-                  {t("handover.newBook")} <kbd>Ctrl+N</kbd>
-                </button>
-              </>
+              <CloseForm keysOn={keysOn} onClosed={onClosed} onBack={onHome} />
             ))
           )}
           {bookDone && !closed && (
