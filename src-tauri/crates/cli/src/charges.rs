@@ -525,7 +525,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     "kind": kind.map(|k| k.key()), "valid": true, "state": state,
                     "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
                     "issued_at": downtime_core::time::stamp(checked.issued), "on_record": record.is_some(),
-                    "kind": checked.kind, "anchor": checked.anchor.as_ref().map(|a| a.to_string()),
+                    "anchor": checked.anchor.as_ref().map(|a| a.to_string()),
                     "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
                 }));
             } else {
