@@ -86,12 +86,12 @@ export function PatientCard({ patient: p, testId = "patient-pinned", tasks }: Ca
           {/* A patient of the HIS index is corrected in HIS until registered here. */}
           {mayCorrect && p.downtime_no && (
             <button type="button" className="quiet" data-testid="patient-correct" onClick={tasks.correct}>
-              {t("pc.key")} <kbd>Ctrl+U</kbd>
+              {t("pc.short")} <kbd>Ctrl+U</kbd>
             </button>
           )}
           {mayMerge && (
             <button type="button" className="quiet" data-testid="patient-merge" onClick={tasks.merge}>
-              {t("pm.key")} <kbd>Ctrl+M</kbd>
+              {t("pm.short")} <kbd>Ctrl+M</kbd>
             </button>
           )}
         </p>

@@ -138,7 +138,8 @@ interface Props {
   idRef?: Ref<HTMLInputElement>;
 }
 
-/** The fields, for a `KeyForm` laid out in two columns (`cols2`). */
+/** The fields, for a `KeyForm` laid out in a grid (`cols2`, or three columns in 更正): the
+ *  ID number spans two columns (`span2`). */
 export function PatientFields({ details: d, onChange, problem, prefix, mismatchOk, onConfirmMismatch, pending, nameRef, idRef }: Props) {
   const t = useT();
   const err = (slot: string) => errorIn(problem, slot, `${prefix}-error`);

@@ -959,4 +959,6 @@ export const en: Catalog = {
   "pm.submit": "Merge",
   "notice.patientCorrected": "Patient {name} ({no}) corrected",
   "notice.patientsMerged": "Merged: {merged} into {name} ({no}); both numbers find them",
+  "pc.short": "Correct",
+  "pm.short": "Merge",
 };

@@ -957,4 +957,6 @@ export const zh = {
   "pm.submit": "合并",
   "notice.patientCorrected": "已更正患者 {name}（{no}）",
   "notice.patientsMerged": "已合并：{merged} 并入 {name}（{no}），两个号都能查到",
+  "pc.short": "更正",
+  "pm.short": "合并",
 } as const;

@@ -196,6 +196,7 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq, onPatien
       <div className="reg-cols adm-cols">
         <div className="reg-col">
           <PatientSearch
+            key={patientTasks.seq}
             ref={search}
             query={query}
             onQuery={setQuery}

@@ -256,6 +256,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
         <div className="charge-col">
           {!paying && (
             <PatientSearch
+              key={patientTasks.seq}
               ref={search}
               query={draft.query}
               onQuery={(query) => update({ query })}

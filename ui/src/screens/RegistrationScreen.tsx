@@ -203,6 +203,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, d
       <div className="reg-cols">
         <div className="reg-col">
           <PatientSearch
+            key={patientTasks.seq}
             ref={search}
             query={query}
             onQuery={setQuery}

@@ -39,7 +39,7 @@ fn two_records(db: &Path) {
 /// The downtime number (`DT-…`) in a card's or a row's text.
 fn number_in(text: &str) -> String {
     let from = text.find("DT-").unwrap_or_else(|| panic!("no downtime number in {text:?}"));
-    text[from..].split(|c: char| c.is_whitespace()).next().unwrap().to_string()
+    text[from..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
 }
 
 /// Ctrl+R on the registration result: the queue slip's text and where it was saved.

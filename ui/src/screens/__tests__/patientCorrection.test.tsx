@@ -52,6 +52,7 @@ describe("更正患者信息 (Ctrl+U)", () => {
     expect(screen.getByTestId("pc-error")).toHaveTextContent("请填写更正原因");
     expect(screen.getByTestId("pc-reason")).toHaveFocus();
     expect(callsOf(calls, "correct_patient")).toHaveLength(0);
+    const searches = callsOf(calls, "find_patients").length;
     await user.keyboard("姓名录错字{Enter}");
     await waitFor(() => expect(callsOf(calls, "correct_patient")).toHaveLength(1));
     expect(callsOf(calls, "correct_patient")[0].args).toEqual({
@@ -74,6 +75,9 @@ describe("更正患者信息 (Ctrl+U)", () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
     expect(screen.getByTestId("patient-pinned")).toHaveTextContent("张叁");
     expect(screen.getByTestId("notice")).toHaveTextContent("已更正患者 张叁（DT-MZ01-000001）");
+    // The search list asks again, so it shows the name as corrected.
+    await waitFor(() => expect(callsOf(calls, "find_patients").length).toBe(searches + 1));
+    expect(callsOf(calls, "find_patients").at(-1)?.args).toEqual({ query: "张三", limit: 20 });
   });
 
   test("the core's refusal shows at its field and changes nothing; Esc cancels", async () => {

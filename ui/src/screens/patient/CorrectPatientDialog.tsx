@@ -62,12 +62,12 @@ export function CorrectPatientDialog({ patient, onCorrected, onClose }: Props) {
   }
 
   return (
-    <Dialog title={t("pc.title")} onClose={onClose} size="medium">
+    <Dialog title={t("pc.title")} onClose={onClose} size="wide">
       <p className="pc-who" data-testid="pc-who">
         {t("pc.who", { name: patient.name, no: patient.downtime_no ?? "" })}
         <span className="field-hint"> {t("pc.keepsIssued")}</span>
       </p>
-      <KeyForm onSubmit={() => submit()} problem={problem} escBack={false} className="cols2 pc-form" testId="pc-form">
+      <KeyForm onSubmit={() => submit()} problem={problem} escBack={false} className="pc-form" testId="pc-form">
         <PatientFields
           details={details}
           onChange={change}
@@ -91,7 +91,7 @@ export function CorrectPatientDialog({ patient, onCorrected, onClose }: Props) {
           onChange={setReason}
           error={errorIn(problem, "reason", "pc-error")}
         />
-        <div className="span2">{errorIn(problem, "form", "pc-error")}</div>
+        <div className="pc-full">{errorIn(problem, "form", "pc-error")}</div>
         <button type="submit" className="primary" data-testid="pc-submit" disabled={pending}>
           {t("pc.submit")} <kbd>Ctrl+Enter</kbd>
         </button>

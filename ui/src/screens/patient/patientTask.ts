@@ -3,6 +3,7 @@
 //! outcome: the patient as corrected, or the patient kept by a merge, replaces the pinned one
 //! when the change concerns it.
 
+import { useState } from "react";
 import type { PatientView } from "../../bindings/PatientView";
 import { useHotkeys } from "../../hooks/useHotkeys";
 import type { MsgKey } from "../../i18n";
@@ -22,20 +23,24 @@ export const PATIENT_KEYS: { key: string; label: MsgKey }[] = [
   { key: "Ctrl+M", label: "pm.key" },
 ];
 
-/** Ctrl+U / Ctrl+M on a screen; returns the same two actions for the card's buttons. */
+/** Ctrl+U / Ctrl+M on a screen; returns the same two actions for the card's buttons, and
+ *  `seq`, which counts the changes made: the screen's search list, keyed by it, asks again and
+ *  shows the names as they now are. */
 export function usePatientTasks(
   open: OpenPatientTask,
   pinned: PatientView | null,
   setPinned: (p: PatientView) => void,
   keysOn: boolean,
-): Record<PatientTaskKind, () => void> {
+): Record<PatientTaskKind, () => void> & { seq: number } {
+  const [seq, setSeq] = useState(0);
   const done: PatientTaskDone = (changed, replaced) => {
     if (pinned && (pinned.id === replaced.id || pinned.id === changed.id)) setPinned(changed);
+    setSeq((n) => n + 1);
   };
   const tasks = {
     correct: () => open("correct", pinned, done),
     merge: () => open("merge", pinned, done),
   };
   useHotkeys({ "Ctrl+U": tasks.correct, "Ctrl+M": tasks.merge }, keysOn);
-  return tasks;
+  return { ...tasks, seq };
 }
