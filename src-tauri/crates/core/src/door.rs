@@ -54,13 +54,9 @@ impl Task {
 
     fn permission(self) -> Permission {
         match self {
-            Task::NewPatient
-            | Task::Register
-            | Task::Charge
-            | Task::Pay
-            | Task::Correct
-            | Task::CorrectPatient
-            | Task::MergePatients => Permission::Register,
+            Task::NewPatient | Task::Register | Task::Charge | Task::Pay | Task::Correct | Task::CorrectPatient | Task::MergePatients => {
+                Permission::Register
+            }
             Task::Admit | Task::Deposit | Task::DepositRefund => Permission::Admit,
         }
     }

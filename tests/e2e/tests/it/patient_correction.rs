@@ -39,7 +39,10 @@ fn two_records(db: &Path) {
 /// The downtime number (`DT-…`) in a card's or a row's text.
 fn number_in(text: &str) -> String {
     let from = text.find("DT-").unwrap_or_else(|| panic!("no downtime number in {text:?}"));
-    text[from..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
+    text[from..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
 }
 
 /// Ctrl+R on the registration result: the queue slip's text and where it was saved.
@@ -105,7 +108,10 @@ async fn a_name_is_corrected_and_two_records_merged_from_the_keyboard() {
         // Ctrl+U: the dialog opens on the name, its text selected; typing replaces it.
         app.keys(CTRL_U).await;
         app.wait_focus("pc-name").await;
-        assert_eq!(app.by_id("pc-birth").await.prop("value").await.unwrap().as_deref(), Some("1970-01-01"));
+        assert_eq!(
+            app.by_id("pc-birth").await.prop("value").await.unwrap().as_deref(),
+            Some("1970-01-01")
+        );
         app.keys("赵晓一").await;
         // Ctrl+Enter without a reason: said at the reason, which takes the focus.
         app.keys(CTRL_ENTER).await;
@@ -174,7 +180,10 @@ async fn a_name_is_corrected_and_two_records_merged_from_the_keyboard() {
         app.keys(&other).await;
         let found = row_with(&app, "patient-row", &[&kept]).await;
         assert!(found.contains("赵晓一"), "{found}");
-        assert!(rows(&app, "patient-row").await.iter().all(|r| !r.contains(&other)), "the merged-away number shows the patient kept");
+        assert!(
+            rows(&app, "patient-row").await.iter().all(|r| !r.contains(&other)),
+            "the merged-away number shows the patient kept"
+        );
         app.screenshot("merged-away-number-finds-kept").await;
         app.close().await;
     })
