@@ -32,18 +32,6 @@ export interface PatientDetails {
 }
 export type DetailsField = keyof PatientDetails;
 
-export const EMPTY_DETAILS: PatientDetails = {
-  name: "",
-  sex: "U",
-  birth: "",
-  age: "",
-  idNumber: "",
-  phone: "",
-  address: "",
-  insurance: "self_pay",
-  insuranceNo: "",
-};
-
 /** The details a patient has now, as the form shows them (an age only without a birth date). */
 export function detailsOf(p: PatientView): PatientDetails {
   return {
