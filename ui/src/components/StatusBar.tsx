@@ -1,6 +1,6 @@
 //! The top bar, always visible while logged in: station, operator and role, shift, price-list
 //! month and size (in warning colours when the core calls it stale), the count of documents not
-//! printed (未打印, Ctrl+U) when there are any, language switch.
+//! printed (未打印, Ctrl+Y) when there are any, language switch.
 
 import type { AppStatus } from "../bindings/AppStatus";
 import type { ShiftView } from "../bindings/ShiftView";
@@ -41,7 +41,7 @@ export function StatusBar({ status }: { status: AppStatus }) {
       </span>
       {status.unprinted > 0 && (
         <span className="status-warn" data-testid="status-unprinted">
-          {t("status.unprinted", { count: status.unprinted })} <kbd>Ctrl+U</kbd>
+          {t("status.unprinted", { count: status.unprinted })} <kbd>Ctrl+Y</kbd>
         </span>
       )}
       <LangButton />

@@ -1,4 +1,4 @@
-//! Ctrl+U 未打印: the receipts whose last printing did not reach the printer (missing, paused,
+//! Ctrl+Y 未打印 (印 yìn): the receipts whose last printing did not reach the printer (missing, paused,
 //! rejecting jobs), as the core lists them, with why. ↑ ↓ move between them, Enter prints the
 //! one chosen: the core decides whether it is the original (never printed yet) or a 副本. A
 //! receipt that reaches the printer leaves the list; one that fails again stays, with the new

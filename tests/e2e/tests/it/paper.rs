@@ -1,6 +1,6 @@
 //! Issue 16: in the real app, a cashier opens the shift with the paper invoice book in hand;
 //! the pay step proposes its next number; the printer is missing, so the receipt is issued,
-//! saved, and counted as not printed in the status bar, and Ctrl+U lists it with why; the
+//! saved, and counted as not printed in the status bar, and Ctrl+Y lists it with why; the
 //! handover sheet accounts for the book, and Ctrl+N registers the next one.
 
 use crate::catalog::login;
@@ -9,7 +9,7 @@ use crate::*;
 use downtime_core::{Desk, Role};
 
 const SHIFT_TAB: &str = "\u{E008}\u{E004}\u{E000}";
-const CTRL_U: &str = "\u{E009}u\u{E000}";
+const CTRL_Y: &str = "\u{E009}y\u{E000}";
 const CTRL_N: &str = "\u{E009}n\u{E000}";
 
 /// The charge counter, a cashier without a shift (赵收费), and a printer this computer lacks.
@@ -70,8 +70,8 @@ async fn a_paper_book_at_shift_open_and_a_receipt_not_printed() {
         let mut desk = Desk::open(app.db()).unwrap();
         assert_eq!(desk.receipt("MZ01-000001").unwrap().unwrap().paper_no.as_deref(), Some("0001"));
 
-        // Ctrl+U: the list with why; Enter prints it again, and it fails again.
-        app.keys(CTRL_U).await;
+        // Ctrl+Y: the list with why; Enter prints it again, and it fails again.
+        app.keys(CTRL_Y).await;
         let row = app.text_contains("unprinted-row", "MZ01-000001").await;
         assert!(row.contains("不存在") && row.contains("张三"), "{row}");
         app.wait_focus("unprinted-print").await;

@@ -19,7 +19,7 @@ function unprinted(receipt_no: string, copy: boolean, over: Partial<UnprintedVie
   };
 }
 
-describe("未打印 (Ctrl+U)", () => {
+describe("未打印 (Ctrl+Y)", () => {
   test("the status bar counts them; Enter prints the one chosen and it leaves the list", async () => {
     let list = [unprinted("MZ01-000004", true), unprinted("MZ01-000007", false, { kind: "refund", attempts: 2 })];
     const calls = fakeBackend({
@@ -32,7 +32,7 @@ describe("未打印 (Ctrl+U)", () => {
     });
     const { user } = renderApp();
     expect(await screen.findByTestId("status-unprinted")).toHaveTextContent("未打印 2 张");
-    await user.keyboard("{Control>}u{/Control}");
+    await user.keyboard("{Control>}y{/Control}");
     const rows = await screen.findAllByTestId("unprinted-row");
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent("MZ01-000004");
@@ -58,7 +58,7 @@ describe("未打印 (Ctrl+U)", () => {
     const { user } = renderApp();
     await screen.findByTestId("status-bar");
     expect(screen.queryByTestId("status-unprinted")).not.toBeInTheDocument();
-    await user.keyboard("{Control>}u{/Control}");
+    await user.keyboard("{Control>}y{/Control}");
     expect(await screen.findByTestId("unprinted-none")).toHaveTextContent("没有未打印的单据");
   });
 });
