@@ -105,6 +105,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
     // Setup is the app's `downtime init`: the only way it creates a station file.
     if shell.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
         shell.desk = Ok(Desk::init(&shell.db_path, &setup)?);
+        shell.hold_instance()?;
     } else {
         shell.desk()?.init_station(&setup)?;
     }
