@@ -4,8 +4,8 @@
 
 pub mod commands;
 
-use downtime_core::view::IpcError;
 use downtime_core::store::InstanceLock;
+use downtime_core::view::IpcError;
 use downtime_core::{Actor, Desk};
 use std::path::PathBuf;
 use std::sync::Mutex;
