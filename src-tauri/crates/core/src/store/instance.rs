@@ -26,11 +26,13 @@ impl InstanceLock {
         let lock_path = sidecar(db_path, "-instance");
         // A new lock file is private like the station beside it; an existing one is reused.
         let _ = create_private_file(&lock_path);
-        let file = OpenOptions::new().read(true).write(true).open(&lock_path).map_err(|_| {
-            CoreError::ReadOnly {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|_| CoreError::ReadOnly {
                 path: lock_path.display().to_string(),
-            }
-        })?;
+            })?;
         match file.try_lock() {
             Ok(()) => Ok(InstanceLock { _file: file }),
             Err(TryLockError::WouldBlock) => Err(in_use(db_path)),

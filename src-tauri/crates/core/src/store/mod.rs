@@ -8,9 +8,9 @@ pub mod backup;
 pub mod cached;
 mod file;
 pub mod instance;
-pub use instance::InstanceLock;
 pub(crate) use file::with_reserve;
 pub use file::{saved_pdf, write_whole};
+pub use instance::InstanceLock;
 pub mod migrations;
 
 use crate::error::{CoreError, Result};

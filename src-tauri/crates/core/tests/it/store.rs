@@ -375,6 +375,8 @@ fn a_write_lock_held_past_the_busy_timeout_is_one_clear_sentence() {
     // Once the other lets go, the same change goes through and nothing was half-written.
     other.execute_batch("ROLLBACK").unwrap();
     assert_eq!(f.entries(), before);
-    f.desk.add_operator(&f.admin.clone(), "李收费", downtime_core::Role::Cashier, "2468").unwrap();
+    f.desk
+        .add_operator(&f.admin.clone(), "李收费", downtime_core::Role::Cashier, "2468")
+        .unwrap();
     assert_eq!(f.entries(), before + 1);
 }
