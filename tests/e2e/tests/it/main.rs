@@ -12,6 +12,7 @@ mod crash;
 mod export;
 mod foundation;
 mod handover;
+mod patient_correction;
 mod payback;
 mod pressure;
 mod reconcile;
