@@ -1,6 +1,6 @@
 //! Tauri commands: adapters only (tested through the IPC layer in `tests/it/`). Each one takes
-//! the shell lock, calls `downtime-core`, and returns a wire type or an [`IpcError`]. One submodule per area; the foundation's commands
-//! (session, outage, shift, journal) are here.
+//! the shell lock, calls `downtime-core`, and returns a wire type or an [`IpcError`]. One
+//! submodule per area; the foundation's commands (session, outage, shift, journal) are here.
 
 pub mod admissions;
 pub mod catalog;

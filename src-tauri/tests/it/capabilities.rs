@@ -136,6 +136,8 @@ fn a_command_the_window_is_not_granted_is_refused_by_the_ipc_layer() {
         assert!(text.contains("not allowed"), "{cmd}: {e}");
         refused += 1;
     }
+    // Plugins' commands, and any name at all: without the app's ACL manifest an unknown name
+    // would reach the handler ("not found"); with it, the IPC layer refuses it first.
     for cmd in [
         "plugin:dialog|open",
         "plugin:window-state|save_window_state",
