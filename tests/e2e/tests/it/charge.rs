@@ -45,7 +45,7 @@ pub(crate) fn first_item(db: &Path, initials: &str) -> String {
     Desk::open(db).unwrap().catalog_search(initials, 1).unwrap().remove(0).name
 }
 
-async fn pick_patient(app: &App, query: &str, expect: &str) {
+pub(crate) async fn pick_patient(app: &App, query: &str, expect: &str) {
     app.pick_patient(query, expect).await;
     app.text_contains("charge-patient", expect).await;
 }
