@@ -9,15 +9,19 @@ use downtime_core::view::AppStatus;
 use downtime_core::Desk;
 use tauri::State;
 
-/// The key of an encrypted station, for this run of the app (never stored by the app).
+/// The key of an encrypted station typed by an administrator; once it opens the station it is
+/// remembered in the OS keyring (`store::keyring`), never in a file of the app's.
 #[tauri::command(rename_all = "snake_case")]
 pub fn unlock_station(state: State<'_, ShellState>, key: String) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     shell.hold_instance()?;
-    downtime_core::store::set_db_key(Some(key));
+    downtime_core::store::set_db_key(Some(key.clone()));
     let opened = Desk::open(&shell.db_path);
     if opened.is_err() {
         downtime_core::store::set_db_key(None);
+    } else {
+        // The next start opens without asking, where the OS has a keyring (else it asks again).
+        let _ = downtime_core::store::keyring::remember(&shell.db_path, &key);
     }
     shell.desk = Ok(opened?);
     shell.session = None;

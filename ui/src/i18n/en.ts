@@ -30,7 +30,7 @@ export const en: Catalog = {
   "fatal.hint": "Downtime Desk has not changed this file. Call IT, then start the program again.",
   "fatal.code": "Error code",
   "fatal.key": "Database key",
-  "fatal.keyHint": "Typed by an administrator, for this run only; the app does not store it",
+  "fatal.keyHint": "Typed by an administrator; once it opens the station it is kept in this PC's system keyring and not asked for again",
   "fatal.unlock": "Open the station",
   "fatal.restoreTitle": "Restore from a backup",
   "fatal.restoreHint": "An administrator of this station enters their name and PIN, then chooses the backup file on the stick or backup disk. The damaged file is kept where it is.",

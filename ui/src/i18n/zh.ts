@@ -28,7 +28,7 @@ export const zh = {
   "fatal.hint": "本程序没有修改这个文件。请联系信息科处理后再启动。",
   "fatal.code": "错误代码",
   "fatal.key": "数据库密钥",
-  "fatal.keyHint": "由管理员输入，本次运行有效，程序不保存",
+  "fatal.keyHint": "由管理员输入；打开后记在本机的系统钥匙串中，下次启动不再询问",
   "fatal.unlock": "打开工作站",
   "fatal.restoreTitle": "从备份恢复",
   "fatal.restoreHint": "由这个工作站的管理员输入姓名和 PIN，再选择 U 盘或备份盘上的备份文件。损坏的文件会保留在原处备查。",

@@ -135,3 +135,33 @@ pub fn encrypt(a: EncryptArgs, db: &Path, operator: Option<String>, pin: Option<
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `downtime key remember|forget`: the station's key in the system keyring.
+#[derive(clap::Subcommand)]
+pub enum KeyCmd {
+    /// 在系统钥匙串中记住本工作站的密钥（用 DOWNTIME_DB_KEY 或钥匙串打开后），应用启动时不再询问
+    Remember,
+    /// 从系统钥匙串中删除本工作站的密钥（电脑交还、密钥更换后）
+    Forget,
+}
+
+pub fn key(k: KeyCmd, ctx: &mut Ctx) -> Out {
+    let me = ctx.actor()?;
+    match k {
+        KeyCmd::Remember => {
+            ctx.desk.remember_key(&me)?;
+            println!(
+                "已在本机的系统钥匙串中记住 {} 的密钥：应用启动时不再询问",
+                ctx.desk.path().display()
+            );
+        }
+        KeyCmd::Forget => {
+            if ctx.desk.forget_key(&me)? {
+                println!("已从系统钥匙串中删除 {} 的密钥", ctx.desk.path().display());
+            } else {
+                println!("系统钥匙串中没有 {} 的密钥", ctx.desk.path().display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

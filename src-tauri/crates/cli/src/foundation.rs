@@ -213,6 +213,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Report(c) => crate::report::run(c, ctx),
         Command::Export(a) => crate::export::run(a, ctx),
         Command::Backup(a) => crate::backup::backup(a, ctx),
+        Command::Key(k) => crate::backup::key(k, ctx),
         Command::Restore(_) => unreachable!("restore opens no station: see main"),
         Command::Encrypt(_) => unreachable!("encrypt opens no station here: see main"),
         Command::Reconcile(_) => unreachable!("reconcile opens its own workspace, never a station (main)"),

@@ -109,6 +109,9 @@ enum Command {
     Restore(backup::RestoreArgs),
     /// 加密现有的未加密工作站（管理员；密钥取自环境变量 DOWNTIME_DB_KEY，原文件保留）
     Encrypt(backup::EncryptArgs),
+    /// 系统钥匙串：remember 在本机记住加密工作站的密钥（启动时不再询问），forget 删除（管理员）
+    #[command(subcommand)]
+    Key(backup::KeyCmd),
     /// 财务对账：载入各工作站的批次，与 HIS 入账逐笔比对，列出异常与待办（对账工作区用 --db 指定，无需工作站和登录）
     Reconcile(reconcile::ReconcileArgs),
 }

@@ -159,3 +159,89 @@ fn a_plain_station_is_encrypted_in_place_and_keeps_its_records() {
     // Not twice.
     as_admin(Some(key), &["encrypt"]).fails_with("已经是加密的工作站");
 }
+
+/// The key from the OS keyring (#17): an administrator remembers it once; the station then
+/// opens with no key given, until it is forgotten. A cashier may not remember it. On a machine
+/// whose kernel refuses the key retention service, remembering says so in one sentence and the
+/// key is still needed.
+#[test]
+fn the_key_remembered_in_the_system_keyring_opens_the_station() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("station.db");
+    let key = "envelope key kept with the plan 2026";
+    with_key(
+        &db,
+        Some(key),
+        &[
+            "init",
+            "--hospital",
+            "市第一人民医院",
+            "--station",
+            "MZ01",
+            "--station-name",
+            "门诊收费一号窗",
+            "--admin",
+            "王管理",
+            "--admin-pin",
+            "123456",
+        ],
+    )
+    .out();
+    with_key(
+        &db,
+        Some(key),
+        &[
+            "--as",
+            "王管理",
+            "--pin",
+            "123456",
+            "operator",
+            "add",
+            "李收费",
+            "--role",
+            "cashier",
+            "--pin",
+            "2468",
+        ],
+    )
+    .out();
+    with_key(&db, None, &["verify"]).fails_with("加密");
+    with_key(&db, Some(key), &["--as", "李收费", "--pin", "2468", "key", "remember"]).fails_with("李收费");
+    with_key(&db, None, &["verify"]).fails_with("加密");
+
+    let remembered = with_key(&db, Some(key), &["--as", "王管理", "--pin", "123456", "key", "remember"]);
+    if !remembered.ok {
+        remembered.fails_with("无法使用本机的系统钥匙串");
+        with_key(&db, None, &["verify"]).fails_with("加密");
+        println!("keyring: this machine has none; the key is asked for, as checked");
+        return;
+    }
+    assert!(remembered.stdout.contains("已在本机的系统钥匙串中记住"), "{}", remembered.stdout);
+    // No key given: the keyring's opens it, to read and to write.
+    assert!(with_key(&db, None, &["verify"]).out().contains("流水完整"));
+    with_key(
+        &db,
+        None,
+        &[
+            "--as",
+            "王管理",
+            "--pin",
+            "123456",
+            "operator",
+            "add",
+            "赵收费",
+            "--role",
+            "cashier",
+            "--pin",
+            "1357",
+        ],
+    )
+    .out();
+    // A key given wins over the keyring's: a wrong one is refused.
+    with_key(&db, Some("not the key at all 0000"), &["verify"]).fails_with("密钥不对");
+    assert!(with_key(&db, None, &["--as", "王管理", "--pin", "123456", "key", "forget"])
+        .out()
+        .contains("已从系统钥匙串中删除"));
+    with_key(&db, None, &["verify"]).fails_with("加密");
+    println!("keyring: remembered, opened without a key, forgotten");
+}

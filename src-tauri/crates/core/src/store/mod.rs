@@ -9,6 +9,7 @@ pub mod cached;
 pub mod encrypt;
 mod file;
 pub mod instance;
+pub mod keyring;
 pub(crate) use file::with_reserve;
 pub use file::{saved_pdf, write_whole};
 pub use instance::InstanceLock;
@@ -104,7 +105,11 @@ impl Desk {
     #[doc(hidden)]
     pub fn open_at_schema(path: impl AsRef<Path>, version: i64) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
-        if file::require_existing(&path)? == file::Found::Opaque && db_key().is_none() {
+        let found = file::require_existing(&path)?;
+        if found == file::Found::Opaque {
+            keyring::load(&path);
+        }
+        if found == file::Found::Opaque && db_key().is_none() {
             return Err(if file::looks_encrypted(&path) {
                 key_refused(&path, false)
             } else {
@@ -122,7 +127,11 @@ impl Desk {
     /// schema is older than this build is upgraded first when its folder can be written.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
-        if file::require_existing(&path)? == file::Found::Opaque && db_key().is_none() {
+        let found = file::require_existing(&path)?;
+        if found == file::Found::Opaque {
+            keyring::load(&path);
+        }
+        if found == file::Found::Opaque && db_key().is_none() {
             return Err(if file::looks_encrypted(&path) {
                 key_refused(&path, false)
             } else {
