@@ -79,7 +79,7 @@ impl SignedLine {
 }
 
 /// `%XX` for every byte but ASCII letters, digits, `-` and `_`.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
@@ -91,7 +91,7 @@ fn esc(text: &str) -> String {
     out
 }
 
-fn unesc(text: &str) -> Option<String> {
+pub(crate) fn unesc(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -108,7 +108,7 @@ fn unesc(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn lines_field(lines: &[SignedLine], names: bool) -> String {
+pub(crate) fn lines_field(lines: &[SignedLine], names: bool) -> String {
     lines
         .iter()
         .map(|l| {
@@ -123,7 +123,7 @@ fn lines_field(lines: &[SignedLine], names: bool) -> String {
         .join("~")
 }
 
-fn parse_lines(field: &str) -> Option<Vec<SignedLine>> {
+pub(crate) fn parse_lines(field: &str) -> Option<Vec<SignedLine>> {
     if field.is_empty() {
         return Some(Vec::new());
     }
@@ -149,7 +149,7 @@ fn parse_lines(field: &str) -> Option<Vec<SignedLine>> {
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
@@ -160,7 +160,7 @@ fn b64(bytes: &[u8]) -> String {
     out
 }
 
-fn unb64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unb64(text: &str) -> Option<Vec<u8>> {
     let mut bits = 0u32;
     let mut n = 0;
     let mut out = Vec::new();
