@@ -14,6 +14,7 @@ mod money;
 mod parts;
 mod patient_records;
 mod patients;
+mod pharmacy;
 mod pressure;
 mod quantities;
 mod receipt_pdf;
