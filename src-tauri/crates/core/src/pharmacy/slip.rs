@@ -136,3 +136,73 @@ impl Desk {
         Ok(slip)
     }
 }
+
+impl Desk {
+    /// 退药单 as printed: the slip's number, the receipt it returns against, the lines taken
+    /// back and who confirmed it, with the slip's signed code for the counter to scan.
+    /// `layout`: `a5` (printed on A4 sheets' layout) or `roll80`.
+    pub fn return_slip_pdf(&self, slip_no: &str, layout: &str) -> Result<Vec<u8>> {
+        use crate::receipt_pdf::{render_sheet, Column, Item, Section, Sheet, SheetLayout, Table};
+        let layout = match crate::charge::print::parse_layout(layout)? {
+            crate::receipt_pdf::Layout::Roll80 => SheetLayout::Roll80,
+            _ => SheetLayout::A4,
+        };
+        let station = self.require_station()?;
+        let payload: Option<String> = self
+            .conn
+            .qrow("SELECT slip_payload FROM dispensing WHERE slip_no = ?1", [slip_no], |r| r.get(0))
+            .ok();
+        let Some(payload) = payload else {
+            return Err(invalid!(
+                "return_slip_unknown",
+                format!("找不到退药单 {slip_no}"),
+                format!("There is no return slip {slip_no}")
+            ));
+        };
+        let (slip, _, _) = parse(&payload)?;
+        let head = crate::anchor::head(&self.conn)?.ok_or(crate::CoreError::NotInitialised)?;
+        let sheet = Sheet {
+            hospital: station.hospital.clone(),
+            title: "退药单".into(),
+            mark: "退药确认 · 凭此单到收费窗口退费".into(),
+            copy: false,
+            fields: vec![
+                ("退药单号".into(), slip.slip_no.clone()),
+                ("药房".into(), format!("{} {}", station.code, station.name)),
+                ("原收据".into(), format!("{}（工作站 {}）", slip.receipt_no, slip.station)),
+                ("退药时间".into(), crate::time::local_display(slip.at)),
+                ("退药确认人".into(), slip.pharmacist.clone()),
+            ],
+            sections: vec![
+                Section::new(
+                    "退回药品",
+                    vec![Item::Table(Table {
+                        columns: vec![Column::number("行号", 1.0), Column::text("编码", 2.0), Column::number("数量", 1.5)],
+                        rows: slip
+                            .lines
+                            .iter()
+                            .map(|l| vec![l.line_no.to_string(), l.code.clone(), l.qty.text()])
+                            .collect(),
+                        total_row: false,
+                        empty: "（无）".into(),
+                    })],
+                ),
+                Section::new(
+                    "退药单二维码",
+                    vec![Item::Qr {
+                        payload,
+                        size: 30.0,
+                        caption: format!("{} · 收费窗口扫描此码退费，药品行自动填入", slip.slip_no),
+                    }],
+                ),
+            ],
+            anchor: format!(
+                "流水锚点 {}:{}（可用 downtime verify --anchor 核对）",
+                head.seq, head.hash_prefix
+            ),
+            signatures: vec!["药师".into(), "患者".into()],
+            running_head: format!("退药单 {}", slip.slip_no),
+        };
+        render_sheet(&sheet, layout)
+    }
+}

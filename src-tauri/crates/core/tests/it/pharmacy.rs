@@ -285,6 +285,12 @@ fn a_return_slip_backs_the_counters_drug_refund() {
     let slip = ret.slip_payload.clone().unwrap();
     assert!(slip.starts_with("DDRT.YF01.YF01-T000001.MZ01.MZ01-000001."), "{slip}");
     assert_eq!(code(p.desk.return_drugs(&ph, &r.qr_payload, &lines(&[(1, "2")])).unwrap_err()), "pharmacy_quantity_over");
+    // The printed slip carries its code, readable at 200 dpi on both papers.
+    for layout in ["a5", "roll80"] {
+        let pdf = p.desk.return_slip_pdf("YF01-T000001", layout).unwrap();
+        assert_eq!(decode_pdf(&pdf, 200), vec![slip.clone()], "{layout}");
+    }
+    assert_eq!(code(p.desk.return_slip_pdf("YF01-T000009", "a5").unwrap_err()), "return_slip_unknown");
     // At the counter: the slip needs the pharmacy's key.
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let refund = |lines: Vec<(i64, Quantity)>, by: &str| RefundInput {
