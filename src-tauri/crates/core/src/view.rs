@@ -247,6 +247,10 @@ pub struct SetupInput {
     pub station_name: String,
     pub admin_name: String,
     pub admin_pin: String,
+    /// `counter` (the default) or `pharmacy`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<String>,
 }
 
 /// A name and PIN: a login, or a supervisor's approval given at someone else's counter.

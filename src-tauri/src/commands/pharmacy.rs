@@ -1,0 +1,39 @@
+//! The pharmacy screen (#18): scan, dispense, return; and the station's key card.
+
+use super::Reply;
+use crate::ShellState;
+use downtime_core::pharmacy::view::{DispensingView, ScanView};
+use downtime_core::pharmacy::wire::PharmacyInput;
+use tauri::State;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_scan(state: State<'_, ShellState>, payload: String) -> Reply<ScanView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(ScanView::from(&shell.desk()?.pharmacy_scan(&me, &payload)?))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_dispense(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<ScanView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let lines = input.lines()?;
+    let approver = match input.approver.filter(|c| !c.name.trim().is_empty()) {
+        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
+        None => None,
+    };
+    let again = approver.as_ref().map(|a| (a, input.reason.as_deref().unwrap_or("")));
+    let (_, scan) = shell.desk()?.dispense(&me, &input.payload, &lines, again)?;
+    Ok(ScanView::from(&scan))
+}
+
+/// 退药确认: the return with its slip (number and signed code, shown for the counter to
+/// scan; `downtime pharmacy return --out` prints it).
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_return(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<DispensingView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let lines = input.lines()?;
+    let (d, _) = shell.desk()?.return_drugs(&me, &input.payload, &lines)?;
+    Ok(DispensingView::from(&d))
+}
