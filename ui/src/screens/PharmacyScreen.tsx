@@ -184,21 +184,27 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
           </p>
         )}
         {slip && (
-          <div className="panel" data-testid="pharmacy-slip">
-            <p className="big">{t("pharmacy.slip", { slip: slip.slip_no ?? "" })}</p>
-            <p className="muted">{t("pharmacy.slipHint")}</p>
+          <div className="panel slip" data-testid="pharmacy-slip">
+            <p>
+              <b className="big">{t("pharmacy.slip", { slip: slip.slip_no ?? "" })}</b> <span className="muted">{t("pharmacy.slipHint")}</span>
+            </p>
             <code className="payload">{slip.slip_payload}</code>
           </div>
         )}
         {scan && (
-          <section className="panel" data-testid="pharmacy-receipt">
+          <section className="panel pharmacy-receipt" data-testid="pharmacy-receipt">
             <p className="verdict">
-              {t("pharmacy.valid")} · <b className="big">{scan.receipt_no}</b>
+              {t("pharmacy.valid")} · <b className="big">{scan.receipt_no}</b> · {t("pharmacy.station")} {scan.station} {scan.station_name} ·{" "}
+              {t("pharmacy.patient")} {scan.patient} · {formatLocal(scan.time)} · {formatFen(scan.total_fen)}
             </p>
-            <p>
-              {t("pharmacy.station")} {scan.station} {scan.station_name} · {t("pharmacy.patient")} {scan.patient} ·{" "}
-              {formatLocal(scan.time)} · {formatFen(scan.total_fen)}
-            </p>
+            {scan.dispensed_before && mode === "dispense" && (
+              <div className="again-row" data-testid="pharmacy-again">
+                <p className="error compact">{t("pharmacy.againNeeds")}</p>
+                <Field name="approver" label={t("pharmacy.approver")} testId="pharmacy-approver" value={approver} onChange={setApprover} />
+                <PinField name="approverPin" label={t("pharmacy.approverPin")} testId="pharmacy-approver-pin" value={approverPin} onChange={setApproverPin} />
+                <Field name="reason" label={t("pharmacy.reason")} testId="pharmacy-reason" value={reason} onChange={setReason} />
+              </div>
+            )}
             <table className="batches" data-testid="pharmacy-lines">
               <thead>
                 <tr>
@@ -245,14 +251,6 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
                   </li>
                 ))}
               </ul>
-            )}
-            {scan.dispensed_before && mode === "dispense" && (
-              <div className="grid-form cols3" data-testid="pharmacy-again">
-                <p className="error span3">{t("pharmacy.againNeeds")}</p>
-                <Field name="approver" label={t("pharmacy.approver")} testId="pharmacy-approver" value={approver} onChange={setApprover} />
-                <PinField name="approverPin" label={t("pharmacy.approverPin")} testId="pharmacy-approver-pin" value={approverPin} onChange={setApproverPin} />
-                <Field name="reason" label={t("pharmacy.reason")} testId="pharmacy-reason" value={reason} onChange={setReason} />
-              </div>
             )}
           </section>
         )}

@@ -12,6 +12,7 @@ mod export;
 mod foundation;
 mod handover;
 mod payback;
+mod pharmacy;
 mod pressure;
 mod reconcile;
 mod registration;
