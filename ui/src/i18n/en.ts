@@ -966,4 +966,7 @@ export const en: Catalog = {
   "pharmacy.keyReturn": "Return",
   "pharmacy.keyReturnConfirm": "Confirm return",
   "pharmacy.keyClear": "Clear",
+  "recon.list.dispensed_twice": "Dispensed twice",
+  "recon.list.dispensed_unknown": "Dispensed against an unknown receipt",
+  "recon.list.refund_without_return": "Drug refund without a return",
 };

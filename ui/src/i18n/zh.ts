@@ -964,4 +964,7 @@ export const zh = {
   "pharmacy.keyReturn": "退药",
   "pharmacy.keyReturnConfirm": "确认退药",
   "pharmacy.keyClear": "清除",
+  "recon.list.dispensed_twice": "同一收据重复发药",
+  "recon.list.dispensed_unknown": "发药收据无从查证",
+  "recon.list.refund_without_return": "药品退费无退药记录",
 } as const;
