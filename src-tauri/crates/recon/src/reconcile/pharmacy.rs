@@ -2,7 +2,8 @@
 //! receipt dispensed against more than once (a photocopy, or a second window — approved or
 //! not, finance sees it), a dispensing against a receipt no loaded station issued (a forgery,
 //! or a counter whose batches are missing), and a counter's drug refund that no pharmacy
-//! return backs (no slip named, or a slip no pharmacy recorded).
+//! return backs (no slip named, or a slip no pharmacy recorded) — checked only once a
+//! pharmacy's batches are loaded: without any, a refund's typed 退药确认人 is all there is.
 
 use super::records::Records;
 use crate::store::Workspace;
@@ -90,7 +91,8 @@ fn findings(events: &[Event], records: &Records) -> Vec<PharmacyFinding> {
         .filter(|e| e.kind == "return")
         .filter_map(|e| e.slip_no.as_deref())
         .collect();
-    for e in events.iter().filter(|e| e.kind == "drug_refund") {
+    let pharmacy_loaded = events.iter().any(|e| e.kind != "drug_refund");
+    for e in events.iter().filter(|e| e.kind == "drug_refund" && pharmacy_loaded) {
         if e.slip_no.as_deref().is_some_and(|s| slips.contains(s)) {
             continue;
         }

@@ -125,4 +125,10 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
         assert_eq!(lists.iter().filter(|x| *x == l).count(), n, "{l} in {lists:?}");
     }
     assert!(ws.verify().unwrap().problem.is_none());
+    // Without any pharmacy batch loaded, a typed 退药确认人 is all there is: nothing flagged.
+    let mut counter_only = Workspace::open(dir.path().join("finance2").join("reconcile.sqlite3")).unwrap();
+    counter_only
+        .load_batches(&Clerk::command_line("财务小王").unwrap(), &[usb.join("MZ01-batch-000001")], &mut |_| {})
+        .unwrap();
+    assert!(counter_only.reconcile(None).unwrap().pharmacy.is_empty());
 }
