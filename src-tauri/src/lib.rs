@@ -83,6 +83,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::pharmacy::pharmacy_scan,
         commands::pharmacy::pharmacy_dispense,
         commands::pharmacy::pharmacy_return,
+        commands::pharmacy::pharmacy_trust_picked,
         commands::charges::pay_charge,
         commands::charges::receipt,
         commands::charges::shift_receipts,

@@ -52,6 +52,7 @@ import type { SetupInput } from "./bindings/SetupInput";
 import type { DispensingView } from "./bindings/DispensingView";
 import type { PharmacyInput } from "./bindings/PharmacyInput";
 import type { ScanView } from "./bindings/ScanView";
+import type { TrustedStationView } from "./bindings/TrustedStationView";
 import type { ShiftClosedView } from "./bindings/ShiftClosedView";
 import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
@@ -183,6 +184,7 @@ export const api = {
   pharmacyScan: (payload: string) => call<ScanView>("pharmacy_scan", { payload }),
   pharmacyDispense: (input: PharmacyInput) => call<ScanView>("pharmacy_dispense", { input }),
   pharmacyReturn: (input: PharmacyInput) => call<DispensingView>("pharmacy_return", { input }),
+  pharmacyTrustPicked: () => call<TrustedStationView>("pharmacy_trust_picked"),
 
   /** Reads the file and reports what an import would do; writes nothing. */
   catalogPreview: (file: CatalogFile) => call<ImportReportView>("catalog_preview", file.bytes, fileOptions(file)),

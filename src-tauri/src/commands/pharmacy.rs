@@ -37,3 +37,23 @@ pub fn pharmacy_return(state: State<'_, ShellState>, input: PharmacyInput) -> Re
     let (d, _) = shell.desk()?.return_drugs(&me, &input.payload, &lines)?;
     Ok(DispensingView::from(&d))
 }
+
+/// 信任工作站: the key card chosen in the system's file dialog (`pick_file`), read here.
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_trust_picked(
+    state: State<'_, ShellState>,
+    picked: State<'_, super::files::Picked>,
+) -> Reply<downtime_core::pharmacy::view::TrustedStationView> {
+    let path = picked.path()?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        downtime_core::CoreError::invalid(
+            "file_unreadable",
+            format!("无法读取 {}：{e}", path.display()),
+            format!("Cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let t = shell.desk()?.trust_key_card(&me, &bytes)?;
+    Ok(downtime_core::pharmacy::view::TrustedStationView::from(&t))
+}

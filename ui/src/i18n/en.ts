@@ -969,4 +969,9 @@ export const en: Catalog = {
   "recon.list.dispensed_twice": "Dispensed twice",
   "recon.list.dispensed_unknown": "Dispensed against an unknown receipt",
   "recon.list.refund_without_return": "Drug refund without a return",
+  "pharmacy.trustPick": "Choose a station key card…",
+  "pharmacy.trustFilter": "Key card",
+  "pharmacy.trustHint": "The file a counter wrote with downtime station key; compare the fingerprint with that counter's setup screen",
+  "pharmacy.trusted": "Station {code} {name} is trusted; key fingerprint:",
+  "pharmacy.keyTrust": "Trust a station",
 };

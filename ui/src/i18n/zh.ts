@@ -967,4 +967,9 @@ export const zh = {
   "recon.list.dispensed_twice": "同一收据重复发药",
   "recon.list.dispensed_unknown": "发药收据无从查证",
   "recon.list.refund_without_return": "药品退费无退药记录",
+  "pharmacy.trustPick": "选择工作站密钥卡…",
+  "pharmacy.trustFilter": "密钥卡",
+  "pharmacy.trustHint": "收费窗口用 downtime station key 导出的文件；导入后请与该窗口设置界面上的指纹核对",
+  "pharmacy.trusted": "已信任工作站 {code} {name}，公钥指纹：",
+  "pharmacy.keyTrust": "信任工作站",
 } as const;

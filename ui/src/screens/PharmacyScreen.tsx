@@ -6,7 +6,9 @@
 //! quantities in the line fields (all of each line to start with, any part typed instead); a
 //! receipt dispensed before needs the pharmacist-in-charge's name, PIN and a reason in place.
 //! F8 switches to 退药: type what came back, F8 again records it and shows the return slip's
-//! number and code for the counter. Esc clears and goes back to the scan field; F12 locks,
+//! number and code for the counter. Ctrl+T trusts a counter's key card chosen in the system's
+//! file dialog (administrators and the pharmacist-in-charge; the fingerprint is shown to compare).
+//! Esc clears and goes back to the scan field; F12 locks,
 //! Ctrl+Q logs out. The screen computes nothing: quantities are the core's, as text.
 
 import { useEffect, useRef, useState } from "react";
@@ -14,7 +16,9 @@ import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { DispensingView } from "../bindings/DispensingView";
 import type { ScanView } from "../bindings/ScanView";
+import type { TrustedStationView } from "../bindings/TrustedStationView";
 import { ErrorText } from "../components/ErrorText";
+import { FilePicker } from "../components/FilePicker";
 import { Field, PinField } from "../components/Field";
 import { FKeyBar } from "../components/FKeyBar";
 import { StatusBar } from "../components/StatusBar";
@@ -45,6 +49,8 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
   const [reason, setReason] = useState("");
   const [done, setDone] = useState<string | null>(null);
   const [slip, setSlip] = useState<DispensingView | null>(null);
+  const [trusting, setTrusting] = useState(false);
+  const [trusted, setTrusted] = useState<TrustedStationView | null>(null);
   const action = useSubmit();
   const scanInput = useRef<HTMLInputElement>(null);
   const firstQty = useRef<HTMLInputElement>(null);
@@ -131,6 +137,11 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
     });
   }
 
+  /** Ctrl+T: a counter's key card (downtime station key), chosen in the system's dialog. */
+  function trustPicked() {
+    void action.run(async () => setTrusted(await api.pharmacyTrustPicked()));
+  }
+
   async function logout() {
     onStatus(await api.logout());
   }
@@ -140,7 +151,14 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
       F5: dispense,
       "Ctrl+Enter": () => (mode === "return" ? returnKey() : dispense()),
       F8: returnKey,
-      Escape: clear,
+      Escape: () => {
+        setTrusting(false);
+        clear();
+      },
+      "Ctrl+T": () => {
+        setTrusted(null);
+        setTrusting(true);
+      },
       F12: onLock,
       "Ctrl+Q": () => void logout(),
     },
@@ -172,6 +190,26 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
             autoCorrect="off"
           />
         </form>
+        {trusting && (
+          <div className="panel slip" data-testid="pharmacy-trust">
+            <FilePicker
+              label={t("pharmacy.trustPick")}
+              title={t("pharmacy.trustPick")}
+              filterName={t("pharmacy.trustFilter")}
+              extensions={["json"]}
+              testId="pharmacy-trust-pick"
+              fromDisk
+              onPick={trustPicked}
+              hint={t("pharmacy.trustHint")}
+            />
+            {trusted && (
+              <p data-testid="pharmacy-trusted">
+                {t("pharmacy.trusted", { code: trusted.station_code, name: trusted.station_name })}{" "}
+                <span className="fingerprint">{trusted.fingerprint}</span>
+              </p>
+            )}
+          </div>
+        )}
         {action.pending && <p className="muted">{t("common.working")}</p>}
         {action.problem && (
           <div className="refusal" data-testid="pharmacy-refused">
@@ -261,6 +299,7 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
           { key: "F5", label: t("pharmacy.keyDispense"), run: dispense },
           { key: "F8", label: mode === "return" ? t("pharmacy.keyReturnConfirm") : t("pharmacy.keyReturn"), run: returnKey },
           { key: "Esc", label: t("pharmacy.keyClear"), run: clear },
+          { key: "Ctrl+T", label: t("pharmacy.keyTrust"), run: () => setTrusting(true) },
           { key: "F12", label: t("nav.lock"), run: onLock },
           { key: "Ctrl+Q", label: t("nav.logout"), run: () => void logout() },
         ]}

@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
 import type { ScanView } from "../../bindings/ScanView";
-import { callsOf, fakeBackend, ipcError, operator, renderApp, station, status } from "../../test/fixtures";
+import { callsOf, fakeBackend, ipcError, operator, renderApp, station, status, willPick } from "../../test/fixtures";
 
 const PAYLOAD = "DDR4.charge.MZ01.MZ01-000001.2538.1764122400.8.0123456789abcdef.DT-MZ01-000001.1*Y1*2~2*Y2*30.sig";
 
@@ -63,5 +63,30 @@ describe("药房 (#18)", () => {
     renderApp();
     expect(await screen.findByTestId("pharmacy-screen")).toBeInTheDocument();
     expect(screen.queryByText("收费")).not.toBeInTheDocument();
+  });
+
+  test("Ctrl+T trusts a counter's key card chosen in the system's dialog and shows its fingerprint", async () => {
+    const calls = fakeBackend({
+      app_status: () => pharmacyStatus(),
+      pharmacy_trust_picked: () => ({
+        station_code: "MZ01",
+        station_name: "门诊收费一号窗",
+        hospital: "市第一人民医院",
+        fingerprint: "9f3a 07c1 d2e4 b5a6",
+        source: "key_card",
+        trusted_by: "王管理",
+        trusted_at: "2026-11-26T02:00:00.000000Z",
+        new: true,
+        voids_noted: 0,
+      }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("pharmacy-scan");
+    await user.keyboard("{Control>}t{/Control}");
+    willPick("MZ01.key.json", "{}");
+    await user.click(await screen.findByTestId("pharmacy-trust-pick"));
+    expect(await screen.findByTestId("pharmacy-trusted")).toHaveTextContent("已信任工作站 MZ01 门诊收费一号窗");
+    expect(screen.getByTestId("pharmacy-trusted")).toHaveTextContent("9f3a 07c1 d2e4 b5a6");
+    expect(callsOf(calls, "pharmacy_trust_picked")).toHaveLength(1);
   });
 });
