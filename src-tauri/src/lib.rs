@@ -84,6 +84,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::pharmacy::pharmacy_dispense,
         commands::pharmacy::pharmacy_return,
         commands::pharmacy::pharmacy_trust_picked,
+        commands::pharmacy::read_return_slip,
         commands::charges::pay_charge,
         commands::charges::receipt,
         commands::charges::shift_receipts,

@@ -52,6 +52,7 @@ import type { SetupInput } from "./bindings/SetupInput";
 import type { DispensingView } from "./bindings/DispensingView";
 import type { PharmacyInput } from "./bindings/PharmacyInput";
 import type { ScanView } from "./bindings/ScanView";
+import type { ReturnSlipView } from "./bindings/ReturnSlipView";
 import type { TrustedStationView } from "./bindings/TrustedStationView";
 import type { ShiftClosedView } from "./bindings/ShiftClosedView";
 import type { ShiftReport } from "./bindings/ShiftReport";
@@ -185,6 +186,7 @@ export const api = {
   pharmacyDispense: (input: PharmacyInput) => call<ScanView>("pharmacy_dispense", { input }),
   pharmacyReturn: (input: PharmacyInput) => call<DispensingView>("pharmacy_return", { input }),
   pharmacyTrustPicked: () => call<TrustedStationView>("pharmacy_trust_picked"),
+  readReturnSlip: (payload: string) => call<ReturnSlipView>("read_return_slip", { payload }),
 
   /** Reads the file and reports what an import would do; writes nothing. */
   catalogPreview: (file: CatalogFile) => call<ImportReportView>("catalog_preview", file.bytes, fileOptions(file)),

@@ -57,3 +57,12 @@ pub fn pharmacy_trust_picked(
     let t = shell.desk()?.trust_key_card(&me, &bytes)?;
     Ok(downtime_core::pharmacy::view::TrustedStationView::from(&t))
 }
+
+/// At the counter: a scanned return slip, verified, for the refund form to fill its drug lines.
+#[tauri::command(rename_all = "snake_case")]
+pub fn read_return_slip(state: State<'_, ShellState>, payload: String) -> Reply<downtime_core::pharmacy::view::ReturnSlipView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let slip = shell.desk()?.read_return_slip(&payload)?;
+    Ok(downtime_core::pharmacy::view::ReturnSlipView::from(&slip))
+}

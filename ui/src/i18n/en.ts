@@ -500,7 +500,7 @@ export const en: Catalog = {
   "corr.refundLeft": "left",
   "corr.refundQtyHint": "Clear the lines not refunded; all empty refunds everything left.",
   "corr.drugBy": "Drug return confirmed by",
-  "corr.drugByHint": "For drugs: who in the pharmacy confirmed they came back",
+  "corr.drugByHint": "Scan the pharmacy's return slip (fills the drug lines), or type who confirmed",
   "corr.payBack": "Paid back by",
   "corr.payBackHint": "Cash left empty: all paid back in cash",
   "corr.amountBySystem": "The refund amount is worked out by the system",
@@ -974,4 +974,5 @@ export const en: Catalog = {
   "pharmacy.trustHint": "The file a counter wrote with downtime station key; compare the fingerprint with that counter's setup screen",
   "pharmacy.trusted": "Station {code} {name} is trusted; key fingerprint:",
   "pharmacy.keyTrust": "Trust a station",
+  "corr.slipRead": "Return slip {slip} (confirmed by {by}): the drug lines are filled from it",
 };

@@ -498,7 +498,7 @@ export const zh = {
   "corr.refundLeft": "剩余",
   "corr.refundQtyHint": "不退的项目请清空；全部留空即退还全部剩余。",
   "corr.drugBy": "退药确认人",
-  "corr.drugByHint": "退药品时填写药房确认退药的人",
+  "corr.drugByHint": "扫描药房退药单的二维码（自动填入退药行），或填写确认人姓名",
   "corr.payBack": "退款方式",
   "corr.payBackHint": "现金留空：全部退现金",
   "corr.amountBySystem": "退费金额将由系统计算",
@@ -972,4 +972,5 @@ export const zh = {
   "pharmacy.trustHint": "收费窗口用 downtime station key 导出的文件；导入后请与该窗口设置界面上的指纹核对",
   "pharmacy.trusted": "已信任工作站 {code} {name}，公钥指纹：",
   "pharmacy.keyTrust": "信任工作站",
+  "corr.slipRead": "退药单 {slip}（{by} 确认）：药品行已按退药单填入",
 } as const;

@@ -580,6 +580,32 @@ pub mod view {
         }
     }
 
+    /// A scanned return slip (退药单) as the counter's refund form shows it.
+    #[derive(Debug, Clone, Serialize, TS)]
+    #[ts(export)]
+    pub struct ReturnSlipView {
+        pub slip_no: String,
+        pub pharmacy: String,
+        pub receipt_no: String,
+        pub pharmacist: String,
+        /// What the refund records as 退药确认.
+        pub drug_return_by: String,
+        pub lines: Vec<DispensedLineView>,
+    }
+
+    impl From<&super::slip::Slip> for ReturnSlipView {
+        fn from(s: &super::slip::Slip) -> Self {
+            ReturnSlipView {
+                slip_no: s.slip_no.clone(),
+                pharmacy: s.pharmacy.clone(),
+                receipt_no: s.receipt_no.clone(),
+                pharmacist: s.pharmacist.clone(),
+                drug_return_by: s.drug_return_by(),
+                lines: s.lines.iter().map(|l| DispensedLineView { n: l.line_no, quantity: l.qty.text() }).collect(),
+            }
+        }
+    }
+
     impl TrustedStationView {
         pub fn of(t: &TrustedStation, new: bool, voids_noted: usize) -> Self {
             TrustedStationView {
