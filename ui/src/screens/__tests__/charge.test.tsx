@@ -870,7 +870,9 @@ describe("corrections (F8)", () => {
     await screen.findByTestId("shift-receipt-row");
     await user.keyboard("{Enter}");
     await screen.findAllByTestId("refund-line-qty");
-    await user.click(screen.getByTestId("refund-drug-by"));
+    // Marking a drug line shows the 退药确认 field; the slip scanned there marks its own lines.
+    await user.keyboard("{ArrowDown} ");
+    await user.click(await screen.findByTestId("refund-drug-by"));
     await user.paste(slip);
     await waitFor(() => expect(screen.getAllByTestId("refund-line-qty").map((q) => (q as HTMLInputElement).value)).toEqual(["", "1"]));
     expect(callsOf(calls, "read_return_slip").map((c) => c.args)).toEqual([{ payload: slip }]);

@@ -101,8 +101,8 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   const lineOf = (n: number) => preview?.lines.find((l) => l.line_no === n) ?? null;
   const done = (n: number) => lineOf(n)?.left_qty === "0";
   const drugMarked = marked.some((m) => receipt.lines.find((l) => l.line_no === m.line_no)?.is_drug);
-  const hasDrugs = receipt.lines.some((l) => l.is_drug);
-  /** A scanned 退药单 (the pharmacy's signed return slip): it marks the drug lines it returns. */
+  /** A scanned 退药单 (the pharmacy's signed return slip), typed into the 退药确认 field that
+   *  marking a drug line shows: it marks the drug lines the slip returns, and only those. */
   const [slip, setSlip] = useState<ReturnSlipView | null>(null);
 
   function onDrugBy(text: string) {
@@ -261,7 +261,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
       {err("line-qty")}
       <div className="refund-fields">
         <Field ref={reasonBox} name="reason" label={t("corr.reason")} testId="refund-reason" value={reason} onChange={setReason} error={err("reason")} />
-        {(drugMarked || hasDrugs || problem?.field === "drugBy") && (
+        {(drugMarked || slip || problem?.field === "drugBy") && (
           <Field
             name="drugBy"
             label={t("corr.drugBy")}
