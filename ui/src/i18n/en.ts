@@ -500,7 +500,7 @@ export const en: Catalog = {
   "corr.refundLeft": "left",
   "corr.refundQtyHint": "Clear the lines not refunded; all empty refunds everything left.",
   "corr.drugBy": "Drug return confirmed by",
-  "corr.drugByHint": "Scan the pharmacy's return slip (fills the drug lines), or type who confirmed",
+  "corr.drugByHint": "For drugs: who in the pharmacy confirmed they came back",
   "corr.payBack": "Paid back by",
   "corr.payBackHint": "Cash left empty: all paid back in cash",
   "corr.amountBySystem": "The refund amount is worked out by the system",

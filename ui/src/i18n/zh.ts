@@ -498,7 +498,7 @@ export const zh = {
   "corr.refundLeft": "剩余",
   "corr.refundQtyHint": "不退的项目请清空；全部留空即退还全部剩余。",
   "corr.drugBy": "退药确认人",
-  "corr.drugByHint": "扫描药房退药单的二维码（自动填入退药行），或填写确认人姓名",
+  "corr.drugByHint": "退药品时填写药房确认退药的人",
   "corr.payBack": "退款方式",
   "corr.payBackHint": "现金留空：全部退现金",
   "corr.amountBySystem": "退费金额将由系统计算",

@@ -265,7 +265,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
           <Field
             name="drugBy"
             label={t("corr.drugBy")}
-            hint={slip ? t("corr.slipRead", { slip: slip.slip_no, by: slip.pharmacist }) : t("corr.drugByHint")}
+            hint={slip ? t("corr.slipRead", { slip: slip.slip_no, by: slip.pharmacist }) : undefined}
             testId="refund-drug-by"
             value={drugBy}
             onChange={onDrugBy}
