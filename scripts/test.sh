@@ -9,6 +9,9 @@ bash scripts/setup.sh
 echo "==> cargo test (core, CLI)"
 cargo test -p downtime-core -p downtime-recon -p downtime-cli
 
+echo "==> cargo test (the Tauri shell on the mock runtime: capabilities, roles through IPC, one window per file)"
+cargo test -p downtime-desk
+
 echo "==> generated bindings are committed"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   git status --porcelain -- ui/src/bindings
