@@ -227,7 +227,10 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
                 println!("尚未信任任何工作站：用 downtime pharmacy trust 导入密钥卡或导出批次");
             } else {
                 for t in list {
-                    println!("{} {}（{}） 指纹 {} 来源 {}", t.station_code, t.station_name, t.hospital, t.fingerprint, t.source);
+                    println!(
+                        "{} {}（{}） 指纹 {} 来源 {}",
+                        t.station_code, t.station_name, t.hospital, t.fingerprint, t.source
+                    );
                 }
             }
         }

@@ -6,8 +6,8 @@
 
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::{clean_text, Permission, Pin, Role};
-use crate::station::StationKind;
 use crate::journal::{self, Change};
+use crate::station::StationKind;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
@@ -103,11 +103,11 @@ impl Actor {
                 "只有财务和管理员可以对账",
                 "only finance and administrators reconcile batches with the HIS",
             ),
-            Permission::Dispense => ("只有药师和药房主管可以发药和确认退药", "only pharmacists dispense and confirm drug returns"),
-            Permission::SuperviseDispensing => (
-                "再次发药需要药房主管授权",
-                "dispensing again needs the pharmacist-in-charge",
+            Permission::Dispense => (
+                "只有药师和药房主管可以发药和确认退药",
+                "only pharmacists dispense and confirm drug returns",
             ),
+            Permission::SuperviseDispensing => ("再次发药需要药房主管授权", "dispensing again needs the pharmacist-in-charge"),
             Permission::TrustStations => (
                 "信任其他工作站的公钥需要管理员、主管或药房主管",
                 "trusting another station's key needs an administrator, a supervisor or the pharmacist-in-charge",

@@ -113,22 +113,26 @@ impl Desk {
     pub fn station(&self) -> Result<Option<Station>> {
         Ok(self
             .conn
-            .qrow("SELECT id, code, name, hospital, public_key, created_at, kind FROM station", [], |r| {
-                let pk: Vec<u8> = r.get(4)?;
-                Ok(Station {
-                    id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-                    code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
-                    name: r.get(2)?,
-                    hospital: r.get(3)?,
-                    public_key: pk.try_into().unwrap_or([0; 32]),
-                    created_at: parse_stamp(&r.get::<_, String>(5)?),
-                    // Stations set up before kinds existed are counters.
-                    kind: match r.get::<_, Option<String>>(6)?.as_deref() {
-                        Some("pharmacy") => StationKind::Pharmacy,
-                        _ => StationKind::Counter,
-                    },
-                })
-            })
+            .qrow(
+                "SELECT id, code, name, hospital, public_key, created_at, kind FROM station",
+                [],
+                |r| {
+                    let pk: Vec<u8> = r.get(4)?;
+                    Ok(Station {
+                        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                        code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
+                        name: r.get(2)?,
+                        hospital: r.get(3)?,
+                        public_key: pk.try_into().unwrap_or([0; 32]),
+                        created_at: parse_stamp(&r.get::<_, String>(5)?),
+                        // Stations set up before kinds existed are counters.
+                        kind: match r.get::<_, Option<String>>(6)?.as_deref() {
+                            Some("pharmacy") => StationKind::Pharmacy,
+                            _ => StationKind::Counter,
+                        },
+                    })
+                },
+            )
             .optional()?)
     }
 
@@ -181,7 +185,15 @@ impl Desk {
         let tx = self.conn.transaction()?;
         tx.exec(
             "INSERT INTO station (id, code, name, hospital, public_key, created_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![station_id.to_string(), code.as_str(), name, hospital, &public[..], stamp(now), kind.key()],
+            params![
+                station_id.to_string(),
+                code.as_str(),
+                name,
+                hospital,
+                &public[..],
+                stamp(now),
+                kind.key()
+            ],
         )?;
         let station_row = tx.last_insert_rowid();
         tx.exec(

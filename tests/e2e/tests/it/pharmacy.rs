@@ -37,7 +37,13 @@ fn pharmacy(db: &Path) {
         .expect("the simulation charged drugs");
     std::fs::write(home.join("payload.txt"), &payload).unwrap();
     let card = counter.station_key_card().unwrap();
-    let mut ph = Desk::init_as(db, &setup("YF01", "门诊西药房"), StationKind::Pharmacy, downtime_core::time::Clock::system()).unwrap();
+    let mut ph = Desk::init_as(
+        db,
+        &setup("YF01", "门诊西药房"),
+        StationKind::Pharmacy,
+        downtime_core::time::Clock::system(),
+    )
+    .unwrap();
     let padmin = ph.authenticate("王管理", "123456").unwrap();
     ph.add_operator(&padmin, "李药师", Role::Pharmacist, "2468").unwrap();
     ph.trust_key_card(&padmin, &card).unwrap();

@@ -23,7 +23,8 @@ fn counter() -> Station {
     .unwrap();
     s.admin(&["catalog", "import", file.to_str().unwrap()]).out();
     s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
-    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"]).out();
+    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
+        .out();
     s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
     s.as_("李收费", "2468", &["shift", "open", "--float", "200"]).out();
     s.as_("李收费", "2468", &["patient", "add", "--name", "张三", "--sex", "M"]).out();
@@ -34,12 +35,26 @@ fn counter() -> Station {
 fn pharmacy() -> Station {
     let s = Station::empty();
     let init = s.run(&[
-        "init", "--kind", "pharmacy", "--hospital", "市第一人民医院", "--station", "YF01", "--station-name", "门诊西药房",
-        "--admin", "王管理", "--admin-pin", "123456", "--json",
+        "init",
+        "--kind",
+        "pharmacy",
+        "--hospital",
+        "市第一人民医院",
+        "--station",
+        "YF01",
+        "--station-name",
+        "门诊西药房",
+        "--admin",
+        "王管理",
+        "--admin-pin",
+        "123456",
+        "--json",
     ]);
     assert_eq!(init.json()["kind"], "pharmacy");
-    s.admin(&["operator", "add", "李药师", "--role", "pharmacist", "--pin", "2468"]).out();
-    s.admin(&["operator", "add", "赵主管", "--role", "pharmacist-in-charge", "--pin", "1357"]).out();
+    s.admin(&["operator", "add", "李药师", "--role", "pharmacist", "--pin", "2468"])
+        .out();
+    s.admin(&["operator", "add", "赵主管", "--role", "pharmacist-in-charge", "--pin", "1357"])
+        .out();
     s
 }
 
@@ -47,8 +62,19 @@ fn pharmacy() -> Station {
 fn a_pharmacy_is_set_up_by_init_and_refuses_counter_tasks() {
     let bad = Station::empty();
     bad.run(&[
-        "init", "--kind", "shop", "--hospital", "市第一人民医院", "--station", "YF01", "--station-name", "药房", "--admin",
-        "王管理", "--admin-pin", "123456",
+        "init",
+        "--kind",
+        "shop",
+        "--hospital",
+        "市第一人民医院",
+        "--station",
+        "YF01",
+        "--station-name",
+        "药房",
+        "--admin",
+        "王管理",
+        "--admin-pin",
+        "123456",
     ])
     .fails_with("没有“shop”这种工作站");
     assert!(!bad.db().exists(), "a refused init writes nothing");
@@ -68,10 +94,24 @@ fn scan_dispense_refuse_the_second_and_return_with_a_slip_the_counter_refunds() 
     let c = counter();
     let p = pharmacy();
     let receipt = c
-        .as_("李收费", "2468", &[
-            "charge", "--patient", "DT-MZ01-000001", "--line", "Y1:2", "--line", "Y2:30", "--line", "E1:1", "--pay",
-            "cash:175.38", "--json",
-        ])
+        .as_(
+            "李收费",
+            "2468",
+            &[
+                "charge",
+                "--patient",
+                "DT-MZ01-000001",
+                "--line",
+                "Y1:2",
+                "--line",
+                "Y2:30",
+                "--line",
+                "E1:1",
+                "--pay",
+                "cash:175.38",
+                "--json",
+            ],
+        )
         .json();
     let payload = receipt["qr_payload"].as_str().unwrap().to_string();
     // A station the pharmacy does not know.
@@ -80,12 +120,21 @@ fn scan_dispense_refuse_the_second_and_return_with_a_slip_the_counter_refunds() 
     let shown = c.run(&["station", "key", "--out", card.to_str().unwrap()]);
     assert!(shown.out().contains("公钥指纹"), "{}", shown.stdout);
     // A pharmacist may not trust keys; the administrator may.
-    p.run(&with(&PH, &["pharmacy", "trust", card.to_str().unwrap()])).fails_with("无权执行");
+    p.run(&with(&PH, &["pharmacy", "trust", card.to_str().unwrap()]))
+        .fails_with("无权执行");
     let trusted = p.admin(&["pharmacy", "trust", card.to_str().unwrap(), "--json"]).json();
-    assert_eq!((trusted["station_code"].as_str(), trusted["new"].as_bool()), (Some("MZ01"), Some(true)));
+    assert_eq!(
+        (trusted["station_code"].as_str(), trusted["new"].as_bool()),
+        (Some("MZ01"), Some(true))
+    );
     let altered = p.dir.path().join("altered.json");
-    std::fs::write(&altered, std::fs::read_to_string(&card).unwrap().replace("门诊收费一号窗", "假窗口")).unwrap();
-    p.admin(&["pharmacy", "trust", altered.to_str().unwrap()]).fails_with("密钥卡被改动过");
+    std::fs::write(
+        &altered,
+        std::fs::read_to_string(&card).unwrap().replace("门诊收费一号窗", "假窗口"),
+    )
+    .unwrap();
+    p.admin(&["pharmacy", "trust", altered.to_str().unwrap()])
+        .fails_with("密钥卡被改动过");
 
     let scan = p.run(&with(&PH, &["pharmacy", "scan", &payload, "--json"])).json();
     assert_eq!(scan["kind"], "charge");
@@ -101,37 +150,88 @@ fn scan_dispense_refuse_the_second_and_return_with_a_slip_the_counter_refunds() 
     assert_eq!(lines, vec![("Y1".into(), "2".into()), ("Y2".into(), "30".into())]);
     assert_eq!(scan["already"].as_array().unwrap().len(), 0);
     // Altered paper: 2 boxes made 20.
-    p.run(&with(&PH, &["pharmacy", "scan", &payload.replacen("1*Y1*2", "1*Y1*20", 1)])).fails_with("签名不符");
-    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--line", "1:5"])).fails_with("收据上只有 2");
-    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--line", "x"])).fails_with("行号:数量");
+    p.run(&with(&PH, &["pharmacy", "scan", &payload.replacen("1*Y1*2", "1*Y1*20", 1)]))
+        .fails_with("签名不符");
+    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--line", "1:5"]))
+        .fails_with("收据上只有 2");
+    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--line", "x"]))
+        .fails_with("行号:数量");
 
-    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--line", "1:2", "--line", "2:30"])).out();
+    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--line", "1:2", "--line", "2:30"]))
+        .out();
     let before = p.snapshot();
-    p.run(&with(&PH, &["pharmacy", "dispense", &payload])).fails_with("发过药：再次发药需要药房主管授权");
-    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--approver", "赵主管"])).fails_with("--approver-pin");
+    p.run(&with(&PH, &["pharmacy", "dispense", &payload]))
+        .fails_with("发过药：再次发药需要药房主管授权");
+    p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--approver", "赵主管"]))
+        .fails_with("--approver-pin");
     assert_eq!(p.snapshot(), before);
     let again = p
-        .run(&with(&with(&PH, &["pharmacy", "dispense", &payload, "--line", "2:10", "--reason", "药片撒落补发", "--json"]), &BOSS))
+        .run(&with(
+            &with(
+                &PH,
+                &[
+                    "pharmacy",
+                    "dispense",
+                    &payload,
+                    "--line",
+                    "2:10",
+                    "--reason",
+                    "药片撒落补发",
+                    "--json",
+                ],
+            ),
+            &BOSS,
+        ))
         .json();
     assert_eq!(again["dispensing"]["approver"], "赵主管");
     assert_eq!(again["receipt"]["already"].as_array().unwrap().len(), 2);
 
     let slip_pdf = p.dir.path().join("slip.pdf");
     let ret = p
-        .run(&with(&PH, &["pharmacy", "return", &payload, "--line", "1:1", "--out", slip_pdf.to_str().unwrap(), "--json"]))
+        .run(&with(
+            &PH,
+            &[
+                "pharmacy",
+                "return",
+                &payload,
+                "--line",
+                "1:1",
+                "--out",
+                slip_pdf.to_str().unwrap(),
+                "--json",
+            ],
+        ))
         .json();
     let slip = ret["return"]["slip_payload"].as_str().unwrap().to_string();
     assert_eq!(ret["return"]["slip_no"], "YF01-T000001");
     let text = pdf_text(&slip_pdf);
-    assert!(text.contains("退药单") && text.contains("YF01-T000001") && text.contains("MZ01-000001"), "{text}");
-    p.run(&with(&PH, &["pharmacy", "return", &payload, "--line", "1:5"])).fails_with("不能退 5");
+    assert!(
+        text.contains("退药单") && text.contains("YF01-T000001") && text.contains("MZ01-000001"),
+        "{text}"
+    );
+    p.run(&with(&PH, &["pharmacy", "return", &payload, "--line", "1:5"]))
+        .fails_with("不能退 5");
 
     // The counter refunds by the slip once it trusts the pharmacy.
     let refund = |by: &str| {
-        c.as_("李收费", "2468", &[
-            "receipt", "refund", "MZ01-000001", "--reason", "患者退药", "--drug-return-by", by, "--supervisor", "陈主管",
-            "--supervisor-pin", "1357", "--json",
-        ])
+        c.as_(
+            "李收费",
+            "2468",
+            &[
+                "receipt",
+                "refund",
+                "MZ01-000001",
+                "--reason",
+                "患者退药",
+                "--drug-return-by",
+                by,
+                "--supervisor",
+                "陈主管",
+                "--supervisor-pin",
+                "1357",
+                "--json",
+            ],
+        )
     };
     refund(&slip).fails_with("没有它的公钥");
     let pcard = p.dir.path().join("YF01.key.json");

@@ -195,8 +195,14 @@ impl Desk {
                 if slip.receipt_no != original.receipt_no {
                     return Err(invalid!(
                         "return_slip_other_receipt",
-                        format!("退药单 {} 退的是收据 {}，不是 {}", slip.slip_no, slip.receipt_no, original.receipt_no),
-                        format!("Return slip {} is for receipt {}, not {}", slip.slip_no, slip.receipt_no, original.receipt_no)
+                        format!(
+                            "退药单 {} 退的是收据 {}，不是 {}",
+                            slip.slip_no, slip.receipt_no, original.receipt_no
+                        ),
+                        format!(
+                            "Return slip {} is for receipt {}, not {}",
+                            slip.slip_no, slip.receipt_no, original.receipt_no
+                        )
                     ));
                 }
                 Some(slip)
@@ -226,7 +232,10 @@ impl Desk {
                 return Err(invalid!(
                     "return_slip_mismatch",
                     format!("退费的药品行与退药单 {} 上药房收回的不一致：药品只能按退药单退费", slip.slip_no),
-                    format!("The refund's drug lines differ from what return slip {} says the pharmacy took back", slip.slip_no)
+                    format!(
+                        "The refund's drug lines differ from what return slip {} says the pharmacy took back",
+                        slip.slip_no
+                    )
                 ));
             }
         }

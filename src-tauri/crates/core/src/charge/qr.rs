@@ -73,7 +73,12 @@ impl SignedLine {
                 short: crate::catalog::lookup::initials(&l.name)
                     .into_iter()
                     .next()
-                    .map(|i| i.chars().filter(char::is_ascii_alphanumeric).take(SHORT_NAME_LEN).collect::<String>())
+                    .map(|i| {
+                        i.chars()
+                            .filter(char::is_ascii_alphanumeric)
+                            .take(SHORT_NAME_LEN)
+                            .collect::<String>()
+                    })
                     .filter(|i| !i.is_empty()),
             })
             .collect()
@@ -255,7 +260,13 @@ fn parse(text: &str) -> Result<Parsed<'_>> {
     let all: Vec<&str> = body.split('.').collect();
     let kind = |k: &str| ReceiptKind::from_key(k).ok_or_else(unreadable);
     let anchor = |s: &str, h: &str| Anchor::parse(&format!("{s}:{h}")).map_err(|_| unreadable());
-    type Fields<'b> = (Option<ReceiptKind>, &'b [&'b str], Option<Anchor>, Option<String>, Option<Vec<SignedLine>>);
+    type Fields<'b> = (
+        Option<ReceiptKind>,
+        &'b [&'b str],
+        Option<Anchor>,
+        Option<String>,
+        Option<Vec<SignedLine>>,
+    );
     let (kind, parts, anchor, patient, lines): Fields<'_> = match all.first() {
         Some(&PREFIX) if all.len() == 10 => (
             Some(kind(all[1])?),
@@ -269,7 +280,11 @@ fn parse(text: &str) -> Result<Parsed<'_>> {
         Some(&PREFIX_V1) if all.len() == 5 => (None, &all[..], None, None, None),
         _ => return Err(unreadable()),
     };
-    let sig = if all[0] == PREFIX { unb64(sig_text) } else { hex::decode(sig_text).ok() };
+    let sig = if all[0] == PREFIX {
+        unb64(sig_text)
+    } else {
+        hex::decode(sig_text).ok()
+    };
     let sig: [u8; 64] = sig.and_then(|b| b.try_into().ok()).ok_or_else(unreadable)?;
     let total = parts[3].parse::<i64>().ok().and_then(|f| Fen::new(f).ok()).ok_or_else(unreadable)?;
     let issued = parts[4]
@@ -318,7 +333,10 @@ pub fn check(text: &str, public_key: &[u8; 32]) -> Result<Checked> {
     key.verify_strict(body.as_bytes(), &Signature::from_bytes(&sig)).map_err(|_| {
         invalid!(
             "qr_signature_invalid",
-            format!("收据 {} 的签名不符：这张收据被改动过，或不是由工作站 {} 开具", checked.receipt_no, checked.station),
+            format!(
+                "收据 {} 的签名不符：这张收据被改动过，或不是由工作站 {} 开具",
+                checked.receipt_no, checked.station
+            ),
             format!(
                 "The signature of receipt {} does not match: it was altered, or not issued by station {}",
                 checked.receipt_no, checked.station

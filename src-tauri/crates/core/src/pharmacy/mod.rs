@@ -133,8 +133,14 @@ impl Desk {
         let (Some(patient), Some(signed)) = (checked.patient.clone(), checked.lines.clone()) else {
             return Err(refused(
                 "pharmacy_old_code",
-                format!("收据 {} 是旧版二维码，没有签名的药品明细：请到开具的收费窗口核对后再发药", checked.receipt_no),
-                format!("Receipt {} has an old code without signed drug lines: check it at the issuing counter first", checked.receipt_no),
+                format!(
+                    "收据 {} 是旧版二维码，没有签名的药品明细：请到开具的收费窗口核对后再发药",
+                    checked.receipt_no
+                ),
+                format!(
+                    "Receipt {} has an old code without signed drug lines: check it at the issuing counter first",
+                    checked.receipt_no
+                ),
             ));
         };
         let kind = checked.kind.expect("version 4 signs the kind");
@@ -143,14 +149,20 @@ impl Desk {
             return Err(refused(
                 "pharmacy_not_a_charge",
                 format!("{} 不是收费收据（{zh}）：只能凭门诊收费收据发药", checked.receipt_no),
-                format!("{} is not a charge receipt ({en}): only charge receipts are dispensed against", checked.receipt_no),
+                format!(
+                    "{} is not a charge receipt ({en}): only charge receipts are dispensed against",
+                    checked.receipt_no
+                ),
             ));
         }
         if self.voided_by_issuer(&station, &checked.receipt_no)? {
             return Err(refused(
                 "pharmacy_receipt_voided",
                 format!("收据 {} 已被工作站 {station} 作废（见其导出批次）：不能发药", checked.receipt_no),
-                format!("Receipt {} was voided by station {station} (per its export batches): not dispensed against", checked.receipt_no),
+                format!(
+                    "Receipt {} was voided by station {station} (per its export batches): not dispensed against",
+                    checked.receipt_no
+                ),
             ));
         }
         let history = self.dispensings_of(&station, &checked.receipt_no)?;
@@ -213,8 +225,20 @@ impl Desk {
             checked_lines(&scan, lines, |l, q| {
                 (q.milli() > l.line.qty.milli()).then(|| {
                     (
-                        format!("第 {} 行（{}）收据上只有 {}，不能发 {}", l.line.line_no, l.line.code, l.line.qty.text(), q.text()),
-                        format!("Line {} ({}) is {} on the receipt; {} cannot be dispensed", l.line.line_no, l.line.code, l.line.qty.text(), q.text()),
+                        format!(
+                            "第 {} 行（{}）收据上只有 {}，不能发 {}",
+                            l.line.line_no,
+                            l.line.code,
+                            l.line.qty.text(),
+                            q.text()
+                        ),
+                        format!(
+                            "Line {} ({}) is {} on the receipt; {} cannot be dispensed",
+                            l.line.line_no,
+                            l.line.code,
+                            l.line.qty.text(),
+                            q.text()
+                        ),
                     )
                 })
             })?
@@ -222,7 +246,12 @@ impl Desk {
         let (approver, reason) = match (scan.dispensed_before(), again) {
             (false, _) => (None, String::new()),
             (true, None) => {
-                let last = scan.history.iter().rev().find(|d| d.kind == DispensingKind::Dispense).expect("dispensed before");
+                let last = scan
+                    .history
+                    .iter()
+                    .rev()
+                    .find(|d| d.kind == DispensingKind::Dispense)
+                    .expect("dispensed before");
                 return Err(refused(
                     "pharmacy_already_dispensed",
                     format!(
@@ -245,10 +274,16 @@ impl Desk {
                     return Err(invalid!(
                         "approver_is_actor",
                         format!("{} 不能为自己的再次发药授权：请另一位药房主管输入姓名和 PIN", approver.name()),
-                        format!("{} cannot approve their own second dispensing: another pharmacist-in-charge must enter their name and PIN", approver.name())
+                        format!(
+                            "{} cannot approve their own second dispensing: another pharmacist-in-charge must enter their name and PIN",
+                            approver.name()
+                        )
                     ));
                 }
-                (Some(approver.id()), clean_text(reason, 200, ("再次发药原因", "Reason for dispensing again"))?)
+                (
+                    Some(approver.id()),
+                    clean_text(reason, 200, ("再次发药原因", "Reason for dispensing again"))?,
+                )
             }
         };
         let d = self.record(by, &scan, DispensingKind::Dispense, &lines, approver, reason)?;
@@ -272,8 +307,18 @@ impl Desk {
             (q.milli() > held).then(|| {
                 let held = Quantity::from_milli(held).map(Quantity::text).unwrap_or_else(|_| "0".into());
                 (
-                    format!("第 {} 行（{}）本药房发出未退的只有 {held}，不能退 {}", l.line.line_no, l.line.code, q.text()),
-                    format!("Line {} ({}): only {held} was dispensed here and not returned; {} cannot come back", l.line.line_no, l.line.code, q.text()),
+                    format!(
+                        "第 {} 行（{}）本药房发出未退的只有 {held}，不能退 {}",
+                        l.line.line_no,
+                        l.line.code,
+                        q.text()
+                    ),
+                    format!(
+                        "Line {} ({}): only {held} was dispensed here and not returned; {} cannot come back",
+                        l.line.line_no,
+                        l.line.code,
+                        q.text()
+                    ),
                 )
             })
         })?;
@@ -307,7 +352,11 @@ impl Desk {
                     let signed: Vec<SignedLine> = lines
                         .iter()
                         .map(|(n, q)| {
-                            let l = scan.lines.iter().find(|l| l.line.line_no == *n).expect("checked lines are signed lines");
+                            let l = scan
+                                .lines
+                                .iter()
+                                .find(|l| l.line.line_no == *n)
+                                .expect("checked lines are signed lines");
                             SignedLine {
                                 line_no: *n,
                                 code: l.line.code.clone(),
@@ -361,7 +410,10 @@ impl Desk {
                         &[
                             ("dispensing_id", &id.to_string()),
                             ("line_no", n),
-                            ("code", &scan.lines.iter().find(|l| l.line.line_no == *n).expect("checked").line.code),
+                            (
+                                "code",
+                                &scan.lines.iter().find(|l| l.line.line_no == *n).expect("checked").line.code,
+                            ),
                             ("qty_milli", &q.milli()),
                         ],
                     )?,
@@ -392,7 +444,11 @@ impl Desk {
             .query_map([station, receipt_no], |r| {
                 Ok(Dispensing {
                     id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-                    kind: if r.get::<_, String>(1)? == "return" { DispensingKind::Return } else { DispensingKind::Dispense },
+                    kind: if r.get::<_, String>(1)? == "return" {
+                        DispensingKind::Return
+                    } else {
+                        DispensingKind::Dispense
+                    },
                     slip_no: r.get(2)?,
                     slip_payload: r.get(3)?,
                     by: r.get(4)?,
@@ -432,7 +488,11 @@ fn checked_lines(
             return Err(refused(
                 "pharmacy_line_unknown",
                 format!("收据 {} 没有第 {n} 行药品（药品行：{}）", scan.receipt_no, drug_lines.join("、")),
-                format!("Receipt {} has no drug line {n} (drug lines: {})", scan.receipt_no, drug_lines.join(", ")),
+                format!(
+                    "Receipt {} has no drug line {n} (drug lines: {})",
+                    scan.receipt_no,
+                    drug_lines.join(", ")
+                ),
             ));
         };
         if !seen.insert(*n) {
@@ -451,7 +511,7 @@ fn checked_lines(
 
 pub mod view {
     //! The pharmacy's wire types (`--json`, IPC).
-    use super::{Dispensing, Scan, TrustedStation, Trusted};
+    use super::{Dispensing, Scan, Trusted, TrustedStation};
     use crate::time::stamp;
     use serde::Serialize;
     use ts_rs::TS;
@@ -534,7 +594,9 @@ pub mod view {
     }
 
     fn milli(m: i64) -> String {
-        crate::catalog::price::Quantity::from_milli(m).map(|q| q.text()).unwrap_or_else(|_| "0".into())
+        crate::catalog::price::Quantity::from_milli(m)
+            .map(|q| q.text())
+            .unwrap_or_else(|_| "0".into())
     }
 
     impl From<&Dispensing> for DispensingView {
@@ -547,7 +609,11 @@ pub mod view {
                 reason: d.reason.clone(),
                 slip_no: d.slip_no.clone(),
                 slip_payload: d.slip_payload.clone(),
-                lines: d.lines.iter().map(|(n, q)| DispensedLineView { n: *n, quantity: q.text() }).collect(),
+                lines: d
+                    .lines
+                    .iter()
+                    .map(|(n, q)| DispensedLineView { n: *n, quantity: q.text() })
+                    .collect(),
             }
         }
     }
@@ -601,7 +667,14 @@ pub mod view {
                 receipt_no: s.receipt_no.clone(),
                 pharmacist: s.pharmacist.clone(),
                 drug_return_by: s.drug_return_by(),
-                lines: s.lines.iter().map(|l| DispensedLineView { n: l.line_no, quantity: l.qty.text() }).collect(),
+                lines: s
+                    .lines
+                    .iter()
+                    .map(|l| DispensedLineView {
+                        n: l.line_no,
+                        quantity: l.qty.text(),
+                    })
+                    .collect(),
             }
         }
     }

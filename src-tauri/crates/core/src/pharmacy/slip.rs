@@ -97,8 +97,14 @@ impl Desk {
         let Some(pharmacy) = self.trusted_station(&slip.pharmacy)? else {
             return Err(invalid!(
                 "return_slip_unknown_pharmacy",
-                format!("退药单来自药房 {}，本工作站没有它的公钥：请先导入该药房的密钥卡（downtime pharmacy trust）", slip.pharmacy),
-                format!("The return slip comes from pharmacy {}, whose key this station does not hold: import its key card first", slip.pharmacy)
+                format!(
+                    "退药单来自药房 {}，本工作站没有它的公钥：请先导入该药房的密钥卡（downtime pharmacy trust）",
+                    slip.pharmacy
+                ),
+                format!(
+                    "The return slip comes from pharmacy {}, whose key this station does not hold: import its key card first",
+                    slip.pharmacy
+                )
             ));
         };
         VerifyingKey::from_bytes(&pharmacy.public_key)
@@ -107,15 +113,24 @@ impl Desk {
                 invalid!(
                     "return_slip_signature_invalid",
                     format!("退药单 {} 的签名不符：被改动过，或不是药房 {} 开具", slip.slip_no, slip.pharmacy),
-                    format!("Return slip {} does not verify: altered, or not issued by pharmacy {}", slip.slip_no, slip.pharmacy)
+                    format!(
+                        "Return slip {} does not verify: altered, or not issued by pharmacy {}",
+                        slip.slip_no, slip.pharmacy
+                    )
                 )
             })?;
         let own = self.require_station()?;
         if slip.station != own.code.as_str() {
             return Err(invalid!(
                 "return_slip_other_station",
-                format!("退药单 {} 退的是工作站 {} 的收据 {}：请到该收费窗口退费", slip.slip_no, slip.station, slip.receipt_no),
-                format!("Return slip {} is for station {}'s receipt {}: refund it there", slip.slip_no, slip.station, slip.receipt_no)
+                format!(
+                    "退药单 {} 退的是工作站 {} 的收据 {}：请到该收费窗口退费",
+                    slip.slip_no, slip.station, slip.receipt_no
+                ),
+                format!(
+                    "Return slip {} is for station {}'s receipt {}: refund it there",
+                    slip.slip_no, slip.station, slip.receipt_no
+                )
             ));
         }
         let used: Option<String> = self
@@ -130,7 +145,10 @@ impl Desk {
             return Err(invalid!(
                 "return_slip_used",
                 format!("退药单 {} 已用于退费 {}：一张退药单只能退一次", slip.slip_no, refund),
-                format!("Return slip {} was already used by refund {}: a slip refunds once", slip.slip_no, refund)
+                format!(
+                    "Return slip {} was already used by refund {}: a slip refunds once",
+                    slip.slip_no, refund
+                )
             ));
         }
         Ok(slip)
@@ -196,10 +214,7 @@ impl Desk {
                     }],
                 ),
             ],
-            anchor: format!(
-                "流水锚点 {}:{}（可用 downtime verify --anchor 核对）",
-                head.seq, head.hash_prefix
-            ),
+            anchor: format!("流水锚点 {}:{}（可用 downtime verify --anchor 核对）", head.seq, head.hash_prefix),
             signatures: vec!["药师".into(), "患者".into()],
             running_head: format!("退药单 {}", slip.slip_no),
         };

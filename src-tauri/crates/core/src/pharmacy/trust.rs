@@ -146,7 +146,15 @@ impl Desk {
     pub fn trust_key_card(&mut self, by: &Actor, bytes: &[u8]) -> Result<Trusted> {
         by.require(Permission::TrustStations)?;
         let card = read_key_card(bytes)?;
-        self.trust(by, &card.station_code, &card.station_name, &card.hospital, card.public_key, "key_card".into(), &[])
+        self.trust(
+            by,
+            &card.station_code,
+            &card.station_name,
+            &card.hospital,
+            card.public_key,
+            "key_card".into(),
+            &[],
+        )
     }
 
     /// Trusts the station of a verified export batch (the folder `<STATION>-batch-<NNNNNN>`),
@@ -169,11 +177,7 @@ impl Desk {
             .ok()
             .and_then(|k| k.try_into().ok())
             .expect("a verified manifest's key is 32 bytes");
-        let voids: Vec<(String, i64)> = manifest
-            .voided
-            .iter()
-            .map(|v| (v.receipt_no.clone(), manifest.batch_seq))
-            .collect();
+        let voids: Vec<(String, i64)> = manifest.voided.iter().map(|v| (v.receipt_no.clone(), manifest.batch_seq)).collect();
         let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         self.trust(
             by,

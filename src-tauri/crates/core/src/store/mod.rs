@@ -159,12 +159,7 @@ impl Desk {
     }
 
     /// [`Desk::init_at`] of a station of `kind` (`downtime init --kind pharmacy`).
-    pub fn init_as(
-        path: impl AsRef<Path>,
-        setup: &crate::station::Setup,
-        kind: crate::station::StationKind,
-        clock: Clock,
-    ) -> Result<Desk> {
+    pub fn init_as(path: impl AsRef<Path>, setup: &crate::station::Setup, kind: crate::station::StationKind, clock: Clock) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
         match file::look(&path)? {
             file::Found::Missing | file::Found::Empty => {}

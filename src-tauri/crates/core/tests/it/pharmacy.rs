@@ -83,7 +83,10 @@ fn a_pharmacy_takes_no_money_and_a_counter_does_not_dispense() {
     assert_eq!(p.desk.station().unwrap().unwrap().kind, StationKind::Pharmacy);
     let before = p.entries();
     let ph = p.pharmacist.clone();
-    assert_eq!(code(p.desk.open_shift(&ph, downtime_core::Fen::ZERO).unwrap_err()), "pharmacy_station_task");
+    assert_eq!(
+        code(p.desk.open_shift(&ph, downtime_core::Fen::ZERO).unwrap_err()),
+        "pharmacy_station_task"
+    );
     let admin = p.admin.clone();
     assert_eq!(
         code(p.desk.import_sample_catalog(&admin, &mut |_, _| {}).unwrap_err()),
@@ -95,12 +98,12 @@ fn a_pharmacy_takes_no_money_and_a_counter_does_not_dispense() {
     let mut c = counter();
     let r = prescription(&mut c);
     let cashier = c.cashier.clone();
-    assert_eq!(code(c.f.desk.pharmacy_scan(&cashier, &r.qr_payload).unwrap_err()), "counter_station_task");
-    // A cashier is refused at the pharmacy by role, whatever the station.
     assert_eq!(
-        code(p.desk.pharmacy_scan(&admin, &r.qr_payload).unwrap_err()),
-        "role_forbidden"
+        code(c.f.desk.pharmacy_scan(&cashier, &r.qr_payload).unwrap_err()),
+        "counter_station_task"
     );
+    // A cashier is refused at the pharmacy by role, whatever the station.
+    assert_eq!(code(p.desk.pharmacy_scan(&admin, &r.qr_payload).unwrap_err()), "role_forbidden");
 }
 
 #[test]
@@ -128,7 +131,10 @@ fn key_cards_are_signed_and_one_key_per_station() {
     assert_eq!(code(p.desk.trust_key_card(&ph, &card).unwrap_err()), "role_forbidden");
     assert_eq!(p.entries(), before);
     assert!(p.desk.trust_key_card(&admin, &card).unwrap().new);
-    assert!(!p.desk.trust_key_card(&admin, &card).unwrap().new, "the same card again changes nothing");
+    assert!(
+        !p.desk.trust_key_card(&admin, &card).unwrap().new,
+        "the same card again changes nothing"
+    );
     assert_eq!(p.entries(), before + 1);
     // Another station calling itself MZ01 (a reinstall, or a forgery) is refused.
     let other = counter();
@@ -149,12 +155,26 @@ fn scan_dispense_once_and_again_only_with_the_pharmacist_in_charge() {
     assert!(r.qr_payload.starts_with("DDR4.charge.MZ01.MZ01-000001."), "{}", r.qr_payload);
     let (ph, boss, boss2) = (p.pharmacist.clone(), p.in_charge.clone(), p.in_charge2.clone());
     // Unknown station: refused with the reason.
-    assert_eq!(code(p.desk.pharmacy_scan(&ph, &r.qr_payload).unwrap_err()), "pharmacy_unknown_station");
+    assert_eq!(
+        code(p.desk.pharmacy_scan(&ph, &r.qr_payload).unwrap_err()),
+        "pharmacy_unknown_station"
+    );
     p.trust(&c);
     let scan = p.desk.pharmacy_scan(&ph, &r.qr_payload).unwrap();
-    assert_eq!((scan.station.as_str(), scan.receipt_no.as_str(), scan.patient.as_str()), ("MZ01", "MZ01-000001", "DT-MZ01-000001"));
-    let signed: Vec<(i64, &str, String)> = scan.lines.iter().map(|l| (l.line.line_no, l.line.code.as_str(), l.line.qty.text())).collect();
-    assert_eq!(signed, vec![(1, "Y1", "2".to_string()), (2, "Y2", "30".to_string())], "drug lines only");
+    assert_eq!(
+        (scan.station.as_str(), scan.receipt_no.as_str(), scan.patient.as_str()),
+        ("MZ01", "MZ01-000001", "DT-MZ01-000001")
+    );
+    let signed: Vec<(i64, &str, String)> = scan
+        .lines
+        .iter()
+        .map(|l| (l.line.line_no, l.line.code.as_str(), l.line.qty.text()))
+        .collect();
+    assert_eq!(
+        signed,
+        vec![(1, "Y1", "2".to_string()), (2, "Y2", "30".to_string())],
+        "drug lines only"
+    );
     assert_eq!(scan.lines[0].line.short.as_deref(), Some("AMXLJN"));
     assert!(scan.history.is_empty());
     // Altered on paper: a quantity, a code, a line added.
@@ -181,15 +201,30 @@ fn scan_dispense_once_and_again_only_with_the_pharmacist_in_charge() {
     // The photocopy, or the same paper at a second window: refused, saying when and by whom.
     let err = p.desk.dispense(&ph, &r.qr_payload, &[], None).unwrap_err();
     assert_eq!(err.code(), "pharmacy_already_dispensed");
-    assert!(err.to_string().contains("李药师") || format!("{err:?}").contains("李药师"), "{err:?}");
-    assert_eq!(code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&ph, "补发"))).unwrap_err()), "role_forbidden");
-    assert_eq!(code(p.desk.dispense(&boss, &r.qr_payload, &[], Some((&boss, "补发"))).unwrap_err()), "approver_is_actor");
-    assert_eq!(code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&boss, "  "))).unwrap_err()), "text_empty");
+    assert!(
+        err.to_string().contains("李药师") || format!("{err:?}").contains("李药师"),
+        "{err:?}"
+    );
+    assert_eq!(
+        code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&ph, "补发"))).unwrap_err()),
+        "role_forbidden"
+    );
+    assert_eq!(
+        code(p.desk.dispense(&boss, &r.qr_payload, &[], Some((&boss, "补发"))).unwrap_err()),
+        "approver_is_actor"
+    );
+    assert_eq!(
+        code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&boss, "  "))).unwrap_err()),
+        "text_empty"
+    );
     let (again, _) = p
         .desk
         .dispense(&ph, &r.qr_payload, &lines(&[(1, "1")]), Some((&boss, "首次缺货，补发余下 1 盒")))
         .unwrap();
-    assert_eq!((again.approver.as_deref(), again.reason.as_str()), (Some("赵主管"), "首次缺货，补发余下 1 盒"));
+    assert_eq!(
+        (again.approver.as_deref(), again.reason.as_str()),
+        (Some("赵主管"), "首次缺货，补发余下 1 盒")
+    );
     let _ = boss2;
     let scan = p.desk.pharmacy_scan(&ph, &r.qr_payload).unwrap();
     assert_eq!(scan.history.len(), 2);
@@ -204,23 +239,22 @@ fn refund_vouchers_voided_receipts_and_forgeries_are_refused() {
     let r = prescription(&mut c);
     let voided = prescription(&mut c);
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
-    let refund = c
-        .f
-        .desk
-        .refund_receipt(
-            &cashier,
-            &sup,
-            &RefundInput {
-                id: Uuid::now_v7(),
-                receipt_no: r.receipt_no.clone(),
-                lines: lines(&[(3, "1")]),
-                reason: "未做检查".into(),
-                tenders: vec![],
-                pay_back_reason: None,
-                drug_return_by: None,
-            },
-        )
-        .unwrap();
+    let refund =
+        c.f.desk
+            .refund_receipt(
+                &cashier,
+                &sup,
+                &RefundInput {
+                    id: Uuid::now_v7(),
+                    receipt_no: r.receipt_no.clone(),
+                    lines: lines(&[(3, "1")]),
+                    reason: "未做检查".into(),
+                    tenders: vec![],
+                    pay_back_reason: None,
+                    drug_return_by: None,
+                },
+            )
+            .unwrap();
     c.f.desk.void_receipt(&cashier, &sup, &voided.receipt_no, "收错").unwrap();
     // The pharmacy takes the key from the counter's export batch, and learns of the void.
     let out = tempfile::tempdir().unwrap();
@@ -232,8 +266,14 @@ fn refund_vouchers_voided_receipts_and_forgeries_are_refused() {
     let trusted = p.desk.trust_batch(&admin, &written.path).unwrap();
     assert_eq!((trusted.station.station_code.as_str(), trusted.voids_noted), ("MZ01", 1));
     let ph = p.pharmacist.clone();
-    assert_eq!(code(p.desk.pharmacy_scan(&ph, &refund.qr_payload).unwrap_err()), "pharmacy_not_a_charge");
-    assert_eq!(code(p.desk.pharmacy_scan(&ph, &voided.qr_payload).unwrap_err()), "pharmacy_receipt_voided");
+    assert_eq!(
+        code(p.desk.pharmacy_scan(&ph, &refund.qr_payload).unwrap_err()),
+        "pharmacy_not_a_charge"
+    );
+    assert_eq!(
+        code(p.desk.pharmacy_scan(&ph, &voided.qr_payload).unwrap_err()),
+        "pharmacy_receipt_voided"
+    );
     p.desk.pharmacy_scan(&ph, &r.qr_payload).unwrap();
     // A document signed by a key that is not MZ01's, though it says MZ01.
     let other = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
@@ -259,7 +299,10 @@ fn refund_vouchers_voided_receipts_and_forgeries_are_refused() {
     std::fs::write(&manifest, text).unwrap();
     let mut p2 = pharmacy();
     let admin2 = p2.admin.clone();
-    assert_eq!(code(p2.desk.trust_batch(&admin2, &written.path).unwrap_err()), "trust_batch_invalid");
+    assert_eq!(
+        code(p2.desk.trust_batch(&admin2, &written.path).unwrap_err()),
+        "trust_batch_invalid"
+    );
     // An old paper without signed drug lines.
     let old = "DDR3.charge.MZ01.MZ01-000001.100.1764000000.1.0123456789abcdef.00";
     assert_eq!(code(p.desk.pharmacy_scan(&ph, old).unwrap_err()), "qr_unreadable");
@@ -277,20 +320,29 @@ fn a_return_slip_backs_the_counters_drug_refund() {
         code(p.desk.return_drugs(&ph, &r.qr_payload, &lines(&[(1, "1")])).unwrap_err()),
         "pharmacy_quantity_over"
     );
-    assert_eq!(code(p.desk.return_drugs(&ph, &r.qr_payload, &[]).unwrap_err()), "pharmacy_return_no_lines");
+    assert_eq!(
+        code(p.desk.return_drugs(&ph, &r.qr_payload, &[]).unwrap_err()),
+        "pharmacy_return_no_lines"
+    );
     p.desk.dispense(&ph, &r.qr_payload, &[], None).unwrap();
     let (ret, scan) = p.desk.return_drugs(&ph, &r.qr_payload, &lines(&[(1, "1")])).unwrap();
     assert_eq!(ret.slip_no.as_deref(), Some("YF01-T000001"));
     assert_eq!(scan.lines[0].returned_milli, 1000);
     let slip = ret.slip_payload.clone().unwrap();
     assert!(slip.starts_with("DDRT.YF01.YF01-T000001.MZ01.MZ01-000001."), "{slip}");
-    assert_eq!(code(p.desk.return_drugs(&ph, &r.qr_payload, &lines(&[(1, "2")])).unwrap_err()), "pharmacy_quantity_over");
+    assert_eq!(
+        code(p.desk.return_drugs(&ph, &r.qr_payload, &lines(&[(1, "2")])).unwrap_err()),
+        "pharmacy_quantity_over"
+    );
     // The printed slip carries its code, readable at 200 dpi on both papers.
     for layout in ["a5", "roll80"] {
         let pdf = p.desk.return_slip_pdf("YF01-T000001", layout).unwrap();
         assert_eq!(decode_pdf(&pdf, 200), vec![slip.clone()], "{layout}");
     }
-    assert_eq!(code(p.desk.return_slip_pdf("YF01-T000009", "a5").unwrap_err()), "return_slip_unknown");
+    assert_eq!(
+        code(p.desk.return_slip_pdf("YF01-T000009", "a5").unwrap_err()),
+        "return_slip_unknown"
+    );
     // At the counter: the slip needs the pharmacy's key.
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let refund = |lines: Vec<(i64, Quantity)>, by: &str| RefundInput {
@@ -316,7 +368,11 @@ fn a_return_slip_backs_the_counters_drug_refund() {
     );
     // Lines other than the slip's drugs are refused; the slip alone fills them.
     assert_eq!(
-        code(c.f.desk.refund_receipt(&cashier, &sup, &refund(lines(&[(1, "2")]), &slip)).unwrap_err()),
+        code(
+            c.f.desk
+                .refund_receipt(&cashier, &sup, &refund(lines(&[(1, "2")]), &slip))
+                .unwrap_err()
+        ),
         "return_slip_mismatch"
     );
     let back = c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![], &slip)).unwrap();
@@ -367,7 +423,11 @@ fn payloads_with_drug_lines_scan_from_rendered_pdfs() {
     for n in [1usize, 4, 8, 12, 20, 30, 40, 60] {
         let mut items = Vec::new();
         for i in 0..n {
-            items.push(if i % 2 == 0 { item("Y1", &format!("{}", i + 1)) } else { item("Y2", &format!("{}", 10 * i)) });
+            items.push(if i % 2 == 0 {
+                item("Y1", &format!("{}", i + 1))
+            } else {
+                item("Y2", &format!("{}", 10 * i))
+            });
         }
         let total = c.f.desk.price_draft(&items, None).unwrap().1.get();
         let r = c
@@ -390,7 +450,10 @@ fn payloads_with_drug_lines_scan_from_rendered_pdfs() {
         } else {
             without += 1;
         }
-        assert!(names || r.qr_payload.len() > qr::NAMES_BUDGET - 100, "names are left out only when they do not fit");
+        assert!(
+            names || r.qr_payload.len() > qr::NAMES_BUDGET - 100,
+            "names are left out only when they do not fit"
+        );
         println!(
             "pharmacy QR: {n} drug lines, {} bytes, short names {}: decoded at 200 dpi from the A5 receipt (24 mm code) and the 80 mm roll (30 mm)",
             r.qr_payload.len(),

@@ -737,7 +737,11 @@ impl Load<'_> {
         )?;
         for e in &x.pharmacy {
             // A drug refund's issuer is the counter refunding it.
-            let issuer = if e.issuer_station.is_empty() { station } else { e.issuer_station.as_str() };
+            let issuer = if e.issuer_station.is_empty() {
+                station
+            } else {
+                e.issuer_station.as_str()
+            };
             stmt.execute(params![e.id, batch_id, station, e.kind, issuer, e.receipt, e.slip_no, e.at])?;
         }
         *counts.entry("pharmacy_event").or_default() += x.pharmacy.len() as i64;

@@ -164,7 +164,10 @@ impl Reconciliation {
                 ),
                 "dispensed_unknown" => Exception::new("dispensed_unknown", &f.station).says(
                     format!("药房凭收据 {} 发药（{at}），但已载入的批次中没有这张收费收据", f.receipt_no),
-                    format!("The pharmacy dispensed against receipt {} ({at}), which no loaded batch holds as a charge", f.receipt_no),
+                    format!(
+                        "The pharmacy dispensed against receipt {} ({at}), which no loaded batch holds as a charge",
+                        f.receipt_no
+                    ),
                     "先载入开具工作站的全部批次；仍然没有的，按伪造收据追查",
                     "Load every batch of the issuing station first; if it is still missing, treat the paper as forged",
                 ),
@@ -174,8 +177,14 @@ impl Reconciliation {
                         None => format!("收据 {} 的药品退费没有药房退药单（只写了确认人姓名）", f.receipt_no),
                     },
                     match &f.slip_no {
-                        Some(slip) => format!("The drug refund of receipt {} names return slip {slip}, which no pharmacy batch holds", f.receipt_no),
-                        None => format!("The drug refund of receipt {} has no pharmacy return slip (only a name)", f.receipt_no),
+                        Some(slip) => format!(
+                            "The drug refund of receipt {} names return slip {slip}, which no pharmacy batch holds",
+                            f.receipt_no
+                        ),
+                        None => format!(
+                            "The drug refund of receipt {} has no pharmacy return slip (only a name)",
+                            f.receipt_no
+                        ),
                     },
                     "载入药房的批次；仍然没有的，向药房核实药品是否退回",
                     "Load the pharmacy's batches; if it is still missing, ask the pharmacy whether the drugs came back",

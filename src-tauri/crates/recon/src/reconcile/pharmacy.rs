@@ -39,9 +39,9 @@ struct Event {
 
 impl Workspace {
     pub(crate) fn pharmacy_findings(&self, records: &Records) -> Result<Vec<PharmacyFinding>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, station, kind, issuer_station, receipt, slip_no, at FROM pharmacy_event ORDER BY at, rowid",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, station, kind, issuer_station, receipt, slip_no, at FROM pharmacy_event ORDER BY at, rowid")?;
         let events: Vec<Event> = stmt
             .query_map([], |r| {
                 Ok(Event {

@@ -45,7 +45,11 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
     let drugs: Vec<_> = (1..)
         .map_while(|n| counter.receipt(&format!("MZ01-{n:06}")).unwrap())
         .filter(|r| r.kind == ReceiptKind::Charge && r.voided.is_none() && r.refunded.get() == 0)
-        .filter(|r| qr::read_unverified(&r.qr_payload).and_then(|c| c.lines).is_some_and(|l| !l.is_empty()))
+        .filter(|r| {
+            qr::read_unverified(&r.qr_payload)
+                .and_then(|c| c.lines)
+                .is_some_and(|l| !l.is_empty())
+        })
         .collect();
     assert!(drugs.len() >= 3, "the simulation charged drugs on several receipts");
     let (a, b, c) = (&drugs[0], &drugs[1], &drugs[2]);
@@ -55,14 +59,18 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
     let padmin = ph.authenticate("王管理", "123456").unwrap();
     ph.add_operator(&padmin, "李药师", Role::Pharmacist, "2468").unwrap();
     ph.add_operator(&padmin, "赵主管", Role::PharmacistInCharge, "1357").unwrap();
-    let (pharmacist, boss) = (ph.authenticate("李药师", "2468").unwrap(), ph.authenticate("赵主管", "1357").unwrap());
+    let (pharmacist, boss) = (
+        ph.authenticate("李药师", "2468").unwrap(),
+        ph.authenticate("赵主管", "1357").unwrap(),
+    );
     ph.trust_key_card(&padmin, &counter.station_key_card().unwrap()).unwrap();
     counter.trust_key_card(&admin, &ph.station_key_card().unwrap()).unwrap();
 
     // A: dispensed, then again with the pharmacist-in-charge; one unit comes back on a slip,
     // which the counter refunds by.
     ph.dispense(&pharmacist, &a.qr_payload, &[], None).unwrap();
-    ph.dispense(&pharmacist, &a.qr_payload, &[], Some((&boss, "患者称药品遗失"))).unwrap();
+    ph.dispense(&pharmacist, &a.qr_payload, &[], Some((&boss, "患者称药品遗失")))
+        .unwrap();
     let l = first_drug(a);
     let one = Quantity::parse("1").unwrap().min(l.qty);
     let (ret, _) = ph.return_drugs(&pharmacist, &a.qr_payload, &[(l.line_no, one)]).unwrap();
@@ -80,7 +88,9 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
         .unwrap();
     // B: a drug refunded on a typed name, with no return at any pharmacy.
     let lb = first_drug(b);
-    counter.refund_receipt(&cashier, &sup, &refund(&b.receipt_no, vec![(lb.line_no, lb.qty)], "张药师")).unwrap();
+    counter
+        .refund_receipt(&cashier, &sup, &refund(&b.receipt_no, vec![(lb.line_no, lb.qty)], "张药师"))
+        .unwrap();
     export(&mut counter, &usb);
     // C: dispensed once, fine. D: charged after the counter's last batch, dispensed: no
     // loaded batch holds it.
@@ -90,17 +100,32 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
         .flat_map(|r| r.lines.iter())
         .find(|l| l.is_drug && l.doses.is_none())
         .expect("a drug that is not a herbal piece");
-    let lines = vec![LineInput::Item { code: plain.code.clone(), qty: plain.qty }];
+    let lines = vec![LineInput::Item {
+        code: plain.code.clone(),
+        qty: plain.qty,
+    }];
     let total = counter.price_draft(&lines, None).unwrap().1;
     let patient = c.patient.downtime_no.clone().unwrap();
     let d = counter
-        .pay_charge(&cashier, &ChargeInput::new(patient, lines, vec![TenderInput { method: Method::Cash, amount: total, reference: String::new() }]))
+        .pay_charge(
+            &cashier,
+            &ChargeInput::new(
+                patient,
+                lines,
+                vec![TenderInput {
+                    method: Method::Cash,
+                    amount: total,
+                    reference: String::new(),
+                }],
+            ),
+        )
         .unwrap();
     ph.dispense(&pharmacist, &d.qr_payload, &[], None).unwrap();
     export(&mut ph, &usb);
 
     let mut ws = Workspace::open(dir.path().join("finance").join("reconcile.sqlite3")).unwrap();
-    ws.load_batches(&Clerk::command_line("财务小王").unwrap(), &[usb.clone()], &mut |_| {}).unwrap();
+    ws.load_batches(&Clerk::command_line("财务小王").unwrap(), &[usb.clone()], &mut |_| {})
+        .unwrap();
     let r = ws.reconcile(None).unwrap();
     let mut found: Vec<(String, String)> = r.pharmacy.iter().map(|f| (f.list.clone(), f.receipt_no.clone())).collect();
     found.sort();
@@ -121,14 +146,22 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
     assert_eq!(found, expected);
     assert!(!r.balanced);
     let lists: Vec<String> = r.exceptions().into_iter().map(|e| e.list).collect();
-    for (l, n) in [("dispensed_twice", 1), ("dispensed_unknown", 1), ("refund_without_return", typed.len())] {
+    for (l, n) in [
+        ("dispensed_twice", 1),
+        ("dispensed_unknown", 1),
+        ("refund_without_return", typed.len()),
+    ] {
         assert_eq!(lists.iter().filter(|x| *x == l).count(), n, "{l} in {lists:?}");
     }
     assert!(ws.verify().unwrap().problem.is_none());
     // Without any pharmacy batch loaded, a typed 退药确认人 is all there is: nothing flagged.
     let mut counter_only = Workspace::open(dir.path().join("finance2").join("reconcile.sqlite3")).unwrap();
     counter_only
-        .load_batches(&Clerk::command_line("财务小王").unwrap(), &[usb.join("MZ01-batch-000001")], &mut |_| {})
+        .load_batches(
+            &Clerk::command_line("财务小王").unwrap(),
+            &[usb.join("MZ01-batch-000001")],
+            &mut |_| {},
+        )
         .unwrap();
     assert!(counter_only.reconcile(None).unwrap().pharmacy.is_empty());
 }
