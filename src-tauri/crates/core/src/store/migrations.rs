@@ -744,7 +744,9 @@ CREATE TABLE print_outcome (
     -- Why it did not print, as told to the cashier; '' when sent.
     problem   TEXT NOT NULL,
     at        TEXT NOT NULL
-    // 12: the pharmacy station (#18). A station is a counter (NULL in stations set up before
+) STRICT;
+"#,
+    // The pharmacy station (#18). A station is a counter (NULL in stations set up before
     // kinds existed) or a pharmacy; pharmacists (药师) and pharmacists-in-charge (药房主管)
     // join the roles (`operator` rebuilt with the wider CHECK, same columns, same rows). The
     // stations whose documents this one trusts, by public key (from a key card or a verified
