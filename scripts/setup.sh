@@ -9,7 +9,7 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth
-  webkit2gtk-driver poppler-utils sqlite3 fonts-noto-cjk nodejs npm python3 python3-venv
+  webkit2gtk-driver poppler-utils zbar-tools sqlite3 fonts-noto-cjk nodejs npm python3 python3-venv
   cups cups-client printer-driver-cups-pdf)
 missing=()
 for p in "${packages[@]}"; do

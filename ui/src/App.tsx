@@ -1,5 +1,6 @@
 //! Which screen shows, from the core's `AppStatus`: the database error page, first-start
-//! setup, login, or the shell (with the lock screen over it when locked).
+//! setup, login, or the shell — a pharmacy station's own screen (#18) — with the lock screen
+//! over it when locked.
 
 import { useEffect, useState } from "react";
 import { api, toIpcError, type IpcError } from "./api";
@@ -10,6 +11,7 @@ import { FatalScreen } from "./screens/FatalScreen";
 import { LockScreen } from "./screens/LockScreen";
 import { LoginScreen } from "./screens/LoginScreen";
 import { MainShell } from "./screens/MainShell";
+import { PharmacyScreen } from "./screens/PharmacyScreen";
 import { SetupScreen } from "./screens/SetupScreen";
 
 export function App() {
@@ -40,7 +42,11 @@ export function App() {
   if (!status.operator) return <LoginScreen status={status} onStatus={setStatus} />;
   return (
     <>
-      <MainShell status={status} onStatus={setStatus} onLock={() => setLocked(true)} hidden={locked} />
+      {status.station.kind === "pharmacy" ? (
+        <PharmacyScreen status={status} onStatus={setStatus} onLock={() => setLocked(true)} hidden={locked} />
+      ) : (
+        <MainShell status={status} onStatus={setStatus} onLock={() => setLocked(true)} hidden={locked} />
+      )}
       {locked && <LockScreen status={status} onUnlocked={unlocked} onSwitched={unlocked} />}
     </>
   );

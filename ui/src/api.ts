@@ -50,6 +50,11 @@ import type { RegTypeView } from "./bindings/RegTypeView";
 import type { RegistrationView } from "./bindings/RegistrationView";
 import type { ReportPrintView } from "./bindings/ReportPrintView";
 import type { SetupInput } from "./bindings/SetupInput";
+import type { DispensingView } from "./bindings/DispensingView";
+import type { PharmacyInput } from "./bindings/PharmacyInput";
+import type { ScanView } from "./bindings/ScanView";
+import type { ReturnSlipView } from "./bindings/ReturnSlipView";
+import type { TrustedStationView } from "./bindings/TrustedStationView";
 import type { ShiftClosedView } from "./bindings/ShiftClosedView";
 import type { ShiftReport } from "./bindings/ShiftReport";
 import type { SnapshotReportView } from "./bindings/SnapshotReportView";
@@ -182,6 +187,11 @@ export const api = {
   openPdf: (path: string) => call<null>("open_pdf", { path }),
   /** 收据核验: verifies a scanned receipt QR payload with this station's key. */
   checkReceiptCode: (payload: string) => call<CodeCheckView>("check_receipt_code", { payload }),
+  pharmacyScan: (payload: string) => call<ScanView>("pharmacy_scan", { payload }),
+  pharmacyDispense: (input: PharmacyInput) => call<ScanView>("pharmacy_dispense", { input }),
+  pharmacyReturn: (input: PharmacyInput) => call<DispensingView>("pharmacy_return", { input }),
+  pharmacyTrustPicked: () => call<TrustedStationView>("pharmacy_trust_picked"),
+  readReturnSlip: (payload: string) => call<ReturnSlipView>("read_return_slip", { payload }),
 
   /** Reads the file and reports what an import would do; writes nothing. */
   catalogPreview: (file: CatalogFile) => call<ImportReportView>("catalog_preview", file.bytes, fileOptions(file)),

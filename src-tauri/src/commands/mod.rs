@@ -8,6 +8,7 @@ pub mod charges;
 pub mod export;
 pub mod files;
 pub mod patients;
+pub mod pharmacy;
 pub mod reconcile;
 pub mod recovery;
 pub mod report;
@@ -110,12 +111,13 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
         admin_name: input.admin_name.clone(),
         admin_pin: input.admin_pin.clone(),
     };
+    let kind = downtime_core::station::StationKind::parse(input.kind.as_deref().unwrap_or("counter"))?;
     // Setup is the app's `downtime init`: the only way it creates a station file.
     if shell.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
-        shell.desk = Ok(Desk::init(&shell.db_path, &setup)?);
+        shell.desk = Ok(Desk::init_as(&shell.db_path, &setup, kind, downtime_core::time::Clock::system())?);
         shell.hold_instance()?;
     } else {
-        shell.desk()?.init_station(&setup)?;
+        shell.desk()?.init_station_as(&setup, kind)?;
     }
     let desk = shell.desk()?;
     // The administrator has just typed their PIN twice: they are logged in, so that the

@@ -3,4 +3,4 @@
 /**
  * 角色: what an operator may do. Checked in the core for every action.
  */
-export type Role = "cashier" | "admissions" | "supervisor" | "finance" | "admin";
+export type Role = "cashier" | "admissions" | "supervisor" | "finance" | "admin" | "pharmacist" | "pharmacist_in_charge";

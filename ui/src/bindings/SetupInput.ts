@@ -4,4 +4,8 @@
  * Inputs from the window. Money arrives as integer fen, already parsed from what the person
  * typed by the UI's one yuan parser; the core checks the range.
  */
-export type SetupInput = { hospital: string, code: string, station_name: string, admin_name: string, admin_pin: string, };
+export type SetupInput = { hospital: string, code: string, station_name: string, admin_name: string, admin_pin: string, 
+/**
+ * `counter` (the default) or `pharmacy`.
+ */
+kind?: string, };

@@ -4,4 +4,8 @@ export type StationView = { id: string, code: string, name: string, hospital: st
 /**
  * SHA-256 fingerprint of the station's Ed25519 public key.
  */
-fingerprint: string, public_key: string, created_at: string, };
+fingerprint: string, public_key: string, created_at: string, 
+/**
+ * `counter` or `pharmacy`.
+ */
+kind: string, };

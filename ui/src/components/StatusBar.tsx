@@ -17,6 +17,8 @@ export function StatusBar({ status }: { status: AppStatus }) {
   const t = useT();
   const { station, operator, catalog } = status;
   const shift = openShift(status.shift);
+  /** A pharmacy takes no money and has no price list: no shift, no catalog to show. */
+  const counter = station?.kind !== "pharmacy";
   return (
     <header className="status-bar" data-testid="status-bar">
       {station && (
@@ -29,16 +31,20 @@ export function StatusBar({ status }: { status: AppStatus }) {
           {operator.name} · {t(roleKey(operator.role))}
         </span>
       )}
-      <span data-testid="status-shift">
-        {shift
-          ? t("status.shiftOpen", { time: formatLocalTime(shift.opened_at), float: formatFen(shift.float_fen) })
-          : t("status.shiftNone")}
-      </span>
-      <span className={catalog.active && !catalog.stale ? "muted" : "status-warn"} data-testid="status-catalog">
-        {catalog.active
-          ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month, items: catalog.items })
-          : t("status.catalogNone")}
-      </span>
+      {counter && (
+        <span data-testid="status-shift">
+          {shift
+            ? t("status.shiftOpen", { time: formatLocalTime(shift.opened_at), float: formatFen(shift.float_fen) })
+            : t("status.shiftNone")}
+        </span>
+      )}
+      {counter && (
+        <span className={catalog.active && !catalog.stale ? "muted" : "status-warn"} data-testid="status-catalog">
+          {catalog.active
+            ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month, items: catalog.items })
+            : t("status.catalogNone")}
+        </span>
+      )}
       {status.unprinted > 0 && (
         <span className="status-warn" data-testid="status-unprinted">
           {t("status.unprinted", { count: status.unprinted })} <kbd>Ctrl+Y</kbd>

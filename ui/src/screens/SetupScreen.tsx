@@ -1,4 +1,4 @@
-//! 首次设置: hospital, station, administrator. The PIN is typed twice and compared here,
+//! 首次设置: hospital, station (a counter or a pharmacy), administrator. The PIN is typed twice and compared here,
 //! before any call; then the station's key fingerprint is shown for people to keep, with an
 //! offer to import the sample price list. The administrator is logged in by then, so
 //! "继续" leads straight to the shell.
@@ -12,6 +12,7 @@ import { ErrorText, errorIn } from "../components/ErrorText";
 import { Field, PinField } from "../components/Field";
 import { ImportSummary } from "../components/ImportReport";
 import { KeyForm } from "../components/KeyForm";
+import { KeySelect } from "../components/KeySelect";
 import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { useT } from "../i18n";
 
@@ -29,6 +30,7 @@ export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void })
   const [adminName, setAdminName] = useState("");
   const [adminPin, setAdminPin] = useState("");
   const [adminPin2, setAdminPin2] = useState("");
+  const [kind, setKind] = useState<"counter" | "pharmacy">("counter");
   const [created, setCreated] = useState<AppStatus | null>(null);
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
 
@@ -41,7 +43,7 @@ export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void })
       return;
     }
     void run(async () => {
-      const input = { hospital, code, station_name: stationName, admin_name: adminName, admin_pin: adminPin };
+      const input = { hospital, code, station_name: stationName, admin_name: adminName, admin_pin: adminPin, kind };
       setCreated(await api.setupStation(input));
     });
   }
@@ -69,6 +71,19 @@ export function SetupScreen({ onDone }: { onDone: (status: AppStatus) => void })
           value={stationName}
           onChange={setStationName}
         />
+        <KeySelect
+          name="kind"
+          className="span2"
+          label={t("setup.kind")}
+          hint={t("setup.kindHint")}
+          testId="setup-kind"
+          value={kind}
+          onChange={setKind}
+          options={[
+            { value: "counter", label: t("setup.kindCounter"), keys: ["C"] },
+            { value: "pharmacy", label: t("setup.kindPharmacy"), keys: ["P"] },
+          ]}
+        />
         <Field name="adminName" className="span2" label={t("setup.adminName")} testId="setup-admin-name" value={adminName} onChange={setAdminName} />
         <PinField name="adminPin" label={t("setup.adminPin")} testId="setup-admin-pin" value={adminPin} onChange={setAdminPin} error={err("adminPin")} />
         <PinField name="adminPin2" label={t("setup.adminPin2")} testId="setup-admin-pin2" value={adminPin2} onChange={setAdminPin2} error={err("adminPin2")} />
@@ -93,6 +108,8 @@ function SetupDone({ created, onCreated, onDone }: DoneProps) {
   const [reports, setReports] = useState<ImportReportView[] | null>(null);
   const sample = useSubmit();
   const next = useRef<HTMLButtonElement>(null);
+  /** A pharmacy has no price list: no sample to offer. */
+  const pharmacy = created.station?.kind === "pharmacy";
 
   // Imported: the next keystroke is 继续 (it was disabled while the import ran).
   const imported = reports !== null && !sample.pending;
@@ -120,16 +137,22 @@ function SetupDone({ created, onCreated, onDone }: DoneProps) {
         {created.station?.fingerprint}
       </p>
       <p className="muted">{t("setup.fingerprintHint")}</p>
-      <h2>{t("setup.catalogTitle")}</h2>
-      {reports ? reports.map((r) => <ImportSummary key={r.sha256} report={r} />) : <p className="muted">{t("setup.catalogHint")}</p>}
+      {pharmacy ? null : (
+        <>
+          <h2>{t("setup.catalogTitle")}</h2>
+          {reports ? reports.map((r) => <ImportSummary key={r.sha256} report={r} />) : <p className="muted">{t("setup.catalogHint")}</p>}
+        </>
+      )}
       {sample.problem && <ErrorText problem={sample.problem} testId="setup-error" />}
       <div className="button-row">
         <button ref={next} type="button" className="primary" data-testid="setup-continue" autoFocus disabled={sample.pending} onClick={() => onDone(created)}>
           {t("setup.continue")}
         </button>
-        <button type="button" data-testid="setup-import-sample" disabled={sample.pending || reports !== null} onClick={importSample}>
-          {sample.pending ? t("catalog.importing") : t("catalog.importSample")}
-        </button>
+        {!pharmacy && (
+          <button type="button" data-testid="setup-import-sample" disabled={sample.pending || reports !== null} onClick={importSample}>
+            {sample.pending ? t("catalog.importing") : t("catalog.importSample")}
+          </button>
+        )}
       </div>
     </CardPage>
   );

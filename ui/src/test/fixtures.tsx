@@ -37,6 +37,7 @@ export const station: StationView = {
   fingerprint: "SHA256:3f2a9c0d5be14f7a8e6b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5",
   public_key: "ab".repeat(32),
   created_at: "2026-11-26T00:00:00.000000Z",
+  kind: "counter",
 };
 
 export function operator(name = "张三", role: Role = "cashier"): OperatorView {

@@ -111,7 +111,7 @@ pub enum ReceiptCmd {
         /// 不按原路退回时的原因（打印在退费凭证上）
         #[arg(long)]
         pay_back_reason: Option<String>,
-        /// 退药确认人（药房）
+        /// 退药确认：扫描药房退药单的二维码（DDRT.…：按退药单填入药品行和退药确认人），或药房确认人的姓名
         #[arg(long)]
         drug_return_by: Option<String>,
         #[arg(long)]

@@ -46,6 +46,9 @@ pub struct InitArgs {
     /// 管理员 PIN（4-12 位数字）
     #[arg(long)]
     admin_pin: String,
+    /// 工作站类型：counter（收费窗口，默认）或 pharmacy（药房：不收费、没有价目表）
+    #[arg(long, default_value = "counter")]
+    kind: String,
     #[arg(long)]
     json: bool,
 }
@@ -54,6 +57,14 @@ pub struct InitArgs {
 pub enum StationCmd {
     /// 显示工作站与公钥指纹
     Show(JsonFlag),
+    /// 导出本工作站的密钥卡（工作站代码、名称、公钥和指纹，由本站密钥签名），供药房导入
+    Key {
+        /// 密钥卡文件
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -190,6 +201,19 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Station(StationCmd::Key { out, json }) => {
+            let card = ctx.desk.station_key_card()?;
+            downtime_core::store::write_whole(&out, &card)?;
+            let s = ctx.desk.require_station()?;
+            if json {
+                print_json(&StationView::from(&s));
+            } else {
+                println!("已写出工作站 {} {} 的密钥卡：{}", s.code, s.name, out.display());
+                println!("公钥指纹: {}（导入时请与本站设置界面上的指纹核对）", s.fingerprint());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Pharmacy(c) => crate::pharmacy::run(c, ctx),
         Command::Operator(c) => operator(c, ctx),
         Command::Outage(c) => outage(c, ctx),
         Command::Shift(c) => shift(c, ctx),
@@ -222,7 +246,8 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
 
 /// `downtime init`: the one command that creates a station.
 pub fn init(a: InitArgs, db: &std::path::Path) -> Out {
-    let desk = downtime_core::Desk::init(
+    let kind = downtime_core::station::StationKind::parse(&a.kind)?;
+    let desk = downtime_core::Desk::init_as(
         db,
         &Setup {
             hospital: a.hospital,
@@ -231,12 +256,14 @@ pub fn init(a: InitArgs, db: &std::path::Path) -> Out {
             admin_name: a.admin,
             admin_pin: a.admin_pin,
         },
+        kind,
+        downtime_core::time::Clock::system(),
     )?;
     let s = desk.require_station()?;
     if a.json {
         print_json(&StationView::from(&s));
     } else {
-        println!("已建立工作站 {} {}（{}）", s.code, s.name, s.hospital);
+        println!("已建立{} {} {}（{}）", s.kind.zh(), s.code, s.name, s.hospital);
         println!("公钥指纹: {}", s.fingerprint());
     }
     Ok(ExitCode::SUCCESS)

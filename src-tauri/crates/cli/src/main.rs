@@ -12,6 +12,7 @@ mod charges;
 mod export;
 mod foundation;
 mod patients;
+mod pharmacy;
 mod pin_prompt;
 mod progress;
 mod reconcile;
@@ -114,6 +115,8 @@ enum Command {
     Key(backup::KeyCmd),
     /// 财务对账：载入各工作站的批次，与 HIS 入账逐笔比对，列出异常与待办（对账工作区用 --db 指定，无需工作站和登录）
     Reconcile(reconcile::ReconcileArgs),
+    #[command(subcommand)]
+    Pharmacy(pharmacy::PharmacyCmd),
 }
 
 /// What a command needs: the open desk and, when asked, the authenticated operator.
@@ -200,7 +203,7 @@ fn reads_only(c: &Command) -> bool {
     use patients::{DeptCmd as Dp, PatientCmd as P, RegistrationCmd as Rg, RegtypeCmd as T};
     match c {
         Command::Verify(_) | Command::Report(_) => true,
-        Command::Station(St::Show(_)) | Command::Operator(Op::List(_)) | Command::Outage(O::Status(_)) => true,
+        Command::Station(St::Show(_) | St::Key { .. }) | Command::Operator(Op::List(_)) | Command::Outage(O::Status(_)) => true,
         Command::Shift(S::Status(_)) => true,
         Command::Shift(S::Threshold { yuan, .. }) => yuan.is_none(),
         Command::Catalog(K::Search { .. } | K::Versions { .. }) => true,
@@ -214,6 +217,7 @@ fn reads_only(c: &Command) -> bool {
         Command::Deposit(a) => matches!(a.sub, Some(D::Balance { .. })),
         Command::Export(a) => export::is_list(a),
         Command::Backup(a) => backup::reads_only(a),
+        Command::Pharmacy(pharmacy::PharmacyCmd::Scan { .. } | pharmacy::PharmacyCmd::Trusted { .. }) => true,
         _ => false,
     }
 }

@@ -294,12 +294,15 @@ fn stored_anchor_problem(conn: &Connection) -> Result<Option<Problem>> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let payload: String = r.get(1)?;
-        let Some(a) = crate::charge::qr::anchor_of(&payload) else {
+        let Some(said) = crate::charge::qr::read_unverified(&payload) else {
+            continue;
+        };
+        let Some(a) = said.anchor.clone() else {
             continue;
         };
         let (no, kind, total): (String, String, i64) = (r.get(0)?, r.get(2)?, r.get(3)?);
         // What the paper says of the receipt is what the row says.
-        if !(payload.starts_with(&format!("{}.{kind}.", crate::charge::qr::PREFIX)) && payload.contains(&format!(".{no}.{total}."))) {
+        if !(said.kind.map(|k| k.key()) == Some(kind.as_str()) && said.receipt_no == no && said.total.get() == total) {
             return Ok(problem(
                 None,
                 format!("收据 {no} 的记录与它印出的二维码不符：金额或种类被改动过"),

@@ -106,7 +106,7 @@ impl fmt::Debug for Pin {
 
 /// 角色: what an operator may do. Checked in the core for every action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Role {
     /// 收费员
@@ -119,6 +119,10 @@ pub enum Role {
     Finance,
     /// 管理员
     Admin,
+    /// 药师: dispenses and confirms drug returns at a pharmacy station.
+    Pharmacist,
+    /// 药房主管: a pharmacist who also approves a second dispensing against one receipt.
+    PharmacistInCharge,
 }
 
 /// The actions a role may be allowed to take.
@@ -144,10 +148,24 @@ pub enum Permission {
     ImportReference,
     /// Reconcile batches with the HIS and work the recovery lists (财务对账).
     Reconcile,
+    /// Dispense against a receipt and confirm drug returns (发药、退药确认), at a pharmacy.
+    Dispense,
+    /// Approve dispensing again against a receipt already dispensed (药房主管).
+    SuperviseDispensing,
+    /// Trust another station's public key (key card or export batch).
+    TrustStations,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Cashier, Role::Admissions, Role::Supervisor, Role::Finance, Role::Admin];
+    pub const ALL: [Role; 7] = [
+        Role::Cashier,
+        Role::Admissions,
+        Role::Supervisor,
+        Role::Finance,
+        Role::Admin,
+        Role::Pharmacist,
+        Role::PharmacistInCharge,
+    ];
 
     pub fn parse(text: &str) -> Result<Role> {
         match text.trim().to_ascii_lowercase().as_str() {
@@ -156,10 +174,12 @@ impl Role {
             "supervisor" | "主管" => Ok(Role::Supervisor),
             "finance" | "财务" => Ok(Role::Finance),
             "admin" | "管理员" => Ok(Role::Admin),
+            "pharmacist" | "药师" => Ok(Role::Pharmacist),
+            "pharmacist_in_charge" | "pharmacist-in-charge" | "药房主管" => Ok(Role::PharmacistInCharge),
             _ => Err(invalid!(
                 "role_invalid",
-                format!("没有“{text}”这个角色：可选 cashier（收费员）、admissions（住院处）、supervisor（主管）、finance（财务）、admin（管理员）"),
-                format!("There is no role \"{text}\": choose cashier, admissions, supervisor, finance or admin")
+                format!("没有“{text}”这个角色：可选 cashier（收费员）、admissions（住院处）、supervisor（主管）、finance（财务）、admin（管理员）、pharmacist（药师）、pharmacist-in-charge（药房主管）"),
+                format!("There is no role \"{text}\": choose cashier, admissions, supervisor, finance, admin, pharmacist or pharmacist-in-charge")
             )),
         }
     }
@@ -171,6 +191,8 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Finance => "finance",
             Role::Admin => "admin",
+            Role::Pharmacist => "pharmacist",
+            Role::PharmacistInCharge => "pharmacist_in_charge",
         }
     }
 
@@ -181,6 +203,8 @@ impl Role {
             Role::Supervisor => "主管",
             Role::Finance => "财务",
             Role::Admin => "管理员",
+            Role::Pharmacist => "药师",
+            Role::PharmacistInCharge => "药房主管",
         }
     }
 
@@ -197,6 +221,9 @@ impl Role {
             ReadReports => matches!(self, Supervisor | Admin | Finance),
             ImportReference => matches!(self, Supervisor | Admin),
             Reconcile => matches!(self, Finance | Admin),
+            Dispense => matches!(self, Pharmacist | PharmacistInCharge),
+            SuperviseDispensing => self == PharmacistInCharge,
+            TrustStations => matches!(self, Admin | Supervisor | PharmacistInCharge),
         }
     }
 }

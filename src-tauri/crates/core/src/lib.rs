@@ -25,6 +25,7 @@ pub mod operator;
 pub mod outage;
 pub mod paper;
 pub mod patient;
+pub mod pharmacy;
 pub mod receipt_pdf;
 pub mod registration;
 pub mod report;

@@ -7,6 +7,7 @@
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::{clean_text, Permission, Pin, Role};
 use crate::journal::{self, Change};
+use crate::station::StationKind;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
@@ -26,6 +27,9 @@ pub struct Actor {
     id: Uuid,
     name: String,
     role: Role,
+    /// The kind of station the PIN was checked at: a pharmacy refuses the counter's tasks
+    /// and a counter the pharmacy's, whatever the role.
+    station: StationKind,
 }
 
 impl Actor {
@@ -56,8 +60,13 @@ impl Actor {
         Ok(())
     }
 
-    /// Refuses unless this operator's role allows `p`.
+    pub fn station_kind(&self) -> StationKind {
+        self.station
+    }
+
+    /// Refuses unless this operator's role allows `p` at this kind of station.
     pub fn require(&self, p: Permission) -> Result<()> {
+        station_allows(self.station, p)?;
         if self.role.may(p) {
             return Ok(());
         }
@@ -94,12 +103,40 @@ impl Actor {
                 "只有财务和管理员可以对账",
                 "only finance and administrators reconcile batches with the HIS",
             ),
+            Permission::Dispense => (
+                "只有药师和药房主管可以发药和确认退药",
+                "only pharmacists dispense and confirm drug returns",
+            ),
+            Permission::SuperviseDispensing => ("再次发药需要药房主管授权", "dispensing again needs the pharmacist-in-charge"),
+            Permission::TrustStations => (
+                "信任其他工作站的公钥需要管理员、主管或药房主管",
+                "trusting another station's key needs an administrator, a supervisor or the pharmacist-in-charge",
+            ),
         };
         Err(CoreError::invalid(
             "role_forbidden",
             format!("{}（{}）无权执行：{zh}", self.name, self.role.zh()),
             format!("{} ({}) may not do this: {en}", self.name, self.role.as_str()),
         ))
+    }
+}
+
+/// What a kind of station is for: a pharmacy takes no money and has no price list (no
+/// shift, registration, admission or price-list import), a counter does not dispense.
+fn station_allows(kind: StationKind, p: Permission) -> Result<()> {
+    use Permission::*;
+    match (kind, p) {
+        (StationKind::Pharmacy, OpenShift | Register | Admit | ImportReference) => Err(CoreError::invalid(
+            "pharmacy_station_task",
+            "这是药房工作站：不收费、没有价目表，收费、挂号、入院、开班和导入价目表请在收费窗口办理",
+            "This is a pharmacy station: it takes no money and has no price list; charge, register, admit, open shifts and import price lists at a counter",
+        )),
+        (StationKind::Counter, Dispense | SuperviseDispensing) => Err(CoreError::invalid(
+            "counter_station_task",
+            "这是收费窗口：发药和退药确认请在药房工作站办理",
+            "This is a counter: dispensing and drug returns are done at a pharmacy station",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -275,7 +312,7 @@ impl Desk {
     /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
     /// toward the lockout), so this is the one check that writes on failure.
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<Actor> {
-        self.require_station()?;
+        let station = self.require_station()?;
         let typed = name.trim();
         let Some((id, stored, role, hash)) = self.operator_row(typed)? else {
             return Err(unknown_operator(typed));
@@ -295,6 +332,7 @@ impl Desk {
                 id,
                 name: name.to_string(),
                 role,
+                station: station.kind,
             });
         }
         // Counted and written in one transaction, so that two windows typing wrong PINs at

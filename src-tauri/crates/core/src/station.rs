@@ -23,6 +23,42 @@ pub struct Station {
     pub hospital: String,
     pub public_key: [u8; 32],
     pub created_at: DateTime<Utc>,
+    pub kind: StationKind,
+}
+
+/// 工作站类型: a counter (收费、挂号、住院处) takes money by its price list; a pharmacy (药房)
+/// takes no money and has no price list: it dispenses against the counters' signed receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StationKind {
+    #[default]
+    Counter,
+    Pharmacy,
+}
+
+impl StationKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            StationKind::Counter => "counter",
+            StationKind::Pharmacy => "pharmacy",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            StationKind::Counter => "收费窗口",
+            StationKind::Pharmacy => "药房",
+        }
+    }
+    pub fn parse(text: &str) -> Result<StationKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "counter" | "收费" | "收费窗口" => Ok(StationKind::Counter),
+            "pharmacy" | "药房" => Ok(StationKind::Pharmacy),
+            _ => Err(invalid!(
+                "station_kind_invalid",
+                format!("没有“{text}”这种工作站：可选 counter（收费窗口）或 pharmacy（药房）"),
+                format!("There is no station kind \"{text}\": choose counter or pharmacy")
+            )),
+        }
+    }
 }
 
 impl Station {
@@ -77,17 +113,26 @@ impl Desk {
     pub fn station(&self) -> Result<Option<Station>> {
         Ok(self
             .conn
-            .qrow("SELECT id, code, name, hospital, public_key, created_at FROM station", [], |r| {
-                let pk: Vec<u8> = r.get(4)?;
-                Ok(Station {
-                    id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-                    code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
-                    name: r.get(2)?,
-                    hospital: r.get(3)?,
-                    public_key: pk.try_into().unwrap_or([0; 32]),
-                    created_at: parse_stamp(&r.get::<_, String>(5)?),
-                })
-            })
+            .qrow(
+                "SELECT id, code, name, hospital, public_key, created_at, kind FROM station",
+                [],
+                |r| {
+                    let pk: Vec<u8> = r.get(4)?;
+                    Ok(Station {
+                        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                        code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
+                        name: r.get(2)?,
+                        hospital: r.get(3)?,
+                        public_key: pk.try_into().unwrap_or([0; 32]),
+                        created_at: parse_stamp(&r.get::<_, String>(5)?),
+                        // Stations set up before kinds existed are counters.
+                        kind: match r.get::<_, Option<String>>(6)?.as_deref() {
+                            Some("pharmacy") => StationKind::Pharmacy,
+                            _ => StationKind::Counter,
+                        },
+                    })
+                },
+            )
             .optional()?)
     }
 
@@ -98,6 +143,12 @@ impl Desk {
 
     /// 首次设置: creates the station, its key pair and the first administrator.
     pub fn init_station(&mut self, setup: &Setup) -> Result<Station> {
+        self.init_station_as(setup, StationKind::Counter)
+    }
+
+    /// 首次设置 of a station of `kind`: a pharmacy gets no registration types (it takes no
+    /// money and has no price list).
+    pub fn init_station_as(&mut self, setup: &Setup, kind: StationKind) -> Result<Station> {
         let Checked {
             hospital,
             code,
@@ -133,8 +184,16 @@ impl Desk {
         let pin_hash = hash_pin(&pin)?;
         let tx = self.conn.transaction()?;
         tx.exec(
-            "INSERT INTO station (id, code, name, hospital, public_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![station_id.to_string(), code.as_str(), name, hospital, &public[..], stamp(now)],
+            "INSERT INTO station (id, code, name, hospital, public_key, created_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                station_id.to_string(),
+                code.as_str(),
+                name,
+                hospital,
+                &public[..],
+                stamp(now),
+                kind.key()
+            ],
         )?;
         let station_row = tx.last_insert_rowid();
         tx.exec(
@@ -147,7 +206,10 @@ impl Desk {
         )?;
         let admin_row = tx.last_insert_rowid();
         // The registration types that fit the shipped sample price list (the hospital edits them).
-        let seeded = crate::registration::types::seed(&tx, admin_id, now)?;
+        let seeded = match kind {
+            StationKind::Counter => crate::registration::types::seed(&tx, admin_id, now)?,
+            StationKind::Pharmacy => Vec::new(),
+        };
         journal::append(
             &tx,
             Change {

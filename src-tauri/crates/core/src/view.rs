@@ -28,6 +28,8 @@ pub struct StationView {
     pub fingerprint: String,
     pub public_key: String,
     pub created_at: String,
+    /// `counter` or `pharmacy`.
+    pub kind: String,
 }
 
 impl From<&Station> for StationView {
@@ -39,6 +41,7 @@ impl From<&Station> for StationView {
             hospital: s.hospital.clone(),
             fingerprint: s.fingerprint(),
             public_key: hex::encode(s.public_key),
+            kind: s.kind.key().to_string(),
             created_at: stamp(s.created_at),
         }
     }
@@ -285,6 +288,10 @@ pub struct SetupInput {
     pub station_name: String,
     pub admin_name: String,
     pub admin_pin: String,
+    /// `counter` (the default) or `pharmacy`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<String>,
 }
 
 /// A name and PIN: a login, or a supervisor's approval given at someone else's counter.

@@ -15,6 +15,7 @@ mod handover;
 mod paper;
 mod patient_correction;
 mod payback;
+mod pharmacy;
 mod pressure;
 mod reconcile;
 mod registration;

@@ -882,6 +882,33 @@ describe("corrections (F8)", () => {
     expect(await within(result).findByTestId("print-status")).toHaveTextContent("已发送到打印机");
   });
 
+  test("a scanned return slip (退药单) marks the drug lines it returns and is sent as the pharmacy's confirmation", async () => {
+    const slip = `DDRT.YF01.YF01-T000001.MZ01.MZ01-000122.1764122400.%E6%9D%8E.2*X01*1.${"A".repeat(86)}`;
+    const { calls, user } = await openCharge({
+      shift_receipts: () => [drugs],
+      refund_preview: (a) => fakePreview(a),
+      read_return_slip: () => ({
+        slip_no: "YF01-T000001",
+        pharmacy: "YF01",
+        receipt_no: "MZ01-000122",
+        pharmacist: "李药师",
+        drug_return_by: "李药师（药房 YF01 退药单 YF01-T000001）",
+        lines: [{ n: 2, quantity: "1" }],
+      }),
+    });
+    await user.keyboard("{F8}");
+    await screen.findByTestId("shift-receipt-row");
+    await user.keyboard("{Enter}");
+    await screen.findAllByTestId("refund-line-qty");
+    // Marking a drug line shows the 退药确认 field; the slip scanned there marks its own lines.
+    await user.keyboard("{ArrowDown} ");
+    await user.click(await screen.findByTestId("refund-drug-by"));
+    await user.paste(slip);
+    await waitFor(() => expect(screen.getAllByTestId("refund-line-qty").map((q) => (q as HTMLInputElement).value)).toEqual(["", "1"]));
+    expect(callsOf(calls, "read_return_slip").map((c) => c.args)).toEqual([{ payload: slip }]);
+    expect(screen.getByText(/退药单 YF01-T000001（李药师 确认）/)).toBeInTheDocument();
+  });
+
   test("a refund paid back another way carries the core's total; a quantity the core refuses is said under its line", async () => {
     const { calls, user } = await openCharge({
       shift_receipts: () => [drugs],

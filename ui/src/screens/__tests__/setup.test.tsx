@@ -70,7 +70,7 @@ describe("setup", () => {
     await fillSetup(user, "246810{Enter}");
     expect(await screen.findByTestId("setup-fingerprint")).toHaveTextContent(station.fingerprint);
     expect(callsOf(calls, "setup_station")[0].args).toEqual({
-      input: { hospital: "市第一人民医院", code: "MZ01", station_name: "门诊收费一号窗", admin_name: "王管理", admin_pin: "246810" },
+      input: { hospital: "市第一人民医院", code: "MZ01", station_name: "门诊收费一号窗", admin_name: "王管理", admin_pin: "246810", kind: "counter" },
     });
     expect(screen.getByTestId("setup-continue")).toHaveFocus();
     await user.keyboard("{Enter}");

@@ -15,6 +15,7 @@ import type { ReceiptView } from "../../bindings/ReceiptView";
 import type { RefundInputView } from "../../bindings/RefundInputView";
 import type { RefundLineInput } from "../../bindings/RefundLineInput";
 import type { RefundPreviewView } from "../../bindings/RefundPreviewView";
+import type { ReturnSlipView } from "../../bindings/ReturnSlipView";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
 import { FormButtons } from "../../components/FormButtons";
@@ -37,7 +38,10 @@ const FIELD_OF: Record<string, string> = {
   tender_cheque_reference: "ref-0",
   tender_other_name: "ref-0",
 };
-const fieldFor: FieldFor = (code) => FIELD_OF[code] ?? (code.startsWith("quantity_") || code.startsWith("refund_") ? "line-qty" : undefined);
+const fieldFor: FieldFor = (code) => FIELD_OF[code] ?? (code.startsWith("return_slip_") ? "drugBy" : undefined) ?? (code.startsWith("quantity_") || code.startsWith("refund_") ? "line-qty" : undefined);
+
+/** A whole scanned return slip: `DDRT.` … `.` and its 86-character signature. */
+const SLIP = /^DDRT\.\S+\.[A-Za-z0-9_-]{86}$/;
 
 const OWN_WORDS: Record<string, MsgKey> = {
   shift_required: "charge.shiftRequired",
@@ -97,6 +101,24 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
   const lineOf = (n: number) => preview?.lines.find((l) => l.line_no === n) ?? null;
   const done = (n: number) => lineOf(n)?.left_qty === "0";
   const drugMarked = marked.some((m) => receipt.lines.find((l) => l.line_no === m.line_no)?.is_drug);
+  /** A scanned 退药单 (the pharmacy's signed return slip), typed into the 退药确认 field that
+   *  marking a drug line shows: it marks the drug lines the slip returns, and only those. */
+  const [slip, setSlip] = useState<ReturnSlipView | null>(null);
+
+  function onDrugBy(text: string) {
+    setDrugBy(text);
+    setSlip(null);
+    if (!SLIP.test(text.trim())) return;
+    void run(async () => {
+      const s = await api.readReturnSlip(text.trim());
+      setSlip(s);
+      const drug = new Set(receipt.lines.filter((l) => l.is_drug).map((l) => l.line_no));
+      setMarks((m) => {
+        const kept = Object.fromEntries(Object.entries(m).filter(([n]) => !drug.has(Number(n))));
+        return { ...kept, ...Object.fromEntries(s.lines.map((l) => [l.n, l.quantity])) };
+      });
+    });
+  }
   const fresh = preview !== null && lineProblem === null;
 
   function setMark(n: number, text: string) {
@@ -239,8 +261,16 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
       {err("line-qty")}
       <div className="refund-fields">
         <Field ref={reasonBox} name="reason" label={t("corr.reason")} testId="refund-reason" value={reason} onChange={setReason} error={err("reason")} />
-        {(drugMarked || problem?.field === "drugBy") && (
-          <Field name="drugBy" label={t("corr.drugBy")} testId="refund-drug-by" value={drugBy} onChange={setDrugBy} error={err("drugBy")} />
+        {(drugMarked || slip || problem?.field === "drugBy") && (
+          <Field
+            name="drugBy"
+            label={t("corr.drugBy")}
+            hint={slip ? t("corr.slipRead", { slip: slip.slip_no, by: slip.pharmacist }) : undefined}
+            testId="refund-drug-by"
+            value={drugBy}
+            onChange={onDrugBy}
+            error={err("drugBy")}
+          />
         )}
         <PayBackFields
           way={way}

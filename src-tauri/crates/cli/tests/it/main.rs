@@ -10,6 +10,7 @@ mod encryption;
 mod export;
 mod foundation;
 mod patients;
+mod pharmacy;
 mod reconcile;
 mod registration;
 mod report;

@@ -185,12 +185,58 @@ impl Desk {
         let reason = clean_text(&input.reason, 100, ("退费原因", "Reason"))?;
         let original = self.refundable(&input.receipt_no)?;
         let shift = self.shift_for_money(by)?;
-        let wanted: Vec<(i64, Option<Quantity>)> = if input.lines.is_empty() {
+        // A scanned return slip (退药单) instead of a typed name: it fills the drug lines.
+        let typed_return = input.drug_return_by.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        let slip = match typed_return {
+            Some(t) if t.starts_with(&format!("{}.", crate::pharmacy::slip::PREFIX)) => {
+                let slip = self.read_return_slip(t)?;
+                if slip.receipt_no != original.receipt_no {
+                    return Err(invalid!(
+                        "return_slip_other_receipt",
+                        format!(
+                            "退药单 {} 退的是收据 {}，不是 {}",
+                            slip.slip_no, slip.receipt_no, original.receipt_no
+                        ),
+                        format!(
+                            "Return slip {} is for receipt {}, not {}",
+                            slip.slip_no, slip.receipt_no, original.receipt_no
+                        )
+                    ));
+                }
+                Some(slip)
+            }
+            _ => None,
+        };
+        let given = match (&slip, input.lines.is_empty()) {
+            (Some(slip), true) => slip.refund_lines(),
+            _ => input.lines.clone(),
+        };
+        let wanted: Vec<(i64, Option<Quantity>)> = if given.is_empty() {
             original.lines.iter().map(|l| (l.line_no, None)).collect()
         } else {
-            input.lines.iter().map(|(n, q)| (*n, Some(*q))).collect()
+            given.iter().map(|(n, q)| (*n, Some(*q))).collect()
         };
-        let (lines, total) = self.plan_refund_lines(&original, &wanted, input.lines.is_empty())?;
+        let (lines, total) = self.plan_refund_lines(&original, &wanted, given.is_empty())?;
+        if let Some(slip) = &slip {
+            let mut drugs: Vec<(i64, i64)> = lines
+                .iter()
+                .filter(|l| l.is_drug)
+                .map(|l| (l.refunds_line.unwrap_or(l.line_no), l.qty.milli()))
+                .collect();
+            let mut returned: Vec<(i64, i64)> = slip.lines.iter().map(|l| (l.line_no, l.qty.milli())).collect();
+            drugs.sort();
+            returned.sort();
+            if drugs != returned {
+                return Err(invalid!(
+                    "return_slip_mismatch",
+                    format!("退费的药品行与退药单 {} 上药房收回的不一致：药品只能按退药单退费", slip.slip_no),
+                    format!(
+                        "The refund's drug lines differ from what return slip {} says the pharmacy took back",
+                        slip.slip_no
+                    )
+                ));
+            }
+        }
         if lines.is_empty() || total == Fen::ZERO {
             return Err(invalid!(
                 "refund_nothing_left",
@@ -198,7 +244,8 @@ impl Desk {
                 format!("Receipt {} is already fully refunded", original.receipt_no)
             ));
         }
-        let drug_return_by = match input.drug_return_by.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        let drug_return_by = match typed_return {
+            _ if slip.is_some() => slip.as_ref().map(|s| s.drug_return_by()),
             Some(d) => Some(clean_text(d, 20, ("退药确认人", "Pharmacy confirmation"))?),
             None if lines.iter().any(|l| l.is_drug) => {
                 return Err(invalid!(

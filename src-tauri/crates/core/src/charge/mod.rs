@@ -1006,7 +1006,25 @@ pub(crate) fn insert_receipt_rows(
     let receipt_no = format!("{}-{seq:06}", signer.station);
     // The chain position it is issued on: the entry just before its own (see `anchor`).
     let anchor = crate::anchor::head(tx)?.ok_or(crate::CoreError::NotInitialised)?;
-    let qr_payload = qr::payload(&signer.key, r.kind, &signer.station, &receipt_no, r.total, r.occurred_at, &anchor);
+    // A charge signs its drug lines: what a pharmacy may hand over against it.
+    let drug_lines = match r.kind {
+        ReceiptKind::Charge => qr::SignedLine::of(lines),
+        _ => Vec::new(),
+    };
+    let patient_no = r.patient.downtime_no.as_deref().or(r.patient.his_id.as_deref()).unwrap_or("");
+    let qr_payload = qr::payload(
+        &signer.key,
+        &qr::Contents {
+            kind: r.kind,
+            station: &signer.station,
+            receipt_no: &receipt_no,
+            total: r.total,
+            issued: r.occurred_at,
+            anchor: &anchor,
+            patient: patient_no,
+            lines: &drug_lines,
+        },
+    );
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
     let id = r.id.to_string();
     let receipt = journal::insert_row(

@@ -259,9 +259,10 @@ impl Ctx<'_> {
                 vec![self.gap(1.0), b]
             }
             Layout::Roll80 => {
-                text.push(self.gap(2.0));
+                // The code's quiet zone (four modules) kept clear above and below.
+                text.push(self.gap(3.0));
                 text.push(Block {
-                    h: p.qr + 0.5,
+                    h: p.qr + 3.0,
                     draws: vec![qr.draw((self.w - p.qr) / 2.0, 0.0, p.qr)],
                 });
                 text.push(self.para(&doc.receipt_number, p.small, Ink::Regular, Align::Center, 1));

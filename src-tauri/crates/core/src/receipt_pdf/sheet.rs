@@ -94,6 +94,13 @@ pub enum Item {
         caption: String,
         rows: Vec<(String, i64)>,
     },
+    /// A QR code of `payload`, `size` mm square, centred, with `caption` under it (a return
+    /// slip's signed code).
+    Qr {
+        payload: String,
+        size: f32,
+        caption: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -153,10 +160,10 @@ pub fn render_sheet(sheet: &Sheet, layout: SheetLayout) -> Result<Vec<u8>> {
     while let Some(s) = sections.next() {
         match sections.peek() {
             Some(next) if s.beside_next && cx.layout != Layout::Roll80 => {
-                body.push(cx.side_by_side(s, next));
+                body.push(cx.side_by_side(s, next)?);
                 sections.next();
             }
-            _ => body.extend(cx.section(s)),
+            _ => body.extend(cx.section(s)?),
         }
     }
     let tail = cx.sheet_tail(sheet);
@@ -220,6 +227,7 @@ impl Sheet {
                         t.push(("图表", "chart", caption));
                         t.extend(rows.iter().map(|m| ("图表", "chart", m.0.as_str())));
                     }
+                    Item::Qr { caption, .. } => t.push(("二维码", "code", caption)),
                 }
             }
         }
@@ -294,7 +302,7 @@ impl Ctx<'_> {
 
     /// The section's blocks; its heading is joined to the first one so that it never ends a
     /// page alone.
-    fn section(&self, s: &Section) -> Vec<Block> {
+    fn section(&self, s: &Section) -> Result<Vec<Block>> {
         let p = self.p;
         let heading = self.para(&s.heading, p.body + 1.5, Ink::Bold, Align::Left, 2);
         let mut blocks = Vec::new();
@@ -309,6 +317,22 @@ impl Ctx<'_> {
                 Item::HourBars { caption, hours } => blocks.push(self.hour_chart(caption, hours)),
                 Item::MethodBars { caption, methods } => blocks.push(self.method_chart(caption, methods)),
                 Item::SignedBars { caption, rows } => blocks.push(self.signed_chart(caption, rows)),
+                Item::Qr { payload, size, caption } => {
+                    let qr = super::draw::Qr::encode(payload).ok_or_else(|| {
+                        crate::error::invalid!(
+                            "receipt_qr_too_long",
+                            format!("二维码内容过长（{} 字节），无法生成二维码", payload.len()),
+                            format!("The QR payload is too long ({} bytes) for a QR code", payload.len())
+                        )
+                    })?;
+                    // Quiet zone above and below.
+                    blocks.push(self.gap(3.0));
+                    blocks.push(Block {
+                        h: size + 3.0,
+                        draws: vec![qr.draw((self.w - size) / 2.0, 0.0, *size)],
+                    });
+                    blocks.push(self.para(caption, p.small, Ink::Regular, Align::Center, 2));
+                }
             }
             blocks.push(self.gap(1.0));
         }
@@ -318,20 +342,20 @@ impl Ctx<'_> {
             first = stack(vec![first, b]);
         }
         blocks.insert(0, first);
-        blocks
+        Ok(blocks)
     }
 
     /// Two sections in two columns, as one block.
-    fn side_by_side(&self, left: &Section, right: &Section) -> Block {
+    fn side_by_side(&self, left: &Section, right: &Section) -> Result<Block> {
         let gap = 8.0;
         let half = Ctx {
             w: (self.w - gap) / 2.0,
             ..*self
         };
-        let (l, r) = (stack(half.section(left)), stack(half.section(right)));
+        let (l, r) = (stack(half.section(left)?), stack(half.section(right)?));
         let mut draws = l.draws;
         draws.extend(r.draws.into_iter().map(|d| d.shifted(half.w + gap, 0.0)));
-        Block { h: l.h.max(r.h), draws }
+        Ok(Block { h: l.h.max(r.h), draws })
     }
 
     fn pairs(&self, pairs: &[Pair]) -> Vec<Block> {

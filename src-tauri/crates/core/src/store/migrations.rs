@@ -39,6 +39,10 @@ pub const APPEND_ONLY: &[&str] = &[
     "patient_merge",
     "paper_book",
     "print_outcome",
+    "trusted_station",
+    "issuer_void",
+    "dispensing",
+    "dispensing_line",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -740,6 +744,84 @@ CREATE TABLE print_outcome (
     -- Why it did not print, as told to the cashier; '' when sent.
     problem   TEXT NOT NULL,
     at        TEXT NOT NULL
+) STRICT;
+"#,
+    // The pharmacy station (#18). A station is a counter (NULL in stations set up before
+    // kinds existed) or a pharmacy; pharmacists (药师) and pharmacists-in-charge (药房主管)
+    // join the roles (`operator` rebuilt with the wider CHECK, same columns, same rows). The
+    // stations whose documents this one trusts, by public key (from a key card or a verified
+    // export batch), the receipts their batches say were voided, and the dispensings and
+    // drug returns (退药确认) recorded here, each line by the receipt line it hands over.
+    r#"
+ALTER TABLE station ADD COLUMN kind TEXT CHECK (kind IN ('counter', 'pharmacy'));
+
+ALTER TABLE operator RENAME TO operator_v10;
+CREATE TABLE operator (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    role        TEXT NOT NULL CHECK (role IN ('cashier', 'admissions', 'supervisor', 'finance', 'admin',
+                                              'pharmacist', 'pharmacist_in_charge')),
+    pin_hash    TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT REFERENCES operator(id)
+) STRICT;
+INSERT INTO operator SELECT * FROM operator_v10 ORDER BY rowid;
+DROP TABLE operator_v10;
+
+CREATE TABLE trusted_station (
+    id            TEXT PRIMARY KEY,
+    station_code  TEXT NOT NULL,
+    station_name  TEXT NOT NULL,
+    hospital      TEXT NOT NULL,
+    public_key    BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),
+    -- 'key_card' or 'batch:<folder name>'
+    source        TEXT NOT NULL,
+    trusted_by    TEXT NOT NULL REFERENCES operator(id),
+    trusted_at    TEXT NOT NULL
+) STRICT;
+-- One key per station code: a second key for a code is a forgery or a reinstalled station,
+-- and is refused rather than trusted beside the first.
+CREATE UNIQUE INDEX trusted_station_code ON trusted_station(station_code);
+
+CREATE TABLE issuer_void (
+    station_code  TEXT NOT NULL,
+    receipt_no    TEXT NOT NULL,
+    batch_seq     INTEGER NOT NULL,
+    noted_at      TEXT NOT NULL,
+    PRIMARY KEY (station_code, receipt_no)
+) STRICT;
+
+CREATE TABLE dispensing (
+    id              TEXT PRIMARY KEY,
+    seq             INTEGER NOT NULL UNIQUE CHECK (seq > 0),
+    -- 'dispense' (发药) or 'return' (退药确认)
+    kind            TEXT NOT NULL CHECK (kind IN ('dispense', 'return')),
+    -- The return slip's number (<station>-T<seq>), NULL for a dispensing.
+    slip_no         TEXT UNIQUE,
+    issuer_station  TEXT NOT NULL,
+    receipt_no      TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    approver_id     TEXT REFERENCES operator(id),
+    slip_payload    TEXT,
+    operator_id     TEXT NOT NULL REFERENCES operator(id),
+    at              TEXT NOT NULL,
+    CHECK (kind = 'dispense' OR slip_no IS NOT NULL),
+    CHECK (approver_id IS NULL OR approver_id <> operator_id)
+) STRICT;
+CREATE INDEX dispensing_receipt ON dispensing(issuer_station, receipt_no);
+CREATE TRIGGER dispensing_seq_gapless BEFORE INSERT ON dispensing
+WHEN NEW.seq IS NOT (SELECT ifnull(max(seq), 0) + 1 FROM dispensing)
+BEGIN
+    SELECT RAISE(ABORT, 'dispensing: numbers run without gaps');
+END;
+
+CREATE TABLE dispensing_line (
+    dispensing_id  TEXT NOT NULL REFERENCES dispensing(id),
+    line_no        INTEGER NOT NULL CHECK (line_no > 0),
+    code           TEXT NOT NULL,
+    qty_milli      INTEGER NOT NULL CHECK (qty_milli > 0),
+    PRIMARY KEY (dispensing_id, line_no)
 ) STRICT;
 "#,
 ];

@@ -164,13 +164,18 @@ impl Desk {
 
     /// [`Desk::init`] by `clock` (tests and the simulator set the time).
     pub fn init_at(path: impl AsRef<Path>, setup: &crate::station::Setup, clock: Clock) -> Result<Desk> {
+        Desk::init_as(path, setup, crate::station::StationKind::Counter, clock)
+    }
+
+    /// [`Desk::init_at`] of a station of `kind` (`downtime init --kind pharmacy`).
+    pub fn init_as(path: impl AsRef<Path>, setup: &crate::station::Setup, kind: crate::station::StationKind, clock: Clock) -> Result<Desk> {
         let path = path.as_ref().to_path_buf();
         match file::look(&path)? {
             file::Found::Missing | file::Found::Empty => {}
             _ => {
                 let mut desk = Desk::open(&path)?;
                 desk.set_clock(clock);
-                desk.init_station(setup)?;
+                desk.init_station_as(setup, kind)?;
                 return Ok(desk);
             }
         }
@@ -189,7 +194,7 @@ impl Desk {
         {
             let mut desk = Desk::open_writable(new.clone(), latest_version())?;
             desk.set_clock(clock.clone());
-            desk.init_station(setup)?;
+            desk.init_station_as(setup, kind)?;
             // The (empty) search indexes are current from the start, so that a search on a
             // station opened only to read never needs to write them.
             desk.ensure_patient_index()?;

@@ -532,12 +532,16 @@ fn the_qr_code_verifies_offline_and_catches_alterations() {
     let anchor = checked.anchor.clone().expect("version 3 carries its anchor");
     let forged = qr::payload(
         &other,
-        ReceiptKind::Charge,
-        "MZ01",
-        "MZ01-000001",
-        Fen::new(9_999_900).unwrap(),
-        r.occurred_at,
-        &anchor,
+        &qr::Contents {
+            kind: ReceiptKind::Charge,
+            station: "MZ01",
+            receipt_no: "MZ01-000001",
+            total: Fen::new(9_999_900).unwrap(),
+            issued: r.occurred_at,
+            anchor: &anchor,
+            patient: "DT-MZ01-000001",
+            lines: &[],
+        },
     );
     assert_eq!(
         c.f.desk.check_receipt_code(&forged, None).unwrap_err().code(),
@@ -551,7 +555,7 @@ fn the_code_says_what_the_paper_is_and_the_station_what_became_of_it() {
     let r = c
         .pay(&charge("DT-MZ01-000001", vec![item("E1", "1"), item("L1", "1")], vec![cash("170")]))
         .unwrap();
-    assert!(r.qr_payload.starts_with("DDR3.charge.MZ01.MZ01-000001.17000."), "{}", r.qr_payload);
+    assert!(r.qr_payload.starts_with("DDR4.charge.MZ01.MZ01-000001.17000."), "{}", r.qr_payload);
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let refund = |lines: Vec<(i64, &str)>| RefundInput {
         id: Uuid::now_v7(),

@@ -15,6 +15,7 @@ mod paper;
 mod parts;
 mod patient_records;
 mod patients;
+mod pharmacy;
 mod pressure;
 mod quantities;
 mod receipt_pdf;

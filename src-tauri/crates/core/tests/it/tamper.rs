@@ -74,12 +74,16 @@ fn rehash_from(conn: &rusqlite::Connection, from: i64) {
                 let c = qr::check(&old, &public).unwrap();
                 let resigned = qr::payload(
                     &key,
-                    c.kind.unwrap(),
-                    &c.station,
-                    &c.receipt_no,
-                    downtime_core::Fen::new(row["total_fen"].as_i64().unwrap()).unwrap(),
-                    c.issued,
-                    &Anchor::of(seq - 1, &prev),
+                    &qr::Contents {
+                        kind: c.kind.unwrap(),
+                        station: &c.station,
+                        receipt_no: &c.receipt_no,
+                        total: downtime_core::Fen::new(row["total_fen"].as_i64().unwrap()).unwrap(),
+                        issued: c.issued,
+                        anchor: &Anchor::of(seq - 1, &prev),
+                        patient: c.patient.as_deref().unwrap_or(""),
+                        lines: c.lines.as_deref().unwrap_or(&[]),
+                    },
                 );
                 row["qr_payload"] = Value::from(resigned.clone());
                 conn.execute(
@@ -342,7 +346,7 @@ fn receipts_printed_carry_the_entry_before_their_own() {
             .query_row("SELECT prev_hash FROM journal WHERE seq = ?1", [own], |r| r.get(0))
             .unwrap();
         assert!(prev.starts_with(&a.hash_prefix) && a.hash_prefix.len() == 16);
-        assert!(p.starts_with("DDR3.charge.MZ01."), "{p}");
+        assert!(p.starts_with("DDR4.charge.MZ01."), "{p}");
     }
     let report = c.f.desk.verify().unwrap();
     assert_eq!(report.receipts_checked, 2);

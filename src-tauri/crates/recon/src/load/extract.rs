@@ -77,6 +77,24 @@ pub struct CancelRow {
     pub at: String,
 }
 
+/// A pharmacy's dispensing or return, or a counter's refund that gave drugs back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PharmacyRow {
+    pub id: String,
+    /// `dispense`, `return` or `drug_refund`.
+    pub kind: String,
+    pub issuer_station: String,
+    pub receipt: String,
+    pub slip_no: Option<String>,
+    pub at: String,
+}
+
+/// The return slip a refund's `drug_return_by` names (`…退药单 YF01-T000001）`).
+fn slip_named(text: &str) -> Option<String> {
+    let rest = text.split("退药单 ").nth(1)?;
+    Some(rest.trim_end_matches('）').to_string()).filter(|s| !s.is_empty())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarRow {
     pub id: String,
@@ -95,6 +113,7 @@ pub struct Extract {
     pub admissions: Vec<AdmissionRow>,
     pub cancels: Vec<CancelRow>,
     pub calendar: Vec<CalendarRow>,
+    pub pharmacy: Vec<PharmacyRow>,
 }
 
 fn text(row: &Map<String, Value>, key: &str) -> String {
@@ -175,12 +194,41 @@ impl Extract {
                     admission_id: text(row, "admission_id"),
                     at: text(row, "at"),
                 }),
+                _ => {}
+            }
+        }
+        for (table, row) in record.rows() {
+            match table {
                 "calendar_year" => self.calendar.push(CalendarRow {
                     id: text(row, "id"),
                     year: int(row, "year"),
                     json: text(row, "json"),
                     imported_at: text(row, "imported_at"),
                 }),
+                "dispensing" => self.pharmacy.push(PharmacyRow {
+                    id: text(row, "id"),
+                    kind: text(row, "kind"),
+                    issuer_station: text(row, "issuer_station"),
+                    receipt: text(row, "receipt_no"),
+                    slip_no: opt_text(row, "slip_no"),
+                    at: text(row, "at"),
+                }),
+                "receipt" if text(row, "kind") == "refund" => {
+                    let id = text(row, "id");
+                    let drugs = record
+                        .rows()
+                        .any(|(t, l)| t == "receipt_line" && text(l, "receipt_id") == id && int(l, "is_drug") == 1);
+                    if drugs {
+                        self.pharmacy.push(PharmacyRow {
+                            id: id.clone(),
+                            kind: "drug_refund".into(),
+                            issuer_station: String::new(),
+                            receipt: text(row, "refund_of"),
+                            slip_no: opt_text(row, "drug_return_by").as_deref().and_then(slip_named),
+                            at: text(row, "occurred_at"),
+                        });
+                    }
+                }
                 _ => {}
             }
         }

@@ -731,6 +731,20 @@ impl Load<'_> {
             stmt.execute(params![y.id, batch_id, y.year, y.json, y.imported_at])?;
         }
         *counts.entry("calendar_year").or_default() += x.calendar.len() as i64;
+        let mut stmt = conn.prepare_cached(
+            "INSERT OR IGNORE INTO pharmacy_event (id, batch_id, station, kind, issuer_station, receipt, slip_no, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for e in &x.pharmacy {
+            // A drug refund's issuer is the counter refunding it.
+            let issuer = if e.issuer_station.is_empty() {
+                station
+            } else {
+                e.issuer_station.as_str()
+            };
+            stmt.execute(params![e.id, batch_id, station, e.kind, issuer, e.receipt, e.slip_no, e.at])?;
+        }
+        *counts.entry("pharmacy_event").or_default() += x.pharmacy.len() as i64;
         for (table, n) in counts {
             *self.counts.entry(table).or_default() += n;
         }

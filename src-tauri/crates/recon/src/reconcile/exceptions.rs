@@ -9,7 +9,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exception {
     /// `missing_batch`, `receipt_gap`, `rejected`, `duplicate`, `conflict`, `amount_mismatch`,
-    /// `missing_in_his`, `posted_twice`, `unknown_to_downtime`.
+    /// `missing_in_his`, `posted_twice`, `unknown_to_downtime`, `dispensed_twice`,
+    /// `dispensed_unknown`, `refund_without_return`.
     pub list: String,
     pub station: String,
     pub batch_seq: Option<i64>,
@@ -150,6 +151,48 @@ impl Reconciliation {
             e.path = d.path.clone();
             e.record_uuid = d.record_uuid.clone();
             e.number = d.receipt_no.clone();
+            out.push(e);
+        }
+        for f in &self.pharmacy {
+            let at = f.at.join("、");
+            let e = match f.list.as_str() {
+                "dispensed_twice" => Exception::new("dispensed_twice", &f.station).says(
+                    format!("收据 {} 在药房发药 {} 次（{at}）", f.receipt_no, f.at.len()),
+                    format!("Receipt {} was dispensed against {} times ({at})", f.receipt_no, f.at.len()),
+                    "查看药房主管授权的原因；无正当原因的，按复印件或重复取药处理",
+                    "Read the pharmacist-in-charge's reason; without a good one, treat it as a photocopy or drugs taken twice",
+                ),
+                "dispensed_unknown" => Exception::new("dispensed_unknown", &f.station).says(
+                    format!("药房凭收据 {} 发药（{at}），但已载入的批次中没有这张收费收据", f.receipt_no),
+                    format!(
+                        "The pharmacy dispensed against receipt {} ({at}), which no loaded batch holds as a charge",
+                        f.receipt_no
+                    ),
+                    "先载入开具工作站的全部批次；仍然没有的，按伪造收据追查",
+                    "Load every batch of the issuing station first; if it is still missing, treat the paper as forged",
+                ),
+                _ => Exception::new("refund_without_return", &f.station).says(
+                    match &f.slip_no {
+                        Some(slip) => format!("收据 {} 的药品退费所凭退药单 {slip} 不在任何药房的批次中", f.receipt_no),
+                        None => format!("收据 {} 的药品退费没有药房退药单（只写了确认人姓名）", f.receipt_no),
+                    },
+                    match &f.slip_no {
+                        Some(slip) => format!(
+                            "The drug refund of receipt {} names return slip {slip}, which no pharmacy batch holds",
+                            f.receipt_no
+                        ),
+                        None => format!(
+                            "The drug refund of receipt {} has no pharmacy return slip (only a name)",
+                            f.receipt_no
+                        ),
+                    },
+                    "载入药房的批次；仍然没有的，向药房核实药品是否退回",
+                    "Load the pharmacy's batches; if it is still missing, ask the pharmacy whether the drugs came back",
+                ),
+            };
+            let mut e = e;
+            e.number = Some(f.receipt_no.clone());
+            e.record_uuid = f.record_ids.first().cloned();
             out.push(e);
         }
         for d in &self.conflicts {

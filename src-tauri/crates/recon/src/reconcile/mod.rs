@@ -6,6 +6,7 @@
 pub mod deadlines;
 pub mod exceptions;
 pub mod his;
+pub mod pharmacy;
 pub mod records;
 pub mod stations;
 
@@ -113,6 +114,9 @@ pub struct Reconciliation {
     pub his: his::HisReport,
     pub totals_fen: his::Totals,
     pub deadlines: deadlines::Deadlines,
+    /// 药房核对: receipts dispensed twice or against no loaded station's receipt, drug
+    /// refunds without a pharmacy return.
+    pub pharmacy: Vec<pharmacy::PharmacyFinding>,
 }
 
 impl Workspace {
@@ -125,6 +129,7 @@ impl Workspace {
         let duplicates = self.clashes(true)?;
         let conflicts = self.clashes(false)?;
         let records = self.records()?;
+        let pharmacy = self.pharmacy_findings(&records)?;
         let postings = self.postings()?;
         let admissions = self.admissions_to_convert()?;
         let keys = his::admission_keys(self.admission_ids()?);
@@ -147,7 +152,8 @@ impl Workspace {
             && stations.values().all(|s| s.missing_batches.is_empty() && s.receipt_gaps.is_empty())
             && matched.report.imported
             && matched.report.exceptions() == 0
-            && matched.totals.even();
+            && matched.totals.even()
+            && pharmacy.is_empty();
         let mut r = Reconciliation {
             balanced,
             summary: Summary::default(),
@@ -158,6 +164,7 @@ impl Workspace {
             his: matched.report,
             totals_fen: matched.totals,
             deadlines: worklists,
+            pharmacy,
         };
         let d = &r.deadlines;
         let overdue = (d.resettle_overdue.len() + d.exchange_overdue.len()) as i64;

@@ -23,6 +23,7 @@ pub const APPEND_ONLY: &[&str] = &[
     "his_import",
     "his_posting",
     "mark",
+    "pharmacy_event",
 ];
 
 /// `DTRC`: Downtime reconciliation.
@@ -239,5 +240,24 @@ CREATE TABLE mark (
     marked_at    TEXT NOT NULL
 ) STRICT;
 CREATE INDEX mark_record ON mark(record_id);
+"#,
+    // 2: the pharmacy (#18). What finance keeps of a pharmacy's dispensings and drug returns
+    // (退药确认) and of the counters' refunds that gave drugs back, to flag a receipt dispensed
+    // twice, a dispensing against a document no loaded station issued, and a drug refund
+    // without a matching return.
+    r#"
+CREATE TABLE pharmacy_event (
+    id              TEXT PRIMARY KEY,
+    batch_id        TEXT NOT NULL,
+    station         TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('dispense', 'return', 'drug_refund')),
+    -- The station that issued the receipt (for a drug refund, the refunding counter).
+    issuer_station  TEXT NOT NULL,
+    -- The receipt's number (for a drug refund, the refunded receipt's record id).
+    receipt         TEXT NOT NULL,
+    -- A return's slip number; the slip a drug refund names, when it names one.
+    slip_no         TEXT,
+    at              TEXT NOT NULL
+) STRICT;
 "#,
 ];

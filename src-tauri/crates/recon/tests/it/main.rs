@@ -1,5 +1,6 @@
 mod fixture;
 mod his;
+mod pharmacy;
 mod report;
 mod worklists;
 mod workspace;

@@ -1,0 +1,68 @@
+//! The pharmacy screen (#18): scan, dispense, return; and the station's key card.
+
+use super::Reply;
+use crate::ShellState;
+use downtime_core::pharmacy::view::{DispensingView, ScanView};
+use downtime_core::pharmacy::wire::PharmacyInput;
+use tauri::State;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_scan(state: State<'_, ShellState>, payload: String) -> Reply<ScanView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(ScanView::from(&shell.desk()?.pharmacy_scan(&me, &payload)?))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_dispense(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<ScanView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let lines = input.lines()?;
+    let approver = match input.approver.filter(|c| !c.name.trim().is_empty()) {
+        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
+        None => None,
+    };
+    let again = approver.as_ref().map(|a| (a, input.reason.as_deref().unwrap_or("")));
+    let (_, scan) = shell.desk()?.dispense(&me, &input.payload, &lines, again)?;
+    Ok(ScanView::from(&scan))
+}
+
+/// 退药确认: the return with its slip (number and signed code, shown for the counter to
+/// scan; `downtime pharmacy return --out` prints it).
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_return(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<DispensingView> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let lines = input.lines()?;
+    let (d, _) = shell.desk()?.return_drugs(&me, &input.payload, &lines)?;
+    Ok(DispensingView::from(&d))
+}
+
+/// 信任工作站: the key card chosen in the system's file dialog (`pick_file`), read here.
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_trust_picked(
+    state: State<'_, ShellState>,
+    picked: State<'_, super::files::Picked>,
+) -> Reply<downtime_core::pharmacy::view::TrustedStationView> {
+    let path = picked.path()?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        downtime_core::CoreError::invalid(
+            "file_unreadable",
+            format!("无法读取 {}：{e}", path.display()),
+            format!("Cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let t = shell.desk()?.trust_key_card(&me, &bytes)?;
+    Ok(downtime_core::pharmacy::view::TrustedStationView::from(&t))
+}
+
+/// At the counter: a scanned return slip, verified, for the refund form to fill its drug lines.
+#[tauri::command(rename_all = "snake_case")]
+pub fn read_return_slip(state: State<'_, ShellState>, payload: String) -> Reply<downtime_core::pharmacy::view::ReturnSlipView> {
+    let mut shell = state.lock().expect("shell lock");
+    shell.actor()?;
+    let slip = shell.desk()?.read_return_slip(&payload)?;
+    Ok(downtime_core::pharmacy::view::ReturnSlipView::from(&slip))
+}
