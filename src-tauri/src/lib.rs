@@ -7,7 +7,7 @@ pub mod commands;
 use downtime_core::view::IpcError;
 use downtime_core::{Actor, Desk};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use tauri::{Builder, Runtime};
 
 /// The window's state: the open desk (or why it could not be opened) and the session.
@@ -17,7 +17,21 @@ pub struct Shell {
     pub session: Option<Actor>,
 }
 
-pub type ShellState = Mutex<Shell>;
+/// The shell behind its lock: every command takes it with [`ShellState::shell`].
+pub struct ShellState(Mutex<Shell>);
+
+impl ShellState {
+    pub fn new(shell: Shell) -> ShellState {
+        ShellState(Mutex::new(shell))
+    }
+
+    /// The shell, locked for one command. A command that panicked while holding it leaves
+    /// the desk as SQLite left it (an unfinished transaction is rolled back), so the next
+    /// command goes on instead of failing on a poisoned lock for the rest of the session.
+    pub fn shell(&self) -> MutexGuard<'_, Shell> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// The database the app opens: `--db PATH`, else `DOWNTIME_DB`, else the per-user default.
 pub fn db_path_from_env() -> PathBuf {
@@ -135,7 +149,7 @@ pub fn run() {
         // size, place and maximized, saved on close.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
-        .manage(Mutex::new(shell))
+        .manage(ShellState::new(shell))
         .manage(commands::files::Picked::default())
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");

@@ -86,7 +86,7 @@ pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(std::borrow::Cow<'
 #[tauri::command(rename_all = "snake_case")]
 pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
     let (bytes, name, opts, _) = file_of(&request)?;
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(ImportReportView::from(&shell.desk()?.catalog_preview(&bytes, &name, &opts)?))
 }
@@ -99,7 +99,7 @@ fn import<R: Runtime>(
     opts: &ImportOptions,
     accept: bool,
 ) -> Reply<ImportReportView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let mut progress = |done: usize, total: usize| {
         let _ = app.emit("catalog-progress", Progress { done, total });
@@ -118,7 +118,7 @@ pub async fn catalog_import<R: Runtime>(app: AppHandle<R>, state: State<'_, Shel
 /// one click at setup or on the price list screen.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>) -> Reply<Vec<ImportReportView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let mut progress = |done: usize, total: usize| {
         let _ = app.emit("catalog-progress", Progress { done, total });
@@ -129,7 +129,7 @@ pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option<usize>) -> Reply<Vec<CatalogItemView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let items = shell.desk()?.catalog_search(&query, limit.unwrap_or(20).min(100))?;
     Ok(items.iter().map(CatalogItemView::from).collect())
 }
@@ -137,7 +137,7 @@ pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option
 /// Puts an earlier version back in force for its part (the price list screen's version list).
 #[tauri::command(rename_all = "snake_case")]
 pub fn catalog_activate(state: State<'_, ShellState>, version: String, confirm_shrink: bool) -> Reply<ActivationView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let change = desk.catalog_activate(&me, &version, confirm_shrink)?;
@@ -146,6 +146,6 @@ pub fn catalog_activate(state: State<'_, ShellState>, version: String, confirm_s
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn catalog_versions(state: State<'_, ShellState>) -> Reply<Vec<CatalogVersionView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     Ok(shell.desk()?.catalog_versions()?.iter().map(CatalogVersionView::from).collect())
 }

@@ -33,14 +33,17 @@ impl Shell {
         self.session.clone().ok_or_else(not_logged_in)
     }
 
+    /// A supervisor's approval from the form, by the core's one rule (both blank: none).
+    pub(crate) fn supervisor(&mut self, supervisor: Option<Credentials>) -> Reply<Option<Actor>> {
+        let c = supervisor.as_ref();
+        Ok(self.desk()?.supervisor(c.map(|c| c.name.as_str()), c.map(|c| c.pin.as_str()))?)
+    }
+
     /// The operator who acts for a supervised step: the supervisor whose PIN was typed, or
     /// the logged-in operator. The core checks the role either way.
     pub(crate) fn approver(&mut self, supervisor: Option<Credentials>) -> Reply<Actor> {
         let me = self.actor()?;
-        match supervisor.filter(|c| !c.name.trim().is_empty()) {
-            Some(c) => Ok(self.desk()?.authenticate(&c.name, &c.pin)?),
-            None => Ok(me),
-        }
+        Ok(self.supervisor(supervisor)?.unwrap_or(me))
     }
 
     pub(crate) fn status(&mut self) -> Reply<AppStatus> {
@@ -89,12 +92,12 @@ impl Shell {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
-    state.lock().expect("shell lock").status()
+    state.shell().status()
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let setup = downtime_core::station::Setup {
         hospital: input.hospital,
         code: input.code,
@@ -118,7 +121,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let actor = shell.desk()?.login(&input.name, &input.pin)?;
     if let Some(previous) = shell.session.take().filter(|p| p != &actor) {
         shell.desk()?.logout(&previous)?;
@@ -129,7 +132,7 @@ pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatu
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     if let Some(actor) = shell.session.take() {
         shell.desk()?.logout(&actor)?;
     }
@@ -138,14 +141,14 @@ pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn list_operators(state: State<'_, ShellState>) -> Reply<Vec<OperatorView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(shell.desk()?.operators()?.iter().map(OperatorView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Reply<OperatorView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let op = shell.desk()?.add_operator(&me, &input.name, input.role, &input.pin)?;
     Ok(OperatorView::from(&op))
@@ -153,7 +156,7 @@ pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Re
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let since = shell.desk()?.typed_time(input.his_down_at.as_deref())?;
     let by = shell.approver(input.supervisor)?;
     shell.desk()?.start_outage(&by, &input.reason, since, &input.announced_by)?;
@@ -162,7 +165,7 @@ pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Re
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let at = shell.desk()?.typed_time(input.his_up_at.as_deref())?;
     let by = shell.approver(input.supervisor)?;
     shell.desk()?.end_outage(&by, at, input.with_open_shifts)?;
@@ -171,7 +174,7 @@ pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn open_shift(state: State<'_, ShellState>, float_fen: i64) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let float = Fen::new(float_fen)?;
     shell.desk()?.open_shift(&me, float)?;
@@ -180,14 +183,14 @@ pub fn open_shift(state: State<'_, ShellState>, float_fen: i64) -> Reply<AppStat
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn verify_journal(state: State<'_, ShellState>) -> Reply<VerifyView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(VerifyView::from(&shell.desk()?.verify()?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_idle_lock(state: State<'_, ShellState>, minutes: i64) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     shell.desk()?.set_idle_lock_minutes(&me, minutes)?;
     shell.status()

@@ -20,7 +20,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 /// The workspace beside the station database, and who works in it (refused unless finance
 /// or an administrator).
 fn open(state: &ShellState) -> Reply<(Workspace, Clerk)> {
-    let shell = state.lock().expect("shell lock");
+    let shell = state.shell();
     let clerk = Clerk::operator(&shell.actor()?)?;
     let dir = shell.db_path.parent().map(Path::to_path_buf).unwrap_or_default();
     drop(shell);
@@ -164,7 +164,7 @@ pub fn reconcile_unmark(state: State<'_, ShellState>, item: String, reason: Stri
 pub async fn reconcile_pick_folder<R: Runtime>(app: AppHandle<R>, title: String) -> Reply<Option<String>> {
     {
         let state = app.state::<ShellState>();
-        let shell = state.lock().expect("shell lock");
+        let shell = state.shell();
         Clerk::operator(&shell.actor()?)?;
     }
     tauri::async_runtime::spawn_blocking(move || {

@@ -12,7 +12,7 @@ use tauri::State;
 /// The key of an encrypted station, for this run of the app (never stored by the app).
 #[tauri::command(rename_all = "snake_case")]
 pub fn unlock_station(state: State<'_, ShellState>, key: String) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     downtime_core::store::set_db_key(Some(key));
     let opened = Desk::open(&shell.db_path);
     if opened.is_err() {
@@ -34,7 +34,7 @@ pub fn restore_backup(
     confirm_older: bool,
 ) -> Reply<AppStatus> {
     let from = picked.path()?;
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     // The damaged desk (if it opened at all) lets go of the file first.
     shell.desk = Err(downtime_core::CoreError::NotInitialised.into());
     shell.session = None;

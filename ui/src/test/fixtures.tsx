@@ -10,6 +10,8 @@ import type { CatalogItemView } from "../bindings/CatalogItemView";
 import type { CatalogStatusView } from "../bindings/CatalogStatusView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
 import type { DepartmentView } from "../bindings/DepartmentView";
+import type { DepositMovementView } from "../bindings/DepositMovementView";
+import type { MovementKind } from "../bindings/MovementKind";
 import type { DepositAccountView } from "../bindings/DepositAccountView";
 import type { ImportReportView } from "../bindings/ImportReportView";
 import type { IpcError } from "../bindings/IpcError";
@@ -436,9 +438,15 @@ export function depositReceipt(over: Partial<ReceiptView> = {}): ReceiptView {
   });
 }
 
-/** The core's deposit account; the balance is whatever the test says (the UI adds nothing up). */
-export function depositAccount(movements: ReceiptView[], balanceFen: number, over: Partial<AdmissionView> = {}): DepositAccountView {
+/** The core's deposit account; the balance and what each movement is are whatever the test
+ *  says (the UI adds nothing up and names nothing itself). */
+export function depositAccount(movements: DepositMovementView[], balanceFen: number, over: Partial<AdmissionView> = {}): DepositAccountView {
   return { admission: admissionView(over), movements, balance_fen: balanceFen };
+}
+
+/** A receipt as a movement of the account, with what the core says it is. */
+export function movement(receipt: ReceiptView, kind: MovementKind): DepositMovementView {
+  return { ...receipt, movement: kind };
 }
 
 const noGroup = { count: 0, amount_fen: 0 };

@@ -232,7 +232,7 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
 }
 
 fn tenders(pays: &[String]) -> Result<Vec<TenderInput>, CoreError> {
-    pays.iter().map(|p| TenderInput::parse(p)).collect()
+    pays.iter().map(|p| crate::charges::tender_arg(p)).collect()
 }
 
 fn show_account(acc: &DepositAccount) {

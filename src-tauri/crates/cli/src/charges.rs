@@ -6,12 +6,12 @@ use clap::{Args, Subcommand};
 use downtime_core::catalog::category::FeeCategory;
 use downtime_core::catalog::price::{Quantity, UnitPrice};
 use downtime_core::charge::correction::RefundInput;
-use downtime_core::charge::tender::TenderInput;
+use downtime_core::charge::tender::{Method, TenderInput};
 use downtime_core::charge::{ChargeInput, LineInput, Receipt};
 use downtime_core::money::signed_yuan;
 use downtime_core::report::receipts::receipt_totals;
 use downtime_core::time::local_display;
-use downtime_core::view::ReceiptView;
+use downtime_core::view::{CodeCheckView, ReceiptView};
 use downtime_core::{Actor, CoreError, Fen};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -213,24 +213,28 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
 }
 
 pub(crate) fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
-    match (name, pin) {
-        (Some(n), Some(p)) => Ok(Some(ctx.desk.authenticate(n, p)?)),
-        (None, None) => Ok(None),
-        _ => Err(bad(
-            "supervisor_incomplete",
-            "主管授权需要同时填写 --supervisor 和 --supervisor-pin".into(),
-            "A supervisor's approval needs both --supervisor and --supervisor-pin".into(),
-        )),
-    }
+    ctx.desk.supervisor(name, pin)
 }
 
 pub(crate) fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
-    text.trim().parse().map_err(|_| {
+    downtime_core::ids::parse_id(text, what)
+}
+
+/// `--pay METHOD:YUAN[:REF]`: a tender as typed on the command line.
+pub(crate) fn tender_arg(text: &str) -> Result<TenderInput, CoreError> {
+    let mut parts = text.splitn(3, ':');
+    let method = Method::parse(parts.next().unwrap_or(""))?;
+    let amount = Fen::parse_yuan(parts.next().ok_or_else(|| {
         bad(
-            "id_invalid",
-            format!("{what}“{text}”不是有效的编号"),
-            format!("{what} \"{text}\" is not a valid id"),
+            "tender_invalid",
+            format!("支付“{text}”应写成 方式:金额[:参考号]，例如 cash:50"),
+            format!("Payment \"{text}\" must be METHOD:YUAN[:REF], e.g. cash:50"),
         )
+    })?)?;
+    Ok(TenderInput {
+        method,
+        amount,
+        reference: parts.next().unwrap_or("").trim().to_string(),
     })
 }
 
@@ -284,7 +288,7 @@ fn show(r: &Receipt) {
 pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
     let mut lines = a.lines.iter().map(|l| parse_line(l)).collect::<Result<Vec<_>, _>>()?;
     lines.extend(a.free.iter().map(|l| parse_free(l)).collect::<Result<Vec<_>, _>>()?);
-    let tenders = a.pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    let tenders = a.pays.iter().map(|p| tender_arg(p)).collect::<Result<Vec<_>, _>>()?;
     let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
     let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
     let id = match &a.id {
@@ -316,9 +320,7 @@ pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
 }
 
 fn find(ctx: &Ctx, number: &str) -> Result<Receipt, CoreError> {
-    ctx.desk
-        .receipt(number)?
-        .ok_or_else(|| bad("receipt_unknown", format!("找不到收据 {number}"), format!("No receipt {number}")))
+    ctx.desk.receipt_on_record(number)
 }
 
 pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
@@ -416,7 +418,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     Ok((n, Quantity::parse(q)?))
                 })
                 .collect::<Result<Vec<_>, CoreError>>()?;
-            let tenders = pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+            let tenders = pays.iter().map(|p| tender_arg(p)).collect::<Result<Vec<_>, _>>()?;
             let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
             let me = ctx.actor()?;
             let r = ctx.desk.refund_receipt(
@@ -440,8 +442,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         }
         ReceiptCmd::Reprint { number, out, layout } => {
             let me = ctx.actor()?;
-            let issued = ctx.desk.issue_pdf(&me, &number, &layout, true)?;
-            downtime_core::store::write_whole(&out, &issued.bytes)?;
+            ctx.desk.issue_pdf_to(&me, &number, &layout, true, &out)?;
             println!("已重印收据 {number}（副本）：{}", out.display());
         }
         ReceiptCmd::Print { number, layout } => {
@@ -463,8 +464,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         // Every printing is journalled; only the first is the original, later ones are copies.
         ReceiptCmd::Pdf { number, out, layout, copy } => {
             let me = ctx.actor()?;
-            let issued = ctx.desk.issue_pdf(&me, &number, &layout, copy)?;
-            downtime_core::store::write_whole(&out, &issued.bytes)?;
+            let issued = ctx.desk.issue_pdf_to(&me, &number, &layout, copy, &out)?;
             if issued.copy {
                 println!("{}（副本，第 {} 次打印）", out.display(), issued.before + 1);
             } else {
@@ -485,19 +485,13 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             };
             let (checked, record) = ctx.desk.check_receipt_code(&payload, key)?;
             use downtime_core::charge::qr;
-            // The issuing station knows what the paper is now; a code from before kinds were
-            // signed takes its kind from the record when there is one.
-            let kind = checked.kind.or(record.as_ref().map(|r| r.kind));
-            let state = record.as_ref().map(qr::state);
+            let view = CodeCheckView::of(&checked, record.as_ref());
             if json {
-                print_json(&serde_json::json!({
-                    "kind": kind.map(|k| k.key()), "valid": true, "state": state,
-                    "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
-                    "issued_at": downtime_core::time::stamp(checked.issued), "on_record": record.is_some(),
-                    "kind": checked.kind, "anchor": checked.anchor.as_ref().map(|a| a.to_string()),
-                    "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
-                }));
+                print_json(&view);
             } else {
+                // The issuing station knows what the paper is now; a code from before kinds
+                // were signed takes its kind from the record when there is one.
+                let kind = view.kind;
                 println!("{}", qr::kind_verdict(kind).0);
                 let amount = if kind.is_some_and(|k| k.pays_back()) {
                     "退款金额"

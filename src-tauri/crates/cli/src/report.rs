@@ -106,13 +106,7 @@ fn json_bytes(value: &impl serde::Serialize) -> Vec<u8> {
 }
 
 fn uuid(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
-    text.trim().parse().map_err(|_| {
-        CoreError::invalid(
-            "id_invalid",
-            format!("{what}“{text}”不是有效的编号"),
-            format!("{what} \"{text}\" is not a valid id"),
-        )
-    })
+    downtime_core::ids::parse_id(text, what)
 }
 
 fn shift(r: &ShiftReport, out: &OutArgs) -> Out {
@@ -149,7 +143,7 @@ pub fn run(cmd: ReportCmd, ctx: &mut Ctx) -> Out {
             out.format()?;
             let day = match date {
                 Some(d) => downtime_core::time::parse_date(&d)?,
-                None => ctx.desk.now().with_timezone(&chrono::Local).date_naive(),
+                None => ctx.desk.today(),
             };
             let me = ctx.actor()?;
             period(&ctx.desk.day_report(&me, day)?, &out)

@@ -96,6 +96,47 @@ pub struct DepositAccount {
     pub balance: Fen,
 }
 
+/// What a movement of a deposit account is, as the summary and the window say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MovementKind {
+    /// 预交: the first deposit that stands (a voided first deposit does not count).
+    First,
+    /// 补交: every other deposit.
+    TopUp,
+    /// 退款: a deposit refund.
+    Refund,
+}
+
+impl MovementKind {
+    pub fn zh(self) -> &'static str {
+        match self {
+            MovementKind::First => "预交",
+            MovementKind::TopUp => "补交",
+            MovementKind::Refund => "退款",
+        }
+    }
+}
+
+impl DepositAccount {
+    /// What each movement is, in the order of `movements`.
+    pub fn movement_kinds(&self) -> Vec<MovementKind> {
+        let mut seen_deposit = false;
+        self.movements
+            .iter()
+            .map(|m| match m.kind {
+                ReceiptKind::Deposit if !seen_deposit && m.voided.is_none() => {
+                    seen_deposit = true;
+                    MovementKind::First
+                }
+                ReceiptKind::Deposit => MovementKind::TopUp,
+                _ => MovementKind::Refund,
+            })
+            .collect()
+    }
+}
+
 /// The newest transfer's ward and bed stand in for the admission's.
 const ADMISSION_SELECT: &str = "SELECT a.id, a.inpatient_no, a.patient_id, p.name, p.downtime_no, a.dept_code, a.dept_name, \
      coalesce((SELECT t.ward FROM admission_transfer t WHERE t.admission_id = a.id ORDER BY t.rowid DESC LIMIT 1), a.ward), \
@@ -574,6 +615,15 @@ impl Desk {
 }
 
 impl Desk {
+    /// Prints an admission's 预交金汇总: saves it in the receipts folder, sends it to the
+    /// printer when one is set, and records the printing.
+    pub fn print_deposit_summary(&mut self, by: &Actor, inpatient_no: &str, layout: &str) -> Result<crate::charge::print::Printed> {
+        let bytes = self.deposit_summary_pdf(inpatient_no, by.name(), layout)?;
+        let name = format!("{inpatient_no}-预交金汇总.pdf");
+        let doc = crate::charge::print::Document::DepositSummary;
+        self.print_document(by, doc, inpatient_no, layout, &name, &bytes)
+    }
+
     /// The deposit summary of an admission as PDF (all deposits, top-ups, refunds, balance).
     pub fn deposit_summary_pdf(&self, inpatient_no: &str, printed_by: &str, layout: &str) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_deposit_summary, DepositSummary, Movement};
@@ -581,27 +631,17 @@ impl Desk {
         let station = self.require_station()?;
         let account = self.deposit_account(inpatient_no)?;
         let a = &account.admission;
-        let mut seen_deposit = false;
         let movements: Vec<Movement> = account
             .movements
             .iter()
-            .map(|m| {
-                let kind = match m.kind {
-                    ReceiptKind::Deposit if !seen_deposit && m.voided.is_none() => {
-                        seen_deposit = true;
-                        "预交"
-                    }
-                    ReceiptKind::Deposit => "补交",
-                    _ => "退款",
-                };
-                Movement {
-                    receipt_number: m.receipt_no.clone(),
-                    time: local_display(m.occurred_at),
-                    kind: kind.to_string(),
-                    method: m.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、"),
-                    amount: m.total,
-                    voided: m.voided.is_some(),
-                }
+            .zip(account.movement_kinds())
+            .map(|(m, kind)| Movement {
+                receipt_number: m.receipt_no.clone(),
+                time: local_display(m.occurred_at),
+                kind: kind.zh().to_string(),
+                method: m.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、"),
+                amount: m.total,
+                voided: m.voided.is_some(),
             })
             .collect();
         let sum = |kind: ReceiptKind| -> Result<Fen> {

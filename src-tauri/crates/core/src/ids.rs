@@ -4,6 +4,18 @@ use crate::error::{invalid, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A record's id (a UUID) as typed or sent by the window; `what` names the record in the
+/// message (收费编号, 班次 …). The one place an unreadable id is refused.
+pub fn parse_id(text: &str, what: &str) -> Result<uuid::Uuid> {
+    text.trim().parse().map_err(|_| {
+        invalid!(
+            "id_invalid",
+            format!("{what}“{text}”不是有效的编号"),
+            format!("Not a valid id: \"{text}\" ({what})")
+        )
+    })
+}
+
 /// 工作站代码: 2 to 6 capital letters and digits, starting with a letter (`MZ01`, `RY01`).
 /// It prefixes every number the station issues, so it must never be confused with another
 /// station's code or with an HIS number.

@@ -274,6 +274,23 @@ impl Desk {
 
     /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
     /// toward the lockout), so this is the one check that writes on failure.
+    /// A supervisor's approval as typed on a form or a command line: both name and PIN blank
+    /// (or absent) mean no approval; one without the other is refused; else the name and PIN
+    /// are checked like a login's. The one rule for every way in: whether the step needs the
+    /// approval, and who may give it, is the action's own check.
+    pub fn supervisor(&mut self, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>> {
+        let given = |t: Option<&str>| t.map(str::trim).filter(|t| !t.is_empty()).is_some();
+        match (given(name), given(pin)) {
+            (false, false) => Ok(None),
+            (true, true) => Ok(Some(self.authenticate(name.unwrap_or(""), pin.unwrap_or(""))?)),
+            _ => Err(invalid!(
+                "supervisor_incomplete",
+                "主管授权需要同时填写主管姓名和 PIN",
+                "A supervisor's approval needs both the supervisor's name and PIN"
+            )),
+        }
+    }
+
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<Actor> {
         self.require_station()?;
         let typed = name.trim();

@@ -68,9 +68,7 @@ pub struct RefundPreview {
 /// The reason finance looks for: the whole receipt refunded so the HIS can re-settle it.
 pub const RESETTLEMENT_REASON: &str = "医保重新结算";
 
-fn unknown(no: &str) -> crate::CoreError {
-    invalid!("receipt_unknown", format!("找不到收据 {no}"), format!("No receipt {no}"))
-}
+use super::unknown_receipt as unknown;
 
 /// A registration's fee receipt goes back only with its registration.
 fn registration_receipt(no: &str) -> crate::CoreError {

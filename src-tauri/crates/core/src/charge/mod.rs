@@ -492,6 +492,11 @@ impl<'a> NewReceipt<'a> {
     }
 }
 
+/// The one error for a receipt number that is not on record.
+pub fn unknown_receipt(no: &str) -> crate::CoreError {
+    invalid!("receipt_unknown", format!("找不到收据 {no}"), format!("No receipt {no}"))
+}
+
 impl Desk {
     /// 收费结算: checks every line and tender, then writes the receipt, its lines and tenders
     /// and one journal entry in one transaction. Returns the receipt (the one already issued
@@ -674,13 +679,21 @@ impl Desk {
     /// Prices a draft for the charging window, as `price_lines` does, except that without a
     /// supervisor the free-text lines are left out instead of refusing the whole draft: the
     /// window shows them unpriced (and out of the total) until a supervisor approves them
-    /// again, for instance after a reload.
-    pub fn price_draft(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<(Vec<ReceiptLine>, Fen)> {
-        if approver.is_some() {
-            return self.price_lines(input, approver);
-        }
-        let items: Vec<LineInput> = input.iter().filter(|l| !matches!(l, LineInput::FreeText { .. })).cloned().collect();
-        self.price_lines(&items, None)
+    /// again, for instance after a reload. With the due date (re-settlement, invoice
+    /// exchange) the receipt will carry if it is paid today.
+    pub fn price_draft(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<PricedDraft> {
+        let (lines, total) = if approver.is_some() {
+            self.price_lines(input, approver)?
+        } else {
+            let items: Vec<LineInput> = input.iter().filter(|l| !matches!(l, LineInput::FreeText { .. })).cloned().collect();
+            self.price_lines(&items, None)?
+        };
+        let due_if_paid_today = self.due_after(self.today(), DUE_WORKING_DAYS)?;
+        Ok(PricedDraft {
+            lines,
+            total,
+            due_if_paid_today,
+        })
     }
 
     /// `price_lines` against `catalog`, already looked up by the caller.
@@ -776,6 +789,12 @@ impl Desk {
             Some(no) => self.receipt(&no),
             None => Ok(None),
         }
+    }
+
+    /// A receipt that must be on record: the receipt, or the one error for a number that
+    /// names none.
+    pub fn receipt_on_record(&self, receipt_no: &str) -> Result<Receipt> {
+        self.receipt(receipt_no)?.ok_or_else(|| unknown_receipt(receipt_no))
     }
 
     /// A receipt by its number, with its lines, tenders, void and refunds.
@@ -1105,6 +1124,15 @@ pub(crate) fn insert_receipt_rows(
         rows.push(("tender", row));
     }
     Ok((receipt_no, qr_payload, rows))
+}
+
+/// A draft as priced for the charging window ([`Desk::price_draft`]).
+#[derive(Debug, Clone)]
+pub struct PricedDraft {
+    pub lines: Vec<ReceiptLine>,
+    pub total: Fen,
+    /// The re-settlement / invoice exchange due date if the draft is paid today.
+    pub due_if_paid_today: Due,
 }
 
 /// A receipt-shaped view of priced draft lines (for the charging screen's table and

@@ -224,13 +224,7 @@ impl Desk {
     /// Renders a receipt's PDF (`downtime receipt pdf`).
     pub fn receipt_pdf(&self, receipt_no: &str, layout: &str, copy: bool) -> Result<Vec<u8>> {
         let layout = parse_layout(layout)?;
-        let r = self.receipt(receipt_no)?.ok_or_else(|| {
-            invalid!(
-                "receipt_unknown",
-                format!("找不到收据 {receipt_no}"),
-                format!("No receipt {receipt_no}")
-            )
-        })?;
+        let r = self.receipt_on_record(receipt_no)?;
         receipt_pdf::render(&self.receipt_doc(&r, copy)?, layout)
     }
 
@@ -374,13 +368,7 @@ impl Desk {
     /// original: every later one is a 副本 COPY (and `copy` asks for one even the first
     /// time). Nothing is recorded when the receipt cannot be rendered.
     pub fn issue_pdf(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Issued> {
-        let r = self.receipt(receipt_no)?.ok_or_else(|| {
-            invalid!(
-                "receipt_unknown",
-                format!("找不到收据 {receipt_no}"),
-                format!("No receipt {receipt_no}")
-            )
-        })?;
+        let r = self.receipt_on_record(receipt_no)?;
         let copy = copy || self.times_printed(&r)? > 0;
         let bytes = receipt_pdf::render(&self.receipt_doc(&r, copy)?, parse_layout(layout)?)?;
         let before = self.record_print(by, receipt_no, copy, layout)?;
@@ -389,34 +377,105 @@ impl Desk {
 }
 
 impl Desk {
-    /// Prints a receipt that is already committed: saves its PDF beside the database (in
-    /// `receipts/`), records the print (a reprint is a 副本 COPY) and, when a printer is
-    /// configured, sends the file to it with CUPS `lp`. A printer failure is reported, never
-    /// fatal: the receipt and its PDF stay, and reprint is one key away.
+    /// Prints a receipt that is already committed: saves its PDF in [`Desk::receipts_dir`],
+    /// records the print (a reprint is a 副本 COPY) and, when a printer is configured, sends
+    /// the file to it with CUPS `lp`. A printer failure is reported, never fatal: the receipt
+    /// and its PDF stay, and reprint is one key away.
     pub fn print_receipt(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Printed> {
-        let dir = self
-            .path()
-            .parent()
-            .map(|p| p.join("receipts"))
-            .unwrap_or_else(|| "receipts".into());
-        std::fs::create_dir_all(&dir)?;
         let Issued { bytes, copy, before } = self.issue_pdf(by, receipt_no, layout, copy)?;
         let name = if copy {
             format!("{receipt_no}-副本{before}.pdf")
         } else {
             format!("{receipt_no}.pdf")
         };
+        let mut printed = self.save_and_send(&self.receipts_dir(), &name, &bytes)?;
+        printed.copy = copy;
+        Ok(printed)
+    }
+
+    /// The one way a document leaves the desk: its PDF written whole and synced into `dir`
+    /// under `name` ([`crate::store::write_whole`]), then sent to the configured printer.
+    /// The caller records the printing (receipts in `receipt_print`, other documents in
+    /// `document_print`).
+    pub(crate) fn save_and_send(&self, dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<Printed> {
+        std::fs::create_dir_all(dir)?;
         let path = dir.join(name);
-        crate::store::write_whole(&path, &bytes)?;
+        crate::store::write_whole(&path, bytes)?;
         let (sent, problem) = match self.send_to_printer(&path)? {
             Ok(()) => (true, None),
             Err(p) => (false, Some(p)),
         };
         Ok(Printed {
             pdf_path: path,
-            copy,
+            copy: false,
             sent_to_printer: sent,
             problem,
         })
+    }
+
+    /// Renders a receipt's PDF (first printing the original, later ones 副本 COPY), records the
+    /// printing and writes the file whole to `out` (`downtime receipt pdf`, `… reprint`).
+    pub fn issue_pdf_to(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool, out: &std::path::Path) -> Result<Issued> {
+        let issued = self.issue_pdf(by, receipt_no, layout, copy)?;
+        crate::store::write_whole(out, &issued.bytes)?;
+        Ok(issued)
+    }
+}
+
+/// A document other than a receipt that the desk prints and records in `document_print`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    /// 候诊条, of a registration.
+    QueueSlip,
+    /// 预交金汇总, of an admission.
+    DepositSummary,
+}
+
+impl Document {
+    pub fn key(self) -> &'static str {
+        match self {
+            Document::QueueSlip => "queue_slip",
+            Document::DepositSummary => "deposit_summary",
+        }
+    }
+}
+
+impl Desk {
+    /// Saves, sends and records one printing of a document that is not a receipt: `subject`
+    /// names what it is of (the registration, the inpatient number). The record is written
+    /// after the file is saved, so a printing on record always has its PDF.
+    pub(crate) fn print_document(
+        &mut self,
+        by: &crate::Actor,
+        doc: Document,
+        subject: &str,
+        layout: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Printed> {
+        let printed = self.save_and_send(&self.receipts_dir(), name, bytes)?;
+        let now = self.now();
+        let file = printed
+            .pdf_path
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
+        self.record_one(
+            by.name(),
+            "document_printed",
+            "document_print",
+            now,
+            "INSERT INTO document_print (id, kind, subject, layout, file, operator_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                doc.key(),
+                subject,
+                layout,
+                file,
+                by.id().to_string(),
+                crate::time::stamp(now)
+            ],
+        )?;
+        Ok(printed)
     }
 }

@@ -77,26 +77,6 @@ pub struct TenderInput {
     pub reference: String,
 }
 
-impl TenderInput {
-    /// Parses the CLI form `METHOD:YUAN[:REF]`.
-    pub fn parse(text: &str) -> Result<TenderInput> {
-        let mut parts = text.splitn(3, ':');
-        let method = Method::parse(parts.next().unwrap_or(""))?;
-        let amount = Fen::parse_yuan(parts.next().ok_or_else(|| {
-            invalid!(
-                "tender_invalid",
-                format!("支付“{text}”应写成 方式:金额[:参考号]，例如 cash:50"),
-                format!("Payment \"{text}\" must be METHOD:YUAN[:REF], e.g. cash:50")
-            )
-        })?)?;
-        Ok(TenderInput {
-            method,
-            amount,
-            reference: parts.next().unwrap_or("").trim().to_string(),
-        })
-    }
-}
-
 /// A checked tender, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tender {

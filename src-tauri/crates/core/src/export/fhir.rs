@@ -70,6 +70,7 @@ const NOT_FOR_FHIR: &[&str] = &[
     "department",
     "calendar_year",
     "receipt_print",
+    "document_print",
     "admission_transfer",
     "export_batch",
     // The hospital's registration types and which price-list version is in force: settings.

@@ -185,8 +185,15 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
     Ok((reg, r.get(25)?))
 }
 
-fn unknown_registration() -> crate::CoreError {
+/// The one error for a registration that is not on record (or an id that names none).
+pub fn unknown_registration() -> crate::CoreError {
     invalid!("registration_unknown", "找不到这条挂号记录", "No such registration")
+}
+
+/// A registration's id as sent or typed: one that cannot name a registration is refused as
+/// [`unknown_registration`].
+pub fn registration_id(text: &str) -> Result<Uuid> {
+    text.trim().parse().map_err(|_| unknown_registration())
 }
 
 impl Desk {
@@ -571,6 +578,16 @@ impl Desk {
 }
 
 impl Desk {
+    /// Prints a registration's 候诊条: saves it in the receipts folder, sends it to the
+    /// printer when one is set, and records the printing.
+    pub fn print_queue_slip(&mut self, by: &Actor, registration: Uuid) -> Result<crate::charge::print::Printed> {
+        let bytes = self.queue_slip_pdf(registration)?;
+        let r = self.registration(registration)?.ok_or_else(unknown_registration)?;
+        let name = format!("候诊条-{}-{}-{}.pdf", r.visit_date, r.dept_code, r.queue_no);
+        let doc = crate::charge::print::Document::QueueSlip;
+        self.print_document(by, doc, &registration.to_string(), "roll80", &name, &bytes)
+    }
+
     /// 候诊条: the small slip with the queue number, on the 80 mm roll.
     pub fn queue_slip_pdf(&self, registration: Uuid) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_queue_slip, QueueSlip};

@@ -37,6 +37,7 @@ pub const APPEND_ONLY: &[&str] = &[
     "catalog_activation",
     "patient_correction",
     "patient_merge",
+    "document_print",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -705,6 +706,19 @@ ALTER TABLE receipt ADD COLUMN pay_back_reason TEXT;
 ALTER TABLE receipt ADD COLUMN payer TEXT;
 ALTER TABLE receipt ADD COLUMN payer_relation TEXT;
 ALTER TABLE receipt ADD COLUMN payer_phone TEXT;
+"#,
+    // Every printed document is on record, not only receipts (#15): a queue slip (候诊条) names
+    // its registration, a deposit summary (预交金汇总) its inpatient number.
+    r#"
+CREATE TABLE document_print (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('queue_slip', 'deposit_summary')),
+    subject      TEXT NOT NULL,
+    layout       TEXT NOT NULL,
+    file         TEXT NOT NULL,
+    operator_id  TEXT NOT NULL REFERENCES operator(id),
+    at           TEXT NOT NULL
+) STRICT;
 "#,
 ];
 

@@ -290,6 +290,27 @@ impl Desk {
         self.clock.now()
     }
 
+    /// Today, the local calendar day by the desk's clock: the day a registration, a due date
+    /// or a day's report is counted from.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().with_timezone(&chrono::Local).date_naive()
+    }
+
+    /// The folder beside the database where the desk saves every document it prints
+    /// (receipts, queue slips, deposit summaries).
+    pub fn receipts_dir(&self) -> PathBuf {
+        self.beside("receipts")
+    }
+
+    /// The folder beside the database where the desk saves the reports it prints.
+    pub fn reports_dir(&self) -> PathBuf {
+        self.beside("reports")
+    }
+
+    fn beside(&self, folder: &str) -> PathBuf {
+        self.path.parent().map(|p| p.join(folder)).unwrap_or_else(|| folder.into())
+    }
+
     /// A time a person typed (empty or absent: none), read in local time by the desk's clock.
     pub fn typed_time(&self, text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
         match text.map(str::trim).filter(|t| !t.is_empty()) {

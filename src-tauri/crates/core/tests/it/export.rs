@@ -470,7 +470,7 @@ fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancell
             &c,
             &ChargeInput {
                 visit: Some(r.id),
-                ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
+                ..ChargeInput::new(&p, vec![line], vec![crate::charges::tender("cash:10")])
             },
         )
         .unwrap();

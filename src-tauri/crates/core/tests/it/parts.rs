@@ -219,7 +219,7 @@ fn a_receipt_prints_each_lines_insurance_class() {
     ];
     let r = f
         .desk
-        .pay_charge(&c, &ChargeInput::new(p, lines, vec![TenderInput::parse("cash:53.50").unwrap()]))
+        .pay_charge(&c, &ChargeInput::new(p, lines, vec![crate::charges::tender("cash:53.50")]))
         .unwrap();
     assert_eq!(r.lines[0].insurance_class, "乙");
     let again = f.desk.receipt(&r.receipt_no).unwrap().unwrap();

@@ -35,7 +35,7 @@ fn one_line(patient: &str) -> ChargeInput {
         code: "111000001".into(),
         qty: Quantity::parse("1").unwrap(),
     };
-    ChargeInput::new(patient, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
+    ChargeInput::new(patient, vec![line], vec![crate::charges::tender("cash:10")])
 }
 
 #[test]

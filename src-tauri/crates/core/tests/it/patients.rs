@@ -23,7 +23,7 @@ pub fn reg(patient: &str, dept: &str, key: &str, yuan: &str) -> NewRegistration 
     let pay = if yuan == "0" {
         vec![]
     } else {
-        vec![TenderInput::parse(&format!("cash:{yuan}")).unwrap()]
+        vec![crate::charges::tender(&format!("cash:{yuan}"))]
     };
     NewRegistration::new(patient, dept, key, pay)
 }

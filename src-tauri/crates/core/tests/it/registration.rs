@@ -115,7 +115,7 @@ fn a_fee_is_refused_without_payment_and_a_free_type_takes_none() {
     let free = f.desk.register(&c, &reg(&p, "NK", "便民门诊", "0")).unwrap();
     assert_eq!((free.fee, free.fee_receipt.clone()), (Fen::ZERO, None));
     // Paid by card: the reference is kept, change only from cash.
-    let card = NewRegistration::new(&p, "NK", "chief", vec![TenderInput::parse("card:21:1234/778899").unwrap()]);
+    let card = NewRegistration::new(&p, "NK", "chief", vec![crate::charges::tender("card:21:1234/778899")]);
     let r = f.desk.register(&c, &card).unwrap();
     assert_eq!((r.fee.get(), r.change), (2100, Fen::ZERO));
 }
@@ -226,10 +226,7 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
     let (mut f, c) = counter();
     let sup = f.operator("陈主管", Role::Supervisor);
     let p = patient(&mut f, &c, "戊");
-    let split = vec![
-        TenderInput::parse("cash:15").unwrap(),
-        TenderInput::parse("card:6:4321/556677").unwrap(),
-    ];
+    let split = vec![crate::charges::tender("cash:15"), crate::charges::tender("card:6:4321/556677")];
     let r = f
         .desk
         .register(
@@ -312,7 +309,7 @@ fn a_visit_with_charges_is_not_cancelled_until_they_are_refunded() {
             &c,
             &ChargeInput {
                 visit: Some(r.id),
-                ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
+                ..ChargeInput::new(&p, vec![line], vec![crate::charges::tender("cash:10")])
             },
         )
         .unwrap();
