@@ -91,6 +91,18 @@ fn registering_takes_the_fee_on_a_registration_receipt_in_one_journal_entry() {
     let slip = crate::receipt_pdf::text_of(&f.desk.queue_slip_pdf(r.id).unwrap());
     assert!(slip.contains(&format!("挂号费 ¥11.00 已收 收据 {no}")), "{slip}");
     assert!(slip.contains("号别：普通号"), "{slip}");
+    // Printing it saves it in the receipts folder and puts the printing on record.
+    let printed = f.desk.print_queue_slip(&c, r.id).unwrap();
+    assert_eq!(printed.pdf_path.parent(), Some(f.desk.receipts_dir().as_path()));
+    let text = crate::receipt_pdf::text_of(&std::fs::read(&printed.pdf_path).unwrap());
+    assert!(text.contains(&format!("挂号费 ¥11.00 已收 收据 {no}")), "{text}");
+    let entry = &f.desk.journal_tail(1).unwrap()[0];
+    assert_eq!(entry.kind, "document_printed");
+    assert!(entry.payload.contains("queue_slip") && entry.payload.contains(&r.id.to_string()), "{}", entry.payload);
+    assert_eq!(
+        f.desk.print_queue_slip(&c, uuid::Uuid::now_v7()).unwrap_err().code(),
+        "registration_unknown"
+    );
     assert_eq!(f.desk.verify().unwrap().problem, None);
 }
 
