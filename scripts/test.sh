@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-echo "==> cargo test (core, CLI)"
-cargo test -p downtime-core -p downtime-recon -p downtime-cli
+echo "==> cargo test (core, CLI, shell)"
+cargo test -p downtime-core -p downtime-recon -p downtime-cli -p downtime-desk
 
 echo "==> generated bindings are committed"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

@@ -35,7 +35,12 @@ impl ShellState {
 
 /// The database the app opens: `--db PATH`, else `DOWNTIME_DB`, else the per-user default.
 pub fn db_path_from_env() -> PathBuf {
-    let mut args = std::env::args().skip(1);
+    db_path_from(std::env::args().skip(1), std::env::var_os("DOWNTIME_DB"))
+}
+
+/// [`db_path_from_env`] over given arguments (without the program's name) and `DOWNTIME_DB`.
+pub fn db_path_from(args: impl IntoIterator<Item = String>, env: Option<std::ffi::OsString>) -> PathBuf {
+    let mut args = args.into_iter();
     while let Some(a) = args.next() {
         if a == "--db" {
             if let Some(p) = args.next() {
@@ -45,9 +50,7 @@ pub fn db_path_from_env() -> PathBuf {
             return PathBuf::from(p);
         }
     }
-    std::env::var_os("DOWNTIME_DB")
-        .map(PathBuf::from)
-        .unwrap_or_else(downtime_core::store::default_path)
+    env.map(PathBuf::from).unwrap_or_else(downtime_core::store::default_path)
 }
 
 pub fn open_shell(db_path: PathBuf) -> Shell {

@@ -132,7 +132,8 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: 
         </p>
       )}
       {items.length > 0 && (
-        <ul className="patient-results" role="listbox" id={listId} data-testid="patient-results">
+        // `data-answers`: the text these results answer (tests wait for it, not for time).
+        <ul className="patient-results" role="listbox" id={listId} data-testid="patient-results" data-answers={found?.for}>
           {items.map((p, i) => (
             <li
               key={p.id}

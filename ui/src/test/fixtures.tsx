@@ -1,8 +1,9 @@
 //! Builders for `AppStatus` and a recording fake of the Rust side, on top of `mockIPC`.
 
-import { render } from "@testing-library/react";
+import { render, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { expect } from "vitest";
 import { App } from "../App";
 import type { AdmissionView } from "../bindings/AdmissionView";
 import type { AppStatus } from "../bindings/AppStatus";
@@ -95,6 +96,7 @@ type Internals = { invoke: (cmd: string, args?: unknown, options?: { headers?: u
 export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
   nextPick = null;
+  inFlight = 0;
   let headers: Record<string, string> = {};
   mockIPC(
     (cmd, args) => {
@@ -102,7 +104,13 @@ export function fakeBackend(handlers: Record<string, Handler>): Call[] {
       calls.push({ cmd, args: a, headers });
       const handler = handlers[cmd] ?? systemDialog[cmd];
       if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
-      return handler(a);
+      inFlight++;
+      try {
+        return Promise.resolve(handler(a)).finally(() => inFlight--);
+      } catch (e) {
+        inFlight--;
+        throw e;
+      }
     },
     { shouldMockEvents: true },
   );
@@ -113,6 +121,22 @@ export function fakeBackend(handlers: Record<string, Handler>): Call[] {
     return mocked(cmd, args, options);
   };
   return calls;
+}
+
+/** Replies of the fake backend not given yet (a deferred one waits for its test). */
+let inFlight = 0;
+
+/** Waits until every reply the fake backend was asked for has been given and the window has
+ *  taken it (checked between tasks, after the window's own promise work): the condition a test
+ *  needs before it asserts that a reply changed nothing, or that nothing more was asked. */
+export async function allRepliesHandled() {
+  // The first check runs at once, inside the current task: it never counts, so that the
+  // answer is read only after the window's pending promise work has run.
+  let checks = 0;
+  await waitFor(() => {
+    expect(checks++).toBeGreaterThan(0);
+    expect(inFlight).toBe(0);
+  });
 }
 
 /** The file the system's file dialog chooses next (null: the person cancels it). */

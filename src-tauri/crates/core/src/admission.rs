@@ -147,9 +147,9 @@ const ADMISSION_SELECT: &str = "SELECT a.id, a.inpatient_no, a.patient_id, p.nam
 
 fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
     Ok(Admission {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         inpatient_no: r.get(1)?,
-        patient_id: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+        patient_id: crate::time::parse_stored_id(&r.get::<_, String>(2)?)?,
         patient_name: r.get(3)?,
         downtime_no: r.get(4)?,
         dept_code: r.get(5)?,
@@ -158,7 +158,7 @@ fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
         bed: r.get(8)?,
         doctor: r.get(9)?,
         diagnosis: r.get(10)?,
-        admitted_at: parse_stamp(&r.get::<_, String>(11)?),
+        admitted_at: parse_stamp(&r.get::<_, String>(11)?)?,
         insurance: Insurance::parse(&r.get::<_, String>(12)?).unwrap_or(Insurance::SelfPay),
         insurance_no: r.get(13)?,
         convert_to_insured: r.get(14)?,

@@ -188,11 +188,11 @@ impl Desk {
         rows.into_iter()
             .map(|(id, name, role, created)| {
                 Ok(Operator {
-                    id: id.parse().unwrap_or_default(),
+                    id: crate::time::parse_stored_id(&id)?,
                     locked_until: self.locked_until(&name, now)?,
                     name,
                     role: Role::parse(&role)?,
-                    created_at: parse_stamp(&created),
+                    created_at: parse_stamp(&created)?,
                 })
             })
             .collect()
@@ -247,7 +247,7 @@ impl Desk {
             if name_key(&stored) == key {
                 let id: String = r.get(0)?;
                 let role: String = r.get(2)?;
-                return Ok(Some((id.parse().unwrap_or_default(), stored, Role::parse(&role)?, r.get(3)?)));
+                return Ok(Some((crate::time::parse_stored_id(&id)?, stored, Role::parse(&role)?, r.get(3)?)));
             }
         }
         Ok(None)
@@ -265,7 +265,7 @@ impl Desk {
         for at in fails {
             count += 1;
             if count == MAX_FAILED_PINS {
-                until = Some(parse_stamp(&at) + Duration::minutes(LOCKOUT_MINUTES));
+                until = Some(parse_stamp(&at)? + Duration::minutes(LOCKOUT_MINUTES));
                 count = 0;
             }
         }

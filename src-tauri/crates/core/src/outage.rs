@@ -163,7 +163,7 @@ impl Desk {
             )
             .optional()?;
         match id {
-            Some(id) => self.outage(id.parse().unwrap_or_default()),
+            Some(id) => self.outage(crate::time::parse_stored_id(&id)?),
             None => Ok(None),
         }
     }
@@ -175,7 +175,7 @@ impl Desk {
             .qrow("SELECT id FROM outage ORDER BY rowid DESC LIMIT 1", [], |r| r.get(0))
             .optional()?;
         match id {
-            Some(id) => self.outage(id.parse().unwrap_or_default()),
+            Some(id) => self.outage(crate::time::parse_stored_id(&id)?),
             None => Ok(None),
         }
     }
@@ -195,15 +195,15 @@ impl Desk {
                     Ok(Outage {
                         id,
                         reason: r.get(1)?,
-                        his_down_at: parse_stamp(&r.get::<_, String>(2)?),
+                        his_down_at: parse_stamp(&r.get::<_, String>(2)?)?,
                         announced_by: r.get(3)?,
                         started_by: r.get(4)?,
-                        recorded_at: parse_stamp(&r.get::<_, String>(5)?),
+                        recorded_at: parse_stamp(&r.get::<_, String>(5)?)?,
                         ended: match up {
                             Some(up) => Some(OutageEnd {
-                                his_up_at: parse_stamp(&up),
+                                his_up_at: parse_stamp(&up)?,
                                 ended_by: r.get(7)?,
-                                recorded_at: parse_stamp(&r.get::<_, String>(8)?),
+                                recorded_at: parse_stamp(&r.get::<_, String>(8)?)?,
                             }),
                             None => None,
                         },

@@ -72,7 +72,10 @@ impl Desk {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         ids.iter()
-            .filter_map(|id| self.shift(id.parse().unwrap_or_default()).transpose())
+            .filter_map(|id| match crate::time::parse_stored_id(id) {
+                Ok(id) => self.shift(id).transpose(),
+                Err(e) => Some(Err(e.into())),
+            })
             .collect()
     }
 
@@ -87,7 +90,7 @@ impl Desk {
             )
             .optional()?;
         match id {
-            Some(id) => self.shift(id.parse().unwrap_or_default()),
+            Some(id) => self.shift(crate::time::parse_stored_id(&id)?),
             None => Ok(None),
         }
     }
@@ -119,11 +122,11 @@ impl Desk {
                         operator: r.get(0)?,
                         float: Fen::new(r.get(1)?).unwrap_or_default(),
                         outage_id: r.get::<_, Option<String>>(2)?.and_then(|s| s.parse().ok()),
-                        opened_at: parse_stamp(&r.get::<_, String>(3)?),
+                        opened_at: parse_stamp(&r.get::<_, String>(3)?)?,
                         closed: match counted {
                             Some(c) => Some(ShiftClose {
                                 counted: Fen::new(c).unwrap_or_default(),
-                                closed_at: parse_stamp(&r.get::<_, String>(5)?),
+                                closed_at: parse_stamp(&r.get::<_, String>(5)?)?,
                             }),
                             None => None,
                         },

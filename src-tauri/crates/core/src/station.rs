@@ -80,12 +80,12 @@ impl Desk {
             .qrow("SELECT id, code, name, hospital, public_key, created_at FROM station", [], |r| {
                 let pk: Vec<u8> = r.get(4)?;
                 Ok(Station {
-                    id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                    id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
                     code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
                     name: r.get(2)?,
                     hospital: r.get(3)?,
                     public_key: pk.try_into().unwrap_or([0; 32]),
-                    created_at: parse_stamp(&r.get::<_, String>(5)?),
+                    created_at: parse_stamp(&r.get::<_, String>(5)?)?,
                 })
             })
             .optional()?)

@@ -27,8 +27,28 @@ pub fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-pub fn parse_stamp(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+/// A stored instant read back. Text that is not one is damage to the file, never 1970: it
+/// fails loudly, as an error of the row being read.
+pub fn parse_stamp(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| bad_stored("time", s))
+}
+
+/// A stored record id (UUID) read back: text that is not one fails loudly, never the nil id.
+pub fn parse_stored_id(s: &str) -> rusqlite::Result<uuid::Uuid> {
+    s.parse().map_err(|_| bad_stored("id", s))
+}
+
+/// A stored day (`YYYY-MM-DD`) read back: text that is not one fails loudly.
+pub fn parse_stored_date(s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad_stored("date", s))
+}
+
+/// A stored value that does not read as what its column holds.
+fn bad_stored(what: &str, text: &str) -> rusqlite::Error {
+    let why = format!("the stored {what} \"{text}\" is not valid: the file was changed outside the desk");
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, why.into())
 }
 
 /// The instant in the station's local time, as shown to people: `2026-11-26 09:02`.

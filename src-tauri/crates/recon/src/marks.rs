@@ -170,7 +170,7 @@ impl Workspace {
             if m.his_no == his_no {
                 return Ok(m);
             }
-            let when = local_display(parse_stamp(&m.marked_at));
+            let when = local_display(parse_stamp(&m.marked_at)?);
             return Err(CoreError::invalid(
                 "recon_already_marked",
                 format!(

@@ -224,7 +224,7 @@ fn items_digest<'a>(items: impl Iterator<Item = &'a CatalogItem>) -> String {
 
 pub(crate) fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogVersion> {
     Ok(CatalogVersion {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         file_name: r.get(1)?,
         sha256: r.get(2)?,
         month: r.get(3)?,
@@ -232,7 +232,7 @@ pub(crate) fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Catalo
         items: r.get(5)?,
         rejected: r.get(6)?,
         imported_by: r.get(7)?,
-        imported_at: parse_stamp(&r.get::<_, String>(8)?),
+        imported_at: parse_stamp(&r.get::<_, String>(8)?)?,
         part: r.get(9)?,
     })
 }
@@ -249,7 +249,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
     let cat: String = r.get(6)?;
     let lookup: String = r.get(7)?;
     Ok(CatalogItem {
-        version_id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        version_id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         code: r.get(1)?,
         name: r.get(2)?,
         spec: r.get(3)?,
@@ -305,7 +305,7 @@ pub(crate) fn verify_items(conn: &Connection) -> Result<Option<(Uuid, String)>> 
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, digest) in versions {
-        let id: Uuid = id.parse().unwrap_or_default();
+        let id: Uuid = crate::time::parse_stored_id(&id)?;
         let items = load_items(conn, id)?;
         if items_digest(items.iter()) != digest {
             return Ok(Some((id, digest)));

@@ -26,7 +26,7 @@ use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use crate::workdays::{Due, DUE_WORKING_DAYS};
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, Utc};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map};
@@ -650,7 +650,7 @@ impl Desk {
             cashier: by.name().to_string(),
             shift_id: shift.id,
             outage_id,
-            occurred_at: crate::time::parse_stamp(&stamp(occurred_at)),
+            occurred_at: crate::time::parse_stamp(&stamp(occurred_at))?,
             back_entered: input.back_entered_at.is_some(),
             qr_payload,
             voided: None,
@@ -813,13 +813,15 @@ impl Desk {
                  WHERE r.receipt_no = ?1",
                 [receipt_no.trim()],
                 |r| {
-                    let due = |d: Option<String>, provisional: bool| d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).map(|date| Due { date, provisional });
+                    let due = |d: Option<String>, provisional: bool| {
+                        d.map(|d| crate::time::parse_stored_date(&d).map(|date| Due { date, provisional })).transpose()
+                    };
                     let provisional: bool = r.get(15)?;
                     let void_reason: Option<String> = r.get(27)?;
                     Ok((
                         (r.get::<_, String>(3)?, r.get::<_, String>(35)?),
                         Receipt {
-                            id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                            id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
                             receipt_no: r.get(1)?,
                             kind: ReceiptKind::parse(&r.get::<_, String>(2)?),
                             patient: placeholder_patient(),
@@ -834,21 +836,21 @@ impl Desk {
                             insured: r.get(10)?,
                             insurance: Insurance::parse(&r.get::<_, String>(11)?).unwrap_or(Insurance::SelfPay),
                             insurance_no: r.get(12)?,
-                            resettle_due: due(r.get(13)?, provisional),
-                            exchange_due: due(r.get(14)?, provisional),
+                            resettle_due: due(r.get(13)?, provisional)?,
+                            exchange_due: due(r.get(14)?, provisional)?,
                             paper_no: r.get(16)?,
                             reason: r.get(17)?,
                             supervisor: r.get(18)?,
                             drug_return_by: r.get(19)?,
                             catalog_version: r.get::<_, Option<String>>(20)?.and_then(|s| s.parse().ok()),
                             cashier: r.get(21)?,
-                            shift_id: r.get::<_, String>(22)?.parse().unwrap_or_default(),
-                            outage_id: r.get::<_, String>(23)?.parse().unwrap_or_default(),
-                            occurred_at: parse_stamp(&r.get::<_, String>(24)?),
+                            shift_id: crate::time::parse_stored_id(&r.get::<_, String>(22)?)?,
+                            outage_id: crate::time::parse_stored_id(&r.get::<_, String>(23)?)?,
+                            occurred_at: parse_stamp(&r.get::<_, String>(24)?)?,
                             back_entered: r.get(25)?,
                             qr_payload: r.get(26)?,
                             voided: match void_reason {
-                                Some(reason) => Some(Void { reason, supervisor: r.get(28)?, at: parse_stamp(&r.get::<_, String>(29)?) }),
+                                Some(reason) => Some(Void { reason, supervisor: r.get(28)?, at: parse_stamp(&r.get::<_, String>(29)?)? }),
                                 None => None,
                             },
                             refunded: Fen::new(r.get(30)?).unwrap_or_default(),
@@ -870,7 +872,7 @@ impl Desk {
         };
         // As printed: a correction made since changes nothing on an issued receipt.
         receipt.patient = self
-            .patient_as_of(patient_id.parse().unwrap_or_default(), parse_stamp(&recorded_at))?
+            .patient_as_of(crate::time::parse_stored_id(&patient_id)?, parse_stamp(&recorded_at)?)?
             .unwrap_or_else(placeholder_patient);
         let mut stmt = self.conn.prepare_cached(
             "SELECT line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line, \

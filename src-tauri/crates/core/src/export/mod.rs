@@ -99,7 +99,7 @@ fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Batch> {
     let seq: i64 = r.get(1)?;
     let code: String = r.get(11)?;
     Ok(Batch {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         seq,
         journal_first_seq: r.get(2)?,
         journal_last_seq: r.get(3)?,

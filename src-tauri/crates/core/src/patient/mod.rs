@@ -181,7 +181,7 @@ pub(crate) const PATIENT_AS_OF: &str = concat!(
 
 fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     Ok(Patient {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         source: Source::Local,
         downtime_no: r.get(1)?,
         name: r.get(2)?,
@@ -197,7 +197,7 @@ fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         insurance: Insurance::parse(&r.get::<_, String>(10)?).unwrap_or(Insurance::SelfPay),
         insurance_no: r.get(11)?,
         his_id: r.get(12)?,
-        created_at: Some(parse_stamp(&r.get::<_, String>(13)?)),
+        created_at: Some(parse_stamp(&r.get::<_, String>(13)?)?),
     })
 }
 

@@ -288,20 +288,20 @@ const SNAPSHOT_SELECT: &str = "SELECT s.id, s.file_name, s.file_sha256, s.rows_r
 
 fn snapshot_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Snapshot> {
     Ok(Snapshot {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         file_name: r.get(1)?,
         sha256: r.get(2)?,
         rows_read: r.get(3)?,
         patients: r.get(4)?,
         rejected: r.get(5)?,
         imported_by: r.get(6)?,
-        imported_at: parse_stamp(&r.get::<_, String>(7)?),
+        imported_at: parse_stamp(&r.get::<_, String>(7)?)?,
     })
 }
 
 pub(super) fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     Ok(Patient {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         source: Source::His,
         downtime_no: None,
         his_id: Some(r.get(1)?),
@@ -344,7 +344,7 @@ pub(crate) fn verify_rows(conn: &Connection) -> Result<Option<Uuid>> {
         .collect::<rusqlite::Result<_>>()?;
     for (id, expected) in all {
         if digest(conn, &id)? != expected {
-            return Ok(Some(id.parse().unwrap_or_default()));
+            return Ok(Some(crate::time::parse_stored_id(&id)?));
         }
     }
     Ok(None)

@@ -138,8 +138,8 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
     let reason: Option<String> = r.get(17)?;
     let refund: Option<String> = r.get(21)?;
     let reg = Registration {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-        patient_id: r.get::<_, String>(1)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
+        patient_id: crate::time::parse_stored_id(&r.get::<_, String>(1)?)?,
         downtime_no: r.get(2)?,
         patient_name: r.get(3)?,
         dept_code: r.get(4)?,
@@ -147,7 +147,7 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
         doctor: r.get(6)?,
         reg_type: r.get(7)?,
         reg_type_name: String::new(),
-        visit_date: NaiveDate::parse_from_str(&r.get::<_, String>(8)?, "%Y-%m-%d").unwrap_or_default(),
+        visit_date: crate::time::parse_stored_date(&r.get::<_, String>(8)?)?,
         queue_no: r.get(9)?,
         fee: Fen::new(r.get(10)?).unwrap_or_default(),
         fee_items: serde_json::from_str::<Vec<serde_json::Value>>(&items)
@@ -161,17 +161,17 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
                 category: v["category"].as_str().unwrap_or_default().into(),
             })
             .collect(),
-        catalog_version: r.get::<_, String>(12)?.parse().unwrap_or_default(),
-        shift_id: r.get::<_, String>(13)?.parse().unwrap_or_default(),
-        outage_id: r.get::<_, String>(14)?.parse().unwrap_or_default(),
-        occurred_at: parse_stamp(&r.get::<_, String>(15)?),
+        catalog_version: crate::time::parse_stored_id(&r.get::<_, String>(12)?)?,
+        shift_id: crate::time::parse_stored_id(&r.get::<_, String>(13)?)?,
+        outage_id: crate::time::parse_stored_id(&r.get::<_, String>(14)?)?,
+        occurred_at: parse_stamp(&r.get::<_, String>(15)?)?,
         back_entered: r.get(16)?,
         fee_receipt: r.get(19)?,
         change: Fen::new(r.get::<_, Option<i64>>(20)?.unwrap_or(0)).unwrap_or_default(),
         cancelled: match reason {
             Some(reason) => Some(Cancellation {
                 reason,
-                at: parse_stamp(&r.get::<_, String>(18)?),
+                at: parse_stamp(&r.get::<_, String>(18)?)?,
                 by: r.get(23)?,
                 refund: match refund {
                     Some(no) => Some((no, Fen::new(r.get(22)?).unwrap_or_default())),
@@ -408,7 +408,7 @@ impl Desk {
                         format!("{} is in no outage: back-entry is only for paper records made during an outage", local_display(t))
                     )
                 })?;
-                Ok((t, id.parse().unwrap_or_default()))
+                Ok((t, crate::time::parse_stored_id(&id)?))
             }
         }
     }

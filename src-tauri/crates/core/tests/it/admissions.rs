@@ -378,7 +378,11 @@ fn the_account_says_what_each_movement_is_and_its_summary_prints_on_record() {
     assert_eq!(kinds, ["预交", "补交", "退款"], "{text}");
     let entry = &o.f.desk.journal_tail(1).unwrap()[0];
     assert_eq!(entry.kind, "document_printed");
-    assert!(entry.payload.contains("deposit_summary") && entry.payload.contains(&a.inpatient_no), "{}", entry.payload);
+    assert!(
+        entry.payload.contains("deposit_summary") && entry.payload.contains(&a.inpatient_no),
+        "{}",
+        entry.payload
+    );
     assert_eq!(o.f.desk.verify().unwrap().problem, None);
 }
 

@@ -98,7 +98,11 @@ fn registering_takes_the_fee_on_a_registration_receipt_in_one_journal_entry() {
     assert!(text.contains(&format!("挂号费 ¥11.00 已收 收据 {no}")), "{text}");
     let entry = &f.desk.journal_tail(1).unwrap()[0];
     assert_eq!(entry.kind, "document_printed");
-    assert!(entry.payload.contains("queue_slip") && entry.payload.contains(&r.id.to_string()), "{}", entry.payload);
+    assert!(
+        entry.payload.contains("queue_slip") && entry.payload.contains(&r.id.to_string()),
+        "{}",
+        entry.payload
+    );
     assert_eq!(
         f.desk.print_queue_slip(&c, uuid::Uuid::now_v7()).unwrap_err().code(),
         "registration_unknown"
