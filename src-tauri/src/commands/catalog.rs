@@ -47,7 +47,14 @@ fn percent_decode(s: &str) -> String {
 /// The file's bytes: a raw body where the platform's IPC carries one, or (on WebKitGTK,
 /// where invoke travels by postMessage) the same bytes as a JSON array of numbers.
 fn body_bytes<'a>(request: &'a Request<'_>) -> Reply<std::borrow::Cow<'a, [u8]>> {
-    let missing = || CoreError::invalid("catalog_file_missing", "没有收到文件内容", "No file content was received").into();
+    let missing = || {
+        CoreError::invalid(
+            downtime_core::error::ErrorCode::CatalogFileMissing,
+            "没有收到文件内容",
+            "No file content was received",
+        )
+        .into()
+    };
     match request.body() {
         InvokeBody::Raw(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
         InvokeBody::Json(serde_json::Value::Array(items)) => {

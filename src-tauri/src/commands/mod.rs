@@ -14,6 +14,7 @@ pub mod report;
 pub mod settings;
 
 use crate::{Shell, ShellState};
+use downtime_core::error::ErrorCode;
 use downtime_core::view::*;
 use downtime_core::{Actor, CoreError, Desk, Fen};
 use tauri::State;
@@ -21,7 +22,7 @@ use tauri::State;
 pub(crate) type Reply<T> = Result<T, IpcError>;
 
 fn not_logged_in() -> IpcError {
-    CoreError::invalid("not_logged_in", "请先登录", "Please log in first").into()
+    CoreError::invalid(downtime_core::error::ErrorCode::NotLoggedIn, "请先登录", "Please log in first").into()
 }
 
 impl Shell {
@@ -49,7 +50,7 @@ impl Shell {
     pub(crate) fn status(&mut self) -> Reply<AppStatus> {
         let session = self.session.clone();
         let db_path = self.db_path.display().to_string();
-        if self.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
+        if self.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
             // The first start: no station yet, the setup screen creates it (`setup_station`).
             return Ok(AppStatus {
                 station: None,
@@ -106,7 +107,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
         admin_pin: input.admin_pin.clone(),
     };
     // Setup is the app's `downtime init`: the only way it creates a station file.
-    if shell.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
+    if shell.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
         shell.desk = Ok(Desk::init(&shell.db_path, &setup)?);
     } else {
         shell.desk()?.init_station(&setup)?;

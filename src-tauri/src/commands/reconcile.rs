@@ -72,7 +72,7 @@ pub async fn reconcile_load<R: Runtime>(app: AppHandle<R>, folders: Vec<String>,
             .collect();
         if roots.is_empty() && !his {
             return Err(CoreError::invalid(
-                "recon_nothing_to_load",
+                downtime_core::error::ErrorCode::ReconNothingToLoad,
                 "请先添加批次所在的文件夹，或选择 HIS 入账文件",
                 "Add a folder holding batches, or choose the HIS postings file, first",
             )
@@ -83,7 +83,7 @@ pub async fn reconcile_load<R: Runtime>(app: AppHandle<R>, folders: Vec<String>,
             let path = app.state::<Picked>().path()?;
             let bytes = std::fs::read(&path).map_err(|e| {
                 CoreError::invalid(
-                    "recon_file_unreadable",
+                    downtime_core::error::ErrorCode::ReconFileUnreadable,
                     format!("无法读取 HIS 入账文件 {}（{e}）", path.display()),
                     format!("Cannot read the HIS postings file {} ({e})", path.display()),
                 )
@@ -126,7 +126,7 @@ pub async fn reconcile_write<R: Runtime>(app: AppHandle<R>, folder: String, as_o
         let folder = folder.trim();
         if folder.is_empty() {
             return Err(CoreError::invalid(
-                "recon_out_missing",
+                downtime_core::error::ErrorCode::ReconOutMissing,
                 "请填写写入对账报告的文件夹",
                 "Give the folder to write the report to",
             )

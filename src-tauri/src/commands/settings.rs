@@ -54,7 +54,7 @@ pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
     let saved = [desk.receipts_dir(), desk.reports_dir()];
     let Some(path) = downtime_core::store::saved_pdf(&saved, std::path::Path::new(&path)) else {
         return Err(CoreError::invalid(
-            "pdf_unknown",
+            downtime_core::error::ErrorCode::PdfUnknown,
             "只能打开本机保存的收据和报表 PDF",
             "Only receipt and report PDFs saved by this desk can be opened",
         )
@@ -69,7 +69,7 @@ pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
     };
     std::process::Command::new(opener).arg(&path).spawn().map_err(|e| {
         CoreError::invalid(
-            "pdf_open_failed",
+            downtime_core::error::ErrorCode::PdfOpenFailed,
             format!("无法打开 PDF（{e}）：文件在 {}", path.display()),
             format!("Cannot open the PDF ({e}): it is at {}", path.display()),
         )

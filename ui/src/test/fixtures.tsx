@@ -11,6 +11,7 @@ import type { CatalogItemView } from "../bindings/CatalogItemView";
 import type { CatalogStatusView } from "../bindings/CatalogStatusView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
 import type { DepartmentView } from "../bindings/DepartmentView";
+import type { ErrorCode } from "../bindings/ErrorCode";
 import type { DepositMovementView } from "../bindings/DepositMovementView";
 import type { MovementKind } from "../bindings/MovementKind";
 import type { DepositAccountView } from "../bindings/DepositAccountView";
@@ -78,7 +79,7 @@ export function openShiftView(floatFen: number, openedAt = "2026-11-26T01:02:03.
   return { id: "sh-1", operator: "张三", float_fen: floatFen, outage_id: null, opened_at: openedAt, counted_fen: null, closed_at: null };
 }
 
-export function ipcError(code: string, message: string, message_en = `EN: ${message}`): IpcError {
+export function ipcError(code: ErrorCode, message: string, message_en = `EN: ${message}`): IpcError {
   return { code, message, message_en };
 }
 
@@ -103,7 +104,7 @@ export function fakeBackend(handlers: Record<string, Handler>): Call[] {
       const a = args as Record<string, unknown> | undefined;
       calls.push({ cmd, args: a, headers });
       const handler = handlers[cmd] ?? systemDialog[cmd];
-      if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
+      if (!handler) throw ipcError("ipc_failed", `no fake for ${cmd}`);
       inFlight++;
       try {
         return Promise.resolve(handler(a)).finally(() => inFlight--);

@@ -299,7 +299,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
         None => {
             let admission = a.admission.ok_or_else(|| {
                 CoreError::invalid(
-                    "admission_required",
+                    downtime_core::error::ErrorCode::AdmissionRequired,
                     "请用 --admission 指定住院号",
                     "Give the inpatient number with --admission",
                 )

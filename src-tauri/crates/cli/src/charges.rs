@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 type Out = Result<ExitCode, CoreError>;
 
-fn bad(code: &'static str, zh: String, en: String) -> CoreError {
+fn bad(code: downtime_core::error::ErrorCode, zh: String, en: String) -> CoreError {
     CoreError::invalid(code, zh, en)
 }
 
@@ -179,7 +179,7 @@ fn parse_line(text: &str) -> Result<LineInput, CoreError> {
             doses: downtime_core::view::parse_doses(doses)?,
         }),
         _ => Err(bad(
-            "line_invalid",
+            downtime_core::error::ErrorCode::LineInvalid,
             format!("项目“{text}”应写成 编码:数量（中药饮片：编码:每付用量:付数），例如 X001:2 或 C1:10:7"),
             format!("Line \"{text}\" must be CODE:QTY (herbal pieces: CODE:PER_DOSE:DOSES), e.g. X001:2 or C1:10:7"),
         )),
@@ -190,14 +190,14 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
     let parts: Vec<&str> = text.split(':').collect();
     if parts.len() != 5 {
         return Err(bad(
-            "free_line_invalid",
+            downtime_core::error::ErrorCode::FreeLineInvalid,
             format!("价目表外项目“{text}”应写成 名称:单价:数量:费用类别:原因"),
             format!("Free-text line \"{text}\" must be NAME:PRICE:QTY:CATEGORY:REASON"),
         ));
     }
     let category = FeeCategory::parse(parts[3]).ok_or_else(|| {
         bad(
-            "category_invalid",
+            downtime_core::error::ErrorCode::CategoryInvalid,
             format!("费用类别“{}”无效", parts[3]),
             format!("Unknown category \"{}\"", parts[3]),
         )
@@ -226,7 +226,7 @@ pub(crate) fn tender_arg(text: &str) -> Result<TenderInput, CoreError> {
     let method = Method::parse(parts.next().unwrap_or(""))?;
     let amount = Fen::parse_yuan(parts.next().ok_or_else(|| {
         bad(
-            "tender_invalid",
+            downtime_core::error::ErrorCode::TenderInvalid,
             format!("支付“{text}”应写成 方式:金额[:参考号]，例如 cash:50"),
             format!("Payment \"{text}\" must be METHOD:YUAN[:REF], e.g. cash:50"),
         )
@@ -403,14 +403,14 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 .map(|l| {
                     let (n, q) = l.split_once(':').ok_or_else(|| {
                         bad(
-                            "refund_line_invalid",
+                            downtime_core::error::ErrorCode::RefundLineInvalid,
                             format!("退费行“{l}”应写成 行号:数量，例如 2:1"),
                             format!("Refund line \"{l}\" must be N:QTY, e.g. 2:1"),
                         )
                     })?;
                     let n: i64 = n.trim().parse().map_err(|_| {
                         bad(
-                            "refund_line_invalid",
+                            downtime_core::error::ErrorCode::RefundLineInvalid,
                             format!("行号“{n}”无效"),
                             format!("Invalid line number \"{n}\""),
                         )
@@ -476,7 +476,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             let key = match key {
                 Some(k) => Some(hex::decode(k.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
                     bad(
-                        "key_invalid",
+                        downtime_core::error::ErrorCode::KeyInvalid,
                         "公钥应为 64 位十六进制".into(),
                         "The key must be 64 hex digits".into(),
                     )
@@ -547,7 +547,7 @@ pub fn setting(cmd: SettingCmd, ctx: &mut Ctx) -> Out {
                 (None, true) => String::new(),
                 _ => {
                     return Err(bad(
-                        "printer_invalid",
+                        downtime_core::error::ErrorCode::PrinterInvalid,
                         "请给出打印机名称，或用 --none 表示只保存 PDF".into(),
                         "Name the printer, or pass --none to save PDFs only".into(),
                     ))
@@ -568,7 +568,7 @@ pub fn calendar(cmd: CalendarCmd, ctx: &mut Ctx) -> Out {
         CalendarCmd::Import { file } => {
             let json = std::fs::read_to_string(&file).map_err(|e| {
                 bad(
-                    "file_unreadable",
+                    downtime_core::error::ErrorCode::FileUnreadable,
                     format!("无法读取文件 {}：{e}", file.display()),
                     format!("Cannot read the file {}: {e}", file.display()),
                 )

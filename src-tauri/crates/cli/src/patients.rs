@@ -227,7 +227,7 @@ pub enum DeptCmd {
 
 fn unreadable(path: &std::path::Path, e: std::io::Error) -> CoreError {
     CoreError::invalid(
-        "file_unreadable",
+        downtime_core::error::ErrorCode::FileUnreadable,
         format!("无法读取文件 {}：{e}", path.display()),
         format!("Cannot read the file {}: {e}", path.display()),
     )

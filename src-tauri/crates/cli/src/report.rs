@@ -68,7 +68,7 @@ impl OutArgs {
             "pdf" => {
                 if self.out.is_none() {
                     return Err(CoreError::invalid(
-                        "report_pdf_needs_out",
+                        downtime_core::error::ErrorCode::ReportPdfNeedsOut,
                         "PDF 需要用 --out 指定保存的文件",
                         "A PDF needs --out FILE to be written to",
                     ));
@@ -76,7 +76,7 @@ impl OutArgs {
                 Ok(Format::Pdf(pdf::parse_layout(&self.layout)?))
             }
             other => Err(CoreError::invalid(
-                "report_format_invalid",
+                downtime_core::error::ErrorCode::ReportFormatInvalid,
                 format!("报表格式“{other}”无效：可选 text、json 或 pdf"),
                 format!("Unknown report format \"{other}\": choose text, json or pdf"),
             )),

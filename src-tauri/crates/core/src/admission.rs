@@ -185,7 +185,7 @@ fn optional_text(text: Option<&str>, max: usize, what: (&str, &str)) -> Result<S
 }
 
 fn unknown(no: &str) -> crate::CoreError {
-    invalid!("admission_unknown", format!("找不到住院号 {no}"), format!("No admission {no}"))
+    invalid!(AdmissionUnknown, format!("找不到住院号 {no}"), format!("No admission {no}"))
 }
 
 impl Desk {
@@ -198,7 +198,7 @@ impl Desk {
         let dept = self.department_or_refuse(&new.dept)?;
         if dept.kind != crate::registration::DeptKind::Inpatient {
             return Err(invalid!(
-                "dept_not_inpatient",
+                DeptNotInpatient,
                 format!("{} 不是住院病区：入院请选择住院病区（门诊、急诊科室请用挂号）", dept.name),
                 format!(
                     "{} is not an inpatient ward: admit into a ward (outpatient and emergency departments register visits)",
@@ -224,7 +224,7 @@ impl Desk {
         });
         if insurance.is_insured() && insurance_no.trim().is_empty() {
             return Err(invalid!(
-                "insurance_no_missing",
+                InsuranceNoMissing,
                 format!("{}需要填写医保卡号（现按自费入院，恢复后凭卡号转为医保）", insurance.zh()),
                 format!(
                     "{} needs the card number (admitted as self-pay now, converted after recovery)",
@@ -240,7 +240,7 @@ impl Desk {
         if let Some(a) = active.first() {
             if !new.confirm_second {
                 return Err(invalid!(
-                    "admission_already_active",
+                    AdmissionAlreadyActive,
                     format!(
                         "{} 已有住院记录 {}（{}，{} 入院）。确是再次入院请确认后继续",
                         patient.name,
@@ -318,7 +318,7 @@ impl Desk {
         let a = self.admission(inpatient_no)?.ok_or_else(|| unknown(inpatient_no))?;
         if a.cancelled.is_some() {
             return Err(invalid!(
-                "admission_cancelled",
+                AdmissionCancelled,
                 format!("住院号 {} 已取消入院，不能再办理预交金", a.inpatient_no),
                 format!("Admission {} was cancelled; no deposits can be taken for it", a.inpatient_no)
             ));
@@ -335,7 +335,7 @@ impl Desk {
         let balance = self.deposit_account(inpatient_no)?.balance;
         if balance > Fen::ZERO {
             return Err(invalid!(
-                "admission_has_balance",
+                AdmissionHasBalance,
                 format!("住院号 {} 还有预交金余额 {balance}，请先退还再取消入院", a.inpatient_no),
                 format!(
                     "Admission {} still holds a deposit balance of {balance}; refund it before cancelling",
@@ -397,9 +397,9 @@ impl Desk {
             .tenders
             .iter()
             .try_fold(Fen::ZERO, |sum, t| sum.checked_add(t.amount))
-            .ok_or_else(|| invalid!("amount_out_of_range", "金额超出范围", "Amount out of range"))?;
+            .ok_or_else(|| invalid!(AmountOutOfRange, "金额超出范围", "Amount out of range"))?;
         if total == Fen::ZERO {
-            return Err(invalid!("deposit_zero", "预交金金额必须大于 0", "The deposit must be above 0"));
+            return Err(invalid!(DepositZero, "预交金金额必须大于 0", "The deposit must be above 0"));
         }
         let (tenders, change) = settle(&input.tenders, total, input.cash_tendered, true)?;
         let shift = self.shift_for_money(by)?;
@@ -539,7 +539,7 @@ impl Desk {
             .and_then(|id| self.admissions(false).ok()?.into_iter().find(|a| a.id == id))
             .ok_or_else(|| {
                 invalid!(
-                    "admission_unknown",
+                    AdmissionUnknown,
                     format!("收据 {} 没有对应的住院记录", r.receipt_no),
                     format!("Receipt {} has no admission", r.receipt_no)
                 )
@@ -694,11 +694,11 @@ fn deposit_channels(account: &DepositAccount) -> Vec<Channel> {
 /// The balance left after a deposit refund of `amount`, or why it cannot be refunded.
 fn balance_after_refund(balance: Fen, amount: Fen) -> Result<Fen> {
     if amount == Fen::ZERO {
-        return Err(invalid!("deposit_zero", "退款金额必须大于 0", "The refund must be above 0"));
+        return Err(invalid!(DepositZero, "退款金额必须大于 0", "The refund must be above 0"));
     }
     if amount > balance {
         return Err(invalid!(
-            "deposit_refund_exceeds_balance",
+            DepositRefundExceedsBalance,
             format!("退款 {amount} 超过预交金余额 {balance}"),
             format!("The refund {amount} exceeds the deposit balance {balance}")
         ));

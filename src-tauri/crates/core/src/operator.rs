@@ -45,7 +45,7 @@ impl Actor {
         self.require(Permission::Supervise)?;
         if self.id == by.id {
             return Err(crate::error::invalid!(
-                "approver_is_actor",
+                ApproverIsActor,
                 format!("{} 不能为自己的操作授权：请另一位主管输入姓名和 PIN", self.name),
                 format!(
                     "{} cannot approve their own action: another supervisor must enter their name and PIN",
@@ -96,7 +96,7 @@ impl Actor {
             ),
         };
         Err(CoreError::invalid(
-            "role_forbidden",
+            crate::error::ErrorCode::RoleForbidden,
             format!("{}（{}）无权执行：{zh}", self.name, self.role.zh()),
             format!("{} ({}) may not do this: {en}", self.name, self.role.as_str()),
         ))
@@ -148,7 +148,7 @@ pub(crate) fn operator_name(text: &str, what: (&str, &str)) -> Result<String> {
     let t: String = text.nfc().collect();
     if t.chars().any(invisible) {
         return Err(invalid!(
-            "name_invisible_chars",
+            NameInvisibleChars,
             format!("{}含有看不见的字符（零宽字符、软连字符或文字方向控制符），请重新输入", what.0),
             format!(
                 "{} contains invisible characters (zero-width, soft hyphen or direction controls); type it again",
@@ -170,7 +170,7 @@ pub(crate) fn name_key(name: &str) -> String {
 
 fn unknown_operator(name: &str) -> CoreError {
     invalid!(
-        "operator_unknown",
+        OperatorUnknown,
         format!("没有名为“{name}”的操作员"),
         format!("There is no operator named \"{name}\"")
     )
@@ -211,7 +211,7 @@ impl Desk {
         self.in_write_tx(|desk| {
             if let Some((_, existing, _, _)) = desk.operator_row(&name)? {
                 return Err(invalid!(
-                    "operator_exists",
+                    OperatorExists,
                     format!("操作员“{existing}”已经存在（姓名只差大小写、全角半角或字形组合的，算同一个人）"),
                     format!("Operator \"{existing}\" already exists (names differing only in case, width or composition are the same)")
                 ));
@@ -284,7 +284,7 @@ impl Desk {
             (false, false) => Ok(None),
             (true, true) => Ok(Some(self.authenticate(name.unwrap_or(""), pin.unwrap_or(""))?)),
             _ => Err(invalid!(
-                "supervisor_incomplete",
+                SupervisorIncomplete,
                 "主管授权需要同时填写主管姓名和 PIN",
                 "A supervisor's approval needs both the supervisor's name and PIN"
             )),
@@ -302,7 +302,7 @@ impl Desk {
         if let Some(until) = self.locked_until(name, now)? {
             let mins = ((until - now).num_seconds() + 59) / 60;
             return Err(invalid!(
-                "operator_locked",
+                OperatorLocked,
                 format!("操作员“{name}”因连续输错 PIN 已被锁定，请 {mins} 分钟后再试，或请主管协助"),
                 format!("Operator \"{name}\" is locked after too many wrong PINs; try again in {mins} min or ask a supervisor")
             ));
@@ -327,14 +327,14 @@ impl Desk {
         };
         if failures >= MAX_FAILED_PINS {
             Err(invalid!(
-                "operator_locked",
+                OperatorLocked,
                 format!("PIN 连续错误 {MAX_FAILED_PINS} 次，操作员“{name}”已锁定 {LOCKOUT_MINUTES} 分钟"),
                 format!("{MAX_FAILED_PINS} wrong PINs in a row: operator \"{name}\" is locked for {LOCKOUT_MINUTES} minutes")
             ))
         } else {
             let left = MAX_FAILED_PINS - failures;
             Err(invalid!(
-                "pin_wrong",
+                PinWrong,
                 format!("PIN 不正确，还可以再试 {left} 次"),
                 format!("Wrong PIN; {left} more tries before the operator is locked")
             ))

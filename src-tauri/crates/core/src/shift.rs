@@ -37,7 +37,7 @@ impl Desk {
         by.require(Permission::OpenShift)?;
         if let Some(open) = self.open_shift_of(by)? {
             return Err(invalid!(
-                "shift_already_open",
+                ShiftAlreadyOpen,
                 format!(
                     "{} 已有一个未交班的班次（{} 开班），请先交班",
                     by.name(),
@@ -100,7 +100,7 @@ impl Desk {
     pub fn shift_for_money(&self, who: &Actor) -> Result<Shift> {
         self.open_shift_of(who)?.ok_or_else(|| {
             invalid!(
-                "shift_required",
+                ShiftRequired,
                 format!("{} 还没有开班：请先开班（F10）再收款", who.name()),
                 format!("{} has no open shift: open one (F10) before taking money", who.name())
             )

@@ -108,13 +108,13 @@ impl Desk {
         if let Some(existing) = self.station()? {
             return Err(if existing.code == code {
                 invalid!(
-                    "station_code_taken",
+                    StationCodeTaken,
                     format!("工作站代码 {code} 已经存在：本数据库已经是这个工作站，不能再建一次"),
                     format!("Station code {code} already exists: this database already is that station")
                 )
             } else {
                 invalid!(
-                    "station_exists",
+                    StationExists,
                     format!("本数据库已经是工作站 {}，不能再建立工作站 {code}", existing.code),
                     format!(
                         "This database already is station {}; it cannot become station {code}",

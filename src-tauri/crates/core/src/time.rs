@@ -76,7 +76,7 @@ pub fn parse_local(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     match naive.and_then(|n| Local.from_local_datetime(&n).earliest()) {
         Some(local) => Ok(local.with_timezone(&Utc)),
         None => Err(invalid!(
-            "time_invalid",
+            TimeInvalid,
             format!("时间“{text}”无法识别：请写成 2026-11-26 08:30 或 08:30"),
             format!("Cannot read the time \"{text}\": write it as 2026-11-26 08:30 or 08:30")
         )),
@@ -87,7 +87,7 @@ pub fn parse_local(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         invalid!(
-            "date_invalid",
+            DateInvalid,
             format!("日期“{text}”无效：请写成 2026-11-26"),
             format!("Invalid date \"{text}\": write it as 2026-11-26")
         )

@@ -288,7 +288,7 @@ pub struct EndOutageInput {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct IpcError {
-    pub code: String,
+    pub code: crate::error::ErrorCode,
     pub message: String,
     pub message_en: String,
 }
@@ -296,7 +296,7 @@ pub struct IpcError {
 impl From<crate::CoreError> for IpcError {
     fn from(e: crate::CoreError) -> Self {
         IpcError {
-            code: e.code().to_string(),
+            code: e.error_code(),
             message: e.message(crate::Lang::Zh),
             message_en: e.message(crate::Lang::En),
         }
@@ -1199,7 +1199,7 @@ pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge
 pub fn parse_doses(text: &str) -> crate::Result<i64> {
     text.trim().parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
         crate::error::CoreError::invalid(
-            "doses_invalid",
+            crate::error::ErrorCode::DosesInvalid,
             format!("付数“{text}”无效：应为 1 到 {} 的整数", crate::charge::MAX_DOSES),
             format!(
                 "Invalid number of doses \"{text}\": a whole number from 1 to {}",

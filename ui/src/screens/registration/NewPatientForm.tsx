@@ -8,7 +8,7 @@
 //! who may already exist (pick them, or confirm this is someone else).
 
 import { useImperativeHandle, useRef, useState, type Ref } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { Insurance } from "../../bindings/Insurance";
 import type { NewPatientInput } from "../../bindings/NewPatientInput";
 import type { PatientView } from "../../bindings/PatientView";
@@ -25,7 +25,7 @@ import { DuplicateBox } from "./DuplicateBox";
 import { SEX_KEY } from "../../components/PatientCard";
 
 /** The input each refusal concerns (the form's name for it). */
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   text_empty: "name",
   text_control_chars: "name",
   sex_invalid: "sex",

@@ -170,7 +170,7 @@ fn month_of(option: Option<&str>, file_name: &str, now: DateTime<Utc>) -> Result
                 .is_some_and(|(y, m)| valid(y, m));
         if !ok {
             return Err(invalid!(
-                "catalog_month_invalid",
+                CatalogMonthInvalid,
                 format!("月份“{text}”无效：请写成 2026-11"),
                 format!("Invalid month \"{text}\": write it as 2026-11")
             ));
@@ -391,7 +391,7 @@ impl Desk {
         if !report.problems.is_empty() && !accept_good_rows {
             let n = report.problems.len();
             return Err(invalid!(
-                "catalog_has_bad_rows",
+                CatalogHasBadRows,
                 format!(
                     "价目表中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的项目",
                     report.good
@@ -404,7 +404,7 @@ impl Desk {
         }
         if report.good == 0 {
             return Err(invalid!(
-                "catalog_no_good_rows",
+                CatalogNoGoodRows,
                 "价目表中没有一行可以导入",
                 "No row of the price list can be imported"
             ));
@@ -535,7 +535,7 @@ impl Desk {
     pub fn require_catalog(&self) -> Result<CatalogVersion> {
         self.active_catalog()?.ok_or_else(|| {
             invalid!(
-                "catalog_missing",
+                CatalogMissing,
                 "尚未导入价目表，无法收费。请在“价目表”页面（Ctrl+P）导入本月价目表，或用 downtime catalog import 文件",
                 "No price list has been imported, so nothing can be charged. Import this month's list on the price list screen (Ctrl+P) or with downtime catalog import FILE"
             )

@@ -45,7 +45,7 @@ impl Field {
             "whole" => Field::Whole,
             _ => {
                 return Err(invalid!(
-                    "catalog_map_invalid",
+                    CatalogMapInvalid,
                     format!("列映射目标“{text}”无效：可用 code、name、spec、unit、price、category、pinyin、wubi、insurance、drug"),
                     format!(
                         "Unknown mapping target \"{text}\": use code, name, spec, unit, price, category, pinyin, wubi, insurance or drug"
@@ -134,7 +134,7 @@ pub struct Parsed {
 
 fn not_a_catalog(zh: &str, en: &str) -> CoreError {
     invalid!(
-        "catalog_not_a_price_list",
+        CatalogNotAPriceList,
         format!("这不是可导入的价目表：{zh}。请导出含“编码、名称、单价、费用类别”表头的 CSV 或 Excel 文件"),
         format!(
             "This is not a price list that can be imported: {en}. Export a CSV or Excel file with code, name, price and category headers"
@@ -181,7 +181,7 @@ fn decode(bytes: &[u8], forced: Option<&str>, not_a: NotA) -> Result<(String, &'
         Some("gbk") | Some("gb18030") | Some("gb2312") => gb(bytes).map(|s| (s, "gb18030")),
         Some(other) => {
             return Err(invalid!(
-                "catalog_encoding_unknown",
+                CatalogEncodingUnknown,
                 format!("不支持的编码“{other}”：可用 utf8、gbk、gb18030"),
                 format!("Unsupported encoding \"{other}\": use utf8, gbk or gb18030")
             ))
@@ -246,7 +246,7 @@ fn read_workbook(bytes: &[u8], opts: &ReadOptions, not_a: NotA) -> Result<Rows> 
     let sheet = match &opts.sheet {
         Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
             invalid!(
-                "catalog_sheet_missing",
+                CatalogSheetMissing,
                 format!("工作簿中没有名为“{s}”的工作表（有：{}）", names.join("、")),
                 format!("The workbook has no sheet \"{s}\" (it has: {})", names.join(", "))
             )

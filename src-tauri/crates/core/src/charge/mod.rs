@@ -57,7 +57,7 @@ impl Payer {
             Payer::AsRecorded => Ok((on_file, String::new())),
             Payer::Insured if on_file => Ok((true, String::new())),
             Payer::Insured => Err(invalid!(
-                "patient_not_insured",
+                PatientNotInsured,
                 format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
                 format!(
                     "{} has no insurance type and card number on record; record them before charging as insured",
@@ -66,7 +66,7 @@ impl Payer {
             )),
             Payer::SelfPay(_) if !on_file => Ok((false, String::new())),
             Payer::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
-                "self_pay_reason_missing",
+                SelfPayReasonMissing,
                 format!(
                     "{} 登记了{}：按自费收费请写明原因（默认按医保患者收费）",
                     patient.name,
@@ -109,7 +109,7 @@ fn item_line(
 ) -> Result<ReceiptLine> {
     let item = item.ok_or_else(|| {
         invalid!(
-            "item_unknown",
+            ItemUnknown,
             format!("第 {line_no} 行：当前价目表（{month}）中没有编码为“{code}”的项目"),
             format!("Line {line_no}: the active price list ({month}) has no item \"{code}\"")
         )
@@ -117,7 +117,7 @@ fn item_line(
     match (item.by_dose(), doses) {
         (true, None) => {
             return Err(invalid!(
-                "herbal_needs_doses",
+                HerbalNeedsDoses,
                 format!(
                     "第 {line_no} 行：{}是中药饮片，请按每付用量和付数录入（如 10 克 × 7 付）",
                     item.name
@@ -130,7 +130,7 @@ fn item_line(
         }
         (false, Some(_)) => {
             return Err(invalid!(
-                "doses_not_herbal",
+                DosesNotHerbal,
                 format!("第 {line_no} 行：{}不是中药饮片，不按付数收费", item.name),
                 format!("Line {line_no}: {} is not a herbal piece; it is not charged by doses", item.name)
             ))
@@ -161,7 +161,7 @@ fn item_line(
 pub(crate) fn check_whole(line_no: i64, name: &str, unit: &str, qty: Quantity, whole: bool) -> Result<()> {
     if whole && qty.milli() % 1000 != 0 {
         return Err(invalid!(
-            "quantity_not_whole",
+            QuantityNotWhole,
             format!("第 {line_no} 行：{name}按“{unit}”计，数量须为整数，不能是 {}", qty.text()),
             format!("Line {line_no}: {name} counts in whole \"{unit}\", not {}", qty.text())
         ));
@@ -494,7 +494,7 @@ impl<'a> NewReceipt<'a> {
 
 /// The one error for a receipt number that is not on record.
 pub fn unknown_receipt(no: &str) -> crate::CoreError {
-    invalid!("receipt_unknown", format!("找不到收据 {no}"), format!("No receipt {no}"))
+    invalid!(ReceiptUnknown, format!("找不到收据 {no}"), format!("No receipt {no}"))
 }
 
 impl Desk {
@@ -520,7 +520,7 @@ impl Desk {
                 return Ok(existing);
             }
             return Err(invalid!(
-                "charge_exists_different",
+                ChargeExistsDifferent,
                 format!("这笔收费已经以收据 {} 结算，内容与现在不同：请新建一笔收费", existing.receipt_no),
                 format!(
                     "This charge was already paid as receipt {} with different content: start a new charge",
@@ -529,11 +529,11 @@ impl Desk {
             ));
         }
         if input.lines.is_empty() {
-            return Err(invalid!("charge_empty", "还没有收费项目", "The charge has no lines"));
+            return Err(invalid!(ChargeEmpty, "还没有收费项目", "The charge has no lines"));
         }
         if input.lines.len() > MAX_LINES {
             return Err(invalid!(
-                "charge_too_many_lines",
+                ChargeTooManyLines,
                 format!("一笔收费最多 {MAX_LINES} 行，现在有 {} 行：请分开收费", input.lines.len()),
                 format!(
                     "One charge holds at most {MAX_LINES} lines, this one has {}: split it",
@@ -561,7 +561,7 @@ impl Desk {
             Some(v) => {
                 let reg = self.registration(v)?.filter(|r| r.patient_id == patient.id).ok_or_else(|| {
                     invalid!(
-                        "visit_unknown",
+                        VisitUnknown,
                         "这次挂号不属于该患者",
                         "That registration does not belong to this patient"
                     )
@@ -580,7 +580,7 @@ impl Desk {
         let (lines, total) = self.price_lines_in(&catalog, &input.lines, input.approver.as_ref())?;
         if total == Fen::ZERO {
             return Err(invalid!(
-                "charge_zero",
+                ChargeZero,
                 "收费合计为 0，无需结算",
                 "The charge totals 0: nothing to pay"
             ));
@@ -599,7 +599,7 @@ impl Desk {
                     .optional()?;
                 if let Some(no) = used {
                     return Err(invalid!(
-                        "paper_no_used",
+                        PaperNoUsed,
                         format!("手工发票号 {p} 已用于收据 {no}，不能重复使用"),
                         format!("Paper receipt number {p} was already used on receipt {no}")
                     ));
@@ -667,7 +667,7 @@ impl Desk {
     pub fn price_lines(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<(Vec<ReceiptLine>, Fen)> {
         if input.len() > MAX_LINES {
             return Err(invalid!(
-                "charge_too_many_lines",
+                ChargeTooManyLines,
                 format!("一笔收费最多 {MAX_LINES} 行，现在有 {} 行：请分开收费", input.len()),
                 format!("One charge holds at most {MAX_LINES} lines, this one has {}: split it", input.len())
             ));
@@ -721,7 +721,7 @@ impl Desk {
                 LineInput::Herbal { code, per_dose, doses } => {
                     if !(1..=MAX_DOSES).contains(doses) {
                         return Err(invalid!(
-                            "doses_invalid",
+                            DosesInvalid,
                             format!("第 {line_no} 行：付数应为 1 到 {MAX_DOSES} 的整数"),
                             format!("Line {line_no}: the number of doses must be a whole number from 1 to {MAX_DOSES}")
                         ));
@@ -746,7 +746,7 @@ impl Desk {
                 } => {
                     let approver = approver.ok_or_else(|| {
                         invalid!(
-                            "free_text_needs_supervisor",
+                            FreeTextNeedsSupervisor,
                             "价目表外的项目需要主管授权",
                             "An item outside the price list needs a supervisor's approval"
                         )
@@ -774,7 +774,7 @@ impl Desk {
             };
             total = total
                 .checked_add(line.amount)
-                .ok_or_else(|| invalid!("amount_out_of_range", "收费合计超出范围", "The charge total is out of range"))?;
+                .ok_or_else(|| invalid!(AmountOutOfRange, "收费合计超出范围", "The charge total is out of range"))?;
             lines.push(line);
         }
         Ok((lines, total))

@@ -32,7 +32,7 @@ pub fn parse_layout(text: &str) -> Result<Layout> {
         "a5" => Ok(Layout::A5),
         "roll80" | "80" | "roll" => Ok(Layout::Roll80),
         _ => Err(invalid!(
-            "layout_invalid",
+            LayoutInvalid,
             format!("版式“{text}”无效：可选 a5、roll80"),
             format!("Unknown layout \"{text}\": use a5 or roll80")
         )),
@@ -234,7 +234,7 @@ impl Desk {
         let missing: Vec<char> = texts.iter().flat_map(|t| receipt_pdf::Fonts::get().missing_chars(t)).collect();
         if let Some(c) = missing.first() {
             return Err(invalid!(
-                "font_missing_glyph",
+                FontMissingGlyph,
                 format!(
                     "“{c}”（U+{:04X}）无法打印：收据字体中没有这个字。请用同音字或拼音代替，并在备注中说明",
                     *c as u32

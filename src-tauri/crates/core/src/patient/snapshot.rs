@@ -50,7 +50,7 @@ pub struct SnapshotReport {
 
 fn not_an_index(zh: &str, en: &str) -> CoreError {
     invalid!(
-        "patients_not_an_index",
+        PatientsNotAnIndex,
         format!("这不是可导入的患者索引：{zh}。请导出含“HIS号、姓名”表头的 CSV 或 Excel 文件"),
         format!("This is not a patient index that can be imported: {en}. Export a CSV or Excel file with HIS ID and name headers")
     )
@@ -469,7 +469,7 @@ impl Desk {
         if report.problems_total > 0 && !accept_good_rows {
             let n = report.problems_total;
             return Err(invalid!(
-                "patients_have_bad_rows",
+                PatientsHaveBadRows,
                 format!(
                     "患者索引中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的记录",
                     report.good

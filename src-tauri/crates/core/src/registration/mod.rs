@@ -187,7 +187,7 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
 
 /// The one error for a registration that is not on record (or an id that names none).
 pub fn unknown_registration() -> crate::CoreError {
-    invalid!("registration_unknown", "找不到这条挂号记录", "No such registration")
+    invalid!(RegistrationUnknown, "找不到这条挂号记录", "No such registration")
 }
 
 /// A registration's id as sent or typed: one that cannot name a registration is refused as
@@ -213,7 +213,7 @@ impl Desk {
                 return Ok(existing.id);
             }
             return Err(invalid!(
-                "registration_exists_different",
+                RegistrationExistsDifferent,
                 format!(
                     "这次挂号已经办理（{} 第 {} 号），内容与现在不同：请重新开始挂号",
                     existing.dept_name, existing.queue_no
@@ -237,7 +237,7 @@ impl Desk {
         let fees = self.reg_type_fees(&reg_type)?;
         if let Some(code) = fees.missing().first() {
             return Err(invalid!(
-                "reg_fee_item_missing",
+                RegFeeItemMissing,
                 format!(
                     "当前价目表中没有编码为“{code}”的项目，无法收取{}的挂号费：请在设置（Ctrl+O）中修改这个号别的费用项目",
                     reg_type.name
@@ -274,7 +274,7 @@ impl Desk {
         let paid = if fee > Fen::ZERO {
             if new.tenders.is_empty() {
                 return Err(invalid!(
-                    "reg_fee_unpaid",
+                    RegFeeUnpaid,
                     format!("{}的挂号费 {fee} 须当场收取：请填写支付方式和金额", reg_type.name),
                     format!("The {} fee of {fee} is paid at registration: give the payment", reg_type.name)
                 ));
@@ -283,7 +283,7 @@ impl Desk {
         } else {
             if !new.tenders.is_empty() || new.cash_tendered.is_some() {
                 return Err(invalid!(
-                    "reg_no_fee",
+                    RegNoFee,
                     format!("{}不收挂号费，无需付款", reg_type.name),
                     format!("{} has no fee: nothing to pay", reg_type.name)
                 ));
@@ -369,7 +369,7 @@ impl Desk {
         let dept = self.department_or_refuse(code)?;
         if dept.kind == DeptKind::Inpatient {
             return Err(invalid!(
-                "dept_not_outpatient",
+                DeptNotOutpatient,
                 format!("{} 是住院科室，门诊挂号请选门诊或急诊科室；住院请用入院登记", dept.name),
                 format!("{} is an inpatient ward; register outpatients in an outpatient or emergency department, and use admission for inpatients", dept.name)
             ));
@@ -384,14 +384,14 @@ impl Desk {
             None => match self.active_outage()? {
                 Some(o) => Ok((now, o.id)),
                 None => Err(invalid!(
-                    "outage_not_active",
+                    OutageNotActive,
                     "当前不在应急状态：请在 HIS 中办理。补录停机期间的纸质记录时，请标记为补录并填写实际时间",
                     "No outage is active: use the HIS. To back-enter a paper record from an outage, mark it as back-entry with the real time"
                 )),
             },
             Some(t) => {
                 if t > now {
-                    return Err(invalid!("time_in_future", format!("补录时间 {} 晚于现在", local_display(t)), format!("The back-entry time {} is in the future", local_display(t))));
+                    return Err(invalid!(TimeInFuture, format!("补录时间 {} 晚于现在", local_display(t)), format!("The back-entry time {} is in the future", local_display(t))));
                 }
                 let id: Option<String> = self
                     .conn
@@ -403,7 +403,7 @@ impl Desk {
                     .optional()?;
                 let id = id.ok_or_else(|| {
                     invalid!(
-                        "back_entry_outside_outage",
+                        BackEntryOutsideOutage,
                         format!("{} 不在任何一次应急期间：补录只用于停机期间的纸质记录", local_display(t)),
                         format!("{} is in no outage: back-entry is only for paper records made during an outage", local_display(t))
                     )
@@ -462,7 +462,7 @@ impl Desk {
         let reg = self.registration(id)?.ok_or_else(unknown_registration)?;
         if reg.cancelled.is_some() {
             return Err(invalid!(
-                "registration_cancelled",
+                RegistrationCancelled,
                 "这条挂号已经退号",
                 "This registration is already cancelled"
             ));
@@ -479,7 +479,7 @@ impl Desk {
             .optional()?;
         if let Some(no) = charged {
             return Err(invalid!(
-                "registration_has_charges",
+                RegistrationHasCharges,
                 format!("这次就诊已有收费（收据 {no}），请先退费再退号"),
                 format!("This visit has charges (receipt {no}): refund them before cancelling the registration")
             ));
@@ -494,7 +494,7 @@ impl Desk {
         if let Some(paid) = fee_receipt.filter(|r| r.voided.is_none()) {
             let supervisor = supervisor.ok_or_else(|| {
                 invalid!(
-                    "reg_cancel_needs_supervisor",
+                    RegCancelNeedsSupervisor,
                     format!("退号将退还挂号费 {}（收据 {}），需要主管授权", paid.total, paid.receipt_no),
                     format!(
                         "Cancelling refunds the fee of {} (receipt {}): a supervisor must approve",

@@ -190,7 +190,7 @@ impl Desk {
         // Never over a station that appeared meanwhile.
         if path.exists() {
             return Err(CoreError::invalid(
-                "station_exists",
+                crate::error::ErrorCode::StationExists,
                 format!("{} 已经有工作站数据库，不能再建立一次", path.display()),
                 format!("{} already holds a station database", path.display()),
             ));
@@ -592,13 +592,13 @@ fn key_refused(path: &Path, given: bool) -> CoreError {
     let shown = path.display();
     if given {
         crate::error::invalid!(
-            "db_key_wrong",
+            DbKeyWrong,
             format!("工作站数据库的密钥不对，无法打开：{shown}。请检查 DOWNTIME_DB_KEY 或输入的密码"),
             format!("The station database's key is wrong; it cannot be opened: {shown}. Check DOWNTIME_DB_KEY or the passphrase")
         )
     } else {
         crate::error::invalid!(
-            "db_key_needed",
+            DbKeyNeeded,
             format!("{shown} 是加密的工作站数据库（或不是工作站）：请提供密钥（环境变量 DOWNTIME_DB_KEY，或启动时输入）"),
             format!("{shown} is an encrypted station (or not a station): give its key (DOWNTIME_DB_KEY, or type it at start-up)")
         )
