@@ -201,6 +201,14 @@ export const api = {
    *  downtime number or HIS ID, best first. */
   findPatients: (query: string, limit: number) => call<PatientView[]>("find_patients", { query, limit }),
   addPatient: (input: NewPatientInput) => call<PatientView>("add_patient", { input }),
+  /** 更正: the whole of the patient's details as they should be, and why; returns the patient
+   *  as corrected. `patient` is the downtime number. */
+  correctPatient: (patient: string, input: NewPatientInput, reason: string) =>
+    call<PatientView>("correct_patient", { patient, input, reason }),
+  /** 合并: `merged` (a downtime number) is the same person as `into`, a supervisor approving;
+   *  returns the patient kept. */
+  mergePatients: (merged: string, into: string, reason: string, supervisor: Credentials) =>
+    call<PatientView>("merge_patients", { merged, into, reason, supervisor }),
   departments: () => call<DepartmentView[]>("departments"),
   importSampleDepartments: () => call<DepartmentView[]>("import_sample_departments"),
   /** 科室表 CSV (科室编码, 科室名称, 类别, 医生): raw body, name as a header; bad rows refuse

@@ -15,4 +15,8 @@ downtime_no: string | null, name: string, sex: Sex,
 /**
  * `YYYY-MM-DD`
  */
-birth: string | null, age: number | null, id_number: string | null, id_old_style: boolean, phone: string, insurance: Insurance, insurance_no: string, his_id: string | null, };
+birth: string | null, age: number | null, id_number: string | null, id_old_style: boolean, phone: string, 
+/**
+ * 住址, as the form has it (the correction form starts from it).
+ */
+address: string, insurance: Insurance, insurance_no: string, his_id: string | null, };

@@ -3,4 +3,4 @@
 /**
  * A counter task that a key opens.
  */
-export type Task = "new_patient" | "register" | "charge" | "pay" | "correct" | "admit" | "deposit" | "deposit_refund";
+export type Task = "new_patient" | "register" | "charge" | "pay" | "correct" | "admit" | "deposit" | "deposit_refund" | "correct_patient" | "merge_patients";

@@ -6,6 +6,7 @@ import type { Insurance } from "../bindings/Insurance";
 import type { PatientView } from "../bindings/PatientView";
 import type { Sex } from "../bindings/Sex";
 import { useT, type MsgKey, type T } from "../i18n";
+import { roleRefused, useDoor } from "./Door";
 
 export const SEX_KEY: Record<Sex, MsgKey> = { M: "sex.M", F: "sex.F", U: "sex.U" };
 
@@ -38,9 +39,18 @@ export function PatientNo({ p }: { p: PatientView }) {
   );
 }
 
+interface CardProps {
+  patient: PatientView;
+  testId?: string;
+  /** 更正 (Ctrl+U) and 合并 (Ctrl+M): buttons on the card, offered when the role may. */
+  tasks?: { correct: () => void; merge: () => void };
+}
+
 /** The chosen patient, pinned at the left of a counter screen with the insurance type. */
-export function PatientCard({ patient: p, testId = "patient-pinned" }: { patient: PatientView; testId?: string }) {
+export function PatientCard({ patient: p, testId = "patient-pinned", tasks }: CardProps) {
   const t = useT();
+  const mayCorrect = !roleRefused(useDoor("correct_patient"));
+  const mayMerge = !roleRefused(useDoor("merge_patients"));
   const rows: [MsgKey, string][] = [
     ["patient.birth", p.birth ?? "—"],
     ["patient.idNumber", p.id_number ?? "—"],
@@ -71,6 +81,21 @@ export function PatientCard({ patient: p, testId = "patient-pinned" }: { patient
           </div>
         ))}
       </dl>
+      {tasks && (mayCorrect || mayMerge) && (
+        <p className="pinned-actions">
+          {/* A patient of the HIS index is corrected in HIS until registered here. */}
+          {mayCorrect && p.downtime_no && (
+            <button type="button" className="quiet" data-testid="patient-correct" onClick={tasks.correct}>
+              {t("pc.short")} <kbd>Ctrl+U</kbd>
+            </button>
+          )}
+          {mayMerge && (
+            <button type="button" className="quiet" data-testid="patient-merge" onClick={tasks.merge}>
+              {t("pm.short")} <kbd>Ctrl+M</kbd>
+            </button>
+          )}
+        </p>
+      )}
     </section>
   );
 }

@@ -18,13 +18,18 @@ interface Props {
   query: string;
   onQuery: (text: string) => void;
   onPick: (p: PatientView) => void;
-  onNew: () => void;
+  /** F2 新建患者 under the list; without it (a dialog picking among patients) no button. */
+  onNew?: () => void;
   /** The patient now pinned, marked in the list. */
   pinnedId: string | null;
   ref?: Ref<HTMLInputElement>;
+  /** The box's label, when it is not the screen's 查找患者 (F3). */
+  label?: string;
+  /** Test ids are `${testId}-search`, `${testId}-results`, `${testId}-row`, `${testId}-none`. */
+  testId?: string;
 }
 
-export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: Props) {
+export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref, label, testId = "patient" }: Props) {
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
   useImperativeHandle(ref, () => input.current!, []);
@@ -100,9 +105,7 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: 
   return (
     <section className="patient-search">
       <label className="field">
-        <span className="field-label">
-          {t("reg.searchLabel")} <kbd>F3</kbd>
-        </span>
+        <span className="field-label">{label ?? <>{t("reg.searchLabel")} <kbd>F3</kbd></>}</span>
         <input
           ref={input}
           type="text"
@@ -114,7 +117,7 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: 
           placeholder={t("reg.searchPlaceholder")}
           spellCheck={false}
           autoComplete="off"
-          data-testid="patient-search"
+          data-testid={`${testId}-search`}
           value={query}
           onChange={(e) => {
             onQuery(e.target.value);
@@ -125,15 +128,15 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: 
         />
       </label>
       {!found && <span className="field-hint">{t("reg.searchHint")}</span>}
-      {problem && <ErrorText problem={{ ipc: problem }} testId="patient-search-error" />}
+      {problem && <ErrorText problem={{ ipc: problem }} testId={`${testId}-search-error`} />}
       {found && items.length === 0 && (
-        <p className="muted" data-testid="patient-none">
-          {t("reg.searchNone", { query: found.for.trim() })}
+        <p className="muted" data-testid={`${testId}-none`}>
+          {t(onNew ? "reg.searchNone" : "reg.searchNoneHere", { query: found.for.trim() })}
         </p>
       )}
       {items.length > 0 && (
         // `data-answers`: the text these results answer (tests wait for it, not for time).
-        <ul className="patient-results" role="listbox" id={listId} data-testid="patient-results" data-answers={found?.for}>
+        <ul className="patient-results" role="listbox" id={listId} data-testid={`${testId}-results`} data-answers={found?.for}>
           {items.map((p, i) => (
             <li
               key={p.id}
@@ -141,7 +144,7 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: 
               role="option"
               aria-selected={i === active}
               className={`patient-row ${i === active ? "active" : ""} ${p.id === pinnedId ? "pinned-row" : ""}`}
-              data-testid="patient-row"
+              data-testid={`${testId}-row`}
               onMouseDown={(e) => e.preventDefault()} // keep the focus in the box
               onClick={() => {
                 setActive(i);
@@ -160,9 +163,11 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref }: 
           ))}
         </ul>
       )}
-      <button type="button" className="new-patient" data-testid="new-patient" onClick={onNew}>
-        <kbd>F2</kbd> {t("nav.newPatient")}
-      </button>
+      {onNew && (
+        <button type="button" className="new-patient" data-testid="new-patient" onClick={onNew}>
+          <kbd>F2</kbd> {t("nav.newPatient")}
+        </button>
+      )}
     </section>
   );
 }

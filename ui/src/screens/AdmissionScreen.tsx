@@ -14,6 +14,7 @@ import type { AdmissionView } from "../bindings/AdmissionView";
 import type { PatientView } from "../bindings/PatientView";
 import { ErrorText } from "../components/ErrorText";
 import { PatientCard } from "../components/PatientCard";
+import { PATIENT_KEYS, usePatientTasks, type OpenPatientTask } from "./patient/patientTask";
 import { PatientSearch } from "../components/PatientSearch";
 import { useDraft, useKept } from "../hooks/useDraft";
 import { useSubmit } from "../hooks/useSubmit";
@@ -37,6 +38,7 @@ export const ADM_KEYS: { key: string; label: MsgKey }[] = [
   { key: "Insert", label: "pay.addTender" },
   { key: "Delete", label: "dep.keyVoid" },
   { key: "Ctrl+R", label: "receipt.reprint" },
+  ...PATIENT_KEYS,
   { key: "Esc", label: "fkey.back" },
 ];
 
@@ -51,9 +53,11 @@ interface Props {
   onOpenDepts: () => void;
   /** Counts changes to the 科室表: the list is loaded again at each. */
   deptSeq: number;
+  /** Ctrl+U / Ctrl+M: the shell's 更正 and 合并 dialogs, for the pinned patient. */
+  onPatientTask: OpenPatientTask;
 }
 
-export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props) {
+export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq, onPatientTask }: Props) {
   const t = useT();
   const [query, setQuery, clearQuery] = useDraft("adm.search");
   const [mode, setMode] = useKept<Mode>("adm.mode", "admit");
@@ -83,6 +87,8 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props)
     deptSeq,
     keysOn,
   });
+
+  const patientTasks = usePatientTasks(onPatientTask, pinned, setPinned, keysOn);
 
   /** Clears the last admission's result, patient and form: the next patient. */
   function clearLast() {
@@ -190,6 +196,7 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props)
       <div className="reg-cols adm-cols">
         <div className="reg-col">
           <PatientSearch
+            key={patientTasks.seq}
             ref={search}
             query={query}
             onQuery={setQuery}
@@ -201,7 +208,7 @@ export function AdmissionScreen({ intent, keysOn, onOpenDepts, deptSeq }: Props)
             }}
             pinnedId={pinned?.id ?? null}
           />
-          {pinned && <PatientCard patient={pinned} />}
+          {pinned && <PatientCard patient={pinned} tasks={patientTasks} />}
           {/* The admissions in hospital sit with the patient search: the right column is the result's. */}
           <AdmissionList
             admissions={admissions}

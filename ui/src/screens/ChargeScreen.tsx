@@ -28,6 +28,7 @@ import { PayPanel } from "./charge/PayPanel";
 import { insurable } from "./charge/PayerFields";
 import { NOT_PRINTED, usePrinter, type PrintState } from "./charge/printing";
 import { ReceiptResult } from "./charge/ReceiptResult";
+import { PATIENT_KEYS, usePatientTasks, type OpenPatientTask } from "./patient/patientTask";
 
 /** Which key opened the screen; `seq` makes a repeated key a new request. */
 export type ChargeIntent = { kind: "charge" | "pay" | "corrections"; seq: number };
@@ -39,6 +40,7 @@ export const CHARGE_KEYS: { key: string; label: MsgKey }[] = [
   { key: "Delete", label: "charge.keyDelete" },
   { key: "Ctrl+F", label: "charge.keyFree" },
   { key: "Ctrl+R", label: "receipt.reprint" },
+  ...PATIENT_KEYS,
   { key: "Esc", label: "fkey.back" },
 ];
 
@@ -54,9 +56,11 @@ interface Props {
   onNewPatient: () => void;
   /** Ctrl+F: the shell's 价目表外项目 dialog. */
   onFreeItem: () => void;
+  /** Ctrl+U / Ctrl+M: the shell's 更正 and 合并 dialogs, for the patient of the draft. */
+  onPatientTask: OpenPatientTask;
 }
 
-export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onFreeItem }: Props) {
+export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onFreeItem, onPatientTask }: Props) {
   const t = useT();
   const peek = usePeek();
   const { draft, update } = charge;
@@ -216,6 +220,13 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
     },
     keysOn,
   );
+  // The corrected patient (or the one kept by a merge) is the draft's from now on.
+  const patientTasks = usePatientTasks(
+    onPatientTask,
+    draft.receipt ? null : draft.patient,
+    (p) => update({ patient: p, insured: insurable(p), selfPayReason: "" }),
+    keysOn && view === "charge",
+  );
 
   const receipt = draft.receipt;
   const rows: Row[] = receipt
@@ -245,6 +256,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
         <div className="charge-col">
           {!paying && (
             <PatientSearch
+              key={patientTasks.seq}
               ref={search}
               query={draft.query}
               onQuery={(query) => update({ query })}
@@ -255,7 +267,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
           )}
           {patient ? (
             <>
-              <PatientCard patient={patient} testId="charge-patient" />
+              <PatientCard patient={patient} testId="charge-patient" tasks={patientTasks} />
               {draft.visit && (
                 <p className="charge-visit" data-testid="charge-visit">
                   {t("charge.visit", { dept: draft.visit.dept, queue: draft.visit.queue })}

@@ -17,6 +17,8 @@
 //! and in F1 help. A counter key the core refuses now (role, shift) refuses at once, with the
 //! core's reason (`AppStatus.doors`), and a tile the role cannot use is shown as not offered.
 //! A change to the 科室表 or the 号别 makes the screens holding them load them again (`deptSeq`).
+//! Ctrl+U 更正 and Ctrl+M 合并 are the screens' keys (on their pinned patient); the dialogs
+//! are the shell's, refused at the door like the counter keys.
 
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
@@ -54,6 +56,10 @@ import { RegTypesDialog } from "./settings/RegTypesDialog";
 import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScreen";
 import { ShiftDialog } from "./ShiftDialog";
 import { VerifyDialog } from "./VerifyDialog";
+import type { PatientView } from "../bindings/PatientView";
+import { CorrectPatientDialog } from "./patient/CorrectPatientDialog";
+import { MergePatientsDialog } from "./patient/MergePatientsDialog";
+import type { OpenPatientTask, PatientTaskDone } from "./patient/patientTask";
 
 type DialogId =
   | "shift"
@@ -66,7 +72,9 @@ type DialogId =
   | "freeItem"
   | "departments"
   | "regTypes"
-  | "receiptCheck";
+  | "receiptCheck"
+  | "correctPatient"
+  | "mergePatients";
 type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export" | "reconcile";
 
 /** A key with what it does: in the bar, the help, and the window's key map. */
@@ -132,6 +140,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [finalExport, setFinalExport] = useState(false);
   /** The outage was just ended: its report first, then the final batch. */
   const [exportAfterReport, setExportAfterReport] = useState(false);
+  /** The pinned patient a 更正 / 合并 dialog started from, and how its screen learns the outcome. */
+  const [patientTask, setPatientTask] = useState<{ patient: PatientView | null; done: PatientTaskDone } | null>(null);
   const role = status.operator?.role;
   /** Supervisors, administrators and finance read reports and export batches. */
   const mayExport = role === "supervisor" || role === "admin" || role === "finance";
@@ -196,6 +206,25 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     onStatus(next);
     setNotice(n);
     setDialog(null);
+  };
+  /** Ctrl+U / Ctrl+M from a screen's pinned patient: refused at the door (role), or without a
+   *  patient to correct; else the dialog. */
+  const openPatientTask: OpenPatientTask = (kind, patient, onDone) => {
+    const refusal = refusalOf(status.doors, kind === "correct" ? "correct_patient" : "merge_patients");
+    if (refusal) {
+      setNotice(null);
+      setRefused(refusal);
+      return;
+    }
+    if (kind === "correct" && !patient) return setNotice({ key: "pc.needPatient" });
+    if (kind === "correct" && patient && !patient.downtime_no) return setNotice({ key: "pc.notLocal", vars: { name: patient.name } });
+    setPatientTask({ patient, done: onDone });
+    open(kind === "correct" ? "correctPatient" : "mergePatients");
+  };
+  const patientDone = (changed: PatientView, replaced: PatientView, n: Notice) => {
+    patientTask?.done(changed, replaced);
+    setDialog(null);
+    setNotice(n);
   };
   const doLogout = () => void logout.run(async () => onStatus(await api.logout()));
 
@@ -306,6 +335,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { key: "Enter", label: t("fkey.next") },
     ...(dialog === "departments" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("dept.new") }] : []),
     ...(dialog === "regTypes" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+N", label: t("regtype.new") }] : []),
+    ...(dialog === "mergePatients" ? [{ key: "↑ ↓", label: t("fkey.move") }, { key: "Ctrl+Enter", label: t("pm.submit") }] : []),
+    ...(dialog === "correctPatient" ? [{ key: "Ctrl+Enter", label: t("pc.submit") }] : []),
     { key: "Esc", label: t((dialog === "departments" && deptsFrom) || dialog === "regTypes" ? "fkey.back" : "fkey.close"), run: close },
   ];
   // The bar shows this screen's (or dialog's) keys and the counter keys, in one or two rows at
@@ -343,9 +374,16 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
             onOpenIndex={() => open("patientIndex")}
             onOpenDepts={() => openDepts(null)}
             deptSeq={deptSeq}
+            onPatientTask={openPatientTask}
           />
         ) : screen === "admit" ? (
-          <AdmissionScreen intent={admIntent} keysOn={!hidden && dialog === null} onOpenDepts={() => openDepts(null)} deptSeq={deptSeq} />
+          <AdmissionScreen
+            intent={admIntent}
+            keysOn={!hidden && dialog === null}
+            onOpenDepts={() => openDepts(null)}
+            deptSeq={deptSeq}
+            onPatientTask={openPatientTask}
+          />
         ) : screen === "handover" ? (
           <HandoverScreen onStatus={onStatus} keysOn={!hidden && dialog === null} onHome={() => goto("home")} />
         ) : screen === "export" ? (
@@ -360,6 +398,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
             keysOn={!hidden && dialog === null}
             onNewPatient={() => counter("new")}
             onFreeItem={() => open("freeItem")}
+            onPatientTask={openPatientTask}
           />
         ) : (
           <main className="home">
@@ -414,6 +453,22 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "verify" && <VerifyDialog onClose={close} />}
       {dialog === "receiptCheck" && <ReceiptCheckDialog onClose={close} />}
       {dialog === "patientIndex" && <PatientIndexDialog onClose={close} />}
+      {dialog === "correctPatient" && patientTask?.patient && (
+        <CorrectPatientDialog
+          patient={patientTask.patient}
+          onCorrected={(p) => patientDone(p, patientTask.patient!, { key: "notice.patientCorrected", vars: { name: p.name, no: p.downtime_no ?? "" } })}
+          onClose={close}
+        />
+      )}
+      {dialog === "mergePatients" && patientTask && (
+        <MergePatientsDialog
+          patient={patientTask.patient}
+          onMerged={(kept, away) =>
+            patientDone(kept, away, { key: "notice.patientsMerged", vars: { merged: away.downtime_no ?? "", name: kept.name, no: kept.downtime_no ?? "" } })
+          }
+          onClose={close}
+        />
+      )}
       {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>

@@ -24,6 +24,7 @@ import { NOT_PRINTED, type PrintState } from "./charge/printing";
 import { RegResult } from "./registration/RegResult";
 import { TodayList } from "./registration/TodayList";
 import { useDeskFocus } from "./deskFocus";
+import { PATIENT_KEYS, usePatientTasks, type OpenPatientTask } from "./patient/patientTask";
 
 /** Which counter key opened the screen; `seq` makes a repeated key a new request. */
 export type RegIntent = { kind: "new" | "find" | "register"; seq: number };
@@ -36,6 +37,7 @@ export const REG_KEYS: { key: string; label: MsgKey }[] = [
   { key: "Ctrl+R", label: "reg.keySlip" },
   { key: "Delete", label: "reg.keyCancel" },
   { key: "Ctrl+I", label: "reg.keyIndex" },
+  ...PATIENT_KEYS,
   { key: "Esc", label: "fkey.back" },
 ];
 
@@ -51,9 +53,11 @@ interface Props {
   onOpenDepts: () => void;
   /** Counts changes to the 科室表: the list is loaded again at each. */
   deptSeq: number;
+  /** Ctrl+U / Ctrl+M: the shell's 更正 and 合并 dialogs, for the pinned patient. */
+  onPatientTask: OpenPatientTask;
 }
 
-export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, deptSeq }: Props) {
+export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, deptSeq, onPatientTask }: Props) {
   const t = useT();
   const [query, setQuery, clearQuery] = useDraft("reg.search");
   const [mode, setMode] = useKept<"new" | "register">("reg.mode", "register");
@@ -102,6 +106,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, d
   }, [intent.seq]); // each key press once; the state it reads is this render's
 
   useHotkeys({ "Ctrl+T": () => focusOn("list"), "Ctrl+I": onOpenIndex, "Ctrl+R": printSlip }, keysOn);
+  const patientTasks = usePatientTasks(onPatientTask, pinned, setPinned, keysOn);
 
   function printSlip() {
     if (!result || result.cancelled || slipState.pending) return;
@@ -198,6 +203,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, d
       <div className="reg-cols">
         <div className="reg-col">
           <PatientSearch
+            key={patientTasks.seq}
             ref={search}
             query={query}
             onQuery={setQuery}
@@ -205,7 +211,7 @@ export function RegistrationScreen({ intent, keysOn, onOpenIndex, onOpenDepts, d
             onNew={startNew}
             pinnedId={pinned?.id ?? null}
           />
-          {pinned && <PatientCard patient={pinned} />}
+          {pinned && <PatientCard patient={pinned} tasks={patientTasks} />}
           <button type="button" className="quiet index-open" data-testid="patient-index-open" onClick={onOpenIndex}>
             {t("index.title")} <kbd>Ctrl+I</kbd>
           </button>

@@ -262,6 +262,7 @@ export function patient(over: Partial<PatientView> = {}): PatientView {
     id_number: null,
     id_old_style: false,
     phone: "13800138000",
+    address: "",
     insurance: "self_pay",
     insurance_no: "",
     his_id: null,

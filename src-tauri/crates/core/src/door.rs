@@ -32,10 +32,14 @@ pub enum Task {
     Deposit,
     /// 退预交金 (F8 on the admission screen)
     DepositRefund,
+    /// 更正患者信息 (Ctrl+U on a pinned patient)
+    CorrectPatient,
+    /// 合并患者 (Ctrl+M): a supervisor approves on the form.
+    MergePatients,
 }
 
 impl Task {
-    pub const ALL: [Task; 8] = [
+    pub const ALL: [Task; 10] = [
         Task::NewPatient,
         Task::Register,
         Task::Charge,
@@ -44,11 +48,15 @@ impl Task {
         Task::Admit,
         Task::Deposit,
         Task::DepositRefund,
+        Task::CorrectPatient,
+        Task::MergePatients,
     ];
 
     fn permission(self) -> Permission {
         match self {
-            Task::NewPatient | Task::Register | Task::Charge | Task::Pay | Task::Correct => Permission::Register,
+            Task::NewPatient | Task::Register | Task::Charge | Task::Pay | Task::Correct | Task::CorrectPatient | Task::MergePatients => {
+                Permission::Register
+            }
             Task::Admit | Task::Deposit | Task::DepositRefund => Permission::Admit,
         }
     }

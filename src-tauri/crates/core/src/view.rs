@@ -565,6 +565,8 @@ pub struct PatientView {
     pub id_number: Option<String>,
     pub id_old_style: bool,
     pub phone: String,
+    /// 住址, as the form has it (the correction form starts from it).
+    pub address: String,
     pub insurance: crate::patient::Insurance,
     pub insurance_no: String,
     pub his_id: Option<String>,

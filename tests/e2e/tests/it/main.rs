@@ -11,6 +11,7 @@ mod counter;
 mod export;
 mod foundation;
 mod handover;
+mod patient_correction;
 mod payback;
 mod pressure;
 mod reconcile;

@@ -64,7 +64,7 @@ pub async fn counter_size(app: &App) {
 
 /// How a step looks: a screenshot, and the focus checked to be wholly in view; `fits`: the
 /// common case of the step needs no scrolling (and nothing ever scrolls sideways).
-async fn step(app: &mut App, label: &str, fits: bool) {
+pub async fn step(app: &mut App, label: &str, fits: bool) {
     // keepInView runs a frame after each focus change: the screenshot waits for two.
     app.screenshot(label).await;
     let look = app.client.execute(LOOK, vec![]).await.unwrap();
@@ -395,7 +395,16 @@ async fn a_deposit_with_change_and_a_deposit_refund_showing_the_balance_after_ev
         app.keys(ENTER).await;
         app.wait_focus("dep-submit").await;
         step(&mut app, "deposit-submit", true).await;
+        // 亲属代交 (#16): the payer's name, relationship and phone still fit without scrolling.
+        app.by_id("dep-by-relative").await.click().await.unwrap();
+        app.by_id("dep-payer-name").await.click().await.unwrap();
+        app.keys("王小明").await;
         app.keys(ENTER).await;
+        app.keys("子女").await;
+        app.keys(ENTER).await;
+        app.keys("13800138000").await;
+        step(&mut app, "deposit-by-relative", true).await;
+        app.by_id("dep-submit").await.click().await.unwrap();
         app.text_contains("dep-receipt-no", "MZ01-000001").await;
         app.text_contains("dep-balance", "2,000.00").await;
         step(&mut app, "deposited", true).await;

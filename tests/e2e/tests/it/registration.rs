@@ -67,7 +67,7 @@ async fn find_patient(app: &App, query: &str, expect: &str) {
 }
 
 /// Chooses department, type and doctor with keys and registers; returns the queue number.
-async fn register(app: &mut App, dept: &str, reg_type: &str) -> (String, String) {
+pub async fn register(app: &mut App, dept: &str, reg_type: &str) -> (String, String) {
     app.wait_focus("reg-dept").await;
     app.keys(dept).await;
     let chosen = app.by_id("reg-dept").await.prop("value").await.unwrap().unwrap_or_default();

@@ -125,9 +125,9 @@ export function DepositForm({ draft, onChange, onTaken, onBackOut, cashRef }: Pr
       <h3>
         {t("dep.formTitle")} <kbd>F7</kbd>
       </h3>
-      <TenderSection section={section} cashLabel="dep.cash" tenderedHint="dep.tenderedHint" cashRef={cashRef} errorFor={err} />
-      <fieldset className="dep-payer">
-        <label className="check">
+      {/* 亲属代交 goes beside 添加支付方式, its fields under both: the form fits the screen. */}
+      <TenderSection section={section} cashLabel="dep.cash" tenderedHint="dep.tenderedHint" cashRef={cashRef} errorFor={err}>
+        <label className="check dep-relative">
           <input
             type="checkbox"
             name="byRelative"
@@ -138,13 +138,13 @@ export function DepositForm({ draft, onChange, onTaken, onBackOut, cashRef }: Pr
           {t("dep.byRelative")} <span className="field-hint">{t("dep.byRelativeHint")}</span>
         </label>
         {draft.byRelative && (
-          <div className="cols3">
+          <div className="cols3 dep-payer-fields">
             <Field name="payerName" label={t("dep.payerName")} testId="dep-payer-name" value={draft.payerName} onChange={(payerName) => onChange({ payerName })} error={err("payerName")} />
             <Field name="payerRelation" label={t("dep.payerRelation")} testId="dep-payer-relation" value={draft.payerRelation} onChange={(payerRelation) => onChange({ payerRelation })} />
             <Field name="payerPhone" label={t("dep.payerPhone")} testId="dep-payer-phone" value={draft.payerPhone} onChange={(payerPhone) => onChange({ payerPhone })} inputMode="tel" />
           </div>
         )}
-      </fieldset>
+      </TenderSection>
       {showBackEntry && (
         <BackEntry
           on={draft.backEntry}

@@ -120,17 +120,20 @@ export function DepositPanel({ desk, intent, keysOn, onChanged }: Props) {
             {a.patient_name} · <span className="code">{a.inpatient_no}</span>
           </span>
         )}
+        {a?.back_entered && <span className="tag">{t("reg.backEntered")}</span>}
+        {a?.convert_to_insured && <span className="tag tag-warn">{t("adm.convertTag")}</span>}
+        {a?.cancelled && <span className="tag tag-red">{t("adm.cancelled")}</span>}
       </h2>
       {desk.loadProblem && <ErrorText problem={desk.loadProblem} testId="dep-load-error" />}
       {!account && !desk.loadProblem && <p className="muted">{t("common.working")}</p>}
       {a && (
         <>
-          <p className="dep-facts">
-            {whereOf(a, t)} · {t("adm.admittedAt", { time: formatLocal(a.admitted_at), clerk: a.clerk })}
-            {a.back_entered && <span className="tag">{t("reg.backEntered")}</span>}
-            {a.convert_to_insured && <span className="tag tag-warn">{t("adm.convertTag")}</span>}
-            {a.cancelled && <span className="tag tag-red">{t("adm.cancelled")}</span>}
-          </p>
+          {/* The deposit form needs the room (the balance and the number stay on the right). */}
+          {sub !== "deposit" && (
+            <p className="dep-facts">
+              {whereOf(a, t)} · {t("adm.admittedAt", { time: formatLocal(a.admitted_at), clerk: a.clerk })}
+            </p>
+          )}
           <div className="button-row dep-actions">
             <button ref={depositButton} type="button" className={sub === "deposit" ? "primary" : ""} data-testid="dep-open" disabled={a.cancelled} onClick={openDeposit}>
               {t("dep.take")} <kbd>F7</kbd>

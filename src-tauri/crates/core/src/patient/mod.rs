@@ -536,6 +536,7 @@ impl From<&Patient> for crate::view::PatientView {
             id_number: p.id_number.clone(),
             id_old_style: p.id_old_style,
             phone: p.phone.clone(),
+            address: p.address.clone(),
             insurance: p.insurance,
             insurance_no: p.insurance_no.clone(),
             his_id: p.his_id.clone(),

@@ -51,6 +51,8 @@ fn a_task_is_refused_at_the_door_for_the_role_and_the_shift() {
             (Admit, role),
             (Deposit, role),
             (DepositRefund, role),
+            (CorrectPatient, ""),
+            (MergePatients, ""),
         ],
     );
     check(
@@ -65,6 +67,8 @@ fn a_task_is_refused_at_the_door_for_the_role_and_the_shift() {
             (Admit, role),
             (Deposit, role),
             (DepositRefund, role),
+            (CorrectPatient, role),
+            (MergePatients, role),
         ],
     );
     assert_eq!(f.entries(), before, "asking writes nothing");
@@ -82,6 +86,8 @@ fn a_task_is_refused_at_the_door_for_the_role_and_the_shift() {
             (Admit, role),
             (Deposit, role),
             (DepositRefund, role),
+            (CorrectPatient, ""),
+            (MergePatients, ""),
         ],
     );
     check(&f, &clerk, &Task::ALL.map(|t| (t, "")));
