@@ -6,8 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-echo "==> cargo test (core, CLI, shell)"
-cargo test -p downtime-core -p downtime-recon -p downtime-cli -p downtime-desk
+echo "==> cargo test (core, CLI)"
+cargo test -p downtime-core -p downtime-recon -p downtime-cli
+
+echo "==> cargo test (the Tauri shell on the mock runtime: capabilities, roles through IPC, one window per file)"
+cargo test -p downtime-desk
 
 echo "==> generated bindings are committed"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

@@ -4,6 +4,7 @@
 
 pub mod commands;
 
+use downtime_core::store::InstanceLock;
 use downtime_core::view::IpcError;
 use downtime_core::{Actor, Desk};
 use std::path::PathBuf;
@@ -15,6 +16,9 @@ pub struct Shell {
     pub db_path: PathBuf,
     pub desk: Result<Desk, IpcError>,
     pub session: Option<Actor>,
+    /// This window's hold on the station file (`<file>-instance`): a second app on the same
+    /// file is refused while it is held. `None` until the station exists.
+    pub instance: Option<InstanceLock>,
 }
 
 /// The shell behind its lock: every command takes it with [`ShellState::shell`].
@@ -53,13 +57,45 @@ pub fn db_path_from(args: impl IntoIterator<Item = String>, env: Option<std::ffi
     env.map(PathBuf::from).unwrap_or_else(downtime_core::store::default_path)
 }
 
+/// Opens the station for this window. The instance lock is taken before the file is opened,
+/// so a second app on the same file never touches it; a station that does not exist yet is
+/// locked when the setup screen creates it.
 pub fn open_shell(db_path: PathBuf) -> Shell {
-    let desk = Desk::open(&db_path).map_err(IpcError::from);
-    Shell {
+    let mut shell = Shell {
         db_path,
-        desk,
+        desk: Err(downtime_core::CoreError::NotInitialised.into()),
         session: None,
+        instance: None,
+    };
+    shell.desk = match shell.hold_instance() {
+        Ok(()) => Desk::open(&shell.db_path).map_err(IpcError::from),
+        Err(e) => Err(e),
+    };
+    shell
+}
+
+impl Shell {
+    /// Takes the instance lock if this window does not hold it yet and the station file
+    /// exists (only setup creates one). Refused when another window holds it.
+    pub(crate) fn hold_instance(&mut self) -> Result<(), IpcError> {
+        if self.instance.is_none() && self.db_path.exists() {
+            self.instance = Some(InstanceLock::acquire(&self.db_path)?);
+        }
+        Ok(())
     }
+}
+
+/// The D-Bus name of the single-instance plugin for this station file (Linux): one app per
+/// database, so that a second start on the same file brings the first window forward while
+/// another station's file (a second `--db`) may still be opened. Elsewhere the plugin keys on
+/// the app's identifier, and the instance lock refuses a second window on the same file.
+pub fn single_instance_id(db_path: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let canonical = std::fs::canonicalize(db_path).unwrap_or_else(|_| db_path.to_path_buf());
+    // SipHash with fixed keys: the same path gives the same name in every run of one build.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    canonical.hash(&mut h);
+    format!("cn.hospital.downtime_desk.db_{:016x}", h.finish())
 }
 
 /// Registers every command; shared by the app and by tests on the mock runtime.
@@ -146,8 +182,25 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 }
 
 pub fn run() {
-    let shell = open_shell(db_path_from_env());
-    register(tauri::Builder::default())
+    let db_path = db_path_from_env();
+    let instance_id = single_instance_id(&db_path);
+    // First, before anything opens the station: a second start on the same file hands its
+    // arguments to the running app, which brings its window forward, and exits.
+    let builder = tauri::Builder::default().plugin(
+        tauri_plugin_single_instance::Builder::new()
+            .dbus_id(instance_id)
+            .callback(|app, _argv, _cwd| {
+                use tauri::Manager;
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                }
+            })
+            .build(),
+    );
+    let shell = open_shell(db_path);
+    register(builder)
         // Opens maximized the first time (tauri.conf.json) and then as the counter left it:
         // size, place and maximized, saved on close.
         .plugin(tauri_plugin_window_state::Builder::default().build())

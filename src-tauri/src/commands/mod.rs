@@ -1,6 +1,6 @@
-//! Tauri commands: adapters only. Each one takes the shell lock, calls `downtime-core`, and
-//! returns a wire type or an [`IpcError`]. One submodule per area; the foundation's commands
-//! (session, outage, shift, journal) are here.
+//! Tauri commands: adapters only (tested through the IPC layer in `tests/it/`). Each one takes
+//! the shell lock, calls `downtime-core`, and returns a wire type or an [`IpcError`]. One
+//! submodule per area; the foundation's commands (session, outage, shift, journal) are here.
 
 pub mod admissions;
 pub mod catalog;
@@ -109,6 +109,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
     // Setup is the app's `downtime init`: the only way it creates a station file.
     if shell.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
         shell.desk = Ok(Desk::init(&shell.db_path, &setup)?);
+        shell.hold_instance()?;
     } else {
         shell.desk()?.init_station(&setup)?;
     }

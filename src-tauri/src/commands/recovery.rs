@@ -13,6 +13,7 @@ use tauri::State;
 #[tauri::command(rename_all = "snake_case")]
 pub fn unlock_station(state: State<'_, ShellState>, key: String) -> Reply<AppStatus> {
     let mut shell = state.shell();
+    shell.hold_instance()?;
     downtime_core::store::set_db_key(Some(key));
     let opened = Desk::open(&shell.db_path);
     if opened.is_err() {
@@ -35,6 +36,8 @@ pub fn restore_backup(
 ) -> Reply<AppStatus> {
     let from = picked.path()?;
     let mut shell = state.shell();
+    // Never restore over a station another window has open.
+    shell.hold_instance()?;
     // The damaged desk (if it opened at all) lets go of the file first.
     shell.desk = Err(downtime_core::CoreError::NotInitialised.into());
     shell.session = None;

@@ -1,163 +1,183 @@
-//! Tests of the shell's own code on Tauri's mock runtime, with no window: where the app finds
-//! its database, how a core error reaches the window (`{ code, message, message_en }`), and
-//! that commands registered by `register` reach the core with the session's operator. The rules
-//! themselves are tested in `downtime-core`.
+//! Tests of the Tauri shell on Tauri's mock runtime: every call goes through the real invoke
+//! layer — the access control (capabilities), argument parsing, the command, the core — as a
+//! call from the window does, with a temporary station file and no window.
 
-use downtime_core::patient::NewPatient;
-use downtime_core::registration::NewRegistration;
+mod capabilities;
+mod instance;
+mod roles;
+mod shell;
+
 use downtime_core::station::Setup;
-use downtime_core::{Desk, Fen, Role};
-use downtime_desk::{db_path_from, open_shell, register, ShellState};
+use downtime_core::{Actor, Desk, Fen, Role};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow};
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
-/// The app on the mock runtime over the station file `db`, and its window.
-fn app(db: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = register(mock_builder())
-        .manage(ShellState::new(open_shell(db.to_path_buf())))
-        .manage(downtime_desk::commands::files::Picked::default())
-        .build(mock_context(noop_assets()))
-        .expect("the app builds on the mock runtime");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    (app, window)
+/// The app as `run()` builds it (the same `register()`, state and capabilities), on the mock
+/// runtime, with its main window.
+pub struct Window {
+    _app: App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
 }
 
-/// Invokes `cmd` with `args` as the window does; the reply, or the error as the window gets it.
-fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(w, request).map(|b| b.deserialize::<Value>().unwrap())
-}
-
-/// The code of an error reply; panics on success.
-fn code(reply: Result<Value, Value>) -> String {
-    let e = reply.expect_err("the command should be refused");
-    for key in ["message", "message_en"] {
-        assert!(e[key].as_str().is_some_and(|m| !m.is_empty()), "{key} in {e}");
+impl Window {
+    pub fn open(db: &Path) -> Window {
+        let app = downtime_desk::register(mock_builder())
+            .manage(downtime_desk::ShellState::new(downtime_desk::open_shell(db.to_path_buf())))
+            .manage(downtime_desk::commands::files::Picked::default())
+            .build(tauri::generate_context!(test = true))
+            .expect("mock app");
+        let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("main window");
+        Window { _app: app, webview }
     }
-    e["code"].as_str().unwrap().to_string()
-}
 
-fn setup() -> Setup {
-    Setup {
-        hospital: "市第一人民医院".into(),
-        code: "MZ01".into(),
-        station_name: "门诊收费一号窗".into(),
-        admin_name: "王管理".into(),
-        admin_pin: "123456".into(),
+    /// Invokes `cmd` with JSON arguments as the UI's `invoke(cmd, args)` does.
+    pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.request(cmd, InvokeBody::Json(args), &[])
+    }
+
+    /// Invokes `cmd` with a raw body and headers, as the UI sends a chosen file.
+    pub fn send_file(&self, cmd: &str, bytes: &[u8], headers: &[(&str, &str)]) -> Result<Value, Value> {
+        self.request(cmd, InvokeBody::Raw(bytes.to_vec()), headers)
+    }
+
+    fn request(&self, cmd: &str, body: InvokeBody, headers: &[(&str, &str)]) -> Result<Value, Value> {
+        let mut map = tauri::http::HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(
+                tauri::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                tauri::http::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        tauri::test::get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body,
+                headers: map,
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    /// Logs `name` in (PIN 2468 for every operator but the administrator).
+    pub fn login(&self, name: &str) {
+        let pin = if name == ADMIN { ADMIN_PIN } else { PIN };
+        self.call("login", json!({ "input": { "name": name, "pin": pin } }))
+            .unwrap_or_else(|e| panic!("login {name}: {e}"));
+    }
+
+    /// The error code of a refused call (panics if the call went through).
+    pub fn refused(&self, cmd: &str, args: Value) -> String {
+        code_of(cmd, self.call(cmd, args))
     }
 }
 
-#[test]
-fn the_database_is_the_flag_else_the_environment_else_the_default() {
-    let check = |args: &[&str], env: Option<&str>, expected: PathBuf| {
-        let got = db_path_from(args.iter().map(|a| a.to_string()), env.map(Into::into));
-        assert_eq!(got, expected, "{args:?} {env:?}");
-    };
-    let default = downtime_core::store::default_path();
-    check(&["--db", "/a/x.db"], Some("/b/y.db"), "/a/x.db".into());
-    check(&["--db=/a/x.db"], None, "/a/x.db".into());
-    check(&["--verbose", "--db", "rel.db"], None, "rel.db".into());
-    check(&[], Some("/b/y.db"), "/b/y.db".into());
-    // A flag without its value is no choice: the environment, else the default, decides.
-    check(&["--db"], Some("/b/y.db"), "/b/y.db".into());
-    check(&["--db"], None, default.clone());
-    check(&[], None, default);
+pub fn code_of(cmd: &str, r: Result<Value, Value>) -> String {
+    match r {
+        Ok(v) => panic!("{cmd} went through: {v}"),
+        Err(e) => e["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{cmd}: not an IpcError: {e}"))
+            .to_string(),
+    }
 }
 
-#[test]
-fn the_first_start_sets_up_a_station_and_errors_reach_the_window_as_codes() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("station.db");
-    let (_app, w) = app(&db);
-    // No station yet: the status says so instead of failing, and nothing is created.
-    let status = call(&w, "app_status", json!({})).unwrap();
-    assert_eq!((status["station"].clone(), status["db_path"].as_str()), (Value::Null, db.to_str()));
-    assert!(!db.exists());
-    assert_eq!(code(call(&w, "find_patients", json!({ "query": "王" }))), "not_logged_in");
-    assert_eq!(code(call(&w, "departments", json!({}))), "db_missing");
+pub const ADMIN: &str = "王管理";
+pub const ADMIN_PIN: &str = "123456";
+pub const PIN: &str = "2468";
+pub const CASHIER: &str = "李收费";
+pub const SUPERVISOR: &str = "陈主管";
+pub const SUPERVISOR2: &str = "孙主管";
+pub const FINANCE: &str = "赵财务";
+pub const ADMISSIONS: &str = "钱住院";
 
-    let s = setup();
-    let input = json!({
-        "input": { "hospital": s.hospital, "code": s.code, "station_name": s.station_name,
-                   "admin_name": s.admin_name, "admin_pin": s.admin_pin }
-    });
-    let status = call(&w, "setup_station", input).unwrap();
-    assert_eq!(status["station"]["code"], "MZ01");
-    assert_eq!(status["operator"]["name"], "王管理", "setup logs the administrator in");
-    assert!(db.exists());
+pub const PRICE_LIST: &str =
+    "编码,名称,规格,单位,单价,费用类别\r\nY1,阿莫西林胶囊,0.25g×24粒,盒,12.5,西药费\r\nL1,血常规,,项,20,化验费\r\n";
 
-    // A core error arrives as its code with both messages; the session is kept.
-    assert_eq!(
-        code(call(&w, "login", json!({ "input": { "name": "王管理", "pin": "000000" } }))),
-        "pin_wrong"
-    );
-    assert_eq!(code(call(&w, "receipt", json!({ "receipt_no": "MZ01-000999" }))), "receipt_unknown");
-    assert_eq!(
-        code(call(&w, "print_queue_slip", json!({ "id": "not-an-id" }))),
-        "registration_unknown"
-    );
-    assert_eq!(code(call(&w, "shift_report", json!({ "shift_id": "nonsense" }))), "id_invalid");
-    // A half-typed supervisor is refused by the core's one rule.
-    let half = json!({ "lines": [], "supervisor": { "name": "", "pin": "2468" } });
-    assert_eq!(code(call(&w, "price_draft", half)), "supervisor_incomplete");
-    // Only PDFs the desk saved can be opened.
-    let outside = dir.path().join("x.pdf");
-    std::fs::write(&outside, b"%PDF-1.4").unwrap();
-    assert_eq!(code(call(&w, "open_pdf", json!({ "path": outside }))), "pdf_unknown");
-    // After logout every command that needs an operator says so.
-    call(&w, "logout", json!({})).unwrap();
-    assert_eq!(code(call(&w, "receipt", json!({ "receipt_no": "MZ01-000001" }))), "not_logged_in");
-    assert_eq!(code(call(&w, "print_queue_slip", json!({ "id": "x" }))), "not_logged_in");
+/// A station in an outage with an administrator, a cashier (shift open), two supervisors,
+/// finance and an admissions clerk, a two-item price list and one patient, DT-MZ01-000001.
+pub struct Station {
+    pub dir: tempfile::TempDir,
 }
 
-#[test]
-fn documents_printed_from_the_window_are_saved_beside_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("station.db");
-    // A station in an outage, a cashier on shift and a registration, made with the core.
-    let registration = {
-        let mut desk = Desk::init(&db, &setup()).unwrap();
-        let admin = desk.authenticate("王管理", "123456").unwrap();
-        desk.import_sample_catalog(&admin, &mut |_, _| {}).unwrap();
-        let depts = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/departments.csv")).unwrap();
-        desk.import_departments(&admin, &depts, "departments.csv").unwrap();
+impl Station {
+    pub fn new() -> Station {
+        let dir = tempfile::tempdir().unwrap();
+        let setup = Setup {
+            hospital: "市第一人民医院".into(),
+            code: "MZ01".into(),
+            station_name: "门诊收费一号窗".into(),
+            admin_name: ADMIN.into(),
+            admin_pin: ADMIN_PIN.into(),
+        };
+        let mut desk = Desk::init(dir.path().join("station.db"), &setup).unwrap();
+        let admin = desk.authenticate(ADMIN, ADMIN_PIN).unwrap();
+        desk.catalog_import(
+            &admin,
+            PRICE_LIST.as_bytes(),
+            "价目表2026-11.csv",
+            &Default::default(),
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
         desk.start_outage(&admin, "HIS 宕机", None, "").unwrap();
-        desk.add_operator(&admin, "李收费", Role::Cashier, "2468").unwrap();
-        let cashier = desk.authenticate("李收费", "2468").unwrap();
-        desk.open_shift(&cashier, Fen::ZERO).unwrap();
-        let p = desk
-            .add_patient(
-                &cashier,
-                &NewPatient {
-                    name: "张三".into(),
-                    sex: "M".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        // 便民门诊 takes no fee: nothing to pay.
-        let free = NewRegistration::new(p.downtime_no.clone().unwrap(), "NK", "convenience", vec![]);
-        desk.register(&cashier, &free).unwrap().id
+        let add = |desk: &mut Desk, name: &str, role: Role| -> Actor {
+            desk.add_operator(&admin, name, role, PIN).unwrap();
+            desk.authenticate(name, PIN).unwrap()
+        };
+        let cashier = add(&mut desk, CASHIER, Role::Cashier);
+        add(&mut desk, SUPERVISOR, Role::Supervisor);
+        add(&mut desk, SUPERVISOR2, Role::Supervisor);
+        add(&mut desk, FINANCE, Role::Finance);
+        add(&mut desk, ADMISSIONS, Role::Admissions);
+        desk.open_shift(&cashier, Fen::new(20000).unwrap()).unwrap();
+        desk.add_patient(
+            &cashier,
+            &downtime_core::patient::NewPatient {
+                name: "张三".into(),
+                sex: "M".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        Station { dir }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("station.db")
+    }
+
+    /// Journal entries in the file: a refusal adds none (but a wrong PIN, which is counted).
+    pub fn entries(&self) -> i64 {
+        Desk::open_read_only(self.db()).unwrap().verify().unwrap().entries
+    }
+}
+
+/// A charge of one blood test (¥20) in cash for the patient, as the payment panel sends it.
+pub fn blood_test(supervisor: Option<(&str, &str)>, free_text: bool) -> Value {
+    let line = if free_text {
+        json!({ "code": null, "qty": "1", "doses": null, "free_name": "自制膏药", "free_unit": "贴",
+                "free_unit_price": "20", "free_category": "treatment", "free_reason": "价目表遗漏" })
+    } else {
+        json!({ "code": "L1", "qty": "1", "doses": null, "free_name": null, "free_unit": null,
+                "free_unit_price": null, "free_category": null, "free_reason": null })
     };
-    let (_app, w) = app(&db);
-    call(&w, "login", json!({ "input": { "name": "李收费", "pin": "2468" } })).unwrap();
-    let printed = call(&w, "print_queue_slip", json!({ "id": registration.to_string() })).unwrap();
-    let path = PathBuf::from(printed["pdf_path"].as_str().unwrap());
-    assert_eq!(path.parent(), Some(dir.path().join("receipts").as_path()));
-    assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF"));
-    // No printer is set: saved, not sent, and the window is told why in both languages.
-    assert_eq!(printed["sent_to_printer"], false);
-    assert!(printed["problem"].as_str().is_some() && printed["problem_en"].as_str().is_some());
+    json!({ "input": {
+        "id": uuid::Uuid::now_v7().to_string(), "patient": "DT-MZ01-000001", "visit": null,
+        "lines": [line], "tenders": [{ "method": "cash", "amount_fen": 2000, "reference": "" }],
+        "cash_tendered_fen": 2000, "insured": false, "self_pay_reason": null, "paper_no": null,
+        "back_entered_at": null,
+        "supervisor": supervisor.map(|(name, pin)| json!({ "name": name, "pin": pin })),
+    }})
 }

@@ -97,3 +97,41 @@ pub fn restore(a: RestoreArgs, db: &Path, operator: Option<String>, pin: Option<
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(clap::Args)]
+pub struct EncryptArgs {
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+}
+
+/// `downtime encrypt`: the plain station becomes an encrypted one with the key in
+/// `DOWNTIME_DB_KEY`; the original is kept beside it, named in the output.
+pub fn encrypt(a: EncryptArgs, db: &Path, operator: Option<String>, pin: Option<String>) -> Out {
+    let key = std::env::var("DOWNTIME_DB_KEY").ok().filter(|k| !k.is_empty()).ok_or_else(|| {
+        downtime_core::CoreError::invalid(
+            downtime_core::error::ErrorCode::DbKeyMissing,
+            "请在环境变量 DOWNTIME_DB_KEY 中给出新密钥，再运行 downtime encrypt",
+            "Give the new key in DOWNTIME_DB_KEY, then run downtime encrypt",
+        )
+    })?;
+    let name = operator.ok_or_else(crate::operator_required)?;
+    let pin = match pin {
+        Some(p) => p,
+        None => crate::pin_prompt::ask(&format!("{name} 的 PIN：")).ok_or_else(crate::operator_required)?,
+    };
+    let r = downtime_core::store::encrypt::encrypt(db, &name, &pin, &key)?;
+    if a.json {
+        print_json(&r);
+    } else {
+        println!(
+            "已加密工作站 {}：{} 条流水，末条锚点 {}:{}。未加密的原文件保留为 {}：确认加密后的工作站无误（downtime verify）后，请删除它或交信息科妥善保管；之前的自动备份也未加密",
+            r.path.display(),
+            r.entries,
+            r.head_seq,
+            &r.head_hash[..16.min(r.head_hash.len())],
+            r.plain_kept.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -196,6 +196,7 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
         Command::Export(a) => crate::export::run(a, ctx),
         Command::Backup(a) => crate::backup::backup(a, ctx),
         Command::Restore(_) => unreachable!("restore opens no station: see main"),
+        Command::Encrypt(_) => unreachable!("encrypt opens no station here: see main"),
         Command::Reconcile(_) => unreachable!("reconcile opens its own workspace, never a station (main)"),
     }
 }

@@ -107,6 +107,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// 从备份恢复工作站（管理员；不接受别的工作站的备份，较旧的备份需确认）
     Restore(backup::RestoreArgs),
+    /// 加密现有的未加密工作站（管理员；密钥取自环境变量 DOWNTIME_DB_KEY，原文件保留）
+    Encrypt(backup::EncryptArgs),
     /// 财务对账：载入各工作站的批次，与 HIS 入账逐笔比对，列出异常与待办（对账工作区用 --db 指定，无需工作站和登录）
     Reconcile(reconcile::ReconcileArgs),
 }
@@ -236,6 +238,8 @@ fn main() -> ExitCode {
         catalog::generate(items, seed, &out)
     } else if let Command::Restore(a) = cli.command {
         backup::restore(a, &db, cli.operator, cli.pin)
+    } else if let Command::Encrypt(a) = cli.command {
+        backup::encrypt(a, &db, cli.operator, cli.pin)
     } else if let Command::Init(a) = cli.command {
         // Only `init` creates a station; every other command refuses a path without one.
         foundation::init(a, &db)

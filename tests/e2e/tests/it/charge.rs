@@ -41,18 +41,18 @@ pub(crate) fn counter(db: &Path) {
 }
 
 /// The first item the picker offers for `initials`, as the core ranks it.
-fn first_item(db: &Path, initials: &str) -> String {
+pub(crate) fn first_item(db: &Path, initials: &str) -> String {
     Desk::open(db).unwrap().catalog_search(initials, 1).unwrap().remove(0).name
 }
 
-async fn pick_patient(app: &App, query: &str, expect: &str) {
+pub(crate) async fn pick_patient(app: &App, query: &str, expect: &str) {
     app.pick_patient(query, expect).await;
     app.text_contains("charge-patient", expect).await;
 }
 
 /// Types initials into the item entry, picks the first match and enters the quantity — for
 /// a herbal item `PER_DOSE*DOSES`, the quantity per dose and then the number of doses.
-async fn add_item(app: &App, initials: &str, name: &str, qty: &str) {
+pub(crate) async fn add_item(app: &App, initials: &str, name: &str, qty: &str) {
     app.wait_focus("item-search").await;
     app.keys(initials).await;
     let found = app.answered("item-results", initials).await;

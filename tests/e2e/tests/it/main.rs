@@ -8,6 +8,7 @@ mod admission;
 mod catalog;
 mod charge;
 mod counter;
+mod crash;
 mod export;
 mod foundation;
 mod handover;
@@ -127,8 +128,13 @@ impl App {
     /// Starts the app on a fresh database; `prepare` may fill the database first.
     pub async fn start(name: &str, prepare: impl FnOnce(&Path)) -> App {
         let home = tempfile::tempdir().unwrap();
+        prepare(&home.path().join("station.db"));
+        App::start_in(name, home).await
+    }
+
+    /// Starts the app again in `home` (its database and WebKit data), as after a restart.
+    pub async fn start_in(name: &str, home: TempDir) -> App {
         let db = home.path().join("station.db");
-        prepare(&db);
         for port in [4444, 4445] {
             assert!(
                 std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),

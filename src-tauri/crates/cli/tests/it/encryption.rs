@@ -82,3 +82,80 @@ fn a_station_made_with_a_key_is_encrypted_with_its_backups() {
         b["entries"]
     );
 }
+
+/// `downtime encrypt` (#17): a station made plain becomes encrypted in place with the key in
+/// `DOWNTIME_DB_KEY`, verified before the swap, its records and chain the same; the plain
+/// original is kept beside it under another name; only an administrator may, with a key long
+/// enough, and an encrypted station is not encrypted twice.
+#[test]
+fn a_plain_station_is_encrypted_in_place_and_keeps_its_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("station.db");
+    let key = "correct horse battery staple 2026";
+    let init = [
+        "init",
+        "--hospital",
+        "市第一人民医院",
+        "--station",
+        "MZ01",
+        "--station-name",
+        "门诊收费一号窗",
+        "--admin",
+        "王管理",
+        "--admin-pin",
+        "123456",
+    ];
+    with_key(&db, None, &init).out();
+    let as_admin = |k: Option<&str>, args: &[&str]| {
+        let mut all = vec!["--as", "王管理", "--pin", "123456"];
+        all.extend_from_slice(args);
+        with_key(&db, k, &all)
+    };
+    as_admin(None, &["simulate", "--patients", "5"]).out();
+    as_admin(None, &["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
+    let before = as_admin(None, &["verify", "--json"]).json();
+    let receipts = as_admin(None, &["receipt", "list", "--json"]).json();
+    let name = receipts["receipts"][0]["patient_name"].as_str().unwrap().to_string();
+    assert!(contains(&std::fs::read(&db).unwrap(), &name), "plain before");
+
+    // Refusals first: each leaves the file as it was.
+    let bytes = std::fs::read(&db).unwrap();
+    with_key(&db, None, &["--as", "王管理", "--pin", "123456", "encrypt"]).fails_with("DOWNTIME_DB_KEY");
+    as_admin(Some("short"), &["encrypt"]).fails_with("密钥太短");
+    with_key(&db, Some(key), &["--as", "李收费", "--pin", "2468", "encrypt"]).fails_with("管理员");
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
+
+    let out = as_admin(Some(key), &["encrypt"]).out().to_string();
+    assert!(out.contains("已加密工作站"), "{out}");
+    let encrypted = std::fs::read(&db).unwrap();
+    assert!(!encrypted.starts_with(b"SQLite format 3"), "no SQLite header");
+    assert!(
+        !contains(&encrypted, &name) && !contains(&encrypted, "市第一人民医院"),
+        "no name in the file"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // Without the key: one sentence; with it: the same chain, head and records.
+    with_key(&db, None, &["verify"]).fails_with("加密");
+    let after = as_admin(Some(key), &["verify", "--json"]).json();
+    for k in ["entries", "head_seq", "head_hash"] {
+        assert_eq!(after[k], before[k], "{k}");
+    }
+    let again = as_admin(Some(key), &["receipt", "list", "--json"]).json();
+    assert_eq!(again["receipts"], receipts["receipts"]);
+    as_admin(Some(key), &["simulate", "--patients", "1"]).out();
+    // The plain original is kept, named in the output, and still opens without a key.
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("station.db.plain-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(out.contains(&kept[0].display().to_string()), "{out}");
+    with_key(&kept[0], None, &["verify"]).out();
+    // Not twice.
+    as_admin(Some(key), &["encrypt"]).fails_with("已经是加密的工作站");
+}

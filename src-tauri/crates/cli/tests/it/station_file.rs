@@ -366,3 +366,49 @@ fn a_damaged_file_is_one_sentence_and_never_written() {
         assert_eq!(std::fs::read(&db).unwrap(), bytes, "{args:?} wrote to the damaged file");
     }
 }
+
+/// The command line while another process (the app's window, a second script) holds the
+/// station's write lock past the busy timeout: one sentence, 另一个窗口正在保存, never SQLite's
+/// "database is locked"; nothing written; the same command goes through once the lock is free.
+#[test]
+fn a_write_while_another_process_saves_is_one_clear_sentence() {
+    use std::io::Write;
+    let s = crate::Station::new();
+    // `sqlite3` (installed by scripts/setup.sh) stands in for the other writer: it takes the
+    // write lock and keeps it.
+    let mut other = Command::new("sqlite3")
+        .arg(s.db())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sqlite3 is installed by the setup script");
+    let mut stdin = other.stdin.take().unwrap();
+    writeln!(stdin, "BEGIN IMMEDIATE;\nSELECT 'held';").unwrap();
+    stdin.flush().unwrap();
+    let mut held = [0u8; 5];
+    std::io::Read::read_exact(other.stdout.as_mut().unwrap(), &mut held).unwrap();
+    assert_eq!(&held, b"held\n");
+    let add = [
+        "--as",
+        "王管理",
+        "--pin",
+        "123456",
+        "operator",
+        "add",
+        "李收费",
+        "--role",
+        "cashier",
+        "--pin",
+        "2468",
+    ];
+    let started = std::time::Instant::now();
+    let r = s.run(&add);
+    println!("refused after {} ms of waiting", started.elapsed().as_millis());
+    r.fails_with("另一个窗口正在保存，请稍后再试");
+    assert!(!r.stderr.contains("locked"), "{}", r.stderr);
+    drop(stdin); // the other writer ends without committing
+    other.wait().unwrap();
+    s.run(&add).out();
+    assert_eq!(s.run(&["operator", "list"]).out().lines().count(), 2);
+    s.run(&["verify"]).out();
+}

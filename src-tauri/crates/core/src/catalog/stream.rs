@@ -2,7 +2,8 @@
 //! (a big hospital's patient index is millions of rows). The same rules as `read::read_table`:
 //! CSV in UTF-8 (with or without BOM) or GBK/GB18030, detected from the first 64 KiB or
 //! forced; the delimiter the first lines use most; row numbers as a spreadsheet shows them.
-//! A workbook is read whole (Excel itself stops at about a million rows).
+//! A workbook is read whole, within the limits of `read` (what it may inflate to, rows,
+//! columns); a CSV has no row limit here, only the column limit.
 
 use super::read::{NotA, ReadOptions};
 use crate::error::{invalid, Result};
@@ -91,6 +92,11 @@ struct Decoding<R> {
     at: usize,
     done: bool,
     malformed: std::rc::Rc<std::cell::Cell<bool>>,
+    /// Bytes since the last line break, and the line number: a line longer than
+    /// `MAX_LINE_BYTES` stops the reading (`too_long` names it) before the CSV reader buffers it.
+    line_bytes: usize,
+    line: usize,
+    too_long: std::rc::Rc<std::cell::Cell<Option<usize>>>,
 }
 
 impl<R: Read> Read for Decoding<R> {
@@ -109,6 +115,21 @@ impl<R: Read> Read for Decoding<R> {
             self.done = last;
         }
         let n = buf.len().min(self.out.len() - self.at);
+        let chunk = &self.out[self.at..self.at + n];
+        // The line running into this chunk, then the one running out of it (the lines between
+        // are shorter than a chunk, which is at most the CSV reader's 64 KiB buffer).
+        let first_break = chunk.iter().position(|b| *b == b'\n');
+        if self.line_bytes + first_break.unwrap_or(n) > super::read::MAX_LINE_BYTES {
+            self.too_long.set(Some(self.line));
+            return Err(std::io::Error::other("line too long"));
+        }
+        match first_break {
+            None => self.line_bytes += n,
+            Some(_) => {
+                self.line += chunk.iter().filter(|b| **b == b'\n').count();
+                self.line_bytes = n - 1 - chunk.iter().rposition(|b| *b == b'\n').unwrap_or(0);
+            }
+        }
         buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
         self.at += n;
         Ok(n)
@@ -199,6 +220,7 @@ pub(crate) fn stream_table(
         .max_by_key(|d| count(*d))
         .unwrap_or(',');
     let malformed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let too_long = std::rc::Rc::new(std::cell::Cell::new(None));
     let decoding = Decoding {
         inner: std::io::Cursor::new(head).chain(reader),
         decoder: encoding.new_decoder_with_bom_removal(),
@@ -207,6 +229,9 @@ pub(crate) fn stream_table(
         at: 0,
         done: false,
         malformed: malformed.clone(),
+        line_bytes: 0,
+        line: 1,
+        too_long: too_long.clone(),
     };
     // Records end at LF only: with the default CR/LF/CRLF ending, a record after a CRLF is
     // reported as starting at its LF, one line early (row numbers off by one in every file
@@ -225,12 +250,16 @@ pub(crate) fn stream_table(
         match csv.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
+            Err(_) if too_long.get().is_some() => return Err(super::read::line_too_long(too_long.get().unwrap_or(0))),
             Err(e) => return Err(not_a(&format!("CSV 格式错误（{e}）"), &format!("malformed CSV ({e})"))),
         }
         if malformed.get() {
             break;
         }
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if record.len() > super::read::MAX_COLUMNS {
+            return Err(super::read::too_many_columns(line));
+        }
         on_row(line, record.iter().map(|f| f.trim().to_string()).collect())?;
         n += 1;
         if n % 8192 == 0 {

@@ -6,9 +6,12 @@
 
 pub mod backup;
 pub mod cached;
+pub mod encrypt;
 mod file;
+pub mod instance;
 pub(crate) use file::with_reserve;
 pub use file::{saved_pdf, write_whole};
+pub use instance::InstanceLock;
 pub mod migrations;
 
 use crate::error::{CoreError, Result};
@@ -560,6 +563,9 @@ fn inspect(path: &Path) -> Result<(Connection, i64)> {
 /// headless use, or what the app's start-up asked for ([`set_db_key`]). None: the station is
 /// (or will be) a plain SQLite file.
 pub fn db_key() -> Option<String> {
+    if let Some(k) = KEY_OVERRIDE.with(|o| o.borrow().clone()) {
+        return k;
+    }
     if let Some(k) = KEY.lock().ok().and_then(|k| k.clone()) {
         return Some(k);
     }
@@ -567,6 +573,20 @@ pub fn db_key() -> Option<String> {
 }
 
 static KEY: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+thread_local! {
+    /// Set while `encrypt` opens the plain file (no key, whatever the environment says) and
+    /// then its encrypted copy (the new key).
+    static KEY_OVERRIDE: std::cell::RefCell<Option<Option<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with the key `key` (None: a plain file) on this thread, whatever else is set.
+pub(crate) fn with_key<T>(key: Option<&str>, f: impl FnOnce() -> T) -> T {
+    let before = KEY_OVERRIDE.with(|o| o.replace(Some(key.map(str::to_string))));
+    let out = f();
+    KEY_OVERRIDE.with(|o| *o.borrow_mut() = before);
+    out
+}
 
 /// The key an administrator typed at start-up (the app), for this process.
 pub fn set_db_key(key: Option<String>) {

@@ -406,3 +406,71 @@ fn verify_catches_an_altered_catalog_item() {
     let p = f.desk.verify().unwrap().problem.unwrap();
     assert!(p.zh.contains("价目表"), "{}", p.zh);
 }
+
+/// Limits at the door of every table reader (#17): a line, a row count, a column count, and a
+/// workbook cell far out in the sheet are refused with one sentence before they cost memory,
+/// in the price list (read whole) and in the HIS index (streamed); nothing is written.
+#[test]
+fn tables_beyond_the_limits_are_refused_in_one_sentence() {
+    use downtime_core::catalog::read::{MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS};
+    let mut f = Fixture::new();
+    let admin = f.admin.clone();
+    let before = f.entries();
+    let tried = std::cell::Cell::new(0);
+    let check = |f: &mut Fixture, bytes: &[u8], name: &str, code: &str| {
+        let e = f.desk.catalog_preview(bytes, name, &opts()).unwrap_err();
+        assert_eq!(e.code(), code, "price list {name}: {e}");
+        assert!(!e.to_string().contains('\n'), "one sentence: {e}");
+        if name.ends_with(".csv") {
+            let his = String::from_utf8_lossy(bytes).replacen(
+                "编码,名称,规格,单位,单价,费用类别",
+                "HIS号,姓名,性别,出生日期,身份证号,联系电话",
+                1,
+            );
+            let e = f
+                .desk
+                .import_patient_snapshot(&admin, his.as_bytes(), name, true, false)
+                .unwrap_err();
+            assert_eq!(e.code(), code, "HIS index {name}: {e}");
+        }
+        tried.set(tried.get() + 1);
+    };
+    // One line longer than a row could be (the 50 MB one-line file, in small).
+    let long = format!("{HEADER}X1,{},,次,1,治疗费\r\n", "甲".repeat(MAX_LINE_BYTES / 3 + 1));
+    check(&mut f, long.as_bytes(), "long.csv", "import_line_too_long");
+    let no_break = format!("编码,名称,{}", "x".repeat(MAX_LINE_BYTES + 1));
+    check(&mut f, no_break.as_bytes(), "oneline.csv", "import_line_too_long");
+    // Too many columns.
+    let wide = format!("{HEADER}X1,项目,,次,1,治疗费{}\r\n", ",".repeat(MAX_COLUMNS));
+    check(&mut f, wide.as_bytes(), "wide.csv", "import_too_many_columns");
+    // Too many rows (the price list is read whole; the HIS index streams without a row limit).
+    let mut many = String::from(HEADER);
+    many.push_str(&"x\n".repeat(MAX_ROWS));
+    let e = f.desk.catalog_preview(many.as_bytes(), "many.csv", &opts()).unwrap_err();
+    assert_eq!(e.code(), "import_too_many_rows", "{e}");
+    tried.set(tried.get() + 1);
+    // A workbook with one cell at the far corner of the sheet (XFD1048576): before, the reader
+    // made a rectangle of 17 billion cells; now the column is refused as it is met.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["编码", "名称", "规格", "单位", "单价", "费用类别"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "远").unwrap();
+    let far = wb.save_to_buffer().unwrap();
+    check(&mut f, &far, "far.xlsx", "import_too_many_columns");
+    // A workbook within the limits still reads, its rows numbered as Excel shows them.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["编码", "名称", "规格", "单位", "单价", "费用类别"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["X1", "换药", "", "次", "12", "治疗费"].iter().enumerate() {
+        sheet.write_string(5, c as u16, *v).unwrap();
+    }
+    let ok = wb.save_to_buffer().unwrap();
+    let r = f.desk.catalog_preview(&ok, "ok.xlsx", &opts()).unwrap();
+    assert_eq!((r.good, r.problems.len()), (1, 0), "{:?}", r.problems);
+    assert_eq!(f.entries(), before, "nothing written");
+    println!("oversized tables refused: {}", tried.get());
+}

@@ -332,3 +332,51 @@ fn only_pdfs_the_desk_saved_can_be_opened() {
         assert_eq!(saved_pdf(&allowed, &receipts.join("link.pdf")), None, "a link out of the folder");
     }
 }
+
+#[test]
+fn a_second_window_on_one_station_is_refused_until_the_first_is_gone() {
+    use downtime_core::store::InstanceLock;
+    let f = Fixture::new();
+    let first = InstanceLock::acquire(&f.db_path()).unwrap();
+    let e = InstanceLock::acquire(&f.db_path()).unwrap_err();
+    assert_eq!(e.code(), "db_in_use");
+    assert!(e.to_string().contains("已在另一个窗口中打开"), "{e}");
+    // A closed (or killed: the OS releases the lock with the process) window leaves no lock.
+    drop(first);
+    let again = InstanceLock::acquire(&f.db_path()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut lock = f.db_path().into_os_string();
+        lock.push("-instance");
+        let mode = std::fs::metadata(&lock).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    drop(again);
+}
+
+#[test]
+fn a_write_lock_held_past_the_busy_timeout_is_one_clear_sentence() {
+    let mut f = Fixture::new();
+    let before = f.entries();
+    // Another process (the CLI, a second window) holds the write lock and does not let go.
+    let other = raw(&f.db_path());
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    let e = f
+        .desk
+        .add_operator(&f.admin.clone(), "李收费", downtime_core::Role::Cashier, "2468")
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert_eq!(e.code(), "db_busy");
+    assert_eq!(e.to_string(), "另一个窗口正在保存，请稍后再试。");
+    assert!(!format!("{e} {}", e.message(downtime_core::lang::Lang::En)).contains("locked"));
+    println!("busy refusal after {} ms of waiting", waited.as_millis());
+    // Once the other lets go, the same change goes through and nothing was half-written.
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(f.entries(), before);
+    f.desk
+        .add_operator(&f.admin.clone(), "李收费", downtime_core::Role::Cashier, "2468")
+        .unwrap();
+    assert_eq!(f.entries(), before + 1);
+}
