@@ -8,7 +8,7 @@ use downtime_core::store::InstanceLock;
 use downtime_core::view::IpcError;
 use downtime_core::{Actor, Desk};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use tauri::{Builder, Runtime};
 
 /// The window's state: the open desk (or why it could not be opened) and the session.
@@ -21,11 +21,30 @@ pub struct Shell {
     pub instance: Option<InstanceLock>,
 }
 
-pub type ShellState = Mutex<Shell>;
+/// The shell behind its lock: every command takes it with [`ShellState::shell`].
+pub struct ShellState(Mutex<Shell>);
+
+impl ShellState {
+    pub fn new(shell: Shell) -> ShellState {
+        ShellState(Mutex::new(shell))
+    }
+
+    /// The shell, locked for one command. A command that panicked while holding it leaves
+    /// the desk as SQLite left it (an unfinished transaction is rolled back), so the next
+    /// command goes on instead of failing on a poisoned lock for the rest of the session.
+    pub fn shell(&self) -> MutexGuard<'_, Shell> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// The database the app opens: `--db PATH`, else `DOWNTIME_DB`, else the per-user default.
 pub fn db_path_from_env() -> PathBuf {
-    let mut args = std::env::args().skip(1);
+    db_path_from(std::env::args().skip(1), std::env::var_os("DOWNTIME_DB"))
+}
+
+/// [`db_path_from_env`] over given arguments (without the program's name) and `DOWNTIME_DB`.
+pub fn db_path_from(args: impl IntoIterator<Item = String>, env: Option<std::ffi::OsString>) -> PathBuf {
+    let mut args = args.into_iter();
     while let Some(a) = args.next() {
         if a == "--db" {
             if let Some(p) = args.next() {
@@ -35,9 +54,7 @@ pub fn db_path_from_env() -> PathBuf {
             return PathBuf::from(p);
         }
     }
-    std::env::var_os("DOWNTIME_DB")
-        .map(PathBuf::from)
-        .unwrap_or_else(downtime_core::store::default_path)
+    env.map(PathBuf::from).unwrap_or_else(downtime_core::store::default_path)
 }
 
 /// Opens the station for this window. The instance lock is taken before the file is opened,
@@ -195,7 +212,7 @@ pub fn run() {
         // size, place and maximized, saved on close.
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
-        .manage(Mutex::new(shell))
+        .manage(ShellState::new(shell))
         .manage(commands::files::Picked::default())
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");

@@ -28,6 +28,7 @@ import type { EndOutageInput } from "./bindings/EndOutageInput";
 import type { ExportOverview } from "./bindings/ExportOverview";
 import type { ExportResultView } from "./bindings/ExportResultView";
 import type { ImportReportView } from "./bindings/ImportReportView";
+import type { ErrorCode } from "./bindings/ErrorCode";
 import type { IpcError } from "./bindings/IpcError";
 import type { NewPatientInput } from "./bindings/NewPatientInput";
 import type { OperatorView } from "./bindings/OperatorView";
@@ -63,7 +64,10 @@ import type { ReconView } from "./bindings/ReconView";
 import type { StartOutageInput } from "./bindings/StartOutageInput";
 import type { VerifyView } from "./bindings/VerifyView";
 
-export type { IpcError };
+export type { ErrorCode, IpcError };
+
+/** What a screen says or where it points for some error codes: a misspelt code is a type error. */
+export type CodeMap<T> = Partial<Record<ErrorCode, T>>;
 
 /** Receipt print layouts the core knows: A5 sheet, or the 80 mm thermal roll. */
 export type PrintLayout = "a5" | "roll80";
@@ -72,7 +76,7 @@ export type PrintLayout = "a5" | "roll80";
 export type ReportLayout = "a4" | "roll80";
 
 /** Codes with which `app_status` says the database itself cannot be used. */
-export const DB_FATAL_CODES = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only", "db_empty", "db_key_needed", "db_key_wrong"];
+export const DB_FATAL_CODES: ErrorCode[] = ["db_damaged", "db_newer_schema", "db_not_database", "db_read_only", "db_empty", "db_key_needed", "db_key_wrong"];
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === "object" && e !== null && typeof (e as IpcError).code === "string"

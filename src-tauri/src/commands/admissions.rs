@@ -4,17 +4,16 @@ use super::Reply;
 use crate::ShellState;
 use downtime_core::admission::{DepositInput, DepositRefundInput, NewAdmission};
 use downtime_core::view::*;
-use downtime_core::{CoreError, Fen};
+use downtime_core::Fen;
 use tauri::State;
 
 fn id_of(text: &str) -> Reply<uuid::Uuid> {
-    text.parse()
-        .map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
+    Ok(downtime_core::ids::parse_id(text, "编号")?)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn admit(state: State<'_, ShellState>, input: AdmitInput) -> Reply<AdmissionView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let new = NewAdmission {
@@ -34,21 +33,21 @@ pub fn admit(state: State<'_, ShellState>, input: AdmitInput) -> Reply<Admission
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn admissions(state: State<'_, ShellState>, active_only: bool) -> Reply<Vec<AdmissionView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(shell.desk()?.admissions(active_only)?.iter().map(AdmissionView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn deposit_account(state: State<'_, ShellState>, inpatient_no: String) -> Reply<DepositAccountView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(DepositAccountView::from(&shell.desk()?.deposit_account(&inpatient_no)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Reply<ReceiptView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let deposit = DepositInput {
@@ -75,7 +74,7 @@ pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Re
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputView) -> Reply<ReceiptView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let sup = desk.authenticate(&input.supervisor.name, &input.supervisor.pin)?;
@@ -103,7 +102,7 @@ pub fn deposit_refund_preview(
     amount_fen: i64,
     pay_back: Option<downtime_core::charge::tender::Method>,
 ) -> Reply<DepositRefundPreviewView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     let desk = shell.desk()?;
     let amount = Fen::new(amount_fen)?;
@@ -120,7 +119,7 @@ pub fn deposit_refund_preview(
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn cancel_admission(state: State<'_, ShellState>, inpatient_no: String, reason: String) -> Reply<AdmissionView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     Ok(AdmissionView::from(&shell.desk()?.cancel_admission(&me, &inpatient_no, &reason)?))
 }
@@ -133,7 +132,7 @@ pub fn transfer_admission(
     bed: Option<String>,
     reason: String,
 ) -> Reply<AdmissionView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     Ok(AdmissionView::from(&shell.desk()?.transfer_admission(
         &me,
@@ -144,20 +143,12 @@ pub fn transfer_admission(
     )?))
 }
 
-/// Saves the deposit summary PDF beside the database and returns its path.
+/// Prints the deposit summary (预交金汇总): saved in the receipts folder, sent to the printer
+/// when one is set, recorded; returns where it was saved.
 #[tauri::command(rename_all = "snake_case")]
 pub fn print_deposit_summary(state: State<'_, ShellState>, inpatient_no: String) -> Reply<String> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let bytes = desk.deposit_summary_pdf(&inpatient_no, me.name(), "a5")?;
-    let dir = desk
-        .path()
-        .parent()
-        .map(|p| p.join("receipts"))
-        .unwrap_or_else(|| "receipts".into());
-    std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
-    let path = dir.join(format!("{inpatient_no}-预交金汇总.pdf"));
-    downtime_core::store::write_whole(&path, &bytes)?;
-    Ok(path.display().to_string())
+    let printed = shell.desk()?.print_deposit_summary(&me, &inpatient_no, "a5")?;
+    Ok(printed.pdf_path.display().to_string())
 }

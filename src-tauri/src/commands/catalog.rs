@@ -47,7 +47,14 @@ fn percent_decode(s: &str) -> String {
 /// The file's bytes: a raw body where the platform's IPC carries one, or (on WebKitGTK,
 /// where invoke travels by postMessage) the same bytes as a JSON array of numbers.
 fn body_bytes<'a>(request: &'a Request<'_>) -> Reply<std::borrow::Cow<'a, [u8]>> {
-    let missing = || CoreError::invalid("catalog_file_missing", "没有收到文件内容", "No file content was received").into();
+    let missing = || {
+        CoreError::invalid(
+            downtime_core::error::ErrorCode::CatalogFileMissing,
+            "没有收到文件内容",
+            "No file content was received",
+        )
+        .into()
+    };
     match request.body() {
         InvokeBody::Raw(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
         InvokeBody::Json(serde_json::Value::Array(items)) => {
@@ -86,7 +93,7 @@ pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(std::borrow::Cow<'
 #[tauri::command(rename_all = "snake_case")]
 pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
     let (bytes, name, opts, _) = file_of(&request)?;
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(ImportReportView::from(&shell.desk()?.catalog_preview(&bytes, &name, &opts)?))
 }
@@ -99,7 +106,7 @@ fn import<R: Runtime>(
     opts: &ImportOptions,
     accept: bool,
 ) -> Reply<ImportReportView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let mut progress = |done: usize, total: usize| {
         let _ = app.emit("catalog-progress", Progress { done, total });
@@ -118,7 +125,7 @@ pub async fn catalog_import<R: Runtime>(app: AppHandle<R>, state: State<'_, Shel
 /// one click at setup or on the price list screen.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>) -> Reply<Vec<ImportReportView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let mut progress = |done: usize, total: usize| {
         let _ = app.emit("catalog-progress", Progress { done, total });
@@ -129,7 +136,7 @@ pub async fn catalog_import_sample<R: Runtime>(app: AppHandle<R>, state: State<'
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option<usize>) -> Reply<Vec<CatalogItemView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let items = shell.desk()?.catalog_search(&query, limit.unwrap_or(20).min(100))?;
     Ok(items.iter().map(CatalogItemView::from).collect())
 }
@@ -137,7 +144,7 @@ pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option
 /// Puts an earlier version back in force for its part (the price list screen's version list).
 #[tauri::command(rename_all = "snake_case")]
 pub fn catalog_activate(state: State<'_, ShellState>, version: String, confirm_shrink: bool) -> Reply<ActivationView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let change = desk.catalog_activate(&me, &version, confirm_shrink)?;
@@ -146,6 +153,6 @@ pub fn catalog_activate(state: State<'_, ShellState>, version: String, confirm_s
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn catalog_versions(state: State<'_, ShellState>) -> Reply<Vec<CatalogVersionView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     Ok(shell.desk()?.catalog_versions()?.iter().map(CatalogVersionView::from).collect())
 }

@@ -5,14 +5,12 @@ use crate::ShellState;
 use downtime_core::charge::correction::RefundInput;
 use downtime_core::charge::{ChargeInput, LineInput};
 use downtime_core::view::*;
-use downtime_core::workdays::DUE_WORKING_DAYS;
-use downtime_core::{CoreError, Fen};
+use downtime_core::Fen;
 use tauri::State;
 use uuid::Uuid;
 
 fn id_of(text: &str) -> Reply<Uuid> {
-    text.parse()
-        .map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
+    Ok(downtime_core::ids::parse_id(text, "编号")?)
 }
 
 fn lines_of(lines: &[DraftLine]) -> Reply<Vec<LineInput>> {
@@ -26,36 +24,18 @@ fn tenders_of(t: &[TenderInputView]) -> Reply<Vec<downtime_core::charge::tender:
 /// Prices a draft on every change; the screen shows exactly what the receipt will say.
 #[tauri::command(rename_all = "snake_case")]
 pub fn price_draft(state: State<'_, ShellState>, lines: Vec<DraftLine>, supervisor: Option<Credentials>) -> Reply<PricedDraftView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
-    let approver = match supervisor.filter(|c| !c.name.trim().is_empty()) {
-        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
-        None => None,
-    };
+    let approver = shell.supervisor(supervisor)?;
     let input = lines_of(&lines)?;
-    let desk = shell.desk()?;
-    let (priced, total) = desk.price_draft(&input, approver.as_ref())?;
-    let today = desk.now().with_timezone(&chrono::Local).date_naive();
-    let due = desk.due_after(today, DUE_WORKING_DAYS)?;
-    let view = ReceiptView::from(&downtime_core::charge::draft_receipt(priced, total));
-    Ok(PricedDraftView {
-        lines: view.lines,
-        subtotals: view.subtotals,
-        total_fen: total.get(),
-        total_capitals: total.capitals(),
-        due_if_paid_today: Some(due.date.to_string()),
-        due_provisional: due.provisional,
-    })
+    Ok(PricedDraftView::from(&shell.desk()?.price_draft(&input, approver.as_ref())?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<ReceiptView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
-    let approver = match input.supervisor.filter(|c| !c.name.trim().is_empty()) {
-        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
-        None => None,
-    };
+    let approver = shell.supervisor(input.supervisor)?;
     let desk = shell.desk()?;
     let charge = ChargeInput {
         id: id_of(&input.id)?,
@@ -74,22 +54,15 @@ pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<Receip
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn receipt(state: State<'_, ShellState>, receipt_no: String) -> Reply<ReceiptView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
-    let r = shell.desk()?.receipt(&receipt_no)?.ok_or_else(|| {
-        CoreError::invalid(
-            "receipt_unknown",
-            format!("找不到收据 {receipt_no}"),
-            format!("No receipt {receipt_no}"),
-        )
-    })?;
-    Ok(ReceiptView::from(&r))
+    Ok(ReceiptView::from(&shell.desk()?.receipt_on_record(&receipt_no)?))
 }
 
 /// The logged-in operator's receipts of the open shift, newest first.
 #[tauri::command(rename_all = "snake_case")]
 pub fn shift_receipts(state: State<'_, ShellState>) -> Reply<Vec<ReceiptView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let Some(shift) = desk.open_shift_of(&me)? else { return Ok(vec![]) };
@@ -98,7 +71,7 @@ pub fn shift_receipts(state: State<'_, ShellState>) -> Reply<Vec<ReceiptView>> {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn void_receipt(state: State<'_, ShellState>, receipt_no: String, reason: String, supervisor: Credentials) -> Reply<ReceiptView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let sup = desk.authenticate(&supervisor.name, &supervisor.pin)?;
@@ -107,7 +80,7 @@ pub fn void_receipt(state: State<'_, ShellState>, receipt_no: String, reason: St
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> Reply<ReceiptView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let sup = desk.authenticate(&input.supervisor.name, &input.supervisor.pin)?;
@@ -127,7 +100,7 @@ pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> R
 /// 找零 while the cash handed over is typed: the cash due and what was handed over, in fen.
 #[tauri::command(rename_all = "snake_case")]
 pub fn cash_change(state: State<'_, ShellState>, cash_fen: i64, tendered_fen: i64) -> Reply<CashChangeView> {
-    state.lock().expect("shell lock").actor()?;
+    state.shell().actor()?;
     let change = downtime_core::charge::tender::cash_change(Fen::new(cash_fen)?, Fen::new(tendered_fen)?);
     Ok(CashChangeView::from(change))
 }
@@ -141,7 +114,7 @@ pub fn refund_preview(
     lines: Vec<RefundLineInput>,
     pay_back: Option<downtime_core::charge::tender::Method>,
 ) -> Reply<RefundPreviewView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     let lines = refund_lines_of(&lines)?;
     Ok(RefundPreviewView::from(&shell.desk()?.refund_preview(
@@ -161,41 +134,24 @@ fn refund_lines_of(lines: &[RefundLineInput]) -> Reply<Vec<(i64, downtime_core::
 /// Prints (or reprints, as 副本 COPY) a committed receipt; always saves its PDF.
 #[tauri::command(rename_all = "snake_case")]
 pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: String, copy: bool) -> Reply<PrintResultView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let printed = shell.desk()?.print_receipt(&me, &receipt_no, &layout, copy)?;
-    Ok(PrintResultView {
-        receipt_no,
-        pdf_path: printed.pdf_path.display().to_string(),
-        sent_to_printer: printed.sent_to_printer,
-        problem: printed.problem.as_ref().map(|p| p.0.clone()),
-        problem_en: printed.problem.as_ref().map(|p| p.1.clone()),
-        copy: printed.copy,
-    })
+    Ok(PrintResultView::of(receipt_no, &printed))
 }
 
 /// 未打印: the receipts whose last printing did not reach the printer.
 #[tauri::command(rename_all = "snake_case")]
 pub fn unprinted_receipts(state: State<'_, ShellState>) -> Reply<Vec<downtime_core::view::UnprintedView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     Ok(shell.desk()?.unprinted(&me)?.iter().map(Into::into).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn check_receipt_code(state: State<'_, ShellState>, payload: String) -> Reply<CodeCheckView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     let (checked, record) = shell.desk()?.check_receipt_code(&payload, None)?;
-    Ok(CodeCheckView {
-        kind: checked.kind.or(record.as_ref().map(|r| r.kind)),
-        state: record.as_ref().map(|r| downtime_core::charge::qr::state(r).to_string()),
-        station: checked.station,
-        receipt_no: checked.receipt_no,
-        total_fen: checked.total.get(),
-        issued_at: downtime_core::time::stamp(checked.issued),
-        on_record: record.is_some(),
-        voided: record.as_ref().is_some_and(|r| r.voided.is_some()),
-        refunded_fen: record.as_ref().map(|r| r.refunded.get()).unwrap_or(0),
-    })
+    Ok(CodeCheckView::of(&checked, record.as_ref()))
 }

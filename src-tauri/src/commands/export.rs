@@ -12,7 +12,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn export_overview(state: State<'_, ShellState>) -> Reply<ExportOverview> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?.require(Permission::Export)?;
     let desk = shell.desk()?;
     Ok(ExportOverview {
@@ -32,7 +32,7 @@ async fn with_progress<R: Runtime, T: Send + 'static>(
 ) -> Reply<T> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<ShellState>();
-        let mut shell = state.lock().expect("shell lock");
+        let mut shell = state.shell();
         let mut last = 0u64;
         let mut progress = |p: Progress| {
             // A few dozen events are enough for a bar.
@@ -70,7 +70,7 @@ pub async fn rerender_batch<R: Runtime>(app: AppHandle<R>, seq: i64, folder: Str
 /// The system folder picker (a USB stick, say); `None` when the person cancels it.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn pick_export_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>) -> Reply<Option<String>> {
-    state.lock().expect("shell lock").actor()?.require(Permission::Export)?;
+    state.shell().actor()?.require(Permission::Export)?;
     tauri::async_runtime::spawn_blocking(move || {
         use tauri_plugin_dialog::DialogExt;
         app.dialog()

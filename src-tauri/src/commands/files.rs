@@ -23,11 +23,14 @@ impl Picked {
     /// The path chosen last (an import that streams from disk reads it itself, instead of
     /// its bytes crossing to the window and back).
     pub fn path(&self) -> Reply<PathBuf> {
-        self.0
-            .lock()
-            .expect("picked lock")
-            .clone()
-            .ok_or_else(|| CoreError::invalid("file_not_chosen", "请先选择文件", "Choose a file first").into())
+        self.0.lock().expect("picked lock").clone().ok_or_else(|| {
+            CoreError::invalid(
+                downtime_core::error::ErrorCode::FileNotChosen,
+                "请先选择文件",
+                "Choose a file first",
+            )
+            .into()
+        })
     }
 }
 
@@ -56,7 +59,7 @@ pub async fn pick_file<R: Runtime>(
                 .await
                 .map_err(|e| {
                     CoreError::invalid(
-                        "dialog_failed",
+                        downtime_core::error::ErrorCode::DialogFailed,
                         format!("无法打开选择文件窗口：{e}"),
                         format!("The file dialog failed: {e}"),
                     )
@@ -75,15 +78,16 @@ pub async fn pick_file<R: Runtime>(
 /// The bytes of the file chosen last, as a raw body.
 #[tauri::command(rename_all = "snake_case")]
 pub fn picked_file_bytes(picked: State<'_, Picked>) -> Reply<Response> {
-    let path = picked
-        .0
-        .lock()
-        .expect("picked lock")
-        .clone()
-        .ok_or_else(|| CoreError::invalid("file_not_chosen", "请先选择文件", "Choose a file first"))?;
+    let path = picked.0.lock().expect("picked lock").clone().ok_or_else(|| {
+        CoreError::invalid(
+            downtime_core::error::ErrorCode::FileNotChosen,
+            "请先选择文件",
+            "Choose a file first",
+        )
+    })?;
     let bytes = std::fs::read(&path).map_err(|e| {
         CoreError::invalid(
-            "file_unreadable",
+            downtime_core::error::ErrorCode::FileUnreadable,
             format!("无法读取文件 {}：{e}", path.display()),
             format!("Cannot read {}: {e}", path.display()),
         )

@@ -15,6 +15,7 @@ pub mod report;
 pub mod settings;
 
 use crate::{Shell, ShellState};
+use downtime_core::error::ErrorCode;
 use downtime_core::view::*;
 use downtime_core::{Actor, CoreError, Desk, Fen};
 use tauri::State;
@@ -22,7 +23,7 @@ use tauri::State;
 pub(crate) type Reply<T> = Result<T, IpcError>;
 
 fn not_logged_in() -> IpcError {
-    CoreError::invalid("not_logged_in", "请先登录", "Please log in first").into()
+    CoreError::invalid(downtime_core::error::ErrorCode::NotLoggedIn, "请先登录", "Please log in first").into()
 }
 
 impl Shell {
@@ -34,20 +35,23 @@ impl Shell {
         self.session.clone().ok_or_else(not_logged_in)
     }
 
+    /// A supervisor's approval from the form, by the core's one rule (both blank: none).
+    pub(crate) fn supervisor(&mut self, supervisor: Option<Credentials>) -> Reply<Option<Actor>> {
+        let c = supervisor.as_ref();
+        Ok(self.desk()?.supervisor(c.map(|c| c.name.as_str()), c.map(|c| c.pin.as_str()))?)
+    }
+
     /// The operator who acts for a supervised step: the supervisor whose PIN was typed, or
     /// the logged-in operator. The core checks the role either way.
     pub(crate) fn approver(&mut self, supervisor: Option<Credentials>) -> Reply<Actor> {
         let me = self.actor()?;
-        match supervisor.filter(|c| !c.name.trim().is_empty()) {
-            Some(c) => Ok(self.desk()?.authenticate(&c.name, &c.pin)?),
-            None => Ok(me),
-        }
+        Ok(self.supervisor(supervisor)?.unwrap_or(me))
     }
 
     pub(crate) fn status(&mut self) -> Reply<AppStatus> {
         let session = self.session.clone();
         let db_path = self.db_path.display().to_string();
-        if self.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
+        if self.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
             // The first start: no station yet, the setup screen creates it (`setup_station`).
             return Ok(AppStatus {
                 station: None,
@@ -98,12 +102,12 @@ impl Shell {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
-    state.lock().expect("shell lock").status()
+    state.shell().status()
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let setup = downtime_core::station::Setup {
         hospital: input.hospital,
         code: input.code,
@@ -113,7 +117,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
     };
     let kind = downtime_core::station::StationKind::parse(input.kind.as_deref().unwrap_or("counter"))?;
     // Setup is the app's `downtime init`: the only way it creates a station file.
-    if shell.desk.as_ref().is_err_and(|e| e.code == "db_missing") {
+    if shell.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
         shell.desk = Ok(Desk::init_as(&shell.db_path, &setup, kind, downtime_core::time::Clock::system())?);
         shell.hold_instance()?;
     } else {
@@ -129,7 +133,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let actor = shell.desk()?.login(&input.name, &input.pin)?;
     if let Some(previous) = shell.session.take().filter(|p| p != &actor) {
         shell.desk()?.logout(&previous)?;
@@ -140,7 +144,7 @@ pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatu
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     if let Some(actor) = shell.session.take() {
         shell.desk()?.logout(&actor)?;
     }
@@ -149,14 +153,14 @@ pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn list_operators(state: State<'_, ShellState>) -> Reply<Vec<OperatorView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(shell.desk()?.operators()?.iter().map(OperatorView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Reply<OperatorView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let op = shell.desk()?.add_operator(&me, &input.name, input.role, &input.pin)?;
     Ok(OperatorView::from(&op))
@@ -164,7 +168,7 @@ pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Re
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let since = shell.desk()?.typed_time(input.his_down_at.as_deref())?;
     let by = shell.approver(input.supervisor)?;
     shell.desk()?.start_outage(&by, &input.reason, since, &input.announced_by)?;
@@ -173,7 +177,7 @@ pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Re
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let at = shell.desk()?.typed_time(input.his_up_at.as_deref())?;
     let by = shell.approver(input.supervisor)?;
     shell.desk()?.end_outage(&by, at, input.with_open_shifts)?;
@@ -182,7 +186,7 @@ pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn open_shift(state: State<'_, ShellState>, float_fen: i64, paper_from: Option<String>, paper_to: Option<String>) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let float = Fen::new(float_fen)?;
     let book = paper_book(paper_from, paper_to)?;
@@ -202,7 +206,7 @@ fn paper_book(from: Option<String>, to: Option<String>) -> Reply<Option<downtime
 /// 登记下一本手工票据 in the operator's open shift.
 #[tauri::command(rename_all = "snake_case")]
 pub fn register_paper_book(state: State<'_, ShellState>, paper_from: String, paper_to: String) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let book = downtime_core::paper::PaperBook::parse(&paper_from, &paper_to)?;
     shell.desk()?.register_paper_book(&me, &book)?;
@@ -211,14 +215,14 @@ pub fn register_paper_book(state: State<'_, ShellState>, paper_from: String, pap
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn verify_journal(state: State<'_, ShellState>) -> Reply<VerifyView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(VerifyView::from(&shell.desk()?.verify()?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_idle_lock(state: State<'_, ShellState>, minutes: i64) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     shell.desk()?.set_idle_lock_minutes(&me, minutes)?;
     shell.status()

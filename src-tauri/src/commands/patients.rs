@@ -5,9 +5,9 @@ use super::catalog::{file_of, header};
 use super::Reply;
 use crate::ShellState;
 use downtime_core::catalog::stream::{ImportStage, Input};
+use downtime_core::registration::registration_id;
 use downtime_core::registration::NewRegistration;
 use downtime_core::view::*;
-use downtime_core::CoreError;
 use tauri::ipc::Request;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -16,7 +16,7 @@ pub const SAMPLE_DEPARTMENTS: &[u8] = include_bytes!("../../../assets/department
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn find_patients(state: State<'_, ShellState>, query: String, limit: Option<usize>) -> Reply<Vec<PatientView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     let found = shell.desk()?.find_patients(&query, limit.unwrap_or(20).min(100))?;
     Ok(found.iter().map(PatientView::from).collect())
@@ -24,7 +24,7 @@ pub fn find_patients(state: State<'_, ShellState>, query: String, limit: Option<
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn add_patient(state: State<'_, ShellState>, input: NewPatientInput) -> Reply<PatientView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let p = shell.desk()?.add_patient(&me, &input.into())?;
     Ok(PatientView::from(&p))
@@ -33,7 +33,7 @@ pub fn add_patient(state: State<'_, ShellState>, input: NewPatientInput) -> Repl
 /// 更正: the whole of the patient's details as corrected on the form, and why.
 #[tauri::command(rename_all = "snake_case")]
 pub fn correct_patient(state: State<'_, ShellState>, patient: String, input: NewPatientInput, reason: String) -> Reply<PatientView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let p = shell.desk()?.correct_patient(&me, &patient, &input.into(), &reason)?;
     Ok(PatientView::from(&p))
@@ -48,7 +48,7 @@ pub fn merge_patients(
     reason: String,
     supervisor: Credentials,
 ) -> Reply<PatientView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let sup = desk.authenticate(&supervisor.name, &supervisor.pin)?;
@@ -57,14 +57,14 @@ pub fn merge_patients(
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     Ok(shell.desk()?.departments()?.iter().map(DepartmentView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn import_departments(state: State<'_, ShellState>, request: Request<'_>) -> Reply<Vec<DepartmentView>> {
     let (bytes, name, _, _) = file_of(&request)?;
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     Ok(shell
         .desk()?
@@ -76,7 +76,7 @@ pub async fn import_departments(state: State<'_, ShellState>, request: Request<'
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn import_sample_departments(state: State<'_, ShellState>) -> Reply<Vec<DepartmentView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     Ok(shell
         .desk()?
@@ -107,7 +107,7 @@ pub async fn import_patient_snapshot<R: Runtime>(
         Some(p) => Input::Path(p),
         None => Input::Bytes(&bytes),
     };
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let mut last = (None, u64::MAX);
     let mut progress = |stage: ImportStage, done: u64, total: u64| {
@@ -130,14 +130,11 @@ pub async fn import_patient_snapshot<R: Runtime>(
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<RegistrationView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let back = desk.typed_time(input.back_entered_at.as_deref())?;
-    let id = input
-        .id
-        .parse()
-        .map_err(|_| CoreError::invalid("id_invalid", "挂号编号无效", "Invalid registration id"))?;
+    let id = downtime_core::ids::parse_id(&input.id, "挂号编号")?;
     let tenders = input.tenders.iter().map(TenderInputView::to_input).collect::<Result<Vec<_>, _>>()?;
     let cash_tendered = input.cash_tendered_fen.map(downtime_core::Fen::new).transpose()?;
     let r = desk.register(
@@ -157,18 +154,11 @@ pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<Reg
 /// 退号: a paid registration needs the supervisor's name and PIN on the form.
 #[tauri::command(rename_all = "snake_case")]
 pub fn cancel_registration(state: State<'_, ShellState>, input: CancelRegistrationInput) -> Reply<RegistrationView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
-    let id = input
-        .id
-        .parse()
-        .map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
-    let desk = shell.desk()?;
-    let sup = match input.supervisor.filter(|c| !c.name.trim().is_empty()) {
-        Some(c) => Some(desk.authenticate(&c.name, &c.pin)?),
-        None => None,
-    };
-    Ok(RegistrationView::from(&desk.cancel_registration(
+    let id = registration_id(&input.id)?;
+    let sup = shell.supervisor(input.supervisor)?;
+    Ok(RegistrationView::from(&shell.desk()?.cancel_registration(
         &me,
         id,
         &input.reason,
@@ -179,7 +169,7 @@ pub fn cancel_registration(state: State<'_, ShellState>, input: CancelRegistrati
 /// The registration types with their fees as the active price list prices them.
 #[tauri::command(rename_all = "snake_case")]
 pub fn reg_types(state: State<'_, ShellState>) -> Reply<Vec<RegTypeView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     let desk = shell.desk()?;
     let mut out = Vec::new();
@@ -193,7 +183,7 @@ pub fn reg_types(state: State<'_, ShellState>) -> Reply<Vec<RegTypeView>> {
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_reg_type(state: State<'_, ShellState>, input: RegTypeInput) -> Reply<Vec<RegTypeView>> {
     {
-        let mut shell = state.lock().expect("shell lock");
+        let mut shell = state.shell();
         let me = shell.actor()?;
         shell
             .desk()?
@@ -204,42 +194,18 @@ pub fn set_reg_type(state: State<'_, ShellState>, input: RegTypeInput) -> Reply<
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn registrations_today(state: State<'_, ShellState>) -> Reply<Vec<RegistrationView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     let desk = shell.desk()?;
-    let today = desk.now().with_timezone(&chrono::Local).date_naive();
-    Ok(desk.registrations_on(today)?.iter().map(RegistrationView::from).collect())
+    Ok(desk.registrations_on(desk.today())?.iter().map(RegistrationView::from).collect())
 }
 
-/// 候诊条: saves the queue slip PDF beside the database, sends it to the printer when one is
-/// configured, and returns where it was saved.
+/// 候诊条: saves the queue slip PDF in the receipts folder, sends it to the printer when one
+/// is configured, records the printing, and returns where it was saved.
 #[tauri::command(rename_all = "snake_case")]
 pub fn print_queue_slip(state: State<'_, ShellState>, id: String) -> Reply<PrintResultView> {
-    let mut shell = state.lock().expect("shell lock");
-    shell.actor()?;
-    let desk = shell.desk()?;
-    let id = id
-        .parse()
-        .map_err(|_| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
-    let bytes = desk.queue_slip_pdf(id)?;
-    let reg = desk
-        .registration(id)?
-        .ok_or_else(|| CoreError::invalid("registration_unknown", "找不到这条挂号记录", "No such registration"))?;
-    let dir = desk
-        .path()
-        .parent()
-        .map(|p| p.join("receipts"))
-        .unwrap_or_else(|| "receipts".into());
-    std::fs::create_dir_all(&dir).map_err(CoreError::from)?;
-    let path = dir.join(format!("候诊条-{}-{}-{}.pdf", reg.visit_date, reg.dept_code, reg.queue_no));
-    downtime_core::store::write_whole(&path, &bytes)?;
-    let sent = desk.send_to_printer(&path)?;
-    Ok(PrintResultView {
-        receipt_no: String::new(),
-        pdf_path: path.display().to_string(),
-        sent_to_printer: sent.is_ok(),
-        problem: sent.as_ref().err().map(|p| p.0.clone()),
-        problem_en: sent.as_ref().err().map(|p| p.1.clone()),
-        copy: false,
-    })
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    let printed = shell.desk()?.print_queue_slip(&me, registration_id(&id)?)?;
+    Ok(PrintResultView::of(String::new(), &printed))
 }

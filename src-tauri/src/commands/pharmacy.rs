@@ -8,14 +8,14 @@ use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn pharmacy_scan(state: State<'_, ShellState>, payload: String) -> Reply<ScanView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     Ok(ScanView::from(&shell.desk()?.pharmacy_scan(&me, &payload)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn pharmacy_dispense(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<ScanView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let lines = input.lines()?;
     let approver = match input.approver.filter(|c| !c.name.trim().is_empty()) {
@@ -31,7 +31,7 @@ pub fn pharmacy_dispense(state: State<'_, ShellState>, input: PharmacyInput) -> 
 /// scan; `downtime pharmacy return --out` prints it).
 #[tauri::command(rename_all = "snake_case")]
 pub fn pharmacy_return(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<DispensingView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let lines = input.lines()?;
     let (d, _) = shell.desk()?.return_drugs(&me, &input.payload, &lines)?;
@@ -47,12 +47,12 @@ pub fn pharmacy_trust_picked(
     let path = picked.path()?;
     let bytes = std::fs::read(&path).map_err(|e| {
         downtime_core::CoreError::invalid(
-            "file_unreadable",
+            downtime_core::code!("file_unreadable"),
             format!("无法读取 {}：{e}", path.display()),
             format!("Cannot read {}: {e}", path.display()),
         )
     })?;
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let t = shell.desk()?.trust_key_card(&me, &bytes)?;
     Ok(downtime_core::pharmacy::view::TrustedStationView::from(&t))
@@ -61,7 +61,7 @@ pub fn pharmacy_trust_picked(
 /// At the counter: a scanned return slip, verified, for the refund form to fill its drug lines.
 #[tauri::command(rename_all = "snake_case")]
 pub fn read_return_slip(state: State<'_, ShellState>, payload: String) -> Reply<downtime_core::pharmacy::view::ReturnSlipView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     let slip = shell.desk()?.read_return_slip(&payload)?;
     Ok(downtime_core::pharmacy::view::ReturnSlipView::from(&slip))

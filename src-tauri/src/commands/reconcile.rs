@@ -20,7 +20,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 /// The workspace beside the station database, and who works in it (refused unless finance
 /// or an administrator).
 fn open(state: &ShellState) -> Reply<(Workspace, Clerk)> {
-    let shell = state.lock().expect("shell lock");
+    let shell = state.shell();
     let clerk = Clerk::operator(&shell.actor()?)?;
     let dir = shell.db_path.parent().map(Path::to_path_buf).unwrap_or_default();
     drop(shell);
@@ -72,7 +72,7 @@ pub async fn reconcile_load<R: Runtime>(app: AppHandle<R>, folders: Vec<String>,
             .collect();
         if roots.is_empty() && !his {
             return Err(CoreError::invalid(
-                "recon_nothing_to_load",
+                downtime_core::error::ErrorCode::ReconNothingToLoad,
                 "请先添加批次所在的文件夹，或选择 HIS 入账文件",
                 "Add a folder holding batches, or choose the HIS postings file, first",
             )
@@ -83,7 +83,7 @@ pub async fn reconcile_load<R: Runtime>(app: AppHandle<R>, folders: Vec<String>,
             let path = app.state::<Picked>().path()?;
             let bytes = std::fs::read(&path).map_err(|e| {
                 CoreError::invalid(
-                    "recon_file_unreadable",
+                    downtime_core::error::ErrorCode::ReconFileUnreadable,
                     format!("无法读取 HIS 入账文件 {}（{e}）", path.display()),
                     format!("Cannot read the HIS postings file {} ({e})", path.display()),
                 )
@@ -126,7 +126,7 @@ pub async fn reconcile_write<R: Runtime>(app: AppHandle<R>, folder: String, as_o
         let folder = folder.trim();
         if folder.is_empty() {
             return Err(CoreError::invalid(
-                "recon_out_missing",
+                downtime_core::error::ErrorCode::ReconOutMissing,
                 "请填写写入对账报告的文件夹",
                 "Give the folder to write the report to",
             )
@@ -164,7 +164,7 @@ pub fn reconcile_unmark(state: State<'_, ShellState>, item: String, reason: Stri
 pub async fn reconcile_pick_folder<R: Runtime>(app: AppHandle<R>, title: String) -> Reply<Option<String>> {
     {
         let state = app.state::<ShellState>();
-        let shell = state.lock().expect("shell lock");
+        let shell = state.shell();
         Clerk::operator(&shell.actor()?)?;
     }
     tauri::async_runtime::spawn_blocking(move || {

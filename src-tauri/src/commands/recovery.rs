@@ -13,7 +13,7 @@ use tauri::State;
 /// remembered in the OS keyring (`store::keyring`), never in a file of the app's.
 #[tauri::command(rename_all = "snake_case")]
 pub fn unlock_station(state: State<'_, ShellState>, key: String) -> Reply<AppStatus> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.hold_instance()?;
     downtime_core::store::set_db_key(Some(key.clone()));
     let opened = Desk::open(&shell.db_path);
@@ -39,7 +39,7 @@ pub fn restore_backup(
     confirm_older: bool,
 ) -> Reply<AppStatus> {
     let from = picked.path()?;
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     // Never restore over a station another window has open.
     shell.hold_instance()?;
     // The damaged desk (if it opened at all) lets go of the file first.

@@ -10,19 +10,18 @@ use downtime_core::report::pdf::parse_layout;
 use downtime_core::report::print::ReportPrintView;
 use downtime_core::report::receipts::{receipt_totals, ReceiptTotals};
 use downtime_core::report::{PeriodReport, ShiftReport};
-use downtime_core::{CoreError, Fen};
+use downtime_core::Fen;
 use tauri::State;
 use uuid::Uuid;
 
 fn id_of(text: &str) -> Reply<Uuid> {
-    text.parse()
-        .map_err(|_| CoreError::invalid("id_invalid", "编号无效", "Invalid id").into())
+    Ok(downtime_core::ids::parse_id(text, "编号")?)
 }
 
 /// The handover sheet of `shift_id`, or of the operator's open (else last) shift.
 #[tauri::command(rename_all = "snake_case")]
 pub fn shift_report(state: State<'_, ShellState>, shift_id: Option<String>) -> Reply<ShiftReport> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     Ok(match shift_id {
@@ -34,7 +33,7 @@ pub fn shift_report(state: State<'_, ShellState>, shift_id: Option<String>) -> R
 /// What a count would mean: expected, difference, whether a reason or a supervisor is needed.
 #[tauri::command(rename_all = "snake_case")]
 pub fn check_count(state: State<'_, ShellState>, count: CountInput) -> Reply<CountCheck> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let counted = count.to_counted()?;
     Ok(shell.desk()?.check_count(&me, &counted)?)
@@ -43,13 +42,10 @@ pub fn check_count(state: State<'_, ShellState>, count: CountInput) -> Reply<Cou
 /// 交班: closes the operator's shift and prints its Z report (the original) on A4.
 #[tauri::command(rename_all = "snake_case")]
 pub fn close_shift(state: State<'_, ShellState>, input: CloseShiftInput) -> Reply<ShiftClosedView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let counted = input.count.to_counted()?;
-    let supervisor = match input.supervisor.filter(|c| !c.name.trim().is_empty() || !c.pin.is_empty()) {
-        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
-        None => None,
-    };
+    let supervisor = shell.supervisor(input.supervisor)?;
     let count = CashCount {
         counted,
         reason: input.reason,
@@ -68,7 +64,7 @@ pub fn close_shift(state: State<'_, ShellState>, input: CloseShiftInput) -> Repl
 /// is a copy (副本).
 #[tauri::command(rename_all = "snake_case")]
 pub fn print_shift_report(state: State<'_, ShellState>, shift_id: Option<String>, layout: String) -> Reply<ReportPrintView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let layout = parse_layout(&layout)?;
     let desk = shell.desk()?;
@@ -82,7 +78,7 @@ pub fn print_shift_report(state: State<'_, ShellState>, shift_id: Option<String>
 /// The outage report (`outage_id` none: the active or last outage).
 #[tauri::command(rename_all = "snake_case")]
 pub fn outage_report(state: State<'_, ShellState>, outage_id: Option<String>) -> Reply<PeriodReport> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let id = outage_id.as_deref().map(id_of).transpose()?;
     Ok(shell.desk()?.outage_report(&me, id)?)
@@ -90,7 +86,7 @@ pub fn outage_report(state: State<'_, ShellState>, outage_id: Option<String>) ->
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn print_outage_report(state: State<'_, ShellState>, outage_id: Option<String>, layout: String) -> Reply<ReportPrintView> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let layout = parse_layout(&layout)?;
     let id = outage_id.as_deref().map(id_of).transpose()?;
@@ -102,7 +98,7 @@ pub fn print_outage_report(state: State<'_, ShellState>, outage_id: Option<Strin
 /// 差额审批限额, in fen.
 #[tauri::command(rename_all = "snake_case")]
 pub fn cash_threshold(state: State<'_, ShellState>) -> Reply<i64> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(shell.desk()?.cash_difference_threshold()?.get())
 }
@@ -110,7 +106,7 @@ pub fn cash_threshold(state: State<'_, ShellState>) -> Reply<i64> {
 /// Sets it (administrators); returns the new one.
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_cash_threshold(state: State<'_, ShellState>, threshold_fen: i64) -> Reply<i64> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     desk.set_cash_difference_threshold(&me, Fen::new(threshold_fen)?)?;
@@ -120,7 +116,7 @@ pub fn set_cash_threshold(state: State<'_, ShellState>, threshold_fen: i64) -> R
 /// The totals per kind under the operator's receipts of the open shift (F8).
 #[tauri::command(rename_all = "snake_case")]
 pub fn shift_receipt_totals(state: State<'_, ShellState>) -> Reply<ReceiptTotals> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     let shift = desk.shift_for_money(&me)?;

@@ -10,7 +10,7 @@ use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn printer(state: State<'_, ShellState>) -> Reply<Option<String>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
     Ok(shell.desk()?.printer()?)
 }
@@ -18,7 +18,7 @@ pub fn printer(state: State<'_, ShellState>) -> Reply<Option<String>> {
 /// Sets the CUPS printer receipts go to; an empty name means "save as PDF only".
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_printer(state: State<'_, ShellState>, name: String) -> Reply<Option<String>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let desk = shell.desk()?;
     desk.set_printer(&me, &name)?;
@@ -27,7 +27,7 @@ pub fn set_printer(state: State<'_, ShellState>, name: String) -> Reply<Option<S
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> Reply<Vec<DepartmentView>> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     let me = shell.actor()?;
     let dept = Department {
         code: input.code,
@@ -46,14 +46,15 @@ pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> R
 /// Opens a PDF this desk saved (receipts, summaries, slips) with the system's viewer.
 #[tauri::command(rename_all = "snake_case")]
 pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
-    let mut shell = state.lock().expect("shell lock");
+    let mut shell = state.shell();
     shell.actor()?;
-    let base = shell.desk()?.path().parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let desk = shell.desk()?;
     // Only files the desk itself saved, by their canonical path: the window cannot open
     // arbitrary paths (`receipts/../x.pdf`, a link out of the folder).
-    let Some(path) = downtime_core::store::saved_pdf(&[base.join("receipts"), base.join("reports")], std::path::Path::new(&path)) else {
+    let saved = [desk.receipts_dir(), desk.reports_dir()];
+    let Some(path) = downtime_core::store::saved_pdf(&saved, std::path::Path::new(&path)) else {
         return Err(CoreError::invalid(
-            "pdf_unknown",
+            downtime_core::error::ErrorCode::PdfUnknown,
             "只能打开本机保存的收据和报表 PDF",
             "Only receipt and report PDFs saved by this desk can be opened",
         )
@@ -68,7 +69,7 @@ pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
     };
     std::process::Command::new(opener).arg(&path).spawn().map_err(|e| {
         CoreError::invalid(
-            "pdf_open_failed",
+            downtime_core::error::ErrorCode::PdfOpenFailed,
             format!("无法打开 PDF（{e}）：文件在 {}", path.display()),
             format!("Cannot open the PDF ({e}): it is at {}", path.display()),
         )

@@ -5,12 +5,12 @@
 mod capabilities;
 mod instance;
 mod roles;
+mod shell;
 
 use downtime_core::station::Setup;
 use downtime_core::{Actor, Desk, Fen, Role};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -26,7 +26,7 @@ pub struct Window {
 impl Window {
     pub fn open(db: &Path) -> Window {
         let app = downtime_desk::register(mock_builder())
-            .manage(Mutex::new(downtime_desk::open_shell(db.to_path_buf())))
+            .manage(downtime_desk::ShellState::new(downtime_desk::open_shell(db.to_path_buf())))
             .manage(downtime_desk::commands::files::Picked::default())
             .build(tauri::generate_context!(test = true))
             .expect("mock app");

@@ -11,6 +11,15 @@ export type CodeCheckView = {
  */
 kind: ReceiptKind | null, 
 /**
+ * The signature checked (a code that fails is an error, never a view).
+ */
+valid: boolean, 
+/**
+ * The journal position the paper was issued on (`SEQ:HASH16`), held against this
+ * station's chain; none on a paper printed before anchors.
+ */
+anchor: string | null, 
+/**
  * On the issuing station: `valid`, `voided`, `partly_refunded` or `refunded`.
  */
 state: string | null, station: string, receipt_no: string, total_fen: number, issued_at: string, on_record: boolean, voided: boolean, refunded_fen: number, };

@@ -141,7 +141,8 @@ export function ItemPicker({ catalog, onPick, autoFocus, placeholder, ref, limit
       )}
       {problem && <ErrorText problem={{ ipc: problem }} testId="item-search-error" />}
       {open && found && (
-        <div className="picker-results" data-testid="item-results">
+        // `data-answers`: the text these results answer (tests wait for it, not for time).
+        <div className="picker-results" data-testid="item-results" data-answers={found.for}>
           {items.length === 0 ? (
             <p className="muted" data-testid="item-none">
               {t("picker.none", { query: found.for.trim() })}

@@ -17,6 +17,7 @@ import { ErrorText, errorIn } from "./ErrorText";
 import { Field } from "./Field";
 import { KeySelect, type KeyOption } from "./KeySelect";
 import { SEX_KEY } from "./PatientCard";
+import type { CodeMap } from "../api";
 
 /** The details as typed: every box is text. */
 export interface PatientDetails {
@@ -51,7 +52,7 @@ export function detailsOf(p: PatientView): PatientDetails {
 export const MISMATCH_FIELDS: DetailsField[] = ["sex", "birth", "idNumber"];
 
 /** The input each of the core's refusals concerns (the form's name for it). */
-export const DETAILS_FIELD_OF: Record<string, string> = {
+export const DETAILS_FIELD_OF: CodeMap<string> = {
   text_empty: "name",
   text_control_chars: "name",
   font_missing_glyph: "name",

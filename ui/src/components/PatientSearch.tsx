@@ -135,7 +135,8 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref, la
         </p>
       )}
       {items.length > 0 && (
-        <ul className="patient-results" role="listbox" id={listId} data-testid={`${testId}-results`}>
+        // `data-answers`: the text these results answer (tests wait for it, not for time).
+        <ul className="patient-results" role="listbox" id={listId} data-testid={`${testId}-results`} data-answers={found?.for}>
           {items.map((p, i) => (
             <li
               key={p.id}

@@ -9,9 +9,10 @@ import type { Problem } from "../hooks/useSubmit";
 import { useT, type MsgKey } from "../i18n";
 import type { Vars } from "../i18n/catalog";
 import { Field, PinField } from "./Field";
+import type { CodeMap } from "../api";
 
 /** Where the core's refusal of a supervisor shows. */
-export const SUPERVISOR_FIELDS: Record<string, string> = {
+export const SUPERVISOR_FIELDS: CodeMap<string> = {
   operator_unknown: "supName",
   pin_wrong: "supPin",
   role_forbidden: "supPin",
@@ -19,7 +20,7 @@ export const SUPERVISOR_FIELDS: Record<string, string> = {
 };
 
 /** Where a refusal belongs in a form asking a reason and a supervisor (void and refund). */
-export const SUPERVISED_FIELDS: Record<string, string> = {
+export const SUPERVISED_FIELDS: CodeMap<string> = {
   text_empty: "reason",
   text_control_chars: "reason",
   text_too_long: "reason",

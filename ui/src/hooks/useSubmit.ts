@@ -3,12 +3,12 @@
 //! `field` names the input the problem concerns, so the form can show it there and focus it.
 
 import { useCallback, useRef, useState } from "react";
-import { toIpcError, type IpcError } from "../api";
+import { toIpcError, type ErrorCode, type IpcError } from "../api";
 import type { MsgKey } from "../i18n";
 
 export type Problem = { ipc?: IpcError; key?: MsgKey; field?: string };
 
-export type FieldFor = (code: string) => string | undefined;
+export type FieldFor = (code: ErrorCode) => string | undefined;
 
 const noField: FieldFor = () => undefined;
 

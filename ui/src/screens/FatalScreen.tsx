@@ -6,14 +6,15 @@
 import { useState } from "react";
 import { api, type IpcError } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { ErrorCode } from "../bindings/ErrorCode";
 import { ErrorText } from "../components/ErrorText";
 import { Field, PinField } from "../components/Field";
 import { KeyForm } from "../components/KeyForm";
 import { useSubmit } from "../hooks/useSubmit";
 import { useLang, useT } from "../i18n";
 
-const KEY_CODES = ["db_key_needed", "db_key_wrong"];
-const RESTORE_CODES = ["db_damaged"];
+const KEY_CODES: ErrorCode[] = ["db_key_needed", "db_key_wrong"];
+const RESTORE_CODES: ErrorCode[] = ["db_damaged"];
 
 export function FatalScreen({ error, onStatus }: { error: IpcError; onStatus?: (s: AppStatus) => void }) {
   const t = useT();

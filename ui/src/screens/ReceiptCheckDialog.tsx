@@ -8,7 +8,7 @@
 //! so the next scan can follow; scans that come faster than the answers are checked in turn.
 
 import { useRef, useState } from "react";
-import { api, toIpcError, type IpcError } from "../api";
+import { api, toIpcError, type IpcError, type CodeMap } from "../api";
 import type { CodeCheckView } from "../bindings/CodeCheckView";
 import type { ReceiptKind } from "../bindings/ReceiptKind";
 import { Dialog } from "../components/Dialog";
@@ -18,7 +18,7 @@ import { formatFen, formatLocal } from "../format";
 import { useLang, useT, type MsgKey } from "../i18n";
 
 /** The headline of each refusal; the core's message says the rest. */
-const HEADLINE: Record<string, MsgKey> = {
+const HEADLINE: CodeMap<MsgKey> = {
   qr_unreadable: "qr.unreadable",
   qr_signature_invalid: "qr.signatureInvalid",
   qr_mismatch: "qr.mismatch",

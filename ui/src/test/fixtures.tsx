@@ -1,8 +1,9 @@
 //! Builders for `AppStatus` and a recording fake of the Rust side, on top of `mockIPC`.
 
-import { render } from "@testing-library/react";
+import { render, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { expect } from "vitest";
 import { App } from "../App";
 import type { AdmissionView } from "../bindings/AdmissionView";
 import type { AppStatus } from "../bindings/AppStatus";
@@ -10,6 +11,9 @@ import type { CatalogItemView } from "../bindings/CatalogItemView";
 import type { CatalogStatusView } from "../bindings/CatalogStatusView";
 import type { CatalogVersionView } from "../bindings/CatalogVersionView";
 import type { DepartmentView } from "../bindings/DepartmentView";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { DepositMovementView } from "../bindings/DepositMovementView";
+import type { MovementKind } from "../bindings/MovementKind";
 import type { DepositAccountView } from "../bindings/DepositAccountView";
 import type { ImportReportView } from "../bindings/ImportReportView";
 import type { IpcError } from "../bindings/IpcError";
@@ -77,7 +81,7 @@ export function openShiftView(floatFen: number, openedAt = "2026-11-26T01:02:03.
   return { id: "sh-1", operator: "张三", float_fen: floatFen, outage_id: null, opened_at: openedAt, counted_fen: null, closed_at: null, paper_books: [], paper_next: null };
 }
 
-export function ipcError(code: string, message: string, message_en = `EN: ${message}`): IpcError {
+export function ipcError(code: ErrorCode, message: string, message_en = `EN: ${message}`): IpcError {
   return { code, message, message_en };
 }
 
@@ -95,14 +99,21 @@ type Internals = { invoke: (cmd: string, args?: unknown, options?: { headers?: u
 export function fakeBackend(handlers: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
   nextPick = null;
+  inFlight = 0;
   let headers: Record<string, string> = {};
   mockIPC(
     (cmd, args) => {
       const a = args as Record<string, unknown> | undefined;
       calls.push({ cmd, args: a, headers });
       const handler = handlers[cmd] ?? systemDialog[cmd];
-      if (!handler) throw ipcError("unmocked", `no fake for ${cmd}`);
-      return handler(a);
+      if (!handler) throw ipcError("ipc_failed", `no fake for ${cmd}`);
+      inFlight++;
+      try {
+        return Promise.resolve(handler(a)).finally(() => inFlight--);
+      } catch (e) {
+        inFlight--;
+        throw e;
+      }
     },
     { shouldMockEvents: true },
   );
@@ -113,6 +124,22 @@ export function fakeBackend(handlers: Record<string, Handler>): Call[] {
     return mocked(cmd, args, options);
   };
   return calls;
+}
+
+/** Replies of the fake backend not given yet (a deferred one waits for its test). */
+let inFlight = 0;
+
+/** Waits until every reply the fake backend was asked for has been given and the window has
+ *  taken it (checked between tasks, after the window's own promise work): the condition a test
+ *  needs before it asserts that a reply changed nothing, or that nothing more was asked. */
+export async function allRepliesHandled() {
+  // The first check runs at once, inside the current task: it never counts, so that the
+  // answer is read only after the window's pending promise work has run.
+  let checks = 0;
+  await waitFor(() => {
+    expect(checks++).toBeGreaterThan(0);
+    expect(inFlight).toBe(0);
+  });
 }
 
 /** The file the system's file dialog chooses next (null: the person cancels it). */
@@ -439,9 +466,15 @@ export function depositReceipt(over: Partial<ReceiptView> = {}): ReceiptView {
   });
 }
 
-/** The core's deposit account; the balance is whatever the test says (the UI adds nothing up). */
-export function depositAccount(movements: ReceiptView[], balanceFen: number, over: Partial<AdmissionView> = {}): DepositAccountView {
+/** The core's deposit account; the balance and what each movement is are whatever the test
+ *  says (the UI adds nothing up and names nothing itself). */
+export function depositAccount(movements: DepositMovementView[], balanceFen: number, over: Partial<AdmissionView> = {}): DepositAccountView {
   return { admission: admissionView(over), movements, balance_fen: balanceFen };
+}
+
+/** A receipt as a movement of the account, with what the core says it is. */
+export function movement(receipt: ReceiptView, kind: MovementKind): DepositMovementView {
+  return { ...receipt, movement: kind };
 }
 
 const noGroup = { count: 0, amount_fen: 0 };

@@ -232,7 +232,7 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
 }
 
 fn tenders(pays: &[String]) -> Result<Vec<TenderInput>, CoreError> {
-    pays.iter().map(|p| TenderInput::parse(p)).collect()
+    pays.iter().map(|p| crate::charges::tender_arg(p)).collect()
 }
 
 fn show_account(acc: &DepositAccount) {
@@ -299,7 +299,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
         None => {
             let admission = a.admission.ok_or_else(|| {
                 CoreError::invalid(
-                    "admission_required",
+                    downtime_core::error::ErrorCode::AdmissionRequired,
                     "请用 --admission 指定住院号",
                     "Give the inpatient number with --admission",
                 )

@@ -110,7 +110,7 @@ pub struct EncryptArgs {
 pub fn encrypt(a: EncryptArgs, db: &Path, operator: Option<String>, pin: Option<String>) -> Out {
     let key = std::env::var("DOWNTIME_DB_KEY").ok().filter(|k| !k.is_empty()).ok_or_else(|| {
         downtime_core::CoreError::invalid(
-            "db_key_missing",
+            downtime_core::error::ErrorCode::DbKeyMissing,
             "请在环境变量 DOWNTIME_DB_KEY 中给出新密钥，再运行 downtime encrypt",
             "Give the new key in DOWNTIME_DB_KEY, then run downtime encrypt",
         )

@@ -92,7 +92,7 @@ pub struct Row {
 
 fn failed(what: &str, stderr: &[u8]) -> CoreError {
     CoreError::invalid(
-        "bench_failed",
+        downtime_core::error::ErrorCode::BenchFailed,
         format!("基准测试中“{what}”失败：{}", String::from_utf8_lossy(stderr).trim()),
         format!("The benchmark step \"{what}\" failed: {}", String::from_utf8_lossy(stderr).trim()),
     )

@@ -85,7 +85,7 @@ fn parse_map(entries: &[String]) -> Result<Vec<(String, Field)>, CoreError> {
         .map(|e| {
             let (h, f) = e.split_once('=').ok_or_else(|| {
                 CoreError::invalid(
-                    "catalog_map_invalid",
+                    downtime_core::error::ErrorCode::CatalogMapInvalid,
                     format!("列映射“{e}”应写成 表头=字段，例如 收费代码=code"),
                     format!("Mapping \"{e}\" must be HEADER=field, e.g. 收费代码=code"),
                 )
@@ -203,7 +203,7 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
         } => {
             let bytes = std::fs::read(&file).map_err(|e| {
                 CoreError::invalid(
-                    "file_unreadable",
+                    downtime_core::error::ErrorCode::FileUnreadable,
                     format!("无法读取文件 {}：{e}", file.display()),
                     format!("Cannot read the file {}: {e}", file.display()),
                 )

@@ -6,19 +6,19 @@ use clap::{Args, Subcommand};
 use downtime_core::catalog::category::FeeCategory;
 use downtime_core::catalog::price::{Quantity, UnitPrice};
 use downtime_core::charge::correction::RefundInput;
-use downtime_core::charge::tender::TenderInput;
+use downtime_core::charge::tender::{Method, TenderInput};
 use downtime_core::charge::{ChargeInput, LineInput, Receipt};
 use downtime_core::money::signed_yuan;
 use downtime_core::report::receipts::receipt_totals;
 use downtime_core::time::local_display;
-use downtime_core::view::ReceiptView;
+use downtime_core::view::{CodeCheckView, ReceiptView};
 use downtime_core::{Actor, CoreError, Fen};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 type Out = Result<ExitCode, CoreError>;
 
-fn bad(code: &'static str, zh: String, en: String) -> CoreError {
+fn bad(code: downtime_core::error::ErrorCode, zh: String, en: String) -> CoreError {
     CoreError::invalid(code, zh, en)
 }
 
@@ -184,7 +184,7 @@ fn parse_line(text: &str) -> Result<LineInput, CoreError> {
             doses: downtime_core::view::parse_doses(doses)?,
         }),
         _ => Err(bad(
-            "line_invalid",
+            downtime_core::error::ErrorCode::LineInvalid,
             format!("项目“{text}”应写成 编码:数量（中药饮片：编码:每付用量:付数），例如 X001:2 或 C1:10:7"),
             format!("Line \"{text}\" must be CODE:QTY (herbal pieces: CODE:PER_DOSE:DOSES), e.g. X001:2 or C1:10:7"),
         )),
@@ -195,14 +195,14 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
     let parts: Vec<&str> = text.split(':').collect();
     if parts.len() != 5 {
         return Err(bad(
-            "free_line_invalid",
+            downtime_core::error::ErrorCode::FreeLineInvalid,
             format!("价目表外项目“{text}”应写成 名称:单价:数量:费用类别:原因"),
             format!("Free-text line \"{text}\" must be NAME:PRICE:QTY:CATEGORY:REASON"),
         ));
     }
     let category = FeeCategory::parse(parts[3]).ok_or_else(|| {
         bad(
-            "category_invalid",
+            downtime_core::error::ErrorCode::CategoryInvalid,
             format!("费用类别“{}”无效", parts[3]),
             format!("Unknown category \"{}\"", parts[3]),
         )
@@ -218,24 +218,28 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
 }
 
 pub(crate) fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
-    match (name, pin) {
-        (Some(n), Some(p)) => Ok(Some(ctx.desk.authenticate(n, p)?)),
-        (None, None) => Ok(None),
-        _ => Err(bad(
-            "supervisor_incomplete",
-            "主管授权需要同时填写 --supervisor 和 --supervisor-pin".into(),
-            "A supervisor's approval needs both --supervisor and --supervisor-pin".into(),
-        )),
-    }
+    ctx.desk.supervisor(name, pin)
 }
 
 pub(crate) fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
-    text.trim().parse().map_err(|_| {
+    downtime_core::ids::parse_id(text, what)
+}
+
+/// `--pay METHOD:YUAN[:REF]`: a tender as typed on the command line.
+pub(crate) fn tender_arg(text: &str) -> Result<TenderInput, CoreError> {
+    let mut parts = text.splitn(3, ':');
+    let method = Method::parse(parts.next().unwrap_or(""))?;
+    let amount = Fen::parse_yuan(parts.next().ok_or_else(|| {
         bad(
-            "id_invalid",
-            format!("{what}“{text}”不是有效的编号"),
-            format!("{what} \"{text}\" is not a valid id"),
+            downtime_core::error::ErrorCode::TenderInvalid,
+            format!("支付“{text}”应写成 方式:金额[:参考号]，例如 cash:50"),
+            format!("Payment \"{text}\" must be METHOD:YUAN[:REF], e.g. cash:50"),
         )
+    })?)?;
+    Ok(TenderInput {
+        method,
+        amount,
+        reference: parts.next().unwrap_or("").trim().to_string(),
     })
 }
 
@@ -289,7 +293,7 @@ fn show(r: &Receipt) {
 pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
     let mut lines = a.lines.iter().map(|l| parse_line(l)).collect::<Result<Vec<_>, _>>()?;
     lines.extend(a.free.iter().map(|l| parse_free(l)).collect::<Result<Vec<_>, _>>()?);
-    let tenders = a.pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    let tenders = a.pays.iter().map(|p| tender_arg(p)).collect::<Result<Vec<_>, _>>()?;
     let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
     let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
     let id = match &a.id {
@@ -321,9 +325,7 @@ pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
 }
 
 fn find(ctx: &Ctx, number: &str) -> Result<Receipt, CoreError> {
-    ctx.desk
-        .receipt(number)?
-        .ok_or_else(|| bad("receipt_unknown", format!("找不到收据 {number}"), format!("No receipt {number}")))
+    ctx.desk.receipt_on_record(number)
 }
 
 pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
@@ -406,14 +408,14 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 .map(|l| {
                     let (n, q) = l.split_once(':').ok_or_else(|| {
                         bad(
-                            "refund_line_invalid",
+                            downtime_core::error::ErrorCode::RefundLineInvalid,
                             format!("退费行“{l}”应写成 行号:数量，例如 2:1"),
                             format!("Refund line \"{l}\" must be N:QTY, e.g. 2:1"),
                         )
                     })?;
                     let n: i64 = n.trim().parse().map_err(|_| {
                         bad(
-                            "refund_line_invalid",
+                            downtime_core::error::ErrorCode::RefundLineInvalid,
                             format!("行号“{n}”无效"),
                             format!("Invalid line number \"{n}\""),
                         )
@@ -421,7 +423,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     Ok((n, Quantity::parse(q)?))
                 })
                 .collect::<Result<Vec<_>, CoreError>>()?;
-            let tenders = pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+            let tenders = pays.iter().map(|p| tender_arg(p)).collect::<Result<Vec<_>, _>>()?;
             let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
             let me = ctx.actor()?;
             let r = ctx.desk.refund_receipt(
@@ -471,8 +473,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         }
         ReceiptCmd::Reprint { number, out, layout } => {
             let me = ctx.actor()?;
-            let issued = ctx.desk.issue_pdf(&me, &number, &layout, true)?;
-            downtime_core::store::write_whole(&out, &issued.bytes)?;
+            ctx.desk.issue_pdf_to(&me, &number, &layout, true, &out)?;
             println!("已重印收据 {number}（副本）：{}", out.display());
         }
         ReceiptCmd::Print { number, layout } => {
@@ -494,8 +495,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
         // Every printing is journalled; only the first is the original, later ones are copies.
         ReceiptCmd::Pdf { number, out, layout, copy } => {
             let me = ctx.actor()?;
-            let issued = ctx.desk.issue_pdf(&me, &number, &layout, copy)?;
-            downtime_core::store::write_whole(&out, &issued.bytes)?;
+            let issued = ctx.desk.issue_pdf_to(&me, &number, &layout, copy, &out)?;
             if issued.copy {
                 println!("{}（副本，第 {} 次打印）", out.display(), issued.before + 1);
             } else {
@@ -507,7 +507,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             let key = match key {
                 Some(k) => Some(hex::decode(k.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
                     bad(
-                        "key_invalid",
+                        downtime_core::error::ErrorCode::KeyInvalid,
                         "公钥应为 64 位十六进制".into(),
                         "The key must be 64 hex digits".into(),
                     )
@@ -516,19 +516,13 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             };
             let (checked, record) = ctx.desk.check_receipt_code(&payload, key)?;
             use downtime_core::charge::qr;
-            // The issuing station knows what the paper is now; a code from before kinds were
-            // signed takes its kind from the record when there is one.
-            let kind = checked.kind.or(record.as_ref().map(|r| r.kind));
-            let state = record.as_ref().map(qr::state);
+            let view = CodeCheckView::of(&checked, record.as_ref());
             if json {
-                print_json(&serde_json::json!({
-                    "kind": kind.map(|k| k.key()), "valid": true, "state": state,
-                    "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
-                    "issued_at": downtime_core::time::stamp(checked.issued), "on_record": record.is_some(),
-                    "anchor": checked.anchor.as_ref().map(|a| a.to_string()),
-                    "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
-                }));
+                print_json(&view);
             } else {
+                // The issuing station knows what the paper is now; a code from before kinds
+                // were signed takes its kind from the record when there is one.
+                let kind = view.kind;
                 println!("{}", qr::kind_verdict(kind).0);
                 let amount = if kind.is_some_and(|k| k.pays_back()) {
                     "退款金额"
@@ -584,7 +578,7 @@ pub fn setting(cmd: SettingCmd, ctx: &mut Ctx) -> Out {
                 (None, true) => String::new(),
                 _ => {
                     return Err(bad(
-                        "printer_invalid",
+                        downtime_core::error::ErrorCode::PrinterInvalid,
                         "请给出打印机名称，或用 --none 表示只保存 PDF".into(),
                         "Name the printer, or pass --none to save PDFs only".into(),
                     ))
@@ -605,7 +599,7 @@ pub fn calendar(cmd: CalendarCmd, ctx: &mut Ctx) -> Out {
         CalendarCmd::Import { file } => {
             let json = std::fs::read_to_string(&file).map_err(|e| {
                 bad(
-                    "file_unreadable",
+                    downtime_core::error::ErrorCode::FileUnreadable,
                     format!("无法读取文件 {}：{e}", file.display()),
                     format!("Cannot read the file {}: {e}", file.display()),
                 )

@@ -108,7 +108,7 @@ pub fn run(a: ExportArgs, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
                 println!(
                     "第 {} 批  {}  {} 条流水（第 {}-{} 条）  {} 张收据  链头 {}  {}  写入 {}",
                     b.seq,
-                    local_display(downtime_core::time::parse_stamp(&b.created_at)),
+                    local_display(downtime_core::time::parse_stamp(&b.created_at)?),
                     b.journal_last_seq - b.journal_first_seq + 1,
                     b.journal_first_seq,
                     b.journal_last_seq,
@@ -123,7 +123,7 @@ pub fn run(a: ExportArgs, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
     }
     let Some(out) = a.out else {
         return Err(CoreError::invalid(
-            "export_folder_required",
+            downtime_core::error::ErrorCode::ExportFolderRequired,
             "请用 --out 指定写入批次的文件夹（例如 U 盘）",
             "Name the folder to write the batch into with --out (a USB stick, say)",
         ));

@@ -144,7 +144,7 @@ impl Ctx {
 
 pub(crate) fn operator_required() -> CoreError {
     CoreError::invalid(
-        "operator_required",
+        downtime_core::error::ErrorCode::OperatorRequired,
         "需要操作员：请用 --as 姓名（在终端上会询问 PIN），或 --as 姓名 --pin PIN，或设置环境变量 DOWNTIME_OPERATOR 和 DOWNTIME_PIN",
         "An operator is needed: pass --as NAME (the PIN is asked for on a terminal), or --as NAME --pin PIN, or set DOWNTIME_OPERATOR and DOWNTIME_PIN",
     )

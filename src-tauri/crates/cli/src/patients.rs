@@ -4,7 +4,6 @@
 use crate::{print_json, Ctx};
 use clap::{Args, Subcommand};
 use downtime_core::catalog::stream::Input;
-use downtime_core::charge::tender::TenderInput;
 use downtime_core::patient::NewPatient;
 use downtime_core::registration::NewRegistration;
 use downtime_core::view::{DepartmentView, PatientView, RegTypeView, RegistrationCancelView, RegistrationView};
@@ -228,7 +227,7 @@ pub enum DeptCmd {
 
 fn unreadable(path: &std::path::Path, e: std::io::Error) -> CoreError {
     CoreError::invalid(
-        "file_unreadable",
+        downtime_core::error::ErrorCode::FileUnreadable,
         format!("无法读取文件 {}：{e}", path.display()),
         format!("Cannot read the file {}: {e}", path.display()),
     )
@@ -430,7 +429,11 @@ pub fn patients(cmd: PatientsCmd, ctx: &mut Ctx) -> Out {
 }
 
 pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
-    let tenders = a.pays.iter().map(|p| TenderInput::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    let tenders = a
+        .pays
+        .iter()
+        .map(|p| crate::charges::tender_arg(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
     let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
     let id = match &a.id {
@@ -464,15 +467,7 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
     Ok(ExitCode::SUCCESS)
 }
 
-fn registration_id(text: &str) -> Result<uuid::Uuid, CoreError> {
-    text.trim().parse().map_err(|_| {
-        CoreError::invalid(
-            "registration_unknown",
-            format!("挂号编号“{text}”无效"),
-            format!("Invalid registration id \"{text}\""),
-        )
-    })
-}
+use downtime_core::registration::registration_id;
 
 pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
     match cmd {
@@ -506,7 +501,7 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
             ctx.actor()?;
             let day = match date {
                 Some(d) => downtime_core::time::parse_date(&d)?,
-                None => ctx.desk.now().with_timezone(&chrono::Local).date_naive(),
+                None => ctx.desk.today(),
             };
             let regs = ctx.desk.registrations_on(day)?;
             if json {

@@ -73,7 +73,7 @@ fn parse_lines(lines: &[String]) -> Result<Vec<(i64, Quantity)>, CoreError> {
         .map(|l| {
             let bad = || {
                 CoreError::invalid(
-                    "pharmacy_line_invalid",
+                    downtime_core::code!("pharmacy_line_invalid"),
                     format!("药品行“{l}”应写成 行号:数量，例如 1:2"),
                     format!("Line \"{l}\" must be N:QTY, e.g. 1:2"),
                 )
@@ -152,7 +152,7 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
                 (Some(name), Some(pin)) => Some(ctx.desk.authenticate(&name, &pin)?),
                 _ => {
                     return Err(CoreError::invalid(
-                        "approver_incomplete",
+                        downtime_core::code!("approver_incomplete"),
                         "药房主管授权需要同时填写 --approver 和 --approver-pin",
                         "The pharmacist-in-charge's approval needs both --approver and --approver-pin",
                     ))
@@ -200,7 +200,7 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
             } else {
                 let bytes = std::fs::read(&file).map_err(|e| {
                     CoreError::invalid(
-                        "file_unreadable",
+                        downtime_core::code!("file_unreadable"),
                         format!("无法读取 {}：{e}", file.display()),
                         format!("Cannot read {}: {e}", file.display()),
                     )

@@ -88,7 +88,7 @@ fn parse_map(entries: &[String]) -> Result<Vec<(String, HisField)>, CoreError> {
         .map(|e| {
             let (header, field) = e.split_once('=').ok_or_else(|| {
                 CoreError::invalid(
-                    "his_map_invalid",
+                    downtime_core::error::ErrorCode::HisMapInvalid,
                     format!("列映射“{e}”应写成 表头=字段，例如 流水号=his_no"),
                     format!("Mapping \"{e}\" should read HEADER=FIELD, e.g. 流水号=his_no"),
                 )
@@ -101,7 +101,7 @@ fn parse_map(entries: &[String]) -> Result<Vec<(String, HisField)>, CoreError> {
 fn read_file(path: &Path) -> Result<Vec<u8>, CoreError> {
     std::fs::read(path).map_err(|e| {
         CoreError::invalid(
-            "recon_file_unreadable",
+            downtime_core::error::ErrorCode::ReconFileUnreadable,
             format!("无法读取 HIS 入账文件 {}（{e}）", path.display()),
             format!("Cannot read the HIS postings file {} ({e})", path.display()),
         )
@@ -118,7 +118,7 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
                 "已标记完成：{item}（HIS 发票号 {}），{} {}",
                 m.his_no,
                 m.marked_by,
-                local_display(downtime_core::time::parse_stamp(&m.marked_at))
+                local_display(downtime_core::time::parse_stamp(&m.marked_at)?)
             );
             return Ok(ExitCode::SUCCESS);
         }
@@ -139,7 +139,7 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
     }
     let Some(out) = a.out else {
         return Err(CoreError::invalid(
-            "recon_out_missing",
+            downtime_core::error::ErrorCode::ReconOutMissing,
             "请用 --out 指定写入对账报告的文件夹",
             "Give the folder for the report with --out",
         ));
@@ -182,7 +182,7 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
     let r = ws.reconcile(as_of)?;
     if r.stations.is_empty() {
         return Err(CoreError::invalid(
-            "recon_workspace_empty",
+            downtime_core::error::ErrorCode::ReconWorkspaceEmpty,
             format!("对账工作区 {} 中还没有任何批次：请用 --batches 指定批次所在的文件夹", db.display()),
             format!("The workspace {} holds no batch yet: give the folders with --batches", db.display()),
         ));

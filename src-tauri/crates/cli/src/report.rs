@@ -68,7 +68,7 @@ impl OutArgs {
             "pdf" => {
                 if self.out.is_none() {
                     return Err(CoreError::invalid(
-                        "report_pdf_needs_out",
+                        downtime_core::error::ErrorCode::ReportPdfNeedsOut,
                         "PDF 需要用 --out 指定保存的文件",
                         "A PDF needs --out FILE to be written to",
                     ));
@@ -76,7 +76,7 @@ impl OutArgs {
                 Ok(Format::Pdf(pdf::parse_layout(&self.layout)?))
             }
             other => Err(CoreError::invalid(
-                "report_format_invalid",
+                downtime_core::error::ErrorCode::ReportFormatInvalid,
                 format!("报表格式“{other}”无效：可选 text、json 或 pdf"),
                 format!("Unknown report format \"{other}\": choose text, json or pdf"),
             )),
@@ -106,13 +106,7 @@ fn json_bytes(value: &impl serde::Serialize) -> Vec<u8> {
 }
 
 fn uuid(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
-    text.trim().parse().map_err(|_| {
-        CoreError::invalid(
-            "id_invalid",
-            format!("{what}“{text}”不是有效的编号"),
-            format!("{what} \"{text}\" is not a valid id"),
-        )
-    })
+    downtime_core::ids::parse_id(text, what)
 }
 
 fn shift(r: &ShiftReport, out: &OutArgs) -> Out {
@@ -149,7 +143,7 @@ pub fn run(cmd: ReportCmd, ctx: &mut Ctx) -> Out {
             out.format()?;
             let day = match date {
                 Some(d) => downtime_core::time::parse_date(&d)?,
-                None => ctx.desk.now().with_timezone(&chrono::Local).date_naive(),
+                None => ctx.desk.today(),
             };
             let me = ctx.actor()?;
             period(&ctx.desk.day_report(&me, day)?, &out)

@@ -96,6 +96,47 @@ pub struct DepositAccount {
     pub balance: Fen,
 }
 
+/// What a movement of a deposit account is, as the summary and the window say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MovementKind {
+    /// 预交: the first deposit that stands (a voided first deposit does not count).
+    First,
+    /// 补交: every other deposit.
+    TopUp,
+    /// 退款: a deposit refund.
+    Refund,
+}
+
+impl MovementKind {
+    pub fn zh(self) -> &'static str {
+        match self {
+            MovementKind::First => "预交",
+            MovementKind::TopUp => "补交",
+            MovementKind::Refund => "退款",
+        }
+    }
+}
+
+impl DepositAccount {
+    /// What each movement is, in the order of `movements`.
+    pub fn movement_kinds(&self) -> Vec<MovementKind> {
+        let mut seen_deposit = false;
+        self.movements
+            .iter()
+            .map(|m| match m.kind {
+                ReceiptKind::Deposit if !seen_deposit && m.voided.is_none() => {
+                    seen_deposit = true;
+                    MovementKind::First
+                }
+                ReceiptKind::Deposit => MovementKind::TopUp,
+                _ => MovementKind::Refund,
+            })
+            .collect()
+    }
+}
+
 /// The newest transfer's ward and bed stand in for the admission's.
 const ADMISSION_SELECT: &str = "SELECT a.id, a.inpatient_no, a.patient_id, p.name, p.downtime_no, a.dept_code, a.dept_name, \
      coalesce((SELECT t.ward FROM admission_transfer t WHERE t.admission_id = a.id ORDER BY t.rowid DESC LIMIT 1), a.ward), \
@@ -106,9 +147,9 @@ const ADMISSION_SELECT: &str = "SELECT a.id, a.inpatient_no, a.patient_id, p.nam
 
 fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
     Ok(Admission {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         inpatient_no: r.get(1)?,
-        patient_id: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+        patient_id: crate::time::parse_stored_id(&r.get::<_, String>(2)?)?,
         patient_name: r.get(3)?,
         downtime_no: r.get(4)?,
         dept_code: r.get(5)?,
@@ -117,7 +158,7 @@ fn admission_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Admission> {
         bed: r.get(8)?,
         doctor: r.get(9)?,
         diagnosis: r.get(10)?,
-        admitted_at: parse_stamp(&r.get::<_, String>(11)?),
+        admitted_at: parse_stamp(&r.get::<_, String>(11)?)?,
         insurance: Insurance::parse(&r.get::<_, String>(12)?).unwrap_or(Insurance::SelfPay),
         insurance_no: r.get(13)?,
         convert_to_insured: r.get(14)?,
@@ -144,7 +185,7 @@ fn optional_text(text: Option<&str>, max: usize, what: (&str, &str)) -> Result<S
 }
 
 fn unknown(no: &str) -> crate::CoreError {
-    invalid!("admission_unknown", format!("找不到住院号 {no}"), format!("No admission {no}"))
+    invalid!(AdmissionUnknown, format!("找不到住院号 {no}"), format!("No admission {no}"))
 }
 
 impl Desk {
@@ -157,7 +198,7 @@ impl Desk {
         let dept = self.department_or_refuse(&new.dept)?;
         if dept.kind != crate::registration::DeptKind::Inpatient {
             return Err(invalid!(
-                "dept_not_inpatient",
+                DeptNotInpatient,
                 format!("{} 不是住院病区：入院请选择住院病区（门诊、急诊科室请用挂号）", dept.name),
                 format!(
                     "{} is not an inpatient ward: admit into a ward (outpatient and emergency departments register visits)",
@@ -183,7 +224,7 @@ impl Desk {
         });
         if insurance.is_insured() && insurance_no.trim().is_empty() {
             return Err(invalid!(
-                "insurance_no_missing",
+                InsuranceNoMissing,
                 format!("{}需要填写医保卡号（现按自费入院，恢复后凭卡号转为医保）", insurance.zh()),
                 format!(
                     "{} needs the card number (admitted as self-pay now, converted after recovery)",
@@ -199,7 +240,7 @@ impl Desk {
         if let Some(a) = active.first() {
             if !new.confirm_second {
                 return Err(invalid!(
-                    "admission_already_active",
+                    AdmissionAlreadyActive,
                     format!(
                         "{} 已有住院记录 {}（{}，{} 入院）。确是再次入院请确认后继续",
                         patient.name,
@@ -277,7 +318,7 @@ impl Desk {
         let a = self.admission(inpatient_no)?.ok_or_else(|| unknown(inpatient_no))?;
         if a.cancelled.is_some() {
             return Err(invalid!(
-                "admission_cancelled",
+                AdmissionCancelled,
                 format!("住院号 {} 已取消入院，不能再办理预交金", a.inpatient_no),
                 format!("Admission {} was cancelled; no deposits can be taken for it", a.inpatient_no)
             ));
@@ -294,7 +335,7 @@ impl Desk {
         let balance = self.deposit_account(inpatient_no)?.balance;
         if balance > Fen::ZERO {
             return Err(invalid!(
-                "admission_has_balance",
+                AdmissionHasBalance,
                 format!("住院号 {} 还有预交金余额 {balance}，请先退还再取消入院", a.inpatient_no),
                 format!(
                     "Admission {} still holds a deposit balance of {balance}; refund it before cancelling",
@@ -356,9 +397,9 @@ impl Desk {
             .tenders
             .iter()
             .try_fold(Fen::ZERO, |sum, t| sum.checked_add(t.amount))
-            .ok_or_else(|| invalid!("amount_out_of_range", "金额超出范围", "Amount out of range"))?;
+            .ok_or_else(|| invalid!(AmountOutOfRange, "金额超出范围", "Amount out of range"))?;
         if total == Fen::ZERO {
-            return Err(invalid!("deposit_zero", "预交金金额必须大于 0", "The deposit must be above 0"));
+            return Err(invalid!(DepositZero, "预交金金额必须大于 0", "The deposit must be above 0"));
         }
         let (tenders, change) = settle(&input.tenders, total, input.cash_tendered, true)?;
         let shift = self.shift_for_money(by)?;
@@ -498,7 +539,7 @@ impl Desk {
             .and_then(|id| self.admissions(false).ok()?.into_iter().find(|a| a.id == id))
             .ok_or_else(|| {
                 invalid!(
-                    "admission_unknown",
+                    AdmissionUnknown,
                     format!("收据 {} 没有对应的住院记录", r.receipt_no),
                     format!("Receipt {} has no admission", r.receipt_no)
                 )
@@ -574,6 +615,15 @@ impl Desk {
 }
 
 impl Desk {
+    /// Prints an admission's 预交金汇总: saves it in the receipts folder, sends it to the
+    /// printer when one is set, and records the printing.
+    pub fn print_deposit_summary(&mut self, by: &Actor, inpatient_no: &str, layout: &str) -> Result<crate::charge::print::Printed> {
+        let bytes = self.deposit_summary_pdf(inpatient_no, by.name(), layout)?;
+        let name = format!("{inpatient_no}-预交金汇总.pdf");
+        let doc = crate::charge::print::Document::DepositSummary;
+        self.print_document(by, doc, inpatient_no, layout, &name, &bytes)
+    }
+
     /// The deposit summary of an admission as PDF (all deposits, top-ups, refunds, balance).
     pub fn deposit_summary_pdf(&self, inpatient_no: &str, printed_by: &str, layout: &str) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_deposit_summary, DepositSummary, Movement};
@@ -581,27 +631,17 @@ impl Desk {
         let station = self.require_station()?;
         let account = self.deposit_account(inpatient_no)?;
         let a = &account.admission;
-        let mut seen_deposit = false;
         let movements: Vec<Movement> = account
             .movements
             .iter()
-            .map(|m| {
-                let kind = match m.kind {
-                    ReceiptKind::Deposit if !seen_deposit && m.voided.is_none() => {
-                        seen_deposit = true;
-                        "预交"
-                    }
-                    ReceiptKind::Deposit => "补交",
-                    _ => "退款",
-                };
-                Movement {
-                    receipt_number: m.receipt_no.clone(),
-                    time: local_display(m.occurred_at),
-                    kind: kind.to_string(),
-                    method: m.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、"),
-                    amount: m.total,
-                    voided: m.voided.is_some(),
-                }
+            .zip(account.movement_kinds())
+            .map(|(m, kind)| Movement {
+                receipt_number: m.receipt_no.clone(),
+                time: local_display(m.occurred_at),
+                kind: kind.zh().to_string(),
+                method: m.tenders.iter().map(|t| t.method.zh()).collect::<Vec<_>>().join("、"),
+                amount: m.total,
+                voided: m.voided.is_some(),
             })
             .collect();
         let sum = |kind: ReceiptKind| -> Result<Fen> {
@@ -654,11 +694,11 @@ fn deposit_channels(account: &DepositAccount) -> Vec<Channel> {
 /// The balance left after a deposit refund of `amount`, or why it cannot be refunded.
 fn balance_after_refund(balance: Fen, amount: Fen) -> Result<Fen> {
     if amount == Fen::ZERO {
-        return Err(invalid!("deposit_zero", "退款金额必须大于 0", "The refund must be above 0"));
+        return Err(invalid!(DepositZero, "退款金额必须大于 0", "The refund must be above 0"));
     }
     if amount > balance {
         return Err(invalid!(
-            "deposit_refund_exceeds_balance",
+            DepositRefundExceedsBalance,
             format!("退款 {amount} 超过预交金余额 {balance}"),
             format!("The refund {amount} exceeds the deposit balance {balance}")
         ));

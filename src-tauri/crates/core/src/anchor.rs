@@ -33,7 +33,7 @@ impl Anchor {
     pub fn parse(text: &str) -> Result<Anchor> {
         let bad = || {
             invalid!(
-                "anchor_invalid",
+                AnchorInvalid,
                 format!("锚点“{text}”应写成 流水序号:哈希前缀，例如 1234:9f3a07c1d2e4b5a6"),
                 format!("The anchor \"{text}\" must be SEQ:HASHPREFIX, e.g. 1234:9f3a07c1d2e4b5a6")
             )

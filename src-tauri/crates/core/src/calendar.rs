@@ -107,7 +107,7 @@ impl Calendar {
     pub fn parse_json(json: &str) -> Result<YearCalendar> {
         let raw: RawYear = serde_json::from_str(json).map_err(|e| {
             invalid!(
-                "calendar_invalid",
+                CalendarInvalid,
                 format!("工作日历文件格式不正确：{e}"),
                 format!("The working-day calendar file is not in the expected format: {e}")
             )
@@ -170,7 +170,7 @@ impl Calendar {
                 while left > 0 {
                     date = date
                         .succ_opt()
-                        .ok_or_else(|| invalid!("date_out_of_range", "日期超出范围", "Date out of range"))?;
+                        .ok_or_else(|| invalid!(DateOutOfRange, "日期超出范围", "Date out of range"))?;
                     if self.is_working_day(date) {
                         left -= 1;
                     }
@@ -184,7 +184,7 @@ impl Calendar {
 
 fn year_missing(from: NaiveDate, n: u32, year: i32) -> CoreError {
     invalid!(
-        "calendar_year_missing",
+        CalendarYearMissing,
         format!("无法计算 {from} 之后第 {n} 个工作日：工作日历中没有 {year} 年的节假日安排。请导入 {year} 年的国务院节假日安排后再试。"),
         format!("Cannot count {n} working days after {from}: the working-day calendar has no holiday schedule for {year}. Import the State Council schedule for {year} and try again.")
     )
@@ -215,7 +215,7 @@ struct RawHoliday {
 }
 
 fn refuse(zh: String, en: String) -> CoreError {
-    CoreError::invalid("calendar_invalid", zh, en)
+    CoreError::invalid(crate::error::ErrorCode::CalendarInvalid, zh, en)
 }
 
 impl RawYear {

@@ -4,6 +4,18 @@ use crate::error::{invalid, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A record's id (a UUID) as typed or sent by the window; `what` names the record in the
+/// message (收费编号, 班次 …). The one place an unreadable id is refused.
+pub fn parse_id(text: &str, what: &str) -> Result<uuid::Uuid> {
+    text.trim().parse().map_err(|_| {
+        invalid!(
+            IdInvalid,
+            format!("{what}“{text}”不是有效的编号"),
+            format!("Not a valid id: \"{text}\" ({what})")
+        )
+    })
+}
+
 /// 工作站代码: 2 to 6 capital letters and digits, starting with a letter (`MZ01`, `RY01`).
 /// It prefixes every number the station issues, so it must never be confused with another
 /// station's code or with an HIS number.
@@ -19,7 +31,7 @@ impl StationCode {
             && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
         if !ok {
             return Err(invalid!(
-                "station_code_invalid",
+                StationCodeInvalid,
                 format!("工作站代码“{text}”无效：用 2 到 6 位大写字母和数字，以字母开头，例如 MZ01"),
                 format!("Invalid station code \"{text}\": use 2 to 6 capital letters and digits starting with a letter, e.g. MZ01")
             ));
@@ -43,21 +55,21 @@ pub fn clean_text(text: &str, max: usize, what: (&str, &str)) -> Result<String> 
     let t = text.trim();
     if t.is_empty() {
         return Err(invalid!(
-            "text_empty",
+            TextEmpty,
             format!("{}不能为空", what.0),
             format!("{} must not be empty", what.1)
         ));
     }
     if t.chars().any(char::is_control) {
         return Err(invalid!(
-            "text_control_chars",
+            TextControlChars,
             format!("{}含有不可见的控制字符，请重新输入", what.0),
             format!("{} contains invisible control characters; type it again", what.1)
         ));
     }
     if t.chars().count() > max {
         return Err(invalid!(
-            "text_too_long",
+            TextTooLong,
             format!("{}太长（最多 {max} 个字）", what.0),
             format!("{} is too long (at most {max} characters)", what.1)
         ));
@@ -72,21 +84,21 @@ pub struct Pin(String);
 impl Pin {
     pub fn parse(text: &str) -> Result<Pin> {
         if text.is_empty() {
-            return Err(invalid!("pin_empty", "PIN 不能为空", "The PIN must not be empty"));
+            return Err(invalid!(PinEmpty, "PIN 不能为空", "The PIN must not be empty"));
         }
         if !text.chars().all(|c| c.is_ascii_digit()) {
-            return Err(invalid!("pin_not_digits", "PIN 只能由数字组成", "The PIN must be digits only"));
+            return Err(invalid!(PinNotDigits, "PIN 只能由数字组成", "The PIN must be digits only"));
         }
         if text.len() < 4 {
             return Err(invalid!(
-                "pin_too_short",
+                PinTooShort,
                 "PIN 太短：至少 4 位数字",
                 "The PIN is too short: at least 4 digits"
             ));
         }
         if text.len() > 12 {
             return Err(invalid!(
-                "pin_too_long",
+                PinTooLong,
                 "PIN 太长：最多 12 位数字",
                 "The PIN is too long: at most 12 digits"
             ));
@@ -177,7 +189,7 @@ impl Role {
             "pharmacist" | "药师" => Ok(Role::Pharmacist),
             "pharmacist_in_charge" | "pharmacist-in-charge" | "药房主管" => Ok(Role::PharmacistInCharge),
             _ => Err(invalid!(
-                "role_invalid",
+                RoleInvalid,
                 format!("没有“{text}”这个角色：可选 cashier（收费员）、admissions（住院处）、supervisor（主管）、finance（财务）、admin（管理员）、pharmacist（药师）、pharmacist-in-charge（药房主管）"),
                 format!("There is no role \"{text}\": choose cashier, admissions, supervisor, finance, admin, pharmacist or pharmacist-in-charge")
             )),

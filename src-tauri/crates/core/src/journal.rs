@@ -534,7 +534,7 @@ impl crate::store::Desk {
         let rows = stmt.query_map([limit], |r| {
             Ok(Entry {
                 seq: r.get(0)?,
-                id: r.get::<_, String>(1)?.parse().unwrap_or_default(),
+                id: crate::time::parse_stored_id(&r.get::<_, String>(1)?)?,
                 kind: r.get(2)?,
                 actor: r.get(3)?,
                 at: r.get(4)?,

@@ -20,7 +20,7 @@ impl Fen {
     pub fn new(fen: i64) -> Result<Fen> {
         if !(0..=MAX_FEN).contains(&fen) {
             return Err(invalid!(
-                "amount_out_of_range",
+                AmountOutOfRange,
                 "金额超出范围（0 至 99,999,999.99 元）",
                 "Amount out of range (0 to 99,999,999.99 yuan)"
             ));
@@ -41,7 +41,7 @@ impl Fen {
     pub fn parse_yuan(text: &str) -> Result<Fen> {
         let bad = || {
             invalid!(
-                "amount_invalid",
+                AmountInvalid,
                 format!("金额“{text}”无效：请输入元，最多两位小数，例如 12.50"),
                 format!("Invalid amount \"{text}\": type yuan with at most two decimals, e.g. 12.50")
             )
@@ -62,7 +62,7 @@ impl Fen {
         }
         if frac_part.len() > 2 {
             return Err(invalid!(
-                "amount_too_precise",
+                AmountTooPrecise,
                 format!("金额“{text}”最多只能有两位小数（到分）"),
                 format!("Amount \"{text}\" can have at most two decimals (fen)")
             ));

@@ -49,7 +49,7 @@ impl Actor {
         self.require(Permission::Supervise)?;
         if self.id == by.id {
             return Err(crate::error::invalid!(
-                "approver_is_actor",
+                ApproverIsActor,
                 format!("{} 不能为自己的操作授权：请另一位主管输入姓名和 PIN", self.name),
                 format!(
                     "{} cannot approve their own action: another supervisor must enter their name and PIN",
@@ -114,7 +114,7 @@ impl Actor {
             ),
         };
         Err(CoreError::invalid(
-            "role_forbidden",
+            crate::error::ErrorCode::RoleForbidden,
             format!("{}（{}）无权执行：{zh}", self.name, self.role.zh()),
             format!("{} ({}) may not do this: {en}", self.name, self.role.as_str()),
         ))
@@ -127,12 +127,12 @@ fn station_allows(kind: StationKind, p: Permission) -> Result<()> {
     use Permission::*;
     match (kind, p) {
         (StationKind::Pharmacy, OpenShift | Register | Admit | ImportReference) => Err(CoreError::invalid(
-            "pharmacy_station_task",
+            crate::code!("pharmacy_station_task"),
             "这是药房工作站：不收费、没有价目表，收费、挂号、入院、开班和导入价目表请在收费窗口办理",
             "This is a pharmacy station: it takes no money and has no price list; charge, register, admit, open shifts and import price lists at a counter",
         )),
         (StationKind::Counter, Dispense | SuperviseDispensing) => Err(CoreError::invalid(
-            "counter_station_task",
+            crate::code!("counter_station_task"),
             "这是收费窗口：发药和退药确认请在药房工作站办理",
             "This is a counter: dispensing and drug returns are done at a pharmacy station",
         )),
@@ -185,7 +185,7 @@ pub(crate) fn operator_name(text: &str, what: (&str, &str)) -> Result<String> {
     let t: String = text.nfc().collect();
     if t.chars().any(invisible) {
         return Err(invalid!(
-            "name_invisible_chars",
+            NameInvisibleChars,
             format!("{}含有看不见的字符（零宽字符、软连字符或文字方向控制符），请重新输入", what.0),
             format!(
                 "{} contains invisible characters (zero-width, soft hyphen or direction controls); type it again",
@@ -207,7 +207,7 @@ pub(crate) fn name_key(name: &str) -> String {
 
 fn unknown_operator(name: &str) -> CoreError {
     invalid!(
-        "operator_unknown",
+        OperatorUnknown,
         format!("没有名为“{name}”的操作员"),
         format!("There is no operator named \"{name}\"")
     )
@@ -225,11 +225,11 @@ impl Desk {
         rows.into_iter()
             .map(|(id, name, role, created)| {
                 Ok(Operator {
-                    id: id.parse().unwrap_or_default(),
+                    id: crate::time::parse_stored_id(&id)?,
                     locked_until: self.locked_until(&name, now)?,
                     name,
                     role: Role::parse(&role)?,
-                    created_at: parse_stamp(&created),
+                    created_at: parse_stamp(&created)?,
                 })
             })
             .collect()
@@ -248,7 +248,7 @@ impl Desk {
         self.in_write_tx(|desk| {
             if let Some((_, existing, _, _)) = desk.operator_row(&name)? {
                 return Err(invalid!(
-                    "operator_exists",
+                    OperatorExists,
                     format!("操作员“{existing}”已经存在（姓名只差大小写、全角半角或字形组合的，算同一个人）"),
                     format!("Operator \"{existing}\" already exists (names differing only in case, width or composition are the same)")
                 ));
@@ -284,7 +284,7 @@ impl Desk {
             if name_key(&stored) == key {
                 let id: String = r.get(0)?;
                 let role: String = r.get(2)?;
-                return Ok(Some((id.parse().unwrap_or_default(), stored, Role::parse(&role)?, r.get(3)?)));
+                return Ok(Some((crate::time::parse_stored_id(&id)?, stored, Role::parse(&role)?, r.get(3)?)));
             }
         }
         Ok(None)
@@ -302,7 +302,7 @@ impl Desk {
         for at in fails {
             count += 1;
             if count == MAX_FAILED_PINS {
-                until = Some(parse_stamp(&at) + Duration::minutes(LOCKOUT_MINUTES));
+                until = Some(parse_stamp(&at)? + Duration::minutes(LOCKOUT_MINUTES));
                 count = 0;
             }
         }
@@ -311,6 +311,23 @@ impl Desk {
 
     /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
     /// toward the lockout), so this is the one check that writes on failure.
+    /// A supervisor's approval as typed on a form or a command line: both name and PIN blank
+    /// (or absent) mean no approval; one without the other is refused; else the name and PIN
+    /// are checked like a login's. The one rule for every way in: whether the step needs the
+    /// approval, and who may give it, is the action's own check.
+    pub fn supervisor(&mut self, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>> {
+        let given = |t: Option<&str>| t.map(str::trim).filter(|t| !t.is_empty()).is_some();
+        match (given(name), given(pin)) {
+            (false, false) => Ok(None),
+            (true, true) => Ok(Some(self.authenticate(name.unwrap_or(""), pin.unwrap_or(""))?)),
+            _ => Err(invalid!(
+                SupervisorIncomplete,
+                "主管授权需要同时填写主管姓名和 PIN",
+                "A supervisor's approval needs both the supervisor's name and PIN"
+            )),
+        }
+    }
+
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<Actor> {
         let station = self.require_station()?;
         let typed = name.trim();
@@ -322,7 +339,7 @@ impl Desk {
         if let Some(until) = self.locked_until(name, now)? {
             let mins = ((until - now).num_seconds() + 59) / 60;
             return Err(invalid!(
-                "operator_locked",
+                OperatorLocked,
                 format!("操作员“{name}”因连续输错 PIN 已被锁定，请 {mins} 分钟后再试，或请主管协助"),
                 format!("Operator \"{name}\" is locked after too many wrong PINs; try again in {mins} min or ask a supervisor")
             ));
@@ -348,14 +365,14 @@ impl Desk {
         };
         if failures >= MAX_FAILED_PINS {
             Err(invalid!(
-                "operator_locked",
+                OperatorLocked,
                 format!("PIN 连续错误 {MAX_FAILED_PINS} 次，操作员“{name}”已锁定 {LOCKOUT_MINUTES} 分钟"),
                 format!("{MAX_FAILED_PINS} wrong PINs in a row: operator \"{name}\" is locked for {LOCKOUT_MINUTES} minutes")
             ))
         } else {
             let left = MAX_FAILED_PINS - failures;
             Err(invalid!(
-                "pin_wrong",
+                PinWrong,
                 format!("PIN 不正确，还可以再试 {left} 次"),
                 format!("Wrong PIN; {left} more tries before the operator is locked")
             ))

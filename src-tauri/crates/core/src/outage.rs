@@ -49,14 +49,14 @@ impl Desk {
         let down = his_down_at.unwrap_or(now);
         if down > now + Duration::minutes(CLOCK_SLACK_MINUTES) {
             return Err(invalid!(
-                "time_in_future",
+                TimeInFuture,
                 format!("HIS 停机时间 {} 晚于现在，请检查", local_display(down)),
                 format!("The HIS down time {} is in the future; check it", local_display(down))
             ));
         }
         if let Some(active) = self.active_outage()? {
             return Err(invalid!(
-                "outage_already_active",
+                OutageAlreadyActive,
                 format!("应急已经在进行中（自 {} 起），无需再次启动", local_display(active.his_down_at)),
                 format!(
                     "An outage is already active (since {}); no need to start another",
@@ -88,7 +88,7 @@ impl Desk {
     fn end_outage_in_tx(&mut self, by: &Actor, his_up_at: Option<DateTime<Utc>>, with_open_shifts: bool) -> Result<Uuid> {
         let Some(active) = self.active_outage()? else {
             return Err(invalid!(
-                "outage_not_active",
+                OutageNotActive,
                 "当前没有进行中的应急，无需结束",
                 "No outage is active; there is nothing to end"
             ));
@@ -97,14 +97,14 @@ impl Desk {
         let up = his_up_at.unwrap_or(now);
         if up > now + Duration::minutes(CLOCK_SLACK_MINUTES) {
             return Err(invalid!(
-                "time_in_future",
+                TimeInFuture,
                 format!("HIS 恢复时间 {} 晚于现在，请检查", local_display(up)),
                 format!("The HIS recovery time {} is in the future; check it", local_display(up))
             ));
         }
         if up < active.his_down_at {
             return Err(invalid!(
-                "outage_end_before_start",
+                OutageEndBeforeStart,
                 format!("恢复时间 {} 早于停机时间 {}", local_display(up), local_display(active.his_down_at)),
                 format!(
                     "The recovery time {} is before the down time {}",
@@ -121,7 +121,7 @@ impl Desk {
                     .collect::<Vec<_>>()
             };
             return Err(invalid!(
-                "outage_shifts_open",
+                OutageShiftsOpen,
                 format!(
                     "还有 {} 个班次未交班：{}。请先交班，或由主管确认仍然结束应急",
                     open.len(),
@@ -163,7 +163,7 @@ impl Desk {
             )
             .optional()?;
         match id {
-            Some(id) => self.outage(id.parse().unwrap_or_default()),
+            Some(id) => self.outage(crate::time::parse_stored_id(&id)?),
             None => Ok(None),
         }
     }
@@ -175,7 +175,7 @@ impl Desk {
             .qrow("SELECT id FROM outage ORDER BY rowid DESC LIMIT 1", [], |r| r.get(0))
             .optional()?;
         match id {
-            Some(id) => self.outage(id.parse().unwrap_or_default()),
+            Some(id) => self.outage(crate::time::parse_stored_id(&id)?),
             None => Ok(None),
         }
     }
@@ -195,15 +195,15 @@ impl Desk {
                     Ok(Outage {
                         id,
                         reason: r.get(1)?,
-                        his_down_at: parse_stamp(&r.get::<_, String>(2)?),
+                        his_down_at: parse_stamp(&r.get::<_, String>(2)?)?,
                         announced_by: r.get(3)?,
                         started_by: r.get(4)?,
-                        recorded_at: parse_stamp(&r.get::<_, String>(5)?),
+                        recorded_at: parse_stamp(&r.get::<_, String>(5)?)?,
                         ended: match up {
                             Some(up) => Some(OutageEnd {
-                                his_up_at: parse_stamp(&up),
+                                his_up_at: parse_stamp(&up)?,
                                 ended_by: r.get(7)?,
-                                recorded_at: parse_stamp(&r.get::<_, String>(8)?),
+                                recorded_at: parse_stamp(&r.get::<_, String>(8)?)?,
                             }),
                             None => None,
                         },

@@ -47,7 +47,7 @@ impl Desk {
     pub fn set_idle_lock_minutes(&mut self, by: &Actor, minutes: i64) -> Result<()> {
         if !(1..=120).contains(&minutes) {
             return Err(invalid!(
-                "idle_lock_out_of_range",
+                IdleLockOutOfRange,
                 "锁屏时间应在 1 到 120 分钟之间",
                 "The idle lock time must be between 1 and 120 minutes"
             ));
@@ -66,7 +66,7 @@ impl Desk {
         let name = name.trim();
         if name.chars().any(|c| c.is_control() || c.is_whitespace()) || name.len() > 60 {
             return Err(invalid!(
-                "printer_invalid",
+                PrinterInvalid,
                 "打印机名称无效（不能含空格或控制字符）",
                 "Invalid printer name (no spaces or control characters)"
             ));

@@ -47,7 +47,7 @@ impl Desk {
         let id = self.in_write_tx(|d| {
             if let Some(open) = d.open_shift_of(by)? {
                 return Err(invalid!(
-                    "shift_already_open",
+                    ShiftAlreadyOpen,
                     format!(
                         "{} 已有一个未交班的班次（{} 开班），请先交班",
                         by.name(),
@@ -87,7 +87,10 @@ impl Desk {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         ids.iter()
-            .filter_map(|id| self.shift(id.parse().unwrap_or_default()).transpose())
+            .filter_map(|id| match crate::time::parse_stored_id(id) {
+                Ok(id) => self.shift(id).transpose(),
+                Err(e) => Some(Err(e.into())),
+            })
             .collect()
     }
 
@@ -102,7 +105,7 @@ impl Desk {
             )
             .optional()?;
         match id {
-            Some(id) => self.shift(id.parse().unwrap_or_default()),
+            Some(id) => self.shift(crate::time::parse_stored_id(&id)?),
             None => Ok(None),
         }
     }
@@ -112,7 +115,7 @@ impl Desk {
     pub fn shift_for_money(&self, who: &Actor) -> Result<Shift> {
         self.open_shift_of(who)?.ok_or_else(|| {
             invalid!(
-                "shift_required",
+                ShiftRequired,
                 format!("{} 还没有开班：请先开班（F10）再收款", who.name()),
                 format!("{} has no open shift: open one (F10) before taking money", who.name())
             )
@@ -134,11 +137,11 @@ impl Desk {
                         operator: r.get(0)?,
                         float: Fen::new(r.get(1)?).unwrap_or_default(),
                         outage_id: r.get::<_, Option<String>>(2)?.and_then(|s| s.parse().ok()),
-                        opened_at: parse_stamp(&r.get::<_, String>(3)?),
+                        opened_at: parse_stamp(&r.get::<_, String>(3)?)?,
                         closed: match counted {
                             Some(c) => Some(ShiftClose {
                                 counted: Fen::new(c).unwrap_or_default(),
-                                closed_at: parse_stamp(&r.get::<_, String>(5)?),
+                                closed_at: parse_stamp(&r.get::<_, String>(5)?)?,
                             }),
                             None => None,
                         },

@@ -87,7 +87,7 @@ pub fn run(
         use crate::catalog::category::FeeCategory::*;
         let in_force = desk
             .items_in_force()?
-            .ok_or_else(|| crate::error::invalid!("catalog_missing", "尚未导入价目表", "No price list"))?;
+            .ok_or_else(|| crate::error::invalid!(CatalogMissing, "尚未导入价目表", "No price list"))?;
         in_force
             .all()
             .iter()
@@ -110,7 +110,7 @@ pub fn run(
     }
     if reg_types.is_empty() {
         return Err(crate::error::invalid!(
-            "simulate_no_reg_types",
+            SimulateNoRegTypes,
             "没有费用项目齐全的号别，无法模拟挂号",
             "No registration type has all its fee items in the price list: nothing to simulate"
         ));

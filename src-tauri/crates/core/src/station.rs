@@ -119,12 +119,12 @@ impl Desk {
                 |r| {
                     let pk: Vec<u8> = r.get(4)?;
                     Ok(Station {
-                        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
                         code: StationCode::parse(&r.get::<_, String>(1)?).expect("stored codes are valid"),
                         name: r.get(2)?,
                         hospital: r.get(3)?,
                         public_key: pk.try_into().unwrap_or([0; 32]),
-                        created_at: parse_stamp(&r.get::<_, String>(5)?),
+                        created_at: parse_stamp(&r.get::<_, String>(5)?)?,
                         // Stations set up before kinds existed are counters.
                         kind: match r.get::<_, Option<String>>(6)?.as_deref() {
                             Some("pharmacy") => StationKind::Pharmacy,
@@ -159,13 +159,13 @@ impl Desk {
         if let Some(existing) = self.station()? {
             return Err(if existing.code == code {
                 invalid!(
-                    "station_code_taken",
+                    StationCodeTaken,
                     format!("工作站代码 {code} 已经存在：本数据库已经是这个工作站，不能再建一次"),
                     format!("Station code {code} already exists: this database already is that station")
                 )
             } else {
                 invalid!(
-                    "station_exists",
+                    StationExists,
                     format!("本数据库已经是工作站 {}，不能再建立工作站 {code}", existing.code),
                     format!(
                         "This database already is station {}; it cannot become station {code}",

@@ -27,8 +27,28 @@ pub fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-pub fn parse_stamp(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+/// A stored instant read back. Text that is not one is damage to the file, never 1970: it
+/// fails loudly, as an error of the row being read.
+pub fn parse_stamp(s: &str) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| bad_stored("time", s))
+}
+
+/// A stored record id (UUID) read back: text that is not one fails loudly, never the nil id.
+pub fn parse_stored_id(s: &str) -> rusqlite::Result<uuid::Uuid> {
+    s.parse().map_err(|_| bad_stored("id", s))
+}
+
+/// A stored day (`YYYY-MM-DD`) read back: text that is not one fails loudly.
+pub fn parse_stored_date(s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad_stored("date", s))
+}
+
+/// A stored value that does not read as what its column holds.
+fn bad_stored(what: &str, text: &str) -> rusqlite::Error {
+    let why = format!("the stored {what} \"{text}\" is not valid: the file was changed outside the desk");
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, why.into())
 }
 
 /// The instant in the station's local time, as shown to people: `2026-11-26 09:02`.
@@ -56,7 +76,7 @@ pub fn parse_local(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     match naive.and_then(|n| Local.from_local_datetime(&n).earliest()) {
         Some(local) => Ok(local.with_timezone(&Utc)),
         None => Err(invalid!(
-            "time_invalid",
+            TimeInvalid,
             format!("时间“{text}”无法识别：请写成 2026-11-26 08:30 或 08:30"),
             format!("Cannot read the time \"{text}\": write it as 2026-11-26 08:30 or 08:30")
         )),
@@ -67,7 +87,7 @@ pub fn parse_local(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         invalid!(
-            "date_invalid",
+            DateInvalid,
             format!("日期“{text}”无效：请写成 2026-11-26"),
             format!("Invalid date \"{text}\": write it as 2026-11-26")
         )

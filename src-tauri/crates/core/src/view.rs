@@ -336,7 +336,7 @@ pub struct EndOutageInput {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct IpcError {
-    pub code: String,
+    pub code: crate::error::ErrorCode,
     pub message: String,
     pub message_en: String,
 }
@@ -344,7 +344,7 @@ pub struct IpcError {
 impl From<crate::CoreError> for IpcError {
     fn from(e: crate::CoreError) -> Self {
         IpcError {
-            code: e.code().to_string(),
+            code: e.error_code(),
             message: e.message(crate::Lang::Zh),
             message_en: e.message(crate::Lang::En),
         }
@@ -1157,16 +1157,35 @@ impl From<&crate::admission::Admission> for AdmissionView {
 pub struct DepositAccountView {
     pub admission: AdmissionView,
     /// Deposits, top-ups and refunds, oldest first (voided deposits included, marked).
-    pub movements: Vec<ReceiptView>,
+    pub movements: Vec<DepositMovementView>,
     #[ts(type = "number")]
     pub balance_fen: i64,
+}
+
+/// One movement of a deposit account: its receipt (whose `signed_total_fen` is the amount
+/// with the sign it has on the account, a refund negative) and what it is (预交, 补交, 退款).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DepositMovementView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub receipt: ReceiptView,
+    pub movement: crate::admission::MovementKind,
 }
 
 impl From<&crate::admission::DepositAccount> for DepositAccountView {
     fn from(d: &crate::admission::DepositAccount) -> Self {
         DepositAccountView {
             admission: AdmissionView::from(&d.admission),
-            movements: d.movements.iter().map(ReceiptView::from).collect(),
+            movements: d
+                .movements
+                .iter()
+                .zip(d.movement_kinds())
+                .map(|(m, movement)| DepositMovementView {
+                    receipt: ReceiptView::from(m),
+                    movement,
+                })
+                .collect(),
             balance_fen: d.balance.get(),
         }
     }
@@ -1230,7 +1249,7 @@ pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge
 pub fn parse_doses(text: &str) -> crate::Result<i64> {
     text.trim().parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
         crate::error::CoreError::invalid(
-            "doses_invalid",
+            crate::error::ErrorCode::DosesInvalid,
             format!("付数“{text}”无效：应为 1 到 {} 的整数", crate::charge::MAX_DOSES),
             format!(
                 "Invalid number of doses \"{text}\": a whole number from 1 to {}",
@@ -1272,6 +1291,20 @@ pub struct PricedDraftView {
     /// The re-settlement / exchange due date if paid today.
     pub due_if_paid_today: Option<String>,
     pub due_provisional: bool,
+}
+
+impl From<&crate::charge::PricedDraft> for PricedDraftView {
+    fn from(d: &crate::charge::PricedDraft) -> Self {
+        let view = ReceiptView::from(&crate::charge::draft_receipt(d.lines.clone(), d.total));
+        PricedDraftView {
+            lines: view.lines,
+            subtotals: view.subtotals,
+            total_fen: d.total.get(),
+            total_capitals: d.total.capitals(),
+            due_if_paid_today: Some(d.due_if_paid_today.date.to_string()),
+            due_provisional: d.due_if_paid_today.provisional,
+        }
+    }
 }
 
 /// The payment panel's confirm.
@@ -1372,6 +1405,20 @@ pub struct PrintResultView {
     pub copy: bool,
 }
 
+impl PrintResultView {
+    /// What printing `receipt_no` (empty for a document that is not a receipt) did.
+    pub fn of(receipt_no: String, p: &crate::charge::print::Printed) -> PrintResultView {
+        PrintResultView {
+            receipt_no,
+            pdf_path: p.pdf_path.display().to_string(),
+            sent_to_printer: p.sent_to_printer,
+            problem: p.problem.as_ref().map(|x| x.0.clone()),
+            problem_en: p.problem.as_ref().map(|x| x.1.clone()),
+            copy: p.copy,
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct AdmitInput {
@@ -1432,6 +1479,11 @@ pub struct CodeCheckView {
     /// What the paper is: as signed in the code, or from this station's records for a code
     /// printed before kinds were signed; none when neither says.
     pub kind: Option<crate::charge::ReceiptKind>,
+    /// The signature checked (a code that fails is an error, never a view).
+    pub valid: bool,
+    /// The journal position the paper was issued on (`SEQ:HASH16`), held against this
+    /// station's chain; none on a paper printed before anchors.
+    pub anchor: Option<String>,
     /// On the issuing station: `valid`, `voided`, `partly_refunded` or `refunded`.
     pub state: Option<String>,
     pub station: String,
@@ -1443,6 +1495,25 @@ pub struct CodeCheckView {
     pub voided: bool,
     #[ts(type = "number")]
     pub refunded_fen: i64,
+}
+
+impl CodeCheckView {
+    /// What `receipt check` and the window's scan say of a checked code and the record of it.
+    pub fn of(checked: &crate::charge::qr::Checked, record: Option<&crate::charge::Receipt>) -> CodeCheckView {
+        CodeCheckView {
+            kind: checked.kind.or(record.map(|r| r.kind)),
+            valid: true,
+            anchor: checked.anchor.as_ref().map(|a| a.to_string()),
+            state: record.map(|r| crate::charge::qr::state(r).to_string()),
+            station: checked.station.clone(),
+            receipt_no: checked.receipt_no.clone(),
+            total_fen: checked.total.get(),
+            issued_at: crate::time::stamp(checked.issued),
+            on_record: record.is_some(),
+            voided: record.is_some_and(|r| r.voided.is_some()),
+            refunded_fen: record.map(|r| r.refunded.get()).unwrap_or(0),
+        }
+    }
 }
 
 /// One department as edited on the settings screen.

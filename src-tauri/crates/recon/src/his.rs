@@ -47,7 +47,7 @@ impl HisField {
             "method" => HisField::Method,
             _ => {
                 return Err(CoreError::invalid(
-                    "his_map_invalid",
+                    downtime_core::error::ErrorCode::HisMapInvalid,
                     format!("列映射目标“{text}”无效：可用 record_uuid、receipt_no、his_no、amount、posted_at、method"),
                     format!("Unknown mapping target \"{text}\": use record_uuid, receipt_no, his_no, amount, posted_at or method"),
                 ))
@@ -129,7 +129,7 @@ pub struct HisImport {
 
 fn not_postings(zh: &str, en: &str) -> CoreError {
     CoreError::invalid(
-        "his_not_postings",
+        downtime_core::error::ErrorCode::HisNotPostings,
         format!("这不是可读的 HIS 入账文件：{zh}。请导出含“应急收据号（或应急记录ID）、HIS发票号、金额、入账时间”表头的 CSV 或 Excel 文件"),
         format!("This is not a readable HIS postings file: {en}. Export a CSV or Excel file with receipt number (or record id), HIS number, amount and posting time headers"),
     )
@@ -248,7 +248,7 @@ pub fn read_postings(bytes: &[u8], file_name: &str, map: &[(String, HisField)]) 
     if !problems.is_empty() {
         let shown = |f: fn(&(usize, String, String)) -> String, sep: &str| problems.iter().take(3).map(f).collect::<Vec<_>>().join(sep);
         return Err(CoreError::invalid(
-            "his_rows_invalid",
+            downtime_core::error::ErrorCode::HisRowsInvalid,
             format!(
                 "HIS 入账文件 {file_name} 有 {} 行无法读取，未导入任何一行：{}{}",
                 problems.len(),

@@ -23,10 +23,10 @@ pub use clerk::Clerk;
 pub use store::Workspace;
 
 /// The local calendar day (`2026-12-08`) of a stored UTC stamp: takings are counted per day
-/// as the counters lived it.
+/// as the counters lived it. Text that is no stamp stays as it is (never 1970).
 pub fn local_day(stamp: &str) -> String {
-    downtime_core::time::parse_stamp(stamp)
-        .with_timezone(&chrono::Local)
-        .format("%Y-%m-%d")
-        .to_string()
+    match downtime_core::time::parse_stamp(stamp) {
+        Ok(t) => t.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string(),
+        Err(_) => stamp.to_string(),
+    }
 }

@@ -53,7 +53,7 @@ struct Item {
 
 fn not_on_a_list(key: &str) -> CoreError {
     CoreError::invalid(
-        "recon_item_unknown",
+        downtime_core::error::ErrorCode::ReconItemUnknown,
         format!("工作区中没有“{key}”这一项待办：请输入收费或挂号收据号（如 MZ01-000123）、住院号或记录编号"),
         format!("There is no worklist item \"{key}\" in the workspace: give a charge or registration receipt number (e.g. MZ01-000123), an inpatient number or a record id"),
     )
@@ -73,7 +73,7 @@ impl Workspace {
         if let Some((id, no, kind, insured)) = receipt {
             if !matches!(kind.as_str(), "charge" | "registration") {
                 return Err(CoreError::invalid(
-                    "recon_item_not_on_a_list",
+                    downtime_core::error::ErrorCode::ReconItemNotOnAList,
                     format!("收据 {no} 不是收费或挂号收据，不在待办清单上（退费和预交金不需换开发票）"),
                     format!("Receipt {no} is not a charge or registration receipt and is on no worklist (refunds and deposits are not exchanged)"),
                 ));
@@ -100,7 +100,7 @@ impl Workspace {
                 shown: no,
             }),
             Some((_, no, false)) => Err(CoreError::invalid(
-                "recon_item_not_on_a_list",
+                downtime_core::error::ErrorCode::ReconItemNotOnAList,
                 format!("住院 {no} 是自费入院，不需转医保"),
                 format!("Admission {no} was self-pay and needs no conversion to insured"),
             )),
@@ -161,7 +161,7 @@ impl Workspace {
         let note = note.trim();
         if note.chars().any(char::is_control) || note.chars().count() > 200 {
             return Err(CoreError::invalid(
-                "text_control_chars",
+                downtime_core::error::ErrorCode::TextControlChars,
                 "备注含有控制字符或太长（最多 200 字）",
                 "The note has control characters or is too long (at most 200 characters)",
             ));
@@ -170,9 +170,9 @@ impl Workspace {
             if m.his_no == his_no {
                 return Ok(m);
             }
-            let when = local_display(parse_stamp(&m.marked_at));
+            let when = local_display(parse_stamp(&m.marked_at)?);
             return Err(CoreError::invalid(
-                "recon_already_marked",
+                downtime_core::error::ErrorCode::ReconAlreadyMarked,
                 format!(
                     "{} 已于 {} 由 {} 标记完成（HIS 发票号 {}）：如标记有误，请先撤销",
                     item.shown, when, m.marked_by, m.his_no
@@ -193,7 +193,7 @@ impl Workspace {
         let reason = clean_text(reason, 200, ("撤销原因", "The reason"))?;
         let Some(m) = self.mark_of(&item.record_id)? else {
             return Err(CoreError::invalid(
-                "recon_not_marked",
+                downtime_core::error::ErrorCode::ReconNotMarked,
                 format!("{} 没有标记完成，无需撤销", item.shown),
                 format!("{} is not marked done: there is nothing to withdraw", item.shown),
             ));

@@ -55,8 +55,8 @@ pub(crate) async fn pick_patient(app: &App, query: &str, expect: &str) {
 pub(crate) async fn add_item(app: &App, initials: &str, name: &str, qty: &str) {
     app.wait_focus("item-search").await;
     app.keys(initials).await;
-    app.text_contains("item-results", name).await;
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    let found = app.answered("item-results", initials).await;
+    assert!(found.contains(name), "{initials:?} found {found:?}, not {name:?}");
     app.keys(ENTER).await;
     app.wait_focus("charge-qty").await;
     app.keys(SELECT_ALL).await;

@@ -280,21 +280,36 @@ impl App {
         self.keys(SELECT_ALL).await;
         self.keys(BACKSPACE).await;
         self.keys(query).await;
-        for _ in 0..50 {
-            let rows = self
-                .client
-                .find_all(Locator::Css("[data-testid='patient-row']"))
-                .await
-                .unwrap_or_default();
-            if let Some(first) = rows.first() {
-                if first.text().await.unwrap_or_default().contains(expect) {
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.answered("patient-results", query).await;
+        let first = self.by_id("patient-row").await.text().await.unwrap_or_default();
+        assert!(first.contains(expect), "the first match for {query:?} is {first:?}, not {expect:?}");
         self.keys(ENTER).await;
+    }
+
+    /// Waits until the result list `id` shows the answer to `query` (the list's
+    /// `data-answers`: replies to earlier keystrokes do not count) and returns its text.
+    pub async fn answered(&self, id: &str, query: &str) -> String {
+        let css = format!("[data-testid='{id}'][data-answers='{}']", query.replace('\'', "\\'"));
+        let list = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(&css))
+            .await
+            .unwrap_or_else(|e| panic!("[data-testid={id}] never answered {query:?}: {e}"));
+        list.text().await.unwrap_or_default()
+    }
+
+    /// Waits until the window has painted twice: effects that run a frame after a change
+    /// (keeping the focus in view) have run, and the picture shows the DOM just checked.
+    pub async fn frames(&self) {
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await;
     }
 
     /// Waits until the element with `id` has the keyboard focus.
@@ -328,14 +343,7 @@ impl App {
     pub async fn screenshot(&mut self, label: &str) {
         // WebKit paints asynchronously: let two animation frames pass so the picture shows
         // the DOM the assertions just saw, not the frame before it.
-        let _ = self
-            .client
-            .execute_async(
-                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
-                vec![],
-            )
-            .await;
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        self.frames().await;
         let png = self.client.screenshot().await.unwrap();
         let dir = workspace().join("target/e2e-screens");
         std::fs::create_dir_all(&dir).unwrap();

@@ -65,8 +65,7 @@ pub async fn counter_size(app: &App) {
 /// How a step looks: a screenshot, and the focus checked to be wholly in view; `fits`: the
 /// common case of the step needs no scrolling (and nothing ever scrolls sideways).
 pub async fn step(app: &mut App, label: &str, fits: bool) {
-    // keepInView runs a frame after each focus change: let it.
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // keepInView runs a frame after each focus change: the screenshot waits for two.
     app.screenshot(label).await;
     let look = app.client.execute(LOOK, vec![]).await.unwrap();
     assert_eq!(look["size"], serde_json::json!([WIDTH, HEIGHT]), "{label}: {look}");
@@ -149,8 +148,8 @@ fn ten_items(db: &Path) -> Vec<(&'static str, String)> {
 async fn add_item(app: &App, initials: &str, name: &str, qty: Option<&str>) {
     app.wait_focus("item-search").await;
     app.keys(initials).await;
-    app.text_contains("item-results", name).await;
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    let found = app.answered("item-results", initials).await;
+    assert!(found.contains(name), "{initials:?} found {found:?}, not {name:?}");
     app.keys(ENTER).await;
     app.wait_focus("charge-qty").await;
     if let Some(q) = qty {

@@ -4,7 +4,7 @@ import { describe, expect, test, vi } from "vitest";
 import type { CatalogItemView } from "../../bindings/CatalogItemView";
 import type { CatalogStatusView } from "../../bindings/CatalogStatusView";
 import { I18nProvider } from "../../i18n";
-import { callsOf, catalogItem, catalogVersion, deferred, fakeBackend,
+import { allRepliesHandled, callsOf, catalogItem, catalogVersion, deferred, fakeBackend,
   catalogStatus,
 } from "../../test/fixtures";
 import { ItemPicker } from "../ItemPicker";
@@ -69,7 +69,7 @@ describe("item picker", () => {
     replies.get("zc")!.resolve([zcf[1]]);
     await screen.findByTestId("item-results");
     replies.get("z")!.resolve(zcf);
-    await new Promise((r) => setTimeout(r, 10));
+    await allRepliesHandled();
     expect(rows()).toHaveLength(1);
     expect(rows()[0]).toHaveTextContent("注射用长春西汀");
   });

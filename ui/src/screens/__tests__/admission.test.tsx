@@ -4,13 +4,13 @@ import { describe, expect, test } from "vitest";
 import type { AdmitInput } from "../../bindings/AdmitInput";
 import type { DepositInputView } from "../../bindings/DepositInputView";
 import type { DepositRefundInputView } from "../../bindings/DepositRefundInputView";
-import type { ReceiptView } from "../../bindings/ReceiptView";
 import {
   activeOutage,
   admissionView,
   callsOf,
   departments,
   depositAccount,
+  movement,
   depositReceipt,
   fakeBackend,
   ipcError,
@@ -240,7 +240,7 @@ describe("deposits (F7)", () => {
         return receipt;
       },
       // The core's balance, deliberately not the deposit: the screen must show this one.
-      deposit_account: () => (taken ? depositAccount([receipt], 123456) : depositAccount([], 0)),
+      deposit_account: () => (taken ? depositAccount([movement(receipt, "first")], 123456) : depositAccount([], 0)),
     });
     await user.keyboard("2000{Enter}");
     expect(screen.getByTestId("dep-tendered")).toHaveFocus();
@@ -349,11 +349,11 @@ describe("deposits (F7)", () => {
   });
 
   test("the balance and every movement are the core's: first deposit, top-up, refund, voided marked", async () => {
-    const movements: ReceiptView[] = [
-      depositReceipt({ receipt_no: "MZ01-000200", occurred_at: "2026-11-26T02:00:00Z" }),
-      depositReceipt({ receipt_no: "MZ01-000201", total_fen: 50000, voided: true, void_reason: "收错", tenders: [{ method: "card", amount_fen: 50000, tendered_fen: null, reference: "6222/000123" }] }),
-      depositReceipt({ receipt_no: "MZ01-000202", total_fen: 30000 }),
-      depositReceipt({ receipt_no: "MZ01-000203", kind: "deposit_refund", total_fen: 10000 }),
+    const movements = [
+      movement(depositReceipt({ receipt_no: "MZ01-000200", occurred_at: "2026-11-26T02:00:00Z" }), "first"),
+      movement(depositReceipt({ receipt_no: "MZ01-000201", total_fen: 50000, signed_total_fen: 50000, voided: true, void_reason: "收错", tenders: [{ method: "card", amount_fen: 50000, tendered_fen: null, reference: "6222/000123" }] }), "top_up"),
+      movement(depositReceipt({ receipt_no: "MZ01-000202", total_fen: 30000, signed_total_fen: 30000 }), "top_up"),
+      movement(depositReceipt({ receipt_no: "MZ01-000203", kind: "deposit_refund", total_fen: 10000, signed_total_fen: -10000 }), "refund"),
     ];
     const { user } = await openAdm("F6", {
       admissions: () => [admitted],
@@ -378,11 +378,11 @@ describe("deposits (F7)", () => {
   });
 
   test("F8 refunds with a supervisor: amount_fen, reason and credentials; over the balance shown at the amount; its own receipt, printed", async () => {
-    const refund = depositReceipt({ receipt_no: "MZ01-000210", kind: "deposit_refund", total_fen: 50000, tenders: [{ method: "cash", amount_fen: 50000, tendered_fen: 50000, reference: "" }] });
+    const refund = depositReceipt({ receipt_no: "MZ01-000210", kind: "deposit_refund", total_fen: 50000, signed_total_fen: -50000, tenders: [{ method: "cash", amount_fen: 50000, tendered_fen: 50000, reference: "" }] });
     let refunded = false;
     const { calls, user } = await openAdm("F6", {
       admissions: () => [admitted],
-      deposit_account: () => depositAccount(refunded ? [depositReceipt(), refund] : [depositReceipt()], refunded ? 150000 : 200000),
+      deposit_account: () => depositAccount(refunded ? [movement(depositReceipt(), "first"), movement(refund, "refund")] : [movement(depositReceipt(), "first")], refunded ? 150000 : 200000),
       refund_deposit: (a) => {
         const input = a?.input as DepositRefundInputView;
         if (input.amount_fen > 200000) throw ipcError("deposit_refund_exceeds_balance", "退款 ¥3,000.00 超过预交金余额 ¥2,000.00");
@@ -455,7 +455,7 @@ describe("deposits (F7)", () => {
   test("a refund paid back another way carries the whole amount and the reference, and the reason the core asks for", async () => {
     const { calls, user } = await openAdm("F6", {
       admissions: () => [admitted],
-      deposit_account: () => depositAccount([depositReceipt()], 200000),
+      deposit_account: () => depositAccount([movement(depositReceipt(), "first")], 200000),
       refund_deposit: (a) => {
         const input = a?.input as DepositRefundInputView;
         if (!input.pay_back_reason) throw ipcError("refund_other_way_needs_reason", "银行卡 ¥100.00 不是原路退回（原支付：银行卡 ¥1,000.00（6222/000123））：请填写原因，原因将打印在退费凭证上");
@@ -492,7 +492,7 @@ describe("deposits (F7)", () => {
     let tries = 0;
     const { calls, user } = await openAdm("F6", {
       admissions: () => [admitted],
-      deposit_account: () => depositAccount([depositReceipt({ receipt_no: "MZ01-000200" }), depositReceipt({ receipt_no: "MZ01-000201" })], 400000),
+      deposit_account: () => depositAccount([movement(depositReceipt({ receipt_no: "MZ01-000200" }), "first"), movement(depositReceipt({ receipt_no: "MZ01-000201" }), "top_up")], 400000),
       void_receipt: () => {
         if (tries++ === 0) throw ipcError("deposit_void_below_zero", "作废这笔预交金后余额将为负");
         return depositReceipt({ receipt_no: "MZ01-000200", voided: true });

@@ -7,6 +7,7 @@ import type { PayInput } from "../../bindings/PayInput";
 import type { PricedDraftView } from "../../bindings/PricedDraftView";
 import {
   activeOutage,
+  allRepliesHandled,
   callsOf,
   catalogItem,
   catalogVersion,
@@ -205,7 +206,7 @@ describe("line entry", () => {
     await addItem(user, "zcf", "2"); // answered at once
     expect(screen.getByTestId("charge-total")).toHaveTextContent("¥42.00");
     late.resolve(pricedDraft([pricedLine()], { total_fen: 1 }));
-    await new Promise((r) => setTimeout(r, 20));
+    await allRepliesHandled();
     expect(screen.getByTestId("charge-total")).toHaveTextContent("¥42.00");
     expect(screen.getAllByTestId("charge-line")).toHaveLength(2);
   });
@@ -667,7 +668,7 @@ describe("the registration fee", () => {
     await screen.findByTestId("reg-result");
     await view.user.keyboard("{F5}");
     await screen.findByTestId("charge-visit");
-    await new Promise((r) => setTimeout(r, 50));
+    await allRepliesHandled();
     expect(callsOf(view.calls, "price_draft")).toHaveLength(0);
   });
 });

@@ -10,6 +10,8 @@ const PAYLOAD = "DD1.MZ01.MZ01-000123.1000.1764122400.5f3a";
 function checked(over: Partial<CodeCheckView> = {}): CodeCheckView {
   return {
     kind: "charge",
+    valid: true,
+    anchor: "12:0123456789abcdef",
     state: "valid",
     station: "MZ01",
     receipt_no: "MZ01-000123",

@@ -3,7 +3,7 @@
 //! (`admission_has_balance`) and the form says how.
 
 import { useState } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { AdmissionView } from "../../bindings/AdmissionView";
 import { errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
@@ -13,7 +13,7 @@ import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { ADMIT_WORDS } from "./AdmitForm";
 
-const OWN_WORDS: Record<string, MsgKey> = {
+const OWN_WORDS: CodeMap<MsgKey> = {
   ...ADMIT_WORDS,
   admission_has_balance: "adm.cancelHasBalance",
 };

@@ -5,7 +5,7 @@
 //! the form says so before, the result after. A patient already admitted needs 确认再次入院.
 
 import { useEffect, useImperativeHandle, useRef, type Ref } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { AdmissionView } from "../../bindings/AdmissionView";
 import type { DepartmentView } from "../../bindings/DepartmentView";
 import type { Insurance } from "../../bindings/Insurance";
@@ -19,7 +19,7 @@ import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { BACK_ENTRY_FIELDS, BackEntry } from "./BackEntry";
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   ...BACK_ENTRY_FIELDS,
   dept_unknown: "dept",
   dept_not_inpatient: "dept",
@@ -29,7 +29,7 @@ const FIELD_OF: Record<string, string> = {
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
 /** Refusals told in the admission office's own words. */
-export const ADMIT_WORDS: Record<string, MsgKey> = {
+export const ADMIT_WORDS: CodeMap<MsgKey> = {
   role_forbidden: "adm.roleForbidden",
   outage_not_active: "adm.outageNotActive",
   patient_unknown: "adm.patientUnknown",

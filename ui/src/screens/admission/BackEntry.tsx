@@ -6,6 +6,7 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { Field } from "../../components/Field";
 import { useT, type MsgKey } from "../../i18n";
+import type { CodeMap } from "../../api";
 
 interface Props {
   on: boolean;
@@ -45,7 +46,7 @@ export function BackEntry({ on, onToggle, at, onAt, hint, label = "reg.backAt", 
 }
 
 /** Where the core's refusals of a back-entered time belong. */
-export const BACK_ENTRY_FIELDS: Record<string, string> = {
+export const BACK_ENTRY_FIELDS: CodeMap<string> = {
   outage_not_active: "backEntry",
   time_invalid: "backAt",
   time_in_future: "backAt",

@@ -8,7 +8,7 @@
 //! the core's to refuse.
 
 import type { Ref } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { Method } from "../../bindings/Method";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { errorIn } from "../../components/ErrorText";
@@ -53,7 +53,7 @@ export const freshDeposit = (inpatientNo: string): DepositDraft => ({
   payerPhone: "",
 });
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   ...BACK_ENTRY_FIELDS,
   deposit_zero: "cash",
   amount_out_of_range: "cash",
@@ -66,12 +66,12 @@ const FIELD_OF: Record<string, string> = {
 const fieldFor: FieldFor = (code) => FIELD_OF[code] ?? (code.startsWith("text_") ? "payerName" : undefined);
 
 /** The payment panel's, and a reference the core cannot take at all: the first row with one. */
-const DEP_REFERENCE_OF: Record<string, Method[]> = {
+const DEP_REFERENCE_OF: CodeMap<Method[]> = {
   ...REFERENCE_OF,
   tender_reference_invalid: ["card", "wechat", "alipay", "cheque", "other"],
 };
 
-const OWN_WORDS: Record<string, MsgKey> = {
+const OWN_WORDS: CodeMap<MsgKey> = {
   ...ADMIT_WORDS,
   outage_not_active: "dep.outageNotActive",
   ipc_failed: "pay.retry",

@@ -19,13 +19,14 @@ import type { DepositDesk } from "./depositDesk";
 import { DepositForm, freshDeposit, type DepositDraft } from "./DepositForm";
 import { DepositRefundForm } from "./DepositRefundForm";
 import { Movements, voidable } from "./Movements";
+import type { CodeMap } from "../../api";
 
 /** Which key asked for the panel; `seq` makes a repeated key a new request. */
 export type DepositIntent = { kind: "deposit" | "refund"; seq: number };
 
 type Sub = "none" | "deposit" | "refund" | "void" | "cancel" | "transfer";
 
-const VOID_WORDS: Record<string, MsgKey> = {
+const VOID_WORDS: CodeMap<MsgKey> = {
   deposit_void_below_zero: "dep.voidBelowZero",
   receipt_void_other_shift: "dep.voidOtherShift",
 };

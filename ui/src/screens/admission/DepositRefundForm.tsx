@@ -7,7 +7,7 @@
 //! made when the form opens and kept through retries.
 
 import { useEffect, useState } from "react";
-import { api, toIpcError } from "../../api";
+import { api, toIpcError, type CodeMap } from "../../api";
 import type { DepositRefundPreviewView } from "../../bindings/DepositRefundPreviewView";
 import type { IpcError } from "../../bindings/IpcError";
 import type { Method } from "../../bindings/Method";
@@ -27,7 +27,7 @@ import { newId } from "../charge/chargeDraft";
 import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "../charge/PayBackFields";
 import { ADMIT_WORDS } from "./AdmitForm";
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   ...SUPERVISED_FIELDS,
   ...PAY_BACK_FIELDS,
   deposit_refund_exceeds_balance: "amount",
@@ -43,7 +43,7 @@ const FIELD_OF: Record<string, string> = {
 };
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
-const OWN_WORDS: Record<string, MsgKey> = {
+const OWN_WORDS: CodeMap<MsgKey> = {
   shift_required: ADMIT_WORDS.shift_required,
   ipc_failed: "pay.retry",
 };

@@ -4,21 +4,25 @@
 //! Delete asks to void the chosen deposit receipt (refund receipts are not voided).
 
 import { useId, useImperativeHandle, useRef, type KeyboardEvent, type Ref } from "react";
-import type { ReceiptView } from "../../bindings/ReceiptView";
+import type { DepositMovementView } from "../../bindings/DepositMovementView";
+import type { MovementKind } from "../../bindings/MovementKind";
 import { formatFen, formatLocal } from "../../format";
 import { useT, type MsgKey } from "../../i18n";
 import { METHOD_KEY } from "../charge/TenderFields";
 
 /** Whether a movement may be offered for 作废 (the core decides the rest). */
-export const voidable = (m: ReceiptView | null): m is ReceiptView => m !== null && m.kind === "deposit" && !m.voided;
+export const voidable = (m: DepositMovementView | null): m is DepositMovementView => m !== null && m.kind === "deposit" && !m.voided;
 
 interface Props {
-  movements: ReceiptView[];
+  movements: DepositMovementView[];
   selectedNo: string | null;
-  onSelect: (m: ReceiptView) => void;
-  onVoid: (m: ReceiptView) => void;
+  onSelect: (m: DepositMovementView) => void;
+  onVoid: (m: DepositMovementView) => void;
   listRef?: Ref<HTMLUListElement>;
 }
+
+/** What the core says each movement is. */
+const KIND_KEY: Record<MovementKind, MsgKey> = { first: "dep.kindFirst", top_up: "dep.kindTopUp", refund: "dep.kindRefund" };
 
 export function Movements({ movements, selectedNo, onSelect, onVoid, listRef }: Props) {
   const t = useT();
@@ -26,8 +30,6 @@ export function Movements({ movements, selectedNo, onSelect, onVoid, listRef }: 
   const list = useRef<HTMLUListElement>(null);
   useImperativeHandle(listRef, () => list.current!, []);
   const index = movements.findIndex((m) => m.receipt_no === selectedNo);
-  const firstDeposit = movements.find((m) => m.kind === "deposit")?.receipt_no;
-  const kindOf = (m: ReceiptView): MsgKey => (m.kind === "deposit_refund" ? "dep.kindRefund" : m.receipt_no === firstDeposit ? "dep.kindFirst" : "dep.kindTopUp");
 
   function onKeyDown(e: KeyboardEvent<HTMLUListElement>) {
     if (movements.length === 0) return;
@@ -79,12 +81,12 @@ export function Movements({ movements, selectedNo, onSelect, onVoid, listRef }: 
             >
               <span className="code receipt-row-no">{m.receipt_no}</span>
               <span className="receipt-row-who">
-                <span className={`tag ${m.kind === "deposit_refund" ? "tag-warn" : ""}`}>{t(kindOf(m))}</span>{" "}
+                <span className={`tag ${m.movement === "refund" ? "tag-warn" : ""}`}>{t(KIND_KEY[m.movement])}</span>{" "}
                 <span className="row-facts">
                   {formatLocal(m.occurred_at)} · {m.tenders.map((x) => `${t(METHOD_KEY[x.method])}${x.reference ? ` ${x.reference}` : ""}`).join("、")}
                 </span>
               </span>
-              <span className="num receipt-row-total">{formatFen(m.kind === "deposit_refund" ? -m.total_fen : m.total_fen)}</span>
+              <span className="num receipt-row-total">{formatFen(m.signed_total_fen)}</span>
               {m.voided && (
                 <span className="receipt-row-tags">
                   <span className="tag tag-red">{t("corr.voided")}</span>

@@ -18,6 +18,7 @@ import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
 import { hasFree, type ChargeState } from "./chargeDraft";
+import type { CodeMap } from "../../api";
 
 /** The outpatient receipt's categories, in its order (bed and nursing are inpatient only). */
 const CATEGORIES: FeeCategory[] = [
@@ -36,7 +37,7 @@ const CATEGORIES: FeeCategory[] = [
 ];
 export const feeCategoryKey = (c: FeeCategory): MsgKey => `feeCat.${c}`;
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   price_invalid: "price",
   price_negative: "price",
   price_too_precise: "price",

@@ -16,6 +16,7 @@ import { formatFen } from "../../format";
 import { useT } from "../../i18n";
 import type { TenderRow } from "./chargeDraft";
 import { ALL_METHODS, METHOD_KEY, METHOD_KEYS, REFERENCE, referenceOf } from "./TenderFields";
+import type { CodeMap } from "../../api";
 
 /** The way chosen: back the way it came, or all of it one way. */
 export type PayBackWay = { original: true } | { original: false; row: TenderRow };
@@ -31,7 +32,7 @@ export function payBackTenders(way: PayBackWay, totalFen: number): TenderInputVi
 }
 
 /** The fields the core names in its refusals about the way back. */
-export const PAY_BACK_FIELDS: Record<string, string> = {
+export const PAY_BACK_FIELDS: CodeMap<string> = {
   refund_other_way_needs_reason: "payBackReason",
   refund_no_way_back: "payBackWay",
 };

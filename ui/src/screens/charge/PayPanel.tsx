@@ -13,7 +13,7 @@
 //! the payment, sent as typed (`back_entered_at`) and kept in the draft like the rest.
 
 import { useEffect, type Ref } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { PayInput } from "../../bindings/PayInput";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { errorIn } from "../../components/ErrorText";
@@ -26,7 +26,7 @@ import { hasFree, type ChargeState } from "./chargeDraft";
 import { insurable as insurableOf, PAYER_FIELDS, PayerFields } from "./PayerFields";
 import { readTenders, referenceField, TenderSection, useTenderSection } from "./TenderSection";
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   ...BACK_ENTRY_FIELDS,
   ...PAYER_FIELDS,
   tender_cash_short: "tendered",
@@ -42,7 +42,7 @@ const FIELD_OF: Record<string, string> = {
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
 /** Refusals told in the counter's own words, with the key that helps. */
-const OWN_WORDS: Record<string, MsgKey> = {
+const OWN_WORDS: CodeMap<MsgKey> = {
   shift_required: "charge.shiftRequired",
   outage_not_active: "charge.outageNotActive",
   ipc_failed: "pay.retry",

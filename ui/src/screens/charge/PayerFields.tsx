@@ -7,9 +7,10 @@ import type { ReactNode } from "react";
 import type { PatientView } from "../../bindings/PatientView";
 import { Field } from "../../components/Field";
 import { useT } from "../../i18n";
+import type { CodeMap } from "../../api";
 
 /** Where the core's refusals of the payer belong. */
-export const PAYER_FIELDS: Record<string, string> = {
+export const PAYER_FIELDS: CodeMap<string> = {
   patient_not_insured: "insured",
   self_pay_reason_missing: "selfPayReason",
 };

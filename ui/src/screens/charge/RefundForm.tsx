@@ -10,7 +10,7 @@
 //! the form opens and kept through retries.
 
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { api, toIpcError, type IpcError } from "../../api";
+import { api, toIpcError, type IpcError, type CodeMap } from "../../api";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import type { RefundInputView } from "../../bindings/RefundInputView";
 import type { RefundLineInput } from "../../bindings/RefundLineInput";
@@ -28,7 +28,7 @@ import { useT, type MsgKey } from "../../i18n";
 import { newId } from "./chargeDraft";
 import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "./PayBackFields";
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   ...SUPERVISED_FIELDS,
   ...PAY_BACK_FIELDS,
   refund_needs_drug_return: "drugBy",
@@ -43,7 +43,7 @@ const fieldFor: FieldFor = (code) => FIELD_OF[code] ?? (code.startsWith("return_
 /** A whole scanned return slip: `DDRT.` … `.` and its 86-character signature. */
 const SLIP = /^DDRT\.\S+\.[A-Za-z0-9_-]{86}$/;
 
-const OWN_WORDS: Record<string, MsgKey> = {
+const OWN_WORDS: CodeMap<MsgKey> = {
   shift_required: "charge.shiftRequired",
   ipc_failed: "pay.retry",
 };

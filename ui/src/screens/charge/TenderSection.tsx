@@ -7,7 +7,7 @@
 //! problem names; `readTenders` turns what was typed into the core's tenders.
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode, type Ref } from "react";
-import { api } from "../../api";
+import { api, type CodeMap, type ErrorCode } from "../../api";
 import type { CashChangeView } from "../../bindings/CashChangeView";
 import type { Method } from "../../bindings/Method";
 import type { TenderInputView } from "../../bindings/TenderInputView";
@@ -30,7 +30,7 @@ export interface TenderDraft {
 export type TenderChange = (patch: Partial<TenderDraft> | ((d: TenderDraft) => Partial<TenderDraft>)) => void;
 
 /** Which method a reference error is about: the first row of that method gets the focus. */
-export const REFERENCE_OF: Record<string, Method[]> = {
+export const REFERENCE_OF: CodeMap<Method[]> = {
   tender_card_reference: ["card"],
   tender_reference_missing: ["wechat", "alipay"],
   tender_cheque_reference: ["cheque"],
@@ -38,7 +38,7 @@ export const REFERENCE_OF: Record<string, Method[]> = {
 };
 
 /** The reference box (`ref-N`) a refusal is about, in the first row of its method; else none. */
-export function referenceField(rows: TenderRow[], code: string, referenceOf = REFERENCE_OF): string | undefined {
+export function referenceField(rows: TenderRow[], code: ErrorCode, referenceOf = REFERENCE_OF): string | undefined {
   const methods = referenceOf[code];
   const row = methods ? rows.findIndex((r) => methods.includes(r.method)) : -1;
   return row >= 0 ? `ref-${row}` : undefined;

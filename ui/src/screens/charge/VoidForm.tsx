@@ -2,7 +2,7 @@
 //! PIN. The number stays used and shows as 作废 everywhere; a receipt of an earlier shift is
 //! refunded instead (the core says so with `receipt_void_other_shift`).
 
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
@@ -15,7 +15,7 @@ import { useT, type MsgKey } from "../../i18n";
 
 const fieldFor: FieldFor = (code) => SUPERVISED_FIELDS[code];
 
-const OWN_WORDS: Record<string, MsgKey> = {
+const OWN_WORDS: CodeMap<MsgKey> = {
   receipt_void_other_shift: "corr.voidOtherShift",
   shift_required: "charge.shiftRequired",
 };
@@ -26,7 +26,7 @@ interface Props {
   /** Esc on the first field: back to the receipt list. */
   onBackOut: () => void;
   /** Refusals this screen tells in its own words, over the ones above. */
-  ownWords?: Record<string, MsgKey>;
+  ownWords?: CodeMap<MsgKey>;
 }
 
 export function VoidForm({ receipt, onVoided, onBackOut, ownWords }: Props) {

@@ -5,7 +5,7 @@
 //! closes from the last field; the core has the last word on every rule.
 
 import { useEffect, useRef, useState } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { CountCheck } from "../../bindings/CountCheck";
 import type { CountInput } from "../../bindings/CountInput";
 import type { ShiftClosedView } from "../../bindings/ShiftClosedView";
@@ -25,7 +25,7 @@ export const DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 50, 10];
 
 type Mode = "total" | "notes";
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   amount_invalid: "total",
   amount_out_of_range: "total",
   amount_too_precise: "total",

@@ -6,7 +6,7 @@
 //! field they concern, and change nothing.
 
 import { useEffect, useRef, useState } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { PatientView } from "../../bindings/PatientView";
 import { Dialog } from "../../components/Dialog";
 import { errorIn } from "../../components/ErrorText";
@@ -27,7 +27,7 @@ import { useT } from "../../i18n";
 
 /** Where a refusal of the correction shows. The reason is checked here before the core sees
  *  it, so an empty name is the only `text_empty` the core can give. */
-const FIELD_OF: Record<string, string> = { ...DETAILS_FIELD_OF, patient_duplicate_id: "idNumber" };
+const FIELD_OF: CodeMap<string> = { ...DETAILS_FIELD_OF, patient_duplicate_id: "idNumber" };
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
 interface Props {

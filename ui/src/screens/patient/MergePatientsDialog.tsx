@@ -7,7 +7,7 @@
 //! field to field and merges from the PIN; Ctrl+Enter merges from anywhere; Esc closes.
 
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { PatientView } from "../../bindings/PatientView";
 import { Dialog } from "../../components/Dialog";
 import { errorIn } from "../../components/ErrorText";
@@ -23,7 +23,7 @@ import { useT } from "../../i18n";
 
 type Slot = "merged" | "into";
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   ...SUPERVISED_FIELDS,
   approver_is_actor: "supName",
   patient_merge_same: "merged",

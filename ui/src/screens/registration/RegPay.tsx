@@ -17,6 +17,7 @@ import { useT } from "../../i18n";
 import { newId } from "../charge/chargeDraft";
 import { readTenders, referenceField, TenderSection, useTenderSection, type TenderChange, type TenderDraft } from "../charge/TenderSection";
 import type { TenderInputView } from "../../bindings/TenderInputView";
+import type { CodeMap, ErrorCode } from "../../api";
 
 /** The payment being typed for one registration (`id` is the registration's). */
 export interface RegPayDraft extends TenderDraft {
@@ -31,7 +32,7 @@ export interface RegPayDraft extends TenderDraft {
 export const freshRegPay = (): RegPayDraft => ({ id: newId(), cash: "", tendered: "", tenders: [], presetFor: "" });
 
 /** Where the core's refusals of a payment belong. */
-export const PAY_FIELDS: Record<string, string> = {
+export const PAY_FIELDS: CodeMap<string> = {
   ...PAYER_FIELDS,
   tender_cash_short: "tendered",
   tender_tendered_without_cash: "tendered",
@@ -101,4 +102,4 @@ export function RegPay({ patient, type, draft, onChange, onPay, pending, problem
 }
 
 /** The field a payment refusal concerns, in the rows as typed. */
-export const payField = (draft: RegPayDraft, code: string) => referenceField(draft.tenders, code) ?? payFieldFor(code);
+export const payField = (draft: RegPayDraft, code: ErrorCode) => referenceField(draft.tenders, code) ?? payFieldFor(code);

@@ -7,7 +7,7 @@
 //! the 补录 box then asks when the visit really happened.
 
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { DepartmentView } from "../../bindings/DepartmentView";
 import type { PatientView } from "../../bindings/PatientView";
 import type { RegistrationView } from "../../bindings/RegistrationView";
@@ -24,7 +24,7 @@ import { useT, type MsgKey } from "../../i18n";
 import { insurable } from "../charge/PayerFields";
 import { freshRegPay, payField, RegPay, type RegPayDraft } from "./RegPay";
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   dept_unknown: "dept",
   dept_not_outpatient: "dept",
   reg_type_unknown: "regType",
@@ -40,7 +40,7 @@ const FIELD_OF: Record<string, string> = {
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
 /** Refusals told in the counter's own words, with the key that helps. */
-const OWN_WORDS: Record<string, MsgKey> = {
+const OWN_WORDS: CodeMap<MsgKey> = {
   shift_required: "reg.shiftRequired",
   outage_not_active: "reg.outageNotActive",
 };

@@ -4,7 +4,7 @@
 //! list marked 已退号 — nothing is deleted, its queue number stays used — with its refund.
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { RegistrationView } from "../../bindings/RegistrationView";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
@@ -16,7 +16,7 @@ import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor, type Problem } from "../../hooks/useSubmit";
 import { useT } from "../../i18n";
 
-const FIELD_OF: Record<string, string> = { ...SUPERVISED_FIELDS, reg_cancel_needs_supervisor: "supName", approver_is_actor: "supName" };
+const FIELD_OF: CodeMap<string> = { ...SUPERVISED_FIELDS, reg_cancel_needs_supervisor: "supName", approver_is_actor: "supName" };
 const fieldFor: FieldFor = (code) => FIELD_OF[code];
 
 interface Props {

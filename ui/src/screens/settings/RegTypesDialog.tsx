@@ -8,7 +8,7 @@
 //! administrators) and refuses a code the price list lacks, naming it. Typed text survives Esc.
 
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { api } from "../../api";
+import { api, type CodeMap } from "../../api";
 import type { RegTypeView } from "../../bindings/RegTypeView";
 import type { Role } from "../../bindings/Role";
 import { Dialog } from "../../components/Dialog";
@@ -35,7 +35,7 @@ export function splitCodes(text: string): string[] {
     .filter((c) => c !== "");
 }
 
-const FIELD_OF: Record<string, string> = {
+const FIELD_OF: CodeMap<string> = {
   reg_type_key_invalid: "key",
   reg_type_name_taken: "name",
   text_empty: "name",

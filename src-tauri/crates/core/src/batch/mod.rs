@@ -188,7 +188,7 @@ impl Manifest {
 }
 
 fn bad_batch(zh: String, en: String) -> CoreError {
-    CoreError::invalid("batch_invalid", zh, en)
+    CoreError::invalid(crate::error::ErrorCode::BatchInvalid, zh, en)
 }
 
 /// Reads `manifest.json` of the batch folder `dir`. The signature is not checked here

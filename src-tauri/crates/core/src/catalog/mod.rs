@@ -170,7 +170,7 @@ fn month_of(option: Option<&str>, file_name: &str, now: DateTime<Utc>) -> Result
                 .is_some_and(|(y, m)| valid(y, m));
         if !ok {
             return Err(invalid!(
-                "catalog_month_invalid",
+                CatalogMonthInvalid,
                 format!("月份“{text}”无效：请写成 2026-11"),
                 format!("Invalid month \"{text}\": write it as 2026-11")
             ));
@@ -224,7 +224,7 @@ fn items_digest<'a>(items: impl Iterator<Item = &'a CatalogItem>) -> String {
 
 pub(crate) fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogVersion> {
     Ok(CatalogVersion {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         file_name: r.get(1)?,
         sha256: r.get(2)?,
         month: r.get(3)?,
@@ -232,7 +232,7 @@ pub(crate) fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Catalo
         items: r.get(5)?,
         rejected: r.get(6)?,
         imported_by: r.get(7)?,
-        imported_at: parse_stamp(&r.get::<_, String>(8)?),
+        imported_at: parse_stamp(&r.get::<_, String>(8)?)?,
         part: r.get(9)?,
     })
 }
@@ -249,7 +249,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CatalogItem> {
     let cat: String = r.get(6)?;
     let lookup: String = r.get(7)?;
     Ok(CatalogItem {
-        version_id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        version_id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         code: r.get(1)?,
         name: r.get(2)?,
         spec: r.get(3)?,
@@ -305,7 +305,7 @@ pub(crate) fn verify_items(conn: &Connection) -> Result<Option<(Uuid, String)>> 
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, digest) in versions {
-        let id: Uuid = id.parse().unwrap_or_default();
+        let id: Uuid = crate::time::parse_stored_id(&id)?;
         let items = load_items(conn, id)?;
         if items_digest(items.iter()) != digest {
             return Ok(Some((id, digest)));
@@ -391,7 +391,7 @@ impl Desk {
         if !report.problems.is_empty() && !accept_good_rows {
             let n = report.problems.len();
             return Err(invalid!(
-                "catalog_has_bad_rows",
+                CatalogHasBadRows,
                 format!(
                     "价目表中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的项目",
                     report.good
@@ -404,7 +404,7 @@ impl Desk {
         }
         if report.good == 0 {
             return Err(invalid!(
-                "catalog_no_good_rows",
+                CatalogNoGoodRows,
                 "价目表中没有一行可以导入",
                 "No row of the price list can be imported"
             ));
@@ -535,7 +535,7 @@ impl Desk {
     pub fn require_catalog(&self) -> Result<CatalogVersion> {
         self.active_catalog()?.ok_or_else(|| {
             invalid!(
-                "catalog_missing",
+                CatalogMissing,
                 "尚未导入价目表，无法收费。请在“价目表”页面（Ctrl+P）导入本月价目表，或用 downtime catalog import 文件",
                 "No price list has been imported, so nothing can be charged. Import this month's list on the price list screen (Ctrl+P) or with downtime catalog import FILE"
             )

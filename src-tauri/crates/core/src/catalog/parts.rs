@@ -173,7 +173,7 @@ impl Desk {
         if let Some((code, other)) = change.conflicts.first() {
             let codes: Vec<&str> = change.conflicts.iter().map(|(c, _)| c.as_str()).collect();
             return Err(invalid!(
-                "catalog_code_in_two_parts",
+                CatalogCodeInTwoParts,
                 format!(
                     "编码 {code} 同时在“{}”和“{}”中（共 {} 个这样的编码，如 {}）：一个编码只能在一个部分中。请从其中一个部分的文件中删去，或改用相同的部分名称导入",
                     part_label(&change.part),
@@ -191,7 +191,7 @@ impl Desk {
         }
         if change.shrinks && !confirm_shrink {
             return Err(invalid!(
-                "catalog_shrink_unconfirmed",
+                CatalogShrinkUnconfirmed,
                 format!(
                     "新的{}只有 {items} 项，不到现在的 {} 项的一半：是不是选错了文件？确认无误请确认缩减（命令行加 --confirm-shrink）",
                     part_label(&change.part),
@@ -224,12 +224,12 @@ impl Desk {
         match found.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(invalid!(
-                "catalog_version_unknown",
+                CatalogVersionUnknown,
                 format!("没有编号为“{text}”的价目表版本：用 downtime catalog versions 查看编号（至少输入 8 位）"),
                 format!("No price-list version \"{text}\": see downtime catalog versions (give at least 8 characters)")
             )),
             _ => Err(invalid!(
-                "catalog_version_ambiguous",
+                CatalogVersionAmbiguous,
                 format!("“{text}”对应多个价目表版本：请输入更多位"),
                 format!("\"{text}\" matches several versions: give more of the id")
             )),
@@ -242,7 +242,7 @@ impl Desk {
         let v = self.find_catalog_version(version)?;
         if self.active_set()?.is_some_and(|s| s.parts.iter().any(|p| p.id == v.id)) {
             return Err(invalid!(
-                "catalog_already_active",
+                CatalogAlreadyActive,
                 format!("价目表版本 {}（{} {}）已在使用中", v.id, part_label(&v.part), v.month),
                 format!(
                     "Price-list version {} ({} {}) is already in force",

@@ -89,7 +89,7 @@ fn scaled_text(v: i64, scale: u32, min_decimals: usize) -> String {
 impl UnitPrice {
     pub fn from_e4(e4: i64) -> Result<UnitPrice> {
         if !(0..=MAX_PRICE_E4).contains(&e4) {
-            return Err(invalid!("price_out_of_range", "单价超出范围", "Unit price out of range"));
+            return Err(invalid!(PriceOutOfRange, "单价超出范围", "Unit price out of range"));
         }
         Ok(UnitPrice(e4))
     }
@@ -106,17 +106,17 @@ impl UnitPrice {
     pub fn parse(text: &str) -> Result<UnitPrice> {
         Self::parse_raw(text).map_err(|e| match e {
             ScaledError::TooPrecise => invalid!(
-                "price_too_precise",
+                PriceTooPrecise,
                 format!("单价“{text}”超过 4 位小数"),
                 format!("Unit price \"{text}\" has more than 4 decimals")
             ),
             ScaledError::Negative => invalid!(
-                "price_negative",
+                PriceNegative,
                 format!("单价“{text}”为负数"),
                 format!("Unit price \"{text}\" is negative")
             ),
             _ => invalid!(
-                "price_invalid",
+                PriceInvalid,
                 format!("单价“{text}”无法识别"),
                 format!("Cannot read the unit price \"{text}\"")
             ),
@@ -143,7 +143,7 @@ impl Quantity {
     pub fn from_milli(m: i64) -> Result<Quantity> {
         if !(1..=MAX_QTY_MILLI).contains(&m) {
             return Err(invalid!(
-                "quantity_out_of_range",
+                QuantityOutOfRange,
                 "数量必须大于 0 且不超过 99999.999",
                 "The quantity must be above 0 and at most 99999.999"
             ));
@@ -156,7 +156,7 @@ impl Quantity {
         let q = parse_scaled(text, 3).map_err(|e| quantity_error(text, e))?;
         if q == 0 {
             return Err(invalid!(
-                "quantity_zero",
+                QuantityZero,
                 format!("数量“{text}”必须大于 0"),
                 format!("The quantity \"{text}\" must be above 0")
             ));
@@ -177,17 +177,17 @@ impl Quantity {
 fn quantity_error(text: &str, e: ScaledError) -> CoreError {
     match e {
         ScaledError::TooPrecise => invalid!(
-            "quantity_too_precise",
+            QuantityTooPrecise,
             format!("数量“{text}”最多 3 位小数"),
             format!("The quantity \"{text}\" has more than 3 decimals")
         ),
         ScaledError::Negative => invalid!(
-            "quantity_zero",
+            QuantityZero,
             format!("数量“{text}”必须大于 0"),
             format!("The quantity \"{text}\" must be above 0")
         ),
         _ => invalid!(
-            "quantity_invalid",
+            QuantityInvalid,
             format!("数量“{text}”无法识别"),
             format!("Cannot read the quantity \"{text}\"")
         ),
@@ -213,7 +213,7 @@ pub fn line_amount(qty: Quantity, price: UnitPrice) -> Result<Fen> {
     let fen = (product + 50_000) / 100_000;
     if fen > MAX_FEN as i128 {
         return Err(invalid!(
-            "amount_out_of_range",
+            AmountOutOfRange,
             "这一行的金额超出范围",
             "This line's amount is out of range"
         ));

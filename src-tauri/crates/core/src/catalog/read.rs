@@ -45,7 +45,7 @@ impl Field {
             "whole" => Field::Whole,
             _ => {
                 return Err(invalid!(
-                    "catalog_map_invalid",
+                    CatalogMapInvalid,
                     format!("列映射目标“{text}”无效：可用 code、name、spec、unit、price、category、pinyin、wubi、insurance、drug"),
                     format!(
                         "Unknown mapping target \"{text}\": use code, name, spec, unit, price, category, pinyin, wubi, insurance or drug"
@@ -134,7 +134,7 @@ pub struct Parsed {
 
 fn not_a_catalog(zh: &str, en: &str) -> CoreError {
     invalid!(
-        "catalog_not_a_price_list",
+        CatalogNotAPriceList,
         format!("这不是可导入的价目表：{zh}。请导出含“编码、名称、单价、费用类别”表头的 CSV 或 Excel 文件"),
         format!(
             "This is not a price list that can be imported: {en}. Export a CSV or Excel file with code, name, price and category headers"
@@ -181,7 +181,7 @@ fn decode(bytes: &[u8], forced: Option<&str>, not_a: NotA) -> Result<(String, &'
         Some("gbk") | Some("gb18030") | Some("gb2312") => gb(bytes).map(|s| (s, "gb18030")),
         Some(other) => {
             return Err(invalid!(
-                "catalog_encoding_unknown",
+                CatalogEncodingUnknown,
                 format!("不支持的编码“{other}”：可用 utf8、gbk、gb18030"),
                 format!("Unsupported encoding \"{other}\": use utf8, gbk or gb18030")
             ))
@@ -264,7 +264,7 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 pub(crate) fn line_too_long(line: usize) -> CoreError {
     let kib = MAX_LINE_BYTES / 1024;
     invalid!(
-        "import_line_too_long",
+        ImportLineTooLong,
         format!("第 {line} 行超过 {kib} KB，不是可导入的表格：请检查是否选错了文件"),
         format!("Line {line} is longer than {kib} KB, not a table that can be imported: check it is the right file")
     )
@@ -272,7 +272,7 @@ pub(crate) fn line_too_long(line: usize) -> CoreError {
 
 pub(crate) fn too_many_rows() -> CoreError {
     invalid!(
-        "import_too_many_rows",
+        ImportTooManyRows,
         format!("文件超过 {MAX_ROWS} 行，无法导入：请分成几个文件，或检查是否选错了文件"),
         format!("The file has more than {MAX_ROWS} rows and cannot be imported: split it, or check it is the right file")
     )
@@ -280,7 +280,7 @@ pub(crate) fn too_many_rows() -> CoreError {
 
 pub(crate) fn too_many_columns(row: usize) -> CoreError {
     invalid!(
-        "import_too_many_columns",
+        ImportTooManyColumns,
         format!("第 {row} 行超过 {MAX_COLUMNS} 列，无法导入：请检查是否选错了文件"),
         format!("Row {row} has more than {MAX_COLUMNS} columns and cannot be imported: check it is the right file")
     )
@@ -289,7 +289,7 @@ pub(crate) fn too_many_columns(row: usize) -> CoreError {
 fn too_big_inflated() -> CoreError {
     let mb = MAX_XLSX_INFLATED / (1024 * 1024);
     invalid!(
-        "import_xlsx_too_big",
+        ImportXlsxTooBig,
         format!("这个 Excel 文件解压后超过 {mb} MB，为保护本机没有读取：请在 Excel 中另存为 CSV 再导入"),
         format!(
             "This Excel file inflates to more than {mb} MB and was not read, to protect this PC: save it as CSV in Excel and import that"
@@ -325,7 +325,7 @@ fn read_workbook(bytes: &[u8], opts: &ReadOptions, not_a: NotA) -> Result<Rows> 
         match &opts.sheet {
             Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
                 invalid!(
-                    "catalog_sheet_missing",
+                    CatalogSheetMissing,
                     format!("工作簿中没有名为“{s}”的工作表（有：{}）", names.join("、")),
                     format!("The workbook has no sheet \"{s}\" (it has: {})", names.join(", "))
                 )

@@ -143,7 +143,7 @@ fn encoding_of(head: &[u8], forced: Option<&str>, not_a: NotA) -> Result<&'stati
         Some("gbk") | Some("gb18030") | Some("gb2312") => GB18030,
         Some(other) => {
             return Err(invalid!(
-                "catalog_encoding_unknown",
+                CatalogEncodingUnknown,
                 format!("不支持的编码“{other}”：可用 utf8、gbk、gb18030"),
                 format!("Unsupported encoding \"{other}\": use utf8, gbk or gb18030")
             ))

@@ -66,14 +66,12 @@ pub struct RefundPreview {
 /// The reason finance looks for: the whole receipt refunded so the HIS can re-settle it.
 pub const RESETTLEMENT_REASON: &str = "医保重新结算";
 
-fn unknown(no: &str) -> crate::CoreError {
-    invalid!("receipt_unknown", format!("找不到收据 {no}"), format!("No receipt {no}"))
-}
+use super::unknown_receipt as unknown;
 
 /// A registration's fee receipt goes back only with its registration.
 fn registration_receipt(no: &str) -> crate::CoreError {
     invalid!(
-        "receipt_is_registration",
+        ReceiptIsRegistration,
         format!("收据 {no} 是挂号费收据：请在挂号页面（F4）办理退号，挂号费随退号退还"),
         format!("Receipt {no} pays a registration fee: cancel the registration on the registration screen (F4), which refunds it")
     )
@@ -92,7 +90,7 @@ impl Desk {
         let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
         if r.voided.is_some() {
             return Err(invalid!(
-                "receipt_already_voided",
+                ReceiptAlreadyVoided,
                 format!("收据 {} 已经作废", r.receipt_no),
                 format!("Receipt {} is already voided", r.receipt_no)
             ));
@@ -101,15 +99,11 @@ impl Desk {
             return Err(registration_receipt(&r.receipt_no));
         }
         if matches!(r.kind, ReceiptKind::Refund | ReceiptKind::DepositRefund) {
-            return Err(invalid!(
-                "receipt_void_refund",
-                "退费凭证不能作废",
-                "A refund receipt cannot be voided"
-            ));
+            return Err(invalid!(ReceiptVoidRefund, "退费凭证不能作废", "A refund receipt cannot be voided"));
         }
         if r.refunded > Fen::ZERO {
             return Err(invalid!(
-                "receipt_has_refunds",
+                ReceiptHasRefunds,
                 format!("收据 {} 已有退费，不能再作废", r.receipt_no),
                 format!("Receipt {} has refunds; it cannot be voided", r.receipt_no)
             ));
@@ -122,7 +116,7 @@ impl Desk {
                 let balance = self.deposit_account(&a.inpatient_no)?.balance;
                 if balance < r.total {
                     return Err(invalid!(
-                        "deposit_void_below_zero",
+                        DepositVoidBelowZero,
                         format!(
                             "作废这笔预交金后余额将为负（余额 {balance}，本笔 {}）：已退还的部分请先处理",
                             r.total
@@ -138,7 +132,7 @@ impl Desk {
         let shift = self.shift_for_money(by)?;
         if shift.id != r.shift_id {
             return Err(invalid!(
-                "receipt_void_other_shift",
+                ReceiptVoidOtherShift,
                 format!(
                     "只能作废本班次的收据；收据 {} 不属于 {} 当前的班次，请改用退费",
                     r.receipt_no,
@@ -239,7 +233,7 @@ impl Desk {
         }
         if lines.is_empty() || total == Fen::ZERO {
             return Err(invalid!(
-                "refund_nothing_left",
+                RefundNothingLeft,
                 format!("收据 {} 已全部退费", original.receipt_no),
                 format!("Receipt {} is already fully refunded", original.receipt_no)
             ));
@@ -249,7 +243,7 @@ impl Desk {
             Some(d) => Some(clean_text(d, 20, ("退药确认人", "Pharmacy confirmation"))?),
             None if lines.iter().any(|l| l.is_drug) => {
                 return Err(invalid!(
-                    "refund_needs_drug_return",
+                    RefundNeedsDrugReturn,
                     "退药品需药房确认退药：请填写退药确认人",
                     "Refunding drugs needs the pharmacy's confirmation that they came back: give who confirmed it"
                 ))
@@ -290,14 +284,14 @@ impl Desk {
         }
         if original.kind != ReceiptKind::Charge {
             return Err(invalid!(
-                "receipt_not_refundable",
+                ReceiptNotRefundable,
                 "只有收费收据可以退费",
                 "Only charge receipts can be refunded"
             ));
         }
         if original.voided.is_some() {
             return Err(invalid!(
-                "receipt_voided",
+                ReceiptVoided,
                 format!("收据 {} 已作废，不能退费", original.receipt_no),
                 format!("Receipt {} is voided; it cannot be refunded", original.receipt_no)
             ));
@@ -345,7 +339,7 @@ impl Desk {
                 amount_left,
             } = left.iter().find(|l| l.line.line_no == n).ok_or_else(|| {
                 invalid!(
-                    "refund_line_unknown",
+                    RefundLineUnknown,
                     format!("收据 {} 没有第 {n} 行", original.receipt_no),
                     format!("Receipt {} has no line {n}", original.receipt_no)
                 )
@@ -353,7 +347,7 @@ impl Desk {
             let (qty_left, amount_left) = (*qty_left, amount_left.get());
             if lines.iter().any(|l| l.refunds_line == Some(n)) {
                 return Err(invalid!(
-                    "refund_line_twice",
+                    RefundLineTwice,
                     format!("第 {n} 行写了两次"),
                     format!("Line {n} is given twice")
                 ));
@@ -363,7 +357,7 @@ impl Desk {
                     continue;
                 }
                 return Err(invalid!(
-                    "refund_line_done",
+                    RefundLineDone,
                     format!("第 {n} 行（{}）已全部退费", line.name),
                     format!("Line {n} ({}) is already fully refunded", line.name)
                 ));
@@ -371,7 +365,7 @@ impl Desk {
             let qty = qty.map(|q| q.milli()).unwrap_or(qty_left);
             if qty > qty_left {
                 return Err(invalid!(
-                    "refund_exceeds_paid",
+                    RefundExceedsPaid,
                     format!(
                         "第 {n} 行（{}）最多还能退 {}，不能退 {}",
                         line.name,
@@ -392,7 +386,7 @@ impl Desk {
                     let per_dose = line.qty.milli() / d;
                     if per_dose == 0 || qty % per_dose != 0 {
                         return Err(invalid!(
-                            "refund_not_whole_doses",
+                            RefundNotWholeDoses,
                             format!(
                                 "第 {n} 行（{}）按付退费：数量须为每付用量 {} 的整数倍",
                                 line.name,
@@ -426,7 +420,7 @@ impl Desk {
             };
             total = total
                 .checked_add(amount)
-                .ok_or_else(|| invalid!("amount_out_of_range", "退费合计超出范围", "The refund total is out of range"))?;
+                .ok_or_else(|| invalid!(AmountOutOfRange, "退费合计超出范围", "The refund total is out of range"))?;
             lines.push(ReceiptLine {
                 line_no: lines.len() as i64 + 1,
                 qty: Quantity::from_milli(qty)?,

@@ -27,7 +27,7 @@ use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use crate::workdays::{Due, DUE_WORKING_DAYS};
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, Utc};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map};
@@ -58,7 +58,7 @@ impl Payer {
             Payer::AsRecorded => Ok((on_file, String::new())),
             Payer::Insured if on_file => Ok((true, String::new())),
             Payer::Insured => Err(invalid!(
-                "patient_not_insured",
+                PatientNotInsured,
                 format!("{} 没有登记医保类型和卡号，不能按医保患者收费：请先在患者信息中登记", patient.name),
                 format!(
                     "{} has no insurance type and card number on record; record them before charging as insured",
@@ -67,7 +67,7 @@ impl Payer {
             )),
             Payer::SelfPay(_) if !on_file => Ok((false, String::new())),
             Payer::SelfPay(reason) if reason.trim().is_empty() => Err(invalid!(
-                "self_pay_reason_missing",
+                SelfPayReasonMissing,
                 format!(
                     "{} 登记了{}：按自费收费请写明原因（默认按医保患者收费）",
                     patient.name,
@@ -110,7 +110,7 @@ fn item_line(
 ) -> Result<ReceiptLine> {
     let item = item.ok_or_else(|| {
         invalid!(
-            "item_unknown",
+            ItemUnknown,
             format!("第 {line_no} 行：当前价目表（{month}）中没有编码为“{code}”的项目"),
             format!("Line {line_no}: the active price list ({month}) has no item \"{code}\"")
         )
@@ -118,7 +118,7 @@ fn item_line(
     match (item.by_dose(), doses) {
         (true, None) => {
             return Err(invalid!(
-                "herbal_needs_doses",
+                HerbalNeedsDoses,
                 format!(
                     "第 {line_no} 行：{}是中药饮片，请按每付用量和付数录入（如 10 克 × 7 付）",
                     item.name
@@ -131,7 +131,7 @@ fn item_line(
         }
         (false, Some(_)) => {
             return Err(invalid!(
-                "doses_not_herbal",
+                DosesNotHerbal,
                 format!("第 {line_no} 行：{}不是中药饮片，不按付数收费", item.name),
                 format!("Line {line_no}: {} is not a herbal piece; it is not charged by doses", item.name)
             ))
@@ -162,7 +162,7 @@ fn item_line(
 pub(crate) fn check_whole(line_no: i64, name: &str, unit: &str, qty: Quantity, whole: bool) -> Result<()> {
     if whole && qty.milli() % 1000 != 0 {
         return Err(invalid!(
-            "quantity_not_whole",
+            QuantityNotWhole,
             format!("第 {line_no} 行：{name}按“{unit}”计，数量须为整数，不能是 {}", qty.text()),
             format!("Line {line_no}: {name} counts in whole \"{unit}\", not {}", qty.text())
         ));
@@ -493,6 +493,11 @@ impl<'a> NewReceipt<'a> {
     }
 }
 
+/// The one error for a receipt number that is not on record.
+pub fn unknown_receipt(no: &str) -> crate::CoreError {
+    invalid!(ReceiptUnknown, format!("找不到收据 {no}"), format!("No receipt {no}"))
+}
+
 impl Desk {
     /// 收费结算: checks every line and tender, then writes the receipt, its lines and tenders
     /// and one journal entry in one transaction. Returns the receipt (the one already issued
@@ -516,7 +521,7 @@ impl Desk {
                 return Ok(existing);
             }
             return Err(invalid!(
-                "charge_exists_different",
+                ChargeExistsDifferent,
                 format!("这笔收费已经以收据 {} 结算，内容与现在不同：请新建一笔收费", existing.receipt_no),
                 format!(
                     "This charge was already paid as receipt {} with different content: start a new charge",
@@ -525,11 +530,11 @@ impl Desk {
             ));
         }
         if input.lines.is_empty() {
-            return Err(invalid!("charge_empty", "还没有收费项目", "The charge has no lines"));
+            return Err(invalid!(ChargeEmpty, "还没有收费项目", "The charge has no lines"));
         }
         if input.lines.len() > MAX_LINES {
             return Err(invalid!(
-                "charge_too_many_lines",
+                ChargeTooManyLines,
                 format!("一笔收费最多 {MAX_LINES} 行，现在有 {} 行：请分开收费", input.lines.len()),
                 format!(
                     "One charge holds at most {MAX_LINES} lines, this one has {}: split it",
@@ -557,7 +562,7 @@ impl Desk {
             Some(v) => {
                 let reg = self.registration(v)?.filter(|r| r.patient_id == patient.id).ok_or_else(|| {
                     invalid!(
-                        "visit_unknown",
+                        VisitUnknown,
                         "这次挂号不属于该患者",
                         "That registration does not belong to this patient"
                     )
@@ -576,7 +581,7 @@ impl Desk {
         let (lines, total) = self.price_lines_in(&catalog, &input.lines, input.approver.as_ref())?;
         if total == Fen::ZERO {
             return Err(invalid!(
-                "charge_zero",
+                ChargeZero,
                 "收费合计为 0，无需结算",
                 "The charge totals 0: nothing to pay"
             ));
@@ -632,7 +637,7 @@ impl Desk {
             cashier: by.name().to_string(),
             shift_id: shift.id,
             outage_id,
-            occurred_at: crate::time::parse_stamp(&stamp(occurred_at)),
+            occurred_at: crate::time::parse_stamp(&stamp(occurred_at))?,
             back_entered: input.back_entered_at.is_some(),
             qr_payload,
             voided: None,
@@ -649,7 +654,7 @@ impl Desk {
     pub fn price_lines(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<(Vec<ReceiptLine>, Fen)> {
         if input.len() > MAX_LINES {
             return Err(invalid!(
-                "charge_too_many_lines",
+                ChargeTooManyLines,
                 format!("一笔收费最多 {MAX_LINES} 行，现在有 {} 行：请分开收费", input.len()),
                 format!("One charge holds at most {MAX_LINES} lines, this one has {}: split it", input.len())
             ));
@@ -661,13 +666,21 @@ impl Desk {
     /// Prices a draft for the charging window, as `price_lines` does, except that without a
     /// supervisor the free-text lines are left out instead of refusing the whole draft: the
     /// window shows them unpriced (and out of the total) until a supervisor approves them
-    /// again, for instance after a reload.
-    pub fn price_draft(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<(Vec<ReceiptLine>, Fen)> {
-        if approver.is_some() {
-            return self.price_lines(input, approver);
-        }
-        let items: Vec<LineInput> = input.iter().filter(|l| !matches!(l, LineInput::FreeText { .. })).cloned().collect();
-        self.price_lines(&items, None)
+    /// again, for instance after a reload. With the due date (re-settlement, invoice
+    /// exchange) the receipt will carry if it is paid today.
+    pub fn price_draft(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<PricedDraft> {
+        let (lines, total) = if approver.is_some() {
+            self.price_lines(input, approver)?
+        } else {
+            let items: Vec<LineInput> = input.iter().filter(|l| !matches!(l, LineInput::FreeText { .. })).cloned().collect();
+            self.price_lines(&items, None)?
+        };
+        let due_if_paid_today = self.due_after(self.today(), DUE_WORKING_DAYS)?;
+        Ok(PricedDraft {
+            lines,
+            total,
+            due_if_paid_today,
+        })
     }
 
     /// `price_lines` against `catalog`, already looked up by the caller.
@@ -695,7 +708,7 @@ impl Desk {
                 LineInput::Herbal { code, per_dose, doses } => {
                     if !(1..=MAX_DOSES).contains(doses) {
                         return Err(invalid!(
-                            "doses_invalid",
+                            DosesInvalid,
                             format!("第 {line_no} 行：付数应为 1 到 {MAX_DOSES} 的整数"),
                             format!("Line {line_no}: the number of doses must be a whole number from 1 to {MAX_DOSES}")
                         ));
@@ -720,7 +733,7 @@ impl Desk {
                 } => {
                     let approver = approver.ok_or_else(|| {
                         invalid!(
-                            "free_text_needs_supervisor",
+                            FreeTextNeedsSupervisor,
                             "价目表外的项目需要主管授权",
                             "An item outside the price list needs a supervisor's approval"
                         )
@@ -748,7 +761,7 @@ impl Desk {
             };
             total = total
                 .checked_add(line.amount)
-                .ok_or_else(|| invalid!("amount_out_of_range", "收费合计超出范围", "The charge total is out of range"))?;
+                .ok_or_else(|| invalid!(AmountOutOfRange, "收费合计超出范围", "The charge total is out of range"))?;
             lines.push(line);
         }
         Ok((lines, total))
@@ -763,6 +776,12 @@ impl Desk {
             Some(no) => self.receipt(&no),
             None => Ok(None),
         }
+    }
+
+    /// A receipt that must be on record: the receipt, or the one error for a number that
+    /// names none.
+    pub fn receipt_on_record(&self, receipt_no: &str) -> Result<Receipt> {
+        self.receipt(receipt_no)?.ok_or_else(|| unknown_receipt(receipt_no))
     }
 
     /// A receipt by its number, with its lines, tenders, void and refunds.
@@ -781,13 +800,15 @@ impl Desk {
                  WHERE r.receipt_no = ?1",
                 [receipt_no.trim()],
                 |r| {
-                    let due = |d: Option<String>, provisional: bool| d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).map(|date| Due { date, provisional });
+                    let due = |d: Option<String>, provisional: bool| {
+                        d.map(|d| crate::time::parse_stored_date(&d).map(|date| Due { date, provisional })).transpose()
+                    };
                     let provisional: bool = r.get(15)?;
                     let void_reason: Option<String> = r.get(27)?;
                     Ok((
                         (r.get::<_, String>(3)?, r.get::<_, String>(35)?),
                         Receipt {
-                            id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+                            id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
                             receipt_no: r.get(1)?,
                             kind: ReceiptKind::parse(&r.get::<_, String>(2)?),
                             patient: placeholder_patient(),
@@ -802,21 +823,21 @@ impl Desk {
                             insured: r.get(10)?,
                             insurance: Insurance::parse(&r.get::<_, String>(11)?).unwrap_or(Insurance::SelfPay),
                             insurance_no: r.get(12)?,
-                            resettle_due: due(r.get(13)?, provisional),
-                            exchange_due: due(r.get(14)?, provisional),
+                            resettle_due: due(r.get(13)?, provisional)?,
+                            exchange_due: due(r.get(14)?, provisional)?,
                             paper_no: r.get(16)?,
                             reason: r.get(17)?,
                             supervisor: r.get(18)?,
                             drug_return_by: r.get(19)?,
                             catalog_version: r.get::<_, Option<String>>(20)?.and_then(|s| s.parse().ok()),
                             cashier: r.get(21)?,
-                            shift_id: r.get::<_, String>(22)?.parse().unwrap_or_default(),
-                            outage_id: r.get::<_, String>(23)?.parse().unwrap_or_default(),
-                            occurred_at: parse_stamp(&r.get::<_, String>(24)?),
+                            shift_id: crate::time::parse_stored_id(&r.get::<_, String>(22)?)?,
+                            outage_id: crate::time::parse_stored_id(&r.get::<_, String>(23)?)?,
+                            occurred_at: parse_stamp(&r.get::<_, String>(24)?)?,
                             back_entered: r.get(25)?,
                             qr_payload: r.get(26)?,
                             voided: match void_reason {
-                                Some(reason) => Some(Void { reason, supervisor: r.get(28)?, at: parse_stamp(&r.get::<_, String>(29)?) }),
+                                Some(reason) => Some(Void { reason, supervisor: r.get(28)?, at: parse_stamp(&r.get::<_, String>(29)?)? }),
                                 None => None,
                             },
                             refunded: Fen::new(r.get(30)?).unwrap_or_default(),
@@ -838,7 +859,7 @@ impl Desk {
         };
         // As printed: a correction made since changes nothing on an issued receipt.
         receipt.patient = self
-            .patient_as_of(patient_id.parse().unwrap_or_default(), parse_stamp(&recorded_at))?
+            .patient_as_of(crate::time::parse_stored_id(&patient_id)?, parse_stamp(&recorded_at)?)?
             .unwrap_or_else(placeholder_patient);
         let mut stmt = self.conn.prepare_cached(
             "SELECT line_no, code, name, spec, unit, qty_milli, unit_price_e4, amount_fen, category, is_drug, free_text, free_reason, refunds_line, \
@@ -1110,6 +1131,15 @@ pub(crate) fn insert_receipt_rows(
         rows.push(("tender", row));
     }
     Ok((receipt_no, qr_payload, rows))
+}
+
+/// A draft as priced for the charging window ([`Desk::price_draft`]).
+#[derive(Debug, Clone)]
+pub struct PricedDraft {
+    pub lines: Vec<ReceiptLine>,
+    pub total: Fen,
+    /// The re-settlement / invoice exchange due date if the draft is paid today.
+    pub due_if_paid_today: Due,
 }
 
 /// A receipt-shaped view of priced draft lines (for the charging screen's table and

@@ -110,7 +110,7 @@ pub fn default_split(channels: &[Channel], amount: Fen) -> Result<Vec<TenderInpu
     if rest > 0 {
         let left = left(channels);
         return Err(invalid!(
-            "refund_no_way_back",
+            RefundNoWayBack,
             format!("原支付方式只剩 {left} 可原路退回，不足 {amount}：请选择退款方式并填写原因"),
             format!("Only {left} can go back the way it was paid, not {amount}: choose how to pay it back and give a reason")
         ));
@@ -165,7 +165,7 @@ pub fn plan(channels: &[Channel], amount: Fen, given: &[TenderInput], reason: Op
                 .collect();
             let came: Vec<String> = channels.iter().map(describe).collect();
             return Err(invalid!(
-                "refund_other_way_needs_reason",
+                RefundOtherWayNeedsReason,
                 format!(
                     "{} 不是原路退回（原支付：{}）：请填写原因，原因将打印在退费凭证上",
                     ways.join("、"),

@@ -32,7 +32,7 @@ pub fn parse_layout(text: &str) -> Result<Layout> {
         "a5" => Ok(Layout::A5),
         "roll80" | "80" | "roll" => Ok(Layout::Roll80),
         _ => Err(invalid!(
-            "layout_invalid",
+            LayoutInvalid,
             format!("版式“{text}”无效：可选 a5、roll80"),
             format!("Unknown layout \"{text}\": use a5 or roll80")
         )),
@@ -233,13 +233,7 @@ impl Desk {
     /// Renders a receipt's PDF (`downtime receipt pdf`).
     pub fn receipt_pdf(&self, receipt_no: &str, layout: &str, copy: bool) -> Result<Vec<u8>> {
         let layout = parse_layout(layout)?;
-        let r = self.receipt(receipt_no)?.ok_or_else(|| {
-            invalid!(
-                "receipt_unknown",
-                format!("找不到收据 {receipt_no}"),
-                format!("No receipt {receipt_no}")
-            )
-        })?;
+        let r = self.receipt_on_record(receipt_no)?;
         receipt_pdf::render(&self.receipt_doc(&r, copy)?, layout)
     }
 
@@ -249,7 +243,7 @@ impl Desk {
         let missing: Vec<char> = texts.iter().flat_map(|t| receipt_pdf::Fonts::get().missing_chars(t)).collect();
         if let Some(c) = missing.first() {
             return Err(invalid!(
-                "font_missing_glyph",
+                FontMissingGlyph,
                 format!(
                     "“{c}”（U+{:04X}）无法打印：收据字体中没有这个字。请用同音字或拼音代替，并在备注中说明",
                     *c as u32
@@ -399,13 +393,7 @@ impl Desk {
     /// time); a printing that never reached the printer does not count (`printed`). Nothing
     /// is recorded when the receipt cannot be rendered.
     pub fn issue_pdf(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Issued> {
-        let r = self.receipt(receipt_no)?.ok_or_else(|| {
-            invalid!(
-                "receipt_unknown",
-                format!("找不到收据 {receipt_no}"),
-                format!("No receipt {receipt_no}")
-            )
-        })?;
+        let r = self.receipt_on_record(receipt_no)?;
         let copy = copy || self.times_printed(&r)? > 0;
         let bytes = receipt_pdf::render(&self.receipt_doc(&r, copy)?, parse_layout(layout)?)?;
         let printing = self.record_printing(by, receipt_no, copy, layout)?;
@@ -420,33 +408,104 @@ impl Desk {
 }
 
 impl Desk {
-    /// Prints a receipt that is already committed: saves its PDF beside the database (in
-    /// `receipts/`, [`Issued::file_name`]), records the print (a reprint is a 副本 COPY) and,
-    /// when a printer is configured, sends the file to it with CUPS `lp` and records what came
-    /// of it. A printer failure is reported, never fatal: the receipt and its PDF stay, it is
-    /// listed as not printed (`Desk::unprinted`), and printing it again is one key away.
+    /// Prints a receipt that is already committed: saves its PDF in [`Desk::receipts_dir`]
+    /// ([`Issued::file_name`]), records the print (a reprint is a 副本 COPY) and, when a printer
+    /// is configured, sends the file to it with CUPS `lp` and records what came of it. A
+    /// printer failure is reported, never fatal: the receipt and its PDF stay, it is listed as
+    /// not printed (`Desk::unprinted`), and printing it again is one key away.
     pub fn print_receipt(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Printed> {
-        let dir = self
-            .path()
-            .parent()
-            .map(|p| p.join("receipts"))
-            .unwrap_or_else(|| "receipts".into());
-        std::fs::create_dir_all(&dir)?;
         let issued = self.issue_pdf(by, receipt_no, layout, copy)?;
-        let path = dir.join(issued.file_name(receipt_no));
-        crate::store::write_whole(&path, &issued.bytes)?;
+        let mut printed = self.save_and_send(&self.receipts_dir(), &issued.file_name(receipt_no), &issued.bytes)?;
+        printed.copy = issued.copy;
+        if let Some(printer) = self.printer()? {
+            self.record_print_outcome(by, issued.print_id, &printer, printed.problem.as_ref().map(|p| p.0.as_str()))?;
+        }
+        Ok(printed)
+    }
+
+    /// The one way a document leaves the desk: its PDF written whole and synced into `dir`
+    /// under `name` ([`crate::store::write_whole`]), then sent to the configured printer.
+    /// The caller records the printing (receipts in `receipt_print` with its outcome, other
+    /// documents in `document_print`).
+    pub(crate) fn save_and_send(&self, dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<Printed> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(name);
+        crate::store::write_whole(&path, bytes)?;
         let (sent, problem) = match self.send_to_printer(&path)? {
             Ok(()) => (true, None),
             Err(p) => (false, Some(p)),
         };
-        if let Some(printer) = self.printer()? {
-            self.record_print_outcome(by, issued.print_id, &printer, problem.as_ref().map(|p| p.0.as_str()))?;
-        }
         Ok(Printed {
             pdf_path: path,
-            copy: issued.copy,
+            copy: false,
             sent_to_printer: sent,
             problem,
         })
+    }
+
+    /// Renders a receipt's PDF (first printing the original, later ones 副本 COPY), records the
+    /// printing and writes the file whole to `out` (`downtime receipt pdf`, `… reprint`).
+    pub fn issue_pdf_to(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool, out: &std::path::Path) -> Result<Issued> {
+        let issued = self.issue_pdf(by, receipt_no, layout, copy)?;
+        crate::store::write_whole(out, &issued.bytes)?;
+        Ok(issued)
+    }
+}
+
+/// A document other than a receipt that the desk prints and records in `document_print`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    /// 候诊条, of a registration.
+    QueueSlip,
+    /// 预交金汇总, of an admission.
+    DepositSummary,
+}
+
+impl Document {
+    pub fn key(self) -> &'static str {
+        match self {
+            Document::QueueSlip => "queue_slip",
+            Document::DepositSummary => "deposit_summary",
+        }
+    }
+}
+
+impl Desk {
+    /// Saves, sends and records one printing of a document that is not a receipt: `subject`
+    /// names what it is of (the registration, the inpatient number). The record is written
+    /// after the file is saved, so a printing on record always has its PDF.
+    pub(crate) fn print_document(
+        &mut self,
+        by: &crate::Actor,
+        doc: Document,
+        subject: &str,
+        layout: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Printed> {
+        let printed = self.save_and_send(&self.receipts_dir(), name, bytes)?;
+        let now = self.now();
+        let file = printed
+            .pdf_path
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
+        self.record_one(
+            by.name(),
+            "document_printed",
+            "document_print",
+            now,
+            "INSERT INTO document_print (id, kind, subject, layout, file, operator_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                doc.key(),
+                subject,
+                layout,
+                file,
+                by.id().to_string(),
+                crate::time::stamp(now)
+            ],
+        )?;
+        Ok(printed)
     }
 }

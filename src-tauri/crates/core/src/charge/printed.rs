@@ -118,7 +118,7 @@ impl Desk {
                     copy,
                     printer,
                     problem,
-                    tried_at: crate::time::parse_stamp(&at),
+                    tried_at: crate::time::parse_stamp(&at)?,
                     attempts,
                 })
             })

@@ -242,7 +242,7 @@ pub struct Checked {
 
 fn unreadable() -> crate::CoreError {
     invalid!(
-        "qr_unreadable",
+        QrUnreadable,
         "扫描内容不是 Downtime Desk 收据二维码",
         "The scanned text is not a Downtime Desk receipt code"
     )
@@ -332,7 +332,7 @@ pub fn check(text: &str, public_key: &[u8; 32]) -> Result<Checked> {
     let key = VerifyingKey::from_bytes(public_key).map_err(|_| unreadable())?;
     key.verify_strict(body.as_bytes(), &Signature::from_bytes(&sig)).map_err(|_| {
         invalid!(
-            "qr_signature_invalid",
+            QrSignatureInvalid,
             format!(
                 "收据 {} 的签名不符：这张收据被改动过，或不是由工作站 {} 开具",
                 checked.receipt_no, checked.station
@@ -361,7 +361,7 @@ impl Desk {
             if found != anchor::Found::Matches {
                 let (zh, en) = anchor::broken(a, &found);
                 return Err(invalid!(
-                    "qr_anchor_mismatch",
+                    QrAnchorMismatch,
                     format!("收据 {} 签名有效，但{zh}", checked.receipt_no),
                     format!("Receipt {}'s signature is valid, but: {en}", checked.receipt_no)
                 ));
@@ -371,14 +371,14 @@ impl Desk {
         if let Some(r) = &record {
             if checked.kind.is_some_and(|k| k != r.kind) {
                 return Err(invalid!(
-                    "qr_mismatch",
+                    QrMismatch,
                     format!("二维码所示票据类型与收据 {} 的记录（{}）不符", r.receipt_no, r.kind.title()),
                     format!("The code's kind differs from receipt {}'s record ({})", r.receipt_no, r.kind.key())
                 ));
             }
             if r.total != checked.total {
                 return Err(invalid!(
-                    "qr_mismatch",
+                    QrMismatch,
                     format!("二维码金额 {} 与收据 {} 的记录 {} 不符", checked.total, r.receipt_no, r.total),
                     format!(
                         "The code's amount {} differs from receipt {}'s record {}",

@@ -59,7 +59,7 @@ impl Method {
         let t = text.trim().to_lowercase();
         Method::ALL.into_iter().find(|m| m.key() == t || m.zh() == t).ok_or_else(|| {
             invalid!(
-                "tender_method_invalid",
+                TenderMethodInvalid,
                 format!("支付方式“{text}”无效：可选 cash、card、wechat、alipay、cheque、other"),
                 format!("Unknown payment method \"{text}\": use cash, card, wechat, alipay, cheque or other")
             )
@@ -77,26 +77,6 @@ pub struct TenderInput {
     pub reference: String,
 }
 
-impl TenderInput {
-    /// Parses the CLI form `METHOD:YUAN[:REF]`.
-    pub fn parse(text: &str) -> Result<TenderInput> {
-        let mut parts = text.splitn(3, ':');
-        let method = Method::parse(parts.next().unwrap_or(""))?;
-        let amount = Fen::parse_yuan(parts.next().ok_or_else(|| {
-            invalid!(
-                "tender_invalid",
-                format!("支付“{text}”应写成 方式:金额[:参考号]，例如 cash:50"),
-                format!("Payment \"{text}\" must be METHOD:YUAN[:REF], e.g. cash:50")
-            )
-        })?)?;
-        Ok(TenderInput {
-            method,
-            amount,
-            reference: parts.next().unwrap_or("").trim().to_string(),
-        })
-    }
-}
-
 /// A checked tender, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tender {
@@ -112,18 +92,18 @@ pub struct Tender {
 /// change. `allow_change` is false for money paid back (refunds).
 pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, allow_change: bool) -> Result<(Vec<Tender>, Fen)> {
     if tenders.is_empty() {
-        return Err(invalid!("tender_missing", "请填写支付方式和金额", "Give at least one payment"));
+        return Err(invalid!(TenderMissing, "请填写支付方式和金额", "Give at least one payment"));
     }
     let mut sum = Fen::ZERO;
     let mut out = Vec::new();
     let cash_count = tenders.iter().filter(|t| t.method == Method::Cash).count();
     if cash_count > 1 {
-        return Err(invalid!("tender_cash_twice", "现金只能填一笔", "Give cash as one payment"));
+        return Err(invalid!(TenderCashTwice, "现金只能填一笔", "Give cash as one payment"));
     }
     for t in tenders {
         if t.amount == Fen::ZERO {
             return Err(invalid!(
-                "tender_zero",
+                TenderZero,
                 format!("{}金额不能为 0", t.method.zh()),
                 format!("The {} amount must be above 0", t.method.key())
             ));
@@ -134,7 +114,7 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
                 let (last4, _) = reference.split_once('/').unwrap_or((&reference, ""));
                 if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(invalid!(
-                        "tender_card_reference",
+                        TenderCardReference,
                         "银行卡请填写卡号后四位和终端参考号，例如 card:100:1234/000123",
                         "A card payment needs the last four digits and the terminal reference, e.g. card:100:1234/000123"
                     ));
@@ -142,7 +122,7 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
             }
             Method::Wechat | Method::Alipay if reference.is_empty() => {
                 return Err(invalid!(
-                    "tender_reference_missing",
+                    TenderReferenceMissing,
                     format!("{}请填写手机上显示的交易单号", t.method.zh()),
                     format!("A {} payment needs the transaction reference shown on the phone", t.method.key())
                 ))
@@ -151,7 +131,7 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
                 let (bank, number) = reference.split_once('/').unwrap_or(("", ""));
                 if bank.trim().is_empty() || number.trim().is_empty() {
                     return Err(invalid!(
-                        "tender_cheque_reference",
+                        TenderChequeReference,
                         "支票请填写开户银行和支票号码，例如 cheque:5000:工商银行/12345678",
                         "A cheque needs the bank and the cheque number, e.g. cheque:5000:ICBC/12345678"
                     ));
@@ -159,7 +139,7 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
             }
             Method::Other if reference.is_empty() => {
                 return Err(invalid!(
-                    "tender_other_name",
+                    TenderOtherName,
                     "“其他”支付方式请写明是什么",
                     "Name the \"other\" payment method"
                 ))
@@ -168,14 +148,14 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
         }
         if reference.chars().any(char::is_control) || reference.chars().count() > 60 {
             return Err(invalid!(
-                "tender_reference_invalid",
+                TenderReferenceInvalid,
                 "参考号含控制字符或太长",
                 "The reference contains control characters or is too long"
             ));
         }
         sum = sum
             .checked_add(t.amount)
-            .ok_or_else(|| invalid!("amount_out_of_range", "付款合计超出范围", "The payments add up beyond range"))?;
+            .ok_or_else(|| invalid!(AmountOutOfRange, "付款合计超出范围", "The payments add up beyond range"))?;
         out.push(Tender {
             method: t.method,
             amount: t.amount,
@@ -185,7 +165,7 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
     }
     if sum != total {
         return Err(invalid!(
-            "tender_sum_mismatch",
+            TenderSumMismatch,
             format!("付款合计 {sum} 与应收 {total} 不符"),
             format!("The payments add up to {sum}, but {total} is due")
         ));
@@ -193,18 +173,18 @@ pub fn settle(tenders: &[TenderInput], total: Fen, cash_tendered: Option<Fen>, a
     let mut change = Fen::ZERO;
     if let Some(given) = cash_tendered {
         if !allow_change {
-            return Err(invalid!("tender_no_change", "退款不涉及找零", "Paying back involves no change"));
+            return Err(invalid!(TenderNoChange, "退款不涉及找零", "Paying back involves no change"));
         }
         let Some(cash) = out.iter_mut().find(|t| t.method == Method::Cash) else {
             return Err(invalid!(
-                "tender_tendered_without_cash",
+                TenderTenderedWithoutCash,
                 "填写了现金实收，但付款中没有现金",
                 "Cash tendered was given, but no payment is in cash"
             ));
         };
         if given < cash.amount {
             return Err(invalid!(
-                "tender_cash_short",
+                TenderCashShort,
                 format!("现金实收 {given} 少于应付现金 {}", cash.amount),
                 format!("Cash tendered {given} is less than the cash due {}", cash.amount)
             ));

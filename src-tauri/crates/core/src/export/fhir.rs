@@ -73,6 +73,7 @@ const NOT_FOR_FHIR: &[&str] = &[
     "print_outcome",
     // A cashier's paper invoice book: the numbers used travel on the receipts.
     "paper_book",
+    "document_print",
     "admission_transfer",
     "export_batch",
     // The hospital's registration types and which price-list version is in force: settings.

@@ -640,7 +640,7 @@ fn write_shifts(dir: &Path, lk: &Lookup<'_>, desk: &Desk, by: &Actor, shifts: &[
         ];
         match closed {
             Some(c) => {
-                let report = desk.shift_report(by, id.parse().unwrap_or_default())?;
+                let report = desk.shift_report(by, crate::time::parse_stored_id(&id)?)?;
                 let f = &report.figures;
                 let g = &f.groups;
                 let counted = f.counted_cash_fen.unwrap_or_else(|| i(c, "counted_fen"));

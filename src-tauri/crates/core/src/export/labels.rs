@@ -47,12 +47,16 @@ pub(crate) fn yes(flag: bool) -> &'static str {
 }
 
 /// A stored UTC stamp in the station's local time with its offset, to the second:
-/// `2026-11-26 09:30:05 +08:00` (empty stays empty).
+/// `2026-11-26 09:30:05 +08:00` (empty stays empty; text that is no stamp is shown as it is
+/// stored, never as 1970).
 pub(crate) fn local(stamp: &str) -> String {
     if stamp.is_empty() {
         return String::new();
     }
-    let t = crate::time::parse_stamp(stamp).with_timezone(&Local);
+    let Ok(t) = crate::time::parse_stamp(stamp) else {
+        return stamp.to_string();
+    };
+    let t = t.with_timezone(&Local);
     let offset = t.offset().local_minus_utc();
     if !(0..=9999).contains(&t.year()) || offset % 60 != 0 || t.nanosecond() >= 1_000_000_000 {
         return t.format("%Y-%m-%d %H:%M:%S %:z").to_string();
@@ -104,11 +108,13 @@ mod tests {
             "1999-01-01T00:00:00Z",
         ] {
             let chrono_text = crate::time::parse_stamp(stamp)
+                .unwrap()
                 .with_timezone(&chrono::Local)
                 .format("%Y-%m-%d %H:%M:%S %:z")
                 .to_string();
             assert_eq!(super::local(stamp), chrono_text, "{stamp}");
         }
         assert_eq!(super::local(""), "");
+        assert_eq!(super::local("not a time"), "not a time");
     }
 }

@@ -99,7 +99,7 @@ fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Batch> {
     let seq: i64 = r.get(1)?;
     let code: String = r.get(11)?;
     Ok(Batch {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         seq,
         journal_first_seq: r.get(2)?,
         journal_last_seq: r.get(3)?,
@@ -157,7 +157,7 @@ impl Desk {
         self.write_batch(by, batch, target, false, progress).map(|w| ExportOutcome::Written(Box::new(w))).map_err(|e| {
             let (zh, en) = (e.to_string(), e.message(crate::Lang::En));
             CoreError::invalid(
-                "export_write_failed",
+                crate::error::ErrorCode::ExportWriteFailed,
                 format!("批次 {seq} 已经记录，但写入文件时出错（{zh}）。请检查目标磁盘或 U 盘，然后用“重新生成”再写一次这一批"),
                 format!("Batch {seq} is recorded, but writing its files failed ({en}). Check the disk or USB stick, then re-render this batch"),
             )
@@ -171,7 +171,7 @@ impl Desk {
         let Some(batch) = self.batch(seq)? else {
             let last = self.batches()?.first().map(|b| b.seq).unwrap_or(0);
             return Err(invalid!(
-                "batch_unknown",
+                BatchUnknown,
                 if last == 0 {
                     format!("没有第 {seq} 批：本工作站还没有导出过批次")
                 } else {
@@ -202,7 +202,7 @@ impl Desk {
         if last == first {
             // Another window exported everything in the meantime.
             return Err(invalid!(
-                "export_nothing_new",
+                ExportNothingNew,
                 "上一批之后没有新的记录，无需导出",
                 "Nothing was recorded since the last batch: there is nothing to export"
             ));
@@ -257,7 +257,7 @@ struct Target {
 fn prepare_target(out: &Path, folder: &str) -> Result<Target> {
     if !out.is_dir() {
         return Err(invalid!(
-            "export_folder_missing",
+            ExportFolderMissing,
             format!("导出位置 {} 不存在或不是文件夹：请选择已有的文件夹（例如 U 盘）", out.display()),
             format!(
                 "{} does not exist or is not a folder: choose an existing folder (a USB stick, say)",
@@ -268,7 +268,7 @@ fn prepare_target(out: &Path, folder: &str) -> Result<Target> {
     let out = out.canonicalize()?;
     if out.join(folder).exists() {
         return Err(invalid!(
-            "export_folder_exists",
+            ExportFolderExists,
             format!("{} 中已经有 {folder}：请换一个文件夹，或先把已有的移走", out.display()),
             format!(
                 "{} already holds {folder}: choose another folder or move the existing one away",
@@ -281,7 +281,7 @@ fn prepare_target(out: &Path, folder: &str) -> Result<Target> {
         .tempdir_in(&out)
         .map_err(|_| {
             invalid!(
-                "export_folder_read_only",
+                ExportFolderReadOnly,
                 format!("无法写入 {}：请检查磁盘空间和写保护开关", out.display()),
                 format!(
                     "Cannot write to {}: check the free space and the write-protect switch",

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 fn not_local(key: &str) -> crate::CoreError {
     invalid!(
-        "patient_not_local",
+        PatientNotLocal,
         format!("“{key}”不是本工作站登记的患者：只有有停机号的患者才能更正或合并"),
         format!("\"{key}\" is not a patient registered here: only patients with a downtime number are corrected or merged")
     )
@@ -57,7 +57,7 @@ impl Desk {
                 .find(|p| p.id_number.as_deref() == Some(id.as_str()) && p.id != patient.id);
             if let Some(other) = other {
                 return Err(invalid!(
-                    "patient_duplicate_id",
+                    PatientDuplicateId,
                     format!(
                         "身份证号 {} 已登记为 {}（{}）：如是同一人，请合并这两条记录",
                         id.masked(),
@@ -84,7 +84,7 @@ impl Desk {
             && d.insurance_no == patient.insurance_no;
         if unchanged {
             return Err(invalid!(
-                "patient_correction_unchanged",
+                PatientCorrectionUnchanged,
                 "更正后的信息与现在的相同：没有需要更正的内容",
                 "The corrected details are the same as the current ones: nothing to correct"
             ));
@@ -135,7 +135,7 @@ impl Desk {
         let to = self.local_patient(by, into)?;
         if from.id == to.id {
             return Err(invalid!(
-                "patient_merge_same",
+                PatientMergeSame,
                 format!("{} 和 {} 已经是同一位患者（{}）", merged.trim(), into.trim(), to.name),
                 format!("{} and {} are already the same patient ({})", merged.trim(), into.trim(), to.name)
             ));

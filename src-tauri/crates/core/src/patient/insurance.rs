@@ -71,7 +71,7 @@ impl Insurance {
             });
         found.ok_or_else(|| {
             invalid!(
-                "insurance_invalid",
+                InsuranceInvalid,
                 format!("没有“{text}”这种医保类型：可选 employee（城镇职工）、resident（城乡居民）、public_funded（公费医疗）、commercial（商业保险）、self_pay（自费）"),
                 format!("Unknown insurance type \"{text}\": choose employee, resident, public_funded, commercial or self_pay")
             )

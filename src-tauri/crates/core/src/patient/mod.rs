@@ -59,7 +59,7 @@ impl Sex {
             "F" | "女" | "2" | "FEMALE" => Ok(Sex::Female),
             "U" | "未知" | "0" | "9" | "" => Ok(Sex::Unknown),
             _ => Err(invalid!(
-                "sex_invalid",
+                SexInvalid,
                 format!("性别“{text}”无效：请用 M（男）、F（女）或 U（未知）"),
                 format!("Invalid sex \"{text}\": use M, F or U")
             )),
@@ -181,7 +181,7 @@ pub(crate) const PATIENT_AS_OF: &str = concat!(
 
 fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     Ok(Patient {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         source: Source::Local,
         downtime_no: r.get(1)?,
         name: r.get(2)?,
@@ -197,7 +197,7 @@ fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         insurance: Insurance::parse(&r.get::<_, String>(10)?).unwrap_or(Insurance::SelfPay),
         insurance_no: r.get(11)?,
         his_id: r.get(12)?,
-        created_at: Some(parse_stamp(&r.get::<_, String>(13)?)),
+        created_at: Some(parse_stamp(&r.get::<_, String>(13)?)?),
     })
 }
 
@@ -214,14 +214,14 @@ impl Desk {
                 let d = crate::time::parse_date(b)?;
                 if d > today {
                     return Err(invalid!(
-                        "birth_in_future",
+                        BirthInFuture,
                         format!("出生日期 {d} 晚于今天"),
                         format!("The birth date {d} is after today")
                     ));
                 }
                 if today.year() - d.year() > MAX_AGE as i32 {
                     return Err(invalid!(
-                        "age_too_high",
+                        AgeTooHigh,
                         format!("出生日期 {d} 意味着年龄超过 {MAX_AGE} 岁"),
                         format!("The birth date {d} means an age above {MAX_AGE}")
                     ));
@@ -233,14 +233,14 @@ impl Desk {
         let age = match new.age {
             Some(a) if !(0..=MAX_AGE).contains(&a) => {
                 return Err(invalid!(
-                    "age_too_high",
+                    AgeTooHigh,
                     format!("年龄 {a} 不合理（0 到 {MAX_AGE} 岁）"),
                     format!("Age {a} is not plausible (0 to {MAX_AGE})")
                 ))
             }
             Some(_) if birth.is_some() => {
                 return Err(invalid!(
-                    "birth_and_age",
+                    BirthAndAge,
                     "出生日期和年龄只填一项",
                     "Give either the birth date or the age, not both"
                 ))
@@ -257,7 +257,7 @@ impl Desk {
             let typed_sex_differs = sex != Sex::Unknown && sex != id.sex();
             if (typed_birth_differs || typed_sex_differs) && !new.confirm_id_mismatch {
                 return Err(invalid!(
-                    "id_mismatch",
+                    IdMismatch,
                     format!(
                         "身份证号显示出生日期 {}、性别{}，与填写的不一致。请核对；确认无误请勾选“确认不一致”",
                         id.birth(),
@@ -281,7 +281,7 @@ impl Desk {
             Some(p) => {
                 if !p.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ')) || !(5..=20).contains(&p.len()) {
                     return Err(invalid!(
-                        "phone_invalid",
+                        PhoneInvalid,
                         format!("电话“{p}”无效：只能含数字、+、-"),
                         format!("Invalid phone \"{p}\": digits, + and - only")
                     ));
@@ -298,7 +298,7 @@ impl Desk {
         let insurance_no = new.insurance_no.as_deref().map(str::trim).unwrap_or("").to_string();
         if insurance.is_insured() && insurance_no.is_empty() {
             return Err(invalid!(
-                "insurance_no_missing",
+                InsuranceNoMissing,
                 format!("{}需要填写医保卡号（停机期间按自费结算，恢复后凭卡号重新结算）", insurance.zh()),
                 format!(
                     "{} needs the insurance card number (paid as self-pay now, re-settled with it after recovery)",
@@ -351,7 +351,7 @@ impl Desk {
                 .optional()?
             {
                 return Err(invalid!(
-                    "patient_duplicate_id",
+                    PatientDuplicateId,
                     format!(
                         "身份证号 {} 已登记为 {}（{}），请直接选用该患者",
                         id.masked(),
@@ -368,7 +368,7 @@ impl Desk {
             }
             if let Some(his) = self.his_patient_by_id_number(id.as_str())? {
                 return Err(invalid!(
-                    "patient_in_his",
+                    PatientInHis,
                     format!(
                         "身份证号 {} 属于 HIS 患者 {}（HIS 号 {}），请直接选用该患者，不要新建",
                         id.masked(),
@@ -391,7 +391,7 @@ impl Desk {
                 .map(|p| format!("{}（{}）", p.name, p.downtime_no.clone().or(p.his_id.clone()).unwrap_or_default()))
                 .collect();
             return Err(invalid!(
-                "patient_possible_duplicate",
+                PatientPossibleDuplicate,
                 format!("可能重复：已有 {}，姓名与出生日期或电话相同。请先查找确认；确是另一个人请确认后再建", who.join("、")),
                 format!("Possible duplicate: {} has the same name and birth date or phone. Check first; if this is someone else, confirm to create", who.join(", "))
             ));
@@ -479,7 +479,7 @@ impl Desk {
         match self.his_patient(key)? {
             Some(his) => self.link_his_patient(by, &his),
             None => Err(invalid!(
-                "patient_unknown",
+                PatientUnknown,
                 format!("找不到患者“{key}”：请输入停机号（DT-…）或 HIS 号，或先查找"),
                 format!("No patient \"{key}\": give a downtime number (DT-…) or an HIS ID, or search first")
             )),

@@ -37,7 +37,7 @@ impl ResidentId {
             18 => {
                 if !t[..17].bytes().all(|b| b.is_ascii_digit()) || !matches!(t.as_bytes()[17], b'0'..=b'9' | b'X') {
                     return Err(invalid!(
-                        "id_number_invalid",
+                        IdNumberInvalid,
                         format!("身份证号“{shown}”格式不对：前 17 位应为数字，最后一位为数字或 X"),
                         format!("ID number \"{shown}\" is malformed: 17 digits then a digit or X")
                     ));
@@ -45,7 +45,7 @@ impl ResidentId {
                 let expected = check_char(&t[..17]);
                 if t.as_bytes()[17] as char != expected {
                     return Err(invalid!(
-                        "id_number_checksum",
+                        IdNumberChecksum,
                         format!("身份证号“{shown}”校验位错误：最后一位应为 {expected}，请核对是否输错"),
                         format!(
                             "ID number \"{shown}\" fails its checksum: the last character should be {expected}; check for a typing error"
@@ -57,7 +57,7 @@ impl ResidentId {
             15 => {
                 if !t.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(invalid!(
-                        "id_number_invalid",
+                        IdNumberInvalid,
                         format!("15 位身份证号“{shown}”只能由数字组成"),
                         format!("The 15-digit ID number \"{shown}\" must be digits only")
                     ));
@@ -66,7 +66,7 @@ impl ResidentId {
             }
             n => {
                 return Err(invalid!(
-                    "id_number_length",
+                    IdNumberLength,
                     format!("身份证号应为 18 位（旧证 15 位），现在是 {n} 位"),
                     format!("An ID number has 18 characters (15 for old ones); this one has {n}")
                 ))
@@ -74,14 +74,14 @@ impl ResidentId {
         };
         let birth = NaiveDate::parse_from_str(&birth_text, "%Y%m%d").map_err(|_| {
             invalid!(
-                "id_number_date",
+                IdNumberDate,
                 format!("身份证号“{shown}”中的出生日期 {birth_text} 不是真实的日期"),
                 format!("The birth date {birth_text} in ID number \"{shown}\" is not a real date")
             )
         })?;
         if birth > today || birth < NaiveDate::from_ymd_opt(1870, 1, 1).expect("valid") {
             return Err(invalid!(
-                "id_number_date",
+                IdNumberDate,
                 format!("身份证号“{shown}”中的出生日期 {birth} 不可能"),
                 format!("The birth date {birth} in ID number \"{shown}\" is impossible")
             ));

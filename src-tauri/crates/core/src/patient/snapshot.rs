@@ -50,7 +50,7 @@ pub struct SnapshotReport {
 
 fn not_an_index(zh: &str, en: &str) -> CoreError {
     invalid!(
-        "patients_not_an_index",
+        PatientsNotAnIndex,
         format!("这不是可导入的患者索引：{zh}。请导出含“HIS号、姓名”表头的 CSV 或 Excel 文件"),
         format!("This is not a patient index that can be imported: {en}. Export a CSV or Excel file with HIS ID and name headers")
     )
@@ -288,20 +288,20 @@ const SNAPSHOT_SELECT: &str = "SELECT s.id, s.file_name, s.file_sha256, s.rows_r
 
 fn snapshot_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Snapshot> {
     Ok(Snapshot {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         file_name: r.get(1)?,
         sha256: r.get(2)?,
         rows_read: r.get(3)?,
         patients: r.get(4)?,
         rejected: r.get(5)?,
         imported_by: r.get(6)?,
-        imported_at: parse_stamp(&r.get::<_, String>(7)?),
+        imported_at: parse_stamp(&r.get::<_, String>(7)?)?,
     })
 }
 
 pub(super) fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
     Ok(Patient {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         source: Source::His,
         downtime_no: None,
         his_id: Some(r.get(1)?),
@@ -344,7 +344,7 @@ pub(crate) fn verify_rows(conn: &Connection) -> Result<Option<Uuid>> {
         .collect::<rusqlite::Result<_>>()?;
     for (id, expected) in all {
         if digest(conn, &id)? != expected {
-            return Ok(Some(id.parse().unwrap_or_default()));
+            return Ok(Some(crate::time::parse_stored_id(&id)?));
         }
     }
     Ok(None)
@@ -469,7 +469,7 @@ impl Desk {
         if report.problems_total > 0 && !accept_good_rows {
             let n = report.problems_total;
             return Err(invalid!(
-                "patients_have_bad_rows",
+                PatientsHaveBadRows,
                 format!(
                     "患者索引中有 {n} 行有问题，未导入任何内容。请修正后重新导入，或选择只导入 {} 行正确的记录",
                     report.good

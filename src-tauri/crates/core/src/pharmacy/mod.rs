@@ -103,7 +103,7 @@ pub struct Dispensing {
     pub lines: Vec<(i64, Quantity)>,
 }
 
-fn refused(code: &'static str, zh: String, en: String) -> crate::CoreError {
+fn refused(code: crate::error::ErrorCode, zh: String, en: String) -> crate::CoreError {
     crate::CoreError::invalid(code, zh, en)
 }
 
@@ -116,15 +116,14 @@ impl Desk {
         let payload = payload.trim();
         let Some(unverified) = qr::read_unverified(payload) else {
             return Err(refused(
-                "qr_unreadable",
+                crate::code!("qr_unreadable"),
                 "扫描内容不是 Downtime Desk 收据二维码：请重新扫描，或核对纸质收据".into(),
                 "The scanned text is not a Downtime Desk receipt code: scan again or check the paper".into(),
             ));
         };
         let station = unverified.station;
         let Some(issuer) = self.trusted_station(&station)? else {
-            return Err(refused(
-                "pharmacy_unknown_station",
+            return Err(refused(crate::code!("pharmacy_unknown_station"),
                 format!("收据来自工作站 {station}，本药房没有它的公钥（密钥卡或导出批次）：无法核验真伪，不能发药"),
                 format!("The receipt comes from station {station}, whose key this pharmacy does not hold (key card or export batch): it cannot be verified and is not dispensed against"),
             ));
@@ -132,7 +131,7 @@ impl Desk {
         let checked = qr::check(payload, &issuer.public_key)?;
         let (Some(patient), Some(signed)) = (checked.patient.clone(), checked.lines.clone()) else {
             return Err(refused(
-                "pharmacy_old_code",
+                crate::code!("pharmacy_old_code"),
                 format!(
                     "收据 {} 是旧版二维码，没有签名的药品明细：请到开具的收费窗口核对后再发药",
                     checked.receipt_no
@@ -147,7 +146,7 @@ impl Desk {
         if kind != ReceiptKind::Charge {
             let (zh, en) = qr::kind_verdict(Some(kind));
             return Err(refused(
-                "pharmacy_not_a_charge",
+                crate::code!("pharmacy_not_a_charge"),
                 format!("{} 不是收费收据（{zh}）：只能凭门诊收费收据发药", checked.receipt_no),
                 format!(
                     "{} is not a charge receipt ({en}): only charge receipts are dispensed against",
@@ -157,7 +156,7 @@ impl Desk {
         }
         if self.voided_by_issuer(&station, &checked.receipt_no)? {
             return Err(refused(
-                "pharmacy_receipt_voided",
+                crate::code!("pharmacy_receipt_voided"),
                 format!("收据 {} 已被工作站 {station} 作废（见其导出批次）：不能发药", checked.receipt_no),
                 format!(
                     "Receipt {} was voided by station {station} (per its export batches): not dispensed against",
@@ -214,7 +213,7 @@ impl Desk {
         let scan = self.pharmacy_scan(by, payload)?;
         if scan.lines.is_empty() {
             return Err(refused(
-                "pharmacy_no_drug_lines",
+                crate::code!("pharmacy_no_drug_lines"),
                 format!("收据 {} 上没有药品：无药可发", scan.receipt_no),
                 format!("Receipt {} lists no drugs: nothing to dispense", scan.receipt_no),
             ));
@@ -252,8 +251,7 @@ impl Desk {
                     .rev()
                     .find(|d| d.kind == DispensingKind::Dispense)
                     .expect("dispensed before");
-                return Err(refused(
-                    "pharmacy_already_dispensed",
+                return Err(refused(crate::code!("pharmacy_already_dispensed"),
                     format!(
                         "收据 {} 已于 {} 由 {} 发过药：再次发药需要药房主管授权并写明原因（可能是复印件或已在别的窗口取药）",
                         scan.receipt_no,
@@ -297,7 +295,7 @@ impl Desk {
         let scan = self.pharmacy_scan(by, payload)?;
         if lines.is_empty() {
             return Err(refused(
-                "pharmacy_return_no_lines",
+                crate::code!("pharmacy_return_no_lines"),
                 "退药要写明退回的行和数量（--line 行号:数量）".into(),
                 "A return needs the lines and quantities taken back (--line N:QTY)".into(),
             ));
@@ -454,7 +452,7 @@ impl Desk {
                     by: r.get(4)?,
                     approver: r.get(5)?,
                     reason: r.get(6)?,
-                    at: parse_stamp(&r.get::<_, String>(7)?),
+                    at: parse_stamp(&r.get::<_, String>(7)?)?,
                     lines: Vec::new(),
                 })
             })?
@@ -486,7 +484,7 @@ fn checked_lines(
         let Some(l) = scan.lines.iter().find(|l| l.line.line_no == *n) else {
             let drug_lines: Vec<String> = scan.lines.iter().map(|l| l.line.line_no.to_string()).collect();
             return Err(refused(
-                "pharmacy_line_unknown",
+                crate::code!("pharmacy_line_unknown"),
                 format!("收据 {} 没有第 {n} 行药品（药品行：{}）", scan.receipt_no, drug_lines.join("、")),
                 format!(
                     "Receipt {} has no drug line {n} (drug lines: {})",
@@ -497,13 +495,13 @@ fn checked_lines(
         };
         if !seen.insert(*n) {
             return Err(refused(
-                "pharmacy_line_twice",
+                crate::code!("pharmacy_line_twice"),
                 format!("第 {n} 行写了两次"),
                 format!("Line {n} is given twice"),
             ));
         }
         if let Some((zh, en)) = over(l, *q) {
-            return Err(refused("pharmacy_quantity_over", zh, en));
+            return Err(refused(crate::code!("pharmacy_quantity_over"), zh, en));
         }
     }
     Ok(lines.to_vec())

@@ -329,6 +329,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrustedStation> {
         fingerprint: fingerprint(&key),
         source: r.get(4)?,
         trusted_by: r.get(5)?,
-        trusted_at: parse_stamp(&r.get::<_, String>(6)?),
+        trusted_at: parse_stamp(&r.get::<_, String>(6)?)?,
     })
 }

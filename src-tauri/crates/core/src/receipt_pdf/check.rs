@@ -17,7 +17,7 @@ pub(super) fn texts_printable(texts: &[Texts], fonts: &Fonts) -> Result<()> {
         let text = draw::printable(text);
         if let Some(c) = fonts.missing_chars(&text).first() {
             return Err(invalid!(
-                "font_missing_glyph",
+                FontMissingGlyph,
                 format!("{zh}中的“{c}”（U+{:04X}）字体里没有，打印出来会是空白方框，因此不予打印。请改用常用字，并在纸上手写更正。", *c as u32),
                 format!("The {en} contains \"{c}\" (U+{:04X}), which the receipt font lacks; it would print as an empty box, so nothing is printed. Use a common character and correct it by hand on the paper.", *c as u32)
             ));
@@ -40,7 +40,7 @@ pub(super) type Texts<'a> = (&'static str, &'static str, &'a str);
 
 /// The error of a document whose figures do not agree with each other.
 pub(super) fn inconsistent(zh: String, en: String) -> CoreError {
-    CoreError::invalid("receipt_inconsistent", zh, en)
+    CoreError::invalid(crate::error::ErrorCode::ReceiptInconsistent, zh, en)
 }
 
 impl ReceiptDoc {
@@ -157,7 +157,7 @@ impl Charges {
     fn check(&self) -> Result<()> {
         let sum = |it: &mut dyn Iterator<Item = Fen>| it.map(Fen::get).sum::<i64>();
         let total = self.total.get();
-        let mismatch = |zh: String, en: String| Err(CoreError::invalid("receipt_inconsistent", zh, en));
+        let mismatch = |zh: String, en: String| Err(CoreError::invalid(crate::error::ErrorCode::ReceiptInconsistent, zh, en));
         if self.lines.is_empty() {
             return mismatch("票据没有任何收费项目".into(), "The receipt has no item lines".into());
         }

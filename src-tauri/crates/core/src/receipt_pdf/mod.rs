@@ -290,7 +290,7 @@ pub fn render(doc: &ReceiptDoc, layout: Layout) -> Result<Vec<u8>> {
     check::totals(doc)?;
     let qr = draw::Qr::encode(&doc.qr_payload).ok_or_else(|| {
         invalid!(
-            "receipt_qr_too_long",
+            ReceiptQrTooLong,
             format!("二维码内容过长（{} 字节），无法生成二维码", doc.qr_payload.len()),
             format!("The QR payload is too long ({} bytes) for a QR code", doc.qr_payload.len())
         )

@@ -53,7 +53,7 @@ pub struct Department {
 
 fn not_a_dept_list(zh: &str, en: &str) -> CoreError {
     invalid!(
-        "dept_not_a_list",
+        DeptNotAList,
         format!("这不是可导入的科室表：{zh}。请使用含“科室编码、科室名称”表头的 CSV 文件"),
         format!("This is not a department list: {en}. Use a CSV with department code and name headers")
     )
@@ -88,7 +88,7 @@ impl Desk {
         }
         let known: Vec<String> = self.departments()?.into_iter().map(|d| format!("{} {}", d.code, d.name)).collect();
         Err(invalid!(
-            "dept_unknown",
+            DeptUnknown,
             format!(
                 "没有编码为“{code}”的科室（现有：{}）",
                 if known.is_empty() {
@@ -149,7 +149,7 @@ impl Desk {
             };
             let bad = |zh: &str, en: &str| {
                 invalid!(
-                    "dept_row_invalid",
+                    DeptRowInvalid,
                     format!("科室表第 {line} 行：{zh}，未导入任何内容"),
                     format!("Department list row {line}: {en}; nothing was imported")
                 )
@@ -220,7 +220,7 @@ impl Desk {
         let code = dept.code.trim().to_uppercase();
         if code.is_empty() || code.len() > 10 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(invalid!(
-                "dept_code_invalid",
+                DeptCodeInvalid,
                 "科室编码应为 1 到 10 位字母或数字",
                 "A department code is 1 to 10 letters or digits"
             ));

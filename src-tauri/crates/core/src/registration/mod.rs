@@ -138,8 +138,8 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
     let reason: Option<String> = r.get(17)?;
     let refund: Option<String> = r.get(21)?;
     let reg = Registration {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
-        patient_id: r.get::<_, String>(1)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
+        patient_id: crate::time::parse_stored_id(&r.get::<_, String>(1)?)?,
         downtime_no: r.get(2)?,
         patient_name: r.get(3)?,
         dept_code: r.get(4)?,
@@ -147,7 +147,7 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
         doctor: r.get(6)?,
         reg_type: r.get(7)?,
         reg_type_name: String::new(),
-        visit_date: NaiveDate::parse_from_str(&r.get::<_, String>(8)?, "%Y-%m-%d").unwrap_or_default(),
+        visit_date: crate::time::parse_stored_date(&r.get::<_, String>(8)?)?,
         queue_no: r.get(9)?,
         fee: Fen::new(r.get(10)?).unwrap_or_default(),
         fee_items: serde_json::from_str::<Vec<serde_json::Value>>(&items)
@@ -161,17 +161,17 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
                 category: v["category"].as_str().unwrap_or_default().into(),
             })
             .collect(),
-        catalog_version: r.get::<_, String>(12)?.parse().unwrap_or_default(),
-        shift_id: r.get::<_, String>(13)?.parse().unwrap_or_default(),
-        outage_id: r.get::<_, String>(14)?.parse().unwrap_or_default(),
-        occurred_at: parse_stamp(&r.get::<_, String>(15)?),
+        catalog_version: crate::time::parse_stored_id(&r.get::<_, String>(12)?)?,
+        shift_id: crate::time::parse_stored_id(&r.get::<_, String>(13)?)?,
+        outage_id: crate::time::parse_stored_id(&r.get::<_, String>(14)?)?,
+        occurred_at: parse_stamp(&r.get::<_, String>(15)?)?,
         back_entered: r.get(16)?,
         fee_receipt: r.get(19)?,
         change: Fen::new(r.get::<_, Option<i64>>(20)?.unwrap_or(0)).unwrap_or_default(),
         cancelled: match reason {
             Some(reason) => Some(Cancellation {
                 reason,
-                at: parse_stamp(&r.get::<_, String>(18)?),
+                at: parse_stamp(&r.get::<_, String>(18)?)?,
                 by: r.get(23)?,
                 refund: match refund {
                     Some(no) => Some((no, Fen::new(r.get(22)?).unwrap_or_default())),
@@ -185,8 +185,15 @@ fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String
     Ok((reg, r.get(25)?))
 }
 
-fn unknown_registration() -> crate::CoreError {
-    invalid!("registration_unknown", "找不到这条挂号记录", "No such registration")
+/// The one error for a registration that is not on record (or an id that names none).
+pub fn unknown_registration() -> crate::CoreError {
+    invalid!(RegistrationUnknown, "找不到这条挂号记录", "No such registration")
+}
+
+/// A registration's id as sent or typed: one that cannot name a registration is refused as
+/// [`unknown_registration`].
+pub fn registration_id(text: &str) -> Result<Uuid> {
+    text.trim().parse().map_err(|_| unknown_registration())
 }
 
 impl Desk {
@@ -206,7 +213,7 @@ impl Desk {
                 return Ok(existing.id);
             }
             return Err(invalid!(
-                "registration_exists_different",
+                RegistrationExistsDifferent,
                 format!(
                     "这次挂号已经办理（{} 第 {} 号），内容与现在不同：请重新开始挂号",
                     existing.dept_name, existing.queue_no
@@ -230,7 +237,7 @@ impl Desk {
         let fees = self.reg_type_fees(&reg_type)?;
         if let Some(code) = fees.missing().first() {
             return Err(invalid!(
-                "reg_fee_item_missing",
+                RegFeeItemMissing,
                 format!(
                     "当前价目表中没有编码为“{code}”的项目，无法收取{}的挂号费：请在设置（Ctrl+O）中修改这个号别的费用项目",
                     reg_type.name
@@ -267,7 +274,7 @@ impl Desk {
         let paid = if fee > Fen::ZERO {
             if new.tenders.is_empty() {
                 return Err(invalid!(
-                    "reg_fee_unpaid",
+                    RegFeeUnpaid,
                     format!("{}的挂号费 {fee} 须当场收取：请填写支付方式和金额", reg_type.name),
                     format!("The {} fee of {fee} is paid at registration: give the payment", reg_type.name)
                 ));
@@ -276,7 +283,7 @@ impl Desk {
         } else {
             if !new.tenders.is_empty() || new.cash_tendered.is_some() {
                 return Err(invalid!(
-                    "reg_no_fee",
+                    RegNoFee,
                     format!("{}不收挂号费，无需付款", reg_type.name),
                     format!("{} has no fee: nothing to pay", reg_type.name)
                 ));
@@ -362,7 +369,7 @@ impl Desk {
         let dept = self.department_or_refuse(code)?;
         if dept.kind == DeptKind::Inpatient {
             return Err(invalid!(
-                "dept_not_outpatient",
+                DeptNotOutpatient,
                 format!("{} 是住院科室，门诊挂号请选门诊或急诊科室；住院请用入院登记", dept.name),
                 format!("{} is an inpatient ward; register outpatients in an outpatient or emergency department, and use admission for inpatients", dept.name)
             ));
@@ -377,14 +384,14 @@ impl Desk {
             None => match self.active_outage()? {
                 Some(o) => Ok((now, o.id)),
                 None => Err(invalid!(
-                    "outage_not_active",
+                    OutageNotActive,
                     "当前不在应急状态：请在 HIS 中办理。补录停机期间的纸质记录时，请标记为补录并填写实际时间",
                     "No outage is active: use the HIS. To back-enter a paper record from an outage, mark it as back-entry with the real time"
                 )),
             },
             Some(t) => {
                 if t > now {
-                    return Err(invalid!("time_in_future", format!("补录时间 {} 晚于现在", local_display(t)), format!("The back-entry time {} is in the future", local_display(t))));
+                    return Err(invalid!(TimeInFuture, format!("补录时间 {} 晚于现在", local_display(t)), format!("The back-entry time {} is in the future", local_display(t))));
                 }
                 let id: Option<String> = self
                     .conn
@@ -396,12 +403,12 @@ impl Desk {
                     .optional()?;
                 let id = id.ok_or_else(|| {
                     invalid!(
-                        "back_entry_outside_outage",
+                        BackEntryOutsideOutage,
                         format!("{} 不在任何一次应急期间：补录只用于停机期间的纸质记录", local_display(t)),
                         format!("{} is in no outage: back-entry is only for paper records made during an outage", local_display(t))
                     )
                 })?;
-                Ok((t, id.parse().unwrap_or_default()))
+                Ok((t, crate::time::parse_stored_id(&id)?))
             }
         }
     }
@@ -455,7 +462,7 @@ impl Desk {
         let reg = self.registration(id)?.ok_or_else(unknown_registration)?;
         if reg.cancelled.is_some() {
             return Err(invalid!(
-                "registration_cancelled",
+                RegistrationCancelled,
                 "这条挂号已经退号",
                 "This registration is already cancelled"
             ));
@@ -472,7 +479,7 @@ impl Desk {
             .optional()?;
         if let Some(no) = charged {
             return Err(invalid!(
-                "registration_has_charges",
+                RegistrationHasCharges,
                 format!("这次就诊已有收费（收据 {no}），请先退费再退号"),
                 format!("This visit has charges (receipt {no}): refund them before cancelling the registration")
             ));
@@ -487,7 +494,7 @@ impl Desk {
         if let Some(paid) = fee_receipt.filter(|r| r.voided.is_none()) {
             let supervisor = supervisor.ok_or_else(|| {
                 invalid!(
-                    "reg_cancel_needs_supervisor",
+                    RegCancelNeedsSupervisor,
                     format!("退号将退还挂号费 {}（收据 {}），需要主管授权", paid.total, paid.receipt_no),
                     format!(
                         "Cancelling refunds the fee of {} (receipt {}): a supervisor must approve",
@@ -571,6 +578,16 @@ impl Desk {
 }
 
 impl Desk {
+    /// Prints a registration's 候诊条: saves it in the receipts folder, sends it to the
+    /// printer when one is set, and records the printing.
+    pub fn print_queue_slip(&mut self, by: &Actor, registration: Uuid) -> Result<crate::charge::print::Printed> {
+        let bytes = self.queue_slip_pdf(registration)?;
+        let r = self.registration(registration)?.ok_or_else(unknown_registration)?;
+        let name = format!("候诊条-{}-{}-{}.pdf", r.visit_date, r.dept_code, r.queue_no);
+        let doc = crate::charge::print::Document::QueueSlip;
+        self.print_document(by, doc, &registration.to_string(), "roll80", &name, &bytes)
+    }
+
     /// 候诊条: the small slip with the queue number, on the 80 mm roll.
     pub fn queue_slip_pdf(&self, registration: Uuid) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_queue_slip, QueueSlip};

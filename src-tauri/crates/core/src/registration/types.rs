@@ -68,7 +68,7 @@ fn parse_key(text: &str) -> Result<String> {
     let key = text.trim().to_ascii_lowercase();
     if key.is_empty() || key.len() > 20 || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         return Err(invalid!(
-            "reg_type_key_invalid",
+            RegTypeKeyInvalid,
             format!("号别编码“{text}”无效：用 1 到 20 位字母、数字、_ 或 -，例如 ordinary"),
             format!("Invalid registration type key \"{text}\": use 1 to 20 letters, digits, _ or -, e.g. ordinary")
         ));
@@ -161,7 +161,7 @@ impl Desk {
         match found {
             Some(r) if r.active => Ok(r.clone()),
             Some(r) => Err(invalid!(
-                "reg_type_inactive",
+                RegTypeInactive,
                 format!("号别“{}”已停用：请选用其他号别，或在设置（Ctrl+O）中重新启用", r.name),
                 format!(
                     "Registration type \"{}\" is not offered: choose another, or offer it again in settings (Ctrl+O)",
@@ -175,7 +175,7 @@ impl Desk {
                     .map(|r| format!("{}（{}）", r.key, r.name))
                     .collect();
                 Err(invalid!(
-                    "reg_type_unknown",
+                    RegTypeUnknown,
                     format!(
                         "没有“{t}”这个号别（可选：{}）",
                         if offered.is_empty() {
@@ -220,7 +220,7 @@ impl Desk {
         for c in fee_codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
             if codes.iter().any(|x| x == c) {
                 return Err(invalid!(
-                    "reg_type_fee_twice",
+                    RegTypeFeeTwice,
                     format!("费用项目 {c} 写了两次"),
                     format!("Fee item {c} is given twice")
                 ));
@@ -232,7 +232,7 @@ impl Desk {
             for c in &codes {
                 if self.active_catalog_item(c)?.is_none() {
                     return Err(invalid!(
-                        "reg_fee_code_unknown",
+                        RegFeeCodeUnknown,
                         format!("当前价目表（{}）中没有编码为“{c}”的项目，不能作为挂号费用", catalog.month),
                         format!(
                             "The active price list ({}) has no item \"{c}\"; it cannot be a registration fee",
@@ -244,7 +244,7 @@ impl Desk {
         }
         if let Some(other) = self.reg_types()?.into_iter().find(|t| t.key != key && t.active && t.name == name) {
             return Err(invalid!(
-                "reg_type_name_taken",
+                RegTypeNameTaken,
                 format!("号别名称“{name}”已用于 {}，请换一个名称", other.key),
                 format!("The name \"{name}\" is already used by {}; choose another", other.key)
             ));
@@ -273,7 +273,7 @@ impl Desk {
         self.in_write_tx(|desk| {
             if !desk.reg_types()?.is_empty() {
                 return Err(invalid!(
-                    "reg_types_exist",
+                    RegTypesExist,
                     "已有号别：请逐个修改，不能再载入示例号别",
                     "Registration types exist already: edit them one by one instead of loading the samples"
                 ));

@@ -42,7 +42,7 @@ pub enum Counted {
 
 fn count_invalid(text: &str) -> crate::CoreError {
     invalid!(
-        "cash_count_invalid",
+        CashCountInvalid,
         format!("点钞“{text}”应写成 面额x张数，用逗号分隔，例如 100x3,50x2,0.5x1"),
         format!("The count \"{text}\" must be VALUExCOUNT, comma-separated, e.g. 100x3,50x2,0.5x1")
     )
@@ -74,21 +74,21 @@ impl Counted {
             let yuan = signed_yuan(n.value_fen);
             if !DENOMINATIONS_FEN.contains(&n.value_fen) {
                 return Err(invalid!(
-                    "cash_denomination_unknown",
+                    CashDenominationUnknown,
                     format!("没有面额为 {yuan} 的人民币"),
                     format!("There is no renminbi note or coin of {yuan}")
                 ));
             }
             if !(0..=100_000).contains(&n.count) {
                 return Err(invalid!(
-                    "cash_count_out_of_range",
+                    CashCountOutOfRange,
                     format!("面额 {yuan} 的张数 {} 无效", n.count),
                     format!("The count {} of {yuan} is not valid", n.count)
                 ));
             }
             if notes[..i].iter().any(|m| m.value_fen == n.value_fen) {
                 return Err(invalid!(
-                    "cash_denomination_twice",
+                    CashDenominationTwice,
                     format!("面额 {yuan} 写了两次"),
                     format!("The denomination {yuan} is given twice")
                 ));
@@ -155,7 +155,7 @@ impl Desk {
         if threshold.get() > MAX_THRESHOLD_FEN {
             let max = signed_yuan(MAX_THRESHOLD_FEN);
             return Err(invalid!(
-                "threshold_out_of_range",
+                ThresholdOutOfRange,
                 format!("差额审批限额最多 {max}"),
                 format!("The difference threshold is at most {max}")
             ));
@@ -199,7 +199,7 @@ impl Desk {
         let reason = match count.reason.trim() {
             "" if check.needs_reason => {
                 return Err(invalid!(
-                    "shift_difference_needs_reason",
+                    ShiftDifferenceNeedsReason,
                     format!(
                         "清点现金 {counted} 与应有现金 {expected} 相差 {}：请填写差额原因",
                         signed_yuan(diff)
@@ -215,7 +215,7 @@ impl Desk {
         };
         if check.needs_supervisor && count.supervisor.is_none() {
             return Err(invalid!(
-                "shift_difference_needs_supervisor",
+                ShiftDifferenceNeedsSupervisor,
                 format!(
                     "差额 {} 超过限额 {}：需要主管填写姓名和 PIN 确认",
                     signed_yuan(diff),
@@ -231,7 +231,7 @@ impl Desk {
         if let Some(s) = &count.supervisor {
             if s.id() == by.id() {
                 return Err(invalid!(
-                    "shift_approver_is_operator",
+                    ShiftApproverIsOperator,
                     format!("{} 不能确认自己的交班差额：请另一位主管确认", s.name()),
                     format!("{} cannot approve their own difference: another supervisor must", s.name())
                 ));
@@ -287,7 +287,7 @@ const MAX_THRESHOLD_FEN: i64 = 1_000_000;
 
 fn not_open(by: &Actor) -> crate::CoreError {
     invalid!(
-        "shift_not_open",
+        ShiftNotOpen,
         format!("{} 没有未交班的班次：无法交班", by.name()),
         format!("{} has no open shift to close", by.name())
     )
@@ -307,7 +307,7 @@ impl CountInput {
         match (&self.denominations, self.counted_fen) {
             (Some(notes), _) => Counted::notes(notes.clone()),
             (None, Some(fen)) => Ok(Counted::Total(Fen::new(fen)?)),
-            (None, None) => Err(invalid!("cash_count_missing", "请填写清点的现金", "Give the cash counted")),
+            (None, None) => Err(invalid!(CashCountMissing, "请填写清点的现金", "Give the cash counted")),
         }
     }
 }

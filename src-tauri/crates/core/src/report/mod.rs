@@ -476,7 +476,7 @@ impl PeriodReport {
 }
 
 fn shift_unknown() -> crate::CoreError {
-    invalid!("shift_unknown", "找不到这个班次", "No such shift")
+    invalid!(ShiftUnknown, "找不到这个班次", "No such shift")
 }
 
 impl Desk {
@@ -500,7 +500,7 @@ impl Desk {
             Some(r) => r,
             None => self.shift_records("s.operator_id = ?1", &[&id])?.pop().ok_or_else(|| {
                 invalid!(
-                    "shift_none",
+                    ShiftNone,
                     format!("{} 还没有开过班，没有交班单", by.name()),
                     format!("{} has never opened a shift: there is no handover sheet", by.name())
                 )
@@ -570,7 +570,7 @@ impl Desk {
         }
         .ok_or_else(|| {
             invalid!(
-                "outage_unknown",
+                OutageUnknown,
                 "找不到这次应急（还没有启动过应急）",
                 "No such outage (none was ever started)"
             )

@@ -15,7 +15,7 @@ pub fn parse_layout(text: &str) -> Result<SheetLayout> {
         "a4" => Ok(SheetLayout::A4),
         "roll80" | "80" | "roll" => Ok(SheetLayout::Roll80),
         _ => Err(invalid!(
-            "report_layout_invalid",
+            ReportLayoutInvalid,
             format!("报表版式“{text}”无效：可选 a4 或 roll80"),
             format!("Unknown report layout \"{text}\": choose a4 or roll80")
         )),

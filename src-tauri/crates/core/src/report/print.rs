@@ -42,20 +42,7 @@ fn layout_name(layout: SheetLayout) -> &'static str {
 
 impl Desk {
     fn save_and_print(&self, bytes: &[u8], name: &str) -> Result<Printed> {
-        let dir = self.path().parent().map(|p| p.join("reports")).unwrap_or_else(|| "reports".into());
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(name);
-        crate::store::write_whole(&path, bytes)?;
-        let (sent, problem) = match self.send_to_printer(&path)? {
-            Ok(()) => (true, None),
-            Err(p) => (false, Some(p)),
-        };
-        Ok(Printed {
-            pdf_path: path,
-            copy: false,
-            sent_to_printer: sent,
-            problem,
-        })
+        self.save_and_send(&self.reports_dir(), name, bytes)
     }
 
     /// Prints `report` as it is (the close passes its original Z report).

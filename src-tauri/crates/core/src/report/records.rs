@@ -96,16 +96,16 @@ const SHIFT_SELECT: &str = "SELECT s.id, o.name, s.operator_id, s.float_fen, s.o
 fn shift_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ShiftRecord> {
     let counted: Option<i64> = r.get(6)?;
     Ok(ShiftRecord {
-        id: r.get::<_, String>(0)?.parse().unwrap_or_default(),
+        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
         operator: r.get(1)?,
-        operator_id: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+        operator_id: crate::time::parse_stored_id(&r.get::<_, String>(2)?)?,
         float: r.get(3)?,
         outage_id: r.get::<_, Option<String>>(4)?.and_then(|s| s.parse().ok()),
-        opened_at: parse_stamp(&r.get::<_, String>(5)?),
+        opened_at: parse_stamp(&r.get::<_, String>(5)?)?,
         close: match counted {
             Some(counted) => Some(CloseRecord {
                 counted,
-                closed_at: parse_stamp(&r.get::<_, String>(7)?),
+                closed_at: parse_stamp(&r.get::<_, String>(7)?)?,
                 notes: r.get::<_, Option<String>>(8)?.and_then(|n| serde_json::from_str(&n).ok()),
                 reason: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
                 supervisor: r.get(10)?,
@@ -173,7 +173,7 @@ impl Desk {
                         kind: ReceiptKind::parse(&r.get::<_, String>(3)?),
                         total: r.get(4)?,
                         shift_id: shift,
-                        occurred_at: parse_stamp(&r.get::<_, String>(5)?),
+                        occurred_at: parse_stamp(&r.get::<_, String>(5)?)?,
                         paper_no: r.get(6)?,
                         insured: r.get(7)?,
                         resettle_due: date(r.get(8)?),
@@ -192,7 +192,7 @@ impl Desk {
                             Some(reason) => Some(VoidRecord {
                                 reason,
                                 supervisor: r.get(21)?,
-                                at: parse_stamp(&r.get::<_, String>(22)?),
+                                at: parse_stamp(&r.get::<_, String>(22)?)?,
                             }),
                             None => None,
                         },
@@ -259,7 +259,7 @@ impl Desk {
                 phone: r.get(3)?,
                 insurance: r.get(4)?,
                 insurance_no: r.get(5)?,
-                admitted_at: parse_stamp(&r.get::<_, String>(6)?),
+                admitted_at: parse_stamp(&r.get::<_, String>(6)?)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -7,9 +7,9 @@ use crate::money::signed_yuan as y;
 use crate::time::{local_display, parse_stamp};
 use std::fmt::Write;
 
-/// `2026-11-26 09:30` from a stored stamp.
+/// `2026-11-26 09:30` from a stored stamp (text that is no stamp as it is, never 1970).
 pub(crate) fn local(stamp: &str) -> String {
-    local_display(parse_stamp(stamp))
+    parse_stamp(stamp).map(local_display).unwrap_or_else(|_| stamp.to_string())
 }
 
 /// The groups as the sheet lists them: (Chinese name, key).

@@ -35,7 +35,7 @@ pub struct Backup {
 
 fn backup_failed(dir: &Path, why: &str) -> CoreError {
     invalid!(
-        "backup_failed",
+        BackupFailed,
         format!(
             "备份到 {} 没有成功（{why}）：请检查 U 盘或备份盘是否插好、是否有空间；工作站的数据没有受影响",
             dir.display()
@@ -114,7 +114,7 @@ impl Desk {
         by.require(Permission::ChangeSettings)?;
         if let Some(n) = every.filter(|n| !(1..=10_000).contains(n)) {
             return Err(invalid!(
-                "backup_every_invalid",
+                BackupEveryInvalid,
                 format!("每隔多少张收据备份一次应在 1 到 10000 之间，不能是 {n}"),
                 format!("Receipts between backups must be 1 to 10000, not {n}")
             ));
@@ -123,7 +123,7 @@ impl Desk {
         let own = std::path::absolute(file::folder(self.path())).unwrap_or_default();
         if dir.starts_with(&own) {
             return Err(invalid!(
-                "backup_same_folder",
+                BackupSameFolder,
                 "备份文件夹不能在工作站数据所在的文件夹里：请选 U 盘或另一块硬盘",
                 "The backup folder cannot be inside the station's own folder: choose a stick or another disk"
             ));
@@ -162,7 +162,7 @@ fn check_backup(path: &Path, station: &uuid::Uuid, head_seq: i64) -> Result<Chec
     }
     if c.station_id != *station {
         return Err(invalid!(
-            "backup_other_station",
+            BackupOtherStation,
             format!("{} 是另一个工作站（{}）的备份", path.display(), c.station_code),
             format!("{} is a backup of another station ({})", path.display(), c.station_code)
         ));
@@ -198,7 +198,7 @@ fn read_backup(path: &Path, full: bool) -> Result<Checked> {
     };
     if let Some(p) = report.problem {
         return Err(invalid!(
-            "backup_unsound",
+            BackupUnsound,
             format!("备份 {} 校验不通过：{}", path.display(), p.zh),
             format!("The backup {} does not verify: {}", path.display(), p.en)
         ));
@@ -266,7 +266,7 @@ pub fn restore(station: &Path, from: &Path, admin: &str, pin: &str, confirm_olde
         if *id != backup.station_id {
             let short = |u: &uuid::Uuid| u.simple().to_string()[..8].to_string();
             return Err(invalid!(
-                "backup_other_station",
+                BackupOtherStation,
                 format!(
                     "{} 是另一个工作站的备份（{}，站点编号 {}），不能恢复到这个工作站（{code}，站点编号 {}）",
                     from.display(),
@@ -286,7 +286,7 @@ pub fn restore(station: &Path, from: &Path, admin: &str, pin: &str, confirm_olde
         // A damaged station is what a restore is for: an older backup replaces it as it is.
         if *sound && *entries > backup.head_seq && !confirm_older {
             return Err(invalid!(
-                "backup_older",
+                BackupOlder,
                 format!(
                     "这份备份比现在的数据库旧：恢复会丢掉之后的 {} 条流水。确认无误请加 --confirm-older",
                     entries - backup.head_seq

@@ -30,7 +30,7 @@ pub struct Encrypted {
 pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypted> {
     if key.chars().count() < MIN_KEY_CHARS {
         return Err(invalid!(
-            "db_key_too_short",
+            DbKeyTooShort,
             format!("密钥太短：至少 {MIN_KEY_CHARS} 个字符（写入密钥信封，与应急预案一起保管）"),
             format!(
                 "The key is too short: at least {MIN_KEY_CHARS} characters (write it into the key envelope kept with the emergency plan)"
@@ -39,7 +39,7 @@ pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypt
     }
     if require_existing(path)? == Found::Opaque {
         return Err(invalid!(
-            "db_already_encrypted",
+            DbAlreadyEncrypted,
             format!("{} 已经是加密的工作站（或不是工作站），无需再加密", path.display()),
             format!("{} is already an encrypted station (or not a station)", path.display())
         ));
@@ -54,7 +54,7 @@ pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypt
         let before = desk.verify()?;
         if let Some(p) = &before.problem {
             return Err(invalid!(
-                "db_encrypt_unsound",
+                DbEncryptUnsound,
                 format!("工作站流水校验未通过，未加密：{}", p.zh),
                 format!("The station does not verify; not encrypted: {}", p.en)
             ));
@@ -89,7 +89,7 @@ pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypt
         }
         return Err(checked.err().unwrap_or_else(|| {
             invalid!(
-                "db_encrypt_unsound",
+                DbEncryptUnsound,
                 "加密后的副本与原工作站不一致，未替换原文件",
                 "The encrypted copy differs from the station; the station was left as it was"
             )

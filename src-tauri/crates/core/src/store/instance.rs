@@ -44,7 +44,7 @@ impl InstanceLock {
 fn in_use(db_path: &Path) -> CoreError {
     let path = db_path.display();
     CoreError::invalid(
-        "db_in_use",
+        crate::error::ErrorCode::DbInUse,
         format!("这个工作站数据库已在另一个窗口中打开：{path}。请切换到那个窗口继续工作，不要同时开两个。"),
         format!("This station database is already open in another window: {path}. Switch to that window; do not open it twice."),
     )

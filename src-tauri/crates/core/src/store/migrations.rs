@@ -43,6 +43,7 @@ pub const APPEND_ONLY: &[&str] = &[
     "issuer_void",
     "dispensing",
     "dispensing_line",
+    "document_print",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -822,6 +823,19 @@ CREATE TABLE dispensing_line (
     code           TEXT NOT NULL,
     qty_milli      INTEGER NOT NULL CHECK (qty_milli > 0),
     PRIMARY KEY (dispensing_id, line_no)
+) STRICT;
+"#,
+    // Every printed document is on record, not only receipts (#15): a queue slip (候诊条) names
+    // its registration, a deposit summary (预交金汇总) its inpatient number.
+    r#"
+CREATE TABLE document_print (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('queue_slip', 'deposit_summary')),
+    subject      TEXT NOT NULL,
+    layout       TEXT NOT NULL,
+    file         TEXT NOT NULL,
+    operator_id  TEXT NOT NULL REFERENCES operator(id),
+    at           TEXT NOT NULL
 ) STRICT;
 "#,
 ];

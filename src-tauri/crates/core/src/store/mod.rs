@@ -207,7 +207,7 @@ impl Desk {
         // Never over a station that appeared meanwhile.
         if path.exists() {
             return Err(CoreError::invalid(
-                "station_exists",
+                crate::error::ErrorCode::StationExists,
                 format!("{} 已经有工作站数据库，不能再建立一次", path.display()),
                 format!("{} already holds a station database", path.display()),
             ));
@@ -305,6 +305,27 @@ impl Desk {
     /// Now, by the desk's clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// Today, the local calendar day by the desk's clock: the day a registration, a due date
+    /// or a day's report is counted from.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().with_timezone(&chrono::Local).date_naive()
+    }
+
+    /// The folder beside the database where the desk saves every document it prints
+    /// (receipts, queue slips, deposit summaries).
+    pub fn receipts_dir(&self) -> PathBuf {
+        self.beside("receipts")
+    }
+
+    /// The folder beside the database where the desk saves the reports it prints.
+    pub fn reports_dir(&self) -> PathBuf {
+        self.beside("reports")
+    }
+
+    fn beside(&self, folder: &str) -> PathBuf {
+        self.path.parent().map(|p| p.join(folder)).unwrap_or_else(|| folder.into())
     }
 
     /// A time a person typed (empty or absent: none), read in local time by the desk's clock.
@@ -605,13 +626,13 @@ fn key_refused(path: &Path, given: bool) -> CoreError {
     let shown = path.display();
     if given {
         crate::error::invalid!(
-            "db_key_wrong",
+            DbKeyWrong,
             format!("工作站数据库的密钥不对，无法打开：{shown}。请检查 DOWNTIME_DB_KEY 或输入的密码"),
             format!("The station database's key is wrong; it cannot be opened: {shown}. Check DOWNTIME_DB_KEY or the passphrase")
         )
     } else {
         crate::error::invalid!(
-            "db_key_needed",
+            DbKeyNeeded,
             format!("{shown} 是加密的工作站数据库（或不是工作站）：请提供密钥（环境变量 DOWNTIME_DB_KEY，或启动时输入）"),
             format!("{shown} is an encrypted station (or not a station): give its key (DOWNTIME_DB_KEY, or type it at start-up)")
         )

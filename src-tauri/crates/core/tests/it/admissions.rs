@@ -340,6 +340,53 @@ fn a_deposit_is_voided_like_a_receipt_and_leaves_the_balance() {
 }
 
 #[test]
+fn the_account_says_what_each_movement_is_and_its_summary_prints_on_record() {
+    use downtime_core::admission::MovementKind::{First, Refund, TopUp};
+    let mut o = office();
+    let (clerk, sup) = (o.clerk.clone(), o.sup.clone());
+    let a = o.f.desk.admit(&clerk, &admit_input()).unwrap();
+    let cash = |y: &str| TenderInput {
+        method: Method::Cash,
+        amount: yuan(y),
+        reference: String::new(),
+    };
+    // A first deposit voided does not stand: the next one is the 预交.
+    let wrong = o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash("50")])).unwrap();
+    o.f.desk.void_receipt(&clerk, &sup, &wrong.receipt_no, "金额写错").unwrap();
+    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash("500")])).unwrap();
+    o.f.desk.take_deposit(&clerk, &deposit(&a.inpatient_no, vec![cash("300")])).unwrap();
+    let back = DepositRefundInput {
+        id: Uuid::now_v7(),
+        admission_no: a.inpatient_no.clone(),
+        amount: yuan("100"),
+        tenders: vec![],
+        pay_back_reason: None,
+        reason: "预交过多".into(),
+    };
+    o.f.desk.refund_deposit(&clerk, &sup, &back).unwrap();
+    let account = o.f.desk.deposit_account(&a.inpatient_no).unwrap();
+    assert_eq!(account.movement_kinds(), [TopUp, First, TopUp, Refund]);
+    let view = downtime_core::view::DepositAccountView::from(&account);
+    let said: Vec<_> = view.movements.iter().map(|m| (m.movement, m.receipt.signed_total_fen)).collect();
+    assert_eq!(said, [(TopUp, 5000), (First, 50000), (TopUp, 30000), (Refund, -10000)]);
+
+    // The summary says the same, is saved whole in the receipts folder, and is on record.
+    let printed = o.f.desk.print_deposit_summary(&clerk, &a.inpatient_no, "a5").unwrap();
+    assert_eq!(printed.pdf_path.parent(), Some(o.f.desk.receipts_dir().as_path()));
+    let text = crate::receipt_pdf::text_of(&std::fs::read(&printed.pdf_path).unwrap());
+    let kinds: Vec<&str> = ["预交", "补交", "退款"].into_iter().filter(|k| text.contains(k)).collect();
+    assert_eq!(kinds, ["预交", "补交", "退款"], "{text}");
+    let entry = &o.f.desk.journal_tail(1).unwrap()[0];
+    assert_eq!(entry.kind, "document_printed");
+    assert!(
+        entry.payload.contains("deposit_summary") && entry.payload.contains(&a.inpatient_no),
+        "{}",
+        entry.payload
+    );
+    assert_eq!(o.f.desk.verify().unwrap().problem, None);
+}
+
+#[test]
 fn deposits_outside_an_outage_need_back_entry() {
     let mut o = office();
     let clerk = o.clerk.clone();

@@ -72,6 +72,16 @@ pub fn item(code: &str, qty: &str) -> LineInput {
     }
 }
 
+/// A tender written `METHOD:YUAN[:REF]`, as the tests spell them (the CLI's form).
+pub fn tender(text: &str) -> TenderInput {
+    let mut parts = text.splitn(3, ':');
+    TenderInput {
+        method: Method::parse(parts.next().unwrap()).unwrap(),
+        amount: Fen::parse_yuan(parts.next().unwrap()).unwrap(),
+        reference: parts.next().unwrap_or("").to_string(),
+    }
+}
+
 pub fn cash(yuan: &str) -> TenderInput {
     TenderInput {
         method: Method::Cash,
@@ -343,11 +353,16 @@ fn a_draft_without_its_supervisor_is_priced_without_its_free_text_lines() {
         reason: "价目表遗漏".into(),
     };
     let lines = vec![item("L1", "1"), free];
-    let (priced, total) = c.f.desk.price_draft(&lines, None).unwrap();
+    let draft = c.f.desk.price_draft(&lines, None).unwrap();
+    let (priced, total) = (draft.lines, draft.total);
     assert_eq!(priced.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["血常规"]);
     assert_eq!(total, Fen::parse_yuan("20").unwrap());
+    // The due date the window shows is the one a receipt paid today would carry.
+    let today = c.f.desk.today();
+    assert_eq!(draft.due_if_paid_today, c.f.desk.due_after(today, 15).unwrap());
     let sup = c.sup.clone();
-    let (priced, total) = c.f.desk.price_draft(&lines, Some(&sup)).unwrap();
+    let draft = c.f.desk.price_draft(&lines, Some(&sup)).unwrap();
+    let (priced, total) = (draft.lines, draft.total);
     assert_eq!(priced.len(), 2);
     assert!(priced[1].free_text);
     assert_eq!(total, Fen::parse_yuan("30").unwrap());

@@ -442,7 +442,6 @@ fn the_back_entry_list_is_in_the_order_the_his_team_keys_it_in() {
 
 #[test]
 fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancellation_before_its_voucher() {
-    use downtime_core::charge::tender::TenderInput;
     use downtime_core::charge::{ChargeInput, LineInput};
     let (mut f, c) = crate::patients::counter();
     let sup = f.operator("陈主管", Role::Supervisor);
@@ -470,7 +469,7 @@ fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancell
             &c,
             &ChargeInput {
                 visit: Some(r.id),
-                ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
+                ..ChargeInput::new(&p, vec![line], vec![crate::charges::tender("cash:10")])
             },
         )
         .unwrap();

@@ -6,7 +6,6 @@ use crate::Fixture;
 use downtime_core::catalog::price::Quantity;
 use downtime_core::catalog::read::insurance_class;
 use downtime_core::catalog::ImportOptions;
-use downtime_core::charge::tender::TenderInput;
 use downtime_core::charge::{ChargeInput, LineInput};
 use downtime_core::patient::NewPatient;
 use downtime_core::{Fen, Role};
@@ -219,7 +218,7 @@ fn a_receipt_prints_each_lines_insurance_class() {
     ];
     let r = f
         .desk
-        .pay_charge(&c, &ChargeInput::new(p, lines, vec![TenderInput::parse("cash:53.50").unwrap()]))
+        .pay_charge(&c, &ChargeInput::new(p, lines, vec![crate::charges::tender("cash:53.50")]))
         .unwrap();
     assert_eq!(r.lines[0].insurance_class, "乙");
     let again = f.desk.receipt(&r.receipt_no).unwrap().unwrap();

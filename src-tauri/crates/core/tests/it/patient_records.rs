@@ -6,7 +6,6 @@ use crate::registration::samples;
 use crate::Fixture;
 use downtime_core::admission::NewAdmission;
 use downtime_core::catalog::price::Quantity;
-use downtime_core::charge::tender::TenderInput;
 use downtime_core::charge::{ChargeInput, LineInput, Payer};
 use downtime_core::patient::{Insurance, NewPatient};
 use downtime_core::receipt_pdf::{render, Layout};
@@ -35,7 +34,7 @@ fn one_line(patient: &str) -> ChargeInput {
         code: "111000001".into(),
         qty: Quantity::parse("1").unwrap(),
     };
-    ChargeInput::new(patient, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
+    ChargeInput::new(patient, vec![line], vec![crate::charges::tender("cash:10")])
 }
 
 #[test]

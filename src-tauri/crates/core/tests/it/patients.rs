@@ -1,6 +1,5 @@
 use crate::Fixture;
 use chrono::Duration;
-use downtime_core::charge::tender::TenderInput;
 use downtime_core::patient::resident_id::check_char;
 use downtime_core::patient::{synth, NewPatient, Sex, Source};
 use downtime_core::registration::NewRegistration;
@@ -23,7 +22,7 @@ pub fn reg(patient: &str, dept: &str, key: &str, yuan: &str) -> NewRegistration 
     let pay = if yuan == "0" {
         vec![]
     } else {
-        vec![TenderInput::parse(&format!("cash:{yuan}")).unwrap()]
+        vec![crate::charges::tender(&format!("cash:{yuan}"))]
     };
     NewRegistration::new(patient, dept, key, pay)
 }

@@ -429,7 +429,7 @@ fn payloads_with_drug_lines_scan_from_rendered_pdfs() {
                 item("Y2", &format!("{}", 10 * i))
             });
         }
-        let total = c.f.desk.price_draft(&items, None).unwrap().1.get();
+        let total = c.f.desk.price_draft(&items, None).unwrap().total.get();
         let r = c
             .pay(&charge(
                 "DT-MZ01-000001",

@@ -4,7 +4,6 @@
 use crate::Fixture;
 use downtime_core::catalog::price::Quantity;
 use downtime_core::charge::correction::RefundInput;
-use downtime_core::charge::tender::TenderInput;
 use downtime_core::charge::{ChargeInput, LineInput};
 use downtime_core::patient::NewPatient;
 use downtime_core::receipt_pdf::{render, Layout};
@@ -133,7 +132,7 @@ fn herbs_are_charged_per_dose_times_doses_and_printed_so() {
     assert_eq!((priced[1].amount.get(), total.get()), (208, 2658));
     let r = f
         .desk
-        .pay_charge(&c, &ChargeInput::new(&p, lines, vec![TenderInput::parse("cash:26.58").unwrap()]))
+        .pay_charge(&c, &ChargeInput::new(&p, lines, vec![crate::charges::tender("cash:26.58")]))
         .unwrap();
     let stored = f.desk.receipt(&r.receipt_no).unwrap().unwrap();
     assert_eq!(stored.lines, r.lines);
@@ -157,7 +156,7 @@ fn herbs_go_back_by_whole_doses() {
             &ChargeInput::new(
                 &p,
                 vec![herbal("ZY1", "10", 7), item("T1", "2")],
-                vec![TenderInput::parse("cash:40.50").unwrap()],
+                vec![crate::charges::tender("cash:40.50")],
             ),
         )
         .unwrap();

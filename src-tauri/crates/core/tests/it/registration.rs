@@ -4,7 +4,7 @@
 use crate::patients::{counter, reg};
 use crate::Fixture;
 use downtime_core::catalog::ImportOptions;
-use downtime_core::charge::tender::{Method, TenderInput};
+use downtime_core::charge::tender::Method;
 use downtime_core::charge::{ChargeInput, LineInput, ReceiptKind};
 use downtime_core::patient::NewPatient;
 use downtime_core::registration::types::seed_types;
@@ -91,6 +91,22 @@ fn registering_takes_the_fee_on_a_registration_receipt_in_one_journal_entry() {
     let slip = crate::receipt_pdf::text_of(&f.desk.queue_slip_pdf(r.id).unwrap());
     assert!(slip.contains(&format!("挂号费 ¥11.00 已收 收据 {no}")), "{slip}");
     assert!(slip.contains("号别：普通号"), "{slip}");
+    // Printing it saves it in the receipts folder and puts the printing on record.
+    let printed = f.desk.print_queue_slip(&c, r.id).unwrap();
+    assert_eq!(printed.pdf_path.parent(), Some(f.desk.receipts_dir().as_path()));
+    let text = crate::receipt_pdf::text_of(&std::fs::read(&printed.pdf_path).unwrap());
+    assert!(text.contains(&format!("挂号费 ¥11.00 已收 收据 {no}")), "{text}");
+    let entry = &f.desk.journal_tail(1).unwrap()[0];
+    assert_eq!(entry.kind, "document_printed");
+    assert!(
+        entry.payload.contains("queue_slip") && entry.payload.contains(&r.id.to_string()),
+        "{}",
+        entry.payload
+    );
+    assert_eq!(
+        f.desk.print_queue_slip(&c, uuid::Uuid::now_v7()).unwrap_err().code(),
+        "registration_unknown"
+    );
     assert_eq!(f.desk.verify().unwrap().problem, None);
 }
 
@@ -115,7 +131,7 @@ fn a_fee_is_refused_without_payment_and_a_free_type_takes_none() {
     let free = f.desk.register(&c, &reg(&p, "NK", "便民门诊", "0")).unwrap();
     assert_eq!((free.fee, free.fee_receipt.clone()), (Fen::ZERO, None));
     // Paid by card: the reference is kept, change only from cash.
-    let card = NewRegistration::new(&p, "NK", "chief", vec![TenderInput::parse("card:21:1234/778899").unwrap()]);
+    let card = NewRegistration::new(&p, "NK", "chief", vec![crate::charges::tender("card:21:1234/778899")]);
     let r = f.desk.register(&c, &card).unwrap();
     assert_eq!((r.fee.get(), r.change), (2100, Fen::ZERO));
 }
@@ -226,10 +242,7 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
     let (mut f, c) = counter();
     let sup = f.operator("陈主管", Role::Supervisor);
     let p = patient(&mut f, &c, "戊");
-    let split = vec![
-        TenderInput::parse("cash:15").unwrap(),
-        TenderInput::parse("card:6:4321/556677").unwrap(),
-    ];
+    let split = vec![crate::charges::tender("cash:15"), crate::charges::tender("card:6:4321/556677")];
     let r = f
         .desk
         .register(
@@ -312,7 +325,7 @@ fn a_visit_with_charges_is_not_cancelled_until_they_are_refunded() {
             &c,
             &ChargeInput {
                 visit: Some(r.id),
-                ..ChargeInput::new(&p, vec![line], vec![TenderInput::parse("cash:10").unwrap()])
+                ..ChargeInput::new(&p, vec![line], vec![crate::charges::tender("cash:10")])
             },
         )
         .unwrap();

@@ -131,3 +131,28 @@ fn operators_outages_and_exports_refuse_wrong_roles() {
         "nothing written for a refused export"
     );
 }
+
+/// A supervisor's approval as typed: one rule for the window and the command line.
+#[test]
+fn a_blank_supervisor_is_no_approval_and_half_of_one_is_refused() {
+    let mut c = counter();
+    let sup = c.sup.clone();
+    let before = c.f.entries();
+    let cases: [(Option<&str>, Option<&str>, Result<Option<&str>, &str>); 7] = [
+        (None, None, Ok(None)),
+        (Some(""), Some(""), Ok(None)),
+        (Some("  "), None, Ok(None)),
+        (Some(sup.name()), None, Err("supervisor_incomplete")),
+        (Some(""), Some("2468"), Err("supervisor_incomplete")),
+        (None, Some("2468"), Err("supervisor_incomplete")),
+        (Some(sup.name()), Some("2468"), Ok(Some(sup.name()))),
+    ];
+    for (name, pin, expected) in cases {
+        let got = c.f.desk.supervisor(name, pin);
+        let got = got.as_ref().map(|a| a.as_ref().map(|a| a.name())).map_err(|e| e.code());
+        assert_eq!(got, expected, "{name:?} {pin:?}");
+    }
+    // Refusing half an approval counts no wrong PIN and writes nothing.
+    assert_eq!(c.f.entries(), before);
+    assert_eq!(c.f.desk.supervisor(Some(sup.name()), Some("0000")).unwrap_err().code(), "pin_wrong");
+}

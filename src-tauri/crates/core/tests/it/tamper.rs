@@ -351,3 +351,33 @@ fn receipts_printed_carry_the_entry_before_their_own() {
     let report = c.f.desk.verify().unwrap();
     assert_eq!(report.receipts_checked, 2);
 }
+
+/// A time, a day or an id changed outside the desk into something that is none is damage:
+/// reading the record fails with it, instead of showing 1970 or the nil id.
+#[test]
+fn a_stored_time_or_id_that_is_none_fails_loudly() {
+    let (c, _) = counter_with_receipts(2);
+    let path = c.f.db_path();
+    let cases = [
+        (
+            "UPDATE receipt SET occurred_at = 'yesterday' WHERE receipt_no = 'MZ01-000001'",
+            "MZ01-000001",
+            "yesterday",
+        ),
+        (
+            "UPDATE receipt SET shift_id = 'shift-1' WHERE receipt_no = 'MZ01-000002'",
+            "MZ01-000002",
+            "shift-1",
+        ),
+    ];
+    without_guards(&path, |conn| {
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        for (sql, _, _) in &cases {
+            conn.execute(sql, []).unwrap();
+        }
+    });
+    for (_, no, text) in cases {
+        let e = c.f.desk.receipt(no).expect_err("a bad stored value is an error");
+        assert!(e.to_string().contains(text), "{no}: {e}");
+    }
+}

@@ -97,7 +97,7 @@ pub fn find_batches(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for root in roots {
         if !root.is_dir() {
             return Err(CoreError::invalid(
-                "recon_folder_missing",
+                downtime_core::error::ErrorCode::ReconFolderMissing,
                 format!("找不到文件夹 {}：请指定存放批次的文件夹（例如 U 盘）", root.display()),
                 format!(
                     "There is no folder {}: give the folder that holds the batches (a USB stick, say)",
@@ -109,7 +109,7 @@ pub fn find_batches(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
         walk(root, 0, &mut found)?;
         if found.len() == before {
             return Err(CoreError::invalid(
-                "recon_no_batches",
+                downtime_core::error::ErrorCode::ReconNoBatches,
                 format!(
                     "{} 中没有任何批次文件夹（含 manifest.json 的 <工作站>-batch-<序号> 文件夹）",
                     root.display()
@@ -144,7 +144,7 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<()> {
     }
     let entries = std::fs::read_dir(dir).map_err(|e| {
         CoreError::invalid(
-            "recon_folder_unreadable",
+            downtime_core::error::ErrorCode::ReconFolderUnreadable,
             format!("无法读取文件夹 {}（{e}）", dir.display()),
             format!("Cannot read the folder {} ({e})", dir.display()),
         )

@@ -19,7 +19,7 @@ pub const PDF: &str = "reconciliation.pdf";
 pub fn prepare_out(dir: &Path) -> Result<()> {
     let refuse = || {
         CoreError::invalid(
-            "recon_out_unwritable",
+            downtime_core::error::ErrorCode::ReconOutUnwritable,
             format!("无法写入报告文件夹 {}：请检查路径和权限", dir.display()),
             format!("Cannot write the report to {}: check the path and the permissions", dir.display()),
         )

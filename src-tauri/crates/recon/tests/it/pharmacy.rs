@@ -104,7 +104,7 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
         code: plain.code.clone(),
         qty: plain.qty,
     }];
-    let total = counter.price_draft(&lines, None).unwrap().1;
+    let total = counter.price_draft(&lines, None).unwrap().total;
     let patient = c.patient.downtime_no.clone().unwrap();
     let d = counter
         .pay_charge(

@@ -56,7 +56,7 @@ fn a_fresh_workspace_is_created_on_first_use_and_refuses_a_station_database() {
     assert!(r.stations.is_empty());
     drop(ws);
     let station = dir.path().join("station.db");
-    let mut desk = downtime_core::Desk::init(
+    let desk = downtime_core::Desk::init(
         &station,
         &downtime_core::station::Setup {
             hospital: "医院".into(),
