@@ -47,7 +47,7 @@ pub fn pharmacy_trust_picked(
     let path = picked.path()?;
     let bytes = std::fs::read(&path).map_err(|e| {
         downtime_core::CoreError::invalid(
-            downtime_core::code!("file_unreadable"),
+            downtime_core::error::ErrorCode::FileUnreadable,
             format!("无法读取 {}：{e}", path.display()),
             format!("Cannot read {}: {e}", path.display()),
         )

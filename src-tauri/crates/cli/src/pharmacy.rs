@@ -73,7 +73,7 @@ fn parse_lines(lines: &[String]) -> Result<Vec<(i64, Quantity)>, CoreError> {
         .map(|l| {
             let bad = || {
                 CoreError::invalid(
-                    downtime_core::code!("pharmacy_line_invalid"),
+                    downtime_core::error::ErrorCode::PharmacyLineInvalid,
                     format!("药品行“{l}”应写成 行号:数量，例如 1:2"),
                     format!("Line \"{l}\" must be N:QTY, e.g. 1:2"),
                 )
@@ -147,17 +147,8 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
             json,
         } => {
             let lines = parse_lines(&lines)?;
-            let approver = match (approver, approver_pin) {
-                (None, None) => None,
-                (Some(name), Some(pin)) => Some(ctx.desk.authenticate(&name, &pin)?),
-                _ => {
-                    return Err(CoreError::invalid(
-                        downtime_core::code!("approver_incomplete"),
-                        "药房主管授权需要同时填写 --approver 和 --approver-pin",
-                        "The pharmacist-in-charge's approval needs both --approver and --approver-pin",
-                    ))
-                }
-            };
+            // One rule for an approval given on the command line: both or neither (the core's).
+            let approver = ctx.desk.supervisor(approver.as_deref(), approver_pin.as_deref())?;
             let me = ctx.actor()?;
             let again = approver.as_ref().map(|a| (a, reason.as_deref().unwrap_or("")));
             let (d, s) = ctx.desk.dispense(&me, &payload, &lines, again)?;
@@ -200,7 +191,7 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
             } else {
                 let bytes = std::fs::read(&file).map_err(|e| {
                     CoreError::invalid(
-                        downtime_core::code!("file_unreadable"),
+                        downtime_core::error::ErrorCode::FileUnreadable,
                         format!("无法读取 {}：{e}", file.display()),
                         format!("Cannot read {}: {e}", file.display()),
                     )

@@ -246,7 +246,6 @@ error_codes! {
     AmountOutOfRange = "amount_out_of_range",
     AmountTooPrecise = "amount_too_precise",
     AnchorInvalid = "anchor_invalid",
-    ApproverIncomplete = "approver_incomplete",
     ApproverIsActor = "approver_is_actor",
     BackEntryOutsideOutage = "back_entry_outside_outage",
     BackupEveryInvalid = "backup_every_invalid",

@@ -126,13 +126,11 @@ impl Actor {
 fn station_allows(kind: StationKind, p: Permission) -> Result<()> {
     use Permission::*;
     match (kind, p) {
-        (StationKind::Pharmacy, OpenShift | Register | Admit | ImportReference) => Err(CoreError::invalid(
-            crate::code!("pharmacy_station_task"),
+        (StationKind::Pharmacy, OpenShift | Register | Admit | ImportReference) => Err(crate::error::invalid!("pharmacy_station_task",
             "这是药房工作站：不收费、没有价目表，收费、挂号、入院、开班和导入价目表请在收费窗口办理",
             "This is a pharmacy station: it takes no money and has no price list; charge, register, admit, open shifts and import price lists at a counter",
         )),
-        (StationKind::Counter, Dispense | SuperviseDispensing) => Err(CoreError::invalid(
-            crate::code!("counter_station_task"),
+        (StationKind::Counter, Dispense | SuperviseDispensing) => Err(crate::error::invalid!("counter_station_task",
             "这是收费窗口：发药和退药确认请在药房工作站办理",
             "This is a counter: dispensing and drug returns are done at a pharmacy station",
         )),

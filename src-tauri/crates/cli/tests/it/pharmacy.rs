@@ -163,7 +163,7 @@ fn scan_dispense_refuse_the_second_and_return_with_a_slip_the_counter_refunds() 
     p.run(&with(&PH, &["pharmacy", "dispense", &payload]))
         .fails_with("发过药：再次发药需要药房主管授权");
     p.run(&with(&PH, &["pharmacy", "dispense", &payload, "--approver", "赵主管"]))
-        .fails_with("--approver-pin");
+        .fails_with("主管姓名和 PIN");
     assert_eq!(p.snapshot(), before);
     let again = p
         .run(&with(

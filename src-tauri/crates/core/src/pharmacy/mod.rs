@@ -103,10 +103,6 @@ pub struct Dispensing {
     pub lines: Vec<(i64, Quantity)>,
 }
 
-fn refused(code: crate::error::ErrorCode, zh: String, en: String) -> crate::CoreError {
-    crate::CoreError::invalid(code, zh, en)
-}
-
 impl Desk {
     /// 扫码核验: verifies a scanned receipt payload with the key of the station it names and
     /// says what it signs and what was done against it here. Refuses what may not be dispensed
@@ -115,23 +111,23 @@ impl Desk {
         by.require(Permission::Dispense)?;
         let payload = payload.trim();
         let Some(unverified) = qr::read_unverified(payload) else {
-            return Err(refused(
-                crate::code!("qr_unreadable"),
-                "扫描内容不是 Downtime Desk 收据二维码：请重新扫描，或核对纸质收据".into(),
-                "The scanned text is not a Downtime Desk receipt code: scan again or check the paper".into(),
+            return Err(crate::error::invalid!(
+                "qr_unreadable",
+                "扫描内容不是 Downtime Desk 收据二维码：请重新扫描，或核对纸质收据",
+                "The scanned text is not a Downtime Desk receipt code: scan again or check the paper",
             ));
         };
         let station = unverified.station;
         let Some(issuer) = self.trusted_station(&station)? else {
-            return Err(refused(crate::code!("pharmacy_unknown_station"),
+            return Err(crate::error::invalid!("pharmacy_unknown_station",
                 format!("收据来自工作站 {station}，本药房没有它的公钥（密钥卡或导出批次）：无法核验真伪，不能发药"),
                 format!("The receipt comes from station {station}, whose key this pharmacy does not hold (key card or export batch): it cannot be verified and is not dispensed against"),
             ));
         };
         let checked = qr::check(payload, &issuer.public_key)?;
         let (Some(patient), Some(signed)) = (checked.patient.clone(), checked.lines.clone()) else {
-            return Err(refused(
-                crate::code!("pharmacy_old_code"),
+            return Err(crate::error::invalid!(
+                "pharmacy_old_code",
                 format!(
                     "收据 {} 是旧版二维码，没有签名的药品明细：请到开具的收费窗口核对后再发药",
                     checked.receipt_no
@@ -145,8 +141,8 @@ impl Desk {
         let kind = checked.kind.expect("version 4 signs the kind");
         if kind != ReceiptKind::Charge {
             let (zh, en) = qr::kind_verdict(Some(kind));
-            return Err(refused(
-                crate::code!("pharmacy_not_a_charge"),
+            return Err(crate::error::invalid!(
+                "pharmacy_not_a_charge",
                 format!("{} 不是收费收据（{zh}）：只能凭门诊收费收据发药", checked.receipt_no),
                 format!(
                     "{} is not a charge receipt ({en}): only charge receipts are dispensed against",
@@ -155,8 +151,8 @@ impl Desk {
             ));
         }
         if self.voided_by_issuer(&station, &checked.receipt_no)? {
-            return Err(refused(
-                crate::code!("pharmacy_receipt_voided"),
+            return Err(crate::error::invalid!(
+                "pharmacy_receipt_voided",
                 format!("收据 {} 已被工作站 {station} 作废（见其导出批次）：不能发药", checked.receipt_no),
                 format!(
                     "Receipt {} was voided by station {station} (per its export batches): not dispensed against",
@@ -212,8 +208,8 @@ impl Desk {
     ) -> Result<(Dispensing, Scan)> {
         let scan = self.pharmacy_scan(by, payload)?;
         if scan.lines.is_empty() {
-            return Err(refused(
-                crate::code!("pharmacy_no_drug_lines"),
+            return Err(crate::error::invalid!(
+                "pharmacy_no_drug_lines",
                 format!("收据 {} 上没有药品：无药可发", scan.receipt_no),
                 format!("Receipt {} lists no drugs: nothing to dispense", scan.receipt_no),
             ));
@@ -251,7 +247,7 @@ impl Desk {
                     .rev()
                     .find(|d| d.kind == DispensingKind::Dispense)
                     .expect("dispensed before");
-                return Err(refused(crate::code!("pharmacy_already_dispensed"),
+                return Err(crate::error::invalid!("pharmacy_already_dispensed",
                     format!(
                         "收据 {} 已于 {} 由 {} 发过药：再次发药需要药房主管授权并写明原因（可能是复印件或已在别的窗口取药）",
                         scan.receipt_no,
@@ -294,10 +290,10 @@ impl Desk {
     pub fn return_drugs(&mut self, by: &Actor, payload: &str, lines: &[(i64, Quantity)]) -> Result<(Dispensing, Scan)> {
         let scan = self.pharmacy_scan(by, payload)?;
         if lines.is_empty() {
-            return Err(refused(
-                crate::code!("pharmacy_return_no_lines"),
-                "退药要写明退回的行和数量（--line 行号:数量）".into(),
-                "A return needs the lines and quantities taken back (--line N:QTY)".into(),
+            return Err(crate::error::invalid!(
+                "pharmacy_return_no_lines",
+                "退药要写明退回的行和数量（--line 行号:数量）",
+                "A return needs the lines and quantities taken back (--line N:QTY)",
             ));
         }
         let lines = checked_lines(&scan, lines, |l, q| {
@@ -483,8 +479,8 @@ fn checked_lines(
     for (n, q) in lines {
         let Some(l) = scan.lines.iter().find(|l| l.line.line_no == *n) else {
             let drug_lines: Vec<String> = scan.lines.iter().map(|l| l.line.line_no.to_string()).collect();
-            return Err(refused(
-                crate::code!("pharmacy_line_unknown"),
+            return Err(crate::error::invalid!(
+                "pharmacy_line_unknown",
                 format!("收据 {} 没有第 {n} 行药品（药品行：{}）", scan.receipt_no, drug_lines.join("、")),
                 format!(
                     "Receipt {} has no drug line {n} (drug lines: {})",
@@ -494,14 +490,14 @@ fn checked_lines(
             ));
         };
         if !seen.insert(*n) {
-            return Err(refused(
-                crate::code!("pharmacy_line_twice"),
+            return Err(crate::error::invalid!(
+                "pharmacy_line_twice",
                 format!("第 {n} 行写了两次"),
                 format!("Line {n} is given twice"),
             ));
         }
         if let Some((zh, en)) = over(l, *q) {
-            return Err(refused(crate::code!("pharmacy_quantity_over"), zh, en));
+            return Err(crate::error::invalid!("pharmacy_quantity_over", zh, en));
         }
     }
     Ok(lines.to_vec())
