@@ -35,6 +35,7 @@ import type { PatientView } from "./bindings/PatientView";
 import type { PayInput } from "./bindings/PayInput";
 import type { PeriodReport } from "./bindings/PeriodReport";
 import type { PricedDraftView } from "./bindings/PricedDraftView";
+import type { UnprintedView } from "./bindings/UnprintedView";
 import type { PrintResultView } from "./bindings/PrintResultView";
 import type { ReceiptTotals } from "./bindings/ReceiptTotals";
 import type { ReceiptView } from "./bindings/ReceiptView";
@@ -150,7 +151,11 @@ export const api = {
   addOperator: (input: AddOperatorInput) => call<OperatorView>("add_operator", { input }),
   startOutage: (input: StartOutageInput) => call<AppStatus>("start_outage", { input }),
   endOutage: (input: EndOutageInput) => call<AppStatus>("end_outage", { input }),
-  openShift: (floatFen: number) => call<AppStatus>("open_shift", { float_fen: floatFen }),
+  /** 开班; with the paper invoice book in hand (first and last numbers) when one is written alongside. */
+  openShift: (floatFen: number, paperFrom: string | null = null, paperTo: string | null = null) =>
+    call<AppStatus>("open_shift", { float_fen: floatFen, paper_from: paperFrom, paper_to: paperTo }),
+  /** 登记下一本手工票据 in the open shift. */
+  registerPaperBook: (paperFrom: string, paperTo: string) => call<AppStatus>("register_paper_book", { paper_from: paperFrom, paper_to: paperTo }),
   /** The handover sheet of a shift (null: the operator's open shift, else their last). */
   shiftReport: (shiftId: string | null) => call<ShiftReport>("shift_report", { shift_id: shiftId }),
   /** What a count would mean against the open shift: expected, difference, what it needs. */
@@ -260,6 +265,8 @@ export const api = {
   /** Prints a committed receipt (`copy`: a reprint, marked 副本); the PDF is always saved. */
   printReceipt: (receiptNo: string, layout: PrintLayout, copy: boolean) =>
     call<PrintResultView>("print_receipt", { receipt_no: receiptNo, layout, copy }),
+  /** 未打印: receipts whose last printing did not reach the printer. */
+  unprintedReceipts: () => call<UnprintedView[]>("unprinted_receipts"),
 
   /** 入院: a temporary inpatient number; a second active admission needs `confirm_second`. */
   admit: (input: AdmitInput) => call<AdmissionView>("admit", { input }),

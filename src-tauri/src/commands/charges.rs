@@ -174,6 +174,14 @@ pub fn print_receipt(state: State<'_, ShellState>, receipt_no: String, layout: S
     })
 }
 
+/// 未打印: the receipts whose last printing did not reach the printer.
+#[tauri::command(rename_all = "snake_case")]
+pub fn unprinted_receipts(state: State<'_, ShellState>) -> Reply<Vec<downtime_core::view::UnprintedView>> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    Ok(shell.desk()?.unprinted(&me)?.iter().map(Into::into).collect())
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub fn check_receipt_code(state: State<'_, ShellState>, payload: String) -> Reply<CodeCheckView> {
     let mut shell = state.lock().expect("shell lock");

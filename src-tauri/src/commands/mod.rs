@@ -61,6 +61,7 @@ impl Shell {
                 },
                 idle_lock_minutes: downtime_core::setting::DEFAULT_IDLE_LOCK_MINUTES,
                 db_path,
+                unprinted: 0,
                 doors: vec![],
             });
         }
@@ -78,10 +79,17 @@ impl Shell {
             station: station.as_ref().map(StationView::from),
             operator: session.as_ref().map(OperatorView::from),
             outage: desk.active_outage()?.as_ref().map(OutageView::from),
-            shift: shift.as_ref().map(ShiftView::from),
+            shift: match (&shift, &session) {
+                (Some(s), Some(a)) => Some(ShiftView::with_paper_next(s, desk, a)?),
+                _ => None,
+            },
             catalog: CatalogStatusView::from(&desk.catalog_status()?),
             idle_lock_minutes: desk.idle_lock_minutes()?,
             db_path,
+            unprinted: match &session {
+                Some(a) => desk.unprinted(a)?.len() as i64,
+                None => 0,
+            },
             doors,
         })
     }
@@ -171,11 +179,31 @@ pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn open_shift(state: State<'_, ShellState>, float_fen: i64) -> Reply<AppStatus> {
+pub fn open_shift(state: State<'_, ShellState>, float_fen: i64, paper_from: Option<String>, paper_to: Option<String>) -> Reply<AppStatus> {
     let mut shell = state.lock().expect("shell lock");
     let me = shell.actor()?;
     let float = Fen::new(float_fen)?;
-    shell.desk()?.open_shift(&me, float)?;
+    let book = paper_book(paper_from, paper_to)?;
+    shell.desk()?.open_shift_with_paper(&me, float, book.as_ref())?;
+    shell.status()
+}
+
+/// A paper invoice book typed as its first and last numbers; none when both are empty.
+fn paper_book(from: Option<String>, to: Option<String>) -> Reply<Option<downtime_core::paper::PaperBook>> {
+    let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
+    if from.trim().is_empty() && to.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(downtime_core::paper::PaperBook::parse(&from, &to)?))
+}
+
+/// 登记下一本手工票据 in the operator's open shift.
+#[tauri::command(rename_all = "snake_case")]
+pub fn register_paper_book(state: State<'_, ShellState>, paper_from: String, paper_to: String) -> Reply<AppStatus> {
+    let mut shell = state.lock().expect("shell lock");
+    let me = shell.actor()?;
+    let book = downtime_core::paper::PaperBook::parse(&paper_from, &paper_to)?;
+    shell.desk()?.register_paper_book(&me, &book)?;
     shell.status()
 }
 

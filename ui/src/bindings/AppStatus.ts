@@ -12,6 +12,10 @@ import type { StationView } from "./StationView";
  */
 export type AppStatus = { station: StationView | null, operator: OperatorView | null, outage: OutageView | null, shift: ShiftView | null, catalog: CatalogStatusView, idle_lock_minutes: number, db_path: string, 
 /**
+ * Receipts listed as not printed (未打印): their last printing did not reach the printer.
+ */
+unprinted: number, 
+/**
  * Each counter task with the refusal its key meets now (role, open shift): the window
  * refuses at the door instead of after the form. Empty when nobody is logged in.
  */

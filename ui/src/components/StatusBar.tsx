@@ -1,5 +1,6 @@
 //! The top bar, always visible while logged in: station, operator and role, shift, price-list
-//! month and size (in warning colours when the core calls it stale), language switch.
+//! month and size (in warning colours when the core calls it stale), the count of documents not
+//! printed (未打印, Ctrl+Y) when there are any, language switch.
 
 import type { AppStatus } from "../bindings/AppStatus";
 import type { ShiftView } from "../bindings/ShiftView";
@@ -38,6 +39,11 @@ export function StatusBar({ status }: { status: AppStatus }) {
           ? t(catalog.stale ? "status.catalogStale" : "status.catalog", { month: catalog.active.month, items: catalog.items })
           : t("status.catalogNone")}
       </span>
+      {status.unprinted > 0 && (
+        <span className="status-warn" data-testid="status-unprinted">
+          {t("status.unprinted", { count: status.unprinted })} <kbd>Ctrl+Y</kbd>
+        </span>
+      )}
       <LangButton />
     </header>
   );

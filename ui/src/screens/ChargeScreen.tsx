@@ -27,6 +27,7 @@ import { EntryRow } from "./charge/EntryRow";
 import { PayPanel } from "./charge/PayPanel";
 import { insurable } from "./charge/PayerFields";
 import { NOT_PRINTED, usePrinter, type PrintState } from "./charge/printing";
+import { openShift } from "../components/StatusBar";
 import { ReceiptResult } from "./charge/ReceiptResult";
 import { PATIENT_KEYS, usePatientTasks, type OpenPatientTask } from "./patient/patientTask";
 
@@ -345,6 +346,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
               {payOpen ? (
                 <PayPanel
                   charge={charge}
+                  paperNext={openShift(status.shift)?.paper_next ?? null}
                   onPaid={onPaid}
                   onBackOut={() => {
                     setPayOpen(false);

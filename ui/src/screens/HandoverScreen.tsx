@@ -1,7 +1,8 @@
 //! 交班 (F10 with a shift open): the handover sheet of the operator's shift on the left (the
 //! X report while it is open), the count on the right; once closed, the Z report with its
 //! difference and its printing (the original, on A4, printed by the close itself), and
-//! reprints marked 副本. Ctrl+R prints the sheet; Esc goes home.
+//! reprints marked 副本. Ctrl+R prints the sheet; Ctrl+N registers the next paper invoice book
+//! (while the shift is open); Esc goes home.
 
 import { useEffect, useState } from "react";
 import { api, type ReportLayout } from "../api";
@@ -15,6 +16,7 @@ import { useHotkeys } from "../hooks/useHotkeys";
 import { useSubmit } from "../hooks/useSubmit";
 import { useLang, useT, type MsgKey } from "../i18n";
 import { CloseForm } from "./handover/CloseForm";
+import { PaperBookForm } from "./handover/PaperBookForm";
 import { ShiftSheet } from "./handover/ShiftSheet";
 
 /** Keys this screen adds to the shell's, for the key bar and the F1 help. */
@@ -22,6 +24,7 @@ export const HANDOVER_KEYS: { key: string; label: MsgKey }[] = [
   { key: "Enter", label: "fkey.next" },
   { key: "Ctrl+D", label: "handover.keyMode" },
   { key: "Ctrl+R", label: "handover.keyPrint" },
+  { key: "Ctrl+N", label: "handover.newBook" },
   { key: "Esc", label: "fkey.home" },
 ];
 
@@ -38,6 +41,8 @@ export function HandoverScreen({ onStatus, keysOn, onHome }: Props) {
   const [printed, setPrinted] = useState<ReportPrintView | null>(null);
   const load = useSubmit();
   const print = useSubmit();
+  const [bookOpen, setBookOpen] = useState(false);
+  const [bookDone, setBookDone] = useState<string | null>(null);
 
   useEffect(() => {
     void load.run(async () => setReport(await api.shiftReport(null)));
@@ -49,7 +54,22 @@ export function HandoverScreen({ onStatus, keysOn, onHome }: Props) {
     if (!sheet) return;
     void print.run(async () => setPrinted(await api.printShiftReport(sheet.shift_id, layout)));
   }
-  useHotkeys({ "Ctrl+R": () => printSheet("a4") }, keysOn);
+  useHotkeys(
+    {
+      "Ctrl+R": () => printSheet("a4"),
+      "Ctrl+N": () => {
+        if (sheet?.kind === "x" && !closed) setBookOpen((o) => !o);
+      },
+    },
+    keysOn,
+  );
+
+  function onBook(s: AppStatus, first: string, last: string) {
+    onStatus(s);
+    setBookOpen(false);
+    setBookDone(t("handover.bookDone", { first, last }));
+    void load.run(async () => setReport(await api.shiftReport(null)));
+  }
 
   function onClosed(v: ShiftClosedView) {
     setClosed(v);
@@ -72,6 +92,11 @@ export function HandoverScreen({ onStatus, keysOn, onHome }: Props) {
           <button type="button" className="quiet" data-testid="handover-print-roll" disabled={!sheet || print.pending} onClick={() => printSheet("roll80")}>
             {t("handover.printRoll")}
           </button>
+          {sheet?.kind === "x" && !closed && (
+            <button type="button" className="quiet" data-testid="book-open" onClick={() => setBookOpen((o) => !o)}>
+              {t("handover.newBook")} <kbd>Ctrl+N</kbd>
+            </button>
+          )}
         </div>
       </div>
       {load.problem && <ErrorText problem={load.problem} testId="handover-load-error" />}
@@ -81,9 +106,17 @@ export function HandoverScreen({ onStatus, keysOn, onHome }: Props) {
           {closed ? (
             <Closed view={closed} onHome={onHome} />
           ) : (
-            sheet?.kind === "x" && (
+            sheet?.kind === "x" &&
+            (bookOpen ? (
+              <PaperBookForm onDone={onBook} />
+            ) : (
               <CloseForm keysOn={keysOn} onClosed={onClosed} onBack={onHome} />
-            )
+            ))
+          )}
+          {bookDone && !closed && (
+            <p className="notice" data-testid="book-done" role="status">
+              {bookDone}
+            </p>
           )}
           {print.problem && <ErrorText problem={print.problem} testId="handover-print-error" />}
           {printed && <Printed view={printed} />}

@@ -6,7 +6,7 @@
 //! F12 lock; Ctrl+B the outage report (supervisors, administrators, finance; ending the
 //! outage offers it, over the Export screen); Ctrl+P price list,
 //! Ctrl+O operators and settings (and from there the 科室表), Ctrl+J verify the journal, Ctrl+K
-//! check a scanned receipt code, Ctrl+E export batches (supervisors, administrators, finance;
+//! check a scanned receipt code, Ctrl+Y the documents not printed (未打印), Ctrl+E export batches (supervisors, administrators, finance;
 //! ending the outage shows its report, then opens it for the final batch), Ctrl+G finance
 //! reconciliation (finance, administrators), Ctrl+L language (App), Ctrl+Q log out. On the admission screen F2, F3 and F8 stay there: its own new-patient form, its search,
 //! 退预交金. Esc closes the dialog (typed text is kept), else steps back on the screen and from
@@ -20,7 +20,7 @@
 //! Ctrl+U 更正 and Ctrl+M 合并 are the screens' keys (on their pinned patient); the dialogs
 //! are the shell's, refused at the door like the counter keys.
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
 import { DoorProvider, DoorRefusal, refusalOf, roleRefused } from "../components/Door";
@@ -55,6 +55,8 @@ import { DepartmentsDialog } from "./settings/DepartmentsDialog";
 import { RegTypesDialog } from "./settings/RegTypesDialog";
 import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScreen";
 import { ShiftDialog } from "./ShiftDialog";
+import { StatusRefresh } from "./charge/printing";
+import { UnprintedDialog } from "./UnprintedDialog";
 import { VerifyDialog } from "./VerifyDialog";
 import type { PatientView } from "../bindings/PatientView";
 import { CorrectPatientDialog } from "./patient/CorrectPatientDialog";
@@ -73,6 +75,7 @@ type DialogId =
   | "departments"
   | "regTypes"
   | "receiptCheck"
+  | "unprinted"
   | "correctPatient"
   | "mergePatients";
 type ScreenId = "home" | "catalog" | "register" | "charge" | "admit" | "handover" | "export" | "reconcile";
@@ -279,6 +282,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
     { id: "operators", key: "Ctrl+O", label: t("nav.operators"), run: () => open("operators") },
     { id: "verify", key: "Ctrl+J", label: t("nav.verify"), run: () => open("verify") },
     { id: "receiptCheck", key: "Ctrl+K", label: t("nav.receiptCheck"), run: () => open("receiptCheck") },
+    { id: "unprinted", key: "Ctrl+Y", label: t("nav.unprinted"), run: () => open("unprinted") },
     // Offered only to those who may export; for others the key says why not.
     ...(mayExport
       ? [{ id: "export", key: "Ctrl+E", label: t("nav.export"), run: () => { setFinalExport(false); goto("export"); } }]
@@ -343,10 +347,17 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   // 1366 px in either language; the rest (F11, Ctrl+P/O/J/K/Q) are on the home tiles with their
   // keys, and all of them in F1 help.
   const barActions = actions.filter((a) => a.counter);
+  // After a printing: the count of documents not printed, the next paper invoice number.
+  const refreshStatus = useCallback(() => {
+    api.appStatus().then(onStatus, () => {
+      // A refresh only: the next action reads the status again.
+    });
+  }, [onStatus]);
   const bar: FKey[] = [help, ...(dialog ? dialogKeys : screenKeys), ...barActions, ...(ownKeys && !dialog ? [] : [lang])];
 
   return (
     <DoorProvider doors={status.doors}>
+    <StatusRefresh.Provider value={refreshStatus}>
     <div className="shell" hidden={hidden}>
       {/* While a dialog is open, Tab and clicks stay inside it. */}
       <div
@@ -452,6 +463,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "regTypes" && <RegTypesDialog role={status.operator?.role} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
       {dialog === "receiptCheck" && <ReceiptCheckDialog onClose={close} />}
+      {dialog === "unprinted" && <UnprintedDialog onClose={close} onStatus={onStatus} />}
       {dialog === "patientIndex" && <PatientIndexDialog onClose={close} />}
       {dialog === "correctPatient" && patientTask?.patient && (
         <CorrectPatientDialog
@@ -472,6 +484,7 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "freeItem" && <FreeItemDialog charge={charge} onClose={close} />}
       {dialog === "help" && <HelpDialog keys={[help, ...screenKeys, ...actions, lang]} soon={soon} onClose={close} />}
     </div>
+    </StatusRefresh.Provider>
     </DoorProvider>
   );
 }

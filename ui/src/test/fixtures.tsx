@@ -52,6 +52,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     catalog: catalogStatus(null, false),
     idle_lock_minutes: 5,
     db_path: "/tmp/desk.sqlite",
+    unprinted: 0,
     doors: [],
     ...over,
   };
@@ -72,7 +73,7 @@ export function activeOutage(hisDownAt: string): OutageView {
 }
 
 export function openShiftView(floatFen: number, openedAt = "2026-11-26T01:02:03.456789Z"): ShiftView {
-  return { id: "sh-1", operator: "张三", float_fen: floatFen, outage_id: null, opened_at: openedAt, counted_fen: null, closed_at: null };
+  return { id: "sh-1", operator: "张三", float_fen: floatFen, outage_id: null, opened_at: openedAt, counted_fen: null, closed_at: null, paper_books: [], paper_next: null };
 }
 
 export function ipcError(code: string, message: string, message_en = `EN: ${message}`): IpcError {
@@ -480,7 +481,7 @@ export function shiftReport(over: Partial<ShiftReport> = {}): ShiftReport {
     difference_approved_by: null,
     void_details: [],
     deposit_refunds: [],
-    paper_numbers: { used: [], skipped: [], repeated: [] },
+    paper_numbers: { books: [], used: [], skipped: [], repeated: [] },
     insured: [],
     exchange_pending: [],
     admissions_to_convert: [],
@@ -516,7 +517,7 @@ export function periodReport(over: Partial<PeriodReport> = {}): PeriodReport {
     ...figuresOf(sheet),
     void_details: [],
     deposit_refunds: [],
-    paper_numbers: { used: [], skipped: [], repeated: [] },
+    paper_numbers: { books: [], used: [], skipped: [], repeated: [] },
     insured: [],
     exchange_pending: [],
     admissions_to_convert: [],

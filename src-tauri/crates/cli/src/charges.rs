@@ -141,6 +141,11 @@ pub enum ReceiptCmd {
         #[arg(long)]
         copy: bool,
     },
+    /// 未打印的单据：最近一次送打印机没有打出（打印机不存在、暂停或拒收）；用 receipt print 重新打印
+    Unprinted {
+        #[arg(long)]
+        json: bool,
+    },
     /// 核验扫描到的收据二维码内容
     Check {
         payload: String,
@@ -438,6 +443,32 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 print_receipt(&r)
             }
         }
+        ReceiptCmd::Unprinted { json } => {
+            let me = ctx.actor()?;
+            let list = ctx.desk.unprinted(&me)?;
+            if json {
+                let views: Vec<downtime_core::view::UnprintedView> = list.iter().map(Into::into).collect();
+                print_json(&views);
+            } else if list.is_empty() {
+                println!("没有未打印的单据");
+            } else {
+                for u in &list {
+                    let r = &u.receipt;
+                    println!(
+                        "{}  {}  {}  {}  {}{}  {}（{}）",
+                        r.receipt_no,
+                        r.kind.zh(),
+                        r.patient.name,
+                        r.total,
+                        downtime_core::time::local_display(r.occurred_at),
+                        if u.copy { "  副本" } else { "" },
+                        u.problem,
+                        downtime_core::time::local_display(u.tried_at),
+                    );
+                }
+                println!("共 {} 张未打印：用 downtime receipt print 收据号 重新打印", list.len());
+            }
+        }
         ReceiptCmd::Reprint { number, out, layout } => {
             let me = ctx.actor()?;
             let issued = ctx.desk.issue_pdf(&me, &number, &layout, true)?;
@@ -494,7 +525,7 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                     "kind": kind.map(|k| k.key()), "valid": true, "state": state,
                     "station": checked.station, "receipt_no": checked.receipt_no, "total_fen": checked.total.get(),
                     "issued_at": downtime_core::time::stamp(checked.issued), "on_record": record.is_some(),
-                    "kind": checked.kind, "anchor": checked.anchor.as_ref().map(|a| a.to_string()),
+                    "anchor": checked.anchor.as_ref().map(|a| a.to_string()),
                     "voided": record.as_ref().is_some_and(|r| r.voided.is_some()), "refunded_fen": record.as_ref().map(|r| r.refunded.get()),
                 }));
             } else {

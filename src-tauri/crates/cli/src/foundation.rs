@@ -2,11 +2,12 @@
 
 use crate::{print_json, Command, Ctx};
 use clap::{Args, Subcommand};
+use downtime_core::paper::PaperBook;
 use downtime_core::report::close::{CashCount, Counted};
 use downtime_core::station::Setup;
 use downtime_core::time::local_display;
 use downtime_core::view::{OperatorView, OutageView, ShiftView, StationView, VerifyView};
-use downtime_core::{CoreError, Fen, Role};
+use downtime_core::{Actor, CoreError, Desk, Fen, Role};
 use std::process::ExitCode;
 
 type Out = Result<ExitCode, CoreError>;
@@ -106,10 +107,27 @@ pub enum OutageCmd {
 
 #[derive(Subcommand)]
 pub enum ShiftCmd {
-    /// 开班，登记备用金（元）
+    /// 开班，登记备用金（元）；同时写手工票据时，登记手上票据本的起止号码
     Open {
         #[arg(long, default_value = "0")]
         float: String,
+        /// 手工票据本的起号，例如 0001 或 SG0001
+        #[arg(long, requires = "paper_to")]
+        paper_from: Option<String>,
+        /// 手工票据本的止号，例如 0050 或 SG0050
+        #[arg(long, requires = "paper_from")]
+        paper_to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 登记下一本手工票据（本班次内，换新票据本时）
+    Paper {
+        /// 起号
+        #[arg(long)]
+        from: String,
+        /// 止号
+        #[arg(long)]
+        to: String,
         #[arg(long)]
         json: bool,
     },
@@ -308,10 +326,13 @@ fn outage(c: OutageCmd, ctx: &mut Ctx) -> Out {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_shift(s: &downtime_core::shift::Shift, json: bool) {
+fn print_shift(desk: &Desk, me: &Actor, s: &downtime_core::shift::Shift, json: bool) -> Result<(), CoreError> {
+    let view = ShiftView::with_paper_next(s, desk, me)?;
     if json {
-        print_json(&ShiftView::from(s));
-    } else if let Some(c) = &s.closed {
+        print_json(&view);
+        return Ok(());
+    }
+    if let Some(c) = &s.closed {
         println!(
             "{} 已交班：{} 开班，备用金 {}，清点现金 {}",
             s.operator,
@@ -322,15 +343,38 @@ fn print_shift(s: &downtime_core::shift::Shift, json: bool) {
     } else {
         println!("{} 已开班：{} 开班，备用金 {}", s.operator, local_display(s.opened_at), s.float);
     }
+    for b in &view.paper_books {
+        println!("手工票据本 {}–{}（{} 张）", b.first, b.last, b.count);
+    }
+    if let Some(next) = &view.paper_next {
+        println!("下一张手工票据：{next}");
+    }
+    Ok(())
 }
 
 fn shift(c: ShiftCmd, ctx: &mut Ctx) -> Out {
     match c {
-        ShiftCmd::Open { float, json } => {
+        ShiftCmd::Open {
+            float,
+            paper_from,
+            paper_to,
+            json,
+        } => {
             let float = Fen::parse_yuan(&float)?;
+            let book = match (paper_from, paper_to) {
+                (Some(from), Some(to)) => Some(PaperBook::parse(&from, &to)?),
+                _ => None,
+            };
             let me = ctx.actor()?;
-            let s = ctx.desk.open_shift(&me, float)?;
-            print_shift(&s, json);
+            let s = ctx.desk.open_shift_with_paper(&me, float, book.as_ref())?;
+            print_shift(&ctx.desk, &me, &s, json)?;
+        }
+        ShiftCmd::Paper { from, to, json } => {
+            let book = PaperBook::parse(&from, &to)?;
+            let me = ctx.actor()?;
+            ctx.desk.register_paper_book(&me, &book)?;
+            let s = ctx.desk.shift_for_money(&me)?;
+            print_shift(&ctx.desk, &me, &s, json)?;
         }
         ShiftCmd::Close {
             counted,
@@ -377,7 +421,7 @@ fn shift(c: ShiftCmd, ctx: &mut Ctx) -> Out {
         ShiftCmd::Status(f) => {
             let me = ctx.actor()?;
             match ctx.desk.open_shift_of(&me)? {
-                Some(s) => print_shift(&s, f.json),
+                Some(s) => print_shift(&ctx.desk, &me, &s, f.json)?,
                 None if f.json => println!("null"),
                 None => println!("{} 未开班", me.name()),
             }

@@ -205,7 +205,7 @@ fn reads_only(c: &Command) -> bool {
         Command::Registration(Rg::List { .. } | Rg::Slip { .. }) => true,
         Command::Regtype(T::List { .. }) | Command::Dept(Dp::List { .. }) => true,
         // `receipt pdf` journals the printing (the first is the original, later ones copies).
-        Command::Receipt(R::Show { .. } | R::List { .. } | R::Check { .. }) => true,
+        Command::Receipt(R::Show { .. } | R::List { .. } | R::Check { .. } | R::Unprinted { .. }) => true,
         Command::Calendar(Cal::Due { .. }) => true,
         Command::Admission(A::List { .. } | A::Summary { .. }) => true,
         Command::Deposit(a) => matches!(a.sub, Some(D::Balance { .. })),

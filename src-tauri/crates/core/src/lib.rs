@@ -23,6 +23,7 @@ pub mod lang;
 pub mod money;
 pub mod operator;
 pub mod outage;
+pub mod paper;
 pub mod patient;
 pub mod receipt_pdf;
 pub mod registration;

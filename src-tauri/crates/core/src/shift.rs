@@ -8,6 +8,7 @@ use crate::error::{invalid, Result};
 use crate::ids::Permission;
 use crate::money::Fen;
 use crate::operator::Actor;
+use crate::paper::PaperBook;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
@@ -23,6 +24,8 @@ pub struct Shift {
     pub outage_id: Option<Uuid>,
     pub opened_at: DateTime<Utc>,
     pub closed: Option<ShiftClose>,
+    /// The paper invoice books (票据本) registered in it, in order.
+    pub paper_books: Vec<PaperBook>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,33 +37,45 @@ pub struct ShiftClose {
 impl Desk {
     /// 开班.
     pub fn open_shift(&mut self, by: &Actor, float: Fen) -> Result<Shift> {
+        self.open_shift_with_paper(by, float, None)
+    }
+
+    /// 开班, registering the paper invoice book (手工票据本) in hand, when one is written
+    /// alongside: the shift and its book are written together or not at all.
+    pub fn open_shift_with_paper(&mut self, by: &Actor, float: Fen, book: Option<&PaperBook>) -> Result<Shift> {
         by.require(Permission::OpenShift)?;
-        if let Some(open) = self.open_shift_of(by)? {
-            return Err(invalid!(
-                "shift_already_open",
-                format!(
-                    "{} 已有一个未交班的班次（{} 开班），请先交班",
-                    by.name(),
-                    local_display(open.opened_at)
-                ),
-                format!(
-                    "{} already has an open shift (opened {}); close it first",
-                    by.name(),
-                    local_display(open.opened_at)
-                )
-            ));
-        }
-        let outage = self.active_outage()?.map(|o| o.id.to_string());
-        let now = self.clock.now();
-        let id = Uuid::now_v7();
-        self.record_one(
-            by.name(),
-            "shift_opened",
-            "shift",
-            now,
-            "INSERT INTO shift (id, operator_id, float_fen, outage_id, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.to_string(), by.id().to_string(), float.get(), outage, stamp(now)],
-        )?;
+        let id = self.in_write_tx(|d| {
+            if let Some(open) = d.open_shift_of(by)? {
+                return Err(invalid!(
+                    "shift_already_open",
+                    format!(
+                        "{} 已有一个未交班的班次（{} 开班），请先交班",
+                        by.name(),
+                        local_display(open.opened_at)
+                    ),
+                    format!(
+                        "{} already has an open shift (opened {}); close it first",
+                        by.name(),
+                        local_display(open.opened_at)
+                    )
+                ));
+            }
+            let outage = d.active_outage()?.map(|o| o.id.to_string());
+            let now = d.clock.now();
+            let id = Uuid::now_v7();
+            d.record_one(
+                by.name(),
+                "shift_opened",
+                "shift",
+                now,
+                "INSERT INTO shift (id, operator_id, float_fen, outage_id, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id.to_string(), by.id().to_string(), float.get(), outage, stamp(now)],
+            )?;
+            if let Some(book) = book {
+                d.insert_paper_book(by, id, book)?;
+            }
+            Ok(id)
+        })?;
         Ok(self.shift(id)?.expect("just opened"))
     }
 
@@ -127,9 +142,15 @@ impl Desk {
                             }),
                             None => None,
                         },
+                        paper_books: Vec::new(),
                     })
                 },
             )
-            .optional()?)
+            .optional()?
+            .map(|mut s| {
+                s.paper_books = self.paper_books(id)?;
+                Ok::<_, crate::CoreError>(s)
+            })
+            .transpose()?)
     }
 }

@@ -117,6 +117,42 @@ pub struct ShiftView {
     #[ts(type = "number | null")]
     pub counted_fen: Option<i64>,
     pub closed_at: Option<String>,
+    /// The paper invoice books (票据本) registered in the shift.
+    pub paper_books: Vec<PaperBookView>,
+    /// The paper invoice number proposed for the next receipt (`Desk::next_paper_no`), when
+    /// the shift has a book with a number left.
+    pub paper_next: Option<String>,
+}
+
+/// A registered paper invoice book: `first`–`last`, `count` forms.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PaperBookView {
+    pub first: String,
+    pub last: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+impl From<&crate::paper::PaperBook> for PaperBookView {
+    fn from(b: &crate::paper::PaperBook) -> Self {
+        PaperBookView {
+            first: b.text(b.first),
+            last: b.text(b.last),
+            count: b.size() as i64,
+        }
+    }
+}
+
+impl ShiftView {
+    /// The view of `s` with the paper number to propose next.
+    pub fn with_paper_next(s: &Shift, desk: &crate::Desk, by: &crate::Actor) -> crate::Result<ShiftView> {
+        let mut v = ShiftView::from(s);
+        if s.closed.is_none() {
+            v.paper_next = desk.next_paper_no(by)?;
+        }
+        Ok(v)
+    }
 }
 
 impl From<&Shift> for ShiftView {
@@ -129,6 +165,8 @@ impl From<&Shift> for ShiftView {
             opened_at: stamp(s.opened_at),
             counted_fen: s.closed.as_ref().map(|c| c.counted.get()),
             closed_at: s.closed.as_ref().map(|c| stamp(c.closed_at)),
+            paper_books: s.paper_books.iter().map(PaperBookView::from).collect(),
+            paper_next: None,
         }
     }
 }
@@ -146,6 +184,9 @@ pub struct AppStatus {
     #[ts(type = "number")]
     pub idle_lock_minutes: i64,
     pub db_path: String,
+    /// Receipts listed as not printed (未打印): their last printing did not reach the printer.
+    #[ts(type = "number")]
+    pub unprinted: i64,
     /// Each counter task with the refusal its key meets now (role, open shift): the window
     /// refuses at the door instead of after the form. Empty when nobody is logged in.
     pub doors: Vec<DoorView>,
@@ -1270,6 +1311,44 @@ pub struct RefundInputView {
     pub pay_back_reason: Option<String>,
     pub drug_return_by: Option<String>,
     pub supervisor: Credentials,
+}
+
+/// A receipt listed as not printed (未打印): its last printing did not reach the printer.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct UnprintedView {
+    pub receipt_no: String,
+    pub kind: crate::charge::ReceiptKind,
+    pub patient_name: String,
+    #[ts(type = "number")]
+    pub total_fen: i64,
+    pub issued_at: String,
+    /// The printing that failed was a 副本 (the receipt had been printed before); printed
+    /// again it is a copy too. Otherwise it prints as the original.
+    pub copy: bool,
+    pub printer: String,
+    pub problem: String,
+    pub tried_at: String,
+    /// Printings of it that did not reach the printer.
+    #[ts(type = "number")]
+    pub attempts: i64,
+}
+
+impl From<&crate::charge::printed::Unprinted> for UnprintedView {
+    fn from(u: &crate::charge::printed::Unprinted) -> Self {
+        UnprintedView {
+            receipt_no: u.receipt.receipt_no.clone(),
+            kind: u.receipt.kind,
+            patient_name: u.receipt.patient.name.clone(),
+            total_fen: u.receipt.total.get(),
+            issued_at: stamp(u.receipt.occurred_at),
+            copy: u.copy,
+            printer: u.printer.clone(),
+            problem: u.problem.clone(),
+            tried_at: stamp(u.tried_at),
+            attempts: u.attempts,
+        }
+    }
 }
 
 /// What printing did: the receipt is committed before it prints, so a printer failure loses

@@ -12,6 +12,7 @@ mod crash;
 mod export;
 mod foundation;
 mod handover;
+mod paper;
 mod patient_correction;
 mod payback;
 mod pressure;

@@ -351,6 +351,36 @@ describe("paying (F9)", () => {
     });
   });
 
+  test("the book's next paper number is filled in; after the receipt prints, the next one", async () => {
+    let next = "SG0007";
+    const { calls, user } = await readyToPay({
+      app_status: () => counterStatus({ shift: { ...openShiftView(20000), paper_next: next } }),
+      pay_charge: () => {
+        next = "SG0008";
+        return receiptView();
+      },
+    });
+    expect(screen.getByTestId("pay-paper-no")).toHaveValue("SG0007");
+    expect(screen.getByTestId("pay-panel")).toHaveTextContent("已填入本票据本的下一张号码");
+    await user.click(screen.getByTestId("pay-submit"));
+    await screen.findByTestId("receipt-no");
+    expect(payInputs(calls)[0].paper_no).toBe("SG0007");
+    // Printing reads the status again: the count of documents not printed, the next number.
+    await waitFor(() => expect(callsOf(calls, "app_status").length).toBeGreaterThan(1));
+  });
+
+  test("a paper number outside the book is told at the paper number", async () => {
+    const { user } = await readyToPay({
+      pay_charge: () => {
+        throw ipcError("paper_no_outside_book", "手工发票号 SG0099 不在本班登记的票据本（SG0001–SG0050）内：请核对号码，换新票据本请先登记");
+      },
+    });
+    await user.type(screen.getByTestId("pay-paper-no"), "SG0099");
+    await user.click(screen.getByTestId("pay-submit"));
+    expect(await screen.findByTestId("pay-error")).toHaveTextContent("不在本班登记的票据本");
+    expect(screen.getByTestId("pay-paper-no")).toHaveFocus();
+  });
+
   test("a tender the core refuses is shown in the payment panel at its field", async () => {
     const { calls, user } = await readyToPay({
       pay_charge: () => {

@@ -198,3 +198,44 @@ describe("ending the outage", () => {
     expect(callsOf(calls, "outage_report")).toHaveLength(0);
   });
 });
+
+describe("paper invoice books on the handover", () => {
+  const book = { operator: "张三", first: "0001", last: "0050", count: 50, used: 3, voided: 1, skipped: 2, unused: { first: "0006", last: "0050", count: 45 } };
+  const paper = {
+    books: [book],
+    used: [
+      { paper_no: "0001", receipt_no: "MZ01-000001", voided: false },
+      { paper_no: "0004", receipt_no: "MZ01-000002", voided: true },
+      { paper_no: "0005", receipt_no: "MZ01-000003", voided: false },
+    ],
+    skipped: [{ first: "0002", last: "0003", count: 2 }],
+    repeated: [],
+  };
+
+  test("each book is accounted for: used, voided, skipped, unused", async () => {
+    const base = shiftReport();
+    backend({ shift_report: () => ({ ...base, paper_numbers: paper }) });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F10}");
+    expect(await screen.findByTestId("sheet-paper-book")).toHaveTextContent(
+      "票据本 0001–0050（50 张）：已用 3 张（作废 1 张），跳号 2 张，未用 0006–0050（45 张）",
+    );
+    expect(screen.getByTestId("sheet-receipts")).toHaveTextContent("0004（作废）");
+    expect(screen.getByTestId("sheet-paper-skipped")).toHaveTextContent("0002 — 0003");
+  });
+
+  test("Ctrl+N registers the next book; the sheet is read again", async () => {
+    const calls = backend({ register_paper_book: () => status({ shift: openShiftView(50000) }) });
+    const { user } = renderApp();
+    await screen.findByTestId("status-bar");
+    await user.keyboard("{F10}");
+    await screen.findByTestId("handover-title");
+    await user.keyboard("{Control>}n{/Control}");
+    expect(await screen.findByTestId("book-from")).toHaveFocus();
+    await user.keyboard("0051{Enter}0100{Enter}");
+    expect(await screen.findByTestId("book-done")).toHaveTextContent("已登记票据本 0051–0100");
+    expect(callsOf(calls, "register_paper_book").map((c) => c.args)).toEqual([{ paper_from: "0051", paper_to: "0100" }]);
+    await waitFor(() => expect(callsOf(calls, "shift_report")).toHaveLength(2));
+  });
+});

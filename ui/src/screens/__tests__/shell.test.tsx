@@ -84,9 +84,46 @@ describe("shift dialog", () => {
     await user.click(await screen.findByTestId("nav-shift"));
     await user.type(screen.getByTestId("shift-float"), "200.50{Enter}");
     expect(await screen.findByTestId("notice")).toHaveTextContent("已开班，备用金 ¥200.50");
-    expect(callsOf(calls, "open_shift").map((c) => c.args)).toEqual([{ float_fen: 20050 }]);
+    expect(callsOf(calls, "open_shift").map((c) => c.args)).toEqual([{ float_fen: 20050, paper_from: null, paper_to: null }]);
     expect(screen.getByTestId("status-shift")).toHaveTextContent("备用金 ¥200.50");
     expect(screen.queryByTestId("shift-float")).not.toBeInTheDocument();
+  });
+
+  test("the paper invoice book in hand goes with the float; half a range is refused before any call", async () => {
+    const calls = fakeBackend({ app_status: () => status(), open_shift: () => status({ shift: openShiftView(10000) }) });
+    const { user } = renderApp();
+    await user.click(await screen.findByTestId("nav-shift"));
+    await user.type(screen.getByTestId("shift-float"), "100");
+    await user.keyboard("{Shift>}{Tab}{/Shift}");
+    expect(screen.getByTestId("shift-paper-to")).toHaveFocus();
+    await user.keyboard("{Shift>}{Tab}{/Shift}SG0001{Enter}");
+    expect(screen.getByTestId("shift-paper-to")).toHaveFocus();
+    await user.keyboard("{Enter}{Enter}");
+    expect(await screen.findByTestId("shift-error")).toHaveTextContent("同时填写票据本的起号和止号");
+    expect(screen.getByTestId("shift-paper-to")).toHaveFocus();
+    expect(callsOf(calls, "open_shift")).toEqual([]);
+    await user.type(screen.getByTestId("shift-paper-to"), "SG0050{Enter}");
+    // Enter walks on to the float, and from there opens the shift.
+    expect(screen.getByTestId("shift-float")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByTestId("notice")).toHaveTextContent("已开班");
+    expect(callsOf(calls, "open_shift").map((c) => c.args)).toEqual([{ float_fen: 10000, paper_from: "SG0001", paper_to: "SG0050" }]);
+  });
+
+  test("a book the core refuses is told beside its first number", async () => {
+    fakeBackend({
+      app_status: () => status(),
+      open_shift: () => {
+        throw ipcError("paper_book_overlap", "票据本 0001–0050 与 赵收费 本班已登记的 0040–0090 重叠：请核对票据本上的号码");
+      },
+    });
+    const { user } = renderApp();
+    await user.click(await screen.findByTestId("nav-shift"));
+    await user.type(screen.getByTestId("shift-paper-from"), "0001");
+    await user.type(screen.getByTestId("shift-paper-to"), "0050");
+    await user.type(screen.getByTestId("shift-float"), "100{Enter}");
+    expect(await screen.findByTestId("shift-error")).toHaveTextContent("重叠");
+    expect(screen.getByTestId("shift-paper-from")).toHaveFocus();
   });
 
   test("an amount that is not one is refused before any call", async () => {
@@ -339,9 +376,9 @@ describe("verify, lock and logout", () => {
     const help = await screen.findByTestId("help-overlay");
     const keys = within(help).getAllByTestId("help-key").map((row) => row.textContent);
     expect(keys).toEqual(
-      expect.arrayContaining(["F1帮助", "F10开班", "F11启动应急", "F12锁屏", "Ctrl+P价目表", "Ctrl+O操作员与设置", "Ctrl+J校验流水", "Ctrl+K收据核验", "Ctrl+L中 / EN", "Ctrl+Q退出登录", "F5收费", "F9结算"]),
+      expect.arrayContaining(["F1帮助", "F10开班", "F11启动应急", "F12锁屏", "Ctrl+P价目表", "Ctrl+O操作员与设置", "Ctrl+J校验流水", "Ctrl+K收据核验", "Ctrl+Y未打印", "Ctrl+L中 / EN", "Ctrl+Q退出登录", "F5收费", "F9结算"]),
     );
-    expect(keys).toHaveLength(20); // F1, Tab, Enter, 16 actions (F2–F12, Ctrl+P/O/J/K/Q), Ctrl+L
+    expect(keys).toHaveLength(21); // F1, Tab, Enter, 17 actions (F2–F12, Ctrl+P/O/J/K/Y/Q), Ctrl+L
     expect(help).not.toHaveTextContent("即将提供"); // every key does what it says
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("help-overlay")).not.toBeInTheDocument();

@@ -3,14 +3,16 @@
 //! (实收), with the change (the core's) shown large as it is typed. Other tenders (Insert adds
 //! one) each with the reference its method needs; 医保患者 (ticked for a patient with insurance
 //! on file, the re-settlement due date under it; unticked, the reason for self-pay); an
-//! optional paper receipt number. Enter goes cash
+//! optional paper receipt number — when a paper invoice book is registered in the shift, the
+//! core's next number of it is filled in (editable; the core refuses a number outside the
+//! book or used before). Enter goes cash
 //! → 实收 → 确认收费; Esc closes the panel and keeps everything typed. Amounts typed in yuan go
 //! as integer fen; a retry sends the same `id`, so a payment whose answer was lost is not
 //! charged twice. Outside an outage the core refuses (`outage_not_active`) unless a paper
 //! receipt written during the outage is being back-entered: 补录 then asks for the real time of
 //! the payment, sent as typed (`back_entered_at`) and kept in the draft like the rest.
 
-import type { Ref } from "react";
+import { useEffect, type Ref } from "react";
 import { api } from "../../api";
 import type { PayInput } from "../../bindings/PayInput";
 import type { ReceiptView } from "../../bindings/ReceiptView";
@@ -32,6 +34,7 @@ const FIELD_OF: Record<string, string> = {
   tender_sum_mismatch: "cash",
   tender_cash_twice: "cash",
   paper_no_used: "paperNo",
+  paper_no_outside_book: "paperNo",
   text_empty: "paperNo",
   text_control_chars: "paperNo",
   text_too_long: "paperNo",
@@ -51,9 +54,11 @@ interface Props {
   /** Esc: back to the lines, everything typed kept. */
   onBackOut: () => void;
   cashRef?: Ref<HTMLInputElement>;
+  /** The paper invoice number the core proposes next (`ShiftView.paper_next`). */
+  paperNext?: string | null;
 }
 
-export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
+export function PayPanel({ charge, onPaid, onBackOut, cashRef, paperNext = null }: Props) {
   const t = useT();
   const { draft, update } = charge;
   const { pending, problem, setProblem, run } = useSubmit(fieldFor);
@@ -62,6 +67,11 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
   const insurable = insurableOf(patient);
   const priced = draft.priced;
   const showBackEntry = draft.backEntry || problem?.ipc?.code === "outage_not_active";
+  // The book's next number, filled in when the panel opens with none typed.
+  useEffect(() => {
+    if (paperNext && draft.paperNo === "") update({ paperNo: paperNext });
+    // Only when the panel opens or the proposal changes: a number cleared by hand stays cleared.
+  }, [paperNext]);
 
   function submit() {
     if (!patient) return;
@@ -120,6 +130,7 @@ export function PayPanel({ charge, onPaid, onBackOut, cashRef }: Props) {
           testId="pay-paper-no"
           value={draft.paperNo}
           onChange={(paperNo) => update({ paperNo })}
+          hint={paperNext && draft.paperNo === paperNext ? t("pay.paperProposed") : undefined}
           error={err("paperNo")}
         />
         {showBackEntry && (

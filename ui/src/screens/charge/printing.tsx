@@ -4,7 +4,7 @@
 //! Wherever the saved PDF's path shows, 打开 PDF opens it in the system's viewer, whose own
 //! print dialog can then print it (a printer the desk is not set up for, or a second copy).
 
-import { useCallback, useState } from "react";
+import { createContext, useCallback, useContext, useState } from "react";
 import { api, toIpcError, type IpcError, type PrintLayout } from "../../api";
 import type { PrintResultView } from "../../bindings/PrintResultView";
 import { ErrorText } from "../../components/ErrorText";
@@ -27,8 +27,13 @@ export type PrintState = { pending: boolean; result: PrintResultView | null; pro
 
 export const NOT_PRINTED: PrintState = { pending: false, result: null, problem: null };
 
+/** Reads the window's status again (the shell provides it): after a printing, the count of
+ *  documents not printed and the next paper invoice number change. */
+export const StatusRefresh = createContext<() => void>(() => {});
+
 /** The layout and a `print` that reports through `onState`. */
 export function usePrinter() {
+  const refresh = useContext(StatusRefresh);
   const [layout, setLayoutState] = useState<PrintLayout>(storedLayout);
   const setLayout = useCallback((next: PrintLayout) => {
     setLayoutState(next);
@@ -46,8 +51,9 @@ export function usePrinter() {
       } catch (e) {
         onState({ pending: false, result: null, problem: toIpcError(e) });
       }
+      refresh();
     },
-    [layout],
+    [layout, refresh],
   );
   return { layout, setLayout, print };
 }

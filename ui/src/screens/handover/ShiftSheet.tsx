@@ -95,8 +95,26 @@ export function ShiftSheet({ report: r }: { report: ShiftReport }) {
           <li>{receiptCount > 0 ? t("handover.ranges", { count: receiptCount, ranges: rangeText }) : t("handover.noReceipts")}</li>
           {r.groups.voids.count > 0 && <li>{t("handover.voided", { count: r.groups.voids.count, amount: formatFen(r.groups.voids.amount_fen) })}</li>}
           {r.refunds.length > 0 && <li>{t("handover.refunded", { count: r.groups.refunds.count, amount: formatFen(r.groups.refunds.amount_fen) })}</li>}
+          {paper.books.map((b) => (
+            <li key={`${b.operator}${b.first}`} data-testid="sheet-paper-book">
+              {t("handover.book", {
+                first: b.first,
+                last: b.last,
+                count: b.count,
+                used: b.used,
+                voided: b.voided,
+                skipped: b.skipped,
+                rest: b.unused ? t("handover.bookUnused", { first: b.unused.first, last: b.unused.last, count: b.unused.count }) : t("handover.bookFull"),
+              })}
+            </li>
+          ))}
           {paper.used.length > 0 && (
-            <li>{t("handover.paper", { count: paper.used.length, numbers: paper.used.map((u) => u.paper_no).join("、") })}</li>
+            <li>
+              {t("handover.paper", {
+                count: paper.used.length,
+                numbers: paper.used.map((u) => u.paper_no + (u.voided ? t("handover.paperVoided") : "")).join("、"),
+              })}
+            </li>
           )}
           {paper.skipped.map((k) => (
             <li key={k.first} className="warn-line" data-testid="sheet-paper-skipped">

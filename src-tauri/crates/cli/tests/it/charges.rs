@@ -756,10 +756,161 @@ fn receipts_print_through_a_real_cups_queue_on_their_own_paper() {
         paused.stderr
     );
     assert!(std::path::Path::new(paused.stdout.trim()).exists(), "{}", paused.stdout);
+    // Copies are numbered from 1 in the order printed: the roll was 副本1, this one 副本2.
+    assert!(saved.ends_with("MZ01-000001-副本1.pdf"), "{saved}");
+    assert!(paused.stdout.trim().ends_with("MZ01-000001-副本2.pdf"), "{}", paused.stdout);
+    // A receipt never printed yet, issued while the queue is paused: not printed either.
+    cashier(&s, &["charge", "--patient", "DT-MZ01-000001", "--line", "L1:1", "--pay", "cash:20"]).out();
+    let never = cashier(&s, &["receipt", "print", "MZ01-000002"]);
+    assert!(!never.ok && never.stderr.contains("列为未打印"), "{}", never.stderr);
+    let list = cashier(&s, &["receipt", "unprinted", "--json"]).json();
+    let listed: Vec<(&str, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["receipt_no"].as_str().unwrap(), u["copy"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(listed, [("MZ01-000001", true), ("MZ01-000002", false)]);
+    assert!(list[0]["problem"].as_str().unwrap().contains("已暂停"), "{list}");
+    let text = cashier(&s, &["receipt", "unprinted"]).out().to_string();
+    assert!(text.contains("MZ01-000002") && text.contains("共 2 张未打印"), "{text}");
+
+    // Printed once the queue takes jobs: the one never printed is the original, the other a
+    // copy; both leave the list.
     queue.set_enabled(true);
+    let since = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+    let original = cashier(&s, &["receipt", "print", "MZ01-000002"]);
+    assert!(original.out().contains("正本"), "{}", original.stdout);
+    spooled("MZ01-000002", since, &[]);
+    let again = cashier(&s, &["receipt", "print", "MZ01-000001"]);
+    assert!(again.out().contains("副本"), "{}", again.stdout);
+    assert_eq!(cashier(&s, &["receipt", "unprinted", "--json"]).json(), serde_json::json!([]));
+    assert!(cashier(&s, &["receipt", "unprinted"]).out().contains("没有未打印的单据"));
+
     s.admin(&["setting", "printer", "no-such-queue"]).out();
     let missing = cashier(&s, &["receipt", "print", "MZ01-000001"]);
     assert!(!missing.ok && missing.stderr.contains("不存在"), "{}", missing.stderr);
+    assert_eq!(
+        cashier(&s, &["receipt", "unprinted", "--json"]).json()[0]["receipt_no"],
+        "MZ01-000001"
+    );
     s.admin(&["setting", "printer", "--none"]).out();
+    s.run(&["verify"]).out();
+}
+
+#[test]
+fn a_paper_book_is_registered_and_every_number_is_accounted_for_at_handover() {
+    let s = counter();
+    let pay = |paper: &str| {
+        cashier(
+            &s,
+            &[
+                "charge",
+                "--patient",
+                "DT-MZ01-000001",
+                "--line",
+                "L1:1",
+                "--pay",
+                "cash:20",
+                "--paper-no",
+                paper,
+            ],
+        )
+    };
+    // Without a book any number is taken, as before; a book holding it is then refused.
+    pay("0100").out();
+    let before = s.snapshot();
+    cashier(&s, &["shift", "paper", "--from", "0090", "--to", "0110"]).fails_with("0100 已用于收据 MZ01-000001");
+    for (from, to, why) in [
+        ("SG0010", "SG0001", "小于起号"),
+        ("SG0001", "XY0010", "前缀不同"),
+        ("第一本", "SG0010", "应以数字结尾"),
+        ("1", "99999", "超过"),
+    ] {
+        cashier(&s, &["shift", "paper", "--from", from, "--to", to]).fails_with(why);
+    }
+    assert_eq!(s.snapshot(), before, "a refused book writes nothing");
+
+    let v = cashier(&s, &["shift", "paper", "--from", "SG0001", "--to", "sg0010", "--json"]).json();
+    assert_eq!(
+        (v["paper_books"][0]["first"].as_str(), v["paper_books"][0]["count"].as_i64()),
+        (Some("SG0001"), Some(10))
+    );
+    assert_eq!(v["paper_next"], "SG0001");
+    // Typed loosely, stored as the book writes it; the next one is proposed.
+    pay("sg1").out();
+    assert_eq!(
+        cashier(&s, &["receipt", "show", "MZ01-000002", "--json"]).json()["paper_no"],
+        "SG0001"
+    );
+    assert_eq!(cashier(&s, &["shift", "status", "--json"]).json()["paper_next"], "SG0002");
+    assert!(cashier(&s, &["shift", "status"]).out().contains("下一张手工票据：SG0002"));
+    let before = s.snapshot();
+    pay("SG001").fails_with("手工发票号 SG0001 已用于收据 MZ01-000002");
+    pay("SG0011").fails_with("不在本班登记的票据本（SG0001–SG0010）内");
+    pay("0101").fails_with("不在本班登记的票据本");
+    assert_eq!(s.snapshot(), before, "a refused number writes nothing");
+    // SG0002 and SG0003 skipped; SG0005 voided with its receipt.
+    pay("SG0004").out();
+    pay("SG0005").out();
+    cashier(&s, &with_sup(&["receipt", "void", "MZ01-000004", "--reason", "写错"])).out();
+    assert_eq!(cashier(&s, &["shift", "status", "--json"]).json()["paper_next"], "SG0006");
+
+    // Another cashier's book may not overlap an open one; opening with it writes nothing.
+    s.admin(&["operator", "add", "赵收费", "--role", "cashier", "--pin", "1111"]).out();
+    let zhao = |args: &[&str]| s.as_("赵收费", "1111", args);
+    zhao(&["shift", "open", "--float", "100", "--paper-from", "SG0008", "--paper-to", "SG0020"])
+        .fails_with("与 李收费 本班已登记的 SG0001–SG0010 重叠");
+    assert!(zhao(&["shift", "status"]).out().contains("未开班"));
+    let z = zhao(&[
+        "shift",
+        "open",
+        "--float",
+        "100",
+        "--paper-from",
+        "SG0011",
+        "--paper-to",
+        "SG0020",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (z["paper_books"][0]["last"].as_str(), z["paper_next"].as_str()),
+        (Some("SG0020"), Some("SG0011"))
+    );
+    let half = zhao(&["shift", "paper", "--from", "SG0021"]);
+    assert!(!half.ok && half.stderr.contains("--to"), "{}", half.stderr);
+
+    // The handover sheet: the book, used (one voided), skipped and unused.
+    let report = cashier(&s, &["report", "shift", "--format", "json"]).json();
+    let book = &report["paper_numbers"]["books"][0];
+    assert_eq!(
+        (
+            book["first"].as_str(),
+            book["used"].as_i64(),
+            book["voided"].as_i64(),
+            book["skipped"].as_i64()
+        ),
+        (Some("SG0001"), Some(3), Some(1), Some(2))
+    );
+    assert_eq!(
+        (book["unused"]["first"].as_str(), book["unused"]["count"].as_i64()),
+        (Some("SG0006"), Some(5))
+    );
+    let skipped = &report["paper_numbers"]["skipped"][0];
+    assert_eq!(
+        (skipped["first"].as_str(), skipped["last"].as_str()),
+        (Some("SG0002"), Some("SG0003"))
+    );
+    let line = "李收费 票据本 SG0001–SG0010（10 张）：已用 3 张（作废 1 张），跳号 2 张，未用 SG0006–SG0010（5 张）";
+    let text = cashier(&s, &["report", "shift"]).out().to_string();
+    assert!(text.contains(line) && text.contains("跳号：SG0002 — SG0003"), "{text}");
+    let pdf = s.dir.path().join("handover.pdf");
+    cashier(&s, &["report", "shift", "--format", "pdf", "--out", pdf.to_str().unwrap()]).out();
+    let text = pdf_text(&pdf);
+    assert!(text.contains("票据本 SG0001–SG0010") && text.contains("SG0002 — SG0003"), "{text}");
+    // Closing keeps it: the Z report lists the same book.
+    let z = cashier(&s, &["shift", "close", "--counted", "260", "--json"]).json();
+    assert_eq!(z["paper_numbers"]["books"][0]["used"], 3);
     s.run(&["verify"]).out();
 }

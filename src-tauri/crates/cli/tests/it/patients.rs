@@ -117,6 +117,13 @@ fn add_find_and_register() {
         (Some(2), Some("NK"), Some(2100), Some(1000))
     );
     assert_eq!(r["receipt_no"], "MZ01-000002");
+    // The doctor of the visit is printed on its receipt, and only when there is one.
+    for (no, doctor) in [("MZ01-000002", true), ("MZ01-000001", false)] {
+        let out = s.dir.path().join(format!("{no}.pdf"));
+        cashier(&s, &["receipt", "pdf", no, "--out", out.to_str().unwrap()]).out();
+        let text = crate::pdf_text(&out);
+        assert_eq!(text.contains("医生") && text.contains("张明"), doctor, "{no}: {text}");
+    }
     let list = cashier(&s, &["registration", "list", "--json"]).json();
     assert_eq!(list.as_array().unwrap().len(), 2);
     let cancelled = cashier(

@@ -1,7 +1,6 @@
 //! Corrections of issued receipts, each a record of its own: void (作废, same shift, with a
 //! supervisor), refund (退费, by line and quantity or whole, with a supervisor, never more than
-//! was paid, with its own numbered refund receipt), and print records (a reprint is a copy,
-//! 副本 COPY, and journalled).
+//! was paid, with its own numbered refund receipt). Printing records are in `printed`.
 
 use super::payback::{self, Channel, PayBack};
 use super::tender::{settle, Method, TenderInput};
@@ -11,7 +10,6 @@ use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::money::Fen;
 use crate::operator::Actor;
-use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
 use rusqlite::params;
@@ -460,38 +458,5 @@ impl Desk {
             .query_map([receipt.to_string()], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         numbers.iter().filter_map(|n| self.receipt(n).transpose()).collect()
-    }
-
-    /// How many times `r` has been printed.
-    pub fn times_printed(&self, r: &Receipt) -> Result<i64> {
-        Ok(self.conn.qrow(
-            "SELECT count(*) FROM receipt_print WHERE receipt_id = ?1",
-            [r.id.to_string()],
-            |x| x.get(0),
-        )?)
-    }
-
-    /// Records that a receipt was printed (`copy` for a reprint, 副本) and returns how many
-    /// times it had been printed before.
-    pub fn record_print(&mut self, by: &Actor, receipt_no: &str, copy: bool, layout: &str) -> Result<i64> {
-        let r = self.receipt(receipt_no)?.ok_or_else(|| unknown(receipt_no))?;
-        let before = self.times_printed(&r)?;
-        let now = self.now();
-        self.record_one(
-            by.name(),
-            if copy { "receipt_reprinted" } else { "receipt_printed" },
-            "receipt_print",
-            now,
-            "INSERT INTO receipt_print (id, receipt_id, copy, layout, operator_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                Uuid::now_v7().to_string(),
-                r.id.to_string(),
-                copy,
-                layout,
-                by.id().to_string(),
-                stamp(now)
-            ],
-        )?;
-        Ok(before)
     }
 }

@@ -10,6 +10,7 @@
 pub mod correction;
 pub mod payback;
 pub mod print;
+pub mod printed;
 pub mod qr;
 pub mod tender;
 
@@ -586,21 +587,7 @@ impl Desk {
         let exchange_due = self.due_after(pay_day, DUE_WORKING_DAYS)?;
         let resettle_due = insured.then_some(exchange_due);
         let paper_no = match input.paper_no.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => {
-                let p = clean_text(p, 30, ("手工发票号", "Paper receipt number"))?;
-                let used: Option<String> = self
-                    .conn
-                    .qrow("SELECT receipt_no FROM receipt WHERE paper_no = ?1", [&p], |r| r.get(0))
-                    .optional()?;
-                if let Some(no) = used {
-                    return Err(invalid!(
-                        "paper_no_used",
-                        format!("手工发票号 {p} 已用于收据 {no}，不能重复使用"),
-                        format!("Paper receipt number {p} was already used on receipt {no}")
-                    ));
-                }
-                Some(p)
-            }
+            Some(p) => Some(self.paper_no_for(shift.id, p)?),
             None => None,
         };
         let new = NewReceipt {

@@ -73,6 +73,7 @@ fn charges(r: &Receipt) -> Charges {
         masked_id: r.patient.id_number.as_deref().map(mask),
         downtime_number: r.patient.downtime_no.clone().unwrap_or_default(),
         department: r.department.clone(),
+        doctor: None,
         insurance: insurance.map(|kind| PdfInsurance {
             kind: kind.zh().to_string(),
             number: Some(insurance_no).filter(|n| !n.is_empty()),
@@ -127,10 +128,10 @@ impl Desk {
     pub fn receipt_doc(&self, r: &Receipt, copy: bool) -> Result<ReceiptDoc> {
         let station = self.require_station()?;
         let body = match r.kind {
-            ReceiptKind::Charge | ReceiptKind::Registration => ReceiptBody::Outpatient(charges(r)),
+            ReceiptKind::Charge | ReceiptKind::Registration => ReceiptBody::Outpatient(self.with_doctor(r, charges(r))?),
             ReceiptKind::Refund => ReceiptBody::Refund {
                 original_receipt: r.refund_of.clone().unwrap_or_default(),
-                charges: charges(r),
+                charges: self.with_doctor(r, charges(r))?,
             },
             ReceiptKind::Deposit => self.deposit_body(r)?,
             ReceiptKind::DepositRefund => self.deposit_refund_body(r)?,
@@ -153,6 +154,14 @@ impl Desk {
             qr_payload: r.qr_payload.clone(),
             body,
         })
+    }
+
+    /// The doctor (医生) of the visit the receipt charges for, as registered, when there is one.
+    fn with_doctor(&self, r: &Receipt, mut c: Charges) -> Result<Charges> {
+        if let Some(visit) = r.registration_id {
+            c.doctor = self.registration(visit)?.map(|reg| reg.doctor).filter(|d| !d.trim().is_empty());
+        }
+        Ok(c)
     }
 
     /// What the paper must say about what happened to it: a refund's reason, approver and
@@ -338,13 +347,13 @@ impl Desk {
             Ok(o) => {
                 let why = String::from_utf8_lossy(&o.stderr).trim().to_string();
                 Err((
-                    format!("打印机 {printer} 未能打印（{why}）：已保存，可重印"),
-                    format!("Printer {printer} failed ({why}): saved; reprint it"),
+                    format!("打印机 {printer} 未能打印（{why}）：已保存为 PDF，列为未打印，可重印"),
+                    format!("Printer {printer} failed ({why}): saved as PDF, listed as not printed; print it again"),
                 ))
             }
             Err(e) => Err((
-                format!("无法调用打印命令 lp（{e}）：已保存为 PDF"),
-                format!("Cannot run lp ({e}): saved as PDF"),
+                format!("无法调用打印命令 lp（{e}）：已保存为 PDF，列为未打印"),
+                format!("Cannot run lp ({e}): saved as PDF, listed as not printed"),
             )),
         })
     }
@@ -367,12 +376,28 @@ pub struct Issued {
     pub copy: bool,
     /// How many times the receipt had been printed before.
     pub before: i64,
+    /// Which copy this is (1 for the first 副本); none for the original.
+    pub copy_no: Option<i64>,
+    /// The `receipt_print` row of this printing.
+    pub(crate) print_id: uuid::Uuid,
+}
+
+impl Issued {
+    /// The file name it is saved under: `MZ01-000005.pdf`, its copies `MZ01-000005-副本1.pdf`,
+    /// `…-副本2.pdf`, numbered from 1 in the order printed.
+    pub fn file_name(&self, receipt_no: &str) -> String {
+        match self.copy_no {
+            Some(n) => format!("{receipt_no}-副本{n}.pdf"),
+            None => format!("{receipt_no}.pdf"),
+        }
+    }
 }
 
 impl Desk {
     /// Prints a receipt as PDF and journals the printing. Only the first printing is the
     /// original: every later one is a 副本 COPY (and `copy` asks for one even the first
-    /// time). Nothing is recorded when the receipt cannot be rendered.
+    /// time); a printing that never reached the printer does not count (`printed`). Nothing
+    /// is recorded when the receipt cannot be rendered.
     pub fn issue_pdf(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Issued> {
         let r = self.receipt(receipt_no)?.ok_or_else(|| {
             invalid!(
@@ -383,16 +408,23 @@ impl Desk {
         })?;
         let copy = copy || self.times_printed(&r)? > 0;
         let bytes = receipt_pdf::render(&self.receipt_doc(&r, copy)?, parse_layout(layout)?)?;
-        let before = self.record_print(by, receipt_no, copy, layout)?;
-        Ok(Issued { bytes, copy, before })
+        let printing = self.record_printing(by, receipt_no, copy, layout)?;
+        Ok(Issued {
+            bytes,
+            copy,
+            before: printing.before,
+            copy_no: printing.copy_no,
+            print_id: printing.id,
+        })
     }
 }
 
 impl Desk {
     /// Prints a receipt that is already committed: saves its PDF beside the database (in
-    /// `receipts/`), records the print (a reprint is a 副本 COPY) and, when a printer is
-    /// configured, sends the file to it with CUPS `lp`. A printer failure is reported, never
-    /// fatal: the receipt and its PDF stay, and reprint is one key away.
+    /// `receipts/`, [`Issued::file_name`]), records the print (a reprint is a 副本 COPY) and,
+    /// when a printer is configured, sends the file to it with CUPS `lp` and records what came
+    /// of it. A printer failure is reported, never fatal: the receipt and its PDF stay, it is
+    /// listed as not printed (`Desk::unprinted`), and printing it again is one key away.
     pub fn print_receipt(&mut self, by: &crate::Actor, receipt_no: &str, layout: &str, copy: bool) -> Result<Printed> {
         let dir = self
             .path()
@@ -400,21 +432,19 @@ impl Desk {
             .map(|p| p.join("receipts"))
             .unwrap_or_else(|| "receipts".into());
         std::fs::create_dir_all(&dir)?;
-        let Issued { bytes, copy, before } = self.issue_pdf(by, receipt_no, layout, copy)?;
-        let name = if copy {
-            format!("{receipt_no}-副本{before}.pdf")
-        } else {
-            format!("{receipt_no}.pdf")
-        };
-        let path = dir.join(name);
-        crate::store::write_whole(&path, &bytes)?;
+        let issued = self.issue_pdf(by, receipt_no, layout, copy)?;
+        let path = dir.join(issued.file_name(receipt_no));
+        crate::store::write_whole(&path, &issued.bytes)?;
         let (sent, problem) = match self.send_to_printer(&path)? {
             Ok(()) => (true, None),
             Err(p) => (false, Some(p)),
         };
+        if let Some(printer) = self.printer()? {
+            self.record_print_outcome(by, issued.print_id, &printer, problem.as_ref().map(|p| p.0.as_str()))?;
+        }
         Ok(Printed {
             pdf_path: path,
-            copy,
+            copy: issued.copy,
             sent_to_printer: sent,
             problem,
         })

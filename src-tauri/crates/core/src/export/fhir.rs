@@ -70,6 +70,9 @@ const NOT_FOR_FHIR: &[&str] = &[
     "department",
     "calendar_year",
     "receipt_print",
+    "print_outcome",
+    // A cashier's paper invoice book: the numbers used travel on the receipts.
+    "paper_book",
     "admission_transfer",
     "export_batch",
     // The hospital's registration types and which price-list version is in force: settings.

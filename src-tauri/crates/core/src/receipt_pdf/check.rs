@@ -131,6 +131,7 @@ impl Charges {
             ("收款人", "cashier", &self.cashier),
         ]);
         t.extend(self.masked_id.as_deref().map(|v| ("身份证号", "ID number", v)));
+        t.extend(self.doctor.as_deref().map(|v| ("医生", "doctor", v)));
         t.extend(self.sex_age.as_deref().map(|v| ("性别/年龄", "sex and age", v)));
         t.extend(self.due_note.as_deref().map(|v| ("截止日期说明", "due-date note", v)));
         if let Some(i) = &self.insurance {

@@ -49,6 +49,7 @@ impl Ctx<'_> {
                 ("身份证号", c.masked_id.as_deref()),
                 ("停机号", Some(&c.downtime_number)),
                 ("科室", Some(&c.department)),
+                ("医生", c.doctor.as_deref()),
                 ("医保类型", ins.map(|i| i.kind.as_str())),
                 ("医保号", ins.and_then(|i| i.number.as_deref())),
                 ("纸质票据号", doc.paper_number.as_deref()),

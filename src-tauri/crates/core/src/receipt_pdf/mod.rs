@@ -144,6 +144,8 @@ pub struct Charges {
     pub downtime_number: String,
     /// 科室
     pub department: String,
+    /// 医生: the doctor of the visit charged for, when known (a charge for a registration).
+    pub doctor: Option<String>,
     /// 医保类型 and number, recorded for re-settlement after the outage.
     pub insurance: Option<Insurance>,
     pub lines: Vec<ChargeLine>,

@@ -230,6 +230,7 @@ fn charges(lines: usize) -> Charges {
         masked_id: Some("110101********1234".into()),
         downtime_number: "MZ01-T000045".into(),
         department: "呼吸内科门诊".into(),
+        doctor: Some("刘建国".into()),
         insurance: Some(Insurance {
             kind: "城镇职工基本医疗保险".into(),
             number: Some("1101019876543210".into()),

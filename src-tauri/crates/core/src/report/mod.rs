@@ -23,7 +23,7 @@
 
 pub mod close;
 mod derive;
-mod paper;
+pub mod paper;
 pub mod pdf;
 pub mod print;
 pub mod receipts;
@@ -214,13 +214,37 @@ pub struct PaperRepeat {
     pub receipt_nos: Vec<String>,
 }
 
+/// One registered paper invoice book (票据本) of a shift: every number is used (voided ones
+/// among them), skipped (below the highest used) or unused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PaperBookUse {
+    pub operator: String,
+    pub first: String,
+    pub last: String,
+    #[ts(type = "number")]
+    pub count: i64,
+    #[ts(type = "number")]
+    pub used: i64,
+    /// Of the used: on receipts since voided (the paper form voided with them).
+    #[ts(type = "number")]
+    pub voided: i64,
+    #[ts(type = "number")]
+    pub skipped: i64,
+    /// Above the highest number used: still blank.
+    pub unused: Option<NumberRange>,
+}
+
 /// The paper invoice numbers used, and what is wrong with them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct PaperNumbers {
+    /// The paper invoice books (票据本) registered in the shifts, each number accounted for.
+    pub books: Vec<PaperBookUse>,
     /// In number order.
     pub used: Vec<PaperUse>,
-    /// Numbers missing between two used in the same shift (same prefix).
+    /// Numbers of a book not used below the highest used in it, and numbers missing between
+    /// two used in the same shift (same prefix) outside any book.
     pub skipped: Vec<NumberRange>,
     /// The same number (same prefix and value) on more than one receipt.
     pub repeated: Vec<PaperRepeat>,

@@ -1,29 +1,78 @@
 //! 手工发票号: the paper invoice numbers written beside receipts (`charge --paper-no`), in
-//! order, with the numbers skipped between two used in one shift and any number used twice.
-//! A number is read as a prefix and a trailing run of digits (`A-0012` → `A-`, 12), so
-//! `0012` and `012` are the same paper form; a number without trailing digits is only listed.
+//! order; each registered book of a shift (`crate::paper`) with its numbers used, voided,
+//! skipped and unused; numbers skipped between two used in one shift outside any book; and any
+//! number used twice.
 
 use super::records::{ReceiptRecord, ShiftRecord};
-use super::{NumberRange, PaperNumbers, PaperRepeat, PaperUse};
+use super::{NumberRange, PaperBookUse, PaperNumbers, PaperRepeat, PaperUse};
+use crate::paper::{identity, split, PaperBook};
 use std::collections::BTreeMap;
 
-/// `(prefix, value, digits)` of a paper number ending in digits.
-fn split(paper_no: &str) -> Option<(String, u64, usize)> {
-    let t = paper_no.trim();
-    let digits = t.chars().rev().take_while(char::is_ascii_digit).count();
-    if digits == 0 || digits > 18 {
-        return None;
+/// Runs of consecutive values as ranges written by `text`.
+fn runs(values: impl IntoIterator<Item = u64>, text: impl Fn(u64) -> String) -> Vec<NumberRange> {
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for v in values {
+        match out.last_mut() {
+            Some((_, last)) if *last + 1 == v => *last = v,
+            _ => out.push((v, v)),
+        }
     }
-    let (prefix, number) = t.split_at(t.len() - digits);
-    Some((prefix.to_string(), number.parse().ok()?, digits))
+    out.into_iter()
+        .map(|(a, b)| NumberRange {
+            first: text(a),
+            last: text(b),
+            count: (b - a + 1) as i64,
+        })
+        .collect()
 }
 
-/// The identity two writings of one paper number share.
-fn identity(paper_no: &str) -> String {
-    match split(paper_no) {
-        Some((prefix, value, _)) => format!("{}\u{1f}{value}", prefix.to_uppercase()),
-        None => paper_no.trim().to_uppercase(),
+/// A book on the handover sheet: 张三 票据本 0001–0050（50 张）：已用 12 张（作废 1 张），跳号 2 张，
+/// 未用 0013–0050（38 张）.
+pub fn book_text(b: &PaperBookUse) -> String {
+    let mut s = format!("{} 票据本 {}–{}（{} 张）：已用 {} 张", b.operator, b.first, b.last, b.count, b.used);
+    if b.voided > 0 {
+        s.push_str(&format!("（作废 {} 张）", b.voided));
     }
+    if b.skipped > 0 {
+        s.push_str(&format!("，跳号 {} 张", b.skipped));
+    }
+    match &b.unused {
+        Some(u) => s.push_str(&format!("，未用 {}–{}（{} 张）", u.first, u.last, u.count)),
+        None => s.push_str("，已用完"),
+    }
+    s
+}
+
+/// One book of `shift`: what its receipts used of it.
+fn book_use(shift: &ShiftRecord, book: &PaperBook, receipts: &[(&ReceiptRecord, &str)]) -> (PaperBookUse, Vec<NumberRange>) {
+    let mut used: BTreeMap<u64, bool> = BTreeMap::new();
+    for (r, p) in receipts.iter().filter(|(r, _)| r.shift_id == shift.id) {
+        if let Some(v) = book.value_of(p) {
+            *used.entry(v).or_default() |= r.void.is_some();
+        }
+    }
+    let highest = used.keys().next_back().copied();
+    let skipped = match highest {
+        Some(h) => runs((book.first..h).filter(|v| !used.contains_key(v)), |v| book.text(v)),
+        None => Vec::new(),
+    };
+    let unused_from = highest.map_or(book.first, |h| h + 1);
+    let unused = (unused_from <= book.last).then(|| NumberRange {
+        first: book.text(unused_from),
+        last: book.text(book.last),
+        count: (book.last - unused_from + 1) as i64,
+    });
+    let view = PaperBookUse {
+        operator: shift.operator.clone(),
+        first: book.text(book.first),
+        last: book.text(book.last),
+        count: book.size() as i64,
+        used: used.len() as i64,
+        voided: used.values().filter(|v| **v).count() as i64,
+        skipped: skipped.iter().map(|r| r.count).sum(),
+        unused,
+    };
+    (view, skipped)
 }
 
 pub(crate) fn numbers(shifts: &[ShiftRecord], receipts: &[ReceiptRecord]) -> PaperNumbers {
@@ -44,10 +93,17 @@ pub(crate) fn numbers(shifts: &[ShiftRecord], receipts: &[ReceiptRecord]) -> Pap
     used.sort_by(|a, b| order(&a.paper_no).cmp(&order(&b.paper_no)).then(a.receipt_no.cmp(&b.receipt_no)));
 
     let mut skipped = Vec::new();
+    let mut books = Vec::new();
     for s in shifts {
+        for book in &s.paper_books {
+            let (view, gaps) = book_use(s, book, &with_paper);
+            books.push(view);
+            skipped.extend(gaps);
+        }
+        let in_a_book = |p: &str| s.paper_books.iter().any(|b| b.value_of(p).is_some());
         // prefix (any case) → (prefix as first written, value → digits as first written)
         let mut by_prefix: BTreeMap<String, (String, BTreeMap<u64, usize>)> = BTreeMap::new();
-        for (_, p) in with_paper.iter().filter(|(r, _)| r.shift_id == s.id) {
+        for (_, p) in with_paper.iter().filter(|(r, p)| r.shift_id == s.id && !in_a_book(p)) {
             if let Some((prefix, value, digits)) = split(p) {
                 let e = by_prefix.entry(prefix.to_uppercase()).or_insert_with(|| (prefix, BTreeMap::new()));
                 e.1.entry(value).or_insert(digits);
@@ -81,18 +137,25 @@ pub(crate) fn numbers(shifts: &[ShiftRecord], receipts: &[ReceiptRecord]) -> Pap
             receipt_nos: uses.iter().map(|(_, no)| no.to_string()).collect(),
         })
         .collect();
-    PaperNumbers { used, skipped, repeated }
+    PaperNumbers {
+        books,
+        used,
+        skipped,
+        repeated,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::split;
+    use super::runs;
 
     #[test]
-    fn reads_a_prefix_and_trailing_digits() {
-        assert_eq!(split("00012345"), Some((String::new(), 12345, 8)));
-        assert_eq!(split("a-0012"), Some(("a-".into(), 12, 4)));
-        assert_eq!(split("第三本"), None);
-        assert_eq!(split(""), None);
+    fn consecutive_values_make_one_range() {
+        let r = runs([1, 2, 3, 7, 9, 10], |v| format!("{v:04}"));
+        let got: Vec<(String, String, i64)> = r.into_iter().map(|x| (x.first, x.last, x.count)).collect();
+        assert_eq!(
+            got,
+            [("0001", "0003", 3), ("0007", "0007", 1), ("0009", "0010", 2)].map(|(a, b, c)| (a.to_string(), b.to_string(), c))
+        );
     }
 }

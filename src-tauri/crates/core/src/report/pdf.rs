@@ -398,6 +398,12 @@ fn receipts_section(f: &Figures, l: &Lists) -> Section {
         ));
     }
     let p = &l.paper_numbers;
+    for b in &p.books {
+        items.push(Item::Note {
+            text: super::paper::book_text(b),
+            strong: false,
+        });
+    }
     if !p.used.is_empty() {
         let used: Vec<String> = p
             .used

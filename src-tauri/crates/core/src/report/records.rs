@@ -23,6 +23,8 @@ pub(crate) struct ShiftRecord {
     pub outage_id: Option<Uuid>,
     pub opened_at: DateTime<Utc>,
     pub close: Option<CloseRecord>,
+    /// The paper invoice books registered in it, in order.
+    pub paper_books: Vec<crate::paper::PaperBook>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +112,7 @@ fn shift_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ShiftRecord> {
             }),
             None => None,
         },
+        paper_books: Vec::new(),
     })
 }
 
@@ -121,7 +124,11 @@ impl Desk {
     pub(crate) fn shift_record(&self, id: Uuid) -> Result<Option<ShiftRecord>> {
         let mut stmt = self.conn.prepare_cached(&format!("{SHIFT_SELECT} WHERE s.id = ?1"))?;
         let mut rows = stmt.query_map([id.to_string()], shift_from_row)?;
-        Ok(rows.next().transpose()?)
+        let Some(mut shift) = rows.next().transpose()? else {
+            return Ok(None);
+        };
+        shift.paper_books = self.paper_books(shift.id)?;
+        Ok(Some(shift))
     }
 
     /// Shifts matching `filter` (SQL over `s` with `params`), oldest first.
@@ -130,7 +137,11 @@ impl Desk {
             .conn
             .prepare(&format!("{SHIFT_SELECT} WHERE {filter} ORDER BY s.opened_at, s.rowid"))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(params), shift_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut shifts: Vec<ShiftRecord> = rows.collect::<rusqlite::Result<_>>()?;
+        for s in &mut shifts {
+            s.paper_books = self.paper_books(s.id)?;
+        }
+        Ok(shifts)
     }
 
     /// Every receipt of `shift`, in number order, with its tenders and lines.

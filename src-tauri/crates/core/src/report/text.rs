@@ -201,6 +201,9 @@ fn lists(s: &mut String, l: &Lists, period: bool) {
         );
     }
     let p = &l.paper_numbers;
+    for b in &p.books {
+        let _ = writeln!(s, "  {}", super::paper::book_text(b));
+    }
     if !p.used.is_empty() {
         let used: Vec<String> = p
             .used

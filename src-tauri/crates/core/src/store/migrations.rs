@@ -37,6 +37,8 @@ pub const APPEND_ONLY: &[&str] = &[
     "catalog_activation",
     "patient_correction",
     "patient_merge",
+    "paper_book",
+    "print_outcome",
 ];
 
 pub const MIGRATIONS: &[&str] = &[
@@ -705,6 +707,40 @@ ALTER TABLE receipt ADD COLUMN pay_back_reason TEXT;
 ALTER TABLE receipt ADD COLUMN payer TEXT;
 ALTER TABLE receipt ADD COLUMN payer_relation TEXT;
 ALTER TABLE receipt ADD COLUMN payer_phone TEXT;
+"#,
+    // Paper invoice books and print outcomes (#16). A cashier registers the range of the
+    // paper invoice book (手工票据本) in hand in their open shift; the handover accounts for each
+    // number of it. Each printing sent to a printer records what came of it: a printing that
+    // did not reach the printer (missing, paused, rejecting, `lp` failing) leaves its receipt
+    // "not printed" until a later printing does.
+    r#"
+CREATE TABLE paper_book (
+    id             TEXT PRIMARY KEY,
+    shift_id       TEXT NOT NULL REFERENCES shift(id),
+    prefix         TEXT NOT NULL,
+    first_no       INTEGER NOT NULL CHECK (first_no >= 0),
+    last_no        INTEGER NOT NULL,
+    digits         INTEGER NOT NULL CHECK (digits BETWEEN 1 AND 18),
+    registered_by  TEXT NOT NULL REFERENCES operator(id),
+    at             TEXT NOT NULL,
+    CHECK (last_no >= first_no)
+) STRICT;
+CREATE INDEX paper_book_shift ON paper_book(shift_id);
+CREATE TRIGGER paper_book_own_open_shift BEFORE INSERT ON paper_book
+WHEN NOT EXISTS (SELECT 1 FROM shift s WHERE s.id = NEW.shift_id AND s.operator_id = NEW.registered_by
+                 AND NOT EXISTS (SELECT 1 FROM shift_close c WHERE c.shift_id = s.id))
+BEGIN
+    SELECT RAISE(ABORT, 'paper_book: not the open shift of its operator');
+END;
+
+CREATE TABLE print_outcome (
+    print_id  TEXT PRIMARY KEY REFERENCES receipt_print(id),
+    printer   TEXT NOT NULL,
+    sent      INTEGER NOT NULL CHECK (sent IN (0, 1)),
+    -- Why it did not print, as told to the cashier; '' when sent.
+    problem   TEXT NOT NULL,
+    at        TEXT NOT NULL
+) STRICT;
 "#,
 ];
 

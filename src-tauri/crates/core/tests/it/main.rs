@@ -11,6 +11,7 @@ mod export;
 mod fuzz;
 mod journal;
 mod money;
+mod paper;
 mod parts;
 mod patient_records;
 mod patients;
