@@ -80,9 +80,7 @@ pub(crate) fn sync_later(file: File) {
 fn wait_for_syncs() -> Result<()> {
     let mut first = Ok(());
     for handle in SYNCING.with(|s| std::mem::take(&mut *s.borrow_mut())) {
-        let done = handle
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")));
+        let done = handle.join().unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")));
         if first.is_ok() {
             first = done;
         }
