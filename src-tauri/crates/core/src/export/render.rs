@@ -36,10 +36,11 @@ impl Hashed {
         })
     }
 
-    /// Flushes the file to the disk and gives its manifest entry.
-    pub(crate) fn finish(mut self) -> Result<FileEntry> {
-        self.w.flush()?;
-        self.w.get_ref().sync_all()?;
+    /// Writes out what is buffered, starts syncing the file to the disk (see [`sync_later`])
+    /// and gives its manifest entry.
+    pub(crate) fn finish(self) -> Result<FileEntry> {
+        let file = self.w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+        sync_later(file);
         Ok(FileEntry {
             name: self.name.to_string(),
             bytes: self.bytes,
@@ -58,6 +59,33 @@ impl Write for Hashed {
     fn flush(&mut self) -> std::io::Result<()> {
         self.w.flush()
     }
+}
+
+thread_local! {
+    /// Files of the batch being rendered on this thread whose sync to the disk is under way.
+    static SYNCING: std::cell::RefCell<Vec<std::thread::JoinHandle<std::io::Result<()>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Syncs a finished file of the batch on a thread of its own, so that the waits for the
+/// disk overlap each other and the rendering of the files still to come (one after the
+/// other, a dozen syncs cost more than the rendering). [`render`] waits for all of them
+/// before the batch is renamed into place, so a batch folder is still whole on the disk.
+pub(crate) fn sync_later(file: File) {
+    let handle = std::thread::spawn(move || file.sync_all());
+    SYNCING.with(|s| s.borrow_mut().push(handle));
+}
+
+/// Waits for every sync [`sync_later`] started on this thread; the first error, if any.
+fn wait_for_syncs() -> Result<()> {
+    let mut first = Ok(());
+    for handle in SYNCING.with(|s| std::mem::take(&mut *s.borrow_mut())) {
+        let done = handle.join().unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")));
+        if first.is_ok() {
+            first = done;
+        }
+    }
+    Ok(first?)
 }
 
 /// Corrections as they stand at the end of the batch: the receipts voided by its own entries
@@ -148,6 +176,10 @@ pub(super) fn render(
         desk.conn.execute_batch("BEGIN DEFERRED")?;
     }
     let done = render_files(desk, by, b, dir, rerender, progress);
+    // Every file on the disk before the caller renames the folder into place (and, when
+    // rendering failed, no sync left running for the next rendering to wait for).
+    let synced = wait_for_syncs();
+    let done = done.and_then(|m| synced.map(|()| m));
     if own_tx {
         // Nothing was written in it: ending it cannot lose anything.
         if desk.conn.execute_batch("COMMIT").is_err() {
@@ -257,7 +289,7 @@ fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, 
     let text = manifest.to_canonical();
     let mut f = File::create(dir.join(batch::MANIFEST))?;
     f.write_all(text.as_bytes())?;
-    f.sync_all()?;
+    sync_later(f);
     let manifest_sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     let now = crate::time::stamp(desk.now());
     super::cover::write(
