@@ -9,8 +9,10 @@ bash scripts/setup.sh
 echo "==> cargo test (core, CLI)"
 cargo test -p downtime-core -p downtime-recon -p downtime-cli
 
+# With the feature the app is built with: the test build of the shell replaces target/debug/downtime-desk,
+# which the end-to-end tests then drive with its bundled UI.
 echo "==> cargo test (the Tauri shell on the mock runtime: capabilities, roles through IPC, one window per file)"
-cargo test -p downtime-desk
+cargo test -p downtime-desk --features custom-protocol
 
 echo "==> generated bindings are committed"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then

@@ -201,12 +201,24 @@ impl App {
     }
 
     pub async fn by_id(&self, id: &str) -> Element {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css(&format!("[data-testid='{id}']")))
-            .await
-            .unwrap_or_else(|e| panic!("no element [data-testid={id}]: {e}"))
+            .await;
+        match found {
+            Ok(e) => e,
+            Err(e) => {
+                // What the window showed instead, for whoever reads the failure.
+                if let Ok(png) = self.client.screenshot().await {
+                    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screens");
+                    let _ = std::fs::create_dir_all(&dir);
+                    let _ = std::fs::write(dir.join(format!("{}-missing-{id}.png", self.name)), png);
+                }
+                panic!("no element [data-testid={id}]: {e}")
+            }
+        }
     }
 
     pub async fn exists(&self, id: &str) -> bool {
