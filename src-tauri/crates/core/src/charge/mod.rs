@@ -938,7 +938,7 @@ fn placeholder_patient() -> Patient {
         insurance: Insurance::SelfPay,
         insurance_no: String::new(),
         his_id: None,
-        created_at: None,
+        age_recorded_at: None,
     }
 }
 

@@ -86,7 +86,7 @@ pub struct Patient {
     pub name: String,
     pub sex: Sex,
     pub birth: Option<NaiveDate>,
-    /// When only an age was given (infants, the unconscious): years on `created_at`.
+    /// When only an age was given (infants, the unconscious): years on `age_recorded_at`.
     pub age_years: Option<i64>,
     pub id_number: Option<String>,
     pub id_old_style: bool,
@@ -95,13 +95,14 @@ pub struct Patient {
     pub insurance: Insurance,
     pub insurance_no: String,
     pub his_id: Option<String>,
-    pub created_at: Option<DateTime<Utc>>,
+    /// When `age_years` was recorded: the patient's creation, or the correction (更正) in force.
+    pub age_recorded_at: Option<DateTime<Utc>>,
 }
 
 impl Patient {
     /// Age in whole years on `today`, from the birth date or the recorded age.
     pub fn age_on(&self, today: NaiveDate) -> Option<i64> {
-        match (self.birth, self.age_years, self.created_at) {
+        match (self.birth, self.age_years, self.age_recorded_at) {
             (Some(b), _, _) => {
                 let mut years = (today.year() - b.year()) as i64;
                 if (today.month(), today.day()) < (b.month(), b.day()) {
@@ -163,7 +164,7 @@ macro_rules! patient_columns {
             "CASE WHEN c.id IS NULL THEN p.id_number ELSE c.id_number END, CASE WHEN c.id IS NULL THEN p.id_old_style ELSE c.id_old_style END, ",
             "CASE WHEN c.id IS NULL THEN p.phone ELSE c.phone END, CASE WHEN c.id IS NULL THEN p.address ELSE c.address END, ",
             "CASE WHEN c.id IS NULL THEN p.insurance ELSE c.insurance END, CASE WHEN c.id IS NULL THEN p.insurance_no ELSE c.insurance_no END, ",
-            "p.his_id, p.created_at FROM patient p "
+            "p.his_id, CASE WHEN c.id IS NULL THEN p.created_at ELSE c.at END FROM patient p "
         )
     };
 }
@@ -197,7 +198,7 @@ fn patient_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         insurance: Insurance::parse(&r.get::<_, String>(10)?).unwrap_or(Insurance::SelfPay),
         insurance_no: r.get(11)?,
         his_id: r.get(12)?,
-        created_at: Some(parse_stamp(&r.get::<_, String>(13)?)?),
+        age_recorded_at: Some(parse_stamp(&r.get::<_, String>(13)?)?),
     })
 }
 

@@ -317,7 +317,7 @@ pub(super) fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         address: String::new(),
         insurance: Insurance::parse(&r.get::<_, Option<String>>(7)?.unwrap_or_default()).unwrap_or(Insurance::SelfPay),
         insurance_no: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
-        created_at: None,
+        age_recorded_at: None,
     })
 }
 

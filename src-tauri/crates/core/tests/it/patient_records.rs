@@ -288,3 +288,50 @@ fn admission_accepts_inpatient_wards_only() {
     assert_eq!(f.desk.admit(&clerk, &new("JZ")).unwrap_err().code(), "dept_not_inpatient");
     f.desk.admit(&clerk, &new("ZYNK")).unwrap();
 }
+
+/// An age given without a birth date counts from when it was recorded: a correction made a
+/// year later records the age anew, and the years are counted from the correction.
+#[test]
+fn a_corrected_age_counts_from_the_correction() {
+    let (mut f, c) = counter();
+    let p = f
+        .desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                name: "无名氏".into(),
+                sex: "M".into(),
+                age: Some(30),
+                insurance: Some("self_pay".into()),
+                confirm_duplicate: true,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .downtime_no
+        .unwrap();
+    let next_year = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 3, 1, 2, 0, 0).unwrap();
+    *f.now.lock().unwrap() = next_year;
+    let today = next_year.with_timezone(&chrono::Local).date_naive();
+    let found = |f: &mut Fixture| f.desk.find_patients(&p, 1).unwrap().remove(0);
+    assert_eq!(found(&mut f).age_on(today), Some(31), "a year on, the recorded age has grown");
+    f.desk
+        .correct_patient(
+            &c,
+            &p,
+            &NewPatient {
+                name: "无名氏".into(),
+                sex: "M".into(),
+                age: Some(40),
+                insurance: Some("self_pay".into()),
+                ..Default::default()
+            },
+            "家属到场，年龄更正",
+        )
+        .unwrap();
+    assert_eq!(
+        found(&mut f).age_on(today),
+        Some(40),
+        "the corrected age is as typed on the day it was corrected"
+    );
+}
