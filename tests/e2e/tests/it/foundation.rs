@@ -39,7 +39,9 @@ async fn first_start_to_outage_and_shift() {
         for (text, next) in [
             ("市第一人民医院", "setup-code"),
             ("mz01", "setup-station-name"),
-            ("门诊收费一号窗", "setup-admin-name"),
+            ("门诊收费一号窗", "setup-kind"),
+            // The station's kind takes its own key: C a counter (收费窗口), P a pharmacy.
+            ("c", "setup-admin-name"),
             ("王管理", "setup-admin-pin"),
             ("123456", "setup-admin-pin2"),
         ] {
