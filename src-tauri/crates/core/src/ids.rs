@@ -160,6 +160,9 @@ pub enum Permission {
     ImportReference,
     /// Reconcile batches with the HIS and work the recovery lists (财务对账).
     Reconcile,
+    /// Edit the lists the counter registers by: registration types (号别) and departments
+    /// (主管或管理员).
+    EditLists,
     /// Dispense against a receipt and confirm drug returns (发药、退药确认), at a pharmacy.
     Dispense,
     /// Approve dispensing again against a receipt already dispensed (药房主管).
@@ -231,7 +234,7 @@ impl Role {
             Admit => matches!(self, Admissions | Supervisor),
             Export => matches!(self, Supervisor | Admin | Finance),
             ReadReports => matches!(self, Supervisor | Admin | Finance),
-            ImportReference => matches!(self, Supervisor | Admin),
+            ImportReference | EditLists => matches!(self, Supervisor | Admin),
             Reconcile => matches!(self, Finance | Admin),
             Dispense => matches!(self, Pharmacist | PharmacistInCharge),
             SuperviseDispensing => self == PharmacistInCharge,

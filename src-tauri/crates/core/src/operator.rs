@@ -103,6 +103,8 @@ impl Actor {
                 "只有财务和管理员可以对账",
                 "only finance and administrators reconcile batches with the HIS",
             ),
+            // Said as the approval it was asked as before it had a permission of its own.
+            Permission::EditLists => ("这一操作需要主管授权", "this needs a supervisor's approval"),
             Permission::Dispense => (
                 "只有药师和药房主管可以发药和确认退药",
                 "only pharmacists dispense and confirm drug returns",

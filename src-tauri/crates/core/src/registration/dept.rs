@@ -111,8 +111,7 @@ impl Desk {
     /// `downtime dept import`: adds or updates departments from a CSV (科室编码, 科室名称,
     /// 类别 门诊/急诊/住院, 医生 separated by 、). Bad rows refuse the whole file.
     pub fn import_departments(&mut self, by: &Actor, bytes: &[u8], file_name: &str) -> Result<Vec<Department>> {
-        by.require(Permission::ChangeSettings)
-            .or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::EditLists)?;
         let (_, _, rows) = read_table(bytes, file_name, &ReadOptions::default(), not_a_dept_list)?;
         let col = |h: &str| -> Option<usize> {
             let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
@@ -215,8 +214,7 @@ impl Desk {
     /// Adds or changes one department (the newest row of a code is in force); `active: false`
     /// takes it off the list. Registrations keep the name they were made with.
     pub fn set_department(&mut self, by: &Actor, dept: &Department, active: bool) -> Result<Vec<Department>> {
-        by.require(Permission::ChangeSettings)
-            .or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::EditLists)?;
         let code = dept.code.trim().to_uppercase();
         if code.is_empty() || code.len() > 10 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(invalid!(

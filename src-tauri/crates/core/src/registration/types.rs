@@ -212,8 +212,7 @@ impl Desk {
     /// `downtime regtype set`: adds or changes a type. Every fee code must be in the active
     /// price list; a supervisor or an administrator sets types.
     pub fn set_reg_type(&mut self, by: &Actor, key: &str, name: &str, fee_codes: &[String], active: bool) -> Result<RegType> {
-        by.require(Permission::ChangeSettings)
-            .or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::EditLists)?;
         let key = parse_key(key)?;
         let name = clean_text(name, 20, ("号别名称", "Type name"))?;
         let mut codes: Vec<String> = Vec::new();
@@ -267,8 +266,7 @@ impl Desk {
     /// Loads the shipped types into a station that has none (one made before types were
     /// data, or a settings screen's "load the sample types"); refused once any type exists.
     pub fn seed_reg_types(&mut self, by: &Actor) -> Result<Vec<RegType>> {
-        by.require(Permission::ChangeSettings)
-            .or_else(|_| by.require(Permission::Supervise))?;
+        by.require(Permission::EditLists)?;
         let now = self.now();
         self.in_write_tx(|desk| {
             if !desk.reg_types()?.is_empty() {
