@@ -112,6 +112,8 @@ export interface CatalogFile {
   part?: string;
   /** The file may have less than half the items of what it replaces. */
   confirmShrink?: boolean;
+  /** Left on disk where the person chose it: the core reads it there (`x-picked`), the body is empty. */
+  onDisk?: boolean;
 }
 
 /** The file goes as the raw invoke body; its name and options as headers. Header values
@@ -126,6 +128,7 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
   };
   if (file.confirmShrink) headers["x-confirm-shrink"] = "1";
   if (acceptGoodRows) headers["x-accept-good-rows"] = "1";
+  if (file.onDisk) headers["x-picked"] = "1";
   return { headers };
 }
 

@@ -46,6 +46,10 @@ pub struct Desk {
 /// The page cache of a bulk import, in KiB: bounds its memory whatever the file's size.
 const BULK_CACHE_KIB: i64 = 96 * 1024;
 
+/// Helper threads of SQLite's sorter during a bulk import (the index keys are sorted on them
+/// while the import goes on; each holds a sorted run of at most the page cache's size).
+const BULK_SORT_THREADS: i64 = 1;
+
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
     migrations::MIGRATIONS.len() as i64
@@ -407,11 +411,35 @@ impl Desk {
             self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
         );
         self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE;", BULK_CACHE_KIB))?;
+            .execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE; PRAGMA threads = {BULK_SORT_THREADS};", BULK_CACHE_KIB))?;
         let done = f(self);
         let _ = self
             .conn
-            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp};"));
+            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp}; PRAGMA threads = 0;"));
+        done
+    }
+
+    /// Runs `f`, a big import written in one transaction, with a rollback journal instead of
+    /// the WAL when no other connection has the file open: the pages the import adds at the
+    /// end of the file are then written once, where through the WAL they are written twice
+    /// (the WAL, then the checkpoint), and the commit is as durable (`synchronous=FULL`: the
+    /// journal, then the file, are synced before it returns; after a crash the hot journal
+    /// undoes the import at the next open). Other processes wait (busy) meanwhile instead of
+    /// reading. With the file shared, it stays in WAL mode; the WAL comes back either way.
+    pub(crate) fn unshared<T>(&mut self, f: impl FnOnce(&mut Desk) -> Result<T>) -> Result<T> {
+        let switched = self
+            .conn
+            .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get::<_, String>(0))
+            .is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
+        let done = f(self);
+        if switched {
+            let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(CoreError::ReadOnly {
+                    path: self.path.display().to_string(),
+                });
+            }
+        }
         done
     }
 
