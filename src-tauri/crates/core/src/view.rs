@@ -193,6 +193,10 @@ pub struct AppStatus {
     /// Each counter task with the refusal its key meets now (role, open shift): the window
     /// refuses at the door instead of after the form. Empty when nobody is logged in.
     pub doors: Vec<DoorView>,
+    /// What the signed-in operator may do at this station (`Actor::permissions`, from
+    /// `Role::may`): the window offers a menu, a key or an edit form by this list and never
+    /// by the role's name. Empty when nobody is logged in.
+    pub may: Vec<crate::ids::Permission>,
 }
 
 /// A counter task and why it cannot be started now (none: it can).
