@@ -55,7 +55,7 @@ import { DepartmentsDialog } from "./settings/DepartmentsDialog";
 import { RegTypesDialog } from "./settings/RegTypesDialog";
 import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScreen";
 import { ShiftDialog } from "./ShiftDialog";
-import { StatusRefresh } from "./charge/printing";
+import { StatusRefresh } from "../components/printing";
 import { UnprintedDialog } from "./UnprintedDialog";
 import { VerifyDialog } from "./VerifyDialog";
 import type { PatientView } from "../bindings/PatientView";
