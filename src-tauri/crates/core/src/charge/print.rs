@@ -506,7 +506,14 @@ impl Desk {
 
     /// The `document_print` row (journalled `document_printed`): which document, of what, in
     /// which layout, the file's name, by whom and when.
-    fn record_document_print(&mut self, by: &crate::Actor, doc: Document, subject: &str, layout: &str, path: &std::path::Path) -> Result<()> {
+    fn record_document_print(
+        &mut self,
+        by: &crate::Actor,
+        doc: Document,
+        subject: &str,
+        layout: &str,
+        path: &std::path::Path,
+    ) -> Result<()> {
         let now = self.now();
         let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
         self.record_one(
