@@ -398,7 +398,7 @@ impl Desk {
         dry_run: bool,
         progress: &mut dyn FnMut(ImportStage, u64, u64),
     ) -> Result<SnapshotReport> {
-        self.bulk(|d| d.unshared(|d| d.import_snapshot(by, input, file_name, accept_good_rows, dry_run, progress)))
+        self.bulk(|d| d.import_snapshot(by, input, file_name, accept_good_rows, dry_run, progress))
     }
 
     fn import_snapshot(

@@ -419,30 +419,6 @@ impl Desk {
         done
     }
 
-    /// Runs `f`, a big import written in one transaction, with a rollback journal instead of
-    /// the WAL when no other connection has the file open: the pages the import adds at the
-    /// end of the file are then written once, where through the WAL they are written twice
-    /// (the WAL, then the checkpoint), and the commit is as durable (`synchronous=FULL`: the
-    /// journal, then the file, are synced before it returns; after a crash the hot journal
-    /// undoes the import at the next open). Other processes wait (busy) meanwhile instead of
-    /// reading. With the file shared, it stays in WAL mode; the WAL comes back either way.
-    pub(crate) fn unshared<T>(&mut self, f: impl FnOnce(&mut Desk) -> Result<T>) -> Result<T> {
-        let switched = self
-            .conn
-            .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get::<_, String>(0))
-            .is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
-        let done = f(self);
-        if switched {
-            let mode: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-            if !mode.eq_ignore_ascii_case("wal") {
-                return Err(CoreError::ReadOnly {
-                    path: self.path.display().to_string(),
-                });
-            }
-        }
-        done
-    }
-
     /// `PRAGMA quick_check` of the tables this station wrote; `Ok(())` when sound.
     pub fn quick_check(&self) -> Result<()> {
         quick_check(&self.conn, &self.path)
