@@ -449,7 +449,11 @@ impl Desk {
         // they are read: one pass over the file, none over the table. The first row out of
         // order stops this; the index and digest are then made by reading the table back in
         // HIS-ID order. A dry run indexes nothing.
-        let mut indexer = if dry_run { None } else { Some(super::index::HisIndexer::begin(&tx)?) };
+        let mut indexer = if dry_run {
+            None
+        } else {
+            Some(super::index::HisIndexer::begin(&tx)?)
+        };
         let mut streamed_digest = Sha256::new();
         let mut checker = Checker::new(today);
         let mut order = Order {

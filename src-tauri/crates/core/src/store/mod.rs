@@ -410,12 +410,14 @@ impl Desk {
             self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
             self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
         );
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE; PRAGMA threads = {BULK_SORT_THREADS};", BULK_CACHE_KIB))?;
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = -{}; PRAGMA temp_store = FILE; PRAGMA threads = {BULK_SORT_THREADS};",
+            BULK_CACHE_KIB
+        ))?;
         let done = f(self);
-        let _ = self
-            .conn
-            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp}; PRAGMA threads = 0;"));
+        let _ = self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp}; PRAGMA threads = 0;"
+        ));
         done
     }
 

@@ -307,8 +307,20 @@ fn a_price_list_read_from_its_path_is_the_one_sent_as_bytes() {
     let input = downtime_core::catalog::stream::Input::Path(&path);
     let from_path = f.desk.catalog_preview_from(input, "价目表2026-11.csv", &opts).unwrap();
     assert_eq!(
-        (&from_path.sha256, from_path.rows_read, from_path.good, &from_path.problems, &from_path.by_category),
-        (&from_bytes.sha256, from_bytes.rows_read, from_bytes.good, &from_bytes.problems, &from_bytes.by_category)
+        (
+            &from_path.sha256,
+            from_path.rows_read,
+            from_path.good,
+            &from_path.problems,
+            &from_path.by_category
+        ),
+        (
+            &from_bytes.sha256,
+            from_bytes.rows_read,
+            from_bytes.good,
+            &from_bytes.problems,
+            &from_bytes.by_category
+        )
     );
     let imported = f
         .desk
