@@ -283,6 +283,7 @@ error_codes! {
     CategoryInvalid = "category_invalid",
     ChargeEmpty = "charge_empty",
     ChargeExistsDifferent = "charge_exists_different",
+    ChargeTooManyDrugLines = "charge_too_many_drug_lines",
     ChargeTooManyLines = "charge_too_many_lines",
     ChargeZero = "charge_zero",
     CounterStationTask = "counter_station_task",

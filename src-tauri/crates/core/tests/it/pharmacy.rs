@@ -420,9 +420,9 @@ fn payloads_with_drug_lines_scan_from_rendered_pdfs() {
     // From one drug line up to a long prescription: the payload read back at 200 dpi from the
     // A5 receipt and the 80 mm roll is the payload signed, names while they fit the budget.
     let (mut with_names, mut without) = (0, 0);
-    // 60 lines (about 720 bytes) decoded from the A5 code in only about three runs of five
-    // (the signature and times change the code): beyond 40 lines is not promised to scan.
-    for n in [1usize, 4, 8, 12, 20, 30, 40] {
+    // The code grows with its payload (no module under 0.4 mm, about 3 pixels at 200 dpi):
+    // in a fixed 24 mm code, 60 lines (about 720 bytes) decoded in only about three runs of five.
+    for n in [1usize, 4, 8, 12, 20, 30, 40, 60, 80, 100] {
         let mut items = Vec::new();
         for i in 0..n {
             items.push(if i % 2 == 0 {
@@ -457,10 +457,38 @@ fn payloads_with_drug_lines_scan_from_rendered_pdfs() {
             "names are left out only when they do not fit"
         );
         println!(
-            "pharmacy QR: {n} drug lines, {} bytes, short names {}: decoded at 200 dpi from the A5 receipt (24 mm code) and the 80 mm roll (30 mm)",
+            "pharmacy QR: {n} drug lines, {} bytes, short names {}: decoded at 200 dpi from the A5 receipt and the 80 mm roll",
             r.qr_payload.len(),
             if names { "included" } else { "left out" }
         );
     }
     assert!(with_names > 0 && without > 0, "both kinds of payload were read back");
+}
+
+#[test]
+fn a_prescription_too_long_to_scan_is_refused_at_issue() {
+    let mut c = counter();
+    let items: Vec<_> = (0..150).map(|i| item("Y1", &format!("{}", i + 1))).collect();
+    let total = c.f.desk.price_draft(&items, None).unwrap().total.get();
+    let refused = c
+        .pay(&charge(
+            "DT-MZ01-000001",
+            items,
+            vec![cash(&format!("{}.{:02}", total / 100, total % 100))],
+        ))
+        .unwrap_err();
+    let said = refused.to_string();
+    assert_eq!(code(refused), "charge_too_many_drug_lines");
+    assert!(said.contains("150 行药品") && said.contains("分成两笔收费"), "{said}");
+    // Nothing was written: the next receipt takes the first number.
+    let items = vec![item("Y1", "1")];
+    let total = c.f.desk.price_draft(&items, None).unwrap().total.get();
+    let r = c
+        .pay(&charge(
+            "DT-MZ01-000001",
+            items,
+            vec![cash(&format!("{}.{:02}", total / 100, total % 100))],
+        ))
+        .unwrap();
+    assert_eq!(r.receipt_no, "MZ01-000001");
 }
