@@ -343,6 +343,39 @@ fn a_return_slip_backs_the_counters_drug_refund() {
         code(p.desk.return_slip_pdf("YF01-T000009", "a5").unwrap_err()),
         "return_slip_unknown"
     );
+    // Printed through the one printing path: saved, on record; a reprint is a 副本.
+    let admin = p.admin.clone();
+    let entries = p.entries();
+    assert_eq!(
+        code(p.desk.print_return_slip(&admin, "YF01-T000001", "roll80").unwrap_err()),
+        "role_forbidden"
+    );
+    assert_eq!(
+        code(p.desk.print_return_slip(&ph, "YF01-T000009", "roll80").unwrap_err()),
+        "return_slip_unknown"
+    );
+    assert_eq!(p.entries(), entries, "a refused printing records nothing");
+    let first = p.desk.print_return_slip(&ph, "YF01-T000001", "roll80").unwrap();
+    assert_eq!(
+        (first.copy, first.pdf_path.file_name().unwrap().to_str().unwrap()),
+        (false, "退药单-YF01-T000001.pdf")
+    );
+    let original = std::fs::read(&first.pdf_path).unwrap();
+    assert!(!crate::receipt_pdf::text_of(&original).contains("副本"));
+    assert_eq!(decode_pdf(&original, 200), vec![slip.clone()]);
+    let again = p.desk.print_return_slip(&ph, "YF01-T000001", "roll80").unwrap();
+    assert_eq!(
+        (again.copy, again.pdf_path.file_name().unwrap().to_str().unwrap()),
+        (true, "退药单-YF01-T000001-副本1.pdf")
+    );
+    assert!(crate::receipt_pdf::text_of(&std::fs::read(&again.pdf_path).unwrap()).contains("副本"));
+    assert_eq!(p.entries(), entries + 2, "each printing is journalled");
+    let last = &p.desk.journal_tail(1).unwrap()[0];
+    assert!(
+        last.kind == "document_printed" && last.payload.contains("return_slip") && last.payload.contains("YF01-T000001"),
+        "{}",
+        last.payload
+    );
     // At the counter: the slip needs the pharmacy's key.
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let refund = |lines: Vec<(i64, Quantity)>, by: &str| RefundInput {
