@@ -351,6 +351,7 @@ error_codes! {
     IpcFailed = "ipc_failed",
     ItemUnknown = "item_unknown",
     KeyCardInvalid = "key_card_invalid",
+    KeyCardPathInvalid = "key_card_path_invalid",
     KeyCardSignatureInvalid = "key_card_signature_invalid",
     KeyInvalid = "key_invalid",
     KeyringUnavailable = "keyring_unavailable",
