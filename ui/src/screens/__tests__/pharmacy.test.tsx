@@ -153,7 +153,7 @@ describe("药房 (#18)", () => {
     const calls = fakeBackend({
       app_status: () => pharmacyStatus(),
       key_card_offer: () => ({ station_code: "YF01", station_name: "门诊西药房", fingerprint: "ab12 cd34", path: "/d/exports/YF01.key.json" }),
-      export_key_card: (args: { path: string }) => ({ station_code: "YF01", station_name: "门诊西药房", fingerprint: "ab12 cd34", path: args.path }),
+      export_key_card: (args) => ({ station_code: "YF01", station_name: "门诊西药房", fingerprint: "ab12 cd34", path: String(args?.path) }),
     });
     const { user } = renderApp();
     await screen.findByTestId("pharmacy-scan");
