@@ -92,10 +92,10 @@ async fn scan_dispense_refuse_the_second_and_return() {
 }
 
 /// A counter MZ01 after a short simulated outage, its administrator 王管理, and a charge with
-/// drug lines written to `payload.txt`; also a second counter MZ02 whose export batch is
-/// written to `batches/` beside it (for the pharmacy to trust by folder).
-fn counter(db: &Path) {
-    let home = db.parent().unwrap();
+/// drug lines written to `usb/payload.txt`; also a second counter MZ02 whose export batch is
+/// written to `usb/` (for the pharmacy to trust by folder), its folder named in `usb/batch.txt`.
+fn counter(db: &Path, usb: &Path) {
+    let home = usb;
     let mut counter = Desk::init(db, &setup("MZ01", "门诊收费一号窗")).unwrap();
     let admin = counter.authenticate("王管理", "123456").unwrap();
     downtime_core::simulate::run(&mut counter, &admin, 20, 18, &mut |_| Ok(())).unwrap();
@@ -106,11 +106,10 @@ fn counter(db: &Path) {
         .find(|p| qr::read_unverified(p).and_then(|c| c.lines).is_some_and(|l| !l.is_empty()))
         .expect("the simulation charged drugs");
     std::fs::write(home.join("payload.txt"), &payload).unwrap();
-    let mut other = Desk::init(home.join("MZ02.db"), &setup("MZ02", "门诊收费二号窗")).unwrap();
+    let mut other = Desk::init(db.with_file_name("MZ02.db"), &setup("MZ02", "门诊收费二号窗")).unwrap();
     let admin2 = other.authenticate("王管理", "123456").unwrap();
     downtime_core::simulate::run(&mut other, &admin2, 5, 7, &mut |_| Ok(())).unwrap();
-    std::fs::create_dir_all(home.join("batches")).unwrap();
-    match other.export_batch(&admin2, &home.join("batches"), &mut |_| {}).unwrap() {
+    match other.export_batch(&admin2, usb, &mut |_| {}).unwrap() {
         downtime_core::export::ExportOutcome::Written(w) => std::fs::write(home.join("batch.txt"), w.path.to_str().unwrap()).unwrap(),
         other => panic!("{other:?}"),
     }
@@ -136,9 +135,9 @@ async fn key_card_from_the_counter_trusted_at_the_pharmacy_and_the_slip_printed(
         let usb = tempfile::tempdir().unwrap();
         let card = usb.path().join("MZ01.key.json");
         // At the counter.
-        let mut app = App::start(&format!("{name}-counter"), counter).await;
-        let payload = std::fs::read_to_string(app.home.path().join("payload.txt")).unwrap();
-        let batch = std::fs::read_to_string(app.home.path().join("batch.txt")).unwrap();
+        let mut app = App::start(&format!("{name}-counter"), |db| counter(db, usb.path())).await;
+        let payload = std::fs::read_to_string(usb.path().join("payload.txt")).unwrap();
+        let batch = std::fs::read_to_string(usb.path().join("batch.txt")).unwrap();
         login(&app, "王管理", "123456").await;
         app.keys(CTRL_O).await;
         let fingerprint = app.by_id("keycard-fingerprint").await.text().await.unwrap();
