@@ -1033,7 +1033,7 @@ export const en: Catalog = {
   "keycard.station": "Station {code} {name}",
   "keycard.fingerprintLabel": "Key fingerprint (to compare after import):",
   "keycard.path": "Write to file",
-  "keycard.hint": "By default in the exports folder beside the database; type a USB stick's path instead, e.g. /media/usb/{code}.key.json",
+  "keycard.hint": "Or a USB stick's path, e.g. /media/usb/{code}.key.json",
   "keycard.submit": "Export key card",
   "keycard.done": "Key card written: {path}",
   "pharmacy.keyKeyCard": "Key card",

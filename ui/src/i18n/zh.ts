@@ -1031,7 +1031,7 @@ export const zh = {
   "keycard.station": "工作站 {code} {name}",
   "keycard.fingerprintLabel": "公钥指纹（对方导入后核对）：",
   "keycard.path": "写入文件",
-  "keycard.hint": "默认写在数据库旁的 exports 文件夹；可改为 U 盘上的路径，例如 /media/usb/{code}.key.json",
+  "keycard.hint": "可改为 U 盘上的路径，例如 /media/usb/{code}.key.json",
   "keycard.submit": "导出密钥卡",
   "keycard.done": "已写出密钥卡：{path}",
   "pharmacy.keyKeyCard": "本站密钥卡",

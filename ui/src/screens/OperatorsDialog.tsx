@@ -129,11 +129,11 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
               {t("ops.submit")} <kbd>Enter</kbd>
             </button>
           </KeyForm>
+          <KeyCardForm />
         </div>
         <div>
           {isAdmin && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
           <PrinterForm isAdmin={isAdmin} />
-          <KeyCardForm />
         </div>
       </div>
     </Dialog>

@@ -142,6 +142,7 @@ async fn key_card_from_the_counter_trusted_at_the_pharmacy_and_the_slip_printed(
         app.keys(CTRL_O).await;
         let fingerprint = app.by_id("keycard-fingerprint").await.text().await.unwrap();
         app.text_contains("keycard-station", "工作站 MZ01 门诊收费一号窗").await;
+        app.screenshot("counter-settings").await;
         let offered = app.by_id("keycard-path").await.prop("value").await.unwrap().unwrap_or_default();
         assert!(offered.ends_with("exports/MZ01.key.json"), "{offered}");
         app.by_id("keycard-path").await.click().await.unwrap();

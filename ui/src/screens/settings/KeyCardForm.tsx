@@ -45,8 +45,8 @@ export function KeyCardForm({ autoFocus = false }: { autoFocus?: boolean }) {
       {load.problem && <ErrorText problem={load.problem} testId="keycard-refused" />}
       {offer && (
         <>
-          <p data-testid="keycard-station">{t("keycard.station", { code: offer.station_code, name: offer.station_name })}</p>
-          <p>
+          <p className="keycard-who">
+            <span data-testid="keycard-station">{t("keycard.station", { code: offer.station_code, name: offer.station_name })}</span> ·{" "}
             {t("keycard.fingerprintLabel")} <span className="fingerprint" data-testid="keycard-fingerprint">{offer.fingerprint}</span>
           </p>
           <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="grid-form">
