@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "export_key_card",
     "read_return_slip",
     "pay_charge",
+    "charge_paid",
     "receipt",
     "shift_receipts",
     "void_receipt",

@@ -144,6 +144,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::pharmacy::export_key_card,
         commands::pharmacy::read_return_slip,
         commands::charges::pay_charge,
+        commands::charges::charge_paid,
         commands::charges::receipt,
         commands::charges::shift_receipts,
         commands::charges::void_receipt,
