@@ -1032,7 +1032,7 @@ export const en: Catalog = {
   "pharmacy.keyTrust": "Trust a station",
   "keycard.title": "This station's key card",
   "keycard.station": "Station {code} {name}",
-  "keycard.fingerprintLabel": "Key fingerprint (to compare after import):",
+  "keycard.fingerprintLabel": "Key fingerprint (to compare)",
   "keycard.path": "Write to file",
   "keycard.hint": "Or a USB stick's path, e.g. /media/usb/{code}.key.json",
   "keycard.submit": "Export key card",

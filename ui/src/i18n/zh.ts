@@ -1030,7 +1030,7 @@ export const zh = {
   "pharmacy.keyTrust": "信任工作站",
   "keycard.title": "本站密钥卡",
   "keycard.station": "工作站 {code} {name}",
-  "keycard.fingerprintLabel": "公钥指纹（对方导入后核对）：",
+  "keycard.fingerprintLabel": "公钥指纹（导入方核对）",
   "keycard.path": "写入文件",
   "keycard.hint": "可改为 U 盘上的路径，例如 /media/usb/{code}.key.json",
   "keycard.submit": "导出密钥卡",

@@ -49,7 +49,7 @@ export function KeyCardForm({ autoFocus = false }: { autoFocus?: boolean }) {
             <span data-testid="keycard-station">{t("keycard.station", { code: offer.station_code, name: offer.station_name })}</span> ·{" "}
             {t("keycard.fingerprintLabel")} <span className="fingerprint" data-testid="keycard-fingerprint">{offer.fingerprint}</span>
           </p>
-          <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="grid-form">
+          <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="keycard-form">
             <Field
               name="keycardPath"
               label={t("keycard.path")}
@@ -62,15 +62,15 @@ export function KeyCardForm({ autoFocus = false }: { autoFocus?: boolean }) {
               autoCapitalize="off"
               error={errorIn(save.problem, "keycardPath", "keycard-error")}
             />
-            {errorIn(save.problem, "form", "keycard-error")}
-            {written && (
-              <p className="notice" role="status" data-testid="keycard-done">
-                {t("keycard.done", { path: written.path })}
-              </p>
-            )}
             <button type="submit" data-testid="keycard-submit" disabled={save.pending}>
               {t("keycard.submit")} <kbd>Enter</kbd>
             </button>
+            {errorIn(save.problem, "form", "keycard-error")}
+            {written && (
+              <p className="notice" role="status" data-testid="keycard-done" ref={(p) => p?.scrollIntoView?.({ block: "nearest" })}>
+                {t("keycard.done", { path: written.path })}
+              </p>
+            )}
           </KeyForm>
         </>
       )}
