@@ -30,7 +30,7 @@ import { useHotkeys } from "../hooks/useHotkeys";
 import { useIdle } from "../hooks/useIdle";
 import { useSubmit } from "../hooks/useSubmit";
 import { useT } from "../i18n";
-import { LayoutSelect, NOT_PRINTED, PrintStatus, usePrinter, type PrintState } from "./charge/printing";
+import { LayoutSelect, NOT_PRINTED, PrintStatus, usePrinter, type PrintState } from "../components/printing";
 import { KeyCardForm } from "./settings/KeyCardForm";
 
 interface Props {
