@@ -328,7 +328,7 @@ impl Desk {
         self.beside("reports")
     }
 
-    fn beside(&self, folder: &str) -> PathBuf {
+    pub(crate) fn beside(&self, folder: &str) -> PathBuf {
         self.path.parent().map(|p| p.join(folder)).unwrap_or_else(|| folder.into())
     }
 
