@@ -292,8 +292,10 @@ pub(crate) struct Fhir {
     emitted: HashSet<String>,
     /// Records left out, by id, with the reason (for their dependants).
     failed: HashMap<String, String>,
-    /// Admissions whose account the bundle must carry, in the order first met.
+    /// Admissions whose account the bundle must carry, in the order first met (and as a set,
+    /// to ask whether one is there already).
     accounts: Vec<String>,
+    accounts_met: HashSet<String>,
     /// Receipts voided, and visits and admissions cancelled, as of the batch's end.
     voided: HashSet<String>,
     cancelled: HashSet<String>,
@@ -325,6 +327,7 @@ impl Fhir {
             emitted: HashSet::new(),
             failed: HashMap::new(),
             accounts: Vec::new(),
+            accounts_met: HashSet::new(),
             voided,
             cancelled,
             exceptions: Vec::new(),
@@ -472,7 +475,8 @@ impl Fhir {
     }
 
     fn touch_account(&mut self, admission_id: &str) {
-        if !admission_id.is_empty() && !self.accounts.iter().any(|a| a == admission_id) {
+        if !admission_id.is_empty() && !self.accounts_met.contains(admission_id) {
+            self.accounts_met.insert(admission_id.to_string());
             self.accounts.push(admission_id.to_string());
         }
     }
