@@ -341,10 +341,10 @@ pub fn records(dir: &Path) -> Result<BatchRecords<std::io::BufReader<std::fs::Fi
     Ok(BatchRecords::new(std::io::BufReader::with_capacity(1 << 16, file)))
 }
 
-impl<R: BufRead> Iterator for BatchRecords<R> {
-    type Item = Result<Record>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: BufRead> BatchRecords<R> {
+    /// The next record with the line it was read from (the verifier hashes the payload's own
+    /// text when it can, instead of writing it out again).
+    pub(crate) fn next_with_line(&mut self) -> Option<Result<(Record, String)>> {
         let line = self.lines.next()?;
         self.line_no += 1;
         let n = self.line_no;
@@ -354,12 +354,49 @@ impl<R: BufRead> Iterator for BatchRecords<R> {
                 format!("Line {n} of {RECORDS} cannot be read: the file was altered or damaged"),
             )
         };
-        Some(line.map_err(|_| bad()).and_then(|line| parse_record(&line).ok_or_else(bad)))
+        Some(line.map_err(|_| bad()).and_then(|line| match parse_record(&line) {
+            Some(r) => Ok((r, line)),
+            None => Err(bad()),
+        }))
     }
 }
 
+impl<R: BufRead> Iterator for BatchRecords<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_with_line().map(|r| r.map(|(record, _)| record))
+    }
+}
+
+/// The text of a record's payload within `line`, when the line is laid out exactly as
+/// [`write_record_line`] writes that record (otherwise `None`).
+pub(crate) fn payload_text<'l>(record: &Record, line: &'l str) -> Option<&'l str> {
+    let mut prefix = String::with_capacity(160 + record.actor.len() + record.kind.len());
+    prefix.push_str("{\"actor\":");
+    jcs::write_string(&record.actor, &mut prefix);
+    prefix.push_str(",\"at\":");
+    jcs::write_string(&record.at, &mut prefix);
+    prefix.push_str(",\"hash\":");
+    jcs::write_string(&record.hash, &mut prefix);
+    prefix.push_str(",\"id\":");
+    jcs::write_string(&record.id.hyphenated().to_string(), &mut prefix);
+    prefix.push_str(",\"kind\":");
+    jcs::write_string(&record.kind, &mut prefix);
+    prefix.push_str(",\"payload\":");
+    let mut suffix = String::with_capacity(100);
+    suffix.push_str(",\"prev_hash\":");
+    jcs::write_string(&record.prev_hash, &mut suffix);
+    suffix.push_str(",\"seq\":");
+    jcs::write_integer(record.seq, &mut suffix);
+    suffix.push('}');
+    line.strip_prefix(prefix.as_str())?.strip_suffix(suffix.as_str())
+}
+
 fn parse_record(line: &str) -> Option<Record> {
-    let v: Value = serde_json::from_str(line).ok()?;
+    let mut v: Value = serde_json::from_str(line).ok()?;
+    // The payload is taken out of the line, not copied: it is most of the line.
+    let payload = v.as_object_mut()?.remove("payload")?;
     let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     Some(Record {
         seq: v.get("seq")?.as_i64()?,
@@ -367,7 +404,7 @@ fn parse_record(line: &str) -> Option<Record> {
         kind: text("kind")?,
         actor: text("actor")?,
         at: text("at")?,
-        payload: v.get("payload")?.clone(),
+        payload,
         prev_hash: text("prev_hash")?,
         hash: text("hash")?,
     })
