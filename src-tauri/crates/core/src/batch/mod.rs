@@ -409,3 +409,34 @@ fn parse_record(line: &str) -> Option<Record> {
         hash: text("hash")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_record, payload_text, write_record_line};
+
+    #[test]
+    fn the_payload_text_is_found_only_in_a_line_laid_out_as_written() {
+        let payload = r#"{"rows":{"receipt":[{"id":"r1","note":"收 \"quoted\"","total_fen":-5}]}}"#;
+        let mut line = String::new();
+        write_record_line(
+            &mut line,
+            7,
+            "01a24e10-95aa-710e-8350-e122ea43ed30",
+            "receipt_issued",
+            "收费员 \"甲\"",
+            "2026-12-07T01:13:59.466425Z",
+            payload,
+            &"a".repeat(64),
+            &"b".repeat(64),
+        );
+        let record = parse_record(&line).expect("a written line parses");
+        assert_eq!(payload_text(&record, &line), Some(payload));
+        // The same entry with a space added, or the keys in another order, is not as written.
+        let spaced = line.replacen("\"payload\":", "\"payload\": ", 1);
+        let record = parse_record(&spaced).expect("still JSON");
+        assert_eq!(payload_text(&record, &spaced), None);
+        let reordered = format!("{{\"seq\":7,{}", &line[1..].replacen(",\"seq\":7", "", 1));
+        let record = parse_record(&reordered).expect("still JSON");
+        assert_eq!(payload_text(&record, &reordered), None);
+    }
+}
