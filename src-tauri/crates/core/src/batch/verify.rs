@@ -284,9 +284,8 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Record)) -> Re
         // The line's own payload text, hashed as it stands, proves the entry when it gives the
         // recorded hash: the station hashed the canonical text, so that text is what the line
         // holds. Otherwise the payload is written out canonically and hashed, as it always was.
-        let as_written = super::payload_text(&r, &line).map(|payload| {
-            crate::journal::entry_hash(r.seq, &r.id, &r.kind, &r.actor, &r.at, &r.prev_hash, payload)
-        });
+        let as_written = super::payload_text(&r, &line)
+            .map(|payload| crate::journal::entry_hash(r.seq, &r.id, &r.kind, &r.actor, &r.at, &r.prev_hash, payload));
         if as_written.as_deref() != Some(r.hash.as_str()) && r.computed_hash() != r.hash {
             return Err(chain(
                 format!("流水第 {seq} 条的内容与其哈希不符：这一条被修改过"),
