@@ -2,7 +2,7 @@
 //! UTF-16 code units, no insignificant whitespace, strings escaped as ECMAScript does, and
 //! integers only. A float is refused: nothing the journal holds is a float.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Serialises `value` canonically. Panics on a float, which would be a programming error
 /// (every payload is built from integers and strings by this crate).
@@ -36,20 +36,41 @@ pub(crate) fn write_value(value: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            sort_keys(&mut keys);
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                write_value(&map[key], out);
-            }
-            out.push('}');
+        Value::Object(map) => write_object(map, out),
+    }
+}
+
+/// Serialises one object canonically, as [`canonical`] would the `Value::Object` holding it
+/// (without building that value: a row taken from a payload need not be copied).
+pub fn canonical_object(map: &Map<String, Value>) -> String {
+    let mut out = String::new();
+    write_object(map, &mut out);
+    out
+}
+
+fn write_object(map: &Map<String, Value>, out: &mut String) {
+    // The entries with their values, so that no key is looked up again; a map that already
+    // iterates in order (serde_json's default) is sorted in one pass.
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    sort_entries(&mut entries);
+    out.push('{');
+    for (i, (key, value)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
+        write_string(key, out);
+        out.push(':');
+        write_value(value, out);
+    }
+    out.push('}');
+}
+
+/// [`sort_keys`] for `(key, value)` pairs.
+fn sort_entries(entries: &mut [(&String, &Value)]) {
+    if entries.iter().all(|(k, _)| k.bytes().all(|b| b < 0xEE)) {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    } else {
+        entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     }
 }
 
@@ -111,6 +132,14 @@ mod tests {
     fn sorts_by_utf16_code_units_not_by_chars() {
         // U+1F600 is D83D DE00 in UTF-16, which sorts before U+FF21 (FF21).
         check(json!({"\u{FF21}": 1, "\u{1F600}": 2}), "{\"\u{1F600}\":2,\"\u{FF21}\":1}");
+    }
+
+    #[test]
+    fn an_object_alone_is_written_as_inside_a_value() {
+        let v = json!({"\u{FF21}": {"z": 1, "a": "收"}, "\u{1F600}": [2, {"y": null, "b": true}], "k": -7});
+        let serde_json::Value::Object(map) = &v else { unreachable!() };
+        assert_eq!(super::canonical_object(map), canonical(&v));
+        assert!(canonical(&v).starts_with("{\"k\":-7,\"\u{1F600}\":[2,{\"b\":true,\"y\":null}]"));
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub use store::Workspace;
 /// as the counters lived it. Text that is no stamp stays as it is (never 1970).
 pub fn local_day(stamp: &str) -> String {
     match downtime_core::time::parse_stamp(stamp) {
-        Ok(t) => t.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string(),
+        // A date's own display is `%Y-%m-%d`, without parsing a format each time.
+        Ok(t) => t.with_timezone(&chrono::Local).date_naive().to_string(),
         Err(_) => stamp.to_string(),
     }
 }

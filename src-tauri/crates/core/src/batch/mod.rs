@@ -341,10 +341,10 @@ pub fn records(dir: &Path) -> Result<BatchRecords<std::io::BufReader<std::fs::Fi
     Ok(BatchRecords::new(std::io::BufReader::with_capacity(1 << 16, file)))
 }
 
-impl<R: BufRead> Iterator for BatchRecords<R> {
-    type Item = Result<Record>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: BufRead> BatchRecords<R> {
+    /// The next record with the line it was read from (the verifier hashes the payload's own
+    /// text when it can, instead of writing it out again).
+    pub(crate) fn next_with_line(&mut self) -> Option<Result<(Record, String)>> {
         let line = self.lines.next()?;
         self.line_no += 1;
         let n = self.line_no;
@@ -354,12 +354,50 @@ impl<R: BufRead> Iterator for BatchRecords<R> {
                 format!("Line {n} of {RECORDS} cannot be read: the file was altered or damaged"),
             )
         };
-        Some(line.map_err(|_| bad()).and_then(|line| parse_record(&line).ok_or_else(bad)))
+        Some(line.map_err(|_| bad()).and_then(|line| match parse_record(&line) {
+            Some(r) => Ok((r, line)),
+            None => Err(bad()),
+        }))
     }
 }
 
+impl<R: BufRead> Iterator for BatchRecords<R> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_with_line().map(|r| r.map(|(record, _)| record))
+    }
+}
+
+/// The text standing for a record's payload within `line`, when every other field of the
+/// line is laid out exactly as [`write_record_line`] writes it (otherwise `None`). The text is
+/// taken as it stands: only its hash tells whether it is the canonical payload.
+pub(crate) fn payload_text<'l>(record: &Record, line: &'l str) -> Option<&'l str> {
+    let mut prefix = String::with_capacity(160 + record.actor.len() + record.kind.len());
+    prefix.push_str("{\"actor\":");
+    jcs::write_string(&record.actor, &mut prefix);
+    prefix.push_str(",\"at\":");
+    jcs::write_string(&record.at, &mut prefix);
+    prefix.push_str(",\"hash\":");
+    jcs::write_string(&record.hash, &mut prefix);
+    prefix.push_str(",\"id\":");
+    jcs::write_string(&record.id.hyphenated().to_string(), &mut prefix);
+    prefix.push_str(",\"kind\":");
+    jcs::write_string(&record.kind, &mut prefix);
+    prefix.push_str(",\"payload\":");
+    let mut suffix = String::with_capacity(100);
+    suffix.push_str(",\"prev_hash\":");
+    jcs::write_string(&record.prev_hash, &mut suffix);
+    suffix.push_str(",\"seq\":");
+    jcs::write_integer(record.seq, &mut suffix);
+    suffix.push('}');
+    line.strip_prefix(prefix.as_str())?.strip_suffix(suffix.as_str())
+}
+
 fn parse_record(line: &str) -> Option<Record> {
-    let v: Value = serde_json::from_str(line).ok()?;
+    let mut v: Value = serde_json::from_str(line).ok()?;
+    // The payload is taken out of the line, not copied: it is most of the line.
+    let payload = v.as_object_mut()?.remove("payload")?;
     let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     Some(Record {
         seq: v.get("seq")?.as_i64()?,
@@ -367,8 +405,45 @@ fn parse_record(line: &str) -> Option<Record> {
         kind: text("kind")?,
         actor: text("actor")?,
         at: text("at")?,
-        payload: v.get("payload")?.clone(),
+        payload,
         prev_hash: text("prev_hash")?,
         hash: text("hash")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_record, payload_text, write_record_line};
+
+    #[test]
+    fn the_payload_text_is_found_only_in_a_line_laid_out_as_written() {
+        let payload = r#"{"rows":{"receipt":[{"id":"r1","note":"收 \"quoted\"","total_fen":-5}]}}"#;
+        let mut line = String::new();
+        write_record_line(
+            &mut line,
+            7,
+            "01a24e10-95aa-710e-8350-e122ea43ed30",
+            "receipt_issued",
+            "收费员 \"甲\"",
+            "2026-12-07T01:13:59.466425Z",
+            payload,
+            &"a".repeat(64),
+            &"b".repeat(64),
+        );
+        let record = parse_record(&line).expect("a written line parses");
+        assert_eq!(payload_text(&record, &line), Some(payload));
+        // A line whose other fields are laid out otherwise, or in another order, gives none.
+        let spaced = line.replacen("\"actor\":", "\"actor\": ", 1);
+        let record = parse_record(&spaced).expect("still JSON");
+        assert_eq!(payload_text(&record, &spaced), None);
+        // A payload laid out otherwise is handed back as it stands: its hash then differs from
+        // the canonical text's, and the verifier falls back to writing it out again.
+        let spaced = line.replacen("\"payload\":", "\"payload\": ", 1);
+        let record = parse_record(&spaced).expect("still JSON");
+        assert_eq!(payload_text(&record, &spaced), Some(format!(" {payload}").as_str()));
+        assert_eq!(crate::jcs::canonical(&record.payload), payload);
+        let reordered = format!("{{\"seq\":7,{}", &line[1..].replacen(",\"seq\":7", "", 1));
+        let record = parse_record(&reordered).expect("still JSON");
+        assert_eq!(payload_text(&record, &reordered), None);
+    }
 }

@@ -130,7 +130,7 @@ fn int(row: &Map<String, Value>, key: &str) -> i64 {
 
 /// SHA-256 of the row as the station journalled it (canonical JSON).
 fn content(row: &Map<String, Value>) -> String {
-    hex::encode(Sha256::digest(jcs::canonical(&Value::Object(row.clone())).as_bytes()))
+    hex::encode(Sha256::digest(jcs::canonical_object(row).as_bytes()))
 }
 
 impl Extract {

@@ -89,11 +89,18 @@ pub struct Totals {
 
 impl Totals {
     fn add(&mut self, station: &str, day: &str, tender: &str, downtime: i64, his: i64) {
+        // A key is copied only the first time it is met.
+        fn at<'m>(map: &'m mut BTreeMap<String, Sides>, key: &str) -> &'m mut Sides {
+            if !map.contains_key(key) {
+                map.insert(key.to_string(), Sides::default());
+            }
+            map.get_mut(key).expect("inserted above")
+        }
         for side in [
             &mut self.total,
-            self.stations.entry(station.to_string()).or_default(),
-            self.days.entry(day.to_string()).or_default(),
-            self.tenders.entry(tender.to_string()).or_default(),
+            at(&mut self.stations, station),
+            at(&mut self.days, day),
+            at(&mut self.tenders, tender),
         ] {
             side.downtime += downtime;
             side.his += his;
