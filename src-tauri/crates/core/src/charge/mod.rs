@@ -975,10 +975,16 @@ pub(crate) struct Signer {
     key: ed25519_dalek::SigningKey,
 }
 
+/// The signer kept on the desk, once read.
+#[derive(Default)]
+struct SignerMemo(std::sync::Mutex<Option<Signer>>);
+impl crate::store::Memo for SignerMemo {}
+
 impl Desk {
     /// The station's code and key; read once (neither ever changes once set up).
     pub(crate) fn signer(&self) -> Result<Signer> {
-        let mut cached = self.signer_cache.lock().expect("signer cache");
+        let memo = self.memo::<SignerMemo>();
+        let mut cached = memo.0.lock().expect("signer cache");
         if let Some(s) = cached.as_ref() {
             return Ok(s.clone());
         }

@@ -10,6 +10,7 @@
 //! never voided or refunded on its own.
 
 pub mod dept;
+pub mod fees;
 pub mod types;
 
 pub use dept::{Department, DeptKind};
