@@ -7,8 +7,9 @@
 //! the receipts, never stored.
 
 use crate::charge::payback::{self, Channel, PayBack};
-use crate::charge::tender::{settle, TenderInput};
-use crate::charge::{insert_receipt, NewReceipt, Receipt, ReceiptKind};
+use crate::receipt::tender::{settle, TenderInput};
+use crate::receipt::write::{insert_receipt, NewReceipt};
+use crate::receipt::{Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal::{self, Change};
@@ -483,7 +484,7 @@ impl Desk {
         &self,
         inpatient_no: &str,
         amount: Fen,
-        method: Option<crate::charge::tender::Method>,
+        method: Option<crate::receipt::tender::Method>,
     ) -> Result<(PayBack, Vec<Channel>)> {
         let channels = deposit_channels(&self.deposit_account(inpatient_no)?);
         let way = match method {
@@ -549,7 +550,7 @@ impl Desk {
             .tenders
             .iter()
             .map(|t| match t.method {
-                crate::charge::tender::Method::Cash | crate::charge::tender::Method::Cheque => format!("{} {}", t.method.zh(), t.amount),
+                crate::receipt::tender::Method::Cash | crate::receipt::tender::Method::Cheque => format!("{} {}", t.method.zh(), t.amount),
                 _ => format!("{} {}（{}）", t.method.zh(), t.amount, t.reference),
             })
             .collect::<Vec<_>>()
@@ -557,7 +558,7 @@ impl Desk {
         let cheque = r
             .tenders
             .iter()
-            .find(|t| t.method == crate::charge::tender::Method::Cheque)
+            .find(|t| t.method == crate::receipt::tender::Method::Cheque)
             .map(|t| {
                 let (bank, number) = t.reference.split_once('/').unwrap_or((&t.reference, ""));
                 Cheque {
@@ -680,7 +681,7 @@ impl Desk {
 
 /// The ways an account's deposits came in (deposits not voided), less what its refunds sent back.
 fn deposit_channels(account: &DepositAccount) -> Vec<Channel> {
-    let of = |kind: ReceiptKind| -> Vec<crate::charge::tender::Tender> {
+    let of = |kind: ReceiptKind| -> Vec<crate::receipt::tender::Tender> {
         account
             .movements
             .iter()

@@ -314,7 +314,7 @@ fn stored_anchor_problem(conn: &Connection) -> Result<Option<Problem>> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let payload: String = r.get(1)?;
-        let Some(said) = crate::charge::qr::read_unverified(&payload) else {
+        let Some(said) = crate::receipt::qr::read_unverified(&payload) else {
             continue;
         };
         let Some(a) = said.anchor.clone() else {

@@ -4,7 +4,7 @@
 
 use super::close::Denomination;
 use crate::catalog::category::FeeCategory;
-use crate::charge::tender::Method;
+use crate::receipt::tender::Method;
 use crate::charge::ReceiptKind;
 use crate::error::Result;
 use crate::store::Desk;
