@@ -5,6 +5,7 @@
 //! when name + birth date + sex, or name + phone, match someone already known.
 
 pub mod correction;
+mod his_row;
 mod index;
 pub mod insurance;
 pub mod resident_id;
