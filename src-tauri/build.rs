@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "pharmacy_trust_picked",
     "read_return_slip",
     "pay_charge",
+    "charge_paid",
     "receipt",
     "shift_receipts",
     "void_receipt",

@@ -140,6 +140,7 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::pharmacy::pharmacy_trust_picked,
         commands::pharmacy::read_return_slip,
         commands::charges::pay_charge,
+        commands::charges::charge_paid,
         commands::charges::receipt,
         commands::charges::shift_receipts,
         commands::charges::void_receipt,

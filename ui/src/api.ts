@@ -258,6 +258,7 @@ export const api = {
   /** Pays a draft; the same `input.id` again returns the receipt already issued. */
   payCharge: (input: PayInput) => call<ReceiptView>("pay_charge", { input }),
   /** One receipt by its number (any shift). */
+  chargePaid: (id: string) => call<ReceiptView | null>("charge_paid", { id }),
   receipt: (receiptNo: string) => call<ReceiptView>("receipt", { receipt_no: receiptNo }),
   /** The operator's receipts of the open shift, newest first. */
   shiftReceipts: () => call<ReceiptView[]>("shift_receipts"),

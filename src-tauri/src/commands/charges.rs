@@ -52,6 +52,14 @@ pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<Receip
     Ok(ReceiptView::from(&desk.pay_charge(&me, &charge)?))
 }
 
+/// The receipt a kept draft was already paid as (after a crash), or none.
+#[tauri::command(rename_all = "snake_case")]
+pub fn charge_paid(state: State<'_, ShellState>, id: String) -> Reply<Option<ReceiptView>> {
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    Ok(shell.desk()?.charge_paid(&me, id_of(&id)?)?.as_ref().map(ReceiptView::from))
+}
+
 #[tauri::command(rename_all = "snake_case")]
 pub fn receipt(state: State<'_, ShellState>, receipt_no: String) -> Reply<ReceiptView> {
     let mut shell = state.shell();

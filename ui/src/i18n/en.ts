@@ -385,6 +385,7 @@ export const en: Catalog = {
   "sup.name": "Supervisor name",
   "sup.pin": "Supervisor PIN",
 
+  "charge.recovered": "Before the program restarted, this charge was already paid as receipt {no}: do not take the money again. Press Enter for the next patient.",
   "charge.linesTitle": "Charge lines",
   "charge.noPatient": "Find and pick the patient above first (arrows to choose, Enter to pick); F2 creates a new patient.",
   "charge.visit": "This visit: {dept} · no. {queue}",

@@ -383,6 +383,7 @@ export const zh = {
   "sup.name": "主管姓名",
   "sup.pin": "主管 PIN",
 
+  "charge.recovered": "程序重新启动前，这笔收费已经结算为收据 {no}：钱已收过，不要再收一次。按 Enter 接待下一位。",
   "charge.linesTitle": "收费项目",
   "charge.noPatient": "请先在上面查找并选用患者（上下键选择，Enter 选用）；新患者按 F2 新建。",
   "charge.visit": "本次挂号：{dept} · {queue} 号",

@@ -6,6 +6,7 @@
 //! the screen or reloading loses nothing; every figure shown comes from the core.
 
 import { useEffect, useRef, useState } from "react";
+import { toIpcError } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { PatientView } from "../bindings/PatientView";
 import type { ReceiptView } from "../bindings/ReceiptView";
@@ -87,9 +88,28 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
     if (el instanceof HTMLInputElement) el.select(); // the next thing typed replaces the last
   }, [focus]);
 
-  // The kept lines are priced again on arrival: after a reload, or with a newer price list.
+  // On arrival (after a reload, a restart, or with a newer price list): a kept draft already
+  // paid comes back as its receipt; otherwise its lines are priced again. `settled` says the
+  // screen shows what the core holds.
+  const [recovered, setRecovered] = useState<string | null>(null);
+  const [settled, setSettled] = useState(false);
   useEffect(() => {
-    void charge.reprice().then((e) => e && setProblem({ ipc: e }));
+    void (async () => {
+      try {
+        const paid = await charge.recover();
+        if (paid) {
+          setRecovered(paid.receipt_no);
+          focusOn("next");
+        } else {
+          const e = await charge.reprice();
+          if (e) setProblem({ ipc: e });
+        }
+      } catch (e) {
+        setProblem({ ipc: toIpcError(e) });
+      } finally {
+        setSettled(true);
+      }
+    })();
   }, []); // once, on arrival
 
   const unapproved = hasFree(draft.lines) && charge.approval === null;
@@ -240,7 +260,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
 
   if (view === "corrections") {
     return (
-      <main className="screen charge-screen" data-testid="charge-screen">
+      <main className="screen charge-screen" data-testid="charge-screen" data-settled={settled}>
         <Corrections
           onBack={() => {
             setView("charge");
@@ -252,7 +272,7 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
   }
 
   return (
-    <main className="screen charge-screen" data-testid="charge-screen">
+    <main className="screen charge-screen" data-testid="charge-screen" data-settled={settled}>
       <div className={`charge-cols ${paying ? "paying" : ""} ${receipt ? "receipted" : ""}`}>
         <div className="charge-col">
           {!paying && (
@@ -330,6 +350,13 @@ export function ChargeScreen({ status, charge, intent, keysOn, onNewPatient, onF
         </section>
 
         <div className="charge-col">
+          {receipt && recovered === receipt.receipt_no && (
+            <p className="notice" role="status" data-testid="charge-recovered">
+              {t("charge.recovered", { no: "\u0000" })
+                .split("\u0000")
+                .flatMap((part, i) => (i === 0 ? [part] : [<span key={i} className="code nowrap">{receipt.receipt_no}</span>, part]))}
+            </p>
+          )}
           {receipt ? (
             <ReceiptResult
               receipt={receipt}

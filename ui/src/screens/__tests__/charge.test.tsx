@@ -56,6 +56,7 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     find_patients: () => [patient()],
     catalog_search: () => items,
     price_draft: (a) => fakePricing(a?.lines as DraftLine[]),
+    charge_paid: () => null,
     pay_charge: () => receiptView({ total_fen: 99999, change_fen: 1, tenders: [{ method: "cash", amount_fen: 99999, tendered_fen: 100000, reference: "" }] }),
     print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean }),
     shift_receipts: () => [],
@@ -209,6 +210,31 @@ describe("line entry", () => {
     await allRepliesHandled();
     expect(screen.getByTestId("charge-total")).toHaveTextContent("¥42.00");
     expect(screen.getAllByTestId("charge-line")).toHaveLength(2);
+  });
+
+  test("a kept draft the core already paid (the window died first) comes back as its receipt, not as a draft", async () => {
+    const id = "22222222-2222-4222-8222-222222222222";
+    localStorage.setItem("downtime-desk.charge.op-张三", JSON.stringify({ v: 1, draft: { id, patient: patient(), lines: [line("110200001", "1")] } }));
+    const { calls, user } = await openCharge({ charge_paid: (a) => (a?.id === id ? receiptView({ receipt_no: "MZ01-000077" }) : null) });
+    expect(await screen.findByTestId("charge-recovered")).toHaveTextContent("MZ01-000077");
+    expect(screen.getByTestId("receipt-no")).toHaveTextContent("MZ01-000077");
+    expect(screen.getByTestId("charge-screen")).toHaveAttribute("data-settled", "true");
+    expect(calls.filter((c) => c.cmd === "price_draft")).toHaveLength(0);
+    await waitFor(() => expect(screen.getByTestId("next-patient")).toHaveFocus());
+    await user.keyboard("{Enter}");
+    await screen.findByTestId("patient-search");
+    expect(screen.queryByTestId("charge-recovered")).not.toBeInTheDocument();
+    expect(calls.filter((c) => c.cmd === "pay_charge")).toHaveLength(0);
+  });
+
+  test("a kept draft not paid yet is priced again and stays a draft", async () => {
+    localStorage.setItem("downtime-desk.charge.op-张三", JSON.stringify({ v: 1, draft: { id: "33333333-3333-4333-8333-333333333333", patient: patient(), lines: [line("110200001", "1")] } }));
+    const { calls } = await openCharge();
+    await waitFor(() => expect(screen.getByTestId("charge-screen")).toHaveAttribute("data-settled", "true"));
+    expect(calls.find((c) => c.cmd === "charge_paid")?.args?.id).toBe("33333333-3333-4333-8333-333333333333");
+    expect(calls.filter((c) => c.cmd === "price_draft")).toHaveLength(1);
+    expect(screen.getAllByTestId("charge-line")).toHaveLength(1);
+    expect(screen.queryByTestId("receipt-no")).not.toBeInTheDocument();
   });
 
   test("an old price list is warned about; without one charging is blocked and says how to import", async () => {

@@ -190,6 +190,18 @@ export function useChargeDraft(operatorId: string) {
     return null;
   }, [propose, update]);
 
+  /** On arrival after a restart: a kept draft the core has already paid (the window died
+   *  before it stored the receipt) comes back as its receipt, never as a draft to pay again.
+   *  Returns that receipt, or null when the draft is still unpaid. */
+  const recover = useCallback(async (): Promise<ReceiptView | null> => {
+    const d = latest.current;
+    if (d.receipt) return null;
+    const paid = await api.chargePaid(d.id);
+    if (!paid || latest.current.id !== d.id || latest.current.receipt) return null;
+    update({ receipt: paid, print: null });
+    return paid;
+  }, [update]);
+
   /** The next patient: a new draft with a new id. */
   const reset = useCallback(() => {
     proposed.current = null;
@@ -198,7 +210,7 @@ export function useChargeDraft(operatorId: string) {
     setState((s) => ({ key: s.key, draft: freshDraft(s.draft.adopted) }));
   }, []);
 
-  return { draft, update, lines, propose, reprice, pricing, reset, approval, setApproval };
+  return { draft, update, lines, propose, reprice, recover, pricing, reset, approval, setApproval };
 }
 
 export const hasFree = (lines: DraftLine[]) => lines.some((l) => l.code === null);

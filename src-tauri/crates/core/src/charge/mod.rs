@@ -147,6 +147,14 @@ impl Desk {
         self.in_write_tx(|desk| desk.pay_charge_in_tx(by, input, request, &signer))
     }
 
+    /// 恢复: the receipt a draft (by its id) was already paid as, if any. A window started again
+    /// after a crash asks this before showing a kept draft, so a charge paid a moment before the
+    /// crash comes back as its receipt, not as a draft to pay again.
+    pub fn charge_paid(&self, by: &Actor, id: Uuid) -> Result<Option<Receipt>> {
+        by.require(Permission::Register)?;
+        self.receipt_by_id(id)
+    }
+
     fn pay_charge_in_tx(&mut self, by: &Actor, input: &ChargeInput, request: String, signer: &Signer) -> Result<Receipt> {
         if let Some(existing) = self.receipt_by_id(input.id)? {
             let same: Option<String> = self

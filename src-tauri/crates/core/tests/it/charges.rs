@@ -275,6 +275,20 @@ fn retrying_the_same_draft_never_charges_twice() {
 }
 
 #[test]
+fn a_draft_already_paid_is_found_by_its_id_after_a_crash() {
+    let mut c = counter();
+    let input = charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")]);
+    let cashier = c.cashier.clone();
+    assert!(c.f.desk.charge_paid(&cashier, input.id).unwrap().is_none(), "not paid yet");
+    let paid = c.pay(&input).unwrap();
+    let found = c.f.desk.charge_paid(&cashier, input.id).unwrap().expect("paid");
+    assert_eq!(found.receipt_no, paid.receipt_no);
+    assert_eq!(found.total, paid.total);
+    let finance = c.f.operator("周财务", Role::Finance);
+    assert_eq!(c.f.desk.charge_paid(&finance, input.id).unwrap_err().code(), "role_forbidden");
+}
+
+#[test]
 fn insured_patients_pay_in_full_with_a_due_date_fifteen_working_days_on() {
     let mut c = counter();
     let mut input = charge("DT-MZ01-000002", vec![item("E1", "1")], vec![cash("150")]);
