@@ -68,6 +68,7 @@ impl Shell {
                 db_path,
                 unprinted: 0,
                 doors: vec![],
+                may: vec![],
             });
         }
         let desk = self.desk()?;
@@ -96,6 +97,7 @@ impl Shell {
                 None => 0,
             },
             doors,
+            may: session.as_ref().map(Actor::permissions).unwrap_or_default(),
         })
     }
 }

@@ -3,6 +3,7 @@ import type { CatalogStatusView } from "./CatalogStatusView";
 import type { DoorView } from "./DoorView";
 import type { OperatorView } from "./OperatorView";
 import type { OutageView } from "./OutageView";
+import type { Permission } from "./Permission";
 import type { ShiftView } from "./ShiftView";
 import type { StationView } from "./StationView";
 
@@ -19,4 +20,10 @@ unprinted: number,
  * Each counter task with the refusal its key meets now (role, open shift): the window
  * refuses at the door instead of after the form. Empty when nobody is logged in.
  */
-doors: Array<DoorView>, };
+doors: Array<DoorView>, 
+/**
+ * What the signed-in operator may do at this station (`Actor::permissions`, from
+ * `Role::may`): the window offers a menu, a key or an edit form by this list and never
+ * by the role's name. Empty when nobody is logged in.
+ */
+may: Array<Permission>, };

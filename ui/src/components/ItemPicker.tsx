@@ -1,13 +1,14 @@
 //! 项目选择: the entry box every charging screen uses to find a price-list item. Typing a code
 //! prefix, pinyin initials (`zcf`) or part of the name asks the core (`catalog_search`) on
 //! every keystroke; only the reply to the latest text is shown. ↑/↓ move the highlight, Enter
-//! picks, Esc closes the list (a second Esc is left to the screen). Prices are shown as the
+//! picks, Esc closes the list (a second Esc is left to the screen): `useCombobox`, closable. Prices are shown as the
 //! core's exact text, never re-computed. Without an imported price list it says so instead.
 
-import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
-import { api, toIpcError, type IpcError } from "../api";
+import { useImperativeHandle, useRef, useState, type Ref } from "react";
+import { api } from "../api";
 import type { CatalogItemView } from "../bindings/CatalogItemView";
 import type { CatalogStatusView } from "../bindings/CatalogStatusView";
+import { useCombobox } from "../hooks/useCombobox";
 import { useT } from "../i18n";
 import { ErrorText } from "./ErrorText";
 
@@ -29,88 +30,18 @@ export function ItemPicker({ catalog, onPick, autoFocus, placeholder, ref, limit
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
   useImperativeHandle(ref, () => input.current!, []);
-  const listId = useId();
   const [query, setQuery] = useState("");
-  /** The latest reply and the text it answers (`for` lags `query` while a search is out). */
-  const [found, setFound] = useState<{ for: string; items: CatalogItemView[] } | null>(null);
-  const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
-  const [problem, setProblem] = useState<IpcError | null>(null);
-  const latest = useRef(0);
-  /** Enter came before the reply to the current text: pick its best match when it arrives. */
-  const pickOnReply = useRef(false);
-
-  useEffect(() => {
-    if (open) document.getElementById(`${listId}-${active}`)?.scrollIntoView?.({ block: "nearest" });
-  }, [open, active, listId]);
-
+  const box = useCombobox<CatalogItemView>({
+    query,
+    find: (q) => api.catalogSearch(q, limit),
+    onPick: (item) => {
+      onPick(item);
+      input.current?.select(); // typing the next item replaces this one
+    },
+    closable: true,
+  });
+  const { found, items, active, shown: open, problem } = box;
   const missing = catalog.active === null;
-
-  function pick(item: CatalogItemView) {
-    setOpen(false);
-    onPick(item);
-    input.current?.select(); // typing the next item replaces this one
-  }
-
-  function search(text: string) {
-    setQuery(text);
-    const seq = ++latest.current;
-    pickOnReply.current = false;
-    const q = text.trim();
-    if (q === "") {
-      setFound(null);
-      setOpen(false);
-      return;
-    }
-    api.catalogSearch(q, limit).then(
-      (items) => {
-        if (seq !== latest.current) return; // an older query answered late
-        setProblem(null);
-        setFound({ for: text, items });
-        setActive(0);
-        if (pickOnReply.current && items.length > 0) {
-          pickOnReply.current = false;
-          pick(items[0]);
-        } else setOpen(true);
-      },
-      (e: unknown) => {
-        if (seq !== latest.current) return;
-        setProblem(toIpcError(e));
-        setOpen(false);
-      },
-    );
-  }
-
-  const items = found?.items ?? [];
-  function onKeyDown(e: KeyboardEvent<HTMLInputElement>) {
-    if (e.nativeEvent.isComposing) return; // keys that belong to a Chinese input method
-    switch (e.key) {
-      case "ArrowDown":
-        if (items.length === 0) return;
-        e.preventDefault();
-        if (!open) setOpen(true);
-        else setActive((i) => Math.min(i + 1, items.length - 1));
-        return;
-      case "ArrowUp":
-        if (!open || items.length === 0) return;
-        e.preventDefault();
-        setActive((i) => Math.max(i - 1, 0));
-        return;
-      case "Enter":
-        if (query.trim() === "") return;
-        e.preventDefault();
-        if (found?.for !== query) pickOnReply.current = true; // typed faster than the reply
-        else if (!open) setOpen(true); // show what Enter would pick before picking it
-        else if (items.length > 0) pick(items[active]);
-        return;
-      case "Escape":
-        if (!open) return; // nothing to close: the screen's Esc applies
-        e.preventDefault();
-        e.stopPropagation();
-        setOpen(false);
-        return;
-    }
-  }
 
   return (
     <div className="picker">
@@ -120,8 +51,8 @@ export function ItemPicker({ catalog, onPick, autoFocus, placeholder, ref, limit
         role="combobox"
         aria-autocomplete="list"
         aria-expanded={open}
-        aria-controls={listId}
-        aria-activedescendant={open && items.length > 0 ? `${listId}-${active}` : undefined}
+        aria-controls={box.listId}
+        aria-activedescendant={open && items.length > 0 ? box.optionId(active) : undefined}
         aria-label={placeholder ?? t("picker.placeholder")}
         placeholder={placeholder ?? t("picker.placeholder")}
         spellCheck={false}
@@ -130,9 +61,12 @@ export function ItemPicker({ catalog, onPick, autoFocus, placeholder, ref, limit
         disabled={missing}
         data-testid="item-search"
         value={query}
-        onChange={(e) => search(e.target.value)}
-        onKeyDown={onKeyDown}
-        onBlur={() => setOpen(false)}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          box.search(e.target.value);
+        }}
+        onKeyDown={box.onKeyDown}
+        onBlur={() => box.setOpen(false)}
       />
       {missing && (
         <p className="error" role="alert" data-testid="catalog-missing">
@@ -157,18 +91,18 @@ export function ItemPicker({ catalog, onPick, autoFocus, placeholder, ref, limit
                 <span className="num">{t("picker.price")}</span>
                 <span>{t("picker.category")}</span>
               </div>
-              <ul role="listbox" id={listId}>
+              <ul role="listbox" id={box.listId}>
                 {items.map((item, i) => (
                   <li
                     key={`${item.version_id}/${item.code}`}
-                    id={`${listId}-${i}`}
+                    id={box.optionId(i)}
                     role="option"
                     aria-selected={i === active}
                     className={`picker-row ${i === active ? "active" : ""}`}
                     data-testid="item-row"
                     onMouseDown={(e) => e.preventDefault()} // keep the focus in the input
-                    onMouseEnter={() => setActive(i)}
-                    onClick={() => pick(item)}
+                    onMouseEnter={() => box.setActive(i)}
+                    onClick={() => box.pick(item)}
                   >
                     <span className="code">{item.code}</span>
                     <span>{item.name}</span>

@@ -2,13 +2,14 @@
 //! phone, downtime number (DT-…) or HIS ID. Every keystroke asks the core (`find_patients`);
 //! only the reply to the latest text is shown. ↑/↓ move the highlight, Enter picks it. Enter
 //! typed before the reply to the text in the box picks that reply's first row when it comes,
-//! as the item picker does; the pinned card then shows sex, age, number and ID number to
+//! as the item picker does (`useCombobox`); the pinned card then shows sex, age, number and ID number to
 //! check against the patient (wrong-patient errors are downtime's commonest harm).
 
-import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
-import { api, toIpcError, type IpcError } from "../api";
+import { useEffect, useImperativeHandle, useRef, type Ref } from "react";
+import { api } from "../api";
 import type { PatientView } from "../bindings/PatientView";
 import { ErrorText } from "./ErrorText";
+import { useCombobox } from "../hooks/useCombobox";
 import { useT } from "../i18n";
 import { maskId, PatientNo, sexAge } from "./PatientCard";
 
@@ -33,74 +34,17 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref, la
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
   useImperativeHandle(ref, () => input.current!, []);
-  const listId = useId();
-  /** The latest reply and the text it answers (`for` lags `query` while a search is out). */
-  const [found, setFound] = useState<{ for: string; items: PatientView[] } | null>(null);
-  const [active, setActive] = useState(0);
-  const [problem, setProblem] = useState<IpcError | null>(null);
-  const latest = useRef(0);
-  const pickOnReply = useRef(false);
-
-  function search(text: string) {
-    const seq = ++latest.current;
-    pickOnReply.current = false;
-    if (text.trim() === "") {
-      setFound(null);
-      setProblem(null);
-      return;
-    }
-    api.findPatients(text.trim(), LIMIT).then(
-      (items) => {
-        if (seq !== latest.current) return; // an older query answered late
-        setProblem(null);
-        setFound({ for: text, items });
-        setActive(0);
-        if (pickOnReply.current && items.length > 0) onPick(items[0]);
-        pickOnReply.current = false;
-      },
-      (e: unknown) => {
-        if (seq === latest.current) setProblem(toIpcError(e));
-      },
-    );
-  }
+  const box = useCombobox<PatientView>({ query, find: (q) => api.findPatients(q, LIMIT), onPick, closable: false });
+  const { found, items, active, problem } = box;
 
   // Back on the screen with a query kept from before, its results are shown again.
   useEffect(() => {
-    if (query.trim() !== "") search(query);
+    if (query.trim() !== "") box.search(query);
   }, []); // once, on arrival
   // A query the screen cleared (next patient) takes its results with it.
   useEffect(() => {
-    if (query !== "") return;
-    latest.current++;
-    setFound(null);
+    if (query === "") box.forget();
   }, [query]);
-
-  useEffect(() => {
-    document.getElementById(`${listId}-${active}`)?.scrollIntoView?.({ block: "nearest" });
-  }, [active, listId]);
-
-  const items = found?.items ?? [];
-  function onKeyDown(e: KeyboardEvent<HTMLInputElement>) {
-    if (e.nativeEvent.isComposing) return; // keys that belong to a Chinese input method
-    switch (e.key) {
-      case "ArrowDown":
-        if (items.length === 0) return;
-        e.preventDefault();
-        setActive((i) => Math.min(i + 1, items.length - 1));
-        return;
-      case "ArrowUp":
-        if (items.length === 0) return;
-        e.preventDefault();
-        setActive((i) => Math.max(i - 1, 0));
-        return;
-      case "Enter":
-        if (query.trim() === "") return;
-        e.preventDefault();
-        if (found?.for !== query) pickOnReply.current = true; // typed faster than the reply
-        else if (items.length > 0) onPick(items[active]);
-        return;
-    }
-  }
 
   return (
     <section className="patient-search">
@@ -112,8 +56,8 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref, la
           role="combobox"
           aria-autocomplete="list"
           aria-expanded={items.length > 0}
-          aria-controls={listId}
-          aria-activedescendant={items.length > 0 ? `${listId}-${active}` : undefined}
+          aria-controls={box.listId}
+          aria-activedescendant={items.length > 0 ? box.optionId(active) : undefined}
           placeholder={t("reg.searchPlaceholder")}
           spellCheck={false}
           autoComplete="off"
@@ -121,10 +65,10 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref, la
           value={query}
           onChange={(e) => {
             onQuery(e.target.value);
-            search(e.target.value);
+            box.search(e.target.value);
           }}
           onFocus={(e) => e.target.select()}
-          onKeyDown={onKeyDown}
+          onKeyDown={box.onKeyDown}
         />
       </label>
       {!found && <span className="field-hint">{t("reg.searchHint")}</span>}
@@ -136,19 +80,19 @@ export function PatientSearch({ query, onQuery, onPick, onNew, pinnedId, ref, la
       )}
       {items.length > 0 && (
         // `data-answers`: the text these results answer (tests wait for it, not for time).
-        <ul className="patient-results" role="listbox" id={listId} data-testid={`${testId}-results`} data-answers={found?.for}>
+        <ul className="patient-results" role="listbox" id={box.listId} data-testid={`${testId}-results`} data-answers={found?.for}>
           {items.map((p, i) => (
             <li
               key={p.id}
-              id={`${listId}-${i}`}
+              id={box.optionId(i)}
               role="option"
               aria-selected={i === active}
               className={`patient-row ${i === active ? "active" : ""} ${p.id === pinnedId ? "pinned-row" : ""}`}
               data-testid={`${testId}-row`}
               onMouseDown={(e) => e.preventDefault()} // keep the focus in the box
               onClick={() => {
-                setActive(i);
-                onPick(p);
+                box.setActive(i);
+                box.pick(p);
               }}
             >
               <span className="patient-row-name">

@@ -6,7 +6,7 @@ import type { HourTakings } from "../bindings/HourTakings";
 import type { TenderTotals } from "../bindings/TenderTotals";
 import { formatFen } from "../format";
 import { useT } from "../i18n";
-import { ALL_METHODS, METHOD_KEY } from "../screens/charge/TenderFields";
+import { ALL_METHODS, METHOD_KEY } from "./TenderFields";
 
 const W = 560;
 const H = 170;

@@ -2,6 +2,7 @@
 //! status-bar button); the choice is remembered on this computer.
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import type { FeeCategory } from "../bindings/FeeCategory";
 import type { Role } from "../bindings/Role";
 import { translate, type Lang, type MsgKey, type Vars } from "./catalog";
 
@@ -58,4 +59,9 @@ export function useT(): T {
 /** Catalog key of a role's label (收费员, 主管, …). */
 export function roleKey(role: Role): MsgKey {
   return `role.${role}`;
+}
+
+/** Catalog key of a receipt fee category's label (诊查费, 西药费, …). */
+export function feeCategoryKey(c: FeeCategory): MsgKey {
+  return `feeCat.${c}`;
 }

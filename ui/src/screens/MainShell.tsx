@@ -55,7 +55,7 @@ import { DepartmentsDialog } from "./settings/DepartmentsDialog";
 import { RegTypesDialog } from "./settings/RegTypesDialog";
 import { REG_KEYS, RegistrationScreen, type RegIntent } from "./RegistrationScreen";
 import { ShiftDialog } from "./ShiftDialog";
-import { StatusRefresh } from "./charge/printing";
+import { StatusRefresh } from "../components/printing";
 import { UnprintedDialog } from "./UnprintedDialog";
 import { VerifyDialog } from "./VerifyDialog";
 import type { PatientView } from "../bindings/PatientView";
@@ -145,12 +145,10 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
   const [exportAfterReport, setExportAfterReport] = useState(false);
   /** The pinned patient a 更正 / 合并 dialog started from, and how its screen learns the outcome. */
   const [patientTask, setPatientTask] = useState<{ patient: PatientView | null; done: PatientTaskDone } | null>(null);
-  const role = status.operator?.role;
-  /** Supervisors, administrators and finance read reports and export batches. */
-  const mayExport = role === "supervisor" || role === "admin" || role === "finance";
-  const readsReports = mayExport;
-  /** Finance and administrators reconcile (the core checks it again). */
-  const mayReconcile = role === "admin" || role === "finance";
+  /** What the operator may do, as the core sent it (the core checks it again on every call). */
+  const mayExport = status.may.includes("export");
+  const readsReports = status.may.includes("read_reports");
+  const mayReconcile = status.may.includes("reconcile");
 
   const open = (id: DialogId) => {
     if (screen === "home" && tiles.current.has(id)) lastTile.current = id;
@@ -459,8 +457,8 @@ function Shell({ status, onStatus, onLock, hidden }: Props) {
       {dialog === "operators" && (
         <OperatorsDialog status={status} onStatus={done} onClose={close} onOpenDepts={() => openDepts("operators")} focusDepts={backFromDepts} onOpenRegTypes={() => open("regTypes")} focusRegTypes={backFromRegTypes} />
       )}
-      {dialog === "departments" && <DepartmentsDialog role={status.operator?.role} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
-      {dialog === "regTypes" && <RegTypesDialog role={status.operator?.role} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
+      {dialog === "departments" && <DepartmentsDialog canEdit={status.may.includes("edit_lists")} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
+      {dialog === "regTypes" && <RegTypesDialog canEdit={status.may.includes("edit_lists")} onChanged={() => setDeptSeq((n) => n + 1)} onClose={close} />}
       {dialog === "verify" && <VerifyDialog onClose={close} />}
       {dialog === "receiptCheck" && <ReceiptCheckDialog onClose={close} />}
       {dialog === "unprinted" && <UnprintedDialog onClose={close} onStatus={onStatus} />}

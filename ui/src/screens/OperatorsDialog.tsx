@@ -63,7 +63,8 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
     if (focusRegTypes) regTypesButton.current?.focus();
   }, [focusRegTypes]);
   const add = useSubmit(fieldFor);
-  const isAdmin = status.operator?.role === "admin";
+  const managesOperators = status.may.includes("manage_operators");
+  const changesSettings = status.may.includes("change_settings");
 
   function submit() {
     setNotice(null);
@@ -99,11 +100,11 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
               </button>
             </div>
           </section>
-          <ThresholdForm isAdmin={isAdmin} />
+          <ThresholdForm canChange={changesSettings} />
         </div>
         <div>
           <h3>{t("ops.addTitle")}</h3>
-          {!isAdmin && <p className="field-hint">{t("ops.adminOnly")}</p>}
+          {!managesOperators && <p className="field-hint">{t("ops.adminOnly")}</p>}
           <KeyForm onSubmit={submit} problem={add.problem} escBack={false} className="grid-form">
             <Field name="name" label={t("ops.name")} testId="op-name" value={name} onChange={setName} ref={nameInput} autoFocus error={errorIn(add.problem, "name", "op-error")} />
             <label className="field">
@@ -129,8 +130,8 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
           </KeyForm>
         </div>
         <div>
-          {isAdmin && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
-          <PrinterForm isAdmin={isAdmin} />
+          {changesSettings && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
+          <PrinterForm canChange={changesSettings} />
         </div>
       </div>
     </Dialog>

@@ -38,8 +38,8 @@ interface Props {
 export function OutageDialog({ status, onDone, onEnded, onClose }: Props) {
   const t = useT();
   const active = status.outage?.active ? status.outage : null;
-  const role = status.operator?.role;
-  const askSupervisor = role !== "supervisor" && role !== "admin";
+  /** Who may not start or end an outage themself has a supervisor approve it on the form. */
+  const askSupervisor = !status.may.includes("manage_outage");
   const [reason, setReason, clearReason] = useDraft("outage.reason");
   const [time, setTime, clearTime] = useDraft(active ? "outage.upAt" : "outage.since");
   const [announced, setAnnounced, clearAnnounced] = useDraft("outage.announced");

@@ -20,7 +20,7 @@ import { NewPatientForm } from "./registration/NewPatientForm";
 import { PatientCard } from "../components/PatientCard";
 import { PatientSearch } from "../components/PatientSearch";
 import { RegisterForm, registrable, useRegDraft } from "./registration/RegisterForm";
-import { NOT_PRINTED, type PrintState } from "./charge/printing";
+import { NOT_PRINTED, type PrintState } from "../components/printing";
 import { RegResult } from "./registration/RegResult";
 import { TodayList } from "./registration/TodayList";
 import { useDeskFocus } from "./deskFocus";

@@ -12,7 +12,7 @@ import { Dialog } from "../components/Dialog";
 import { ErrorText } from "../components/ErrorText";
 import { formatFen, formatLocal } from "../format";
 import { useT, type MsgKey } from "../i18n";
-import { LayoutSelect, NOT_PRINTED, PrintStatus, usePrinter, type PrintState } from "./charge/printing";
+import { LayoutSelect, NOT_PRINTED, PrintStatus, usePrinter, type PrintState } from "../components/printing";
 
 interface Props {
   onClose: () => void;

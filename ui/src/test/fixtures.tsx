@@ -20,6 +20,7 @@ import type { IpcError } from "../bindings/IpcError";
 import type { OperatorView } from "../bindings/OperatorView";
 import type { OutageView } from "../bindings/OutageView";
 import type { PatientView } from "../bindings/PatientView";
+import type { Permission } from "../bindings/Permission";
 import type { PeriodReport } from "../bindings/PeriodReport";
 import type { PricedDraftView } from "../bindings/PricedDraftView";
 import type { PrintResultView } from "../bindings/PrintResultView";
@@ -32,6 +33,7 @@ import type { ShiftReport } from "../bindings/ShiftReport";
 import type { ShiftView } from "../bindings/ShiftView";
 import type { StationView } from "../bindings/StationView";
 import { I18nProvider } from "../i18n";
+import mayTable from "./may.json";
 
 export const station: StationView = {
   id: "st-1",
@@ -48,8 +50,15 @@ export function operator(name = "张三", role: Role = "cashier"): OperatorView 
   return { id: `op-${name}`, name, role, locked_until: null };
 }
 
+/** What `role` may do at a counter, as the core's `Role::may` says: `may.json` is written and
+ *  checked by the core's test `roles::the_windows_fixtures_carry_the_cores_permission_table`. */
+export function mayOf(role: Role): Permission[] {
+  return (mayTable as Record<Role, Permission[]>)[role];
+}
+
+/** The shell's status; `may` is what the operator's role may do unless a test says otherwise. */
 export function status(over: Partial<AppStatus> = {}): AppStatus {
-  return {
+  const base: Omit<AppStatus, "may"> = {
     station,
     operator: operator(),
     outage: null,
@@ -61,6 +70,7 @@ export function status(over: Partial<AppStatus> = {}): AppStatus {
     doors: [],
     ...over,
   };
+  return { ...base, may: over.may ?? (base.operator ? mayOf(base.operator.role) : []) };
 }
 
 export function activeOutage(hisDownAt: string): OutageView {

@@ -224,7 +224,7 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
         }
         AdmissionCmd::Summary { inpatient_no, out, layout } => {
             let me = ctx.actor()?;
-            downtime_core::store::write_whole(&out, &ctx.desk.deposit_summary_pdf(&inpatient_no, me.name(), &layout)?)?;
+            ctx.desk.deposit_summary_to(&me, &inpatient_no, &layout, &out)?;
             println!("{}", out.display());
         }
     }

@@ -208,12 +208,13 @@ fn reads_only(c: &Command) -> bool {
         Command::Shift(S::Threshold { yuan, .. }) => yuan.is_none(),
         Command::Catalog(K::Search { .. } | K::Versions { .. }) => true,
         Command::Patient(P::Find { .. }) => true,
-        Command::Registration(Rg::List { .. } | Rg::Slip { .. }) => true,
+        // `registration slip` and `admission summary` record their printing, as receipts do.
+        Command::Registration(Rg::List { .. }) => true,
         Command::Regtype(T::List { .. }) | Command::Dept(Dp::List { .. }) => true,
         // `receipt pdf` journals the printing (the first is the original, later ones copies).
         Command::Receipt(R::Show { .. } | R::List { .. } | R::Check { .. } | R::Unprinted { .. }) => true,
         Command::Calendar(Cal::Due { .. }) => true,
-        Command::Admission(A::List { .. } | A::Summary { .. }) => true,
+        Command::Admission(A::List { .. }) => true,
         Command::Deposit(a) => matches!(a.sub, Some(D::Balance { .. })),
         Command::Export(a) => export::is_list(a),
         Command::Backup(a) => backup::reads_only(a),

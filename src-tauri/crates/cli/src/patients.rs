@@ -492,9 +492,9 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
             }
         }
         RegistrationCmd::Slip { id, out } => {
-            ctx.actor()?;
+            let me = ctx.actor()?;
             let id = registration_id(&id)?;
-            downtime_core::store::write_whole(&out, &ctx.desk.queue_slip_pdf(id)?)?;
+            ctx.desk.queue_slip_to(&me, id, &out)?;
             println!("{}", out.display());
         }
         RegistrationCmd::List { date, json } => {

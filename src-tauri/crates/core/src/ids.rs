@@ -137,8 +137,11 @@ pub enum Role {
     PharmacistInCharge,
 }
 
-/// The actions a role may be allowed to take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The actions a role may be allowed to take. Sent to the window as what the signed-in
+/// operator may do (`AppStatus::may`): the window offers what is listed, nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Permission {
     ManageOperators,
     ManageOutage,
@@ -169,6 +172,26 @@ pub enum Permission {
     SuperviseDispensing,
     /// Trust another station's public key (key card or export batch).
     TrustStations,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 15] = [
+        Permission::ManageOperators,
+        Permission::ManageOutage,
+        Permission::Supervise,
+        Permission::OpenShift,
+        Permission::ChangeSettings,
+        Permission::Register,
+        Permission::Admit,
+        Permission::Export,
+        Permission::ReadReports,
+        Permission::ImportReference,
+        Permission::Reconcile,
+        Permission::EditLists,
+        Permission::Dispense,
+        Permission::SuperviseDispensing,
+        Permission::TrustStations,
+    ];
 }
 
 impl Role {
@@ -274,6 +297,38 @@ impl StationKind {
                 format!("没有“{text}”这种工作站：可选 counter（收费窗口）或 pharmacy（药房）"),
                 format!("There is no station kind \"{text}\": choose counter or pharmacy")
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Permission;
+
+    /// `Permission::ALL` names every permission once, in declaration order (the match fails to
+    /// compile when a permission is added without a place here).
+    #[test]
+    fn every_permission_is_listed_once() {
+        use Permission::*;
+        let place = |p: Permission| match p {
+            ManageOperators => 0,
+            ManageOutage => 1,
+            Supervise => 2,
+            OpenShift => 3,
+            ChangeSettings => 4,
+            Register => 5,
+            Admit => 6,
+            Export => 7,
+            ReadReports => 8,
+            ImportReference => 9,
+            Reconcile => 10,
+            EditLists => 11,
+            Dispense => 12,
+            SuperviseDispensing => 13,
+            TrustStations => 14,
+        };
+        for (i, p) in Permission::ALL.into_iter().enumerate() {
+            assert_eq!(place(p), i, "{p:?}");
         }
     }
 }

@@ -64,6 +64,18 @@ impl Actor {
         self.station
     }
 
+    /// Whether this operator's role allows `p` at this kind of station (`require` without
+    /// the refusal).
+    pub fn may(&self, p: Permission) -> bool {
+        station_allows(self.station, p).is_ok() && self.role.may(p)
+    }
+
+    /// Everything this operator may do here, in `Permission::ALL` order: what the window
+    /// offers (`AppStatus::may`).
+    pub fn permissions(&self) -> Vec<Permission> {
+        Permission::ALL.into_iter().filter(|&p| self.may(p)).collect()
+    }
+
     /// Refuses unless this operator's role allows `p` at this kind of station.
     pub fn require(&self, p: Permission) -> Result<()> {
         station_allows(self.station, p)?;

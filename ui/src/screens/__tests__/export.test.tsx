@@ -94,4 +94,20 @@ describe("导出批次 (Ctrl+E)", () => {
     expect(await screen.findByTestId("notice")).toHaveTextContent("导出批次需要主管、管理员或财务");
     expect(screen.queryByTestId("export-screen")).not.toBeInTheDocument();
   });
+
+  test("what is offered follows the permissions the core sent, not the role's name", async () => {
+    // A supervisor whose status does not list `export` is not offered it; a cashier whose
+    // status lists `export` and `reconcile` is offered both.
+    fakeBackend({ app_status: () => status({ operator: operator("赵主管", "supervisor"), may: ["manage_outage", "supervise"] }) });
+    const first = renderApp();
+    await screen.findByTestId("status-bar");
+    expect(screen.queryByTestId("nav-export")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("nav-reconcile")).not.toBeInTheDocument();
+    first.unmount();
+    fakeBackend({ app_status: () => status({ operator: operator("李收费", "cashier"), may: ["open_shift", "register", "export", "reconcile"] }) });
+    renderApp();
+    await screen.findByTestId("status-bar");
+    expect(screen.getByTestId("nav-export")).toBeInTheDocument();
+    expect(screen.getByTestId("nav-reconcile")).toBeInTheDocument();
+  });
 });

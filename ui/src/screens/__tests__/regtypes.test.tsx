@@ -121,4 +121,12 @@ describe("号别与挂号费", () => {
     await waitFor(() => expect(screen.getByTestId("regtype-error")).toHaveTextContent("无权执行"));
     expect(screen.getByTestId("regtype-key")).toHaveValue("night"); // nothing typed is lost
   });
+
+  test("who may change the list is the core's `edit_lists`, not the role's name", async () => {
+    const first = await openRegTypes("admin");
+    expect(screen.getByTestId("regtype-editor")).not.toHaveTextContent("只有管理员和主管可以修改号别。");
+    first.unmount();
+    await openRegTypes("supervisor", { app_status: () => status({ operator: operator("某人", "supervisor"), may: ["supervise"] }) });
+    expect(screen.getByTestId("regtype-editor")).toHaveTextContent("只有管理员和主管可以修改号别。");
+  });
 });

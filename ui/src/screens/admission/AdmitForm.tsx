@@ -17,7 +17,7 @@ import { KeySelect, type KeyOption } from "../../components/KeySelect";
 import { useDraft, useKept } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { BACK_ENTRY_FIELDS, BackEntry } from "./BackEntry";
+import { BACK_ENTRY_FIELDS, BackEntry } from "../../components/BackEntry";
 
 const FIELD_OF: CodeMap<string> = {
   ...BACK_ENTRY_FIELDS,

@@ -17,10 +17,11 @@ import { FormButtons } from "../../components/FormButtons";
 import { parseYuan } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { newId, type TenderRow } from "../charge/chargeDraft";
-import { readTenders, REFERENCE_OF, referenceField, TenderSection, useTenderSection, type TenderChange } from "../charge/TenderSection";
+import type { TenderRow } from "../../components/TenderFields";
+import { newId } from "../../newId";
+import { readTenders, REFERENCE_OF, referenceField, TenderSection, useTenderSection, type TenderChange } from "../../components/TenderSection";
 import { ADMIT_WORDS } from "./AdmitForm";
-import { BACK_ENTRY_FIELDS, BackEntry } from "./BackEntry";
+import { BACK_ENTRY_FIELDS, BackEntry } from "../../components/BackEntry";
 
 /** The deposit being typed, kept while the clerk goes elsewhere. */
 export interface DepositDraft {

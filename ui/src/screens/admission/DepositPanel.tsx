@@ -12,7 +12,7 @@ import { formatLocal } from "../../format";
 import { useKept } from "../../hooks/useDraft";
 import { useHotkeys } from "../../hooks/useHotkeys";
 import { useT, type MsgKey } from "../../i18n";
-import { VoidForm } from "../charge/VoidForm";
+import { VoidForm } from "../../components/VoidForm";
 import { CancelAdmissionForm, TransferForm } from "./AdmissionChange";
 import { whereOf } from "./AdmResult";
 import type { DepositDesk } from "./depositDesk";

@@ -23,8 +23,8 @@ import { formatFen, parseYuan } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { newId } from "../charge/chargeDraft";
-import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "../charge/PayBackFields";
+import { newId } from "../../newId";
+import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "../../components/PayBackFields";
 import { ADMIT_WORDS } from "./AdmitForm";
 
 const FIELD_OF: CodeMap<string> = {

@@ -6,8 +6,8 @@
 import { ErrorText } from "../../components/ErrorText";
 import { formatFen } from "../../format";
 import { useT } from "../../i18n";
-import { LayoutSelect, PrintStatus, SavedPdf } from "../charge/printing";
-import { ReceiptTenders } from "../charge/ReceiptTenders";
+import { LayoutSelect, PrintStatus, SavedPdf } from "../../components/printing";
+import { ReceiptTenders } from "../../components/ReceiptTenders";
 import type { DepositDesk } from "./depositDesk";
 
 export function DepositSide({ desk }: { desk: DepositDesk }) {

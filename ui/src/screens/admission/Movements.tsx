@@ -8,7 +8,7 @@ import type { DepositMovementView } from "../../bindings/DepositMovementView";
 import type { MovementKind } from "../../bindings/MovementKind";
 import { formatFen, formatLocal } from "../../format";
 import { useT, type MsgKey } from "../../i18n";
-import { METHOD_KEY } from "../charge/TenderFields";
+import { METHOD_KEY } from "../../components/TenderFields";
 
 /** Whether a movement may be offered for 作废 (the core decides the rest). */
 export const voidable = (m: DepositMovementView | null): m is DepositMovementView => m !== null && m.kind === "deposit" && !m.voided;

@@ -11,7 +11,7 @@ import type { PrintResultView } from "../../bindings/PrintResultView";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { useKept } from "../../hooks/useDraft";
 import { useSubmit, type Problem } from "../../hooks/useSubmit";
-import { NOT_PRINTED, usePrinter, type PrintState } from "../charge/printing";
+import { NOT_PRINTED, usePrinter, type PrintState } from "../../components/printing";
 
 /** The last receipt issued at this screen (deposit or deposit refund) and its print report. */
 type Last = { inpatientNo: string; receipt: ReceiptView; print: PrintResultView | null };

@@ -14,10 +14,10 @@ import { ErrorText } from "../../components/ErrorText";
 import { formatFen, formatLocalTime } from "../../format";
 import { useSubmit } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { METHOD_KEY } from "./TenderFields";
-import { NOT_PRINTED, PrintStatus, type PrintState, usePrinter } from "./printing";
+import { METHOD_KEY } from "../../components/TenderFields";
+import { NOT_PRINTED, PrintStatus, type PrintState, usePrinter } from "../../components/printing";
 import { RefundForm } from "./RefundForm";
-import { VoidForm } from "./VoidForm";
+import { VoidForm } from "../../components/VoidForm";
 
 type Mode = "list" | "void" | "refund";
 

@@ -16,7 +16,7 @@ import { SUPERVISOR_FIELDS, SupervisorFields, useSupervisor } from "../../compon
 import { toHalfWidth } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
-import { useT, type MsgKey } from "../../i18n";
+import { feeCategoryKey, useT } from "../../i18n";
 import { hasFree, type ChargeState } from "./chargeDraft";
 import type { CodeMap } from "../../api";
 
@@ -35,7 +35,6 @@ const CATEGORIES: FeeCategory[] = [
   "registration",
   "other",
 ];
-export const feeCategoryKey = (c: FeeCategory): MsgKey => `feeCat.${c}`;
 
 const FIELD_OF: CodeMap<string> = {
   price_invalid: "price",

@@ -21,10 +21,10 @@ import { Field } from "../../components/Field";
 import { formatFen } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { BACK_ENTRY_FIELDS, BackEntry } from "../admission/BackEntry";
+import { BACK_ENTRY_FIELDS, BackEntry } from "../../components/BackEntry";
 import { hasFree, type ChargeState } from "./chargeDraft";
-import { insurable as insurableOf, PAYER_FIELDS, PayerFields } from "./PayerFields";
-import { readTenders, referenceField, TenderSection, useTenderSection } from "./TenderSection";
+import { insurable as insurableOf, PAYER_FIELDS, PayerFields } from "../../components/PayerFields";
+import { readTenders, referenceField, TenderSection, useTenderSection } from "../../components/TenderSection";
 
 const FIELD_OF: CodeMap<string> = {
   ...BACK_ENTRY_FIELDS,

@@ -8,8 +8,8 @@ import type { PrintLayout } from "../../api";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { formatFen } from "../../format";
 import { useT } from "../../i18n";
-import { LayoutSelect, PrintStatus, type PrintState } from "./printing";
-import { ReceiptTenders } from "./ReceiptTenders";
+import { LayoutSelect, PrintStatus, type PrintState } from "../../components/printing";
+import { ReceiptTenders } from "../../components/ReceiptTenders";
 
 interface Props {
   receipt: ReceiptView;

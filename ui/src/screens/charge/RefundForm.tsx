@@ -25,8 +25,8 @@ import { formatFen, toHalfWidth } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { newId } from "./chargeDraft";
-import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "./PayBackFields";
+import { newId } from "../../newId";
+import { ORIGINAL_WAY, PAY_BACK_FIELDS, PayBackFields, payBackTenders, previewMethod, type PayBackWay } from "../../components/PayBackFields";
 
 const FIELD_OF: CodeMap<string> = {
   ...SUPERVISED_FIELDS,

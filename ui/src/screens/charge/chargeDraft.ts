@@ -11,22 +11,14 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toIpcError, type IpcError } from "../../api";
 import type { Credentials } from "../../bindings/Credentials";
 import type { DraftLine } from "../../bindings/DraftLine";
-import type { Method } from "../../bindings/Method";
 import type { PatientView } from "../../bindings/PatientView";
 import type { PricedDraftView } from "../../bindings/PricedDraftView";
 import type { PrintResultView } from "../../bindings/PrintResultView";
 import type { ReceiptLineView } from "../../bindings/ReceiptLineView";
 import type { ReceiptView } from "../../bindings/ReceiptView";
+import type { TenderRow } from "../../components/TenderFields";
+import { newId } from "../../newId";
 
-/** A tender row of the payment panel as typed (the cash row is `cash` / `tendered`). */
-export interface TenderRow {
-  method: Method;
-  amount: string;
-  /** card: last four digits; cheque: bank; wechat / alipay: transaction number; other: name. */
-  reference: string;
-  /** card: terminal reference; cheque: cheque number. */
-  reference2: string;
-}
 
 export interface ChargeDraft {
   /** `PayInput.id`: made when the draft starts and kept through every retry until the next
@@ -64,15 +56,6 @@ export interface ChargeDraft {
 const VERSION = 1;
 const storageKey = (operatorId: string) => `downtime-desk.charge.${operatorId}`;
 
-/** A fresh UUID (v4). `crypto.randomUUID` needs a secure context; the fallback does not. */
-export function newId(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 export function freshDraft(adopted = ""): ChargeDraft {
   return {

@@ -7,9 +7,8 @@ import type { Groups } from "../../bindings/Groups";
 import type { ShiftReport } from "../../bindings/ShiftReport";
 import type { FeeCategory } from "../../bindings/FeeCategory";
 import { formatFen } from "../../format";
-import { useT, type MsgKey } from "../../i18n";
-import { ALL_METHODS, METHOD_KEY } from "../charge/TenderFields";
-import { feeCategoryKey } from "../charge/FreeItemDialog";
+import { feeCategoryKey, useT, type MsgKey } from "../../i18n";
+import { ALL_METHODS, METHOD_KEY } from "../../components/TenderFields";
 
 export const GROUPS: (keyof Groups)[] = ["registration", "outpatient", "refunds", "voids", "deposits", "deposit_refunds"];
 

@@ -8,14 +8,14 @@
 import { useEffect, useRef } from "react";
 import type { PatientView } from "../../bindings/PatientView";
 import type { RegTypeView } from "../../bindings/RegTypeView";
-import { insurable, PAYER_FIELDS, PayerFields } from "../charge/PayerFields";
+import { insurable, PAYER_FIELDS, PayerFields } from "../../components/PayerFields";
 import { errorIn } from "../../components/ErrorText";
 import { FormButtons } from "../../components/FormButtons";
 import { formatFen, formatYuanInput } from "../../format";
 import type { FieldFor, Problem } from "../../hooks/useSubmit";
 import { useT } from "../../i18n";
-import { newId } from "../charge/chargeDraft";
-import { readTenders, referenceField, TenderSection, useTenderSection, type TenderChange, type TenderDraft } from "../charge/TenderSection";
+import { newId } from "../../newId";
+import { readTenders, referenceField, TenderSection, useTenderSection, type TenderChange, type TenderDraft } from "../../components/TenderSection";
 import type { TenderInputView } from "../../bindings/TenderInputView";
 import type { CodeMap, ErrorCode } from "../../api";
 

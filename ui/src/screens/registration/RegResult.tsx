@@ -6,7 +6,7 @@ import type { Ref } from "react";
 import type { RegistrationView } from "../../bindings/RegistrationView";
 import { formatFen, formatLocal } from "../../format";
 import { useT } from "../../i18n";
-import { PrintStatus, type PrintState } from "../charge/printing";
+import { PrintStatus, type PrintState } from "../../components/printing";
 
 interface Props {
   reg: RegistrationView;

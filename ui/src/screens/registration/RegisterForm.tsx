@@ -21,7 +21,7 @@ import { useDraft, useKept } from "../../hooks/useDraft";
 import { formatFen } from "../../format";
 import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
 import { useT, type MsgKey } from "../../i18n";
-import { insurable } from "../charge/PayerFields";
+import { insurable } from "../../components/PayerFields";
 import { freshRegPay, payField, RegPay, type RegPayDraft } from "./RegPay";
 
 const FIELD_OF: CodeMap<string> = {

@@ -15,7 +15,7 @@ import type { Notice } from "../notice";
 
 const fieldFor: FieldFor = (code) => (code === "printer_invalid" ? "printer" : undefined);
 
-export function PrinterForm({ isAdmin }: { isAdmin: boolean }) {
+export function PrinterForm({ canChange }: { canChange: boolean }) {
   const t = useT();
   /** `undefined` while it loads; `null`: no printer, PDFs only. */
   const [current, setCurrent] = useState<string | null | undefined>(undefined);
@@ -51,7 +51,7 @@ export function PrinterForm({ isAdmin }: { isAdmin: boolean }) {
           {current === undefined ? t("ops.loading") : current === null ? t("printer.none") : t("printer.current", { name: current })}
         </p>
       )}
-      {isAdmin && (
+      {canChange && (
         <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="grid-form">
           <Field
             name="printer"

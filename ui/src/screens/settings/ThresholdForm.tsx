@@ -14,7 +14,7 @@ import { useT } from "../../i18n";
 
 const fieldFor: FieldFor = (code) => (code.startsWith("threshold_") || code.startsWith("amount_") ? "threshold" : undefined);
 
-export function ThresholdForm({ isAdmin }: { isAdmin: boolean }) {
+export function ThresholdForm({ canChange }: { canChange: boolean }) {
   const t = useT();
   const [current, setCurrent] = useState<number | null>(null);
   const [edited, setEdited, clearEdited] = useKept<string | null>("threshold.value", null);
@@ -48,8 +48,8 @@ export function ThresholdForm({ isAdmin }: { isAdmin: boolean }) {
     <section className="inline-form" data-testid="threshold-settings">
       <h3>{t("threshold.title")}</h3>
       {load.problem && <ErrorText problem={load.problem} testId="threshold-current" />}
-      {!load.problem && !isAdmin && <p data-testid="threshold-current">{currentText}</p>}
-      {isAdmin && (
+      {!load.problem && !canChange && <p data-testid="threshold-current">{currentText}</p>}
+      {canChange && (
         <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="threshold-row">
           <Field
             name="threshold"

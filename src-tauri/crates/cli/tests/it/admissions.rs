@@ -109,6 +109,15 @@ fn admit_insured_as_self_pay_take_deposits_and_refund_part() {
     clerk(&s, &["admission", "summary", "ZY-MZ01-000001", "--out", pdf.to_str().unwrap()]).out();
     let summary = pdf_text(&pdf);
     assert!(summary.contains("ZY-MZ01-000001") && summary.contains("1,799.50"), "{summary}");
+    // Written through the core's printing path: the printing is on record, as the window's is.
+    let (kind, payload) = s.last_entry();
+    assert_eq!(kind, "document_printed");
+    for part in ["deposit_summary", "ZY-MZ01-000001", "summary.pdf", "a5"] {
+        assert!(payload.contains(part), "{part} in {payload}");
+    }
+    let entries = s.snapshot();
+    clerk(&s, &["admission", "summary", "ZY-MZ01-999999", "--out", pdf.to_str().unwrap()]).fails_with("ZY-MZ01-999999");
+    assert_eq!(s.snapshot(), entries, "a refused summary records nothing");
     let receipt = s.dir.path().join("deposit.pdf");
     clerk(&s, &["receipt", "pdf", "MZ01-000001", "--out", receipt.to_str().unwrap()]).out();
     let text = pdf_text(&receipt);

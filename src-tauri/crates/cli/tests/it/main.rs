@@ -127,6 +127,13 @@ impl Station {
         self.as_("王管理", "123456", args)
     }
 
+    /// The station's newest journal entry: its kind and payload.
+    pub fn last_entry(&self) -> (String, String) {
+        let desk = downtime_core::Desk::open_read_only(self.db()).unwrap();
+        let e = desk.journal_tail(1).unwrap().remove(0);
+        (e.kind, e.payload)
+    }
+
     /// The database bytes, to prove a refusal changed nothing.
     pub fn snapshot(&self) -> i64 {
         self.run(&["verify", "--json"]).json()["entries"].as_i64().unwrap()

@@ -133,6 +133,19 @@ fn register_and_pay_then_cancel_with_a_refund_back_to_the_card() {
     s.admin(&["registration", "slip", r["id"].as_str().unwrap(), "--out", slip.to_str().unwrap()])
         .out();
     assert!(crate::pdf_text(&slip).contains(&format!("已收 收据 {no}")));
+    // Written through the core's printing path: the printing is on record, as the window's is.
+    let (kind, payload) = s.last_entry();
+    assert_eq!(kind, "document_printed");
+    for part in ["queue_slip", r["id"].as_str().unwrap(), "slip.pdf", "roll80"] {
+        assert!(payload.contains(part), "{part} in {payload}");
+    }
+    let entries = s.snapshot();
+    s.admin(&["registration", "slip", r["id"].as_str().unwrap(), "--out", slip.to_str().unwrap()])
+        .out();
+    assert_eq!(s.snapshot(), entries + 1, "each printing is recorded");
+    s.admin(&["registration", "slip", "not-an-id", "--out", slip.to_str().unwrap()])
+        .fails_with("挂号");
+    assert_eq!(s.snapshot(), entries + 1, "a refused slip records nothing");
     let id = r["id"].as_str().unwrap();
     cashier(&s, &["registration", "cancel", id, "--reason", "挂错号"]).fails_with("需要主管授权");
     cashier(

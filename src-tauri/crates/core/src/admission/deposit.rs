@@ -345,6 +345,14 @@ impl Desk {
         self.print_document(by, doc, inpatient_no, layout, &name, &bytes)
     }
 
+    /// `downtime admission summary --out`: the 预交金汇总 written whole to `out`, its printing
+    /// recorded as [`Desk::print_deposit_summary`] records it.
+    pub fn deposit_summary_to(&mut self, by: &Actor, inpatient_no: &str, layout: &str, out: &std::path::Path) -> Result<()> {
+        let bytes = self.deposit_summary_pdf(inpatient_no, by.name(), layout)?;
+        let doc = crate::charge::print::Document::DepositSummary;
+        self.document_to(by, doc, inpatient_no, layout, &bytes, out)
+    }
+
     /// The deposit summary of an admission as PDF (all deposits, top-ups, refunds, balance).
     pub fn deposit_summary_pdf(&self, inpatient_no: &str, printed_by: &str, layout: &str) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_deposit_summary, DepositSummary, Movement};

@@ -484,12 +484,38 @@ impl Desk {
         bytes: &[u8],
     ) -> Result<Printed> {
         let printed = self.save_and_send(&self.receipts_dir(), name, bytes)?;
+        self.record_document_print(by, doc, subject, layout, &printed.pdf_path)?;
+        Ok(printed)
+    }
+
+    /// Writes a document that is not a receipt whole to `out` (the command line's `--out`,
+    /// which chooses its own file and sends nothing to the printer) and records the printing
+    /// as [`Desk::print_document`] does, once the file is written.
+    pub(crate) fn document_to(
+        &mut self,
+        by: &crate::Actor,
+        doc: Document,
+        subject: &str,
+        layout: &str,
+        bytes: &[u8],
+        out: &std::path::Path,
+    ) -> Result<()> {
+        crate::store::write_whole(out, bytes)?;
+        self.record_document_print(by, doc, subject, layout, out)
+    }
+
+    /// The `document_print` row (journalled `document_printed`): which document, of what, in
+    /// which layout, the file's name, by whom and when.
+    fn record_document_print(
+        &mut self,
+        by: &crate::Actor,
+        doc: Document,
+        subject: &str,
+        layout: &str,
+        path: &std::path::Path,
+    ) -> Result<()> {
         let now = self.now();
-        let file = printed
-            .pdf_path
-            .file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_default();
+        let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
         self.record_one(
             by.name(),
             "document_printed",
@@ -506,6 +532,6 @@ impl Desk {
                 crate::time::stamp(now)
             ],
         )?;
-        Ok(printed)
+        Ok(())
     }
 }

@@ -590,6 +590,14 @@ impl Desk {
         self.print_document(by, doc, &registration.to_string(), "roll80", &name, &bytes)
     }
 
+    /// `downtime registration slip --out`: the 候诊条 written whole to `out`, its printing
+    /// recorded as [`Desk::print_queue_slip`] records it.
+    pub fn queue_slip_to(&mut self, by: &Actor, registration: Uuid, out: &std::path::Path) -> Result<()> {
+        let bytes = self.queue_slip_pdf(registration)?;
+        let doc = crate::charge::print::Document::QueueSlip;
+        self.document_to(by, doc, &registration.to_string(), "roll80", &bytes, out)
+    }
+
     /// 候诊条: the small slip with the queue number, on the 80 mm roll.
     pub fn queue_slip_pdf(&self, registration: Uuid) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_queue_slip, QueueSlip};

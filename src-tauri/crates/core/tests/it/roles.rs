@@ -156,3 +156,65 @@ fn a_blank_supervisor_is_no_approval_and_half_of_one_is_refused() {
     assert_eq!(c.f.entries(), before);
     assert_eq!(c.f.desk.supervisor(Some(sup.name()), Some("0000")).unwrap_err().code(), "pin_wrong");
 }
+
+/// What the window is told the operator may do (`AppStatus::may`, from `Actor::permissions`)
+/// is exactly what the core lets through: each listed permission passes `require`, each one
+/// left out is refused, and the actions behind three of them agree.
+#[test]
+fn the_permissions_the_window_is_sent_are_the_ones_the_core_lets_through() {
+    use downtime_core::ids::Permission;
+    let mut f = crate::Fixture::new();
+    let mut checked = 0;
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let who = f.operator(&format!("操作员{i}"), role);
+        let may = who.permissions();
+        for p in Permission::ALL {
+            assert_eq!(may.contains(&p), who.require(p).is_ok(), "{role:?} {p:?}");
+            checked += 1;
+        }
+        let edits = f.desk.set_idle_lock_minutes(&who, 7);
+        assert_eq!(edits.is_ok(), may.contains(&Permission::ChangeSettings), "{role:?} settings");
+        let added = f.desk.add_operator(&who, &format!("新人{i}"), Role::Cashier, "135790");
+        assert_eq!(added.is_ok(), may.contains(&Permission::ManageOperators), "{role:?} operators");
+        let depts = "科室编码,科室名称,类别\r\nNK,内科,门诊\r\n";
+        let imported = f.desk.import_departments(&who, depts.as_bytes(), "depts.csv");
+        assert_eq!(imported.is_ok(), may.contains(&Permission::EditLists), "{role:?} departments");
+    }
+    // A counter dispenses nothing, whoever is signed in.
+    let pharmacist = f.operator("药师甲", Role::Pharmacist);
+    assert!(!pharmacist.permissions().contains(&Permission::Dispense));
+    assert_eq!(
+        f.admin.permissions(),
+        Permission::ALL
+            .into_iter()
+            .filter(|&p| Role::Admin.may(p) && !matches!(p, Permission::Dispense | Permission::SuperviseDispensing))
+            .collect::<Vec<_>>()
+    );
+    println!("permissions checked against the core's refusals: {checked}");
+}
+
+/// The window's test fixtures (`ui/src/test/may.json`) say what each role may do at a counter
+/// as the core says it, so that the UI's tests sign in with the list the shell would send.
+/// When the table changes, this test writes the new file and fails once: commit it.
+#[test]
+fn the_windows_fixtures_carry_the_cores_permission_table() {
+    use downtime_core::ids::Permission;
+    let mut f = crate::Fixture::new();
+    let mut table = serde_json::Map::new();
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let who = f.operator(&format!("表{i}"), role);
+        let names: Vec<serde_json::Value> = who
+            .permissions()
+            .into_iter()
+            .map(|p: Permission| serde_json::to_value(p).unwrap())
+            .collect();
+        table.insert(role.as_str().to_string(), serde_json::Value::Array(names));
+    }
+    let text = serde_json::to_string_pretty(&serde_json::Value::Object(table)).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/test/may.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != text {
+        std::fs::write(&path, &text).unwrap();
+        panic!("{} did not match the core's permissions: written anew, commit it", path.display());
+    }
+}

@@ -5,12 +5,12 @@
 //! print dialog can then print it (a printer the desk is not set up for, or a second copy).
 
 import { createContext, useCallback, useContext, useState } from "react";
-import { api, toIpcError, type IpcError, type PrintLayout } from "../../api";
-import type { PrintResultView } from "../../bindings/PrintResultView";
-import { ErrorText } from "../../components/ErrorText";
-import { useSubmit } from "../../hooks/useSubmit";
-import { KeySelect, type KeyOption } from "../../components/KeySelect";
-import { useLang, useT } from "../../i18n";
+import { api, toIpcError, type IpcError, type PrintLayout } from "../api";
+import type { PrintResultView } from "../bindings/PrintResultView";
+import { ErrorText } from "./ErrorText";
+import { useSubmit } from "../hooks/useSubmit";
+import { KeySelect, type KeyOption } from "./KeySelect";
+import { useLang, useT } from "../i18n";
 
 const LAYOUT_KEY = "downtime-desk.print-layout";
 

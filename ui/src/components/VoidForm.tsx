@@ -2,16 +2,16 @@
 //! PIN. The number stays used and shows as 作废 everywhere; a receipt of an earlier shift is
 //! refunded instead (the core says so with `receipt_void_other_shift`).
 
-import { api, type CodeMap } from "../../api";
-import type { ReceiptView } from "../../bindings/ReceiptView";
-import { errorIn } from "../../components/ErrorText";
-import { Field } from "../../components/Field";
-import { FormButtons } from "../../components/FormButtons";
-import { KeyForm } from "../../components/KeyForm";
-import { SUPERVISED_FIELDS, SupervisorFields, useSupervisor } from "../../components/SupervisorFields";
-import { useDraft } from "../../hooks/useDraft";
-import { useSubmit, type FieldFor } from "../../hooks/useSubmit";
-import { useT, type MsgKey } from "../../i18n";
+import { api, type CodeMap } from "../api";
+import type { ReceiptView } from "../bindings/ReceiptView";
+import { errorIn } from "./ErrorText";
+import { Field } from "./Field";
+import { FormButtons } from "./FormButtons";
+import { KeyForm } from "./KeyForm";
+import { SUPERVISED_FIELDS, SupervisorFields, useSupervisor } from "./SupervisorFields";
+import { useDraft } from "../hooks/useDraft";
+import { useSubmit, type FieldFor } from "../hooks/useSubmit";
+import { useT, type MsgKey } from "../i18n";
 
 const fieldFor: FieldFor = (code) => SUPERVISED_FIELDS[code];
 

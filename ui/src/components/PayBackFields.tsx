@@ -6,17 +6,16 @@
 //! reason is asked for, which the voucher prints. The window computes none of it.
 
 import type { ReactNode } from "react";
-import type { ChannelView } from "../../bindings/ChannelView";
-import type { Method } from "../../bindings/Method";
-import type { PayBackView } from "../../bindings/PayBackView";
-import type { TenderInputView } from "../../bindings/TenderInputView";
-import { Field } from "../../components/Field";
-import { KeySelect, type KeyOption } from "../../components/KeySelect";
-import { formatFen } from "../../format";
-import { useT } from "../../i18n";
-import type { TenderRow } from "./chargeDraft";
-import { ALL_METHODS, METHOD_KEY, METHOD_KEYS, REFERENCE, referenceOf } from "./TenderFields";
-import type { CodeMap } from "../../api";
+import type { ChannelView } from "../bindings/ChannelView";
+import type { Method } from "../bindings/Method";
+import type { PayBackView } from "../bindings/PayBackView";
+import type { TenderInputView } from "../bindings/TenderInputView";
+import { Field } from "./Field";
+import { KeySelect, type KeyOption } from "./KeySelect";
+import { formatFen } from "../format";
+import { useT } from "../i18n";
+import { ALL_METHODS, METHOD_KEY, METHOD_KEYS, REFERENCE, referenceOf, type TenderRow } from "./TenderFields";
+import type { CodeMap } from "../api";
 
 /** The way chosen: back the way it came, or all of it one way. */
 export type PayBackWay = { original: true } | { original: false; row: TenderRow };

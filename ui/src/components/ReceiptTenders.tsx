@@ -2,9 +2,9 @@
 //! its method and reference, what was handed over when it differs from the amount — and the
 //! amount. All of it is the core's.
 
-import type { TenderView } from "../../bindings/TenderView";
-import { formatFen } from "../../format";
-import { useT } from "../../i18n";
+import type { TenderView } from "../bindings/TenderView";
+import { formatFen } from "../format";
+import { useT } from "../i18n";
 import { METHOD_KEY } from "./TenderFields";
 
 export function ReceiptTenders({ tenders }: { tenders: TenderView[] }) {

@@ -4,10 +4,10 @@
 //! receipt keeps it). A patient without insurance on file sees nothing here.
 
 import type { ReactNode } from "react";
-import type { PatientView } from "../../bindings/PatientView";
-import { Field } from "../../components/Field";
-import { useT } from "../../i18n";
-import type { CodeMap } from "../../api";
+import type { PatientView } from "../bindings/PatientView";
+import { Field } from "./Field";
+import { useT } from "../i18n";
+import type { CodeMap } from "../api";
 
 /** Where the core's refusals of the payer belong. */
 export const PAYER_FIELDS: CodeMap<string> = {

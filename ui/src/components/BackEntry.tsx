@@ -4,9 +4,9 @@
 //! keystroke is the time.
 
 import { useEffect, useRef, type ReactNode } from "react";
-import { Field } from "../../components/Field";
-import { useT, type MsgKey } from "../../i18n";
-import type { CodeMap } from "../../api";
+import { Field } from "./Field";
+import { useT, type MsgKey } from "../i18n";
+import type { CodeMap } from "../api";
 
 interface Props {
   on: boolean;

@@ -4,14 +4,23 @@
 //! The core checks them; the UI only joins the two halves of a reference.
 
 import type { ReactNode } from "react";
-import type { Method } from "../../bindings/Method";
-import type { TenderInputView } from "../../bindings/TenderInputView";
-import { AmountField } from "../../components/AmountField";
-import { Field } from "../../components/Field";
-import { KeySelect, type KeyOption } from "../../components/KeySelect";
-import { parseYuan } from "../../format";
-import { useT, type MsgKey } from "../../i18n";
-import type { TenderRow } from "./chargeDraft";
+import type { Method } from "../bindings/Method";
+import type { TenderInputView } from "../bindings/TenderInputView";
+import { AmountField } from "./AmountField";
+import { Field } from "./Field";
+import { KeySelect, type KeyOption } from "./KeySelect";
+import { parseYuan } from "../format";
+
+/** A tender row of the payment panel as typed (the cash row is `cash` / `tendered`). */
+export interface TenderRow {
+  method: Method;
+  amount: string;
+  /** card: last four digits; cheque: bank; wechat / alipay: transaction number; other: name. */
+  reference: string;
+  /** card: terminal reference; cheque: cheque number. */
+  reference2: string;
+}
+import { useT, type MsgKey } from "../i18n";
 
 export const METHOD_KEY: Record<Method, MsgKey> = {
   cash: "method.cash",

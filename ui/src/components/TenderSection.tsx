@@ -7,17 +7,16 @@
 //! problem names; `readTenders` turns what was typed into the core's tenders.
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode, type Ref } from "react";
-import { api, type CodeMap, type ErrorCode } from "../../api";
-import type { CashChangeView } from "../../bindings/CashChangeView";
-import type { Method } from "../../bindings/Method";
-import type { TenderInputView } from "../../bindings/TenderInputView";
-import { AmountField } from "../../components/AmountField";
-import { isSaveKey } from "../../components/KeyForm";
-import { formatFen, parseYuan } from "../../format";
-import type { Problem } from "../../hooks/useSubmit";
-import { useT, type MsgKey } from "../../i18n";
-import type { TenderRow } from "./chargeDraft";
-import { blankTender, tenderOf, TenderFields } from "./TenderFields";
+import { api, type CodeMap, type ErrorCode } from "../api";
+import type { CashChangeView } from "../bindings/CashChangeView";
+import type { Method } from "../bindings/Method";
+import type { TenderInputView } from "../bindings/TenderInputView";
+import { AmountField } from "./AmountField";
+import { isSaveKey } from "./KeyForm";
+import { formatFen, parseYuan } from "../format";
+import type { Problem } from "../hooks/useSubmit";
+import { useT, type MsgKey } from "../i18n";
+import { blankTender, tenderOf, TenderFields, type TenderRow } from "./TenderFields";
 
 /** The tender fields of a payment draft, as typed. */
 export interface TenderDraft {
