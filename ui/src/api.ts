@@ -38,6 +38,7 @@ import type { PeriodReport } from "./bindings/PeriodReport";
 import type { PricedDraftView } from "./bindings/PricedDraftView";
 import type { UnprintedView } from "./bindings/UnprintedView";
 import type { PrintResultView } from "./bindings/PrintResultView";
+import type { KeyCardView } from "./bindings/KeyCardView";
 import type { ReceiptTotals } from "./bindings/ReceiptTotals";
 import type { ReceiptView } from "./bindings/ReceiptView";
 import type { RefundInputView } from "./bindings/RefundInputView";
@@ -112,6 +113,8 @@ export interface CatalogFile {
   part?: string;
   /** The file may have less than half the items of what it replaces. */
   confirmShrink?: boolean;
+  /** Left on disk where the person chose it: the core reads it there (`x-picked`), the body is empty. */
+  onDisk?: boolean;
 }
 
 /** The file goes as the raw invoke body; its name and options as headers. Header values
@@ -126,6 +129,7 @@ function fileOptions(file: CatalogFile, acceptGoodRows = false): InvokeOptions {
   };
   if (file.confirmShrink) headers["x-confirm-shrink"] = "1";
   if (acceptGoodRows) headers["x-accept-good-rows"] = "1";
+  if (file.onDisk) headers["x-picked"] = "1";
   return { headers };
 }
 
@@ -195,6 +199,14 @@ export const api = {
   pharmacyDispense: (input: PharmacyInput) => call<ScanView>("pharmacy_dispense", { input }),
   pharmacyReturn: (input: PharmacyInput) => call<DispensingView>("pharmacy_return", { input }),
   pharmacyTrustPicked: () => call<TrustedStationView>("pharmacy_trust_picked"),
+  /** Trusts the station of an export batch folder (its verified manifest's key and voids). */
+  pharmacyTrustFolder: (folder: string) => call<TrustedStationView>("pharmacy_trust_folder", { folder }),
+  /** 打印退药单 through the core's printing path; a reprint is a 副本. */
+  printReturnSlip: (slipNo: string, layout: PrintLayout) => call<PrintResultView>("print_return_slip", { slip_no: slipNo, layout }),
+  /** This station's key card: code, name, fingerprint and the path offered (refused by role). */
+  keyCardOffer: () => call<KeyCardView>("key_card_offer"),
+  /** Writes the key card to `path`. */
+  exportKeyCard: (path: string) => call<KeyCardView>("export_key_card", { path }),
   readReturnSlip: (payload: string) => call<ReturnSlipView>("read_return_slip", { payload }),
 
   /** Reads the file and reports what an import would do; writes nothing. */

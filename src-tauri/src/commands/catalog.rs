@@ -4,6 +4,7 @@
 
 use super::Reply;
 use crate::ShellState;
+use downtime_core::catalog::stream::Input;
 use downtime_core::catalog::ImportOptions;
 use downtime_core::view::*;
 use downtime_core::CoreError;
@@ -90,35 +91,58 @@ pub(crate) fn file_of<'a>(request: &'a Request<'_>) -> Reply<(std::borrow::Cow<'
     Ok((bytes, name, opts, accept))
 }
 
+/// `x-picked`: the file the user just chose in the system dialog, read from disk by the core
+/// as it is imported (its bytes never cross to the window and back); else the body's bytes.
+pub(crate) fn picked_path(request: &Request<'_>, picked: &super::files::Picked) -> Reply<Option<std::path::PathBuf>> {
+    match header(request, "x-picked").as_deref() {
+        Some("1") => Ok(Some(picked.path()?)),
+        _ => Ok(None),
+    }
+}
+
 #[tauri::command(rename_all = "snake_case")]
-pub async fn catalog_preview(state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
+pub async fn catalog_preview(
+    state: State<'_, ShellState>,
+    picked: State<'_, super::files::Picked>,
+    request: Request<'_>,
+) -> Reply<ImportReportView> {
     let (bytes, name, opts, _) = file_of(&request)?;
+    let path = picked_path(&request, &picked)?;
+    let input = match &path {
+        Some(p) => Input::Path(p),
+        None => Input::Bytes(&bytes),
+    };
     let mut shell = state.shell();
     shell.actor()?;
-    Ok(ImportReportView::from(&shell.desk()?.catalog_preview(&bytes, &name, &opts)?))
-}
-
-fn import<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &ShellState,
-    bytes: &[u8],
-    name: &str,
-    opts: &ImportOptions,
-    accept: bool,
-) -> Reply<ImportReportView> {
-    let mut shell = state.shell();
-    let me = shell.actor()?;
-    let mut progress = |done: usize, total: usize| {
-        let _ = app.emit("catalog-progress", Progress { done, total });
-    };
-    let report = shell.desk()?.catalog_import(&me, bytes, name, opts, accept, &mut progress)?;
-    Ok(ImportReportView::from(&report))
+    Ok(ImportReportView::from(&shell.desk()?.catalog_preview_from(input, &name, &opts)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn catalog_import<R: Runtime>(app: AppHandle<R>, state: State<'_, ShellState>, request: Request<'_>) -> Reply<ImportReportView> {
+pub async fn catalog_import<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, ShellState>,
+    picked: State<'_, super::files::Picked>,
+    request: Request<'_>,
+) -> Reply<ImportReportView> {
     let (bytes, name, opts, accept) = file_of(&request)?;
-    import(&app, &state, &bytes, &name, &opts, accept)
+    let path = picked_path(&request, &picked)?;
+    let input = match &path {
+        Some(p) => Input::Path(p),
+        None => Input::Bytes(&bytes),
+    };
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    // One event per percent is enough for a progress bar.
+    let mut last = usize::MAX;
+    let mut progress = |done: usize, total: usize| {
+        let percent = if total == 0 { 100 } else { done * 100 / total };
+        if percent != last {
+            last = percent;
+            let _ = app.emit("catalog-progress", Progress { done, total });
+        }
+    };
+    let report = shell.desk()?.catalog_import_from(&me, input, &name, &opts, accept, &mut progress)?;
+    Ok(ImportReportView::from(&report))
 }
 
 /// The sample price list shipped in `assets/catalog/` (its services and drug parts), with

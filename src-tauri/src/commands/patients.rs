@@ -97,12 +97,8 @@ pub async fn import_patient_snapshot<R: Runtime>(
 ) -> Reply<SnapshotReportView> {
     let (bytes, name, _, accept) = file_of(&request)?;
     let dry_run = header(&request, "x-dry-run").as_deref() == Some("1");
-    // `x-picked`: the file the user just chose in the system dialog, read from disk as it is
-    // imported (a big hospital's index never has to be in memory).
-    let path = match header(&request, "x-picked").as_deref() {
-        Some("1") => Some(picked.path()?),
-        _ => None,
-    };
+    // A big hospital's index never has to be in memory: read from the chosen path.
+    let path = super::catalog::picked_path(&request, &picked)?;
     let input = match &path {
         Some(p) => Input::Path(p),
         None => Input::Bytes(&bytes),

@@ -1,8 +1,11 @@
-//! The pharmacy screen (#18): scan, dispense, return; and the station's key card.
+//! The pharmacy screen (#18): scan, dispense, return and print the return slip; trust a
+//! counter by its key card or an export batch folder; and this station's key card, written
+//! out from the settings.
 
 use super::Reply;
 use crate::ShellState;
-use downtime_core::pharmacy::view::{DispensingView, ScanView};
+use downtime_core::pharmacy::view::{DispensingView, KeyCardView, ScanView, TrustedStationView};
+use downtime_core::view::PrintResultView;
 use downtime_core::pharmacy::wire::PharmacyInput;
 use tauri::State;
 
@@ -65,4 +68,40 @@ pub fn read_return_slip(state: State<'_, ShellState>, payload: String) -> Reply<
     shell.actor()?;
     let slip = shell.desk()?.read_return_slip(&payload)?;
     Ok(downtime_core::pharmacy::view::ReturnSlipView::from(&slip))
+}
+
+/// 打印退药单: through the one printing path (saved, synced, sent, recorded; a reprint a 副本).
+#[tauri::command(rename_all = "snake_case")]
+pub fn print_return_slip(state: State<'_, ShellState>, slip_no: String, layout: String) -> Reply<PrintResultView> {
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    let printed = shell.desk()?.print_return_slip(&me, &slip_no, &layout)?;
+    Ok(PrintResultView::of(String::new(), &printed))
+}
+
+/// 信任工作站 by an export batch folder typed in: the station's key from its verified
+/// manifest, and the receipts it says were voided.
+#[tauri::command(rename_all = "snake_case")]
+pub fn pharmacy_trust_folder(state: State<'_, ShellState>, folder: String) -> Reply<TrustedStationView> {
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    let t = shell.desk()?.trust_batch(&me, std::path::Path::new(folder.trim()))?;
+    Ok(TrustedStationView::from(&t))
+}
+
+/// 本站密钥卡, before writing: code, name, fingerprint and the path offered.
+#[tauri::command(rename_all = "snake_case")]
+pub fn key_card_offer(state: State<'_, ShellState>) -> Reply<KeyCardView> {
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    Ok(KeyCardView::from(&shell.desk()?.key_card_offer(&me)?))
+}
+
+/// 导出密钥卡 to the path typed (or offered).
+#[tauri::command(rename_all = "snake_case")]
+pub fn export_key_card(state: State<'_, ShellState>, path: String) -> Reply<KeyCardView> {
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    let written = shell.desk()?.export_key_card(&me, std::path::Path::new(path.trim()))?;
+    Ok(KeyCardView::from(&written))
 }

@@ -204,6 +204,15 @@ fn operators_outages_exports_and_restore_refuse_wrong_roles() {
         "role_forbidden",
     );
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    // The key card (#18): handed out by those who trust keys, not by a cashier or finance.
+    let card = out.path().join("MZ01.key.json");
+    for who in [CASHIER, FINANCE] {
+        w.login(who);
+        t.expect("key_card_offer", json!({}), "role_forbidden");
+        t.expect("export_key_card", json!({ "path": card.display().to_string() }), "role_forbidden");
+        t.expect("pharmacy_trust_folder", json!({ "folder": out.path().display().to_string() }), "role_forbidden");
+    }
+    assert!(!card.exists());
     // Restore: a backup of this station, chosen in the (answered) file dialog; a cashier's
     // name and PIN do not restore it.
     let backups = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@
 //! and reasons; it never parses the file itself.
 
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { api, toIpcError, type ChosenFile, type Progress } from "../api";
+import { api, toIpcError, type Progress } from "../api";
 import type { ImportReportView } from "../bindings/ImportReportView";
 import { ErrorText } from "../components/ErrorText";
 import { Field } from "../components/Field";
@@ -31,7 +31,7 @@ export function CatalogImport({ onImported, fileRef }: Props) {
   const fileInput = useRef<HTMLButtonElement>(null);
   useImperativeHandle(fileRef, () => fileInput.current!, []);
   const decision = useRef<HTMLButtonElement>(null);
-  const [file, setFile] = useState<ChosenFile | null>(null);
+  const [file, setFile] = useState<PickedFile | null>(null);
   const [month, setMonth] = useDraft("catalog.month");
   const [part, setPart] = useDraft("catalog.part");
   const [encoding, setEncoding] = useState("");
@@ -144,6 +144,7 @@ export function CatalogImport({ onImported, fileRef }: Props) {
           disabled={busy}
           onPick={choose}
           hint={t("catalog.fileHint")}
+          fromDisk
         />
         <Field
           name="part"

@@ -1,5 +1,6 @@
 //! Ctrl+O 操作员与设置: the list (role, lock status) and, for administrators, adding an operator, the
-//! idle-lock minutes and the receipt printer (everyone sees which printer is in use); under the
+//! idle-lock minutes and the receipt printer (everyone sees which printer is in use), this
+//! station's key card (`settings/KeyCardForm`, offered to whoever may trust keys); under the
 //! list, 编辑科室表 opens the department list and 编辑号别与挂号费 the registration types (Esc
 //! there comes back here). Who may change what is
 //! decided by the core (`role_forbidden` otherwise).
@@ -19,6 +20,7 @@ import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { roleKey, useT } from "../i18n";
 import type { Notice } from "./notice";
 import { IdleLockForm } from "./IdleLockForm";
+import { KeyCardForm } from "./settings/KeyCardForm";
 import { PrinterForm } from "./settings/PrinterForm";
 import { ThresholdForm } from "./settings/ThresholdForm";
 
@@ -128,6 +130,7 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
               {t("ops.submit")} <kbd>Enter</kbd>
             </button>
           </KeyForm>
+          {status.may.includes("trust_stations") && <KeyCardForm />}
         </div>
         <div>
           {changesSettings && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}

@@ -6,13 +6,16 @@
 //! quantities in the line fields (all of each line to start with, any part typed instead); a
 //! receipt dispensed before needs the pharmacist-in-charge's name, PIN and a reason in place.
 //! F8 switches to 退药: type what came back, F8 again records it and shows the return slip's
-//! number and code for the counter. Ctrl+T trusts a counter's key card chosen in the system's
-//! file dialog (administrators and the pharmacist-in-charge; the fingerprint is shown to compare).
+//! number and code for the counter, and prints the slip through the core's one printing path
+//! (Ctrl+P prints it again, marked 副本). Ctrl+T trusts a counter by its key card chosen in the
+//! system's file dialog, or by an export batch folder typed in (which also notes the receipts
+//! that counter voided); administrators and the pharmacist-in-charge; the fingerprint is shown
+//! to compare. Ctrl+K writes this pharmacy's own key card, for the counters to trust its slips.
 //! Esc clears and goes back to the scan field; F12 locks,
 //! Ctrl+Q logs out. The screen computes nothing: quantities are the core's, as text.
 
 import { useEffect, useRef, useState } from "react";
-import { api } from "../api";
+import { api, toIpcError } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { DispensingView } from "../bindings/DispensingView";
 import type { ScanView } from "../bindings/ScanView";
@@ -27,6 +30,8 @@ import { useHotkeys } from "../hooks/useHotkeys";
 import { useIdle } from "../hooks/useIdle";
 import { useSubmit } from "../hooks/useSubmit";
 import { useT } from "../i18n";
+import { LayoutSelect, NOT_PRINTED, PrintStatus, usePrinter, type PrintState } from "../components/printing";
+import { KeyCardForm } from "./settings/KeyCardForm";
 
 interface Props {
   status: AppStatus;
@@ -51,6 +56,10 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
   const [slip, setSlip] = useState<DispensingView | null>(null);
   const [trusting, setTrusting] = useState(false);
   const [trusted, setTrusted] = useState<TrustedStationView | null>(null);
+  const [folder, setFolder] = useState("");
+  const [keyCard, setKeyCard] = useState(false);
+  const [printState, setPrintState] = useState<PrintState>(NOT_PRINTED);
+  const { layout, setLayout } = usePrinter();
   const action = useSubmit();
   const scanInput = useRef<HTMLInputElement>(null);
   const firstQty = useRef<HTMLInputElement>(null);
@@ -72,6 +81,7 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
     setText("");
     setDone(null);
     setSlip(null);
+    setPrintState(NOT_PRINTED);
     setMode("dispense");
     setApprover("");
     setApproverPin("");
@@ -129,6 +139,7 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
     void action.run(async () => {
       const d = await api.pharmacyReturn({ payload, lines: lines() });
       setSlip(d);
+      if (d.slip_no) void printSlip(d.slip_no);
       const view = await api.pharmacyScan(payload);
       setScan(view);
       setMode("dispense");
@@ -142,6 +153,27 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
     void action.run(async () => setTrusted(await api.pharmacyTrustPicked()));
   }
 
+  /** Ctrl+T, then a batch folder typed and Enter: the counter's key from its export batch. */
+  function trustFolder() {
+    if (folder.trim() === "") return;
+    setTrusted(null);
+    void action.run(async () => setTrusted(await api.pharmacyTrustFolder(folder)));
+  }
+
+  /** The return slip, printed (after the return) and again on Ctrl+P, a 副本 from then on. */
+  async function printSlip(slipNo: string) {
+    setPrintState({ pending: true, result: null, problem: null });
+    try {
+      setPrintState({ pending: false, result: await api.printReturnSlip(slipNo, layout), problem: null });
+    } catch (e) {
+      setPrintState({ pending: false, result: null, problem: toIpcError(e) });
+    }
+  }
+
+  function reprintSlip() {
+    if (slip?.slip_no && !printState.pending) void printSlip(slip.slip_no);
+  }
+
   async function logout() {
     onStatus(await api.logout());
   }
@@ -153,12 +185,19 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
       F8: returnKey,
       Escape: () => {
         setTrusting(false);
+        setKeyCard(false);
         clear();
       },
       "Ctrl+T": () => {
         setTrusted(null);
+        setKeyCard(false);
         setTrusting(true);
       },
+      "Ctrl+K": () => {
+        setTrusting(false);
+        setKeyCard(true);
+      },
+      "Ctrl+P": reprintSlip,
       F12: onLock,
       "Ctrl+Q": () => void logout(),
     },
@@ -202,12 +241,36 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
               onPick={trustPicked}
               hint={t("pharmacy.trustHint")}
             />
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                trustFolder();
+              }}
+            >
+              <Field
+                name="trustFolder"
+                label={t("pharmacy.trustFolder")}
+                hint={t("pharmacy.trustFolderHint")}
+                testId="pharmacy-trust-folder"
+                value={folder}
+                onChange={setFolder}
+                lang="en"
+                autoCapitalize="off"
+                autoCorrect="off"
+              />
+            </form>
             {trusted && (
               <p data-testid="pharmacy-trusted">
                 {t("pharmacy.trusted", { code: trusted.station_code, name: trusted.station_name })}{" "}
                 <span className="fingerprint">{trusted.fingerprint}</span>
+                {trusted.voids_noted > 0 && <> {t("pharmacy.trustedVoids", { n: trusted.voids_noted })}</>}
               </p>
             )}
+          </div>
+        )}
+        {keyCard && (
+          <div className="panel slip">
+            <KeyCardForm autoFocus />
           </div>
         )}
         {action.pending && <p className="muted">{t("common.working")}</p>}
@@ -227,6 +290,10 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
               <b className="big">{t("pharmacy.slip", { slip: slip.slip_no ?? "" })}</b> <span className="muted">{t("pharmacy.slipHint")}</span>
             </p>
             <code className="payload">{slip.slip_payload}</code>
+            <div className="slip-print">
+              <LayoutSelect layout={layout} onChange={setLayout} />
+              <PrintStatus state={printState} testId="pharmacy-slip-print" pathTestId="pharmacy-slip-pdf" />
+            </div>
           </div>
         )}
         {scan && (
@@ -299,7 +366,9 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
           { key: "F5", label: t("pharmacy.keyDispense"), run: dispense },
           { key: "F8", label: mode === "return" ? t("pharmacy.keyReturnConfirm") : t("pharmacy.keyReturn"), run: returnKey },
           { key: "Esc", label: t("pharmacy.keyClear"), run: clear },
+          ...(slip?.slip_no ? [{ key: "Ctrl+P", label: t("pharmacy.keyPrintSlip"), run: reprintSlip }] : []),
           { key: "Ctrl+T", label: t("pharmacy.keyTrust"), run: () => setTrusting(true) },
+          { key: "Ctrl+K", label: t("pharmacy.keyKeyCard"), run: () => setKeyCard(true) },
           { key: "F12", label: t("nav.lock"), run: onLock },
           { key: "Ctrl+Q", label: t("nav.logout"), run: () => void logout() },
         ]}

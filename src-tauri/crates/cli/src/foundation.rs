@@ -57,7 +57,7 @@ pub struct InitArgs {
 pub enum StationCmd {
     /// 显示工作站与公钥指纹
     Show(JsonFlag),
-    /// 导出本工作站的密钥卡（工作站代码、名称、公钥和指纹，由本站密钥签名），供药房导入
+    /// 导出本工作站的密钥卡（工作站代码、名称、公钥和指纹，由本站密钥签名），供药房导入；需管理员、主管或药房主管
     Key {
         /// 密钥卡文件
         #[arg(long)]
@@ -202,8 +202,8 @@ pub fn dispatch(cmd: Command, ctx: &mut Ctx) -> Out {
             Ok(ExitCode::SUCCESS)
         }
         Command::Station(StationCmd::Key { out, json }) => {
-            let card = ctx.desk.station_key_card()?;
-            downtime_core::store::write_whole(&out, &card)?;
+            let me = ctx.actor()?;
+            ctx.desk.export_key_card(&me, &out)?;
             let s = ctx.desk.require_station()?;
             if json {
                 print_json(&StationView::from(&s));

@@ -170,7 +170,8 @@ pub enum Permission {
     Dispense,
     /// Approve dispensing again against a receipt already dispensed (药房主管).
     SuperviseDispensing,
-    /// Trust another station's public key (key card or export batch).
+    /// Trust another station's public key (key card or export batch), and hand this
+    /// station's key card out.
     TrustStations,
 }
 

@@ -123,8 +123,8 @@ impl Actor {
             ),
             Permission::SuperviseDispensing => ("再次发药需要药房主管授权", "dispensing again needs the pharmacist-in-charge"),
             Permission::TrustStations => (
-                "信任其他工作站的公钥需要管理员、主管或药房主管",
-                "trusting another station's key needs an administrator, a supervisor or the pharmacist-in-charge",
+                "导出本站密钥卡和信任其他工作站的公钥需要管理员、主管或药房主管",
+                "exporting this station's key card and trusting another station's key need an administrator, a supervisor or the pharmacist-in-charge",
             ),
         };
         Err(CoreError::invalid(

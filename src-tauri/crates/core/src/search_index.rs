@@ -151,6 +151,12 @@ pub(crate) struct Entry<'a> {
     pub lookups: &'a [String],
 }
 
+/// FTS5's own defaults for the memory of pending postings and for merging segments.
+const FTS_HASH: i64 = 1024 * 1024;
+const FTS_AUTOMERGE: i64 = 4;
+/// The memory of pending postings during a bulk load (part of an import's bounded memory).
+const BULK_FTS_HASH: i64 = 32 * 1024 * 1024;
+
 /// Writes entries into one domain's index inside the caller's transaction.
 pub(crate) struct Writer<'c> {
     conn: &'c Connection,
@@ -172,9 +178,17 @@ impl<'c> Writer<'c> {
     /// `finish`, so that the index is filled from one end (SQLite's sorter spills to disk, its
     /// memory stays bounded) instead of with one descent of a growing tree per key.
     pub fn bulk(conn: &'c Connection, domain: Domain) -> Result<Writer<'c>> {
-        conn.execute_batch(
-            "DROP TABLE IF EXISTS temp.search_key_stage; CREATE TEMP TABLE search_key_stage (key BLOB NOT NULL, pos INTEGER NOT NULL);",
-        )?;
+        let d = domain.name();
+        // FTS5 keeps the postings of the rows just written in memory and writes them out as a
+        // segment when they pass `hashsize` (1 MiB by default), merging segments as they
+        // pile up (`automerge`): at millions of names that is hundreds of segments merged
+        // over and over. For the load: big segments, no merging (`optimize` merges them once
+        // at the end); `finish` puts the defaults back.
+        conn.execute_batch(&format!(
+            "DROP TABLE IF EXISTS temp.search_key_stage; CREATE TEMP TABLE search_key_stage (key BLOB NOT NULL, pos INTEGER NOT NULL); \
+             INSERT INTO {d}_gram ({d}_gram, rank) VALUES ('hashsize', {BULK_FTS_HASH}); \
+             INSERT INTO {d}_gram ({d}_gram, rank) VALUES ('automerge', 0);"
+        ))?;
         Writer::open(conn, domain, true)
     }
 
@@ -217,7 +231,9 @@ impl<'c> Writer<'c> {
             let (key, slot, gram, conn) = (self.key, self.slot, self.gram, self.conn);
             drop((key, slot, gram));
             conn.execute_batch(&format!(
-                "INSERT OR IGNORE INTO {d}_key (key, pos) SELECT key, pos FROM temp.search_key_stage ORDER BY key, pos; \
+                "INSERT INTO {d}_gram ({d}_gram, rank) VALUES ('hashsize', {FTS_HASH}); \
+                 INSERT INTO {d}_gram ({d}_gram, rank) VALUES ('automerge', {FTS_AUTOMERGE}); \
+                 INSERT OR IGNORE INTO {d}_key (key, pos) SELECT key, pos FROM temp.search_key_stage ORDER BY key, pos; \
                  DROP TABLE temp.search_key_stage;"
             ))?;
         }

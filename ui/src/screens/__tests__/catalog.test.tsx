@@ -96,20 +96,23 @@ describe("price list screen", () => {
     expect(good).toHaveTextContent("只导入 3 行正确的项目");
     expect(good).toHaveFocus();
 
+    // The file stays on disk: the core reads the chosen path; no bytes cross to the window.
     const [preview] = callsOf(calls, "catalog_preview");
     expect(preview.args).toBeInstanceOf(Uint8Array);
-    expect(new TextDecoder().decode(preview.args as unknown as Uint8Array)).toContain("X0001,注射用头孢呋辛钠,12.50");
+    expect((preview.args as unknown as Uint8Array).length).toBe(0);
+    expect(callsOf(calls, "picked_file_bytes")).toHaveLength(0);
     expect(preview.headers).toEqual({
       "x-file-name": encodeURIComponent("价目表2026-11.csv"),
       "x-month": "2026-11",
       "x-encoding": "",
       "x-sheet": "",
       "x-part": "",
+      "x-picked": "1",
     });
 
     await user.keyboard("{Enter}");
     expect(await screen.findByTestId("import-progress")).toHaveTextContent("已写入 2 / 3 项");
-    expect(callsOf(calls, "catalog_import")[0].headers).toMatchObject({ "x-accept-good-rows": "1", "x-month": "2026-11" });
+    expect(callsOf(calls, "catalog_import")[0].headers).toMatchObject({ "x-accept-good-rows": "1", "x-month": "2026-11", "x-picked": "1" });
 
     reply.resolve({ ...withProblems, version });
     expect(await screen.findByTestId("import-summary")).toHaveTextContent("已导入价目表：2026-11，共 3 项。");

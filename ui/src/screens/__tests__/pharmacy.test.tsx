@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, test } from "vitest";
 import type { ScanView } from "../../bindings/ScanView";
 import { callsOf, fakeBackend, ipcError, operator, renderApp, station, status, willPick } from "../../test/fixtures";
@@ -88,5 +88,82 @@ describe("药房 (#18)", () => {
     expect(await screen.findByTestId("pharmacy-trusted")).toHaveTextContent("已信任工作站 MZ01 门诊收费一号窗");
     expect(screen.getByTestId("pharmacy-trusted")).toHaveTextContent("9f3a 07c1 d2e4 b5a6");
     expect(callsOf(calls, "pharmacy_trust_picked")).toHaveLength(1);
+  });
+
+  test("Ctrl+T takes an export batch folder typed in; Enter trusts it and says how many voids it noted", async () => {
+    const calls = fakeBackend({
+      app_status: () => pharmacyStatus(),
+      pharmacy_trust_folder: () => ({
+        station_code: "MZ01",
+        station_name: "门诊收费一号窗",
+        hospital: "市第一人民医院",
+        fingerprint: "9f3a 07c1",
+        source: "batch:MZ01-batch-000001",
+        trusted_by: "王管理",
+        trusted_at: "2026-11-26T02:00:00.000000Z",
+        new: true,
+        voids_noted: 2,
+      }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("pharmacy-scan");
+    await user.keyboard("{Control>}t{/Control}");
+    await user.click(await screen.findByTestId("pharmacy-trust-folder"));
+    await user.keyboard("/media/usb/MZ01-batch-000001{Enter}");
+    expect(await screen.findByTestId("pharmacy-trusted")).toHaveTextContent("并记下 2 张已作废收据");
+    expect(callsOf(calls, "pharmacy_trust_folder")[0].args).toEqual({ folder: "/media/usb/MZ01-batch-000001" });
+  });
+
+  test("a return prints its slip through the core; Ctrl+P prints it again, a copy", async () => {
+    let printed = 0;
+    const calls = fakeBackend({
+      app_status: () => pharmacyStatus(),
+      pharmacy_scan: () => scanned({ lines: scanned().lines.map((l) => ({ ...l, dispensed: l.quantity })), dispensed_before: true }),
+      pharmacy_return: () => ({
+        kind: "return",
+        at: "2026-11-26T02:10:00.000000Z",
+        by: "李药师",
+        approver: null,
+        reason: null,
+        slip_no: "YF01-T000001",
+        slip_payload: "DDRT.YF01.YF01-T000001.MZ01.MZ01-000001.1764122400.x.1*Y1*1.sig",
+        lines: [{ n: 1, quantity: "1" }],
+      }),
+      print_return_slip: () => {
+        printed += 1;
+        return { receipt_no: "", pdf_path: `/d/receipts/退药单-YF01-T000001${printed > 1 ? "-副本1" : ""}.pdf`, sent_to_printer: false, problem: "未设置打印机", problem_en: "No printer", copy: printed > 1 };
+      },
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("pharmacy-scan");
+    await user.keyboard(`${PAYLOAD}{Enter}`);
+    await screen.findByTestId("pharmacy-lines");
+    await user.keyboard("{F8}");
+    await user.clear(screen.getByTestId("pharmacy-qty-1"));
+    await user.type(screen.getByTestId("pharmacy-qty-1"), "1");
+    await user.keyboard("{F8}");
+    expect(await screen.findByTestId("pharmacy-slip-pdf")).toHaveTextContent("退药单-YF01-T000001.pdf");
+    expect(callsOf(calls, "print_return_slip")[0].args).toEqual({ slip_no: "YF01-T000001", layout: "a5" });
+    await user.keyboard("{Control>}p{/Control}");
+    expect(await screen.findByText("退药单-YF01-T000001-副本1.pdf", { exact: false })).toBeInTheDocument();
+    expect(callsOf(calls, "print_return_slip")).toHaveLength(2);
+  });
+
+  test("Ctrl+K shows this pharmacy's key card with its fingerprint and writes it to the path typed", async () => {
+    const calls = fakeBackend({
+      app_status: () => pharmacyStatus(),
+      key_card_offer: () => ({ station_code: "YF01", station_name: "门诊西药房", fingerprint: "ab12 cd34", path: "/d/exports/YF01.key.json" }),
+      export_key_card: (args) => ({ station_code: "YF01", station_name: "门诊西药房", fingerprint: "ab12 cd34", path: String(args?.path) }),
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("pharmacy-scan");
+    await user.keyboard("{Control>}k{/Control}");
+    expect(await screen.findByTestId("keycard-fingerprint")).toHaveTextContent("ab12 cd34");
+    expect(screen.getByTestId("keycard-station")).toHaveTextContent("工作站 YF01 门诊西药房");
+    await waitFor(() => expect(screen.getByTestId("keycard-path")).toHaveFocus());
+    expect(screen.getByTestId("keycard-path")).toHaveValue("/d/exports/YF01.key.json");
+    await user.keyboard("/media/usb/YF01.key.json{Enter}");
+    expect(await screen.findByTestId("keycard-done")).toHaveTextContent("已写出密钥卡：/media/usb/YF01.key.json");
+    expect(callsOf(calls, "export_key_card")[0].args).toEqual({ path: "/media/usb/YF01.key.json" });
   });
 });

@@ -117,7 +117,11 @@ fn scan_dispense_refuse_the_second_and_return_with_a_slip_the_counter_refunds() 
     // A station the pharmacy does not know.
     p.run(&with(&PH, &["pharmacy", "scan", &payload])).fails_with("本药房没有它的公钥");
     let card = c.dir.path().join("MZ01.key.json");
-    let shown = c.run(&["station", "key", "--out", card.to_str().unwrap()]);
+    // Handing the key card out is for those who also trust keys: not a cashier.
+    c.as_("李收费", "2468", &["station", "key", "--out", card.to_str().unwrap()])
+        .fails_with("无权执行");
+    assert!(!card.exists());
+    let shown = c.admin(&["station", "key", "--out", card.to_str().unwrap()]);
     assert!(shown.out().contains("公钥指纹"), "{}", shown.stdout);
     // A pharmacist may not trust keys; the administrator may.
     p.run(&with(&PH, &["pharmacy", "trust", card.to_str().unwrap()]))
@@ -235,7 +239,7 @@ fn scan_dispense_refuse_the_second_and_return_with_a_slip_the_counter_refunds() 
     };
     refund(&slip).fails_with("没有它的公钥");
     let pcard = p.dir.path().join("YF01.key.json");
-    p.run(&["station", "key", "--out", pcard.to_str().unwrap()]).out();
+    p.admin(&["station", "key", "--out", pcard.to_str().unwrap()]).out();
     c.admin(&["pharmacy", "trust", pcard.to_str().unwrap()]).out();
     let back = refund(&slip).json();
     assert_eq!(back["drug_return_by"], "李药师（药房 YF01 退药单 YF01-T000001）");

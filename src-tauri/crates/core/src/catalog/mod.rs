@@ -31,6 +31,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use stream::Input;
 use uuid::Uuid;
 
 /// A catalog older than this many days deserves a warning on the charging screen.
@@ -335,13 +336,22 @@ pub(crate) fn verify_items(conn: &Connection) -> Result<Option<(Uuid, String)>> 
 impl Desk {
     /// Reads the file and reports what an import would do, writing nothing (`--dry-run`).
     pub fn catalog_preview(&self, bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<ImportReport> {
-        let (report, _) = self.catalog_read(bytes, file_name, opts)?;
+        self.catalog_preview_from(Input::Bytes(bytes), file_name, opts)
+    }
+
+    /// The same for a file read from disk by the core (the app passes the path the person
+    /// chose, never the file's bytes).
+    pub fn catalog_preview_from(&self, input: Input<'_>, file_name: &str, opts: &ImportOptions) -> Result<ImportReport> {
+        let (report, _) = self.catalog_read(input, file_name, opts)?;
         Ok(report)
     }
 
-    fn catalog_read(&self, bytes: &[u8], file_name: &str, opts: &ImportOptions) -> Result<(ImportReport, Parsed)> {
-        let parsed = read::read(bytes, file_name, &opts.read)?;
-        let sha256 = file_sha256(bytes);
+    fn catalog_read(&self, input: Input<'_>, file_name: &str, opts: &ImportOptions) -> Result<(ImportReport, Parsed)> {
+        let parsed = read::read_input(input, file_name, &opts.read)?;
+        let sha256 = match input {
+            Input::Bytes(bytes) => file_sha256(bytes),
+            Input::Path(_) => input.sha256()?,
+        };
         let existing = self
             .conn
             .qrow(&format!("{VERSION_SELECT} WHERE v.file_sha256 = ?1"), [&sha256], version_from_row)
@@ -396,8 +406,21 @@ impl Desk {
         accept_good_rows: bool,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
+        self.catalog_import_from(by, Input::Bytes(bytes), file_name, opts, accept_good_rows, progress)
+    }
+
+    /// The same for a file read from disk by the core.
+    pub fn catalog_import_from(
+        &mut self,
+        by: &Actor,
+        input: Input<'_>,
+        file_name: &str,
+        opts: &ImportOptions,
+        accept_good_rows: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
         by.require(Permission::ImportReference)?;
-        let (mut report, parsed) = self.catalog_read(bytes, file_name, opts)?;
+        let (mut report, parsed) = self.catalog_read(input, file_name, opts)?;
         if report.already_imported {
             return Ok(report);
         }

@@ -148,6 +148,23 @@ pub fn read(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Parsed>
     parse_rows(rows, &opts.map, format, encoding)
 }
 
+/// The same from a file on disk or in memory: a CSV on disk is read as a stream (its bytes are
+/// never held whole; its rows are, up to `MAX_ROWS`, to be checked against each other).
+pub fn read_input(input: super::stream::Input<'_>, file_name: &str, opts: &ReadOptions) -> Result<Parsed> {
+    if let super::stream::Input::Bytes(bytes) = input {
+        return read(bytes, file_name, opts);
+    }
+    let mut rows: Rows = Vec::new();
+    let (format, encoding) = super::stream::stream_table(input, file_name, opts, not_a_catalog, &mut |_, _| {}, &mut |line, cells| {
+        if rows.len() >= MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        rows.push((line, cells));
+        Ok(())
+    })?;
+    parse_rows(rows, &opts.map, format, encoding)
+}
+
 /// Builds the "this is not a … file" error from a reason in both languages.
 pub type NotA = fn(&str, &str) -> CoreError;
 

@@ -459,6 +459,8 @@ pub enum Document {
     QueueSlip,
     /// 预交金汇总, of an admission.
     DepositSummary,
+    /// 退药单, of a drug return at a pharmacy (by its slip number).
+    ReturnSlip,
 }
 
 impl Document {
@@ -466,6 +468,7 @@ impl Document {
         match self {
             Document::QueueSlip => "queue_slip",
             Document::DepositSummary => "deposit_summary",
+            Document::ReturnSlip => "return_slip",
         }
     }
 }

@@ -292,8 +292,10 @@ pub(crate) struct Fhir {
     emitted: HashSet<String>,
     /// Records left out, by id, with the reason (for their dependants).
     failed: HashMap<String, String>,
-    /// Admissions whose account the bundle must carry, in the order first met.
+    /// Admissions whose account the bundle must carry, in the order first met (and as a set,
+    /// to ask whether one is there already).
     accounts: Vec<String>,
+    accounts_met: HashSet<String>,
     /// Receipts voided, and visits and admissions cancelled, as of the batch's end.
     voided: HashSet<String>,
     cancelled: HashSet<String>,
@@ -325,6 +327,7 @@ impl Fhir {
             emitted: HashSet::new(),
             failed: HashMap::new(),
             accounts: Vec::new(),
+            accounts_met: HashSet::new(),
             voided,
             cancelled,
             exceptions: Vec::new(),
@@ -421,7 +424,7 @@ impl Fhir {
                 "receipt" => match s(row, "kind") {
                     "deposit" | "deposit_refund" => self.touch_account(s(row, "admission_id")),
                     _ => {
-                        self.invoice(lk, row, seq, false)?;
+                        self.invoice(lk, row, seq, false, Some(payload))?;
                     }
                 },
                 "receipt_void" => {
@@ -430,7 +433,7 @@ impl Fhir {
                         match s(&r, "kind") {
                             "deposit" | "deposit_refund" => self.touch_account(s(&r, "admission_id")),
                             _ if !self.emitted.contains(id) => {
-                                self.invoice(lk, &r, seq, true)?;
+                                self.invoice(lk, &r, seq, true, None)?;
                             }
                             _ => {}
                         }
@@ -472,7 +475,8 @@ impl Fhir {
     }
 
     fn touch_account(&mut self, admission_id: &str) {
-        if !admission_id.is_empty() && !self.accounts.iter().any(|a| a == admission_id) {
+        if !admission_id.is_empty() && !self.accounts_met.contains(admission_id) {
+            self.accounts_met.insert(admission_id.to_string());
             self.accounts.push(admission_id.to_string());
         }
     }
@@ -699,7 +703,9 @@ impl Fhir {
 
     /// A charge or refund receipt's Invoice and ChargeItems; `update` for one posted in an
     /// earlier batch and voided in this one.
-    fn invoice(&mut self, lk: &Lookup<'_>, r: &Row, seq: i64, update: bool) -> Result<bool> {
+    /// Its lines and tenders come from `entry`, the payload of the journal entry that made it,
+    /// when that is at hand (or else from the store).
+    fn invoice(&mut self, lk: &Lookup<'_>, r: &Row, seq: i64, update: bool, entry: Option<&Value>) -> Result<bool> {
         let id = s(r, "id").to_string();
         if self.emitted.contains(&id) {
             return Ok(true);
@@ -717,18 +723,49 @@ impl Fhir {
         let original = s(r, "refund_of");
         if !original.is_empty() && !self.emitted.contains(original) {
             if let Some(o) = lk.receipt(original)? {
-                self.invoice(lk, &o, seq, false)?;
+                self.invoice(lk, &o, seq, false, None)?;
             }
         }
         let kind = s(r, "kind");
         let sign = receipt_sign(kind);
         let mut items = Vec::new();
+        let of_receipt = |table: &str, key: &str| -> Vec<&Row> {
+            let mut rows: Vec<&Row> = entry
+                .into_iter()
+                .flat_map(payload_rows)
+                .filter(|(t, x)| *t == table && s(x, "receipt_id") == id)
+                .map(|(_, x)| x)
+                .collect();
+            rows.sort_by_key(|x| i(x, key));
+            rows
+        };
+        let carried = of_receipt("receipt_line", "line_no");
+        let carried_tenders = of_receipt("tender", "n");
         let mut stmt = lk.conn.prepare_cached(
             "SELECT line_no, code, name, unit, qty_milli, unit_price_e4, amount_fen, category, free_text, free_reason \
              FROM receipt_line WHERE receipt_id = ?1 ORDER BY line_no",
         )?;
-        let lines: Vec<(i64, String, String, String, i64, i64, i64, String, bool, String)> = stmt
-            .query_map([&id], |x| {
+        type Line = (i64, String, String, String, i64, i64, i64, String, bool, String);
+        let lines: Vec<Line> = if !carried.is_empty() {
+            carried
+                .iter()
+                .map(|x| {
+                    (
+                        i(x, "line_no"),
+                        s(x, "code").to_string(),
+                        s(x, "name").to_string(),
+                        s(x, "unit").to_string(),
+                        i(x, "qty_milli"),
+                        i(x, "unit_price_e4"),
+                        i(x, "amount_fen"),
+                        s(x, "category").to_string(),
+                        b(x, "free_text"),
+                        s(x, "free_reason").to_string(),
+                    )
+                })
+                .collect()
+        } else {
+            stmt.query_map([&id], |x| {
                 Ok((
                     x.get(0)?,
                     x.get(1)?,
@@ -742,7 +779,8 @@ impl Fhir {
                     x.get(9)?,
                 ))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<rusqlite::Result<_>>()?
+        };
         drop(stmt);
         for (line_no, code, name, unit, qty, price_e4, amount, category, free, free_reason) in lines {
             let item_id = derived_id(&id, &format!("line/{line_no}"));
@@ -802,29 +840,45 @@ impl Fhir {
         let mut stmt = lk
             .conn
             .prepare_cached("SELECT method, amount_fen, tendered_fen, reference FROM tender WHERE receipt_id = ?1 ORDER BY n")?;
-        let tenders: Vec<J> = stmt
-            .query_map([&id], |x| {
+        let tender = |method: &str, amount: i64, tendered: Option<i64>, reference: &str| {
+            ext_complex(
+                "tender",
+                non_empty_vec(vec![
+                    part(
+                        "method",
+                        "valueCoding",
+                        o(vec![
+                            ("system", st(SYS_METHOD)),
+                            ("code", st(method)),
+                            ("display", st(labels::method(method))),
+                        ]),
+                    ),
+                    part("amount", "valueMoney", money(sign * amount)),
+                    tendered.map_or(J::O(vec![]), |t| part("tendered", "valueMoney", money(t))),
+                    part("reference", "valueString", st(reference)),
+                ]),
+            )
+        };
+        let tenders: Vec<J> = if !carried_tenders.is_empty() {
+            carried_tenders
+                .iter()
+                .map(|x| {
+                    tender(
+                        s(x, "method"),
+                        i(x, "amount_fen"),
+                        x.get("tendered_fen").and_then(Value::as_i64),
+                        s(x, "reference"),
+                    )
+                })
+                .collect()
+        } else {
+            stmt.query_map([&id], |x| {
                 let (method, amount, tendered, reference): (String, i64, Option<i64>, String) =
                     (x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?);
-                Ok(ext_complex(
-                    "tender",
-                    non_empty_vec(vec![
-                        part(
-                            "method",
-                            "valueCoding",
-                            o(vec![
-                                ("system", st(SYS_METHOD)),
-                                ("code", st(&method)),
-                                ("display", st(labels::method(&method))),
-                            ]),
-                        ),
-                        part("amount", "valueMoney", money(sign * amount)),
-                        tendered.map_or(J::O(vec![]), |t| part("tendered", "valueMoney", money(t))),
-                        part("reference", "valueString", st(&reference)),
-                    ]),
-                ))
+                Ok(tender(&method, amount, tendered, &reference))
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<rusqlite::Result<_>>()?
+        };
         drop(stmt);
         let voided = update || self.voided.contains(&id);
         let void_reason = if voided {

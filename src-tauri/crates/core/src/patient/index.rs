@@ -60,6 +60,62 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
     rebuild_with(conn, &source, None, &mut |_| {}, &mut |_| {})
 }
 
+/// The patient index written from its first entry: cleared, this station's patients added,
+/// then the snapshot's patients one by one in HIS-ID order (positions 1, 2, …), as the import
+/// reads them or as a rebuild reads them back.
+pub(crate) struct HisIndexer<'c> {
+    w: Writer<'c>,
+    pos: i64,
+}
+
+impl<'c> HisIndexer<'c> {
+    pub fn begin(conn: &'c Connection) -> Result<HisIndexer<'c>> {
+        search_index::clear(conn, Domain::Patients)?;
+        {
+            // The row's own columns first (as `patient_from_row` reads them), then rowid and seq.
+            let mut stmt = conn.prepare(&format!(
+                "{} ORDER BY p.seq",
+                PATIENT_SELECT.replacen(" FROM patient p ", ", p.rowid, p.seq FROM patient p ", 1)
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let p = patient_from_row(r)?;
+                add_local(conn, r.get(15)?, r.get(14)?, &p)?;
+            }
+        }
+        Ok(HisIndexer {
+            w: Writer::bulk(conn, Domain::Patients)?,
+            pos: 0,
+        })
+    }
+
+    /// The next snapshot patient in HIS-ID order, stored at `row`.
+    pub fn add(&mut self, row: i64, p: &Patient) -> Result<()> {
+        self.pos += 1;
+        let lookups = lookup::initials(&p.name);
+        self.w.add(&Entry {
+            pos: self.pos,
+            row,
+            codes: &codes(p),
+            name: &p.name,
+            lookups: &lookups,
+        })
+    }
+
+    /// How many snapshot patients were added.
+    pub fn added(&self) -> i64 {
+        self.pos
+    }
+
+    /// Writes the sorted keys, merges the name postings, and records what the index was built
+    /// from (`snapshot`: the active snapshot's id, or empty).
+    pub fn finish(self, conn: &Connection, snapshot: &str) -> Result<()> {
+        self.w.finish()?;
+        search_index::optimize(conn, Domain::Patients)?;
+        search_index::set_built_from(conn, Domain::Patients, snapshot)
+    }
+}
+
 /// Rebuilds the index over this station's patients and snapshot `snapshot` (empty: none),
 /// calling `on_his` with each snapshot patient in HIS-ID order and `progress` with how many
 /// were indexed. `in_order`: the snapshot's rows are exactly the rowids from the first to the
@@ -71,21 +127,8 @@ pub(crate) fn rebuild_with(
     on_his: &mut dyn FnMut(&Patient),
     progress: &mut dyn FnMut(u64),
 ) -> Result<()> {
-    search_index::clear(conn, Domain::Patients)?;
-    {
-        // The row's own columns first (as `patient_from_row` reads them), then rowid and seq.
-        let mut stmt = conn.prepare(&format!(
-            "{} ORDER BY p.seq",
-            PATIENT_SELECT.replacen(" FROM patient p ", ", p.rowid, p.seq FROM patient p ", 1)
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let p = patient_from_row(r)?;
-            add_local(conn, r.get(15)?, r.get(14)?, &p)?;
-        }
-    }
+    let mut ix = HisIndexer::begin(conn)?;
     if !snapshot.is_empty() {
-        let mut w = Writer::bulk(conn, Domain::Patients)?;
         // Rows written in HIS-ID order (as most HIS exports are) are read in table order,
         // without going through the HIS-ID index.
         let mut stmt = match in_order {
@@ -102,30 +145,17 @@ pub(crate) fn rebuild_with(
             Some((first, last)) => stmt.query(rusqlite::params![first, last])?,
             None => stmt.query([snapshot])?,
         };
-        let mut pos = 0;
         while let Some(r) = rows.next()? {
-            pos += 1;
             let p = his_from_row(r)?;
             on_his(&p);
-            let lookups = lookup::initials(&p.name);
-            w.add(&Entry {
-                pos,
-                row: r.get(9)?,
-                codes: &codes(&p),
-                name: &p.name,
-                lookups: &lookups,
-            })?;
-            if pos % 8192 == 0 {
-                progress(pos as u64);
+            ix.add(r.get(9)?, &p)?;
+            if ix.added() % 8192 == 0 {
+                progress(ix.added() as u64);
             }
         }
-        progress(pos as u64);
-        drop(rows);
-        drop(stmt);
-        w.finish()?;
+        progress(ix.added() as u64);
     }
-    search_index::optimize(conn, Domain::Patients)?;
-    search_index::set_built_from(conn, Domain::Patients, snapshot)
+    ix.finish(conn, snapshot)
 }
 
 impl Desk {

@@ -6,7 +6,7 @@
 
 use super::his_row::{his_from_row, HIS_SELECT};
 use super::resident_id::ResidentId;
-use super::{Patient, Sex};
+use super::{Patient, Sex, Source};
 use crate::catalog::read::{ReadOptions, RowProblem};
 use crate::catalog::stream::{stream_table, ImportStage, Input};
 use crate::error::{invalid, CoreError, Result};
@@ -284,6 +284,29 @@ pub(super) fn digest_line(p: &Patient) -> String {
     canonical(&v)
 }
 
+/// The patient a good row becomes, as `his_from_row` reads it back once stored (what the
+/// digest and the index are made of).
+fn as_stored(r: &Row, id: Uuid) -> Patient {
+    let insured = r.insurance.is_insured() || !r.insurance_no.is_empty();
+    Patient {
+        id,
+        source: Source::His,
+        downtime_no: None,
+        his_id: Some(r.his_id.clone()),
+        name: r.name.clone(),
+        sex: Sex::parse(r.sex.key()).unwrap_or(Sex::Unknown),
+        birth: r.birth,
+        age_years: None,
+        id_number: r.id_number.clone(),
+        id_old_style: false,
+        phone: r.phone.clone(),
+        address: String::new(),
+        insurance: Insurance::parse(if insured { r.insurance.key() } else { "" }).unwrap_or(Insurance::SelfPay),
+        insurance_no: if insured { r.insurance_no.clone() } else { String::new() },
+        age_recorded_at: None,
+    }
+}
+
 const SNAPSHOT_SELECT: &str = "SELECT s.id, s.file_name, s.file_sha256, s.rows_read, s.patients, s.rows_rejected, o.name, s.imported_at \
      FROM patient_snapshot s JOIN operator o ON o.id = s.imported_by";
 
@@ -384,6 +407,30 @@ impl Desk {
         let id = Uuid::now_v7();
         let today = now.with_timezone(&Local).date_naive();
         let tx = self.conn.transaction()?;
+        // The ID-number index would be filled in random order, one descent of a growing tree
+        // per row (at millions of rows the tree outgrows the page cache): it is dropped for the
+        // load and built again in one sorted pass, from its own stored definition, before the
+        // commit (a dry run or a refusal rolls the drop back).
+        let id_number_index: Option<String> = tx
+            .qrow(
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'his_patient_id_number'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if id_number_index.is_some() {
+            tx.execute_batch("DROP INDEX his_patient_id_number")?;
+        }
+        // Rows that come in HIS-ID order (as HIS exports mostly do) are indexed and digested as
+        // they are read: one pass over the file, none over the table. The first row out of
+        // order stops this; the index and digest are then made by reading the table back in
+        // HIS-ID order. A dry run indexes nothing.
+        let mut indexer = if dry_run {
+            None
+        } else {
+            Some(super::index::HisIndexer::begin(&tx)?)
+        };
+        let mut streamed_digest = Sha256::new();
         let mut checker = Checker::new(today);
         let mut order = Order {
             first: None,
@@ -398,17 +445,19 @@ impl Desk {
             let sid = id.to_string();
             let mut sink = |r: &Row| -> Result<bool> {
                 let ascending = order.last.as_deref().is_none_or(|last| last < r.his_id.as_str());
+                let id = Uuid::now_v7();
+                let insured = r.insurance.is_insured() || !r.insurance_no.is_empty();
                 let n = stmt.execute(params![
                     sid,
-                    Uuid::now_v7().to_string(),
+                    id.to_string(),
                     r.his_id,
                     r.name,
                     r.sex.key(),
                     r.birth.map(|b| b.to_string()),
                     r.id_number,
                     r.phone,
-                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then(|| r.insurance.key()),
-                    (r.insurance.is_insured() || !r.insurance_no.is_empty()).then_some(r.insurance_no.as_str())
+                    insured.then(|| r.insurance.key()),
+                    insured.then_some(r.insurance_no.as_str())
                 ])?;
                 if n == 1 {
                     let rowid = tx.last_insert_rowid();
@@ -416,6 +465,15 @@ impl Desk {
                     order.sorted &= ascending;
                     order.last = Some(r.his_id.clone());
                     order.last_rowid = rowid;
+                    if !ascending {
+                        indexer = None;
+                    }
+                    if let Some(ix) = indexer.as_mut() {
+                        let p = as_stored(r, id);
+                        streamed_digest.update(digest_line(&p).as_bytes());
+                        streamed_digest.update(b"\n");
+                        ix.add(rowid, &p)?;
+                    }
                 }
                 Ok(n == 1)
             };
@@ -456,21 +514,37 @@ impl Desk {
                 )
             ));
         }
-        // One pass over the new rows in HIS-ID order: their digest and their search index.
-        let mut h = Sha256::new();
+        if let Some(sql) = &id_number_index {
+            tx.execute_batch(sql)?;
+        }
         let good = report.good as u64;
-        let in_order = order.first.filter(|_| order.sorted).map(|first| (first, order.last_rowid));
-        super::index::rebuild_with(
-            &tx,
-            &id.to_string(),
-            in_order,
-            &mut |p| {
-                h.update(digest_line(p).as_bytes());
-                h.update(b"\n");
-            },
-            &mut |done| progress(ImportStage::Indexing, done, good),
-        )?;
-        let rows_digest = hex::encode(h.finalize());
+        // (Moved whole into the match: its borrow of the transaction ends here.)
+        let rows_digest = match { indexer } {
+            // Read in HIS-ID order: indexed and digested as the rows were read.
+            Some(ix) => {
+                progress(ImportStage::Indexing, 0, good);
+                ix.finish(&tx, &id.to_string())?;
+                progress(ImportStage::Indexing, good, good);
+                hex::encode(streamed_digest.finalize())
+            }
+            // Otherwise one pass over the new rows in HIS-ID order: their digest and their
+            // search index.
+            None => {
+                let mut h = Sha256::new();
+                let in_order = order.first.filter(|_| order.sorted).map(|first| (first, order.last_rowid));
+                super::index::rebuild_with(
+                    &tx,
+                    &id.to_string(),
+                    in_order,
+                    &mut |p| {
+                        h.update(digest_line(p).as_bytes());
+                        h.update(b"\n");
+                    },
+                    &mut |done| progress(ImportStage::Indexing, done, good),
+                )?;
+                hex::encode(h.finalize())
+            }
+        };
         tx.exec(
             "INSERT INTO patient_snapshot (id, file_name, file_sha256, rows_read, patients, rows_rejected, rows_sha256, imported_by, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![id.to_string(), file_name, sha256, report.rows_read as i64, report.good as i64, report.problems_total as i64, rows_digest, by.id().to_string(), stamp(now)],

@@ -587,6 +587,27 @@ pub mod view {
         pub voids_noted: i64,
     }
 
+    /// A key card to write, or written: where, and what the trusting station compares.
+    #[derive(Debug, Clone, Serialize, TS)]
+    #[ts(export)]
+    pub struct KeyCardView {
+        pub station_code: String,
+        pub station_name: String,
+        pub fingerprint: String,
+        pub path: String,
+    }
+
+    impl From<&crate::pharmacy::trust::KeyCardExport> for KeyCardView {
+        fn from(k: &crate::pharmacy::trust::KeyCardExport) -> Self {
+            KeyCardView {
+                station_code: k.station_code.clone(),
+                station_name: k.station_name.clone(),
+                fingerprint: k.fingerprint.clone(),
+                path: k.path.display().to_string(),
+            }
+        }
+    }
+
     fn milli(m: i64) -> String {
         crate::catalog::price::Quantity::from_milli(m)
             .map(|q| q.text())

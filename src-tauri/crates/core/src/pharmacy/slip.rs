@@ -10,7 +10,10 @@
 
 use crate::catalog::price::Quantity;
 use crate::receipt::qr::{b64, esc, lines_field, parse_lines, unb64, unesc, SignedLine};
+use crate::charge::print::{Document, Printed};
 use crate::error::{invalid, Result};
+use crate::ids::Permission;
+use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use chrono::{DateTime, TimeZone, Utc};
@@ -158,8 +161,37 @@ impl Desk {
 impl Desk {
     /// 退药单 as printed: the slip's number, the receipt it returns against, the lines taken
     /// back and who confirmed it, with the slip's signed code for the counter to scan.
-    /// `layout`: `a5` (printed on A4 sheets' layout) or `roll80`.
+    /// `layout`: `a5` (printed on A4 sheets' layout) or `roll80`. Not recorded as printed
+    /// (`downtime pharmacy return --out`); the window prints through [`Desk::print_return_slip`].
     pub fn return_slip_pdf(&self, slip_no: &str, layout: &str) -> Result<Vec<u8>> {
+        self.render_return_slip(slip_no, layout, false)
+    }
+
+    /// 打印退药单: saved in the receipts folder, synced, sent to the printer when one is set and
+    /// recorded (`document_print`), through the one printing path
+    /// (`charge::print::print_document`). Only the first printing is the original: every later
+    /// one is marked 副本 and saved as `退药单-<slip>-副本1.pdf`, `…-副本2.pdf`. Pharmacists and
+    /// the pharmacist-in-charge, at the pharmacy that took the drugs back.
+    pub fn print_return_slip(&mut self, by: &Actor, slip_no: &str, layout: &str) -> Result<Printed> {
+        by.require(Permission::Dispense)?;
+        let before: i64 = self.conn.qrow(
+            "SELECT count(*) FROM document_print WHERE kind = ?1 AND subject = ?2",
+            [Document::ReturnSlip.key(), slip_no],
+            |r| r.get(0),
+        )?;
+        let copy = before > 0;
+        let bytes = self.render_return_slip(slip_no, layout, copy)?;
+        let name = if copy {
+            format!("退药单-{slip_no}-副本{before}.pdf")
+        } else {
+            format!("退药单-{slip_no}.pdf")
+        };
+        let mut printed = self.print_document(by, Document::ReturnSlip, slip_no, layout, &name, &bytes)?;
+        printed.copy = copy;
+        Ok(printed)
+    }
+
+    fn render_return_slip(&self, slip_no: &str, layout: &str, copy: bool) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_sheet, Column, Item, Section, Sheet, SheetLayout, Table};
         let layout = match crate::charge::print::parse_layout(layout)? {
             crate::receipt_pdf::Layout::Roll80 => SheetLayout::Roll80,
@@ -183,7 +215,7 @@ impl Desk {
             hospital: station.hospital.clone(),
             title: "退药单".into(),
             mark: "退药确认 · 凭此单到收费窗口退费".into(),
-            copy: false,
+            copy,
             fields: vec![
                 ("退药单号".into(), slip.slip_no.clone()),
                 ("药房".into(), format!("{} {}", station.code, station.name)),

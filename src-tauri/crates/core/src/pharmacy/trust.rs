@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, VerifyingKey};
 use rusqlite::OptionalExtension;
 use serde_json::{json, Map, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 /// The `format` of a key card.
@@ -46,6 +46,15 @@ pub struct TrustedStation {
     pub source: String,
     pub trusted_by: String,
     pub trusted_at: DateTime<Utc>,
+}
+
+/// A key card written out: where, and what the station reading it should compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCardExport {
+    pub path: PathBuf,
+    pub station_code: String,
+    pub station_name: String,
+    pub fingerprint: String,
 }
 
 /// What `trust` did: trusted now, or already trusted with the same key (nothing written).
@@ -140,6 +149,54 @@ impl Desk {
         let mut text = serde_json::to_string_pretty(&body).expect("a JSON value serialises");
         text.push('\n');
         Ok(text.into_bytes())
+    }
+
+    /// What the window shows before writing the key card: the station's code, name and
+    /// fingerprint, and where it offers to write it, `exports/<CODE>.key.json` beside the
+    /// database (a USB stick's folder is typed or picked instead). Refused at the door to
+    /// whoever may not export it. Writes nothing.
+    pub fn key_card_offer(&self, by: &Actor) -> Result<KeyCardExport> {
+        by.require(Permission::TrustStations)?;
+        let s = self.require_station()?;
+        Ok(KeyCardExport {
+            path: self.beside("exports").join(format!("{}.key.json", s.code)),
+            station_code: s.code.to_string(),
+            station_name: s.name.clone(),
+            fingerprint: s.fingerprint(),
+        })
+    }
+
+    /// 导出密钥卡 (`downtime station key --out FILE`, and the window's settings): writes this
+    /// station's key card whole to `out` (its folder made if missing) for another station to
+    /// trust. The same people who trust other stations' keys hand this one's out
+    /// (`Permission::TrustStations`); nothing is recorded, the card holds no secret.
+    pub fn export_key_card(&self, by: &Actor, out: &Path) -> Result<KeyCardExport> {
+        by.require(Permission::TrustStations)?;
+        if out.as_os_str().is_empty() || out.is_dir() {
+            return Err(invalid!(
+                "key_card_path_invalid",
+                "请写上密钥卡的文件名（例如 U 盘上的 MZ01.key.json），不能只写文件夹",
+                "Give the key card a file name (e.g. MZ01.key.json on a USB stick), not only a folder"
+            ));
+        }
+        let card = self.station_key_card()?;
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                invalid!(
+                    "key_card_path_invalid",
+                    format!("无法创建文件夹 {}：{e}", dir.display()),
+                    format!("Cannot create the folder {}: {e}", dir.display())
+                )
+            })?;
+        }
+        crate::store::write_whole(out, &card)?;
+        let s = self.require_station()?;
+        Ok(KeyCardExport {
+            path: out.to_path_buf(),
+            station_code: s.code.to_string(),
+            station_name: s.name.clone(),
+            fingerprint: s.fingerprint(),
+        })
     }
 
     /// `downtime pharmacy trust FILE`: trusts the station of a key card.

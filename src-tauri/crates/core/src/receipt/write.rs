@@ -5,7 +5,7 @@
 use super::{Depositor, ReceiptKind, ReceiptLine};
 use super::qr;
 use super::tender::Tender;
-use crate::error::Result;
+use crate::error::{invalid, Result};
 use crate::journal;
 use crate::money::Fen;
 use crate::operator::Actor;
@@ -171,6 +171,21 @@ pub(crate) fn insert_receipt_rows(
             lines: &drug_lines,
         },
     );
+    // The signed drug lines must scan from the paper: a prescription too long for the
+    // largest code the A5 receipt and the roll hold is refused here, before anything is written.
+    if !crate::receipt_pdf::qr_fits_paper(&qr_payload) {
+        return Err(invalid!(
+            ChargeTooManyDrugLines,
+            format!(
+                "这张收据有 {} 行药品，签名二维码太大，打印后无法可靠扫描发药：请把处方分成两笔收费",
+                drug_lines.len()
+            ),
+            format!(
+                "This receipt has {} drug lines: its signed code would be too large to scan reliably at the pharmacy; split the prescription into two charges",
+                drug_lines.len()
+            )
+        ));
+    }
     let provisional = r.exchange_due.is_some_and(|d| d.provisional);
     let id = r.id.to_string();
     let receipt = journal::insert_row(

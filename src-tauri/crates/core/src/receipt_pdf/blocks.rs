@@ -71,7 +71,10 @@ pub(super) struct Paper {
     pub(super) hospital: f32,
     pub(super) title: f32,
     pub(super) mark: f32,
+    /// The receipt's QR code, in mm: its side for a short payload, and the most it may grow
+    /// to for a long one (see [`super::draw::Qr::side`]).
     pub(super) qr: f32,
+    pub(super) qr_max: f32,
     /// Widths of the header fields' columns.
     pub(super) field_cols: &'static [f32],
     pub(super) subtotal_cols: usize,
@@ -89,6 +92,8 @@ pub(super) const A5: Paper = Paper {
     title: 16.0,
     mark: 13.0,
     qr: 24.0,
+    // The text beside it keeps 68 mm.
+    qr_max: 56.0,
     field_cols: &[38.0, 48.0, 42.0],
     subtotal_cols: 3,
 };
@@ -105,6 +110,7 @@ pub(super) const ROLL: Paper = Paper {
     title: 13.0,
     mark: 13.0,
     qr: 30.0,
+    qr_max: 60.0,
     field_cols: &[69.0],
     subtotal_cols: 2,
 };
@@ -122,6 +128,7 @@ pub(super) const A4: Paper = Paper {
     title: 17.0,
     mark: 13.0,
     qr: 0.0,
+    qr_max: 60.0,
     field_cols: &[90.0, 90.0],
     subtotal_cols: 3,
 };

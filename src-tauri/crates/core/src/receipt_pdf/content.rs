@@ -241,8 +241,9 @@ impl Ctx<'_> {
                 ..para(doc.notice.clone(), p.small)
             });
         }
+        let side = qr.side(p.qr);
         let text_w = match self.layout {
-            Layout::A5 => self.w - p.qr - 4.0,
+            Layout::A5 => self.w - side - 4.0,
             Layout::Roll80 => self.w,
         };
         let narrow = Ctx { w: text_w, ..*self };
@@ -254,16 +255,16 @@ impl Ctx<'_> {
         match self.layout {
             Layout::A5 => {
                 let mut b = stack(text);
-                b.draws.push(qr.draw(self.w - p.qr, 1.0, p.qr));
-                b.h = b.h.max(p.qr + 2.0);
+                b.draws.push(qr.draw(self.w - side, 1.0, side));
+                b.h = b.h.max(side + 2.0);
                 vec![self.gap(1.0), b]
             }
             Layout::Roll80 => {
                 // The code's quiet zone (four modules) kept clear above and below.
                 text.push(self.gap(3.0));
                 text.push(Block {
-                    h: p.qr + 3.0,
-                    draws: vec![qr.draw((self.w - p.qr) / 2.0, 0.0, p.qr)],
+                    h: side + 3.0,
+                    draws: vec![qr.draw((self.w - side) / 2.0, 0.0, side)],
                 });
                 text.push(self.para(&doc.receipt_number, p.small, Ink::Regular, Align::Center, 1));
                 text

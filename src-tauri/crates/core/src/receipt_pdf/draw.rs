@@ -183,6 +183,11 @@ fn may_break(a: char, b: char) -> bool {
     a == ' ' || !(word(a) && word(b))
 }
 
+/// The smallest module (one square of a QR code) printed, in mm: a little over 3 pixels of a
+/// page scanned at 200 dpi and 3 dots of a 203 dpi thermal head. Smaller modules (a long
+/// payload in a fixed 24 mm code: under 2 pixels at 200 dpi) decode only some of the time.
+pub(crate) const QR_MODULE_MM: f32 = 0.4;
+
 /// A QR code's modules, ready to be drawn at any size.
 pub(crate) struct Qr {
     width: usize,
@@ -195,6 +200,12 @@ impl Qr {
         let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M).ok()?;
         let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
         Some(Qr { width: code.width(), dark })
+    }
+
+    /// The side of the code on paper, in mm: `base`, grown with the payload so that no module
+    /// is smaller than [`QR_MODULE_MM`].
+    pub(crate) fn side(&self, base: f32) -> f32 {
+        base.max(self.width as f32 * QR_MODULE_MM)
     }
 
     /// The code `size` mm square with its top-left corner at (`x`, `y`); each run of dark

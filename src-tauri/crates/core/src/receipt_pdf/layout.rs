@@ -50,7 +50,7 @@ pub(crate) fn lay_out(f: &Fonts, doc: &ReceiptDoc, qr: &Qr, layout: Layout) -> V
             let region = if rows_h > 0.0 {
                 (p.margin_top + head_h, p.margin_top + head_h + rows_h)
             } else {
-                (p.margin_top, page.h - p.margin_bottom - p.qr - 15.0)
+                (p.margin_top, page.h - p.margin_bottom - qr.side(p.qr) - 15.0)
             };
             (vec![page], vec![region])
         }

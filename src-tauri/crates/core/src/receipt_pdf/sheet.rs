@@ -325,11 +325,13 @@ impl Ctx<'_> {
                             format!("The QR payload is too long ({} bytes) for a QR code", payload.len())
                         )
                     })?;
-                    // Quiet zone above and below.
+                    // Grown with a long payload (no module under `QR_MODULE_MM`), at most
+                    // the width there is; quiet zone above and below.
+                    let side = qr.side(*size).min(self.w - 4.0);
                     blocks.push(self.gap(3.0));
                     blocks.push(Block {
-                        h: size + 3.0,
-                        draws: vec![qr.draw((self.w - size) / 2.0, 0.0, *size)],
+                        h: side + 3.0,
+                        draws: vec![qr.draw((self.w - side) / 2.0, 0.0, side)],
                     });
                     blocks.push(self.para(caption, p.small, Ink::Regular, Align::Center, 2));
                 }

@@ -838,6 +838,22 @@ CREATE TABLE document_print (
     at           TEXT NOT NULL
 ) STRICT;
 "#,
+    // A pharmacy's return slip (退药单, #18) is printed through the same path and on record
+    // too, by its slip number: `document_print` rebuilt with the wider CHECK, same rows.
+    r#"
+ALTER TABLE document_print RENAME TO document_print_before;
+CREATE TABLE document_print (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('queue_slip', 'deposit_summary', 'return_slip')),
+    subject      TEXT NOT NULL,
+    layout       TEXT NOT NULL,
+    file         TEXT NOT NULL,
+    operator_id  TEXT NOT NULL REFERENCES operator(id),
+    at           TEXT NOT NULL
+) STRICT;
+INSERT INTO document_print SELECT * FROM document_print_before ORDER BY rowid;
+DROP TABLE document_print_before;
+"#,
 ];
 
 /// SQL for the append-only triggers of every table in `tables` (such as [`APPEND_ONLY`]) that

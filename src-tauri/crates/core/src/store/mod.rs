@@ -40,6 +40,10 @@ pub struct Desk {
 /// The page cache of a bulk import, in KiB: bounds its memory whatever the file's size.
 const BULK_CACHE_KIB: i64 = 96 * 1024;
 
+/// Helper threads of SQLite's sorter during a bulk import (the index keys are sorted on them
+/// while the import goes on; each holds a sorted run of at most the page cache's size).
+const BULK_SORT_THREADS: i64 = 1;
+
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
     migrations::MIGRATIONS.len() as i64
@@ -301,7 +305,7 @@ impl Desk {
         self.beside("reports")
     }
 
-    fn beside(&self, folder: &str) -> PathBuf {
+    pub(crate) fn beside(&self, folder: &str) -> PathBuf {
         self.path.parent().map(|p| p.join(folder)).unwrap_or_else(|| folder.into())
     }
 
@@ -383,12 +387,14 @@ impl Desk {
             self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
             self.conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
         );
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{}; PRAGMA temp_store = FILE;", BULK_CACHE_KIB))?;
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = -{}; PRAGMA temp_store = FILE; PRAGMA threads = {BULK_SORT_THREADS};",
+            BULK_CACHE_KIB
+        ))?;
         let done = f(self);
-        let _ = self
-            .conn
-            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp};"));
+        let _ = self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = {cache}; PRAGMA temp_store = {temp}; PRAGMA threads = 0;"
+        ));
         done
     }
 

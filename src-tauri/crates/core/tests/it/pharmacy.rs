@@ -343,6 +343,39 @@ fn a_return_slip_backs_the_counters_drug_refund() {
         code(p.desk.return_slip_pdf("YF01-T000009", "a5").unwrap_err()),
         "return_slip_unknown"
     );
+    // Printed through the one printing path: saved, on record; a reprint is a 副本.
+    let admin = p.admin.clone();
+    let entries = p.entries();
+    assert_eq!(
+        code(p.desk.print_return_slip(&admin, "YF01-T000001", "roll80").unwrap_err()),
+        "role_forbidden"
+    );
+    assert_eq!(
+        code(p.desk.print_return_slip(&ph, "YF01-T000009", "roll80").unwrap_err()),
+        "return_slip_unknown"
+    );
+    assert_eq!(p.entries(), entries, "a refused printing records nothing");
+    let first = p.desk.print_return_slip(&ph, "YF01-T000001", "roll80").unwrap();
+    assert_eq!(
+        (first.copy, first.pdf_path.file_name().unwrap().to_str().unwrap()),
+        (false, "退药单-YF01-T000001.pdf")
+    );
+    let original = std::fs::read(&first.pdf_path).unwrap();
+    assert!(!crate::receipt_pdf::text_of(&original).contains("副本"));
+    assert_eq!(decode_pdf(&original, 200), vec![slip.clone()]);
+    let again = p.desk.print_return_slip(&ph, "YF01-T000001", "roll80").unwrap();
+    assert_eq!(
+        (again.copy, again.pdf_path.file_name().unwrap().to_str().unwrap()),
+        (true, "退药单-YF01-T000001-副本1.pdf")
+    );
+    assert!(crate::receipt_pdf::text_of(&std::fs::read(&again.pdf_path).unwrap()).contains("副本"));
+    assert_eq!(p.entries(), entries + 2, "each printing is journalled");
+    let last = &p.desk.journal_tail(1).unwrap()[0];
+    assert!(
+        last.kind == "document_printed" && last.payload.contains("return_slip") && last.payload.contains("YF01-T000001"),
+        "{}",
+        last.payload
+    );
     // At the counter: the slip needs the pharmacy's key.
     let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
     let refund = |lines: Vec<(i64, Quantity)>, by: &str| RefundInput {
@@ -420,9 +453,9 @@ fn payloads_with_drug_lines_scan_from_rendered_pdfs() {
     // From one drug line up to a long prescription: the payload read back at 200 dpi from the
     // A5 receipt and the 80 mm roll is the payload signed, names while they fit the budget.
     let (mut with_names, mut without) = (0, 0);
-    // 60 lines (about 720 bytes) decoded from the A5 code in only about three runs of five
-    // (the signature and times change the code): beyond 40 lines is not promised to scan.
-    for n in [1usize, 4, 8, 12, 20, 30, 40] {
+    // The code grows with its payload (no module under 0.4 mm, about 3 pixels at 200 dpi):
+    // in a fixed 24 mm code, 60 lines (about 720 bytes) decoded in only about three runs of five.
+    for n in [1usize, 4, 8, 12, 20, 30, 40, 60, 80, 100] {
         let mut items = Vec::new();
         for i in 0..n {
             items.push(if i % 2 == 0 {
@@ -457,10 +490,69 @@ fn payloads_with_drug_lines_scan_from_rendered_pdfs() {
             "names are left out only when they do not fit"
         );
         println!(
-            "pharmacy QR: {n} drug lines, {} bytes, short names {}: decoded at 200 dpi from the A5 receipt (24 mm code) and the 80 mm roll (30 mm)",
+            "pharmacy QR: {n} drug lines, {} bytes, short names {}: decoded at 200 dpi from the A5 receipt and the 80 mm roll",
             r.qr_payload.len(),
             if names { "included" } else { "left out" }
         );
     }
     assert!(with_names > 0 && without > 0, "both kinds of payload were read back");
+}
+
+#[test]
+fn a_prescription_too_long_to_scan_is_refused_at_issue() {
+    let mut c = counter();
+    let items: Vec<_> = (0..150).map(|i| item("Y1", &format!("{}", i + 1))).collect();
+    let total = c.f.desk.price_draft(&items, None).unwrap().total.get();
+    let refused = c
+        .pay(&charge(
+            "DT-MZ01-000001",
+            items,
+            vec![cash(&format!("{}.{:02}", total / 100, total % 100))],
+        ))
+        .unwrap_err();
+    let said = refused.to_string();
+    assert_eq!(code(refused), "charge_too_many_drug_lines");
+    assert!(said.contains("150 行药品") && said.contains("分成两笔收费"), "{said}");
+    // Nothing was written: the next receipt takes the first number.
+    let items = vec![item("Y1", "1")];
+    let total = c.f.desk.price_draft(&items, None).unwrap().total.get();
+    let r = c
+        .pay(&charge(
+            "DT-MZ01-000001",
+            items,
+            vec![cash(&format!("{}.{:02}", total / 100, total % 100))],
+        ))
+        .unwrap();
+    assert_eq!(r.receipt_no, "MZ01-000001");
+}
+
+#[test]
+fn the_key_card_is_exported_by_those_who_trust_keys() {
+    let c = counter();
+    let (cashier, sup, admin) = (c.cashier.clone(), c.sup.clone(), c.f.admin.clone());
+    // Offered before writing: code, name, fingerprint and where it would go.
+    let offer = c.f.desk.key_card_offer(&sup).unwrap();
+    assert_eq!(offer.station_code, "MZ01");
+    assert_eq!(offer.fingerprint, c.f.desk.require_station().unwrap().fingerprint());
+    assert_eq!(offer.path, c.f.desk.receipts_dir().with_file_name("exports").join("MZ01.key.json"));
+    assert_eq!(code(c.f.desk.key_card_offer(&cashier).unwrap_err()), "role_forbidden");
+    assert_eq!(
+        code(c.f.desk.export_key_card(&cashier, &offer.path).unwrap_err()),
+        "role_forbidden"
+    );
+    assert!(!offer.path.exists(), "a refusal writes nothing");
+    let folder = offer.path.parent().unwrap().parent().unwrap();
+    assert_eq!(
+        code(c.f.desk.export_key_card(&admin, folder).unwrap_err()),
+        "key_card_path_invalid"
+    );
+    let written = c.f.desk.export_key_card(&admin, &offer.path).unwrap();
+    assert_eq!(written, offer);
+    let card = downtime_core::pharmacy::read_key_card(&std::fs::read(&written.path).unwrap()).unwrap();
+    assert_eq!((card.station_code.as_str(), card.fingerprint.as_str()), ("MZ01", offer.fingerprint.as_str()));
+    // At a pharmacy, its pharmacist-in-charge hands its card to the counters; a pharmacist not.
+    let p = pharmacy();
+    let out = p._dir.path().join("usb").join("YF01.key.json");
+    assert_eq!(code(p.desk.export_key_card(&p.pharmacist, &out).unwrap_err()), "role_forbidden");
+    assert_eq!(p.desk.export_key_card(&p.in_charge, &out).unwrap().station_code, "YF01");
 }
