@@ -20,6 +20,13 @@ pub struct Anchor {
     pub hash_prefix: String,
 }
 
+/// One anchor held against the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnchorCheck {
+    pub anchor: Anchor,
+    pub found: Found,
+}
+
 impl Anchor {
     /// The anchor of entry `seq` with hash `hash`.
     pub fn of(seq: i64, hash: &str) -> Anchor {

@@ -1,5 +1,6 @@
 //! `downtime verify` as a whole, on top of everything: the chain and the tables against it
-//! (`journal::verify`), then what a re-hashed chain cannot hide —
+//! (`journal::verify_tables`) and the bulk rows of price lists and patient snapshots against
+//! their digests, then what a re-hashed chain cannot hide —
 //! - the schema: every table, index and trigger the migrations create is present with its
 //!   shipped definition, and no other trigger exists (dropping the append-only triggers is
 //!   the first step of rewriting history);
@@ -15,19 +16,13 @@
 use crate::anchor::{self, Anchor, Found};
 use crate::catalog::price::{line_amount, Quantity, UnitPrice};
 use crate::error::Result;
-use crate::journal::{Problem, VerifyReport};
+use crate::journal::{self, Problem, VerifyReport};
 use crate::store::migrations::{append_only_triggers, MIGRATIONS};
 use crate::store::Desk;
 use rusqlite::Connection;
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// One anchor held against the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AnchorCheck {
-    pub anchor: Anchor,
-    pub found: Found,
-}
+pub use crate::anchor::AnchorCheck;
 
 impl Desk {
     /// `downtime verify`: the chain, the tables, the schema, every receipt's arithmetic and
@@ -40,7 +35,7 @@ impl Desk {
     /// held against the chain.
     pub fn verify_with(&self, anchors: &[Anchor]) -> Result<VerifyReport> {
         let conn = &self.conn;
-        let mut report = crate::journal::verify(conn)?;
+        let mut report = chain_and_bulk(conn)?;
         if report.problem.is_none() {
             report.problem = schema_problem(conn)?;
         }
@@ -67,6 +62,31 @@ impl Desk {
     pub fn head_anchor(&self) -> Result<Option<Anchor>> {
         anchor::head(&self.conn)
     }
+}
+
+/// The integrity check, the whole chain and every covered table against it (`journal`), then
+/// the bulk rows of the price lists and the HIS patient snapshots against their digests; names
+/// the first thing wrong.
+fn chain_and_bulk(conn: &Connection) -> Result<VerifyReport> {
+    let mut report = journal::verify_tables(conn, journal::covered_tables())?;
+    if report.problem.is_some() {
+        return Ok(report);
+    }
+    if let Some((version, _)) = crate::catalog::verify_items(conn)? {
+        report.problem = problem(
+            None,
+            format!("价目表版本 {version} 的项目与导入时记录的摘要不符：价目表被修改过"),
+            format!("The items of catalog version {version} differ from the digest recorded at import: the catalog was altered"),
+        );
+    }
+    if let Some(snapshot) = crate::patient::snapshot::verify_rows(conn)? {
+        report.problem = problem(
+            None,
+            format!("患者索引快照 {snapshot} 的记录与导入时记录的摘要不符：快照被修改过"),
+            format!("The rows of patient snapshot {snapshot} differ from the digest recorded at import: the snapshot was altered"),
+        );
+    }
+    Ok(report)
 }
 
 fn problem(seq: Option<i64>, zh: String, en: String) -> Option<Problem> {
@@ -294,7 +314,7 @@ fn stored_anchor_problem(conn: &Connection) -> Result<Option<Problem>> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let payload: String = r.get(1)?;
-        let Some(said) = crate::charge::qr::read_unverified(&payload) else {
+        let Some(said) = crate::receipt::qr::read_unverified(&payload) else {
             continue;
         };
         let Some(a) = said.anchor.clone() else {

@@ -274,7 +274,7 @@ fn patients(dir: &Path, patients: usize, n: usize) -> Result<Figure> {
 /// transaction) against a bare one-row commit, interleaved; then rendering its PDF.
 fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
     use crate::catalog::price::Quantity;
-    use crate::charge::tender::{Method, TenderInput};
+    use crate::receipt::tender::{Method, TenderInput};
     use crate::charge::{ChargeInput, LineInput};
     let sub = dir.join("receipts");
     std::fs::create_dir_all(&sub)?;

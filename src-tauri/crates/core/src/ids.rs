@@ -267,6 +267,41 @@ impl Role {
     }
 }
 
+/// 工作站类型: a counter (收费、挂号、住院处) takes money by its price list; a pharmacy (药房)
+/// takes no money and has no price list: it dispenses against the counters' signed receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StationKind {
+    #[default]
+    Counter,
+    Pharmacy,
+}
+
+impl StationKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            StationKind::Counter => "counter",
+            StationKind::Pharmacy => "pharmacy",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            StationKind::Counter => "收费窗口",
+            StationKind::Pharmacy => "药房",
+        }
+    }
+    pub fn parse(text: &str) -> Result<StationKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "counter" | "收费" | "收费窗口" => Ok(StationKind::Counter),
+            "pharmacy" | "药房" => Ok(StationKind::Pharmacy),
+            _ => Err(invalid!(
+                "station_kind_invalid",
+                format!("没有“{text}”这种工作站：可选 counter（收费窗口）或 pharmacy（药房）"),
+                format!("There is no station kind \"{text}\": choose counter or pharmacy")
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Permission;

@@ -23,7 +23,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// Tables whose rows travel in journal payloads: everything append-only but the journal
 /// itself, the station's secret key, and the bulk rows of catalog items and HIS patients (their
 /// version rows carry a digest of them instead).
-fn covered_tables() -> impl Iterator<Item = &'static str> {
+pub(crate) fn covered_tables() -> impl Iterator<Item = &'static str> {
     APPEND_ONLY
         .iter()
         .copied()
@@ -293,7 +293,7 @@ pub struct VerifyReport {
     /// Receipts whose arithmetic was checked.
     pub receipts_checked: i64,
     /// Anchors read from paper and what the chain says of each.
-    pub anchors: Vec<crate::audit::AnchorCheck>,
+    pub anchors: Vec<crate::anchor::AnchorCheck>,
     /// `None` when sound.
     pub problem: Option<Problem>,
 }
@@ -354,29 +354,6 @@ fn comparable(row: &Value) -> String {
         }
         _ => canonical(row),
     }
-}
-
-/// Re-walks the whole chain and the integrity check; names the first broken entry.
-pub fn verify(conn: &Connection) -> Result<VerifyReport> {
-    let mut report = verify_tables(conn, covered_tables())?;
-    if report.problem.is_some() {
-        return Ok(report);
-    }
-    if let Some((version, _)) = crate::catalog::verify_items(conn)? {
-        report.problem = problem(
-            None,
-            format!("价目表版本 {version} 的项目与导入时记录的摘要不符：价目表被修改过"),
-            format!("The items of catalog version {version} differ from the digest recorded at import: the catalog was altered"),
-        );
-    }
-    if let Some(snapshot) = crate::patient::snapshot::verify_rows(conn)? {
-        report.problem = problem(
-            None,
-            format!("患者索引快照 {snapshot} 的记录与导入时记录的摘要不符：快照被修改过"),
-            format!("The rows of patient snapshot {snapshot} differ from the digest recorded at import: the snapshot was altered"),
-        );
-    }
-    Ok(report)
 }
 
 /// The integrity check, the whole chain, and every table of `covered` against the rows the

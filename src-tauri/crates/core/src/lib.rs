@@ -26,6 +26,7 @@ pub mod outage;
 pub mod paper;
 pub mod patient;
 pub mod pharmacy;
+pub mod receipt;
 pub mod receipt_pdf;
 pub mod registration;
 pub mod report;

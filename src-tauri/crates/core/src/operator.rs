@@ -7,7 +7,7 @@
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::{clean_text, Permission, Pin, Role};
 use crate::journal::{self, Change};
-use crate::station::StationKind;
+use crate::ids::StationKind;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};

@@ -6,7 +6,7 @@
 
 use crate::catalog::price::Quantity;
 use crate::charge::correction::RefundInput;
-use crate::charge::tender::{Method, TenderInput};
+use crate::receipt::tender::{Method, TenderInput};
 use crate::charge::{ChargeInput, LineInput, Receipt};
 use crate::error::Result;
 use crate::money::Fen;

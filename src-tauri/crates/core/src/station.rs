@@ -8,7 +8,8 @@ use crate::journal::{self, Change};
 use crate::operator::hash_pin;
 use crate::store::cached::Cached;
 use crate::store::Desk;
-use crate::time::{parse_stamp, stamp};
+use crate::time::{parse_stamp, stamp, Clock};
+use std::path::Path;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signer, SigningKey};
 use rusqlite::{params, OptionalExtension};
@@ -26,40 +27,7 @@ pub struct Station {
     pub kind: StationKind,
 }
 
-/// 工作站类型: a counter (收费、挂号、住院处) takes money by its price list; a pharmacy (药房)
-/// takes no money and has no price list: it dispenses against the counters' signed receipts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StationKind {
-    #[default]
-    Counter,
-    Pharmacy,
-}
-
-impl StationKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            StationKind::Counter => "counter",
-            StationKind::Pharmacy => "pharmacy",
-        }
-    }
-    pub fn zh(self) -> &'static str {
-        match self {
-            StationKind::Counter => "收费窗口",
-            StationKind::Pharmacy => "药房",
-        }
-    }
-    pub fn parse(text: &str) -> Result<StationKind> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "counter" | "收费" | "收费窗口" => Ok(StationKind::Counter),
-            "pharmacy" | "药房" => Ok(StationKind::Pharmacy),
-            _ => Err(invalid!(
-                "station_kind_invalid",
-                format!("没有“{text}”这种工作站：可选 counter（收费窗口）或 pharmacy（药房）"),
-                format!("There is no station kind \"{text}\": choose counter or pharmacy")
-            )),
-        }
-    }
-}
+pub use crate::ids::StationKind;
 
 impl Station {
     /// The public key's fingerprint as people compare it: the first 16 bytes of its SHA-256,
@@ -107,6 +75,40 @@ pub(crate) fn check_setup(setup: &Setup) -> Result<Checked> {
         admin: crate::operator::operator_name(&setup.admin_name, ("管理员姓名", "Administrator name"))?,
         pin: Pin::parse(&setup.admin_pin)?,
     })
+}
+
+impl Desk {
+    /// 首次设置 at a path where no station exists yet (or an empty file): the station is built
+    /// in a new file beside it (0600, in a folder made 0700) and moved into place only when
+    /// complete, so a refused or interrupted setup leaves nothing behind. An existing station
+    /// file is opened and refused by [`Desk::init_station`] (it already is a station).
+    pub fn init(path: impl AsRef<Path>, setup: &Setup) -> Result<Desk> {
+        Desk::init_at(path, setup, Clock::system())
+    }
+
+    /// [`Desk::init`] by `clock` (tests and the simulator set the time).
+    pub fn init_at(path: impl AsRef<Path>, setup: &Setup, clock: Clock) -> Result<Desk> {
+        Desk::init_as(path, setup, StationKind::Counter, clock)
+    }
+
+    /// [`Desk::init_at`] of a station of `kind` (`downtime init --kind pharmacy`).
+    pub fn init_as(path: impl AsRef<Path>, setup: &Setup, kind: StationKind, clock: Clock) -> Result<Desk> {
+        let path = path.as_ref();
+        if !Desk::is_vacant(path)? {
+            let mut desk = Desk::open(path)?;
+            desk.set_clock(clock);
+            desk.init_station_as(setup, kind)?;
+            return Ok(desk);
+        }
+        check_setup(setup)?;
+        Desk::create(path, clock, |desk| {
+            desk.init_station_as(setup, kind)?;
+            // The (empty) search indexes are current from the start, so that a search on a
+            // station opened only to read never needs to write them.
+            desk.ensure_patient_index()?;
+            desk.ensure_item_index()
+        })
+    }
 }
 
 impl Desk {

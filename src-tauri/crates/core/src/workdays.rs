@@ -17,12 +17,19 @@ pub use crate::calendar::Due;
 /// Working days the outage procedure allows for re-settlement and invoice exchange.
 pub const DUE_WORKING_DAYS: u32 = 15;
 
+/// The working-day calendar kept on the desk, with the number of imported years it was built
+/// from.
+#[derive(Default)]
+struct CalendarMemo(std::sync::Mutex<Option<(i64, Calendar)>>);
+impl crate::store::Memo for CalendarMemo {}
+
 impl Desk {
     /// The calendar in force, parsed once and again only when a year has been imported since
     /// (by this process or another: the number of imported years is the key).
     pub fn calendar(&self) -> Result<Calendar> {
         let imported: i64 = self.conn.qrow("SELECT count(*) FROM calendar_year", [], |r| r.get(0))?;
-        let mut cache = self.calendar_cache.lock().expect("calendar cache");
+        let memo = self.memo::<CalendarMemo>();
+        let mut cache = memo.0.lock().expect("calendar cache");
         if let Some((n, cal)) = cache.as_ref() {
             if *n == imported {
                 return Ok(cal.clone());

@@ -137,6 +137,19 @@ pub(crate) struct Cache {
     items: Vec<CatalogItem>,
 }
 
+/// The items in force kept on the desk, rebuilt when the versions in force change (the search
+/// index is in the file).
+#[derive(Default)]
+pub(crate) struct ItemsMemo(std::sync::Mutex<Option<Arc<Cache>>>);
+impl crate::store::Memo for ItemsMemo {}
+
+impl Desk {
+    /// Forgets the items in force: the next look-up reads them again.
+    pub(crate) fn forget_items(&self) {
+        *self.memo::<ItemsMemo>().0.lock().expect("items memo") = None;
+    }
+}
+
 impl Cache {
     /// Every item in force, by code.
     pub(crate) fn all(&self) -> &[CatalogItem] {
@@ -513,7 +526,7 @@ impl Desk {
         progress(total, total);
         report.version = self.catalog_version(version_id)?;
         report.in_force = true;
-        self.catalog_cache = None;
+        self.forget_items();
         self.ensure_item_index()?;
         Ok(report)
     }
@@ -570,7 +583,8 @@ impl Desk {
             return Ok(None);
         };
         let versions = set.ids();
-        if let Some(c) = &self.catalog_cache {
+        let memo = self.memo::<ItemsMemo>();
+        if let Some(c) = memo.0.lock().expect("items memo").as_ref() {
             if c.versions == versions {
                 return Ok(Some(c.clone()));
             }
@@ -582,7 +596,7 @@ impl Desk {
         // No code is in two parts in force (refused at import and activation).
         items.sort_by(|a, b| a.code.cmp(&b.code));
         let cache = Arc::new(Cache { versions, items });
-        self.catalog_cache = Some(cache.clone());
+        *memo.0.lock().expect("items memo") = Some(cache.clone());
         Ok(Some(cache))
     }
 

@@ -14,7 +14,7 @@ use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal;
 use crate::operator::Actor;
-use crate::registration::RegType;
+use crate::registration::types::RegType;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
@@ -25,7 +25,9 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 /// The versions in force as last read, with the generation they were read at.
-pub(crate) type SetCache = std::sync::Mutex<Option<((i64, i64), Option<Arc<ActiveSet>>)>>;
+#[derive(Default)]
+struct SetMemo(std::sync::Mutex<Option<((i64, i64), Option<Arc<ActiveSet>>)>>);
+impl crate::store::Memo for SetMemo {}
 
 /// The part of a price list as shown: the name, or 整表 for the whole list.
 pub fn part_label(part: &str) -> &str {
@@ -90,7 +92,8 @@ impl Desk {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let mut cached = self.catalog_set.lock().expect("catalog set");
+        let memo = self.memo::<SetMemo>();
+        let mut cached = memo.0.lock().expect("catalog set");
         if let Some((g, set)) = cached.as_ref() {
             if *g == generation {
                 return Ok(set.clone());
@@ -272,7 +275,7 @@ impl Desk {
             )?;
             Ok(())
         })?;
-        self.catalog_cache = None;
+        self.forget_items();
         self.ensure_item_index()?;
         Ok(change)
     }

@@ -3,8 +3,9 @@
 //! was paid, with its own numbered refund receipt). Printing records are in `printed`.
 
 use super::payback::{self, Channel, PayBack};
-use super::tender::{settle, Method, TenderInput};
-use super::{insert_receipt, NewReceipt, Receipt, ReceiptKind, ReceiptLine};
+use crate::receipt::tender::{settle, Method, TenderInput};
+use crate::receipt::write::{insert_receipt, NewReceipt};
+use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
 use crate::catalog::price::{line_amount, Quantity};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
@@ -66,7 +67,7 @@ pub struct RefundPreview {
 /// The reason finance looks for: the whole receipt refunded so the HIS can re-settle it.
 pub const RESETTLEMENT_REASON: &str = "医保重新结算";
 
-use super::unknown_receipt as unknown;
+use crate::receipt::unknown_receipt as unknown;
 
 /// A registration's fee receipt goes back only with its registration.
 fn registration_receipt(no: &str) -> crate::CoreError {
@@ -402,7 +403,7 @@ impl Desk {
                     Some(qty / per_dose)
                 }
                 _ => {
-                    super::check_whole(
+                    super::pricing::check_whole(
                         n,
                         &line.name,
                         &line.unit,
@@ -487,7 +488,7 @@ impl Desk {
 
     /// The ways the money of `original` came in, less what its refunds sent back.
     pub(crate) fn channels_of(&self, original: &Receipt) -> Result<Vec<Channel>> {
-        let back: Vec<super::tender::Tender> = self.refunds_of(original.id)?.into_iter().flat_map(|r| r.tenders).collect();
+        let back: Vec<crate::receipt::tender::Tender> = self.refunds_of(original.id)?.into_iter().flat_map(|r| r.tenders).collect();
         Ok(payback::channels(&original.tenders, &back))
     }
 

@@ -14,7 +14,7 @@
 //! - [`other_way`] says which tenders of a refund do not go back to a channel with that much
 //!   left: those need the reason.
 
-use super::tender::{Method, Tender, TenderInput};
+use crate::receipt::tender::{Method, Tender, TenderInput};
 use crate::error::{invalid, Result};
 use crate::money::Fen;
 

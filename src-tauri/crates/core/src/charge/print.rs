@@ -1,7 +1,7 @@
 //! From a receipt record to the printed receipt: maps the stored facts onto
 //! `receipt_pdf::ReceiptDoc` (every value printed comes from the records, none from "now").
 
-use super::{Receipt, ReceiptKind};
+use crate::receipt::{Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
 use crate::money::Fen;
 use crate::patient::resident_id::mask;

@@ -6,7 +6,7 @@
 //! no earlier one counted. A PDF saved without a printer (`receipt pdf`, or no printer set)
 //! counts as printed: that file is what is handed out.
 
-use super::Receipt;
+use crate::receipt::Receipt;
 use crate::error::{invalid, Result};
 use crate::operator::Actor;
 use crate::store::cached::Cached;

@@ -17,7 +17,7 @@ use super::finance::tender_summary;
 use super::labels::{self, local};
 use super::lookup::{b, i, s, Lookup, Row};
 use super::pdf::{wrap, Pdf, A4_LANDSCAPE};
-use super::render::Hashed;
+use super::sink::Hashed;
 use crate::batch::tally::receipt_sign;
 use crate::batch::{payload_rows, FileEntry};
 use crate::error::Result;

@@ -134,6 +134,6 @@ pub(crate) fn write(
     use std::io::Write;
     let mut out = std::fs::File::create(dir.join(COVER))?;
     out.write_all(&batch::cover_with_signature(&pdf, &signature))?;
-    super::render::sync_later(out);
+    super::sink::sync_later(out);
     Ok(())
 }

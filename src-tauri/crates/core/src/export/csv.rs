@@ -3,7 +3,7 @@
 //! and text cells that cannot run as formulas (a cell beginning with `=`, `+`, `-`, `@`, a
 //! tab or a carriage return is written with a leading apostrophe, as OWASP advises).
 
-use super::render::Hashed;
+use super::sink::Hashed;
 use crate::batch::FileEntry;
 use crate::error::Result;
 use std::io::Write;

@@ -31,7 +31,7 @@
 
 use super::labels;
 use super::lookup::{b, i, s, Lookup, Row};
-use super::render::Hashed;
+use super::sink::Hashed;
 use crate::batch::tally::receipt_sign;
 use crate::batch::{payload_rows, Exception, FileEntry};
 use crate::error::Result;

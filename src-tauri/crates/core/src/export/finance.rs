@@ -620,7 +620,7 @@ fn write_shifts(dir: &Path, lk: &Lookup<'_>, desk: &Desk, by: &Actor, shifts: &[
         "实收(元)",
         "实收_fen",
     ];
-    let methods = crate::charge::tender::Method::ALL;
+    let methods = crate::receipt::tender::Method::ALL;
     let method_headers: Vec<String> = methods.iter().map(|m| format!("{}(元)", m.zh())).collect();
     headers.extend(method_headers.iter().map(String::as_str));
     headers.extend(["交班人", "应急ID"]);

@@ -2,7 +2,7 @@
 //! written as it is stored, never dropped.
 
 use crate::catalog::category::FeeCategory;
-use crate::charge::tender::Method;
+use crate::receipt::tender::Method;
 use crate::patient::Insurance;
 use chrono::{Datelike, Local, Timelike};
 

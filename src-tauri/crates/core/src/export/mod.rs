@@ -25,6 +25,7 @@ mod labels;
 mod lookup;
 mod pdf;
 mod render;
+mod sink;
 pub mod view;
 
 use crate::batch::{self, Manifest};

@@ -6,8 +6,9 @@ use super::back_entry::{BackEntry, Heading};
 use super::fhir::{Fhir, PatientsAsOf};
 use super::finance::Finance;
 use super::lookup::Lookup;
+use super::sink::{sync_later, wait_for_syncs, Hashed};
 use super::{Batch, Progress};
-use crate::batch::{self, FileEntry, Manifest, Tally, Voided};
+use crate::batch::{self, Manifest, Tally, Voided};
 use crate::error::Result;
 use crate::operator::Actor;
 use crate::store::Desk;
@@ -15,78 +16,8 @@ use foldhash::{HashSet, HashSetExt};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
-
-/// A file being written, hashed and counted as it goes.
-pub(crate) struct Hashed {
-    name: &'static str,
-    w: BufWriter<File>,
-    hasher: Sha256,
-    bytes: u64,
-}
-
-impl Hashed {
-    pub(crate) fn create(dir: &Path, name: &'static str) -> Result<Hashed> {
-        Ok(Hashed {
-            name,
-            w: BufWriter::with_capacity(1 << 16, File::create(dir.join(name))?),
-            hasher: Sha256::new(),
-            bytes: 0,
-        })
-    }
-
-    /// Writes out what is buffered, starts syncing the file to the disk (see [`sync_later`])
-    /// and gives its manifest entry.
-    pub(crate) fn finish(self) -> Result<FileEntry> {
-        let file = self.w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-        sync_later(file);
-        Ok(FileEntry {
-            name: self.name.to_string(),
-            bytes: self.bytes,
-            sha256: hex::encode(self.hasher.finalize()),
-        })
-    }
-}
-
-impl Write for Hashed {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.w.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.w.flush()
-    }
-}
-
-thread_local! {
-    /// Files of the batch being rendered on this thread whose sync to the disk is under way.
-    static SYNCING: std::cell::RefCell<Vec<std::thread::JoinHandle<std::io::Result<()>>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Syncs a finished file of the batch on a thread of its own, so that the waits for the
-/// disk overlap each other and the rendering of the files still to come (one after the
-/// other, a dozen syncs cost more than the rendering). [`render`] waits for all of them
-/// before the batch is renamed into place, so a batch folder is still whole on the disk.
-pub(crate) fn sync_later(file: File) {
-    let handle = std::thread::spawn(move || file.sync_all());
-    SYNCING.with(|s| s.borrow_mut().push(handle));
-}
-
-/// Waits for every sync [`sync_later`] started on this thread; the first error, if any.
-fn wait_for_syncs() -> Result<()> {
-    let mut first = Ok(());
-    for handle in SYNCING.with(|s| std::mem::take(&mut *s.borrow_mut())) {
-        let done = handle.join().unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked")));
-        if first.is_ok() {
-            first = done;
-        }
-    }
-    Ok(first?)
-}
 
 /// Corrections as they stand at the end of the batch: the receipts voided by its own entries
 /// (as the manifest lists them), every receipt voided and every visit or admission

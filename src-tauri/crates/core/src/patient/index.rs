@@ -4,7 +4,7 @@
 //! stays in the index and is passed over when found, so each person appears once, as the
 //! local record. Kept apart from reading the snapshot's rows.
 
-use super::snapshot::{his_from_row, HIS_SELECT};
+use super::his_row::{his_from_row, HIS_SELECT};
 use super::{patient_from_row, Patient, PATIENT_SELECT};
 use crate::catalog::lookup;
 use crate::error::Result;

@@ -5,6 +5,7 @@
 //! when name + birth date + sex, or name + phone, match someone already known.
 
 pub mod correction;
+mod his_row;
 mod index;
 pub mod insurance;
 pub mod resident_id;
@@ -521,26 +522,5 @@ impl Desk {
         index::add_local(&tx, seq, row, &patient)?;
         tx.commit()?;
         Ok(patient)
-    }
-}
-
-impl From<&Patient> for crate::view::PatientView {
-    fn from(p: &Patient) -> Self {
-        crate::view::PatientView {
-            id: p.id.to_string(),
-            source: p.source,
-            downtime_no: p.downtime_no.clone(),
-            name: p.name.clone(),
-            sex: p.sex,
-            birth: p.birth.map(|b| b.to_string()),
-            age: p.age_on(Local::now().date_naive()),
-            id_number: p.id_number.clone(),
-            id_old_style: p.id_old_style,
-            phone: p.phone.clone(),
-            address: p.address.clone(),
-            insurance: p.insurance,
-            insurance_no: p.insurance_no.clone(),
-            his_id: p.his_id.clone(),
-        }
     }
 }

@@ -4,6 +4,7 @@
 //! finds HIS patients too, and registering one links to the HIS ID instead of making a
 //! stranger. The newest snapshot is the one searched.
 
+use super::his_row::{his_from_row, HIS_SELECT};
 use super::resident_id::ResidentId;
 use super::{Patient, Sex, Source};
 use crate::catalog::read::{ReadOptions, RowProblem};
@@ -321,31 +322,6 @@ fn snapshot_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Snapshot> {
         imported_at: parse_stamp(&r.get::<_, String>(7)?)?,
     })
 }
-
-pub(super) fn his_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
-    Ok(Patient {
-        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
-        source: Source::His,
-        downtime_no: None,
-        his_id: Some(r.get(1)?),
-        name: r.get(2)?,
-        sex: Sex::parse(&r.get::<_, String>(3)?).unwrap_or(Sex::Unknown),
-        birth: r
-            .get::<_, Option<String>>(4)?
-            .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
-        age_years: None,
-        id_number: r.get(5)?,
-        id_old_style: false,
-        phone: r.get(6)?,
-        address: String::new(),
-        insurance: Insurance::parse(&r.get::<_, Option<String>>(7)?.unwrap_or_default()).unwrap_or(Insurance::SelfPay),
-        insurance_no: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
-        age_recorded_at: None,
-    })
-}
-
-/// The columns `his_from_row` reads; the index adds the rowid after them (column 9).
-pub(super) const HIS_SELECT: &str = "SELECT id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no FROM his_patient";
 
 /// Digest of a snapshot's rows in HIS-ID order, kept on the snapshot row.
 fn digest(conn: &Connection, snapshot: &str) -> Result<String> {

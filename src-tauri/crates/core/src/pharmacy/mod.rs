@@ -18,7 +18,7 @@ pub mod slip;
 pub mod trust;
 
 use crate::catalog::price::Quantity;
-use crate::charge::qr::{self, SignedLine};
+use crate::receipt::qr::{self, SignedLine};
 use crate::charge::ReceiptKind;
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};

@@ -10,13 +10,15 @@
 //! never voided or refunded on its own.
 
 pub mod dept;
+pub mod fees;
 pub mod types;
 
 pub use dept::{Department, DeptKind};
 pub use types::RegType;
 
-use crate::charge::tender::{settle, TenderInput};
-use crate::charge::{insert_receipt_rows, NewReceipt, Receipt, ReceiptKind, ReceiptLine};
+use crate::receipt::tender::{settle, TenderInput};
+use crate::receipt::write::{insert_receipt_rows, NewReceipt, Signer};
+use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::jcs::canonical;
@@ -205,7 +207,7 @@ impl Desk {
         Ok(self.registration(id)?.expect("just registered"))
     }
 
-    fn register_in_tx(&mut self, by: &Actor, new: &NewRegistration, signer: &crate::charge::Signer) -> Result<Uuid> {
+    fn register_in_tx(&mut self, by: &Actor, new: &NewRegistration, signer: &Signer) -> Result<Uuid> {
         if let Some(existing) = self.registration(new.id)? {
             let same = existing.dept_code.eq_ignore_ascii_case(new.dept.trim())
                 && self.reg_type(&new.reg_type).is_ok_and(|t| t.key == existing.reg_type);
@@ -457,7 +459,7 @@ impl Desk {
         id: Uuid,
         reason: &str,
         supervisor: Option<&Actor>,
-        signer: &crate::charge::Signer,
+        signer: &Signer,
     ) -> Result<()> {
         let reg = self.registration(id)?.ok_or_else(unknown_registration)?;
         if reg.cancelled.is_some() {
@@ -533,7 +535,7 @@ impl Desk {
         reason: &str,
         shift: Uuid,
         now: DateTime<Utc>,
-        signer: &crate::charge::Signer,
+        signer: &Signer,
     ) -> Result<Vec<(&'static str, String)>> {
         let lines: Vec<ReceiptLine> = paid
             .lines

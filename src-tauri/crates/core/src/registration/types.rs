@@ -10,13 +10,10 @@
 //! refused naming it. `missing_fee_codes` lists the types a price list would leave without
 //! their fees, for the import report.
 
-use crate::catalog::price::{line_amount, Quantity};
-use crate::catalog::CatalogItem;
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::jcs::canonical;
 use crate::journal;
-use crate::money::Fen;
 use crate::operator::Actor;
 use crate::store::cached::Cached;
 use crate::store::Desk;
@@ -36,31 +33,6 @@ pub struct RegType {
     pub active: bool,
     /// Price-list codes, in the order they are charged.
     pub fee_codes: Vec<String>,
-}
-
-/// A type's fee items as the active price list prices them.
-#[derive(Debug, Clone)]
-pub struct RegTypeFees {
-    pub reg_type: RegType,
-    /// Per fee code, the item of the active price list, or `None` when it has none.
-    pub items: Vec<(String, Option<CatalogItem>)>,
-}
-
-impl RegTypeFees {
-    /// The codes the active price list lacks.
-    pub fn missing(&self) -> Vec<&str> {
-        self.items.iter().filter(|(_, i)| i.is_none()).map(|(c, _)| c.as_str()).collect()
-    }
-
-    /// The fee (one of each item), when every item is in the price list.
-    pub fn total(&self) -> Option<Fen> {
-        let mut sum = Fen::ZERO;
-        for (_, item) in &self.items {
-            let amount = line_amount(Quantity::from_milli(1000).ok()?, item.as_ref()?.price).ok()?;
-            sum = sum.checked_add(amount)?;
-        }
-        Some(sum)
-    }
 }
 
 /// A key as scripts type it: 1 to 20 ASCII letters, digits, `_` or `-`, kept in lower case.
@@ -195,18 +167,6 @@ impl Desk {
                 ))
             }
         }
-    }
-
-    /// `t`'s fee items in the active price list (`None` for a code it lacks).
-    pub fn reg_type_fees(&mut self, t: &RegType) -> Result<RegTypeFees> {
-        let mut items = Vec::with_capacity(t.fee_codes.len());
-        for code in &t.fee_codes {
-            items.push((code.clone(), self.active_catalog_item(code)?));
-        }
-        Ok(RegTypeFees {
-            reg_type: t.clone(),
-            items,
-        })
     }
 
     /// `downtime regtype set`: adds or changes a type. Every fee code must be in the active

@@ -21,15 +21,7 @@ use ts_rs::TS;
 /// The notes and coins of the renminbi, in fen, largest first.
 pub const DENOMINATIONS_FEN: [i64; 13] = [10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
 
-/// How many of one note or coin were counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
-#[ts(export)]
-pub struct Denomination {
-    #[ts(type = "number")]
-    pub value_fen: i64,
-    #[ts(type = "number")]
-    pub count: i64,
-}
+pub use super::records::Denomination;
 
 /// The cash in the drawer at handover.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::{
     MethodAmount, NumberRange, RefundItem, VoidItem,
 };
 use crate::catalog::category::FeeCategory;
-use crate::charge::tender::Method;
+use crate::receipt::tender::Method;
 use crate::charge::ReceiptKind;
 use crate::patient::Insurance;
 use crate::time::stamp;

@@ -31,7 +31,7 @@ mod records;
 pub mod text;
 
 use crate::catalog::category::FeeCategory;
-use crate::charge::tender::Method;
+use crate::receipt::tender::Method;
 use crate::charge::ReceiptKind;
 use crate::error::{invalid, Result};
 use crate::ids::Permission;

@@ -4,7 +4,7 @@
 
 use super::text::{local, period_title, shift_title, GROUPS};
 use super::{Figures, Lists, PeriodReport, PeriodScope, ShiftReport};
-use crate::charge::tender::Method;
+use crate::receipt::tender::Method;
 use crate::error::{invalid, Result};
 use crate::money::signed_yuan as y;
 use crate::receipt_pdf::{render_sheet, Column, Item, Pair, Section, Sheet, SheetLayout, Table};

@@ -3,7 +3,7 @@
 //! no kind's total.
 
 use super::Group;
-use crate::charge::{Receipt, ReceiptKind};
+use crate::receipt::{Receipt, ReceiptKind};
 use serde::Serialize;
 use ts_rs::TS;
 

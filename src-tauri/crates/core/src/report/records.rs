@@ -2,16 +2,27 @@
 //! receipt of those shifts with its tenders, lines, void and refunds, and the admissions a
 //! list needs. Nothing is summed here; [`super::derive`] does that.
 
-use super::close::Denomination;
 use crate::catalog::category::FeeCategory;
-use crate::charge::tender::Method;
-use crate::charge::ReceiptKind;
+use crate::receipt::tender::Method;
+use crate::receipt::ReceiptKind;
 use crate::error::Result;
 use crate::store::Desk;
 use crate::time::parse_stamp;
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 use std::collections::HashMap;
+use ts_rs::TS;
 use uuid::Uuid;
+
+/// How many of one note or coin were counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct Denomination {
+    #[ts(type = "number")]
+    pub value_fen: i64,
+    #[ts(type = "number")]
+    pub count: i64,
+}
 
 /// A shift with its close, if it has one.
 #[derive(Debug, Clone)]

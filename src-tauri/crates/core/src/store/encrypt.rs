@@ -10,6 +10,7 @@ use super::file::{create_private_file, require_existing, sidecar, Found};
 use super::{with_key, Desk, InstanceLock};
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::Permission;
+use crate::operator::Actor;
 use std::path::{Path, PathBuf};
 
 /// The shortest key accepted: a passphrase an administrator writes into the key envelope.
@@ -119,4 +120,27 @@ pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypt
         head_seq: plain.head_seq,
         head_hash: plain.head_hash,
     })
+}
+
+impl Desk {
+    /// `downtime key remember`: an administrator keeps this station's key (the one it was
+    /// opened with) in the system keyring, so that the app opens it without asking.
+    pub fn remember_key(&self, by: &Actor) -> Result<()> {
+        by.require(Permission::ManageOperators)?;
+        let key = super::db_key().ok_or_else(|| {
+            invalid!(
+                "db_not_encrypted",
+                "这个工作站没有加密，没有密钥可记住",
+                "This station is not encrypted: there is no key to remember"
+            )
+        })?;
+        super::keyring::remember(&self.path, &key)
+    }
+
+    /// `downtime key forget`: an administrator removes this station's key from the keyring
+    /// (a PC handed back, a key changed); true when one was there.
+    pub fn forget_key(&self, by: &Actor) -> Result<bool> {
+        by.require(Permission::ManageOperators)?;
+        Ok(super::keyring::forget(&self.path))
+    }
 }

@@ -7,12 +7,11 @@
 //!
 //! Looked up only when an existing file is opaque (encrypted) and no key was given: a plain
 //! station never touches the keyring. The key is remembered when an administrator unlocks
-//! the station in the app, or with `downtime key remember`; `downtime key forget` removes it.
+//! the station in the app, or with `downtime key remember`; `downtime key forget` removes it
+//! (`Desk::remember_key`/`forget_key` in `encrypt.rs`, which check the administrator).
 
-use super::{db_key, set_db_key, Desk};
+use super::{db_key, set_db_key};
 use crate::error::{invalid, Result};
-use crate::ids::Permission;
-use crate::operator::Actor;
 use std::path::Path;
 
 const SERVICE: &str = "downtime-desk";
@@ -110,27 +109,4 @@ pub fn remember(path: &Path, key: &str) -> Result<()> {
 /// Forgets the key remembered for the station at `path`; true when there was one.
 pub fn forget(path: &Path) -> bool {
     os::delete(&account(path))
-}
-
-impl Desk {
-    /// `downtime key remember`: an administrator keeps this station's key (the one it was
-    /// opened with) in the system keyring, so that the app opens it without asking.
-    pub fn remember_key(&self, by: &Actor) -> Result<()> {
-        by.require(Permission::ManageOperators)?;
-        let key = db_key().ok_or_else(|| {
-            invalid!(
-                "db_not_encrypted",
-                "这个工作站没有加密，没有密钥可记住",
-                "This station is not encrypted: there is no key to remember"
-            )
-        })?;
-        remember(&self.path, &key)
-    }
-
-    /// `downtime key forget`: an administrator removes this station's key from the keyring
-    /// (a PC handed back, a key changed); true when one was there.
-    pub fn forget_key(&self, by: &Actor) -> Result<bool> {
-        by.require(Permission::ManageOperators)?;
-        Ok(forget(&self.path))
-    }
 }

@@ -10,6 +10,8 @@ pub mod encrypt;
 mod file;
 pub mod instance;
 pub mod keyring;
+mod memo;
+pub(crate) use memo::Memo;
 pub(crate) use file::with_reserve;
 pub use file::{saved_pdf, write_whole};
 pub use instance::InstanceLock;
@@ -31,16 +33,8 @@ pub struct Desk {
     /// Opened on a full disk by giving up the reserve: only a wrong PIN may still be written.
     on_reserve: bool,
     pub(crate) clock: Clock,
-    /// The items in force, rebuilt when the versions in force change (the search index is in
-    /// the file).
-    pub(crate) catalog_cache: Option<std::sync::Arc<crate::catalog::Cache>>,
-    /// The versions in force, by the generation (newest version and activation rowids) they
-    /// were read at.
-    pub(crate) catalog_set: crate::catalog::parts::SetCache,
-    /// The working-day calendar and the number of imported years it was built from.
-    pub(crate) calendar_cache: std::sync::Mutex<Option<(i64, crate::calendar::Calendar)>>,
-    /// The station code and signing key, once read.
-    pub(crate) signer_cache: std::sync::Mutex<Option<crate::charge::Signer>>,
+    /// What the areas above keep in memory (see [`Desk::memo`]).
+    memos: memo::Memos,
 }
 
 /// The page cache of a bulk import, in KiB: bounds its memory whatever the file's size.
@@ -158,33 +152,18 @@ impl Desk {
         Ok(Desk::with_conn(conn, path, true))
     }
 
-    /// 首次设置 at a path where no station exists yet (or an empty file): the station is built
-    /// in a new file beside it (0600, in a folder made 0700) and moved into place only when
-    /// complete, so a refused or interrupted setup leaves nothing behind. An existing station
-    /// file is opened and refused by [`Desk::init_station`] (it already is a station).
-    pub fn init(path: impl AsRef<Path>, setup: &crate::station::Setup) -> Result<Desk> {
-        Desk::init_at(path, setup, Clock::system())
+    /// Whether `path` holds no station yet (missing, or an empty file): where [`Desk::create`]
+    /// may build one.
+    pub(crate) fn is_vacant(path: &Path) -> Result<bool> {
+        Ok(matches!(file::look(path)?, file::Found::Missing | file::Found::Empty))
     }
 
-    /// [`Desk::init`] by `clock` (tests and the simulator set the time).
-    pub fn init_at(path: impl AsRef<Path>, setup: &crate::station::Setup, clock: Clock) -> Result<Desk> {
-        Desk::init_as(path, setup, crate::station::StationKind::Counter, clock)
-    }
-
-    /// [`Desk::init_at`] of a station of `kind` (`downtime init --kind pharmacy`).
-    pub fn init_as(path: impl AsRef<Path>, setup: &crate::station::Setup, kind: crate::station::StationKind, clock: Clock) -> Result<Desk> {
-        let path = path.as_ref().to_path_buf();
-        match file::look(&path)? {
-            file::Found::Missing | file::Found::Empty => {}
-            _ => {
-                let mut desk = Desk::open(&path)?;
-                desk.set_clock(clock);
-                desk.init_station_as(setup, kind)?;
-                return Ok(desk);
-            }
-        }
-        crate::station::check_setup(setup)?;
-        let dir = file::folder(&path);
+    /// Builds a new station file at a vacant `path` ([`Desk::is_vacant`]): `build` fills it in a
+    /// new file beside it (0600, in a folder made 0700), which is moved into place only when
+    /// `build` succeeded, so a refused or interrupted setup leaves nothing behind. Never over
+    /// a station that appeared meanwhile.
+    pub(crate) fn create(path: &Path, clock: Clock, build: impl FnOnce(&mut Desk) -> Result<()>) -> Result<Desk> {
+        let dir = file::folder(path);
         file::create_private_folder(&dir)?;
         let shown = || CoreError::ReadOnly {
             path: dir.display().to_string(),
@@ -198,17 +177,12 @@ impl Desk {
         {
             let mut desk = Desk::open_writable(new.clone(), latest_version())?;
             desk.set_clock(clock.clone());
-            desk.init_station_as(setup, kind)?;
-            // The (empty) search indexes are current from the start, so that a search on a
-            // station opened only to read never needs to write them.
-            desk.ensure_patient_index()?;
-            desk.ensure_item_index()?;
+            build(&mut desk)?;
             // Closing checkpoints the WAL into the file and removes it.
         }
-        if file::look(&path)? == file::Found::Empty {
-            std::fs::remove_file(&path)?;
+        if file::look(path)? == file::Found::Empty {
+            std::fs::remove_file(path)?;
         }
-        // Never over a station that appeared meanwhile.
         if path.exists() {
             return Err(CoreError::invalid(
                 crate::error::ErrorCode::StationExists,
@@ -216,8 +190,8 @@ impl Desk {
                 format!("{} already holds a station database", path.display()),
             ));
         }
-        std::fs::rename(&new, &path)?;
-        let mut desk = Desk::open(&path)?;
+        std::fs::rename(&new, path)?;
+        let mut desk = Desk::open(path)?;
         desk.set_clock(clock);
         Ok(desk)
     }
@@ -270,10 +244,7 @@ impl Desk {
             path,
             read_only,
             clock: Clock::system(),
-            catalog_cache: None,
-            catalog_set: Default::default(),
-            calendar_cache: Default::default(),
-            signer_cache: Default::default(),
+            memos: Default::default(),
             backup_problem: None,
             on_reserve: false,
         }
@@ -290,6 +261,12 @@ impl Desk {
         conn.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
         conn.execute_batch("PRAGMA synchronous=FULL").ok()?;
         Some(conn)
+    }
+
+    /// The slot of type `T` an area keeps on this desk (the items in force, the calendar …),
+    /// made empty when first asked for.
+    pub(crate) fn memo<T: Memo>(&self) -> std::sync::Arc<T> {
+        self.memos.get::<T>()
     }
 
     /// Whether this desk was opened only to read.

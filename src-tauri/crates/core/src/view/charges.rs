@@ -36,7 +36,7 @@ pub struct ReceiptLineView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct TenderView {
-    pub method: crate::charge::tender::Method,
+    pub method: crate::receipt::tender::Method,
     #[ts(type = "number")]
     pub amount_fen: i64,
     #[ts(type = "number | null")]
@@ -268,15 +268,15 @@ pub fn parse_doses(text: &str) -> crate::Result<i64> {
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct TenderInputView {
-    pub method: crate::charge::tender::Method,
+    pub method: crate::receipt::tender::Method,
     #[ts(type = "number")]
     pub amount_fen: i64,
     pub reference: String,
 }
 
 impl TenderInputView {
-    pub fn to_input(&self) -> crate::Result<crate::charge::tender::TenderInput> {
-        Ok(crate::charge::tender::TenderInput {
+    pub fn to_input(&self) -> crate::Result<crate::receipt::tender::TenderInput> {
+        Ok(crate::receipt::tender::TenderInput {
             method: self.method,
             amount: crate::Fen::new(self.amount_fen)?,
             reference: self.reference.clone(),
@@ -451,12 +451,12 @@ pub struct CodeCheckView {
 
 impl CodeCheckView {
     /// What `receipt check` and the window's scan say of a checked code and the record of it.
-    pub fn of(checked: &crate::charge::qr::Checked, record: Option<&crate::charge::Receipt>) -> CodeCheckView {
+    pub fn of(checked: &crate::receipt::qr::Checked, record: Option<&crate::charge::Receipt>) -> CodeCheckView {
         CodeCheckView {
             kind: checked.kind.or(record.map(|r| r.kind)),
             valid: true,
             anchor: checked.anchor.as_ref().map(|a| a.to_string()),
-            state: record.map(|r| crate::charge::qr::state(r).to_string()),
+            state: record.map(|r| crate::receipt::qr::state(r).to_string()),
             station: checked.station.clone(),
             receipt_no: checked.receipt_no.clone(),
             total_fen: checked.total.get(),
@@ -478,9 +478,9 @@ pub struct CashChangeView {
     pub short_fen: Option<i64>,
 }
 
-impl From<crate::charge::tender::CashChange> for CashChangeView {
-    fn from(c: crate::charge::tender::CashChange) -> Self {
-        use crate::charge::tender::CashChange::*;
+impl From<crate::receipt::tender::CashChange> for CashChangeView {
+    fn from(c: crate::receipt::tender::CashChange) -> Self {
+        use crate::receipt::tender::CashChange::*;
         match c {
             Change(f) => CashChangeView {
                 change_fen: Some(f.get()),
@@ -534,7 +534,7 @@ pub struct RefundPreviewView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct PayBackView {
-    pub method: crate::charge::tender::Method,
+    pub method: crate::receipt::tender::Method,
     #[ts(type = "number")]
     pub amount_fen: i64,
     pub reference: String,
@@ -546,7 +546,7 @@ pub struct PayBackView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ChannelView {
-    pub method: crate::charge::tender::Method,
+    pub method: crate::receipt::tender::Method,
     pub reference: String,
     #[ts(type = "number")]
     pub paid_fen: i64,

@@ -27,6 +27,27 @@ pub struct PatientView {
     pub his_id: Option<String>,
 }
 
+impl From<&crate::patient::Patient> for PatientView {
+    fn from(p: &crate::patient::Patient) -> Self {
+        PatientView {
+            id: p.id.to_string(),
+            source: p.source,
+            downtime_no: p.downtime_no.clone(),
+            name: p.name.clone(),
+            sex: p.sex,
+            birth: p.birth.map(|b| b.to_string()),
+            age: p.age_on(chrono::Local::now().date_naive()),
+            id_number: p.id_number.clone(),
+            id_old_style: p.id_old_style,
+            phone: p.phone.clone(),
+            address: p.address.clone(),
+            insurance: p.insurance,
+            insurance_no: p.insurance_no.clone(),
+            his_id: p.his_id.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct DepartmentView {
@@ -168,8 +189,8 @@ pub struct RegTypeView {
     pub missing_codes: Vec<String>,
 }
 
-impl From<&crate::registration::types::RegTypeFees> for RegTypeView {
-    fn from(f: &crate::registration::types::RegTypeFees) -> Self {
+impl From<&crate::registration::fees::RegTypeFees> for RegTypeView {
+    fn from(f: &crate::registration::fees::RegTypeFees) -> Self {
         RegTypeView {
             key: f.reg_type.key.clone(),
             name: f.reg_type.name.clone(),

@@ -351,7 +351,7 @@ impl Desk {
     /// key given), says whether this station's records hold the same receipt, and holds the
     /// anchor it carries against this station's chain: a history rewritten or cut off since
     /// the receipt was printed is refused.
-    pub fn check_receipt_code(&self, text: &str, public_key: Option<[u8; 32]>) -> Result<(Checked, Option<crate::charge::Receipt>)> {
+    pub fn check_receipt_code(&self, text: &str, public_key: Option<[u8; 32]>) -> Result<(Checked, Option<Receipt>)> {
         let station = self.require_station()?;
         let key = public_key.unwrap_or(station.public_key);
         let checked = check(text, &key)?;
