@@ -5,8 +5,8 @@
 use super::Reply;
 use crate::ShellState;
 use downtime_core::pharmacy::view::{DispensingView, KeyCardView, ScanView, TrustedStationView};
-use downtime_core::view::PrintResultView;
 use downtime_core::pharmacy::wire::PharmacyInput;
+use downtime_core::view::PrintResultView;
 use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]

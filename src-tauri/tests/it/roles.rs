@@ -210,7 +210,11 @@ fn operators_outages_exports_and_restore_refuse_wrong_roles() {
         w.login(who);
         t.expect("key_card_offer", json!({}), "role_forbidden");
         t.expect("export_key_card", json!({ "path": card.display().to_string() }), "role_forbidden");
-        t.expect("pharmacy_trust_folder", json!({ "folder": out.path().display().to_string() }), "role_forbidden");
+        t.expect(
+            "pharmacy_trust_folder",
+            json!({ "folder": out.path().display().to_string() }),
+            "role_forbidden",
+        );
     }
     assert!(!card.exists());
     // Restore: a backup of this station, chosen in the (answered) file dialog; a cashier's

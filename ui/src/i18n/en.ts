@@ -1,6 +1,9 @@
 //! English: the same keys as `zh.ts` (the type and a test both hold them equal).
 
-import type { Catalog } from "./catalog";
+import type { zh } from "./zh";
+
+/** Every key of the Chinese catalog, in English. */
+type Catalog = Record<keyof typeof zh, string>;
 
 export const en: Catalog = {
   "app.title": "Downtime Desk",

@@ -274,8 +274,8 @@ fn patients(dir: &Path, patients: usize, n: usize) -> Result<Figure> {
 /// transaction) against a bare one-row commit, interleaved; then rendering its PDF.
 fn receipts(dir: &Path, n: usize) -> Result<Vec<Figure>> {
     use crate::catalog::price::Quantity;
-    use crate::receipt::tender::{Method, TenderInput};
     use crate::charge::{ChargeInput, LineInput};
+    use crate::receipt::tender::{Method, TenderInput};
     let sub = dir.join("receipts");
     std::fs::create_dir_all(&sub)?;
     let (mut desk, admin) = scratch_desk(&sub)?;

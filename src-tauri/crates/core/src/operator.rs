@@ -5,9 +5,9 @@
 //! role takes one, and checks the role here, in the core.
 
 use crate::error::{invalid, CoreError, Result};
+use crate::ids::StationKind;
 use crate::ids::{clean_text, Permission, Pin, Role};
 use crate::journal::{self, Change};
-use crate::ids::StationKind;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};

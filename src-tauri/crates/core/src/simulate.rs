@@ -6,12 +6,12 @@
 
 use crate::catalog::price::Quantity;
 use crate::charge::correction::RefundInput;
-use crate::receipt::tender::{Method, TenderInput};
 use crate::charge::{ChargeInput, LineInput, Receipt};
 use crate::error::Result;
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::NewPatient;
+use crate::receipt::tender::{Method, TenderInput};
 use crate::registration::NewRegistration;
 use crate::rng::Rng;
 use crate::store::Desk;

@@ -9,11 +9,11 @@ use crate::operator::hash_pin;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp, Clock};
-use std::path::Path;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signer, SigningKey};
 use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
+use std::path::Path;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]

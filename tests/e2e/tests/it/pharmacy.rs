@@ -118,7 +118,13 @@ fn counter(db: &Path, usb: &Path) {
 /// A pharmacy YF01 trusting nobody yet: 王管理 (administrator), 赵主管 (pharmacist-in-charge,
 /// PIN 1357) and 李药师 (pharmacist, PIN 2468).
 fn empty_pharmacy(db: &Path) {
-    let mut ph = Desk::init_as(db, &setup("YF01", "门诊西药房"), StationKind::Pharmacy, downtime_core::time::Clock::system()).unwrap();
+    let mut ph = Desk::init_as(
+        db,
+        &setup("YF01", "门诊西药房"),
+        StationKind::Pharmacy,
+        downtime_core::time::Clock::system(),
+    )
+    .unwrap();
     let padmin = ph.authenticate("王管理", "123456").unwrap();
     ph.add_operator(&padmin, "李药师", Role::Pharmacist, "2468").unwrap();
     ph.add_operator(&padmin, "赵主管", Role::PharmacistInCharge, "1357").unwrap();
@@ -149,11 +155,15 @@ async fn key_card_from_the_counter_trusted_at_the_pharmacy_and_the_slip_printed(
         app.wait_focus("keycard-path").await;
         app.keys(SELECT_ALL).await;
         app.keys(&format!("{}{ENTER}", card.display())).await;
-        app.text_contains("keycard-done", &format!("已写出密钥卡：{}", card.display())).await;
+        app.text_contains("keycard-done", &format!("已写出密钥卡：{}", card.display()))
+            .await;
         app.screenshot("counter-key-card").await;
         app.close().await;
         let read = downtime_core::pharmacy::read_key_card(&std::fs::read(&card).unwrap()).unwrap();
-        assert_eq!((read.station_code.as_str(), read.fingerprint.as_str()), ("MZ01", fingerprint.trim()));
+        assert_eq!(
+            (read.station_code.as_str(), read.fingerprint.as_str()),
+            ("MZ01", fingerprint.trim())
+        );
 
         // At the pharmacy: the pharmacist-in-charge trusts the card, then a batch folder.
         let mut app = App::start(&format!("{name}-pharmacy"), empty_pharmacy).await;
@@ -194,7 +204,10 @@ async fn key_card_from_the_counter_trusted_at_the_pharmacy_and_the_slip_printed(
         let saved = app.text_contains("pharmacy-slip-pdf", "退药单-YF01-T000001.pdf").await;
         app.screenshot("slip-printed").await;
         let text = pdf_text(saved.trim());
-        assert!(text.contains("退药单") && text.contains("YF01-T000001") && !text.contains("副本"), "{text}");
+        assert!(
+            text.contains("退药单") && text.contains("YF01-T000001") && !text.contains("副本"),
+            "{text}"
+        );
         keep_pdf(saved.trim(), "pharmacy-keys-slip.pdf");
         app.keys(CTRL_P).await;
         let copy = app.text_contains("pharmacy-slip-pdf", "退药单-YF01-T000001-副本1.pdf").await;

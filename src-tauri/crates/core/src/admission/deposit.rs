@@ -6,13 +6,13 @@
 
 use super::admit::{optional_text, unknown, Admission};
 use crate::charge::payback::{self, Channel, PayBack};
-use crate::receipt::tender::{settle, TenderInput};
-use crate::receipt::write::{insert_receipt, NewReceipt};
-use crate::receipt::{Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::money::Fen;
 use crate::operator::Actor;
+use crate::receipt::tender::{settle, TenderInput};
+use crate::receipt::write::{insert_receipt, NewReceipt};
+use crate::receipt::{Receipt, ReceiptKind};
 use crate::store::Desk;
 use crate::time::local_display;
 use chrono::{DateTime, Utc};
@@ -434,4 +434,3 @@ fn balance_after_refund(balance: Fen, amount: Fen) -> Result<Fen> {
     }
     Fen::new(balance.get() - amount.get())
 }
-

@@ -347,7 +347,7 @@ impl Desk {
     }
 
     fn catalog_read(&self, input: Input<'_>, file_name: &str, opts: &ImportOptions) -> Result<(ImportReport, Parsed)> {
-        let parsed = read::read_input(input, file_name, &opts.read)?;
+        let parsed = read_input(input, file_name, &opts.read)?;
         let sha256 = match input {
             Input::Bytes(bytes) => file_sha256(bytes),
             Input::Path(_) => input.sha256()?,
@@ -622,4 +622,21 @@ impl Desk {
         }
         Ok(load_items(&self.conn, version)?.into_iter().find(|i| i.code == code))
     }
+}
+
+/// The same from a file on disk or in memory: a CSV on disk is read as a stream (its bytes are
+/// never held whole; its rows are, up to `MAX_ROWS`, to be checked against each other).
+fn read_input(input: Input<'_>, file_name: &str, opts: &ReadOptions) -> Result<Parsed> {
+    if let Input::Bytes(bytes) = input {
+        return read::read(bytes, file_name, opts);
+    }
+    let mut rows: read::Rows = Vec::new();
+    let (format, encoding) = stream::stream_table(input, file_name, opts, read::not_a_catalog, &mut |_, _| {}, &mut |line, cells| {
+        if rows.len() >= read::MAX_ROWS {
+            return Err(read::too_many_rows());
+        }
+        rows.push((line, cells));
+        Ok(())
+    })?;
+    read::parse_rows(rows, &opts.map, format, encoding)
 }

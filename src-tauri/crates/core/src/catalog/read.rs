@@ -132,7 +132,7 @@ pub struct Parsed {
     pub duplicates: usize,
 }
 
-fn not_a_catalog(zh: &str, en: &str) -> CoreError {
+pub(super) fn not_a_catalog(zh: &str, en: &str) -> CoreError {
     invalid!(
         CatalogNotAPriceList,
         format!("这不是可导入的价目表：{zh}。请导出含“编码、名称、单价、费用类别”表头的 CSV 或 Excel 文件"),
@@ -145,23 +145,6 @@ fn not_a_catalog(zh: &str, en: &str) -> CoreError {
 /// Reads and checks every row of `bytes` (the file's whole content).
 pub fn read(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Parsed> {
     let (format, encoding, rows) = read_table(bytes, file_name, opts, not_a_catalog)?;
-    parse_rows(rows, &opts.map, format, encoding)
-}
-
-/// The same from a file on disk or in memory: a CSV on disk is read as a stream (its bytes are
-/// never held whole; its rows are, up to `MAX_ROWS`, to be checked against each other).
-pub fn read_input(input: super::stream::Input<'_>, file_name: &str, opts: &ReadOptions) -> Result<Parsed> {
-    if let super::stream::Input::Bytes(bytes) = input {
-        return read(bytes, file_name, opts);
-    }
-    let mut rows: Rows = Vec::new();
-    let (format, encoding) = super::stream::stream_table(input, file_name, opts, not_a_catalog, &mut |_, _| {}, &mut |line, cells| {
-        if rows.len() >= MAX_ROWS {
-            return Err(too_many_rows());
-        }
-        rows.push((line, cells));
-        Ok(())
-    })?;
     parse_rows(rows, &opts.map, format, encoding)
 }
 
@@ -438,7 +421,7 @@ pub const MAX_NAME_CHARS: usize = 40;
 pub const MAX_SPEC_CHARS: usize = 40;
 pub const MAX_UNIT_CHARS: usize = 8;
 
-fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encoding: &'static str) -> Result<Parsed> {
+pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encoding: &'static str) -> Result<Parsed> {
     let field_of = |h: &str| {
         map.iter()
             .find(|(name, _)| name.trim() == h.trim())

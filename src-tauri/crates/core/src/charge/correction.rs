@@ -3,14 +3,14 @@
 //! was paid, with its own numbered refund receipt). Printing records are in `printed`.
 
 use super::payback::{self, Channel, PayBack};
-use crate::receipt::tender::{settle, Method, TenderInput};
-use crate::receipt::write::{insert_receipt, NewReceipt};
-use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
 use crate::catalog::price::{line_amount, Quantity};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::money::Fen;
 use crate::operator::Actor;
+use crate::receipt::tender::{settle, Method, TenderInput};
+use crate::receipt::write::{insert_receipt, NewReceipt};
+use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
 use crate::store::Desk;
 use crate::time::stamp;
 use rusqlite::params;

@@ -25,6 +25,7 @@ use crate::jcs::canonical;
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::Patient;
+use crate::receipt::tender::{settle, TenderInput};
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;
@@ -34,7 +35,6 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use crate::receipt::tender::{settle, TenderInput};
 
 /// How a patient is charged: an insured patient (insurance type and number on file) as
 /// insured by default — pays in full now, re-settled after recovery — or as self-pay with a

@@ -14,9 +14,9 @@
 //! - [`other_way`] says which tenders of a refund do not go back to a channel with that much
 //!   left: those need the reason.
 
-use crate::receipt::tender::{Method, Tender, TenderInput};
 use crate::error::{invalid, Result};
 use crate::money::Fen;
+use crate::receipt::tender::{Method, Tender, TenderInput};
 
 /// One way money came in, and what is left to go back on it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,6 @@
 //! 付数), free-text lines with a supervisor — and the draft as the charging window shows it,
 //! with the due date it would carry if paid today. Nothing is written.
 
-use crate::receipt::{placeholder_patient, Receipt, ReceiptKind, ReceiptLine};
 use crate::catalog::category::FeeCategory;
 use crate::catalog::price::{line_amount, Quantity, UnitPrice};
 use crate::error::{invalid, Result};
@@ -11,6 +10,7 @@ use crate::ids::{clean_text, Permission};
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::Insurance;
+use crate::receipt::{placeholder_patient, Receipt, ReceiptKind, ReceiptLine};
 use crate::store::Desk;
 use crate::workdays::{Due, DUE_WORKING_DAYS};
 use chrono::{DateTime, Utc};

@@ -1,10 +1,10 @@
 //! From a receipt record to the printed receipt: maps the stored facts onto
 //! `receipt_pdf::ReceiptDoc` (every value printed comes from the records, none from "now").
 
-use crate::receipt::{Receipt, ReceiptKind};
 use crate::error::{invalid, Result};
 use crate::money::Fen;
 use crate::patient::resident_id::mask;
+use crate::receipt::{Receipt, ReceiptKind};
 use crate::receipt_pdf::{
     self, CategorySubtotal, ChargeLine, Charges, DepositRefund, Insurance as PdfInsurance, Layout, ReceiptBody, ReceiptDoc,
     Tender as PdfTender,

@@ -6,9 +6,9 @@
 //! no earlier one counted. A PDF saved without a printer (`receipt pdf`, or no printer set)
 //! counts as printed: that file is what is handed out.
 
-use crate::receipt::Receipt;
 use crate::error::{invalid, Result};
 use crate::operator::Actor;
+use crate::receipt::Receipt;
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::stamp;

@@ -2,8 +2,8 @@
 //! written as it is stored, never dropped.
 
 use crate::catalog::category::FeeCategory;
-use crate::receipt::tender::Method;
 use crate::patient::Insurance;
+use crate::receipt::tender::Method;
 use chrono::{Datelike, Local, Timelike};
 
 pub(crate) fn receipt_kind(kind: &str) -> &str {

@@ -18,13 +18,13 @@ pub mod slip;
 pub mod trust;
 
 use crate::catalog::price::Quantity;
-use crate::receipt::qr::{self, SignedLine};
 use crate::charge::ReceiptKind;
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal;
 use crate::money::Fen;
 use crate::operator::Actor;
+use crate::receipt::qr::{self, SignedLine};
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};

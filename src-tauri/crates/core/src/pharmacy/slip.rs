@@ -9,11 +9,11 @@
 //! (`<line_no>*<code>*<quantity>`), the signature by the pharmacy's key in base64url.
 
 use crate::catalog::price::Quantity;
-use crate::receipt::qr::{b64, esc, lines_field, parse_lines, unb64, unesc, SignedLine};
 use crate::charge::print::{Document, Printed};
 use crate::error::{invalid, Result};
 use crate::ids::Permission;
 use crate::operator::Actor;
+use crate::receipt::qr::{b64, esc, lines_field, parse_lines, unb64, unesc, SignedLine};
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use chrono::{DateTime, TimeZone, Utc};

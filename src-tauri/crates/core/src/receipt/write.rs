@@ -2,9 +2,9 @@
 //! caller's transaction (charges, refunds, registrations, deposits and deposit refunds all
 //! come through `insert_receipt_rows`), and the station's signer, read once.
 
-use super::{Depositor, ReceiptKind, ReceiptLine};
 use super::qr;
 use super::tender::Tender;
+use super::{Depositor, ReceiptKind, ReceiptLine};
 use crate::error::{invalid, Result};
 use crate::journal;
 use crate::money::Fen;

@@ -304,11 +304,7 @@ pub fn render(doc: &ReceiptDoc, layout: Layout) -> Result<Vec<u8>> {
 /// no module is smaller than `draw::QR_MODULE_MM`, fits within the most the A5 receipt and
 /// the roll give it. A charge whose signed drug lines do not is refused when it is issued.
 pub fn qr_fits_paper(payload: &str) -> bool {
-    draw::Qr::encode(payload).is_some_and(|qr| {
-        [&blocks::A5, &blocks::ROLL]
-            .iter()
-            .all(|p| qr.side(p.qr) <= p.qr_max)
-    })
+    draw::Qr::encode(payload).is_some_and(|qr| [&blocks::A5, &blocks::ROLL].iter().all(|p| qr.side(p.qr) <= p.qr_max))
 }
 
 /// `downtime bench`: warm render time of the 8-line [`specimen`] on A5, in microseconds

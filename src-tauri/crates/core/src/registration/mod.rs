@@ -16,9 +16,6 @@ pub mod types;
 pub use dept::{Department, DeptKind};
 pub use types::RegType;
 
-use crate::receipt::tender::{settle, TenderInput};
-use crate::receipt::write::{insert_receipt_rows, NewReceipt, Signer};
-use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::jcs::canonical;
@@ -26,6 +23,9 @@ use crate::journal;
 use crate::money::Fen;
 use crate::operator::Actor;
 use crate::patient::Patient;
+use crate::receipt::tender::{settle, TenderInput};
+use crate::receipt::write::{insert_receipt_rows, NewReceipt, Signer};
+use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{local_display, parse_stamp, stamp};
@@ -453,14 +453,7 @@ impl Desk {
         Ok(self.registration(id)?.expect("exists"))
     }
 
-    fn cancel_in_tx(
-        &mut self,
-        by: &Actor,
-        id: Uuid,
-        reason: &str,
-        supervisor: Option<&Actor>,
-        signer: &Signer,
-    ) -> Result<()> {
+    fn cancel_in_tx(&mut self, by: &Actor, id: Uuid, reason: &str, supervisor: Option<&Actor>, signer: &Signer) -> Result<()> {
         let reg = self.registration(id)?.ok_or_else(unknown_registration)?;
         if reg.cancelled.is_some() {
             return Err(invalid!(

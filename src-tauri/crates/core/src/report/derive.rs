@@ -7,9 +7,9 @@ use super::{
     MethodAmount, NumberRange, RefundItem, VoidItem,
 };
 use crate::catalog::category::FeeCategory;
-use crate::receipt::tender::Method;
 use crate::charge::ReceiptKind;
 use crate::patient::Insurance;
+use crate::receipt::tender::Method;
 use crate::time::stamp;
 use chrono::{Duration, Local, NaiveDateTime, Timelike};
 use std::collections::{BTreeMap, HashMap};

@@ -31,11 +31,11 @@ mod records;
 pub mod text;
 
 use crate::catalog::category::FeeCategory;
-use crate::receipt::tender::Method;
 use crate::charge::ReceiptKind;
 use crate::error::{invalid, Result};
 use crate::ids::Permission;
 use crate::operator::Actor;
+use crate::receipt::tender::Method;
 use crate::store::Desk;
 use crate::time::stamp;
 use crate::view::OutageView;

@@ -4,9 +4,9 @@
 
 use super::text::{local, period_title, shift_title, GROUPS};
 use super::{Figures, Lists, PeriodReport, PeriodScope, ShiftReport};
-use crate::receipt::tender::Method;
 use crate::error::{invalid, Result};
 use crate::money::signed_yuan as y;
+use crate::receipt::tender::Method;
 use crate::receipt_pdf::{render_sheet, Column, Item, Pair, Section, Sheet, SheetLayout, Table};
 
 /// `a4` or `roll80` (also `80`, `roll`).

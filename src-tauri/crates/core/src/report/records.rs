@@ -3,9 +3,9 @@
 //! list needs. Nothing is summed here; [`super::derive`] does that.
 
 use crate::catalog::category::FeeCategory;
+use crate::error::Result;
 use crate::receipt::tender::Method;
 use crate::receipt::ReceiptKind;
-use crate::error::Result;
 use crate::store::Desk;
 use crate::time::parse_stamp;
 use chrono::{DateTime, NaiveDate, Utc};

@@ -2,8 +2,8 @@
 //! the order of the printed sheet. Times in local time, money as `¥1,234.50`.
 
 use super::{Figures, Lists, PeriodReport, PeriodScope, ShiftReport, ShiftReportKind};
-use crate::receipt::tender::Method;
 use crate::money::signed_yuan as y;
+use crate::receipt::tender::Method;
 use crate::time::{local_display, parse_stamp};
 use std::fmt::Write;
 

@@ -11,10 +11,10 @@ mod file;
 pub mod instance;
 pub mod keyring;
 mod memo;
-pub(crate) use memo::Memo;
 pub(crate) use file::with_reserve;
 pub use file::{saved_pdf, write_whole};
 pub use instance::InstanceLock;
+pub(crate) use memo::Memo;
 pub mod migrations;
 
 use crate::error::{CoreError, Result};

@@ -536,20 +536,17 @@ fn the_key_card_is_exported_by_those_who_trust_keys() {
     assert_eq!(offer.fingerprint, c.f.desk.require_station().unwrap().fingerprint());
     assert_eq!(offer.path, c.f.desk.receipts_dir().with_file_name("exports").join("MZ01.key.json"));
     assert_eq!(code(c.f.desk.key_card_offer(&cashier).unwrap_err()), "role_forbidden");
-    assert_eq!(
-        code(c.f.desk.export_key_card(&cashier, &offer.path).unwrap_err()),
-        "role_forbidden"
-    );
+    assert_eq!(code(c.f.desk.export_key_card(&cashier, &offer.path).unwrap_err()), "role_forbidden");
     assert!(!offer.path.exists(), "a refusal writes nothing");
     let folder = offer.path.parent().unwrap().parent().unwrap();
-    assert_eq!(
-        code(c.f.desk.export_key_card(&admin, folder).unwrap_err()),
-        "key_card_path_invalid"
-    );
+    assert_eq!(code(c.f.desk.export_key_card(&admin, folder).unwrap_err()), "key_card_path_invalid");
     let written = c.f.desk.export_key_card(&admin, &offer.path).unwrap();
     assert_eq!(written, offer);
     let card = downtime_core::pharmacy::read_key_card(&std::fs::read(&written.path).unwrap()).unwrap();
-    assert_eq!((card.station_code.as_str(), card.fingerprint.as_str()), ("MZ01", offer.fingerprint.as_str()));
+    assert_eq!(
+        (card.station_code.as_str(), card.fingerprint.as_str()),
+        ("MZ01", offer.fingerprint.as_str())
+    );
     // At a pharmacy, its pharmacist-in-charge hands its card to the counters; a pharmacist not.
     let p = pharmacy();
     let out = p._dir.path().join("usb").join("YF01.key.json");
