@@ -24,8 +24,6 @@ import { KeyCardForm } from "./settings/KeyCardForm";
 import { PrinterForm } from "./settings/PrinterForm";
 import { ThresholdForm } from "./settings/ThresholdForm";
 
-const ROLES: Role[] = ["cashier", "admissions", "supervisor", "finance", "admin"];
-
 const fieldFor: FieldFor = (code) => (code.startsWith("pin_") ? "pin" : code === "operator_exists" ? "name" : undefined);
 
 interface Props {
@@ -53,7 +51,9 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
   }, [load]);
 
   const [name, setName, clearName] = useDraft("op.name");
-  const [role, setRole] = useDraft("op.role", "cashier");
+  /** The roles that have work at this station (the core's list for its kind). */
+  const roles: Role[] = status.station?.roles ?? [];
+  const [role, setRole] = useDraft("op.role", roles[0] ?? "cashier");
   const [pin, setPin] = useState("");
   const nameInput = useRef<HTMLInputElement>(null);
   const deptsButton = useRef<HTMLButtonElement>(null);
@@ -112,7 +112,7 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
             <label className="field">
               <span className="field-label">{t("ops.role")}</span>
               <select name="role" data-testid="op-role" value={role} onChange={(e) => setRole(e.target.value)}>
-                {ROLES.map((r) => (
+                {roles.map((r) => (
                   <option key={r} value={r}>
                     {t(roleKey(r))}
                   </option>

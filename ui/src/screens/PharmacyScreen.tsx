@@ -32,6 +32,7 @@ import { useSubmit } from "../hooks/useSubmit";
 import { useT } from "../i18n";
 import { LayoutSelect, NOT_PRINTED, PrintStatus, usePrinter, type PrintState } from "../components/printing";
 import { KeyCardForm } from "./settings/KeyCardForm";
+import { OperatorsDialog } from "./OperatorsDialog";
 
 interface Props {
   status: AppStatus;
@@ -58,6 +59,8 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
   const [trusted, setTrusted] = useState<TrustedStationView | null>(null);
   const [folder, setFolder] = useState("");
   const [keyCard, setKeyCard] = useState(false);
+  /** Ctrl+O: operators and settings (the administrator adds the pharmacists here). */
+  const [operators, setOperators] = useState(false);
   const [printState, setPrintState] = useState<PrintState>(NOT_PRINTED);
   const { layout, setLayout } = usePrinter();
   const action = useSubmit();
@@ -198,10 +201,11 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
         setKeyCard(true);
       },
       "Ctrl+P": reprintSlip,
+      "Ctrl+O": () => setOperators(true),
       F12: onLock,
       "Ctrl+Q": () => void logout(),
     },
-    !hidden,
+    !hidden && !operators,
   );
 
   return (
@@ -369,10 +373,14 @@ export function PharmacyScreen({ status, onStatus, onLock, hidden }: Props) {
           ...(slip?.slip_no ? [{ key: "Ctrl+P", label: t("pharmacy.keyPrintSlip"), run: reprintSlip }] : []),
           { key: "Ctrl+T", label: t("pharmacy.keyTrust"), run: () => setTrusting(true) },
           { key: "Ctrl+K", label: t("pharmacy.keyKeyCard"), run: () => setKeyCard(true) },
+          { key: "Ctrl+O", label: t("nav.operators"), run: () => setOperators(true) },
           { key: "F12", label: t("nav.lock"), run: onLock },
           { key: "Ctrl+Q", label: t("nav.logout"), run: () => void logout() },
         ]}
       />
+      {operators && !hidden && (
+        <OperatorsDialog status={status} onStatus={onStatus} onClose={() => setOperators(false)} onOpenDepts={() => undefined} onOpenRegTypes={() => undefined} />
+      )}
     </div>
   );
 }

@@ -44,6 +44,7 @@ export const station: StationView = {
   public_key: "ab".repeat(32),
   created_at: "2026-11-26T00:00:00.000000Z",
   kind: "counter",
+  roles: ["cashier", "admissions", "supervisor", "finance", "admin"],
 };
 
 export function operator(name = "张三", role: Role = "cashier"): OperatorView {

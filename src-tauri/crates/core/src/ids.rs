@@ -247,6 +247,15 @@ impl Role {
         }
     }
 
+    /// Whether operators of this role have work at a station of `kind`: the roles the
+    /// window's add-operator form offers there (`StationView::roles`).
+    pub fn works_at(self, kind: StationKind) -> bool {
+        match kind {
+            StationKind::Counter => !matches!(self, Role::Pharmacist | Role::PharmacistInCharge),
+            StationKind::Pharmacy => !matches!(self, Role::Cashier | Role::Admissions),
+        }
+    }
+
     pub fn may(self, p: Permission) -> bool {
         use Permission::*;
         use Role::*;
@@ -277,6 +286,11 @@ pub enum StationKind {
 }
 
 impl StationKind {
+    /// The roles that have work at this kind of station, in `Role::ALL` order.
+    pub fn roles(self) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| r.works_at(self)).collect()
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             StationKind::Counter => "counter",
@@ -304,7 +318,16 @@ impl StationKind {
 
 #[cfg(test)]
 mod tests {
-    use super::Permission;
+    use super::{Permission, Role, StationKind};
+
+    /// A counter offers no pharmacy roles, a pharmacy no cashier or admissions clerk; both
+    /// have an administrator.
+    #[test]
+    fn each_station_kind_offers_the_roles_that_have_work_there() {
+        use Role::*;
+        assert_eq!(StationKind::Counter.roles(), vec![Cashier, Admissions, Supervisor, Finance, Admin]);
+        assert_eq!(StationKind::Pharmacy.roles(), vec![Supervisor, Finance, Admin, Pharmacist, PharmacistInCharge]);
+    }
 
     /// `Permission::ALL` names every permission once, in declaration order (the match fails to
     /// compile when a permission is added without a place here).

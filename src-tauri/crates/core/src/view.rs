@@ -44,6 +44,9 @@ pub struct StationView {
     pub created_at: String,
     /// `counter` or `pharmacy`.
     pub kind: String,
+    /// The roles that have work at this station (`StationKind::roles`): what the add-operator
+    /// form offers.
+    pub roles: Vec<crate::ids::Role>,
 }
 
 impl From<&Station> for StationView {
@@ -56,6 +59,7 @@ impl From<&Station> for StationView {
             fingerprint: s.fingerprint(),
             public_key: hex::encode(s.public_key),
             kind: s.kind.key().to_string(),
+            roles: s.kind.roles(),
             created_at: stamp(s.created_at),
         }
     }

@@ -25,10 +25,32 @@ function scanned(over: Partial<ScanView> = {}): ScanView {
 }
 
 function pharmacyStatus() {
-  return status({ station: { ...station, code: "YF01", name: "门诊西药房", kind: "pharmacy" }, operator: operator("李药师", "pharmacist") });
+  return status({ station: { ...station, code: "YF01", name: "门诊西药房", kind: "pharmacy", roles: ["supervisor", "finance", "admin", "pharmacist", "pharmacist_in_charge"] }, operator: operator("李药师", "pharmacist") });
 }
 
 describe("药房 (#18)", () => {
+  test("Ctrl+O: the administrator adds a pharmacist; the roles offered are the core's for a pharmacy", async () => {
+    const admin = operator("王管理", "admin");
+    const calls = fakeBackend({
+      app_status: () => ({ ...pharmacyStatus(), operator: admin }),
+      list_operators: () => [admin],
+      add_operator: (a) => operator((a as { input: { name: string } }).input.name, "pharmacist"),
+      idle_lock: () => 10,
+    });
+    const { user } = renderApp();
+    await screen.findByTestId("pharmacy-scan");
+    await user.keyboard("{Control>}o{/Control}");
+    await screen.findByTestId("op-list");
+    const offered = within(screen.getByTestId("op-role")).getAllByRole("option").map((o) => (o as HTMLOptionElement).value);
+    expect(offered).toEqual(["supervisor", "finance", "admin", "pharmacist", "pharmacist_in_charge"]);
+    expect(screen.getByTestId("op-name")).toHaveFocus();
+    await user.keyboard("李药师{Enter}");
+    await user.selectOptions(screen.getByTestId("op-role"), "pharmacist");
+    await user.type(screen.getByTestId("op-pin"), "246810{Enter}");
+    expect(await screen.findByTestId("op-notice")).toHaveTextContent("已添加操作员 李药师");
+    expect(callsOf(calls, "add_operator")[0].args).toEqual({ input: { name: "李药师", role: "pharmacist", pin: "246810" } });
+  });
+
   test("a scan with Enter shows the signed lines; F5 dispenses them whole; a refusal shows in red", async () => {
     let second = false;
     const calls = fakeBackend({
