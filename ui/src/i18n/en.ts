@@ -1033,6 +1033,7 @@ export const en: Catalog = {
   "pharmacy.trustHint": "The file a counter wrote with downtime station key; compare the fingerprint with that counter's setup screen",
   "pharmacy.trusted": "Station {code} {name} is trusted; key fingerprint:",
   "pharmacy.keyTrust": "Trust a station",
+  "keycard.open": "Show the fingerprint and export the key card…",
   "keycard.title": "This station's key card",
   "keycard.station": "Station {code} {name}",
   "keycard.fingerprintLabel": "Key fingerprint (to compare)",

@@ -1028,6 +1028,7 @@ export const zh = {
   "pharmacy.trustHint": "收费窗口用 downtime station key 导出的文件；导入后请与该窗口设置界面上的指纹核对",
   "pharmacy.trusted": "已信任工作站 {code} {name}，公钥指纹：",
   "pharmacy.keyTrust": "信任工作站",
+  "keycard.open": "查看公钥指纹并导出密钥卡…",
   "keycard.title": "本站密钥卡",
   "keycard.station": "工作站 {code} {name}",
   "keycard.fingerprintLabel": "公钥指纹（导入方核对）",

@@ -55,6 +55,8 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
   const roles: Role[] = status.station?.roles ?? [];
   const [role, setRole] = useDraft("op.role", roles[0] ?? "cashier");
   const [pin, setPin] = useState("");
+  /** The key card form opens on demand: the dialog's usual work fits the counter screen. */
+  const [keyCardOpen, setKeyCardOpen] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
   const deptsButton = useRef<HTMLButtonElement>(null);
   const regTypesButton = useRef<HTMLButtonElement>(null);
@@ -130,7 +132,17 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
               {t("ops.submit")} <kbd>Enter</kbd>
             </button>
           </KeyForm>
-          {status.may.includes("trust_stations") && <KeyCardForm />}
+          {status.may.includes("trust_stations") &&
+            (keyCardOpen ? (
+              <KeyCardForm autoFocus />
+            ) : (
+              <section className="inline-form keycard">
+                <h3>{t("keycard.title")}</h3>
+                <button type="button" data-testid="keycard-open" onClick={() => setKeyCardOpen(true)}>
+                  {t("keycard.open")}
+                </button>
+              </section>
+            ))}
         </div>
         <div>
           {changesSettings && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}

@@ -146,6 +146,7 @@ async fn key_card_from_the_counter_trusted_at_the_pharmacy_and_the_slip_printed(
         let batch = std::fs::read_to_string(usb.path().join("batch.txt")).unwrap();
         login(&app, "王管理", "123456").await;
         app.keys(CTRL_O).await;
+        app.by_id("keycard-open").await.click().await.unwrap();
         let fingerprint = app.by_id("keycard-fingerprint").await.text().await.unwrap();
         app.text_contains("keycard-station", "工作站 MZ01 门诊收费一号窗").await;
         app.screenshot("counter-settings").await;
