@@ -326,7 +326,10 @@ mod tests {
     fn each_station_kind_offers_the_roles_that_have_work_there() {
         use Role::*;
         assert_eq!(StationKind::Counter.roles(), vec![Cashier, Admissions, Supervisor, Finance, Admin]);
-        assert_eq!(StationKind::Pharmacy.roles(), vec![Supervisor, Finance, Admin, Pharmacist, PharmacistInCharge]);
+        assert_eq!(
+            StationKind::Pharmacy.roles(),
+            vec![Supervisor, Finance, Admin, Pharmacist, PharmacistInCharge]
+        );
     }
 
     /// `Permission::ALL` names every permission once, in declaration order (the match fails to
