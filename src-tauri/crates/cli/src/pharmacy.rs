@@ -171,7 +171,7 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
             let (d, s) = ctx.desk.return_drugs(&me, &payload, &lines)?;
             let slip_no = d.slip_no.clone().expect("a return has its slip");
             if let Some(out) = &out {
-                downtime_core::store::write_whole(out, &ctx.desk.return_slip_pdf(&slip_no, &layout)?)?;
+                ctx.desk.save_return_slip(&me, &slip_no, &layout, out)?;
             }
             if json {
                 print_json(&serde_json::json!({ "return": DispensingView::from(&d), "receipt": ScanView::from(&s) }));

@@ -213,6 +213,12 @@ fn scan_dispense_refuse_the_second_and_return_with_a_slip_the_counter_refunds() 
         text.contains("退药单") && text.contains("YF01-T000001") && text.contains("MZ01-000001"),
         "{text}"
     );
+    // Written through the core's printing path: the slip's printing is on record.
+    let (kind, entry) = p.last_entry();
+    assert_eq!(kind, "document_printed");
+    for part in ["return_slip", "YF01-T000001", "slip.pdf"] {
+        assert!(entry.contains(part), "{part} in {entry}");
+    }
     p.run(&with(&PH, &["pharmacy", "return", &payload, "--line", "1:5"]))
         .fails_with("不能退 5");
 

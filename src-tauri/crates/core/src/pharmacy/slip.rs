@@ -191,6 +191,20 @@ impl Desk {
         Ok(printed)
     }
 
+    /// 退药单写到文件 (`downtime pharmacy return --out FILE`): the slip written whole to `out`
+    /// and its printing recorded (`document_print`), as the window's printing is; a later
+    /// writing of the same slip is marked 副本.
+    pub fn save_return_slip(&mut self, by: &Actor, slip_no: &str, layout: &str, out: &std::path::Path) -> Result<()> {
+        by.require(Permission::Dispense)?;
+        let before: i64 = self.conn.qrow(
+            "SELECT count(*) FROM document_print WHERE kind = ?1 AND subject = ?2",
+            [Document::ReturnSlip.key(), slip_no],
+            |r| r.get(0),
+        )?;
+        let bytes = self.render_return_slip(slip_no, layout, before > 0)?;
+        self.document_to(by, Document::ReturnSlip, slip_no, layout, &bytes, out)
+    }
+
     fn render_return_slip(&self, slip_no: &str, layout: &str, copy: bool) -> Result<Vec<u8>> {
         use crate::receipt_pdf::{render_sheet, Column, Item, Section, Sheet, SheetLayout, Table};
         let layout = match crate::charge::print::parse_layout(layout)? {
