@@ -3,20 +3,10 @@ use crate::{cashier, pdf_text, Station};
 /// A station in an outage with a small price list, a cashier on shift, a supervisor and two
 /// patients (DT-MZ01-000001 self-pay, DT-MZ01-000002 insured).
 fn counter() -> Station {
-    let s = Station::new();
-    let file = s.dir.path().join("价目表2026-11.csv");
-    std::fs::write(
-        &file,
+    let s = Station::on_shift(
         "编码,名称,规格,单位,单价,费用类别\nY1,阿莫西林胶囊,0.25g×24粒,盒,12.5,西药费\nY2,维生素C片,100mg,片,0.0125,西药费\nC1,黄芪,统货,克,0.068,中药饮片\nE1,CT平扫(头颅),,次,150,检查费\nL1,血常规,,项,20,化验费\nM1,一次性注射器,5ml,支,0.35,卫生材料费\n",
-    )
-    .unwrap();
-    s.admin(&["catalog", "import", file.to_str().unwrap()]).out();
-    s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
-    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
-        .out();
-    s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
-    cashier(&s, &["shift", "open", "--float", "200"]).out();
-    cashier(&s, &["patient", "add", "--name", "张三", "--sex", "M"]).out();
+        "200",
+    );
     cashier(
         &s,
         &[

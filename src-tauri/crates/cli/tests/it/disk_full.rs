@@ -3,8 +3,8 @@
 //! 0-byte PDF), a wrong PIN is still counted, and work goes on once space is back. Where the
 //! machine does not allow mounting, the core's `max_page_count` test covers the refusal.
 
-use crate::run_db;
 use crate::station_file::Tmpfs;
+use crate::{run_db, INIT_MZ01};
 use std::path::Path;
 
 fn fill(dir: &Path) -> std::path::PathBuf {
@@ -40,20 +40,7 @@ fn a_full_disk_refuses_clearly_writes_nothing_half_and_recovers() {
         all.extend_from_slice(args);
         run_db(&db, &all)
     };
-    run(&[
-        "init",
-        "--hospital",
-        "市第一人民医院",
-        "--station",
-        "MZ01",
-        "--station-name",
-        "门诊收费一号窗",
-        "--admin",
-        "王管理",
-        "--admin-pin",
-        "123456",
-    ])
-    .out();
+    run(&INIT_MZ01).out();
     let list = mount.path.join("list.csv");
     std::fs::write(&list, "编码,名称,规格,单位,单价,费用类别\nL1,血常规,,项,20,化验费\n").unwrap();
     admin(&["catalog", "import", list.to_str().unwrap()]).out();

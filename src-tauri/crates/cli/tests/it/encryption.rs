@@ -2,7 +2,7 @@
 //! station (SQLCipher). A copied file, or its backup, without the key reveals no patient name
 //! and no key; it is refused with one sentence without the key or with a wrong one.
 
-use crate::{bin, Run};
+use crate::{bin, Run, INIT_MZ01};
 use std::path::Path;
 use std::process::Command;
 
@@ -35,24 +35,7 @@ fn a_station_made_with_a_key_is_encrypted_with_its_backups() {
         all.extend_from_slice(args);
         with_key(&db, Some(key), &all)
     };
-    with_key(
-        &db,
-        Some(key),
-        &[
-            "init",
-            "--hospital",
-            "市第一人民医院",
-            "--station",
-            "MZ01",
-            "--station-name",
-            "门诊收费一号窗",
-            "--admin",
-            "王管理",
-            "--admin-pin",
-            "123456",
-        ],
-    )
-    .out();
+    with_key(&db, Some(key), &INIT_MZ01).out();
     admin(&["simulate", "--patients", "5"]).out();
     let list = admin(&["receipt", "list", "--json"]).json();
     let name = list["receipts"][0]["patient_name"].as_str().map(str::to_string);
@@ -92,19 +75,7 @@ fn a_plain_station_is_encrypted_in_place_and_keeps_its_records() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("station.db");
     let key = "correct horse battery staple 2026";
-    let init = [
-        "init",
-        "--hospital",
-        "市第一人民医院",
-        "--station",
-        "MZ01",
-        "--station-name",
-        "门诊收费一号窗",
-        "--admin",
-        "王管理",
-        "--admin-pin",
-        "123456",
-    ];
+    let init = INIT_MZ01;
     with_key(&db, None, &init).out();
     let as_admin = |k: Option<&str>, args: &[&str]| {
         let mut all = vec!["--as", "王管理", "--pin", "123456"];
@@ -169,24 +140,7 @@ fn the_key_remembered_in_the_system_keyring_opens_the_station() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("station.db");
     let key = "envelope key kept with the plan 2026";
-    with_key(
-        &db,
-        Some(key),
-        &[
-            "init",
-            "--hospital",
-            "市第一人民医院",
-            "--station",
-            "MZ01",
-            "--station-name",
-            "门诊收费一号窗",
-            "--admin",
-            "王管理",
-            "--admin-pin",
-            "123456",
-        ],
-    )
-    .out();
+    with_key(&db, Some(key), &INIT_MZ01).out();
     with_key(
         &db,
         Some(key),

@@ -20,6 +20,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
 
+/// `downtime init` of the counter `MZ01` with administrator 王管理 (PIN 123456), as most tests
+/// set a station up.
+pub const INIT_MZ01: [&str; 11] = [
+    "init",
+    "--hospital",
+    "市第一人民医院",
+    "--station",
+    "MZ01",
+    "--station-name",
+    "门诊收费一号窗",
+    "--admin",
+    "王管理",
+    "--admin-pin",
+    "123456",
+];
+
 pub struct Station {
     pub dir: TempDir,
 }
@@ -82,23 +98,27 @@ pub fn run_db(db: &Path, args: &[&str]) -> Run {
 }
 
 impl Station {
-    /// `MZ01` with administrator 王管理 (PIN 123456).
+    /// `MZ01` in an outage with the price list `prices` (a CSV's text) imported, the cashier
+    /// 李收费 (PIN 2468) on shift with `float` yuan, the supervisor 陈主管 (1357) and the patient
+    /// 张三 (DT-MZ01-000001): the counter most charge tests start from.
+    pub fn on_shift(prices: &str, float: &str) -> Station {
+        let s = Station::new();
+        let file = s.dir.path().join("价目表2026-11.csv");
+        std::fs::write(&file, prices).unwrap();
+        s.admin(&["catalog", "import", file.to_str().unwrap()]).out();
+        s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
+        s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
+            .out();
+        s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
+        cashier(&s, &["shift", "open", "--float", float]).out();
+        cashier(&s, &["patient", "add", "--name", "张三", "--sex", "M"]).out();
+        s
+    }
+
+    /// `MZ01` with administrator 王管理 (PIN 123456): `INIT_MZ01`.
     pub fn new() -> Station {
         let s = Station::empty();
-        s.run(&[
-            "init",
-            "--hospital",
-            "市第一人民医院",
-            "--station",
-            "MZ01",
-            "--station-name",
-            "门诊收费一号窗",
-            "--admin",
-            "王管理",
-            "--admin-pin",
-            "123456",
-        ])
-        .out();
+        s.run(&INIT_MZ01).out();
         s
     }
 

@@ -8,21 +8,10 @@ const SUP: [&str; 4] = ["--supervisor", "陈主管", "--supervisor-pin", "1357"]
 /// A counter in an outage: one item at ¥67.16, the cashier 李收费 on shift with ¥500.00, the
 /// supervisor 陈主管, one patient.
 fn counter() -> Station {
-    let s = Station::new();
-    let file = s.dir.path().join("价目表2026-11.csv");
-    std::fs::write(
-        &file,
+    Station::on_shift(
         "编码,名称,规格,单位,单价,费用类别\nE1,CT平扫(头颅),,次,67.16,检查费\nL1,血常规,,项,20,化验费\n",
+        "500",
     )
-    .unwrap();
-    s.admin(&["catalog", "import", file.to_str().unwrap()]).out();
-    s.admin(&["operator", "add", "李收费", "--role", "cashier", "--pin", "2468"]).out();
-    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
-        .out();
-    s.admin(&["outage", "start", "--reason", "HIS 宕机"]).out();
-    cashier(&s, &["shift", "open", "--float", "500"]).out();
-    cashier(&s, &["patient", "add", "--name", "张三", "--sex", "M"]).out();
-    s
 }
 
 fn charge(s: &Station, line: &str, paper: &str) -> String {

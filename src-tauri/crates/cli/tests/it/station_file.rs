@@ -2,7 +2,7 @@
 //! refused with one sentence and never written; read-only commands work on read-only media;
 //! a stale `-shm` is recovered; a new station is 0600 in a 0700 folder.
 
-use crate::{run_db, Run, Station};
+use crate::{run_db, Run, Station, INIT_MZ01};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -170,23 +170,7 @@ fn plain_station() -> (tempfile::TempDir, PathBuf) {
         std::os::unix::fs::chown(dir.path(), Some(65534), Some(65534)).unwrap();
     }
     let db = dir.path().join("station.db");
-    run_plain(
-        &db,
-        &[
-            "init",
-            "--hospital",
-            "市第一人民医院",
-            "--station",
-            "MZ01",
-            "--station-name",
-            "门诊收费一号窗",
-            "--admin",
-            "王管理",
-            "--admin-pin",
-            "123456",
-        ],
-    )
-    .out();
+    run_plain(&db, &INIT_MZ01).out();
     run_plain(
         &db,
         &["--as", "王管理", "--pin", "123456", "outage", "start", "--reason", "HIS 宕机"],
