@@ -174,11 +174,7 @@ impl Desk {
     /// the pharmacist-in-charge, at the pharmacy that took the drugs back.
     pub fn print_return_slip(&mut self, by: &Actor, slip_no: &str, layout: &str) -> Result<Printed> {
         by.require(Permission::Dispense)?;
-        let before: i64 = self.conn.qrow(
-            "SELECT count(*) FROM document_print WHERE kind = ?1 AND subject = ?2",
-            [Document::ReturnSlip.key(), slip_no],
-            |r| r.get(0),
-        )?;
+        let before = self.slip_printings(slip_no)?;
         let copy = before > 0;
         let bytes = self.render_return_slip(slip_no, layout, copy)?;
         let name = if copy {
@@ -196,13 +192,18 @@ impl Desk {
     /// writing of the same slip is marked 副本.
     pub fn save_return_slip(&mut self, by: &Actor, slip_no: &str, layout: &str, out: &std::path::Path) -> Result<()> {
         by.require(Permission::Dispense)?;
-        let before: i64 = self.conn.qrow(
+        let before = self.slip_printings(slip_no)?;
+        let bytes = self.render_return_slip(slip_no, layout, before > 0)?;
+        self.document_to(by, Document::ReturnSlip, slip_no, layout, &bytes, out)
+    }
+
+    /// How often the slip was printed or written before: any later one is a 副本.
+    fn slip_printings(&self, slip_no: &str) -> Result<i64> {
+        Ok(self.conn.qrow(
             "SELECT count(*) FROM document_print WHERE kind = ?1 AND subject = ?2",
             [Document::ReturnSlip.key(), slip_no],
             |r| r.get(0),
-        )?;
-        let bytes = self.render_return_slip(slip_no, layout, before > 0)?;
-        self.document_to(by, Document::ReturnSlip, slip_no, layout, &bytes, out)
+        )?)
     }
 
     fn render_return_slip(&self, slip_no: &str, layout: &str, copy: bool) -> Result<Vec<u8>> {
