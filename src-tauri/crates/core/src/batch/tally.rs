@@ -2,9 +2,45 @@
 //! The exporter feeds it every entry it writes, the checker every line it reads: the same
 //! code on both sides, so a manifest that disagrees with its records is caught.
 
+use super::payload::{Payload, Rec};
 use super::{payload_rows, Counts, ReceiptRange, Totals, Voided};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
+
+/// A row as the tally reads it: a `Value` object (the checker's) or a [`Rec`] (the
+/// exporter's), each read as the other would be.
+pub trait Fields {
+    fn text(&self, key: &str) -> &str;
+    fn int(&self, key: &str) -> i64;
+}
+
+impl Fields for Map<String, Value> {
+    fn text(&self, key: &str) -> &str {
+        text(self, key)
+    }
+    fn int(&self, key: &str) -> i64 {
+        int(self, key)
+    }
+}
+
+impl Fields for Rec<'_> {
+    fn text(&self, key: &str) -> &str {
+        Rec::text(self, key)
+    }
+    fn int(&self, key: &str) -> i64 {
+        Rec::int(self, key)
+    }
+}
+
+/// Counts one more under `key`, allocating the key only the first time it is met.
+fn bump(map: &mut BTreeMap<String, i64>, key: &str, by: i64) {
+    match map.get_mut(key) {
+        Some(n) => *n += by,
+        None => {
+            map.insert(key.to_string(), by);
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
@@ -35,23 +71,32 @@ fn text<'a>(row: &'a Map<String, Value>, key: &str) -> &'a str {
 impl Tally {
     /// Adds one journal entry's payload.
     pub fn add(&mut self, payload: &Value) {
+        self.add_rows(|| payload_rows(payload));
+    }
+
+    /// Adds one journal entry's payload, as the exporter reads it.
+    pub fn add_payload(&mut self, payload: &Payload<'_>) {
+        self.add_rows(|| payload.rows());
+    }
+
+    fn add_rows<'r, R: Fields + 'r, I: Iterator<Item = (&'r str, &'r R)>>(&mut self, rows: impl Fn() -> I) {
         self.counts.journal_entries += 1;
         // A tender's sign is its receipt's, and both travel in the same entry.
         let mut kinds: HashMap<&str, &str> = HashMap::new();
-        for (table, row) in payload_rows(payload) {
-            *self.counts.rows.entry(table.to_string()).or_default() += 1;
+        for (table, row) in rows() {
+            bump(&mut self.counts.rows, table, 1);
             if table == "receipt" {
-                let kind = text(row, "kind");
-                kinds.insert(text(row, "id"), kind);
-                *self.counts.receipts.entry(kind.to_string()).or_default() += 1;
-                *self.receipts_fen.entry(kind.to_string()).or_default() += receipt_sign(kind) * int(row, "total_fen");
-                self.add_to_ranges(int(row, "seq"), text(row, "receipt_no"));
+                let kind = row.text("kind");
+                kinds.insert(row.text("id"), kind);
+                bump(&mut self.counts.receipts, kind, 1);
+                bump(&mut self.receipts_fen, kind, receipt_sign(kind) * row.int("total_fen"));
+                self.add_to_ranges(row.int("seq"), row.text("receipt_no"));
             }
         }
-        for (table, row) in payload_rows(payload) {
+        for (table, row) in rows() {
             if table == "tender" {
-                let sign = kinds.get(text(row, "receipt_id")).map_or(1, |k| receipt_sign(k));
-                *self.tenders_fen.entry(text(row, "method").to_string()).or_default() += sign * int(row, "amount_fen");
+                let sign = kinds.get(row.text("receipt_id")).map_or(1, |k| receipt_sign(k));
+                bump(&mut self.tenders_fen, row.text("method"), sign * row.int("amount_fen"));
             }
         }
     }

@@ -18,12 +18,12 @@ use super::labels::{self, local};
 use super::lookup::{b, i, s, Lookup, Row};
 use super::pdf::{wrap, Pdf, A4_LANDSCAPE};
 use super::sink::Hashed;
+use crate::batch::payload::{Payload, Rec};
 use crate::batch::tally::receipt_sign;
-use crate::batch::{payload_rows, FileEntry};
+use crate::batch::FileEntry;
 use crate::error::Result;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rusqlite::OptionalExtension;
-use serde_json::Value;
 use std::path::Path;
 
 pub(crate) const CSV_NAME: &str = "back-entry.csv";
@@ -67,7 +67,7 @@ pub(crate) struct BackEntry {
 
 /// The visit a receipt belongs to: its registration, the visit of the receipt it refunds,
 /// its admission, or (a charge without a registration) the receipt itself.
-fn receipt_group(lk: &Lookup<'_>, r: &Row) -> Result<String> {
+fn receipt_group(lk: &Lookup<'_>, r: &Rec<'_>) -> Result<String> {
     if !s(r, "admission_id").is_empty() {
         return Ok(s(r, "admission_id").to_string());
     }
@@ -84,9 +84,9 @@ fn receipt_group(lk: &Lookup<'_>, r: &Row) -> Result<String> {
 }
 
 impl BackEntry {
-    pub(crate) fn entry(&mut self, lk: &Lookup<'_>, seq: i64, payload: &Value) -> Result<()> {
+    pub(crate) fn entry(&mut self, lk: &Lookup<'_>, seq: i64, payload: &Payload<'_>) -> Result<()> {
         let mut n = 0u32;
-        for (table, row) in payload_rows(payload) {
+        for (table, row) in payload.rows() {
             let (kind, group, id) = match table {
                 "patient" => (Kind::Patient, String::new(), s(row, "id")),
                 "registration" => (Kind::Registration, s(row, "id").to_string(), s(row, "id")),
@@ -170,11 +170,7 @@ impl BackEntry {
         for (no, k) in order.into_iter().enumerate() {
             let row = render(lk, &docs[k], voided)?;
             let p = &row.patient;
-            let age = p
-                .get("age_years")
-                .and_then(Value::as_i64)
-                .map(|a| a.to_string())
-                .unwrap_or_default();
+            let age = p.int_opt("age_years").map(|a| a.to_string()).unwrap_or_default();
             csv.row(&[
                 Int(no as i64 + 1),
                 Plain(row.kind),

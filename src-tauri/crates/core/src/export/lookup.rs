@@ -3,15 +3,17 @@
 //! at a re-rendering gives what the first rendering read. Rows come back as the journal shows
 //! them (column name to JSON value), so the export reads whatever columns the schema has.
 
+use crate::batch::payload::{Rec, Val};
 use crate::error::Result;
 use foldhash::HashMap;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-pub(crate) type Row = Map<String, Value>;
+/// A row read from the store, shaped as a journal payload's rows are (`batch::payload`).
+pub(crate) type Row = Rec<'static>;
 
 pub(crate) struct Lookup<'a> {
     pub(crate) conn: &'a Connection,
@@ -52,17 +54,17 @@ fn as_at<'h>(h: &'h History, key: &str, at: &str) -> Option<&'h str> {
 }
 
 /// A text column ("" when absent or null).
-pub(crate) fn s<'r>(row: &'r Row, key: &str) -> &'r str {
-    row.get(key).and_then(Value::as_str).unwrap_or("")
+pub(crate) fn s<'r>(row: &'r Rec<'_>, key: &str) -> &'r str {
+    row.text(key)
 }
 
 /// An integer column (0 when absent or null).
-pub(crate) fn i(row: &Row, key: &str) -> i64 {
-    row.get(key).and_then(Value::as_i64).unwrap_or(0)
+pub(crate) fn i(row: &Rec<'_>, key: &str) -> i64 {
+    row.int(key)
 }
 
 /// A 0/1 column.
-pub(crate) fn b(row: &Row, key: &str) -> bool {
+pub(crate) fn b(row: &Rec<'_>, key: &str) -> bool {
     i(row, key) != 0
 }
 
@@ -96,18 +98,18 @@ impl<'a> Lookup<'a> {
         let mut stmt = self.conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
         Ok(stmt
             .query_row([id], |r| {
-                let mut row = Map::new();
                 let stmt: &rusqlite::Statement<'_> = r.as_ref();
+                let mut row = Rec::with_capacity(stmt.column_count());
                 for n in 0..stmt.column_count() {
                     let name = stmt.column_name(n)?;
                     let v = match r.get_ref(n)? {
-                        ValueRef::Null => Value::Null,
-                        ValueRef::Integer(x) => Value::from(x),
-                        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-                        ValueRef::Blob(b) => Value::from(hex::encode(b)),
-                        ValueRef::Real(_) => Value::Null,
+                        ValueRef::Null => Val::Null,
+                        ValueRef::Integer(x) => Val::Int(x),
+                        ValueRef::Text(t) => Val::Str(Cow::Owned(String::from_utf8_lossy(t).into_owned())),
+                        ValueRef::Blob(b) => Val::Str(Cow::Owned(hex::encode(b))),
+                        ValueRef::Real(_) => Val::Null,
                     };
-                    row.insert(name.to_string(), v);
+                    row.push(Cow::Owned(name.to_string()), v);
                 }
                 Ok(row)
             })
@@ -117,7 +119,7 @@ impl<'a> Lookup<'a> {
     /// The name a registration's type (号别) had when the registration was recorded: the
     /// newest `reg_type` row of its key set by then (rows are facts, so a re-rendering reads
     /// the same name); the key itself when there is none.
-    pub(crate) fn reg_type_name(&self, registration: &Row) -> Result<String> {
+    pub(crate) fn reg_type_name(&self, registration: &Rec<'_>) -> Result<String> {
         let key = s(registration, "reg_type");
         let name = as_at(&self.reg_type_names, key, s(registration, "recorded_at"));
         Ok(name.unwrap_or(key).to_string())
@@ -125,7 +127,7 @@ impl<'a> Lookup<'a> {
 
     /// The kind (outpatient, emergency, inpatient) of a registration's department as it was
     /// when the registration was recorded.
-    pub(crate) fn dept_kind(&self, registration: &Row) -> Result<String> {
+    pub(crate) fn dept_kind(&self, registration: &Rec<'_>) -> Result<String> {
         let kind = as_at(&self.dept_kinds, s(registration, "dept_code"), s(registration, "recorded_at"));
         Ok(kind.unwrap_or_default().to_string())
     }

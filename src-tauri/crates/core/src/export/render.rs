@@ -8,12 +8,12 @@ use super::finance::Finance;
 use super::lookup::Lookup;
 use super::sink::{sync_later, wait_for_syncs, Hashed};
 use super::{Batch, Progress};
+use crate::batch::payload::Payload;
 use crate::batch::{self, Manifest, Tally, Voided};
 use crate::error::Result;
 use crate::operator::Actor;
 use crate::store::Desk;
 use foldhash::{HashSet, HashSetExt};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::Write;
@@ -46,9 +46,9 @@ fn as_of(desk: &Desk, batch: &Batch) -> Result<AsOf> {
         patients: PatientsAsOf::default(),
     };
     for (seq, payload) in entries {
-        let payload: Value = serde_json::from_str(&payload).unwrap_or_default();
-        for (table, row) in batch::payload_rows(&payload) {
-            let text = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let payload = Payload::parse(&payload);
+        for (table, row) in payload.rows() {
+            let text = |k: &str| row.text(k).to_string();
             match table {
                 "registration_cancel" => {
                     out.cancelled.insert(text("registration_id"));
@@ -169,8 +169,8 @@ fn render_files(desk: &Desk, by: &Actor, b: &Batch, dir: &Path, rerender: bool, 
         );
         line.push('\n');
         records.write_all(line.as_bytes())?;
-        let value: Value = serde_json::from_str(payload).unwrap_or_default();
-        tally.add(&value);
+        let value = Payload::parse(payload);
+        tally.add_payload(&value);
         finance.entry(&lookup, seq, &value, &voided_ids)?;
         back_entry.entry(&lookup, seq, &value)?;
         fhir.entry(&lookup, seq, &value)?;
