@@ -25,6 +25,22 @@ pub(crate) struct Lookup<'a> {
     /// Patients recently looked up: each is asked for by their registration, every receipt
     /// and the back-entry list, close together. Emptied when full, so it stays small.
     patients: RefCell<HashMap<String, Rc<Row>>>,
+    /// The column names of each lookup's query, by its SQL.
+    columns: RefCell<HashMap<String, Rc<[&'static str]>>>,
+}
+
+/// A column name as a `&'static str`, each distinct name allocated once for the process (the
+/// schema has a few hundred), so that the rows looked up by the ten thousand do not allocate
+/// their keys.
+fn column_name(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<std::collections::BTreeSet<&'static str>> = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(leaked);
+    leaked
 }
 
 /// How many patients [`Lookup::patient`] keeps (a few MB).
@@ -82,6 +98,7 @@ impl<'a> Lookup<'a> {
             reg_type_names,
             dept_kinds,
             patients: RefCell::default(),
+            columns: RefCell::default(),
         })
     }
 
@@ -95,13 +112,23 @@ impl<'a> Lookup<'a> {
         if id.is_empty() {
             return Ok(None);
         }
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {key} = ?1"))?;
+        let sql = format!("SELECT * FROM {table} WHERE {key} = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let names = {
+            let mut known = self.columns.borrow_mut();
+            match known.get(&sql) {
+                Some(names) => Rc::clone(names),
+                None => {
+                    let names: Rc<[&'static str]> = stmt.column_names().into_iter().map(column_name).collect();
+                    known.insert(sql, Rc::clone(&names));
+                    names
+                }
+            }
+        };
         Ok(stmt
             .query_row([id], |r| {
-                let stmt: &rusqlite::Statement<'_> = r.as_ref();
-                let mut row = Rec::with_capacity(stmt.column_count());
-                for n in 0..stmt.column_count() {
-                    let name = stmt.column_name(n)?;
+                let mut row = Rec::with_capacity(names.len());
+                for (n, name) in names.iter().enumerate() {
                     let v = match r.get_ref(n)? {
                         ValueRef::Null => Val::Null,
                         ValueRef::Integer(x) => Val::Int(x),
@@ -109,7 +136,7 @@ impl<'a> Lookup<'a> {
                         ValueRef::Blob(b) => Val::Str(Cow::Owned(hex::encode(b))),
                         ValueRef::Real(_) => Val::Null,
                     };
-                    row.push(Cow::Owned(name.to_string()), v);
+                    row.push(Cow::Borrowed(*name), v);
                 }
                 Ok(row)
             })

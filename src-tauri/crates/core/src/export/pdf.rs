@@ -39,8 +39,10 @@ pub(crate) struct Pdf<W: Write> {
     pages: Vec<usize>,
     size: (f32, f32),
     ops: String,
-    /// Glyph id (used as CID) → the text it stands for.
+    /// Glyph id (used as CID) → the text it stands for (the first character drawn with it).
     used: BTreeMap<u16, String>,
+    /// Whether each glyph id is in `used` yet (asked for every character drawn).
+    seen: Vec<bool>,
     /// Each character of the Basic Multilingual Plane met so far, by code point: its glyph id
     /// and advance (in font units) packed as `1 << 32 | gid << 16 | advance`, `MISSING` when the
     /// font lacks it, 0 when not looked up yet. Looking glyphs up in the font is the writer's
@@ -62,6 +64,7 @@ impl<W: Write> Pdf<W> {
             size,
             ops: String::with_capacity(1 << 16),
             used: BTreeMap::new(),
+            seen: vec![false; 0x1_0000],
             glyphs: std::cell::RefCell::new(vec![0; 0x1_0000]),
             fonts: Fonts::get(),
             upem: f32::from(Fonts::get().regular.pdf_font_metrics.units_per_em.max(1)),
@@ -144,7 +147,10 @@ impl<W: Write> Pdf<W> {
         self.ops.push_str(" Td <");
         for c in text.chars() {
             let gid = self.glyph(c).map_or(0, |(gid, _)| gid);
-            self.used.entry(gid).or_insert_with(|| c.to_string());
+            if !self.seen[usize::from(gid)] {
+                self.seen[usize::from(gid)] = true;
+                self.used.insert(gid, c.to_string());
+            }
             const HEX: &[u8; 16] = b"0123456789ABCDEF";
             for shift in [12, 8, 4, 0] {
                 self.ops.push(char::from(HEX[usize::from((gid >> shift) & 0xF)]));
