@@ -399,8 +399,11 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    /// What the `Value` path reads: (table, [(key, text, int)]) for every row.
-    fn via_value(text: &str, keys: &[&str]) -> Vec<(String, Vec<(String, Option<i64>)>)> {
+    /// Each row as (table, [(text, integer)] for each key asked for).
+    type Read = Vec<(String, Vec<(String, Option<i64>)>)>;
+
+    /// What the `Value` path reads.
+    fn via_value(text: &str, keys: &[&str]) -> Read {
         let v: Value = serde_json::from_str(text).unwrap_or_default();
         crate::batch::payload_rows(&v)
             .map(|(t, r)| {
@@ -419,7 +422,7 @@ mod tests {
             .collect()
     }
 
-    fn via_payload(text: &str, keys: &[&str]) -> Vec<(String, Vec<(String, Option<i64>)>)> {
+    fn via_payload(text: &str, keys: &[&str]) -> Read {
         Payload::parse(text)
             .rows()
             .map(|(t, r)| (t.to_string(), keys.iter().map(|k| (r.text(k).to_string(), r.int_opt(k))).collect()))

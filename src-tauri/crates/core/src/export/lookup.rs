@@ -119,7 +119,7 @@ impl<'a> Lookup<'a> {
             match known.get(&sql) {
                 Some(names) => Rc::clone(names),
                 None => {
-                    let names: Rc<[&'static str]> = stmt.column_names().into_iter().map(column_name).collect();
+                    let names: Rc<[&'static str]> = stmt.column_names().map(column_name).collect();
                     known.insert(sql, Rc::clone(&names));
                     names
                 }

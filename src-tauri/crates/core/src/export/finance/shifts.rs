@@ -43,7 +43,7 @@ pub(super) fn write_shifts(
         ];
         match closed {
             Some(c) => {
-                let report = desk.shift_report(by, crate::time::parse_stored_id(&id)?)?;
+                let report = desk.shift_report(by, crate::time::parse_stored_id(id)?)?;
                 let f = &report.figures;
                 let g = &f.groups;
                 let counted = f.counted_cash_fen.unwrap_or_else(|| i(c, "counted_fen"));
