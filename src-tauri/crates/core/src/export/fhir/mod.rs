@@ -98,7 +98,7 @@ pub(crate) struct Fhir {
     /// One entry's text, reused.
     scratch: String,
     entries: usize,
-    /// Resources already in the bundle, by id.
+    /// Resources already in the bundle, by id (but ChargeItems: see `put`).
     emitted: HashSet<String>,
     /// Records left out, by id, with the reason (for their dependants).
     failed: HashMap<String, String>,
@@ -188,7 +188,11 @@ impl Fhir {
         self.out.write_all(text.as_bytes())?;
         self.scratch = text;
         self.entries += 1;
-        self.emitted.insert(id.to_string());
+        // A ChargeItem is never looked for again (nothing refers to one but its Invoice,
+        // written next): keeping the ids of every line would make memory grow with the batch.
+        if resource_type != "ChargeItem" {
+            self.emitted.insert(id.to_string());
+        }
         Ok(())
     }
 
