@@ -316,7 +316,8 @@ fn bench_search_measures_each_size_in_fresh_processes() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = out["rows"].as_array().unwrap();
     let what: Vec<(&str, u64)> = rows
         .iter()
         .map(|r| (r["what"].as_str().unwrap(), r["rows"].as_u64().unwrap()))
@@ -337,4 +338,11 @@ fn bench_search_measures_each_size_in_fresh_processes() {
             assert!(r[k]["wall_ms"].as_f64().unwrap() > 0.0, "{k}: {r}");
         }
     }
+    // The counter: the patients' station with the price list, opened as the app opens it.
+    let c = &out["counter"];
+    assert_eq!((c["patients"].as_u64(), c["items"].as_u64()), (Some(2000), Some(1500)), "{c}");
+    for k in ["open_ms", "first_patient_ms", "first_item_ms", "patients_p99_us", "items_p99_us"] {
+        assert!(c[k].as_f64().unwrap() > 0.0, "{k}: {c}");
+    }
+    assert!(c["run"]["peak_mb"].as_f64().unwrap() > 0.0, "{c}");
 }

@@ -639,7 +639,7 @@ impl Desk {
             ));
         }
         if let Some(sql) = &id_number_index {
-            tx.execute_batch(sql)?;
+            crate::search_index::sorting(&tx, sql)?;
         }
         let good = report.good as u64;
         // (Moved whole into the match: its borrow of the transaction ends here.)
