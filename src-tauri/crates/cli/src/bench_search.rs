@@ -2,7 +2,10 @@
 //! gets a scratch station; the real commands run as child processes of this binary and are
 //! measured whole (wall time from start to exit, peak memory as the operating system
 //! accounts it), beside the floor of the same machine in the same run: a process that opens
-//! the same file with bare SQLite and reads one row (`bench probe`).
+//! the same file with bare SQLite and reads one row (`bench probe`). Last, a counter: the
+//! station of the most patients gets the first size of price list, and a fresh process opens
+//! it as the app does and searches both (`bench counter`): its peak memory is the core's part
+//! of a counter's.
 
 use crate::print_json;
 use clap::{Args, Subcommand};
@@ -246,7 +249,8 @@ pub struct CounterRow {
 fn counter(dir: &Path, db: &Path, patients: usize, items: usize, a: &SearchArgs) -> Result<CounterRow, CoreError> {
     let dir_s = dir.display().to_string();
     let items_s = items.to_string();
-    let input = PathBuf::from(String::from_utf8_lossy(&measure(&["bench", "input", "--dir", &dir_s, "--rows", &items_s, "--items"])?.1).trim());
+    let input =
+        PathBuf::from(String::from_utf8_lossy(&measure(&["bench", "input", "--dir", &dir_s, "--rows", &items_s, "--items"])?.1).trim());
     let (db_s, input_s) = (db.display().to_string(), input.display().to_string());
     let items_import = measure(&["--db", &db_s, "--as", ADMIN.0, "--pin", ADMIN.1, "catalog", "import", &input_s])?.0;
     std::fs::remove_file(&input)?;

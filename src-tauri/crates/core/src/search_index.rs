@@ -95,7 +95,10 @@ fn key_into(buf: &mut String, tag: u8, text: &str, upper: bool) {
     buf.clear();
     buf.push(tag as char);
     if text.is_ascii() {
-        buf.extend(text.bytes().map(|b| if upper { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() } as char));
+        buf.extend(
+            text.bytes()
+                .map(|b| if upper { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() } as char),
+        );
     } else {
         buf.push_str(&if upper { text.to_uppercase() } else { text.to_lowercase() });
     }
@@ -226,7 +229,6 @@ pub(crate) struct Writer<'c> {
     /// The keys of the entry being added (`keys[..n]`; the strings are reused).
     keys: Vec<String>,
 }
-
 
 impl<'c> Writer<'c> {
     /// For a few entries: each key goes straight into the index.

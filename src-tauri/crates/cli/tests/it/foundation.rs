@@ -323,7 +323,7 @@ fn bench_search_measures_each_size_in_fresh_processes() {
         .map(|r| (r["what"].as_str().unwrap(), r["rows"].as_u64().unwrap()))
         .collect();
     assert_eq!(what, [("patients", 2000), ("items", 1500)]);
-    for r in &rows {
+    for r in rows {
         for k in [
             "file_mb",
             "bytes_per_row",

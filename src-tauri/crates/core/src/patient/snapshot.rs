@@ -354,7 +354,6 @@ impl Prepared {
             tokens: crate::search_index::name_tokens(&patient.name),
             digest,
             patient,
-            
         }
     }
 }
@@ -395,7 +394,12 @@ fn read_rows(input: Input<'_>, file_name: &str, today: NaiveDate, writer: std::s
             })
         },
     )?;
-    writer.send(Batch { rows: batch, read: read.get() }).map_err(|_| hung_up())?;
+    writer
+        .send(Batch {
+            rows: batch,
+            read: read.get(),
+        })
+        .map_err(|_| hung_up())?;
     checker.finish()?;
     Ok(checker)
 }
@@ -744,7 +748,7 @@ mod tests {
     #[test]
     fn digest_lines_are_canonical_json() {
         let base = as_stored(
-            &Row {
+            Row {
                 his_id: "H00000001".into(),
                 name: "张伟".into(),
                 sex: Sex::Male,

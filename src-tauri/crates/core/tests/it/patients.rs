@@ -379,7 +379,11 @@ fn repeated_his_ids_found_while_storing_are_listed_with_the_bad_rows_in_file_ord
     assert_eq!((r.rows_read, r.good, r.problems_total), (5, 2, 3));
     let rows: Vec<(u64, &str)> = r.problems.iter().map(|p| (p.row, p.code.as_str())).collect();
     assert_eq!(rows, [(3, "H1"), (4, ""), (6, "H2")]);
-    assert_eq!(f.desk.find_patients("H1", 5).unwrap()[0].name, "甲", "the first row of an HIS ID is kept");
+    assert_eq!(
+        f.desk.find_patients("H1", 5).unwrap()[0].name,
+        "甲",
+        "the first row of an HIS ID is kept"
+    );
     assert_eq!(f.desk.verify().unwrap().problem, None);
 }
 
