@@ -579,7 +579,8 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
     // The receipt printed after its refunds says so, and what remains.
     let text = pdf("MZ01-000001", "after.pdf");
     assert!(text.contains("已退 ¥170.00（MZ01-000002、MZ01-000003），剩余 ¥0.00"), "{text}");
-    assert!(text.contains("换取电脑发票"), "{text}");
+    // Wholly refunded: nothing is left to exchange, so no exchange notice or date.
+    assert!(!text.contains("换取电脑发票"), "{text}");
     // Each tender as applied to the receipt.
     assert!(text.contains("银行卡 ¥100.00（1234/000123）"), "{text}");
     s.run(&["verify"]).out();
