@@ -622,6 +622,11 @@ impl PdfQueue {
         let cmd = if on { "cupsenable" } else { "cupsdisable" };
         assert!(std::process::Command::new(cmd).arg(&self.0).status().unwrap().success());
     }
+
+    fn set_accepting(&self, on: bool) {
+        let cmd = if on { "cupsaccept" } else { "cupsreject" };
+        assert!(std::process::Command::new(cmd).arg(&self.0).status().unwrap().success());
+    }
 }
 
 impl Drop for PdfQueue {
@@ -777,6 +782,24 @@ fn receipts_print_through_a_real_cups_queue_on_their_own_paper() {
     assert!(again.out().contains("副本"), "{}", again.stdout);
     assert_eq!(cashier(&s, &["receipt", "unprinted", "--json"]).json(), serde_json::json!([]));
     assert!(cashier(&s, &["receipt", "unprinted"]).out().contains("没有未打印的单据"));
+
+    // A queue rejecting jobs: said as such, the PDF saved, listed until a printing reaches it.
+    queue.set_accepting(false);
+    let rejected = cashier(&s, &["receipt", "print", "MZ01-000002"]);
+    assert!(
+        !rejected.ok && rejected.stderr.contains("拒绝接收"),
+        "{} {}",
+        rejected.stdout,
+        rejected.stderr
+    );
+    assert!(std::path::Path::new(rejected.stdout.trim()).exists(), "{}", rejected.stdout);
+    assert_eq!(
+        cashier(&s, &["receipt", "unprinted", "--json"]).json()[0]["receipt_no"],
+        "MZ01-000002"
+    );
+    queue.set_accepting(true);
+    assert!(cashier(&s, &["receipt", "print", "MZ01-000002"]).out().contains("副本"));
+    assert_eq!(cashier(&s, &["receipt", "unprinted", "--json"]).json(), serde_json::json!([]));
 
     s.admin(&["setting", "printer", "no-such-queue"]).out();
     let missing = cashier(&s, &["receipt", "print", "MZ01-000001"]);
