@@ -120,6 +120,15 @@ impl Desk {
         Desk::open_writable(path, version)
     }
 
+    /// Caps the station file at `pages` pages on this connection (SQLite's `max_page_count`):
+    /// a write that needs more fails as on a full disk. For tests of a full disk where no small
+    /// file system can be mounted; the product never sets it. Returns the cap in force.
+    #[doc(hidden)]
+    pub fn limit_pages(&self, pages: u64) -> Result<u64> {
+        let cap: i64 = self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))?;
+        Ok(cap as u64)
+    }
+
     /// Opens the station at `path` only to read: commands that change nothing. Works on
     /// read-only media (a station copied to a CD or a write-protected stick). A file whose
     /// schema is older than this build is upgraded first when its folder can be written.
