@@ -557,6 +557,12 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
     let forged = second["qr_payload"].as_str().unwrap().replacen(".refund.", ".charge.", 1);
     cashier(&s, &["receipt", "check", &forged]).fails_with("签名不符");
 
+    // On the screen too, the voucher says what it is and what it refunds.
+    let shown = cashier(&s, &["receipt", "show", "MZ01-000003"]).out().to_string();
+    assert!(
+        shown.starts_with("退费凭证 MZ01-000003") && shown.contains("原收据 MZ01-000001"),
+        "{shown}"
+    );
     // The voucher prints why, who approved, the way back and where the patient signs; no notice.
     let pdf = |no: &str, name: &str| {
         let path = s.dir.path().join(name);
