@@ -396,3 +396,47 @@ fn a_write_while_another_process_saves_is_one_clear_sentence() {
     assert_eq!(s.run(&["operator", "list"]).out().lines().count(), 2);
     s.run(&["verify"]).out();
 }
+
+/// #17: processes racing for the same change (three windows or scripts adding one operator,
+/// starting one outage, at the same moment) get one success and, for the others, the sentence
+/// a person can act on, never SQLite's text ("UNIQUE constraint failed", a trigger's message).
+#[test]
+fn racing_processes_get_one_success_and_clear_sentences() {
+    let s = Station::new();
+    s.admin(&["operator", "add", "陈主管", "--role", "supervisor", "--pin", "1357"])
+        .out();
+    let race = |name: &str, pin: &str, args: &[&str]| -> Vec<Run> {
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = (0..3).map(|_| scope.spawn(|| s.as_(name, pin, args))).collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        })
+    };
+    let mut tried = 0;
+    for round in 0..5 {
+        let operator = format!("同名{round}");
+        for (runs, already) in [
+            (
+                race(
+                    "王管理",
+                    "123456",
+                    &["operator", "add", &operator, "--role", "cashier", "--pin", "2468"],
+                ),
+                "已经存在",
+            ),
+            (race("陈主管", "1357", &["outage", "start", "--reason", "HIS 宕机"]), "已经在进行中"),
+        ] {
+            tried += runs.len();
+            let said: Vec<&str> = runs.iter().map(|r| r.stderr.as_str()).collect();
+            assert_eq!(runs.iter().filter(|r| r.ok).count(), 1, "{said:?}");
+            for r in runs.iter().filter(|r| !r.ok) {
+                assert!(r.stderr.contains(already), "{already}: {}", r.stderr);
+                for words in ["constraint", "UNIQUE", "数据库错误", "another outage", "locked"] {
+                    assert!(!r.stderr.contains(words), "SQLite's words reached the person: {}", r.stderr);
+                }
+            }
+        }
+        s.as_("陈主管", "1357", &["outage", "end"]).out();
+    }
+    s.run(&["verify"]).out();
+    println!("races: {tried} racing commands in 10 rounds, one success each, the rest one clear sentence");
+}
