@@ -177,6 +177,7 @@ export const en: Catalog = {
   "reg.feeNone": "This type has no fee",
   "reg.refunded": "Fee of {amount} paid back (refund voucher {receipt})",
   "reg.cancelRefund": "Cancelling pays the fee of {amount} (receipt {receipt}) back the way it came; a supervisor approves",
+  "reg.cancelSplit": ". Back to: {tenders}",
   "reg.cancelDoneRefund": "; fee of {amount} paid back (refund voucher {receipt})",
   "reg.queueNo": "Queue no.",
   "reg.visitAt": "Registered {time}",

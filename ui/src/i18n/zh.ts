@@ -172,6 +172,7 @@ export const zh = {
   "reg.feeNone": "本号别不收挂号费",
   "reg.refunded": "已退还挂号费 {amount}（退费凭证 {receipt}）",
   "reg.cancelRefund": "退号将原路退还挂号费 {amount}（收据 {receipt}），需主管授权",
+  "reg.cancelSplit": "。退回：{tenders}",
   "reg.cancelDoneRefund": "，已退还挂号费 {amount}（退费凭证 {receipt}）",
   "reg.queueNo": "候诊号",
   "reg.visitAt": "挂号时间 {time}",
