@@ -590,9 +590,9 @@ export const en: Catalog = {
   "print.openPdf": "Open the PDF (print it from the system dialog)",
 
   "backup.title": "Automatic backup",
-  "backup.none": "No automatic backup: choose a folder on a USB stick or a second disk",
-  "backup.current": "Backing up to {folder} (every {every} receipts and at every shift close)",
-  "backup.open": "Set the backup folder",
+  "backup.none": "None yet",
+  "backup.current": "To {folder} (every {every} receipts and at every shift close)",
+  "backup.open": "Set folder…",
   "backup.folder": "Backup folder",
   "backup.hint": "A folder on a USB stick or a second disk, e.g. /media/usb/backup or E:\\backup; not in the station's own folder",
   "backup.submit": "Save and back up now",

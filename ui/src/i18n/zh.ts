@@ -585,9 +585,9 @@ export const zh = {
   "print.openPdf": "打开 PDF（可用系统打印对话框打印）",
 
   "backup.title": "自动备份",
-  "backup.none": "未设置自动备份：请选一个 U 盘或另一块硬盘上的文件夹",
-  "backup.current": "自动备份到 {folder}（每 {every} 张收据及每次交班）",
-  "backup.open": "设置备份文件夹",
+  "backup.none": "未设置",
+  "backup.current": "备份到 {folder}（每 {every} 张收据及每次交班）",
+  "backup.open": "设置文件夹…",
   "backup.folder": "备份文件夹",
   "backup.hint": "U 盘或另一块硬盘上的文件夹，如 /media/usb/备份 或 E:\\备份；不能在工作站数据的文件夹里",
   "backup.submit": "保存并立即备份",

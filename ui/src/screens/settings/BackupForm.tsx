@@ -30,6 +30,14 @@ export function BackupForm({ canChange }: { canChange: boolean }) {
     void load.run(async () => setCurrent(await api.backupSetting()));
   }, [load.run]);
 
+  // Beside the heading; a long folder wraps within its place, the button stays at the end.
+  const shown =
+    current === undefined
+      ? t("ops.loading")
+      : current.folder === null
+        ? t("backup.none")
+        : t("backup.current", { folder: current.folder, every: current.every });
+
   function submit() {
     setWritten(null);
     void save.run(async () => {
@@ -43,46 +51,44 @@ export function BackupForm({ canChange }: { canChange: boolean }) {
 
   return (
     <section className="inline-form" data-testid="backup-settings">
-      <h3>{t("backup.title")}</h3>
-      {load.problem ? (
-        <ErrorText problem={load.problem} testId="backup-current" />
-      ) : (
-        <p className="printer-current" data-testid="backup-current">
-          {current === undefined
-            ? t("ops.loading")
-            : current.folder === null
-              ? t("backup.none")
-              : t("backup.current", { folder: current.folder, every: current.every })}
-        </p>
-      )}
+      <div className="button-row backup-row">
+        <h3>{t("backup.title")}</h3>
+        {load.problem ? (
+          <ErrorText problem={load.problem} testId="backup-current" />
+        ) : (
+          <span data-testid="backup-current">
+            {shown}
+          </span>
+        )}
+        {canChange && !open && (
+          <button type="button" data-testid="backup-open" onClick={() => setOpen(true)}>
+            {t("backup.open")}
+          </button>
+        )}
+      </div>
       {written && (
         <p className="notice" role="status" data-testid="backup-notice">
           {t("backup.written", { path: written })}
         </p>
       )}
-      {canChange &&
-        (open ? (
-          <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="grid-form">
-            <Field
-              name="folder"
-              label={t("backup.folder")}
-              hint={t("backup.hint")}
-              testId="backup-folder"
-              value={folder}
-              onChange={setFolder}
-              autoFocus
-              error={errorIn(save.problem, "folder", "backup-error")}
-            />
-            {errorIn(save.problem, "form", "backup-error")}
-            <button type="submit" data-testid="backup-submit" disabled={save.pending}>
-              {t("backup.submit")}
-            </button>
-          </KeyForm>
-        ) : (
-          <button type="button" data-testid="backup-open" onClick={() => setOpen(true)}>
-            {t("backup.open")}
+      {canChange && open && (
+        <KeyForm onSubmit={submit} problem={save.problem} escBack={false} className="grid-form">
+          <Field
+            name="folder"
+            label={t("backup.folder")}
+            hint={t("backup.hint")}
+            testId="backup-folder"
+            value={folder}
+            onChange={setFolder}
+            autoFocus
+            error={errorIn(save.problem, "folder", "backup-error")}
+          />
+          {errorIn(save.problem, "form", "backup-error")}
+          <button type="submit" data-testid="backup-submit" disabled={save.pending}>
+            {t("backup.submit")}
           </button>
-        ))}
+        </KeyForm>
+      )}
     </section>
   );
 }
