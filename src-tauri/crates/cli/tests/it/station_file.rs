@@ -67,21 +67,27 @@ fn an_empty_file_is_refused_and_stays_empty() {
 
 #[test]
 fn another_programs_database_is_refused_and_never_migrated() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("other.db");
-    foreign_sqlite_file(&db);
-    let before = digest(&db);
-    for args in EVERY_KIND {
-        run_db(&db, args).fails_with("这不是 Downtime Desk 的数据库文件");
-        assert_eq!(digest(&db), before, "{args:?} changed another program's file");
+    // A rollback-journal file and a WAL one (where even a read-only look would leave a `-shm`
+    // and a `-wal` beside it): refused, not a byte changed, nothing left beside it.
+    for (name, mode) in [("other.db", "DELETE"), ("other-wal.db", "WAL")] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join(name);
+        foreign_sqlite_file(&db, mode);
+        let before = digest(&db);
+        for args in EVERY_KIND {
+            run_db(&db, args).fails_with("这不是 Downtime Desk 的数据库文件");
+            assert_eq!(digest(&db), before, "{args:?} changed another program's file");
+            let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(beside.len(), 1, "{args:?} left {beside:?}");
+        }
     }
 }
 
-/// Another program's SQLite file, made with the `sqlite3` shell.
-fn foreign_sqlite_file(path: &Path) {
+/// Another program's SQLite file in journal `mode`, made with the `sqlite3` shell.
+fn foreign_sqlite_file(path: &Path, mode: &str) {
     let ok = Command::new("sqlite3")
         .arg(path)
-        .arg("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('购物清单');")
+        .arg(format!("PRAGMA journal_mode={mode}; CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('购物清单');"))
         .status()
         .expect("sqlite3 is installed by the setup script")
         .success();
