@@ -435,7 +435,13 @@ fn racing_processes_get_one_success_and_clear_sentences() {
             let said: Vec<&str> = runs.iter().map(|r| r.stderr.as_str()).collect();
             assert_eq!(runs.iter().filter(|r| r.ok).count(), 1, "{said:?}");
             for r in runs.iter().filter(|r| !r.ok) {
-                assert!(r.stderr.contains(already), "{already}: {}", r.stderr);
+                // (On a loaded machine one may wait past the busy timeout: that sentence is
+                // clear too.)
+                assert!(
+                    r.stderr.contains(already) || r.stderr.contains("另一个窗口正在保存"),
+                    "{already}: {}",
+                    r.stderr
+                );
                 for words in ["constraint", "UNIQUE", "数据库错误", "another outage", "locked"] {
                     assert!(!r.stderr.contains(words), "SQLite's words reached the person: {}", r.stderr);
                 }
