@@ -133,8 +133,7 @@ fn on_a_terminal(db: &Path, args: &str, typed: &str) -> (bool, String) {
             Err(_) => panic!("no PIN prompt on the terminal: {}", String::from_utf8_lossy(&shown)),
         }
     }
-    // The prompt is written just before echo is turned off: give it a moment.
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Echo is off before the prompt is written: the PIN can be typed as soon as it shows.
     child.stdin.take().unwrap().write_all(format!("{typed}\n").as_bytes()).unwrap();
     let ok = child.wait().unwrap().success();
     while let Ok(bytes) = rx.recv_timeout(std::time::Duration::from_secs(5)) {
