@@ -16,6 +16,7 @@ pub mod settings;
 
 use crate::{Shell, ShellState};
 use downtime_core::error::ErrorCode;
+use downtime_core::paper::PaperBook;
 use downtime_core::view::*;
 use downtime_core::{Actor, CoreError, Desk, Fen};
 use tauri::State;
@@ -33,19 +34,6 @@ impl Shell {
 
     pub(crate) fn actor(&self) -> Reply<Actor> {
         self.session.clone().ok_or_else(not_logged_in)
-    }
-
-    /// A supervisor's approval from the form, by the core's one rule (both blank: none).
-    pub(crate) fn supervisor(&mut self, supervisor: Option<Credentials>) -> Reply<Option<Actor>> {
-        let c = supervisor.as_ref();
-        Ok(self.desk()?.supervisor(c.map(|c| c.name.as_str()), c.map(|c| c.pin.as_str()))?)
-    }
-
-    /// The operator who acts for a supervised step: the supervisor whose PIN was typed, or
-    /// the logged-in operator. The core checks the role either way.
-    pub(crate) fn approver(&mut self, supervisor: Option<Credentials>) -> Reply<Actor> {
-        let me = self.actor()?;
-        Ok(self.supervisor(supervisor)?.unwrap_or(me))
     }
 
     pub(crate) fn status(&mut self) -> Reply<AppStatus> {
@@ -134,7 +122,7 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatus> {
+pub fn login(state: State<'_, ShellState>, input: CredentialsInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let actor = shell.desk()?.login(&input.name, &input.pin)?;
     if let Some(previous) = shell.session.take().filter(|p| p != &actor) {
@@ -171,18 +159,16 @@ pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Re
 #[tauri::command(rename_all = "snake_case")]
 pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
-    let since = shell.desk()?.typed_time(input.his_down_at.as_deref())?;
-    let by = shell.approver(input.supervisor)?;
-    shell.desk()?.start_outage(&by, &input.reason, since, &input.announced_by)?;
+    let me = shell.actor()?;
+    shell.desk()?.start_outage_by(&me, &input.try_into()?)?;
     shell.status()
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
-    let at = shell.desk()?.typed_time(input.his_up_at.as_deref())?;
-    let by = shell.approver(input.supervisor)?;
-    shell.desk()?.end_outage(&by, at, input.with_open_shifts)?;
+    let me = shell.actor()?;
+    shell.desk()?.end_outage_by(&me, &input.try_into()?)?;
     shell.status()
 }
 
@@ -190,19 +176,9 @@ pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<
 pub fn open_shift(state: State<'_, ShellState>, float_fen: i64, paper_from: Option<String>, paper_to: Option<String>) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let float = Fen::new(float_fen)?;
-    let book = paper_book(paper_from, paper_to)?;
-    shell.desk()?.open_shift_with_paper(&me, float, book.as_ref())?;
+    let book = PaperBook::typed(paper_from.as_deref(), paper_to.as_deref())?;
+    shell.desk()?.open_shift_with_paper(&me, Fen::new(float_fen)?, book.as_ref())?;
     shell.status()
-}
-
-/// A paper invoice book typed as its first and last numbers; none when both are empty.
-fn paper_book(from: Option<String>, to: Option<String>) -> Reply<Option<downtime_core::paper::PaperBook>> {
-    let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
-    if from.trim().is_empty() && to.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(downtime_core::paper::PaperBook::parse(&from, &to)?))
 }
 
 /// 登记下一本手工票据 in the operator's open shift.
@@ -210,7 +186,7 @@ fn paper_book(from: Option<String>, to: Option<String>) -> Reply<Option<downtime
 pub fn register_paper_book(state: State<'_, ShellState>, paper_from: String, paper_to: String) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let book = downtime_core::paper::PaperBook::parse(&paper_from, &paper_to)?;
+    let book = PaperBook::parse(&paper_from, &paper_to)?;
     shell.desk()?.register_paper_book(&me, &book)?;
     shell.status()
 }

@@ -3,7 +3,6 @@
 
 use super::Reply;
 use crate::ShellState;
-use downtime_core::registration::Department;
 use downtime_core::view::{DepartmentInput, DepartmentView};
 use downtime_core::CoreError;
 use tauri::State;
@@ -29,15 +28,9 @@ pub fn set_printer(state: State<'_, ShellState>, name: String) -> Reply<Option<S
 pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> Reply<Vec<DepartmentView>> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let dept = Department {
-        code: input.code,
-        name: input.name,
-        kind: input.kind,
-        doctors: input.doctors,
-    };
     Ok(shell
         .desk()?
-        .set_department(&me, &dept, input.active)?
+        .set_department(&me, &(&input).into(), input.active)?
         .iter()
         .map(DepartmentView::from)
         .collect())

@@ -21,6 +21,37 @@ use uuid::Uuid;
 pub const MAX_FAILED_PINS: usize = 5;
 pub const LOCKOUT_MINUTES: i64 = 5;
 
+/// A supervisor's approval (主管授权) as a step receives it: the name and PIN typed on the form
+/// or the command line, checked by the core when the step runs ([`Desk::approval`],
+/// [`Desk::approver`]), or an operator whose PIN was already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Approval {
+    Typed { name: String, pin: String },
+    Checked(Actor),
+}
+
+impl Approval {
+    /// The name and PIN as typed (absent: blank).
+    pub fn typed(name: Option<&str>, pin: Option<&str>) -> Approval {
+        Approval::Typed {
+            name: name.unwrap_or_default().to_string(),
+            pin: pin.unwrap_or_default().to_string(),
+        }
+    }
+}
+
+impl From<Actor> for Approval {
+    fn from(a: Actor) -> Self {
+        Approval::Checked(a)
+    }
+}
+
+impl From<&Actor> for Approval {
+    fn from(a: &Actor) -> Self {
+        Approval::Checked(a.clone())
+    }
+}
+
 /// An operator whose PIN was checked just now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -337,6 +368,24 @@ impl Desk {
                 "主管授权需要同时填写主管姓名和 PIN",
                 "A supervisor's approval needs both the supervisor's name and PIN"
             )),
+        }
+    }
+
+    /// An approval the step may go without: [`Desk::supervisor`]'s rule for typed ones (both
+    /// blank: none).
+    pub fn approval(&mut self, approval: Option<&Approval>) -> Result<Option<Actor>> {
+        match approval {
+            None => Ok(None),
+            Some(Approval::Checked(a)) => Ok(Some(a.clone())),
+            Some(Approval::Typed { name, pin }) => self.supervisor(Some(name), Some(pin)),
+        }
+    }
+
+    /// An approval the step needs: a typed name and PIN are checked like a login's.
+    pub fn approver(&mut self, approval: &Approval) -> Result<Actor> {
+        match approval {
+            Approval::Checked(a) => Ok(a.clone()),
+            Approval::Typed { name, pin } => self.authenticate(name, pin),
         }
     }
 

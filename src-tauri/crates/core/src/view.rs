@@ -5,18 +5,20 @@
 //! RFC 3339 text.
 //!
 //! One module per area, as the shell's `commands/*.rs`: the session, outage, shift and journal
-//! here; `catalog`, `patients`, `charges`, `admissions` beside it. Every type is re-exported
+//! here; `catalog`, `patients`, `charges`, `admissions`, `pharmacy` (its inputs) beside it. Every type is re-exported
 //! here, so a wire type is always `view::X`.
 
 mod admissions;
 mod catalog;
 mod charges;
 mod patients;
+mod pharmacy;
 
 pub use admissions::*;
 pub use catalog::*;
 pub use charges::*;
 pub use patients::*;
+pub use pharmacy::*;
 
 use crate::catalog::category::FeeCategory;
 use crate::catalog::read::RowProblem;
@@ -27,7 +29,8 @@ use crate::operator::{Actor, Operator};
 use crate::outage::Outage;
 use crate::shift::Shift;
 use crate::station::Station;
-use crate::time::stamp;
+use crate::operator::Approval;
+use crate::time::{stamp, TypedTime};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -319,9 +322,21 @@ pub struct SetupInput {
 /// A name and PIN: a login, or a supervisor's approval given at someone else's counter.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
-pub struct Credentials {
+pub struct CredentialsInput {
     pub name: String,
     pub pin: String,
+}
+
+/// A supervisor's name and PIN from a form, carried to the core, which checks them.
+impl From<CredentialsInput> for Approval {
+    fn from(c: CredentialsInput) -> Self {
+        Approval::Typed { name: c.name, pin: c.pin }
+    }
+}
+
+/// A form's optional supervisor, for the core to check (both blank: none).
+pub fn approval(c: Option<CredentialsInput>) -> Option<Approval> {
+    c.map(Approval::from)
 }
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]
@@ -340,17 +355,40 @@ pub struct StartOutageInput {
     pub his_down_at: Option<String>,
     pub announced_by: String,
     /// Given when the logged-in operator is not a supervisor.
-    pub supervisor: Option<Credentials>,
+    pub supervisor: Option<CredentialsInput>,
+}
+
+impl TryFrom<StartOutageInput> for crate::outage::NewOutage {
+    type Error = crate::CoreError;
+    fn try_from(i: StartOutageInput) -> crate::Result<Self> {
+        Ok(crate::outage::NewOutage {
+            reason: i.reason,
+            his_down_at: TypedTime::parse_opt(i.his_down_at.as_deref())?,
+            announced_by: i.announced_by,
+            supervisor: approval(i.supervisor),
+        })
+    }
 }
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct EndOutageInput {
     pub his_up_at: Option<String>,
-    pub supervisor: Option<Credentials>,
+    pub supervisor: Option<CredentialsInput>,
     /// The supervisor confirms ending it while shifts are still open.
     #[serde(default)]
     pub with_open_shifts: bool,
+}
+
+impl TryFrom<EndOutageInput> for crate::outage::OutageClose {
+    type Error = crate::CoreError;
+    fn try_from(i: EndOutageInput) -> crate::Result<Self> {
+        Ok(crate::outage::OutageClose {
+            his_up_at: TypedTime::parse_opt(i.his_up_at.as_deref())?,
+            with_open_shifts: i.with_open_shifts,
+            supervisor: approval(i.supervisor),
+        })
+    }
 }
 
 /// The one error shape at the IPC boundary: the UI branches on `code` and shows the message
