@@ -8,7 +8,11 @@ use tauri::State;
 
 /// Prices a draft on every change; the screen shows exactly what the receipt will say.
 #[tauri::command(rename_all = "snake_case")]
-pub fn price_draft(state: State<'_, ShellState>, lines: Vec<DraftLineInput>, supervisor: Option<CredentialsInput>) -> Reply<PricedDraftView> {
+pub fn price_draft(
+    state: State<'_, ShellState>,
+    lines: Vec<DraftLineInput>,
+    supervisor: Option<CredentialsInput>,
+) -> Reply<PricedDraftView> {
     let mut shell = state.shell();
     shell.actor()?;
     let draft = shell.desk()?.price_draft(&draft_lines(&lines)?, approval(supervisor).as_ref())?;
@@ -27,7 +31,11 @@ pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<Receip
 pub fn charge_paid(state: State<'_, ShellState>, id: String) -> Reply<Option<ReceiptView>> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    Ok(shell.desk()?.charge_paid(&me, downtime_core::ids::parse_id(&id, "编号")?)?.as_ref().map(ReceiptView::from))
+    Ok(shell
+        .desk()?
+        .charge_paid(&me, downtime_core::ids::parse_id(&id, "编号")?)?
+        .as_ref()
+        .map(ReceiptView::from))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -17,6 +17,7 @@ pub mod settings;
 use crate::{Shell, ShellState};
 use downtime_core::error::ErrorCode;
 use downtime_core::paper::PaperBook;
+use downtime_core::station::{Setup, StationKind};
 use downtime_core::view::*;
 use downtime_core::{Actor, CoreError, Desk, Fen};
 use tauri::State;
@@ -36,57 +37,15 @@ impl Shell {
         self.session.clone().ok_or_else(not_logged_in)
     }
 
+    /// The window's frame: the first start's, or the station's as the session sees it.
     pub(crate) fn status(&mut self) -> Reply<AppStatus> {
-        let session = self.session.clone();
         let db_path = self.db_path.display().to_string();
         if self.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
             // The first start: no station yet, the setup screen creates it (`setup_station`).
-            return Ok(AppStatus {
-                station: None,
-                operator: None,
-                outage: None,
-                shift: None,
-                catalog: CatalogStatusView {
-                    active: None,
-                    parts: vec![],
-                    items: 0,
-                    stale: false,
-                },
-                idle_lock_minutes: downtime_core::setting::DEFAULT_IDLE_LOCK_MINUTES,
-                db_path,
-                unprinted: 0,
-                doors: vec![],
-                may: vec![],
-            });
+            return Ok(AppStatus::first_start(db_path));
         }
-        let desk = self.desk()?;
-        let station = desk.station()?;
-        let shift = match &session {
-            Some(a) => desk.open_shift_of(a)?,
-            None => None,
-        };
-        let doors = match &session {
-            Some(a) => DoorView::list(desk.doors(a)?),
-            None => vec![],
-        };
-        Ok(AppStatus {
-            station: station.as_ref().map(StationView::from),
-            operator: session.as_ref().map(OperatorView::from),
-            outage: desk.active_outage()?.as_ref().map(OutageView::from),
-            shift: match (&shift, &session) {
-                (Some(s), Some(a)) => Some(ShiftView::with_paper_next(s, desk, a)?),
-                _ => None,
-            },
-            catalog: CatalogStatusView::from(&desk.catalog_status()?),
-            idle_lock_minutes: desk.idle_lock_minutes()?,
-            db_path,
-            unprinted: match &session {
-                Some(a) => desk.unprinted(a)?.len() as i64,
-                None => 0,
-            },
-            doors,
-            may: session.as_ref().map(Actor::permissions).unwrap_or_default(),
-        })
+        let session = self.session.clone();
+        Ok(AppStatus::of(self.desk()?, session.as_ref(), db_path)?)
     }
 }
 
@@ -98,14 +57,7 @@ pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
 #[tauri::command(rename_all = "snake_case")]
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
-    let setup = downtime_core::station::Setup {
-        hospital: input.hospital,
-        code: input.code,
-        station_name: input.station_name,
-        admin_name: input.admin_name.clone(),
-        admin_pin: input.admin_pin.clone(),
-    };
-    let kind = downtime_core::station::StationKind::parse(input.kind.as_deref().unwrap_or("counter"))?;
+    let (setup, kind): (Setup, StationKind) = input.try_into()?;
     // Setup is the app's `downtime init`: the only way it creates a station file.
     if shell.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
         shell.desk = Ok(Desk::init_as(&shell.db_path, &setup, kind, downtime_core::time::Clock::system())?);
@@ -113,10 +65,9 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
     } else {
         shell.desk()?.init_station_as(&setup, kind)?;
     }
-    let desk = shell.desk()?;
     // The administrator has just typed their PIN twice: they are logged in, so that the
     // sample price list can be imported from the setup screen with one click.
-    let admin = desk.login(&input.admin_name, &input.admin_pin)?;
+    let admin = shell.desk()?.login(&setup.admin_name, &setup.admin_pin)?;
     shell.session = Some(admin);
     shell.status()
 }

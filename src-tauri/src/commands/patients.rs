@@ -50,7 +50,9 @@ pub fn merge_patients(
 ) -> Reply<PatientView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let kept = shell.desk()?.merge_patients(&me, Approval::from(supervisor), &merged, &into, &reason)?;
+    let kept = shell
+        .desk()?
+        .merge_patients(&me, Approval::from(supervisor), &merged, &into, &reason)?;
     Ok(PatientView::from(&kept))
 }
 
@@ -152,14 +154,12 @@ pub fn reg_types(state: State<'_, ShellState>) -> Reply<Vec<RegTypeView>> {
 /// Adds or changes a registration type (settings, Ctrl+O); returns them all.
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_reg_type(state: State<'_, ShellState>, input: RegTypeInput) -> Reply<Vec<RegTypeView>> {
-    {
-        let mut shell = state.shell();
-        let me = shell.actor()?;
-        shell
-            .desk()?
-            .set_reg_type(&me, &input.key, &input.name, &input.fee_codes, input.active)?;
-    }
-    reg_types(state)
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    let all = shell
+        .desk()?
+        .edit_reg_type(&me, &input.key, &input.name, &input.fee_codes, input.active)?;
+    Ok(all.iter().map(RegTypeView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -68,7 +68,9 @@ pub fn outage_report(state: State<'_, ShellState>, outage_id: Option<String>) ->
 pub fn print_outage_report(state: State<'_, ShellState>, outage_id: Option<String>, layout: String) -> Reply<ReportPrintView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    Ok(shell.desk()?.print_outage_report(&me, report_id(outage_id)?, parse_layout(&layout)?)?)
+    Ok(shell
+        .desk()?
+        .print_outage_report(&me, report_id(outage_id)?, parse_layout(&layout)?)?)
 }
 
 /// 差额审批限额, in fen.

@@ -2,10 +2,10 @@
 
 use crate::{print_json, Command, Ctx};
 use clap::{Args, Subcommand};
+use downtime_core::outage::{NewOutage, OutageClose};
 use downtime_core::paper::PaperBook;
 use downtime_core::report::close::{CashCount, Counted};
 use downtime_core::station::Setup;
-use downtime_core::outage::{NewOutage, OutageClose};
 use downtime_core::time::{local_display, TypedTime};
 use downtime_core::view::{OperatorView, OutageView, ShiftView, StationView, VerifyView};
 use downtime_core::{Actor, Approval, CoreError, Desk, Fen, Role};

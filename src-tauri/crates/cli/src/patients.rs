@@ -530,11 +530,7 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
 pub fn regtype(cmd: RegtypeCmd, ctx: &mut Ctx) -> Out {
     match cmd {
         RegtypeCmd::List { json } => {
-            let types = ctx.desk.reg_types()?;
-            let mut priced = Vec::new();
-            for t in &types {
-                priced.push(ctx.desk.reg_type_fees(t)?);
-            }
+            let priced = ctx.desk.reg_types_priced()?;
             if json {
                 print_json(&priced.iter().map(RegTypeView::from).collect::<Vec<_>>());
             } else if priced.is_empty() {

@@ -17,13 +17,13 @@ use crate::anchor::{self, Anchor, Found};
 use crate::catalog::price::{line_amount, Quantity, UnitPrice};
 use crate::error::Result;
 use crate::journal::{self, Problem, VerifyReport};
-use crate::store::migrations::{append_only_triggers, MIGRATIONS};
 use crate::store::backup::Restored;
 use crate::store::encrypt::Encrypted;
+use crate::store::migrations::{append_only_triggers, MIGRATIONS};
 use crate::store::Desk;
-use std::path::Path;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 pub use crate::anchor::AnchorCheck;
 

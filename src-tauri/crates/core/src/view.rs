@@ -25,11 +25,11 @@ use crate::catalog::read::RowProblem;
 use crate::catalog::{CatalogItem, CatalogStatus, CatalogVersion, ImportReport};
 use crate::ids::Role;
 use crate::journal::VerifyReport;
+use crate::operator::Approval;
 use crate::operator::{Actor, Operator};
 use crate::outage::Outage;
 use crate::shift::Shift;
 use crate::station::Station;
-use crate::operator::Approval;
 use crate::time::{stamp, TypedTime};
 use serde::Serialize;
 use ts_rs::TS;
@@ -220,6 +220,58 @@ pub struct AppStatus {
     pub may: Vec<crate::ids::Permission>,
 }
 
+impl AppStatus {
+    /// The first start: no station yet, the setup screen creates it.
+    pub fn first_start(db_path: String) -> AppStatus {
+        AppStatus {
+            station: None,
+            operator: None,
+            outage: None,
+            shift: None,
+            catalog: CatalogStatusView {
+                active: None,
+                parts: vec![],
+                items: 0,
+                stale: false,
+            },
+            idle_lock_minutes: crate::setting::DEFAULT_IDLE_LOCK_MINUTES,
+            db_path,
+            unprinted: 0,
+            doors: vec![],
+            may: vec![],
+        }
+    }
+
+    /// The window's frame as `session` (none: nobody signed in) sees the station now.
+    pub fn of(desk: &crate::Desk, session: Option<&Actor>, db_path: String) -> crate::Result<AppStatus> {
+        let shift = match session {
+            Some(a) => desk
+                .open_shift_of(a)?
+                .map(|s| ShiftView::with_paper_next(&s, desk, a))
+                .transpose()?,
+            None => None,
+        };
+        Ok(AppStatus {
+            station: desk.station()?.as_ref().map(StationView::from),
+            operator: session.map(OperatorView::from),
+            outage: desk.active_outage()?.as_ref().map(OutageView::from),
+            shift,
+            catalog: CatalogStatusView::from(&desk.catalog_status()?),
+            idle_lock_minutes: desk.idle_lock_minutes()?,
+            db_path,
+            unprinted: match session {
+                Some(a) => desk.unprinted(a)?.len() as i64,
+                None => 0,
+            },
+            doors: match session {
+                Some(a) => DoorView::list(desk.doors(a)?),
+                None => vec![],
+            },
+            may: session.map(Actor::permissions).unwrap_or_default(),
+        })
+    }
+}
+
 /// A counter task and why it cannot be started now (none: it can).
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -317,6 +369,23 @@ pub struct SetupInput {
     #[serde(default)]
     #[ts(optional)]
     pub kind: Option<String>,
+}
+
+/// The setup form as `Desk::init_as` takes it: the station and its first administrator, and
+/// the kind of station (`counter` when not given).
+impl TryFrom<SetupInput> for (crate::station::Setup, crate::station::StationKind) {
+    type Error = crate::CoreError;
+    fn try_from(i: SetupInput) -> crate::Result<Self> {
+        let kind = crate::station::StationKind::parse(i.kind.as_deref().unwrap_or("counter"))?;
+        let setup = crate::station::Setup {
+            hospital: i.hospital,
+            code: i.code,
+            station_name: i.station_name,
+            admin_name: i.admin_name,
+            admin_pin: i.admin_pin,
+        };
+        Ok((setup, kind))
+    }
 }
 
 /// A name and PIN: a login, or a supervisor's approval given at someone else's counter.

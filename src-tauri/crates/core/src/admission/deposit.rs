@@ -149,7 +149,12 @@ impl Desk {
     }
 
     /// 退预交金: pays back part or all of the balance, with a supervisor.
-    pub fn refund_deposit(&mut self, by: &Actor, supervisor: impl Into<crate::operator::Approval>, input: &DepositRefundInput) -> Result<Receipt> {
+    pub fn refund_deposit(
+        &mut self,
+        by: &Actor,
+        supervisor: impl Into<crate::operator::Approval>,
+        input: &DepositRefundInput,
+    ) -> Result<Receipt> {
         let supervisor = self.approver(&supervisor.into())?;
         self.in_write_tx(|desk| desk.refund_deposit_in_tx(by, &supervisor, input))
     }

@@ -162,7 +162,14 @@ impl Desk {
         self.receipt_by_id(id)
     }
 
-    fn pay_charge_in_tx(&mut self, by: &Actor, input: &ChargeInput, checked: Checked<'_>, request: String, signer: &Signer) -> Result<Receipt> {
+    fn pay_charge_in_tx(
+        &mut self,
+        by: &Actor,
+        input: &ChargeInput,
+        checked: Checked<'_>,
+        request: String,
+        signer: &Signer,
+    ) -> Result<Receipt> {
         let Checked { approver, back } = checked;
         if let Some(existing) = self.receipt_by_id(input.id)? {
             let same: Option<String> = self
@@ -225,9 +232,7 @@ impl Desk {
             }
             None => String::new(),
         };
-        if let Some(a) = approver
-            .filter(|_| input.lines.iter().any(|l| matches!(l, LineInput::FreeText { .. })))
-        {
+        if let Some(a) = approver.filter(|_| input.lines.iter().any(|l| matches!(l, LineInput::FreeText { .. }))) {
             a.approve(by)?;
         }
         let (lines, total) = self.price_lines_in(&catalog, &input.lines, approver)?;

@@ -6,8 +6,8 @@ use super::types::RegType;
 use crate::catalog::price::{line_amount, Quantity};
 use crate::catalog::CatalogItem;
 use crate::error::{invalid, Result};
-use crate::operator::Actor;
 use crate::money::Fen;
+use crate::operator::Actor;
 use crate::store::Desk;
 
 /// A type's fee items as the active price list prices them.
@@ -58,6 +58,13 @@ impl Desk {
     }
 
     /// `t`'s fee items in the active price list (`None` for a code it lacks).
+    /// The settings screen's edit of a type: [`Desk::set_reg_type`], then every type priced
+    /// (as `set_department` answers with the departments).
+    pub fn edit_reg_type(&mut self, by: &Actor, key: &str, name: &str, fee_codes: &[String], active: bool) -> Result<Vec<RegTypeFees>> {
+        self.set_reg_type(by, key, name, fee_codes, active)?;
+        self.reg_types_priced()
+    }
+
     /// Every registration type with its fees as the list in force prices them.
     pub fn reg_types_priced(&mut self) -> Result<Vec<RegTypeFees>> {
         let types = self.reg_types()?;

@@ -450,7 +450,13 @@ impl Desk {
     /// 退号: cancels a registration by a record of its own; the queue number stays used. A
     /// paid fee goes back with a refund voucher to the tenders it was paid with, approved by
     /// `supervisor`; a registration without a fee needs no approval.
-    pub fn cancel_registration(&mut self, by: &Actor, id: Uuid, reason: &str, supervisor: Option<&crate::operator::Approval>) -> Result<Registration> {
+    pub fn cancel_registration(
+        &mut self,
+        by: &Actor,
+        id: Uuid,
+        reason: &str,
+        supervisor: Option<&crate::operator::Approval>,
+    ) -> Result<Registration> {
         let supervisor = self.approval(supervisor)?;
         let supervisor = supervisor.as_ref();
         by.require(Permission::Register)?;

@@ -3,14 +3,14 @@
 //! after its close is a copy (副本); the close itself prints the original.
 
 use super::{pdf, PeriodReport, PeriodScope, ShiftReport};
-use crate::operator::Actor;
-use uuid::Uuid;
 use crate::charge::print::Printed;
 use crate::error::Result;
+use crate::operator::Actor;
 use crate::receipt_pdf::SheetLayout;
 use crate::store::Desk;
 use serde::Serialize;
 use ts_rs::TS;
+use uuid::Uuid;
 
 /// What printing a report did, for the window.
 #[derive(Debug, Clone, Serialize, TS)]

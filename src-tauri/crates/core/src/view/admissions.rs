@@ -147,14 +147,11 @@ impl TryFrom<DepositInput> for crate::admission::DepositInput {
             tenders: tenders(&i.tenders)?,
             cash_tendered: fen(i.cash_tendered_fen)?,
             back_entered_at: TypedTime::parse_opt(i.back_entered_at.as_deref())?,
-            payer: i
-                .payer
-                .filter(|p| !p.name.trim().is_empty())
-                .map(|p| crate::charge::Depositor {
-                    name: p.name,
-                    relation: p.relation,
-                    phone: p.phone,
-                }),
+            payer: i.payer.filter(|p| !p.name.trim().is_empty()).map(|p| crate::charge::Depositor {
+                name: p.name,
+                relation: p.relation,
+                phone: p.phone,
+            }),
         })
     }
 }

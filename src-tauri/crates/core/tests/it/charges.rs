@@ -381,7 +381,10 @@ fn a_draft_without_its_supervisor_is_priced_without_its_free_text_lines() {
     assert!(priced[1].free_text);
     assert_eq!(total, Fen::parse_yuan("30").unwrap());
     let cashier = c.cashier.clone();
-    assert_eq!(c.f.desk.price_draft(&lines, Some(&(&cashier).into())).unwrap_err().code(), "role_forbidden");
+    assert_eq!(
+        c.f.desk.price_draft(&lines, Some(&(&cashier).into())).unwrap_err().code(),
+        "role_forbidden"
+    );
 }
 
 #[test]

@@ -259,7 +259,10 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
         "reg_cancel_needs_supervisor"
     );
     assert_eq!(
-        f.desk.cancel_registration(&c, r.id, "患者离开", Some(&(&c).into())).unwrap_err().code(),
+        f.desk
+            .cancel_registration(&c, r.id, "患者离开", Some(&(&c).into()))
+            .unwrap_err()
+            .code(),
         "role_forbidden"
     );
     assert_eq!(f.entries(), before);
@@ -283,7 +286,10 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
     );
     assert!(voucher.reason.contains("患者离开"));
     assert_eq!(
-        f.desk.cancel_registration(&c, r.id, "再退", Some(&(&sup).into())).unwrap_err().code(),
+        f.desk
+            .cancel_registration(&c, r.id, "再退", Some(&(&sup).into()))
+            .unwrap_err()
+            .code(),
         "registration_cancelled"
     );
     // The queue number stays used.
@@ -301,7 +307,10 @@ fn an_approver_is_never_the_operator_and_a_free_registration_needs_none() {
     let p = patient(&mut f, &sup, "己");
     let r = f.desk.register(&sup, &reg(&p, "NK", "ordinary", "11")).unwrap();
     assert_eq!(
-        f.desk.cancel_registration(&sup, r.id, "重复挂号", Some(&(&sup).into())).unwrap_err().code(),
+        f.desk
+            .cancel_registration(&sup, r.id, "重复挂号", Some(&(&sup).into()))
+            .unwrap_err()
+            .code(),
         "approver_is_actor"
     );
     let free = f.desk.register(&sup, &reg(&p, "WK", "convenience", "0")).unwrap();
