@@ -352,8 +352,6 @@ impl Desk {
         Ok(until.filter(|u| *u > now))
     }
 
-    /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
-    /// toward the lockout), so this is the one check that writes on failure.
     /// A supervisor's approval as typed on a form or a command line: both name and PIN blank
     /// (or absent) mean no approval; one without the other is refused; else the name and PIN
     /// are checked like a login's. The one rule for every way in: whether the step needs the
@@ -389,6 +387,9 @@ impl Desk {
         }
     }
 
+    /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
+    /// toward the lockout), so this is the one check that writes on failure: a step checks
+    /// its approval before its transaction, so that a rollback never takes the failure back.
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<Actor> {
         let station = self.require_station()?;
         let typed = name.trim();
