@@ -448,7 +448,7 @@ fn back_entered_voided_and_refunded_receipts_say_so_on_paper() {
     let during = c.f.desk.now() - Duration::minutes(40);
     let back = c
         .pay(&ChargeInput {
-            back_entered_at: Some(during),
+            back_entered_at: Some(during.into()),
             ..charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])
         })
         .unwrap();
