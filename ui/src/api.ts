@@ -17,14 +17,14 @@ import type { CloseShiftInput } from "./bindings/CloseShiftInput";
 import type { CountCheck } from "./bindings/CountCheck";
 import type { CountInput } from "./bindings/CountInput";
 import type { CodeCheckView } from "./bindings/CodeCheckView";
-import type { Credentials } from "./bindings/Credentials";
+import type { CredentialsInput } from "./bindings/CredentialsInput";
 import type { DepartmentInput } from "./bindings/DepartmentInput";
 import type { DepartmentView } from "./bindings/DepartmentView";
 import type { DepositAccountView } from "./bindings/DepositAccountView";
-import type { DepositInputView } from "./bindings/DepositInputView";
-import type { DepositRefundInputView } from "./bindings/DepositRefundInputView";
+import type { DepositInput } from "./bindings/DepositInput";
+import type { DepositRefundInput } from "./bindings/DepositRefundInput";
 import type { DepositRefundPreviewView } from "./bindings/DepositRefundPreviewView";
-import type { DraftLine } from "./bindings/DraftLine";
+import type { DraftLineInput } from "./bindings/DraftLineInput";
 import type { EndOutageInput } from "./bindings/EndOutageInput";
 import type { ExportOverview } from "./bindings/ExportOverview";
 import type { ExportResultView } from "./bindings/ExportResultView";
@@ -42,7 +42,7 @@ import type { PrintResultView } from "./bindings/PrintResultView";
 import type { KeyCardView } from "./bindings/KeyCardView";
 import type { ReceiptTotals } from "./bindings/ReceiptTotals";
 import type { ReceiptView } from "./bindings/ReceiptView";
-import type { RefundInputView } from "./bindings/RefundInputView";
+import type { RefundInput } from "./bindings/RefundInput";
 import type { CancelRegistrationInput } from "./bindings/CancelRegistrationInput";
 import type { RefundLineInput } from "./bindings/RefundLineInput";
 import type { RefundPreviewView } from "./bindings/RefundPreviewView";
@@ -159,7 +159,7 @@ export const api = {
   restoreBackup: (admin_name: string, admin_pin: string, confirm_older: boolean) =>
     call<AppStatus>("restore_backup", { admin_name, admin_pin, confirm_older }),
   setupStation: (input: SetupInput) => call<AppStatus>("setup_station", { input }),
-  login: (input: Credentials) => call<AppStatus>("login", { input }),
+  login: (input: CredentialsInput) => call<AppStatus>("login", { input }),
   logout: () => call<AppStatus>("logout"),
   listOperators: () => call<OperatorView[]>("list_operators"),
   addOperator: (input: AddOperatorInput) => call<OperatorView>("add_operator", { input }),
@@ -239,7 +239,7 @@ export const api = {
     call<PatientView>("correct_patient", { patient, input, reason }),
   /** 合并: `merged` (a downtime number) is the same person as `into`, a supervisor approving;
    *  returns the patient kept. */
-  mergePatients: (merged: string, into: string, reason: string, supervisor: Credentials) =>
+  mergePatients: (merged: string, into: string, reason: string, supervisor: CredentialsInput) =>
     call<PatientView>("merge_patients", { merged, into, reason, supervisor }),
   departments: () => call<DepartmentView[]>("departments"),
   importSampleDepartments: () => call<DepartmentView[]>("import_sample_departments"),
@@ -270,7 +270,7 @@ export const api = {
 
   /** Prices the draft's lines: amounts, subtotals, total and its capitals all come from here.
    *  Lines outside the price list need `supervisor`. */
-  priceDraft: (lines: DraftLine[], supervisor: Credentials | null) =>
+  priceDraft: (lines: DraftLineInput[], supervisor: CredentialsInput | null) =>
     call<PricedDraftView>("price_draft", { lines, supervisor }),
   /** Pays a draft; the same `input.id` again returns the receipt already issued. */
   payCharge: (input: PayInput) => call<ReceiptView>("pay_charge", { input }),
@@ -281,10 +281,10 @@ export const api = {
   shiftReceipts: () => call<ReceiptView[]>("shift_receipts"),
   /** The totals per kind under that list (signed: money paid back is negative). */
   shiftReceiptTotals: () => call<ReceiptTotals>("shift_receipt_totals"),
-  voidReceipt: (receiptNo: string, reason: string, supervisor: Credentials) =>
+  voidReceipt: (receiptNo: string, reason: string, supervisor: CredentialsInput) =>
     call<ReceiptView>("void_receipt", { receipt_no: receiptNo, reason, supervisor }),
   /** A refund with its own receipt; the same `input.id` again returns the one already issued. */
-  refundReceipt: (input: RefundInputView) => call<ReceiptView>("refund_receipt", { input }),
+  refundReceipt: (input: RefundInput) => call<ReceiptView>("refund_receipt", { input }),
   /** The system's file dialog; the chosen file's name, or null when cancelled. */
   pickFile: (title: string, filter_name: string, extensions: string[]) => call<string | null>("pick_file", { title, filter_name, extensions }),
   /** The bytes of the file just chosen (a raw body; an array of numbers where IPC has no raw body). */
@@ -307,9 +307,9 @@ export const api = {
   /** An admission's deposits, top-ups and refunds, and the balance the core derives from them. */
   depositAccount: (inpatientNo: string) => call<DepositAccountView>("deposit_account", { inpatient_no: inpatientNo }),
   /** 预交金 / 补交: a deposit receipt; the same `input.id` again returns the one already issued. */
-  takeDeposit: (input: DepositInputView) => call<ReceiptView>("take_deposit", { input }),
+  takeDeposit: (input: DepositInput) => call<ReceiptView>("take_deposit", { input }),
   /** 退预交金 with a supervisor: a receipt of its own; the same `input.id` again returns it. */
-  refundDeposit: (input: DepositRefundInputView) => call<ReceiptView>("refund_deposit", { input }),
+  refundDeposit: (input: DepositRefundInput) => call<ReceiptView>("refund_deposit", { input }),
   /** The balance now and after refunding `amount_fen`; nothing is written. */
   depositRefundPreview: (inpatient_no: string, amount_fen: number, pay_back: Method | null) =>
     call<DepositRefundPreviewView>("deposit_refund_preview", { inpatient_no, amount_fen, pay_back }),

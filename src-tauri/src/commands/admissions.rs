@@ -2,33 +2,15 @@
 
 use super::Reply;
 use crate::ShellState;
-use downtime_core::admission::{DepositInput, DepositRefundInput, NewAdmission};
 use downtime_core::view::*;
-use downtime_core::Fen;
+use downtime_core::{Approval, Fen};
 use tauri::State;
-
-fn id_of(text: &str) -> Reply<uuid::Uuid> {
-    Ok(downtime_core::ids::parse_id(text, "编号")?)
-}
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn admit(state: State<'_, ShellState>, input: AdmitInput) -> Reply<AdmissionView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let new = NewAdmission {
-        patient: input.patient,
-        dept: input.dept,
-        ward: input.ward,
-        bed: input.bed,
-        doctor: input.doctor,
-        diagnosis: input.diagnosis,
-        insurance: input.insurance,
-        insurance_no: input.insurance_no,
-        confirm_second: input.confirm_second,
-        back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
-    };
-    Ok(AdmissionView::from(&desk.admit(&me, &new)?))
+    Ok(AdmissionView::from(&shell.desk()?.admit(&me, &input.try_into()?)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -46,51 +28,19 @@ pub fn deposit_account(state: State<'_, ShellState>, inpatient_no: String) -> Re
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn take_deposit(state: State<'_, ShellState>, input: DepositInputView) -> Reply<ReceiptView> {
+pub fn take_deposit(state: State<'_, ShellState>, input: DepositInput) -> Reply<ReceiptView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let deposit = DepositInput {
-        id: id_of(&input.id)?,
-        admission_no: input.inpatient_no,
-        tenders: input
-            .tenders
-            .iter()
-            .map(TenderInputView::to_input)
-            .collect::<downtime_core::Result<_>>()?,
-        cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
-        back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
-        payer: input
-            .payer
-            .filter(|p| !p.name.trim().is_empty())
-            .map(|p| downtime_core::charge::Depositor {
-                name: p.name,
-                relation: p.relation,
-                phone: p.phone,
-            }),
-    };
-    Ok(ReceiptView::from(&desk.take_deposit(&me, &deposit)?))
+    Ok(ReceiptView::from(&shell.desk()?.take_deposit(&me, &input.try_into()?)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInputView) -> Reply<ReceiptView> {
+pub fn refund_deposit(state: State<'_, ShellState>, input: DepositRefundInput) -> Reply<ReceiptView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let sup = desk.authenticate(&input.supervisor.name, &input.supervisor.pin)?;
-    let refund = DepositRefundInput {
-        id: id_of(&input.id)?,
-        admission_no: input.inpatient_no,
-        amount: Fen::new(input.amount_fen)?,
-        tenders: input
-            .tenders
-            .iter()
-            .map(TenderInputView::to_input)
-            .collect::<downtime_core::Result<_>>()?,
-        reason: input.reason,
-        pay_back_reason: input.pay_back_reason,
-    };
-    Ok(ReceiptView::from(&desk.refund_deposit(&me, &sup, &refund)?))
+    let refund = (&input).try_into()?;
+    let r = shell.desk()?.refund_deposit(&me, Approval::from(input.supervisor), &refund)?;
+    Ok(ReceiptView::from(&r))
 }
 
 /// 退预交金预览: the balance now and after refunding the amount being typed, and how it goes
@@ -104,17 +54,8 @@ pub fn deposit_refund_preview(
 ) -> Reply<DepositRefundPreviewView> {
     let mut shell = state.shell();
     shell.actor()?;
-    let desk = shell.desk()?;
-    let amount = Fen::new(amount_fen)?;
-    let (balance, after) = desk.deposit_refund_preview(&inpatient_no, amount)?;
-    let (way, channels) = desk.deposit_pay_back(&inpatient_no, amount, pay_back)?;
-    let (pay_back, channels) = pay_back_views(&way, &channels);
-    Ok(DepositRefundPreviewView {
-        balance_fen: balance.get(),
-        balance_after_fen: after.get(),
-        pay_back,
-        channels,
-    })
+    let plan = shell.desk()?.deposit_refund_plan(&inpatient_no, Fen::new(amount_fen)?, pay_back)?;
+    Ok(DepositRefundPreviewView::from(&plan))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -2,54 +2,28 @@
 
 use super::Reply;
 use crate::ShellState;
-use downtime_core::charge::correction::RefundInput;
-use downtime_core::charge::{ChargeInput, LineInput};
 use downtime_core::view::*;
-use downtime_core::Fen;
+use downtime_core::{Approval, Fen};
 use tauri::State;
-use uuid::Uuid;
-
-fn id_of(text: &str) -> Reply<Uuid> {
-    Ok(downtime_core::ids::parse_id(text, "编号")?)
-}
-
-fn lines_of(lines: &[DraftLine]) -> Reply<Vec<LineInput>> {
-    Ok(lines.iter().map(DraftLine::to_input).collect::<downtime_core::Result<_>>()?)
-}
-
-fn tenders_of(t: &[TenderInputView]) -> Reply<Vec<downtime_core::charge::tender::TenderInput>> {
-    Ok(t.iter().map(TenderInputView::to_input).collect::<downtime_core::Result<_>>()?)
-}
 
 /// Prices a draft on every change; the screen shows exactly what the receipt will say.
 #[tauri::command(rename_all = "snake_case")]
-pub fn price_draft(state: State<'_, ShellState>, lines: Vec<DraftLine>, supervisor: Option<Credentials>) -> Reply<PricedDraftView> {
+pub fn price_draft(
+    state: State<'_, ShellState>,
+    lines: Vec<DraftLineInput>,
+    supervisor: Option<CredentialsInput>,
+) -> Reply<PricedDraftView> {
     let mut shell = state.shell();
     shell.actor()?;
-    let approver = shell.supervisor(supervisor)?;
-    let input = lines_of(&lines)?;
-    Ok(PricedDraftView::from(&shell.desk()?.price_draft(&input, approver.as_ref())?))
+    let draft = shell.desk()?.price_draft(&draft_lines(&lines)?, approval(supervisor).as_ref())?;
+    Ok(PricedDraftView::from(&draft))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<ReceiptView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let approver = shell.supervisor(input.supervisor)?;
-    let desk = shell.desk()?;
-    let charge = ChargeInput {
-        id: id_of(&input.id)?,
-        patient: input.patient,
-        visit: input.visit.as_deref().map(id_of).transpose()?,
-        lines: lines_of(&input.lines)?,
-        tenders: tenders_of(&input.tenders)?,
-        cash_tendered: input.cash_tendered_fen.map(Fen::new).transpose()?,
-        payer: payer_of(input.insured, input.self_pay_reason),
-        paper_no: input.paper_no,
-        back_entered_at: desk.typed_time(input.back_entered_at.as_deref())?,
-        approver,
-    };
-    Ok(ReceiptView::from(&desk.pay_charge(&me, &charge)?))
+    Ok(ReceiptView::from(&shell.desk()?.pay_charge(&me, &input.try_into()?)?))
 }
 
 /// The receipt a kept draft was already paid as (after a crash), or none.
@@ -57,7 +31,11 @@ pub fn pay_charge(state: State<'_, ShellState>, input: PayInput) -> Reply<Receip
 pub fn charge_paid(state: State<'_, ShellState>, id: String) -> Reply<Option<ReceiptView>> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    Ok(shell.desk()?.charge_paid(&me, id_of(&id)?)?.as_ref().map(ReceiptView::from))
+    Ok(shell
+        .desk()?
+        .charge_paid(&me, downtime_core::ids::parse_id(&id, "编号")?)?
+        .as_ref()
+        .map(ReceiptView::from))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -72,37 +50,24 @@ pub fn receipt(state: State<'_, ShellState>, receipt_no: String) -> Reply<Receip
 pub fn shift_receipts(state: State<'_, ShellState>) -> Reply<Vec<ReceiptView>> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let Some(shift) = desk.open_shift_of(&me)? else { return Ok(vec![]) };
-    Ok(desk.receipts(Some(shift.id))?.iter().map(ReceiptView::from).collect())
+    Ok(shell.desk()?.open_shift_receipts(&me)?.iter().map(ReceiptView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn void_receipt(state: State<'_, ShellState>, receipt_no: String, reason: String, supervisor: Credentials) -> Reply<ReceiptView> {
+pub fn void_receipt(state: State<'_, ShellState>, receipt_no: String, reason: String, supervisor: CredentialsInput) -> Reply<ReceiptView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let sup = desk.authenticate(&supervisor.name, &supervisor.pin)?;
-    Ok(ReceiptView::from(&desk.void_receipt(&me, &sup, &receipt_no, &reason)?))
+    let voided = shell.desk()?.void_receipt(&me, Approval::from(supervisor), &receipt_no, &reason)?;
+    Ok(ReceiptView::from(&voided))
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInputView) -> Reply<ReceiptView> {
+pub fn refund_receipt(state: State<'_, ShellState>, input: RefundInput) -> Reply<ReceiptView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let sup = desk.authenticate(&input.supervisor.name, &input.supervisor.pin)?;
-    let lines = refund_lines_of(&input.lines)?;
-    let refund = RefundInput {
-        id: id_of(&input.id)?,
-        receipt_no: input.receipt_no,
-        lines,
-        reason: input.reason,
-        tenders: tenders_of(&input.tenders)?,
-        pay_back_reason: input.pay_back_reason,
-        drug_return_by: input.drug_return_by,
-    };
-    Ok(ReceiptView::from(&desk.refund_receipt(&me, &sup, &refund)?))
+    let refund = (&input).try_into()?;
+    let r = shell.desk()?.refund_receipt(&me, Approval::from(input.supervisor), &refund)?;
+    Ok(ReceiptView::from(&r))
 }
 
 /// 找零 while the cash handed over is typed: the cash due and what was handed over, in fen.
@@ -124,19 +89,8 @@ pub fn refund_preview(
 ) -> Reply<RefundPreviewView> {
     let mut shell = state.shell();
     shell.actor()?;
-    let lines = refund_lines_of(&lines)?;
-    Ok(RefundPreviewView::from(&shell.desk()?.refund_preview(
-        &receipt_no,
-        &lines,
-        pay_back,
-    )?))
-}
-
-fn refund_lines_of(lines: &[RefundLineInput]) -> Reply<Vec<(i64, downtime_core::catalog::price::Quantity)>> {
-    Ok(lines
-        .iter()
-        .map(|l| Ok((l.line_no, downtime_core::catalog::price::Quantity::parse(&l.qty)?)))
-        .collect::<downtime_core::Result<Vec<_>>>()?)
+    let preview = shell.desk()?.refund_preview(&receipt_no, &refund_lines(&lines)?, pay_back)?;
+    Ok(RefundPreviewView::from(&preview))
 }
 
 /// Prints (or reprints, as 副本 COPY) a committed receipt; always saves its PDF.

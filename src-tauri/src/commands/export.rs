@@ -4,7 +4,7 @@
 
 use super::Reply;
 use crate::ShellState;
-use downtime_core::export::view::{BatchView, ExportOverview, ExportProgressView, ExportResultView};
+use downtime_core::export::view::{ExportOverview, ExportProgressView, ExportResultView};
 use downtime_core::export::{ExportOutcome, Progress};
 use downtime_core::{CoreError, Permission};
 use std::path::Path;
@@ -13,12 +13,8 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 #[tauri::command(rename_all = "snake_case")]
 pub fn export_overview(state: State<'_, ShellState>) -> Reply<ExportOverview> {
     let mut shell = state.shell();
-    shell.actor()?.require(Permission::Export)?;
-    let desk = shell.desk()?;
-    Ok(ExportOverview {
-        pending_entries: desk.entries_since_last_batch()?,
-        batches: desk.batches()?.iter().map(BatchView::from).collect(),
-    })
+    let me = shell.actor()?;
+    Ok(ExportOverview::of(shell.desk()?, &me)?)
 }
 
 fn failed(e: impl std::fmt::Display) -> super::IpcError {

@@ -16,6 +16,8 @@ pub mod settings;
 
 use crate::{Shell, ShellState};
 use downtime_core::error::ErrorCode;
+use downtime_core::paper::PaperBook;
+use downtime_core::station::{Setup, StationKind};
 use downtime_core::view::*;
 use downtime_core::{Actor, CoreError, Desk, Fen};
 use tauri::State;
@@ -35,70 +37,15 @@ impl Shell {
         self.session.clone().ok_or_else(not_logged_in)
     }
 
-    /// A supervisor's approval from the form, by the core's one rule (both blank: none).
-    pub(crate) fn supervisor(&mut self, supervisor: Option<Credentials>) -> Reply<Option<Actor>> {
-        let c = supervisor.as_ref();
-        Ok(self.desk()?.supervisor(c.map(|c| c.name.as_str()), c.map(|c| c.pin.as_str()))?)
-    }
-
-    /// The operator who acts for a supervised step: the supervisor whose PIN was typed, or
-    /// the logged-in operator. The core checks the role either way.
-    pub(crate) fn approver(&mut self, supervisor: Option<Credentials>) -> Reply<Actor> {
-        let me = self.actor()?;
-        Ok(self.supervisor(supervisor)?.unwrap_or(me))
-    }
-
+    /// The window's frame: the first start's, or the station's as the session sees it.
     pub(crate) fn status(&mut self) -> Reply<AppStatus> {
-        let session = self.session.clone();
         let db_path = self.db_path.display().to_string();
         if self.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
             // The first start: no station yet, the setup screen creates it (`setup_station`).
-            return Ok(AppStatus {
-                station: None,
-                operator: None,
-                outage: None,
-                shift: None,
-                catalog: CatalogStatusView {
-                    active: None,
-                    parts: vec![],
-                    items: 0,
-                    stale: false,
-                },
-                idle_lock_minutes: downtime_core::setting::DEFAULT_IDLE_LOCK_MINUTES,
-                db_path,
-                unprinted: 0,
-                doors: vec![],
-                may: vec![],
-            });
+            return Ok(AppStatus::first_start(db_path));
         }
-        let desk = self.desk()?;
-        let station = desk.station()?;
-        let shift = match &session {
-            Some(a) => desk.open_shift_of(a)?,
-            None => None,
-        };
-        let doors = match &session {
-            Some(a) => DoorView::list(desk.doors(a)?),
-            None => vec![],
-        };
-        Ok(AppStatus {
-            station: station.as_ref().map(StationView::from),
-            operator: session.as_ref().map(OperatorView::from),
-            outage: desk.active_outage()?.as_ref().map(OutageView::from),
-            shift: match (&shift, &session) {
-                (Some(s), Some(a)) => Some(ShiftView::with_paper_next(s, desk, a)?),
-                _ => None,
-            },
-            catalog: CatalogStatusView::from(&desk.catalog_status()?),
-            idle_lock_minutes: desk.idle_lock_minutes()?,
-            db_path,
-            unprinted: match &session {
-                Some(a) => desk.unprinted(a)?.len() as i64,
-                None => 0,
-            },
-            doors,
-            may: session.as_ref().map(Actor::permissions).unwrap_or_default(),
-        })
+        let session = self.session.clone();
+        Ok(AppStatus::of(self.desk()?, session.as_ref(), db_path)?)
     }
 }
 
@@ -110,14 +57,7 @@ pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
 #[tauri::command(rename_all = "snake_case")]
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
-    let setup = downtime_core::station::Setup {
-        hospital: input.hospital,
-        code: input.code,
-        station_name: input.station_name,
-        admin_name: input.admin_name.clone(),
-        admin_pin: input.admin_pin.clone(),
-    };
-    let kind = downtime_core::station::StationKind::parse(input.kind.as_deref().unwrap_or("counter"))?;
+    let (setup, kind): (Setup, StationKind) = input.try_into()?;
     // Setup is the app's `downtime init`: the only way it creates a station file.
     if shell.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
         shell.desk = Ok(Desk::init_as(&shell.db_path, &setup, kind, downtime_core::time::Clock::system())?);
@@ -125,16 +65,15 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
     } else {
         shell.desk()?.init_station_as(&setup, kind)?;
     }
-    let desk = shell.desk()?;
     // The administrator has just typed their PIN twice: they are logged in, so that the
     // sample price list can be imported from the setup screen with one click.
-    let admin = desk.login(&input.admin_name, &input.admin_pin)?;
+    let admin = shell.desk()?.login(&setup.admin_name, &setup.admin_pin)?;
     shell.session = Some(admin);
     shell.status()
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn login(state: State<'_, ShellState>, input: Credentials) -> Reply<AppStatus> {
+pub fn login(state: State<'_, ShellState>, input: CredentialsInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let actor = shell.desk()?.login(&input.name, &input.pin)?;
     if let Some(previous) = shell.session.take().filter(|p| p != &actor) {
@@ -171,18 +110,16 @@ pub fn add_operator(state: State<'_, ShellState>, input: AddOperatorInput) -> Re
 #[tauri::command(rename_all = "snake_case")]
 pub fn start_outage(state: State<'_, ShellState>, input: StartOutageInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
-    let since = shell.desk()?.typed_time(input.his_down_at.as_deref())?;
-    let by = shell.approver(input.supervisor)?;
-    shell.desk()?.start_outage(&by, &input.reason, since, &input.announced_by)?;
+    let me = shell.actor()?;
+    shell.desk()?.start_outage_by(&me, &input.try_into()?)?;
     shell.status()
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
-    let at = shell.desk()?.typed_time(input.his_up_at.as_deref())?;
-    let by = shell.approver(input.supervisor)?;
-    shell.desk()?.end_outage(&by, at, input.with_open_shifts)?;
+    let me = shell.actor()?;
+    shell.desk()?.end_outage_by(&me, &input.try_into()?)?;
     shell.status()
 }
 
@@ -190,19 +127,9 @@ pub fn end_outage(state: State<'_, ShellState>, input: EndOutageInput) -> Reply<
 pub fn open_shift(state: State<'_, ShellState>, float_fen: i64, paper_from: Option<String>, paper_to: Option<String>) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let float = Fen::new(float_fen)?;
-    let book = paper_book(paper_from, paper_to)?;
-    shell.desk()?.open_shift_with_paper(&me, float, book.as_ref())?;
+    let book = PaperBook::typed(paper_from.as_deref(), paper_to.as_deref())?;
+    shell.desk()?.open_shift_with_paper(&me, Fen::new(float_fen)?, book.as_ref())?;
     shell.status()
-}
-
-/// A paper invoice book typed as its first and last numbers; none when both are empty.
-fn paper_book(from: Option<String>, to: Option<String>) -> Reply<Option<downtime_core::paper::PaperBook>> {
-    let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
-    if from.trim().is_empty() && to.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(downtime_core::paper::PaperBook::parse(&from, &to)?))
 }
 
 /// 登记下一本手工票据 in the operator's open shift.
@@ -210,7 +137,7 @@ fn paper_book(from: Option<String>, to: Option<String>) -> Reply<Option<downtime
 pub fn register_paper_book(state: State<'_, ShellState>, paper_from: String, paper_to: String) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let book = downtime_core::paper::PaperBook::parse(&paper_from, &paper_to)?;
+    let book = PaperBook::parse(&paper_from, &paper_to)?;
     shell.desk()?.register_paper_book(&me, &book)?;
     shell.status()
 }

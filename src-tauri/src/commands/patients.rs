@@ -6,8 +6,8 @@ use super::Reply;
 use crate::ShellState;
 use downtime_core::catalog::stream::{ImportStage, Input};
 use downtime_core::registration::registration_id;
-use downtime_core::registration::NewRegistration;
 use downtime_core::view::*;
+use downtime_core::Approval;
 use tauri::ipc::Request;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -46,13 +46,14 @@ pub fn merge_patients(
     merged: String,
     into: String,
     reason: String,
-    supervisor: Credentials,
+    supervisor: CredentialsInput,
 ) -> Reply<PatientView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let sup = desk.authenticate(&supervisor.name, &supervisor.pin)?;
-    Ok(PatientView::from(&desk.merge_patients(&me, &sup, &merged, &into, &reason)?))
+    let kept = shell
+        .desk()?
+        .merge_patients(&me, Approval::from(supervisor), &merged, &into, &reason)?;
+    Ok(PatientView::from(&kept))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -128,23 +129,7 @@ pub async fn import_patient_snapshot<R: Runtime>(
 pub fn register(state: State<'_, ShellState>, input: RegisterInput) -> Reply<RegistrationView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let back = desk.typed_time(input.back_entered_at.as_deref())?;
-    let id = downtime_core::ids::parse_id(&input.id, "挂号编号")?;
-    let tenders = input.tenders.iter().map(TenderInputView::to_input).collect::<Result<Vec<_>, _>>()?;
-    let cash_tendered = input.cash_tendered_fen.map(downtime_core::Fen::new).transpose()?;
-    let r = desk.register(
-        &me,
-        &NewRegistration {
-            id,
-            doctor: input.doctor,
-            back_entered_at: back,
-            cash_tendered,
-            payer: payer_of(input.insured, input.self_pay_reason),
-            ..NewRegistration::new(input.patient, input.dept, input.reg_type, tenders)
-        },
-    )?;
-    Ok(RegistrationView::from(&r))
+    Ok(RegistrationView::from(&shell.desk()?.register(&me, &input.try_into()?)?))
 }
 
 /// 退号: a paid registration needs the supervisor's name and PIN on the form.
@@ -153,13 +138,9 @@ pub fn cancel_registration(state: State<'_, ShellState>, input: CancelRegistrati
     let mut shell = state.shell();
     let me = shell.actor()?;
     let id = registration_id(&input.id)?;
-    let sup = shell.supervisor(input.supervisor)?;
-    Ok(RegistrationView::from(&shell.desk()?.cancel_registration(
-        &me,
-        id,
-        &input.reason,
-        sup.as_ref(),
-    )?))
+    let sup = approval(input.supervisor);
+    let r = shell.desk()?.cancel_registration(&me, id, &input.reason, sup.as_ref())?;
+    Ok(RegistrationView::from(&r))
 }
 
 /// The registration types with their fees as the active price list prices them.
@@ -167,33 +148,25 @@ pub fn cancel_registration(state: State<'_, ShellState>, input: CancelRegistrati
 pub fn reg_types(state: State<'_, ShellState>) -> Reply<Vec<RegTypeView>> {
     let mut shell = state.shell();
     shell.actor()?;
-    let desk = shell.desk()?;
-    let mut out = Vec::new();
-    for t in desk.reg_types()? {
-        out.push(RegTypeView::from(&desk.reg_type_fees(&t)?));
-    }
-    Ok(out)
+    Ok(shell.desk()?.reg_types_priced()?.iter().map(RegTypeView::from).collect())
 }
 
 /// Adds or changes a registration type (settings, Ctrl+O); returns them all.
 #[tauri::command(rename_all = "snake_case")]
 pub fn set_reg_type(state: State<'_, ShellState>, input: RegTypeInput) -> Reply<Vec<RegTypeView>> {
-    {
-        let mut shell = state.shell();
-        let me = shell.actor()?;
-        shell
-            .desk()?
-            .set_reg_type(&me, &input.key, &input.name, &input.fee_codes, input.active)?;
-    }
-    reg_types(state)
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    let all = shell
+        .desk()?
+        .edit_reg_type(&me, &input.key, &input.name, &input.fee_codes, input.active)?;
+    Ok(all.iter().map(RegTypeView::from).collect())
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn registrations_today(state: State<'_, ShellState>) -> Reply<Vec<RegistrationView>> {
     let mut shell = state.shell();
     shell.actor()?;
-    let desk = shell.desk()?;
-    Ok(desk.registrations_on(desk.today())?.iter().map(RegistrationView::from).collect())
+    Ok(shell.desk()?.registrations_today()?.iter().map(RegistrationView::from).collect())
 }
 
 /// 候诊条: saves the queue slip PDF in the receipts folder, sends it to the printer when one

@@ -5,8 +5,7 @@
 use super::Reply;
 use crate::ShellState;
 use downtime_core::pharmacy::view::{DispensingView, KeyCardView, ScanView, TrustedStationView};
-use downtime_core::pharmacy::wire::PharmacyInput;
-use downtime_core::view::PrintResultView;
+use downtime_core::view::{PharmacyInput, PharmacyLines, PrintResultView};
 use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
@@ -20,13 +19,8 @@ pub fn pharmacy_scan(state: State<'_, ShellState>, payload: String) -> Reply<Sca
 pub fn pharmacy_dispense(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<ScanView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let lines = input.lines()?;
-    let approver = match input.approver.filter(|c| !c.name.trim().is_empty()) {
-        Some(c) => Some(shell.desk()?.authenticate(&c.name, &c.pin)?),
-        None => None,
-    };
-    let again = approver.as_ref().map(|a| (a, input.reason.as_deref().unwrap_or("")));
-    let (_, scan) = shell.desk()?.dispense(&me, &input.payload, &lines, again)?;
+    let i = PharmacyLines::try_from(input)?;
+    let (_, scan) = shell.desk()?.dispense(&me, &i.payload, &i.lines, i.again())?;
     Ok(ScanView::from(&scan))
 }
 
@@ -36,8 +30,8 @@ pub fn pharmacy_dispense(state: State<'_, ShellState>, input: PharmacyInput) -> 
 pub fn pharmacy_return(state: State<'_, ShellState>, input: PharmacyInput) -> Reply<DispensingView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let lines = input.lines()?;
-    let (d, _) = shell.desk()?.return_drugs(&me, &input.payload, &lines)?;
+    let i = PharmacyLines::try_from(input)?;
+    let (d, _) = shell.desk()?.return_drugs(&me, &i.payload, &i.lines)?;
     Ok(DispensingView::from(&d))
 }
 

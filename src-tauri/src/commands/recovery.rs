@@ -45,7 +45,7 @@ pub fn restore_backup(
     // The damaged desk (if it opened at all) lets go of the file first.
     shell.desk = Err(downtime_core::CoreError::NotInitialised.into());
     shell.session = None;
-    let restored = downtime_core::store::backup::restore(&shell.db_path, &from, &admin_name, &admin_pin, confirm_older);
+    let restored = downtime_core::audit::restore_backup(&shell.db_path, &from, &admin_name, &admin_pin, confirm_older);
     shell.desk = Desk::open(&shell.db_path).map_err(Into::into);
     restored?;
     shell.status()

@@ -3,7 +3,6 @@
 
 use super::Reply;
 use crate::ShellState;
-use downtime_core::registration::Department;
 use downtime_core::view::BackupSettingView;
 use downtime_core::view::{DepartmentInput, DepartmentView};
 use downtime_core::CoreError;
@@ -49,15 +48,9 @@ pub fn set_backup(state: State<'_, ShellState>, folder: String) -> Reply<BackupS
 pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> Reply<Vec<DepartmentView>> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let dept = Department {
-        code: input.code,
-        name: input.name,
-        kind: input.kind,
-        doctors: input.doctors,
-    };
     Ok(shell
         .desk()?
-        .set_department(&me, &dept, input.active)?
+        .set_department(&me, &(&input).into(), input.active)?
         .iter()
         .map(DepartmentView::from)
         .collect())

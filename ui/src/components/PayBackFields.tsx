@@ -9,7 +9,7 @@ import type { ReactNode } from "react";
 import type { ChannelView } from "../bindings/ChannelView";
 import type { Method } from "../bindings/Method";
 import type { PayBackView } from "../bindings/PayBackView";
-import type { TenderInputView } from "../bindings/TenderInputView";
+import type { TenderInput } from "../bindings/TenderInput";
 import { Field } from "./Field";
 import { KeySelect, type KeyOption } from "./KeySelect";
 import { formatFen } from "../format";
@@ -26,7 +26,7 @@ export const ORIGINAL_WAY: PayBackWay = { original: true };
 export const previewMethod = (way: PayBackWay): Method | null => (way.original ? null : way.row.method);
 
 /** The tenders sent with the refund: none (the core's default split) or the whole `totalFen` one way. */
-export function payBackTenders(way: PayBackWay, totalFen: number): TenderInputView[] {
+export function payBackTenders(way: PayBackWay, totalFen: number): TenderInput[] {
   return way.original ? [] : [{ method: way.row.method, amount_fen: totalFen, reference: referenceOf(way.row) }];
 }
 

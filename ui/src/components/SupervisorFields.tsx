@@ -1,10 +1,10 @@
 //! 主管授权: the supervisor's name and PIN a correction (作废, 退费, 退预交金) or a line outside
 //! the price list needs, as one fieldset, with what goes with it — the check that neither box
-//! is empty, the `Credentials` the core takes, and where the core's refusals of them show. The
+//! is empty, the `CredentialsInput` the core takes, and where the core's refusals of them show. The
 //! PIN is only ever held by the form that asks for it.
 
 import { useState, type ReactNode } from "react";
-import type { Credentials } from "../bindings/Credentials";
+import type { CredentialsInput } from "../bindings/CredentialsInput";
 import type { Problem } from "../hooks/useSubmit";
 import { useT, type MsgKey } from "../i18n";
 import type { Vars } from "../i18n/catalog";
@@ -34,7 +34,7 @@ export interface Supervisor {
   setPin: (pin: string) => void;
   /** The UI's own refusal, at the first empty box; null when both are filled in. */
   missing: () => Problem | null;
-  credentials: () => Credentials;
+  credentials: () => CredentialsInput;
 }
 
 /** The name's state, as `useState` or `useDraft` give it: the form chooses whether the name is

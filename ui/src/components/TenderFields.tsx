@@ -5,7 +5,7 @@
 
 import type { ReactNode } from "react";
 import type { Method } from "../bindings/Method";
-import type { TenderInputView } from "../bindings/TenderInputView";
+import type { TenderInput } from "../bindings/TenderInput";
 import { AmountField } from "./AmountField";
 import { Field } from "./Field";
 import { KeySelect, type KeyOption } from "./KeySelect";
@@ -64,7 +64,7 @@ export function referenceOf(row: TenderRow): string {
 }
 
 /** The row as the core takes it, or null when its amount is not one. */
-export function tenderOf(row: TenderRow): TenderInputView | null {
+export function tenderOf(row: TenderRow): TenderInput | null {
   const fen = parseYuan(row.amount);
   return fen === null ? null : { method: row.method, amount_fen: fen, reference: referenceOf(row) };
 }

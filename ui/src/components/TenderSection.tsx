@@ -10,7 +10,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type R
 import { api, type CodeMap, type ErrorCode } from "../api";
 import type { CashChangeView } from "../bindings/CashChangeView";
 import type { Method } from "../bindings/Method";
-import type { TenderInputView } from "../bindings/TenderInputView";
+import type { TenderInput } from "../bindings/TenderInput";
 import { AmountField } from "./AmountField";
 import { isSaveKey } from "./KeyForm";
 import { formatFen, parseYuan } from "../format";
@@ -45,11 +45,11 @@ export function referenceField(rows: TenderRow[], code: ErrorCode, referenceOf =
 
 /** What was typed as the core takes it — the tenders, cash first, and what was handed over —
  *  or the problem with the first box the UI cannot read. */
-export function readTenders(draft: TenderDraft): { tenders: TenderInputView[]; cashTenderedFen: number | null } | { problem: Problem } {
+export function readTenders(draft: TenderDraft): { tenders: TenderInput[]; cashTenderedFen: number | null } | { problem: Problem } {
   const cashText = draft.cash.trim();
   const cash = cashText === "" ? null : parseYuan(cashText);
   if (cashText !== "" && cash === null) return { problem: { key: "pay.amountInvalid", field: "cash" } };
-  const tenders: TenderInputView[] = [];
+  const tenders: TenderInput[] = [];
   // A cash amount of 0 beside other tenders means "no cash"; alone, the core says what is wrong.
   if (cash !== null && (cash !== 0 || draft.tenders.length === 0)) tenders.push({ method: "cash", amount_fen: cash, reference: "" });
   for (const [i, row] of draft.tenders.entries()) {

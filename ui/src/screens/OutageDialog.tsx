@@ -8,7 +8,7 @@
 import { useState } from "react";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
-import type { Credentials } from "../bindings/Credentials";
+import type { CredentialsInput } from "../bindings/CredentialsInput";
 import { Dialog } from "../components/Dialog";
 import { errorIn } from "../components/ErrorText";
 import { Field, PinField } from "../components/Field";
@@ -50,7 +50,7 @@ export function OutageDialog({ status, onDone, onEnded, onClose }: Props) {
   const [anyway, setAnyway] = useState(false);
   const { pending, problem, run } = useSubmit(askSupervisor ? withSupervisor : timeOnly);
 
-  function supervisor(): Credentials | null {
+  function supervisor(): CredentialsInput | null {
     if (!askSupervisor || (supName.trim() === "" && supPin === "")) return null;
     return { name: supName.trim(), pin: supPin };
   }

@@ -8,7 +8,7 @@ use downtime_core::charge::tender::TenderInput;
 use downtime_core::charge::ReceiptKind;
 use downtime_core::time::local_display;
 use downtime_core::view::{AdmissionView, DepositAccountView, ReceiptView};
-use downtime_core::{CoreError, Fen};
+use downtime_core::{Approval, CoreError, Fen};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -154,7 +154,7 @@ pub struct SimulateArgs {
 }
 
 pub fn admit(a: AdmitArgs, ctx: &mut Ctx) -> Out {
-    let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
+    let back = downtime_core::time::TypedTime::parse_opt(a.back_entry.as_deref())?;
     let me = ctx.actor()?;
     let adm = ctx.desk.admit(
         &me,
@@ -264,11 +264,11 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
         }) => {
             let amount = Fen::parse_yuan(&amount)?;
             let tenders = tenders(&pays)?;
-            let sup = ctx.desk.authenticate(&supervisor, &supervisor_pin)?;
+            let sup = Approval::typed(Some(&supervisor), Some(&supervisor_pin));
             let me = ctx.actor()?;
             let r = ctx.desk.refund_deposit(
                 &me,
-                &sup,
+                sup,
                 &DepositRefundInput {
                     id: uuid::Uuid::now_v7(),
                     admission_no: admission.clone(),
@@ -306,7 +306,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
             })?;
             let tenders = tenders(&a.pays)?;
             let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
-            let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
+            let back = downtime_core::time::TypedTime::parse_opt(a.back_entry.as_deref())?;
             let me = ctx.actor()?;
             let r = ctx.desk.take_deposit(
                 &me,

@@ -83,7 +83,7 @@ pub fn restore(a: RestoreArgs, db: &Path, operator: Option<String>, pin: Option<
         Some(p) => p,
         None => crate::pin_prompt::ask(&format!("{name} 的 PIN：")).ok_or_else(crate::operator_required)?,
     };
-    let r = downtime_core::store::backup::restore(db, &a.from, &name, &pin, a.confirm_older)?;
+    let r = downtime_core::audit::restore_backup(db, &a.from, &name, &pin, a.confirm_older)?;
     if a.json {
         print_json(&r);
     } else {
@@ -120,7 +120,7 @@ pub fn encrypt(a: EncryptArgs, db: &Path, operator: Option<String>, pin: Option<
         Some(p) => p,
         None => crate::pin_prompt::ask(&format!("{name} 的 PIN：")).ok_or_else(crate::operator_required)?,
     };
-    let r = downtime_core::store::encrypt::encrypt(db, &name, &pin, &key)?;
+    let r = downtime_core::audit::encrypt_station(db, &name, &pin, &key)?;
     if a.json {
         print_json(&r);
     } else {

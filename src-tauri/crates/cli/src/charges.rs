@@ -12,7 +12,7 @@ use downtime_core::money::signed_yuan;
 use downtime_core::report::receipts::receipt_totals;
 use downtime_core::time::local_display;
 use downtime_core::view::{CodeCheckView, ReceiptView};
-use downtime_core::{Actor, CoreError, Fen};
+use downtime_core::{Approval, CoreError, Fen};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -181,7 +181,7 @@ fn parse_line(text: &str) -> Result<LineInput, CoreError> {
         [code, per_dose, doses] if !code.is_empty() => Ok(LineInput::Herbal {
             code: code.to_string(),
             per_dose: Quantity::parse(per_dose)?,
-            doses: downtime_core::view::parse_doses(doses)?,
+            doses: downtime_core::charge::parse_doses(doses)?,
         }),
         _ => Err(bad(
             downtime_core::error::ErrorCode::LineInvalid,
@@ -215,10 +215,6 @@ fn parse_free(text: &str) -> Result<LineInput, CoreError> {
         category,
         reason: parts[4].into(),
     })
-}
-
-pub(crate) fn supervisor(ctx: &mut Ctx, name: Option<&str>, pin: Option<&str>) -> Result<Option<Actor>, CoreError> {
-    ctx.desk.supervisor(name, pin)
 }
 
 pub(crate) fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, CoreError> {
@@ -300,13 +296,13 @@ pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
     lines.extend(a.free.iter().map(|l| parse_free(l)).collect::<Result<Vec<_>, _>>()?);
     let tenders = a.pays.iter().map(|p| tender_arg(p)).collect::<Result<Vec<_>, _>>()?;
     let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
-    let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
+    let back = downtime_core::time::TypedTime::parse_opt(a.back_entry.as_deref())?;
     let id = match &a.id {
         Some(i) => uuid_arg(i, "收费编号")?,
         None => uuid::Uuid::now_v7(),
     };
     let visit = a.visit.as_deref().map(|v| uuid_arg(v, "挂号记录")).transpose()?;
-    let approver = supervisor(ctx, a.supervisor.as_deref(), a.supervisor_pin.as_deref())?;
+    let approver = Some(Approval::typed(a.supervisor.as_deref(), a.supervisor_pin.as_deref()));
     let me = ctx.actor()?;
     let input = ChargeInput {
         id,
@@ -388,9 +384,9 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
             supervisor_pin,
             json,
         } => {
-            let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
+            let sup = Approval::typed(Some(&s), Some(&supervisor_pin));
             let me = ctx.actor()?;
-            let r = ctx.desk.void_receipt(&me, &sup, &number, &reason)?;
+            let r = ctx.desk.void_receipt(&me, sup, &number, &reason)?;
             if json {
                 print_json(&ReceiptView::from(&r))
             } else {
@@ -429,11 +425,11 @@ pub fn receipt(cmd: ReceiptCmd, ctx: &mut Ctx) -> Out {
                 })
                 .collect::<Result<Vec<_>, CoreError>>()?;
             let tenders = pays.iter().map(|p| tender_arg(p)).collect::<Result<Vec<_>, _>>()?;
-            let sup = ctx.desk.authenticate(&s, &supervisor_pin)?;
+            let sup = Approval::typed(Some(&s), Some(&supervisor_pin));
             let me = ctx.actor()?;
             let r = ctx.desk.refund_receipt(
                 &me,
-                &sup,
+                sup,
                 &RefundInput {
                     id: uuid::Uuid::now_v7(),
                     receipt_no: number,

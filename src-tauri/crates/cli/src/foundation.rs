@@ -2,12 +2,13 @@
 
 use crate::{print_json, Command, Ctx};
 use clap::{Args, Subcommand};
+use downtime_core::outage::{NewOutage, OutageClose};
 use downtime_core::paper::PaperBook;
 use downtime_core::report::close::{CashCount, Counted};
 use downtime_core::station::Setup;
-use downtime_core::time::local_display;
+use downtime_core::time::{local_display, TypedTime};
 use downtime_core::view::{OperatorView, OutageView, ShiftView, StationView, VerifyView};
-use downtime_core::{Actor, CoreError, Desk, Fen, Role};
+use downtime_core::{Actor, Approval, CoreError, Desk, Fen, Role};
 use std::process::ExitCode;
 
 type Out = Result<ExitCode, CoreError>;
@@ -327,9 +328,14 @@ fn outage(c: OutageCmd, ctx: &mut Ctx) -> Out {
             announced_by,
             json,
         } => {
-            let since = ctx.desk.typed_time(since.as_deref())?;
+            let new = NewOutage {
+                reason,
+                his_down_at: TypedTime::parse_opt(since.as_deref())?,
+                announced_by,
+                supervisor: None,
+            };
             let me = ctx.actor()?;
-            let o = ctx.desk.start_outage(&me, &reason, since, &announced_by)?;
+            let o = ctx.desk.start_outage_by(&me, &new)?;
             print_outage(&o, json);
         }
         OutageCmd::End {
@@ -337,9 +343,13 @@ fn outage(c: OutageCmd, ctx: &mut Ctx) -> Out {
             with_open_shifts,
             json,
         } => {
-            let at = ctx.desk.typed_time(at.as_deref())?;
+            let close = OutageClose {
+                his_up_at: TypedTime::parse_opt(at.as_deref())?,
+                with_open_shifts,
+                supervisor: None,
+            };
             let me = ctx.actor()?;
-            let o = ctx.desk.end_outage(&me, at, with_open_shifts)?;
+            let o = ctx.desk.end_outage_by(&me, &close)?;
             print_outage(&o, json);
             if !json {
                 println!("应急报表：downtime report outage --outage {}", o.id);
@@ -417,7 +427,7 @@ fn shift(c: ShiftCmd, ctx: &mut Ctx) -> Out {
                 (None, Some(notes)) => Counted::parse_notes(&notes)?,
                 (None, None) => unreachable!("clap requires one"),
             };
-            let supervisor = crate::charges::supervisor(ctx, supervisor.as_deref(), supervisor_pin.as_deref())?;
+            let supervisor = Some(Approval::typed(supervisor.as_deref(), supervisor_pin.as_deref()));
             let me = ctx.actor()?;
             let z = ctx.desk.close_shift(
                 &me,

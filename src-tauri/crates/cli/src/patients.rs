@@ -7,7 +7,7 @@ use downtime_core::catalog::stream::Input;
 use downtime_core::patient::NewPatient;
 use downtime_core::registration::NewRegistration;
 use downtime_core::view::{DepartmentView, PatientView, RegTypeView, RegistrationCancelView, RegistrationView};
-use downtime_core::{CoreError, Fen};
+use downtime_core::{Approval, CoreError, Fen};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -354,9 +354,9 @@ pub fn patient(cmd: PatientCmd, ctx: &mut Ctx) -> Out {
             supervisor_pin,
             json,
         } => {
-            let sup = ctx.desk.authenticate(&supervisor, &supervisor_pin)?;
+            let sup = Approval::typed(Some(&supervisor), Some(&supervisor_pin));
             let me = ctx.actor()?;
-            let p = ctx.desk.merge_patients(&me, &sup, &merged, &into, &reason)?;
+            let p = ctx.desk.merge_patients(&me, sup, &merged, &into, &reason)?;
             if json {
                 print_json(&PatientView::from(&p));
             } else {
@@ -435,7 +435,7 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
         .map(|p| crate::charges::tender_arg(p))
         .collect::<Result<Vec<_>, _>>()?;
     let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
-    let back = ctx.desk.typed_time(a.back_entry.as_deref())?;
+    let back = downtime_core::time::TypedTime::parse_opt(a.back_entry.as_deref())?;
     let id = match &a.id {
         Some(i) => crate::charges::uuid_arg(i, "挂号编号")?,
         None => uuid::Uuid::now_v7(),
@@ -479,9 +479,9 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
             json,
         } => {
             let id = registration_id(&id)?;
-            let sup = crate::charges::supervisor(ctx, supervisor.as_deref(), supervisor_pin.as_deref())?;
+            let sup = Approval::typed(supervisor.as_deref(), supervisor_pin.as_deref());
             let me = ctx.actor()?;
-            let r = ctx.desk.cancel_registration(&me, id, &reason, sup.as_ref())?;
+            let r = ctx.desk.cancel_registration(&me, id, &reason, Some(&sup))?;
             if json {
                 print_json(&RegistrationCancelView::from(&r));
             } else {
@@ -530,11 +530,7 @@ pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
 pub fn regtype(cmd: RegtypeCmd, ctx: &mut Ctx) -> Out {
     match cmd {
         RegtypeCmd::List { json } => {
-            let types = ctx.desk.reg_types()?;
-            let mut priced = Vec::new();
-            for t in &types {
-                priced.push(ctx.desk.reg_type_fees(t)?);
-            }
+            let priced = ctx.desk.reg_types_priced()?;
             if json {
                 print_json(&priced.iter().map(RegTypeView::from).collect::<Vec<_>>());
             } else if priced.is_empty() {

@@ -7,7 +7,7 @@ use downtime_core::catalog::price::Quantity;
 use downtime_core::pharmacy::view::{DispensingView, ScanView, TrustedStationView};
 use downtime_core::pharmacy::{Dispensing, Scan};
 use downtime_core::time::local_display;
-use downtime_core::CoreError;
+use downtime_core::{Approval, CoreError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -148,9 +148,9 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
         } => {
             let lines = parse_lines(&lines)?;
             // One rule for an approval given on the command line: both or neither (the core's).
-            let approver = ctx.desk.supervisor(approver.as_deref(), approver_pin.as_deref())?;
+            let approver = Approval::typed(approver.as_deref(), approver_pin.as_deref());
             let me = ctx.actor()?;
-            let again = approver.as_ref().map(|a| (a, reason.as_deref().unwrap_or("")));
+            let again = Some((&approver, reason.as_deref().unwrap_or("")));
             let (d, s) = ctx.desk.dispense(&me, &payload, &lines, again)?;
             if json {
                 print_json(&serde_json::json!({ "dispensing": DispensingView::from(&d), "receipt": ScanView::from(&s) }));

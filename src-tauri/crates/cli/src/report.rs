@@ -133,11 +133,7 @@ pub fn run(cmd: ReportCmd, ctx: &mut Ctx) -> Out {
             out.format()?;
             let id = id.as_deref().map(|s| uuid(s, "班次")).transpose()?;
             let me = ctx.actor()?;
-            let r = match id {
-                Some(id) => ctx.desk.shift_report(&me, id)?,
-                None => ctx.desk.current_shift_report(&me)?,
-            };
-            shift(&r, &out)
+            shift(&ctx.desk.shift_report_of(&me, id)?, &out)
         }
         ReportCmd::Day { date, out } => {
             out.format()?;

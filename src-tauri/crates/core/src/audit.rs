@@ -17,12 +17,27 @@ use crate::anchor::{self, Anchor, Found};
 use crate::catalog::price::{line_amount, Quantity, UnitPrice};
 use crate::error::Result;
 use crate::journal::{self, Problem, VerifyReport};
+use crate::store::backup::Restored;
+use crate::store::encrypt::Encrypted;
 use crate::store::migrations::{append_only_triggers, MIGRATIONS};
 use crate::store::Desk;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 pub use crate::anchor::AnchorCheck;
+
+/// `downtime restore` and the window's 从备份恢复 (`store::backup::restore`): a backup is put
+/// back only when it passes the whole audit.
+pub fn restore_backup(station: &Path, from: &Path, admin: &str, pin: &str, confirm_older: bool) -> Result<Restored> {
+    crate::store::backup::restore(station, from, admin, pin, confirm_older, Desk::verify)
+}
+
+/// `downtime encrypt` (`store::encrypt::encrypt`): refused unless the station passes the whole
+/// audit, and the encrypted copy must pass it with the same chain.
+pub fn encrypt_station(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypted> {
+    crate::store::encrypt::encrypt(path, admin, pin, key, Desk::verify)
+}
 
 impl Desk {
     /// `downtime verify`: the chain, the tables, the schema, every receipt's arithmetic and

@@ -47,5 +47,5 @@ pub use error::{CoreError, Result};
 pub use ids::{Permission, Role, StationCode};
 pub use lang::Lang;
 pub use money::Fen;
-pub use operator::Actor;
+pub use operator::{Actor, Approval};
 pub use store::Desk;

@@ -21,6 +21,37 @@ use uuid::Uuid;
 pub const MAX_FAILED_PINS: usize = 5;
 pub const LOCKOUT_MINUTES: i64 = 5;
 
+/// A supervisor's approval (主管授权) as a step receives it: the name and PIN typed on the form
+/// or the command line, checked by the core when the step runs ([`Desk::approval`],
+/// [`Desk::approver`]), or an operator whose PIN was already checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Approval {
+    Typed { name: String, pin: String },
+    Checked(Actor),
+}
+
+impl Approval {
+    /// The name and PIN as typed (absent: blank).
+    pub fn typed(name: Option<&str>, pin: Option<&str>) -> Approval {
+        Approval::Typed {
+            name: name.unwrap_or_default().to_string(),
+            pin: pin.unwrap_or_default().to_string(),
+        }
+    }
+}
+
+impl From<Actor> for Approval {
+    fn from(a: Actor) -> Self {
+        Approval::Checked(a)
+    }
+}
+
+impl From<&Actor> for Approval {
+    fn from(a: &Actor) -> Self {
+        Approval::Checked(a.clone())
+    }
+}
+
 /// An operator whose PIN was checked just now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -321,8 +352,6 @@ impl Desk {
         Ok(until.filter(|u| *u > now))
     }
 
-    /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
-    /// toward the lockout), so this is the one check that writes on failure.
     /// A supervisor's approval as typed on a form or a command line: both name and PIN blank
     /// (or absent) mean no approval; one without the other is refused; else the name and PIN
     /// are checked like a login's. The one rule for every way in: whether the step needs the
@@ -340,6 +369,27 @@ impl Desk {
         }
     }
 
+    /// An approval the step may go without: [`Desk::supervisor`]'s rule for typed ones (both
+    /// blank: none).
+    pub fn approval(&mut self, approval: Option<&Approval>) -> Result<Option<Actor>> {
+        match approval {
+            None => Ok(None),
+            Some(Approval::Checked(a)) => Ok(Some(a.clone())),
+            Some(Approval::Typed { name, pin }) => self.supervisor(Some(name), Some(pin)),
+        }
+    }
+
+    /// An approval the step needs: a typed name and PIN are checked like a login's.
+    pub fn approver(&mut self, approval: &Approval) -> Result<Actor> {
+        match approval {
+            Approval::Checked(a) => Ok(a.clone()),
+            Approval::Typed { name, pin } => self.authenticate(name, pin),
+        }
+    }
+
+    /// Checks a PIN and returns the acting operator. A wrong PIN is journalled (it counts
+    /// toward the lockout), so this is the one check that writes on failure: a step checks
+    /// its approval before its transaction, so that a rollback never takes the failure back.
     pub fn authenticate(&mut self, name: &str, pin: &str) -> Result<Actor> {
         let station = self.require_station()?;
         let typed = name.trim();

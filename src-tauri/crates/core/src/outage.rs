@@ -5,10 +5,10 @@
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal;
-use crate::operator::Actor;
+use crate::operator::{Actor, Approval};
 use crate::store::cached::Cached;
 use crate::store::Desk;
-use crate::time::{local_display, parse_stamp, stamp};
+use crate::time::{local_display, parse_stamp, stamp, TypedTime};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map};
@@ -32,10 +32,45 @@ pub struct OutageEnd {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// 启动应急 as a form or a command line gives it: who acts is the supervisor whose name and
+/// PIN were typed, or else the operator signed in.
+#[derive(Debug, Clone)]
+pub struct NewOutage {
+    pub reason: String,
+    /// When the HIS went down, as typed; none: now.
+    pub his_down_at: Option<TypedTime>,
+    pub announced_by: String,
+    pub supervisor: Option<Approval>,
+}
+
+/// 结束应急 as a form or a command line gives it.
+#[derive(Debug, Clone)]
+pub struct OutageClose {
+    /// When the HIS came back, as typed; none: now.
+    pub his_up_at: Option<TypedTime>,
+    /// Ending it while shifts are still open, confirmed.
+    pub with_open_shifts: bool,
+    pub supervisor: Option<Approval>,
+}
+
 /// A moment typed by a person may be a little ahead of this PC's clock, not more.
 const CLOCK_SLACK_MINUTES: i64 = 5;
 
 impl Desk {
+    /// 启动应急预案 from a form: by the supervisor typed there, else by `me`.
+    pub fn start_outage_by(&mut self, me: &Actor, new: &NewOutage) -> Result<Outage> {
+        let by = self.approval(new.supervisor.as_ref())?.unwrap_or_else(|| me.clone());
+        let since = self.when(new.his_down_at.as_ref())?;
+        self.start_outage(&by, &new.reason, since, &new.announced_by)
+    }
+
+    /// 结束应急 from a form: by the supervisor typed there, else by `me`.
+    pub fn end_outage_by(&mut self, me: &Actor, close: &OutageClose) -> Result<Outage> {
+        let by = self.approval(close.supervisor.as_ref())?.unwrap_or_else(|| me.clone());
+        let at = self.when(close.his_up_at.as_ref())?;
+        self.end_outage(&by, at, close.with_open_shifts)
+    }
+
     /// 启动应急预案.
     pub fn start_outage(&mut self, by: &Actor, reason: &str, his_down_at: Option<DateTime<Utc>>, announced_by: &str) -> Result<Outage> {
         by.require(Permission::ManageOutage)?;

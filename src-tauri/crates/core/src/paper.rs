@@ -51,6 +51,15 @@ pub struct PaperBook {
 }
 
 impl PaperBook {
+    /// A book typed in a form that may leave it out: none when both numbers are blank.
+    pub fn typed(from: Option<&str>, to: Option<&str>) -> Result<Option<PaperBook>> {
+        let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
+        if from.trim().is_empty() && to.trim().is_empty() {
+            return Ok(None);
+        }
+        PaperBook::parse(from, to).map(Some)
+    }
+
     /// The range typed as its first and last numbers (`SG0001`, `SG0050`).
     pub fn parse(from: &str, to: &str) -> Result<PaperBook> {
         let read = |text: &str| {

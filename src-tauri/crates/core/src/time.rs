@@ -56,31 +56,77 @@ pub fn local_display(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Parses a time a person typed, in local time unless it says otherwise:
-/// `2026-11-26 08:30`, `2026-11-26T08:30:00`, `08:30` (today), or RFC 3339 with an offset.
+/// A time as a person typed it, read but not yet placed on a day: a whole date and time is
+/// an instant already; `08:30` is that time today, by the desk's clock when the step runs
+/// ([`TypedTime::at`], `Desk::when`). Wire inputs and the command line parse to this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypedTime {
+    At(DateTime<Utc>),
+    Today(NaiveTime),
+}
+
+impl From<DateTime<Utc>> for TypedTime {
+    fn from(t: DateTime<Utc>) -> Self {
+        TypedTime::At(t)
+    }
+}
+
+impl TypedTime {
+    /// Reads a time a person typed, in local time unless it says otherwise:
+    /// `2026-11-26 08:30`, `2026-11-26T08:30:00`, `08:30` (today), or RFC 3339 with an offset.
+    pub fn parse(text: &str) -> Result<TypedTime> {
+        let t = text.trim();
+        if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+            return Ok(TypedTime::At(dt.with_timezone(&Utc)));
+        }
+        if let Some(n) = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        {
+            return local_instant(n, text).map(TypedTime::At);
+        }
+        match ["%H:%M", "%H:%M:%S"].iter().find_map(|f| NaiveTime::parse_from_str(t, f).ok()) {
+            Some(time) => Ok(TypedTime::Today(time)),
+            None => Err(unreadable_time(text)),
+        }
+    }
+
+    /// An optional field as typed: blank (or absent) is none.
+    pub fn parse_opt(text: Option<&str>) -> Result<Option<TypedTime>> {
+        text.map(str::trim).filter(|t| !t.is_empty()).map(TypedTime::parse).transpose()
+    }
+
+    /// The instant meant, `now` giving the day of a bare time.
+    pub fn at(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        match *self {
+            TypedTime::At(t) => Ok(t),
+            TypedTime::Today(time) => {
+                let n = now.with_timezone(&Local).date_naive().and_time(time);
+                local_instant(n, &time.format("%H:%M").to_string())
+            }
+        }
+    }
+}
+
+fn local_instant(n: NaiveDateTime, text: &str) -> Result<DateTime<Utc>> {
+    Local
+        .from_local_datetime(&n)
+        .earliest()
+        .map(|l| l.with_timezone(&Utc))
+        .ok_or_else(|| unreadable_time(text))
+}
+
+fn unreadable_time(text: &str) -> crate::CoreError {
+    invalid!(
+        TimeInvalid,
+        format!("时间“{text}”无法识别：请写成 2026-11-26 08:30 或 08:30"),
+        format!("Cannot read the time \"{text}\": write it as 2026-11-26 08:30 or 08:30")
+    )
+}
+
+/// Parses a time a person typed and places it by `now` ([`TypedTime`]).
 pub fn parse_local(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    let t = text.trim();
-    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Ok(dt.with_timezone(&Utc));
-    }
-    let naive = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .or_else(|| {
-            ["%H:%M", "%H:%M:%S"].iter().find_map(|f| {
-                NaiveTime::parse_from_str(t, f)
-                    .ok()
-                    .map(|time| now.with_timezone(&Local).date_naive().and_time(time))
-            })
-        });
-    match naive.and_then(|n| Local.from_local_datetime(&n).earliest()) {
-        Some(local) => Ok(local.with_timezone(&Utc)),
-        None => Err(invalid!(
-            TimeInvalid,
-            format!("时间“{text}”无法识别：请写成 2026-11-26 08:30 或 08:30"),
-            format!("Cannot read the time \"{text}\": write it as 2026-11-26 08:30 or 08:30")
-        )),
-    }
+    TypedTime::parse(text)?.at(now)
 }
 
 /// Parses a calendar date `YYYY-MM-DD`.

@@ -5,29 +5,32 @@
 //! RFC 3339 text.
 //!
 //! One module per area, as the shell's `commands/*.rs`: the session, outage, shift and journal
-//! here; `catalog`, `patients`, `charges`, `admissions` beside it. Every type is re-exported
+//! here; `catalog`, `patients`, `charges`, `admissions`, `pharmacy` (its inputs) beside it. Every type is re-exported
 //! here, so a wire type is always `view::X`.
 
 mod admissions;
 mod catalog;
 mod charges;
 mod patients;
+mod pharmacy;
 
 pub use admissions::*;
 pub use catalog::*;
 pub use charges::*;
 pub use patients::*;
+pub use pharmacy::*;
 
 use crate::catalog::category::FeeCategory;
 use crate::catalog::read::RowProblem;
 use crate::catalog::{CatalogItem, CatalogStatus, CatalogVersion, ImportReport};
 use crate::ids::Role;
 use crate::journal::VerifyReport;
+use crate::operator::Approval;
 use crate::operator::{Actor, Operator};
 use crate::outage::Outage;
 use crate::shift::Shift;
 use crate::station::Station;
-use crate::time::stamp;
+use crate::time::{stamp, TypedTime};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -217,6 +220,58 @@ pub struct AppStatus {
     pub may: Vec<crate::ids::Permission>,
 }
 
+impl AppStatus {
+    /// The first start: no station yet, the setup screen creates it.
+    pub fn first_start(db_path: String) -> AppStatus {
+        AppStatus {
+            station: None,
+            operator: None,
+            outage: None,
+            shift: None,
+            catalog: CatalogStatusView {
+                active: None,
+                parts: vec![],
+                items: 0,
+                stale: false,
+            },
+            idle_lock_minutes: crate::setting::DEFAULT_IDLE_LOCK_MINUTES,
+            db_path,
+            unprinted: 0,
+            doors: vec![],
+            may: vec![],
+        }
+    }
+
+    /// The window's frame as `session` (none: nobody signed in) sees the station now.
+    pub fn of(desk: &crate::Desk, session: Option<&Actor>, db_path: String) -> crate::Result<AppStatus> {
+        let shift = match session {
+            Some(a) => desk
+                .open_shift_of(a)?
+                .map(|s| ShiftView::with_paper_next(&s, desk, a))
+                .transpose()?,
+            None => None,
+        };
+        Ok(AppStatus {
+            station: desk.station()?.as_ref().map(StationView::from),
+            operator: session.map(OperatorView::from),
+            outage: desk.active_outage()?.as_ref().map(OutageView::from),
+            shift,
+            catalog: CatalogStatusView::from(&desk.catalog_status()?),
+            idle_lock_minutes: desk.idle_lock_minutes()?,
+            db_path,
+            unprinted: match session {
+                Some(a) => desk.unprinted(a)?.len() as i64,
+                None => 0,
+            },
+            doors: match session {
+                Some(a) => DoorView::list(desk.doors(a)?),
+                None => vec![],
+            },
+            may: session.map(Actor::permissions).unwrap_or_default(),
+        })
+    }
+}
+
 /// A counter task and why it cannot be started now (none: it can).
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -316,12 +371,41 @@ pub struct SetupInput {
     pub kind: Option<String>,
 }
 
+/// The setup form as `Desk::init_as` takes it: the station and its first administrator, and
+/// the kind of station (`counter` when not given).
+impl TryFrom<SetupInput> for (crate::station::Setup, crate::station::StationKind) {
+    type Error = crate::CoreError;
+    fn try_from(i: SetupInput) -> crate::Result<Self> {
+        let kind = crate::station::StationKind::parse(i.kind.as_deref().unwrap_or("counter"))?;
+        let setup = crate::station::Setup {
+            hospital: i.hospital,
+            code: i.code,
+            station_name: i.station_name,
+            admin_name: i.admin_name,
+            admin_pin: i.admin_pin,
+        };
+        Ok((setup, kind))
+    }
+}
+
 /// A name and PIN: a login, or a supervisor's approval given at someone else's counter.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
-pub struct Credentials {
+pub struct CredentialsInput {
     pub name: String,
     pub pin: String,
+}
+
+/// A supervisor's name and PIN from a form, carried to the core, which checks them.
+impl From<CredentialsInput> for Approval {
+    fn from(c: CredentialsInput) -> Self {
+        Approval::Typed { name: c.name, pin: c.pin }
+    }
+}
+
+/// A form's optional supervisor, for the core to check (both blank: none).
+pub fn approval(c: Option<CredentialsInput>) -> Option<Approval> {
+    c.map(Approval::from)
 }
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]
@@ -340,17 +424,40 @@ pub struct StartOutageInput {
     pub his_down_at: Option<String>,
     pub announced_by: String,
     /// Given when the logged-in operator is not a supervisor.
-    pub supervisor: Option<Credentials>,
+    pub supervisor: Option<CredentialsInput>,
+}
+
+impl TryFrom<StartOutageInput> for crate::outage::NewOutage {
+    type Error = crate::CoreError;
+    fn try_from(i: StartOutageInput) -> crate::Result<Self> {
+        Ok(crate::outage::NewOutage {
+            reason: i.reason,
+            his_down_at: TypedTime::parse_opt(i.his_down_at.as_deref())?,
+            announced_by: i.announced_by,
+            supervisor: approval(i.supervisor),
+        })
+    }
 }
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct EndOutageInput {
     pub his_up_at: Option<String>,
-    pub supervisor: Option<Credentials>,
+    pub supervisor: Option<CredentialsInput>,
     /// The supervisor confirms ending it while shifts are still open.
     #[serde(default)]
     pub with_open_shifts: bool,
+}
+
+impl TryFrom<EndOutageInput> for crate::outage::OutageClose {
+    type Error = crate::CoreError;
+    fn try_from(i: EndOutageInput) -> crate::Result<Self> {
+        Ok(crate::outage::OutageClose {
+            his_up_at: TypedTime::parse_opt(i.his_up_at.as_deref())?,
+            with_open_shifts: i.with_open_shifts,
+            supervisor: approval(i.supervisor),
+        })
+    }
 }
 
 /// The one error shape at the IPC boundary: the UI branches on `code` and shows the message

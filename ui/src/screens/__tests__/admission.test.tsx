@@ -2,8 +2,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import type { UserEvent } from "@testing-library/user-event";
 import { describe, expect, test } from "vitest";
 import type { AdmitInput } from "../../bindings/AdmitInput";
-import type { DepositInputView } from "../../bindings/DepositInputView";
-import type { DepositRefundInputView } from "../../bindings/DepositRefundInputView";
+import type { DepositInput } from "../../bindings/DepositInput";
+import type { DepositRefundInput } from "../../bindings/DepositRefundInput";
 import {
   activeOutage,
   admissionView,
@@ -72,8 +72,8 @@ async function openAdm(key: "F6" | "F7" | "F8", handlers: Handlers = {}) {
 }
 
 const admitInputs = (calls: Call[]) => callsOf(calls, "admit").map((c) => c.args?.input as AdmitInput);
-const depositInputs = (calls: Call[]) => callsOf(calls, "take_deposit").map((c) => c.args?.input as DepositInputView);
-const refundInputs = (calls: Call[]) => callsOf(calls, "refund_deposit").map((c) => c.args?.input as DepositRefundInputView);
+const depositInputs = (calls: Call[]) => callsOf(calls, "take_deposit").map((c) => c.args?.input as DepositInput);
+const refundInputs = (calls: Call[]) => callsOf(calls, "refund_deposit").map((c) => c.args?.input as DepositRefundInput);
 
 /** F6 → search → Enter picks → the department by its code → Enter through the form. */
 async function admitByKeyboard(user: UserEvent, fields: string[] = ["3病区", "12", "王医生", "肺炎"]) {
@@ -384,7 +384,7 @@ describe("deposits (F7)", () => {
       admissions: () => [admitted],
       deposit_account: () => depositAccount(refunded ? [movement(depositReceipt(), "first"), movement(refund, "refund")] : [movement(depositReceipt(), "first")], refunded ? 150000 : 200000),
       refund_deposit: (a) => {
-        const input = a?.input as DepositRefundInputView;
+        const input = a?.input as DepositRefundInput;
         if (input.amount_fen > 200000) throw ipcError("deposit_refund_exceeds_balance", "退款 ¥3,000.00 超过预交金余额 ¥2,000.00");
         refunded = true;
         return refund;
@@ -457,7 +457,7 @@ describe("deposits (F7)", () => {
       admissions: () => [admitted],
       deposit_account: () => depositAccount([movement(depositReceipt(), "first")], 200000),
       refund_deposit: (a) => {
-        const input = a?.input as DepositRefundInputView;
+        const input = a?.input as DepositRefundInput;
         if (!input.pay_back_reason) throw ipcError("refund_other_way_needs_reason", "银行卡 ¥100.00 不是原路退回（原支付：银行卡 ¥1,000.00（6222/000123））：请填写原因，原因将打印在退费凭证上");
         return depositReceipt({ receipt_no: "MZ01-000211", kind: "deposit_refund" });
       },

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import type { UserEvent } from "@testing-library/user-event";
 import { describe, expect, test } from "vitest";
 import type { AppStatus } from "../../bindings/AppStatus";
-import type { DraftLine } from "../../bindings/DraftLine";
+import type { DraftLineInput } from "../../bindings/DraftLineInput";
 import type { PayInput } from "../../bindings/PayInput";
 import type { PricedDraftView } from "../../bindings/PricedDraftView";
 import {
@@ -38,7 +38,7 @@ const items = [
 
 /** The core's pricing, made up: its total (¥999.99) is not the sum of its lines, so a window
  *  that added anything up itself would show something else. */
-function fakePricing(lines: DraftLine[]): PricedDraftView {
+function fakePricing(lines: DraftLineInput[]): PricedDraftView {
   return pricedDraft(
     lines.map((l, i) =>
       pricedLine({ line_no: i + 1, code: l.code ?? "", qty: l.qty, name: l.free_name ?? `项目${l.code}`, amount_fen: 1000 + i, free_text: l.code === null, free_reason: l.free_reason ?? "" }),
@@ -55,7 +55,7 @@ function backend(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
     app_status: () => counterStatus(over),
     find_patients: () => [patient()],
     catalog_search: () => items,
-    price_draft: (a) => fakePricing(a?.lines as DraftLine[]),
+    price_draft: (a) => fakePricing(a?.lines as DraftLineInput[]),
     charge_paid: () => null,
     pay_charge: () => receiptView({ total_fen: 99999, change_fen: 1, tenders: [{ method: "cash", amount_fen: 99999, tendered_fen: 100000, reference: "" }] }),
     print_receipt: (a) => printResult({ receipt_no: a?.receipt_no as string, copy: a?.copy as boolean }),
@@ -113,9 +113,9 @@ async function addItem(user: UserEvent, query: string, qty: string, down = 0) {
   expect(screen.getByTestId("item-search")).toHaveFocus();
 }
 
-const linesSent = (calls: Call[], i = -1) => callsOf(calls, "price_draft").at(i)?.args?.lines as DraftLine[];
+const linesSent = (calls: Call[], i = -1) => callsOf(calls, "price_draft").at(i)?.args?.lines as DraftLineInput[];
 const payInputs = (calls: Call[]) => callsOf(calls, "pay_charge").map((c) => c.args?.input as PayInput);
-const line = (code: string, qty: string): DraftLine => ({ code, qty, doses: null, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null });
+const line = (code: string, qty: string): DraftLineInput => ({ code, qty, doses: null, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null });
 
 /** F5 → patient → two items → F9, ready to pay. */
 async function readyToPay(handlers: Handlers = {}, over: Partial<AppStatus> = {}) {
@@ -152,7 +152,7 @@ describe("line entry", () => {
   test("a quantity the core refuses is shown at the entry row; the line is not added", async () => {
     const { calls, user } = await openCharge({
       price_draft: (a) => {
-        const lines = a?.lines as DraftLine[];
+        const lines = a?.lines as DraftLineInput[];
         if (lines.some((l) => l.qty === "1.2345")) throw ipcError("quantity_too_precise", "数量“1.2345”最多 3 位小数");
         return fakePricing(lines);
       },
@@ -202,7 +202,7 @@ describe("line entry", () => {
       JSON.stringify({ v: 1, draft: { id: "11111111-1111-4111-8111-111111111111", patient: patient(), lines: [line("110200001", "1")] } }),
     );
     const { user } = await openCharge({
-      price_draft: (a) => (n++ === 0 ? late.promise : pricedDraft([], { total_fen: 4200, lines: (a?.lines as DraftLine[]).map((_, i) => pricedLine({ line_no: i + 1 })) })),
+      price_draft: (a) => (n++ === 0 ? late.promise : pricedDraft([], { total_fen: 4200, lines: (a?.lines as DraftLineInput[]).map((_, i) => pricedLine({ line_no: i + 1 })) })),
     });
     await addItem(user, "zcf", "2"); // answered at once
     expect(screen.getByTestId("charge-total")).toHaveTextContent("¥42.00");
@@ -434,7 +434,7 @@ describe("paying (F9)", () => {
     const insured = patient({ insurance: "employee", insurance_no: "YB123" });
     const { calls, user } = await readyToPay({
       find_patients: () => [insured],
-      price_draft: (a) => ({ ...fakePricing(a?.lines as DraftLine[]), due_if_paid_today: "2026-12-10", due_provisional: true }),
+      price_draft: (a) => ({ ...fakePricing(a?.lines as DraftLineInput[]), due_if_paid_today: "2026-12-10", due_provisional: true }),
       pay_charge: () => receiptView({ insured: true, insurance: "employee", resettle_due: "2026-12-10", due_provisional: true }),
     });
     // Insured is the default for a patient with insurance on file.
@@ -705,7 +705,7 @@ describe("items outside the price list (Ctrl+F)", () => {
       price_draft: (a) => {
         const sup = a?.supervisor as { name: string; pin: string } | null;
         if (sup && sup.pin !== "2468") throw ipcError("pin_wrong", "PIN 不正确");
-        return fakePricing(a?.lines as DraftLine[]);
+        return fakePricing(a?.lines as DraftLineInput[]);
       },
     });
     await pickPatient(user);
@@ -717,7 +717,7 @@ describe("items outside the price list (Ctrl+F)", () => {
     await user.clear(screen.getByTestId("free-sup-pin"));
     await user.keyboard("2468{Enter}");
     await waitFor(() => expect(screen.queryByTestId("free-name")).not.toBeInTheDocument());
-    const freeLine: DraftLine = { code: null, qty: "2", doses: null, free_name: "特殊敷料", free_unit: "块", free_unit_price: "35.5", free_category: "other", free_reason: "新增材料未入价目表" };
+    const freeLine: DraftLineInput = { code: null, qty: "2", doses: null, free_name: "特殊敷料", free_unit: "块", free_unit_price: "35.5", free_category: "other", free_reason: "新增材料未入价目表" };
     expect(callsOf(calls, "price_draft").at(-1)?.args).toEqual({ lines: [freeLine], supervisor: { name: "李主管", pin: "2468" } });
     const row = screen.getByTestId("charge-line");
     expect(row).toHaveClass("free");

@@ -25,7 +25,7 @@ import { BACK_ENTRY_FIELDS, BackEntry } from "../../components/BackEntry";
 
 /** The deposit being typed, kept while the clerk goes elsewhere. */
 export interface DepositDraft {
-  /** `DepositInputView.id`: one per deposit, kept through retries until it is taken. */
+  /** `DepositInput.id`: one per deposit, kept through retries until it is taken. */
   id: string;
   inpatientNo: string;
   cash: string;

@@ -11,7 +11,7 @@ import { api, toIpcError, type CodeMap } from "../../api";
 import type { DepositRefundPreviewView } from "../../bindings/DepositRefundPreviewView";
 import type { IpcError } from "../../bindings/IpcError";
 import type { Method } from "../../bindings/Method";
-import type { DepositRefundInputView } from "../../bindings/DepositRefundInputView";
+import type { DepositRefundInput } from "../../bindings/DepositRefundInput";
 import type { ReceiptView } from "../../bindings/ReceiptView";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { AmountField } from "../../components/AmountField";
@@ -76,7 +76,7 @@ export function DepositRefundForm({ inpatientNo, balanceFen, onRefunded, onBackO
     if (missing) return setProblem(missing);
     // The way the deposits came: the core splits it. Another way carries the whole amount.
     const tenders = payBackTenders(way, fen);
-    const input: DepositRefundInputView = {
+    const input: DepositRefundInput = {
       id,
       inpatient_no: inpatientNo,
       amount_fen: fen,

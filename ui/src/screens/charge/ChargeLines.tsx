@@ -5,14 +5,14 @@
 //! list are flagged.
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
-import type { DraftLine } from "../../bindings/DraftLine";
+import type { DraftLineInput } from "../../bindings/DraftLineInput";
 import type { ReceiptLineView } from "../../bindings/ReceiptLineView";
 import { formatFen, toHalfWidth } from "../../format";
 import { useT } from "../../i18n";
 
 /** One row: what was typed, and the core's priced line when there is one. */
 export interface Row {
-  line: DraftLine | null;
+  line: DraftLineInput | null;
   priced: ReceiptLineView | null;
 }
 

@@ -5,7 +5,7 @@
 //! the lines already there (a PIN is never stored, so after a restart it is asked again).
 
 import { useState } from "react";
-import type { DraftLine } from "../../bindings/DraftLine";
+import type { DraftLineInput } from "../../bindings/DraftLineInput";
 import type { FeeCategory } from "../../bindings/FeeCategory";
 import { Dialog } from "../../components/Dialog";
 import { errorIn } from "../../components/ErrorText";
@@ -78,7 +78,7 @@ export function FreeItemDialog({ charge, onClose }: Props) {
       return;
     }
     const supervisor = sup.credentials();
-    const line: DraftLine = {
+    const line: DraftLineInput = {
       code: null,
       qty: toHalfWidth(qty.trim()),
       doses: null,

@@ -12,7 +12,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { api, toIpcError, type IpcError, type CodeMap } from "../../api";
 import type { ReceiptView } from "../../bindings/ReceiptView";
-import type { RefundInputView } from "../../bindings/RefundInputView";
+import type { RefundInput } from "../../bindings/RefundInput";
 import type { RefundLineInput } from "../../bindings/RefundLineInput";
 import type { RefundPreviewView } from "../../bindings/RefundPreviewView";
 import type { ReturnSlipView } from "../../bindings/ReturnSlipView";
@@ -163,7 +163,7 @@ export function RefundForm({ receipt, onRefunded, onBackOut }: Props) {
     // The way it came: the core splits it. Another way carries the whole refund, the amount the
     // core worked out for what is marked.
     const tenders = payBackTenders(way, preview.total_fen);
-    const input: RefundInputView = {
+    const input: RefundInput = {
       id,
       receipt_no: receipt.receipt_no,
       lines: marked,

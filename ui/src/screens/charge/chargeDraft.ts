@@ -9,8 +9,8 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toIpcError, type IpcError } from "../../api";
-import type { Credentials } from "../../bindings/Credentials";
-import type { DraftLine } from "../../bindings/DraftLine";
+import type { CredentialsInput } from "../../bindings/CredentialsInput";
+import type { DraftLineInput } from "../../bindings/DraftLineInput";
 import type { PatientView } from "../../bindings/PatientView";
 import type { PricedDraftView } from "../../bindings/PricedDraftView";
 import type { PrintResultView } from "../../bindings/PrintResultView";
@@ -31,7 +31,7 @@ export interface ChargeDraft {
   adopted: string;
   /** The patient search box. */
   query: string;
-  lines: DraftLine[];
+  lines: DraftLineInput[];
   /** The core's pricing of exactly `lines`; null before it answered or when it refused them. */
   priced: PricedDraftView | null;
   /** The cash amount (yuan as typed) and the total it was preset from. */
@@ -114,7 +114,7 @@ export function useChargeDraft(operatorId: string) {
   if (current !== state) setState(current);
   const draft = current.draft;
   /** A supervisor's approval of lines outside the price list: memory only, never stored. */
-  const [approval, setApproval] = useState<Credentials | null>(null);
+  const [approval, setApproval] = useState<CredentialsInput | null>(null);
 
   useEffect(() => save(state.key, state.draft), [state]);
 
@@ -133,7 +133,7 @@ export function useChargeDraft(operatorId: string) {
   }, []);
 
   /** Lines as the last proposal left them: the base for the next change. */
-  const proposed = useRef<DraftLine[] | null>(null);
+  const proposed = useRef<DraftLineInput[] | null>(null);
   const sent = useRef(0);
   const applied = useRef(0);
   const [pricing, setPricing] = useState(false);
@@ -141,7 +141,7 @@ export function useChargeDraft(operatorId: string) {
   const lines = useCallback(() => proposed.current ?? latest.current.lines, []);
 
   /** Asks the core to price `next`; on success they become the draft's lines. */
-  const propose = useCallback(async (next: DraftLine[], supervisor: Credentials | null = approvalRef.current): Promise<Proposal> => {
+  const propose = useCallback(async (next: DraftLineInput[], supervisor: CredentialsInput | null = approvalRef.current): Promise<Proposal> => {
     const seq = ++sent.current;
     proposed.current = next;
     setPricing(true);
@@ -196,14 +196,14 @@ export function useChargeDraft(operatorId: string) {
   return { draft, update, lines, propose, reprice, recover, pricing, reset, approval, setApproval };
 }
 
-export const hasFree = (lines: DraftLine[]) => lines.some((l) => l.code === null);
+export const hasFree = (lines: DraftLineInput[]) => lines.some((l) => l.code === null);
 
 /**
  * Each draft line with the core's priced line, or null where the core has not priced it (a
  * line outside the price list without an approval is priced as absent). The core keeps the
  * order, so price-list lines pair with price-list lines and the rest with the rest.
  */
-export function pairPriced(lines: DraftLine[], priced: PricedDraftView | null): (ReceiptLineView | null)[] {
+export function pairPriced(lines: DraftLineInput[], priced: PricedDraftView | null): (ReceiptLineView | null)[] {
   if (!priced) return lines.map(() => null);
   const items = priced.lines.filter((l) => !l.free_text);
   const free = priced.lines.filter((l) => l.free_text);
@@ -214,6 +214,6 @@ export function pairPriced(lines: DraftLine[], priced: PricedDraftView | null): 
 
 /** A draft line for an item of the price list, with the quantity as typed — for 中药饮片
  *  the quantity per dose and the number of doses (付数). */
-export function itemLine(code: string, qty: string, doses: string | null = null): DraftLine {
+export function itemLine(code: string, qty: string, doses: string | null = null): DraftLineInput {
   return { code, qty, doses, free_name: null, free_unit: null, free_unit_price: null, free_category: null, free_reason: null };
 }

@@ -16,7 +16,7 @@ import type { FieldFor, Problem } from "../../hooks/useSubmit";
 import { useT } from "../../i18n";
 import { newId } from "../../newId";
 import { readTenders, referenceField, TenderSection, useTenderSection, type TenderChange, type TenderDraft } from "../../components/TenderSection";
-import type { TenderInputView } from "../../bindings/TenderInputView";
+import type { TenderInput } from "../../bindings/TenderInput";
 import type { CodeMap, ErrorCode } from "../../api";
 
 /** The payment being typed for one registration (`id` is the registration's). */
@@ -49,7 +49,7 @@ interface Props {
   draft: RegPayDraft;
   onChange: (patch: Partial<RegPayDraft>) => void;
   /** Sends the registration with these tenders. */
-  onPay: (tenders: TenderInputView[], cashTenderedFen: number | null, insured: boolean, selfPayReason: string | null) => void;
+  onPay: (tenders: TenderInput[], cashTenderedFen: number | null, insured: boolean, selfPayReason: string | null) => void;
   pending: boolean;
   problem: Problem | null;
   setProblem: (p: Problem | null) => void;

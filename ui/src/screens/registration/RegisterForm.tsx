@@ -12,7 +12,7 @@ import type { DepartmentView } from "../../bindings/DepartmentView";
 import type { PatientView } from "../../bindings/PatientView";
 import type { RegistrationView } from "../../bindings/RegistrationView";
 import type { RegTypeView } from "../../bindings/RegTypeView";
-import type { TenderInputView } from "../../bindings/TenderInputView";
+import type { TenderInput } from "../../bindings/TenderInput";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
 import { KeyForm } from "../../components/KeyForm";
@@ -140,7 +140,7 @@ export function RegisterForm({ patient, depts, draft, onRegistered, onBackOut, d
     setBackFromPay((n) => n + 1);
   }
 
-  function send(tenders: TenderInputView[], cashTenderedFen: number | null, insured: boolean, selfPayReason: string | null) {
+  function send(tenders: TenderInput[], cashTenderedFen: number | null, insured: boolean, selfPayReason: string | null) {
     if (!chosen || !type) return;
     void run(async () => {
       const r = await api.register({

@@ -53,7 +53,7 @@ pub struct NewAdmission {
     pub insurance_no: Option<String>,
     /// The clerk confirmed a second active admission of the same patient.
     pub confirm_second: bool,
-    pub back_entered_at: Option<DateTime<Utc>>,
+    pub back_entered_at: Option<crate::time::TypedTime>,
 }
 
 /// The newest transfer's ward and bed stand in for the admission's.
@@ -104,7 +104,7 @@ impl Desk {
         by.require(Permission::Admit)?;
         let station = self.require_station()?;
         let now = self.now();
-        let (admitted_at, outage_id) = self.outage_for(new.back_entered_at, now)?;
+        let (admitted_at, outage_id) = self.outage_for(self.when(new.back_entered_at.as_ref())?, now)?;
         let dept = self.department_or_refuse(&new.dept)?;
         if dept.kind != crate::registration::DeptKind::Inpatient {
             return Err(invalid!(

@@ -15,7 +15,6 @@ use crate::receipt::write::{insert_receipt, NewReceipt};
 use crate::receipt::{Receipt, ReceiptKind};
 use crate::store::Desk;
 use crate::time::local_display;
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// A deposit or top-up (预交 / 补交).
@@ -25,7 +24,7 @@ pub struct DepositInput {
     pub admission_no: String,
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
-    pub back_entered_at: Option<DateTime<Utc>>,
+    pub back_entered_at: Option<crate::time::TypedTime>,
     /// 交款人 when a relative pays for the patient.
     pub payer: Option<crate::charge::Depositor>,
 }
@@ -41,6 +40,15 @@ pub struct DepositRefundInput {
     pub reason: String,
     /// Why any of `tenders` goes another way than the deposits came (printed on the voucher).
     pub pay_back_reason: Option<String>,
+}
+
+/// A deposit refund being typed: the balance now and after it, and its way back.
+#[derive(Debug, Clone)]
+pub struct DepositRefundPlan {
+    pub balance: Fen,
+    pub after: Fen,
+    pub way: PayBack,
+    pub channels: Vec<Channel>,
 }
 
 /// An admission's deposit account: every movement and the balance.
@@ -125,7 +133,7 @@ impl Desk {
         let (tenders, change) = settle(&input.tenders, total, input.cash_tendered, true)?;
         let shift = self.shift_for_money(by)?;
         let now = self.now();
-        let (occurred_at, outage_id) = self.outage_for(input.back_entered_at, now)?;
+        let (occurred_at, outage_id) = self.outage_for(self.when(input.back_entered_at.as_ref())?, now)?;
         let patient = self.patient(a.patient_id)?.ok_or_else(|| unknown(&input.admission_no))?;
         let signer = self.signer()?;
         let new = NewReceipt {
@@ -141,8 +149,14 @@ impl Desk {
     }
 
     /// 退预交金: pays back part or all of the balance, with a supervisor.
-    pub fn refund_deposit(&mut self, by: &Actor, supervisor: &Actor, input: &DepositRefundInput) -> Result<Receipt> {
-        self.in_write_tx(|desk| desk.refund_deposit_in_tx(by, supervisor, input))
+    pub fn refund_deposit(
+        &mut self,
+        by: &Actor,
+        supervisor: impl Into<crate::operator::Approval>,
+        input: &DepositRefundInput,
+    ) -> Result<Receipt> {
+        let supervisor = self.approver(&supervisor.into())?;
+        self.in_write_tx(|desk| desk.refund_deposit_in_tx(by, &supervisor, input))
     }
 
     fn refund_deposit_in_tx(&mut self, by: &Actor, supervisor: &Actor, input: &DepositRefundInput) -> Result<Receipt> {
@@ -196,6 +210,24 @@ impl Desk {
     pub fn deposit_refund_preview(&self, inpatient_no: &str, amount: Fen) -> Result<(Fen, Fen)> {
         let balance = self.deposit_account(inpatient_no)?.balance;
         Ok((balance, balance_after_refund(balance, amount)?))
+    }
+
+    /// 退预交金预览 as the window shows it while the amount is typed: the balance before and
+    /// after, and how the money goes back (`pay_back` none: the way the deposits came).
+    pub fn deposit_refund_plan(
+        &self,
+        inpatient_no: &str,
+        amount: Fen,
+        pay_back: Option<crate::receipt::tender::Method>,
+    ) -> Result<DepositRefundPlan> {
+        let (balance, after) = self.deposit_refund_preview(inpatient_no, amount)?;
+        let (way, channels) = self.deposit_pay_back(inpatient_no, amount, pay_back)?;
+        Ok(DepositRefundPlan {
+            balance,
+            after,
+            way,
+            channels,
+        })
     }
 
     /// How a deposit refund of `amount` goes back: the way the deposits came (`method` none),

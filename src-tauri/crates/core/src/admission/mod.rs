@@ -4,4 +4,4 @@ mod admit;
 mod deposit;
 
 pub use admit::{Admission, NewAdmission};
-pub use deposit::{DepositAccount, DepositInput, DepositRefundInput, MovementKind};
+pub use deposit::{DepositAccount, DepositInput, DepositRefundInput, DepositRefundPlan, MovementKind};

@@ -7,7 +7,7 @@ use crate::catalog::price::{line_amount, Quantity};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::money::Fen;
-use crate::operator::Actor;
+use crate::operator::{Actor, Approval};
 use crate::receipt::tender::{settle, Method, TenderInput};
 use crate::receipt::write::{insert_receipt, NewReceipt};
 use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
@@ -32,6 +32,20 @@ pub struct RefundInput {
     /// 退药确认: who in the pharmacy confirmed that the drugs came back.
     pub drug_return_by: Option<String>,
 }
+
+/// What a scanned return slip (退药单) tells a refund: which slip, the receipt it returns
+/// against, who confirmed the return (the refund's `drug_return_by`) and the lines taken back.
+/// The pharmacy's module reads and verifies the slip; the refund only takes what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrugReturn {
+    pub slip_no: String,
+    pub receipt_no: String,
+    pub confirmed_by: String,
+    pub lines: Vec<(i64, Quantity)>,
+}
+
+/// Reads a refund's `drug_return_by` as a scanned return slip; none when it is a name typed in.
+pub type SlipReader<'a> = &'a dyn Fn(&Desk, &str) -> Result<Option<DrugReturn>>;
 
 /// What is left to refund of one line of a charge receipt.
 #[derive(Debug, Clone)]
@@ -81,8 +95,9 @@ fn registration_receipt(no: &str) -> crate::CoreError {
 impl Desk {
     /// 作废: a supervisor voids a receipt of the operator's current shift; the number stays
     /// used and shows as voided everywhere.
-    pub fn void_receipt(&mut self, by: &Actor, supervisor: &Actor, receipt_no: &str, reason: &str) -> Result<Receipt> {
-        self.in_write_tx(|desk| desk.void_receipt_in_tx(by, supervisor, receipt_no, reason))
+    pub fn void_receipt(&mut self, by: &Actor, supervisor: impl Into<Approval>, receipt_no: &str, reason: &str) -> Result<Receipt> {
+        let supervisor = self.approver(&supervisor.into())?;
+        self.in_write_tx(|desk| desk.void_receipt_in_tx(by, &supervisor, receipt_no, reason))
     }
 
     fn void_receipt_in_tx(&mut self, by: &Actor, supervisor: &Actor, receipt_no: &str, reason: &str) -> Result<Receipt> {
@@ -166,12 +181,21 @@ impl Desk {
     }
 
     /// 退费: pays back lines (or the whole receipt) of a charge, never more than was paid per
-    /// line and in total, and issues a numbered refund receipt.
-    pub fn refund_receipt(&mut self, by: &Actor, supervisor: &Actor, input: &RefundInput) -> Result<Receipt> {
-        self.in_write_tx(|desk| desk.refund_receipt_in_tx(by, supervisor, input))
+    /// line and in total, and issues a numbered refund receipt. `read_slip` reads a
+    /// `drug_return_by` that is a scanned return slip (none: a name typed in); the counter's
+    /// refund, `Desk::refund_receipt`, passes the pharmacy's reader.
+    pub fn refund_receipt_with(
+        &mut self,
+        by: &Actor,
+        supervisor: impl Into<Approval>,
+        input: &RefundInput,
+        read_slip: SlipReader<'_>,
+    ) -> Result<Receipt> {
+        let supervisor = self.approver(&supervisor.into())?;
+        self.in_write_tx(|desk| desk.refund_receipt_in_tx(by, &supervisor, input, read_slip))
     }
 
-    fn refund_receipt_in_tx(&mut self, by: &Actor, supervisor: &Actor, input: &RefundInput) -> Result<Receipt> {
+    fn refund_receipt_in_tx(&mut self, by: &Actor, supervisor: &Actor, input: &RefundInput, read_slip: SlipReader<'_>) -> Result<Receipt> {
         by.require(Permission::Register)?;
         supervisor.approve(by)?;
         if let Some(existing) = self.receipt_by_id(input.id)? {
@@ -182,9 +206,8 @@ impl Desk {
         let shift = self.shift_for_money(by)?;
         // A scanned return slip (退药单) instead of a typed name: it fills the drug lines.
         let typed_return = input.drug_return_by.as_deref().map(str::trim).filter(|d| !d.is_empty());
-        let slip = match typed_return {
-            Some(t) if t.starts_with(&format!("{}.", crate::pharmacy::slip::PREFIX)) => {
-                let slip = self.read_return_slip(t)?;
+        let slip = match typed_return.map(|t| read_slip(self, t)).transpose()?.flatten() {
+            Some(slip) => {
                 if slip.receipt_no != original.receipt_no {
                     return Err(invalid!(
                         "return_slip_other_receipt",
@@ -200,10 +223,10 @@ impl Desk {
                 }
                 Some(slip)
             }
-            _ => None,
+            None => None,
         };
         let given = match (&slip, input.lines.is_empty()) {
-            (Some(slip), true) => slip.refund_lines(),
+            (Some(slip), true) => slip.lines.clone(),
             _ => input.lines.clone(),
         };
         let wanted: Vec<(i64, Option<Quantity>)> = if given.is_empty() {
@@ -218,7 +241,7 @@ impl Desk {
                 .filter(|l| l.is_drug)
                 .map(|l| (l.refunds_line.unwrap_or(l.line_no), l.qty.milli()))
                 .collect();
-            let mut returned: Vec<(i64, i64)> = slip.lines.iter().map(|l| (l.line_no, l.qty.milli())).collect();
+            let mut returned: Vec<(i64, i64)> = slip.lines.iter().map(|(n, q)| (*n, q.milli())).collect();
             drugs.sort();
             returned.sort();
             if drugs != returned {
@@ -240,7 +263,7 @@ impl Desk {
             ));
         }
         let drug_return_by = match typed_return {
-            _ if slip.is_some() => slip.as_ref().map(|s| s.drug_return_by()),
+            _ if slip.is_some() => slip.as_ref().map(|s| s.confirmed_by.clone()),
             Some(d) => Some(clean_text(d, 20, ("退药确认人", "Pharmacy confirmation"))?),
             None if lines.iter().any(|l| l.is_drug) => {
                 return Err(invalid!(

@@ -15,7 +15,7 @@ pub mod printed;
 
 pub use crate::receipt::{qr, tender};
 pub use crate::receipt::{unknown_receipt, Depositor, Receipt, ReceiptKind, ReceiptLine, Void};
-pub use pricing::{draft_receipt, LineInput, PricedDraft, MAX_DOSES, MAX_LINES};
+pub use pricing::{draft_receipt, parse_doses, LineInput, PricedDraft, MAX_DOSES, MAX_LINES};
 
 use crate::receipt::write::{insert_receipt, NewReceipt, Signer};
 
@@ -112,9 +112,10 @@ pub struct ChargeInput {
     pub payer: Payer,
     /// Number of the pre-printed paper receipt (手工发票) written as well, if any.
     pub paper_no: Option<String>,
-    pub back_entered_at: Option<DateTime<Utc>>,
-    /// The supervisor who approved free-text lines.
-    pub approver: Option<Actor>,
+    /// Back-entry (补录): when it really happened, as typed.
+    pub back_entered_at: Option<crate::time::TypedTime>,
+    /// The supervisor who approves free-text lines (checked when the charge is paid).
+    pub approver: Option<crate::operator::Approval>,
 }
 
 impl ChargeInput {
@@ -142,9 +143,15 @@ impl Desk {
     /// when this draft was paid before).
     pub fn pay_charge(&mut self, by: &Actor, input: &ChargeInput) -> Result<Receipt> {
         by.require(Permission::Register)?;
-        let request = request_digest(input);
+        let approver = self.approval(input.approver.as_ref())?;
+        let back = self.when(input.back_entered_at.as_ref())?;
+        let request = request_digest(input, back);
         let signer = self.signer()?;
-        self.in_write_tx(|desk| desk.pay_charge_in_tx(by, input, request, &signer))
+        let checked = Checked {
+            approver: approver.as_ref(),
+            back,
+        };
+        self.in_write_tx(|desk| desk.pay_charge_in_tx(by, input, checked, request, &signer))
     }
 
     /// 恢复: the receipt a draft (by its id) was already paid as, if any. A window started again
@@ -155,7 +162,15 @@ impl Desk {
         self.receipt_by_id(id)
     }
 
-    fn pay_charge_in_tx(&mut self, by: &Actor, input: &ChargeInput, request: String, signer: &Signer) -> Result<Receipt> {
+    fn pay_charge_in_tx(
+        &mut self,
+        by: &Actor,
+        input: &ChargeInput,
+        checked: Checked<'_>,
+        request: String,
+        signer: &Signer,
+    ) -> Result<Receipt> {
+        let Checked { approver, back } = checked;
         if let Some(existing) = self.receipt_by_id(input.id)? {
             let same: Option<String> = self
                 .conn
@@ -190,7 +205,7 @@ impl Desk {
         }
         let shift = self.shift_for_money(by)?;
         let now = self.now();
-        let (occurred_at, outage_id) = self.outage_for(input.back_entered_at, now)?;
+        let (occurred_at, outage_id) = self.outage_for(back, now)?;
         let catalog = self.require_catalog()?;
         let patient = self.resolve_patient(by, &input.patient)?;
         let names: Vec<&str> = input
@@ -217,14 +232,10 @@ impl Desk {
             }
             None => String::new(),
         };
-        if let Some(a) = input
-            .approver
-            .as_ref()
-            .filter(|_| input.lines.iter().any(|l| matches!(l, LineInput::FreeText { .. })))
-        {
+        if let Some(a) = approver.filter(|_| input.lines.iter().any(|l| matches!(l, LineInput::FreeText { .. }))) {
             a.approve(by)?;
         }
-        let (lines, total) = self.price_lines_in(&catalog, &input.lines, input.approver.as_ref())?;
+        let (lines, total) = self.price_lines_in(&catalog, &input.lines, approver)?;
         if total == Fen::ZERO {
             return Err(invalid!(
                 ChargeZero,
@@ -250,7 +261,7 @@ impl Desk {
             exchange_due: Some(exchange_due),
             paper_no,
             reason: reason.clone(),
-            supervisor: input.approver.as_ref().filter(|_| lines.iter().any(|l| l.free_text)),
+            supervisor: approver.filter(|_| lines.iter().any(|l| l.free_text)),
             catalog_version: Some(catalog.id),
             back_entered: input.back_entered_at.is_some(),
             request_sha256: request,
@@ -295,8 +306,16 @@ impl Desk {
     }
 }
 
+/// What `pay_charge` checked before its transaction: the approver's PIN (a wrong one counts
+/// toward the lockout, so it is never rolled back) and the back-entry time placed on its day.
+#[derive(Clone, Copy)]
+struct Checked<'a> {
+    approver: Option<&'a Actor>,
+    back: Option<DateTime<Utc>>,
+}
+
 /// The idempotency fingerprint of a charge: what was asked, canonically.
-fn request_digest(input: &ChargeInput) -> String {
+fn request_digest(input: &ChargeInput, back: Option<DateTime<Utc>>) -> String {
     let lines: Vec<serde_json::Value> = input
         .lines
         .iter()
@@ -316,7 +335,7 @@ fn request_digest(input: &ChargeInput) -> String {
     let v = json!({
         "patient": input.patient, "visit": input.visit.map(|v| v.to_string()), "lines": lines, "tenders": tenders,
         "cash_tendered_fen": input.cash_tendered.map(Fen::get), "payer": input.payer.key(), "paper_no": input.paper_no,
-        "back_entered_at": input.back_entered_at.map(stamp),
+        "back_entered_at": back.map(stamp),
     });
     hex::encode(Sha256::digest(canonical(&v).as_bytes()))
 }

@@ -19,6 +19,18 @@ use uuid::Uuid;
 /// Most doses (付) one herbal line may have.
 pub const MAX_DOSES: i64 = 99;
 
+/// 付数 as typed (the window's draft line, the command line's `CODE*QTY*DOSES`): a whole
+/// number above zero.
+pub fn parse_doses(text: &str) -> Result<i64> {
+    text.trim().parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
+        invalid!(
+            DosesInvalid,
+            format!("付数“{text}”无效：应为 1 到 {MAX_DOSES} 的整数"),
+            format!("Invalid number of doses \"{text}\": a whole number from 1 to {MAX_DOSES}")
+        )
+    })
+}
+
 /// A line of a price-list item: `doses` for a herbal line (中药饮片 only, and always), a whole
 /// quantity where the item counts whole units (次, 项 …).
 fn item_line(
@@ -136,9 +148,10 @@ impl Desk {
     /// window shows them unpriced (and out of the total) until a supervisor approves them
     /// again, for instance after a reload. With the due date (re-settlement, invoice
     /// exchange) the receipt will carry if it is paid today.
-    pub fn price_draft(&mut self, input: &[LineInput], approver: Option<&Actor>) -> Result<PricedDraft> {
+    pub fn price_draft(&mut self, input: &[LineInput], approver: Option<&crate::operator::Approval>) -> Result<PricedDraft> {
+        let approver = self.approval(approver)?;
         let (lines, total) = if approver.is_some() {
-            self.price_lines(input, approver)?
+            self.price_lines(input, approver.as_ref())?
         } else {
             let items: Vec<LineInput> = input.iter().filter(|l| !matches!(l, LineInput::FreeText { .. })).cloned().collect();
             self.price_lines(&items, None)?

@@ -151,6 +151,17 @@ pub struct ExportOverview {
     pub batches: Vec<BatchView>,
 }
 
+impl ExportOverview {
+    /// The Export screen's opening (those who may export): what is pending and the batches.
+    pub fn of(desk: &crate::Desk, by: &crate::Actor) -> crate::Result<ExportOverview> {
+        by.require(crate::Permission::Export)?;
+        Ok(ExportOverview {
+            pending_entries: desk.entries_since_last_batch()?,
+            batches: desk.batches()?.iter().map(BatchView::from).collect(),
+        })
+    }
+}
+
 /// Sent while a batch is being written: `done` of `total` steps.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

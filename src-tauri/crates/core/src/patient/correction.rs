@@ -127,7 +127,15 @@ impl Desk {
     }
 
     /// 合并: `merged` and `into` are one person; `merged`'s number then finds `into`.
-    pub fn merge_patients(&mut self, by: &Actor, supervisor: &Actor, merged: &str, into: &str, reason: &str) -> Result<Patient> {
+    pub fn merge_patients(
+        &mut self,
+        by: &Actor,
+        supervisor: impl Into<crate::operator::Approval>,
+        merged: &str,
+        into: &str,
+        reason: &str,
+    ) -> Result<Patient> {
+        let supervisor = &self.approver(&supervisor.into())?;
         by.require(Permission::Register)?;
         supervisor.approve(by)?;
         let reason = clean_text(reason, 100, ("合并原因", "Reason"))?;

@@ -204,8 +204,14 @@ impl Desk {
         by: &Actor,
         payload: &str,
         lines: &[(i64, Quantity)],
-        again: Option<(&Actor, &str)>,
+        again: Option<(&crate::operator::Approval, &str)>,
     ) -> Result<(Dispensing, Scan)> {
+        // A name and PIN typed for a second dispensing are checked first (both blank: none).
+        let again = match again {
+            Some((approval, reason)) => self.approval(Some(approval))?.map(|a| (a, reason)),
+            None => None,
+        };
+        let again = again.as_ref().map(|(a, r)| (a, *r));
         let scan = self.pharmacy_scan(by, payload)?;
         if scan.lines.is_empty() {
             return Err(crate::error::invalid!(
@@ -713,46 +719,6 @@ pub mod view {
     impl From<&Trusted> for TrustedStationView {
         fn from(t: &Trusted) -> Self {
             TrustedStationView::of(&t.station, t.new, t.voids_noted)
-        }
-    }
-}
-
-pub mod wire {
-    //! What the pharmacy screen sends (IPC).
-    use crate::catalog::price::Quantity;
-    use crate::error::Result;
-    use crate::view::Credentials;
-    use serde::Deserialize;
-    use ts_rs::TS;
-
-    /// A line handed over or taken back: the receipt's line number and the quantity typed.
-    #[derive(Debug, Clone, Deserialize, TS)]
-    #[ts(export)]
-    pub struct LineQtyInput {
-        #[ts(type = "number")]
-        pub n: i64,
-        pub quantity: String,
-    }
-
-    /// 发药 or 退药 from the pharmacy screen.
-    #[derive(Debug, Clone, Deserialize, TS)]
-    #[ts(export)]
-    pub struct PharmacyInput {
-        pub payload: String,
-        /// Empty: every signed line whole (dispensing only).
-        pub lines: Vec<LineQtyInput>,
-        /// A second dispensing: the pharmacist-in-charge's name and PIN.
-        #[serde(default)]
-        #[ts(optional)]
-        pub approver: Option<Credentials>,
-        #[serde(default)]
-        #[ts(optional)]
-        pub reason: Option<String>,
-    }
-
-    impl PharmacyInput {
-        pub fn lines(&self) -> Result<Vec<(i64, Quantity)>> {
-            self.lines.iter().map(|l| Ok((l.n, Quantity::parse(&l.quantity)?))).collect()
         }
     }
 }

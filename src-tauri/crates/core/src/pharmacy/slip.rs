@@ -9,10 +9,12 @@
 //! (`<line_no>*<code>*<quantity>`), the signature by the pharmacy's key in base64url.
 
 use crate::catalog::price::Quantity;
+use crate::charge::correction::{DrugReturn, RefundInput, SlipReader};
 use crate::charge::print::{Document, Printed};
+use crate::charge::Receipt;
 use crate::error::{invalid, Result};
 use crate::ids::Permission;
-use crate::operator::Actor;
+use crate::operator::{Actor, Approval};
 use crate::receipt::qr::{b64, esc, lines_field, parse_lines, unb64, unesc, SignedLine};
 use crate::store::cached::Cached;
 use crate::store::Desk;
@@ -42,6 +44,16 @@ impl Slip {
     /// The refund's lines: (receipt line number, quantity).
     pub fn refund_lines(&self) -> Vec<(i64, Quantity)> {
         self.lines.iter().map(|l| (l.line_no, l.qty)).collect()
+    }
+
+    /// What the slip tells the refund it was scanned for.
+    pub fn drug_return(&self) -> DrugReturn {
+        DrugReturn {
+            slip_no: self.slip_no.clone(),
+            receipt_no: self.receipt_no.clone(),
+            confirmed_by: self.drug_return_by(),
+            lines: self.refund_lines(),
+        }
     }
 }
 
@@ -93,6 +105,19 @@ fn parse(text: &str) -> Result<(Slip, &str, [u8; 64])> {
 }
 
 impl Desk {
+    /// 退费 at the counter (`charge::correction`): a `drug_return_by` that is a scanned return
+    /// slip (`DDRT.…`) is read and verified here and fills the refund's drug lines.
+    pub fn refund_receipt(&mut self, by: &Actor, supervisor: impl Into<Approval>, input: &RefundInput) -> Result<Receipt> {
+        let read: SlipReader<'_> = &|desk: &Desk, text: &str| {
+            if text.starts_with(&format!("{PREFIX}.")) {
+                Ok(Some(desk.read_return_slip(text)?.drug_return()))
+            } else {
+                Ok(None)
+            }
+        };
+        self.refund_receipt_with(by, supervisor, input, read)
+    }
+
     /// 扫退药单 at the counter: verifies a return slip with the key of the pharmacy it names
     /// (trusted here), for a receipt of this station, not used by a refund yet. Writes nothing.
     pub fn read_return_slip(&self, text: &str) -> Result<Slip> {

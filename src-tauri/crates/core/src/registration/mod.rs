@@ -100,7 +100,7 @@ pub struct NewRegistration {
     pub reg_type: String,
     pub doctor: Option<String>,
     /// Back-entry (补录) from paper: when the visit really happened.
-    pub back_entered_at: Option<DateTime<Utc>>,
+    pub back_entered_at: Option<crate::time::TypedTime>,
     /// How the fee is paid; empty for a type without fees.
     pub tenders: Vec<TenderInput>,
     pub cash_tendered: Option<Fen>,
@@ -228,7 +228,7 @@ impl Desk {
         }
         let shift = self.shift_for_money(by)?;
         let now = self.now();
-        let (occurred_at, outage_id) = self.outage_for(new.back_entered_at, now)?;
+        let (occurred_at, outage_id) = self.outage_for(self.when(new.back_entered_at.as_ref())?, now)?;
         let dept = self.outpatient_department(&new.dept)?;
         let doctor = match new.doctor.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) => clean_text(d, 20, ("医生", "Doctor"))?,
@@ -437,6 +437,11 @@ impl Desk {
         self.registrations_where("r.patient_id = ?1", &patient.id.to_string())
     }
 
+    /// Today's registrations at this station (today by the desk's clock), newest first.
+    pub fn registrations_today(&self) -> Result<Vec<Registration>> {
+        self.registrations_on(self.today())
+    }
+
     /// A day's registrations at this station, newest first.
     pub fn registrations_on(&self, day: NaiveDate) -> Result<Vec<Registration>> {
         self.registrations_where("r.visit_date = ?1", &day.to_string())
@@ -445,7 +450,15 @@ impl Desk {
     /// 退号: cancels a registration by a record of its own; the queue number stays used. A
     /// paid fee goes back with a refund voucher to the tenders it was paid with, approved by
     /// `supervisor`; a registration without a fee needs no approval.
-    pub fn cancel_registration(&mut self, by: &Actor, id: Uuid, reason: &str, supervisor: Option<&Actor>) -> Result<Registration> {
+    pub fn cancel_registration(
+        &mut self,
+        by: &Actor,
+        id: Uuid,
+        reason: &str,
+        supervisor: Option<&crate::operator::Approval>,
+    ) -> Result<Registration> {
+        let supervisor = self.approval(supervisor)?;
+        let supervisor = supervisor.as_ref();
         by.require(Permission::Register)?;
         let reason = clean_text(reason, 100, ("退号原因", "Reason"))?;
         let signer = self.signer()?;

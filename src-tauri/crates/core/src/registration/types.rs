@@ -169,9 +169,18 @@ impl Desk {
         }
     }
 
-    /// `downtime regtype set`: adds or changes a type. Every fee code must be in the active
-    /// price list; a supervisor or an administrator sets types.
-    pub fn set_reg_type(&mut self, by: &Actor, key: &str, name: &str, fee_codes: &[String], active: bool) -> Result<RegType> {
+    /// Adds or changes a type, the fee codes checked by `in_price_list` (the types stand below
+    /// the price list: `Desk::set_reg_type`, in `fees.rs`, passes the list in force); a
+    /// supervisor or an administrator sets types.
+    pub(crate) fn set_reg_type_with(
+        &mut self,
+        by: &Actor,
+        key: &str,
+        name: &str,
+        fee_codes: &[String],
+        active: bool,
+        in_price_list: fn(&mut Desk, &[String]) -> Result<()>,
+    ) -> Result<RegType> {
         by.require(Permission::EditLists)?;
         let key = parse_key(key)?;
         let name = clean_text(name, 20, ("号别名称", "Type name"))?;
@@ -187,19 +196,7 @@ impl Desk {
             codes.push(c.to_string());
         }
         if !codes.is_empty() {
-            let catalog = self.require_catalog()?;
-            for c in &codes {
-                if self.active_catalog_item(c)?.is_none() {
-                    return Err(invalid!(
-                        RegFeeCodeUnknown,
-                        format!("当前价目表（{}）中没有编码为“{c}”的项目，不能作为挂号费用", catalog.month),
-                        format!(
-                            "The active price list ({}) has no item \"{c}\"; it cannot be a registration fee",
-                            catalog.month
-                        )
-                    ));
-                }
-            }
+            in_price_list(self, &codes)?;
         }
         if let Some(other) = self.reg_types()?.into_iter().find(|t| t.key != key && t.active && t.name == name) {
             return Err(invalid!(

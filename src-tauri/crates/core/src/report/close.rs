@@ -105,8 +105,8 @@ pub struct CashCount {
     pub counted: Counted,
     /// Why the count differs from the expected cash; needed when it does.
     pub reason: String,
-    /// Approves a difference above the threshold.
-    pub supervisor: Option<Actor>,
+    /// Approves a difference above the threshold (checked when the shift is closed).
+    pub supervisor: Option<crate::operator::Approval>,
 }
 
 impl CashCount {
@@ -143,7 +143,8 @@ impl Desk {
         Fen::new(set.unwrap_or(DEFAULT_THRESHOLD_FEN))
     }
 
-    pub fn set_cash_difference_threshold(&mut self, by: &Actor, threshold: Fen) -> Result<()> {
+    /// Sets it (administrators); returns it as it now stands.
+    pub fn set_cash_difference_threshold(&mut self, by: &Actor, threshold: Fen) -> Result<Fen> {
         if threshold.get() > MAX_THRESHOLD_FEN {
             let max = signed_yuan(MAX_THRESHOLD_FEN);
             return Err(invalid!(
@@ -152,7 +153,16 @@ impl Desk {
                 format!("The difference threshold is at most {max}")
             ));
         }
-        self.set_setting(by, "cash_difference_threshold_fen", &threshold.get().to_string())
+        self.set_setting(by, "cash_difference_threshold_fen", &threshold.get().to_string())?;
+        self.cash_difference_threshold()
+    }
+
+    /// 交班 from the window: closes the operator's shift and prints its Z report, the
+    /// original, on A4.
+    pub fn close_shift_printed(&mut self, by: &Actor, count: &CashCount) -> Result<(ShiftReport, super::print::ReportPrintView)> {
+        let report = self.close_shift(by, count)?;
+        let print = self.print_shift_report(&report, crate::receipt_pdf::SheetLayout::A4)?;
+        Ok((report, print))
     }
 
     /// Checks `counted` against the operator's open shift, writing nothing.
@@ -175,12 +185,13 @@ impl Desk {
 
     /// 交班: closes the operator's own open shift with `count` and returns its Z report.
     pub fn close_shift(&mut self, by: &Actor, count: &CashCount) -> Result<ShiftReport> {
-        let id = self.in_write_tx(|desk| desk.close_shift_in_tx(by, count))?;
+        let supervisor = self.approval(count.supervisor.as_ref())?;
+        let id = self.in_write_tx(|desk| desk.close_shift_in_tx(by, count, supervisor.as_ref()))?;
         let record = self.shift_record(id)?.expect("just closed");
         self.build_shift_report(record, false)
     }
 
-    fn close_shift_in_tx(&mut self, by: &Actor, count: &CashCount) -> Result<uuid::Uuid> {
+    fn close_shift_in_tx(&mut self, by: &Actor, count: &CashCount, supervisor: Option<&Actor>) -> Result<uuid::Uuid> {
         let check = self.check_count(by, &count.counted)?;
         let shift = self.open_shift_of(by)?.expect("checked");
         let (diff, counted, expected) = (
@@ -205,7 +216,7 @@ impl Desk {
             "" => String::new(),
             r => clean_text(r, 100, ("差额原因", "Reason for the difference"))?,
         };
-        if check.needs_supervisor && count.supervisor.is_none() {
+        if check.needs_supervisor && supervisor.is_none() {
             return Err(invalid!(
                 ShiftDifferenceNeedsSupervisor,
                 format!(
@@ -220,7 +231,7 @@ impl Desk {
                 )
             ));
         }
-        if let Some(s) = &count.supervisor {
+        if let Some(s) = supervisor {
             if s.id() == by.id() {
                 return Err(invalid!(
                     ShiftApproverIsOperator,
@@ -253,7 +264,7 @@ impl Desk {
                 ("shift_id", &shift_id),
                 ("denominations", &denominations),
                 ("reason", &reason),
-                ("supervisor_id", &count.supervisor.as_ref().map(|s| s.id().to_string())),
+                ("supervisor_id", &supervisor.map(|s| s.id().to_string())),
             ],
         )?;
         let mut facts = Map::new();
@@ -294,9 +305,10 @@ pub struct CountInput {
     pub denominations: Option<Vec<Denomination>>,
 }
 
-impl CountInput {
-    pub fn to_counted(&self) -> Result<Counted> {
-        match (&self.denominations, self.counted_fen) {
+impl TryFrom<&CountInput> for Counted {
+    type Error = crate::CoreError;
+    fn try_from(c: &CountInput) -> Result<Counted> {
+        match (&c.denominations, c.counted_fen) {
             (Some(notes), _) => Counted::notes(notes.clone()),
             (None, Some(fen)) => Ok(Counted::Total(Fen::new(fen)?)),
             (None, None) => Err(invalid!(CashCountMissing, "请填写清点的现金", "Give the cash counted")),
@@ -310,8 +322,19 @@ impl CountInput {
 pub struct CloseShiftInput {
     pub count: CountInput,
     pub reason: String,
-    /// Approves a difference above the threshold, in place.
-    pub supervisor: Option<crate::view::Credentials>,
+    /// Approves a difference above the threshold, in place (checked by the core).
+    pub supervisor: Option<crate::view::CredentialsInput>,
+}
+
+impl TryFrom<CloseShiftInput> for CashCount {
+    type Error = crate::CoreError;
+    fn try_from(i: CloseShiftInput) -> Result<CashCount> {
+        Ok(CashCount {
+            counted: Counted::try_from(&i.count)?,
+            reason: i.reason,
+            supervisor: crate::view::approval(i.supervisor),
+        })
+    }
 }
 
 /// What closing from the window returns: the new status, the Z report and its printing.

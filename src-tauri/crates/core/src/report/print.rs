@@ -5,10 +5,12 @@
 use super::{pdf, PeriodReport, PeriodScope, ShiftReport};
 use crate::charge::print::Printed;
 use crate::error::Result;
+use crate::operator::Actor;
 use crate::receipt_pdf::SheetLayout;
 use crate::store::Desk;
 use serde::Serialize;
 use ts_rs::TS;
+use uuid::Uuid;
 
 /// What printing a report did, for the window.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -41,6 +43,24 @@ fn layout_name(layout: SheetLayout) -> &'static str {
 }
 
 impl Desk {
+    /// The handover sheet of `shift`, or (none) of the operator's open, else last, shift.
+    pub fn shift_report_of(&self, by: &Actor, shift: Option<Uuid>) -> Result<ShiftReport> {
+        match shift {
+            Some(id) => self.shift_report(by, id),
+            None => self.current_shift_report(by),
+        }
+    }
+
+    /// Prints that sheet (a closed shift's is a copy, 副本).
+    pub fn print_shift_of(&self, by: &Actor, shift: Option<Uuid>, layout: SheetLayout) -> Result<ReportPrintView> {
+        self.print_shift_report(&self.shift_report_of(by, shift)?, layout)
+    }
+
+    /// Prints the outage report of `outage` (none: the active or last outage).
+    pub fn print_outage_report(&self, by: &Actor, outage: Option<Uuid>, layout: SheetLayout) -> Result<ReportPrintView> {
+        self.print_period_report(&self.outage_report(by, outage)?, layout)
+    }
+
     fn save_and_print(&self, bytes: &[u8], name: &str) -> Result<Printed> {
         self.save_and_send(&self.reports_dir(), name, bytes)
     }

@@ -63,3 +63,19 @@ pub fn receipt_totals(receipts: &[Receipt]) -> ReceiptTotals {
     let net_fen = by_kind.iter().map(|t| t.amount_fen).sum();
     ReceiptTotals { by_kind, voided, net_fen }
 }
+
+impl crate::Desk {
+    /// The totals under the operator's receipts of the open shift (F8); refused without one.
+    pub fn open_shift_totals(&self, by: &crate::Actor) -> crate::Result<ReceiptTotals> {
+        let shift = self.shift_for_money(by)?;
+        Ok(receipt_totals(&self.receipts(Some(shift.id))?))
+    }
+
+    /// The operator's receipts of the open shift, newest first (none without one).
+    pub fn open_shift_receipts(&self, by: &crate::Actor) -> crate::Result<Vec<Receipt>> {
+        match self.open_shift_of(by)? {
+            Some(shift) => self.receipts(Some(shift.id)),
+            None => Ok(vec![]),
+        }
+    }
+}

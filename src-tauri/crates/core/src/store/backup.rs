@@ -7,7 +7,7 @@
 //! (`backup_dir`). Restore puts a checked backup in place of the station file: never one of
 //! another station, never an older one than the file it replaces without confirmation.
 
-use super::{file, Desk};
+use super::{file, Audit, Desk};
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::Permission;
 use crate::operator::Actor;
@@ -156,7 +156,7 @@ struct Checked {
 /// wrote), SQLite's `integrity_check` passes, and its journal ends where the station's did.
 /// (The whole chain is verified when it is restored.)
 fn check_backup(path: &Path, station: &uuid::Uuid, head_seq: i64) -> Result<Checked> {
-    let c = read_backup(path, false)?;
+    let c = read_backup(path, None)?;
     if c.head_seq != head_seq {
         return Err(backup_failed(file::folder(path).as_path(), "备份中的流水与工作站的不一致"));
     }
@@ -170,11 +170,13 @@ fn check_backup(path: &Path, station: &uuid::Uuid, head_seq: i64) -> Result<Chec
     Ok(c)
 }
 
-fn read_backup(path: &Path, full: bool) -> Result<Checked> {
+/// A backup read back: whole by `audit` when given, else by SQLite's integrity check and its
+/// journal's head.
+fn read_backup(path: &Path, audit: Option<Audit>) -> Result<Checked> {
     let desk = Desk::open_read_only(path)?;
     let s = desk.require_station()?;
-    let report = if full {
-        desk.verify()?
+    let report = if let Some(audit) = audit {
+        audit(&desk)?
     } else {
         let integrity: String = desk.conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
         let (entries, head_seq, head_hash) = desk.conn.query_row(
@@ -246,8 +248,8 @@ pub struct Restored {
 /// another station than the file it replaces, and one older than that file unless
 /// `confirm_older`. A damaged station file (the usual reason) is replaced when its station
 /// cannot be read; a copy of it is kept beside it (`.damaged-<time>`).
-pub fn restore(station: &Path, from: &Path, admin: &str, pin: &str, confirm_older: bool) -> Result<Restored> {
-    let backup = read_backup(from, true)?;
+pub fn restore(station: &Path, from: &Path, admin: &str, pin: &str, confirm_older: bool, audit: Audit) -> Result<Restored> {
+    let backup = read_backup(from, Some(audit))?;
     {
         let mut desk = Desk::open_read_only(from)?;
         let actor = desk.authenticate(admin, pin)?;
@@ -258,7 +260,7 @@ pub fn restore(station: &Path, from: &Path, admin: &str, pin: &str, confirm_olde
         _ => Desk::open_read_only(station).ok().and_then(|d| {
             let s = d.station().ok().flatten()?;
             let entries: i64 = d.conn.query_row("SELECT ifnull(max(seq), 0) FROM journal", [], |r| r.get(0)).ok()?;
-            let sound = d.verify().is_ok_and(|r| r.problem.is_none());
+            let sound = audit(&d).is_ok_and(|r| r.problem.is_none());
             Some((s.id, s.code.as_str().to_string(), entries, sound))
         }),
     };

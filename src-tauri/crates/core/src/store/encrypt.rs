@@ -7,7 +7,7 @@
 //! lock), for an already encrypted file, and for anyone but an administrator.
 
 use super::file::{create_private_file, require_existing, sidecar, Found};
-use super::{with_key, Desk, InstanceLock};
+use super::{with_key, Audit, Desk, InstanceLock};
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::Permission;
 use crate::operator::Actor;
@@ -28,7 +28,7 @@ pub struct Encrypted {
 }
 
 /// Encrypts the plain station at `path` with `key`, authorised by an administrator of it.
-pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypted> {
+pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str, audit: Audit) -> Result<Encrypted> {
     if key.chars().count() < MIN_KEY_CHARS {
         return Err(invalid!(
             DbKeyTooShort,
@@ -52,7 +52,7 @@ pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypt
     let plain = with_key(None, || -> Result<_> {
         let mut desk = Desk::open(path)?;
         desk.authenticate(admin, pin)?.require(Permission::ManageOperators)?;
-        let before = desk.verify()?;
+        let before = audit(&desk)?;
         if let Some(p) = &before.problem {
             return Err(invalid!(
                 DbEncryptUnsound,
@@ -81,7 +81,7 @@ pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypt
     // The copy, opened with the key, holds the same chain, whole.
     let checked = with_key(Some(key), || -> Result<_> {
         let desk = Desk::open_read_only(&copy)?;
-        desk.verify()
+        audit(&desk)
     });
     let sound = matches!(&checked, Ok(c) if c.problem.is_none() && c.head_seq == plain.head_seq && c.head_hash == plain.head_hash && c.entries == plain.entries);
     if !sound {

@@ -22,6 +22,11 @@ use crate::time::Clock;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 
+/// The station's whole audit (`Desk::verify`, in `audit.rs`, which stands above the store),
+/// handed in where the store must check a file whole: a backup being restored, a station
+/// being encrypted (`audit::restore_backup`, `audit::encrypt_station`).
+pub type Audit = fn(&Desk) -> Result<crate::journal::VerifyReport>;
+
 /// The open station database. Every rule of the desk is a method on it (see the modules
 /// `station`, `operator`, `outage`, `shift`, `journal`).
 pub struct Desk {
@@ -318,12 +323,9 @@ impl Desk {
         self.path.parent().map(|p| p.join(folder)).unwrap_or_else(|| folder.into())
     }
 
-    /// A time a person typed (empty or absent: none), read in local time by the desk's clock.
-    pub fn typed_time(&self, text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-        match text.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => Ok(Some(crate::time::parse_local(t, self.now())?)),
-            None => Ok(None),
-        }
+    /// A typed time placed by the desk's clock (`08:30` is today's).
+    pub fn when(&self, typed: Option<&crate::time::TypedTime>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        typed.map(|t| t.at(self.now())).transpose()
     }
 
     pub fn schema_version(&self) -> Result<i64> {

@@ -106,24 +106,69 @@ pub struct AdmitInput {
     pub back_entered_at: Option<String>,
 }
 
+impl TryFrom<AdmitInput> for crate::admission::NewAdmission {
+    type Error = crate::CoreError;
+    fn try_from(i: AdmitInput) -> crate::Result<Self> {
+        Ok(crate::admission::NewAdmission {
+            patient: i.patient,
+            dept: i.dept,
+            ward: i.ward,
+            bed: i.bed,
+            doctor: i.doctor,
+            diagnosis: i.diagnosis,
+            insurance: i.insurance,
+            insurance_no: i.insurance_no,
+            confirm_second: i.confirm_second,
+            back_entered_at: TypedTime::parse_opt(i.back_entered_at.as_deref())?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
-pub struct DepositInputView {
+pub struct DepositInput {
     pub id: String,
     pub inpatient_no: String,
-    pub tenders: Vec<TenderInputView>,
+    pub tenders: Vec<TenderInput>,
     #[ts(type = "number | null")]
     pub cash_tendered_fen: Option<i64>,
     pub back_entered_at: Option<String>,
     /// 交款人 when a relative pays: name (empty: the patient pays), relationship, phone.
     #[serde(default)]
-    pub payer: Option<PayerView>,
+    pub payer: Option<DepositorInput>,
 }
 
-/// Who paid a deposit for the patient.
-#[derive(Debug, Clone, serde::Deserialize, Serialize, TS)]
+impl TryFrom<DepositInput> for crate::admission::DepositInput {
+    type Error = crate::CoreError;
+    fn try_from(i: DepositInput) -> crate::Result<Self> {
+        Ok(crate::admission::DepositInput {
+            id: id(&i.id)?,
+            admission_no: i.inpatient_no,
+            tenders: tenders(&i.tenders)?,
+            cash_tendered: fen(i.cash_tendered_fen)?,
+            back_entered_at: TypedTime::parse_opt(i.back_entered_at.as_deref())?,
+            payer: i.payer.filter(|p| !p.name.trim().is_empty()).map(|p| crate::charge::Depositor {
+                name: p.name,
+                relation: p.relation,
+                phone: p.phone,
+            }),
+        })
+    }
+}
+
+/// Who paid a deposit for the patient, as shown on its receipt.
+#[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
-pub struct PayerView {
+pub struct DepositorView {
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+}
+
+/// Who pays a deposit for the patient, as typed.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct DepositorInput {
     pub name: String,
     pub relation: String,
     pub phone: String,
@@ -131,17 +176,32 @@ pub struct PayerView {
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
-pub struct DepositRefundInputView {
+pub struct DepositRefundInput {
     pub id: String,
     pub inpatient_no: String,
     #[ts(type = "number")]
     pub amount_fen: i64,
     /// Empty: back the way the deposits came (原路退回).
-    pub tenders: Vec<TenderInputView>,
+    pub tenders: Vec<TenderInput>,
     pub reason: String,
     /// Why the money goes back another way (needed then, printed on the voucher).
     pub pay_back_reason: Option<String>,
-    pub supervisor: Credentials,
+    /// Checked by the core when the refund is made (`Desk::refund_deposit`).
+    pub supervisor: CredentialsInput,
+}
+
+impl TryFrom<&DepositRefundInput> for crate::admission::DepositRefundInput {
+    type Error = crate::CoreError;
+    fn try_from(i: &DepositRefundInput) -> crate::Result<Self> {
+        Ok(crate::admission::DepositRefundInput {
+            id: id(&i.id)?,
+            admission_no: i.inpatient_no.clone(),
+            amount: crate::Fen::new(i.amount_fen)?,
+            tenders: tenders(&i.tenders)?,
+            reason: i.reason.clone(),
+            pay_back_reason: i.pay_back_reason.clone(),
+        })
+    }
 }
 
 /// 退预交金预览: the balance now and after the refund being typed.
@@ -156,4 +216,16 @@ pub struct DepositRefundPreviewView {
     pub pay_back: Vec<PayBackView>,
     /// The ways the deposits came in, with what is left on each.
     pub channels: Vec<ChannelView>,
+}
+
+impl From<&crate::admission::DepositRefundPlan> for DepositRefundPreviewView {
+    fn from(p: &crate::admission::DepositRefundPlan) -> Self {
+        let (pay_back, channels) = pay_back_views(&p.way, &p.channels);
+        DepositRefundPreviewView {
+            balance_fen: p.balance.get(),
+            balance_after_fen: p.after.get(),
+            pay_back,
+            channels,
+        }
+    }
 }

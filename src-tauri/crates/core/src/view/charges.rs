@@ -104,7 +104,7 @@ pub struct ReceiptView {
     /// A refund paid back (some of it) another way than the money came: why.
     pub pay_back_reason: Option<String>,
     /// 交款人 of a deposit paid by a relative.
-    pub payer: Option<PayerView>,
+    pub payer: Option<DepositorView>,
 }
 
 impl From<&crate::charge::Receipt> for ReceiptView {
@@ -187,7 +187,7 @@ impl From<&crate::charge::Receipt> for ReceiptView {
                 )
                 && r.refunded == crate::Fen::ZERO,
             pay_back_reason: r.pay_back_reason.clone(),
-            payer: r.payer.as_ref().map(|p| PayerView {
+            payer: r.payer.as_ref().map(|p| DepositorView {
                 name: p.name.clone(),
                 relation: p.relation.clone(),
                 phone: p.phone.clone(),
@@ -200,7 +200,7 @@ impl From<&crate::charge::Receipt> for ReceiptView {
 /// or an item outside the price list (name, unit price typed in yuan, category, reason).
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
-pub struct DraftLine {
+pub struct DraftLineInput {
     pub code: Option<String>,
     /// As typed: up to three decimals; for a herbal line, the quantity per dose.
     pub qty: String,
@@ -214,12 +214,13 @@ pub struct DraftLine {
     pub free_reason: Option<String>,
 }
 
-impl DraftLine {
-    pub fn to_input(&self) -> crate::Result<crate::charge::LineInput> {
+impl TryFrom<&DraftLineInput> for crate::charge::LineInput {
+    type Error = crate::CoreError;
+    fn try_from(l: &DraftLineInput) -> crate::Result<Self> {
         use crate::catalog::price::{Quantity, UnitPrice};
-        let qty = Quantity::parse(&self.qty)?;
-        let doses = self.doses.as_deref().map(str::trim).filter(|d| !d.is_empty());
-        Ok(match (&self.code, &self.free_name) {
+        let qty = Quantity::parse(&l.qty)?;
+        let doses = l.doses.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        Ok(match (&l.code, &l.free_name) {
             (Some(code), _) if !code.trim().is_empty() => match doses {
                 Some(d) => crate::charge::LineInput::Herbal {
                     code: code.clone(),
@@ -229,20 +230,25 @@ impl DraftLine {
                 None => crate::charge::LineInput::Item { code: code.clone(), qty },
             },
             _ => crate::charge::LineInput::FreeText {
-                name: self.free_name.clone().unwrap_or_default(),
-                unit: self.free_unit.clone().unwrap_or_default(),
-                unit_price: UnitPrice::parse(self.free_unit_price.as_deref().unwrap_or(""))?,
+                name: l.free_name.clone().unwrap_or_default(),
+                unit: l.free_unit.clone().unwrap_or_default(),
+                unit_price: UnitPrice::parse(l.free_unit_price.as_deref().unwrap_or(""))?,
                 qty,
-                category: self.free_category.unwrap_or(crate::catalog::category::FeeCategory::Other),
-                reason: self.free_reason.clone().unwrap_or_default(),
+                category: l.free_category.unwrap_or(crate::catalog::category::FeeCategory::Other),
+                reason: l.free_reason.clone().unwrap_or_default(),
             },
         })
     }
 }
 
+/// The lines of a draft as the core prices them.
+pub fn draft_lines(lines: &[DraftLineInput]) -> crate::Result<Vec<crate::charge::LineInput>> {
+    lines.iter().map(crate::charge::LineInput::try_from).collect()
+}
+
 /// The payment panel's choice as the core takes it: insured, or self-pay with the reason
 /// typed (an insured patient without one is refused by the core).
-pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge::Payer {
+pub(crate) fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge::Payer {
     if insured {
         crate::charge::Payer::Insured
     } else {
@@ -250,38 +256,42 @@ pub fn payer_of(insured: bool, self_pay_reason: Option<String>) -> crate::charge
     }
 }
 
-/// 付数 as typed: a whole number.
-pub fn parse_doses(text: &str) -> crate::Result<i64> {
-    text.trim().parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
-        crate::error::CoreError::invalid(
-            crate::error::ErrorCode::DosesInvalid,
-            format!("付数“{text}”无效：应为 1 到 {} 的整数", crate::charge::MAX_DOSES),
-            format!(
-                "Invalid number of doses \"{text}\": a whole number from 1 to {}",
-                crate::charge::MAX_DOSES
-            ),
-        )
-    })
-}
+use crate::charge::parse_doses;
 
 /// A tender from the payment panel; money as integer fen.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
-pub struct TenderInputView {
+pub struct TenderInput {
     pub method: crate::receipt::tender::Method,
     #[ts(type = "number")]
     pub amount_fen: i64,
     pub reference: String,
 }
 
-impl TenderInputView {
-    pub fn to_input(&self) -> crate::Result<crate::receipt::tender::TenderInput> {
+impl TryFrom<&TenderInput> for crate::receipt::tender::TenderInput {
+    type Error = crate::CoreError;
+    fn try_from(t: &TenderInput) -> crate::Result<Self> {
         Ok(crate::receipt::tender::TenderInput {
-            method: self.method,
-            amount: crate::Fen::new(self.amount_fen)?,
-            reference: self.reference.clone(),
+            method: t.method,
+            amount: crate::Fen::new(t.amount_fen)?,
+            reference: t.reference.clone(),
         })
     }
+}
+
+/// Tenders as the core takes them: each amount a valid number of fen.
+pub(crate) fn tenders(t: &[TenderInput]) -> crate::Result<Vec<crate::receipt::tender::TenderInput>> {
+    t.iter().map(crate::receipt::tender::TenderInput::try_from).collect()
+}
+
+/// Cash handed over, in fen.
+pub(crate) fn fen(f: Option<i64>) -> crate::Result<Option<crate::Fen>> {
+    f.map(crate::Fen::new).transpose()
+}
+
+/// A record id made by the window (idempotency key).
+pub(crate) fn id(text: &str) -> crate::Result<uuid::Uuid> {
+    crate::ids::parse_id(text, "编号")
 }
 
 /// A draft priced by the core: what the charging screen shows while lines are entered.
@@ -320,8 +330,8 @@ pub struct PayInput {
     pub id: String,
     pub patient: String,
     pub visit: Option<String>,
-    pub lines: Vec<DraftLine>,
-    pub tenders: Vec<TenderInputView>,
+    pub lines: Vec<DraftLineInput>,
+    pub tenders: Vec<TenderInput>,
     #[ts(type = "number | null")]
     pub cash_tendered_fen: Option<i64>,
     /// Charged as insured (the default shown for a patient with insurance on file).
@@ -331,7 +341,25 @@ pub struct PayInput {
     pub paper_no: Option<String>,
     pub back_entered_at: Option<String>,
     /// Needed for lines outside the price list.
-    pub supervisor: Option<Credentials>,
+    pub supervisor: Option<CredentialsInput>,
+}
+
+impl TryFrom<PayInput> for crate::charge::ChargeInput {
+    type Error = crate::CoreError;
+    fn try_from(i: PayInput) -> crate::Result<Self> {
+        Ok(crate::charge::ChargeInput {
+            id: id(&i.id)?,
+            patient: i.patient,
+            visit: i.visit.as_deref().map(id).transpose()?,
+            lines: draft_lines(&i.lines)?,
+            tenders: tenders(&i.tenders)?,
+            cash_tendered: fen(i.cash_tendered_fen)?,
+            payer: payer_of(i.insured, i.self_pay_reason),
+            paper_no: i.paper_no,
+            back_entered_at: TypedTime::parse_opt(i.back_entered_at.as_deref())?,
+            approver: i.supervisor.map(Approval::from),
+        })
+    }
 }
 
 #[derive(Debug, Clone, serde::Deserialize, TS)]
@@ -342,20 +370,44 @@ pub struct RefundLineInput {
     pub qty: String,
 }
 
+/// The marked lines of a refund: (line number as printed, quantity).
+pub fn refund_lines(lines: &[RefundLineInput]) -> crate::Result<Vec<(i64, crate::catalog::price::Quantity)>> {
+    lines
+        .iter()
+        .map(|l| Ok((l.line_no, crate::catalog::price::Quantity::parse(&l.qty)?)))
+        .collect()
+}
+
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
-pub struct RefundInputView {
+pub struct RefundInput {
     pub id: String,
     pub receipt_no: String,
     /// Empty: the whole receipt.
     pub lines: Vec<RefundLineInput>,
     pub reason: String,
     /// Empty: back the way the money came (原路退回).
-    pub tenders: Vec<TenderInputView>,
+    pub tenders: Vec<TenderInput>,
     /// Why the money goes back another way (needed then, printed on the voucher).
     pub pay_back_reason: Option<String>,
     pub drug_return_by: Option<String>,
-    pub supervisor: Credentials,
+    /// Checked by the core when the refund is made (`Desk::refund_receipt`).
+    pub supervisor: CredentialsInput,
+}
+
+impl TryFrom<&RefundInput> for crate::charge::correction::RefundInput {
+    type Error = crate::CoreError;
+    fn try_from(i: &RefundInput) -> crate::Result<Self> {
+        Ok(crate::charge::correction::RefundInput {
+            id: id(&i.id)?,
+            receipt_no: i.receipt_no.clone(),
+            lines: refund_lines(&i.lines)?,
+            reason: i.reason.clone(),
+            tenders: tenders(&i.tenders)?,
+            pay_back_reason: i.pay_back_reason.clone(),
+            drug_return_by: i.drug_return_by.clone(),
+        })
+    }
 }
 
 /// A receipt listed as not printed (未打印): its last printing did not reach the printer.

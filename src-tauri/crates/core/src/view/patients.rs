@@ -274,7 +274,7 @@ pub struct RegisterInput {
     /// Back-entry: when the visit really happened, as typed; absent for now.
     pub back_entered_at: Option<String>,
     /// Empty for a type without fees.
-    pub tenders: Vec<TenderInputView>,
+    pub tenders: Vec<TenderInput>,
     #[ts(type = "number | null")]
     pub cash_tendered_fen: Option<i64>,
     /// Charged as insured (the default shown for a patient with insurance on file).
@@ -283,14 +283,28 @@ pub struct RegisterInput {
     pub self_pay_reason: Option<String>,
 }
 
+impl TryFrom<RegisterInput> for crate::registration::NewRegistration {
+    type Error = crate::CoreError;
+    fn try_from(i: RegisterInput) -> crate::Result<Self> {
+        Ok(crate::registration::NewRegistration {
+            id: crate::ids::parse_id(&i.id, "挂号编号")?,
+            doctor: i.doctor,
+            back_entered_at: TypedTime::parse_opt(i.back_entered_at.as_deref())?,
+            cash_tendered: fen(i.cash_tendered_fen)?,
+            payer: payer_of(i.insured, i.self_pay_reason),
+            ..crate::registration::NewRegistration::new(i.patient, i.dept, i.reg_type, tenders(&i.tenders)?)
+        })
+    }
+}
+
 /// 退号 from the registration screen.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct CancelRegistrationInput {
     pub id: String,
     pub reason: String,
-    /// Needed when the fee is refunded.
-    pub supervisor: Option<Credentials>,
+    /// Needed when the fee is refunded (checked by the core).
+    pub supervisor: Option<CredentialsInput>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -346,4 +360,15 @@ pub struct DepartmentInput {
     pub kind: crate::registration::DeptKind,
     pub doctors: Vec<String>,
     pub active: bool,
+}
+
+impl From<&DepartmentInput> for crate::registration::Department {
+    fn from(i: &DepartmentInput) -> Self {
+        crate::registration::Department {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            kind: i.kind,
+            doctors: i.doctors.clone(),
+        }
+    }
 }

@@ -407,7 +407,7 @@ fn deposits_outside_an_outage_need_back_entry() {
         "outage_not_active"
     );
     let mut back = deposit(&a.inpatient_no, vec![cash()]);
-    back.back_entered_at = Some(o.f.desk.now() - Duration::hours(1));
+    back.back_entered_at = Some((o.f.desk.now() - Duration::hours(1)).into());
     assert!(o.f.desk.take_deposit(&clerk, &back).unwrap().back_entered);
 }
 

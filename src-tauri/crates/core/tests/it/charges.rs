@@ -346,10 +346,10 @@ fn free_text_lines_need_a_supervisor_and_are_flagged() {
     let input = charge("DT-MZ01-000001", vec![free.clone()], vec![cash("10")]);
     assert_eq!(c.pay(&input).unwrap_err().code(), "free_text_needs_supervisor");
     let mut by_cashier = input.clone();
-    by_cashier.approver = Some(c.cashier.clone());
+    by_cashier.approver = Some(c.cashier.clone().into());
     assert_eq!(c.pay(&by_cashier).unwrap_err().code(), "role_forbidden");
     let mut ok = input.clone();
-    ok.approver = Some(c.sup.clone());
+    ok.approver = Some(c.sup.clone().into());
     let r = c.pay(&ok).unwrap();
     assert!(r.has_free_text());
     assert_eq!(r.supervisor.as_deref(), Some("陈主管"));
@@ -375,13 +375,16 @@ fn a_draft_without_its_supervisor_is_priced_without_its_free_text_lines() {
     let today = c.f.desk.today();
     assert_eq!(draft.due_if_paid_today, c.f.desk.due_after(today, 15).unwrap());
     let sup = c.sup.clone();
-    let draft = c.f.desk.price_draft(&lines, Some(&sup)).unwrap();
+    let draft = c.f.desk.price_draft(&lines, Some(&(&sup).into())).unwrap();
     let (priced, total) = (draft.lines, draft.total);
     assert_eq!(priced.len(), 2);
     assert!(priced[1].free_text);
     assert_eq!(total, Fen::parse_yuan("30").unwrap());
     let cashier = c.cashier.clone();
-    assert_eq!(c.f.desk.price_draft(&lines, Some(&cashier)).unwrap_err().code(), "role_forbidden");
+    assert_eq!(
+        c.f.desk.price_draft(&lines, Some(&(&cashier).into())).unwrap_err().code(),
+        "role_forbidden"
+    );
 }
 
 #[test]
@@ -445,7 +448,7 @@ fn back_entered_voided_and_refunded_receipts_say_so_on_paper() {
     let during = c.f.desk.now() - Duration::minutes(40);
     let back = c
         .pay(&ChargeInput {
-            back_entered_at: Some(during),
+            back_entered_at: Some(during.into()),
             ..charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])
         })
         .unwrap();

@@ -474,7 +474,7 @@ fn a_registration_is_listed_before_the_receipt_its_fee_was_paid_on_and_a_cancell
         )
         .unwrap();
     f.desk.void_receipt(&c, &sup, &charge.receipt_no, "收错").unwrap();
-    let cancelled = f.desk.cancel_registration(&c, r.id, "患者离开", Some(&sup)).unwrap();
+    let cancelled = f.desk.cancel_registration(&c, r.id, "患者离开", Some(&(&sup).into())).unwrap();
     let fee_no = cancelled.fee_receipt.clone().unwrap();
     let (voucher_no, _) = cancelled.cancelled.unwrap().refund.unwrap();
     f.desk.register(&c, &crate::patients::reg(&p, "WK", "convenience", "0")).unwrap();

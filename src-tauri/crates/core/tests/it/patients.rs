@@ -458,7 +458,7 @@ fn registration_needs_a_shift_an_outage_and_a_real_department() {
         .register(
             &c,
             &NewRegistration {
-                back_entered_at: Some(during),
+                back_entered_at: Some(during.into()),
                 ..new("NK")
             },
         )
@@ -470,7 +470,7 @@ fn registration_needs_a_shift_an_outage_and_a_real_department() {
             .register(
                 &c,
                 &NewRegistration {
-                    back_entered_at: Some(long_ago),
+                    back_entered_at: Some(long_ago.into()),
                     ..new("NK")
                 }
             )

@@ -206,20 +206,29 @@ fn scan_dispense_once_and_again_only_with_the_pharmacist_in_charge() {
         "{err:?}"
     );
     assert_eq!(
-        code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&ph, "补发"))).unwrap_err()),
+        code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&(&ph).into(), "补发"))).unwrap_err()),
         "role_forbidden"
     );
     assert_eq!(
-        code(p.desk.dispense(&boss, &r.qr_payload, &[], Some((&boss, "补发"))).unwrap_err()),
+        code(
+            p.desk
+                .dispense(&boss, &r.qr_payload, &[], Some((&(&boss).into(), "补发")))
+                .unwrap_err()
+        ),
         "approver_is_actor"
     );
     assert_eq!(
-        code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&boss, "  "))).unwrap_err()),
+        code(p.desk.dispense(&ph, &r.qr_payload, &[], Some((&(&boss).into(), "  "))).unwrap_err()),
         "text_empty"
     );
     let (again, _) = p
         .desk
-        .dispense(&ph, &r.qr_payload, &lines(&[(1, "1")]), Some((&boss, "首次缺货，补发余下 1 盒")))
+        .dispense(
+            &ph,
+            &r.qr_payload,
+            &lines(&[(1, "1")]),
+            Some((&(&boss).into(), "首次缺货，补发余下 1 盒")),
+        )
         .unwrap();
     assert_eq!(
         (again.approver.as_deref(), again.reason.as_str()),

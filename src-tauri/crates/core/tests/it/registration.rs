@@ -259,11 +259,14 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
         "reg_cancel_needs_supervisor"
     );
     assert_eq!(
-        f.desk.cancel_registration(&c, r.id, "患者离开", Some(&c)).unwrap_err().code(),
+        f.desk
+            .cancel_registration(&c, r.id, "患者离开", Some(&(&c).into()))
+            .unwrap_err()
+            .code(),
         "role_forbidden"
     );
     assert_eq!(f.entries(), before);
-    let done = f.desk.cancel_registration(&c, r.id, "患者离开", Some(&sup)).unwrap();
+    let done = f.desk.cancel_registration(&c, r.id, "患者离开", Some(&(&sup).into())).unwrap();
     assert_eq!(f.entries(), before + 1, "cancel and voucher are one change");
     let cancel = done.cancelled.clone().unwrap();
     let (voucher_no, amount) = cancel.refund.clone().unwrap();
@@ -283,7 +286,10 @@ fn cancelling_a_paid_registration_refunds_its_tenders_with_a_supervisor() {
     );
     assert!(voucher.reason.contains("患者离开"));
     assert_eq!(
-        f.desk.cancel_registration(&c, r.id, "再退", Some(&sup)).unwrap_err().code(),
+        f.desk
+            .cancel_registration(&c, r.id, "再退", Some(&(&sup).into()))
+            .unwrap_err()
+            .code(),
         "registration_cancelled"
     );
     // The queue number stays used.
@@ -301,7 +307,10 @@ fn an_approver_is_never_the_operator_and_a_free_registration_needs_none() {
     let p = patient(&mut f, &sup, "己");
     let r = f.desk.register(&sup, &reg(&p, "NK", "ordinary", "11")).unwrap();
     assert_eq!(
-        f.desk.cancel_registration(&sup, r.id, "重复挂号", Some(&sup)).unwrap_err().code(),
+        f.desk
+            .cancel_registration(&sup, r.id, "重复挂号", Some(&(&sup).into()))
+            .unwrap_err()
+            .code(),
         "approver_is_actor"
     );
     let free = f.desk.register(&sup, &reg(&p, "WK", "convenience", "0")).unwrap();
@@ -329,9 +338,9 @@ fn a_visit_with_charges_is_not_cancelled_until_they_are_refunded() {
             },
         )
         .unwrap();
-    let e = f.desk.cancel_registration(&c, r.id, "退号", Some(&sup)).unwrap_err();
+    let e = f.desk.cancel_registration(&c, r.id, "退号", Some(&(&sup).into())).unwrap_err();
     assert_eq!(e.code(), "registration_has_charges");
     assert!(e.to_string().contains(&charge.receipt_no));
     f.desk.void_receipt(&c, &sup, &charge.receipt_no, "退号前作废").unwrap();
-    f.desk.cancel_registration(&c, r.id, "退号", Some(&sup)).unwrap();
+    f.desk.cancel_registration(&c, r.id, "退号", Some(&(&sup).into())).unwrap();
 }

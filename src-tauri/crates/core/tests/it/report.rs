@@ -561,7 +561,7 @@ fn count(counted: i64, reason: &str, supervisor: Option<&Actor>) -> CashCount {
     CashCount {
         counted: Counted::Total(Fen::new(counted).unwrap()),
         reason: reason.into(),
-        supervisor: supervisor.cloned(),
+        supervisor: supervisor.map(Into::into),
     }
 }
 

@@ -88,10 +88,10 @@ fn a_supervisor_never_approves_their_own_void_refund_or_free_text_line() {
         reason: "价目表遗漏".into(),
     };
     let mut own = charge("DT-MZ01-000001", vec![free], vec![cash("5")]);
-    own.approver = Some(sup.clone());
+    own.approver = Some(sup.clone().into());
     assert_eq!(c.f.desk.pay_charge(&sup, &own).unwrap_err().code(), "approver_is_actor");
     // Another supervisor may approve each.
-    own.approver = Some(other.clone());
+    own.approver = Some(other.clone().into());
     own.id = Uuid::now_v7();
     c.f.desk.pay_charge(&sup, &own).unwrap();
     c.f.desk.refund_receipt(&sup, &other, &refund).unwrap();

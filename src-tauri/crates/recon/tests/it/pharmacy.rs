@@ -69,7 +69,7 @@ fn dispensed_twice_unknown_and_drug_refunds_without_a_return_are_flagged() {
     // A: dispensed, then again with the pharmacist-in-charge; one unit comes back on a slip,
     // which the counter refunds by.
     ph.dispense(&pharmacist, &a.qr_payload, &[], None).unwrap();
-    ph.dispense(&pharmacist, &a.qr_payload, &[], Some((&boss, "患者称药品遗失")))
+    ph.dispense(&pharmacist, &a.qr_payload, &[], Some((&(&boss).into(), "患者称药品遗失")))
         .unwrap();
     let l = first_drug(a);
     let one = Quantity::parse("1").unwrap().min(l.qty);

@@ -3,4 +3,4 @@
 /**
  * A name and PIN: a login, or a supervisor's approval given at someone else's counter.
  */
-export type Credentials = { name: string, pin: string, };
+export type CredentialsInput = { name: string, pin: string, };

@@ -5,7 +5,7 @@ import type { FeeCategory } from "./FeeCategory";
  * A line of a draft charge as the window holds it: a catalog code and the quantity typed,
  * or an item outside the price list (name, unit price typed in yuan, category, reason).
  */
-export type DraftLine = { code: string | null, 
+export type DraftLineInput = { code: string | null, 
 /**
  * As typed: up to three decimals; for a herbal line, the quantity per dose.
  */

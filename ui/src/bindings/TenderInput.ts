@@ -4,4 +4,4 @@ import type { Method } from "./Method";
 /**
  * A tender from the payment panel; money as integer fen.
  */
-export type TenderInputView = { method: Method, amount_fen: number, reference: string, };
+export type TenderInput = { method: Method, amount_fen: number, reference: string, };
