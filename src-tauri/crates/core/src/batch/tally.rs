@@ -2,9 +2,11 @@
 //! The exporter feeds it every entry it writes, the checker every line it reads: the same
 //! code on both sides, so a manifest that disagrees with its records is caught.
 
-use super::{payload_rows, Counts, ReceiptRange, Totals, Voided};
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use super::rows::{tree_rows, Int, Rows, Str};
+use super::{Counts, ReceiptRange, Totals, Voided};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
@@ -24,34 +26,66 @@ pub fn receipt_sign(kind: &str) -> i64 {
     }
 }
 
-fn int(row: &Map<String, Value>, key: &str) -> i64 {
-    row.get(key).and_then(Value::as_i64).unwrap_or(0)
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReceiptIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow)]
+    kind: Str<'a>,
+    total_fen: Int,
+    seq: Int,
+    #[serde(borrow)]
+    receipt_no: Str<'a>,
 }
 
-fn text<'a>(row: &'a Map<String, Value>, key: &str) -> &'a str {
-    row.get(key).and_then(Value::as_str).unwrap_or("")
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TenderIn<'a> {
+    #[serde(borrow)]
+    receipt_id: Str<'a>,
+    #[serde(borrow)]
+    method: Str<'a>,
+    amount_fen: Int,
 }
 
 impl Tally {
     /// Adds one journal entry's payload.
     pub fn add(&mut self, payload: &Value) {
+        self.add_rows(&tree_rows(payload));
+    }
+
+    /// Adds one journal entry, given as its rows.
+    pub fn add_rows(&mut self, rows: &Rows<'_>) {
         self.counts.journal_entries += 1;
         // A tender's sign is its receipt's, and both travel in the same entry.
-        let mut kinds: HashMap<&str, &str> = HashMap::new();
-        for (table, row) in payload_rows(payload) {
-            *self.counts.rows.entry(table.to_string()).or_default() += 1;
+        let mut kinds: Vec<(Str, Str)> = Vec::new();
+        for (table, row) in rows {
+            match self.counts.rows.get_mut(table.as_ref()) {
+                Some(n) => *n += 1,
+                None => {
+                    self.counts.rows.insert(table.to_string(), 1);
+                }
+            }
             if table == "receipt" {
-                let kind = text(row, "kind");
-                kinds.insert(text(row, "id"), kind);
+                let r: ReceiptIn = row.parse().unwrap_or_default();
+                let kind = r.kind.text();
                 *self.counts.receipts.entry(kind.to_string()).or_default() += 1;
-                *self.receipts_fen.entry(kind.to_string()).or_default() += receipt_sign(kind) * int(row, "total_fen");
-                self.add_to_ranges(int(row, "seq"), text(row, "receipt_no"));
+                *self.receipts_fen.entry(kind.to_string()).or_default() += receipt_sign(kind) * r.total_fen.0;
+                self.add_to_ranges(r.seq.0, r.receipt_no.text());
+                kinds.push((r.id, r.kind));
             }
         }
-        for (table, row) in payload_rows(payload) {
+        for (table, row) in rows {
             if table == "tender" {
-                let sign = kinds.get(text(row, "receipt_id")).map_or(1, |k| receipt_sign(k));
-                *self.tenders_fen.entry(text(row, "method").to_string()).or_default() += sign * int(row, "amount_fen");
+                let t: TenderIn = row.parse().unwrap_or_default();
+                // The last receipt of that id, as a map of ids would keep it.
+                let sign = kinds
+                    .iter()
+                    .rev()
+                    .find(|(id, _)| id.text() == t.receipt_id.text())
+                    .map_or(1, |(_, kind)| receipt_sign(kind.text()));
+                *self.tenders_fen.entry(t.method.owned()).or_default() += sign * t.amount_fen.0;
             }
         }
     }
