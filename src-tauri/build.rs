@@ -70,6 +70,8 @@ const COMMANDS: &[&str] = &[
     "print_deposit_summary",
     "printer",
     "set_printer",
+    "backup_setting",
+    "set_backup",
     "set_department",
     "open_pdf",
     "export_overview",

@@ -165,6 +165,8 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         commands::admissions::print_deposit_summary,
         commands::settings::printer,
         commands::settings::set_printer,
+        commands::settings::backup_setting,
+        commands::settings::set_backup,
         commands::settings::set_department,
         commands::settings::open_pdf,
         commands::export::export_overview,

@@ -4,6 +4,7 @@
 
 import { invoke, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { BackupSettingView } from "./bindings/BackupSettingView";
 import type { ActivationView } from "./bindings/ActivationView";
 import type { AddOperatorInput } from "./bindings/AddOperatorInput";
 import type { AdmissionView } from "./bindings/AdmissionView";
@@ -191,6 +192,10 @@ export const api = {
   printer: () => call<string | null>("printer"),
   /** Sets it (administrators); an empty name means "save the PDF only". Returns the new one. */
   setPrinter: (name: string) => call<string | null>("set_printer", { name }),
+  /** 自动备份: the folder automatic backups go to (null: none chosen) and after how many receipts. */
+  backupSetting: () => call<BackupSettingView>("backup_setting"),
+  /** Sets it (administrators); the core writes and checks a first backup there at once. */
+  setBackup: (folder: string) => call<BackupSettingView>("set_backup", { folder }),
   /** Opens a PDF this desk saved in the system's viewer (whose print dialog can print it). */
   openPdf: (path: string) => call<null>("open_pdf", { path }),
   /** 收据核验: verifies a scanned receipt QR payload with this station's key. */

@@ -4,6 +4,7 @@
 use super::Reply;
 use crate::ShellState;
 use downtime_core::registration::Department;
+use downtime_core::view::BackupSettingView;
 use downtime_core::view::{DepartmentInput, DepartmentView};
 use downtime_core::CoreError;
 use tauri::State;
@@ -23,6 +24,25 @@ pub fn set_printer(state: State<'_, ShellState>, name: String) -> Reply<Option<S
     let desk = shell.desk()?;
     desk.set_printer(&me, &name)?;
     Ok(desk.printer()?)
+}
+
+/// 自动备份: where automatic backups go, for anyone signed in to see.
+#[tauri::command(rename_all = "snake_case")]
+pub fn backup_setting(state: State<'_, ShellState>) -> Reply<BackupSettingView> {
+    let mut shell = state.shell();
+    shell.actor()?;
+    Ok(BackupSettingView::of(shell.desk()?, None)?)
+}
+
+/// Sets the automatic backup folder (an administrator, in the core); a first backup is written
+/// and checked there at once.
+#[tauri::command(rename_all = "snake_case")]
+pub fn set_backup(state: State<'_, ShellState>, folder: String) -> Reply<BackupSettingView> {
+    let mut shell = state.shell();
+    let me = shell.actor()?;
+    let desk = shell.desk()?;
+    let written = desk.set_backup(&me, std::path::Path::new(folder.trim()), None)?;
+    Ok(BackupSettingView::of(desk, Some(&written))?)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -217,6 +217,17 @@ fn operators_outages_exports_and_restore_refuse_wrong_roles() {
         );
     }
     assert!(!card.exists());
+    // The automatic backup folder is an administrator's setting: nothing is written there.
+    let usb = tempfile::tempdir().unwrap();
+    for who in [CASHIER, SUPERVISOR, FINANCE] {
+        w.login(who);
+        t.expect(
+            "set_backup",
+            json!({ "folder": usb.path().display().to_string() }),
+            "role_forbidden",
+        );
+    }
+    assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 0);
     // Restore: a backup of this station, chosen in the (answered) file dialog; a cashier's
     // name and PIN do not restore it.
     let backups = tempfile::tempdir().unwrap();

@@ -132,3 +132,55 @@ fn documents_printed_from_the_window_are_saved_beside_the_database() {
     assert_eq!(printed["sent_to_printer"], false);
     assert!(printed["problem"].as_str().is_some() && printed["problem_en"].as_str().is_some());
 }
+
+/// #17: the app, like every command, refuses an empty file and another program's SQLite file
+/// with one sentence — at start, and when its setup screen is submitted — and never writes to
+/// either (only a missing file is the first start, which setup creates).
+#[test]
+fn an_empty_or_another_programs_file_is_refused_and_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let foreign = dir.path().join("notes.db");
+    let notes = downtime_core::store::Schema {
+        migrations: &["CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL)"],
+        append_only: &[],
+        application_id: 0x4e4f5445,
+    };
+    drop(downtime_core::store::open_file(&foreign, &notes, 1).unwrap());
+    // Each file's name and bytes (as a hash), but the window's own lock file `<file>-instance`
+    // (empty, never the station's): no `-wal`, `-shm` or journal appears, no byte changes.
+    let files = |d: &std::path::Path| -> Vec<(String, u64)> {
+        use std::hash::{Hash, Hasher};
+        let mut all: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.to_string_lossy().ends_with("-instance"))
+            .map(|p| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                std::fs::read(&p).unwrap_or_default().hash(&mut h);
+                (p.file_name().unwrap().to_string_lossy().into_owned(), h.finish())
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let before = files(dir.path());
+    for (db, expected) in [(&empty, "db_empty"), (&foreign, "db_not_database")] {
+        let w = Window::open(db);
+        assert_eq!(code(w.call("app_status", json!({}))), expected, "{}", db.display());
+        let s = setup();
+        let input = json!({
+            "input": { "hospital": s.hospital, "code": s.code, "station_name": s.station_name,
+                       "admin_name": s.admin_name, "admin_pin": s.admin_pin }
+        });
+        assert_eq!(code(w.call("setup_station", input)), expected, "{}", db.display());
+        let e = w.call("app_status", json!({})).unwrap_err();
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            !message.contains('\n') && message.contains(db.file_name().unwrap().to_str().unwrap()),
+            "{message}"
+        );
+    }
+    assert_eq!(files(dir.path()), before, "nothing was written beside or into either file");
+}

@@ -1,5 +1,6 @@
 //! Ctrl+O 操作员与设置: the list (role, lock status) and, for administrators, adding an operator, the
-//! idle-lock minutes and the receipt printer (everyone sees which printer is in use), this
+//! idle-lock minutes, the receipt printer (everyone sees which printer is in use) and the
+//! automatic backup folder (`settings/BackupForm`, opened on demand), this
 //! station's key card (`settings/KeyCardForm`, offered to whoever may trust keys); under the
 //! list, 编辑科室表 opens the department list and 编辑号别与挂号费 the registration types (Esc
 //! there comes back here). Who may change what is
@@ -20,6 +21,7 @@ import { useSubmit, type FieldFor } from "../hooks/useSubmit";
 import { roleKey, useT } from "../i18n";
 import type { Notice } from "./notice";
 import { IdleLockForm } from "./IdleLockForm";
+import { BackupForm } from "./settings/BackupForm";
 import { KeyCardForm } from "./settings/KeyCardForm";
 import { PrinterForm } from "./settings/PrinterForm";
 import { ThresholdForm } from "./settings/ThresholdForm";
@@ -147,6 +149,7 @@ export function OperatorsDialog({ status, onStatus, onClose, onOpenDepts, focusD
         <div>
           {changesSettings && <IdleLockForm minutes={status.idle_lock_minutes} onStatus={onStatus} />}
           <PrinterForm canChange={changesSettings} />
+          <BackupForm canChange={changesSettings} />
         </div>
       </div>
     </Dialog>

@@ -2,7 +2,10 @@
 //! gets a scratch station; the real commands run as child processes of this binary and are
 //! measured whole (wall time from start to exit, peak memory as the operating system
 //! accounts it), beside the floor of the same machine in the same run: a process that opens
-//! the same file with bare SQLite and reads one row (`bench probe`).
+//! the same file with bare SQLite and reads one row (`bench probe`). Last, a counter: the
+//! station of the most patients gets the first size of price list, and a fresh process opens
+//! it as the app does and searches both (`bench counter`): its peak memory is the core's part
+//! of a counter's.
 
 use crate::print_json;
 use clap::{Args, Subcommand};
@@ -33,6 +36,14 @@ pub enum BenchCmd {
         #[arg(long)]
         n: usize,
     },
+    /// 像收费窗口启动时那样：打开工作站、首次查找患者和项目、热查找（输出 JSON）
+    #[command(hide = true)]
+    Counter {
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        n: usize,
+    },
     /// 生成合成输入文件
     #[command(hide = true)]
     Input {
@@ -59,6 +70,9 @@ pub struct SearchArgs {
     /// 冷启动测量的次数（取中位数）
     #[arg(long, default_value_t = 3)]
     cold_runs: usize,
+    /// 另测一个收费窗口：最大的患者索引加上第一种规模的价目表，同一进程内首次查找与内存峰值
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    counter: bool,
     #[arg(long)]
     json: bool,
 }
@@ -159,7 +173,9 @@ fn median_run(mut runs: Vec<Run>) -> Run {
     }
 }
 
-fn one(kind: Kind, rows: usize, a: &SearchArgs) -> Result<Row, CoreError> {
+/// One row of the table; also the scratch folder and station it was measured on (kept while
+/// the caller holds the folder).
+fn one(kind: Kind, rows: usize, a: &SearchArgs) -> Result<(Row, tempfile::TempDir, PathBuf), CoreError> {
     let dir = tempfile::Builder::new().prefix("downtime-bench-search").tempdir()?;
     let dir_s = dir.path().display().to_string();
     let rows_s = rows.to_string();
@@ -197,7 +213,7 @@ fn one(kind: Kind, rows: usize, a: &SearchArgs) -> Result<Row, CoreError> {
     let (in_run, out) = measure(&in_args)?;
     let p: serde_json::Value = serde_json::from_slice(&out).map_err(|e| failed("in-process", e.to_string().as_bytes()))?;
     let f = |k: &str| p[k].as_f64().unwrap_or(f64::NAN);
-    Ok(Row {
+    let row = Row {
         what: kind.noun(),
         rows,
         import,
@@ -210,6 +226,49 @@ fn one(kind: Kind, rows: usize, a: &SearchArgs) -> Result<Row, CoreError> {
         first_search_ms: f("first_us") / 1e3,
         warm_p50_us: f("p50_us"),
         warm_p99_us: f("p99_us"),
+    };
+    Ok((row, dir, db))
+}
+
+/// A counter with a big hospital's data: the station of `patients` patients gets a price list of
+/// `items` items, then a fresh process opens it as the app does, searches a patient and an item
+/// first, then warm searches of both; its peak memory is what the counter's core holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct CounterRow {
+    pub patients: usize,
+    pub items: usize,
+    pub items_import: Run,
+    pub run: Run,
+    pub open_ms: f64,
+    pub first_patient_ms: f64,
+    pub first_item_ms: f64,
+    pub patients_p99_us: f64,
+    pub items_p99_us: f64,
+}
+
+fn counter(dir: &Path, db: &Path, patients: usize, items: usize, a: &SearchArgs) -> Result<CounterRow, CoreError> {
+    let dir_s = dir.display().to_string();
+    let items_s = items.to_string();
+    let input =
+        PathBuf::from(String::from_utf8_lossy(&measure(&["bench", "input", "--dir", &dir_s, "--rows", &items_s, "--items"])?.1).trim());
+    let (db_s, input_s) = (db.display().to_string(), input.display().to_string());
+    let items_import = measure(&["--db", &db_s, "--as", ADMIN.0, "--pin", ADMIN.1, "catalog", "import", &input_s])?.0;
+    std::fs::remove_file(&input)?;
+    core::settled_size(db)?;
+    let n = a.n.max(10).to_string();
+    let (run, out) = measure(&["bench", "counter", "--file", &db_s, "--n", &n])?;
+    let p: serde_json::Value = serde_json::from_slice(&out).map_err(|e| failed("counter", e.to_string().as_bytes()))?;
+    let f = |k: &str| p[k].as_f64().unwrap_or(f64::NAN);
+    Ok(CounterRow {
+        patients,
+        items,
+        items_import,
+        run,
+        open_ms: f("open_us") / 1e3,
+        first_patient_ms: f("first_patient_us") / 1e3,
+        first_item_ms: f("first_item_us") / 1e3,
+        patients_p99_us: f("patients_p99_us"),
+        items_p99_us: f("items_p99_us"),
     })
 }
 
@@ -228,6 +287,14 @@ pub fn run(cmd: BenchCmd) -> Result<ExitCode, CoreError> {
             let p = core::in_process(&file, kind, n)?;
             print_json(&serde_json::json!({
                 "open_us": p.open_us, "first_us": p.first_us, "p50_us": p.warm.median, "p99_us": p.warm.p99,
+            }));
+            return Ok(ExitCode::SUCCESS);
+        }
+        BenchCmd::Counter { file, n } => {
+            let c = core::counter(&file, n)?;
+            print_json(&serde_json::json!({
+                "open_us": c.open_us, "first_patient_us": c.first_patient_us, "first_item_us": c.first_item_us,
+                "patients_p99_us": c.patients.p99, "items_p99_us": c.items.p99,
             }));
             return Ok(ExitCode::SUCCESS);
         }
@@ -266,8 +333,13 @@ pub fn run(cmd: BenchCmd) -> Result<ExitCode, CoreError> {
             "p99 µs"
         );
     }
+    // The station of the most patients is kept for the counter's figures.
+    let mut biggest: Option<(usize, tempfile::TempDir, PathBuf)> = None;
     for (kind, n) in plan {
-        let r = one(kind, n, &a)?;
+        let (r, dir, db) = one(kind, n, &a)?;
+        if kind == Kind::Patients && a.counter && biggest.as_ref().is_none_or(|(m, _, _)| n > *m) {
+            biggest = Some((n, dir, db));
+        }
         if !a.json {
             println!(
                 "{:<9} {:>9} | {:>9.1} {:>7} | {:>8.1} {:>6.0} | {:>10.1} {:>7} | {:>9.1} {:>7} | {:>8.1} {:>9.2} {:>7} | {:>8.1} {:>8.1}",
@@ -290,9 +362,30 @@ pub fn run(cmd: BenchCmd) -> Result<ExitCode, CoreError> {
         }
         rows.push(r);
     }
+    let items = a.items.iter().copied().find(|n| *n > 0);
+    let counter_row = match (biggest, items) {
+        (Some((patients, dir, db)), Some(items)) => Some(counter(dir.path(), &db, patients, items, &a)?),
+        _ => None,
+    };
     if a.json {
-        print_json(&rows);
+        print_json(&serde_json::json!({ "rows": rows, "counter": counter_row }));
     } else {
+        if let Some(c) = &counter_row {
+            println!(
+                "counter: {} patients + {} items (items imported in {:.1} s, {} MB): opened {:.1} ms, first patient search {:.2} ms, first item search {:.2} ms, warm p99 {:.1} / {:.1} µs; peak {} MB, whole process {:.0} ms",
+                c.patients,
+                c.items,
+                c.items_import.wall_ms / 1e3,
+                mb(c.items_import.peak_mb),
+                c.open_ms,
+                c.first_patient_ms,
+                c.first_item_ms,
+                c.patients_p99_us,
+                c.items_p99_us,
+                mb(c.run.peak_mb),
+                c.run.wall_ms
+            );
+        }
         println!(
             "import: the real `patients import` / `catalog import` command; cold: a fresh `patient find {}` (with its PIN check) / `catalog search {}` process, start to exit; floor: a process that opens the same file with bare SQLite and reads one row; open/1st: Desk::open and its first search in one process; p50/p99: warm searches after it.",
             Kind::Patients.first_query(),

@@ -247,15 +247,20 @@ fn print_receipt(r: &Receipt) {
     println!("{}", r.receipt_no);
 }
 
+/// A receipt as text, headed by what the paper is (退费凭证, 住院病人预交金收据, …).
 fn show(r: &Receipt) {
     let mark = if r.voided.is_some() { "（已作废）" } else { "" };
     println!(
-        "收据 {}{mark}  {}  {} {}",
+        "{} {}{mark}  {}  {} {}",
+        r.kind.title(),
         r.receipt_no,
         local_display(r.occurred_at),
         r.patient.name,
         r.patient.downtime_no.clone().unwrap_or_default()
     );
+    if let Some(original) = &r.refund_of {
+        println!("  原收据 {original}");
+    }
     for l in &r.lines {
         println!(
             "  {:>2} {} {} {} {}×¥{} = {}  {}",

@@ -10,10 +10,11 @@ pub fn ask(prompt: &str) -> Option<String> {
     if !stdin.is_terminal() {
         return None;
     }
-    eprint!("{prompt}");
-    let _ = std::io::stderr().flush();
     let line = {
+        // Echo off before the prompt shows: whatever is typed once it is seen is never echoed.
         let _quiet = Quiet::new();
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
         let mut line = String::new();
         stdin.lock().read_line(&mut line).ok()?;
         line

@@ -148,6 +148,53 @@ pub fn in_process(db: &Path, kind: Kind, n: usize) -> Result<InProcess> {
     Ok(InProcess { open_us, first_us, warm })
 }
 
+/// A counter as the app starts it: the desk opened, then the first patient search and the
+/// first item search (what a counter is asked first), then warm searches of both.
+#[derive(Debug, Clone)]
+pub struct Counter {
+    pub open_us: f64,
+    pub first_patient_us: f64,
+    pub first_item_us: f64,
+    pub patients: Figure,
+    pub items: Figure,
+}
+
+/// Opens `db` afresh as the app does and searches as a counter would (`n` warm searches of
+/// each kind, cycling through its queries).
+pub fn counter(db: &Path, n: usize) -> Result<Counter> {
+    let t = Instant::now();
+    let mut desk = Desk::open(db)?;
+    let open_us = t.elapsed().as_secs_f64() * 1e6;
+    let t = Instant::now();
+    desk.find_patients(Kind::Patients.first_query(), 20)?;
+    let first_patient_us = t.elapsed().as_secs_f64() * 1e6;
+    let t = Instant::now();
+    desk.catalog_search(Kind::Items.first_query(), 20)?;
+    let first_item_us = t.elapsed().as_secs_f64() * 1e6;
+    let mut warm = |kind: Kind| -> Result<Figure> {
+        let queries = kind.queries();
+        let mut samples = Vec::with_capacity(n);
+        for i in 0..n {
+            let t = Instant::now();
+            match kind {
+                Kind::Patients => desk.find_patients(queries[i % queries.len()], 20)?.len(),
+                Kind::Items => desk.catalog_search(queries[i % queries.len()], 20)?.len(),
+            };
+            samples.push(t.elapsed());
+        }
+        Ok(summarise(&format!("{} search, warm", kind.noun()), samples))
+    };
+    let patients = warm(Kind::Patients)?;
+    let items = warm(Kind::Items)?;
+    Ok(Counter {
+        open_us,
+        first_patient_us,
+        first_item_us,
+        patients,
+        items,
+    })
+}
+
 /// The machine's floor for a process that answers from this file: open it read-only with bare
 /// SQLite and read one row by its key.
 pub fn probe(db: &Path) -> Result<()> {

@@ -54,25 +54,29 @@ impl Desk {
                 format!("The HIS down time {} is in the future; check it", local_display(down))
             ));
         }
-        if let Some(active) = self.active_outage()? {
-            return Err(invalid!(
-                OutageAlreadyActive,
-                format!("应急已经在进行中（自 {} 起），无需再次启动", local_display(active.his_down_at)),
-                format!(
-                    "An outage is already active (since {}); no need to start another",
-                    local_display(active.his_down_at)
-                )
-            ));
-        }
-        let id = Uuid::now_v7();
-        self.record_one(
-            by.name(),
-            "outage_started",
-            "outage",
-            now,
-            "INSERT INTO outage (id, reason, his_down_at, announced_by, started_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id.to_string(), reason, stamp(down), announced, by.id().to_string(), stamp(now)],
-        )?;
+        // Checked and written in one write transaction: two windows starting an outage at the
+        // same moment get one outage and "already active", never the schema's refusal.
+        self.in_write_tx(|desk| {
+            if let Some(active) = desk.active_outage()? {
+                return Err(invalid!(
+                    OutageAlreadyActive,
+                    format!("应急已经在进行中（自 {} 起），无需再次启动", local_display(active.his_down_at)),
+                    format!(
+                        "An outage is already active (since {}); no need to start another",
+                        local_display(active.his_down_at)
+                    )
+                ));
+            }
+            let id = Uuid::now_v7();
+            desk.record_one(
+                by.name(),
+                "outage_started",
+                "outage",
+                now,
+                "INSERT INTO outage (id, reason, his_down_at, announced_by, started_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id.to_string(), reason, stamp(down), announced, by.id().to_string(), stamp(now)],
+            )
+        })?;
         Ok(self.active_outage()?.expect("just started"))
     }
 

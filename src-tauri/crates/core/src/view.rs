@@ -372,3 +372,26 @@ impl From<crate::CoreError> for IpcError {
         }
     }
 }
+
+/// 自动备份 in the settings: the folder automatic backups go to (none chosen yet) and after how
+/// many receipts (and at every shift close); `written`, the first backup written when the folder
+/// was just set, which proves the folder works.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupSettingView {
+    pub folder: Option<String>,
+    #[ts(type = "number")]
+    pub every: i64,
+    pub written: Option<String>,
+}
+
+impl BackupSettingView {
+    /// The automatic backup setting as the window shows it.
+    pub fn of(desk: &crate::store::Desk, written: Option<&crate::store::backup::Backup>) -> crate::error::Result<BackupSettingView> {
+        Ok(BackupSettingView {
+            folder: desk.backup_dir()?.map(|d| d.display().to_string()),
+            every: desk.backup_every()?,
+            written: written.map(|b| b.path.display().to_string()),
+        })
+    }
+}

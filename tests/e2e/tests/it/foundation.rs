@@ -68,6 +68,24 @@ async fn first_start_to_outage_and_shift() {
         app.by_id("op-submit").await.click().await.unwrap();
         app.text_contains("op-list", "李收费").await;
         app.screenshot("operators").await;
+        // 自动备份: the administrator types a USB stick's folder; a first backup is written
+        // there at once, checked, and the settings say where backups go from now on.
+        let usb = tempfile::tempdir().unwrap();
+        let usb_path = usb.path().display().to_string();
+        app.text_contains("backup-current", "未设置").await;
+        app.by_id("backup-open").await.click().await.unwrap();
+        app.wait_focus("backup-folder").await;
+        app.keys(&usb_path).await;
+        app.keys(ENTER).await;
+        app.text_contains("backup-notice", "已备份并校验").await;
+        app.text_contains("backup-current", &usb_path).await;
+        app.screenshot("backup-set").await;
+        let backups: Vec<_> = std::fs::read_dir(usb.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("MZ01-") && n.ends_with(".downtime-backup"))
+            .collect();
+        assert_eq!(backups.len(), 1, "{backups:?}");
         app.keys(ESC).await;
         app.by_id("nav-logout").await.click().await.unwrap();
 

@@ -276,6 +276,8 @@ async fn a_type_set_in_settings_is_paid_at_registration_and_refunded_on_cancel()
         app.keys(DELETE).await;
         app.wait_focus("reg-cancel-reason").await;
         app.text_contains("reg-cancel-refund", "¥13.00").await;
+        // The split it goes back by, before confirming: the cash it was paid with.
+        app.text_contains("reg-cancel-split", "退回：现金 ¥13.00").await;
         app.keys("患者等不及离开").await;
         app.keys(ENTER).await;
         app.wait_focus("reg-cancel-sup-name").await;

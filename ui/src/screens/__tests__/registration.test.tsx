@@ -13,6 +13,7 @@ import {
   ipcError,
   patient,
   printResult,
+  receiptView,
   registration,
   regTypes,
   renderApp,
@@ -590,6 +591,17 @@ describe("today's registrations and 退号", () => {
     const paid = registration({ id: "reg-1", queue_no: 7, receipt_no: "MZ01-000001", total_fen: 1100 });
     const { calls, user } = await openReg("F4", {
       registrations_today: () => [paid],
+      receipt: (a) => {
+        expect(a).toEqual({ receipt_no: "MZ01-000001" });
+        return receiptView({
+          receipt_no: "MZ01-000001",
+          total_fen: 1100,
+          tenders: [
+            { method: "card", amount_fen: 600, tendered_fen: null, reference: "1234/000123" },
+            { method: "cash", amount_fen: 500, tendered_fen: 1000, reference: "" },
+          ],
+        });
+      },
       cancel_registration: (a) => {
         const input = a?.input as { supervisor: { pin: string } | null };
         if (input.supervisor?.pin !== "1357") throw ipcError("pin_wrong", "PIN 不正确");
@@ -599,6 +611,8 @@ describe("today's registrations and 退号", () => {
     await screen.findByTestId("reg-row");
     await user.keyboard("{Control>}t{/Control}{Delete}");
     expect(screen.getByTestId("reg-cancel-refund")).toHaveTextContent("原路退还挂号费 ¥11.00（收据 MZ01-000001）");
+    // The split it goes back by, before anything is confirmed: the fee receipt's own tenders.
+    expect(await screen.findByTestId("reg-cancel-split")).toHaveTextContent("退回：银行卡 ¥6.00（1234/000123）、现金 ¥5.00");
     await user.keyboard("挂错科室{Enter}");
     expect(screen.getByTestId("reg-cancel-sup-name")).toHaveFocus();
     await user.keyboard("{Enter}{Enter}");

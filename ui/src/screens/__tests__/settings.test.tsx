@@ -16,6 +16,7 @@ async function openSettings(who = admin, handlers: Handlers = {}) {
     app_status: () => status({ operator: who }),
     list_operators: () => [who],
     printer: () => "HP_LaserJet_M404",
+    backup_setting: () => ({ folder: null, every: 50, written: null }),
     cash_threshold: () => 1000,
     departments: () => departments,
     ...handlers,
@@ -54,6 +55,42 @@ describe("handover difference threshold", () => {
     await openSettings(supervisor);
     expect(await screen.findByTestId("threshold-current")).toHaveTextContent("¥10.00");
     expect(screen.queryByTestId("threshold-value")).not.toBeInTheDocument();
+  });
+});
+
+describe("automatic backup", () => {
+  test("an administrator opens the form, types the USB folder, and sees it set with the first backup written", async () => {
+    const { calls, user } = await openSettings(admin, {
+      set_backup: (a) => ({ folder: a?.folder as string, every: 50, written: `${a?.folder as string}/MZ01-20261207T040000Z-000000042.db` }),
+    });
+    expect(await screen.findByTestId("backup-current")).toHaveTextContent("未设置");
+    expect(screen.queryByTestId("backup-folder")).not.toBeInTheDocument(); // on demand: the dialog keeps its room
+    await user.click(screen.getByTestId("backup-open"));
+    expect(screen.getByTestId("backup-folder")).toHaveFocus();
+    await user.keyboard("/media/usb/备份{Enter}");
+    expect(await screen.findByTestId("backup-notice")).toHaveTextContent("已备份并校验：/media/usb/备份/MZ01-");
+    expect(screen.getByTestId("backup-current")).toHaveTextContent("备份到 /media/usb/备份（每 50 张收据及每次交班）");
+    expect(callsOf(calls, "set_backup").map((c) => c.args)).toEqual([{ folder: "/media/usb/备份" }]);
+    expect(screen.queryByTestId("backup-folder")).not.toBeInTheDocument();
+  });
+
+  test("the core's refusal stands next to the folder; others only see where backups go", async () => {
+    const { user } = await openSettings(admin, {
+      set_backup: () => {
+        throw ipcError("backup_same_folder", "备份文件夹不能在工作站数据所在的文件夹里：请选 U 盘或另一块硬盘");
+      },
+    });
+    await user.click(await screen.findByTestId("backup-open"));
+    await user.keyboard("/root/.local/share/x{Enter}");
+    expect(await screen.findByTestId("backup-error")).toHaveTextContent("不能在工作站数据所在的文件夹里");
+    expect(screen.getByTestId("backup-folder")).toHaveFocus();
+    expect(screen.getByTestId("backup-current")).toHaveTextContent("未设置");
+  });
+
+  test("a cashier sees the folder in use and no form", async () => {
+    await openSettings(operator(), { backup_setting: () => ({ folder: "/media/usb", every: 20, written: null }) });
+    expect(await screen.findByTestId("backup-current")).toHaveTextContent("备份到 /media/usb（每 20 张收据及每次交班）");
+    expect(screen.queryByTestId("backup-open")).not.toBeInTheDocument();
   });
 });
 

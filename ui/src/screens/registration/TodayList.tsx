@@ -1,16 +1,19 @@
 //! 今日挂号 (Ctrl+T): today's registrations, newest first. ↑/↓ choose a row, Delete (or the
 //! 退号 button) asks for the reason — and, when the fee was paid, a supervisor's name and PIN,
-//! the amount going back shown first — Enter cancels it. A cancelled registration stays in the
+//! the amount going back and the tenders it goes back to (the fee receipt's own, as the core
+//! refunds them) shown first — Enter cancels it. A cancelled registration stays in the
 //! list marked 已退号 — nothing is deleted, its queue number stays used — with its refund.
 
 import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from "react";
 import { api, type CodeMap } from "../../api";
 import type { RegistrationView } from "../../bindings/RegistrationView";
+import type { TenderView } from "../../bindings/TenderView";
 import { ErrorText, errorIn } from "../../components/ErrorText";
 import { Field } from "../../components/Field";
 import { FormButtons } from "../../components/FormButtons";
 import { KeyForm } from "../../components/KeyForm";
 import { SUPERVISED_FIELDS, SupervisorFields, useSupervisor } from "../../components/SupervisorFields";
+import { METHOD_KEY } from "../../components/TenderFields";
 import { formatFen, formatLocalTime } from "../../format";
 import { useDraft } from "../../hooks/useDraft";
 import { useSubmit, type FieldFor, type Problem } from "../../hooks/useSubmit";
@@ -42,6 +45,8 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
   const [reason, setReason, clearReason] = useDraft("reg.cancelReason");
   const sup = useSupervisor(useDraft("reg.cancelSup"));
   const [done, setDone] = useState<RegistrationView | null>(null);
+  // The paid fee's tenders: a paid 退号 goes back to exactly these (原路退回).
+  const [feeTenders, setFeeTenders] = useState<TenderView[] | null>(null);
   const cancel = useSubmit(fieldFor);
   const rows = regs ?? [];
   const index = Math.max(0, rows.findIndex((r) => r.id === selectedId));
@@ -60,6 +65,13 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
     if (!selected || selected.cancelled) return;
     setDone(null);
     cancel.setProblem(null);
+    setFeeTenders(null);
+    if (selected.receipt_no) {
+      api.receipt(selected.receipt_no).then(
+        (r) => setFeeTenders(r.tenders),
+        () => setFeeTenders(null),
+      );
+    }
     setAsking(true);
   }
 
@@ -179,6 +191,15 @@ export function TodayList({ regs, loadProblem, onCancelled, onBackOut, listRef }
             <>
               <p className="refund-preview" data-testid="reg-cancel-refund">
                 {t("reg.cancelRefund", { amount: formatFen(selected.total_fen), receipt: selected.receipt_no })}
+                {feeTenders && feeTenders.length > 0 && (
+                  <span data-testid="reg-cancel-split">
+                    {t("reg.cancelSplit", {
+                      tenders: feeTenders
+                        .map((x) => `${t(METHOD_KEY[x.method])} ${formatFen(x.amount_fen)}${x.reference ? `（${x.reference}）` : ""}`)
+                        .join("、"),
+                    })}
+                  </span>
+                )}
               </p>
               <SupervisorFields sup={sup} prefix="reg-cancel" errorFor={(f) => errorIn(cancel.problem, f, "reg-cancel-error")} />
             </>

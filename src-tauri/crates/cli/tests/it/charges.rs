@@ -557,6 +557,12 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
     let forged = second["qr_payload"].as_str().unwrap().replacen(".refund.", ".charge.", 1);
     cashier(&s, &["receipt", "check", &forged]).fails_with("签名不符");
 
+    // On the screen too, the voucher says what it is and what it refunds.
+    let shown = cashier(&s, &["receipt", "show", "MZ01-000003"]).out().to_string();
+    assert!(
+        shown.starts_with("退费凭证 MZ01-000003") && shown.contains("原收据 MZ01-000001"),
+        "{shown}"
+    );
     // The voucher prints why, who approved, the way back and where the patient signs; no notice.
     let pdf = |no: &str, name: &str| {
         let path = s.dir.path().join(name);
@@ -579,7 +585,8 @@ fn money_goes_back_the_way_it_came_and_every_paper_says_what_it_is() {
     // The receipt printed after its refunds says so, and what remains.
     let text = pdf("MZ01-000001", "after.pdf");
     assert!(text.contains("已退 ¥170.00（MZ01-000002、MZ01-000003），剩余 ¥0.00"), "{text}");
-    assert!(text.contains("换取电脑发票"), "{text}");
+    // Wholly refunded: nothing is left to exchange, so no exchange notice or date.
+    assert!(!text.contains("换取电脑发票"), "{text}");
     // Each tender as applied to the receipt.
     assert!(text.contains("银行卡 ¥100.00（1234/000123）"), "{text}");
     s.run(&["verify"]).out();
@@ -619,6 +626,11 @@ impl PdfQueue {
 
     fn set_enabled(&self, on: bool) {
         let cmd = if on { "cupsenable" } else { "cupsdisable" };
+        assert!(std::process::Command::new(cmd).arg(&self.0).status().unwrap().success());
+    }
+
+    fn set_accepting(&self, on: bool) {
+        let cmd = if on { "cupsaccept" } else { "cupsreject" };
         assert!(std::process::Command::new(cmd).arg(&self.0).status().unwrap().success());
     }
 }
@@ -776,6 +788,24 @@ fn receipts_print_through_a_real_cups_queue_on_their_own_paper() {
     assert!(again.out().contains("副本"), "{}", again.stdout);
     assert_eq!(cashier(&s, &["receipt", "unprinted", "--json"]).json(), serde_json::json!([]));
     assert!(cashier(&s, &["receipt", "unprinted"]).out().contains("没有未打印的单据"));
+
+    // A queue rejecting jobs: said as such, the PDF saved, listed until a printing reaches it.
+    queue.set_accepting(false);
+    let rejected = cashier(&s, &["receipt", "print", "MZ01-000002"]);
+    assert!(
+        !rejected.ok && rejected.stderr.contains("拒绝接收"),
+        "{} {}",
+        rejected.stdout,
+        rejected.stderr
+    );
+    assert!(std::path::Path::new(rejected.stdout.trim()).exists(), "{}", rejected.stdout);
+    assert_eq!(
+        cashier(&s, &["receipt", "unprinted", "--json"]).json()[0]["receipt_no"],
+        "MZ01-000002"
+    );
+    queue.set_accepting(true);
+    assert!(cashier(&s, &["receipt", "print", "MZ01-000002"]).out().contains("副本"));
+    assert_eq!(cashier(&s, &["receipt", "unprinted", "--json"]).json(), serde_json::json!([]));
 
     s.admin(&["setting", "printer", "no-such-queue"]).out();
     let missing = cashier(&s, &["receipt", "print", "MZ01-000001"]);

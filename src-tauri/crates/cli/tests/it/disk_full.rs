@@ -24,7 +24,7 @@ fn fill(dir: &Path) -> std::path::PathBuf {
 #[test]
 fn a_full_disk_refuses_clearly_writes_nothing_half_and_recovers() {
     let Some(mount) = Tmpfs::mount(16) else {
-        println!("disk full: this machine does not allow mounting a tmpfs (not root); core store::a_full_file_refuses_a_charge covers the refusal");
+        println!("disk full: this machine does not allow mounting a tmpfs (not root); core store::a_full_file_refuses_a_charge (max_page_count) covers the refusal");
         return;
     };
     let db = mount.path.join("station").join("station.db");

@@ -1,4 +1,5 @@
 use crate::{bin, run_db, Station};
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -97,6 +98,62 @@ fn env_variables_name_the_operator() {
         .unwrap();
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("王管理"));
+}
+
+/// `downtime` run on a terminal (a pseudo-terminal made by util-linux `script`) without
+/// `--pin`: the PIN is asked for and typed once the prompt shows; whether it succeeded, and
+/// what the terminal showed.
+fn on_a_terminal(db: &Path, args: &str, typed: &str) -> (bool, String) {
+    use std::io::{Read, Write};
+    let line = format!("'{}' --db '{}' {args}", bin().display(), db.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_remove("DOWNTIME_OPERATOR")
+        .env_remove("DOWNTIME_PIN")
+        .env("DOWNTIME_LANG", "zh_CN.UTF-8")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("`script` (util-linux) makes the terminal for this test");
+    let mut out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut shown = Vec::new();
+    let prompt = "王管理 的 PIN：";
+    while !String::from_utf8_lossy(&shown).contains(prompt) {
+        match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(bytes) => shown.extend(bytes),
+            Err(_) => panic!("no PIN prompt on the terminal: {}", String::from_utf8_lossy(&shown)),
+        }
+    }
+    // Echo is off before the prompt is written: the PIN can be typed as soon as it shows.
+    child.stdin.take().unwrap().write_all(format!("{typed}\n").as_bytes()).unwrap();
+    let ok = child.wait().unwrap().success();
+    while let Ok(bytes) = rx.recv_timeout(std::time::Duration::from_secs(5)) {
+        shown.extend(bytes);
+    }
+    (ok, String::from_utf8_lossy(&shown).into_owned())
+}
+
+/// #17: without `--pin`, on a terminal the PIN is asked for and not shown as it is typed
+/// (so `ps` and the screen never hold it); a wrong one is counted; without a terminal
+/// (a script) the CLI says an operator is needed instead of waiting.
+#[test]
+fn without_a_pin_the_terminal_asks_for_it_without_echo() {
+    let s = Station::new();
+    let (ok, shown) = on_a_terminal(&s.db(), "--as 王管理 patient find 张三", "123456");
+    assert!(ok && !shown.contains("123456"), "the PIN was refused or echoed: {shown}");
+    let (ok, shown) = on_a_terminal(&s.db(), "--as 王管理 patient find 张三", "654321");
+    assert!(!ok && shown.contains("PIN 不正确，还可以再试 4 次"), "{shown}");
+    assert!(!shown.contains("654321"), "the PIN was echoed: {shown}");
+    s.run(&["--as", "王管理", "patient", "find", "张三"]).fails_with("需要操作员");
 }
 
 #[test]
@@ -316,13 +373,14 @@ fn bench_search_measures_each_size_in_fresh_processes() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = out["rows"].as_array().unwrap();
     let what: Vec<(&str, u64)> = rows
         .iter()
         .map(|r| (r["what"].as_str().unwrap(), r["rows"].as_u64().unwrap()))
         .collect();
     assert_eq!(what, [("patients", 2000), ("items", 1500)]);
-    for r in &rows {
+    for r in rows {
         for k in [
             "file_mb",
             "bytes_per_row",
@@ -337,4 +395,11 @@ fn bench_search_measures_each_size_in_fresh_processes() {
             assert!(r[k]["wall_ms"].as_f64().unwrap() > 0.0, "{k}: {r}");
         }
     }
+    // The counter: the patients' station with the price list, opened as the app opens it.
+    let c = &out["counter"];
+    assert_eq!((c["patients"].as_u64(), c["items"].as_u64()), (Some(2000), Some(1500)), "{c}");
+    for k in ["open_ms", "first_patient_ms", "first_item_ms", "patients_p99_us", "items_p99_us"] {
+        assert!(c[k].as_f64().unwrap() > 0.0, "{k}: {c}");
+    }
+    assert!(c["run"]["peak_mb"].as_f64().unwrap() > 0.0, "{c}");
 }

@@ -27,6 +27,14 @@ pub fn notice(kind: ReceiptKind) -> &'static str {
     }
 }
 
+/// A paper that nothing can be exchanged or settled against any more: voided, or a receipt
+/// whose whole amount has been refunded. It prints neither its kind's notice nor an exchange
+/// or re-settlement date, so that it never reads as something to take to the counter (what
+/// became of it is in its remarks).
+fn spent(r: &Receipt) -> bool {
+    r.voided.is_some() || (!r.kind.pays_back() && r.total > Fen::ZERO && r.refunded >= r.total)
+}
+
 pub fn parse_layout(text: &str) -> Result<Layout> {
     match text.trim().to_lowercase().as_str() {
         "a5" => Ok(Layout::A5),
@@ -55,6 +63,7 @@ fn charges(r: &Receipt) -> Charges {
         (None, String::new())
     };
     let due_note = match (r.resettle_due, r.exchange_due) {
+        _ if spent(r) => None,
         (Some(d), _) => Some(format!(
             "医保重新结算及换取电脑发票截止日期：{}{}",
             d.date,
@@ -144,7 +153,7 @@ impl Desk {
             copy,
             voided: r.voided.is_some(),
             issued_at: local_display(r.occurred_at),
-            notice: notice(r.kind).to_string(),
+            notice: if spent(r) { "" } else { notice(r.kind) }.to_string(),
             remarks: self.remarks(r)?,
             signatures: match r.kind {
                 ReceiptKind::Refund => vec!["领款人（患者）签字".to_string()],

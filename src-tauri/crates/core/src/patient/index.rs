@@ -91,15 +91,24 @@ impl<'c> HisIndexer<'c> {
 
     /// The next snapshot patient in HIS-ID order, stored at `row`.
     pub fn add(&mut self, row: i64, p: &Patient) -> Result<()> {
-        self.pos += 1;
         let lookups = lookup::initials(&p.name);
-        self.w.add(&Entry {
-            pos: self.pos,
-            row,
-            codes: &codes(p),
-            name: &p.name,
-            lookups: &lookups,
-        })
+        self.add_prepared(row, p, &lookups, &search_index::name_tokens(&p.name))
+    }
+
+    /// `add` with the patient's pinyin initials (`lookup::initials`) and name tokens
+    /// (`search_index::name_tokens`) already made (an import makes them on its reading thread).
+    pub fn add_prepared(&mut self, row: i64, p: &Patient, initials: &[String], tokens: &str) -> Result<()> {
+        self.pos += 1;
+        self.w.add_with_tokens(
+            &Entry {
+                pos: self.pos,
+                row,
+                codes: &codes(p),
+                name: &p.name,
+                lookups: initials,
+            },
+            tokens,
+        )
     }
 
     /// How many snapshot patients were added.

@@ -10,7 +10,6 @@ use super::{Patient, Sex, Source};
 use crate::catalog::read::{ReadOptions, RowProblem};
 use crate::catalog::stream::{stream_table, ImportStage, Input};
 use crate::error::{invalid, CoreError, Result};
-use crate::jcs::canonical;
 use crate::journal::{self, Change};
 use crate::operator::Actor;
 use crate::patient::Insurance;
@@ -19,7 +18,7 @@ use crate::store::Desk;
 use crate::time::{parse_stamp, stamp};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::{json, Map};
+use serde_json::Map;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -142,8 +141,9 @@ impl Checker {
         }
     }
 
-    /// One row of the file; `sink` stores a good one and says whether its HIS ID was new.
-    fn row(&mut self, line: usize, cells: Vec<String>, sink: &mut dyn FnMut(&Row) -> Result<bool>) -> Result<()> {
+    /// One row of the file; `sink` takes a good one (a repeated HIS ID is found when it is
+    /// stored, and counted there).
+    fn row(&mut self, line: usize, cells: Vec<String>, sink: &mut dyn FnMut(usize, Row) -> Result<()>) -> Result<()> {
         let Some(columns) = &self.columns else {
             let cols: Vec<Col> = cells.iter().filter_map(|c| col_of(c)).collect();
             if cols.contains(&Col::HisId) && cols.contains(&Col::Name) {
@@ -168,16 +168,8 @@ impl Checker {
         self.read += 1;
         match check(columns, line, &cells, self.today) {
             Ok(row) => {
-                if sink(&row)? {
-                    self.good += 1;
-                } else {
-                    self.problem(RowProblem {
-                        row: line as u64,
-                        code: row.his_id.clone(),
-                        reason: format!("HIS 号 {} 重复", row.his_id),
-                        reason_en: format!("HIS ID {} repeats", row.his_id),
-                    });
-                }
+                self.good += 1;
+                sink(line, row)?;
             }
             Err(p) => self.problem(p),
         }
@@ -272,39 +264,144 @@ fn check(columns: &HashMap<Col, usize>, line: usize, cells: &[String], today: Na
     })
 }
 
-/// One line of a snapshot's digest: the canonical JSON of an HIS patient's imported fields.
-pub(super) fn digest_line(p: &Patient) -> String {
-    let mut v = json!({"his_id": p.his_id, "name": p.name, "sex": p.sex.key(), "birth": p.birth.map(|b| b.to_string()),
-           "id_number": p.id_number, "phone": p.phone});
+/// One line of a snapshot's digest: the canonical JSON (`jcs`) of an HIS patient's imported
+/// fields, written into `out` (cleared first). Written field by field, in the canonical key
+/// order, rather than built as a JSON value: it runs once per patient of an import (millions),
+/// and must stay byte for byte what `jcs::canonical` makes of the same object (the digests of
+/// snapshots imported before are compared with it; `tests::digest_lines_are_canonical_json`).
+pub(super) fn digest_line(p: &Patient, out: &mut String) {
+    use crate::jcs::write_string;
+    use std::fmt::Write;
+    fn text(out: &mut String, v: Option<&str>) {
+        match v {
+            Some(s) => write_string(s, out),
+            None => out.push_str("null"),
+        }
+    }
+    out.clear();
+    out.push_str("{\"birth\":");
+    match p.birth {
+        Some(b) => {
+            let _ = write!(out, "\"{b}\"");
+        }
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"his_id\":");
+    text(out, p.his_id.as_deref());
+    out.push_str(",\"id_number\":");
+    text(out, p.id_number.as_deref());
     // Added later: absent when empty, so snapshots imported before keep their digest.
     if p.insurance.is_insured() || !p.insurance_no.is_empty() {
-        v["insurance"] = json!(p.insurance.key());
-        v["insurance_no"] = json!(p.insurance_no);
+        out.push_str(",\"insurance\":");
+        write_string(p.insurance.key(), out);
+        out.push_str(",\"insurance_no\":");
+        write_string(&p.insurance_no, out);
     }
-    canonical(&v)
+    out.push_str(",\"name\":");
+    write_string(&p.name, out);
+    out.push_str(",\"phone\":");
+    write_string(&p.phone, out);
+    out.push_str(",\"sex\":");
+    write_string(p.sex.key(), out);
+    out.push('}');
 }
 
 /// The patient a good row becomes, as `his_from_row` reads it back once stored (what the
 /// digest and the index are made of).
-fn as_stored(r: &Row, id: Uuid) -> Patient {
+fn as_stored(r: Row, id: Uuid) -> Patient {
     let insured = r.insurance.is_insured() || !r.insurance_no.is_empty();
     Patient {
         id,
         source: Source::His,
         downtime_no: None,
-        his_id: Some(r.his_id.clone()),
-        name: r.name.clone(),
+        his_id: Some(r.his_id),
+        name: r.name,
         sex: Sex::parse(r.sex.key()).unwrap_or(Sex::Unknown),
         birth: r.birth,
         age_years: None,
-        id_number: r.id_number.clone(),
+        id_number: r.id_number,
         id_old_style: false,
-        phone: r.phone.clone(),
+        phone: r.phone,
         address: String::new(),
         insurance: Insurance::parse(if insured { r.insurance.key() } else { "" }).unwrap_or(Insurance::SelfPay),
-        insurance_no: if insured { r.insurance_no.clone() } else { String::new() },
+        insurance_no: if insured { r.insurance_no } else { String::new() },
         age_recorded_at: None,
     }
+}
+
+/// A good row as the reading thread hands it to the writing one: the patient it becomes (with
+/// its new id), and what the writer would otherwise work out itself (its birth date as stored,
+/// its digest line, pinyin initials and name tokens), so that the reading, checking and this
+/// work run beside SQLite's.
+struct Prepared {
+    line: usize,
+    patient: Patient,
+    birth: Option<String>,
+    digest: String,
+    initials: Vec<String>,
+    tokens: String,
+}
+
+impl Prepared {
+    fn new(line: usize, row: Row) -> Prepared {
+        let patient = as_stored(row, Uuid::now_v7());
+        let mut digest = String::new();
+        digest_line(&patient, &mut digest);
+        Prepared {
+            line,
+            birth: patient.birth.map(|b| b.to_string()),
+            initials: crate::catalog::lookup::initials(&patient.name),
+            tokens: crate::search_index::name_tokens(&patient.name),
+            digest,
+            patient,
+        }
+    }
+}
+
+/// Rows handed over at a time, with how far the file has been read (for the progress bar).
+struct Batch {
+    rows: Vec<Prepared>,
+    read: (u64, u64),
+}
+
+const BATCH_ROWS: usize = 1024;
+
+/// Batches in flight between the threads (bounds the memory between them).
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// The reading thread: reads and checks `input`, hands good rows to `writer` in batches, and
+/// returns the checker (rows read, good, the problems it found). Stops when the writer has
+/// stopped.
+fn read_rows(input: Input<'_>, file_name: &str, today: NaiveDate, writer: std::sync::mpsc::SyncSender<Batch>) -> Result<Checker> {
+    let mut checker = Checker::new(today);
+    let read = std::cell::Cell::new((0u64, 0u64));
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let hung_up = || CoreError::from(std::io::Error::other("the writing thread stopped"));
+    stream_table(
+        input,
+        file_name,
+        &ReadOptions::default(),
+        not_an_index,
+        &mut |done, total| read.set((done, total)),
+        &mut |line, cells| {
+            checker.row(line, cells, &mut |line, row| {
+                batch.push(Prepared::new(line, row));
+                if batch.len() >= BATCH_ROWS {
+                    let rows = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    writer.send(Batch { rows, read: read.get() }).map_err(|_| hung_up())?;
+                }
+                Ok(())
+            })
+        },
+    )?;
+    writer
+        .send(Batch {
+            rows: batch,
+            read: read.get(),
+        })
+        .map_err(|_| hung_up())?;
+    checker.finish()?;
+    Ok(checker)
 }
 
 const SNAPSHOT_SELECT: &str = "SELECT s.id, s.file_name, s.file_sha256, s.rows_read, s.patients, s.rows_rejected, o.name, s.imported_at \
@@ -328,8 +425,10 @@ fn digest(conn: &Connection, snapshot: &str) -> Result<String> {
     let mut stmt = conn.prepare(&format!("{HIS_SELECT} WHERE snapshot_id = ?1 ORDER BY his_id"))?;
     let mut rows = stmt.query([snapshot])?;
     let mut h = Sha256::new();
+    let mut line = String::new();
     while let Some(r) = rows.next()? {
-        h.update(digest_line(&his_from_row(r)?).as_bytes());
+        digest_line(&his_from_row(r)?, &mut line);
+        h.update(line.as_bytes());
         h.update(b"\n");
     }
     Ok(hex::encode(h.finalize()))
@@ -431,68 +530,97 @@ impl Desk {
             Some(super::index::HisIndexer::begin(&tx)?)
         };
         let mut streamed_digest = Sha256::new();
-        let mut checker = Checker::new(today);
         let mut order = Order {
             first: None,
             last: None,
             last_rowid: 0,
             sorted: true,
         };
-        {
-            let mut stmt = tx.prepare(
-                "INSERT OR IGNORE INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            let sid = id.to_string();
-            let mut sink = |r: &Row| -> Result<bool> {
-                let ascending = order.last.as_deref().is_none_or(|last| last < r.his_id.as_str());
-                let id = Uuid::now_v7();
-                let insured = r.insurance.is_insured() || !r.insurance_no.is_empty();
-                let n = stmt.execute(params![
-                    sid,
-                    id.to_string(),
-                    r.his_id,
-                    r.name,
-                    r.sex.key(),
-                    r.birth.map(|b| b.to_string()),
-                    r.id_number,
-                    r.phone,
-                    insured.then(|| r.insurance.key()),
-                    insured.then_some(r.insurance_no.as_str())
-                ])?;
-                if n == 1 {
-                    let rowid = tx.last_insert_rowid();
-                    order.first.get_or_insert(rowid);
-                    order.sorted &= ascending;
-                    order.last = Some(r.his_id.clone());
-                    order.last_rowid = rowid;
-                    if !ascending {
-                        indexer = None;
-                    }
-                    if let Some(ix) = indexer.as_mut() {
-                        let p = as_stored(r, id);
-                        streamed_digest.update(digest_line(&p).as_bytes());
-                        streamed_digest.update(b"\n");
-                        ix.add(rowid, &p)?;
+        // Repeated HIS IDs, found as they are stored (the first `PROBLEMS_KEPT`, all counted).
+        let mut repeats: Vec<RowProblem> = Vec::new();
+        let mut repeats_total = 0usize;
+        let sid = id.to_string();
+        let mut stmt = tx.prepare(
+            "INSERT OR IGNORE INTO his_patient (snapshot_id, id, his_id, name, sex, birth, id_number, phone, insurance, insurance_no) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let mut store = |r: &Prepared| -> Result<bool> {
+            let p = &r.patient;
+            let his_id = p.his_id.as_deref().unwrap_or_default();
+            let ascending = order.last.as_deref().is_none_or(|last| last < his_id);
+            let insured = p.insurance.is_insured() || !p.insurance_no.is_empty();
+            let mut id_text = Uuid::encode_buffer();
+            let n = stmt.execute(params![
+                sid,
+                &*p.id.hyphenated().encode_lower(&mut id_text),
+                his_id,
+                p.name,
+                p.sex.key(),
+                r.birth,
+                p.id_number,
+                p.phone,
+                insured.then(|| p.insurance.key()),
+                insured.then_some(p.insurance_no.as_str())
+            ])?;
+            if n == 1 {
+                let rowid = tx.last_insert_rowid();
+                order.first.get_or_insert(rowid);
+                order.sorted &= ascending;
+                order.last = Some(his_id.to_string());
+                order.last_rowid = rowid;
+                if !ascending {
+                    indexer = None;
+                }
+                if let Some(ix) = indexer.as_mut() {
+                    streamed_digest.update(r.digest.as_bytes());
+                    streamed_digest.update(b"\n");
+                    ix.add_prepared(rowid, p, &r.initials, &r.tokens)?;
+                }
+            }
+            Ok(n == 1)
+        };
+        // The file is read and checked on a thread of its own, beside this one's SQLite work.
+        let (stored, checked) = std::thread::scope(|s| {
+            let (to_writer, batches) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+            let reader = s.spawn(move || read_rows(input, file_name, today, to_writer));
+            // (`batches` is moved in: the channel closes when this returns, so that a reader
+            // still sending stops.)
+            let stored = (|| -> Result<()> {
+                for batch in batches {
+                    progress(ImportStage::Reading, batch.read.0, batch.read.1);
+                    for r in &batch.rows {
+                        if !store(r)? {
+                            let his_id = r.patient.his_id.clone().unwrap_or_default();
+                            repeats_total += 1;
+                            if repeats.len() < PROBLEMS_KEPT {
+                                repeats.push(RowProblem {
+                                    row: r.line as u64,
+                                    reason: format!("HIS 号 {his_id} 重复"),
+                                    reason_en: format!("HIS ID {his_id} repeats"),
+                                    code: his_id,
+                                });
+                            }
+                        }
                     }
                 }
-                Ok(n == 1)
-            };
-            stream_table(
-                input,
-                file_name,
-                &ReadOptions::default(),
-                not_an_index,
-                &mut |done, total| progress(ImportStage::Reading, done, total),
-                &mut |line, cells| checker.row(line, cells, &mut sink),
-            )?;
-        }
-        checker.finish()?;
+                Ok(())
+            })();
+            let checked = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (stored, checked)
+        });
+        // The writer's failure first (the reader then stopped only because the writer had).
+        stored?;
+        let checker = checked?;
+        drop(stmt);
+        let mut problems = checker.problems;
+        problems.extend(repeats);
+        problems.sort_by_key(|p| p.row);
+        problems.truncate(PROBLEMS_KEPT);
         let mut report = SnapshotReport {
             file_name: file_name.to_string(),
             rows_read: checker.read,
-            good: checker.good,
-            problems_total: checker.problems_total,
-            problems: checker.problems,
+            good: checker.good - repeats_total,
+            problems_total: checker.problems_total + repeats_total,
+            problems,
             already_imported: false,
             snapshot: None,
         };
@@ -515,7 +643,7 @@ impl Desk {
             ));
         }
         if let Some(sql) = &id_number_index {
-            tx.execute_batch(sql)?;
+            crate::search_index::sorting(&tx, sql)?;
         }
         let good = report.good as u64;
         // (Moved whole into the match: its borrow of the transaction ends here.)
@@ -531,13 +659,15 @@ impl Desk {
             // search index.
             None => {
                 let mut h = Sha256::new();
+                let mut line = String::new();
                 let in_order = order.first.filter(|_| order.sorted).map(|first| (first, order.last_rowid));
                 super::index::rebuild_with(
                     &tx,
                     &id.to_string(),
                     in_order,
                     &mut |p| {
-                        h.update(digest_line(p).as_bytes());
+                        digest_line(p, &mut line);
+                        h.update(line.as_bytes());
                         h.update(b"\n");
                     },
                     &mut |done| progress(ImportStage::Indexing, done, good),
@@ -595,5 +725,69 @@ impl Desk {
                 his_from_row,
             )
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jcs::canonical;
+    use serde_json::json;
+
+    /// The digest line as a JSON value made canonical: what `digest_line` must write.
+    fn by_value(p: &Patient) -> String {
+        let mut v = json!({"his_id": p.his_id, "name": p.name, "sex": p.sex.key(), "birth": p.birth.map(|b| b.to_string()),
+               "id_number": p.id_number, "phone": p.phone});
+        if p.insurance.is_insured() || !p.insurance_no.is_empty() {
+            v["insurance"] = json!(p.insurance.key());
+            v["insurance_no"] = json!(p.insurance_no);
+        }
+        canonical(&v)
+    }
+
+    #[test]
+    fn digest_lines_are_canonical_json() {
+        let base = as_stored(
+            Row {
+                his_id: "H00000001".into(),
+                name: "张伟".into(),
+                sex: Sex::Male,
+                birth: NaiveDate::from_ymd_opt(1980, 2, 29),
+                id_number: Some("11010519491231002X".into()),
+                phone: "13800000000".into(),
+                insurance: Insurance::SelfPay,
+                insurance_no: String::new(),
+            },
+            Uuid::nil(),
+        );
+        let names = ["张伟", "O'Brien \"Jr\"", "a\\b", "tab\there", "𠮷野家", "line\u{1}\u{1f}end", ""];
+        let mut line = String::new();
+        let mut checked = 0;
+        for name in names {
+            for insurance in Insurance::ALL {
+                for no in ["", "YB123\"4"] {
+                    for (birth, id, sex) in [
+                        (base.birth, base.id_number.clone(), Sex::Male),
+                        (None, None, Sex::Unknown),
+                        (NaiveDate::from_ymd_opt(2001, 12, 1), Some("x".into()), Sex::Female),
+                    ] {
+                        let p = Patient {
+                            name: name.into(),
+                            insurance,
+                            insurance_no: no.into(),
+                            birth,
+                            id_number: id,
+                            sex,
+                            his_id: if name.is_empty() { None } else { Some(format!("H{name}")) },
+                            ..base.clone()
+                        };
+                        digest_line(&p, &mut line);
+                        assert_eq!(line, by_value(&p), "{p:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100);
     }
 }

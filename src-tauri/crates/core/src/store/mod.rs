@@ -120,6 +120,15 @@ impl Desk {
         Desk::open_writable(path, version)
     }
 
+    /// Caps the station file at `pages` pages on this connection (SQLite's `max_page_count`):
+    /// a write that needs more fails as on a full disk. For tests of a full disk where no small
+    /// file system can be mounted; the product never sets it. Returns the cap in force.
+    #[doc(hidden)]
+    pub fn limit_pages(&self, pages: u64) -> Result<u64> {
+        let cap: i64 = self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))?;
+        Ok(cap as u64)
+    }
+
     /// Opens the station at `path` only to read: commands that change nothing. Works on
     /// read-only media (a station copied to a CD or a write-protected stick). A file whose
     /// schema is older than this build is upgraded first when its folder can be written.
@@ -527,6 +536,7 @@ pub fn in_write_tx<S, T>(store: &mut S, conn: fn(&S) -> &Connection, f: impl FnO
 /// Looks at an existing file without writing a byte to it: a station of this build or an
 /// older one, and sound. Returns the read-only connection and the schema version.
 fn inspect(path: &Path) -> Result<(Connection, i64)> {
+    refuse_foreign_without_trace(path)?;
     let conn = connect_read_only(path)?;
     let ours: i64 = conn
         .query_row(
@@ -648,6 +658,32 @@ fn connect_read_only(path: &Path) -> Result<Connection> {
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
         .map_err(|e| classify(e, path))?;
     Ok(conn)
+}
+
+/// Another program's SQLite file is told apart before any connection that could leave a `-shm`
+/// or `-wal` beside it (a read-only connection to a WAL file makes both, and leaves them): when
+/// the file has no WAL, its main file is all of it, read as immutable, so SQLite creates
+/// nothing beside it. Anything else (a station, a WAL present, a key, a file SQLite cannot
+/// read) goes on to the usual opening, which decides.
+fn refuse_foreign_without_trace(path: &Path) -> Result<()> {
+    if file::sidecar(path, "-wal").exists() || db_key().is_some() {
+        return Ok(());
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let Ok(conn) = Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags) else {
+        return Ok(());
+    };
+    let ours = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('journal', 'station', 'operator')",
+        [],
+        |r| r.get::<_, i64>(0),
+    );
+    match ours {
+        Ok(n) if n != 3 => Err(CoreError::NotADatabase {
+            path: path.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// `path` as an SQLite `file:` URI (RFC 3986 percent-encoding of everything but unreserved

@@ -431,6 +431,61 @@ fn void_needs_a_supervisor_and_the_current_shift() {
     assert_eq!(c.f.desk.verify().unwrap().problem, None);
 }
 
+/// #16: a back-entered receipt prints 补录 and its real time; a voided one when, why and who
+/// approved. A paper nothing can be exchanged against any more (voided, or wholly refunded)
+/// prints no exchange notice and no due date; one partly refunded still does.
+#[test]
+fn back_entered_voided_and_refunded_receipts_say_so_on_paper() {
+    let mut c = counter();
+    let (cashier, sup) = (c.cashier.clone(), c.sup.clone());
+    c.f.advance(Duration::hours(1));
+    let text = |c: &Counter, no: &str| crate::receipt_pdf::text_of(&c.f.desk.receipt_pdf(no, "a5", false).unwrap());
+    const EXCHANGE: &str = "换取电脑发票";
+
+    let during = c.f.desk.now() - Duration::minutes(40);
+    let back = c
+        .pay(&ChargeInput {
+            back_entered_at: Some(during),
+            ..charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])
+        })
+        .unwrap();
+    assert!(back.back_entered);
+    let printed = text(&c, &back.receipt_no);
+    let real_time = format!("补录：实际发生时间 {}", downtime_core::time::local_display(during));
+    assert!(printed.contains(&real_time), "{real_time} missing from:\n{printed}");
+    assert!(printed.contains(EXCHANGE), "{printed}");
+
+    let paid = c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
+    assert!(!text(&c, &paid.receipt_no).contains("补录"));
+    c.f.advance(Duration::minutes(5));
+    let voided = c.f.desk.void_receipt(&cashier, &sup, &paid.receipt_no, "收错项目").unwrap();
+    let at = downtime_core::time::local_display(voided.voided.as_ref().unwrap().at);
+    let printed = text(&c, &paid.receipt_no);
+    let said = format!("已作废：{at}，原因：收错项目，审批主管：陈主管");
+    assert!(printed.contains(&said), "{said} missing from:\n{printed}");
+    assert!(!printed.contains(EXCHANGE) && !printed.contains("截止日期"), "{printed}");
+
+    let two = c
+        .pay(&charge("DT-MZ01-000001", vec![item("L1", "1"), item("T1", "1")], vec![cash("28")]))
+        .unwrap();
+    let refund = |lines: Vec<(i64, &str)>| RefundInput {
+        id: Uuid::now_v7(),
+        receipt_no: two.receipt_no.clone(),
+        lines: lines.into_iter().map(|(n, q)| (n, Quantity::parse(q).unwrap())).collect(),
+        reason: "未做".into(),
+        tenders: vec![],
+        drug_return_by: None,
+        pay_back_reason: None,
+    };
+    c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(1, "1")])).unwrap();
+    let printed = text(&c, &two.receipt_no);
+    assert!(printed.contains("剩余 ¥8.00") && printed.contains(EXCHANGE), "{printed}");
+    c.f.desk.refund_receipt(&cashier, &sup, &refund(vec![(2, "1")])).unwrap();
+    let printed = text(&c, &two.receipt_no);
+    assert!(printed.contains("剩余 ¥0.00"), "{printed}");
+    assert!(!printed.contains(EXCHANGE) && !printed.contains("截止日期"), "{printed}");
+}
+
 #[test]
 fn refunds_by_line_never_exceed_what_was_paid() {
     let mut c = counter();

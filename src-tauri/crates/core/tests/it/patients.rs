@@ -326,7 +326,10 @@ fn the_his_snapshot_is_searched_and_registering_links_instead_of_creating_a_stra
         .desk
         .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, true)
         .unwrap();
-    assert_eq!((dry.good, dry.problems.len()), (2, 3));
+    assert_eq!((dry.good, dry.problems.len(), dry.problems_total), (2, 3, 3));
+    let rows: Vec<u64> = dry.problems.iter().map(|p| p.row).collect();
+    assert_eq!(rows, [4, 5, 6], "in file order");
+    assert!(dry.problems[2].reason.contains("重复"), "{:?}", dry.problems[2]);
     assert!(f.desk.active_snapshot().unwrap().is_none(), "a dry run writes nothing");
     assert_eq!(
         f.desk
@@ -361,6 +364,26 @@ fn the_his_snapshot_is_searched_and_registering_links_instead_of_creating_a_stra
     let again = f.desk.find_patients("孙悟空", 5).unwrap();
     assert_eq!(again.len(), 1, "one person, shown once");
     assert_eq!(again[0].source, Source::Local);
+    assert_eq!(f.desk.verify().unwrap().problem, None);
+}
+
+#[test]
+fn repeated_his_ids_found_while_storing_are_listed_with_the_bad_rows_in_file_order() {
+    let mut f = Fixture::new();
+    let admin = f.admin.clone();
+    let csv = "HIS号,姓名\r\nH1,甲\r\nH1,乙\r\n,丙\r\nH2,丁\r\nH2,戊\r\n";
+    let r = f
+        .desk
+        .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", true, false)
+        .unwrap();
+    assert_eq!((r.rows_read, r.good, r.problems_total), (5, 2, 3));
+    let rows: Vec<(u64, &str)> = r.problems.iter().map(|p| (p.row, p.code.as_str())).collect();
+    assert_eq!(rows, [(3, "H1"), (4, ""), (6, "H2")]);
+    assert_eq!(
+        f.desk.find_patients("H1", 5).unwrap()[0].name,
+        "甲",
+        "the first row of an HIS ID is kept"
+    );
     assert_eq!(f.desk.verify().unwrap().problem, None);
 }
 

@@ -256,6 +256,31 @@ fn a_fresh_process_finds_at_once_and_an_old_file_gets_its_index_on_the_first_sea
     assert_eq!(upgraded.catalog_search("amxl", 5).unwrap()[0].code, "Y1");
     assert_eq!(upgraded.find_patients("swk", 5).unwrap()[0].name, "孙悟空");
     assert_eq!(upgraded.verify().unwrap().problem, None);
+    drop((again, upgraded));
+    // A file written before the keys were TEXT (BLOB keys, layout 2): its key tables are made
+    // again at open and the first search rebuilds the indexes.
+    crate::raw(&path)
+        .execute_batch(
+            "DROP TABLE item_key; DROP TABLE patient_key; \
+             CREATE TABLE item_key (key BLOB NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (key, pos)) STRICT, WITHOUT ROWID; \
+             CREATE TABLE patient_key (key BLOB NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (key, pos)) STRICT, WITHOUT ROWID; \
+             INSERT INTO patient_key VALUES (X'6368310a', 1); \
+             UPDATE search_index_state SET source = '2:' || substr(source, 3);",
+        )
+        .unwrap();
+    let mut older = downtime_core::Desk::open(&path).unwrap();
+    assert_eq!(older.catalog_search("amxl", 5).unwrap()[0].code, "Y1");
+    assert_eq!(older.find_patients("swk", 5).unwrap()[0].name, "孙悟空");
+    assert_eq!(older.find_patients("h1", 5).unwrap()[0].name, "孙悟空");
+    let key_types: Vec<String> = crate::raw(&path)
+        .prepare("SELECT type FROM pragma_table_info('item_key') WHERE name = 'key' UNION ALL SELECT type FROM pragma_table_info('patient_key') WHERE name = 'key'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(key_types, ["TEXT", "TEXT"]);
+    assert_eq!(older.verify().unwrap().problem, None);
 }
 
 #[test]

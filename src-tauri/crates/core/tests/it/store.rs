@@ -380,3 +380,40 @@ fn a_write_lock_held_past_the_busy_timeout_is_one_clear_sentence() {
         .unwrap();
     assert_eq!(f.entries(), before + 1);
 }
+
+/// #17, a full disk where no small file system can be mounted: the station file capped with
+/// SQLite's `max_page_count`. A charge that needs a page more is refused with the sentence
+/// telling the clerk to free space or switch to paper, nothing of it is written (no entry, no
+/// receipt number used), and once there is room again the same charge goes through with the
+/// next number.
+#[test]
+fn a_full_file_refuses_a_charge() {
+    use crate::charges::{cash, charge, counter, item};
+    let mut c = counter();
+    let pages: i64 = raw(&c.f.db_path()).query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    let pages = pages as u64;
+    assert_eq!(c.f.desk.limit_pages(pages).unwrap(), pages);
+    let mut issued = Vec::new();
+    let refused = loop {
+        let before = c.f.entries();
+        match c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])) {
+            Ok(r) => issued.push(r.receipt_no),
+            Err(e) => break (e, before),
+        }
+        assert!(issued.len() < 500, "a file capped at {pages} pages took 500 receipts");
+    };
+    let (e, before) = refused;
+    assert_eq!(e.code(), "disk_full", "{e}");
+    assert!(e.to_string().contains("磁盘已满") && e.to_string().contains("纸质"), "{e}");
+    assert_eq!(c.f.entries(), before, "nothing of the refused charge was written");
+    assert_eq!(c.f.desk.verify().unwrap().problem, None);
+    // Room again: the same charge goes through, with the next number.
+    c.f.desk.limit_pages(1 << 30).unwrap();
+    let next = c.pay(&charge("DT-MZ01-000001", vec![item("L1", "1")], vec![cash("20")])).unwrap();
+    assert_eq!(next.receipt_no, format!("MZ01-{:06}", issued.len() + 1));
+    assert_eq!(c.f.desk.verify().unwrap().problem, None);
+    println!(
+        "full file: capped at {pages} pages, {} receipts fitted, the next refused as 磁盘已满, issued once there was room",
+        issued.len()
+    );
+}

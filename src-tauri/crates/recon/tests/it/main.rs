@@ -1,4 +1,5 @@
 mod fixture;
+mod fuzz;
 mod his;
 mod pharmacy;
 mod report;
