@@ -49,7 +49,9 @@ pub type Rows<'a> = Vec<(Cow<'a, str>, Row<'a>)>;
 
 /// The rows of a payload given as its tree.
 pub fn tree_rows(payload: &Value) -> Rows<'_> {
-    super::payload_rows(payload).map(|(t, r)| (Cow::Borrowed(t), Row::Tree(r))).collect()
+    super::payload_rows(payload)
+        .map(|(t, r)| (Cow::Borrowed(t), Row::Tree(r)))
+        .collect()
 }
 
 /// The rows of a canonical payload text, each as its own text; `None` when the text is not
@@ -76,7 +78,11 @@ pub fn canonical_rows(payload: &str) -> Option<Rows<'_>> {
             continue;
         }
         let list: Vec<&RawValue> = serde_json::from_str(list.get()).ok()?;
-        out.extend(list.into_iter().filter(|r| is(r, b'{')).map(|r| (table.clone(), Row::Canonical(r.get()))));
+        out.extend(
+            list.into_iter()
+                .filter(|r| is(r, b'{'))
+                .map(|r| (table.clone(), Row::Canonical(r.get()))),
+        );
     }
     Some(out)
 }
@@ -231,11 +237,17 @@ mod tests {
         let second: R = fast[1].1.parse().unwrap();
         assert_eq!((second.id.0, second.n, second.m), (None, Int(0), Int(0)));
         let fraction: Value = serde_json::from_str(r#"{"m":1.5,"n":-2}"#).unwrap();
-        let fraction = (Row::Canonical(r#"{"m":1.5,"n":-2}"#).parse::<R>(), Row::Tree(fraction.as_object().unwrap()).parse::<R>());
+        let fraction = (
+            Row::Canonical(r#"{"m":1.5,"n":-2}"#).parse::<R>(),
+            Row::Tree(fraction.as_object().unwrap()).parse::<R>(),
+        );
         assert_eq!(fraction.0, fraction.1);
         assert_eq!(fraction.0.map(|r| (r.m, r.n)), Some((Int(0), Int(-2))));
         assert_eq!(canonical_rows("[1]").unwrap().len(), 0);
         assert_eq!(canonical_rows(r#"{"rows":[1]}"#).unwrap().len(), 0);
-        assert!(canonical_rows(r#"{"rows":{"a":[{"id":1}"#).is_none(), "text cut short is no payload");
+        assert!(
+            canonical_rows(r#"{"rows":{"a":[{"id":1}"#).is_none(),
+            "text cut short is no payload"
+        );
     }
 }

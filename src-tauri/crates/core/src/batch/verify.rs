@@ -304,7 +304,15 @@ struct Line<'a> {
 fn proven_line(text: &str) -> Option<Line<'_>> {
     let line: Line = serde_json::from_str(text).ok()?;
     let id = Uuid::parse_str(&line.id).ok()?;
-    let hash = crate::journal::entry_hash(line.seq, &id, &line.kind, &line.actor, &line.at, &line.prev_hash, line.payload.get());
+    let hash = crate::journal::entry_hash(
+        line.seq,
+        &id,
+        &line.kind,
+        &line.actor,
+        &line.at,
+        &line.prev_hash,
+        line.payload.get(),
+    );
     (hash == line.hash).then_some(line)
 }
 
