@@ -16,6 +16,7 @@
 //!   changes anything.
 
 pub mod payload;
+pub mod rows;
 pub mod tally;
 mod verify;
 
@@ -315,6 +316,21 @@ pub fn write_record_line(
     out.push('}');
 }
 
+/// A journal entry of `records.jsonl` as the verifier hands it to a reader
+/// ([`verify_batch_with`]): its number and the rows it inserted, read from the line's own
+/// canonical text when its hash proves it (see [`rows`]).
+pub struct Entry<'a> {
+    pub seq: i64,
+    rows: rows::Rows<'a>,
+}
+
+impl<'a> Entry<'a> {
+    /// Every row the entry inserted, as `(table, row)`, tables in payload order.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, rows::Row<'a>)> + '_ {
+        self.rows.iter().map(|(table, row)| (table.as_ref(), *row))
+    }
+}
+
 /// The records of a batch, read one line at a time (memory stays flat however large the
 /// batch). Each item is a record or the reason line `n` cannot be read.
 pub struct BatchRecords<R> {
@@ -333,13 +349,25 @@ impl<R: BufRead> BatchRecords<R> {
 
 /// Opens `records.jsonl` of the batch folder `dir`.
 pub fn records(dir: &Path) -> Result<BatchRecords<std::io::BufReader<std::fs::File>>> {
+    Ok(BatchRecords::new(open_records(dir)?))
+}
+
+fn open_records(dir: &Path) -> Result<std::io::BufReader<std::fs::File>> {
     let file = std::fs::File::open(dir.join(RECORDS)).map_err(|_| {
         bad_batch(
             format!("{} 中没有 {RECORDS}", dir.display()),
             format!("{} has no {RECORDS}", dir.display()),
         )
     })?;
-    Ok(BatchRecords::new(std::io::BufReader::with_capacity(1 << 16, file)))
+    Ok(std::io::BufReader::with_capacity(1 << 16, file))
+}
+
+/// Line `n` of `records.jsonl` is no record.
+fn bad_line(n: usize) -> CoreError {
+    bad_batch(
+        format!("{RECORDS} 第 {n} 行无法读取：文件被修改或损坏"),
+        format!("Line {n} of {RECORDS} cannot be read: the file was altered or damaged"),
+    )
 }
 
 impl<R: BufRead> BatchRecords<R> {
@@ -349,12 +377,7 @@ impl<R: BufRead> BatchRecords<R> {
         let line = self.lines.next()?;
         self.line_no += 1;
         let n = self.line_no;
-        let bad = || {
-            bad_batch(
-                format!("{RECORDS} 第 {n} 行无法读取：文件被修改或损坏"),
-                format!("Line {n} of {RECORDS} cannot be read: the file was altered or damaged"),
-            )
-        };
+        let bad = || bad_line(n);
         Some(line.map_err(|_| bad()).and_then(|line| match parse_record(&line) {
             Some(r) => Ok((r, line)),
             None => Err(bad()),

@@ -3,12 +3,14 @@
 //! code on both sides, so a manifest that disagrees with its records is caught.
 
 use super::payload::{Payload, Rec};
+use super::rows::{Int, Rows, Str};
 use super::{payload_rows, Counts, ReceiptRange, Totals, Voided};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-/// A row as the tally reads it: a `Value` object (the checker's) or a [`Rec`] (the
-/// exporter's), each read as the other would be.
+/// A row as the tally reads it: a `Value` object, a [`Rec`] (the exporter's) or a row of
+/// [`Rows`] (the checker's, read from the line's own text), each read as the others would be.
 pub trait Fields {
     fn text(&self, key: &str) -> &str;
     fn int(&self, key: &str) -> i64;
@@ -29,6 +31,57 @@ impl Fields for Rec<'_> {
     }
     fn int(&self, key: &str) -> i64 {
         Rec::int(self, key)
+    }
+}
+
+/// The few fields the tally reads of a row of [`Rows`], parsed once.
+enum Picked<'a> {
+    Receipt(ReceiptIn<'a>),
+    Tender(TenderIn<'a>),
+    Other,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReceiptIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow)]
+    kind: Str<'a>,
+    total_fen: Int,
+    seq: Int,
+    #[serde(borrow)]
+    receipt_no: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TenderIn<'a> {
+    #[serde(borrow)]
+    receipt_id: Str<'a>,
+    #[serde(borrow)]
+    method: Str<'a>,
+    amount_fen: Int,
+}
+
+impl Fields for Picked<'_> {
+    fn text(&self, key: &str) -> &str {
+        match (self, key) {
+            (Picked::Receipt(r), "id") => r.id.text(),
+            (Picked::Receipt(r), "kind") => r.kind.text(),
+            (Picked::Receipt(r), "receipt_no") => r.receipt_no.text(),
+            (Picked::Tender(t), "receipt_id") => t.receipt_id.text(),
+            (Picked::Tender(t), "method") => t.method.text(),
+            _ => "",
+        }
+    }
+    fn int(&self, key: &str) -> i64 {
+        match (self, key) {
+            (Picked::Receipt(r), "total_fen") => r.total_fen.0,
+            (Picked::Receipt(r), "seq") => r.seq.0,
+            (Picked::Tender(t), "amount_fen") => t.amount_fen.0,
+            _ => 0,
+        }
     }
 }
 
@@ -71,15 +124,31 @@ fn text<'a>(row: &'a Map<String, Value>, key: &str) -> &'a str {
 impl Tally {
     /// Adds one journal entry's payload.
     pub fn add(&mut self, payload: &Value) {
-        self.add_rows(|| payload_rows(payload));
+        self.add_fields(|| payload_rows(payload));
+    }
+
+    /// Adds one journal entry, given as its rows (the checker's way).
+    pub fn add_rows(&mut self, rows: &Rows<'_>) {
+        let picked: Vec<(&str, Picked)> = rows
+            .iter()
+            .map(|(table, row)| {
+                let fields = match table.as_ref() {
+                    "receipt" => Picked::Receipt(row.parse().unwrap_or_default()),
+                    "tender" => Picked::Tender(row.parse().unwrap_or_default()),
+                    _ => Picked::Other,
+                };
+                (table.as_ref(), fields)
+            })
+            .collect();
+        self.add_fields(|| picked.iter().map(|(table, fields)| (*table, fields)));
     }
 
     /// Adds one journal entry's payload, as the exporter reads it.
     pub fn add_payload(&mut self, payload: &Payload<'_>) {
-        self.add_rows(|| payload.rows());
+        self.add_fields(|| payload.rows());
     }
 
-    fn add_rows<'r, R: Fields + 'r, I: Iterator<Item = (&'r str, &'r R)>>(&mut self, rows: impl Fn() -> I) {
+    fn add_fields<'r, R: Fields + 'r, I: Iterator<Item = (&'r str, &'r R)>>(&mut self, rows: impl Fn() -> I) {
         self.counts.journal_entries += 1;
         // A tender's sign is its receipt's, and both travel in the same entry.
         let mut kinds: HashMap<&str, &str> = HashMap::new();

@@ -6,13 +6,21 @@
 //! totals against the records, and, when the previous batch is given, the link to it (same
 //! station and key, next sequence number, chain head to chain head, no journal entry skipped).
 
-use super::{cover_signature, cover_signed_bytes, parse_manifest, records, Manifest, Record, Tally, COVER, MANIFEST, RECORDS};
+use super::rows::{self, Rows};
+use super::{
+    bad_line, cover_signature, cover_signed_bytes, open_records, parse_manifest, parse_record, Entry, Manifest, Tally, COVER, MANIFEST,
+    RECORDS,
+};
 use crate::journal::GENESIS;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::io::Read;
+use std::borrow::Cow;
+use std::io::{BufRead, Read};
 use std::path::Path;
+use uuid::Uuid;
 
 /// What [`verify_batch`] found.
 #[derive(Debug, Clone, Serialize)]
@@ -55,10 +63,11 @@ pub fn verify_batch(dir: &Path, previous: Option<&Path>) -> BatchCheck {
     verify_batch_with(dir, previous, &mut |_| {})
 }
 
-/// [`verify_batch`], handing each record of `records.jsonl` to `visit` as the chain check
+/// [`verify_batch`], handing each entry of `records.jsonl` to `visit` as the chain check
 /// reads it, so that a reader (the finance workspace) takes what it needs in the same single
-/// pass. What `visit` saw counts only when the check finds no problem.
-pub fn verify_batch_with(dir: &Path, previous: Option<&Path>, visit: &mut dyn FnMut(&Record)) -> BatchCheck {
+/// pass (the file is read once: hashed, parsed and checked together). What `visit` saw counts
+/// only when the check finds no problem.
+pub fn verify_batch_with(dir: &Path, previous: Option<&Path>, visit: &mut dyn FnMut(&Entry<'_>)) -> BatchCheck {
     let mut check = BatchCheck {
         folder: dir.display().to_string(),
         manifest: None,
@@ -77,8 +86,7 @@ pub fn verify_batch_with(dir: &Path, previous: Option<&Path>, visit: &mut dyn Fn
     check.manifest_sha256 = std::fs::read(dir.join(MANIFEST)).ok().map(|b| hex::encode(Sha256::digest(b)));
     check.problem = check_signature(&manifest)
         .err()
-        .or_else(|| check_files(dir, &manifest).err())
-        .or_else(|| check_records(dir, &manifest, visit).err())
+        .or_else(|| check_contents(dir, &manifest, visit).err())
         .or_else(|| previous.and_then(|p| check_previous(&manifest, p).err()));
     check.manifest = Some(manifest);
     check
@@ -148,7 +156,46 @@ pub(crate) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex::encode(hasher.finalize()), total))
 }
 
-fn check_files(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
+/// The files, the cover sheet and the chain, each problem named in the order of the module's
+/// contract: a file missing or extra, then each file's size and SHA-256 in the manifest's
+/// order, the cover, the chain. `records.jsonl` is read once, hashed as it is checked.
+fn check_contents(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
+    check_present(dir, m)?;
+    let records = check_records(dir, m, visit);
+    for f in &m.files {
+        let digest = match f.name == RECORDS {
+            true => records.digest.clone().ok_or(()),
+            false => hash_file(&dir.join(&f.name)).map_err(|_| ()),
+        };
+        let (sha, bytes) = digest.map_err(|()| {
+            problem(
+                "batch_file_missing",
+                Some(&f.name),
+                format!("文件 {} 无法读取", f.name),
+                format!("{} cannot be read", f.name),
+            )
+        })?;
+        if bytes != f.bytes || sha != f.sha256 {
+            return Err(problem(
+                "batch_file_changed",
+                Some(&f.name),
+                format!(
+                    "文件 {} 被修改过：{} 字节、SHA-256 {}，清单记录的是 {} 字节、{}",
+                    f.name, bytes, sha, f.bytes, f.sha256
+                ),
+                format!(
+                    "{} was altered: {} bytes, SHA-256 {}, where the manifest says {} bytes, {}",
+                    f.name, bytes, sha, f.bytes, f.sha256
+                ),
+            ));
+        }
+    }
+    check_cover(dir, m)?;
+    records.chain
+}
+
+/// Every file the manifest lists is there, and no other.
+fn check_present(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
     for f in &m.files {
         let path = dir.join(&f.name);
         if f.name.contains(['/', '\\']) || f.name == MANIFEST || f.name == COVER || !path.is_file() {
@@ -179,31 +226,7 @@ fn check_files(dir: &Path, m: &Manifest) -> Result<(), BatchProblem> {
             ));
         }
     }
-    for f in &m.files {
-        let (sha, bytes) = hash_file(&dir.join(&f.name)).map_err(|_| {
-            problem(
-                "batch_file_missing",
-                Some(&f.name),
-                format!("文件 {} 无法读取", f.name),
-                format!("{} cannot be read", f.name),
-            )
-        })?;
-        if bytes != f.bytes || sha != f.sha256 {
-            return Err(problem(
-                "batch_file_changed",
-                Some(&f.name),
-                format!(
-                    "文件 {} 被修改过：{} 字节、SHA-256 {}，清单记录的是 {} 字节、{}",
-                    f.name, bytes, sha, f.bytes, f.sha256
-                ),
-                format!(
-                    "{} was altered: {} bytes, SHA-256 {}, where the manifest says {} bytes, {}",
-                    f.name, bytes, sha, f.bytes, f.sha256
-                ),
-            ));
-        }
-    }
-    check_cover(dir, m)
+    Ok(())
 }
 
 /// The cover sheet is signed by the station key over the manifest's SHA-256 and its own
@@ -241,50 +264,109 @@ fn chain(zh: String, en: String) -> BatchProblem {
     problem("batch_chain_broken", Some(RECORDS), zh, en)
 }
 
-fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Record)) -> Result<(), BatchProblem> {
-    let lines = records(dir).map_err(|e| {
-        let en = e.message(crate::Lang::En);
-        chain(e.to_string(), en)
-    })?;
-    let mut expected_seq = m.journal_first_seq;
-    let mut prev = if m.prev_chain_head.is_empty() {
-        GENESIS.to_string()
-    } else {
-        m.prev_chain_head.clone()
-    };
-    if m.prev_chain_head.is_empty() && m.journal_first_seq != 1 {
-        return Err(chain(
-            format!("清单没有上一批的链头，却从流水第 {} 条开始", m.journal_first_seq),
-            format!(
-                "The manifest has no previous chain head but starts at journal entry {}",
-                m.journal_first_seq
-            ),
-        ));
-    }
-    let mut tally = Tally::default();
-    let mut lines = lines;
-    while let Some(record) = lines.next_with_line() {
-        let (r, line) = record.map_err(|e| {
-            let en = e.message(crate::Lang::En);
-            chain(e.to_string(), en)
-        })?;
-        let seq = r.seq;
+/// What one reading of `records.jsonl` found: its SHA-256 and size (none when it cannot be read
+/// to its end) and the chain check's verdict.
+struct RecordsRead {
+    digest: Option<(String, u64)>,
+    chain: Result<(), BatchProblem>,
+}
+
+/// The chain inside `records.jsonl`, entry by entry.
+struct Chain<'m> {
+    m: &'m Manifest,
+    expected_seq: i64,
+    prev: String,
+    tally: Tally,
+}
+
+/// A record line's fields, read without building a tree of its payload.
+#[derive(serde::Deserialize)]
+struct Line<'a> {
+    seq: i64,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    actor: Cow<'a, str>,
+    #[serde(borrow)]
+    at: Cow<'a, str>,
+    #[serde(borrow)]
+    payload: &'a RawValue,
+    #[serde(borrow)]
+    prev_hash: Cow<'a, str>,
+    #[serde(borrow)]
+    hash: Cow<'a, str>,
+}
+
+/// The line, when its payload text as it stands gives the recorded hash: the station hashed
+/// the canonical text, so that text is what the line holds, and its rows are read from it.
+fn proven_line(text: &str) -> Option<Line<'_>> {
+    let line: Line = serde_json::from_str(text).ok()?;
+    let id = Uuid::parse_str(&line.id).ok()?;
+    let hash = crate::journal::entry_hash(
+        line.seq,
+        &id,
+        &line.kind,
+        &line.actor,
+        &line.at,
+        &line.prev_hash,
+        line.payload.get(),
+    );
+    (hash == line.hash).then_some(line)
+}
+
+impl Chain<'_> {
+    fn link(&self, seq: i64, prev_hash: &str) -> Result<(), BatchProblem> {
+        let expected_seq = self.expected_seq;
         if seq != expected_seq {
             return Err(chain(
                 format!("{RECORDS} 中应为流水第 {expected_seq} 条，却是第 {seq} 条：有记录缺失或多出"),
                 format!("{RECORDS} should hold journal entry {expected_seq} here but holds {seq}: an entry is missing or extra"),
             ));
         }
-        if r.prev_hash != prev {
+        if prev_hash != self.prev {
             return Err(chain(
                 format!("流水第 {seq} 条与前一条的链接不符"),
                 format!("Journal entry {seq} does not link to the one before it"),
             ));
         }
-        // The line's own payload text, hashed as it stands, proves the entry when it gives the
-        // recorded hash: the station hashed the canonical text, so that text is what the line
-        // holds. Otherwise the payload is written out canonically and hashed, as it always was.
-        let as_written = super::payload_text(&r, &line)
+        Ok(())
+    }
+
+    fn take(&mut self, seq: i64, hash: String, rows: Rows<'_>, visit: &mut dyn FnMut(&Entry<'_>)) {
+        self.tally.add_rows(&rows);
+        visit(&Entry { seq, rows });
+        self.prev = hash;
+        self.expected_seq += 1;
+    }
+
+    /// Checks line `n` of the file and hands its entry on.
+    fn step(&mut self, text: &str, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
+        if let Some(line) = proven_line(text) {
+            self.link(line.seq, &line.prev_hash)?;
+            let payload = line.payload.get();
+            let tree: Value;
+            let rows = match rows::canonical_rows(payload) {
+                Some(rows) => rows,
+                None => {
+                    tree = serde_json::from_str(payload).unwrap_or(Value::Null);
+                    rows::tree_rows(&tree)
+                }
+            };
+            self.take(line.seq, line.hash.into_owned(), rows, visit);
+            return Ok(());
+        }
+        // A line laid out otherwise: parsed whole, its payload written out canonically and
+        // hashed, as it always was.
+        let r = parse_record(text).ok_or_else(|| {
+            let e = bad_line(n);
+            let en = e.message(crate::Lang::En);
+            chain(e.to_string(), en)
+        })?;
+        let seq = r.seq;
+        self.link(seq, &r.prev_hash)?;
+        let as_written = super::payload_text(&r, text)
             .map(|payload| crate::journal::entry_hash(r.seq, &r.id, &r.kind, &r.actor, &r.at, &r.prev_hash, payload));
         if as_written.as_deref() != Some(r.hash.as_str()) && r.computed_hash() != r.hash {
             return Err(chain(
@@ -292,45 +374,128 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Record)) -> Re
                 format!("Journal entry {seq} does not match its hash: it was altered"),
             ));
         }
-        tally.add(&r.payload);
-        visit(&r);
-        prev = r.hash;
-        expected_seq += 1;
+        self.take(seq, r.hash.clone(), rows::tree_rows(&r.payload), visit);
+        Ok(())
     }
-    if expected_seq - 1 != m.journal_last_seq || prev != m.chain_head {
-        return Err(chain(
-            format!(
-                "{RECORDS} 结束于流水第 {} 条，清单写的是第 {} 条（链头 {}）",
-                expected_seq - 1,
-                m.journal_last_seq,
-                m.chain_head
-            ),
-            format!(
-                "{RECORDS} ends at journal entry {}, the manifest says {} (chain head {})",
-                expected_seq - 1,
-                m.journal_last_seq,
-                m.chain_head
-            ),
-        ));
+
+    /// The file ended: it must end where the manifest says, and agree with its figures.
+    fn finish(&self) -> Result<(), BatchProblem> {
+        let m = self.m;
+        if self.expected_seq - 1 != m.journal_last_seq || self.prev != m.chain_head {
+            return Err(chain(
+                format!(
+                    "{RECORDS} 结束于流水第 {} 条，清单写的是第 {} 条（链头 {}）",
+                    self.expected_seq - 1,
+                    m.journal_last_seq,
+                    m.chain_head
+                ),
+                format!(
+                    "{RECORDS} ends at journal entry {}, the manifest says {} (chain head {})",
+                    self.expected_seq - 1,
+                    m.journal_last_seq,
+                    m.chain_head
+                ),
+            ));
+        }
+        let tally = &self.tally;
+        let (counts, totals, ranges) = (tally.counts(), tally.totals(&m.voided), tally.receipt_ranges());
+        let mismatch = if counts != m.counts {
+            Some(("counts", "笔数"))
+        } else if totals != m.totals_fen {
+            Some(("totals_fen", "金额合计"))
+        } else if ranges != m.receipt_ranges {
+            Some(("receipt_ranges", "收据号段"))
+        } else {
+            None
+        };
+        match mismatch {
+            Some((key, zh)) => Err(problem(
+                "batch_totals_mismatch",
+                Some(MANIFEST),
+                format!("{MANIFEST} 的{zh}（{key}）与 {RECORDS} 中的记录不符"),
+                format!("The {key} of {MANIFEST} disagree with the records in {RECORDS}"),
+            )),
+            None => Ok(()),
+        }
     }
-    let (counts, totals, ranges) = (tally.counts(), tally.totals(&m.voided), tally.receipt_ranges());
-    let mismatch = if counts != m.counts {
-        Some(("counts", "笔数"))
-    } else if totals != m.totals_fen {
-        Some(("totals_fen", "金额合计"))
-    } else if ranges != m.receipt_ranges {
-        Some(("receipt_ranges", "收据号段"))
-    } else {
-        None
+}
+
+/// Reads `records.jsonl` once, line by line: every byte into its SHA-256, every line through
+/// the chain check (once the check has failed, the rest is only hashed).
+fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) -> RecordsRead {
+    let mut reader = match open_records(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            let en = e.message(crate::Lang::En);
+            return RecordsRead {
+                digest: None,
+                chain: Err(chain(e.to_string(), en)),
+            };
+        }
     };
-    match mismatch {
-        Some((key, zh)) => Err(problem(
-            "batch_totals_mismatch",
-            Some(MANIFEST),
-            format!("{MANIFEST} 的{zh}（{key}）与 {RECORDS} 中的记录不符"),
-            format!("The {key} of {MANIFEST} disagree with the records in {RECORDS}"),
-        )),
-        None => Ok(()),
+    let mut state = Chain {
+        m,
+        expected_seq: m.journal_first_seq,
+        prev: if m.prev_chain_head.is_empty() {
+            GENESIS.to_string()
+        } else {
+            m.prev_chain_head.clone()
+        },
+        tally: Tally::default(),
+    };
+    let mut verdict = if m.prev_chain_head.is_empty() && m.journal_first_seq != 1 {
+        Err(chain(
+            format!("清单没有上一批的链头，却从流水第 {} 条开始", m.journal_first_seq),
+            format!(
+                "The manifest has no previous chain head but starts at journal entry {}",
+                m.journal_first_seq
+            ),
+        ))
+    } else {
+        Ok(())
+    };
+    let mut hasher = Sha256::new();
+    let mut bytes = 0u64;
+    let mut buf = Vec::with_capacity(1 << 14);
+    let mut n = 0;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(read) => {
+                hasher.update(&buf);
+                bytes += read as u64;
+            }
+            Err(_) => {
+                let e = bad_line(n + 1);
+                let en = e.message(crate::Lang::En);
+                return RecordsRead {
+                    digest: None,
+                    chain: verdict.and(Err(chain(e.to_string(), en))),
+                };
+            }
+        }
+        if verdict.is_err() {
+            continue;
+        }
+        n += 1;
+        // As `BufRead::lines` gives it: without its `\n` or `\r\n`.
+        let mut line = &buf[..];
+        if let Some(l) = line.strip_suffix(b"\n") {
+            line = l.strip_suffix(b"\r").unwrap_or(l);
+        }
+        verdict = match std::str::from_utf8(line) {
+            Ok(text) => state.step(text, n, visit),
+            Err(_) => {
+                let e = bad_line(n);
+                let en = e.message(crate::Lang::En);
+                Err(chain(e.to_string(), en))
+            }
+        };
+    }
+    RecordsRead {
+        digest: Some((hex::encode(hasher.finalize()), bytes)),
+        chain: verdict.and_then(|_| state.finish()),
     }
 }
 

@@ -4,10 +4,10 @@
 //! admissions and their cancellations, and the working-day years the station imported.
 //! Only the records a verified batch holds are ever stored.
 
+use downtime_core::batch::rows::{Int, Row, Str};
 use downtime_core::batch::tally::receipt_sign;
-use downtime_core::batch::Record;
-use downtime_core::jcs;
-use serde_json::{Map, Value};
+use downtime_core::batch::Entry;
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -116,132 +116,298 @@ pub struct Extract {
     pub pharmacy: Vec<PharmacyRow>,
 }
 
-fn text(row: &Map<String, Value>, key: &str) -> String {
-    row.get(key).and_then(Value::as_str).unwrap_or("").to_string()
-}
-
-fn opt_text(row: &Map<String, Value>, key: &str) -> Option<String> {
-    row.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn int(row: &Map<String, Value>, key: &str) -> i64 {
-    row.get(key).and_then(Value::as_i64).unwrap_or(0)
+/// Reads a row's fields as `T` declares them (lenient, as `serde_json::Value`'s accessors).
+fn read<'a, T: Deserialize<'a> + Default>(row: Row<'a>) -> T {
+    row.parse().unwrap_or_default()
 }
 
 /// SHA-256 of the row as the station journalled it (canonical JSON).
-fn content(row: &Map<String, Value>) -> String {
-    hex::encode(Sha256::digest(jcs::canonical_object(row).as_bytes()))
+fn content(row: Row<'_>) -> String {
+    hex::encode(Sha256::digest(row.canonical().as_bytes()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReceiptIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    seq: Int,
+    #[serde(borrow)]
+    receipt_no: Str<'a>,
+    #[serde(borrow)]
+    kind: Str<'a>,
+    total_fen: Int,
+    #[serde(borrow)]
+    occurred_at: Str<'a>,
+    #[serde(borrow)]
+    patient_id: Str<'a>,
+    #[serde(borrow)]
+    admission_id: Str<'a>,
+    #[serde(borrow)]
+    refund_of: Str<'a>,
+    insured: Int,
+    #[serde(borrow)]
+    insurance: Str<'a>,
+    #[serde(borrow)]
+    insurance_no: Str<'a>,
+    #[serde(borrow)]
+    drug_return_by: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct VoidIn<'a> {
+    #[serde(borrow)]
+    receipt_id: Str<'a>,
+    #[serde(borrow)]
+    reason: Str<'a>,
+    #[serde(borrow)]
+    at: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PatientIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow)]
+    downtime_no: Str<'a>,
+    #[serde(borrow)]
+    name: Str<'a>,
+    #[serde(borrow)]
+    phone: Str<'a>,
+    #[serde(borrow)]
+    insurance: Str<'a>,
+    #[serde(borrow)]
+    insurance_no: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CorrectionIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow)]
+    patient_id: Str<'a>,
+    #[serde(borrow)]
+    name: Str<'a>,
+    #[serde(borrow)]
+    phone: Str<'a>,
+    #[serde(borrow)]
+    at: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AdmissionIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow)]
+    inpatient_no: Str<'a>,
+    #[serde(borrow)]
+    patient_id: Str<'a>,
+    #[serde(borrow)]
+    dept_name: Str<'a>,
+    #[serde(borrow)]
+    admitted_at: Str<'a>,
+    #[serde(borrow)]
+    insurance: Str<'a>,
+    #[serde(borrow)]
+    insurance_no: Str<'a>,
+    convert_to_insured: Int,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CancelIn<'a> {
+    #[serde(borrow)]
+    admission_id: Str<'a>,
+    #[serde(borrow)]
+    at: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CalendarIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    year: Int,
+    #[serde(borrow)]
+    json: Str<'a>,
+    #[serde(borrow)]
+    imported_at: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DispensingIn<'a> {
+    #[serde(borrow)]
+    id: Str<'a>,
+    #[serde(borrow)]
+    kind: Str<'a>,
+    #[serde(borrow)]
+    issuer_station: Str<'a>,
+    #[serde(borrow)]
+    receipt_no: Str<'a>,
+    #[serde(borrow)]
+    slip_no: Str<'a>,
+    #[serde(borrow)]
+    at: Str<'a>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LineIn<'a> {
+    #[serde(borrow)]
+    receipt_id: Str<'a>,
+    is_drug: Int,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TenderIn<'a> {
+    #[serde(borrow)]
+    receipt_id: Str<'a>,
+    #[serde(borrow)]
+    method: Str<'a>,
+    amount_fen: Int,
 }
 
 impl Extract {
     /// Takes what finance needs from one journal entry.
-    pub fn add(&mut self, record: &Record) {
+    pub fn add(&mut self, entry: &Entry<'_>) {
         let first_receipt = self.receipts.len();
-        for (table, row) in record.rows() {
+        for (table, row) in entry.rows() {
             match table {
                 "receipt" => {
-                    let kind = text(row, "kind");
+                    let r: ReceiptIn = read(row);
+                    let kind = r.kind.owned();
+                    if kind == "refund" {
+                        self.drug_refund(entry, &r);
+                    }
                     self.receipts.push(ReceiptRow {
-                        id: text(row, "id"),
-                        seq: int(row, "seq"),
-                        receipt_no: text(row, "receipt_no"),
-                        total_fen: receipt_sign(&kind) * int(row, "total_fen"),
+                        id: r.id.owned(),
+                        seq: r.seq.0,
+                        receipt_no: r.receipt_no.owned(),
+                        total_fen: receipt_sign(&kind) * r.total_fen.0,
                         kind,
                         tenders: BTreeMap::new(),
-                        occurred_at: text(row, "occurred_at"),
-                        patient_id: text(row, "patient_id"),
-                        admission_id: opt_text(row, "admission_id"),
-                        refund_of: opt_text(row, "refund_of"),
-                        insured: int(row, "insured") == 1,
-                        insurance: text(row, "insurance"),
-                        insurance_no: text(row, "insurance_no"),
+                        occurred_at: r.occurred_at.owned(),
+                        patient_id: r.patient_id.owned(),
+                        admission_id: r.admission_id.opt(),
+                        refund_of: r.refund_of.opt(),
+                        insured: r.insured.0 == 1,
+                        insurance: r.insurance.owned(),
+                        insurance_no: r.insurance_no.owned(),
                         content_sha256: content(row),
                     })
                 }
-                "receipt_void" => self.voids.push(VoidRow {
-                    receipt_id: text(row, "receipt_id"),
-                    reason: text(row, "reason"),
-                    at: text(row, "at"),
-                }),
-                "patient" => self.patients.push(PatientRow {
-                    id: text(row, "id"),
-                    downtime_no: text(row, "downtime_no"),
-                    name: text(row, "name"),
-                    phone: text(row, "phone"),
-                    insurance: text(row, "insurance"),
-                    insurance_no: text(row, "insurance_no"),
-                    content_sha256: content(row),
-                }),
-                "patient_correction" => self.corrections.push(CorrectionRow {
-                    id: text(row, "id"),
-                    patient_id: text(row, "patient_id"),
-                    name: text(row, "name"),
-                    phone: text(row, "phone"),
-                    at: text(row, "at"),
-                }),
-                "admission" => self.admissions.push(AdmissionRow {
-                    id: text(row, "id"),
-                    inpatient_no: text(row, "inpatient_no"),
-                    patient_id: text(row, "patient_id"),
-                    dept_name: text(row, "dept_name"),
-                    admitted_at: text(row, "admitted_at"),
-                    insurance: text(row, "insurance"),
-                    insurance_no: text(row, "insurance_no"),
-                    convert_to_insured: int(row, "convert_to_insured") == 1,
-                    content_sha256: content(row),
-                }),
-                "admission_cancel" => self.cancels.push(CancelRow {
-                    admission_id: text(row, "admission_id"),
-                    at: text(row, "at"),
-                }),
-                _ => {}
-            }
-        }
-        for (table, row) in record.rows() {
-            match table {
-                "calendar_year" => self.calendar.push(CalendarRow {
-                    id: text(row, "id"),
-                    year: int(row, "year"),
-                    json: text(row, "json"),
-                    imported_at: text(row, "imported_at"),
-                }),
-                "dispensing" => self.pharmacy.push(PharmacyRow {
-                    id: text(row, "id"),
-                    kind: text(row, "kind"),
-                    issuer_station: text(row, "issuer_station"),
-                    receipt: text(row, "receipt_no"),
-                    slip_no: opt_text(row, "slip_no"),
-                    at: text(row, "at"),
-                }),
-                "receipt" if text(row, "kind") == "refund" => {
-                    let id = text(row, "id");
-                    let drugs = record
-                        .rows()
-                        .any(|(t, l)| t == "receipt_line" && text(l, "receipt_id") == id && int(l, "is_drug") == 1);
-                    if drugs {
-                        self.pharmacy.push(PharmacyRow {
-                            id: id.clone(),
-                            kind: "drug_refund".into(),
-                            issuer_station: String::new(),
-                            receipt: text(row, "refund_of"),
-                            slip_no: opt_text(row, "drug_return_by").as_deref().and_then(slip_named),
-                            at: text(row, "occurred_at"),
-                        });
-                    }
+                "receipt_void" => {
+                    let v: VoidIn = read(row);
+                    self.voids.push(VoidRow {
+                        receipt_id: v.receipt_id.owned(),
+                        reason: v.reason.owned(),
+                        at: v.at.owned(),
+                    })
+                }
+                "patient" => {
+                    let p: PatientIn = read(row);
+                    self.patients.push(PatientRow {
+                        id: p.id.owned(),
+                        downtime_no: p.downtime_no.owned(),
+                        name: p.name.owned(),
+                        phone: p.phone.owned(),
+                        insurance: p.insurance.owned(),
+                        insurance_no: p.insurance_no.owned(),
+                        content_sha256: content(row),
+                    })
+                }
+                "patient_correction" => {
+                    let c: CorrectionIn = read(row);
+                    self.corrections.push(CorrectionRow {
+                        id: c.id.owned(),
+                        patient_id: c.patient_id.owned(),
+                        name: c.name.owned(),
+                        phone: c.phone.owned(),
+                        at: c.at.owned(),
+                    })
+                }
+                "admission" => {
+                    let a: AdmissionIn = read(row);
+                    self.admissions.push(AdmissionRow {
+                        id: a.id.owned(),
+                        inpatient_no: a.inpatient_no.owned(),
+                        patient_id: a.patient_id.owned(),
+                        dept_name: a.dept_name.owned(),
+                        admitted_at: a.admitted_at.owned(),
+                        insurance: a.insurance.owned(),
+                        insurance_no: a.insurance_no.owned(),
+                        convert_to_insured: a.convert_to_insured.0 == 1,
+                        content_sha256: content(row),
+                    })
+                }
+                "admission_cancel" => {
+                    let c: CancelIn = read(row);
+                    self.cancels.push(CancelRow {
+                        admission_id: c.admission_id.owned(),
+                        at: c.at.owned(),
+                    })
+                }
+                "calendar_year" => {
+                    let y: CalendarIn = read(row);
+                    self.calendar.push(CalendarRow {
+                        id: y.id.owned(),
+                        year: y.year.0,
+                        json: y.json.owned(),
+                        imported_at: y.imported_at.owned(),
+                    })
+                }
+                "dispensing" => {
+                    let d: DispensingIn = read(row);
+                    self.pharmacy.push(PharmacyRow {
+                        id: d.id.owned(),
+                        kind: d.kind.owned(),
+                        issuer_station: d.issuer_station.owned(),
+                        receipt: d.receipt_no.owned(),
+                        slip_no: d.slip_no.opt(),
+                        at: d.at.owned(),
+                    })
                 }
                 _ => {}
             }
         }
         // A tender travels in the entry of its receipt, and takes its sign.
-        for (table, row) in record.rows() {
+        for (table, row) in entry.rows() {
             if table != "tender" {
                 continue;
             }
-            let receipt_id = row.get("receipt_id").and_then(Value::as_str).unwrap_or("");
-            if let Some(r) = self.receipts[first_receipt..].iter_mut().find(|r| r.id == receipt_id) {
+            let t: TenderIn = read(row);
+            if let Some(r) = self.receipts[first_receipt..].iter_mut().find(|r| r.id == t.receipt_id.text()) {
                 let sign = receipt_sign(&r.kind);
-                *r.tenders.entry(text(row, "method")).or_default() += sign * int(row, "amount_fen");
+                *r.tenders.entry(t.method.owned()).or_default() += sign * t.amount_fen.0;
             }
+        }
+    }
+
+    /// A counter's refund that gave drugs back (a line of it is a drug) joins the pharmacy
+    /// check, with the return slip its `drug_return_by` names.
+    fn drug_refund(&mut self, entry: &Entry<'_>, r: &ReceiptIn<'_>) {
+        let id = r.id.text();
+        let drugs = entry.rows().any(|(t, l)| {
+            t == "receipt_line" && {
+                let l: LineIn = read(l);
+                l.receipt_id.text() == id && l.is_drug.0 == 1
+            }
+        });
+        if drugs {
+            self.pharmacy.push(PharmacyRow {
+                id: id.to_string(),
+                kind: "drug_refund".into(),
+                issuer_station: String::new(),
+                receipt: r.refund_of.owned(),
+                slip_no: r.drug_return_by.0.as_deref().and_then(slip_named),
+                at: r.occurred_at.owned(),
+            });
         }
     }
 }

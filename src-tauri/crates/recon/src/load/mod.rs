@@ -201,7 +201,7 @@ struct Verified {
 
 fn verify(folder: &Path) -> Verified {
     let mut extract = Extract::default();
-    let check = verify_batch_with(folder, None, &mut |r| extract.add(r));
+    let check = verify_batch_with(folder, None, &mut |e| extract.add(e));
     if check.problem.is_some() {
         extract = Extract::default();
     }
