@@ -151,15 +151,11 @@ impl CoreError {
     }
 }
 
-/// Shorthand for an `Invalid` error with both languages: `invalid!(PinWrong, zh, en)`, or
-/// with the code's text, `invalid!(PinWrong, zh, en)`, checked against [`ErrorCode`] when
-/// the crate is compiled (a misspelt code does not build).
+/// Shorthand for an `Invalid` error with both languages: `invalid!(PinWrong, zh, en)`. The
+/// code is always a variant of [`ErrorCode`], never its text (a misspelt code does not build).
 macro_rules! invalid {
     ($code:ident, $zh:expr, $en:expr $(,)?) => {
         $crate::error::CoreError::invalid($crate::error::ErrorCode::$code, $zh, $en)
-    };
-    ($code:literal, $zh:expr, $en:expr $(,)?) => {
-        $crate::error::CoreError::invalid($crate::code!($code), $zh, $en)
     };
 }
 pub(crate) use invalid;

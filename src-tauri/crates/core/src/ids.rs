@@ -308,7 +308,7 @@ impl StationKind {
             "counter" | "收费" | "收费窗口" => Ok(StationKind::Counter),
             "pharmacy" | "药房" => Ok(StationKind::Pharmacy),
             _ => Err(invalid!(
-                "station_kind_invalid",
+                StationKindInvalid,
                 format!("没有“{text}”这种工作站：可选 counter（收费窗口）或 pharmacy（药房）"),
                 format!("There is no station kind \"{text}\": choose counter or pharmacy")
             )),

@@ -171,11 +171,11 @@ impl Actor {
 fn station_allows(kind: StationKind, p: Permission) -> Result<()> {
     use Permission::*;
     match (kind, p) {
-        (StationKind::Pharmacy, OpenShift | Register | Admit | ImportReference | EditLists) => Err(crate::error::invalid!("pharmacy_station_task",
+        (StationKind::Pharmacy, OpenShift | Register | Admit | ImportReference | EditLists) => Err(crate::error::invalid!(PharmacyStationTask,
             "这是药房工作站：不收费、没有价目表，收费、挂号、入院、开班、导入价目表和编辑号别科室请在收费窗口办理",
             "This is a pharmacy station: it takes no money and has no price list; charge, register, admit, open shifts, import price lists and edit registration types and departments at a counter",
         )),
-        (StationKind::Counter, Dispense | SuperviseDispensing) => Err(crate::error::invalid!("counter_station_task",
+        (StationKind::Counter, Dispense | SuperviseDispensing) => Err(crate::error::invalid!(CounterStationTask,
             "这是收费窗口：发药和退药确认请在药房工作站办理",
             "This is a counter: dispensing and drug returns are done at a pharmacy station",
         )),

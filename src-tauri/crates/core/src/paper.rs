@@ -66,7 +66,7 @@ impl PaperBook {
             let text = clean_text(text, 30, ("手工票据号", "Paper invoice number"))?;
             split(&text).ok_or_else(|| {
                 invalid!(
-                    "paper_range_invalid",
+                    PaperRangeInvalid,
                     format!("票据号“{text}”应以数字结尾，例如 0001 或 SG0001"),
                     format!("Paper number \"{text}\" must end in digits, e.g. 0001 or SG0001")
                 )
@@ -76,21 +76,21 @@ impl PaperBook {
         let (to_prefix, last, _) = read(to)?;
         if prefix.to_uppercase() != to_prefix.to_uppercase() {
             return Err(invalid!(
-                "paper_range_invalid",
+                PaperRangeInvalid,
                 format!("票据本的起止号码前缀不同（{from} 与 {to}）：一本票据的号码前缀相同"),
                 format!("The first and last numbers of the book have different prefixes ({from}, {to})")
             ));
         }
         if last < first {
             return Err(invalid!(
-                "paper_range_invalid",
+                PaperRangeInvalid,
                 format!("票据本的止号 {to} 小于起号 {from}"),
                 format!("The last number {to} is below the first {from}")
             ));
         }
         if last - first + 1 > MAX_BOOK_SIZE {
             return Err(invalid!(
-                "paper_range_invalid",
+                PaperRangeInvalid,
                 format!("票据本 {from}–{to} 超过 {MAX_BOOK_SIZE} 张：请按实际领用的票据本登记"),
                 format!("The range {from}–{to} holds more than {MAX_BOOK_SIZE} forms: register the book in hand")
             ));
@@ -175,7 +175,7 @@ impl Desk {
         for open in self.open_shifts()? {
             if let Some(other) = self.paper_books(open.id)?.into_iter().find(|b| b.overlaps(book)) {
                 return Err(invalid!(
-                    "paper_book_overlap",
+                    PaperBookOverlap,
                     format!(
                         "票据本 {} 与 {} 本班已登记的 {} 重叠：请核对票据本上的号码",
                         book.range_text(),
@@ -193,7 +193,7 @@ impl Desk {
         }
         if let Some((no, receipt)) = self.paper_numbers_used()?.into_iter().find(|(no, _)| book.value_of(no).is_some()) {
             return Err(invalid!(
-                "paper_book_used",
+                PaperBookUsed,
                 format!("手工票据 {no} 已用于收据 {receipt}：请从这本票据中还没用过的号码开始登记"),
                 format!("Paper number {no} was already used on receipt {receipt}: register the book from its first unused number")
             ));
@@ -251,7 +251,7 @@ impl Desk {
             let Some((book, value)) = books.iter().find_map(|b| b.value_of(&typed).map(|v| (b, v))) else {
                 let ranges: Vec<String> = books.iter().map(PaperBook::range_text).collect();
                 return Err(invalid!(
-                    "paper_no_outside_book",
+                    PaperNoOutsideBook,
                     format!(
                         "手工发票号 {typed} 不在本班登记的票据本（{}）内：请核对号码，换新票据本请先登记",
                         ranges.join("、")
@@ -280,7 +280,7 @@ impl Desk {
         };
         if let Some(no) = used {
             return Err(invalid!(
-                "paper_no_used",
+                PaperNoUsed,
                 format!("手工发票号 {paper_no} 已用于收据 {no}，不能重复使用"),
                 format!("Paper receipt number {paper_no} was already used on receipt {no}")
             ));

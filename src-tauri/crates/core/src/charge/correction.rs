@@ -210,7 +210,7 @@ impl Desk {
             Some(slip) => {
                 if slip.receipt_no != original.receipt_no {
                     return Err(invalid!(
-                        "return_slip_other_receipt",
+                        ReturnSlipOtherReceipt,
                         format!(
                             "退药单 {} 退的是收据 {}，不是 {}",
                             slip.slip_no, slip.receipt_no, original.receipt_no
@@ -246,7 +246,7 @@ impl Desk {
             returned.sort();
             if drugs != returned {
                 return Err(invalid!(
-                    "return_slip_mismatch",
+                    ReturnSlipMismatch,
                     format!("退费的药品行与退药单 {} 上药房收回的不一致：药品只能按退药单退费", slip.slip_no),
                     format!(
                         "The refund's drug lines differ from what return slip {} says the pharmacy took back",

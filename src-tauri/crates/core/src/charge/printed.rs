@@ -31,7 +31,7 @@ pub struct Unprinted {
 
 fn unknown(receipt_no: &str) -> crate::CoreError {
     invalid!(
-        "receipt_unknown",
+        ReceiptUnknown,
         format!("找不到收据 {receipt_no}"),
         format!("No receipt {receipt_no}")
     )

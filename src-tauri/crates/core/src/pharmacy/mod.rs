@@ -112,14 +112,14 @@ impl Desk {
         let payload = payload.trim();
         let Some(unverified) = qr::read_unverified(payload) else {
             return Err(crate::error::invalid!(
-                "qr_unreadable",
+                QrUnreadable,
                 "扫描内容不是 Downtime Desk 收据二维码：请重新扫描，或核对纸质收据",
                 "The scanned text is not a Downtime Desk receipt code: scan again or check the paper",
             ));
         };
         let station = unverified.station;
         let Some(issuer) = self.trusted_station(&station)? else {
-            return Err(crate::error::invalid!("pharmacy_unknown_station",
+            return Err(crate::error::invalid!(PharmacyUnknownStation,
                 format!("收据来自工作站 {station}，本药房没有它的公钥（密钥卡或导出批次）：无法核验真伪，不能发药"),
                 format!("The receipt comes from station {station}, whose key this pharmacy does not hold (key card or export batch): it cannot be verified and is not dispensed against"),
             ));
@@ -127,7 +127,7 @@ impl Desk {
         let checked = qr::check(payload, &issuer.public_key)?;
         let (Some(patient), Some(signed)) = (checked.patient.clone(), checked.lines.clone()) else {
             return Err(crate::error::invalid!(
-                "pharmacy_old_code",
+                PharmacyOldCode,
                 format!(
                     "收据 {} 是旧版二维码，没有签名的药品明细：请到开具的收费窗口核对后再发药",
                     checked.receipt_no
@@ -142,7 +142,7 @@ impl Desk {
         if kind != ReceiptKind::Charge {
             let (zh, en) = qr::kind_verdict(Some(kind));
             return Err(crate::error::invalid!(
-                "pharmacy_not_a_charge",
+                PharmacyNotACharge,
                 format!("{} 不是收费收据（{zh}）：只能凭门诊收费收据发药", checked.receipt_no),
                 format!(
                     "{} is not a charge receipt ({en}): only charge receipts are dispensed against",
@@ -152,7 +152,7 @@ impl Desk {
         }
         if self.voided_by_issuer(&station, &checked.receipt_no)? {
             return Err(crate::error::invalid!(
-                "pharmacy_receipt_voided",
+                PharmacyReceiptVoided,
                 format!("收据 {} 已被工作站 {station} 作废（见其导出批次）：不能发药", checked.receipt_no),
                 format!(
                     "Receipt {} was voided by station {station} (per its export batches): not dispensed against",
@@ -215,7 +215,7 @@ impl Desk {
         let scan = self.pharmacy_scan(by, payload)?;
         if scan.lines.is_empty() {
             return Err(crate::error::invalid!(
-                "pharmacy_no_drug_lines",
+                PharmacyNoDrugLines,
                 format!("收据 {} 上没有药品：无药可发", scan.receipt_no),
                 format!("Receipt {} lists no drugs: nothing to dispense", scan.receipt_no),
             ));
@@ -253,7 +253,7 @@ impl Desk {
                     .rev()
                     .find(|d| d.kind == DispensingKind::Dispense)
                     .expect("dispensed before");
-                return Err(crate::error::invalid!("pharmacy_already_dispensed",
+                return Err(crate::error::invalid!(PharmacyAlreadyDispensed,
                     format!(
                         "收据 {} 已于 {} 由 {} 发过药：再次发药需要药房主管授权并写明原因（可能是复印件或已在别的窗口取药）",
                         scan.receipt_no,
@@ -272,7 +272,7 @@ impl Desk {
                 approver.require(Permission::SuperviseDispensing)?;
                 if approver.id() == by.id() {
                     return Err(invalid!(
-                        "approver_is_actor",
+                        ApproverIsActor,
                         format!("{} 不能为自己的再次发药授权：请另一位药房主管输入姓名和 PIN", approver.name()),
                         format!(
                             "{} cannot approve their own second dispensing: another pharmacist-in-charge must enter their name and PIN",
@@ -297,7 +297,7 @@ impl Desk {
         let scan = self.pharmacy_scan(by, payload)?;
         if lines.is_empty() {
             return Err(crate::error::invalid!(
-                "pharmacy_return_no_lines",
+                PharmacyReturnNoLines,
                 "退药要写明退回的行和数量（--line 行号:数量）",
                 "A return needs the lines and quantities taken back (--line N:QTY)",
             ));
@@ -486,7 +486,7 @@ fn checked_lines(
         let Some(l) = scan.lines.iter().find(|l| l.line.line_no == *n) else {
             let drug_lines: Vec<String> = scan.lines.iter().map(|l| l.line.line_no.to_string()).collect();
             return Err(crate::error::invalid!(
-                "pharmacy_line_unknown",
+                PharmacyLineUnknown,
                 format!("收据 {} 没有第 {n} 行药品（药品行：{}）", scan.receipt_no, drug_lines.join("、")),
                 format!(
                     "Receipt {} has no drug line {n} (drug lines: {})",
@@ -497,13 +497,13 @@ fn checked_lines(
         };
         if !seen.insert(*n) {
             return Err(crate::error::invalid!(
-                "pharmacy_line_twice",
+                PharmacyLineTwice,
                 format!("第 {n} 行写了两次"),
                 format!("Line {n} is given twice"),
             ));
         }
         if let Some((zh, en)) = over(l, *q) {
-            return Err(crate::error::invalid!("pharmacy_quantity_over", zh, en));
+            return Err(crate::error::invalid!(PharmacyQuantityOver, zh, en));
         }
     }
     Ok(lines.to_vec())

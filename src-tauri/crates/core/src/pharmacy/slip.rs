@@ -74,7 +74,7 @@ pub(crate) fn payload(key: &SigningKey, s: &Slip) -> String {
 
 fn unreadable() -> crate::CoreError {
     invalid!(
-        "return_slip_unreadable",
+        ReturnSlipUnreadable,
         "扫描内容不是药房退药单的二维码",
         "The scanned text is not a pharmacy return slip's code"
     )
@@ -124,7 +124,7 @@ impl Desk {
         let (slip, body, sig) = parse(text.trim())?;
         let Some(pharmacy) = self.trusted_station(&slip.pharmacy)? else {
             return Err(invalid!(
-                "return_slip_unknown_pharmacy",
+                ReturnSlipUnknownPharmacy,
                 format!(
                     "退药单来自药房 {}，本工作站没有它的公钥：请先导入该药房的密钥卡（downtime pharmacy trust）",
                     slip.pharmacy
@@ -139,7 +139,7 @@ impl Desk {
             .and_then(|k| k.verify_strict(body.as_bytes(), &Signature::from_bytes(&sig)))
             .map_err(|_| {
                 invalid!(
-                    "return_slip_signature_invalid",
+                    ReturnSlipSignatureInvalid,
                     format!("退药单 {} 的签名不符：被改动过，或不是药房 {} 开具", slip.slip_no, slip.pharmacy),
                     format!(
                         "Return slip {} does not verify: altered, or not issued by pharmacy {}",
@@ -150,7 +150,7 @@ impl Desk {
         let own = self.require_station()?;
         if slip.station != own.code.as_str() {
             return Err(invalid!(
-                "return_slip_other_station",
+                ReturnSlipOtherStation,
                 format!(
                     "退药单 {} 退的是工作站 {} 的收据 {}：请到该收费窗口退费",
                     slip.slip_no, slip.station, slip.receipt_no
@@ -171,7 +171,7 @@ impl Desk {
             .ok();
         if let Some(refund) = used {
             return Err(invalid!(
-                "return_slip_used",
+                ReturnSlipUsed,
                 format!("退药单 {} 已用于退费 {}：一张退药单只能退一次", slip.slip_no, refund),
                 format!(
                     "Return slip {} was already used by refund {}: a slip refunds once",
@@ -244,7 +244,7 @@ impl Desk {
             .ok();
         let Some(payload) = payload else {
             return Err(invalid!(
-                "return_slip_unknown",
+                ReturnSlipUnknown,
                 format!("找不到退药单 {slip_no}"),
                 format!("There is no return slip {slip_no}")
             ));

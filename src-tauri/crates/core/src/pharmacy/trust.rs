@@ -68,7 +68,7 @@ pub struct Trusted {
 
 fn card_invalid(why_zh: &str, why_en: &str) -> crate::CoreError {
     invalid!(
-        "key_card_invalid",
+        KeyCardInvalid,
         format!("这不是有效的工作站密钥卡：{why_zh}"),
         format!("This is not a valid station key card: {why_en}")
     )
@@ -123,7 +123,7 @@ pub fn read_key_card(bytes: &[u8]) -> Result<KeyCard> {
             .is_ok();
     if !ok {
         return Err(invalid!(
-            "key_card_signature_invalid",
+            KeyCardSignatureInvalid,
             format!("工作站 {code} 的密钥卡签名不符：密钥卡被改动过"),
             format!("The key card of station {code} does not verify: it was altered")
         ));
@@ -174,7 +174,7 @@ impl Desk {
         by.require(Permission::TrustStations)?;
         if out.as_os_str().is_empty() || out.is_dir() {
             return Err(invalid!(
-                "key_card_path_invalid",
+                KeyCardPathInvalid,
                 "请写上密钥卡的文件名（例如 U 盘上的 MZ01.key.json），不能只写文件夹",
                 "Give the key card a file name (e.g. MZ01.key.json on a USB stick), not only a folder"
             ));
@@ -183,7 +183,7 @@ impl Desk {
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 invalid!(
-                    "key_card_path_invalid",
+                    KeyCardPathInvalid,
                     format!("无法创建文件夹 {}：{e}", dir.display()),
                     format!("Cannot create the folder {}: {e}", dir.display())
                 )
@@ -223,7 +223,7 @@ impl Desk {
             (None, Some(m)) => m,
             (Some(p), _) => {
                 return Err(invalid!(
-                    "trust_batch_invalid",
+                    TrustBatchInvalid,
                     format!("批次 {} 未通过校验，不能据此信任：{}", folder.display(), p.zh),
                     format!("Batch {} fails its check and cannot be trusted: {}", folder.display(), p.en)
                 ))
@@ -261,7 +261,7 @@ impl Desk {
         let own = self.require_station()?;
         if own.public_key == key || own.code.as_str() == code {
             return Err(invalid!(
-                "trust_own_station",
+                TrustOwnStation,
                 format!("{code} 是本工作站自己：不需要信任自己的密钥"),
                 format!("{code} is this station itself: its own key needs no trust")
             ));
@@ -273,7 +273,7 @@ impl Desk {
             let new = match &existing {
                 Some(t) if t.public_key != key => {
                     return Err(invalid!(
-                        "trust_other_key",
+                        TrustOtherKey,
                         format!(
                             "已信任的工作站 {code} 的公钥指纹是 {}，这份文件的是 {}：可能是伪造的，或该工作站重装过；请核实后由管理员处理",
                             t.fingerprint,

@@ -320,7 +320,7 @@ impl Ctx<'_> {
                 Item::Qr { payload, size, caption } => {
                     let qr = super::draw::Qr::encode(payload).ok_or_else(|| {
                         crate::error::invalid!(
-                            "receipt_qr_too_long",
+                            ReceiptQrTooLong,
                             format!("二维码内容过长（{} 字节），无法生成二维码", payload.len()),
                             format!("The QR payload is too long ({} bytes) for a QR code", payload.len())
                         )

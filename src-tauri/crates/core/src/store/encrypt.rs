@@ -129,7 +129,7 @@ impl Desk {
         by.require(Permission::ManageOperators)?;
         let key = super::db_key().ok_or_else(|| {
             invalid!(
-                "db_not_encrypted",
+                DbNotEncrypted,
                 "这个工作站没有加密，没有密钥可记住",
                 "This station is not encrypted: there is no key to remember"
             )

@@ -89,7 +89,7 @@ pub(crate) fn load(path: &Path) {
 
 fn unavailable(detail: impl std::fmt::Display) -> crate::CoreError {
     invalid!(
-        "keyring_unavailable",
+        KeyringUnavailable,
         format!("无法使用本机的系统钥匙串（{detail}）：每次启动时请输入密钥，或使用 DOWNTIME_DB_KEY"),
         format!("The system keyring cannot be used ({detail}): type the key at every start, or use DOWNTIME_DB_KEY")
     )
