@@ -170,9 +170,7 @@ pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option
 pub fn catalog_activate(state: State<'_, ShellState>, version: String, confirm_shrink: bool) -> Reply<ActivationView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    let change = desk.catalog_activate(&me, &version, confirm_shrink)?;
-    Ok(ActivationView::new(&desk.find_catalog_version(&version)?, &change))
+    Ok(ActivationView::from(&shell.desk()?.catalog_activate(&me, &version, confirm_shrink)?))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -35,24 +35,16 @@ pub fn pharmacy_return(state: State<'_, ShellState>, input: PharmacyInput) -> Re
     Ok(DispensingView::from(&d))
 }
 
-/// 信任工作站: the key card chosen in the system's file dialog (`pick_file`), read here.
+/// 信任工作站: the key card chosen in the system's file dialog (`pick_file`), read by the core.
 #[tauri::command(rename_all = "snake_case")]
 pub fn pharmacy_trust_picked(
     state: State<'_, ShellState>,
     picked: State<'_, super::files::Picked>,
-) -> Reply<downtime_core::pharmacy::view::TrustedStationView> {
+) -> Reply<TrustedStationView> {
     let path = picked.path()?;
-    let bytes = std::fs::read(&path).map_err(|e| {
-        downtime_core::CoreError::invalid(
-            downtime_core::error::ErrorCode::FileUnreadable,
-            format!("无法读取 {}：{e}", path.display()),
-            format!("Cannot read {}: {e}", path.display()),
-        )
-    })?;
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let t = shell.desk()?.trust_key_card(&me, &bytes)?;
-    Ok(downtime_core::pharmacy::view::TrustedStationView::from(&t))
+    Ok(TrustedStationView::from(&shell.desk()?.trust_key_card_file(&me, &path)?))
 }
 
 /// At the counter: a scanned return slip, verified, for the refund form to fill its drug lines.

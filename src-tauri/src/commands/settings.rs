@@ -20,9 +20,7 @@ pub fn printer(state: State<'_, ShellState>) -> Reply<Option<String>> {
 pub fn set_printer(state: State<'_, ShellState>, name: String) -> Reply<Option<String>> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    let desk = shell.desk()?;
-    desk.set_printer(&me, &name)?;
-    Ok(desk.printer()?)
+    Ok(shell.desk()?.set_printer(&me, &name)?)
 }
 
 /// 自动备份: where automatic backups go, for anyone signed in to see.
@@ -61,18 +59,9 @@ pub fn set_department(state: State<'_, ShellState>, input: DepartmentInput) -> R
 pub fn open_pdf(state: State<'_, ShellState>, path: String) -> Reply<()> {
     let mut shell = state.shell();
     shell.actor()?;
-    let desk = shell.desk()?;
     // Only files the desk itself saved, by their canonical path: the window cannot open
     // arbitrary paths (`receipts/../x.pdf`, a link out of the folder).
-    let saved = [desk.receipts_dir(), desk.reports_dir()];
-    let Some(path) = downtime_core::store::saved_pdf(&saved, std::path::Path::new(&path)) else {
-        return Err(CoreError::invalid(
-            downtime_core::error::ErrorCode::PdfUnknown,
-            "只能打开本机保存的收据和报表 PDF",
-            "Only receipt and report PDFs saved by this desk can be opened",
-        )
-        .into());
-    };
+    let path = shell.desk()?.own_pdf(std::path::Path::new(&path))?;
     let opener = if cfg!(windows) {
         "explorer"
     } else if cfg!(target_os = "macos") {

@@ -311,10 +311,10 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
             json,
         } => {
             let me = ctx.actor()?;
-            let change = ctx.desk.catalog_activate(&me, &version, confirm_shrink)?;
-            let v = ctx.desk.find_catalog_version(&version)?;
+            let activated = ctx.desk.catalog_activate(&me, &version, confirm_shrink)?;
+            let (v, change) = (&activated.version, &activated.change);
             if json {
-                print_json(&ActivationView::new(&v, &change));
+                print_json(&ActivationView::from(&activated));
             } else {
                 println!(
                     "已重新启用 {} 月价目表（{}，{} 项，版本 {}）",

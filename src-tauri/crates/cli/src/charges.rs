@@ -585,8 +585,7 @@ pub fn setting(cmd: SettingCmd, ctx: &mut Ctx) -> Out {
                     ))
                 }
             };
-            ctx.desk.set_printer(&me, &name)?;
-            match ctx.desk.printer()? {
+            match ctx.desk.set_printer(&me, &name)? {
                 Some(p) => println!("收据打印机：{p}"),
                 None => println!("未设置打印机：收据只保存为 PDF"),
             }

@@ -189,14 +189,7 @@ pub fn run(c: PharmacyCmd, ctx: &mut Ctx) -> Out {
             let t = if file.is_dir() {
                 ctx.desk.trust_batch(&me, &file)?
             } else {
-                let bytes = std::fs::read(&file).map_err(|e| {
-                    CoreError::invalid(
-                        downtime_core::error::ErrorCode::FileUnreadable,
-                        format!("无法读取 {}：{e}", file.display()),
-                        format!("Cannot read {}: {e}", file.display()),
-                    )
-                })?;
-                ctx.desk.trust_key_card(&me, &bytes)?
+                ctx.desk.trust_key_card_file(&me, &file)?
             };
             if json {
                 print_json(&TrustedStationView::from(&t));

@@ -62,7 +62,8 @@ impl Desk {
         Ok(self.setting("printer")?.filter(|p| !p.is_empty()))
     }
 
-    pub fn set_printer(&mut self, by: &Actor, name: &str) -> Result<()> {
+    /// Sets the printer; returns the one now in effect (`None`: save as PDF only).
+    pub fn set_printer(&mut self, by: &Actor, name: &str) -> Result<Option<String>> {
         let name = name.trim();
         if name.chars().any(|c| c.is_control() || c.is_whitespace()) || name.len() > 60 {
             return Err(invalid!(
@@ -71,6 +72,7 @@ impl Desk {
                 "Invalid printer name (no spaces or control characters)"
             ));
         }
-        self.set_setting(by, "printer", name)
+        self.set_setting(by, "printer", name)?;
+        self.printer()
     }
 }

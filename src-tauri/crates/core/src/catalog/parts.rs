@@ -56,6 +56,13 @@ impl ActiveSet {
     }
 }
 
+/// A version put back in force (`catalog_activate`): the version and what it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activated {
+    pub version: CatalogVersion,
+    pub change: Change,
+}
+
 /// What putting a version in force for its part changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -239,8 +246,9 @@ impl Desk {
         }
     }
 
-    /// `downtime catalog activate`: puts an earlier version back in force for its part.
-    pub fn catalog_activate(&mut self, by: &Actor, version: &str, confirm_shrink: bool) -> Result<Change> {
+    /// `downtime catalog activate`: puts an earlier version back in force for its part, and
+    /// returns that version with what it changed (all a view of the activation needs).
+    pub fn catalog_activate(&mut self, by: &Actor, version: &str, confirm_shrink: bool) -> Result<Activated> {
         by.require(Permission::ImportReference)?;
         let v = self.find_catalog_version(version)?;
         if self.active_set()?.is_some_and(|s| s.parts.iter().any(|p| p.id == v.id)) {
@@ -277,7 +285,7 @@ impl Desk {
         })?;
         self.forget_items();
         self.ensure_item_index()?;
-        Ok(change)
+        Ok(Activated { version: v, change })
     }
 }
 

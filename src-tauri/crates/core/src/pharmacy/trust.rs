@@ -214,6 +214,20 @@ impl Desk {
         )
     }
 
+    /// 信任工作站 by a key card file (the one chosen in the file dialog, or `downtime pharmacy
+    /// trust FILE`): read here, then trusted as `trust_key_card`.
+    pub fn trust_key_card_file(&mut self, by: &Actor, path: &Path) -> Result<Trusted> {
+        by.require(Permission::TrustStations)?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            invalid!(
+                FileUnreadable,
+                format!("无法读取 {}：{e}", path.display()),
+                format!("Cannot read {}: {e}", path.display())
+            )
+        })?;
+        self.trust_key_card(by, &bytes)
+    }
+
     /// Trusts the station of a verified export batch (the folder `<STATION>-batch-<NNNNNN>`),
     /// and notes the receipts it says were voided: a pharmacy refuses them from then on.
     pub fn trust_batch(&mut self, by: &Actor, folder: &Path) -> Result<Trusted> {

@@ -17,7 +17,7 @@ pub use instance::InstanceLock;
 pub(crate) use memo::Memo;
 pub mod migrations;
 
-use crate::error::{CoreError, Result};
+use crate::error::{invalid, CoreError, Result};
 use crate::time::Clock;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -317,6 +317,18 @@ impl Desk {
     /// The folder beside the database where the desk saves the reports it prints.
     pub fn reports_dir(&self) -> PathBuf {
         self.beside("reports")
+    }
+
+    /// A PDF the window asks to open: only one this desk saved itself (`file::saved_pdf`
+    /// over the receipts and reports folders), by its canonical path.
+    pub fn own_pdf(&self, path: &Path) -> Result<PathBuf> {
+        file::saved_pdf(&[self.receipts_dir(), self.reports_dir()], path).ok_or_else(|| {
+            invalid!(
+                PdfUnknown,
+                "只能打开本机保存的收据和报表 PDF",
+                "Only receipt and report PDFs saved by this desk can be opened"
+            )
+        })
     }
 
     pub(crate) fn beside(&self, folder: &str) -> PathBuf {

@@ -161,8 +161,9 @@ fn missing_view(change: &crate::catalog::parts::Change) -> Vec<RegTypeMissingVie
         .collect()
 }
 
-impl ActivationView {
-    pub fn new(version: &CatalogVersion, change: &crate::catalog::parts::Change) -> Self {
+impl From<&crate::catalog::parts::Activated> for ActivationView {
+    fn from(a: &crate::catalog::parts::Activated) -> Self {
+        let (version, change) = (&a.version, &a.change);
         ActivationView {
             version: CatalogVersionView::from(version),
             part: change.part.clone(),

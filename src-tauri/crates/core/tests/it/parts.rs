@@ -147,7 +147,7 @@ fn an_earlier_version_is_put_back_in_force_journalled() {
         "catalog_version_unknown"
     );
     let admin = f.admin.clone();
-    let change = f.desk.catalog_activate(&admin, &id[id.len() - 12..], false).unwrap();
+    let change = f.desk.catalog_activate(&admin, &id[id.len() - 12..], false).unwrap().change;
     assert_eq!(change.replaces.len(), 1);
     assert_eq!(f.desk.active_catalog().unwrap().unwrap().id, real_id);
     assert_eq!(f.desk.catalog_status().unwrap().parts.len(), 1);
