@@ -170,7 +170,11 @@ pub fn catalog_search(state: State<'_, ShellState>, query: String, limit: Option
 pub fn catalog_activate(state: State<'_, ShellState>, version: String, confirm_shrink: bool) -> Reply<ActivationView> {
     let mut shell = state.shell();
     let me = shell.actor()?;
-    Ok(ActivationView::from(&shell.desk()?.catalog_activate(&me, &version, confirm_shrink)?))
+    Ok(ActivationView::from(&shell.desk()?.catalog_activate(
+        &me,
+        &version,
+        confirm_shrink,
+    )?))
 }
 
 #[tauri::command(rename_all = "snake_case")]

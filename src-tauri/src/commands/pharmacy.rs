@@ -37,10 +37,7 @@ pub fn pharmacy_return(state: State<'_, ShellState>, input: PharmacyInput) -> Re
 
 /// 信任工作站: the key card chosen in the system's file dialog (`pick_file`), read by the core.
 #[tauri::command(rename_all = "snake_case")]
-pub fn pharmacy_trust_picked(
-    state: State<'_, ShellState>,
-    picked: State<'_, super::files::Picked>,
-) -> Reply<TrustedStationView> {
+pub fn pharmacy_trust_picked(state: State<'_, ShellState>, picked: State<'_, super::files::Picked>) -> Reply<TrustedStationView> {
     let path = picked.path()?;
     let mut shell = state.shell();
     let me = shell.actor()?;
