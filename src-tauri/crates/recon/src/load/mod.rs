@@ -18,19 +18,23 @@
 //!   (station, batch number, folder), so the outcome never depends on which thread was faster.
 
 pub mod extract;
+mod find;
 
 use crate::store::Workspace;
 use crate::Clerk;
-use downtime_core::batch::{self, verify_batch_with, BatchCheck, Manifest};
-use downtime_core::error::{CoreError, Result};
+use downtime_core::batch::{self, Manifest};
+use downtime_core::error::Result;
 use downtime_core::time::stamp;
 use extract::Extract;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use uuid::Uuid;
+
+pub use find::find_batches;
+use find::*;
 
 /// How far a load has got: `done` of `total` batch folders verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,172 +91,6 @@ pub struct LoadReport {
     pub copies: usize,
     /// Rejected by this load (a rejection recorded before is not repeated).
     pub rejected: Vec<Rejected>,
-}
-
-/// Every batch folder under `roots`: a folder holding `manifest.json`, or named like one
-/// (`MZ01-batch-000001`) even if its manifest is gone. Refuses a root that is not a readable
-/// folder or holds no batch at all, naming it.
-pub fn find_batches(roots: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    for root in roots {
-        if !root.is_dir() {
-            return Err(CoreError::invalid(
-                downtime_core::error::ErrorCode::ReconFolderMissing,
-                format!("找不到文件夹 {}：请指定存放批次的文件夹（例如 U 盘）", root.display()),
-                format!(
-                    "There is no folder {}: give the folder that holds the batches (a USB stick, say)",
-                    root.display()
-                ),
-            ));
-        }
-        let before = found.len();
-        walk(root, 0, &mut found)?;
-        if found.len() == before {
-            return Err(CoreError::invalid(
-                downtime_core::error::ErrorCode::ReconNoBatches,
-                format!(
-                    "{} 中没有任何批次文件夹（含 manifest.json 的 <工作站>-batch-<序号> 文件夹）",
-                    root.display()
-                ),
-                format!(
-                    "{} holds no batch folder (a <STATION>-batch-<NNNNNN> folder with a manifest.json)",
-                    root.display()
-                ),
-            ));
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    found.retain(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())));
-    Ok(found)
-}
-
-fn looks_like_batch(dir: &Path) -> bool {
-    dir.join(batch::MANIFEST).is_file()
-        || dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-            n.rsplit_once("-batch-")
-                .is_some_and(|(_, seq)| seq.len() == 6 && seq.bytes().all(|b| b.is_ascii_digit()))
-        })
-}
-
-fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) -> Result<()> {
-    if looks_like_batch(dir) {
-        found.push(dir.to_path_buf());
-        return Ok(());
-    }
-    if depth >= 8 {
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        CoreError::invalid(
-            downtime_core::error::ErrorCode::ReconFolderUnreadable,
-            format!("无法读取文件夹 {}（{e}）", dir.display()),
-            format!("Cannot read the folder {} ({e})", dir.display()),
-        )
-    })?;
-    let mut subdirs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    subdirs.sort();
-    for sub in subdirs {
-        walk(&sub, depth + 1, found)?;
-    }
-    Ok(())
-}
-
-/// A folder to load, with its manifest when one can be read (for the order and the decision).
-struct Candidate {
-    folder: PathBuf,
-    manifest: Option<Manifest>,
-    /// SHA-256 of the manifest's canonical text (its file, byte for byte).
-    manifest_sha256: Option<String>,
-}
-
-impl Candidate {
-    fn read(folder: PathBuf) -> Candidate {
-        let manifest = batch::read_manifest(&folder).ok();
-        let manifest_sha256 = manifest.as_ref().map(|m| hex::encode(Sha256::digest(m.to_canonical().as_bytes())));
-        Candidate {
-            folder,
-            manifest,
-            manifest_sha256,
-        }
-    }
-
-    fn shown(&self) -> String {
-        self.folder.display().to_string()
-    }
-
-    fn order_key(&self) -> (u8, String, i64, PathBuf) {
-        match &self.manifest {
-            Some(m) => (0, m.station_code.clone(), m.batch_seq, self.folder.clone()),
-            None => (1, String::new(), 0, self.folder.clone()),
-        }
-    }
-}
-
-/// The verifier's verdict on a folder and, when sound, what finance keeps of it.
-struct Verified {
-    check: BatchCheck,
-    extract: Extract,
-}
-
-fn verify(folder: &Path) -> Verified {
-    let mut extract = Extract::default();
-    let check = verify_batch_with(folder, None, &mut |e| extract.add(e));
-    if check.problem.is_some() {
-        extract = Extract::default();
-    }
-    Verified { check, extract }
-}
-
-/// Verifies `candidates` on every core, handing each verdict to `each` in the candidates'
-/// order. Memory stays bounded: workers never run more than a few batches ahead.
-fn verify_in_order(candidates: &[Candidate], each: &mut dyn FnMut(usize, Verified) -> Result<()>) -> Result<()> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::mpsc;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(candidates.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let consumed = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::channel::<(usize, Verified)>();
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next, consumed) = (&next, &consumed);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= candidates.len() {
-                    break;
-                }
-                while i > consumed.load(Ordering::SeqCst) + 2 * workers {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                }
-                if tx.send((i, verify(&candidates[i].folder))).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        let mut waiting: BTreeMap<usize, Verified> = BTreeMap::new();
-        let mut want = 0;
-        let mut result = Ok(());
-        for (i, v) in rx {
-            waiting.insert(i, v);
-            while let Some(v) = waiting.remove(&want) {
-                if result.is_ok() {
-                    result = each(want, v);
-                }
-                want += 1;
-                consumed.store(want, Ordering::SeqCst);
-            }
-        }
-        result
-    })
 }
 
 /// A station as the registry holds it.
