@@ -27,16 +27,27 @@ use std::path::Path;
 
 pub use crate::anchor::AnchorCheck;
 
+/// The whole audit as the store reads its verdict (`store::Audit`).
+fn soundness(desk: &Desk) -> Result<crate::store::Soundness> {
+    let r = desk.verify()?;
+    Ok(crate::store::Soundness {
+        entries: r.entries,
+        head_seq: r.head_seq,
+        head_hash: r.head_hash,
+        problem: r.problem.map(|p| (p.zh, p.en)),
+    })
+}
+
 /// `downtime restore` and the window's 从备份恢复 (`store::backup::restore`): a backup is put
 /// back only when it passes the whole audit.
 pub fn restore_backup(station: &Path, from: &Path, admin: &str, pin: &str, confirm_older: bool) -> Result<Restored> {
-    crate::store::backup::restore(station, from, admin, pin, confirm_older, Desk::verify)
+    crate::store::backup::restore(station, from, admin, pin, confirm_older, soundness)
 }
 
 /// `downtime encrypt` (`store::encrypt::encrypt`): refused unless the station passes the whole
 /// audit, and the encrypted copy must pass it with the same chain.
 pub fn encrypt_station(path: &Path, admin: &str, pin: &str, key: &str) -> Result<Encrypted> {
-    crate::store::encrypt::encrypt(path, admin, pin, key, Desk::verify)
+    crate::store::encrypt::encrypt(path, admin, pin, key, soundness)
 }
 
 impl Desk {

@@ -184,25 +184,18 @@ fn read_backup(path: &Path, audit: Option<Audit>) -> Result<Checked> {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        crate::journal::VerifyReport {
+        super::Soundness {
             entries,
             head_seq,
             head_hash,
-            verified_entries: 0,
-            receipts_checked: 0,
-            anchors: vec![],
-            problem: (integrity != "ok").then(|| crate::journal::Problem {
-                seq: None,
-                zh: format!("完整性检查：{integrity}"),
-                en: format!("integrity check: {integrity}"),
-            }),
+            problem: (integrity != "ok").then(|| (format!("完整性检查：{integrity}"), format!("integrity check: {integrity}"))),
         }
     };
-    if let Some(p) = report.problem {
+    if let Some((zh, en)) = report.problem {
         return Err(invalid!(
             BackupUnsound,
-            format!("备份 {} 校验不通过：{}", path.display(), p.zh),
-            format!("The backup {} does not verify: {}", path.display(), p.en)
+            format!("备份 {} 校验不通过：{}", path.display(), zh),
+            format!("The backup {} does not verify: {}", path.display(), en)
         ));
     }
     Ok(Checked {

@@ -53,11 +53,11 @@ pub fn encrypt(path: &Path, admin: &str, pin: &str, key: &str, audit: Audit) -> 
         let mut desk = Desk::open(path)?;
         desk.authenticate(admin, pin)?.require(Permission::ManageOperators)?;
         let before = audit(&desk)?;
-        if let Some(p) = &before.problem {
+        if let Some((zh, en)) = &before.problem {
             return Err(invalid!(
                 DbEncryptUnsound,
-                format!("工作站流水校验未通过，未加密：{}", p.zh),
-                format!("The station does not verify; not encrypted: {}", p.en)
+                format!("工作站流水校验未通过，未加密：{zh}"),
+                format!("The station does not verify; not encrypted: {en}")
             ));
         }
         desk.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;

@@ -30,7 +30,18 @@ use std::path::{Path, PathBuf};
 /// The station's whole audit (`Desk::verify`, in `audit.rs`, which stands above the store),
 /// handed in where the store must check a file whole: a backup being restored, a station
 /// being encrypted (`audit::restore_backup`, `audit::encrypt_station`).
-pub type Audit = fn(&Desk) -> Result<crate::journal::VerifyReport>;
+pub type Audit = fn(&Desk) -> Result<Soundness>;
+
+/// What the store needs of an audit's verdict: the chain's length and head as the file holds
+/// them, and the first problem found, in both languages (`None` when sound).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Soundness {
+    pub entries: i64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// `(zh, en)`.
+    pub problem: Option<(String, String)>,
+}
 
 /// The open station database. Every rule of the desk is a method on it (see the modules
 /// `station`, `operator`, `outage`, `shift`, `journal`).
