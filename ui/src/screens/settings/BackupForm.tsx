@@ -30,7 +30,9 @@ export function BackupForm({ canChange }: { canChange: boolean }) {
     void load.run(async () => setCurrent(await api.backupSetting()));
   }, [load.run]);
 
-  // Beside the heading; a long folder wraps within its place, the button stays at the end.
+  // "未设置" stands beside the heading, so the dialog keeps its room; a folder, which can be
+  // long, gets the line under it and wraps anywhere.
+  const folderSet = current !== undefined && current.folder !== null;
   const shown =
     current === undefined
       ? t("ops.loading")
@@ -56,9 +58,7 @@ export function BackupForm({ canChange }: { canChange: boolean }) {
         {load.problem ? (
           <ErrorText problem={load.problem} testId="backup-current" />
         ) : (
-          <span data-testid="backup-current">
-            {shown}
-          </span>
+          !folderSet && <span data-testid="backup-current">{shown}</span>
         )}
         {canChange && !open && (
           <button type="button" data-testid="backup-open" onClick={() => setOpen(true)}>
@@ -66,6 +66,11 @@ export function BackupForm({ canChange }: { canChange: boolean }) {
           </button>
         )}
       </div>
+      {folderSet && !load.problem && (
+        <p className="backup-current" data-testid="backup-current">
+          {shown}
+        </p>
+      )}
       {written && (
         <p className="notice" role="status" data-testid="backup-notice">
           {t("backup.written", { path: written })}
