@@ -161,12 +161,7 @@ pub(super) fn inspect(path: &Path) -> Result<(Connection, i64)> {
             |r| r.get(0),
         )
         .map_err(|e| classify(e, path))?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| classify(e, path))?;
-    let application_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| classify(e, path))?;
+    let (version, application_id) = stamp(&conn, path)?;
     if ours != 3 || version < 1 || application_id != STATION.application_id {
         return Err(CoreError::NotADatabase {
             path: path.display().to_string(),
@@ -323,12 +318,7 @@ pub(super) fn inspect_file(path: &Path, schema: &Schema) -> Result<()> {
         .map_err(|e| classify(e, path))?;
     unlock(&conn, path)?;
     quick_check(&conn, path)?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| classify(e, path))?;
-    let application_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| classify(e, path))?;
+    let (version, application_id) = stamp(&conn, path)?;
     if application_id != schema.application_id && version > 0 {
         return Err(CoreError::NotADatabase {
             path: path.display().to_string(),
@@ -395,4 +385,15 @@ pub(super) fn classify(e: rusqlite::Error, path: &Path) -> CoreError {
         Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => CoreError::ReadOnly { path: shown },
         _ => CoreError::Sqlite(e),
     }
+}
+
+/// The file's schema version and application id, as SQLite's header holds them.
+fn stamp(conn: &Connection, path: &Path) -> Result<(i64, i32)> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| classify(e, path))?;
+    let application_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| classify(e, path))?;
+    Ok((version, application_id))
 }

@@ -99,36 +99,31 @@ impl<'o> Obj<'o> {
 
     /// A nested object; left out when it ends up empty.
     pub(super) fn obj(&mut self, k: &'static str, f: impl FnOnce(&mut Obj<'_>)) -> &mut Self {
-        let mark = self.out.len();
-        #[cfg(debug_assertions)]
-        let last = self.last;
-        self.key(k);
-        self.out.push('{');
-        let mut child = Obj::new(self.out);
-        f(&mut child);
-        if child.n == 0 {
-            self.out.truncate(mark);
-            self.n -= 1;
-            #[cfg(debug_assertions)]
-            {
-                self.last = last;
-            }
-        } else {
-            self.out.push('}');
-        }
-        self
+        self.nested(k, '{', '}', |out| {
+            let mut child = Obj::new(out);
+            f(&mut child);
+            child.n
+        })
     }
 
     /// A nested array; left out when it ends up empty.
     pub(super) fn arr(&mut self, k: &'static str, f: impl FnOnce(&mut Arr<'_>)) -> &mut Self {
+        self.nested(k, '[', ']', |out| {
+            let mut child = Arr { out, n: 0 };
+            f(&mut child);
+            child.n
+        })
+    }
+
+    /// A value under `k` between `open` and `close`, written by `write` (which says how many
+    /// members it wrote); taken back whole, key included, when it wrote none.
+    fn nested(&mut self, k: &'static str, open: char, close: char, write: impl FnOnce(&mut String) -> usize) -> &mut Self {
         let mark = self.out.len();
         #[cfg(debug_assertions)]
         let last = self.last;
         self.key(k);
-        self.out.push('[');
-        let mut child = Arr { out: self.out, n: 0 };
-        f(&mut child);
-        if child.n == 0 {
+        self.out.push(open);
+        if write(self.out) == 0 {
             self.out.truncate(mark);
             self.n -= 1;
             #[cfg(debug_assertions)]
@@ -136,7 +131,7 @@ impl<'o> Obj<'o> {
                 self.last = last;
             }
         } else {
-            self.out.push(']');
+            self.out.push(close);
         }
         self
     }
