@@ -5,7 +5,7 @@
 //! RFC 3339 text.
 //!
 //! One module per area, as the shell's `commands/*.rs`: the session, outage, shift and journal
-//! here; `catalog`, `patients`, `charges`, `admissions`, `pharmacy` (its inputs) beside it. Every type is re-exported
+//! here; `catalog`, `patients`, `charges`, `receipts`, `admissions`, `pharmacy` (its inputs) beside it. Every type is re-exported
 //! here, so a wire type is always `view::X`.
 
 mod admissions;
@@ -13,12 +13,14 @@ mod catalog;
 mod charges;
 mod patients;
 mod pharmacy;
+mod receipts;
 
 pub use admissions::*;
 pub use catalog::*;
 pub use charges::*;
 pub use patients::*;
 pub use pharmacy::*;
+pub use receipts::*;
 
 use crate::catalog::category::FeeCategory;
 use crate::catalog::read::RowProblem;
