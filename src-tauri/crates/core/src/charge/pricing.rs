@@ -72,6 +72,12 @@ fn item_line(
         _ => {}
     }
     check_whole(line_no, &item.name, &item.unit, qty, item.whole_units())?;
+    item_as_line(line_no, item, qty, doses)
+}
+
+/// A price-list item as a receipt line, at its price (a charge's line once checked, a
+/// registration's fee item).
+pub(crate) fn item_as_line(line_no: i64, item: &crate::catalog::CatalogItem, qty: Quantity, doses: Option<i64>) -> Result<ReceiptLine> {
     Ok(ReceiptLine {
         line_no,
         amount: line_amount(qty, item.price)?,

@@ -254,23 +254,7 @@ impl Desk {
         for (_, item) in &fees.items {
             let item = item.as_ref().expect("checked above");
             let qty = crate::catalog::price::Quantity::from_milli(1000)?;
-            lines.push(ReceiptLine {
-                line_no: lines.len() as i64 + 1,
-                code: item.code.clone(),
-                name: item.name.clone(),
-                spec: item.spec.clone(),
-                unit: item.unit.clone(),
-                qty,
-                unit_price: item.price,
-                amount: crate::catalog::price::line_amount(qty, item.price)?,
-                category: item.category,
-                is_drug: item.is_drug,
-                free_text: false,
-                free_reason: String::new(),
-                refunds_line: None,
-                insurance_class: item.insurance_class.clone(),
-                doses: None,
-            });
+            lines.push(crate::charge::pricing::item_as_line(lines.len() as i64 + 1, item, qty, None)?);
         }
         let fee = fees.total().expect("every item priced");
         let paid = if fee > Fen::ZERO {
