@@ -236,7 +236,7 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
         }
         println!(
             "{:>2} 站 {:>7} 张收据 {:>7} 笔入账：载入验证 {:>8.0} ms + 入账导入 {:>6.0} ms + 匹配 {:>6.0} ms = {:>8.0} ms \
-             （基线 {:>6.0} ms，{:.1}×）内存峰值 {}{}",
+             （基线 {:>6.0} ms，{:.1}×）内存峰值 {}（各步 {}）{}",
             f.stations,
             f.receipts,
             f.postings,
@@ -247,6 +247,11 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
             f.floor_ms,
             f.ratio_to_floor,
             f.peak_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "—".into()),
+            f.step_peaks_mb
+                .iter()
+                .map(|p| p.map_or_else(|| "—".into(), |m| format!("{m:.0}")))
+                .collect::<Vec<_>>()
+                .join("/"),
             if f.balanced {
                 "，平衡"
             } else {

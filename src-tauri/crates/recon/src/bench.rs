@@ -40,6 +40,8 @@ pub struct Figures {
     pub ratio_to_floor: f64,
     /// Peak resident memory of the process during the three steps, in MB (Linux).
     pub peak_mb: Option<f64>,
+    /// The peak of each step on its own (load, HIS import, matching), in MB: where it goes.
+    pub step_peaks_mb: [Option<f64>; 3],
     pub balanced: bool,
 }
 
@@ -179,6 +181,8 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
         let mut ws = Workspace::open(&ws_path)?;
         ws.load_batches(&by, folders, &mut |_| {})?;
         let load = t.elapsed().as_secs_f64() * 1000.0;
+        let load_peak = peak_memory_mb();
+        reset_peak_memory();
         let t = Instant::now();
         let bytes = std::fs::read(&his_path)?;
         let file = read_postings(&bytes, "his.csv", &[])?;
@@ -186,10 +190,14 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
         ws.import_his(&by, &file)?;
         drop(file);
         let his = t.elapsed().as_secs_f64() * 1000.0;
+        let his_peak = peak_memory_mb();
+        reset_peak_memory();
         let t = Instant::now();
         let r = ws.reconcile(None)?;
         let matched = t.elapsed().as_secs_f64() * 1000.0;
-        let peak = peak_memory_mb();
+        let match_peak = peak_memory_mb();
+        let steps = [load_peak, his_peak, match_peak];
+        let peak = steps.iter().flatten().copied().reduce(f64::max);
         let total = load + his + matched;
         let f = Figures {
             stations: n,
@@ -202,6 +210,7 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
             total_ms: total,
             ratio_to_floor: total / floor.max(0.001),
             peak_mb: peak,
+            step_peaks_mb: steps,
             balanced: r.balanced,
         };
         done(&f);

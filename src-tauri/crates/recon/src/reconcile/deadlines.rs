@@ -89,14 +89,15 @@ pub fn deadlines(x: &Inputs<'_>, as_of: NaiveDate) -> Deadlines {
     };
     // What refunds gave back of each receipt (negative).
     let mut refunded: HashMap<&str, i64> = HashMap::new();
-    for r in x.records.recs.iter().filter(|r| !r.voided) {
-        if let Some(of) = &r.refund_of {
-            *refunded.entry(of.as_str()).or_default() += r.total_fen;
+    let records = x.records;
+    for r in records.recs.iter().filter(|r| !r.voided) {
+        if let Some(of) = records.refund_of(r) {
+            *refunded.entry(of).or_default() += r.total_fen;
         }
     }
     let person = |id: &str| x.people.get(id).cloned().unwrap_or_default();
-    for (i, r) in x.records.recs.iter().enumerate() {
-        if r.voided || !matches!(r.kind.as_str(), "charge" | "registration") {
+    for (i, r) in records.recs.iter().enumerate() {
+        if r.voided || !matches!(records.kind(r), "charge" | "registration") {
             continue;
         }
         let id = r.id.to_string();
@@ -113,16 +114,16 @@ pub fn deadlines(x: &Inputs<'_>, as_of: NaiveDate) -> Deadlines {
             continue;
         }
         let due = x.calendar.due_after(r.day, DUE_WORKING_DAYS).ok();
-        let p = person(&r.patient_id);
+        let p = person(records.patient_id(r));
         let item = WorkItem {
-            station: r.station.clone(),
+            station: records.station(r).to_string(),
             record_uuid: id,
-            number: r.receipt_no.clone(),
-            kind: r.kind.clone(),
+            number: records.receipt_no(r).to_string(),
+            kind: records.kind(r).to_string(),
             patient: p.name,
             downtime_no: p.downtime_no,
             phone: p.phone,
-            insurance_no: r.insurance_no.clone(),
+            insurance_no: records.insurance_no(r).to_string(),
             amount_fen: left,
             day: r.day.to_string(),
             due: due.map(|d| d.date.to_string()),

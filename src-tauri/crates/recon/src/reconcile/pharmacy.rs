@@ -67,10 +67,9 @@ fn findings(events: &[Event], records: &Records) -> Vec<PharmacyFinding> {
     }
     for ((issuer, receipt_no), list) in &dispensed {
         let issued = records
-            .by_no
-            .get(receipt_no)
-            .map(|&i| &records.recs[i])
-            .is_some_and(|r| &r.station == issuer && r.kind == "charge");
+            .by_no(receipt_no)
+            .map(|i| &records.recs[i])
+            .is_some_and(|r| records.station(r) == issuer && records.kind(r) == "charge");
         let finding = |list_code: &str, of: &[&Event]| PharmacyFinding {
             list: list_code.into(),
             station: of[0].station.clone(),
@@ -98,8 +97,8 @@ fn findings(events: &[Event], records: &Records) -> Vec<PharmacyFinding> {
         }
         let refunded = uuid::Uuid::parse_str(&e.receipt)
             .ok()
-            .and_then(|id| records.by_id.get(&id))
-            .map(|&i| records.recs[i].receipt_no.clone())
+            .and_then(|id| records.by_id(&id))
+            .map(|i| records.receipt_no(&records.recs[i]).to_string())
             .unwrap_or_else(|| e.receipt.clone());
         out.push(PharmacyFinding {
             list: "refund_without_return".into(),

@@ -4,11 +4,13 @@
 //! renamed into place, so a folder never holds half a report.
 
 pub mod csv;
+pub mod json;
 pub mod labels;
 pub mod pdf;
 
 use crate::reconcile::Reconciliation;
 use downtime_core::error::{CoreError, Result};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 pub const JSON: &str = "reconciliation.json";
@@ -37,17 +39,16 @@ pub fn prepare_out(dir: &Path) -> Result<()> {
 
 /// The JSON text: the reconciliation, with when and from which workspace it was made.
 pub fn json(r: &Reconciliation, workspace: &str, generated_at: &str) -> String {
-    let mut value = serde_json::to_value(r).expect("a reconciliation serialises");
-    let object = value.as_object_mut().expect("an object");
-    object.insert("generated_at".into(), generated_at.into());
-    object.insert("workspace".into(), workspace.into());
-    serde_json::to_string_pretty(&value).expect("a value serialises")
+    json::text(r, workspace, generated_at)
 }
 
-fn put(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+/// Writes `name` in `dir` through `write`, beside its final name, then renames it into place.
+fn put(dir: &Path, name: &str, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<PathBuf> {
     let target = dir.join(name);
     let temp = dir.join(format!(".{name}.partial"));
-    std::fs::write(&temp, bytes)?;
+    let mut file = BufWriter::with_capacity(1 << 16, std::fs::File::create(&temp)?);
+    write(&mut file)?;
+    file.into_inner().map_err(|e| e.into_error())?;
     std::fs::rename(&temp, &target)?;
     Ok(target)
 }
@@ -57,8 +58,8 @@ pub fn write_all(r: &Reconciliation, dir: &Path, workspace: &str, generated_at: 
     prepare_out(dir)?;
     let pdf = pdf::render(r, workspace, generated_at)?;
     Ok([
-        put(dir, JSON, json(r, workspace, generated_at).as_bytes())?,
-        put(dir, CSV, csv::render(r).as_bytes())?,
-        put(dir, PDF, &pdf)?,
+        put(dir, JSON, |w| json::write(r, workspace, generated_at, w))?,
+        put(dir, CSV, |w| w.write_all(csv::render(r).as_bytes()))?,
+        put(dir, PDF, |w| w.write_all(&pdf))?,
     ])
 }

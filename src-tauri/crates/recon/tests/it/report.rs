@@ -82,3 +82,31 @@ fn a_balanced_report_says_so_in_one_line() {
     assert!(text.contains("平衡：批次齐全，无缺漏"), "{text}");
     assert!(text.contains("无异常"));
 }
+
+#[test]
+fn the_json_written_item_by_item_is_the_text_of_the_whole_tree() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(dir.path().join("reconcile.sqlite3")).unwrap();
+    let clerk = Clerk::command_line("财务小王").unwrap();
+    let (_d, usb) = folder_with(&clean_batches(f, &[("MZ01", 2)]));
+    ws.load_batches(&clerk, &[usb], &mut |_| {}).unwrap();
+    // Before any HIS file: nothing matched, the worklists full.
+    let r = ws.reconcile(None).unwrap();
+    assert!(r.his.matched.is_empty());
+    let before = report::json::text(&r, "ws", "2026-12-21 09:00");
+    assert_eq!(before, report::json::as_one_tree(&r, "ws", "2026-12-21 09:00"));
+    let his = std::fs::read_to_string(f.his()).unwrap();
+    let extra = format!("{his},QT09-000001,HIS-FP-999999,12.00,2026-12-20 10:00:00\n");
+    ws.import_his(&clerk, &read_postings(extra.as_bytes(), "his.csv", &[]).unwrap())
+        .unwrap();
+    let r = ws.reconcile(None).unwrap();
+    assert!(r.his.matched.len() > 1 && !r.his.unknown_to_downtime.is_empty());
+    let text = report::json::text(&r, "ws", "2026-12-21 09:00");
+    assert_eq!(text, report::json::as_one_tree(&r, "ws", "2026-12-21 09:00"));
+    let [json, _, _] = report::write_all(&r, dir.path(), "ws", "2026-12-21 09:00").unwrap();
+    assert_eq!(std::fs::read_to_string(json).unwrap(), text);
+    let j: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(j["his"]["matched"].as_array().unwrap().len(), r.his.matched.len());
+    assert_eq!(serde_json::to_value(r.his.matched.iter().next().unwrap()).unwrap(), j["his"]["matched"][0]);
+}
