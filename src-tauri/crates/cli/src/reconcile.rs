@@ -172,8 +172,9 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
             loaded.rejected.len()
         );
     }
-    if let Some(file) = &his {
-        let imported = ws.import_his(&by, file)?;
+    if let Some(file) = his {
+        // Taken by value: the file's postings are let go once stored.
+        let imported = ws.import_his(&by, &file)?;
         println!(
             "HIS 入账：{} 读入 {} 行，新增 {} 笔",
             imported.file_name, imported.rows_read, imported.added

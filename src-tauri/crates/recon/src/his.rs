@@ -266,6 +266,8 @@ pub fn read_postings(bytes: &[u8], file_name: &str, map: &[(String, HisField)]) 
     if postings.is_empty() {
         return Err(not_postings("表头下面没有任何入账记录", "there are no postings under the header"));
     }
+    postings.shrink_to_fit();
+    crate::release_freed();
     Ok(PostingsFile {
         file_name: file_name.to_string(),
         sha256: hex::encode(Sha256::digest(bytes)),

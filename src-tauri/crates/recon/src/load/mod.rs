@@ -119,7 +119,7 @@ impl Workspace {
         let mut candidates: Vec<Candidate> = folders.into_iter().map(Candidate::read).collect();
         candidates.sort_by_key(Candidate::order_key);
         let total = candidates.len();
-        self.in_write_tx(|w| {
+        let report = self.in_write_tx(|w| {
             let mut load = Load {
                 w,
                 by,
@@ -142,7 +142,9 @@ impl Workspace {
                 Ok(())
             })?;
             load.finish()
-        })
+        });
+        crate::release_freed();
+        report
     }
 }
 

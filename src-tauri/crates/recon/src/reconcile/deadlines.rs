@@ -77,7 +77,8 @@ pub struct Inputs<'a> {
     pub people: &'a HashMap<String, Person>,
     pub admissions: &'a [Admission],
     pub calendar: &'a Calendar,
-    pub posted: &'a HashMap<usize, Vec<String>>,
+    /// By receipt position: shown by an HIS posting.
+    pub posted: &'a [bool],
     pub converted: &'a HashMap<String, String>,
     pub marks: &'a HashMap<String, Mark>,
 }
@@ -105,7 +106,7 @@ pub fn deadlines(x: &Inputs<'_>, as_of: NaiveDate) -> Deadlines {
         if left <= 0 {
             continue;
         }
-        if x.posted.contains_key(&i) {
+        if x.posted.get(i).copied().unwrap_or(false) {
             out.done_by_his += 1;
             continue;
         }

@@ -127,8 +127,8 @@ pub const UNKNOWN: &str = "unknown";
 pub struct Matched {
     pub report: HisReport,
     pub totals: Totals,
-    /// Receipt position → HIS numbers posting it.
-    pub posted: HashMap<usize, Vec<String>>,
+    /// By receipt position: whether a posting with an HIS number shows it.
+    pub posted: Vec<bool>,
     /// Admission id → HIS number converting it.
     pub converted: HashMap<String, String>,
 }
@@ -154,16 +154,17 @@ pub fn match_postings(
         ..Default::default()
     };
     let mut totals = Totals::default();
-    let mut of_record: HashMap<usize, Vec<&Post>> = HashMap::new();
+    // (receipt position, posting position) for every posting that names a receipt.
+    let mut of_record: Vec<(u32, u32)> = Vec::new();
     let mut converted = HashMap::new();
     let mut awaiting: BTreeMap<(String, i64), Awaiting> = BTreeMap::new();
-    for p in postings {
+    for (n, p) in postings.iter().enumerate() {
         let found = p
             .record_uuid
             .and_then(|id| records.by_id(&id))
             .or_else(|| records.by_no(&p.receipt_no));
         if let Some(i) = found {
-            of_record.entry(i).or_default().push(p);
+            of_record.push((i as u32, n as u32));
             continue;
         }
         let admission = p
@@ -212,8 +213,15 @@ pub fn match_postings(
         }
     }
     report.awaiting_batch = awaiting.into_values().collect();
-    let mut posted = HashMap::new();
+    // In receipt order, each receipt's postings in the order they were imported.
+    of_record.sort_unstable();
+    let mut next = 0;
+    let mut posted = vec![false; records.recs.len()];
     for (i, r) in records.recs.iter().enumerate() {
+        let first = next;
+        while of_record.get(next).is_some_and(|&(at, _)| at as usize == i) {
+            next += 1;
+        }
         let day = r.day.to_string();
         let station = records.station(r);
         for (method, fen) in records.tenders(r) {
@@ -224,7 +232,7 @@ pub fn match_postings(
         if !report.imported {
             continue;
         }
-        let ps = of_record.remove(&i).unwrap_or_default();
+        let ps: Vec<&Post> = of_record[first..next].iter().map(|&(_, n)| &postings[n as usize]).collect();
         let his_fen: i64 = ps.iter().map(|p| p.amount_fen).sum();
         let item = || HisItem {
             station: station.to_string(),
@@ -253,10 +261,7 @@ pub fn match_postings(
                 totals.add(station, &day, UNKNOWN, 0, p.amount_fen);
             }
         }
-        let his_nos: Vec<String> = ps.iter().map(|p| p.his_no.clone()).filter(|n| !n.is_empty()).collect();
-        if !his_nos.is_empty() {
-            posted.insert(i, his_nos);
-        }
+        posted[i] = ps.iter().any(|p| !p.his_no.is_empty());
         match ps.len() {
             0 if r.voided => {}
             0 => report.missing_in_his.push(item()),

@@ -17,7 +17,7 @@ use downtime_core::calendar::Calendar;
 use downtime_core::error::Result;
 use serde::Serialize;
 pub use stations::ReceiptGap;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One station, keyed by its code in [`Reconciliation::stations`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,10 +135,22 @@ impl Workspace {
         let admissions = self.admissions_to_convert()?;
         let keys = his::admission_keys(self.admission_ids()?);
         let matched = his::match_postings(&records, &postings, self.his_files()?, &keys, &mut stations);
+        // The postings are matched: what the worklists need of them is in `matched`.
+        drop(postings);
+        // Names and phone numbers only of those a worklist may show: a receipt the HIS has not
+        // shown, an admission (300,000 patients need not be held for a few thousand items).
+        let wanted: HashSet<&str> = records
+            .recs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matched.posted[*i])
+            .map(|(_, r)| records.patient_id(r))
+            .chain(admissions.iter().map(|a| a.patient_id.as_str()))
+            .collect();
         let worklists = deadlines::deadlines(
             &deadlines::Inputs {
                 records: &records,
-                people: &self.people()?,
+                people: &self.people(&wanted)?,
                 admissions: &admissions,
                 calendar: &self.calendar()?,
                 posted: &matched.posted,
@@ -195,24 +207,28 @@ impl Workspace {
         Ok(cal)
     }
 
-    /// Patients by id, as last corrected.
-    fn people(&self) -> Result<HashMap<String, deadlines::Person>> {
+    /// The patients of `wanted` by id, as last corrected.
+    fn people(&self, wanted: &HashSet<&str>) -> Result<HashMap<String, deadlines::Person>> {
         let mut stmt = self.conn.prepare(
             "SELECT p.id, coalesce(c.name, p.name), p.downtime_no, coalesce(c.phone, p.phone) FROM patient p \
              LEFT JOIN patient_correction c ON c.rowid = (SELECT rowid FROM patient_correction x WHERE x.patient_id = p.id \
                                                           ORDER BY x.at DESC, x.rowid DESC LIMIT 1)",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                deadlines::Person {
-                    name: r.get(1)?,
-                    downtime_no: r.get(2)?,
-                    phone: r.get(3)?,
-                },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query([])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            if !wanted.contains(id) {
+                continue;
+            }
+            let person = deadlines::Person {
+                name: r.get(1)?,
+                downtime_no: r.get(2)?,
+                phone: r.get(3)?,
+            };
+            out.insert(id.to_string(), person);
+        }
+        Ok(out)
     }
 
     /// Admissions of insured patients, not cancelled.
