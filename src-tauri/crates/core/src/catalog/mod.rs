@@ -18,6 +18,7 @@ pub mod read;
 pub mod sample;
 pub mod stream;
 pub mod synth;
+pub mod table;
 
 pub use items::*;
 
