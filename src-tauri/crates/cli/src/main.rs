@@ -15,8 +15,10 @@ mod patients;
 mod pharmacy;
 mod pin_prompt;
 mod progress;
+mod receipts;
 mod reconcile;
 mod report;
+mod settings;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};
@@ -59,7 +61,7 @@ enum Command {
     Verify(foundation::VerifyArgs),
     /// 工作站设置（管理员）：打印机
     #[command(subcommand)]
-    Setting(charges::SettingCmd),
+    Setting(settings::SettingCmd),
     /// 价目表：导入、查找、版本
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),
@@ -84,10 +86,10 @@ enum Command {
     Charge(charges::ChargeArgs),
     /// 收据：查看、列表、作废、退费、重印、PDF、二维码核验
     #[command(subcommand)]
-    Receipt(charges::ReceiptCmd),
+    Receipt(receipts::ReceiptCmd),
     /// 工作日历（节假日安排）
     #[command(subcommand)]
-    Calendar(charges::CalendarCmd),
+    Calendar(settings::CalendarCmd),
     /// 入院登记，输出住院号
     Admit(admissions::AdmitArgs),
     /// 入院记录：取消、转床、列表、预交金汇总
@@ -198,9 +200,10 @@ fn args() -> Vec<std::ffi::OsString> {
 fn reads_only(c: &Command) -> bool {
     use admissions::{AdmissionCmd as A, DepositSub as D};
     use catalog::CatalogCmd as K;
-    use charges::{CalendarCmd as Cal, ReceiptCmd as R};
     use foundation::{OperatorCmd as Op, OutageCmd as O, ShiftCmd as S, StationCmd as St};
     use patients::{DeptCmd as Dp, PatientCmd as P, RegistrationCmd as Rg, RegtypeCmd as T};
+    use receipts::ReceiptCmd as R;
+    use settings::CalendarCmd as Cal;
     match c {
         Command::Verify(_) | Command::Report(_) => true,
         Command::Station(St::Show(_) | St::Key { .. }) | Command::Operator(Op::List(_)) | Command::Outage(O::Status(_)) => true,
