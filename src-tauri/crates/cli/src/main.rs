@@ -16,6 +16,7 @@ mod pharmacy;
 mod pin_prompt;
 mod progress;
 mod receipts;
+mod registrations;
 mod reconcile;
 mod report;
 mod settings;
@@ -72,16 +73,16 @@ enum Command {
     #[command(subcommand)]
     Patients(patients::PatientsCmd),
     /// 挂号，输出候诊号
-    Register(patients::RegisterArgs),
+    Register(registrations::RegisterArgs),
     /// 挂号记录：退号、列表
     #[command(subcommand)]
-    Registration(patients::RegistrationCmd),
+    Registration(registrations::RegistrationCmd),
     /// 号别：列出、新增或修改（费用项目按价目表编码）
     #[command(subcommand)]
-    Regtype(patients::RegtypeCmd),
+    Regtype(registrations::RegtypeCmd),
     /// 科室表
     #[command(subcommand)]
-    Dept(patients::DeptCmd),
+    Dept(registrations::DeptCmd),
     /// 收费结算，输出收据号
     Charge(charges::ChargeArgs),
     /// 收据：查看、列表、作废、退费、重印、PDF、二维码核验
@@ -201,7 +202,8 @@ fn reads_only(c: &Command) -> bool {
     use admissions::{AdmissionCmd as A, DepositSub as D};
     use catalog::CatalogCmd as K;
     use foundation::{OperatorCmd as Op, OutageCmd as O, ShiftCmd as S, StationCmd as St};
-    use patients::{DeptCmd as Dp, PatientCmd as P, RegistrationCmd as Rg, RegtypeCmd as T};
+    use patients::PatientCmd as P;
+    use registrations::{DeptCmd as Dp, RegistrationCmd as Rg, RegtypeCmd as T};
     use receipts::ReceiptCmd as R;
     use settings::CalendarCmd as Cal;
     match c {
