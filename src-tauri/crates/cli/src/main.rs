@@ -16,8 +16,8 @@ mod pharmacy;
 mod pin_prompt;
 mod progress;
 mod receipts;
-mod registrations;
 mod reconcile;
+mod registrations;
 mod report;
 mod settings;
 
@@ -203,8 +203,8 @@ fn reads_only(c: &Command) -> bool {
     use catalog::CatalogCmd as K;
     use foundation::{OperatorCmd as Op, OutageCmd as O, ShiftCmd as S, StationCmd as St};
     use patients::PatientCmd as P;
-    use registrations::{DeptCmd as Dp, RegistrationCmd as Rg, RegtypeCmd as T};
     use receipts::ReceiptCmd as R;
+    use registrations::{DeptCmd as Dp, RegistrationCmd as Rg, RegtypeCmd as T};
     use settings::CalendarCmd as Cal;
     match c {
         Command::Verify(_) | Command::Report(_) => true,

@@ -123,7 +123,6 @@ pub enum PatientsCmd {
     },
 }
 
-
 fn unreadable(path: &std::path::Path, e: std::io::Error) -> CoreError {
     CoreError::invalid(
         downtime_core::error::ErrorCode::FileUnreadable,

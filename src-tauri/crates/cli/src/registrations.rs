@@ -151,7 +151,6 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
     Ok(ExitCode::SUCCESS)
 }
 
-
 pub fn registration(cmd: RegistrationCmd, ctx: &mut Ctx) -> Out {
     match cmd {
         RegistrationCmd::Cancel {
