@@ -44,6 +44,12 @@ pub enum BenchCmd {
         #[arg(long)]
         n: usize,
     },
+    /// 在指定文件夹中建立一个空的基准工作站（管理员 管理员/123456），输出其文件路径
+    #[command(hide = true)]
+    Station {
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// 生成合成输入文件
     #[command(hide = true)]
     Input {
@@ -296,6 +302,10 @@ pub fn run(cmd: BenchCmd) -> Result<ExitCode, CoreError> {
                 "open_us": c.open_us, "first_patient_us": c.first_patient_us, "first_item_us": c.first_item_us,
                 "patients_p99_us": c.patients.p99, "items_p99_us": c.items.p99,
             }));
+            return Ok(ExitCode::SUCCESS);
+        }
+        BenchCmd::Station { dir } => {
+            println!("{}", core::station(&dir)?.display());
             return Ok(ExitCode::SUCCESS);
         }
         BenchCmd::Input { dir, items, rows } => {
