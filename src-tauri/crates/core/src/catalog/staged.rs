@@ -47,8 +47,8 @@ pub(super) fn stage(conn: &Connection, input: Input<'_>, file_name: &str, opts: 
         conn.query_row("PRAGMA temp_store", [], |r| r.get(0))?,
     );
     conn.execute_batch(&format!(
-        "PRAGMA cache_size = -{}; PRAGMA temp_store = FILE; {CREATE} SAVEPOINT catalog_stage;",
-        crate::store::BULK_CACHE_KIB
+        "PRAGMA cache_size = -{kib}; PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -{kib}; {CREATE} SAVEPOINT catalog_stage;",
+        kib = crate::store::BULK_CACHE_KIB
     ))?;
     let mut st = Stage {
         format: "",
