@@ -380,6 +380,19 @@ pub(crate) fn set_built_from(conn: &Connection, domain: Domain, source: &str) ->
     Ok(())
 }
 
+/// The records (position, row) whose code is exactly `code` (compared as the index keeps codes,
+/// in lower case), in position order.
+pub(crate) fn exact_code(conn: &Connection, domain: Domain, code: &str) -> Result<Vec<(i64, i64)>> {
+    let d = domain.name();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT k.pos, s.row FROM {d}_key k JOIN {d}_slot s ON s.pos = k.pos WHERE k.key = ?1 ORDER BY k.pos"
+    ))?;
+    let found = stmt
+        .query_map([tagged(CODE, &code.to_lowercase())], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
+}
+
 /// Up to `limit` records for `query`, best first. `accept(pos, row, lower_query, check_name)`
 /// loads a candidate and returns it, or `None` to pass over it (a record that does not
 /// qualify, or, with `check_name`, whose lower-case name does not contain the query).
