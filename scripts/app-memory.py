@@ -14,7 +14,9 @@ release first, then run it under Xvfb and the E2E lock (ports 4444/4445 must be 
   flock /tmp/downtime-e2e.lock xvfb-run -a -s "-screen 0 1920x1080x24" \\
     scripts/app-memory.py --dir benchdata/counter --patients 5000000 --items 100000
 
-A station given with --db is used as it is (signing in writes to its journal): a scratch copy.
+A station given with --db is used as it is (signing in writes to its journal): a scratch copy,
+such as the counter's that `downtime bench search --keep benchdata/counter` leaves
+(--db benchdata/counter/station.db).
 Generated data is not shipped: delete the folder afterwards.
 """
 import argparse
