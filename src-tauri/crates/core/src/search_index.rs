@@ -207,11 +207,18 @@ const SORT_RUN_KIB: i64 = 4 * 1024;
 /// Runs `sql`, a statement that sorts many rows (filling an index in key order), with the
 /// page cache of `SORT_RUN_KIB`, then puts the cache back.
 pub(crate) fn sorting(conn: &Connection, sql: &str) -> Result<()> {
+    with_sort_cache(conn, || Ok(conn.execute_batch(sql)?))
+}
+
+/// Runs `f`, which sorts many rows, with the page cache of `SORT_RUN_KIB`, then puts the cache
+/// back. (The sorter keeps in memory what the page cache holds before it writes a run out: a
+/// query that sorts a million rows under the bulk cache held over 100 MB.)
+pub(crate) fn with_sort_cache<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     conn.execute_batch(&format!("PRAGMA cache_size = -{SORT_RUN_KIB}"))?;
-    let done = conn.execute_batch(sql);
+    let done = f();
     conn.execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
-    Ok(done?)
+    done
 }
 
 /// Writes entries into one domain's index inside the caller's transaction.
