@@ -58,16 +58,16 @@ pub fn app_status(state: State<'_, ShellState>) -> Reply<AppStatus> {
 pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let (setup, kind): (Setup, StationKind) = input.try_into()?;
-    // Setup is the app's `downtime init`: the only way it creates a station file.
-    if shell.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
-        shell.desk = Ok(Desk::init_as(&shell.db_path, &setup, kind, downtime_core::time::Clock::system())?);
+    // Setup is the app's `downtime init`: the only way it creates a station file, and the
+    // administrator comes out of it signed in.
+    let admin = if shell.desk.as_ref().is_err_and(|e| e.code == ErrorCode::DbMissing) {
+        let (desk, admin) = Desk::init_signed_in(&shell.db_path, &setup, kind, downtime_core::time::Clock::system())?;
+        shell.desk = Ok(desk);
         shell.hold_instance()?;
+        admin
     } else {
-        shell.desk()?.init_station_as(&setup, kind)?;
-    }
-    // The administrator has just typed their PIN twice: they are logged in, so that the
-    // sample price list can be imported from the setup screen with one click.
-    let admin = shell.desk()?.login(&setup.admin_name, &setup.admin_pin)?;
+        shell.desk()?.set_up_signed_in(&setup, kind)?
+    };
     shell.session = Some(admin);
     shell.status()
 }
@@ -75,10 +75,8 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
 #[tauri::command(rename_all = "snake_case")]
 pub fn login(state: State<'_, ShellState>, input: CredentialsInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
-    let actor = shell.desk()?.login(&input.name, &input.pin)?;
-    if let Some(previous) = shell.session.take().filter(|p| p != &actor) {
-        shell.desk()?.logout(&previous)?;
-    }
+    let signed_in = shell.session.clone();
+    let actor = shell.desk()?.sign_in(signed_in.as_ref(), &input.name, &input.pin)?;
     shell.session = Some(actor);
     shell.status()
 }

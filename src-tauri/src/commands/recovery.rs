@@ -15,15 +15,7 @@ use tauri::State;
 pub fn unlock_station(state: State<'_, ShellState>, key: String) -> Reply<AppStatus> {
     let mut shell = state.shell();
     shell.hold_instance()?;
-    downtime_core::store::set_db_key(Some(key.clone()));
-    let opened = Desk::open(&shell.db_path);
-    if opened.is_err() {
-        downtime_core::store::set_db_key(None);
-    } else {
-        // The next start opens without asking, where the OS has a keyring (else it asks again).
-        let _ = downtime_core::store::keyring::remember(&shell.db_path, &key);
-    }
-    shell.desk = Ok(opened?);
+    shell.desk = Ok(Desk::open_with_key(&shell.db_path, &key)?);
     shell.session = None;
     shell.status()
 }

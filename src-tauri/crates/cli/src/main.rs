@@ -15,8 +15,11 @@ mod patients;
 mod pharmacy;
 mod pin_prompt;
 mod progress;
+mod receipts;
 mod reconcile;
+mod registrations;
 mod report;
+mod settings;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use downtime_core::{Actor, CoreError, Desk, Lang};
@@ -59,7 +62,7 @@ enum Command {
     Verify(foundation::VerifyArgs),
     /// 工作站设置（管理员）：打印机
     #[command(subcommand)]
-    Setting(charges::SettingCmd),
+    Setting(settings::SettingCmd),
     /// 价目表：导入、查找、版本
     #[command(subcommand)]
     Catalog(catalog::CatalogCmd),
@@ -70,24 +73,24 @@ enum Command {
     #[command(subcommand)]
     Patients(patients::PatientsCmd),
     /// 挂号，输出候诊号
-    Register(patients::RegisterArgs),
+    Register(registrations::RegisterArgs),
     /// 挂号记录：退号、列表
     #[command(subcommand)]
-    Registration(patients::RegistrationCmd),
+    Registration(registrations::RegistrationCmd),
     /// 号别：列出、新增或修改（费用项目按价目表编码）
     #[command(subcommand)]
-    Regtype(patients::RegtypeCmd),
+    Regtype(registrations::RegtypeCmd),
     /// 科室表
     #[command(subcommand)]
-    Dept(patients::DeptCmd),
+    Dept(registrations::DeptCmd),
     /// 收费结算，输出收据号
     Charge(charges::ChargeArgs),
     /// 收据：查看、列表、作废、退费、重印、PDF、二维码核验
     #[command(subcommand)]
-    Receipt(charges::ReceiptCmd),
+    Receipt(receipts::ReceiptCmd),
     /// 工作日历（节假日安排）
     #[command(subcommand)]
-    Calendar(charges::CalendarCmd),
+    Calendar(settings::CalendarCmd),
     /// 入院登记，输出住院号
     Admit(admissions::AdmitArgs),
     /// 入院记录：取消、转床、列表、预交金汇总
@@ -198,9 +201,11 @@ fn args() -> Vec<std::ffi::OsString> {
 fn reads_only(c: &Command) -> bool {
     use admissions::{AdmissionCmd as A, DepositSub as D};
     use catalog::CatalogCmd as K;
-    use charges::{CalendarCmd as Cal, ReceiptCmd as R};
     use foundation::{OperatorCmd as Op, OutageCmd as O, ShiftCmd as S, StationCmd as St};
-    use patients::{DeptCmd as Dp, PatientCmd as P, RegistrationCmd as Rg, RegtypeCmd as T};
+    use patients::PatientCmd as P;
+    use receipts::ReceiptCmd as R;
+    use registrations::{DeptCmd as Dp, RegistrationCmd as Rg, RegtypeCmd as T};
+    use settings::CalendarCmd as Cal;
     match c {
         Command::Verify(_) | Command::Report(_) => true,
         Command::Station(St::Show(_) | St::Key { .. }) | Command::Operator(Op::List(_)) | Command::Outage(O::Status(_)) => true,

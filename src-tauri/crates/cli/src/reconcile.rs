@@ -7,7 +7,8 @@
 use clap::{Args, Subcommand};
 use downtime_core::time::{local_display, parse_date};
 use downtime_core::CoreError;
-use downtime_recon::his::{read_postings, HisField};
+use downtime_recon::his::HisField;
+use downtime_recon::run::{self, HisFile, Load};
 use downtime_recon::{report, Clerk, Workspace};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -98,16 +99,6 @@ fn parse_map(entries: &[String]) -> Result<Vec<(String, HisField)>, CoreError> {
         .collect()
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, CoreError> {
-    std::fs::read(path).map_err(|e| {
-        CoreError::invalid(
-            downtime_core::error::ErrorCode::ReconFileUnreadable,
-            format!("无法读取 HIS 入账文件 {}（{e}）", path.display()),
-            format!("Cannot read the HIS postings file {} ({e})", path.display()),
-        )
-    })
-}
-
 pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
     match a.command {
         Some(ReconcileCmd::Mark { item, his_no, note }) => {
@@ -144,53 +135,34 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
             "Give the folder for the report with --out",
         ));
     };
-    // Everything is checked before the workspace is touched.
-    let as_of = a.as_of.as_deref().map(parse_date).transpose()?;
-    let map = parse_map(&a.map)?;
-    let his = match &a.his {
-        Some(path) => {
-            let bytes = read_file(path)?;
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            Some(read_postings(&bytes, &name, &map)?)
-        }
-        None => None,
+    let input = Load {
+        roots: a.batches,
+        his: a.his.map(HisFile::Path),
+        map: parse_map(&a.map)?,
+        as_of: a.as_of.as_deref().map(parse_date).transpose()?,
+        report_to: Some(out),
     };
-    if !a.batches.is_empty() {
-        downtime_recon::load::find_batches(&a.batches)?;
-    }
-    report::prepare_out(&out)?;
-    let by = clerk(operator)?;
-    let mut ws = Workspace::open(&db)?;
-    if !a.batches.is_empty() {
-        let loaded = ws.load_batches(&by, &a.batches, &mut |_| {})?;
+    let loaded = run::load(&db, &clerk(operator)?, input, &mut |_| {})?;
+    if let Some(b) = &loaded.batches {
         println!(
             "批次：找到 {} 个，新载入 {} 个，已在工作区 {} 个，重复副本 {} 个，拒收 {} 个",
-            loaded.found,
-            loaded.loaded.len(),
-            loaded.already,
-            loaded.copies,
-            loaded.rejected.len()
+            b.found,
+            b.loaded.len(),
+            b.already,
+            b.copies,
+            b.rejected.len()
         );
     }
-    if let Some(file) = &his {
-        let imported = ws.import_his(&by, file)?;
+    if let Some(imported) = &loaded.his {
         println!(
             "HIS 入账：{} 读入 {} 行，新增 {} 笔",
             imported.file_name, imported.rows_read, imported.added
         );
     }
-    let r = ws.reconcile(as_of)?;
-    if r.stations.is_empty() {
-        return Err(CoreError::invalid(
-            downtime_core::error::ErrorCode::ReconWorkspaceEmpty,
-            format!("对账工作区 {} 中还没有任何批次：请用 --batches 指定批次所在的文件夹", db.display()),
-            format!("The workspace {} holds no batch yet: give the folders with --batches", db.display()),
-        ));
-    }
-    let generated = local_display(chrono::Utc::now());
-    let files = report::write_all(&r, &out, &db.display().to_string(), &generated)?;
+    let r = &loaded.reconciliation;
+    let written = loaded.report.expect("a report was asked for");
     if a.json {
-        println!("{}", report::json(&r, &db.display().to_string(), &generated));
+        println!("{}", report::json(r, &written.workspace, &written.generated_at));
     }
     let t = &r.totals_fen.total;
     if r.balanced {
@@ -214,7 +186,7 @@ pub fn run(a: ReconcileArgs, db: PathBuf, operator: Option<String>) -> Out {
         "待办：{} 项，其中逾期 {} 项（截至 {}）",
         r.summary.pending, r.summary.overdue, r.deadlines.as_of
     );
-    for f in files {
+    for f in &written.files {
         println!("已写入 {}", f.display());
     }
     Ok(ExitCode::SUCCESS)

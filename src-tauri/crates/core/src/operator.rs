@@ -448,6 +448,18 @@ impl Desk {
         Ok(actor)
     }
 
+    /// 登录 at a window that may have someone signed in already (`signed_in`): checks the PIN,
+    /// journals the login and, when it is someone else, the previous operator's logout (a
+    /// window has one session at a time). Returns who is signed in now, for the window to
+    /// keep; a refused PIN changes nothing (the previous operator stays signed in).
+    pub fn sign_in(&mut self, signed_in: Option<&Actor>, name: &str, pin: &str) -> Result<Actor> {
+        let actor = self.login(name, pin)?;
+        if let Some(previous) = signed_in.filter(|p| *p != &actor) {
+            self.logout(previous)?;
+        }
+        Ok(actor)
+    }
+
     /// 退出登录.
     pub fn logout(&mut self, actor: &Actor) -> Result<()> {
         self.journal_session(actor, "logout")

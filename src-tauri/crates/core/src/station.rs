@@ -5,7 +5,7 @@
 use crate::error::{invalid, CoreError, Result};
 use crate::ids::{clean_text, Pin, Role, StationCode};
 use crate::journal::{self, Change};
-use crate::operator::hash_pin;
+use crate::operator::{hash_pin, Actor};
 use crate::store::cached::Cached;
 use crate::store::Desk;
 use crate::time::{parse_stamp, stamp, Clock};
@@ -112,6 +112,22 @@ impl Desk {
 }
 
 impl Desk {
+    /// 首次设置 at the window on a file with no station yet: creates it ([`Desk::init_as`])
+    /// and signs the administrator in (they have just typed their PIN twice, so that the
+    /// sample price list can be imported from the setup screen at once). Returns the desk and
+    /// the administrator, for the window to keep.
+    pub fn init_signed_in(path: impl AsRef<Path>, setup: &Setup, kind: StationKind, clock: Clock) -> Result<(Desk, Actor)> {
+        let mut desk = Desk::init_as(path, setup, kind, clock)?;
+        let admin = desk.login(&setup.admin_name, &setup.admin_pin)?;
+        Ok((desk, admin))
+    }
+
+    /// [`Desk::init_signed_in`] on a file already open without a station.
+    pub fn set_up_signed_in(&mut self, setup: &Setup, kind: StationKind) -> Result<Actor> {
+        self.init_station_as(setup, kind)?;
+        self.login(&setup.admin_name, &setup.admin_pin)
+    }
+
     pub fn station(&self) -> Result<Option<Station>> {
         Ok(self
             .conn

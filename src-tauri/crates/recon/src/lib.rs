@@ -7,7 +7,8 @@
 //!
 //! This crate sits beside `downtime-core` and reads batches with the core's own reader and
 //! verifier (`downtime_core::batch`), exactly as `downtime export verify` does: nothing of the
-//! batch format is written twice. Start reading at [`store`], then [`load`].
+//! batch format is written twice. Start reading at [`store`], then [`load`]; the window and the
+//! command line come in through [`run`].
 
 pub mod bench;
 pub mod clerk;
@@ -16,6 +17,7 @@ pub mod load;
 pub mod marks;
 pub mod reconcile;
 pub mod report;
+pub mod run;
 pub mod store;
 pub mod view;
 

@@ -3,7 +3,7 @@
 //! the versions in force change (after an import or an activation, or on the first search
 //! after an upgrade), and the search itself. Kept apart from reading and importing rows.
 
-use super::{load_item_at, CatalogItem};
+use super::items::{load_item_at, CatalogItem};
 use crate::error::Result;
 use crate::search_index::{self, Domain, Entry, Writer};
 use crate::store::Desk;

@@ -9,7 +9,7 @@
 //! is refused, naming the code and both parts); a version with less than half the items of
 //! what it puts out of force needs an explicit confirmation (`--confirm-shrink`).
 
-use super::{CatalogVersion, VERSION_SELECT};
+use super::items::{CatalogVersion, VERSION_SELECT};
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal;
@@ -144,7 +144,7 @@ impl Desk {
     fn version_by_id(&self, id: &str) -> Result<Option<CatalogVersion>> {
         Ok(self
             .conn
-            .qrow(&format!("{VERSION_SELECT} WHERE v.id = ?1"), [id], super::version_from_row)
+            .qrow(&format!("{VERSION_SELECT} WHERE v.id = ?1"), [id], super::items::version_from_row)
             .optional()?)
     }
 
@@ -167,7 +167,7 @@ impl Desk {
         let mut conflicts = Vec::new();
         let mut kept_codes: HashSet<String> = HashSet::new();
         for v in &kept {
-            for item in super::load_items(&self.conn, v.id)? {
+            for item in super::items::load_items(&self.conn, v.id)? {
                 if conflicts.len() < CONFLICTS_SHOWN && has(&item.code)? {
                     conflicts.push((item.code.clone(), v.part.clone()));
                 }
@@ -280,7 +280,7 @@ impl Desk {
                 )
             ));
         }
-        let items = super::load_items(&self.conn, v.id)?;
+        let items = super::items::load_items(&self.conn, v.id)?;
         let codes: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
         let change = self.plan_activation(&v.part, &|c| Ok(codes.contains(c)), codes.len(), Some(v.id))?;
         self.check_activation(&change, items.len(), confirm_shrink)?;

@@ -8,12 +8,19 @@
 //! back with a refund voucher (退费凭证) to the tenders it was paid with, approved by a
 //! supervisor who is not the operator; a fee-free one needs no approval. Its fee receipt is
 //! never voided or refunded on its own.
+//!
+//! This file is register-and-pay; the registration as stored and read back is `record.rs`,
+//! 退号 `cancel.rs`, the queue slip `slip.rs`.
 
+mod cancel;
 pub mod dept;
 pub mod fees;
+mod record;
+mod slip;
 pub mod types;
 
 pub use dept::{Department, DeptKind};
+pub use record::*;
 pub use types::RegType;
 
 use crate::error::{invalid, Result};
@@ -22,71 +29,17 @@ use crate::jcs::canonical;
 use crate::journal;
 use crate::money::Fen;
 use crate::operator::Actor;
-use crate::patient::Patient;
 use crate::receipt::tender::{settle, TenderInput};
 use crate::receipt::write::{insert_receipt_rows, NewReceipt, Signer};
-use crate::receipt::{Receipt, ReceiptKind, ReceiptLine};
+use crate::receipt::{ReceiptKind, ReceiptLine};
 use crate::store::cached::Cached;
 use crate::store::Desk;
-use crate::time::{local_display, parse_stamp, stamp};
+use crate::time::{local_display, stamp};
 use crate::workdays::DUE_WORKING_DAYS;
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, Utc};
 use rusqlite::OptionalExtension;
-use serde::Serialize;
 use serde_json::{json, Map};
 use uuid::Uuid;
-
-/// One fee item of a registration, priced from the catalog version it names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct FeeItem {
-    pub code: String,
-    pub name: String,
-    #[ts(type = "number")]
-    pub unit_price_e4: i64,
-    #[ts(type = "number")]
-    pub amount_fen: i64,
-    pub category: String,
-}
-
-/// 退号: when, why, who, and the refund voucher of a paid registration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cancellation {
-    pub reason: String,
-    pub at: DateTime<Utc>,
-    pub by: String,
-    /// The refund voucher's number and amount.
-    pub refund: Option<(String, Fen)>,
-    pub supervisor: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Registration {
-    pub id: Uuid,
-    pub patient_id: Uuid,
-    pub downtime_no: String,
-    pub patient_name: String,
-    pub dept_code: String,
-    pub dept_name: String,
-    pub doctor: String,
-    /// The type's key, and its name when the visit was registered.
-    pub reg_type: String,
-    pub reg_type_name: String,
-    pub visit_date: NaiveDate,
-    pub queue_no: i64,
-    pub fee: Fen,
-    pub fee_items: Vec<FeeItem>,
-    pub catalog_version: Uuid,
-    pub shift_id: Uuid,
-    pub outage_id: Uuid,
-    pub occurred_at: DateTime<Utc>,
-    pub back_entered: bool,
-    /// The receipt that paid the fee (none for a type without fees).
-    pub fee_receipt: Option<String>,
-    /// Change given when the fee was paid in cash.
-    pub change: Fen,
-    pub cancelled: Option<Cancellation>,
-}
 
 /// What the registration window sends: the visit and how its fee is paid.
 #[derive(Debug, Clone)]
@@ -123,79 +76,6 @@ impl NewRegistration {
             payer: crate::charge::Payer::AsRecorded,
         }
     }
-}
-
-const REG_SELECT: &str =
-    "SELECT r.id, r.patient_id, p.downtime_no, \
-     coalesce((SELECT x.name FROM patient_correction x WHERE x.patient_id = p.id AND x.at <= r.recorded_at ORDER BY x.rowid DESC LIMIT 1), p.name), r.dept_code, r.dept_name, r.doctor, r.reg_type, r.visit_date, r.queue_no, \
-     r.fee_fen, r.fee_items, r.catalog_version_id, r.shift_id, r.outage_id, r.occurred_at, r.back_entered, c.reason, c.at, \
-     f.receipt_no, f.change_fen, x.receipt_no, x.total_fen, co.name, xs.name, r.recorded_at \
-     FROM registration r JOIN patient p ON p.id = r.patient_id \
-     LEFT JOIN registration_cancel c ON c.registration_id = r.id LEFT JOIN operator co ON co.id = c.cancelled_by \
-     LEFT JOIN receipt f ON f.registration_id = r.id AND f.kind = 'registration' \
-     LEFT JOIN receipt x ON x.refund_of = f.id LEFT JOIN operator xs ON xs.id = x.supervisor_id";
-
-fn reg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Registration, String)> {
-    let items: String = r.get(11)?;
-    let reason: Option<String> = r.get(17)?;
-    let refund: Option<String> = r.get(21)?;
-    let reg = Registration {
-        id: crate::time::parse_stored_id(&r.get::<_, String>(0)?)?,
-        patient_id: crate::time::parse_stored_id(&r.get::<_, String>(1)?)?,
-        downtime_no: r.get(2)?,
-        patient_name: r.get(3)?,
-        dept_code: r.get(4)?,
-        dept_name: r.get(5)?,
-        doctor: r.get(6)?,
-        reg_type: r.get(7)?,
-        reg_type_name: String::new(),
-        visit_date: crate::time::parse_stored_date(&r.get::<_, String>(8)?)?,
-        queue_no: r.get(9)?,
-        fee: Fen::new(r.get(10)?).unwrap_or_default(),
-        fee_items: serde_json::from_str::<Vec<serde_json::Value>>(&items)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|v| FeeItem {
-                code: v["code"].as_str().unwrap_or_default().into(),
-                name: v["name"].as_str().unwrap_or_default().into(),
-                unit_price_e4: v["unit_price_e4"].as_i64().unwrap_or(0),
-                amount_fen: v["amount_fen"].as_i64().unwrap_or(0),
-                category: v["category"].as_str().unwrap_or_default().into(),
-            })
-            .collect(),
-        catalog_version: crate::time::parse_stored_id(&r.get::<_, String>(12)?)?,
-        shift_id: crate::time::parse_stored_id(&r.get::<_, String>(13)?)?,
-        outage_id: crate::time::parse_stored_id(&r.get::<_, String>(14)?)?,
-        occurred_at: parse_stamp(&r.get::<_, String>(15)?)?,
-        back_entered: r.get(16)?,
-        fee_receipt: r.get(19)?,
-        change: Fen::new(r.get::<_, Option<i64>>(20)?.unwrap_or(0)).unwrap_or_default(),
-        cancelled: match reason {
-            Some(reason) => Some(Cancellation {
-                reason,
-                at: parse_stamp(&r.get::<_, String>(18)?)?,
-                by: r.get(23)?,
-                refund: match refund {
-                    Some(no) => Some((no, Fen::new(r.get(22)?).unwrap_or_default())),
-                    None => None,
-                },
-                supervisor: r.get(24)?,
-            }),
-            None => None,
-        },
-    };
-    Ok((reg, r.get(25)?))
-}
-
-/// The one error for a registration that is not on record (or an id that names none).
-pub fn unknown_registration() -> crate::CoreError {
-    invalid!(RegistrationUnknown, "找不到这条挂号记录", "No such registration")
-}
-
-/// A registration's id as sent or typed: one that cannot name a registration is refused as
-/// [`unknown_registration`].
-pub fn registration_id(text: &str) -> Result<Uuid> {
-    text.trim().parse().map_err(|_| unknown_registration())
 }
 
 impl Desk {
@@ -397,220 +277,5 @@ impl Desk {
                 Ok((t, crate::time::parse_stored_id(&id)?))
             }
         }
-    }
-
-    fn registrations_where(&self, clause: &str, param: &str) -> Result<Vec<Registration>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{REG_SELECT} WHERE {clause} ORDER BY r.rowid DESC"))?;
-        let rows: Vec<(Registration, String)> = stmt.query_map([param], reg_from_row)?.collect::<rusqlite::Result<_>>()?;
-        rows.into_iter()
-            .map(|(mut reg, recorded_at)| {
-                reg.reg_type_name = self.reg_type_name_at(&reg.reg_type, &recorded_at)?;
-                Ok(reg)
-            })
-            .collect()
-    }
-
-    pub fn registration(&self, id: Uuid) -> Result<Option<Registration>> {
-        Ok(self.registrations_where("r.id = ?1", &id.to_string())?.into_iter().next())
-    }
-
-    /// Registrations of a patient, newest first.
-    pub fn registrations_of(&self, patient: &Patient) -> Result<Vec<Registration>> {
-        self.registrations_where("r.patient_id = ?1", &patient.id.to_string())
-    }
-
-    /// Today's registrations at this station (today by the desk's clock), newest first.
-    pub fn registrations_today(&self) -> Result<Vec<Registration>> {
-        self.registrations_on(self.today())
-    }
-
-    /// A day's registrations at this station, newest first.
-    pub fn registrations_on(&self, day: NaiveDate) -> Result<Vec<Registration>> {
-        self.registrations_where("r.visit_date = ?1", &day.to_string())
-    }
-
-    /// 退号: cancels a registration by a record of its own; the queue number stays used. A
-    /// paid fee goes back with a refund voucher to the tenders it was paid with, approved by
-    /// `supervisor`; a registration without a fee needs no approval.
-    pub fn cancel_registration(
-        &mut self,
-        by: &Actor,
-        id: Uuid,
-        reason: &str,
-        supervisor: Option<&crate::operator::Approval>,
-    ) -> Result<Registration> {
-        let supervisor = self.approval(supervisor)?;
-        let supervisor = supervisor.as_ref();
-        by.require(Permission::Register)?;
-        let reason = clean_text(reason, 100, ("退号原因", "Reason"))?;
-        let signer = self.signer()?;
-        self.in_write_tx(|desk| desk.cancel_in_tx(by, id, &reason, supervisor, &signer))?;
-        Ok(self.registration(id)?.expect("exists"))
-    }
-
-    fn cancel_in_tx(&mut self, by: &Actor, id: Uuid, reason: &str, supervisor: Option<&Actor>, signer: &Signer) -> Result<()> {
-        let reg = self.registration(id)?.ok_or_else(unknown_registration)?;
-        if reg.cancelled.is_some() {
-            return Err(invalid!(
-                RegistrationCancelled,
-                "这条挂号已经退号",
-                "This registration is already cancelled"
-            ));
-        }
-        let charged: Option<String> = self
-            .conn
-            .qrow(
-                "SELECT x.receipt_no FROM receipt x WHERE x.registration_id = ?1 AND x.kind = 'charge' \
-                 AND NOT EXISTS (SELECT 1 FROM receipt_void v WHERE v.receipt_id = x.id) \
-                 AND x.total_fen > (SELECT ifnull(sum(y.total_fen), 0) FROM receipt y WHERE y.refund_of = x.id) LIMIT 1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(no) = charged {
-            return Err(invalid!(
-                RegistrationHasCharges,
-                format!("这次就诊已有收费（收据 {no}），请先退费再退号"),
-                format!("This visit has charges (receipt {no}): refund them before cancelling the registration")
-            ));
-        }
-        let shift = self.shift_for_money(by)?;
-        let now = self.now();
-        let fee_receipt = match &reg.fee_receipt {
-            Some(no) => self.receipt(no)?,
-            None => None,
-        };
-        let mut rows = Vec::new();
-        if let Some(paid) = fee_receipt.filter(|r| r.voided.is_none()) {
-            let supervisor = supervisor.ok_or_else(|| {
-                invalid!(
-                    RegCancelNeedsSupervisor,
-                    format!("退号将退还挂号费 {}（收据 {}），需要主管授权", paid.total, paid.receipt_no),
-                    format!(
-                        "Cancelling refunds the fee of {} (receipt {}): a supervisor must approve",
-                        paid.total, paid.receipt_no
-                    )
-                )
-            })?;
-            supervisor.approve(by)?;
-            rows.extend(self.refund_fee_rows(by, supervisor, &paid, reason, shift.id, now, signer)?);
-        }
-        rows.push((
-            "registration_cancel",
-            journal::insert_row(
-                &self.conn,
-                "registration_cancel",
-                &[
-                    ("registration_id", &id.to_string()),
-                    ("reason", &reason),
-                    ("cancelled_by", &by.id().to_string()),
-                    ("shift_id", &shift.id.to_string()),
-                    ("at", &stamp(now)),
-                ],
-            )?,
-        ));
-        journal::append_rows(&self.conn, "registration_cancelled", by.name(), now, rows, Map::new())?;
-        Ok(())
-    }
-
-    /// The refund voucher of a registration's whole fee, back to the tenders it was paid with.
-    #[allow(clippy::too_many_arguments)]
-    fn refund_fee_rows(
-        &self,
-        by: &Actor,
-        supervisor: &Actor,
-        paid: &Receipt,
-        reason: &str,
-        shift: Uuid,
-        now: DateTime<Utc>,
-        signer: &Signer,
-    ) -> Result<Vec<(&'static str, String)>> {
-        let lines: Vec<ReceiptLine> = paid
-            .lines
-            .iter()
-            .map(|l| ReceiptLine {
-                refunds_line: Some(l.line_no),
-                ..l.clone()
-            })
-            .collect();
-        let back: Vec<TenderInput> = paid
-            .tenders
-            .iter()
-            .map(|t| TenderInput {
-                method: t.method,
-                amount: t.amount,
-                reference: t.reference.clone(),
-            })
-            .collect();
-        let (tenders, _) = settle(&back, paid.total, None, false)?;
-        let outage_id = self.active_outage()?.map(|o| o.id).unwrap_or(paid.outage_id);
-        let voucher = NewReceipt {
-            registration_id: paid.registration_id,
-            department: paid.department.clone(),
-            refund_of: Some(paid.id),
-            insured: paid.insured,
-            reason: format!("退号：{reason}"),
-            supervisor: Some(supervisor),
-            catalog_version: paid.catalog_version,
-            ..NewReceipt::new(
-                ReceiptKind::Refund,
-                Uuid::now_v7(),
-                &paid.patient,
-                paid.total,
-                shift,
-                outage_id,
-                now,
-            )
-        };
-        let (_, _, rows) = insert_receipt_rows(&self.conn, signer, by, &voucher, &lines, &tenders, now)?;
-        Ok(rows)
-    }
-}
-
-impl Desk {
-    /// Prints a registration's 候诊条: saves it in the receipts folder, sends it to the
-    /// printer when one is set, and records the printing.
-    pub fn print_queue_slip(&mut self, by: &Actor, registration: Uuid) -> Result<crate::charge::print::Printed> {
-        let bytes = self.queue_slip_pdf(registration)?;
-        let r = self.registration(registration)?.ok_or_else(unknown_registration)?;
-        let name = format!("候诊条-{}-{}-{}.pdf", r.visit_date, r.dept_code, r.queue_no);
-        let doc = crate::charge::print::Document::QueueSlip;
-        self.print_document(by, doc, &registration.to_string(), "roll80", &name, &bytes)
-    }
-
-    /// `downtime registration slip --out`: the 候诊条 written whole to `out`, its printing
-    /// recorded as [`Desk::print_queue_slip`] records it.
-    pub fn queue_slip_to(&mut self, by: &Actor, registration: Uuid, out: &std::path::Path) -> Result<()> {
-        let bytes = self.queue_slip_pdf(registration)?;
-        let doc = crate::charge::print::Document::QueueSlip;
-        self.document_to(by, doc, &registration.to_string(), "roll80", &bytes, out)
-    }
-
-    /// 候诊条: the small slip with the queue number, on the 80 mm roll.
-    pub fn queue_slip_pdf(&self, registration: Uuid) -> Result<Vec<u8>> {
-        use crate::receipt_pdf::{render_queue_slip, QueueSlip};
-        let station = self.require_station()?;
-        let r = self.registration(registration)?.ok_or_else(unknown_registration)?;
-        render_queue_slip(&QueueSlip {
-            hospital: station.hospital.clone(),
-            station: station.code.to_string(),
-            department: r.dept_name.clone(),
-            queue_number: r.queue_no,
-            patient_name: r.patient_name.clone(),
-            downtime_number: r.downtime_no.clone(),
-            registration_type: r.reg_type_name.clone(),
-            doctor: r.doctor.clone(),
-            visit_date: r.visit_date.to_string(),
-            registered_at: local_display(r.occurred_at),
-            fee: r.fee,
-            fee_receipt: r.fee_receipt.clone(),
-            notice: if r.cancelled.is_some() {
-                "本号已退号".into()
-            } else {
-                "请按号候诊，过号请到分诊台重新排队。".into()
-            },
-        })
     }
 }

@@ -6,7 +6,8 @@
 //! facts also say what was expected and the threshold in force. The close produces the Z
 //! report (the original; printed again later it is a copy).
 
-use super::{derive, ShiftReport};
+use super::derive;
+use super::types::ShiftReport;
 use crate::error::{invalid, Result};
 use crate::ids::{clean_text, Permission};
 use crate::journal;

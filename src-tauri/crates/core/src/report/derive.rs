@@ -1,10 +1,11 @@
 //! The one derivation: records in, figures out. Pure functions over what `records` read; no
 //! SQL, no clock. See the module contract in `report/mod.rs` for what each figure means.
 
+use super::paper;
 use super::records::{AdmissionRecord, ReceiptRecord, ShiftRecord};
-use super::{
-    paper, AdmissionToConvert, CategoryTotals, DepositRefundItem, ExchangeDue, Figures, Group, HourTakings, InsuredItem, Lists,
-    MethodAmount, NumberRange, RefundItem, VoidItem,
+use super::types::{
+    AdmissionToConvert, CategoryTotals, DepositRefundItem, ExchangeDue, Figures, Group, HourTakings, InsuredItem, Lists, MethodAmount,
+    NumberRange, RefundItem, VoidItem,
 };
 use crate::catalog::category::FeeCategory;
 use crate::charge::ReceiptKind;

@@ -4,7 +4,7 @@
 //! number used twice.
 
 use super::records::{ReceiptRecord, ShiftRecord};
-use super::{NumberRange, PaperBookUse, PaperNumbers, PaperRepeat, PaperUse};
+use super::types::{NumberRange, PaperBookUse, PaperNumbers, PaperRepeat, PaperUse};
 use crate::paper::{identity, split, PaperBook};
 use std::collections::BTreeMap;
 

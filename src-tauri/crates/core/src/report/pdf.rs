@@ -3,7 +3,7 @@
 //! day reports carry two charts: takings per hour and the split by tender.
 
 use super::text::{local, period_title, shift_title, GROUPS};
-use super::{Figures, Lists, PeriodReport, PeriodScope, ShiftReport};
+use super::types::{Figures, Lists, PeriodReport, PeriodScope, ShiftReport};
 use crate::error::{invalid, Result};
 use crate::money::signed_yuan as y;
 use crate::receipt::tender::Method;

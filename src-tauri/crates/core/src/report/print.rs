@@ -2,7 +2,8 @@
 //! is configured, sent to it (a printer failure is reported, never fatal). A Z report printed
 //! after its close is a copy (副本); the close itself prints the original.
 
-use super::{pdf, PeriodReport, PeriodScope, ShiftReport};
+use super::pdf;
+use super::types::{PeriodReport, PeriodScope, ShiftReport};
 use crate::charge::print::Printed;
 use crate::error::Result;
 use crate::operator::Actor;

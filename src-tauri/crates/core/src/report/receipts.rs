@@ -2,7 +2,7 @@
 //! negative), and the totals per kind. A voided receipt is listed, but counted apart and in
 //! no kind's total.
 
-use super::Group;
+use super::types::Group;
 use crate::receipt::{Receipt, ReceiptKind};
 use serde::Serialize;
 use ts_rs::TS;

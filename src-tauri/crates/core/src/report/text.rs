@@ -1,7 +1,7 @@
 //! Reports as plain text (`downtime report … --format text`), in Chinese, one item a line, in
 //! the order of the printed sheet. Times in local time, money as `¥1,234.50`.
 
-use super::{Figures, Lists, PeriodReport, PeriodScope, ShiftReport, ShiftReportKind};
+use super::types::{Figures, Lists, PeriodReport, PeriodScope, ShiftReport, ShiftReportKind};
 use crate::money::signed_yuan as y;
 use crate::receipt::tender::Method;
 use crate::time::{local_display, parse_stamp};
@@ -22,9 +22,9 @@ pub const GROUPS: [(&str, &str); 6] = [
     ("退预交金", "deposit_refunds"),
 ];
 
-impl super::Groups {
+impl super::types::Groups {
     /// A group by its key in [`GROUPS`].
-    pub fn get(&self, key: &str) -> super::Group {
+    pub fn get(&self, key: &str) -> super::types::Group {
         match key {
             "registration" => self.registration,
             "outpatient" => self.outpatient,

@@ -10,7 +10,7 @@
 //! the station in the app, or with `downtime key remember`; `downtime key forget` removes it
 //! (`Desk::remember_key`/`forget_key` in `encrypt.rs`, which check the administrator).
 
-use super::{db_key, set_db_key};
+use super::{db_key, set_db_key, Desk};
 use crate::error::{invalid, Result};
 use std::path::Path;
 
@@ -109,4 +109,25 @@ pub fn remember(path: &Path, key: &str) -> Result<()> {
 /// Forgets the key remembered for the station at `path`; true when there was one.
 pub fn forget(path: &Path) -> bool {
     os::delete(&account(path))
+}
+
+impl Desk {
+    /// 解锁 at the app's start-up: opens the encrypted station at `path` with the key an
+    /// administrator typed, as this process's key. Once it opened, the key is remembered in
+    /// the keyring so that the next start opens without asking (where the OS refuses a
+    /// keyring, it is asked for again then); a key that does not open it is not kept.
+    pub fn open_with_key(path: impl AsRef<Path>, key: &str) -> Result<Desk> {
+        let path = path.as_ref();
+        set_db_key(Some(key.to_string()));
+        match Desk::open(path) {
+            Ok(desk) => {
+                let _ = remember(path, key);
+                Ok(desk)
+            }
+            Err(e) => {
+                set_db_key(None);
+                Err(e)
+            }
+        }
+    }
 }

@@ -172,3 +172,46 @@ fn a_column_added_later_reads_as_null_in_older_entries_and_nothing_hides_behind_
     let problem = desk.verify().unwrap().problem.expect("caught");
     assert!(problem.zh.contains("receipt_line"), "{}", problem.zh);
 }
+
+#[test]
+fn signing_in_over_another_session_closes_it_and_a_wrong_pin_closes_nothing() {
+    let mut f = Fixture::new();
+    let cashier = f.operator("李收费", Role::Cashier);
+    let admin = f.admin.clone();
+    let kinds = |f: &Fixture| -> Vec<(String, String)> {
+        f.desk
+            .journal_tail(100)
+            .unwrap()
+            .iter()
+            .rev()
+            .map(|e| (e.kind.clone(), e.actor.clone()))
+            .collect()
+    };
+    let before = kinds(&f);
+    let e = f.desk.sign_in(Some(&admin), "李收费", "0000").err().expect("a wrong PIN");
+    assert_eq!(e.code(), "pin_wrong");
+    let counted = kinds(&f)[before.len()..].to_vec();
+    assert_eq!(
+        counted,
+        vec![("pin_failed".to_string(), "李收费".to_string())],
+        "the wrong PIN is counted, the session before is not closed"
+    );
+    let before = kinds(&f);
+    let now = f.desk.sign_in(Some(&admin), "李收费", "2468").unwrap();
+    assert_eq!(now, cashier);
+    let again = f.desk.sign_in(Some(&now), "李收费", "2468").unwrap();
+    assert_eq!(again, cashier, "the same operator again: no logout of themself");
+    let first = f.desk.sign_in(None, &admin.name(), "123456");
+    let tail: Vec<(String, String)> = kinds(&f)[before.len()..].to_vec();
+    let pair = |k: &str, a: &str| (k.to_string(), a.to_string());
+    assert_eq!(
+        tail,
+        vec![
+            pair("login", "李收费"),
+            pair("logout", &admin.name()),
+            pair("login", "李收费"),
+            pair("login", &admin.name()),
+        ]
+    );
+    assert_eq!(first.unwrap(), admin);
+}

@@ -3,5 +3,6 @@ mod fuzz;
 mod his;
 mod pharmacy;
 mod report;
+mod run;
 mod worklists;
 mod workspace;

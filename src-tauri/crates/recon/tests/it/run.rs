@@ -1,0 +1,112 @@
+//! The one door of the window and the command line (`run`): every input checked before the
+//! workspace exists, then load, import, reconcile and the report in one call.
+
+use crate::fixture::fixture;
+use downtime_recon::run::{self, HisFile, Load};
+use downtime_recon::Clerk;
+
+fn clerk() -> Clerk {
+    Clerk::command_line("财务小王").unwrap()
+}
+
+#[test]
+fn a_bad_input_is_refused_before_the_workspace_exists() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("reconcile.sqlite3");
+    let absent = dir.path().join("缺少的入账.csv");
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "not a folder").unwrap();
+    let cases = [
+        (Load::default(), "recon_nothing_to_load", ""),
+        (
+            Load {
+                roots: vec![f.clean()],
+                his: Some(HisFile::Path(absent.clone())),
+                ..Load::default()
+            },
+            "recon_file_unreadable",
+            "缺少的入账.csv",
+        ),
+        (
+            Load {
+                his: Some(HisFile::Bytes {
+                    bytes: "应急收据号,HIS发票号,金额\nMZ01-000001,H1,十二元\n".into(),
+                    name: "bad.csv".into(),
+                }),
+                ..Load::default()
+            },
+            "his_rows_invalid",
+            "十二元",
+        ),
+        (
+            Load {
+                roots: vec![dir.path().join("absent")],
+                ..Load::default()
+            },
+            "recon_folder_missing",
+            "absent",
+        ),
+        (
+            Load {
+                roots: vec![f.clean()],
+                report_to: Some(a_file.clone()),
+                ..Load::default()
+            },
+            "recon_out_unwritable",
+            "a-file",
+        ),
+    ];
+    for (input, code, names) in cases {
+        let e = run::load(&ws, &clerk(), input, &mut |_| {}).err().expect("refused");
+        assert_eq!(e.code(), code, "{e}");
+        assert!(e.to_string().contains(names), "{code} names {names}: {e}");
+        assert!(!ws.exists(), "{code}: the workspace is not even created");
+    }
+    let e = run::write_report(&ws, None, std::path::Path::new("")).err().expect("refused");
+    assert_eq!(e.code(), "recon_out_missing");
+    let e = run::write_report(&ws, None, &dir.path().join("out")).err().expect("refused");
+    assert_eq!(e.code(), "recon_workspace_empty", "a report of nothing is refused");
+}
+
+#[test]
+fn one_call_loads_imports_reconciles_and_writes_the_report() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("reconcile.sqlite3");
+    let out = dir.path().join("报告");
+    let mut seen = Vec::new();
+    let loaded = run::load(
+        &ws,
+        &clerk(),
+        Load {
+            roots: vec![f.clean()],
+            his: Some(HisFile::Path(f.his())),
+            report_to: Some(out.clone()),
+            ..Load::default()
+        },
+        &mut |p| seen.push((p.done, p.total)),
+    )
+    .unwrap();
+    let batches = loaded.batches.expect("folders were given");
+    assert_eq!((batches.found, batches.loaded.len()), (7, 7));
+    assert_eq!(seen.last(), Some(&(7, 7)), "the last progress is the whole");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
+    assert!(loaded.his.expect("a file was given").added > 0);
+    assert!(loaded.reconciliation.balanced, "clean batches and a careful HIS balance");
+    assert_eq!(loaded.view.summary.stations, 3);
+    assert!(loaded.view.balanced);
+    let written = loaded.report.expect("a report was asked for");
+    assert!(written.files.iter().all(|p| p.starts_with(&out) && p.is_file()));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&written.files[0]).unwrap()).unwrap();
+    assert_eq!(json["workspace"], ws.display().to_string());
+    assert_eq!(json["generated_at"], written.generated_at);
+
+    let again = run::write_report(&ws, None, &dir.path().join("again")).unwrap();
+    assert_eq!(
+        std::fs::read(&again.files[1]).unwrap(),
+        std::fs::read(&written.files[1]).unwrap(),
+        "the same workspace writes the same CSV"
+    );
+    assert_eq!(run::view(&ws, None).unwrap().summary.receipts, loaded.view.summary.receipts);
+}
