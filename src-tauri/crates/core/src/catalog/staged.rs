@@ -34,6 +34,12 @@ pub(super) struct Stage {
     temp: i64,
 }
 
+/// The page cache of the file and of the staged items while a list is read and copied, in KiB
+/// each. The staged codes' index (about 30 MB at a million items) mostly fits; the copy
+/// appends in code order. Measured (1M items, release, the whole import): 96 MiB each, 240 MB
+/// peak in 16.5 s; 32 MiB, 91 MB in 16.7 s.
+const STAGE_CACHE_KIB: i64 = 32 * 1024;
+
 const CREATE: &str = "DROP TABLE IF EXISTS temp.catalog_stage; \
     CREATE TEMP TABLE catalog_stage (code TEXT NOT NULL UNIQUE, row INTEGER NOT NULL, name TEXT NOT NULL, \
     spec TEXT NOT NULL, unit TEXT NOT NULL, price_e4 INTEGER NOT NULL, category TEXT NOT NULL, lookup TEXT, \
@@ -48,7 +54,7 @@ pub(super) fn stage(conn: &Connection, input: Input<'_>, file_name: &str, opts: 
     );
     conn.execute_batch(&format!(
         "PRAGMA cache_size = -{kib}; PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -{kib}; {CREATE} SAVEPOINT catalog_stage;",
-        kib = crate::store::BULK_CACHE_KIB
+        kib = STAGE_CACHE_KIB
     ))?;
     let mut st = Stage {
         format: "",

@@ -59,7 +59,7 @@ pub struct Desk {
 }
 
 /// The page cache of a bulk import, in KiB: bounds its memory whatever the file's size.
-pub(crate) const BULK_CACHE_KIB: i64 = 96 * 1024;
+const BULK_CACHE_KIB: i64 = 96 * 1024;
 
 /// Helper threads of SQLite's sorter during a bulk import (the index keys are sorted on them
 /// while the import goes on; each holds a sorted run of at most the page cache's size).
