@@ -109,8 +109,7 @@ fn fill(conn: &Connection, st: &mut Stage, input: Input<'_>, file_name: &str, op
             }
             return Ok(());
         }
-        let (row, name, price): (i64, String, i64) = first
-            .query_row([&item.code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (row, name, price): (i64, String, i64) = first.query_row([&item.code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         match read::repeat_problem(row as usize, name == item.name && price == item.price.e4(), &item) {
             None => st.duplicates += 1,
             Some(p) => st.problems.push(p),
@@ -204,7 +203,10 @@ impl Stage {
                 spec: r.get(2)?,
                 unit: r.get(3)?,
                 price: UnitPrice::from_e4(r.get(4)?)?,
-                category: FeeCategory::ALL.into_iter().find(|c| c.key() == cat).expect("staged from a category"),
+                category: FeeCategory::ALL
+                    .into_iter()
+                    .find(|c| c.key() == cat)
+                    .expect("staged from a category"),
                 wubi: r.get(7)?,
                 insurance_class: r.get(8)?,
                 is_drug: r.get(9)?,

@@ -495,7 +495,13 @@ fn a_list_checked_as_it_is_read_finds_what_the_whole_table_check_finds() {
     bad[4] = "abc".into();
     let mut after_bad = bad.clone();
     after_bad[4] = "1.5".into();
-    for row in [lines[0].clone(), other_price.join(","), bad.join(","), after_bad.join(","), lines[0].clone()] {
+    for row in [
+        lines[0].clone(),
+        other_price.join(","),
+        bad.join(","),
+        after_bad.join(","),
+        lines[0].clone(),
+    ] {
         csv.push_str(&row);
         csv.push_str("\r\n");
     }
@@ -519,7 +525,10 @@ fn a_list_checked_as_it_is_read_finds_what_the_whole_table_check_finds() {
     let by_category: usize = streamed.by_category.iter().map(|(_, n)| n).sum();
     assert_eq!(by_category, whole.items.len());
     let entries = f.entries();
-    let refused = f.desk.catalog_import_from(&admin, input, "价目表.csv", &opts(), false, &mut |_, _| {}).unwrap_err();
+    let refused = f
+        .desk
+        .catalog_import_from(&admin, input, "价目表.csv", &opts(), false, &mut |_, _| {})
+        .unwrap_err();
     assert!(refused.to_string().contains("2 行有问题"), "{refused}");
     assert_eq!(f.entries(), entries, "a refusal writes nothing");
     let imported = f
