@@ -146,7 +146,6 @@ fn fill(conn: &Connection, st: &mut Stage, input: Input<'_>, file_name: &str, op
             })?
         }
     };
-    drop(on_row);
     checker.finish(st.good, st.problems.len())?;
     st.rows_read = checker.rows_read;
     st.format = format;
@@ -228,7 +227,7 @@ impl Stage {
                 item.is_drug,
                 item.whole.then_some(1)
             ])?;
-            if n % 2000 == 0 {
+            if n.is_multiple_of(2000) {
                 progress(n, self.good);
             }
             n += 1;
