@@ -531,9 +531,7 @@ fn departments_are_edited_one_at_a_time() {
 fn an_his_patients_id_number_is_found_exactly_whatever_the_files_order() {
     let (mut f, c) = counter();
     let (a, b) = (id_number("31010419750303001"), id_number("31010419800101003"));
-    let csv = format!(
-        "HIS号,姓名,性别,出生日期,身份证号,联系电话\r\nH009,唐僧,男,,{b},\r\nH001,沙僧,男,,{a},13700000001\r\n"
-    );
+    let csv = format!("HIS号,姓名,性别,出生日期,身份证号,联系电话\r\nH009,唐僧,男,,{b},\r\nH001,沙僧,男,,{a},13700000001\r\n");
     let admin = f.admin.clone();
     f.desk
         .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false)
