@@ -44,6 +44,12 @@ pub enum BenchCmd {
         #[arg(long)]
         n: usize,
     },
+    /// 在指定文件夹中建立一个空的基准工作站（管理员 管理员/123456），输出其文件路径
+    #[command(hide = true)]
+    Station {
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// 生成合成输入文件
     #[command(hide = true)]
     Input {
@@ -73,6 +79,9 @@ pub struct SearchArgs {
     /// 另测一个收费窗口：最大的患者索引加上第一种规模的价目表，同一进程内首次查找与内存峰值
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     counter: bool,
+    /// 保留收银台的工作站文件夹（移到此处，供 scripts/app-memory.py 测量整个应用的内存）
+    #[arg(long)]
+    keep: Option<PathBuf>,
     #[arg(long)]
     json: bool,
 }
@@ -298,6 +307,10 @@ pub fn run(cmd: BenchCmd) -> Result<ExitCode, CoreError> {
             }));
             return Ok(ExitCode::SUCCESS);
         }
+        BenchCmd::Station { dir } => {
+            println!("{}", core::station(&dir)?.display());
+            return Ok(ExitCode::SUCCESS);
+        }
         BenchCmd::Input { dir, items, rows } => {
             let kind = if items { Kind::Items } else { Kind::Patients };
             println!("{}", core::write_input(&dir, kind, rows)?.display());
@@ -364,7 +377,14 @@ pub fn run(cmd: BenchCmd) -> Result<ExitCode, CoreError> {
     }
     let items = a.items.iter().copied().find(|n| *n > 0);
     let counter_row = match (biggest, items) {
-        (Some((patients, dir, db)), Some(items)) => Some(counter(dir.path(), &db, patients, items, &a)?),
+        (Some((patients, dir, db)), Some(items)) => {
+            let row = counter(dir.path(), &db, patients, items, &a)?;
+            if let Some(keep) = &a.keep {
+                std::fs::rename(dir.keep(), keep)?;
+                eprintln!("{}", keep.join(db.file_name().unwrap_or_default()).display());
+            }
+            Some(row)
+        }
         _ => None,
     };
     if a.json {

@@ -5,7 +5,7 @@ use crate::{print_json, Ctx};
 use clap::Subcommand;
 use downtime_core::catalog::parts::part_label;
 use downtime_core::catalog::read::Field;
-use downtime_core::catalog::stream::ImportStage;
+use downtime_core::catalog::stream::{ImportStage, Input};
 use downtime_core::catalog::{synth, ImportOptions, ImportReport};
 use downtime_core::time::local_display;
 use downtime_core::view::{ActivationView, CatalogItemView, CatalogVersionView, ImportReportView};
@@ -201,13 +201,16 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
             map,
             json,
         } => {
-            let bytes = std::fs::read(&file).map_err(|e| {
+            // Read as it is imported (the rows are checked as they come, never held); an
+            // unreadable file gets its message before anything else.
+            drop(std::fs::File::open(&file).map_err(|e| {
                 CoreError::invalid(
                     downtime_core::error::ErrorCode::FileUnreadable,
                     format!("无法读取文件 {}：{e}", file.display()),
                     format!("Cannot read the file {}: {e}", file.display()),
                 )
-            })?;
+            })?);
+            let input = Input::Path(&file);
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let mut opts = ImportOptions {
                 month,
@@ -219,18 +222,18 @@ pub fn run(cmd: CatalogCmd, ctx: &mut Ctx) -> Result<ExitCode, CoreError> {
             opts.read.sheet = sheet;
             opts.read.map = parse_map(&map)?;
             let report = if dry_run {
-                ctx.desk.catalog_preview(&bytes, &name, &opts)?
+                ctx.desk.catalog_preview_from(input, &name, &opts)?
             } else {
                 let me = ctx.actor()?;
                 let mut bar = crate::progress::Bar::on_terminal(json);
                 let mut progress = |done: usize, total: usize| bar.show(ImportStage::Indexing, done as u64, total as u64);
-                let r = ctx.desk.catalog_import(&me, &bytes, &name, &opts, skip_bad, &mut progress);
+                let r = ctx.desk.catalog_import_from(&me, input, &name, &opts, skip_bad, &mut progress);
                 bar.finish();
                 match r {
                     Ok(r) => r,
                     Err(e) if e.code() == "catalog_has_bad_rows" => {
                         // Show the rows that stopped the import, then the one-line reason.
-                        if let Ok(r) = ctx.desk.catalog_preview(&bytes, &name, &opts) {
+                        if let Ok(r) = ctx.desk.catalog_preview_from(input, &name, &opts) {
                             if json {
                                 print_json(&ImportReportView::from(&r))
                             } else {

@@ -207,11 +207,18 @@ const SORT_RUN_KIB: i64 = 4 * 1024;
 /// Runs `sql`, a statement that sorts many rows (filling an index in key order), with the
 /// page cache of `SORT_RUN_KIB`, then puts the cache back.
 pub(crate) fn sorting(conn: &Connection, sql: &str) -> Result<()> {
+    with_sort_cache(conn, || Ok(conn.execute_batch(sql)?))
+}
+
+/// Runs `f`, which sorts many rows, with the page cache of `SORT_RUN_KIB`, then puts the cache
+/// back. (The sorter keeps in memory what the page cache holds before it writes a run out: a
+/// query that sorts a million rows under the bulk cache held over 100 MB.)
+pub(crate) fn with_sort_cache<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     conn.execute_batch(&format!("PRAGMA cache_size = -{SORT_RUN_KIB}"))?;
-    let done = conn.execute_batch(sql);
+    let done = f();
     conn.execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
-    Ok(done?)
+    done
 }
 
 /// Writes entries into one domain's index inside the caller's transaction.
@@ -378,6 +385,19 @@ pub(crate) fn set_built_from(conn: &Connection, domain: Domain, source: &str) ->
     conn.prepare_cached("INSERT OR REPLACE INTO search_index_state (domain, source) VALUES (?1, ?2)")?
         .execute([domain.name(), &format!("{LAYOUT}:{source}")])?;
     Ok(())
+}
+
+/// The records (position, row) whose code is exactly `code` (compared as the index keeps codes,
+/// in lower case), in position order.
+pub(crate) fn exact_code(conn: &Connection, domain: Domain, code: &str) -> Result<Vec<(i64, i64)>> {
+    let d = domain.name();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT k.pos, s.row FROM {d}_key k JOIN {d}_slot s ON s.pos = k.pos WHERE k.key = ?1 ORDER BY k.pos"
+    ))?;
+    let found = stmt
+        .query_map([tagged(CODE, &code.to_lowercase())], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found)
 }
 
 /// Up to `limit` records for `query`, best first. `accept(pos, row, lower_query, check_name)`

@@ -15,25 +15,28 @@ fn rebuild(conn: &Connection, versions: &[String]) -> Result<()> {
     search_index::clear(conn, Domain::Items)?;
     {
         let mut w = Writer::bulk(conn, Domain::Items)?;
-        let mut stmt = conn.prepare(
-            "SELECT rowid, code, name, lookup FROM catalog_item WHERE version_id IN (SELECT value FROM json_each(?1)) ORDER BY code",
-        )?;
-        let mut rows = stmt.query([serde_json::to_string(versions).expect("strings")])?;
-        let mut pos = 0;
-        while let Some(r) = rows.next()? {
-            pos += 1;
-            let (code, name, lookup): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
-            let lookups: Vec<String> = lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect();
-            w.add(&Entry {
-                pos,
-                row: r.get(0)?,
-                codes: &[code.as_str()],
-                name: &name,
-                lookups: &lookups,
-            })?;
-        }
-        drop(rows);
-        drop(stmt);
+        // Read in code order through SQLite's sorter (the parts in force are merged), with the
+        // small sort cache: the sorter's memory stays bounded, whatever the list's size.
+        search_index::with_sort_cache(conn, || {
+            let mut stmt = conn.prepare(
+                "SELECT rowid, code, name, lookup FROM catalog_item WHERE version_id IN (SELECT value FROM json_each(?1)) ORDER BY code",
+            )?;
+            let mut rows = stmt.query([serde_json::to_string(versions).expect("strings")])?;
+            let mut pos = 0;
+            while let Some(r) = rows.next()? {
+                pos += 1;
+                let (code, name, lookup): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+                let lookups: Vec<String> = lookup.split(' ').filter(|s| !s.is_empty()).map(String::from).collect();
+                w.add(&Entry {
+                    pos,
+                    row: r.get(0)?,
+                    codes: &[code.as_str()],
+                    name: &name,
+                    lookups: &lookups,
+                })?;
+            }
+            Ok(())
+        })?;
         w.finish()?;
     }
     search_index::optimize(conn, Domain::Items)?;

@@ -16,6 +16,7 @@ pub mod parts;
 pub mod price;
 pub mod read;
 pub mod sample;
+mod staged;
 pub mod stream;
 pub mod synth;
 pub mod table;
@@ -31,7 +32,7 @@ use crate::store::Desk;
 use crate::time::stamp;
 use category::FeeCategory;
 use chrono::{DateTime, Datelike, Local, Utc};
-use read::{Parsed, ReadOptions, RowProblem};
+use read::{ReadOptions, RowProblem};
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map};
 use sha2::{Digest, Sha256};
@@ -128,12 +129,14 @@ impl Desk {
     /// The same for a file read from disk by the core (the app passes the path the person
     /// chose, never the file's bytes).
     pub fn catalog_preview_from(&self, input: Input<'_>, file_name: &str, opts: &ImportOptions) -> Result<ImportReport> {
-        let (report, _) = self.catalog_read(input, file_name, opts)?;
-        Ok(report)
+        let st = staged::stage(&self.conn, input, file_name, &opts.read)?;
+        let report = self.catalog_report(&st, input, file_name, opts);
+        st.end(&self.conn);
+        report
     }
 
-    fn catalog_read(&self, input: Input<'_>, file_name: &str, opts: &ImportOptions) -> Result<(ImportReport, Parsed)> {
-        let parsed = read_input(input, file_name, &opts.read)?;
+    /// What importing the staged file would do (its good items in `temp.catalog_stage`).
+    fn catalog_report(&self, st: &staged::Stage, input: Input<'_>, file_name: &str, opts: &ImportOptions) -> Result<ImportReport> {
         let sha256 = match input {
             Input::Bytes(bytes) => file_sha256(bytes),
             Input::Path(_) => input.sha256()?,
@@ -146,39 +149,36 @@ impl Desk {
             Some(v) => v.month.clone(),
             None => month_of(opts.month.as_deref(), file_name, self.now())?,
         };
-        let mut by_category: Vec<(FeeCategory, usize)> = FeeCategory::ALL
-            .iter()
-            .map(|c| (*c, parsed.items.iter().filter(|i| i.category == *c).count()))
-            .filter(|(_, n)| *n > 0)
-            .collect();
-        by_category.sort();
         let part = match &existing {
             Some(v) => v.part.clone(),
             None => parts::parse_part(opts.part.as_deref())?,
         };
-        let codes: std::collections::HashSet<&str> = parsed.items.iter().map(|i| i.code.as_str()).collect();
-        let change = self.plan_activation(&part, &codes, existing.as_ref().map(|v| v.id))?;
+        let change = self.plan_activation(
+            &part,
+            &|code| staged::Stage::has(&self.conn, code),
+            st.good,
+            existing.as_ref().map(|v| v.id),
+        )?;
         let in_force = match (&existing, self.active_set()?) {
             (Some(v), Some(set)) => set.parts.iter().any(|p| p.id == v.id),
             _ => false,
         };
-        let report = ImportReport {
+        Ok(ImportReport {
             file_name: file_name.to_string(),
             sha256,
             month,
-            format: parsed.format,
-            encoding: parsed.encoding,
-            rows_read: parsed.rows_read,
-            good: parsed.items.len(),
-            duplicates: parsed.duplicates,
-            problems: parsed.problems.clone(),
-            by_category,
+            format: st.format,
+            encoding: st.encoding,
+            rows_read: st.rows_read,
+            good: st.good,
+            duplicates: st.duplicates,
+            problems: st.problems.clone(),
+            by_category: st.by_category(),
             already_imported: existing.is_some(),
             version: existing,
             in_force,
             change,
-        };
-        Ok((report, parsed))
+        })
     }
 
     /// 导入价目表. With bad rows, nothing is written unless `accept_good_rows` says to import
@@ -195,7 +195,8 @@ impl Desk {
         self.catalog_import_from(by, Input::Bytes(bytes), file_name, opts, accept_good_rows, progress)
     }
 
-    /// The same for a file read from disk by the core.
+    /// The same for a file read from disk by the core. The rows are checked as they are read
+    /// and staged (`staged`): memory does not grow with the list.
     pub fn catalog_import_from(
         &mut self,
         by: &Actor,
@@ -206,7 +207,30 @@ impl Desk {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         by.require(Permission::ImportReference)?;
-        let (mut report, parsed) = self.catalog_read(input, file_name, opts)?;
+        let st = staged::stage(&self.conn, input, file_name, &opts.read)?;
+        let written = self.catalog_write(by, &st, input, file_name, opts, accept_good_rows, progress);
+        st.end(&self.conn);
+        let report = written?;
+        if !report.already_imported {
+            self.forget_items();
+            self.ensure_item_index()?;
+        }
+        Ok(report)
+    }
+
+    /// The import of the staged file, up to its commit.
+    #[allow(clippy::too_many_arguments)]
+    fn catalog_write(
+        &mut self,
+        by: &Actor,
+        st: &staged::Stage,
+        input: Input<'_>,
+        file_name: &str,
+        opts: &ImportOptions,
+        accept_good_rows: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        let mut report = self.catalog_report(st, input, file_name, opts)?;
         if report.already_imported {
             return Ok(report);
         }
@@ -234,31 +258,13 @@ impl Desk {
         self.check_activation(&report.change, report.good, opts.confirm_shrink)?;
         let now = self.now();
         let version_id = Uuid::now_v7();
-        let mut items: Vec<CatalogItem> = parsed
-            .items
-            .into_iter()
-            .map(|p| CatalogItem {
-                version_id,
-                lookups: match p.lookup {
-                    Some(l) => l.split([' ', ',', '/', '|']).filter(|s| !s.is_empty()).map(String::from).collect(),
-                    None => lookup::initials(&p.name),
-                },
-                code: p.code,
-                name: p.name,
-                spec: p.spec,
-                unit: p.unit,
-                price: p.price,
-                category: p.category,
-                wubi: p.wubi,
-                insurance_class: p.insurance_class,
-                is_drug: p.is_drug,
-                whole: p.whole,
-            })
-            .collect();
-        items.sort_by(|a, b| a.code.cmp(&b.code));
-        let total = items.len();
-        let digest = items_digest(items.iter());
+        let total = report.good;
         let tx = self.conn.transaction()?;
+        // The items first, their digest taken as they are written (the table is append-only:
+        // the version row is written once, with it); their reference to the version is
+        // checked at the commit.
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let digest = st.copy_into(&tx, version_id, progress)?;
         tx.exec(
             "INSERT INTO catalog_version (id, file_name, file_sha256, month, rows_read, items, rows_rejected, items_sha256, imported_by, imported_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -268,32 +274,6 @@ impl Desk {
             ],
         )?;
         let version_row = tx.last_insert_rowid();
-        {
-            let mut stmt = tx.prepare(
-                "INSERT INTO catalog_item (version_id, code, name, spec, unit, unit_price_e4, category, lookup, wubi, insurance_class, is_drug, whole) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?;
-            let vid = version_id.to_string();
-            for (n, item) in items.iter().enumerate() {
-                stmt.execute(params![
-                    vid,
-                    item.code,
-                    item.name,
-                    item.spec,
-                    item.unit,
-                    item.price.e4(),
-                    item.category.key(),
-                    item.lookups.join(" "),
-                    item.wubi,
-                    item.insurance_class,
-                    item.is_drug,
-                    item.whole.then_some(1)
-                ])?;
-                if n % 2000 == 0 {
-                    progress(n, total);
-                }
-            }
-        }
         parts::insert_activation(&tx, version_id, &report.change.part, &report.change, by, now)?;
         let activation_row = tx.last_insert_rowid();
         let mut extra = Map::new();
@@ -312,25 +292,6 @@ impl Desk {
         progress(total, total);
         report.version = self.catalog_version(version_id)?;
         report.in_force = true;
-        self.forget_items();
-        self.ensure_item_index()?;
         Ok(report)
     }
-}
-
-/// The same from a file on disk or in memory: a CSV on disk is read as a stream (its bytes are
-/// never held whole; its rows are, up to `MAX_ROWS`, to be checked against each other).
-fn read_input(input: Input<'_>, file_name: &str, opts: &ReadOptions) -> Result<Parsed> {
-    if let Input::Bytes(bytes) = input {
-        return read::read(bytes, file_name, opts);
-    }
-    let mut rows: read::Rows = Vec::new();
-    let (format, encoding) = stream::stream_table(input, file_name, opts, read::not_a_catalog, &mut |_, _| {}, &mut |line, cells| {
-        if rows.len() >= read::MAX_ROWS {
-            return Err(read::too_many_rows());
-        }
-        rows.push((line, cells));
-        Ok(())
-    })?;
-    read::parse_rows(rows, &opts.map, format, encoding)
 }

@@ -148,8 +148,15 @@ impl Desk {
             .optional()?)
     }
 
-    /// What putting a version of `part` with `codes` in force would change.
-    pub(crate) fn plan_activation(&self, part: &str, codes: &HashSet<&str>, version: Option<Uuid>) -> Result<Change> {
+    /// What putting a version of `part` with `count` items in force would change (`has(code)`:
+    /// whether it has an item `code`).
+    pub(crate) fn plan_activation(
+        &self,
+        part: &str,
+        has: &dyn Fn(&str) -> Result<bool>,
+        count: usize,
+        version: Option<Uuid>,
+    ) -> Result<Change> {
         let set = self.active_set()?;
         let in_force: Vec<CatalogVersion> = set.map(|s| s.parts.clone()).unwrap_or_default();
         let (replaces, kept): (Vec<CatalogVersion>, Vec<CatalogVersion>) = in_force
@@ -161,16 +168,26 @@ impl Desk {
         let mut kept_codes: HashSet<String> = HashSet::new();
         for v in &kept {
             for item in super::items::load_items(&self.conn, v.id)? {
-                if codes.contains(item.code.as_str()) && conflicts.len() < CONFLICTS_SHOWN {
+                if conflicts.len() < CONFLICTS_SHOWN && has(&item.code)? {
                     conflicts.push((item.code.clone(), v.part.clone()));
                 }
                 kept_codes.insert(item.code);
             }
         }
-        let reg_types_missing = self.reg_types_missing(|c| codes.contains(c) || kept_codes.contains(c))?;
+        let failed = std::cell::RefCell::new(None);
+        let reg_types_missing = self.reg_types_missing(|c| {
+            kept_codes.contains(c)
+                || has(c).unwrap_or_else(|e| {
+                    failed.borrow_mut().get_or_insert(e);
+                    false
+                })
+        })?;
+        if let Some(e) = failed.into_inner() {
+            return Err(e);
+        }
         Ok(Change {
             part: part.to_string(),
-            shrinks: (codes.len() as i64) * 2 < replaced_items,
+            shrinks: (count as i64) * 2 < replaced_items,
             replaces,
             replaced_items,
             conflicts,
@@ -265,7 +282,7 @@ impl Desk {
         }
         let items = super::items::load_items(&self.conn, v.id)?;
         let codes: HashSet<&str> = items.iter().map(|i| i.code.as_str()).collect();
-        let change = self.plan_activation(&v.part, &codes, Some(v.id))?;
+        let change = self.plan_activation(&v.part, &|c| Ok(codes.contains(c)), codes.len(), Some(v.id))?;
         self.check_activation(&change, items.len(), confirm_shrink)?;
         let now = self.now();
         let replaced: Vec<String> = change.replaces.iter().map(|r| r.id.to_string()).collect();

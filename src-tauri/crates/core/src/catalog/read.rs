@@ -187,46 +187,85 @@ pub const MAX_NAME_CHARS: usize = 40;
 pub const MAX_SPEC_CHARS: usize = 40;
 pub const MAX_UNIT_CHARS: usize = 8;
 
-pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encoding: &'static str) -> Result<Parsed> {
-    let field_of = |h: &str| {
-        map.iter()
+/// What one row of a price list is.
+pub(super) enum Checked {
+    Item(ParsedItem),
+    Problem(RowProblem),
+    /// Above or at the header, or empty.
+    Skip,
+}
+
+/// Checks a price list's rows one at a time, as they are read: the header is the first row
+/// among the first ten that names code, name and price; each row under it becomes an item or
+/// a problem. Whether a code repeats an earlier row is the caller's to find (in memory for a
+/// small table, `super::staged` for a file read as a stream), so that no row is held here.
+pub(super) struct RowChecker<'m> {
+    map: &'m [(String, Field)],
+    /// Rows seen before the header was found.
+    seen: usize,
+    columns: Option<HashMap<Field, usize>>,
+    /// Non-empty rows under the header.
+    pub rows_read: usize,
+}
+
+impl<'m> RowChecker<'m> {
+    pub fn new(map: &'m [(String, Field)]) -> RowChecker<'m> {
+        RowChecker {
+            map,
+            seen: 0,
+            columns: None,
+            rows_read: 0,
+        }
+    }
+
+    fn field_of(&self, h: &str) -> Option<Field> {
+        self.map
+            .iter()
             .find(|(name, _)| name.trim() == h.trim())
             .map(|(_, f)| *f)
             .or_else(|| Field::from_header(h))
-    };
-    // The header is the first row (among the first ten) naming code, name and price.
-    let header = rows.iter().take(10).position(|(_, cells)| {
-        let fields: Vec<Field> = cells.iter().filter_map(|c| field_of(c)).collect();
-        [Field::Code, Field::Name, Field::Price].iter().all(|f| fields.contains(f))
-    });
-    let Some(header) = header else {
-        return Err(not_a_catalog(
+    }
+
+    fn no_header() -> CoreError {
+        not_a_catalog(
             "找不到含“编码、名称、单价”的表头行",
             "no header row naming code, name and price was found",
-        ));
-    };
-    let mut columns: HashMap<Field, usize> = HashMap::new();
-    for (i, h) in rows[header].1.iter().enumerate() {
-        if let Some(f) = field_of(h) {
-            columns.entry(f).or_insert(i);
-        }
+        )
     }
-    if !columns.contains_key(&Field::Category) {
-        return Err(not_a_catalog(
-            "缺少“费用类别”列（收据需按类别汇总）",
-            "there is no category column (receipts subtotal by category)",
-        ));
-    }
-    let mut items: Vec<ParsedItem> = Vec::new();
-    let mut problems = Vec::new();
-    let mut duplicates = 0;
-    let mut by_code: HashMap<String, usize> = HashMap::new();
-    let mut rows_read = 0;
-    for (line, cells) in rows.into_iter().skip(header + 1) {
+
+    /// The next row of the file.
+    pub fn check(&mut self, line: usize, cells: &[String]) -> Result<Checked> {
+        let Some(columns) = &self.columns else {
+            if self.seen >= 10 {
+                return Err(Self::no_header());
+            }
+            self.seen += 1;
+            let fields: Vec<Field> = cells.iter().filter_map(|c| self.field_of(c)).collect();
+            if [Field::Code, Field::Name, Field::Price].iter().all(|f| fields.contains(f)) {
+                let mut columns: HashMap<Field, usize> = HashMap::new();
+                for (i, h) in cells.iter().enumerate() {
+                    if let Some(f) = self.field_of(h) {
+                        columns.entry(f).or_insert(i);
+                    }
+                }
+                if !columns.contains_key(&Field::Category) {
+                    return Err(not_a_catalog(
+                        "缺少“费用类别”列（收据需按类别汇总）",
+                        "there is no category column (receipts subtotal by category)",
+                    ));
+                }
+                self.columns = Some(columns);
+            }
+            return Ok(Checked::Skip);
+        };
         if cells.iter().all(|c| c.is_empty()) {
-            continue;
+            return Ok(Checked::Skip);
         }
-        rows_read += 1;
+        self.rows_read += 1;
+        Ok(Self::row(columns, line, cells))
+    }
+
+    fn row(columns: &HashMap<Field, usize>, line: usize, cells: &[String]) -> Checked {
         let get = |f: Field| columns.get(&f).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
         let code = get(Field::Code).to_string();
         let problem = |zh: String, en: String| RowProblem {
@@ -237,12 +276,10 @@ pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static s
         };
         let name = get(Field::Name);
         if code.is_empty() {
-            problems.push(problem("缺少编码".into(), "missing code".into()));
-            continue;
+            return Checked::Problem(problem("缺少编码".into(), "missing code".into()));
         }
         if name.is_empty() {
-            problems.push(problem("缺少名称".into(), "missing name".into()));
-            continue;
+            return Checked::Problem(problem("缺少名称".into(), "missing name".into()));
         }
         // As long as a receipt line can print; a longer cell is a wrong column or a broken file.
         if let Some((what, en, max)) = [
@@ -255,18 +292,16 @@ pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static s
         .find(|(_, _, max, text)| text.chars().count() > *max)
         .map(|(w, e, m, _)| (w, e, m))
         {
-            problems.push(problem(
+            return Checked::Problem(problem(
                 format!("{what}超过 {max} 个字（收据上印不下）"),
                 format!("{en} longer than {max} characters (a receipt cannot print it)"),
             ));
-            continue;
         }
         if code.chars().chain(name.chars()).any(char::is_control) {
-            problems.push(problem(
+            return Checked::Problem(problem(
                 "编码或名称含有控制字符".into(),
                 "code or name contains control characters".into(),
             ));
-            continue;
         }
         let price_text = get(Field::Price).trim_start_matches(['¥', '￥']).replace(',', "");
         let price = match UnitPrice::parse_raw(&price_text) {
@@ -281,8 +316,7 @@ pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static s
                     _ if price_text.is_empty() => ("缺少单价".into(), "missing price".into()),
                     _ => (format!("单价无法识别（{price_text}）"), format!("unreadable price ({price_text})")),
                 };
-                problems.push(problem(zh, en));
-                continue;
+                return Checked::Problem(problem(zh, en));
             }
         };
         let cat_text = get(Field::Category);
@@ -292,8 +326,7 @@ pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static s
             } else {
                 (format!("未知的费用类别“{cat_text}”"), format!("unknown category \"{cat_text}\""))
             };
-            problems.push(problem(zh, en));
-            continue;
+            return Checked::Problem(problem(zh, en));
         };
         let drug_text = get(Field::IsDrug);
         let is_drug = match drug_text {
@@ -302,11 +335,10 @@ pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static s
         };
         let class_text = get(Field::InsuranceClass);
         let Some(insurance_class) = insurance_class(class_text) else {
-            problems.push(problem(
+            return Checked::Problem(problem(
                 format!("医保类别“{class_text}”无法识别：应为 甲、乙、丙 或自付比例（如 10%）"),
                 format!("unreadable insurance class \"{class_text}\": use 甲, 乙, 丙 or a self-pay ratio (e.g. 10%)"),
             ));
-            continue;
         };
         let lookup = get(Field::Lookup);
         let item = ParsedItem {
@@ -326,28 +358,64 @@ pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static s
                 "1" | "是" | "y" | "yes" | "true" | "整数"
             ),
         };
-        if let Some(&earlier) = by_code.get(&code) {
-            let first = &items[earlier];
-            if first.price == item.price && first.name == item.name {
-                duplicates += 1;
-            } else {
-                problems.push(problem(
-                    format!("编码 {code} 与第 {} 行重复，但名称或单价不同", first.row),
-                    format!("code {code} repeats row {} with a different name or price", first.row),
-                ));
-            }
-            continue;
+        Checked::Item(item)
+    }
+
+    /// After the last row: whether the file had a header and anything under it (`good` items,
+    /// `problems` bad rows).
+    pub fn finish(&self, good: usize, problems: usize) -> Result<()> {
+        if self.columns.is_none() {
+            return Err(Self::no_header());
         }
-        by_code.insert(code, items.len());
-        items.push(item);
+        if good == 0 && problems == 0 {
+            return Err(not_a_catalog("表头下面没有任何项目", "there are no items under the header"));
+        }
+        Ok(())
     }
-    if items.is_empty() && problems.is_empty() {
-        return Err(not_a_catalog("表头下面没有任何项目", "there are no items under the header"));
+}
+
+/// The problem of a row whose code repeats the good row `first` with another name or price;
+/// `None` when it repeats it exactly (skipped, counted).
+pub(super) fn repeat_problem(first_row: usize, same: bool, item: &ParsedItem) -> Option<RowProblem> {
+    let code = &item.code;
+    (!same).then(|| RowProblem {
+        row: item.row as u64,
+        code: code.clone(),
+        reason: format!("编码 {code} 与第 {first_row} 行重复，但名称或单价不同"),
+        reason_en: format!("code {code} repeats row {first_row} with a different name or price"),
+    })
+}
+
+/// Every row of a table held in memory, checked (`read`).
+pub(super) fn parse_rows(rows: Rows, map: &[(String, Field)], format: &'static str, encoding: &'static str) -> Result<Parsed> {
+    let mut checker = RowChecker::new(map);
+    let mut items: Vec<ParsedItem> = Vec::new();
+    let mut problems = Vec::new();
+    let mut duplicates = 0;
+    let mut by_code: HashMap<String, usize> = HashMap::new();
+    for (line, cells) in rows {
+        match checker.check(line, &cells)? {
+            Checked::Skip => {}
+            Checked::Problem(p) => problems.push(p),
+            Checked::Item(item) => {
+                if let Some(&earlier) = by_code.get(&item.code) {
+                    let first = &items[earlier];
+                    match repeat_problem(first.row, first.price == item.price && first.name == item.name, &item) {
+                        None => duplicates += 1,
+                        Some(p) => problems.push(p),
+                    }
+                    continue;
+                }
+                by_code.insert(item.code.clone(), items.len());
+                items.push(item);
+            }
+        }
     }
+    checker.finish(items.len(), problems.len())?;
     Ok(Parsed {
         format,
         encoding,
-        rows_read,
+        rows_read: checker.rows_read,
         items,
         problems,
         duplicates,

@@ -158,20 +158,6 @@ impl Desk {
         let id = Uuid::now_v7();
         let today = now.with_timezone(&Local).date_naive();
         let tx = self.conn.transaction()?;
-        // The ID-number index would be filled in random order, one descent of a growing tree
-        // per row (at millions of rows the tree outgrows the page cache): it is dropped for the
-        // load and built again in one sorted pass, from its own stored definition, before the
-        // commit (a dry run or a refusal rolls the drop back).
-        let id_number_index: Option<String> = tx
-            .qrow(
-                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'his_patient_id_number'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if id_number_index.is_some() {
-            tx.execute_batch("DROP INDEX his_patient_id_number")?;
-        }
         // Rows that come in HIS-ID order (as HIS exports mostly do) are indexed and digested as
         // they are read: one pass over the file, none over the table. The first row out of
         // order stops this; the index and digest are then made by reading the table back in
@@ -294,9 +280,6 @@ impl Desk {
                 )
             ));
         }
-        if let Some(sql) = &id_number_index {
-            crate::search_index::sorting(&tx, sql)?;
-        }
         let good = report.good as u64;
         // (Moved whole into the match: its borrow of the transaction ends here.)
         let rows_digest = match { indexer } {
@@ -367,16 +350,24 @@ impl Desk {
             .optional()?)
     }
 
-    pub(crate) fn his_patient_by_id_number(&self, id_number: &str) -> Result<Option<Patient>> {
-        let Some(s) = self.active_snapshot()? else { return Ok(None) };
-        Ok(self
-            .conn
-            .qrow(
-                &format!("{HIS_SELECT} WHERE snapshot_id = ?1 AND id_number = ?2"),
-                [s.id.to_string(), id_number.to_string()],
-                his_from_row,
-            )
-            .optional()?)
+    /// An HIS patient of the active snapshot with ID number `id_number`, found through the
+    /// search index (which holds every snapshot patient's ID number as a code, at positions from
+    /// 1), so that `his_patient` needs no index of its own on ID numbers.
+    pub(crate) fn his_patient_by_id_number(&mut self, id_number: &str) -> Result<Option<Patient>> {
+        self.ensure_patient_index()?;
+        for (pos, row) in crate::search_index::exact_code(&self.conn, crate::search_index::Domain::Patients, id_number)? {
+            if pos < 1 {
+                continue;
+            }
+            let his = self
+                .conn
+                .qrow(&format!("{HIS_SELECT} WHERE rowid = ?1"), [row], his_from_row)
+                .optional()?;
+            if let Some(p) = his.filter(|p| p.id_number.as_deref() == Some(id_number)) {
+                return Ok(Some(p));
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -854,6 +854,12 @@ CREATE TABLE document_print (
 INSERT INTO document_print SELECT * FROM document_print_before ORDER BY rowid;
 DROP TABLE document_print_before;
 "#,
+    // The HIS snapshot's ID numbers are found through the patient search index (a code of every
+    // snapshot patient, issue 19): `his_patient` keeps no index of its own on them (64 bytes a
+    // patient, and a sort of every row at each import).
+    r#"
+DROP INDEX IF EXISTS his_patient_id_number;
+"#,
 ];
 
 /// SQL for the append-only triggers of every table in `tables` (such as [`APPEND_ONLY`]) that

@@ -474,3 +474,72 @@ fn tables_beyond_the_limits_are_refused_in_one_sentence() {
     assert_eq!(f.entries(), before, "nothing written");
     println!("oversized tables refused: {}", tried.get());
 }
+
+/// A price list read from its path is checked row by row as it is read, its good items staged
+/// in the file's temporary storage (issue 19): it finds what the check of the whole table in
+/// memory finds (repeats exact and conflicting, a repeat of a bad row, bad rows), in the same
+/// order, and imports the same items, whose digest `verify` then proves.
+#[test]
+fn a_list_checked_as_it_is_read_finds_what_the_whole_table_check_finds() {
+    let mut f = Fixture::new();
+    let admin = f.admin.clone();
+    let mut csv = downtime_core::catalog::synth::price_list_csv(400, 11);
+    let lines: Vec<String> = csv.lines().skip(1).take(3).map(String::from).collect();
+    // Row 402 repeats row 2 exactly; 403 repeats row 3 with another price; 404 has a bad price
+    // and 405 repeats its code (404 was never a good row: 405 is good); 406 repeats 402's code.
+    let cells = |l: &str| l.split(',').map(String::from).collect::<Vec<_>>();
+    let mut other_price = cells(&lines[1]);
+    other_price[4] = "999.5".into();
+    let mut bad = cells(&lines[2]);
+    bad[0] = "NEW-1".into();
+    bad[4] = "abc".into();
+    let mut after_bad = bad.clone();
+    after_bad[4] = "1.5".into();
+    for row in [
+        lines[0].clone(),
+        other_price.join(","),
+        bad.join(","),
+        after_bad.join(","),
+        lines[0].clone(),
+    ] {
+        csv.push_str(&row);
+        csv.push_str("\r\n");
+    }
+    let path = f.dir.path().join("价目表.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let whole = downtime_core::catalog::read::read(csv.as_bytes(), "价目表.csv", &Default::default()).unwrap();
+    let input = downtime_core::catalog::stream::Input::Path(&path);
+    let streamed = f.desk.catalog_preview_from(input, "价目表.csv", &opts()).unwrap();
+    assert_eq!(
+        (streamed.rows_read, streamed.good, streamed.duplicates, &streamed.problems),
+        (whole.rows_read, whole.items.len(), whole.duplicates, &whole.problems)
+    );
+    assert_eq!(streamed.duplicates, 2);
+    assert_eq!(
+        problems(&streamed).iter().map(|(row, _)| *row).collect::<Vec<_>>(),
+        vec![403, 404],
+        "{:?}",
+        problems(&streamed)
+    );
+    assert!(problems(&streamed)[0].1.contains("与第 3 行重复"), "{:?}", problems(&streamed));
+    let by_category: usize = streamed.by_category.iter().map(|(_, n)| n).sum();
+    assert_eq!(by_category, whole.items.len());
+    let entries = f.entries();
+    let refused = f
+        .desk
+        .catalog_import_from(&admin, input, "价目表.csv", &opts(), false, &mut |_, _| {})
+        .unwrap_err();
+    assert!(refused.to_string().contains("2 行有问题"), "{refused}");
+    assert_eq!(f.entries(), entries, "a refusal writes nothing");
+    let imported = f
+        .desk
+        .catalog_import_from(&admin, input, "价目表.csv", &opts(), true, &mut |_, _| {})
+        .unwrap();
+    assert_eq!(imported.good, whole.items.len());
+    let version = imported.version.unwrap().id;
+    for item in &whole.items {
+        let stored = f.desk.catalog_item(version, &item.code).unwrap().unwrap();
+        assert_eq!((&stored.name, stored.price), (&item.name, item.price), "{}", item.code);
+    }
+    assert_eq!(f.desk.verify().unwrap().problem, None);
+}

@@ -523,3 +523,43 @@ fn departments_are_edited_one_at_a_time() {
     assert_eq!(f.desk.set_department(&admin, &bad, true).unwrap_err().code(), "dept_code_invalid");
     assert_eq!(f.desk.verify().unwrap().problem, None);
 }
+
+/// An HIS patient's ID number is found through the search index (issue 19: `his_patient` has
+/// no index of its own on it), also when the file was not in HIS-ID order (its index is then
+/// built by reading the rows back), and only by the whole number.
+#[test]
+fn an_his_patients_id_number_is_found_exactly_whatever_the_files_order() {
+    let (mut f, c) = counter();
+    let (a, b) = (id_number("31010419750303001"), id_number("31010419800101003"));
+    let csv = format!("HIS号,姓名,性别,出生日期,身份证号,联系电话\r\nH009,唐僧,男,,{b},\r\nH001,沙僧,男,,{a},13700000001\r\n");
+    let admin = f.admin.clone();
+    f.desk
+        .import_patient_snapshot(&admin, csv.as_bytes(), "his.csv", false, false)
+        .unwrap();
+    for (id, who) in [(&a, "沙僧"), (&b, "唐僧")] {
+        let e = f
+            .desk
+            .add_patient(
+                &c,
+                &NewPatient {
+                    id_number: Some(id.clone()),
+                    ..patient("新患者")
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "patient_in_his", "{id}");
+        assert!(e.to_string().contains(who), "{e}");
+    }
+    // A number that only shares a prefix with an HIS patient's is not theirs.
+    let other = id_number("31010419750303009");
+    assert_eq!(&other[..16], &a[..16]);
+    f.desk
+        .add_patient(
+            &c,
+            &NewPatient {
+                id_number: Some(other),
+                ..patient("新患者")
+            },
+        )
+        .unwrap();
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""The desk app's memory on a station, as a counter sees it (issue 19): starts the built app
+on STATION through tauri-driver (as the E2E tests do), signs in, searches a patient (F3) and
+an item (Ctrl+P), then prints the resident and proportional memory (RSS, PSS from
+/proc/PID/smaps_rollup) of the app process and of each WebKit process under it, and their sum.
+A figure to read, not a test: it passes or fails nothing.
+
+With --dir and no station in it, it first makes one there with the real commands (a bench
+station, `downtime bench station`; --patients synthetic HIS patients through `patients import`,
+--items synthetic items through `catalog import`), then measures. Build the app and the CLI
+release first, then run it under Xvfb and the E2E lock (ports 4444/4445 must be free):
+
+  (cd ui && npm run build) && cargo build --release -p downtime-cli -p downtime-desk --features downtime-desk/custom-protocol
+  flock /tmp/downtime-e2e.lock xvfb-run -a -s "-screen 0 1920x1080x24" \\
+    scripts/app-memory.py --dir benchdata/counter --patients 5000000 --items 100000
+
+A station given with --db is used as it is (signing in writes to its journal): a scratch copy,
+such as the counter's that `downtime bench search --keep benchdata/counter` leaves
+(--db benchdata/counter/station.db).
+Generated data is not shipped: delete the folder afterwards.
+"""
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ENTER = "\ue007"
+F3 = "\ue033"
+CTRL_P = "\ue009p\ue000"
+
+
+def call(method, url, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.loads(r.read() or b"null").get("value")
+
+
+class Session:
+    def __init__(self, base, app):
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": app}}}}
+        for attempt in range(20):
+            try:
+                self.id = call("POST", f"{base}/session", caps)["sessionId"]
+                break
+            except Exception as e:  # the driver may still be starting WebKitWebDriver
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
+        self.url = f"{base}/session/{self.id}"
+
+    def find(self, css, wait=60.0):
+        end = time.time() + wait
+        while True:
+            try:
+                v = call("POST", f"{self.url}/element", {"using": "css selector", "value": css})
+                return list(v.values())[0]
+            except Exception:
+                if time.time() > end:
+                    raise SystemExit(f"not shown within {wait} s: {css}")
+                time.sleep(0.1)
+
+    def keys(self, text):
+        el = call("GET", f"{self.url}/element/active")
+        call("POST", f"{self.url}/element/{list(el.values())[0]}/value", {"text": text})
+
+    def text(self, css):
+        return call("GET", f"{self.url}/element/{self.find(css)}/text")
+
+    def focused(self):
+        return self.run("return document.activeElement && document.activeElement.dataset.testid || ''")
+
+    def wait_focus(self, testid, wait=30.0):
+        end = time.time() + wait
+        while self.focused() != testid:
+            if time.time() > end:
+                raise SystemExit(f"focus never reached {testid}")
+            time.sleep(0.1)
+
+    def run(self, script):
+        return call("POST", f"{self.url}/execute/sync", {"script": script, "args": []})
+
+    def close(self):
+        try:
+            call("DELETE", self.url)
+        except Exception:
+            pass
+
+
+def children(pid):
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    stat = f.read()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(d))
+            except OSError:
+                pass
+    return out
+
+
+def tree(pid):
+    todo, seen = [pid], []
+    while todo:
+        p = todo.pop()
+        seen.append(p)
+        todo.extend(children(p))
+    return seen
+
+
+def memory(pid):
+    """(name, RSS KiB, PSS KiB) of one process."""
+    with open(f"/proc/{pid}/comm") as f:
+        name = f.read().strip()
+    fields = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].endswith(":"):
+                fields[parts[0][:-1]] = int(parts[1])
+    return name, fields.get("Rss", 0), fields.get("Pss", 0)
+
+
+def by_mapping(pid, top=8):
+    """The mappings of a process holding the most resident memory: (KiB, what)."""
+    sums, name = {}, None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            parts = line.split()
+            if parts and "-" in parts[0] and not parts[0].endswith(":"):
+                name = parts[5] if len(parts) > 5 else "[anonymous]"
+                if name.startswith("/memfd:"):
+                    name = "memfd:" + name[7:].split(" ")[0]
+            elif parts and parts[0] == "Rss:":
+                sums[name] = sums.get(name, 0) + int(parts[1])
+    return sorted(((k, n) for n, k in sums.items()), reverse=True)[:top]
+
+
+def app_pid(app):
+    real = os.path.realpath(app)
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if os.path.realpath(f"/proc/{d}/exe") == real:
+                    return int(d)
+            except OSError:
+                pass
+    return None
+
+
+def make_station(a):
+    """DIR/station.db with the synthetic patients and items, made with the real commands."""
+    db = os.path.join(a.dir, "station.db")
+    if os.path.exists(db):
+        return db
+    os.makedirs(a.dir, exist_ok=True)
+    cli = os.path.abspath(a.cli)
+
+    def out(*args):
+        return subprocess.run([cli, *args], check=True, capture_output=True, text=True).stdout.strip()
+
+    db = out("bench", "station", "--dir", a.dir)
+    login = ["--db", db, "--as", a.name, "--pin", a.pin]
+    for kind, n, cmd in (("", a.patients, "patients"), ("--items", a.items, "catalog")):
+        if n > 0:
+            src = out("bench", "input", "--dir", a.dir, "--rows", str(n), *([kind] if kind else []))
+            t = time.time()
+            out(*login, cmd, "import", src)
+            print(f"{cmd} import of {n}: {time.time() - t:.1f} s", file=sys.stderr)
+            os.remove(src)
+    return db
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", help="the station file the app opens (else DIR/station.db)")
+    ap.add_argument("--dir", help="a folder for a bench station, made there if missing")
+    ap.add_argument("--patients", type=int, default=5_000_000)
+    ap.add_argument("--items", type=int, default=100_000)
+    ap.add_argument("--cli", default="target/release/downtime")
+    ap.add_argument("--app", default="target/release/downtime-desk")
+    ap.add_argument("--driver", default=os.path.expanduser("~/.cargo/bin/tauri-driver"))
+    ap.add_argument("--name", default="管理员")
+    ap.add_argument("--pin", default="123456")
+    ap.add_argument("--patient", default="wxm", help="the first patient search")
+    ap.add_argument("--item", default="zcf", help="the first item search")
+    ap.add_argument("--settle", type=float, default=3.0, help="seconds to wait before reading memory")
+    ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the app (to compare WebKit settings)")
+    ap.add_argument("--detail", action="store_true", help="also each process's largest mappings")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    app = os.path.abspath(a.app)
+    if a.db is None:
+        if a.dir is None:
+            ap.error("give --db STATION or --dir FOLDER")
+        a.db = make_station(a)
+    home = tempfile.mkdtemp(prefix="downtime-app-memory")
+    env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache",
+               XDG_CONFIG_HOME=f"{home}/config", DOWNTIME_DB=os.path.abspath(a.db), TZ="Asia/Shanghai")
+    env.update(kv.split("=", 1) for kv in a.env)
+    driver = subprocess.Popen([a.driver], env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    s = None
+    try:
+        time.sleep(1.0)
+        t0 = time.time()
+        s = Session("http://127.0.0.1:4444", app)
+        s.find("[data-testid='login-name']")
+        started = time.time() - t0
+        s.keys(a.name)
+        s.keys(ENTER)
+        s.keys(a.pin)
+        s.keys(ENTER)
+        s.find("[data-testid='status-operator']")
+        t1 = time.time()
+        s.keys(F3)
+        s.wait_focus("patient-search")
+        s.keys(a.patient)
+        # (A list answering the query, or "none found".)
+        s.find(f"[data-testid='patient-results'][data-answers='{a.patient}'], [data-testid='patient-none']")
+        patient_ms = (time.time() - t1) * 1e3
+        t2 = time.time()
+        s.keys(CTRL_P)
+        s.wait_focus("item-search")
+        s.keys(a.item)
+        s.find(f"[data-testid='item-results'][data-answers='{a.item}']")
+        item_ms = (time.time() - t2) * 1e3
+        time.sleep(a.settle)
+        pid = app_pid(app)
+        if pid is None:
+            raise SystemExit("the app's process was not found")
+        procs = []
+        for p in tree(pid):
+            try:
+                procs.append((p, *memory(p)))
+            except OSError:
+                pass
+        rss = sum(r for _, _, r, _ in procs)
+        pss = sum(p for _, _, _, p in procs)
+        if a.json:
+            print(json.dumps({"processes": [{"pid": p, "name": n, "rss_kib": r, "pss_kib": q} for p, n, r, q in procs],
+                              "rss_mb": rss / 1024, "pss_mb": pss / 1024, "started_s": started,
+                              "patient_search_ms": patient_ms, "item_search_ms": item_ms}))
+        else:
+            for p, n, r, q in procs:
+                print(f"{n:<24} pid {p:>7}  RSS {r / 1024:7.1f} MB  PSS {q / 1024:7.1f} MB")
+                if a.detail:
+                    for kib, what in by_mapping(p):
+                        print(f"    {kib / 1024:7.1f} MB  {what}")
+            print(f"{'app + WebKit':<36}  RSS {rss / 1024:7.1f} MB  PSS {pss / 1024:7.1f} MB")
+            print(f"window up {started:.1f} s; sign-in to patient list {patient_ms:.0f} ms; "
+                  f"price list screen to item list {item_ms:.0f} ms (WebDriver round trips included)")
+    finally:
+        if s:
+            s.close()
+        try:
+            os.killpg(driver.pid, signal.SIGTERM)
+            driver.wait(timeout=10)
+        except Exception:
+            os.killpg(driver.pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
