@@ -94,7 +94,6 @@ pub struct LoadReport {
     pub rejected: Vec<Rejected>,
 }
 
-
 /// The receipt sequence number of a receipt number (`MZ01-000123` → 123).
 pub fn receipt_seq(receipt_no: &str) -> Option<i64> {
     receipt_no.rsplit_once('-').and_then(|(_, n)| n.parse().ok())
@@ -194,7 +193,6 @@ impl Load<'_> {
         self.report.loaded.push((manifest.station_code.clone(), manifest.batch_seq));
         Ok(())
     }
-
 
     fn reject(&mut self, c: &Candidate, reason: Reason, problem: &str, file: Option<String>, zh: String, en: String) -> Result<()> {
         let m = c.manifest.as_ref();

@@ -265,9 +265,16 @@ pub fn match_postings(
         match ps.len() {
             0 if r.voided => {}
             0 => report.missing_in_his.push(item()),
-            1 if whole => report
-                .matched
-                .push(station, r.id, records.receipt_no(r), records.kind(r), r.day, his_fen, &ps[0].his_no, r.voided),
+            1 if whole => report.matched.push(
+                station,
+                r.id,
+                records.receipt_no(r),
+                records.kind(r),
+                r.day,
+                his_fen,
+                &ps[0].his_no,
+                r.voided,
+            ),
             1 => report.amount_mismatch.push(item()),
             _ => report.posted_twice.push(item()),
         }

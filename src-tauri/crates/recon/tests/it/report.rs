@@ -108,5 +108,8 @@ fn the_json_written_item_by_item_is_the_text_of_the_whole_tree() {
     assert_eq!(std::fs::read_to_string(json).unwrap(), text);
     let j: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(j["his"]["matched"].as_array().unwrap().len(), r.his.matched.len());
-    assert_eq!(serde_json::to_value(r.his.matched.iter().next().unwrap()).unwrap(), j["his"]["matched"][0]);
+    assert_eq!(
+        serde_json::to_value(r.his.matched.iter().next().unwrap()).unwrap(),
+        j["his"]["matched"][0]
+    );
 }
