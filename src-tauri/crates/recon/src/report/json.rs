@@ -50,9 +50,11 @@ pub fn write(r: &Reconciliation, workspace: &str, generated_at: &str, out: &mut 
         return out.write_all(text.as_bytes());
     };
     let at = at + "\"matched\": ".len();
+    // Where the placeholder's text ends: the rest of the tree follows.
+    let rest = at + (field.len() - "\"matched\": ".len());
     let indent = &text[text[..at].rfind('\n').map_or(0, |n| n + 1)..];
     let indent = &indent[..indent.len() - indent.trim_start_matches(' ').len()];
-    out.write_all(text[..at].as_bytes())?;
+    out.write_all(&text.as_bytes()[..at])?;
     if r.his.matched.is_empty() {
         out.write_all(b"[]")?;
     } else {
@@ -68,7 +70,7 @@ pub fn write(r: &Reconciliation, workspace: &str, generated_at: &str, out: &mut 
         }
         write!(out, "\n{indent}]")?;
     }
-    out.write_all(text[at + field.len() - "\"matched\": ".len()..].as_bytes())
+    out.write_all(&text.as_bytes()[rest..])
 }
 
 /// The JSON text as one string (for `--json` on standard output and the tests).
