@@ -200,7 +200,7 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
     let stations: Vec<usize> = stations.iter().copied().filter(|n| *n > 0).collect();
     if !json {
         println!("对账基准（每站 {receipts} 张收据，HIS 入账同样多；目标：30 站 < 5000 ms，< 300 MB）");
-        println!("本机基线 = 同一次运行中读取并计算 SHA-256 同样的批次文件与入账文件");
+        println!("本机基线 = 同一次运行中读取并计算 SHA-256 同样的批次文件与入账文件（单线程，及分给两个线程）");
     }
     let figures = downtime_recon::bench::run(&stations, receipts.max(1), data, &mut |f| {
         if json {
@@ -208,7 +208,7 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
         }
         println!(
             "{:>2} 站 {:>7} 张收据 {:>7} 笔入账：载入验证 {:>8.0} ms + 入账导入 {:>6.0} ms + 匹配 {:>6.0} ms = {:>8.0} ms \
-             （基线 {:>6.0} ms，{:.1}×）内存峰值 {}（各步 {}）{}",
+             （基线 单线程 {:>6.0} ms，{:.1}×；双线程 {:>6.0} ms，{:.1}×）内存峰值 {}（各步 {}）{}",
             f.stations,
             f.receipts,
             f.postings,
@@ -218,6 +218,8 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
             f.total_ms,
             f.floor_ms,
             f.ratio_to_floor,
+            f.floor_two_threads_ms,
+            f.ratio_to_floor_two_threads,
             f.peak_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "—".into()),
             f.step_peaks_mb
                 .iter()

@@ -1,9 +1,10 @@
 //! `downtime reconcile bench`: the target — 30 stations × 10,000 receipts with an HIS
 //! postings file of the same size, loaded, verified and matched in under 5 s with under
 //! 300 MB — measured for several station counts so that the growth shows. Each count gets a
-//! fresh workspace; the figures are printed beside the floor of the same machine in the same
+//! fresh workspace; the figures are printed beside the floors of the same machine in the same
 //! run: reading and hashing (SHA-256) every byte of the same batch folders and postings file,
-//! which no verification can do without.
+//! which no verification can do without — on one thread, and shared over two threads (the
+//! load verifies on two).
 //!
 //! Making the data is not what is measured: every station is a scratch counter that runs
 //! `simulate` until it has issued the receipts asked for and exports them as one batch (the
@@ -27,8 +28,11 @@ pub struct Figures {
     pub stations: usize,
     pub receipts: i64,
     pub postings: i64,
-    /// The floor: read and SHA-256 every batch file and the postings file, in ms.
+    /// The floor: read and SHA-256 every batch file and the postings file on one thread, in ms.
     pub floor_ms: f64,
+    /// The same reading and hashing split over two threads (the files shared out), in ms: the
+    /// floor of a load that verifies on two threads.
+    pub floor_two_threads_ms: f64,
     /// Loading and verifying the batches into a fresh workspace, in ms.
     pub load_ms: f64,
     /// Reading and importing the postings file, in ms.
@@ -37,7 +41,10 @@ pub struct Figures {
     pub match_ms: f64,
     /// All three: the figure the target is for.
     pub total_ms: f64,
+    /// Total over the one-thread floor.
     pub ratio_to_floor: f64,
+    /// Total over the two-thread floor.
+    pub ratio_to_floor_two_threads: f64,
     /// Peak resident memory of the process during the three steps, in MB (Linux).
     pub peak_mb: Option<f64>,
     /// The peak of each step on its own (load, HIS import, matching), in MB: where it goes.
@@ -135,20 +142,42 @@ fn postings_csv(folders: &[PathBuf]) -> Result<String> {
     Ok(csv)
 }
 
-/// Reads and hashes every file under `dir`: the floor of verifying it.
-fn hash_tree(dir: &Path, hasher: &mut Sha256) -> Result<()> {
+/// Every file under `dir`, in name order.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))
         .collect::<std::io::Result<_>>()?;
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            hash_tree(&p, hasher)?;
+            files_under(&p, out)?;
         } else {
-            hasher.update(std::fs::read(&p)?);
+            out.push(p);
         }
     }
     Ok(())
+}
+
+/// The floor on `threads` threads, in ms: every one of `files` read and hashed (SHA-256), the
+/// threads taking the next file not yet taken, as verifying does with batches.
+fn floor(files: &[PathBuf], threads: usize) -> Result<f64> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                s.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { return Ok(()) };
+                        let _ = Sha256::digest(std::fs::read(f)?);
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| h.join().expect("a bench worker panicked"))
+    })?;
+    Ok(t.elapsed().as_secs_f64() * 1000.0)
 }
 
 /// Runs the benchmark for each count in `stations` (each at most the largest), counters of
@@ -167,15 +196,14 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
         let his_path = data.join(format!("his-{n}.csv"));
         std::fs::write(&his_path, postings_csv(folders)?)?;
         let ws_path = temp.path().join(format!("reconcile-{n}.sqlite3"));
-        // The floor, then the real thing, on files the page cache holds alike.
-        let t = Instant::now();
-        let mut hasher = Sha256::new();
+        // The floors, then the real thing, on files the page cache holds alike.
+        let mut files = Vec::new();
         for f in folders {
-            hash_tree(f, &mut hasher)?;
+            files_under(f, &mut files)?;
         }
-        hasher.update(std::fs::read(&his_path)?);
-        let _ = hasher.finalize();
-        let floor = t.elapsed().as_secs_f64() * 1000.0;
+        files.push(his_path.clone());
+        let floor_one = floor(&files, 1)?;
+        let floor_two = floor(&files, 2)?;
         reset_peak_memory();
         let t = Instant::now();
         let mut ws = Workspace::open(&ws_path)?;
@@ -203,12 +231,14 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
             stations: n,
             receipts: r.summary.receipts,
             postings: r.summary.postings,
-            floor_ms: floor,
+            floor_ms: floor_one,
+            floor_two_threads_ms: floor_two,
             load_ms: load,
             his_ms: his,
             match_ms: matched,
             total_ms: total,
-            ratio_to_floor: total / floor.max(0.001),
+            ratio_to_floor: total / floor_one.max(0.001),
+            ratio_to_floor_two_threads: total / floor_two.max(0.001),
             peak_mb: peak,
             step_peaks_mb: steps,
             balanced: r.balanced,

@@ -1,13 +1,12 @@
 //! Finding and verifying batch folders, moved out of `load/mod.rs` (which decides and writes
 //! each batch): every batch folder under the roots a load is given, read with its manifest
-//! and put in order, then verified with the core's verifier on every core at once, handed
+//! and put in order, then verified with the core's verifier on two threads at once, handed
 //! back in that order.
 
 use super::extract::Extract;
 use downtime_core::batch::{self, verify_batch_with, BatchCheck, Manifest};
 use downtime_core::error::{CoreError, Result};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Every batch folder under `roots`: a folder holding `manifest.json`, or named like one
@@ -129,49 +128,83 @@ pub(super) fn verify(folder: &Path) -> Verified {
     Verified { check, extract }
 }
 
-/// Verifies `candidates` on every core, handing each verdict to `each` in the candidates'
-/// order. Memory stays bounded: workers never run more than a few batches ahead.
+/// How many threads verify batches while the calling thread writes: the machine has
+/// two cores, and each worker holds at most one batch's rows, so memory stays bounded.
+const WORKERS: usize = 2;
+
+/// Verifies `candidates` on [`WORKERS`] threads, handing each verdict to `each`, on the calling
+/// thread, in the candidates' order. Worker `w` verifies candidates `w`, `w + WORKERS`, … and
+/// hands each over through a rendezvous channel of its own, so a worker waits until the
+/// writer takes its batch: at most one batch per worker is verified ahead of the one being
+/// written. Which batch goes to which worker and the order `each` sees never depend on timing.
 pub(super) fn verify_in_order(candidates: &[Candidate], each: &mut dyn FnMut(usize, Verified) -> Result<()>) -> Result<()> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::mpsc;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(candidates.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let consumed = AtomicUsize::new(0);
+    let workers = WORKERS.min(candidates.len()).max(1);
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::channel::<(usize, Verified)>();
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next, consumed) = (&next, &consumed);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= candidates.len() {
-                    break;
-                }
-                while i > consumed.load(Ordering::SeqCst) + 2 * workers {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                }
-                if tx.send((i, verify(&candidates[i].folder))).is_err() {
-                    break;
+        let mut inboxes = Vec::with_capacity(workers);
+        for w in 0..workers {
+            let (tx, rx) = mpsc::sync_channel::<Verified>(0);
+            inboxes.push(rx);
+            scope.spawn(move || {
+                for c in candidates.iter().skip(w).step_by(workers) {
+                    if tx.send(verify(&c.folder)).is_err() {
+                        break; // the writer stopped: nothing more is wanted
+                    }
                 }
             });
         }
-        drop(tx);
-        let mut waiting: BTreeMap<usize, Verified> = BTreeMap::new();
-        let mut want = 0;
         let mut result = Ok(());
-        for (i, v) in rx {
-            waiting.insert(i, v);
-            while let Some(v) = waiting.remove(&want) {
-                if result.is_ok() {
-                    result = each(want, v);
-                }
-                want += 1;
-                consumed.store(want, Ordering::SeqCst);
+        for i in 0..candidates.len() {
+            // A worker only stops early when the writer has: a closed inbox means it panicked,
+            // which the scope passes on when it joins.
+            let Ok(v) = inboxes[i % workers].recv() else { break };
+            result = each(i, v);
+            if result.is_err() {
+                break;
             }
         }
+        drop(inboxes);
         result
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use downtime_core::error::ErrorCode;
+
+    fn missing(n: usize) -> Vec<Candidate> {
+        let dir = tempfile::tempdir().unwrap();
+        (0..n).map(|i| Candidate::read(dir.path().join(format!("X{i:02}-batch-000001")))).collect()
+    }
+
+    #[test]
+    fn verdicts_come_in_the_candidates_order() {
+        for n in [1, 2, 5, 8] {
+            let candidates = missing(n);
+            let mut seen = Vec::new();
+            verify_in_order(&candidates, &mut |i, v| {
+                assert!(v.check.problem.is_some(), "a folder without files is not sound");
+                seen.push(i);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(seen, (0..n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_workers() {
+        let candidates = missing(7);
+        let mut seen = Vec::new();
+        let r = verify_in_order(&candidates, &mut |i, _| {
+            seen.push(i);
+            if i == 2 {
+                return Err(CoreError::invalid(ErrorCode::ReconNoBatches, "停", "stop"));
+            }
+            Ok(())
+        });
+        assert!(r.is_err());
+        assert_eq!(seen, vec![0, 1, 2]);
+    }
 }
