@@ -504,6 +504,7 @@ fn bench_loads_verifies_and_matches_what_it_made() {
         assert!(f["receipts"].as_i64().unwrap() >= 30 * n, "{f}");
         assert!(f["postings"].as_i64().unwrap() > 0, "{f}");
         assert!(f["floor_ms"].as_f64().unwrap() > 0.0, "{f}");
+        assert!(f["floor_two_threads_ms"].as_f64().unwrap() > 0.0, "{f}");
     }
     // The batches are kept for the next run.
     assert!(data

@@ -14,7 +14,7 @@
 //!   `tampered_file`; one that does not continue its station's chain (the previous batch's
 //!   chain head and journal range, or a different batch with the same number already loaded)
 //!   is `broken_chain`. A rejection is itself recorded, once per folder and problem.
-//! - Batches are verified on every core at once, then decided and written in the order
+//! - Batches are verified on two threads at once, then decided and written in the order
 //!   (station, batch number, folder), so the outcome never depends on which thread was faster.
 
 mod checks;
