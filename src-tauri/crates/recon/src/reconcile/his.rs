@@ -12,6 +12,7 @@
 //! sides, and the difference (downtime − HIS). The HIS side takes its tender from the file's
 //! method column when it has one, else from the receipt it matched to the fen.
 
+pub use super::item::HisItem;
 use super::matched::MatchedList;
 use super::records::{Post, Records};
 use super::stations::Absent;
@@ -19,24 +20,6 @@ use super::StationReport;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
-
-/// One line of a matching list: the station, the record, and the amounts on both sides.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HisItem {
-    pub station: String,
-    pub record_uuid: Option<String>,
-    pub receipt_no: Option<String>,
-    /// `charge`, `registration`, `refund`, `deposit`, `deposit_refund`.
-    pub kind: Option<String>,
-    /// The day the money changed hands (or, for a posting unknown to the records, was posted).
-    pub day: Option<String>,
-    /// What the downtime records say the HIS should hold (0 for a voided receipt).
-    pub downtime_fen: Option<i64>,
-    /// What the HIS posted (the sum, when posted more than once).
-    pub his_fen: i64,
-    pub his_nos: Vec<String>,
-    pub voided: bool,
-}
 
 /// Postings that wait for a batch finance has not got (missing) or could not take in (rejected).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,10 +8,11 @@
 //! the same order); the report's writer streams it item by item instead of building it whole
 //! (see `report::json`).
 
-use super::his::HisItem;
+use super::item::HisItem;
 use chrono::NaiveDate;
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 use uuid::Uuid;
@@ -125,8 +126,8 @@ impl fmt::Debug for MatchedList {
 
 impl Serialize for MatchedList {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if crate::report::json::deferring() {
-            return s.serialize_str(crate::report::json::DEFERRED);
+        if deferring() {
+            return s.serialize_str(DEFERRED);
         }
         let mut seq = s.serialize_seq(Some(self.len()))?;
         for item in self.iter() {
@@ -134,4 +135,32 @@ impl Serialize for MatchedList {
         }
         seq.end()
     }
+}
+
+thread_local! {
+    static DEFER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What the list serialises as while a writer builds the tree around it (a NUL never comes
+/// from data unescaped, and the writer looks for it as a whole field).
+pub(crate) const DEFERRED: &str = "\u{0}deferred";
+
+/// Whether the list should stand aside as [`DEFERRED`] (only inside [`deferred`], on this
+/// thread).
+fn deferring() -> bool {
+    DEFER.with(|d| d.get())
+}
+
+/// Runs `f` with every matched list standing aside as [`DEFERRED`] on this thread, so that a
+/// writer can build the tree around it and stream the list itself (`report::json`).
+pub(crate) fn deferred<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DEFER.with(|d| d.set(false));
+        }
+    }
+    DEFER.with(|d| d.set(true));
+    let _reset = Reset;
+    f()
 }

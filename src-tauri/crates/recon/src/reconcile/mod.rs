@@ -6,6 +6,7 @@
 pub mod deadlines;
 pub mod exceptions;
 pub mod his;
+pub mod item;
 pub mod matched;
 pub mod pharmacy;
 pub mod records;

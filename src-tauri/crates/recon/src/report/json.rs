@@ -5,37 +5,16 @@
 //! and the list is written item by item where the placeholder stands, each item as a tree of
 //! its own, at the same indentation. A test holds the two texts equal.
 
+use crate::reconcile::matched::{deferred, DEFERRED};
 use crate::reconcile::Reconciliation;
 use serde_json::Value;
-use std::cell::Cell;
 use std::io::{self, Write};
-
-thread_local! {
-    static DEFER: Cell<bool> = const { Cell::new(false) };
-}
-
-/// What a deferred list serialises as while the writer builds the tree around it (a NUL never
-/// comes from data unescaped, and the writer looks for it as a whole field).
-pub(crate) const DEFERRED: &str = "\u{0}deferred";
-
-/// Whether a list that is streamed should stand aside as [`DEFERRED`] (only while [`write`]
-/// builds the tree around it, on this thread).
-pub(crate) fn deferring() -> bool {
-    DEFER.with(|d| d.get())
-}
 
 /// The reconciliation as a tree, with when and from which workspace it was made; the
 /// matched list as the placeholder when `defer`.
 fn tree(r: &Reconciliation, workspace: &str, generated_at: &str, defer: bool) -> Value {
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            DEFER.with(|d| d.set(false));
-        }
-    }
-    DEFER.with(|d| d.set(defer));
-    let _reset = Reset;
-    let mut value = serde_json::to_value(r).expect("a reconciliation serialises");
+    let whole = || serde_json::to_value(r).expect("a reconciliation serialises");
+    let mut value = if defer { deferred(whole) } else { whole() };
     let object = value.as_object_mut().expect("an object");
     object.insert("generated_at".into(), generated_at.into());
     object.insert("workspace".into(), workspace.into());
