@@ -175,7 +175,9 @@ mod tests {
 
     fn missing(n: usize) -> Vec<Candidate> {
         let dir = tempfile::tempdir().unwrap();
-        (0..n).map(|i| Candidate::read(dir.path().join(format!("X{i:02}-batch-000001")))).collect()
+        (0..n)
+            .map(|i| Candidate::read(dir.path().join(format!("X{i:02}-batch-000001"))))
+            .collect()
     }
 
     #[test]
