@@ -4,7 +4,6 @@
 use crate::{print_json, Ctx};
 use clap::{Args, Subcommand};
 use downtime_core::admission::{DepositAccount, DepositInput, DepositRefundInput, NewAdmission};
-use downtime_core::charge::tender::TenderInput;
 use downtime_core::charge::ReceiptKind;
 use downtime_core::time::local_display;
 use downtime_core::view::{AdmissionView, DepositAccountView, ReceiptView};
@@ -231,10 +230,6 @@ pub fn admission(cmd: AdmissionCmd, ctx: &mut Ctx) -> Out {
     Ok(ExitCode::SUCCESS)
 }
 
-fn tenders(pays: &[String]) -> Result<Vec<TenderInput>, CoreError> {
-    pays.iter().map(|p| crate::charges::tender_arg(p)).collect()
-}
-
 fn show_account(acc: &DepositAccount) {
     println!(
         "{} {}（{}）预交金余额 {}",
@@ -263,7 +258,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
             json,
         }) => {
             let amount = Fen::parse_yuan(&amount)?;
-            let tenders = tenders(&pays)?;
+            let tenders = crate::charges::tenders(&pays)?;
             let sup = Approval::typed(Some(&supervisor), Some(&supervisor_pin));
             let me = ctx.actor()?;
             let r = ctx.desk.refund_deposit(
@@ -304,7 +299,7 @@ pub fn deposit(a: DepositArgs, ctx: &mut Ctx) -> Out {
                     "Give the inpatient number with --admission",
                 )
             })?;
-            let tenders = tenders(&a.pays)?;
+            let tenders = crate::charges::tenders(&a.pays)?;
             let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
             let back = downtime_core::time::TypedTime::parse_opt(a.back_entry.as_deref())?;
             let me = ctx.actor()?;

@@ -19,6 +19,40 @@ pub(crate) fn bad(code: downtime_core::error::ErrorCode, zh: String, en: String)
     CoreError::invalid(code, zh, en)
 }
 
+/// How the patient pays, as `downtime charge` and `downtime register` take it: the tenders
+/// (`--pay METHOD:YUAN[:REF]`), the cash handed over, and insured or self-pay.
+#[derive(Args)]
+pub struct PayArgs {
+    /// 支付：方式:金额[:参考号]，可重复；方式 cash、card、wechat、alipay、cheque、other；无需收费时（如免费号别）不填
+    #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
+    pays: Vec<String>,
+    /// 现金实收（找零 = 实收 - 现金应付）
+    #[arg(long)]
+    tendered: Option<String>,
+    /// 按医保患者收费（登记了医保的患者默认如此）：全额自付，恢复后重新结算
+    #[arg(long, conflicts_with = "self_pay")]
+    insured: bool,
+    /// 登记了医保的患者按自费收费，并写明原因
+    #[arg(long, value_name = "原因")]
+    self_pay: Option<String>,
+}
+
+impl PayArgs {
+    /// The tenders, the cash handed over and the payer, parsed.
+    pub fn parse(self) -> Result<(Vec<TenderInput>, Option<Fen>, downtime_core::charge::Payer), CoreError> {
+        Ok((
+            tenders(&self.pays)?,
+            self.tendered.as_deref().map(Fen::parse_yuan).transpose()?,
+            crate::payer(self.insured, self.self_pay),
+        ))
+    }
+}
+
+/// Every `--pay METHOD:YUAN[:REF]` given.
+pub(crate) fn tenders(pays: &[String]) -> Result<Vec<TenderInput>, CoreError> {
+    pays.iter().map(|p| tender_arg(p)).collect()
+}
+
 #[derive(Args)]
 pub struct ChargeArgs {
     /// 停机号或 HIS 号
@@ -33,18 +67,8 @@ pub struct ChargeArgs {
     /// 价目表外项目（需主管）：名称:单价:数量:费用类别:原因
     #[arg(long = "free", value_name = "NAME:PRICE:QTY:CATEGORY:REASON")]
     free: Vec<String>,
-    /// 支付：方式:金额[:参考号]，可重复；方式 cash、card、wechat、alipay、cheque、other
-    #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
-    pays: Vec<String>,
-    /// 现金实收（找零 = 实收 - 现金应付）
-    #[arg(long)]
-    tendered: Option<String>,
-    /// 按医保患者收费（登记了医保的患者默认如此）：全额自付，恢复后重新结算
-    #[arg(long, conflicts_with = "self_pay")]
-    insured: bool,
-    /// 登记了医保的患者按自费收费，并写明原因
-    #[arg(long, value_name = "原因")]
-    self_pay: Option<String>,
+    #[command(flatten)]
+    pay: PayArgs,
     /// 同时填写的手工发票号
     #[arg(long)]
     paper_no: Option<String>,
@@ -139,8 +163,7 @@ pub(crate) fn print_receipt(r: &Receipt) {
 pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
     let mut lines = a.lines.iter().map(|l| parse_line(l)).collect::<Result<Vec<_>, _>>()?;
     lines.extend(a.free.iter().map(|l| parse_free(l)).collect::<Result<Vec<_>, _>>()?);
-    let tenders = a.pays.iter().map(|p| tender_arg(p)).collect::<Result<Vec<_>, _>>()?;
-    let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
+    let (tenders, cash_tendered, payer) = a.pay.parse()?;
     let back = downtime_core::time::TypedTime::parse_opt(a.back_entry.as_deref())?;
     let id = match &a.id {
         Some(i) => uuid_arg(i, "收费编号")?,
@@ -156,7 +179,7 @@ pub fn charge(a: ChargeArgs, ctx: &mut Ctx) -> Out {
         lines,
         tenders,
         cash_tendered,
-        payer: crate::payer(a.insured, a.self_pay),
+        payer,
         paper_no: a.paper_no,
         back_entered_at: back,
         approver,

@@ -25,18 +25,8 @@ pub struct RegisterArgs {
     reg_type: String,
     #[arg(long)]
     doctor: Option<String>,
-    /// 挂号费支付：方式:金额[:参考号]，可重复；免费号别不填
-    #[arg(long = "pay", value_name = "METHOD:YUAN[:REF]")]
-    pays: Vec<String>,
-    /// 现金实收（找零 = 实收 - 现金应付）
-    #[arg(long)]
-    tendered: Option<String>,
-    /// 按医保患者收费（登记了医保的患者默认如此）：全额自付，恢复后重新结算
-    #[arg(long, conflicts_with = "self_pay")]
-    insured: bool,
-    /// 登记了医保的患者按自费收费，并写明原因
-    #[arg(long, value_name = "原因")]
-    self_pay: Option<String>,
+    #[command(flatten)]
+    pay: crate::charges::PayArgs,
     /// 补录纸质记录：实际挂号时间
     #[arg(long)]
     back_entry: Option<String>,
@@ -113,12 +103,7 @@ pub enum DeptCmd {
     },
 }
 pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
-    let tenders = a
-        .pays
-        .iter()
-        .map(|p| crate::charges::tender_arg(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let cash_tendered = a.tendered.as_deref().map(Fen::parse_yuan).transpose()?;
+    let (tenders, cash_tendered, payer) = a.pay.parse()?;
     let back = downtime_core::time::TypedTime::parse_opt(a.back_entry.as_deref())?;
     let id = match &a.id {
         Some(i) => crate::charges::uuid_arg(i, "挂号编号")?,
@@ -132,7 +117,7 @@ pub fn register(a: RegisterArgs, ctx: &mut Ctx) -> Out {
             doctor: a.doctor,
             back_entered_at: back,
             cash_tendered,
-            payer: crate::payer(a.insured, a.self_pay),
+            payer,
             ..NewRegistration::new(a.patient, a.dept, a.reg_type, tenders)
         },
     )?;
