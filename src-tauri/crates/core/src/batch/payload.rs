@@ -524,6 +524,57 @@ mod tests {
         }
     }
 
+    /// What the checker's reader reads: the same rows, each with its own text.
+    fn via_read(text: &str, keys: &[&str]) -> Read {
+        Payload::read(text)
+            .unwrap_or_default()
+            .entries()
+            .map(|(t, r)| {
+                (
+                    t.to_string(),
+                    keys.iter()
+                        .map(|k| (r.rec().text(k).to_string(), r.rec().int_opt(k)))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_checkers_reading_reads_the_same_and_keeps_each_rows_text() {
+        let keys = ["id", "name", "n", "big", "flag", "nested", "none", "missing", "frac"];
+        for text in [
+            r#"{"rows":{"receipt":[{"id":"r1","n":12,"name":"张\"三\"\n"}],"patient":[{"id":"p1","none":null,"big":18446744073709551615,"flag":true,"nested":{"a":[1]},"frac":1.5,"n":-3}]}}"#,
+            r#"{"other":{"x":1},"rows":{"b":[1,"x",{"id":"b1"},[2]],"a":[{"id":"a1"}],"c":{}}}"#,
+            r#"{"rows":{"t":[{"id":"1","id":"2"}]}}"#,
+            r#"{"rows":{"t":[{"id":"1"}],"t":[{"id":"2"}]}}"#,
+            r#"{"rows":[]}"#,
+            r#"[1]"#,
+            r#""text""#,
+            r#"{}"#,
+            r#"{"rows":{"t":[{"id":"\u00e9\ud83d\ude00"}]}}"#,
+        ] {
+            assert_eq!(via_read(text, &keys), via_value(text, &keys), "{text}");
+            assert!(Payload::read(text).is_some(), "JSON is read: {text}");
+        }
+        for text in ["not json", r#"{"rows":{"t":[{"id":"1"}]}} trailing"#, r#"{"rows":{"a":[{"id":1}"#, ""] {
+            assert!(Payload::read(text).is_none(), "{text}");
+            assert_eq!(via_payload(text, &keys), Vec::new(), "{text}");
+        }
+        // Each row's text is its own, as the canonical payload holds it.
+        let canonical = r#"{"rows":{"a":[{"id":"x\"y","n":7,"note":null}],"b":[{"id":"z"},{"id":"w"}]},"x":1}"#;
+        let tree: Value = serde_json::from_str(canonical).unwrap();
+        let texts: Vec<String> = Payload::read(canonical)
+            .unwrap()
+            .entries()
+            .map(|(_, r)| r.text().unwrap().to_string())
+            .collect();
+        let from_tree: Vec<String> = crate::batch::payload_rows(&tree).map(|(_, r)| crate::jcs::canonical_object(r)).collect();
+        assert_eq!(texts, from_tree);
+        // The exporter's rows are read at once and carry no text.
+        assert!(Payload::parse(canonical).entries().all(|(_, r)| r.text().is_none()));
+    }
+
     #[test]
     fn texts_without_escapes_are_borrowed() {
         let text = r#"{"rows":{"t":[{"a":"plain","b":"esc\"aped"}]}}"#;

@@ -658,3 +658,54 @@ fn check_previous(m: &Manifest, previous: &Path) -> Result<(), BatchProblem> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::split_line;
+    use crate::batch::write_record_line;
+
+    fn line(actor: &str, seq: i64, payload: &str) -> String {
+        let mut line = String::new();
+        write_record_line(
+            &mut line,
+            seq,
+            "01a24e10-95aa-710e-8350-e122ea43ed30",
+            "receipt_issued",
+            actor,
+            "2026-12-07T01:13:59.466425Z",
+            payload,
+            &"a".repeat(64),
+            &"b".repeat(64),
+        );
+        line
+    }
+
+    #[test]
+    fn a_line_as_written_is_taken_apart_where_its_fields_stand() {
+        // A payload that holds the very texts the end of a line is found by.
+        let payload = r#"{"rows":{"t":[{"note":",\"prev_hash\":\"x\",\"seq\":1}","seq":3}]}}"#;
+        let written = line("收费员", 12, payload);
+        let p = split_line(&written).expect("a written line splits");
+        assert_eq!(
+            (p.actor, p.at, p.hash, p.id, p.kind, p.payload, p.prev_hash, p.seq),
+            (
+                "收费员",
+                "2026-12-07T01:13:59.466425Z",
+                "b".repeat(64).as_str(),
+                "01a24e10-95aa-710e-8350-e122ea43ed30",
+                "receipt_issued",
+                payload,
+                "a".repeat(64).as_str(),
+                12
+            )
+        );
+        // Anything else is left to the JSON reader: an escape in a field, another layout, a
+        // number not written canonically.
+        assert!(split_line(&line("收费员 \"甲\"", 12, payload)).is_none());
+        assert!(split_line(&written.replacen("\"actor\":", "\"actor\": ", 1)).is_none());
+        assert!(split_line(&written.replacen(",\"seq\":12}", ",\"seq\":012}", 1)).is_none());
+        assert!(split_line(&written.replacen(",\"seq\":12}", ",\"seq\":-1}", 1)).is_none());
+        assert!(split_line(&written.replacen(",\"seq\":12}", ",\"seq\":12} ", 1)).is_none());
+        assert!(split_line(&written.replacen(&"a".repeat(64), "a\",\"x\":\"y", 1)).is_none());
+    }
+}
