@@ -223,7 +223,9 @@ impl Extract {
     /// check, with the return slip its `drug_return_by` names.
     fn drug_refund(&mut self, entry: &Entry<'_>, r: &Rec<'_>) {
         let id = r.text("id");
-        let drugs = entry.rows().any(|(t, l)| t == "receipt_line" && l.rec().text("receipt_id") == id && l.rec().int("is_drug") == 1);
+        let drugs = entry
+            .rows()
+            .any(|(t, l)| t == "receipt_line" && l.rec().text("receipt_id") == id && l.rec().int("is_drug") == 1);
         if drugs {
             self.pharmacy.push(PharmacyRow {
                 id: id.to_string(),

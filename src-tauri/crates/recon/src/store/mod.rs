@@ -66,6 +66,17 @@ impl Workspace {
         downtime_core::store::in_write_tx(self, |w| &w.conn, f)
     }
 
+    /// Runs a bulk write (a load, an HIS import) with a page cache of `kib` KiB, big enough
+    /// for its index writes to stay in memory until the commit instead of spilling and being
+    /// read back, then restores the cache size.
+    pub(crate) fn with_cache<T>(&mut self, kib: i64, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
+        let done = f(self);
+        let _ = self.conn.execute_batch(&format!("PRAGMA cache_size = {cache}"));
+        done
+    }
+
     /// Appends the journal entry of a change (inside the caller's transaction): the small rows
     /// it inserted by rowid, and facts such as counts and digests of the bulk rows.
     pub(crate) fn journal(
