@@ -285,7 +285,8 @@ impl<'de> Deserialize<'de> for Rec<'de> {
                 f.write_str("a row object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut rec = Rec::with_capacity(map.size_hint().unwrap_or(24));
+                // A receipt row has some 35 columns: room for them without growing.
+                let mut rec = Rec::with_capacity(map.size_hint().unwrap_or(40));
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
                     let value: Val<'de> = map.next_value()?;
                     // A repeated key: the last one stands, as in a `serde_json::Map`.
@@ -532,9 +533,7 @@ mod tests {
             .map(|(t, r)| {
                 (
                     t.to_string(),
-                    keys.iter()
-                        .map(|k| (r.rec().text(k).to_string(), r.rec().int_opt(k)))
-                        .collect(),
+                    keys.iter().map(|k| (r.rec().text(k).to_string(), r.rec().int_opt(k))).collect(),
                 )
             })
             .collect()
@@ -557,7 +556,12 @@ mod tests {
             assert_eq!(via_read(text, &keys), via_value(text, &keys), "{text}");
             assert!(Payload::read(text).is_some(), "JSON is read: {text}");
         }
-        for text in ["not json", r#"{"rows":{"t":[{"id":"1"}]}} trailing"#, r#"{"rows":{"a":[{"id":1}"#, ""] {
+        for text in [
+            "not json",
+            r#"{"rows":{"t":[{"id":"1"}]}} trailing"#,
+            r#"{"rows":{"a":[{"id":1}"#,
+            "",
+        ] {
             assert!(Payload::read(text).is_none(), "{text}");
             assert_eq!(via_payload(text, &keys), Vec::new(), "{text}");
         }
@@ -569,7 +573,9 @@ mod tests {
             .entries()
             .map(|(_, r)| r.text().unwrap().to_string())
             .collect();
-        let from_tree: Vec<String> = crate::batch::payload_rows(&tree).map(|(_, r)| crate::jcs::canonical_object(r)).collect();
+        let from_tree: Vec<String> = crate::batch::payload_rows(&tree)
+            .map(|(_, r)| crate::jcs::canonical_object(r))
+            .collect();
         assert_eq!(texts, from_tree);
         // The exporter's rows are read at once and carry no text.
         assert!(Payload::parse(canonical).entries().all(|(_, r)| r.text().is_none()));

@@ -114,7 +114,8 @@ impl Tally {
     fn add_to_ranges(&mut self, seq: i64, receipt_no: &str) {
         match (self.last_receipt_seq, self.ranges.last_mut()) {
             (Some(last), Some(range)) if seq == last + 1 => {
-                range.last = receipt_no.to_string();
+                range.last.clear();
+                range.last.push_str(receipt_no);
                 range.count += 1;
             }
             _ => self.ranges.push(ReceiptRange {

@@ -118,7 +118,9 @@ pub struct Extract {
 /// SHA-256 of the row as the station journalled it (canonical JSON): its own text in the
 /// payload the verifier proved.
 fn content(row: &Row<'_>) -> String {
-    hex::encode(Sha256::digest(row.text().unwrap_or_default().as_bytes()))
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(Sha256::digest(row.text().unwrap_or_default().as_bytes()), &mut hex).expect("64 hex digits");
+    String::from_utf8_lossy(&hex).into_owned()
 }
 
 impl Extract {

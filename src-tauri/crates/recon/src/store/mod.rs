@@ -68,12 +68,17 @@ impl Workspace {
 
     /// Runs a bulk write (a load, an HIS import) with a page cache of `kib` KiB, big enough
     /// for its index writes to stay in memory until the commit instead of spilling and being
-    /// read back, then restores the cache size.
+    /// read back, then restores the cache size and hands the memory back.
     pub(crate) fn with_cache<T>(&mut self, kib: i64, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
         let done = f(self);
-        let _ = self.conn.execute_batch(&format!("PRAGMA cache_size = {cache}"));
+        // The pages go back to the allocator, and what it holds free back to the system: the
+        // steps after this one must not carry the cache.
+        let _ = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA shrink_memory;"));
+        crate::release_freed();
         done
     }
 
