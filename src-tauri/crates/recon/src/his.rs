@@ -294,7 +294,7 @@ impl Workspace {
     /// Stores a postings file read by [`read_postings`]: one `his_imported` journal entry, its
     /// postings new to the workspace.
     pub fn import_his(&mut self, by: &Clerk, file: &PostingsFile) -> Result<HisImport> {
-        self.with_cache(crate::load::BULK_CACHE_KIB, |ws| ws.in_write_tx(|w| {
+        self.in_write_tx(|w| {
             let known_file: bool = w.conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM his_import WHERE file_sha256 = ?1)",
                 [&file.sha256],
@@ -361,6 +361,6 @@ impl Workspace {
                 added,
                 known: file.postings.len() - added,
             })
-        }))
+        })
     }
 }

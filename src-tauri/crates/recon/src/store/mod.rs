@@ -66,7 +66,7 @@ impl Workspace {
         downtime_core::store::in_write_tx(self, |w| &w.conn, f)
     }
 
-    /// Runs a bulk write (a load, an HIS import) with a page cache of `kib` KiB, big enough
+    /// Runs a bulk write (a load) with a page cache of `kib` KiB, big enough
     /// for its index writes to stay in memory until the commit instead of spilling and being
     /// read back, then restores the cache size and hands the memory back.
     pub(crate) fn with_cache<T>(&mut self, kib: i64, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
