@@ -287,8 +287,16 @@ impl<'de> Deserialize<'de> for Rec<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 // A receipt row has some 35 columns: room for them without growing.
                 let mut rec = Rec::with_capacity(map.size_hint().unwrap_or(40));
+                // Whether the keys so far came in ascending order (as in canonical text): a key
+                // after the last of them is then new, with nothing to look through.
+                let mut ascending = true;
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
                     let value: Val<'de> = map.next_value()?;
+                    if ascending && rec.fields.last().is_none_or(|(last, _)| *last < key) {
+                        rec.fields.push((key, value));
+                        continue;
+                    }
+                    ascending = false;
                     // A repeated key: the last one stands, as in a `serde_json::Map`.
                     match rec.fields.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, v)) => *v = value,
