@@ -66,9 +66,9 @@ impl Workspace {
         downtime_core::store::in_write_tx(self, |w| &w.conn, f)
     }
 
-    /// Runs a bulk write (a load) with a page cache of `kib` KiB, big enough
-    /// for its index writes to stay in memory until the commit instead of spilling and being
-    /// read back, then restores the cache size and hands the memory back.
+    /// Runs a bulk write (a load) with a page cache of `kib` KiB, so that its index writes
+    /// spill and are read back less inside its one transaction, then restores the cache size
+    /// and hands the memory back.
     pub(crate) fn with_cache<T>(&mut self, kib: i64, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
