@@ -8,9 +8,9 @@
 //! Contract: every input — the folders, the HIS file, the report folder — is checked before
 //! the workspace is opened, so a bad one leaves no workspace behind and changes nothing.
 
-use crate::his::{read_postings, HisField, HisImport};
-use crate::load::{find_batches, LoadProgress, LoadReport};
-use crate::reconcile::Reconciliation;
+use crate::his::{read_postings, HisField, HisImport, PostingsFile};
+use crate::load::{find_batches, load_opening, LoadProgress, LoadReport};
+use crate::reconcile::{BatchSide, Reconciliation};
 use crate::view::ReconView;
 use crate::{report, Clerk, Workspace};
 use chrono::NaiveDate;
@@ -73,42 +73,11 @@ pub fn load(workspace: &Path, by: &Clerk, input: Load, progress: &mut dyn FnMut(
             "Add a folder holding batches, or choose the HIS postings file, first",
         ));
     }
-    // Everything is checked before the workspace is touched.
-    let postings = match &input.his {
-        Some(HisFile::Path(path)) => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                CoreError::invalid(
-                    ErrorCode::ReconFileUnreadable,
-                    format!("无法读取 HIS 入账文件 {}（{e}）", path.display()),
-                    format!("Cannot read the HIS postings file {} ({e})", path.display()),
-                )
-            })?;
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            Some(read_postings(&bytes, &name, &input.map)?)
-        }
-        Some(HisFile::Bytes { bytes, name }) => Some(read_postings(bytes, name, &input.map)?),
-        None => None,
+    let (ws, batches, his, side) = load_inputs(workspace, by, &input, progress, &mut |_| {})?;
+    let reconciliation = match side {
+        Some(side) => ws.reconcile_with(side, input.as_of)?,
+        None => ws.reconcile(input.as_of)?,
     };
-    if !input.roots.is_empty() {
-        find_batches(&input.roots)?;
-    }
-    if let Some(dir) = &input.report_to {
-        report::prepare_out(dir)?;
-    }
-    let mut ws = Workspace::open(workspace)?;
-    let batches = if input.roots.is_empty() {
-        None
-    } else {
-        let mut last = 0;
-        Some(ws.load_batches(by, &input.roots, &mut |p| {
-            if p.done == p.total || p.done >= last + (p.total / 50).max(1) {
-                last = p.done;
-                progress(p);
-            }
-        })?)
-    };
-    let his = postings.map(|file| ws.import_his(by, &file)).transpose()?;
-    let reconciliation = ws.reconcile(input.as_of)?;
     let report = input.report_to.map(|dir| write(&ws, &reconciliation, &dir)).transpose()?;
     Ok(Loaded {
         batches,
@@ -117,6 +86,93 @@ pub fn load(workspace: &Path, by: &Clerk, input: Load, progress: &mut dyn FnMut(
         reconciliation,
         report,
     })
+}
+
+/// A step of [`load_inputs`] done, for the benchmark's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The batches are loaded (and the HIS file read beside them).
+    Loaded,
+    /// The HIS postings are imported.
+    Imported,
+}
+
+/// The HIS file of `input`, read and checked.
+fn read_his(his: &HisFile, map: &[(String, HisField)]) -> Result<PostingsFile> {
+    match his {
+        HisFile::Path(path) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                CoreError::invalid(
+                    ErrorCode::ReconFileUnreadable,
+                    format!("无法读取 HIS 入账文件 {}（{e}）", path.display()),
+                    format!("Cannot read the HIS postings file {} ({e})", path.display()),
+                )
+            })?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            read_postings(&bytes, &name, map)
+        }
+        HisFile::Bytes { bytes, name } => read_postings(bytes, name, map),
+    }
+}
+
+/// The inputs' part of [`load`]: checks them all, opens the workspace, loads the batches and
+/// imports the HIS file, reading meanwhile what the reconciliation takes from the batches
+/// alone (handed back for [`Workspace::reconcile_with`]); `step` is told when each step is done. Every input is checked, in
+/// the order of its errors (the HIS file, the folders, the report folder), before the
+/// workspace is opened. The folders are found first and their batches verified while the HIS
+/// file is read (reading writes nothing), so the two overlap; an error of the HIS file still
+/// comes before one of the folders.
+pub(crate) fn load_inputs(
+    workspace: &Path,
+    by: &Clerk,
+    input: &Load,
+    progress: &mut dyn FnMut(LoadProgress),
+    step: &mut dyn FnMut(Step),
+) -> Result<(Workspace, Option<LoadReport>, Option<HisImport>, Option<BatchSide>)> {
+    let his = || input.his.as_ref().map(|h| read_his(h, &input.map)).transpose();
+    let open = |postings: Option<PostingsFile>| -> Result<(Workspace, Option<PostingsFile>)> {
+        if let Some(dir) = &input.report_to {
+            report::prepare_out(dir)?;
+        }
+        Ok((Workspace::open(workspace)?, postings))
+    };
+    let (mut ws, postings, batches) = if input.roots.is_empty() {
+        let (ws, postings) = open(his()?)?;
+        (ws, postings, None)
+    } else {
+        let folders = match find_batches(&input.roots) {
+            Ok(folders) => folders,
+            Err(e) => {
+                his()?;
+                return Err(e);
+            }
+        };
+        let mut last = 0;
+        let (ws, postings, report) = load_opening(folders, by, || open(his()?), &mut |p| {
+            if p.done == p.total || p.done >= last + (p.total / 50).max(1) {
+                last = p.done;
+                progress(p);
+            }
+        })?;
+        (ws, postings, Some(report))
+    };
+    step(Step::Loaded);
+    let Some(file) = postings else {
+        step(Step::Imported);
+        return Ok((ws, batches, None, None));
+    };
+    // While the postings are written, a second connection reads what the reconciliation takes
+    // from the batches (the import changes none of it).
+    let reader = ws.reader()?;
+    let (his, side) = std::thread::scope(|s| {
+        let side = s.spawn(move || reader.batch_side());
+        let his = ws.import_his(by, &file);
+        drop(file);
+        (his, side.join().expect("the reader of the batches panicked"))
+    });
+    let his = his?;
+    step(Step::Imported);
+    Ok((ws, batches, Some(his), Some(side?)))
 }
 
 /// Reconciles what the workspace at `workspace` holds as of `as_of` and writes the report

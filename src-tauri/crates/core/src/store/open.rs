@@ -73,6 +73,17 @@ pub fn open_file(path: &Path, schema: &Schema, version: i64) -> Result<Connectio
     Ok(conn)
 }
 
+/// A second, read-only connection to a file [`open_file`] has opened (and checked and
+/// migrated) in this process, for reading beside the first: the key given, nothing checked
+/// again. In WAL mode it reads the last commit while the first connection writes.
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| classify(e, path))?;
+    unlock(&conn, path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 pub(super) fn migrate(conn: &Connection, path: &Path, schema: &Schema, target: i64) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let latest = schema.migrations.len() as i64;

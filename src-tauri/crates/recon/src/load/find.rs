@@ -132,39 +132,59 @@ pub(super) fn verify(folder: &Path) -> Verified {
 /// two cores, and each worker holds at most one batch's rows, so memory stays bounded.
 const WORKERS: usize = 2;
 
-/// Verifies `candidates` on [`WORKERS`] threads, handing each verdict to `each`, on the calling
-/// thread, in the candidates' order. Worker `w` verifies candidates `w`, `w + WORKERS`, … and
-/// hands each over through a rendezvous channel of its own, so a worker waits until the
-/// writer takes its batch: at most one batch per worker is verified ahead of the one being
-/// written. Which batch goes to which worker and the order `each` sees never depend on timing.
-pub(super) fn verify_in_order(candidates: &[Candidate], each: &mut dyn FnMut(usize, Verified) -> Result<()>) -> Result<()> {
+/// The verdicts on a load's candidates as the verifier threads started by [`verifying`] hand
+/// them over, in the candidates' order. Dropping it stops the workers after the batch each is
+/// on: nothing more is wanted.
+pub(super) struct Verdicts {
+    inboxes: Vec<std::sync::mpsc::Receiver<Verified>>,
+    next: usize,
+}
+
+impl Verdicts {
+    /// The next candidate's verdict, or `None` when every one has been handed over. A closed
+    /// inbox before that means its worker panicked, which the scope passes on when it joins.
+    pub(super) fn next(&mut self) -> Option<Verified> {
+        let inbox = self.inboxes.get(self.next % self.inboxes.len().max(1))?;
+        let v = inbox.recv().ok()?;
+        self.next += 1;
+        Some(v)
+    }
+}
+
+/// Starts verifying `candidates` on [`WORKERS`] threads of `scope`. Worker `w` verifies
+/// candidates `w`, `w + WORKERS`, … and hands each over through a rendezvous channel of its
+/// own, so a worker waits until the writer takes its batch: at most one batch per worker is
+/// verified ahead of the one being written (or, before the writer starts, of the first).
+/// Which batch goes to which worker and the order of the verdicts never depend on timing.
+pub(super) fn verifying<'scope>(scope: &'scope std::thread::Scope<'scope, '_>, candidates: &'scope [Candidate]) -> Verdicts {
     use std::sync::mpsc;
     let workers = WORKERS.min(candidates.len()).max(1);
-    std::thread::scope(|scope| {
-        let mut inboxes = Vec::with_capacity(workers);
-        for w in 0..workers {
-            let (tx, rx) = mpsc::sync_channel::<Verified>(0);
-            inboxes.push(rx);
-            scope.spawn(move || {
-                for c in candidates.iter().skip(w).step_by(workers) {
-                    if tx.send(verify(&c.folder)).is_err() {
-                        break; // the writer stopped: nothing more is wanted
-                    }
+    let mut inboxes = Vec::with_capacity(workers);
+    for w in 0..workers {
+        let (tx, rx) = mpsc::sync_channel::<Verified>(0);
+        inboxes.push(rx);
+        scope.spawn(move || {
+            for c in candidates.iter().skip(w).step_by(workers) {
+                if tx.send(verify(&c.folder)).is_err() {
+                    break; // the writer stopped: nothing more is wanted
                 }
-            });
-        }
-        let mut result = Ok(());
-        for i in 0..candidates.len() {
-            // A worker only stops early when the writer has: a closed inbox means it panicked,
-            // which the scope passes on when it joins.
-            let Ok(v) = inboxes[i % workers].recv() else { break };
-            result = each(i, v);
-            if result.is_err() {
-                break;
             }
+        });
+    }
+    Verdicts { inboxes, next: 0 }
+}
+
+/// Verifies `candidates` on [`WORKERS`] threads (see [`verifying`]), handing each verdict to
+/// `each`, on the calling thread, in the candidates' order.
+#[cfg(test)]
+pub(super) fn verify_in_order(candidates: &[Candidate], each: &mut dyn FnMut(usize, Verified) -> Result<()>) -> Result<()> {
+    std::thread::scope(|scope| {
+        let mut verdicts = verifying(scope, candidates);
+        for i in 0..candidates.len() {
+            let Some(v) = verdicts.next() else { break };
+            each(i, v)?;
         }
-        drop(inboxes);
-        result
+        Ok(())
     })
 }
 

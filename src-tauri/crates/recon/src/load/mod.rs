@@ -30,6 +30,7 @@ use extract::Extract;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
+use std::borrow::BorrowMut;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -103,10 +104,30 @@ impl Workspace {
     /// Loads every batch folder under `roots` (see the module's contract).
     pub fn load_batches(&mut self, by: &Clerk, roots: &[PathBuf], progress: &mut dyn FnMut(LoadProgress)) -> Result<LoadReport> {
         let folders = find_batches(roots)?;
-        let mut candidates: Vec<Candidate> = folders.into_iter().map(Candidate::read).collect();
-        candidates.sort_by_key(Candidate::order_key);
-        let total = candidates.len();
-        let report = self.with_cache(BULK_CACHE_KIB, |ws| {
+        let (_, (), report) = load_opening(folders, by, || Ok((self, ())), progress)?;
+        Ok(report)
+    }
+}
+
+/// Loads the batch folders `folders` (found by [`find_batches`]) into the workspace `open`
+/// hands back, as [`Workspace::load_batches`] does. The verifiers start before `open` is
+/// called, so whatever it does on the calling thread first (reading the HIS postings file,
+/// checking the other inputs, opening the workspace) overlaps the first batches' checks;
+/// nothing is written before it returns, and when it fails the verifiers stop and its error
+/// is the load's. Hands back the workspace, what `open` gave beside it, and the load.
+pub(crate) fn load_opening<W: BorrowMut<Workspace>, T>(
+    folders: Vec<PathBuf>,
+    by: &Clerk,
+    open: impl FnOnce() -> Result<(W, T)>,
+    progress: &mut dyn FnMut(LoadProgress),
+) -> Result<(W, T, LoadReport)> {
+    let mut candidates: Vec<Candidate> = folders.into_iter().map(Candidate::read).collect();
+    candidates.sort_by_key(Candidate::order_key);
+    let total = candidates.len();
+    let (ws, extra, report) = std::thread::scope(|scope| {
+        let mut verdicts = verifying(scope, &candidates);
+        let (mut ws, extra) = open()?;
+        let report = ws.borrow_mut().with_cache(BULK_CACHE_KIB, |ws| {
             ws.in_write_tx(|w| {
                 let mut load = Load {
                     w,
@@ -119,22 +140,23 @@ impl Workspace {
                     rows: Vec::new(),
                     counts: BTreeMap::new(),
                 };
-                verify_in_order(&candidates, &mut |i, verified| {
-                    let c = &candidates[i];
+                for (i, c) in candidates.iter().enumerate() {
+                    // Only a worker that panicked stops early: the scope passes it on.
+                    let Some(verified) = verdicts.next() else { break };
                     load.take(c, verified)?;
                     progress(LoadProgress {
                         done: i + 1,
                         total,
                         folder: c.shown(),
                     });
-                    Ok(())
-                })?;
+                }
                 load.finish()
             })
-        });
-        crate::release_freed();
-        report
-    }
+        })?;
+        Ok::<_, downtime_core::error::CoreError>((ws, extra, report))
+    })?;
+    crate::release_freed();
+    Ok((ws, extra, report))
 }
 
 /// The page cache of a load, in KiB: 30 counters' receipts and their indexes are written in

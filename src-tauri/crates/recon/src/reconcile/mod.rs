@@ -121,20 +121,66 @@ pub struct Reconciliation {
     pub pharmacy: Vec<pharmacy::PharmacyFinding>,
 }
 
+/// What the reconciliation takes from the batches alone — not from the HIS postings nor the
+/// marks: a load reads it on a second connection while the HIS postings are imported
+/// ([`Workspace::batch_side`]).
+pub struct BatchSide {
+    rejected: Vec<Rejection>,
+    stations: BTreeMap<String, StationReport>,
+    duplicates: Vec<Duplicate>,
+    conflicts: Vec<Duplicate>,
+    records: records::Records,
+    pharmacy: Vec<pharmacy::PharmacyFinding>,
+    admissions: Vec<deadlines::Admission>,
+    /// Admission ids and inpatient numbers → admission id.
+    keys: HashMap<String, String>,
+    calendar: Calendar,
+}
+
 impl Workspace {
     /// Derives the reconciliation from everything the workspace holds, with the worklists as
     /// of `as_of` (today, by the workspace's clock, when not given).
     pub fn reconcile(&self, as_of: Option<NaiveDate>) -> Result<Reconciliation> {
-        let as_of = as_of.unwrap_or_else(|| self.clock.now().with_timezone(&chrono::Local).date_naive());
+        self.reconcile_with(self.batch_side()?, as_of)
+    }
+
+    /// Reads what the reconciliation takes from the batches alone.
+    pub fn batch_side(&self) -> Result<BatchSide> {
         let rejected = self.rejections()?;
-        let mut stations = self.station_reports(&rejected)?;
+        let stations = self.station_reports(&rejected)?;
         let duplicates = self.clashes(true)?;
         let conflicts = self.clashes(false)?;
         let records = self.records()?;
         let pharmacy = self.pharmacy_findings(&records)?;
+        Ok(BatchSide {
+            rejected,
+            stations,
+            duplicates,
+            conflicts,
+            records,
+            pharmacy,
+            admissions: self.admissions_to_convert()?,
+            keys: his::admission_keys(self.admission_ids()?),
+            calendar: self.calendar()?,
+        })
+    }
+
+    /// [`Workspace::reconcile`] with the batches' side read already (by this workspace, or by
+    /// a reader of it since the last change of its batches).
+    pub fn reconcile_with(&self, side: BatchSide, as_of: Option<NaiveDate>) -> Result<Reconciliation> {
+        let as_of = as_of.unwrap_or_else(|| self.clock.now().with_timezone(&chrono::Local).date_naive());
+        let BatchSide {
+            rejected,
+            mut stations,
+            duplicates,
+            conflicts,
+            records,
+            pharmacy,
+            admissions,
+            keys,
+            calendar,
+        } = side;
         let postings = self.postings()?;
-        let admissions = self.admissions_to_convert()?;
-        let keys = his::admission_keys(self.admission_ids()?);
         let matched = his::match_postings(&records, &postings, self.his_files()?, &keys, &mut stations);
         // The postings are matched: what the worklists need of them is in `matched`.
         drop(postings);
@@ -153,7 +199,7 @@ impl Workspace {
                 records: &records,
                 people: &self.people(&wanted)?,
                 admissions: &admissions,
-                calendar: &self.calendar()?,
+                calendar: &calendar,
                 posted: &matched.posted,
                 converted: &matched.converted,
                 marks: &self.marks()?,

@@ -7,7 +7,7 @@ pub mod migrations;
 
 use downtime_core::error::Result;
 use downtime_core::journal::{self, Change};
-use downtime_core::store::{open_file, Schema};
+use downtime_core::store::{open_file, open_reader, Schema};
 use downtime_core::time::Clock;
 use rusqlite::Connection;
 use serde_json::Map;
@@ -48,6 +48,16 @@ impl Workspace {
             conn,
             path,
             clock: Clock::system(),
+        })
+    }
+
+    /// A second, read-only connection to this workspace, to read beside a write on this one
+    /// (it sees the last commit). Nothing is checked again: this one was.
+    pub(crate) fn reader(&self) -> Result<Workspace> {
+        Ok(Workspace {
+            conn: open_reader(&self.path)?,
+            path: self.path.clone(),
+            clock: self.clock.clone(),
         })
     }
 
