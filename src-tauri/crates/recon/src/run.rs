@@ -162,17 +162,22 @@ pub(crate) fn load_inputs(
         return Ok((ws, batches, None, None));
     };
     // While the postings are written, a second connection reads what the reconciliation takes
-    // from the batches (the import changes none of it).
-    let reader = ws.reader()?;
-    let (his, side) = std::thread::scope(|s| {
-        let side = s.spawn(move || reader.batch_side());
-        let his = ws.import_his(by, &file);
-        drop(file);
-        (his, side.join().expect("the reader of the batches panicked"))
-    });
+    // from the batches (the import changes none of it). Without one, the reconciliation reads
+    // it itself afterwards.
+    let (his, side) = match ws.reader() {
+        Ok(reader) => std::thread::scope(|s| {
+            let side = s.spawn(move || reader.batch_side().ok());
+            let his = ws.import_his(by, &file);
+            drop(file);
+            (his, side.join().expect("the reader of the batches panicked"))
+        }),
+        Err(_) => (ws.import_his(by, &file), None),
+    };
+    // What the import freed goes back before the matching (see `release_freed`).
+    crate::release_freed();
     let his = his?;
     step(Step::Imported);
-    Ok((ws, batches, Some(his), Some(side?)))
+    Ok((ws, batches, Some(his), side))
 }
 
 /// Reconciles what the workspace at `workspace` holds as of `as_of` and writes the report

@@ -56,6 +56,42 @@ fn a_bad_input_is_refused_before_the_workspace_exists() {
             "recon_out_unwritable",
             "a-file",
         ),
+        // The HIS file is read while the batches are verified: its error still comes first.
+        (
+            Load {
+                roots: vec![dir.path().join("absent")],
+                his: Some(HisFile::Bytes {
+                    bytes: "应急收据号,HIS发票号,金额\nMZ01-000001,H1,十二元\n".into(),
+                    name: "bad.csv".into(),
+                }),
+                ..Load::default()
+            },
+            "his_rows_invalid",
+            "十二元",
+        ),
+        (
+            Load {
+                roots: vec![f.clean()],
+                his: Some(HisFile::Bytes {
+                    bytes: "应急收据号,HIS发票号,金额\nMZ01-000001,H1,十二元\n".into(),
+                    name: "bad.csv".into(),
+                }),
+                report_to: Some(a_file.clone()),
+                ..Load::default()
+            },
+            "his_rows_invalid",
+            "十二元",
+        ),
+        (
+            Load {
+                roots: vec![f.clean()],
+                his: Some(HisFile::Path(f.his())),
+                report_to: Some(a_file.clone()),
+                ..Load::default()
+            },
+            "recon_out_unwritable",
+            "a-file",
+        ),
     ];
     for (input, code, names) in cases {
         let e = run::load(&ws, &clerk(), input, &mut |_| {}).err().expect("refused");
