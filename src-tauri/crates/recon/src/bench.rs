@@ -11,7 +11,7 @@
 //! core's own export), and the postings file posts every receipt not voided. With `data` the
 //! batches are kept there and reused by the next run.
 
-use crate::run::{load_inputs, HisFile, Load};
+use crate::run::{load_inputs, HisFile, Inputs, Load};
 use crate::Clerk;
 use downtime_core::batch;
 use downtime_core::bench::{peak_memory_mb, reset_peak_memory};
@@ -215,7 +215,7 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
         let mut marks: Vec<(Instant, Option<f64>)> = Vec::new();
         reset_peak_memory();
         let t = Instant::now();
-        let (ws, _, _, side) = load_inputs(&ws_path, &by, &input, &mut |_| {}, &mut |_| {
+        let Inputs { ws, side, checkpoint, .. } = load_inputs(&ws_path, &by, &input, &mut |_| {}, &mut |_| {
             marks.push((Instant::now(), peak_memory_mb()));
             reset_peak_memory();
         })?;
@@ -229,6 +229,8 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
             Some(side) => ws.reconcile_with(side, None)?,
             None => ws.reconcile(None)?,
         };
+        // The load's checkpoint ran beside the matching: the step ends when both have.
+        drop(checkpoint);
         let matched = t.elapsed().as_secs_f64() * 1000.0;
         let match_peak = peak_memory_mb();
         let steps = [load_peak, his_peak, match_peak];

@@ -12,6 +12,7 @@ use crate::his::{read_postings, HisField, HisImport, PostingsFile};
 use crate::load::{find_batches, load_opening, LoadProgress, LoadReport};
 use crate::reconcile::{BatchSide, Reconciliation};
 use crate::view::ReconView;
+use crate::store::Checkpointing;
 use crate::{report, Clerk, Workspace};
 use chrono::NaiveDate;
 use downtime_core::error::{CoreError, ErrorCode, Result};
@@ -73,11 +74,18 @@ pub fn load(workspace: &Path, by: &Clerk, input: Load, progress: &mut dyn FnMut(
             "Add a folder holding batches, or choose the HIS postings file, first",
         ));
     }
-    let (ws, batches, his, side) = load_inputs(workspace, by, &input, progress, &mut |_| {})?;
+    let Inputs {
+        ws,
+        batches,
+        his,
+        side,
+        checkpoint,
+    } = load_inputs(workspace, by, &input, progress, &mut |_| {})?;
     let reconciliation = match side {
         Some(side) => ws.reconcile_with(side, input.as_of)?,
         None => ws.reconcile(input.as_of)?,
     };
+    drop(checkpoint);
     let report = input.report_to.map(|dir| write(&ws, &reconciliation, &dir)).transpose()?;
     Ok(Loaded {
         batches,
@@ -95,6 +103,17 @@ pub(crate) enum Step {
     Loaded,
     /// The HIS postings are imported.
     Imported,
+}
+
+/// What [`load_inputs`] did: the workspace, the load, the import, the batches' side of the
+/// reconciliation when it was read meanwhile, and the checkpoint of both running beside what
+/// comes next (held until it ends).
+pub(crate) struct Inputs {
+    pub ws: Workspace,
+    pub batches: Option<LoadReport>,
+    pub his: Option<HisImport>,
+    pub side: Option<BatchSide>,
+    pub checkpoint: Option<Checkpointing>,
 }
 
 /// The HIS file of `input`, read and checked.
@@ -117,7 +136,9 @@ fn read_his(his: &HisFile, map: &[(String, HisField)]) -> Result<PostingsFile> {
 
 /// The inputs' part of [`load`]: checks them all, opens the workspace, loads the batches and
 /// imports the HIS file, reading meanwhile what the reconciliation takes from the batches
-/// alone (handed back for [`Workspace::reconcile_with`]); `step` is told when each step is done. Every input is checked, in
+/// alone (handed back for [`Workspace::reconcile_with`]); `step` is told when each step is done.
+/// The commits of both steps do not checkpoint: the checkpoint runs afterwards beside the
+/// caller's matching ([`Workspace::checkpoint_beside`]). Every input is checked, in
 /// the order of its errors (the HIS file, the folders, the report folder), before the
 /// workspace is opened. The folders are found first and their batches verified while the HIS
 /// file is read (reading writes nothing), so the two overlap; an error of the HIS file still
@@ -128,13 +149,15 @@ pub(crate) fn load_inputs(
     input: &Load,
     progress: &mut dyn FnMut(LoadProgress),
     step: &mut dyn FnMut(Step),
-) -> Result<(Workspace, Option<LoadReport>, Option<HisImport>, Option<BatchSide>)> {
+) -> Result<Inputs> {
     let his = || input.his.as_ref().map(|h| read_his(h, &input.map)).transpose();
     let open = |postings: Option<PostingsFile>| -> Result<(Workspace, Option<PostingsFile>)> {
         if let Some(dir) = &input.report_to {
             report::prepare_out(dir)?;
         }
-        Ok((Workspace::open(workspace)?, postings))
+        let ws = Workspace::open(workspace)?;
+        ws.hold_checkpoints()?;
+        Ok((ws, postings))
     };
     let (mut ws, postings, batches) = if input.roots.is_empty() {
         let (ws, postings) = open(his()?)?;
@@ -159,7 +182,13 @@ pub(crate) fn load_inputs(
     step(Step::Loaded);
     let Some(file) = postings else {
         step(Step::Imported);
-        return Ok((ws, batches, None, None));
+        return Ok(Inputs {
+            checkpoint: ws.checkpoint_beside().ok(),
+            ws,
+            batches,
+            his: None,
+            side: None,
+        });
     };
     // While the postings are written, a second connection reads what the reconciliation takes
     // from the batches (the import changes none of it). Without one, the reconciliation reads
@@ -177,7 +206,13 @@ pub(crate) fn load_inputs(
     crate::release_freed();
     let his = his?;
     step(Step::Imported);
-    Ok((ws, batches, Some(his), side))
+    Ok(Inputs {
+        checkpoint: ws.checkpoint_beside().ok(),
+        ws,
+        batches,
+        his: Some(his),
+        side,
+    })
 }
 
 /// Reconciles what the workspace at `workspace` holds as of `as_of` and writes the report

@@ -20,7 +20,7 @@ pub mod migrations;
 mod open;
 pub(crate) use open::with_key;
 use open::{classify, inspect, key_refused, migrate, quick_check, unlock};
-pub use open::{db_key, in_write_tx, latest_version, open_file, open_reader, set_db_key, Schema, STATION};
+pub use open::{db_key, in_write_tx, latest_version, open_file, open_second, set_db_key, Schema, STATION};
 
 use crate::error::{invalid, CoreError, Result};
 use crate::time::Clock;

@@ -73,12 +73,17 @@ pub fn open_file(path: &Path, schema: &Schema, version: i64) -> Result<Connectio
     Ok(conn)
 }
 
-/// A second, read-only connection to a file [`open_file`] has opened (and checked and
-/// migrated) in this process, for reading beside the first: the key given, nothing checked
-/// again. In WAL mode it reads the last commit while the first connection writes.
-pub fn open_reader(path: &Path) -> Result<Connection> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| classify(e, path))?;
+/// A second connection to a file [`open_file`] has opened (and checked and migrated) in this
+/// process, to use beside the first (on another thread): the key given, nothing checked
+/// again. In WAL mode a reader reads the last commit while the first connection writes; a
+/// writable one may checkpoint meanwhile.
+pub fn open_second(path: &Path, read_only: bool) -> Result<Connection> {
+    let mode = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let conn = Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| classify(e, path))?;
     unlock(&conn, path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)

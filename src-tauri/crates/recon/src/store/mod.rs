@@ -7,7 +7,7 @@ pub mod migrations;
 
 use downtime_core::error::Result;
 use downtime_core::journal::{self, Change};
-use downtime_core::store::{open_file, open_reader, Schema};
+use downtime_core::store::{open_file, open_second, Schema};
 use downtime_core::time::Clock;
 use rusqlite::Connection;
 use serde_json::Map;
@@ -22,6 +22,20 @@ pub const SCHEMA: Schema = Schema {
 /// Tables whose rows travel in the workspace's journal payloads. The rows derived from a
 /// batch's records are not copied there: the batch's own signed records are their proof.
 const JOURNALLED: &[&str] = &["station", "batch", "batch_copy", "rejection", "his_import", "mark"];
+
+/// SQLite's own checkpoint threshold, in pages, that [`Workspace::hold_checkpoints`] suspends.
+const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
+
+/// A checkpoint running on a thread of its own: dropping it waits for the end.
+pub(crate) struct Checkpointing(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Checkpointing {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            let _ = t.join();
+        }
+    }
+}
 
 /// The file name of the default workspace, in the per-user data folder.
 pub const DEFAULT_FILE: &str = "reconcile.sqlite3";
@@ -55,10 +69,33 @@ impl Workspace {
     /// (it sees the last commit). Nothing is checked again: this one was.
     pub(crate) fn reader(&self) -> Result<Workspace> {
         Ok(Workspace {
-            conn: open_reader(&self.path)?,
+            conn: open_second(&self.path, true)?,
             path: self.path.clone(),
             clock: self.clock.clone(),
         })
+    }
+
+    /// Holds back the checkpoints a commit would run (copying the WAL's pages into the file)
+    /// until [`Workspace::checkpoint_beside`]: a bulk load and import then commit without
+    /// copying their 100 MB at the end of each step, and the copy runs beside the matching.
+    /// A commit stays as durable as before: it is in the WAL, synced.
+    pub(crate) fn hold_checkpoints(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+        Ok(())
+    }
+
+    /// Lets commits checkpoint again, and checkpoints what was held back on a connection and
+    /// thread of its own (readers and this connection go on meanwhile), joined when the
+    /// returned guard is dropped.
+    pub(crate) fn checkpoint_beside(&self) -> Result<Checkpointing> {
+        self.conn
+            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {DEFAULT_AUTOCHECKPOINT}"))?;
+        let conn = open_second(&self.path, false)?;
+        Ok(Checkpointing(Some(std::thread::spawn(move || {
+            // Passive: never waits for a reader or the writer; what it cannot copy, the next
+            // commit's checkpoint copies.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }))))
     }
 
     pub fn path(&self) -> &Path {
