@@ -36,9 +36,11 @@ pub struct Figures {
     /// Loading and verifying the batches into a fresh workspace, in ms, the postings file read
     /// and checked meanwhile (as `downtime reconcile` does).
     pub load_ms: f64,
-    /// Importing the postings file read during the load, in ms.
+    /// Importing the postings file read during the load (the batches' side of the
+    /// reconciliation read beside it on a second connection), in ms.
     pub his_ms: f64,
-    /// Deriving the reconciliation (matching, totals, worklists), in ms.
+    /// Deriving the reconciliation (matching, totals, worklists), in ms, until the checkpoint
+    /// of the load and import running beside it has ended too.
     pub match_ms: f64,
     /// All three: the figure the target is for.
     pub total_ms: f64,
