@@ -128,6 +128,11 @@ pub(super) fn verify(folder: &Path) -> Verified {
     Verified { check, extract }
 }
 
+/// How many verified batches a worker may hold for the writer: two, so that the workers go on
+/// while the calling thread reads the HIS file and opens the workspace (and while it writes a
+/// big batch), each holding at most two batches' rows.
+const AHEAD: usize = 2;
+
 /// How many threads verify batches while the calling thread writes: the machine has
 /// two cores, and each worker holds at most one batch's rows, so memory stays bounded.
 const WORKERS: usize = 2;
@@ -152,16 +157,17 @@ impl Verdicts {
 }
 
 /// Starts verifying `candidates` on [`WORKERS`] threads of `scope`. Worker `w` verifies
-/// candidates `w`, `w + WORKERS`, … and hands each over through a rendezvous channel of its
-/// own, so a worker waits until the writer takes its batch: at most one batch per worker is
-/// verified ahead of the one being written (or, before the writer starts, of the first).
+/// candidates `w`, `w + WORKERS`, … and hands each over through a channel of its own that
+/// holds [`AHEAD`]` - 1` verdicts, so a worker waits once it holds [`AHEAD`] batches the writer
+/// has not taken: memory stays bounded, and the workers go on while the writer is busy (or,
+/// before it starts, while the HIS file is read and the workspace opened).
 /// Which batch goes to which worker and the order of the verdicts never depend on timing.
 pub(super) fn verifying<'scope>(scope: &'scope std::thread::Scope<'scope, '_>, candidates: &'scope [Candidate]) -> Verdicts {
     use std::sync::mpsc;
     let workers = WORKERS.min(candidates.len()).max(1);
     let mut inboxes = Vec::with_capacity(workers);
     for w in 0..workers {
-        let (tx, rx) = mpsc::sync_channel::<Verified>(0);
+        let (tx, rx) = mpsc::sync_channel::<Verified>(AHEAD - 1);
         inboxes.push(rx);
         scope.spawn(move || {
             for c in candidates.iter().skip(w).step_by(workers) {
