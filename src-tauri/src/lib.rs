@@ -195,7 +195,21 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     ])
 }
 
+/// WebKitGTK draws the page without accelerated compositing: a counter app has no 3D, video
+/// or big animations, and on a PC without a usable GPU driver (software GL, llvmpipe) the
+/// compositor's GL surfaces and tiles cost the web process about 100 MB (issue 19; figures in
+/// ARCHITECTURE.md). Set before GTK and WebKit start, for the app and the WebKit processes it
+/// spawns; a station that wants compositing back starts the app with
+/// `WEBKIT_DISABLE_COMPOSITING_MODE=0`, which is left as it is.
+pub fn disable_compositing() {
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 pub fn run() {
+    // First, while this is the only thread: the environment is read by GTK and WebKit.
+    disable_compositing();
     let db_path = db_path_from_env();
     let instance_id = single_instance_id(&db_path);
     // First, before anything opens the station: a second start on the same file hands its
