@@ -207,23 +207,6 @@ pub fn disable_compositing() {
     }
 }
 
-/// What the counter's page needs of WebKit, and no more (issue 19): the smallest caches (one
-/// page, no back-forward history: the app is one page that never navigates), and neither
-/// WebGL nor Web Audio, which wry turns on for every app and which a counter never uses.
-#[cfg(target_os = "linux")]
-fn lean_webview(webview: &tauri::webview::PlatformWebview) {
-    use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
-    let view = webview.inner();
-    if let Some(context) = view.context() {
-        context.set_cache_model(CacheModel::DocumentViewer);
-    }
-    if let Some(settings) = WebViewExt::settings(&view) {
-        settings.set_enable_page_cache(false);
-        settings.set_enable_webgl(false);
-        settings.set_enable_webaudio(false);
-    }
-}
-
 pub fn run() {
     // First, while this is the only thread: the environment is read by GTK and WebKit.
     disable_compositing();
@@ -252,18 +235,6 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(ShellState::new(shell))
         .manage(commands::files::Picked::default())
-        .setup(|app| {
-            #[cfg(target_os = "linux")]
-            {
-                use tauri::Manager;
-                if let Some(window) = app.get_webview_window("main") {
-                    window.with_webview(|w| lean_webview(&w))?;
-                }
-            }
-            #[cfg(not(target_os = "linux"))]
-            let _ = app;
-            Ok(())
-        })
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");
 }
