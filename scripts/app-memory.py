@@ -18,6 +18,10 @@ A station given with --db is used as it is (signing in writes to its journal): a
 such as the counter's that `downtime bench search --keep benchdata/counter` leaves
 (--db benchdata/counter/station.db).
 Generated data is not shipped: delete the folder afterwards.
+
+Under Xvfb the window keeps its configured 1366×700 whatever the screen (no window manager
+maximizes it): --window 1920x1080 resizes it first. --env KEY=VALUE compares WebKit settings, for
+example --env WEBKIT_DISABLE_COMPOSITING_MODE=0 (compositing on, as before issue 19).
 """
 import argparse
 import json
@@ -191,6 +195,8 @@ def main():
     ap.add_argument("--pin", default="123456")
     ap.add_argument("--patient", default="wxm", help="the first patient search")
     ap.add_argument("--item", default="zcf", help="the first item search")
+    ap.add_argument("--window", help="WIDTHxHEIGHT: resize the window first (under Xvfb there is no window manager, so the "
+                    "window keeps tauri.conf.json's 1366×700 whatever the screen; maximized never applies)")
     ap.add_argument("--settle", type=float, default=3.0, help="seconds to wait before reading memory")
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the app (to compare WebKit settings)")
     ap.add_argument("--detail", action="store_true", help="also each process's largest mappings")
@@ -213,6 +219,9 @@ def main():
         t0 = time.time()
         s = Session("http://127.0.0.1:4444", app)
         s.find("[data-testid='login-name']")
+        if a.window:
+            w, h = (int(v) for v in a.window.lower().split("x"))
+            call("POST", f"{s.url}/window/rect", {"width": w, "height": h, "x": 0, "y": 0})
         started = time.time() - t0
         s.keys(a.name)
         s.keys(ENTER)
@@ -245,7 +254,7 @@ def main():
         rss = sum(r for _, _, r, _ in procs)
         pss = sum(p for _, _, _, p in procs)
         if a.json:
-            print(json.dumps({"processes": [{"pid": p, "name": n, "rss_kib": r, "pss_kib": q} for p, n, r, q in procs],
+            print(json.dumps({"window": s.run("return [innerWidth, innerHeight]"), "processes": [{"pid": p, "name": n, "rss_kib": r, "pss_kib": q} for p, n, r, q in procs],
                               "rss_mb": rss / 1024, "pss_mb": pss / 1024, "started_s": started,
                               "patient_search_ms": patient_ms, "item_search_ms": item_ms}))
         else:
@@ -254,6 +263,7 @@ def main():
                 if a.detail:
                     for kib, what in by_mapping(p):
                         print(f"    {kib / 1024:7.1f} MB  {what}")
+            print("page " + s.run("return innerWidth + '×' + innerHeight"))
             print(f"{'app + WebKit':<36}  RSS {rss / 1024:7.1f} MB  PSS {pss / 1024:7.1f} MB")
             print(f"window up {started:.1f} s; sign-in to patient list {patient_ms:.0f} ms; "
                   f"price list screen to item list {item_ms:.0f} ms (WebDriver round trips included)")

@@ -202,8 +202,20 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 /// spawns; a station that wants compositing back starts the app with
 /// `WEBKIT_DISABLE_COMPOSITING_MODE=0`, which is left as it is.
 pub fn disable_compositing() {
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    if let Some(value) = compositing_setting(std::env::var_os(COMPOSITING_VAR)) {
+        std::env::set_var(COMPOSITING_VAR, value);
+    }
+}
+
+/// WebKitGTK's switch for accelerated compositing (any value but `0` turns it off).
+pub const COMPOSITING_VAR: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+/// What [`disable_compositing`] sets [`COMPOSITING_VAR`] to, given its value at start: `1`
+/// when unset, nothing when the station chose a value.
+pub fn compositing_setting(current: Option<std::ffi::OsString>) -> Option<&'static str> {
+    match current {
+        None => Some("1"),
+        Some(_) => None,
     }
 }
 

@@ -7,7 +7,7 @@ use downtime_core::patient::NewPatient;
 use downtime_core::registration::NewRegistration;
 use downtime_core::station::Setup;
 use downtime_core::{Desk, Fen, Role};
-use downtime_desk::db_path_from;
+use downtime_desk::{compositing_setting, db_path_from};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -45,6 +45,15 @@ fn the_database_is_the_flag_else_the_environment_else_the_default() {
     check(&["--db"], Some("/b/y.db"), "/b/y.db".into());
     check(&["--db"], None, default.clone());
     check(&[], None, default);
+}
+
+#[test]
+fn webkit_draws_without_compositing_unless_the_station_chose_otherwise() {
+    // Unset: turned off before GTK starts (issue 19: ~100 MB of the web process under software GL).
+    assert_eq!(compositing_setting(None), Some("1"));
+    // A value given at start, `0` (compositing on, for a PC with a GPU) or any other, stays.
+    assert_eq!(compositing_setting(Some("0".into())), None);
+    assert_eq!(compositing_setting(Some("1".into())), None);
 }
 
 #[test]
