@@ -274,6 +274,7 @@ def main():
         # A shift's worth of searches on top: memory must not grow with use.
         pq = ["zs", "lj", "wf", "138", "chen", "11010", "zhy", "lx"]
         iq = ["zcf", "xc", "1102", "qm", "ns", "ys", "250", "xy"]
+        t3 = time.time()
         for r in range(a.rounds):
             s.keys(ESC)  # the price list back to the home screen
             s.keys(F3)
@@ -290,6 +291,7 @@ def main():
                 s.keys(BACKSPACE)
                 s.keys(q)
                 s.find(f"[data-testid='item-results'][data-answers='{q}'], [data-testid='item-none']")
+        per_search_ms = (time.time() - t3) * 1e3 / (16 * a.rounds) if a.rounds else 0.0
         time.sleep(a.settle)
         pid = app_pid(app)
         if pid is None:
@@ -305,7 +307,8 @@ def main():
         if a.json:
             print(json.dumps({"window": s.run("return [innerWidth, innerHeight]"), "processes": [{"pid": p, "name": n, "rss_kib": r, "pss_kib": q} for p, n, r, q in procs],
                               "rss_mb": rss / 1024, "pss_mb": pss / 1024, "started_s": started,
-                              "patient_search_ms": patient_ms, "item_search_ms": item_ms}))
+                              "patient_search_ms": patient_ms, "item_search_ms": item_ms,
+                              "rounds": a.rounds, "per_search_ms": per_search_ms}))
         else:
             for p, n, r, q in procs:
                 print(f"{n:<24} pid {p:>7}  RSS {r / 1024:7.1f} MB  PSS {q / 1024:7.1f} MB")
@@ -316,7 +319,8 @@ def main():
             print(f"{'app + WebKit':<36}  RSS {rss / 1024:7.1f} MB  PSS {pss / 1024:7.1f} MB")
             print(f"window up {started:.1f} s; sign-in to patient list {patient_ms:.0f} ms; "
                   f"price list screen to item list {item_ms:.0f} ms (WebDriver round trips included)"
-                  + (f"; then {a.rounds * 16} more searches" if a.rounds else ""))
+                  + (f"; then {a.rounds * 16} more searches, {per_search_ms:.0f} ms each "
+                     "(clear the box, type, see the answer)" if a.rounds else ""))
     finally:
         if s:
             s.close()
