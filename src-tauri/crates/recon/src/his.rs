@@ -186,6 +186,7 @@ pub fn read_postings(bytes: &[u8], file_name: &str, map: &[(String, HisField)]) 
     let mut postings = Vec::new();
     let mut problems: Vec<(usize, String, String)> = Vec::new();
     let mut rows_read = 0;
+    let mut last_posted: Option<(String, Option<String>)> = None;
     for (line, cells) in rows.into_iter().skip(header + 1) {
         if cells.iter().all(|c| c.is_empty()) {
             continue;
@@ -225,15 +226,27 @@ pub fn read_postings(bytes: &[u8], file_name: &str, map: &[(String, HisField)]) 
             continue;
         };
         let posted = get(HisField::PostedAt);
-        let posted_at = match posted {
-            "" => String::new(),
-            p => match parse_local(p, now).or_else(|_| parse_local(&format!("{p} 00:00"), now)) {
-                Ok(t) => stamp(t),
-                Err(_) => {
-                    problems.push((line, format!("入账时间“{p}”无法识别"), format!("unreadable posting time \"{p}\"")));
-                    continue;
-                }
-            },
+        // An HIS file posts many rows at the same time: a text just read is not parsed again.
+        if last_posted.as_ref().is_none_or(|(text, _)| text != posted) {
+            let read = match posted {
+                "" => Some(String::new()),
+                p => parse_local(p, now)
+                    .or_else(|_| parse_local(&format!("{p} 00:00"), now))
+                    .ok()
+                    .map(stamp),
+            };
+            last_posted = Some((posted.to_string(), read));
+        }
+        let posted_at = match last_posted.as_ref().and_then(|(_, read)| read.clone()) {
+            Some(at) => at,
+            None => {
+                problems.push((
+                    line,
+                    format!("入账时间“{posted}”无法识别"),
+                    format!("unreadable posting time \"{posted}\""),
+                ));
+                continue;
+            }
         };
         postings.push(Posting {
             row: line,

@@ -16,7 +16,6 @@
 //!   changes anything.
 
 pub mod payload;
-pub mod rows;
 pub mod tally;
 mod verify;
 
@@ -318,16 +317,22 @@ pub fn write_record_line(
 
 /// A journal entry of `records.jsonl` as the verifier hands it to a reader
 /// ([`verify_batch_with`]): its number and the rows it inserted, read from the line's own
-/// canonical text when its hash proves it (see [`rows`]).
+/// payload text once its hash proves it ([`payload::Payload::read`]: each row kept as its
+/// text, its fields read when first asked for).
 pub struct Entry<'a> {
     pub seq: i64,
-    rows: rows::Rows<'a>,
+    payload: payload::Payload<'a>,
 }
 
 impl<'a> Entry<'a> {
     /// Every row the entry inserted, as `(table, row)`, tables in payload order.
-    pub fn rows(&self) -> impl Iterator<Item = (&str, rows::Row<'a>)> + '_ {
-        self.rows.iter().map(|(table, row)| (table.as_ref(), *row))
+    pub fn rows(&self) -> impl Iterator<Item = (&str, &payload::Row<'a>)> + Clone + '_ {
+        self.payload.entries()
+    }
+
+    /// The payload as read.
+    pub fn payload(&self) -> &payload::Payload<'a> {
+        &self.payload
     }
 }
 

@@ -3,6 +3,9 @@
 //! that shape, its texts and keys borrowed from the payload wherever they hold no escape,
 //! instead of building a `serde_json::Value` tree (a map per row, a `String` per value) only
 //! to look a few columns up and throw it away: the exporter reads every entry of a batch so.
+//! The checker reads `records.jsonl` with the same reader ([`Payload::read`]): one pass over
+//! the payload keeps each row as its own text (what finance's content hash is taken over) and
+//! reads a row's fields only when a reader asks for them, with the same accessors.
 //!
 //! A [`Rec`] is one row: column name to [`Val`]. The exporter's rows read from the store
 //! (`export::lookup`) are the same type with owned texts (`Rec<'static>`), so one set of
@@ -11,7 +14,9 @@
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 
 /// One column's value.
@@ -62,6 +67,14 @@ impl<'a> Rec<'a> {
         }
     }
 
+    /// A text column, if it holds a text (as `Value::as_str`).
+    pub fn text_opt(&self, key: &str) -> Option<&str> {
+        match self.get(key) {
+            Some(Val::Str(t)) => Some(t),
+            _ => None,
+        }
+    }
+
     /// An integer column, if it holds one.
     pub fn int_opt(&self, key: &str) -> Option<i64> {
         match self.get(key) {
@@ -104,29 +117,86 @@ impl<'a> Rec<'a> {
     }
 }
 
+/// One row of a payload: read into a [`Rec`] at once (the exporter's way, [`Payload::parse`]),
+/// or kept as its own text and read the first time a field of it is asked for (the checker's
+/// way, [`Payload::read`]: most rows of a batch — receipt lines — are only counted, and the
+/// text of a row is what its content hash is taken over).
+#[derive(Debug)]
+pub struct Row<'a> {
+    text: Option<&'a str>,
+    rec: OnceCell<Rec<'a>>,
+}
+
+impl<'a> Row<'a> {
+    fn read(text: &'a str) -> Row<'a> {
+        Row {
+            text: Some(text),
+            rec: OnceCell::new(),
+        }
+    }
+
+    fn parsed(rec: Rec<'a>) -> Row<'a> {
+        Row {
+            text: None,
+            rec: OnceCell::from(rec),
+        }
+    }
+
+    /// The row's fields (read from its text the first time they are asked for).
+    pub fn rec(&self) -> &Rec<'a> {
+        self.rec.get_or_init(|| match self.text {
+            // The text was read as a JSON object already: it reads as a row.
+            Some(text) => serde_json::from_str(text).unwrap_or_default(),
+            None => Rec::default(),
+        })
+    }
+
+    /// The row's own text in the payload, as it stands (canonical when the payload is), for a
+    /// row kept as its text ([`Payload::read`]).
+    pub fn text(&self) -> Option<&'a str> {
+        self.text
+    }
+}
+
 /// A journal payload's rows, tables in key order (as a `serde_json::Map` iterates them, which
 /// for a canonical payload is also the order of its text).
 #[derive(Debug, Default)]
 pub struct Payload<'a> {
-    tables: Vec<(Cow<'a, str>, Vec<Rec<'a>>)>,
+    tables: Vec<(Cow<'a, str>, Vec<Row<'a>>)>,
 }
 
 impl<'a> Payload<'a> {
     /// Reads a stored payload; a text that is not one gives no rows (as reading it into a
-    /// `Value` and asking for its `rows` would).
+    /// `Value` and asking for its `rows` would). Every row is read into its [`Rec`] at once.
     pub fn parse(text: &'a str) -> Payload<'a> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        match Payload::deserialize(&mut de).and_then(|p| de.end().map(|()| p)) {
-            Ok(mut p) => {
-                p.tables.sort_by(|a, b| a.0.cmp(&b.0));
-                p
-            }
-            Err(_) => Payload::default(),
+        Self::read_as::<false>(text).unwrap_or_default()
+    }
+
+    /// Reads a payload in one pass, keeping each row as its own text ([`Row::text`]), read
+    /// into fields only when asked ([`Row::rec`]); `None` when the text is not JSON at all. A
+    /// text that is JSON but no payload (not an object, `rows` not an object …) gives no
+    /// rows, as [`Payload::parse`] and a `Value` tree read it.
+    pub fn read(text: &'a str) -> Option<Payload<'a>> {
+        match Self::read_as::<true>(text) {
+            Some(p) => Some(p),
+            None => serde_json::from_str::<IgnoredAny>(text).ok().map(|_| Payload::default()),
         }
+    }
+
+    fn read_as<const LAZY: bool>(text: &'a str) -> Option<Payload<'a>> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let PayloadIn::<LAZY>(mut p) = PayloadIn::deserialize(&mut de).and_then(|p| de.end().map(|()| p)).ok()?;
+        p.tables.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(p)
     }
 
     /// Every row as `(table, row)`, tables in key order, rows in their order.
     pub fn rows(&self) -> impl Iterator<Item = (&str, &Rec<'a>)> + Clone {
+        self.entries().map(|(t, r)| (t, r.rec()))
+    }
+
+    /// Every row as `(table, row)`, in the same order, each read only when asked.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Row<'a>)> + Clone {
         self.tables
             .iter()
             .flat_map(|(table, rows)| rows.iter().map(move |r| (table.as_ref(), r)))
@@ -215,9 +285,18 @@ impl<'de> Deserialize<'de> for Rec<'de> {
                 f.write_str("a row object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut rec = Rec::with_capacity(map.size_hint().unwrap_or(24));
+                // A receipt row has some 35 columns: room for them without growing.
+                let mut rec = Rec::with_capacity(map.size_hint().unwrap_or(40));
+                // Whether the keys so far came in ascending order (as in canonical text): a key
+                // after the last of them is then new, with nothing to look through.
+                let mut ascending = true;
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
                     let value: Val<'de> = map.next_value()?;
+                    if ascending && rec.fields.last().is_none_or(|(last, _)| *last < key) {
+                        rec.fields.push((key, value));
+                        continue;
+                    }
+                    ascending = false;
                     // A repeated key: the last one stands, as in a `serde_json::Map`.
                     match rec.fields.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, v)) => *v = value,
@@ -232,20 +311,21 @@ impl<'de> Deserialize<'de> for Rec<'de> {
 }
 
 /// A table's rows; anything in it that is not an object is skipped, as `payload_rows` does.
-struct Rows<'a>(Vec<Rec<'a>>);
+/// `LAZY`: each row kept as its text ([`Payload::read`]), else read into a [`Rec`].
+struct Rows<'a, const LAZY: bool>(Vec<Row<'a>>);
 
-impl<'de> Deserialize<'de> for Rows<'de> {
+impl<'de, const LAZY: bool> Deserialize<'de> for Rows<'de, LAZY> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Rows<'de>;
+        struct V<const LAZY: bool>;
+        impl<'de, const LAZY: bool> Visitor<'de> for V<LAZY> {
+            type Value = Rows<'de, LAZY>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an array of rows")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(2));
-                while let Some(item) = seq.next_element::<MaybeRec<'de>>()? {
-                    if let MaybeRec(Some(r)) = item {
+                while let Some(item) = seq.next_element::<MaybeRow<'de, LAZY>>()? {
+                    if let MaybeRow(Some(r)) = item {
                         rows.push(r);
                     }
                 }
@@ -274,57 +354,64 @@ impl<'de> Deserialize<'de> for Rows<'de> {
                 Ok(Rows(Vec::new()))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V::<LAZY>)
     }
 }
 
 /// A row, or nothing for an element that is not an object.
-struct MaybeRec<'a>(Option<Rec<'a>>);
+struct MaybeRow<'a, const LAZY: bool>(Option<Row<'a>>);
 
-impl<'de> Deserialize<'de> for MaybeRec<'de> {
+impl<'de, const LAZY: bool> Deserialize<'de> for MaybeRow<'de, LAZY> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if LAZY {
+            // Skimmed, not read: only its text is kept (an object's starts with `{`).
+            let raw = <&'de RawValue>::deserialize(d)?.get();
+            return Ok(MaybeRow(raw.starts_with('{').then(|| Row::read(raw))));
+        }
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = MaybeRec<'de>;
+            type Value = Option<Rec<'de>>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a row")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                let rec = Rec::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(MaybeRec(Some(rec)))
+                Rec::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(MaybeRec(None))
+                Ok(None)
             }
             fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(MaybeRec(None))
+                Ok(None)
             }
             fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(MaybeRec(None))
+                Ok(None)
             }
             fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(MaybeRec(None))
+                Ok(None)
             }
             fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(MaybeRec(None))
+                Ok(None)
             }
             fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(MaybeRec(None))
+                Ok(None)
             }
             fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(MaybeRec(None))
+                Ok(None)
             }
         }
-        d.deserialize_any(V)
+        Ok(MaybeRow(d.deserialize_any(V)?.map(Row::parsed)))
     }
 }
 
-impl<'de> Deserialize<'de> for Payload<'de> {
+/// A payload as read: only its `rows` are kept.
+struct PayloadIn<'a, const LAZY: bool>(Payload<'a>);
+
+impl<'de, const LAZY: bool> Deserialize<'de> for PayloadIn<'de, LAZY> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Payload<'de>;
+        struct V<const LAZY: bool>;
+        impl<'de, const LAZY: bool> Visitor<'de> for V<LAZY> {
+            type Value = PayloadIn<'de, LAZY>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a journal payload")
             }
@@ -332,34 +419,34 @@ impl<'de> Deserialize<'de> for Payload<'de> {
                 let mut p = Payload::default();
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
                     if key == "rows" {
-                        let tables: Tables<'de> = map.next_value()?;
+                        let tables: Tables<'de, LAZY> = map.next_value()?;
                         p.tables = tables.0;
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
-                Ok(p)
+                Ok(PayloadIn(p))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V::<LAZY>)
     }
 }
 
 /// `rows`: table name to its rows.
-struct Tables<'a>(Vec<(Cow<'a, str>, Vec<Rec<'a>>)>);
+struct Tables<'a, const LAZY: bool>(Vec<(Cow<'a, str>, Vec<Row<'a>>)>);
 
-impl<'de> Deserialize<'de> for Tables<'de> {
+impl<'de, const LAZY: bool> Deserialize<'de> for Tables<'de, LAZY> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Tables<'de>;
+        struct V<const LAZY: bool>;
+        impl<'de, const LAZY: bool> Visitor<'de> for V<LAZY> {
+            type Value = Tables<'de, LAZY>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("tables of rows")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut tables: Vec<(Cow<'de, str>, Vec<Rec<'de>>)> = Vec::new();
+                let mut tables: Vec<(Cow<'de, str>, Vec<Row<'de>>)> = Vec::new();
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-                    let Rows(rows) = map.next_value()?;
+                    let Rows::<LAZY>(rows) = map.next_value()?;
                     match tables.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, r)) => *r = rows,
                         None => tables.push((key, rows)),
@@ -390,7 +477,7 @@ impl<'de> Deserialize<'de> for Tables<'de> {
                 Ok(Tables(Vec::new()))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V::<LAZY>)
     }
 }
 
@@ -444,6 +531,62 @@ mod tests {
         ] {
             assert_eq!(via_payload(text, &keys), via_value(text, &keys), "{text}");
         }
+    }
+
+    /// What the checker's reader reads: the same rows, each with its own text.
+    fn via_read(text: &str, keys: &[&str]) -> Read {
+        Payload::read(text)
+            .unwrap_or_default()
+            .entries()
+            .map(|(t, r)| {
+                (
+                    t.to_string(),
+                    keys.iter().map(|k| (r.rec().text(k).to_string(), r.rec().int_opt(k))).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_checkers_reading_reads_the_same_and_keeps_each_rows_text() {
+        let keys = ["id", "name", "n", "big", "flag", "nested", "none", "missing", "frac"];
+        for text in [
+            r#"{"rows":{"receipt":[{"id":"r1","n":12,"name":"张\"三\"\n"}],"patient":[{"id":"p1","none":null,"big":18446744073709551615,"flag":true,"nested":{"a":[1]},"frac":1.5,"n":-3}]}}"#,
+            r#"{"other":{"x":1},"rows":{"b":[1,"x",{"id":"b1"},[2]],"a":[{"id":"a1"}],"c":{}}}"#,
+            r#"{"rows":{"t":[{"id":"1","id":"2"}]}}"#,
+            r#"{"rows":{"t":[{"id":"1"}],"t":[{"id":"2"}]}}"#,
+            r#"{"rows":[]}"#,
+            r#"[1]"#,
+            r#""text""#,
+            r#"{}"#,
+            r#"{"rows":{"t":[{"id":"\u00e9\ud83d\ude00"}]}}"#,
+        ] {
+            assert_eq!(via_read(text, &keys), via_value(text, &keys), "{text}");
+            assert!(Payload::read(text).is_some(), "JSON is read: {text}");
+        }
+        for text in [
+            "not json",
+            r#"{"rows":{"t":[{"id":"1"}]}} trailing"#,
+            r#"{"rows":{"a":[{"id":1}"#,
+            "",
+        ] {
+            assert!(Payload::read(text).is_none(), "{text}");
+            assert_eq!(via_payload(text, &keys), Vec::new(), "{text}");
+        }
+        // Each row's text is its own, as the canonical payload holds it.
+        let canonical = r#"{"rows":{"a":[{"id":"x\"y","n":7,"note":null}],"b":[{"id":"z"},{"id":"w"}]},"x":1}"#;
+        let tree: Value = serde_json::from_str(canonical).unwrap();
+        let texts: Vec<String> = Payload::read(canonical)
+            .unwrap()
+            .entries()
+            .map(|(_, r)| r.text().unwrap().to_string())
+            .collect();
+        let from_tree: Vec<String> = crate::batch::payload_rows(&tree)
+            .map(|(_, r)| crate::jcs::canonical_object(r))
+            .collect();
+        assert_eq!(texts, from_tree);
+        // The exporter's rows are read at once and carry no text.
+        assert!(Payload::parse(canonical).entries().all(|(_, r)| r.text().is_none()));
     }
 
     #[test]

@@ -2,15 +2,13 @@
 //! The exporter feeds it every entry it writes, the checker every line it reads: the same
 //! code on both sides, so a manifest that disagrees with its records is caught.
 
-use super::payload::{Payload, Rec};
-use super::rows::{Int, Rows, Str};
+use super::payload::{Payload, Rec, Row};
 use super::{payload_rows, Counts, ReceiptRange, Totals, Voided};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-/// A row as the tally reads it: a `Value` object, a [`Rec`] (the exporter's) or a row of
-/// [`Rows`] (the checker's, read from the line's own text), each read as the others would be.
+/// A row as the tally reads it: a `Value` object, a [`Rec`] or a payload's [`Row`] (read
+/// from its text when first asked), each read as the others would be.
 pub trait Fields {
     fn text(&self, key: &str) -> &str;
     fn int(&self, key: &str) -> i64;
@@ -34,54 +32,12 @@ impl Fields for Rec<'_> {
     }
 }
 
-/// The few fields the tally reads of a row of [`Rows`], parsed once.
-enum Picked<'a> {
-    Receipt(ReceiptIn<'a>),
-    Tender(TenderIn<'a>),
-    Other,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ReceiptIn<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(borrow)]
-    kind: Str<'a>,
-    total_fen: Int,
-    seq: Int,
-    #[serde(borrow)]
-    receipt_no: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct TenderIn<'a> {
-    #[serde(borrow)]
-    receipt_id: Str<'a>,
-    #[serde(borrow)]
-    method: Str<'a>,
-    amount_fen: Int,
-}
-
-impl Fields for Picked<'_> {
+impl Fields for Row<'_> {
     fn text(&self, key: &str) -> &str {
-        match (self, key) {
-            (Picked::Receipt(r), "id") => r.id.text(),
-            (Picked::Receipt(r), "kind") => r.kind.text(),
-            (Picked::Receipt(r), "receipt_no") => r.receipt_no.text(),
-            (Picked::Tender(t), "receipt_id") => t.receipt_id.text(),
-            (Picked::Tender(t), "method") => t.method.text(),
-            _ => "",
-        }
+        self.rec().text(key)
     }
     fn int(&self, key: &str) -> i64 {
-        match (self, key) {
-            (Picked::Receipt(r), "total_fen") => r.total_fen.0,
-            (Picked::Receipt(r), "seq") => r.seq.0,
-            (Picked::Tender(t), "amount_fen") => t.amount_fen.0,
-            _ => 0,
-        }
+        self.rec().int(key)
     }
 }
 
@@ -127,25 +83,10 @@ impl Tally {
         self.add_fields(|| payload_rows(payload));
     }
 
-    /// Adds one journal entry, given as its rows (the checker's way).
-    pub fn add_rows(&mut self, rows: &Rows<'_>) {
-        let picked: Vec<(&str, Picked)> = rows
-            .iter()
-            .map(|(table, row)| {
-                let fields = match table.as_ref() {
-                    "receipt" => Picked::Receipt(row.parse().unwrap_or_default()),
-                    "tender" => Picked::Tender(row.parse().unwrap_or_default()),
-                    _ => Picked::Other,
-                };
-                (table.as_ref(), fields)
-            })
-            .collect();
-        self.add_fields(|| picked.iter().map(|(table, fields)| (*table, fields)));
-    }
-
-    /// Adds one journal entry's payload, as the exporter reads it.
+    /// Adds one journal entry's payload, as the exporter and the checker read it (a row kept
+    /// as its text is read only if the tally needs its fields: receipts and tenders).
     pub fn add_payload(&mut self, payload: &Payload<'_>) {
-        self.add_fields(|| payload.rows());
+        self.add_fields(|| payload.entries());
     }
 
     fn add_fields<'r, R: Fields + 'r, I: Iterator<Item = (&'r str, &'r R)>>(&mut self, rows: impl Fn() -> I) {
@@ -173,7 +114,8 @@ impl Tally {
     fn add_to_ranges(&mut self, seq: i64, receipt_no: &str) {
         match (self.last_receipt_seq, self.ranges.last_mut()) {
             (Some(last), Some(range)) if seq == last + 1 => {
-                range.last = receipt_no.to_string();
+                range.last.clear();
+                range.last.push_str(receipt_no);
                 range.count += 1;
             }
             _ => self.ranges.push(ReceiptRange {

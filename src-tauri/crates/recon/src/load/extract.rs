@@ -4,10 +4,9 @@
 //! admissions and their cancellations, and the working-day years the station imported.
 //! Only the records a verified batch holds are ever stored.
 
-use downtime_core::batch::rows::{Int, Row, Str};
+use downtime_core::batch::payload::{Rec, Row};
 use downtime_core::batch::tally::receipt_sign;
 use downtime_core::batch::Entry;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -116,263 +115,96 @@ pub struct Extract {
     pub pharmacy: Vec<PharmacyRow>,
 }
 
-/// Reads a row's fields as `T` declares them (lenient, as `serde_json::Value`'s accessors).
-fn read<'a, T: Deserialize<'a> + Default>(row: Row<'a>) -> T {
-    row.parse().unwrap_or_default()
-}
-
-/// SHA-256 of the row as the station journalled it (canonical JSON).
-fn content(row: Row<'_>) -> String {
-    hex::encode(Sha256::digest(row.canonical().as_bytes()))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ReceiptIn<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    seq: Int,
-    #[serde(borrow)]
-    receipt_no: Str<'a>,
-    #[serde(borrow)]
-    kind: Str<'a>,
-    total_fen: Int,
-    #[serde(borrow)]
-    occurred_at: Str<'a>,
-    #[serde(borrow)]
-    patient_id: Str<'a>,
-    #[serde(borrow)]
-    admission_id: Str<'a>,
-    #[serde(borrow)]
-    refund_of: Str<'a>,
-    insured: Int,
-    #[serde(borrow)]
-    insurance: Str<'a>,
-    #[serde(borrow)]
-    insurance_no: Str<'a>,
-    #[serde(borrow)]
-    drug_return_by: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct VoidIn<'a> {
-    #[serde(borrow)]
-    receipt_id: Str<'a>,
-    #[serde(borrow)]
-    reason: Str<'a>,
-    #[serde(borrow)]
-    at: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PatientIn<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(borrow)]
-    downtime_no: Str<'a>,
-    #[serde(borrow)]
-    name: Str<'a>,
-    #[serde(borrow)]
-    phone: Str<'a>,
-    #[serde(borrow)]
-    insurance: Str<'a>,
-    #[serde(borrow)]
-    insurance_no: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CorrectionIn<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(borrow)]
-    patient_id: Str<'a>,
-    #[serde(borrow)]
-    name: Str<'a>,
-    #[serde(borrow)]
-    phone: Str<'a>,
-    #[serde(borrow)]
-    at: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct AdmissionIn<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(borrow)]
-    inpatient_no: Str<'a>,
-    #[serde(borrow)]
-    patient_id: Str<'a>,
-    #[serde(borrow)]
-    dept_name: Str<'a>,
-    #[serde(borrow)]
-    admitted_at: Str<'a>,
-    #[serde(borrow)]
-    insurance: Str<'a>,
-    #[serde(borrow)]
-    insurance_no: Str<'a>,
-    convert_to_insured: Int,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CancelIn<'a> {
-    #[serde(borrow)]
-    admission_id: Str<'a>,
-    #[serde(borrow)]
-    at: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CalendarIn<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    year: Int,
-    #[serde(borrow)]
-    json: Str<'a>,
-    #[serde(borrow)]
-    imported_at: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DispensingIn<'a> {
-    #[serde(borrow)]
-    id: Str<'a>,
-    #[serde(borrow)]
-    kind: Str<'a>,
-    #[serde(borrow)]
-    issuer_station: Str<'a>,
-    #[serde(borrow)]
-    receipt_no: Str<'a>,
-    #[serde(borrow)]
-    slip_no: Str<'a>,
-    #[serde(borrow)]
-    at: Str<'a>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct LineIn<'a> {
-    #[serde(borrow)]
-    receipt_id: Str<'a>,
-    is_drug: Int,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct TenderIn<'a> {
-    #[serde(borrow)]
-    receipt_id: Str<'a>,
-    #[serde(borrow)]
-    method: Str<'a>,
-    amount_fen: Int,
+/// SHA-256 of the row as the station journalled it (canonical JSON): its own text in the
+/// payload the verifier proved.
+fn content(row: &Row<'_>) -> String {
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(Sha256::digest(row.text().unwrap_or_default().as_bytes()), &mut hex).expect("64 hex digits");
+    String::from_utf8_lossy(&hex).into_owned()
 }
 
 impl Extract {
-    /// Takes what finance needs from one journal entry.
+    /// Takes what finance needs from one journal entry. Only the rows of the tables below are
+    /// read into fields; every other row (receipt lines, mostly) is only skimmed.
     pub fn add(&mut self, entry: &Entry<'_>) {
         let first_receipt = self.receipts.len();
         for (table, row) in entry.rows() {
+            let owned = |k: &str| row.rec().text(k).to_string();
+            let opt = |k: &str| row.rec().text_opt(k).map(str::to_string);
+            let int = |k: &str| row.rec().int(k);
             match table {
                 "receipt" => {
-                    let r: ReceiptIn = read(row);
-                    let kind = r.kind.owned();
+                    let kind = owned("kind");
                     if kind == "refund" {
-                        self.drug_refund(entry, &r);
+                        self.drug_refund(entry, row.rec());
                     }
                     self.receipts.push(ReceiptRow {
-                        id: r.id.owned(),
-                        seq: r.seq.0,
-                        receipt_no: r.receipt_no.owned(),
-                        total_fen: receipt_sign(&kind) * r.total_fen.0,
+                        id: owned("id"),
+                        seq: int("seq"),
+                        receipt_no: owned("receipt_no"),
+                        total_fen: receipt_sign(&kind) * int("total_fen"),
                         kind,
                         tenders: BTreeMap::new(),
-                        occurred_at: r.occurred_at.owned(),
-                        patient_id: r.patient_id.owned(),
-                        admission_id: r.admission_id.opt(),
-                        refund_of: r.refund_of.opt(),
-                        insured: r.insured.0 == 1,
-                        insurance: r.insurance.owned(),
-                        insurance_no: r.insurance_no.owned(),
+                        occurred_at: owned("occurred_at"),
+                        patient_id: owned("patient_id"),
+                        admission_id: opt("admission_id"),
+                        refund_of: opt("refund_of"),
+                        insured: int("insured") == 1,
+                        insurance: owned("insurance"),
+                        insurance_no: owned("insurance_no"),
                         content_sha256: content(row),
                     })
                 }
-                "receipt_void" => {
-                    let v: VoidIn = read(row);
-                    self.voids.push(VoidRow {
-                        receipt_id: v.receipt_id.owned(),
-                        reason: v.reason.owned(),
-                        at: v.at.owned(),
-                    })
-                }
-                "patient" => {
-                    let p: PatientIn = read(row);
-                    self.patients.push(PatientRow {
-                        id: p.id.owned(),
-                        downtime_no: p.downtime_no.owned(),
-                        name: p.name.owned(),
-                        phone: p.phone.owned(),
-                        insurance: p.insurance.owned(),
-                        insurance_no: p.insurance_no.owned(),
-                        content_sha256: content(row),
-                    })
-                }
-                "patient_correction" => {
-                    let c: CorrectionIn = read(row);
-                    self.corrections.push(CorrectionRow {
-                        id: c.id.owned(),
-                        patient_id: c.patient_id.owned(),
-                        name: c.name.owned(),
-                        phone: c.phone.owned(),
-                        at: c.at.owned(),
-                    })
-                }
-                "admission" => {
-                    let a: AdmissionIn = read(row);
-                    self.admissions.push(AdmissionRow {
-                        id: a.id.owned(),
-                        inpatient_no: a.inpatient_no.owned(),
-                        patient_id: a.patient_id.owned(),
-                        dept_name: a.dept_name.owned(),
-                        admitted_at: a.admitted_at.owned(),
-                        insurance: a.insurance.owned(),
-                        insurance_no: a.insurance_no.owned(),
-                        convert_to_insured: a.convert_to_insured.0 == 1,
-                        content_sha256: content(row),
-                    })
-                }
-                "admission_cancel" => {
-                    let c: CancelIn = read(row);
-                    self.cancels.push(CancelRow {
-                        admission_id: c.admission_id.owned(),
-                        at: c.at.owned(),
-                    })
-                }
-                "calendar_year" => {
-                    let y: CalendarIn = read(row);
-                    self.calendar.push(CalendarRow {
-                        id: y.id.owned(),
-                        year: y.year.0,
-                        json: y.json.owned(),
-                        imported_at: y.imported_at.owned(),
-                    })
-                }
-                "dispensing" => {
-                    let d: DispensingIn = read(row);
-                    self.pharmacy.push(PharmacyRow {
-                        id: d.id.owned(),
-                        kind: d.kind.owned(),
-                        issuer_station: d.issuer_station.owned(),
-                        receipt: d.receipt_no.owned(),
-                        slip_no: d.slip_no.opt(),
-                        at: d.at.owned(),
-                    })
-                }
+                "receipt_void" => self.voids.push(VoidRow {
+                    receipt_id: owned("receipt_id"),
+                    reason: owned("reason"),
+                    at: owned("at"),
+                }),
+                "patient" => self.patients.push(PatientRow {
+                    id: owned("id"),
+                    downtime_no: owned("downtime_no"),
+                    name: owned("name"),
+                    phone: owned("phone"),
+                    insurance: owned("insurance"),
+                    insurance_no: owned("insurance_no"),
+                    content_sha256: content(row),
+                }),
+                "patient_correction" => self.corrections.push(CorrectionRow {
+                    id: owned("id"),
+                    patient_id: owned("patient_id"),
+                    name: owned("name"),
+                    phone: owned("phone"),
+                    at: owned("at"),
+                }),
+                "admission" => self.admissions.push(AdmissionRow {
+                    id: owned("id"),
+                    inpatient_no: owned("inpatient_no"),
+                    patient_id: owned("patient_id"),
+                    dept_name: owned("dept_name"),
+                    admitted_at: owned("admitted_at"),
+                    insurance: owned("insurance"),
+                    insurance_no: owned("insurance_no"),
+                    convert_to_insured: int("convert_to_insured") == 1,
+                    content_sha256: content(row),
+                }),
+                "admission_cancel" => self.cancels.push(CancelRow {
+                    admission_id: owned("admission_id"),
+                    at: owned("at"),
+                }),
+                "calendar_year" => self.calendar.push(CalendarRow {
+                    id: owned("id"),
+                    year: int("year"),
+                    json: owned("json"),
+                    imported_at: owned("imported_at"),
+                }),
+                "dispensing" => self.pharmacy.push(PharmacyRow {
+                    id: owned("id"),
+                    kind: owned("kind"),
+                    issuer_station: owned("issuer_station"),
+                    receipt: owned("receipt_no"),
+                    slip_no: opt("slip_no"),
+                    at: owned("at"),
+                }),
                 _ => {}
             }
         }
@@ -381,32 +213,29 @@ impl Extract {
             if table != "tender" {
                 continue;
             }
-            let t: TenderIn = read(row);
-            if let Some(r) = self.receipts[first_receipt..].iter_mut().find(|r| r.id == t.receipt_id.text()) {
+            let t = row.rec();
+            if let Some(r) = self.receipts[first_receipt..].iter_mut().find(|r| r.id == t.text("receipt_id")) {
                 let sign = receipt_sign(&r.kind);
-                *r.tenders.entry(t.method.owned()).or_default() += sign * t.amount_fen.0;
+                *r.tenders.entry(t.text("method").to_string()).or_default() += sign * t.int("amount_fen");
             }
         }
     }
 
     /// A counter's refund that gave drugs back (a line of it is a drug) joins the pharmacy
     /// check, with the return slip its `drug_return_by` names.
-    fn drug_refund(&mut self, entry: &Entry<'_>, r: &ReceiptIn<'_>) {
-        let id = r.id.text();
-        let drugs = entry.rows().any(|(t, l)| {
-            t == "receipt_line" && {
-                let l: LineIn = read(l);
-                l.receipt_id.text() == id && l.is_drug.0 == 1
-            }
-        });
+    fn drug_refund(&mut self, entry: &Entry<'_>, r: &Rec<'_>) {
+        let id = r.text("id");
+        let drugs = entry
+            .rows()
+            .any(|(t, l)| t == "receipt_line" && l.rec().text("receipt_id") == id && l.rec().int("is_drug") == 1);
         if drugs {
             self.pharmacy.push(PharmacyRow {
                 id: id.to_string(),
                 kind: "drug_refund".into(),
                 issuer_station: String::new(),
-                receipt: r.refund_of.owned(),
-                slip_no: r.drug_return_by.0.as_deref().and_then(slip_named),
-                at: r.occurred_at.owned(),
+                receipt: r.text("refund_of").to_string(),
+                slip_no: r.text_opt("drug_return_by").and_then(slip_named),
+                at: r.text("occurred_at").to_string(),
             });
         }
     }

@@ -230,15 +230,21 @@ impl Workspace {
             .prepare("SELECT record_uuid, receipt_no, his_no, amount_fen, posted_at, method FROM his_posting ORDER BY rowid")?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
+        // Postings made at the same time follow each other: their day is worked out once.
+        let mut last: Option<(String, Option<NaiveDate>)> = None;
         while let Some(r) = rows.next()? {
             let uuid = r.get_ref(0)?.as_str().unwrap_or("");
             let posted = r.get_ref(4)?.as_str().unwrap_or("");
+            if last.as_ref().is_none_or(|(text, _)| text != posted) {
+                let day = (!posted.is_empty()).then(|| date(&crate::local_day(posted))).flatten();
+                last = Some((posted.to_string(), day));
+            }
             out.push(Post {
                 record_uuid: Uuid::parse_str(uuid).ok(),
                 receipt_no: r.get(1)?,
                 his_no: r.get(2)?,
                 amount_fen: r.get(3)?,
-                day: (!posted.is_empty()).then(|| date(&crate::local_day(posted))).flatten(),
+                day: last.as_ref().and_then(|(_, day)| *day),
                 method: r.get(5)?,
             });
         }

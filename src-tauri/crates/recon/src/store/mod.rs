@@ -66,6 +66,22 @@ impl Workspace {
         downtime_core::store::in_write_tx(self, |w| &w.conn, f)
     }
 
+    /// Runs a bulk write (a load) with a page cache of `kib` KiB, so that its index writes
+    /// spill and are read back less inside its one transaction, then restores the cache size
+    /// and hands the memory back.
+    pub(crate) fn with_cache<T>(&mut self, kib: i64, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
+        let done = f(self);
+        // The pages go back to the allocator, and what it holds free back to the system: the
+        // steps after this one must not carry the cache.
+        let _ = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA shrink_memory;"));
+        crate::release_freed();
+        done
+    }
+
     /// Appends the journal entry of a change (inside the caller's transaction): the small rows
     /// it inserted by rowid, and facts such as counts and digests of the bulk rows.
     pub(crate) fn journal(
