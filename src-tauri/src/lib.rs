@@ -195,7 +195,35 @@ pub fn register<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     ])
 }
 
+/// How WebKit runs for a counter (issue 19; figures in ARCHITECTURE.md), as environment
+/// variables read by GTK, WebKit and the WebKit processes the app spawns:
+/// - `WEBKIT_DISABLE_COMPOSITING_MODE=1`: the page is drawn without accelerated compositing. A
+///   counter has no 3D, video or big animations, and on a PC without a usable GPU driver
+///   (software GL, llvmpipe) the compositor's GL surfaces and tiles cost the web process about
+///   100 MB. `=0` gives it back on a PC with a GPU.
+/// - `JSC_useDFGJIT=false`: JavaScriptCore stops at its baseline JIT. The optimizing JITs' code
+///   grew the web process by about 17 MB over 480 searches; the counter's scripts (a list of
+///   results per keystroke) do not need them. `=true` gives them back.
+///
+/// A variable the station already set is left as it is.
+pub const WEBKIT_ENV: [(&str, &str); 2] = [("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("JSC_useDFGJIT", "false")];
+
+/// The variables of [`WEBKIT_ENV`] to set, given how the app was started (`current` reads a
+/// variable): those not set already.
+pub fn webkit_env(current: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<(&'static str, &'static str)> {
+    WEBKIT_ENV.into_iter().filter(|(name, _)| current(name).is_none()).collect()
+}
+
+/// Sets [`webkit_env`] in this process, before GTK and WebKit start.
+pub fn lean_webkit() {
+    for (name, value) in webkit_env(|name| std::env::var_os(name)) {
+        std::env::set_var(name, value);
+    }
+}
+
 pub fn run() {
+    // First, while this is the only thread: the environment is read by GTK and WebKit.
+    lean_webkit();
     let db_path = db_path_from_env();
     let instance_id = single_instance_id(&db_path);
     // First, before anything opens the station: a second start on the same file hands its

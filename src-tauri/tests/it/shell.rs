@@ -7,7 +7,7 @@ use downtime_core::patient::NewPatient;
 use downtime_core::registration::NewRegistration;
 use downtime_core::station::Setup;
 use downtime_core::{Desk, Fen, Role};
-use downtime_desk::db_path_from;
+use downtime_desk::{db_path_from, webkit_env};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -45,6 +45,21 @@ fn the_database_is_the_flag_else_the_environment_else_the_default() {
     check(&["--db"], Some("/b/y.db"), "/b/y.db".into());
     check(&["--db"], None, default.clone());
     check(&[], None, default);
+}
+
+#[test]
+fn webkit_runs_lean_unless_the_station_chose_otherwise() {
+    // Nothing set: no compositing, no optimizing JIT (issue 19: memory under software GL).
+    let none = |_: &str| None;
+    assert_eq!(
+        webkit_env(none),
+        vec![("WEBKIT_DISABLE_COMPOSITING_MODE", "1"), ("JSC_useDFGJIT", "false")]
+    );
+    // A value given at start stays, whatever it is (`0` gives compositing back on a PC with a GPU).
+    let compositing_on = |name: &str| (name == "WEBKIT_DISABLE_COMPOSITING_MODE").then(|| "0".into());
+    assert_eq!(webkit_env(compositing_on), vec![("JSC_useDFGJIT", "false")]);
+    let all_set = |_: &str| Some("1".into());
+    assert_eq!(webkit_env(all_set), vec![]);
 }
 
 #[test]

@@ -211,7 +211,7 @@ impl App {
             Ok(e) => e,
             Err(e) => {
                 // What the window showed instead, for whoever reads the failure.
-                if let Ok(png) = self.client.screenshot().await {
+                if let Ok(png) = self.picture().await {
                     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screens");
                     let _ = std::fs::create_dir_all(&dir);
                     let _ = std::fs::write(dir.join(format!("{}-missing-{id}.png", self.name)), png);
@@ -356,11 +356,41 @@ impl App {
         // WebKit paints asynchronously: let two animation frames pass so the picture shows
         // the DOM the assertions just saw, not the frame before it.
         self.frames().await;
-        let png = self.client.screenshot().await.unwrap();
+        let png = self.picture().await.unwrap();
         let dir = workspace().join("target/e2e-screens");
         std::fs::create_dir_all(&dir).unwrap();
         self.shots += 1;
         std::fs::write(dir.join(format!("{}-{:02}-{label}.png", self.name, self.shots)), png).unwrap();
+    }
+
+    /// The window as a PNG. The app draws without accelerated compositing (as it ships, see
+    /// `downtime_desk::run`), and then WebKit's WebDriver screenshot waits for the page's next
+    /// paint: on a page where nothing changes (no caret blinking, no animation) that paint never
+    /// comes and the call never returns. So while the picture is taken, one transparent pixel in
+    /// the top-left corner moves every 16 ms, which makes WebKit paint without changing what the
+    /// picture shows; it is removed afterwards.
+    async fn picture(&self) -> Result<Vec<u8>, fantoccini::error::CmdError> {
+        let _ = self
+            .client
+            .execute(
+                "const d = document.createElement('div');
+                 d.id = 'e2e-repaint';
+                 d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;background:transparent;pointer-events:none;z-index:2147483647';
+                 document.documentElement.appendChild(d);
+                 let on = false;
+                 window.__e2eRepaint = setInterval(() => { on = !on; d.style.top = on ? '1px' : '0px'; }, 16);",
+                vec![],
+            )
+            .await;
+        let png = self.client.screenshot().await;
+        let _ = self
+            .client
+            .execute(
+                "clearInterval(window.__e2eRepaint); document.getElementById('e2e-repaint')?.remove();",
+                vec![],
+            )
+            .await;
+        png
     }
 
     pub async fn close(self) {
