@@ -11,8 +11,8 @@
 use crate::his::{read_postings, HisField, HisImport, PostingsFile};
 use crate::load::{find_batches, load_opening, LoadProgress, LoadReport};
 use crate::reconcile::{BatchSide, Reconciliation};
-use crate::view::ReconView;
 use crate::store::Checkpointing;
+use crate::view::ReconView;
 use crate::{report, Clerk, Workspace};
 use chrono::NaiveDate;
 use downtime_core::error::{CoreError, ErrorCode, Result};
