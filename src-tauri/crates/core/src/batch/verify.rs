@@ -6,6 +6,7 @@
 //! totals against the records, and, when the previous batch is given, the link to it (same
 //! station and key, next sequence number, chain head to chain head, no journal entry skipped).
 
+use super::line::proven_line;
 use super::payload::Payload;
 use super::{
     bad_line, cover_signature, cover_signed_bytes, open_records, parse_manifest, parse_record, Entry, Manifest, Tally, COVER, MANIFEST,
@@ -15,12 +16,9 @@ use crate::jcs;
 use crate::journal::GENESIS;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::io::{BufRead, Read};
 use std::path::Path;
-use uuid::Uuid;
 
 /// What [`verify_batch`] found.
 #[derive(Debug, Clone, Serialize)]
@@ -279,138 +277,6 @@ struct Chain<'m> {
     tally: Tally,
 }
 
-/// A record line's fields, read without building a tree of its payload.
-#[derive(serde::Deserialize)]
-struct Line<'a> {
-    seq: i64,
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    #[serde(borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow)]
-    actor: Cow<'a, str>,
-    #[serde(borrow)]
-    at: Cow<'a, str>,
-    #[serde(borrow)]
-    payload: &'a RawValue,
-    #[serde(borrow)]
-    prev_hash: Cow<'a, str>,
-    #[serde(borrow)]
-    hash: Cow<'a, str>,
-}
-
-/// A line whose payload text, as it stands, gives the recorded hash, with the payload read
-/// from that text ([`Payload::read`]).
-struct Proven<'a> {
-    seq: i64,
-    prev_hash: Cow<'a, str>,
-    hash: Cow<'a, str>,
-    payload: Payload<'a>,
-}
-
-/// The fields of a line laid out exactly as [`super::write_record_line`] writes it (every line
-/// an exporter writes), each string without an escape: found where they stand, without a
-/// parser; the payload's text is read once, afterwards, by [`Payload::read`]. `None` for any
-/// other line, which is then read as JSON.
-struct Parts<'a> {
-    actor: &'a str,
-    at: &'a str,
-    hash: &'a str,
-    id: &'a str,
-    kind: &'a str,
-    payload: &'a str,
-    prev_hash: &'a str,
-    seq: i64,
-}
-
-/// A JSON string at the start of `rest` that holds no escape and no control character: its
-/// text, `rest` moved past it.
-fn plain_string<'a>(rest: &mut &'a str) -> Option<&'a str> {
-    let body = rest.strip_prefix('"')?;
-    let end = body.find('"')?;
-    let text = &body[..end];
-    if text.bytes().any(|b| b == b'\\' || b < 0x20) {
-        return None;
-    }
-    *rest = &body[end + 1..];
-    Some(text)
-}
-
-fn split_line(line: &str) -> Option<Parts<'_>> {
-    let mut rest = line.strip_prefix("{\"actor\":")?;
-    let actor = plain_string(&mut rest)?;
-    rest = rest.strip_prefix(",\"at\":")?;
-    let at = plain_string(&mut rest)?;
-    rest = rest.strip_prefix(",\"hash\":")?;
-    let hash = plain_string(&mut rest)?;
-    rest = rest.strip_prefix(",\"id\":")?;
-    let id = plain_string(&mut rest)?;
-    rest = rest.strip_prefix(",\"kind\":")?;
-    let kind = plain_string(&mut rest)?;
-    rest = rest.strip_prefix(",\"payload\":")?;
-    // The end, from the back: `,"prev_hash":"…","seq":N}` (the last such text in the line).
-    let (body, seq) = rest.strip_suffix('}')?.rsplit_once(",\"seq\":")?;
-    let canonical_integer = !seq.is_empty() && seq.bytes().all(|b| b.is_ascii_digit()) && (seq == "0" || !seq.starts_with('0'));
-    let seq: i64 = seq.parse().ok().filter(|_| canonical_integer)?;
-    let (payload, mut prev) = body.rsplit_once(",\"prev_hash\":")?;
-    let prev_hash = plain_string(&mut prev)?;
-    if !prev.is_empty() {
-        return None;
-    }
-    Some(Parts {
-        actor,
-        at,
-        hash,
-        id,
-        kind,
-        payload,
-        prev_hash,
-        seq,
-    })
-}
-
-/// The line, when its payload text as it stands gives the recorded hash: the station hashed
-/// the canonical text, so that text is what the line holds, and its rows are read from it.
-/// A line as the exporter writes it is taken apart where its fields stand; any other is read
-/// as JSON (without a tree of its payload).
-fn proven_line(text: &str) -> Option<Proven<'_>> {
-    if let Some(p) = split_line(text) {
-        let hash = Uuid::parse_str(p.id)
-            .ok()
-            .map(|id| crate::journal::entry_hash(p.seq, &id, p.kind, p.actor, p.at, p.prev_hash, p.payload));
-        if hash.as_deref() == Some(p.hash) {
-            if let Some(payload) = Payload::read(p.payload) {
-                return Some(Proven {
-                    seq: p.seq,
-                    prev_hash: Cow::Borrowed(p.prev_hash),
-                    hash: Cow::Borrowed(p.hash),
-                    payload,
-                });
-            }
-        }
-    }
-    let line: Line = serde_json::from_str(text).ok()?;
-    let id = Uuid::parse_str(&line.id).ok()?;
-    let hash = crate::journal::entry_hash(
-        line.seq,
-        &id,
-        &line.kind,
-        &line.actor,
-        &line.at,
-        &line.prev_hash,
-        line.payload.get(),
-    );
-    if hash != line.hash {
-        return None;
-    }
-    Some(Proven {
-        seq: line.seq,
-        prev_hash: line.prev_hash,
-        hash: line.hash,
-        payload: Payload::read(line.payload.get()).unwrap_or_default(),
-    })
-}
-
 impl Chain<'_> {
     fn link(&self, seq: i64, prev_hash: &str) -> Result<(), BatchProblem> {
         let expected_seq = self.expected_seq;
@@ -657,55 +523,4 @@ fn check_previous(m: &Manifest, previous: &Path) -> Result<(), BatchProblem> {
         ));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_line;
-    use crate::batch::write_record_line;
-
-    fn line(actor: &str, seq: i64, payload: &str) -> String {
-        let mut line = String::new();
-        write_record_line(
-            &mut line,
-            seq,
-            "01a24e10-95aa-710e-8350-e122ea43ed30",
-            "receipt_issued",
-            actor,
-            "2026-12-07T01:13:59.466425Z",
-            payload,
-            &"a".repeat(64),
-            &"b".repeat(64),
-        );
-        line
-    }
-
-    #[test]
-    fn a_line_as_written_is_taken_apart_where_its_fields_stand() {
-        // A payload that holds the very texts the end of a line is found by.
-        let payload = r#"{"rows":{"t":[{"note":",\"prev_hash\":\"x\",\"seq\":1}","seq":3}]}}"#;
-        let written = line("收费员", 12, payload);
-        let p = split_line(&written).expect("a written line splits");
-        assert_eq!(
-            (p.actor, p.at, p.hash, p.id, p.kind, p.payload, p.prev_hash, p.seq),
-            (
-                "收费员",
-                "2026-12-07T01:13:59.466425Z",
-                "b".repeat(64).as_str(),
-                "01a24e10-95aa-710e-8350-e122ea43ed30",
-                "receipt_issued",
-                payload,
-                "a".repeat(64).as_str(),
-                12
-            )
-        );
-        // Anything else is left to the JSON reader: an escape in a field, another layout, a
-        // number not written canonically.
-        assert!(split_line(&line("收费员 \"甲\"", 12, payload)).is_none());
-        assert!(split_line(&written.replacen("\"actor\":", "\"actor\": ", 1)).is_none());
-        assert!(split_line(&written.replacen(",\"seq\":12}", ",\"seq\":012}", 1)).is_none());
-        assert!(split_line(&written.replacen(",\"seq\":12}", ",\"seq\":-1}", 1)).is_none());
-        assert!(split_line(&written.replacen(",\"seq\":12}", ",\"seq\":12} ", 1)).is_none());
-        assert!(split_line(&written.replacen(&"a".repeat(64), "a\",\"x\":\"y", 1)).is_none());
-    }
 }
