@@ -9,6 +9,14 @@ fn clerk() -> Clerk {
     Clerk::command_line("财务小王").unwrap()
 }
 
+/// An HIS file whose amount is not a number.
+fn bad_his() -> HisFile {
+    HisFile::Bytes {
+        bytes: "应急收据号,HIS发票号,金额\nMZ01-000001,H1,十二元\n".into(),
+        name: "bad.csv".into(),
+    }
+}
+
 #[test]
 fn a_bad_input_is_refused_before_the_workspace_exists() {
     let f = fixture();
@@ -30,10 +38,7 @@ fn a_bad_input_is_refused_before_the_workspace_exists() {
         ),
         (
             Load {
-                his: Some(HisFile::Bytes {
-                    bytes: "应急收据号,HIS发票号,金额\nMZ01-000001,H1,十二元\n".into(),
-                    name: "bad.csv".into(),
-                }),
+                his: Some(bad_his()),
                 ..Load::default()
             },
             "his_rows_invalid",
@@ -60,10 +65,7 @@ fn a_bad_input_is_refused_before_the_workspace_exists() {
         (
             Load {
                 roots: vec![dir.path().join("absent")],
-                his: Some(HisFile::Bytes {
-                    bytes: "应急收据号,HIS发票号,金额\nMZ01-000001,H1,十二元\n".into(),
-                    name: "bad.csv".into(),
-                }),
+                his: Some(bad_his()),
                 ..Load::default()
             },
             "his_rows_invalid",
@@ -72,10 +74,7 @@ fn a_bad_input_is_refused_before_the_workspace_exists() {
         (
             Load {
                 roots: vec![f.clean()],
-                his: Some(HisFile::Bytes {
-                    bytes: "应急收据号,HIS发票号,金额\nMZ01-000001,H1,十二元\n".into(),
-                    name: "bad.csv".into(),
-                }),
+                his: Some(bad_his()),
                 report_to: Some(a_file.clone()),
                 ..Load::default()
             },
