@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Where the running desk app grows with use (issue 19): one app on STATION, signed in, first
+searches as `app-memory.py` does, then PHASES of searches, each driven a different way, with the
+memory of each process (PSS and anonymous, from smaps_rollup) and the page's own counts (DOM
+nodes, Tauri IPC callbacks waiting, performance entries) read before and after each step.
+A figure to read, not a test.
+
+Phases (comma separated, each `kind:count`):
+  invoke:N   N searches (patient and item alternating) through `__TAURI_INTERNALS__.invoke` from
+             inside the page: the IPC (fetch to ipc://, the app's custom-scheme handler, the core)
+             without React, the DOM or WebDriver input.
+  fetch0:N   N bare fetches to ipc:// of a command that does not exist (the IPC transport only).
+  type:N     N searches typed from inside the page (the input's value set, an `input` event sent,
+             the list's data-answers awaited): React and the DOM and the IPC, no WebDriver keys.
+  keys:N     N searches typed through WebDriver as app-memory.py's --rounds does (16 a round).
+  none:N     as keys, with queries that find nothing.
+  idle:S     S seconds doing nothing.
+Every phase is sampled each `--every` searches.
+
+  flock /tmp/downtime-e2e.lock xvfb-run -a -s "-screen 0 1920x1080x24" \\
+    scripts/app-memory-growth.py --db /tmp/x/station.db --app /work/main/target/release/downtime-desk \\
+    --phases keys:160,invoke:4000,type:1000,idle:30
+"""
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import argparse
+
+spec = importlib.util.spec_from_file_location("am", os.path.join(os.path.dirname(__file__), "app-memory.py"))
+am = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(am)
+
+PQ = ["zs", "lj", "wf", "138", "chen", "11010", "zhy", "lx"]
+IQ = ["zcf", "xc", "1102", "qm", "ns", "ys", "250", "xy"]
+PQ0 = ["qqqx", "vvvz", "0000009", "xqxq", "kkkv", "9999998", "vqzx", "zqqv"]
+IQ0 = ["qqqx", "vvvz", "0000009", "xqxq", "kkkv", "9999998", "vqzx", "zqqv"]
+
+
+def rollup(pid):
+    f = {}
+    with open(f"/proc/{pid}/smaps_rollup") as fh:
+        for line in fh:
+            p = line.split()
+            if len(p) >= 2 and p[0].endswith(":"):
+                f[p[0][:-1]] = int(p[1])
+    with open(f"/proc/{pid}/comm") as fh:
+        name = fh.read().strip()
+    return name, f.get("Pss", 0) / 1024, f.get("Anonymous", 0) / 1024
+
+
+PAGE = """return JSON.stringify({
+  dom: document.getElementsByTagName('*').length,
+  cb: (window.__TAURI_INTERNALS__ && window.__TAURI_INTERNALS__.callbacks) ? window.__TAURI_INTERNALS__.callbacks.size : -1,
+  perf: performance.getEntries().length,
+  res: performance.getEntriesByType('resource').length,
+})"""
+
+
+def sample(s, pid, label, done, settle):
+    time.sleep(settle)
+    procs = []
+    for p in am.tree(pid):
+        try:
+            procs.append(rollup(p))
+        except OSError:
+            pass
+    page = json.loads(s.run(PAGE))
+    total = sum(p for _, p, _ in procs)
+    parts = "  ".join(f"{n[:14]} {p:6.1f}/{a:5.1f}" for n, p, a in procs)
+    print(f"{label:<10} {done:>6}  total PSS {total:6.1f}  [{parts}]  page {page}", flush=True)
+    return total, procs
+
+
+def invoke_chunk(s, n, start, none=False):
+    pq, iq = (PQ0, IQ0) if none else (PQ, IQ)
+    script = """const [n, start, pq, iq, done] = arguments;
+(async () => {
+  for (let i = 0; i < n; i++) {
+    const k = start + i;
+    if (k % 2 === 0) await window.__TAURI_INTERNALS__.invoke('find_patients', {query: pq[(k >> 1) % pq.length], limit: 20});
+    else await window.__TAURI_INTERNALS__.invoke('catalog_search', {query: iq[(k >> 1) % iq.length], limit: 20});
+  }
+})().then(() => done('ok'), (e) => done('err ' + JSON.stringify(e)));"""
+    r = am.call("POST", f"{s.url}/execute/async", {"script": script, "args": [n, start, pq, iq]})
+    if r != "ok":
+        raise SystemExit(f"invoke: {r}")
+
+
+def fetch0_chunk(s, n):
+    script = """const [n, done] = arguments;
+(async () => {
+  for (let i = 0; i < n; i++) {
+    try { const r = await fetch('ipc://localhost/no_such_command', {method: 'POST', body: '{}', headers: {'Content-Type': 'application/json'}}); await r.text(); } catch (e) {}
+  }
+})().then(() => done('ok'));"""
+    am.call("POST", f"{s.url}/execute/async", {"script": script, "args": [n]})
+
+
+def type_chunk(s, testid, queries):
+    """Types each query into the box [data-testid=testid-search] from inside the page."""
+    script = """const [testid, qs, done] = arguments;
+const box = document.querySelector(`[data-testid='${testid}-search']`);
+const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+(async () => {
+  for (const q of qs) {
+    set.call(box, '');
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    set.call(box, q);
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    const t0 = performance.now();
+    for (;;) {
+      const r = document.querySelector(`[data-testid='${testid}-results'][data-answers='${q}'], [data-testid='${testid}-none']`);
+      if (r) break;
+      if (performance.now() - t0 > 10000) throw new Error('no answer to ' + q);
+      await new Promise((ok) => requestAnimationFrame(ok));
+    }
+  }
+})().then(() => done('ok'), (e) => done('err ' + e));"""
+    r = am.call("POST", f"{s.url}/execute/async", {"script": script, "args": [testid, queries]})
+    if r != "ok":
+        raise SystemExit(f"type: {r}")
+
+
+def to_patients(s):
+    s.keys(am.ESC)
+    s.keys(am.F3)
+    s.wait_focus("patient-search")
+
+
+def to_items(s):
+    s.keys(am.CTRL_P)
+    s.wait_focus("item-search")
+
+
+def keys_round(s, none):
+    pq, iq = (PQ0, IQ0) if none else (PQ, IQ)
+    to_patients(s)
+    for q in pq:
+        s.keys(am.SELECT_ALL)
+        s.keys(am.BACKSPACE)
+        s.keys(q)
+        s.find(f"[data-testid='patient-results'][data-answers='{q}'], [data-testid='patient-none']")
+    to_items(s)
+    for q in iq:
+        s.keys(am.SELECT_ALL)
+        s.keys(am.BACKSPACE)
+        s.keys(q)
+        s.find(f"[data-testid='item-results'][data-answers='{q}'], [data-testid='item-none']")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--app", default="target/release/downtime-desk")
+    ap.add_argument("--driver", default=os.path.expanduser("~/.cargo/bin/tauri-driver"))
+    ap.add_argument("--name", default="管理员")
+    ap.add_argument("--pin", default="123456")
+    ap.add_argument("--phases", default="keys:160,invoke:4000,type:1600,idle:30")
+    ap.add_argument("--every", type=int, default=1000, help="searches between samples (keys: rounded to 16)")
+    ap.add_argument("--settle", type=float, default=2.0)
+    ap.add_argument("--env", action="append", default=[])
+    a = ap.parse_args()
+    app = os.path.abspath(a.app)
+    home = tempfile.mkdtemp(prefix="downtime-app-growth")
+    env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache",
+               XDG_CONFIG_HOME=f"{home}/config", DOWNTIME_DB=os.path.abspath(a.db), TZ="Asia/Shanghai")
+    env.update(kv.split("=", 1) for kv in a.env)
+    print(f"env {a.env} phases {a.phases}", flush=True)
+    driver = subprocess.Popen([a.driver], env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    s = None
+    try:
+        time.sleep(1.0)
+        s = am.Session("http://127.0.0.1:4444", app)
+        s.find("[data-testid='login-name']")
+        s.keys(a.name)
+        s.keys(am.ENTER)
+        s.keys(a.pin)
+        s.keys(am.ENTER)
+        s.find("[data-testid='status-operator']")
+        keys_round(s, False)
+        pid = am.app_pid(app)
+        sample(s, pid, "start", 0, a.settle)
+        for phase in a.phases.split(","):
+            kind, n = phase.split(":")
+            n = int(n)
+            t0 = time.time()
+            first = sample(s, pid, kind, 0, a.settle)[0] if kind != "idle" else None
+            if kind == "idle":
+                time.sleep(n)
+                sample(s, pid, kind, n, a.settle)
+                continue
+            done = 0
+            while done < n:
+                step = min(a.every, n - done)
+                if kind == "invoke":
+                    invoke_chunk(s, step, done)
+                elif kind == "invnone":
+                    invoke_chunk(s, step, done, none=True)
+                elif kind == "fetch0":
+                    fetch0_chunk(s, step)
+                elif kind == "type":
+                    rounds = max(1, step // 16)
+                    for _ in range(rounds):
+                        to_patients(s)
+                        type_chunk(s, "patient", PQ)
+                        to_items(s)
+                        type_chunk(s, "item", IQ)
+                    step = rounds * 16
+                elif kind in ("keys", "none"):
+                    rounds = max(1, step // 16)
+                    for _ in range(rounds):
+                        keys_round(s, kind == "none")
+                    step = rounds * 16
+                done += step
+                last = sample(s, pid, kind, done, a.settle)[0]
+            dt = time.time() - t0
+            print(f"== {kind}: {done} in {dt:.0f} s, total PSS {last - first:+.1f} MB = "
+                  f"{(last - first) * 1000 / done:+.1f} MB per 1,000", flush=True)
+    finally:
+        if s:
+            s.close()
+        try:
+            os.killpg(driver.pid, signal.SIGTERM)
+            driver.wait(timeout=10)
+        except Exception:
+            os.killpg(driver.pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
