@@ -14,6 +14,13 @@ Phases (comma separated, each `kind:count`):
              the list's data-answers awaited): React and the DOM and the IPC, no WebDriver keys.
   keys:N     N searches typed through WebDriver as app-memory.py's --rounds does (16 a round).
   none:N     as keys, with queries that find nothing.
+  wdnop:N    N searches' worth of WebDriver commands (8 each) with no key typed.
+  actions:N  N searches typed by key events as `keys` does, 8 searches in one WebDriver command.
+  arrows:N   N searches' worth of key events (6 each, ↓↑ in a list) that edit nothing.
+  exec:N     N searches typed by editing commands from inside the page (execCommand delete and
+             insertText: the undo steps typing makes, no key event).
+  undocount:MAX  undo (execCommand) until nothing is left, at most MAX: how many steps are held.
+  reload:0   the page reloaded (a navigation drops the undo steps).
   idle:S     S seconds doing nothing.
 Every phase is sampled each `--every` searches.
 
@@ -55,6 +62,7 @@ def rollup(pid):
 
 PAGE = """return JSON.stringify({
   dom: document.getElementsByTagName('*').length,
+  undo: document.queryCommandEnabled('undo'),
   cb: (window.__TAURI_INTERNALS__ && window.__TAURI_INTERNALS__.callbacks) ? window.__TAURI_INTERNALS__.callbacks.size : -1,
   perf: performance.getEntries().length,
   res: performance.getEntriesByType('resource').length,
@@ -126,6 +134,70 @@ const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')
         raise SystemExit(f"type: {r}")
 
 
+def wdnop_chunk(s, n):
+    """n searches' worth of WebDriver commands (8 each: the active element, a find, a script) with no key typed."""
+    for _ in range(n):
+        for _ in range(2):
+            am.call("GET", f"{s.url}/element/active")
+            s.find("[data-testid='status-operator']")
+            s.run("return 1")
+            s.focused()
+
+
+def key_seq(text):
+    out = []
+    for ch in text:
+        out += [{"type": "keyDown", "value": ch}, {"type": "keyUp", "value": ch}]
+    return out
+
+
+def actions_chunk(s, testid, queries):
+    """The queries typed as a keyboard does (Ctrl+A, Backspace, the text, a pause for the answer),
+    all in ONE WebDriver actions command: the same key events as `keys`, few WebDriver commands."""
+    seq = []
+    for q in queries:
+        seq += [{"type": "keyDown", "value": "\ue009"}, {"type": "keyDown", "value": "a"},
+                {"type": "keyUp", "value": "a"}, {"type": "keyUp", "value": "\ue009"}]
+        seq += key_seq("\ue003") + key_seq(q) + [{"type": "pause", "duration": 120}]
+    am.call("POST", f"{s.url}/actions", {"actions": [{"type": "key", "id": "kb", "actions": seq}]})
+    q = queries[-1]
+    s.find(f"[data-testid='{testid}-results'][data-answers='{q}'], [data-testid='{testid}-none']", wait=10)
+
+
+def arrows_chunk(s, n):
+    """n searches' worth of key events (6 each) that edit nothing: ↓ and ↑ in the list shown."""
+    seq = []
+    for _ in range(n):
+        seq += key_seq("\ue015") + key_seq("\ue013") + key_seq("\ue015") + key_seq("\ue013") + key_seq("\ue015") + key_seq("\ue013")
+        seq += [{"type": "pause", "duration": 20}]
+    am.call("POST", f"{s.url}/actions", {"actions": [{"type": "key", "id": "kb", "actions": seq}]})
+
+
+def exec_chunk(s, testid, queries):
+    """Each query put into the box by editing commands from inside the page (select all, delete,
+    insertText: undo steps as typing makes them, no key event)."""
+    script = """const [testid, qs, done] = arguments;
+const box = document.querySelector(`[data-testid='${testid}-search']`);
+(async () => {
+  for (const q of qs) {
+    box.focus(); box.select();
+    document.execCommand('delete');
+    document.execCommand('insertText', false, q);
+    const t0 = performance.now();
+    for (;;) {
+      const r = document.querySelector(`[data-testid='${testid}-results'][data-answers='${q}'], [data-testid='${testid}-none']`);
+      if (r) break;
+      if (performance.now() - t0 > 10000) throw new Error('no answer to ' + q);
+      await new Promise((ok) => requestAnimationFrame(ok));
+    }
+  }
+})().then(() => done('ok ' + document.queryCommandEnabled('undo')), (e) => done('err ' + e));"""
+    r = am.call("POST", f"{s.url}/execute/async", {"script": script, "args": [testid, queries]})
+    if not r.startswith("ok"):
+        raise SystemExit(f"exec: {r}")
+    return r
+
+
 def to_patients(s):
     s.keys(am.ESC)
     s.keys(am.F3)
@@ -191,6 +263,19 @@ def main():
             n = int(n)
             t0 = time.time()
             first = sample(s, pid, kind, 0, a.settle)[0] if kind != "idle" else None
+            if kind == "undocount":
+                # How many undo steps the page holds: undo until nothing is left (changes the boxes).
+                r = s.run("""let n = 0; const t0 = performance.now();
+while (n < %d && document.queryCommandEnabled('undo') && document.execCommand('undo')) n++;
+return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + ' ms; undo still enabled: ' + document.queryCommandEnabled('undo');""" % n)
+                print(f"undocount: {r}", flush=True)
+                sample(s, pid, kind, n, a.settle)
+                continue
+            if kind == "reload":
+                s.run("location.reload(); return 1")
+                s.find("[data-testid='login-name'], [data-testid='status-operator']")
+                sample(s, pid, kind, 0, a.settle + 3)
+                continue
             if kind == "idle":
                 time.sleep(n)
                 sample(s, pid, kind, n, a.settle)
@@ -202,6 +287,28 @@ def main():
                     invoke_chunk(s, step, done)
                 elif kind == "invnone":
                     invoke_chunk(s, step, done, none=True)
+                elif kind == "wdnop":
+                    wdnop_chunk(s, step)
+                elif kind == "actions":
+                    rounds = max(1, step // 16)
+                    for _ in range(rounds):
+                        to_patients(s)
+                        actions_chunk(s, "patient", PQ)
+                        to_items(s)
+                        actions_chunk(s, "item", IQ)
+                    step = rounds * 16
+                elif kind == "arrows":
+                    to_patients(s)
+                    s.keys("zs")
+                    arrows_chunk(s, step)
+                elif kind == "exec":
+                    rounds = max(1, step // 16)
+                    for _ in range(rounds):
+                        to_patients(s)
+                        exec_chunk(s, "patient", PQ)
+                        to_items(s)
+                        exec_chunk(s, "item", IQ)
+                    step = rounds * 16
                 elif kind == "fetch0":
                     fetch0_chunk(s, step)
                 elif kind == "type":
