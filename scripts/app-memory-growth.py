@@ -21,6 +21,8 @@ Phases (comma separated, each `kind:count`):
              insertText: the undo steps typing makes, no key event).
   undocount:MAX  undo (execCommand) until nothing is left, at most MAX: how many steps are held.
   reload:0   the page reloaded (a navigation drops the undo steps).
+  execclear:N, keysclear:N  as exec, keys, the undo steps dropped after each 16 searches
+             (a hidden about:blank iframe navigated: WebKit clears the undo stack on a frame's load).
   idle:S     S seconds doing nothing.
 Every phase is sampled each `--every` searches.
 
@@ -198,6 +200,21 @@ const box = document.querySelector(`[data-testid='${testid}-search']`);
     return r
 
 
+CLEAR = """const done = arguments[arguments.length - 1];
+const before = document.queryCommandEnabled('undo');
+const f = document.createElement('iframe');
+f.style.display = 'none';
+f.src = 'about:blank';
+document.body.appendChild(f);
+setTimeout(() => { try { f.contentWindow.location.replace('about:blank'); } catch (e) {}
+  setTimeout(() => { f.remove(); done('undo before ' + before + ', after ' + document.queryCommandEnabled('undo')); }, 50); }, 50);"""
+
+
+def clear_undo(s):
+    """A frame's navigation (a hidden about:blank iframe) makes WebKit drop the page's undo steps."""
+    return am.call("POST", f"{s.url}/execute/async", {"script": CLEAR, "args": []})
+
+
 def to_patients(s):
     s.keys(am.ESC)
     s.keys(am.F3)
@@ -301,6 +318,23 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
                     to_patients(s)
                     s.keys("zs")
                     arrows_chunk(s, step)
+                elif kind == "execclear":
+                    rounds = max(1, step // 16)
+                    for _ in range(rounds):
+                        to_patients(s)
+                        exec_chunk(s, "patient", PQ)
+                        to_items(s)
+                        exec_chunk(s, "item", IQ)
+                        r = clear_undo(s)
+                    print("  clear:", r, flush=True)
+                    step = rounds * 16
+                elif kind == "keysclear":
+                    rounds = max(1, step // 16)
+                    for _ in range(rounds):
+                        keys_round(s, False)
+                        r = clear_undo(s)
+                    print("  clear:", r, flush=True)
+                    step = rounds * 16
                 elif kind == "exec":
                     rounds = max(1, step // 16)
                     for _ in range(rounds):

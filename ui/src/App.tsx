@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { api, toIpcError, type IpcError } from "./api";
 import type { AppStatus } from "./bindings/AppStatus";
 import { useHotkeys } from "./hooks/useHotkeys";
+import { useUndoBound } from "./hooks/useUndoBound";
 import { useLang, useT } from "./i18n";
 import { FatalScreen } from "./screens/FatalScreen";
 import { LockScreen } from "./screens/LockScreen";
@@ -21,6 +22,7 @@ export function App() {
   const [fatal, setFatal] = useState<IpcError | null>(null);
   const [locked, setLocked] = useState(false);
   useHotkeys({ "Ctrl+L": toggle });
+  useUndoBound();
 
   useEffect(() => {
     api.appStatus().then(setStatus, (e: unknown) => setFatal(toIpcError(e)));
