@@ -23,6 +23,7 @@ Phases (comma separated, each `kind:count`):
   reload:0   the page reloaded (a navigation drops the undo steps).
   execclear:N, keysclear:N  as exec, keys, the undo steps dropped after each 16 searches
              (a hidden about:blank iframe navigated: WebKit clears the undo stack on a frame's load).
+  xdo:N      N searches typed as real X key events (xdotool; needs it installed), no WebDriver keys.
   idle:S     S seconds doing nothing.
 Every phase is sampled each `--every` searches.
 
@@ -215,6 +216,23 @@ def clear_undo(s):
     return am.call("POST", f"{s.url}/execute/async", {"script": CLEAR, "args": []})
 
 
+def xdo(*args):
+    subprocess.run(["xdotool", *args], check=True, capture_output=True)
+
+
+def xdo_chunk(s, pid, testid, queries):
+    """The queries typed as real X key events (xdotool into the app's window): no WebDriver."""
+    win = subprocess.run(["xdotool", "search", "--pid", str(pid)], capture_output=True, text=True).stdout.split()
+    for w in win:
+        subprocess.run(["xdotool", "windowfocus", w], capture_output=True)
+    for q in queries:
+        xdo("key", "--delay", "15", "ctrl+a", "BackSpace")
+        xdo("type", "--delay", "15", q)
+        time.sleep(0.12)
+    q = queries[-1]
+    s.find(f"[data-testid='{testid}-results'][data-answers='{q}'], [data-testid='{testid}-none']", wait=10)
+
+
 def to_patients(s):
     s.keys(am.ESC)
     s.keys(am.F3)
@@ -334,6 +352,14 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
                         keys_round(s, False)
                         r = clear_undo(s)
                     print("  clear:", r, flush=True)
+                    step = rounds * 16
+                elif kind == "xdo":
+                    rounds = max(1, step // 16)
+                    for _ in range(rounds):
+                        to_patients(s)
+                        xdo_chunk(s, pid, "patient", PQ)
+                        to_items(s)
+                        xdo_chunk(s, pid, "item", IQ)
                     step = rounds * 16
                 elif kind == "exec":
                     rounds = max(1, step // 16)
