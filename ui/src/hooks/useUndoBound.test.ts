@@ -45,6 +45,18 @@ describe("useUndoBound", () => {
     expect(frames()).toBe(0);
   });
 
+  test("typing that never pauses still has its undo steps dropped, at twice the edits", () => {
+    renderHook(() => useUndoBound(3, 1000));
+    for (let i = 0; i < 5; i++) {
+      fireEvent.input(box);
+      vi.advanceTimersByTime(500);
+    }
+    expect(frames()).toBe(0);
+    fireEvent.input(box); // the 6th edit, no pause yet
+    vi.advanceTimersByTime(0);
+    expect(frames()).toBe(1);
+  });
+
   test("an input method's text being composed is not counted", () => {
     renderHook(() => useUndoBound(2, 10));
     box.dispatchEvent(new InputEvent("input", { bubbles: true, isComposing: true }));

@@ -2,8 +2,8 @@
 //! field as an undo step, in the web process and in the app's, for as long as the page lives: it
 //! drops them only when a frame of the page loads. Each step holds the edited box and what React
 //! hung on it, so a counter's searches grew the app by 16–45 MB per 1,000 and never gave it back
-//! (`scripts/app-memory-growth.py`). After every `every` edits, once typing pauses for `pauseMs`,
-//! a hidden about:blank frame is loaded and removed, which makes WebKit drop the page's undo
+//! (`scripts/app-memory-growth.py`). After every `every` edits, once typing pauses for `pauseMs`
+//! (at the latest after twice as many edits), a hidden about:blank frame is loaded and removed, which makes WebKit drop the page's undo
 //! steps. Ctrl+Z in a box then has nothing older than that to take back.
 
 import { useEffect } from "react";
@@ -37,10 +37,11 @@ export function useUndoBound(every = UNDO_EDITS, pauseMs = 1000): void {
       edits++;
       if (edits < every) return;
       window.clearTimeout(timer);
+      // At a pause in the typing, or at once when it goes on without one (twice the edits).
       timer = window.setTimeout(() => {
         edits = 0;
         dropUndoSteps();
-      }, pauseMs);
+      }, edits >= 2 * every ? 0 : pauseMs);
     };
     window.addEventListener("input", onInput, true);
     return () => {
