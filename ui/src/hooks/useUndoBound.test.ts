@@ -55,6 +55,8 @@ describe("useUndoBound", () => {
     fireEvent.input(box); // the 6th edit, no pause yet
     vi.advanceTimersByTime(0);
     expect(frames()).toBe(1);
+    vi.advanceTimersByTime(100);
+    expect(frames()).toBe(0);
   });
 
   test("an input method's text being composed is not counted", () => {
