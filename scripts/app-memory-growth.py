@@ -34,7 +34,6 @@ Every phase is sampled each `--every` searches.
 import importlib.util
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -260,6 +259,18 @@ def keys_round(s, none):
         s.find(f"[data-testid='item-results'][data-answers='{q}'], [data-testid='item-none']")
 
 
+
+def both_lists(s, step, chunk):
+    """About `step` searches in rounds of 16: the patient list's queries, then the price list's,
+    each driven by `chunk(s, which, queries)`. Returns how many were made."""
+    rounds = max(1, step // 16)
+    for _ in range(rounds):
+        to_patients(s)
+        chunk(s, "patient", PQ)
+        to_items(s)
+        chunk(s, "item", IQ)
+    return rounds * 16
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
@@ -325,13 +336,7 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
                 elif kind == "wdnop":
                     wdnop_chunk(s, step)
                 elif kind == "actions":
-                    rounds = max(1, step // 16)
-                    for _ in range(rounds):
-                        to_patients(s)
-                        actions_chunk(s, "patient", PQ)
-                        to_items(s)
-                        actions_chunk(s, "item", IQ)
-                    step = rounds * 16
+                    step = both_lists(s, step, actions_chunk)
                 elif kind == "arrows":
                     to_patients(s)
                     s.keys("zs")
@@ -354,31 +359,13 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
                     print("  clear:", r, flush=True)
                     step = rounds * 16
                 elif kind == "xdo":
-                    rounds = max(1, step // 16)
-                    for _ in range(rounds):
-                        to_patients(s)
-                        xdo_chunk(s, pid, "patient", PQ)
-                        to_items(s)
-                        xdo_chunk(s, pid, "item", IQ)
-                    step = rounds * 16
+                    step = both_lists(s, step, lambda s, which, queries: xdo_chunk(s, pid, which, queries))
                 elif kind == "exec":
-                    rounds = max(1, step // 16)
-                    for _ in range(rounds):
-                        to_patients(s)
-                        exec_chunk(s, "patient", PQ)
-                        to_items(s)
-                        exec_chunk(s, "item", IQ)
-                    step = rounds * 16
+                    step = both_lists(s, step, exec_chunk)
                 elif kind == "fetch0":
                     fetch0_chunk(s, step)
                 elif kind == "type":
-                    rounds = max(1, step // 16)
-                    for _ in range(rounds):
-                        to_patients(s)
-                        type_chunk(s, "patient", PQ)
-                        to_items(s)
-                        type_chunk(s, "item", IQ)
-                    step = rounds * 16
+                    step = both_lists(s, step, type_chunk)
                 elif kind in ("keys", "none"):
                     rounds = max(1, step // 16)
                     for _ in range(rounds):
@@ -390,13 +377,7 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
             print(f"== {kind}: {done} in {dt:.0f} s, total PSS {last - first:+.1f} MB = "
                   f"{(last - first) * 1000 / done:+.1f} MB per 1,000", flush=True)
     finally:
-        if s:
-            s.close()
-        try:
-            os.killpg(driver.pid, signal.SIGTERM)
-            driver.wait(timeout=10)
-        except Exception:
-            os.killpg(driver.pid, signal.SIGKILL)
+        am.stop(s, driver)
 
 
 if __name__ == "__main__":

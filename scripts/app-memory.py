@@ -210,6 +210,18 @@ def make_station(a):
     return db
 
 
+def stop(session, driver):
+    """Ends the WebDriver session and the driver's whole process group (tauri-driver and
+    WebKitWebDriver), SIGKILL if SIGTERM is not enough."""
+    if session:
+        session.close()
+    try:
+        os.killpg(driver.pid, signal.SIGTERM)
+        driver.wait(timeout=10)
+    except Exception:
+        os.killpg(driver.pid, signal.SIGKILL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="the station file the app opens (else DIR/station.db)")
@@ -322,13 +334,7 @@ def main():
                   + (f"; then {a.rounds * 16} more searches, {per_search_ms:.0f} ms each "
                      "(clear the box, type, see the answer)" if a.rounds else ""))
     finally:
-        if s:
-            s.close()
-        try:
-            os.killpg(driver.pid, signal.SIGTERM)
-            driver.wait(timeout=10)
-        except Exception:
-            os.killpg(driver.pid, signal.SIGKILL)
+        stop(s, driver)
 
 
 if __name__ == "__main__":
