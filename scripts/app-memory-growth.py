@@ -25,7 +25,9 @@ Phases (comma separated, each `kind:count`):
              (a hidden about:blank iframe navigated: WebKit clears the undo stack on a frame's load).
   xdo:N      N searches typed as real X key events (xdotool; needs it installed), no WebDriver keys.
   idle:S     S seconds doing nothing.
-Every phase is sampled each `--every` searches.
+Every phase is sampled each `--every` searches (with the milliseconds a search took since the
+last sample). `--smaps DIR` also keeps each process's /proc/PID/smaps at each sample (to find
+which mapping grew), `--log FILE` the driver's and the app's standard error.
 
   flock /tmp/downtime-e2e.lock xvfb-run -a -s "-screen 0 1920x1080x24" \\
     scripts/app-memory-growth.py --db /tmp/x/station.db --app /work/main/target/release/downtime-desk \\
