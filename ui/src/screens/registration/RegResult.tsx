@@ -76,10 +76,10 @@ export function RegResult({ reg, onNext, onPrintSlip, slip, nextRef }: Props) {
         <button type="button" data-testid="reg-print-slip" disabled={slip.pending || reg.cancelled} onClick={onPrintSlip}>
           {t("reg.printSlip")} <kbd>Ctrl+R</kbd>
         </button>
+        <button ref={nextRef} type="button" className="primary" data-testid="reg-next" onClick={onNext}>
+          {t("reg.next")} <kbd>Enter</kbd> <kbd>F4</kbd>
+        </button>
       </div>
-      <button ref={nextRef} type="button" className="primary" data-testid="reg-next" onClick={onNext}>
-        {t("reg.next")} <kbd>Enter</kbd> <kbd>F4</kbd>
-      </button>
     </section>
   );
 }
