@@ -44,7 +44,8 @@ export function RegResult({ reg, onNext, onPrintSlip, slip, nextRef }: Props) {
         {reg.dept_name} · {reg.reg_type_name} · {reg.doctor || t("reg.doctorAny")}
       </p>
       <p className="muted">{t("reg.visitAt", { time: formatLocal(reg.occurred_at) })}</p>
-      {reg.change_fen > 0 && (
+      {/* Change is for the moment of paying; once refunded the refund takes its place. */}
+      {reg.change_fen > 0 && !reg.cancelled && (
         <div className="result-change">
           <span className="result-label">{t("reg.change")}</span>
           <span className="huge" data-testid="reg-change">
