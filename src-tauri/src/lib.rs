@@ -283,34 +283,6 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(ShellState::new(shell))
         .manage(commands::files::Picked::default())
-        .setup(|app| {
-            // EXPERIMENT (issue 19, not to land): a new webview when /tmp/h19/renew appears.
-            let h = app.handle().clone();
-            std::thread::spawn(move || {
-                let mut n = 0;
-                loop {
-                    std::thread::sleep(std::time::Duration::from_millis(500));
-                    if std::fs::remove_file("/tmp/h19/renew").is_err() {
-                        continue;
-                    }
-                    use tauri::Manager;
-                    n += 1;
-                    let old: Vec<_> = h.webview_windows().into_values().collect();
-                    let mut conf = h.config().app.windows[0].clone();
-                    conf.label = format!("main-{n}");
-                    match tauri::WebviewWindowBuilder::from_config(&h, &conf).and_then(|b| b.build()) {
-                        Ok(_) => {
-                            for w in old {
-                                let _ = w.destroy();
-                            }
-                            eprintln!("renew: new webview main-{n}");
-                        }
-                        Err(e) => eprintln!("renew: {e}"),
-                    }
-                }
-            });
-            Ok(())
-        })
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");
 }
