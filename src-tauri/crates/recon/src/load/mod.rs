@@ -354,8 +354,10 @@ impl Load<'_> {
                  patient_id, admission_id, refund_of, insured, insurance, insurance_no, content_sha256) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (id) DO NOTHING",
             )?;
+            let mut days = crate::DayCache::default();
+            let mut tenders = String::new();
             for r in &x.receipts {
-                let tenders = Value::Object(r.tenders.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+                tenders_text(&r.tenders, &mut tenders);
                 let n = stmt.execute(params![
                     r.id,
                     batch_id,
@@ -364,9 +366,9 @@ impl Load<'_> {
                     r.receipt_no,
                     r.kind,
                     r.total_fen,
-                    downtime_core::jcs::canonical(&tenders),
+                    tenders,
                     r.occurred_at,
-                    crate::local_day(&r.occurred_at),
+                    days.day(&r.occurred_at),
                     r.patient_id,
                     r.admission_id,
                     r.refund_of,
@@ -485,10 +487,77 @@ impl Load<'_> {
     }
 }
 
+/// A receipt's tenders as canonical JSON (`{"cash":1700}`), written into `out`. Method names
+/// of plain ASCII letters, digits and `_`, `-` (every method the desk knows) are written
+/// directly, in the map's order, which for such keys is also JCS's; any other goes through
+/// the canonical writer.
+fn tenders_text(tenders: &BTreeMap<String, i64>, out: &mut String) {
+    use std::fmt::Write;
+    out.clear();
+    let plain = |k: &String| k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !tenders.keys().all(plain) {
+        let value = Value::Object(tenders.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+        out.push_str(&downtime_core::jcs::canonical(&value));
+        return;
+    }
+    out.push('{');
+    for (i, (k, v)) in tenders.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "\"{k}\":{v}");
+    }
+    out.push('}');
+}
+
 /// The reason a verifier's problem code gives.
 fn batch_reason(code: &str) -> Reason {
     match code {
         "batch_gap" | "batch_link_broken" => Reason::BrokenChain,
         _ => Reason::TamperedFile,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tenders_text;
+    use serde_json::{json, Value};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn tenders_are_written_as_the_canonical_writer_writes_them() {
+        let cases: Vec<Vec<(&str, i64)>> = vec![
+            vec![],
+            vec![("cash", 1700)],
+            vec![("wechat", -250), ("cash", 0), ("insurance_fund", 12), ("card-2", i64::MIN)],
+            vec![("现金", 100), ("cash", 5)],
+            vec![("a\"b", 1), ("A", 2)],
+            vec![("\u{e000}", 1), ("😀", 2)],
+        ];
+        let mut out = String::new();
+        for case in cases {
+            let map: BTreeMap<String, i64> = case.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            tenders_text(&map, &mut out);
+            let value = Value::Object(map.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+            assert_eq!(out, downtime_core::jcs::canonical(&value), "{case:?}");
+        }
+    }
+
+    #[test]
+    fn the_day_cache_answers_as_local_day() {
+        let mut cache = crate::DayCache::default();
+        let mut stamps = Vec::new();
+        // Every 7 minutes 13 seconds over three days, and stamps not written as the desk writes them.
+        let start = chrono::DateTime::parse_from_rfc3339("2026-03-27T00:00:00Z").unwrap();
+        for i in 0..600 {
+            let t = start + chrono::Duration::seconds(i * 433);
+            stamps.push(t.to_utc().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+            stamps.push(t.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            stamps.push(t.format("%Y-%m-%dT%H:%M:%S+08:00").to_string());
+        }
+        stamps.extend(["", "not a stamp", "2026-12-08T23:59:59.999999Z", "2026-12-08T23:59:59.999999Z", "2026-12-09T00:00:00Z"].map(String::from));
+        for s in &stamps {
+            assert_eq!(cache.day(s), crate::local_day(s), "{s}");
+        }
     }
 }
