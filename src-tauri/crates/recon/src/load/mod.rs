@@ -357,28 +357,29 @@ impl Load<'_> {
             let mut days = crate::DayCache::default();
             let mut tenders = String::new();
             for r in &x.receipts {
-                tenders_text(&r.tenders, &mut tenders);
+                let t = |s| x.text(s);
+                tenders_text(x.tenders[r.tenders.clone()].iter().map(|&(m, fen)| (t(m), fen)), &mut tenders);
                 let n = stmt.execute(params![
-                    r.id,
+                    t(r.id),
                     batch_id,
                     station,
                     r.seq,
-                    r.receipt_no,
-                    r.kind,
+                    t(r.receipt_no),
+                    t(r.kind),
                     r.total_fen,
                     tenders,
-                    r.occurred_at,
-                    days.day(&r.occurred_at),
-                    r.patient_id,
-                    r.admission_id,
-                    r.refund_of,
+                    t(r.occurred_at),
+                    days.day(t(r.occurred_at)),
+                    t(r.patient_id),
+                    r.admission_id.map(t),
+                    r.refund_of.map(t),
                     r.insured,
-                    r.insurance,
-                    r.insurance_no,
-                    r.content_sha256,
+                    t(r.insurance),
+                    t(r.insurance_no),
+                    t(r.content_sha256),
                 ])?;
                 if n == 0 {
-                    clash("receipt", &r.id, &r.content_sha256)?;
+                    clash("receipt", t(r.id), t(r.content_sha256))?;
                 }
             }
             *counts.entry("receipt").or_default() += x.receipts.len() as i64;
@@ -389,19 +390,20 @@ impl Load<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
             )?;
             for p in &x.patients {
+                let t = |s| x.text(s);
                 let n = stmt.execute(params![
-                    p.id,
+                    t(p.id),
                     batch_id,
                     station,
-                    p.downtime_no,
-                    p.name,
-                    p.phone,
-                    p.insurance,
-                    p.insurance_no,
-                    p.content_sha256
+                    t(p.downtime_no),
+                    t(p.name),
+                    t(p.phone),
+                    t(p.insurance),
+                    t(p.insurance_no),
+                    t(p.content_sha256)
                 ])?;
                 if n == 0 {
-                    clash("patient", &p.id, &p.content_sha256)?;
+                    clash("patient", t(p.id), t(p.content_sha256))?;
                 }
             }
             *counts.entry("patient").or_default() += x.patients.len() as i64;
@@ -413,21 +415,22 @@ impl Load<'_> {
                  ON CONFLICT (id) DO NOTHING",
             )?;
             for a in &x.admissions {
+                let t = |s| x.text(s);
                 let n = stmt.execute(params![
-                    a.id,
+                    t(a.id),
                     batch_id,
                     station,
-                    a.inpatient_no,
-                    a.patient_id,
-                    a.dept_name,
-                    a.admitted_at,
-                    a.insurance,
-                    a.insurance_no,
+                    t(a.inpatient_no),
+                    t(a.patient_id),
+                    t(a.dept_name),
+                    t(a.admitted_at),
+                    t(a.insurance),
+                    t(a.insurance_no),
                     a.convert_to_insured,
-                    a.content_sha256
+                    t(a.content_sha256)
                 ])?;
                 if n == 0 {
-                    clash("admission", &a.id, &a.content_sha256)?;
+                    clash("admission", t(a.id), t(a.content_sha256))?;
                 }
             }
             *counts.entry("admission").or_default() += x.admissions.len() as i64;
@@ -487,21 +490,21 @@ impl Load<'_> {
     }
 }
 
-/// A receipt's tenders as canonical JSON (`{"cash":1700}`), written into `out`. Method names
-/// of plain ASCII letters, digits and `_`, `-` (every method the desk knows) are written
-/// directly, in the map's order, which for such keys is also JCS's; any other goes through
-/// the canonical writer.
-fn tenders_text(tenders: &BTreeMap<String, i64>, out: &mut String) {
+/// A receipt's tenders (methods in byte order, each once) as canonical JSON (`{"cash":1700}`),
+/// written into `out`. Method names of plain ASCII letters, digits and `_`, `-` (every method
+/// the desk knows) are written directly, in byte order, which for such keys is also JCS's; any
+/// other goes through the canonical writer.
+fn tenders_text<'t>(tenders: impl Iterator<Item = (&'t str, i64)> + Clone, out: &mut String) {
     use std::fmt::Write;
     out.clear();
-    let plain = |k: &String| k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !tenders.keys().all(plain) {
-        let value = Value::Object(tenders.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+    let plain = |k: &str| k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !tenders.clone().all(|(k, _)| plain(k)) {
+        let value = Value::Object(tenders.map(|(k, v)| (k.to_string(), json!(v))).collect());
         out.push_str(&downtime_core::jcs::canonical(&value));
         return;
     }
     out.push('{');
-    for (i, (k, v)) in tenders.iter().enumerate() {
+    for (i, (k, v)) in tenders.enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -537,7 +540,7 @@ mod tests {
         let mut out = String::new();
         for case in cases {
             let map: BTreeMap<String, i64> = case.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-            tenders_text(&map, &mut out);
+            tenders_text(map.iter().map(|(k, v)| (k.as_str(), *v)), &mut out);
             let value = Value::Object(map.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
             assert_eq!(out, downtime_core::jcs::canonical(&value), "{case:?}");
         }
