@@ -44,7 +44,8 @@ export function RegResult({ reg, onNext, onPrintSlip, slip, nextRef }: Props) {
         {reg.dept_name} · {reg.reg_type_name} · {reg.doctor || t("reg.doctorAny")}
       </p>
       <p className="muted">{t("reg.visitAt", { time: formatLocal(reg.occurred_at) })}</p>
-      {reg.change_fen > 0 && (
+      {/* Change is for the moment of paying; once refunded the refund takes its place. */}
+      {reg.change_fen > 0 && !reg.cancelled && (
         <div className="result-change">
           <span className="result-label">{t("reg.change")}</span>
           <span className="huge" data-testid="reg-change">
@@ -76,10 +77,10 @@ export function RegResult({ reg, onNext, onPrintSlip, slip, nextRef }: Props) {
         <button type="button" data-testid="reg-print-slip" disabled={slip.pending || reg.cancelled} onClick={onPrintSlip}>
           {t("reg.printSlip")} <kbd>Ctrl+R</kbd>
         </button>
+        <button ref={nextRef} type="button" className="primary" data-testid="reg-next" onClick={onNext}>
+          {t("reg.next")} <kbd>Enter</kbd> <kbd>F4</kbd>
+        </button>
       </div>
-      <button ref={nextRef} type="button" className="primary" data-testid="reg-next" onClick={onNext}>
-        {t("reg.next")} <kbd>Enter</kbd> <kbd>F4</kbd>
-      </button>
     </section>
   );
 }
