@@ -25,7 +25,9 @@ Phases (comma separated, each `kind:count`):
              (a hidden about:blank iframe navigated: WebKit clears the undo stack on a frame's load).
   xdo:N      N searches typed as real X key events (xdotool; needs it installed), no WebDriver keys.
   idle:S     S seconds doing nothing.
-Every phase is sampled each `--every` searches.
+Every phase is sampled each `--every` searches (with the milliseconds a search took since the
+last sample). `--smaps DIR` also keeps each process's /proc/PID/smaps at each sample (to find
+which mapping grew), `--log FILE` the driver's and the app's standard error.
 
   flock /tmp/downtime-e2e.lock xvfb-run -a -s "-screen 0 1920x1080x24" \\
     scripts/app-memory-growth.py --db /tmp/x/station.db --app /work/main/target/release/downtime-desk \\
@@ -71,18 +73,28 @@ PAGE = """return JSON.stringify({
 })"""
 
 
-def sample(s, pid, label, done, settle):
+SMAPS = None  # a folder for each process's smaps at each sample (--smaps)
+_samples = 0
+
+
+def sample(s, pid, label, done, settle, ms=None):
+    global _samples
     time.sleep(settle)
     procs = []
     for p in am.tree(pid):
         try:
             procs.append(rollup(p))
+            if SMAPS:
+                with open(f"/proc/{p}/smaps") as src, open(f"{SMAPS}/{_samples:03d}-{label}-{done}-{procs[-1][0]}", "w") as dst:
+                    dst.write(src.read())
         except OSError:
             pass
+    _samples += 1
     page = json.loads(s.run(PAGE))
     total = sum(p for _, p, _ in procs)
     parts = "  ".join(f"{n[:14]} {p:6.1f}/{a:5.1f}" for n, p, a in procs)
-    print(f"{label:<10} {done:>6}  total PSS {total:6.1f}  [{parts}]  page {page}", flush=True)
+    per = f"  {ms:5.0f} ms/search" if ms is not None else ""
+    print(f"{label:<10} {done:>6}  total PSS {total:6.1f}  [{parts}]{per}  page {page}", flush=True)
     return total, procs
 
 
@@ -282,15 +294,21 @@ def main():
     ap.add_argument("--every", type=int, default=1000, help="searches between samples (keys: rounded to 16)")
     ap.add_argument("--settle", type=float, default=2.0)
     ap.add_argument("--env", action="append", default=[])
+    ap.add_argument("--log", help="a file for the driver's and the app's standard error (WebKit's memory-pressure lines)")
+    ap.add_argument("--smaps", help="a folder: each process's /proc/PID/smaps at each sample, to compare mappings")
     a = ap.parse_args()
+    global SMAPS
+    SMAPS = a.smaps
+    if SMAPS:
+        os.makedirs(SMAPS, exist_ok=True)
     app = os.path.abspath(a.app)
     home = tempfile.mkdtemp(prefix="downtime-app-growth")
     env = dict(os.environ, HOME=home, XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache",
                XDG_CONFIG_HOME=f"{home}/config", DOWNTIME_DB=os.path.abspath(a.db), TZ="Asia/Shanghai")
     env.update(kv.split("=", 1) for kv in a.env)
     print(f"env {a.env} phases {a.phases}", flush=True)
-    driver = subprocess.Popen([a.driver], env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(a.log, "w") if a.log else subprocess.DEVNULL
+    driver = subprocess.Popen([a.driver], env=env, start_new_session=True, stdout=log, stderr=log)
     s = None
     try:
         time.sleep(1.0)
@@ -329,6 +347,7 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
             done = 0
             while done < n:
                 step = min(a.every, n - done)
+                t_step = time.time()
                 if kind == "invoke":
                     invoke_chunk(s, step, done)
                 elif kind == "invnone":
@@ -372,7 +391,7 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
                         keys_round(s, kind == "none")
                     step = rounds * 16
                 done += step
-                last = sample(s, pid, kind, done, a.settle)[0]
+                last = sample(s, pid, kind, done, a.settle, (time.time() - t_step) * 1e3 / step)[0]
             dt = time.time() - t0
             print(f"== {kind}: {done} in {dt:.0f} s, total PSS {last - first:+.1f} MB = "
                   f"{(last - first) * 1000 / done:+.1f} MB per 1,000", flush=True)

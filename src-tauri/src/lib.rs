@@ -221,9 +221,43 @@ pub fn lean_webkit() {
     }
 }
 
+/// Seconds between two hand-backs of the app process's freed heap ([`trim_heap`]).
+pub const TRIM_SECONDS: u64 = 20;
+
+/// How often the app process hands its freed heap back, given `DOWNTIME_MALLOC_TRIM` as the
+/// station started the app: seconds, `0` never (glibc keeps what it keeps), unset or unreadable
+/// [`TRIM_SECONDS`].
+pub fn trim_every(var: Option<&str>) -> Option<std::time::Duration> {
+    match var.map(|v| v.trim().parse::<u64>()) {
+        Some(Ok(0)) => None,
+        Some(Ok(s)) => Some(std::time::Duration::from_secs(s)),
+        None | Some(Err(_)) => Some(std::time::Duration::from_secs(TRIM_SECONDS)),
+    }
+}
+
+/// Hands the app process's freed heap back to the system every [`trim_every`] (issue 19;
+/// figures in ARCHITECTURE.md). glibc keeps pages freed inside its arenas (GTK's and WebKit's
+/// UI side free a little with every key event); `malloc_trim` returns them. On a thread of its
+/// own: it takes the allocator's locks, so it may run beside the window's thread.
+#[cfg(target_os = "linux")]
+pub fn trim_heap() {
+    let Some(every) = trim_every(std::env::var("DOWNTIME_MALLOC_TRIM").ok().as_deref()) else {
+        return;
+    };
+    let _ = std::thread::Builder::new().name("trim-heap".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    });
+}
+
 pub fn run() {
     // First, while this is the only thread: the environment is read by GTK and WebKit.
     lean_webkit();
+    #[cfg(target_os = "linux")]
+    trim_heap();
     let db_path = db_path_from_env();
     let instance_id = single_instance_id(&db_path);
     // First, before anything opens the station: a second start on the same file hands its

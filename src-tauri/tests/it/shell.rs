@@ -7,7 +7,7 @@ use downtime_core::patient::NewPatient;
 use downtime_core::registration::NewRegistration;
 use downtime_core::station::Setup;
 use downtime_core::{Desk, Fen, Role};
-use downtime_desk::{db_path_from, webkit_env};
+use downtime_desk::{db_path_from, trim_every, webkit_env, TRIM_SECONDS};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -60,6 +60,17 @@ fn webkit_runs_lean_unless_the_station_chose_otherwise() {
     assert_eq!(webkit_env(compositing_on), vec![("JSC_useDFGJIT", "false")]);
     let all_set = |_: &str| Some("1".into());
     assert_eq!(webkit_env(all_set), vec![]);
+}
+
+#[test]
+fn the_app_hands_its_freed_heap_back_unless_the_station_chose_otherwise() {
+    use std::time::Duration;
+    // Nothing set, or nothing readable: every TRIM_SECONDS (issue 19: the app's growth with use).
+    assert_eq!(trim_every(None), Some(Duration::from_secs(TRIM_SECONDS)));
+    assert_eq!(trim_every(Some("often")), Some(Duration::from_secs(TRIM_SECONDS)));
+    // The station's own period, or `0`: never (glibc keeps what it keeps).
+    assert_eq!(trim_every(Some(" 5 ")), Some(Duration::from_secs(5)));
+    assert_eq!(trim_every(Some("0")), None);
 }
 
 #[test]
