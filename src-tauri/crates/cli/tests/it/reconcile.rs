@@ -478,7 +478,10 @@ fn a_second_run_on_a_workspace_in_use_is_refused_and_changes_nothing() {
     assert!(!Path::new(out).join("reconciliation.json").exists());
     held.unlock().unwrap();
     f.run(&["reconcile", "--batches", batches, "--out", out]).out();
-    assert!(Path::new(out).join("reconciliation.json").is_file(), "once the other run ends, it goes ahead");
+    assert!(
+        Path::new(out).join("reconciliation.json").is_file(),
+        "once the other run ends, it goes ahead"
+    );
 }
 
 fn write_his(f: &Finance, his: &str) -> String {

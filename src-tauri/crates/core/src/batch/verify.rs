@@ -610,7 +610,13 @@ mod tests {
             }
             for (block, step) in [(1, 1), (3, 2), (7, 100), (64, 5), (1 << 20, 1 << 20)] {
                 let (mut lines, mut bytes) = (Vec::new(), Vec::new());
-                read_lines(Dribble(text.as_bytes(), step), block, &mut |b| bytes.extend_from_slice(b), &mut |l| lines.push(l.to_vec())).unwrap();
+                read_lines(
+                    Dribble(text.as_bytes(), step),
+                    block,
+                    &mut |b| bytes.extend_from_slice(b),
+                    &mut |l| lines.push(l.to_vec()),
+                )
+                .unwrap();
                 assert_eq!(lines, expected, "{text:?} in blocks of {block}, reads of {step}");
                 assert_eq!(bytes, text.as_bytes(), "every byte read once, in order");
             }

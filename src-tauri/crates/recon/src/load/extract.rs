@@ -155,14 +155,22 @@ impl Extract {
         self.keep(std::str::from_utf8(&hex).expect("hex is ASCII"))
     }
 
-
     /// Takes what finance needs from one journal entry. Only the rows of the tables below are
     /// read into fields; every other row (receipt lines, mostly) is only skimmed.
     pub fn add(&mut self, entry: &Entry<'_>) {
         let first_receipt = self.receipts.len();
         // The bulk rows' texts go into the batch's buffer, the few others are owned.
         for (table, row) in entry.rows() {
-            let kept = ["receipt", "receipt_void", "patient", "patient_correction", "admission", "admission_cancel", "calendar_year", "dispensing"];
+            let kept = [
+                "receipt",
+                "receipt_void",
+                "patient",
+                "patient_correction",
+                "admission",
+                "admission_cancel",
+                "calendar_year",
+                "dispensing",
+            ];
             if !kept.contains(&table) {
                 continue;
             }

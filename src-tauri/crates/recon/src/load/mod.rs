@@ -558,7 +558,16 @@ mod tests {
             stamps.push(t.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string());
             stamps.push(t.format("%Y-%m-%dT%H:%M:%S+08:00").to_string());
         }
-        stamps.extend(["", "not a stamp", "2026-12-08T23:59:59.999999Z", "2026-12-08T23:59:59.999999Z", "2026-12-09T00:00:00Z"].map(String::from));
+        stamps.extend(
+            [
+                "",
+                "not a stamp",
+                "2026-12-08T23:59:59.999999Z",
+                "2026-12-08T23:59:59.999999Z",
+                "2026-12-09T00:00:00Z",
+            ]
+            .map(String::from),
+        );
         for s in &stamps {
             assert_eq!(cache.day(s), crate::local_day(s), "{s}");
         }

@@ -158,7 +158,16 @@ fn a_second_run_on_the_same_workspace_is_refused_and_changes_nothing() {
     let ws = dir.path().join("reconcile.sqlite3");
     let first = crate::fixture::clean_batches(f, &[("MZ02", 1), ("MZ02", 2)]);
     let (_keep, some) = crate::fixture::folder_with(&first);
-    run::load(&ws, &clerk(), Load { roots: vec![some], ..Load::default() }, &mut |_| {}).unwrap();
+    run::load(
+        &ws,
+        &clerk(),
+        Load {
+            roots: vec![some],
+            ..Load::default()
+        },
+        &mut |_| {},
+    )
+    .unwrap();
     let before = batches_held(&ws);
     assert_eq!(before, 5);
 
@@ -175,7 +184,9 @@ fn a_second_run_on_the_same_workspace_is_refused_and_changes_nothing() {
         report_to: Some(dir.path().join("报告")),
         ..Load::default()
     };
-    let e = run::load(&ws, &clerk(), all(), &mut |_| {}).err().expect("refused while another run holds the workspace");
+    let e = run::load(&ws, &clerk(), all(), &mut |_| {})
+        .err()
+        .expect("refused while another run holds the workspace");
     assert_eq!(e.code(), "recon_workspace_busy");
     assert!(e.to_string().contains("正在被另一个窗口或命令使用"), "{e}");
     assert!(e.to_string().contains(&ws.display().to_string()), "it names the workspace: {e}");
