@@ -207,7 +207,7 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
             return;
         }
         println!(
-            "{:>2} 站 {:>7} 张收据 {:>7} 笔入账：载入验证 {:>8.0} ms + 入账导入 {:>6.0} ms + 匹配 {:>6.0} ms = {:>8.0} ms \
+            "{:>2} 站 {:>7} 张收据 {:>7} 笔入账：载入验证 {:>8.0} ms + 入账导入 {:>6.0} ms + 匹配 {:>6.0} ms = {:>8.0} ms，CPU {} \
              （基线 单线程 {:>6.0} ms，{:.1}×；双线程 {:>6.0} ms，{:.1}×）内存峰值 {}（各步 {}）{}",
             f.stations,
             f.receipts,
@@ -216,6 +216,7 @@ fn bench(stations: &[usize], receipts: usize, data: Option<&Path>, json: bool) -
             f.his_ms,
             f.match_ms,
             f.total_ms,
+            f.cpu_s.map(|c| format!("{c:.1} s")).unwrap_or_else(|| "—".into()),
             f.floor_ms,
             f.ratio_to_floor,
             f.floor_two_threads_ms,

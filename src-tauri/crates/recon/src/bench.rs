@@ -48,11 +48,30 @@ pub struct Figures {
     pub ratio_to_floor: f64,
     /// Total over the two-thread floor.
     pub ratio_to_floor_two_threads: f64,
+    /// CPU time of the process (every thread, user and system) during the three steps, in
+    /// seconds (Unix): on a shared machine a steadier figure than the wall time.
+    pub cpu_s: Option<f64>,
     /// Peak resident memory of the process during the three steps, in MB (Linux).
     pub peak_mb: Option<f64>,
     /// The peak of each step on its own (load, HIS import, matching), in MB: where it goes.
     pub step_peaks_mb: [Option<f64>; 3],
     pub balanced: bool,
+}
+
+/// The CPU time this process has used so far (every thread, user and system), in seconds.
+fn cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage only fills in the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+            return None;
+        }
+        let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        Some(s(u.ru_utime) + s(u.ru_stime))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// The station code of the `i`-th scratch counter.
@@ -216,6 +235,7 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
         };
         let mut marks: Vec<(Instant, Option<f64>)> = Vec::new();
         reset_peak_memory();
+        let cpu = cpu_seconds();
         let t = Instant::now();
         let Inputs { ws, side, checkpoint, .. } = load_inputs(&ws_path, &by, &input, &mut |_| {}, &mut |_| {
             marks.push((Instant::now(), peak_memory_mb()));
@@ -235,6 +255,7 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
         drop(checkpoint);
         let matched = t.elapsed().as_secs_f64() * 1000.0;
         let match_peak = peak_memory_mb();
+        let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| b - a);
         let steps = [load_peak, his_peak, match_peak];
         let peak = steps.iter().flatten().copied().reduce(f64::max);
         let total = load + his + matched;
@@ -250,6 +271,7 @@ pub fn run(stations: &[usize], receipts: usize, data: Option<&Path>, done: &mut 
             total_ms: total,
             ratio_to_floor: total / floor_one.max(0.001),
             ratio_to_floor_two_threads: total / floor_two.max(0.001),
+            cpu_s: cpu,
             peak_mb: peak,
             step_peaks_mb: steps,
             balanced: r.balanced,

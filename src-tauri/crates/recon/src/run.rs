@@ -11,7 +11,7 @@
 use crate::his::{read_postings, HisField, HisImport, PostingsFile};
 use crate::load::{find_batches, load_opening, LoadProgress, LoadReport};
 use crate::reconcile::{BatchSide, Reconciliation};
-use crate::store::Checkpointing;
+use crate::store::{Checkpointing, RunLock};
 use crate::view::ReconView;
 use crate::{report, Clerk, Workspace};
 use chrono::NaiveDate;
@@ -74,12 +74,14 @@ pub fn load(workspace: &Path, by: &Clerk, input: Load, progress: &mut dyn FnMut(
             "Add a folder holding batches, or choose the HIS postings file, first",
         ));
     }
+    // The run's lock (taken once the inputs are checked) is held until the report is written.
     let Inputs {
         ws,
         batches,
         his,
         side,
         checkpoint,
+        lock: _lock,
     } = load_inputs(workspace, by, &input, progress, &mut |_| {})?;
     let reconciliation = match side {
         Some(side) => ws.reconcile_with(side, input.as_of)?,
@@ -106,10 +108,11 @@ pub(crate) enum Step {
 }
 
 /// What [`load_inputs`] did: the workspace, the load, the import, the batches' side of the
-/// reconciliation when it was read meanwhile, and the checkpoint of both running beside what
-/// comes next (held until it ends).
+/// reconciliation when it was read meanwhile, the checkpoint of both running beside what
+/// comes next (held until it ends), and the workspace's run lock (hold it until the report).
 pub(crate) struct Inputs {
     pub ws: Workspace,
+    pub lock: RunLock,
     pub batches: Option<LoadReport>,
     pub his: Option<HisImport>,
     pub side: Option<BatchSide>,
@@ -142,7 +145,8 @@ fn read_his(his: &HisFile, map: &[(String, HisField)]) -> Result<PostingsFile> {
 /// the order of its errors (the HIS file, the folders, the report folder), before the
 /// workspace is opened. The folders are found first and their batches verified while the HIS
 /// file is read (reading writes nothing), so the two overlap; an error of the HIS file still
-/// comes before one of the folders.
+/// comes before one of the folders. The workspace's run lock ([`RunLock`]) is taken just before
+/// it is opened: a second run on the same workspace is refused then, having written nothing.
 pub(crate) fn load_inputs(
     workspace: &Path,
     by: &Clerk,
@@ -151,17 +155,18 @@ pub(crate) fn load_inputs(
     step: &mut dyn FnMut(Step),
 ) -> Result<Inputs> {
     let his = || input.his.as_ref().map(|h| read_his(h, &input.map)).transpose();
-    let open = |postings: Option<PostingsFile>| -> Result<(Workspace, Option<PostingsFile>)> {
+    let open = |postings: Option<PostingsFile>| -> Result<(Workspace, (Option<PostingsFile>, RunLock))> {
         if let Some(dir) = &input.report_to {
             report::prepare_out(dir)?;
         }
+        let lock = RunLock::acquire(workspace)?;
         let ws = Workspace::open(workspace)?;
         ws.hold_checkpoints()?;
-        Ok((ws, postings))
+        Ok((ws, (postings, lock)))
     };
-    let (mut ws, postings, batches) = if input.roots.is_empty() {
-        let (ws, postings) = open(his()?)?;
-        (ws, postings, None)
+    let (mut ws, (postings, lock), batches) = if input.roots.is_empty() {
+        let (ws, opened) = open(his()?)?;
+        (ws, opened, None)
     } else {
         let folders = match find_batches(&input.roots) {
             Ok(folders) => folders,
@@ -171,13 +176,13 @@ pub(crate) fn load_inputs(
             }
         };
         let mut last = 0;
-        let (ws, postings, report) = load_opening(folders, by, || open(his()?), &mut |p| {
+        let (ws, opened, report) = load_opening(folders, by, || open(his()?), &mut |p| {
             if p.done == p.total || p.done >= last + (p.total / 50).max(1) {
                 last = p.done;
                 progress(p);
             }
         })?;
-        (ws, postings, Some(report))
+        (ws, opened, Some(report))
     };
     step(Step::Loaded);
     let Some(file) = postings else {
@@ -185,6 +190,7 @@ pub(crate) fn load_inputs(
         return Ok(Inputs {
             checkpoint: ws.checkpoint_beside().ok(),
             ws,
+            lock,
             batches,
             his: None,
             side: None,
@@ -209,6 +215,7 @@ pub(crate) fn load_inputs(
     Ok(Inputs {
         checkpoint: ws.checkpoint_beside().ok(),
         ws,
+        lock,
         batches,
         his: Some(his),
         side,
@@ -226,6 +233,7 @@ pub fn write_report(workspace: &Path, as_of: Option<NaiveDate>, dir: &Path) -> R
         ));
     }
     report::prepare_out(dir)?;
+    let _lock = RunLock::acquire(workspace)?;
     let ws = Workspace::open(workspace)?;
     write(&ws, &ws.reconcile(as_of)?, dir)
 }

@@ -455,6 +455,42 @@ fn bad_invocations_and_unreadable_input_change_nothing() {
 }
 
 #[test]
+fn a_second_run_on_a_workspace_in_use_is_refused_and_changes_nothing() {
+    let s = scenario();
+    let f = Finance::new();
+    let batches = s.batches.to_str().unwrap();
+    let out = f.path("out");
+    let out = out.to_str().unwrap();
+    // Another window or `downtime reconcile` is loading into the same workspace: it holds the
+    // workspace's run lock (the OS lock on `<workspace>-run`).
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(f.path("reconcile.sqlite3-run"))
+        .unwrap();
+    held.lock().unwrap();
+    let run = f.run(&["reconcile", "--batches", batches, "--his", &write_his(&f, &s.his), "--out", out]);
+    run.fails_with("正在被另一个窗口或命令使用");
+    assert_eq!(run.stderr.trim().lines().count(), 1, "one message: {}", run.stderr);
+    assert!(!f.ws().exists(), "the workspace is not even created");
+    assert!(!Path::new(out).join("reconciliation.json").exists());
+    held.unlock().unwrap();
+    f.run(&["reconcile", "--batches", batches, "--out", out]).out();
+    assert!(
+        Path::new(out).join("reconciliation.json").is_file(),
+        "once the other run ends, it goes ahead"
+    );
+}
+
+fn write_his(f: &Finance, his: &str) -> String {
+    let path = f.path("his.csv");
+    std::fs::write(&path, his).unwrap();
+    path.display().to_string()
+}
+
+#[test]
 fn no_station_and_no_login_the_workspace_is_the_per_user_default() {
     let s = scenario();
     let home = tempfile::tempdir().unwrap();

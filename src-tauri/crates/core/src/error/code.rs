@@ -278,6 +278,7 @@ error_codes! {
     ReconNothingToLoad = "recon_nothing_to_load",
     ReconOutMissing = "recon_out_missing",
     ReconOutUnwritable = "recon_out_unwritable",
+    ReconWorkspaceBusy = "recon_workspace_busy",
     ReconWorkspaceEmpty = "recon_workspace_empty",
     RefundExceedsPaid = "refund_exceeds_paid",
     RefundLineDone = "refund_line_done",

@@ -354,29 +354,32 @@ impl Load<'_> {
                  patient_id, admission_id, refund_of, insured, insurance, insurance_no, content_sha256) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (id) DO NOTHING",
             )?;
+            let mut days = crate::DayCache::default();
+            let mut tenders = String::new();
             for r in &x.receipts {
-                let tenders = Value::Object(r.tenders.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+                let t = |s| x.text(s);
+                tenders_text(x.tenders[r.tenders.clone()].iter().map(|&(m, fen)| (t(m), fen)), &mut tenders);
                 let n = stmt.execute(params![
-                    r.id,
+                    t(r.id),
                     batch_id,
                     station,
                     r.seq,
-                    r.receipt_no,
-                    r.kind,
+                    t(r.receipt_no),
+                    t(r.kind),
                     r.total_fen,
-                    downtime_core::jcs::canonical(&tenders),
-                    r.occurred_at,
-                    crate::local_day(&r.occurred_at),
-                    r.patient_id,
-                    r.admission_id,
-                    r.refund_of,
+                    tenders,
+                    t(r.occurred_at),
+                    days.day(t(r.occurred_at)),
+                    t(r.patient_id),
+                    r.admission_id.map(t),
+                    r.refund_of.map(t),
                     r.insured,
-                    r.insurance,
-                    r.insurance_no,
-                    r.content_sha256,
+                    t(r.insurance),
+                    t(r.insurance_no),
+                    t(r.content_sha256),
                 ])?;
                 if n == 0 {
-                    clash("receipt", &r.id, &r.content_sha256)?;
+                    clash("receipt", t(r.id), t(r.content_sha256))?;
                 }
             }
             *counts.entry("receipt").or_default() += x.receipts.len() as i64;
@@ -387,19 +390,20 @@ impl Load<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
             )?;
             for p in &x.patients {
+                let t = |s| x.text(s);
                 let n = stmt.execute(params![
-                    p.id,
+                    t(p.id),
                     batch_id,
                     station,
-                    p.downtime_no,
-                    p.name,
-                    p.phone,
-                    p.insurance,
-                    p.insurance_no,
-                    p.content_sha256
+                    t(p.downtime_no),
+                    t(p.name),
+                    t(p.phone),
+                    t(p.insurance),
+                    t(p.insurance_no),
+                    t(p.content_sha256)
                 ])?;
                 if n == 0 {
-                    clash("patient", &p.id, &p.content_sha256)?;
+                    clash("patient", t(p.id), t(p.content_sha256))?;
                 }
             }
             *counts.entry("patient").or_default() += x.patients.len() as i64;
@@ -411,21 +415,22 @@ impl Load<'_> {
                  ON CONFLICT (id) DO NOTHING",
             )?;
             for a in &x.admissions {
+                let t = |s| x.text(s);
                 let n = stmt.execute(params![
-                    a.id,
+                    t(a.id),
                     batch_id,
                     station,
-                    a.inpatient_no,
-                    a.patient_id,
-                    a.dept_name,
-                    a.admitted_at,
-                    a.insurance,
-                    a.insurance_no,
+                    t(a.inpatient_no),
+                    t(a.patient_id),
+                    t(a.dept_name),
+                    t(a.admitted_at),
+                    t(a.insurance),
+                    t(a.insurance_no),
                     a.convert_to_insured,
-                    a.content_sha256
+                    t(a.content_sha256)
                 ])?;
                 if n == 0 {
-                    clash("admission", &a.id, &a.content_sha256)?;
+                    clash("admission", t(a.id), t(a.content_sha256))?;
                 }
             }
             *counts.entry("admission").or_default() += x.admissions.len() as i64;
@@ -485,10 +490,86 @@ impl Load<'_> {
     }
 }
 
+/// A receipt's tenders (methods in byte order, each once) as canonical JSON (`{"cash":1700}`),
+/// written into `out`. Method names of plain ASCII letters, digits and `_`, `-` (every method
+/// the desk knows) are written directly, in byte order, which for such keys is also JCS's; any
+/// other goes through the canonical writer.
+fn tenders_text<'t>(tenders: impl Iterator<Item = (&'t str, i64)> + Clone, out: &mut String) {
+    use std::fmt::Write;
+    out.clear();
+    let plain = |k: &str| k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !tenders.clone().all(|(k, _)| plain(k)) {
+        let value = Value::Object(tenders.map(|(k, v)| (k.to_string(), json!(v))).collect());
+        out.push_str(&downtime_core::jcs::canonical(&value));
+        return;
+    }
+    out.push('{');
+    for (i, (k, v)) in tenders.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "\"{k}\":{v}");
+    }
+    out.push('}');
+}
+
 /// The reason a verifier's problem code gives.
 fn batch_reason(code: &str) -> Reason {
     match code {
         "batch_gap" | "batch_link_broken" => Reason::BrokenChain,
         _ => Reason::TamperedFile,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tenders_text;
+    use serde_json::{json, Value};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn tenders_are_written_as_the_canonical_writer_writes_them() {
+        let cases: Vec<Vec<(&str, i64)>> = vec![
+            vec![],
+            vec![("cash", 1700)],
+            vec![("wechat", -250), ("cash", 0), ("insurance_fund", 12), ("card-2", i64::MIN)],
+            vec![("现金", 100), ("cash", 5)],
+            vec![("a\"b", 1), ("A", 2)],
+            vec![("\u{e000}", 1), ("😀", 2)],
+        ];
+        let mut out = String::new();
+        for case in cases {
+            let map: BTreeMap<String, i64> = case.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            tenders_text(map.iter().map(|(k, v)| (k.as_str(), *v)), &mut out);
+            let value = Value::Object(map.iter().map(|(k, v)| (k.clone(), json!(v))).collect());
+            assert_eq!(out, downtime_core::jcs::canonical(&value), "{case:?}");
+        }
+    }
+
+    #[test]
+    fn the_day_cache_answers_as_local_day() {
+        let mut cache = crate::DayCache::default();
+        let mut stamps = Vec::new();
+        // Every 7 minutes 13 seconds over three days, and stamps not written as the desk writes them.
+        let start = chrono::DateTime::parse_from_rfc3339("2026-03-27T00:00:00Z").unwrap();
+        for i in 0..600 {
+            let t = start + chrono::Duration::seconds(i * 433);
+            stamps.push(t.to_utc().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+            stamps.push(t.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            stamps.push(t.format("%Y-%m-%dT%H:%M:%S+08:00").to_string());
+        }
+        stamps.extend(
+            [
+                "",
+                "not a stamp",
+                "2026-12-08T23:59:59.999999Z",
+                "2026-12-08T23:59:59.999999Z",
+                "2026-12-09T00:00:00Z",
+            ]
+            .map(String::from),
+        );
+        for s in &stamps {
+            assert_eq!(cache.day(s), crate::local_day(s), "{s}");
+        }
     }
 }

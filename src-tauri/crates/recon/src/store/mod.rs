@@ -5,7 +5,7 @@
 
 pub mod migrations;
 
-use downtime_core::error::Result;
+use downtime_core::error::{CoreError, ErrorCode, Result};
 use downtime_core::journal::{self, Change};
 use downtime_core::store::{open_file, open_second, Schema};
 use downtime_core::time::Clock;
@@ -43,6 +43,47 @@ pub const DEFAULT_FILE: &str = "reconcile.sqlite3";
 /// `reconcile.sqlite3` in the per-user data folder, beside the station database.
 pub fn default_path() -> PathBuf {
     downtime_core::store::data_folder().join(DEFAULT_FILE)
+}
+
+/// A run on the workspace in progress (载入、导入、出报告): an exclusive OS lock on
+/// `<workspace>-run`, held from the load to the report and released when dropped (or when the
+/// process ends, however it ends: no stale lock). A second run on the same workspace — another
+/// window, another `downtime reconcile` — is refused before it writes anything, so that the
+/// batches' side of a reconciliation, read on a second connection while the HIS import writes
+/// on the first (`run::load_inputs`), always sees the same batches as the rest of it.
+#[derive(Debug)]
+pub(crate) struct RunLock {
+    _file: std::fs::File,
+}
+
+impl RunLock {
+    /// Takes the lock of the workspace at `path` (creating its folder and the lock file when
+    /// missing), or says that another run holds it. Never waits.
+    pub(crate) fn acquire(path: &Path) -> Result<RunLock> {
+        let mut name = path.as_os_str().to_os_string();
+        name.push("-run");
+        let lock_path = PathBuf::from(name);
+        if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut o = std::fs::OpenOptions::new();
+        o.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        let file = o.open(&lock_path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let shown = path.display();
+                Err(CoreError::invalid(
+                    ErrorCode::ReconWorkspaceBusy,
+                    format!("对账工作区 {shown} 正在被另一个窗口或命令使用（载入批次、导入入账或出报告）：请等它完成后再试，本次未做任何改动"),
+                    format!("The workspace {shown} is in use by another window or command (loading, importing or reporting): try again when it has finished; nothing was changed"),
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(CoreError::Io(e)),
+        }
+    }
 }
 
 /// The open workspace. Every step of reconciliation is a method on it (modules `load`,

@@ -145,3 +145,69 @@ fn one_call_loads_imports_reconciles_and_writes_the_report() {
     );
     assert_eq!(run::view(&ws, None).unwrap().summary.receipts, loaded.view.summary.receipts);
 }
+
+/// The batches the workspace at `ws` holds, as the finance screen counts them.
+fn batches_held(ws: &std::path::Path) -> usize {
+    run::view(ws, None).unwrap().stations.iter().map(|s| s.batches.len()).sum()
+}
+
+#[test]
+fn a_second_run_on_the_same_workspace_is_refused_and_changes_nothing() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("reconcile.sqlite3");
+    let first = crate::fixture::clean_batches(f, &[("MZ02", 1), ("MZ02", 2)]);
+    let (_keep, some) = crate::fixture::folder_with(&first);
+    run::load(
+        &ws,
+        &clerk(),
+        Load {
+            roots: vec![some],
+            ..Load::default()
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    let before = batches_held(&ws);
+    assert_eq!(before, 5);
+
+    // Another window or `downtime reconcile` holds the run lock (as another process would).
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.path().join("reconcile.sqlite3-run"))
+        .expect("the first run left its lock file beside the workspace");
+    held.lock().unwrap();
+    let all = || Load {
+        roots: vec![f.clean()],
+        his: Some(HisFile::Path(f.his())),
+        report_to: Some(dir.path().join("报告")),
+        ..Load::default()
+    };
+    let e = run::load(&ws, &clerk(), all(), &mut |_| {})
+        .err()
+        .expect("refused while another run holds the workspace");
+    assert_eq!(e.code(), "recon_workspace_busy");
+    assert!(e.to_string().contains("正在被另一个窗口或命令使用"), "{e}");
+    assert!(e.to_string().contains(&ws.display().to_string()), "it names the workspace: {e}");
+    assert!(!dir.path().join("报告").join("reconciliation.json").exists(), "no report");
+    let e = run::write_report(&ws, None, &dir.path().join("另一份")).err().expect("refused");
+    assert_eq!(e.code(), "recon_workspace_busy");
+    held.unlock().unwrap();
+    assert_eq!(batches_held(&ws), before, "the refused run loaded nothing");
+
+    // A run holds the lock from the load to its report: a run started meanwhile is refused.
+    let mut nested = None;
+    let loaded = run::load(&ws, &clerk(), all(), &mut |_| {
+        if nested.is_none() {
+            nested = Some(run::load(&ws, &clerk(), all(), &mut |_| {}).err().map(|e| e.code()));
+        }
+    })
+    .unwrap();
+    assert_eq!(nested, Some(Some("recon_workspace_busy")));
+    assert_eq!(loaded.batches.unwrap().loaded.len(), 2);
+    assert!(loaded.reconciliation.balanced);
+    assert_eq!(batches_held(&ws), 7);
+    // Released at the end: the next run goes ahead.
+    run::write_report(&ws, None, &dir.path().join("又一份")).unwrap();
+}
