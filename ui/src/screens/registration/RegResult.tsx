@@ -20,7 +20,7 @@ interface Props {
 export function RegResult({ reg, onNext, onPrintSlip, slip, nextRef }: Props) {
   const t = useT();
   return (
-    <section className={`panel reg-result ${reg.cancelled ? "cancelled" : ""}`} data-testid="reg-result" role="status">
+    <section className={`panel reg-result reg-done ${reg.cancelled ? "cancelled" : ""}`} data-testid="reg-result" role="status">
       <p className="result-patient">
         {reg.patient_name}
         {reg.back_entered && <span className="tag">{t("reg.backEntered")}</span>}
