@@ -6,7 +6,7 @@
 //! totals against the records, and, when the previous batch is given, the link to it (same
 //! station and key, next sequence number, chain head to chain head, no journal entry skipped).
 
-use super::line::proven_line;
+use super::line::{proven_line, read_lines, READ_BLOCK};
 use super::payload::Payload;
 use super::{
     bad_line, cover_signature, cover_signed_bytes, open_records, parse_manifest, parse_record, Entry, Manifest, Tally, COVER, MANIFEST,
@@ -383,44 +383,6 @@ impl Chain<'_> {
     }
 }
 
-/// How much of `records.jsonl` one read takes: its lines are checked where they stand in it.
-const READ_BLOCK: usize = 1 << 20;
-
-/// Reads `file` to its end, `block` bytes at a time: each block goes to `read` as it comes, and
-/// each line, as `BufRead::read_until(b'\n')` gives it (its `\n` included; the last may have
-/// none), to `line`, in place in the buffer (a line longer than the buffer grows it).
-fn read_lines(mut file: impl Read, block: usize, read: &mut dyn FnMut(&[u8]), line: &mut dyn FnMut(&[u8])) -> std::io::Result<()> {
-    let mut buf = vec![0u8; block.max(1)];
-    // `buf[start..end]`: read, not yet handed on as lines.
-    let (mut start, mut end) = (0, 0);
-    loop {
-        while let Some(i) = memchr::memchr(b'\n', &buf[start..end]) {
-            line(&buf[start..start + i + 1]);
-            start += i + 1;
-        }
-        buf.copy_within(start..end, 0);
-        end -= start;
-        start = 0;
-        if end == buf.len() {
-            buf.resize(buf.len() * 2, 0);
-        }
-        match file.read(&mut buf[end..]) {
-            Ok(0) => {
-                if end > 0 {
-                    line(&buf[..end]);
-                }
-                return Ok(());
-            }
-            Ok(n) => {
-                read(&buf[end..end + n]);
-                end += n;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-}
-
 /// Reads `records.jsonl` once, line by line: every byte into its SHA-256, every line through
 /// the chain check (once the check has failed, the rest is only hashed).
 fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) -> RecordsRead {
@@ -566,60 +528,4 @@ fn check_previous(m: &Manifest, previous: &Path) -> Result<(), BatchProblem> {
         ));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::read_lines;
-    use std::io::BufRead;
-
-    /// Hands out at most `step` bytes a read, as a pipe or a slow stick may.
-    struct Dribble<'a>(&'a [u8], usize);
-
-    impl std::io::Read for Dribble<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.0.len().min(self.1).min(out.len());
-            out[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    #[test]
-    fn lines_come_as_read_until_gives_them_and_every_byte_is_read_once() {
-        let long = "x".repeat(50);
-        let texts = [
-            String::new(),
-            "\n".into(),
-            "a".into(),
-            "a\n".into(),
-            "a\nb".into(),
-            "a\r\nb\r\n\n\nc".into(),
-            format!("{long}\n{long}{long}\nshort\n{long}"),
-            "中文一行\n第二行\n".into(),
-        ];
-        for text in &texts {
-            let mut expected = Vec::new();
-            let mut reader = std::io::BufReader::new(text.as_bytes());
-            loop {
-                let mut l = Vec::new();
-                if reader.read_until(b'\n', &mut l).unwrap() == 0 {
-                    break;
-                }
-                expected.push(l);
-            }
-            for (block, step) in [(1, 1), (3, 2), (7, 100), (64, 5), (1 << 20, 1 << 20)] {
-                let (mut lines, mut bytes) = (Vec::new(), Vec::new());
-                read_lines(
-                    Dribble(text.as_bytes(), step),
-                    block,
-                    &mut |b| bytes.extend_from_slice(b),
-                    &mut |l| lines.push(l.to_vec()),
-                )
-                .unwrap();
-                assert_eq!(lines, expected, "{text:?} in blocks of {block}, reads of {step}");
-                assert_eq!(bytes, text.as_bytes(), "every byte read once, in order");
-            }
-        }
-    }
 }
