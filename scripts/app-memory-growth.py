@@ -123,10 +123,23 @@ def fetch0_chunk(s, n):
     am.call("POST", f"{s.url}/execute/async", {"script": script, "args": [n]})
 
 
+
+# In-page scripts: `answered(q)` waits, frame by frame, for the answer to `q` in the box `testid`.
+ANSWERED = """const answered = async (q) => {
+  const t0 = performance.now();
+  for (;;) {
+    if (document.querySelector(`[data-testid='${testid}-results'][data-answers='${q}'], [data-testid='${testid}-none']`)) return;
+    if (performance.now() - t0 > 10000) throw new Error('no answer to ' + q);
+    await new Promise((ok) => requestAnimationFrame(ok));
+  }
+};
+"""
+
+
 def type_chunk(s, testid, queries):
     """Types each query into the box [data-testid=testid-search] from inside the page."""
     script = """const [testid, qs, done] = arguments;
-const box = document.querySelector(`[data-testid='${testid}-search']`);
+""" + ANSWERED + """const box = document.querySelector(`[data-testid='${testid}-search']`);
 const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
 (async () => {
   for (const q of qs) {
@@ -134,13 +147,7 @@ const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')
     box.dispatchEvent(new Event('input', {bubbles: true}));
     set.call(box, q);
     box.dispatchEvent(new Event('input', {bubbles: true}));
-    const t0 = performance.now();
-    for (;;) {
-      const r = document.querySelector(`[data-testid='${testid}-results'][data-answers='${q}'], [data-testid='${testid}-none']`);
-      if (r) break;
-      if (performance.now() - t0 > 10000) throw new Error('no answer to ' + q);
-      await new Promise((ok) => requestAnimationFrame(ok));
-    }
+    await answered(q);
   }
 })().then(() => done('ok'), (e) => done('err ' + e));"""
     r = am.call("POST", f"{s.url}/execute/async", {"script": script, "args": [testid, queries]})
@@ -175,7 +182,7 @@ def actions_chunk(s, testid, queries):
         seq += key_seq("\ue003") + key_seq(q) + [{"type": "pause", "duration": 120}]
     am.call("POST", f"{s.url}/actions", {"actions": [{"type": "key", "id": "kb", "actions": seq}]})
     q = queries[-1]
-    s.find(f"[data-testid='{testid}-results'][data-answers='{q}'], [data-testid='{testid}-none']", wait=10)
+    s.find(am.answered(testid, q), wait=10)
 
 
 def arrows_chunk(s, n):
@@ -191,19 +198,13 @@ def exec_chunk(s, testid, queries):
     """Each query put into the box by editing commands from inside the page (select all, delete,
     insertText: undo steps as typing makes them, no key event)."""
     script = """const [testid, qs, done] = arguments;
-const box = document.querySelector(`[data-testid='${testid}-search']`);
+""" + ANSWERED + """const box = document.querySelector(`[data-testid='${testid}-search']`);
 (async () => {
   for (const q of qs) {
     box.focus(); box.select();
     document.execCommand('delete');
     document.execCommand('insertText', false, q);
-    const t0 = performance.now();
-    for (;;) {
-      const r = document.querySelector(`[data-testid='${testid}-results'][data-answers='${q}'], [data-testid='${testid}-none']`);
-      if (r) break;
-      if (performance.now() - t0 > 10000) throw new Error('no answer to ' + q);
-      await new Promise((ok) => requestAnimationFrame(ok));
-    }
+    await answered(q);
   }
 })().then(() => done('ok ' + document.queryCommandEnabled('undo')), (e) => done('err ' + e));"""
     r = am.call("POST", f"{s.url}/execute/async", {"script": script, "args": [testid, queries]})
@@ -241,35 +242,15 @@ def xdo_chunk(s, pid, testid, queries):
         xdo("type", "--delay", "15", q)
         time.sleep(0.12)
     q = queries[-1]
-    s.find(f"[data-testid='{testid}-results'][data-answers='{q}'], [data-testid='{testid}-none']", wait=10)
-
-
-def to_patients(s):
-    s.keys(am.ESC)
-    s.keys(am.F3)
-    s.wait_focus("patient-search")
-
-
-def to_items(s):
-    s.keys(am.CTRL_P)
-    s.wait_focus("item-search")
+    s.find(am.answered(testid, q), wait=10)
 
 
 def keys_round(s, none):
     pq, iq = (PQ0, IQ0) if none else (PQ, IQ)
-    to_patients(s)
-    for q in pq:
-        s.keys(am.SELECT_ALL)
-        s.keys(am.BACKSPACE)
-        s.keys(q)
-        s.find(f"[data-testid='patient-results'][data-answers='{q}'], [data-testid='patient-none']")
-    to_items(s)
-    for q in iq:
-        s.keys(am.SELECT_ALL)
-        s.keys(am.BACKSPACE)
-        s.keys(q)
-        s.find(f"[data-testid='item-results'][data-answers='{q}'], [data-testid='item-none']")
-
+    am.to_patients(s)
+    am.type_searches(s, "patient", pq)
+    am.to_items(s)
+    am.type_searches(s, "item", iq)
 
 
 def both_lists(s, step, chunk):
@@ -277,9 +258,9 @@ def both_lists(s, step, chunk):
     each driven by `chunk(s, which, queries)`. Returns how many were made."""
     rounds = max(1, step // 16)
     for _ in range(rounds):
-        to_patients(s)
+        am.to_patients(s)
         chunk(s, "patient", PQ)
-        to_items(s)
+        am.to_items(s)
         chunk(s, "item", IQ)
     return rounds * 16
 
@@ -357,15 +338,15 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
                 elif kind == "actions":
                     step = both_lists(s, step, actions_chunk)
                 elif kind == "arrows":
-                    to_patients(s)
+                    am.to_patients(s)
                     s.keys("zs")
                     arrows_chunk(s, step)
                 elif kind == "execclear":
                     rounds = max(1, step // 16)
                     for _ in range(rounds):
-                        to_patients(s)
+                        am.to_patients(s)
                         exec_chunk(s, "patient", PQ)
-                        to_items(s)
+                        am.to_items(s)
                         exec_chunk(s, "item", IQ)
                         r = clear_undo(s)
                     print("  clear:", r, flush=True)

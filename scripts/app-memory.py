@@ -222,6 +222,34 @@ def stop(session, driver):
         os.killpg(driver.pid, signal.SIGKILL)
 
 
+
+def answered(testid, q):
+    """The list that answers `q` in the box `testid` (patient, item), or the line saying none."""
+    return f"[data-testid='{testid}-results'][data-answers='{q}'], [data-testid='{testid}-none']"
+
+
+def type_searches(s, testid, queries):
+    """Each query typed into the focused search box as a cashier does (Ctrl+A, Backspace, the
+    text), its answer awaited."""
+    for q in queries:
+        s.keys(SELECT_ALL)
+        s.keys(BACKSPACE)
+        s.keys(q)
+        s.find(answered(testid, q))
+
+
+def to_patients(s):
+    """From any screen (the price list too) to the patient search box."""
+    s.keys(ESC)
+    s.keys(F3)
+    s.wait_focus("patient-search")
+
+
+def to_items(s):
+    s.keys(CTRL_P)
+    s.wait_focus("item-search")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="the station file the app opens (else DIR/station.db)")
@@ -288,21 +316,10 @@ def main():
         iq = ["zcf", "xc", "1102", "qm", "ns", "ys", "250", "xy"]
         t3 = time.time()
         for r in range(a.rounds):
-            s.keys(ESC)  # the price list back to the home screen
-            s.keys(F3)
-            s.wait_focus("patient-search")
-            for q in pq:
-                s.keys(SELECT_ALL)
-                s.keys(BACKSPACE)
-                s.keys(q)
-                s.find(f"[data-testid='patient-results'][data-answers='{q}'], [data-testid='patient-none']")
-            s.keys(CTRL_P)
-            s.wait_focus("item-search")
-            for q in iq:
-                s.keys(SELECT_ALL)
-                s.keys(BACKSPACE)
-                s.keys(q)
-                s.find(f"[data-testid='item-results'][data-answers='{q}'], [data-testid='item-none']")
+            to_patients(s)
+            type_searches(s, "patient", pq)
+            to_items(s)
+            type_searches(s, "item", iq)
         per_search_ms = (time.time() - t3) * 1e3 / (16 * a.rounds) if a.rounds else 0.0
         time.sleep(a.settle)
         pid = app_pid(app)
