@@ -16,15 +16,31 @@ use std::path::Path;
 /// Held while the app has the station open; dropping it releases the lock.
 #[derive(Debug)]
 pub struct InstanceLock {
-    _file: File,
+    _lock: SidecarLock,
 }
 
 impl InstanceLock {
     /// Takes the lock of the station at `db_path` (whose folder must exist), or says that
     /// another window has the station open. Never waits.
     pub fn acquire(db_path: &Path) -> Result<InstanceLock> {
-        let lock_path = sidecar(db_path, "-instance");
-        // A new lock file is private like the station beside it; an existing one is reused.
+        SidecarLock::acquire(db_path, "-instance", || in_use(db_path)).map(|l| InstanceLock { _lock: l })
+    }
+}
+
+/// An exclusive OS lock on the file `<path><suffix>` beside a store (the station's window
+/// above; the finance workspace's run in `downtime-recon`), released when dropped or when the
+/// process ends, however it ends.
+#[derive(Debug)]
+pub struct SidecarLock {
+    _file: File,
+}
+
+impl SidecarLock {
+    /// Takes the lock (a new lock file is private like the store beside it; an existing one is
+    /// reused; the folder must exist), or returns `busy()` when another holder has it. Never
+    /// waits.
+    pub fn acquire(path: &Path, suffix: &str, busy: impl FnOnce() -> CoreError) -> Result<SidecarLock> {
+        let lock_path = sidecar(path, suffix);
         let _ = create_private_file(&lock_path);
         let file = OpenOptions::new()
             .read(true)
@@ -34,8 +50,8 @@ impl InstanceLock {
                 path: lock_path.display().to_string(),
             })?;
         match file.try_lock() {
-            Ok(()) => Ok(InstanceLock { _file: file }),
-            Err(TryLockError::WouldBlock) => Err(in_use(db_path)),
+            Ok(()) => Ok(SidecarLock { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(busy()),
             Err(TryLockError::Error(e)) => Err(CoreError::Io(e)),
         }
     }

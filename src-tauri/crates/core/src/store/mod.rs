@@ -14,7 +14,7 @@ pub mod keyring;
 mod memo;
 pub(crate) use file::with_reserve;
 pub use file::{saved_pdf, write_whole};
-pub use instance::InstanceLock;
+pub use instance::{InstanceLock, SidecarLock};
 pub(crate) use memo::Memo;
 pub mod migrations;
 mod open;

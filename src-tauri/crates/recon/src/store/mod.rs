@@ -7,7 +7,7 @@ pub mod migrations;
 
 use downtime_core::error::{CoreError, ErrorCode, Result};
 use downtime_core::journal::{self, Change};
-use downtime_core::store::{open_file, open_second, Schema};
+use downtime_core::store::{open_file, open_second, Schema, SidecarLock};
 use downtime_core::time::Clock;
 use rusqlite::Connection;
 use serde_json::Map;
@@ -53,36 +53,25 @@ pub fn default_path() -> PathBuf {
 /// on the first (`run::load_inputs`), always sees the same batches as the rest of it.
 #[derive(Debug)]
 pub(crate) struct RunLock {
-    _file: std::fs::File,
+    _lock: SidecarLock,
 }
 
 impl RunLock {
-    /// Takes the lock of the workspace at `path` (creating its folder and the lock file when
-    /// missing), or says that another run holds it. Never waits.
+    /// Takes the lock of the workspace at `path` (creating its folder when missing), or says
+    /// that another run holds it. Never waits.
     pub(crate) fn acquire(path: &Path) -> Result<RunLock> {
-        let mut name = path.as_os_str().to_os_string();
-        name.push("-run");
-        let lock_path = PathBuf::from(name);
-        if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut o = std::fs::OpenOptions::new();
-        o.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-        let file = o.open(&lock_path)?;
-        match file.try_lock() {
-            Ok(()) => Ok(RunLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let shown = path.display();
-                Err(CoreError::invalid(
-                    ErrorCode::ReconWorkspaceBusy,
-                    format!("对账工作区 {shown} 正在被另一个窗口或命令使用（载入批次、导入入账或出报告）：请等它完成后再试，本次未做任何改动"),
-                    format!("The workspace {shown} is in use by another window or command (loading, importing or reporting): try again when it has finished; nothing was changed"),
-                ))
-            }
-            Err(std::fs::TryLockError::Error(e)) => Err(CoreError::Io(e)),
-        }
+        let busy = || {
+            let shown = path.display();
+            CoreError::invalid(
+                ErrorCode::ReconWorkspaceBusy,
+                format!("对账工作区 {shown} 正在被另一个窗口或命令使用（载入批次、导入入账或出报告）：请等它完成后再试，本次未做任何改动"),
+                format!("The workspace {shown} is in use by another window or command (loading, importing or reporting): try again when it has finished; nothing was changed"),
+            )
+        };
+        SidecarLock::acquire(path, "-run", busy).map(|l| RunLock { _lock: l })
     }
 }
 
