@@ -3,6 +3,7 @@
 //! calls one `downtime-core` function and maps the error to `{ code, message }`.
 
 pub mod commands;
+pub mod restart;
 
 use downtime_core::store::InstanceLock;
 use downtime_core::view::IpcError;
@@ -254,7 +255,12 @@ pub fn trim_heap() {
 }
 
 pub fn run() {
-    // First, while this is the only thread: the environment is read by GTK and WebKit.
+    // First, while this is the only thread: the process as the station started it (what a
+    // restart starts again), then the environment read by GTK and WebKit.
+    let successor = restart::Successor::as_started();
+    // A restart's successor: the process it replaces lets go of the station and the
+    // single-instance name as it ends; wait for that before taking either.
+    restart::wait_for_predecessor();
     lean_webkit();
     #[cfg(target_os = "linux")]
     trim_heap();
@@ -282,6 +288,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(ShellState::new(shell))
+        .manage(restart::Restart::from_env(successor))
         .manage(commands::files::Picked::default())
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");
