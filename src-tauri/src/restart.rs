@@ -182,9 +182,20 @@ impl Restart {
     /// app to exit. Returns whether it did. If the successor cannot be started, the station is
     /// opened again and the app goes on.
     pub fn at_sign_out<R: tauri::Runtime>(&self, app: &tauri::AppHandle<R>, shell: &mut Shell) -> bool {
-        if !restart_due(self.mark_mb, shell.session.is_some(), app_pss_kib) {
+        let mut pss = None;
+        let read = || {
+            pss = app_pss_kib();
+            pss
+        };
+        if !restart_due(self.mark_mb, shell.session.is_some(), read) {
             return false;
         }
+        // One line for the station's log: when and at what size the app restarted.
+        eprintln!(
+            "downtime-desk: signed out at {:.1} MB PSS, above the restart mark of {} MB: restarting",
+            pss.unwrap_or(0) as f64 / 1024.0,
+            self.mark_mb.unwrap_or(0)
+        );
         // The store closed and the station released before anyone else may take it.
         shell.desk = Err(restarting());
         shell.instance = None;
