@@ -61,7 +61,10 @@ fn the_lock_screen_keeps_the_session_so_it_never_restarts() {
     let s = Station::new();
     let w = Window::open_restarting(&s.db(), Some(1));
     w.login(CASHIER);
-    assert_eq!(code_of("login", w.call("login", json!({ "input": { "name": CASHIER, "pin": "0000" } }))), "pin_wrong");
+    assert_eq!(
+        code_of("login", w.call("login", json!({ "input": { "name": CASHIER, "pin": "0000" } }))),
+        "pin_wrong"
+    );
     w.login(CASHIER);
     assert!(held(&s));
     assert!(!w.call("app_status", json!({})).unwrap()["operator"].is_null());

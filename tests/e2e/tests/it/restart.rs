@@ -55,7 +55,10 @@ fn windows_of(pid: i32) -> Vec<String> {
 
 /// Where a window is: (x, y, width, height).
 fn geometry(window: &str) -> (i32, i32, i32, i32) {
-    let out = Command::new("xdotool").args(["getwindowgeometry", "--shell", window]).output().unwrap();
+    let out = Command::new("xdotool")
+        .args(["getwindowgeometry", "--shell", window])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let get = |k: &str| {
         text.lines()
