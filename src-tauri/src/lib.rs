@@ -255,12 +255,12 @@ pub fn trim_heap() {
 }
 
 pub fn run() {
-    // First, while this is the only thread: the process as the station started it (what a
+    // First, while this is the only thread. A restart's successor: the process it replaces lets
+    // go of the station and the single-instance name as it ends; wait for that before taking
+    // either (and forget whom it replaced). Then the process as the station started it (what a
     // restart starts again), then the environment read by GTK and WebKit.
-    let successor = restart::Successor::as_started();
-    // A restart's successor: the process it replaces lets go of the station and the
-    // single-instance name as it ends; wait for that before taking either.
     restart::wait_for_predecessor();
+    let successor = restart::Successor::as_started();
     lean_webkit();
     #[cfg(target_os = "linux")]
     trim_heap();
