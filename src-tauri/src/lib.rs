@@ -254,6 +254,20 @@ pub fn trim_heap() {
     });
 }
 
+/// Hands the app process's freed heap back at once, unless the station turned the hand-back off
+/// (`DOWNTIME_MALLOC_TRIM=0`). Called after a sign-in: checking a PIN (Argon2id, 19 MiB) leaves
+/// that much freed in glibc's heap, 19 MB of PSS until the next [`trim_heap`] — the app's highest
+/// moment otherwise (issue 19; figures in ARCHITECTURE.md).
+pub fn trim_now() {
+    #[cfg(target_os = "linux")]
+    if trim_every(std::env::var("DOWNTIME_MALLOC_TRIM").ok().as_deref()).is_some() {
+        // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+}
+
 pub fn run() {
     // First, while this is the only thread. A restart's successor: the process it replaces lets
     // go of the station and the single-instance name as it ends; wait for that before taking
