@@ -25,6 +25,13 @@ Phases (comma separated, each `kind:count`):
              (a hidden about:blank iframe navigated: WebKit clears the undo stack on a frame's load).
   xdo:N      N searches typed as real X key events (xdotool; needs it installed), no WebDriver keys.
   idle:S     S seconds doing nothing.
+  signout:0  sign out (Ctrl+Q). Past the app's restart mark (DOWNTIME_RESTART_MARK_MB, e.g.
+             `--env DOWNTIME_RESTART_MARK_MB=273`) the app restarts itself: the old PID ends, a
+             new process takes the station's instance lock; its window's appearance is timed and
+             its memory sampled at its login screen (`restarted`). WebDriver cannot follow a new
+             process, so the script then ends it and starts a new session (a fresh app on the
+             same station, as the restarted one is) to go on; below the mark it signs in again.
+             The peak total PSS over the whole run is printed at the end.
 Every phase is sampled each `--every` searches (with the milliseconds a search took since the
 last sample). `--smaps DIR` also keeps each process's /proc/PID/smaps at each sample (to find
 which mapping grew), `--log FILE` the driver's and the app's standard error.
@@ -75,6 +82,7 @@ PAGE = """return JSON.stringify({
 
 SMAPS = None  # a folder for each process's smaps at each sample (--smaps)
 _samples = 0
+PEAK = [0.0, ""]  # the highest total PSS sampled, and where
 
 
 def sample(s, pid, label, done, settle, ms=None):
@@ -90,8 +98,10 @@ def sample(s, pid, label, done, settle, ms=None):
         except OSError:
             pass
     _samples += 1
-    page = json.loads(s.run(PAGE))
+    page = json.loads(s.run(PAGE)) if s else {}
     total = sum(p for _, p, _ in procs)
+    if total > PEAK[0]:
+        PEAK[:] = [total, f"{label} {done}"]
     parts = "  ".join(f"{n[:14]} {p:6.1f}/{a:5.1f}" for n, p, a in procs)
     per = f"  {ms:5.0f} ms/search" if ms is not None else ""
     print(f"{label:<10} {done:>6}  total PSS {total:6.1f}  [{parts}]{per}  page {page}", flush=True)
@@ -245,6 +255,88 @@ def xdo_chunk(s, pid, testid, queries):
     s.find(am.answered(testid, q), wait=10)
 
 
+CTRL_Q = "\ue009q\ue000"
+
+
+def lock_holder(db):
+    """The PID holding the station's instance lock (`<db>-instance`), from /proc/locks."""
+    try:
+        inode = os.stat(db + "-instance").st_ino
+    except OSError:
+        return None
+    with open("/proc/locks") as f:
+        for line in f:
+            w = line.split()
+            if "FLOCK" in w:
+                i = w.index("FLOCK")
+                if len(w) > i + 4 and w[i + 4].rsplit(":", 1)[-1] == str(inode):
+                    return int(w[i + 3])
+    return None
+
+
+def ended(pid):
+    """Whether the process has ended (a zombie has: it holds no lock, file or bus name)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def windows_of(pid):
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)], capture_output=True, text=True)
+    return out.stdout.split()
+
+
+def sign_in(s, a):
+    s.find("[data-testid='login-name']")
+    s.keys(a.name)
+    s.keys(am.ENTER)
+    s.keys(a.pin)
+    s.keys(am.ENTER)
+    s.find("[data-testid='status-operator']")
+
+
+def sign_out(s, pid, db, settle):
+    """Ctrl+Q; returns (new PID, figures) when the app restarted itself, else None (it stays on
+    its login screen)."""
+    s.keys(am.ESC)
+    t0 = time.time()
+    try:
+        s.keys(CTRL_Q)
+    except Exception:  # the app may be gone before WebDriver answers
+        pass
+    login_seen = None
+    while not ended(pid):
+        if login_seen is None:
+            try:
+                v = am.call("POST", f"{s.url}/element", {"using": "css selector", "value": "[data-testid='login-name']"})
+                if v:
+                    login_seen = time.time()
+            except Exception:
+                pass
+        elif time.time() - login_seen > 3:
+            return None
+        if time.time() - t0 > 30:
+            raise SystemExit("neither a restart nor the login screen after the sign-out")
+        time.sleep(0.02)
+    gone = time.time() - t0
+    while True:
+        new = lock_holder(db)
+        if new and new != pid:
+            break
+        if time.time() - t0 > 30:
+            raise SystemExit("no new process took the station after the restart")
+        time.sleep(0.01)
+    locked = time.time() - t0
+    while not windows_of(new):
+        if time.time() - t0 > 30:
+            raise SystemExit("the new process shows no window")
+        time.sleep(0.01)
+    shown = time.time() - t0
+    return new, {"ended_ms": gone * 1e3, "locked_ms": locked * 1e3, "window_ms": shown * 1e3}
+
+
 def keys_round(s, none):
     pq, iq = (PQ0, IQ0) if none else (PQ, IQ)
     am.to_patients(s)
@@ -289,17 +381,18 @@ def main():
     env.update(kv.split("=", 1) for kv in a.env)
     print(f"env {a.env} phases {a.phases}", flush=True)
     log = open(a.log, "w") if a.log else subprocess.DEVNULL
-    driver = subprocess.Popen([a.driver], env=env, start_new_session=True, stdout=log, stderr=log)
-    s = None
-    try:
+    db = os.path.abspath(a.db)
+
+    def session():
+        d = subprocess.Popen([a.driver], env=env, start_new_session=True, stdout=log, stderr=log)
         time.sleep(1.0)
-        s = am.Session("http://127.0.0.1:4444", app)
-        s.find("[data-testid='login-name']")
-        s.keys(a.name)
-        s.keys(am.ENTER)
-        s.keys(a.pin)
-        s.keys(am.ENTER)
-        s.find("[data-testid='status-operator']")
+        return d, am.Session("http://127.0.0.1:4444", app)
+
+    driver, s = None, None
+    restarts = []
+    try:
+        driver, s = session()
+        sign_in(s, a)
         keys_round(s, False)
         pid = am.app_pid(app)
         sample(s, pid, "start", 0, a.settle)
@@ -307,6 +400,33 @@ def main():
             kind, n = phase.split(":")
             n = int(n)
             t0 = time.time()
+            if kind == "signout":
+                before = sample(s, pid, "signed-in", 0, a.settle)[0]
+                r = sign_out(s, pid, db, a.settle)
+                if r is None:
+                    sample(s, pid, "no-restart", 0, a.settle)
+                    sign_in(s, a)
+                    continue
+                new, times = r
+                # The new app at its login screen, as the next operator finds it.
+                after = sample(None, new, "restarted", 0, a.settle + 2)[0]
+                restarts.append((before, after, times))
+                print(f"== restart {len(restarts)}: {before:.1f} MB signed in -> {after:.1f} MB at the new login screen; "
+                      f"old process ended {times['ended_ms']:.0f} ms, station locked by PID {new} "
+                      f"{times['locked_ms']:.0f} ms, its window {times['window_ms']:.0f} ms after Ctrl+Q", flush=True)
+                # WebDriver cannot follow it: end it and go on in a fresh app on the same station.
+                os.kill(new, 15)
+                for _ in range(100):
+                    if ended(new):
+                        break
+                    time.sleep(0.05)
+                am.stop(s, driver)
+                driver, s = session()
+                sign_in(s, a)
+                keys_round(s, False)
+                pid = am.app_pid(app)
+                sample(s, pid, "resumed", 0, a.settle)
+                continue
             first = sample(s, pid, kind, 0, a.settle)[0] if kind != "idle" else None
             if kind == "undocount":
                 # How many undo steps the page holds: undo until nothing is left (changes the boxes).
@@ -376,8 +496,10 @@ return n + ' undo steps taken back in ' + Math.round(performance.now() - t0) + '
             dt = time.time() - t0
             print(f"== {kind}: {done} in {dt:.0f} s, total PSS {last - first:+.1f} MB = "
                   f"{(last - first) * 1000 / done:+.1f} MB per 1,000", flush=True)
+        print(f"== peak total PSS {PEAK[0]:.1f} MB ({PEAK[1]}); restarts: {len(restarts)}", flush=True)
     finally:
-        am.stop(s, driver)
+        if driver:
+            am.stop(s, driver)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 //! calls one `downtime-core` function and maps the error to `{ code, message }`.
 
 pub mod commands;
+pub mod restart;
 
 use downtime_core::store::InstanceLock;
 use downtime_core::view::IpcError;
@@ -253,8 +254,27 @@ pub fn trim_heap() {
     });
 }
 
+/// Hands the app process's freed heap back at once, unless the station turned the hand-back off
+/// (`DOWNTIME_MALLOC_TRIM=0`). Called after a sign-in: checking a PIN (Argon2id, 19 MiB) leaves
+/// that much freed in glibc's heap, 19 MB of PSS until the next [`trim_heap`] — the app's highest
+/// moment otherwise (issue 19; figures in ARCHITECTURE.md).
+pub fn trim_now() {
+    #[cfg(target_os = "linux")]
+    if trim_every(std::env::var("DOWNTIME_MALLOC_TRIM").ok().as_deref()).is_some() {
+        // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system.
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
+}
+
 pub fn run() {
-    // First, while this is the only thread: the environment is read by GTK and WebKit.
+    // First, while this is the only thread. A restart's successor: the process it replaces lets
+    // go of the station and the single-instance name as it ends; wait for that before taking
+    // either (and forget whom it replaced). Then the process as the station started it (what a
+    // restart starts again), then the environment read by GTK and WebKit.
+    restart::wait_for_predecessor();
+    let successor = restart::Successor::as_started();
     lean_webkit();
     #[cfg(target_os = "linux")]
     trim_heap();
@@ -282,6 +302,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(ShellState::new(shell))
+        .manage(restart::Restart::from_env(successor))
         .manage(commands::files::Picked::default())
         .run(tauri::generate_context!())
         .expect("error while running Downtime Desk");

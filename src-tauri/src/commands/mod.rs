@@ -76,18 +76,26 @@ pub fn setup_station(state: State<'_, ShellState>, input: SetupInput) -> Reply<A
 pub fn login(state: State<'_, ShellState>, input: CredentialsInput) -> Reply<AppStatus> {
     let mut shell = state.shell();
     let signed_in = shell.session.clone();
-    let actor = shell.desk()?.sign_in(signed_in.as_ref(), &input.name, &input.pin)?;
-    shell.session = Some(actor);
+    let actor = shell.desk()?.sign_in(signed_in.as_ref(), &input.name, &input.pin);
+    // The PIN's hash is done with its memory: hand it back now, right or wrong.
+    crate::trim_now();
+    shell.session = Some(actor?);
     shell.status()
 }
 
+/// Signs out; the login screen that follows is the app's quiet moment, where it restarts itself
+/// once its memory is past the mark (`restart::Restart::at_sign_out`, issue 19).
 #[tauri::command(rename_all = "snake_case")]
-pub fn logout(state: State<'_, ShellState>) -> Reply<AppStatus> {
+pub fn logout<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, ShellState>) -> Reply<AppStatus> {
     let mut shell = state.shell();
     if let Some(actor) = shell.session.take() {
         shell.desk()?.logout(&actor)?;
     }
-    shell.status()
+    let status = shell.status()?;
+    if let Some(restart) = tauri::Manager::try_state::<crate::restart::Restart>(&app) {
+        restart.at_sign_out(&app, &mut shell);
+    }
+    Ok(status)
 }
 
 #[tauri::command(rename_all = "snake_case")]

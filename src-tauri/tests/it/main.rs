@@ -4,6 +4,7 @@
 
 mod capabilities;
 mod instance;
+mod restart;
 mod roles;
 mod shell;
 
@@ -25,7 +26,18 @@ pub struct Window {
 
 impl Window {
     pub fn open(db: &Path) -> Window {
-        let app = downtime_desk::register(mock_builder())
+        Window::open_with(db, mock_builder())
+    }
+
+    /// The app with its restart rule at `mark_mb` (as `DOWNTIME_RESTART_MARK_MB`), which on the
+    /// mock runtime closes the store and releases the station but starts nothing.
+    pub fn open_restarting(db: &Path, mark_mb: Option<u64>) -> Window {
+        let restart = downtime_desk::restart::Restart { mark_mb, successor: None };
+        Window::open_with(db, mock_builder().manage(restart))
+    }
+
+    fn open_with(db: &Path, builder: tauri::Builder<MockRuntime>) -> Window {
+        let app = downtime_desk::register(builder)
             .manage(downtime_desk::ShellState::new(downtime_desk::open_shell(db.to_path_buf())))
             .manage(downtime_desk::commands::files::Picked::default())
             .build(tauri::generate_context!(test = true))

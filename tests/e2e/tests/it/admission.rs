@@ -91,6 +91,7 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         );
         app.text_contains("dep-balance", "2,000.00").await;
         app.screenshot("deposit").await;
+        whole_admission_row(&app, "deposit").await;
 
         // A card top-up of 1,500.50.
         app.keys(F7).await;
@@ -108,6 +109,7 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         set_field(&app, "dep-payer-phone", "13800138000").await;
         // A second tender and 亲属代交 still fit the counter's screen without scrolling.
         crate::pressure::step(&mut app, "top-up-by-relative", true).await;
+        whole_admission_row(&app, "top-up-by-relative").await;
         app.by_id("dep-submit").await.click().await.unwrap();
         app.text_contains("dep-receipt-no", "MZ01-000002").await;
         let second_pdf = path_in(&app.text_contains("print-path", "MZ01-000002").await);
@@ -150,4 +152,25 @@ async fn admit_insured_deposit_top_up_refund_and_summary() {
         app.close().await;
     })
     .await;
+}
+
+/// The 在院患者 list beside a pinned patient shows its first row whole (not cut after a line).
+async fn whole_admission_row(app: &App, label: &str) {
+    let look = app
+        .client
+        .execute(
+            "const l = document.querySelector(\"[data-testid='adm-list']\"); \
+             const r = l && l.querySelector(\"[data-testid='adm-row']\"); \
+             if (!r) return null; \
+             const a = l.getBoundingClientRect(), b = r.getBoundingClientRect(); \
+             return [Math.round(a.top), Math.round(a.bottom), Math.round(b.top), Math.round(b.bottom)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let v: Vec<i64> = serde_json::from_value(look.clone()).unwrap_or_else(|_| panic!("{label}: no admission row: {look}"));
+    assert!(
+        v[2] >= v[0] && v[3] <= v[1] && v[3] > v[2],
+        "{label}: the admission row is cut (list, row): {look}"
+    );
 }

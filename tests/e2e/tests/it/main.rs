@@ -19,6 +19,7 @@ mod pharmacy;
 mod pressure;
 mod reconcile;
 mod registration;
+mod restart;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -134,8 +135,22 @@ impl App {
         App::start_in(name, home).await
     }
 
+    /// Starts the app on a fresh database with variables of its own (the restart's mark).
+    pub async fn start_with(name: &str, prepare: impl FnOnce(&Path), env: &[(&str, &str)]) -> App {
+        let home = tempfile::tempdir().unwrap();
+        prepare(&home.path().join("station.db"));
+        App::start_in_with(name, home, env).await
+    }
+
     /// Starts the app again in `home` (its database and WebKit data), as after a restart.
     pub async fn start_in(name: &str, home: TempDir) -> App {
+        App::start_in_with(name, home, &[]).await
+    }
+
+    /// [`App::start_in`] with variables for the app. The app never restarts itself at a
+    /// sign-out (`DOWNTIME_RESTART_MARK_MB=0`: WebDriver cannot follow a new process) unless
+    /// `env` sets a mark.
+    pub async fn start_in_with(name: &str, home: TempDir, env: &[(&str, &str)]) -> App {
         let db = home.path().join("station.db");
         for port in [4444, 4445] {
             assert!(
@@ -153,6 +168,8 @@ impl App {
             // The system file dialog cannot be clicked here: `will_pick` answers it instead.
             .env("DOWNTIME_PICK_FILE", home.path().join("pick-file"))
             .env("TZ", "Asia/Shanghai")
+            .env("DOWNTIME_RESTART_MARK_MB", "0")
+            .envs(env.iter().copied())
             .process_group(0)
             .spawn()
             .expect("tauri-driver is installed by the setup script");

@@ -74,6 +74,7 @@ export function AdmissionList({ admissions, loadProblem, selectedNo, onSelect, o
             aria-selected={i === index}
             className={`today-row adm-row ${i === index ? "active" : ""}`}
             data-testid="adm-row"
+            title={`${a.inpatient_no} ${a.patient_name} ${whereOf(a, t)} ${formatLocal(a.admitted_at)}`}
             onClick={() => onOpen(a)}
           >
             <span className="code adm-row-no">{a.inpatient_no}</span>
