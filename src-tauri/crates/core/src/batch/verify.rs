@@ -158,28 +158,14 @@ pub(crate) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
 
 /// The files, the cover sheet and the chain, each problem named in the order of the module's
 /// contract: a file missing or extra, then each file's size and SHA-256 in the manifest's
-/// order, the cover, the chain. `records.jsonl` is read once, hashed as it is checked; the
-/// other files are hashed meanwhile on a thread of their own (the larger part of a batch's
-/// bytes, independent of its records), so that one batch takes both cores when nothing else
-/// does — the last batch of a load, one `export verify` — and the problem named is the same.
+/// order, the cover, the chain. `records.jsonl` is read once, hashed as it is checked.
 fn check_contents(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
     check_present(dir, m)?;
-    let (records, others) = std::thread::scope(|s| {
-        let others = s.spawn(|| {
-            m.files
-                .iter()
-                .filter(|f| f.name != RECORDS)
-                .map(|f| hash_file(&dir.join(&f.name)).ok())
-                .collect::<Vec<_>>()
-        });
-        let records = check_records(dir, m, visit);
-        (records, others.join().expect("the hashing thread panicked"))
-    });
-    let mut others = others.into_iter();
+    let records = check_records(dir, m, visit);
     for f in &m.files {
         let digest = match f.name == RECORDS {
             true => records.digest.clone().ok_or(()),
-            false => others.next().flatten().ok_or(()),
+            false => hash_file(&dir.join(&f.name)).map_err(|_| ()),
         };
         let (sha, bytes) = digest.map_err(|()| {
             problem(
