@@ -269,13 +269,29 @@ pub fn trim_now() {
 }
 
 pub fn run() {
-    // First, while this is the only thread. A restart's successor: the process it replaces lets
-    // go of the station and the single-instance name as it ends; wait for that before taking
-    // either (and forget whom it replaced). Then the process as the station started it (what a
-    // restart starts again), then the environment read by GTK and WebKit.
-    restart::wait_for_predecessor();
+    // First, while this is the only thread. A restart's successor forgets whom it replaced and
+    // the pipe it answers on; then the process as the station started it (what a restart starts
+    // again), then the environment read by GTK and WebKit.
+    let predecessor = restart::take_predecessor();
+    let ready_pipe = restart::take_ready_pipe();
     let successor = restart::Successor::as_started();
     lean_webkit();
+    // A successor: once it can open a window (GTK up) it tells the old app, which exits then
+    // (and goes on itself if this fails: `gtk::init` failing ends this process, the pipe closes);
+    // the old app lets go of the single-instance name as it ends: wait for that before taking it.
+    #[cfg(target_os = "linux")]
+    if let Some(fd) = ready_pipe {
+        if let Err(e) = gtk::init() {
+            eprintln!("downtime-desk: restart: cannot open a window ({e}); the running app goes on");
+            std::process::exit(1);
+        }
+        restart::signal_ready(fd);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = ready_pipe;
+    if let Some(pid) = predecessor {
+        restart::wait_for(pid);
+    }
     #[cfg(target_os = "linux")]
     trim_heap();
     let db_path = db_path_from_env();
@@ -300,6 +316,7 @@ pub fn run() {
         // Opens maximized the first time (tauri.conf.json) and then as the counter left it:
         // size, place and maximized, saved on close.
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(restart::WindowPlaceKept)
         .plugin(tauri_plugin_dialog::init())
         .manage(ShellState::new(shell))
         .manage(restart::Restart::from_env(successor))

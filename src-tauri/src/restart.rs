@@ -8,9 +8,12 @@
 //!
 //! The order keeps the station whole: the shell closes the store and releases the instance lock
 //! first, then starts its successor (same program, arguments and environment as this process
-//! was started with) and exits; the successor waits until this process is gone before it takes
-//! the single-instance name and the instance lock ([`wait_for_predecessor`]). The window comes
-//! back where it was: the window-state plugin saves its size and place before the exit.
+//! was started with) and waits until the successor says it can open a window (its GTK is up:
+//! [`signal_ready`]); only then does it exit. A successor that dies or hangs before that is ended
+//! and this app opens the station again and goes on: a failed restart never leaves a counter
+//! without its app. The successor waits until this process is gone before it takes the
+//! single-instance name and the instance lock ([`wait_for`]). The window comes back
+//! where it was: the window-state plugin saves its size and place before the exit.
 
 use crate::Shell;
 use downtime_core::error::ErrorCode;
@@ -28,6 +31,12 @@ pub const MARK_VAR: &str = "DOWNTIME_RESTART_MARK_MB";
 
 /// Given to the successor: the PID of the process it replaces, which it waits for.
 pub const AFTER_VAR: &str = "DOWNTIME_RESTART_AFTER";
+
+/// Given to the successor: the file descriptor of the pipe on which it says it is ready.
+pub const READY_VAR: &str = "DOWNTIME_RESTART_READY_FD";
+
+/// How long the old app waits for its successor to be ready before it ends it and goes on.
+pub const READY_AT_MOST: Duration = Duration::from_secs(10);
 
 /// How long a successor waits for the process it replaces before it goes on anyway (then the
 /// instance lock, if still held, refuses it in one sentence as for any second window).
@@ -129,14 +138,142 @@ impl Successor {
         })
     }
 
-    /// Starts the successor, told to wait for this process ([`AFTER_VAR`]).
-    pub fn start(&self) -> std::io::Result<std::process::Child> {
-        std::process::Command::new(&self.program)
+    /// Starts the successor, told to wait for this process ([`AFTER_VAR`]) and to say on a pipe
+    /// when it is ready ([`READY_VAR`]), and waits for that at most `at_most`. A successor that
+    /// ends, closes the pipe without a word or does not answer in time is ended and reaped: the
+    /// caller goes on as it was.
+    #[cfg(target_os = "linux")]
+    pub fn start(&self, at_most: Duration) -> Started {
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        use std::os::unix::process::CommandExt;
+        let mut fds = [0; 2];
+        // SAFETY: pipe2 fills two new descriptors, both closed on exec (no other child started
+        // meanwhile by another thread can inherit them).
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+            return Started::NotStarted(std::io::Error::last_os_error());
+        }
+        // SAFETY: both descriptors are new and owned here alone.
+        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        let write_fd = write.as_raw_fd();
+        let mut command = std::process::Command::new(&self.program);
+        command
             .args(&self.args)
             .env_clear()
             .envs(self.env.iter().cloned())
             .env(AFTER_VAR, std::process::id().to_string())
-            .spawn()
+            .env(READY_VAR, write_fd.to_string());
+        // SAFETY: in the child between fork and exec, one async-signal-safe call: the write end
+        // (and only it) survives the exec.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::fcntl(write_fd, libc::F_SETFD, 0) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let spawned = command.spawn();
+        // This process keeps only the read end: the pipe reads its end when the successor's
+        // copy of the write end closes.
+        drop(write);
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) => return Started::NotStarted(e),
+        };
+        let heard = await_ready(&read, at_most);
+        if heard == Heard::Ready {
+            return Started::Ready(child);
+        }
+        let _ = child.kill();
+        let status = child.wait().ok();
+        Started::Failed { heard, status }
+    }
+
+    /// Elsewhere the app does not restart itself (its memory is read from Linux's /proc).
+    #[cfg(not(target_os = "linux"))]
+    pub fn start(&self, _at_most: Duration) -> Started {
+        Started::NotStarted(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    }
+}
+
+/// What became of a successor.
+#[derive(Debug)]
+pub enum Started {
+    /// It can open its window: this app may exit.
+    Ready(std::process::Child),
+    /// It could not be started at all.
+    NotStarted(std::io::Error),
+    /// It started but never became ready (ended and reaped here).
+    Failed {
+        heard: Heard,
+        status: Option<std::process::ExitStatus>,
+    },
+}
+
+/// What the old app heard on the pipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heard {
+    Ready,
+    /// The pipe closed without the word: the successor ended (or closed it) first.
+    Closed,
+    TimedOut,
+}
+
+#[cfg(target_os = "linux")]
+fn await_ready(read: &std::os::fd::OwnedFd, at_most: Duration) -> Heard {
+    use std::os::fd::AsRawFd;
+    let until = std::time::Instant::now() + at_most;
+    loop {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Heard::TimedOut;
+        }
+        let mut poll = libc::pollfd {
+            fd: read.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one pollfd of a descriptor owned by the caller.
+        let n = unsafe { libc::poll(&mut poll, 1, left.as_millis().min(i32::MAX as u128) as i32) };
+        if n < 0 {
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Heard::Closed;
+        }
+        if n == 0 {
+            continue;
+        }
+        let mut byte = [0u8; 1];
+        // SAFETY: reads at most one byte into a buffer of one.
+        let got = unsafe { libc::read(read.as_raw_fd(), byte.as_mut_ptr().cast(), 1) };
+        return match got {
+            1 if byte[0] == READY_BYTE => Heard::Ready,
+            -1 if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => continue,
+            _ => Heard::Closed,
+        };
+    }
+}
+
+const READY_BYTE: u8 = b'1';
+
+/// First thing in a successor, before anything else reads the environment: the pipe on which it
+/// says it is ready, forgotten from the environment (its own successor gets a pipe of its own).
+pub fn take_ready_pipe() -> Option<i32> {
+    let fd = std::env::var(READY_VAR).ok()?.trim().parse().ok()?;
+    std::env::remove_var(READY_VAR);
+    Some(fd)
+}
+
+/// In a successor once it can open a window (GTK is up): says so to the old app and closes the
+/// pipe, so that the old app exits.
+#[cfg(target_os = "linux")]
+pub fn signal_ready(fd: i32) {
+    // SAFETY: the descriptor was handed to this process for this one byte; it is closed here and
+    // never used again.
+    unsafe {
+        libc::write(fd, [READY_BYTE].as_ptr().cast(), 1);
+        libc::close(fd);
     }
 }
 
@@ -148,18 +285,29 @@ pub fn ended(pid: u32) -> bool {
     }
 }
 
-/// First thing in a successor (before the single-instance plugin and the instance lock): waits
-/// until the process it replaces has ended, at most [`WAIT_AT_MOST`], and forgets
-/// [`AFTER_VAR`] so that its own successor is told its own PID. Returns how long it waited.
-pub fn wait_for_predecessor() -> Option<Duration> {
-    let pid: u32 = std::env::var(AFTER_VAR).ok()?.trim().parse().ok()?;
+/// First thing in a successor, before the environment is read for its own successor: the PID of
+/// the process it replaces, forgotten from the environment so that its own successor is told
+/// its own PID.
+pub fn take_predecessor() -> Option<u32> {
+    let pid = std::env::var(AFTER_VAR).ok()?.trim().parse().ok()?;
     std::env::remove_var(AFTER_VAR);
+    Some(pid)
+}
+
+/// In a successor, once it has said it is ready and before the single-instance plugin and the
+/// instance lock: waits until the process it replaces has ended, at most [`WAIT_AT_MOST`].
+/// Returns how long it waited.
+pub fn wait_for(pid: u32) -> Duration {
     let started = std::time::Instant::now();
     while !ended(pid) && started.elapsed() < WAIT_AT_MOST {
         std::thread::sleep(Duration::from_millis(10));
     }
-    Some(started.elapsed())
+    started.elapsed()
 }
+
+/// Managed beside the window-state plugin (`run()`): the window's size and place can be saved
+/// before a restart. (The IPC tests' mock app has no such plugin.)
+pub struct WindowPlaceKept;
 
 /// The app's restart rule, managed by the app: the mark, and whom to start.
 pub struct Restart {
@@ -202,17 +350,17 @@ impl Restart {
         let Some(successor) = &self.successor else {
             return true;
         };
-        {
+        if tauri::Manager::try_state::<WindowPlaceKept>(app).is_some() {
             use tauri_plugin_window_state::{AppHandleExt, StateFlags};
             let _ = app.save_window_state(StateFlags::all());
         }
-        match successor.start() {
-            Ok(_) => {
+        match successor.start(READY_AT_MOST) {
+            Started::Ready(_) => {
                 app.exit(0);
                 true
             }
-            Err(e) => {
-                eprintln!("downtime-desk: could not restart ({e}); going on");
+            failed => {
+                eprintln!("downtime-desk: could not restart ({failed:?}); going on");
                 shell.desk = match shell.hold_instance() {
                     Ok(()) => downtime_core::Desk::open(&shell.db_path).map_err(IpcError::from),
                     Err(e) => Err(e),
@@ -293,6 +441,88 @@ mod tests {
         assert!(ended(child.id()));
         child.wait().unwrap();
         assert!(ended(child.id()));
+    }
+
+    #[cfg(target_os = "linux")]
+    fn sh(script: &str) -> Successor {
+        Successor {
+            program: PathBuf::from("/bin/sh"),
+            args: vec!["-c".into(), script.into()],
+            env: std::env::vars_os().collect(),
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_old_app_exits_only_once_its_successor_says_it_is_ready() {
+        // Says ready on the pipe it was given, having been told whom it replaces.
+        let ready = sh(r#"[ "$DOWNTIME_RESTART_AFTER" = "$PPID" ] || exit 9; eval "printf 1 >&$DOWNTIME_RESTART_READY_FD"; sleep 0.2"#);
+        match ready.start(Duration::from_secs(10)) {
+            Started::Ready(mut child) => {
+                assert!(child.wait().unwrap().success());
+            }
+            other => panic!("{other:?}"),
+        }
+        // Ends before it is ready (GTK could not open the display): the old app goes on.
+        match sh("exit 3").start(Duration::from_secs(10)) {
+            Started::Failed {
+                heard: Heard::Closed,
+                status: Some(status),
+            } => assert_eq!(status.code(), Some(3)),
+            other => panic!("{other:?}"),
+        }
+        // Closes the pipe without the word.
+        match sh(r#"eval "exec $DOWNTIME_RESTART_READY_FD>&-"; sleep 5"#).start(Duration::from_secs(10)) {
+            Started::Failed { heard: Heard::Closed, .. } => {}
+            other => panic!("{other:?}"),
+        }
+        // Hangs: ended after the wait, and reaped.
+        let started = std::time::Instant::now();
+        match sh("sleep 30").start(Duration::from_millis(300)) {
+            Started::Failed {
+                heard: Heard::TimedOut,
+                status: Some(status),
+            } => assert!(!status.success()),
+            other => panic!("{other:?}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(10));
+        // Cannot be started at all.
+        let missing = Successor {
+            program: PathBuf::from("/nonexistent/downtime-desk"),
+            args: vec![],
+            env: vec![],
+        };
+        assert!(matches!(missing.start(Duration::from_secs(1)), Started::NotStarted(_)));
+    }
+
+    #[cfg(target_os = "linux")]
+    fn fds_of(child: &mut std::process::Child) -> Vec<u32> {
+        let mut fds: Vec<u32> = std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_str().unwrap().parse().unwrap())
+            .collect();
+        fds.sort();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        fds
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_the_write_end_of_the_pipe_reaches_the_successor() {
+        // Once ready, the successor holds one descriptor more than any child of this process
+        // inherits: the one it was given (the read end stays with the old app).
+        let script = r#"eval "printf 1 >&$DOWNTIME_RESTART_READY_FD"; sleep 5"#;
+        let Started::Ready(mut child) = sh(script).start(Duration::from_secs(10)) else {
+            panic!("not ready");
+        };
+        let given = fds_of(&mut child);
+        let mut plain = std::process::Command::new("/bin/sh").args(["-c", "sleep 5"]).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let inherited = fds_of(&mut plain);
+        let extra: Vec<&u32> = given.iter().filter(|fd| !inherited.contains(fd)).collect();
+        assert_eq!(extra.len(), 1, "successor {given:?}, any child {inherited:?}");
+        assert_eq!(given.len(), inherited.len() + 1, "successor {given:?}, any child {inherited:?}");
     }
 
     #[test]

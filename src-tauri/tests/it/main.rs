@@ -32,7 +32,12 @@ impl Window {
     /// The app with its restart rule at `mark_mb` (as `DOWNTIME_RESTART_MARK_MB`), which on the
     /// mock runtime closes the store and releases the station but starts nothing.
     pub fn open_restarting(db: &Path, mark_mb: Option<u64>) -> Window {
-        let restart = downtime_desk::restart::Restart { mark_mb, successor: None };
+        Window::open_restarting_into(db, mark_mb, None)
+    }
+
+    /// As [`Window::open_restarting`], with the program a restart would start.
+    pub fn open_restarting_into(db: &Path, mark_mb: Option<u64>, successor: Option<downtime_desk::restart::Successor>) -> Window {
+        let restart = downtime_desk::restart::Restart { mark_mb, successor };
         Window::open_with(db, mock_builder().manage(restart))
     }
 

@@ -39,6 +39,32 @@ fn signed_out_above_the_mark_the_station_is_let_go_and_the_journal_is_as_it_was(
     next.login(CASHIER);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_successor_that_never_becomes_ready_leaves_the_app_going_on_the_same_station() {
+    // One that ends at once (GTK could not open the display), one that hangs: both are ended,
+    // and the app opens the station again and goes on, the next operator signing in on it.
+    for script in ["exit 1", "sleep 30"] {
+        let s = Station::new();
+        let successor = downtime_desk::restart::Successor {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), script.into()],
+            env: std::env::vars_os().collect(),
+        };
+        let w = Window::open_restarting_into(&s.db(), Some(1), Some(successor));
+        w.login(CASHIER);
+        let entries = s.entries();
+        let started = std::time::Instant::now();
+        let status = w.call("logout", json!({})).unwrap();
+        assert!(status["operator"].is_null(), "{script}: the login screen: {status}");
+        assert!(started.elapsed() < downtime_desk::restart::READY_AT_MOST + std::time::Duration::from_secs(5));
+        assert!(held(&s), "{script}: the station is held again");
+        assert!(w.call("app_status", json!({})).unwrap()["operator"].is_null());
+        w.login(CASHIER);
+        assert_eq!(s.entries(), entries + 2, "{script}: the sign-out and the next sign-in");
+    }
+}
+
 #[test]
 fn below_the_mark_or_with_mark_0_a_sign_out_keeps_the_app() {
     for mark in [None, Some(1_000_000)] {

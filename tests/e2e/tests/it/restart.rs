@@ -238,7 +238,13 @@ async fn past_the_mark_a_sign_out_restarts_the_app_on_the_login_screen() {
         assert_eq!(proc_strings(pid, "cmdline"), old_args, "the same arguments");
         let mut expected_env = old_env.clone();
         expected_env.push(format!("DOWNTIME_RESTART_AFTER={old}"));
+        // And the pipe on which it told the old app it was ready (its number is the successor's).
         let mut got_env = proc_strings(pid, "environ");
+        let ready = got_env
+            .iter()
+            .position(|v| v.starts_with("DOWNTIME_RESTART_READY_FD="))
+            .expect("the ready pipe is given");
+        got_env.remove(ready);
         expected_env.sort();
         got_env.sort();
         assert_eq!(got_env, expected_env, "the same environment, and whom it replaced");
