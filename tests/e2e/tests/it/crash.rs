@@ -36,8 +36,8 @@ fn app_pids(db: &Path) -> Vec<i32> {
     pids
 }
 
-/// `downtime verify` on the file, as an auditor runs it.
-fn cli_verify(db: &Path) -> String {
+/// `downtime verify` on the file, as an auditor runs it (read-only: the app may hold the station).
+pub(crate) fn cli_verify(db: &Path) -> String {
     let out = Command::new(workspace().join("target/debug/downtime"))
         .arg("--db")
         .arg(db)
@@ -45,7 +45,7 @@ fn cli_verify(db: &Path) -> String {
         .output()
         .expect("build the CLI first (cargo build -p downtime-cli)");
     let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "verify failed after a kill: {text}");
+    assert!(out.status.success(), "verify failed: {text}");
     text
 }
 

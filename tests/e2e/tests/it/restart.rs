@@ -122,17 +122,9 @@ fn save_png(pic: &(u32, u32, Vec<u8>), file: &str) {
     enc.write_header().unwrap().write_image_data(&pic.2).unwrap();
 }
 
-/// `downtime verify` on the file (read-only: the app may hold the station).
+/// `downtime verify` on the file.
 fn verify(db: &Path) -> String {
-    let out = Command::new(workspace().join("target/debug/downtime"))
-        .arg("--db")
-        .arg(db)
-        .arg("verify")
-        .output()
-        .expect("build the CLI first (cargo build -p downtime-cli)");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "verify failed: {text}");
-    text.trim().to_string()
+    crate::crash::cli_verify(db).trim().to_string()
 }
 
 /// The entries `downtime verify` counted ("共 N 条").
