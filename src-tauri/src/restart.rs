@@ -501,7 +501,9 @@ mod tests {
         // Once ready, the successor holds the pipe by one descriptor only, the one it was given:
         // the read end stays with the old app. (Other tests of this process start children at
         // the same time, so its other descriptors are not counted.)
-        let script = r#"eval "printf 1 >&$DOWNTIME_RESTART_READY_FD"; sleep 5"#;
+        // The byte is written from a subshell: the shell looked at never points its own
+        // standard output at the pipe, not even for the instant of a redirected builtin.
+        let script = r#"(eval "printf 1 >&$DOWNTIME_RESTART_READY_FD"); sleep 5"#;
         let Started::Ready(mut child) = sh(script).start(Duration::from_secs(10)) else {
             panic!("not ready");
         };
