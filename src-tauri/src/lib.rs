@@ -225,14 +225,34 @@ pub fn lean_webkit() {
 /// Seconds between two hand-backs of the app process's freed heap ([`trim_heap`]).
 pub const TRIM_SECONDS: u64 = 20;
 
+/// A number the station sets in the app's environment (`var`, as the station started the app):
+/// `0` turns the thing off (`None`), another number is itself, unset or unreadable `default`.
+pub fn env_setting(var: Option<&str>, default: u64) -> Option<u64> {
+    match var.map(|v| v.trim().parse::<u64>()) {
+        Some(Ok(0)) => None,
+        Some(Ok(n)) => Some(n),
+        None | Some(Err(_)) => Some(default),
+    }
+}
+
 /// How often the app process hands its freed heap back, given `DOWNTIME_MALLOC_TRIM` as the
 /// station started the app: seconds, `0` never (glibc keeps what it keeps), unset or unreadable
 /// [`TRIM_SECONDS`].
 pub fn trim_every(var: Option<&str>) -> Option<std::time::Duration> {
-    match var.map(|v| v.trim().parse::<u64>()) {
-        Some(Ok(0)) => None,
-        Some(Ok(s)) => Some(std::time::Duration::from_secs(s)),
-        None | Some(Err(_)) => Some(std::time::Duration::from_secs(TRIM_SECONDS)),
+    env_setting(var, TRIM_SECONDS).map(std::time::Duration::from_secs)
+}
+
+/// [`trim_every`] as this process was started.
+fn trim_period() -> Option<std::time::Duration> {
+    trim_every(std::env::var("DOWNTIME_MALLOC_TRIM").ok().as_deref())
+}
+
+/// Returns the free pages of glibc's arenas to the system.
+#[cfg(target_os = "linux")]
+fn hand_heap_back() {
+    // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -242,15 +262,12 @@ pub fn trim_every(var: Option<&str>) -> Option<std::time::Duration> {
 /// own: it takes the allocator's locks, so it may run beside the window's thread.
 #[cfg(target_os = "linux")]
 pub fn trim_heap() {
-    let Some(every) = trim_every(std::env::var("DOWNTIME_MALLOC_TRIM").ok().as_deref()) else {
+    let Some(every) = trim_period() else {
         return;
     };
     let _ = std::thread::Builder::new().name("trim-heap".into()).spawn(move || loop {
         std::thread::sleep(every);
-        // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system.
-        unsafe {
-            libc::malloc_trim(0);
-        }
+        hand_heap_back();
     });
 }
 
@@ -260,11 +277,8 @@ pub fn trim_heap() {
 /// moment otherwise (issue 19; figures in ARCHITECTURE.md).
 pub fn trim_now() {
     #[cfg(target_os = "linux")]
-    if trim_every(std::env::var("DOWNTIME_MALLOC_TRIM").ok().as_deref()).is_some() {
-        // SAFETY: malloc_trim only returns free pages of the allocator's own arenas to the system.
-        unsafe {
-            libc::malloc_trim(0);
-        }
+    if trim_period().is_some() {
+        hand_heap_back();
     }
 }
 

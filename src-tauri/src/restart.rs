@@ -45,11 +45,7 @@ pub const WAIT_AT_MOST: Duration = Duration::from_secs(15);
 /// The mark given `DOWNTIME_RESTART_MARK_MB` as the station started the app: MB, `0` never,
 /// unset or unreadable [`RESTART_MARK_MB`].
 pub fn restart_mark(var: Option<&str>) -> Option<u64> {
-    match var.map(|v| v.trim().parse::<u64>()) {
-        Some(Ok(0)) => None,
-        Some(Ok(mb)) => Some(mb),
-        None | Some(Err(_)) => Some(RESTART_MARK_MB),
-    }
+    crate::env_setting(var, RESTART_MARK_MB)
 }
 
 /// Whether the app restarts now: a mark is set, nobody is signed in (the shell's session, the

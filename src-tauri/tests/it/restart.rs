@@ -5,7 +5,6 @@
 
 use crate::{code_of, Station, Window, CASHIER};
 use downtime_core::store::InstanceLock;
-use downtime_desk::restart::{restart_mark, RESTART_MARK_MB};
 use serde_json::json;
 
 /// Whether a window holds the station (another holder is refused).
@@ -94,12 +93,4 @@ fn the_lock_screen_keeps_the_session_so_it_never_restarts() {
     w.login(CASHIER);
     assert!(held(&s));
     assert!(!w.call("app_status", json!({})).unwrap()["operator"].is_null());
-}
-
-#[test]
-fn the_mark_is_280_mb_and_downtime_restart_mark_mb_overrides_it() {
-    assert_eq!(restart_mark(None), Some(RESTART_MARK_MB));
-    assert_eq!(restart_mark(Some("250")), Some(250));
-    assert_eq!(restart_mark(Some("0")), None);
-    assert_eq!(restart_mark(Some("big")), Some(RESTART_MARK_MB));
 }
