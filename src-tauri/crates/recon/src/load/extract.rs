@@ -15,6 +15,19 @@ use downtime_core::batch::Entry;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 
+/// The tables whose rows finance reads into fields; every other row (receipt lines, mostly) is
+/// only skimmed, never parsed into a record.
+const KEPT_TABLES: [&str; 8] = [
+    "receipt",
+    "receipt_void",
+    "patient",
+    "patient_correction",
+    "admission",
+    "admission_cancel",
+    "calendar_year",
+    "dispensing",
+];
+
 /// A text of a row, in the batch's buffer ([`Extract::text`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
@@ -155,23 +168,13 @@ impl Extract {
         self.keep(std::str::from_utf8(&hex).expect("hex is ASCII"))
     }
 
-    /// Takes what finance needs from one journal entry. Only the rows of the tables below are
+    /// Takes what finance needs from one journal entry ([`KEPT_TABLES`]). Only the rows of the tables below are
     /// read into fields; every other row (receipt lines, mostly) is only skimmed.
     pub fn add(&mut self, entry: &Entry<'_>) {
         let first_receipt = self.receipts.len();
         // The bulk rows' texts go into the batch's buffer, the few others are owned.
         for (table, row) in entry.rows() {
-            let kept = [
-                "receipt",
-                "receipt_void",
-                "patient",
-                "patient_correction",
-                "admission",
-                "admission_cancel",
-                "calendar_year",
-                "dispensing",
-            ];
-            if !kept.contains(&table) {
+            if !KEPT_TABLES.contains(&table) {
                 continue;
             }
             let rec = row.rec();
