@@ -32,6 +32,7 @@ pub mod registration;
 pub mod report;
 mod rng;
 mod search_index;
+pub mod sha_pair;
 pub mod setting;
 pub mod shift;
 pub mod simulate;

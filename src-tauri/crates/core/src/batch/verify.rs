@@ -6,7 +6,7 @@
 //! totals against the records, and, when the previous batch is given, the link to it (same
 //! station and key, next sequence number, chain head to chain head, no journal entry skipped).
 
-use super::line::{proven_line, read_lines, READ_BLOCK};
+use super::line::{proven_line, proven_pair, read_lines, Proven, READ_BLOCK};
 use super::payload::Payload;
 use super::{
     bad_line, cover_signature, cover_signed_bytes, open_records, parse_manifest, parse_record, Entry, Manifest, Tally, COVER, MANIFEST,
@@ -14,6 +14,7 @@ use super::{
 };
 use crate::jcs;
 use crate::journal::GENESIS;
+use crate::sha_pair::Sha256Pair;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -137,23 +138,107 @@ fn check_signature(m: &Manifest) -> Result<(), BatchProblem> {
         .map_err(|_| forged())
 }
 
-/// SHA-256 (lowercase hex) and size of a file, read in blocks.
-pub(crate) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    // 256 KiB: fewer reads than 64 KiB, still within the core's cache (about 3 % less time
-    // hashing on the issue's machine).
-    let mut buf = vec![0u8; 1 << 18];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
+/// A file being hashed on a lane: its place in the manifest, and its bytes so far.
+struct Reading {
+    index: usize,
+    file: std::fs::File,
+    bytes: u64,
+}
+
+/// How much of a file a lane reads at a time: 256 KiB, fewer reads than 64 KiB, still within
+/// the core's cache.
+const FILE_CHUNK: usize = 1 << 18;
+
+/// The batch's files other than `records.jsonl`, hashed on lane a of a [`Sha256Pair`] while
+/// `records.jsonl` goes through lane b as it is read and checked ([`Files::alongside`]); what is
+/// left when it ends, two files at a time ([`Files::rest`]). Two streams hash in little more
+/// than the time of one (see `sha_pair`), and a batch is mostly bytes to hash.
+struct Files<'d> {
+    dir: &'d Path,
+    /// (place in the manifest, name) of the files not yet opened, in the manifest's order.
+    queue: std::collections::VecDeque<(usize, &'d str)>,
+    pair: Sha256Pair,
+    lanes: [Option<Reading>; 2],
+    bufs: [Vec<u8>; 2],
+    /// SHA-256 (lowercase hex) and size by place in the manifest; `Some(None)` for a file that
+    /// could not be read to its end.
+    digests: Vec<Option<Option<(String, u64)>>>,
+}
+
+impl<'d> Files<'d> {
+    fn new(dir: &'d Path, m: &'d Manifest) -> Files<'d> {
+        Files {
+            dir,
+            queue: m.files.iter().enumerate().filter(|(_, f)| f.name != RECORDS).map(|(i, f)| (i, f.name.as_str())).collect(),
+            pair: Sha256Pair::new(),
+            lanes: [None, None],
+            bufs: [vec![0; FILE_CHUNK], vec![0; FILE_CHUNK]],
+            digests: vec![None; m.files.len()],
         }
-        total += n as u64;
-        hasher.update(&buf[..n]);
     }
-    Ok((hex::encode(hasher.finalize()), total))
+
+    /// Whether `lane` has a file, the next one opened when it has none (one that cannot be
+    /// opened is recorded unreadable).
+    fn on(&mut self, lane: usize) -> bool {
+        while self.lanes[lane].is_none() {
+            let Some((index, name)) = self.queue.pop_front() else { return false };
+            match std::fs::File::open(self.dir.join(name)) {
+                Ok(file) => self.lanes[lane] = Some(Reading { index, file, bytes: 0 }),
+                Err(_) => self.digests[index] = Some(None),
+            }
+        }
+        true
+    }
+
+    /// Reads up to `want` bytes of the file on `lane` into its buffer and says how many. At the
+    /// file's end (everything read already hashed) its digest is taken and the lane freed.
+    fn read(&mut self, lane: usize, want: usize) -> usize {
+        let Some(r) = self.lanes[lane].as_mut() else { return 0 };
+        let whole = match r.file.read(&mut self.bufs[lane][..want]) {
+            Ok(0) => true,
+            Ok(n) => {
+                r.bytes += n as u64;
+                return n;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return 0,
+            Err(_) => false,
+        };
+        let (index, bytes) = (r.index, r.bytes);
+        let digest = if lane == 0 { self.pair.finish_a() } else { self.pair.finish_b() };
+        self.digests[index] = Some(whole.then(|| (hex::encode(digest), bytes)));
+        self.lanes[lane] = None;
+        0
+    }
+
+    /// Hashes `block`, the next bytes of `records.jsonl`, on lane b, with as many bytes of the
+    /// other files on lane a.
+    fn alongside(&mut self, mut block: &[u8]) {
+        while !block.is_empty() {
+            if !self.on(0) {
+                self.pair.update(&[], block);
+                return;
+            }
+            let n = self.read(0, block.len().min(FILE_CHUNK));
+            self.pair.update(&self.bufs[0][..n], &block[..n]);
+            block = &block[n..];
+        }
+    }
+
+    /// The digest of what [`Files::alongside`] was given; lane b is free afterwards.
+    fn records_digest(&mut self) -> String {
+        hex::encode(self.pair.finish_b())
+    }
+
+    /// Hashes the files not yet done, two at a time, and gives every file's digest by its place
+    /// in the manifest (`records.jsonl`'s place `None`).
+    fn rest(mut self) -> Vec<Option<Option<(String, u64)>>> {
+        while self.on(0) | self.on(1) {
+            let a = self.read(0, FILE_CHUNK);
+            let b = self.read(1, FILE_CHUNK);
+            self.pair.update(&self.bufs[0][..a], &self.bufs[1][..b]);
+        }
+        self.digests
+    }
 }
 
 /// The files, the cover sheet and the chain, each problem named in the order of the module's
@@ -161,11 +246,13 @@ pub(crate) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
 /// order, the cover, the chain. `records.jsonl` is read once, hashed as it is checked.
 fn check_contents(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
     check_present(dir, m)?;
-    let records = check_records(dir, m, visit);
-    for f in &m.files {
+    let mut files = Files::new(dir, m);
+    let records = check_records(dir, m, visit, &mut files);
+    let digests = files.rest();
+    for (f, digest) in m.files.iter().zip(digests) {
         let digest = match f.name == RECORDS {
             true => records.digest.clone().ok_or(()),
-            false => hash_file(&dir.join(&f.name)).map_err(|_| ()),
+            false => digest.flatten().ok_or(()),
         };
         let (sha, bytes) = digest.map_err(|()| {
             problem(
@@ -304,9 +391,10 @@ impl Chain<'_> {
         self.expected_seq += 1;
     }
 
-    /// Checks line `n` of the file and hands its entry on.
-    fn step(&mut self, text: &str, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
-        if let Some(line) = proven_line(text) {
+    /// Checks line `n` of the file, `proven` what [`proven_line`] gives of it, and hands its
+    /// entry on.
+    fn step(&mut self, text: &str, proven: Option<Proven<'_>>, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
+        if let Some(line) = proven {
             self.link(line.seq, &line.prev_hash)?;
             self.take(line.seq, line.hash.into_owned(), line.payload, visit);
             return Ok(());
@@ -339,6 +427,19 @@ impl Chain<'_> {
         let payload = Payload::read(payload).unwrap_or_default();
         self.take(seq, r.hash.clone(), payload, visit);
         Ok(())
+    }
+
+    /// Checks line `n` (without its end), `proven` what [`proven_line`] gives of it when that
+    /// is known already.
+    fn check<'t>(&mut self, line: &'t [u8], proven: Option<Option<Proven<'t>>>, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
+        match std::str::from_utf8(line) {
+            Ok(text) => self.step(text, proven.unwrap_or_else(|| proven_line(text)), n, visit),
+            Err(_) => {
+                let e = bad_line(n);
+                let en = e.message(crate::Lang::En);
+                Err(chain(e.to_string(), en))
+            }
+        }
     }
 
     /// The file ended: it must end where the manifest says, and agree with its figures.
@@ -385,7 +486,7 @@ impl Chain<'_> {
 
 /// Reads `records.jsonl` once, line by line: every byte into its SHA-256, every line through
 /// the chain check (once the check has failed, the rest is only hashed).
-fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) -> RecordsRead {
+fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), files: &mut Files<'_>) -> RecordsRead {
     let reader = match open_records(dir) {
         Ok(r) => r,
         Err(e) => {
@@ -417,40 +518,60 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) ->
     } else {
         Ok(())
     };
-    let mut hasher = Sha256::new();
     let mut bytes = 0u64;
     let mut n = 0;
-    // Each line as `BufRead::read_until` gives it (its `\n` included; the last one may have
-    // none), checked in place in the read buffer: the bytes are hashed as they are read, and
-    // no line is copied out of the buffer.
+    // Lines two at a time, so that their hashes are computed side by side (`proven_pair`): the
+    // first of two is copied out of the read buffer until the second comes; the second is
+    // checked in place. The bytes are hashed as they are read.
+    let mut first: Option<Vec<u8>> = None;
+    let mut held = Vec::new();
     let mut line_read = |line: &[u8], verdict: &mut Result<(), BatchProblem>| {
         if verdict.is_err() {
             return;
         }
-        n += 1;
         // As `BufRead::lines` gives it: without its `\n` or `\r\n`.
         let mut line = line;
         if let Some(l) = line.strip_suffix(b"\n") {
             line = l.strip_suffix(b"\r").unwrap_or(l);
         }
-        *verdict = match std::str::from_utf8(line) {
-            Ok(text) => state.step(text, n, visit),
-            Err(_) => {
-                let e = bad_line(n);
-                let en = e.message(crate::Lang::En);
-                Err(chain(e.to_string(), en))
-            }
+        let Some(a) = first.take() else {
+            held.clear();
+            held.extend_from_slice(line);
+            first = Some(std::mem::take(&mut held));
+            return;
         };
+        let pair = match (std::str::from_utf8(&a), std::str::from_utf8(line)) {
+            (Ok(ta), Ok(tb)) => {
+                let (pa, pb) = proven_pair(ta, tb);
+                (Some(pa), Some(pb))
+            }
+            _ => (None, None),
+        };
+        n += 1;
+        *verdict = state.check(&a, pair.0, n, visit);
+        if verdict.is_ok() {
+            n += 1;
+            *verdict = state.check(line, pair.1, n, visit);
+        }
+        held = a;
     };
     let read = read_lines(
         reader.into_inner(),
         READ_BLOCK,
         &mut |block| {
-            hasher.update(block);
+            files.alongside(block);
             bytes += block.len() as u64;
         },
         &mut |line| line_read(line, &mut verdict),
     );
+    // A last line without a second.
+    if let Some(a) = first.take() {
+        if verdict.is_ok() {
+            n += 1;
+            verdict = state.check(&a, None, n, visit);
+        }
+    }
+    let digest = files.records_digest();
     if read.is_err() {
         let e = bad_line(n + 1);
         let en = e.message(crate::Lang::En);
@@ -460,7 +581,7 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>)) ->
         };
     }
     RecordsRead {
-        digest: Some((hex::encode(hasher.finalize()), bytes)),
+        digest: Some((digest, bytes)),
         chain: verdict.and_then(|_| state.finish()),
     }
 }

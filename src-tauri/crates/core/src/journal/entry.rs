@@ -39,12 +39,17 @@ pub struct Entry {
 /// SHA-256 over `DTJ1\n{seq}\n{id}\n{kind}\n{actor}\n{at}\n{prev_hash}\n{payload}`, lowercase hex.
 pub fn entry_hash(seq: i64, id: &Uuid, kind: &str, actor: &str, at: &str, prev_hash: &str, payload: &str) -> String {
     let mut h = Sha256::new();
-    h.update(format!("DTJ1\n{seq}\n{}\n{kind}\n{actor}\n{at}\n{prev_hash}\n", id.hyphenated()).as_bytes());
+    h.update(entry_head(seq, id, kind, actor, at, prev_hash).as_bytes());
     h.update(payload.as_bytes());
     // The table-driven encoder: checking a batch hashes every entry of it.
     let mut hex = [0u8; 64];
     hex::encode_to_slice(h.finalize(), &mut hex).expect("64 hex digits");
     String::from_utf8_lossy(&hex).into_owned()
+}
+
+/// What an entry's hash covers before its payload: `DTJ1\n{seq}\n{id}\n{kind}\n{actor}\n{at}\n{prev_hash}\n`.
+pub(crate) fn entry_head(seq: i64, id: &Uuid, kind: &str, actor: &str, at: &str, prev_hash: &str) -> String {
+    format!("DTJ1\n{seq}\n{}\n{kind}\n{actor}\n{at}\n{prev_hash}\n", id.hyphenated())
 }
 
 /// A row as a JSON object: integers as numbers, text as strings, blobs as lowercase hex.

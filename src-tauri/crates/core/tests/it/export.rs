@@ -154,6 +154,16 @@ fn verify_names_the_file_with_a_flipped_byte_a_missing_or_extra_file() {
         assert_eq!(p.file.as_deref(), Some(name.as_str()), "{p:?}");
         assert!(p.zh.contains(name.as_str()), "{}", p.zh);
     }
+    // Bytes flipped in two files at once (hashed on different lanes, see `sha_pair`): the one
+    // the manifest lists first is named.
+    let others: Vec<&str> = w.manifest.files.iter().map(|f| f.name.as_str()).filter(|n| *n != batch::RECORDS).collect();
+    assert!(others.len() >= 2, "{others:?}");
+    let two = f.dir.path().join("flip-two");
+    copy_dir(&w.path, &two);
+    flip_one_byte(&two.join(others[others.len() - 1]));
+    flip_one_byte(&two.join(others[0]));
+    let p = verify_batch(&two, None).problem.unwrap();
+    assert_eq!((p.code, p.file.as_deref()), ("batch_file_changed", Some(others[0])));
     let missing = f.dir.path().join("missing");
     copy_dir(&w.path, &missing);
     std::fs::remove_file(missing.join(batch::RECORDS)).unwrap();
