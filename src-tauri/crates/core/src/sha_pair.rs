@@ -71,21 +71,31 @@ impl Lane {
         }
     }
 
-    /// The digest (SHA-256's padding and length), the lane started anew.
-    fn finish(&mut self) -> [u8; 32] {
-        let bits = self.len.wrapping_mul(8);
+    /// The last block or two: the tail, SHA-256's padding and the length in bits.
+    fn last_blocks(&self) -> ([u8; 128], usize) {
         let mut last = [0u8; 128];
         last[..self.tail_len].copy_from_slice(&self.tail[..self.tail_len]);
         last[self.tail_len] = 0x80;
         let end = if self.tail_len < 56 { 64 } else { 128 };
-        last[end - 8..end].copy_from_slice(&bits.to_be_bytes());
-        compress(&mut self.state, &last[..end]);
+        last[end - 8..end].copy_from_slice(&self.len.wrapping_mul(8).to_be_bytes());
+        (last, end)
+    }
+
+    /// The digest of the state once the last blocks are in; the lane started anew.
+    fn digest(&mut self) -> [u8; 32] {
         let mut out = [0u8; 32];
         for (o, w) in out.chunks_exact_mut(4).zip(self.state) {
             o.copy_from_slice(&w.to_be_bytes());
         }
         *self = Lane::new();
         out
+    }
+
+    /// The digest (SHA-256's padding and length), the lane started anew.
+    fn finish(&mut self) -> [u8; 32] {
+        let (last, end) = self.last_blocks();
+        compress(&mut self.state, &last[..end]);
+        self.digest()
     }
 }
 
@@ -142,6 +152,20 @@ impl Sha256Pair {
         compress(&mut self.b.state, &b[both..whole_b]);
         self.a.keep(&a[whole_a..]);
         self.b.keep(&b[whole_b..]);
+    }
+
+    /// Both lanes' digests, their last blocks hashed side by side too; both start anew.
+    pub fn finish(&mut self) -> ([u8; 32], [u8; 32]) {
+        let (last_a, end_a) = self.a.last_blocks();
+        let (last_b, end_b) = self.b.last_blocks();
+        if self.interleave && end_a == end_b {
+            // SAFETY: as in `update`: the extensions are there, and both hold `end_a` bytes.
+            unsafe { shani::compress2(&mut self.a.state, &last_a[..end_a], &mut self.b.state, &last_b[..end_b]) };
+        } else {
+            compress(&mut self.a.state, &last_a[..end_a]);
+            compress(&mut self.b.state, &last_b[..end_b]);
+        }
+        (self.a.digest(), self.b.digest())
     }
 
     /// Lane a's digest; the lane starts anew.
@@ -336,7 +360,11 @@ mod tests {
             rb = &rb[nb..];
             i += 1;
         }
-        (pair.finish_a(), pair.finish_b())
+        if steps_a.len() % 2 == 0 {
+            pair.finish()
+        } else {
+            (pair.finish_a(), pair.finish_b())
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use downtime_core::batch;
 use downtime_core::bench::{peak_memory_mb, reset_peak_memory};
 use downtime_core::error::Result;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use downtime_core::sha_pair::Sha256Pair;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -181,7 +181,8 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// The floor on `threads` threads, in ms: every one of `files` read and hashed (SHA-256), the
-/// threads taking the next file not yet taken, as verifying does with batches.
+/// threads taking the next two files not yet taken, as verifying does with batches, and
+/// hashing them side by side as verifying does (`Sha256Pair`).
 fn floor(files: &[PathBuf], threads: usize) -> Result<f64> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let t = Instant::now();
@@ -189,10 +190,16 @@ fn floor(files: &[PathBuf], threads: usize) -> Result<f64> {
         let handles: Vec<_> = (0..threads.max(1))
             .map(|_| {
                 s.spawn(|| -> Result<()> {
+                    let mut pair = Sha256Pair::new();
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { return Ok(()) };
-                        let _ = Sha256::digest(std::fs::read(f)?);
+                        let i = next.fetch_add(2, std::sync::atomic::Ordering::Relaxed);
+                        let Some(a) = files.get(i) else { return Ok(()) };
+                        let b = match files.get(i + 1) {
+                            Some(b) => std::fs::read(b)?,
+                            None => Vec::new(),
+                        };
+                        pair.update(&std::fs::read(a)?, &b);
+                        let _ = (pair.finish_a(), pair.finish_b());
                     }
                 })
             })

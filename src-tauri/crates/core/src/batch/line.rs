@@ -157,10 +157,14 @@ pub(super) fn proven_pair<'a, 'b>(a: &'a str, b: &'b str) -> (Option<Proven<'a>>
     let (Some(head_a), Some(head_b)) = (head(&pa), head(&pb)) else {
         return (proven_line(a), proven_line(b));
     };
+    // Each entry's bytes whole in one text, so that only the last block of each is hashed
+    // alone, if at all.
+    let (mut text_a, mut text_b) = (head_a, head_b);
+    text_a.push_str(pa.payload);
+    text_b.push_str(pb.payload);
     let mut pair = Sha256Pair::new();
-    pair.update(head_a.as_bytes(), head_b.as_bytes());
-    pair.update(pa.payload.as_bytes(), pb.payload.as_bytes());
-    let (hash_a, hash_b) = (pair.finish_a(), pair.finish_b());
+    pair.update(text_a.as_bytes(), text_b.as_bytes());
+    let (hash_a, hash_b) = pair.finish();
     (prove(pa, &hash_a).or_else(|| proven_line(a)), prove(pb, &hash_b).or_else(|| proven_line(b)))
 }
 

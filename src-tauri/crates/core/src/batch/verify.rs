@@ -138,6 +138,16 @@ fn check_signature(m: &Manifest) -> Result<(), BatchProblem> {
         .map_err(|_| forged())
 }
 
+/// The files other than `records.jsonl`, largest first (by the manifest's sizes), with their
+/// places in the manifest: the largest goes beside `records.jsonl` and the smaller ones beside
+/// what is left of it, so that little is hashed alone.
+fn by_size(m: &Manifest) -> std::collections::VecDeque<(usize, &str)> {
+    let mut files: Vec<(usize, &str, u64)> =
+        m.files.iter().enumerate().filter(|(_, f)| f.name != RECORDS).map(|(i, f)| (i, f.name.as_str(), f.bytes)).collect();
+    files.sort_by_key(|&(i, _, bytes)| (std::cmp::Reverse(bytes), i));
+    files.into_iter().map(|(i, name, _)| (i, name)).collect()
+}
+
 /// A file being hashed on a lane: its place in the manifest, and its bytes so far.
 struct Reading {
     index: usize,
@@ -169,7 +179,7 @@ impl<'d> Files<'d> {
     fn new(dir: &'d Path, m: &'d Manifest) -> Files<'d> {
         Files {
             dir,
-            queue: m.files.iter().enumerate().filter(|(_, f)| f.name != RECORDS).map(|(i, f)| (i, f.name.as_str())).collect(),
+            queue: by_size(m),
             pair: Sha256Pair::new(),
             lanes: [None, None],
             bufs: [vec![0; FILE_CHUNK], vec![0; FILE_CHUNK]],
@@ -429,12 +439,12 @@ impl Chain<'_> {
         Ok(())
     }
 
-    /// Checks line `n` (without its end), `proven` what [`proven_line`] gives of it when that
-    /// is known already.
-    fn check<'t>(&mut self, line: &'t [u8], proven: Option<Option<Proven<'t>>>, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
-        match std::str::from_utf8(line) {
-            Ok(text) => self.step(text, proven.unwrap_or_else(|| proven_line(text)), n, visit),
-            Err(_) => {
+    /// Checks line `n` (without its end): its text, `None` when it is not UTF-8, and what
+    /// [`proven_line`] gives of it.
+    fn check<'t>(&mut self, text: Option<&'t str>, proven: Option<Proven<'t>>, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
+        match text {
+            Some(text) => self.step(text, proven, n, visit),
+            None => {
                 let e = bad_line(n);
                 let en = e.message(crate::Lang::En);
                 Err(chain(e.to_string(), en))
@@ -482,6 +492,12 @@ impl Chain<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// A line's text, when it is UTF-8 (the same verdict as `std::str::from_utf8`, checked with the
+/// processor's vector units).
+fn utf8(line: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(line).ok()
 }
 
 /// Reads `records.jsonl` once, line by line: every byte into its SHA-256, every line through
@@ -540,18 +556,16 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
             first = Some(std::mem::take(&mut held));
             return;
         };
-        let pair = match (std::str::from_utf8(&a), std::str::from_utf8(line)) {
-            (Ok(ta), Ok(tb)) => {
-                let (pa, pb) = proven_pair(ta, tb);
-                (Some(pa), Some(pb))
-            }
-            _ => (None, None),
+        let (ta, tb) = (utf8(&a), utf8(line));
+        let (pa, pb) = match (ta, tb) {
+            (Some(ta), Some(tb)) => proven_pair(ta, tb),
+            (ta, tb) => (ta.and_then(proven_line), tb.and_then(proven_line)),
         };
         n += 1;
-        *verdict = state.check(&a, pair.0, n, visit);
+        *verdict = state.check(ta, pa, n, visit);
         if verdict.is_ok() {
             n += 1;
-            *verdict = state.check(line, pair.1, n, visit);
+            *verdict = state.check(tb, pb, n, visit);
         }
         held = a;
     };
@@ -568,7 +582,8 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
     if let Some(a) = first.take() {
         if verdict.is_ok() {
             n += 1;
-            verdict = state.check(&a, None, n, visit);
+            let text = utf8(&a);
+            verdict = state.check(text, text.and_then(proven_line), n, visit);
         }
     }
     let digest = files.records_digest();

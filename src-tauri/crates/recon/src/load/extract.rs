@@ -12,6 +12,7 @@
 use downtime_core::batch::payload::{Rec, Row};
 use downtime_core::batch::tally::receipt_sign;
 use downtime_core::batch::Entry;
+use downtime_core::sha_pair::Sha256Pair;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
 
@@ -27,6 +28,9 @@ const KEPT_TABLES: [&str; 8] = [
     "calendar_year",
     "dispensing",
 ];
+
+/// The place a content hash takes in the buffer until it is written: 64 hex digits.
+const HASH_ROOM: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// A text of a row, in the batch's buffer ([`Extract::text`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -143,6 +147,11 @@ pub struct Extract {
     pub cancels: Vec<CancelRow>,
     pub calendar: Vec<CalendarRow>,
     pub pharmacy: Vec<PharmacyRow>,
+    /// A row whose content hash waits for the next row's, to be hashed beside it: its text and
+    /// where its hash goes ([`Extract::content`]).
+    waiting: Option<(String, Span)>,
+    /// The text buffer of the row that last waited, kept for the next.
+    spare: String,
 }
 
 impl Extract {
@@ -161,11 +170,44 @@ impl Extract {
     }
 
     /// SHA-256 of the row as the station journalled it (canonical JSON): its own text in the
-    /// payload the verifier proved, in lowercase hex.
+    /// payload the verifier proved, in lowercase hex. The hashes of two rows are computed side by
+    /// side (`Sha256Pair`): the first row's text waits, copied, for the second's; its place in
+    /// the buffer is kept for it meanwhile, and [`Extract::finish`] hashes a last row alone.
     fn content(&mut self, row: &Row<'_>) -> Span {
+        let text = row.text().unwrap_or_default();
+        let span = self.keep(HASH_ROOM);
+        match self.waiting.take() {
+            None => {
+                let mut copy = std::mem::take(&mut self.spare);
+                copy.clear();
+                copy.push_str(text);
+                self.waiting = Some((copy, span));
+            }
+            Some((first, first_span)) => {
+                let mut pair = Sha256Pair::new();
+                pair.update(first.as_bytes(), text.as_bytes());
+                let (a, b) = pair.finish();
+                self.put_hex(first_span, &a);
+                self.put_hex(span, &b);
+                self.spare = first;
+            }
+        }
+        span
+    }
+
+    /// Writes `digest` in lowercase hex into its place `span` (64 bytes kept for it).
+    fn put_hex(&mut self, span: Span, digest: &[u8; 32]) {
         let mut hex = [0u8; 64];
-        hex::encode_to_slice(Sha256::digest(row.text().unwrap_or_default().as_bytes()), &mut hex).expect("64 hex digits");
-        self.keep(std::str::from_utf8(&hex).expect("hex is ASCII"))
+        hex::encode_to_slice(digest, &mut hex).expect("64 hex digits");
+        self.texts.replace_range(span.start..span.end, std::str::from_utf8(&hex).expect("hex is ASCII"));
+    }
+
+    /// Hashes the row still waiting for a second, if any: call once the batch's last entry is in.
+    pub fn finish(&mut self) {
+        if let Some((text, span)) = self.waiting.take() {
+            self.put_hex(span, &Sha256::digest(text.as_bytes()).into());
+        }
+        self.spare = String::new();
     }
 
     /// Takes what finance needs from one journal entry ([`KEPT_TABLES`]). Only the rows of the tables below are

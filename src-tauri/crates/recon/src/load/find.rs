@@ -122,6 +122,7 @@ pub(super) struct Verified {
 pub(super) fn verify(folder: &Path) -> Verified {
     let mut extract = Extract::default();
     let check = verify_batch_with(folder, None, &mut |e| extract.add(e));
+    extract.finish();
     if check.problem.is_some() {
         extract = Extract::default();
     }

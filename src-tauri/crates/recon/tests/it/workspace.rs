@@ -289,3 +289,38 @@ fn a_record_met_again_is_a_duplicate_and_with_other_content_a_conflict() {
     // The record in force is the one met first: JZ01's receipt under that id.
     assert!(r.conflicts[0].receipt_no.as_deref().unwrap().starts_with("JZ01-"));
 }
+
+#[test]
+fn each_record_keeps_the_sha256_of_its_row_as_the_station_journalled_it() {
+    use sha2::{Digest, Sha256};
+    let f = fixture();
+    let (dir, mut ws) = workspace();
+    let (_d, usb) = folder_with(&clean_batches(f, &[]));
+    load(&mut ws, &[usb.clone()]);
+    drop(ws);
+    // Worked out here the plain way, one row at a time: the row's canonical JSON, hashed.
+    let mut want = std::collections::BTreeMap::new();
+    for folder in downtime_recon::load::find_batches(&[usb]).unwrap() {
+        for entry in downtime_core::batch::records(&folder).unwrap() {
+            for (table, row) in entry.unwrap().rows() {
+                if matches!(table, "receipt" | "patient" | "admission") {
+                    let text = downtime_core::jcs::canonical(&serde_json::Value::Object(row.clone()));
+                    let id = row["id"].as_str().unwrap().to_string();
+                    want.insert((table.to_string(), id), hex::encode(Sha256::digest(text.as_bytes())));
+                }
+            }
+        }
+    }
+    let conn = rusqlite::Connection::open(dir.path().join("finance").join("reconcile.sqlite3")).unwrap();
+    let mut kept = std::collections::BTreeMap::new();
+    for table in ["receipt", "patient", "admission"] {
+        let mut stmt = conn.prepare(&format!("SELECT id, content_sha256 FROM {table}")).unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
+        for row in rows {
+            let (id, sha) = row.unwrap();
+            kept.insert((table.to_string(), id), sha);
+        }
+    }
+    assert!(want.len() > 100, "{} records", want.len());
+    assert_eq!(kept, want);
+}
