@@ -179,57 +179,6 @@ impl Sha256Pair {
     }
 }
 
-/// SHA-256 of each of `messages`, in order, two at a time side by side: each lane takes the next
-/// message as soon as its own is done, so that messages of unequal lengths still keep both
-/// lanes going.
-pub fn digest_each(messages: &[&[u8]]) -> Vec<[u8; 32]> {
-    let mut out = vec![[0u8; 32]; messages.len()];
-    let mut pair = Sha256Pair::new();
-    let mut next = 0;
-    // Per lane: the message it is on and what is left of it.
-    let mut lanes: [Option<(usize, &[u8])>; 2] = [None, None];
-    loop {
-        for lane in lanes.iter_mut().filter(|l| l.is_none()) {
-            if let Some(m) = messages.get(next) {
-                *lane = Some((next, m));
-                next += 1;
-            }
-        }
-        match lanes {
-            [None, None] => return out,
-            [Some((i, a)), None] => {
-                pair.update(a, &[]);
-                out[i] = pair.finish_a();
-                lanes[0] = None;
-            }
-            [None, Some((j, b))] => {
-                pair.update(&[], b);
-                out[j] = pair.finish_b();
-                lanes[1] = None;
-            }
-            [Some((i, a)), Some((j, b))] => {
-                let n = a.len().min(b.len());
-                pair.update(&a[..n], &b[..n]);
-                let (a, b) = (&a[n..], &b[n..]);
-                match (a.is_empty(), b.is_empty()) {
-                    (true, true) => {
-                        (out[i], out[j]) = pair.finish();
-                        lanes = [None, None];
-                    }
-                    (true, false) => {
-                        out[i] = pair.finish_a();
-                        lanes = [None, Some((j, b))];
-                    }
-                    _ => {
-                        out[j] = pair.finish_b();
-                        lanes = [Some((i, a)), None];
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// One stream's whole blocks (`blocks.len()` a multiple of 64), by `sha2`'s own compression
 /// (the SHA extensions where there are, else its portable code).
 fn compress(state: &mut [u32; 8], blocks: &[u8]) {
@@ -434,17 +383,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    #[test]
-    fn each_message_gets_its_own_digest_whatever_the_lengths() {
-        let lengths = [0, 3000, 1, 64, 55, 56, 2000, 2000, 119, 0, 0, 70_001, 5, 128, 64, 63];
-        for count in [0, 1, 2, 3, lengths.len()] {
-            let messages: Vec<Vec<u8>> = lengths[..count].iter().enumerate().map(|(i, &n)| bytes(n, i as u64 + 7)).collect();
-            let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
-            let want: Vec<[u8; 32]> = messages.iter().map(|m| Sha256::digest(m).into()).collect();
-            assert_eq!(super::digest_each(&refs), want, "{count} messages");
         }
     }
 

@@ -4,7 +4,7 @@
 //! recorded hash; the checker (`verify.rs`) then links it into the chain.
 
 use super::payload::Payload;
-use crate::sha_pair::digest_each;
+use crate::sha_pair::Sha256Pair;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::io::Read;
@@ -142,51 +142,30 @@ pub(super) fn proven_line(text: &str) -> Option<Proven<'_>> {
     })
 }
 
-/// A line laid out as the exporter writes it, taken apart, with the hash of its entry as the line
-/// holds it ([`hash_lines`]).
-pub(super) struct Hashed<'a> {
-    parts: Parts<'a>,
-    digest: [u8; 32],
-}
-
-/// The entry hashes of `lines` (`None`: not UTF-8), computed side by side ([`digest_each`]):
-/// checking a batch hashes every entry, and two hash in little more than the time of one. A line
-/// laid out otherwise gets `None`, and [`proven_hashed`] reads it as [`proven_line`] does.
-pub(super) fn hash_lines<'a>(lines: &[Option<&'a str>]) -> Vec<Option<Hashed<'a>>> {
-    // Each entry's bytes whole, one after another, so that each is hashed in one go.
-    let mut bytes = Vec::with_capacity(lines.iter().flatten().map(|l| l.len() + 100).sum());
-    let mut ends = Vec::with_capacity(lines.len());
-    let parts: Vec<Option<Parts<'a>>> = lines
-        .iter()
-        .map(|line| {
-            let p = split_line((*line)?)?;
-            let id = Uuid::parse_str(p.id).ok()?;
-            bytes.extend_from_slice(crate::journal::entry_head(p.seq, &id, p.kind, p.actor, p.at, p.prev_hash).as_bytes());
-            bytes.extend_from_slice(p.payload.as_bytes());
-            ends.push(bytes.len());
-            Some(p)
-        })
-        .collect();
-    let mut start = 0;
-    let messages: Vec<&[u8]> = ends
-        .iter()
-        .map(|&end| {
-            let m = &bytes[start..end];
-            start = end;
-            m
-        })
-        .collect();
-    let mut digests = digest_each(&messages).into_iter();
-    parts
-        .into_iter()
-        .map(|p| p.map(|parts| Hashed { parts, digest: digests.next().expect("a digest for every message") }))
-        .collect()
-}
-
-/// [`proven_line`] of `text`, its entry hash already computed by [`hash_lines`]: the answer is
-/// always `proven_line`'s own (a line whose hash does not hold there is read by it again).
-pub(super) fn proven_hashed<'a>(text: &'a str, hashed: Option<Hashed<'a>>) -> Option<Proven<'a>> {
-    hashed.and_then(|h| prove(h.parts, &h.digest)).or_else(|| proven_line(text))
+/// [`proven_line`] of two lines, the two entries' hashes computed side by side ([`Sha256Pair`]):
+/// checking a batch hashes every entry, and two hash in little more than the time of one. Lines
+/// laid out otherwise, or whose hash does not hold, are each read again by [`proven_line`], so
+/// the answers are always its own.
+pub(super) fn proven_pair<'a, 'b>(a: &'a str, b: &'b str) -> (Option<Proven<'a>>, Option<Proven<'b>>) {
+    let (Some(pa), Some(pb)) = (split_line(a), split_line(b)) else {
+        return (proven_line(a), proven_line(b));
+    };
+    let head = |p: &Parts<'_>| {
+        let id = Uuid::parse_str(p.id).ok()?;
+        Some(crate::journal::entry_head(p.seq, &id, p.kind, p.actor, p.at, p.prev_hash))
+    };
+    let (Some(head_a), Some(head_b)) = (head(&pa), head(&pb)) else {
+        return (proven_line(a), proven_line(b));
+    };
+    // Each entry's bytes whole in one text, so that only the last block of each is hashed
+    // alone, if at all.
+    let (mut text_a, mut text_b) = (head_a, head_b);
+    text_a.push_str(pa.payload);
+    text_b.push_str(pb.payload);
+    let mut pair = Sha256Pair::new();
+    pair.update(text_a.as_bytes(), text_b.as_bytes());
+    let (hash_a, hash_b) = pair.finish();
+    (prove(pa, &hash_a).or_else(|| proven_line(a)), prove(pb, &hash_b).or_else(|| proven_line(b)))
 }
 
 /// A split line whose recorded hash is `digest`, with its payload read.
@@ -208,31 +187,32 @@ fn prove<'a>(p: Parts<'a>, digest: &[u8; 32]) -> Option<Proven<'a>> {
 pub(super) const READ_BLOCK: usize = 1 << 20;
 
 /// Reads `file` to its end, `block` bytes at a time: each block goes to `read` as it comes, and
-/// the whole lines it completes, one run of them, to `lines`, in place in the buffer (a line
-/// longer than the buffer grows it). Each line ends with its `\n`, as
-/// `BufRead::read_until(b'\n')` gives it; the file's last line may have none.
+/// each line, as `BufRead::read_until(b'\n')` gives it (its `\n` included; the last may have
+/// none), to `line`, in place in the buffer (a line longer than the buffer grows it).
 pub(super) fn read_lines(
     mut file: impl Read,
     block: usize,
     read: &mut dyn FnMut(&[u8]),
-    lines: &mut dyn FnMut(&[u8]),
+    line: &mut dyn FnMut(&[u8]),
 ) -> std::io::Result<()> {
     let mut buf = vec![0u8; block.max(1)];
-    // `buf[..end]`: read, not yet handed on as lines.
-    let mut end = 0;
+    // `buf[start..end]`: read, not yet handed on as lines.
+    let (mut start, mut end) = (0, 0);
     loop {
-        if let Some(i) = memchr::memrchr(b'\n', &buf[..end]) {
-            lines(&buf[..i + 1]);
-            buf.copy_within(i + 1..end, 0);
-            end -= i + 1;
+        while let Some(i) = memchr::memchr(b'\n', &buf[start..end]) {
+            line(&buf[start..start + i + 1]);
+            start += i + 1;
         }
+        buf.copy_within(start..end, 0);
+        end -= start;
+        start = 0;
         if end == buf.len() {
             buf.resize(buf.len() * 2, 0);
         }
         match file.read(&mut buf[end..]) {
             Ok(0) => {
                 if end > 0 {
-                    lines(&buf[..end]);
+                    line(&buf[..end]);
                 }
                 return Ok(());
             }
@@ -248,7 +228,7 @@ pub(super) fn read_lines(
 
 #[cfg(test)]
 mod tests {
-    use super::{hash_lines, proven_hashed, proven_line, read_lines, split_line};
+    use super::{proven_line, proven_pair, read_lines, split_line};
     use crate::batch::write_record_line;
 
     fn line(actor: &str, seq: i64, payload: &str) -> String {
@@ -307,7 +287,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_hashed_side_by_side_give_what_each_checked_alone_gives() {
+    fn two_lines_checked_side_by_side_give_what_each_checked_alone_gives() {
         let long = format!(r#"{{"rows":{{"t":[{{"note":"{}"}}]}}}}"#, "长".repeat(700));
         let good = [sound("收费员", 1, r#"{"rows":{}}"#), sound("甲", 2, &long), sound("乙", 3, r#"{"rows":{"t":[{"x":1}]}}"#)];
         let mut lines: Vec<String> = good.to_vec();
@@ -319,18 +299,12 @@ mod tests {
         lines.push("not a line".into());
         lines.push(String::new());
         let alone = |l: &str| proven_line(l).map(|p| (p.seq, p.prev_hash.into_owned(), p.hash.into_owned()));
-        // Every line at every place of a run, beside every other.
         for a in &lines {
             for b in &lines {
-                let run: Vec<Option<&str>> = vec![Some(a.as_str()), Some(b), Some(&good[1]), Some(a), None];
-                for (text, hashed) in run.iter().zip(hash_lines(&run)) {
-                    let Some(text) = text else {
-                        assert!(hashed.is_none());
-                        continue;
-                    };
-                    let p = proven_hashed(text, hashed).map(|p| (p.seq, p.prev_hash.into_owned(), p.hash.into_owned()));
-                    assert_eq!(p, alone(text), "{text}");
-                }
+                let (pa, pb) = proven_pair(a, b);
+                let pa = pa.map(|p| (p.seq, p.prev_hash.into_owned(), p.hash.into_owned()));
+                let pb = pb.map(|p| (p.seq, p.prev_hash.into_owned(), p.hash.into_owned()));
+                assert_eq!((pa, pb), (alone(a), alone(b)), "{a}\n{b}");
             }
         }
         assert!(good.iter().all(|l| proven_line(l).is_some()), "the sound lines are proven");
@@ -352,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_come_in_runs_as_read_until_gives_them_and_every_byte_is_read_once() {
+    fn lines_come_as_read_until_gives_them_and_every_byte_is_read_once() {
         let long = "x".repeat(50);
         let texts = [
             String::new(),
@@ -380,10 +354,7 @@ mod tests {
                     Dribble(text.as_bytes(), step),
                     block,
                     &mut |b| bytes.extend_from_slice(b),
-                    &mut |run| {
-                        assert!(!run.is_empty());
-                        lines.extend(run.split_inclusive(|&b| b == b'\n').map(<[u8]>::to_vec))
-                    },
+                    &mut |l| lines.push(l.to_vec()),
                 )
                 .unwrap();
                 assert_eq!(lines, expected, "{text:?} in blocks of {block}, reads of {step}");

@@ -6,7 +6,7 @@
 //! totals against the records, and, when the previous batch is given, the link to it (same
 //! station and key, next sequence number, chain head to chain head, no journal entry skipped).
 
-use super::line::{hash_lines, proven_hashed, read_lines, Proven, READ_BLOCK};
+use super::line::{proven_line, proven_pair, read_lines, Proven, READ_BLOCK};
 use super::payload::Payload;
 use super::{
     bad_line, cover_signature, cover_signed_bytes, open_records, parse_manifest, parse_record, Entry, Manifest, Tally, COVER, MANIFEST,
@@ -401,7 +401,7 @@ impl Chain<'_> {
         self.expected_seq += 1;
     }
 
-    /// Checks line `n` of the file, `proven` what `proven_line` gives of it, and hands its
+    /// Checks line `n` of the file, `proven` what [`proven_line`] gives of it, and hands its
     /// entry on.
     fn step(&mut self, text: &str, proven: Option<Proven<'_>>, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
         if let Some(line) = proven {
@@ -440,7 +440,7 @@ impl Chain<'_> {
     }
 
     /// Checks line `n` (without its end): its text, `None` when it is not UTF-8, and what
-    /// `proven_line` gives of it.
+    /// [`proven_line`] gives of it.
     fn check<'t>(&mut self, text: Option<&'t str>, proven: Option<Proven<'t>>, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
         match text {
             Some(text) => self.step(text, proven, n, visit),
@@ -536,32 +536,38 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
     };
     let mut bytes = 0u64;
     let mut n = 0;
-    // The lines a read completes, checked where they stand in the read buffer, their entry
-    // hashes first computed side by side (`hash_lines`). The bytes are hashed as they are read.
-    let mut run_read = |run: &[u8], verdict: &mut Result<(), BatchProblem>| {
+    // Lines two at a time, so that their hashes are computed side by side (`proven_pair`): the
+    // first of two is copied out of the read buffer until the second comes; the second is
+    // checked in place. The bytes are hashed as they are read.
+    let mut first: Option<Vec<u8>> = None;
+    let mut held = Vec::new();
+    let mut line_read = |line: &[u8], verdict: &mut Result<(), BatchProblem>| {
         if verdict.is_err() {
             return;
         }
-        let texts: Vec<Option<&str>> = run
-            .split_inclusive(|&b| b == b'\n')
-            .map(|line| {
-                // As `BufRead::lines` gives it: without its `\n` or `\r\n`.
-                let line = match line.strip_suffix(b"\n") {
-                    Some(l) => l.strip_suffix(b"\r").unwrap_or(l),
-                    None => line,
-                };
-                utf8(line)
-            })
-            .collect();
-        let hashed = hash_lines(&texts);
-        for (text, hashed) in texts.into_iter().zip(hashed) {
-            n += 1;
-            let proven = text.and_then(|t| proven_hashed(t, hashed));
-            *verdict = state.check(text, proven, n, visit);
-            if verdict.is_err() {
-                return;
-            }
+        // As `BufRead::lines` gives it: without its `\n` or `\r\n`.
+        let mut line = line;
+        if let Some(l) = line.strip_suffix(b"\n") {
+            line = l.strip_suffix(b"\r").unwrap_or(l);
         }
+        let Some(a) = first.take() else {
+            held.clear();
+            held.extend_from_slice(line);
+            first = Some(std::mem::take(&mut held));
+            return;
+        };
+        let (ta, tb) = (utf8(&a), utf8(line));
+        let (pa, pb) = match (ta, tb) {
+            (Some(ta), Some(tb)) => proven_pair(ta, tb),
+            (ta, tb) => (ta.and_then(proven_line), tb.and_then(proven_line)),
+        };
+        n += 1;
+        *verdict = state.check(ta, pa, n, visit);
+        if verdict.is_ok() {
+            n += 1;
+            *verdict = state.check(tb, pb, n, visit);
+        }
+        held = a;
     };
     let read = read_lines(
         reader.into_inner(),
@@ -570,8 +576,16 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
             files.alongside(block);
             bytes += block.len() as u64;
         },
-        &mut |run| run_read(run, &mut verdict),
+        &mut |line| line_read(line, &mut verdict),
     );
+    // A last line without a second.
+    if let Some(a) = first.take() {
+        if verdict.is_ok() {
+            n += 1;
+            let text = utf8(&a);
+            verdict = state.check(text, text.and_then(proven_line), n, visit);
+        }
+    }
     let digest = files.records_digest();
     if read.is_err() {
         let e = bad_line(n + 1);
