@@ -172,6 +172,7 @@ fn an_empty_or_another_programs_file_is_refused_and_never_written() {
         migrations: &["CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL)"],
         append_only: &[],
         application_id: 0x4e4f5445,
+        page_size: None,
     };
     drop(downtime_core::store::open_file(&foreign, &notes, 1).unwrap());
     // Each file's name and bytes (as a hash), but the window's own lock file `<file>-instance`

@@ -17,6 +17,10 @@ pub const SCHEMA: Schema = Schema {
     migrations: migrations::MIGRATIONS,
     append_only: migrations::APPEND_ONLY,
     application_id: migrations::APPLICATION_ID,
+    // A load writes some 300,000 receipts and as many postings in one go and the
+    // reconciliation reads them whole: with 16 KiB pages the 30-station benchmark used about
+    // 0.5 s less CPU than with 4 KiB (#14's figures in ARCHITECTURE.md).
+    page_size: Some(16 * 1024),
 };
 
 /// Tables whose rows travel in the workspace's journal payloads. The rows derived from a

@@ -55,6 +55,11 @@ fn a_fresh_workspace_is_created_on_first_use_and_refuses_a_station_database() {
     let r = ws.reconcile(None).unwrap();
     assert!(r.stations.is_empty());
     drop(ws);
+    let page_size = |p: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(p).unwrap().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap()
+    };
+    let ws_path = dir.path().join("finance").join("reconcile.sqlite3");
+    assert_eq!(page_size(&ws_path), 16 * 1024, "a workspace is made with 16 KiB pages");
     let station = dir.path().join("station.db");
     let desk = downtime_core::Desk::init(
         &station,
@@ -68,6 +73,7 @@ fn a_fresh_workspace_is_created_on_first_use_and_refuses_a_station_database() {
     )
     .unwrap();
     drop(desk);
+    assert_eq!(page_size(&station), 4096, "a station keeps SQLite's own");
     let e = Workspace::open(&station).err().expect("a station database is not a workspace");
     assert_eq!(e.code(), "db_not_database");
     let e = downtime_core::Desk::open(dir.path().join("finance").join("reconcile.sqlite3"))
