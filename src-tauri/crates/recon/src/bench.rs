@@ -3,8 +3,8 @@
 //! 300 MB — measured for several station counts so that the growth shows. Each count gets a
 //! fresh workspace; the figures are printed beside the floors of the same machine in the same
 //! run: reading and hashing (SHA-256) every byte of the same batch folders and postings file,
-//! which no verification can do without — on one thread, and shared over two threads (the
-//! load verifies on two).
+//! which no verification can do without (two files at a time side by side, as the check
+//! hashes) — on one thread, and shared over two threads (the load verifies on two).
 //!
 //! Making the data is not what is measured: every station is a scratch counter that runs
 //! `simulate` until it has issued the receipts asked for and exports them as one batch (the
@@ -16,8 +16,8 @@ use crate::Clerk;
 use downtime_core::batch;
 use downtime_core::bench::{peak_memory_mb, reset_peak_memory};
 use downtime_core::error::Result;
-use serde::Serialize;
 use downtime_core::sha_pair::Sha256Pair;
+use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

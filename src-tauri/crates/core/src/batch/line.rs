@@ -165,7 +165,10 @@ pub(super) fn proven_pair<'a, 'b>(a: &'a str, b: &'b str) -> (Option<Proven<'a>>
     let mut pair = Sha256Pair::new();
     pair.update(text_a.as_bytes(), text_b.as_bytes());
     let (hash_a, hash_b) = pair.finish();
-    (prove(pa, &hash_a).or_else(|| proven_line(a)), prove(pb, &hash_b).or_else(|| proven_line(b)))
+    (
+        prove(pa, &hash_a).or_else(|| proven_line(a)),
+        prove(pb, &hash_b).or_else(|| proven_line(b)),
+    )
 }
 
 /// A split line whose recorded hash is `digest`, with its payload read.
@@ -280,7 +283,15 @@ mod tests {
     fn sound(actor: &str, seq: i64, payload: &str) -> String {
         let id = "01a24e10-95aa-710e-8350-e122ea43ed30";
         let (at, prev) = ("2026-12-07T01:13:59.466425Z", "a".repeat(64));
-        let hash = crate::journal::entry_hash(seq, &uuid::Uuid::parse_str(id).unwrap(), "receipt_issued", actor, at, &prev, payload);
+        let hash = crate::journal::entry_hash(
+            seq,
+            &uuid::Uuid::parse_str(id).unwrap(),
+            "receipt_issued",
+            actor,
+            at,
+            &prev,
+            payload,
+        );
         let mut line = String::new();
         write_record_line(&mut line, seq, id, "receipt_issued", actor, at, payload, &prev, &hash);
         line
@@ -289,7 +300,11 @@ mod tests {
     #[test]
     fn two_lines_checked_side_by_side_give_what_each_checked_alone_gives() {
         let long = format!(r#"{{"rows":{{"t":[{{"note":"{}"}}]}}}}"#, "长".repeat(700));
-        let good = [sound("收费员", 1, r#"{"rows":{}}"#), sound("甲", 2, &long), sound("乙", 3, r#"{"rows":{"t":[{"x":1}]}}"#)];
+        let good = [
+            sound("收费员", 1, r#"{"rows":{}}"#),
+            sound("甲", 2, &long),
+            sound("乙", 3, r#"{"rows":{"t":[{"x":1}]}}"#),
+        ];
         let mut lines: Vec<String> = good.to_vec();
         // Altered payloads, another layout that still holds its hash, one that does not split.
         lines.push(good[1].replacen("长", "短", 1));

@@ -142,8 +142,13 @@ fn check_signature(m: &Manifest) -> Result<(), BatchProblem> {
 /// places in the manifest: the largest goes beside `records.jsonl` and the smaller ones beside
 /// what is left of it, so that little is hashed alone.
 fn by_size(m: &Manifest) -> std::collections::VecDeque<(usize, &str)> {
-    let mut files: Vec<(usize, &str, u64)> =
-        m.files.iter().enumerate().filter(|(_, f)| f.name != RECORDS).map(|(i, f)| (i, f.name.as_str(), f.bytes)).collect();
+    let mut files: Vec<(usize, &str, u64)> = m
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.name != RECORDS)
+        .map(|(i, f)| (i, f.name.as_str(), f.bytes))
+        .collect();
     files.sort_by_key(|&(i, _, bytes)| (std::cmp::Reverse(bytes), i));
     files.into_iter().map(|(i, name, _)| (i, name)).collect()
 }
@@ -191,7 +196,9 @@ impl<'d> Files<'d> {
     /// opened is recorded unreadable).
     fn on(&mut self, lane: usize) -> bool {
         while self.lanes[lane].is_none() {
-            let Some((index, name)) = self.queue.pop_front() else { return false };
+            let Some((index, name)) = self.queue.pop_front() else {
+                return false;
+            };
             match std::fs::File::open(self.dir.join(name)) {
                 Ok(file) => self.lanes[lane] = Some(Reading { index, file, bytes: 0 }),
                 Err(_) => self.digests[index] = Some(None),
@@ -441,7 +448,13 @@ impl Chain<'_> {
 
     /// Checks line `n` (without its end): its text, `None` when it is not UTF-8, and what
     /// [`proven_line`] gives of it.
-    fn check<'t>(&mut self, text: Option<&'t str>, proven: Option<Proven<'t>>, n: usize, visit: &mut dyn FnMut(&Entry<'_>)) -> Result<(), BatchProblem> {
+    fn check<'t>(
+        &mut self,
+        text: Option<&'t str>,
+        proven: Option<Proven<'t>>,
+        n: usize,
+        visit: &mut dyn FnMut(&Entry<'_>),
+    ) -> Result<(), BatchProblem> {
         match text {
             Some(text) => self.step(text, proven, n, visit),
             None => {

@@ -156,7 +156,13 @@ fn verify_names_the_file_with_a_flipped_byte_a_missing_or_extra_file() {
     }
     // Bytes flipped in two files at once (hashed on different lanes, see `sha_pair`): the one
     // the manifest lists first is named.
-    let others: Vec<&str> = w.manifest.files.iter().map(|f| f.name.as_str()).filter(|n| *n != batch::RECORDS).collect();
+    let others: Vec<&str> = w
+        .manifest
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| *n != batch::RECORDS)
+        .collect();
     assert!(others.len() >= 2, "{others:?}");
     let two = f.dir.path().join("flip-two");
     copy_dir(&w.path, &two);

@@ -199,7 +199,8 @@ impl Extract {
     fn put_hex(&mut self, span: Span, digest: &[u8; 32]) {
         let mut hex = [0u8; 64];
         hex::encode_to_slice(digest, &mut hex).expect("64 hex digits");
-        self.texts.replace_range(span.start..span.end, std::str::from_utf8(&hex).expect("hex is ASCII"));
+        self.texts
+            .replace_range(span.start..span.end, std::str::from_utf8(&hex).expect("hex is ASCII"));
     }
 
     /// Hashes the row still waiting for a second, if any: call once the batch's last entry is in.

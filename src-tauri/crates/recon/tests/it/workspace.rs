@@ -56,7 +56,10 @@ fn a_fresh_workspace_is_created_on_first_use_and_refuses_a_station_database() {
     assert!(r.stations.is_empty());
     drop(ws);
     let page_size = |p: &std::path::Path| -> i64 {
-        rusqlite::Connection::open(p).unwrap().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap()
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
     };
     let ws_path = dir.path().join("finance").join("reconcile.sqlite3");
     assert_eq!(page_size(&ws_path), 16 * 1024, "a workspace is made with 16 KiB pages");
@@ -321,7 +324,9 @@ fn each_record_keeps_the_sha256_of_its_row_as_the_station_journalled_it() {
     let mut kept = std::collections::BTreeMap::new();
     for table in ["receipt", "patient", "admission"] {
         let mut stmt = conn.prepare(&format!("SELECT id, content_sha256 FROM {table}")).unwrap();
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap();
         for row in rows {
             let (id, sha) = row.unwrap();
             kept.insert((table.to_string(), id), sha);
