@@ -10,7 +10,7 @@ SUDO=""
 
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev xvfb xauth
   webkit2gtk-driver poppler-utils zbar-tools sqlite3 fonts-noto-cjk nodejs npm python3 python3-venv
-  cups cups-client printer-driver-cups-pdf)
+  cups cups-client printer-driver-cups-pdf xdotool)
 missing=()
 for p in "${packages[@]}"; do
   # nodejs/npm may come from elsewhere (nvm, NodeSource): a working command is enough.

@@ -224,6 +224,19 @@ mod shani {
         }};
     }
 
+    /// A block's sixteen message words, big-endian, as four vectors.
+    macro_rules! words {
+        ($block:expr, $mask:expr) => {{
+            let p = $block.as_ptr() as *const __m128i;
+            (
+                _mm_shuffle_epi8(_mm_loadu_si128(p), $mask),
+                _mm_shuffle_epi8(_mm_loadu_si128(p.add(1)), $mask),
+                _mm_shuffle_epi8(_mm_loadu_si128(p.add(2)), $mask),
+                _mm_shuffle_epi8(_mm_loadu_si128(p.add(3)), $mask),
+            )
+        }};
+    }
+
     /// The state `[a..h]` as the instructions hold it: (ABEF, CDGH).
     macro_rules! load_state {
         ($state:expr) => {{
@@ -280,18 +293,9 @@ mod shani {
         let (mut abef_b, mut cdgh_b) = load_state!(state_b);
         for (block_a, block_b) in a.chunks_exact(64).zip(b.chunks_exact(64)) {
             let (saved_abef_a, saved_cdgh_a, saved_abef_b, saved_cdgh_b) = (abef_a, cdgh_a, abef_b, cdgh_b);
-            let pa = block_a.as_ptr() as *const __m128i;
-            let pb = block_b.as_ptr() as *const __m128i;
-            let mut a0 = _mm_shuffle_epi8(_mm_loadu_si128(pa), mask);
-            let mut a1 = _mm_shuffle_epi8(_mm_loadu_si128(pa.add(1)), mask);
-            let mut a2 = _mm_shuffle_epi8(_mm_loadu_si128(pa.add(2)), mask);
-            let mut a3 = _mm_shuffle_epi8(_mm_loadu_si128(pa.add(3)), mask);
-            let mut a4;
-            let mut b0 = _mm_shuffle_epi8(_mm_loadu_si128(pb), mask);
-            let mut b1 = _mm_shuffle_epi8(_mm_loadu_si128(pb.add(1)), mask);
-            let mut b2 = _mm_shuffle_epi8(_mm_loadu_si128(pb.add(2)), mask);
-            let mut b3 = _mm_shuffle_epi8(_mm_loadu_si128(pb.add(3)), mask);
-            let mut b4;
+            let (mut a0, mut a1, mut a2, mut a3) = words!(block_a, mask);
+            let (mut b0, mut b1, mut b2, mut b3) = words!(block_b, mask);
+            let (mut a4, mut b4);
             rounds4!(0, a0, b0, abef_a, cdgh_a, abef_b, cdgh_b);
             rounds4!(1, a1, b1, abef_a, cdgh_a, abef_b, cdgh_b);
             rounds4!(2, a2, b2, abef_a, cdgh_a, abef_b, cdgh_b);

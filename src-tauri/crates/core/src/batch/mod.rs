@@ -15,6 +15,7 @@
 //! - [`verify_batch`] names the first thing wrong (a file, a link, the signature) and never
 //!   changes anything.
 
+mod files;
 mod line;
 pub mod payload;
 pub mod tally;
