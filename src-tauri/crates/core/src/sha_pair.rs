@@ -10,7 +10,8 @@
 //!
 //! Contract: [`Sha256Pair::update`] takes any lengths on either lane (either may be empty), and
 //! [`Sha256Pair::finish_a`] / [`Sha256Pair::finish_b`] give a lane's digest of everything it was
-//! given since it last finished, exactly `Sha256::digest` of the same bytes, and start it anew.
+//! given since it last finished, exactly `Sha256::digest` of the same bytes, and start it anew;
+//! [`Sha256Pair::finish`] does both at once, their last blocks side by side too.
 
 use sha2::digest::consts::U64;
 use sha2::digest::generic_array::GenericArray;
