@@ -431,8 +431,7 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
     // Lines two at a time, so that their hashes are computed side by side (`proven_pair`): the
     // first of two is copied out of the read buffer until the second comes; the second is
     // checked in place. The bytes are hashed as they are read.
-    let mut first: Option<Vec<u8>> = None;
-    let mut held = Vec::new();
+    let (mut first, mut waiting) = (Vec::new(), false);
     let mut line_read = |line: &[u8], verdict: &mut Result<(), BatchProblem>| {
         if verdict.is_err() {
             return;
@@ -442,13 +441,14 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
         if let Some(l) = line.strip_suffix(b"\n") {
             line = l.strip_suffix(b"\r").unwrap_or(l);
         }
-        let Some(a) = first.take() else {
-            held.clear();
-            held.extend_from_slice(line);
-            first = Some(std::mem::take(&mut held));
+        if !waiting {
+            first.clear();
+            first.extend_from_slice(line);
+            waiting = true;
             return;
-        };
-        let (ta, tb) = (utf8(&a), utf8(line));
+        }
+        waiting = false;
+        let (ta, tb) = (utf8(&first), utf8(line));
         let (pa, pb) = match (ta, tb) {
             (Some(ta), Some(tb)) => proven_pair(ta, tb),
             (ta, tb) => (ta.and_then(proven_line), tb.and_then(proven_line)),
@@ -459,7 +459,6 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
             n += 1;
             *verdict = state.check(tb, pb, n, visit);
         }
-        held = a;
     };
     let read = read_lines(
         reader.into_inner(),
@@ -471,10 +470,10 @@ fn check_records(dir: &Path, m: &Manifest, visit: &mut dyn FnMut(&Entry<'_>), fi
         &mut |line| line_read(line, &mut verdict),
     );
     // A last line without a second.
-    if let Some(a) = first.take() {
+    if waiting {
         if verdict.is_ok() {
             n += 1;
-            let text = utf8(&a);
+            let text = utf8(&first);
             verdict = state.check(text, text.and_then(proven_line), n, visit);
         }
     }

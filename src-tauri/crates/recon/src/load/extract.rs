@@ -150,8 +150,6 @@ pub struct Extract {
     /// A row whose content hash waits for the next row's, to be hashed beside it: its text and
     /// where its hash goes ([`Extract::content`]).
     waiting: Option<(String, Span)>,
-    /// The text buffer of the row that last waited, kept for the next.
-    spare: String,
 }
 
 impl Extract {
@@ -177,19 +175,13 @@ impl Extract {
         let text = row.text().unwrap_or_default();
         let span = self.keep(HASH_ROOM);
         match self.waiting.take() {
-            None => {
-                let mut copy = std::mem::take(&mut self.spare);
-                copy.clear();
-                copy.push_str(text);
-                self.waiting = Some((copy, span));
-            }
+            None => self.waiting = Some((text.to_string(), span)),
             Some((first, first_span)) => {
                 let mut pair = Sha256Pair::new();
                 pair.update(first.as_bytes(), text.as_bytes());
                 let (a, b) = pair.finish();
                 self.put_hex(first_span, &a);
                 self.put_hex(span, &b);
-                self.spare = first;
             }
         }
         span
@@ -208,7 +200,6 @@ impl Extract {
         if let Some((text, span)) = self.waiting.take() {
             self.put_hex(span, &Sha256::digest(text.as_bytes()).into());
         }
-        self.spare = String::new();
     }
 
     /// Takes what finance needs from one journal entry ([`KEPT_TABLES`]). Only the rows of the tables below are
